@@ -1,0 +1,5 @@
+"""`python -m bulletin_gen` runs the `bulletin` command."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,157 @@
+"""Stage 1: `bulletin.yaml` -> a frozen `SiteConfig`.
+
+The dataclasses below are the schema: every key an editor may write, its default, and what it
+means. `load_config` reads the file once, collects every problem, and raises them together.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from .errors import ContentError, Location, Problem, Problems
+from .fields import FieldReader
+from .yamlio import YamlError, load_yaml
+
+CONFIG_FILE = "bulletin.yaml"
+
+
+@dataclass(frozen=True)
+class Contact:
+    """Someone readers can write to: a name, an optional role, an optional email."""
+
+    name: str = ""
+    role: str = ""
+    email: str = ""
+
+    def __bool__(self) -> bool:
+        return bool(self.name or self.email)
+
+
+@dataclass(frozen=True)
+class Organisation:
+    """The publisher: shown in the footer, the feed and the print edition's metadata."""
+
+    name: str = ""
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class PdfConfig:
+    """`pdf:` the print edition."""
+
+    enabled: bool = True
+    paper: str = "A4"  # A4 | Letter
+
+
+@dataclass(frozen=True)
+class EmailConfig:
+    """`email:` the email edition."""
+
+    enabled: bool = True
+    mode: str = "full"  # full | digest
+    from_address: str = ""  # `from:` in bulletin.yaml
+    unsubscribe_url: str = ""
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    """Everything `bulletin.yaml` can say, with defaults."""
+
+    title: str
+    tagline: str = ""
+    base_url: str = ""  # absolute URL of the published site, always ending in '/'
+    language: str = "en"
+    organisation: Organisation = field(default_factory=Organisation)
+    contact: Contact = field(default_factory=Contact)
+    nav: tuple[str, ...] = ()  # page slugs linked from the header
+    recent_issues: int = 6  # how many earlier issues the home page lists
+    unsafe_html: bool = False  # true keeps raw HTML in Markdown as written (no sanitising)
+    pdf: PdfConfig = field(default_factory=PdfConfig)
+    email: EmailConfig = field(default_factory=EmailConfig)
+
+    @property
+    def base_path(self) -> str:
+        """The path part of `base_url` ('/' or '/project/'), for sites under a sub-path."""
+        return urlsplit(self.base_url).path or "/" if self.base_url else "/"
+
+    def absolute(self, path: str) -> str:
+        """The public URL of a site path such as 'issues/x/'."""
+        return (self.base_url or "/") + path.lstrip("/")
+
+
+def read_contact(reader: FieldReader, key: str = "contact") -> Contact:
+    """A `{name, role, email}` mapping, or a bare name."""
+    if isinstance(reader.data.get(key), str):
+        return Contact(name=reader.text(key))
+    sub = reader.mapping(key)
+    contact = Contact(sub.text("name"), sub.text("role"), sub.text("email"))
+    if contact.email and "@" not in contact.email:
+        sub.error("email", f"{key}.email: '{contact.email}' is not an email address",
+                  "write it as name@example.org")
+    sub.finish()
+    return contact
+
+
+def load_config(site_dir: Path, base_url: str | None = None) -> tuple[SiteConfig, Problems]:
+    """Read `bulletin.yaml` in `site_dir`; raise `ContentError` listing every problem."""
+    path = site_dir / CONFIG_FILE
+    problems = Problems()
+    if not path.is_file():
+        raise ContentError([Problem(Location(str(path)), "no bulletin.yaml here",
+                                    "run 'bulletin init DIR' to start a site, or pass its folder")])
+    try:
+        data = load_yaml(path.read_text(encoding="utf-8-sig"))
+    except YamlError as error:
+        raise ContentError([Problem(Location(CONFIG_FILE, error.line), str(error))]) from None
+    except UnicodeDecodeError as error:
+        raise ContentError([Problem(Location(CONFIG_FILE), f"not UTF-8 text ({error.reason})",
+                                    "save the file as UTF-8")]) from None
+    config = read_config(FieldReader(data, CONFIG_FILE, problems))
+    if base_url is not None:
+        config = replace(config, base_url=_normalise_base_url(base_url))
+    problems.raise_if_any()
+    return config, problems
+
+
+def read_config(reader: FieldReader) -> SiteConfig:
+    """Turn the mapping of `bulletin.yaml` into a `SiteConfig`, recording problems."""
+    title = reader.text("title", required=True)
+    base_url = reader.text("base_url")
+    if base_url and not urlsplit(base_url).scheme.startswith("http"):
+        reader.error("base_url", f"base_url: '{base_url}' is not an absolute http(s) URL",
+                     "write it as https://example.org/bulletin/")
+    organisation = reader.mapping("organisation")
+    org = Organisation(organisation.text("name"), organisation.text("url"))
+    organisation.finish()
+    pdf = reader.mapping("pdf")
+    pdf_config = PdfConfig(pdf.boolean("enabled", True), pdf.choice("paper", ("A4", "Letter"), "A4"))
+    pdf.finish()
+    email = reader.mapping("email")
+    email_config = EmailConfig(
+        enabled=email.boolean("enabled", True),
+        mode=email.choice("mode", ("full", "digest"), "full"),
+        from_address=email.text("from"),
+        unsubscribe_url=email.text("unsubscribe_url"),
+    )
+    email.finish()
+    config = SiteConfig(
+        title=title,
+        tagline=reader.text("tagline"),
+        base_url=_normalise_base_url(base_url),
+        language=reader.text("language", "en"),
+        organisation=org,
+        contact=read_contact(reader),
+        nav=reader.names("nav"),
+        recent_issues=reader.integer("recent_issues", 6) or 6,
+        unsafe_html=reader.boolean("unsafe_html", False),
+        pdf=pdf_config,
+        email=email_config,
+    )
+    reader.finish()
+    return config
+
+
+def _normalise_base_url(url: str) -> str:
+    return url.rstrip("/") + "/" if url else ""

@@ -1,0 +1,167 @@
+"""Stage 2: read `content/` into raw source documents. The only module that reads content.
+
+Nothing here interprets fields: it finds the files, decodes them, splits front matter from the
+body and parses the YAML (keeping line numbers). `model.py` turns the result into the typed
+content model. Files are visited in sorted order so the result never depends on the file
+system's listing order.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import Location, Problems, display_path
+from .yamlio import Mapping, YamlError, load_yaml
+
+CONTENT_DIR = "content"
+ISSUE_FILE = "issue.yaml"
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+YAML_SUFFIXES = (".yaml", ".yml")
+MAX_FILE_BYTES = 50 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class SourceDoc:
+    """One content file: its YAML fields and its Markdown body."""
+
+    path: Path  # absolute
+    rel: str  # as the editor knows it, relative to the site folder
+    meta: Mapping
+    body: str = ""
+    body_line: int = 1  # line of the file where the body starts
+
+    @property
+    def stem(self) -> str:
+        return self.path.stem
+
+
+@dataclass(frozen=True)
+class IssueSource:
+    """An issue as found on disk: a folder with issue.yaml, or one Markdown file."""
+
+    name: str  # folder or file name without suffix: the issue's slug
+    meta: SourceDoc
+    items: tuple[SourceDoc, ...] = ()  # .md and .yaml item files, in file-name order
+    assets: tuple[Path, ...] = ()  # other files of the folder, relative to it
+    folder: Path | None = None  # None for a single-file issue
+
+
+@dataclass(frozen=True)
+class Sources:
+    """Everything under content/."""
+
+    root: Path
+    issues: tuple[IssueSource, ...]
+    pages: tuple[SourceDoc, ...]
+
+
+def read_sources(site_dir: Path, problems: Problems) -> Sources:
+    """Read every issue and page under `site_dir/content`, recording unreadable files."""
+    content = site_dir / CONTENT_DIR
+    if not content.is_dir():
+        problems.add(Location(CONTENT_DIR), "no content/ folder",
+                     "create content/issues/ and put an issue in it")
+        return Sources(site_dir, (), ())
+    issues: list[IssueSource] = []
+    issues_dir = content / "issues"
+    for entry in _listing(issues_dir):
+        if entry.is_dir():
+            issue = _read_folder_issue(site_dir, entry, problems)
+            if issue:
+                issues.append(issue)
+        elif entry.suffix in MARKDOWN_SUFFIXES:
+            doc = read_document(site_dir, entry, problems)
+            issues.append(IssueSource(entry.stem, doc))
+    pages = tuple(read_document(site_dir, path, problems)
+                  for path in _listing(content / "pages") if path.suffix in MARKDOWN_SUFFIXES)
+    return Sources(site_dir, tuple(issues), pages)
+
+
+def _listing(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return sorted((p for p in folder.iterdir() if not p.name.startswith((".", "_"))),
+                  key=lambda p: p.name)
+
+
+def _read_folder_issue(site_dir: Path, folder: Path, problems: Problems) -> IssueSource | None:
+    meta_path = folder / ISSUE_FILE
+    if not meta_path.is_file():
+        problems.add(Location(display_path(folder, site_dir)), "issue folder without issue.yaml",
+                     "add issue.yaml with at least 'title' and 'date'")
+        return None
+    meta = read_document(site_dir, meta_path, problems)
+    items: list[SourceDoc] = []
+    assets: list[Path] = []
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        relative = path.relative_to(folder)
+        if any(part.startswith(".") for part in relative.parts) or path == meta_path:
+            continue
+        is_item = path.parent == folder and path.suffix in MARKDOWN_SUFFIXES + YAML_SUFFIXES
+        if is_item:
+            items.append(read_document(site_dir, path, problems))
+        else:
+            assets.append(relative)
+    return IssueSource(folder.name, meta, tuple(items), tuple(assets), folder)
+
+
+def read_document(site_dir: Path, path: Path, problems: Problems) -> SourceDoc:
+    """Read a .md file (front matter + body) or a .yaml file (fields only)."""
+    rel = display_path(path, site_dir)
+    text = read_text(path, rel, problems)
+    if text is None:
+        return SourceDoc(path, rel, Mapping(start_line=1))
+    if path.suffix in YAML_SUFFIXES:
+        return SourceDoc(path, rel, _parse_mapping(text, rel, 0, problems))
+    front, body, body_line = split_front_matter(text)
+    meta = _parse_mapping(front, rel, 1, problems) if front is not None else Mapping(start_line=1)
+    return SourceDoc(path, rel, meta, body, body_line)
+
+
+def read_text(path: Path, rel: str, problems: Problems) -> str | None:
+    """Decode a UTF-8 file (with or without BOM), with LF line endings and NFC text."""
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            problems.add(Location(rel), f"file is larger than {MAX_FILE_BYTES // 2**20} MB",
+                         "split it into several items")
+            return None
+        raw = path.read_bytes()
+    except OSError as error:
+        problems.add(Location(rel), f"cannot read file: {error.strerror}")
+        return None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        problems.add(Location(rel, line), "not valid UTF-8 text",
+                     "save the file with UTF-8 encoding")
+        return None
+    return unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def split_front_matter(text: str) -> tuple[str | None, str, int]:
+    """Split '---' front matter from a Markdown body: (front or None, body, body's first line)."""
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        return None, text, 1
+    for index in range(1, len(lines)):
+        if lines[index].strip() in ("---", "..."):
+            return "\n".join(lines[1:index]), "\n".join(lines[index + 1 :]), index + 2
+    return "\n".join(lines[1:]), "", len(lines) + 1
+
+
+def _parse_mapping(text: str, rel: str, line_offset: int, problems: Problems) -> Mapping:
+    try:
+        data = load_yaml(text, line_offset)
+    except YamlError as error:
+        problems.add(Location(rel, error.line), str(error))
+        return Mapping(start_line=1 + line_offset)
+    if data is None:
+        return Mapping(start_line=1 + line_offset)
+    if not isinstance(data, Mapping):
+        problems.add(Location(rel, 1 + line_offset),
+                     f"expected 'key: value' fields, got {type(data).__name__}")
+        return Mapping(start_line=1 + line_offset)
+    return data

@@ -1,0 +1,92 @@
+"""Errors an editor can meet: where they are, what is wrong, and what would be right.
+
+Every stage collects `Problem`s instead of stopping at the first one, then raises a single
+`ContentError` that prints them all. Anything that is not a `BulletinError` is a bug in
+bulletin-gen and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import click
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """A place in a file: the path as the editor knows it, and a 1-based line (0 = whole file)."""
+
+    path: str
+    line: int = 0
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}" if self.line else self.path
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with the input, with what would be right."""
+
+    location: Location
+    message: str
+    hint: str = ""
+
+    def __str__(self) -> str:
+        text = f"{self.location}: {self.message}"
+        return f"{text} ({self.hint})" if self.hint else text
+
+
+class BulletinError(click.ClickException):
+    """The root of every error bulletin-gen reports to the user without a traceback."""
+
+    exit_code = 1
+
+
+class ContentError(BulletinError):
+    """One or more problems in the site's settings, content or templates."""
+
+    def __init__(self, problems: Iterable[Problem], heading: str = "") -> None:
+        self.problems = tuple(sorted(set(problems)))
+        count = len(self.problems)
+        heading = heading or f"{count} problem{'s' if count != 1 else ''} found"
+        super().__init__(heading + ":\n" + "\n".join(f"  {p}" for p in self.problems))
+
+
+@dataclass
+class Problems:
+    """Gathers the problems and warnings of a stage; `raise_if_any` ends the stage."""
+
+    errors: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
+    def add(self, location: Location, message: str, hint: str = "") -> None:
+        self.errors.append(Problem(location, message, hint))
+
+    def warn(self, location: Location, message: str, hint: str = "") -> None:
+        self.warnings.append(Problem(location, message, hint))
+
+    def extend(self, other: Problems) -> None:
+        self.errors.extend(other.errors)
+        self.warnings.extend(other.warnings)
+
+    def raise_if_any(self, strict: bool = False) -> None:
+        found = self.errors + (self.warnings if strict else [])
+        if found:
+            raise ContentError(found)
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """A hint naming the closest of `choices` to a mistyped `word`, or an empty string."""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"did you mean {close[0]}?" if close else ""
+
+
+def display_path(path: Path, root: Path) -> str:
+    """The path as the editor sees it: relative to the site when it is inside it."""
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return str(path)

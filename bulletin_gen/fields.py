@@ -1,0 +1,158 @@
+"""Typed reading of YAML mappings, shared by the settings and the content model.
+
+A `FieldReader` wraps one mapping from one file. Each accessor returns a clean Python value and
+records a `Problem` (with the key's line) when the value has the wrong shape, so a stage can read
+every field, then report everything at once. `finish()` warns about keys nobody asked for.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from .errors import Location, Problems, did_you_mean
+from .yamlio import Mapping
+
+
+class FieldReader:
+    """Reads the fields of one mapping, collecting problems against `path`."""
+
+    def __init__(self, data: Any, path: str, problems: Problems, what: str = "") -> None:
+        self.path = path
+        self.problems = problems
+        self.what = what
+        self.seen: set[str] = set()
+        if isinstance(data, Mapping):
+            self.data: Mapping = data
+        elif data is None:
+            self.data = Mapping()
+        else:
+            self.data = Mapping()
+            line = data.start_line if isinstance(data, Mapping) else 1
+            problems.add(Location(path, line), f"expected a mapping of fields{self._in()}, "
+                         f"got {type(data).__name__}", "write one 'key: value' per line")
+
+    def _in(self) -> str:
+        return f" in {self.what}" if self.what else ""
+
+    def at(self, key: str) -> Location:
+        return Location(self.path, self.data.line_of(key))
+
+    def error(self, key: str, message: str, hint: str = "") -> None:
+        self.problems.add(self.at(key), message, hint)
+
+    def raw(self, key: str) -> Any:
+        self.seen.add(key)
+        return self.data.get(key)
+
+    def has(self, key: str) -> bool:
+        return self.data.get(key) is not None
+
+    def text(self, key: str, default: str = "", required: bool = False) -> str:
+        value = self.raw(key)
+        if value is None or value == "":
+            if required:
+                self.problems.add(Location(self.path, self.data.start_line or 1),
+                                  f"missing required field '{key}'{self._in()}",
+                                  f"add '{key}: ...'")
+            return default
+        if isinstance(value, bool) or isinstance(value, dict | list):
+            self.error(key, f"{key}: expected text, got {_describe(value)}")
+            return default
+        return str(value).strip()
+
+    def integer(self, key: str, default: int | None = None) -> int | None:
+        value = self.raw(key)
+        if value is None:
+            return default
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.error(key, f"{key}: expected a whole number, got {_describe(value)}")
+            return default
+        return value
+
+    def boolean(self, key: str, default: bool) -> bool:
+        value = self.raw(key)
+        if value is None:
+            return default
+        if not isinstance(value, bool):
+            self.error(key, f"{key}: expected true or false, got {_describe(value)}")
+            return default
+        return value
+
+    def date(self, key: str, default: dt.date | None = None, required: bool = False) -> dt.date:
+        value = self.raw(key)
+        fallback = default or dt.date(1970, 1, 1)
+        if value is None:
+            if required:
+                self.problems.add(Location(self.path, self.data.start_line or 1),
+                                  f"missing required field '{key}'{self._in()}",
+                                  f"add '{key}: YYYY-MM-DD'")
+            return fallback
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        if isinstance(value, str):
+            try:
+                return dt.date.fromisoformat(value.strip())
+            except ValueError:
+                pass
+        self.error(key, f"{key}: expected a date YYYY-MM-DD, got {_describe(value)}")
+        return fallback
+
+    def choice(self, key: str, options: tuple[str, ...], default: str) -> str:
+        value = self.text(key, default)
+        if value not in options:
+            hint = did_you_mean(value, options) or "one of: " + ", ".join(options)
+            self.error(key, f"{key}: unknown value '{value}'", hint)
+            return default
+        return value
+
+    def names(self, key: str) -> tuple[str, ...]:
+        """A name or a list of names (authors, tags, regions, roles)."""
+        value = self.raw(key)
+        if value is None:
+            return ()
+        items = value if isinstance(value, list) else [value]
+        names: list[str] = []
+        for item in items:
+            if isinstance(item, str | int | float) and not isinstance(item, bool):
+                if str(item).strip():
+                    names.append(str(item).strip())
+            else:
+                self.error(key, f"{key}: expected a name or a list of names, "
+                                f"got {_describe(item)}")
+        return tuple(dict.fromkeys(names))
+
+    def mapping(self, key: str) -> FieldReader:
+        """A nested mapping, read with the same problem list."""
+        value = self.raw(key)
+        reader = FieldReader(None, self.path, self.problems, what=key)
+        if value is None:
+            reader.data = Mapping(start_line=self.data.line_of(key))
+        elif isinstance(value, Mapping):
+            reader.data = value
+        else:
+            self.error(key, f"{key}: expected a mapping (key: value lines), "
+                            f"got {_describe(value)}")
+            reader.data = Mapping(start_line=self.data.line_of(key))
+        return reader
+
+    def finish(self, extra_known: tuple[str, ...] = ()) -> None:
+        """Warn about every key that was never read: most are typos."""
+        known = self.seen | set(extra_known)
+        for key in self.data:
+            if key not in known:
+                where = f"{self.what}." if self.what else ""
+                self.problems.warn(self.at(key), f"unknown field '{where}{key}'",
+                                   did_you_mean(key, sorted(known)))
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, bool):
+        return f"'{str(value).lower()}'"
+    return repr(value) if isinstance(value, str) else f"'{value}'"

@@ -1,0 +1,154 @@
+"""The one Markdown setup: markdown-it-py + plugins, link rewriting, and nh3 sanitising.
+
+`MarkdownRenderer.render` turns an item's Markdown into an HTML fragment. Links and images
+are handed to a `resolve` callback so that `[see](../2006-05/01-x.md)` becomes the URL of that
+item's page; a target that cannot be resolved becomes a problem with its line. Internal URLs
+are written as `@root/<site path>`; `relative_html` makes them relative for the page that shows
+the fragment, so one rendering serves every page it appears on.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import nh3
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from mdit_py_plugins.anchors import anchors_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+
+ROOT_MARKER = "@root/"
+_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^//")
+
+# Tags and attributes that Markdown itself produces, plus harmless inline HTML editors use.
+ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "dd", "del", "details",
+    "dfn", "div", "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6",
+    "hr", "i", "img", "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "s", "small", "span",
+    "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "u",
+    "ul", "section",
+}
+ALLOWED_ATTRIBUTES = {
+    "*": {"id", "class", "title", "lang", "dir", "aria-hidden", "aria-label", "role"},
+    "a": {"href"},
+    "img": {"src", "alt", "width", "height"},
+    "td": {"style", "colspan", "rowspan"},
+    "th": {"style", "colspan", "rowspan", "scope"},
+    "ol": {"start"},
+}
+
+Resolver = Callable[[str, str], str | None]
+"""resolve(url, 'link'|'image') -> the rewritten URL, the same URL, or None when missing."""
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """An HTML fragment and the links in it that could not be resolved (line, url, kind)."""
+
+    html: str
+    broken: tuple[tuple[int, str, str], ...] = ()
+
+
+def slugify(text: str) -> str:
+    """A URL-safe slug: Latin accents dropped (Pécs -> pecs), other scripts kept as they are."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    words = re.findall(r"\w+", unicodedata.normalize("NFC", stripped).lower())
+    return "-".join(w.strip("_") for w in words if w.strip("_"))
+
+
+class MarkdownRenderer:
+    """CommonMark + tables, footnotes, strikethrough, anchors, typography and autolinks."""
+
+    def __init__(self, unsafe_html: bool = False) -> None:
+        self.unsafe_html = unsafe_html
+        self.md = (
+            MarkdownIt("commonmark", {"typographer": True, "linkify": True, "html": True})
+            .enable(["table", "strikethrough", "linkify", "replacements", "smartquotes"])
+            .use(footnote_plugin)
+            .use(anchors_plugin, min_level=2, max_level=4, slug_func=slugify)
+        )
+        self.cleaner = nh3.Cleaner(
+            tags=ALLOWED_TAGS,
+            attributes=ALLOWED_ATTRIBUTES,
+            clean_content_tags={"script", "style"},
+            link_rel=None,
+            url_schemes={"http", "https", "mailto", "tel"},
+            filter_style_properties={"text-align"},
+        )
+
+    def render(self, text: str, resolve: Resolver, id_prefix: str = "",
+               first_line: int = 1) -> Rendered:
+        """Render `text`; lines in `broken` count from `first_line`."""
+        env: dict[str, Any] = {"docId": id_prefix} if id_prefix else {}
+        tokens = self.md.parse(text, env)
+        broken = _rewrite(tokens, resolve, id_prefix, first_line)
+        _mark_checklists(tokens)
+        html = self.md.renderer.render(tokens, self.md.options, env)
+        if not self.unsafe_html:
+            html = self.cleaner.clean(html)
+        return Rendered(html, tuple(broken))
+
+    def render_inline(self, text: str) -> str:
+        """One line of Markdown (a list item, a headline) without the paragraph around it."""
+        html = self.md.renderInline(text)
+        return html if self.unsafe_html else self.cleaner.clean(html)
+
+
+def relative_html(html: str, root: str) -> str:
+    """Point the `@root/` URLs of a fragment at `root` ('../../' on a page, base_url in email)."""
+    if ROOT_MARKER not in html:
+        return html
+    return html.replace(f'="{ROOT_MARKER}', f'="{root}')
+
+
+def is_external(url: str) -> bool:
+    """True for URLs with a scheme (https:, mailto:) or protocol-relative ones."""
+    return bool(_SCHEME.match(url))
+
+
+def _rewrite(tokens: list[Token], resolve: Resolver, id_prefix: str,
+             first_line: int) -> list[tuple[int, str, str]]:
+    broken: list[tuple[int, str, str]] = []
+    for token in tokens:
+        if token.type == "heading_open" and id_prefix and token.attrGet("id"):
+            token.attrSet("id", f"{id_prefix}-{token.attrGet('id')}")
+        if token.type != "inline" or not token.children:
+            continue
+        line = first_line + (token.map[0] if token.map else 0)
+        for child in token.children:
+            attr, kind = {"link_open": ("href", "link"), "image": ("src", "image")}.get(
+                child.type, ("", ""))
+            url = str(child.attrGet(attr) or "") if attr else ""
+            if not url or is_external(url) or url.startswith("#"):
+                continue
+            target = resolve(url, kind)
+            if target is None:
+                broken.append((line, url, kind))
+            else:
+                child.attrSet(attr, target)
+    return broken
+
+
+def _mark_checklists(tokens: list[Token]) -> None:
+    """`- [x] text` list items become a checklist with a visible tick, in every edition."""
+    for index, token in enumerate(tokens):
+        if token.type != "inline" or not token.children or index < 2:
+            continue
+        first = token.children[0]
+        if tokens[index - 2].type != "list_item_open" or first.type != "text":
+            continue
+        match = re.match(r"^\[([ xX])\]\s+", first.content)
+        if not match:
+            continue
+        done = match.group(1) != " "
+        first.content = first.content[match.end():]
+        tokens[index - 2].attrSet("class", "check done" if done else "check")
+        mark = Token("html_inline", "", 0)
+        mark.content = ('<span class="tick" aria-hidden="true">✓</span> ' if done
+                        else '<span class="tick" aria-hidden="true">☐</span> ')
+        token.children.insert(0, mark)

@@ -1,0 +1,216 @@
+"""The content model: frozen dataclasses that templates and editions receive.
+
+URLs are site paths without a leading slash ('issues/2026-03-spring/new-centre/'); templates
+turn them into links with the `url` filter. HTML fields hold rendered, sanitised fragments whose
+internal links use the `@root/` marker (see markdown.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from .config import Contact, SiteConfig
+
+ITEM_KINDS = ("feature", "news", "roundtable", "notice", "briefs")
+SECTION_ROLES = ("summary", "discussion", "conclusions", "recommendations")
+OUTCOME_ROLES = ("conclusions", "recommendations")
+
+
+@dataclass(frozen=True, order=True)
+class Term:
+    """A tag or a region, with the slug of its page."""
+
+    slug: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Brief:
+    """One short news brief of a briefs file."""
+
+    headline: str
+    html: str
+    regions: tuple[Term, ...]
+    tags: tuple[Term, ...]
+    anchor: str  # the id of the brief on its pages
+
+
+@dataclass(frozen=True)
+class Section:
+    """A part of a round-table summary: Summary, Discussion, Conclusions, Recommendations."""
+
+    role: str  # one of SECTION_ROLES, or 'other'
+    title: str  # the heading as the editor wrote it
+    html: str
+    anchor: str
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A conclusion or recommendation, listed among the issue's key outcomes."""
+
+    role: str  # 'conclusions' or 'recommendations'
+    html: str
+
+
+@dataclass(frozen=True)
+class RoundTable:
+    """Who led a round-table or meeting, and its recognised parts."""
+
+    session: str
+    presenters: tuple[str, ...]
+    facilitators: tuple[str, ...]
+    secretaries: tuple[str, ...]
+    participants: tuple[str, ...]
+    venue: str
+    sections: tuple[Section, ...]
+    outcomes: tuple[Outcome, ...]
+
+    @property
+    def roles(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """(label, names) for each role that has names, singular or plural as fits."""
+        pairs = [("Presenter", self.presenters), ("Facilitator", self.facilitators),
+                 ("Secretary", self.secretaries)]
+        return tuple((label if len(names) == 1 else _plural(label), names)
+                     for label, names in pairs if names)
+
+
+@dataclass(frozen=True)
+class Image:
+    """An image with its site path and alt text."""
+
+    url: str
+    alt: str
+
+
+@dataclass(frozen=True)
+class Item:
+    """An article of an issue: a feature, news, notice, round table or a file of briefs."""
+
+    issue_slug: str
+    slug: str
+    title: str
+    kind: str
+    date: dt.date
+    url: str
+    source: str  # the file it came from, relative to the site
+    html: str = ""
+    summary: str = ""
+    authors: tuple[str, ...] = ()
+    tags: tuple[Term, ...] = ()
+    regions: tuple[Term, ...] = ()
+    image: Image | None = None
+    contact: Contact = Contact()
+    briefs: tuple[Brief, ...] = ()
+    roundtable: RoundTable | None = None
+
+    @property
+    def anchor(self) -> str:
+        """The id of the item on its issue's page."""
+        return f"item-{self.slug}"
+
+
+@dataclass(frozen=True)
+class Asset:
+    """A file copied beside an issue's pages."""
+
+    source: Path
+    url: str
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One bulletin issue and its items, in order."""
+
+    slug: str
+    title: str  # the period as printed, e.g. "July/August 2026"
+    date: dt.date
+    url: str
+    source: str
+    number: int | None = None
+    volume: int | None = None
+    summary: str = ""
+    status: str = "published"
+    lang: str = ""
+    intro_html: str = ""
+    image: Image | None = None
+    contact: Contact = Contact()
+    items: tuple[Item, ...] = ()
+    assets: tuple[Asset, ...] = ()
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == "draft"
+
+    @property
+    def outcomes(self) -> tuple[tuple[Item, Outcome], ...]:
+        """Every round-table conclusion and recommendation of the issue, in order."""
+        return tuple((item, outcome) for item in self.items if item.roundtable
+                     for outcome in item.roundtable.outcomes)
+
+    @property
+    def regions(self) -> tuple[Term, ...]:
+        """Every region named in the issue, items and briefs alike, sorted."""
+        found = {term for item in self.items for term in item.regions}
+        found |= {term for item in self.items for brief in item.briefs for term in brief.regions}
+        return tuple(sorted(found))
+
+
+@dataclass(frozen=True)
+class Page:
+    """A standalone page such as About."""
+
+    slug: str
+    title: str
+    html: str
+    url: str
+    source: str
+    summary: str = ""
+
+
+@dataclass(frozen=True)
+class Entry:
+    """Something listed on a tag or region page: an item, or one brief of it."""
+
+    issue: Issue
+    item: Item
+    brief: Brief | None = None
+
+
+@dataclass(frozen=True)
+class TermIndex:
+    """A tag or region page: the term and everything that names it, newest first."""
+
+    term: Term
+    entries: tuple[Entry, ...]
+    url: str
+
+
+@dataclass(frozen=True)
+class Site:
+    """The whole bulletin, as every template and edition sees it."""
+
+    config: SiteConfig
+    issues: tuple[Issue, ...]  # newest first
+    pages: tuple[Page, ...]
+    tags: tuple[TermIndex, ...]
+    regions: tuple[TermIndex, ...]
+
+    @property
+    def latest(self) -> Issue | None:
+        return self.issues[0] if self.issues else None
+
+    def issues_by_year(self) -> tuple[tuple[int, tuple[Issue, ...]], ...]:
+        years: dict[int, list[Issue]] = {}
+        for issue in self.issues:
+            years.setdefault(issue.date.year, []).append(issue)
+        return tuple((year, tuple(issues)) for year, issues in years.items())
+
+    def page(self, slug: str) -> Page | None:
+        return next((page for page in self.pages if page.slug == slug), None)
+
+
+def _plural(label: str) -> str:
+    return label[:-1] + "ies" if label.endswith("y") else label + "s"

@@ -1,0 +1,115 @@
+"""Stage 4: plan every page of the web edition, then render each one to bytes.
+
+`plan_pages` decides what files the site has and which template and model objects each gets;
+`render_page` is pure (a plan in, an `Artifact` out), so pages can be rendered in any order or
+in parallel, and the result never depends on which.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from jinja2 import Environment, TemplateError
+
+from .errors import BulletinError
+from .model import Issue, Site
+
+
+@dataclass(frozen=True)
+class PagePlan:
+    """One output file: where it goes, its URL, its template and what the template receives."""
+
+    path: str  # relative to the output folder
+    url: str  # the site path readers see ('' for the home page)
+    template: str
+    context: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Artifact:
+    """A finished output file."""
+
+    path: str
+    data: bytes
+
+
+class TemplateProblem(BulletinError):
+    """A template failed while rendering a page: names the template, its line, and the page."""
+
+
+def plan_pages(site: Site) -> list[PagePlan]:
+    """Every page of the web edition, in a fixed order."""
+    plans = [
+        PagePlan("index.html", "", "index.html", {"issue": site.latest}),
+        PagePlan("archive/index.html", "archive/", "archive.html"),
+        PagePlan("404.html", "404.html", "404.html",
+                 {"link_base": site.config.base_path}),
+        PagePlan("feed.xml", "feed.xml", "feed.xml"),
+        PagePlan("sitemap.xml", "sitemap.xml", "sitemap.xml", {"all_urls": site_urls(site)}),
+        PagePlan("tags/index.html", "tags/", "terms.html",
+                 {"kind": "tags", "terms": site.tags}),
+        PagePlan("regions/index.html", "regions/", "terms.html",
+                 {"kind": "regions", "terms": site.regions}),
+    ]
+    for issue in site.issues:
+        plans.append(PagePlan(f"{issue.url}index.html", issue.url, "issue.html", {"issue": issue}))
+        plans.extend(_item_plans(issue))
+    for kind, index in (("tags", site.tags), ("regions", site.regions)):
+        plans.extend(PagePlan(f"{term.url}index.html", term.url, "term.html",
+                              {"kind": kind, "index": term}) for term in index)
+    plans.extend(PagePlan(f"{page.url}index.html", page.url, "page.html", {"page": page})
+                 for page in site.pages)
+    return plans
+
+
+def _item_plans(issue: Issue) -> list[PagePlan]:
+    plans = []
+    for position, item in enumerate(issue.items):
+        previous = issue.items[position - 1] if position > 0 else None
+        following = issue.items[position + 1] if position + 1 < len(issue.items) else None
+        plans.append(PagePlan(f"{item.url}index.html", item.url, "item.html",
+                              {"issue": issue, "item": item, "previous": previous,
+                               "next": following}))
+    return plans
+
+
+def site_urls(site: Site) -> list[str]:
+    """The site paths of every HTML page, for the sitemap."""
+    urls = ["", "archive/", "tags/", "regions/"]
+    for issue in site.issues:
+        urls.append(issue.url)
+        urls.extend(item.url for item in issue.items)
+    urls.extend(term.url for term in site.tags + site.regions)
+    urls.extend(page.url for page in site.pages)
+    return urls
+
+
+def render_page(env: Environment, site: Site, plan: PagePlan) -> Artifact:
+    """Render one planned page; a template failure names the template, line and page."""
+    context = {"site": site, "config": site.config, "page_url": plan.url, "link_base": "",
+               **plan.context}
+    try:
+        text = env.get_template(plan.template).render(context)
+    except TemplateError as error:
+        raise TemplateProblem(describe_template_error(error, plan.path)) from None
+    return Artifact(plan.path, text.encode("utf-8"))
+
+
+def describe_template_error(error: TemplateError, page: str) -> str:
+    """'templates/item.html:12: 'x' is undefined (while rendering issues/a/b/index.html)'."""
+    where = getattr(error, "filename", None) or getattr(error, "name", None) or "template"
+    line = getattr(error, "lineno", None)
+    if not line:  # runtime errors (undefined names) carry the template frame in the traceback
+        tb = error.__traceback__
+        while tb is not None:
+            if tb.tb_frame.f_code.co_filename.endswith((".html", ".xml", ".txt")):
+                where, line = tb.tb_frame.f_code.co_filename, tb.tb_lineno
+            tb = tb.tb_next
+    location = f"{where}:{line}" if line else str(where)
+    return f"{location}: {error.message or error} (while rendering {page})"
+
+
+def render_pages(env: Environment, site: Site, plans: list[PagePlan]) -> list[Artifact]:
+    """Render every plan, in order."""
+    return [render_page(env, site, plan) for plan in plans]

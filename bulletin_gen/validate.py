@@ -1,0 +1,399 @@
+"""Stage 3: validate the raw sources and assemble the content model (`Site`).
+
+Every field is read through a `FieldReader`, so a mistake anywhere becomes a `Problem` with its
+file and line and the loading goes on; the caller raises them all at the end. Markdown is
+rendered here, once, because link targets are only known when every source has an identity.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote
+
+from .config import SiteConfig, read_contact
+from .content import IssueSource, SourceDoc, Sources
+from .errors import Location, Problems, did_you_mean
+from .fields import FieldReader
+from .markdown import ROOT_MARKER, MarkdownRenderer, Resolver, slugify
+from .model import (
+    ITEM_KINDS,
+    OUTCOME_ROLES,
+    Asset,
+    Brief,
+    Entry,
+    Image,
+    Issue,
+    Item,
+    Outcome,
+    Page,
+    RoundTable,
+    Section,
+    Site,
+    Term,
+    TermIndex,
+)
+from .yamlio import Mapping
+
+_ORDER_PREFIX = re.compile(r"^\d+[-_.]")
+_H2 = re.compile(r"^##\s+(.+?)\s*#*\s*$")
+SECTION_NAMES = {
+    "summary": ("summary", "resumen", "resume", "synthese", "sumario", "sommaire"),
+    "discussion": ("discussion", "discusion", "debate", "debat", "deliberaciones"),
+    "conclusions": ("conclusions", "conclusion", "conclusiones"),
+    "recommendations": ("recommendations", "recommendation", "recomendaciones",
+                        "recommandations", "recommandation"),
+}
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Where a source file ends up: its issue, its slug and its site path."""
+
+    issue_slug: str
+    slug: str
+    url: str
+
+
+def build_site(config: SiteConfig, sources: Sources, renderer: MarkdownRenderer,
+               problems: Problems, drafts: bool = False) -> Site:
+    """Turn every source into the typed model; problems are recorded, not raised."""
+    identities = _identities(sources, problems)
+    assets = _asset_urls(sources)
+    issues = []
+    for source in sources.issues:
+        issue = _build_issue(source, identities, assets, renderer, problems)
+        if drafts or not issue.is_draft:
+            issues.append(issue)
+    issues.sort(key=lambda issue: (issue.date, issue.slug), reverse=True)
+    pages = tuple(_build_page(doc, identities, assets, renderer, problems)
+                  for doc in sources.pages)
+    for slug in config.nav:
+        if not any(page.slug == slug for page in pages):
+            problems.add(Location("bulletin.yaml"), f"nav: no page '{slug}' in content/pages/",
+                         did_you_mean(slug, [p.slug for p in pages]) or
+                         f"add content/pages/{slug}.md")
+    return Site(config, tuple(issues), pages, _index(issues, "tags"), _index(issues, "regions"))
+
+
+def item_slug(path: Path) -> str:
+    """'01-socios-peru.md' -> 'socios-peru': the file name without its order prefix."""
+    return slugify(_ORDER_PREFIX.sub("", path.stem)) or slugify(path.stem)
+
+
+def _identities(sources: Sources, problems: Problems) -> dict[Path, Identity]:
+    found: dict[Path, Identity] = {}
+    issue_slugs: dict[str, str] = {}
+    for issue in sources.issues:
+        slug = slugify(issue.name)
+        if slug in issue_slugs:
+            problems.add(Location(issue.meta.rel), f"two issues have the slug '{slug}'",
+                         f"rename this one or {issue_slugs[slug]}")
+        issue_slugs[slug] = issue.meta.rel
+        issue_url = f"issues/{slug}/"
+        found[issue.meta.path] = Identity(slug, "", issue_url)
+        if issue.folder:
+            found[issue.folder] = Identity(slug, "", issue_url)
+        item_slugs: dict[str, str] = {}
+        for doc in issue.items:
+            explicit = doc.meta.get("slug")
+            own = slugify(str(explicit)) if explicit else item_slug(doc.path)
+            if own in item_slugs:
+                problems.add(Location(doc.rel, doc.meta.line_of("slug")),
+                             f"two items of issue '{slug}' have the slug '{own}'",
+                             f"the other is {item_slugs[own]}; set a different 'slug:'")
+            item_slugs[own] = doc.rel
+            found[doc.path] = Identity(slug, own, f"{issue_url}{own}/")
+    for doc in sources.pages:
+        slug = slugify(str(doc.meta.get("slug") or doc.stem))
+        found[doc.path] = Identity("", slug, f"pages/{slug}/")
+    return found
+
+
+def _asset_urls(sources: Sources) -> dict[Path, str]:
+    urls: dict[Path, str] = {}
+    for issue in sources.issues:
+        if issue.folder:
+            for relative in issue.assets:
+                slug = slugify(issue.name)
+                urls[issue.folder / relative] = f"issues/{slug}/{relative.as_posix()}"
+    return urls
+
+
+def _resolver(doc: SourceDoc, identities: dict[Path, Identity],
+              assets: dict[Path, str]) -> Resolver:
+    """Links to .md sources become their pages' URLs; links to files become asset URLs."""
+
+    def resolve(url: str, kind: str) -> str | None:
+        path_part, hash_mark, fragment = url.partition("#")
+        path_part = path_part.split("?")[0]
+        if not path_part:
+            return url
+        target = Path(os.path.normpath(doc.path.parent / unquote(path_part)))
+        if target in assets:
+            return ROOT_MARKER + assets[target]
+        identity = identities.get(target)
+        if identity and kind == "link":
+            return ROOT_MARKER + identity.url + hash_mark + fragment
+        return None
+
+    return resolve
+
+
+def _render(renderer: MarkdownRenderer, text: str, doc: SourceDoc, resolve: Resolver,
+            problems: Problems, id_prefix: str = "", first_line: int = 0) -> str:
+    rendered = renderer.render(text, resolve, id_prefix, first_line or doc.body_line)
+    for line, url, kind in rendered.broken:
+        what = "image" if kind == "image" else "link"
+        problems.add(Location(doc.rel, line), f"{what} to a missing file: {url}",
+                     "the path is relative to this file; check the name and folder")
+    return rendered.html
+
+
+def _build_issue(source: IssueSource, identities: dict[Path, Identity],
+                 assets: dict[Path, str], renderer: MarkdownRenderer,
+                 problems: Problems) -> Issue:
+    doc = source.meta
+    identity = identities[doc.path]
+    fields = FieldReader(doc.meta, doc.rel, problems)
+    resolve = _resolver(doc, identities, assets)
+    date = fields.date("date", required=True)
+    issue_contact = read_contact(fields)
+    image = _image(fields, resolve)
+    header = dict(
+        slug=identity.issue_slug,
+        title=fields.text("title", required=True),
+        date=date,
+        url=identity.url,
+        source=doc.rel,
+        number=fields.integer("number"),
+        volume=fields.integer("volume"),
+        summary=fields.text("summary"),
+        status=fields.choice("status", ("published", "draft"), "published"),
+        lang=fields.text("lang"),
+        image=image,
+        contact=issue_contact,
+    )
+    fields.finish()
+    if source.folder is None:
+        intro, items = _single_file_items(doc, identity, date, resolve, renderer, problems)
+    else:
+        intro = ""
+        items = tuple(_build_item(item, identities[item.path], date, identities, assets,
+                                  renderer, problems) for item in source.items)
+        if not items:
+            problems.warn(Location(doc.rel), "issue has no items",
+                          "add a Markdown or YAML item file beside issue.yaml")
+    issue_assets = tuple(Asset(source.folder / rel, assets[source.folder / rel])
+                         for rel in source.assets) if source.folder else ()
+    return Issue(**header, intro_html=intro, items=items, assets=issue_assets)  # type: ignore[arg-type]
+
+
+def _single_file_items(doc: SourceDoc, identity: Identity, date: dt.date,
+                       resolve: Resolver, renderer: MarkdownRenderer,
+                       problems: Problems) -> tuple[str, tuple[Item, ...]]:
+    """A single-file issue: text before the first '## ' is the introduction, each '## ' an item."""
+    chunks = _split_h2(doc.body)
+    intro_text = chunks[0][2] if chunks and chunks[0][0] is None else ""
+    intro = _render(renderer, intro_text, doc, resolve, problems, "intro") if intro_text else ""
+    items = []
+    for heading, offset, text in chunks:
+        if heading is None:
+            continue
+        slug = slugify(heading) or f"item-{len(items) + 1}"
+        items.append(Item(
+            issue_slug=identity.issue_slug, slug=slug, title=heading, kind="news",
+            date=date, url=f"{identity.url}{slug}/", source=doc.rel,
+            html=_render(renderer, text, doc, resolve, problems, slug,
+                         doc.body_line + offset + 1),
+        ))
+    return intro, tuple(items)
+
+
+def _split_h2(body: str) -> list[tuple[str | None, int, str]]:
+    """Split Markdown at level-2 headings: (heading or None, line offset, text after it)."""
+    chunks: list[tuple[str | None, int, list[str]]] = [(None, 0, [])]
+    fence = ""
+    for offset, line in enumerate(body.split("\n")):
+        stripped = line.strip()
+        if stripped.startswith(("```", "~~~")):
+            fence = "" if fence and stripped.startswith(fence) else (fence or stripped[:3])
+        match = None if fence else _H2.match(line)
+        if match:
+            chunks.append((match.group(1).strip().strip("*_").strip(), offset, []))
+        else:
+            chunks[-1][2].append(line)
+    result = [(heading, offset, "\n".join(lines)) for heading, offset, lines in chunks]
+    return [chunk for chunk in result if chunk[0] is not None or chunk[2].strip()]
+
+
+def _terms(fields: FieldReader, key: str) -> tuple[Term, ...]:
+    return tuple(Term(slugify(name), name) for name in fields.names(key) if slugify(name))
+
+
+def _image(fields: FieldReader, resolve: Resolver) -> Image | None:
+    src = fields.text("image")
+    alt = fields.text("image_alt")
+    if not src:
+        return None
+    target = src if "://" in src else resolve(src, "image")
+    if target is None:
+        fields.error("image", f"image: no file '{src}'", "the path is relative to this file")
+        return None
+    if not alt:
+        fields.problems.warn(fields.at("image"), "image without alt text",
+                             "add 'image_alt:' describing the picture")
+    return Image(target, alt)
+
+
+def _build_item(doc: SourceDoc, identity: Identity, issue_date: dt.date,
+                identities: dict[Path, Identity], assets: dict[Path, str],
+                renderer: MarkdownRenderer, problems: Problems) -> Item:
+    fields = FieldReader(doc.meta, doc.rel, problems)
+    resolve = _resolver(doc, identities, assets)
+    is_yaml = doc.path.suffix in (".yaml", ".yml")
+    kind = fields.choice("kind", ITEM_KINDS, "briefs" if is_yaml else "news")
+    if is_yaml and kind != "briefs":
+        fields.error("kind", f"kind: a YAML item file holds briefs, not '{kind}'",
+                     "write 'kind: briefs', or make it a .md file")
+    fields.raw("slug")
+    common = dict(
+        issue_slug=identity.issue_slug, slug=identity.slug, url=identity.url, source=doc.rel,
+        title=fields.text("title", required=True, default=identity.slug),
+        kind=kind,
+        date=fields.date("date", default=issue_date),
+        summary=fields.text("summary"),
+        authors=fields.names("authors"),
+        tags=_terms(fields, "tags"),
+        regions=_terms(fields, "regions"),
+        image=_image(fields, resolve),
+        contact=read_contact(fields),
+    )
+    briefs: tuple[Brief, ...] = ()
+    roundtable = None
+    html = ""
+    if kind == "briefs":
+        briefs = _briefs(fields, doc, identity, resolve, renderer, problems)
+    elif kind == "roundtable":
+        roundtable, html = _roundtable(fields, doc, identity, resolve, renderer, problems)
+    else:
+        html = _render(renderer, doc.body, doc, resolve, problems, identity.slug)
+    fields.finish()
+    return Item(**common, html=html, briefs=briefs, roundtable=roundtable)  # type: ignore[arg-type]
+
+
+def _briefs(fields: FieldReader, doc: SourceDoc, identity: Identity, resolve: Resolver,
+            renderer: MarkdownRenderer, problems: Problems) -> tuple[Brief, ...]:
+    raw = fields.raw("items")
+    if not isinstance(raw, list) or not raw:
+        fields.error("items", "a briefs file needs 'items:', a list of briefs",
+                     "write '- body: ...' entries under 'items:'")
+        return ()
+    briefs = []
+    for number, entry in enumerate(raw, start=1):
+        reader = FieldReader(entry, doc.rel, problems, what=f"brief {number}")
+        body = reader.text("body", required=True)
+        if not isinstance(entry, Mapping):
+            continue
+        line = entry.line_of("body") + (1 if "\n" in str(entry.get("body", "")) else 0)
+        anchor = f"{identity.slug}-{number}"
+        briefs.append(Brief(
+            headline=reader.text("headline"),
+            html=_render(renderer, body, doc, resolve, problems, anchor, line),
+            regions=_terms(reader, "regions"),
+            tags=_terms(reader, "tags"),
+            anchor=anchor,
+        ))
+        reader.finish()
+    return tuple(briefs)
+
+
+def _section_role(heading: str) -> str:
+    name = slugify(heading).replace("-", " ").strip()
+    for role, names in SECTION_NAMES.items():
+        if name in names:
+            return role
+    return "other"
+
+
+def _roundtable(fields: FieldReader, doc: SourceDoc, identity: Identity, resolve: Resolver,
+                renderer: MarkdownRenderer, problems: Problems) -> tuple[RoundTable, str]:
+    sections: list[Section] = []
+    outcomes: list[Outcome] = []
+    intro = ""
+    for heading, offset, text in _split_h2(doc.body):
+        line = doc.body_line + offset + (1 if heading else 0)
+        if heading is None:
+            intro = _render(renderer, text, doc, resolve, problems, identity.slug, line)
+            continue
+        role = _section_role(heading)
+        anchor = f"{identity.slug}-{slugify(heading)}"
+        html = _render(renderer, text, doc, resolve, problems, anchor, line)
+        sections.append(Section(role, heading, html, anchor))
+        if role in OUTCOME_ROLES:
+            outcomes.extend(Outcome(role, point) for point in _points(text, renderer))
+    if not sections:
+        problems.warn(Location(doc.rel, doc.body_line), "round table without sections",
+                      "add '## Summary', '## Discussion', '## Conclusions', '## Recommendations'")
+    roundtable = RoundTable(
+        session=fields.text("session", "Round Table"),
+        presenters=fields.names("presenters"),
+        facilitators=fields.names("facilitators"),
+        secretaries=fields.names("secretaries"),
+        participants=fields.names("participants"),
+        venue=fields.text("venue"),
+        sections=tuple(sections),
+        outcomes=tuple(outcomes),
+    )
+    return roundtable, intro
+
+
+def _points(text: str, renderer: MarkdownRenderer) -> list[str]:
+    """The key points of a section: its list items, or else its paragraphs."""
+    tokens = renderer.md.parse(text)
+    items = [tokens[i + 2].content for i, t in enumerate(tokens)
+             if t.type == "list_item_open" and t.level == 1 and i + 2 < len(tokens)]
+    if not items:
+        items = [tokens[i + 1].content for i, t in enumerate(tokens)
+                 if t.type == "paragraph_open" and t.level == 0]
+    return [renderer.render_inline(item) for item in items if item.strip()]
+
+
+def _build_page(doc: SourceDoc, identities: dict[Path, Identity], assets: dict[Path, str],
+                renderer: MarkdownRenderer, problems: Problems) -> Page:
+    fields = FieldReader(doc.meta, doc.rel, problems)
+    identity = identities[doc.path]
+    fields.raw("slug")
+    page = Page(
+        slug=identity.slug,
+        title=fields.text("title", required=True, default=identity.slug),
+        summary=fields.text("summary"),
+        html=_render(renderer, doc.body, doc, _resolver(doc, identities, assets), problems),
+        url=identity.url,
+        source=doc.rel,
+    )
+    fields.finish()
+    return page
+
+
+def _index(issues: list[Issue], key: str) -> tuple[TermIndex, ...]:
+    """Tag or region pages: every item and brief that names a term, newest issue first."""
+    entries: dict[str, list[Entry]] = {}
+    names: dict[str, set[str]] = {}
+    for issue in issues:
+        for item in issue.items:
+            for term in getattr(item, key):
+                entries.setdefault(term.slug, []).append(Entry(issue, item))
+                names.setdefault(term.slug, set()).add(term.name)
+            for brief in item.briefs:
+                for term in getattr(brief, key):
+                    entries.setdefault(term.slug, []).append(Entry(issue, item, brief))
+                    names.setdefault(term.slug, set()).add(term.name)
+    return tuple(
+        TermIndex(Term(slug, min(names[slug])), tuple(entries[slug]), f"{key}/{slug}/")
+        for slug in sorted(entries)
+    )
+
