@@ -12,6 +12,7 @@ from pathlib import Path
 
 from .config import load_config
 from .content import read_sources
+from .editions import edition_artifacts
 from .errors import Problem, Problems
 from .markdown import MarkdownRenderer
 from .model import Site
@@ -29,6 +30,8 @@ class BuildOptions:
     drafts: bool = False
     base_url: str | None = None
     strict: bool = False  # warnings fail the build
+    pdf: bool = True  # the print edition, when bulletin.yaml does not switch it off
+    email: bool = True  # the email edition, likewise
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,7 @@ def build(site_dir: Path, options: BuildOptions | None = None) -> BuildReport:
     env = make_environment(site_dir)
     plans = plan_pages(site)
     artifacts = render_pages(env, site, plans)
+    artifacts += edition_artifacts(site_dir, site, env, pdf=options.pdf, email=options.email)
     count = publish(output, artifacts, _copies(site_dir, site))
     return BuildReport(output, len(site.issues), len(plans), count,
                        time.perf_counter() - started, tuple(problems.warnings))

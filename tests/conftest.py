@@ -1,0 +1,126 @@
+"""Shared fixtures: small sites written into temporary folders, built for real."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from bulletin_gen.build import BuildOptions, build
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+MINIMAL_SITE = {
+    "bulletin.yaml": """\
+        title: Test Bulletin
+        tagline: News for testing
+        base_url: https://example.org/news/
+        organisation: {name: Test Network, url: https://example.org/}
+        contact: {name: Ana Editor, email: editor@example.org}
+        nav: [about]
+        """,
+    "content/issues/2026-01-winter/issue.yaml": """\
+        title: January 2026
+        date: 2026-01-15
+        number: 1
+        summary: The first test issue.
+        """,
+    "content/issues/2026-01-winter/01-lead.md": """\
+        ---
+        title: Lead story
+        kind: feature
+        tags: [mediation]
+        regions: [Peru]
+        contact: {name: Hélène Bélanger, role: Director, email: helene@example.org}
+        ---
+        The **lead** story text.
+        """,
+    "content/issues/2026-01-winter/02-briefs.yaml": """\
+        title: Other news
+        kind: briefs
+        contact: {name: Ana Editor, email: editor@example.org}
+        items:
+          - headline: Clinic opens
+            regions: [Tajikistan, Uzbekistan]
+            tags: [mediation]
+            body: A clinic opened in **Khujand**.
+          - regions: [Hungary]
+            body: Budget hearings in **Pécs**.
+        """,
+    "content/pages/about.md": """\
+        ---
+        title: About
+        ---
+        About the test network.
+        """,
+}
+
+
+def write_files(root: Path, files: dict[str, str | bytes]) -> Path:
+    """Write `files` (path -> text, dedented; or bytes) under `root`."""
+    for name, content in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(textwrap.dedent(content), encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def make_site(tmp_path: Path) -> Callable[..., Path]:
+    """make_site(files={...}, base=MINIMAL_SITE) -> a site folder; None in files removes a file."""
+
+    def make(files: dict[str, str | bytes | None] | None = None,
+             base: dict[str, str] | None = None, name: str = "site") -> Path:
+        merged: dict[str, str | bytes | None] = {**(MINIMAL_SITE if base is None else base),
+                                                 **(files or {})}
+        kept = {k: v for k, v in merged.items() if v is not None}
+        return write_files(tmp_path / name, kept)
+
+    return make
+
+
+@pytest.fixture
+def build_site() -> Callable[..., Path]:
+    """build_site(site_dir, **BuildOptions fields) -> the output folder."""
+
+    def run(site_dir: Path, **options: object) -> Path:
+        report = build(site_dir, BuildOptions(**options))  # type: ignore[arg-type]
+        return report.output
+
+    return run
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture
+def demo_site(tmp_path: Path) -> Path:
+    """A copy of the repository's demo site (bulletin.yaml, content/, templates/, static/)."""
+    target = tmp_path / "demo"
+    target.mkdir()
+    shutil.copy(REPO / "bulletin.yaml", target / "bulletin.yaml")
+    for folder in ("content", "templates", "static"):
+        if (REPO / folder).is_dir():
+            shutil.copytree(REPO / folder, target / folder)
+    return target
+
+
+def require_tool(name: str) -> str:
+    """The path of a system tool; skips the test when it is missing (fails on CI instead)."""
+    path = shutil.which(name)
+    if path:
+        return path
+    if os.environ.get("BULLETIN_REQUIRE_TOOLS"):
+        pytest.fail(f"{name} is required on CI but is not installed")
+    pytest.skip(f"{name} is not installed (apt-get install {name})")
