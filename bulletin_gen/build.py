@@ -6,10 +6,13 @@ the model and writes nothing.
 
 from __future__ import annotations
 
+import os
 import time
+from itertools import chain
 from dataclasses import dataclass
 from pathlib import Path
 
+from .cache import BuildCache
 from .config import load_config
 from .content import read_sources
 from .editions import edition_artifacts
@@ -32,6 +35,8 @@ class BuildOptions:
     strict: bool = False  # warnings fail the build
     pdf: bool = True  # the print edition, when bulletin.yaml does not switch it off
     email: bool = True  # the email edition, likewise
+    jobs: int = os.cpu_count() or 1  # processes rendering pages
+    clean: bool = False  # ignore (and empty) the cache of earlier builds
 
 
 @dataclass(frozen=True)
@@ -47,11 +52,12 @@ class BuildReport:
 
 
 def load_site(site_dir: Path, drafts: bool = False, base_url: str | None = None,
-              strict: bool = False) -> tuple[Site, Problems]:
+              strict: bool = False, cache: BuildCache | None = None) -> tuple[Site, Problems]:
     """Stages 1-3: settings, sources and model. Raises `ContentError` with every problem."""
     config, problems = load_config(site_dir, base_url)
     sources = read_sources(site_dir, problems)
-    renderer = MarkdownRenderer(unsafe_html=config.unsafe_html)
+    renderer = (cache.renderer(config.unsafe_html) if cache
+                else MarkdownRenderer(unsafe_html=config.unsafe_html))
     site = build_site(config, sources, renderer, problems, drafts=drafts)
     problems.raise_if_any(strict=strict)
     return site, problems
@@ -63,12 +69,15 @@ def build(site_dir: Path, options: BuildOptions | None = None) -> BuildReport:
     started = time.perf_counter()
     output = options.output or site_dir / "output"
     check_output_dir(output, site_dir)
-    site, problems = load_site(site_dir, options.drafts, options.base_url, options.strict)
+    cache = BuildCache.open(site_dir, output, clean=options.clean)
+    site, problems = load_site(site_dir, options.drafts, options.base_url, options.strict, cache)
     env = make_environment(site_dir)
     plans = plan_pages(site)
-    artifacts = render_pages(env, site, plans)
-    artifacts += edition_artifacts(site_dir, site, env, pdf=options.pdf, email=options.email)
-    count = publish(output, artifacts, _copies(site_dir, site))
+    changed, unchanged, fingerprints = cache.sort(env, site, plans)
+    artifacts = chain(render_pages(env, site, changed, options.jobs, site_dir),
+                      edition_artifacts(site_dir, site, env, pdf=options.pdf, email=options.email))
+    count = publish(output, artifacts, _copies(site_dir, site) + unchanged)
+    cache.save(fingerprints)
     return BuildReport(output, len(site.issues), len(plans), count,
                        time.perf_counter() - started, tuple(problems.warnings))
 
@@ -78,7 +87,7 @@ def check(site_dir: Path, drafts: bool = True, strict: bool = False) -> BuildRep
     started = time.perf_counter()
     site, problems = load_site(site_dir, drafts=drafts, strict=strict)
     plans = plan_pages(site)
-    artifacts: list[Artifact] = render_pages(make_environment(site_dir), site, plans)
+    artifacts: list[Artifact] = list(render_pages(make_environment(site_dir), site, plans))
     return BuildReport(site_dir / "output", len(site.issues), len(plans), len(artifacts),
                        time.perf_counter() - started, tuple(problems.warnings))
 

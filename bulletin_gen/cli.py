@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -24,13 +25,20 @@ def main() -> None:
 @click.option("--drafts", is_flag=True, help="Include issues with 'status: draft'.")
 @click.option("--base-url", help="Override base_url from bulletin.yaml.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Processes rendering pages (default: one per CPU core).")
+@click.option("--clean", is_flag=True, help="Ignore and empty the cache of earlier builds "
+              "(.bulletin-cache/): render every page again.")
 def build(site: Path, output: Path | None, drafts: bool, base_url: str | None,
-          strict: bool) -> None:
+          strict: bool, jobs: int | None, clean: bool) -> None:
     """Build the whole site into its output folder."""
     from .build import BuildOptions
     from .build import build as run_build
 
-    report = run_build(site, BuildOptions(output, drafts, base_url, strict))
+    options = BuildOptions(output, drafts, base_url, strict, clean=clean)
+    if jobs is not None:
+        options = replace(options, jobs=jobs)
+    report = run_build(site, options)
     _print_warnings(report.warnings)
     click.echo(f"Built {report.issues} issue{'s' if report.issues != 1 else ''}, "
                f"{report.pages} pages into {report.output} in {report.seconds:.1f} s")

@@ -7,13 +7,20 @@ in parallel, and the result never depends on which.
 
 from __future__ import annotations
 
+import multiprocessing
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, TemplateError
 
 from .errors import BulletinError
 from .model import Issue, Site
+from .templates import make_environment
+
+CHUNK = 32  # pages per task sent to a worker: enough to hide the cost of the round trip
 
 
 @dataclass(frozen=True)
@@ -110,6 +117,39 @@ def describe_template_error(error: TemplateError, page: str) -> str:
     return f"{location}: {error.message or error} (while rendering {page})"
 
 
-def render_pages(env: Environment, site: Site, plans: list[PagePlan]) -> list[Artifact]:
-    """Render every plan, in order."""
-    return [render_page(env, site, plan) for plan in plans]
+def render_pages(env: Environment, site: Site, plans: list[PagePlan], jobs: int = 1,
+                 site_dir: Path | None = None) -> Iterator[Artifact]:
+    """Render every plan, yielding artifacts in the order of `plans` whatever `jobs` is.
+
+    With `jobs` > 1 the pages are rendered by that many worker processes, each with its own
+    Jinja environment made from `site_dir`; the site and the plans reach them once, when the
+    pool starts, and only page numbers and finished bytes travel after that.
+    """
+    if jobs <= 1 or len(plans) <= CHUNK:
+        yield from (render_page(env, site, plan) for plan in plans)
+        return
+    chunks = [range(start, min(start + CHUNK, len(plans)))
+              for start in range(0, len(plans), CHUNK)]
+    context = multiprocessing.get_context("fork" if "fork" in
+                                          multiprocessing.get_all_start_methods() else None)
+    with ProcessPoolExecutor(min(jobs, len(chunks)), mp_context=context,
+                             initializer=_start_worker, initargs=(site_dir, site, plans)) as pool:
+        try:
+            for artifacts in pool.map(_render_chunk, chunks):
+                yield from artifacts
+        finally:
+            pool.shutdown(cancel_futures=True)
+
+
+# What a worker process renders with: set once by `_start_worker` in each worker, never in
+# the main process. A pool's initializer can hand state to its tasks in no other way.
+_WORKER: dict[str, Any] = {}
+
+
+def _start_worker(site_dir: Path | None, site: Site, plans: list[PagePlan]) -> None:
+    _WORKER.update(env=make_environment(site_dir), site=site, plans=plans)
+
+
+def _render_chunk(indices: range) -> list[Artifact]:
+    env, site, plans = _WORKER["env"], _WORKER["site"], _WORKER["plans"]
+    return [render_page(env, site, plans[index]) for index in indices]

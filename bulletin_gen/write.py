@@ -27,6 +27,7 @@ class Copy:
 
     source: Path
     path: str  # relative to the output folder
+    link: bool = False  # a hard link will do: an unchanged page carried from the last output
 
 
 class OutputError(BulletinError):
@@ -87,7 +88,7 @@ def _write_all(staging: Path, artifacts: Iterable[Artifact], copies: Iterable[Co
     for copy in copies:
         target = staging / copy.path
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(copy.source, target)
+        _copy(copy, target)
         count += 1
     for artifact in artifacts:
         target = staging / artifact.path
@@ -95,6 +96,16 @@ def _write_all(staging: Path, artifacts: Iterable[Artifact], copies: Iterable[Co
         target.write_bytes(artifact.data)
         count += 1
     return count
+
+
+def _copy(copy: Copy, target: Path) -> None:
+    if copy.link:
+        try:
+            os.link(copy.source, target)
+            return
+        except OSError:  # another file system, or links not allowed: copy the bytes instead
+            pass
+    shutil.copyfile(copy.source, target)
 
 
 def static_copies(folder: Path, prefix: str = "") -> list[Copy]:

@@ -1,0 +1,306 @@
+"""Incremental builds: what a previous build made, kept in `.bulletin-cache/` beside the site.
+
+Two things are kept, both keyed by hashes of their inputs:
+
+- rendered Markdown, one JSON file per fragment under `markdown/`, keyed by the text, the
+  renderer's settings and where it sits (id prefix, first line); an entry also lists the links
+  it resolved and their targets, and is used only while every one still resolves the same way;
+- a record (`pages.json`) of every page of the last build: the fingerprint of what it was built
+  from (its template and every template that one loads, the parts of the site those templates
+  read, and its own context values) and the size and time of the file written.
+
+A page whose fingerprint is unchanged and whose file is still in the output as it was written
+is carried into the new output by hard link instead of being rendered again. A cache of another
+version, or one that cannot be read, is discarded: the build then starts from nothing.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+import shutil
+import sys
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, meta, nodes
+
+from . import __version__
+from .markdown import MarkdownRenderer, Rendered, Resolver
+from .model import Site
+from .render import PagePlan
+from .write import Copy
+
+CACHE_DIR = ".bulletin-cache"
+VERSION = f"bulletin-gen {__version__}, cache 1, python {sys.version_info[0]}.{sys.version_info[1]}"
+# Methods and properties of Site, and the field each one reads.
+SITE_READS = {"page": "pages", "issues_by_year": "issues", "latest": "issues"}
+SITE_FIELDS = tuple(field.name for field in dataclasses.fields(Site))
+
+
+def _hash(*parts: str) -> str:
+    digest = hashlib.blake2b(digest_size=20)
+    for part in parts:
+        digest.update(part.encode("utf-8", "surrogatepass"))
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+class MarkdownCache:
+    """Rendered fragments on disk, keyed by their inputs; `used` keeps the live entries."""
+
+    def __init__(self, folder: Path | None) -> None:
+        self.folder = folder
+        self.used: set[str] = set()
+
+    def get(self, key: str, resolve: Resolver) -> Rendered | None:
+        """The cached fragment, if there is one and its links still resolve as they did."""
+        if self.folder is None:
+            return None
+        try:
+            entry = json.loads((self.folder / key[:2] / key).read_text("utf-8"))
+            links = [(str(url), str(kind), target) for url, kind, target in entry["links"]]
+            html, broken = str(entry["html"]), tuple((int(line), str(url), str(kind))
+                                                      for line, url, kind in entry["broken"])
+        except (OSError, ValueError, TypeError, KeyError):
+            return None  # missing or unreadable: render again
+        if any(resolve(url, kind) != target for url, kind, target in links):
+            return None
+        self.used.add(key)
+        return Rendered(html, broken)
+
+    def put(self, key: str, rendered: Rendered,
+            links: list[tuple[str, str, str | None]]) -> None:
+        if self.folder is None:
+            return
+        path = self.folder / key[:2] / key
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _write_atomic(path, json.dumps({"html": rendered.html, "links": links,
+                                        "broken": rendered.broken}))
+        self.used.add(key)
+
+    def prune(self) -> None:
+        """Delete the fragments this build did not use."""
+        if self.folder is None or not self.folder.is_dir():
+            return
+        for shard in self.folder.iterdir():
+            for entry in shard.iterdir():
+                if entry.name not in self.used:
+                    entry.unlink()
+
+
+class CachingRenderer(MarkdownRenderer):
+    """A MarkdownRenderer that looks in the cache first and records what it renders."""
+
+    def __init__(self, unsafe_html: bool, store: MarkdownCache) -> None:
+        super().__init__(unsafe_html=unsafe_html)
+        self.store = store
+
+    def render(self, text: str, resolve: Resolver, id_prefix: str = "",
+               first_line: int = 1) -> Rendered:
+        key = _hash(VERSION, str(self.unsafe_html), id_prefix, str(first_line), text)
+        cached = self.store.get(key, resolve)
+        if cached is not None:
+            return cached
+        links: list[tuple[str, str, str | None]] = []
+
+        def recording(url: str, kind: str) -> str | None:
+            target = resolve(url, kind)
+            links.append((url, kind, target))
+            return target
+
+        rendered = super().render(text, recording, id_prefix, first_line)
+        self.store.put(key, rendered, links)
+        return rendered
+
+
+@dataclasses.dataclass(frozen=True)
+class PageRecord:
+    """What one output file was built from, and the file as it was written."""
+
+    fingerprint: str
+    size: int
+    mtime_ns: int
+
+
+class BuildCache:
+    """The cache of one site: open it, use it during the build, save it after the swap."""
+
+    def __init__(self, folder: Path | None, output: Path,
+                 pages: dict[str, PageRecord] | None = None) -> None:
+        self.folder = folder  # None: a build that neither reads nor keeps a cache
+        self.output = output
+        self.previous = pages or {}
+        self.markdown = MarkdownCache(folder / "markdown" if folder else None)
+
+    @classmethod
+    def open(cls, site_dir: Path, output: Path, clean: bool = False,
+             keep: bool = True) -> BuildCache:
+        """The site's cache; `clean` starts it afresh, `keep=False` uses none at all."""
+        output = output.resolve()
+        if not keep:
+            return cls(None, output)
+        folder = site_dir / CACHE_DIR
+        if clean:
+            shutil.rmtree(folder, ignore_errors=True)
+        pages = _read_record(folder / "pages.json", output)
+        if pages is None:  # foreign or corrupt: nothing in it can be trusted
+            shutil.rmtree(folder, ignore_errors=True)
+            pages = {}
+        return cls(folder, output, pages)
+
+    def renderer(self, unsafe_html: bool) -> MarkdownRenderer:
+        return CachingRenderer(unsafe_html, self.markdown)
+
+    def sort(self, env: Environment, site: Site,
+             plans: list[PagePlan]) -> tuple[list[PagePlan], list[Copy], dict[str, str]]:
+        """Split the plans into pages to render and unchanged pages to carry over.
+
+        Returns the plans to render, the hard links that carry the others, and the
+        fingerprint of every page, for `save`.
+        """
+        printer = Fingerprinter(env, site)
+        prints = {plan.path: printer.page(plan.path, plan.url, plan.template, plan.context)
+                  for plan in plans}
+        todo: list[PagePlan] = []
+        carried: list[Copy] = []
+        for plan in plans:
+            old = self.carried(plan.path, prints[plan.path])
+            if old is None:
+                todo.append(plan)
+            else:
+                carried.append(Copy(old, plan.path, link=True))
+        return todo, carried, prints
+
+    def carried(self, path: str, fingerprint: str) -> Path | None:
+        """The previous output file of `path`, when it was built from the same inputs."""
+        record = self.previous.get(path)
+        if record is None or record.fingerprint != fingerprint:
+            return None
+        old = self.output / path
+        try:
+            stat = old.stat()
+        except OSError:
+            return None
+        if stat.st_size != record.size or stat.st_mtime_ns != record.mtime_ns:
+            return None  # changed since it was written: do not trust it
+        return old
+
+    def save(self, fingerprints: dict[str, str]) -> None:
+        """Record the pages just published (call after the swap) and drop unused fragments."""
+        if self.folder is None:
+            return
+        pages: dict[str, list[Any]] = {}
+        for path, fingerprint in fingerprints.items():
+            try:
+                stat = (self.output / path).stat()
+            except OSError:
+                continue
+            pages[path] = [fingerprint, stat.st_size, stat.st_mtime_ns]
+        self.folder.mkdir(parents=True, exist_ok=True)
+        _write_atomic(self.folder / "pages.json", json.dumps(
+            {"version": VERSION, "output": str(self.output), "pages": pages}))
+        self.markdown.prune()
+
+
+def _read_record(path: Path, output: Path) -> dict[str, PageRecord] | None:
+    """The page record, {} when there is none, None when it is foreign or corrupt."""
+    if not path.exists():
+        return {}
+    try:
+        data = json.loads(path.read_text("utf-8"))
+        if data["version"] != VERSION:
+            return None
+        if data["output"] != str(output):
+            return {}  # built elsewhere: its files are not there to carry
+        return {str(page): PageRecord(str(fp), int(size), int(mtime))
+                for page, (fp, size, mtime) in data["pages"].items()}
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return None
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, path)
+
+
+# --- fingerprints ------------------------------------------------------------------------
+
+class Fingerprinter:
+    """Hashes of what a page is built from. Model objects are hashed once each, by identity."""
+
+    def __init__(self, env: Environment, site: Site) -> None:
+        self.env = env
+        self.site = site
+        self.memo: dict[int, str] = {}
+        self.templates: dict[str, str] = {}
+
+    def page(self, path: str, url: str, template: str, context: dict[str, Any]) -> str:
+        """The fingerprint of one page: template closure, site parts read, its own context."""
+        if template not in self.templates:
+            self.templates[template] = self._template(template)
+        values = [self.value(context[key]) for key in sorted(context)]
+        return _hash(path, url, self.templates[template], *sorted(context), *values)
+
+    def value(self, value: Any) -> str:
+        """A stable hash of a model value: dataclasses, containers, dates, strings, numbers."""
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            known = self.memo.get(id(value))
+            if known is None:
+                known = _hash(type(value).__name__, *(
+                    self.value(getattr(value, field.name)) for field in dataclasses.fields(value)))
+                self.memo[id(value)] = known
+            return known
+        if isinstance(value, (tuple, list)):
+            return _hash("seq", *(self.value(part) for part in value))
+        if isinstance(value, dict):
+            return _hash("map", *(f"{key}={self.value(value[key])}" for key in sorted(value)))
+        return f"{type(value).__name__}:{value!r}"
+
+    def _template(self, name: str) -> str:
+        """The hash of a template, every template it loads, and the parts of the site they read."""
+        loaded, reads = self._closure(name)
+        sources = [f"{each}:{self._source(each)}" for each in sorted(loaded)]
+        site_parts = [f"{part}={self.value(getattr(self.site, part))}" for part in sorted(reads)]
+        return _hash(VERSION, *sources, self.value(self.site.config), *site_parts)
+
+    def _closure(self, name: str) -> tuple[set[str], set[str]]:
+        loaded: set[str] = set()
+        reads: set[str] = set()
+        waiting = [name]
+        while waiting:
+            current = waiting.pop()
+            if current in loaded:
+                continue
+            loaded.add(current)
+            tree = self.env.parse(self._source(current))
+            reads |= site_reads(tree)
+            for referenced in meta.find_referenced_templates(tree):
+                if referenced is None:  # a name computed at run time: assume any template
+                    waiting.extend(self.env.list_templates())
+                else:
+                    waiting.append(referenced)
+        return loaded, reads
+
+    def _source(self, name: str) -> str:
+        loader = self.env.loader
+        assert loader is not None
+        return loader.get_source(self.env, name)[0]
+
+
+def site_reads(tree: nodes.Template) -> set[str]:
+    """The fields of `site` a template reads; every field when it uses `site` as a whole."""
+    reads: set[str] = set()
+    attribute_of_site = set()
+    for node in tree.find_all(nodes.Getattr):
+        if isinstance(node.node, nodes.Name) and node.node.name == "site":
+            reads.add(SITE_READS.get(node.attr, node.attr))
+            attribute_of_site.add(id(node.node))
+    whole = any(name.name == "site" and id(name) not in attribute_of_site
+                for name in tree.find_all(nodes.Name))
+    if whole or not reads <= set(SITE_FIELDS):
+        return set(SITE_FIELDS)
+    return reads
