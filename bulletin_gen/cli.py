@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -56,6 +57,37 @@ def init(directory: Path) -> None:
 
     init_site(directory)
     click.echo(f"Created a new bulletin in {directory}. Next: bulletin build {directory}")
+
+
+@main.group()
+def new() -> None:
+    """Start a new issue or item from a commented skeleton."""
+
+
+@new.command("issue")
+@click.argument("title")
+@SITE
+@click.option("--date", type=click.DateTime(["%Y-%m-%d"]), help="The issue's date, "
+              "YYYY-MM-DD (default: today).")
+@click.option("--single-file", is_flag=True, help="One Markdown file instead of a folder.")
+def new_issue(title: str, site: Path, date: datetime | None, single_file: bool) -> None:
+    """Write a new draft issue titled TITLE (the period, e.g. "July/August 2026")."""
+    from .scaffold import new_issue as write_issue
+
+    click.echo(write_issue(site, title, date.date() if date else None, single_file))
+
+
+@new.command("item")
+@click.argument("issue")
+@click.argument("title")
+@SITE
+@click.option("--kind", type=click.Choice(["feature", "news", "roundtable", "notice", "briefs"]),
+              default="news", show_default=True, help="What the item is.")
+def new_item(issue: str, title: str, site: Path, kind: str) -> None:
+    """Write a new item titled TITLE into the folder of ISSUE, after its last item."""
+    from .scaffold import new_item as write_item
+
+    click.echo(write_item(site, issue, title, kind))
 
 
 def _print_warnings(warnings: tuple[object, ...]) -> None:
