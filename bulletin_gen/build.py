@@ -7,6 +7,7 @@ the model and writes nothing.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +23,10 @@ from .validate import build_site
 from .write import Copy, check_output_dir, publish, static_copies
 
 
+Progress = Callable[[str, int, int], None]
+"""progress(stage, done, total): 'load' once, 'render' after each page, 'editions', 'write'."""
+
+
 @dataclass(frozen=True)
 class BuildOptions:
     """What `bulletin build` was asked to do."""
@@ -32,6 +37,7 @@ class BuildOptions:
     strict: bool = False  # warnings fail the build
     pdf: bool = True  # the print edition, when bulletin.yaml does not switch it off
     email: bool = True  # the email edition, likewise
+    progress: Progress | None = None  # told how the build advances (progress bar, --verbose)
 
 
 @dataclass(frozen=True)
@@ -44,6 +50,8 @@ class BuildReport:
     files: int
     seconds: float
     warnings: tuple[Problem, ...]
+    pdfs: int = 0
+    emails: int = 0
 
 
 def load_site(site_dir: Path, drafts: bool = False, base_url: str | None = None,
@@ -63,14 +71,24 @@ def build(site_dir: Path, options: BuildOptions | None = None) -> BuildReport:
     started = time.perf_counter()
     output = options.output or site_dir / "output"
     check_output_dir(output, site_dir)
+    notify = options.progress or _silent
     site, problems = load_site(site_dir, options.drafts, options.base_url, options.strict)
+    notify("load", 1, 1)
     env = make_environment(site_dir)
     plans = plan_pages(site)
-    artifacts = render_pages(env, site, plans)
-    artifacts += edition_artifacts(site_dir, site, env, pdf=options.pdf, email=options.email)
-    count = publish(output, artifacts, _copies(site_dir, site))
+    artifacts = render_pages(env, site, plans, notify)
+    editions = edition_artifacts(site_dir, site, env, pdf=options.pdf, email=options.email)
+    notify("editions", len(editions), len(editions))
+    count = publish(output, artifacts + editions, _copies(site_dir, site))
+    notify("write", count, count)
     return BuildReport(output, len(site.issues), len(plans), count,
-                       time.perf_counter() - started, tuple(problems.warnings))
+                       time.perf_counter() - started, tuple(problems.warnings),
+                       pdfs=sum(a.path.endswith(".pdf") for a in editions),
+                       emails=sum(a.path.endswith("email.html") for a in editions))
+
+
+def _silent(stage: str, done: int, total: int) -> None:
+    """The progress callback of a build nobody watches."""
 
 
 def check(site_dir: Path, drafts: bool = True, strict: bool = False) -> BuildReport:

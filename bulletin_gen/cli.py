@@ -25,16 +25,23 @@ def main() -> None:
 @click.option("--drafts", is_flag=True, help="Include issues with 'status: draft'.")
 @click.option("--base-url", help="Override base_url from bulletin.yaml.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only warnings and errors.")
+@click.option("-v", "--verbose", is_flag=True, help="Also print each stage and its time.")
 def build(site: Path, output: Path | None, drafts: bool, base_url: str | None,
-          strict: bool) -> None:
+          strict: bool, quiet: bool, verbose: bool) -> None:
     """Build the whole site into its output folder."""
     from .build import BuildOptions
     from .build import build as run_build
+    from .console import BuildProgress, build_summary
 
-    report = run_build(site, BuildOptions(output, drafts, base_url, strict))
+    with BuildProgress(verbose=verbose and not quiet, bar=None if not quiet else False) as bar:
+        report = run_build(site, BuildOptions(output, drafts, base_url, strict, progress=bar))
     _print_warnings(report.warnings)
-    click.echo(f"Built {report.issues} issue{'s' if report.issues != 1 else ''}, "
-               f"{report.pages} pages into {report.output} in {report.seconds:.1f} s")
+    if verbose and not quiet:
+        click.echo(f"Output: {report.output} ({report.files} files)")
+    if not quiet:
+        click.echo(build_summary(report.issues, report.pages, report.pdfs, report.emails,
+                                 report.seconds))
 
 
 @main.command()
