@@ -22,7 +22,6 @@ from .templates import THEME_STATIC, make_environment
 from .validate import build_site
 from .write import Copy, check_output_dir, publish, static_copies
 
-
 Progress = Callable[[str, int, int], None]
 """progress(stage, done, total): 'load' once, 'render' after each page, 'editions', 'write'."""
 
