@@ -66,6 +66,21 @@ def init(directory: Path) -> None:
     click.echo(f"Created a new bulletin in {directory}. Next: bulletin build {directory}")
 
 
+@main.command()
+@SITE
+@click.option("-p", "--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port to serve on; 0 picks any free port.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to serve on.")
+@click.option("--pdf/--no-pdf", default=True, help="Rebuild the PDFs on every save "
+              "(--no-pdf makes previews faster).")
+def serve(site: Path, port: int, host: str, pdf: bool) -> None:
+    """Preview the site with drafts, rebuilding and reloading the browser on every save."""
+    from .build import BuildOptions
+    from .serve import serve as run_serve
+
+    run_serve(site, host, port, BuildOptions(pdf=pdf))
+
+
 @main.group()
 def new() -> None:
     """Start a new issue or item from a commented skeleton."""
