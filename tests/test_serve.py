@@ -1,4 +1,5 @@
-"""`bulletin serve` for real: a subprocess on a free port, fetched over HTTP, edited on disk."""
+"""`bulletin serve` for real: a subprocess on a free port, fetched over HTTP and in headless
+Chromium, while its content is edited on disk."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import IO
 
 import pytest
+from conftest import require_tool
 
 from bulletin_gen.serve import error_page, inject
 
@@ -202,3 +204,49 @@ def test_error_page_escapes_what_it_shows() -> None:
     page = error_page(("content/x.md:3: <script>alert(1)</script>",), 2)
     assert "&lt;script&gt;alert(1)" in page
     assert "<script>alert(1)" not in page
+
+
+@pytest.fixture
+def browser():  # type: ignore[no-untyped-def]
+    """Headless Chromium driven by Debian's chromedriver."""
+    pytest.importorskip("watchfiles")
+    webdriver = pytest.importorskip("selenium.webdriver")
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = require_tool("chromium")
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--no-first-run", "--disable-background-networking", "--disable-sync",
+                 "--disable-component-update"):
+        options.add_argument(flag)
+    # Debian's chromedriver, never one Selenium Manager would download
+    driver = webdriver.Chrome(service=Service(require_tool("chromedriver")), options=options)
+    yield driver
+    driver.quit()
+
+
+def test_open_page_reloads_itself_after_an_edit(make_site, browser) -> None:
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    site: Path = make_site()
+    server = Served(site)
+    try:
+        browser.get(server.url + ITEM_PAGE)
+        assert browser.find_element("css selector", "h1").text == "Lead story"
+        browser.execute_script("window.bulletinMarker = 'before the edit';")
+
+        item = site / ITEM
+        original = item.read_text()
+        item.write_text(original.replace("The **lead** story text.", "Edited while open."))
+        wait = WebDriverWait(browser, WAIT)
+        wait.until(lambda b: "Edited while open." in b.find_element("tag name", "main").text)
+        assert browser.execute_script("return window.bulletinMarker") is None  # a fresh page
+
+        item.write_text(original.replace("title: Lead story", "title: Lead story\ndate: 5 May"))
+        wait.until(lambda b: "The site does not build" in b.page_source)
+        assert f"{ITEM}:3: date: expected" in browser.find_element("tag name", "main").text
+
+        item.write_text(original.replace("title: Lead story", "title: Lead story, fixed"))
+        wait.until(lambda b: b.find_element("css selector", "h1").text == "Lead story, fixed")
+    finally:
+        assert server.stop() == 0
