@@ -17,7 +17,7 @@ from .editions import edition_artifacts
 from .errors import Problem, Problems
 from .markdown import MarkdownRenderer
 from .model import Site
-from .render import Artifact, plan_pages, render_pages
+from .render import Artifact, PagePlan, plan_pages, render_pages
 from .templates import THEME_STATIC, make_environment
 from .validate import build_site
 from .write import Copy, check_output_dir, publish, static_copies
@@ -90,14 +90,34 @@ def _silent(stage: str, done: int, total: int) -> None:
     """The progress callback of a build nobody watches."""
 
 
-def check(site_dir: Path, drafts: bool = True, strict: bool = False) -> BuildReport:
-    """Validate everything a build would, and render every page in memory; write nothing."""
+@dataclass(frozen=True)
+class RenderedSite:
+    """A site rendered in memory: what `check` inspects instead of writing it."""
+
+    site: Site
+    problems: Problems
+    plans: list[PagePlan]
+    artifacts: list[Artifact]
+    copies: list[Copy]
+    seconds: float
+
+
+def render_in_memory(site_dir: Path, drafts: bool = True, strict: bool = False) -> RenderedSite:
+    """Stages 1-4 without writing: the model, every web page as bytes, and the files to copy."""
     started = time.perf_counter()
     site, problems = load_site(site_dir, drafts=drafts, strict=strict)
     plans = plan_pages(site)
-    artifacts: list[Artifact] = render_pages(make_environment(site_dir), site, plans)
-    return BuildReport(site_dir / "output", len(site.issues), len(plans), len(artifacts),
-                       time.perf_counter() - started, tuple(problems.warnings))
+    artifacts = render_pages(make_environment(site_dir), site, plans)
+    return RenderedSite(site, problems, plans, artifacts, _copies(site_dir, site),
+                        time.perf_counter() - started)
+
+
+def check(site_dir: Path, drafts: bool = True, strict: bool = False) -> BuildReport:
+    """Validate everything a build would, and render every page in memory; write nothing."""
+    rendered = render_in_memory(site_dir, drafts, strict)
+    return BuildReport(site_dir / "output", len(rendered.site.issues), len(rendered.plans),
+                       len(rendered.artifacts), rendered.seconds,
+                       tuple(rendered.problems.warnings))
 
 
 def _copies(site_dir: Path, site: Site) -> list[Copy]:

@@ -47,13 +47,32 @@ def build(site: Path, output: Path | None, drafts: bool, base_url: str | None,
 @main.command()
 @SITE
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
-def check(site: Path, strict: bool) -> None:
-    """Validate content, links and templates without writing anything."""
-    from .build import check as run_check
+@click.option("--external", is_flag=True, help="Also check external links over the network.")
+@click.option("--timeout", type=float, default=10.0, show_default=True,
+              help="Seconds to wait for each external link.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="json: one JSON document on stdout, for CI.")
+def check(site: Path, strict: bool, external: bool, timeout: float, fmt: str) -> None:
+    """Validate content, links, anchors, images and templates without writing the site."""
+    import json
 
-    report = run_check(site, strict=strict)
-    _print_warnings(report.warnings)
-    click.echo(f"No problems found in {report.issues} issues ({report.pages} pages).")
+    from .audit import audit_site, format_external, format_text
+
+    audit = audit_site(site, external=external, strict=strict, timeout=timeout)
+    if fmt == "json":
+        click.echo(json.dumps(audit.as_json(strict), indent=2, ensure_ascii=False))
+    else:
+        for line in format_text(audit):
+            click.echo(line, err=True)
+        for line in format_external(audit):
+            click.echo(line)
+        errors = sum(f.severity == "error" for f in audit.findings)
+        warnings = len(audit.findings) - errors
+        click.echo(f"Checked {audit.issues} issues ({audit.pages} pages): "
+                   f"{errors} errors, {warnings} warnings." if audit.findings else
+                   f"No problems found in {audit.issues} issues ({audit.pages} pages).")
+    if audit.failed(strict):
+        raise click.exceptions.Exit(1)
 
 
 @main.command()
