@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .build import RenderedSite, render_in_memory
+from .console import plural
 from .content import read_text
 from .errors import ContentError, Problem, Problems
 from .linkcheck import (
@@ -153,7 +154,8 @@ def _link_findings(scans: list[PageScan], rendered: RenderedSite, tracer: Tracer
         url = problem.link.url
         anchor = "#" in url and "anchor" in problem.message
         needle = "#" + url.split("#", 1)[1] if anchor else url
-        hint = ("an anchor is the id of a heading or element on that page" if anchor else
+        hint = ("an anchor is the id of a heading or element on the page it links to"
+                if anchor else
                 "the address is relative to the page; check the name")
         findings.append(tracer.finding(problem.link, needle,
                                        "missing-anchor" if anchor else "broken-link", "error",
@@ -280,3 +282,13 @@ def format_external(audit: Audit) -> list[str]:
         note = f" ({status.error})" if status.error else " (cached)" if status.cached else ""
         lines.append(f"{code:>3} {status.url}{note}")
     return lines
+
+
+def check_summary(audit: Audit) -> str:
+    """'No problems found in 3 issues (41 pages).' or the count of errors and warnings."""
+    pages = f"{plural(audit.issues, 'issue')} ({plural(audit.pages, 'page')})"
+    if not audit.findings:
+        return f"No problems found in {pages}."
+    errors = sum(f.severity == "error" for f in audit.findings)
+    return (f"Checked {pages}: {plural(errors, 'error')}, "
+            f"{plural(len(audit.findings) - errors, 'warning')}.")

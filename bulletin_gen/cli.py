@@ -56,7 +56,7 @@ def check(site: Path, strict: bool, external: bool, timeout: float, fmt: str) ->
     """Validate content, links, anchors, images and templates without writing the site."""
     import json
 
-    from .audit import audit_site, format_external, format_text
+    from .audit import audit_site, check_summary, format_external, format_text
 
     audit = audit_site(site, external=external, strict=strict, timeout=timeout)
     if fmt == "json":
@@ -66,11 +66,7 @@ def check(site: Path, strict: bool, external: bool, timeout: float, fmt: str) ->
             click.echo(line, err=True)
         for line in format_external(audit):
             click.echo(line)
-        errors = sum(f.severity == "error" for f in audit.findings)
-        warnings = len(audit.findings) - errors
-        click.echo(f"Checked {audit.issues} issues ({audit.pages} pages): "
-                   f"{errors} errors, {warnings} warnings." if audit.findings else
-                   f"No problems found in {audit.issues} issues ({audit.pages} pages).")
+        click.echo(check_summary(audit))
     if audit.failed(strict):
         raise click.exceptions.Exit(1)
 

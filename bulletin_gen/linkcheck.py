@@ -117,8 +117,7 @@ def is_external(url: str) -> bool:
 def site_path(page: str, url: str, base_url: str = "") -> str | None:
     """The output path a link of `page` leads to ('' = the root), or None when outside."""
     if base_url and url.startswith(base_url):
-        url = "/" + url[len(base_url):]
-        page = ""
+        url = (urlsplit(base_url).path or "/") + url[len(base_url):]
     elif is_external(url) or url.startswith(SKIPPED_SCHEMES):
         return None
     path = unquote(urlsplit(url).path)
@@ -157,8 +156,7 @@ def internal_problems(scans: Iterable[PageScan], files: set[str],
             fragment = urlsplit(link.url).fragment
             if fragment and fragment != "top" and target in ids \
                     and unquote(fragment) not in ids[target]:
-                problems.append(LinkProblem(link, f"link to a missing anchor #{fragment} "
-                                                  f"on {target}"))
+                problems.append(LinkProblem(link, f"link to a missing anchor #{fragment}"))
     return problems
 
 
