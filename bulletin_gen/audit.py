@@ -123,9 +123,11 @@ class Tracer:
             self.texts[rel] = (text or "").split("\n")
         self.templates = {plan.path: plan.template for plan in rendered.plans}
 
-    def locate(self, needle: str) -> tuple[str, int] | None:
-        """The first source file and line containing `needle`."""
+    def locate(self, needle: str, only: str = "") -> tuple[str, int] | None:
+        """The first source file (or line of `only`) containing `needle`."""
         for rel, lines in self.texts.items():
+            if only and rel != only:
+                continue
             for number, line in enumerate(lines, start=1):
                 if needle in line:
                     return rel, number
@@ -210,12 +212,9 @@ def _empty_findings(site: Site, tracer: Tracer) -> list[Finding]:
 
 
 def _empty_at(tracer: Tracer, source: str, needle: str, kind: str, message: str) -> Finding:
-    line = 0
-    for number, text in enumerate(tracer.texts.get(source, []), start=1):
-        if needle and needle in text:
-            line = number
-            break
-    return Finding(source, line, kind, "warning", message, "write something or remove it")
+    found = tracer.locate(needle, only=source) if needle else None
+    return Finding(source, found[1] if found else 0, kind, "warning", message,
+                   "write something or remove it")
 
 
 class _Outline(HTMLParser):
