@@ -53,7 +53,7 @@ def build(site: Path, output: Path | None, drafts: bool, base_url: str | None,
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="json: one JSON document on stdout, for CI.")
 def check(site: Path, strict: bool, external: bool, timeout: float, fmt: str) -> None:
-    """Validate content, links, anchors, images and templates without writing the site."""
+    """Check content, links, anchors and images; write nothing."""
     import json
 
     from .audit import audit_site, check_summary, format_external, format_text
@@ -89,7 +89,7 @@ def init(directory: Path) -> None:
 @click.option("--pdf/--no-pdf", default=True, help="Rebuild the PDFs on every save "
               "(--no-pdf makes previews faster).")
 def serve(site: Path, port: int, host: str, pdf: bool) -> None:
-    """Preview the site with drafts, rebuilding and reloading the browser on every save."""
+    """Preview with drafts; rebuild and reload the browser on save."""
     from .build import BuildOptions
     from .serve import serve as run_serve
 

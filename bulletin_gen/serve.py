@@ -28,6 +28,7 @@ from urllib.parse import urlsplit
 import click
 
 from .build import BuildOptions, build
+from .console import build_summary
 from .errors import BulletinError, ContentError
 
 EVENTS_PATH = "/__bulletin/events"
@@ -221,7 +222,8 @@ def rebuild(site_dir: Path, options: BuildOptions, state: LiveState,
     state.publish()
     for warning in report.warnings:
         say(f"warning: {warning}", True)
-    say(f"Built {report.pages} pages in {report.seconds:.1f} s", False)
+    say(build_summary(report.issues, report.pages, report.pdfs, report.emails, report.seconds),
+        False)
 
 
 def watch_filter(site_dir: Path) -> Callable[[Any, str], bool]:
