@@ -250,3 +250,20 @@ def test_open_page_reloads_itself_after_an_edit(make_site, browser) -> None:
         wait.until(lambda b: b.find_element("css selector", "h1").text == "Lead story, fixed")
     finally:
         assert server.stop() == 0
+
+
+def test_watch_filter_sees_the_inputs_only(tmp_path: Path) -> None:
+    pytest.importorskip("watchfiles")
+    from watchfiles import Change
+
+    from bulletin_gen.serve import watch_filter
+
+    relevant = watch_filter(tmp_path)
+    seen = {name: relevant(Change.modified, str(tmp_path / name)) for name in (
+        "content/issues/a/01-x.md", "templates/item.html", "static/logo.png", "bulletin.yaml",
+        "output/index.html", ".bulletin-cache/links.json", "content/issues/a/.01-x.md.swp",
+        "notes.txt")}
+    assert seen == {"content/issues/a/01-x.md": True, "templates/item.html": True,
+                    "static/logo.png": True, "bulletin.yaml": True, "output/index.html": False,
+                    ".bulletin-cache/links.json": False, "content/issues/a/.01-x.md.swp": False,
+                    "notes.txt": False}
