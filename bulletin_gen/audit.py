@@ -190,7 +190,9 @@ def _empty_findings(site: Site, tracer: Tracer) -> list[Finding]:
                 continue
             sections = item.roundtable.sections if item.roundtable else ()
             if not sections and not _has_content(item.html):  # sections report their own
-                findings.append(_empty_at(tracer, item.source, item.title, "empty-section",
+                # in a single-file issue the item is a '## ' section of the issue's file
+                needle = f"## {item.title}" if item.source == issue.source else item.title
+                findings.append(_empty_at(tracer, item.source, needle, "empty-section",
                                           f"item '{item.title}' has no text"))
             fragments.append((item.source, item.html, "item"))
             for section in sections:

@@ -83,7 +83,9 @@ def test_empty_sections_and_items(make_site, runner) -> None:
                   "## Discussion\n\n## Conclusions\n- Agree.\n")
     site = make_site({**lead("## Background\n\n## Next steps\nWe go on.\n\n### Later\n"),
                       "content/issues/2026-01-winter/03-talk.md": roundtable,
-                      "content/issues/2026-01-winter/04-empty.md": "---\ntitle: Blank\n---\n"})
+                      "content/issues/2026-01-winter/04-empty.md": "---\ntitle: Blank\n---\n",
+                      "content/issues/2026-02-short.md": "---\ntitle: Short\ndate: 2026-02-01\n"
+                                                         "---\nIntro.\n\n## Short\n"})
     code, report = check_json(runner, site)
     assert code == 0
     found = {(f["path"].rsplit("/", 1)[-1], f["line"], f["message"])
@@ -93,8 +95,9 @@ def test_empty_sections_and_items(make_site, runner) -> None:
         ("01-lead.md", 10, "heading 'Later' has nothing under it"),
         ("03-talk.md", 8, "section 'Discussion' has no text"),
         ("04-empty.md", 2, "item 'Blank' has no text"),
+        ("2026-02-short.md", 7, "item 'Short' has no text"),
     }
-    assert report["warnings"] == 4 and report["errors"] == 0
+    assert report["warnings"] == 5 and report["errors"] == 0
 
 
 def test_content_errors_come_as_findings_in_json(make_site, runner) -> None:
