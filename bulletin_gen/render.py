@@ -8,7 +8,7 @@ in parallel, and the result never depends on which.
 from __future__ import annotations
 
 import multiprocessing
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -117,17 +117,30 @@ def describe_template_error(error: TemplateError, page: str) -> str:
     return f"{location}: {error.message or error} (while rendering {page})"
 
 
-def render_pages(env: Environment, site: Site, plans: list[PagePlan], jobs: int = 1,
+def render_pages(env: Environment, site: Site, plans: list[PagePlan],
+                 progress: Callable[[str, int, int], None] | None = None, jobs: int = 1,
                  site_dir: Path | None = None) -> Iterator[Artifact]:
     """Render every plan, yielding artifacts in the order of `plans` whatever `jobs` is.
 
-    With `jobs` > 1 the pages are rendered by that many worker processes, each with its own
-    Jinja environment made from `site_dir`; the site and the plans reach them once, when the
-    pool starts, and only page numbers and finished bytes travel after that.
+    `progress('render', done, total)` is called after each page. With `jobs` > 1 the pages are
+    rendered by that many worker processes, each with its own Jinja environment made from
+    `site_dir`; the site and the plans reach them once, when the pool starts, and only page
+    numbers and finished bytes travel after that.
     """
-    if jobs <= 1 or len(plans) <= CHUNK:
-        yield from (render_page(env, site, plan) for plan in plans)
-        return
+    artifacts = (_in_process(env, site, plans) if jobs <= 1 or len(plans) <= CHUNK
+                 else _in_pool(site, plans, jobs, site_dir))
+    for done, artifact in enumerate(artifacts, start=1):
+        yield artifact
+        if progress:
+            progress("render", done, len(plans))
+
+
+def _in_process(env: Environment, site: Site, plans: list[PagePlan]) -> Iterator[Artifact]:
+    return (render_page(env, site, plan) for plan in plans)
+
+
+def _in_pool(site: Site, plans: list[PagePlan], jobs: int,
+             site_dir: Path | None) -> Iterator[Artifact]:
     chunks = [range(start, min(start + CHUNK, len(plans)))
               for start in range(0, len(plans), CHUNK)]
     context = multiprocessing.get_context("fork" if "fork" in
