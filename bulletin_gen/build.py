@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
+
+from jinja2 import Environment
 
 from .cache import BuildCache
 from .config import load_config
@@ -81,18 +83,26 @@ def build(site_dir: Path, options: BuildOptions | None = None) -> BuildReport:
     site, problems = load_site(site_dir, options.drafts, options.base_url, options.strict, cache)
     notify("load", 1, 1)
     env = make_environment(site_dir)
-    editions = edition_artifacts(site_dir, site, env, pdf=options.pdf, email=options.email)
-    notify("editions", len(editions), len(editions))
     plans = plan_pages(site)
     changed, unchanged, fingerprints = cache.sort(env, site, plans)
     pages = render_pages(env, site, changed, notify, options.jobs, site_dir)
-    count = publish(output, chain(pages, editions), _copies(site_dir, site) + unchanged)
+    editions: list[Artifact] = []
+    count = publish(output, chain(pages, _editions(site_dir, site, env, options, editions)),
+                    _copies(site_dir, site) + unchanged)
     cache.save(fingerprints)
     notify("write", count, count)
     return BuildReport(output, len(site.issues), len(plans), count,
                        time.perf_counter() - started, tuple(problems.warnings),
                        pdfs=sum(a.path.endswith(".pdf") for a in editions),
                        emails=sum(a.path.endswith("email.html") for a in editions))
+
+
+def _editions(site_dir: Path, site: Site, env: Environment, options: BuildOptions,
+              made: list[Artifact]) -> Iterator[Artifact]:
+    """The edition files, made once the pages are rendered and kept in `made` for the report."""
+    made += edition_artifacts(site_dir, site, env, pdf=options.pdf, email=options.email)
+    (options.progress or _silent)("editions", len(made), len(made))
+    yield from made
 
 
 def _silent(stage: str, done: int, total: int) -> None:

@@ -99,8 +99,8 @@ class CachingRenderer(MarkdownRenderer):
         self.store = store
 
     def render(self, text: str, resolve: Resolver, id_prefix: str = "",
-               first_line: int = 1) -> Rendered:
-        key = _hash(VERSION, str(self.unsafe_html), id_prefix, str(first_line), text)
+               first_line: int = 1, doc_id: str = "") -> Rendered:
+        key = _hash(VERSION, str(self.unsafe_html), id_prefix, doc_id, str(first_line), text)
         cached = self.store.get(key, resolve)
         if cached is not None:
             return cached
@@ -111,7 +111,7 @@ class CachingRenderer(MarkdownRenderer):
             links.append((url, kind, target))
             return target
 
-        rendered = super().render(text, recording, id_prefix, first_line)
+        rendered = super().render(text, recording, id_prefix, first_line, doc_id)
         self.store.put(key, rendered, links)
         return rendered
 

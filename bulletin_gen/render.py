@@ -133,6 +133,8 @@ def render_pages(env: Environment, site: Site, plans: list[PagePlan],
         yield artifact
         if progress:
             progress("render", done, len(plans))
+    if progress and not plans:  # every page was unchanged: still say so
+        progress("render", 0, 0)
 
 
 def _in_process(env: Environment, site: Site, plans: list[PagePlan]) -> Iterator[Artifact]:
