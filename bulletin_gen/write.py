@@ -8,9 +8,10 @@ so a build never empties a folder it did not create.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -58,17 +59,37 @@ def check_output_dir(output: Path, site_dir: Path) -> None:
                           f" (no {MARKER} in it). Empty it or choose another folder.")
 
 
-def publish(output: Path, artifacts: Iterable[Artifact], copies: Iterable[Copy]) -> int:
-    """Write every file into a staging folder, then swap it in for `output`. Returns the count."""
+def spare_folder(output: Path) -> Path:
+    """The output before last, kept beside the output so the next build can update it."""
+    output = output.resolve()
+    return output.parent / f".{output.name}.spare"
+
+
+def publish(output: Path, artifacts: Iterable[Artifact], copies: Iterable[Copy],
+            keep: Collection[str] = frozenset()) -> int:
+    """Write every file into a staging folder, then swap it in for `output`. Returns the count.
+
+    The staging folder starts as the spare folder (the output before last) when there is one,
+    because updating a tree is much cheaper than making and deleting thousands of folders:
+    the files named in `keep` are already right there and stay; every other file is written
+    again or removed. The old output then becomes the spare. Without a spare, `keep` is empty.
+    """
     output = output.resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
     staging = output.parent / f".{output.name}.staging"
     retired = output.parent / f".{output.name}.old"
+    spare = spare_folder(output)
     for leftover in (staging, retired):
         if leftover.exists():
             shutil.rmtree(leftover)
+    if spare.is_dir():
+        os.rename(spare, staging)
+    else:
+        staging.mkdir()
+        keep = frozenset()
     try:
-        count = _write_all(staging, artifacts, copies)
+        written = _write_all(staging, artifacts, copies)
+        kept = _prune(staging, written, keep)
         if output.exists():
             os.rename(output, retired)
         os.rename(staging, output)
@@ -77,25 +98,57 @@ def publish(output: Path, artifacts: Iterable[Artifact], copies: Iterable[Copy])
         if retired.exists() and not output.exists():
             os.rename(retired, output)
         raise
-    shutil.rmtree(retired, ignore_errors=True)
-    return count
+    if retired.exists():
+        os.rename(retired, spare)
+    return len(written) + kept
 
 
-def _write_all(staging: Path, artifacts: Iterable[Artifact], copies: Iterable[Copy]) -> int:
-    staging.mkdir()
-    (staging / MARKER).write_bytes(MARKER_TEXT)
-    count = 0
+def _write_all(staging: Path, artifacts: Iterable[Artifact], copies: Iterable[Copy]) -> set[str]:
+    _make_room(staging, MARKER).write_bytes(MARKER_TEXT)
+    written = set()
     for copy in copies:
-        target = staging / copy.path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        _copy(copy, target)
-        count += 1
+        _copy(copy, _make_room(staging, copy.path))
+        written.add(copy.path)
     for artifact in artifacts:
-        target = staging / artifact.path
+        _make_room(staging, artifact.path).write_bytes(artifact.data)
+        written.add(artifact.path)
+    return written
+
+
+def _make_room(staging: Path, path: str) -> Path:
+    """The place of `path` in staging, emptied: a file there may be a hard link to the live
+    output, so it is unlinked rather than overwritten; a folder or file in the way goes."""
+    target = staging / path
+    try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(artifact.data)
-        count += 1
-    return count
+    except (FileExistsError, NotADirectoryError):  # a file where a folder must go
+        for parent in reversed(target.relative_to(staging).parents):
+            if (staging / parent).is_file():
+                (staging / parent).unlink()
+        target.parent.mkdir(parents=True, exist_ok=True)
+    if target.is_dir() and not target.is_symlink():
+        shutil.rmtree(target)
+    else:
+        target.unlink(missing_ok=True)
+    return target
+
+
+def _prune(staging: Path, written: set[str], keep: Collection[str]) -> int:
+    """Remove what this build neither wrote nor kept; returns how many kept files remain."""
+    kept = 0
+    for folder, subfolders, files in os.walk(staging, topdown=False):
+        relative = Path(folder).relative_to(staging).as_posix()
+        prefix = "" if relative == "." else relative + "/"
+        for name in files:
+            path = prefix + name
+            if path in keep and path not in written:
+                kept += 1
+            elif path not in written and path != MARKER:
+                os.unlink(os.path.join(folder, name))
+        for name in subfolders:
+            with contextlib.suppress(OSError):  # not empty: it holds files of this build
+                os.rmdir(os.path.join(folder, name))
+    return kept
 
 
 def _copy(copy: Copy, target: Path) -> None:

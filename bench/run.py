@@ -1,0 +1,165 @@
+"""`make bench`: build the synthetic corpus with bulletin-gen, Pelican and Hugo; print ratios.
+
+For each size N (BENCH_SIZES, default 1000,10000) it generates bench/corpus-N/ with corpus.py,
+then measures, for every tool in the same run: a cold build, a rebuild with nothing changed, a
+rebuild after editing one item and one after adding an issue, each in a fresh process whose
+peak memory is read with getrusage(RUSAGE_CHILDREN). The table goes to stdout and to
+bench/RESULTS.md (BENCH_RESULTS to write elsewhere). Timings on a shared machine are noisy:
+the ratios between tools measured in the same run are what counts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+import corpus  # noqa: E402
+
+HERE = Path(__file__).parent.resolve()
+ROOT = HERE.parent
+BULLETIN = ROOT / ".venv" / "bin" / "bulletin"
+PELICAN = HERE / ".venv" / "bin" / "pelican"
+HUGO = HERE / ".venv" / "bin" / "hugo"
+STEPS = ("cold", "nochange", "edit", "add")
+STEP_NAMES = {"cold": "cold build", "nochange": "rebuild, nothing changed",
+              "edit": "rebuild, one item edited", "add": "rebuild, one issue added"}
+# Runs a command and prints its wall time and the peak memory of it and its children.
+MEASURE = """
+import resource, subprocess, sys, time
+started = time.perf_counter()
+code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL).returncode
+seconds = time.perf_counter() - started
+print(code, seconds, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+"""
+
+
+def measure(command: list[str], cwd: Path) -> tuple[float, float]:
+    """(seconds, peak MB) of one run of `command`; a failed run stops the benchmark."""
+    out = subprocess.run([sys.executable, "-c", MEASURE, *command], cwd=cwd,
+                         capture_output=True, text=True, check=True).stdout.split()
+    code, seconds, kilobytes = int(out[0]), float(out[1]), int(out[2])
+    if code != 0:
+        raise SystemExit(f"{' '.join(command)} failed in {cwd} (exit {code})")
+    return seconds, kilobytes / 1024
+
+
+def commands(site: Path) -> dict[str, list[str]]:
+    return {
+        "bulletin-gen": [str(BULLETIN), "build", str(site / "bulletin"), "--quiet"],
+        "Pelican": [str(PELICAN), "content", "-s", "pelicanconf.py", "-o", "output", "-q"],
+        "Hugo": [str(HUGO), "--quiet", "--source", str(site / "hugo")],
+    }
+
+
+def folders(site: Path) -> dict[str, Path]:
+    return {"bulletin-gen": site / "bulletin", "Pelican": site / "pelican", "Hugo": site / "hugo"}
+
+
+def forget(site: Path) -> None:
+    """Remove every output and cache, for a cold build."""
+    for leftover in ("bulletin/output", "bulletin/.bulletin-cache", "bulletin/.output.spare",
+                     "pelican/output", "pelican/cache", "hugo/public", "hugo/resources"):
+        shutil.rmtree(site / leftover, ignore_errors=True)
+
+
+def bench_size(n: int) -> dict[str, dict[str, tuple[float, float]]]:
+    site = HERE / f"corpus-{n}"
+    print(f"\n== {n} items: generating {site}", flush=True)
+    issues = corpus.generate(site, n)
+    forget(site)
+    results: dict[str, dict[str, tuple[float, float]]] = {tool: {} for tool in commands(site)}
+    for step in STEPS:
+        if step == "edit":
+            corpus.edit_one(site, issues)
+        elif step == "add":
+            corpus.add_issue(site, issues)
+        for tool, command in commands(site).items():
+            seconds, megabytes = measure(command, folders(site)[tool])
+            results[tool][step] = (seconds, megabytes)
+            print(f"  {tool:13} {STEP_NAMES[step]:26} {seconds:7.2f} s {megabytes:7.0f} MB",
+                  flush=True)
+    return results
+
+
+def verdicts(results: dict[int, dict[str, dict[str, tuple[float, float]]]]) -> list[str]:
+    """The targets of issue 7, at the largest size measured, each met or not with its figures."""
+    big = max(results)
+    ours, pelican, hugo = (results[big][tool] for tool in ("bulletin-gen", "Pelican", "Hugo"))
+    lines = []
+
+    def target(text: str, met: bool) -> None:
+        lines.append(f"- [{'x' if met else ' '}] {text}")
+
+    cold = ours["cold"][0]
+    target(f"cold build at least 4x faster than Pelican: {pelican['cold'][0] / cold:.1f}x "
+           f"({cold:.1f} s against {pelican['cold'][0]:.1f} s)", pelican["cold"][0] / cold >= 4)
+    target(f"cold build no slower than 1.5x Hugo: {cold / hugo['cold'][0]:.1f}x Hugo's time "
+           f"({hugo['cold'][0]:.1f} s)", cold <= 1.5 * hugo["cold"][0])
+    for step in ("nochange", "edit"):
+        mine = ours[step][0]
+        target(f"{STEP_NAMES[step]}: at least 5x faster than Hugo's build: "
+               f"{hugo[step][0] / mine:.1f}x ({mine:.2f} s against {hugo[step][0]:.2f} s)",
+               hugo[step][0] / mine >= 5)
+        target(f"{STEP_NAMES[step]}: at least 15x faster than Pelican's cached rebuild: "
+               f"{pelican[step][0] / mine:.1f}x ({pelican[step][0]:.2f} s)",
+               pelican[step][0] / mine >= 15)
+    if len(results) > 1:
+        small = min(results)
+        per_big = cold / big
+        per_small = results[small]["bulletin-gen"]["cold"][0] / small
+        target(f"cold cost per item at {big} within 1.2x of {small}: {per_big / per_small:.2f}x "
+               f"({per_big * 1000:.2f} ms against {per_small * 1000:.2f} ms)",
+               per_big <= 1.2 * per_small)
+    peak = max(megabytes for _, megabytes in ours.values())
+    target(f"peak memory under 200 MB: {peak:.0f} MB (Hugo {max(m for _, m in hugo.values()):.0f}"
+           f" MB, Pelican {max(m for _, m in pelican.values()):.0f} MB)", peak < 200)
+    return lines
+
+
+def report(results: dict[int, dict[str, dict[str, tuple[float, float]]]]) -> str:
+    lines = ["# Build speed: bulletin-gen, Pelican and Hugo", "",
+             f"Measured by `make bench` on {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC: "
+             f"{platform.platform()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+             f", load average before the run {os.getloadavg()[0]:.1f}. The corpus is "
+             "bench/corpus.py's synthetic bulletin (300-700 words an item, tags, regions, briefs"
+             " and round tables; issues of 10-20 items); PDF and email editions are off. Each "
+             "figure is one run; other work shared the machine, so the ratios, measured in the "
+             "same run, count more than the seconds.", ""]
+    for n, tools in sorted(results.items()):
+        lines += [f"## {n} items", "",
+                  "| step | bulletin-gen | Pelican | Hugo | Pelican / ours | Hugo / ours |",
+                  "|---|---|---|---|---|---|"]
+        for step in STEPS:
+            ours, pel, hugo = (tools[t][step] for t in ("bulletin-gen", "Pelican", "Hugo"))
+            lines.append(f"| {STEP_NAMES[step]} | {ours[0]:.2f} s, {ours[1]:.0f} MB | "
+                         f"{pel[0]:.2f} s, {pel[1]:.0f} MB | {hugo[0]:.2f} s, {hugo[1]:.0f} MB |"
+                         f" {pel[0] / ours[0]:.1f}x | {hugo[0] / ours[0]:.1f}x |")
+        lines.append("")
+    lines += ["## Targets (issue 7), at the largest size", "", *verdicts(results), ""]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    sizes = [int(size) for size in os.environ.get("BENCH_SIZES", "1000,10000").split(",")]
+    results = {n: bench_size(n) for n in sizes}
+    text = report(results)
+    print("\n" + text)
+    target = Path(os.environ.get("BENCH_RESULTS", HERE / "RESULTS.md"))
+    target.write_text(text, encoding="utf-8")
+    (HERE / "results.json").write_text(json.dumps(
+        {str(n): tools for n, tools in results.items()}, indent=1), encoding="utf-8")
+    print(f"\nWrote {target}")
+
+
+if __name__ == "__main__":
+    started = time.perf_counter()
+    main()
+    print(f"Benchmark took {time.perf_counter() - started:.0f} s")
