@@ -15,7 +15,7 @@ from pathlib import Path
 
 from jinja2 import Environment
 
-from .cache import BuildCache
+from .cache import BuildCache, input_stamp
 from .config import load_config
 from .content import read_sources
 from .editions import edition_artifacts
@@ -23,7 +23,7 @@ from .errors import Problem, Problems
 from .markdown import MarkdownRenderer
 from .model import Site
 from .render import Artifact, PagePlan, plan_pages, render_pages
-from .templates import THEME_STATIC, make_environment
+from .templates import THEME_DIR, THEME_STATIC, make_environment
 from .validate import build_site
 from .write import Copy, check_output_dir, static_copies
 
@@ -80,6 +80,9 @@ def build(site_dir: Path, options: BuildOptions | None = None) -> BuildReport:
     check_output_dir(output, site_dir)
     notify = options.progress or _silent
     cache = BuildCache.open(site_dir, output, clean=options.clean)
+    inputs = _input_stamp(site_dir, options)
+    if (last := cache.up_to_date(inputs)) is not None:
+        return BuildReport(output, *last, time.perf_counter() - started, ())
     site, problems = load_site(site_dir, options.drafts, options.base_url, options.strict, cache)
     notify("load", 1, 1)
     env = make_environment(site_dir)
@@ -90,6 +93,8 @@ def build(site_dir: Path, options: BuildOptions | None = None) -> BuildReport:
     editions: list[Artifact] = []
     count = cache.publish(chain(pages, _editions(site_dir, site, env, options, editions)),
                           copies, work)
+    if not problems.warnings:
+        cache.remember(inputs, len(site.issues), len(plans), count)
     notify("write", count, count)
     return BuildReport(output, len(site.issues), len(plans), count,
                        time.perf_counter() - started, tuple(problems.warnings),
@@ -103,6 +108,14 @@ def _editions(site_dir: Path, site: Site, env: Environment, options: BuildOption
     made += edition_artifacts(site_dir, site, env, pdf=options.pdf, email=options.email)
     (options.progress or _silent)("editions", len(made), len(made))
     yield from made
+
+
+def _input_stamp(site_dir: Path, options: BuildOptions) -> str:
+    """What the last build must have read, for the cache to know that nothing changed."""
+    return input_stamp([site_dir / "bulletin.yaml"],
+                       [site_dir / folder for folder in ("content", "templates", "static")]
+                       + [THEME_DIR], options.drafts, options.base_url, options.strict,
+                       options.pdf, options.email)
 
 
 def _silent(stage: str, done: int, total: int) -> None:

@@ -165,6 +165,30 @@ class BuildCache:
             records = ({}, {})
         return cls(folder, output, *records)
 
+    def up_to_date(self, inputs: str) -> tuple[int, int, int] | None:
+        """(issues, pages, files) of the last build when it had these inputs and its output
+        is still as written; None when there is anything to build."""
+        if self.folder is None:
+            return None
+        try:
+            data = json.loads((self.folder / "inputs.json").read_text("utf-8"))
+            if data["version"] != VERSION or data["inputs"] != inputs:
+                return None
+            issues, pages, files = (int(number) for number in data["summary"])
+        except (OSError, ValueError, TypeError, KeyError):
+            return None
+        if not self.live or not all(_same(record, record, self.output / path)
+                                    for path, record in self.live.items()):
+            return None
+        return issues, pages, files
+
+    def remember(self, inputs: str, issues: int, pages: int, files: int) -> None:
+        """Note the inputs of a build that succeeded without warnings, for `up_to_date`."""
+        if self.folder is not None:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            _write_atomic(self.folder / "inputs.json", json.dumps(
+                {"version": VERSION, "inputs": inputs, "summary": [issues, pages, files]}))
+
     def renderer(self, unsafe_html: bool) -> MarkdownRenderer:
         return CachingRenderer(unsafe_html, self.markdown)
 
@@ -214,6 +238,29 @@ class BuildCache:
         _write_atomic(self.folder / "pages.json", json.dumps(
             {"version": VERSION, "output": str(self.output), "live": live, "spare": spare}))
         self.markdown.prune()
+
+
+def input_stamp(files: list[Path], folders: list[Path], *settings: object) -> str:
+    """A hash of the name, size and time of every file a build reads, and of its settings.
+
+    Equal stamps mean that nothing a build reads has changed since the stamp was taken.
+    """
+    entries = [VERSION, *(repr(setting) for setting in settings)]
+    for path in files:
+        entries.append(_stat_entry(path))
+    for folder in folders:
+        for parent, subfolders, names in os.walk(folder):
+            subfolders.sort()
+            entries.extend(_stat_entry(Path(parent, name)) for name in sorted(names))
+    return _hash(*entries)
+
+
+def _stat_entry(path: Path) -> str:
+    try:
+        stat = path.stat()
+    except OSError:
+        return f"{path}:missing"
+    return f"{path}:{stat.st_size}:{stat.st_mtime_ns}"
 
 
 def _same(old: PageRecord | None, new: PageRecord, path: Path) -> bool:

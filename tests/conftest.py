@@ -124,3 +124,9 @@ def require_tool(name: str) -> str:
     if os.environ.get("BULLETIN_REQUIRE_TOOLS"):
         pytest.fail(f"{name} is required on CI but is not installed")
     pytest.skip(f"{name} is not installed (apt-get install {name})")
+
+
+def read_tree(folder: Path) -> dict[str, bytes]:
+    """Every file below `folder` by relative path, for comparing two outputs byte for byte."""
+    return {path.relative_to(folder).as_posix(): path.read_bytes()
+            for path in sorted(folder.rglob("*")) if path.is_file()}

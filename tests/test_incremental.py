@@ -1,0 +1,133 @@
+"""Property: after any sequence of edits, an incremental build equals a clean build, byte for byte.
+
+Hypothesis makes random edits, additions, renames and deletions of items and issues (and of a
+setting); after each one the site is rebuilt incrementally, with the cache of the builds
+before it, and compared with a clean build of a fresh copy of the same files.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bulletin_gen.build import BuildOptions, build
+from tests.conftest import read_tree, write_files
+
+WORDS = ["water", "council", "Pécs", "budget", "mediation", "**Lima**", "canal", "youth"]
+TAGS = ["water", "youth", "budget", "elections"]
+REGIONS = ["Peru", "Hungary", "Bolivia"]
+
+Site = dict[str, str]
+
+
+def item_text(title: str, words: list[str], tags: list[str], region: str) -> str:
+    return (f"---\ntitle: {title}\ntags: [{', '.join(tags)}]\nregions: [{region}]\n---\n"
+            f"{' '.join(words)}\n\n## Part {len(words)}\n\n- {words[0]}\n")
+
+
+def issue_text(title: str, day: int) -> str:
+    return f"title: {title}\ndate: 2026-01-{day:02d}\n"
+
+
+def starting_site() -> Site:
+    return {
+        "bulletin.yaml": "title: Property Bulletin\nbase_url: https://example.org/\n"
+                         "pdf: {enabled: false}\nemail: {enabled: false}\n",
+        "content/issues/i1/issue.yaml": issue_text("Issue one", 1),
+        "content/issues/i1/01-a.md": item_text("A", ["water"], ["water"], "Peru"),
+        "content/issues/i1/02-b.md": item_text("B", ["budget"], ["budget"], "Hungary"),
+        "content/issues/i2/issue.yaml": issue_text("Issue two", 2),
+        "content/issues/i2/01-c.md": item_text("C", ["youth"], ["youth", "water"], "Bolivia"),
+    }
+
+
+def items(site: Site) -> list[str]:
+    return sorted(path for path in site if path.endswith(".md"))
+
+
+def issues(site: Site) -> list[str]:
+    return sorted(path.rsplit("/", 1)[0] for path in site if path.endswith("issue.yaml"))
+
+
+OPERATION = st.tuples(
+    st.sampled_from(["edit", "retag", "add_item", "rename_item", "delete_item", "add_issue",
+                     "delete_issue", "retitle_issue", "setting"]),
+    st.integers(0, 20),
+    st.lists(st.sampled_from(WORDS), min_size=1, max_size=6),
+    st.lists(st.sampled_from(TAGS), min_size=1, max_size=3, unique=True),
+)
+
+
+def apply(site: Site, operation: tuple[str, int, list[str], list[str]], step: int) -> None:
+    """Change the site's files in place, as an editor would."""
+    kind, pick, words, tags = operation
+    region = REGIONS[pick % len(REGIONS)]
+    all_items, all_issues = items(site), issues(site)
+    if kind == "edit" and all_items:
+        path = all_items[pick % len(all_items)]
+        site[path] = item_text(f"Edited {step}", words, tags[:1], region)
+    elif kind == "retag" and all_items:
+        path = all_items[pick % len(all_items)]
+        site[path] = site[path].replace("tags: [", f"tags: [{', '.join(tags)}, ", 1)
+    elif kind == "add_item" and all_issues:
+        folder = all_issues[pick % len(all_issues)]
+        site[f"{folder}/{10 + step:02d}-new{step}.md"] = item_text(f"New {step}", words, tags,
+                                                                   region)
+    elif kind == "rename_item" and all_items:
+        path = all_items[pick % len(all_items)]
+        site[path.rsplit("/", 1)[0] + f"/{20 + step:02d}-renamed{step}.md"] = site.pop(path)
+    elif kind == "delete_item" and len(all_items) > 1:
+        del site[all_items[pick % len(all_items)]]
+    elif kind == "add_issue":
+        folder = f"content/issues/n{step}"
+        site[f"{folder}/issue.yaml"] = issue_text(f"Issue {step}", 3 + step % 25)
+        site[f"{folder}/01-first.md"] = item_text(f"First {step}", words, tags, region)
+    elif kind == "delete_issue" and len(all_issues) > 1:
+        folder = all_issues[pick % len(all_issues)]
+        for path in [path for path in site if path.startswith(folder + "/")]:
+            del site[path]
+    elif kind == "retitle_issue" and all_issues:
+        folder = all_issues[pick % len(all_issues)]
+        site[f"{folder}/issue.yaml"] = issue_text(f"Retitled {step}", 1 + pick % 27)
+    elif kind == "setting":
+        site["bulletin.yaml"] = site["bulletin.yaml"].replace(
+            "title: ", f"title: {words[0].strip('*')} ", 1)
+
+
+def sync(folder: Path, site: Site) -> None:
+    """Make the site folder hold exactly `site`'s content files."""
+    content = folder / "content"
+    for path in sorted(content.rglob("*"), reverse=True) if content.exists() else []:
+        relative = path.relative_to(folder).as_posix()
+        if path.is_file() and relative not in site:
+            path.unlink()
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
+    write_files(folder, {path: text for path, text in site.items()
+                         if not (folder / path).is_file()
+                         or (folder / path).read_text("utf-8") != text})
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(OPERATION, min_size=1, max_size=5), st.sampled_from([1, 2]))
+def test_incremental_build_equals_clean_build(operations: list[tuple[str, int, list[str],
+                                                                      list[str]]],
+                                              jobs: int) -> None:
+    with tempfile.TemporaryDirectory() as temporary:
+        root = Path(temporary)
+        site = starting_site()
+        sync(root / "site", site)
+        build(root / "site", BuildOptions(jobs=jobs))
+        for step, operation in enumerate(operations):
+            apply(site, operation, step)
+            sync(root / "site", site)
+            incremental = build(root / "site", BuildOptions(jobs=jobs)).output
+            reference = root / f"clean{step}"
+            sync(reference, site)
+            clean = build(reference, BuildOptions(jobs=1, clean=True)).output
+            assert read_tree(incremental) == read_tree(clean), f"after {operation}"
+            shutil.rmtree(reference)
