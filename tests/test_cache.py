@@ -1,0 +1,167 @@
+"""The build cache: what a rebuild renders again, what it carries over, and distrust of bad caches."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from bulletin_gen.build import BuildOptions, build
+from bulletin_gen.cache import CACHE_DIR
+from tests.conftest import read_tree
+
+Rendered = Callable[..., list[int]]
+
+
+def rendered_count(site: Path, **options: object) -> int:
+    """Build `site` and return how many pages were rendered (not carried over)."""
+    seen: list[int] = [0]
+
+    def progress(stage: str, done: int, total: int) -> None:
+        if stage == "render":
+            seen[0] = total
+
+    build(site, BuildOptions(progress=progress, jobs=1, **options))  # type: ignore[arg-type]
+    return seen[0]
+
+
+def clean_tree(site: Path, tmp_path: Path) -> dict[str, bytes]:
+    """The output of a clean build of a copy of `site`, for comparison."""
+    copy = tmp_path / "reference"
+    shutil.rmtree(copy, ignore_errors=True)
+    shutil.copytree(site, copy, ignore=shutil.ignore_patterns("output", ".output.*", CACHE_DIR))
+    return read_tree(build(copy, BuildOptions(jobs=1, clean=True)).output)
+
+
+def total_pages(site: Path) -> int:
+    return rendered_count(site, clean=True)
+
+
+def test_nothing_changed_renders_nothing_and_leaves_output_alone(make_site) -> None:
+    site = make_site()
+    rendered_count(site)
+    before = {path: os.stat(site / "output" / path).st_ino for path in read_tree(site / "output")}
+    assert rendered_count(site) == 0
+    assert {path: os.stat(site / "output" / path).st_ino
+            for path in read_tree(site / "output")} == before
+    assert (site / CACHE_DIR).is_dir() and not (site / "output" / CACHE_DIR).exists()
+
+
+def test_editing_an_item_renders_only_pages_that_show_it(make_site, tmp_path) -> None:
+    site = make_site()
+    total = total_pages(site)
+    item = site / "content/issues/2026-01-winter/01-lead.md"
+    item.write_text(item.read_text("utf-8").replace("The **lead**", "The *new* lead"), "utf-8")
+    again = rendered_count(site)
+    assert 0 < again < total
+    page = (site / "output/issues/2026-01-winter/lead/index.html").read_text("utf-8")
+    assert "<em>new</em> lead" in page
+    assert read_tree(site / "output") == clean_tree(site, tmp_path)
+
+
+def test_unchanged_pages_are_hard_links_or_kept(make_site) -> None:
+    site = make_site()
+    rendered_count(site)
+    item = site / "content/issues/2026-01-winter/01-lead.md"
+    item.write_text(item.read_text("utf-8") + "\nMore.\n", "utf-8")
+    about = site / "output/pages/about/index.html"
+    inode = about.stat().st_ino
+    rendered_count(site)
+    assert about.stat().st_ino == inode  # carried by hard link, not written again
+    assert about.stat().st_nlink >= 2
+
+
+def test_a_changed_template_renders_what_uses_it(make_site, tmp_path) -> None:
+    site = make_site()
+    total = total_pages(site)
+    theme = Path(__file__).parent.parent / "bulletin_gen/theme/templates/page.html"
+    (site / "templates").mkdir()
+    (site / "templates/page.html").write_text(
+        theme.read_text("utf-8").replace("<h1>", "<p>OVERRIDE</p><h1>", 1), "utf-8")
+    assert rendered_count(site) < total
+    assert "OVERRIDE" in (site / "output/pages/about/index.html").read_text("utf-8")
+    assert read_tree(site / "output") == clean_tree(site, tmp_path)
+
+
+def test_a_changed_setting_renders_every_page(make_site, tmp_path) -> None:
+    site = make_site()
+    total = total_pages(site)
+    config = site / "bulletin.yaml"
+    config.write_text(config.read_text("utf-8").replace("Test Bulletin", "Renamed"), "utf-8")
+    assert rendered_count(site) == total
+    assert read_tree(site / "output") == clean_tree(site, tmp_path)
+
+
+def test_deleted_sources_lose_their_pages(make_site, tmp_path) -> None:
+    site = make_site()
+    rendered_count(site)
+    (site / "content/issues/2026-01-winter/01-lead.md").unlink()
+    rendered_count(site)
+    assert not (site / "output/issues/2026-01-winter/lead").exists()
+    assert read_tree(site / "output") == clean_tree(site, tmp_path)
+
+
+def test_a_renamed_link_target_renders_the_linking_item_again(make_site, tmp_path) -> None:
+    site = make_site({"content/issues/2026-01-winter/03-see.md":
+                      "---\ntitle: See\n---\nRead [the lead](01-lead.md).\n"})
+    rendered_count(site)
+    lead = site / "content/issues/2026-01-winter/01-lead.md"
+    lead.write_text(lead.read_text("utf-8").replace("kind: feature", "slug: main-story"),
+                    "utf-8")
+    rendered_count(site)
+    page = (site / "output/issues/2026-01-winter/see/index.html").read_text("utf-8")
+    assert "main-story/" in page
+    assert read_tree(site / "output") == clean_tree(site, tmp_path)
+
+
+def test_a_hand_edited_output_file_is_rendered_again(make_site, tmp_path) -> None:
+    site = make_site()
+    rendered_count(site)
+    page = site / "output/pages/about/index.html"
+    page.write_text("tampered", "utf-8")
+    item = site / "content/issues/2026-01-winter/01-lead.md"
+    item.write_text(item.read_text("utf-8") + "\nMore.\n", "utf-8")
+    rendered_count(site)
+    assert read_tree(site / "output") == clean_tree(site, tmp_path)
+
+
+@pytest.mark.parametrize("damage", [
+    lambda cache: (cache / "pages.json").write_text("{not json", "utf-8"),
+    lambda cache: (cache / "pages.json").write_text(json.dumps(
+        {"version": "another program", "output": "", "live": {}, "spare": {}}), "utf-8"),
+    lambda cache: (cache / "pages.json").write_text('{"version": 3}', "utf-8"),
+    lambda cache: [entry.write_text("garbage", "utf-8")
+                   for entry in (cache / "markdown").rglob("*") if entry.is_file()],
+    lambda cache: (cache / "inputs.json").write_bytes(b"\xff\xfe"),
+])
+def test_a_corrupt_or_foreign_cache_is_discarded(make_site, tmp_path, damage) -> None:
+    site = make_site()
+    rendered_count(site)
+    damage(site / CACHE_DIR)
+    item = site / "content/issues/2026-01-winter/01-lead.md"
+    item.write_text(item.read_text("utf-8") + "\nMore.\n", "utf-8")
+    rendered_count(site)
+    assert read_tree(site / "output") == clean_tree(site, tmp_path)
+    assert json.loads((site / CACHE_DIR / "pages.json").read_text("utf-8"))["live"]
+
+
+def test_clean_renders_every_page(make_site) -> None:
+    site = make_site()
+    total = total_pages(site)
+    assert rendered_count(site) == 0
+    assert rendered_count(site, clean=True) == total
+
+
+def test_clean_on_the_command_line(make_site, runner) -> None:
+    from bulletin_gen.cli import main
+
+    site = make_site()
+    assert runner.invoke(main, ["build", str(site)]).exit_code == 0
+    (site / CACHE_DIR / "pages.json").write_text("{}", "utf-8")
+    result = runner.invoke(main, ["build", str(site), "--clean", "--verbose"])
+    assert result.exit_code == 0, result.output
+    assert json.loads((site / CACHE_DIR / "pages.json").read_text("utf-8"))["live"]
