@@ -67,7 +67,8 @@ def build(site_dir: Path, options: BuildOptions | None = None) -> BuildReport:
     env = make_environment(site_dir)
     plans = plan_pages(site)
     artifacts = render_pages(env, site, plans)
-    artifacts += edition_artifacts(site_dir, site, env, pdf=options.pdf, email=options.email)
+    artifacts += edition_artifacts(site_dir, site, env, pdf=options.pdf, email=options.email,
+                                   problems=problems)
     count = publish(output, artifacts, _copies(site_dir, site))
     return BuildReport(output, len(site.issues), len(plans), count,
                        time.perf_counter() - started, tuple(problems.warnings))

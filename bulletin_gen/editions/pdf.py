@@ -1,0 +1,147 @@
+"""The print edition: each issue -> print HTML (theme/templates/print.html) -> PDF by WeasyPrint.
+
+WeasyPrint is an optional extra with system libraries (Pango) of its own, so it is imported
+inside `load_weasyprint`; when it is missing, the build goes on without PDFs and says what to
+install. The PDF never reaches the network: the fetcher serves only the site's own files
+(issue assets, the theme's and the site's static files). The dates a PDF carries are the
+issue's date, so the same input gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import html
+import mimetypes
+import re
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from jinja2 import Environment
+
+from ..errors import BulletinError, Location, Problem
+from ..model import Issue, Site
+from ..render import Artifact, PagePlan, render_page
+from ..templates import THEME_STATIC
+
+PRINT_TEMPLATE = "print.html"
+# Where the print HTML pretends to live when the site has no base_url: links in the PDF need an
+# absolute URL, and a fixed one keeps the bytes the same from one machine to the next.
+LOCAL_ROOT = "http://localhost/"
+INSTALL_HINT = (
+    "install WeasyPrint and its system libraries: pip install 'bulletin-gen[pdf]' and, on "
+    "Debian or Ubuntu, apt-get install libpango-1.0-0 libpangoft2-1.0-0 (see "
+    "https://doc.courtbouillon.org/weasyprint/stable/first_steps.html); or skip the print "
+    "edition with --no-pdf or 'pdf: {enabled: false}' in bulletin.yaml"
+)
+_LINK = re.compile(r'<a href="([^"]*)"([^>]*)>([^<]*)</a>')
+
+
+class PdfUnavailable(BulletinError):
+    """WeasyPrint or the system libraries it needs cannot be loaded."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(f"cannot write the print edition: {reason}. To fix it, {INSTALL_HINT}.")
+        self.reason = reason
+
+
+def load_weasyprint() -> Any:
+    """The weasyprint module; `PdfUnavailable` names what is missing when it cannot load."""
+    try:
+        import weasyprint
+    except ImportError as error:
+        raise PdfUnavailable(f"WeasyPrint is not installed ({error})") from None
+    except OSError as error:  # WeasyPrint is there, but Pango or another library is not
+        raise PdfUnavailable(f"a system library WeasyPrint needs is missing ({error})") from None
+    if not hasattr(weasyprint, "URLFetcher"):
+        raise PdfUnavailable(f"WeasyPrint {weasyprint.__version__} is too old (68 or later "
+                             "is needed)")
+    return weasyprint
+
+
+def pdf_path(issue: Issue) -> str:
+    """Where an issue's PDF goes in the output: 'issues/<issue>/<issue>.pdf'."""
+    return f"{issue.url}{issue.slug}.pdf"
+
+
+def pdf_artifacts(site_dir: Path, site: Site, env: Environment) -> tuple[list[Artifact],
+                                                                        list[Problem]]:
+    """The PDF of every issue, or none and a warning saying what to install."""
+    try:
+        weasyprint = load_weasyprint()
+    except PdfUnavailable as error:
+        warning = Problem(Location("bulletin.yaml"), "the print edition (PDF) was not written: "
+                          f"{error.reason}", INSTALL_HINT)
+        return [], [warning]
+    artifacts = [Artifact(pdf_path(issue), render_pdf(weasyprint, site_dir, site, env, issue))
+                 for issue in site.issues]
+    return artifacts, []
+
+
+def issue_pdf(site_dir: Path, site: Site, env: Environment, issue: Issue) -> bytes:
+    """One issue's PDF; raises `PdfUnavailable` when WeasyPrint cannot be loaded."""
+    return render_pdf(load_weasyprint(), site_dir, site, env, issue)
+
+
+def render_pdf(weasyprint: Any, site_dir: Path, site: Site, env: Environment,
+               issue: Issue) -> bytes:
+    """Lay out the print HTML of `issue` and return the PDF bytes."""
+    root = site.config.base_url or LOCAL_ROOT
+    document = weasyprint.HTML(string=print_html(env, site, issue), base_url=root + issue.url,
+                               url_fetcher=site_fetcher(weasyprint, root, site_files(site_dir,
+                                                                                     site)))
+    data: bytes = document.write_pdf(pdf_tags=True, pdf_identifier=False)
+    return data
+
+
+def print_html(env: Environment, site: Site, issue: Issue) -> str:
+    """The issue rendered with the print template, links to be printed marked as such."""
+    plan = PagePlan(pdf_path(issue), issue.url, PRINT_TEMPLATE, {"issue": issue})
+    return mark_bare_links(render_page(env, site, plan).data.decode("utf-8"))
+
+
+def mark_bare_links(text: str) -> str:
+    """Give class 'bare' to links whose text already shows their target, so print CSS does not
+    print the URL a second time."""
+
+    def mark(match: re.Match[str]) -> str:
+        href, rest, label = match.group(1), match.group(2), match.group(3)
+        target, shown = html.unescape(href), html.unescape(label).strip()
+        bare = {target, target.removeprefix("mailto:"), target.split("://", 1)[-1],
+                target.split("://", 1)[-1].rstrip("/")}
+        if shown not in bare or "class=" in rest:
+            return match.group(0)
+        return f'<a href="{href}" class="bare"{rest}>{label}</a>'
+
+    return _LINK.sub(mark, text)
+
+
+def site_files(site_dir: Path, site: Site) -> dict[str, Path]:
+    """Site path -> file, for every file the print HTML may load: theme assets, site static
+    files and issue assets (the later ones win, as in the output folder)."""
+    files = {f"assets/{path.relative_to(THEME_STATIC).as_posix()}": path
+             for path in THEME_STATIC.rglob("*") if path.is_file()}
+    static = site_dir / "static"
+    if static.is_dir():
+        files.update({path.relative_to(static).as_posix(): path
+                      for path in static.rglob("*") if path.is_file()})
+    files.update({asset.url: asset.source for issue in site.issues for asset in issue.assets})
+    return files
+
+
+def site_fetcher(weasyprint: Any, root: str, files: dict[str, Path]) -> Any:
+    """A WeasyPrint URL fetcher that serves the site's own files and refuses everything else,
+    so a PDF never depends on the network."""
+
+    class SiteFetcher(weasyprint.URLFetcher):  # type: ignore[misc]
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            if url.startswith("data:"):
+                return super().fetch(url, headers)
+            path = unquote(urlsplit(url).path) if url.startswith(root) else ""
+            site_path = path.removeprefix(urlsplit(root).path)
+            if not url.startswith(root) or site_path not in files:
+                raise ValueError(f"not part of the site, so not fetched for the PDF: {url}")
+            kind = mimetypes.guess_type(site_path)[0] or "application/octet-stream"
+            return weasyprint.urls.URLFetcherResponse(
+                url, files[site_path].read_bytes(), {"Content-Type": kind})
+
+    return SiteFetcher()
