@@ -13,13 +13,14 @@ from pathlib import Path
 from .config import load_config
 from .content import read_sources
 from .editions import edition_artifacts
+from .editions.pdf import find_issue, issue_pdf
 from .errors import Problem, Problems
 from .markdown import MarkdownRenderer
 from .model import Site
 from .render import Artifact, plan_pages, render_pages
 from .templates import THEME_STATIC, make_environment
 from .validate import build_site
-from .write import Copy, check_output_dir, publish, static_copies
+from .write import Copy, check_output_dir, publish, static_copies, write_file
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,14 @@ def check(site_dir: Path, drafts: bool = True, strict: bool = False) -> BuildRep
     artifacts: list[Artifact] = render_pages(make_environment(site_dir), site, plans)
     return BuildReport(site_dir / "output", len(site.issues), len(plans), len(artifacts),
                        time.perf_counter() - started, tuple(problems.warnings))
+
+
+def build_pdf(site_dir: Path, issue_slug: str, target: Path) -> Path:
+    """Write the print edition of one issue (drafts included) to `target`."""
+    site, _ = load_site(site_dir, drafts=True)
+    issue = find_issue(site, issue_slug)
+    write_file(target, issue_pdf(site_dir, site, make_environment(site_dir), issue))
+    return target
 
 
 def _copies(site_dir: Path, site: Site) -> list[Copy]:

@@ -24,13 +24,14 @@ def main() -> None:
 @click.option("--drafts", is_flag=True, help="Include issues with 'status: draft'.")
 @click.option("--base-url", help="Override base_url from bulletin.yaml.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option("--no-pdf", is_flag=True, help="Skip the print edition (the PDF of each issue).")
 def build(site: Path, output: Path | None, drafts: bool, base_url: str | None,
-          strict: bool) -> None:
+          strict: bool, no_pdf: bool) -> None:
     """Build the whole site into its output folder."""
     from .build import BuildOptions
     from .build import build as run_build
 
-    report = run_build(site, BuildOptions(output, drafts, base_url, strict))
+    report = run_build(site, BuildOptions(output, drafts, base_url, strict, pdf=not no_pdf))
     _print_warnings(report.warnings)
     click.echo(f"Built {report.issues} issue{'s' if report.issues != 1 else ''}, "
                f"{report.pages} pages into {report.output} in {report.seconds:.1f} s")
@@ -56,6 +57,19 @@ def init(directory: Path) -> None:
 
     init_site(directory)
     click.echo(f"Created a new bulletin in {directory}. Next: bulletin build {directory}")
+
+
+@main.command()
+@click.argument("issue")
+@SITE
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="The PDF file to write (default: ISSUE.pdf in the current folder).")
+def pdf(issue: str, site: Path, output: Path | None) -> None:
+    """Write the print edition (PDF) of one ISSUE, named by its folder or file name."""
+    from .build import build_pdf
+
+    written = build_pdf(site, issue, output or Path(f"{issue}.pdf"))
+    click.echo(f"Wrote {written}")
 
 
 def _print_warnings(warnings: tuple[object, ...]) -> None:

@@ -18,7 +18,7 @@ from urllib.parse import unquote, urlsplit
 
 from jinja2 import Environment
 
-from ..errors import BulletinError, Location, Problem
+from ..errors import BulletinError, Location, Problem, did_you_mean
 from ..model import Issue, Site
 from ..render import Artifact, PagePlan, render_page
 from ..templates import THEME_STATIC
@@ -145,3 +145,14 @@ def site_fetcher(weasyprint: Any, root: str, files: dict[str, Path]) -> Any:
                 url, files[site_path].read_bytes(), {"Content-Type": kind})
 
     return SiteFetcher()
+
+
+def find_issue(site: Site, slug: str) -> Issue:
+    """The issue named `slug`; an error listing the issues there are when there is none."""
+    for issue in site.issues:
+        if issue.slug == slug:
+            return issue
+    known = ", ".join(issue.slug for issue in site.issues) or "none"
+    hint = did_you_mean(slug, [issue.slug for issue in site.issues])
+    raise BulletinError(f"no issue '{slug}' in this site{' (' + hint + ')' if hint else ''}. "
+                        f"Issues: {known}.")
