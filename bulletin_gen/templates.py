@@ -27,7 +27,7 @@ from jinja2 import (
 from jinja2.runtime import Context
 from markupsafe import Markup
 
-from .markdown import relative_html
+from .markdown import ROOT_MARKER, relative_html
 
 THEME_DIR = Path(__file__).parent / "theme"
 THEME_TEMPLATES = THEME_DIR / "templates"
@@ -69,6 +69,7 @@ def link(target: str, page_url: str, link_base: str = "") -> str:
     """The href from the page at `page_url` to the site path `target`."""
     if "://" in target or target.startswith(("mailto:", "#")):
         return target
+    target = target.removeprefix(ROOT_MARKER)  # front-matter images are resolved like Markdown's
     if link_base:
         return link_base + target.lstrip("/")
     root = relative_root(page_url)
