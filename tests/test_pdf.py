@@ -11,14 +11,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import require_tool
 from pypdf import PdfReader
 
 from bulletin_gen.build import load_site
 from bulletin_gen.cli import main
 from bulletin_gen.editions.pdf import PdfUnavailable, load_weasyprint
 from bulletin_gen.model import Issue
-
-from conftest import require_tool
 
 LINK_ITEM = """\
     ---

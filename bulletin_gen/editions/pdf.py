@@ -47,7 +47,7 @@ class PdfUnavailable(BulletinError):
 def load_weasyprint() -> Any:
     """The weasyprint module; `PdfUnavailable` names what is missing when it cannot load."""
     try:
-        import weasyprint
+        import weasyprint  # type: ignore[import-untyped]
     except ImportError as error:
         raise PdfUnavailable(f"WeasyPrint is not installed ({error})") from None
     except OSError as error:  # WeasyPrint is there, but Pango or another library is not
