@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import builtins
 import re
+import shutil
 import subprocess
 import sys
 from html import unescape
@@ -11,13 +12,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import require_tool
+from conftest import REPO, require_tool
 from pypdf import PdfReader
 
-from bulletin_gen.build import load_site
+from bulletin_gen.build import BuildOptions, build, load_site
 from bulletin_gen.cli import main
 from bulletin_gen.editions.pdf import PdfUnavailable, load_weasyprint
-from bulletin_gen.model import Issue
+from bulletin_gen.model import Issue, Site
 
 LINK_ITEM = """\
     ---
@@ -38,6 +39,20 @@ def weasyprint() -> Any:
         pytest.skip(str(error))
 
 
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Site]:
+    """The demo site built once for this module: (output folder, site model)."""
+    try:
+        load_weasyprint()
+    except PdfUnavailable as error:
+        pytest.skip(str(error))
+    site_dir = tmp_path_factory.mktemp("demo")
+    shutil.copy(REPO / "bulletin.yaml", site_dir / "bulletin.yaml")
+    shutil.copytree(REPO / "content", site_dir / "content")
+    output = build(site_dir, BuildOptions()).output
+    return output, load_site(site_dir)[0]
+
+
 def words(text: str) -> str:
     """Text with every run of white space made one space, so wrapped lines still match."""
     return re.sub(r"\s+", " ", text).strip()
@@ -55,9 +70,8 @@ def pdf_of(output: Path, issue: Issue) -> Path:
     return output / issue.url / f"{issue.slug}.pdf"
 
 
-def test_demo_pdfs_hold_every_title_region_role_and_outcome(weasyprint, demo_site, build_site):
-    output = build_site(demo_site)
-    site, _ = load_site(demo_site)
+def test_demo_pdfs_hold_every_title_region_role_and_outcome(demo):
+    output, site = demo
     assert site.issues
     for issue in site.issues:
         text = pdf_text(pdf_of(output, issue))
@@ -78,9 +92,8 @@ def test_demo_pdfs_hold_every_title_region_role_and_outcome(weasyprint, demo_sit
             assert plain(outcome.html) in text
 
 
-def test_page_two_has_running_header_and_page_numbers(weasyprint, demo_site, build_site):
-    output = build_site(demo_site)
-    site, _ = load_site(demo_site)
+def test_page_two_has_running_header_and_page_numbers(demo):
+    output, site = demo
     long_issues = [issue for issue in site.issues
                    if len(PdfReader(pdf_of(output, issue)).pages) > 1]
     assert long_issues, "the demo site should have an issue of more than one page"
@@ -92,17 +105,15 @@ def test_page_two_has_running_header_and_page_numbers(weasyprint, demo_site, bui
         assert "Page 1 of" not in first  # page one carries the masthead instead
 
 
-def test_outline_has_one_entry_per_item(weasyprint, demo_site, build_site):
-    output = build_site(demo_site)
-    site, _ = load_site(demo_site)
+def test_outline_has_one_entry_per_item(demo):
+    output, site = demo
     for issue in site.issues:
         outline = PdfReader(pdf_of(output, issue)).outline
         assert [entry.title for entry in outline] == [item.title for item in issue.items]
 
 
-def test_contents_give_the_page_of_each_item(weasyprint, demo_site, build_site):
-    output = build_site(demo_site)
-    site, _ = load_site(demo_site)
+def test_contents_give_the_page_of_each_item(demo):
+    output, site = demo
     for issue in site.issues:
         reader = PdfReader(pdf_of(output, issue))
         toc = words(reader.pages[0].extract_text())
@@ -111,15 +122,16 @@ def test_contents_give_the_page_of_each_item(weasyprint, demo_site, build_site):
             assert re.search(re.escape(words(entry.title)) + r"[ .]+" + str(page) + r"\b", toc)
 
 
-def test_no_item_title_ends_a_page(weasyprint, demo_site, build_site):
-    output = build_site(demo_site)
-    site, _ = load_site(demo_site)
+def test_no_item_title_ends_a_page(demo):
+    output, site = demo
     for issue in site.issues:
+        margins = {f"{site.config.title} {issue.title}", "•"}  # running header, list bullets
         for page in PdfReader(pdf_of(output, issue)).pages[:-1]:
-            body = [line for line in page.extract_text().splitlines()
-                    if line.strip() and not line.startswith(("Page ", "•"))]
-            last = body[-1] if body else ""
-            assert all(words(last) != words(item.title) for item in issue.items)
+            body = [words(line) for line in page.extract_text().splitlines()
+                    if words(line) and words(line) not in margins
+                    and not line.startswith("Page ")]
+            assert body, "a page without text"
+            assert all(body[-1] != words(item.title) for item in issue.items), body[-1]
 
 
 def test_metadata_and_tags(weasyprint, make_site, build_site):
@@ -154,8 +166,7 @@ def test_links_contacts_and_briefs_in_print(weasyprint, make_site, build_site):
 
 
 def test_letter_paper_and_local_images(weasyprint, make_site, build_site):
-    png = (Path(__file__).resolve().parent.parent
-           / "content/issues/2025-07-summer/images/map.png").read_bytes()
+    png = (REPO / "content/issues/2025-07-summer/images/map.png").read_bytes()
     site = make_site({
         "bulletin.yaml": "title: Letter Bulletin\npdf: {paper: Letter}\n",
         "content/issues/2026-01-winter/images/map.png": png,
@@ -254,9 +265,9 @@ def test_pdf_command_without_weasyprint_fails_clearly(make_site, runner, monkeyp
     assert "Traceback" not in result.output
 
 
-def test_pages_render_to_png(weasyprint, demo_site, build_site, tmp_path):
+def test_pages_render_to_png(demo, tmp_path):
     pdftoppm = require_tool("pdftoppm")
-    output = build_site(demo_site)
+    output, _ = demo
     pdf = next(output.rglob("*.pdf"))
     subprocess.run([pdftoppm, "-png", "-r", "30", pdf, tmp_path / "page"], check=True)
     pngs = sorted(tmp_path.glob("page-*.png"))
