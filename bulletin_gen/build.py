@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .config import load_config
 from .content import read_sources
-from .editions import edition_artifacts
+from .editions import edition_artifacts, switch_editions
 from .editions.pdf import find_issue, issue_pdf
 from .errors import Problem, Problems
 from .markdown import MarkdownRenderer
@@ -65,11 +65,11 @@ def build(site_dir: Path, options: BuildOptions | None = None) -> BuildReport:
     output = options.output or site_dir / "output"
     check_output_dir(output, site_dir)
     site, problems = load_site(site_dir, options.drafts, options.base_url, options.strict)
+    site = switch_editions(site, options.pdf, problems)
     env = make_environment(site_dir)
     plans = plan_pages(site)
     artifacts = render_pages(env, site, plans)
-    artifacts += edition_artifacts(site_dir, site, env, pdf=options.pdf, email=options.email,
-                                   problems=problems)
+    artifacts += edition_artifacts(site_dir, site, env, pdf=options.pdf, email=options.email)
     count = publish(output, artifacts, _copies(site_dir, site))
     return BuildReport(output, len(site.issues), len(plans), count,
                        time.perf_counter() - started, tuple(problems.warnings))

@@ -193,6 +193,7 @@ def test_no_pdf_option_and_disabled_config_write_no_pdf(make_site, runner, tmp_p
     result = runner.invoke(main, ["build", str(site), "--no-pdf"])
     assert result.exit_code == 0, result.output
     assert not list((site / "output").rglob("*.pdf"))
+    assert ".pdf" not in (site / "output/issues/2026-01-winter/index.html").read_text()
     disabled = make_site({"bulletin.yaml": "title: T\npdf: {enabled: false}\n"}, name="off")
     result = runner.invoke(main, ["build", str(disabled)])
     assert result.exit_code == 0, result.output
@@ -250,6 +251,7 @@ def test_build_without_weasyprint_warns_and_writes_html(make_site, runner, monke
     assert result.exit_code == 0, result.output
     assert (site / "output/issues/2026-01-winter/index.html").is_file()
     assert not list((site / "output").rglob("*.pdf"))
+    assert ".pdf" not in (site / "output/issues/2026-01-winter/index.html").read_text()
     assert "warning: bulletin.yaml: the print edition (PDF) was not written" in result.output
     assert "pip install 'bulletin-gen[pdf]'" in result.output
     assert "libpango-1.0-0" in result.output

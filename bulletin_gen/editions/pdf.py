@@ -18,7 +18,7 @@ from urllib.parse import unquote, urlsplit
 
 from jinja2 import Environment
 
-from ..errors import BulletinError, Location, Problem, did_you_mean
+from ..errors import BulletinError, did_you_mean
 from ..model import Issue, Site
 from ..render import Artifact, PagePlan, render_page
 from ..templates import THEME_STATIC
@@ -63,18 +63,11 @@ def pdf_path(issue: Issue) -> str:
     return f"{issue.url}{issue.slug}.pdf"
 
 
-def pdf_artifacts(site_dir: Path, site: Site, env: Environment) -> tuple[list[Artifact],
-                                                                        list[Problem]]:
-    """The PDF of every issue, or none and a warning saying what to install."""
-    try:
-        weasyprint = load_weasyprint()
-    except PdfUnavailable as error:
-        warning = Problem(Location("bulletin.yaml"), "the print edition (PDF) was not written: "
-                          f"{error.reason}", INSTALL_HINT)
-        return [], [warning]
-    artifacts = [Artifact(pdf_path(issue), render_pdf(weasyprint, site_dir, site, env, issue))
-                 for issue in site.issues]
-    return artifacts, []
+def pdf_artifacts(site_dir: Path, site: Site, env: Environment) -> list[Artifact]:
+    """The PDF of every issue; raises `PdfUnavailable` when WeasyPrint cannot be loaded."""
+    weasyprint = load_weasyprint()
+    return [Artifact(pdf_path(issue), render_pdf(weasyprint, site_dir, site, env, issue))
+            for issue in site.issues]
 
 
 def issue_pdf(site_dir: Path, site: Site, env: Environment, issue: Issue) -> bytes:
