@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins
+import os
 import re
 import shutil
 import subprocess
@@ -275,3 +276,22 @@ def test_pages_render_to_png(demo, tmp_path):
     pngs = sorted(tmp_path.glob("page-*.png"))
     assert len(pngs) == len(PdfReader(pdf).pages)
     assert all(png.read_bytes().startswith(b"\x89PNG") for png in pngs)
+
+
+def test_identical_bytes_when_fonttools_subsets_fonts(weasyprint, make_site, monkeypatch):
+    """Without HarfBuzz-subset, fontTools stamps subset fonts with the clock; the build pins
+    the stamp to the issue's date."""
+    import fontTools.misc.timeTools as time_tools
+    import weasyprint.pdf.fonts as fonts
+
+    from bulletin_gen.build import build_pdf
+
+    monkeypatch.setattr(fonts, "harfbuzz_subset", None)
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    site = make_site()
+    written = []
+    for clock in (1_000_000_000.0, 2_000_000_000.0):
+        monkeypatch.setattr(time_tools.time, "time", lambda clock=clock: clock)
+        written.append(build_pdf(site, "2026-01-winter", site / f"{clock}.pdf").read_bytes())
+    assert written[0] == written[1]
+    assert "SOURCE_DATE_EPOCH" not in os.environ

@@ -9,9 +9,13 @@ issue's date, so the same input gives the same bytes.
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import mimetypes
+import os
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -82,8 +86,25 @@ def render_pdf(weasyprint: Any, site_dir: Path, site: Site, env: Environment,
     document = weasyprint.HTML(string=print_html(env, site, issue), base_url=root + issue.url,
                                url_fetcher=site_fetcher(weasyprint, root, site_files(site_dir,
                                                                                      site)))
-    data: bytes = document.write_pdf(pdf_tags=True, pdf_identifier=False)
+    with source_date(issue.date):
+        data: bytes = document.write_pdf(pdf_tags=True, pdf_identifier=False)
     return data
+
+
+@contextmanager
+def source_date(day: dt.date) -> Iterator[None]:
+    """Set SOURCE_DATE_EPOCH to `day` while a PDF is written, unless the caller set it: without
+    HarfBuzz-subset, WeasyPrint subsets fonts with fontTools, which stamps each font with the
+    current time otherwise, and the bytes would change from one build to the next."""
+    if "SOURCE_DATE_EPOCH" in os.environ:
+        yield
+        return
+    moment = dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
+    os.environ["SOURCE_DATE_EPOCH"] = str(int(moment.timestamp()))
+    try:
+        yield
+    finally:
+        del os.environ["SOURCE_DATE_EPOCH"]
 
 
 def print_html(env: Environment, site: Site, issue: Issue) -> str:
