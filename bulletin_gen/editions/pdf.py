@@ -83,10 +83,11 @@ def render_pdf(weasyprint: Any, site_dir: Path, site: Site, env: Environment,
                issue: Issue) -> bytes:
     """Lay out the print HTML of `issue` and return the PDF bytes."""
     root = site.config.base_url or LOCAL_ROOT
+    fetcher = site_fetcher(weasyprint, root, site_files(site_dir, site))
     document = weasyprint.HTML(string=print_html(env, site, issue), base_url=root + issue.url,
-                               url_fetcher=site_fetcher(weasyprint, root, site_files(site_dir,
-                                                                                     site)))
+                               url_fetcher=fetcher)
     with source_date(issue.date):
+        # Tagged for screen readers; no file identifier, which would be random otherwise.
         data: bytes = document.write_pdf(pdf_tags=True, pdf_identifier=False)
     return data
 
@@ -150,8 +151,7 @@ def site_fetcher(weasyprint: Any, root: str, files: dict[str, Path]) -> Any:
         def fetch(self, url: str, headers: Any = None) -> Any:
             if url.startswith("data:"):
                 return super().fetch(url, headers)
-            path = unquote(urlsplit(url).path) if url.startswith(root) else ""
-            site_path = path.removeprefix(urlsplit(root).path)
+            site_path = unquote(urlsplit(url).path).removeprefix(urlsplit(root).path)
             if not url.startswith(root) or site_path not in files:
                 raise ValueError(f"not part of the site, so not fetched for the PDF: {url}")
             kind = mimetypes.guess_type(site_path)[0] or "application/octet-stream"
