@@ -67,7 +67,9 @@ def build(site_dir: Path, options: BuildOptions | None = None) -> BuildReport:
     env = make_environment(site_dir)
     plans = plan_pages(site)
     artifacts = render_pages(env, site, plans)
-    artifacts += edition_artifacts(site_dir, site, env, pdf=options.pdf, email=options.email)
+    artifacts += edition_artifacts(site_dir, site, env, pdf=options.pdf, email=options.email,
+                                   problems=problems)
+    problems.raise_if_any(strict=options.strict)  # the editions' warnings, under --strict
     count = publish(output, artifacts, _copies(site_dir, site))
     return BuildReport(output, len(site.issues), len(plans), count,
                        time.perf_counter() - started, tuple(problems.warnings))
