@@ -183,7 +183,7 @@ def email_message(config: SiteConfig, edition: EmailEdition) -> EmailMessage:
     message["Subject"] = edition.subject
     message["From"] = sender(config)
     message["Date"] = format_datetime(dt.datetime.combine(edition.issue.date, dt.time(),
-                                                          tzinfo=dt.timezone.utc))
+                                                          tzinfo=dt.UTC))
     message["Message-ID"] = f"<{digest[:32]}@{urlsplit(config.base_url).hostname or 'bulletin'}>"
     unsubscribe = config.email.unsubscribe_url
     if unsubscribe.startswith(("https://", "http://", "mailto:")):
