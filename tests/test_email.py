@@ -10,6 +10,7 @@ from xml.etree.ElementTree import Element
 
 import html5lib
 import pytest
+from conftest import MINIMAL_SITE
 
 from bulletin_gen.build import BuildOptions, build
 from bulletin_gen.editions.plaintext import PlainText
@@ -19,12 +20,7 @@ pytest.importorskip("css_inline", reason="the email extra is not installed")
 
 ISSUE = "content/issues/2026-01-winter/"
 EMAIL_FILES: dict[str, str | bytes | None] = {
-    "bulletin.yaml": """\
-        title: Test Bulletin
-        tagline: News for testing
-        base_url: https://example.org/news/
-        organisation: {name: Test Network, url: https://example.org/}
-        contact: {name: Ana Editor, email: editor@example.org}
+    "bulletin.yaml": MINIMAL_SITE["bulletin.yaml"].rstrip(" ") + """\
         email:
           from: Test Bulletin <news@example.org>
           unsubscribe_url: "*|UNSUB|*"
@@ -302,7 +298,7 @@ def test_bad_email_settings_are_content_errors(make_site) -> None:
     with pytest.raises(ContentError) as error:
         _build(make_site, {"bulletin.yaml": yaml})
     message = str(error.value)
-    assert "bulletin.yaml:7: email.from: 'Test Bulletin' has no email address" in message
+    assert "bulletin.yaml:8: email.from: 'Test Bulletin' has no email address" in message
     assert "email.unsubscribe_url: a URL cannot contain '\"'" in message
 
 
