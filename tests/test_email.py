@@ -240,6 +240,15 @@ def test_without_base_url_the_edition_is_skipped_with_a_warning(make_site, runne
     assert "Traceback" not in result.output
 
 
+def test_an_image_without_alt_text_is_a_warning(make_site) -> None:
+    item = {ISSUE + "04-pictures.md": "---\ntitle: Pictures\n---\n![](images/pic.png)\n"}
+    _, warnings = _build(make_site, item)
+    assert [str(w) for w in warnings] == [
+        f"{ISSUE}issue.yaml: an image of the email edition has no alt text: "
+        "https://example.org/news/issues/2026-01-winter/images/pic.png (describe it in the "
+        "brackets: ![A map of the centres](map.png))"]
+
+
 def test_email_can_be_switched_off(make_site) -> None:
     yaml = str(EMAIL_FILES["bulletin.yaml"]) + "  enabled: false\n"
     output, warnings = _build(make_site, {"bulletin.yaml": yaml})

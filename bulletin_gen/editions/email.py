@@ -73,6 +73,7 @@ def email_artifacts(site: Site, env: Environment, problems: Problems) -> list[Ar
         edition = render_email(site, env, issue)
         html = edition.html.encode("utf-8")
         warn_if_clipped(issue, len(html), problems)
+        warn_of_images_without_alt(issue, edition.html, problems)
         artifacts += [Artifact(f"{issue.url}{EMAIL_HTML}", html),
                       Artifact(f"{issue.url}{EMAIL_TEXT}", edition.text.encode("utf-8"))]
     return artifacts
@@ -99,6 +100,16 @@ def warn_if_clipped(issue: Issue, size: int, problems: Problems) -> None:
                       "Gmail clips messages over 100 KB",
                       "set 'email: {mode: digest}' in bulletin.yaml to send summaries, or move "
                       "items to another issue")
+
+
+def warn_of_images_without_alt(issue: Issue, html: str, problems: Problems) -> None:
+    """Many mail clients block images until asked: the alt text is what readers see first."""
+    for tag in re.findall(r"<img\b[^>]*>", html):
+        if not re.search(r'\balt="[^"]*[^"\s][^"]*"', tag):
+            src = re.search(r'\bsrc="([^"]*)"', tag)
+            problems.warn(Location(issue.source), f"an image of the email edition has no alt "
+                          f"text: {src.group(1) if src else tag}",
+                          "describe it in the brackets: ![A map of the centres](map.png)")
 
 
 def render_email(site: Site, env: Environment, issue: Issue) -> EmailEdition:
