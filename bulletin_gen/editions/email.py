@@ -71,10 +71,8 @@ def email_artifacts(site: Site, env: Environment, problems: Problems) -> list[Ar
     artifacts = []
     for issue in site.issues:
         edition = render_email(site, env, issue)
-        html = edition.html.encode("utf-8")
-        warn_if_clipped(issue, len(html), problems)
-        warn_of_images_without_alt(issue, edition.html, problems)
-        artifacts += [Artifact(f"{issue.url}{EMAIL_HTML}", html),
+        check_edition(edition, problems)
+        artifacts += [Artifact(f"{issue.url}{EMAIL_HTML}", edition.html.encode("utf-8")),
                       Artifact(f"{issue.url}{EMAIL_TEXT}", edition.text.encode("utf-8"))]
     return artifacts
 
@@ -92,23 +90,21 @@ def missing_requirement(config: SiteConfig) -> tuple[str, str] | None:
     return None
 
 
-def warn_if_clipped(issue: Issue, size: int, problems: Problems) -> None:
-    """Gmail cuts long messages off behind a link; say so before the issue is sent."""
-    if size > GMAIL_CLIP_BYTES:
-        problems.warn(Location(issue.source),
-                      f"the email edition of '{issue.slug}' is {size / 1024:.0f} KB of HTML; "
-                      "Gmail clips messages over 100 KB",
+def check_edition(edition: EmailEdition, problems: Problems) -> None:
+    """Warn when Gmail would clip the message, or an image has no alt text."""
+    where = Location(edition.issue.source)
+    size = len(edition.html.encode("utf-8"))
+    if size > GMAIL_CLIP_BYTES:  # Gmail shows the rest only behind a link
+        problems.warn(where, f"the email edition of '{edition.issue.slug}' is "
+                      f"{size / 1024:.0f} KB of HTML; Gmail clips messages over 100 KB",
                       "set 'email: {mode: digest}' in bulletin.yaml to send summaries, or move "
                       "items to another issue")
-
-
-def warn_of_images_without_alt(issue: Issue, html: str, problems: Problems) -> None:
-    """Many mail clients block images until asked: the alt text is what readers see first."""
-    for tag in re.findall(r"<img\b[^>]*>", html):
+    for tag in re.findall(r"<img\b[^>]*>", edition.html):
+        # Many mail clients block images until asked: the alt text is what readers see first.
         if not re.search(r'\balt="[^"]*[^"\s][^"]*"', tag):
             src = re.search(r'\bsrc="([^"]*)"', tag)
-            problems.warn(Location(issue.source), f"an image of the email edition has no alt "
-                          f"text: {src.group(1) if src else tag}",
+            problems.warn(where, "an image of the email edition has no alt text: "
+                          f"{src.group(1) if src else tag}",
                           "describe it in the brackets: ![A map of the centres](map.png)")
 
 
@@ -223,7 +219,7 @@ def export_eml(site_dir: Path, slug: str, target: Path, drafts: bool = False,
     from ..build import load_site  # the build imports the editions, so not at the top
     from ..templates import make_environment
 
-    site, _ = load_site(site_dir, drafts=True, base_url=base_url)
+    site, problems = load_site(site_dir, drafts=True, base_url=base_url)
     missing = missing_requirement(site.config)
     if missing:
         raise EmailError(f"cannot make the email edition: {missing[0]} ({missing[1]})")
@@ -234,8 +230,7 @@ def export_eml(site_dir: Path, slug: str, target: Path, drafts: bool = False,
         target.write_bytes(data)
     except OSError as error:
         raise EmailError(f"cannot write {target}: {error.strerror}") from None
-    problems = Problems()
-    warn_if_clipped(issue, len(edition.html.encode("utf-8")), problems)
+    check_edition(edition, problems)
     return EmlReport(target, edition.subject, len(edition.html.encode("utf-8")),
                      tuple(problems.warnings))
 
