@@ -164,7 +164,8 @@ class PlainText:
 
     def _list(self, node: Node, indent: str, kind: str) -> str:
         items = [child for child in node.children if isinstance(child, Node) and child.tag == "li"]
-        start = int(node.attrs.get("start") or 1) if node.attrs.get("start", "1").isdigit() else 1
+        start_text = node.attrs.get("start", "1")
+        start = int(start_text) if start_text.isdigit() else 1
         rendered = []
         for number, item in enumerate(items, start):
             marker = "" if item.has_class("check") else (f"{number}. " if kind == "ol"
