@@ -282,6 +282,19 @@ def test_eml_is_a_multipart_alternative_message(make_site, runner) -> None:
     assert eml.read_bytes() == first  # same issue, same bytes: boundary and Message-ID too
 
 
+def test_eml_names_an_unsubscribe_link_and_defaults_the_sender(make_site) -> None:
+    from bulletin_gen.editions.email import export_eml
+
+    yaml = str(EMAIL_FILES["bulletin.yaml"]).replace(
+        "  from: Test Bulletin <news@example.org>\n", "").replace(
+        '"*|UNSUB|*"', "https://lists.example.org/unsubscribe?list=news&id=7")
+    site = make_site({**EMAIL_FILES, "bulletin.yaml": yaml})
+    report = export_eml(site, "2026-01-winter", site / "w.eml")
+    message = email.message_from_bytes(report.path.read_bytes(), policy=policy.default)
+    assert message["List-Unsubscribe"] == "<https://lists.example.org/unsubscribe?list=news&id=7>"
+    assert str(message["From"]) == "Test Bulletin <editor@example.org>"
+
+
 def test_email_command_errors(make_site, runner) -> None:
     from bulletin_gen.cli import main
 
