@@ -14,6 +14,7 @@ from jinja2 import Environment
 from ..errors import Location, Problems
 from ..model import Site
 from ..render import Artifact
+from .email import email_artifacts
 
 
 def switch_editions(site: Site, pdf: bool, problems: Problems) -> Site:
@@ -27,13 +28,15 @@ def switch_editions(site: Site, pdf: bool, problems: Problems) -> Site:
 
 
 def edition_artifacts(site_dir: Path, site: Site, env: Environment, pdf: bool = True,
-                      email: bool = True) -> list[Artifact]:
-    """Every edition file of every issue, in a fixed order."""
+                      email: bool = True, problems: Problems | None = None) -> list[Artifact]:
+    """Every edition file of every issue, in a fixed order; warnings go to `problems`."""
     artifacts: list[Artifact] = []
     if pdf and site.config.pdf.enabled:
         from .pdf import pdf_artifacts
 
         artifacts += pdf_artifacts(site_dir, site, env)
+    if email and site.config.email.enabled:
+        artifacts += email_artifacts(site, env, problems if problems is not None else Problems())
     return artifacts
 
 
