@@ -16,6 +16,7 @@ from pathlib import Path
 
 from bulletin_gen.build import BuildOptions, build, load_site
 from bulletin_gen.editions.pdf import issue_pdf
+from bulletin_gen.model import Issue
 from bulletin_gen.templates import make_environment
 
 REPO = Path(__file__).resolve().parent.parent
@@ -39,14 +40,17 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as scratch:
         options = BuildOptions(output=Path(scratch) / "output", pdf=False, email=False)
         html_seconds = best_of(args.repeat, lambda: build(args.site, options))
-    site, _ = load_site(args.site)
+    site, problems = load_site(args.site)
     env = make_environment(args.site)
     print(f"HTML build of {args.site.resolve()} (no editions): {html_seconds:.3f} s")
     print(f"{'issue':<28} {'PDF KB':>9} {'PDF s':>8} {'x HTML build':>13}")
     total = 0.0
     for issue in site.issues:
-        size = len(issue_pdf(args.site, site, env, issue))  # also warms fonts and caches
-        seconds = best_of(args.repeat, lambda issue=issue: issue_pdf(args.site, site, env, issue))
+        def run(issue: Issue = issue) -> bytes:
+            return issue_pdf(args.site, site, env, issue, problems)
+
+        size = len(run())  # the first run also warms WeasyPrint's fonts and caches
+        seconds = best_of(args.repeat, run)
         total += seconds
         print(f"{issue.slug:<28} {size / 1024:>9.0f} {seconds:>8.3f} "
               f"{seconds / html_seconds:>13.1f}")

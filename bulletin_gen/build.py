@@ -124,12 +124,12 @@ def check(site_dir: Path, drafts: bool = True, strict: bool = False) -> BuildRep
                        tuple(rendered.problems.warnings))
 
 
-def build_pdf(site_dir: Path, issue_slug: str, target: Path) -> Path:
-    """Write the print edition of one issue (drafts included) to `target`."""
-    site, _ = load_site(site_dir, drafts=True)
+def build_pdf(site_dir: Path, issue_slug: str, target: Path) -> tuple[Problem, ...]:
+    """Write the print edition of one issue (drafts included) to `target`; returns warnings."""
+    site, problems = load_site(site_dir, drafts=True)
     issue = find_issue(site, issue_slug)
-    write_file(target, issue_pdf(site_dir, site, make_environment(site_dir), issue))
-    return target
+    write_file(target, issue_pdf(site_dir, site, make_environment(site_dir), issue, problems))
+    return tuple(problems.warnings)
 
 
 def _copies(site_dir: Path, site: Site) -> list[Copy]:

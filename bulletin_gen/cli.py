@@ -155,8 +155,9 @@ def pdf(issue: str, site: Path, output: Path | None) -> None:
     """Write the print edition (PDF) of one ISSUE, named by its folder or file name."""
     from .build import build_pdf
 
-    written = build_pdf(site, issue, output or Path(f"{issue}.pdf"))
-    click.echo(f"Wrote {written}")
+    target = output or Path(f"{issue}.pdf")
+    _print_warnings(build_pdf(site, issue, target))
+    click.echo(f"Wrote {target}")
 
 
 def _print_warnings(warnings: tuple[object, ...]) -> None:

@@ -175,7 +175,12 @@ def test_letter_paper_and_local_images(weasyprint, make_site, build_site):
             "---\ntitle: Lead story\nimage: images/map.png\nimage_alt: A map\n---\n"
             "Text.\n\n![Not fetched](https://example.invalid/remote.png)\n"),
     })
-    reader = PdfReader(build_site(site) / "issues/2026-01-winter/2026-01-winter.pdf")
+    report = build(site, BuildOptions())
+    assert [str(w) for w in report.warnings if "print edition" in str(w)] == [
+        "content/issues/2026-01-winter/01-lead.md: the print edition leaves out "
+        "https://example.invalid/remote.png: a PDF loads only the site's own files, never from "
+        "the network (save the file in the issue's folder and link to it by its path)"]
+    reader = PdfReader(report.output / "issues/2026-01-winter/2026-01-winter.pdf")
     page = reader.pages[0]
     assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (612, 792)
     assert len(page.images) == 1  # the site's own image; the remote one is never fetched
@@ -292,6 +297,8 @@ def test_identical_bytes_when_fonttools_subsets_fonts(weasyprint, make_site, mon
     written = []
     for clock in (1_000_000_000.0, 2_000_000_000.0):
         monkeypatch.setattr(time_tools.time, "time", lambda clock=clock: clock)
-        written.append(build_pdf(site, "2026-01-winter", site / f"{clock}.pdf").read_bytes())
+        target = site / f"{clock}.pdf"
+        assert build_pdf(site, "2026-01-winter", target) == ()
+        written.append(target.read_bytes())
     assert written[0] == written[1]
     assert "SOURCE_DATE_EPOCH" not in os.environ

@@ -31,12 +31,13 @@ def edition_artifacts(site_dir: Path, site: Site, env: Environment, pdf: bool = 
                       email: bool = True, problems: Problems | None = None) -> list[Artifact]:
     """Every edition file of every issue, in a fixed order; warnings go to `problems`."""
     artifacts: list[Artifact] = []
+    problems = problems if problems is not None else Problems()
     if pdf and site.config.pdf.enabled:
         from .pdf import pdf_artifacts
 
-        artifacts += pdf_artifacts(site_dir, site, env)
+        artifacts += pdf_artifacts(site_dir, site, env, problems)
     if email and site.config.email.enabled:
-        artifacts += email_artifacts(site, env, problems if problems is not None else Problems())
+        artifacts += email_artifacts(site, env, problems)
     return artifacts
 
 

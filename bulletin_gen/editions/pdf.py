@@ -22,7 +22,7 @@ from urllib.parse import unquote, urlsplit
 
 from jinja2 import Environment
 
-from ..errors import BulletinError, did_you_mean
+from ..errors import BulletinError, Location, Problems, did_you_mean
 from ..model import Issue, Site
 from ..render import Artifact, PagePlan, render_page
 from ..templates import THEME_STATIC
@@ -67,28 +67,39 @@ def pdf_path(issue: Issue) -> str:
     return f"{issue.url}{issue.slug}.pdf"
 
 
-def pdf_artifacts(site_dir: Path, site: Site, env: Environment) -> list[Artifact]:
+def pdf_artifacts(site_dir: Path, site: Site, env: Environment,
+                  problems: Problems) -> list[Artifact]:
     """The PDF of every issue; raises `PdfUnavailable` when WeasyPrint cannot be loaded."""
     weasyprint = load_weasyprint()
-    return [Artifact(pdf_path(issue), render_pdf(weasyprint, site_dir, site, env, issue))
+    return [Artifact(pdf_path(issue),
+                     render_pdf(weasyprint, site_dir, site, env, issue, problems))
             for issue in site.issues]
 
 
-def issue_pdf(site_dir: Path, site: Site, env: Environment, issue: Issue) -> bytes:
+def issue_pdf(site_dir: Path, site: Site, env: Environment, issue: Issue,
+              problems: Problems) -> bytes:
     """One issue's PDF; raises `PdfUnavailable` when WeasyPrint cannot be loaded."""
-    return render_pdf(load_weasyprint(), site_dir, site, env, issue)
+    return render_pdf(load_weasyprint(), site_dir, site, env, issue, problems)
 
 
-def render_pdf(weasyprint: Any, site_dir: Path, site: Site, env: Environment,
-               issue: Issue) -> bytes:
-    """Lay out the print HTML of `issue` and return the PDF bytes."""
+def render_pdf(weasyprint: Any, site_dir: Path, site: Site, env: Environment, issue: Issue,
+               problems: Problems) -> bytes:
+    """Lay out the print HTML of `issue` and return the PDF bytes; each file the PDF had to
+    leave out (an image on another site) is a warning in `problems`."""
     root = site.config.base_url or LOCAL_ROOT
-    fetcher = site_fetcher(weasyprint, root, site_files(site_dir, site))
+    refused: list[str] = []
+    fetcher = site_fetcher(weasyprint, root, site_files(site_dir, site), refused)
     document = weasyprint.HTML(string=print_html(env, site, issue), base_url=root + issue.url,
                                url_fetcher=fetcher)
     with source_date(issue.date):
         # Tagged for screen readers; no file identifier, which would be random otherwise.
         data: bytes = document.write_pdf(pdf_tags=True, pdf_identifier=False)
+    for url in sorted(set(refused)):
+        source = next((item.source for item in issue.items if html.escape(url) in item.html),
+                      issue.source)
+        problems.warn(Location(source), f"the print edition leaves out {url}: a PDF "
+                      "loads only the site's own files, never from the network",
+                      "save the file in the issue's folder and link to it by its path")
     return data
 
 
@@ -143,9 +154,9 @@ def site_files(site_dir: Path, site: Site) -> dict[str, Path]:
     return files
 
 
-def site_fetcher(weasyprint: Any, root: str, files: dict[str, Path]) -> Any:
-    """A WeasyPrint URL fetcher that serves the site's own files and refuses everything else,
-    so a PDF never depends on the network."""
+def site_fetcher(weasyprint: Any, root: str, files: dict[str, Path], refused: list[str]) -> Any:
+    """A WeasyPrint URL fetcher that serves the site's own files and refuses everything else
+    (noting it in `refused`), so a PDF never depends on the network."""
 
     class SiteFetcher(weasyprint.URLFetcher):  # type: ignore[misc]
         def fetch(self, url: str, headers: Any = None) -> Any:
@@ -153,6 +164,7 @@ def site_fetcher(weasyprint: Any, root: str, files: dict[str, Path]) -> Any:
                 return super().fetch(url, headers)
             site_path = unquote(urlsplit(url).path).removeprefix(urlsplit(root).path)
             if not url.startswith(root) or site_path not in files:
+                refused.append(url)
                 raise ValueError(f"not part of the site, so not fetched for the PDF: {url}")
             kind = mimetypes.guess_type(site_path)[0] or "application/octet-stream"
             return weasyprint.urls.URLFetcherResponse(
