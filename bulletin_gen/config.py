@@ -126,7 +126,8 @@ def read_config(reader: FieldReader) -> SiteConfig:
     org = Organisation(organisation.text("name"), organisation.text("url"))
     organisation.finish()
     pdf = reader.mapping("pdf")
-    pdf_config = PdfConfig(pdf.boolean("enabled", True), pdf.choice("paper", ("A4", "Letter"), "A4"))
+    pdf_config = PdfConfig(pdf.boolean("enabled", True),
+                           pdf.choice("paper", ("A4", "Letter"), "A4"))
     pdf.finish()
     email = reader.mapping("email")
     email_config = EmailConfig(

@@ -56,7 +56,7 @@ class FieldReader:
                                   f"missing required field '{key}'{self._in()}",
                                   f"add '{key}: ...'")
             return default
-        if isinstance(value, bool) or isinstance(value, dict | list):
+        if isinstance(value, bool | dict | list):
             self.error(key, f"{key}: expected text, got {_describe(value)}")
             return default
         return str(value).strip()

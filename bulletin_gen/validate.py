@@ -199,7 +199,7 @@ def _single_file_items(doc: SourceDoc, identity: Identity, date: dt.date,
     chunks = _split_h2(doc.body)
     intro_text = chunks[0][2] if chunks and chunks[0][0] is None else ""
     intro = _render(renderer, intro_text, doc, resolve, problems, "intro") if intro_text else ""
-    items = []
+    items: list[Item] = []
     for heading, offset, text in chunks:
         if heading is None:
             continue

@@ -45,11 +45,11 @@ class _LineLoader(yaml.SafeLoader):
         if self.check_event(yaml.AliasEvent):
             self.alias_count += 1
             if self.alias_count > MAX_ALIASES:
-                mark = self.peek_event().start_mark
+                mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
                 raise YamlError(f"more than {MAX_ALIASES} aliases", mark.line + 1)
         return super().compose_node(parent, index)
 
-    def construct_yaml_map(self, node: yaml.MappingNode) -> Any:  # type: ignore[override]
+    def construct_yaml_map(self, node: yaml.MappingNode) -> Any:
         data = Mapping(start_line=node.start_mark.line + 1 + self.line_offset)
         yield data
         for key_node, _ in node.value:
@@ -58,7 +58,7 @@ class _LineLoader(yaml.SafeLoader):
         values = self.construct_mapping(node, deep=True)
         data.update({str(k): v for k, v in values.items()})
 
-    def construct_yaml_str(self, node: yaml.ScalarNode) -> Any:  # type: ignore[override]
+    def construct_yaml_str(self, node: yaml.ScalarNode) -> Any:
         # NFC, so that "Hélène" typed with a combining accent is the same name.
         return unicodedata.normalize("NFC", self.construct_scalar(node))
 
