@@ -49,7 +49,7 @@ class BuildReport:
 def load_site(site_dir: Path, drafts: bool = False, base_url: str | None = None,
               strict: bool = False) -> tuple[Site, Problems]:
     """Stages 1-3: settings, sources and model. Raises `ContentError` with every problem."""
-    config, problems = load_config(site_dir, base_url)
+    config, problems = load_config(site_dir, base_url, problems=Problems())
     sources = read_sources(site_dir, problems)
     renderer = MarkdownRenderer(unsafe_html=config.unsafe_html)
     site = build_site(config, sources, renderer, problems, drafts=drafts)

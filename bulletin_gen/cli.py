@@ -45,7 +45,8 @@ def check(site: Path, strict: bool) -> None:
 
     report = run_check(site, strict=strict)
     _print_warnings(report.warnings)
-    click.echo(f"No problems found in {report.issues} issues ({report.pages} pages).")
+    click.echo(f"No problems found in {report.issues} issue{'s' if report.issues != 1 else ''}"
+               f" ({report.pages} pages).")
 
 
 @main.command()

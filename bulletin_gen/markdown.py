@@ -121,6 +121,8 @@ def _rewrite(tokens: list[Token], resolve: Resolver, id_prefix: str,
             continue
         line = first_line + (token.map[0] if token.map else 0)
         for child in token.children:
+            if child.type in ("softbreak", "hardbreak"):  # a link on a paragraph's later line
+                line += 1
             attr, kind = {"link_open": ("href", "link"), "image": ("src", "image")}.get(
                 child.type, ("", ""))
             url = str(child.attrGet(attr) or "") if attr else ""
