@@ -79,7 +79,9 @@ class SiteConfig:
         return urlsplit(self.base_url).path or "/" if self.base_url else "/"
 
     def absolute(self, path: str) -> str:
-        """The public URL of a site path such as 'issues/x/'."""
+        """The public URL of a site path such as 'issues/x/'; a full URL stays as it is."""
+        if "://" in path:
+            return path
         return (self.base_url or "/") + path.lstrip("/")
 
 

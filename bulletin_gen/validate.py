@@ -289,6 +289,7 @@ def _image(fields: FieldReader, resolve: Resolver) -> Image | None:
     if target is None:
         fields.error("image", f"image: no file '{src}'", "the path is relative to this file")
         return None
+    target = target.removeprefix(ROOT_MARKER)  # Image.url is a site path, like every model URL
     if not alt:
         fields.problems.warn(fields.at("image"), "image without alt text",
                              "add 'image_alt:' describing the picture")
