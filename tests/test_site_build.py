@@ -84,7 +84,8 @@ def test_masthead_shows_title_tagline_period_number_and_date(output: Path) -> No
 
 def test_single_file_issue_has_its_introduction_and_one_item_per_section(output: Path) -> None:
     root = page(output, "issues/2026-04-spring")
-    assert text_of(by_class(root, "intro")[0]) == "The spring issue\u2019s introduction."  # typographic quote
+    # The apostrophe has become a typographic one.
+    assert text_of(by_class(root, "intro")[0]) == "The spring issue\u2019s introduction."
     assert [a.get("id") for a in root.findall(".//main//article")] == [
         "item-graduates-in-irbid", "item-annual-report"]
     item = page(output, "issues/2026-04-spring/annual-report")
