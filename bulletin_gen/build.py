@@ -73,7 +73,7 @@ def build(site_dir: Path, options: BuildOptions | None = None) -> BuildReport:
                        time.perf_counter() - started, tuple(problems.warnings))
 
 
-def check(site_dir: Path, drafts: bool = True, strict: bool = False) -> BuildReport:
+def check(site_dir: Path, drafts: bool = False, strict: bool = False) -> BuildReport:
     """Validate everything a build would, and render every page in memory; write nothing."""
     started = time.perf_counter()
     site, problems = load_site(site_dir, drafts=drafts, strict=strict)
