@@ -277,7 +277,11 @@ def _split_h2(body: str) -> list[tuple[str | None, int, str]]:
 
 
 def _terms(fields: FieldReader, key: str) -> tuple[Term, ...]:
-    return tuple(Term(slugify(name), name) for name in fields.names(key) if slugify(name))
+    # 'Water' and 'water' are one tag with one page: keep the first spelling.
+    terms: dict[str, Term] = {}
+    for name in fields.names(key):
+        terms.setdefault(slugify(name), Term(slugify(name), name))
+    return tuple(term for slug, term in terms.items() if slug)
 
 
 def _image(fields: FieldReader, resolve: Resolver) -> Image | None:
