@@ -163,7 +163,7 @@ def read_config(reader: FieldReader) -> SiteConfig:
         organisation=org,
         contact=read_contact(reader),
         nav=reader.names("nav"),
-        recent_issues=reader.integer("recent_issues", 6) or 6,
+        recent_issues=_count(reader, "recent_issues", 6),
         unsafe_html=reader.boolean("unsafe_html", False),
         pdf=pdf_config,
         email=email_config,
@@ -171,6 +171,15 @@ def read_config(reader: FieldReader) -> SiteConfig:
     )
     reader.finish()
     return config
+
+
+def _count(reader: FieldReader, key: str, default: int) -> int:
+    """A whole number of 0 or more (0 is a real choice: list no earlier issues)."""
+    value = reader.integer(key, default)
+    if value is None or value < 0:
+        reader.error(key, f"{key}: expected 0 or more, got {value}")
+        return default
+    return value
 
 
 def _base_url_mistake(url: str) -> str:

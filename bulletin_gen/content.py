@@ -72,11 +72,11 @@ def read_sources(site_dir: Path, problems: Problems) -> Sources:
             issue = _read_folder_issue(site_dir, entry, problems)
             if issue:
                 issues.append(issue)
-        elif entry.suffix in MARKDOWN_SUFFIXES:
+        elif entry.suffix.lower() in MARKDOWN_SUFFIXES:
             doc = read_document(site_dir, entry, problems)
             issues.append(IssueSource(entry.stem, doc))
-    pages = tuple(read_document(site_dir, path, problems)
-                  for path in _listing(content / "pages") if path.suffix in MARKDOWN_SUFFIXES)
+    pages = tuple(read_document(site_dir, path, problems) for path in _listing(content / "pages")
+                  if path.suffix.lower() in MARKDOWN_SUFFIXES)
     return Sources(site_dir, tuple(issues), pages)
 
 
@@ -100,7 +100,7 @@ def _read_folder_issue(site_dir: Path, folder: Path, problems: Problems) -> Issu
         relative = path.relative_to(folder)
         if any(part.startswith(".") for part in relative.parts) or path == meta_path:
             continue
-        is_item = path.parent == folder and path.suffix in MARKDOWN_SUFFIXES + YAML_SUFFIXES
+        is_item = path.parent == folder and path.suffix.lower() in MARKDOWN_SUFFIXES + YAML_SUFFIXES
         if is_item:
             items.append(read_document(site_dir, path, problems))
         else:
@@ -114,7 +114,7 @@ def read_document(site_dir: Path, path: Path, problems: Problems) -> SourceDoc:
     text = read_text(path, rel, problems)
     if text is None:
         return SourceDoc(path, rel, Mapping(start_line=1), readable=False)
-    if path.suffix in YAML_SUFFIXES:
+    if path.suffix.lower() in YAML_SUFFIXES:
         meta = _parse_mapping(text, rel, 0, problems)
         if meta is None:
             return SourceDoc(path, rel, Mapping(start_line=1), readable=False)

@@ -63,7 +63,8 @@ class FieldReader:
                                   f"add '{key}: ...'")
             return default
         if isinstance(value, bool | dict | list):
-            self.error(key, f"{self.label(key)}: expected text, got {_describe(value)}")
+            self.error(key, f"{self.label(key)}: expected text, got {_describe(value)}",
+                       _quote_hint(value))
             return default
         return str(value).strip()
 
@@ -127,7 +128,7 @@ class FieldReader:
                     names.append(str(item).strip())
             else:
                 self.error(key, f"{self.label(key)}: expected a name or a list of names, "
-                                f"got {_describe(item)}")
+                                f"got {_describe(item)}", _quote_hint(item))
         return tuple(dict.fromkeys(names))
 
     def mapping(self, key: str) -> FieldReader:
@@ -152,6 +153,13 @@ class FieldReader:
             if key not in known:
                 self.problems.warn(self.at(key), f"unknown field '{self.label(key)}'{self._in()}",
                                    did_you_mean(key, sorted(known)))
+
+
+def _quote_hint(value: Any) -> str:
+    # YAML reads a bare yes, no, on or off (Norway's code NO, say) as true or false.
+    if isinstance(value, bool):
+        return 'YAML reads yes/no/on/off as true/false; put the text in quotes, e.g. "No"'
+    return ""
 
 
 def _describe(value: Any) -> str:

@@ -305,7 +305,7 @@ def _build_item(doc: SourceDoc, identity: Identity, issue_date: dt.date,
                 renderer: MarkdownRenderer, problems: Problems) -> Item:
     fields = _fields(doc, problems)
     resolve = _resolver(doc, identities, assets)
-    is_yaml = doc.path.suffix in (".yaml", ".yml")
+    is_yaml = doc.path.suffix.lower() in (".yaml", ".yml")
     kind = fields.choice("kind", ITEM_KINDS, "briefs" if is_yaml else "news")
     if is_yaml and kind != "briefs":
         fields.error("kind", f"kind: a YAML item file holds briefs, not '{kind}'",

@@ -64,6 +64,10 @@ email: {enabled: false, mode: digest, from: news@example.org, unsubscribe_url: h
         email=EmailConfig(False, "digest", "news@example.org", "https://x.org/u"))
 
 
+def test_recent_issues_may_be_zero(tmp_path: Path) -> None:
+    assert config_of(tmp_path, "title: T\nrecent_issues: 0\n").recent_issues == 0
+
+
 def test_key_lines_are_kept_for_later_messages(tmp_path: Path) -> None:
     config = config_of(tmp_path, "# comment\ntitle: T\n\nnav: [about]\n")
     assert config.key_lines == {"title": 2, "nav": 4}
@@ -102,6 +106,8 @@ def test_a_site_without_base_url_links_from_the_root(tmp_path: Path) -> None:
     ("title: [a, b]\n", ["bulletin.yaml:1: title: expected text, got a list"]),
     ("title: T\nrecent_issues: many\n",
      ["bulletin.yaml:2: recent_issues: expected a whole number, got 'many'"]),
+    ("title: T\nrecent_issues: -2\n",
+     ["bulletin.yaml:2: recent_issues: expected 0 or more, got -2"]),
     ("title: T\nunsafe_html: sometimes\n",
      ["bulletin.yaml:2: unsafe_html: expected true or false, got 'sometimes'"]),
     ("title: T\norganisation: Meridian\n",

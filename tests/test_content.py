@@ -67,6 +67,7 @@ SITE = {
     "content/issues/2026-03-b/02-second.md": "---\ntitle: 2\n---\n",
     "content/issues/2026-03-b/01-first.md": "---\ntitle: 1\n---\n",
     "content/issues/2026-03-b/10-tenth.yaml": "title: 10\n",
+    "content/issues/2026-03-b/11-CAPS.MD": "---\ntitle: 11\n---\n",
     "content/issues/2026-03-b/images/map.png": b"png",
     "content/issues/2026-03-b/files/notes.md": "a file, not an item\n",
     "content/issues/2026-03-b/.hidden.md": "---\ntitle: hidden\n---\n",
@@ -89,7 +90,7 @@ def test_read_sources_finds_issues_items_assets_and_pages_in_order(tmp_path: Pat
     assert single.folder is None and single.items == ()
     assert folder.meta.rel == "content/issues/2026-03-b/issue.yaml"
     assert [doc.path.name for doc in folder.items] == [
-        "01-first.md", "02-second.md", "10-tenth.yaml"]
+        "01-first.md", "02-second.md", "10-tenth.yaml", "11-CAPS.MD"]
     assert [a.as_posix() for a in folder.assets] == ["files/notes.md", "images/map.png"]
     assert [page.path.name for page in sources.pages] == ["about.md", "team.md"]
 

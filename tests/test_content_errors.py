@@ -37,6 +37,11 @@ CASES: dict[str, tuple[dict[str, str | None], list[str]]] = {
         {LEAD: "---\ntitle: Lead\nauthors: {name: Ana}\n---\nText.\n"},
         [f"{LEAD}:3: authors: expected a name or a list of names, got a mapping"],
     ),
+    "yes or no read as true or false": (
+        {LEAD: "---\ntitle: Lead\nregions: [Sweden, NO]\n---\nText.\n"},
+        [f"{LEAD}:3: regions: expected a name or a list of names, got 'false' "
+         '(YAML reads yes/no/on/off as true/false; put the text in quotes, e.g. "No")'],
+    ),
     "bad date": (
         {LEAD: "---\ntitle: Lead\ndate: 5 May\n---\nText.\n"},
         [f"{LEAD}:3: date: expected a date YYYY-MM-DD, got '5 May'"],
