@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import posixpath
+import re
 import shutil
 import textwrap
 import xml.etree.ElementTree as ET
@@ -21,6 +22,8 @@ REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SITES = FIXTURES / "sites"
 ATOM = "{http://www.w3.org/2005/Atom}"
+# A mailing tool's placeholder in the email edition (*|UNSUB|*, {{ unsubscribe }}), not a link.
+MERGE_TAG = re.compile(r"^(\*\|.*\|\*|\{\{.*\}\}|<%.*%>|%%.*%%)$")
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 
 MINIMAL_SITE = {
@@ -182,7 +185,7 @@ def internal_refs(root: ET.Element) -> Iterator[tuple[str, str]]:
             if url is None:
                 continue
             parts = urlsplit(url)
-            if parts.scheme or parts.netloc or url.startswith("#"):
+            if parts.scheme or parts.netloc or url.startswith("#") or MERGE_TAG.match(url):
                 continue
             yield element.tag, url
 

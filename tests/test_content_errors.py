@@ -217,19 +217,32 @@ def test_every_problem_of_a_site_is_reported_in_one_run(make_site: Callable[...,
         f"{LEAD}:4: unknown field 'tagz' (did you mean tags?)"]
 
 
-def test_the_cli_lists_every_problem_and_exits_non_zero_without_a_traceback(
+def test_build_lists_every_problem_and_exits_non_zero_without_a_traceback(
         make_site: Callable[..., Path], runner: CliRunner) -> None:
     site = make_site(BROKEN_SITE)
-    for command in (["build", str(site)], ["check", str(site)]):
-        result = runner.invoke(main, command)
-        assert result.exit_code == 1
-        assert isinstance(result.exception, SystemExit)  # not an uncaught exception
-        assert "Traceback" not in result.output
-        assert result.output.startswith(f"Error: {len(BROKEN_SITE_PROBLEMS)} problems found:\n")
-        for problem in BROKEN_SITE_PROBLEMS:
-            assert f"  {problem}\n" in result.output
-        assert result.output.endswith(
-            f"1 warning:\n  {LEAD}:4: unknown field 'tagz' (did you mean tags?)\n")
+    result = runner.invoke(main, ["build", str(site)])
+    assert result.exit_code == 1
+    assert isinstance(result.exception, SystemExit)  # not an uncaught exception
+    assert "Traceback" not in result.output
+    assert result.output.startswith(f"Error: {len(BROKEN_SITE_PROBLEMS)} problems found:\n")
+    for problem in BROKEN_SITE_PROBLEMS:
+        assert f"  {problem}\n" in result.output
+    assert result.output.endswith(
+        f"1 warning:\n  {LEAD}:4: unknown field 'tagz' (did you mean tags?)\n")
+    assert not (site / "output").exists()
+
+
+def test_check_lists_every_problem_and_exits_non_zero_without_a_traceback(
+        make_site: Callable[..., Path], runner: CliRunner) -> None:
+    site = make_site(BROKEN_SITE)
+    result = runner.invoke(main, ["check", str(site)])
+    assert result.exit_code == 1
+    assert isinstance(result.exception, SystemExit)
+    assert "Traceback" not in result.output
+    for problem in BROKEN_SITE_PROBLEMS:
+        where, _, what = problem.partition(": ")
+        assert f"{where}: error: {what}\n" in result.output
+    assert f"{LEAD}:4: warning: unknown field 'tagz' (did you mean tags?)\n" in result.output
     assert not (site / "output").exists()
 
 

@@ -251,7 +251,8 @@ def test_links_to_sources_become_site_paths(make_site: Callable[..., Path]) -> N
         f"{ISSUE}/m.png": "png",
     })
     html = site.pages[0].html
-    for href in ("@root/issues/2026-01-winter/lead/#top", "@root/issues/2026-01-winter/",
+    # A heading link follows the item's id prefix: #top becomes #lead-top.
+    for href in ("@root/issues/2026-01-winter/lead/#lead-top", "@root/issues/2026-01-winter/",
                  "@root/issues/2026-01-winter/briefs/", "@root/issues/2026-01-winter/m.png",
                  "#here", "https://example.org/", "mailto:a@example.org"):
         assert f'href="{href}"' in html
