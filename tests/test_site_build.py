@@ -408,3 +408,46 @@ def test_sitemap_lists_every_page_with_absolute_urls(subpath_output: Path) -> No
     pages = {page_path(subpath_output, p).removesuffix("index.html")
              for p in html_pages(subpath_output)} - {"404.html"}
     assert set(locs) == {f"https://example.org/sub/path/{url}" for url in pages}
+
+
+# --- Languages and awkward characters -------------------------------------------------------
+
+
+def test_site_and_issue_languages_reach_html_and_feed(make_site: Callable[..., Path],
+                                                     build_site: Callable[..., Path]) -> None:
+    site = make_site({
+        "bulletin.yaml": "title: Boletín\nlanguage: fr\nbase_url: https://example.org/\n",
+        "content/issues/2026-01-winter/issue.yaml": "title: Enero\ndate: 2026-01-15\nlang: es\n",
+    })
+    output = build_site(site)
+    for url, lang in (("issues/2026-01-winter/", "es"), ("issues/2026-01-winter/lead/", "es"),
+                      ("archive/", "fr"), ("pages/about/", "fr")):
+        root = page(output, url)
+        assert root.get("lang") == lang, url
+        locale = root.find(".//meta[@property='og:locale']")
+        assert locale is not None and locale.get("content") == lang
+    feed = ET.parse(output / "feed.xml").getroot()
+    assert feed.get("{http://www.w3.org/XML/1998/namespace}lang") == "fr"
+
+
+def test_markup_characters_in_titles_are_escaped_everywhere(
+        make_site: Callable[..., Path], build_site: Callable[..., Path]) -> None:
+    title = 'Q&A: <b>"bold"</b> & more'
+    site = make_site({
+        "content/issues/2026-01-winter/issue.yaml":
+            f"title: '{title}'\ndate: 2026-01-15\nsummary: 'Less < more & \"quotes\"'\n",
+        "content/issues/2026-01-winter/01-lead.md": f"---\ntitle: '{title}'\n---\nText.\n",
+    })
+    output = build_site(site)
+    for path in html_pages(output):
+        for element in parse_html(path).iter("b"):
+            pytest.fail(f"{path}: a title's markup became a <b> element: {text_of(element)}")
+    issue = page(output, "issues/2026-01-winter")
+    assert text_of(issue.find(".//h1")) == title
+    feed = ET.parse(output / "feed.xml").getroot()
+    entry = feed.find(f"{ATOM}entry")
+    assert entry is not None
+    assert entry.findtext(f"{ATOM}title") == f"Test Bulletin: {title}"
+    assert entry.findtext(f"{ATOM}summary") == 'Less < more & "quotes"'
+    content = ET.fromstring(f"<div>{entry.findtext(f'{ATOM}content')}</div>")
+    assert text_of(content.find(".//a")) == title
