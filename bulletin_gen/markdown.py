@@ -91,6 +91,7 @@ class MarkdownRenderer:
         doc_id = doc_id or id_prefix
         env: dict[str, Any] = {"docId": doc_id} if doc_id else {}
         tokens = self.md.parse(text, env)
+        _lower_page_titles(tokens)
         broken = _rewrite(tokens, resolve, id_prefix, first_line)
         _mark_checklists(tokens)
         html = self.md.renderer.render(tokens, self.md.options, env)
@@ -114,6 +115,13 @@ def relative_html(html: str, root: str) -> str:
 def is_external(url: str) -> bool:
     """True for URLs with a scheme (https:, mailto:) or protocol-relative ones."""
     return bool(_SCHEME.match(url))
+
+
+def _lower_page_titles(tokens: list[Token]) -> None:
+    """A '# Heading' in an item or a page would be a second h1 on its page: make it an h2."""
+    for token in tokens:
+        if token.type in ("heading_open", "heading_close") and token.tag == "h1":
+            token.tag = "h2"
 
 
 def _rewrite(tokens: list[Token], resolve: Resolver, id_prefix: str,

@@ -33,6 +33,7 @@ def html_of(text: str, id_prefix: str = "") -> str:
     ("See https://example.org/x.",
      '<p>See <a href="https://example.org/x">https://example.org/x</a>.</p>\n'),
     ("## Héllo wörld", '<h2 id="hello-world">Héllo wörld</h2>\n'),
+    ("# Title", "<h2>Title</h2>\n"),  # the page has its own h1
     ("**bold** and *em*", "<p><strong>bold</strong> and <em>em</em></p>\n"),
 ])
 def test_markdown_dialect(text: str, expected: str) -> None:

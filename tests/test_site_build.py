@@ -430,6 +430,16 @@ def test_site_and_issue_languages_reach_html_and_feed(make_site: Callable[..., P
     assert feed.get("{http://www.w3.org/XML/1998/namespace}lang") == "fr"
 
 
+def test_a_heading_written_as_a_title_does_not_make_a_second_h1(
+        make_site: Callable[..., Path], build_site: Callable[..., Path]) -> None:
+    output = build_site(make_site({
+        "content/issues/2026-01-winter/01-lead.md": "---\ntitle: Lead\n---\n# Big news\n\nText.\n",
+        "content/pages/about.md": "---\ntitle: About\n---\n# About us\n",
+    }))
+    for url in ("issues/2026-01-winter/lead", "issues/2026-01-winter", "pages/about"):
+        assert len(page(output, url).findall(".//h1")) == 1, url
+
+
 def test_markup_characters_in_titles_are_escaped_everywhere(
         make_site: Callable[..., Path], build_site: Callable[..., Path]) -> None:
     title = 'Q&A: <b>"bold"</b> & more'
