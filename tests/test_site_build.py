@@ -461,3 +461,20 @@ def test_markup_characters_in_titles_are_escaped_everywhere(
     assert entry.findtext(f"{ATOM}summary") == 'Less < more & "quotes"'
     content = ET.fromstring(f"<div>{entry.findtext(f'{ATOM}content')}</div>")
     assert text_of(content.find(".//a")) == title
+
+
+def test_a_site_without_issues_still_builds_valid_pages(make_site: Callable[..., Path],
+                                                       build_site: Callable[..., Path]) -> None:
+    output = build_site(make_site(
+        {"bulletin.yaml": "title: Empty\nbase_url: https://example.org/\n",
+         "content/issues/.keep": ""}, base={}))
+    pages = html_pages(output)
+    assert [page_path(output, p) for p in pages] == [
+        "404.html", "archive/index.html", "index.html", "regions/index.html", "tags/index.html"]
+    for path in pages:
+        assert len(parse_html(path).findall(".//h1")) == 1
+    assert "No issues yet." in text_of(parse_html(output / "index.html").find(".//main"))
+    feed = ET.parse(output / "feed.xml").getroot()
+    assert feed.findall(f"{ATOM}entry") == []
+    sitemap = ET.parse(output / "sitemap.xml").getroot()
+    assert len(sitemap.findall(f"{SITEMAP}url")) == 4
