@@ -211,7 +211,7 @@ def resolve_ref(output: Path, page: str, url: str, base_path: str = "/") -> Path
     return candidate if candidate.is_file() else None
 
 
-def tree_bytes(folder: Path) -> dict[str, bytes]:
-    """Every file below `folder` (relative path -> bytes), to compare whole builds."""
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file below `folder` and its bytes, to compare an output before and after."""
     return {path.relative_to(folder).as_posix(): path.read_bytes()
             for path in sorted(folder.rglob("*")) if path.is_file()}

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import html_pages, parse_html, text_of, tree_bytes
+from conftest import html_pages, parse_html, snapshot, text_of
 
 from bulletin_gen.cli import main
 
@@ -78,11 +78,11 @@ def test_build_prints_warnings_and_strict_makes_them_fatal(make_site: Callable[.
     code, _, err = run(runner, "build", site)
     assert code == 0
     assert err == f"warning: {warning}\n"
-    before = tree_bytes(site / "output")
+    before = snapshot(site / "output")
     code, _, err = run(runner, "build", site, "--strict")
     assert code == 1
     assert err == f"Error: 1 problem found:\n  {warning}\n"
-    assert tree_bytes(site / "output") == before
+    assert snapshot(site / "output") == before
 
 
 def test_build_of_a_folder_without_a_site_explains(runner: CliRunner, tmp_path: Path) -> None:
@@ -96,22 +96,22 @@ def test_build_of_a_folder_without_a_site_explains(runner: CliRunner, tmp_path: 
 def test_check_validates_and_writes_nothing(make_site: Callable[..., Path],
                                            runner: CliRunner) -> None:
     site = make_site()
-    before = tree_bytes(site)
+    before = snapshot(site)
     code, out, _ = run(runner, "check", site)
     assert code == 0
     assert out == "No problems found in 1 issue (16 pages).\n"
-    assert tree_bytes(site) == before
+    assert snapshot(site) == before
     assert sorted(p.name for p in site.parent.iterdir()) == ["site"]
 
 
 def test_check_writes_nothing_when_it_finds_problems(make_site: Callable[..., Path],
                                                     runner: CliRunner) -> None:
     site = make_site({"content/pages/about.md": "---\ntitle: About\n---\n[x](gone.md)\n"})
-    before = tree_bytes(site)
+    before = snapshot(site)
     code, _, err = run(runner, "check", site)
     assert code == 1
     assert "content/pages/about.md:4: error: link to a missing file: gone.md" in err
-    assert tree_bytes(site) == before
+    assert snapshot(site) == before
 
 
 def test_check_reports_template_errors(make_site: Callable[..., Path],
@@ -169,7 +169,7 @@ def test_a_broken_template_fails_the_build_and_keeps_the_previous_output(
         make_site: Callable[..., Path], runner: CliRunner) -> None:
     site = make_site()
     assert run(runner, "build", site)[0] == 0
-    before = tree_bytes(site / "output")
+    before = snapshot(site / "output")
     (site / "templates").mkdir()
     (site / "templates/item.html").write_text(
         "{% extends 'theme/base.html' %}\n{% block main %}\n{% if %}\n{% endblock %}\n",
@@ -179,6 +179,6 @@ def test_a_broken_template_fails_the_build_and_keeps_the_previous_output(
     assert err.startswith("Error: templates/item.html:3: Expected an expression, got 'end of "
                           "statement block' (while rendering issues/2026-01-winter/")
     assert "Traceback" not in err
-    assert tree_bytes(site / "output") == before
+    assert snapshot(site / "output") == before
     assert sorted(p.name for p in site.iterdir()) == [
         "bulletin.yaml", "content", "output", "templates"]  # no staging folder left behind

@@ -6,14 +6,14 @@ import os
 import shutil
 from pathlib import Path
 
-from conftest import SITES, tree_bytes
+from conftest import SITES, snapshot
 
 from bulletin_gen.build import BuildOptions, build
 
 
 def build_tree(site: Path, output: Path, **options: object) -> dict[str, bytes]:
     build(site, BuildOptions(output=output, **options))  # type: ignore[arg-type]
-    return tree_bytes(output)
+    return snapshot(output)
 
 
 def test_a_second_build_is_byte_identical(tmp_path: Path) -> None:

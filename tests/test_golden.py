@@ -13,7 +13,7 @@ import os
 import shutil
 from pathlib import Path
 
-from conftest import SITES, tree_bytes
+from conftest import SITES, snapshot
 
 from bulletin_gen.build import BuildOptions, build
 
@@ -22,7 +22,7 @@ REFRESH = os.environ.get("BULLETIN_REFRESH_GOLDEN") == "1"
 
 
 def rendered_files(output: Path) -> dict[str, bytes]:
-    return {name: data for name, data in tree_bytes(output).items()
+    return {name: data for name, data in snapshot(output).items()
             if not name.startswith("assets/")}
 
 
@@ -40,7 +40,7 @@ def test_minimal_site_matches_the_golden_output(tmp_path: Path) -> None:
         for name, data in actual.items():
             (GOLDEN / name).parent.mkdir(parents=True, exist_ok=True)
             (GOLDEN / name).write_bytes(data)
-    expected = tree_bytes(GOLDEN)
+    expected = snapshot(GOLDEN)
     hint = "if the change is intended, run `make golden` and commit tests/golden/"
     assert sorted(actual) == sorted(expected), hint
     changed = [name for name in expected if actual[name] != expected[name]]

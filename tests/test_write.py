@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import tree_bytes
+from conftest import snapshot
 
 from bulletin_gen import write
 from bulletin_gen.build import BuildOptions, build
@@ -30,7 +30,7 @@ def test_publish_writes_artifacts_copies_and_the_marker(tmp_path: Path) -> None:
     count = publish(output, [Artifact("a/index.html", b"<p>a</p>")],
                     [Copy(source, "img/logo.png")])
     assert count == 2
-    assert tree_bytes(output) == {MARKER: MARKER_TEXT, "a/index.html": b"<p>a</p>",
+    assert snapshot(output) == {MARKER: MARKER_TEXT, "a/index.html": b"<p>a</p>",
                                   "img/logo.png": b"\x89PNG"}
 
 
@@ -38,7 +38,7 @@ def test_publish_replaces_the_previous_output_entirely(tmp_path: Path) -> None:
     output = tmp_path / "out"
     publish(output, [Artifact("old.html", b"old")], [])
     publish(output, [Artifact("new.html", b"new")], [])
-    assert tree_bytes(output) == {MARKER: MARKER_TEXT, "new.html": b"new"}
+    assert snapshot(output) == {MARKER: MARKER_TEXT, "new.html": b"new"}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
 
 
@@ -53,7 +53,7 @@ def test_a_failure_while_writing_leaves_the_previous_output_and_no_staging(
 
     with pytest.raises(RuntimeError, match="disk full"):
         publish(output, artifacts(), [])  # type: ignore[arg-type]
-    assert tree_bytes(output) == {MARKER: MARKER_TEXT, "index.html": b"first"}
+    assert snapshot(output) == {MARKER: MARKER_TEXT, "index.html": b"first"}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
 
 
@@ -72,7 +72,7 @@ def test_a_failure_during_the_swap_puts_the_previous_output_back(
     with pytest.raises(OSError, match="interrupted"):
         publish(output, [Artifact("index.html", b"second")], [])
     monkeypatch.undo()
-    assert tree_bytes(output) == {MARKER: MARKER_TEXT, "index.html": b"first"}
+    assert snapshot(output) == {MARKER: MARKER_TEXT, "index.html": b"first"}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
 
 
@@ -123,7 +123,7 @@ def test_a_foreign_non_empty_folder_is_never_replaced(make_site: Callable[..., P
     assert caught.value.message == (f"{mine.resolve()} is not empty and was not written by "
                                     f"bulletin build (no {MARKER} in it). Empty it or choose "
                                     "another folder.")
-    assert tree_bytes(mine) == {"holiday.jpg": b"precious"}
+    assert snapshot(mine) == {"holiday.jpg": b"precious"}
 
 
 def test_an_output_folder_written_by_a_build_can_be_rebuilt(make_site: Callable[..., Path],
@@ -158,6 +158,6 @@ def test_theme_and_site_static_files_are_copied_byte_for_byte(
 
 def test_a_build_never_touches_content(make_site: Callable[..., Path]) -> None:
     site = make_site()
-    before = tree_bytes(site / "content")
+    before = snapshot(site / "content")
     build(site, BuildOptions())
-    assert tree_bytes(site / "content") == before
+    assert snapshot(site / "content") == before
