@@ -82,7 +82,9 @@ def audit_site(site_dir: Path, external: bool = False, strict: bool = False,
     try:
         rendered = render_in_memory(site_dir, drafts=True, strict=strict)
     except ContentError as error:
-        return Audit(tuple(sorted(_from_problem(p, "error") for p in error.problems)))
+        findings = [_from_problem(p, "error") for p in error.problems]
+        findings += [_from_problem(w, "warning") for w in error.warnings]
+        return Audit(tuple(sorted(findings)))
     site = rendered.site
     scans = [scan_page(a.path, a.data.decode("utf-8")) for a in rendered.artifacts
              if a.path.endswith(".html")]
