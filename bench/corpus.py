@@ -51,7 +51,7 @@ NAMES = [
     "Kwame Mensah", "Ana Souza", "Bilal Qureshi", "Mei Lin", "Jonas Varga", "Fatou Diop",
     "Tomás Rivera", "Zainab Yusuf", "Pavel Horváth", "Sita Gurung", "Diego Pérez",
 ]
-WORDS = (
+WORDS = (  # noqa: SIM905
     "the network centre mediation municipal council residents agreement water canal meeting "
     "budget neighbourhood association programme training partners community dispute local "
     "authorities public hearing volunteers report project regional office members irrigation "
@@ -305,7 +305,8 @@ HUGO_LAYOUTS = {
     "list.html": """{{ define "main" }}<h1>{{ .Title }}</h1><ul>{{ range .Pages }}
 <li><a href="{{ .RelPermalink }}">{{ .Title }}</a> {{ .Summary }}</li>{{ end }}</ul>{{ end }}
 """,
-    "home.html": """{{ define "main" }}<h1>Archive</h1><ul>{{ range where site.RegularPages "Section" "issues" }}
+    "home.html": """{{ define "main" }}<h1>Archive</h1><ul>
+{{ range where site.RegularPages "Section" "issues" }}
 <li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ul>{{ end }}
 """,
     "taxonomy.html": """{{ define "main" }}<h1>{{ .Title }}</h1><ul>{{ range .Pages }}

@@ -18,14 +18,15 @@ from jinja2 import Environment
 from .cache import BuildCache, input_stamp
 from .config import load_config
 from .content import read_sources
-from .editions import edition_artifacts
+from .editions import edition_artifacts, switch_editions
+from .editions.pdf import find_issue, issue_pdf
 from .errors import Problem, Problems
 from .markdown import MarkdownRenderer
 from .model import Site
 from .render import Artifact, PagePlan, plan_pages, render_pages
 from .templates import THEME_DIR, THEME_STATIC, make_environment
 from .validate import build_site
-from .write import Copy, check_output_dir, static_copies
+from .write import Copy, check_output_dir, static_copies, write_file
 
 Progress = Callable[[str, int, int], None]
 """progress(stage, done, total): 'load' once, 'render' after each page, 'editions', 'write'."""
@@ -63,7 +64,7 @@ class BuildReport:
 def load_site(site_dir: Path, drafts: bool = False, base_url: str | None = None,
               strict: bool = False, cache: BuildCache | None = None) -> tuple[Site, Problems]:
     """Stages 1-3: settings, sources and model. Raises `ContentError` with every problem."""
-    config, problems = load_config(site_dir, base_url)
+    config, problems = load_config(site_dir, base_url, problems=Problems())
     sources = read_sources(site_dir, problems)
     renderer = (cache.renderer(config.unsafe_html) if cache
                 else MarkdownRenderer(unsafe_html=config.unsafe_html))
@@ -84,6 +85,7 @@ def build(site_dir: Path, options: BuildOptions | None = None) -> BuildReport:
     if (last := cache.up_to_date(inputs)) is not None:
         return BuildReport(output, *last, time.perf_counter() - started, ())
     site, problems = load_site(site_dir, options.drafts, options.base_url, options.strict, cache)
+    site = switch_editions(site, options.pdf, problems)
     notify("load", 1, 1)
     env = make_environment(site_dir)
     plans = plan_pages(site)
@@ -91,8 +93,8 @@ def build(site_dir: Path, options: BuildOptions | None = None) -> BuildReport:
     work = cache.sort(env, site, plans, copies)
     pages = render_pages(env, site, work.render, notify, options.jobs, site_dir)
     editions: list[Artifact] = []
-    count = cache.publish(chain(pages, _editions(site_dir, site, env, options, editions)),
-                          copies, work)
+    count = cache.publish(chain(pages, _editions(site_dir, site, env, options, problems,
+                                                 editions)), copies, work)
     if not problems.warnings:
         cache.remember(inputs, len(site.issues), len(plans), count)
     notify("write", count, count)
@@ -103,9 +105,13 @@ def build(site_dir: Path, options: BuildOptions | None = None) -> BuildReport:
 
 
 def _editions(site_dir: Path, site: Site, env: Environment, options: BuildOptions,
-              made: list[Artifact]) -> Iterator[Artifact]:
-    """The edition files, made once the pages are rendered and kept in `made` for the report."""
-    made += edition_artifacts(site_dir, site, env, pdf=options.pdf, email=options.email)
+              problems: Problems, made: list[Artifact]) -> Iterator[Artifact]:
+    """The edition files, made once the pages are rendered and kept in `made` for the report.
+
+    Their warnings fail a --strict build here, before the output is swapped in."""
+    made += edition_artifacts(site_dir, site, env, pdf=options.pdf, email=options.email,
+                              problems=problems)
+    problems.raise_if_any(strict=options.strict)
     (options.progress or _silent)("editions", len(made), len(made))
     yield from made
 
@@ -144,12 +150,20 @@ def render_in_memory(site_dir: Path, drafts: bool = True, strict: bool = False) 
                         time.perf_counter() - started)
 
 
-def check(site_dir: Path, drafts: bool = True, strict: bool = False) -> BuildReport:
+def check(site_dir: Path, drafts: bool = False, strict: bool = False) -> BuildReport:
     """Validate everything a build would, and render every page in memory; write nothing."""
     rendered = render_in_memory(site_dir, drafts, strict)
     return BuildReport(site_dir / "output", len(rendered.site.issues), len(rendered.plans),
                        len(rendered.artifacts), rendered.seconds,
                        tuple(rendered.problems.warnings))
+
+
+def build_pdf(site_dir: Path, issue_slug: str, target: Path) -> tuple[Problem, ...]:
+    """Write the print edition of one issue (drafts included) to `target`; returns warnings."""
+    site, problems = load_site(site_dir, drafts=True)
+    issue = find_issue(site, issue_slug)
+    write_file(target, issue_pdf(site_dir, site, make_environment(site_dir), issue, problems))
+    return tuple(problems.warnings)
 
 
 def _copies(site_dir: Path, site: Site) -> list[Copy]:

@@ -27,7 +27,7 @@ from itertools import chain
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, meta, nodes
+from jinja2 import Environment, TemplateError, meta, nodes
 
 from . import __version__
 from .markdown import MarkdownRenderer, Rendered, Resolver
@@ -352,7 +352,10 @@ class Fingerprinter:
             if current in loaded:
                 continue
             loaded.add(current)
-            tree = self.env.parse(self._source(current))
+            try:
+                tree = self.env.parse(self._source(current))
+            except TemplateError:  # rendering will report it; until then, assume the worst
+                return set(self.env.list_templates()), set(SITE_FIELDS)
             reads |= site_reads(tree)
             for referenced in meta.find_referenced_templates(tree):
                 if referenced is None:  # a name computed at run time: assume any template

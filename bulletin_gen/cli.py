@@ -28,19 +28,22 @@ def main() -> None:
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only warnings and errors.")
 @click.option("-v", "--verbose", is_flag=True, help="Also print each stage and its time.")
+@click.option("--no-pdf", is_flag=True, help="Skip the print edition (the PDF of each issue).")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="Processes rendering pages (default: one per CPU core).")
 @click.option("--clean", is_flag=True, help="Ignore and empty the cache of earlier builds "
               "(.bulletin-cache/): render every page again.")
 def build(site: Path, output: Path | None, drafts: bool, base_url: str | None,
-          strict: bool, quiet: bool, verbose: bool, jobs: int | None, clean: bool) -> None:
+          strict: bool, quiet: bool, verbose: bool, no_pdf: bool, jobs: int | None,
+          clean: bool) -> None:
     """Build the whole site into its output folder."""
     from .build import BuildOptions
     from .build import build as run_build
     from .console import BuildProgress, build_summary
 
     with BuildProgress(verbose=verbose and not quiet, bar=None if not quiet else False) as bar:
-        options = BuildOptions(output, drafts, base_url, strict, progress=bar, clean=clean)
+        options = BuildOptions(output, drafts, base_url, strict, pdf=not no_pdf, progress=bar,
+                               clean=clean)
         if jobs is not None:
             options = replace(options, jobs=jobs)
         report = run_build(site, options)
@@ -60,13 +63,15 @@ def build(site: Path, output: Path | None, drafts: bool, base_url: str | None,
               help="Seconds to wait for each external link.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="json: one JSON document on stdout, for CI.")
-def check(site: Path, strict: bool, external: bool, timeout: float, fmt: str) -> None:
+@click.option("--drafts", is_flag=True, help="Include issues with 'status: draft'.")
+def check(site: Path, strict: bool, external: bool, timeout: float, fmt: str,
+          drafts: bool) -> None:
     """Check content, links, anchors and images; write nothing."""
     import json
 
     from .audit import audit_site, check_summary, format_external, format_text
 
-    audit = audit_site(site, external=external, strict=strict, timeout=timeout)
+    audit = audit_site(site, external=external, strict=strict, timeout=timeout, drafts=drafts)
     if fmt == "json":
         click.echo(json.dumps(audit.as_json(strict), indent=2, ensure_ascii=False))
     else:
@@ -87,6 +92,23 @@ def init(directory: Path) -> None:
 
     init_site(directory)
     click.echo(f"Created a new bulletin in {directory}. Next: bulletin build {directory}")
+
+
+@main.command()
+@click.argument("issue")
+@SITE
+@click.option("--eml", "eml", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the message to this .eml file (multipart: HTML and plain text).")
+@click.option("--drafts", is_flag=True, help="Allow an issue with 'status: draft'.")
+@click.option("--base-url", help="Override base_url from bulletin.yaml.")
+def email(issue: str, site: Path, eml: Path, drafts: bool, base_url: str | None) -> None:
+    """Write the email edition of ISSUE (its folder or file name) as a message to import."""
+    from .editions.email import export_eml
+
+    report = export_eml(site, issue, eml, drafts=drafts, base_url=base_url)
+    _print_warnings(report.warnings)
+    click.echo(f"Wrote {report.path}: \"{report.subject}\" ({report.html_bytes / 1024:.0f} KB "
+               "of HTML)")
 
 
 @main.command()
@@ -133,6 +155,20 @@ def new_item(issue: str, title: str, site: Path, kind: str) -> None:
     from .scaffold import new_item as write_item
 
     click.echo(write_item(site, issue, title, kind))
+
+
+@main.command()
+@click.argument("issue")
+@SITE
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="The PDF file to write (default: ISSUE.pdf in the current folder).")
+def pdf(issue: str, site: Path, output: Path | None) -> None:
+    """Write the print edition (PDF) of one ISSUE, named by its folder or file name."""
+    from .build import build_pdf
+
+    target = output or Path(f"{issue}.pdf")
+    _print_warnings(build_pdf(site, issue, target))
+    click.echo(f"Wrote {target}")
 
 
 def _print_warnings(warnings: tuple[object, ...]) -> None:

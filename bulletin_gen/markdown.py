@@ -91,6 +91,7 @@ class MarkdownRenderer:
         doc_id = doc_id or id_prefix
         env: dict[str, Any] = {"docId": doc_id} if doc_id else {}
         tokens = self.md.parse(text, env)
+        _lower_page_titles(tokens)
         broken = _rewrite(tokens, resolve, id_prefix, first_line)
         _mark_checklists(tokens)
         html = self.md.renderer.render(tokens, self.md.options, env)
@@ -116,6 +117,13 @@ def is_external(url: str) -> bool:
     return bool(_SCHEME.match(url))
 
 
+def _lower_page_titles(tokens: list[Token]) -> None:
+    """A '# Heading' in an item or a page would be a second h1 on its page: make it an h2."""
+    for token in tokens:
+        if token.type in ("heading_open", "heading_close") and token.tag == "h1":
+            token.tag = "h2"
+
+
 def _rewrite(tokens: list[Token], resolve: Resolver, id_prefix: str,
              first_line: int) -> list[tuple[int, str, str]]:
     broken: list[tuple[int, str, str]] = []
@@ -128,6 +136,8 @@ def _rewrite(tokens: list[Token], resolve: Resolver, id_prefix: str,
             continue
         line = first_line + (token.map[0] if token.map else 0)
         for child in token.children:
+            if child.type in ("softbreak", "hardbreak"):  # a link on a paragraph's later line
+                line += 1
             attr, kind = {"link_open": ("href", "link"), "image": ("src", "image")}.get(
                 child.type, ("", ""))
             url = str(child.attrGet(attr) or "") if attr else ""

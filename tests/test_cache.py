@@ -1,4 +1,4 @@
-"""The build cache: what a rebuild renders again, what it carries over, and distrust of bad caches."""
+"""The build cache: what a rebuild renders again, what it carries over, bad caches distrusted."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 
 from bulletin_gen.build import BuildOptions, build
 from bulletin_gen.cache import CACHE_DIR
-from tests.conftest import read_tree
+from tests.conftest import snapshot
 
 Rendered = Callable[..., list[int]]
 
@@ -34,7 +34,7 @@ def clean_tree(site: Path, tmp_path: Path) -> dict[str, bytes]:
     copy = tmp_path / "reference"
     shutil.rmtree(copy, ignore_errors=True)
     shutil.copytree(site, copy, ignore=shutil.ignore_patterns("output", ".output.*", CACHE_DIR))
-    return read_tree(build(copy, BuildOptions(jobs=1, clean=True)).output)
+    return snapshot(build(copy, BuildOptions(jobs=1, clean=True)).output)
 
 
 def total_pages(site: Path) -> int:
@@ -44,10 +44,10 @@ def total_pages(site: Path) -> int:
 def test_nothing_changed_renders_nothing_and_leaves_output_alone(make_site) -> None:
     site = make_site()
     rendered_count(site)
-    before = {path: os.stat(site / "output" / path).st_ino for path in read_tree(site / "output")}
+    before = {path: os.stat(site / "output" / path).st_ino for path in snapshot(site / "output")}
     assert rendered_count(site) == 0
     assert {path: os.stat(site / "output" / path).st_ino
-            for path in read_tree(site / "output")} == before
+            for path in snapshot(site / "output")} == before
     assert (site / CACHE_DIR).is_dir() and not (site / "output" / CACHE_DIR).exists()
 
 
@@ -60,7 +60,7 @@ def test_editing_an_item_renders_only_pages_that_show_it(make_site, tmp_path) ->
     assert 0 < again < total
     page = (site / "output/issues/2026-01-winter/lead/index.html").read_text("utf-8")
     assert "<em>new</em> lead" in page
-    assert read_tree(site / "output") == clean_tree(site, tmp_path)
+    assert snapshot(site / "output") == clean_tree(site, tmp_path)
 
 
 def test_unchanged_pages_are_hard_links_or_kept(make_site) -> None:
@@ -84,7 +84,7 @@ def test_a_changed_template_renders_what_uses_it(make_site, tmp_path) -> None:
         theme.read_text("utf-8").replace("<h1>", "<p>OVERRIDE</p><h1>", 1), "utf-8")
     assert rendered_count(site) < total
     assert "OVERRIDE" in (site / "output/pages/about/index.html").read_text("utf-8")
-    assert read_tree(site / "output") == clean_tree(site, tmp_path)
+    assert snapshot(site / "output") == clean_tree(site, tmp_path)
 
 
 def test_a_changed_setting_renders_every_page(make_site, tmp_path) -> None:
@@ -93,7 +93,7 @@ def test_a_changed_setting_renders_every_page(make_site, tmp_path) -> None:
     config = site / "bulletin.yaml"
     config.write_text(config.read_text("utf-8").replace("Test Bulletin", "Renamed"), "utf-8")
     assert rendered_count(site) == total
-    assert read_tree(site / "output") == clean_tree(site, tmp_path)
+    assert snapshot(site / "output") == clean_tree(site, tmp_path)
 
 
 def test_deleted_sources_lose_their_pages(make_site, tmp_path) -> None:
@@ -102,7 +102,7 @@ def test_deleted_sources_lose_their_pages(make_site, tmp_path) -> None:
     (site / "content/issues/2026-01-winter/01-lead.md").unlink()
     rendered_count(site)
     assert not (site / "output/issues/2026-01-winter/lead").exists()
-    assert read_tree(site / "output") == clean_tree(site, tmp_path)
+    assert snapshot(site / "output") == clean_tree(site, tmp_path)
 
 
 def test_a_renamed_link_target_renders_the_linking_item_again(make_site, tmp_path) -> None:
@@ -115,7 +115,7 @@ def test_a_renamed_link_target_renders_the_linking_item_again(make_site, tmp_pat
     rendered_count(site)
     page = (site / "output/issues/2026-01-winter/see/index.html").read_text("utf-8")
     assert "main-story/" in page
-    assert read_tree(site / "output") == clean_tree(site, tmp_path)
+    assert snapshot(site / "output") == clean_tree(site, tmp_path)
 
 
 def test_a_hand_edited_output_file_is_rendered_again(make_site, tmp_path) -> None:
@@ -126,7 +126,7 @@ def test_a_hand_edited_output_file_is_rendered_again(make_site, tmp_path) -> Non
     item = site / "content/issues/2026-01-winter/01-lead.md"
     item.write_text(item.read_text("utf-8") + "\nMore.\n", "utf-8")
     rendered_count(site)
-    assert read_tree(site / "output") == clean_tree(site, tmp_path)
+    assert snapshot(site / "output") == clean_tree(site, tmp_path)
 
 
 @pytest.mark.parametrize("damage", [
@@ -145,7 +145,7 @@ def test_a_corrupt_or_foreign_cache_is_discarded(make_site, tmp_path, damage) ->
     item = site / "content/issues/2026-01-winter/01-lead.md"
     item.write_text(item.read_text("utf-8") + "\nMore.\n", "utf-8")
     rendered_count(site)
-    assert read_tree(site / "output") == clean_tree(site, tmp_path)
+    assert snapshot(site / "output") == clean_tree(site, tmp_path)
     assert json.loads((site / CACHE_DIR / "pages.json").read_text("utf-8"))["live"]
 
 

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bulletin_gen.build import BuildOptions, build
-from tests.conftest import read_tree, write_files
+from tests.conftest import snapshot, write_files
 
 WORDS = ["water", "council", "Pécs", "budget", "mediation", "**Lima**", "canal", "youth"]
 TAGS = ["water", "youth", "budget", "elections"]
@@ -129,5 +129,5 @@ def test_incremental_build_equals_clean_build(operations: list[tuple[str, int, l
             reference = root / f"clean{step}"
             sync(reference, site)
             clean = build(reference, BuildOptions(jobs=1, clean=True)).output
-            assert read_tree(incremental) == read_tree(clean), f"after {operation}"
+            assert snapshot(incremental) == snapshot(clean), f"after {operation}"
             shutil.rmtree(reference)

@@ -8,7 +8,7 @@ from bulletin_gen.build import BuildOptions, build, load_site
 from bulletin_gen.cli import main
 from bulletin_gen.render import CHUNK, plan_pages, render_page
 from bulletin_gen.templates import make_environment
-from tests.conftest import read_tree
+from tests.conftest import snapshot
 
 
 def many_items(count: int) -> dict[str, str]:
@@ -24,7 +24,7 @@ def test_jobs_do_not_change_a_byte(make_site) -> None:
     serial = build(one, BuildOptions(jobs=1, clean=True))
     parallel = build(two, BuildOptions(jobs=3, clean=True))
     assert serial.pages > 2 * CHUNK
-    assert read_tree(serial.output) == read_tree(parallel.output)
+    assert snapshot(serial.output) == snapshot(parallel.output)
 
 
 def test_plans_and_artifacts_survive_pickling(make_site) -> None:
