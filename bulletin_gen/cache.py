@@ -20,6 +20,7 @@ import dataclasses
 import hashlib
 import json
 import os
+import pickle
 import shutil
 import sys
 from collections.abc import Iterator
@@ -31,7 +32,7 @@ from jinja2 import Environment, TemplateError, meta, nodes
 
 from . import __version__
 from .markdown import MarkdownRenderer, Rendered, Resolver
-from .model import Site
+from .model import Entry, Issue, Site, TermIndex
 from .render import Artifact, PagePlan
 from .write import Copy, publish, spare_folder
 
@@ -40,6 +41,14 @@ VERSION = f"bulletin-gen {__version__}, cache 1, python {sys.version_info[0]}.{s
 # Methods and properties of Site, and the field each one reads.
 SITE_READS = {"page": "pages", "issues_by_year": "issues", "latest": "issues"}
 SITE_FIELDS = tuple(field.name for field in dataclasses.fields(Site))
+# Model objects that hold others shared across pages: hashed field by field, so that each
+# item is hashed once however many pages show it. Any other object is hashed by its pickle,
+# which is equal only for equal values (a difference at worst renders a page for nothing).
+COMPOSITES = (Site, Issue, TermIndex, Entry)
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=20).hexdigest()
 
 
 def _hash(*parts: str) -> str:
@@ -56,6 +65,22 @@ class MarkdownCache:
     def __init__(self, folder: Path | None) -> None:
         self.folder = folder
         self.used: set[str] = set()
+
+    def points(self, key: str) -> list[str] | None:
+        """Cached key points (inline HTML, no links resolved), if there are any."""
+        if self.folder is None:
+            return None
+        try:
+            points = json.loads((self.folder / key[:2] / key).read_text("utf-8"))
+        except (OSError, ValueError):
+            return None
+        if not isinstance(points, list) or not all(isinstance(p, str) for p in points):
+            return None
+        self.used.add(key)
+        return points
+
+    def put_points(self, key: str, points: list[str]) -> None:
+        self._store(key, json.dumps(points))
 
     def get(self, key: str, resolve: Resolver) -> Rendered | None:
         """The cached fragment, if there is one and its links still resolve as they did."""
@@ -75,12 +100,15 @@ class MarkdownCache:
 
     def put(self, key: str, rendered: Rendered,
             links: list[tuple[str, str, str | None]]) -> None:
+        self._store(key, json.dumps({"html": rendered.html, "links": links,
+                                     "broken": rendered.broken}))
+
+    def _store(self, key: str, text: str) -> None:
         if self.folder is None:
             return
         path = self.folder / key[:2] / key
         path.parent.mkdir(parents=True, exist_ok=True)
-        _write_atomic(path, json.dumps({"html": rendered.html, "links": links,
-                                        "broken": rendered.broken}))
+        _write_atomic(path, text)
         self.used.add(key)
 
     def prune(self) -> None:
@@ -116,6 +144,14 @@ class CachingRenderer(MarkdownRenderer):
         rendered = super().render(text, recording, id_prefix, first_line, doc_id)
         self.store.put(key, rendered, links)
         return rendered
+
+    def key_points(self, text: str) -> list[str]:
+        key = _hash(VERSION, "points", str(self.unsafe_html), text)
+        points = self.store.points(key)
+        if points is None:
+            points = super().key_points(text)
+            self.store.put_points(key, points)
+        return points
 
 
 @dataclasses.dataclass(frozen=True)
@@ -326,8 +362,9 @@ class Fingerprinter:
         if dataclasses.is_dataclass(value) and not isinstance(value, type):
             known = self.memo.get(id(value))
             if known is None:
-                known = _hash(type(value).__name__, *(
+                known = (_hash(type(value).__name__, *(
                     self.value(getattr(value, field.name)) for field in dataclasses.fields(value)))
+                         if isinstance(value, COMPOSITES) else _digest(pickle.dumps(value, 5)))
                 self.memo[id(value)] = known
             return known
         if isinstance(value, (tuple, list)):

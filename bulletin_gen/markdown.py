@@ -99,6 +99,16 @@ class MarkdownRenderer:
             html = self.cleaner.clean(html)
         return Rendered(html, tuple(broken))
 
+    def key_points(self, text: str) -> list[str]:
+        """The key points of a section: its list items, or else its paragraphs, as inline HTML."""
+        tokens = self.md.parse(text)
+        items = [tokens[i + 2].content for i, t in enumerate(tokens)
+                 if t.type == "list_item_open" and t.level == 1 and i + 2 < len(tokens)]
+        if not items:
+            items = [tokens[i + 1].content for i, t in enumerate(tokens)
+                     if t.type == "paragraph_open" and t.level == 0]
+        return [self.render_inline(item) for item in items if item.strip()]
+
     def render_inline(self, text: str) -> str:
         """One line of Markdown (a list item, a headline) without the paragraph around it."""
         html = self.md.renderInline(text)

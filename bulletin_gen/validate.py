@@ -388,7 +388,7 @@ def _roundtable(fields: FieldReader, doc: SourceDoc, identity: Identity, resolve
         html = _render(renderer, text, doc, resolve, problems, identity.slug, line, anchor)
         sections.append(Section(role, heading, html, anchor))
         if role in OUTCOME_ROLES:
-            outcomes.extend(Outcome(role, point) for point in _points(text, renderer))
+            outcomes.extend(Outcome(role, point) for point in renderer.key_points(text))
     if not sections:
         problems.warn(Location(doc.rel, doc.body_line), "round table without sections",
                       "add '## Summary', '## Discussion', '## Conclusions', '## Recommendations'")
@@ -403,17 +403,6 @@ def _roundtable(fields: FieldReader, doc: SourceDoc, identity: Identity, resolve
         outcomes=tuple(outcomes),
     )
     return roundtable, intro
-
-
-def _points(text: str, renderer: MarkdownRenderer) -> list[str]:
-    """The key points of a section: its list items, or else its paragraphs."""
-    tokens = renderer.md.parse(text)
-    items = [tokens[i + 2].content for i, t in enumerate(tokens)
-             if t.type == "list_item_open" and t.level == 1 and i + 2 < len(tokens)]
-    if not items:
-        items = [tokens[i + 1].content for i, t in enumerate(tokens)
-                 if t.type == "paragraph_open" and t.level == 0]
-    return [renderer.render_inline(item) for item in items if item.strip()]
 
 
 def _build_page(doc: SourceDoc, identities: dict[Path, Identity], assets: dict[Path, str],
