@@ -150,6 +150,9 @@ def report(results: dict[int, dict[str, dict[str, tuple[float, float]]]]) -> str
                          f" {pel[0] / ours[0]:.1f}x | {hugo[0] / ours[0]:.1f}x |")
         lines.append("")
     lines += ["## Targets (issue 7), at the largest size", "", *verdicts(results), ""]
+    notes = HERE / "profile.md"  # the profile behind the work, written by hand
+    if notes.is_file():
+        lines += [notes.read_text("utf-8")]
     return "\n".join(lines)
 
 

@@ -5,9 +5,10 @@ Two things are kept, both keyed by hashes of their inputs:
 - rendered Markdown, one JSON file per fragment under `markdown/`, keyed by the text, the
   renderer's settings and where it sits (id prefix, first line); an entry also lists the links
   it resolved and their targets, and is used only while every one still resolves the same way;
-- a record (`pages.json`) of every page of the last build: the fingerprint of what it was built
-  from (its template and every template that one loads, the parts of the site those templates
-  read, and its own context values) and the size and time of the file written.
+- a record (`pages.json`) of every file of the last build and of the one before (kept as the
+  spare output folder): the fingerprint of what it was built from (fingerprint.py) and the size
+  and time of the file written; and a stamp of every input file (`inputs.json`), so that a
+  rebuild with nothing changed does nothing.
 
 A page whose fingerprint is unchanged and whose file is still in the output as it was written
 is carried into the new output by hard link instead of being rendered again. A cache of another
@@ -17,48 +18,23 @@ version, or one that cannot be read, is discarded: the build then starts from no
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import json
 import os
-import pickle
 import shutil
-import sys
 from collections.abc import Iterator
 from itertools import chain
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, TemplateError, meta, nodes
+from jinja2 import Environment
 
-from . import __version__
+from .fingerprint import VERSION, Fingerprinter, text_hash
 from .markdown import MarkdownRenderer, Rendered, Resolver
-from .model import Entry, Issue, Site, TermIndex
+from .model import Site
 from .render import Artifact, PagePlan
 from .write import Copy, publish, spare_folder
 
 CACHE_DIR = ".bulletin-cache"
-VERSION = f"bulletin-gen {__version__}, cache 1, python {sys.version_info[0]}.{sys.version_info[1]}"
-# Methods and properties of Site, and the field each one reads.
-SITE_READS = {"page": "pages", "issues_by_year": "issues", "latest": "issues"}
-SITE_FIELDS = tuple(field.name for field in dataclasses.fields(Site))
-# Model objects that hold others shared across pages: hashed field by field, so that each
-# item is hashed once however many pages show it. Any other object is hashed by its pickle,
-# which is equal only for equal values (a difference at worst renders a page for nothing).
-COMPOSITES = (Site, Issue, TermIndex, Entry)
-
-
-def _digest(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=20).hexdigest()
-
-
-def _hash(*parts: str) -> str:
-    digest = hashlib.blake2b(digest_size=20)
-    for part in parts:
-        digest.update(part.encode("utf-8", "surrogatepass"))
-        digest.update(b"\0")
-    return digest.hexdigest()
-
-
 class MarkdownCache:
     """Rendered fragments on disk, keyed by their inputs; `used` keeps the live entries."""
 
@@ -130,7 +106,7 @@ class CachingRenderer(MarkdownRenderer):
 
     def render(self, text: str, resolve: Resolver, id_prefix: str = "",
                first_line: int = 1, doc_id: str = "") -> Rendered:
-        key = _hash(VERSION, str(self.unsafe_html), id_prefix, doc_id, str(first_line), text)
+        key = text_hash(VERSION, str(self.unsafe_html), id_prefix, doc_id, str(first_line), text)
         cached = self.store.get(key, resolve)
         if cached is not None:
             return cached
@@ -146,7 +122,7 @@ class CachingRenderer(MarkdownRenderer):
         return rendered
 
     def key_points(self, text: str) -> list[str]:
-        key = _hash(VERSION, "points", str(self.unsafe_html), text)
+        key = text_hash(VERSION, "points", str(self.unsafe_html), text)
         points = self.store.points(key)
         if points is None:
             points = super().key_points(text)
@@ -288,7 +264,7 @@ def input_stamp(files: list[Path], folders: list[Path], *settings: object) -> st
         for parent, subfolders, names in os.walk(folder):
             subfolders.sort()
             entries.extend(_stat_entry(Path(parent, name)) for name in sorted(names))
-    return _hash(*entries)
+    return text_hash(*entries)
 
 
 def _stat_entry(path: Path) -> str:
@@ -313,7 +289,7 @@ def _same(old: PageRecord | None, new: PageRecord, path: Path) -> bool:
 def _stamp(source: Path) -> str:
     """A copied file's fingerprint: where it comes from, its size and its time."""
     stat = source.stat()
-    return _hash(str(source), str(stat.st_size), str(stat.st_mtime_ns))
+    return text_hash(str(source), str(stat.st_size), str(stat.st_mtime_ns))
 
 
 def _read_records(path: Path, output: Path) -> tuple[Record, Record] | None:
@@ -337,86 +313,3 @@ def _write_atomic(path: Path, text: str) -> None:
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     temporary.write_text(text, encoding="utf-8")
     os.replace(temporary, path)
-
-
-# --- fingerprints ------------------------------------------------------------------------
-
-class Fingerprinter:
-    """Hashes of what a page is built from. Model objects are hashed once each, by identity."""
-
-    def __init__(self, env: Environment, site: Site) -> None:
-        self.env = env
-        self.site = site
-        self.memo: dict[int, str] = {}
-        self.templates: dict[str, str] = {}
-
-    def page(self, path: str, url: str, template: str, context: dict[str, Any]) -> str:
-        """The fingerprint of one page: template closure, site parts read, its own context."""
-        if template not in self.templates:
-            self.templates[template] = self._template(template)
-        values = [self.value(context[key]) for key in sorted(context)]
-        return _hash(path, url, self.templates[template], *sorted(context), *values)
-
-    def value(self, value: Any) -> str:
-        """A stable hash of a model value: dataclasses, containers, dates, strings, numbers."""
-        if dataclasses.is_dataclass(value) and not isinstance(value, type):
-            known = self.memo.get(id(value))
-            if known is None:
-                known = (_hash(type(value).__name__, *(
-                    self.value(getattr(value, field.name)) for field in dataclasses.fields(value)))
-                         if isinstance(value, COMPOSITES) else _digest(pickle.dumps(value, 5)))
-                self.memo[id(value)] = known
-            return known
-        if isinstance(value, (tuple, list)):
-            return _hash("seq", *(self.value(part) for part in value))
-        if isinstance(value, dict):
-            return _hash("map", *(f"{key}={self.value(value[key])}" for key in sorted(value)))
-        return f"{type(value).__name__}:{value!r}"
-
-    def _template(self, name: str) -> str:
-        """The hash of a template, every template it loads, and the parts of the site they read."""
-        loaded, reads = self._closure(name)
-        sources = [f"{each}:{self._source(each)}" for each in sorted(loaded)]
-        site_parts = [f"{part}={self.value(getattr(self.site, part))}" for part in sorted(reads)]
-        return _hash(VERSION, *sources, self.value(self.site.config), *site_parts)
-
-    def _closure(self, name: str) -> tuple[set[str], set[str]]:
-        loaded: set[str] = set()
-        reads: set[str] = set()
-        waiting = [name]
-        while waiting:
-            current = waiting.pop()
-            if current in loaded:
-                continue
-            loaded.add(current)
-            try:
-                tree = self.env.parse(self._source(current))
-            except TemplateError:  # rendering will report it; until then, assume the worst
-                return set(self.env.list_templates()), set(SITE_FIELDS)
-            reads |= site_reads(tree)
-            for referenced in meta.find_referenced_templates(tree):
-                if referenced is None:  # a name computed at run time: assume any template
-                    waiting.extend(self.env.list_templates())
-                else:
-                    waiting.append(referenced)
-        return loaded, reads
-
-    def _source(self, name: str) -> str:
-        loader = self.env.loader
-        assert loader is not None
-        return loader.get_source(self.env, name)[0]
-
-
-def site_reads(tree: nodes.Template) -> set[str]:
-    """The fields of `site` a template reads; every field when it uses `site` as a whole."""
-    reads: set[str] = set()
-    attribute_of_site = set()
-    for node in tree.find_all(nodes.Getattr):
-        if isinstance(node.node, nodes.Name) and node.node.name == "site":
-            reads.add(SITE_READS.get(node.attr, node.attr))
-            attribute_of_site.add(id(node.node))
-    whole = any(name.name == "site" and id(name) not in attribute_of_site
-                for name in tree.find_all(nodes.Name))
-    if whole or not reads <= set(SITE_FIELDS):
-        return set(SITE_FIELDS)
-    return reads

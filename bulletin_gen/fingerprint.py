@@ -1,0 +1,123 @@
+"""Fingerprints: stable hashes of what each output page is built from.
+
+A page's fingerprint covers its output path and URL, its template and every template that one
+loads (found by parsing them), the parts of `site` those templates read, the site's settings,
+and the page's own context values. Equal fingerprints mean that rendering the page again would
+give the same bytes; `cache.py` uses them to decide what a rebuild renders.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import pickle
+import sys
+from typing import Any
+
+from jinja2 import Environment, TemplateError, meta, nodes
+
+from . import __version__
+from .model import Entry, Issue, Site, TermIndex
+
+VERSION = f"bulletin-gen {__version__}, cache 1, python {sys.version_info[0]}.{sys.version_info[1]}"
+# Methods and properties of Site, and the field each one reads.
+SITE_READS = {"page": "pages", "issues_by_year": "issues", "latest": "issues"}
+SITE_FIELDS = tuple(field.name for field in dataclasses.fields(Site))
+# Model objects that hold others shared across pages: hashed field by field, so that each
+# item is hashed once however many pages show it. Any other object is hashed by its pickle,
+# which is equal only for equal values (a difference at worst renders a page for nothing).
+COMPOSITES = (Site, Issue, TermIndex, Entry)
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=20).hexdigest()
+
+
+def text_hash(*parts: str) -> str:
+    """A hash of several strings, each kept apart from the next."""
+    digest = hashlib.blake2b(digest_size=20)
+    for part in parts:
+        digest.update(part.encode("utf-8", "surrogatepass"))
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+class Fingerprinter:
+    """Hashes of what a page is built from. Model objects are hashed once each, by identity."""
+
+    def __init__(self, env: Environment, site: Site) -> None:
+        self.env = env
+        self.site = site
+        self.memo: dict[int, str] = {}
+        self.templates: dict[str, str] = {}
+
+    def page(self, path: str, url: str, template: str, context: dict[str, Any]) -> str:
+        """The fingerprint of one page: template closure, site parts read, its own context."""
+        if template not in self.templates:
+            self.templates[template] = self._template(template)
+        values = [self.value(context[key]) for key in sorted(context)]
+        return text_hash(path, url, self.templates[template], *sorted(context), *values)
+
+    def value(self, value: Any) -> str:
+        """A stable hash of a model value: dataclasses, containers, dates, strings, numbers."""
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            known = self.memo.get(id(value))
+            if known is None:
+                known = (text_hash(type(value).__name__, *(
+                    self.value(getattr(value, field.name)) for field in dataclasses.fields(value)))
+                         if isinstance(value, COMPOSITES) else _digest(pickle.dumps(value, 5)))
+                self.memo[id(value)] = known
+            return known
+        if isinstance(value, (tuple, list)):
+            return text_hash("seq", *(self.value(part) for part in value))
+        if isinstance(value, dict):
+            return text_hash("map", *(f"{key}={self.value(value[key])}" for key in sorted(value)))
+        return f"{type(value).__name__}:{value!r}"
+
+    def _template(self, name: str) -> str:
+        """The hash of a template, every template it loads, and the parts of the site they read."""
+        loaded, reads = self._closure(name)
+        sources = [f"{each}:{self._source(each)}" for each in sorted(loaded)]
+        site_parts = [f"{part}={self.value(getattr(self.site, part))}" for part in sorted(reads)]
+        return text_hash(VERSION, *sources, self.value(self.site.config), *site_parts)
+
+    def _closure(self, name: str) -> tuple[set[str], set[str]]:
+        loaded: set[str] = set()
+        reads: set[str] = set()
+        waiting = [name]
+        while waiting:
+            current = waiting.pop()
+            if current in loaded:
+                continue
+            loaded.add(current)
+            try:
+                tree = self.env.parse(self._source(current))
+            except TemplateError:  # rendering will report it; until then, assume the worst
+                return set(self.env.list_templates()), set(SITE_FIELDS)
+            reads |= site_reads(tree)
+            for referenced in meta.find_referenced_templates(tree):
+                if referenced is None:  # a name computed at run time: assume any template
+                    waiting.extend(self.env.list_templates())
+                else:
+                    waiting.append(referenced)
+        return loaded, reads
+
+    def _source(self, name: str) -> str:
+        loader = self.env.loader
+        assert loader is not None
+        return loader.get_source(self.env, name)[0]
+
+
+def site_reads(tree: nodes.Template) -> set[str]:
+    """The fields of `site` a template reads; every field when it uses `site` as a whole."""
+    reads: set[str] = set()
+    attribute_of_site = set()
+    for node in tree.find_all(nodes.Getattr):
+        if isinstance(node.node, nodes.Name) and node.node.name == "site":
+            reads.add(SITE_READS.get(node.attr, node.attr))
+            attribute_of_site.add(id(node.node))
+    whole = any(name.name == "site" and id(name) not in attribute_of_site
+                for name in tree.find_all(nodes.Name))
+    if whole or not reads <= set(SITE_FIELDS):
+        return set(SITE_FIELDS)
+    return reads
