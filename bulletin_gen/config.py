@@ -101,13 +101,15 @@ def load_config(site_dir: Path, base_url: str | None = None) -> tuple[SiteConfig
     if not path.is_file():
         raise ContentError([Problem(Location(str(path)), "no bulletin.yaml here",
                                     "run 'bulletin init DIR' to start a site, or pass its folder")])
+    raw = path.read_bytes()
     try:
-        data = load_yaml(path.read_text(encoding="utf-8-sig"))
+        data = load_yaml(raw.decode("utf-8-sig"))
     except YamlError as error:
         raise ContentError([Problem(Location(CONFIG_FILE, error.line), str(error))]) from None
     except UnicodeDecodeError as error:
-        raise ContentError([Problem(Location(CONFIG_FILE), f"not UTF-8 text ({error.reason})",
-                                    "save the file as UTF-8")]) from None
+        line = raw[: error.start].count(b"\n") + 1
+        raise ContentError([Problem(Location(CONFIG_FILE, line), "not valid UTF-8 text",
+                                    "save the file with UTF-8 encoding")]) from None
     config = read_config(FieldReader(data, CONFIG_FILE, problems))
     if base_url is not None:
         config = replace(config, base_url=_normalise_base_url(base_url))

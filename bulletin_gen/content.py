@@ -99,6 +99,8 @@ def _read_folder_issue(site_dir: Path, folder: Path, problems: Problems) -> Issu
         relative = path.relative_to(folder)
         if any(part.startswith(".") for part in relative.parts) or path == meta_path:
             continue
+        if not inside_site(path, site_dir, problems):
+            continue
         is_item = path.parent == folder and path.suffix in MARKDOWN_SUFFIXES + YAML_SUFFIXES
         if is_item:
             items.append(read_document(site_dir, path, problems))
@@ -110,7 +112,7 @@ def _read_folder_issue(site_dir: Path, folder: Path, problems: Problems) -> Issu
 def read_document(site_dir: Path, path: Path, problems: Problems) -> SourceDoc:
     """Read a .md file (front matter + body) or a .yaml file (fields only)."""
     rel = display_path(path, site_dir)
-    text = read_text(path, rel, problems)
+    text = read_text(path, rel, problems) if inside_site(path, site_dir, problems) else None
     if text is None:
         return SourceDoc(path, rel, Mapping(start_line=1))
     if path.suffix in YAML_SUFFIXES:
@@ -118,6 +120,16 @@ def read_document(site_dir: Path, path: Path, problems: Problems) -> SourceDoc:
     front, body, body_line = split_front_matter(text)
     meta = _parse_mapping(front, rel, 1, problems) if front is not None else Mapping(start_line=1)
     return SourceDoc(path, rel, meta, body, body_line)
+
+
+def inside_site(path: Path, site_dir: Path, problems: Problems) -> bool:
+    """False (and a problem) when a symbolic link makes `path` lead out of the site folder."""
+    if path.resolve().is_relative_to(site_dir.resolve()):
+        return True
+    problems.add(Location(display_path(path, site_dir)),
+                 f"symbolic link to {path.resolve()}, outside the site",
+                 "copy the file into the site instead of linking it")
+    return False
 
 
 def read_text(path: Path, rel: str, problems: Problems) -> str | None:

@@ -47,18 +47,40 @@ Resolver = Callable[[str, str], str | None]
 
 @dataclass(frozen=True)
 class Rendered:
-    """An HTML fragment and the links in it that could not be resolved (line, url, kind)."""
+    """An HTML fragment, the links in it that could not be resolved (line, url, kind), and
+    why the text could not be rendered at all (empty when it could)."""
 
     html: str
     broken: tuple[tuple[int, str, str], ...] = ()
+    error: str = ""
 
 
 def slugify(text: str) -> str:
-    """A URL-safe slug: Latin accents dropped (Pécs -> pecs), other scripts kept as they are."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    words = re.findall(r"\w+", unicodedata.normalize("NFC", stripped).lower())
-    return "-".join(w.strip("_") for w in words if w.strip("_"))
+    """A URL-safe slug: lower case, words joined by '-'.
+
+    The rule (documented in the README): compatibility forms are folded (NFKC: 'ﬁ' -> 'fi'),
+    Latin letters lose their accents ('Pécs' -> 'pecs'), every other script is kept as it is,
+    marks included ('Привет мир' -> 'привет-мир', '東京' -> '東京'). Anything that is not a
+    letter, mark or digit separates words. The result may be empty; callers fall back.
+    """
+    words: list[str] = []
+    current: list[str] = []
+    latin_base = False
+    for char in unicodedata.normalize("NFD", unicodedata.normalize("NFKC", text)):
+        category = unicodedata.category(char)
+        if category[0] == "M" and current:
+            if not latin_base:  # a Latin accent goes; the marks of other scripts are letters
+                current.append(char)
+        elif category[0] in "LN":
+            latin_base = "LATIN" in unicodedata.name(char, "")
+            current.append(char)
+        else:
+            if current:
+                words.append("".join(current))
+            current = []
+    if current:
+        words.append("".join(current))
+    return "-".join(unicodedata.normalize("NFC", word).lower() for word in words)
 
 
 class MarkdownRenderer:
@@ -67,7 +89,9 @@ class MarkdownRenderer:
     def __init__(self, unsafe_html: bool = False) -> None:
         self.unsafe_html = unsafe_html
         self.md = (
-            MarkdownIt("commonmark", {"typographer": True, "linkify": True, "html": True})
+            MarkdownIt("commonmark", {"typographer": True, "linkify": True, "html": True,
+                                     # deeper blocks render flat, so hostile nesting stays cheap
+                                     "maxNesting": 20})
             .enable(["table", "strikethrough", "linkify", "replacements", "smartquotes"])
             .use(footnote_plugin)
             .use(anchors_plugin, min_level=2, max_level=4, slug_func=slugify)
@@ -85,10 +109,15 @@ class MarkdownRenderer:
                first_line: int = 1) -> Rendered:
         """Render `text`; lines in `broken` count from `first_line`."""
         env: dict[str, Any] = {"docId": id_prefix} if id_prefix else {}
-        tokens = self.md.parse(text, env)
-        broken = _rewrite(tokens, resolve, id_prefix, first_line)
-        _mark_checklists(tokens)
-        html = self.md.renderer.render(tokens, self.md.options, env)
+        try:
+            tokens = self.md.parse(text, env)
+            broken = _rewrite(tokens, resolve, id_prefix, first_line)
+            _mark_checklists(tokens)
+            html = self.md.renderer.render(tokens, self.md.options, env)
+        except RecursionError:
+            # Parts of the parser recurse; text nested deeper than Python's stack is a
+            # content problem to report, not a crash.
+            return Rendered("", (), "the Markdown is nested too deeply to render")
         if not self.unsafe_html:
             html = self.cleaner.clean(html)
         return Rendered(html, tuple(broken))

@@ -54,6 +54,7 @@ def make_environment(site_dir: Path | None) -> Environment:
         rfc3339=lambda d: f"{d.isoformat()}T00:00:00Z",
         names=join_names,
         demote=demote_headings,
+        direction=text_direction,
     )
     return env
 
@@ -86,6 +87,16 @@ def local_filter(context: Context, html: str) -> Markup:
     """`{{ item.html | local }}`: a rendered fragment with its internal links made to fit."""
     base = context.get("link_base", "") or relative_root(context.get("page_url", ""))
     return Markup(relative_html(html, base if base != "./" else ""))
+
+
+RTL_LANGUAGES = frozenset({"ar", "arc", "ckb", "dv", "fa", "he", "iw", "ks", "ku-arab", "nqo",
+                           "ps", "sd", "syr", "ug", "ur", "yi"})
+
+
+def text_direction(lang: str) -> str:
+    """'rtl' for languages written right to left ('ar', 'he-IL', 'fa'), else 'ltr'."""
+    tag = lang.strip().lower().replace("_", "-")
+    return "rtl" if tag in RTL_LANGUAGES or tag.split("-")[0] in RTL_LANGUAGES else "ltr"
 
 
 _HEADING_TAG = re.compile(r"<(/?)h([1-6])\b")

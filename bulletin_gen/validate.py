@@ -18,7 +18,7 @@ from .config import SiteConfig, read_contact
 from .content import IssueSource, SourceDoc, Sources
 from .errors import Location, Problems, did_you_mean
 from .fields import FieldReader
-from .markdown import ROOT_MARKER, MarkdownRenderer, Resolver, slugify
+from .markdown import ROOT_MARKER, MarkdownRenderer, Resolver, is_external, slugify
 from .model import (
     ITEM_KINDS,
     OUTCOME_ROLES,
@@ -62,7 +62,7 @@ def build_site(config: SiteConfig, sources: Sources, renderer: MarkdownRenderer,
                problems: Problems, drafts: bool = False) -> Site:
     """Turn every source into the typed model; problems are recorded, not raised."""
     identities = _identities(sources, problems)
-    assets = _asset_urls(sources)
+    assets = _asset_urls(sources, identities)
     issues = []
     for source in sources.issues:
         issue = _build_issue(source, identities, assets, renderer, problems)
@@ -88,7 +88,7 @@ def _identities(sources: Sources, problems: Problems) -> dict[Path, Identity]:
     found: dict[Path, Identity] = {}
     issue_slugs: dict[str, str] = {}
     for issue in sources.issues:
-        slug = slugify(issue.name)
+        slug = _named_slug(issue.name, issue.meta, "issue", problems)
         if slug in issue_slugs:
             problems.add(Location(issue.meta.rel), f"two issues have the slug '{slug}'",
                          f"rename this one or {issue_slugs[slug]}")
@@ -99,8 +99,9 @@ def _identities(sources: Sources, problems: Problems) -> dict[Path, Identity]:
             found[issue.folder] = Identity(slug, "", issue_url)
         item_slugs: dict[str, str] = {}
         for doc in issue.items:
-            explicit = doc.meta.get("slug")
-            own = slugify(str(explicit)) if explicit else item_slug(doc.path)
+            # A file name without letters falls back to its position; a written slug must work.
+            own = (_named_slug(doc.stem, doc, "item", problems) if doc.meta.get("slug")
+                   else item_slug(doc.path)) or f"item-{len(item_slugs) + 1}"
             if own in item_slugs:
                 problems.add(Location(doc.rel, doc.meta.line_of("slug")),
                              f"two items of issue '{slug}' have the slug '{own}'",
@@ -108,17 +109,30 @@ def _identities(sources: Sources, problems: Problems) -> dict[Path, Identity]:
             item_slugs[own] = doc.rel
             found[doc.path] = Identity(slug, own, f"{issue_url}{own}/")
     for doc in sources.pages:
-        slug = slugify(str(doc.meta.get("slug") or doc.stem))
+        slug = _named_slug(doc.stem, doc, "page", problems)
         found[doc.path] = Identity("", slug, f"pages/{slug}/")
     return found
 
 
-def _asset_urls(sources: Sources) -> dict[Path, str]:
+def _named_slug(name: str, doc: SourceDoc, what: str, problems: Problems) -> str:
+    """The slug from `slug:` (items, pages) or else `name`; a problem when it comes out empty."""
+    written = doc.meta.get("slug") if what != "issue" else None
+    source = str(written) if written else name
+    slug = slugify(source)
+    if not slug:
+        problems.add(Location(doc.rel, doc.meta.line_of("slug") if written else 0),
+                     f"the {what} slug '{source}' has no letter or digit to make a URL from",
+                     "set 'slug:' to a word such as 'news'")
+        return f"{what}-{slugify(doc.rel) or 'untitled'}"
+    return slug
+
+
+def _asset_urls(sources: Sources, identities: dict[Path, Identity]) -> dict[Path, str]:
     urls: dict[Path, str] = {}
     for issue in sources.issues:
         if issue.folder:
             for relative in issue.assets:
-                slug = slugify(issue.name)
+                slug = identities[issue.meta.path].issue_slug
                 urls[issue.folder / relative] = f"issues/{slug}/{relative.as_posix()}"
     return urls
 
@@ -146,11 +160,26 @@ def _resolver(doc: SourceDoc, identities: dict[Path, Identity],
 def _render(renderer: MarkdownRenderer, text: str, doc: SourceDoc, resolve: Resolver,
             problems: Problems, id_prefix: str = "", first_line: int = 0) -> str:
     rendered = renderer.render(text, resolve, id_prefix, first_line or doc.body_line)
+    if rendered.error:
+        problems.add(Location(doc.rel, first_line or doc.body_line), rendered.error,
+                     "simplify the Markdown: fewer nested quotes, lists or tags")
     for line, url, kind in rendered.broken:
         what = "image" if kind == "image" else "link"
-        problems.add(Location(doc.rel, line), f"{what} to a missing file: {url}",
-                     "the path is relative to this file; check the name and folder")
+        problems.add(Location(doc.rel, line), *_missing_target(doc, url, what))
     return rendered.html
+
+
+def _missing_target(doc: SourceDoc, url: str, what: str) -> tuple[str, str]:
+    """The message and hint for a link or image whose target is not part of the site."""
+    path = unquote(url.partition("#")[0].split("?")[0])
+    if path.startswith("/") or Path(path).is_absolute():
+        return (f"{what} to an absolute path: {url}",
+                "write the path relative to this file, such as images/map.png")
+    if os.path.normpath(Path(doc.rel).parent / path).split(os.sep)[0] == "..":
+        return (f"{what} points outside the site: {url}",
+                "link only to files inside the site folder")
+    return (f"{what} to a missing file: {url}",
+            "the path is relative to this file; check the name and folder")
 
 
 def _build_issue(source: IssueSource, identities: dict[Path, Identity],
@@ -162,7 +191,7 @@ def _build_issue(source: IssueSource, identities: dict[Path, Identity],
     resolve = _resolver(doc, identities, assets)
     date = fields.date("date", required=True)
     issue_contact = read_contact(fields)
-    image = _image(fields, resolve)
+    image = _image(fields, resolve, doc)
     header = dict(
         slug=identity.issue_slug,
         title=fields.text("title", required=True),
@@ -199,7 +228,7 @@ def _single_file_items(doc: SourceDoc, identity: Identity, date: dt.date,
     chunks = _split_h2(doc.body)
     intro_text = chunks[0][2] if chunks and chunks[0][0] is None else ""
     intro = _render(renderer, intro_text, doc, resolve, problems, "intro") if intro_text else ""
-    items = []
+    items: list[Item] = []
     for heading, offset, text in chunks:
         if heading is None:
             continue
@@ -234,14 +263,19 @@ def _terms(fields: FieldReader, key: str) -> tuple[Term, ...]:
     return tuple(Term(slugify(name), name) for name in fields.names(key) if slugify(name))
 
 
-def _image(fields: FieldReader, resolve: Resolver) -> Image | None:
+def _image(fields: FieldReader, resolve: Resolver, fields_doc: SourceDoc) -> Image | None:
     src = fields.text("image")
     alt = fields.text("image_alt")
     if not src:
         return None
-    target = src if "://" in src else resolve(src, "image")
+    if is_external(src) and not src.startswith(("https://", "http://")):
+        fields.error("image", f"image: '{src}' is neither a file nor an http(s) URL",
+                     "write a path relative to this file, or an https:// address")
+        return None
+    target = src if is_external(src) else resolve(src, "image")
     if target is None:
-        fields.error("image", f"image: no file '{src}'", "the path is relative to this file")
+        message, hint = _missing_target(fields_doc, src, "image")
+        fields.error("image", "image: " + message.removeprefix("image "), hint)
         return None
     if not alt:
         fields.problems.warn(fields.at("image"), "image without alt text",
@@ -266,10 +300,11 @@ def _build_item(doc: SourceDoc, identity: Identity, issue_date: dt.date,
         kind=kind,
         date=fields.date("date", default=issue_date),
         summary=fields.text("summary"),
+        lang=fields.text("lang"),
         authors=fields.names("authors"),
         tags=_terms(fields, "tags"),
         regions=_terms(fields, "regions"),
-        image=_image(fields, resolve),
+        image=_image(fields, resolve, doc),
         contact=read_contact(fields),
     )
     briefs: tuple[Brief, ...] = ()

@@ -8,13 +8,14 @@ so a build never empties a folder it did not create.
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import BulletinError
+from .errors import BulletinError, ContentError, Location, Problem
 from .render import Artifact
 
 MARKER = ".bulletin-output"
@@ -47,6 +48,10 @@ def check_output_dir(output: Path, site_dir: Path) -> None:
     if output in forbidden:
         raise OutputError(f"refusing to write the site into {output} ({forbidden[output]})."
                           " Choose an empty or new folder such as output/.")
+    for folder in ("content", "templates", "static"):
+        if (site / folder) in output.parents:
+            raise OutputError(f"refusing to write the site into {output}: it is inside the"
+                              f" site's {folder}/ folder. Choose a folder such as output/.")
     if output in site.parents:
         raise OutputError(f"refusing to write the site into {output}: it contains the site."
                           " Choose a folder inside or beside the site, such as output/.")
@@ -63,6 +68,8 @@ def publish(output: Path, artifacts: Iterable[Artifact], copies: Iterable[Copy])
     output.parent.mkdir(parents=True, exist_ok=True)
     staging = output.parent / f".{output.name}.staging"
     retired = output.parent / f".{output.name}.old"
+    if retired.exists() and not output.exists():
+        os.rename(retired, output)  # an earlier build stopped between its two renames
     for leftover in (staging, retired):
         if leftover.exists():
             shutil.rmtree(leftover)
@@ -71,13 +78,25 @@ def publish(output: Path, artifacts: Iterable[Artifact], copies: Iterable[Copy])
         if output.exists():
             os.rename(output, retired)
         os.rename(staging, output)
-    except BaseException:
+    except BaseException as error:
         shutil.rmtree(staging, ignore_errors=True)
         if retired.exists() and not output.exists():
             os.rename(retired, output)
+        if isinstance(error, OSError):
+            raise OutputError(_describe_os_error(error, output)) from None
         raise
     shutil.rmtree(retired, ignore_errors=True)
     return count
+
+
+def _describe_os_error(error: OSError, output: Path) -> str:
+    reason = error.strerror or str(error)
+    hint = {errno.ENOSPC: "free some disk space and build again",
+            errno.EACCES: "check the permissions of the output folder and its parent",
+            errno.EROFS: "the file system is read-only; choose another output folder"}
+    where = f" ({error.filename})" if error.filename else ""
+    return (f"cannot write the site into {output}: {reason}{where}. The previous output was"
+            f" left as it was; {hint.get(error.errno or 0, 'fix the cause and build again')}.")
 
 
 def _write_all(staging: Path, artifacts: Iterable[Artifact], copies: Iterable[Copy]) -> int:
@@ -98,9 +117,20 @@ def _write_all(staging: Path, artifacts: Iterable[Artifact], copies: Iterable[Co
 
 
 def static_copies(folder: Path, prefix: str = "") -> list[Copy]:
-    """Every file below `folder`, to be copied to `prefix` + its relative path."""
+    """Every file below `folder`, to be copied to `prefix` + its relative path.
+
+    A symbolic link that leads out of `folder` is refused: it would publish a file from
+    elsewhere on the machine.
+    """
     if not folder.is_dir():
         return []
-    return [Copy(path, prefix + path.relative_to(folder).as_posix())
-            for path in sorted(folder.rglob("*"))
-            if path.is_file() and not path.name.startswith(".")]
+    root = folder.resolve()
+    files = [path for path in sorted(folder.rglob("*"))
+             if path.is_file() and not path.name.startswith(".")]
+    leaving = [path for path in files if not path.resolve().is_relative_to(root)]
+    if leaving:
+        raise ContentError(Problem(Location(f"{folder.name}/{path.relative_to(folder).as_posix()}"),
+                                   "symbolic link to a file outside the folder",
+                                   "copy the file into the folder instead of linking it")
+                           for path in leaving)
+    return [Copy(path, prefix + path.relative_to(folder).as_posix()) for path in files]
