@@ -118,6 +118,10 @@ def _named_slug(name: str, doc: SourceDoc, what: str, problems: Problems) -> str
     """The slug from `slug:` (items, pages) or else `name`; a problem when it comes out empty."""
     written = doc.meta.get("slug") if what != "issue" else None
     source = str(written) if written else name
+    if written and ("/" in source or "\\" in source or ".." in source):
+        problems.add(Location(doc.rel, doc.meta.line_of("slug")),
+                     f"slug: '{source}' is a path; a slug names one page inside the site",
+                     "write a single name such as 'annual-report', without '/' or '..'")
     slug = slugify(source)
     if not slug:
         problems.add(Location(doc.rel, doc.meta.line_of("slug") if written else 0),
