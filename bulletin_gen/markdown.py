@@ -17,11 +17,15 @@ from typing import Any
 
 import nh3
 from markdown_it import MarkdownIt
+from markdown_it.rules_block import StateBlock
 from markdown_it.token import Token
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
 ROOT_MARKER = "@root/"
+# Blocks nested deeper than this (a list item counts 2) are not parsed, so that hostile nesting
+# stays cheap and within Python's stack; `_watch_nesting` reports the text that was left out.
+MAX_NESTING = 40
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^//")
 
 # Tags and attributes that Markdown itself produces, plus harmless inline HTML editors use.
@@ -53,6 +57,7 @@ class Rendered:
     html: str
     broken: tuple[tuple[int, str, str], ...] = ()
     error: str = ""
+    error_line: int = 0
 
 
 def slugify(text: str) -> str:
@@ -90,8 +95,7 @@ class MarkdownRenderer:
         self.unsafe_html = unsafe_html
         self.md = (
             MarkdownIt("commonmark", {"typographer": True, "linkify": True, "html": True,
-                                     # deeper blocks render flat, so hostile nesting stays cheap
-                                     "maxNesting": 20})
+                                     "maxNesting": MAX_NESTING})
             .enable(["table", "strikethrough", "linkify", "replacements", "smartquotes"])
             .use(footnote_plugin)
             .use(anchors_plugin, min_level=2, max_level=4, slug_func=slugify)
@@ -104,6 +108,7 @@ class MarkdownRenderer:
             url_schemes={"http", "https", "mailto", "tel"},
             filter_style_properties={"text-align"},
         )
+        _watch_nesting(self.md)
 
     def render(self, text: str, resolve: Resolver, id_prefix: str = "",
                first_line: int = 1) -> Rendered:
@@ -117,7 +122,10 @@ class MarkdownRenderer:
         except RecursionError:
             # Parts of the parser recurse; text nested deeper than Python's stack is a
             # content problem to report, not a crash.
-            return Rendered("", (), "the Markdown is nested too deeply to render")
+            return Rendered("", (), "the Markdown is nested too deeply to render", first_line)
+        if "nesting_cut" in env:
+            return Rendered("", tuple(broken), "quotes or lists nested too deeply here; the text"
+                            " from this line on would be lost", first_line + env["nesting_cut"])
         if not self.unsafe_html:
             html = self.cleaner.clean(html)
         return Rendered(html, tuple(broken))
@@ -126,6 +134,21 @@ class MarkdownRenderer:
         """One line of Markdown (a list item, a headline) without the paragraph around it."""
         html = self.md.renderInline(text)
         return html if self.unsafe_html else self.cleaner.clean(html)
+
+
+def _watch_nesting(md: MarkdownIt) -> None:
+    """Record in env['nesting_cut'] the first line markdown-it skips for being nested too deep
+    (it drops such text silently)."""
+    tokenize = md.block.tokenize
+
+    def watched(state: StateBlock, start: int, end: int) -> None:
+        if state.level >= md.options.maxNesting:
+            line = state.skipEmptyLines(start)
+            if line < end and state.sCount[line] >= state.blkIndent:
+                state.env["nesting_cut"] = min(line, state.env.get("nesting_cut", line))
+        tokenize(state, start, end)
+
+    md.block.tokenize = watched  # type: ignore[method-assign,assignment]
 
 
 def relative_html(html: str, root: str) -> str:

@@ -165,7 +165,7 @@ def _render(renderer: MarkdownRenderer, text: str, doc: SourceDoc, resolve: Reso
             problems: Problems, id_prefix: str = "", first_line: int = 0) -> str:
     rendered = renderer.render(text, resolve, id_prefix, first_line or doc.body_line)
     if rendered.error:
-        problems.add(Location(doc.rel, first_line or doc.body_line), rendered.error,
+        problems.add(Location(doc.rel, rendered.error_line), rendered.error,
                      "simplify the Markdown: fewer nested quotes, lists or tags")
     for line, url, kind in rendered.broken:
         what = "image" if kind == "image" else "link"
