@@ -136,8 +136,9 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 @pytest.fixture
 def refused(make_site: Callable[..., Path]) -> Callable[..., Any]:
     """refused(files, path, line, text, setup=None): build the minimal site, break it with
-    `files` (None removes a file) and `setup(site)`, build again; assert a problem at path:line whose message contains `text`
-    and that the first build's output is byte for byte unchanged. Returns the problem."""
+    `files` (None removes a file) and `setup(site)`, build again; assert a problem at
+    path:line whose message contains `text`, and that the first build's output is byte for
+    byte unchanged. Returns the problem."""
     from bulletin_gen.errors import ContentError
 
     def run(files: dict[str, str | bytes | None], path: str, line: int, text: str,

@@ -8,13 +8,12 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from conftest import snapshot
 
 from bulletin_gen.build import BuildOptions, build
 from bulletin_gen.cli import main
 from bulletin_gen.errors import ContentError
 from bulletin_gen.write import MARKER, OutputError, check_output_dir
-
-from conftest import snapshot
 
 LEAD = "content/issues/2026-01-winter/01-lead.md"
 BRIEFS = "content/issues/2026-01-winter/02-briefs.yaml"
@@ -151,7 +150,8 @@ def lead_with(body: str, front: str = "") -> str:
 
 
 @pytest.mark.parametrize(("body", "text"), [
-    ("See [the file](../../../../etc/passwd).", "link points outside the site: ../../../../etc/passwd"),
+    ("See [the file](../../../../etc/passwd).",
+     "link points outside the site: ../../../../etc/passwd"),
     ("See [the file](/etc/passwd).", "link to an absolute path: /etc/passwd"),
     ("![map](../../../../secret.png)", "image points outside the site: ../../../../secret.png"),
     ("![map](/etc/hosts)", "image to an absolute path: /etc/hosts"),
@@ -248,7 +248,7 @@ def test_billion_laughs_in_a_yaml_file_is_refused(refused) -> None:
 
 def test_too_many_aliases_are_refused(refused) -> None:
     text = "title: T\nkind: briefs\nx: &x 1\nitems:\n" + "".join(
-        f"  - {{body: b, n: *x}}\n" for _ in range(101))
+        "  - {body: b, n: *x}\n" for _ in range(101))
     refused({BRIEFS: text}, BRIEFS, 105, "more than 100 aliases")
 
 
