@@ -115,9 +115,14 @@ def load_yaml(text: str, line_offset: int = 0) -> Any:
     if len(text) > MAX_YAML_CHARS:
         raise YamlError(f"YAML text is larger than {MAX_YAML_CHARS // 2**20} MB",
                         1 + line_offset)
-    loader = _LineLoader(text, line_offset)
+    try:
+        loader = _LineLoader(text, line_offset)  # the reader checks every character here
+    except yaml.reader.ReaderError as error:
+        raise _reader_error(error, text, line_offset) from None
     try:
         return loader.get_single_data()
+    except yaml.reader.ReaderError as error:
+        raise _reader_error(error, text, line_offset) from None
     except YamlError as error:
         raise YamlError(str(error), error.line + line_offset) from None
     except yaml.MarkedYAMLError as error:
@@ -133,3 +138,9 @@ def load_yaml(text: str, line_offset: int = 0) -> Any:
             from None
     finally:
         loader.dispose()
+
+
+def _reader_error(error: yaml.reader.ReaderError, text: str, line_offset: int) -> YamlError:
+    line = text[: error.position].count("\n") + 1 + line_offset
+    return YamlError(f"YAML cannot hold the control character U+{error.character:04X}; delete it",
+                     line)
