@@ -169,12 +169,14 @@ def _render(renderer: MarkdownRenderer, text: str, doc: SourceDoc, resolve: Reso
                      "simplify the Markdown: fewer nested quotes, lists or tags")
     for line, url, kind in rendered.broken:
         what = "image" if kind == "image" else "link"
-        problems.add(Location(doc.rel, line), *_missing_target(doc, url, what))
+        problems.add(Location(doc.rel, line), *_leaving_site(doc, url, what) or (
+            f"{what} to a missing file: {url}",
+            "the path is relative to this file; check the name and folder"))
     return rendered.html
 
 
-def _missing_target(doc: SourceDoc, url: str, what: str) -> tuple[str, str]:
-    """The message and hint for a link or image whose target is not part of the site."""
+def _leaving_site(doc: SourceDoc, url: str, what: str) -> tuple[str, str] | None:
+    """The message and hint when a link or image path leads out of the site, else None."""
     path = unquote(url.partition("#")[0].split("?")[0])
     if path.startswith("/") or Path(path).is_absolute():
         return (f"{what} to an absolute path: {url}",
@@ -182,8 +184,7 @@ def _missing_target(doc: SourceDoc, url: str, what: str) -> tuple[str, str]:
     if os.path.normpath(Path(doc.rel).parent / path).split(os.sep)[0] == "..":
         return (f"{what} points outside the site: {url}",
                 "link only to files inside the site folder")
-    return (f"{what} to a missing file: {url}",
-            "the path is relative to this file; check the name and folder")
+    return None
 
 
 def _build_issue(source: IssueSource, identities: dict[Path, Identity],
@@ -278,8 +279,8 @@ def _image(fields: FieldReader, resolve: Resolver, fields_doc: SourceDoc) -> Ima
         return None
     target = src if is_external(src) else resolve(src, "image")
     if target is None:
-        message, hint = _missing_target(fields_doc, src, "image")
-        fields.error("image", "image: " + message.removeprefix("image "), hint)
+        fields.error("image", *_leaving_site(fields_doc, src, "image:") or (
+            f"image: no file '{src}'", "the path is relative to this file"))
         return None
     if not alt:
         fields.problems.warn(fields.at("image"), "image without alt text",

@@ -163,7 +163,7 @@ def test_links_leaving_the_site_are_refused(refused, body: str, text: str) -> No
 
 def test_image_field_leaving_the_site_is_refused(refused) -> None:
     refused({LEAD: lead_with("Body.", "image: ../../../../etc/passwd\n")}, LEAD, 3,
-            "image: points outside the site")
+            "image: points outside the site: ../../../../etc/passwd")
 
 
 @pytest.mark.parametrize("url", ["javascript:alert(1)", "data:image/png;base64,AAAA",
