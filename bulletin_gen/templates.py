@@ -25,7 +25,7 @@ from jinja2 import (
     pass_context,
 )
 from jinja2.runtime import Context
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from .markdown import relative_html
 
@@ -104,6 +104,8 @@ _HEADING_TAG = re.compile(r"<(/?)h([1-6])\b")
 
 def demote_headings(html: str, levels: int = 1) -> Markup:
     """Shift a fragment's headings down (h2 -> h3) to fit under the heading that contains it."""
+    # Only an already-safe fragment (from `local`) is trusted; plain text is escaped first.
+    html = html if isinstance(html, Markup) else str(escape(html))
     if levels <= 0:
         return Markup(html)
     return Markup(_HEADING_TAG.sub(

@@ -345,3 +345,12 @@ def test_content_error_reports_every_problem(make_site) -> None:
     found = {(p.location.path, p.location.line) for p in caught.value.problems}
     assert {(LEAD, 4), (BRIEFS, 2)} <= found
     assert len(caught.value.problems) >= 3
+
+
+def test_demote_filter_escapes_plain_text() -> None:
+    from markupsafe import Markup
+
+    from bulletin_gen.templates import demote_headings
+
+    assert demote_headings("<script>x</script><h2>") == "&lt;script&gt;x&lt;/script&gt;&lt;h2&gt;"
+    assert demote_headings(Markup("<h2>A</h2>")) == "<h3>A</h3>"
