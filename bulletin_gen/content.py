@@ -135,6 +135,9 @@ def inside_site(path: Path, site_dir: Path, problems: Problems) -> bool:
 def read_text(path: Path, rel: str, problems: Problems) -> str | None:
     """Decode a UTF-8 file (with or without BOM), with LF line endings and NFC text."""
     try:
+        if not path.is_file():  # a FIFO or device would block or never end
+            problems.add(Location(rel), "not a regular file", "replace it with a text file")
+            return None
         if path.stat().st_size > MAX_FILE_BYTES:
             problems.add(Location(rel), f"file is larger than {MAX_FILE_BYTES // 2**20} MB",
                          "split it into several items")

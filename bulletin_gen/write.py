@@ -1,7 +1,7 @@
 """Stage 5: write the output folder safely. The only module that writes the site.
 
 Everything goes into a fresh staging folder beside the output; only when every file is written
-is the old output swapped out and the new one in. A failure at any point removes the staging
+is the old output swapped out and the new one in (in one step where the system can). A failure at any point removes the staging
 folder and leaves the previous output as it was. A marker file records that a folder is ours,
 so a build never empties a folder it did not create.
 """
@@ -11,6 +11,7 @@ from __future__ import annotations
 import errno
 import os
 import shutil
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -75,9 +76,11 @@ def publish(output: Path, artifacts: Iterable[Artifact], copies: Iterable[Copy])
             shutil.rmtree(leftover)
     try:
         count = _write_all(staging, artifacts, copies)
-        if output.exists():
-            os.rename(output, retired)
-        os.rename(staging, output)
+        exchanged = output.exists() and _exchange(staging, output)
+        if not exchanged:
+            if output.exists():
+                os.rename(output, retired)
+            os.rename(staging, output)
     except BaseException as error:
         shutil.rmtree(staging, ignore_errors=True)
         if retired.exists() and not output.exists():
@@ -85,8 +88,28 @@ def publish(output: Path, artifacts: Iterable[Artifact], copies: Iterable[Copy])
         if isinstance(error, OSError):
             raise OutputError(_describe_os_error(error, output)) from None
         raise
-    shutil.rmtree(retired, ignore_errors=True)
+    shutil.rmtree(staging if exchanged else retired, ignore_errors=True)  # the old output
     return count
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two folders in one step, so the output is never missing, not even for a moment.
+
+    Linux's renameat2(RENAME_EXCHANGE) does it; elsewhere (or on file systems without it) this
+    returns False and the caller renames twice.
+    """
+    if not sys.platform.startswith("linux"):
+        return False
+    import ctypes
+
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    result = renameat2(at_fdcwd, os.fsencode(first), at_fdcwd, os.fsencode(second),
+                       rename_exchange)
+    return bool(result == 0)
 
 
 def _describe_os_error(error: OSError, output: Path) -> str:

@@ -102,9 +102,23 @@ def test_ctrl_c_between_the_two_renames_keeps_the_previous_output(built, monkeyp
         real(source, target)  # type: ignore[arg-type]
 
     monkeypatch.setattr("bulletin_gen.write.os.rename", rename)
+    monkeypatch.setattr("bulletin_gen.write._exchange", lambda *_: False)  # the two-rename path
     with pytest.raises(KeyboardInterrupt):
         build(site, BuildOptions(**WEB))
     assert_whole(site, output, before)
+
+
+def test_swap_exchanges_in_one_step(built, monkeypatch) -> None:
+    site, output, _ = built
+    if not sys.platform.startswith("linux"):
+        pytest.skip("renameat2 is Linux only; elsewhere the swap renames twice")
+    renamed: list[object] = []
+    monkeypatch.setattr("bulletin_gen.write.os.rename", lambda *args: renamed.append(args))
+    write_files(site, {LEAD: "---\ntitle: Exchanged\n---\nNew.\n"})
+    build(site, BuildOptions(**WEB))
+    assert renamed == []  # no moment without an output folder
+    assert "Exchanged" in (output / "issues/2026-01-winter/lead/index.html").read_text()
+    assert [p.name for p in site.iterdir() if p.name.startswith(".output")] == []
 
 
 def test_template_error_keeps_the_previous_output(built) -> None:
@@ -169,6 +183,13 @@ def test_utf16_file_is_refused_with_the_file(refused) -> None:
 def test_invalid_utf8_in_bulletin_yaml(refused) -> None:
     refused({"bulletin.yaml": b"title: Test\ntagline: caf\xe9\n"}, "bulletin.yaml", 2,
             "not valid UTF-8 text")
+
+
+def test_special_file_is_refused_not_read(refused) -> None:
+    if not hasattr(os, "mkfifo"):
+        pytest.skip("no named pipes here")
+    refused({}, "content/issues/2026-02-pipe.md", 0, "not a regular file",
+            setup=lambda site: os.mkfifo(site / "content/issues/2026-02-pipe.md"))
 
 
 HELENE_NFC = unicodedata.normalize("NFC", "Hélène Bélanger")
