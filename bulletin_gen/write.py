@@ -1,9 +1,9 @@
 """Stage 5: write the output folder safely. The only module that writes the site.
 
 Everything goes into a fresh staging folder beside the output; only when every file is written
-is the old output swapped out and the new one in (in one step where the system can). A failure at any point removes the staging
-folder and leaves the previous output as it was. A marker file records that a folder is ours,
-so a build never empties a folder it did not create.
+is the old output swapped out and the new one in (in one step where the system can). A failure
+at any point removes the staging folder and leaves the previous output as it was. A marker file
+records that a folder is ours, so a build never empties a folder it did not create.
 """
 
 from __future__ import annotations
