@@ -461,3 +461,22 @@ def test_errors_are_collected_across_files(make_site) -> None:
     where = {(p.location.path, p.location.line) for p in caught.value.problems}
     assert {(LEAD, 4), ("content/issues/2026-01-winter/02-briefs.yaml", 2),
             ("content/pages/about.md", 4)} <= where
+
+
+def test_rtl_styles_mirror_what_sits_left() -> None:
+    """The skip link hides at left: -999px; unmirrored, an rtl page opened scrolled into that
+    empty strip (seen in Chromium: a blank page). Every rule setting a left edge has an rtl twin."""
+    from bulletin_gen.templates import THEME_STATIC
+
+    css = re.sub(r"/\*.*?\*/", "", (THEME_STATIC / "style.css").read_text(encoding="utf-8"),
+                 flags=re.DOTALL)
+    rules = [(selector.strip(), body)
+             for selector, body in re.findall(r"([^{}]+)\{([^{}]*)\}", css)]
+    left = {part.strip() for selector, body in rules if not selector.startswith("[dir")
+            and re.search(r"(^|[;\s])(left|margin-left|padding-left|border-left)\s*:", body)
+            and "margin-right" not in body  # centred with auto margins: symmetric already
+            for part in selector.split(",")}
+    mirrored = {part.strip().removeprefix('[dir="rtl"]').strip() for selector, _ in rules
+                if selector.startswith('[dir="rtl"]') for part in selector.split(",")}
+    assert left, "the theme sets no left edges: update this test"
+    assert sorted(left - mirrored) == []
