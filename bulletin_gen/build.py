@@ -7,6 +7,7 @@ the model and writes nothing.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,10 +17,13 @@ from .editions import edition_artifacts
 from .errors import Problem, Problems
 from .markdown import MarkdownRenderer
 from .model import Site
-from .render import Artifact, plan_pages, render_pages
+from .render import Artifact, PagePlan, plan_pages, render_pages
 from .templates import THEME_STATIC, make_environment
 from .validate import build_site
 from .write import Copy, check_output_dir, publish, static_copies
+
+Progress = Callable[[str, int, int], None]
+"""progress(stage, done, total): 'load' once, 'render' after each page, 'editions', 'write'."""
 
 
 @dataclass(frozen=True)
@@ -32,6 +36,7 @@ class BuildOptions:
     strict: bool = False  # warnings fail the build
     pdf: bool = True  # the print edition, when bulletin.yaml does not switch it off
     email: bool = True  # the email edition, likewise
+    progress: Progress | None = None  # told how the build advances (progress bar, --verbose)
 
 
 @dataclass(frozen=True)
@@ -44,6 +49,8 @@ class BuildReport:
     files: int
     seconds: float
     warnings: tuple[Problem, ...]
+    pdfs: int = 0
+    emails: int = 0
 
 
 def load_site(site_dir: Path, drafts: bool = False, base_url: str | None = None,
@@ -63,24 +70,54 @@ def build(site_dir: Path, options: BuildOptions | None = None) -> BuildReport:
     started = time.perf_counter()
     output = options.output or site_dir / "output"
     check_output_dir(output, site_dir)
+    notify = options.progress or _silent
     site, problems = load_site(site_dir, options.drafts, options.base_url, options.strict)
+    notify("load", 1, 1)
     env = make_environment(site_dir)
     plans = plan_pages(site)
-    artifacts = render_pages(env, site, plans)
-    artifacts += edition_artifacts(site_dir, site, env, pdf=options.pdf, email=options.email)
-    count = publish(output, artifacts, _copies(site_dir, site))
+    artifacts = render_pages(env, site, plans, notify)
+    editions = edition_artifacts(site_dir, site, env, pdf=options.pdf, email=options.email)
+    notify("editions", len(editions), len(editions))
+    count = publish(output, artifacts + editions, _copies(site_dir, site))
+    notify("write", count, count)
     return BuildReport(output, len(site.issues), len(plans), count,
-                       time.perf_counter() - started, tuple(problems.warnings))
+                       time.perf_counter() - started, tuple(problems.warnings),
+                       pdfs=sum(a.path.endswith(".pdf") for a in editions),
+                       emails=sum(a.path.endswith("email.html") for a in editions))
+
+
+def _silent(stage: str, done: int, total: int) -> None:
+    """The progress callback of a build nobody watches."""
+
+
+@dataclass(frozen=True)
+class RenderedSite:
+    """A site rendered in memory: what `check` inspects instead of writing it."""
+
+    site: Site
+    problems: Problems
+    plans: list[PagePlan]
+    artifacts: list[Artifact]
+    copies: list[Copy]
+    seconds: float
+
+
+def render_in_memory(site_dir: Path, drafts: bool = True, strict: bool = False) -> RenderedSite:
+    """Stages 1-4 without writing: the model, every web page as bytes, and the files to copy."""
+    started = time.perf_counter()
+    site, problems = load_site(site_dir, drafts=drafts, strict=strict)
+    plans = plan_pages(site)
+    artifacts = render_pages(make_environment(site_dir), site, plans)
+    return RenderedSite(site, problems, plans, artifacts, _copies(site_dir, site),
+                        time.perf_counter() - started)
 
 
 def check(site_dir: Path, drafts: bool = True, strict: bool = False) -> BuildReport:
     """Validate everything a build would, and render every page in memory; write nothing."""
-    started = time.perf_counter()
-    site, problems = load_site(site_dir, drafts=drafts, strict=strict)
-    plans = plan_pages(site)
-    artifacts: list[Artifact] = render_pages(make_environment(site_dir), site, plans)
-    return BuildReport(site_dir / "output", len(site.issues), len(plans), len(artifacts),
-                       time.perf_counter() - started, tuple(problems.warnings))
+    rendered = render_in_memory(site_dir, drafts, strict)
+    return BuildReport(site_dir / "output", len(rendered.site.issues), len(rendered.plans),
+                       len(rendered.artifacts), rendered.seconds,
+                       tuple(rendered.problems.warnings))
 
 
 def _copies(site_dir: Path, site: Site) -> list[Copy]:

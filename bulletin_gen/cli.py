@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -24,28 +25,50 @@ def main() -> None:
 @click.option("--drafts", is_flag=True, help="Include issues with 'status: draft'.")
 @click.option("--base-url", help="Override base_url from bulletin.yaml.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only warnings and errors.")
+@click.option("-v", "--verbose", is_flag=True, help="Also print each stage and its time.")
 def build(site: Path, output: Path | None, drafts: bool, base_url: str | None,
-          strict: bool) -> None:
+          strict: bool, quiet: bool, verbose: bool) -> None:
     """Build the whole site into its output folder."""
     from .build import BuildOptions
     from .build import build as run_build
+    from .console import BuildProgress, build_summary
 
-    report = run_build(site, BuildOptions(output, drafts, base_url, strict))
+    with BuildProgress(verbose=verbose and not quiet, bar=None if not quiet else False) as bar:
+        report = run_build(site, BuildOptions(output, drafts, base_url, strict, progress=bar))
     _print_warnings(report.warnings)
-    click.echo(f"Built {report.issues} issue{'s' if report.issues != 1 else ''}, "
-               f"{report.pages} pages into {report.output} in {report.seconds:.1f} s")
+    if verbose and not quiet:
+        click.echo(f"Output: {report.output} ({report.files} files)")
+    if not quiet:
+        click.echo(build_summary(report.issues, report.pages, report.pdfs, report.emails,
+                                 report.seconds))
 
 
 @main.command()
 @SITE
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
-def check(site: Path, strict: bool) -> None:
-    """Validate content, links and templates without writing anything."""
-    from .build import check as run_check
+@click.option("--external", is_flag=True, help="Also check external links over the network.")
+@click.option("--timeout", type=float, default=10.0, show_default=True,
+              help="Seconds to wait for each external link.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="json: one JSON document on stdout, for CI.")
+def check(site: Path, strict: bool, external: bool, timeout: float, fmt: str) -> None:
+    """Check content, links, anchors and images; write nothing."""
+    import json
 
-    report = run_check(site, strict=strict)
-    _print_warnings(report.warnings)
-    click.echo(f"No problems found in {report.issues} issues ({report.pages} pages).")
+    from .audit import audit_site, check_summary, format_external, format_text
+
+    audit = audit_site(site, external=external, strict=strict, timeout=timeout)
+    if fmt == "json":
+        click.echo(json.dumps(audit.as_json(strict), indent=2, ensure_ascii=False))
+    else:
+        for line in format_text(audit):
+            click.echo(line, err=True)
+        for line in format_external(audit):
+            click.echo(line)
+        click.echo(check_summary(audit))
+    if audit.failed(strict):
+        raise click.exceptions.Exit(1)
 
 
 @main.command()
@@ -56,6 +79,52 @@ def init(directory: Path) -> None:
 
     init_site(directory)
     click.echo(f"Created a new bulletin in {directory}. Next: bulletin build {directory}")
+
+
+@main.command()
+@SITE
+@click.option("-p", "--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port to serve on; 0 picks any free port.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to serve on.")
+@click.option("--pdf/--no-pdf", default=True, help="Rebuild the PDFs on every save "
+              "(--no-pdf makes previews faster).")
+def serve(site: Path, port: int, host: str, pdf: bool) -> None:
+    """Preview with drafts; rebuild and reload the browser on save."""
+    from .build import BuildOptions
+    from .serve import serve as run_serve
+
+    run_serve(site, host, port, BuildOptions(pdf=pdf))
+
+
+@main.group()
+def new() -> None:
+    """Start a new issue or item from a commented skeleton."""
+
+
+@new.command("issue")
+@click.argument("title")
+@SITE
+@click.option("--date", type=click.DateTime(["%Y-%m-%d"]), help="The issue's date, "
+              "YYYY-MM-DD (default: today).")
+@click.option("--single-file", is_flag=True, help="One Markdown file instead of a folder.")
+def new_issue(title: str, site: Path, date: datetime | None, single_file: bool) -> None:
+    """Write a new draft issue titled TITLE (the period, e.g. "July/August 2026")."""
+    from .scaffold import new_issue as write_issue
+
+    click.echo(write_issue(site, title, date.date() if date else None, single_file))
+
+
+@new.command("item")
+@click.argument("issue")
+@click.argument("title")
+@SITE
+@click.option("--kind", type=click.Choice(["feature", "news", "roundtable", "notice", "briefs"]),
+              default="news", show_default=True, help="What the item is.")
+def new_item(issue: str, title: str, site: Path, kind: str) -> None:
+    """Write a new item titled TITLE into the folder of ISSUE, after its last item."""
+    from .scaffold import new_item as write_item
+
+    click.echo(write_item(site, issue, title, kind))
 
 
 def _print_warnings(warnings: tuple[object, ...]) -> None:

@@ -111,9 +111,14 @@ class MarkdownRenderer:
         _watch_nesting(self.md)
 
     def render(self, text: str, resolve: Resolver, id_prefix: str = "",
-               first_line: int = 1) -> Rendered:
-        """Render `text`; lines in `broken` count from `first_line`."""
-        env: dict[str, Any] = {"docId": id_prefix} if id_prefix else {}
+               first_line: int = 1, doc_id: str = "") -> Rendered:
+        """Render `text`; lines in `broken` count from `first_line`.
+
+        Heading ids and `#fragment` links get `id_prefix` so that several items can share a
+        page; footnote ids get `doc_id` (default: `id_prefix`), unique per rendered fragment.
+        """
+        doc_id = doc_id or id_prefix
+        env: dict[str, Any] = {"docId": doc_id} if doc_id else {}
         try:
             tokens = self.md.parse(text, env)
             broken = _rewrite(tokens, resolve, id_prefix, first_line)
@@ -166,6 +171,8 @@ def is_external(url: str) -> bool:
 def _rewrite(tokens: list[Token], resolve: Resolver, id_prefix: str,
              first_line: int) -> list[tuple[int, str, str]]:
     broken: list[tuple[int, str, str]] = []
+    headings = {str(t.attrGet("id")) for t in tokens
+                if t.type == "heading_open" and t.attrGet("id")}
     for token in tokens:
         if token.type == "heading_open" and id_prefix and token.attrGet("id"):
             token.attrSet("id", f"{id_prefix}-{token.attrGet('id')}")
@@ -176,6 +183,9 @@ def _rewrite(tokens: list[Token], resolve: Resolver, id_prefix: str,
             attr, kind = {"link_open": ("href", "link"), "image": ("src", "image")}.get(
                 child.type, ("", ""))
             url = str(child.attrGet(attr) or "") if attr else ""
+            if url.startswith("#") and id_prefix and url[1:] in headings:
+                child.attrSet(attr, f"#{id_prefix}-{url[1:]}")
+                continue
             if not url or is_external(url) or url.startswith("#"):
                 continue
             target = resolve(url, kind)

@@ -7,6 +7,7 @@ in parallel, and the result never depends on which.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -110,6 +111,12 @@ def describe_template_error(error: TemplateError, page: str) -> str:
     return f"{location}: {error.message or error} (while rendering {page})"
 
 
-def render_pages(env: Environment, site: Site, plans: list[PagePlan]) -> list[Artifact]:
-    """Render every plan, in order."""
-    return [render_page(env, site, plan) for plan in plans]
+def render_pages(env: Environment, site: Site, plans: list[PagePlan],
+                 progress: Callable[[str, int, int], None] | None = None) -> list[Artifact]:
+    """Render every plan, in order; `progress('render', done, total)` after each page."""
+    artifacts = []
+    for done, plan in enumerate(plans, start=1):
+        artifacts.append(render_page(env, site, plan))
+        if progress:
+            progress("render", done, len(plans))
+    return artifacts

@@ -1,13 +1,25 @@
-"""`bulletin init`: file writers for new sites. Never overwrites an existing file."""
+"""`bulletin init` and `bulletin new`: file writers for new sites, issues and items.
+
+New files are named to sort after the existing ones (issues by date, items by their `NN-`
+prefix) and carry the front matter their kind needs with a commented skeleton. Nothing here
+ever overwrites a file: an existing target is an error naming it.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+import re
 import shutil
 from pathlib import Path
 
-from .errors import BulletinError
+from .content import ISSUE_FILE, MARKDOWN_SUFFIXES, YAML_SUFFIXES, read_sources
+from .errors import BulletinError, Problems, did_you_mean
+from .markdown import slugify
+from .model import ITEM_KINDS
 
 STARTER = Path(__file__).parent / "starter"
+_ORDER = re.compile(r"^(\d+)[-_.]")
 
 
 def init_site(directory: Path) -> list[Path]:
@@ -22,3 +34,172 @@ def init_site(directory: Path) -> list[Path]:
             shutil.copyfile(source, target)
             written.append(target)
     return written
+
+
+def new_issue(site_dir: Path, title: str, date: dt.date | None = None,
+              single_file: bool = False) -> Path:
+    """Write a new draft issue (a folder with issue.yaml, or one .md file); returns its path."""
+    date = date or dt.date.today()
+    slug = slugify(title)
+    if not slug:
+        raise BulletinError(f"cannot make a file name from the title {title!r}; "
+                            "use letters or digits in it.")
+    number, volume = _next_number(site_dir)
+    name = f"{date:%Y-%m}-{slug}"
+    issues_dir = site_dir / "content" / "issues"
+    for taken in (issues_dir / name, issues_dir / f"{name}.md"):
+        if taken.exists():
+            raise BulletinError(f"{taken} already exists; choose another title or --date.")
+    fields = _yaml_fields(title=title, date=date, number=number, volume=volume)
+    fields += ("summary: \"\"        # one or two sentences for the archive and the feed\n"
+               "status: draft       # change to 'published' when the issue is ready\n")
+    if single_file:
+        path = issues_dir / f"{name}.md"
+        _write_new(path, f"---\n{fields}---\n{SINGLE_FILE_BODY}")
+    else:
+        path = issues_dir / name / ISSUE_FILE
+        _write_new(path, fields)
+    return path
+
+
+def new_item(site_dir: Path, issue: str, title: str, kind: str = "news") -> Path:
+    """Write a new item into the folder of `issue`, numbered after its last item."""
+    if kind not in ITEM_KINDS:
+        raise BulletinError(f"unknown kind {kind!r}; choose one of {', '.join(ITEM_KINDS)}.")
+    folder = _issue_folder(site_dir, issue)
+    slug = slugify(title)
+    if not slug:
+        raise BulletinError(f"cannot make a file name from the title {title!r}; "
+                            "use letters or digits in it.")
+    existing = [p for p in folder.iterdir() if p.is_file() and p.name != ISSUE_FILE
+                and p.suffix in MARKDOWN_SUFFIXES + YAML_SUFFIXES]
+    for path in existing:
+        if _ORDER.sub("", path.stem) == slug:
+            raise BulletinError(f"{path} already has the slug '{slug}'; choose another title.")
+    numbers = [int(m.group(1)) for p in existing if (m := _ORDER.match(p.name))]
+    suffix = ".yaml" if kind == "briefs" else ".md"
+    path = folder / f"{max(numbers, default=0) + 1:02d}-{slug}{suffix}"
+    if kind == "briefs":
+        text = _yaml_fields(title=title) + BRIEFS_BODY
+    else:
+        body = ROUNDTABLE_BODY if kind == "roundtable" else ITEM_BODY
+        text = f"---\n{_yaml_fields(title=title, kind=kind)}{body}"
+    _write_new(path, text)
+    return path
+
+
+def _next_number(site_dir: Path) -> tuple[int, int | None]:
+    """The number after the highest existing issue number, and the latest issue's volume."""
+    sources = read_sources(site_dir, Problems())  # unreadable files do not stop scaffolding
+    numbers: list[int] = []
+    latest: tuple[str, int | None] = ("", None)
+    for issue in sources.issues:
+        meta = issue.meta.meta
+        if isinstance(meta.get("number"), int):
+            numbers.append(meta["number"])
+        volume = meta.get("volume")
+        if str(meta.get("date", "")) >= latest[0]:
+            latest = (str(meta.get("date", "")), volume if isinstance(volume, int) else None)
+    return max(numbers, default=0) + 1, latest[1]
+
+
+def _issue_folder(site_dir: Path, issue: str) -> Path:
+    issues_dir = site_dir / "content" / "issues"
+    candidates = {p.name: p for p in sorted(issues_dir.iterdir())} if issues_dir.is_dir() else {}
+    wanted = Path(issue).name.removesuffix(".md")
+    match = candidates.get(wanted) or next(
+        (p for name, p in candidates.items() if slugify(Path(name).stem) == slugify(wanted)),
+        None)
+    if match is None:
+        hint = did_you_mean(wanted, [Path(n).stem for n in candidates])
+        raise BulletinError(f"no issue '{issue}' in {issues_dir}" + (f"; {hint}" if hint else
+                            "; give the issue's folder name, e.g. 2026-03-spring"))
+    if match.is_file():
+        raise BulletinError(f"{match} is a single-file issue; add a '## Heading' section to it "
+                            "instead of a new item file.")
+    return match
+
+
+def _yaml_fields(**fields: object) -> str:
+    """'key: value' lines; text is JSON-quoted, which YAML reads back unchanged."""
+    lines = []
+    for key, value in fields.items():
+        if value is None:
+            continue
+        if isinstance(value, dt.date):
+            shown: object = value.isoformat()
+        else:
+            shown = json.dumps(value, ensure_ascii=False) if isinstance(value, str) else value
+        lines.append(f"{key}: {shown}\n")
+    return "".join(lines)
+
+
+def _write_new(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with path.open("x", encoding="utf-8") as handle:  # 'x': fail rather than overwrite
+            handle.write(text)
+    except FileExistsError:
+        raise BulletinError(f"{path} already exists; it was left as it is.") from None
+
+
+SINGLE_FILE_BODY = """\
+<!-- The text before the first '## ' heading is the issue's introduction. -->
+
+## First item title
+
+<!-- Each '## Heading' section below becomes one item of the issue. -->
+"""
+
+ITEM_BODY = """\
+authors: []          # e.g. [Ana Pérez]
+tags: []             # e.g. [mediation, water]
+regions: []          # countries or places, e.g. [Peru]
+summary: ""          # one sentence for the contents, the home page and the feed
+# image: images/photo.jpg
+# image_alt: What the picture shows
+# contact: {name: Ana Pérez, role: Coordinator, email: ana@example.org}
+---
+<!-- Write the item here in Markdown: a blank line between paragraphs, **bold** for names
+     and places, '- ' for lists, [text](address) for links. -->
+"""
+
+ROUNDTABLE_BODY = """\
+session: Round Table
+presenters: []       # a name, or a list of names
+facilitators: []
+secretaries: []
+participants: []
+venue: ""
+tags: []
+regions: []
+summary: ""
+---
+## Summary
+
+<!-- What was presented, in a few paragraphs. -->
+
+## Discussion
+
+<!-- The main points raised by the participants. -->
+
+## Conclusions
+
+<!-- One '- ' list entry per conclusion; they are listed among the issue's key outcomes. -->
+
+## Recommendations
+
+<!-- One '- ' list entry per recommendation. -->
+"""
+
+BRIEFS_BODY = """\
+kind: briefs
+# contact: {name: Ana Pérez, email: ana@example.org}
+items:
+  # One entry per brief; only 'body' is required.
+  - headline: ""             # optional
+    regions: []              # e.g. [Tajikistan, Uzbekistan]
+    tags: []
+    body: |
+      Write the brief here in Markdown, with **bold** place names.
+"""

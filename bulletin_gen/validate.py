@@ -155,6 +155,8 @@ def _resolver(doc: SourceDoc, identities: dict[Path, Identity],
             return ROOT_MARKER + assets[target]
         identity = identities.get(target)
         if identity and kind == "link":
+            if fragment and identity.slug and identity.issue_slug:
+                fragment = f"{identity.slug}-{fragment}"  # heading ids carry the item's slug
             return ROOT_MARKER + identity.url + hash_mark + fragment
         return None
 
@@ -162,8 +164,9 @@ def _resolver(doc: SourceDoc, identities: dict[Path, Identity],
 
 
 def _render(renderer: MarkdownRenderer, text: str, doc: SourceDoc, resolve: Resolver,
-            problems: Problems, id_prefix: str = "", first_line: int = 0) -> str:
-    rendered = renderer.render(text, resolve, id_prefix, first_line or doc.body_line)
+            problems: Problems, id_prefix: str = "", first_line: int = 0,
+            doc_id: str = "") -> str:
+    rendered = renderer.render(text, resolve, id_prefix, first_line or doc.body_line, doc_id)
     if rendered.error:
         problems.add(Location(doc.rel, rendered.error_line), rendered.error,
                      "simplify the Markdown: fewer nested quotes, lists or tags")
@@ -371,7 +374,7 @@ def _roundtable(fields: FieldReader, doc: SourceDoc, identity: Identity, resolve
             continue
         role = _section_role(heading)
         anchor = f"{identity.slug}-{slugify(heading)}"
-        html = _render(renderer, text, doc, resolve, problems, anchor, line)
+        html = _render(renderer, text, doc, resolve, problems, identity.slug, line, anchor)
         sections.append(Section(role, heading, html, anchor))
         if role in OUTCOME_ROLES:
             outcomes.extend(Outcome(role, point) for point in _points(text, renderer))

@@ -422,13 +422,13 @@ def _raising_render(overflow):  # type: ignore[no-untyped-def]
     """MarkdownRenderer.render with the parser replaced by `overflow` for the lead item only."""
     real = MarkdownRenderer.render
 
-    def render(self, text, resolve, id_prefix="", first_line=1):  # type: ignore[no-untyped-def]
+    def render(self, text, *args, **kwargs):  # type: ignore[no-untyped-def]
         if "lead** story" not in text:
-            return real(self, text, resolve, id_prefix, first_line)
+            return real(self, text, *args, **kwargs)
         parse = self.md.parse
         self.md.parse = overflow
         try:
-            return real(self, text, resolve, id_prefix, first_line)
+            return real(self, text, *args, **kwargs)
         finally:
             self.md.parse = parse
 

@@ -1,0 +1,295 @@
+"""`bulletin check`: every finding about a site, with its file and line, for people and for CI.
+
+It validates the content (the build's own stages), renders every page in memory, and then looks
+at the result as a reader would: links and anchors inside the site, images without alt text,
+sections with nothing under their heading, items with no text, and (when asked) external links.
+A finding in rendered HTML is traced back to the source file that holds the offending text; what
+no source holds comes from a template and names the page instead.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import asdict, dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+from .build import RenderedSite, render_in_memory
+from .console import plural
+from .content import read_text
+from .errors import ContentError, Problem, Problems
+from .linkcheck import (
+    Link,
+    LinkStatus,
+    PageScan,
+    check_external,
+    external_urls,
+    internal_problems,
+    scan_page,
+)
+from .model import Site
+
+LINK_CACHE = Path(".bulletin-cache") / "links.json"
+_CONTENT_TAGS = {"img", "table", "hr", "iframe", "video", "audio", "pre", "figure", "svg"}
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    """One thing `check` found: where, what kind, how serious, and what would be right."""
+
+    path: str
+    line: int
+    kind: str  # content | broken-link | missing-anchor | missing-alt | empty-section | external
+    severity: str  # error | warning
+    message: str
+    hint: str = ""
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        text = f"{where}: {self.severity}: {self.message}"
+        return f"{text} ({self.hint})" if self.hint else text
+
+
+@dataclass(frozen=True)
+class Audit:
+    """Everything `check` found, and the answer for each external URL when asked."""
+
+    findings: tuple[Finding, ...]
+    external: tuple[LinkStatus, ...] = ()
+    issues: int = 0
+    pages: int = 0
+
+    def failed(self, strict: bool = False) -> bool:
+        return any(f.severity == "error" or strict for f in self.findings)
+
+    def as_json(self, strict: bool = False) -> dict[str, Any]:
+        """The report for scripts: stable keys, findings sorted by file and line."""
+        return {
+            "ok": not self.failed(strict),
+            "issues": self.issues,
+            "pages": self.pages,
+            "errors": sum(f.severity == "error" for f in self.findings),
+            "warnings": sum(f.severity == "warning" for f in self.findings),
+            "findings": [asdict(f) for f in self.findings],
+            "external": [asdict(s) for s in self.external],
+        }
+
+
+def audit_site(site_dir: Path, external: bool = False, strict: bool = False,
+               timeout: float = 10.0) -> Audit:
+    """Check `site_dir` without writing the site; only the external-link cache is written."""
+    try:
+        rendered = render_in_memory(site_dir, drafts=True, strict=strict)
+    except ContentError as error:
+        return Audit(tuple(sorted(_from_problem(p, "error") for p in error.problems)))
+    site = rendered.site
+    scans = [scan_page(a.path, a.data.decode("utf-8")) for a in rendered.artifacts
+             if a.path.endswith(".html")]
+    tracer = Tracer(site_dir, site, rendered)
+    findings = [_from_problem(p, "warning") for p in rendered.problems.warnings]
+    findings += _link_findings(scans, rendered, tracer)
+    findings += _alt_findings(scans, tracer)
+    findings += _empty_findings(site, tracer)
+    statuses: list[LinkStatus] = []
+    if external:
+        used = external_urls(scans, site.config.base_url)
+        statuses = check_external(used, site_dir / LINK_CACHE, timeout=timeout)
+        for status in statuses:
+            if not status.ok:
+                what = status.status or status.error
+                findings.append(tracer.finding(used[status.url][0], status.url, "external",
+                                               "error", f"external link fails ({what}): "
+                                               f"{status.url}", "fix or remove the link"))
+    return Audit(tuple(sorted(set(findings))), tuple(statuses), len(site.issues),
+                 len(rendered.plans))
+
+
+def _from_problem(problem: Problem, severity: str) -> Finding:
+    return Finding(problem.location.path, problem.location.line, "content", severity,
+                   problem.message, problem.hint)
+
+
+class Tracer:
+    """Finds the source file and line behind something seen in a rendered page."""
+
+    def __init__(self, site_dir: Path, site: Site, rendered: RenderedSite) -> None:
+        self.texts: dict[str, list[str]] = {}
+        sources = [issue.source for issue in site.issues]
+        sources += [item.source for issue in site.issues for item in issue.items]
+        sources += [page.source for page in site.pages]
+        for rel in dict.fromkeys(sources):
+            text = read_text(site_dir / rel, rel, Problems())
+            self.texts[rel] = (text or "").split("\n")
+        self.templates = {plan.path: plan.template for plan in rendered.plans}
+
+    def locate(self, needle: str, only: str = "") -> tuple[str, int] | None:
+        """The first source file (or line of `only`) containing `needle`."""
+        for rel, lines in self.texts.items():
+            if only and rel != only:
+                continue
+            for number, line in enumerate(lines, start=1):
+                if needle in line:
+                    return rel, number
+        return None
+
+    def finding(self, link: Link, needle: str, kind: str, severity: str, message: str,
+                hint: str = "") -> Finding:
+        """A finding at the source holding `needle`, or else at the page and its template."""
+        found = self.locate(needle) if needle else None
+        if found:
+            return Finding(found[0], found[1], kind, severity, message, hint)
+        template = self.templates.get(link.page, "a template")
+        return Finding(link.page, link.line, kind, severity, message,
+                       f"{hint}; it comes from {template}" if hint else
+                       f"it comes from {template}")
+
+
+def _link_findings(scans: list[PageScan], rendered: RenderedSite, tracer: Tracer) -> list[Finding]:
+    files = {a.path for a in rendered.artifacts} | {c.path for c in rendered.copies}
+    # The editions are not rendered by check (PDFs are slow); PRODUCT.md fixes their names.
+    for issue in rendered.site.issues:
+        files |= {f"{issue.url}{issue.slug}.pdf", f"{issue.url}email.html",
+                  f"{issue.url}email.txt"}
+    findings = []
+    for problem in internal_problems(scans, files, rendered.site.config.base_url):
+        url = problem.link.url
+        anchor = "#" in url and "anchor" in problem.message
+        needle = "#" + url.split("#", 1)[1] if anchor else url
+        hint = ("an anchor is the id of a heading or element on the page it links to"
+                if anchor else
+                "the address is relative to the page; check the name")
+        findings.append(tracer.finding(problem.link, needle,
+                                       "missing-anchor" if anchor else "broken-link", "error",
+                                       problem.message, hint))
+    return findings
+
+
+def _alt_findings(scans: list[PageScan], tracer: Tracer) -> list[Finding]:
+    findings = []
+    for scan in scans:
+        for image in scan.images:
+            if image.hidden or (image.alt or "").strip():
+                continue
+            name = posixpath.basename(image.src.split("?")[0])
+            link = Link(image.page, image.src, image.line, "img")
+            findings.append(tracer.finding(
+                link, name, "missing-alt", "warning", f"image without alt text: {name}",
+                "describe the picture: ![what it shows](file), or 'image_alt:' for 'image:'"))
+    return findings
+
+
+def _empty_findings(site: Site, tracer: Tracer) -> list[Finding]:
+    """Items with no text, and headings with nothing under them, in what editors wrote."""
+    findings = []
+    fragments: list[tuple[str, str, str]] = []  # (source, html, what it is)
+    for issue in site.issues:
+        for item in issue.items:
+            if item.kind == "briefs":
+                fragments += [(item.source, brief.html, "brief") for brief in item.briefs]
+                continue
+            sections = item.roundtable.sections if item.roundtable else ()
+            if not sections and not _has_content(item.html):  # sections report their own
+                # in a single-file issue the item is a '## ' section of the issue's file
+                needle = f"## {item.title}" if item.source == issue.source else item.title
+                findings.append(_empty_at(tracer, item.source, needle, "empty-section",
+                                          f"item '{item.title}' has no text"))
+            fragments.append((item.source, item.html, "item"))
+            for section in sections:
+                if not _has_content(section.html):
+                    findings.append(_empty_at(tracer, item.source, f"## {section.title}",
+                                              "empty-section",
+                                              f"section '{section.title}' has no text"))
+                fragments.append((item.source, section.html, "section"))
+    for page in site.pages:
+        if not _has_content(page.html):
+            findings.append(_empty_at(tracer, page.source, "", "empty-section",
+                                      f"page '{page.title}' has no text"))
+        fragments.append((page.source, page.html, "page"))
+    for source, html, _ in fragments:
+        for heading in empty_headings(html):
+            findings.append(_empty_at(tracer, source, heading, "empty-section",
+                                      f"heading '{heading}' has nothing under it"))
+    return findings
+
+
+def _empty_at(tracer: Tracer, source: str, needle: str, kind: str, message: str) -> Finding:
+    found = tracer.locate(needle, only=source) if needle else None
+    return Finding(source, found[1] if found else 0, kind, "warning", message,
+                   "write something or remove it")
+
+
+class _Outline(HTMLParser):
+    """Headings and whether anything but headings follows each one."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.events: list[tuple[int, str]] = []  # (level, heading text); level 0 = content
+        self.heading: list[str] | None = None
+        self.level = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if len(tag) == 2 and tag[0] == "h" and tag[1] in "123456":
+            self.heading, self.level = [], int(tag[1])
+        elif tag in _CONTENT_TAGS and self.heading is None:
+            self.events.append((0, ""))
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.heading is not None and tag == f"h{self.level}":
+            self.events.append((self.level, " ".join("".join(self.heading).split())))
+            self.heading = None
+
+    def handle_data(self, data: str) -> None:
+        if self.heading is not None:
+            self.heading.append(data)
+        elif data.strip():
+            self.events.append((0, ""))
+
+
+def empty_headings(html: str) -> list[str]:
+    """Headings followed by a heading of the same or a higher level, or by nothing at all."""
+    outline = _Outline()
+    outline.feed(html)
+    outline.close()
+    empty = []
+    events = outline.events
+    for index, (level, text) in enumerate(events):
+        if not level:
+            continue
+        following = next((lvl for lvl, _ in events[index + 1:] if lvl == 0 or lvl <= level),
+                         None)
+        if following is None or following != 0:
+            empty.append(text)
+    return empty
+
+
+def _has_content(html: str) -> bool:
+    outline = _Outline()
+    outline.feed(html)
+    outline.close()
+    return any(level == 0 for level, _ in outline.events)
+
+
+def format_text(audit: Audit) -> list[str]:
+    """One line per finding, for people."""
+    return [str(finding) for finding in audit.findings]
+
+
+def format_external(audit: Audit) -> list[str]:
+    """The status of each external URL: '200 https://...', 'ERR https://... (reason)'."""
+    lines = []
+    for status in audit.external:
+        code = str(status.status) if status.status else "ERR"
+        note = f" ({status.error})" if status.error else " (cached)" if status.cached else ""
+        lines.append(f"{code:>3} {status.url}{note}")
+    return lines
+
+
+def check_summary(audit: Audit) -> str:
+    """'No problems found in 3 issues (41 pages).' or the count of errors and warnings."""
+    pages = f"{plural(audit.issues, 'issue')} ({plural(audit.pages, 'page')})"
+    if not audit.findings:
+        return f"No problems found in {pages}."
+    errors = sum(f.severity == "error" for f in audit.findings)
+    return (f"Checked {pages}: {plural(errors, 'error')}, "
+            f"{plural(len(audit.findings) - errors, 'warning')}.")

@@ -1,0 +1,299 @@
+"""`bulletin serve`: a live preview that rebuilds on save and reloads the open browser tabs.
+
+The site is built with drafts into a private temporary folder (never the site's output/), served
+on loopback by `http.server` in a thread, and rebuilt whenever something under content/,
+templates/, static/ or bulletin.yaml changes (watchfiles, in the main thread). Every HTML page
+is served with a small script that listens on a server-sent-events stream and reloads the page
+when the build generation changes. A failed build does not stop the server: until the next good
+build, every HTML request gets a page listing the problems with their file and line.
+"""
+
+from __future__ import annotations
+
+import errno
+import html
+import shutil
+import signal
+import tempfile
+import threading
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import click
+
+from .build import BuildOptions, build
+from .console import build_summary
+from .errors import BulletinError, ContentError
+
+EVENTS_PATH = "/__bulletin/events"
+WATCHED_FOLDERS = ("content", "templates", "static")
+CONFIG_FILE = "bulletin.yaml"
+KEEPALIVE_SECONDS = 15.0  # a comment on the event stream this often notices closed tabs
+
+RELOAD_SCRIPT = """<script>/* bulletin serve: reload when the site is rebuilt */
+(function () {
+  var built = "%s";
+  var events = new EventSource("%s");
+  function check(event) { if (event.data !== built) { events.close(); location.reload(); } }
+  events.addEventListener("hello", check);
+  events.addEventListener("reload", check);
+})();
+</script>
+"""
+
+
+@dataclass
+class LiveState:
+    """The build generation the server shows, and the errors of the last build if it failed."""
+
+    generation: int = 0
+    errors: tuple[str, ...] = ()
+    stopping: bool = False
+    changed: threading.Condition = field(default_factory=threading.Condition)
+
+    def publish(self, errors: tuple[str, ...] = ()) -> None:
+        """A build finished: record its outcome and wake every open event stream."""
+        with self.changed:
+            self.generation += 1
+            self.errors = errors
+            self.changed.notify_all()
+
+    def wait(self, seen: int, timeout: float) -> int:
+        """Block until the generation differs from `seen`, the server stops, or `timeout`."""
+        with self.changed:
+            self.changed.wait_for(lambda: self.generation != seen or self.stopping, timeout)
+            return self.generation
+
+    def stop(self) -> None:
+        with self.changed:
+            self.stopping = True
+            self.changed.notify_all()
+
+
+class LiveServer(ThreadingHTTPServer):
+    """An HTTP server that knows the folder it serves and the live state."""
+
+    daemon_threads = True
+    block_on_close = False  # open event streams must not hold up Ctrl-C
+
+    def __init__(self, address: tuple[str, int], root: Path, state: LiveState) -> None:
+        self.root = root
+        self.state = state
+        super().__init__(address, LiveHandler)
+
+
+class LiveHandler(SimpleHTTPRequestHandler):
+    """Serves the built site, the reload script in every HTML page, and the event stream."""
+
+    server: LiveServer
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, directory=str(args[2].root), **kwargs)
+
+    def do_GET(self) -> None:
+        path = urlsplit(self.path).path
+        if path == EVENTS_PATH:
+            self._events()
+            return
+        target = Path(self.translate_path(self.path))
+        if target.is_dir() and path.endswith("/"):
+            target = target / "index.html"
+        wants_html = target.suffix == ".html" or not target.suffix
+        state = self.server.state
+        if state.errors and wants_html:
+            self._send_html(500, error_page(state.errors, state.generation))
+        elif target.suffix == ".html" and target.is_file():
+            self._send_html(200, inject(target.read_text("utf-8"), state.generation))
+        elif wants_html and not target.exists() and (self.server.root / "404.html").is_file():
+            page = (self.server.root / "404.html").read_text("utf-8")
+            self._send_html(404, inject(page, state.generation))
+        else:
+            super().do_GET()
+
+    def end_headers(self) -> None:
+        self.send_header("Cache-Control", "no-store")  # a reload must fetch the new build
+        super().end_headers()
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Quiet: the editor watches the browser, not the request log."""
+
+    def _send_html(self, status: int, text: str) -> None:
+        data = text.encode("utf-8")
+        self.send_response(status)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def _events(self) -> None:
+        """A server-sent-events stream: 'hello' with the current generation, then 'reload'."""
+        self.close_connection = True
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.end_headers()
+        state = self.server.state
+        seen = state.generation
+        try:
+            self._send_event(f"retry: 1000\nevent: hello\ndata: {seen}\n\n")
+            while not state.stopping:
+                current = state.wait(seen, KEEPALIVE_SECONDS)
+                if state.stopping:
+                    break
+                if current == seen:
+                    self._send_event(": still here\n\n")
+                else:
+                    seen = current
+                    self._send_event(f"event: reload\ndata: {seen}\n\n")
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the tab was closed or reloaded
+
+    def _send_event(self, text: str) -> None:
+        self.wfile.write(text.encode("utf-8"))
+        self.wfile.flush()
+
+
+def inject(page: str, generation: int) -> str:
+    """The page with the reload script before its closing </body> (or at its end)."""
+    script = RELOAD_SCRIPT % (generation, EVENTS_PATH)
+    at = page.lower().rfind("</body>")
+    return page + script if at < 0 else page[:at] + script + page[at:]
+
+
+def error_page(errors: tuple[str, ...], generation: int) -> str:
+    """The page shown for every HTML request while the site does not build."""
+    rows = "\n".join(f"<li><pre>{html.escape(line)}</pre></li>" for line in errors)
+    page = f"""<!DOCTYPE html>
+<html lang="en">
+<head><meta charset="utf-8"><title>Build failed · bulletin serve</title>
+<style>body{{font:16px/1.5 system-ui,sans-serif;margin:2rem auto;max-width:60rem;padding:0 1rem}}
+h1{{color:#a00}} pre{{white-space:pre-wrap;background:#fff4f4;border-left:4px solid #a00;
+padding:.5rem 1rem;margin:0}} li{{list-style:none;margin:.5rem 0}} ul{{padding:0}}</style></head>
+<body><main>
+<h1>The site does not build</h1>
+<p>Fix the {'problem' if len(errors) == 1 else 'problems'} below and save: this page reloads
+by itself.</p>
+<ul class="build-errors">
+{rows}
+</ul>
+</main></body>
+</html>
+"""
+    return inject(page, generation)
+
+
+def describe_failure(error: Exception) -> tuple[str, ...]:
+    """One line per problem ('content/x.md:4: ...'); a bug keeps its traceback."""
+    if isinstance(error, ContentError):
+        return tuple(str(problem) for problem in error.problems)
+    if isinstance(error, BulletinError):
+        return (error.format_message(),)
+    return ("bulletin-gen failed unexpectedly (a bug; please report it):\n"
+            + "".join(traceback.format_exception(error)),)
+
+
+def open_server(host: str, port: int, root: Path, state: LiveState) -> LiveServer:
+    """Bind the server; a port in use is an error that suggests another."""
+    try:
+        return LiveServer((host, port), root, state)
+    except OSError as error:
+        if error.errno == errno.EADDRINUSE:
+            raise BulletinError(f"port {port} on {host} is already in use (is another "
+                                f"`bulletin serve` running?). Choose another with "
+                                f"--port {port + 1}, or --port 0 for any free port.") from None
+        raise BulletinError(f"cannot serve on {host}:{port}: {error.strerror}") from None
+
+
+def rebuild(site_dir: Path, options: BuildOptions, state: LiveState,
+            say: Callable[[str, bool], None]) -> None:
+    """Build once and publish the outcome; a failure is shown, never raised."""
+    try:
+        report = build(site_dir, options)
+    except Exception as error:  # the server must outlive any failed build
+        lines = describe_failure(error)
+        state.publish(lines)
+        say("Build failed:\n" + "\n".join(f"  {line}" for line in lines), True)
+        return
+    state.publish()
+    for warning in report.warnings:
+        say(f"warning: {warning}", True)
+    say(build_summary(report.issues, report.pages, report.pdfs, report.emails, report.seconds),
+        False)
+
+
+def watch_filter(site_dir: Path) -> Callable[[Any, str], bool]:
+    """watchfiles' default filter (no editor swap files, no .git) limited to the site's inputs."""
+    from watchfiles import DefaultFilter
+
+    default = DefaultFilter()
+    root = site_dir.resolve()
+
+    def relevant(change: Any, path: str) -> bool:
+        try:
+            parts = Path(path).relative_to(root).parts
+        except ValueError:
+            return False
+        inside = bool(parts) and (parts[0] in WATCHED_FOLDERS or parts == (CONFIG_FILE,))
+        return inside and default(change, path)
+
+    return relevant
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def serve(site_dir: Path, host: str = "127.0.0.1", port: int = 8000,
+          options: BuildOptions | None = None) -> None:
+    """Build, serve and watch `site_dir` until Ctrl-C."""
+    try:
+        from watchfiles import watch
+    except ImportError:
+        raise BulletinError("bulletin serve needs watchfiles: "
+                            "pip install 'bulletin-gen[serve]'") from None
+    if not site_dir.is_dir():
+        raise BulletinError(f"{site_dir} is not a folder; give the site's folder.")
+    workdir = Path(tempfile.mkdtemp(prefix="bulletin-serve-"))
+    root = workdir / "site"
+    root.mkdir()
+    state = LiveState()
+    try:
+        server = open_server(host, port, root, state)
+    except BulletinError:
+        shutil.rmtree(workdir, ignore_errors=True)
+        raise
+    url = f"http://{host}:{server.server_address[1]}/"
+    options = replace(options or BuildOptions(), output=root, drafts=True, base_url=url)
+
+    def say(text: str, error: bool) -> None:
+        click.echo(text, err=error)
+
+    thread = threading.Thread(target=server.serve_forever, name="bulletin-serve", daemon=True)
+    previous = signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops as cleanly as Ctrl-C
+    try:
+        rebuild(site_dir, options, state, say)
+        thread.start()
+        say(f"Serving {site_dir} at {url} (drafts included). Watching content/, templates/, "
+            f"static/ and {CONFIG_FILE}; press Ctrl-C to stop.", False)
+        for changes in watch(site_dir, watch_filter=watch_filter(site_dir), debounce=300,
+                             step=50, raise_interrupt=True):
+            started = time.strftime("%H:%M:%S")
+            names = sorted({Path(path).name for _, path in changes})
+            say(f"{started} changed: {', '.join(names[:5])}{' ...' if len(names) > 5 else ''}",
+                False)
+            rebuild(site_dir, options, state, say)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        state.stop()
+        if thread.is_alive():
+            server.shutdown()
+        server.server_close()
+        shutil.rmtree(workdir, ignore_errors=True)
+    say("Stopped.", False)

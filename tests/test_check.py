@@ -1,0 +1,211 @@
+"""`bulletin check`: each finding, the JSON report, and external links against a local server."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import ClassVar
+
+import pytest
+
+from bulletin_gen.audit import empty_headings
+from bulletin_gen.cli import main
+from bulletin_gen.linkcheck import check_external, site_path
+
+ITEM = "content/issues/2026-01-winter/01-lead.md"
+PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+                    "1f15c4890000000d49444154789c6360000002000100e221bc330000000049454e44ae426082")
+
+
+def lead(body: str) -> dict[str, str | bytes | None]:
+    return {ITEM: f"---\ntitle: Lead story\nkind: feature\n---\n{body}"}
+
+
+def check_json(runner, site: Path, *args: str) -> tuple[int, dict]:  # type: ignore[type-arg]
+    result = runner.invoke(main, ["check", str(site), "--format", "json", *args])
+    return result.exit_code, json.loads(result.stdout)
+
+
+def test_a_clean_site_passes(make_site, runner) -> None:
+    site = make_site()
+    result = runner.invoke(main, ["check", str(site)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "No problems found in 1 issue (16 pages).\n"
+    assert not (site / "output").exists()
+
+
+def test_demo_site_passes(demo_site, runner) -> None:
+    result = runner.invoke(main, ["check", str(demo_site)])
+    assert result.exit_code == 0, result.output
+
+
+def test_missing_anchor_is_traced_to_its_line(make_site, runner) -> None:
+    site = make_site(lead("Intro.\n\nSee [below](#nowhere) and [the top](#item-lead).\n"))
+    result = runner.invoke(main, ["check", str(site)])
+    assert result.exit_code == 1
+    assert result.stderr == (f"{ITEM}:7: error: link to a missing anchor #nowhere (an anchor "
+                             "is the id of a heading or element on the page it links to)\n")
+    assert result.stdout == "Checked 1 issue (15 pages): 1 error, 0 warnings.\n"
+
+
+def test_broken_link_in_a_template_names_page_and_template(make_site, runner) -> None:
+    template = ('{% extends "theme/page.html" %}{% block main %}{{ super() }}'
+                '<p><a href="../../nowhere/">gone</a> <a href="../../archive/">ok</a></p>'
+                '{% endblock %}\n')
+    site = make_site({"templates/page.html": template})
+    code, report = check_json(runner, site)
+    assert code == 1
+    [finding] = report["findings"]
+    assert finding["kind"] == "broken-link"
+    assert finding["path"] == "pages/about/index.html"
+    assert finding["message"] == "link to a page that does not exist: ../../nowhere/"
+    assert "page.html" in finding["hint"]
+
+
+def test_image_without_alt_text_is_a_warning(make_site, runner) -> None:
+    site = make_site({**lead("Text.\n\n![](images/pic.png)\n\n![A map](images/map.png)\n"),
+                      "content/issues/2026-01-winter/images/pic.png": PNG,
+                      "content/issues/2026-01-winter/images/map.png": PNG})
+    code, report = check_json(runner, site)
+    assert code == 0 and report["ok"] is True
+    kinds = {(f["kind"], f["path"], f["line"], f["message"]) for f in report["findings"]}
+    assert kinds == {("missing-alt", ITEM, 7, "image without alt text: pic.png")}
+    strict = runner.invoke(main, ["check", str(site), "--strict"])
+    assert strict.exit_code == 1
+    assert f"{ITEM}:7: warning: image without alt text: pic.png" in strict.stderr
+
+
+def test_empty_sections_and_items(make_site, runner) -> None:
+    roundtable = ("---\ntitle: Talk\nkind: roundtable\n---\n## Summary\nWhat was said.\n\n"
+                  "## Discussion\n\n## Conclusions\n- Agree.\n")
+    site = make_site({**lead("## Background\n\n## Next steps\nWe go on.\n\n### Later\n"),
+                      "content/issues/2026-01-winter/03-talk.md": roundtable,
+                      "content/issues/2026-01-winter/04-empty.md": "---\ntitle: Blank\n---\n",
+                      "content/issues/2026-02-short.md": "---\ntitle: Short\ndate: 2026-02-01\n"
+                                                         "---\nIntro.\n\n## Short\n"})
+    code, report = check_json(runner, site)
+    assert code == 0
+    found = {(f["path"].rsplit("/", 1)[-1], f["line"], f["message"])
+             for f in report["findings"] if f["kind"] == "empty-section"}
+    assert found == {
+        ("01-lead.md", 5, "heading 'Background' has nothing under it"),
+        ("01-lead.md", 10, "heading 'Later' has nothing under it"),
+        ("03-talk.md", 8, "section 'Discussion' has no text"),
+        ("04-empty.md", 2, "item 'Blank' has no text"),
+        ("2026-02-short.md", 7, "item 'Short' has no text"),
+    }
+    assert report["warnings"] == 5 and report["errors"] == 0
+
+
+def test_content_errors_come_as_findings_in_json(make_site, runner) -> None:
+    site = make_site({ITEM: "---\ntitle: Lead\ndate: 5 May\ntagz: [x]\n---\nText.\n"})
+    code, report = check_json(runner, site, "--strict")  # the unknown field becomes an error
+    assert code == 1 and report["ok"] is False
+    assert [(f["path"], f["line"], f["kind"], f["severity"]) for f in report["findings"]] == [
+        (ITEM, 3, "content", "error"), (ITEM, 4, "content", "error")]
+    assert "did you mean tags?" in report["findings"][1]["hint"]
+
+
+def test_empty_headings_follow_the_outline() -> None:
+    html = ("<h2>A</h2><h3>B</h3><p>x</p><h2>C</h2><h3>D</h3><h2>E</h2>"
+            "<p><img src='x.png' alt='x'></p><h2>F</h2>")
+    assert empty_headings(html) == ["C", "D", "F"]
+
+
+@pytest.mark.parametrize(("page", "url", "expected"), [
+    ("index.html", "archive/", "archive/index.html"),
+    ("issues/a/b/index.html", "../../../tags/", "tags/index.html"),
+    ("issues/a/index.html", "#x", "issues/a/index.html"),
+    ("index.html", "./", "index.html"),
+    ("404.html", "/news/feed.xml", "feed.xml"),
+    ("404.html", "/elsewhere/", None),
+    ("index.html", "https://example.org/news/pages/about/", "pages/about/index.html"),
+    ("index.html", "https://other.example/", None),
+    ("index.html", "mailto:a@example.org", None),
+    ("index.html", "../../up.html", "../"),
+])
+def test_site_path_resolves_links(page: str, url: str, expected: str | None) -> None:
+    assert site_path(page, url, "https://example.org/news/") == expected
+
+
+class Recorder(BaseHTTPRequestHandler):
+    """/ok: 200; /gone: 404; /nohead: refuses HEAD, answers GET. Counts every request."""
+
+    requests: ClassVar[list[tuple[str, str]]] = []
+
+    def _answer(self) -> None:
+        self.requests.append((self.command, self.path))
+        status = {"/ok": 200, "/gone": 404}.get(self.path, 200)
+        if self.path == "/nohead" and self.command == "HEAD":
+            status = 405
+        self.send_response(status)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    do_GET = do_HEAD = _answer
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def local_server() -> Iterator[str]:
+    Recorder.requests = []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Recorder)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_external_links_checked_with_status_and_cache(make_site, runner, local_server) -> None:
+    body = (f"Read [this]({local_server}/ok), [that]({local_server}/gone) and\n"
+            f"[the other]({local_server}/nohead).\n")
+    settings = "title: Local\nbase_url: https://example.org/news/\nnav: [about]\n"
+    site = make_site({**lead(body), "bulletin.yaml": settings})  # no link leaves 127.0.0.1
+    result = runner.invoke(main, ["check", str(site), "--external", "--timeout", "5"])
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[:3] == [
+        f"404 {local_server}/gone (Not Found)",
+        f"200 {local_server}/nohead",
+        f"200 {local_server}/ok",
+    ]
+    assert f"{ITEM}:5: error: external link fails (404): {local_server}/gone" in result.stderr
+    assert ("GET", "/nohead") in Recorder.requests  # HEAD refused, GET asked
+    cache = json.loads((site / ".bulletin-cache/links.json").read_text())
+    assert sorted(cache) == [f"{local_server}/nohead", f"{local_server}/ok"]
+
+    Recorder.requests.clear()
+    code, report = check_json(runner, site, "--external")
+    assert code == 1
+    external = {s["url"].rsplit("/", 1)[-1]: (s["status"], s["ok"], s["cached"])
+                for s in report["external"]}
+    assert external == {"ok": (200, True, True), "nohead": (200, True, True),
+                        "gone": (404, False, False)}
+    assert [path for _, path in Recorder.requests] == ["/gone"]  # good answers came from cache
+    assert not (site / "output").exists()
+
+
+def test_external_cache_expires_and_survives_corruption(tmp_path: Path, local_server) -> None:
+    cache = tmp_path / "links.json"
+    url = f"{local_server}/ok"
+    assert [s.cached for s in check_external([url], cache, now=lambda: 1000.0)] == [False]
+    assert [s.cached for s in check_external([url], cache, now=lambda: 2000.0)] == [True]
+    later = check_external([url], cache, ttl=500, now=lambda: 2000.0)
+    assert [s.cached for s in later] == [False]
+    cache.write_text("{not json")
+    assert [(s.ok, s.cached) for s in check_external([url], cache)] == [(True, False)]
+
+
+def test_unreachable_host_is_reported_not_raised(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    [status] = check_external([f"http://127.0.0.1:{port}/"], None, timeout=5)
+    assert status.status is None and not status.ok and status.error

@@ -1,0 +1,110 @@
+"""What `bulletin build` prints: the summary, --quiet, --verbose, and the progress bar on a TTY."""
+
+from __future__ import annotations
+
+import io
+import os
+import pty
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bulletin_gen.build import BuildOptions, build
+from bulletin_gen.cli import main
+from bulletin_gen.console import build_summary, fancy_output
+
+
+def many_items(count: int) -> dict[str, str | bytes | None]:
+    return {f"content/issues/2026-01-winter/{n + 10:02d}-note-{n}.md":
+            f"---\ntitle: Note {n}\n---\nText {n}.\n" for n in range(count)}
+
+
+def test_summary_counts_what_was_written(make_site, runner) -> None:
+    result = runner.invoke(main, ["build", str(make_site())])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("Built 1 issue, 16 pages in ")
+    assert result.stderr == ""
+
+
+def test_summary_wording() -> None:
+    assert build_summary(3, 41, 3, 0, 1.42) == "Built 3 issues, 41 pages, 3 PDFs in 1.4 s"
+    assert build_summary(1, 1, 0, 1, 0.04) == "Built 1 issue, 1 page, 1 email in 0.0 s"
+
+
+def test_quiet_prints_nothing_but_warnings(make_site, runner) -> None:
+    site = make_site({"content/issues/2026-01-winter/03-x.md":
+                      "---\ntitle: X\ntagz: [a]\n---\nT\n"})
+    result = runner.invoke(main, ["build", str(site), "--quiet"])
+    assert result.exit_code == 0
+    assert result.stdout == ""
+    assert "unknown field 'tagz'" in result.stderr
+
+
+def test_verbose_reports_each_stage(make_site, runner) -> None:
+    result = runner.invoke(main, ["build", str(make_site()), "--verbose"])
+    assert result.exit_code == 0
+    stages = [line.split(":")[0].strip() for line in result.stderr.splitlines()]
+    assert stages == ["read content", "rendered pages", "editions", "wrote files"]
+    assert "Output: " in result.stdout
+
+
+def test_errors_go_to_stderr(make_site, runner) -> None:
+    site = make_site({"content/issues/2026-01-winter/issue.yaml": "title: Jan\n"})
+    result = runner.invoke(main, ["build", str(site)])
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert "issue.yaml:1: missing required field 'date'" in result.stderr
+
+
+def test_progress_callback_sees_every_page(make_site) -> None:
+    calls: list[tuple[str, int, int]] = []
+    report = build(make_site(many_items(3)),
+                   BuildOptions(progress=lambda *call: calls.append(call)))
+    renders = [call for call in calls if call[0] == "render"]
+    assert renders == [("render", n, report.pages) for n in range(1, report.pages + 1)]
+    assert calls[0] == ("load", 1, 1) and calls[-1] == ("write", report.files, report.files)
+
+
+class FakeTerminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_fancy_output_only_on_a_terminal_without_no_color(monkeypatch) -> None:
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    assert fancy_output(FakeTerminal())
+    assert not fancy_output(io.StringIO())
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert not fancy_output(FakeTerminal())
+
+
+def run_on_terminal(site: Path, **env: str) -> str:
+    """Run `bulletin build` with stderr on a pseudo-terminal; what the terminal showed."""
+    master, slave = pty.openpty()
+    environment = {k: v for k, v in os.environ.items() if k != "NO_COLOR"} | env
+    process = subprocess.Popen([sys.executable, "-m", "bulletin_gen", "build", str(site)],
+                               stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=slave,
+                               env=environment)
+    os.close(slave)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # the child closed the terminal
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(master)
+    assert process.wait(timeout=120) == 0
+    assert process.stdout is not None and b"Built 1 issue" in process.stdout.read()
+    return shown.decode("utf-8", "replace")
+
+
+def test_progress_bar_on_a_terminal_only(make_site) -> None:
+    pytest.importorskip("rich")
+    site = make_site(many_items(60))
+    assert "Rendering pages" in run_on_terminal(site)
+    assert "Rendering pages" not in run_on_terminal(site, NO_COLOR="1")

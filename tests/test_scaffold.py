@@ -1,0 +1,130 @@
+"""`bulletin new issue` and `bulletin new item` through the command line."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bulletin_gen.build import load_site
+from bulletin_gen.cli import main
+from bulletin_gen.content import split_front_matter
+
+ISSUE = "content/issues/2026-01-winter"
+
+
+def front_matter(path: Path) -> dict[str, object]:
+    front, _, _ = split_front_matter(path.read_text("utf-8"))
+    assert front is not None
+    return dict(yaml.safe_load(front))
+
+
+def test_new_issue_is_a_numbered_draft_that_builds(make_site, runner) -> None:
+    site = make_site()
+    result = runner.invoke(main, ["new", "issue", "July/August 2026", str(site),
+                                  "--date", "2026-07-20"])
+    assert result.exit_code == 0, result.output
+    path = site / "content/issues/2026-07-july-august-2026/issue.yaml"
+    assert result.stdout.strip() == str(path)
+    fields = yaml.safe_load(path.read_text("utf-8"))
+    assert fields == {"title": "July/August 2026", "date": dt.date(2026, 7, 20), "number": 2,
+                      "summary": "", "status": "draft"}
+    built, _ = load_site(site, drafts=True)
+    assert [issue.slug for issue in built.issues] == ["2026-07-july-august-2026", "2026-01-winter"]
+    published, _ = load_site(site)
+    assert len(published.issues) == 1  # a new issue stays out of the site until published
+
+
+def test_new_single_file_issue_has_an_introduction_and_an_item(make_site, runner) -> None:
+    site = make_site()
+    result = runner.invoke(main, ["new", "issue", "Conférence 2026", str(site), "--single-file",
+                                  "--date", "2026-09-01"])
+    assert result.exit_code == 0, result.output
+    path = site / "content/issues/2026-09-conference-2026.md"
+    assert result.stdout.strip() == str(path)
+    assert front_matter(path)["title"] == "Conférence 2026"
+    built, _ = load_site(site, drafts=True)
+    issue = next(i for i in built.issues if i.slug == "2026-09-conference-2026")
+    assert [item.title for item in issue.items] == ["First item title"]
+
+
+def test_new_issue_defaults_to_today(make_site, runner) -> None:
+    site = make_site()
+    result = runner.invoke(main, ["new", "issue", "Next", str(site)])
+    assert result.exit_code == 0, result.output
+    today = dt.date.today()
+    assert Path(result.stdout.strip()).parent.name == f"{today:%Y-%m}-next"
+
+
+def test_new_issue_refuses_to_overwrite(make_site, runner) -> None:
+    site = make_site()
+    args = ["new", "issue", "Spring", str(site), "--date", "2026-03-01"]
+    assert runner.invoke(main, args).exit_code == 0
+    path = site / "content/issues/2026-03-spring/issue.yaml"
+    path.write_text("title: Spring, edited\ndate: 2026-03-01\n")
+    result = runner.invoke(main, args)
+    assert result.exit_code == 1
+    assert f"{path.parent} already exists" in result.stderr
+    assert path.read_text() == "title: Spring, edited\ndate: 2026-03-01\n"
+    single = runner.invoke(main, [*args, "--single-file"])  # same name as the folder issue
+    assert single.exit_code == 1 and "already exists" in single.stderr
+
+
+@pytest.mark.parametrize(("kind", "suffix"), [("feature", ".md"), ("news", ".md"),
+                                              ("roundtable", ".md"), ("notice", ".md"),
+                                              ("briefs", ".yaml")])
+def test_new_item_of_each_kind_builds(make_site, runner, kind: str, suffix: str) -> None:
+    site = make_site()
+    result = runner.invoke(main, ["new", "item", "2026-01-winter", "Água para todos", str(site),
+                                  "--kind", kind])
+    assert result.exit_code == 0, result.output
+    path = site / ISSUE / f"03-agua-para-todos{suffix}"
+    assert result.stdout.strip() == str(path)
+    built, problems = load_site(site)
+    assert not problems.warnings
+    item = built.issues[0].items[-1]
+    assert (item.slug, item.title, item.kind) == ("agua-para-todos", "Água para todos", kind)
+    if kind == "roundtable":
+        assert item.roundtable is not None
+        assert [s.role for s in item.roundtable.sections] == [
+            "summary", "discussion", "conclusions", "recommendations"]
+        fields = front_matter(path)
+        assert {"presenters", "facilitators", "secretaries", "participants", "venue",
+                "session"} <= set(fields)
+    if kind == "briefs":
+        assert len(item.briefs) == 1
+
+
+def test_new_items_are_numbered_after_the_last(make_site, runner) -> None:
+    site = make_site({f"{ISSUE}/09-late.md": "---\ntitle: Late\n---\nText.\n"})
+    first = runner.invoke(main, ["new", "item", "2026-01-winter", "One", str(site)])
+    second = runner.invoke(main, ["new", "item", ISSUE, "Two", str(site)])  # a path works too
+    assert Path(first.stdout.strip()).name == "10-one.md"
+    assert Path(second.stdout.strip()).name == "11-two.md"
+    built, _ = load_site(site)
+    assert [i.slug for i in built.issues[0].items] == ["lead", "briefs", "late", "one", "two"]
+
+
+def test_new_item_refuses_a_slug_in_use(make_site, runner) -> None:
+    site = make_site()
+    result = runner.invoke(main, ["new", "item", "2026-01-winter", "Lead", str(site)])
+    assert result.exit_code == 1
+    assert "01-lead.md already has the slug 'lead'" in result.stderr
+    assert sorted(p.name for p in (site / ISSUE).iterdir()) == [
+        "01-lead.md", "02-briefs.yaml", "issue.yaml"]
+
+
+def test_new_item_needs_a_folder_issue(make_site, runner) -> None:
+    site = make_site({"content/issues/2026-02-short.md": "---\ntitle: Feb\ndate: 2026-02-01\n"
+                                                         "---\n## News\nText.\n"})
+    single = runner.invoke(main, ["new", "item", "2026-02-short", "More", str(site)])
+    assert single.exit_code == 1 and "is a single-file issue" in single.stderr
+    missing = runner.invoke(main, ["new", "item", "2026-01-wintr", "More", str(site)])
+    assert missing.exit_code == 1
+    assert "no issue '2026-01-wintr'" in missing.stderr
+    assert "did you mean 2026-01-winter?" in missing.stderr
+    bad_kind = runner.invoke(main, ["new", "item", "2026-01-winter", "X", str(site),
+                                    "--kind", "essay"])
+    assert bad_kind.exit_code == 2 and "essay" in bad_kind.stderr

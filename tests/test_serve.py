@@ -1,0 +1,269 @@
+"""`bulletin serve` for real: a subprocess on a free port, fetched over HTTP and in headless
+Chromium, while its content is edited on disk."""
+
+from __future__ import annotations
+
+import os
+import queue
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO
+
+import pytest
+from conftest import require_tool
+
+from bulletin_gen.serve import error_page, inject
+
+WAIT = 60  # seconds before a test that hangs is failed; never a measure of speed
+ITEM = "content/issues/2026-01-winter/01-lead.md"
+ITEM_PAGE = "issues/2026-01-winter/lead/"
+
+
+class Served:
+    """A running `bulletin serve` process, its URL and its output lines."""
+
+    def __init__(self, site: Path, *args: str) -> None:
+        env = {**os.environ, "PYTHONUNBUFFERED": "1", "NO_COLOR": "1"}
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "bulletin_gen", "serve", str(site), "--port", "0", *args],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+        self.lines: queue.Queue[str] = queue.Queue()
+        self.output: list[str] = []
+        self.pumps = [threading.Thread(target=self._pump, args=(stream,), daemon=True)
+                      for stream in (self.process.stdout, self.process.stderr)]
+        for pump in self.pumps:
+            pump.start()
+        self.url = ""
+        while not self.url:
+            line = self.next_line()
+            if match := re.search(r"at (http://127\.0\.0\.1:\d+/)", line):
+                self.url = match.group(1)
+
+    def _pump(self, stream: IO[str] | None) -> None:
+        assert stream is not None
+        for line in stream:
+            self.lines.put(line)
+
+    def next_line(self) -> str:
+        try:
+            line = self.lines.get(timeout=WAIT)
+        except queue.Empty:
+            pytest.fail(f"bulletin serve printed nothing more; so far: {self.output}")
+        self.output.append(line)
+        return line
+
+    def get(self, path: str) -> tuple[int, str]:
+        try:
+            with urllib.request.urlopen(self.url + path, timeout=WAIT) as response:
+                return response.status, response.read().decode("utf-8")
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode("utf-8")
+
+    def stop(self) -> int:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+        try:
+            code = self.process.wait(timeout=WAIT)
+        finally:
+            if self.process.poll() is None:
+                self.process.kill()
+        for pump in self.pumps:  # the rest of the output, up to the end of both streams
+            pump.join(timeout=WAIT)
+        while not self.lines.empty():
+            self.output.append(self.lines.get())
+        return code
+
+
+class EventStream:
+    """The server-sent-events stream, read one event at a time."""
+
+    def __init__(self, url: str) -> None:
+        self.response = urllib.request.urlopen(url + "__bulletin/events", timeout=WAIT)
+        assert self.response.headers["Content-Type"] == "text/event-stream"
+
+    def next_event(self) -> tuple[str, str]:
+        name, data = "", ""
+        while True:
+            line = self.response.readline().decode("utf-8")
+            if not line:
+                pytest.fail("the event stream closed")
+            line = line.rstrip("\n")
+            if line.startswith("event: "):
+                name = line[7:]
+            elif line.startswith("data: "):
+                data = line[6:]
+            elif not line and name:
+                return name, data
+
+    def close(self) -> None:
+        self.response.close()
+
+
+@pytest.fixture
+def served(make_site) -> Iterator[tuple[Served, Path]]:
+    pytest.importorskip("watchfiles")
+    site = make_site()
+    server = Served(site)
+    yield server, site
+    server.stop()
+
+
+def test_serve_rebuilds_reloads_and_shows_errors_until_fixed(served) -> None:
+    server, site = served
+    status, home = server.get("")
+    assert status == 200
+    assert "Lead story" in home and 'new EventSource("/__bulletin/events")' in home
+    status, page = server.get(ITEM_PAGE)
+    assert "<strong>lead</strong> story text" in page
+
+    events = EventStream(server.url)
+    name, first = events.next_event()
+    assert name == "hello"
+
+    item = site / ITEM
+    original = item.read_text()
+    item.write_text(original.replace("The **lead** story text.", "A *rewritten* lead."))
+    assert events.next_event() == ("reload", str(int(first) + 1))
+    status, page = server.get(ITEM_PAGE)
+    assert status == 200 and "A <em>rewritten</em> lead." in page
+
+    item.write_text(original.replace("kind: feature", "kind: feature\ndate: 5 May"))
+    assert events.next_event() == ("reload", str(int(first) + 2))
+    for path in (ITEM_PAGE, "", "archive/"):  # every HTML page shows the errors
+        status, page = server.get(path)
+        assert status == 500
+        assert "The site does not build" in page
+        assert f"{ITEM}:4: date: expected" in page
+        assert "EventSource" in page  # so that it reloads when the file is fixed
+    status, css = server.get("assets/style.css")
+    assert status == 200 and "EventSource" not in css
+
+    item.write_text(original.replace("The **lead** story text.", "Fixed at last."))
+    assert events.next_event() == ("reload", str(int(first) + 3))
+    status, page = server.get(ITEM_PAGE)
+    assert status == 200 and "Fixed at last." in page
+    events.close()
+
+    assert server.stop() == 0
+    assert "Stopped." in "".join(server.output)
+    assert "Build failed" in "".join(server.output)
+    assert not (site / "output").exists()  # serve never writes the site's own output
+
+
+def test_serve_starts_with_a_broken_site_and_recovers(make_site) -> None:
+    pytest.importorskip("watchfiles")
+    site = make_site({"content/pages/about.md": "---\ntitle: [About\n---\nText.\n"})
+    server = Served(site)
+    try:
+        status, page = server.get("pages/about/")
+        assert status == 500 and "content/pages/about.md:2: YAML syntax" in page
+        events = EventStream(server.url)
+        _, first = events.next_event()
+        (site / "content/pages/about.md").write_text("---\ntitle: About us\n---\nText.\n")
+        assert events.next_event() == ("reload", str(int(first) + 1))
+        status, page = server.get("pages/about/")
+        assert status == 200 and "About us" in page
+        status, page = server.get("no/such/page/")
+        assert status == 404 and "EventSource" in page
+        events.close()
+    finally:
+        assert server.stop() == 0
+
+
+def test_serve_reports_a_port_in_use(make_site, runner) -> None:
+    pytest.importorskip("watchfiles")
+    from bulletin_gen.cli import main
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = runner.invoke(main, ["serve", str(make_site()), "--port", str(port)])
+    assert result.exit_code == 1
+    assert f"port {port} on 127.0.0.1 is already in use" in result.output
+    assert f"--port {port + 1}" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_reload_script_goes_before_the_closing_body() -> None:
+    page = inject("<html><body><p>x</p></body></html>", 7)
+    assert page.index("EventSource") < page.index("</body>")
+    assert 'var built = "7"' in page
+    assert inject("<p>fragment</p>", 1).startswith("<p>fragment</p><script>")
+
+
+def test_error_page_escapes_what_it_shows() -> None:
+    page = error_page(("content/x.md:3: <script>alert(1)</script>",), 2)
+    assert "&lt;script&gt;alert(1)" in page
+    assert "<script>alert(1)" not in page
+
+
+@pytest.fixture
+def browser():  # type: ignore[no-untyped-def]
+    """Headless Chromium driven by Debian's chromedriver."""
+    pytest.importorskip("watchfiles")
+    webdriver = pytest.importorskip("selenium.webdriver")
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = require_tool("chromium")
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--no-first-run", "--disable-background-networking", "--disable-sync",
+                 "--disable-component-update"):
+        options.add_argument(flag)
+    # Debian's chromedriver, never one Selenium Manager would download
+    driver = webdriver.Chrome(service=Service(require_tool("chromedriver")), options=options)
+    yield driver
+    driver.quit()
+
+
+def test_open_page_reloads_itself_after_an_edit(make_site, browser) -> None:
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    site: Path = make_site()
+    server = Served(site)
+    try:
+        browser.get(server.url + ITEM_PAGE)
+        assert browser.find_element("css selector", "h1").text == "Lead story"
+        browser.execute_script("window.bulletinMarker = 'before the edit';")
+
+        item = site / ITEM
+        original = item.read_text()
+        item.write_text(original.replace("The **lead** story text.", "Edited while open."))
+        wait = WebDriverWait(browser, WAIT)
+        wait.until(lambda b: "Edited while open." in b.find_element("tag name", "main").text)
+        assert browser.execute_script("return window.bulletinMarker") is None  # a fresh page
+
+        item.write_text(original.replace("title: Lead story", "title: Lead story\ndate: 5 May"))
+        wait.until(lambda b: "The site does not build" in b.page_source)
+        assert f"{ITEM}:3: date: expected" in browser.find_element("tag name", "main").text
+
+        item.write_text(original.replace("title: Lead story", "title: Lead story, fixed"))
+        wait.until(lambda b: b.find_element("css selector", "h1").text == "Lead story, fixed")
+    finally:
+        assert server.stop() == 0
+
+
+def test_watch_filter_sees_the_inputs_only(tmp_path: Path) -> None:
+    pytest.importorskip("watchfiles")
+    from watchfiles import Change
+
+    from bulletin_gen.serve import watch_filter
+
+    relevant = watch_filter(tmp_path)
+    seen = {name: relevant(Change.modified, str(tmp_path / name)) for name in (
+        "content/issues/a/01-x.md", "templates/item.html", "static/logo.png", "bulletin.yaml",
+        "output/index.html", ".bulletin-cache/links.json", "content/issues/a/.01-x.md.swp",
+        "notes.txt")}
+    assert seen == {"content/issues/a/01-x.md": True, "templates/item.html": True,
+                    "static/logo.png": True, "bulletin.yaml": True, "output/index.html": False,
+                    ".bulletin-cache/links.json": False, "content/issues/a/.01-x.md.swp": False,
+                    "notes.txt": False}
