@@ -114,7 +114,7 @@ def read_document(site_dir: Path, path: Path, problems: Problems) -> SourceDoc:
     rel = display_path(path, site_dir)
     text = read_text(path, rel, problems) if inside_site(path, site_dir, problems) else None
     if text is None:
-        return SourceDoc(path, rel, Mapping(start_line=1))
+        return SourceDoc(path, rel, Mapping.of_unreadable(1))
     if path.suffix in YAML_SUFFIXES:
         return SourceDoc(path, rel, _parse_mapping(text, rel, 0, problems))
     front, body, body_line = split_front_matter(text)
@@ -172,11 +172,11 @@ def _parse_mapping(text: str, rel: str, line_offset: int, problems: Problems) ->
         data = load_yaml(text, line_offset)
     except YamlError as error:
         problems.add(Location(rel, error.line), str(error))
-        return Mapping(start_line=1 + line_offset)
+        return Mapping.of_unreadable(1 + line_offset)
     if data is None:
         return Mapping(start_line=1 + line_offset)
     if not isinstance(data, Mapping):
         problems.add(Location(rel, 1 + line_offset),
                      f"expected 'key: value' fields, got {type(data).__name__}")
-        return Mapping(start_line=1 + line_offset)
+        return Mapping.of_unreadable(1 + line_offset)
     return data

@@ -51,7 +51,7 @@ class FieldReader:
     def text(self, key: str, default: str = "", required: bool = False) -> str:
         value = self.raw(key)
         if value is None or value == "":
-            if required:
+            if required and not self.data.unreadable:  # its own problem says why
                 self.problems.add(Location(self.path, self.data.start_line or 1),
                                   f"missing required field '{key}'{self._in()}",
                                   f"add '{key}: ...'")
@@ -83,7 +83,7 @@ class FieldReader:
         value = self.raw(key)
         fallback = default or dt.date(1970, 1, 1)
         if value is None:
-            if required:
+            if required and not self.data.unreadable:  # its own problem says why
                 self.problems.add(Location(self.path, self.data.start_line or 1),
                                   f"missing required field '{key}'{self._in()}",
                                   f"add '{key}: YYYY-MM-DD'")

@@ -332,6 +332,8 @@ def _briefs(fields: FieldReader, doc: SourceDoc, identity: Identity, resolve: Re
             renderer: MarkdownRenderer, problems: Problems) -> tuple[Brief, ...]:
     raw = fields.raw("items")
     if not isinstance(raw, list) or not raw:
+        if doc.meta.unreadable:  # the file's own problem says why
+            return ()
         fields.error("items", "a briefs file needs 'items:', a list of briefs",
                      "write '- body: ...' entries under 'items:'")
         return ()

@@ -25,6 +25,14 @@ class Mapping(dict[str, Any]):
         super().__init__(*args, **kwargs)
         self.lines: dict[str, int] = {}
         self.start_line = start_line
+        self.unreadable = False  # True when the file could not be read: its problem is reported
+
+    @classmethod
+    def of_unreadable(cls, start_line: int) -> Mapping:
+        """The empty fields of a file whose text or YAML could not be read."""
+        empty = cls(start_line=start_line)
+        empty.unreadable = True
+        return empty
 
     def line_of(self, key: str) -> int:
         return self.lines.get(key, self.start_line)

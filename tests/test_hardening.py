@@ -480,3 +480,17 @@ def test_rtl_styles_mirror_what_sits_left() -> None:
                 if selector.startswith('[dir="rtl"]') for part in selector.split(",")}
     assert left, "the theme sets no left edges: update this test"
     assert sorted(left - mirrored) == []
+
+
+@pytest.mark.parametrize("content", [
+    b"---\ntitle: Lead\n---\n\xff\n",  # not UTF-8
+    b"---\ntitle: [unclosed\n---\nBody.\n",  # YAML syntax
+    b"---\n- a list\n---\nBody.\n",  # not a mapping
+])
+def test_an_unreadable_file_is_one_problem_not_a_cascade(make_site, content: bytes) -> None:
+    site = make_site({LEAD: content, "content/issues/2026-01-winter/02-briefs.yaml":
+                      b"title: T\nitems: &a [*a]\n"})
+    with pytest.raises(ContentError) as caught:
+        build(site, BuildOptions(**WEB))
+    assert [p.location.path for p in caught.value.problems] == sorted(
+        [LEAD, "content/issues/2026-01-winter/02-briefs.yaml"])
