@@ -10,8 +10,10 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 from urllib.parse import unquote
 
 from .config import SiteConfig, read_contact
@@ -38,6 +40,7 @@ from .model import (
 )
 from .yamlio import Mapping
 
+V = TypeVar("V")
 _ORDER_PREFIX = re.compile(r"^\d+[-_.]")
 _H2 = re.compile(r"^##\s+(.+?)\s*#*\s*$")
 SECTION_NAMES = {
@@ -111,7 +114,19 @@ def _identities(sources: Sources, problems: Problems) -> dict[Path, Identity]:
     for doc in sources.pages:
         slug = _named_slug(doc.stem, doc, "page", problems)
         found[doc.path] = Identity("", slug, f"pages/{slug}/")
-    return found
+    return _with_nfc_keys(found)
+
+
+def _with_nfc_keys(by_path: dict[Path, V]) -> dict[Path, V]:
+    """Also key each entry by its NFC path: a link typed 'hélène/' then finds a folder whose
+    name was stored decomposed (as macOS does), since links are NFC like all text."""
+    for path, value in list(by_path.items()):
+        by_path.setdefault(_nfc(path), value)
+    return by_path
+
+
+def _nfc(path: Path) -> Path:
+    return Path(unicodedata.normalize("NFC", str(path)))
 
 
 def _named_slug(name: str, doc: SourceDoc, what: str, problems: Problems) -> str:
@@ -138,7 +153,7 @@ def _asset_urls(sources: Sources, identities: dict[Path, Identity]) -> dict[Path
             for relative in issue.assets:
                 slug = identities[issue.meta.path].issue_slug
                 urls[issue.folder / relative] = f"issues/{slug}/{relative.as_posix()}"
-    return urls
+    return _with_nfc_keys(urls)
 
 
 def _resolver(doc: SourceDoc, identities: dict[Path, Identity],
@@ -150,7 +165,7 @@ def _resolver(doc: SourceDoc, identities: dict[Path, Identity],
         path_part = path_part.split("?")[0]
         if not path_part:
             return url
-        target = Path(os.path.normpath(doc.path.parent / unquote(path_part)))
+        target = _nfc(Path(os.path.normpath(doc.path.parent / unquote(path_part))))
         if target in assets:
             return ROOT_MARKER + assets[target]
         identity = identities.get(target)

@@ -217,6 +217,23 @@ def test_composed_and_decomposed_names_are_one(make_site, build_site) -> None:
         assert unicodedata.is_normalized("NFC", text), page
 
 
+def test_links_typed_composed_find_files_named_decomposed(make_site, build_site) -> None:
+    """macOS stores 'é' in file names decomposed; editors type it composed in links."""
+    folder = "content/issues/" + unicodedata.normalize("NFD", "2026-02-hélène")
+    site = make_site({
+        f"{folder}/issue.yaml": "title: February\ndate: 2026-02-01\n",
+        f"{folder}/01-{unicodedata.normalize('NFD', 'café')}.md": "---\ntitle: Café\n---\nx\n",
+        f"{folder}/images/{unicodedata.normalize('NFD', 'carte-été')}.png": b"\x89PNG",
+        LEAD: "---\ntitle: Lead\n---\n[cafe](../2026-02-hélène/01-café.md)\n\n"
+              "![map](../2026-02-hélène/images/carte-été.png)\n",
+    })
+    output = build_site(site, **WEB)
+    page = (output / "issues/2026-01-winter/lead/index.html").read_text(encoding="utf-8")
+    assert 'href="../../../issues/2026-02-helene/cafe/"' in page
+    src = re.search(r'src="([^"]*carte[^"]*)"', page)
+    assert src and (output / "issues/2026-01-winter/lead" / src.group(1)).resolve().is_file()
+
+
 @pytest.mark.parametrize(("text", "slug"), [
     ("Hélène à Pécs", "helene-a-pecs"),
     ("Straße", "straße"),
