@@ -10,10 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
 from urllib.parse import unquote
 
 from .config import SiteConfig, read_contact
@@ -38,9 +36,9 @@ from .model import (
     Term,
     TermIndex,
 )
+from .sitepaths import leaving_site, named_slug, nfc_path, with_nfc_keys
 from .yamlio import Mapping
 
-V = TypeVar("V")
 _ORDER_PREFIX = re.compile(r"^\d+[-_.]")
 _H2 = re.compile(r"^##\s+(.+?)\s*#*\s*$")
 SECTION_NAMES = {
@@ -91,7 +89,7 @@ def _identities(sources: Sources, problems: Problems) -> dict[Path, Identity]:
     found: dict[Path, Identity] = {}
     issue_slugs: dict[str, str] = {}
     for issue in sources.issues:
-        slug = _named_slug(issue.name, issue.meta, "issue", problems)
+        slug = named_slug(issue.name, issue.meta, "issue", problems)
         if slug in issue_slugs:
             problems.add(Location(issue.meta.rel), f"two issues have the slug '{slug}'",
                          f"rename this one or {issue_slugs[slug]}")
@@ -103,7 +101,7 @@ def _identities(sources: Sources, problems: Problems) -> dict[Path, Identity]:
         item_slugs: dict[str, str] = {}
         for doc in issue.items:
             # A file name without letters falls back to its position; a written slug must work.
-            own = (_named_slug(doc.stem, doc, "item", problems) if doc.meta.get("slug")
+            own = (named_slug(doc.stem, doc, "item", problems) if doc.meta.get("slug")
                    else item_slug(doc.path)) or f"item-{len(item_slugs) + 1}"
             if own in item_slugs:
                 problems.add(Location(doc.rel, doc.meta.line_of("slug")),
@@ -112,38 +110,9 @@ def _identities(sources: Sources, problems: Problems) -> dict[Path, Identity]:
             item_slugs[own] = doc.rel
             found[doc.path] = Identity(slug, own, f"{issue_url}{own}/")
     for doc in sources.pages:
-        slug = _named_slug(doc.stem, doc, "page", problems)
+        slug = named_slug(doc.stem, doc, "page", problems)
         found[doc.path] = Identity("", slug, f"pages/{slug}/")
-    return _with_nfc_keys(found)
-
-
-def _with_nfc_keys(by_path: dict[Path, V]) -> dict[Path, V]:
-    """Also key each entry by its NFC path: a link typed 'hélène/' then finds a folder whose
-    name was stored decomposed (as macOS does), since links are NFC like all text."""
-    for path, value in list(by_path.items()):
-        by_path.setdefault(_nfc(path), value)
-    return by_path
-
-
-def _nfc(path: Path) -> Path:
-    return Path(unicodedata.normalize("NFC", str(path)))
-
-
-def _named_slug(name: str, doc: SourceDoc, what: str, problems: Problems) -> str:
-    """The slug from `slug:` (items, pages) or else `name`; a problem when it comes out empty."""
-    written = doc.meta.get("slug") if what != "issue" else None
-    source = str(written) if written else name
-    if written and ("/" in source or "\\" in source or ".." in source):
-        problems.add(Location(doc.rel, doc.meta.line_of("slug")),
-                     f"slug: '{source}' is a path; a slug names one page inside the site",
-                     "write a single name such as 'annual-report', without '/' or '..'")
-    slug = slugify(source)
-    if not slug:
-        problems.add(Location(doc.rel, doc.meta.line_of("slug") if written else 0),
-                     f"the {what} slug '{source}' has no letter or digit to make a URL from",
-                     "set 'slug:' to a word such as 'news'")
-        return f"{what}-{slugify(doc.rel) or 'untitled'}"
-    return slug
+    return with_nfc_keys(found)
 
 
 def _asset_urls(sources: Sources, identities: dict[Path, Identity]) -> dict[Path, str]:
@@ -153,7 +122,7 @@ def _asset_urls(sources: Sources, identities: dict[Path, Identity]) -> dict[Path
             for relative in issue.assets:
                 slug = identities[issue.meta.path].issue_slug
                 urls[issue.folder / relative] = f"issues/{slug}/{relative.as_posix()}"
-    return _with_nfc_keys(urls)
+    return with_nfc_keys(urls)
 
 
 def _resolver(doc: SourceDoc, identities: dict[Path, Identity],
@@ -165,7 +134,7 @@ def _resolver(doc: SourceDoc, identities: dict[Path, Identity],
         path_part = path_part.split("?")[0]
         if not path_part:
             return url
-        target = _nfc(Path(os.path.normpath(doc.path.parent / unquote(path_part))))
+        target = nfc_path(Path(os.path.normpath(doc.path.parent / unquote(path_part))))
         if target in assets:
             return ROOT_MARKER + assets[target]
         identity = identities.get(target)
@@ -187,22 +156,10 @@ def _render(renderer: MarkdownRenderer, text: str, doc: SourceDoc, resolve: Reso
                      "simplify the Markdown: fewer nested quotes, lists or tags")
     for line, url, kind in rendered.broken:
         what = "image" if kind == "image" else "link"
-        problems.add(Location(doc.rel, line), *_leaving_site(doc, url, what) or (
+        problems.add(Location(doc.rel, line), *leaving_site(doc, url, what) or (
             f"{what} to a missing file: {url}",
             "the path is relative to this file; check the name and folder"))
     return rendered.html
-
-
-def _leaving_site(doc: SourceDoc, url: str, what: str) -> tuple[str, str] | None:
-    """The message and hint when a link or image path leads out of the site, else None."""
-    path = unquote(url.partition("#")[0].split("?")[0])
-    if path.startswith("/") or Path(path).is_absolute():
-        return (f"{what} to an absolute path: {url}",
-                "write the path relative to this file, such as images/map.png")
-    if os.path.normpath(Path(doc.rel).parent / path).split(os.sep)[0] == "..":
-        return (f"{what} points outside the site: {url}",
-                "link only to files inside the site folder")
-    return None
 
 
 def _build_issue(source: IssueSource, identities: dict[Path, Identity],
@@ -297,7 +254,7 @@ def _image(fields: FieldReader, resolve: Resolver, fields_doc: SourceDoc) -> Ima
         return None
     target = src if is_external(src) else resolve(src, "image")
     if target is None:
-        fields.error("image", *_leaving_site(fields_doc, src, "image:") or (
+        fields.error("image", *leaving_site(fields_doc, src, "image:") or (
             f"image: no file '{src}'", "the path is relative to this file"))
         return None
     if not alt:
