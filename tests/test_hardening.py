@@ -68,6 +68,32 @@ def test_ctrl_c_while_writing_keeps_the_previous_output(built, monkeypatch) -> N
     assert_whole(site, output, before)
 
 
+SIGINT_WHILE_WRITING = """
+import os, signal, sys
+from pathlib import Path
+real, count = Path.write_bytes, [0]
+def write_bytes(self, data):
+    if ".output.staging" in str(self):
+        count[0] += 1
+        if count[0] == 5:
+            os.kill(os.getpid(), signal.SIGINT)  # a real Ctrl-C, mid-way through writing
+    return real(self, data)
+Path.write_bytes = write_bytes
+from bulletin_gen.cli import main
+main(["build", sys.argv[1]])
+"""
+
+
+def test_real_ctrl_c_keeps_the_previous_output_without_traceback(built) -> None:
+    site, output, before = built
+    write_files(site, {LEAD: "---\ntitle: Changed\n---\nNew text.\n"})
+    result = subprocess.run([sys.executable, "-c", SIGINT_WHILE_WRITING, str(site)],
+                            capture_output=True, text=True, check=False)
+    assert result.returncode != 0
+    assert "Aborted" in result.stderr and "Traceback" not in result.stderr, result.stderr
+    assert_whole(site, output, before)
+
+
 def test_full_disk_keeps_the_previous_output(built, monkeypatch) -> None:
     site, output, before = built
     full = OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(output) + "/x.html")
