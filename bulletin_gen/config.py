@@ -126,6 +126,10 @@ def read_config(reader: FieldReader) -> SiteConfig:
                      "write it as https://example.org/bulletin/")
     organisation = reader.mapping("organisation")
     org = Organisation(organisation.text("name"), organisation.text("url"))
+    if org.url and not org.url.startswith(("https://", "http://")):
+        organisation.error("url", f"organisation.url: '{org.url}' is not an http(s) URL",
+                           "write it as https://example.org/")
+        org = Organisation(org.name)
     organisation.finish()
     pdf = reader.mapping("pdf")
     pdf_config = PdfConfig(pdf.boolean("enabled", True), pdf.choice("paper", ("A4", "Letter"), "A4"))

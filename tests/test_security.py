@@ -173,6 +173,12 @@ def test_image_field_with_a_script_url_is_refused(refused, url: str) -> None:
             "is neither a file nor an http(s) URL")
 
 
+def test_organisation_url_must_be_http(refused) -> None:
+    config = "title: T\norganisation:\n  name: Org\n  url: javascript:alert(1)\n"
+    refused({"bulletin.yaml": config}, "bulletin.yaml", 4,
+            "organisation.url: 'javascript:alert(1)' is not an http(s) URL")
+
+
 def test_slug_that_is_a_path_is_refused(refused) -> None:
     refused({LEAD: lead_with("Body.", "slug: ../../../escape\n")}, LEAD, 3,
             "slug: '../../../escape' is a path")
