@@ -76,7 +76,9 @@ def build(site_dir: Path, options: BuildOptions | None = None) -> BuildReport:
     env = make_environment(site_dir)
     plans = plan_pages(site)
     artifacts = render_pages(env, site, plans, notify)
-    editions = edition_artifacts(site_dir, site, env, pdf=options.pdf, email=options.email)
+    editions = edition_artifacts(site_dir, site, env, pdf=options.pdf, email=options.email,
+                                 problems=problems)
+    problems.raise_if_any(strict=options.strict)  # the editions' warnings, under --strict
     notify("editions", len(editions), len(editions))
     count = publish(output, artifacts + editions, _copies(site_dir, site))
     notify("write", count, count)

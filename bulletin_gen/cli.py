@@ -82,6 +82,23 @@ def init(directory: Path) -> None:
 
 
 @main.command()
+@click.argument("issue")
+@SITE
+@click.option("--eml", "eml", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the message to this .eml file (multipart: HTML and plain text).")
+@click.option("--drafts", is_flag=True, help="Allow an issue with 'status: draft'.")
+@click.option("--base-url", help="Override base_url from bulletin.yaml.")
+def email(issue: str, site: Path, eml: Path, drafts: bool, base_url: str | None) -> None:
+    """Write the email edition of ISSUE (its folder or file name) as a message to import."""
+    from .editions.email import export_eml
+
+    report = export_eml(site, issue, eml, drafts=drafts, base_url=base_url)
+    _print_warnings(report.warnings)
+    click.echo(f"Wrote {report.path}: \"{report.subject}\" ({report.html_bytes / 1024:.0f} KB "
+               "of HTML)")
+
+
+@main.command()
 @SITE
 @click.option("-p", "--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
               help="Port to serve on; 0 picks any free port.")

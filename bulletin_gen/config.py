@@ -141,6 +141,12 @@ def read_config(reader: FieldReader) -> SiteConfig:
         from_address=email.text("from"),
         unsubscribe_url=email.text("unsubscribe_url"),
     )
+    if email_config.from_address and "@" not in email_config.from_address:
+        email.error("from", f"email.from: '{email_config.from_address}' has no email address",
+                    "write it as 'Bulletin <news@example.org>'")
+    if '"' in email_config.unsubscribe_url:  # it is written into href="..." as it is
+        email.error("unsubscribe_url", "email.unsubscribe_url: a URL cannot contain '\"'",
+                    "write the link or merge tag of your mailing tool, e.g. '*|UNSUB|*'")
     email.finish()
     config = SiteConfig(
         title=title,

@@ -23,11 +23,12 @@ from jinja2 import (
     PrefixLoader,
     StrictUndefined,
     pass_context,
+    select_autoescape,
 )
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
-from .markdown import relative_html
+from .markdown import ROOT_MARKER, relative_html
 
 THEME_DIR = Path(__file__).parent / "theme"
 THEME_TEMPLATES = THEME_DIR / "templates"
@@ -40,7 +41,8 @@ def make_environment(site_dir: Path | None) -> Environment:
     loaders = [FileSystemLoader(site_dir / "templates")] if site_dir else []
     env = Environment(
         loader=ChoiceLoader([*loaders, theme, PrefixLoader({"theme": theme})]),
-        autoescape=True,
+        autoescape=select_autoescape(disabled_extensions=("txt",), default=True,
+                                     default_for_string=True),  # plain text is never escaped
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -67,7 +69,8 @@ def relative_root(page_url: str) -> str:
 
 
 def link(target: str, page_url: str, link_base: str = "") -> str:
-    """The href from the page at `page_url` to the site path `target`."""
+    """The href from the page at `page_url` to the site path `target` (or `@root/` + path)."""
+    target = target.removeprefix(ROOT_MARKER)
     if "://" in target or target.startswith(("mailto:", "#")):
         return target
     if link_base:

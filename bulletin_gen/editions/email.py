@@ -1,0 +1,248 @@
+"""The email edition: each issue as `email.html`, `email.txt` and, on request, a `.eml` message.
+
+`email.html` is one column of tables at most 600 px wide, the layout that Gmail, Outlook and
+Apple Mail all keep: the theme's `email.html` template and its `email/` partials are rendered
+with absolute links (`link_base` = base_url), then css-inline moves every style into `style`
+attributes, leaving only media queries in a `<style>` element. `email.txt` is the plain-text
+alternative (see plaintext.py). `export_eml` wraps both in a multipart/alternative message that
+mail tools import. Everything is deterministic: the same issue gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import html as htmllib
+import re
+from dataclasses import dataclass
+from email import policy
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+from jinja2 import Environment
+from markupsafe import Markup
+
+from ..config import CONFIG_FILE, SiteConfig
+from ..errors import BulletinError, Location, Problem, Problems, did_you_mean
+from ..markdown import is_external, slugify
+from ..model import Issue, Item, Site
+from ..render import Artifact, PagePlan, render_page
+from .plaintext import PlainText, fit_lines
+
+GMAIL_CLIP_BYTES = 102_400  # Gmail shows "[Message clipped]" past about 102 KB of HTML
+TEASER_WORDS = 45
+EMAIL_HTML = "email.html"
+EMAIL_TEXT = "email.txt"
+
+
+@dataclass(frozen=True)
+class EmailEdition:
+    """One issue's email: subject, HTML with inlined styles, and plain text."""
+
+    issue: Issue
+    subject: str
+    html: str
+    text: str
+
+
+@dataclass(frozen=True)
+class EmlReport:
+    """What `bulletin email --eml` wrote."""
+
+    path: Path
+    subject: str
+    html_bytes: int
+    warnings: tuple[Problem, ...]
+
+
+class EmailError(BulletinError):
+    """The email edition cannot be made as asked; the message says what to change."""
+
+
+def email_artifacts(site: Site, env: Environment, problems: Problems) -> list[Artifact]:
+    """`email.html` and `email.txt` of every issue; a warning instead when they cannot be made."""
+    missing = missing_requirement(site.config)
+    if missing:
+        problems.warn(Location(CONFIG_FILE), f"email edition skipped: {missing[0]}", missing[1])
+        return []
+    artifacts = []
+    for issue in site.issues:
+        edition = render_email(site, env, issue)
+        check_edition(edition, problems)
+        artifacts += [Artifact(f"{issue.url}{EMAIL_HTML}", edition.html.encode("utf-8")),
+                      Artifact(f"{issue.url}{EMAIL_TEXT}", edition.text.encode("utf-8"))]
+    return artifacts
+
+
+def missing_requirement(config: SiteConfig) -> tuple[str, str] | None:
+    """(what is missing, how to fix it) when the email edition cannot be made, else None."""
+    if not config.base_url:
+        return ("base_url is not set, and every link in an email must be absolute",
+                "add 'base_url: https://example.org/bulletin/' to bulletin.yaml or pass "
+                "--base-url; 'email: {enabled: false}' switches the edition off")
+    try:
+        import css_inline  # noqa: F401
+    except ImportError:
+        return ("css-inline is not installed", "pip install 'bulletin-gen[email]'")
+    return None
+
+
+def check_edition(edition: EmailEdition, problems: Problems) -> None:
+    """Warn when Gmail would clip the message, or an image has no alt text."""
+    where = Location(edition.issue.source)
+    size = len(edition.html.encode("utf-8"))
+    if size > GMAIL_CLIP_BYTES:  # Gmail shows the rest only behind a link
+        problems.warn(where, f"the email edition of '{edition.issue.slug}' is "
+                      f"{size / 1024:.0f} KB of HTML; Gmail clips messages over 100 KB",
+                      "set 'email: {mode: digest}' in bulletin.yaml to send summaries, or move "
+                      "items to another issue")
+    for tag in re.findall(r"<img\b[^>]*>", edition.html):
+        # Many mail clients block images until asked: the alt text is what readers see first.
+        if not re.search(r'\balt="[^"]*[^"\s][^"]*"', tag):
+            src = re.search(r'\bsrc="([^"]*)"', tag)
+            problems.warn(where, "an image of the email edition has no alt text: "
+                          f"{src.group(1) if src else tag}",
+                          "describe it in the brackets: ![A map of the centres](map.png)")
+
+
+def render_email(site: Site, env: Environment, issue: Issue) -> EmailEdition:
+    """Render one issue's email edition with the theme's (or the site's) email templates."""
+    config = site.config
+    web_url = config.absolute(issue.url)
+    subject = f"{config.title}: {issue.title}"
+    context = {
+        "issue": issue,
+        "subject": subject,
+        "web_url": web_url,
+        "link_base": config.base_url,  # every link absolute (templates.py)
+        "digest": config.email.mode == "digest",
+        "teaser": teaser,
+        "preheader": issue.summary or " · ".join(item.title for item in issue.items),
+        # Passed through as written: a mailing tool replaces its merge tag (*|UNSUB|*) itself.
+        "unsubscribe_url": Markup(config.email.unsubscribe_url),
+    }
+    html = _render(env, site, issue, EMAIL_HTML, context).decode("utf-8")
+    html = inline_css(absolute_links(_drop_backrefs(html), web_url))
+    text = _render(env, site, issue, EMAIL_TEXT, {**context, "text": PlainText(web_url)})
+    return EmailEdition(issue, subject, html, fit_lines(text.decode("utf-8")))
+
+
+def _render(env: Environment, site: Site, issue: Issue, template: str,
+            context: dict[str, object]) -> bytes:
+    plan = PagePlan(f"{issue.url}{template}", issue.url, template, context)
+    return render_page(env, site, plan).data
+
+
+def teaser(item: Item, words: int = TEASER_WORDS) -> str:
+    """The item's summary, or the opening words of its first paragraph."""
+    if item.summary:
+        return item.summary
+    sections = item.roundtable.sections if item.roundtable else ()
+    source = item.html or (sections[0].html if sections else "")
+    match = re.search(r"<p>(.*?)</p>", source, re.S)
+    text = " ".join(htmllib.unescape(re.sub(r"<[^>]+>", "", match.group(1))).split()) \
+        if match else ""
+    cut = text.split(" ")
+    return text if len(cut) <= words else " ".join(cut[:words]).rstrip(",;:") + "…"
+
+
+# Values that start like a path or a fragment; merge tags (*|UNSUB|*, {{ x }}, <%x%>, %%x%%,
+# [x]) start with punctuation and are left alone.
+_LINK_ATTR = re.compile(r'\b(href|src)="([#?./\w][^"]*)"')
+
+
+def absolute_links(html: str, page_url: str) -> str:
+    """Resolve every relative href and src (`#fn-1`, `images/x.png`) against `page_url`."""
+
+    def resolve(match: re.Match[str]) -> str:
+        url = match.group(2)
+        if is_external(url):
+            return match.group(0)
+        return f'{match.group(1)}="{urljoin(page_url, htmllib.unescape(url))}"'
+
+    return _LINK_ATTR.sub(resolve, html)
+
+
+def _drop_backrefs(html: str) -> str:
+    # A footnote's "back to the text" arrow would open the web page: no use in a message.
+    return re.sub(r'\s*<a [^>]*class="footnote-backref"[^>]*>.*?</a>', "", html)
+
+
+def inline_css(html: str) -> str:
+    """Move every CSS rule into `style` attributes; keep @media rules for small screens."""
+    import css_inline
+
+    inliner = css_inline.CSSInliner(keep_at_rules=True, keep_link_tags=False,
+                                    load_remote_stylesheets=False)
+    return str(inliner.inline(html))
+
+
+# The .eml message -----------------------------------------------------------------------
+
+
+def email_message(config: SiteConfig, edition: EmailEdition) -> EmailMessage:
+    """A multipart/alternative message (text, then HTML) with fixed headers and boundary."""
+    digest = hashlib.sha256((edition.html + edition.text).encode("utf-8")).hexdigest()
+    message = EmailMessage(policy=policy.SMTP)
+    message["Subject"] = edition.subject
+    message["From"] = sender(config)
+    message["Date"] = format_datetime(dt.datetime.combine(edition.issue.date, dt.time(),
+                                                          tzinfo=dt.UTC))
+    message["Message-ID"] = f"<{digest[:32]}@{urlsplit(config.base_url).hostname or 'bulletin'}>"
+    unsubscribe = config.email.unsubscribe_url
+    if unsubscribe.startswith(("https://", "http://", "mailto:")):
+        message["List-Unsubscribe"] = f"<{unsubscribe}>"
+    message.set_content(edition.text)
+    message.add_alternative(edition.html, subtype="html")
+    message["Content-Language"] = edition.issue.lang or config.language  # after the parts
+    message.set_boundary(f"=_bulletin_{digest[32:56]}")
+    return message
+
+
+def sender(config: SiteConfig) -> str | Address:
+    """`email.from` as written, or the bulletin's title with its contact address."""
+    if config.email.from_address:
+        return config.email.from_address
+    if config.contact.email:
+        user, _, domain = config.contact.email.partition("@")
+        return Address(config.title, user, domain)
+    raise EmailError("the email needs a sender: add 'email: {from: \"Bulletin "
+                     "<news@example.org>\"}' or 'contact: {email: ...}' to bulletin.yaml")
+
+
+def export_eml(site_dir: Path, slug: str, target: Path, drafts: bool = False,
+               base_url: str | None = None) -> EmlReport:
+    """Write the email edition of the issue `slug` as a .eml file at `target`."""
+    from ..build import load_site  # the build imports the editions, so not at the top
+    from ..templates import make_environment
+
+    site, problems = load_site(site_dir, drafts=True, base_url=base_url)
+    missing = missing_requirement(site.config)
+    if missing:
+        raise EmailError(f"cannot make the email edition: {missing[0]} ({missing[1]})")
+    issue = find_issue(site, slug, drafts)
+    edition = render_email(site, make_environment(site_dir), issue)
+    data = email_message(site.config, edition).as_bytes()
+    try:
+        target.write_bytes(data)
+    except OSError as error:
+        raise EmailError(f"cannot write {target}: {error.strerror}") from None
+    check_edition(edition, problems)
+    return EmlReport(target, edition.subject, len(edition.html.encode("utf-8")),
+                     tuple(problems.warnings))
+
+
+def find_issue(site: Site, slug: str, drafts: bool) -> Issue:
+    """The issue named `slug` (its folder or file name); a draft only when asked for."""
+    wanted = slugify(slug.strip("/").removeprefix("issues/").removesuffix(".md"))
+    issue = next((issue for issue in site.issues if issue.slug == wanted), None)
+    if issue is None:
+        known = [issue.slug for issue in site.issues]
+        hint = did_you_mean(wanted, known) or "the issues are: " + ", ".join(known)
+        raise EmailError(f"no issue '{slug}' ({hint})")
+    if issue.is_draft and not drafts:
+        raise EmailError(f"issue '{issue.slug}' is a draft: pass --drafts to send it anyway")
+    return issue

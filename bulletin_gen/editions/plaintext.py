@@ -1,0 +1,276 @@
+"""The plain-text side of the email edition: HTML fragments -> text wrapped to 72 columns.
+
+`PlainText` is handed to the `email.txt` template. It turns the model's HTML fragments into
+paragraphs, lists, quotes and tables of plain text, and writes each link as a numbered
+reference (`the report [3]`) whose URL is listed after the item by `references()`. One
+`PlainText` serves one message, so the numbers run through it without repeating.
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from urllib.parse import urljoin
+
+from ..markdown import is_external
+
+WIDTH = 72
+_BLOCKS = {"p", "div", "section", "article", "figure", "figcaption", "blockquote", "pre", "ul",
+           "ol", "li", "table", "thead", "tbody", "tfoot", "tr", "hr", "dl", "dt", "dd", "h1",
+           "h2", "h3", "h4", "h5", "h6", "header", "footer", "aside", "details", "summary"}
+_VOID = {"br", "hr", "img", "input", "meta", "link", "source", "wbr"}
+_SPACE = re.compile(r"\s+")
+_REFERENCE = re.compile(r"\[\d+\] \S+$")  # '[3] https://...': long URLs stay whole
+
+
+@dataclass
+class Node:
+    """An element of a parsed fragment; text lives in `children` as plain strings."""
+
+    tag: str
+    attrs: dict[str, str] = field(default_factory=dict)
+    children: list[Node | str] = field(default_factory=list)
+
+    def has_class(self, name: str) -> bool:
+        return name in self.attrs.get("class", "").split()
+
+
+class _TreeBuilder(HTMLParser):
+    """Just enough of an HTML tree for the sanitised fragments markdown.py produces."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.root = Node("root")
+        self.stack = [self.root]
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        node = Node(tag, {key: value or "" for key, value in attrs})
+        self.stack[-1].children.append(node)
+        if tag not in _VOID:
+            self.stack.append(node)
+
+    def handle_endtag(self, tag: str) -> None:
+        for depth in range(len(self.stack) - 1, 0, -1):
+            if self.stack[depth].tag == tag:
+                del self.stack[depth:]
+                return
+
+    def handle_data(self, data: str) -> None:
+        self.stack[-1].children.append(data)
+
+
+def parse_fragment(html: str) -> Node:
+    """The fragment as a `Node` tree."""
+    builder = _TreeBuilder()
+    builder.feed(html)
+    builder.close()
+    return builder.root
+
+
+class PlainText:
+    """Writes one message's plain text; `page_url` resolves any link that is not absolute."""
+
+    def __init__(self, page_url: str, width: int = WIDTH) -> None:
+        self.page_url = page_url
+        self.width = width
+        self._numbers: dict[str, int] = {}  # the links of the current item, not yet listed
+        self._count = 0
+
+    # The template's building blocks -------------------------------------------------------
+
+    def wrap(self, text: str, indent: str = "", hang: str | None = None) -> str:
+        """`text` wrapped to the width; `hang` indents the lines after the first."""
+        lines = []
+        for line in text.split("\n"):
+            wrapped = textwrap.wrap(_SPACE.sub(" ", line).strip(), self.width,
+                                    initial_indent=indent,
+                                    subsequent_indent=indent if hang is None else hang,
+                                    break_long_words=False, break_on_hyphens=False)
+            lines.extend(wrapped or [""])
+        return "\n".join(lines)
+
+    def heading(self, text: str, underline: str = "-") -> str:
+        """A heading over a rule as long as its longest line."""
+        wrapped = self.wrap(text)
+        longest = max(len(line) for line in wrapped.split("\n"))
+        return f"{wrapped}\n{underline * min(longest, self.width)}"
+
+    def field(self, label: str, value: str, label_width: int = 14) -> str:
+        """'Label:       value', the value's further lines aligned under its first."""
+        return self.wrap(value, f"{label + ':':<{label_width}}", " " * label_width)
+
+    def bullets(self, fragments: list[str], indent: str = "") -> str:
+        """HTML fragments (round-table outcomes, say) as a bulleted list."""
+        return self._list(parse_fragment("".join(f"<li>{f}</li>" for f in fragments)), indent,
+                          "ul")
+
+    def link(self, label: str, url: str) -> str:
+        """'label [n]', with the URL waiting for `references()`."""
+        return f"{label} [{self._number(url)}]"
+
+    def references(self) -> str:
+        """The numbered URLs of the links written since the last call, one per line."""
+        lines = [f"[{number}] {url}" for url, number in self._numbers.items()]
+        self._numbers = {}
+        return "\n".join(lines)
+
+    def html(self, fragment: str) -> str:
+        """A rendered HTML fragment as wrapped plain text, blocks apart by blank lines."""
+        return "\n\n".join(self._blocks(parse_fragment(fragment), ""))
+
+    # Blocks -------------------------------------------------------------------------------
+
+    def _blocks(self, node: Node, indent: str) -> list[str]:
+        """The paragraphs of `node`'s children; runs of inline content make one paragraph."""
+        blocks: list[str] = []
+        inline: list[Node | str] = []
+        for child in [*node.children, Node("p")]:  # the sentinel flushes the last run
+            if isinstance(child, str) or child.tag not in _BLOCKS:
+                inline.append(child)
+                continue
+            text = self._inline_text(inline)
+            if text.strip():
+                blocks.append(self.wrap(text, indent))
+            inline = []
+            if child.children or child.tag == "hr":
+                blocks.extend(self._block(child, indent))
+        return blocks
+
+    def _block(self, node: Node, indent: str) -> list[str]:
+        tag = node.tag
+        if tag == "hr":  # the rule before footnotes is dropped: "Notes:" says as much
+            return [] if node.has_class("footnotes-sep") else [indent + "-" * 20]
+        if re.fullmatch(r"h[1-6]", tag):
+            return [indent + self.heading(self._inline_text(node.children)).replace(
+                "\n", "\n" + indent)]
+        if tag in ("ul", "ol"):
+            return [self._list(node, indent, tag)]
+        if tag == "blockquote":
+            return self._blocks(node, indent + "> ")
+        if tag == "pre":
+            return ["\n".join(indent + "    " + line
+                              for line in _text_of(node).rstrip("\n").split("\n"))]
+        if tag == "table":
+            return [self._table(node, indent)]
+        if tag == "dt":
+            return [self.wrap(self._inline_text(node.children) + ":", indent)]
+        if tag == "dd":
+            return self._blocks(node, indent + "    ")
+        if node.has_class("footnotes"):
+            return [indent + "Notes:", *self._blocks(node, indent)]
+        return self._blocks(node, indent)
+
+    def _list(self, node: Node, indent: str, kind: str) -> str:
+        items = [child for child in node.children if isinstance(child, Node) and child.tag == "li"]
+        start_text = node.attrs.get("start", "1")
+        start = int(start_text) if start_text.isdigit() else 1
+        rendered = []
+        for number, item in enumerate(items, start):
+            marker = "" if item.has_class("check") else (f"{number}. " if kind == "ol"
+                                                          else "- ")
+            hang = indent + " " * (len(marker) or 4)
+            blocks = self._blocks(item, hang)
+            if blocks:  # the marker takes the place of the first line's hanging indent
+                blocks[0] = indent + marker + blocks[0][len(hang):]
+            rendered.append("\n".join(blocks))
+        return "\n".join(rendered)
+
+    def _table(self, node: Node, indent: str) -> str:
+        rows = [[(self._inline_text(cell.children).strip(),
+                  "right" in cell.attrs.get("style", "")) for cell in _cells(row)]
+                for row in _rows(node)]
+        if not rows:
+            return ""
+        columns = max(len(row) for row in rows)
+        widths = [max((len(row[i][0]) for row in rows if i < len(row)), default=0)
+                  for i in range(columns)]
+        if len(indent) + sum(widths) + 2 * (columns - 1) > self.width:
+            # Too wide for columns: one line per row, its cells after their header.
+            header = [text for text, _ in rows[0]]
+            return "\n".join(self.wrap("; ".join(
+                f"{header[i]}: {text}" if i < len(header) and header[i] else text
+                for i, (text, _) in enumerate(row)), indent, indent + "  ") for row in rows[1:])
+        lines = []
+        for position, row in enumerate(rows):
+            cells = [text.rjust(widths[i]) if right else text.ljust(widths[i])
+                     for i, (text, right) in enumerate(row)]
+            lines.append((indent + "  ".join(cells)).rstrip())
+            if position == 0:
+                lines.append(indent + "  ".join("-" * width for width in widths))
+        return "\n".join(lines)
+
+    # Inline content -----------------------------------------------------------------------
+
+    def _inline_text(self, parts: list[Node | str]) -> str:
+        return "".join(self._inline(part) for part in parts)
+
+    def _inline(self, part: Node | str) -> str:
+        if isinstance(part, str):
+            return _SPACE.sub(" ", part)
+        tag = part.tag
+        if tag == "br":
+            return "\n"
+        if tag == "img":
+            alt = part.attrs.get("alt", "").strip()
+            return f"[Image: {alt}]" if alt else ""
+        if part.has_class("tick"):
+            return "[x]" if "✓" in _text_of(part) else "[ ]"
+        if part.has_class("footnote-backref"):
+            return ""
+        if part.has_class("footnote-ref"):
+            return f" (note {re.sub(r'[^0-9]', '', _text_of(part))})"
+        text = self._inline_text(part.children)
+        if tag in ("del", "s"):
+            return f"~~{text}~~"
+        if tag == "a":
+            return self._anchor(text, part.attrs.get("href", ""))
+        return text
+
+    def _anchor(self, text: str, href: str) -> str:
+        if not href or href.startswith("#"):
+            return text
+        if href.startswith("mailto:"):
+            address = href.removeprefix("mailto:")
+            return text if text.strip() == address else f"{text} <{address}>"
+        url = href if is_external(href) else urljoin(self.page_url, href)
+        if text.strip() in (url, href):
+            return text
+        return f"{text} [{self._number(url)}]"
+
+    def _number(self, url: str) -> int:
+        if url not in self._numbers:
+            self._count += 1
+            self._numbers[url] = self._count
+        return self._numbers[url]
+
+
+def _text_of(node: Node) -> str:
+    return "".join(child if isinstance(child, str) else _text_of(child)
+                   for child in node.children)
+
+
+def _rows(node: Node) -> list[Node]:
+    rows = []
+    for child in node.children:
+        if isinstance(child, Node):
+            rows.extend([child] if child.tag == "tr" else _rows(child))
+    return rows
+
+
+def _cells(row: Node) -> list[Node]:
+    return [cell for cell in row.children if isinstance(cell, Node) and cell.tag in ("td", "th")]
+
+
+def fit_lines(text: str, width: int = WIDTH) -> str:
+    """Rewrap any line a template made too long; tidy blank lines and trailing spaces."""
+    lines = []
+    for line in text.split("\n"):
+        line = line.rstrip()
+        if len(line) > width and " " in line.strip() and not _REFERENCE.match(line):
+            indent = line[:len(line) - len(line.lstrip())]
+            line = "\n".join(textwrap.wrap(line, width, subsequent_indent=indent,
+                                           break_long_words=False, break_on_hyphens=False))
+        lines.append(line)
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n") + "\n"

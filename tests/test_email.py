@@ -1,0 +1,388 @@
+"""The email edition: email.html is mail-safe, email.txt is complete, the .eml parses."""
+
+from __future__ import annotations
+
+import email
+import re
+from email import policy
+from pathlib import Path
+from xml.etree.ElementTree import Element
+
+import html5lib
+import pytest
+from conftest import MINIMAL_SITE
+
+from bulletin_gen.build import BuildOptions, build
+from bulletin_gen.editions.plaintext import PlainText
+from bulletin_gen.errors import ContentError
+
+pytest.importorskip("css_inline", reason="the email extra is not installed")
+
+ISSUE = "content/issues/2026-01-winter/"
+EMAIL_FILES: dict[str, str | bytes | None] = {
+    "bulletin.yaml": MINIMAL_SITE["bulletin.yaml"].rstrip(" ") + """\
+        email:
+          from: Test Bulletin <news@example.org>
+          unsubscribe_url: "*|UNSUB|*"
+        """,
+    ISSUE + "01-lead.md": """\
+        ---
+        title: Lead story
+        kind: feature
+        authors: [Ana Editor]
+        regions: [Peru]
+        image: images/pic.png
+        image_alt: The new centre's front door
+        summary: A short summary of the lead story.
+        contact: {name: Hélène Bélanger, role: Director, email: helene@example.org}
+        ---
+        The **lead** story text, with [the report](https://example.org/report.pdf) and a
+        note.[^1]
+
+        ![A chart of cases](images/pic.png)
+
+        LEADBODYMARKER continues here.
+
+        [^1]: The footnote text.
+        """,
+    ISSUE + "images/pic.png": b"\x89PNG\r\n\x1a\n",
+    ISSUE + "03-roundtable.md": """\
+        ---
+        title: Who decides on water?
+        kind: roundtable
+        presenters: Lucía Mamani
+        facilitators: Nurlan Abenov
+        secretaries: [Réka Szőke, Tomás Echeverría]
+        venue: Pécs
+        ---
+        ## Summary
+        ROUNDTABLESUMMARYMARKER, following [the lead](01-lead.md).
+
+        ## Conclusions
+        - Agreements last when municipalities own them.
+
+        ## Recommendations
+        - Publish a guide to the canal walk.
+        """,
+}
+
+
+def _build(make_site, files: dict[str, str | bytes | None] | None = None,
+           **options: object) -> tuple[Path, tuple[object, ...]]:
+    site = make_site({**EMAIL_FILES, **(files or {})})
+    report = build(site, BuildOptions(**options))  # type: ignore[arg-type]
+    return report.output, report.warnings
+
+
+def _parse(path: Path) -> Element:
+    return html5lib.parse(path.read_text(encoding="utf-8"), namespaceHTMLElements=False)
+
+
+def _text(element: Element) -> str:
+    return " ".join("".join(element.itertext()).split())
+
+
+def _style_widths(style: str) -> list[int]:
+    return [int(n) for n in re.findall(r"(?<![-\w])(?:max-)?width:\s*(\d+)px", style)]
+
+
+def test_email_html_is_mail_safe(make_site) -> None:
+    output, _ = _build(make_site)
+    doc = _parse(output / "issues/2026-01-winter/email.html")
+    assert doc.findall(".//script") == []
+    assert [link for link in doc.iter("link") if "stylesheet" in link.get("rel", "")] == []
+    for style in doc.iter("style"):  # only media queries stay in a style element
+        rules = re.sub(r"@media[^{]*\{(?:[^{}]*\{[^{}]*\})*\s*\}", "", style.text or "")
+        assert rules.strip() == "", rules
+    assert "@font-face" not in (output / "issues/2026-01-winter/email.html").read_text()
+    for element in doc.iter():
+        for attribute in ("href", "src"):
+            url = element.get(attribute)
+            if url is not None and url != "*|UNSUB|*":
+                assert re.match(r"(https?://|mailto:)", url), f"relative {attribute}: {url}"
+    images = list(doc.iter("img"))
+    assert len(images) == 2 and all(img.get("alt") for img in images)
+    assert all(img.get("src", "").startswith("https://example.org/news/issues/2026-01-winter/")
+               for img in images)
+    # Inlined styles: the class rules are now in style attributes.
+    title = doc.find(".//h2[@class='item-title']")
+    assert title is not None and "font-size" in title.get("style", "")
+
+
+def test_email_html_is_one_column_of_at_most_600_px(make_site) -> None:
+    output, _ = _build(make_site)
+    doc = _parse(output / "issues/2026-01-winter/email.html")
+    container = doc.find(".//table[@class='container']")
+    assert container is not None
+    assert container.get("width") == "600" and "max-width: 600px" in container.get("style", "")
+    for element in doc.iter():
+        if element.get("width", "").isdigit():
+            assert int(element.get("width", "0")) <= 600, element.tag
+        assert all(width <= 600 for width in _style_widths(element.get("style", ""))), \
+            (element.tag, element.get("style"))
+
+
+def test_email_html_holds_the_whole_issue(make_site) -> None:
+    output, _ = _build(make_site)
+    doc = _parse(output / "issues/2026-01-winter/email.html")
+    text = _text(doc)
+    for title in ("Test Bulletin", "January 2026", "Lead story", "Other news",
+                  "Who decides on water?", "Clinic opens"):
+        assert title in text
+    assert "LEADBODYMARKER" in text and "ROUNDTABLESUMMARYMARKER" in text
+    # Briefs with their regions; round-table roles and outcomes.
+    assert "Tajikistan · Uzbekistan" in text and "Hungary" in text
+    roles = {_text(row.findall("td")[0]): _text(row.findall("td")[1])
+             for row in doc.iter("tr") if len(row.findall("td")) == 2}
+    assert roles["Presenter"] == "Lucía Mamani"
+    assert roles["Secretaries"] == "Réka Szőke and Tomás Echeverría"
+    assert "Agreements last when municipalities own them." in text
+    assert "Publish a guide to the canal walk." in text
+    # Preheader, view in browser, footer.
+    preheader = doc.find(".//div[@class='preheader']")
+    assert preheader is not None and "display:none" in preheader.get("style", "")
+    assert _text(preheader).startswith("The first test issue.")
+    hrefs = {_text(a): a.get("href") for a in doc.iter("a")}
+    assert hrefs["View this issue in your browser"] == \
+        "https://example.org/news/issues/2026-01-winter/"
+    assert hrefs["Lead story"] == "https://example.org/news/issues/2026-01-winter/lead/"
+    assert hrefs["the lead"] == "https://example.org/news/issues/2026-01-winter/lead/"
+    assert hrefs["Test Network"] == "https://example.org/"
+    assert "Published by Test Network." in text
+
+
+def test_unsubscribe_merge_tags_pass_through_unescaped(make_site) -> None:
+    for tag in ("*|UNSUB|*", "{{ UnsubscribeURL }}", "<%asm_group_unsubscribe_raw_url%>"):
+        yaml = EMAIL_FILES["bulletin.yaml"].replace('"*|UNSUB|*"', f"'{tag}'")  # type: ignore
+        output, _ = _build(make_site, {"bulletin.yaml": yaml})
+        html = (output / "issues/2026-01-winter/email.html").read_text(encoding="utf-8")
+        assert f'href="{tag}"' in html
+        text = (output / "issues/2026-01-winter/email.txt").read_text(encoding="utf-8")
+        assert f"Unsubscribe: {tag}\n" in text
+
+
+def test_text_edition_holds_every_title_and_link_within_72_columns(make_site) -> None:
+    output, _ = _build(make_site)
+    text = (output / "issues/2026-01-winter/email.txt").read_text(encoding="utf-8")
+    for title in ("Lead story", "Other news", "Who decides on water?", "Clinic opens"):
+        assert title in text
+    doc = _parse(output / "issues/2026-01-winter/email.html")
+    for anchor in doc.iter("a"):
+        href = anchor.get("href", "")
+        if "#fn" in href:  # a footnote mark: the note itself follows in the text
+            continue
+        assert href.removeprefix("mailto:") in text, href
+    for line in text.splitlines():
+        assert len(line) <= 72 or re.fullmatch(r"(\[\d+\] |[\w ]+: )?\S+://\S+", line), line
+    assert "[Image: The new centre's front door]" in text
+    assert "Presenter:    Lucía Mamani" in text
+
+
+def test_text_edition_lists_links_after_each_item(make_site) -> None:
+    output, _ = _build(make_site)
+    text = (output / "issues/2026-01-winter/email.txt").read_text(encoding="utf-8")
+    items = text.split("=" * 72)[1:]
+    lead = items[0]
+    assert "the report [1]" in lead
+    assert "[1] https://example.org/report.pdf" in lead
+    assert "[2] https://example.org/news/issues/2026-01-winter/lead/" in lead
+    roundtable = items[2]
+    assert "following the lead [4]" in roundtable  # numbers run on through the message
+    assert "[4] https://example.org/news/issues/2026-01-winter/lead/" in roundtable
+    assert lead.index("[1] https://") > lead.index("LEADBODYMARKER")
+
+
+def test_digest_mode_sends_summaries_and_read_more_links(make_site) -> None:
+    yaml = str(EMAIL_FILES["bulletin.yaml"]) + "  mode: digest\n"
+    output, _ = _build(make_site, {"bulletin.yaml": yaml})
+    doc = _parse(output / "issues/2026-01-winter/email.html")
+    text = _text(doc)
+    assert "A short summary of the lead story." in text
+    assert "LEADBODYMARKER" not in text
+    assert "ROUNDTABLESUMMARYMARKER" in text  # no summary: the opening words stand in
+    assert "Agreements last when municipalities own them." in text  # outcomes stay
+    assert "Clinic opens" in text  # briefs are short already: kept whole
+    read_more = [a.get("href") for a in doc.iter("a") if _text(a) == "Read more →"]
+    assert "https://example.org/news/issues/2026-01-winter/lead/" in read_more
+    plain = (output / "issues/2026-01-winter/email.txt").read_text(encoding="utf-8")
+    assert "Read more [" in plain and "LEADBODYMARKER" not in plain
+
+
+def test_a_long_issue_warns_that_gmail_clips_it(make_site) -> None:
+    body = "\n\n".join(f"Paragraph {n} of a very long story. " * 12 for n in range(300))
+    long_item = {ISSUE + "04-long.md": f"---\ntitle: A long story\n---\n{body}\n"}
+    output, warnings = _build(make_site, long_item)
+    size = (output / "issues/2026-01-winter/email.html").stat().st_size
+    assert size > 102_400
+    messages = [str(w) for w in warnings]
+    assert any("Gmail clips messages over 100 KB" in m and "2026-01-winter/issue.yaml" in m
+               for m in messages), messages
+    with pytest.raises(ContentError, match="Gmail clips"):
+        _build(make_site, long_item, strict=True)
+    yaml = str(EMAIL_FILES["bulletin.yaml"]) + "  mode: digest\n"
+    _, warnings = _build(make_site, {**long_item, "bulletin.yaml": yaml})
+    assert not [w for w in warnings if "Gmail" in str(w)]
+
+
+def test_without_base_url_the_edition_is_skipped_with_a_warning(make_site, runner) -> None:
+    yaml = re.sub(r" *base_url: .*\n", "", str(EMAIL_FILES["bulletin.yaml"]))
+    output, warnings = _build(make_site, {"bulletin.yaml": yaml})
+    assert not (output / "issues/2026-01-winter/email.html").exists()
+    assert (output / "issues/2026-01-winter/index.html").exists()
+    assert any("email edition skipped: base_url is not set" in str(w) for w in warnings)
+    from bulletin_gen.cli import main
+
+    site = output.parent
+    result = runner.invoke(main, ["email", "2026-01-winter", str(site), "--eml",
+                                  str(site / "x.eml")])
+    assert result.exit_code == 1
+    assert "base_url is not set" in result.output and "--base-url" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_an_image_without_alt_text_is_a_warning(make_site) -> None:
+    item = {ISSUE + "04-pictures.md": "---\ntitle: Pictures\n---\n![](images/pic.png)\n"}
+    _, warnings = _build(make_site, item)
+    assert [str(w) for w in warnings] == [
+        f"{ISSUE}issue.yaml: an image of the email edition has no alt text: "
+        "https://example.org/news/issues/2026-01-winter/images/pic.png (describe it in the "
+        "brackets: ![A map of the centres](map.png))"]
+
+
+def test_email_can_be_switched_off(make_site) -> None:
+    yaml = str(EMAIL_FILES["bulletin.yaml"]) + "  enabled: false\n"
+    output, warnings = _build(make_site, {"bulletin.yaml": yaml})
+    assert not (output / "issues/2026-01-winter/email.html").exists()
+    assert not warnings
+
+
+def test_eml_is_a_multipart_alternative_message(make_site, runner) -> None:
+    from bulletin_gen.cli import main
+
+    output, _ = _build(make_site)
+    site, eml = output.parent, output.parent / "winter.eml"
+    result = runner.invoke(main, ["email", "2026-01-winter", str(site), "--eml", str(eml)])
+    assert result.exit_code == 0, result.output
+    assert 'Wrote' in result.output and '"Test Bulletin: January 2026"' in result.output
+    message = email.message_from_bytes(eml.read_bytes(), policy=policy.default)
+    assert message.get_content_type() == "multipart/alternative"
+    assert message["Subject"] == "Test Bulletin: January 2026"
+    assert message["From"].addresses[0].addr_spec == "news@example.org"
+    assert message["Date"].datetime.date().isoformat() == "2026-01-15"
+    assert message["List-Unsubscribe"] is None  # a merge tag is not a URL
+    parts = [part.get_content_type() for part in message.iter_parts()]
+    assert parts == ["text/plain", "text/html"]
+    plain, html = (part.get_content().replace("\r\n", "\n").rstrip("\n")  # SMTP: CRLF
+                   for part in message.iter_parts())
+    for got, ext in ((plain, "txt"), (html, "html")):
+        built = (output / f"issues/2026-01-winter/email.{ext}").read_text(encoding="utf-8")
+        assert got == built.rstrip("\n")
+    first = eml.read_bytes()
+    runner.invoke(main, ["email", "2026-01-winter", str(site), "--eml", str(eml)])
+    assert eml.read_bytes() == first  # same issue, same bytes: boundary and Message-ID too
+
+
+def test_eml_names_an_unsubscribe_link_and_defaults_the_sender(make_site) -> None:
+    from bulletin_gen.editions.email import export_eml
+
+    yaml = str(EMAIL_FILES["bulletin.yaml"]).replace(
+        "  from: Test Bulletin <news@example.org>\n", "").replace(
+        '"*|UNSUB|*"', "https://lists.example.org/unsubscribe?list=news&id=7")
+    site = make_site({**EMAIL_FILES, "bulletin.yaml": yaml})
+    report = export_eml(site, "2026-01-winter", site / "w.eml")
+    message = email.message_from_bytes(report.path.read_bytes(), policy=policy.default)
+    assert message["List-Unsubscribe"] == "<https://lists.example.org/unsubscribe?list=news&id=7>"
+    assert str(message["From"]) == "Test Bulletin <editor@example.org>"
+
+
+def test_email_command_errors(make_site, runner) -> None:
+    from bulletin_gen.cli import main
+
+    site = make_site({**EMAIL_FILES, ISSUE + "issue.yaml": (
+        "title: January 2026\ndate: 2026-01-15\nstatus: draft\n")})
+    eml = str(site / "x.eml")
+    result = runner.invoke(main, ["email", "2026-01-wintr", str(site), "--eml", eml])
+    assert result.exit_code == 1 and "no issue '2026-01-wintr'" in result.output
+    result = runner.invoke(main, ["email", "2026-01-winter", str(site), "--eml", eml])
+    assert result.exit_code == 1 and "is a draft: pass --drafts" in result.output
+    result = runner.invoke(main, ["email", "2026-01-winter", str(site), "--eml", eml,
+                                  "--drafts"])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(main, ["email", "2026-01-winter", str(site), "--drafts", "--eml",
+                                  str(site / "missing" / "x.eml")])
+    assert result.exit_code == 1 and "cannot write" in result.output
+
+
+def test_bad_email_settings_are_content_errors(make_site) -> None:
+    yaml = str(EMAIL_FILES["bulletin.yaml"]).replace(
+        "Test Bulletin <news@example.org>", "Test Bulletin").replace(
+        '"*|UNSUB|*"', "'https://x.org/u?a=\"b\"'")
+    with pytest.raises(ContentError) as error:
+        _build(make_site, {"bulletin.yaml": yaml})
+    message = str(error.value)
+    assert "bulletin.yaml:8: email.from: 'Test Bulletin' has no email address" in message
+    assert "email.unsubscribe_url: a URL cannot contain '\"'" in message
+
+
+def test_email_templates_are_overridable_by_name(make_site) -> None:
+    override = {"templates/email/footer.html":
+                '<tr><td>OUR OWN FOOTER <a href="{{ unsubscribe_url }}">Leave</a></td></tr>\n'}
+    output, _ = _build(make_site, override)
+    html = (output / "issues/2026-01-winter/email.html").read_text(encoding="utf-8")
+    assert "OUR OWN FOOTER" in html and 'href="*|UNSUB|*"' in html
+    assert "Published by" not in html
+
+
+def test_email_edition_is_deterministic(make_site, tmp_path: Path) -> None:
+    first, _ = _build(make_site)
+    data = [(first / f"issues/2026-01-winter/email.{ext}").read_bytes() for ext in ("html", "txt")]
+    second = build(first.parent, BuildOptions(output=tmp_path / "again")).output
+    assert data == [(second / f"issues/2026-01-winter/email.{ext}").read_bytes()
+                    for ext in ("html", "txt")]
+
+
+def test_demo_site_email_editions(demo_site: Path, build_site) -> None:
+    output = build_site(demo_site)
+    for issue in ("2025-07-summer", "2025-11-forum", "2026-03-spring"):
+        doc = _parse(output / f"issues/{issue}/email.html")
+        assert doc.findall(".//script") == []
+        text = (output / f"issues/{issue}/email.txt").read_text(encoding="utf-8")
+        assert "Unsubscribe: *|UNSUB|*" in text
+    forum = _text(_parse(output / "issues/2025-11-forum/email.html"))
+    assert "Dilnoza Yusupova" in forum and "Recommendations" in forum
+
+
+# The plain-text writer on its own -----------------------------------------------------------
+
+def test_plain_text_lists_quotes_and_tables() -> None:
+    text = PlainText("https://example.org/issues/a/")
+    html = ("<blockquote><p>A quoted line that is long enough to need wrapping when it is "
+            "written out at seventy-two columns wide.</p></blockquote>"
+            "<ol><li>first<ul><li>nested</li></ul></li><li>second</li></ol>"
+            "<table><thead><tr><th>Place</th><th style=\"text-align:right\">Cases</th></tr>"
+            "</thead><tbody><tr><td>Pécs</td><td style=\"text-align:right\">12</td></tr>"
+            "</tbody></table><p>See <a href=\"../b/\">the other issue</a>.</p>")
+    assert text.html(html).split("\n") == [
+        "> A quoted line that is long enough to need wrapping when it is written",
+        "> out at seventy-two columns wide.",
+        "",
+        "1. first",
+        "   - nested",
+        "2. second",
+        "",
+        "Place  Cases",
+        "-----  -----",
+        "Pécs      12",
+        "",
+        "See the other issue [1].",
+    ]
+    assert text.references() == "[1] https://example.org/issues/b/"
+    assert text.references() == ""
+
+
+def test_plain_text_table_too_wide_for_columns() -> None:
+    cells = "".join(f"<td>{'word ' * 6}{n}</td>" for n in range(4))
+    heads = "".join(f"<th>Heading {n}</th>" for n in range(4))
+    out = PlainText("https://e.org/").html(f"<table><tr>{heads}</tr><tr>{cells}</tr></table>")
+    assert out.startswith("Heading 0: word word word word word word 0; Heading 1:")
+    assert all(len(line) <= 72 for line in out.split("\n"))
