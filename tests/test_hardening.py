@@ -360,8 +360,10 @@ def test_right_to_left_issue_and_item(make_site, build_site) -> None:
         "content/issues/2025-12-english/issue.yaml": "title: December\ndate: 2025-12-01\n",
         "content/issues/2025-12-english/01-persian.md": "---\ntitle: سلام\nlang: fa\n---\nمتن.\n",
     })
-    output = build_site(site, **WEB)
+    output = build_site(site, pdf=False)
     assert _html_tag(output / "issues/2026-01-winter/index.html") == '<html lang="ar" dir="rtl">'
+    assert _html_tag(output / "issues/2026-01-winter/email.html") == '<html lang="ar" dir="rtl">'
+    assert _html_tag(output / "issues/2025-12-english/email.html") == '<html lang="en" dir="ltr">'
     assert _html_tag(output / "issues/2026-01-winter/lead/index.html") == \
         '<html lang="ar" dir="rtl">'
     assert _html_tag(output / "issues/2026-01-winter/hebrew/index.html") == \

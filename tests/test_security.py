@@ -25,9 +25,15 @@ class _Elements(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.elements: list[tuple[str, dict[str, str]]] = []
+        self.in_head = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.elements.append((tag, {name: value or "" for name, value in attrs}))
+        self.in_head = self.in_head or tag == "head"
+        if not (self.in_head and tag == "style"):  # the theme's own CSS (the email edition's)
+            self.elements.append((tag, {name: value or "" for name, value in attrs}))
+
+    def handle_endtag(self, tag: str) -> None:
+        self.in_head = self.in_head and tag != "head"
 
 
 def elements(path: Path) -> list[tuple[str, dict[str, str]]]:
