@@ -77,12 +77,18 @@ class Audit:
 
 
 def audit_site(site_dir: Path, external: bool = False, strict: bool = False,
-               timeout: float = 10.0) -> Audit:
-    """Check `site_dir` without writing the site; only the external-link cache is written."""
+               timeout: float = 10.0, drafts: bool = False) -> Audit:
+    """Check `site_dir` without writing the site; only the external-link cache is written.
+
+    Drafts are left out unless asked for, exactly as `bulletin build` does, so that a link from
+    a published item into a draft is found here too.
+    """
     try:
-        rendered = render_in_memory(site_dir, drafts=True, strict=strict)
+        rendered = render_in_memory(site_dir, drafts=drafts, strict=strict)
     except ContentError as error:
-        return Audit(tuple(sorted(_from_problem(p, "error") for p in error.problems)))
+        findings = [_from_problem(p, "error") for p in error.problems]
+        findings += [_from_problem(w, "warning") for w in error.warnings]
+        return Audit(tuple(sorted(findings)))
     site = rendered.site
     scans = [scan_page(a.path, a.data.decode("utf-8")) for a in rendered.artifacts
              if a.path.endswith(".html")]

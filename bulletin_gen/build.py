@@ -56,7 +56,7 @@ class BuildReport:
 def load_site(site_dir: Path, drafts: bool = False, base_url: str | None = None,
               strict: bool = False) -> tuple[Site, Problems]:
     """Stages 1-3: settings, sources and model. Raises `ContentError` with every problem."""
-    config, problems = load_config(site_dir, base_url)
+    config, problems = load_config(site_dir, base_url, problems=Problems())
     sources = read_sources(site_dir, problems)
     renderer = MarkdownRenderer(unsafe_html=config.unsafe_html)
     site = build_site(config, sources, renderer, problems, drafts=drafts)
@@ -114,7 +114,7 @@ def render_in_memory(site_dir: Path, drafts: bool = True, strict: bool = False) 
                         time.perf_counter() - started)
 
 
-def check(site_dir: Path, drafts: bool = True, strict: bool = False) -> BuildReport:
+def check(site_dir: Path, drafts: bool = False, strict: bool = False) -> BuildReport:
     """Validate everything a build would, and render every page in memory; write nothing."""
     rendered = render_in_memory(site_dir, drafts, strict)
     return BuildReport(site_dir / "output", len(rendered.site.issues), len(rendered.plans),

@@ -52,13 +52,15 @@ def build(site: Path, output: Path | None, drafts: bool, base_url: str | None,
               help="Seconds to wait for each external link.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="json: one JSON document on stdout, for CI.")
-def check(site: Path, strict: bool, external: bool, timeout: float, fmt: str) -> None:
+@click.option("--drafts", is_flag=True, help="Include issues with 'status: draft'.")
+def check(site: Path, strict: bool, external: bool, timeout: float, fmt: str,
+          drafts: bool) -> None:
     """Check content, links, anchors and images; write nothing."""
     import json
 
     from .audit import audit_site, check_summary, format_external, format_text
 
-    audit = audit_site(site, external=external, strict=strict, timeout=timeout)
+    audit = audit_site(site, external=external, strict=strict, timeout=timeout, drafts=drafts)
     if fmt == "json":
         click.echo(json.dumps(audit.as_json(strict), indent=2, ensure_ascii=False))
     else:

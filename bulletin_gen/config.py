@@ -70,6 +70,8 @@ class SiteConfig:
     unsafe_html: bool = False  # true keeps raw HTML in Markdown as written (no sanitising)
     pdf: PdfConfig = field(default_factory=PdfConfig)
     email: EmailConfig = field(default_factory=EmailConfig)
+    # The line of each key in bulletin.yaml, so later stages can point at it (nav: ...).
+    key_lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def base_path(self) -> str:
@@ -77,7 +79,9 @@ class SiteConfig:
         return urlsplit(self.base_url).path or "/" if self.base_url else "/"
 
     def absolute(self, path: str) -> str:
-        """The public URL of a site path such as 'issues/x/'."""
+        """The public URL of a site path such as 'issues/x/'; a full URL stays as it is."""
+        if "://" in path:
+            return path
         return (self.base_url or "/") + path.lstrip("/")
 
 
@@ -94,10 +98,20 @@ def read_contact(reader: FieldReader, key: str = "contact") -> Contact:
     return contact
 
 
-def load_config(site_dir: Path, base_url: str | None = None) -> tuple[SiteConfig, Problems]:
-    """Read `bulletin.yaml` in `site_dir`; raise `ContentError` listing every problem."""
+def load_config(site_dir: Path, base_url: str | None = None,
+                problems: Problems | None = None) -> tuple[SiteConfig, Problems]:
+    """Read `bulletin.yaml` in `site_dir`; raise `ContentError` listing every problem.
+
+    Args:
+        site_dir: the site folder.
+        base_url: `--base-url`, which replaces the file's `base_url`.
+        problems: when given, field problems are added to it and not raised, so that the
+            caller can report them together with the content's. A missing or unreadable
+            file is always raised at once: there is nothing to go on.
+    """
     path = site_dir / CONFIG_FILE
-    problems = Problems()
+    collect = problems is not None
+    problems = problems if problems is not None else Problems()
     if not path.is_file():
         raise ContentError([Problem(Location(str(path)), "no bulletin.yaml here",
                                     "run 'bulletin init DIR' to start a site, or pass its folder")])
@@ -112,8 +126,12 @@ def load_config(site_dir: Path, base_url: str | None = None) -> tuple[SiteConfig
                                     "save the file with UTF-8 encoding")]) from None
     config = read_config(FieldReader(data, CONFIG_FILE, problems))
     if base_url is not None:
+        mistake = _base_url_mistake(base_url)
+        if mistake:
+            problems.add(Location("--base-url"), mistake, "write it as https://example.org/bulletin/")
         config = replace(config, base_url=_normalise_base_url(base_url))
-    problems.raise_if_any()
+    if not collect:
+        problems.raise_if_any()
     return config, problems
 
 
@@ -121,9 +139,9 @@ def read_config(reader: FieldReader) -> SiteConfig:
     """Turn the mapping of `bulletin.yaml` into a `SiteConfig`, recording problems."""
     title = reader.text("title", required=True)
     base_url = reader.text("base_url")
-    if base_url and not urlsplit(base_url).scheme.startswith("http"):
-        reader.error("base_url", f"base_url: '{base_url}' is not an absolute http(s) URL",
-                     "write it as https://example.org/bulletin/")
+    mistake = _base_url_mistake(base_url) if base_url else ""
+    if mistake:
+        reader.error("base_url", f"base_url: {mistake}", "write it as https://example.org/bulletin/")
     organisation = reader.mapping("organisation")
     org = Organisation(organisation.text("name"), organisation.text("url"))
     if org.url and not org.url.startswith(("https://", "http://")):
@@ -132,7 +150,8 @@ def read_config(reader: FieldReader) -> SiteConfig:
         org = Organisation(org.name)
     organisation.finish()
     pdf = reader.mapping("pdf")
-    pdf_config = PdfConfig(pdf.boolean("enabled", True), pdf.choice("paper", ("A4", "Letter"), "A4"))
+    pdf_config = PdfConfig(pdf.boolean("enabled", True),
+                           pdf.choice("paper", ("A4", "Letter"), "A4"))
     pdf.finish()
     email = reader.mapping("email")
     email_config = EmailConfig(
@@ -156,13 +175,30 @@ def read_config(reader: FieldReader) -> SiteConfig:
         organisation=org,
         contact=read_contact(reader),
         nav=reader.names("nav"),
-        recent_issues=reader.integer("recent_issues", 6) or 6,
+        recent_issues=_count(reader, "recent_issues", 6),
         unsafe_html=reader.boolean("unsafe_html", False),
         pdf=pdf_config,
         email=email_config,
+        key_lines=dict(reader.data.lines),
     )
     reader.finish()
     return config
+
+
+def _count(reader: FieldReader, key: str, default: int) -> int:
+    """A whole number of 0 or more (0 is a real choice: list no earlier issues)."""
+    value = reader.integer(key, default)
+    if value is None or value < 0:
+        reader.error(key, f"{key}: expected 0 or more, got {value}")
+        return default
+    return value
+
+
+def _base_url_mistake(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.scheme in ("http", "https") and parts.netloc:
+        return ""
+    return f"'{url}' is not an absolute http(s) URL"
 
 
 def _normalise_base_url(url: str) -> str:

@@ -31,6 +31,7 @@ class SourceDoc:
     meta: Mapping
     body: str = ""
     body_line: int = 1  # line of the file where the body starts
+    readable: bool = True  # False when the file or its YAML could not be read (already reported)
 
     @property
     def stem(self) -> str:
@@ -71,11 +72,11 @@ def read_sources(site_dir: Path, problems: Problems) -> Sources:
             issue = _read_folder_issue(site_dir, entry, problems)
             if issue:
                 issues.append(issue)
-        elif entry.suffix in MARKDOWN_SUFFIXES:
+        elif entry.suffix.lower() in MARKDOWN_SUFFIXES:
             doc = read_document(site_dir, entry, problems)
             issues.append(IssueSource(entry.stem, doc))
-    pages = tuple(read_document(site_dir, path, problems)
-                  for path in _listing(content / "pages") if path.suffix in MARKDOWN_SUFFIXES)
+    pages = tuple(read_document(site_dir, path, problems) for path in _listing(content / "pages")
+                  if path.suffix.lower() in MARKDOWN_SUFFIXES)
     return Sources(site_dir, tuple(issues), pages)
 
 
@@ -101,7 +102,7 @@ def _read_folder_issue(site_dir: Path, folder: Path, problems: Problems) -> Issu
             continue
         if not inside_site(path, site_dir, problems):
             continue
-        is_item = path.parent == folder and path.suffix in MARKDOWN_SUFFIXES + YAML_SUFFIXES
+        is_item = path.parent == folder and path.suffix.lower() in MARKDOWN_SUFFIXES + YAML_SUFFIXES
         if is_item:
             items.append(read_document(site_dir, path, problems))
         else:
@@ -114,11 +115,16 @@ def read_document(site_dir: Path, path: Path, problems: Problems) -> SourceDoc:
     rel = display_path(path, site_dir)
     text = read_text(path, rel, problems) if inside_site(path, site_dir, problems) else None
     if text is None:
-        return SourceDoc(path, rel, Mapping.of_unreadable(1))
-    if path.suffix in YAML_SUFFIXES:
-        return SourceDoc(path, rel, _parse_mapping(text, rel, 0, problems))
+        return SourceDoc(path, rel, Mapping(start_line=1), readable=False)
+    if path.suffix.lower() in YAML_SUFFIXES:
+        meta = _parse_mapping(text, rel, 0, problems)
+        if meta is None:
+            return SourceDoc(path, rel, Mapping(start_line=1), readable=False)
+        return SourceDoc(path, rel, meta)
     front, body, body_line = split_front_matter(text)
     meta = _parse_mapping(front, rel, 1, problems) if front is not None else Mapping(start_line=1)
+    if meta is None:
+        return SourceDoc(path, rel, Mapping(start_line=2), body, body_line, readable=False)
     return SourceDoc(path, rel, meta, body, body_line)
 
 
@@ -167,16 +173,22 @@ def split_front_matter(text: str) -> tuple[str | None, str, int]:
     return "\n".join(lines[1:]), "", len(lines) + 1
 
 
-def _parse_mapping(text: str, rel: str, line_offset: int, problems: Problems) -> Mapping:
+def _parse_mapping(text: str, rel: str, line_offset: int, problems: Problems) -> Mapping | None:
+    """The fields of a YAML text; None (and a problem) when it is not a readable mapping."""
     try:
         data = load_yaml(text, line_offset)
     except YamlError as error:
         problems.add(Location(rel, error.line), str(error))
-        return Mapping.of_unreadable(1 + line_offset)
+        return None
     if data is None:
         return Mapping(start_line=1 + line_offset)
     if not isinstance(data, Mapping):
         problems.add(Location(rel, 1 + line_offset),
-                     f"expected 'key: value' fields, got {type(data).__name__}")
-        return Mapping.of_unreadable(1 + line_offset)
+                     f"expected 'key: value' fields, got {_describe(data)}",
+                     "write one 'key: value' per line")
+        return None
     return data
+
+
+def _describe(data: object) -> str:
+    return "a list" if isinstance(data, list) else f"the single value {data!r}"

@@ -48,11 +48,21 @@ class BulletinError(click.ClickException):
 class ContentError(BulletinError):
     """One or more problems in the site's settings, content or templates."""
 
-    def __init__(self, problems: Iterable[Problem], heading: str = "") -> None:
+    def __init__(self, problems: Iterable[Problem], heading: str = "",
+                 warnings: Iterable[Problem] = ()) -> None:
         self.problems = tuple(sorted(set(problems)))
-        count = len(self.problems)
-        heading = heading or f"{count} problem{'s' if count != 1 else ''} found"
-        super().__init__(heading + ":\n" + "\n".join(f"  {p}" for p in self.problems))
+        # Warnings found in the same run are shown too, so that one run lists everything.
+        self.warnings = tuple(sorted(set(warnings) - set(self.problems)))
+        heading = heading or f"{_count(len(self.problems), 'problem')} found"
+        text = heading + ":\n" + "\n".join(f"  {p}" for p in self.problems)
+        if self.warnings:
+            text += f"\n{_count(len(self.warnings), 'warning')}:\n"
+            text += "\n".join(f"  {p}" for p in self.warnings)
+        super().__init__(text)
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'s' if number != 1 else ''}"
 
 
 @dataclass
@@ -73,9 +83,10 @@ class Problems:
         self.warnings.extend(other.warnings)
 
     def raise_if_any(self, strict: bool = False) -> None:
-        found = self.errors + (self.warnings if strict else [])
-        if found:
-            raise ContentError(found)
+        if strict and (self.errors or self.warnings):
+            raise ContentError(self.errors + self.warnings)
+        if self.errors:
+            raise ContentError(self.errors, warnings=self.warnings)
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:

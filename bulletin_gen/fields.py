@@ -17,10 +17,12 @@ from .yamlio import Mapping
 class FieldReader:
     """Reads the fields of one mapping, collecting problems against `path`."""
 
-    def __init__(self, data: Any, path: str, problems: Problems, what: str = "") -> None:
+    def __init__(self, data: Any, path: str, problems: Problems, what: str = "",
+                 prefix: str = "") -> None:
         self.path = path
         self.problems = problems
-        self.what = what
+        self.what = what  # 'brief 2': said after a message ("... in brief 2")
+        self.prefix = prefix  # 'contact.': put before the keys of a nested mapping
         self.seen: set[str] = set()
         if isinstance(data, Mapping):
             self.data: Mapping = data
@@ -30,10 +32,14 @@ class FieldReader:
             self.data = Mapping()
             line = data.start_line if isinstance(data, Mapping) else 1
             problems.add(Location(path, line), f"expected a mapping of fields{self._in()}, "
-                         f"got {type(data).__name__}", "write one 'key: value' per line")
+                         f"got {_describe(data)}", "write one 'key: value' per line")
 
     def _in(self) -> str:
-        return f" in {self.what}" if self.what else ""
+        return f" in {self.what}" if self.what and not self.prefix else ""
+
+    def label(self, key: str) -> str:
+        """The key as messages name it: 'email', or 'contact.email' inside `contact:`."""
+        return self.prefix + key
 
     def at(self, key: str) -> Location:
         return Location(self.path, self.data.line_of(key))
@@ -51,13 +57,14 @@ class FieldReader:
     def text(self, key: str, default: str = "", required: bool = False) -> str:
         value = self.raw(key)
         if value is None or value == "":
-            if required and not self.data.unreadable:  # its own problem says why
+            if required:
                 self.problems.add(Location(self.path, self.data.start_line or 1),
-                                  f"missing required field '{key}'{self._in()}",
+                                  f"missing required field '{self.label(key)}'{self._in()}",
                                   f"add '{key}: ...'")
             return default
-        if isinstance(value, bool) or isinstance(value, dict | list):
-            self.error(key, f"{key}: expected text, got {_describe(value)}")
+        if isinstance(value, bool | dict | list):
+            self.error(key, f"{self.label(key)}: expected text, got {_describe(value)}",
+                       _quote_hint(value))
             return default
         return str(value).strip()
 
@@ -66,7 +73,7 @@ class FieldReader:
         if value is None:
             return default
         if isinstance(value, bool) or not isinstance(value, int):
-            self.error(key, f"{key}: expected a whole number, got {_describe(value)}")
+            self.error(key, f"{self.label(key)}: expected a whole number, got {_describe(value)}")
             return default
         return value
 
@@ -75,7 +82,7 @@ class FieldReader:
         if value is None:
             return default
         if not isinstance(value, bool):
-            self.error(key, f"{key}: expected true or false, got {_describe(value)}")
+            self.error(key, f"{self.label(key)}: expected true or false, got {_describe(value)}")
             return default
         return value
 
@@ -83,9 +90,9 @@ class FieldReader:
         value = self.raw(key)
         fallback = default or dt.date(1970, 1, 1)
         if value is None:
-            if required and not self.data.unreadable:  # its own problem says why
+            if required:
                 self.problems.add(Location(self.path, self.data.start_line or 1),
-                                  f"missing required field '{key}'{self._in()}",
+                                  f"missing required field '{self.label(key)}'{self._in()}",
                                   f"add '{key}: YYYY-MM-DD'")
             return fallback
         if isinstance(value, dt.datetime):
@@ -97,14 +104,14 @@ class FieldReader:
                 return dt.date.fromisoformat(value.strip())
             except ValueError:
                 pass
-        self.error(key, f"{key}: expected a date YYYY-MM-DD, got {_describe(value)}")
+        self.error(key, f"{self.label(key)}: expected a date YYYY-MM-DD, got {_describe(value)}")
         return fallback
 
     def choice(self, key: str, options: tuple[str, ...], default: str) -> str:
         value = self.text(key, default)
         if value not in options:
             hint = did_you_mean(value, options) or "one of: " + ", ".join(options)
-            self.error(key, f"{key}: unknown value '{value}'", hint)
+            self.error(key, f"{self.label(key)}: unknown value '{value}'", hint)
             return default
         return value
 
@@ -120,20 +127,21 @@ class FieldReader:
                 if str(item).strip():
                     names.append(str(item).strip())
             else:
-                self.error(key, f"{key}: expected a name or a list of names, "
-                                f"got {_describe(item)}")
+                self.error(key, f"{self.label(key)}: expected a name or a list of names, "
+                                f"got {_describe(item)}", _quote_hint(item))
         return tuple(dict.fromkeys(names))
 
     def mapping(self, key: str) -> FieldReader:
         """A nested mapping, read with the same problem list."""
         value = self.raw(key)
-        reader = FieldReader(None, self.path, self.problems, what=key)
+        reader = FieldReader(None, self.path, self.problems, what=self.label(key),
+                             prefix=self.label(key) + ".")
         if value is None:
             reader.data = Mapping(start_line=self.data.line_of(key))
         elif isinstance(value, Mapping):
             reader.data = value
         else:
-            self.error(key, f"{key}: expected a mapping (key: value lines), "
+            self.error(key, f"{self.label(key)}: expected a mapping (key: value lines), "
                             f"got {_describe(value)}")
             reader.data = Mapping(start_line=self.data.line_of(key))
         return reader
@@ -143,9 +151,15 @@ class FieldReader:
         known = self.seen | set(extra_known)
         for key in self.data:
             if key not in known:
-                where = f"{self.what}." if self.what else ""
-                self.problems.warn(self.at(key), f"unknown field '{where}{key}'",
+                self.problems.warn(self.at(key), f"unknown field '{self.label(key)}'{self._in()}",
                                    did_you_mean(key, sorted(known)))
+
+
+def _quote_hint(value: Any) -> str:
+    # YAML reads a bare yes, no, on or off (Norway's code NO, say) as true or false.
+    if isinstance(value, bool):
+        return 'YAML reads yes/no/on/off as true/false; put the text in quotes, e.g. "No"'
+    return ""
 
 
 def _describe(value: Any) -> str:

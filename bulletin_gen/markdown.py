@@ -66,7 +66,8 @@ def slugify(text: str) -> str:
     The rule (documented in the README): compatibility forms are folded (NFKC: 'ﬁ' -> 'fi'),
     Latin letters lose their accents ('Pécs' -> 'pecs'), every other script is kept as it is,
     marks included ('Привет мир' -> 'привет-мир', '東京' -> '東京'). Anything that is not a
-    letter, mark or digit separates words. The result may be empty; callers fall back.
+    letter, mark, digit or an inner '_' separates words. The result may be empty: callers
+    fall back.
     """
     words: list[str] = []
     current: list[str] = []
@@ -76,7 +77,7 @@ def slugify(text: str) -> str:
         if category[0] == "M" and current:
             if not latin_base:  # a Latin accent goes; the marks of other scripts are letters
                 current.append(char)
-        elif category[0] in "LN":
+        elif category[0] in "LN" or (char == "_" and current):  # inner '_' stays, as typed
             latin_base = "LATIN" in unicodedata.name(char, "")
             current.append(char)
         else:
@@ -85,7 +86,8 @@ def slugify(text: str) -> str:
             current = []
     if current:
         words.append("".join(current))
-    return "-".join(unicodedata.normalize("NFC", word).lower() for word in words)
+    words = [word.strip("_") for word in words]
+    return "-".join(unicodedata.normalize("NFC", word).lower() for word in words if word)
 
 
 class MarkdownRenderer:
@@ -121,6 +123,7 @@ class MarkdownRenderer:
         env: dict[str, Any] = {"docId": doc_id} if doc_id else {}
         try:
             tokens = self.md.parse(text, env)
+            _lower_page_titles(tokens)
             broken = _rewrite(tokens, resolve, id_prefix, first_line)
             _mark_checklists(tokens)
             html = self.md.renderer.render(tokens, self.md.options, env)
@@ -168,6 +171,13 @@ def is_external(url: str) -> bool:
     return bool(_SCHEME.match(url))
 
 
+def _lower_page_titles(tokens: list[Token]) -> None:
+    """A '# Heading' in an item or a page would be a second h1 on its page: make it an h2."""
+    for token in tokens:
+        if token.type in ("heading_open", "heading_close") and token.tag == "h1":
+            token.tag = "h2"
+
+
 def _rewrite(tokens: list[Token], resolve: Resolver, id_prefix: str,
              first_line: int) -> list[tuple[int, str, str]]:
     broken: list[tuple[int, str, str]] = []
@@ -180,6 +190,8 @@ def _rewrite(tokens: list[Token], resolve: Resolver, id_prefix: str,
             continue
         line = first_line + (token.map[0] if token.map else 0)
         for child in token.children:
+            if child.type in ("softbreak", "hardbreak"):  # a link on a paragraph's later line
+                line += 1
             attr, kind = {"link_open": ("href", "link"), "image": ("src", "image")}.get(
                 child.type, ("", ""))
             url = str(child.attrGet(attr) or "") if attr else ""

@@ -8,7 +8,7 @@ internal links use the `@root/` marker (see markdown.py).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .config import Contact, SiteConfig
@@ -103,7 +103,7 @@ class Item:
     tags: tuple[Term, ...] = ()
     regions: tuple[Term, ...] = ()
     image: Image | None = None
-    contact: Contact = Contact()
+    contact: Contact = field(default_factory=Contact)
     briefs: tuple[Brief, ...] = ()
     roundtable: RoundTable | None = None
 
@@ -137,7 +137,7 @@ class Issue:
     lang: str = ""
     intro_html: str = ""
     image: Image | None = None
-    contact: Contact = Contact()
+    contact: Contact = field(default_factory=Contact)
     items: tuple[Item, ...] = ()
     assets: tuple[Asset, ...] = ()
 

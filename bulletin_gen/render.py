@@ -9,12 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, TemplateError
+from jinja2 import Environment, TemplateError, TemplateNotFound
 
 from .errors import BulletinError
 from .model import Issue, Site
+from .templates import THEME_TEMPLATES
+
+TEMPLATE_SUFFIXES = (".html", ".xml", ".txt")
 
 
 @dataclass(frozen=True)
@@ -92,23 +96,54 @@ def render_page(env: Environment, site: Site, plan: PagePlan) -> Artifact:
                **plan.context}
     try:
         text = env.get_template(plan.template).render(context)
-    except TemplateError as error:
+    except (TemplateError, TypeError, AttributeError, ValueError) as error:
+        # A filter given the wrong value fails with a plain Python error inside a template:
+        # that is a template mistake too. Outside any template frame it is a bug: re-raise.
+        if not isinstance(error, TemplateError) and _template_frame(error) is None:
+            raise
         raise TemplateProblem(describe_template_error(error, plan.path)) from None
     return Artifact(plan.path, text.encode("utf-8"))
 
 
-def describe_template_error(error: TemplateError, page: str) -> str:
+def describe_template_error(error: Exception, page: str) -> str:
     """'templates/item.html:12: 'x' is undefined (while rendering issues/a/b/index.html)'."""
-    where = getattr(error, "filename", None) or getattr(error, "name", None) or "template"
+    where = getattr(error, "filename", None) or getattr(error, "name", None)
     line = getattr(error, "lineno", None)
     if not line:  # runtime errors (undefined names) carry the template frame in the traceback
-        tb = error.__traceback__
-        while tb is not None:
-            if tb.tb_frame.f_code.co_filename.endswith((".html", ".xml", ".txt")):
-                where, line = tb.tb_frame.f_code.co_filename, tb.tb_lineno
-            tb = tb.tb_next
-    location = f"{where}:{line}" if line else str(where)
-    return f"{location}: {error.message or error} (while rendering {page})"
+        where, line = _template_frame(error) or (where, None)
+    location = f"{template_display(where)}:{line}" if where and line else template_display(where)
+    if isinstance(error, TemplateNotFound):
+        message = f"template '{error.name}' not found"
+    elif isinstance(error, TemplateError):
+        message = error.message or str(error)
+    else:
+        message = f"{type(error).__name__}: {error}"
+    return f"{location}: {message} (while rendering {page})"
+
+
+def _template_frame(error: BaseException) -> tuple[str, int] | None:
+    """The file and line of the innermost template frame in the error's traceback."""
+    found = None
+    tb = error.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename.endswith(TEMPLATE_SUFFIXES):
+            found = tb.tb_frame.f_code.co_filename, tb.tb_lineno
+        tb = tb.tb_next
+    return found
+
+
+def template_display(filename: str | None) -> str:
+    """A template file as an editor knows it: 'templates/item.html' or 'theme/item.html'."""
+    if not filename:
+        return "template"
+    path = Path(filename)
+    if path.is_relative_to(THEME_TEMPLATES):
+        return "theme/" + path.relative_to(THEME_TEMPLATES).as_posix()
+    parts = path.parts
+    if "templates" in parts:  # the site's templates/ folder: show it from there
+        index = len(parts) - 1 - parts[::-1].index("templates")
+        return "/".join(parts[index:])
+    return filename
 
 
 def render_pages(env: Environment, site: Site, plans: list[PagePlan],

@@ -24,6 +24,8 @@ _ORDER = re.compile(r"^(\d+)[-_.]")
 
 def init_site(directory: Path) -> list[Path]:
     """Copy the starter site into `directory`, which must be new or empty."""
+    if directory.exists() and not directory.is_dir():
+        raise BulletinError(f"{directory} is a file; choose a new folder for the site.")
     if directory.exists() and any(directory.iterdir()):
         raise BulletinError(f"{directory} is not empty; choose a new folder for the site.")
     written = []

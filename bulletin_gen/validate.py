@@ -64,20 +64,35 @@ def build_site(config: SiteConfig, sources: Sources, renderer: MarkdownRenderer,
     """Turn every source into the typed model; problems are recorded, not raised."""
     identities = _identities(sources, problems)
     assets = _asset_urls(sources, identities)
+    # Published text must not link into a draft issue that this build leaves out.
+    hidden = set() if drafts else {identities[s.meta.path].issue_slug for s in sources.issues
+                                   if _marked_draft(s)}
+    public_identities = {path: identity for path, identity in identities.items()
+                         if identity.issue_slug not in hidden}
+    public_assets = {path: url for path, url in assets.items()
+                     if url.split("/")[1] not in hidden}
     issues = []
     for source in sources.issues:
-        issue = _build_issue(source, identities, assets, renderer, problems)
+        if identities[source.meta.path].issue_slug in hidden:
+            issue = _build_issue(source, identities, assets, renderer, problems)
+        else:
+            issue = _build_issue(source, public_identities, public_assets, renderer, problems)
         if drafts or not issue.is_draft:
             issues.append(issue)
     issues.sort(key=lambda issue: (issue.date, issue.slug), reverse=True)
-    pages = tuple(_build_page(doc, identities, assets, renderer, problems)
+    pages = tuple(_build_page(doc, public_identities, public_assets, renderer, problems)
                   for doc in sources.pages)
     for slug in config.nav:
         if not any(page.slug == slug for page in pages):
-            problems.add(Location("bulletin.yaml"), f"nav: no page '{slug}' in content/pages/",
+            problems.add(Location("bulletin.yaml", config.key_lines.get("nav", 0)),
+                         f"nav: no page '{slug}' in content/pages/",
                          did_you_mean(slug, [p.slug for p in pages]) or
                          f"add content/pages/{slug}.md")
     return Site(config, tuple(issues), pages, _index(issues, "tags"), _index(issues, "regions"))
+
+
+def _marked_draft(source: IssueSource) -> bool:
+    return str(source.meta.meta.get("status", "")).strip() == "draft"
 
 
 def item_slug(path: Path) -> str:
@@ -109,10 +124,21 @@ def _identities(sources: Sources, problems: Problems) -> dict[Path, Identity]:
                              f"the other is {item_slugs[own]}; set a different 'slug:'")
             item_slugs[own] = doc.rel
             found[doc.path] = Identity(slug, own, f"{issue_url}{own}/")
+    page_slugs: dict[str, str] = {}
     for doc in sources.pages:
         slug = named_slug(doc.stem, doc, "page", problems)
+        if slug in page_slugs:
+            problems.add(Location(doc.rel, doc.meta.line_of("slug")),
+                         f"two pages have the slug '{slug}'",
+                         f"the other is {page_slugs[slug]}; set a different 'slug:'")
+        page_slugs[slug] = doc.rel
         found[doc.path] = Identity("", slug, f"pages/{slug}/")
     return with_nfc_keys(found)
+
+
+def _fields(doc: SourceDoc, problems: Problems) -> FieldReader:
+    """A reader of `doc`'s fields; an unreadable file's (already reported) say nothing more."""
+    return FieldReader(doc.meta, doc.rel, problems if doc.readable else Problems())
 
 
 def _asset_urls(sources: Sources, identities: dict[Path, Identity]) -> dict[Path, str]:
@@ -130,11 +156,11 @@ def _resolver(doc: SourceDoc, identities: dict[Path, Identity],
     """Links to .md sources become their pages' URLs; links to files become asset URLs."""
 
     def resolve(url: str, kind: str) -> str | None:
-        path_part, hash_mark, fragment = url.partition("#")
-        path_part = path_part.split("?")[0]
-        if not path_part:
+        _, hash_mark, fragment = url.partition("#")
+        target = _target(doc, url)
+        if target is None:
             return url
-        target = nfc_path(Path(os.path.normpath(doc.path.parent / unquote(path_part))))
+        target = nfc_path(target)  # links are NFC text; file names may not be
         if target in assets:
             return ROOT_MARKER + assets[target]
         identity = identities.get(target)
@@ -147,6 +173,12 @@ def _resolver(doc: SourceDoc, identities: dict[Path, Identity],
     return resolve
 
 
+def _target(doc: SourceDoc, url: str) -> Path | None:
+    """The file a relative link of `doc` points at; None for a link within the page."""
+    path_part = url.partition("#")[0].split("?")[0]
+    return Path(os.path.normpath(doc.path.parent / unquote(path_part))) if path_part else None
+
+
 def _render(renderer: MarkdownRenderer, text: str, doc: SourceDoc, resolve: Resolver,
             problems: Problems, id_prefix: str = "", first_line: int = 0,
             doc_id: str = "") -> str:
@@ -156,10 +188,22 @@ def _render(renderer: MarkdownRenderer, text: str, doc: SourceDoc, resolve: Reso
                      "simplify the Markdown: fewer nested quotes, lists or tags")
     for line, url, kind in rendered.broken:
         what = "image" if kind == "image" else "link"
-        problems.add(Location(doc.rel, line), *leaving_site(doc, url, what) or (
-            f"{what} to a missing file: {url}",
-            "the path is relative to this file; check the name and folder"))
+        problems.add(Location(doc.rel, line), *_broken_link(doc, url, what))
     return rendered.html
+
+
+def _broken_link(doc: SourceDoc, url: str, what: str) -> tuple[str, str]:
+    """What is wrong with a link or image that resolved to nothing, and the hint."""
+    leaving = leaving_site(doc, url, what)
+    if leaving:
+        return leaving
+    target = _target(doc, url)
+    if target and target.exists():
+        return (f"{what} to a file that is not published: {url}",
+                "link to an item's or page's .md file or to a file in an issue's "
+                "folder; a draft issue is published only with --drafts")
+    return (f"{what} to a missing file: {url}",
+            "the path is relative to this file; check the name and folder")
 
 
 def _build_issue(source: IssueSource, identities: dict[Path, Identity],
@@ -167,7 +211,7 @@ def _build_issue(source: IssueSource, identities: dict[Path, Identity],
                  problems: Problems) -> Issue:
     doc = source.meta
     identity = identities[doc.path]
-    fields = FieldReader(doc.meta, doc.rel, problems)
+    fields = _fields(doc, problems)
     resolve = _resolver(doc, identities, assets)
     date = fields.date("date", required=True)
     issue_contact = read_contact(fields)
@@ -212,7 +256,8 @@ def _single_file_items(doc: SourceDoc, identity: Identity, date: dt.date,
     for heading, offset, text in chunks:
         if heading is None:
             continue
-        slug = slugify(heading) or f"item-{len(items) + 1}"
+        # Two sections with the same heading would write the same page: number the later ones.
+        slug = _unique(slugify(heading) or f"item-{len(items) + 1}", {i.slug for i in items})
         items.append(Item(
             issue_slug=identity.issue_slug, slug=slug, title=heading, kind="news",
             date=date, url=f"{identity.url}{slug}/", source=doc.rel,
@@ -220,6 +265,15 @@ def _single_file_items(doc: SourceDoc, identity: Identity, date: dt.date,
                          doc.body_line + offset + 1),
         ))
     return intro, tuple(items)
+
+
+def _unique(slug: str, taken: set[str]) -> str:
+    """`slug`, or `slug-2`, `slug-3`... when it is taken."""
+    candidate, number = slug, 1
+    while candidate in taken:
+        number += 1
+        candidate = f"{slug}-{number}"
+    return candidate
 
 
 def _split_h2(body: str) -> list[tuple[str | None, int, str]]:
@@ -240,7 +294,11 @@ def _split_h2(body: str) -> list[tuple[str | None, int, str]]:
 
 
 def _terms(fields: FieldReader, key: str) -> tuple[Term, ...]:
-    return tuple(Term(slugify(name), name) for name in fields.names(key) if slugify(name))
+    # 'Water' and 'water' are one tag with one page: keep the first spelling.
+    terms: dict[str, Term] = {}
+    for name in fields.names(key):
+        terms.setdefault(slugify(name), Term(slugify(name), name))
+    return tuple(term for slug, term in terms.items() if slug)
 
 
 def _image(fields: FieldReader, resolve: Resolver, fields_doc: SourceDoc) -> Image | None:
@@ -257,6 +315,7 @@ def _image(fields: FieldReader, resolve: Resolver, fields_doc: SourceDoc) -> Ima
         fields.error("image", *leaving_site(fields_doc, src, "image:") or (
             f"image: no file '{src}'", "the path is relative to this file"))
         return None
+    target = target.removeprefix(ROOT_MARKER)  # Image.url is a site path, like every model URL
     if not alt:
         fields.problems.warn(fields.at("image"), "image without alt text",
                              "add 'image_alt:' describing the picture")
@@ -266,9 +325,9 @@ def _image(fields: FieldReader, resolve: Resolver, fields_doc: SourceDoc) -> Ima
 def _build_item(doc: SourceDoc, identity: Identity, issue_date: dt.date,
                 identities: dict[Path, Identity], assets: dict[Path, str],
                 renderer: MarkdownRenderer, problems: Problems) -> Item:
-    fields = FieldReader(doc.meta, doc.rel, problems)
+    fields = _fields(doc, problems)
     resolve = _resolver(doc, identities, assets)
-    is_yaml = doc.path.suffix in (".yaml", ".yml")
+    is_yaml = doc.path.suffix.lower() in (".yaml", ".yml")
     kind = fields.choice("kind", ITEM_KINDS, "briefs" if is_yaml else "news")
     if is_yaml and kind != "briefs":
         fields.error("kind", f"kind: a YAML item file holds briefs, not '{kind}'",
@@ -304,8 +363,6 @@ def _briefs(fields: FieldReader, doc: SourceDoc, identity: Identity, resolve: Re
             renderer: MarkdownRenderer, problems: Problems) -> tuple[Brief, ...]:
     raw = fields.raw("items")
     if not isinstance(raw, list) or not raw:
-        if doc.meta.unreadable:  # the file's own problem says why
-            return ()
         fields.error("items", "a briefs file needs 'items:', a list of briefs",
                      "write '- body: ...' entries under 'items:'")
         return ()
@@ -381,7 +438,7 @@ def _points(text: str, renderer: MarkdownRenderer) -> list[str]:
 
 def _build_page(doc: SourceDoc, identities: dict[Path, Identity], assets: dict[Path, str],
                 renderer: MarkdownRenderer, problems: Problems) -> Page:
-    fields = FieldReader(doc.meta, doc.rel, problems)
+    fields = _fields(doc, problems)
     identity = identities[doc.path]
     fields.raw("slug")
     page = Page(

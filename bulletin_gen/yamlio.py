@@ -25,14 +25,6 @@ class Mapping(dict[str, Any]):
         super().__init__(*args, **kwargs)
         self.lines: dict[str, int] = {}
         self.start_line = start_line
-        self.unreadable = False  # True when the file could not be read: its problem is reported
-
-    @classmethod
-    def of_unreadable(cls, start_line: int) -> Mapping:
-        """The empty fields of a file whose text or YAML could not be read."""
-        empty = cls(start_line=start_line)
-        empty.unreadable = True
-        return empty
 
     def line_of(self, key: str) -> int:
         return self.lines.get(key, self.start_line)
@@ -77,6 +69,14 @@ class _LineLoader(yaml.SafeLoader):
         values = self.construct_mapping(node, deep=True)
         data.update({str(k): v for k, v in values.items()})
 
+    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:
+        # An impossible date such as 2026-13-01 stays text, so the field reader can say what
+        # is wrong with it and where, instead of PyYAML raising a bare ValueError.
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError:
+            return self.construct_scalar(node)
+
     def construct_yaml_str(self, node: yaml.ScalarNode) -> Any:
         # NFC, so that "Hélène" typed with a combining accent is the same name.
         return unicodedata.normalize("NFC", self.construct_scalar(node))
@@ -84,6 +84,7 @@ class _LineLoader(yaml.SafeLoader):
 
 _LineLoader.add_constructor("tag:yaml.org,2002:map", _LineLoader.construct_yaml_map)
 _LineLoader.add_constructor("tag:yaml.org,2002:str", _LineLoader.construct_yaml_str)
+_LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _LineLoader.construct_yaml_timestamp)
 
 
 def _check_expansion(root: yaml.Node) -> None:
@@ -137,7 +138,8 @@ def load_yaml(text: str, line_offset: int = 0) -> Any:
         mark = error.problem_mark or error.context_mark
         line = (mark.line + 1 if mark else 1) + line_offset
         what = " ".join(part for part in (error.context, error.problem) if part)
-        raise YamlError(f"YAML syntax: {what}", line) from None
+        column = f" (column {mark.column + 1})" if mark else ""
+        raise YamlError(f"YAML syntax{column}: {what}", line) from None
     except yaml.YAMLError as error:
         raise YamlError(f"YAML: {error}", 1 + line_offset) from None
     except RecursionError:

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import os
+import posixpath
+import re
 import shutil
 import textwrap
-from collections.abc import Callable
+import xml.etree.ElementTree as ET
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
+import html5lib
 import pytest
 from click.testing import CliRunner
 
@@ -16,6 +21,11 @@ from bulletin_gen.build import BuildOptions, build
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SITES = FIXTURES / "sites"
+ATOM = "{http://www.w3.org/2005/Atom}"
+# A mailing tool's placeholder in the email edition (*|UNSUB|*, {{ unsubscribe }}), not a link.
+MERGE_TAG = re.compile(r"^(\*\|.*\|\*|\{\{.*\}\}|<%.*%>|%%.*%%)$")
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 
 MINIMAL_SITE = {
     "bulletin.yaml": """\
@@ -125,6 +135,81 @@ def require_tool(name: str) -> str:
     if os.environ.get("BULLETIN_REQUIRE_TOOLS"):
         pytest.fail(f"{name} is required on CI but is not installed")
     pytest.skip(f"{name} is not installed (apt-get install {name})")
+
+
+@pytest.fixture
+def fixture_site(tmp_path: Path) -> Callable[[str], Path]:
+    """fixture_site('full') -> a fresh copy of tests/fixtures/sites/full in a temporary folder."""
+
+    def copy(name: str) -> Path:
+        target = tmp_path / name
+        shutil.copytree(SITES / name, target)
+        return target
+
+    return copy
+
+
+def parse_html(path: Path) -> ET.Element:
+    """Parse an HTML page with html5lib in strict mode: any parse error fails the test."""
+    parser = html5lib.HTMLParser(strict=True, namespaceHTMLElements=False)
+    try:
+        return parser.parse(path.read_bytes())
+    except html5lib.html5parser.ParseError as error:
+        pytest.fail(f"{path}: HTML parse error: {error}")
+
+
+def text_of(element: ET.Element | None) -> str:
+    """The text of an element with whitespace collapsed, as a reader sees it."""
+    return " ".join("".join(element.itertext()).split()) if element is not None else ""
+
+
+def by_class(root: ET.Element, name: str, tag: str = "*") -> list[ET.Element]:
+    """Every element below `root` whose class attribute contains `name`."""
+    return [el for el in root.iter(tag) if name in (el.get("class") or "").split()]
+
+
+def html_pages(output: Path) -> list[Path]:
+    """Every .html file of an output folder, sorted."""
+    return sorted(output.rglob("*.html"))
+
+
+def page_path(output: Path, page: Path) -> str:
+    """The page's path within the output, as a URL path ('issues/x/index.html')."""
+    return page.relative_to(output).as_posix()
+
+
+def internal_refs(root: ET.Element) -> Iterator[tuple[str, str]]:
+    """(tag, url) of every href and src that points into the site (no scheme, not '#...')."""
+    for element in root.iter():
+        for attribute in ("href", "src"):
+            url = element.get(attribute)
+            if url is None:
+                continue
+            parts = urlsplit(url)
+            if parts.scheme or parts.netloc or url.startswith("#") or MERGE_TAG.match(url):
+                continue
+            yield element.tag, url
+
+
+def resolve_ref(output: Path, page: str, url: str, base_path: str = "/") -> Path | None:
+    """The written file a link on `page` reaches, or None.
+
+    Relative links resolve against the page's folder; root-relative ones ('/sub/x/') against
+    the site's `base_path`; a folder link reaches its index.html.
+    """
+    path = unquote(urlsplit(url).path)
+    if path.startswith("/"):
+        if not path.startswith(base_path):
+            return None
+        target = path[len(base_path):]
+    else:
+        target = posixpath.normpath(posixpath.join(posixpath.dirname(page), path))
+    if target.startswith("../"):
+        return None  # leaves the site
+    candidate = output / target if target not in ("", ".") else output
+    if candidate.is_dir():
+        candidate = candidate / "index.html"
+    return candidate if candidate.is_file() else None
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:

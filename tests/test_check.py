@@ -209,3 +209,17 @@ def test_unreachable_host_is_reported_not_raised(tmp_path: Path) -> None:
         port = closed.getsockname()[1]
     [status] = check_external([f"http://127.0.0.1:{port}/"], None, timeout=5)
     assert status.status is None and not status.ok and status.error
+
+
+def test_check_leaves_drafts_out_like_build_unless_asked(make_site, runner) -> None:
+    site = make_site({
+        "content/issues/2026-02-next/issue.yaml": "title: Feb\ndate: 2026-02-01\nstatus: draft\n",
+        "content/issues/2026-02-next/01-plan.md": "---\ntitle: Plan\n---\nText.\n",
+        ITEM: "---\ntitle: Lead\n---\nSee [the plan](../2026-02-next/01-plan.md).\n",
+    })
+    code, report = check_json(runner, site)
+    assert code == 1
+    assert [f["message"] for f in report["findings"]] == [
+        "link to a file that is not published: ../2026-02-next/01-plan.md"]
+    code, report = check_json(runner, site, "--drafts")
+    assert code == 0, report

@@ -272,7 +272,7 @@ def test_links_typed_composed_find_files_named_decomposed(make_site, build_site)
     ("ニュースが", "ニュースが"),
     ("हिन्दी समाचार", "हिन्दी-समाचार"),
     ("שלום עולם", "שלום-עולם"),
-    ("under_score -- dash", "under-score-dash"),
+    ("under_score -- dash _edge_", "under_score-dash-edge"),
     ("???", ""),
     ("", ""),
 ])

@@ -1,0 +1,184 @@
+"""The `bulletin` command line, driven through click's CliRunner."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import html_pages, parse_html, snapshot, text_of
+
+from bulletin_gen.cli import main
+
+
+def run(runner: CliRunner, *args: str | Path) -> tuple[int, str, str]:
+    result = runner.invoke(main, [str(arg) for arg in args])
+    if result.exception and not isinstance(result.exception, SystemExit):
+        raise result.exception  # a bug: show its traceback
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.mark.parametrize("command", [[], ["build"], ["check"], ["init"]])
+def test_every_command_has_help(runner: CliRunner, command: list[str]) -> None:
+    code, out, _ = run(runner, *command, "--help")
+    assert code == 0
+    assert out.startswith("Usage: ")
+
+
+def test_build_help_lists_its_options(runner: CliRunner) -> None:
+    _, out, _ = run(runner, "build", "--help")
+    for option in ("--output", "--drafts", "--base-url", "--strict"):
+        assert option in out
+
+
+def test_version(runner: CliRunner) -> None:
+    code, out, _ = run(runner, "--version")
+    assert code == 0 and out.startswith("bulletin, version ")
+
+
+def test_build_writes_the_site_and_says_so(make_site: Callable[..., Path],
+                                           runner: CliRunner) -> None:
+    site = make_site()
+    code, out, err = run(runner, "build", site)
+    assert code == 0, err
+    assert out.startswith("Built 1 issue, 16 pages")
+    assert err == ""
+    assert (site / "output/issues/2026-01-winter/index.html").is_file()
+
+
+def test_build_options_output_drafts_and_base_url(make_site: Callable[..., Path],
+                                                 runner: CliRunner, tmp_path: Path) -> None:
+    site = make_site({
+        "content/issues/2026-02-next/issue.yaml": "title: February 2026\ndate: 2026-02-01\n"
+                                                  "status: draft\n",
+        "content/issues/2026-02-next/01-plan.md": "---\ntitle: Plan\n---\nText.\n",
+    })
+    out_dir = tmp_path / "elsewhere"
+    code, _, err = run(runner, "build", site, "-o", out_dir, "--drafts",
+                       "--base-url", "https://example.com/sub/path")
+    assert code == 0, err
+    assert not (site / "output").exists()
+    assert (out_dir / "issues/2026-02-next/plan/index.html").is_file()
+    canonical = parse_html(out_dir / "index.html").find(".//link[@rel='canonical']")
+    assert canonical is not None and canonical.get("href") == "https://example.com/sub/path/"
+
+
+def test_build_rejects_a_base_url_that_is_not_absolute(make_site: Callable[..., Path],
+                                                      runner: CliRunner) -> None:
+    code, _, err = run(runner, "build", make_site(), "--base-url", "example.org")
+    assert code == 1
+    assert "--base-url: 'example.org' is not an absolute http(s) URL" in err
+
+
+def test_build_prints_warnings_and_strict_makes_them_fatal(make_site: Callable[..., Path],
+                                                          runner: CliRunner) -> None:
+    site = make_site({"content/pages/about.md": "---\ntitle: About\ntitel: x\n---\nText.\n"})
+    warning = "content/pages/about.md:3: unknown field 'titel' (did you mean title?)"
+    code, _, err = run(runner, "build", site)
+    assert code == 0
+    assert err == f"warning: {warning}\n"
+    before = snapshot(site / "output")
+    code, _, err = run(runner, "build", site, "--strict")
+    assert code == 1
+    assert err == f"Error: 1 problem found:\n  {warning}\n"
+    assert snapshot(site / "output") == before
+
+
+def test_build_of_a_folder_without_a_site_explains(runner: CliRunner, tmp_path: Path) -> None:
+    code, _, err = run(runner, "build", tmp_path)
+    assert code == 1
+    assert err == (f"Error: 1 problem found:\n  {tmp_path / 'bulletin.yaml'}: no bulletin.yaml "
+                   "here (run 'bulletin init DIR' to start a site, or pass its folder)\n")
+    assert not (tmp_path / "output").exists()
+
+
+def test_check_validates_and_writes_nothing(make_site: Callable[..., Path],
+                                           runner: CliRunner) -> None:
+    site = make_site()
+    before = snapshot(site)
+    code, out, _ = run(runner, "check", site)
+    assert code == 0
+    assert out == "No problems found in 1 issue (16 pages).\n"
+    assert snapshot(site) == before
+    assert sorted(p.name for p in site.parent.iterdir()) == ["site"]
+
+
+def test_check_writes_nothing_when_it_finds_problems(make_site: Callable[..., Path],
+                                                    runner: CliRunner) -> None:
+    site = make_site({"content/pages/about.md": "---\ntitle: About\n---\n[x](gone.md)\n"})
+    before = snapshot(site)
+    code, _, err = run(runner, "check", site)
+    assert code == 1
+    assert "content/pages/about.md:4: error: link to a missing file: gone.md" in err
+    assert snapshot(site) == before
+
+
+def test_check_reports_template_errors(make_site: Callable[..., Path],
+                                       runner: CliRunner) -> None:
+    site = make_site({"templates/page.html": "{% extends 'theme/base.html' %}\n"
+                                             "{% block main %}{{ page.nope }}{% endblock %}\n"})
+    code, _, err = run(runner, "check", site)
+    assert code == 1
+    assert err == ("Error: templates/page.html:2: 'bulletin_gen.model.Page object' has no "
+                   "attribute 'nope' (while rendering pages/about/index.html)\n")
+
+
+def test_init_creates_a_site_that_builds_as_it_is(runner: CliRunner, tmp_path: Path) -> None:
+    target = tmp_path / "my-bulletin"
+    code, out, _ = run(runner, "init", target)
+    assert code == 0
+    assert out == f"Created a new bulletin in {target}. Next: bulletin build {target}\n"
+    assert (target / "bulletin.yaml").is_file()
+    code, _, err = run(runner, "check", target, "--strict")
+    assert code == 0, err
+    code, _, err = run(runner, "build", target, "--strict")
+    assert code == 0, err
+    assert err == ""
+    pages = html_pages(target / "output")
+    assert len(pages) > 5
+    for page in pages:
+        parse_html(page)
+    issue = parse_html(target / "output/issues/2026-01-first-issue/index.html")
+    assert text_of(issue.find(".//h1")) == "January 2026"
+
+
+def test_init_into_an_empty_existing_folder(runner: CliRunner, tmp_path: Path) -> None:
+    code, _, _ = run(runner, "init", tmp_path)
+    assert code == 0
+    assert (tmp_path / "content/pages/about.md").is_file()
+
+
+def test_init_refuses_a_folder_that_is_not_empty(runner: CliRunner, tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("mine\n", encoding="utf-8")
+    code, _, err = run(runner, "init", tmp_path)
+    assert code == 1
+    assert err == f"Error: {tmp_path} is not empty; choose a new folder for the site.\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"]
+
+
+def test_init_refuses_a_file(runner: CliRunner, tmp_path: Path) -> None:
+    target = tmp_path / "bulletin.txt"
+    target.write_text("x", encoding="utf-8")
+    code, _, err = run(runner, "init", target)
+    assert code == 1
+    assert err == f"Error: {target} is a file; choose a new folder for the site.\n"
+
+
+def test_a_broken_template_fails_the_build_and_keeps_the_previous_output(
+        make_site: Callable[..., Path], runner: CliRunner) -> None:
+    site = make_site()
+    assert run(runner, "build", site)[0] == 0
+    before = snapshot(site / "output")
+    (site / "templates").mkdir()
+    (site / "templates/item.html").write_text(
+        "{% extends 'theme/base.html' %}\n{% block main %}\n{% if %}\n{% endblock %}\n",
+        encoding="utf-8")
+    code, _, err = run(runner, "build", site)
+    assert code == 1
+    assert err.startswith("Error: templates/item.html:3: Expected an expression, got 'end of "
+                          "statement block' (while rendering issues/2026-01-winter/")
+    assert "Traceback" not in err
+    assert snapshot(site / "output") == before
+    assert sorted(p.name for p in site.iterdir()) == [
+        "bulletin.yaml", "content", "output", "templates"]  # no staging folder left behind

@@ -1,0 +1,175 @@
+"""config.py: bulletin.yaml -> SiteConfig, its defaults, and every problem it can have."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bulletin_gen.config import (
+    Contact,
+    EmailConfig,
+    Organisation,
+    PdfConfig,
+    SiteConfig,
+    load_config,
+)
+from bulletin_gen.errors import ContentError, Problems
+
+
+def config_of(tmp_path: Path, text: str, base_url: str | None = None) -> SiteConfig:
+    (tmp_path / "bulletin.yaml").write_text(text, encoding="utf-8")
+    return load_config(tmp_path, base_url)[0]
+
+
+def problems_of(tmp_path: Path, text: str | bytes, base_url: str | None = None) -> list[str]:
+    path = tmp_path / "bulletin.yaml"
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text, encoding="utf-8")
+    with pytest.raises(ContentError) as caught:
+        load_config(tmp_path, base_url)
+    return [str(problem) for problem in caught.value.problems]
+
+
+def test_only_the_title_is_required_and_everything_else_has_a_default(tmp_path: Path) -> None:
+    config = config_of(tmp_path, "title: Common Ground\n")
+    assert config == SiteConfig(title="Common Ground")
+    assert (config.language, config.base_url, config.nav, config.recent_issues) == \
+        ("en", "", (), 6)
+    assert config.pdf == PdfConfig() and config.email == EmailConfig()
+    assert not config.contact and not config.unsafe_html
+
+
+def test_every_documented_key_is_read(tmp_path: Path) -> None:
+    config = config_of(tmp_path, """\
+title: Common Ground
+tagline: News
+base_url: https://example.org/bulletin
+language: es
+organisation: {name: Meridian, url: https://example.org/}
+contact: {name: Ana, email: ana@example.org}
+nav: [about, team]
+recent_issues: 3
+unsafe_html: true
+pdf: {enabled: false, paper: Letter}
+email: {enabled: false, mode: digest, from: news@example.org, unsubscribe_url: https://x.org/u}
+""")
+    assert config == SiteConfig(
+        title="Common Ground", tagline="News", base_url="https://example.org/bulletin/",
+        language="es", organisation=Organisation("Meridian", "https://example.org/"),
+        contact=Contact(name="Ana", email="ana@example.org"), nav=("about", "team"),
+        recent_issues=3, unsafe_html=True, pdf=PdfConfig(False, "Letter"),
+        email=EmailConfig(False, "digest", "news@example.org", "https://x.org/u"))
+
+
+def test_recent_issues_may_be_zero(tmp_path: Path) -> None:
+    assert config_of(tmp_path, "title: T\nrecent_issues: 0\n").recent_issues == 0
+
+
+def test_key_lines_are_kept_for_later_messages(tmp_path: Path) -> None:
+    config = config_of(tmp_path, "# comment\ntitle: T\n\nnav: [about]\n")
+    assert config.key_lines == {"title": 2, "nav": 4}
+
+
+@pytest.mark.parametrize(("base_url", "path", "absolute", "base_path"), [
+    ("https://example.org", "issues/a/", "https://example.org/issues/a/", "/"),
+    ("https://example.org/sub/path", "", "https://example.org/sub/path/", "/sub/path/"),
+    ("https://example.org/sub/path/", "/feed.xml", "https://example.org/sub/path/feed.xml",
+     "/sub/path/"),
+    ("https://example.org/b/", "https://cdn.example.org/x.png", "https://cdn.example.org/x.png",
+     "/b/"),
+])
+def test_base_url_gives_absolute_urls_and_the_sub_path(
+        tmp_path: Path, base_url: str, path: str, absolute: str, base_path: str) -> None:
+    config = config_of(tmp_path, f"title: T\nbase_url: {base_url}\n")
+    assert config.absolute(path) == absolute
+    assert config.base_path == base_path
+
+
+def test_base_url_option_replaces_the_file_s(tmp_path: Path) -> None:
+    config = config_of(tmp_path, "title: T\nbase_url: https://example.org/\n",
+                       base_url="https://example.com/sub/path")
+    assert config.base_url == "https://example.com/sub/path/"
+    assert config.base_path == "/sub/path/"
+
+
+def test_a_site_without_base_url_links_from_the_root(tmp_path: Path) -> None:
+    config = config_of(tmp_path, "title: T\n")
+    assert config.base_path == "/"
+    assert config.absolute("feed.xml") == "/feed.xml"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("tagline: x\n", ["bulletin.yaml:1: missing required field 'title' (add 'title: ...')"]),
+    ("title: [a, b]\n", ["bulletin.yaml:1: title: expected text, got a list"]),
+    ("title: T\nrecent_issues: many\n",
+     ["bulletin.yaml:2: recent_issues: expected a whole number, got 'many'"]),
+    ("title: T\nrecent_issues: -2\n",
+     ["bulletin.yaml:2: recent_issues: expected 0 or more, got -2"]),
+    ("title: T\nunsafe_html: sometimes\n",
+     ["bulletin.yaml:2: unsafe_html: expected true or false, got 'sometimes'"]),
+    ("title: T\norganisation: Meridian\n",
+     ["bulletin.yaml:2: organisation: expected a mapping (key: value lines), got 'Meridian'"]),
+    ("title: T\ncontact: {name: A, email: nobody}\n",
+     ["bulletin.yaml:2: contact.email: 'nobody' is not an email address "
+      "(write it as name@example.org)"]),
+    ("title: T\npdf: {paper: A5}\n",
+     ["bulletin.yaml:2: pdf.paper: unknown value 'A5' (one of: A4, Letter)"]),
+    ("title: T\nbase_url: /bulletin/\n",
+     ["bulletin.yaml:2: base_url: '/bulletin/' is not an absolute http(s) URL "
+      "(write it as https://example.org/bulletin/)"]),
+    ("title: T\nbase_url: https://\n",
+     ["bulletin.yaml:2: base_url: 'https://' is not an absolute http(s) URL "
+      "(write it as https://example.org/bulletin/)"]),
+    ("- just a list\n",
+     ["bulletin.yaml:1: expected a mapping of fields, got a list (write one 'key: value' per line)",
+      "bulletin.yaml:1: missing required field 'title' (add 'title: ...')"]),
+    ("title: T\n  nav: x\n",
+     ["bulletin.yaml:2: YAML syntax (column 6): mapping values are not allowed here"]),
+])
+def test_config_problems(tmp_path: Path, text: str, expected: list[str]) -> None:
+    assert problems_of(tmp_path, text) == expected
+
+
+def test_every_config_problem_is_reported_at_once(tmp_path: Path) -> None:
+    assert problems_of(tmp_path, "recent_issues: x\nunsafe_html: 1\n") == [
+        "bulletin.yaml:1: missing required field 'title' (add 'title: ...')",
+        "bulletin.yaml:1: recent_issues: expected a whole number, got 'x'",
+        "bulletin.yaml:2: unsafe_html: expected true or false, got '1'",
+    ]
+
+
+def test_bad_base_url_option_is_a_problem(tmp_path: Path) -> None:
+    assert problems_of(tmp_path, "title: T\n", base_url="example.org") == [
+        "--base-url: 'example.org' is not an absolute http(s) URL "
+        "(write it as https://example.org/bulletin/)"]
+
+
+def test_missing_or_unreadable_file(tmp_path: Path) -> None:
+    with pytest.raises(ContentError) as caught:
+        load_config(tmp_path)
+    assert [str(p) for p in caught.value.problems] == [
+        f"{tmp_path / 'bulletin.yaml'}: no bulletin.yaml here "
+        "(run 'bulletin init DIR' to start a site, or pass its folder)"]
+    assert problems_of(tmp_path, b"title: Caf\xe9\n") == [
+        "bulletin.yaml:1: not valid UTF-8 text (save the file with UTF-8 encoding)"]
+
+
+def test_unknown_keys_are_warnings_with_a_suggestion(tmp_path: Path) -> None:
+    (tmp_path / "bulletin.yaml").write_text("title: T\ntagilne: x\n", encoding="utf-8")
+    config, problems = load_config(tmp_path)
+    assert config.title == "T"
+    assert [str(w) for w in problems.warnings] == [
+        "bulletin.yaml:2: unknown field 'tagilne' (did you mean tagline?)"]
+
+
+def test_problems_can_be_collected_instead_of_raised(tmp_path: Path) -> None:
+    (tmp_path / "bulletin.yaml").write_text("tagline: x\n", encoding="utf-8")
+    problems = Problems()
+    config, returned = load_config(tmp_path, problems=problems)
+    assert returned is problems
+    assert config.title == ""
+    assert [str(p) for p in problems.errors] == [
+        "bulletin.yaml:1: missing required field 'title' (add 'title: ...')"]

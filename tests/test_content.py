@@ -1,0 +1,137 @@
+"""content.py and yamlio.py: finding, decoding and splitting the files of content/."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import write_files
+
+from bulletin_gen import content
+from bulletin_gen.content import read_document, read_sources, split_front_matter
+from bulletin_gen.errors import Problems
+from bulletin_gen.yamlio import MAX_ALIASES, Mapping, YamlError, load_yaml
+
+
+@pytest.mark.parametrize(("text", "front", "body", "body_line"), [
+    ("Just text.\n", None, "Just text.\n", 1),
+    ("---\ntitle: A\n---\nBody\n", "title: A", "Body\n", 4),
+    ("---\ntitle: A\nkind: news\n...\n\nBody\n", "title: A\nkind: news", "\nBody\n", 5),
+    ("---\ntitle: A\n", "title: A\n", "", 4),
+    ("---\n---\nBody", "", "Body", 3),
+    ("Text\n---\nmore", None, "Text\n---\nmore", 1),
+])
+def test_split_front_matter(text: str, front: str | None, body: str, body_line: int) -> None:
+    assert split_front_matter(text) == (front, body, body_line)
+
+
+def test_read_document_keeps_the_line_of_every_key(tmp_path: Path) -> None:
+    path = write_files(tmp_path, {"01-a.md": "---\ntitle: A\ncontact:\n  name: B\n---\nBody\n"})
+    doc = read_document(tmp_path, path / "01-a.md", Problems())
+    assert doc.rel == "01-a.md" and doc.body == "Body\n" and doc.body_line == 6
+    assert doc.meta.line_of("title") == 2 and doc.meta.line_of("contact") == 3
+    assert doc.meta["contact"].line_of("name") == 4
+    assert doc.readable
+
+
+def test_read_document_normalises_bom_line_endings_and_accents(tmp_path: Path) -> None:
+    raw = "\ufeff---\r\ntitle: He\u0301le\u0300ne\r\n---\r\nCafe\u0301\r\n".encode()
+    (tmp_path / "a.md").write_bytes(raw)
+    doc = read_document(tmp_path, tmp_path / "a.md", Problems())
+    assert doc.meta["title"] == "H\u00e9l\u00e8ne"
+    assert doc.body == "Caf\u00e9\n"
+
+
+def test_unreadable_documents_are_marked_and_reported(tmp_path: Path) -> None:
+    write_files(tmp_path, {"a.md": "---\ntitle: [x\n---\n", "b.yaml": "- a\n- b\n"})
+    problems = Problems()
+    first = read_document(tmp_path, tmp_path / "a.md", problems)
+    second = read_document(tmp_path, tmp_path / "b.yaml", problems)
+    assert not first.readable and not second.readable
+    assert [str(p.location) for p in problems.errors] == ["a.md:2", "b.yaml:1"]
+
+
+def test_a_too_large_file_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(content, "MAX_FILE_BYTES", 10)
+    (tmp_path / "a.md").write_text("x" * 11, encoding="utf-8")
+    problems = Problems()
+    assert not read_document(tmp_path, tmp_path / "a.md", problems).readable
+    assert [str(p) for p in problems.errors] == [
+        "a.md: file is larger than 0 MB (split it into several items)"]
+
+
+SITE = {
+    "content/issues/2026-03-b/issue.yaml": "title: B\n",
+    "content/issues/2026-03-b/02-second.md": "---\ntitle: 2\n---\n",
+    "content/issues/2026-03-b/01-first.md": "---\ntitle: 1\n---\n",
+    "content/issues/2026-03-b/10-tenth.yaml": "title: 10\n",
+    "content/issues/2026-03-b/11-CAPS.MD": "---\ntitle: 11\n---\n",
+    "content/issues/2026-03-b/images/map.png": b"png",
+    "content/issues/2026-03-b/files/notes.md": "a file, not an item\n",
+    "content/issues/2026-03-b/.hidden.md": "---\ntitle: hidden\n---\n",
+    "content/issues/2026-01-a.md": "---\ntitle: A\n---\n",
+    "content/issues/_drafts/issue.yaml": "title: ignored\n",
+    "content/issues/notes.txt": "ignored\n",
+    "content/pages/team.md": "---\ntitle: Team\n---\n",
+    "content/pages/about.md": "---\ntitle: About\n---\n",
+    "content/pages/photo.jpg": b"jpg",
+}
+
+
+def test_read_sources_finds_issues_items_assets_and_pages_in_order(tmp_path: Path) -> None:
+    site = write_files(tmp_path, SITE)  # type: ignore[arg-type]
+    problems = Problems()
+    sources = read_sources(site, problems)
+    assert problems.errors == []
+    assert [issue.name for issue in sources.issues] == ["2026-01-a", "2026-03-b"]
+    single, folder = sources.issues
+    assert single.folder is None and single.items == ()
+    assert folder.meta.rel == "content/issues/2026-03-b/issue.yaml"
+    assert [doc.path.name for doc in folder.items] == [
+        "01-first.md", "02-second.md", "10-tenth.yaml", "11-CAPS.MD"]
+    assert [a.as_posix() for a in folder.assets] == ["files/notes.md", "images/map.png"]
+    assert [page.path.name for page in sources.pages] == ["about.md", "team.md"]
+
+
+def test_read_sources_without_content_folder(tmp_path: Path) -> None:
+    problems = Problems()
+    sources = read_sources(tmp_path, problems)
+    assert sources.issues == () and sources.pages == ()
+    assert [str(p) for p in problems.errors] == [
+        "content: no content/ folder (create content/issues/ and put an issue in it)"]
+
+
+def test_yaml_mappings_know_their_lines_with_an_offset() -> None:
+    data = load_yaml("a: 1\nb:\n  c: 2\n", line_offset=10)
+    assert isinstance(data, Mapping)
+    assert (data.line_of("a"), data.line_of("b"), data["b"].line_of("c")) == (11, 12, 13)
+    assert data.line_of("missing") == 11
+
+
+def test_yaml_errors_carry_the_line_with_the_offset() -> None:
+    with pytest.raises(YamlError) as caught:
+        load_yaml("a: 1\nb: [\n", line_offset=1)
+    assert caught.value.line == 4
+
+
+def test_yaml_dates_are_dates_and_impossible_ones_stay_text() -> None:
+    assert load_yaml("d: 2026-03-05\ne: 2026-02-30\n") == {
+        "d": dt.date(2026, 3, 5), "e": "2026-02-30"}
+
+
+def test_yaml_alias_bombs_are_refused() -> None:
+    aliases = "\n".join(f"k{i}: *a" for i in range(MAX_ALIASES + 1))
+    with pytest.raises(YamlError, match=f"more than {MAX_ALIASES} aliases"):
+        load_yaml(f"x: &a [1, 2]\n{aliases}\n")
+
+
+def test_yaml_strings_are_nfc() -> None:
+    assert load_yaml("name: Re\u0301ka\n") == {"name": "R\u00e9ka"}
+
+
+def test_site_fixture_make_site_can_remove_files(make_site: Callable[..., Path]) -> None:
+    site = make_site({"content/pages/about.md": None})
+    assert not (site / "content/pages/about.md").exists()
+    assert (site / "bulletin.yaml").is_file()

@@ -1,0 +1,258 @@
+"""One small broken site per class of content mistake, asserting the exact message and place.
+
+Each case starts from conftest's MINIMAL_SITE and changes a file or two, so the mistake is
+visible right next to the message it must produce.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from bulletin_gen.build import BuildOptions, build, check
+from bulletin_gen.cli import main
+from bulletin_gen.errors import ContentError
+
+ISSUE = "content/issues/2026-01-winter"
+LEAD = f"{ISSUE}/01-lead.md"
+HINT_MISSING_FILE = "the path is relative to this file; check the name and folder"
+
+CASES: dict[str, tuple[dict[str, str | None], list[str]]] = {
+    "missing required field": (
+        {LEAD: "---\nkind: feature\n---\nText.\n"},
+        [f"{LEAD}:2: missing required field 'title' (add 'title: ...')"],
+    ),
+    "missing required issue date": (
+        {f"{ISSUE}/issue.yaml": "title: January 2026\nnumber: 1\n"},
+        [f"{ISSUE}/issue.yaml:1: missing required field 'date' (add 'date: YYYY-MM-DD')"],
+    ),
+    "mistyped field": (
+        {f"{ISSUE}/issue.yaml": "title: January 2026\ndate: 2026-01-15\nnumber: five\n"},
+        [f"{ISSUE}/issue.yaml:3: number: expected a whole number, got 'five'"],
+    ),
+    "mistyped list": (
+        {LEAD: "---\ntitle: Lead\nauthors: {name: Ana}\n---\nText.\n"},
+        [f"{LEAD}:3: authors: expected a name or a list of names, got a mapping"],
+    ),
+    "yes or no read as true or false": (
+        {LEAD: "---\ntitle: Lead\nregions: [Sweden, NO]\n---\nText.\n"},
+        [f"{LEAD}:3: regions: expected a name or a list of names, got 'false' "
+         '(YAML reads yes/no/on/off as true/false; put the text in quotes, e.g. "No")'],
+    ),
+    "bad date": (
+        {LEAD: "---\ntitle: Lead\ndate: 5 May\n---\nText.\n"},
+        [f"{LEAD}:3: date: expected a date YYYY-MM-DD, got '5 May'"],
+    ),
+    "impossible date": (
+        {f"{ISSUE}/issue.yaml": "title: January 2026\ndate: 2026-02-30\n"},
+        [f"{ISSUE}/issue.yaml:2: date: expected a date YYYY-MM-DD, got '2026-02-30'"],
+    ),
+    "unknown kind": (
+        {LEAD: "---\ntitle: Lead\nkind: featur\n---\nText.\n"},
+        [f"{LEAD}:3: kind: unknown value 'featur' (did you mean feature?)"],
+    ),
+    "duplicate item slugs": (
+        {f"{ISSUE}/03-other.md": "---\ntitle: Other\nslug: lead\n---\nText.\n"},
+        [f"{ISSUE}/03-other.md:3: two items of issue '2026-01-winter' have the slug 'lead' "
+         f"(the other is {LEAD}; set a different 'slug:')"],
+    ),
+    "duplicate issue slugs": (
+        {"content/issues/2026-01-winter.md": "---\ntitle: Again\ndate: 2026-01-16\n---\n"},
+        ["content/issues/2026-01-winter.md: two issues have the slug '2026-01-winter' "
+         f"(rename this one or {ISSUE}/issue.yaml)"],
+    ),
+    "duplicate page slugs": (
+        {"content/pages/About.markdown": "---\ntitle: About again\n---\nText.\n"},
+        ["content/pages/about.md:2: two pages have the slug 'about' "
+         "(the other is content/pages/About.markdown; set a different 'slug:')"],
+    ),
+    "YAML syntax error": (
+        {LEAD: "---\ntitle: Lead\ntags: [one, two\n---\nText.\n"},
+        [f"{LEAD}:3: YAML syntax (column 16): while parsing a flow sequence "
+         "expected ',' or ']', but got '<stream end>'"],
+    ),
+    "YAML syntax error in a briefs file": (
+        {f"{ISSUE}/02-briefs.yaml": "title: News\nitems:\n  - body: one\n   - body: two\n"},
+        [f"{ISSUE}/02-briefs.yaml:4: YAML syntax (column 4): while parsing a block collection "
+         "expected <block end>, but found '<block sequence start>'"],
+    ),
+    "front matter that is not fields": (
+        {LEAD: "---\n- just\n- a list\n---\nText.\n"},
+        [f"{LEAD}:2: expected 'key: value' fields, got a list (write one 'key: value' per line)"],
+    ),
+    "link to a missing .md file": (
+        {LEAD: "---\ntitle: Lead\n---\nFirst line.\n"
+               "See [the old report](../2025-01-old/01-x.md).\n"},
+        [f"{LEAD}:5: link to a missing file: ../2025-01-old/01-x.md ({HINT_MISSING_FILE})"],
+    ),
+    "missing image in the text": (
+        {LEAD: "---\ntitle: Lead\n---\n\n![A map](images/map.png)\n"},
+        [f"{LEAD}:5: image to a missing file: images/map.png ({HINT_MISSING_FILE})"],
+    ),
+    "missing image in front matter": (
+        {LEAD: "---\ntitle: Lead\nimage: images/map.png\nimage_alt: A map\n---\nText.\n"},
+        [f"{LEAD}:3: image: no file 'images/map.png' (the path is relative to this file)"],
+    ),
+    "missing file in a brief": (
+        {f"{ISSUE}/02-briefs.yaml": "title: News\nitems:\n  - body: |\n      Line one.\n"
+                                    "      See [this](nowhere.md).\n"},
+        [f"{ISSUE}/02-briefs.yaml:5: link to a missing file: nowhere.md ({HINT_MISSING_FILE})"],
+    ),
+    "issue folder without issue.yaml": (
+        {"content/issues/2026-02-spring/01-item.md": "---\ntitle: Orphan\n---\nText.\n"},
+        ["content/issues/2026-02-spring: issue folder without issue.yaml "
+         "(add issue.yaml with at least 'title' and 'date')"],
+    ),
+    "nav to a missing page": (
+        {"bulletin.yaml": "title: Test\nnav: [about, abut]\n"},
+        ["bulletin.yaml:2: nav: no page 'abut' in content/pages/ (did you mean about?)"],
+    ),
+    "bad base_url": (
+        {"bulletin.yaml": "title: Test\nbase_url: example.org/news\n"},
+        ["bulletin.yaml:2: base_url: 'example.org/news' is not an absolute http(s) URL "
+         "(write it as https://example.org/bulletin/)"],
+    ),
+    "YAML item file that is not briefs": (
+        {f"{ISSUE}/02-briefs.yaml": "title: News\nkind: news\nitems:\n  - body: x\n"},
+        [f"{ISSUE}/02-briefs.yaml:2: kind: a YAML item file holds briefs, not 'news' "
+         "(write 'kind: briefs', or make it a .md file)"],
+    ),
+}
+
+
+def problems_of(site: Path, strict: bool = False) -> ContentError:
+    with pytest.raises(ContentError) as caught:
+        check(site, strict=strict)
+    return caught.value
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_each_content_mistake_is_reported_with_file_line_and_hint(
+        make_site: Callable[..., Path], case: str) -> None:
+    files, expected = CASES[case]
+    error = problems_of(make_site(files))
+    assert [str(problem) for problem in error.problems] == expected
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_each_content_mistake_fails_the_build_and_writes_nothing(
+        make_site: Callable[..., Path], case: str) -> None:
+    site = make_site(CASES[case][0])
+    with pytest.raises(ContentError):
+        build(site, BuildOptions())
+    assert not (site / "output").exists()
+
+
+def test_a_link_into_a_draft_issue_fails_unless_drafts_are_built(
+        make_site: Callable[..., Path]) -> None:
+    site = make_site({
+        "content/issues/2026-02-next/issue.yaml": "title: Feb\ndate: 2026-02-01\nstatus: draft\n",
+        "content/issues/2026-02-next/01-plan.md": "---\ntitle: Plan\n---\nText.\n",
+        LEAD: "---\ntitle: Lead\n---\nSee [the plan](../2026-02-next/01-plan.md).\n",
+    })
+    assert [str(p) for p in problems_of(site).problems] == [
+        f"{LEAD}:4: link to a file that is not published: ../2026-02-next/01-plan.md "
+        "(link to an item's or page's .md file or to a file in an issue's folder; "
+        "a draft issue is published only with --drafts)"]
+    output = build(site, BuildOptions(drafts=True)).output
+    assert (output / "issues/2026-02-next/plan/index.html").is_file()
+
+
+def test_unknown_key_is_a_warning_that_suggests_the_near_key(
+        make_site: Callable[..., Path]) -> None:
+    site = make_site({LEAD: "---\ntitle: Lead\ntagz: [water]\n---\nText.\n"})
+    report = check(site)
+    assert [str(w) for w in report.warnings] == [
+        f"{LEAD}:3: unknown field 'tagz' (did you mean tags?)"]
+    error = problems_of(site, strict=True)
+    assert [str(p) for p in error.problems] == [
+        f"{LEAD}:3: unknown field 'tagz' (did you mean tags?)"]
+
+
+def test_unknown_nested_key_names_its_mapping(make_site: Callable[..., Path]) -> None:
+    site = make_site({"bulletin.yaml": "title: T\ncontact:\n  name: A\n  emial: a@example.org\n"})
+    assert [str(w) for w in check(site).warnings] == [
+        "bulletin.yaml:4: unknown field 'contact.emial' (did you mean email?)"]
+
+
+def test_a_yaml_error_is_not_followed_by_complaints_about_the_same_file(
+        make_site: Callable[..., Path]) -> None:
+    site = make_site({f"{ISSUE}/issue.yaml": "title: [January\ndate: 2026-01-15\n"})
+    error = problems_of(site)
+    assert len(error.problems) == 1
+    assert error.problems[0].location.path == f"{ISSUE}/issue.yaml"
+
+
+BROKEN_SITE: dict[str, str | None] = {
+    "bulletin.yaml": "title: Test\nbase_url: ftp://example.org/\nnav: [contact]\n",
+    f"{ISSUE}/issue.yaml": "title: January 2026\ndate: 15 January\n",
+    LEAD: "---\ntitle: Lead\nkind: story\ntagz: [x]\n---\nSee [x](missing.md).\n",
+    f"{ISSUE}/02-briefs.yaml": "title: News\nitems: []\n",
+    "content/issues/2026-02-empty/notes.txt": "not an issue\n",
+    "content/pages/about.md": "---\nsummary: no title\n---\nText.\n",
+}
+BROKEN_SITE_PROBLEMS = [
+    "bulletin.yaml:2: base_url: 'ftp://example.org/' is not an absolute http(s) URL "
+    "(write it as https://example.org/bulletin/)",
+    "bulletin.yaml:3: nav: no page 'contact' in content/pages/ (add content/pages/contact.md)",
+    f"{ISSUE}/02-briefs.yaml:2: a briefs file needs 'items:', a list of briefs "
+    "(write '- body: ...' entries under 'items:')",
+    f"{LEAD}:3: kind: unknown value 'story' "
+    "(one of: feature, news, roundtable, notice, briefs)",
+    f"{LEAD}:6: link to a missing file: missing.md ({HINT_MISSING_FILE})",
+    f"{ISSUE}/issue.yaml:2: date: expected a date YYYY-MM-DD, got '15 January'",
+    "content/issues/2026-02-empty: issue folder without issue.yaml "
+    "(add issue.yaml with at least 'title' and 'date')",
+    "content/pages/about.md:2: missing required field 'title' (add 'title: ...')",
+]
+
+
+def test_every_problem_of_a_site_is_reported_in_one_run(make_site: Callable[..., Path]) -> None:
+    error = problems_of(make_site(BROKEN_SITE))
+    assert sorted(str(p) for p in error.problems) == sorted(BROKEN_SITE_PROBLEMS)
+    assert [str(w) for w in error.warnings] == [
+        f"{LEAD}:4: unknown field 'tagz' (did you mean tags?)"]
+
+
+def test_build_lists_every_problem_and_exits_non_zero_without_a_traceback(
+        make_site: Callable[..., Path], runner: CliRunner) -> None:
+    site = make_site(BROKEN_SITE)
+    result = runner.invoke(main, ["build", str(site)])
+    assert result.exit_code == 1
+    assert isinstance(result.exception, SystemExit)  # not an uncaught exception
+    assert "Traceback" not in result.output
+    assert result.output.startswith(f"Error: {len(BROKEN_SITE_PROBLEMS)} problems found:\n")
+    for problem in BROKEN_SITE_PROBLEMS:
+        assert f"  {problem}\n" in result.output
+    assert result.output.endswith(
+        f"1 warning:\n  {LEAD}:4: unknown field 'tagz' (did you mean tags?)\n")
+    assert not (site / "output").exists()
+
+
+def test_check_lists_every_problem_and_exits_non_zero_without_a_traceback(
+        make_site: Callable[..., Path], runner: CliRunner) -> None:
+    site = make_site(BROKEN_SITE)
+    result = runner.invoke(main, ["check", str(site)])
+    assert result.exit_code == 1
+    assert isinstance(result.exception, SystemExit)
+    assert "Traceback" not in result.output
+    for problem in BROKEN_SITE_PROBLEMS:
+        where, _, what = problem.partition(": ")
+        assert f"{where}: error: {what}\n" in result.output
+    assert f"{LEAD}:4: warning: unknown field 'tagz' (did you mean tags?)\n" in result.output
+    assert not (site / "output").exists()
+
+
+@pytest.mark.parametrize(("content", "line"), [
+    (b"---\ntitle: Caf\xe9\n---\n", 2),  # Latin-1, not UTF-8
+    ("---\ntitle: Lead\n---\n".encode("utf-16"), 1),
+])
+def test_files_that_are_not_utf8_are_reported_with_their_line(
+        make_site: Callable[..., Path], content: bytes, line: int) -> None:
+    site = make_site()
+    (site / LEAD).write_bytes(content)
+    assert [str(p) for p in problems_of(site).problems] == [
+        f"{LEAD}:{line}: not valid UTF-8 text (save the file with UTF-8 encoding)"]

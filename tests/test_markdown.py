@@ -1,0 +1,123 @@
+"""markdown.py: the Markdown dialect, link rewriting, checklists and sanitising."""
+
+from __future__ import annotations
+
+import pytest
+
+from bulletin_gen.markdown import (
+    ROOT_MARKER,
+    MarkdownRenderer,
+    is_external,
+    relative_html,
+    slugify,
+)
+
+RENDERER = MarkdownRenderer()
+
+
+def keep(url: str, kind: str) -> str:
+    return url
+
+
+def html_of(text: str, id_prefix: str = "") -> str:
+    return RENDERER.render(text, keep, id_prefix).html
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("| a | b |\n|---|--:|\n| 1 | 2 |\n",
+     '<table>\n<thead>\n<tr>\n<th>a</th>\n<th style="text-align:right">b</th>\n</tr>\n</thead>'
+     '\n<tbody>\n<tr>\n<td>1</td>\n<td style="text-align:right">2</td>\n</tr>\n</tbody>\n'
+     '</table>\n'),
+    ("~~old~~ new", "<p><s>old</s> new</p>\n"),
+    ('It\'s "quoted" -- (c)...', "<p>It\u2019s \u201cquoted\u201d \u2013 \u00a9\u2026</p>\n"),
+    ("See https://example.org/x.",
+     '<p>See <a href="https://example.org/x">https://example.org/x</a>.</p>\n'),
+    ("## Héllo wörld", '<h2 id="hello-world">Héllo wörld</h2>\n'),
+    ("# Title", "<h2>Title</h2>\n"),  # the page has its own h1
+    ("**bold** and *em*", "<p><strong>bold</strong> and <em>em</em></p>\n"),
+])
+def test_markdown_dialect(text: str, expected: str) -> None:
+    assert html_of(text) == expected
+
+
+def test_footnotes_and_heading_ids_carry_the_prefix() -> None:
+    html = html_of("## Part\n\nText[^1].\n\n[^1]: Note.\n", "item")
+    assert '<h2 id="item-part">Part</h2>' in html
+    assert '<a href="#fn-item-1" id="fnref-item-1">[1]</a>' in html
+    assert '<li id="fn-item-1" class="footnote-item"><p>Note. ' \
+           '<a href="#fnref-item-1" class="footnote-backref">' in html
+
+
+def test_checklists_show_a_tick_in_every_edition() -> None:
+    html = html_of("- [x] done\n- [ ] to do\n- plain\n")
+    assert html == (
+        '<ul>\n<li class="check done"><span class="tick" aria-hidden="true">✓</span> done</li>\n'
+        '<li class="check"><span class="tick" aria-hidden="true">☐</span> to do</li>\n'
+        '<li>plain</li>\n</ul>\n')
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("<script>alert(1)</script>Hi", "Hi"),
+    ('<p onclick="x()">Hi</p>', "<p>Hi</p>"),
+    ('<a href="javascript:alert(1)">js</a>', "<p><a>js</a></p>\n"),
+    ('<iframe src="https://evil.example/"></iframe>', ""),
+    ('<img src="x.png" onerror="x()" alt="X">', '<img src="x.png" alt="X">'),
+    ('Inline <img src="x.png" onerror="x()" alt="X">', '<p>Inline <img src="x.png" alt="X"></p>\n'),
+    ("<style>p{}</style>", ""),
+    ("<details><summary>More</summary>Text</details>",
+     "<details><summary>More</summary>Text</details>"),
+])
+def test_raw_html_is_sanitised(text: str, expected: str) -> None:
+    assert html_of(text) == expected
+
+
+def test_unsafe_html_keeps_raw_html_as_written() -> None:
+    html = MarkdownRenderer(unsafe_html=True).render('<div onclick="x()">Hi</div>', keep).html
+    assert html == '<div onclick="x()">Hi</div>'
+
+
+def test_links_and_images_go_through_the_resolver_with_their_line() -> None:
+    seen: list[tuple[str, str]] = []
+
+    def resolve(url: str, kind: str) -> str | None:
+        seen.append((url, kind))
+        return None if "missing" in url else ROOT_MARKER + "issues/x/"
+
+    text = ("Intro.\n\nA [found](a.md) and\n[lost](missing.md).\n\n"
+            "![pic](missing.png)\n\n[web](https://example.org/) [top](#top) "
+            "[mail](mailto:a@example.org)\n")
+    rendered = RENDERER.render(text, resolve, first_line=10)
+    assert seen == [("a.md", "link"), ("missing.md", "link"), ("missing.png", "image")]
+    assert rendered.broken == ((13, "missing.md", "link"), (15, "missing.png", "image"))
+    assert '<a href="@root/issues/x/">found</a>' in rendered.html
+    assert '<a href="https://example.org/">web</a>' in rendered.html
+    assert '<a href="#top">top</a>' in rendered.html
+
+
+def test_relative_html_points_root_urls_at_the_page() -> None:
+    html = f'<a href="{ROOT_MARKER}issues/a/">a</a><img src="{ROOT_MARKER}m.png" alt="">'
+    assert relative_html(html, "../../") == '<a href="../../issues/a/">a</a>' \
+                                            '<img src="../../m.png" alt="">'
+    assert relative_html("<p>none</p>", "../") == "<p>none</p>"
+
+
+def test_render_inline_has_no_paragraph_and_is_sanitised() -> None:
+    assert RENDERER.render_inline("*a* <script>x</script>b") == "<em>a</em> b"
+
+
+@pytest.mark.parametrize(("url", "external"), [
+    ("https://example.org/", True), ("mailto:a@b.org", True), ("//cdn.example.org/x", True),
+    ("tel:+123", True), ("../a.md", False), ("images/map.png", False), ("#x", False),
+])
+def test_is_external(url: str, external: bool) -> None:
+    assert is_external(url) is external
+
+
+@pytest.mark.parametrize(("text", "slug"), [
+    ("Pécs", "pecs"), ("İzmir", "izmir"), ("São Paulo", "sao-paulo"),
+    ("Алматы Town", "алматы-town"), ("  Déjà vu!  ", "deja-vu"),
+    ("local_governance", "local_governance"),
+    ("___", ""), ("Mesa Común: the first 100 days", "mesa-comun-the-first-100-days"),
+])
+def test_slugify(text: str, slug: str) -> None:
+    assert slugify(text) == slug

@@ -1,0 +1,480 @@
+"""Build the `full` fixture site for real and assert on its parsed HTML and XML."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import (
+    ATOM,
+    SITEMAP,
+    SITES,
+    by_class,
+    html_pages,
+    internal_refs,
+    page_path,
+    parse_html,
+    resolve_ref,
+    text_of,
+)
+
+from bulletin_gen.build import BuildOptions, build
+
+PUBLISHED = ["issues/2026-04-spring/", "issues/2026-02-forum/", "issues/2025-10-autumn/"]
+
+
+@pytest.fixture(scope="module")
+def output(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The `full` fixture site, built once for the whole module (the tests only read it)."""
+    target = tmp_path_factory.mktemp("full") / "output"
+    build(SITES / "full", BuildOptions(output=target))
+    return target
+
+
+@pytest.fixture(scope="module")
+def subpath_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The same site published under a sub-path, as `--base-url` would ask."""
+    target = tmp_path_factory.mktemp("sub") / "output"
+    build(SITES / "full", BuildOptions(output=target, base_url="https://example.org/sub/path/"))
+    return target
+
+
+def page(output: Path, url: str) -> ET.Element:
+    return parse_html(output / url / "index.html")
+
+
+def titles(elements: list[ET.Element]) -> list[str]:
+    return [text_of(element) for element in elements]
+
+
+# --- Issues and items -----------------------------------------------------------------------
+
+
+def test_issue_page_shows_every_item_in_file_name_order(output: Path) -> None:
+    root = page(output, "issues/2025-10-autumn")
+    articles = root.findall(".//main//article")
+    assert [a.get("id") for a in articles] == ["item-arequipa", "item-briefs", "item-notice"]
+    headings = [text_of(a.find("./header/h2")) for a in articles]
+    assert headings == ["Arequipa joins the network", "News from around the network",
+                        "Fellowship applications open"]
+
+
+def test_issue_contents_list_every_item_in_order_and_link_to_it(output: Path) -> None:
+    root = page(output, "issues/2026-02-forum")
+    toc = by_class(root, "toc", "nav")[0]
+    links = toc.findall("./ol/li/a")
+    assert titles(links) == ["Shared water, shared rules", "Mesa redonda sobre presupuestos",
+                             "Table ronde sur la jeunesse", "Report from the forum"]
+    ids = {element.get("id") for element in root.iter()}
+    assert all(link.get("href", "")[1:] in ids for link in links)
+
+
+def test_masthead_shows_title_tagline_period_number_and_date(output: Path) -> None:
+    root = page(output, "issues/2025-10-autumn")
+    masthead = by_class(root, "masthead", "header")[0]
+    assert text_of(by_class(masthead, "masthead-title")[0]) == "Full Fixture Bulletin"
+    tagline = text_of(by_class(masthead, "masthead-tagline")[0])
+    assert tagline == "Every shape of content, for testing"
+    assert text_of(masthead.find(".//h1")) == "October 2025"
+    meta = text_of(by_class(masthead, "masthead-meta")[0])
+    assert "Volume 1" in meta and "Number 1" in meta and "1 October 2025" in meta
+
+
+def test_single_file_issue_has_its_introduction_and_one_item_per_section(output: Path) -> None:
+    root = page(output, "issues/2026-04-spring")
+    # The apostrophe has become a typographic one.
+    assert text_of(by_class(root, "intro")[0]) == "The spring issue\u2019s introduction."
+    assert [a.get("id") for a in root.findall(".//main//article")] == [
+        "item-graduates-in-irbid", "item-annual-report"]
+    item = page(output, "issues/2026-04-spring/annual-report")
+    assert text_of(item.find(".//h1")) == "Annual report"
+
+
+def test_item_page_has_its_issue_context_and_previous_and_next_links(output: Path) -> None:
+    root = page(output, "issues/2025-10-autumn/briefs")
+    breadcrumb = by_class(root, "breadcrumb", "nav")[0].find("a")
+    assert breadcrumb is not None and breadcrumb.get("href") == "../../../issues/2025-10-autumn/"
+    pager = by_class(root, "pager", "nav")[0]
+    rels = {a.get("rel"): a.get("href") for a in pager.findall("a")}
+    assert rels == {"prev": "../../../issues/2025-10-autumn/arequipa/",
+                    "next": "../../../issues/2025-10-autumn/notice/"}
+
+
+# --- Round tables ---------------------------------------------------------------------------
+
+
+def roles_of(article: ET.Element) -> dict[str, str]:
+    roles = by_class(article, "roles", "dl")[0]
+    return {text_of(pair.find("dt")): text_of(pair.find("dd")) for pair in roles.findall("div")}
+
+
+def test_roundtable_shows_session_and_roles_as_a_block(output: Path) -> None:
+    article = page(output, "issues/2026-02-forum").find(".//article[@id='item-water']")
+    assert article is not None
+    assert roles_of(article) == {
+        "Session": "Round Table",
+        "Presenters": "Rosa Quispe and Dilnoza Yusupova",
+        "Facilitator": "Ana Editor",
+        "Secretary": "Mia Chen",
+        "Venue": "Pécs",
+        "Participants": "Luis Ortega and Réka Szőke",
+    }
+
+
+@pytest.mark.parametrize(("anchor", "headings"), [
+    ("item-water", ["Summary", "Discussion", "Conclusions", "Recommendations"]),
+    ("item-mesa", ["Resumen", "Discusión", "Conclusiones", "Recomendaciones"]),
+    ("item-table-ronde", ["Synthèse", "DISCUSSION", "Conclusions", "Recommandations"]),
+])
+def test_roundtable_parts_are_recognised_in_english_spanish_and_french(
+        output: Path, anchor: str, headings: list[str]) -> None:
+    article = page(output, "issues/2026-02-forum").find(f".//article[@id='{anchor}']")
+    assert article is not None
+    parts = by_class(article, "part", "section")
+    assert [p.get("class") for p in parts] == [
+        "part part-summary", "part part-discussion", "part part-conclusions",
+        "part part-recommendations"]
+    assert [text_of(p.find("h3")) for p in parts] == headings
+
+
+def test_issue_contents_list_conclusions_and_recommendations_as_key_outcomes(
+        output: Path) -> None:
+    toc = by_class(page(output, "issues/2026-02-forum"), "toc", "nav")[0]
+    outcomes = toc.findall("./ul[@class='outcomes']/li")
+    assert [(li.get("class"), text_of(li)) for li in outcomes] == [
+        ("outcome-conclusions", "Conclusion: Information gaps cause most disputes."),
+        ("outcome-conclusions", "Conclusion: Agreements last when municipalities own them."),
+        ("outcome-recommendations", "Recommendation: Publish a guide to the canal walk."),
+        ("outcome-conclusions", "Conclusion: Los presupuestos abiertos funcionan."),
+        ("outcome-recommendations", "Recommendation: Repetir la mesa cada año."),
+        ("outcome-conclusions", "Conclusion: La médiation par les pairs réduit les conflits."),
+        ("outcome-recommendations", "Recommendation: Étendre le programme."),
+    ]
+
+
+def test_issue_without_round_table_has_no_key_outcomes(output: Path) -> None:
+    toc = by_class(page(output, "issues/2025-10-autumn"), "toc", "nav")[0]
+    assert toc.find("./ul[@class='outcomes']") is None
+
+
+# --- Briefs ---------------------------------------------------------------------------------
+
+
+def test_briefs_render_as_a_list_with_linked_regions_and_the_contact_at_the_end(
+        output: Path) -> None:
+    issue = "issues/2025-10-autumn/index.html"
+    article = parse_html(output / issue).find(".//article[@id='item-briefs']")
+    assert article is not None
+    briefs = article.findall("./ul[@class='briefs']/li")
+    assert [b.get("id") for b in briefs] == ["briefs-1", "briefs-2", "briefs-3"]
+    assert [text_of(b.find("./h3")) for b in briefs] == [
+        "Clinics cross the border", "Pécs opens its budget", ""]
+    regions = [[(text_of(a), a.get("href")) for a in by_class(b, "brief-regions")[0].findall("a")]
+               for b in briefs]
+    assert regions == [
+        [("Tajikistan", "../../regions/tajikistan/"), ("Uzbekistan", "../../regions/uzbekistan/")],
+        [("Hungary", "../../regions/hungary/")],
+        [("Türkiye", "../../regions/turkiye/")],
+    ]
+    for name, href in (pair for brief in regions for pair in brief):
+        target = resolve_ref(output, issue, href)
+        assert target is not None and text_of(parse_html(target).find(".//h1")) == name
+    last = list(article)[-1]
+    assert last.get("class") == "contact"
+    assert text_of(last) == "Contact: Mia Chen, News Editor · mia@example.org"
+
+
+def test_region_page_lists_items_and_briefs_that_name_it(output: Path) -> None:
+    root = page(output, "regions/hungary")
+    links = [(text_of(a), a.get("href")) for a in root.findall(".//ul[@class='entries']/li/a")]
+    assert links == [
+        ("Report from the forum", "../../issues/2026-02-forum/report/"),
+        ("Pécs opens its budget", "../../issues/2025-10-autumn/briefs/#briefs-2"),
+    ]
+
+
+def test_tag_index_lists_every_tag_with_its_count(output: Path) -> None:
+    items = page(output, "tags").findall(".//ul[@class='term-list']/li")
+    assert titles(items) == ["local governance (1)", "mediation (2)", "new centres (1)",
+                             "training (1)", "water (2)"]
+
+
+# --- Home, archive, pages -------------------------------------------------------------------
+
+
+def test_home_page_shows_the_latest_issue_and_recent_ones(output: Path) -> None:
+    root = parse_html(output / "index.html")
+    latest = by_class(root, "latest", "section")[0]
+    assert text_of(latest.find(".//h2[@class='masthead-period']")) == "April 2026"
+    recent = by_class(root, "recent", "section")[0]
+    assert titles(recent.findall(".//article/h3")) == ["February 2026", "October 2025"]
+
+
+def test_archive_lists_every_issue_by_year_newest_first(output: Path) -> None:
+    years = page(output, "archive").findall(".//section[@class='year']")
+    assert [(text_of(y.find("h2")), titles(y.findall(".//article/h3"))) for y in years] == [
+        ("2026", ["April 2026", "February 2026"]), ("2025", ["October 2025"])]
+
+
+def test_standalone_pages_and_nav(output: Path) -> None:
+    root = page(output, "pages/contact-us")
+    assert text_of(root.find(".//h1")) == "Contact us"
+    nav = root.find(".//nav[@class='site-nav']")
+    assert titles(nav.findall(".//a")) == ["Archive", "Topics", "Regions", "About", "Contact us"]
+
+
+def test_not_found_page_exists_with_absolute_links(output: Path) -> None:
+    root = parse_html(output / "404.html")
+    assert text_of(root.find(".//h1")) == "Page not found"
+    assert root.find(".//link[@rel='stylesheet']").get("href") == "/full/assets/style.css"
+
+
+# --- Markdown in the output -----------------------------------------------------------------
+
+
+def test_markdown_features_reach_the_page(output: Path) -> None:
+    notice = page(output, "issues/2025-10-autumn/notice")
+    assert notice.find(".//main//table/thead") is not None
+    assert text_of(notice.find(".//main//s")) == "15 January"
+    footnote = notice.find(".//sup[@class='footnote-ref']/a")
+    assert footnote is not None and footnote.get("href") == "#fn-notice-1"
+    lead = page(output, "issues/2025-10-autumn/arequipa")
+    checks = by_class(lead, "check", "li")
+    assert [c.get("class") for c in checks] == ["check done", "check done"]
+
+
+def test_links_to_source_files_become_links_to_pages(output: Path) -> None:
+    root = page(output, "issues/2026-02-forum/report")
+    hrefs = [a.get("href") for a in root.findall(".//main//div[@class='prose']//a")]
+    assert hrefs == ["../../../issues/2025-10-autumn/arequipa/", "../../../pages/about/"]
+
+
+def test_raw_html_is_sanitised(output: Path) -> None:
+    html = (output / "issues/2026-02-forum/report/index.html").read_text(encoding="utf-8")
+    assert "<script>alert" not in html and "onclick" not in html
+    assert "<p>Raw HTML is cleaned.</p>" in html
+
+
+# --- Files ----------------------------------------------------------------------------------
+
+
+def test_assets_and_static_files_are_copied_as_they_are(output: Path) -> None:
+    site = SITES / "full"
+    copies = {
+        "issues/2025-10-autumn/images/photo.png":
+            "content/issues/2025-10-autumn/images/photo.png",
+        "robots.txt": "static/robots.txt",
+        "files/guide.txt": "static/files/guide.txt",
+    }
+    for written, source in copies.items():
+        assert (output / written).read_bytes() == (site / source).read_bytes()
+    assert (output / "assets/style.css").stat().st_size > 0
+
+
+# --- Drafts ---------------------------------------------------------------------------------
+
+
+def test_drafts_are_left_out_by_default(output: Path) -> None:
+    assert not (output / "issues/2026-06-draft").exists()
+    assert not (output / "regions/bolivia").exists()
+    everything = b"".join(path.read_bytes() for path in output.rglob("*") if path.is_file())
+    assert b"2026-06-draft" not in everything and b"June 2026" not in everything
+
+
+def test_drafts_are_built_with_drafts_true(tmp_path: Path) -> None:
+    output = build(SITES / "full", BuildOptions(output=tmp_path / "out", drafts=True)).output
+    root = page(output, "issues/2026-06-draft")
+    assert text_of(by_class(root, "draft-flag")[0]) == "Draft"
+    assert (output / "issues/2026-06-draft/pact/index.html").is_file()
+    assert (output / "regions/bolivia/index.html").is_file()
+
+
+# --- Every page -----------------------------------------------------------------------------
+
+
+def test_every_html_page_is_valid_and_accessible(output: Path) -> None:
+    pages = html_pages(output)
+    assert len(pages) == 29  # the 31 planned files less feed.xml and sitemap.xml
+    for path in pages:
+        root = parse_html(path)  # strict: fails on any parse error
+        where = page_path(output, path)
+        assert root.get("lang") == "en", where
+        assert len(root.findall(".//h1")) == 1, where
+        body = root.find("body")
+        assert body is not None
+        for landmark in ("header", "main", "footer"):
+            assert body.find(f".//{landmark}") is not None, (where, landmark)
+        for image in root.iter("img"):
+            assert image.get("alt") is not None, (where, image.get("src"))
+        ids = [el.get("id") for el in root.iter() if el.get("id")]
+        assert len(ids) == len(set(ids)), (where, "duplicate ids")
+
+
+def test_every_html_page_has_open_graph_metadata(output: Path) -> None:
+    for path in html_pages(output):
+        root = parse_html(path)
+        meta = {m.get("property"): m.get("content") for m in root.iter("meta")
+                if m.get("property")}
+        where = page_path(output, path)
+        for key in ("og:title", "og:type", "og:url", "og:site_name", "og:description"):
+            assert meta.get(key), (where, key)
+        assert meta["og:url"].startswith("https://example.org/full/"), where
+
+
+def broken_links(output: Path, base_path: str) -> list[str]:
+    """Every href/src of every page that does not reach a written file (or id in it)."""
+    broken = []
+    for path in html_pages(output):
+        where = page_path(output, path)
+        root = parse_html(path)
+        ids = {el.get("id") for el in root.iter()}
+        broken += [f"{where}: #{href[1:]} (no such id)" for a in root.iter("a")
+                   if (href := a.get("href", "")).startswith("#") and href[1:] not in ids]
+        for tag, url in internal_refs(root):
+            target = resolve_ref(output, where, url, base_path)
+            if target is None:
+                broken.append(f"{where}: <{tag}> {url}")
+                continue
+            fragment = url.partition("#")[2]
+            if fragment and target.suffix == ".html":
+                ids = {el.get("id") for el in parse_html(target).iter()}
+                if fragment not in ids:
+                    broken.append(f"{where}: <{tag}> {url} (no id '{fragment}')")
+    return broken
+
+
+def test_every_internal_link_resolves_to_a_written_file(output: Path) -> None:
+    assert broken_links(output, "/full/") == []
+
+
+def test_every_internal_link_resolves_under_a_sub_path(subpath_output: Path) -> None:
+    assert broken_links(subpath_output, "/sub/path/") == []
+
+
+def test_sub_path_pages_use_absolute_urls_for_canonical_and_relative_links(
+        subpath_output: Path) -> None:
+    for path in html_pages(subpath_output):
+        where = page_path(subpath_output, path)
+        root = parse_html(path)
+        canonical = root.find(".//link[@rel='canonical']")
+        assert canonical is not None
+        url = "" if where == "index.html" else where.removesuffix("index.html")
+        assert canonical.get("href") == "https://example.org/sub/path/" + url, where
+        og_url = root.find(".//meta[@property='og:url']")
+        assert og_url is not None and og_url.get("content") == canonical.get("href")
+        if where != "404.html":  # 404 is served at any depth, so it links from the root
+            assert not [u for _, u in internal_refs(root) if u.startswith("/")], where
+
+
+def test_demo_site_builds_valid_pages_with_working_links(demo_site: Path,
+                                                         build_site: Callable[..., Path]) -> None:
+    output = build_site(demo_site, drafts=True)
+    for path in html_pages(output):
+        root = parse_html(path)
+        assert len(root.findall(".//h1")) == 1, path
+    assert broken_links(output, "/bulletin/") == []
+
+
+# --- Feed and sitemap -----------------------------------------------------------------------
+
+
+def test_feed_is_atom_with_an_entry_per_published_issue(subpath_output: Path) -> None:
+    feed = ET.parse(subpath_output / "feed.xml").getroot()
+    assert feed.tag == f"{ATOM}feed"
+    assert feed.findtext(f"{ATOM}title") == "Full Fixture Bulletin"
+    assert feed.findtext(f"{ATOM}id") == "https://example.org/sub/path/"
+    assert feed.find(f"{ATOM}link[@rel='self']").get("href") == \
+        "https://example.org/sub/path/feed.xml"
+    entries = feed.findall(f"{ATOM}entry")
+    assert [e.findtext(f"{ATOM}title") for e in entries] == [
+        "Full Fixture Bulletin: April 2026", "Full Fixture Bulletin: February 2026",
+        "Full Fixture Bulletin: October 2025"]
+    assert [e.find(f"{ATOM}link").get("href") for e in entries] == [
+        f"https://example.org/sub/path/{url}" for url in PUBLISHED]
+    assert [e.findtext(f"{ATOM}updated") for e in entries] == [
+        "2026-04-10T00:00:00Z", "2026-02-20T00:00:00Z", "2025-10-01T00:00:00Z"]
+    assert feed.findtext(f"{ATOM}updated") == "2026-04-10T00:00:00Z"
+    content = entries[2].findtext(f"{ATOM}content") or ""
+    assert '<a href="https://example.org/sub/path/issues/2025-10-autumn/arequipa/">' in content
+
+
+def test_sitemap_lists_every_page_with_absolute_urls(subpath_output: Path) -> None:
+    sitemap = ET.parse(subpath_output / "sitemap.xml").getroot()
+    assert sitemap.tag == f"{SITEMAP}urlset"
+    locs = [url.findtext(f"{SITEMAP}loc") for url in sitemap.findall(f"{SITEMAP}url")]
+    assert len(locs) == len(set(locs))
+    pages = {page_path(subpath_output, p).removesuffix("index.html")
+             for p in html_pages(subpath_output)} - {"404.html"}
+    assert set(locs) == {f"https://example.org/sub/path/{url}" for url in pages}
+
+
+# --- Languages and awkward characters -------------------------------------------------------
+
+
+def test_site_and_issue_languages_reach_html_and_feed(make_site: Callable[..., Path],
+                                                     build_site: Callable[..., Path]) -> None:
+    site = make_site({
+        "bulletin.yaml": "title: Boletín\nlanguage: fr\nbase_url: https://example.org/\n",
+        "content/issues/2026-01-winter/issue.yaml": "title: Enero\ndate: 2026-01-15\nlang: es\n",
+    })
+    output = build_site(site)
+    for url, lang in (("issues/2026-01-winter/", "es"), ("issues/2026-01-winter/lead/", "es"),
+                      ("archive/", "fr"), ("pages/about/", "fr")):
+        root = page(output, url)
+        assert root.get("lang") == lang, url
+        locale = root.find(".//meta[@property='og:locale']")
+        assert locale is not None and locale.get("content") == lang
+    feed = ET.parse(output / "feed.xml").getroot()
+    assert feed.get("{http://www.w3.org/XML/1998/namespace}lang") == "fr"
+
+
+def test_a_heading_written_as_a_title_does_not_make_a_second_h1(
+        make_site: Callable[..., Path], build_site: Callable[..., Path]) -> None:
+    output = build_site(make_site({
+        "content/issues/2026-01-winter/01-lead.md": "---\ntitle: Lead\n---\n# Big news\n\nText.\n",
+        "content/pages/about.md": "---\ntitle: About\n---\n# About us\n",
+    }))
+    for url in ("issues/2026-01-winter/lead", "issues/2026-01-winter", "pages/about"):
+        assert len(page(output, url).findall(".//h1")) == 1, url
+
+
+def test_markup_characters_in_titles_are_escaped_everywhere(
+        make_site: Callable[..., Path], build_site: Callable[..., Path]) -> None:
+    title = 'Q&A: <b>"bold"</b> & more'
+    site = make_site({
+        "content/issues/2026-01-winter/issue.yaml":
+            f"title: '{title}'\ndate: 2026-01-15\nsummary: 'Less < more & \"quotes\"'\n",
+        "content/issues/2026-01-winter/01-lead.md": f"---\ntitle: '{title}'\n---\nText.\n",
+    })
+    output = build_site(site)
+    for path in html_pages(output):
+        for element in parse_html(path).iter("b"):
+            pytest.fail(f"{path}: a title's markup became a <b> element: {text_of(element)}")
+    issue = page(output, "issues/2026-01-winter")
+    assert text_of(issue.find(".//h1")) == title
+    feed = ET.parse(output / "feed.xml").getroot()
+    entry = feed.find(f"{ATOM}entry")
+    assert entry is not None
+    assert entry.findtext(f"{ATOM}title") == f"Test Bulletin: {title}"
+    assert entry.findtext(f"{ATOM}summary") == 'Less < more & "quotes"'
+    content = ET.fromstring(f"<div>{entry.findtext(f'{ATOM}content')}</div>")
+    assert text_of(content.find(".//a")) == title
+
+
+def test_a_site_without_issues_still_builds_valid_pages(make_site: Callable[..., Path],
+                                                       build_site: Callable[..., Path]) -> None:
+    output = build_site(make_site(
+        {"bulletin.yaml": "title: Empty\nbase_url: https://example.org/\n",
+         "content/issues/.keep": ""}, base={}))
+    pages = html_pages(output)
+    assert [page_path(output, p) for p in pages] == [
+        "404.html", "archive/index.html", "index.html", "regions/index.html", "tags/index.html"]
+    for path in pages:
+        assert len(parse_html(path).findall(".//h1")) == 1
+    assert "No issues yet." in text_of(parse_html(output / "index.html").find(".//main"))
+    feed = ET.parse(output / "feed.xml").getroot()
+    assert feed.findall(f"{ATOM}entry") == []
+    sitemap = ET.parse(output / "sitemap.xml").getroot()
+    assert len(sitemap.findall(f"{SITEMAP}url")) == 4

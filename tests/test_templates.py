@@ -1,0 +1,121 @@
+"""templates.py: the search path (site overrides, theme, theme/ prefix), filters and links."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import parse_html, text_of
+from jinja2 import UndefinedError
+from markupsafe import Markup
+
+from bulletin_gen.build import BuildOptions, build
+from bulletin_gen.templates import (
+    demote_headings,
+    format_date,
+    join_names,
+    link,
+    make_environment,
+    relative_root,
+)
+
+
+@pytest.mark.parametrize(("page_url", "root"), [
+    ("", "./"),
+    ("404.html", "./"),
+    ("archive/", "../"),
+    ("issues/a/", "../../"),
+    ("issues/a/b/", "../../../"),
+    ("issues/a/email.html", "../../"),
+])
+def test_relative_root(page_url: str, root: str) -> None:
+    assert relative_root(page_url) == root
+
+
+@pytest.mark.parametrize(("target", "page_url", "link_base", "expected"), [
+    ("archive/", "", "", "archive/"),
+    ("", "", "", "./"),
+    ("", "issues/a/", "", "../../"),
+    ("tags/x/", "issues/a/b/", "", "../../../tags/x/"),
+    ("archive/", "404.html", "/sub/path/", "/sub/path/archive/"),
+    ("archive/", "issues/a/", "https://example.org/news/", "https://example.org/news/archive/"),
+    ("https://example.org/", "issues/a/", "", "https://example.org/"),
+    ("mailto:a@example.org", "issues/a/", "", "mailto:a@example.org"),
+    ("#top", "issues/a/", "", "#top"),
+])
+def test_link(target: str, page_url: str, link_base: str, expected: str) -> None:
+    assert link(target, page_url, link_base) == expected
+
+
+def test_filters() -> None:
+    assert format_date(dt.date(2026, 3, 5)) == "5 March 2026"
+    assert format_date(dt.date(2026, 3, 5), "short") == "5 Mar 2026"
+    assert join_names([]) == ""
+    assert join_names(["A"]) == "A"
+    assert join_names(("A", "B")) == "A and B"
+    assert join_names(("A", "B", "C")) == "A, B and C"
+    assert demote_headings(Markup("<h2 id='x'>T</h2><h6>S</h6>")) == \
+        "<h3 id='x'>T</h3><h6>S</h6>"
+    assert demote_headings("<h2>plain text is escaped</h2>") == \
+        "&lt;h2&gt;plain text is escaped&lt;/h2&gt;"
+    assert demote_headings(Markup("<h2>T</h2>"), 0) == "<h2>T</h2>"
+
+
+def test_url_and_local_filters_follow_the_page(tmp_path: Path) -> None:
+    env = make_environment(None)
+    template = env.from_string("{{ 'tags/x/' | url }} {{ html | local }}")
+    html = '<a href="@root/issues/a/">a</a>'
+    assert template.render(page_url="issues/a/b/", link_base="", html=html) == \
+        '../../../tags/x/ <a href="../../../issues/a/">a</a>'
+    assert template.render(page_url="", link_base="", html=html) == \
+        'tags/x/ <a href="issues/a/">a</a>'
+    assert template.render(page_url="404.html", link_base="/sub/", html=html) == \
+        '/sub/tags/x/ <a href="/sub/issues/a/">a</a>'
+
+
+def test_undefined_names_are_errors() -> None:
+    with pytest.raises(UndefinedError):
+        make_environment(None).from_string("{{ missing }}").render()
+
+
+def test_site_template_overrides_the_theme_by_name(make_site: Callable[..., Path]) -> None:
+    site = make_site({"templates/page.html": """\
+        <!DOCTYPE html><html lang="en"><head><title>{{ page.title }}</title></head>
+        <body><h1>Custom: {{ page.title }}</h1></body></html>
+        """})
+    output = build(site, BuildOptions()).output
+    assert text_of(parse_html(output / "pages/about/index.html").find(".//h1")) == "Custom: About"
+    issue = parse_html(output / "issues/2026-01-winter/index.html")  # other pages unchanged
+    assert text_of(issue.find(".//h1")) == "January 2026"
+
+
+def test_an_override_can_extend_the_theme_template_it_replaces(
+        make_site: Callable[..., Path]) -> None:
+    site = make_site({"templates/base.html": """\
+        {% extends "theme/base.html" %}
+        {% block head %}<meta name="x-test" content="extended">{% endblock %}
+        """})
+    output = build(site, BuildOptions()).output
+    for page in ("index.html", "pages/about/index.html", "issues/2026-01-winter/index.html"):
+        root = parse_html(output / page)
+        meta = root.find(".//meta[@name='x-test']")
+        assert meta is not None and meta.get("content") == "extended", page
+        assert root.find(".//main") is not None  # the rest of the theme's base is kept
+
+
+def test_overriding_one_partial_changes_every_page_that_uses_it(
+        make_site: Callable[..., Path]) -> None:
+    site = make_site({"templates/partials/contact.html": """\
+        <aside class="contact" aria-label="Contact"><p>Write to {{ contact.name }}</p></aside>
+        """})
+    output = build(site, BuildOptions()).output
+    issue = parse_html(output / "issues/2026-01-winter/index.html")
+    assert [text_of(a) for a in issue.iter("aside")] == [
+        "Write to Hélène Bélanger", "Write to Ana Editor"]
+
+
+def test_theme_templates_are_reachable_with_the_theme_prefix() -> None:
+    env = make_environment(None)
+    assert env.get_template("theme/page.html").filename == env.get_template("page.html").filename

@@ -1,0 +1,91 @@
+"""The built-in theme's stylesheet: readable contrast, small screens, printing; no scripts."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from conftest import SITES, html_pages, parse_html
+
+from bulletin_gen.build import BuildOptions, build
+from bulletin_gen.templates import THEME_STATIC
+
+CSS = (THEME_STATIC / "style.css").read_text(encoding="utf-8")
+SCREEN_CSS = CSS.split("@media print")[0]
+VARIABLES = dict(re.findall(r"(--[\w-]+):\s*([^;]+);", CSS.split("}")[0]))
+HEX = re.compile(r"#[0-9a-fA-F]{6}\b|#[0-9a-fA-F]{3}\b")
+
+
+def resolve(value: str) -> str:
+    value = value.strip()
+    match = re.fullmatch(r"var\((--[\w-]+)\)", value)
+    return VARIABLES[match.group(1)].strip() if match else value
+
+
+def luminance(colour: str) -> float:
+    hex_digits = colour.lstrip("#")
+    if len(hex_digits) == 3:
+        hex_digits = "".join(c * 2 for c in hex_digits)
+    channels = [int(hex_digits[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(one: str, two: str) -> float:
+    """The WCAG 2 contrast ratio of two colours."""
+    light, dark = sorted((luminance(one), luminance(two)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def rules(css: str) -> list[dict[str, str]]:
+    """Every rule's declarations, property -> resolved value (nested @media flattened)."""
+    found = []
+    for body in re.findall(r"\{([^{}]*)\}", css):
+        declarations = dict(re.findall(r"([\w-]+)\s*:\s*([^;]+)", body))
+        found.append({prop: resolve(value) for prop, value in declarations.items()})
+    return found
+
+
+LIGHT_BACKGROUNDS = sorted({rule["background"] for rule in rules(SCREEN_CSS)
+                            if HEX.fullmatch(rule.get("background", ""))
+                            and luminance(rule["background"]) > 0.5})
+TEXT_ON_LIGHT = sorted({rule["color"] for rule in rules(SCREEN_CSS)
+                        if HEX.fullmatch(rule.get("color", ""))
+                        and luminance(rule["color"]) < 0.5})
+
+
+def test_the_stylesheet_was_understood() -> None:
+    assert len(LIGHT_BACKGROUNDS) >= 3 and len(TEXT_ON_LIGHT) >= 4
+
+
+@pytest.mark.parametrize("background", LIGHT_BACKGROUNDS)
+@pytest.mark.parametrize("text", TEXT_ON_LIGHT)
+def test_every_text_colour_is_readable_on_every_light_background(text: str,
+                                                                 background: str) -> None:
+    assert contrast(text, background) >= 4.5
+
+
+def test_light_text_on_coloured_backgrounds_is_readable() -> None:
+    pairs = [(rule["color"], rule["background"]) for rule in rules(SCREEN_CSS)
+             if HEX.fullmatch(rule.get("color", "")) and HEX.fullmatch(rule.get("background", ""))
+             and luminance(rule["color"]) > 0.5]
+    assert pairs
+    for text, background in pairs:
+        assert contrast(text, background) >= 4.5, (text, background)
+
+
+def test_small_screens_and_print_have_their_own_rules() -> None:
+    assert re.search(r"@media \(max-width: [\d.]+rem\)", CSS)
+    printed = CSS.split("@media print")[1]
+    for hidden in (".site-header", ".site-footer", ".pager", ".skip-link"):
+        assert hidden in printed.split("display: none")[0]
+
+
+def test_pages_need_no_javascript_and_fit_small_screens(tmp_path: Path) -> None:
+    output = build(SITES / "full", BuildOptions(output=tmp_path / "out")).output
+    for path in html_pages(output):
+        root = parse_html(path)
+        assert not list(root.iter("script")), path
+        viewport = root.find(".//meta[@name='viewport']")
+        assert viewport is not None and "width=device-width" in viewport.get("content", "")

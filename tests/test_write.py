@@ -1,0 +1,164 @@
+"""write.py: the staging folder, the atomic swap, and the output-folder safety checks."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import snapshot
+
+from bulletin_gen import write
+from bulletin_gen.build import BuildOptions, build
+from bulletin_gen.render import Artifact
+from bulletin_gen.templates import THEME_STATIC
+from bulletin_gen.write import (
+    MARKER,
+    MARKER_TEXT,
+    Copy,
+    OutputError,
+    check_output_dir,
+    publish,
+    static_copies,
+)
+
+
+def test_publish_writes_artifacts_copies_and_the_marker(tmp_path: Path) -> None:
+    source = tmp_path / "logo.png"
+    source.write_bytes(b"\x89PNG")
+    output = tmp_path / "out"
+    count = publish(output, [Artifact("a/index.html", b"<p>a</p>")],
+                    [Copy(source, "img/logo.png")])
+    assert count == 2
+    assert snapshot(output) == {MARKER: MARKER_TEXT, "a/index.html": b"<p>a</p>",
+                                  "img/logo.png": b"\x89PNG"}
+
+
+def test_publish_replaces_the_previous_output_entirely(tmp_path: Path) -> None:
+    output = tmp_path / "out"
+    publish(output, [Artifact("old.html", b"old")], [])
+    publish(output, [Artifact("new.html", b"new")], [])
+    assert snapshot(output) == {MARKER: MARKER_TEXT, "new.html": b"new"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_a_failure_while_writing_leaves_the_previous_output_and_no_staging(
+        tmp_path: Path) -> None:
+    output = tmp_path / "out"
+    publish(output, [Artifact("index.html", b"first")], [])
+
+    def artifacts() -> object:
+        yield Artifact("index.html", b"second")
+        raise RuntimeError("disk full")
+
+    with pytest.raises(RuntimeError, match="disk full"):
+        publish(output, artifacts(), [])  # type: ignore[arg-type]
+    assert snapshot(output) == {MARKER: MARKER_TEXT, "index.html": b"first"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_a_failure_during_the_swap_puts_the_previous_output_back(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    output = tmp_path / "out"
+    publish(output, [Artifact("index.html", b"first")], [])
+    real_rename = write.os.rename
+
+    def rename(source: Path, target: Path) -> None:
+        if Path(source).name.endswith(".staging"):
+            raise OSError("interrupted")
+        real_rename(source, target)
+
+    monkeypatch.setattr(write.os, "rename", rename)
+    monkeypatch.setattr(write, "_exchange", lambda *_: False)  # the two-rename fallback
+    with pytest.raises(write.OutputError, match="interrupted"):
+        publish(output, [Artifact("index.html", b"second")], [])
+    monkeypatch.undo()
+    assert snapshot(output) == {MARKER: MARKER_TEXT, "index.html": b"first"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_leftovers_of_an_interrupted_build_are_cleared(tmp_path: Path) -> None:
+    (tmp_path / ".out.staging").mkdir()
+    (tmp_path / ".out.staging/stale.html").write_bytes(b"stale")
+    publish(tmp_path / "out", [Artifact("index.html", b"new")], [])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+@pytest.mark.parametrize(("name", "reason"), [
+    (".", "the site folder itself"),
+    ("content", "the content folder"),
+    ("templates", "the templates folder"),
+    ("static", "the static folder"),
+])
+def test_output_may_not_be_a_folder_of_the_site(tmp_path: Path, name: str, reason: str) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    with pytest.raises(OutputError) as caught:
+        check_output_dir(site / name, site)
+    assert caught.value.message == (f"refusing to write the site into {(site / name).resolve()}"
+                                    f" ({reason}). Choose an empty or new folder such as output/.")
+
+
+def test_output_may_not_contain_the_site(tmp_path: Path) -> None:
+    site = tmp_path / "a" / "site"
+    site.mkdir(parents=True)
+    with pytest.raises(OutputError, match="it contains the site"):
+        check_output_dir(tmp_path / "a", site)
+
+
+def test_output_may_not_be_a_file(tmp_path: Path) -> None:
+    target = tmp_path / "out"
+    target.write_text("x", encoding="utf-8")
+    with pytest.raises(OutputError, match="is a file, not a folder"):
+        check_output_dir(target, tmp_path / "site")
+
+
+def test_a_foreign_non_empty_folder_is_never_replaced(make_site: Callable[..., Path],
+                                                     tmp_path: Path) -> None:
+    site = make_site()
+    mine = tmp_path / "photos"
+    mine.mkdir()
+    (mine / "holiday.jpg").write_bytes(b"precious")
+    with pytest.raises(OutputError) as caught:
+        build(site, BuildOptions(output=mine))
+    assert caught.value.message == (f"{mine.resolve()} is not empty and was not written by "
+                                    f"bulletin build (no {MARKER} in it). Empty it or choose "
+                                    "another folder.")
+    assert snapshot(mine) == {"holiday.jpg": b"precious"}
+
+
+def test_an_output_folder_written_by_a_build_can_be_rebuilt(make_site: Callable[..., Path],
+                                                           tmp_path: Path) -> None:
+    site = make_site()
+    output = tmp_path / "public"
+    build(site, BuildOptions(output=output))
+    build(site, BuildOptions(output=output))
+    assert (output / MARKER).is_file()
+
+
+def test_static_copies_skip_hidden_files(tmp_path: Path) -> None:
+    (tmp_path / "css").mkdir()
+    (tmp_path / "css/site.css").write_text("a{}", encoding="utf-8")
+    (tmp_path / ".DS_Store").write_bytes(b"")
+    assert static_copies(tmp_path, "assets/") == [Copy(tmp_path / "css/site.css",
+                                                       "assets/css/site.css")]
+    assert static_copies(tmp_path / "missing") == []
+
+
+def test_theme_and_site_static_files_are_copied_byte_for_byte(
+        make_site: Callable[..., Path]) -> None:
+    site = make_site({"static/favicon.ico": "icon", "static/docs/guide.txt": "guide"})
+    output = build(site, BuildOptions()).output
+    for path in THEME_STATIC.rglob("*"):
+        if path.is_file():
+            copied = output / "assets" / path.relative_to(THEME_STATIC)
+            assert copied.read_bytes() == path.read_bytes()
+    assert (output / "favicon.ico").read_text(encoding="utf-8") == "icon"
+    assert (output / "docs/guide.txt").read_text(encoding="utf-8") == "guide"
+
+
+def test_a_build_never_touches_content(make_site: Callable[..., Path]) -> None:
+    site = make_site()
+    before = snapshot(site / "content")
+    build(site, BuildOptions())
+    assert snapshot(site / "content") == before
