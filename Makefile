@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: build test lint typecheck golden clean
+.PHONY: build test lint typecheck golden clean bench bench-pdf
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,11 @@ typecheck: $(STAMP)
 
 golden: $(STAMP)
 	BULLETIN_REFRESH_GOLDEN=1 $(BIN)/python -m pytest -q tests/test_golden.py
+
+bench: bench-pdf
+
+bench-pdf: $(STAMP)
+	$(BIN)/python bench/pdf.py
 
 clean:
 	rm -rf output .bulletin-cache

@@ -13,14 +13,15 @@ from pathlib import Path
 
 from .config import load_config
 from .content import read_sources
-from .editions import edition_artifacts
+from .editions import edition_artifacts, switch_editions
+from .editions.pdf import find_issue, issue_pdf
 from .errors import Problem, Problems
 from .markdown import MarkdownRenderer
 from .model import Site
 from .render import Artifact, PagePlan, plan_pages, render_pages
 from .templates import THEME_STATIC, make_environment
 from .validate import build_site
-from .write import Copy, check_output_dir, publish, static_copies
+from .write import Copy, check_output_dir, publish, static_copies, write_file
 
 Progress = Callable[[str, int, int], None]
 """progress(stage, done, total): 'load' once, 'render' after each page, 'editions', 'write'."""
@@ -72,6 +73,7 @@ def build(site_dir: Path, options: BuildOptions | None = None) -> BuildReport:
     check_output_dir(output, site_dir)
     notify = options.progress or _silent
     site, problems = load_site(site_dir, options.drafts, options.base_url, options.strict)
+    site = switch_editions(site, options.pdf, problems)
     notify("load", 1, 1)
     env = make_environment(site_dir)
     plans = plan_pages(site)
@@ -120,6 +122,14 @@ def check(site_dir: Path, drafts: bool = False, strict: bool = False) -> BuildRe
     return BuildReport(site_dir / "output", len(rendered.site.issues), len(rendered.plans),
                        len(rendered.artifacts), rendered.seconds,
                        tuple(rendered.problems.warnings))
+
+
+def build_pdf(site_dir: Path, issue_slug: str, target: Path) -> tuple[Problem, ...]:
+    """Write the print edition of one issue (drafts included) to `target`; returns warnings."""
+    site, problems = load_site(site_dir, drafts=True)
+    issue = find_issue(site, issue_slug)
+    write_file(target, issue_pdf(site_dir, site, make_environment(site_dir), issue, problems))
+    return tuple(problems.warnings)
 
 
 def _copies(site_dir: Path, site: Site) -> list[Copy]:

@@ -27,15 +27,17 @@ def main() -> None:
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only warnings and errors.")
 @click.option("-v", "--verbose", is_flag=True, help="Also print each stage and its time.")
+@click.option("--no-pdf", is_flag=True, help="Skip the print edition (the PDF of each issue).")
 def build(site: Path, output: Path | None, drafts: bool, base_url: str | None,
-          strict: bool, quiet: bool, verbose: bool) -> None:
+          strict: bool, quiet: bool, verbose: bool, no_pdf: bool) -> None:
     """Build the whole site into its output folder."""
     from .build import BuildOptions
     from .build import build as run_build
     from .console import BuildProgress, build_summary
 
     with BuildProgress(verbose=verbose and not quiet, bar=None if not quiet else False) as bar:
-        report = run_build(site, BuildOptions(output, drafts, base_url, strict, progress=bar))
+        report = run_build(site, BuildOptions(output, drafts, base_url, strict,
+                                              pdf=not no_pdf, progress=bar))
     _print_warnings(report.warnings)
     if verbose and not quiet:
         click.echo(f"Output: {report.output} ({report.files} files)")
@@ -144,6 +146,20 @@ def new_item(issue: str, title: str, site: Path, kind: str) -> None:
     from .scaffold import new_item as write_item
 
     click.echo(write_item(site, issue, title, kind))
+
+
+@main.command()
+@click.argument("issue")
+@SITE
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="The PDF file to write (default: ISSUE.pdf in the current folder).")
+def pdf(issue: str, site: Path, output: Path | None) -> None:
+    """Write the print edition (PDF) of one ISSUE, named by its folder or file name."""
+    from .build import build_pdf
+
+    target = output or Path(f"{issue}.pdf")
+    _print_warnings(build_pdf(site, issue, target))
+    click.echo(f"Wrote {target}")
 
 
 def _print_warnings(warnings: tuple[object, ...]) -> None:

@@ -139,6 +139,20 @@ def _write_all(staging: Path, artifacts: Iterable[Artifact], copies: Iterable[Co
     return count
 
 
+def write_file(target: Path, data: bytes) -> None:
+    """Write one file (such as `bulletin pdf`'s) whole or not at all: a temporary file beside
+    it is renamed over it."""
+    if target.is_dir():
+        raise OutputError(f"{target} is a folder. Give the name of the file to write.")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(f".{target.name}.partial")
+    try:
+        partial.write_bytes(data)
+        os.replace(partial, target)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
 def static_copies(folder: Path, prefix: str = "") -> list[Copy]:
     """Every file below `folder`, to be copied to `prefix` + its relative path.
 

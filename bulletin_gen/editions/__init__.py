@@ -6,20 +6,48 @@ section of bulletin.yaml and by build options.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from jinja2 import Environment
 
-from ..errors import Problems
+from ..errors import Location, Problems
 from ..model import Site
 from ..render import Artifact
 from .email import email_artifacts
+
+
+def switch_editions(site: Site, pdf: bool, problems: Problems) -> Site:
+    """The site with each edition switched off that this build skips (--no-pdf) or cannot make
+    (a missing optional library: a warning saying what to install), so that no page links to
+    a file the build does not write."""
+    config = site.config
+    if config.pdf.enabled and not (pdf and _pdf_ready(problems)):
+        config = replace(config, pdf=replace(config.pdf, enabled=False))
+    return site if config is site.config else replace(site, config=config)
 
 
 def edition_artifacts(site_dir: Path, site: Site, env: Environment, pdf: bool = True,
                       email: bool = True, problems: Problems | None = None) -> list[Artifact]:
     """Every edition file of every issue, in a fixed order; warnings go to `problems`."""
     artifacts: list[Artifact] = []
+    problems = problems if problems is not None else Problems()
+    if pdf and site.config.pdf.enabled:
+        from .pdf import pdf_artifacts
+
+        artifacts += pdf_artifacts(site_dir, site, env, problems)
     if email and site.config.email.enabled:
-        artifacts += email_artifacts(site, env, problems if problems is not None else Problems())
+        artifacts += email_artifacts(site, env, problems)
     return artifacts
+
+
+def _pdf_ready(problems: Problems) -> bool:
+    from .pdf import INSTALL_HINT, PdfUnavailable, load_weasyprint
+
+    try:
+        load_weasyprint()
+    except PdfUnavailable as error:
+        problems.warn(Location("bulletin.yaml"), "the print edition (PDF) was not written: "
+                      f"{error.reason}", INSTALL_HINT)
+        return False
+    return True

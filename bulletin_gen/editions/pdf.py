@@ -1,0 +1,184 @@
+"""The print edition: each issue -> print HTML (theme/templates/print.html) -> PDF by WeasyPrint.
+
+WeasyPrint is an optional extra with system libraries (Pango) of its own, so it is imported
+inside `load_weasyprint`; when it is missing, the build goes on without PDFs and says what to
+install. The PDF never reaches the network: the fetcher serves only the site's own files
+(issue assets, the theme's and the site's static files). The dates a PDF carries are the
+issue's date, so the same input gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import mimetypes
+import os
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from jinja2 import Environment
+
+from ..errors import BulletinError, Location, Problems, did_you_mean
+from ..model import Issue, Site
+from ..render import Artifact, PagePlan, render_page
+from ..templates import THEME_STATIC
+
+PRINT_TEMPLATE = "print.html"
+# Where the print HTML pretends to live when the site has no base_url: links in the PDF need an
+# absolute URL, and a fixed one keeps the bytes the same from one machine to the next.
+LOCAL_ROOT = "http://localhost/"
+INSTALL_HINT = (
+    "install WeasyPrint and its system libraries: pip install 'bulletin-gen[pdf]' and, on "
+    "Debian or Ubuntu, apt-get install libpango-1.0-0 libpangoft2-1.0-0 (see "
+    "https://doc.courtbouillon.org/weasyprint/stable/first_steps.html); or skip the print "
+    "edition with --no-pdf or 'pdf: {enabled: false}' in bulletin.yaml"
+)
+_LINK = re.compile(r'<a href="([^"]*)"([^>]*)>([^<]*)</a>')
+
+
+class PdfUnavailable(BulletinError):
+    """WeasyPrint or the system libraries it needs cannot be loaded."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(f"cannot write the print edition: {reason}. To fix it, {INSTALL_HINT}.")
+        self.reason = reason
+
+
+def load_weasyprint() -> Any:
+    """The weasyprint module; `PdfUnavailable` names what is missing when it cannot load."""
+    try:
+        import weasyprint  # type: ignore[import-untyped]
+    except ImportError as error:
+        raise PdfUnavailable(f"WeasyPrint is not installed ({error})") from None
+    except OSError as error:  # WeasyPrint is there, but Pango or another library is not
+        raise PdfUnavailable(f"a system library WeasyPrint needs is missing ({error})") from None
+    if not hasattr(weasyprint, "URLFetcher"):
+        raise PdfUnavailable(f"WeasyPrint {weasyprint.__version__} is too old (68 or later "
+                             "is needed)")
+    return weasyprint
+
+
+def pdf_path(issue: Issue) -> str:
+    """Where an issue's PDF goes in the output: 'issues/<issue>/<issue>.pdf'."""
+    return f"{issue.url}{issue.slug}.pdf"
+
+
+def pdf_artifacts(site_dir: Path, site: Site, env: Environment,
+                  problems: Problems) -> list[Artifact]:
+    """The PDF of every issue; raises `PdfUnavailable` when WeasyPrint cannot be loaded."""
+    weasyprint = load_weasyprint()
+    return [Artifact(pdf_path(issue),
+                     render_pdf(weasyprint, site_dir, site, env, issue, problems))
+            for issue in site.issues]
+
+
+def issue_pdf(site_dir: Path, site: Site, env: Environment, issue: Issue,
+              problems: Problems) -> bytes:
+    """One issue's PDF; raises `PdfUnavailable` when WeasyPrint cannot be loaded."""
+    return render_pdf(load_weasyprint(), site_dir, site, env, issue, problems)
+
+
+def render_pdf(weasyprint: Any, site_dir: Path, site: Site, env: Environment, issue: Issue,
+               problems: Problems) -> bytes:
+    """Lay out the print HTML of `issue` and return the PDF bytes; each file the PDF had to
+    leave out (an image on another site) is a warning in `problems`."""
+    root = site.config.base_url or LOCAL_ROOT
+    refused: list[str] = []
+    fetcher = site_fetcher(weasyprint, root, site_files(site_dir, site), refused)
+    document = weasyprint.HTML(string=print_html(env, site, issue), base_url=root + issue.url,
+                               url_fetcher=fetcher)
+    with source_date(issue.date):
+        # Tagged for screen readers; no file identifier, which would be random otherwise.
+        data: bytes = document.write_pdf(pdf_tags=True, pdf_identifier=False)
+    for url in sorted(set(refused)):
+        source = next((item.source for item in issue.items if html.escape(url) in item.html),
+                      issue.source)
+        problems.warn(Location(source), f"the print edition leaves out {url}: a PDF "
+                      "loads only the site's own files, never from the network",
+                      "save the file in the issue's folder and link to it by its path")
+    return data
+
+
+@contextmanager
+def source_date(day: dt.date) -> Iterator[None]:
+    """Set SOURCE_DATE_EPOCH to `day` while a PDF is written, unless the caller set it: without
+    HarfBuzz-subset, WeasyPrint subsets fonts with fontTools, which stamps each font with the
+    current time otherwise, and the bytes would change from one build to the next."""
+    if "SOURCE_DATE_EPOCH" in os.environ:
+        yield
+        return
+    moment = dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
+    os.environ["SOURCE_DATE_EPOCH"] = str(int(moment.timestamp()))
+    try:
+        yield
+    finally:
+        del os.environ["SOURCE_DATE_EPOCH"]
+
+
+def print_html(env: Environment, site: Site, issue: Issue) -> str:
+    """The issue rendered with the print template, links to be printed marked as such."""
+    plan = PagePlan(pdf_path(issue), issue.url, PRINT_TEMPLATE, {"issue": issue})
+    return mark_bare_links(render_page(env, site, plan).data.decode("utf-8"))
+
+
+def mark_bare_links(text: str) -> str:
+    """Give class 'bare' to links whose text already shows their target, so print CSS does not
+    print the URL a second time."""
+
+    def mark(match: re.Match[str]) -> str:
+        href, rest, label = match.group(1), match.group(2), match.group(3)
+        target, shown = html.unescape(href), html.unescape(label).strip()
+        bare = {target, target.removeprefix("mailto:"), target.split("://", 1)[-1],
+                target.split("://", 1)[-1].rstrip("/")}
+        if shown not in bare or "class=" in rest:
+            return match.group(0)
+        return f'<a href="{href}" class="bare"{rest}>{label}</a>'
+
+    return _LINK.sub(mark, text)
+
+
+def site_files(site_dir: Path, site: Site) -> dict[str, Path]:
+    """Site path -> file, for every file the print HTML may load: theme assets, site static
+    files and issue assets (the later ones win, as in the output folder)."""
+    files = {f"assets/{path.relative_to(THEME_STATIC).as_posix()}": path
+             for path in THEME_STATIC.rglob("*") if path.is_file()}
+    static = site_dir / "static"
+    if static.is_dir():
+        files.update({path.relative_to(static).as_posix(): path
+                      for path in static.rglob("*") if path.is_file()})
+    files.update({asset.url: asset.source for issue in site.issues for asset in issue.assets})
+    return files
+
+
+def site_fetcher(weasyprint: Any, root: str, files: dict[str, Path], refused: list[str]) -> Any:
+    """A WeasyPrint URL fetcher that serves the site's own files and refuses everything else
+    (noting it in `refused`), so a PDF never depends on the network."""
+
+    class SiteFetcher(weasyprint.URLFetcher):  # type: ignore[misc]
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            if url.startswith("data:"):
+                return super().fetch(url, headers)
+            site_path = unquote(urlsplit(url).path).removeprefix(urlsplit(root).path)
+            if not url.startswith(root) or site_path not in files:
+                refused.append(url)
+                raise ValueError(f"not part of the site, so not fetched for the PDF: {url}")
+            kind = mimetypes.guess_type(site_path)[0] or "application/octet-stream"
+            return weasyprint.urls.URLFetcherResponse(
+                url, files[site_path].read_bytes(), {"Content-Type": kind})
+
+    return SiteFetcher()
+
+
+def find_issue(site: Site, slug: str) -> Issue:
+    """The issue named `slug`; an error listing the issues there are when there is none."""
+    for issue in site.issues:
+        if issue.slug == slug:
+            return issue
+    known = ", ".join(issue.slug for issue in site.issues) or "none"
+    hint = did_you_mean(slug, [issue.slug for issue in site.issues])
+    raise BulletinError(f"no issue '{slug}' in this site{' (' + hint + ')' if hint else ''}. "
+                        f"Issues: {known}.")

@@ -1,0 +1,304 @@
+"""The print edition: a PDF per issue, read back with pypdf (text, outline, metadata, bytes)."""
+
+from __future__ import annotations
+
+import builtins
+import os
+import re
+import shutil
+import subprocess
+import sys
+from html import unescape
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import REPO, require_tool
+from pypdf import PdfReader
+
+from bulletin_gen.build import BuildOptions, build, load_site
+from bulletin_gen.cli import main
+from bulletin_gen.editions.pdf import PdfUnavailable, load_weasyprint
+from bulletin_gen.model import Issue, Site
+
+LINK_ITEM = """\
+    ---
+    title: Reports and links
+    contact: {name: Ana Editor, email: editor@example.org}
+    ---
+    Read [the annual report](https://example.org/report/) or https://example.org/plain/.
+    Write to [the desk](mailto:desk@example.org).
+    """
+
+
+@pytest.fixture
+def weasyprint() -> Any:
+    """The WeasyPrint module; skips the test when it (or Pango) is not installed."""
+    try:
+        return load_weasyprint()
+    except PdfUnavailable as error:
+        pytest.skip(str(error))
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Site]:
+    """The demo site built once for this module: (output folder, site model)."""
+    try:
+        load_weasyprint()
+    except PdfUnavailable as error:
+        pytest.skip(str(error))
+    site_dir = tmp_path_factory.mktemp("demo")
+    shutil.copy(REPO / "bulletin.yaml", site_dir / "bulletin.yaml")
+    shutil.copytree(REPO / "content", site_dir / "content")
+    output = build(site_dir, BuildOptions()).output
+    return output, load_site(site_dir)[0]
+
+
+def words(text: str) -> str:
+    """Text with every run of white space made one space, so wrapped lines still match."""
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def pdf_text(path: Path) -> str:
+    return words(" ".join(page.extract_text() for page in PdfReader(path).pages))
+
+
+def plain(html: str) -> str:
+    return words(unescape(re.sub(r"<[^>]+>", "", html)))
+
+
+def pdf_of(output: Path, issue: Issue) -> Path:
+    return output / issue.url / f"{issue.slug}.pdf"
+
+
+def test_demo_pdfs_hold_every_title_region_role_and_outcome(demo):
+    output, site = demo
+    assert site.issues
+    for issue in site.issues:
+        text = pdf_text(pdf_of(output, issue))
+        folded = text.casefold()
+        assert words(issue.title) in text
+        for item in issue.items:
+            assert words(item.title) in text, item.title
+            for brief in item.briefs:
+                for region in brief.regions:  # printed in capitals; compare without case
+                    assert region.name.casefold() in folded, region.name
+                if brief.headline:
+                    assert words(brief.headline) in text
+            if item.roundtable:
+                for label, names in item.roundtable.roles:
+                    assert label.casefold() in folded
+                    assert all(words(name) in text for name in names)
+        for _item, outcome in issue.outcomes:
+            assert plain(outcome.html) in text
+
+
+def test_page_two_has_running_header_and_page_numbers(demo):
+    output, site = demo
+    long_issues = [issue for issue in site.issues
+                   if len(PdfReader(pdf_of(output, issue)).pages) > 1]
+    assert long_issues, "the demo site should have an issue of more than one page"
+    for issue in long_issues:
+        pages = PdfReader(pdf_of(output, issue)).pages
+        first, second = words(pages[0].extract_text()), words(pages[1].extract_text())
+        assert f"Page 2 of {len(pages)}" in second
+        assert f"{site.config.title} {issue.title}" in second
+        assert "Page 1 of" not in first  # page one carries the masthead instead
+
+
+def test_outline_has_one_entry_per_item(demo):
+    output, site = demo
+    for issue in site.issues:
+        outline = PdfReader(pdf_of(output, issue)).outline
+        assert [entry.title for entry in outline] == [item.title for item in issue.items]
+
+
+def test_contents_give_the_page_of_each_item(demo):
+    output, site = demo
+    for issue in site.issues:
+        reader = PdfReader(pdf_of(output, issue))
+        toc = words(reader.pages[0].extract_text())
+        for entry in reader.outline:
+            page = reader.get_destination_page_number(entry) + 1
+            assert re.search(re.escape(words(entry.title)) + r"[ .]+" + str(page) + r"\b", toc)
+
+
+def test_no_item_title_ends_a_page(demo):
+    output, site = demo
+    for issue in site.issues:
+        margins = {f"{site.config.title} {issue.title}", "•"}  # running header, list bullets
+        for page in PdfReader(pdf_of(output, issue)).pages[:-1]:
+            body = [words(line) for line in page.extract_text().splitlines()
+                    if words(line) and words(line) not in margins
+                    and not line.startswith("Page ")]
+            assert body, "a page without text"
+            assert all(body[-1] != words(item.title) for item in issue.items), body[-1]
+
+
+def test_metadata_and_tags(weasyprint, make_site, build_site):
+    output = build_site(make_site())
+    reader = PdfReader(output / "issues/2026-01-winter/2026-01-winter.pdf")
+    meta = reader.metadata
+    assert meta.title == "Test Bulletin, January 2026"
+    assert meta.author == "Test Network"
+    assert meta.subject == "The first test issue."
+    assert meta["/CreationDate"] == meta["/ModDate"] == "D:20260115"
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == "en"
+    assert bool(root["/MarkInfo"]["/Marked"]) and "/StructTreeRoot" in root
+
+
+def test_two_builds_give_identical_bytes(weasyprint, make_site, build_site, tmp_path):
+    site = make_site()
+    first = build_site(site, output=tmp_path / "one")
+    second = build_site(site, output=tmp_path / "two")
+    name = "issues/2026-01-winter/2026-01-winter.pdf"
+    assert (first / name).read_bytes() == (second / name).read_bytes()
+
+
+def test_links_contacts_and_briefs_in_print(weasyprint, make_site, build_site):
+    site = make_site({"content/issues/2026-01-winter/03-links.md": LINK_ITEM})
+    text = pdf_text(build_site(site) / "issues/2026-01-winter/2026-01-winter.pdf")
+    assert "the annual report (https://example.org/report/)" in text
+    assert text.count("https://example.org/plain/") == 1  # shown once, not twice
+    assert "the desk <mailto:desk@example.org>" in text
+    assert "Hélène Bélanger, Director · helene@example.org" in text
+    assert "TAJIKISTAN · UZBEKISTAN Clinic opens" in text
+
+
+def test_letter_paper_and_local_images(weasyprint, make_site, build_site):
+    png = (REPO / "content/issues/2025-07-summer/images/map.png").read_bytes()
+    site = make_site({
+        "bulletin.yaml": "title: Letter Bulletin\npdf: {paper: Letter}\n",
+        "content/issues/2026-01-winter/images/map.png": png,
+        "content/issues/2026-01-winter/01-lead.md": (
+            "---\ntitle: Lead story\nimage: images/map.png\nimage_alt: A map\n---\n"
+            "Text.\n\n![Not fetched](https://example.invalid/remote.png)\n"),
+    })
+    report = build(site, BuildOptions())
+    assert [str(w) for w in report.warnings if "print edition" in str(w)] == [
+        "content/issues/2026-01-winter/01-lead.md: the print edition leaves out "
+        "https://example.invalid/remote.png: a PDF loads only the site's own files, never from "
+        "the network (save the file in the issue's folder and link to it by its path)"]
+    reader = PdfReader(report.output / "issues/2026-01-winter/2026-01-winter.pdf")
+    page = reader.pages[0]
+    assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (612, 792)
+    assert len(page.images) == 1  # the site's own image; the remote one is never fetched
+    assert reader.metadata.author == "Letter Bulletin"
+
+
+def test_issue_page_links_to_its_pdf(weasyprint, make_site, build_site):
+    output = build_site(make_site())
+    html = (output / "issues/2026-01-winter/index.html").read_text()
+    assert 'href="2026-01-winter.pdf"' in html
+    assert (output / "issues/2026-01-winter/2026-01-winter.pdf").is_file()
+
+
+def test_no_pdf_option_and_disabled_config_write_no_pdf(make_site, runner, tmp_path):
+    site = make_site()
+    result = runner.invoke(main, ["build", str(site), "--no-pdf"])
+    assert result.exit_code == 0, result.output
+    assert not list((site / "output").rglob("*.pdf"))
+    assert ".pdf" not in (site / "output/issues/2026-01-winter/index.html").read_text()
+    disabled = make_site({"bulletin.yaml": "title: T\npdf: {enabled: false}\n"}, name="off")
+    result = runner.invoke(main, ["build", str(disabled)])
+    assert result.exit_code == 0, result.output
+    assert not list((disabled / "output").rglob("*.pdf"))
+    html = (disabled / "output/issues/2026-01-winter/index.html").read_text()
+    assert ".pdf" not in html
+
+
+def test_bad_paper_is_a_content_error(make_site, runner):
+    site = make_site({"bulletin.yaml": "title: T\npdf: {paper: A5}\n"})
+    result = runner.invoke(main, ["build", str(site)])
+    assert result.exit_code == 1
+    assert "bulletin.yaml" in result.output and "paper" in result.output
+
+
+def test_pdf_command_writes_one_issue(weasyprint, make_site, runner, tmp_path, monkeypatch):
+    site = make_site()
+    target = tmp_path / "print/winter.pdf"
+    result = runner.invoke(main, ["pdf", "2026-01-winter", str(site), "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    assert PdfReader(target).outline[0].title == "Lead story"
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(main, ["pdf", "2026-01-winter", str(site)])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "2026-01-winter.pdf").read_bytes() == target.read_bytes()
+
+
+def test_pdf_command_names_unknown_issue(make_site, runner):
+    result = runner.invoke(main, ["pdf", "2026-01-wintr", str(make_site())])
+    assert result.exit_code == 1
+    assert ("no issue '2026-01-wintr' in this site (did you mean 2026-01-winter?). "
+            "Issues: 2026-01-winter.") in result.output
+
+
+def _hide_weasyprint(monkeypatch: pytest.MonkeyPatch, error: type[Exception]) -> None:
+    """Make `import weasyprint` fail as it does without the package (ImportError) or without
+    Pango (OSError)."""
+    real_import = builtins.__import__
+
+    def fake_import(name: str, *args: Any, **kwargs: Any) -> Any:
+        if name == "weasyprint" or name.startswith("weasyprint."):
+            raise error("cannot load library 'libpango-1.0-0'" if error is OSError
+                        else "No module named 'weasyprint'")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.delitem(sys.modules, "weasyprint", raising=False)
+    monkeypatch.setattr(builtins, "__import__", fake_import)
+
+
+@pytest.mark.parametrize("error", [ImportError, OSError])
+def test_build_without_weasyprint_warns_and_writes_html(make_site, runner, monkeypatch, error):
+    _hide_weasyprint(monkeypatch, error)
+    site = make_site()
+    result = runner.invoke(main, ["build", str(site)])
+    assert result.exit_code == 0, result.output
+    assert (site / "output/issues/2026-01-winter/index.html").is_file()
+    assert not list((site / "output").rglob("*.pdf"))
+    assert ".pdf" not in (site / "output/issues/2026-01-winter/index.html").read_text()
+    assert "warning: bulletin.yaml: the print edition (PDF) was not written" in result.output
+    assert "pip install 'bulletin-gen[pdf]'" in result.output
+    assert "libpango-1.0-0" in result.output
+
+
+def test_pdf_command_without_weasyprint_fails_clearly(make_site, runner, monkeypatch):
+    _hide_weasyprint(monkeypatch, ImportError)
+    result = runner.invoke(main, ["pdf", "2026-01-winter", str(make_site())])
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: cannot write the print edition: WeasyPrint is not "
+                                    "installed")
+    assert "pip install 'bulletin-gen[pdf]'" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_pages_render_to_png(demo, tmp_path):
+    pdftoppm = require_tool("pdftoppm")
+    output, _ = demo
+    pdf = next(output.rglob("*.pdf"))
+    subprocess.run([pdftoppm, "-png", "-r", "30", pdf, tmp_path / "page"], check=True)
+    pngs = sorted(tmp_path.glob("page-*.png"))
+    assert len(pngs) == len(PdfReader(pdf).pages)
+    assert all(png.read_bytes().startswith(b"\x89PNG") for png in pngs)
+
+
+def test_identical_bytes_when_fonttools_subsets_fonts(weasyprint, make_site, monkeypatch):
+    """Without HarfBuzz-subset, fontTools stamps subset fonts with the clock; the build pins
+    the stamp to the issue's date."""
+    import fontTools.misc.timeTools as time_tools
+    import weasyprint.pdf.fonts as fonts
+
+    from bulletin_gen.build import build_pdf
+
+    monkeypatch.setattr(fonts, "harfbuzz_subset", None)
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    site = make_site()
+    written = []
+    for clock in (1_000_000_000.0, 2_000_000_000.0):
+        monkeypatch.setattr(time_tools.time, "time", lambda clock=clock: clock)
+        target = site / f"{clock}.pdf"
+        assert build_pdf(site, "2026-01-winter", target) == ()
+        written.append(target.read_bytes())
+    assert written[0] == written[1]
+    assert "SOURCE_DATE_EPOCH" not in os.environ
