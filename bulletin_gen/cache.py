@@ -260,8 +260,15 @@ def input_stamp(files: list[Path], folders: list[Path], *settings: object) -> st
     entries = [VERSION, *(repr(setting) for setting in settings)]
     for path in files:
         entries.append(_stat_entry(path))
+    seen: set[str] = set()
     for folder in folders:
-        for parent, subfolders, names in os.walk(folder):
+        for parent, subfolders, names in os.walk(folder, followlinks=True):
+            real = os.path.realpath(parent)
+            entries.append(f"{parent} -> {real}")  # a folder, or a link to one, counts too
+            if real in seen:  # a link back up the tree: do not go round again
+                subfolders.clear()
+                continue
+            seen.add(real)
             subfolders.sort()
             entries.extend(_stat_entry(Path(parent, name)) for name in sorted(names))
     return text_hash(*entries)

@@ -115,13 +115,15 @@ def load_config(site_dir: Path, base_url: str | None = None,
     if not path.is_file():
         raise ContentError([Problem(Location(str(path)), "no bulletin.yaml here",
                                     "run 'bulletin init DIR' to start a site, or pass its folder")])
+    raw = path.read_bytes()
     try:
-        data = load_yaml(path.read_text(encoding="utf-8-sig"))
+        data = load_yaml(raw.decode("utf-8-sig"))
     except YamlError as error:
         raise ContentError([Problem(Location(CONFIG_FILE, error.line), str(error))]) from None
     except UnicodeDecodeError as error:
-        raise ContentError([Problem(Location(CONFIG_FILE), f"not UTF-8 text ({error.reason})",
-                                    "save the file as UTF-8")]) from None
+        line = raw[: error.start].count(b"\n") + 1
+        raise ContentError([Problem(Location(CONFIG_FILE, line), "not valid UTF-8 text",
+                                    "save the file with UTF-8 encoding")]) from None
     config = read_config(FieldReader(data, CONFIG_FILE, problems))
     if base_url is not None:
         mistake = _base_url_mistake(base_url)
@@ -142,6 +144,10 @@ def read_config(reader: FieldReader) -> SiteConfig:
         reader.error("base_url", f"base_url: {mistake}", "write it as https://example.org/bulletin/")
     organisation = reader.mapping("organisation")
     org = Organisation(organisation.text("name"), organisation.text("url"))
+    if org.url and not org.url.startswith(("https://", "http://")):
+        organisation.error("url", f"organisation.url: '{org.url}' is not an http(s) URL",
+                           "write it as https://example.org/")
+        org = Organisation(org.name)
     organisation.finish()
     pdf = reader.mapping("pdf")
     pdf_config = PdfConfig(pdf.boolean("enabled", True),

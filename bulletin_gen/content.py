@@ -100,6 +100,8 @@ def _read_folder_issue(site_dir: Path, folder: Path, problems: Problems) -> Issu
         relative = path.relative_to(folder)
         if any(part.startswith(".") for part in relative.parts) or path == meta_path:
             continue
+        if not inside_site(path, site_dir, problems):
+            continue
         is_item = path.parent == folder and path.suffix.lower() in MARKDOWN_SUFFIXES + YAML_SUFFIXES
         if is_item:
             items.append(read_document(site_dir, path, problems))
@@ -111,7 +113,7 @@ def _read_folder_issue(site_dir: Path, folder: Path, problems: Problems) -> Issu
 def read_document(site_dir: Path, path: Path, problems: Problems) -> SourceDoc:
     """Read a .md file (front matter + body) or a .yaml file (fields only)."""
     rel = display_path(path, site_dir)
-    text = read_text(path, rel, problems)
+    text = read_text(path, rel, problems) if inside_site(path, site_dir, problems) else None
     if text is None:
         return SourceDoc(path, rel, Mapping(start_line=1), readable=False)
     if path.suffix.lower() in YAML_SUFFIXES:
@@ -126,9 +128,22 @@ def read_document(site_dir: Path, path: Path, problems: Problems) -> SourceDoc:
     return SourceDoc(path, rel, meta, body, body_line)
 
 
+def inside_site(path: Path, site_dir: Path, problems: Problems) -> bool:
+    """False (and a problem) when a symbolic link makes `path` lead out of the site folder."""
+    if path.resolve().is_relative_to(site_dir.resolve()):
+        return True
+    problems.add(Location(display_path(path, site_dir)),
+                 f"symbolic link to {path.resolve()}, outside the site",
+                 "copy the file into the site instead of linking it")
+    return False
+
+
 def read_text(path: Path, rel: str, problems: Problems) -> str | None:
     """Decode a UTF-8 file (with or without BOM), with LF line endings and NFC text."""
     try:
+        if not path.is_file():  # a FIFO or device would block or never end
+            problems.add(Location(rel), "not a regular file", "replace it with a text file")
+            return None
         if path.stat().st_size > MAX_FILE_BYTES:
             problems.add(Location(rel), f"file is larger than {MAX_FILE_BYTES // 2**20} MB",
                          "split it into several items")

@@ -17,11 +17,15 @@ from typing import Any
 
 import nh3
 from markdown_it import MarkdownIt
+from markdown_it.rules_block import StateBlock
 from markdown_it.token import Token
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
 ROOT_MARKER = "@root/"
+# Blocks nested deeper than this (a list item counts 2) are not parsed, so that hostile nesting
+# stays cheap and within Python's stack; `_watch_nesting` reports the text that was left out.
+MAX_NESTING = 40
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^//")
 
 # Tags and attributes that Markdown itself produces, plus harmless inline HTML editors use.
@@ -47,18 +51,43 @@ Resolver = Callable[[str, str], str | None]
 
 @dataclass(frozen=True)
 class Rendered:
-    """An HTML fragment and the links in it that could not be resolved (line, url, kind)."""
+    """An HTML fragment, the links in it that could not be resolved (line, url, kind), and
+    why the text could not be rendered at all (empty when it could)."""
 
     html: str
     broken: tuple[tuple[int, str, str], ...] = ()
+    error: str = ""
+    error_line: int = 0
 
 
 def slugify(text: str) -> str:
-    """A URL-safe slug: Latin accents dropped (Pécs -> pecs), other scripts kept as they are."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    words = re.findall(r"\w+", unicodedata.normalize("NFC", stripped).lower())
-    return "-".join(w.strip("_") for w in words if w.strip("_"))
+    """A URL-safe slug: lower case, words joined by '-'.
+
+    The rule (documented in the README): compatibility forms are folded (NFKC: 'ﬁ' -> 'fi'),
+    Latin letters lose their accents ('Pécs' -> 'pecs'), every other script is kept as it is,
+    marks included ('Привет мир' -> 'привет-мир', '東京' -> '東京'). Anything that is not a
+    letter, mark, digit or an inner '_' separates words. The result may be empty: callers
+    fall back.
+    """
+    words: list[str] = []
+    current: list[str] = []
+    latin_base = False
+    for char in unicodedata.normalize("NFD", unicodedata.normalize("NFKC", text)):
+        category = unicodedata.category(char)
+        if category[0] == "M" and current:
+            if not latin_base:  # a Latin accent goes; the marks of other scripts are letters
+                current.append(char)
+        elif category[0] in "LN" or (char == "_" and current):  # inner '_' stays, as typed
+            latin_base = "LATIN" in unicodedata.name(char, "")
+            current.append(char)
+        else:
+            if current:
+                words.append("".join(current))
+            current = []
+    if current:
+        words.append("".join(current))
+    words = [word.strip("_") for word in words]
+    return "-".join(unicodedata.normalize("NFC", word).lower() for word in words if word)
 
 
 class MarkdownRenderer:
@@ -67,7 +96,8 @@ class MarkdownRenderer:
     def __init__(self, unsafe_html: bool = False) -> None:
         self.unsafe_html = unsafe_html
         self.md = (
-            MarkdownIt("commonmark", {"typographer": True, "linkify": True, "html": True})
+            MarkdownIt("commonmark", {"typographer": True, "linkify": True, "html": True,
+                                     "maxNesting": MAX_NESTING})
             .enable(["table", "strikethrough", "linkify", "replacements", "smartquotes"])
             .use(footnote_plugin)
             .use(anchors_plugin, min_level=2, max_level=4, slug_func=slugify)
@@ -80,6 +110,7 @@ class MarkdownRenderer:
             url_schemes={"http", "https", "mailto", "tel"},
             filter_style_properties={"text-align"},
         )
+        _watch_nesting(self.md)
 
     def render(self, text: str, resolve: Resolver, id_prefix: str = "",
                first_line: int = 1, doc_id: str = "") -> Rendered:
@@ -90,11 +121,19 @@ class MarkdownRenderer:
         """
         doc_id = doc_id or id_prefix
         env: dict[str, Any] = {"docId": doc_id} if doc_id else {}
-        tokens = self.md.parse(text, env)
-        _lower_page_titles(tokens)
-        broken = _rewrite(tokens, resolve, id_prefix, first_line)
-        _mark_checklists(tokens)
-        html = self.md.renderer.render(tokens, self.md.options, env)
+        try:
+            tokens = self.md.parse(text, env)
+            _lower_page_titles(tokens)
+            broken = _rewrite(tokens, resolve, id_prefix, first_line)
+            _mark_checklists(tokens)
+            html = self.md.renderer.render(tokens, self.md.options, env)
+        except RecursionError:
+            # Parts of the parser recurse; text nested deeper than Python's stack is a
+            # content problem to report, not a crash.
+            return Rendered("", (), "the Markdown is nested too deeply to render", first_line)
+        if "nesting_cut" in env:
+            return Rendered("", tuple(broken), "quotes or lists nested too deeply here; the text"
+                            " from this line on would be lost", first_line + env["nesting_cut"])
         if not self.unsafe_html:
             html = self.cleaner.clean(html)
         return Rendered(html, tuple(broken))
@@ -113,6 +152,21 @@ class MarkdownRenderer:
         """One line of Markdown (a list item, a headline) without the paragraph around it."""
         html = self.md.renderInline(text)
         return html if self.unsafe_html else self.cleaner.clean(html)
+
+
+def _watch_nesting(md: MarkdownIt) -> None:
+    """Record in env['nesting_cut'] the first line markdown-it skips for being nested too deep
+    (it drops such text silently)."""
+    tokenize = md.block.tokenize
+
+    def watched(state: StateBlock, start: int, end: int) -> None:
+        if state.level >= md.options.maxNesting:
+            line = state.skipEmptyLines(start)
+            if line < end and state.sCount[line] >= state.blkIndent:
+                state.env["nesting_cut"] = min(line, state.env.get("nesting_cut", line))
+        tokenize(state, start, end)
+
+    md.block.tokenize = watched  # type: ignore[method-assign,assignment]
 
 
 def relative_html(html: str, root: str) -> str:

@@ -98,6 +98,7 @@ class Item:
     source: str  # the file it came from, relative to the site
     html: str = ""
     summary: str = ""
+    lang: str = ""  # when the item is in another language than its issue
     authors: tuple[str, ...] = ()
     tags: tuple[Term, ...] = ()
     regions: tuple[Term, ...] = ()

@@ -26,7 +26,7 @@ from jinja2 import (
     select_autoescape,
 )
 from jinja2.runtime import Context
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from .markdown import ROOT_MARKER, relative_html
 
@@ -56,6 +56,7 @@ def make_environment(site_dir: Path | None) -> Environment:
         rfc3339=lambda d: f"{d.isoformat()}T00:00:00Z",
         names=join_names,
         demote=demote_headings,
+        direction=text_direction,
     )
     return env
 
@@ -92,11 +93,23 @@ def local_filter(context: Context, html: str) -> Markup:
     return Markup(relative_html(html, base if base != "./" else ""))
 
 
+RTL_LANGUAGES = frozenset({"ar", "arc", "ckb", "dv", "fa", "he", "iw", "ks", "ku-arab", "nqo",
+                           "ps", "sd", "syr", "ug", "ur", "yi"})
+
+
+def text_direction(lang: str) -> str:
+    """'rtl' for languages written right to left ('ar', 'he-IL', 'fa'), else 'ltr'."""
+    tag = lang.strip().lower().replace("_", "-")
+    return "rtl" if tag in RTL_LANGUAGES or tag.split("-")[0] in RTL_LANGUAGES else "ltr"
+
+
 _HEADING_TAG = re.compile(r"<(/?)h([1-6])\b")
 
 
 def demote_headings(html: str, levels: int = 1) -> Markup:
     """Shift a fragment's headings down (h2 -> h3) to fit under the heading that contains it."""
+    # Only an already-safe fragment (from `local`) is trusted; plain text is escaped first.
+    html = html if isinstance(html, Markup) else str(escape(html))
     if levels <= 0:
         return Markup(html)
     return Markup(_HEADING_TAG.sub(

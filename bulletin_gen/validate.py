@@ -18,7 +18,7 @@ from .config import SiteConfig, read_contact
 from .content import IssueSource, SourceDoc, Sources
 from .errors import Location, Problems, did_you_mean
 from .fields import FieldReader
-from .markdown import ROOT_MARKER, MarkdownRenderer, Resolver, slugify
+from .markdown import ROOT_MARKER, MarkdownRenderer, Resolver, is_external, slugify
 from .model import (
     ITEM_KINDS,
     OUTCOME_ROLES,
@@ -36,6 +36,7 @@ from .model import (
     Term,
     TermIndex,
 )
+from .sitepaths import leaving_site, named_slug, nfc_path, with_nfc_keys
 from .yamlio import Mapping
 
 _ORDER_PREFIX = re.compile(r"^\d+[-_.]")
@@ -62,16 +63,17 @@ def build_site(config: SiteConfig, sources: Sources, renderer: MarkdownRenderer,
                problems: Problems, drafts: bool = False) -> Site:
     """Turn every source into the typed model; problems are recorded, not raised."""
     identities = _identities(sources, problems)
-    assets = _asset_urls(sources)
+    assets = _asset_urls(sources, identities)
     # Published text must not link into a draft issue that this build leaves out.
-    hidden = set() if drafts else {slugify(s.name) for s in sources.issues if _marked_draft(s)}
+    hidden = set() if drafts else {identities[s.meta.path].issue_slug for s in sources.issues
+                                   if _marked_draft(s)}
     public_identities = {path: identity for path, identity in identities.items()
                          if identity.issue_slug not in hidden}
     public_assets = {path: url for path, url in assets.items()
                      if url.split("/")[1] not in hidden}
     issues = []
     for source in sources.issues:
-        if slugify(source.name) in hidden:
+        if identities[source.meta.path].issue_slug in hidden:
             issue = _build_issue(source, identities, assets, renderer, problems)
         else:
             issue = _build_issue(source, public_identities, public_assets, renderer, problems)
@@ -102,7 +104,7 @@ def _identities(sources: Sources, problems: Problems) -> dict[Path, Identity]:
     found: dict[Path, Identity] = {}
     issue_slugs: dict[str, str] = {}
     for issue in sources.issues:
-        slug = slugify(issue.name)
+        slug = named_slug(issue.name, issue.meta, "issue", problems)
         if slug in issue_slugs:
             problems.add(Location(issue.meta.rel), f"two issues have the slug '{slug}'",
                          f"rename this one or {issue_slugs[slug]}")
@@ -113,8 +115,9 @@ def _identities(sources: Sources, problems: Problems) -> dict[Path, Identity]:
             found[issue.folder] = Identity(slug, "", issue_url)
         item_slugs: dict[str, str] = {}
         for doc in issue.items:
-            explicit = doc.meta.get("slug")
-            own = slugify(str(explicit)) if explicit else item_slug(doc.path)
+            # A file name without letters falls back to its position; a written slug must work.
+            own = (named_slug(doc.stem, doc, "item", problems) if doc.meta.get("slug")
+                   else item_slug(doc.path)) or f"item-{len(item_slugs) + 1}"
             if own in item_slugs:
                 problems.add(Location(doc.rel, doc.meta.line_of("slug")),
                              f"two items of issue '{slug}' have the slug '{own}'",
@@ -123,14 +126,14 @@ def _identities(sources: Sources, problems: Problems) -> dict[Path, Identity]:
             found[doc.path] = Identity(slug, own, f"{issue_url}{own}/")
     page_slugs: dict[str, str] = {}
     for doc in sources.pages:
-        slug = slugify(str(doc.meta.get("slug") or doc.stem))
+        slug = named_slug(doc.stem, doc, "page", problems)
         if slug in page_slugs:
             problems.add(Location(doc.rel, doc.meta.line_of("slug")),
                          f"two pages have the slug '{slug}'",
                          f"the other is {page_slugs[slug]}; set a different 'slug:'")
         page_slugs[slug] = doc.rel
         found[doc.path] = Identity("", slug, f"pages/{slug}/")
-    return found
+    return with_nfc_keys(found)
 
 
 def _fields(doc: SourceDoc, problems: Problems) -> FieldReader:
@@ -138,14 +141,14 @@ def _fields(doc: SourceDoc, problems: Problems) -> FieldReader:
     return FieldReader(doc.meta, doc.rel, problems if doc.readable else Problems())
 
 
-def _asset_urls(sources: Sources) -> dict[Path, str]:
+def _asset_urls(sources: Sources, identities: dict[Path, Identity]) -> dict[Path, str]:
     urls: dict[Path, str] = {}
     for issue in sources.issues:
         if issue.folder:
             for relative in issue.assets:
-                slug = slugify(issue.name)
+                slug = identities[issue.meta.path].issue_slug
                 urls[issue.folder / relative] = f"issues/{slug}/{relative.as_posix()}"
-    return urls
+    return with_nfc_keys(urls)
 
 
 def _resolver(doc: SourceDoc, identities: dict[Path, Identity],
@@ -157,6 +160,7 @@ def _resolver(doc: SourceDoc, identities: dict[Path, Identity],
         target = _target(doc, url)
         if target is None:
             return url
+        target = nfc_path(target)  # links are NFC text; file names may not be
         if target in assets:
             return ROOT_MARKER + assets[target]
         identity = identities.get(target)
@@ -179,17 +183,27 @@ def _render(renderer: MarkdownRenderer, text: str, doc: SourceDoc, resolve: Reso
             problems: Problems, id_prefix: str = "", first_line: int = 0,
             doc_id: str = "") -> str:
     rendered = renderer.render(text, resolve, id_prefix, first_line or doc.body_line, doc_id)
+    if rendered.error:
+        problems.add(Location(doc.rel, rendered.error_line), rendered.error,
+                     "simplify the Markdown: fewer nested quotes, lists or tags")
     for line, url, kind in rendered.broken:
         what = "image" if kind == "image" else "link"
-        target = _target(doc, url)
-        if target and target.exists():
-            problems.add(Location(doc.rel, line), f"{what} to a file that is not published: {url}",
-                         "link to an item's or page's .md file or to a file in an issue's "
-                         "folder; a draft issue is published only with --drafts")
-        else:
-            problems.add(Location(doc.rel, line), f"{what} to a missing file: {url}",
-                         "the path is relative to this file; check the name and folder")
+        problems.add(Location(doc.rel, line), *_broken_link(doc, url, what))
     return rendered.html
+
+
+def _broken_link(doc: SourceDoc, url: str, what: str) -> tuple[str, str]:
+    """What is wrong with a link or image that resolved to nothing, and the hint."""
+    leaving = leaving_site(doc, url, what)
+    if leaving:
+        return leaving
+    target = _target(doc, url)
+    if target and target.exists():
+        return (f"{what} to a file that is not published: {url}",
+                "link to an item's or page's .md file or to a file in an issue's "
+                "folder; a draft issue is published only with --drafts")
+    return (f"{what} to a missing file: {url}",
+            "the path is relative to this file; check the name and folder")
 
 
 def _build_issue(source: IssueSource, identities: dict[Path, Identity],
@@ -201,7 +215,7 @@ def _build_issue(source: IssueSource, identities: dict[Path, Identity],
     resolve = _resolver(doc, identities, assets)
     date = fields.date("date", required=True)
     issue_contact = read_contact(fields)
-    image = _image(fields, resolve)
+    image = _image(fields, resolve, doc)
     header = dict(
         slug=identity.issue_slug,
         title=fields.text("title", required=True),
@@ -287,14 +301,19 @@ def _terms(fields: FieldReader, key: str) -> tuple[Term, ...]:
     return tuple(term for slug, term in terms.items() if slug)
 
 
-def _image(fields: FieldReader, resolve: Resolver) -> Image | None:
+def _image(fields: FieldReader, resolve: Resolver, fields_doc: SourceDoc) -> Image | None:
     src = fields.text("image")
     alt = fields.text("image_alt")
     if not src:
         return None
-    target = src if "://" in src else resolve(src, "image")
+    if is_external(src) and not src.startswith(("https://", "http://")):
+        fields.error("image", f"image: '{src}' is neither a file nor an http(s) URL",
+                     "write a path relative to this file, or an https:// address")
+        return None
+    target = src if is_external(src) else resolve(src, "image")
     if target is None:
-        fields.error("image", f"image: no file '{src}'", "the path is relative to this file")
+        fields.error("image", *leaving_site(fields_doc, src, "image:") or (
+            f"image: no file '{src}'", "the path is relative to this file"))
         return None
     target = target.removeprefix(ROOT_MARKER)  # Image.url is a site path, like every model URL
     if not alt:
@@ -320,10 +339,11 @@ def _build_item(doc: SourceDoc, identity: Identity, issue_date: dt.date,
         kind=kind,
         date=fields.date("date", default=issue_date),
         summary=fields.text("summary"),
+        lang=fields.text("lang"),
         authors=fields.names("authors"),
         tags=_terms(fields, "tags"),
         regions=_terms(fields, "regions"),
-        image=_image(fields, resolve),
+        image=_image(fields, resolve, doc),
         contact=read_contact(fields),
     )
     briefs: tuple[Brief, ...] = ()

@@ -1,21 +1,23 @@
 """Stage 5: write the output folder safely. The only module that writes the site.
 
 Everything goes into a fresh staging folder beside the output; only when every file is written
-is the old output swapped out and the new one in. A failure at any point removes the staging
-folder and leaves the previous output as it was. A marker file records that a folder is ours,
-so a build never empties a folder it did not create.
+is the old output swapped out and the new one in (in one step where the system can). A failure
+at any point removes the staging folder and leaves the previous output as it was. A marker file
+records that a folder is ours, so a build never empties a folder it did not create.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import shutil
+import sys
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import BulletinError
+from .errors import BulletinError, ContentError, Location, Problem
 from .render import Artifact
 
 MARKER = ".bulletin-output"
@@ -49,6 +51,10 @@ def check_output_dir(output: Path, site_dir: Path) -> None:
     if output in forbidden:
         raise OutputError(f"refusing to write the site into {output} ({forbidden[output]})."
                           " Choose an empty or new folder such as output/.")
+    for folder in ("content", "templates", "static"):
+        if (site / folder) in output.parents:
+            raise OutputError(f"refusing to write the site into {output}: it is inside the"
+                              f" site's {folder}/ folder. Choose a folder such as output/.")
     if output in site.parents:
         raise OutputError(f"refusing to write the site into {output}: it contains the site."
                           " Choose a folder inside or beside the site, such as output/.")
@@ -79,31 +85,68 @@ def publish(output: Path, artifacts: Iterable[Artifact], copies: Iterable[Copy],
     staging = output.parent / f".{output.name}.staging"
     retired = output.parent / f".{output.name}.old"
     spare = spare_folder(output)
+    if retired.exists() and not output.exists():
+        os.rename(retired, output)  # an earlier build stopped between its two renames
     for leftover in (staging, retired):
         if leftover.exists():
             shutil.rmtree(leftover)
     if spare.is_dir():
         os.rename(spare, staging)
     else:
-        staging.mkdir()
         keep = frozenset()
     try:
         written = _write_all(staging, artifacts, copies)
         kept = _prune(staging, written, keep)
-        if output.exists():
-            os.rename(output, retired)
-        os.rename(staging, output)
-    except BaseException:
+        exchanged = output.exists() and _exchange(staging, output)
+        if not exchanged:
+            if output.exists():
+                os.rename(output, retired)
+            os.rename(staging, output)
+    except BaseException as error:
         shutil.rmtree(staging, ignore_errors=True)
         if retired.exists() and not output.exists():
             os.rename(retired, output)
+        if isinstance(error, OSError):
+            raise OutputError(_describe_os_error(error, output)) from None
         raise
-    if retired.exists():
-        os.rename(retired, spare)
+    old = staging if exchanged else retired  # the previous output: the next build's spare
+    if old.exists():
+        os.rename(old, spare)
     return len(written) + kept
 
 
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two folders in one step, so the output is never missing, not even for a moment.
+
+    Linux's renameat2(RENAME_EXCHANGE) does it; elsewhere (or on file systems without it) this
+    returns False and the caller renames twice.
+    """
+    if not sys.platform.startswith("linux"):
+        return False
+    import ctypes
+
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    result = renameat2(at_fdcwd, os.fsencode(first), at_fdcwd, os.fsencode(second),
+                       rename_exchange)
+    return bool(result == 0)
+
+
+def _describe_os_error(error: OSError, output: Path) -> str:
+    reason = error.strerror or str(error)
+    hint = {errno.ENOSPC: "free some disk space and build again",
+            errno.EACCES: "check the permissions of the output folder and its parent",
+            errno.EROFS: "the file system is read-only; choose another output folder"}
+    where = f" ({error.filename})" if error.filename else ""
+    return (f"cannot write the site into {output}: {reason}{where}. The previous output was"
+            f" left as it was; {hint.get(error.errno or 0, 'fix the cause and build again')}.")
+
+
 def _write_all(staging: Path, artifacts: Iterable[Artifact], copies: Iterable[Copy]) -> set[str]:
+    staging.mkdir(exist_ok=True)
     _make_room(staging, MARKER).write_bytes(MARKER_TEXT)
     written = set()
     for copy in copies:
@@ -176,9 +219,20 @@ def write_file(target: Path, data: bytes) -> None:
 
 
 def static_copies(folder: Path, prefix: str = "") -> list[Copy]:
-    """Every file below `folder`, to be copied to `prefix` + its relative path."""
+    """Every file below `folder`, to be copied to `prefix` + its relative path.
+
+    A symbolic link that leads out of `folder` is refused: it would publish a file from
+    elsewhere on the machine.
+    """
     if not folder.is_dir():
         return []
-    return [Copy(path, prefix + path.relative_to(folder).as_posix())
-            for path in sorted(folder.rglob("*"))
-            if path.is_file() and not path.name.startswith(".")]
+    root = folder.resolve()
+    files = [path for path in sorted(folder.rglob("*"))
+             if path.is_file() and not path.name.startswith(".")]
+    leaving = [path for path in files if not path.resolve().is_relative_to(root)]
+    if leaving:
+        raise ContentError(Problem(Location(f"{folder.name}/{path.relative_to(folder).as_posix()}"),
+                                   "symbolic link to a file outside the folder",
+                                   "copy the file into the folder instead of linking it")
+                           for path in leaving)
+    return [Copy(path, prefix + path.relative_to(folder).as_posix()) for path in files]

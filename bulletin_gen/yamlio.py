@@ -2,7 +2,8 @@
 
 Mappings load as `Mapping` (a dict with a `line_of(key)` method); every other value loads as
 PyYAML's safe loader makes it. Aliases are counted so that a "billion laughs" document is
-refused instead of expanding without bound.
+refused instead of expanding without bound: both the number of aliases and the size of the
+document once every alias is expanded are limited, as is the length of the text.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from typing import Any
 import yaml
 
 MAX_ALIASES = 100
+MAX_EXPANDED_NODES = 100_000  # values in the document once aliases are expanded
+MAX_YAML_CHARS = 10 * 1024 * 1024  # a YAML document larger than this is refused unread
 
 
 class Mapping(dict[str, Any]):
@@ -46,8 +49,16 @@ class _LineLoader(yaml.SafeLoader):
             self.alias_count += 1
             if self.alias_count > MAX_ALIASES:
                 mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
-                raise YamlError(f"more than {MAX_ALIASES} aliases", mark.line + 1)
+                raise YamlError(f"more than {MAX_ALIASES} aliases (*name) in one document",
+                                mark.line + 1)
         return super().compose_node(parent, index)
+
+    def get_single_data(self) -> Any:
+        node = self.get_single_node()
+        if node is None:
+            return None
+        _check_expansion(node)
+        return self.construct_document(node)
 
     def construct_yaml_map(self, node: yaml.MappingNode) -> Any:
         data = Mapping(start_line=node.start_mark.line + 1 + self.line_offset)
@@ -77,6 +88,38 @@ _LineLoader.add_constructor("tag:yaml.org,2002:str", _LineLoader.construct_yaml_
 _LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _LineLoader.construct_yaml_timestamp)
 
 
+def _check_expansion(root: yaml.Node) -> None:
+    """Refuse a document that aliases expand into more than MAX_EXPANDED_NODES values,
+    or that contains itself; counted without expanding anything."""
+    sizes: dict[int, int] = {}
+    open_nodes: set[int] = set()
+
+    def size(node: yaml.Node) -> int:
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        if key in open_nodes:
+            raise YamlError("an alias refers to a value that contains it",
+                            node.start_mark.line + 1)
+        open_nodes.add(key)
+        children: list[yaml.Node] = []
+        if isinstance(node, yaml.SequenceNode):
+            children = list(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            children = [part for pair in node.value for part in pair]
+        total = 1
+        for child in children:
+            total += size(child)
+            if total > MAX_EXPANDED_NODES:
+                raise YamlError(f"aliases expand this document to more than "
+                                f"{MAX_EXPANDED_NODES:,} values", node.start_mark.line + 1)
+        open_nodes.discard(key)
+        sizes[key] = total
+        return total
+
+    size(root)
+
+
 class _FastLineLoader(yaml.CSafeLoader):
     """The same loader on libyaml's parser, several times faster (YAML was a seventh of a
     cold build). It cannot count aliases, so it only reads documents without anchors."""
@@ -95,19 +138,38 @@ for _tag, _method in (("map", "construct_yaml_map"), ("timestamp", "construct_ya
     _FastLineLoader.add_constructor(f"tag:yaml.org,2002:{_tag}", getattr(_FastLineLoader, _method))
 
 
-def load_yaml(text: str, line_offset: int = 0) -> Any:
-    """Parse one YAML document; lines in the result and in errors are shifted by `line_offset`."""
-    if "&" not in text and yaml.__with_libyaml__:
-        fast = _FastLineLoader(text, line_offset)
-        try:
-            return fast.get_single_data()
-        except yaml.YAMLError:
-            pass  # parsed again below, for the pure loader's message and line
-        finally:
-            fast.dispose()
-    loader = _LineLoader(text, line_offset)
+def _load_fast(text: str, line_offset: int) -> Any:
+    """The document read by libyaml, or None when the pure loader must read it: it may hold
+    anchors (aliases are counted there), characters the pure reader refuses, or a mistake
+    (whose message and line are the pure loader's)."""
+    if not yaml.__with_libyaml__ or "&" in text or \
+            yaml.reader.Reader.NON_PRINTABLE.search(text):
+        return None
+    loader = _FastLineLoader(text, line_offset)
     try:
         return loader.get_single_data()
+    except (yaml.YAMLError, RecursionError):
+        return None
+    finally:
+        loader.dispose()
+
+
+def load_yaml(text: str, line_offset: int = 0) -> Any:
+    """Parse one YAML document; lines in the result and in errors are shifted by `line_offset`."""
+    if len(text) > MAX_YAML_CHARS:
+        raise YamlError(f"YAML text is larger than {MAX_YAML_CHARS // 2**20} MB",
+                        1 + line_offset)
+    fast = _load_fast(text, line_offset)
+    if fast is not None:
+        return fast
+    try:
+        loader = _LineLoader(text, line_offset)  # the reader checks every character here
+    except yaml.reader.ReaderError as error:
+        raise _reader_error(error, text, line_offset) from None
+    try:
+        return loader.get_single_data()
+    except yaml.reader.ReaderError as error:
+        raise _reader_error(error, text, line_offset) from None
     except YamlError as error:
         raise YamlError(str(error), error.line + line_offset) from None
     except yaml.MarkedYAMLError as error:
@@ -118,5 +180,15 @@ def load_yaml(text: str, line_offset: int = 0) -> Any:
         raise YamlError(f"YAML syntax{column}: {what}", line) from None
     except yaml.YAMLError as error:
         raise YamlError(f"YAML: {error}", 1 + line_offset) from None
+    except RecursionError:
+        # PyYAML composes and constructs recursively; a very deep document would overflow.
+        raise YamlError("YAML nested too deeply", loader.get_mark().line + 1 + line_offset) \
+            from None
     finally:
         loader.dispose()
+
+
+def _reader_error(error: yaml.reader.ReaderError, text: str, line_offset: int) -> YamlError:
+    line = text[: error.position].count("\n") + 1 + line_offset
+    return YamlError(f"YAML cannot hold the control character U+{error.character:04X}; delete it",
+                     line)

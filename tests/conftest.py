@@ -10,6 +10,7 @@ import textwrap
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import html5lib
@@ -215,3 +216,36 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     """Every file below `folder` and its bytes, to compare an output before and after."""
     return {path.relative_to(folder).as_posix(): path.read_bytes()
             for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+@pytest.fixture
+def refused(make_site: Callable[..., Path]) -> Callable[..., Any]:
+    """refused(files, path, line, text, setup=None): build the minimal site, break it with
+    `files` (None removes a file) and `setup(site)`, build again; assert a problem at
+    path:line whose message contains `text`, and that the first build's output is byte for
+    byte unchanged. Returns the problem."""
+    from bulletin_gen.errors import ContentError
+
+    def run(files: dict[str, str | bytes | None], path: str, line: int, text: str,
+            setup: Callable[[Path], object] | None = None, **options: Any) -> Any:
+        options = {"pdf": False, "email": False, **options}  # the web edition is enough here
+        site = make_site()
+        output = build(site, BuildOptions(**options)).output
+        before = snapshot(output)
+        for name, content in files.items():
+            if content is None:
+                (site / name).unlink()
+        write_files(site, {k: v for k, v in files.items() if v is not None})
+        if setup:
+            setup(site)
+        with pytest.raises(ContentError) as caught:
+            build(site, BuildOptions(**options))
+        matches = [p for p in caught.value.problems
+                   if p.location.path == path and p.location.line == line and text in p.message]
+        assert matches, f"no problem {path}:{line}: {text!r} in:\n{caught.value.message}"
+        assert snapshot(output) == before
+        assert sorted(p.name for p in output.parent.iterdir()) == sorted(
+            p.name for p in site.iterdir())  # no staging folder left behind
+        return matches[0]
+
+    return run

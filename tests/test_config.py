@@ -154,7 +154,7 @@ def test_missing_or_unreadable_file(tmp_path: Path) -> None:
         f"{tmp_path / 'bulletin.yaml'}: no bulletin.yaml here "
         "(run 'bulletin init DIR' to start a site, or pass its folder)"]
     assert problems_of(tmp_path, b"title: Caf\xe9\n") == [
-        "bulletin.yaml: not UTF-8 text (invalid continuation byte) (save the file as UTF-8)"]
+        "bulletin.yaml:1: not valid UTF-8 text (save the file with UTF-8 encoding)"]
 
 
 def test_unknown_keys_are_warnings_with_a_suggestion(tmp_path: Path) -> None:

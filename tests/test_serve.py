@@ -226,6 +226,7 @@ def browser():  # type: ignore[no-untyped-def]
 
 
 def test_open_page_reloads_itself_after_an_edit(make_site, browser) -> None:
+    from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
     from selenium.webdriver.support.ui import WebDriverWait
 
     site: Path = make_site()
@@ -238,7 +239,9 @@ def test_open_page_reloads_itself_after_an_edit(make_site, browser) -> None:
         item = site / ITEM
         original = item.read_text()
         item.write_text(original.replace("The **lead** story text.", "Edited while open."))
-        wait = WebDriverWait(browser, WAIT)
+        # a reload can land between finding an element and reading it: look again
+        wait = WebDriverWait(browser, WAIT, ignored_exceptions=(
+            NoSuchElementException, StaleElementReferenceException))
         wait.until(lambda b: "Edited while open." in b.find_element("tag name", "main").text)
         assert browser.execute_script("return window.bulletinMarker") is None  # a fresh page
 

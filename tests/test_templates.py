@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from conftest import parse_html, text_of
 from jinja2 import UndefinedError
+from markupsafe import Markup
 
 from bulletin_gen.build import BuildOptions, build
 from bulletin_gen.templates import (
@@ -55,8 +56,11 @@ def test_filters() -> None:
     assert join_names(["A"]) == "A"
     assert join_names(("A", "B")) == "A and B"
     assert join_names(("A", "B", "C")) == "A, B and C"
-    assert demote_headings("<h2 id='x'>T</h2><h6>S</h6>") == "<h3 id='x'>T</h3><h6>S</h6>"
-    assert demote_headings("<h2>T</h2>", 0) == "<h2>T</h2>"
+    assert demote_headings(Markup("<h2 id='x'>T</h2><h6>S</h6>")) == \
+        "<h3 id='x'>T</h3><h6>S</h6>"
+    assert demote_headings("<h2>plain text is escaped</h2>") == \
+        "&lt;h2&gt;plain text is escaped&lt;/h2&gt;"
+    assert demote_headings(Markup("<h2>T</h2>"), 0) == "<h2>T</h2>"
 
 
 def test_url_and_local_filters_follow_the_page(tmp_path: Path) -> None:
