@@ -82,8 +82,9 @@ def build(site_dir: Path, options: BuildOptions | None = None) -> BuildReport:
     notify = options.progress or _silent
     cache = BuildCache.open(site_dir, output, clean=options.clean)
     inputs = _input_stamp(site_dir, options)
-    if (last := cache.up_to_date(inputs)) is not None:
-        return BuildReport(output, *last, time.perf_counter() - started, ())
+    if (last := cache.up_to_date(inputs)) is not None and len(last) == 5:
+        return BuildReport(output, last[0], last[1], last[2], time.perf_counter() - started,
+                           (), pdfs=last[3], emails=last[4])
     site, problems = load_site(site_dir, options.drafts, options.base_url, options.strict, cache)
     site = switch_editions(site, options.pdf, problems)
     notify("load", 1, 1)
@@ -95,13 +96,15 @@ def build(site_dir: Path, options: BuildOptions | None = None) -> BuildReport:
     editions: list[Artifact] = []
     count = cache.publish(chain(pages, _editions(site_dir, site, env, options, problems,
                                                  editions)), copies, work)
-    if not problems.warnings:
-        cache.remember(inputs, len(site.issues), len(plans), count)
     notify("write", count, count)
-    return BuildReport(output, len(site.issues), len(plans), count,
-                       time.perf_counter() - started, tuple(problems.warnings),
-                       pdfs=sum(a.path.endswith(".pdf") for a in editions),
-                       emails=sum(a.path.endswith("email.html") for a in editions))
+    report = BuildReport(output, len(site.issues), len(plans), count,
+                         time.perf_counter() - started, tuple(problems.warnings),
+                         pdfs=sum(a.path.endswith(".pdf") for a in editions),
+                         emails=sum(a.path.endswith("email.html") for a in editions))
+    if not problems.warnings:
+        cache.remember(inputs, [report.issues, report.pages, report.files, report.pdfs,
+                                report.emails])
+    return report
 
 
 def _editions(site_dir: Path, site: Site, env: Environment, options: BuildOptions,

@@ -177,29 +177,30 @@ class BuildCache:
             records = ({}, {})
         return cls(folder, output, *records)
 
-    def up_to_date(self, inputs: str) -> tuple[int, int, int] | None:
-        """(issues, pages, files) of the last build when it had these inputs and its output
-        is still as written; None when there is anything to build."""
+    def up_to_date(self, inputs: str) -> list[int] | None:
+        """The counts `remember` kept of the last build, when it had these inputs and its
+        output is still as written; None when there is anything to build."""
         if self.folder is None:
             return None
         try:
             data = json.loads((self.folder / "inputs.json").read_text("utf-8"))
             if data["version"] != VERSION or data["inputs"] != inputs:
                 return None
-            issues, pages, files = (int(number) for number in data["summary"])
+            counts = [int(number) for number in data["summary"]]
         except (OSError, ValueError, TypeError, KeyError):
             return None
         if not self.live or not all(_same(record, record, self.output / path)
                                     for path, record in self.live.items()):
             return None
-        return issues, pages, files
+        return counts
 
-    def remember(self, inputs: str, issues: int, pages: int, files: int) -> None:
-        """Note the inputs of a build that succeeded without warnings, for `up_to_date`."""
+    def remember(self, inputs: str, counts: list[int]) -> None:
+        """Note the inputs (and the counts of its report) of a build that succeeded without
+        warnings, for `up_to_date`."""
         if self.folder is not None:
             self.folder.mkdir(parents=True, exist_ok=True)
             _write_atomic(self.folder / "inputs.json", json.dumps(
-                {"version": VERSION, "inputs": inputs, "summary": [issues, pages, files]}))
+                {"version": VERSION, "inputs": inputs, "summary": counts}))
 
     def renderer(self, unsafe_html: bool) -> MarkdownRenderer:
         return CachingRenderer(unsafe_html, self.markdown)
