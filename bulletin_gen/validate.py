@@ -2,22 +2,22 @@
 
 Every field is read through a `FieldReader`, so a mistake anywhere becomes a `Problem` with its
 file and line and the loading goes on; the caller raises them all at the end. Markdown is
-rendered here, once, because link targets are only known when every source has an identity.
+rendered here, once, because link targets are only known when every source has an identity
+(links.py gives each one and resolves links against them).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
-from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import unquote
 
+from . import links
 from .config import SiteConfig, read_contact
 from .content import IssueSource, SourceDoc, Sources
 from .errors import Location, Problems, did_you_mean
 from .fields import FieldReader
+from .links import Identity
 from .markdown import ROOT_MARKER, MarkdownRenderer, Resolver, is_external, slugify
 from .model import (
     ITEM_KINDS,
@@ -36,10 +36,9 @@ from .model import (
     Term,
     TermIndex,
 )
-from .sitepaths import leaving_site, named_slug, nfc_path, with_nfc_keys
+from .sitepaths import leaving_site
 from .yamlio import Mapping
 
-_ORDER_PREFIX = re.compile(r"^\d+[-_.]")
 _H2 = re.compile(r"^##\s+(.+?)\s*#*\s*$")
 SECTION_NAMES = {
     "summary": ("summary", "resumen", "resume", "synthese", "sumario", "sommaire"),
@@ -50,133 +49,47 @@ SECTION_NAMES = {
 }
 
 
-@dataclass(frozen=True)
-class Identity:
-    """Where a source file ends up: its issue, its slug and its site path."""
-
-    issue_slug: str
-    slug: str
-    url: str
-
-
 def build_site(config: SiteConfig, sources: Sources, renderer: MarkdownRenderer,
                problems: Problems, drafts: bool = False) -> Site:
     """Turn every source into the typed model; problems are recorded, not raised."""
-    identities = _identities(sources, problems)
-    assets = _asset_urls(sources, identities)
+    identities = links.identities(sources, problems)
+    assets = links.asset_urls(sources, identities)
     # Published text must not link into a draft issue that this build leaves out.
     hidden = set() if drafts else {identities[s.meta.path].issue_slug for s in sources.issues
                                    if _marked_draft(s)}
-    public_identities = {path: identity for path, identity in identities.items()
-                         if identity.issue_slug not in hidden}
-    public_assets = {path: url for path, url in assets.items()
-                     if url.split("/")[1] not in hidden}
+    public = ({path: identity for path, identity in identities.items()
+               if identity.issue_slug not in hidden},
+              {path: url for path, url in assets.items() if url.split("/")[1] not in hidden})
     issues = []
     for source in sources.issues:
-        if identities[source.meta.path].issue_slug in hidden:
-            issue = _build_issue(source, identities, assets, renderer, problems)
-        else:
-            issue = _build_issue(source, public_identities, public_assets, renderer, problems)
+        known = ((identities, assets) if identities[source.meta.path].issue_slug in hidden
+                 else public)
+        issue = _build_issue(source, *known, renderer, problems)
         if drafts or not issue.is_draft:
             issues.append(issue)
     issues.sort(key=lambda issue: (issue.date, issue.slug), reverse=True)
-    pages = tuple(_build_page(doc, public_identities, public_assets, renderer, problems)
-                  for doc in sources.pages)
+    pages = tuple(_build_page(doc, *public, renderer, problems) for doc in sources.pages)
+    _check_nav(config, pages, problems)
+    return Site(config, tuple(issues), pages, _index(issues, "tags"), _index(issues, "regions"))
+
+
+def _check_nav(config: SiteConfig, pages: tuple[Page, ...], problems: Problems) -> None:
+    """Every slug of `nav:` must name a page."""
     for slug in config.nav:
         if not any(page.slug == slug for page in pages):
             problems.add(Location("bulletin.yaml", config.key_lines.get("nav", 0)),
                          f"nav: no page '{slug}' in content/pages/",
                          did_you_mean(slug, [p.slug for p in pages]) or
                          f"add content/pages/{slug}.md")
-    return Site(config, tuple(issues), pages, _index(issues, "tags"), _index(issues, "regions"))
 
 
 def _marked_draft(source: IssueSource) -> bool:
     return str(source.meta.meta.get("status", "")).strip() == "draft"
 
 
-def item_slug(path: Path) -> str:
-    """'01-socios-peru.md' -> 'socios-peru': the file name without its order prefix."""
-    return slugify(_ORDER_PREFIX.sub("", path.stem)) or slugify(path.stem)
-
-
-def _identities(sources: Sources, problems: Problems) -> dict[Path, Identity]:
-    found: dict[Path, Identity] = {}
-    issue_slugs: dict[str, str] = {}
-    for issue in sources.issues:
-        slug = named_slug(issue.name, issue.meta, "issue", problems)
-        if slug in issue_slugs:
-            problems.add(Location(issue.meta.rel), f"two issues have the slug '{slug}'",
-                         f"rename this one or {issue_slugs[slug]}")
-        issue_slugs[slug] = issue.meta.rel
-        issue_url = f"issues/{slug}/"
-        found[issue.meta.path] = Identity(slug, "", issue_url)
-        if issue.folder:
-            found[issue.folder] = Identity(slug, "", issue_url)
-        item_slugs: dict[str, str] = {}
-        for doc in issue.items:
-            # A file name without letters falls back to its position; a written slug must work.
-            own = (named_slug(doc.stem, doc, "item", problems) if doc.meta.get("slug")
-                   else item_slug(doc.path)) or f"item-{len(item_slugs) + 1}"
-            if own in item_slugs:
-                problems.add(Location(doc.rel, doc.meta.line_of("slug")),
-                             f"two items of issue '{slug}' have the slug '{own}'",
-                             f"the other is {item_slugs[own]}; set a different 'slug:'")
-            item_slugs[own] = doc.rel
-            found[doc.path] = Identity(slug, own, f"{issue_url}{own}/")
-    page_slugs: dict[str, str] = {}
-    for doc in sources.pages:
-        slug = named_slug(doc.stem, doc, "page", problems)
-        if slug in page_slugs:
-            problems.add(Location(doc.rel, doc.meta.line_of("slug")),
-                         f"two pages have the slug '{slug}'",
-                         f"the other is {page_slugs[slug]}; set a different 'slug:'")
-        page_slugs[slug] = doc.rel
-        found[doc.path] = Identity("", slug, f"pages/{slug}/")
-    return with_nfc_keys(found)
-
-
 def _fields(doc: SourceDoc, problems: Problems) -> FieldReader:
     """A reader of `doc`'s fields; an unreadable file's (already reported) say nothing more."""
     return FieldReader(doc.meta, doc.rel, problems if doc.readable else Problems())
-
-
-def _asset_urls(sources: Sources, identities: dict[Path, Identity]) -> dict[Path, str]:
-    urls: dict[Path, str] = {}
-    for issue in sources.issues:
-        if issue.folder:
-            for relative in issue.assets:
-                slug = identities[issue.meta.path].issue_slug
-                urls[issue.folder / relative] = f"issues/{slug}/{relative.as_posix()}"
-    return with_nfc_keys(urls)
-
-
-def _resolver(doc: SourceDoc, identities: dict[Path, Identity],
-              assets: dict[Path, str]) -> Resolver:
-    """Links to .md sources become their pages' URLs; links to files become asset URLs."""
-
-    def resolve(url: str, kind: str) -> str | None:
-        _, hash_mark, fragment = url.partition("#")
-        target = _target(doc, url)
-        if target is None:
-            return url
-        target = nfc_path(target)  # links are NFC text; file names may not be
-        if target in assets:
-            return ROOT_MARKER + assets[target]
-        identity = identities.get(target)
-        if identity and kind == "link":
-            if fragment and identity.slug and identity.issue_slug:
-                fragment = f"{identity.slug}-{fragment}"  # heading ids carry the item's slug
-            return ROOT_MARKER + identity.url + hash_mark + fragment
-        return None
-
-    return resolve
-
-
-def _target(doc: SourceDoc, url: str) -> Path | None:
-    """The file a relative link of `doc` points at; None for a link within the page."""
-    path_part = url.partition("#")[0].split("?")[0]
-    return Path(os.path.normpath(doc.path.parent / unquote(path_part))) if path_part else None
 
 
 def _render(renderer: MarkdownRenderer, text: str, doc: SourceDoc, resolve: Resolver,
@@ -188,22 +101,8 @@ def _render(renderer: MarkdownRenderer, text: str, doc: SourceDoc, resolve: Reso
                      "simplify the Markdown: fewer nested quotes, lists or tags")
     for line, url, kind in rendered.broken:
         what = "image" if kind == "image" else "link"
-        problems.add(Location(doc.rel, line), *_broken_link(doc, url, what))
+        problems.add(Location(doc.rel, line), *links.broken_link(doc, url, what))
     return rendered.html
-
-
-def _broken_link(doc: SourceDoc, url: str, what: str) -> tuple[str, str]:
-    """What is wrong with a link or image that resolved to nothing, and the hint."""
-    leaving = leaving_site(doc, url, what)
-    if leaving:
-        return leaving
-    target = _target(doc, url)
-    if target and target.exists():
-        return (f"{what} to a file that is not published: {url}",
-                "link to an item's or page's .md file or to a file in an issue's "
-                "folder; a draft issue is published only with --drafts")
-    return (f"{what} to a missing file: {url}",
-            "the path is relative to this file; check the name and folder")
 
 
 def _build_issue(source: IssueSource, identities: dict[Path, Identity],
@@ -212,7 +111,7 @@ def _build_issue(source: IssueSource, identities: dict[Path, Identity],
     doc = source.meta
     identity = identities[doc.path]
     fields = _fields(doc, problems)
-    resolve = _resolver(doc, identities, assets)
+    resolve = links.resolver(doc, identities, assets)
     date = fields.date("date", required=True)
     issue_contact = read_contact(fields)
     image = _image(fields, resolve, doc)
@@ -326,7 +225,7 @@ def _build_item(doc: SourceDoc, identity: Identity, issue_date: dt.date,
                 identities: dict[Path, Identity], assets: dict[Path, str],
                 renderer: MarkdownRenderer, problems: Problems) -> Item:
     fields = _fields(doc, problems)
-    resolve = _resolver(doc, identities, assets)
+    resolve = links.resolver(doc, identities, assets)
     is_yaml = doc.path.suffix.lower() in (".yaml", ".yml")
     kind = fields.choice("kind", ITEM_KINDS, "briefs" if is_yaml else "news")
     if is_yaml and kind != "briefs":
@@ -434,7 +333,7 @@ def _build_page(doc: SourceDoc, identities: dict[Path, Identity], assets: dict[P
         slug=identity.slug,
         title=fields.text("title", required=True, default=identity.slug),
         summary=fields.text("summary"),
-        html=_render(renderer, doc.body, doc, _resolver(doc, identities, assets), problems),
+        html=_render(renderer, doc.body, doc, links.resolver(doc, identities, assets), problems),
         url=identity.url,
         source=doc.rel,
     )

@@ -10,8 +10,8 @@ import pytest
 
 from bulletin_gen.build import load_site
 from bulletin_gen.config import Contact
+from bulletin_gen.links import item_slug
 from bulletin_gen.model import Image, Site, Term
-from bulletin_gen.validate import item_slug
 
 ISSUE = "content/issues/2026-01-winter"
 

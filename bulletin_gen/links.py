@@ -1,0 +1,128 @@
+"""Where every source ends up, and how links between sources resolve.
+
+Before any Markdown is rendered, each source file gets an `Identity` (its issue, its slug and its
+site path) and each issue asset a URL. `resolver` then turns a relative link or image of one
+file into the `@root/` URL of the page or asset it names, and `broken_link` says what is wrong
+with one that names nothing the build publishes.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote
+
+from .content import SourceDoc, Sources
+from .errors import Location, Problems
+from .markdown import ROOT_MARKER, Resolver, slugify
+from .sitepaths import leaving_site, named_slug, nfc_path, with_nfc_keys
+
+_ORDER_PREFIX = re.compile(r"^\d+[-_.]")
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Where a source file ends up: its issue, its slug and its site path."""
+
+    issue_slug: str
+    slug: str
+    url: str
+
+
+def item_slug(path: Path) -> str:
+    """'01-socios-peru.md' -> 'socios-peru': the file name without its order prefix."""
+    return slugify(_ORDER_PREFIX.sub("", path.stem)) or slugify(path.stem)
+
+
+def identities(sources: Sources, problems: Problems) -> dict[Path, Identity]:
+    """The identity of every issue (file and folder), item and page; clashing slugs are
+    problems."""
+    found: dict[Path, Identity] = {}
+    issue_slugs: dict[str, str] = {}
+    for issue in sources.issues:
+        slug = named_slug(issue.name, issue.meta, "issue", problems)
+        if slug in issue_slugs:
+            problems.add(Location(issue.meta.rel), f"two issues have the slug '{slug}'",
+                         f"rename this one or {issue_slugs[slug]}")
+        issue_slugs[slug] = issue.meta.rel
+        issue_url = f"issues/{slug}/"
+        found[issue.meta.path] = Identity(slug, "", issue_url)
+        if issue.folder:
+            found[issue.folder] = Identity(slug, "", issue_url)
+        item_slugs: dict[str, str] = {}
+        for doc in issue.items:
+            # A file name without letters falls back to its position; a written slug must work.
+            own = (named_slug(doc.stem, doc, "item", problems) if doc.meta.get("slug")
+                   else item_slug(doc.path)) or f"item-{len(item_slugs) + 1}"
+            _claim(item_slugs, own, doc, f"two items of issue '{slug}'", problems)
+            found[doc.path] = Identity(slug, own, f"{issue_url}{own}/")
+    page_slugs: dict[str, str] = {}
+    for doc in sources.pages:
+        slug = named_slug(doc.stem, doc, "page", problems)
+        _claim(page_slugs, slug, doc, "two pages", problems)
+        found[doc.path] = Identity("", slug, f"pages/{slug}/")
+    return with_nfc_keys(found)
+
+
+def _claim(taken: dict[str, str], slug: str, doc: SourceDoc, what: str,
+           problems: Problems) -> None:
+    """Note that `doc` uses `slug`; a problem when another file of `taken` has it already."""
+    if slug in taken:
+        problems.add(Location(doc.rel, doc.meta.line_of("slug")),
+                     f"{what} have the slug '{slug}'",
+                     f"the other is {taken[slug]}; set a different 'slug:'")
+    taken[slug] = doc.rel
+
+
+def asset_urls(sources: Sources, found: dict[Path, Identity]) -> dict[Path, str]:
+    """The site path of every file copied beside an issue's pages."""
+    urls: dict[Path, str] = {}
+    for issue in sources.issues:
+        if issue.folder:
+            slug = found[issue.meta.path].issue_slug
+            for relative in issue.assets:
+                urls[issue.folder / relative] = f"issues/{slug}/{relative.as_posix()}"
+    return with_nfc_keys(urls)
+
+
+def resolver(doc: SourceDoc, found: dict[Path, Identity], assets: dict[Path, str]) -> Resolver:
+    """Links to .md sources become their pages' URLs; links to files become asset URLs."""
+
+    def resolve(url: str, kind: str) -> str | None:
+        _, hash_mark, fragment = url.partition("#")
+        target = _target(doc, url)
+        if target is None:
+            return url
+        target = nfc_path(target)  # links are NFC text; file names may not be
+        if target in assets:
+            return ROOT_MARKER + assets[target]
+        identity = found.get(target)
+        if identity and kind == "link":
+            if fragment and identity.slug and identity.issue_slug:
+                fragment = f"{identity.slug}-{fragment}"  # heading ids carry the item's slug
+            return ROOT_MARKER + identity.url + hash_mark + fragment
+        return None
+
+    return resolve
+
+
+def _target(doc: SourceDoc, url: str) -> Path | None:
+    """The file a relative link of `doc` points at; None for a link within the page."""
+    path_part = url.partition("#")[0].split("?")[0]
+    return Path(os.path.normpath(doc.path.parent / unquote(path_part))) if path_part else None
+
+
+def broken_link(doc: SourceDoc, url: str, what: str) -> tuple[str, str]:
+    """What is wrong with a link or image that resolved to nothing, and the hint."""
+    leaving = leaving_site(doc, url, what)
+    if leaving:
+        return leaving
+    target = _target(doc, url)
+    if target and target.exists():
+        return (f"{what} to a file that is not published: {url}",
+                "link to an item's or page's .md file or to a file in an issue's "
+                "folder; a draft issue is published only with --drafts")
+    return (f"{what} to a missing file: {url}",
+            "the path is relative to this file; check the name and folder")
