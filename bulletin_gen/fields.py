@@ -47,20 +47,20 @@ class FieldReader:
     def error(self, key: str, message: str, hint: str = "") -> None:
         self.problems.add(self.at(key), message, hint)
 
+    def _missing(self, key: str, example: str) -> None:
+        self.problems.add(Location(self.path, self.data.start_line or 1),
+                          f"missing required field '{self.label(key)}'{self._in()}",
+                          f"add '{key}: {example}'")
+
     def raw(self, key: str) -> Any:
         self.seen.add(key)
         return self.data.get(key)
-
-    def has(self, key: str) -> bool:
-        return self.data.get(key) is not None
 
     def text(self, key: str, default: str = "", required: bool = False) -> str:
         value = self.raw(key)
         if value is None or value == "":
             if required:
-                self.problems.add(Location(self.path, self.data.start_line or 1),
-                                  f"missing required field '{self.label(key)}'{self._in()}",
-                                  f"add '{key}: ...'")
+                self._missing(key, "...")
             return default
         if isinstance(value, bool | dict | list):
             self.error(key, f"{self.label(key)}: expected text, got {_describe(value)}",
@@ -91,9 +91,7 @@ class FieldReader:
         fallback = default or dt.date(1970, 1, 1)
         if value is None:
             if required:
-                self.problems.add(Location(self.path, self.data.start_line or 1),
-                                  f"missing required field '{self.label(key)}'{self._in()}",
-                                  f"add '{key}: YYYY-MM-DD'")
+                self._missing(key, "YYYY-MM-DD")
             return fallback
         if isinstance(value, dt.datetime):
             return value.date()

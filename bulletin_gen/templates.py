@@ -73,7 +73,6 @@ def link(target: str, page_url: str, link_base: str = "") -> str:
     target = target.removeprefix(ROOT_MARKER)
     if "://" in target or target.startswith(("mailto:", "#")):
         return target
-    target = target.removeprefix(ROOT_MARKER)  # front-matter images are resolved like Markdown's
     if link_base:
         return link_base + target.lstrip("/")
     root = relative_root(page_url)
