@@ -14,6 +14,8 @@ from pathlib import Path
 
 import click
 
+from .console import plural
+
 
 @dataclass(frozen=True, order=True)
 class Location:
@@ -53,16 +55,12 @@ class ContentError(BulletinError):
         self.problems = tuple(sorted(set(problems)))
         # Warnings found in the same run are shown too, so that one run lists everything.
         self.warnings = tuple(sorted(set(warnings) - set(self.problems)))
-        heading = heading or f"{_count(len(self.problems), 'problem')} found"
+        heading = heading or f"{plural(len(self.problems), 'problem')} found"
         text = heading + ":\n" + "\n".join(f"  {p}" for p in self.problems)
         if self.warnings:
-            text += f"\n{_count(len(self.warnings), 'warning')}:\n"
+            text += f"\n{plural(len(self.warnings), 'warning')}:\n"
             text += "\n".join(f"  {p}" for p in self.warnings)
         super().__init__(text)
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}{'s' if number != 1 else ''}"
 
 
 @dataclass
@@ -77,10 +75,6 @@ class Problems:
 
     def warn(self, location: Location, message: str, hint: str = "") -> None:
         self.warnings.append(Problem(location, message, hint))
-
-    def extend(self, other: Problems) -> None:
-        self.errors.extend(other.errors)
-        self.warnings.extend(other.warnings)
 
     def raise_if_any(self, strict: bool = False) -> None:
         if strict and (self.errors or self.warnings):
