@@ -44,12 +44,7 @@ class MarkdownCache:
 
     def points(self, key: str) -> list[str] | None:
         """Cached key points (inline HTML, no links resolved), if there are any."""
-        if self.folder is None:
-            return None
-        try:
-            points = json.loads((self.folder / key[:2] / key).read_text("utf-8"))
-        except (OSError, ValueError):
-            return None
+        points = self._load(key)
         if not isinstance(points, list) or not all(isinstance(p, str) for p in points):
             return None
         self.used.add(key)
@@ -60,15 +55,13 @@ class MarkdownCache:
 
     def get(self, key: str, resolve: Resolver) -> Rendered | None:
         """The cached fragment, if there is one and its links still resolve as they did."""
-        if self.folder is None:
-            return None
+        entry = self._load(key)
         try:
-            entry = json.loads((self.folder / key[:2] / key).read_text("utf-8"))
             links = [(str(url), str(kind), target) for url, kind, target in entry["links"]]
             html, broken = str(entry["html"]), tuple((int(line), str(url), str(kind))
                                                       for line, url, kind in entry["broken"])
-        except (OSError, ValueError, TypeError, KeyError):
-            return None  # missing or unreadable: render again
+        except (ValueError, TypeError, KeyError):
+            return None  # missing or malformed: render again
         if any(resolve(url, kind) != target for url, kind, target in links):
             return None
         self.used.add(key)
@@ -78,6 +71,15 @@ class MarkdownCache:
             links: list[tuple[str, str, str | None]]) -> None:
         self._store(key, json.dumps({"html": rendered.html, "links": links,
                                      "broken": rendered.broken}))
+
+    def _load(self, key: str) -> Any:
+        """The JSON stored under `key`; None when there is none or it cannot be read."""
+        if self.folder is None:
+            return None
+        try:
+            return json.loads((self.folder / key[:2] / key).read_text("utf-8"))
+        except (OSError, ValueError):
+            return None
 
     def _store(self, key: str, text: str) -> None:
         if self.folder is None:
