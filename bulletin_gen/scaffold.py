@@ -42,10 +42,7 @@ def new_issue(site_dir: Path, title: str, date: dt.date | None = None,
               single_file: bool = False) -> Path:
     """Write a new draft issue (a folder with issue.yaml, or one .md file); returns its path."""
     date = date or dt.date.today()
-    slug = slugify(title)
-    if not slug:
-        raise BulletinError(f"cannot make a file name from the title {title!r}; "
-                            "use letters or digits in it.")
+    slug = _title_slug(title)
     number, volume = _next_number(site_dir)
     name = f"{date:%Y-%m}-{slug}"
     issues_dir = site_dir / "content" / "issues"
@@ -69,10 +66,7 @@ def new_item(site_dir: Path, issue: str, title: str, kind: str = "news") -> Path
     if kind not in ITEM_KINDS:
         raise BulletinError(f"unknown kind {kind!r}; choose one of {', '.join(ITEM_KINDS)}.")
     folder = _issue_folder(site_dir, issue)
-    slug = slugify(title)
-    if not slug:
-        raise BulletinError(f"cannot make a file name from the title {title!r}; "
-                            "use letters or digits in it.")
+    slug = _title_slug(title)
     existing = [p for p in folder.iterdir() if p.is_file() and p.name != ISSUE_FILE
                 and p.suffix in MARKDOWN_SUFFIXES + YAML_SUFFIXES]
     for path in existing:
@@ -88,6 +82,15 @@ def new_item(site_dir: Path, issue: str, title: str, kind: str = "news") -> Path
         text = f"---\n{_yaml_fields(title=title, kind=kind)}{body}"
     _write_new(path, text)
     return path
+
+
+def _title_slug(title: str) -> str:
+    """The slug a new file is named after; an error when the title has nothing to make it of."""
+    slug = slugify(title)
+    if not slug:
+        raise BulletinError(f"cannot make a file name from the title {title!r}; "
+                            "use letters or digits in it.")
+    return slug
 
 
 def _next_number(site_dir: Path) -> tuple[int, int | None]:
