@@ -187,35 +187,37 @@ def _alt_findings(scans: list[PageScan], tracer: Tracer) -> list[Finding]:
 
 def _empty_findings(site: Site, tracer: Tracer) -> list[Finding]:
     """Items with no text, and headings with nothing under them, in what editors wrote."""
-    findings = []
-    fragments: list[tuple[str, str, str]] = []  # (source, html, what it is)
+    findings: list[Finding] = []
+
+    def has_text(source: str, html: str) -> bool:
+        """Note the fragment's empty headings; say whether it has any text at all."""
+        events = _outline(html)
+        findings.extend(_empty_at(tracer, source, heading, "empty-section",
+                                  f"heading '{heading}' has nothing under it")
+                        for heading in _empty_headings(events))
+        return any(level == 0 for level, _ in events)
+
     for issue in site.issues:
         for item in issue.items:
+            for brief in item.briefs:
+                has_text(item.source, brief.html)
             if item.kind == "briefs":
-                fragments += [(item.source, brief.html, "brief") for brief in item.briefs]
                 continue
             sections = item.roundtable.sections if item.roundtable else ()
-            if not sections and not _has_content(item.html):  # sections report their own
+            if not has_text(item.source, item.html) and not sections:  # sections say their own
                 # in a single-file issue the item is a '## ' section of the issue's file
                 needle = f"## {item.title}" if item.source == issue.source else item.title
                 findings.append(_empty_at(tracer, item.source, needle, "empty-section",
                                           f"item '{item.title}' has no text"))
-            fragments.append((item.source, item.html, "item"))
             for section in sections:
-                if not _has_content(section.html):
+                if not has_text(item.source, section.html):
                     findings.append(_empty_at(tracer, item.source, f"## {section.title}",
                                               "empty-section",
                                               f"section '{section.title}' has no text"))
-                fragments.append((item.source, section.html, "section"))
     for page in site.pages:
-        if not _has_content(page.html):
+        if not has_text(page.source, page.html):
             findings.append(_empty_at(tracer, page.source, "", "empty-section",
                                       f"page '{page.title}' has no text"))
-        fragments.append((page.source, page.html, "page"))
-    for source, html, _ in fragments:
-        for heading in empty_headings(html):
-            findings.append(_empty_at(tracer, source, heading, "empty-section",
-                                      f"heading '{heading}' has nothing under it"))
     return findings
 
 
@@ -252,13 +254,21 @@ class _Outline(HTMLParser):
             self.events.append((0, ""))
 
 
-def empty_headings(html: str) -> list[str]:
-    """Headings followed by a heading of the same or a higher level, or by nothing at all."""
+def _outline(html: str) -> list[tuple[int, str]]:
+    """The fragment's headings (level, text) and its content (0, '') in document order."""
     outline = _Outline()
     outline.feed(html)
     outline.close()
+    return outline.events
+
+
+def empty_headings(html: str) -> list[str]:
+    """Headings followed by a heading of the same or a higher level, or by nothing at all."""
+    return _empty_headings(_outline(html))
+
+
+def _empty_headings(events: list[tuple[int, str]]) -> list[str]:
     empty = []
-    events = outline.events
     for index, (level, text) in enumerate(events):
         if not level:
             continue
@@ -267,13 +277,6 @@ def empty_headings(html: str) -> list[str]:
         if following is None or following != 0:
             empty.append(text)
     return empty
-
-
-def _has_content(html: str) -> bool:
-    outline = _Outline()
-    outline.feed(html)
-    outline.close()
-    return any(level == 0 for level, _ in outline.events)
 
 
 def format_text(audit: Audit) -> list[str]:
