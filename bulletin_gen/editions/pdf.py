@@ -71,24 +71,25 @@ def pdf_artifacts(site_dir: Path, site: Site, env: Environment,
                   problems: Problems) -> list[Artifact]:
     """The PDF of every issue; raises `PdfUnavailable` when WeasyPrint cannot be loaded."""
     weasyprint = load_weasyprint()
-    return [Artifact(pdf_path(issue),
-                     render_pdf(weasyprint, site_dir, site, env, issue, problems))
+    files = site_files(site_dir, site)  # the same for every issue: listed once
+    return [Artifact(pdf_path(issue), render_pdf(weasyprint, files, site, env, issue, problems))
             for issue in site.issues]
 
 
 def issue_pdf(site_dir: Path, site: Site, env: Environment, issue: Issue,
               problems: Problems) -> bytes:
     """One issue's PDF; raises `PdfUnavailable` when WeasyPrint cannot be loaded."""
-    return render_pdf(load_weasyprint(), site_dir, site, env, issue, problems)
+    return render_pdf(load_weasyprint(), site_files(site_dir, site), site, env, issue, problems)
 
 
-def render_pdf(weasyprint: Any, site_dir: Path, site: Site, env: Environment, issue: Issue,
-               problems: Problems) -> bytes:
-    """Lay out the print HTML of `issue` and return the PDF bytes; each file the PDF had to
-    leave out (an image on another site) is a warning in `problems`."""
+def render_pdf(weasyprint: Any, files: dict[str, Path], site: Site, env: Environment,
+               issue: Issue, problems: Problems) -> bytes:
+    """Lay out the print HTML of `issue` and return the PDF bytes, loading only `files`
+    (`site_files`); each file the PDF had to leave out (an image on another site) is a
+    warning in `problems`."""
     root = site.config.base_url or LOCAL_ROOT
     refused: list[str] = []
-    fetcher = site_fetcher(weasyprint, root, site_files(site_dir, site), refused)
+    fetcher = site_fetcher(weasyprint, root, files, refused)
     document = weasyprint.HTML(string=print_html(env, site, issue), base_url=root + issue.url,
                                url_fetcher=fetcher)
     with source_date(issue.date):
