@@ -17,26 +17,28 @@ from ..render import Artifact
 from .email import email_artifacts
 
 
-def switch_editions(site: Site, pdf: bool, problems: Problems) -> Site:
+def switch_editions(site: Site, pdf: bool, email: bool, problems: Problems) -> Site:
     """The site with each edition switched off that this build skips (--no-pdf) or cannot make
     (a missing optional library: a warning saying what to install), so that no page links to
     a file the build does not write."""
     config = site.config
     if config.pdf.enabled and not (pdf and _pdf_ready(problems)):
         config = replace(config, pdf=replace(config.pdf, enabled=False))
+    if config.email.enabled and not email:
+        config = replace(config, email=replace(config.email, enabled=False))
     return site if config is site.config else replace(site, config=config)
 
 
-def edition_artifacts(site_dir: Path, site: Site, env: Environment, pdf: bool = True,
-                      email: bool = True, problems: Problems | None = None) -> list[Artifact]:
-    """Every edition file of every issue, in a fixed order; warnings go to `problems`."""
+def edition_artifacts(site_dir: Path, site: Site, env: Environment,
+                      problems: Problems) -> list[Artifact]:
+    """Every edition file of every issue, in a fixed order, for the editions the site's
+    settings (as `switch_editions` left them) switch on; warnings go to `problems`."""
     artifacts: list[Artifact] = []
-    problems = problems if problems is not None else Problems()
-    if pdf and site.config.pdf.enabled:
+    if site.config.pdf.enabled:
         from .pdf import pdf_artifacts
 
         artifacts += pdf_artifacts(site_dir, site, env, problems)
-    if email and site.config.email.enabled:
+    if site.config.email.enabled:
         artifacts += email_artifacts(site, env, problems)
     return artifacts
 
