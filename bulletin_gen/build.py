@@ -1,7 +1,8 @@
 """The pipeline, stage by stage: settings, sources, model, pages, editions, output.
 
-`build` reads like the table of contents of bulletin-gen; `check` runs the same stages up to
-the model and writes nothing.
+`build` reads like the table of contents of bulletin-gen; `check` (and `bulletin check`'s
+audit, through `render_in_memory`) runs the same stages up to the rendered pages, in memory,
+and writes nothing.
 """
 
 from __future__ import annotations
@@ -61,6 +62,10 @@ class BuildReport:
     emails: int = 0
 
 
+# The counts of a report that the cache keeps, so that a rebuild with nothing to do can repeat it.
+REMEMBERED = ("issues", "pages", "files", "pdfs", "emails")
+
+
 def load_site(site_dir: Path, drafts: bool = False, base_url: str | None = None,
               strict: bool = False, cache: BuildCache | None = None) -> tuple[Site, Problems]:
     """Stages 1-3: settings, sources and model. Raises `ContentError` with every problem."""
@@ -82,11 +87,10 @@ def build(site_dir: Path, options: BuildOptions | None = None) -> BuildReport:
     notify = options.progress or _silent
     cache = BuildCache.open(site_dir, output, clean=options.clean)
     inputs = _input_stamp(site_dir, options)
-    if (last := cache.up_to_date(inputs)) is not None and len(last) == 5:
-        return BuildReport(output, last[0], last[1], last[2], time.perf_counter() - started,
-                           (), pdfs=last[3], emails=last[4])
+    if unchanged := _unchanged(output, cache.up_to_date(inputs), started):
+        return unchanged
     site, problems = load_site(site_dir, options.drafts, options.base_url, options.strict, cache)
-    site = switch_editions(site, options.pdf, problems)
+    site = switch_editions(site, options.pdf, options.email, problems)
     notify("load", 1, 1)
     env = make_environment(site_dir)
     plans = plan_pages(site)
@@ -94,17 +98,24 @@ def build(site_dir: Path, options: BuildOptions | None = None) -> BuildReport:
     work = cache.sort(env, site, plans, copies)
     pages = render_pages(env, site, work.render, notify, options.jobs, site_dir)
     editions: list[Artifact] = []
-    count = cache.publish(chain(pages, _editions(site_dir, site, env, options, problems,
+    files = cache.publish(chain(pages, _editions(site_dir, site, env, options, problems,
                                                  editions)), copies, work)
-    notify("write", count, count)
-    report = BuildReport(output, len(site.issues), len(plans), count,
+    notify("write", files, files)
+    report = BuildReport(output, len(site.issues), len(plans), files,
                          time.perf_counter() - started, tuple(problems.warnings),
                          pdfs=sum(a.path.endswith(".pdf") for a in editions),
                          emails=sum(a.path.endswith("email.html") for a in editions))
     if not problems.warnings:
-        cache.remember(inputs, [report.issues, report.pages, report.files, report.pdfs,
-                                report.emails])
+        cache.remember(inputs, [getattr(report, count) for count in REMEMBERED])
     return report
+
+
+def _unchanged(output: Path, counts: list[int] | None, started: float) -> BuildReport | None:
+    """The last build's report again, when the cache found nothing changed since that build."""
+    if counts is None or len(counts) != len(REMEMBERED):
+        return None
+    return BuildReport(output, seconds=time.perf_counter() - started, warnings=(),
+                       **dict(zip(REMEMBERED, counts, strict=True)))
 
 
 def _editions(site_dir: Path, site: Site, env: Environment, options: BuildOptions,
@@ -112,8 +123,7 @@ def _editions(site_dir: Path, site: Site, env: Environment, options: BuildOption
     """The edition files, made once the pages are rendered and kept in `made` for the report.
 
     Their warnings fail a --strict build here, before the output is swapped in."""
-    made += edition_artifacts(site_dir, site, env, pdf=options.pdf, email=options.email,
-                              problems=problems)
+    made += edition_artifacts(site_dir, site, env, problems)
     problems.raise_if_any(strict=options.strict)
     (options.progress or _silent)("editions", len(made), len(made))
     yield from made
@@ -170,6 +180,8 @@ def build_pdf(site_dir: Path, issue_slug: str, target: Path) -> tuple[Problem, .
 
 
 def _copies(site_dir: Path, site: Site) -> list[Copy]:
+    """The files copied as they are; a later one wins a path, so the site's static/ can
+    replace the theme's assets."""
     copies = static_copies(THEME_STATIC, "assets/")
     copies += [Copy(asset.source, asset.url) for issue in site.issues for asset in issue.assets]
     copies += static_copies(site_dir / "static")
