@@ -1,7 +1,7 @@
 """bulletin-gen: a static site generator for periodic bulletins.
 
-The pipeline, in the order data flows: config -> content -> validate (model) -> render -> write;
-`build.py` runs it. The CLI in `cli.py` only parses arguments.
+The pipeline, in the order data flows: config -> content -> links + validate (model) -> render
+-> editions -> write; `build.py` runs it. The CLI in `cli.py` only parses arguments.
 """
 
 __version__ = "0.1.0"

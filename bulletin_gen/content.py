@@ -1,9 +1,9 @@
 """Stage 2: read `content/` into raw source documents. The only module that reads content.
 
 Nothing here interprets fields: it finds the files, decodes them, splits front matter from the
-body and parses the YAML (keeping line numbers). `model.py` turns the result into the typed
-content model. Files are visited in sorted order so the result never depends on the file
-system's listing order.
+body and parses the YAML (keeping line numbers). `validate.py` turns the result into the typed
+content model of `model.py`. Files are visited in sorted order so the result never depends on
+the file system's listing order.
 """
 
 from __future__ import annotations
