@@ -17,7 +17,7 @@ from pathlib import Path
 from jinja2 import Environment
 
 from .cache import BuildCache, input_stamp
-from .config import load_config
+from .config import CONFIG_FILE, load_config
 from .content import read_sources
 from .editions import edition_artifacts, switch_editions
 from .editions.pdf import find_issue, issue_pdf
@@ -28,6 +28,9 @@ from .render import Artifact, PagePlan, plan_pages, render_pages
 from .templates import THEME_DIR, THEME_STATIC, make_environment
 from .validate import build_site
 from .write import Copy, check_output_dir, static_copies, write_file
+
+# With bulletin.yaml, the folders of the site that a build reads (and `serve` watches).
+INPUT_FOLDERS = ("content", "templates", "static")
 
 Progress = Callable[[str, int, int], None]
 """progress(stage, done, total): 'load' once, 'render' after each page, 'editions', 'write'."""
@@ -131,10 +134,10 @@ def _editions(site_dir: Path, site: Site, env: Environment, options: BuildOption
 
 def _input_stamp(site_dir: Path, options: BuildOptions) -> str:
     """What the last build must have read, for the cache to know that nothing changed."""
-    return input_stamp([site_dir / "bulletin.yaml"],
-                       [site_dir / folder for folder in ("content", "templates", "static")]
-                       + [THEME_DIR], options.drafts, options.base_url, options.strict,
-                       options.pdf, options.email)
+    return input_stamp([site_dir / CONFIG_FILE],
+                       [site_dir / folder for folder in INPUT_FOLDERS] + [THEME_DIR],
+                       options.drafts, options.base_url, options.strict, options.pdf,
+                       options.email)
 
 
 def _silent(stage: str, done: int, total: int) -> None:

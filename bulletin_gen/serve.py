@@ -27,13 +27,12 @@ from urllib.parse import urlsplit
 
 import click
 
-from .build import BuildOptions, build
+from .build import INPUT_FOLDERS, BuildOptions, build
+from .config import CONFIG_FILE
 from .console import build_summary
 from .errors import BulletinError, ContentError
 
 EVENTS_PATH = "/__bulletin/events"
-WATCHED_FOLDERS = ("content", "templates", "static")
-CONFIG_FILE = "bulletin.yaml"
 KEEPALIVE_SECONDS = 15.0  # a comment on the event stream this often notices closed tabs
 
 RELOAD_SCRIPT = """<script>/* bulletin serve: reload when the site is rebuilt */
@@ -238,7 +237,7 @@ def watch_filter(site_dir: Path) -> Callable[[Any, str], bool]:
             parts = Path(path).relative_to(root).parts
         except ValueError:
             return False
-        inside = bool(parts) and (parts[0] in WATCHED_FOLDERS or parts == (CONFIG_FILE,))
+        inside = bool(parts) and (parts[0] in INPUT_FOLDERS or parts == (CONFIG_FILE,))
         return inside and default(change, path)
 
     return relevant
