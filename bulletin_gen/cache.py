@@ -86,7 +86,7 @@ class MarkdownCache:
             return
         path = self.folder / key[:2] / key
         path.parent.mkdir(parents=True, exist_ok=True)
-        _write_atomic(path, text)
+        write_atomic(path, text)
         self.used.add(key)
 
     def prune(self) -> None:
@@ -201,7 +201,7 @@ class BuildCache:
         warnings, for `up_to_date`."""
         if self.folder is not None:
             self.folder.mkdir(parents=True, exist_ok=True)
-            _write_atomic(self.folder / "inputs.json", json.dumps(
+            write_atomic(self.folder / "inputs.json", json.dumps(
                 {"version": VERSION, "inputs": inputs, "summary": counts}))
 
     def renderer(self, unsafe_html: bool) -> MarkdownRenderer:
@@ -250,7 +250,7 @@ class BuildCache:
         spare = {path: [page.fingerprint, page.size, page.mtime_ns]
                  for path, page in self.live.items()}
         self.folder.mkdir(parents=True, exist_ok=True)
-        _write_atomic(self.folder / "pages.json", json.dumps(
+        write_atomic(self.folder / "pages.json", json.dumps(
             {"version": VERSION, "output": str(self.output), "live": live, "spare": spare}))
         self.markdown.prune()
 
@@ -319,7 +319,9 @@ def _read_records(path: Path, output: Path) -> tuple[Record, Record] | None:
         return None
 
 
-def _write_atomic(path: Path, text: str) -> None:
+def write_atomic(path: Path, text: str) -> None:
+    """Write `text` whole or not at all; the temporary file is named by process, so that two
+    builds of one site never write into the same one."""
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     temporary.write_text(text, encoding="utf-8")
     os.replace(temporary, path)

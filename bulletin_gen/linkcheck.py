@@ -10,7 +10,6 @@ remembers good answers in a JSON cache for a day; a corrupt cache counts as empt
 from __future__ import annotations
 
 import json
-import os
 import posixpath
 import time
 import urllib.error
@@ -21,6 +20,8 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
+
+from .cache import write_atomic
 
 USER_AGENT = "bulletin-gen link checker (+https://pypi.org/project/bulletin-gen/)"
 CACHE_TTL = 24 * 3600.0
@@ -230,6 +231,4 @@ def _load_cache(cache_file: Path | None) -> dict[str, object]:
 def _save_cache(cache_file: Path, data: dict[str, object]) -> None:
     """Write the cache atomically, so that an interrupted check never leaves half a file."""
     cache_file.parent.mkdir(parents=True, exist_ok=True)
-    partial = cache_file.with_suffix(".tmp")
-    partial.write_text(json.dumps(data, indent=1, sort_keys=True), "utf-8")
-    os.replace(partial, cache_file)
+    write_atomic(cache_file, json.dumps(data, indent=1, sort_keys=True))
