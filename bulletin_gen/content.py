@@ -53,7 +53,6 @@ class IssueSource:
 class Sources:
     """Everything under content/."""
 
-    root: Path
     issues: tuple[IssueSource, ...]
     pages: tuple[SourceDoc, ...]
 
@@ -64,7 +63,7 @@ def read_sources(site_dir: Path, problems: Problems) -> Sources:
     if not content.is_dir():
         problems.add(Location(CONTENT_DIR), "no content/ folder",
                      "create content/issues/ and put an issue in it")
-        return Sources(site_dir, (), ())
+        return Sources((), ())
     issues: list[IssueSource] = []
     issues_dir = content / "issues"
     for entry in _listing(issues_dir):
@@ -77,7 +76,7 @@ def read_sources(site_dir: Path, problems: Problems) -> Sources:
             issues.append(IssueSource(entry.stem, doc))
     pages = tuple(read_document(site_dir, path, problems) for path in _listing(content / "pages")
                   if path.suffix.lower() in MARKDOWN_SUFFIXES)
-    return Sources(site_dir, tuple(issues), pages)
+    return Sources(tuple(issues), pages)
 
 
 def _listing(folder: Path) -> list[Path]:
