@@ -200,7 +200,8 @@ def _terms(fields: FieldReader, key: str) -> tuple[Term, ...]:
     return tuple(term for slug, term in terms.items() if slug)
 
 
-def _image(fields: FieldReader, resolve: Resolver, fields_doc: SourceDoc) -> Image | None:
+def _image(fields: FieldReader, resolve: Resolver, doc: SourceDoc) -> Image | None:
+    """`image:` (a file relative to `doc`, or an http(s) URL) with its `image_alt:`."""
     src = fields.text("image")
     alt = fields.text("image_alt")
     if not src:
@@ -211,7 +212,7 @@ def _image(fields: FieldReader, resolve: Resolver, fields_doc: SourceDoc) -> Ima
         return None
     target = src if is_external(src) else resolve(src, "image")
     if target is None:
-        fields.error("image", *leaving_site(fields_doc, src, "image:") or (
+        fields.error("image", *leaving_site(doc, src, "image:") or (
             f"image: no file '{src}'", "the path is relative to this file"))
         return None
     target = target.removeprefix(ROOT_MARKER)  # Image.url is a site path, like every model URL
