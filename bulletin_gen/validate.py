@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import replace
 from pathlib import Path
 
 from . import links
@@ -115,7 +116,8 @@ def _build_issue(source: IssueSource, identities: dict[Path, Identity],
     date = fields.date("date", required=True)
     issue_contact = read_contact(fields)
     image = _image(fields, resolve, doc)
-    header = dict(
+    # Its own fields first, so that their warnings come before its items'; the items after.
+    issue = Issue(
         slug=identity.issue_slug,
         title=fields.text("title", required=True),
         date=date,
@@ -141,7 +143,7 @@ def _build_issue(source: IssueSource, identities: dict[Path, Identity],
                           "add a Markdown or YAML item file beside issue.yaml")
     issue_assets = tuple(Asset(source.folder / rel, assets[source.folder / rel])
                          for rel in source.assets) if source.folder else ()
-    return Issue(**header, intro_html=intro, items=items, assets=issue_assets)  # type: ignore[arg-type]
+    return replace(issue, intro_html=intro, items=items, assets=issue_assets)
 
 
 def _single_file_items(doc: SourceDoc, identity: Identity, date: dt.date,
@@ -233,7 +235,7 @@ def _build_item(doc: SourceDoc, identity: Identity, issue_date: dt.date,
         fields.error("kind", f"kind: a YAML item file holds briefs, not '{kind}'",
                      "write 'kind: briefs', or make it a .md file")
     fields.raw("slug")
-    common = dict(
+    item = Item(
         issue_slug=identity.issue_slug, slug=identity.slug, url=identity.url, source=doc.rel,
         title=fields.text("title", required=True, default=identity.slug),
         kind=kind,
@@ -256,7 +258,7 @@ def _build_item(doc: SourceDoc, identity: Identity, issue_date: dt.date,
     else:
         html = _render(renderer, doc.body, doc, resolve, problems, identity.slug)
     fields.finish()
-    return Item(**common, html=html, briefs=briefs, roundtable=roundtable)  # type: ignore[arg-type]
+    return replace(item, html=html, briefs=briefs, roundtable=roundtable)
 
 
 def _briefs(fields: FieldReader, doc: SourceDoc, identity: Identity, resolve: Resolver,
