@@ -154,11 +154,13 @@ def _single_file_items(doc: SourceDoc, identity: Identity, date: dt.date,
     intro_text = chunks[0][2] if chunks and chunks[0][0] is None else ""
     intro = _render(renderer, intro_text, doc, resolve, problems, "intro") if intro_text else ""
     items: list[Item] = []
+    taken: set[str] = set()
     for heading, offset, text in chunks:
         if heading is None:
             continue
         # Two sections with the same heading would write the same page: number the later ones.
-        slug = _unique(slugify(heading) or f"item-{len(items) + 1}", {i.slug for i in items})
+        slug = _unique(slugify(heading) or f"item-{len(items) + 1}", taken)
+        taken.add(slug)
         items.append(Item(
             issue_slug=identity.issue_slug, slug=slug, title=heading, kind="news",
             date=date, url=f"{identity.url}{slug}/", source=doc.rel,
@@ -198,7 +200,8 @@ def _terms(fields: FieldReader, key: str) -> tuple[Term, ...]:
     # 'Water' and 'water' are one tag with one page: keep the first spelling.
     terms: dict[str, Term] = {}
     for name in fields.names(key):
-        terms.setdefault(slugify(name), Term(slugify(name), name))
+        slug = slugify(name)
+        terms.setdefault(slug, Term(slug, name))
     return tuple(term for slug, term in terms.items() if slug)
 
 
@@ -287,8 +290,10 @@ def _briefs(fields: FieldReader, doc: SourceDoc, identity: Identity, resolve: Re
     return tuple(briefs)
 
 
-def _section_role(heading: str) -> str:
-    name = slugify(heading).replace("-", " ").strip()
+def _section_role(heading_slug: str) -> str:
+    """'summary', 'discussion', 'conclusions', 'recommendations' or 'other', by the heading's
+    slug ('conclusiones' too)."""
+    name = heading_slug.replace("-", " ").strip()
     for role, names in SECTION_NAMES.items():
         if name in names:
             return role
@@ -305,8 +310,9 @@ def _roundtable(fields: FieldReader, doc: SourceDoc, identity: Identity, resolve
         if heading is None:
             intro = _render(renderer, text, doc, resolve, problems, identity.slug, line)
             continue
-        role = _section_role(heading)
-        anchor = f"{identity.slug}-{slugify(heading)}"
+        heading_slug = slugify(heading)
+        role = _section_role(heading_slug)
+        anchor = f"{identity.slug}-{heading_slug}"
         html = _render(renderer, text, doc, resolve, problems, identity.slug, line, anchor)
         sections.append(Section(role, heading, html, anchor))
         if role in OUTCOME_ROLES:
