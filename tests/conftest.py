@@ -6,6 +6,7 @@ import os
 import posixpath
 import re
 import shutil
+import signal
 import textwrap
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator
@@ -125,6 +126,15 @@ def demo_site(tmp_path: Path) -> Path:
         if (REPO / folder).is_dir():
             shutil.copytree(REPO / folder, target / folder)
     return target
+
+
+def ctrl_c_reaches_child() -> None:
+    """preexec_fn for a subprocess a test stops with SIGINT: undo an inherited SIG_IGN.
+
+    A shell that starts the test run in the background (as CI runners and `cmd &` do) makes
+    SIGINT ignored, and a child inherits that; Python then never raises KeyboardInterrupt.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def require_tool(name: str) -> str:

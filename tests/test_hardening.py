@@ -15,7 +15,7 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-from conftest import snapshot, write_files
+from conftest import ctrl_c_reaches_child, snapshot, write_files
 
 from bulletin_gen.build import BuildOptions, build
 from bulletin_gen.errors import ContentError
@@ -90,7 +90,8 @@ def test_real_ctrl_c_keeps_the_previous_output_without_traceback(built) -> None:
     site, output, before = built
     write_files(site, {LEAD: "---\ntitle: Changed\n---\nNew text.\n"})
     result = subprocess.run([sys.executable, "-c", SIGINT_WHILE_WRITING, str(site)],
-                            capture_output=True, text=True, check=False)
+                            capture_output=True, text=True, check=False,
+                            preexec_fn=ctrl_c_reaches_child)
     assert result.returncode != 0
     assert "Aborted" in result.stderr and "Traceback" not in result.stderr, result.stderr
     assert_whole(site, output, before)

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import IO
 
 import pytest
-from conftest import require_tool
+from conftest import ctrl_c_reaches_child, require_tool
 
 from bulletin_gen.serve import error_page, inject
 
@@ -34,7 +34,8 @@ class Served:
         env = {**os.environ, "PYTHONUNBUFFERED": "1", "NO_COLOR": "1"}
         self.process = subprocess.Popen(
             [sys.executable, "-m", "bulletin_gen", "serve", str(site), "--port", "0", *args],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+            preexec_fn=ctrl_c_reaches_child)
         self.lines: queue.Queue[str] = queue.Queue()
         self.output: list[str] = []
         self.pumps = [threading.Thread(target=self._pump, args=(stream,), daemon=True)
