@@ -32,6 +32,7 @@ from .fingerprint import VERSION, Fingerprinter, text_hash
 from .markdown import MarkdownRenderer, Rendered, Resolver
 from .model import Site
 from .render import Artifact, PagePlan
+from .sourcecache import ModelMemo
 from .write import Copy, publish, spare_folder
 
 CACHE_DIR = ".bulletin-cache"
@@ -201,6 +202,10 @@ class BuildCache:
             self.folder.mkdir(parents=True, exist_ok=True)
             _write_atomic(self.folder / "inputs.json", json.dumps(
                 {"version": VERSION, "inputs": inputs, "summary": counts}))
+
+    def model_memo(self, site_dir: Path) -> ModelMemo:
+        """The parsed sources and validated items of the last build (sourcecache.py)."""
+        return ModelMemo(self.folder, repr((os.getcwd(), str(site_dir))))
 
     def renderer(self, unsafe_html: bool) -> MarkdownRenderer:
         return CachingRenderer(unsafe_html, self.markdown)
