@@ -38,8 +38,8 @@ RACY_NS = 2_000_000_000
 Stamp = tuple[int, int, int]  # size, mtime_ns, inode
 Link = tuple[str, str, str | None]  # url, kind, what it resolved to
 # The only things the unpickler makes: the model's dataclasses and the values inside them.
-_ALLOWED = {"bulletin_gen.model", "bulletin_gen.content", "bulletin_gen.yamlio",
-            "bulletin_gen.errors", "pathlib", "datetime"}
+_ALLOWED = {"bulletin_gen.model", "bulletin_gen.config", "bulletin_gen.content",
+            "bulletin_gen.yamlio", "bulletin_gen.errors", "pathlib", "datetime"}
 
 
 def file_stamp(path: Path) -> Stamp | None:
