@@ -42,6 +42,11 @@ class MarkdownCache:
     def __init__(self, folder: Path | None) -> None:
         self.folder = folder
         self.used: set[str] = set()
+        self.journal: list[str] = []  # `used` in the order of use, for ModelMemo
+
+    def use(self, key: str) -> None:
+        self.used.add(key)
+        self.journal.append(key)
 
     def points(self, key: str) -> list[str] | None:
         """Cached key points (inline HTML, no links resolved), if there are any."""
@@ -53,7 +58,7 @@ class MarkdownCache:
             return None
         if not isinstance(points, list) or not all(isinstance(p, str) for p in points):
             return None
-        self.used.add(key)
+        self.use(key)
         return points
 
     def put_points(self, key: str, points: list[str]) -> None:
@@ -72,7 +77,7 @@ class MarkdownCache:
             return None  # missing or unreadable: render again
         if any(resolve(url, kind) != target for url, kind, target in links):
             return None
-        self.used.add(key)
+        self.use(key)
         return Rendered(html, broken)
 
     def put(self, key: str, rendered: Rendered,
@@ -86,7 +91,7 @@ class MarkdownCache:
         path = self.folder / key[:2] / key
         path.parent.mkdir(parents=True, exist_ok=True)
         _write_atomic(path, text)
-        self.used.add(key)
+        self.use(key)
 
     def prune(self) -> None:
         """Delete the fragments this build did not use."""
@@ -205,7 +210,8 @@ class BuildCache:
 
     def model_memo(self, site_dir: Path) -> ModelMemo:
         """The parsed sources and validated items of the last build (sourcecache.py)."""
-        return ModelMemo(self.folder, repr((os.getcwd(), str(site_dir))))
+        return ModelMemo(self.folder, repr((os.getcwd(), str(site_dir))), self.markdown.journal,
+                         self.markdown.used)
 
     def renderer(self, unsafe_html: bool) -> MarkdownRenderer:
         return CachingRenderer(unsafe_html, self.markdown)

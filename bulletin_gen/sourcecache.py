@@ -34,6 +34,7 @@ from .markdown import Resolver
 from .model import Item
 
 MEMO_FILE = "model.pickle"
+FORMAT = 2  # of the entries below; another format is discarded
 RACY_NS = 2_000_000_000
 Stamp = tuple[int, int, int]  # size, mtime_ns, inode
 Link = tuple[str, str, str | None]  # url, kind, what it resolved to
@@ -63,13 +64,18 @@ class _ModelUnpickler(pickle.Unpickler):
 class ModelMemo:
     """Documents and items of the last build; `save` keeps those this build used."""
 
-    def __init__(self, folder: Path | None, settings: str) -> None:
+    def __init__(self, folder: Path | None, settings: str, journal: list[str] | None = None,
+                 fragments: set[str] | None = None) -> None:
         self.path = folder / MEMO_FILE if folder else None
         self.settings = settings  # what every entry depends on: version, Markdown settings
+        # The Markdown cache's keys in the order used, and the set it keeps: an item taken from
+        # the memo marks its fragments used, so that they stay for when it must be built again.
+        self.journal = journal if journal is not None else []
+        self.fragments = fragments if fragments is not None else set()
         self.started = time.time_ns()
         self.old_docs, self.old_items = self._load()
         self.docs: dict[str, tuple[Stamp, SourceDoc]] = {}
-        self.items: dict[str, tuple[str, list[Link], Item, list[Problem]]] = {}
+        self.items: dict[str, tuple[str, list[Link], Item, list[Problem], list[str]]] = {}
         self.changed = False
 
     def _load(self) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -78,10 +84,12 @@ class ModelMemo:
         try:
             with self.path.open("rb") as file:
                 data = _ModelUnpickler(io.BufferedReader(file)).load()
-            if data["version"] != VERSION or data["settings"] != self.settings:
+            if (data["version"], data["format"], data["settings"]) != (VERSION, FORMAT,
+                                                                       self.settings):
                 return {}, {}
             docs, items = data["docs"], data["items"]
-            if not isinstance(docs, dict) or not isinstance(items, dict):
+            if not _well_formed(docs, (tuple, SourceDoc)) or not _well_formed(
+                    items, (str, list, Item, list, list)):
                 return {}, {}
             return docs, items
         except Exception:  # a cache that cannot be read (any way) only makes a slower build
@@ -118,6 +126,7 @@ class ModelMemo:
                 resolve(url, kind) == target for url, kind, target in old[1]):
             self.items[name] = old
             problems.warnings.extend(old[3])
+            self.fragments.update(old[4])
             return old[2]  # type: ignore[no-any-return]
         self.changed = True
         links: list[Link] = []
@@ -128,10 +137,11 @@ class ModelMemo:
             return target
 
         found = Problems()
+        start = len(self.journal)
         item = build(recording, found)
         problems.extend(found)
         if not found.errors:
-            self.items[name] = (key, links, item, list(found.warnings))
+            self.items[name] = (key, links, item, list(found.warnings), self.journal[start:])
         return item
 
     def _settled(self, stamp: Stamp) -> bool:
@@ -149,6 +159,15 @@ class ModelMemo:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
         with temporary.open("wb") as file:
-            pickle.dump({"version": VERSION, "settings": self.settings, "docs": self.docs,
+            pickle.dump({"version": VERSION, "format": FORMAT, "settings": self.settings,
+                         "docs": self.docs,
                          "items": self.items}, file, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temporary, self.path)
+
+
+def _well_formed(entries: object, shape: tuple[type, ...]) -> bool:
+    """True when `entries` maps names to tuples of the types of `shape`."""
+    return isinstance(entries, dict) and all(
+        isinstance(name, str) and isinstance(entry, tuple) and len(entry) == len(shape)
+        and all(isinstance(part, kind) for part, kind in zip(entry, shape, strict=True))
+        for name, entry in entries.items())

@@ -12,10 +12,10 @@ import pytest
 
 from bulletin_gen import content, validate
 from bulletin_gen.build import BuildOptions, build
-from bulletin_gen.cache import CACHE_DIR
+from bulletin_gen.cache import CACHE_DIR, BuildCache
 from bulletin_gen.errors import ContentError, Problems
 from bulletin_gen.fingerprint import VERSION
-from bulletin_gen.sourcecache import MEMO_FILE, ModelMemo
+from bulletin_gen.sourcecache import FORMAT, MEMO_FILE, ModelMemo
 from tests.conftest import snapshot
 from tests.test_cache import clean_tree
 
@@ -126,6 +126,27 @@ def test_a_corrupt_memo_is_discarded(site, tmp_path, damage) -> None:
     (site / CACHE_DIR / MEMO_FILE).write_bytes(damage)
     output = build(site, BuildOptions(jobs=1)).output
     assert snapshot(output) == clean_tree(site, tmp_path)
+
+
+def test_a_memo_of_the_right_version_with_malformed_entries_is_discarded(site, tmp_path) -> None:
+    settings = BuildCache.open(site, site / "output").model_memo(site).settings
+    for docs in ({"x": 1}, {str(site / LINKING): ((1, 2, 3), "not a document")}):
+        (site / CACHE_DIR / MEMO_FILE).write_bytes(pickle.dumps(
+            {"version": VERSION, "format": FORMAT, "settings": settings, "docs": docs,
+             "items": {}}))
+        write(site, LINKING, LINKING_TEXT + f"\n{len(docs)} more.\n")
+        output = build(site, BuildOptions(jobs=1)).output
+        assert snapshot(output) == clean_tree(site, tmp_path)
+
+
+def test_items_from_the_memo_keep_their_markdown_cached(site) -> None:
+    fragments = site / CACHE_DIR / "markdown"
+    before = {path.name for path in fragments.rglob("*") if path.is_file()}
+    write(site, f"{ISSUE}/04-target.md", TARGET_TEXT.replace("The target.", "Edited text."))
+    build(site, BuildOptions(jobs=1))
+    after = {path.name for path in fragments.rglob("*") if path.is_file()}
+    assert len(before - after) == 1  # only the edited item's old fragment is gone
+    assert len(after - before) == 1
 
 
 class _Payload:
