@@ -73,10 +73,13 @@ def load_site(site_dir: Path, drafts: bool = False, base_url: str | None = None,
               strict: bool = False, cache: BuildCache | None = None) -> tuple[Site, Problems]:
     """Stages 1-3: settings, sources and model. Raises `ContentError` with every problem."""
     config, problems = load_config(site_dir, base_url, problems=Problems())
-    sources = read_sources(site_dir, problems)
+    memo = cache.model_memo(site_dir) if cache else None
+    sources = read_sources(site_dir, problems, memo)
     renderer = (cache.renderer(config.unsafe_html) if cache
                 else MarkdownRenderer(unsafe_html=config.unsafe_html))
-    site = build_site(config, sources, renderer, problems, drafts=drafts)
+    site = build_site(config, sources, renderer, problems, drafts=drafts, memo=memo)
+    if memo:
+        memo.save()
     problems.raise_if_any(strict=strict)
     return site, problems
 

@@ -32,6 +32,7 @@ from .fingerprint import VERSION, Fingerprinter, text_hash
 from .markdown import MarkdownRenderer, Rendered, Resolver
 from .model import Site
 from .render import Artifact, PagePlan
+from .sourcecache import ModelMemo
 from .write import Copy, publish, spare_folder
 
 CACHE_DIR = ".bulletin-cache"
@@ -41,13 +42,18 @@ class MarkdownCache:
     def __init__(self, folder: Path | None) -> None:
         self.folder = folder
         self.used: set[str] = set()
+        self.journal: list[str] = []  # `used` in the order of use, for ModelMemo
+
+    def use(self, key: str) -> None:
+        self.used.add(key)
+        self.journal.append(key)
 
     def points(self, key: str) -> list[str] | None:
         """Cached key points (inline HTML, no links resolved), if there are any."""
         points = self._load(key)
         if not isinstance(points, list) or not all(isinstance(p, str) for p in points):
             return None
-        self.used.add(key)
+        self.use(key)
         return points
 
     def put_points(self, key: str, points: list[str]) -> None:
@@ -64,7 +70,7 @@ class MarkdownCache:
             return None  # missing or malformed: render again
         if any(resolve(url, kind) != target for url, kind, target in links):
             return None
-        self.used.add(key)
+        self.use(key)
         return Rendered(html, broken)
 
     def put(self, key: str, rendered: Rendered,
@@ -87,7 +93,7 @@ class MarkdownCache:
         path = self.folder / key[:2] / key
         path.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(path, text)
-        self.used.add(key)
+        self.use(key)
 
     def prune(self) -> None:
         """Delete the fragments this build did not use."""
@@ -203,6 +209,11 @@ class BuildCache:
             self.folder.mkdir(parents=True, exist_ok=True)
             write_atomic(self.folder / "inputs.json", json.dumps(
                 {"version": VERSION, "inputs": inputs, "summary": counts}))
+
+    def model_memo(self, site_dir: Path) -> ModelMemo:
+        """The parsed sources and validated items of the last build (sourcecache.py)."""
+        return ModelMemo(self.folder, repr((os.getcwd(), str(site_dir))), self.markdown.journal,
+                         self.markdown.used)
 
     def renderer(self, unsafe_html: bool) -> MarkdownRenderer:
         return CachingRenderer(unsafe_html, self.markdown)

@@ -11,9 +11,13 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import Location, Problems, display_path
 from .yamlio import Mapping, YamlError, load_yaml
+
+if TYPE_CHECKING:
+    from .sourcecache import ModelMemo
 
 CONTENT_DIR = "content"
 ISSUE_FILE = "issue.yaml"
@@ -57,8 +61,10 @@ class Sources:
     pages: tuple[SourceDoc, ...]
 
 
-def read_sources(site_dir: Path, problems: Problems) -> Sources:
-    """Read every issue and page under `site_dir/content`, recording unreadable files."""
+def read_sources(site_dir: Path, problems: Problems, memo: ModelMemo | None = None) -> Sources:
+    """Read every issue and page under `site_dir/content`, recording unreadable files.
+
+    With a `memo`, a file whose stamp is unchanged since the last build is not read again."""
     content = site_dir / CONTENT_DIR
     if not content.is_dir():
         problems.add(Location(CONTENT_DIR), "no content/ folder",
@@ -68,13 +74,14 @@ def read_sources(site_dir: Path, problems: Problems) -> Sources:
     issues_dir = content / "issues"
     for entry in _listing(issues_dir):
         if entry.is_dir():
-            issue = _read_folder_issue(site_dir, entry, problems)
+            issue = _read_folder_issue(site_dir, entry, problems, memo)
             if issue:
                 issues.append(issue)
         elif entry.suffix.lower() in MARKDOWN_SUFFIXES:
-            doc = read_document(site_dir, entry, problems)
+            doc = read_document(site_dir, entry, problems, memo)
             issues.append(IssueSource(entry.stem, doc))
-    pages = tuple(read_document(site_dir, path, problems) for path in _listing(content / "pages")
+    pages = tuple(read_document(site_dir, path, problems, memo)
+                  for path in _listing(content / "pages")
                   if path.suffix.lower() in MARKDOWN_SUFFIXES)
     return Sources(tuple(issues), pages)
 
@@ -86,33 +93,49 @@ def _listing(folder: Path) -> list[Path]:
                   key=lambda p: p.name)
 
 
-def _read_folder_issue(site_dir: Path, folder: Path, problems: Problems) -> IssueSource | None:
+def _read_folder_issue(site_dir: Path, folder: Path, problems: Problems,
+                       memo: ModelMemo | None) -> IssueSource | None:
     meta_path = folder / ISSUE_FILE
     if not meta_path.is_file():
         problems.add(Location(display_path(folder, site_dir)), "issue folder without issue.yaml",
                      "add issue.yaml with at least 'title' and 'date'")
         return None
-    meta = read_document(site_dir, meta_path, problems)
+    meta = read_document(site_dir, meta_path, problems, memo)
     items: list[SourceDoc] = []
     assets: list[Path] = []
+    # rglob does not enter linked folders, so a file that is no link lies where its folder does.
+    folder_inside = folder.resolve().is_relative_to(site_dir.resolve())
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
         relative = path.relative_to(folder)
         if any(part.startswith(".") for part in relative.parts) or path == meta_path:
             continue
-        if not inside_site(path, site_dir, problems):
+        if not (folder_inside and not path.is_symlink()) and not inside_site(path, site_dir,
+                                                                              problems):
             continue
         is_item = path.parent == folder and path.suffix.lower() in MARKDOWN_SUFFIXES + YAML_SUFFIXES
         if is_item:
-            items.append(read_document(site_dir, path, problems))
+            items.append(read_document(site_dir, path, problems, memo, checked=True))
         else:
             assets.append(relative)
     return IssueSource(folder.name, meta, tuple(items), tuple(assets), folder)
 
 
-def read_document(site_dir: Path, path: Path, problems: Problems) -> SourceDoc:
-    """Read a .md file (front matter + body) or a .yaml file (fields only)."""
+def read_document(site_dir: Path, path: Path, problems: Problems,
+                  memo: ModelMemo | None = None, checked: bool = False) -> SourceDoc:
+    """Read a .md file (front matter + body) or a .yaml file (fields only).
+
+    `checked`: the caller has made sure that the file lies inside the site."""
+    if not checked and not inside_site(path, site_dir, problems):
+        return SourceDoc(path, display_path(path, site_dir), Mapping(start_line=1),
+                         readable=False)
+    if memo is None:
+        return _parse_document(site_dir, path, problems)
+    return memo.document(path, lambda found: _parse_document(site_dir, path, found), problems)
+
+
+def _parse_document(site_dir: Path, path: Path, problems: Problems) -> SourceDoc:
     rel = display_path(path, site_dir)
-    text = read_text(path, rel, problems) if inside_site(path, site_dir, problems) else None
+    text = read_text(path, rel, problems)
     if text is None:
         return SourceDoc(path, rel, Mapping(start_line=1), readable=False)
     if path.suffix.lower() in YAML_SUFFIXES:

@@ -76,6 +76,11 @@ class Problems:
     def warn(self, location: Location, message: str, hint: str = "") -> None:
         self.warnings.append(Problem(location, message, hint))
 
+    def extend(self, other: Problems) -> None:
+        """Take over the problems and warnings gathered apart (e.g. for one cached item)."""
+        self.errors.extend(other.errors)
+        self.warnings.extend(other.warnings)
+
     def raise_if_any(self, strict: bool = False) -> None:
         if strict and (self.errors or self.warnings):
             raise ContentError(self.errors + self.warnings)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import io
 import pickle
 import sys
 from typing import Any
@@ -31,6 +32,16 @@ COMPOSITES = (Site, Issue, TermIndex, Entry)
 
 def _digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=20).hexdigest()
+
+
+def _pickle_digest(value: object) -> str:
+    """A hash of `value`'s pickle, written without back-references: equal values give equal
+    bytes whichever of their strings happen to be one object (a cached item shares fewer)."""
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, 5)
+    pickler.fast = True
+    pickler.dump(value)
+    return _digest(buffer.getvalue())
 
 
 def text_hash(*parts: str) -> str:
@@ -65,7 +76,7 @@ class Fingerprinter:
             if known is None:
                 known = (text_hash(type(value).__name__, *(
                     self.value(getattr(value, field.name)) for field in dataclasses.fields(value)))
-                         if isinstance(value, COMPOSITES) else _digest(pickle.dumps(value, 5)))
+                         if isinstance(value, COMPOSITES) else _pickle_digest(value))
                 self.memo[id(value)] = known
             return known
         if isinstance(value, (tuple, list)):

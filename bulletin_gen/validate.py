@@ -38,6 +38,7 @@ from .model import (
     TermIndex,
 )
 from .sitepaths import leaving_site
+from .sourcecache import ModelMemo
 from .yamlio import Mapping
 
 _H2 = re.compile(r"^##\s+(.+?)\s*#*\s*$")
@@ -51,8 +52,10 @@ SECTION_NAMES = {
 
 
 def build_site(config: SiteConfig, sources: Sources, renderer: MarkdownRenderer,
-               problems: Problems, drafts: bool = False) -> Site:
-    """Turn every source into the typed model; problems are recorded, not raised."""
+               problems: Problems, drafts: bool = False, memo: ModelMemo | None = None) -> Site:
+    """Turn every source into the typed model; problems are recorded, not raised.
+
+    With a `memo`, an item that nothing it was built from has changed is taken from it."""
     identities = links.identities(sources, problems)
     assets = links.asset_urls(sources, identities)
     # Published text must not link into a draft issue that this build leaves out.
@@ -65,7 +68,7 @@ def build_site(config: SiteConfig, sources: Sources, renderer: MarkdownRenderer,
     for source in sources.issues:
         known = ((identities, assets) if identities[source.meta.path].issue_slug in hidden
                  else public)
-        issue = _build_issue(source, *known, renderer, problems)
+        issue = _build_issue(source, *known, renderer, problems, memo)
         if drafts or not issue.is_draft:
             issues.append(issue)
     issues.sort(key=lambda issue: (issue.date, issue.slug), reverse=True)
@@ -108,7 +111,7 @@ def _render(renderer: MarkdownRenderer, text: str, doc: SourceDoc, resolve: Reso
 
 def _build_issue(source: IssueSource, identities: dict[Path, Identity],
                  assets: dict[Path, str], renderer: MarkdownRenderer,
-                 problems: Problems) -> Issue:
+                 problems: Problems, memo: ModelMemo | None = None) -> Issue:
     doc = source.meta
     identity = identities[doc.path]
     fields = _fields(doc, problems)
@@ -136,8 +139,9 @@ def _build_issue(source: IssueSource, identities: dict[Path, Identity],
         intro, items = _single_file_items(doc, identity, date, resolve, renderer, problems)
     else:
         intro = ""
-        items = tuple(_build_item(item, identities[item.path], date, identities, assets,
-                                  renderer, problems) for item in source.items)
+        items = tuple(_item(item, identities[item.path], date,
+                            links.resolver(item, identities, assets), renderer, problems, memo)
+                      for item in source.items)
         if not items:
             problems.warn(Location(doc.rel), "issue has no items",
                           "add a Markdown or YAML item file beside issue.yaml")
@@ -227,11 +231,20 @@ def _image(fields: FieldReader, resolve: Resolver, doc: SourceDoc) -> Image | No
     return Image(target, alt)
 
 
-def _build_item(doc: SourceDoc, identity: Identity, issue_date: dt.date,
-                identities: dict[Path, Identity], assets: dict[Path, str],
+def _item(doc: SourceDoc, identity: Identity, issue_date: dt.date, resolve: Resolver,
+          renderer: MarkdownRenderer, problems: Problems, memo: ModelMemo | None) -> Item:
+    """An item built, or taken from the memo of the last build (sourcecache.py)."""
+    def build(resolve: Resolver, found: Problems) -> Item:
+        return _build_item(doc, identity, issue_date, resolve, renderer, found)
+    if memo is None:
+        return build(resolve, problems)
+    context = repr((identity, issue_date, renderer.unsafe_html))
+    return memo.item(doc, context, resolve, problems, build)
+
+
+def _build_item(doc: SourceDoc, identity: Identity, issue_date: dt.date, resolve: Resolver,
                 renderer: MarkdownRenderer, problems: Problems) -> Item:
     fields = _fields(doc, problems)
-    resolve = links.resolver(doc, identities, assets)
     is_yaml = doc.path.suffix.lower() in (".yaml", ".yml")
     kind = fields.choice("kind", ITEM_KINDS, "briefs" if is_yaml else "news")
     if is_yaml and kind != "briefs":

@@ -1,0 +1,184 @@
+"""The model memo: unchanged sources are neither read nor validated again, and nothing stale
+survives an edit, a rename, a deletion, a changed link target or a changed setting."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import re
+from pathlib import Path
+
+import pytest
+
+from bulletin_gen import content, validate
+from bulletin_gen.build import BuildOptions, build
+from bulletin_gen.cache import CACHE_DIR, BuildCache
+from bulletin_gen.errors import ContentError, Problems
+from bulletin_gen.fingerprint import VERSION
+from bulletin_gen.sourcecache import FORMAT, MEMO_FILE, ModelMemo
+from tests.conftest import snapshot
+from tests.test_cache import clean_tree
+
+ISSUE = "content/issues/2026-01-winter"
+LINKING = f"{ISSUE}/03-linking.md"
+LINKING_TEXT = "---\ntitle: Linking\n---\nSee [the lead](01-lead.md) and [more](04-target.md).\n"
+TARGET_TEXT = "---\ntitle: Target\n---\nThe target.\n"
+
+
+def age(site: Path, seconds: int = 60) -> None:
+    """Move every content file's time into the past, out of the memo's 'racy' window."""
+    for path in (site / "content").rglob("*"):
+        if path.is_file():
+            stat = path.stat()
+            os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns - seconds * 10**9))
+
+
+def write(site: Path, name: str, text: str, seconds: int = 30) -> None:
+    """Write a file as an editor would, then age it (by less than `age`, so its time differs)."""
+    path = site / name
+    path.write_text(text, "utf-8")
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns - seconds * 10**9))
+
+
+def reads(monkeypatch: pytest.MonkeyPatch) -> tuple[list[str], list[str]]:
+    """The names of the content files read, and of the items validated, from now on."""
+    read: list[str] = []
+    validated: list[str] = []
+    read_text, build_item = content.read_text, validate._build_item
+
+    def reading(path: Path, rel: str, problems: Problems) -> str | None:
+        read.append(rel)
+        return read_text(path, rel, problems)
+
+    def validating(doc: content.SourceDoc, *args: object) -> object:
+        validated.append(doc.rel)
+        return build_item(doc, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(content, "read_text", reading)
+    monkeypatch.setattr(validate, "_build_item", validating)
+    return read, validated
+
+
+@pytest.fixture
+def site(make_site) -> Path:
+    folder = make_site({LINKING: LINKING_TEXT, f"{ISSUE}/04-target.md": TARGET_TEXT})
+    age(folder)
+    build(folder, BuildOptions(jobs=1))
+    return folder
+
+
+def test_only_the_edited_file_is_read_again(site, tmp_path, monkeypatch) -> None:
+    read, validated = reads(monkeypatch)
+    write(site, f"{ISSUE}/04-target.md", TARGET_TEXT.replace("The target.", "Edited text."))
+    output = build(site, BuildOptions(jobs=1)).output
+    assert read == validated == [f"{ISSUE}/04-target.md"]
+    assert b"Edited text." in (output / "issues/2026-01-winter/target/index.html").read_bytes()
+    assert snapshot(output) == clean_tree(site, tmp_path)
+
+
+def test_an_edit_of_the_same_size_is_seen(site, tmp_path) -> None:
+    write(site, f"{ISSUE}/04-target.md", TARGET_TEXT.replace("target.", "tarGet."))
+    output = build(site, BuildOptions(jobs=1)).output
+    assert b"The tarGet." in (output / "issues/2026-01-winter/target/index.html").read_bytes()
+    assert snapshot(output) == clean_tree(site, tmp_path)
+
+
+def test_a_renamed_item_moves_and_links_to_it_follow(site, tmp_path) -> None:
+    (site / f"{ISSUE}/04-target.md").rename(site / f"{ISSUE}/04-moved.md")
+    write(site, LINKING, LINKING_TEXT.replace("04-target.md", "04-moved.md"))
+    output = build(site, BuildOptions(jobs=1)).output
+    assert not (output / "issues/2026-01-winter/target").exists()
+    assert (output / "issues/2026-01-winter/moved/index.html").is_file()
+    assert snapshot(output) == clean_tree(site, tmp_path)
+
+
+def test_an_unchanged_item_that_links_to_a_deleted_one_is_refused(site) -> None:
+    (site / f"{ISSUE}/04-target.md").unlink()
+    missing = re.escape("03-linking.md:4: link to a missing file: 04-target")
+    with pytest.raises(ContentError, match=missing):
+        build(site, BuildOptions(jobs=1))
+
+
+def test_an_unchanged_item_follows_a_renamed_issue(site, tmp_path) -> None:
+    (site / ISSUE).rename(site / "content/issues/2026-01-renamed")
+    output = build(site, BuildOptions(jobs=1)).output
+    assert not (output / "issues/2026-01-winter").exists()
+    page = (output / "issues/2026-01-renamed/linking/index.html").read_text("utf-8")
+    assert '<a href="../../../issues/2026-01-renamed/target/">more' in page
+    assert snapshot(output) == clean_tree(site, tmp_path)
+
+
+def test_a_changed_setting_builds_the_items_again(site, tmp_path) -> None:
+    write(site, LINKING, LINKING_TEXT + "\n<iframe src=\"https://example.org/\"></iframe>\n")
+    build(site, BuildOptions(jobs=1))
+    config = (site / "bulletin.yaml").read_text("utf-8")
+    (site / "bulletin.yaml").write_text(config + "unsafe_html: true\n", "utf-8")
+    output = build(site, BuildOptions(jobs=1)).output
+    assert b"<iframe" in (output / "issues/2026-01-winter/linking/index.html").read_bytes()
+    assert snapshot(output) == clean_tree(site, tmp_path)
+
+
+@pytest.mark.parametrize("damage", [b"", b"not a pickle", pickle.dumps({"version": "old"}),
+                                    pickle.dumps({"version": VERSION, "settings": 3})])
+def test_a_corrupt_memo_is_discarded(site, tmp_path, damage) -> None:
+    write(site, f"{ISSUE}/04-target.md", TARGET_TEXT.replace("The target.", "Edited text."))
+    (site / CACHE_DIR / MEMO_FILE).write_bytes(damage)
+    output = build(site, BuildOptions(jobs=1)).output
+    assert snapshot(output) == clean_tree(site, tmp_path)
+
+
+def test_a_memo_of_the_right_version_with_malformed_entries_is_discarded(site, tmp_path) -> None:
+    settings = BuildCache.open(site, site / "output").model_memo(site).settings
+    for docs in ({"x": 1}, {str(site / LINKING): ((1, 2, 3), "not a document")}):
+        (site / CACHE_DIR / MEMO_FILE).write_bytes(pickle.dumps(
+            {"version": VERSION, "format": FORMAT, "settings": settings, "docs": docs,
+             "items": {}}))
+        write(site, LINKING, LINKING_TEXT + f"\n{len(docs)} more.\n")
+        output = build(site, BuildOptions(jobs=1)).output
+        assert snapshot(output) == clean_tree(site, tmp_path)
+
+
+def test_items_from_the_memo_keep_their_markdown_cached(site) -> None:
+    fragments = site / CACHE_DIR / "markdown"
+    before = {path.name for path in fragments.rglob("*") if path.is_file()}
+    write(site, f"{ISSUE}/04-target.md", TARGET_TEXT.replace("The target.", "Edited text."))
+    build(site, BuildOptions(jobs=1))
+    after = {path.name for path in fragments.rglob("*") if path.is_file()}
+    assert len(before - after) == 1  # only the edited item's old fragment is gone
+    assert len(after - before) == 1
+
+
+class _Payload:
+    """What a hostile memo could hold: an object whose unpickling runs a command."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[object, tuple[str, ...]]:
+        return os.system, (f"touch {self.marker}",)
+
+
+def test_a_memo_naming_other_code_is_not_run(site, tmp_path) -> None:
+    marker = tmp_path / "ran"
+    (site / CACHE_DIR / MEMO_FILE).write_bytes(pickle.dumps(
+        {"version": VERSION, "docs": _Payload(marker)}))
+    write(site, LINKING, LINKING_TEXT + "\nMore.\n")
+    output = build(site, BuildOptions(jobs=1)).output
+    assert not marker.exists()
+    assert snapshot(output) == clean_tree(site, tmp_path)
+
+
+def test_a_file_changed_just_before_the_build_is_not_kept(tmp_path) -> None:
+    fresh, settled = tmp_path / "fresh.md", tmp_path / "settled.md"
+    fresh.write_text("new", "utf-8")
+    write(tmp_path, "settled.md", "old")
+    memo = ModelMemo(tmp_path / "cache", "settings")
+    problems = Problems()
+    for path in (fresh, settled):
+        content.read_document(tmp_path, path, problems, memo)
+    assert sorted(memo.docs) == [str(settled)]
+    memo.save()
+    again = ModelMemo(tmp_path / "cache", "settings")
+    assert sorted(again.old_docs) == [str(settled)]
+    assert ModelMemo(tmp_path / "cache", "other settings").old_docs == {}
