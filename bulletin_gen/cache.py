@@ -33,7 +33,7 @@ from .markdown import MarkdownRenderer, Rendered, Resolver
 from .model import Site
 from .render import Artifact, PagePlan
 from .sourcecache import ModelMemo
-from .write import Copy, publish, spare_folder
+from .write import Copy, publish, spare_folder, write_atomic
 
 CACHE_DIR = ".bulletin-cache"
 class MarkdownCache:
@@ -328,11 +328,3 @@ def _read_records(path: Path, output: Path) -> tuple[Record, Record] | None:
              for page, (fp, size, mtime) in data[which].items()} for which in ("live", "spare"))
     except (OSError, ValueError, TypeError, KeyError, AttributeError):
         return None
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write `text` whole or not at all; the temporary file is named by process, so that two
-    builds of one site never write into the same one."""
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temporary.write_text(text, encoding="utf-8")
-    os.replace(temporary, path)

@@ -21,7 +21,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from .cache import write_atomic
+from .write import write_atomic
 
 USER_AGENT = "bulletin-gen link checker (+https://pypi.org/project/bulletin-gen/)"
 CACHE_TTL = 24 * 3600.0

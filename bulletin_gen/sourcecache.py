@@ -19,7 +19,6 @@ unpickler that only makes the model's own types.
 from __future__ import annotations
 
 import io
-import os
 import pickle
 import stat
 import time
@@ -32,6 +31,7 @@ from .errors import Problem, Problems
 from .fingerprint import VERSION
 from .markdown import Resolver
 from .model import Item
+from .write import write_atomic
 
 MEMO_FILE = "model.pickle"
 FORMAT = 2  # of the entries below; another format is discarded
@@ -157,12 +157,9 @@ class ModelMemo:
                 and self.items.keys() == self.old_items.keys():
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-        with temporary.open("wb") as file:
-            pickle.dump({"version": VERSION, "format": FORMAT, "settings": self.settings,
-                         "docs": self.docs,
-                         "items": self.items}, file, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, self.path)
+        write_atomic(self.path, pickle.dumps(
+            {"version": VERSION, "format": FORMAT, "settings": self.settings,
+             "docs": self.docs, "items": self.items}, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def _well_formed(entries: object, shape: tuple[type, ...]) -> bool:

@@ -205,17 +205,24 @@ def _copy(copy: Copy, target: Path) -> None:
 
 
 def write_file(target: Path, data: bytes) -> None:
-    """Write one file (such as `bulletin pdf`'s) whole or not at all: a temporary file beside
-    it is renamed over it."""
+    """Write one file (such as `bulletin pdf`'s) whole or not at all."""
     if target.is_dir():
         raise OutputError(f"{target} is a folder. Give the name of the file to write.")
     target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(f".{target.name}.partial")
+    write_atomic(target, data)
+
+
+def write_atomic(path: Path, data: bytes | str) -> None:
+    """Write `data` whole or not at all: a temporary file beside `path` is renamed over it.
+
+    The temporary file is named by process, so two builds of one site never share one.
+    """
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        partial.write_bytes(data)
-        os.replace(partial, target)
+        temporary.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+        os.replace(temporary, path)
     finally:
-        partial.unlink(missing_ok=True)
+        temporary.unlink(missing_ok=True)
 
 
 def static_copies(folder: Path, prefix: str = "") -> list[Copy]:
