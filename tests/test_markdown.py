@@ -121,3 +121,22 @@ def test_is_external(url: str, external: bool) -> None:
 ])
 def test_slugify(text: str, slug: str) -> None:
     assert slugify(text) == slug
+
+
+LINKIFY_CASES = [
+    "visit example.com or WWW.EXAMPLE.ORG today", "write to ana@example.org", "x http://a.b/c y",
+    "hosts 192.168.1.1 and 10.0.0.1", "localhost:8000", "LOCALHOST", "сайт пример.рф",
+    "see //cdn.example.com/x", "e.g. this, i.e. that", "**bold**example.com", "mailto:a@b.co",
+    "ftp://x.y/z", "plain prose. With sentences: and colons", "[a link](https://example.org) "
+    "and then example.net", "Pécs, Hélène and Rosario", "a.b", "version 1.2.3",
+]
+
+
+@pytest.mark.parametrize("text", LINKIFY_CASES)
+def test_quick_linkify_finds_the_links_linkify_it_finds(text: str) -> None:
+    from linkify_it import LinkifyIt
+
+    quick, plain = MarkdownRenderer(), MarkdownRenderer()
+    plain.md.linkify = LinkifyIt()
+    assert (quick.render(text, lambda url, kind: url).html
+            == plain.render(text, lambda url, kind: url).html)
