@@ -144,6 +144,19 @@ class ModelMemo:
             self.items[name] = (key, links, item, list(found.warnings), self.journal[start:])
         return item
 
+    def take_learned(self) -> tuple[dict[str, Any], bool]:
+        """The items used or built since the last call and whether any changed, forgotten
+        here: what a worker process's copy of the memo hands back (pool.Learner)."""
+        learned = self.items, self.changed
+        self.items, self.changed = {}, False
+        return learned
+
+    def absorb(self, learned: tuple[dict[str, Any], bool]) -> None:
+        """Add what a worker's copy of the memo learned."""
+        items, changed = learned
+        self.items.update(items)
+        self.changed = self.changed or changed
+
     def _settled(self, stamp: Stamp) -> bool:
         """False when the file changed so shortly before this build that a second change
         could keep the same stamp."""
