@@ -10,8 +10,10 @@ one after the other: slower, never different.
 from __future__ import annotations
 
 import multiprocessing
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
+from itertools import islice
 from typing import Any, Protocol, TypeVar, runtime_checkable
 
 Chunk = TypeVar("Chunk")
@@ -46,10 +48,20 @@ def map_chunks(task: Callable[[Chunk], Result], chunks: Sequence[Chunk], jobs: i
     if jobs <= 1 or len(chunks) <= 1 or not can_fork():
         yield from map(task, chunks)
         return
-    with ProcessPoolExecutor(min(jobs, len(chunks)), mp_context=multiprocessing.get_context(
-            "fork"), initializer=_start_worker, initargs=(task, learners)) as pool:
+    workers = min(jobs, len(chunks))
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
+                             initializer=_start_worker, initargs=(task, learners)) as pool:
+        # A few chunks ahead, not all: results the main process has not taken yet (pages not
+        # yet written) would otherwise pile up in its memory.
+        waiting: deque[Future[tuple[Result, list[Any]]]] = deque()
+        pending = iter(chunks)
         try:
-            for result, learned in pool.map(_run_chunk, chunks):
+            for chunk in islice(pending, 2 * workers):
+                waiting.append(pool.submit(_run_chunk, chunk))
+            while waiting:
+                result, learned = waiting.popleft().result()
+                for chunk in islice(pending, 1):
+                    waiting.append(pool.submit(_run_chunk, chunk))
                 for learner, news in zip(learners, learned, strict=True):
                     learner.absorb(news)
                 yield result
