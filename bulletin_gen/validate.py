@@ -80,9 +80,9 @@ def build_site(config: SiteConfig, sources: Sources, renderer: MarkdownRenderer,
             built.append((_build_issue(source, *known, renderer, found, memo), found))
         return built
 
-    sizes = [len(source.items) + 1 for source in sources.issues]
-    chunks = (split_by_weight(sizes, 4 * jobs) if sum(sizes) >= PARALLEL_ITEMS
-              else [range(len(sizes))])
+    work = [_work(source, memo) for source in sources.issues]
+    chunks = (split_by_weight(work, 4 * jobs) if sum(work) >= PARALLEL_ITEMS
+              else [range(len(work))])
     learners = [each for each in (memo, renderer) if isinstance(each, Learner)]
     issues = []
     for built in map_chunks(build_issues, chunks, jobs, learners):
@@ -94,6 +94,13 @@ def build_site(config: SiteConfig, sources: Sources, renderer: MarkdownRenderer,
     pages = tuple(_build_page(doc, *public, renderer, problems) for doc in sources.pages)
     _check_nav(config, pages, problems)
     return Site(config, tuple(issues), pages, _index(issues, "tags"), _index(issues, "regions"))
+
+
+def _work(source: IssueSource, memo: ModelMemo | None) -> int:
+    """About how many items of `source` must be built: those the memo cannot give."""
+    if source.folder is None:
+        return 1 + source.meta.body.count("\n## ")
+    return sum(1 for doc in source.items if memo is None or not memo.has_item(doc))
 
 
 def _check_nav(config: SiteConfig, pages: tuple[Page, ...], problems: Problems) -> None:

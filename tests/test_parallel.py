@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import pickle
+import time
+from typing import Any
 
 from bulletin_gen import validate
 from bulletin_gen.build import BuildOptions, build, load_site
@@ -113,3 +116,27 @@ def test_a_rebuild_uses_what_workers_cached(make_site, monkeypatch) -> None:
     clean = make_site(several_issues(4, 5), name="clean")
     (clean / edited.relative_to(site_dir)).write_text(edited.read_text("utf-8"), "utf-8")
     assert snapshot(report.output) == snapshot(build(clean, BuildOptions(jobs=1)).output)
+
+
+def test_a_rebuild_takes_unchanged_items_from_the_memo_in_this_process(make_site,
+                                                                        monkeypatch) -> None:
+    monkeypatch.setattr(validate, "PARALLEL_ITEMS", 3)
+    site_dir = make_site(several_issues(4, 5))
+    long_ago = time.time() - 60  # files saved just before a build are not memoised (racy)
+    for path in (site_dir / "content").rglob("*"):
+        os.utime(path, (long_ago, long_ago))
+    chunk_counts = []
+    plain_map = validate.map_chunks
+
+    def counting(task: Any, chunks: list[range], jobs: int, learners: Any = ()) -> Any:
+        chunk_counts.append(len(chunks))
+        return plain_map(task, chunks, jobs, learners)
+
+    monkeypatch.setattr(validate, "map_chunks", counting)
+    build(site_dir, BuildOptions(jobs=2))
+    edited = site_dir / "content/issues/2025-02-issue-1/12-story-2.md"
+    edited.write_text(edited.read_text("utf-8") + "One more sentence.\n", "utf-8")
+    report = build(site_dir, BuildOptions(jobs=2))
+    assert chunk_counts[0] > 1 and chunk_counts[1] == 1
+    assert "One more sentence." in (report.output / "issues/2025-02-issue-1/story-2/index.html"
+                                    ).read_text("utf-8")
