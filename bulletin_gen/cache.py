@@ -7,8 +7,9 @@ Two things are kept, both keyed by hashes of their inputs:
   it resolved and their targets, and is used only while every one still resolves the same way;
 - a record (`pages.json`) of every file of the last build and of the one before (kept as the
   spare output folder): the fingerprint of what it was built from (fingerprint.py) and the size
-  and time of the file written; and a stamp of every input file (`inputs.json`), so that a
-  rebuild with nothing changed does nothing.
+  and time of the file written, with the list of every file each of the two folders holds
+  (editions included), so that updating the spare folder needs no walk through it; and a stamp
+  of every input file (`inputs.json`), so that a rebuild with nothing changed does nothing.
 
 A page whose fingerprint is unchanged and whose file is still in the output as it was written
 is carried into the new output by hard link instead of being rendered again. A cache of another
@@ -167,6 +168,21 @@ Record = dict[str, PageRecord]
 
 
 @dataclasses.dataclass(frozen=True)
+class Files:
+    """Every file of the output and of the spare folder when last published; None: unknown.
+
+    Knowing what the spare folder holds spares the next build a walk through it (ten thousand
+    folders at ten thousand items) to find what to remove."""
+
+    live: list[str] | None = None
+    spare: list[str] | None = None
+    # The inode of each folder: a build that stopped between publishing and noting what it
+    # published leaves lists that describe other folders, and they must not be believed.
+    live_folder: int | None = None
+    spare_folder: int | None = None
+
+
+@dataclasses.dataclass(frozen=True)
 class Work:
     """What a build has left to do once the cache has been asked."""
 
@@ -181,11 +197,13 @@ class BuildCache:
     """The cache of one site: open it, sort the pages, publish through it."""
 
     def __init__(self, folder: Path | None, output: Path, live: Record | None = None,
-                 spare: Record | None = None) -> None:
+                 spare: Record | None = None, files: Files | None = None) -> None:
         self.folder = folder  # None: a build that neither reads nor keeps a cache
         self.output = output
         self.live = live or {}  # the files of the output, as the last build wrote them
         self.spare = spare or {}  # the files of the spare folder (the output before last)
+        # Every file of the output and of the spare folder, editions included, as published.
+        self.files = files or Files()
         self.markdown = MarkdownCache(folder / "markdown" if folder else None)
 
     @classmethod
@@ -198,7 +216,7 @@ class BuildCache:
         records = _read_records(folder / "pages.json", output)
         if records is None:  # foreign or corrupt: nothing in it can be trusted
             shutil.rmtree(folder, ignore_errors=True)
-            records = ({}, {})
+            records = ({}, {}, Files())
         return cls(folder, output, *records)
 
     def up_to_date(self, inputs: str) -> list[int] | None:
@@ -259,11 +277,21 @@ class BuildCache:
             if first is None:
                 return len(work.record)
             files = chain([first], files)
-        count = publish(self.output, files, copies + work.links, work.keep)
-        self._save(work.record)
+        published: list[str] = []
+
+        def noted(files: Iterator[Artifact]) -> Iterator[Artifact]:
+            for artifact in files:
+                published.append(artifact.path)
+                yield artifact
+
+        every = copies + work.links
+        spare = self.files.spare if (_folder_id(spare_folder(self.output))
+                                     == self.files.spare_folder) else None
+        count = publish(self.output, noted(files), every, work.keep, spare)
+        self._save(work.record, {*published, *(copy.path for copy in every), *work.keep})
         return count
 
-    def _save(self, record: Record) -> None:
+    def _save(self, record: Record, files: set[str]) -> None:
         """Record the pages just published and drop the fragments this build did not use."""
         if self.folder is None:
             return
@@ -278,7 +306,9 @@ class BuildCache:
                  for path, page in self.live.items()}
         self.folder.mkdir(parents=True, exist_ok=True)
         write_atomic(self.folder / "pages.json", json.dumps(
-            {"version": VERSION, "output": str(self.output), "live": live, "spare": spare}))
+            {"version": VERSION, "output": str(self.output), "live": live, "spare": spare,
+             "live_files": sorted(files), "spare_files": self.files.live,
+             "live_folder": _folder_id(self.output), "spare_folder": self.files.live_folder}))
         self.markdown.prune()
 
 
@@ -329,18 +359,39 @@ def _stamp(source: Path) -> str:
     return text_hash(str(source), str(stat.st_size), str(stat.st_mtime_ns))
 
 
-def _read_records(path: Path, output: Path) -> tuple[Record, Record] | None:
+def _read_records(path: Path, output: Path) -> tuple[Record, Record, Files] | None:
     """The live and spare records, empty when there are none, None when foreign or corrupt."""
     if not path.exists():
-        return {}, {}
+        return {}, {}, Files()
     try:
         data = json.loads(path.read_text("utf-8"))
         if data["version"] != VERSION:
             return None
         if data["output"] != str(output):
-            return {}, {}  # built elsewhere: its files are not there to carry
-        return tuple(  # type: ignore[return-value]
+            return {}, {}, Files()  # built elsewhere: its files are not there to carry
+        live, spare = (
             {str(page): PageRecord(str(fp), int(size), int(mtime))
              for page, (fp, size, mtime) in data[which].items()} for which in ("live", "spare"))
+        return live, spare, Files(_names(data.get("live_files")), _names(data.get("spare_files")),
+                                  _number(data.get("live_folder")),
+                                  _number(data.get("spare_folder")))
     except (OSError, ValueError, TypeError, KeyError, AttributeError):
         return None
+
+
+def _number(value: object) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _folder_id(folder: Path) -> int | None:
+    try:
+        return folder.stat().st_ino
+    except OSError:
+        return None
+
+
+def _names(value: object) -> list[str] | None:
+    """A list of file names as stored, or None when there is none."""
+    if not isinstance(value, list) or not all(isinstance(name, str) for name in value):
+        return None
+    return value

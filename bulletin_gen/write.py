@@ -72,13 +72,16 @@ def spare_folder(output: Path) -> Path:
 
 
 def publish(output: Path, artifacts: Iterable[Artifact], copies: Iterable[Copy],
-            keep: Collection[str] = frozenset()) -> int:
+            keep: Collection[str] = frozenset(), spare_files: Collection[str] | None = None
+            ) -> int:
     """Write every file into a staging folder, then swap it in for `output`. Returns the count.
 
     The staging folder starts as the spare folder (the output before last) when there is one,
     because updating a tree is much cheaper than making and deleting thousands of folders:
     the files named in `keep` are already right there and stay; every other file is written
     again or removed. The old output then becomes the spare. Without a spare, `keep` is empty.
+    `spare_files`, when known, lists every file of the spare folder, so that what must be
+    removed from it is found without reading every folder.
     """
     output = output.resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
@@ -96,7 +99,8 @@ def publish(output: Path, artifacts: Iterable[Artifact], copies: Iterable[Copy],
         keep = frozenset()
     try:
         written = _write_all(staging, artifacts, copies)
-        kept = _prune(staging, written, keep)
+        kept = (_prune(staging, written, keep) if spare_files is None
+                else _prune_known(staging, written, keep, spare_files))
         exchanged = output.exists() and _exchange(staging, output)
         if not exchanged:
             if output.exists():
@@ -191,6 +195,31 @@ def _prune(staging: Path, written: set[str], keep: Collection[str]) -> int:
         for name in subfolders:
             with contextlib.suppress(OSError):  # not empty: it holds files of this build
                 os.rmdir(os.path.join(folder, name))
+    return kept
+
+
+def _prune_known(staging: Path, written: set[str], keep: Collection[str],
+                 files: Collection[str]) -> int:
+    """`_prune` for a staging folder known to hold `files`: remove those neither written nor
+    kept, and the folders that leaves empty."""
+    kept = 0
+    emptied: set[str] = set()
+    for path in files:
+        if path in written or path == MARKER:
+            continue
+        if path in keep:
+            kept += 1
+            continue
+        # Gone already, or a folder of this build now stands where the file was.
+        with contextlib.suppress(FileNotFoundError, IsADirectoryError, NotADirectoryError):
+            os.unlink(staging / path)
+        parent = os.path.dirname(path)
+        while parent and parent not in emptied:
+            emptied.add(parent)
+            parent = os.path.dirname(parent)
+    for folder in sorted(emptied, key=lambda name: name.count("/"), reverse=True):
+        with contextlib.suppress(OSError):  # not empty: it holds files of this build
+            os.rmdir(staging / folder)
     return kept
 
 

@@ -165,3 +165,43 @@ def test_clean_on_the_command_line(make_site, runner) -> None:
     result = runner.invoke(main, ["build", str(site), "--clean", "--verbose"])
     assert result.exit_code == 0, result.output
     assert json.loads((site / CACHE_DIR / "pages.json").read_text("utf-8"))["live"]
+
+
+SECOND_ISSUE = {
+    "content/issues/2026-02-second/issue.yaml": "title: February 2026\ndate: 2026-02-15\n",
+    "content/issues/2026-02-second/01-story.md": "---\ntitle: A story\ntags: [water]\n---\nText.\n",
+}
+
+
+def edit_lead(site: Path, words: str) -> None:
+    item = site / "content/issues/2026-01-winter/01-lead.md"
+    item.write_text(item.read_text("utf-8") + f"\n{words}\n", "utf-8")
+
+
+def test_a_deleted_issue_leaves_nothing_behind_once_its_output_is_the_spare(make_site,
+                                                                             tmp_path) -> None:
+    site = make_site(SECOND_ISSUE)
+    rendered_count(site)
+    assert (site / "output/issues/2026-02-second/email.html").is_file()
+    shutil.rmtree(site / "content/issues/2026-02-second")
+    rendered_count(site)  # the first output, with the issue, is now the spare folder
+    edit_lead(site, "More.")
+    rendered_count(site)  # updates that spare folder: the issue's pages and editions must go
+    assert not (site / "output/issues/2026-02-second").exists()
+    assert snapshot(site / "output") == clean_tree(site, tmp_path)
+
+
+def test_the_spare_folder_is_read_when_the_cache_describes_another(make_site, tmp_path) -> None:
+    site = make_site()
+    rendered_count(site)
+    edit_lead(site, "More.")
+    rendered_count(site)
+    # As if a build had stopped after publishing and before noting what it published.
+    pages = site / CACHE_DIR / "pages.json"
+    data = json.loads(pages.read_text("utf-8"))
+    pages.write_text(json.dumps({**data, "spare_folder": data["spare_folder"] + 1}), "utf-8")
+    (site / ".output.spare/stray.html").write_text("not from this build", "utf-8")
+    edit_lead(site, "Even more.")
+    rendered_count(site)
+    assert not (site / "output/stray.html").exists()
+    assert snapshot(site / "output") == clean_tree(site, tmp_path)
