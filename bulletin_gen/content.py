@@ -8,6 +8,7 @@ the file system's listing order.
 
 from __future__ import annotations
 
+import os
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -100,24 +101,47 @@ def _read_folder_issue(site_dir: Path, folder: Path, problems: Problems,
         problems.add(Location(display_path(folder, site_dir)), "issue folder without issue.yaml",
                      "add issue.yaml with at least 'title' and 'date'")
         return None
-    meta = read_document(site_dir, meta_path, problems, memo)
+    # Linked folders are not entered, so a file that is no link lies where its folder does.
+    folder_inside = folder.resolve().is_relative_to(site_dir.resolve())
+    meta = read_document(site_dir, meta_path, problems, memo,
+                         checked=folder_inside and not meta_path.is_symlink())
     items: list[SourceDoc] = []
     assets: list[Path] = []
-    # rglob does not enter linked folders, so a file that is no link lies where its folder does.
-    folder_inside = folder.resolve().is_relative_to(site_dir.resolve())
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        relative = path.relative_to(folder)
-        if any(part.startswith(".") for part in relative.parts) or path == meta_path:
+    for relative, is_link in _files_below(folder):
+        path = folder / relative
+        if path == meta_path:
             continue
-        if not (folder_inside and not path.is_symlink()) and not inside_site(path, site_dir,
-                                                                              problems):
+        if not (folder_inside and not is_link) and not inside_site(path, site_dir, problems):
             continue
-        is_item = path.parent == folder and path.suffix.lower() in MARKDOWN_SUFFIXES + YAML_SUFFIXES
+        is_item = len(relative.parts) == 1 and path.suffix.lower() in (MARKDOWN_SUFFIXES
+                                                                       + YAML_SUFFIXES)
         if is_item:
             items.append(read_document(site_dir, path, problems, memo, checked=True))
         else:
             assets.append(relative)
     return IssueSource(folder.name, meta, tuple(items), tuple(assets), folder)
+
+
+def _files_below(folder: Path) -> list[tuple[Path, bool]]:
+    """Every file below `folder` (relative to it, in path order) and whether it is a symbolic
+    link; hidden files and folders, and linked folders, are left out. One directory read per
+    folder and no stat of a plain file: an archive has thousands of them."""
+    found: list[tuple[Path, bool]] = []
+    waiting = [(str(folder), Path())]
+    while waiting:
+        current, base = waiting.pop()
+        with os.scandir(current) as entries:
+            for entry in entries:
+                if entry.name.startswith("."):
+                    continue
+                if entry.is_dir(follow_symlinks=False):
+                    waiting.append((entry.path, base / entry.name))
+                    continue
+                is_link = entry.is_symlink()
+                if not is_link or entry.is_file():  # a link to a folder or to nothing: no file
+                    found.append((base / entry.name, is_link))
+    found.sort(key=lambda entry: entry[0].parts)
+    return found
 
 
 def read_document(site_dir: Path, path: Path, problems: Problems,

@@ -27,6 +27,7 @@ ROOT_MARKER = "@root/"
 # Blocks nested deeper than this (a list item counts 2) are not parsed, so that hostile nesting
 # stays cheap and within Python's stack; `_watch_nesting` reports the text that was left out.
 MAX_NESTING = 40
+_ASCII_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9_]*")
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^//")
 
 # Tags and attributes that Markdown itself produces, plus harmless inline HTML editors use.
@@ -75,6 +76,8 @@ def slugify(text: str) -> str:
     letter, mark, digit or an inner '_' separates words. The result may be empty: callers
     fall back.
     """
+    if text.isascii():  # the same rule, quicker: ASCII letters and digits make the words
+        return "-".join(word.rstrip("_").lower() for word in _ASCII_WORD.findall(text))
     words: list[str] = []
     current: list[str] = []
     latin_base = False

@@ -53,7 +53,9 @@ def with_nfc_keys(by_path: dict[Path, V]) -> dict[Path, V]:
     """Also key each entry by its NFC path: a link typed 'hélène/' then finds a folder whose
     name was stored decomposed (as macOS does), since links are NFC like all text."""
     for path, value in list(by_path.items()):
-        by_path.setdefault(nfc_path(path), value)
+        text = str(path)
+        if not unicodedata.is_normalized("NFC", text):  # most paths are: nothing to add
+            by_path.setdefault(Path(unicodedata.normalize("NFC", text)), value)
     return by_path
 
 
