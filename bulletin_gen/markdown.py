@@ -78,6 +78,11 @@ def slugify(text: str) -> str:
     """
     if text.isascii():  # the same rule, quicker: ASCII letters and digits make the words
         return "-".join(word.rstrip("_").lower() for word in _ASCII_WORD.findall(text))
+    return slugify_any(text)
+
+
+def slugify_any(text: str) -> str:
+    """`slugify` for text in any script, character by character."""
     words: list[str] = []
     current: list[str] = []
     latin_base = False

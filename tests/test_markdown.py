@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bulletin_gen.markdown import (
     ROOT_MARKER,
@@ -10,6 +12,7 @@ from bulletin_gen.markdown import (
     is_external,
     relative_html,
     slugify,
+    slugify_any,
 )
 
 RENDERER = MarkdownRenderer()
@@ -140,3 +143,8 @@ def test_quick_linkify_finds_the_links_linkify_it_finds(text: str) -> None:
     plain.md.linkify = LinkifyIt()
     assert (quick.render(text, lambda url, kind: url).html
             == plain.render(text, lambda url, kind: url).html)
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127)))
+def test_ascii_slugs_follow_the_general_rule(text: str) -> None:
+    assert slugify(text) == slugify_any(text)
