@@ -177,7 +177,8 @@ def read_config(reader: FieldReader) -> SiteConfig:
         contact=read_contact(reader),
         nav=reader.names("nav"),
         recent_issues=_count(reader, "recent_issues", 6),
-        per_page=_count(reader, "per_page", 50, least=1),
+        per_page=_count(reader, "per_page", 50, least=1,
+                        hint="the entries on each page of a tag or region, e.g. 'per_page: 50'"),
         unsafe_html=reader.boolean("unsafe_html", False),
         pdf=pdf_config,
         email=email_config,
@@ -187,11 +188,11 @@ def read_config(reader: FieldReader) -> SiteConfig:
     return config
 
 
-def _count(reader: FieldReader, key: str, default: int, least: int = 0) -> int:
+def _count(reader: FieldReader, key: str, default: int, least: int = 0, hint: str = "") -> int:
     """A whole number of `least` or more (0 is a real choice for recent_issues: list none)."""
     value = reader.integer(key, default)
     if value is None or value < least:
-        reader.error(key, f"{key}: expected {least} or more, got {value}")
+        reader.error(key, f"{key}: expected {least} or more, got {value}", hint)
         return default
     return value
 
