@@ -55,6 +55,12 @@ def head_link(root: ET.Element, rel: str) -> str | None:
     return link.get("href") if link is not None else None
 
 
+def reaches(output: Path, url: str, href: str | None) -> str | None:
+    """The site path of the page that `href`, on the page at `url`, leads to."""
+    target = resolve_ref(output, f"{url}index.html", href) if href else None
+    return target.relative_to(output).as_posix().removesuffix("index.html") if target else None
+
+
 def test_entries_fill_pages_in_order_without_gaps_or_repeats(paged: Path) -> None:
     output = build(paged).output
     assert sorted(p.relative_to(output / "tags/water").as_posix()
@@ -73,19 +79,14 @@ def test_each_page_says_where_it_is_and_links_to_its_neighbours(paged: Path) -> 
         "Page 2 of 3 (entries 4\u20136 of 7)"
     assert text_of(first.find(".//title")) == "water (page 1 of 3) | Paged Bulletin"
     assert text_of(last.find(".//title")) == "water (page 3 of 3) | Paged Bulletin"
-    def reaches(page: ET.Element, url: str, href: str | None) -> str | None:
-        """The site path of the page an href on the page at `url` leads to."""
-        target = resolve_ref(output, f"{url}index.html", href) if href else None
-        return target.relative_to(output).as_posix().removesuffix("index.html") \
-            if target else None
 
     for number, (page, url) in enumerate(zip((first, middle, last), WATER_PAGES, strict=True)):
         previous = WATER_PAGES[number - 1] if number else None
         following = WATER_PAGES[number + 1] if number < 2 else None
-        assert reaches(page, url, head_link(page, "prev")) == previous
-        assert reaches(page, url, head_link(page, "next")) == following
+        assert reaches(output, url, head_link(page, "prev")) == previous
+        assert reaches(output, url, head_link(page, "next")) == following
         assert head_link(page, "canonical") == f"https://example.org/news/{url}"
-        links = {a.get("class"): reaches(page, url, a.get("href"))
+        links = {a.get("class"): reaches(output, url, a.get("href"))
                  for a in by_class(page, "pagination", "nav")[0].iter("a")}
         assert links.get("pagination-previous") == previous
         assert links.get("pagination-next") == following
