@@ -77,6 +77,7 @@ def test_each_page_says_where_it_is_and_links_to_its_neighbours(paged: Path) -> 
     first, middle, last = (parse_html(output / url / "index.html") for url in WATER_PAGES)
     assert text_of(by_class(middle, "pagination-status")[0]) == \
         "Page 2 of 3 (entries 4\u20136 of 7)"
+    assert text_of(by_class(last, "pagination-status")[0]) == "Page 3 of 3 (entry 7 of 7)"
     assert text_of(first.find(".//title")) == "water (page 1 of 3) | Paged Bulletin"
     assert text_of(last.find(".//title")) == "water (page 3 of 3) | Paged Bulletin"
 
