@@ -70,14 +70,15 @@ REMEMBERED = ("issues", "pages", "files", "pdfs", "emails")
 
 
 def load_site(site_dir: Path, drafts: bool = False, base_url: str | None = None,
-              strict: bool = False, cache: BuildCache | None = None) -> tuple[Site, Problems]:
+              strict: bool = False, cache: BuildCache | None = None,
+              jobs: int = 1) -> tuple[Site, Problems]:
     """Stages 1-3: settings, sources and model. Raises `ContentError` with every problem."""
     config, problems = load_config(site_dir, base_url, problems=Problems())
     memo = cache.model_memo(site_dir) if cache else None
     sources = read_sources(site_dir, problems, memo)
     renderer = (cache.renderer(config.unsafe_html) if cache
                 else MarkdownRenderer(unsafe_html=config.unsafe_html))
-    site = build_site(config, sources, renderer, problems, drafts=drafts, memo=memo)
+    site = build_site(config, sources, renderer, problems, drafts, memo, jobs)
     if memo:
         memo.save()
     problems.raise_if_any(strict=strict)
@@ -95,14 +96,15 @@ def build(site_dir: Path, options: BuildOptions | None = None) -> BuildReport:
     inputs = _input_stamp(site_dir, options)
     if unchanged := _unchanged(output, cache.up_to_date(inputs), started):
         return unchanged
-    site, problems = load_site(site_dir, options.drafts, options.base_url, options.strict, cache)
+    site, problems = load_site(site_dir, options.drafts, options.base_url, options.strict, cache,
+                               options.jobs)
     site = switch_editions(site, options.pdf, options.email, problems)
     notify("load", 1, 1)
     env = make_environment(site_dir)
     plans = plan_pages(site)
     copies = _copies(site_dir, site)
     work = cache.sort(env, site, plans, copies)
-    pages = render_pages(env, site, work.render, notify, options.jobs, site_dir)
+    pages = render_pages(env, site, work.render, notify, options.jobs)
     editions: list[Artifact] = []
     files = cache.publish(chain(pages, _editions(site_dir, site, env, options, problems,
                                                  editions)), copies, work)

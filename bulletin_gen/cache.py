@@ -48,6 +48,16 @@ class MarkdownCache:
         self.used.add(key)
         self.journal.append(key)
 
+    def take_learned(self) -> set[str]:
+        """The fragments used since the last call, forgotten here (pool.Learner)."""
+        learned = set(self.used)
+        self.used.clear()
+        self.journal.clear()
+        return learned
+
+    def absorb(self, used: set[str]) -> None:
+        self.used |= used
+
     def points(self, key: str) -> list[str] | None:
         """Cached key points (inline HTML, no links resolved), if there are any."""
         points = self._load(key)
@@ -128,6 +138,12 @@ class CachingRenderer(MarkdownRenderer):
         rendered = super().render(text, recording, id_prefix, first_line, doc_id)
         self.store.put(key, rendered, links)
         return rendered
+
+    def take_learned(self) -> set[str]:
+        return self.store.take_learned()
+
+    def absorb(self, used: set[str]) -> None:
+        self.store.absorb(used)
 
     def key_points(self, text: str) -> list[str]:
         key = text_hash(VERSION, "points", str(self.unsafe_html), text)

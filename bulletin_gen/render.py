@@ -7,9 +7,7 @@ in parallel, and the result never depends on which.
 
 from __future__ import annotations
 
-import multiprocessing
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -18,7 +16,8 @@ from jinja2 import Environment, TemplateError, TemplateNotFound
 
 from .errors import BulletinError
 from .model import Issue, Pager, Site, TermIndex
-from .templates import THEME_TEMPLATES, make_environment
+from .pool import map_chunks, split
+from .templates import THEME_TEMPLATES
 
 CHUNK = 32  # pages per task sent to a worker: enough to hide the cost of the round trip
 TEMPLATE_SUFFIXES = (".html", ".xml", ".txt")
@@ -183,53 +182,23 @@ def template_display(filename: str | None) -> str:
 
 
 def render_pages(env: Environment, site: Site, plans: list[PagePlan],
-                 progress: Callable[[str, int, int], None] | None = None, jobs: int = 1,
-                 site_dir: Path | None = None) -> Iterator[Artifact]:
+                 progress: Callable[[str, int, int], None] | None = None,
+                 jobs: int = 1) -> Iterator[Artifact]:
     """Render every plan, yielding artifacts in the order of `plans` whatever `jobs` is.
 
     `progress('render', done, total)` is called after each page. With `jobs` > 1 the pages are
-    rendered by that many worker processes, each with its own Jinja environment made from
-    `site_dir`; the site and the plans reach them once, when the pool starts, and only page
-    numbers and finished bytes travel after that.
+    rendered by that many forked worker processes (pool.py), which start with the environment,
+    the site and the plans; only page numbers and finished bytes travel after that.
     """
-    artifacts = (_in_process(env, site, plans) if jobs <= 1 or len(plans) <= CHUNK
-                 else _in_pool(site, plans, jobs, site_dir))
-    for done, artifact in enumerate(artifacts, start=1):
-        yield artifact
-        if progress:
-            progress("render", done, len(plans))
+    def render_chunk(indices: range) -> list[Artifact]:
+        return [render_page(env, site, plans[index]) for index in indices]
+
+    done = 0
+    for artifacts in map_chunks(render_chunk, split(len(plans), CHUNK), jobs):
+        for artifact in artifacts:
+            done += 1
+            yield artifact
+            if progress:
+                progress("render", done, len(plans))
     if progress and not plans:  # every page was unchanged: still say so
         progress("render", 0, 0)
-
-
-def _in_process(env: Environment, site: Site, plans: list[PagePlan]) -> Iterator[Artifact]:
-    return (render_page(env, site, plan) for plan in plans)
-
-
-def _in_pool(site: Site, plans: list[PagePlan], jobs: int,
-             site_dir: Path | None) -> Iterator[Artifact]:
-    chunks = [range(start, min(start + CHUNK, len(plans)))
-              for start in range(0, len(plans), CHUNK)]
-    context = multiprocessing.get_context("fork" if "fork" in
-                                          multiprocessing.get_all_start_methods() else None)
-    with ProcessPoolExecutor(min(jobs, len(chunks)), mp_context=context,
-                             initializer=_start_worker, initargs=(site_dir, site, plans)) as pool:
-        try:
-            for artifacts in pool.map(_render_chunk, chunks):
-                yield from artifacts
-        finally:
-            pool.shutdown(cancel_futures=True)
-
-
-# What a worker process renders with: set once by `_start_worker` in each worker, never in
-# the main process. A pool's initializer can hand state to its tasks in no other way.
-_WORKER: dict[str, Any] = {}
-
-
-def _start_worker(site_dir: Path | None, site: Site, plans: list[PagePlan]) -> None:
-    _WORKER.update(env=make_environment(site_dir), site=site, plans=plans)
-
-
-def _render_chunk(indices: range) -> list[Artifact]:
-    env, site, plans = _WORKER["env"], _WORKER["site"], _WORKER["plans"]
-    return [render_page(env, site, plans[index]) for index in indices]

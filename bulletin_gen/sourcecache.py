@@ -144,6 +144,25 @@ class ModelMemo:
             self.items[name] = (key, links, item, list(found.warnings), self.journal[start:])
         return item
 
+    def has_item(self, doc: SourceDoc) -> bool:
+        """True when the memo may hold `doc`'s item: its file is as the last build read it.
+        (`item` still checks everything else the item was built from.)"""
+        entry = self.docs.get(str(doc.path))
+        return entry is not None and entry[1] is doc and str(doc.path) in self.old_items
+
+    def take_learned(self) -> tuple[dict[str, Any], bool]:
+        """The items used or built since the last call and whether any changed, forgotten
+        here: what a worker process's copy of the memo hands back (pool.Learner)."""
+        learned = self.items, self.changed
+        self.items, self.changed = {}, False
+        return learned
+
+    def absorb(self, learned: tuple[dict[str, Any], bool]) -> None:
+        """Add what a worker's copy of the memo learned."""
+        items, changed = learned
+        self.items.update(items)
+        self.changed = self.changed or changed
+
     def _settled(self, stamp: Stamp) -> bool:
         """False when the file changed so shortly before this build that a second change
         could keep the same stamp."""

@@ -47,6 +47,7 @@ def make_environment(site_dir: Path | None) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,  # one environment serves one build: no need to stat each template
     )
     env.filters.update(
         url=url_filter,

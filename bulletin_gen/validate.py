@@ -37,10 +37,13 @@ from .model import (
     Term,
     TermIndex,
 )
+from .pool import Learner, map_chunks, split_by_weight
 from .sitepaths import leaving_site
 from .sourcecache import ModelMemo
 from .yamlio import Mapping
 
+# Fewer items than this are built in the main process: starting workers would cost more.
+PARALLEL_ITEMS = 200
 _H2 = re.compile(r"^##\s+(.+?)\s*#*\s*$")
 SECTION_NAMES = {
     "summary": ("summary", "resumen", "resume", "synthese", "sumario", "sommaire"),
@@ -52,10 +55,13 @@ SECTION_NAMES = {
 
 
 def build_site(config: SiteConfig, sources: Sources, renderer: MarkdownRenderer,
-               problems: Problems, drafts: bool = False, memo: ModelMemo | None = None) -> Site:
+               problems: Problems, drafts: bool = False, memo: ModelMemo | None = None,
+               jobs: int = 1) -> Site:
     """Turn every source into the typed model; problems are recorded, not raised.
 
-    With a `memo`, an item that nothing it was built from has changed is taken from it."""
+    With a `memo`, an item that nothing it was built from has changed is taken from it. With
+    `jobs` > 1, issues are built by that many worker processes (their Markdown is most of a
+    cold build's time); the model and the order of the problems do not depend on it."""
     identities = links.identities(sources, problems)
     assets = links.asset_urls(sources, identities)
     # Published text must not link into a draft issue that this build leaves out.
@@ -64,17 +70,37 @@ def build_site(config: SiteConfig, sources: Sources, renderer: MarkdownRenderer,
     public = ({path: identity for path, identity in identities.items()
                if identity.issue_slug not in hidden},
               {path: url for path, url in assets.items() if url.split("/")[1] not in hidden})
+
+    def build_issues(indices: range) -> list[tuple[Issue, Problems]]:
+        built = []
+        for index in indices:
+            source, found = sources.issues[index], Problems()
+            known = ((identities, assets) if identities[source.meta.path].issue_slug in hidden
+                     else public)
+            built.append((_build_issue(source, *known, renderer, found, memo), found))
+        return built
+
+    work = [_work(source, memo) for source in sources.issues]
+    chunks = (split_by_weight(work, 4 * jobs) if sum(work) >= PARALLEL_ITEMS
+              else [range(len(work))])
+    learners = [each for each in (memo, renderer) if isinstance(each, Learner)]
     issues = []
-    for source in sources.issues:
-        known = ((identities, assets) if identities[source.meta.path].issue_slug in hidden
-                 else public)
-        issue = _build_issue(source, *known, renderer, problems, memo)
-        if drafts or not issue.is_draft:
-            issues.append(issue)
+    for built in map_chunks(build_issues, chunks, jobs, learners):
+        for issue, found in built:
+            problems.extend(found)
+            if drafts or not issue.is_draft:
+                issues.append(issue)
     issues.sort(key=lambda issue: (issue.date, issue.slug), reverse=True)
     pages = tuple(_build_page(doc, *public, renderer, problems) for doc in sources.pages)
     _check_nav(config, pages, problems)
     return Site(config, tuple(issues), pages, _index(issues, "tags"), _index(issues, "regions"))
+
+
+def _work(source: IssueSource, memo: ModelMemo | None) -> int:
+    """About how many items of `source` must be built: those the memo cannot give."""
+    if source.folder is None:
+        return 1 + source.meta.body.count("\n## ")
+    return sum(1 for doc in source.items if memo is None or not memo.has_item(doc))
 
 
 def _check_nav(config: SiteConfig, pages: tuple[Page, ...], problems: Problems) -> None:

@@ -1,11 +1,19 @@
-"""Rendering over processes (-j/--jobs): the same bytes as one process, errors still reported."""
+"""Work over processes (-j/--jobs): the same model, problems and bytes as one process."""
 
 from __future__ import annotations
 
+import os
 import pickle
+import time
+from typing import Any
 
+from bulletin_gen import validate
 from bulletin_gen.build import BuildOptions, build, load_site
 from bulletin_gen.cli import main
+from bulletin_gen.config import load_config
+from bulletin_gen.content import read_sources
+from bulletin_gen.errors import Problems
+from bulletin_gen.markdown import MarkdownRenderer
 from bulletin_gen.render import CHUNK, plan_pages, render_page
 from bulletin_gen.templates import make_environment
 from tests.conftest import snapshot
@@ -55,3 +63,80 @@ def test_jobs_must_be_positive(make_site, runner) -> None:
     result = runner.invoke(main, ["build", str(make_site()), "-j", "0"])
     assert result.exit_code == 2
     assert "0 is not in the range x>=1" in result.output
+
+
+def several_issues(issues: int, items: int) -> dict[str, str]:
+    files = {}
+    for number in range(issues):
+        folder = f"content/issues/2025-{number + 1:02d}-issue-{number}"
+        files[f"{folder}/issue.yaml"] = f"title: Issue {number}\ndate: 2025-{number + 1:02d}-01\n"
+        for n in range(items):
+            following = (n + 1) % items
+            files[f"{folder}/{10 + n:02d}-story-{n}.md"] = (
+                f"---\ntitle: Story {number}.{n}\ntags: [tag{n % 3}]\n---\n"
+                f"Text of story **{number}.{n}**, see [the next]({10 + following:02d}-story-"
+                f"{following}.md) and example.org.\n")
+    return files
+
+
+def test_issues_built_in_workers_give_the_same_model_and_problems(make_site,
+                                                                     monkeypatch) -> None:
+    monkeypatch.setattr(validate, "PARALLEL_ITEMS", 0)  # use the pool even for a small site
+    site_dir = make_site({**several_issues(6, 4),
+                          "content/issues/2025-03-issue-2/issue.yaml":
+                              "title: Three\ndate: 2025-13-01\n",
+                          "content/issues/2025-05-issue-4/12-story-2.md": "---\ntitle: X\n"
+                          "image: missing.png\n---\n[gone](nowhere.md)\n"})
+    results = []
+    for jobs in (1, 3):
+        config, problems = load_config(site_dir, None, problems=Problems())
+        sources = read_sources(site_dir, problems)
+        site = validate.build_site(config, sources, MarkdownRenderer(), problems, jobs=jobs)
+        results.append((site, problems.errors, problems.warnings))
+    assert len(results[0][1]) >= 3  # the bad date, the missing image and the broken link
+    assert results[0] == results[1]
+
+
+def test_a_rebuild_uses_what_workers_cached(make_site, monkeypatch) -> None:
+    monkeypatch.setattr(validate, "PARALLEL_ITEMS", 0)
+    site_dir = make_site(several_issues(4, 5))
+    build(site_dir, BuildOptions(jobs=2))
+    rendered: list[str] = []
+    plain_render = MarkdownRenderer.render
+
+    def counting(self: MarkdownRenderer, text: str, *args: object, **kwargs: object) -> object:
+        rendered.append(text)
+        return plain_render(self, text, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(MarkdownRenderer, "render", counting)
+    edited = site_dir / "content/issues/2025-02-issue-1/12-story-2.md"
+    edited.write_text(edited.read_text("utf-8") + "One more sentence.\n", "utf-8")
+    report = build(site_dir, BuildOptions(jobs=1))
+    assert rendered == [edited.read_text("utf-8").split("---\n", 2)[2]]
+    clean = make_site(several_issues(4, 5), name="clean")
+    (clean / edited.relative_to(site_dir)).write_text(edited.read_text("utf-8"), "utf-8")
+    assert snapshot(report.output) == snapshot(build(clean, BuildOptions(jobs=1)).output)
+
+
+def test_a_rebuild_takes_unchanged_items_from_the_memo_in_this_process(make_site,
+                                                                        monkeypatch) -> None:
+    monkeypatch.setattr(validate, "PARALLEL_ITEMS", 3)
+    site_dir = make_site(several_issues(4, 5))
+    long_ago = time.time() - 60  # files saved just before a build are not memoised (racy)
+    for path in (site_dir / "content").rglob("*"):
+        os.utime(path, (long_ago, long_ago))
+    chunk_counts = []
+    plain_map = validate.map_chunks
+
+    def counting(task: Any, chunks: list[range], jobs: int, learners: Any = ()) -> Any:
+        chunk_counts.append(len(chunks))
+        return plain_map(task, chunks, jobs, learners)
+
+    monkeypatch.setattr(validate, "map_chunks", counting)
+    build(site_dir, BuildOptions(jobs=2))
+    edited = site_dir / "content/issues/2025-02-issue-1/12-story-2.md"
+    edited.write_text(edited.read_text("utf-8") + "One more sentence.\n", "utf-8")
+    report = build(site_dir, BuildOptions(jobs=2))
+    assert chunk_counts[0] > 1 and chunk_counts[1] == 1
+    assert "One more sentence." in (report.output / "issues/2025-02-issue-1/story-2/index.html"
+                                    ).read_text("utf-8")
