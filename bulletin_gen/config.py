@@ -67,6 +67,7 @@ class SiteConfig:
     contact: Contact = field(default_factory=Contact)
     nav: tuple[str, ...] = ()  # page slugs linked from the header
     recent_issues: int = 6  # how many earlier issues the home page lists
+    per_page: int = 50  # entries on each page of a tag or region; later ones go to page/2/ ...
     unsafe_html: bool = False  # true keeps raw HTML in Markdown as written (no sanitising)
     pdf: PdfConfig = field(default_factory=PdfConfig)
     email: EmailConfig = field(default_factory=EmailConfig)
@@ -176,6 +177,8 @@ def read_config(reader: FieldReader) -> SiteConfig:
         contact=read_contact(reader),
         nav=reader.names("nav"),
         recent_issues=_count(reader, "recent_issues", 6),
+        per_page=_count(reader, "per_page", 50, least=1,
+                        hint="the entries on each page of a tag or region, e.g. 'per_page: 50'"),
         unsafe_html=reader.boolean("unsafe_html", False),
         pdf=pdf_config,
         email=email_config,
@@ -185,11 +188,11 @@ def read_config(reader: FieldReader) -> SiteConfig:
     return config
 
 
-def _count(reader: FieldReader, key: str, default: int) -> int:
-    """A whole number of 0 or more (0 is a real choice: list no earlier issues)."""
+def _count(reader: FieldReader, key: str, default: int, least: int = 0, hint: str = "") -> int:
+    """A whole number of `least` or more (0 is a real choice for recent_issues: list none)."""
     value = reader.integer(key, default)
-    if value is None or value < 0:
-        reader.error(key, f"{key}: expected 0 or more, got {value}")
+    if value is None or value < least:
+        reader.error(key, f"{key}: expected {least} or more, got {value}", hint)
         return default
     return value
 

@@ -190,6 +190,22 @@ class TermIndex:
 
 
 @dataclass(frozen=True)
+class Pager:
+    """Where one page of a list split over several pages stands, and the pages around it."""
+
+    number: int  # this page, from 1
+    count: int  # how many pages the list has
+    url: str  # this page's site path
+    first_url: str  # the site path of page 1 (the list's own URL)
+    previous_url: str  # the page before, '' on page 1
+    next_url: str  # the page after, '' on the last
+    last_url: str
+    start: int  # the position of this page's first entry in the whole list, from 1
+    end: int  # ... and of its last
+    total: int  # entries in the whole list
+
+
+@dataclass(frozen=True)
 class Site:
     """The whole bulletin, as every template and edition sees it."""
 

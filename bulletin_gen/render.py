@@ -10,17 +10,18 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from jinja2 import Environment, TemplateError, TemplateNotFound
 
 from .errors import BulletinError
-from .model import Issue, Site
+from .model import Issue, Pager, Site, TermIndex
 from .pool import map_chunks, split
 from .templates import THEME_TEMPLATES
 
 CHUNK = 32  # pages per task sent to a worker: enough to hide the cost of the round trip
 TEMPLATE_SUFFIXES = (".html", ".xml", ".txt")
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -62,9 +63,9 @@ def plan_pages(site: Site) -> list[PagePlan]:
     for issue in site.issues:
         plans.append(PagePlan(f"{issue.url}index.html", issue.url, "issue.html", {"issue": issue}))
         plans.extend(_item_plans(issue))
-    for kind, index in (("tags", site.tags), ("regions", site.regions)):
-        plans.extend(PagePlan(f"{term.url}index.html", term.url, "term.html",
-                              {"kind": kind, "index": term}) for term in index)
+    for kind, terms in (("tags", site.tags), ("regions", site.regions)):
+        for index in terms:
+            plans.extend(_term_plans(kind, index, site.config.per_page))
     plans.extend(PagePlan(f"{page.url}index.html", page.url, "page.html", {"page": page})
                  for page in site.pages)
     return plans
@@ -81,13 +82,45 @@ def _item_plans(issue: Issue) -> list[PagePlan]:
     return plans
 
 
+def _term_plans(kind: str, index: TermIndex, per_page: int) -> list[PagePlan]:
+    """The pages of one tag or region. Each receives only its own entries, not the whole
+    index, so that an edit elsewhere on the term leaves its fingerprint (and bytes) alone."""
+    return [PagePlan(f"{pager.url}index.html", pager.url, "term.html",
+                     {"kind": kind, "term": index.term, "entries": entries, "pager": pager})
+            for entries, pager in paginate(index.entries, index.url, per_page)]
+
+
+def page_urls(url: str, total: int, per_page: int) -> list[str]:
+    """The site paths of the pages of a list of `total` entries whose first page is at `url`:
+    'tags/water/', 'tags/water/page/2/', ... (one page even for an empty list)."""
+    count = max(1, -(-total // per_page))
+    return [url] + [f"{url}page/{number}/" for number in range(2, count + 1)]
+
+
+def paginate(entries: tuple[T, ...], url: str,
+             per_page: int) -> list[tuple[tuple[T, ...], Pager]]:
+    """Split `entries` into pages of `per_page`, in order, each with its `Pager`."""
+    urls = page_urls(url, len(entries), per_page)
+    pages = []
+    for number, here in enumerate(urls, start=1):
+        start = (number - 1) * per_page
+        chunk = entries[start:start + per_page]
+        pages.append((chunk, Pager(
+            number=number, count=len(urls), url=here, first_url=urls[0], last_url=urls[-1],
+            previous_url=urls[number - 2] if number > 1 else "",
+            next_url=urls[number] if number < len(urls) else "",
+            start=start + 1 if chunk else 0, end=start + len(chunk), total=len(entries))))
+    return pages
+
+
 def site_urls(site: Site) -> list[str]:
     """The site paths of every HTML page, for the sitemap."""
     urls = ["", "archive/", "tags/", "regions/"]
     for issue in site.issues:
         urls.append(issue.url)
         urls.extend(item.url for item in issue.items)
-    urls.extend(term.url for term in site.tags + site.regions)
+    for index in site.tags + site.regions:
+        urls.extend(page_urls(index.url, len(index.entries), site.config.per_page))
     urls.extend(page.url for page in site.pages)
     return urls
 

@@ -36,8 +36,8 @@ def problems_of(tmp_path: Path, text: str | bytes, base_url: str | None = None) 
 def test_only_the_title_is_required_and_everything_else_has_a_default(tmp_path: Path) -> None:
     config = config_of(tmp_path, "title: Common Ground\n")
     assert config == SiteConfig(title="Common Ground")
-    assert (config.language, config.base_url, config.nav, config.recent_issues) == \
-        ("en", "", (), 6)
+    assert (config.language, config.base_url, config.nav, config.recent_issues,
+            config.per_page) == ("en", "", (), 6, 50)
     assert config.pdf == PdfConfig() and config.email == EmailConfig()
     assert not config.contact and not config.unsafe_html
 
@@ -52,6 +52,7 @@ organisation: {name: Meridian, url: https://example.org/}
 contact: {name: Ana, email: ana@example.org}
 nav: [about, team]
 recent_issues: 3
+per_page: 20
 unsafe_html: true
 pdf: {enabled: false, paper: Letter}
 email: {enabled: false, mode: digest, from: news@example.org, unsubscribe_url: https://x.org/u}
@@ -60,7 +61,7 @@ email: {enabled: false, mode: digest, from: news@example.org, unsubscribe_url: h
         title="Common Ground", tagline="News", base_url="https://example.org/bulletin/",
         language="es", organisation=Organisation("Meridian", "https://example.org/"),
         contact=Contact(name="Ana", email="ana@example.org"), nav=("about", "team"),
-        recent_issues=3, unsafe_html=True, pdf=PdfConfig(False, "Letter"),
+        recent_issues=3, per_page=20, unsafe_html=True, pdf=PdfConfig(False, "Letter"),
         email=EmailConfig(False, "digest", "news@example.org", "https://x.org/u"))
 
 
@@ -108,6 +109,10 @@ def test_a_site_without_base_url_links_from_the_root(tmp_path: Path) -> None:
      ["bulletin.yaml:2: recent_issues: expected a whole number, got 'many'"]),
     ("title: T\nrecent_issues: -2\n",
      ["bulletin.yaml:2: recent_issues: expected 0 or more, got -2"]),
+    ("title: T\nper_page: 0\n", ["bulletin.yaml:2: per_page: expected 1 or more, got 0 (the "
+                                  "entries on each page of a tag or region, e.g. 'per_page: 50')"]),
+    ("title: T\nper_page: all\n",
+     ["bulletin.yaml:2: per_page: expected a whole number, got 'all'"]),
     ("title: T\nunsafe_html: sometimes\n",
      ["bulletin.yaml:2: unsafe_html: expected true or false, got 'sometimes'"]),
     ("title: T\norganisation: Meridian\n",
