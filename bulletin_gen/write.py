@@ -93,12 +93,13 @@ def publish(output: Path, artifacts: Iterable[Artifact], copies: Iterable[Copy],
     for leftover in (staging, retired):
         if leftover.exists():
             shutil.rmtree(leftover)
-    if spare.is_dir():
-        os.rename(spare, staging)
-    else:
+    fresh = not spare.is_dir()
+    if fresh:
         keep = frozenset()
+    else:
+        os.rename(spare, staging)
     try:
-        written = _write_all(staging, artifacts, copies)
+        written = _write_all(staging, artifacts, copies, fresh)
         kept = (_prune(staging, written, keep) if spare_files is None
                 else _prune_known(staging, written, keep, spare_files))
         exchanged = output.exists() and _exchange(staging, output)
@@ -149,15 +150,34 @@ def _describe_os_error(error: OSError, output: Path) -> str:
             f" left as it was; {hint.get(error.errno or 0, 'fix the cause and build again')}.")
 
 
-def _write_all(staging: Path, artifacts: Iterable[Artifact], copies: Iterable[Copy]) -> set[str]:
+def _write_all(staging: Path, artifacts: Iterable[Artifact], copies: Iterable[Copy],
+               fresh: bool = False) -> set[str]:
+    """Write the files into `staging`. `fresh`: it was made empty just now, so that only what
+    this build writes can be in the way (and a folder made once needs no second look)."""
     staging.mkdir(exist_ok=True)
-    _make_room(staging, MARKER).write_bytes(MARKER_TEXT)
-    written = set()
+    written: set[str] = set()
+    folders: set[str] = set()
+
+    def room(path: str) -> Path:
+        if not fresh or path in written:
+            return _make_room(staging, path)
+        folder = os.path.dirname(path)
+        if folder not in folders:
+            try:
+                os.makedirs(staging / folder, exist_ok=True)
+            except (FileExistsError, NotADirectoryError):  # a file of this build in the way
+                return _make_room(staging, path)
+            while folder:
+                folders.add(folder)
+                folder = os.path.dirname(folder)
+        return staging / path
+
+    room(MARKER).write_bytes(MARKER_TEXT)
     for copy in copies:
-        _copy(copy, _make_room(staging, copy.path))
+        _copy(copy, room(copy.path))
         written.add(copy.path)
     for artifact in artifacts:
-        _make_room(staging, artifact.path).write_bytes(artifact.data)
+        room(artifact.path).write_bytes(artifact.data)
         written.add(artifact.path)
     return written
 

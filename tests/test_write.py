@@ -182,3 +182,19 @@ def test_a_build_never_touches_content(make_site: Callable[..., Path]) -> None:
     before = snapshot(site / "content")
     build(site, BuildOptions())
     assert snapshot(site / "content") == before
+
+
+@pytest.mark.parametrize("spare", [False, True])
+def test_later_files_win_a_path_and_a_folder_replaces_a_file(tmp_path: Path,
+                                                             spare: bool) -> None:
+    static, theme = tmp_path / "static.css", tmp_path / "theme.css"
+    static.write_bytes(b"site")
+    theme.write_bytes(b"theme")
+    output = tmp_path / "out"
+    if spare:  # two builds before: the third updates the spare folder instead of a fresh one
+        publish(output, [Artifact("a/b", b"old"), Artifact("x.html", b"x")], [])
+        publish(output, [Artifact("y.html", b"y")], [])
+    publish(output, [Artifact("page", b"a file first"), Artifact("page/index.html", b"then")],
+            [Copy(theme, "assets/style.css"), Copy(static, "assets/style.css")])
+    assert snapshot(output) == {MARKER: MARKER_TEXT, "assets/style.css": b"site",
+                                "page/index.html": b"then"}
