@@ -72,8 +72,8 @@ def spare_folder(output: Path) -> Path:
 
 
 def publish(output: Path, artifacts: Iterable[Artifact], copies: Iterable[Copy],
-            keep: Collection[str] = frozenset(), spare_files: Collection[str] | None = None
-            ) -> int:
+            keep: Collection[str] = frozenset(), spare_files: Collection[str] | None = None,
+            mirror: bool = False) -> int:
     """Write every file into a staging folder, then swap it in for `output`. Returns the count.
 
     The staging folder starts as the spare folder (the output before last) when there is one,
@@ -81,7 +81,9 @@ def publish(output: Path, artifacts: Iterable[Artifact], copies: Iterable[Copy],
     the files named in `keep` are already right there and stay; every other file is written
     again or removed. The old output then becomes the spare. Without a spare, `keep` is empty.
     `spare_files`, when known, lists every file of the spare folder, so that what must be
-    removed from it is found without reading every folder.
+    removed from it is found without reading every folder. `mirror`, when there is neither an
+    output nor a spare yet: make the spare too, of hard links to the new files, so that the
+    next build updates it instead of laying out every folder again.
     """
     output = output.resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
@@ -90,7 +92,8 @@ def publish(output: Path, artifacts: Iterable[Artifact], copies: Iterable[Copy],
     spare = spare_folder(output)
     if retired.exists() and not output.exists():
         os.rename(retired, output)  # an earlier build stopped between its two renames
-    for leftover in (staging, retired):
+    twin = output.parent / f".{output.name}.mirror"
+    for leftover in (staging, retired, twin):
         if leftover.exists():
             shutil.rmtree(leftover)
     fresh = not spare.is_dir()
@@ -98,8 +101,9 @@ def publish(output: Path, artifacts: Iterable[Artifact], copies: Iterable[Copy],
         keep = frozenset()
     else:
         os.rename(spare, staging)
+    mirror = mirror and fresh and not output.exists()
     try:
-        written = _write_all(staging, artifacts, copies, fresh)
+        written = _write_all(staging, artifacts, copies, fresh, twin if mirror else None)
         kept = (_prune(staging, written, keep) if spare_files is None
                 else _prune_known(staging, written, keep, spare_files))
         exchanged = output.exists() and _exchange(staging, output)
@@ -109,6 +113,7 @@ def publish(output: Path, artifacts: Iterable[Artifact], copies: Iterable[Copy],
             os.rename(staging, output)
     except BaseException as error:
         shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(twin, ignore_errors=True)
         if retired.exists() and not output.exists():
             os.rename(retired, output)
         if isinstance(error, OSError):
@@ -117,6 +122,8 @@ def publish(output: Path, artifacts: Iterable[Artifact], copies: Iterable[Copy],
     old = staging if exchanged else retired  # the previous output: the next build's spare
     if old.exists():
         os.rename(old, spare)
+    elif mirror:
+        os.rename(twin, spare)
     return len(written) + kept
 
 
@@ -151,34 +158,46 @@ def _describe_os_error(error: OSError, output: Path) -> str:
 
 
 def _write_all(staging: Path, artifacts: Iterable[Artifact], copies: Iterable[Copy],
-               fresh: bool = False) -> set[str]:
+               fresh: bool = False, mirror: Path | None = None) -> set[str]:
     """Write the files into `staging`. `fresh`: it was made empty just now, so that only what
-    this build writes can be in the way (and a folder made once needs no second look)."""
+    this build writes can be in the way (and a folder made once needs no second look).
+    `mirror`: a fresh folder that gets a hard link to every file too."""
     staging.mkdir(exist_ok=True)
+    if mirror:
+        mirror.mkdir()
     written: set[str] = set()
-    folders: set[str] = set()
+    folders: set[tuple[Path, str]] = set()
 
-    def room(path: str) -> Path:
+    def room(base: Path, path: str) -> Path:
         if not fresh or path in written:
-            return _make_room(staging, path)
+            return _make_room(base, path)
         folder = os.path.dirname(path)
-        if folder not in folders:
+        if (base, folder) not in folders:
             try:
-                os.makedirs(staging / folder, exist_ok=True)
+                os.makedirs(base / folder, exist_ok=True)
             except (FileExistsError, NotADirectoryError):  # a file of this build in the way
-                return _make_room(staging, path)
+                return _make_room(base, path)
             while folder:
-                folders.add(folder)
+                folders.add((base, folder))
                 folder = os.path.dirname(folder)
-        return staging / path
+        return base / path
 
-    room(MARKER).write_bytes(MARKER_TEXT)
+    def place(path: str, data: bytes | None = None, copy: Copy | None = None) -> None:
+        target = room(staging, path)
+        if copy:
+            _copy(copy, target)
+        else:
+            target.write_bytes(data or b"")
+        if mirror:
+            os.link(target, room(mirror, path))
+        written.add(path)
+
+    place(MARKER, MARKER_TEXT)
+    written.discard(MARKER)
     for copy in copies:
-        _copy(copy, room(copy.path))
-        written.add(copy.path)
+        place(copy.path, copy=copy)
     for artifact in artifacts:
-        room(artifact.path).write_bytes(artifact.data)
-        written.add(artifact.path)
+        place(artifact.path, artifact.data)
     return written
 
 

@@ -198,3 +198,24 @@ def test_later_files_win_a_path_and_a_folder_replaces_a_file(tmp_path: Path,
             [Copy(theme, "assets/style.css"), Copy(static, "assets/style.css")])
     assert snapshot(output) == {MARKER: MARKER_TEXT, "assets/style.css": b"site",
                                 "page/index.html": b"then"}
+
+
+def test_a_first_build_can_lay_out_the_spare_folder_too(tmp_path: Path) -> None:
+    output = tmp_path / "out"
+    publish(output, [Artifact("a/index.html", b"a"), Artifact("b/index.html", b"b")], [],
+            mirror=True)
+    spare = write.spare_folder(output)
+    assert snapshot(spare) == snapshot(output)
+    assert (spare / "a/index.html").samefile(output / "a/index.html")
+    # The next build updates the spare (never through its links) and swaps it in.
+    publish(output, [Artifact("a/index.html", b"a2")], [], keep={"b/index.html"},
+            spare_files=["a/index.html", "b/index.html", MARKER], mirror=True)
+    assert snapshot(output) == {MARKER: MARKER_TEXT, "a/index.html": b"a2", "b/index.html": b"b"}
+    assert snapshot(spare)["a/index.html"] == b"a"
+
+
+def test_no_spare_folder_is_mirrored_over_an_existing_output(tmp_path: Path) -> None:
+    output = tmp_path / "out"
+    publish(output, [Artifact("x.html", b"x")], [])
+    publish(output, [Artifact("y.html", b"y")], [], mirror=True)
+    assert snapshot(write.spare_folder(output)) == {MARKER: MARKER_TEXT, "x.html": b"x"}
