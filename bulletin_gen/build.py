@@ -81,6 +81,8 @@ def load_site(site_dir: Path, drafts: bool = False, base_url: str | None = None,
     site = build_site(config, sources, renderer, problems, drafts, memo, jobs)
     if memo:
         memo.save()
+    if cache:  # kept even when the build fails, for the build after the fix
+        cache.markdown.flush()
     problems.raise_if_any(strict=strict)
     return site, problems
 

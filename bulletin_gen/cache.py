@@ -2,9 +2,9 @@
 
 Two things are kept, both keyed by hashes of their inputs:
 
-- rendered Markdown, one JSON file per fragment under `markdown/`, keyed by the text, the
-  renderer's settings and where it sits (id prefix, first line); an entry also lists the links
-  it resolved and their targets, and is used only while every one still resolves the same way;
+- rendered Markdown, in `markdown.sqlite` (fragments.py), keyed by the text, the renderer's
+  settings and where it sits (id prefix, first line); an entry also lists the links it
+  resolved and their targets, and is used only while every one still resolves the same way;
 - a record (`pages.json`) of every file of the last build and of the one before (kept as the
   spare output folder): the fingerprint of what it was built from (fingerprint.py) and the size
   and time of the file written, with the list of every file each of the two folders holds
@@ -30,6 +30,7 @@ from typing import Any
 from jinja2 import Environment
 
 from .fingerprint import VERSION, Fingerprinter, text_hash
+from .fragments import MarkdownCache
 from .markdown import MarkdownRenderer, Rendered, Resolver
 from .model import Site
 from .render import Artifact, PagePlan
@@ -37,85 +38,6 @@ from .sourcecache import ModelMemo
 from .write import Copy, publish, spare_folder, write_atomic
 
 CACHE_DIR = ".bulletin-cache"
-class MarkdownCache:
-    """Rendered fragments on disk, keyed by their inputs; `used` keeps the live entries."""
-
-    def __init__(self, folder: Path | None) -> None:
-        self.folder = folder
-        self.used: set[str] = set()
-        self.journal: list[str] = []  # `used` in the order of use, for ModelMemo
-
-    def use(self, key: str) -> None:
-        self.used.add(key)
-        self.journal.append(key)
-
-    def take_learned(self) -> set[str]:
-        """The fragments used since the last call, forgotten here (pool.Learner)."""
-        learned = set(self.used)
-        self.used.clear()
-        self.journal.clear()
-        return learned
-
-    def absorb(self, used: set[str]) -> None:
-        self.used |= used
-
-    def points(self, key: str) -> list[str] | None:
-        """Cached key points (inline HTML, no links resolved), if there are any."""
-        points = self._load(key)
-        if not isinstance(points, list) or not all(isinstance(p, str) for p in points):
-            return None
-        self.use(key)
-        return points
-
-    def put_points(self, key: str, points: list[str]) -> None:
-        self._store(key, json.dumps(points))
-
-    def get(self, key: str, resolve: Resolver) -> Rendered | None:
-        """The cached fragment, if there is one and its links still resolve as they did."""
-        entry = self._load(key)
-        try:
-            links = [(str(url), str(kind), target) for url, kind, target in entry["links"]]
-            html, broken = str(entry["html"]), tuple((int(line), str(url), str(kind))
-                                                      for line, url, kind in entry["broken"])
-        except (ValueError, TypeError, KeyError):
-            return None  # missing or malformed: render again
-        if any(resolve(url, kind) != target for url, kind, target in links):
-            return None
-        self.use(key)
-        return Rendered(html, broken)
-
-    def put(self, key: str, rendered: Rendered,
-            links: list[tuple[str, str, str | None]]) -> None:
-        self._store(key, json.dumps({"html": rendered.html, "links": links,
-                                     "broken": rendered.broken}))
-
-    def _load(self, key: str) -> Any:
-        """The JSON stored under `key`; None when there is none or it cannot be read."""
-        if self.folder is None:
-            return None
-        try:
-            return json.loads((self.folder / key[:2] / key).read_text("utf-8"))
-        except (OSError, ValueError):
-            return None
-
-    def _store(self, key: str, text: str) -> None:
-        if self.folder is None:
-            return
-        path = self.folder / key[:2] / key
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(path, text)
-        self.use(key)
-
-    def prune(self) -> None:
-        """Delete the fragments this build did not use."""
-        if self.folder is None or not self.folder.is_dir():
-            return
-        for shard in self.folder.iterdir():
-            for entry in shard.iterdir():
-                if entry.name not in self.used:
-                    entry.unlink()
-
-
 class CachingRenderer(MarkdownRenderer):
     """A MarkdownRenderer that looks in the cache first and records what it renders."""
 
@@ -140,11 +62,11 @@ class CachingRenderer(MarkdownRenderer):
         self.store.put(key, rendered, links)
         return rendered
 
-    def take_learned(self) -> set[str]:
+    def take_learned(self) -> tuple[set[str], dict[str, str]]:
         return self.store.take_learned()
 
-    def absorb(self, used: set[str]) -> None:
-        self.store.absorb(used)
+    def absorb(self, learned: tuple[set[str], dict[str, str]]) -> None:
+        self.store.absorb(learned)
 
     def key_points(self, text: str) -> list[str]:
         key = text_hash(VERSION, "points", str(self.unsafe_html), text)
@@ -204,7 +126,7 @@ class BuildCache:
         self.spare = spare or {}  # the files of the spare folder (the output before last)
         # Every file of the output and of the spare folder, editions included, as published.
         self.files = files or Files()
-        self.markdown = MarkdownCache(folder / "markdown" if folder else None)
+        self.markdown = MarkdownCache(folder / "markdown.sqlite" if folder else None)
 
     @classmethod
     def open(cls, site_dir: Path, output: Path, clean: bool = False) -> BuildCache:

@@ -134,8 +134,7 @@ def test_a_hand_edited_output_file_is_rendered_again(make_site, tmp_path) -> Non
     lambda cache: (cache / "pages.json").write_text(json.dumps(
         {"version": "another program", "output": "", "live": {}, "spare": {}}), "utf-8"),
     lambda cache: (cache / "pages.json").write_text('{"version": 3}', "utf-8"),
-    lambda cache: [entry.write_text("garbage", "utf-8")
-                   for entry in (cache / "markdown").rglob("*") if entry.is_file()],
+    lambda cache: (cache / "markdown.sqlite").write_bytes(b"garbage " * 1000),
     lambda cache: (cache / "inputs.json").write_bytes(b"\xff\xfe"),
 ])
 def test_a_corrupt_or_foreign_cache_is_discarded(make_site, tmp_path, damage) -> None:
