@@ -24,6 +24,7 @@ from typing import Any
 from .markdown import Rendered, Resolver
 
 Link = tuple[str, str, str | None]  # url, kind, what it resolved to
+FLUSH_AFTER = 500  # fragments from workers held before they are written
 
 
 class MarkdownCache:
@@ -54,6 +55,8 @@ class MarkdownCache:
         used, fresh = learned
         self.used |= used
         self.fresh.update(fresh)
+        if len(self.fresh) >= FLUSH_AFTER:  # written as they come, not all held till the end
+            self.flush()
 
     def points(self, key: str) -> list[str] | None:
         """Cached key points (inline HTML, no links resolved), if there are any."""
