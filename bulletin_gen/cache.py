@@ -28,6 +28,7 @@ from typing import Any
 
 from jinja2 import Environment
 
+from .content import CONTENT_DIR
 from .fingerprint import VERSION, Fingerprinter, text_hash
 from .markdown import MarkdownRenderer, Rendered, Resolver
 from .model import Site
@@ -171,6 +172,7 @@ class BuildCache:
         self.live = live or {}  # the files of the output, as the last build wrote them
         self.spare = spare or {}  # the files of the spare folder (the output before last)
         self.markdown = MarkdownCache(folder / "markdown" if folder else None)
+        self.memo: ModelMemo | None = None
 
     @classmethod
     def open(cls, site_dir: Path, output: Path, clean: bool = False) -> BuildCache:
@@ -212,8 +214,10 @@ class BuildCache:
 
     def model_memo(self, site_dir: Path) -> ModelMemo:
         """The parsed sources and validated items of the last build (sourcecache.py)."""
-        return ModelMemo(self.folder, repr((os.getcwd(), str(site_dir))), self.markdown.journal,
-                         self.markdown.used)
+        self.memo = ModelMemo(self.folder, repr((os.getcwd(), str(site_dir))),
+                              self.markdown.journal, self.markdown.used,
+                              site_dir / CONTENT_DIR / "issues")
+        return self.memo
 
     def renderer(self, unsafe_html: bool) -> MarkdownRenderer:
         return CachingRenderer(unsafe_html, self.markdown)
@@ -221,7 +225,7 @@ class BuildCache:
     def sort(self, env: Environment, site: Site, plans: list[PagePlan],
              copies: list[Copy]) -> Work:
         """Split the pages into those to render, to link from the output and to keep."""
-        printer = Fingerprinter(env, site)
+        printer = Fingerprinter(env, site, self.memo.digests() if self.memo else None)
         record = {plan.path: PageRecord(printer.page(plan.path, plan.url, plan.template,
                                                      plan.context), 0, 0) for plan in plans}
         record.update((copy.path, PageRecord(_stamp(copy.source), 0, 0)) for copy in copies)
@@ -244,15 +248,24 @@ class BuildCache:
                 return len(work.record)
             files = chain([first], files)
         count = publish(self.output, files, copies + work.links, work.keep)
-        self._save(work.record)
+        self._save(work)
         return count
 
-    def _save(self, record: Record) -> None:
-        """Record the pages just published and drop the fragments this build did not use."""
+    def _save(self, work: Work) -> None:
+        """Record the pages just published and drop the fragments this build did not use.
+
+        A page carried from the output or kept in the spare folder is the file its record
+        describes (`sort` checked it); only the files written anew are asked their size and time."""
         if self.folder is None:
             return
+        linked = {copy.path for copy in work.links}
         live: dict[str, list[Any]] = {}
-        for path, page in record.items():
+        for path, page in work.record.items():
+            old = self.spare.get(path) if path in work.keep else (
+                self.live.get(path) if path in linked else None)
+            if old is not None:
+                live[path] = [page.fingerprint, old.size, old.mtime_ns]
+                continue
             try:
                 stat = (self.output / path).stat()
             except OSError:

@@ -15,7 +15,7 @@ from bulletin_gen.build import BuildOptions, build
 from bulletin_gen.cache import CACHE_DIR, BuildCache
 from bulletin_gen.errors import ContentError, Problems
 from bulletin_gen.fingerprint import VERSION
-from bulletin_gen.sourcecache import FORMAT, MEMO_FILE, ModelMemo
+from bulletin_gen.sourcecache import FORMAT, MEMO_DIR, ModelMemo
 from tests.conftest import snapshot
 from tests.test_cache import clean_tree
 
@@ -39,6 +39,13 @@ def write(site: Path, name: str, text: str, seconds: int = 30) -> None:
     path.write_text(text, "utf-8")
     stat = path.stat()
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns - seconds * 10**9))
+
+
+def memo_files(site: Path) -> list[Path]:
+    """The memo's files: one per issue (and one for the pages)."""
+    files = sorted((site / CACHE_DIR / MEMO_DIR).iterdir())
+    assert files
+    return files
 
 
 def reads(monkeypatch: pytest.MonkeyPatch) -> tuple[list[str], list[str]]:
@@ -123,17 +130,20 @@ def test_a_changed_setting_builds_the_items_again(site, tmp_path) -> None:
                                     pickle.dumps({"version": VERSION, "settings": 3})])
 def test_a_corrupt_memo_is_discarded(site, tmp_path, damage) -> None:
     write(site, f"{ISSUE}/04-target.md", TARGET_TEXT.replace("The target.", "Edited text."))
-    (site / CACHE_DIR / MEMO_FILE).write_bytes(damage)
+    for path in memo_files(site):
+        path.write_bytes(damage)
     output = build(site, BuildOptions(jobs=1)).output
     assert snapshot(output) == clean_tree(site, tmp_path)
 
 
 def test_a_memo_of_the_right_version_with_malformed_entries_is_discarded(site, tmp_path) -> None:
-    settings = BuildCache.open(site, site / "output").model_memo(site).settings
-    for docs in ({"x": 1}, {str(site / LINKING): ((1, 2, 3), "not a document")}):
-        (site / CACHE_DIR / MEMO_FILE).write_bytes(pickle.dumps(
-            {"version": VERSION, "format": FORMAT, "settings": settings, "docs": docs,
-             "items": {}}))
+    memo = BuildCache.open(site, site / "output").model_memo(site)
+    group = memo.group(site / LINKING)
+    for docs in ({"x": 1}, {str(site / LINKING): ((1, 2, 3), "not a document", False)}):
+        for path in memo_files(site):
+            path.write_bytes(pickle.dumps(
+                {"version": VERSION, "format": FORMAT, "settings": memo.settings,
+                 "group": group, "docs": docs, "items": {}}))
         write(site, LINKING, LINKING_TEXT + f"\n{len(docs)} more.\n")
         output = build(site, BuildOptions(jobs=1)).output
         assert snapshot(output) == clean_tree(site, tmp_path)
@@ -161,8 +171,8 @@ class _Payload:
 
 def test_a_memo_naming_other_code_is_not_run(site, tmp_path) -> None:
     marker = tmp_path / "ran"
-    (site / CACHE_DIR / MEMO_FILE).write_bytes(pickle.dumps(
-        {"version": VERSION, "docs": _Payload(marker)}))
+    for path in memo_files(site):
+        path.write_bytes(pickle.dumps({"version": VERSION, "docs": _Payload(marker)}))
     write(site, LINKING, LINKING_TEXT + "\nMore.\n")
     output = build(site, BuildOptions(jobs=1)).output
     assert not marker.exists()
@@ -179,6 +189,8 @@ def test_a_file_changed_just_before_the_build_is_not_kept(tmp_path) -> None:
         content.read_document(tmp_path, path, problems, memo)
     assert sorted(memo.docs) == [str(settled)]
     memo.save()
-    again = ModelMemo(tmp_path / "cache", "settings")
-    assert sorted(again.old_docs) == [str(settled)]
-    assert ModelMemo(tmp_path / "cache", "other settings").old_docs == {}
+    for settings, kept in (("settings", [str(settled)]), ("other settings", [])):
+        again = ModelMemo(tmp_path / "cache", settings)
+        for path in (fresh, settled):
+            content.read_document(tmp_path, path, problems, again)
+        assert sorted(again.old_docs) == kept
