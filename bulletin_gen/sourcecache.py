@@ -26,6 +26,7 @@ value), and the build's memo takes it in with `merge` before `save`.
 from __future__ import annotations
 
 import dataclasses
+import gc
 import io
 import os
 import pickle
@@ -33,21 +34,25 @@ import stat
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from .content import SourceDoc
 from .errors import Problem, Problems
 from .fingerprint import VERSION, object_digest, text_hash
 from .markdown import Resolver
-from .model import Item
+from .model import Item, Term
 from .write import write_atomic
+from .yamlio import Mapping
 
 MEMO_DIR = "model"
-FORMAT = 3  # of the entries below; another format is discarded
+FORMAT = 5  # of the entries below; another format is discarded
 RACY_NS = 2_000_000_000
 Stamp = tuple[int, int, int]  # size, mtime_ns, inode
 Link = tuple[str, str, str | None]  # url, kind, what it resolved to
 DocEntry = tuple[Stamp, SourceDoc, bool]  # the bool: its body was left out (read it again)
+# A document as kept on disk, without its path (the reader knows it, and a path is slow to
+# unpickle): stamp, rel, meta, body, body_line, readable, body left out.
+StoredDoc = tuple[Stamp, str, Mapping, str, int, bool, bool]
 # key, links resolved, the item, its warnings, its Markdown fragments, its fingerprint
 ItemEntry = tuple[str, list[Link], Item, list[Problem], list[str], str]
 Reader = Callable[[Problems], SourceDoc]
@@ -58,9 +63,18 @@ _ALLOWED = {"bulletin_gen.model", "bulletin_gen.config", "bulletin_gen.content",
 
 @dataclasses.dataclass
 class Group:
-    """The entries of one issue (or of the pages), as kept in one file."""
+    """The entries of one issue (or of the pages) that this build used or made."""
 
     docs: dict[str, DocEntry] = dataclasses.field(default_factory=dict)
+    items: dict[str, ItemEntry] = dataclasses.field(default_factory=dict)
+    changed: bool = False  # something in it was read or built again: write its file
+
+
+@dataclasses.dataclass
+class Stored:
+    """The entries of one issue as the last build kept them in one file."""
+
+    docs: dict[str, StoredDoc] = dataclasses.field(default_factory=dict)
     items: dict[str, ItemEntry] = dataclasses.field(default_factory=dict)
 
 
@@ -85,11 +99,34 @@ def file_stamp(path: Path) -> Stamp | None:
     return info.st_size, info.st_mtime_ns, info.st_ino
 
 
+class _ModelPickler(pickle.Pickler):
+    """Writes each tag and region by its slug and name, so that reading makes one `Term` of each
+    for the whole memo instead of one for every item that names it."""
+
+    def persistent_id(self, obj: Any) -> Any:
+        if type(obj) is Term:
+            return "term", obj.slug, obj.name
+        return None
+
+
 class _ModelUnpickler(pickle.Unpickler):
+    def __init__(self, file: IO[bytes], terms: dict[tuple[str, str, str], Term]) -> None:
+        super().__init__(file)
+        self.terms = terms  # shared by every file of the memo
+
     def find_class(self, module: str, name: str) -> Any:
         if module not in _ALLOWED:
             raise pickle.UnpicklingError(f"{module}.{name} is not part of the model")
         return super().find_class(module, name)
+
+    def persistent_load(self, pid: Any) -> Term:
+        term = self.terms.get(pid)
+        if term is None:
+            if not (isinstance(pid, tuple) and len(pid) == 3 and pid[0] == "term"
+                    and isinstance(pid[1], str) and isinstance(pid[2], str)):
+                raise pickle.UnpicklingError("not a term")
+            term = self.terms[pid] = Term(pid[1], pid[2])
+        return term
 
 
 class ModelMemo:
@@ -106,9 +143,11 @@ class ModelMemo:
         self.fragments = fragments if fragments is not None else set()
         self.parted = 0  # how much of the journal `part` has handed back
         self.started = time.time_ns()
-        self.old: dict[str, Group] = {}  # the last build's entries, by group, loaded as needed
+        self.old: dict[str, Stored] = {}  # the last build's entries, by group, loaded as needed
         self.new: dict[str, Group] = {}  # the entries this build used or made
         self.readers: dict[str, Reader] = {}  # how to read a document whose body was left out
+        self.terms: dict[tuple[str, str, str], Term] = {}  # one of each tag and region read
+        self.kept: dict[int, tuple[Item, str]] = {}  # `digests`, once `save` has let go
 
     def group(self, path: Path) -> str:
         """The issue a content file belongs to: its folder, or itself when it is an issue."""
@@ -120,7 +159,7 @@ class ModelMemo:
         assert self.folder is not None
         return self.folder / f"{text_hash(group)}.pickle"
 
-    def _old(self, group: str) -> Group:
+    def _old(self, group: str) -> Stored:
         if group not in self.old:
             self.old[group] = self._load(group)
         return self.old[group]
@@ -128,22 +167,26 @@ class ModelMemo:
     def _new(self, group: str) -> Group:
         return self.new.setdefault(group, Group())
 
-    def _load(self, group: str) -> Group:
+    def _load(self, group: str) -> Stored:
         if self.folder is None:
-            return Group()
+            return Stored()
         try:
             with self._file(group).open("rb") as file:
-                data = _ModelUnpickler(io.BufferedReader(file)).load()
+                data = _ModelUnpickler(io.BufferedReader(file), self.terms).load()
+            # The memo holds most of the objects of the build: without this, each collection
+            # of the oldest generation walks them all again (a second at 10,000 items).
+            # Frozen objects are still freed when no longer referenced; `save` unfreezes.
+            gc.freeze()
             if (data["version"], data["format"], data["settings"], data["group"]) != (
                     VERSION, FORMAT, self.settings, group):
-                return Group()
+                return Stored()
             docs, items = data["docs"], data["items"]
-            if not _well_formed(docs, (tuple, SourceDoc, bool)) or not _well_formed(
-                    items, (str, list, Item, list, list, str)):
-                return Group()
-            return Group(docs, items)
+            if not _well_formed(docs, (tuple, str, Mapping, str, int, bool, bool)) or not \
+                    _well_formed(items, (str, list, Item, list, list, str)):
+                return Stored()
+            return Stored(docs, items)
         except Exception:  # a cache that cannot be read (any way) only makes a slower build
-            return Group()
+            return Stored()
 
     @property
     def docs(self) -> dict[str, DocEntry]:
@@ -151,7 +194,7 @@ class ModelMemo:
         return {name: entry for group in self.new.values() for name, entry in group.docs.items()}
 
     @property
-    def old_docs(self) -> dict[str, DocEntry]:
+    def old_docs(self) -> dict[str, StoredDoc]:
         """Every document of the last build loaded so far, by path."""
         return {name: entry for group in self.old.values() for name, entry in group.docs.items()}
 
@@ -163,16 +206,20 @@ class ModelMemo:
         stamp = file_stamp(path)
         old = self._old(group).docs.get(name)
         if stamp is not None and old is not None and old[0] == stamp:
-            self._new(group).docs[name] = old
-            if old[2]:
+            _, rel, meta, body, body_line, readable, slim = old
+            doc = SourceDoc(path, rel, meta, body, body_line, readable)
+            self._new(group).docs[name] = (stamp, doc, slim)
+            if slim:
                 self.readers[name] = read
-            return old[1]
+            return doc
         found = Problems()
         doc = read(found)
         problems.extend(found)
+        new = self._new(group)
+        new.changed = True
         if (stamp is not None and not found.errors and not found.warnings
                 and self._settled(stamp) and file_stamp(path) == stamp):
-            self._new(group).docs[name] = (stamp, doc, False)
+            new.docs[name] = (stamp, doc, False)
         return doc
 
     def item(self, doc: SourceDoc, context: str, resolve: Resolver, problems: Problems,
@@ -191,6 +238,7 @@ class ModelMemo:
             problems.warnings.extend(old[3])
             self.fragments.update(old[4])
             return old[2]
+        new.changed = True
         keep = not entry[2] or self._read_body(doc, entry[0])
         if not keep:  # changed while this build ran: build what was read, keep nothing
             del new.docs[name]
@@ -227,8 +275,8 @@ class ModelMemo:
 
     def digests(self) -> dict[int, tuple[Item, str]]:
         """The fingerprint of every item this build keeps, by the identity of the item."""
-        return {id(entry[2]): (entry[2], entry[5]) for group in self.new.values()
-                for entry in group.items.values()}
+        return self.kept or {id(entry[2]): (entry[2], entry[5]) for group in self.new.values()
+                             for entry in group.items.values()}
 
     def part(self, path: Path) -> MemoPart:
         """What this process did with the items of the issue of `path` (its issue.yaml, or the
@@ -251,41 +299,50 @@ class ModelMemo:
                 new.items[name] = old.items[name]
                 self.fragments.update(old.items[name][4])
         new.items.update(part.built)
+        new.changed = new.changed or bool(part.built)
         self.fragments.update(part.fragments)
         self.journal.extend(part.fragments)
 
     def save(self) -> None:
         """Keep the entries this build used, rewriting only the issues whose entries changed,
-        and forget the issues this build did not see."""
+        and forget the issues this build did not see. The memo then lets go of its documents
+        (the rest of the build needs only the items' `digests`)."""
+        self._write()
+        self.kept = self.digests()
+        self.old, self.new, self.readers = {}, {}, {}
+        gc.unfreeze()  # so that a long-lived process (`bulletin serve`) collects its cycles
+
+    def _write(self) -> None:
         if self.folder is None:
             return
         self.folder.mkdir(parents=True, exist_ok=True)
         for group, entries in self.new.items():
-            old = self.old.get(group, Group())
-            if _same_entries(entries.docs, old.docs) and _same_entries(entries.items, old.items):
+            old = self.old.get(group, Stored())
+            if not entries.changed and entries.docs.keys() == old.docs.keys() \
+                    and entries.items.keys() == old.items.keys():
                 continue
             if not entries.docs and not entries.items:
                 self._file(group).unlink(missing_ok=True)
                 continue
-            write_atomic(self._file(group), pickle.dumps(
+            buffer = io.BytesIO()
+            _ModelPickler(buffer, pickle.HIGHEST_PROTOCOL).dump(
                 {"version": VERSION, "format": FORMAT, "settings": self.settings,
-                 "group": group, "docs": _slim(entries), "items": entries.items},
-                protocol=pickle.HIGHEST_PROTOCOL))
+                 "group": group, "docs": _slim(entries), "items": entries.items})
+            write_atomic(self._file(group), buffer.getvalue())
         seen = {self._file(group).name for group in self.new}
         for name in os.listdir(self.folder):
             if name not in seen and not name.startswith("."):
                 (self.folder / name).unlink(missing_ok=True)
 
 
-def _slim(group: Group) -> dict[str, DocEntry]:
-    """The documents of a group, those of kept items without their body."""
-    return {name: (stamp, dataclasses.replace(doc, body=""), True)
-            if name in group.items and doc.body else (stamp, doc, slim)
-            for name, (stamp, doc, slim) in group.docs.items()}
-
-
-def _same_entries(new: dict[str, Any], old: dict[str, Any]) -> bool:
-    return new.keys() == old.keys() and all(new[name] is old[name] for name in new)
+def _slim(group: Group) -> dict[str, StoredDoc]:
+    """The documents of a group as kept on disk, those of kept items without their body."""
+    stored = {}
+    for name, (stamp, doc, slim) in group.docs.items():
+        slim = slim or name in group.items
+        stored[name] = (stamp, doc.rel, doc.meta, "" if slim else doc.body, doc.body_line,
+                        doc.readable, slim)
+    return stored
 
 
 def _well_formed(entries: object, shape: tuple[type, ...]) -> bool:

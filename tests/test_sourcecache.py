@@ -194,3 +194,4 @@ def test_a_file_changed_just_before_the_build_is_not_kept(tmp_path) -> None:
         for path in (fresh, settled):
             content.read_document(tmp_path, path, problems, again)
         assert sorted(again.old_docs) == kept
+        again.save()  # which lets go of what the memo loaded
