@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from bulletin_gen import content, validate
+from bulletin_gen import content, links, validate
 from bulletin_gen.build import BuildOptions, build
 from bulletin_gen.cache import CACHE_DIR, BuildCache
+from bulletin_gen.config import load_config
 from bulletin_gen.errors import ContentError, Problems
 from bulletin_gen.fingerprint import VERSION
 from bulletin_gen.sourcecache import FORMAT, MEMO_DIR, ModelMemo
@@ -195,3 +196,49 @@ def test_a_file_changed_just_before_the_build_is_not_kept(tmp_path) -> None:
             content.read_document(tmp_path, path, problems, again)
         assert sorted(again.old_docs) == kept
         again.save()  # which lets go of what the memo loaded
+
+
+def build_in_a_worker(site: Path) -> tuple[list[str], set[str]]:
+    """Build the site's issues in a forked child, as a parallel `build_site` does: the child
+    inherits the memo, builds each issue and hands back (issue, memo.part(...)) in one pickle;
+    the parent merges the parts and saves. Returns the fragments the parts named, and the
+    Markdown cache's live set after merging."""
+    cache = BuildCache.open(site, site / "output")
+    memo = cache.model_memo(site)
+    config, problems = load_config(site, problems=Problems())
+    sources = content.read_sources(site, problems, memo)
+    renderer = cache.renderer(config.unsafe_html)
+    identities = links.identities(sources, problems)
+    assets = links.asset_urls(sources, identities)
+    reading, writing = os.pipe()
+    child = os.fork()
+    if child == 0:  # the worker
+        os.close(reading)
+        results = [(validate._build_issue(source, identities, assets, renderer, Problems(), memo),
+                    memo.part(source.meta.path)) for source in sources.issues]
+        with os.fdopen(writing, "wb") as pipe:
+            pickle.dump(results, pipe)
+        os._exit(0)
+    os.close(writing)
+    with os.fdopen(reading, "rb") as pipe:
+        results = pickle.load(pipe)
+    assert os.waitpid(child, 0)[1] == 0
+    fragments = []
+    for issue, part in results:
+        assert {item.source for item in issue.items} >= {
+            str(Path(name).relative_to(site)) for name in (*part.reused, *part.built)}
+        memo.merge(part)
+        fragments += part.fragments
+    memo.save()
+    return fragments, cache.markdown.used
+
+
+def test_what_a_worker_built_is_kept_by_the_build(site, tmp_path, monkeypatch) -> None:
+    write(site, f"{ISSUE}/04-target.md", TARGET_TEXT.replace("The target.", "Edited text."))
+    fragments, used = build_in_a_worker(site)
+    assert fragments and set(fragments) <= used  # the worker's new fragment is not pruned
+    read, validated = reads(monkeypatch)
+    output = build(site, BuildOptions(jobs=1)).output
+    assert read == validated == []  # the worker's item and the reused ones were all kept
+    assert b"Edited text." in (output / "issues/2026-01-winter/target/index.html").read_bytes()
+    assert snapshot(output) == clean_tree(site, tmp_path)
