@@ -1,6 +1,6 @@
 """Incremental builds: what a previous build made, kept in `.bulletin-cache/` beside the site.
 
-Two things are kept, both keyed by hashes of their inputs:
+Three things are kept, each keyed by its inputs:
 
 - rendered Markdown, one JSON file per fragment under `markdown/`, keyed by the text, the
   renderer's settings and where it sits (id prefix, first line); an entry also lists the links
@@ -8,7 +8,9 @@ Two things are kept, both keyed by hashes of their inputs:
 - a record (`pages.json`) of every file of the last build and of the one before (kept as the
   spare output folder): the fingerprint of what it was built from (fingerprint.py) and the size
   and time of the file written; and a stamp of every input file (`inputs.json`), so that a
-  rebuild with nothing changed does nothing.
+  rebuild with nothing changed does nothing;
+- the parsed sources and validated items, one file per issue under `model/` (sourcecache.py);
+  an item's entry also holds its fingerprint, which `sort` takes instead of hashing it again.
 
 A page whose fingerprint is unchanged and whose file is still in the output as it was written
 is carried into the new output by hard link instead of being rendered again. A cache of another

@@ -70,20 +70,23 @@ class Fingerprinter:
 
     def value(self, value: Any) -> str:
         """A stable hash of a model value: dataclasses, containers, dates, strings, numbers."""
+        # Only model objects of the site (alive while it is) are remembered by identity, so
+        # that no other live object can have one of these identities.
+        known = self.memo.get(id(value))
+        if known is not None:
+            return known
         kind = type(value)
-        if kind is str:
-            return f"str:{value!r}"
+        if kind is str or value is None:
+            return f"{kind.__name__}:{value!r}"
         fields = self.shapes.get(kind, ())
         if fields == ():
             fields = self.shapes[kind] = (tuple(field.name for field in dataclasses.fields(kind))
                                           if dataclasses.is_dataclass(kind) else None)
         if fields is not None:
-            known = self.memo.get(id(value))
-            if known is None:
-                known = (text_hash(kind.__name__, *[self.value(getattr(value, name))
-                                                    for name in fields])
-                         if kind in COMPOSITES else object_digest(value))
-                self.memo[id(value)] = known
+            known = (text_hash(kind.__name__, *[self.value(getattr(value, name))
+                                                for name in fields])
+                     if kind in COMPOSITES else object_digest(value))
+            self.memo[id(value)] = known
             return known
         if isinstance(value, (tuple, list)):
             return text_hash("seq", *[self.value(part) for part in value])
