@@ -117,6 +117,19 @@ def test_an_unchanged_item_follows_a_renamed_issue(site, tmp_path) -> None:
     assert snapshot(output) == clean_tree(site, tmp_path)
 
 
+def test_an_item_built_again_from_an_unchanged_file_reads_its_body_again(site, tmp_path,
+                                                                        monkeypatch) -> None:
+    """The memo keeps an item's file without its body; a new issue date builds the item
+    again, from the body read again."""
+    meta = (site / ISSUE / "issue.yaml").read_text("utf-8")
+    write(site, f"{ISSUE}/issue.yaml", meta.replace("2026-01-15", "2026-01-20"))
+    read, validated = reads(monkeypatch)
+    output = build(site, BuildOptions(jobs=1)).output
+    assert f"{ISSUE}/04-target.md" in validated and f"{ISSUE}/04-target.md" in read
+    assert b"The target." in (output / "issues/2026-01-winter/target/index.html").read_bytes()
+    assert snapshot(output) == clean_tree(site, tmp_path)
+
+
 def test_a_changed_setting_builds_the_items_again(site, tmp_path) -> None:
     write(site, LINKING, LINKING_TEXT + "\n<iframe src=\"https://example.org/\"></iframe>\n")
     build(site, BuildOptions(jobs=1))
