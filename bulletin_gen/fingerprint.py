@@ -3,7 +3,9 @@
 A page's fingerprint covers its output path and URL, its template and every template that one
 loads (found by parsing them), the parts of `site` those templates read, the site's settings,
 and the page's own context values. Equal fingerprints mean that rendering the page again would
-give the same bytes; `cache.py` uses them to decide what a rebuild renders.
+give the same bytes; `cache.py` uses them to decide what a rebuild renders. An item kept by the
+model memo (sourcecache.py) brings its hash with it, so that an unchanged item is not hashed
+again.
 """
 
 from __future__ import annotations
