@@ -1,6 +1,6 @@
 """Incremental builds: what a previous build made, kept in `.bulletin-cache/` beside the site.
 
-Two things are kept, both keyed by hashes of their inputs:
+Three things are kept, each keyed by its inputs:
 
 - rendered Markdown, in `markdown.sqlite` (fragments.py), keyed by the text, the renderer's
   settings and where it sits (id prefix, first line); an entry also lists the links it
@@ -9,7 +9,9 @@ Two things are kept, both keyed by hashes of their inputs:
   spare output folder): the fingerprint of what it was built from (fingerprint.py) and the size
   and time of the file written, with the list of every file each of the two folders holds
   (editions included), so that updating the spare folder needs no walk through it; and a stamp
-  of every input file (`inputs.json`), so that a rebuild with nothing changed does nothing.
+  of every input file (`inputs.json`), so that a rebuild with nothing changed does nothing;
+- the parsed sources and validated items, one file per issue under `model/` (sourcecache.py);
+  an item's entry also holds its fingerprint, which `sort` takes instead of hashing it again.
 
 A page whose fingerprint is unchanged and whose file is still in the output as it was written
 is carried into the new output by hard link instead of being rendered again. A cache of another
@@ -29,13 +31,14 @@ from typing import Any
 
 from jinja2 import Environment
 
+from .content import CONTENT_DIR
 from .fingerprint import VERSION, Fingerprinter, text_hash
 from .fragments import MarkdownCache
 from .markdown import MarkdownRenderer, Rendered, Resolver
 from .model import Site
 from .render import Artifact, PagePlan
 from .sourcecache import ModelMemo
-from .write import Copy, publish, spare_folder, write_atomic
+from .write import MARKER, Copy, publish, spare_folder, write_atomic
 
 CACHE_DIR = ".bulletin-cache"
 class CachingRenderer(MarkdownRenderer):
@@ -127,6 +130,7 @@ class BuildCache:
         # Every file of the output and of the spare folder, editions included, as published.
         self.files = files or Files()
         self.markdown = MarkdownCache(folder / "markdown.sqlite" if folder else None)
+        self.memo: ModelMemo | None = None
 
     @classmethod
     def open(cls, site_dir: Path, output: Path, clean: bool = False) -> BuildCache:
@@ -168,8 +172,10 @@ class BuildCache:
 
     def model_memo(self, site_dir: Path) -> ModelMemo:
         """The parsed sources and validated items of the last build (sourcecache.py)."""
-        return ModelMemo(self.folder, repr((os.getcwd(), str(site_dir))), self.markdown.journal,
-                         self.markdown.used)
+        self.memo = ModelMemo(self.folder, repr((os.getcwd(), str(site_dir))),
+                              self.markdown.journal, self.markdown.used,
+                              site_dir / CONTENT_DIR / "issues")
+        return self.memo
 
     def renderer(self, unsafe_html: bool) -> MarkdownRenderer:
         return CachingRenderer(unsafe_html, self.markdown)
@@ -177,7 +183,7 @@ class BuildCache:
     def sort(self, env: Environment, site: Site, plans: list[PagePlan],
              copies: list[Copy]) -> Work:
         """Split the pages into those to render, to link from the output and to keep."""
-        printer = Fingerprinter(env, site)
+        printer = Fingerprinter(env, site, self.memo.digests() if self.memo else None)
         record = {plan.path: PageRecord(printer.page(plan.path, plan.url, plan.template,
                                                      plan.context), 0, 0) for plan in plans}
         record.update((copy.path, PageRecord(_stamp(copy.source), 0, 0)) for copy in copies)
@@ -209,16 +215,25 @@ class BuildCache:
         every = copies + work.links
         spare = self.files.spare if (_folder_id(spare_folder(self.output))
                                      == self.files.spare_folder) else None
-        count = publish(self.output, noted(files), every, work.keep, spare)
-        self._save(work.record, {*published, *(copy.path for copy in every), *work.keep})
+        count = publish(self.output, noted(files), every, work.keep, spare, mirror=True)
+        self._save(work, {*published, *(copy.path for copy in every), *work.keep})
         return count
 
-    def _save(self, record: Record, files: set[str]) -> None:
-        """Record the pages just published and drop the fragments this build did not use."""
+    def _save(self, work: Work, files: set[str]) -> None:
+        """Record the pages just published and drop the fragments this build did not use.
+
+        A page carried from the output or kept in the spare folder is the file its record
+        describes (`sort` checked it); only the files written anew are asked their size and time."""
         if self.folder is None:
             return
+        linked = {copy.path for copy in work.links}
         live: dict[str, list[Any]] = {}
-        for path, page in record.items():
+        for path, page in work.record.items():
+            old = self.spare.get(path) if path in work.keep else (
+                self.live.get(path) if path in linked else None)
+            if old is not None:
+                live[path] = [page.fingerprint, old.size, old.mtime_ns]
+                continue
             try:
                 stat = (self.output / path).stat()
             except OSError:
@@ -226,11 +241,15 @@ class BuildCache:
             live[path] = [page.fingerprint, stat.st_size, stat.st_mtime_ns]
         spare = {path: [page.fingerprint, page.size, page.mtime_ns]
                  for path, page in self.live.items()}
+        spare_files, spare_id = self.files.live, self.files.live_folder
+        if _mirrored(self.output):  # a first build: the spare folder holds the same files
+            spare, spare_files, spare_id = live, sorted(files), _folder_id(
+                spare_folder(self.output))
         self.folder.mkdir(parents=True, exist_ok=True)
         write_atomic(self.folder / "pages.json", json.dumps(
             {"version": VERSION, "output": str(self.output), "live": live, "spare": spare,
-             "live_files": sorted(files), "spare_files": self.files.live,
-             "live_folder": _folder_id(self.output), "spare_folder": self.files.live_folder}))
+             "live_files": sorted(files), "spare_files": spare_files,
+             "live_folder": _folder_id(self.output), "spare_folder": spare_id}))
         self.markdown.prune()
 
 
@@ -303,6 +322,14 @@ def _read_records(path: Path, output: Path) -> tuple[Record, Record, Files] | No
 
 def _number(value: object) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _mirrored(output: Path) -> bool:
+    """True when the spare folder is of hard links to the output's files (`publish(mirror)`)."""
+    try:
+        return (spare_folder(output) / MARKER).samefile(output / MARKER)
+    except OSError:
+        return False
 
 
 def _folder_id(folder: Path) -> int | None:

@@ -3,7 +3,9 @@
 A page's fingerprint covers its output path and URL, its template and every template that one
 loads (found by parsing them), the parts of `site` those templates read, the site's settings,
 and the page's own context values. Equal fingerprints mean that rendering the page again would
-give the same bytes; `cache.py` uses them to decide what a rebuild renders.
+give the same bytes; `cache.py` uses them to decide what a rebuild renders. An item kept by the
+model memo (sourcecache.py) brings its hash with it, so that an unchanged item is not hashed
+again.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import hashlib
 import io
 import pickle
 import sys
+from collections.abc import Mapping
 from typing import Any
 
 from jinja2 import Environment, TemplateError, meta, nodes
@@ -20,7 +23,7 @@ from jinja2 import Environment, TemplateError, meta, nodes
 from . import __version__
 from .model import Entry, Issue, Site, TermIndex
 
-VERSION = f"bulletin-gen {__version__}, cache 1, python {sys.version_info[0]}.{sys.version_info[1]}"
+VERSION = f"bulletin-gen {__version__}, cache 2, python {sys.version_info[0]}.{sys.version_info[1]}"
 # Methods and properties of Site, and the field each one reads.
 SITE_READS = {"page": "pages", "issues_by_year": "issues", "latest": "issues"}
 SITE_FIELDS = tuple(field.name for field in dataclasses.fields(Site))
@@ -30,37 +33,35 @@ SITE_FIELDS = tuple(field.name for field in dataclasses.fields(Site))
 COMPOSITES = (Site, Issue, TermIndex, Entry)
 
 
-def _digest(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=20).hexdigest()
-
-
-def _pickle_digest(value: object) -> str:
+def object_digest(value: object) -> str:
     """A hash of `value`'s pickle, written without back-references: equal values give equal
     bytes whichever of their strings happen to be one object (a cached item shares fewer)."""
     buffer = io.BytesIO()
     pickler = pickle.Pickler(buffer, 5)
     pickler.fast = True
     pickler.dump(value)
-    return _digest(buffer.getvalue())
+    return hashlib.blake2b(buffer.getvalue(), digest_size=20).hexdigest()
 
 
 def text_hash(*parts: str) -> str:
-    """A hash of several strings, each kept apart from the next."""
-    digest = hashlib.blake2b(digest_size=20)
-    for part in parts:
-        digest.update(part.encode("utf-8", "surrogatepass"))
-        digest.update(b"\0")
-    return digest.hexdigest()
+    """A hash of several strings, each ended by a NUL, so that each is kept apart from the next."""
+    text = "\0".join(parts) + "\0"
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=20).hexdigest()
 
 
 class Fingerprinter:
-    """Hashes of what a page is built from. Model objects are hashed once each, by identity."""
+    """Hashes of what a page is built from. Model objects are hashed once each, by identity;
+    `known` gives the hashes of objects already hashed (the model memo's items), with the
+    objects, which are kept alive so that no other object can take their identity."""
 
-    def __init__(self, env: Environment, site: Site) -> None:
+    def __init__(self, env: Environment, site: Site,
+                 known: Mapping[int, tuple[object, str]] | None = None) -> None:
         self.env = env
         self.site = site
-        self.memo: dict[int, str] = {}
+        self.known = known or {}
+        self.memo: dict[int, str] = {key: digest for key, (_, digest) in self.known.items()}
         self.templates: dict[str, str] = {}
+        self.shapes: dict[type, tuple[str, ...] | None] = {}  # field names of each dataclass
 
     def page(self, path: str, url: str, template: str, context: dict[str, Any]) -> str:
         """The fingerprint of one page: template closure, site parts read, its own context."""
@@ -71,19 +72,29 @@ class Fingerprinter:
 
     def value(self, value: Any) -> str:
         """A stable hash of a model value: dataclasses, containers, dates, strings, numbers."""
-        if dataclasses.is_dataclass(value) and not isinstance(value, type):
-            known = self.memo.get(id(value))
-            if known is None:
-                known = (text_hash(type(value).__name__, *(
-                    self.value(getattr(value, field.name)) for field in dataclasses.fields(value)))
-                         if isinstance(value, COMPOSITES) else _pickle_digest(value))
-                self.memo[id(value)] = known
+        # Only model objects of the site (alive while it is) are remembered by identity, so
+        # that no other live object can have one of these identities.
+        known = self.memo.get(id(value))
+        if known is not None:
+            return known
+        kind = type(value)
+        if kind is str or value is None:
+            return f"{kind.__name__}:{value!r}"
+        fields = self.shapes.get(kind, ())
+        if fields == ():
+            fields = self.shapes[kind] = (tuple(field.name for field in dataclasses.fields(kind))
+                                          if dataclasses.is_dataclass(kind) else None)
+        if fields is not None:
+            known = (text_hash(kind.__name__, *[self.value(getattr(value, name))
+                                                for name in fields])
+                     if kind in COMPOSITES else object_digest(value))
+            self.memo[id(value)] = known
             return known
         if isinstance(value, (tuple, list)):
-            return text_hash("seq", *(self.value(part) for part in value))
+            return text_hash("seq", *[self.value(part) for part in value])
         if isinstance(value, dict):
-            return text_hash("map", *(f"{key}={self.value(value[key])}" for key in sorted(value)))
-        return f"{type(value).__name__}:{value!r}"
+            return text_hash("map", *[f"{key}={self.value(value[key])}" for key in sorted(value)])
+        return f"{kind.__name__}:{value!r}"
 
     def _template(self, name: str) -> str:
         """The hash of a template, every template it loads, and the parts of the site they read."""

@@ -46,8 +46,7 @@ class MarkdownCache:
         """The fragments used and rendered since the last call, forgotten here
         (pool.Learner)."""
         learned = set(self.used), self.fresh
-        self.used.clear()
-        self.journal.clear()
+        self.used.clear()  # (the journal stays: the memo counts its way through it)
         self.fresh = {}
         return learned
 

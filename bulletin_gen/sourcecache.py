@@ -1,46 +1,91 @@
-"""The parsed sources and validated items of the last build, kept by file stamp.
+"""The parsed sources and validated items of the last build, kept by file stamp, per issue.
 
 A rebuild after one edit should not read and validate ten thousand unchanged files. `ModelMemo`
-keeps, in `.bulletin-cache/model.pickle`:
+keeps, in `.bulletin-cache/model/`, one pickle per issue (a folder issue, a single-file issue,
+or the folder of the pages), so that an edit rewrites one small file:
 
 - every content file as `content.read_document` parsed it, keyed by the file's path and stamp
-  (size, modification time, inode);
+  (size, modification time, inode). An item file's Markdown body is left out when its item is
+  kept: it is read again only if the item must be built again;
 - every item as `validate` built it, keyed by its file's stamp and everything else it was built
   from (its issue, slug and URL, the issue's date, the Markdown settings), with the links and
-  images it resolved: an entry is used only while each of them still resolves the same way.
+  images it resolved (an entry is used only while each still resolves the same way), the
+  Markdown fragments it used, and its fingerprint (fingerprint.py), so that an unchanged item
+  is not hashed again.
 
 Only what produced no error is kept (an error can depend on other files, such as whether a link's
 target exists), and a file modified less than `RACY_NS` before it was read is not kept, because
 a second edit within the file system's clock tick would leave its stamp unchanged (git's "racy"
 rule). A pickle of another version, or one that cannot be read, is discarded; it is read with an
 unpickler that only makes the model's own types.
+
+Worker processes that build issues hand back what they did with `part` (a small picklable
+value), and the build's memo takes it in with `merge` before `save`.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import gc
 import io
+import os
 import pickle
 import stat
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from .content import SourceDoc
 from .errors import Problem, Problems
-from .fingerprint import VERSION
+from .fingerprint import VERSION, object_digest, text_hash
 from .markdown import Resolver
-from .model import Item
+from .model import Item, Term
 from .write import write_atomic
+from .yamlio import Mapping
 
-MEMO_FILE = "model.pickle"
-FORMAT = 2  # of the entries below; another format is discarded
+MEMO_DIR = "model"
+FORMAT = 5  # of the entries below; another format is discarded
 RACY_NS = 2_000_000_000
 Stamp = tuple[int, int, int]  # size, mtime_ns, inode
 Link = tuple[str, str, str | None]  # url, kind, what it resolved to
+DocEntry = tuple[Stamp, SourceDoc, bool]  # the bool: its body was left out (read it again)
+# A document as kept on disk, without its path (the reader knows it, and a path is slow to
+# unpickle): stamp, rel, meta, body, body_line, readable, body left out.
+StoredDoc = tuple[Stamp, str, Mapping, str, int, bool, bool]
+# key, links resolved, the item, its warnings, its Markdown fragments, its fingerprint
+ItemEntry = tuple[str, list[Link], Item, list[Problem], list[str], str]
+Reader = Callable[[Problems], SourceDoc]
 # The only things the unpickler makes: the model's dataclasses and the values inside them.
 _ALLOWED = {"bulletin_gen.model", "bulletin_gen.config", "bulletin_gen.content",
             "bulletin_gen.yamlio", "bulletin_gen.errors", "pathlib", "datetime"}
+
+
+@dataclasses.dataclass
+class Group:
+    """The entries of one issue (or of the pages) that this build used or made."""
+
+    docs: dict[str, DocEntry] = dataclasses.field(default_factory=dict)
+    items: dict[str, ItemEntry] = dataclasses.field(default_factory=dict)
+    changed: bool = False  # something in it was read or built again: write its file
+
+
+@dataclasses.dataclass
+class Stored:
+    """The entries of one issue as the last build kept them in one file."""
+
+    docs: dict[str, StoredDoc] = dataclasses.field(default_factory=dict)
+    items: dict[str, ItemEntry] = dataclasses.field(default_factory=dict)
+
+
+@dataclasses.dataclass(frozen=True)
+class MemoPart:
+    """What a worker process did with the items of one issue, for the build's memo to `merge`."""
+
+    group: str
+    reused: tuple[str, ...]  # items taken from the memo as they were
+    built: dict[str, ItemEntry]  # items built again and worth keeping
+    fragments: tuple[str, ...]  # Markdown fragments the worker used since its last part
 
 
 def file_stamp(path: Path) -> Stamp | None:
@@ -54,81 +99,149 @@ def file_stamp(path: Path) -> Stamp | None:
     return info.st_size, info.st_mtime_ns, info.st_ino
 
 
+class _ModelPickler(pickle.Pickler):
+    """Writes each tag and region by its slug and name, so that reading makes one `Term` of each
+    for the whole memo instead of one for every item that names it."""
+
+    def persistent_id(self, obj: Any) -> Any:
+        if type(obj) is Term:
+            return "term", obj.slug, obj.name
+        return None
+
+
 class _ModelUnpickler(pickle.Unpickler):
+    def __init__(self, file: IO[bytes], terms: dict[tuple[str, str, str], Term]) -> None:
+        super().__init__(file)
+        self.terms = terms  # shared by every file of the memo
+
     def find_class(self, module: str, name: str) -> Any:
         if module not in _ALLOWED:
             raise pickle.UnpicklingError(f"{module}.{name} is not part of the model")
         return super().find_class(module, name)
+
+    def persistent_load(self, pid: Any) -> Term:
+        term = self.terms.get(pid)
+        if term is None:
+            if not (isinstance(pid, tuple) and len(pid) == 3 and pid[0] == "term"
+                    and isinstance(pid[1], str) and isinstance(pid[2], str)):
+                raise pickle.UnpicklingError("not a term")
+            term = self.terms[pid] = Term(pid[1], pid[2])
+        return term
 
 
 class ModelMemo:
     """Documents and items of the last build; `save` keeps those this build used."""
 
     def __init__(self, folder: Path | None, settings: str, journal: list[str] | None = None,
-                 fragments: set[str] | None = None) -> None:
-        self.path = folder / MEMO_FILE if folder else None
+                 fragments: set[str] | None = None, issues_dir: Path | None = None) -> None:
+        self.folder = folder / MEMO_DIR if folder else None
         self.settings = settings  # what every entry depends on: version, Markdown settings
+        self.issues_dir = issues_dir  # a file directly in it is an issue of its own
         # The Markdown cache's keys in the order used, and the set it keeps: an item taken from
         # the memo marks its fragments used, so that they stay for when it must be built again.
         self.journal = journal if journal is not None else []
         self.fragments = fragments if fragments is not None else set()
+        self.parted = 0  # how much of the journal `part` has handed back
         self.started = time.time_ns()
-        self.old_docs, self.old_items = self._load()
-        self.docs: dict[str, tuple[Stamp, SourceDoc]] = {}
-        self.items: dict[str, tuple[str, list[Link], Item, list[Problem], list[str]]] = {}
-        self.changed = False
+        self.old: dict[str, Stored] = {}  # the last build's entries, by group, loaded as needed
+        self.new: dict[str, Group] = {}  # the entries this build used or made
+        self.readers: dict[str, Reader] = {}  # how to read a document whose body was left out
+        self.terms: dict[tuple[str, str, str], Term] = {}  # one of each tag and region read
+        self.kept: dict[int, tuple[Item, str]] = {}  # `digests`, once `save` has let go
 
-    def _load(self) -> tuple[dict[str, Any], dict[str, Any]]:
-        if self.path is None:
-            return {}, {}
+    def group(self, path: Path) -> str:
+        """The issue a content file belongs to: its folder, or itself when it is an issue."""
+        if path.parent == self.issues_dir:
+            return str(path)
+        return str(path.parent)
+
+    def _file(self, group: str) -> Path:
+        assert self.folder is not None
+        return self.folder / f"{text_hash(group)}.pickle"
+
+    def _old(self, group: str) -> Stored:
+        if group not in self.old:
+            self.old[group] = self._load(group)
+        return self.old[group]
+
+    def _new(self, group: str) -> Group:
+        return self.new.setdefault(group, Group())
+
+    def _load(self, group: str) -> Stored:
+        if self.folder is None:
+            return Stored()
         try:
-            with self.path.open("rb") as file:
-                data = _ModelUnpickler(io.BufferedReader(file)).load()
-            if (data["version"], data["format"], data["settings"]) != (VERSION, FORMAT,
-                                                                       self.settings):
-                return {}, {}
+            with self._file(group).open("rb") as file:
+                data = _ModelUnpickler(io.BufferedReader(file), self.terms).load()
+            # The memo holds most of the objects of the build: without this, each collection
+            # of the oldest generation walks them all again (a second at 10,000 items).
+            # Frozen objects are still freed when no longer referenced; `save` unfreezes.
+            gc.freeze()
+            if (data["version"], data["format"], data["settings"], data["group"]) != (
+                    VERSION, FORMAT, self.settings, group):
+                return Stored()
             docs, items = data["docs"], data["items"]
-            if not _well_formed(docs, (tuple, SourceDoc)) or not _well_formed(
-                    items, (str, list, Item, list, list)):
-                return {}, {}
-            return docs, items
+            if not _well_formed(docs, (tuple, str, Mapping, str, int, bool, bool)) or not \
+                    _well_formed(items, (str, list, Item, list, list, str)):
+                return Stored()
+            return Stored(docs, items)
         except Exception:  # a cache that cannot be read (any way) only makes a slower build
-            return {}, {}
+            return Stored()
 
-    def document(self, path: Path, read: Callable[[Problems], SourceDoc],
-                 problems: Problems) -> SourceDoc:
-        """The document at `path`: from the memo when its stamp is unchanged, else `read`."""
-        name = str(path)
+    @property
+    def docs(self) -> dict[str, DocEntry]:
+        """Every document this build keeps, by path."""
+        return {name: entry for group in self.new.values() for name, entry in group.docs.items()}
+
+    @property
+    def old_docs(self) -> dict[str, StoredDoc]:
+        """Every document of the last build loaded so far, by path."""
+        return {name: entry for group in self.old.values() for name, entry in group.docs.items()}
+
+    def document(self, path: Path, read: Reader, problems: Problems) -> SourceDoc:
+        """The document at `path`: from the memo when its stamp is unchanged, else `read`.
+
+        A document from the memo may come without its body; `item` reads it when it needs it."""
+        name, group = str(path), self.group(path)
         stamp = file_stamp(path)
-        old = self.old_docs.get(name)
+        old = self._old(group).docs.get(name)
         if stamp is not None and old is not None and old[0] == stamp:
-            self.docs[name] = old
-            return old[1]  # type: ignore[no-any-return]
-        self.changed = True
+            _, rel, meta, body, body_line, readable, slim = old
+            doc = SourceDoc(path, rel, meta, body, body_line, readable)
+            self._new(group).docs[name] = (stamp, doc, slim)
+            if slim:
+                self.readers[name] = read
+            return doc
         found = Problems()
         doc = read(found)
         problems.extend(found)
+        new = self._new(group)
+        new.changed = True
         if (stamp is not None and not found.errors and not found.warnings
                 and self._settled(stamp) and file_stamp(path) == stamp):
-            self.docs[name] = (stamp, doc)
+            new.docs[name] = (stamp, doc, False)
         return doc
 
     def item(self, doc: SourceDoc, context: str, resolve: Resolver, problems: Problems,
              build: Callable[[Resolver, Problems], Item]) -> Item:
         """The item of `doc` built in `context`, from the memo when nothing it read changed."""
-        name = str(doc.path)
-        entry = self.docs.get(name)
+        name, group = str(doc.path), self.group(doc.path)
+        new = self._new(group)
+        entry = new.docs.get(name)
         if entry is None or entry[1] is not doc:  # read afresh and not kept: build it
             return build(resolve, problems)
         key = repr((entry[0], doc.rel, context))
-        old = self.old_items.get(name)
+        old = self._old(group).items.get(name)
         if old is not None and old[0] == key and all(
                 resolve(url, kind) == target for url, kind, target in old[1]):
-            self.items[name] = old
+            new.items[name] = old
             problems.warnings.extend(old[3])
             self.fragments.update(old[4])
-            return old[2]  # type: ignore[no-any-return]
-        self.changed = True
+            return old[2]
+        new.changed = True
+        keep = not entry[2] or self._read_body(doc, entry[0])
+        if not keep:  # changed while this build ran: build what was read, keep nothing
+            del new.docs[name]
         links: list[Link] = []
 
         def recording(url: str, kind: str) -> str | None:
@@ -140,45 +253,118 @@ class ModelMemo:
         start = len(self.journal)
         item = build(recording, found)
         problems.extend(found)
-        if not found.errors:
-            self.items[name] = (key, links, item, list(found.warnings), self.journal[start:])
+        if keep and not found.errors:
+            new.items[name] = (key, links, item, list(found.warnings), self.journal[start:],
+                               object_digest(item))
         return item
 
     def has_item(self, doc: SourceDoc) -> bool:
         """True when the memo may hold `doc`'s item: its file is as the last build read it.
         (`item` still checks everything else the item was built from.)"""
-        entry = self.docs.get(str(doc.path))
-        return entry is not None and entry[1] is doc and str(doc.path) in self.old_items
+        name, group = str(doc.path), self.group(doc.path)
+        entry = self._new(group).docs.get(name)
+        return entry is not None and entry[1] is doc and name in self._old(group).items
 
-    def take_learned(self) -> tuple[dict[str, Any], bool]:
-        """The items used or built since the last call and whether any changed, forgotten
-        here: what a worker process's copy of the memo hands back (pool.Learner)."""
-        learned = self.items, self.changed
-        self.items, self.changed = {}, False
-        return learned
+    def take_learned(self) -> list[MemoPart]:
+        """What this process did with items since the last call, one `part` for each issue,
+        forgotten here: what a worker process's copy of the memo hands back (pool.Learner)."""
+        parts = [self._part(group) for group, entries in self.new.items() if entries.items]
+        for group in self.new.values():
+            group.items = {}
+        return parts
 
-    def absorb(self, learned: tuple[dict[str, Any], bool]) -> None:
-        """Add what a worker's copy of the memo learned."""
-        items, changed = learned
-        self.items.update(items)
-        self.changed = self.changed or changed
+    def absorb(self, parts: list[MemoPart]) -> None:
+        """Take in what a worker's copy of the memo did (pool.Learner)."""
+        for part in parts:
+            self.merge(part)
+
+    def _read_body(self, doc: SourceDoc, stamp: Stamp) -> bool:
+        """Give `doc`, kept without its body, the body read again from its file; False when
+        the file is not what it was when the memo kept it."""
+        fresh = self.readers[str(doc.path)](Problems())
+        # The document is shared with the model being built, which must see the body; no one
+        # has read its (empty) body yet, since only `build` does.
+        object.__setattr__(doc, "body", fresh.body)
+        return fresh.meta == doc.meta and fresh.body_line == doc.body_line \
+            and file_stamp(doc.path) == stamp
 
     def _settled(self, stamp: Stamp) -> bool:
         """False when the file changed so shortly before this build that a second change
         could keep the same stamp."""
         return stamp[1] < self.started - RACY_NS
 
+    def digests(self) -> dict[int, tuple[Item, str]]:
+        """The fingerprint of every item this build keeps, by the identity of the item."""
+        return self.kept or {id(entry[2]): (entry[2], entry[5]) for group in self.new.values()
+                             for entry in group.items.values()}
+
+    def part(self, path: Path) -> MemoPart:
+        """What this process did with the items of the issue of `path` (its issue.yaml, or the
+        issue's file), for the build's memo to `merge`: call it in a worker after `_build_issue`,
+        and send it back with the issue, in one value, so that both share their items."""
+        return self._part(self.group(path))
+
+    def _part(self, group: str) -> MemoPart:
+        items = self._new(group).items
+        old = self._old(group).items
+        reused = tuple(name for name, entry in items.items() if old.get(name) is entry)
+        built = {name: entry for name, entry in items.items() if old.get(name) is not entry}
+        fragments = tuple(self.journal[self.parted:])
+        self.parted = len(self.journal)
+        return MemoPart(group, reused, built, fragments)
+
+    def merge(self, part: MemoPart) -> None:
+        """Take in what a worker did with the items of one issue."""
+        new, old = self._new(part.group), self._old(part.group)
+        for name in part.reused:
+            if name in old.items:
+                new.items[name] = old.items[name]
+                self.fragments.update(old.items[name][4])
+        new.items.update(part.built)
+        new.changed = new.changed or bool(part.built)
+        self.fragments.update(part.fragments)
+        self.journal.extend(part.fragments)
+
     def save(self) -> None:
-        """Keep the entries this build used, when they differ from those it found."""
-        if self.path is None:
+        """Keep the entries this build used, rewriting only the issues whose entries changed,
+        and forget the issues this build did not see. The memo then lets go of its documents
+        (the rest of the build needs only the items' `digests`)."""
+        self._write()
+        self.kept = self.digests()
+        self.old, self.new, self.readers = {}, {}, {}
+        gc.unfreeze()  # so that a long-lived process (`bulletin serve`) collects its cycles
+
+    def _write(self) -> None:
+        if self.folder is None:
             return
-        if not self.changed and self.docs.keys() == self.old_docs.keys() \
-                and self.items.keys() == self.old_items.keys():
-            return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(self.path, pickle.dumps(
-            {"version": VERSION, "format": FORMAT, "settings": self.settings,
-             "docs": self.docs, "items": self.items}, protocol=pickle.HIGHEST_PROTOCOL))
+        self.folder.mkdir(parents=True, exist_ok=True)
+        for group, entries in self.new.items():
+            old = self.old.get(group, Stored())
+            if not entries.changed and entries.docs.keys() == old.docs.keys() \
+                    and entries.items.keys() == old.items.keys():
+                continue
+            if not entries.docs and not entries.items:
+                self._file(group).unlink(missing_ok=True)
+                continue
+            buffer = io.BytesIO()
+            _ModelPickler(buffer, pickle.HIGHEST_PROTOCOL).dump(
+                {"version": VERSION, "format": FORMAT, "settings": self.settings,
+                 "group": group, "docs": _slim(entries), "items": entries.items})
+            write_atomic(self._file(group), buffer.getvalue())
+        seen = {self._file(group).name for group in self.new}
+        for name in os.listdir(self.folder):
+            if name not in seen and not name.startswith("."):
+                (self.folder / name).unlink(missing_ok=True)
+
+
+def _slim(group: Group) -> dict[str, StoredDoc]:
+    """The documents of a group as kept on disk, those of kept items without their body."""
+    stored = {}
+    for name, (stamp, doc, slim) in group.docs.items():
+        slim = slim or name in group.items
+        stored[name] = (stamp, doc.rel, doc.meta, "" if slim else doc.body, doc.body_line,
+                        doc.readable, slim)
+    return stored
 
 
 def _well_formed(entries: object, shape: tuple[type, ...]) -> bool:

@@ -11,12 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from bulletin_gen import content, validate
+from bulletin_gen import content, links, validate
 from bulletin_gen.build import BuildOptions, build
 from bulletin_gen.cache import CACHE_DIR, BuildCache
+from bulletin_gen.config import load_config
 from bulletin_gen.errors import ContentError, Problems
 from bulletin_gen.fingerprint import VERSION
-from bulletin_gen.sourcecache import FORMAT, MEMO_FILE, ModelMemo
+from bulletin_gen.sourcecache import FORMAT, MEMO_DIR, ModelMemo
 from tests.conftest import snapshot
 from tests.test_cache import clean_tree
 
@@ -40,6 +41,13 @@ def write(site: Path, name: str, text: str, seconds: int = 30) -> None:
     path.write_text(text, "utf-8")
     stat = path.stat()
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns - seconds * 10**9))
+
+
+def memo_files(site: Path) -> list[Path]:
+    """The memo's files: one per issue (and one for the pages)."""
+    files = sorted((site / CACHE_DIR / MEMO_DIR).iterdir())
+    assert files
+    return files
 
 
 def reads(monkeypatch: pytest.MonkeyPatch) -> tuple[list[str], list[str]]:
@@ -110,6 +118,19 @@ def test_an_unchanged_item_follows_a_renamed_issue(site, tmp_path) -> None:
     assert snapshot(output) == clean_tree(site, tmp_path)
 
 
+def test_an_item_built_again_from_an_unchanged_file_reads_its_body_again(site, tmp_path,
+                                                                        monkeypatch) -> None:
+    """The memo keeps an item's file without its body; a new issue date builds the item
+    again, from the body read again."""
+    meta = (site / ISSUE / "issue.yaml").read_text("utf-8")
+    write(site, f"{ISSUE}/issue.yaml", meta.replace("2026-01-15", "2026-01-20"))
+    read, validated = reads(monkeypatch)
+    output = build(site, BuildOptions(jobs=1)).output
+    assert f"{ISSUE}/04-target.md" in validated and f"{ISSUE}/04-target.md" in read
+    assert b"The target." in (output / "issues/2026-01-winter/target/index.html").read_bytes()
+    assert snapshot(output) == clean_tree(site, tmp_path)
+
+
 def test_a_changed_setting_builds_the_items_again(site, tmp_path) -> None:
     write(site, LINKING, LINKING_TEXT + "\n<iframe src=\"https://example.org/\"></iframe>\n")
     build(site, BuildOptions(jobs=1))
@@ -124,17 +145,20 @@ def test_a_changed_setting_builds_the_items_again(site, tmp_path) -> None:
                                     pickle.dumps({"version": VERSION, "settings": 3})])
 def test_a_corrupt_memo_is_discarded(site, tmp_path, damage) -> None:
     write(site, f"{ISSUE}/04-target.md", TARGET_TEXT.replace("The target.", "Edited text."))
-    (site / CACHE_DIR / MEMO_FILE).write_bytes(damage)
+    for path in memo_files(site):
+        path.write_bytes(damage)
     output = build(site, BuildOptions(jobs=1)).output
     assert snapshot(output) == clean_tree(site, tmp_path)
 
 
 def test_a_memo_of_the_right_version_with_malformed_entries_is_discarded(site, tmp_path) -> None:
-    settings = BuildCache.open(site, site / "output").model_memo(site).settings
-    for docs in ({"x": 1}, {str(site / LINKING): ((1, 2, 3), "not a document")}):
-        (site / CACHE_DIR / MEMO_FILE).write_bytes(pickle.dumps(
-            {"version": VERSION, "format": FORMAT, "settings": settings, "docs": docs,
-             "items": {}}))
+    memo = BuildCache.open(site, site / "output").model_memo(site)
+    group = memo.group(site / LINKING)
+    for docs in ({"x": 1}, {str(site / LINKING): ((1, 2, 3), "not a document", False)}):
+        for path in memo_files(site):
+            path.write_bytes(pickle.dumps(
+                {"version": VERSION, "format": FORMAT, "settings": memo.settings,
+                 "group": group, "docs": docs, "items": {}}))
         write(site, LINKING, LINKING_TEXT + f"\n{len(docs)} more.\n")
         output = build(site, BuildOptions(jobs=1)).output
         assert snapshot(output) == clean_tree(site, tmp_path)
@@ -166,8 +190,8 @@ class _Payload:
 
 def test_a_memo_naming_other_code_is_not_run(site, tmp_path) -> None:
     marker = tmp_path / "ran"
-    (site / CACHE_DIR / MEMO_FILE).write_bytes(pickle.dumps(
-        {"version": VERSION, "docs": _Payload(marker)}))
+    for path in memo_files(site):
+        path.write_bytes(pickle.dumps({"version": VERSION, "docs": _Payload(marker)}))
     write(site, LINKING, LINKING_TEXT + "\nMore.\n")
     output = build(site, BuildOptions(jobs=1)).output
     assert not marker.exists()
@@ -184,6 +208,55 @@ def test_a_file_changed_just_before_the_build_is_not_kept(tmp_path) -> None:
         content.read_document(tmp_path, path, problems, memo)
     assert sorted(memo.docs) == [str(settled)]
     memo.save()
-    again = ModelMemo(tmp_path / "cache", "settings")
-    assert sorted(again.old_docs) == [str(settled)]
-    assert ModelMemo(tmp_path / "cache", "other settings").old_docs == {}
+    for settings, kept in (("settings", [str(settled)]), ("other settings", [])):
+        again = ModelMemo(tmp_path / "cache", settings)
+        for path in (fresh, settled):
+            content.read_document(tmp_path, path, problems, again)
+        assert sorted(again.old_docs) == kept
+        again.save()  # which lets go of what the memo loaded
+
+
+def build_in_a_worker(site: Path) -> tuple[list[str], set[str]]:
+    """Build the site's issues in a forked child, as a parallel `build_site` does: the child
+    inherits the memo, builds each issue and hands back (issue, memo.part(...)) in one pickle;
+    the parent merges the parts and saves. Returns the fragments the parts named, and the
+    Markdown cache's live set after merging."""
+    cache = BuildCache.open(site, site / "output")
+    memo = cache.model_memo(site)
+    config, problems = load_config(site, problems=Problems())
+    sources = content.read_sources(site, problems, memo)
+    renderer = cache.renderer(config.unsafe_html)
+    identities = links.identities(sources, problems)
+    assets = links.asset_urls(sources, identities)
+    reading, writing = os.pipe()
+    child = os.fork()
+    if child == 0:  # the worker
+        os.close(reading)
+        results = [(validate._build_issue(source, identities, assets, renderer, Problems(), memo),
+                    memo.part(source.meta.path)) for source in sources.issues]
+        with os.fdopen(writing, "wb") as pipe:
+            pickle.dump(results, pipe)
+        os._exit(0)
+    os.close(writing)
+    with os.fdopen(reading, "rb") as pipe:
+        results = pickle.load(pipe)
+    assert os.waitpid(child, 0)[1] == 0
+    fragments = []
+    for issue, part in results:
+        assert {item.source for item in issue.items} >= {
+            str(Path(name).relative_to(site)) for name in (*part.reused, *part.built)}
+        memo.merge(part)
+        fragments += part.fragments
+    memo.save()
+    return fragments, cache.markdown.used
+
+
+def test_what_a_worker_built_is_kept_by_the_build(site, tmp_path, monkeypatch) -> None:
+    write(site, f"{ISSUE}/04-target.md", TARGET_TEXT.replace("The target.", "Edited text."))
+    fragments, used = build_in_a_worker(site)
+    assert fragments and set(fragments) <= used  # the worker's new fragment is not pruned
+    read, validated = reads(monkeypatch)
+    output = build(site, BuildOptions(jobs=1)).output
+    assert read == validated == []  # the worker's item and the reused ones were all kept
+    assert b"Edited text." in (output / "issues/2026-01-winter/target/index.html").read_bytes()
+    assert snapshot(output) == clean_tree(site, tmp_path)
