@@ -62,13 +62,36 @@ class Fingerprinter:
         self.memo: dict[int, str] = {key: digest for key, (_, digest) in self.known.items()}
         self.templates: dict[str, str] = {}
         self.shapes: dict[type, tuple[str, ...] | None] = {}  # field names of each dataclass
+        # Templates that never name an attribute 'items': their entries' issues are hashed
+        # without their items, so that a tag page changes only with its own entries.
+        self.itemless: dict[str, bool] = {}
+        self.entries: dict[tuple[int, bool], str] = {}
+        self.without_items = False  # while hashing the context of such a template
 
     def page(self, path: str, url: str, template: str, context: dict[str, Any]) -> str:
         """The fingerprint of one page: template closure, site parts read, its own context."""
         if template not in self.templates:
             self.templates[template] = self._template(template)
+        self.without_items = self.itemless[template]
         values = [self.value(context[key]) for key in sorted(context)]
         return text_hash(path, url, self.templates[template], *sorted(context), *values)
+
+    def _entry(self, entry: Entry) -> str:
+        """An entry of a tag or region page; its issue without the issue's items when the
+        page's templates cannot read them."""
+        key = (id(entry), self.without_items)
+        known = self.entries.get(key)
+        if known is None:
+            issue = (self._fields(entry.issue, exclude="items") if self.without_items
+                     else self.value(entry.issue))
+            known = self.entries[key] = text_hash("Entry", issue, self.value(entry.item),
+                                                  self.value(entry.brief))
+        return known
+
+    def _fields(self, value: Any, exclude: str) -> str:
+        return text_hash(type(value).__name__, *[
+            self.value(getattr(value, field.name)) for field in dataclasses.fields(value)
+            if field.name != exclude])
 
     def value(self, value: Any) -> str:
         """A stable hash of a model value: dataclasses, containers, dates, strings, numbers."""
@@ -80,6 +103,8 @@ class Fingerprinter:
         kind = type(value)
         if kind is str or value is None:
             return f"{kind.__name__}:{value!r}"
+        if kind is Entry:
+            return self._entry(value)
         fields = self.shapes.get(kind, ())
         if fields == ():
             fields = self.shapes[kind] = (tuple(field.name for field in dataclasses.fields(kind))
@@ -98,14 +123,18 @@ class Fingerprinter:
 
     def _template(self, name: str) -> str:
         """The hash of a template, every template it loads, and the parts of the site they read."""
-        loaded, reads = self._closure(name)
+        loaded, reads, names = self._closure(name)
+        self.itemless[name] = self.without_items = "items" not in names
         sources = [f"{each}:{self._source(each)}" for each in sorted(loaded)]
         site_parts = [f"{part}={self.value(getattr(self.site, part))}" for part in sorted(reads)]
         return text_hash(VERSION, *sources, self.value(self.site.config), *site_parts)
 
-    def _closure(self, name: str) -> tuple[set[str], set[str]]:
+    def _closure(self, name: str) -> tuple[set[str], set[str], set[str]]:
+        """The templates `name` loads, the fields of `site` they read, and every attribute
+        name or string they contain (`x.items`, `x['items']`, `attribute='items'`)."""
         loaded: set[str] = set()
         reads: set[str] = set()
+        names: set[str] = set()
         waiting = [name]
         while waiting:
             current = waiting.pop()
@@ -115,14 +144,17 @@ class Fingerprinter:
             try:
                 tree = self.env.parse(self._source(current))
             except TemplateError:  # rendering will report it; until then, assume the worst
-                return set(self.env.list_templates()), set(SITE_FIELDS)
+                return set(self.env.list_templates()), set(SITE_FIELDS), {"items"}
             reads |= site_reads(tree)
+            names |= {node.attr for node in tree.find_all(nodes.Getattr)}
+            names |= {node.value for node in tree.find_all(nodes.Const)
+                      if isinstance(node.value, str)}
             for referenced in meta.find_referenced_templates(tree):
                 if referenced is None:  # a name computed at run time: assume any template
                     waiting.extend(self.env.list_templates())
                 else:
                     waiting.append(referenced)
-        return loaded, reads
+        return loaded, reads, names
 
     def _source(self, name: str) -> str:
         loader = self.env.loader

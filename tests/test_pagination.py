@@ -187,3 +187,30 @@ def test_a_bad_per_page_names_the_file_and_line(refused: Callable[..., object], 
     bad = "title: Test Bulletin\nbase_url: https://example.org/news/\n" \
           f"per_page: {value}\nnav: [about]\n"
     refused({"bulletin.yaml": bad}, "bulletin.yaml", 3, message)
+
+
+def edit_canal_text(site: Path) -> None:
+    path = site / "content/issues/i2/01-canal.md"
+    path.write_text(path.read_text("utf-8").replace("Canal text.", "Canal text, longer."),
+                    "utf-8")
+
+
+def test_a_term_page_does_not_change_with_other_items_of_an_issue_it_lists(
+        paged: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    build(paged, BuildOptions(jobs=1))
+    edit_canal_text(paged)
+    rendered = rendered_paths(monkeypatch, paged)
+    assert "issues/i2/canal/index.html" in rendered
+    # Bolivia lists Pump, of the same issue as Canal, and not Canal: it stays as it was.
+    assert "regions/bolivia/index.html" not in rendered
+
+
+def test_a_term_template_that_reads_an_issues_items_sees_them_change(
+        paged: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (paged / "templates").mkdir()
+    (paged / "templates/term.html").write_text(
+        "{% extends 'theme/term.html' %}{% block main %}{% for entry in entries %}"
+        "{{ entry.issue.items | length }}{% endfor %}{{ super() }}{% endblock %}", "utf-8")
+    build(paged, BuildOptions(jobs=1))
+    edit_canal_text(paged)
+    assert "regions/bolivia/index.html" in rendered_paths(monkeypatch, paged)
