@@ -66,6 +66,7 @@ class Fingerprinter:
         # without their items, so that a tag page changes only with its own entries.
         self.itemless: dict[str, bool] = {}
         self.entries: dict[tuple[int, bool], str] = {}
+        self.heads: dict[int, str] = {}  # issues without their items, by identity
         self.without_items = False  # while hashing the context of such a template
 
     def page(self, path: str, url: str, template: str, context: dict[str, Any]) -> str:
@@ -82,16 +83,19 @@ class Fingerprinter:
         key = (id(entry), self.without_items)
         known = self.entries.get(key)
         if known is None:
-            issue = (self._fields(entry.issue, exclude="items") if self.without_items
-                     else self.value(entry.issue))
+            issue = self._head(entry.issue) if self.without_items else self.value(entry.issue)
             known = self.entries[key] = text_hash("Entry", issue, self.value(entry.item),
                                                   self.value(entry.brief))
         return known
 
-    def _fields(self, value: Any, exclude: str) -> str:
-        return text_hash(type(value).__name__, *[
-            self.value(getattr(value, field.name)) for field in dataclasses.fields(value)
-            if field.name != exclude])
+    def _head(self, issue: Issue) -> str:
+        """An issue's hash without its items."""
+        known = self.heads.get(id(issue))
+        if known is None:
+            known = self.heads[id(issue)] = text_hash("Issue", *[
+                self.value(getattr(issue, field.name)) for field in dataclasses.fields(issue)
+                if field.name != "items"])
+        return known
 
     def value(self, value: Any) -> str:
         """A stable hash of a model value: dataclasses, containers, dates, strings, numbers."""

@@ -136,7 +136,7 @@ class ModelMemo:
                  fragments: set[str] | None = None, issues_dir: Path | None = None) -> None:
         self.folder = folder / MEMO_DIR if folder else None
         self.settings = settings  # what every entry depends on: version, Markdown settings
-        self.issues_dir = issues_dir  # a file directly in it is an issue of its own
+        self.issues_dir = str(issues_dir)  # a file directly in it is an issue of its own
         # The Markdown cache's keys in the order used, and the set it keeps: an item taken from
         # the memo marks its fragments used, so that they stay for when it must be built again.
         self.journal = journal if journal is not None else []
@@ -151,9 +151,9 @@ class ModelMemo:
 
     def group(self, path: Path) -> str:
         """The issue a content file belongs to: its folder, or itself when it is an issue."""
-        if path.parent == self.issues_dir:
-            return str(path)
-        return str(path.parent)
+        name = str(path)
+        folder = os.path.dirname(name)  # (strings: pathlib is slow at ten thousand files)
+        return name if folder == self.issues_dir else folder
 
     def _file(self, group: str) -> Path:
         assert self.folder is not None
