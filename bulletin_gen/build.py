@@ -24,6 +24,7 @@ from .editions.pdf import find_issue, issue_pdf
 from .errors import Problem, Problems
 from .markdown import MarkdownRenderer
 from .model import Site
+from .pdfcache import PdfCache
 from .render import Artifact, PagePlan, plan_pages, render_pages
 from .templates import THEME_DIR, THEME_STATIC, make_environment
 from .validate import build_site
@@ -109,7 +110,7 @@ def build(site_dir: Path, options: BuildOptions | None = None) -> BuildReport:
     pages = render_pages(env, site, work.render, notify, options.jobs)
     editions: list[Artifact] = []
     files = cache.publish(chain(pages, _editions(site_dir, site, env, options, problems,
-                                                 editions)), copies, work)
+                                                 editions, cache.pdfs)), copies, work)
     notify("write", files, files)
     report = BuildReport(output, len(site.issues), len(plans), files,
                          time.perf_counter() - started, tuple(problems.warnings),
@@ -129,11 +130,12 @@ def _unchanged(output: Path, counts: list[int] | None, started: float) -> BuildR
 
 
 def _editions(site_dir: Path, site: Site, env: Environment, options: BuildOptions,
-              problems: Problems, made: list[Artifact]) -> Iterator[Artifact]:
+              problems: Problems, made: list[Artifact],
+              pdfs: PdfCache | None = None) -> Iterator[Artifact]:
     """The edition files, made once the pages are rendered and kept in `made` for the report.
 
     Their warnings fail a --strict build here, before the output is swapped in."""
-    made += edition_artifacts(site_dir, site, env, problems)
+    made += edition_artifacts(site_dir, site, env, problems, pdfs)
     problems.raise_if_any(strict=options.strict)
     (options.progress or _silent)("editions", len(made), len(made))
     yield from made

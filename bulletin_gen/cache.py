@@ -1,6 +1,6 @@
 """Incremental builds: what a previous build made, kept in `.bulletin-cache/` beside the site.
 
-Three things are kept, each keyed by its inputs:
+Four things are kept, each keyed by its inputs:
 
 - rendered Markdown, in `markdown.sqlite` (fragments.py), keyed by the text, the renderer's
   settings and where it sits (id prefix, first line); an entry also lists the links it
@@ -11,7 +11,9 @@ Three things are kept, each keyed by its inputs:
   (editions included), so that updating the spare folder needs no walk through it; and a stamp
   of every input file (`inputs.json`), so that a rebuild with nothing changed does nothing;
 - the parsed sources and validated items, one file per issue under `model/` (sourcecache.py);
-  an item's entry also holds its fingerprint, which `sort` takes instead of hashing it again.
+  an item's entry also holds its fingerprint, which `sort` takes instead of hashing it again;
+- each issue's PDF under `pdf/`, keyed by its print HTML and every file it may load
+  (pdfcache.py).
 
 A page whose fingerprint is unchanged and whose file is still in the output as it was written
 is carried into the new output by hard link instead of being rendered again. A cache of another
@@ -36,6 +38,7 @@ from .fingerprint import VERSION, Fingerprinter, text_hash
 from .fragments import MarkdownCache
 from .markdown import MarkdownRenderer, Rendered, Resolver
 from .model import Site
+from .pdfcache import PdfCache
 from .render import Artifact, PagePlan
 from .sourcecache import ModelMemo
 from .write import MARKER, Copy, publish, spare_folder, write_atomic
@@ -130,6 +133,7 @@ class BuildCache:
         # Every file of the output and of the spare folder, editions included, as published.
         self.files = files or Files()
         self.markdown = MarkdownCache(folder / "markdown.sqlite" if folder else None)
+        self.pdfs = PdfCache(folder / "pdf" if folder else None)
         self.memo: ModelMemo | None = None
 
     @classmethod
@@ -251,6 +255,7 @@ class BuildCache:
              "live_files": sorted(files), "spare_files": spare_files,
              "live_folder": _folder_id(self.output), "spare_folder": spare_id}))
         self.markdown.prune()
+        self.pdfs.prune()
 
 
 def input_stamp(files: list[Path], folders: list[Path], *settings: object) -> str:

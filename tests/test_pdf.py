@@ -302,3 +302,70 @@ def test_identical_bytes_when_fonttools_subsets_fonts(weasyprint, make_site, mon
         written.append(target.read_bytes())
     assert written[0] == written[1]
     assert "SOURCE_DATE_EPOCH" not in os.environ
+
+
+SECOND_ISSUE = {
+    "content/issues/2026-02-second/issue.yaml": "title: February 2026\ndate: 2026-02-15\n",
+    "content/issues/2026-02-second/01-story.md":
+        "---\ntitle: A story\n---\nText.\n\n![Remote](https://example.invalid/remote.png)\n",
+}
+
+
+def made_pdfs(monkeypatch: pytest.MonkeyPatch, site: Path) -> tuple[list[str], Any]:
+    """Build `site` with the cache; the issues whose PDF WeasyPrint wrote, and the report."""
+    from bulletin_gen.editions import pdf
+
+    written: list[str] = []
+    plain_write = pdf._write_pdf
+
+    def counting(weasyprint: Any, files: Any, site_model: Any, issue: Issue,
+                 page: str) -> Any:
+        written.append(issue.slug)
+        return plain_write(weasyprint, files, site_model, issue, page)
+
+    monkeypatch.setattr(pdf, "_write_pdf", counting)
+    report = build(site, BuildOptions(jobs=1))
+    monkeypatch.undo()
+    return written, report
+
+
+def test_a_rebuild_writes_only_the_pdfs_whose_issue_changed(weasyprint, make_site,
+                                                             monkeypatch, tmp_path):
+    site = make_site(SECOND_ISSUE)
+    assert sorted(made_pdfs(monkeypatch, site)[0]) == ["2026-01-winter", "2026-02-second"]
+    story = site / "content/issues/2026-02-second/01-story.md"
+    story.write_text(story.read_text("utf-8") + "\nMore text.\n", "utf-8")
+    written, report = made_pdfs(monkeypatch, site)
+    assert written == ["2026-02-second"]
+    # The issue kept from the cache still warns about what its PDF leaves out (the other's
+    # warning comes from WeasyPrint again); and the PDFs are those of a clean build.
+    lead = site / "content/issues/2026-01-winter/01-lead.md"
+    lead.write_text(lead.read_text("utf-8") + "\n![Far](https://example.invalid/far.png)\n",
+                    "utf-8")
+    written, report = made_pdfs(monkeypatch, site)
+    assert written == ["2026-01-winter"]
+    assert sum("leaves out https://example.invalid/remote.png" in str(warning)
+               for warning in report.warnings) == 1
+    clean = build(site, BuildOptions(jobs=1, clean=True, output=tmp_path / "clean")).output
+    for pdf_file in ("2026-01-winter/2026-01-winter.pdf", "2026-02-second/2026-02-second.pdf"):
+        assert (report.output / "issues" / pdf_file).read_bytes() == \
+            (clean / "issues" / pdf_file).read_bytes()
+
+
+def test_a_changed_static_file_writes_every_pdf_again(weasyprint, make_site, monkeypatch):
+    site = make_site(SECOND_ISSUE)
+    made_pdfs(monkeypatch, site)
+    (site / "static").mkdir()
+    (site / "static/extra.css").write_text("p { color: black; }\n", "utf-8")
+    assert sorted(made_pdfs(monkeypatch, site)[0]) == ["2026-01-winter", "2026-02-second"]
+
+
+def test_a_damaged_cached_pdf_is_written_again(weasyprint, make_site, monkeypatch):
+    site = make_site()
+    made_pdfs(monkeypatch, site)
+    for cached in (site / ".bulletin-cache/pdf").glob("*.pdf"):
+        cached.write_bytes(b"%PDF-1.7 damaged")
+    (site / "content/issues/2026-01-winter/issue.yaml").touch()  # something to build again
+    written, report = made_pdfs(monkeypatch, site)
+    assert written == ["2026-01-winter"]
+    assert PdfReader(report.output / "issues/2026-01-winter/2026-01-winter.pdf").pages

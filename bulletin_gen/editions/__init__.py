@@ -13,6 +13,7 @@ from jinja2 import Environment
 
 from ..errors import Location, Problems
 from ..model import Site
+from ..pdfcache import PdfCache
 from ..render import Artifact
 from .email import email_artifacts
 
@@ -29,15 +30,16 @@ def switch_editions(site: Site, pdf: bool, email: bool, problems: Problems) -> S
     return site if config is site.config else replace(site, config=config)
 
 
-def edition_artifacts(site_dir: Path, site: Site, env: Environment,
-                      problems: Problems) -> list[Artifact]:
+def edition_artifacts(site_dir: Path, site: Site, env: Environment, problems: Problems,
+                      pdfs: PdfCache | None = None) -> list[Artifact]:
     """Every edition file of every issue, in a fixed order, for the editions the site's
-    settings (as `switch_editions` left them) switch on; warnings go to `problems`."""
+    settings (as `switch_editions` left them) switch on; warnings go to `problems`. PDFs are
+    taken from `pdfs` when nothing they are made from has changed."""
     artifacts: list[Artifact] = []
     if site.config.pdf.enabled:
         from .pdf import pdf_artifacts
 
-        artifacts += pdf_artifacts(site_dir, site, env, problems)
+        artifacts += pdf_artifacts(site_dir, site, env, problems, pdfs)
     if site.config.email.enabled:
         artifacts += email_artifacts(site, env, problems)
     return artifacts

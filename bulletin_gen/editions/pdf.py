@@ -23,8 +23,11 @@ from urllib.parse import unquote, urlsplit
 from jinja2 import Environment
 
 from ..errors import BulletinError, Location, Problems, did_you_mean
+from ..fingerprint import VERSION, text_hash
 from ..model import Issue, Site
+from ..pdfcache import PdfCache
 from ..render import Artifact, PagePlan, render_page
+from ..sourcecache import file_stamp
 from ..templates import THEME_STATIC
 
 PRINT_TEMPLATE = "print.html"
@@ -67,13 +70,24 @@ def pdf_path(issue: Issue) -> str:
     return f"{issue.url}{issue.slug}.pdf"
 
 
-def pdf_artifacts(site_dir: Path, site: Site, env: Environment,
-                  problems: Problems) -> list[Artifact]:
-    """The PDF of every issue; raises `PdfUnavailable` when WeasyPrint cannot be loaded."""
+def pdf_artifacts(site_dir: Path, site: Site, env: Environment, problems: Problems,
+                  cache: PdfCache | None = None) -> list[Artifact]:
+    """The PDF of every issue, from `cache` when nothing it is made from has changed; raises
+    `PdfUnavailable` when WeasyPrint cannot be loaded."""
     weasyprint = load_weasyprint()
     files = site_files(site_dir, site)  # the same for every issue: listed once
-    return [Artifact(pdf_path(issue), render_pdf(weasyprint, files, site, env, issue, problems))
-            for issue in site.issues]
+    files_key = text_hash(*(f"{url}:{file_stamp(path)}" for url, path in sorted(files.items())))
+    artifacts = []
+    for issue in site.issues:
+        page = print_html(env, site, issue)
+        key = text_hash(VERSION, weasyprint.__version__, files_key, page)
+        cached = cache.get(key) if cache else None
+        data, left_out = cached or _write_pdf(weasyprint, files, site, issue, page)
+        if cache and not cached:
+            cache.put(key, data, left_out)
+        _warn_left_out(issue, left_out, problems)
+        artifacts.append(Artifact(pdf_path(issue), data))
+    return artifacts
 
 
 def issue_pdf(site_dir: Path, site: Site, env: Environment, issue: Issue,
@@ -87,21 +101,31 @@ def render_pdf(weasyprint: Any, files: dict[str, Path], site: Site, env: Environ
     """Lay out the print HTML of `issue` and return the PDF bytes, loading only `files`
     (`site_files`); each file the PDF had to leave out (an image on another site) is a
     warning in `problems`."""
+    data, left_out = _write_pdf(weasyprint, files, site, issue, print_html(env, site, issue))
+    _warn_left_out(issue, left_out, problems)
+    return data
+
+
+def _write_pdf(weasyprint: Any, files: dict[str, Path], site: Site, issue: Issue,
+               page: str) -> tuple[bytes, list[str]]:
+    """The PDF of the print HTML `page`, and the URLs it had to leave out."""
     root = site.config.base_url or LOCAL_ROOT
     refused: list[str] = []
     fetcher = site_fetcher(weasyprint, root, files, refused)
-    document = weasyprint.HTML(string=print_html(env, site, issue), base_url=root + issue.url,
-                               url_fetcher=fetcher)
+    document = weasyprint.HTML(string=page, base_url=root + issue.url, url_fetcher=fetcher)
     with source_date(issue.date):
         # Tagged for screen readers; no file identifier, which would be random otherwise.
         data: bytes = document.write_pdf(pdf_tags=True, pdf_identifier=False)
-    for url in sorted(set(refused)):
+    return data, sorted(set(refused))
+
+
+def _warn_left_out(issue: Issue, left_out: list[str], problems: Problems) -> None:
+    for url in left_out:
         source = next((item.source for item in issue.items if html.escape(url) in item.html),
                       issue.source)
         problems.warn(Location(source), f"the print edition leaves out {url}: a PDF "
                       "loads only the site's own files, never from the network",
                       "save the file in the issue's folder and link to it by its path")
-    return data
 
 
 @contextmanager
