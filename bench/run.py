@@ -134,11 +134,12 @@ def report(results: dict[int, dict[str, dict[str, tuple[float, float]]]]) -> str
              " and round tables; issues of 10-20 items); PDF and email editions are off. Each "
              "figure is one run; other work shared the machine, so the ratios, measured in the "
              "same run, count more than the seconds.", "",
-             "Steps run in this order on one corpus. bulletin-gen's rebuild with nothing changed"
-             " finds every input file as the last build left it and does nothing; the first "
-             "rebuild that changes something (one item edited) also has to lay out the folder "
-             "tree of `.output.spare/`, which later rebuilds (the issue added, the item edited "
-             "again) update in place.", ""]
+             "Steps run in this order on one corpus, generated just before the cold build. "
+             "bulletin-gen's rebuild with nothing changed finds every input file as the last "
+             "build left it and does nothing. Its cache does not keep what it read from files "
+             "saved less than two seconds before a build (a second save within the clock tick "
+             "could go unseen), so the first edit also builds again the items of the last "
+             "issues the generator wrote.", ""]
     for n, tools in sorted(results.items()):
         lines += [f"## {n} items", "",
                   "| step | bulletin-gen | Pelican | Hugo | Pelican / ours | Hugo / ours |",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -71,7 +72,7 @@ def build_site(config: SiteConfig, sources: Sources, renderer: MarkdownRenderer,
                if identity.issue_slug not in hidden},
               {path: url for path, url in assets.items() if url.split("/")[1] not in hidden})
 
-    def build_issues(indices: range) -> list[tuple[Issue, Problems]]:
+    def build_issues(indices: Sequence[int]) -> list[tuple[Issue, Problems]]:
         built = []
         for index in indices:
             source, found = sources.issues[index], Problems()
@@ -80,16 +81,24 @@ def build_site(config: SiteConfig, sources: Sources, renderer: MarkdownRenderer,
             built.append((_build_issue(source, *known, renderer, found, memo), found))
         return built
 
+    # Issues with items to build go to the workers; those the memo gives whole are taken here,
+    # so that a rebuild does not send every item of the site back through a pipe.
     work = [_work(source, memo) for source in sources.issues]
-    chunks = (split_by_weight(work, 4 * jobs) if sum(work) >= PARALLEL_ITEMS
-              else [range(len(work))])
-    learners = [each for each in (memo, renderer) if isinstance(each, Learner)]
+    pooled: dict[int, tuple[Issue, Problems]] = {}
+    if jobs > 1 and sum(work) >= PARALLEL_ITEMS:
+        busy = [index for index, amount in enumerate(work) if amount]
+        chunks = [[busy[at] for at in part]
+                  for part in split_by_weight([work[index] for index in busy], 4 * jobs)]
+        learners = [each for each in (memo, renderer) if isinstance(each, Learner)]
+        for chunk, built in zip(chunks, map_chunks(build_issues, chunks, jobs, learners),
+                                strict=True):
+            pooled.update(zip(chunk, built, strict=True))
     issues = []
-    for built in map_chunks(build_issues, chunks, jobs, learners):
-        for issue, found in built:
-            problems.extend(found)
-            if drafts or not issue.is_draft:
-                issues.append(issue)
+    for index in range(len(sources.issues)):
+        issue, found = pooled[index] if index in pooled else build_issues([index])[0]
+        problems.extend(found)
+        if drafts or not issue.is_draft:
+            issues.append(issue)
     issues.sort(key=lambda issue: (issue.date, issue.slug), reverse=True)
     pages = tuple(_build_page(doc, *public, renderer, problems) for doc in sources.pages)
     _check_nav(config, pages, problems)
