@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -81,18 +81,9 @@ def build_site(config: SiteConfig, sources: Sources, renderer: MarkdownRenderer,
             built.append((_build_issue(source, *known, renderer, found, memo), found))
         return built
 
-    # Issues with items to build go to the workers; those the memo gives whole are taken here,
-    # so that a rebuild does not send every item of the site back through a pipe.
     work = [_work(source, memo) for source in sources.issues]
-    pooled: dict[int, tuple[Issue, Problems]] = {}
-    if jobs > 1 and sum(work) >= PARALLEL_ITEMS:
-        busy = [index for index, amount in enumerate(work) if amount]
-        chunks = [[busy[at] for at in part]
-                  for part in split_by_weight([work[index] for index in busy], 4 * jobs)]
-        learners = [each for each in (memo, renderer) if isinstance(each, Learner)]
-        for chunk, built in zip(chunks, map_chunks(build_issues, chunks, jobs, learners),
-                                strict=True):
-            pooled.update(zip(chunk, built, strict=True))
+    learners = [each for each in (memo, renderer) if isinstance(each, Learner)]
+    pooled = _in_workers(build_issues, work, jobs, learners)
     issues = []
     for index in range(len(sources.issues)):
         issue, found = pooled[index] if index in pooled else build_issues([index])[0]
@@ -103,6 +94,24 @@ def build_site(config: SiteConfig, sources: Sources, renderer: MarkdownRenderer,
     pages = tuple(_build_page(doc, *public, renderer, problems) for doc in sources.pages)
     _check_nav(config, pages, problems)
     return Site(config, tuple(issues), pages, _index(issues, "tags"), _index(issues, "regions"))
+
+
+def _in_workers(build_issues: Callable[[Sequence[int]], list[tuple[Issue, Problems]]],
+                work: list[int], jobs: int,
+                learners: Sequence[Learner]) -> dict[int, tuple[Issue, Problems]]:
+    """The issues with items to build, built by worker processes when there are enough, by
+    index. Those the memo gives whole are left to the main process, so that a rebuild does not
+    send every item of the site back through a pipe."""
+    if jobs <= 1 or sum(work) < PARALLEL_ITEMS:
+        return {}
+    busy = [index for index, amount in enumerate(work) if amount]
+    chunks = [[busy[at] for at in part]
+              for part in split_by_weight([work[index] for index in busy], 4 * jobs)]
+    built: dict[int, tuple[Issue, Problems]] = {}
+    for chunk, issues in zip(chunks, map_chunks(build_issues, chunks, jobs, learners),
+                             strict=True):
+        built.update(zip(chunk, issues, strict=True))
+    return built
 
 
 def _work(source: IssueSource, memo: ModelMemo | None) -> int:
