@@ -19,8 +19,8 @@ a second edit within the file system's clock tick would leave its stamp unchange
 rule). A pickle of another version, or one that cannot be read, is discarded; it is read with an
 unpickler that only makes the model's own types.
 
-Worker processes that build issues hand back what they did with `part` (a small picklable
-value), and the build's memo takes it in with `merge` before `save`.
+A worker process that builds issues hands back what it did, one small picklable `MemoPart` per
+issue (`take_learned`), and the build's memo takes the parts in (`absorb`) before `save`.
 """
 
 from __future__ import annotations
@@ -80,7 +80,7 @@ class Stored:
 
 @dataclasses.dataclass(frozen=True)
 class MemoPart:
-    """What a worker process did with the items of one issue, for the build's memo to `merge`."""
+    """What a worker process did with the items of one issue, for the build's memo to absorb."""
 
     group: str
     reused: tuple[str, ...]  # items taken from the memo as they were
@@ -141,7 +141,7 @@ class ModelMemo:
         # the memo marks its fragments used, so that they stay for when it must be built again.
         self.journal = journal if journal is not None else []
         self.fragments = fragments if fragments is not None else set()
-        self.parted = 0  # how much of the journal `part` has handed back
+        self.parted = 0  # how much of the journal the parts have handed back
         self.started = time.time_ns()
         self.old: dict[str, Stored] = {}  # the last build's entries, by group, loaded as needed
         self.new: dict[str, Group] = {}  # the entries this build used or made
@@ -266,17 +266,26 @@ class ModelMemo:
         return entry is not None and entry[1] is doc and name in self._old(group).items
 
     def take_learned(self) -> list[MemoPart]:
-        """What this process did with items since the last call, one `part` for each issue,
-        forgotten here: what a worker process's copy of the memo hands back (pool.Learner)."""
+        """What this process did with items since the last call, one part for each issue,
+        forgotten here: what a worker process's copy of the memo hands back (pool.Learner).
+        Sent in one pickle with the issues, the parts share their items with them."""
         parts = [self._part(group) for group, entries in self.new.items() if entries.items]
         for group in self.new.values():
             group.items = {}
         return parts
 
     def absorb(self, parts: list[MemoPart]) -> None:
-        """Take in what a worker's copy of the memo did (pool.Learner)."""
+        """Take in what a worker's copy of the memo did with the items of some issues."""
         for part in parts:
-            self.merge(part)
+            new, old = self._new(part.group), self._old(part.group)
+            for name in part.reused:
+                if name in old.items:
+                    new.items[name] = old.items[name]
+                    self.fragments.update(old.items[name][4])
+            new.items.update(part.built)
+            new.changed = new.changed or bool(part.built)
+            self.fragments.update(part.fragments)
+            self.journal.extend(part.fragments)
 
     def _read_body(self, doc: SourceDoc, stamp: Stamp) -> bool:
         """Give `doc`, kept without its body, the body read again from its file; False when
@@ -298,12 +307,6 @@ class ModelMemo:
         return self.kept or {id(entry[2]): (entry[2], entry[5]) for group in self.new.values()
                              for entry in group.items.values()}
 
-    def part(self, path: Path) -> MemoPart:
-        """What this process did with the items of the issue of `path` (its issue.yaml, or the
-        issue's file), for the build's memo to `merge`: call it in a worker after `_build_issue`,
-        and send it back with the issue, in one value, so that both share their items."""
-        return self._part(self.group(path))
-
     def _part(self, group: str) -> MemoPart:
         items = self._new(group).items
         old = self._old(group).items
@@ -312,18 +315,6 @@ class ModelMemo:
         fragments = tuple(self.journal[self.parted:])
         self.parted = len(self.journal)
         return MemoPart(group, reused, built, fragments)
-
-    def merge(self, part: MemoPart) -> None:
-        """Take in what a worker did with the items of one issue."""
-        new, old = self._new(part.group), self._old(part.group)
-        for name in part.reused:
-            if name in old.items:
-                new.items[name] = old.items[name]
-                self.fragments.update(old.items[name][4])
-        new.items.update(part.built)
-        new.changed = new.changed or bool(part.built)
-        self.fragments.update(part.fragments)
-        self.journal.extend(part.fragments)
 
     def save(self) -> None:
         """Keep the entries this build used, rewriting only the issues whose entries changed,

@@ -218,9 +218,9 @@ def test_a_file_changed_just_before_the_build_is_not_kept(tmp_path) -> None:
 
 def build_in_a_worker(site: Path) -> tuple[list[str], set[str]]:
     """Build the site's issues in a forked child, as a parallel `build_site` does: the child
-    inherits the memo, builds each issue and hands back (issue, memo.part(...)) in one pickle;
-    the parent merges the parts and saves. Returns the fragments the parts named, and the
-    Markdown cache's live set after merging."""
+    inherits the memo, builds each issue and hands back (issue, memo.take_learned()) in one
+    pickle; the parent absorbs the parts and saves. Returns the fragments the parts named, and
+    the Markdown cache's live set after absorbing."""
     cache = BuildCache.open(site, site / "output")
     memo = cache.model_memo(site)
     config, problems = load_config(site, problems=Problems())
@@ -233,7 +233,7 @@ def build_in_a_worker(site: Path) -> tuple[list[str], set[str]]:
     if child == 0:  # the worker
         os.close(reading)
         results = [(validate._build_issue(source, identities, assets, renderer, Problems(), memo),
-                    memo.part(source.meta.path)) for source in sources.issues]
+                    memo.take_learned()) for source in sources.issues]
         with os.fdopen(writing, "wb") as pipe:
             pickle.dump(results, pipe)
         os._exit(0)
@@ -242,11 +242,12 @@ def build_in_a_worker(site: Path) -> tuple[list[str], set[str]]:
         results = pickle.load(pipe)
     assert os.waitpid(child, 0)[1] == 0
     fragments = []
-    for issue, part in results:
-        assert {item.source for item in issue.items} >= {
-            str(Path(name).relative_to(site)) for name in (*part.reused, *part.built)}
-        memo.merge(part)
-        fragments += part.fragments
+    for issue, parts in results:
+        for part in parts:
+            assert {item.source for item in issue.items} >= {
+                str(Path(name).relative_to(site)) for name in (*part.reused, *part.built)}
+            fragments += part.fragments
+        memo.absorb(parts)
     memo.save()
     return fragments, cache.markdown.used
 
