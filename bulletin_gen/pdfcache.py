@@ -4,9 +4,10 @@ A PDF takes WeasyPrint a second or so, far longer than the issue's web pages; mo
 change one issue, or none. The key (made by editions/pdf.py) hashes the print HTML of the
 issue, every file the PDF may load, the WeasyPrint version and bulletin-gen's: equal keys give
 the same bytes. Each entry is `pdf/<key>.pdf` with `<key>.json`, the URLs the PDF had to leave
-out (they are warned about again when the PDF is taken from here) and a hash of the PDF. What
-a successful build did not use is deleted; an entry that cannot be read, or whose PDF does not
-match its hash, is made again.
+out (they are warned about again when the PDF is taken from here) and a hash of the PDF. A PDF
+taken from here is linked into the output, not written again. What a successful build did not
+use is deleted; an entry that cannot be read, or whose PDF does not match its hash, is made
+again.
 """
 
 from __future__ import annotations
@@ -26,8 +27,9 @@ class PdfCache:
         self.folder = folder  # None: keep nothing
         self.used: set[str] = set()
 
-    def get(self, key: str) -> tuple[bytes, list[str]] | None:
-        """The PDF stored under `key` and the URLs it left out; None when there is none."""
+    def get(self, key: str) -> tuple[Path, list[str]] | None:
+        """The file of the PDF stored under `key` and the URLs it left out; None when there is
+        none."""
         if self.folder is None:
             return None
         try:
@@ -40,7 +42,7 @@ class PdfCache:
                 isinstance(url, str) for url in left_out):
             return None  # damaged: made again
         self.used.add(key)
-        return data, left_out
+        return self.folder / f"{key}.pdf", left_out
 
     def put(self, key: str, data: bytes, left_out: list[str]) -> None:
         if self.folder is None:

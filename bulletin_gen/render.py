@@ -36,10 +36,12 @@ class PagePlan:
 
 @dataclass(frozen=True)
 class Artifact:
-    """A finished output file."""
+    """A finished output file: its bytes, or the file that holds them (a cached PDF), which
+    is linked into the output rather than read and written again."""
 
     path: str
     data: bytes
+    source: Path | None = None
 
 
 class TemplateProblem(BulletinError):

@@ -197,7 +197,10 @@ def _write_all(staging: Path, artifacts: Iterable[Artifact], copies: Iterable[Co
     for copy in copies:
         place(copy.path, copy=copy)
     for artifact in artifacts:
-        place(artifact.path, artifact.data)
+        if artifact.source:
+            place(artifact.path, copy=Copy(artifact.source, artifact.path, link=True))
+        else:
+            place(artifact.path, artifact.data)
     return written
 
 

@@ -82,11 +82,15 @@ def pdf_artifacts(site_dir: Path, site: Site, env: Environment, problems: Proble
         page = print_html(env, site, issue)
         key = text_hash(VERSION, weasyprint.__version__, files_key, page)
         cached = cache.get(key) if cache else None
-        data, left_out = cached or _write_pdf(weasyprint, files, site, issue, page)
-        if cache and not cached:
-            cache.put(key, data, left_out)
+        if cached:
+            source, left_out = cached
+            artifacts.append(Artifact(pdf_path(issue), b"", source))
+        else:
+            data, left_out = _write_pdf(weasyprint, files, site, issue, page)
+            if cache:
+                cache.put(key, data, left_out)
+            artifacts.append(Artifact(pdf_path(issue), data))
         _warn_left_out(issue, left_out, problems)
-        artifacts.append(Artifact(pdf_path(issue), data))
     return artifacts
 
 
