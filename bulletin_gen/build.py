@@ -76,7 +76,7 @@ def load_site(site_dir: Path, drafts: bool = False, base_url: str | None = None,
     """Stages 1-3: settings, sources and model. Raises `ContentError` with every problem."""
     config, problems = load_config(site_dir, base_url, problems=Problems())
     memo = cache.model_memo(site_dir) if cache else None
-    sources = read_sources(site_dir, problems, memo)
+    sources = read_sources(site_dir, problems, memo, jobs)
     renderer = (cache.renderer(config.unsafe_html) if cache
                 else MarkdownRenderer(unsafe_html=config.unsafe_html))
     site = build_site(config, sources, renderer, problems, drafts, memo, jobs)

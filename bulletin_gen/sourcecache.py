@@ -19,8 +19,9 @@ a second edit within the file system's clock tick would leave its stamp unchange
 rule). A pickle of another version, or one that cannot be read, is discarded; it is read with an
 unpickler that only makes the model's own types.
 
-A worker process that builds issues hands back what it did, one small picklable `MemoPart` per
-issue (`take_learned`), and the build's memo takes the parts in (`absorb`) before `save`.
+A worker process that reads or builds issues hands back what it did, one small picklable
+`MemoPart` per issue (`take_learned`), and the build's memo takes the parts in (`absorb`) before
+`save`.
 """
 
 from __future__ import annotations
@@ -86,6 +87,8 @@ class MemoPart:
     reused: tuple[str, ...]  # items taken from the memo as they were
     built: dict[str, ItemEntry]  # items built again and worth keeping
     fragments: tuple[str, ...]  # Markdown fragments the worker used since its last part
+    docs: dict[str, DocEntry]  # documents the worker read
+    changed: bool  # something of the issue was read or built again
 
 
 def file_stamp(path: Path) -> Stamp | None:
@@ -148,6 +151,7 @@ class ModelMemo:
         self.readers: dict[str, Reader] = {}  # how to read a document whose body was left out
         self.terms: dict[tuple[str, str, str], Term] = {}  # one of each tag and region read
         self.kept: dict[int, tuple[Item, str]] = {}  # `digests`, once `save` has let go
+        self.fresh: dict[str, set[str]] = {}  # documents read since `take_learned`, by group
 
     def group(self, path: Path) -> str:
         """The issue a content file belongs to: its folder, or itself when it is an issue."""
@@ -166,6 +170,14 @@ class ModelMemo:
 
     def _new(self, group: str) -> Group:
         return self.new.setdefault(group, Group())
+
+    def is_empty(self) -> bool:
+        """True when the memo has nothing to give this build (a first or a clean build)."""
+        try:
+            return self.folder is None or not any(
+                name.endswith(".pickle") for name in os.listdir(self.folder))
+        except OSError:
+            return True
 
     def _load(self, group: str) -> Stored:
         if self.folder is None:
@@ -217,9 +229,11 @@ class ModelMemo:
         problems.extend(found)
         new = self._new(group)
         new.changed = True
+        self.fresh.setdefault(group, set())
         if (stamp is not None and not found.errors and not found.warnings
                 and self._settled(stamp) and file_stamp(path) == stamp):
             new.docs[name] = (stamp, doc, False)
+            self.fresh[group].add(name)
         return doc
 
     def item(self, doc: SourceDoc, context: str, resolve: Resolver, problems: Problems,
@@ -266,12 +280,15 @@ class ModelMemo:
         return entry is not None and entry[1] is doc and name in self._old(group).items
 
     def take_learned(self) -> list[MemoPart]:
-        """What this process did with items since the last call, one part for each issue,
-        forgotten here: what a worker process's copy of the memo hands back (pool.Learner).
-        Sent in one pickle with the issues, the parts share their items with them."""
-        parts = [self._part(group) for group, entries in self.new.items() if entries.items]
+        """What this process read and did with items since the last call, one part for each
+        issue, forgotten here: what a worker process's copy of the memo hands back
+        (pool.Learner). Sent in one pickle with the sources or issues, the parts share their
+        documents and items with them."""
+        parts = [self._part(group) for group, entries in self.new.items()
+                 if entries.items or group in self.fresh]
         for group in self.new.values():
             group.items = {}
+        self.fresh = {}
         return parts
 
     def absorb(self, parts: list[MemoPart]) -> None:
@@ -283,7 +300,8 @@ class ModelMemo:
                     new.items[name] = old.items[name]
                     self.fragments.update(old.items[name][4])
             new.items.update(part.built)
-            new.changed = new.changed or bool(part.built)
+            new.docs.update(part.docs)
+            new.changed = new.changed or part.changed
             self.fragments.update(part.fragments)
             self.journal.extend(part.fragments)
 
@@ -314,7 +332,9 @@ class ModelMemo:
         built = {name: entry for name, entry in items.items() if old.get(name) is not entry}
         fragments = tuple(self.journal[self.parted:])
         self.parted = len(self.journal)
-        return MemoPart(group, reused, built, fragments)
+        new = self._new(group)
+        docs = {name: new.docs[name] for name in self.fresh.get(group, ())}
+        return MemoPart(group, reused, built, fragments, docs, new.changed or bool(built))
 
     def save(self) -> None:
         """Keep the entries this build used, rewriting only the issues whose entries changed,
