@@ -30,7 +30,7 @@ MAX_FILE_BYTES = 50 * 1024 * 1024
 PARALLEL_ISSUES = 64
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SourceDoc:
     """One content file: its YAML fields and its Markdown body."""
 
@@ -77,13 +77,17 @@ def read_sources(site_dir: Path, problems: Problems, memo: ModelMemo | None = No
         problems.add(Location(CONTENT_DIR), "no content/ folder",
                      "create content/issues/ and put an issue in it")
         return Sources((), ())
-    entries = _listing(content / "issues")
+    issues_dir = content / "issues"
+    entries = _listing(issues_dir)
+    # A folder that is no link lies where content/issues/ does (linked folders are not entered).
+    issues_inside = issues_dir.resolve().is_relative_to(site_dir.resolve())
 
     def read_issues(indices: range) -> list[tuple[IssueSource | None, Problems]]:
         read = []
         for index in indices:
             found = Problems()
-            read.append((_read_issue(site_dir, entries[index], found, memo), found))
+            read.append((_read_issue(site_dir, entries[index], issues_inside, found, memo),
+                         found))
         return read
 
     parallel = jobs > 1 and len(entries) >= PARALLEL_ISSUES and (memo is None or memo.is_empty())
@@ -101,11 +105,13 @@ def read_sources(site_dir: Path, problems: Problems, memo: ModelMemo | None = No
     return Sources(tuple(issues), pages)
 
 
-def _read_issue(site_dir: Path, entry: Path, problems: Problems,
+def _read_issue(site_dir: Path, entry: Path, issues_inside: bool, problems: Problems,
                 memo: ModelMemo | None) -> IssueSource | None:
     """The issue of a folder or a Markdown file in content/issues/; None for anything else."""
     if entry.is_dir():
-        return _read_folder_issue(site_dir, entry, problems, memo)
+        inside = (issues_inside and not entry.is_symlink()) or \
+            entry.resolve().is_relative_to(site_dir.resolve())
+        return _read_folder_issue(site_dir, entry, inside, problems, memo)
     if entry.suffix.lower() in MARKDOWN_SUFFIXES:
         return IssueSource(entry.stem, read_document(site_dir, entry, problems, memo))
     return None
@@ -118,40 +124,37 @@ def _listing(folder: Path) -> list[Path]:
                   key=lambda p: p.name)
 
 
-def _read_folder_issue(site_dir: Path, folder: Path, problems: Problems,
+def _read_folder_issue(site_dir: Path, folder: Path, folder_inside: bool, problems: Problems,
                        memo: ModelMemo | None) -> IssueSource | None:
+    """`folder_inside`: the folder lies inside the site, so a file in it that is no link does."""
     meta_path = folder / ISSUE_FILE
     if not meta_path.is_file():
         problems.add(Location(display_path(folder, site_dir)), "issue folder without issue.yaml",
                      "add issue.yaml with at least 'title' and 'date'")
         return None
-    # Linked folders are not entered, so a file that is no link lies where its folder does.
-    folder_inside = folder.resolve().is_relative_to(site_dir.resolve())
     meta = read_document(site_dir, meta_path, problems, memo,
                          checked=folder_inside and not meta_path.is_symlink())
     items: list[SourceDoc] = []
     assets: list[Path] = []
     for relative, is_link in _files_below(folder):
-        path = folder / relative
-        if path == meta_path:
+        if relative == ISSUE_FILE:
             continue
+        path = folder / relative
         if not (folder_inside and not is_link) and not inside_site(path, site_dir, problems):
             continue
-        is_item = len(relative.parts) == 1 and path.suffix.lower() in (MARKDOWN_SUFFIXES
-                                                                       + YAML_SUFFIXES)
-        if is_item:
+        if "/" not in relative and relative.lower().endswith(MARKDOWN_SUFFIXES + YAML_SUFFIXES):
             items.append(read_document(site_dir, path, problems, memo, checked=True))
         else:
-            assets.append(relative)
+            assets.append(Path(relative))
     return IssueSource(folder.name, meta, tuple(items), tuple(assets), folder)
 
 
-def _files_below(folder: Path) -> list[tuple[Path, bool]]:
-    """Every file below `folder` (relative to it, in path order) and whether it is a symbolic
-    link; hidden files and folders, and linked folders, are left out. One directory read per
-    folder and no stat of a plain file: an archive has thousands of them."""
-    found: list[tuple[Path, bool]] = []
-    waiting = [(str(folder), Path())]
+def _files_below(folder: Path) -> list[tuple[str, bool]]:
+    """Every file below `folder` (its path relative to it with '/', in path order) and whether
+    it is a symbolic link; hidden files and folders, and linked folders, are left out. One
+    directory read per folder and no stat of a plain file: an archive has thousands of them."""
+    found: list[tuple[str, bool]] = []
+    waiting = [(str(folder), "")]
     while waiting:
         current, base = waiting.pop()
         with os.scandir(current) as entries:
@@ -159,12 +162,12 @@ def _files_below(folder: Path) -> list[tuple[Path, bool]]:
                 if entry.name.startswith("."):
                     continue
                 if entry.is_dir(follow_symlinks=False):
-                    waiting.append((entry.path, base / entry.name))
+                    waiting.append((entry.path, f"{base}{entry.name}/"))
                     continue
                 is_link = entry.is_symlink()
                 if not is_link or entry.is_file():  # a link to a folder or to nothing: no file
-                    found.append((base / entry.name, is_link))
-    found.sort(key=lambda entry: entry[0].parts)
+                    found.append((base + entry.name, is_link))
+    found.sort(key=lambda entry: entry[0].split("/"))
     return found
 
 

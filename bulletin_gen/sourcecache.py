@@ -46,7 +46,7 @@ from .write import write_atomic
 from .yamlio import Mapping
 
 MEMO_DIR = "model"
-FORMAT = 5  # of the entries below; another format is discarded
+FORMAT = 6  # of the entries below; another format is discarded
 RACY_NS = 2_000_000_000
 Stamp = tuple[int, int, int]  # size, mtime_ns, inode
 Link = tuple[str, str, str | None]  # url, kind, what it resolved to
