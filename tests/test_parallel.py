@@ -7,7 +7,7 @@ import pickle
 import time
 from typing import Any
 
-from bulletin_gen import validate
+from bulletin_gen import content, validate
 from bulletin_gen.build import BuildOptions, build, load_site
 from bulletin_gen.cli import main
 from bulletin_gen.config import load_config
@@ -172,4 +172,46 @@ def test_only_issues_with_items_to_build_go_to_the_workers(make_site, monkeypatc
     clean = make_site(several_issues(4, 5), name="clean")
     for relative in edited:
         (clean / relative).write_text((site_dir / relative).read_text("utf-8"), "utf-8")
+    assert snapshot(report.output) == snapshot(build(clean, BuildOptions(jobs=1)).output)
+
+
+def test_issues_read_in_workers_give_the_same_sources_and_problems(make_site,
+                                                                    monkeypatch) -> None:
+    monkeypatch.setattr(content, "PARALLEL_ISSUES", 2)
+    site_dir = make_site({**several_issues(6, 3),
+                          "content/issues/2025-02-issue-1/11-story-1.md": "---\ntitle: [x\n---\n",
+                          "content/issues/2025-05-issue-4/10-story-0.md": b"\xff\xfe bad",
+                          "content/issues/2025-06-issue-5/notes/map.png": b"PNG"})
+    results = []
+    for jobs in (1, 3):
+        problems = Problems()
+        results.append((read_sources(site_dir, problems, jobs=jobs), problems.errors,
+                        problems.warnings))
+    assert [issue.name for issue in results[0][0].issues][:2] == ["2025-01-issue-0",
+                                                                  "2025-02-issue-1"]
+    assert len(results[0][1]) == 2  # the unreadable YAML and the bytes that are not UTF-8
+    assert results[0] == results[1]
+
+
+def test_the_memo_keeps_what_workers_read_for_the_next_build(make_site, monkeypatch) -> None:
+    monkeypatch.setattr(content, "PARALLEL_ISSUES", 2)
+    site_dir = make_site(several_issues(4, 3))
+    long_ago = time.time() - 60  # files saved just before a build are not memoised (racy)
+    for path in (site_dir / "content").rglob("*"):
+        os.utime(path, (long_ago, long_ago))
+    build(site_dir, BuildOptions(jobs=2))
+    parsed: list[str] = []
+    plain_parse = content._parse_document
+
+    def counting(site: Any, path: Any, problems: Problems) -> Any:
+        parsed.append(path.name)
+        return plain_parse(site, path, problems)
+
+    monkeypatch.setattr(content, "_parse_document", counting)
+    edited = site_dir / "content/issues/2025-02-issue-1/12-story-2.md"
+    edited.write_text(edited.read_text("utf-8") + "Edited.\n", "utf-8")
+    report = build(site_dir, BuildOptions(jobs=2))
+    assert parsed == ["12-story-2.md"]
+    clean = make_site(several_issues(4, 3), name="clean")
+    (clean / edited.relative_to(site_dir)).write_text(edited.read_text("utf-8"), "utf-8")
     assert snapshot(report.output) == snapshot(build(clean, BuildOptions(jobs=1)).output)
