@@ -46,7 +46,7 @@ from .write import write_atomic
 from .yamlio import Mapping
 
 MEMO_DIR = "model"
-FORMAT = 6  # of the entries below; another format is discarded
+FORMAT = 7  # of the entries below; another format is discarded
 RACY_NS = 2_000_000_000
 Stamp = tuple[int, int, int]  # size, mtime_ns, inode
 Link = tuple[str, str, str | None]  # url, kind, what it resolved to
@@ -102,33 +102,41 @@ def file_stamp(path: Path) -> Stamp | None:
     return info.st_size, info.st_mtime_ns, info.st_ino
 
 
+def shared_term(slug: str, name: str) -> Term:
+    """A tag or region as the memo writes it; reading makes it with `_ModelUnpickler.term`."""
+    return Term(slug, name)
+
+
 class _ModelPickler(pickle.Pickler):
     """Writes each tag and region by its slug and name, so that reading makes one `Term` of each
     for the whole memo instead of one for every item that names it."""
 
-    def persistent_id(self, obj: Any) -> Any:
+    def reducer_override(self, obj: Any) -> Any:
+        # Asked only about objects other than strings, numbers and plain containers: cheaper
+        # than `persistent_id`, which is asked about every object.
         if type(obj) is Term:
-            return "term", obj.slug, obj.name
-        return None
+            return shared_term, (obj.slug, obj.name)
+        return NotImplemented
 
 
 class _ModelUnpickler(pickle.Unpickler):
-    def __init__(self, file: IO[bytes], terms: dict[tuple[str, str, str], Term]) -> None:
+    def __init__(self, file: IO[bytes], terms: dict[tuple[str, str], Term]) -> None:
         super().__init__(file)
         self.terms = terms  # shared by every file of the memo
 
     def find_class(self, module: str, name: str) -> Any:
+        if (module, name) == (__name__, shared_term.__name__):
+            return self.term
         if module not in _ALLOWED:
             raise pickle.UnpicklingError(f"{module}.{name} is not part of the model")
         return super().find_class(module, name)
 
-    def persistent_load(self, pid: Any) -> Term:
-        term = self.terms.get(pid)
+    def term(self, slug: object, name: object) -> Term:
+        if not isinstance(slug, str) or not isinstance(name, str):
+            raise pickle.UnpicklingError("not a term")
+        term = self.terms.get((slug, name))
         if term is None:
-            if not (isinstance(pid, tuple) and len(pid) == 3 and pid[0] == "term"
-                    and isinstance(pid[1], str) and isinstance(pid[2], str)):
-                raise pickle.UnpicklingError("not a term")
-            term = self.terms[pid] = Term(pid[1], pid[2])
+            term = self.terms[slug, name] = Term(slug, name)
         return term
 
 
@@ -149,7 +157,7 @@ class ModelMemo:
         self.old: dict[str, Stored] = {}  # the last build's entries, by group, loaded as needed
         self.new: dict[str, Group] = {}  # the entries this build used or made
         self.readers: dict[str, Reader] = {}  # how to read a document whose body was left out
-        self.terms: dict[tuple[str, str, str], Term] = {}  # one of each tag and region read
+        self.terms: dict[tuple[str, str], Term] = {}  # one of each tag and region read
         self.kept: dict[int, tuple[Item, str]] = {}  # `digests`, once `save` has let go
         self.fresh: dict[str, set[str]] = {}  # documents read since `take_learned`, by group
 
