@@ -52,10 +52,10 @@ class CachingRenderer(MarkdownRenderer):
         self.store = store
 
     def render(self, text: str, resolve: Resolver, id_prefix: str = "",
-               first_line: int = 1, doc_id: str = "") -> Rendered:
+               first_line: int = 1, doc_id: str = "", points: bool = False) -> Rendered:
         key = text_hash(VERSION, str(self.unsafe_html), id_prefix, doc_id, str(first_line), text)
         cached = self.store.get(key, resolve)
-        if cached is not None:
+        if cached is not None and (cached.points is not None or not points):
             return cached
         links: list[tuple[str, str, str | None]] = []
 
@@ -64,7 +64,7 @@ class CachingRenderer(MarkdownRenderer):
             links.append((url, kind, target))
             return target
 
-        rendered = super().render(text, recording, id_prefix, first_line, doc_id)
+        rendered = super().render(text, recording, id_prefix, first_line, doc_id, points)
         self.store.put(key, rendered, links)
         return rendered
 
@@ -73,14 +73,6 @@ class CachingRenderer(MarkdownRenderer):
 
     def absorb(self, learned: tuple[set[str], dict[str, str]]) -> None:
         self.store.absorb(learned)
-
-    def key_points(self, text: str) -> list[str]:
-        key = text_hash(VERSION, "points", str(self.unsafe_html), text)
-        points = self.store.points(key)
-        if points is None:
-            points = super().key_points(text)
-            self.store.put_points(key, points)
-        return points
 
 
 @dataclasses.dataclass(frozen=True)

@@ -2,8 +2,8 @@
 
 A fragment's key hashes its text, the renderer's settings and where it sits (cache.py makes it).
 Its entry holds the HTML, the links it resolved with their targets (it is used only while each
-one still resolves the same way) and the links that were broken. Key points of round tables are
-kept the same way.
+one still resolves the same way), the links that were broken, and the key points of a round
+table's conclusions or recommendations.
 
 Worker processes only read the file: what they render reaches the main process with the rest of
 their work (`take_learned`), which writes it in one transaction (`flush`) and, once a build has
@@ -57,17 +57,6 @@ class MarkdownCache:
         if len(self.fresh) >= FLUSH_AFTER:  # written as they come, not all held till the end
             self.flush()
 
-    def points(self, key: str) -> list[str] | None:
-        """Cached key points (inline HTML, no links resolved), if there are any."""
-        points = self._load(key)
-        if not isinstance(points, list) or not all(isinstance(p, str) for p in points):
-            return None
-        self.use(key)
-        return points
-
-    def put_points(self, key: str, points: list[str]) -> None:
-        self._store(key, json.dumps(points))
-
     def get(self, key: str, resolve: Resolver) -> Rendered | None:
         """The cached fragment, if there is one and its links still resolve as they did."""
         entry = self._load(key)
@@ -75,16 +64,18 @@ class MarkdownCache:
             links = [(str(url), str(kind), target) for url, kind, target in entry["links"]]
             html, broken = str(entry["html"]), tuple((int(line), str(url), str(kind))
                                                       for line, url, kind in entry["broken"])
-        except (ValueError, TypeError, KeyError):
+            points = entry.get("points")
+            points = None if points is None else tuple(str(point) for point in points)
+        except (ValueError, TypeError, KeyError, AttributeError):
             return None  # missing or malformed: render again
         if any(resolve(url, kind) != target for url, kind, target in links):
             return None
         self.use(key)
-        return Rendered(html, broken)
+        return Rendered(html, broken, points=points)
 
     def put(self, key: str, rendered: Rendered, links: list[Link]) -> None:
         self._store(key, json.dumps({"html": rendered.html, "links": links,
-                                     "broken": rendered.broken}))
+                                     "broken": rendered.broken, "points": rendered.points}))
 
     def flush(self) -> None:
         """Write the fragments rendered since the last flush (by this process or its workers)."""

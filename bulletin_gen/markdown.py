@@ -18,6 +18,7 @@ from typing import Any
 import nh3
 from linkify_it import LinkifyIt
 from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
 from markdown_it.rules_block import StateBlock
 from markdown_it.token import Token
 from mdit_py_plugins.anchors import anchors_plugin
@@ -58,13 +59,15 @@ Resolver = Callable[[str, str], str | None]
 
 @dataclass(frozen=True)
 class Rendered:
-    """An HTML fragment, the links in it that could not be resolved (line, url, kind), and
-    why the text could not be rendered at all (empty when it could)."""
+    """An HTML fragment, the links in it that could not be resolved (line, url, kind), why
+    the text could not be rendered at all (empty when it could), and its key points when they
+    were asked for."""
 
     html: str
     broken: tuple[tuple[int, str, str], ...] = ()
     error: str = ""
     error_line: int = 0
+    points: tuple[str, ...] | None = None
 
 
 def slugify(text: str) -> str:
@@ -128,16 +131,20 @@ class MarkdownRenderer:
         _watch_nesting(self.md)
 
     def render(self, text: str, resolve: Resolver, id_prefix: str = "",
-               first_line: int = 1, doc_id: str = "") -> Rendered:
+               first_line: int = 1, doc_id: str = "", points: bool = False) -> Rendered:
         """Render `text`; lines in `broken` count from `first_line`.
 
         Heading ids and `#fragment` links get `id_prefix` so that several items can share a
         page; footnote ids get `doc_id` (default: `id_prefix`), unique per rendered fragment.
+        With `points`, the result also holds the text's key points (`key_points`).
         """
         doc_id = doc_id or id_prefix
         env: dict[str, Any] = {"docId": doc_id} if doc_id else {}
+        key_points = None
         try:
             tokens = self.md.parse(text, env)
+            if points:  # before links are resolved: key points keep them as written
+                key_points = self._key_points(tokens, env)
             _lower_page_titles(tokens)
             broken = _rewrite(tokens, resolve, id_prefix, first_line)
             _mark_checklists(tokens)
@@ -151,17 +158,25 @@ class MarkdownRenderer:
                             " from this line on would be lost", first_line + env["nesting_cut"])
         if not self.unsafe_html:
             html = self.cleaner.clean(html)
-        return Rendered(html, tuple(broken))
+        return Rendered(html, tuple(broken), points=key_points)
 
-    def key_points(self, text: str) -> list[str]:
-        """The key points of a section: its list items, or else its paragraphs, as inline HTML."""
-        tokens = self.md.parse(text)
-        items = [tokens[i + 2].content for i, t in enumerate(tokens)
+    def _key_points(self, tokens: list[Token], env: dict[str, Any]) -> tuple[str, ...]:
+        """The key points of a section: its list items, or else its paragraphs, as inline HTML,
+        from the tokens of the section's own parse."""
+        items = [tokens[i + 2] for i, t in enumerate(tokens)
                  if t.type == "list_item_open" and t.level == 1 and i + 2 < len(tokens)]
         if not items:
-            items = [tokens[i + 1].content for i, t in enumerate(tokens)
+            items = [tokens[i + 1] for i, t in enumerate(tokens)
                      if t.type == "paragraph_open" and t.level == 0]
-        return [self.render_inline(item) for item in items if item.strip()]
+        return tuple(self._inline_html(token, env) for token in items if token.content.strip())
+
+    def _inline_html(self, token: Token, env: dict[str, Any]) -> str:
+        if token.type != "inline" or token.children is None:  # a list item opening with code
+            return self.render_inline(token.content)
+        renderer = self.md.renderer
+        assert isinstance(renderer, RendererHTML)
+        html = renderer.renderInline(token.children, self.md.options, env)
+        return html if self.unsafe_html else self.cleaner.clean(html)
 
     def render_inline(self, text: str) -> str:
         """One line of Markdown (a list item, a headline) without the paragraph around it."""

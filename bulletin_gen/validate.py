@@ -20,7 +20,7 @@ from .content import IssueSource, SourceDoc, Sources
 from .errors import Location, Problems, did_you_mean
 from .fields import FieldReader
 from .links import Identity
-from .markdown import ROOT_MARKER, MarkdownRenderer, Resolver, is_external, slugify
+from .markdown import ROOT_MARKER, MarkdownRenderer, Rendered, Resolver, is_external, slugify
 from .model import (
     ITEM_KINDS,
     OUTCOME_ROLES,
@@ -143,14 +143,21 @@ def _fields(doc: SourceDoc, problems: Problems) -> FieldReader:
 def _render(renderer: MarkdownRenderer, text: str, doc: SourceDoc, resolve: Resolver,
             problems: Problems, id_prefix: str = "", first_line: int = 0,
             doc_id: str = "") -> str:
-    rendered = renderer.render(text, resolve, id_prefix, first_line or doc.body_line, doc_id)
+    return _rendered(renderer, text, doc, resolve, problems, id_prefix, first_line, doc_id).html
+
+
+def _rendered(renderer: MarkdownRenderer, text: str, doc: SourceDoc, resolve: Resolver,
+              problems: Problems, id_prefix: str = "", first_line: int = 0, doc_id: str = "",
+              points: bool = False) -> Rendered:
+    rendered = renderer.render(text, resolve, id_prefix, first_line or doc.body_line, doc_id,
+                               points)
     if rendered.error:
         problems.add(Location(doc.rel, rendered.error_line), rendered.error,
                      "simplify the Markdown: fewer nested quotes, lists or tags")
     for line, url, kind in rendered.broken:
         what = "image" if kind == "image" else "link"
         problems.add(Location(doc.rel, line), *links.broken_link(doc, url, what))
-    return rendered.html
+    return rendered
 
 
 def _build_issue(source: IssueSource, identities: dict[Path, Identity],
@@ -370,10 +377,10 @@ def _roundtable(fields: FieldReader, doc: SourceDoc, identity: Identity, resolve
         heading_slug = slugify(heading)
         role = _section_role(heading_slug)
         anchor = f"{identity.slug}-{heading_slug}"
-        html = _render(renderer, text, doc, resolve, problems, identity.slug, line, anchor)
-        sections.append(Section(role, heading, html, anchor))
-        if role in OUTCOME_ROLES:
-            outcomes.extend(Outcome(role, point) for point in renderer.key_points(text))
+        rendered = _rendered(renderer, text, doc, resolve, problems, identity.slug, line, anchor,
+                             points=role in OUTCOME_ROLES)
+        sections.append(Section(role, heading, rendered.html, anchor))
+        outcomes.extend(Outcome(role, point) for point in rendered.points or ())
     if not sections:
         problems.warn(Location(doc.rel, doc.body_line), "round table without sections",
                       "add '## Summary', '## Discussion', '## Conclusions', '## Recommendations'")
