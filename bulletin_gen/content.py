@@ -30,7 +30,7 @@ MAX_FILE_BYTES = 50 * 1024 * 1024
 PARALLEL_ISSUES = 64
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class SourceDoc:
     """One content file: its YAML fields and its Markdown body."""
 

@@ -18,7 +18,7 @@ SECTION_ROLES = ("summary", "discussion", "conclusions", "recommendations")
 OUTCOME_ROLES = ("conclusions", "recommendations")
 
 
-@dataclass(frozen=True, order=True, slots=True)
+@dataclass(frozen=True, order=True)
 class Term:
     """A tag or a region, with the slug of its page."""
 
@@ -26,7 +26,7 @@ class Term:
     name: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Brief:
     """One short news brief of a briefs file."""
 
@@ -37,7 +37,7 @@ class Brief:
     anchor: str  # the id of the brief on its pages
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Section:
     """A part of a round-table summary: Summary, Discussion, Conclusions, Recommendations."""
 
@@ -47,7 +47,7 @@ class Section:
     anchor: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Outcome:
     """A conclusion or recommendation, listed among the issue's key outcomes."""
 
@@ -55,7 +55,7 @@ class Outcome:
     html: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class RoundTable:
     """Who led a round-table or meeting, and its recognised parts."""
 
@@ -77,7 +77,7 @@ class RoundTable:
                      for label, names in pairs if names)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Image:
     """An image with its site path and alt text."""
 
@@ -85,7 +85,7 @@ class Image:
     alt: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Item:
     """An article of an issue: a feature, news, notice, round table or a file of briefs."""
 
@@ -113,7 +113,7 @@ class Item:
         return f"item-{self.slug}"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Asset:
     """A file copied beside an issue's pages."""
 
@@ -121,7 +121,7 @@ class Asset:
     url: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Issue:
     """One bulletin issue and its items, in order."""
 
@@ -159,7 +159,7 @@ class Issue:
         return tuple(sorted(found))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Page:
     """A standalone page such as About."""
 
@@ -171,7 +171,7 @@ class Page:
     summary: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Entry:
     """Something listed on a tag or region page: an item, or one brief of it."""
 
@@ -180,7 +180,7 @@ class Entry:
     brief: Brief | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class TermIndex:
     """A tag or region page: the term and everything that names it, newest first."""
 
@@ -189,7 +189,7 @@ class TermIndex:
     url: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Pager:
     """Where one page of a list split over several pages stands, and the pages around it."""
 
@@ -205,7 +205,7 @@ class Pager:
     total: int  # entries in the whole list
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Site:
     """The whole bulletin, as every template and edition sees it."""
 

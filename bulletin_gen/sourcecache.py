@@ -46,7 +46,7 @@ from .write import write_atomic
 from .yamlio import Mapping
 
 MEMO_DIR = "model"
-FORMAT = 7  # of the entries below; another format is discarded
+FORMAT = 8  # of the entries below; another format is discarded
 RACY_NS = 2_000_000_000
 Stamp = tuple[int, int, int]  # size, mtime_ns, inode
 Link = tuple[str, str, str | None]  # url, kind, what it resolved to
@@ -122,22 +122,32 @@ class _ModelPickler(pickle.Pickler):
 class _ModelUnpickler(pickle.Unpickler):
     def __init__(self, file: IO[bytes], terms: dict[tuple[str, str], Term]) -> None:
         super().__init__(file)
-        self.terms = terms  # shared by every file of the memo
+        # Not a method of the unpickler: its memo would hold it, and the unpickler would be
+        # in a cycle, kept (with every object it made) until a collection, or for good once
+        # `gc.freeze` has run.
+        self.make_term = _term_maker(terms)  # terms: shared by every file of the memo
 
     def find_class(self, module: str, name: str) -> Any:
         if (module, name) == (__name__, shared_term.__name__):
-            return self.term
+            return self.make_term
         if module not in _ALLOWED:
             raise pickle.UnpicklingError(f"{module}.{name} is not part of the model")
         return super().find_class(module, name)
 
-    def term(self, slug: object, name: object) -> Term:
-        if not isinstance(slug, str) or not isinstance(name, str):
-            raise pickle.UnpicklingError("not a term")
-        term = self.terms.get((slug, name))
+
+def _term_maker(terms: dict[tuple[str, str], Term]) -> Callable[[object, object], Term]:
+    """What reading the memo makes a written tag or region with: one `Term` of each."""
+    known: dict[Any, Term] = terms
+
+    def term(slug: object, name: object) -> Term:
+        term = known.get((slug, name))
         if term is None:
-            term = self.terms[slug, name] = Term(slug, name)
+            if not isinstance(slug, str) or not isinstance(name, str):
+                raise pickle.UnpicklingError("not a term")
+            term = terms[slug, name] = Term(slug, name)
         return term
+
+    return term
 
 
 class ModelMemo:
@@ -389,6 +399,5 @@ def _slim(group: Group) -> dict[str, StoredDoc]:
 def _well_formed(entries: object, shape: tuple[type, ...]) -> bool:
     """True when `entries` maps names to tuples of the types of `shape`."""
     return isinstance(entries, dict) and all(
-        isinstance(name, str) and isinstance(entry, tuple) and len(entry) == len(shape)
-        and all(isinstance(part, kind) for part, kind in zip(entry, shape, strict=True))
-        for name, entry in entries.items())
+        isinstance(name, str) and type(entry) is tuple and len(entry) == len(shape)
+        and all(map(isinstance, entry, shape)) for name, entry in entries.items())
