@@ -7,8 +7,6 @@ and writes nothing.
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import os
 import time
 from collections.abc import Callable, Iterator
@@ -103,17 +101,16 @@ def build(site_dir: Path, options: BuildOptions | None = None) -> BuildReport:
         return unchanged
     site, problems = load_site(site_dir, options.drafts, options.base_url, options.strict, cache,
                                options.jobs)
-    with _out_of_collectors_sight():
-        site = switch_editions(site, options.pdf, options.email, problems)
-        notify("load", 1, 1)
-        env = make_environment(site_dir)
-        plans = plan_pages(site)
-        copies = _copies(site_dir, site)
-        work = cache.sort(env, site, plans, copies)
-        pages = render_pages(env, site, work.render, notify, options.jobs)
-        editions: list[Artifact] = []
-        files = cache.publish(chain(pages, _editions(site_dir, site, env, options, problems,
-                                                     editions, cache.pdfs)), copies, work)
+    site = switch_editions(site, options.pdf, options.email, problems)
+    notify("load", 1, 1)
+    env = make_environment(site_dir)
+    plans = plan_pages(site)
+    copies = _copies(site_dir, site)
+    work = cache.sort(env, site, plans, copies)
+    pages = render_pages(env, site, work.render, notify, options.jobs)
+    editions: list[Artifact] = []
+    files = cache.publish(chain(pages, _editions(site_dir, site, env, options, problems,
+                                                 editions, cache.pdfs)), copies, work)
     notify("write", files, files)
     report = BuildReport(output, len(site.issues), len(plans), files,
                          time.perf_counter() - started, tuple(problems.warnings),
@@ -122,19 +119,6 @@ def build(site_dir: Path, options: BuildOptions | None = None) -> BuildReport:
     if not problems.warnings:
         cache.remember(inputs, [getattr(report, count) for count in REMEMBERED])
     return report
-
-
-@contextlib.contextmanager
-def _out_of_collectors_sight() -> Iterator[None]:
-    """The objects alive now (the model, above all) left out of garbage collections until the
-    block ends: they live as long as the build, and each full collection would walk them all
-    again (a third of a second at 10,000 items). A long-lived process (`bulletin serve`) gets
-    them back, and collects their cycles, once the build is done."""
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
 
 
 def _unchanged(output: Path, counts: list[int] | None, started: float) -> BuildReport | None:
