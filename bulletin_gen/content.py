@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import Location, Problems, display_path
-from .pool import map_chunks, split
+from .pool import CHUNKS_PER_JOB, map_chunks, split
 from .yamlio import Mapping, YamlError, load_yaml
 
 if TYPE_CHECKING:
@@ -91,7 +91,7 @@ def read_sources(site_dir: Path, problems: Problems, memo: ModelMemo | None = No
         return read
 
     parallel = jobs > 1 and len(entries) >= PARALLEL_ISSUES and (memo is None or memo.is_empty())
-    chunks = split(len(entries), max(1, -(-len(entries) // (4 * jobs))))
+    chunks = split(len(entries), max(1, -(-len(entries) // (CHUNKS_PER_JOB * jobs))))
     issues: list[IssueSource] = []
     for part in map_chunks(read_issues, chunks, jobs if parallel else 1,
                            [memo] if memo else []):

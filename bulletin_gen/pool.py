@@ -16,6 +16,9 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from itertools import islice
 from typing import Any, Protocol, TypeVar, runtime_checkable
 
+# Work is cut into this many chunks a worker: the last chunks finish at different times, and a
+# worker with nothing left to take waits, on average, for half of one.
+CHUNKS_PER_JOB = 16
 Chunk = TypeVar("Chunk")
 Result = TypeVar("Result")
 

@@ -38,7 +38,7 @@ from .model import (
     Term,
     TermIndex,
 )
-from .pool import Learner, map_chunks, split_by_weight
+from .pool import CHUNKS_PER_JOB, Learner, map_chunks, split_by_weight
 from .sitepaths import leaving_site
 from .sourcecache import ModelMemo
 from .yamlio import Mapping
@@ -106,7 +106,7 @@ def _in_workers(build_issues: Callable[[Sequence[int]], list[tuple[Issue, Proble
         return {}
     busy = [index for index, amount in enumerate(work) if amount]
     chunks = [[busy[at] for at in part]
-              for part in split_by_weight([work[index] for index in busy], 4 * jobs)]
+              for part in split_by_weight([work[index] for index in busy], CHUNKS_PER_JOB * jobs)]
     built: dict[int, tuple[Issue, Problems]] = {}
     for chunk, issues in zip(chunks, map_chunks(build_issues, chunks, jobs, learners),
                              strict=True):
