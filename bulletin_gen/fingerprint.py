@@ -65,7 +65,9 @@ class Fingerprinter:
         # Templates that never name an attribute 'items': their entries' issues are hashed
         # without their items, so that a tag page changes only with its own entries.
         self.itemless: dict[str, bool] = {}
-        self.entries: dict[tuple[int, bool], str] = {}
+        self.entries: dict[tuple[int, int, int, bool], str] = {}
+        # The same by entry, one table each for pages with and without the issues' items.
+        self.entry_digests: dict[bool, dict[int, str]] = {False: {}, True: {}}
         self.heads: dict[int, str] = {}  # issues without their items, by identity
         self.without_items = False  # while hashing the context of such a template
 
@@ -80,13 +82,30 @@ class Fingerprinter:
     def _entry(self, entry: Entry) -> str:
         """An entry of a tag or region page; its issue without the issue's items when the
         page's templates cannot read them."""
-        key = (id(entry), self.without_items)
-        known = self.entries.get(key)
+        by_entry = self.entry_digests[self.without_items]
+        known = by_entry.get(id(entry))
         if known is None:
-            issue = self._head(entry.issue) if self.without_items else self.value(entry.issue)
-            known = self.entries[key] = text_hash("Entry", issue, self.value(entry.item),
-                                                  self.value(entry.brief))
+            # One item is listed under each of its tags and regions, by as many equal
+            # entries: keyed by what an entry holds (alive with the site), each is hashed once.
+            key = (id(entry.issue), id(entry.item), id(entry.brief), self.without_items)
+            known = self.entries.get(key)
+            if known is None:
+                issue = (self._head(entry.issue) if self.without_items
+                         else self.value(entry.issue))
+                item = self.value(entry.item)
+                known = self.entries[key] = text_hash("Entry", issue, item,
+                                                      self._brief(entry, item))
+            by_entry[id(entry)] = known
         return known
+
+    def _brief(self, entry: Entry, item: str) -> str:
+        """An entry's brief: one of its item's briefs is named by the item's hash and its
+        place there, which say all of it, instead of being hashed again."""
+        position = next((number for number, brief in enumerate(entry.item.briefs)
+                         if brief is entry.brief), None)
+        if position is None:
+            return self.value(entry.brief)
+        return f"Brief:{item}#{position}"
 
     def _head(self, issue: Issue) -> str:
         """An issue's hash without its items."""
