@@ -192,14 +192,21 @@ class BuildCache:
                                                      plan.context), 0, 0) for plan in plans}
         record.update((copy.path, PageRecord(_stamp(copy.source), 0, 0)) for copy in copies)
         spare = spare_folder(self.output)
-        keep = {path for path, page in record.items()
-                if _same(self.spare.get(path), page, spare / path)} if spare.is_dir() else set()
-        live = {path for path, page in record.items()
-                if _same(self.live.get(path), page, self.output / path)}
+        keep = ({path for path, page in record.items()
+                 if _same(self.spare.get(path), page, os.path.join(spare, path))}
+                if spare.is_dir() else set())
+        # A page kept in the spare folder needs no second look in the output, unless there
+        # is nothing to render: then it tells whether the output is already what it would be.
+        live = {path for path, page in record.items() if path not in keep
+                and _same(self.live.get(path), page, os.path.join(self.output, path))}
         render = [plan for plan in plans if plan.path not in keep and plan.path not in live]
         links = [Copy(self.output / plan.path, plan.path, link=True) for plan in plans
-                 if plan.path in live and plan.path not in keep]
-        untouched = len(live) == len(record) == len(self.live)
+                 if plan.path in live]
+        untouched = False
+        if not render and len(record) == len(self.live):
+            live |= {path for path in keep if _same(self.live.get(path), record[path],
+                                                    os.path.join(self.output, path))}
+            untouched = len(live) == len(record)
         return Work(render, links, frozenset(keep), record, untouched)
 
     def publish(self, files: Iterator[Artifact], copies: list[Copy], work: Work) -> int:
@@ -288,12 +295,12 @@ def _stat_entry(path: Path) -> str:
     return f"{path}:{stat.st_size}:{stat.st_mtime_ns}"
 
 
-def _same(old: PageRecord | None, new: PageRecord, path: Path) -> bool:
+def _same(old: PageRecord | None, new: PageRecord, path: str | Path) -> bool:
     """True when the file at `path` was built from the same inputs and is as it was written."""
     if old is None or old.fingerprint != new.fingerprint:
         return False
     try:
-        stat = path.stat()
+        stat = os.stat(path)
     except OSError:
         return False
     return stat.st_size == old.size and stat.st_mtime_ns == old.mtime_ns
