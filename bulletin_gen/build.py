@@ -7,6 +7,7 @@ and writes nothing.
 
 from __future__ import annotations
 
+import gc
 import os
 import time
 from collections.abc import Callable, Iterator
@@ -101,6 +102,9 @@ def build(site_dir: Path, options: BuildOptions | None = None) -> BuildReport:
         return unchanged
     site, problems = load_site(site_dir, options.drafts, options.base_url, options.strict, cache,
                                options.jobs)
+    # The model lives until the build ends: the collections that planning, sorting and
+    # rendering set off need not walk it each time (a second at 10,000 items; publish thaws).
+    gc.freeze()
     site = switch_editions(site, options.pdf, options.email, problems)
     notify("load", 1, 1)
     env = make_environment(site_dir)
