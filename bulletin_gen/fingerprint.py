@@ -61,6 +61,8 @@ class Fingerprinter:
         self.known = known or {}
         self.memo: dict[int, str] = {key: digest for key, (_, digest) in self.known.items()}
         self.templates: dict[str, str] = {}
+        self.sources: dict[str, str] = {}  # each template's text, by name
+        self.parsed: dict[str, tuple[set[str], set[str], list[str | None]] | None] = {}
         self.shapes: dict[type, tuple[str, ...] | None] = {}  # field names of each dataclass
         # Templates that never name an attribute 'items': their entries' issues are hashed
         # without their items, so that a tag page changes only with its own entries.
@@ -164,25 +166,40 @@ class Fingerprinter:
             if current in loaded:
                 continue
             loaded.add(current)
-            try:
-                tree = self.env.parse(self._source(current))
-            except TemplateError:  # rendering will report it; until then, assume the worst
+            parts = self._parts(current)
+            if parts is None:  # rendering will report it; until then, assume the worst
                 return set(self.env.list_templates()), set(SITE_FIELDS), {"items"}
-            reads |= site_reads(tree)
-            names |= {node.attr for node in tree.find_all(nodes.Getattr)}
-            names |= {node.value for node in tree.find_all(nodes.Const)
-                      if isinstance(node.value, str)}
-            for referenced in meta.find_referenced_templates(tree):
+            reads |= parts[0]
+            names |= parts[1]
+            for referenced in parts[2]:
                 if referenced is None:  # a name computed at run time: assume any template
                     waiting.extend(self.env.list_templates())
                 else:
                     waiting.append(referenced)
         return loaded, reads, names
 
+    def _parts(self, name: str) -> tuple[set[str], set[str], list[str | None]] | None:
+        """What one template reads of `site`, the names it contains and the templates it
+        loads; None when it cannot be parsed. Parsed once, however many templates load it."""
+        if name not in self.parsed:
+            try:
+                tree = self.env.parse(self._source(name))
+            except TemplateError:
+                self.parsed[name] = None
+            else:
+                names = {node.attr for node in tree.find_all(nodes.Getattr)}
+                names |= {node.value for node in tree.find_all(nodes.Const)
+                          if isinstance(node.value, str)}
+                self.parsed[name] = (site_reads(tree), names,
+                                     list(meta.find_referenced_templates(tree)))
+        return self.parsed[name]
+
     def _source(self, name: str) -> str:
-        loader = self.env.loader
-        assert loader is not None
-        return loader.get_source(self.env, name)[0]
+        if name not in self.sources:
+            loader = self.env.loader
+            assert loader is not None
+            self.sources[name] = loader.get_source(self.env, name)[0]
+        return self.sources[name]
 
 
 def site_reads(tree: nodes.Template) -> set[str]:
