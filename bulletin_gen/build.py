@@ -107,7 +107,7 @@ def build(site_dir: Path, options: BuildOptions | None = None) -> BuildReport:
     gc.freeze()
     site = switch_editions(site, options.pdf, options.email, problems)
     notify("load", 1, 1)
-    env = make_environment(site_dir)
+    env = make_environment(site_dir, cache.folder)
     plans = plan_pages(site)
     copies = _copies(site_dir, site)
     work = cache.sort(env, site, plans, copies)
