@@ -162,7 +162,7 @@ class BuildCache:
             counts = [int(number) for number in data["summary"]]
         except (OSError, ValueError, TypeError, KeyError):
             return None
-        if not self.live or not all(_same(record, record, self.output / path)
+        if not self.live or not all(_same(record, record, os.path.join(self.output, path))
                                     for path, record in self.live.items()):
             return None
         return counts
