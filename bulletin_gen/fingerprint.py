@@ -61,11 +61,15 @@ class Fingerprinter:
         self.known = known or {}
         self.memo: dict[int, str] = {key: digest for key, (_, digest) in self.known.items()}
         self.templates: dict[str, str] = {}
+        self.sources: dict[str, str] = {}  # each template's text, by name
+        self.parsed: dict[str, tuple[set[str], set[str], list[str | None]] | None] = {}
         self.shapes: dict[type, tuple[str, ...] | None] = {}  # field names of each dataclass
         # Templates that never name an attribute 'items': their entries' issues are hashed
         # without their items, so that a tag page changes only with its own entries.
         self.itemless: dict[str, bool] = {}
-        self.entries: dict[tuple[int, bool], str] = {}
+        self.entries: dict[tuple[int, int, int, bool], str] = {}
+        # The same by entry, one table each for pages with and without the issues' items.
+        self.entry_digests: dict[bool, dict[int, str]] = {False: {}, True: {}}
         self.heads: dict[int, str] = {}  # issues without their items, by identity
         self.without_items = False  # while hashing the context of such a template
 
@@ -80,13 +84,30 @@ class Fingerprinter:
     def _entry(self, entry: Entry) -> str:
         """An entry of a tag or region page; its issue without the issue's items when the
         page's templates cannot read them."""
-        key = (id(entry), self.without_items)
-        known = self.entries.get(key)
+        by_entry = self.entry_digests[self.without_items]
+        known = by_entry.get(id(entry))
         if known is None:
-            issue = self._head(entry.issue) if self.without_items else self.value(entry.issue)
-            known = self.entries[key] = text_hash("Entry", issue, self.value(entry.item),
-                                                  self.value(entry.brief))
+            # One item is listed under each of its tags and regions, by as many equal
+            # entries: keyed by what an entry holds (alive with the site), each is hashed once.
+            key = (id(entry.issue), id(entry.item), id(entry.brief), self.without_items)
+            known = self.entries.get(key)
+            if known is None:
+                issue = (self._head(entry.issue) if self.without_items
+                         else self.value(entry.issue))
+                item = self.value(entry.item)
+                known = self.entries[key] = text_hash("Entry", issue, item,
+                                                      self._brief(entry, item))
+            by_entry[id(entry)] = known
         return known
+
+    def _brief(self, entry: Entry, item: str) -> str:
+        """An entry's brief: one of its item's briefs is named by the item's hash and its
+        place there, which say all of it, instead of being hashed again."""
+        position = next((number for number, brief in enumerate(entry.item.briefs)
+                         if brief is entry.brief), None)
+        if position is None:
+            return self.value(entry.brief)
+        return f"Brief:{item}#{position}"
 
     def _head(self, issue: Issue) -> str:
         """An issue's hash without its items."""
@@ -145,25 +166,40 @@ class Fingerprinter:
             if current in loaded:
                 continue
             loaded.add(current)
-            try:
-                tree = self.env.parse(self._source(current))
-            except TemplateError:  # rendering will report it; until then, assume the worst
+            parts = self._parts(current)
+            if parts is None:  # rendering will report it; until then, assume the worst
                 return set(self.env.list_templates()), set(SITE_FIELDS), {"items"}
-            reads |= site_reads(tree)
-            names |= {node.attr for node in tree.find_all(nodes.Getattr)}
-            names |= {node.value for node in tree.find_all(nodes.Const)
-                      if isinstance(node.value, str)}
-            for referenced in meta.find_referenced_templates(tree):
+            reads |= parts[0]
+            names |= parts[1]
+            for referenced in parts[2]:
                 if referenced is None:  # a name computed at run time: assume any template
                     waiting.extend(self.env.list_templates())
                 else:
                     waiting.append(referenced)
         return loaded, reads, names
 
+    def _parts(self, name: str) -> tuple[set[str], set[str], list[str | None]] | None:
+        """What one template reads of `site`, the names it contains and the templates it
+        loads; None when it cannot be parsed. Parsed once, however many templates load it."""
+        if name not in self.parsed:
+            try:
+                tree = self.env.parse(self._source(name))
+            except TemplateError:
+                self.parsed[name] = None
+            else:
+                names = {node.attr for node in tree.find_all(nodes.Getattr)}
+                names |= {node.value for node in tree.find_all(nodes.Const)
+                          if isinstance(node.value, str)}
+                self.parsed[name] = (site_reads(tree), names,
+                                     list(meta.find_referenced_templates(tree)))
+        return self.parsed[name]
+
     def _source(self, name: str) -> str:
-        loader = self.env.loader
-        assert loader is not None
-        return loader.get_source(self.env, name)[0]
+        if name not in self.sources:
+            loader = self.env.loader
+            assert loader is not None
+            self.sources[name] = loader.get_source(self.env, name)[0]
+        return self.sources[name]
 
 
 def site_reads(tree: nodes.Template) -> set[str]:

@@ -92,11 +92,11 @@ class MarkdownCache:
         self.flush()
         with self._writing() as database:
             if database is not None:
-                database.execute("CREATE TEMP TABLE IF NOT EXISTS used (key TEXT PRIMARY KEY)")
-                database.execute("DELETE FROM used")
-                database.executemany("INSERT OR IGNORE INTO used VALUES (?)",
-                                     ((key,) for key in self.used))
-                database.execute("DELETE FROM fragments WHERE key NOT IN (SELECT key FROM used)")
+                # Reading every key is cheaper than writing every used one into a table to
+                # compare with: after an edit, only the edited items' fragments go.
+                gone = [(key,) for (key,) in database.execute("SELECT key FROM fragments")
+                        if key not in self.used]
+                database.executemany("DELETE FROM fragments WHERE key = ?", gone)
 
     def _load(self, key: str) -> Any:
         """The JSON stored under `key`; None when there is none or it cannot be read."""

@@ -87,6 +87,32 @@ def test_a_changed_template_renders_what_uses_it(make_site, tmp_path) -> None:
     assert snapshot(site / "output") == clean_tree(site, tmp_path)
 
 
+def test_compiled_templates_are_kept_and_an_edited_one_is_compiled_again(make_site,
+                                                                          tmp_path) -> None:
+    site = make_site()
+    theme = Path(__file__).parent.parent / "bulletin_gen/theme/templates/page.html"
+    (site / "templates").mkdir()
+    override = site / "templates/page.html"
+    override.write_text(theme.read_text("utf-8").replace("<h1>", "<p>FIRST</p><h1>", 1), "utf-8")
+    rendered_count(site)
+    compiled = list((site / CACHE_DIR / "templates").rglob("*.cache"))
+    assert compiled, "the compiled templates are kept in the cache"
+    override.write_text(override.read_text("utf-8").replace("FIRST", "SECOND"), "utf-8")
+    rendered_count(site)
+    page = (site / "output/pages/about/index.html").read_text("utf-8")
+    assert "SECOND" in page and "FIRST" not in page
+    assert snapshot(site / "output") == clean_tree(site, tmp_path)
+
+
+def test_compiled_templates_are_kept_apart_by_the_settings_that_compiled_them(tmp_path) -> None:
+    from bulletin_gen.templates import _compiled_for, make_environment
+
+    env, same, other = (make_environment(None, tmp_path) for _ in range(3))
+    other.trim_blocks = False
+    assert _compiled_for(env) == _compiled_for(same)
+    assert _compiled_for(env) != _compiled_for(other)
+
+
 def test_a_changed_setting_renders_every_page(make_site, tmp_path) -> None:
     site = make_site()
     total = total_pages(site)

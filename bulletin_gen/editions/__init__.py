@@ -15,7 +15,6 @@ from ..errors import Location, Problems
 from ..model import Site
 from ..pdfcache import PdfCache
 from ..render import Artifact
-from .email import email_artifacts
 
 
 def switch_editions(site: Site, pdf: bool, email: bool, problems: Problems) -> Site:
@@ -41,6 +40,10 @@ def edition_artifacts(site_dir: Path, site: Site, env: Environment, problems: Pr
 
         artifacts += pdf_artifacts(site_dir, site, env, problems, pdfs)
     if site.config.email.enabled:
+        # Imported here, like the PDF edition: a build without emails (or with nothing to
+        # build) need not load the email packages.
+        from .email import email_artifacts
+
         artifacts += email_artifacts(site, env, problems)
     return artifacts
 
