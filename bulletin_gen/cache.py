@@ -1,6 +1,6 @@
 """Incremental builds: what a previous build made, kept in `.bulletin-cache/` beside the site.
 
-Four things are kept, each keyed by its inputs:
+Five things are kept, each keyed by its inputs:
 
 - rendered Markdown, in `markdown.sqlite` (fragments.py), keyed by the text, the renderer's
   settings and where it sits (id prefix, first line); an entry also lists the links it
@@ -13,7 +13,9 @@ Four things are kept, each keyed by its inputs:
 - the parsed sources and validated items, one file per issue under `model/` (sourcecache.py);
   an item's entry also holds its fingerprint, which `sort` takes instead of hashing it again;
 - each issue's PDF under `pdf/`, keyed by its print HTML and every file it may load
-  (pdfcache.py).
+  (pdfcache.py);
+- the compiled templates under `templates/` (Jinja's bytecode cache, which checks each
+  template's source; templates.py).
 
 A page whose fingerprint is unchanged and whose file is still in the output as it was written
 is carried into the new output by hard link instead of being rendered again. A cache of another

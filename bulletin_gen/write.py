@@ -189,8 +189,7 @@ def _write_all(staging: Path, artifacts: Iterable[Artifact], copies: Iterable[Co
         if copy:
             _copy(copy, Path(target))
         else:
-            with open(target, "wb") as file:
-                file.write(data or b"")
+            Path(target).write_bytes(data or b"")
         if mirror:
             os.link(target, room(str(mirror), path))
         written.add(path)
