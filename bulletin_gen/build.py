@@ -93,7 +93,10 @@ def build(site_dir: Path, options: BuildOptions | None = None) -> BuildReport:
     """Build the whole site of `site_dir` into its output folder."""
     options = options or BuildOptions()
     started = time.perf_counter()
-    output = options.output or site_dir / "output"
+    # Absolute from here on, so that what the cache keeps by path (every source, the output)
+    # is found again whichever folder the next build is started from.
+    site_dir = Path(os.path.abspath(site_dir))
+    output = Path(os.path.abspath(options.output or site_dir / "output"))
     check_output_dir(output, site_dir)
     notify = options.progress or _silent
     cache = BuildCache.open(site_dir, output, clean=options.clean)

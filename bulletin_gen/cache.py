@@ -171,7 +171,7 @@ class BuildCache:
 
     def model_memo(self, site_dir: Path) -> ModelMemo:
         """The parsed sources and validated items of the last build (sourcecache.py)."""
-        self.memo = ModelMemo(self.folder, repr((os.getcwd(), str(site_dir))),
+        self.memo = ModelMemo(self.folder, repr(str(site_dir)),
                               self.markdown.journal, self.markdown.used,
                               site_dir / CONTENT_DIR / "issues")
         return self.memo

@@ -261,3 +261,18 @@ def test_what_a_worker_built_is_kept_by_the_build(site, tmp_path, monkeypatch) -
     assert read == validated == []  # the worker's item and the reused ones were all kept
     assert b"Edited text." in (output / "issues/2026-01-winter/target/index.html").read_bytes()
     assert snapshot(output) == clean_tree(site, tmp_path)
+
+
+def test_a_build_started_from_another_folder_takes_everything_from_the_memo(
+        site, monkeypatch) -> None:
+    monkeypatch.chdir(site)
+    write(site, LINKING, LINKING_TEXT + "Edited.\n")
+    build(Path("."), BuildOptions(jobs=1))  # the fixture built it by its absolute path
+    monkeypatch.chdir(site.parent)
+    read, validated = reads(monkeypatch)
+    write(site, LINKING, LINKING_TEXT + "Edited again.\n")
+    report = build(Path(site.name), BuildOptions(jobs=1))
+    assert read == [LINKING] and validated == [LINKING]
+    assert report.output == site / "output"
+    assert "Edited again." in (site / "output/issues/2026-01-winter/linking/index.html"
+                               ).read_text("utf-8")
