@@ -31,6 +31,9 @@ SITE_FIELDS = tuple(field.name for field in dataclasses.fields(Site))
 # item is hashed once however many pages show it. Any other object is hashed by its pickle,
 # which is equal only for equal values (a difference at worst renders a page for nothing).
 COMPOSITES = (Site, Issue, TermIndex, Entry)
+# Those that hold tag and region entries, whose hash depends on whether the page's templates
+# can read the entries' issues' items (`Fingerprinter._entry`).
+HOLDING_ENTRIES = (Site, TermIndex)
 
 
 def object_digest(value: object) -> str:
@@ -71,6 +74,7 @@ class Fingerprinter:
         # The same by entry, one table each for pages with and without the issues' items.
         self.entry_digests: dict[bool, dict[int, str]] = {False: {}, True: {}}
         self.heads: dict[int, str] = {}  # issues without their items, by identity
+        self.by_items: dict[tuple[int, bool], str] = {}  # HOLDING_ENTRIES, by identity and flag
         self.without_items = False  # while hashing the context of such a template
 
     def page(self, path: str, url: str, template: str, context: dict[str, Any]) -> str:
@@ -134,6 +138,13 @@ class Fingerprinter:
         if fields == ():
             fields = self.shapes[kind] = (tuple(field.name for field in dataclasses.fields(kind))
                                           if dataclasses.is_dataclass(kind) else None)
+        if kind in HOLDING_ENTRIES:  # hashed apart for pages with and without issues' items
+            key = (id(value), self.without_items)
+            known = self.by_items.get(key)
+            if known is None:
+                known = self.by_items[key] = text_hash(
+                    kind.__name__, *[self.value(getattr(value, name)) for name in fields or ()])
+            return known
         if fields is not None:
             known = (text_hash(kind.__name__, *[self.value(getattr(value, name))
                                                 for name in fields])

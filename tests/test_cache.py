@@ -230,3 +230,23 @@ def test_the_spare_folder_is_read_when_the_cache_describes_another(make_site, tm
     rendered_count(site)
     assert not (site / "output/stray.html").exists()
     assert snapshot(site / "output") == clean_tree(site, tmp_path)
+
+
+def test_a_tag_list_read_with_and_without_issues_items_is_hashed_for_each(make_site,
+                                                                          tmp_path) -> None:
+    # 404.html reads the tags and never an issue's items; the tags page lists the items of the
+    # first entry's issue: an edit to another item of that issue must render the tags page.
+    site = make_site({
+        "content/issues/2026-01-winter/03-other.md": "---\ntitle: Other story\n---\nText.\n",
+        "templates/404.html": "{% extends 'theme/404.html' %}{% block main %}"
+                              "{{ site.tags | length }} tags{% endblock %}",
+        "templates/terms.html": "{% extends 'theme/terms.html' %}{% block main %}{{ super() }}"
+                                "<p id='titles'>{% for index in terms %}{{ index.entries[0]"
+                                ".issue.items | map(attribute='title') | join(';') }}"
+                                "{% endfor %}</p>{% endblock %}"})
+    rendered_count(site)
+    other = site / "content/issues/2026-01-winter/03-other.md"
+    other.write_text("---\ntitle: Renamed story\n---\nText.\n", "utf-8")
+    rendered_count(site)
+    assert "Renamed story" in (site / "output/tags/index.html").read_text("utf-8")
+    assert snapshot(site / "output") == clean_tree(site, tmp_path)
