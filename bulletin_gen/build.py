@@ -7,6 +7,7 @@ and writes nothing.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import time
@@ -105,21 +106,17 @@ def build(site_dir: Path, options: BuildOptions | None = None) -> BuildReport:
         return unchanged
     site, problems = load_site(site_dir, options.drafts, options.base_url, options.strict, cache,
                                options.jobs)
-    # The model lives until the build ends: the collections that planning, sorting and
-    # rendering set off need not walk it each time (a second at 10,000 items; publish thaws).
-    # What loading left for the collector goes first, or freezing would keep it to the end.
-    gc.collect()
-    gc.freeze()
-    site = switch_editions(site, options.pdf, options.email, problems)
-    notify("load", 1, 1)
-    env = make_environment(site_dir, cache.folder)
-    plans = plan_pages(site)
-    copies = _copies(site_dir, site)
-    work = cache.sort(env, site, plans, copies)
-    pages = render_pages(env, site, work.render, notify, options.jobs)
-    editions: list[Artifact] = []
-    files = cache.publish(chain(pages, _editions(site_dir, site, env, options, problems,
-                                                 editions, cache.pdfs)), copies, work)
+    with _model_out_of_collectors_sight():
+        site = switch_editions(site, options.pdf, options.email, problems)
+        notify("load", 1, 1)
+        env = make_environment(site_dir, cache.folder)
+        plans = plan_pages(site)
+        copies = _copies(site_dir, site)
+        work = cache.sort(env, site, plans, copies)
+        pages = render_pages(env, site, work.render, notify, options.jobs)
+        editions: list[Artifact] = []
+        files = cache.publish(chain(pages, _editions(site_dir, site, env, options, problems,
+                                                     editions, cache.pdfs)), copies, work)
     notify("write", files, files)
     report = BuildReport(output, len(site.issues), len(plans), files,
                          time.perf_counter() - started, tuple(problems.warnings),
@@ -128,6 +125,21 @@ def build(site_dir: Path, options: BuildOptions | None = None) -> BuildReport:
     if not problems.warnings:
         cache.remember(inputs, [getattr(report, count) for count in REMEMBERED])
     return report
+
+
+@contextlib.contextmanager
+def _model_out_of_collectors_sight() -> Iterator[None]:
+    """Leave what is alive now (the model, above all) out of garbage collections until the
+    block ends: it lives as long as the build, and the collections that planning, sorting and
+    rendering set off would walk it each time (a second at 10,000 items). What loading left
+    for the collector goes first, or freezing would keep it to the end; a long-lived process
+    (`bulletin serve`) collects the model again once the build is done, or has failed."""
+    gc.collect()
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def _unchanged(output: Path, counts: list[int] | None, started: float) -> BuildReport | None:

@@ -25,7 +25,6 @@ version, or one that cannot be read, is discarded: the build then starts from no
 from __future__ import annotations
 
 import dataclasses
-import gc
 import json
 import os
 import shutil
@@ -221,11 +220,8 @@ class BuildCache:
         every = copies + work.links
         spare = self.files.spare if (_folder_id(spare_folder(self.output))
                                      == self.files.spare_folder) else None
-        try:
-            count = publish(self.output, noted(files), every, work.keep, spare, mirror=True)
-            self._save(work, {*published, *(copy.path for copy in every), *work.keep})
-        finally:
-            gc.unfreeze()  # build.py froze the model: a long-lived process collects it again
+        count = publish(self.output, noted(files), every, work.keep, spare, mirror=True)
+        self._save(work, {*published, *(copy.path for copy in every), *work.keep})
         return count
 
     def _save(self, work: Work, files: set[str]) -> None:

@@ -36,6 +36,11 @@ COMPOSITES = (Site, Issue, TermIndex, Entry)
 HOLDING_ENTRIES = (Site, TermIndex)
 
 
+def bytes_digest(data: bytes) -> str:
+    """The hash every part of the cache uses."""
+    return hashlib.blake2b(data, digest_size=20).hexdigest()
+
+
 def object_digest(value: object) -> str:
     """A hash of `value`'s pickle, written without back-references: equal values give equal
     bytes whichever of their strings happen to be one object (a cached item shares fewer)."""
@@ -43,13 +48,12 @@ def object_digest(value: object) -> str:
     pickler = pickle.Pickler(buffer, 5)
     pickler.fast = True
     pickler.dump(value)
-    return hashlib.blake2b(buffer.getvalue(), digest_size=20).hexdigest()
+    return bytes_digest(buffer.getvalue())
 
 
 def text_hash(*parts: str) -> str:
     """A hash of several strings, each ended by a NUL, so that each is kept apart from the next."""
-    text = "\0".join(parts) + "\0"
-    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=20).hexdigest()
+    return bytes_digest(("\0".join(parts) + "\0").encode("utf-8", "surrogatepass"))
 
 
 class Fingerprinter:
@@ -71,8 +75,6 @@ class Fingerprinter:
         # without their items, so that a tag page changes only with its own entries.
         self.itemless: dict[str, bool] = {}
         self.entries: dict[tuple[int, int, int, bool], str] = {}
-        # The same by entry, one table each for pages with and without the issues' items.
-        self.entry_digests: dict[bool, dict[int, str]] = {False: {}, True: {}}
         self.heads: dict[int, str] = {}  # issues without their items, by identity
         self.by_items: dict[tuple[int, bool], str] = {}  # HOLDING_ENTRIES, by identity and flag
         self.without_items = False  # while hashing the context of such a template
@@ -88,20 +90,14 @@ class Fingerprinter:
     def _entry(self, entry: Entry) -> str:
         """An entry of a tag or region page; its issue without the issue's items when the
         page's templates cannot read them."""
-        by_entry = self.entry_digests[self.without_items]
-        known = by_entry.get(id(entry))
+        # One item is listed under each of its tags and regions, by as many equal entries:
+        # keyed by what an entry holds (alive with the site), each is hashed once.
+        key = (id(entry.issue), id(entry.item), id(entry.brief), self.without_items)
+        known = self.entries.get(key)
         if known is None:
-            # One item is listed under each of its tags and regions, by as many equal
-            # entries: keyed by what an entry holds (alive with the site), each is hashed once.
-            key = (id(entry.issue), id(entry.item), id(entry.brief), self.without_items)
-            known = self.entries.get(key)
-            if known is None:
-                issue = (self._head(entry.issue) if self.without_items
-                         else self.value(entry.issue))
-                item = self.value(entry.item)
-                known = self.entries[key] = text_hash("Entry", issue, item,
-                                                      self._brief(entry, item))
-            by_entry[id(entry)] = known
+            issue = self._head(entry.issue) if self.without_items else self.value(entry.issue)
+            item = self.value(entry.item)
+            known = self.entries[key] = text_hash("Entry", issue, item, self._brief(entry, item))
         return known
 
     def _brief(self, entry: Entry, item: str) -> str:

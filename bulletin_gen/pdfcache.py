@@ -13,10 +13,10 @@ again.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 from pathlib import Path
 
+from .fingerprint import bytes_digest
 from .write import write_atomic
 
 
@@ -38,7 +38,7 @@ class PdfCache:
             left_out, digest = entry["left_out"], entry["digest"]
         except (OSError, ValueError, TypeError, KeyError):
             return None
-        if digest != _digest(data) or not isinstance(left_out, list) or not all(
+        if digest != bytes_digest(data) or not isinstance(left_out, list) or not all(
                 isinstance(url, str) for url in left_out):
             return None  # damaged: made again
         self.used.add(key)
@@ -50,7 +50,7 @@ class PdfCache:
         self.folder.mkdir(parents=True, exist_ok=True)
         write_atomic(self.folder / f"{key}.pdf", data)
         write_atomic(self.folder / f"{key}.json", json.dumps(  # written last: the entry is
-            {"left_out": left_out, "digest": _digest(data)}))  # complete once it is there
+            {"left_out": left_out, "digest": bytes_digest(data)}))  # complete once it is there
         self.used.add(key)
 
     def prune(self) -> None:
@@ -61,7 +61,3 @@ class PdfCache:
             if path.stem not in self.used:
                 with contextlib.suppress(OSError):
                     path.unlink()
-
-
-def _digest(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=20).hexdigest()

@@ -103,7 +103,7 @@ def file_stamp(path: Path) -> Stamp | None:
 
 
 def shared_term(slug: str, name: str) -> Term:
-    """A tag or region as the memo writes it; reading makes it with `_ModelUnpickler.term`."""
+    """A tag or region as the memo writes it; reading makes one of each (`_term_maker`)."""
     return Term(slug, name)
 
 

@@ -11,7 +11,6 @@ URLs instead; a template says which by setting `link_base` in its context.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import posixpath
 import re
 import sys
@@ -33,6 +32,7 @@ from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
 from . import __version__
+from .fingerprint import text_hash
 from .markdown import ROOT_MARKER, relative_html
 
 THEME_DIR = Path(__file__).parent / "theme"
@@ -86,7 +86,7 @@ def _compiled_for(env: Environment) -> str:
                 sorted(env.extensions), sorted(env.filters), sorted(env.tests),
                 [env.autoescape(name) if callable(env.autoescape) else env.autoescape
                  for name in ("a.html", "a.xml", "a.txt", None)])
-    return hashlib.blake2b(repr(settings).encode("utf-8"), digest_size=10).hexdigest()
+    return text_hash(repr(settings))
 
 
 def relative_root(page_url: str) -> str:

@@ -168,8 +168,10 @@ def _write_all(staging: Path, artifacts: Iterable[Artifact], copies: Iterable[Co
     written: set[str] = set()
     folders: set[tuple[str, str]] = set()
 
-    # Paths as strings: a first build writes ten thousand files, and a Path for each of them
-    # (and for its folder and its link) was most of the main process's time while it wrote.
+    # Folders and links by strings: a first build writes ten thousand files, and a Path for
+    # each folder and link was much of the main process's own time while it wrote.
+    staging_dir, mirror_dir = str(staging), str(mirror) if mirror else ""
+
     def room(base: str, path: str) -> str:
         if not fresh or path in written:
             return str(_make_room(Path(base), path))
@@ -185,13 +187,13 @@ def _write_all(staging: Path, artifacts: Iterable[Artifact], copies: Iterable[Co
         return os.path.join(base, path)
 
     def place(path: str, data: bytes | None = None, copy: Copy | None = None) -> None:
-        target = room(str(staging), path)
+        target = room(staging_dir, path)
         if copy:
             _copy(copy, Path(target))
         else:
             Path(target).write_bytes(data or b"")
         if mirror:
-            os.link(target, room(str(mirror), path))
+            os.link(target, room(mirror_dir, path))
         written.add(path)
 
     place(MARKER, MARKER_TEXT)
