@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -82,15 +82,20 @@ def read_sources(site_dir: Path, problems: Problems, memo: ModelMemo | None = No
     # A folder that is no link lies where content/issues/ does (linked folders are not entered).
     issues_inside = issues_dir.resolve().is_relative_to(site_dir.resolve())
 
+    parallel = jobs > 1 and len(entries) >= PARALLEL_ISSUES and (memo is None or memo.is_empty())
+
     def read_issues(indices: range) -> list[tuple[IssueSource | None, Problems]]:
         read = []
         for index in indices:
             found = Problems()
-            read.append((_read_issue(site_dir, entries[index], issues_inside, found, memo),
-                         found))
+            issue = _read_issue(site_dir, entries[index], issues_inside, found, memo)
+            if issue and memo and parallel:
+                # The items are built by worker processes too: their Markdown need not pass
+                # through the main process, which would hold every body of the site at once.
+                issue = replace(issue, items=tuple(map(memo.without_body, issue.items)))
+            read.append((issue, found))
         return read
 
-    parallel = jobs > 1 and len(entries) >= PARALLEL_ISSUES and (memo is None or memo.is_empty())
     chunks = split(len(entries), max(1, -(-len(entries) // (CHUNKS_PER_JOB * jobs))))
     issues: list[IssueSource] = []
     for part in map_chunks(read_issues, chunks, jobs if parallel else 1,
@@ -185,7 +190,11 @@ def read_document(site_dir: Path, path: Path, problems: Problems,
 
 
 def _parse_document(site_dir: Path, path: Path, problems: Problems) -> SourceDoc:
-    rel = display_path(path, site_dir)
+    return parse_file(path, display_path(path, site_dir), problems)
+
+
+def parse_file(path: Path, rel: str, problems: Problems) -> SourceDoc:
+    """Read and parse the content file at `path`, known to the editor as `rel`."""
     text = read_text(path, rel, problems)
     if text is None:
         return SourceDoc(path, rel, Mapping(start_line=1), readable=False)

@@ -219,8 +219,8 @@ def _single_file_items(doc: SourceDoc, identity: Identity, date: dt.date,
         items.append(Item(
             issue_slug=identity.issue_slug, slug=slug, title=heading, kind="news",
             date=date, url=f"{identity.url}{slug}/", source=doc.rel,
-            html=_render(renderer, text, doc, resolve, problems, slug,
-                         doc.body_line + offset + 1),
+            html_utf8=_render(renderer, text, doc, resolve, problems, slug,
+                              doc.body_line + offset + 1).encode(),
         ))
     return intro, tuple(items)
 
@@ -325,7 +325,7 @@ def _build_item(doc: SourceDoc, identity: Identity, issue_date: dt.date, resolve
     else:
         html = _render(renderer, doc.body, doc, resolve, problems, identity.slug)
     fields.finish()
-    return replace(item, html=html, briefs=briefs, roundtable=roundtable)
+    return replace(item, html_utf8=html.encode(), briefs=briefs, roundtable=roundtable)
 
 
 def _briefs(fields: FieldReader, doc: SourceDoc, identity: Identity, resolve: Resolver,
@@ -345,7 +345,7 @@ def _briefs(fields: FieldReader, doc: SourceDoc, identity: Identity, resolve: Re
         anchor = f"{identity.slug}-{number}"
         briefs.append(Brief(
             headline=reader.text("headline"),
-            html=_render(renderer, body, doc, resolve, problems, anchor, line),
+            html_utf8=_render(renderer, body, doc, resolve, problems, anchor, line).encode(),
             regions=_terms(reader, "regions"),
             tags=_terms(reader, "tags"),
             anchor=anchor,
@@ -379,7 +379,7 @@ def _roundtable(fields: FieldReader, doc: SourceDoc, identity: Identity, resolve
         anchor = f"{identity.slug}-{heading_slug}"
         rendered = _rendered(renderer, text, doc, resolve, problems, identity.slug, line, anchor,
                              points=role in OUTCOME_ROLES)
-        sections.append(Section(role, heading, rendered.html, anchor))
+        sections.append(Section(role, heading, rendered.html.encode(), anchor))
         outcomes.extend(Outcome(role, point) for point in rendered.points or ())
     if not sections:
         problems.warn(Location(doc.rel, doc.body_line), "round table without sections",
@@ -406,7 +406,8 @@ def _build_page(doc: SourceDoc, identities: dict[Path, Identity], assets: dict[P
         slug=identity.slug,
         title=fields.text("title", required=True, default=identity.slug),
         summary=fields.text("summary"),
-        html=_render(renderer, doc.body, doc, links.resolver(doc, identities, assets), problems),
+        html_utf8=_render(renderer, doc.body, doc, links.resolver(doc, identities, assets),
+                          problems).encode(),
         url=identity.url,
         source=doc.rel,
     )
