@@ -258,7 +258,7 @@ class ModelMemo:
         new = self._new(group)
         entry = new.docs.get(name)
         if entry is None or entry[1] is not doc:  # read afresh and not kept: build it
-            return build(resolve, problems)
+            return _with_shared_terms(build(resolve, problems), self.terms)
         key = repr((entry[0], doc.rel, context))
         old = self._old(group).items.get(name)
         if old is not None and old[0] == key and all(

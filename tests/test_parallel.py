@@ -9,6 +9,7 @@ from typing import Any
 
 from bulletin_gen import content, validate
 from bulletin_gen.build import BuildOptions, build, load_site
+from bulletin_gen.cache import BuildCache
 from bulletin_gen.cli import main
 from bulletin_gen.config import load_config
 from bulletin_gen.content import read_sources
@@ -215,3 +216,50 @@ def test_the_memo_keeps_what_workers_read_for_the_next_build(make_site, monkeypa
     clean = make_site(several_issues(4, 3), name="clean")
     (clean / edited.relative_to(site_dir)).write_text(edited.read_text("utf-8"), "utf-8")
     assert snapshot(report.output) == snapshot(build(clean, BuildOptions(jobs=1)).output)
+
+
+def test_bodies_read_by_workers_stay_out_of_the_main_process(make_site, monkeypatch) -> None:
+    monkeypatch.setattr(content, "PARALLEL_ISSUES", 2)
+    site_dir = make_site(several_issues(4, 3))
+    long_ago = time.time() - 60  # files saved just before a build are not memoised (racy)
+    for path in (site_dir / "content").rglob("*"):
+        os.utime(path, (long_ago, long_ago))
+    fresh = site_dir / story(2, 1)  # saved now: not kept by the memo, so read with its body
+    fresh.write_text(fresh.read_text("utf-8") + "Fresh.\n", "utf-8")
+    edited = site_dir / story(0, 0)
+    cache = BuildCache.open(site_dir, site_dir / "output")
+    memo = cache.model_memo(site_dir)
+    sources = read_sources(site_dir, Problems(), memo, jobs=2)
+    items = {doc.path: doc for issue in sources.issues for doc in issue.items}
+    assert [path for path, doc in items.items() if doc.body] == [fresh]
+    assert all(issue.meta.meta for issue in sources.issues)
+    # Saved between reading and building, as an editor may: the item is built from what its
+    # file holds then, and not kept, so that the next build reads it again.
+    edited.write_text(edited.read_text("utf-8") + "Saved during the build.\n", "utf-8")
+    config, problems = load_config(site_dir, problems=Problems())
+    site = validate.build_site(config, sources, cache.renderer(config.unsafe_html), problems,
+                               memo=memo, jobs=1)
+    built = {item.source: item for issue in site.issues for item in issue.items}
+    assert "Saved during the build." in built[str(edited.relative_to(site_dir))].html
+    assert "Fresh." in built[str(fresh.relative_to(site_dir))].html
+    assert str(edited) not in memo.docs and str(items[edited].path.parent / "11-story-1.md") \
+        in memo.docs
+    memo.save()
+    clean = make_site(several_issues(4, 3), name="clean")
+    for changed in (fresh, edited):
+        (clean / changed.relative_to(site_dir)).write_text(changed.read_text("utf-8"), "utf-8")
+    report = build(site_dir, BuildOptions(jobs=2))
+    assert snapshot(report.output) == snapshot(build(clean, BuildOptions(jobs=1)).output)
+
+
+def test_items_built_by_the_memo_share_each_tag(make_site) -> None:
+    site_dir = make_site(several_issues(3, 4))
+    site, _ = load_site(site_dir, cache=BuildCache.open(site_dir, site_dir / "output"))
+    tagged: dict[str, set[int]] = {}
+    for issue in site.issues:
+        for item in issue.items:
+            assert isinstance(item.html_utf8, bytes) and item.html == item.html_utf8.decode()
+            for term in item.tags:
+                tagged.setdefault(term.slug, set()).add(id(term))
+    assert {"tag0", "tag1", "tag2"} <= tagged.keys()
+    assert all(len(ids) == 1 for ids in tagged.values())
