@@ -104,9 +104,10 @@ def build(site_dir: Path, options: BuildOptions | None = None) -> BuildReport:
     inputs = _input_stamp(site_dir, options)
     if unchanged := _unchanged(output, cache.up_to_date(inputs), started):
         return unchanged
-    site, problems = load_site(site_dir, options.drafts, options.base_url, options.strict, cache,
-                               options.jobs)
-    with _model_out_of_collectors_sight():
+    with _thawed_at_the_end():
+        site, problems = load_site(site_dir, options.drafts, options.base_url, options.strict,
+                                   cache, options.jobs)
+        _out_of_collectors_sight()
         site = switch_editions(site, options.pdf, options.email, problems)
         notify("load", 1, 1)
         env = make_environment(site_dir, cache.folder)
@@ -127,15 +128,20 @@ def build(site_dir: Path, options: BuildOptions | None = None) -> BuildReport:
     return report
 
 
-@contextlib.contextmanager
-def _model_out_of_collectors_sight() -> Iterator[None]:
-    """Leave what is alive now (the model, above all) out of garbage collections until the
-    block ends: it lives as long as the build, and the collections that planning, sorting and
-    rendering set off would walk it each time (a second at 10,000 items). What loading left
-    for the collector goes first, or freezing would keep it to the end; a long-lived process
-    (`bulletin serve`) collects the model again once the build is done, or has failed."""
+def _out_of_collectors_sight() -> None:
+    """Leave what is alive now (the model, above all) out of garbage collections: it lives as
+    long as the build, and the collections that planning, sorting and rendering set off would
+    walk it each time (a second at 10,000 items). The model memo has frozen what it loaded
+    (sourcecache.py); what loading left for the collector goes first, or freezing would keep it
+    to the end."""
     gc.collect()
     gc.freeze()
+
+
+@contextlib.contextmanager
+def _thawed_at_the_end() -> Iterator[None]:
+    """Whatever was frozen in the block is given back to the collector when it ends, whether
+    the build is done or has failed: a long-lived process (`bulletin serve`) collects it."""
     try:
         yield
     finally:

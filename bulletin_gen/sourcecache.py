@@ -204,7 +204,8 @@ class ModelMemo:
                 data = _ModelUnpickler(io.BufferedReader(file), self.terms).load()
             # The memo holds most of the objects of the build: without this, each collection
             # of the oldest generation walks them all again (a second at 10,000 items).
-            # Frozen objects are still freed when no longer referenced; `save` unfreezes.
+            # Frozen objects are still freed when no longer referenced; the build unfreezes
+            # everything when it ends (build.py).
             gc.freeze()
             if (data["version"], data["format"], data["settings"], data["group"]) != (
                     VERSION, FORMAT, self.settings, group):
@@ -370,7 +371,6 @@ class ModelMemo:
         self._write()
         self.kept = self.digests()
         self.old, self.new = {}, {}
-        gc.unfreeze()  # so that a long-lived process (`bulletin serve`) collects its cycles
 
     def _write(self) -> None:
         if self.folder is None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+import os
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from pathlib import Path
@@ -21,6 +23,7 @@ from conftest import (
 )
 
 from bulletin_gen.build import BuildOptions, build
+from bulletin_gen.errors import BulletinError
 
 PUBLISHED = ["issues/2026-04-spring/", "issues/2026-02-forum/", "issues/2025-10-autumn/"]
 
@@ -478,3 +481,27 @@ def test_a_site_without_issues_still_builds_valid_pages(make_site: Callable[...,
     assert feed.findall(f"{ATOM}entry") == []
     sitemap = ET.parse(output / "sitemap.xml").getroot()
     assert len(sitemap.findall(f"{SITEMAP}url")) == 4
+
+
+@pytest.mark.parametrize("mistake", [None, "content", "template"])
+def test_a_build_leaves_nothing_frozen_out_of_garbage_collection(make_site, mistake) -> None:
+    """The memo and the build freeze the model out of the collector's sight; a long-lived
+    process (`bulletin serve`) must get it back whether the build succeeded or failed."""
+    site_dir = make_site()
+    for path in (site_dir / "content").rglob("*"):  # older than the memo's racy window
+        os.utime(path, (path.stat().st_atime - 60, path.stat().st_mtime - 60))
+    build(site_dir)  # a memo to load: the next build freezes what it reads
+    story = site_dir / "content/issues/2026-01-winter/01-lead.md"
+    if mistake == "content":
+        story.write_text("---\ntitle: [unclosed\n---\nText.\n", "utf-8")
+    else:
+        story.write_text(story.read_text("utf-8") + "\nEdited.\n", "utf-8")
+    if mistake == "template":
+        (site_dir / "templates").mkdir(exist_ok=True)
+        (site_dir / "templates/item.html").write_text("{{ item.missing() }}", "utf-8")
+    if mistake:
+        with pytest.raises(BulletinError):
+            build(site_dir)
+    else:
+        build(site_dir)
+    assert gc.get_freeze_count() == 0
