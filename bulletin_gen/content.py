@@ -190,11 +190,7 @@ def read_document(site_dir: Path, path: Path, problems: Problems,
 
 
 def _parse_document(site_dir: Path, path: Path, problems: Problems) -> SourceDoc:
-    return parse_file(path, display_path(path, site_dir), problems)
-
-
-def parse_file(path: Path, rel: str, problems: Problems) -> SourceDoc:
-    """Read and parse the content file at `path`, known to the editor as `rel`."""
+    rel = display_path(path, site_dir)
     text = read_text(path, rel, problems)
     if text is None:
         return SourceDoc(path, rel, Mapping(start_line=1), readable=False)
@@ -208,6 +204,18 @@ def parse_file(path: Path, rel: str, problems: Problems) -> SourceDoc:
     if meta is None:
         return SourceDoc(path, rel, Mapping(start_line=2), body, body_line, readable=False)
     return SourceDoc(path, rel, meta, body, body_line)
+
+
+def read_body(path: Path, rel: str) -> tuple[str, int] | None:
+    """The Markdown body of a content file and the line it starts on, read again without
+    parsing the front matter again; None when the file can no longer be read."""
+    text = read_text(path, rel, Problems())
+    if text is None:
+        return None
+    if path.suffix.lower() in YAML_SUFFIXES:
+        return "", 1
+    _, body, body_line = split_front_matter(text)
+    return body, body_line
 
 
 def inside_site(path: Path, site_dir: Path, problems: Problems) -> bool:

@@ -37,7 +37,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
-from .content import SourceDoc, parse_file
+from .content import SourceDoc, read_body
 from .errors import Problem, Problems
 from .fingerprint import VERSION, object_digest, text_hash
 from .markdown import Resolver
@@ -335,13 +335,15 @@ class ModelMemo:
 
     def _read_body(self, doc: SourceDoc, stamp: Stamp) -> bool:
         """Give `doc`, kept without its body, the body read again from its file; False when
-        the file is not what it was when the memo kept it."""
-        fresh = parse_file(doc.path, doc.rel, Problems())
+        the file is not what it was when the memo kept it. The front matter is not parsed
+        again: as everywhere in the memo, an unchanged stamp says the file is unchanged."""
+        found = read_body(doc.path, doc.rel)
+        body, body_line = found or ("", doc.body_line)
         # The document is shared with the model being built, which must see the body; no one
         # has read its (empty) body yet, since only `build` does.
-        object.__setattr__(doc, "body", fresh.body)
-        return fresh.meta == doc.meta and fresh.body_line == doc.body_line \
-            and file_stamp(doc.path) == stamp
+        object.__setattr__(doc, "body", body)
+        return found is not None and body_line == doc.body_line and \
+            file_stamp(doc.path) == stamp
 
     def _settled(self, stamp: Stamp) -> bool:
         """False when the file changed so shortly before this build that a second change
