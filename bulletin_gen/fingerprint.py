@@ -75,6 +75,7 @@ class Fingerprinter:
         # without their items, so that a tag page changes only with its own entries.
         self.itemless: dict[str, bool] = {}
         self.entries: dict[tuple[int, int, int, bool], str] = {}
+        self.by_entry: dict[bool, dict[int, str]] = {False: {}, True: {}}  # by identity
         self.heads: dict[int, str] = {}  # issues without their items, by identity
         self.by_items: dict[tuple[int, bool], str] = {}  # HOLDING_ENTRIES, by identity and flag
         self.without_items = False  # while hashing the context of such a template
@@ -90,14 +91,22 @@ class Fingerprinter:
     def _entry(self, entry: Entry) -> str:
         """An entry of a tag or region page; its issue without the issue's items when the
         page's templates cannot read them."""
-        # One item is listed under each of its tags and regions, by as many equal entries:
-        # keyed by what an entry holds (alive with the site), each is hashed once.
-        key = (id(entry.issue), id(entry.item), id(entry.brief), self.without_items)
-        known = self.entries.get(key)
+        # Each entry is met twice or more (on its term's pages, in `site.tags`): looked up by
+        # identity first, the cheapest key.
+        seen = self.by_entry[self.without_items]
+        known = seen.get(id(entry))
         if known is None:
-            issue = self._head(entry.issue) if self.without_items else self.value(entry.issue)
-            item = self.value(entry.item)
-            known = self.entries[key] = text_hash("Entry", issue, item, self._brief(entry, item))
+            # One item is listed under each of its tags and regions, by as many equal entries:
+            # keyed by what an entry holds (alive with the site), each is hashed once.
+            key = (id(entry.issue), id(entry.item), id(entry.brief), self.without_items)
+            known = self.entries.get(key)
+            if known is None:
+                issue = self._head(entry.issue) if self.without_items else \
+                    self.value(entry.issue)
+                item = self.value(entry.item)
+                known = self.entries[key] = text_hash("Entry", issue, item,
+                                                      self._brief(entry, item))
+            seen[id(entry)] = known
         return known
 
     def _brief(self, entry: Entry, item: str) -> str:
@@ -122,14 +131,14 @@ class Fingerprinter:
         """A stable hash of a model value: dataclasses, containers, dates, strings, numbers."""
         # Only model objects of the site (alive while it is) are remembered by identity, so
         # that no other live object can have one of these identities.
+        kind = type(value)
+        if kind is Entry:  # tens of thousands, never in `memo`
+            return self._entry(value)
         known = self.memo.get(id(value))
         if known is not None:
             return known
-        kind = type(value)
         if kind is str or value is None:
             return f"{kind.__name__}:{value!r}"
-        if kind is Entry:
-            return self._entry(value)
         fields = self.shapes.get(kind, ())
         if fields == ():
             fields = self.shapes[kind] = (tuple(field.name for field in dataclasses.fields(kind))
