@@ -6,7 +6,8 @@ or the folder of the pages), so that an edit rewrites one small file:
 
 - every content file as `content.read_document` parsed it, keyed by the file's path and stamp
   (size, modification time, inode). An item file's Markdown body is left out when its item is
-  kept: it is read again only if the item must be built again;
+  kept, and when worker processes read it for other workers to build (`without_body`): it is
+  read again only by whoever builds the item;
 - every item as `validate` built it, keyed by its file's stamp and everything else it was built
   from (its issue, slug and URL, the issue's date, the Markdown settings), with the links and
   images it resolved (an entry is used only while each still resolves the same way), the
