@@ -421,12 +421,13 @@ def _index(issues: list[Issue], key: str) -> tuple[TermIndex, ...]:
     names: dict[str, set[str]] = {}
     for issue in issues:
         for item in issue.items:
-            for term in getattr(item, key):
-                entries.setdefault(term.slug, []).append(Entry(issue, item))
-                names.setdefault(term.slug, set()).add(term.name)
-            for brief in item.briefs:
-                for term in getattr(brief, key):
-                    entries.setdefault(term.slug, []).append(Entry(issue, item, brief))
+            # One entry however many terms list it: equal entries, so one object will do, and
+            # the fingerprints of the pages that list it find its hash by identity.
+            listed = [(Entry(issue, item), getattr(item, key))]
+            listed += [(Entry(issue, item, brief), getattr(brief, key)) for brief in item.briefs]
+            for entry, terms in listed:
+                for term in terms:
+                    entries.setdefault(term.slug, []).append(entry)
                     names.setdefault(term.slug, set()).add(term.name)
     return tuple(
         TermIndex(Term(slug, min(names[slug])), tuple(entries[slug]), f"{key}/{slug}/")
