@@ -30,7 +30,7 @@ SITE_FIELDS = tuple(field.name for field in dataclasses.fields(Site))
 # Model objects that hold others shared across pages: hashed field by field, so that each
 # item is hashed once however many pages show it. Any other object is hashed by its pickle,
 # which is equal only for equal values (a difference at worst renders a page for nothing).
-COMPOSITES = (Site, Issue, TermIndex, Entry)
+COMPOSITES = (Site, Issue, TermIndex)
 # Those that hold tag and region entries, whose hash depends on whether the page's templates
 # can read the entries' issues' items (`Fingerprinter._entry`).
 HOLDING_ENTRIES = (Site, TermIndex)
@@ -74,8 +74,7 @@ class Fingerprinter:
         # Templates that never name an attribute 'items': their entries' issues are hashed
         # without their items, so that a tag page changes only with its own entries.
         self.itemless: dict[str, bool] = {}
-        self.entries: dict[tuple[int, int, int, bool], str] = {}
-        self.by_entry: dict[bool, dict[int, str]] = {False: {}, True: {}}  # by identity
+        self.entries: dict[tuple[int, bool], str] = {}  # by identity and `without_items`
         self.heads: dict[int, str] = {}  # issues without their items, by identity
         self.by_items: dict[tuple[int, bool], str] = {}  # HOLDING_ENTRIES, by identity and flag
         self.without_items = False  # while hashing the context of such a template
@@ -91,22 +90,14 @@ class Fingerprinter:
     def _entry(self, entry: Entry) -> str:
         """An entry of a tag or region page; its issue without the issue's items when the
         page's templates cannot read them."""
-        # Each entry is met twice or more (on its term's pages, in `site.tags`): looked up by
-        # identity first, the cheapest key.
-        seen = self.by_entry[self.without_items]
-        known = seen.get(id(entry))
+        # One entry stands for an item (or brief) on all its term pages and in `site.tags`
+        # and `site.regions` (validate.py): hashed once for each kind of page.
+        key = (id(entry), self.without_items)
+        known = self.entries.get(key)
         if known is None:
-            # One item is listed under each of its tags and regions, by as many equal entries:
-            # keyed by what an entry holds (alive with the site), each is hashed once.
-            key = (id(entry.issue), id(entry.item), id(entry.brief), self.without_items)
-            known = self.entries.get(key)
-            if known is None:
-                issue = self._head(entry.issue) if self.without_items else \
-                    self.value(entry.issue)
-                item = self.value(entry.item)
-                known = self.entries[key] = text_hash("Entry", issue, item,
-                                                      self._brief(entry, item))
-            seen[id(entry)] = known
+            issue = self._head(entry.issue) if self.without_items else self.value(entry.issue)
+            item = self.value(entry.item)
+            known = self.entries[key] = text_hash("Entry", issue, item, self._brief(entry, item))
         return known
 
     def _brief(self, entry: Entry, item: str) -> str:

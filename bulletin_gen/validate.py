@@ -93,7 +93,9 @@ def build_site(config: SiteConfig, sources: Sources, renderer: MarkdownRenderer,
     issues.sort(key=lambda issue: (issue.date, issue.slug), reverse=True)
     pages = tuple(_build_page(doc, *public, renderer, problems) for doc in sources.pages)
     _check_nav(config, pages, problems)
-    return Site(config, tuple(issues), pages, _index(issues, "tags"), _index(issues, "regions"))
+    listings = _listings(issues)
+    return Site(config, tuple(issues), pages, _index(listings, "tags"),
+                _index(listings, "regions"))
 
 
 def _in_workers(build_issues: Callable[[Sequence[int]], list[tuple[Issue, Problems]]],
@@ -415,20 +417,22 @@ def _build_page(doc: SourceDoc, identities: dict[Path, Identity], assets: dict[P
     return page
 
 
-def _index(issues: list[Issue], key: str) -> tuple[TermIndex, ...]:
+def _listings(issues: list[Issue]) -> list[tuple[Entry, Item | Brief]]:
+    """What tag and region pages can list, newest issue first: each item, then each of its
+    briefs, with the entry that lists it. One entry for all the term pages that list it: equal
+    entries, so one object will do, and the pages' fingerprints find its hash by identity."""
+    return [(Entry(issue, item, brief), brief or item) for issue in issues
+            for item in issue.items for brief in (None, *item.briefs)]
+
+
+def _index(listings: list[tuple[Entry, Item | Brief]], key: str) -> tuple[TermIndex, ...]:
     """Tag or region pages: every item and brief that names a term, newest issue first."""
     entries: dict[str, list[Entry]] = {}
     names: dict[str, set[str]] = {}
-    for issue in issues:
-        for item in issue.items:
-            # One entry however many terms list it: equal entries, so one object will do, and
-            # the fingerprints of the pages that list it find its hash by identity.
-            listed = [(Entry(issue, item), getattr(item, key))]
-            listed += [(Entry(issue, item, brief), getattr(brief, key)) for brief in item.briefs]
-            for entry, terms in listed:
-                for term in terms:
-                    entries.setdefault(term.slug, []).append(entry)
-                    names.setdefault(term.slug, set()).add(term.name)
+    for entry, listed in listings:
+        for term in getattr(listed, key):
+            entries.setdefault(term.slug, []).append(entry)
+            names.setdefault(term.slug, set()).add(term.name)
     return tuple(
         TermIndex(Term(slug, min(names[slug])), tuple(entries[slug]), f"{key}/{slug}/")
         for slug in sorted(entries)
