@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import pickle
-import time
 from typing import Any
 
 from bulletin_gen import content, validate
@@ -18,6 +16,7 @@ from bulletin_gen.markdown import MarkdownRenderer
 from bulletin_gen.render import CHUNK, plan_pages, render_page
 from bulletin_gen.templates import make_environment
 from tests.conftest import snapshot
+from tests.test_sourcecache import age
 
 
 def many_items(count: int) -> dict[str, str]:
@@ -123,9 +122,7 @@ def test_a_rebuild_takes_unchanged_items_from_the_memo_in_this_process(make_site
                                                                         monkeypatch) -> None:
     monkeypatch.setattr(validate, "PARALLEL_ITEMS", 3)
     site_dir = make_site(several_issues(4, 5))
-    long_ago = time.time() - 60  # files saved just before a build are not memoised (racy)
-    for path in (site_dir / "content").rglob("*"):
-        os.utime(path, (long_ago, long_ago))
+    age(site_dir)  # files saved just before a build are not memoised (racy)
     chunk_counts = []
     plain_map = validate.map_chunks
 
@@ -150,9 +147,7 @@ def story(issue: int, n: int) -> str:
 def test_only_issues_with_items_to_build_go_to_the_workers(make_site, monkeypatch) -> None:
     monkeypatch.setattr(validate, "PARALLEL_ITEMS", 3)
     site_dir = make_site(several_issues(4, 5))
-    long_ago = time.time() - 60
-    for path in (site_dir / "content").rglob("*"):
-        os.utime(path, (long_ago, long_ago))
+    age(site_dir)  # files saved just before a build are not memoised (racy)
     build(site_dir, BuildOptions(jobs=2))
     edited = [story(number, n) for number in (1, 3) for n in (0, 1)]  # as after a checkout
     for relative in edited:
@@ -197,9 +192,7 @@ def test_issues_read_in_workers_give_the_same_sources_and_problems(make_site,
 def test_the_memo_keeps_what_workers_read_for_the_next_build(make_site, monkeypatch) -> None:
     monkeypatch.setattr(content, "PARALLEL_ISSUES", 2)
     site_dir = make_site(several_issues(4, 3))
-    long_ago = time.time() - 60  # files saved just before a build are not memoised (racy)
-    for path in (site_dir / "content").rglob("*"):
-        os.utime(path, (long_ago, long_ago))
+    age(site_dir)  # files saved just before a build are not memoised (racy)
     build(site_dir, BuildOptions(jobs=2))
     parsed: list[str] = []
     plain_parse = content._parse_document
@@ -221,9 +214,7 @@ def test_the_memo_keeps_what_workers_read_for_the_next_build(make_site, monkeypa
 def test_bodies_read_by_workers_stay_out_of_the_main_process(make_site, monkeypatch) -> None:
     monkeypatch.setattr(content, "PARALLEL_ISSUES", 2)
     site_dir = make_site(several_issues(4, 3))
-    long_ago = time.time() - 60  # files saved just before a build are not memoised (racy)
-    for path in (site_dir / "content").rglob("*"):
-        os.utime(path, (long_ago, long_ago))
+    age(site_dir)  # files saved just before a build are not memoised (racy)
     fresh = site_dir / story(2, 1)  # saved now: not kept by the memo, so read with its body
     fresh.write_text(fresh.read_text("utf-8") + "Fresh.\n", "utf-8")
     edited = site_dir / story(0, 0)

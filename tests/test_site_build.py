@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gc
-import os
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from pathlib import Path
@@ -24,6 +23,7 @@ from conftest import (
 
 from bulletin_gen.build import BuildOptions, build
 from bulletin_gen.errors import BulletinError
+from tests.test_sourcecache import age
 
 PUBLISHED = ["issues/2026-04-spring/", "issues/2026-02-forum/", "issues/2025-10-autumn/"]
 
@@ -488,8 +488,7 @@ def test_a_build_leaves_nothing_frozen_out_of_garbage_collection(make_site, mist
     """The memo and the build freeze the model out of the collector's sight; a long-lived
     process (`bulletin serve`) must get it back whether the build succeeded or failed."""
     site_dir = make_site()
-    for path in (site_dir / "content").rglob("*"):  # older than the memo's racy window
-        os.utime(path, (path.stat().st_atime - 60, path.stat().st_mtime - 60))
+    age(site_dir)  # older than the memo's racy window
     build(site_dir)  # a memo to load: the next build freezes what it reads
     story = site_dir / "content/issues/2026-01-winter/01-lead.md"
     if mistake == "content":
