@@ -270,17 +270,37 @@ def input_stamp(files: list[Path], folders: list[Path], *settings: object) -> st
         entries.append(_stat_entry(path))
     seen: set[str] = set()
     for folder in folders:
-        for parent, subfolders, names in os.walk(folder, followlinks=True):
-            real = os.path.realpath(parent)
-            entries.append(f"{parent} -> {real}")  # a folder, or a link to one, counts too
-            if real in seen:  # a link back up the tree: do not go round again
-                subfolders.clear()
-                continue
-            seen.add(real)
-            subfolders.sort()
-            # Strings, not Paths: ten thousand Path objects cost more than the stat calls.
-            entries.extend(_stat_entry(os.path.join(parent, name)) for name in sorted(names))
+        name = str(folder)
+        _stamp_folder(name, os.path.realpath(name), entries, seen)
     return text_hash(*entries)
+
+
+def _stamp_folder(folder: str, real: str, entries: list[str], seen: set[str]) -> None:
+    """The stat entries of every file below `folder`, whose real path is `real`; files in
+    name order, each folder's files before its subfolders. A link to a folder is followed,
+    once."""
+    try:
+        with os.scandir(folder) as listing:
+            found = sorted(listing, key=lambda entry: entry.name)
+    except OSError:  # missing or unreadable: as if empty
+        return
+    entries.append(f"{folder} -> {real}")  # a folder, or a link to one, counts too
+    if real in seen:  # a link back up the tree: do not go round again
+        return
+    seen.add(real)
+    # Strings, not Paths, and a real path asked for only at a link: ten thousand Paths, or a
+    # realpath (a system call per level) for each of a thousand folders, cost more than the
+    # stat calls.
+    subfolders = []
+    for entry in found:
+        if entry.is_dir():
+            subfolders.append(entry)
+        else:
+            entries.append(_stat_entry(entry.path))
+    for entry in subfolders:
+        inside = (os.path.realpath(entry.path) if entry.is_symlink()
+                  else os.path.join(real, entry.name))
+        _stamp_folder(entry.path, inside, entries, seen)
 
 
 def _stat_entry(path: str | Path) -> str:

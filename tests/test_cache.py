@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from bulletin_gen.build import BuildOptions, build
-from bulletin_gen.cache import CACHE_DIR
+from bulletin_gen.cache import CACHE_DIR, input_stamp
 from tests.conftest import snapshot
 
 Rendered = Callable[..., list[int]]
@@ -250,3 +250,28 @@ def test_a_tag_list_read_with_and_without_issues_items_is_hashed_for_each(make_s
     rendered_count(site)
     assert "Renamed story" in (site / "output/tags/index.html").read_text("utf-8")
     assert snapshot(site / "output") == clean_tree(site, tmp_path)
+
+
+def test_the_input_stamp_follows_linked_folders_once_and_sees_every_change(tmp_path) -> None:
+    site = tmp_path / "site"
+    (site / "content/a/b").mkdir(parents=True)
+    (site / "elsewhere").mkdir()
+    (site / "content/a/b/item.md").write_text("one", "utf-8")
+    (site / "elsewhere/linked.md").write_text("two", "utf-8")
+    (site / "content/a/b/up").symlink_to("../..")  # a loop back up the tree
+    (site / "content/outside").symlink_to(site / "elsewhere")
+    (site / "content/broken").symlink_to("nowhere")
+
+    def stamp() -> str:
+        return input_stamp([site / "bulletin.yaml"], [site / "content", site / "missing"], 1)
+
+    first = stamp()
+    assert stamp() == first
+    (site / "elsewhere/linked.md").write_text("changed", "utf-8")  # seen through the link
+    second = stamp()
+    assert second != first
+    (site / "content/a/b/new.md").write_text("", "utf-8")
+    third = stamp()
+    assert third != second
+    (site / "missing").mkdir()  # a folder that appears counts, even empty
+    assert stamp() != third
