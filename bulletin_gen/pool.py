@@ -9,12 +9,14 @@ one after the other: slower, never different.
 
 from __future__ import annotations
 
-import multiprocessing
+import os
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
 from itertools import islice
-from typing import Any, Protocol, TypeVar, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, runtime_checkable
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 # Work is cut into this many chunks a worker: the last chunks finish at different times, and a
 # worker with nothing left to take waits, on average, for half of one.
@@ -41,7 +43,7 @@ class Learner(Protocol):
 
 
 def can_fork() -> bool:
-    return "fork" in multiprocessing.get_all_start_methods()
+    return hasattr(os, "fork")
 
 
 def map_chunks(task: Callable[[Chunk], Result], chunks: Sequence[Chunk], jobs: int,
@@ -51,6 +53,11 @@ def map_chunks(task: Callable[[Chunk], Result], chunks: Sequence[Chunk], jobs: i
     if jobs <= 1 or len(chunks) <= 1 or not can_fork():
         yield from map(task, chunks)
         return
+    # Imported here: a rebuild with little to do starts no worker, and these imports are a
+    # tenth of its start-up.
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     workers = min(jobs, len(chunks))
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
                              initializer=_start_worker, initargs=(task, learners)) as pool:

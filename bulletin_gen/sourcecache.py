@@ -92,10 +92,10 @@ class MemoPart:
     changed: bool  # something of the issue was read or built again
 
 
-def file_stamp(path: Path) -> Stamp | None:
+def file_stamp(path: str | Path) -> Stamp | None:
     """Size, modification time and inode of a regular file; None for anything else."""
     try:
-        info = path.stat()
+        info = os.stat(path)
     except OSError:
         return None
     if not stat.S_ISREG(info.st_mode):
@@ -170,12 +170,20 @@ class ModelMemo:
         self.terms: dict[tuple[str, str], Term] = {}  # one of each tag and region read
         self.kept: dict[int, tuple[Item, str]] = {}  # `digests`, once `save` has let go
         self.fresh: dict[str, set[str]] = {}  # documents read since `take_learned`, by group
+        self.groups: dict[str, str] = {}  # `group` of each file asked about, by path
 
     def group(self, path: Path) -> str:
         """The issue a content file belongs to: its folder, or itself when it is an issue."""
+        return self._place(path)[1]
+
+    def _place(self, path: Path) -> tuple[str, str]:
+        """A content file's path as a string, and its group: each is asked about three times."""
         name = str(path)
-        folder = os.path.dirname(name)  # (strings: pathlib is slow at ten thousand files)
-        return name if folder == self.issues_dir else folder
+        group = self.groups.get(name)
+        if group is None:
+            folder = os.path.dirname(name)  # (strings: pathlib is slow at ten thousand files)
+            group = self.groups[name] = name if folder == self.issues_dir else folder
+        return name, group
 
     def _file(self, group: str) -> Path:
         assert self.folder is not None
@@ -233,8 +241,8 @@ class ModelMemo:
         """The document at `path`: from the memo when its stamp is unchanged, else `read`.
 
         A document from the memo may come without its body; `item` reads it when it needs it."""
-        name, group = str(path), self.group(path)
-        stamp = file_stamp(path)
+        name, group = self._place(path)
+        stamp = file_stamp(name)
         old = self._old(group).docs.get(name)
         if stamp is not None and old is not None and old[0] == stamp:
             _, rel, meta, body, body_line, readable, slim = old
@@ -248,7 +256,7 @@ class ModelMemo:
         new.changed = True
         self.fresh.setdefault(group, set())
         if (stamp is not None and not found.errors and not found.warnings
-                and self._settled(stamp) and file_stamp(path) == stamp):
+                and self._settled(stamp) and file_stamp(name) == stamp):
             new.docs[name] = (stamp, doc, False)
             self.fresh[group].add(name)
         return doc
@@ -256,7 +264,7 @@ class ModelMemo:
     def item(self, doc: SourceDoc, context: str, resolve: Resolver, problems: Problems,
              build: Callable[[Resolver, Problems], Item]) -> Item:
         """The item of `doc` built in `context`, from the memo when nothing it read changed."""
-        name, group = str(doc.path), self.group(doc.path)
+        name, group = self._place(doc.path)
         new = self._new(group)
         entry = new.docs.get(name)
         if entry is None or entry[1] is not doc:  # read afresh and not kept: build it
@@ -292,7 +300,7 @@ class ModelMemo:
     def without_body(self, doc: SourceDoc) -> SourceDoc:
         """`doc` without its Markdown body when the memo keeps it, so the body can be read again
         if its item must be built (`item` does); else `doc` itself."""
-        name, group = str(doc.path), self.group(doc.path)
+        name, group = self._place(doc.path)
         docs = self._new(group).docs
         entry = docs.get(name)
         if entry is None or entry[1] is not doc or entry[2] or not doc.body:
@@ -304,7 +312,7 @@ class ModelMemo:
     def has_item(self, doc: SourceDoc) -> bool:
         """True when the memo may hold `doc`'s item: its file is as the last build read it.
         (`item` still checks everything else the item was built from.)"""
-        name, group = str(doc.path), self.group(doc.path)
+        name, group = self._place(doc.path)
         entry = self._new(group).docs.get(name)
         return entry is not None and entry[1] is doc and name in self._old(group).items
 
