@@ -101,7 +101,7 @@ def build(site_dir: Path, options: BuildOptions | None = None) -> BuildReport:
     check_output_dir(output, site_dir)
     notify = options.progress or _silent
     cache = BuildCache.open(site_dir, output, clean=options.clean)
-    inputs = _input_stamp(site_dir, options)
+    inputs = _input_stamp(site_dir, options, cache)
     if unchanged := _unchanged(output, cache.up_to_date(inputs), started):
         return unchanged
     with _thawed_at_the_end():
@@ -168,12 +168,12 @@ def _editions(site_dir: Path, site: Site, env: Environment, options: BuildOption
     yield from made
 
 
-def _input_stamp(site_dir: Path, options: BuildOptions) -> str:
+def _input_stamp(site_dir: Path, options: BuildOptions, cache: BuildCache) -> str:
     """What the last build must have read, for the cache to know that nothing changed."""
     return input_stamp([site_dir / CONFIG_FILE],
                        [site_dir / folder for folder in INPUT_FOLDERS] + [THEME_DIR],
                        options.drafts, options.base_url, options.strict, options.pdf,
-                       options.email)
+                       options.email, stamps=cache.stamps)
 
 
 def _silent(stage: str, done: int, total: int) -> None:

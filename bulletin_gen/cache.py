@@ -15,7 +15,8 @@ Five things are kept, each keyed by its inputs:
 - each issue's PDF under `pdf/`, keyed by its print HTML and every file it may load
   (pdfcache.py);
 - the compiled templates under `templates/` (Jinja's bytecode cache, which checks each
-  template's source; templates.py).
+  template's source; templates.py), and beside them what each template reads and loads, as
+  the fingerprints found by parsing it, keyed by its text (`analyses.json`).
 
 A page whose fingerprint is unchanged and whose file is still in the output as it was written
 is carried into the new output by hard link instead of being rendered again. A cache of another
@@ -31,21 +32,23 @@ import shutil
 from collections.abc import Iterator
 from itertools import chain
 from pathlib import Path
+from stat import S_ISREG
 from typing import Any, NamedTuple
 
 from jinja2 import Environment
 
 from .content import CONTENT_DIR
-from .fingerprint import VERSION, Fingerprinter, text_hash
+from .fingerprint import VERSION, Analysis, Fingerprinter, text_hash
 from .fragments import MarkdownCache
 from .markdown import MarkdownRenderer, Rendered, Resolver
 from .model import Site
 from .pdfcache import PdfCache
 from .render import Artifact, PagePlan
-from .sourcecache import ModelMemo
+from .sourcecache import ModelMemo, Stamp
 from .write import MARKER, Copy, publish, spare_folder, write_atomic
 
 CACHE_DIR = ".bulletin-cache"
+ANALYSES = "analyses.json"
 class CachingRenderer(MarkdownRenderer):
     """A MarkdownRenderer that looks in the cache first and records what it renders."""
 
@@ -129,6 +132,9 @@ class BuildCache:
         self.markdown = MarkdownCache(folder / "markdown.sqlite" if folder else None)
         self.pdfs = PdfCache(folder / "pdf" if folder else None)
         self.memo: ModelMemo | None = None
+        # The stamp of every file the input stamp looked at, for the model memo: a rebuild
+        # would otherwise ask the file system about each content file twice.
+        self.stamps: dict[str, Stamp] = {}
 
     @classmethod
     def open(cls, site_dir: Path, output: Path, clean: bool = False) -> BuildCache:
@@ -172,7 +178,7 @@ class BuildCache:
         """The parsed sources and validated items of the last build (sourcecache.py)."""
         self.memo = ModelMemo(self.folder, repr(str(site_dir)),
                               self.markdown.journal, self.markdown.used,
-                              site_dir / CONTENT_DIR / "issues")
+                              site_dir / CONTENT_DIR / "issues", self.stamps)
         return self.memo
 
     def renderer(self, unsafe_html: bool) -> MarkdownRenderer:
@@ -181,9 +187,13 @@ class BuildCache:
     def sort(self, env: Environment, site: Site, plans: list[PagePlan],
              copies: list[Copy]) -> Work:
         """Split the pages into those to render, to link from the output and to keep."""
-        printer = Fingerprinter(env, site, self.memo.digests() if self.memo else None)
+        analyses_file = _analyses_file(env)
+        analyses = _read_analyses(analyses_file) if analyses_file else {}
+        printer = Fingerprinter(env, site, self.memo.digests() if self.memo else None, analyses)
         record = {plan.path: PageRecord(printer.page(plan.path, plan.url, plan.template,
                                                      plan.context), 0, 0) for plan in plans}
+        if analyses_file and printer.analysed != analyses:  # only those used: no old ones
+            write_atomic(analyses_file, json.dumps(printer.analysed, sort_keys=True))
         record.update((copy.path, PageRecord(_stamp(copy.source), 0, 0)) for copy in copies)
         spare = spare_folder(self.output)
         keep = ({path for path, page in record.items()
@@ -260,22 +270,25 @@ class BuildCache:
         self.pdfs.prune()
 
 
-def input_stamp(files: list[Path], folders: list[Path], *settings: object) -> str:
+def input_stamp(files: list[Path], folders: list[Path], *settings: object,
+                stamps: dict[str, Stamp] | None = None) -> str:
     """A hash of the name, size and time of every file a build reads, and of its settings.
 
     Equal stamps mean that nothing a build reads has changed since the stamp was taken.
+    `stamps`, when given, gets the `file_stamp` of every regular file, by path.
     """
     entries = [VERSION, *(repr(setting) for setting in settings)]
     for path in files:
-        entries.append(_stat_entry(path))
+        entries.append(_stat_entry(str(path), stamps))
     seen: set[str] = set()
     for folder in folders:
         name = str(folder)
-        _stamp_folder(name, os.path.realpath(name), entries, seen)
+        _stamp_folder(name, os.path.realpath(name), entries, seen, stamps)
     return text_hash(*entries)
 
 
-def _stamp_folder(folder: str, real: str, entries: list[str], seen: set[str]) -> None:
+def _stamp_folder(folder: str, real: str, entries: list[str], seen: set[str],
+                  stamps: dict[str, Stamp] | None) -> None:
     """The stat entries of every file below `folder`, whose real path is `real`; files in
     name order, each folder's files before its subfolders. A link to a folder is followed,
     once."""
@@ -296,19 +309,21 @@ def _stamp_folder(folder: str, real: str, entries: list[str], seen: set[str]) ->
         if entry.is_dir():
             subfolders.append(entry)
         else:
-            entries.append(_stat_entry(entry.path))
+            entries.append(_stat_entry(entry.path, stamps))
     for entry in subfolders:
         inside = (os.path.realpath(entry.path) if entry.is_symlink()
                   else os.path.join(real, entry.name))
-        _stamp_folder(entry.path, inside, entries, seen)
+        _stamp_folder(entry.path, inside, entries, seen, stamps)
 
 
-def _stat_entry(path: str | Path) -> str:
+def _stat_entry(path: str, stamps: dict[str, Stamp] | None) -> str:
     try:
-        stat = os.stat(path)
+        info = os.stat(path)
     except OSError:
         return f"{path}:missing"
-    return f"{path}:{stat.st_size}:{stat.st_mtime_ns}"
+    if stamps is not None and S_ISREG(info.st_mode):
+        stamps[path] = (info.st_size, info.st_mtime_ns, info.st_ino)
+    return f"{path}:{info.st_size}:{info.st_mtime_ns}"
 
 
 def _same(old: PageRecord | None, new: PageRecord, path: str | Path) -> bool:
@@ -346,6 +361,31 @@ def _read_records(path: Path, output: Path) -> tuple[Record, Record, Files] | No
                                   _number(data.get("spare_folder")))
     except (OSError, ValueError, TypeError, KeyError, AttributeError):
         return None
+
+
+def _analyses_file(env: Environment) -> Path | None:
+    """Where the template analyses are kept: beside the compiled templates, in the folder named
+    by everything that shapes how a template parses (templates.py); None without one."""
+    directory = getattr(env.bytecode_cache, "directory", None)
+    return Path(directory) / ANALYSES if isinstance(directory, str) else None
+
+
+def _read_analyses(path: Path) -> dict[str, Analysis]:
+    """The analyses kept by the last build; those not of the right shape are left out."""
+    try:
+        data = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    found: dict[str, Analysis] = {}
+    for key, value in data.items():
+        if isinstance(value, list) and len(value) == 3 and all(
+                isinstance(part, list) for part in value) and _names(value[0]) is not None \
+                and _names(value[1]) is not None and all(
+                    name is None or isinstance(name, str) for name in value[2]):
+            found[key] = (value[0], value[1], value[2])
+    return found
 
 
 def _number(value: object) -> int | None:

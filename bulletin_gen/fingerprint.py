@@ -34,6 +34,9 @@ COMPOSITES = (Site, Issue, TermIndex)
 # Those that hold tag and region entries, whose hash depends on whether the page's templates
 # can read the entries' issues' items (`Fingerprinter._entry`).
 HOLDING_ENTRIES = (Site, TermIndex)
+# What parsing a template found: the fields of `site` it reads, the attribute names and strings
+# it contains, the templates it loads (None: a name computed at run time).
+Analysis = tuple[list[str], list[str], list[str | None]]
 
 
 def bytes_digest(data: bytes) -> str:
@@ -62,7 +65,8 @@ class Fingerprinter:
     objects, which are kept alive so that no other object can take their identity."""
 
     def __init__(self, env: Environment, site: Site,
-                 known: Mapping[int, tuple[object, str]] | None = None) -> None:
+                 known: Mapping[int, tuple[object, str]] | None = None,
+                 analyses: Mapping[str, Analysis] | None = None) -> None:
         self.env = env
         self.site = site
         self.known = known or {}
@@ -70,6 +74,10 @@ class Fingerprinter:
         self.templates: dict[str, str] = {}
         self.sources: dict[str, str] = {}  # each template's text, by name
         self.parsed: dict[str, tuple[set[str], set[str], list[str | None]] | None] = {}
+        # Templates parsed by an earlier build, by the hash of their text (a parse is most of
+        # the time a template takes here); `analysed` gets those this build used.
+        self.analyses = analyses or {}
+        self.analysed: dict[str, Analysis] = {}
         self.shapes: dict[type, tuple[str, ...] | None] = {}  # field names of each dataclass
         # Templates that never name an attribute 'items': their entries' issues are hashed
         # without their items, so that a tag page changes only with its own entries.
@@ -84,8 +92,9 @@ class Fingerprinter:
         if template not in self.templates:
             self.templates[template] = self._template(template)
         self.without_items = self.itemless[template]
-        values = [self.value(context[key]) for key in sorted(context)]
-        return text_hash(path, url, self.templates[template], *sorted(context), *values)
+        keys = sorted(context)
+        values = [self.value(context[key]) for key in keys]
+        return text_hash(path, url, self.templates[template], *keys, *values)
 
     def _entry(self, entry: Entry) -> str:
         """An entry of a tag or region page; its issue without the issue's items when the
@@ -199,16 +208,17 @@ class Fingerprinter:
         """What one template reads of `site`, the names it contains and the templates it
         loads; None when it cannot be parsed. Parsed once, however many templates load it."""
         if name not in self.parsed:
-            try:
-                tree = self.env.parse(self._source(name))
-            except TemplateError:
-                self.parsed[name] = None
-            else:
-                names = {node.attr for node in tree.find_all(nodes.Getattr)}
-                names |= {node.value for node in tree.find_all(nodes.Const)
-                          if isinstance(node.value, str)}
-                self.parsed[name] = (site_reads(tree), names,
-                                     list(meta.find_referenced_templates(tree)))
+            source = self._source(name)
+            key = text_hash(source)
+            found = self.analyses.get(key)
+            if found is None:
+                try:
+                    found = analyse(self.env.parse(source))
+                except TemplateError:
+                    self.parsed[name] = None
+                    return None
+            self.analysed[key] = found
+            self.parsed[name] = (set(found[0]), set(found[1]), list(found[2]))
         return self.parsed[name]
 
     def _source(self, name: str) -> str:
@@ -217,6 +227,13 @@ class Fingerprinter:
             assert loader is not None
             self.sources[name] = loader.get_source(self.env, name)[0]
         return self.sources[name]
+
+
+def analyse(tree: nodes.Template) -> Analysis:
+    """What a parsed template reads of `site`, the names it contains and what it loads."""
+    names = {node.attr for node in tree.find_all(nodes.Getattr)}
+    names |= {node.value for node in tree.find_all(nodes.Const) if isinstance(node.value, str)}
+    return sorted(site_reads(tree)), sorted(names), list(meta.find_referenced_templates(tree))
 
 
 def site_reads(tree: nodes.Template) -> set[str]:

@@ -9,9 +9,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from jinja2 import Environment
 
 from bulletin_gen.build import BuildOptions, build
-from bulletin_gen.cache import CACHE_DIR, input_stamp
+from bulletin_gen.cache import ANALYSES, CACHE_DIR, input_stamp
 from tests.conftest import snapshot
 
 Rendered = Callable[..., list[int]]
@@ -275,3 +276,37 @@ def test_the_input_stamp_follows_linked_folders_once_and_sees_every_change(tmp_p
     assert third != second
     (site / "missing").mkdir()  # a folder that appears counts, even empty
     assert stamp() != third
+
+
+def test_templates_are_parsed_again_only_when_their_text_changes(make_site, tmp_path,
+                                                                 monkeypatch) -> None:
+    site = make_site()
+    rendered_count(site)
+    parsed: list[str] = []
+    parse = Environment.parse
+
+    def counting(self: Environment, source: str, *args: object) -> object:
+        parsed.append(source)
+        return parse(self, source, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Environment, "parse", counting)
+    edit_lead(site, "More.")
+    rendered_count(site)
+    assert parsed == []
+    override = "{% extends 'theme/item.html' %}{% block title %}{{ item.title }}!{% endblock %}"
+    (site / "templates").mkdir(exist_ok=True)
+    (site / "templates/item.html").write_text(override, "utf-8")
+    rendered_count(site)
+    assert parsed == [override]
+    assert snapshot(site / "output") == clean_tree(site, tmp_path)
+
+
+def test_unreadable_template_analyses_are_parsed_again(make_site, tmp_path) -> None:
+    site = make_site()
+    rendered_count(site)
+    [kept] = (site / CACHE_DIR / "templates").glob(f"*/{ANALYSES}")
+    kept.write_text('{"x": [["a"], [1], []], "y": 3}', "utf-8")
+    edit_lead(site, "More.")
+    rendered_count(site)
+    assert snapshot(site / "output") == clean_tree(site, tmp_path)
+    assert "x" not in json.loads(kept.read_text("utf-8"))

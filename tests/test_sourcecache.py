@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from bulletin_gen import content, links, validate
+from bulletin_gen import build as build_module
+from bulletin_gen import content, links, sourcecache, validate
 from bulletin_gen.build import BuildOptions, build
 from bulletin_gen.cache import CACHE_DIR, BuildCache
 from bulletin_gen.config import load_config
@@ -276,3 +277,35 @@ def test_a_build_started_from_another_folder_takes_everything_from_the_memo(
     assert report.output == site / "output"
     assert "Edited again." in (site / "output/issues/2026-01-winter/linking/index.html"
                                ).read_text("utf-8")
+
+
+def test_the_memo_takes_each_file_s_stamp_from_the_input_stamp(site, monkeypatch) -> None:
+    asked: list[str] = []
+    file_stamp = sourcecache.file_stamp
+
+    def counting(path: str | Path) -> sourcecache.Stamp | None:
+        asked.append(str(path))
+        return file_stamp(path)
+
+    monkeypatch.setattr(sourcecache, "file_stamp", counting)
+    write(site, f"{ISSUE}/04-target.md", TARGET_TEXT.replace("The target.", "Edited text."))
+    build(site, BuildOptions(jobs=1))
+    # Only the file read again is asked again, to see that it did not change while read.
+    assert asked == [str(site / ISSUE / "04-target.md")]
+
+
+def test_a_file_saved_after_the_input_stamp_is_built_by_the_next_build(site, tmp_path,
+                                                                       monkeypatch) -> None:
+    stamp = build_module.input_stamp
+
+    def saving_meanwhile(*args: object, **kwargs: object) -> str:
+        taken = stamp(*args, **kwargs)  # type: ignore[arg-type]
+        write(site, f"{ISSUE}/04-target.md", TARGET_TEXT.replace("target.", "tarGet."), 10)
+        return taken
+
+    monkeypatch.setattr(build_module, "input_stamp", saving_meanwhile)
+    build(site, BuildOptions(jobs=1))
+    monkeypatch.undo()
+    output = build(site, BuildOptions(jobs=1)).output
+    assert b"The tarGet." in (output / "issues/2026-01-winter/target/index.html").read_bytes()
+    assert snapshot(output) == clean_tree(site, tmp_path)
