@@ -5,7 +5,7 @@ Five things are kept, each keyed by its inputs:
 - rendered Markdown, in `markdown.sqlite` (fragments.py), keyed by the text, the renderer's
   settings and where it sits (id prefix, first line); an entry also lists the links it
   resolved and their targets, and is used only while every one still resolves the same way;
-- a record (`pages.json`) of every file of the last build and of the one before (kept as the
+- a record (`pages.pickle`) of every file of the last build and of the one before (kept as the
   spare output folder): the fingerprint of what it was built from (fingerprint.py) and the size
   and time of the file written, with the list of every file each of the two folders holds
   (editions included), so that updating the spare folder needs no walk through it; and a stamp
@@ -26,8 +26,10 @@ version, or one that cannot be read, is discarded: the build then starts from no
 from __future__ import annotations
 
 import dataclasses
+import io
 import json
 import os
+import pickle
 import shutil
 from collections.abc import Iterator
 from itertools import chain
@@ -49,6 +51,8 @@ from .write import MARKER, Copy, publish, spare_folder, write_atomic
 
 CACHE_DIR = ".bulletin-cache"
 ANALYSES = "analyses.json"
+RECORDS = "pages.pickle"
+OLD_RECORDS = "pages.json"  # the records as earlier versions kept them
 class CachingRenderer(MarkdownRenderer):
     """A MarkdownRenderer that looks in the cache first and records what it renders."""
 
@@ -90,6 +94,7 @@ class PageRecord(NamedTuple):
 
 
 Record = dict[str, PageRecord]
+StoredRecord = dict[str, tuple[str, int, int]]  # a record as kept: plain tuples pickle fastest
 
 
 @dataclasses.dataclass(frozen=True)
@@ -143,7 +148,7 @@ class BuildCache:
         folder = site_dir / CACHE_DIR
         if clean:
             shutil.rmtree(folder, ignore_errors=True)
-        records = _read_records(folder / "pages.json", output)
+        records = _read_records(folder / RECORDS, output)
         if records is None:  # foreign or corrupt: nothing in it can be trusted
             shutil.rmtree(folder, ignore_errors=True)
             records = ({}, {}, Files())
@@ -242,30 +247,33 @@ class BuildCache:
         if self.folder is None:
             return
         linked = {copy.path for copy in work.links}
-        live: dict[str, list[Any]] = {}
+        live: StoredRecord = {}
         for path, page in work.record.items():
             old = self.spare.get(path) if path in work.keep else (
                 self.live.get(path) if path in linked else None)
             if old is not None:
-                live[path] = [page.fingerprint, old.size, old.mtime_ns]
+                live[path] = (page.fingerprint, old.size, old.mtime_ns)
                 continue
             try:
                 stat = (self.output / path).stat()
             except OSError:
                 continue
-            live[path] = [page.fingerprint, stat.st_size, stat.st_mtime_ns]
-        spare = {path: [page.fingerprint, page.size, page.mtime_ns]
-                 for path, page in self.live.items()}
+            live[path] = (page.fingerprint, stat.st_size, stat.st_mtime_ns)
+        spare: StoredRecord = {path: (page.fingerprint, page.size, page.mtime_ns)
+                               for path, page in self.live.items()}
         spare_files, spare_id = self.files.live, self.files.live_folder
         if _mirrored(self.output):  # a first build: the spare folder holds the same files
             spare, spare_files, spare_id = live, sorted(files), _folder_id(
                 spare_folder(self.output))
         self.folder.mkdir(parents=True, exist_ok=True)
-        write_atomic(self.folder / "pages.json", json.dumps(
+        # A pickle of plain values, not JSON: every rebuild reads and writes ten thousand
+        # pages' records, and JSON took 0.16 s of an edit's 2.5 s at 10,000 items, this 0.04 s.
+        write_atomic(self.folder / RECORDS, pickle.dumps(
             {"version": VERSION, "output": str(self.output), "live": live, "spare": spare,
              "live_files": sorted(files), "spare_files": spare_files,
              "live_folder": _folder_id(self.output), "spare_folder": spare_id},
-            ensure_ascii=False, check_circular=False))  # a third faster, and as readable
+            pickle.HIGHEST_PROTOCOL))
+        (self.folder / OLD_RECORDS).unlink(missing_ok=True)
         self.markdown.prune()
         self.pdfs.prune()
 
@@ -348,19 +356,37 @@ def _read_records(path: Path, output: Path) -> tuple[Record, Record, Files] | No
     if not path.exists():
         return {}, {}, Files()
     try:
-        data = json.loads(path.read_text("utf-8"))
+        with path.open("rb") as file:
+            data = _RecordUnpickler(io.BufferedReader(file)).load()
         if data["version"] != VERSION:
             return None
         if data["output"] != str(output):
             return {}, {}, Files()  # built elsewhere: its files are not there to carry
-        live, spare = (
-            {str(page): PageRecord(str(fp), int(size), int(mtime))
-             for page, (fp, size, mtime) in data[which].items()} for which in ("live", "spare"))
+        live, spare = _record(data["live"]), _record(data["spare"])
+        if live is None or spare is None:
+            return None
         return live, spare, Files(_names(data.get("live_files")), _names(data.get("spare_files")),
                                   _number(data.get("live_folder")),
                                   _number(data.get("spare_folder")))
-    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+    except Exception:  # a record that cannot be read, in any way, is not believed
         return None
+
+
+class _RecordUnpickler(pickle.Unpickler):
+    """Makes the built-in values the records are written with, and nothing else."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        raise pickle.UnpicklingError(f"{module}.{name} is not part of the records")
+
+
+def _record(stored: object) -> Record | None:
+    """The page records kept as `StoredRecord`; None when they are not of that shape."""
+    if not isinstance(stored, dict) or not all(
+            type(path) is str and type(page) is tuple and len(page) == 3
+            and type(page[0]) is str and type(page[1]) is int and type(page[2]) is int
+            for path, page in stored.items()):
+        return None
+    return dict(zip(stored, map(PageRecord._make, stored.values()), strict=True))
 
 
 def _analyses_file(env: Environment) -> Path | None:

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from jinja2 import Environment
 
 from bulletin_gen.build import BuildOptions, build
-from bulletin_gen.cache import ANALYSES, CACHE_DIR, input_stamp
+from bulletin_gen.cache import ANALYSES, CACHE_DIR, RECORDS, input_stamp
 from tests.conftest import snapshot
 
 Rendered = Callable[..., list[int]]
@@ -156,11 +158,28 @@ def test_a_hand_edited_output_file_is_rendered_again(make_site, tmp_path) -> Non
     assert snapshot(site / "output") == clean_tree(site, tmp_path)
 
 
+def records(site: Path) -> dict[str, Any]:
+    """What the cache keeps of the pages of the last two builds."""
+    return pickle.loads((site / CACHE_DIR / RECORDS).read_bytes())  # type: ignore[no-any-return]
+
+
+def keep_records(site: Path, data: object) -> None:
+    (site / CACHE_DIR / RECORDS).write_bytes(pickle.dumps(data))
+
+
+class Foreign:
+    """A class the records are never written with."""
+
+
 @pytest.mark.parametrize("damage", [
-    lambda cache: (cache / "pages.json").write_text("{not json", "utf-8"),
-    lambda cache: (cache / "pages.json").write_text(json.dumps(
-        {"version": "another program", "output": "", "live": {}, "spare": {}}), "utf-8"),
-    lambda cache: (cache / "pages.json").write_text('{"version": 3}', "utf-8"),
+    lambda cache: (cache / RECORDS).write_text("{not a pickle", "utf-8"),
+    lambda cache: (cache / RECORDS).write_bytes(pickle.dumps(
+        {"version": "another program", "output": "", "live": {}, "spare": {}})),
+    lambda cache: (cache / RECORDS).write_bytes(pickle.dumps({"version": 3})),
+    lambda cache: (cache / RECORDS).write_bytes(pickle.dumps({**records(cache.parent),
+                                                              "live": {"a.html": ["x", 1]}})),
+    lambda cache: (cache / RECORDS).write_bytes(pickle.dumps({**records(cache.parent),
+                                                              "spare": Foreign()})),
     lambda cache: (cache / "markdown.sqlite").write_bytes(b"garbage " * 1000),
     lambda cache: (cache / "inputs.json").write_bytes(b"\xff\xfe"),
 ])
@@ -172,7 +191,7 @@ def test_a_corrupt_or_foreign_cache_is_discarded(make_site, tmp_path, damage) ->
     item.write_text(item.read_text("utf-8") + "\nMore.\n", "utf-8")
     rendered_count(site)
     assert snapshot(site / "output") == clean_tree(site, tmp_path)
-    assert json.loads((site / CACHE_DIR / "pages.json").read_text("utf-8"))["live"]
+    assert records(site)["live"]
 
 
 def test_clean_renders_every_page(make_site) -> None:
@@ -187,10 +206,10 @@ def test_clean_on_the_command_line(make_site, runner) -> None:
 
     site = make_site()
     assert runner.invoke(main, ["build", str(site)]).exit_code == 0
-    (site / CACHE_DIR / "pages.json").write_text("{}", "utf-8")
+    keep_records(site, {})
     result = runner.invoke(main, ["build", str(site), "--clean", "--verbose"])
     assert result.exit_code == 0, result.output
-    assert json.loads((site / CACHE_DIR / "pages.json").read_text("utf-8"))["live"]
+    assert records(site)["live"]
 
 
 SECOND_ISSUE = {
@@ -223,9 +242,8 @@ def test_the_spare_folder_is_read_when_the_cache_describes_another(make_site, tm
     edit_lead(site, "More.")
     rendered_count(site)
     # As if a build had stopped after publishing and before noting what it published.
-    pages = site / CACHE_DIR / "pages.json"
-    data = json.loads(pages.read_text("utf-8"))
-    pages.write_text(json.dumps({**data, "spare_folder": data["spare_folder"] + 1}), "utf-8")
+    data = records(site)
+    keep_records(site, {**data, "spare_folder": data["spare_folder"] + 1})
     (site / ".output.spare/stray.html").write_text("not from this build", "utf-8")
     edit_lead(site, "Even more.")
     rendered_count(site)
@@ -310,3 +328,12 @@ def test_unreadable_template_analyses_are_parsed_again(make_site, tmp_path) -> N
     rendered_count(site)
     assert snapshot(site / "output") == clean_tree(site, tmp_path)
     assert "x" not in json.loads(kept.read_text("utf-8"))
+
+
+def test_the_records_of_an_earlier_version_are_left_for_new_ones(make_site, tmp_path) -> None:
+    site = make_site()
+    rendered_count(site)
+    (site / CACHE_DIR / RECORDS).rename(site / CACHE_DIR / "pages.json")  # as before
+    edit_lead(site, "More.")
+    assert rendered_count(site) == total_pages(site)  # nothing is known of the output
+    assert not (site / CACHE_DIR / "pages.json").exists() and records(site)["live"]
