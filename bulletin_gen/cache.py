@@ -53,6 +53,8 @@ CACHE_DIR = ".bulletin-cache"
 ANALYSES = "analyses.json"
 RECORDS = "pages.pickle"
 OLD_RECORDS = "pages.json"  # the records as earlier versions kept them
+
+
 class CachingRenderer(MarkdownRenderer):
     """A MarkdownRenderer that looks in the cache first and records what it renders."""
 
