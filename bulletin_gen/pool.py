@@ -9,6 +9,7 @@ one after the other: slower, never different.
 
 from __future__ import annotations
 
+import gc
 import os
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
@@ -100,6 +101,10 @@ def split_by_weight(weights: Sequence[int], parts: int) -> list[range]:
 
 
 def _start_worker(task: Callable[[Any], Any], learners: Sequence[Learner]) -> None:
+    # What the worker was forked with is the main process's, only read here: out of the
+    # worker's garbage collections, which would otherwise walk it again and again (and copy
+    # every memory page they touch).
+    gc.freeze()
     for learner in learners:  # what the main process had learned before the fork is its own
         learner.take_learned()
     _WORKER_TASK["run"] = task

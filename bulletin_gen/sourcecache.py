@@ -388,6 +388,7 @@ class ModelMemo:
         self._write()
         self.kept = self.digests()
         self.old, self.new = {}, {}
+        self.stamps.clear()
 
     def _write(self) -> None:
         if self.folder is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from typing import Any
 
 import pytest
@@ -65,3 +66,16 @@ def test_one_job_runs_the_chunks_here() -> None:
 
     assert list(map_chunks(note, split(5, 2), jobs=1, learners=[tally])) == [2, 2, 1]
     assert tally.seen == [0, 1, 2, 3, 4]
+
+
+@pytest.mark.skipif(not can_fork(), reason="worker processes are forked")
+def test_workers_leave_what_they_inherit_out_of_their_garbage_collections() -> None:
+    inherited = [[n] for n in range(1000)]  # objects of the main process, there when forked
+    frozen_here = gc.get_freeze_count()
+
+    def count(chunk: range) -> list[int]:
+        return [gc.get_freeze_count() for _ in chunk if inherited]
+
+    counts = [n for part in map_chunks(count, split(4, 1), jobs=2) for n in part]
+    assert len(counts) == 4 and all(n >= len(inherited) for n in counts)
+    assert gc.get_freeze_count() == frozen_here  # the main process's collections are its own
