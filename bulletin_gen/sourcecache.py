@@ -14,6 +14,9 @@ or the folder of the pages), so that an edit rewrites one small file:
   Markdown fragments it used, and its fingerprint (fingerprint.py), so that an unchanged item
   is not hashed again.
 
+A file's stamp is the one the build's input stamp took (cache.py) when there is one, so that
+each content file is asked about once.
+
 Only what produced no error is kept (an error can depend on other files, such as whether a link's
 target exists), and a file modified less than `RACY_NS` before it was read is not kept, because
 a second edit within the file system's clock tick would leave its stamp unchanged (git's "racy"
