@@ -110,9 +110,9 @@ def verdicts(results: dict[int, dict[str, dict[str, tuple[float, float]]]]) -> l
         lines.append(f"- [{'x' if met else ' '}] {text}")
 
     cold = ours["cold"][0]
-    target(f"cold build at least 4x faster than Pelican: {pelican['cold'][0] / cold:.1f}x "
+    target(f"cold build at least 4x faster than Pelican: {pelican['cold'][0] / cold:.2f}x "
            f"({cold:.1f} s against {pelican['cold'][0]:.1f} s)", pelican["cold"][0] / cold >= 4)
-    target(f"cold build no slower than 1.5x Hugo: {cold / hugo['cold'][0]:.1f}x Hugo's time "
+    target(f"cold build no slower than 1.5x Hugo: {cold / hugo['cold'][0]:.2f}x Hugo's time "
            f"({hugo['cold'][0]:.1f} s)", cold <= 1.5 * hugo["cold"][0])
     if FLOOR in results[big]:
         floor = results[big][FLOOR]["cold"][0]
@@ -123,10 +123,10 @@ def verdicts(results: dict[int, dict[str, dict[str, tuple[float, float]]]]) -> l
     for step in ("nochange", "edit", "again"):
         mine = ours[step][0]
         target(f"{STEP_NAMES[step]}: at least 5x faster than Hugo's build: "
-               f"{hugo[step][0] / mine:.1f}x ({mine:.2f} s against {hugo[step][0]:.2f} s)",
+               f"{hugo[step][0] / mine:.2f}x ({mine:.2f} s against {hugo[step][0]:.2f} s)",
                hugo[step][0] / mine >= 5)
         target(f"{STEP_NAMES[step]}: at least 15x faster than Pelican's cached rebuild: "
-               f"{pelican[step][0] / mine:.1f}x ({pelican[step][0]:.2f} s)",
+               f"{pelican[step][0] / mine:.2f}x ({pelican[step][0]:.2f} s)",
                pelican[step][0] / mine >= 15)
     if len(results) > 1:
         small = min(results)
