@@ -408,11 +408,12 @@ def _read_analyses(path: Path) -> dict[str, Analysis]:
         return {}
     found: dict[str, Analysis] = {}
     for key, value in data.items():
-        if isinstance(value, list) and len(value) == 3 and all(
-                isinstance(part, list) for part in value) and _names(value[0]) is not None \
-                and _names(value[1]) is not None and all(
-                    name is None or isinstance(name, str) for name in value[2]):
-            found[key] = (value[0], value[1], value[2])
+        if not isinstance(value, list) or len(value) != 3:
+            continue
+        reads, names, loads = value
+        if _names(reads) is not None and _names(names) is not None and isinstance(loads, list) \
+                and all(name is None or isinstance(name, str) for name in loads):
+            found[key] = (reads, names, loads)
     return found
 
 

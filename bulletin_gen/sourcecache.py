@@ -174,7 +174,6 @@ class ModelMemo:
         self.terms: dict[tuple[str, str], Term] = {}  # one of each tag and region read
         self.kept: dict[int, tuple[Item, str]] = {}  # `digests`, once `save` has let go
         self.fresh: dict[str, set[str]] = {}  # documents read since `take_learned`, by group
-        self.groups: dict[str, str] = {}  # `group` of each file asked about, by path
         # Stamps taken just before this build (the input stamp's, cache.py), each used once.
         self.stamps = stamps if stamps is not None else {}
 
@@ -183,13 +182,10 @@ class ModelMemo:
         return self._place(path)[1]
 
     def _place(self, path: Path) -> tuple[str, str]:
-        """A content file's path as a string, and its group: each is asked about three times."""
+        """A content file's path as a string, and its group."""
         name = str(path)
-        group = self.groups.get(name)
-        if group is None:
-            folder = os.path.dirname(name)  # (strings: pathlib is slow at ten thousand files)
-            group = self.groups[name] = name if folder == self.issues_dir else folder
-        return name, group
+        folder = os.path.dirname(name)  # (strings: pathlib is slow at ten thousand files)
+        return name, name if folder == self.issues_dir else folder
 
     def _file(self, group: str) -> Path:
         assert self.folder is not None

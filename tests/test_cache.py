@@ -173,13 +173,12 @@ class Foreign:
 
 @pytest.mark.parametrize("damage", [
     lambda cache: (cache / RECORDS).write_text("{not a pickle", "utf-8"),
-    lambda cache: (cache / RECORDS).write_bytes(pickle.dumps(
-        {"version": "another program", "output": "", "live": {}, "spare": {}})),
-    lambda cache: (cache / RECORDS).write_bytes(pickle.dumps({"version": 3})),
-    lambda cache: (cache / RECORDS).write_bytes(pickle.dumps({**records(cache.parent),
-                                                              "live": {"a.html": ["x", 1]}})),
-    lambda cache: (cache / RECORDS).write_bytes(pickle.dumps({**records(cache.parent),
-                                                              "spare": Foreign()})),
+    lambda cache: keep_records(cache.parent, {"version": "another program", "output": "",
+                                              "live": {}, "spare": {}}),
+    lambda cache: keep_records(cache.parent, {"version": 3}),
+    lambda cache: keep_records(cache.parent, {**records(cache.parent),
+                                              "live": {"a.html": ["x", 1]}}),
+    lambda cache: keep_records(cache.parent, {**records(cache.parent), "spare": Foreign()}),
     lambda cache: (cache / "markdown.sqlite").write_bytes(b"garbage " * 1000),
     lambda cache: (cache / "inputs.json").write_bytes(b"\xff\xfe"),
 ])
