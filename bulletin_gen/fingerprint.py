@@ -106,7 +106,10 @@ class Fingerprinter:
         if known is None:
             issue = self._head(entry.issue) if self.without_items else self.value(entry.issue)
             item = self.value(entry.item)
-            known = self.entries[key] = text_hash("Entry", issue, item, self._brief(entry, item))
+            brief = "" if entry.brief is None else self._brief(entry, item)
+            # The parts' hashes side by side, not hashed again: an entry is only ever a part
+            # of a sequence's hash, and 50,000 of them at 10,000 items took a fifth of sorting.
+            known = self.entries[key] = f"Entry:{issue}:{item}:{brief}"
         return known
 
     def _brief(self, entry: Entry, item: str) -> str:
