@@ -12,7 +12,10 @@ or the folder of the pages), so that an edit rewrites one small file:
   from (its issue, slug and URL, the issue's date, the Markdown settings), with the links and
   images it resolved (an entry is used only while each still resolves the same way), the
   Markdown fragments it used, and its fingerprint (fingerprint.py), so that an unchanged item
-  is not hashed again.
+  is not hashed again;
+- the issue as `validate` built it, with its items, keyed by the stamps of all its files and
+  where each is published, so that an issue none of whose files changed comes back whole
+  (while every link in it resolves the same way) instead of item by item.
 
 A file's stamp is the one the build's input stamp took (cache.py) when there is one, so that
 each content file is asked about once.
@@ -41,16 +44,16 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
-from .content import SourceDoc, read_body
+from .content import IssueSource, SourceDoc, read_body
 from .errors import Problem, Problems
 from .fingerprint import VERSION, object_digest, text_hash
 from .markdown import Resolver
-from .model import Item, Term
+from .model import Issue, Item, Term
 from .write import write_atomic
 from .yamlio import Mapping
 
 MEMO_DIR = "model"
-FORMAT = 9  # of the entries below; another format is discarded
+FORMAT = 10  # of the entries below; another format is discarded
 RACY_NS = 2_000_000_000
 Stamp = tuple[int, int, int]  # size, mtime_ns, inode
 Link = tuple[str, str, str | None]  # url, kind, what it resolved to
@@ -60,6 +63,9 @@ DocEntry = tuple[Stamp, SourceDoc, bool]  # the bool: its body was left out (rea
 StoredDoc = tuple[Stamp, str, Mapping, str, int, bool, bool]
 # key, links resolved, the item, its warnings, its Markdown fragments, its fingerprint
 ItemEntry = tuple[str, list[Link], Item, list[Problem], list[str], str]
+# key, links its own file resolved, the issue, its warnings and its items', the Markdown
+# fragments of it and its items
+IssueEntry = tuple[str, list[Link], Issue, list[Problem], list[str]]
 Reader = Callable[[Problems], SourceDoc]
 # The only things the unpickler makes: the model's dataclasses and the values inside them.
 _ALLOWED = {"bulletin_gen.model", "bulletin_gen.config", "bulletin_gen.content",
@@ -72,6 +78,7 @@ class Group:
 
     docs: dict[str, DocEntry] = dataclasses.field(default_factory=dict)
     items: dict[str, ItemEntry] = dataclasses.field(default_factory=dict)
+    issue: IssueEntry | None = None
     changed: bool = False  # something in it was read or built again: write its file
 
 
@@ -81,6 +88,7 @@ class Stored:
 
     docs: dict[str, StoredDoc] = dataclasses.field(default_factory=dict)
     items: dict[str, ItemEntry] = dataclasses.field(default_factory=dict)
+    issue: IssueEntry | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -93,6 +101,8 @@ class MemoPart:
     fragments: tuple[str, ...]  # Markdown fragments the worker used since its last part
     docs: dict[str, DocEntry]  # documents the worker read
     changed: bool  # something of the issue was read or built again
+    issue: IssueEntry | None = None  # the issue built again and worth keeping
+    issue_reused: bool = False  # the issue taken from the memo whole
 
 
 def file_stamp(path: str | Path) -> Stamp | None:
@@ -224,11 +234,12 @@ class ModelMemo:
             if (data["version"], data["format"], data["settings"], data["group"]) != (
                     VERSION, FORMAT, self.settings, group):
                 return Stored()
-            docs, items = data["docs"], data["items"]
+            docs, items, issue = data["docs"], data["items"], data["issue"]
             if not _well_formed(docs, (tuple, str, Mapping, str, int, bool, bool)) or not \
-                    _well_formed(items, (str, list, Item, list, list, str)):
+                    _well_formed(items, (str, list, Item, list, list, str)) or not \
+                    (issue is None or _well_formed({"": issue}, (str, list, Issue, list, list))):
                 return Stored()
-            return Stored(docs, items)
+            return Stored(docs, items, issue)
         except Exception:  # a cache that cannot be read (any way) only makes a slower build
             return Stored()
 
@@ -266,6 +277,71 @@ class ModelMemo:
             self.fresh[group].add(name)
         return doc
 
+    def issue(self, source: IssueSource, context: str, resolve: Resolver,
+              resolver_of: Callable[[SourceDoc], Resolver], problems: Problems,
+              build: Callable[[Resolver, Problems], Issue]) -> Issue:
+        """The issue of `source` built in `context`, whole from the memo when none of its files
+        changed and every link in it resolves as it did; else `build` (which can still take
+        its unchanged items from the memo, one by one). `resolve` serves the issue's own file,
+        `resolver_of(doc)` one of its items."""
+        group = self.group(source.meta.path)
+        key = self._issue_key(source, group, context)
+        kept = self._old(group).issue
+        if key is not None and kept is not None and kept[0] == key and \
+                self._reuse_issue(source, group, kept, resolve, resolver_of):
+            problems.warnings.extend(kept[3])
+            self.fragments.update(kept[4])
+            return kept[2]
+        recording, links = _recording(resolve)
+        found = Problems()
+        start = len(self.journal)
+        issue = build(recording, found)
+        problems.extend(found)
+        if key is not None and not found.errors and self._issue_key(source, group, context) == key:
+            self._keep_issue(group, source, (key, links, issue, list(found.warnings),
+                                             self.journal[start:]))
+        return issue
+
+    def _reuse_issue(self, source: IssueSource, group: str, kept: IssueEntry, resolve: Resolver,
+                     resolver_of: Callable[[SourceDoc], Resolver]) -> bool:
+        """Take the kept issue and its items into this build, if every link in them resolves
+        as it did."""
+        old = self._old(group).items
+        names = [str(doc.path) for doc in source.items]
+        if not _resolve_same(kept[1], resolve):
+            return False
+        for doc, name in zip(source.items, names, strict=True):
+            entry = old.get(name)
+            if entry is None or (entry[1] and not _resolve_same(entry[1], resolver_of(doc))):
+                return False
+        new = self._new(group)
+        new.items.update((name, old[name]) for name in names)
+        new.issue = kept
+        return True
+
+    def _issue_key(self, source: IssueSource, group: str, context: str) -> str | None:
+        """What an issue is built from besides `context`: the stamps of its files, when this
+        build took each from the memo or kept it; else None (nothing to keep or reuse)."""
+        docs = self._new(group).docs
+        entries = [docs.get(str(doc.path)) for doc in (source.meta, *source.items)]
+        if not all(entry is not None and entry[1] is doc for entry, doc in
+                   zip(entries, (source.meta, *source.items), strict=True)):
+            return None
+        return repr((context, [entry[0] for entry in entries if entry is not None]))
+
+    def _keep_issue(self, group: str, source: IssueSource, entry: IssueEntry) -> None:
+        """Keep a built issue when every one of its items is kept too: reusing it whole gives
+        the items back to the memo."""
+        new = self._new(group)
+        items = [new.items.get(str(doc.path)) for doc in source.items]
+        fragments = set(entry[4])
+        for item in items:
+            if item is None:
+                return
+            fragments.update(item[4])
+        new.issue = (*entry[:4], sorted(fragments))
+        new.changed = True
+
     def item(self, doc: SourceDoc, context: str, resolve: Resolver, problems: Problems,
              build: Callable[[Resolver, Problems], Item]) -> Item:
         """The item of `doc` built in `context`, from the memo when nothing it read changed."""
@@ -276,8 +352,7 @@ class ModelMemo:
             return _with_shared_terms(build(resolve, problems), self.terms)
         key = repr((entry[0], doc.rel, context))
         old = self._old(group).items.get(name)
-        if old is not None and old[0] == key and all(
-                resolve(url, kind) == target for url, kind, target in old[1]):
+        if old is not None and old[0] == key and _resolve_same(old[1], resolve):
             new.items[name] = old
             problems.warnings.extend(old[3])
             self.fragments.update(old[4])
@@ -286,13 +361,7 @@ class ModelMemo:
         keep = not entry[2] or self._read_body(doc, entry[0])
         if not keep:  # changed while this build ran: build what was read, keep nothing
             del new.docs[name]
-        links: list[Link] = []
-
-        def recording(url: str, kind: str) -> str | None:
-            target = resolve(url, kind)
-            links.append((url, kind, target))
-            return target
-
+        recording, links = _recording(resolve)
         found = Problems()
         start = len(self.journal)
         item = _with_shared_terms(build(recording, found), self.terms)
@@ -327,9 +396,10 @@ class ModelMemo:
         (pool.Learner). Sent in one pickle with the sources or issues, the parts share their
         documents and items with them."""
         parts = [self._part(group) for group, entries in self.new.items()
-                 if entries.items or group in self.fresh]
+                 if entries.items or entries.issue or group in self.fresh]
         for group in self.new.values():
             group.items = {}
+            group.issue = None
         self.fresh = {}
         return parts
 
@@ -343,6 +413,11 @@ class ModelMemo:
                     self.fragments.update(old.items[name][4])
             new.items.update(part.built)
             new.docs.update(part.docs)
+            if part.issue_reused and old.issue is not None:
+                new.issue = old.issue
+                self.fragments.update(old.issue[4])
+            elif part.issue is not None:
+                new.issue = part.issue
             new.changed = new.changed or part.changed
             self.fragments.update(part.fragments)
             self.journal.extend(part.fragments)
@@ -370,15 +445,16 @@ class ModelMemo:
                              for entry in group.items.values()}
 
     def _part(self, group: str) -> MemoPart:
-        items = self._new(group).items
-        old = self._old(group).items
-        reused = tuple(name for name, entry in items.items() if old.get(name) is entry)
-        built = {name: entry for name, entry in items.items() if old.get(name) is not entry}
+        new, stored = self._new(group), self._old(group)
+        old = stored.items
+        reused = tuple(name for name, entry in new.items.items() if old.get(name) is entry)
+        built = {name: entry for name, entry in new.items.items() if old.get(name) is not entry}
         fragments = tuple(self.journal[self.parted:])
         self.parted = len(self.journal)
-        new = self._new(group)
         docs = {name: new.docs[name] for name in self.fresh.get(group, ())}
-        return MemoPart(group, reused, built, fragments, docs, new.changed or bool(built))
+        issue_reused = new.issue is not None and new.issue is stored.issue
+        return MemoPart(group, reused, built, fragments, docs, new.changed or bool(built),
+                        None if issue_reused else new.issue, issue_reused)
 
     def save(self) -> None:
         """Keep the entries this build used, rewriting only the issues whose entries changed,
@@ -404,12 +480,30 @@ class ModelMemo:
             buffer = io.BytesIO()
             _ModelPickler(buffer, pickle.HIGHEST_PROTOCOL).dump(
                 {"version": VERSION, "format": FORMAT, "settings": self.settings,
-                 "group": group, "docs": _slim(entries), "items": entries.items})
+                 "group": group, "docs": _slim(entries), "items": entries.items,
+                 "issue": entries.issue})
             write_atomic(self._file(group), buffer.getvalue())
         seen = {self._file(group).name for group in self.new}
         for name in os.listdir(self.folder):
             if name not in seen and not name.startswith("."):
                 (self.folder / name).unlink(missing_ok=True)
+
+
+def _recording(resolve: Resolver) -> tuple[Resolver, list[Link]]:
+    """`resolve`, noting in the list every link it is asked about and what it resolved to."""
+    links: list[Link] = []
+
+    def recording(url: str, kind: str) -> str | None:
+        target = resolve(url, kind)
+        links.append((url, kind, target))
+        return target
+
+    return recording, links
+
+
+def _resolve_same(links: list[Link], resolve: Resolver) -> bool:
+    """True when every link resolves to what it did."""
+    return all(resolve(url, kind) == target for url, kind, target in links)
 
 
 def _with_shared_terms(item: Item, terms: dict[tuple[str, str], Term]) -> Item:

@@ -60,7 +60,8 @@ def build_site(config: SiteConfig, sources: Sources, renderer: MarkdownRenderer,
                jobs: int = 1) -> Site:
     """Turn every source into the typed model; problems are recorded, not raised.
 
-    With a `memo`, an item that nothing it was built from has changed is taken from it. With
+    With a `memo`, an issue or item that nothing it was built from has changed is taken from
+    it. With
     `jobs` > 1, issues are built by that many worker processes (their Markdown is most of a
     cold build's time); the model and the order of the problems do not depend on it."""
     identities = links.identities(sources, problems)
@@ -78,7 +79,7 @@ def build_site(config: SiteConfig, sources: Sources, renderer: MarkdownRenderer,
             source, found = sources.issues[index], Problems()
             known = ((identities, assets) if identities[source.meta.path].issue_slug in hidden
                      else public)
-            built.append((_build_issue(source, *known, renderer, found, memo), found))
+            built.append((_issue(source, *known, renderer, found, memo), found))
         return built
 
     work = [_work(source, memo) for source in sources.issues]
@@ -162,13 +163,30 @@ def _rendered(renderer: MarkdownRenderer, text: str, doc: SourceDoc, resolve: Re
     return rendered
 
 
+def _issue(source: IssueSource, identities: dict[Path, Identity], assets: dict[Path, str],
+           renderer: MarkdownRenderer, problems: Problems, memo: ModelMemo | None) -> Issue:
+    """An issue built, or taken whole from the memo of the last build (sourcecache.py)."""
+    resolve = links.resolver(source.meta, identities, assets)
+
+    def build(resolve: Resolver, found: Problems) -> Issue:
+        return _build_issue(source, identities, assets, resolve, renderer, found, memo)
+    if memo is None:
+        return build(resolve, problems)
+    # Where the issue's files are published (a URL says its issue's slug and its own); the
+    # files' stamps the memo adds.
+    context = repr(([identities[doc.path].url for doc in (source.meta, *source.items)],
+                    source.assets, renderer.unsafe_html))
+    return memo.issue(source, context, resolve,
+                      lambda doc: links.resolver(doc, identities, assets), problems, build)
+
+
 def _build_issue(source: IssueSource, identities: dict[Path, Identity],
-                 assets: dict[Path, str], renderer: MarkdownRenderer,
+                 assets: dict[Path, str], resolve: Resolver, renderer: MarkdownRenderer,
                  problems: Problems, memo: ModelMemo | None = None) -> Issue:
+    """`resolve` serves the issue's own file; each item gets its own."""
     doc = source.meta
     identity = identities[doc.path]
     fields = _fields(doc, problems)
-    resolve = links.resolver(doc, identities, assets)
     date = fields.date("date", required=True)
     issue_contact = read_contact(fields)
     image = _image(fields, resolve, doc)

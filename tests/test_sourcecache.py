@@ -233,7 +233,7 @@ def build_in_a_worker(site: Path) -> tuple[list[str], set[str]]:
     child = os.fork()
     if child == 0:  # the worker
         os.close(reading)
-        results = [(validate._build_issue(source, identities, assets, renderer, Problems(), memo),
+        results = [(validate._issue(source, identities, assets, renderer, Problems(), memo),
                     memo.take_learned()) for source in sources.issues]
         with os.fdopen(writing, "wb") as pipe:
             pickle.dump(results, pipe)
@@ -309,3 +309,91 @@ def test_a_file_saved_after_the_input_stamp_is_built_by_the_next_build(site, tmp
     output = build(site, BuildOptions(jobs=1)).output
     assert b"The tarGet." in (output / "issues/2026-01-winter/target/index.html").read_bytes()
     assert snapshot(output) == clean_tree(site, tmp_path)
+
+
+SPRING = "content/issues/2026-02-spring"
+SPRING_FILES = {
+    f"{SPRING}/issue.yaml": "title: February 2026\ndate: 2026-02-15\nsubtitle: A warning\n",
+    f"{SPRING}/01-follow-up.md": "---\ntitle: Follow-up\n---\n"
+                                 "As [the winter issue](../2026-01-winter/04-target.md) said.\n",
+}
+
+
+@pytest.fixture
+def two_issues(make_site) -> Path:
+    """Two issues; the spring one links into the winter one, and its issue.yaml has a field
+    nobody reads (a warning)."""
+    folder = make_site({LINKING: LINKING_TEXT, f"{ISSUE}/04-target.md": TARGET_TEXT,
+                        **SPRING_FILES})
+    age(folder)
+    build(folder, BuildOptions(jobs=1))
+    return folder
+
+
+def issues_built(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The issues built from now on (not taken whole from the memo), by issue.yaml."""
+    built: list[str] = []
+    build_issue = validate._build_issue
+
+    def building(source: content.IssueSource, *args: object) -> object:
+        built.append(source.meta.rel)
+        return build_issue(source, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(validate, "_build_issue", building)
+    return built
+
+
+def test_an_issue_none_of_whose_files_changed_comes_back_whole(two_issues, tmp_path,
+                                                               monkeypatch) -> None:
+    built = issues_built(monkeypatch)
+    write(two_issues, f"{ISSUE}/01-lead.md",
+          (two_issues / f"{ISSUE}/01-lead.md").read_text("utf-8") + "One more line.\n")
+    report = build(two_issues, BuildOptions(jobs=1))
+    assert built == [f"{ISSUE}/issue.yaml"]
+    # Its warning is reported again, as a clean build reports it.
+    assert [problem.message for problem in report.warnings] == ["unknown field 'subtitle'"]
+    assert snapshot(report.output) == clean_tree(two_issues, tmp_path)
+    built.clear()
+    write(two_issues, f"{ISSUE}/01-lead.md",
+          (two_issues / f"{ISSUE}/01-lead.md").read_text("utf-8") + "And another.\n", 20)
+    build(two_issues, BuildOptions(jobs=1))  # the winter issue, built again, was kept again
+    assert built == [f"{ISSUE}/issue.yaml"]
+
+
+def test_an_unchanged_issue_follows_a_link_target_in_another_issue(two_issues, tmp_path,
+                                                                   monkeypatch) -> None:
+    built = issues_built(monkeypatch)
+    write(two_issues, f"{ISSUE}/04-target.md", TARGET_TEXT.replace("---\n\n", "---\n", 1)
+          .replace("title: Target\n", "title: Target\nslug: aim\n"))
+    output = build(two_issues, BuildOptions(jobs=1)).output
+    assert built == [f"{ISSUE}/issue.yaml", f"{SPRING}/issue.yaml"]
+    page = (output / "issues/2026-02-spring/follow-up/index.html").read_text("utf-8")
+    assert '<a href="../../../issues/2026-01-winter/aim/">the winter issue' in page
+    assert snapshot(output) == clean_tree(two_issues, tmp_path)
+
+
+def test_an_unchanged_issue_linking_to_a_deleted_item_is_refused(two_issues) -> None:
+    (two_issues / f"{ISSUE}/04-target.md").unlink()
+    write(two_issues, LINKING, LINKING_TEXT.replace(" and [more](04-target.md)", ""))
+    missing = re.escape("01-follow-up.md:4: link to a missing file: ../2026-01-winter/04-target")
+    with pytest.raises(ContentError, match=missing):
+        build(two_issues, BuildOptions(jobs=1))
+
+
+def test_a_file_added_beside_an_unchanged_issue_is_published(two_issues, tmp_path,
+                                                             monkeypatch) -> None:
+    built = issues_built(monkeypatch)
+    (two_issues / SPRING / "map.txt").write_text("A map.\n", "utf-8")
+    output = build(two_issues, BuildOptions(jobs=1)).output
+    assert built == [f"{SPRING}/issue.yaml"]
+    assert (output / "issues/2026-02-spring/map.txt").read_text("utf-8") == "A map.\n"
+    assert snapshot(output) == clean_tree(two_issues, tmp_path)
+
+
+def test_an_issue_a_worker_built_comes_back_whole(two_issues, monkeypatch) -> None:
+    write(two_issues, f"{ISSUE}/04-target.md", TARGET_TEXT.replace("The target.", "Edited."))
+    build_in_a_worker(two_issues)
+    built = issues_built(monkeypatch)
+    write(two_issues, "content/pages/about.md", "---\ntitle: About\n---\nAbout us, again.\n")
+    build(two_issues, BuildOptions(jobs=1))
+    assert built == []
