@@ -34,6 +34,9 @@ COMPOSITES = (Site, Issue, TermIndex)
 # Those that hold tag and region entries, whose hash depends on whether the page's templates
 # can read the entries' issues' items (`Fingerprinter._entry`).
 HOLDING_ENTRIES = (Site, TermIndex)
+# The names by which a template reaches an issue's items: the field, and the properties of
+# `Issue` that gather from its items. A template that names none of them cannot read the items.
+ISSUE_ITEMS = frozenset({"items", "outcomes", "regions"})
 # What parsing a template found: the fields of `site` it reads, the attribute names and strings
 # it contains, the templates it loads (None: a name computed at run time).
 Analysis = tuple[list[str], list[str], list[str | None]]
@@ -79,8 +82,8 @@ class Fingerprinter:
         self.analyses = analyses or {}
         self.analysed: dict[str, Analysis] = {}
         self.shapes: dict[type, tuple[str, ...] | None] = {}  # field names of each dataclass
-        # Templates that never name an attribute 'items': their entries' issues are hashed
-        # without their items, so that a tag page changes only with its own entries.
+        # Templates that never name an issue's items (ISSUE_ITEMS): their entries' issues are
+        # hashed without their items, so that a tag page changes only with its own entries.
         self.itemless: dict[str, bool] = {}
         self.entries: dict[tuple[int, bool], str] = {}  # by identity and `without_items`
         self.heads: dict[int, str] = {}  # issues without their items, by identity
@@ -168,7 +171,7 @@ class Fingerprinter:
     def _template(self, name: str) -> str:
         """The hash of a template, every template it loads, and the parts of the site they read."""
         loaded, reads, names = self._closure(name)
-        self.itemless[name] = self.without_items = "items" not in names
+        self.itemless[name] = self.without_items = names.isdisjoint(ISSUE_ITEMS)
         sources = [f"{each}:{self._source(each)}" for each in sorted(loaded)]
         site_parts = [f"{part}={self.value(getattr(self.site, part))}" for part in sorted(reads)]
         return text_hash(VERSION, *sources, self.value(self.site.config), *site_parts)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import pickle
@@ -13,8 +14,10 @@ from typing import Any
 import pytest
 from jinja2 import Environment
 
-from bulletin_gen.build import BuildOptions, build
+from bulletin_gen.build import BuildOptions, build, load_site
 from bulletin_gen.cache import ANALYSES, CACHE_DIR, RECORDS, input_stamp
+from bulletin_gen.fingerprint import ISSUE_ITEMS
+from bulletin_gen.model import Issue
 from tests.conftest import snapshot
 
 Rendered = Callable[..., list[int]]
@@ -268,6 +271,37 @@ def test_a_tag_list_read_with_and_without_issues_items_is_hashed_for_each(make_s
     rendered_count(site)
     assert "Renamed story" in (site / "output/tags/index.html").read_text("utf-8")
     assert snapshot(site / "output") == clean_tree(site, tmp_path)
+
+
+@pytest.mark.parametrize("reads_items", ["entry.issue.regions | map(attribute='name') | join(';')",
+                                         "entry.issue.outcomes | length"])
+def test_a_tag_page_reading_what_an_issue_gathers_from_its_items_follows_them(
+        make_site, tmp_path, reads_items) -> None:
+    # Issue.regions and Issue.outcomes read every item of the issue without the template
+    # naming 'items': an edit to another item of the issue must render the tag page again.
+    site = make_site({
+        "content/issues/2026-01-winter/03-other.md": "---\ntitle: Other story\n---\nText.\n",
+        "templates/term.html": "{% extends 'theme/term.html' %}{% block main %}{{ super() }}"
+                               "<p id='gathered'>{% for entry in entries %}{{ " + reads_items +
+                               " }};{% endfor %}</p>{% endblock %}"})
+    rendered_count(site)
+    other = site / "content/issues/2026-01-winter/03-other.md"
+    other.write_text("---\ntitle: Other story\nkind: roundtable\nregions: [Armenia]\n---\n"
+                     "## Conclusions\n\n- Agreed on Yerevan.\n", "utf-8")
+    rendered_count(site)
+    assert snapshot(site / "output") == clean_tree(site, tmp_path)
+
+
+def test_every_property_of_an_issue_that_reads_its_items_is_known_to_the_fingerprints(
+        make_site) -> None:
+    site = make_site({"content/issues/2026-01-winter/03-talk.md":
+                      "---\ntitle: Talk\nkind: roundtable\nregions: [Armenia]\n---\n"
+                      "## Conclusions\n\n- Agreed.\n"})
+    issue = load_site(site)[0].issues[0]
+    emptied = dataclasses.replace(issue, items=())
+    gathering = {name for name, member in vars(Issue).items() if isinstance(member, property)
+                 and getattr(issue, name) != getattr(emptied, name)}
+    assert gathering == {"outcomes", "regions"} and gathering < ISSUE_ITEMS
 
 
 def test_the_input_stamp_follows_linked_folders_once_and_sees_every_change(tmp_path) -> None:
