@@ -28,7 +28,8 @@ ROOT_MARKER = "@root/"
 # Blocks nested deeper than this (a list item counts 2) are not parsed, so that hostile nesting
 # stays cheap and within Python's stack; `_watch_nesting` reports the text that was left out.
 MAX_NESTING = 40
-_ASCII_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9_]*")
+# A word of an ASCII slug: letters and digits, with '_' inside but not at its end.
+_ASCII_WORD = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9_]*[A-Za-z0-9])?")
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^//")
 
 # Tags and attributes that Markdown itself produces, plus harmless inline HTML editors use.
@@ -80,7 +81,7 @@ def slugify(text: str) -> str:
     fall back.
     """
     if text.isascii():  # the same rule, quicker: ASCII letters and digits make the words
-        return "-".join(word.rstrip("_").lower() for word in _ASCII_WORD.findall(text))
+        return "-".join(_ASCII_WORD.findall(text)).lower()
     return slugify_any(text)
 
 
