@@ -346,10 +346,13 @@ def issues_built(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 def test_an_issue_none_of_whose_files_changed_comes_back_whole(two_issues, tmp_path,
                                                                monkeypatch) -> None:
     built = issues_built(monkeypatch)
+    fragments = fragment_keys(two_issues)
     write(two_issues, f"{ISSUE}/01-lead.md",
           (two_issues / f"{ISSUE}/01-lead.md").read_text("utf-8") + "One more line.\n")
     report = build(two_issues, BuildOptions(jobs=1))
     assert built == [f"{ISSUE}/issue.yaml"]
+    # The Markdown the spring issue's items used stays cached: only the lead's old text goes.
+    assert len(fragments - fragment_keys(two_issues)) == 1
     # Its warning is reported again, as a clean build reports it.
     assert [problem.message for problem in report.warnings] == ["unknown field 'subtitle'"]
     assert snapshot(report.output) == clean_tree(two_issues, tmp_path)
