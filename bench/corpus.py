@@ -197,14 +197,21 @@ def _quote(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def write_bulletin_issue(content: Path, issue: IssueData) -> None:
+def _articles(issue: IssueData, only: str | None) -> list[Article]:
+    """The articles of `issue` to write: all of them, or the one whose slug is `only`."""
+    return [article for article in issue.articles if only is None or article.slug == only]
+
+
+def write_bulletin_issue(content: Path, issue: IssueData, only: str | None = None) -> None:
+    """Write the issue's files; with `only`, that one article's file and nothing else."""
     folder = content / "issues" / issue.slug
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "issue.yaml").write_text(
-        f"title: {_quote(issue.title)}\ndate: {issue.date.isoformat()}\n"
-        f"number: {issue.number}\nsummary: {_quote(issue.articles[0].summary)}\n",
-        encoding="utf-8")
-    for article in issue.articles:
+    if only is None:
+        (folder / "issue.yaml").write_text(
+            f"title: {_quote(issue.title)}\ndate: {issue.date.isoformat()}\n"
+            f"number: {issue.number}\nsummary: {_quote(issue.articles[0].summary)}\n",
+            encoding="utf-8")
+    for article in _articles(issue, only):
         if article.kind == "briefs":
             lines = [f"title: {_quote(article.title)}", "kind: briefs", "items:"]
             for brief in article.briefs:
@@ -225,10 +232,10 @@ def write_bulletin_issue(content: Path, issue: IssueData) -> None:
             "---\n" + "\n".join(front) + "\n---\n" + article.body, encoding="utf-8")
 
 
-def write_pelican_issue(content: Path, issue: IssueData) -> None:
+def write_pelican_issue(content: Path, issue: IssueData, only: str | None = None) -> None:
     folder = content / issue.slug
     folder.mkdir(parents=True, exist_ok=True)
-    for article in issue.articles:
+    for article in _articles(issue, only):
         meta = [f"Title: {article.title}", f"Date: {issue.date.isoformat()}",
                 f"Category: {issue.slug}", f"Tags: {', '.join(article.tags + article.regions)}",
                 f"Slug: {issue.slug}-{article.slug}", f"Summary: {article.summary}"]
@@ -236,13 +243,14 @@ def write_pelican_issue(content: Path, issue: IssueData) -> None:
                                                    encoding="utf-8")
 
 
-def write_hugo_issue(content: Path, issue: IssueData) -> None:
+def write_hugo_issue(content: Path, issue: IssueData, only: str | None = None) -> None:
     folder = content / "issues" / issue.slug
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "_index.md").write_text(
-        f"---\ntitle: {_quote(issue.title)}\ndate: {issue.date.isoformat()}\n---\n",
-        encoding="utf-8")
-    for article in issue.articles:
+    if only is None:
+        (folder / "_index.md").write_text(
+            f"---\ntitle: {_quote(issue.title)}\ndate: {issue.date.isoformat()}\n---\n",
+            encoding="utf-8")
+    for article in _articles(issue, only):
         front = [f"title: {_quote(article.title)}", f"date: {issue.date.isoformat()}",
                  f"tags: {_yaml_list(article.tags)}", f"regions: {_yaml_list(article.regions)}",
                  f"summary: {_quote(article.summary)}"]
@@ -336,18 +344,19 @@ def generate(root: Path, n: int) -> list[IssueData]:
     return issues
 
 
-def write_all(root: Path, issue: IssueData) -> None:
-    write_bulletin_issue(root / "bulletin" / "content", issue)
-    write_pelican_issue(root / "pelican" / "content", issue)
-    write_hugo_issue(root / "hugo" / "content", issue)
+def write_all(root: Path, issue: IssueData, only: str | None = None) -> None:
+    write_bulletin_issue(root / "bulletin" / "content", issue, only)
+    write_pelican_issue(root / "pelican" / "content", issue, only)
+    write_hugo_issue(root / "hugo" / "content", issue, only)
 
 
 def edit_one(root: Path, issues: list[IssueData], round_: int = 1) -> None:
-    """Change one sentence of one item (the middle issue's second item) in every site."""
+    """Change one sentence of one item (the middle issue's second item) in every site, and save
+    that item's file alone, as an editor does."""
     issue = issues[len(issues) // 2]
     article = issue.articles[1]
     article.body += f"\nAn added sentence, edit number {round_}.\n"
-    write_all(root, issue)
+    write_all(root, issue, only=article.slug)
 
 
 def add_issue(root: Path, issues: list[IssueData]) -> None:
