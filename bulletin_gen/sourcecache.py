@@ -297,6 +297,7 @@ class ModelMemo:
         start = len(self.journal)
         issue = build(recording, found)
         problems.extend(found)
+        # The key again: a file that changed while this build read it is not kept (`item`).
         if key is not None and not found.errors and self._issue_key(source, group, context) == key:
             self._keep_issue(group, source, (key, links, issue, list(found.warnings),
                                              self.journal[start:]))
@@ -306,10 +307,10 @@ class ModelMemo:
                      resolver_of: Callable[[SourceDoc], Resolver]) -> bool:
         """Take the kept issue and its items into this build, if every link in them resolves
         as it did."""
-        old = self._old(group).items
-        names = [str(doc.path) for doc in source.items]
         if not _resolve_same(kept[1], resolve):
             return False
+        old = self._old(group).items
+        names = [str(doc.path) for doc in source.items]
         for doc, name in zip(source.items, names, strict=True):
             entry = old.get(name)
             if entry is None or (entry[1] and not _resolve_same(entry[1], resolver_of(doc))):
@@ -323,11 +324,13 @@ class ModelMemo:
         """What an issue is built from besides `context`: the stamps of its files, when this
         build took each from the memo or kept it; else None (nothing to keep or reuse)."""
         docs = self._new(group).docs
-        entries = [docs.get(str(doc.path)) for doc in (source.meta, *source.items)]
-        if not all(entry is not None and entry[1] is doc for entry, doc in
-                   zip(entries, (source.meta, *source.items), strict=True)):
-            return None
-        return repr((context, [entry[0] for entry in entries if entry is not None]))
+        stamps = []
+        for doc in (source.meta, *source.items):
+            entry = docs.get(str(doc.path))
+            if entry is None or entry[1] is not doc:
+                return None
+            stamps.append(entry[0])
+        return repr((context, stamps))
 
     def _keep_issue(self, group: str, source: IssueSource, entry: IssueEntry) -> None:
         """Keep a built issue when every one of its items is kept too: reusing it whole gives

@@ -61,9 +61,8 @@ def build_site(config: SiteConfig, sources: Sources, renderer: MarkdownRenderer,
     """Turn every source into the typed model; problems are recorded, not raised.
 
     With a `memo`, an issue or item that nothing it was built from has changed is taken from
-    it. With
-    `jobs` > 1, issues are built by that many worker processes (their Markdown is most of a
-    cold build's time); the model and the order of the problems do not depend on it."""
+    it. With `jobs` > 1, issues are built by that many worker processes (their Markdown is most
+    of a cold build's time); the model and the order of the problems do not depend on it."""
     identities = links.identities(sources, problems)
     assets = links.asset_urls(sources, identities)
     # Published text must not link into a draft issue that this build leaves out.
