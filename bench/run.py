@@ -155,7 +155,9 @@ def report(results: dict[int, dict[str, dict[str, tuple[float, float]]]]) -> str
              "seconds before a build, since a second save within the clock tick could go "
              "unseen). Its rebuild with nothing changed finds every input file as the last "
              "build left it and does nothing; a clean build lays out `.output.spare/` too, so "
-             "the first edit updates it like the later ones.", ""]
+             "the first edit updates it like the later ones. An edit adds a sentence to one "
+             "item and saves that item's file alone; the added issue is written just before "
+             "its builds.", ""]
     for n, tools in sorted(results.items()):
         lines += [f"## {n} items", "",
                   "| step | bulletin-gen | Pelican | Hugo | Pelican / ours | Hugo / ours |",
