@@ -21,10 +21,10 @@ A file's stamp is the one the build's input stamp took (cache.py) when there is 
 each content file is asked about once.
 
 Only what produced no error is kept (an error can depend on other files, such as whether a link's
-target exists), and a file modified less than `RACY_NS` before it was read is not kept, because
-a second edit within the file system's clock tick would leave its stamp unchanged (git's "racy"
-rule). A pickle of another version, or one that cannot be read, is discarded; it is read with an
-unpickler that only makes the model's own types.
+target exists), and a file modified within the file system's clock tick before it was read is
+not kept, because a second edit within that tick would leave its stamp unchanged (git's "racy"
+rule; `settled`). A pickle of another version, or one that cannot be read, is discarded; it is
+read with an unpickler that only makes the model's own types.
 
 A worker process that reads or builds issues hands back what it did, one small picklable
 `MemoPart` per issue (`take_learned`), and the build's memo takes the parts in (`absorb`) before
@@ -54,7 +54,11 @@ from .yamlio import Mapping
 
 MEMO_DIR = "model"
 FORMAT = 10  # of the entries below; another format is discarded
+# How long after its modification a file could still change without its time changing: a file
+# system that keeps whole seconds (FAT's are two seconds), and one that keeps finer times (a
+# Linux clock tick is at most 10 ms).
 RACY_NS = 2_000_000_000
+FINE_RACY_NS = 100_000_000
 Stamp = tuple[int, int, int]  # size, mtime_ns, inode
 Link = tuple[str, str, str | None]  # url, kind, what it resolved to
 DocEntry = tuple[Stamp, SourceDoc, bool]  # the bool: its body was left out (read it again)
@@ -103,6 +107,14 @@ class MemoPart:
     changed: bool  # something of the issue was read or built again
     issue: IssueEntry | None = None  # the issue built again and worth keeping
     issue_reused: bool = False  # the issue taken from the memo whole
+
+
+def settled(mtime_ns: int, now_ns: int) -> bool:
+    """False when a file modified at `mtime_ns` could have changed again by `now_ns` without its
+    modification time changing. A time in whole seconds may come from a file system that keeps
+    no finer ones (or from a copy that kept whole seconds): it gets the longer window."""
+    window = RACY_NS if mtime_ns % 1_000_000_000 == 0 else FINE_RACY_NS
+    return mtime_ns < now_ns - window
 
 
 def file_stamp(path: str | Path) -> Stamp | None:
@@ -440,7 +452,7 @@ class ModelMemo:
     def _settled(self, stamp: Stamp) -> bool:
         """False when the file changed so shortly before this build that a second change
         could keep the same stamp."""
-        return stamp[1] < self.started - RACY_NS
+        return settled(stamp[1], self.started)
 
     def digests(self) -> dict[int, tuple[Item, str]]:
         """The fingerprint of every item this build keeps, by the identity of the item."""

@@ -15,8 +15,7 @@ from bulletin_gen.errors import Problems
 from bulletin_gen.markdown import MarkdownRenderer
 from bulletin_gen.render import CHUNK, plan_pages, render_page
 from bulletin_gen.templates import make_environment
-from tests.conftest import snapshot
-from tests.test_sourcecache import age
+from tests.conftest import age, snapshot
 
 
 def many_items(count: int) -> dict[str, str]:

@@ -23,7 +23,7 @@ from conftest import (
 
 from bulletin_gen.build import BuildOptions, build
 from bulletin_gen.errors import BulletinError
-from tests.test_sourcecache import age
+from tests.conftest import age
 
 PUBLISHED = ["issues/2026-04-spring/", "issues/2026-02-forum/", "issues/2025-10-autumn/"]
 

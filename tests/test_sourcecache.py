@@ -7,6 +7,7 @@ import os
 import pickle
 import re
 import sqlite3
+import time
 from pathlib import Path
 
 import pytest
@@ -19,21 +20,13 @@ from bulletin_gen.config import load_config
 from bulletin_gen.errors import ContentError, Problems
 from bulletin_gen.fingerprint import VERSION
 from bulletin_gen.sourcecache import FORMAT, MEMO_DIR, ModelMemo
-from tests.conftest import snapshot
+from tests.conftest import age, snapshot
 from tests.test_cache import clean_tree
 
 ISSUE = "content/issues/2026-01-winter"
 LINKING = f"{ISSUE}/03-linking.md"
 LINKING_TEXT = "---\ntitle: Linking\n---\nSee [the lead](01-lead.md) and [more](04-target.md).\n"
 TARGET_TEXT = "---\ntitle: Target\n---\nThe target.\n"
-
-
-def age(site: Path, seconds: int = 60) -> None:
-    """Move every content file's time into the past, out of the memo's 'racy' window."""
-    for path in (site / "content").rglob("*"):
-        if path.is_file():
-            stat = path.stat()
-            os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns - seconds * 10**9))
 
 
 def write(site: Path, name: str, text: str, seconds: int = 30) -> None:
@@ -215,6 +208,24 @@ def test_a_file_changed_just_before_the_build_is_not_kept(tmp_path) -> None:
             content.read_document(tmp_path, path, problems, again)
         assert sorted(again.old_docs) == kept
         again.save()  # which lets go of what the memo loaded
+
+
+def test_a_file_keeping_whole_seconds_is_given_the_longer_window() -> None:
+    now = 1_800_000_000 * 10**9 + 700_000_000
+    assert sourcecache.settled(now - 500_000_001, now)  # a fine time, half a second old
+    assert not sourcecache.settled(now - 50_000_001, now)  # within a Linux clock tick or so
+    assert not sourcecache.settled(now - 1_700_000_000, now)  # whole seconds: maybe FAT's
+    assert sourcecache.settled(now - 3_700_000_000, now)
+
+
+def test_a_file_a_moment_old_is_kept(tmp_path) -> None:
+    path = tmp_path / "moment.md"
+    path.write_text("text", "utf-8")
+    moment = time.time_ns() - 500_000_001
+    os.utime(path, ns=(moment, moment if moment % 10**9 else moment + 1))
+    memo = ModelMemo(tmp_path / "cache", "settings")
+    content.read_document(tmp_path, path, Problems(), memo)
+    assert sorted(memo.docs) == [str(path)]
 
 
 def build_in_a_worker(site: Path) -> tuple[list[str], set[str]]:
