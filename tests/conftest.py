@@ -157,6 +157,24 @@ def require_tool(name: str) -> str:
 
 
 @pytest.fixture
+def browser():  # type: ignore[no-untyped-def]
+    """Headless Chromium driven by Debian's chromedriver."""
+    webdriver = pytest.importorskip("selenium.webdriver")
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = require_tool("chromium")
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--no-first-run", "--disable-background-networking", "--disable-sync",
+                 "--disable-component-update"):
+        options.add_argument(flag)
+    # Debian's chromedriver, never one Selenium Manager would download
+    driver = webdriver.Chrome(service=Service(require_tool("chromedriver")), options=options)
+    yield driver
+    driver.quit()
+
+
+@pytest.fixture
 def fixture_site(tmp_path: Path) -> Callable[[str], Path]:
     """fixture_site('full') -> a fresh copy of tests/fixtures/sites/full in a temporary folder."""
 

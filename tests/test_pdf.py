@@ -166,6 +166,17 @@ def test_links_contacts_and_briefs_in_print(weasyprint, make_site, build_site):
     assert "TAJIKISTAN · UZBEKISTAN Clinic opens" in text
 
 
+def test_a_long_line_of_code_wraps_on_paper(weasyprint, make_site, build_site):
+    line = "settings = " + "word " * 60 + "LASTWORD"
+    site = make_site({"content/issues/2026-01-winter/03-code.md":
+                      f"---\ntitle: Code\n---\n```\n{line}\n```\n"})
+    pdf = build_site(site) / "issues/2026-01-winter/2026-01-winter.pdf"
+    # pdftotext reads what lies on the page: text run off the paper's edge is not there.
+    shown = subprocess.run([require_tool("pdftotext"), str(pdf), "-"], capture_output=True,
+                           text=True, check=True).stdout
+    assert "LASTWORD" in shown
+
+
 def test_letter_paper_and_local_images(weasyprint, make_site, build_site):
     png = (REPO / "content/issues/2025-07-summer/images/map.png").read_bytes()
     site = make_site({

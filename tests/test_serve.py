@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import IO
 
 import pytest
-from conftest import ctrl_c_reaches_child, require_tool
+from conftest import ctrl_c_reaches_child
 
 from bulletin_gen.serve import error_page, inject
 
@@ -207,26 +207,8 @@ def test_error_page_escapes_what_it_shows() -> None:
     assert "<script>alert(1)" not in page
 
 
-@pytest.fixture
-def browser():  # type: ignore[no-untyped-def]
-    """Headless Chromium driven by Debian's chromedriver."""
-    pytest.importorskip("watchfiles")
-    webdriver = pytest.importorskip("selenium.webdriver")
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = require_tool("chromium")
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--no-first-run", "--disable-background-networking", "--disable-sync",
-                 "--disable-component-update"):
-        options.add_argument(flag)
-    # Debian's chromedriver, never one Selenium Manager would download
-    driver = webdriver.Chrome(service=Service(require_tool("chromedriver")), options=options)
-    yield driver
-    driver.quit()
-
-
 def test_open_page_reloads_itself_after_an_edit(make_site, browser) -> None:
+    pytest.importorskip("watchfiles")
     from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
     from selenium.webdriver.support.ui import WebDriverWait
 

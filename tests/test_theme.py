@@ -89,3 +89,18 @@ def test_pages_need_no_javascript_and_fit_small_screens(tmp_path: Path) -> None:
         assert not list(root.iter("script")), path
         viewport = root.find(".//meta[@name='viewport']")
         assert viewport is not None and "width=device-width" in viewport.get("content", "")
+
+
+def test_a_long_code_block_scrolls_in_one_box_on_a_phone(make_site, browser) -> None:
+    site = make_site({"content/issues/2026-01-winter/03-code.md":
+                      "---\ntitle: Code\n---\n```\nsettings = " + "word " * 60 + "\nnext\n```\n"})
+    output = build(site, BuildOptions(jobs=1, pdf=False, email=False)).output
+    browser.set_window_size(390, 800)
+    browser.get((output / "issues/2026-01-winter/code/index.html").as_uri())
+    width = browser.execute_script("return document.documentElement.clientWidth")
+    assert browser.execute_script("return document.documentElement.scrollWidth") <= width
+    style = "return getComputedStyle(document.querySelector(arguments[0]))[arguments[1]]"
+    assert browser.execute_script(style, ".prose pre", "overflowX") == "auto"
+    # The block is one tinted box; the lines inside it are not tinted one by one.
+    assert browser.execute_script(style, ".prose pre code", "backgroundColor") == \
+        "rgba(0, 0, 0, 0)"
