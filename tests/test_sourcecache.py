@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import pickle
 import re
+import shutil
 import sqlite3
 import time
 from pathlib import Path
@@ -411,3 +412,32 @@ def test_an_issue_a_worker_built_comes_back_whole(two_issues, monkeypatch) -> No
     write(two_issues, "content/pages/about.md", "---\ntitle: About\n---\nAbout us, again.\n")
     build(two_issues, BuildOptions(jobs=1))
     assert built == []
+
+
+
+def test_whole_issues_follow_drafts_shown_and_hidden(two_issues, tmp_path) -> None:
+    # The spring issue becomes a draft, linked from the winter issue: with --drafts both are
+    # published; without, the link is refused, then (once removed) the draft is left out.
+    write(two_issues, f"{SPRING}/issue.yaml",
+          "title: February 2026\ndate: 2026-02-15\nstatus: draft\n")
+    ahead = "---\ntitle: Ahead\n---\nSee [the follow-up](../2026-02-spring/01-follow-up.md).\n"
+    write(two_issues, f"{ISSUE}/05-ahead.md", ahead)
+
+    def clean(drafts: bool) -> dict[str, bytes]:
+        copy = tmp_path / f"reference-{drafts}"
+        shutil.copytree(two_issues, copy, ignore=shutil.ignore_patterns(
+            "output", ".output.*", CACHE_DIR))
+        return snapshot(build(copy, BuildOptions(jobs=1, drafts=drafts, clean=True)).output)
+
+    output = build(two_issues, BuildOptions(jobs=1, drafts=True)).output
+    assert (output / "issues/2026-02-spring/follow-up/index.html").is_file()
+    assert snapshot(output) == clean(True)
+    with pytest.raises(ContentError, match=re.escape("05-ahead.md:4: link to a file that is not")):
+        build(two_issues, BuildOptions(jobs=1))
+    write(two_issues, f"{ISSUE}/05-ahead.md", "---\ntitle: Ahead\n---\nNo link now.\n", 20)
+    output = build(two_issues, BuildOptions(jobs=1)).output
+    assert not (output / "issues/2026-02-spring").exists()
+    assert snapshot(output) == clean(False)
+    shutil.rmtree(tmp_path / "reference-True")
+    output = build(two_issues, BuildOptions(jobs=1, drafts=True)).output
+    assert snapshot(output) == clean(True)
