@@ -153,8 +153,8 @@ def report(results: dict[int, dict[str, dict[str, tuple[float, float]]]]) -> str
              "Steps run in this order on one corpus, generated 2.5 s before the cold build "
              "(bulletin-gen's cache does not keep what it read from a file saved within the "
              "file system's clock tick before a build, since a second save within that tick "
-             "could go unseen). Its rebuild with nothing changed finds every input file as the last "
-             "build left it and does nothing; a clean build lays out `.output.spare/` too, so "
+             "could go unseen). Its rebuild with nothing changed finds every input file as the "
+             "last build left it and does nothing; a clean build lays out `.output.spare/` too, so "
              "the first edit updates it like the later ones. An edit adds a sentence to one "
              "item and saves that item's file alone; the added issue is written just before "
              "its builds.", ""]

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from jinja2 import Environment
 
-from .cache import BuildCache, input_stamp
+from .cache import BuildCache
 from .config import CONFIG_FILE, load_config
 from .content import read_sources
 from .editions import edition_artifacts, switch_editions
@@ -28,7 +28,6 @@ from .markdown import MarkdownRenderer
 from .model import Site
 from .pdfcache import PdfCache
 from .render import Artifact, PagePlan, plan_pages, render_pages
-from .sourcecache import settled
 from .templates import THEME_DIR, THEME_STATIC, make_environment
 from .validate import build_site
 from .write import Copy, check_output_dir, static_copies, write_file
@@ -102,11 +101,7 @@ def build(site_dir: Path, options: BuildOptions | None = None) -> BuildReport:
     check_output_dir(output, site_dir)
     notify = options.progress or _silent
     cache = BuildCache.open(site_dir, output, clean=options.clean)
-    stamped_at = time.time_ns()
     inputs = _input_stamp(site_dir, options, cache)
-    # A file saved within the clock tick before the stamp could be saved again without its
-    # stamp changing: then the next build must not take the stamp as proof of nothing new.
-    settled_inputs = all(settled(stamp[1], stamped_at) for stamp in cache.stamps.values())
     if unchanged := _unchanged(output, cache.up_to_date(inputs), started):
         return unchanged
     with _thawed_at_the_end():
@@ -128,7 +123,7 @@ def build(site_dir: Path, options: BuildOptions | None = None) -> BuildReport:
                          time.perf_counter() - started, tuple(problems.warnings),
                          pdfs=sum(a.path.endswith(".pdf") for a in editions),
                          emails=sum(a.path.endswith("email.html") for a in editions))
-    if not problems.warnings and settled_inputs:
+    if not problems.warnings:
         cache.remember(inputs, [getattr(report, count) for count in REMEMBERED])
     return report
 
@@ -175,10 +170,10 @@ def _editions(site_dir: Path, site: Site, env: Environment, options: BuildOption
 
 def _input_stamp(site_dir: Path, options: BuildOptions, cache: BuildCache) -> str:
     """What the last build must have read, for the cache to know that nothing changed."""
-    return input_stamp([site_dir / CONFIG_FILE],
-                       [site_dir / folder for folder in INPUT_FOLDERS] + [THEME_DIR],
-                       options.drafts, options.base_url, options.strict, options.pdf,
-                       options.email, stamps=cache.stamps)
+    return cache.stamp_inputs([site_dir / CONFIG_FILE],
+                              [site_dir / folder for folder in INPUT_FOLDERS] + [THEME_DIR],
+                              options.drafts, options.base_url, options.strict, options.pdf,
+                              options.email)
 
 
 def _silent(stage: str, done: int, total: int) -> None:

@@ -31,6 +31,7 @@ import json
 import os
 import pickle
 import shutil
+import time
 from collections.abc import Iterator
 from itertools import chain
 from pathlib import Path
@@ -46,7 +47,7 @@ from .markdown import MarkdownRenderer, Rendered, Resolver
 from .model import Site
 from .pdfcache import PdfCache
 from .render import Artifact, PagePlan
-from .sourcecache import ModelMemo, Stamp
+from .sourcecache import ModelMemo, Stamp, settled
 from .write import MARKER, Copy, publish, spare_folder, write_atomic
 
 CACHE_DIR = ".bulletin-cache"
@@ -142,6 +143,7 @@ class BuildCache:
         # The stamp of every file the input stamp looked at, for the model memo: a rebuild
         # would otherwise ask the file system about each content file twice.
         self.stamps: dict[str, Stamp] = {}
+        self.trusted = False  # the input stamp can vouch for "nothing changed" (`stamp_inputs`)
 
     @classmethod
     def open(cls, site_dir: Path, output: Path, clean: bool = False) -> BuildCache:
@@ -173,10 +175,19 @@ class BuildCache:
             return None
         return counts
 
+    def stamp_inputs(self, files: list[Path], folders: list[Path], *settings: object) -> str:
+        """This build's `input_stamp`, keeping each file's stamp for the model memo. A file
+        saved within the clock tick before the stamp could be saved again without its stamp
+        changing: then the stamp cannot vouch that the next build has nothing to do."""
+        stamped_at = time.time_ns()
+        inputs = input_stamp(files, folders, *settings, stamps=self.stamps)
+        self.trusted = all(settled(stamp[1], stamped_at) for stamp in self.stamps.values())
+        return inputs
+
     def remember(self, inputs: str, counts: list[int]) -> None:
         """Note the inputs (and the counts of its report) of a build that succeeded without
-        warnings, for `up_to_date`."""
-        if self.folder is not None:
+        warnings, for `up_to_date`, when its input stamp can vouch for them."""
+        if self.folder is not None and self.trusted:
             self.folder.mkdir(parents=True, exist_ok=True)
             write_atomic(self.folder / "inputs.json", json.dumps(
                 {"version": VERSION, "inputs": inputs, "summary": counts}))

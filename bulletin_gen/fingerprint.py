@@ -109,15 +109,17 @@ class Fingerprinter:
         if known is None:
             issue = self._head(entry.issue) if self.without_items else self.value(entry.issue)
             item = self.value(entry.item)
-            brief = "" if entry.brief is None else self._brief(entry, item)
             # The parts' hashes side by side, not hashed again: an entry is only ever a part
             # of a sequence's hash, and 50,000 of them at 10,000 items took a fifth of sorting.
-            known = self.entries[key] = f"Entry:{issue}:{item}:{brief}"
+            known = self.entries[key] = f"Entry:{issue}:{item}:{self._brief(entry, item)}"
         return known
 
     def _brief(self, entry: Entry, item: str) -> str:
-        """An entry's brief: one of its item's briefs is named by the item's hash and its
-        place there, which say all of it, instead of being hashed again."""
+        """An entry's brief: none for an item's own entry; one of its item's briefs is named by
+        the item's hash and its place there, which say all of it, instead of being hashed
+        again."""
+        if entry.brief is None:
+            return ""
         position = next((number for number, brief in enumerate(entry.item.briefs)
                          if brief is entry.brief), None)
         if position is None:

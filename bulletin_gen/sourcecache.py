@@ -42,7 +42,7 @@ import stat
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
 from .content import IssueSource, SourceDoc, read_body
 from .errors import Problem, Problems
@@ -71,6 +71,7 @@ ItemEntry = tuple[str, list[Link], Item, list[Problem], list[str], str]
 # fragments of it and its items
 IssueEntry = tuple[str, list[Link], Issue, list[Problem], list[str]]
 Reader = Callable[[Problems], SourceDoc]
+Built = TypeVar("Built", Issue, Item)
 # The only things the unpickler makes: the model's dataclasses and the values inside them.
 _ALLOWED = {"bulletin_gen.model", "bulletin_gen.config", "bulletin_gen.content",
             "bulletin_gen.yamlio", "bulletin_gen.errors", "pathlib", "datetime"}
@@ -304,15 +305,10 @@ class ModelMemo:
             problems.warnings.extend(kept[3])
             self.fragments.update(kept[4])
             return kept[2]
-        recording, links = _recording(resolve)
-        found = Problems()
-        start = len(self.journal)
-        issue = build(recording, found)
-        problems.extend(found)
+        issue, links, found, fragments = self._build_recorded(build, resolve, problems)
         # The key again: a file that changed while this build read it is not kept (`item`).
         if key is not None and not found.errors and self._issue_key(source, group, context) == key:
-            self._keep_issue(group, source, (key, links, issue, list(found.warnings),
-                                             self.journal[start:]))
+            self._keep_issue(group, source, (key, links, issue, list(found.warnings), fragments))
         return issue
 
     def _reuse_issue(self, source: IssueSource, group: str, kept: IssueEntry, resolve: Resolver,
@@ -376,15 +372,30 @@ class ModelMemo:
         keep = not entry[2] or self._read_body(doc, entry[0])
         if not keep:  # changed while this build ran: build what was read, keep nothing
             del new.docs[name]
-        recording, links = _recording(resolve)
-        found = Problems()
-        start = len(self.journal)
-        item = _with_shared_terms(build(recording, found), self.terms)
-        problems.extend(found)
+        built, links, found, fragments = self._build_recorded(build, resolve, problems)
+        item = _with_shared_terms(built, self.terms)
         if keep and not found.errors:
-            new.items[name] = (key, links, item, list(found.warnings), self.journal[start:],
+            new.items[name] = (key, links, item, list(found.warnings), fragments,
                                object_digest(item))
         return item
+
+    def _build_recorded(self, build: Callable[[Resolver, Problems], Built], resolve: Resolver,
+                        problems: Problems) -> tuple[Built, list[Link], Problems, list[str]]:
+        """`build(resolve, ...)`, its problems added to `problems`; with what an entry keeps of
+        it: every link it resolved and to what, its own problems, the Markdown fragments it
+        used."""
+        links: list[Link] = []
+
+        def recording(url: str, kind: str) -> str | None:
+            target = resolve(url, kind)
+            links.append((url, kind, target))
+            return target
+
+        found = Problems()
+        start = len(self.journal)
+        built = build(recording, found)
+        problems.extend(found)
+        return built, links, found, self.journal[start:]
 
     def without_body(self, doc: SourceDoc) -> SourceDoc:
         """`doc` without its Markdown body when the memo keeps it, so the body can be read again
@@ -502,18 +513,6 @@ class ModelMemo:
         for name in os.listdir(self.folder):
             if name not in seen and not name.startswith("."):
                 (self.folder / name).unlink(missing_ok=True)
-
-
-def _recording(resolve: Resolver) -> tuple[Resolver, list[Link]]:
-    """`resolve`, noting in the list every link it is asked about and what it resolved to."""
-    links: list[Link] = []
-
-    def recording(url: str, kind: str) -> str | None:
-        target = resolve(url, kind)
-        links.append((url, kind, target))
-        return target
-
-    return recording, links
 
 
 def _resolve_same(links: list[Link], resolve: Resolver) -> bool:

@@ -35,12 +35,12 @@ def rendered_count(site: Path, **options: object) -> int:
     return seen[0]
 
 
-def clean_tree(site: Path, tmp_path: Path) -> dict[str, bytes]:
-    """The output of a clean build of a copy of `site`, for comparison."""
+def clean_tree(site: Path, tmp_path: Path, **options: Any) -> dict[str, bytes]:
+    """The output of a clean build of a copy of `site` (with `options`), for comparison."""
     copy = tmp_path / "reference"
     shutil.rmtree(copy, ignore_errors=True)
     shutil.copytree(site, copy, ignore=shutil.ignore_patterns("output", ".output.*", CACHE_DIR))
-    return snapshot(build(copy, BuildOptions(jobs=1, clean=True)).output)
+    return snapshot(build(copy, BuildOptions(jobs=1, clean=True, **options)).output)
 
 
 def total_pages(site: Path) -> int:

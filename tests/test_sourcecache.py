@@ -6,14 +6,13 @@ from __future__ import annotations
 import os
 import pickle
 import re
-import shutil
 import sqlite3
 import time
 from pathlib import Path
 
 import pytest
 
-from bulletin_gen import build as build_module
+from bulletin_gen import cache as cache_module
 from bulletin_gen import content, links, sourcecache, validate
 from bulletin_gen.build import BuildOptions, build
 from bulletin_gen.cache import CACHE_DIR, BuildCache
@@ -308,14 +307,14 @@ def test_the_memo_takes_each_file_s_stamp_from_the_input_stamp(site, monkeypatch
 
 def test_a_file_saved_after_the_input_stamp_is_built_by_the_next_build(site, tmp_path,
                                                                        monkeypatch) -> None:
-    stamp = build_module.input_stamp
+    stamp = cache_module.input_stamp
 
     def saving_meanwhile(*args: object, **kwargs: object) -> str:
         taken = stamp(*args, **kwargs)  # type: ignore[arg-type]
         write(site, f"{ISSUE}/04-target.md", TARGET_TEXT.replace("target.", "tarGet."), 10)
         return taken
 
-    monkeypatch.setattr(build_module, "input_stamp", saving_meanwhile)
+    monkeypatch.setattr(cache_module, "input_stamp", saving_meanwhile)
     build(site, BuildOptions(jobs=1))
     monkeypatch.undo()
     output = build(site, BuildOptions(jobs=1)).output
@@ -423,21 +422,14 @@ def test_whole_issues_follow_drafts_shown_and_hidden(two_issues, tmp_path) -> No
     ahead = "---\ntitle: Ahead\n---\nSee [the follow-up](../2026-02-spring/01-follow-up.md).\n"
     write(two_issues, f"{ISSUE}/05-ahead.md", ahead)
 
-    def clean(drafts: bool) -> dict[str, bytes]:
-        copy = tmp_path / f"reference-{drafts}"
-        shutil.copytree(two_issues, copy, ignore=shutil.ignore_patterns(
-            "output", ".output.*", CACHE_DIR))
-        return snapshot(build(copy, BuildOptions(jobs=1, drafts=drafts, clean=True)).output)
-
     output = build(two_issues, BuildOptions(jobs=1, drafts=True)).output
     assert (output / "issues/2026-02-spring/follow-up/index.html").is_file()
-    assert snapshot(output) == clean(True)
+    assert snapshot(output) == clean_tree(two_issues, tmp_path, drafts=True)
     with pytest.raises(ContentError, match=re.escape("05-ahead.md:4: link to a file that is not")):
         build(two_issues, BuildOptions(jobs=1))
     write(two_issues, f"{ISSUE}/05-ahead.md", "---\ntitle: Ahead\n---\nNo link now.\n", 20)
     output = build(two_issues, BuildOptions(jobs=1)).output
     assert not (output / "issues/2026-02-spring").exists()
-    assert snapshot(output) == clean(False)
-    shutil.rmtree(tmp_path / "reference-True")
+    assert snapshot(output) == clean_tree(two_issues, tmp_path)
     output = build(two_issues, BuildOptions(jobs=1, drafts=True)).output
-    assert snapshot(output) == clean(True)
+    assert snapshot(output) == clean_tree(two_issues, tmp_path, drafts=True)
