@@ -85,7 +85,8 @@ class Fingerprinter:
         # Templates that never name an issue's items (ISSUE_ITEMS): their entries' issues are
         # hashed without their items, so that a tag page changes only with its own entries.
         self.itemless: dict[str, bool] = {}
-        self.entries: dict[tuple[int, bool], str] = {}  # by identity and `without_items`
+        # Hashes of tag and region entries, by `without_items`, then by identity.
+        self.entries: dict[bool, dict[int, str]] = {False: {}, True: {}}
         self.heads: dict[int, str] = {}  # issues without their items, by identity
         self.by_items: dict[tuple[int, bool], str] = {}  # HOLDING_ENTRIES, by identity and flag
         self.without_items = False  # while hashing the context of such a template
@@ -104,14 +105,14 @@ class Fingerprinter:
         page's templates cannot read them."""
         # One entry stands for an item (or brief) on all its term pages and in `site.tags`
         # and `site.regions` (validate.py): hashed once for each kind of page.
-        key = (id(entry), self.without_items)
-        known = self.entries.get(key)
+        known = self.entries[self.without_items].get(id(entry))
         if known is None:
             issue = self._head(entry.issue) if self.without_items else self.value(entry.issue)
             item = self.value(entry.item)
             # The parts' hashes side by side, not hashed again: an entry is only ever a part
             # of a sequence's hash, and 50,000 of them at 10,000 items took a fifth of sorting.
-            known = self.entries[key] = f"Entry:{issue}:{item}:{self._brief(entry, item)}"
+            known = f"Entry:{issue}:{item}:{self._brief(entry, item)}"
+            self.entries[self.without_items][id(entry)] = known
         return known
 
     def _brief(self, entry: Entry, item: str) -> str:
@@ -148,7 +149,11 @@ class Fingerprinter:
         if kind is str or value is None:
             return f"{kind.__name__}:{value!r}"
         if isinstance(value, (tuple, list)):  # before the dataclass questions: 100,000 a build
-            return text_hash("seq", *[self.value(part) for part in value])
+            # A part already hashed is found without a call: most are entries of tag and
+            # region pages, 100,000 at 10,000 items, each hashed once but listed twice.
+            entries = self.entries[self.without_items]
+            return text_hash("seq", *[entries.get(id(part)) or self.value(part)
+                                      for part in value])
         fields = self.shapes.get(kind, ())
         if fields == ():
             fields = self.shapes[kind] = (tuple(field.name for field in dataclasses.fields(kind))
