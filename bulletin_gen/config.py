@@ -29,6 +29,11 @@ class Contact:
         return bool(self.name or self.email)
 
 
+# No contact: one object for every item and issue without one, so that the model memo writes
+# (and reads back) one per file instead of one for each of ten thousand items.
+NO_CONTACT = Contact()
+
+
 @dataclass(frozen=True)
 class Organisation:
     """The publisher: shown in the footer, the feed and the print edition's metadata."""
@@ -64,7 +69,7 @@ class SiteConfig:
     base_url: str = ""  # absolute URL of the published site, always ending in '/'
     language: str = "en"
     organisation: Organisation = field(default_factory=Organisation)
-    contact: Contact = field(default_factory=Contact)
+    contact: Contact = NO_CONTACT
     nav: tuple[str, ...] = ()  # page slugs linked from the header
     recent_issues: int = 6  # how many earlier issues the home page lists
     per_page: int = 50  # entries on each page of a tag or region; later ones go to page/2/ ...
@@ -96,7 +101,7 @@ def read_contact(reader: FieldReader, key: str = "contact") -> Contact:
         sub.error("email", f"{key}.email: '{contact.email}' is not an email address",
                   "write it as name@example.org")
     sub.finish()
-    return contact
+    return NO_CONTACT if contact == NO_CONTACT else contact
 
 
 def load_config(site_dir: Path, base_url: str | None = None,

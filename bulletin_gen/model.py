@@ -10,10 +10,10 @@ text through `html`.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-from .config import Contact, SiteConfig
+from .config import NO_CONTACT, Contact, SiteConfig
 
 ITEM_KINDS = ("feature", "news", "roundtable", "notice", "briefs")
 SECTION_ROLES = ("summary", "discussion", "conclusions", "recommendations")
@@ -119,7 +119,7 @@ class Item(EncodedHtml):
     tags: tuple[Term, ...] = ()
     regions: tuple[Term, ...] = ()
     image: Image | None = None
-    contact: Contact = field(default_factory=Contact)
+    contact: Contact = NO_CONTACT
     briefs: tuple[Brief, ...] = ()
     roundtable: RoundTable | None = None
 
@@ -153,7 +153,7 @@ class Issue:
     lang: str = ""
     intro_html: str = ""
     image: Image | None = None
-    contact: Contact = field(default_factory=Contact)
+    contact: Contact = NO_CONTACT
     items: tuple[Item, ...] = ()
     assets: tuple[Asset, ...] = ()
 

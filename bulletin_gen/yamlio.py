@@ -8,6 +8,7 @@ document once every alias is expanded are limited, as is the length of the text.
 
 from __future__ import annotations
 
+import sys
 import unicodedata
 from typing import Any
 
@@ -63,11 +64,13 @@ class _LineLoader(yaml.SafeLoader):
     def construct_yaml_map(self, node: yaml.MappingNode) -> Any:
         data = Mapping(start_line=node.start_mark.line + 1 + self.line_offset)
         yield data
+        # Keys are interned: the model memo keeps ten thousand front matters, and a file of
+        # it then writes (and reads back) each key once, not once for each item of the issue.
         for key_node, _ in node.value:
             key = self.construct_object(key_node, deep=True)
-            data.lines[str(key)] = key_node.start_mark.line + 1 + self.line_offset
+            data.lines[sys.intern(str(key))] = key_node.start_mark.line + 1 + self.line_offset
         values = self.construct_mapping(node, deep=True)
-        data.update({str(k): v for k, v in values.items()})
+        data.update({sys.intern(str(k)): v for k, v in values.items()})
 
     def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:
         # An impossible date such as 2026-13-01 stays text, so the field reader can say what
