@@ -219,3 +219,20 @@ def test_no_spare_folder_is_mirrored_over_an_existing_output(tmp_path: Path) -> 
     publish(output, [Artifact("x.html", b"x")], [])
     publish(output, [Artifact("y.html", b"y")], [], mirror=True)
     assert snapshot(write.spare_folder(output)) == {MARKER: MARKER_TEXT, "x.html": b"x"}
+
+
+def test_a_fresh_staging_folder_is_not_walked_for_files_to_prune(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A first build's staging folder holds only what the build wrote (a leftover one is
+    removed first): walking it for files to remove took half a second at 10,000 items."""
+    output = tmp_path / "out"
+    (tmp_path / ".out.staging/old").mkdir(parents=True)
+    (tmp_path / ".out.staging/old/index.html").write_bytes(b"old")
+
+    def walked(*args: object) -> int:
+        raise AssertionError("a fresh staging folder was walked")
+
+    monkeypatch.setattr(write, "_prune", walked)
+    publish(output, [Artifact("a/index.html", b"a")], [], mirror=True)
+    assert snapshot(output) == {MARKER: MARKER_TEXT, "a/index.html": b"a"}
+    assert snapshot(write.spare_folder(output)) == snapshot(output)
