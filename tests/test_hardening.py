@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from conftest import ctrl_c_reaches_child, snapshot, write_files
 
+from bulletin_gen import write
 from bulletin_gen.build import BuildOptions, build
 from bulletin_gen.errors import ContentError
 from bulletin_gen.markdown import MarkdownRenderer, slugify
@@ -48,17 +49,17 @@ def assert_whole(site: Path, output: Path, before: dict[str, bytes]) -> None:
 
 def _fail_on_write(monkeypatch: pytest.MonkeyPatch, error: BaseException, after: int) -> None:
     """Make the `after`-th file written into the staging folder raise `error`."""
-    real = Path.write_bytes
+    real = write._write_new
     calls = {"n": 0}
 
-    def write_bytes(self: Path, data: bytes) -> int:
-        if ".output.staging" in str(self) and self.name != MARKER:
+    def write_new(target: str, data: bytes) -> None:
+        if ".output.staging" in target and os.path.basename(target) != MARKER:
             calls["n"] += 1
             if calls["n"] >= after:
                 raise error
-        return real(self, data)
+        real(target, data)
 
-    monkeypatch.setattr(Path, "write_bytes", write_bytes)
+    monkeypatch.setattr(write, "_write_new", write_new)
 
 
 def test_ctrl_c_while_writing_keeps_the_previous_output(built, monkeypatch) -> None:
@@ -72,15 +73,15 @@ def test_ctrl_c_while_writing_keeps_the_previous_output(built, monkeypatch) -> N
 
 SIGINT_WHILE_WRITING = """
 import os, signal, sys
-from pathlib import Path
-real, count = Path.write_bytes, [0]
-def write_bytes(self, data):
-    if ".output.staging" in str(self):
+from bulletin_gen import write
+real, count = write._write_new, [0]
+def write_new(target, data):
+    if ".output.staging" in target:
         count[0] += 1
         if count[0] == 5:
             os.kill(os.getpid(), signal.SIGINT)  # a real Ctrl-C, mid-way through writing
-    return real(self, data)
-Path.write_bytes = write_bytes
+    real(target, data)
+write._write_new = write_new
 from bulletin_gen.cli import main
 main(["build", sys.argv[1]])
 """
