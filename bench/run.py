@@ -3,7 +3,7 @@
 For each size N (BENCH_SIZES, default 1000,10000) it generates bench/corpus-N/ with corpus.py,
 then measures, for every tool in the same run: a cold build, a rebuild with nothing changed, a
 rebuild after editing one item and one after adding an issue, each in a fresh process whose
-peak memory is read with getrusage(RUSAGE_CHILDREN). The table goes to stdout and to
+peak memory is read with getrusage(RUSAGE_CHILDREN), once the disk's pending writes are flushed. The table goes to stdout and to
 bench/RESULTS.md (BENCH_RESULTS to write elsewhere). Timings on a shared machine are noisy:
 the ratios between tools measured in the same run are what counts.
 """
@@ -44,7 +44,12 @@ print(code, seconds, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
 
 
 def measure(command: list[str], cwd: Path) -> tuple[float, float]:
-    """(seconds, peak MB) of one run of `command`; a failed run stops the benchmark."""
+    """(seconds, peak MB) of one run of `command`; a failed run stops the benchmark.
+
+    The disk's pending writes are flushed first (not timed): otherwise the build that runs
+    after the corpus is generated, or after another tool's build, pays for writing their
+    files out as well as its own."""
+    os.sync()
     out = subprocess.run([sys.executable, "-c", MEASURE, *command], cwd=cwd,
                          capture_output=True, text=True, check=True).stdout.split()
     code, seconds, kilobytes = int(out[0]), float(out[1]), int(out[2])
@@ -148,8 +153,9 @@ def report(results: dict[int, dict[str, dict[str, tuple[float, float]]]]) -> str
              f", load average before the run {os.getloadavg()[0]:.1f}. The corpus is "
              "bench/corpus.py's synthetic bulletin (300-700 words an item, tags, regions, briefs"
              " and round tables; issues of 10-20 items); PDF and email editions are off. Each "
-             "figure is one run; other work shared the machine, so the ratios, measured in the "
-             "same run, count more than the seconds.", "",
+             "figure is one run, started once the disk's pending writes are flushed (`sync`, "
+             "not timed); other work shared the machine, so the ratios, measured in the same "
+             "run, count more than the seconds.", "",
              "Steps run in this order on one corpus, generated 2.5 s before the cold build "
              "(bulletin-gen's cache does not keep what it read from a file saved within the "
              "file system's clock tick before a build, since a second save within that tick "
