@@ -3,9 +3,10 @@
 For each size N (BENCH_SIZES, default 1000,10000) it generates bench/corpus-N/ with corpus.py,
 then measures, for every tool in the same run: a cold build, a rebuild with nothing changed, a
 rebuild after editing one item and one after adding an issue, each in a fresh process whose
-peak memory is read with getrusage(RUSAGE_CHILDREN), once the disk's pending writes are flushed. The table goes to stdout and to
-bench/RESULTS.md (BENCH_RESULTS to write elsewhere). Timings on a shared machine are noisy:
-the ratios between tools measured in the same run are what counts.
+peak memory is read with getrusage(RUSAGE_CHILDREN), once the disk's pending writes are
+flushed. The table goes to stdout and to bench/RESULTS.md (BENCH_RESULTS to write elsewhere).
+Timings on a shared machine are noisy: the ratios between tools measured in the same run are
+what counts.
 """
 
 from __future__ import annotations
