@@ -22,7 +22,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
-	$(BIN)/ruff check bulletin_gen tests
+	$(BIN)/ruff check bulletin_gen tests bench
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
