@@ -36,7 +36,8 @@ from .write import Copy, check_output_dir, static_copies, write_file
 INPUT_FOLDERS = ("content", "templates", "static")
 
 Progress = Callable[[str, int, int], None]
-"""progress(stage, done, total): 'load' once, 'render' after each page, 'editions', 'write'."""
+"""progress(stage, done, total): 'load' once (total: the issues), 'pdf' once when the PDF
+library is loaded, 'render' after each page, 'editions', 'write'."""
 
 
 @dataclass(frozen=True)
@@ -108,8 +109,11 @@ def build(site_dir: Path, options: BuildOptions | None = None) -> BuildReport:
         site, problems = load_site(site_dir, options.drafts, options.base_url, options.strict,
                                    cache, options.jobs)
         _out_of_collectors_sight()
+        notify("load", len(site.issues), len(site.issues))
+        pdf_asked = site.config.pdf.enabled and options.pdf
         site = switch_editions(site, options.pdf, options.email, problems)
-        notify("load", 1, 1)
+        if pdf_asked:  # importing WeasyPrint takes half a second: a stage of its own
+            notify("pdf", 1, 1)
         env = make_environment(site_dir, cache.folder)
         plans = plan_pages(site)
         copies = _copies(site_dir, site)

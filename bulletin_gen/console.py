@@ -16,8 +16,10 @@ from typing import Any, TextIO
 import click
 
 MIN_PAGES_FOR_BAR = 50  # smaller builds finish before a bar is worth drawing
-STAGE_NAMES = {"load": "read content", "render": "rendered pages", "editions": "editions",
-               "write": "wrote files"}
+STAGE_NAMES = {"load": "read content", "pdf": "loaded the PDF library",
+               "render": "rendered pages", "editions": "editions", "write": "wrote files"}
+STAGE_UNITS = {"load": "issue"}  # what a stage's count counts, where its name does not say
+UNCOUNTED_STAGES = {"pdf"}  # shown by name alone
 
 
 def fancy_output(stream: TextIO) -> bool:
@@ -40,8 +42,7 @@ class BuildProgress:
             self._advance(done, total)
         if done == total and self.verbose:
             elapsed = time.perf_counter() - self.started
-            click.echo(f"  {STAGE_NAMES.get(stage, stage)}: {total} in {elapsed:.2f} s",
-                       err=True)
+            click.echo(f"  {stage_line(stage, total)} in {elapsed:.2f} s", err=True)
             self.started = time.perf_counter()
 
     def _advance(self, done: int, total: int) -> None:
@@ -70,6 +71,14 @@ class BuildProgress:
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
                  trace: TracebackType | None) -> None:
         self.close()
+
+
+def stage_line(stage: str, total: int) -> str:
+    """'read content: 3 issues', 'rendered pages: 41', 'loaded the PDF library'."""
+    name = STAGE_NAMES.get(stage, stage)
+    if stage in UNCOUNTED_STAGES:
+        return name
+    return f"{name}: {plural(total, STAGE_UNITS[stage]) if stage in STAGE_UNITS else total}"
 
 
 def plural(count: int, word: str, many: str = "") -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import os
 import pty
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -42,12 +43,27 @@ def test_quiet_prints_nothing_but_warnings(make_site, runner) -> None:
     assert "unknown field 'tagz'" in result.stderr
 
 
+STAGE_LINE = re.compile(r"  (.+?)(?:: (.+))? in \d+\.\d\d s")
+
+
 def test_verbose_reports_each_stage(make_site, runner) -> None:
-    result = runner.invoke(main, ["build", str(make_site()), "--verbose"])
+    """Each stage with what it counted and its time. Loading the PDF library (half a second)
+    is a stage of its own, not part of reading the content, and only when PDFs are made."""
+    site = make_site()
+    result = runner.invoke(main, ["build", str(site), "--verbose"])
     assert result.exit_code == 0
-    stages = [line.split(":")[0].strip() for line in result.stderr.splitlines()]
-    assert stages == ["read content", "rendered pages", "editions", "wrote files"]
+    stages = [STAGE_LINE.fullmatch(line).groups()  # type: ignore[union-attr]
+              for line in result.stderr.splitlines()]
+    assert [name for name, _ in stages] == ["read content", "loaded the PDF library",
+                                            "rendered pages", "editions", "wrote files"]
+    assert stages[0][1] == "1 issue" and stages[1][1] is None
+    assert all(count.isdigit() for _, count in stages[2:])
     assert "Output: " in result.stdout
+    result = runner.invoke(main, ["build", str(site), "--verbose", "--no-pdf"])
+    assert result.exit_code == 0
+    assert [STAGE_LINE.fullmatch(line).group(1)  # type: ignore[union-attr]
+            for line in result.stderr.splitlines()] == [
+        "read content", "rendered pages", "editions", "wrote files"]
 
 
 def test_errors_go_to_stderr(make_site, runner) -> None:
@@ -64,7 +80,8 @@ def test_progress_callback_sees_every_page(make_site) -> None:
                    BuildOptions(progress=lambda *call: calls.append(call)))
     renders = [call for call in calls if call[0] == "render"]
     assert renders == [("render", n, report.pages) for n in range(1, report.pages + 1)]
-    assert calls[0] == ("load", 1, 1) and calls[-1] == ("write", report.files, report.files)
+    assert calls[0] == ("load", report.issues, report.issues)
+    assert calls[-1] == ("write", report.files, report.files)
 
 
 class FakeTerminal(io.StringIO):
