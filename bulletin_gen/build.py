@@ -28,6 +28,7 @@ from .markdown import MarkdownRenderer
 from .model import Site
 from .pdfcache import PdfCache
 from .render import Artifact, PagePlan, plan_pages, render_pages
+from .sourcecache import Loaded
 from .templates import THEME_DIR, THEME_STATIC, make_environment
 from .validate import build_site
 from .write import Copy, check_output_dir, static_copies, write_file
@@ -53,6 +54,9 @@ class BuildOptions:
     progress: Progress | None = None  # told how the build advances (progress bar, --verbose)
     jobs: int = os.cpu_count() or 1  # processes rendering pages
     clean: bool = False  # ignore (and empty) the cache of earlier builds
+    # The model memo's files as a long-lived process read them (`bulletin serve`), kept from
+    # one build to the next so that an unchanged one is not read again; None: not kept.
+    loaded: Loaded | None = None
 
 
 @dataclass(frozen=True)
@@ -101,7 +105,7 @@ def build(site_dir: Path, options: BuildOptions | None = None) -> BuildReport:
     output = Path(os.path.abspath(options.output or site_dir / "output"))
     check_output_dir(output, site_dir)
     notify = options.progress or _silent
-    cache = BuildCache.open(site_dir, output, clean=options.clean)
+    cache = BuildCache.open(site_dir, output, clean=options.clean, loaded=options.loaded)
     inputs = _input_stamp(site_dir, options, cache)
     if unchanged := _unchanged(output, cache.up_to_date(inputs), started):
         return unchanged

@@ -47,7 +47,7 @@ from .markdown import MarkdownRenderer, Rendered, Resolver
 from .model import Site
 from .pdfcache import PdfCache
 from .render import Artifact, PagePlan
-from .sourcecache import ModelMemo, Stamp, settled
+from .sourcecache import Loaded, ModelMemo, Stamp, settled
 from .write import MARKER, Copy, publish, spare_folder, write_atomic
 
 CACHE_DIR = ".bulletin-cache"
@@ -130,7 +130,8 @@ class BuildCache:
     """The cache of one site: open it, sort the pages, publish through it."""
 
     def __init__(self, folder: Path | None, output: Path, live: Record | None = None,
-                 spare: Record | None = None, files: Files | None = None) -> None:
+                 spare: Record | None = None, files: Files | None = None,
+                 loaded: Loaded | None = None) -> None:
         self.folder = folder  # None: a build that neither reads nor keeps a cache
         self.output = output
         self.live = live or {}  # the files of the output, as the last build wrote them
@@ -144,10 +145,13 @@ class BuildCache:
         # would otherwise ask the file system about each content file twice.
         self.stamps: dict[str, Stamp] = {}
         self.trusted = False  # the input stamp can vouch for "nothing changed" (`stamp_inputs`)
+        self.loaded = loaded  # the model memo's files kept by a long-lived process
 
     @classmethod
-    def open(cls, site_dir: Path, output: Path, clean: bool = False) -> BuildCache:
-        """The site's cache; `clean` empties it first, so that every page is rendered."""
+    def open(cls, site_dir: Path, output: Path, clean: bool = False,
+             loaded: Loaded | None = None) -> BuildCache:
+        """The site's cache; `clean` empties it first, so that every page is rendered.
+        `loaded`: the memo's files as earlier builds of this process read them."""
         output = output.resolve()
         folder = site_dir / CACHE_DIR
         if clean:
@@ -156,7 +160,7 @@ class BuildCache:
         if records is None:  # foreign or corrupt: nothing in it can be trusted
             shutil.rmtree(folder, ignore_errors=True)
             records = ({}, {}, Files())
-        return cls(folder, output, *records)
+        return cls(folder, output, *records, loaded=loaded)
 
     def up_to_date(self, inputs: str) -> list[int] | None:
         """The counts `remember` kept of the last build, when it had these inputs and its
@@ -196,7 +200,7 @@ class BuildCache:
         """The parsed sources and validated items of the last build (sourcecache.py)."""
         self.memo = ModelMemo(self.folder, repr(str(site_dir)),
                               self.markdown.journal, self.markdown.used,
-                              site_dir / CONTENT_DIR / "issues", self.stamps)
+                              site_dir / CONTENT_DIR / "issues", self.stamps, self.loaded)
         return self.memo
 
     def renderer(self, unsafe_html: bool) -> MarkdownRenderer:

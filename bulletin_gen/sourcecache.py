@@ -71,6 +71,9 @@ ItemEntry = tuple[str, list[Link], Item, list[Problem], list[str], str]
 # fragments of it and its items
 IssueEntry = tuple[str, list[Link], Issue, list[Problem], list[str]]
 Reader = Callable[[Problems], SourceDoc]
+# What a long-lived process (`bulletin serve`) keeps of the memo's files between builds: each
+# group's entries as read, with the stamp of the file they were read from.
+Loaded = dict[str, tuple[Stamp, "Stored"]]
 Built = TypeVar("Built", Issue, Item)
 # The only things the unpickler makes: the model's dataclasses and the values inside them.
 _ALLOWED = {"bulletin_gen.model", "bulletin_gen.config", "bulletin_gen.content",
@@ -182,7 +185,7 @@ class ModelMemo:
 
     def __init__(self, folder: Path | None, settings: str, journal: list[str] | None = None,
                  fragments: set[str] | None = None, issues_dir: Path | None = None,
-                 stamps: dict[str, Stamp] | None = None) -> None:
+                 stamps: dict[str, Stamp] | None = None, loaded: Loaded | None = None) -> None:
         self.folder = folder / MEMO_DIR if folder else None
         self.settings = settings  # what every entry depends on: version, Markdown settings
         self.issues_dir = str(issues_dir)  # a file directly in it is an issue of its own
@@ -199,6 +202,9 @@ class ModelMemo:
         self.fresh: dict[str, set[str]] = {}  # documents read since `take_learned`, by group
         # Stamps taken just before this build (the input stamp's, cache.py), each used once.
         self.stamps = stamps if stamps is not None else {}
+        # Files read by an earlier build of this process: one whose stamp is unchanged is not
+        # read again (its entries are immutable, and this build only reads them).
+        self.loaded = loaded
 
     def group(self, path: Path) -> str:
         """The issue a content file belongs to: its folder, or itself when it is an issue."""
@@ -236,6 +242,20 @@ class ModelMemo:
     def _load(self, group: str) -> Stored:
         if self.folder is None:
             return Stored()
+        if self.loaded is None:
+            return self._read(group)
+        stamp = file_stamp(self._file(group))  # before reading: a newer file is read next time
+        kept = self.loaded.pop(group, None)
+        if stamp is not None and kept is not None and kept[0] == stamp:
+            stored = kept[1]
+        else:
+            stored = self._read(group)
+        if stamp is not None:
+            self.loaded[group] = (stamp, stored)
+        return stored
+
+    def _read(self, group: str) -> Stored:
+        assert self.folder is not None
         try:
             with self._file(group).open("rb") as file:
                 data = _ModelUnpickler(io.BufferedReader(file), self.terms).load()
@@ -509,6 +529,9 @@ class ModelMemo:
                  "group": group, "docs": _slim(entries), "items": entries.items,
                  "issue": entries.issue})
             write_atomic(self._file(group), buffer.getvalue())
+        if self.loaded is not None:  # what is kept is read again only if its file is unchanged
+            for group in [group for group in self.loaded if group not in self.new]:
+                del self.loaded[group]
         seen = {self._file(group).name for group in self.new}
         for name in os.listdir(self.folder):
             if name not in seen and not name.startswith("."):

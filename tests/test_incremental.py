@@ -120,19 +120,22 @@ def sync(folder: Path, site: Site, aged: bool = False) -> None:
 
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(OPERATION, min_size=1, max_size=5), st.sampled_from([1, 2]), st.booleans())
+@given(st.lists(OPERATION, min_size=1, max_size=5), st.sampled_from([1, 2]), st.booleans(),
+       st.booleans())
 def test_incremental_build_equals_clean_build(operations: list[tuple[str, int, list[str],
                                                                       list[str]]],
-                                              jobs: int, aged: bool) -> None:
+                                              jobs: int, aged: bool, long_lived: bool) -> None:
+    """`long_lived`: the builds share what they read of the model memo, as in `serve`."""
+    options = BuildOptions(jobs=jobs, loaded={} if long_lived else None)
     with tempfile.TemporaryDirectory() as temporary:
         root = Path(temporary)
         site = starting_site()
         sync(root / "site", site, aged)
-        build(root / "site", BuildOptions(jobs=jobs))
+        build(root / "site", options)
         for step, operation in enumerate(operations):
             apply(site, operation, step)
             sync(root / "site", site, aged)
-            incremental = build(root / "site", BuildOptions(jobs=jobs)).output
+            incremental = build(root / "site", options).output
             reference = root / f"clean{step}"
             sync(reference, site)
             clean = build(reference, BuildOptions(jobs=1, clean=True)).output
