@@ -258,8 +258,9 @@ def serve(site_dir: Path, host: str = "127.0.0.1", port: int = 8000,
     if not site_dir.is_dir():
         raise BulletinError(f"{site_dir} is not a folder; give the site's folder.")
     workdir = Path(tempfile.mkdtemp(prefix="bulletin-serve-"))
+    # Made by the first build, not here: a build into a folder that does not exist yet also
+    # lays out the spare folder, so that the first rebuild after a save is as quick as the rest.
     root = workdir / "site"
-    root.mkdir()
     state = LiveState()
     try:
         server = open_server(host, port, root, state)

@@ -30,8 +30,10 @@ ITEM_PAGE = "issues/2026-01-winter/lead/"
 class Served:
     """A running `bulletin serve` process, its URL and its output lines."""
 
-    def __init__(self, site: Path, *args: str) -> None:
+    def __init__(self, site: Path, *args: str, temporary: Path | None = None) -> None:
         env = {**os.environ, "PYTHONUNBUFFERED": "1", "NO_COLOR": "1"}
+        if temporary:  # where it makes its folder for the built site
+            env["TMPDIR"] = str(temporary)
         self.process = subprocess.Popen(
             [sys.executable, "-m", "bulletin_gen", "serve", str(site), "--port", "0", *args],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
@@ -175,6 +177,20 @@ def test_serve_starts_with_a_broken_site_and_recovers(make_site) -> None:
         status, page = server.get("no/such/page/")
         assert status == 404 and "EventSource" in page
         events.close()
+    finally:
+        assert server.stop() == 0
+
+
+def test_serve_lays_out_the_spare_folder_with_its_first_build(make_site, tmp_path) -> None:
+    """As after a first `bulletin build`: the first rebuild after a save then updates the
+    spare folder instead of laying out every folder of the site again."""
+    pytest.importorskip("watchfiles")
+    temporary = tmp_path / "temporary"
+    temporary.mkdir()
+    server = Served(make_site(), temporary=temporary)
+    try:
+        [workdir] = temporary.glob("bulletin-serve-*")
+        assert (workdir / ".site.spare/index.html").samefile(workdir / "site/index.html")
     finally:
         assert server.stop() == 0
 
