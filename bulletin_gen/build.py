@@ -114,9 +114,8 @@ def build(site_dir: Path, options: BuildOptions | None = None) -> BuildReport:
                                    cache, options.jobs)
         _out_of_collectors_sight()
         notify("load", len(site.issues), len(site.issues))
-        pdf_asked = site.config.pdf.enabled and options.pdf
         site = switch_editions(site, options.pdf, options.email, problems)
-        if pdf_asked:  # importing WeasyPrint takes half a second: a stage of its own
+        if site.config.pdf.enabled:  # WeasyPrint was imported: half a second, a stage of its own
             notify("pdf", 1, 1)
         env = make_environment(site_dir, cache.folder)
         plans = plan_pages(site)

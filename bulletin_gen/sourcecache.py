@@ -529,7 +529,7 @@ class ModelMemo:
                  "group": group, "docs": _slim(entries), "items": entries.items,
                  "issue": entries.issue})
             write_atomic(self._file(group), buffer.getvalue())
-        if self.loaded is not None:  # what is kept is read again only if its file is unchanged
+        if self.loaded is not None:  # forget the issues this build did not see, as on disk
             for group in [group for group in self.loaded if group not in self.new]:
                 del self.loaded[group]
         seen = {self._file(group).name for group in self.new}

@@ -104,10 +104,12 @@ def publish(output: Path, artifacts: Iterable[Artifact], copies: Iterable[Copy],
     mirror = mirror and fresh and not output.exists()
     try:
         written = _write_all(staging, artifacts, copies, fresh, twin if mirror else None)
-        # A fresh staging folder holds only what this build wrote: nothing to prune (walking
-        # it took half a second of a first build at 10,000 items).
-        kept = (0 if fresh else _prune(staging, written, keep) if spare_files is None
-                else _prune_known(staging, written, keep, spare_files))
+        if fresh:  # it holds only what this build wrote (a walk took 0.5 s at 10,000 items)
+            kept = 0
+        elif spare_files is None:
+            kept = _prune(staging, written, keep)
+        else:
+            kept = _prune_known(staging, written, keep, spare_files)
         exchanged = output.exists() and _exchange(staging, output)
         if not exchanged:
             if output.exists():
