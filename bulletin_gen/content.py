@@ -190,7 +190,11 @@ def read_document(site_dir: Path, path: Path, problems: Problems,
 
 
 def _parse_document(site_dir: Path, path: Path, problems: Problems) -> SourceDoc:
-    rel = display_path(path, site_dir)
+    return parse_file(path, display_path(path, site_dir), problems)
+
+
+def parse_file(path: Path, rel: str, problems: Problems) -> SourceDoc:
+    """The document of one content file, whose name for the editor is `rel`."""
     text = read_text(path, rel, problems)
     if text is None:
         return SourceDoc(path, rel, Mapping(start_line=1), readable=False)

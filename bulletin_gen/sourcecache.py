@@ -5,8 +5,10 @@ keeps, in `.bulletin-cache/model/`, one pickle per issue (a folder issue, a sing
 or the folder of the pages), so that an edit rewrites one small file:
 
 - every content file as `content.read_document` parsed it, keyed by the file's path and stamp
-  (size, modification time, inode). An item file's Markdown body is left out when its item is
-  kept, and when worker processes read it for other workers to build (`without_body`): it is
+  (size, modification time, inode). An item file whose item is kept is written without its
+  Markdown body and without its fields, all but the slug that the identities read (links.py):
+  a third of the memo's objects, unpickled by every rebuild. Its body alone is left out when
+  worker processes read it for other workers to build (`without_body`). What was left out is
   read again only by whoever builds the item;
 - every item as `validate` built it, keyed by its file's stamp and everything else it was built
   from (its issue, slug and URL, the issue's date, the Markdown settings), with the links and
@@ -44,7 +46,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any, TypeVar
 
-from .content import IssueSource, SourceDoc, read_body
+from .content import IssueSource, SourceDoc, parse_file, read_body
 from .errors import Problem, Problems
 from .fingerprint import VERSION, object_digest, text_hash
 from .markdown import Resolver
@@ -53,18 +55,20 @@ from .write import write_atomic
 from .yamlio import Mapping
 
 MEMO_DIR = "model"
-FORMAT = 10  # of the entries below; another format is discarded
+FORMAT = 11  # of the entries below; another format is discarded
 # How long after its modification a file could still change without its time changing: a file
 # system that keeps whole seconds (FAT's are two seconds), and one that keeps finer times (a
 # Linux clock tick is at most 10 ms).
 RACY_NS = 2_000_000_000
 FINE_RACY_NS = 100_000_000
 Stamp = tuple[int, int, int]  # size, mtime_ns, inode
+# What a document was kept without, to be read again if its item must be built.
+WHOLE, NO_BODY, NAME_ONLY = 0, 1, 2  # NAME_ONLY: no body, and no fields but its slug
 Link = tuple[str, str, str | None]  # url, kind, what it resolved to
-DocEntry = tuple[Stamp, SourceDoc, bool]  # the bool: its body was left out (read it again)
+DocEntry = tuple[Stamp, SourceDoc, int]  # the int: what it was kept without (WHOLE...)
 # A document as kept on disk, without its path (the reader knows it, and a path is slow to
-# unpickle): stamp, rel, meta, body, body_line, readable, body left out.
-StoredDoc = tuple[Stamp, str, Mapping, str, int, bool, bool]
+# unpickle): stamp, rel, meta, body, body_line, readable, what it was kept without.
+StoredDoc = tuple[Stamp, str, Mapping, str, int, bool, int]
 # key, links resolved, the item, its warnings, its Markdown fragments, its fingerprint
 ItemEntry = tuple[str, list[Link], Item, list[Problem], list[str], str]
 # key, links its own file resolved, the issue, its warnings and its items', the Markdown
@@ -268,7 +272,7 @@ class ModelMemo:
                     VERSION, FORMAT, self.settings, group):
                 return Stored()
             docs, items, issue = data["docs"], data["items"], data["issue"]
-            if not _well_formed(docs, (tuple, str, Mapping, str, int, bool, bool)) or not \
+            if not _well_formed(docs, (tuple, str, Mapping, str, int, bool, int)) or not \
                     _well_formed(items, (str, list, Item, list, list, str)) or not \
                     (issue is None or _well_formed({"": issue}, (str, list, Issue, list, list))):
                 return Stored()
@@ -294,9 +298,9 @@ class ModelMemo:
         stamp = self.stamps.pop(name, None) or file_stamp(name)
         old = self._old(group).docs.get(name)
         if stamp is not None and old is not None and old[0] == stamp:
-            _, rel, meta, body, body_line, readable, slim = old
+            _, rel, meta, body, body_line, readable, left_out = old
             doc = SourceDoc(path, rel, meta, body, body_line, readable)
-            self._new(group).docs[name] = (stamp, doc, slim)
+            self._new(group).docs[name] = (stamp, doc, left_out)
             return doc
         found = Problems()
         doc = read(found)
@@ -306,7 +310,7 @@ class ModelMemo:
         self.fresh.setdefault(group, set())
         if (stamp is not None and not found.errors and not found.warnings
                 and self._settled(stamp) and file_stamp(name) == stamp):
-            new.docs[name] = (stamp, doc, False)
+            new.docs[name] = (stamp, doc, WHOLE)
             self.fresh[group].add(name)
         return doc
 
@@ -389,7 +393,7 @@ class ModelMemo:
             self.fragments.update(old[4])
             return old[2]
         new.changed = True
-        keep = not entry[2] or self._read_body(doc, entry[0])
+        keep = entry[2] == WHOLE or self._read_again(doc, entry[0], entry[2], problems)
         if not keep:  # changed while this build ran: build what was read, keep nothing
             del new.docs[name]
         built, links, found, fragments = self._build_recorded(build, resolve, problems)
@@ -426,7 +430,7 @@ class ModelMemo:
         if entry is None or entry[1] is not doc or entry[2] or not doc.body:
             return doc
         slim = dataclasses.replace(doc, body="")
-        docs[name] = (entry[0], slim, True)
+        docs[name] = (entry[0], slim, NO_BODY)
         return slim
 
     def has_item(self, doc: SourceDoc) -> bool:
@@ -468,17 +472,30 @@ class ModelMemo:
             self.fragments.update(part.fragments)
             self.journal.extend(part.fragments)
 
-    def _read_body(self, doc: SourceDoc, stamp: Stamp) -> bool:
-        """Give `doc`, kept without its body, the body read again from its file; False when
-        the file is not what it was when the memo kept it. The front matter is not parsed
-        again: as everywhere in the memo, an unchanged stamp says the file is unchanged."""
-        found = read_body(doc.path, doc.rel)
-        body, body_line = found or ("", doc.body_line)
-        # The document is shared with the model being built, which must see the body; no one
-        # has read its (empty) body yet, since only `build` does.
-        object.__setattr__(doc, "body", body)
-        return found is not None and body_line == doc.body_line and \
-            file_stamp(doc.path) == stamp
+    def _read_again(self, doc: SourceDoc, stamp: Stamp, left_out: int,
+                    problems: Problems) -> bool:
+        """Give `doc` what it was kept without, read again from its file; False when the file
+        is not what it was when the memo kept it. Kept without its body alone, its front
+        matter is not parsed again: as everywhere in the memo, an unchanged stamp says the
+        file is unchanged. The problems of a file that changed since are this build's."""
+        if left_out == NAME_ONLY:
+            found = Problems()
+            again = parse_file(doc.path, doc.rel, found)
+            problems.extend(found)
+            same = again.readable and not found.errors and not found.warnings and \
+                again.body_line == doc.body_line
+            parts = {"meta": again.meta, "body": again.body, "readable": again.readable}
+        else:
+            read = read_body(doc.path, doc.rel)
+            body, body_line = read or ("", doc.body_line)
+            same = read is not None and body_line == doc.body_line
+            parts = {"body": body}
+        # The document is shared with the model being built, which must see all of it; only
+        # `build` reads its fields and body, and it has not run yet. (The identities read the
+        # slug, which the memo kept.)
+        for name, value in parts.items():
+            object.__setattr__(doc, name, value)
+        return same and file_stamp(doc.path) == stamp
 
     def _settled(self, stamp: Stamp) -> bool:
         """False when the file changed so shortly before this build that a second change
@@ -557,13 +574,30 @@ def _with_shared_terms(item: Item, terms: dict[tuple[str, str], Term]) -> Item:
 
 
 def _slim(group: Group) -> dict[str, StoredDoc]:
-    """The documents of a group as kept on disk, those of kept items without their body."""
+    """The documents of a group as kept on disk, those of kept items with nothing but what
+    the identities read."""
     stored = {}
-    for name, (stamp, doc, slim) in group.docs.items():
-        slim = slim or name in group.items
-        stored[name] = (stamp, doc.rel, doc.meta, "" if slim else doc.body, doc.body_line,
-                        doc.readable, slim)
+    bare: dict[int, Mapping] = {}  # most have no slug: one empty Mapping for each first line
+    for name, (stamp, doc, left_out) in group.docs.items():
+        if name in group.items:
+            left_out = NAME_ONLY
+        meta = doc.meta
+        if left_out == NAME_ONLY:
+            meta = _name_only(meta) if "slug" in meta else bare.setdefault(
+                meta.start_line, Mapping(start_line=meta.start_line))
+        stored[name] = (stamp, doc.rel, meta, "" if left_out else doc.body, doc.body_line,
+                        doc.readable, left_out)
     return stored
+
+
+def _name_only(meta: Mapping) -> Mapping:
+    """The fields of a kept item's file that are read before its item is taken from the memo:
+    its slug, for the identities (links.py)."""
+    kept = Mapping(start_line=meta.start_line)
+    if "slug" in meta:
+        kept["slug"] = meta["slug"]
+        kept.lines["slug"] = meta.line_of("slug")
+    return kept
 
 
 def _well_formed(entries: object, shape: tuple[type, ...]) -> bool:

@@ -115,8 +115,8 @@ def test_an_unchanged_item_follows_a_renamed_issue(site, tmp_path) -> None:
 
 def test_an_item_built_again_from_an_unchanged_file_reads_its_body_again(site, tmp_path,
                                                                         monkeypatch) -> None:
-    """The memo keeps an item's file without its body; a new issue date builds the item
-    again, from the body read again."""
+    """The memo keeps an item's file without its body and fields; a new issue date builds the
+    item again, from the file read again (its title and text are on its page)."""
     meta = (site / ISSUE / "issue.yaml").read_text("utf-8")
     write(site, f"{ISSUE}/issue.yaml", meta.replace("2026-01-15", "2026-01-20"))
     read, validated = reads(monkeypatch)
@@ -124,6 +124,30 @@ def test_an_item_built_again_from_an_unchanged_file_reads_its_body_again(site, t
     assert f"{ISSUE}/04-target.md" in validated and f"{ISSUE}/04-target.md" in read
     assert b"The target." in (output / "issues/2026-01-winter/target/index.html").read_bytes()
     assert snapshot(output) == clean_tree(site, tmp_path)
+
+
+def test_a_kept_item_s_file_is_kept_with_nothing_but_its_slug(make_site, tmp_path) -> None:
+    """Building an item reads its fields, and the identities its slug: an item that the memo
+    keeps needs nothing else of its file, which was a third of the memo's objects."""
+    named = f"{ISSUE}/05-named.md"
+    folder = make_site({named: "---\ntitle: Named\nslug: chosen\ntags: [water]\n---\nText.\n"})
+    age(folder)
+    build(folder, BuildOptions(jobs=1))
+    kept = {}
+    for path in memo_files(folder):
+        with path.open("rb") as file:
+            kept.update(sourcecache._ModelUnpickler(file, {}).load()["docs"])
+    fields = {Path(name).name: (dict(entry[2]), entry[3]) for name, entry in kept.items()}
+    assert fields["05-named.md"] == ({"slug": "chosen"}, "")
+    assert fields["01-lead.md"] == ({}, "")
+    assert fields["issue.yaml"][0]["title"] == "January 2026"  # an issue's own: whole
+    assert fields["about.md"][1]  # a page: whole
+    # The next build takes the item from the memo, at the URL its slug gives.
+    write(folder, f"{ISSUE}/01-lead.md",
+          (folder / ISSUE / "01-lead.md").read_text("utf-8") + "More.\n")
+    output = build(folder, BuildOptions(jobs=1)).output
+    assert b">Named<" in (output / "issues/2026-01-winter/chosen/index.html").read_bytes()
+    assert snapshot(output) == clean_tree(folder, tmp_path)
 
 
 def test_a_changed_setting_builds_the_items_again(site, tmp_path) -> None:
