@@ -105,6 +105,26 @@ def test_item_page_has_its_issue_context_and_previous_and_next_links(output: Pat
                     "next": "../../../issues/2025-10-autumn/notice/"}
 
 
+
+def pager_links(output: Path, url: str) -> list[tuple[str | None, str | None]]:
+    pager = by_class(page(output, url), "pager", "nav")[0]
+    return [(a.get("rel"), a.get("href")) for a in pager.findall("a")]
+
+
+def test_the_first_and_last_items_lead_back_to_their_issue(output: Path) -> None:
+    issue = "../../../issues/2025-10-autumn/"
+    assert pager_links(output, "issues/2025-10-autumn/arequipa") == [
+        (None, issue), ("next", f"{issue}briefs/")]
+    assert pager_links(output, "issues/2025-10-autumn/notice") == [
+        ("prev", f"{issue}briefs/"), (None, issue)]
+
+
+def test_the_only_item_of_an_issue_leads_back_to_it_once(make_site: Callable[..., Path]) -> None:
+    site = make_site({"content/issues/2026-01-winter/02-briefs.yaml": None})
+    output = build(site, BuildOptions(pdf=False)).output
+    assert pager_links(output, "issues/2026-01-winter/lead") == [
+        (None, "../../../issues/2026-01-winter/")]
+
 # --- Round tables ---------------------------------------------------------------------------
 
 
