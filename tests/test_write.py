@@ -200,6 +200,20 @@ def test_later_files_win_a_path_and_a_folder_replaces_a_file(tmp_path: Path,
                                 "page/index.html": b"then"}
 
 
+def test_a_file_replaces_a_folder_and_a_link_in_the_spare_folder(tmp_path: Path) -> None:
+    output, elsewhere = tmp_path / "out", tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    publish(output, [Artifact("p/index.html", b"p"), Artifact("q.html", b"q")], [])
+    publish(output, [Artifact("r.html", b"r")], [])
+    (tmp_path / ".out.spare/q.html").unlink()
+    (tmp_path / ".out.spare/q.html").symlink_to(elsewhere)  # a link to a folder: goes, alone
+    # The spare folder (the first output) becomes the staging folder: a folder and a link
+    # stand where this build's files go.
+    publish(output, [Artifact("p", b"now a file"), Artifact("q.html", b"q2")], [])
+    assert snapshot(output) == {MARKER: MARKER_TEXT, "p": b"now a file", "q.html": b"q2"}
+    assert elsewhere.is_dir()
+
+
 def test_a_first_build_can_lay_out_the_spare_folder_too(tmp_path: Path) -> None:
     output = tmp_path / "out"
     publish(output, [Artifact("a/index.html", b"a"), Artifact("b/index.html", b"b")], [],
