@@ -310,7 +310,10 @@ def test_drafts_are_built_with_drafts_true(tmp_path: Path) -> None:
     output = build(SITES / "full", BuildOptions(output=tmp_path / "out", drafts=True)).output
     root = page(output, "issues/2026-06-draft")
     assert text_of(by_class(root, "draft-flag")[0]) == "Draft"
-    assert (output / "issues/2026-06-draft/pact/index.html").is_file()
+    # Its item's page says so too; an item of a published issue does not.
+    item = page(output, "issues/2026-06-draft/pact")
+    assert [text_of(flag) for flag in by_class(item, "draft-flag")] == ["Draft"]
+    assert not by_class(page(output, "issues/2025-10-autumn/arequipa"), "draft-flag")
     assert (output / "regions/bolivia/index.html").is_file()
 
 
