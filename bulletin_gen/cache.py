@@ -249,9 +249,7 @@ class BuildCache:
                 published.append(artifact.path)
                 yield artifact
 
-        # A copy kept in the spare folder is already there, and its record says so: copying it
-        # again would give it a new time, and the next build would take the output for changed.
-        every = [copy for copy in copies if copy.path not in work.keep] + work.links
+        every = copies + work.links
         spare = self.files.spare if (_folder_id(spare_folder(self.output))
                                      == self.files.spare_folder) else None
         count = publish(self.output, noted(files), every, work.keep, spare, mirror=True)

@@ -246,22 +246,22 @@ class ModelMemo:
     def _load(self, group: str) -> Stored:
         if self.folder is None:
             return Stored()
+        path = self._file(group)
         if self.loaded is None:
-            return self._read(group)
-        stamp = file_stamp(self._file(group))  # before reading: a newer file is read next time
+            return self._read(group, path)
+        stamp = file_stamp(path)  # before reading: a newer file is read next time
         kept = self.loaded.pop(group, None)
         if stamp is not None and kept is not None and kept[0] == stamp:
             stored = kept[1]
         else:
-            stored = self._read(group)
+            stored = self._read(group, path)
         if stamp is not None:
             self.loaded[group] = (stamp, stored)
         return stored
 
-    def _read(self, group: str) -> Stored:
-        assert self.folder is not None
+    def _read(self, group: str, path: Path) -> Stored:
         try:
-            with self._file(group).open("rb") as file:
+            with path.open("rb") as file:
                 data = _ModelUnpickler(io.BufferedReader(file), self.terms).load()
             # The memo holds most of the objects of the build: without this, each collection
             # of the oldest generation walks them all again (a second at 10,000 items).
@@ -577,26 +577,27 @@ def _slim(group: Group) -> dict[str, StoredDoc]:
     """The documents of a group as kept on disk, those of kept items with nothing but what
     the identities read."""
     stored = {}
-    bare: dict[int, Mapping] = {}  # most have no slug: one empty Mapping for each first line
+    bare: dict[int, Mapping] = {}  # `_name_only`'s front matters without a slug
     for name, (stamp, doc, left_out) in group.docs.items():
         if name in group.items:
             left_out = NAME_ONLY
-        meta = doc.meta
-        if left_out == NAME_ONLY:
-            meta = _name_only(meta) if "slug" in meta else bare.setdefault(
-                meta.start_line, Mapping(start_line=meta.start_line))
+        meta = _name_only(doc.meta, bare) if left_out == NAME_ONLY else doc.meta
         stored[name] = (stamp, doc.rel, meta, "" if left_out else doc.body, doc.body_line,
                         doc.readable, left_out)
     return stored
 
 
-def _name_only(meta: Mapping) -> Mapping:
+def _name_only(meta: Mapping, bare: dict[int, Mapping]) -> Mapping:
     """The fields of a kept item's file that are read before its item is taken from the memo:
-    its slug, for the identities (links.py)."""
+    its slug, for the identities (links.py). Most have none: those of a memo file share one
+    empty Mapping for each first line (`bare`), which the file then writes once."""
+    if "slug" not in meta:
+        if meta.start_line not in bare:
+            bare[meta.start_line] = Mapping(start_line=meta.start_line)
+        return bare[meta.start_line]
     kept = Mapping(start_line=meta.start_line)
-    if "slug" in meta:
-        kept["slug"] = meta["slug"]
-        kept.lines["slug"] = meta.line_of("slug")
+    kept["slug"] = meta["slug"]
+    kept.lines["slug"] = meta.line_of("slug")
     return kept
 
 

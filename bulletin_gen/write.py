@@ -101,6 +101,9 @@ def publish(output: Path, artifacts: Iterable[Artifact], copies: Iterable[Copy],
         keep = frozenset()
     else:
         os.rename(spare, staging)
+    # A kept file is left as it is, a copy too: copying it again would give it a new time, and
+    # the next build would take the output for changed.
+    copies = [copy for copy in copies if copy.path not in keep]
     mirror = mirror and fresh and not output.exists()
     try:
         written = _write_all(staging, artifacts, copies, fresh, twin if mirror else None)

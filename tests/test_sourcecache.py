@@ -470,9 +470,9 @@ def test_a_long_lived_process_reads_again_only_the_memo_files_that_changed(
     read: list[str] = []
     read_group = ModelMemo._read
 
-    def reading(memo: ModelMemo, group: str) -> sourcecache.Stored:
+    def reading(memo: ModelMemo, group: str, path: Path) -> sourcecache.Stored:
         read.append(os.path.relpath(group, two_issues))
-        return read_group(memo, group)
+        return read_group(memo, group, path)
 
     monkeypatch.setattr(ModelMemo, "_read", reading)
     write(two_issues, f"{ISSUE}/04-target.md", TARGET_TEXT.replace("The target.", "First."))
