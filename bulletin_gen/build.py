@@ -82,7 +82,7 @@ def load_site(site_dir: Path, drafts: bool = False, base_url: str | None = None,
               jobs: int = 1) -> tuple[Site, Problems]:
     """Stages 1-3: settings, sources and model. Raises `ContentError` with every problem."""
     config, problems = load_config(site_dir, base_url, problems=Problems())
-    memo = cache.model_memo(site_dir) if cache else None
+    memo = cache.model_memo(site_dir, config.unsafe_html) if cache else None
     sources = read_sources(site_dir, problems, memo, jobs)
     renderer = (cache.renderer(config.unsafe_html) if cache
                 else MarkdownRenderer(unsafe_html=config.unsafe_html))

@@ -170,6 +170,28 @@ def test_only_issues_with_items_to_build_go_to_the_workers(make_site, monkeypatc
     assert snapshot(report.output) == snapshot(build(clean, BuildOptions(jobs=1)).output)
 
 
+def test_after_a_changed_setting_the_workers_build_every_item(make_site, monkeypatch) -> None:
+    # Every item depends on `unsafe_html`: the memo of the other setting cannot give one, so
+    # each is work for the workers, not for the main process alone.
+    monkeypatch.setattr(validate, "PARALLEL_ITEMS", 3)
+    site_dir = make_site(several_issues(3, 2))
+    age(site_dir)
+    build(site_dir, BuildOptions(jobs=2))
+    config = site_dir / "bulletin.yaml"
+    config.write_text(config.read_text("utf-8") + "unsafe_html: true\n", "utf-8")
+    sent: list[list[int]] = []
+    plain_map = validate.map_chunks
+
+    def recording(task: Any, chunks: list[list[int]], jobs: int, learners: Any = ()) -> Any:
+        sent.extend(chunks)
+        return plain_map(task, chunks, jobs, learners)
+
+    monkeypatch.setattr(validate, "map_chunks", recording)
+    rebuilt = snapshot(build(site_dir, BuildOptions(jobs=2)).output)
+    assert sorted(index for chunk in sent for index in chunk) == [0, 1, 2]
+    assert rebuilt == snapshot(build(site_dir, BuildOptions(clean=True)).output)
+
+
 def test_issues_read_in_workers_give_the_same_sources_and_problems(make_site,
                                                                     monkeypatch) -> None:
     monkeypatch.setattr(content, "PARALLEL_ISSUES", 2)
