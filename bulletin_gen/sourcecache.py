@@ -25,8 +25,10 @@ each content file is asked about once.
 Only what produced no error is kept (an error can depend on other files, such as whether a link's
 target exists), and a file modified within the file system's clock tick before it was read is
 not kept, because a second edit within that tick would leave its stamp unchanged (git's "racy"
-rule; `settled`). A pickle of another version, or one that cannot be read, is discarded; it is
-read with an unpickler that only makes the model's own types.
+rule; `settled`). Each file opens with a small header (version, format, settings, issue): a
+file of another version or of other settings is discarded without reading its entries, and
+so is one that cannot be read. It is read with an unpickler that only makes the model's own
+types.
 
 A worker process that reads or builds issues hands back what it did, one small picklable
 `MemoPart` per issue (`take_learned`), and the build's memo takes the parts in (`absorb`) before
@@ -55,7 +57,7 @@ from .write import write_atomic
 from .yamlio import Mapping
 
 MEMO_DIR = "model"
-FORMAT = 11  # of the entries below; another format is discarded
+FORMAT = 12  # of the entries below; another format is discarded
 # How long after its modification a file could still change without its time changing: a file
 # system that keeps whole seconds (FAT's are two seconds), and one that keeps finer times (a
 # Linux clock tick is at most 10 ms).
@@ -236,12 +238,30 @@ class ModelMemo:
         return found
 
     def is_empty(self) -> bool:
-        """True when the memo has nothing to give this build (a first or a clean build)."""
-        try:
-            return self.folder is None or not any(
-                name.endswith(".pickle") for name in os.listdir(self.folder))
-        except OSError:
+        """True when the memo has nothing to give this build: a first or a clean build, or one
+        whose settings (`unsafe_html`, which every item depends on) or version changed. One
+        file's header tells: a build writes every file it keeps under its own settings."""
+        if self.folder is None:
             return True
+        try:
+            first = next((name for name in os.listdir(self.folder) if name.endswith(".pickle")),
+                         None)
+            if first is None:
+                return True
+            with (self.folder / first).open("rb") as file:
+                return self._header(file) is None
+        except Exception:  # a cache that cannot be read (any way) has nothing to give
+            return True
+
+    def _header(self, file: IO[bytes]) -> str | None:
+        """The group of the memo file being read, when it was written by this version with
+        these settings; else None. (The header is a pickle of its own, before the entries,
+        so that a file of other settings is not unpickled whole to find that out.)"""
+        header = _ModelUnpickler(file, self.terms).load()
+        if not isinstance(header, tuple) or len(header) != 4 or \
+                header[:3] != (VERSION, FORMAT, self.settings):
+            return None
+        return header[3] if isinstance(header[3], str) else None
 
     def _load(self, group: str) -> Stored:
         if self.folder is None:
@@ -262,15 +282,15 @@ class ModelMemo:
     def _read(self, group: str, path: Path) -> Stored:
         try:
             with path.open("rb") as file:
-                data = _ModelUnpickler(io.BufferedReader(file), self.terms).load()
+                reader = io.BufferedReader(file)
+                if self._header(reader) != group:
+                    return Stored()
+                data = _ModelUnpickler(reader, self.terms).load()
             # The memo holds most of the objects of the build: without this, each collection
             # of the oldest generation walks them all again (a second at 10,000 items).
             # Frozen objects are still freed when no longer referenced; the build unfreezes
             # everything when it ends (build.py).
             gc.freeze()
-            if (data["version"], data["format"], data["settings"], data["group"]) != (
-                    VERSION, FORMAT, self.settings, group):
-                return Stored()
             docs, items, issue = data["docs"], data["items"], data["issue"]
             if not _well_formed(docs, (tuple, str, Mapping, str, int, bool, int)) or not \
                     _well_formed(items, (str, list, Item, list, list, str)) or not \
@@ -541,10 +561,11 @@ class ModelMemo:
                 self._file(group).unlink(missing_ok=True)
                 continue
             buffer = io.BytesIO()
+            # Two pickles, each with a pickler of its own: the header, then the entries.
             _ModelPickler(buffer, pickle.HIGHEST_PROTOCOL).dump(
-                {"version": VERSION, "format": FORMAT, "settings": self.settings,
-                 "group": group, "docs": _slim(entries), "items": entries.items,
-                 "issue": entries.issue})
+                (VERSION, FORMAT, self.settings, group))
+            _ModelPickler(buffer, pickle.HIGHEST_PROTOCOL).dump(
+                {"docs": _slim(entries), "items": entries.items, "issue": entries.issue})
             write_atomic(self._file(group), buffer.getvalue())
         if self.loaded is not None:  # forget the issues this build did not see, as on disk
             for group in [group for group in self.loaded if group not in self.new]:

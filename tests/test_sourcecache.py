@@ -136,6 +136,7 @@ def test_a_kept_item_s_file_is_kept_with_nothing_but_its_slug(make_site, tmp_pat
     kept = {}
     for path in memo_files(folder):
         with path.open("rb") as file:
+            sourcecache._ModelUnpickler(file, {}).load()  # its header
             kept.update(sourcecache._ModelUnpickler(file, {}).load()["docs"])
     fields = {Path(name).name: (dict(entry[2]), entry[3]) for name, entry in kept.items()}
     assert fields["05-named.md"] == ({"slug": "chosen"}, "")
@@ -161,7 +162,8 @@ def test_a_changed_setting_builds_the_items_again(site, tmp_path) -> None:
 
 
 @pytest.mark.parametrize("damage", [b"", b"not a pickle", pickle.dumps({"version": "old"}),
-                                    pickle.dumps({"version": VERSION, "settings": 3})])
+                                    pickle.dumps({"version": VERSION, "settings": 3}),
+                                    pickle.dumps((VERSION, FORMAT, 3, 4))])
 def test_a_corrupt_memo_is_discarded(site, tmp_path, damage) -> None:
     write(site, f"{ISSUE}/04-target.md", TARGET_TEXT.replace("The target.", "Edited text."))
     for path in memo_files(site):
@@ -170,14 +172,24 @@ def test_a_corrupt_memo_is_discarded(site, tmp_path, damage) -> None:
     assert snapshot(output) == clean_tree(site, tmp_path)
 
 
+def test_a_memo_of_other_settings_or_another_format_has_nothing_to_give(site) -> None:
+    # An empty memo makes a build read the content files on the worker processes, as a first
+    # build does (content.read_sources), instead of holding every body in the main process.
+    cache = BuildCache.open(site, site / "output")
+    assert not cache.model_memo(site).is_empty()
+    assert cache.model_memo(site, unsafe_html=True).is_empty()
+    for path in memo_files(site):  # as an older bulletin-gen wrote it: one pickle, no header
+        path.write_bytes(pickle.dumps({"version": VERSION, "format": FORMAT - 1}))
+    assert cache.model_memo(site).is_empty()
+
+
 def test_a_memo_of_the_right_version_with_malformed_entries_is_discarded(site, tmp_path) -> None:
     memo = BuildCache.open(site, site / "output").model_memo(site)
     group = memo.group(site / LINKING)
     for docs in ({"x": 1}, {str(site / LINKING): ((1, 2, 3), "not a document", False)}):
         for path in memo_files(site):
-            path.write_bytes(pickle.dumps(
-                {"version": VERSION, "format": FORMAT, "settings": memo.settings,
-                 "group": group, "docs": docs, "items": {}}))
+            path.write_bytes(pickle.dumps((VERSION, FORMAT, memo.settings, group))
+                             + pickle.dumps({"docs": docs, "items": {}}))
         write(site, LINKING, LINKING_TEXT + f"\n{len(docs)} more.\n")
         output = build(site, BuildOptions(jobs=1)).output
         assert snapshot(output) == clean_tree(site, tmp_path)
