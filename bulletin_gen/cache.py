@@ -198,8 +198,8 @@ class BuildCache:
 
     def model_memo(self, site_dir: Path, unsafe_html: bool = False) -> ModelMemo:
         """The parsed sources and validated items of the last build (sourcecache.py). Every
-        item depends on the Markdown setting, so a memo kept under the other one is dropped
-        whole: then `validate` sees every item as work, and hands it to the worker processes."""
+        item depends on the Markdown setting, so a memo kept under the other one has nothing
+        to give: the worker processes read and build everything, as on a first build."""
         self.memo = ModelMemo(self.folder, repr((str(site_dir), unsafe_html)),
                               self.markdown.journal, self.markdown.used,
                               site_dir / CONTENT_DIR / "issues", self.stamps, self.loaded)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pickle
 from typing import Any
 
+import pytest
+
 from bulletin_gen import content, validate
 from bulletin_gen.build import BuildOptions, build, load_site
 from bulletin_gen.cache import BuildCache
@@ -143,6 +145,19 @@ def story(issue: int, n: int) -> str:
     return f"content/issues/2025-0{issue + 1}-issue-{issue}/{10 + n}-story-{n}.md"
 
 
+def issues_sent_to_workers(monkeypatch: pytest.MonkeyPatch) -> list[list[int]]:
+    """The chunks of issue indices that the next builds hand to worker processes."""
+    sent: list[list[int]] = []
+    plain_map = validate.map_chunks
+
+    def recording(task: Any, chunks: list[list[int]], jobs: int, learners: Any = ()) -> Any:
+        sent.extend(chunks)
+        return plain_map(task, chunks, jobs, learners)
+
+    monkeypatch.setattr(validate, "map_chunks", recording)
+    return sent
+
+
 def test_only_issues_with_items_to_build_go_to_the_workers(make_site, monkeypatch) -> None:
     monkeypatch.setattr(validate, "PARALLEL_ITEMS", 3)
     site_dir = make_site(several_issues(4, 5))
@@ -152,14 +167,7 @@ def test_only_issues_with_items_to_build_go_to_the_workers(make_site, monkeypatc
     for relative in edited:
         (site_dir / relative).write_text((site_dir / relative).read_text("utf-8") + "Edited.\n",
                                          "utf-8")
-    sent: list[list[int]] = []
-    plain_map = validate.map_chunks
-
-    def recording(task: Any, chunks: list[list[int]], jobs: int, learners: Any = ()) -> Any:
-        sent.extend(chunks)
-        return plain_map(task, chunks, jobs, learners)
-
-    monkeypatch.setattr(validate, "map_chunks", recording)
+    sent = issues_sent_to_workers(monkeypatch)
     report = build(site_dir, BuildOptions(jobs=2))
     sources = read_sources(site_dir, Problems())
     names = sorted(sources.issues[index].name for chunk in sent for index in chunk)
@@ -179,14 +187,7 @@ def test_after_a_changed_setting_the_workers_build_every_item(make_site, monkeyp
     build(site_dir, BuildOptions(jobs=2))
     config = site_dir / "bulletin.yaml"
     config.write_text(config.read_text("utf-8") + "unsafe_html: true\n", "utf-8")
-    sent: list[list[int]] = []
-    plain_map = validate.map_chunks
-
-    def recording(task: Any, chunks: list[list[int]], jobs: int, learners: Any = ()) -> Any:
-        sent.extend(chunks)
-        return plain_map(task, chunks, jobs, learners)
-
-    monkeypatch.setattr(validate, "map_chunks", recording)
+    sent = issues_sent_to_workers(monkeypatch)
     rebuilt = snapshot(build(site_dir, BuildOptions(jobs=2)).output)
     every = range(len(read_sources(site_dir, Problems()).issues))
     assert sorted(index for chunk in sent for index in chunk) == list(every)
