@@ -78,8 +78,9 @@ ItemEntry = tuple[str, list[Link], Item, list[Problem], list[str], str]
 IssueEntry = tuple[str, list[Link], Issue, list[Problem], list[str]]
 Reader = Callable[[Problems], SourceDoc]
 # What a long-lived process (`bulletin serve`) keeps of the memo's files between builds: each
-# group's entries as read, with the stamp of the file they were read from.
-Loaded = dict[str, tuple[Stamp, "Stored"]]
+# group's entries as read, with the stamp of the file they were read from and the settings
+# they were read under (a file is rewritten under new settings only once a build saves).
+Loaded = dict[str, tuple[Stamp, str, "Stored"]]
 Built = TypeVar("Built", Issue, Item)
 # The only things the unpickler makes: the model's dataclasses and the values inside them.
 _ALLOWED = {"bulletin_gen.model", "bulletin_gen.config", "bulletin_gen.content",
@@ -271,12 +272,12 @@ class ModelMemo:
             return self._read(group, path)
         stamp = file_stamp(path)  # before reading: a newer file is read next time
         kept = self.loaded.pop(group, None)
-        if stamp is not None and kept is not None and kept[0] == stamp:
-            stored = kept[1]
+        if stamp is not None and kept is not None and kept[:2] == (stamp, self.settings):
+            stored = kept[2]
         else:
             stored = self._read(group, path)
         if stamp is not None:
-            self.loaded[group] = (stamp, stored)
+            self.loaded[group] = (stamp, self.settings, stored)
         return stored
 
     def _read(self, group: str, path: Path) -> Stored:
