@@ -196,7 +196,7 @@ class BuildCache:
             write_atomic(self.folder / "inputs.json", json.dumps(
                 {"version": VERSION, "inputs": inputs, "summary": counts}))
 
-    def model_memo(self, site_dir: Path, unsafe_html: bool = False) -> ModelMemo:
+    def model_memo(self, site_dir: Path, unsafe_html: bool) -> ModelMemo:
         """The parsed sources and validated items of the last build (sourcecache.py). Every
         item depends on the Markdown setting, so a memo kept under the other one has nothing
         to give: the worker processes read and build everything, as on a first build."""

@@ -11,10 +11,10 @@ or the folder of the pages), so that an edit rewrites one small file:
   worker processes read it for other workers to build (`without_body`). What was left out is
   read again only by whoever builds the item;
 - every item as `validate` built it, keyed by its file's stamp and everything else it was built
-  from (its issue, slug and URL, the issue's date, the Markdown settings), with the links and
-  images it resolved (an entry is used only while each still resolves the same way), the
-  Markdown fragments it used, and its fingerprint (fingerprint.py), so that an unchanged item
-  is not hashed again;
+  from (its issue, slug and URL, the issue's date; the Markdown setting is the memo's own, in
+  every file's header), with the links and images it resolved (an entry is used only while
+  each still resolves the same way), the Markdown fragments it used, and its fingerprint
+  (fingerprint.py), so that an unchanged item is not hashed again;
 - the issue as `validate` built it, with its items, keyed by the stamps of all its files and
   where each is published, so that an issue none of whose files changed comes back whole
   (while every link in it resolves the same way) instead of item by item.
@@ -57,7 +57,7 @@ from .write import write_atomic
 from .yamlio import Mapping
 
 MEMO_DIR = "model"
-FORMAT = 12  # of the entries below; another format is discarded
+FORMAT = 13  # of the entries below; another format is discarded
 # How long after its modification a file could still change without its time changing: a file
 # system that keeps whole seconds (FAT's are two seconds), and one that keeps finer times (a
 # Linux clock tick is at most 10 ms).
@@ -283,10 +283,9 @@ class ModelMemo:
     def _read(self, group: str, path: Path) -> Stored:
         try:
             with path.open("rb") as file:
-                reader = io.BufferedReader(file)
-                if self._header(reader) != group:
+                if self._header(file) != group:
                     return Stored()
-                data = _ModelUnpickler(reader, self.terms).load()
+                data = _ModelUnpickler(file, self.terms).load()
             # The memo holds most of the objects of the build: without this, each collection
             # of the oldest generation walks them all again (a second at 10,000 items).
             # Frozen objects are still freed when no longer referenced; the build unfreezes

@@ -172,9 +172,9 @@ def _issue(source: IssueSource, identities: dict[Path, Identity], assets: dict[P
     if memo is None:
         return build(resolve, problems)
     # Where the issue's files are published (a URL says its issue's slug and its own); the
-    # files' stamps the memo adds.
+    # files' stamps the memo adds, and it is kept under the Markdown setting (cache.py).
     context = repr(([identities[doc.path].url for doc in (source.meta, *source.items)],
-                    source.assets, renderer.unsafe_html))
+                    source.assets))
     return memo.issue(source, context, resolve,
                       lambda doc: links.resolver(doc, identities, assets), problems, build)
 
@@ -308,7 +308,7 @@ def _item(doc: SourceDoc, identity: Identity, issue_date: dt.date, resolve: Reso
         return _build_item(doc, identity, issue_date, resolve, renderer, found)
     if memo is None:
         return build(resolve, problems)
-    context = repr((identity, issue_date, renderer.unsafe_html))
+    context = repr((identity, issue_date))  # the memo adds the file's stamp and the setting
     return memo.item(doc, context, resolve, problems, build)
 
 

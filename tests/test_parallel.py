@@ -249,7 +249,7 @@ def test_bodies_read_by_workers_stay_out_of_the_main_process(make_site, monkeypa
     fresh.write_text(fresh.read_text("utf-8") + "Fresh.\n", "utf-8")
     edited = site_dir / story(0, 0)
     cache = BuildCache.open(site_dir, site_dir / "output")
-    memo = cache.model_memo(site_dir)
+    memo = cache.model_memo(site_dir, unsafe_html=False)
     sources = read_sources(site_dir, Problems(), memo, jobs=2)
     items = {doc.path: doc for issue in sources.issues for doc in issue.items}
     assert [path for path, doc in items.items() if doc.body] == [fresh]

@@ -176,15 +176,15 @@ def test_a_memo_of_other_settings_or_another_format_has_nothing_to_give(site) ->
     # An empty memo makes a build read the content files on the worker processes, as a first
     # build does (content.read_sources), instead of holding every body in the main process.
     cache = BuildCache.open(site, site / "output")
-    assert not cache.model_memo(site).is_empty()
+    assert not cache.model_memo(site, unsafe_html=False).is_empty()
     assert cache.model_memo(site, unsafe_html=True).is_empty()
     for path in memo_files(site):  # as an older bulletin-gen wrote it: one pickle, no header
         path.write_bytes(pickle.dumps({"version": VERSION, "format": FORMAT - 1}))
-    assert cache.model_memo(site).is_empty()
+    assert cache.model_memo(site, unsafe_html=False).is_empty()
 
 
 def test_a_memo_of_the_right_version_with_malformed_entries_is_discarded(site, tmp_path) -> None:
-    memo = BuildCache.open(site, site / "output").model_memo(site)
+    memo = BuildCache.open(site, site / "output").model_memo(site, unsafe_html=False)
     group = memo.group(site / LINKING)
     for docs in ({"x": 1}, {str(site / LINKING): ((1, 2, 3), "not a document", False)}):
         for path in memo_files(site):
@@ -271,8 +271,8 @@ def build_in_a_worker(site: Path) -> tuple[list[str], set[str]]:
     pickle; the parent absorbs the parts and saves. Returns the fragments the parts named, and
     the Markdown cache's live set after absorbing."""
     cache = BuildCache.open(site, site / "output")
-    memo = cache.model_memo(site)
     config, problems = load_config(site, problems=Problems())
+    memo = cache.model_memo(site, config.unsafe_html)
     sources = content.read_sources(site, problems, memo)
     renderer = cache.renderer(config.unsafe_html)
     identities = links.identities(sources, problems)
