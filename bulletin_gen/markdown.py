@@ -74,7 +74,7 @@ class Rendered:
 def slugify(text: str) -> str:
     """A URL-safe slug: lower case, words joined by '-'.
 
-    The rule (documented in the README): compatibility forms are folded (NFKC: 'ﬁ' -> 'fi'),
+    The rule (documented in docs/content.md): compatibility forms are folded (NFKC: 'ﬁ' -> 'fi'),
     Latin letters lose their accents ('Pécs' -> 'pecs'), every other script is kept as it is,
     marks included ('Привет мир' -> 'привет-мир', '東京' -> '東京'). Anything that is not a
     letter, mark, digit or an inner '_' separates words. The result may be empty: callers
