@@ -15,11 +15,12 @@ from typing import Any, TypeVar
 from jinja2 import Environment, TemplateError, TemplateNotFound
 
 from .errors import BulletinError
-from .model import Issue, Pager, Site, TermIndex
+from .model import Entry, Issue, Pager, Site, TermIndex
 from .pool import map_chunks, split
 from .templates import THEME_TEMPLATES
 
 CHUNK = 32  # pages per task sent to a worker: enough to hide the cost of the round trip
+FEED_ENTRIES = 50  # the newest items and briefs in each feed of items (Pelican's and Hugo's order)
 TEMPLATE_SUFFIXES = (".html", ".xml", ".txt")
 T = TypeVar("T")
 
@@ -56,6 +57,7 @@ def plan_pages(site: Site) -> list[PagePlan]:
         PagePlan("404.html", "404.html", "404.html",
                  {"link_base": site.config.base_path}),
         PagePlan("feed.xml", "feed.xml", "feed.xml"),
+        _entries_feed(site, "items.xml", "", f"{site.config.title}: news", site_entries(site)),
         PagePlan("sitemap.xml", "sitemap.xml", "sitemap.xml", {"all_urls": site_urls(site)}),
         PagePlan("tags/index.html", "tags/", "terms.html",
                  {"kind": "tags", "terms": site.tags}),
@@ -68,6 +70,8 @@ def plan_pages(site: Site) -> list[PagePlan]:
     for kind, terms in (("tags", site.tags), ("regions", site.regions)):
         for index in terms:
             plans.extend(_term_plans(kind, index, site.config.per_page))
+            plans.append(_entries_feed(site, f"{index.url}feed.xml", index.url,
+                                       f"{site.config.title}: {index.term.name}", index.entries))
     plans.extend(PagePlan(f"{page.url}index.html", page.url, "page.html", {"page": page})
                  for page in site.pages)
     return plans
@@ -90,6 +94,29 @@ def _term_plans(kind: str, index: TermIndex, per_page: int) -> list[PagePlan]:
     return [PagePlan(f"{pager.url}index.html", pager.url, "term.html",
                      {"kind": kind, "term": index.term, "entries": entries, "pager": pager})
             for entries, pager in paginate(index.entries, index.url, per_page)]
+
+
+def _entries_feed(site: Site, path: str, html_url: str, title: str,
+                  entries: tuple[Entry, ...]) -> PagePlan:
+    """An Atom feed of the newest `entries` in full, with every link absolute."""
+    return PagePlan(path, path, "entries_feed.xml",
+                    {"entries": entries[:FEED_ENTRIES], "feed_title": title, "feed_url": path,
+                     "html_url": html_url, "link_base": site.config.base_url or "/"})
+
+
+def site_entries(site: Site) -> tuple[Entry, ...]:
+    """The site's news, newest issue first: each item, and each brief of a briefs file, in
+    the order of its issue, up to the length of a feed."""
+    entries: list[Entry] = []
+    for issue in site.issues:
+        for item in issue.items:
+            if item.kind == "briefs":
+                entries.extend(Entry(issue, item, brief) for brief in item.briefs)
+            else:
+                entries.append(Entry(issue, item))
+        if len(entries) >= FEED_ENTRIES:
+            break
+    return tuple(entries[:FEED_ENTRIES])
 
 
 def page_urls(url: str, total: int, per_page: int) -> list[str]:

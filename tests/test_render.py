@@ -21,13 +21,15 @@ from bulletin_gen.render import (
 from bulletin_gen.templates import THEME_TEMPLATES, make_environment
 
 MINIMAL_PAGES = [
-    "index.html", "archive/index.html", "404.html", "feed.xml", "sitemap.xml",
+    "index.html", "archive/index.html", "404.html", "feed.xml", "items.xml", "sitemap.xml",
     "tags/index.html", "regions/index.html",
     "issues/2026-01-winter/index.html", "issues/2026-01-winter/lead/index.html",
     "issues/2026-01-winter/briefs/index.html",
-    "tags/mediation/index.html",
-    "regions/hungary/index.html", "regions/peru/index.html", "regions/tajikistan/index.html",
-    "regions/uzbekistan/index.html",
+    "tags/mediation/index.html", "tags/mediation/feed.xml",
+    "regions/hungary/index.html", "regions/hungary/feed.xml",
+    "regions/peru/index.html", "regions/peru/feed.xml",
+    "regions/tajikistan/index.html", "regions/tajikistan/feed.xml",
+    "regions/uzbekistan/index.html", "regions/uzbekistan/feed.xml",
     "pages/about/index.html",
 ]
 

@@ -1,0 +1,154 @@
+"""The Atom feeds: the issues' (feed.xml), every item's (items.xml), and one per tag and region,
+checked with an XML parser against the rules of RFC 4287 that a validator applies."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from pathlib import Path
+
+import html5lib
+from conftest import ATOM, parse_html
+
+from bulletin_gen.build import BuildOptions, build
+
+RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(Z|[+-]\d{2}:\d{2})$")
+
+BRIEF_SITE = {
+    "content/issues/2026-01-winter/02-briefs.yaml": """\
+        title: Other news
+        kind: briefs
+        items:
+          - headline: Pécs opens its budget
+            regions: [Hungary]
+            tags: [budgets]
+            body: The council of **Pécs** & its districts publish the budget.
+          - regions: [Tajikistan, Uzbekistan]
+            body: A [shared programme](../2026-01-winter/01-lead.md) closes.
+        """,
+}
+
+
+def feed_of(path: Path) -> ET.Element:
+    root = ET.parse(path).getroot()
+    assert root.tag == f"{ATOM}feed"
+    return root
+
+
+def assert_valid_atom(feed: ET.Element) -> None:
+    """RFC 4287's requirements: the feed's id, title, updated, an author for every entry, and
+    each entry's id, title, updated, alternate link and content; ids absolute and unique."""
+    for name in ("id", "title", "updated"):
+        assert len(feed.findall(f"{ATOM}{name}")) == 1, name
+    assert RFC3339.match(feed.findtext(f"{ATOM}updated", ""))
+    assert feed.find(f"{ATOM}link[@rel='self']") is not None
+    has_author = feed.find(f"{ATOM}author/{ATOM}name") is not None
+    ids = []
+    for entry in feed.findall(f"{ATOM}entry"):
+        for name in ("id", "title", "updated"):
+            assert len(entry.findall(f"{ATOM}{name}")) == 1, name
+        assert entry.findtext(f"{ATOM}title", "").strip()
+        assert RFC3339.match(entry.findtext(f"{ATOM}updated", ""))
+        assert entry.find(f"{ATOM}link[@rel='alternate']") is not None
+        assert entry.find(f"{ATOM}content[@type='html']") is not None
+        assert has_author or entry.find(f"{ATOM}author") is not None
+        ids.append(entry.findtext(f"{ATOM}id", ""))
+    assert all(re.match(r"^https?://", entry_id) for entry_id in ids), ids
+    assert len(ids) == len(set(ids))
+
+
+def entries(feed: ET.Element) -> dict[str, ET.Element]:
+    return {entry.findtext(f"{ATOM}title", ""): entry for entry in feed.findall(f"{ATOM}entry")}
+
+
+def content_html(entry: ET.Element) -> ET.Element:
+    """The entry's content, unescaped and parsed as the HTML a feed reader shows."""
+    return html5lib.parse(entry.findtext(f"{ATOM}content", ""), namespaceHTMLElements=False)
+
+
+def test_every_tag_and_region_has_a_valid_feed_of_its_entries_in_full(
+        make_site: Callable[..., Path], build_site: Callable[..., Path]) -> None:
+    output = build_site(make_site(BRIEF_SITE))
+    hungary = feed_of(output / "regions/hungary/feed.xml")
+    assert_valid_atom(hungary)
+    assert hungary.findtext(f"{ATOM}title") == "Test Bulletin: Hungary"
+    assert hungary.find(f"{ATOM}link[@rel='alternate']").get("href") == \
+        "https://example.org/news/regions/hungary/"
+    brief = entries(hungary)["Pécs opens its budget"]
+    assert brief.findtext(f"{ATOM}id") == \
+        "https://example.org/news/issues/2026-01-winter/briefs/#briefs-1"
+    assert brief.findtext(f"{ATOM}updated") == "2026-01-15T00:00:00Z"  # the issue's date
+    assert "".join(content_html(brief).itertext()).strip() == \
+        "The council of Pécs & its districts publish the budget."
+    assert [c.get("term") for c in brief.findall(f"{ATOM}category")] == ["budgets"]
+    # A brief without a headline is named by its item and regions; its link is absolute.
+    tajik = feed_of(output / "regions/tajikistan/feed.xml")
+    unnamed = entries(tajik)["Other news: Tajikistan, Uzbekistan"]
+    link = content_html(unnamed).find(".//a")
+    assert link is not None
+    assert link.get("href") == "https://example.org/news/issues/2026-01-winter/lead/"
+    peru = feed_of(output / "regions/peru/feed.xml")
+    assert_valid_atom(peru)
+    lead = entries(peru)["Lead story"]
+    assert "The lead story text." in "".join(content_html(lead).itertext())
+
+
+def test_the_feed_of_items_lists_items_and_briefs_newest_issue_first(
+        fixture_site: Callable[[str], Path], build_site: Callable[..., Path]) -> None:
+    output = build_site(fixture_site("minimal"))
+    feed = feed_of(output / "items.xml")
+    assert_valid_atom(feed)
+    updated = [entry.findtext(f"{ATOM}updated", "") for entry in feed.findall(f"{ATOM}entry")]
+    assert updated == sorted(updated, reverse=True)
+    assert feed.findtext(f"{ATOM}updated") == updated[0]
+    ids = [entry.findtext(f"{ATOM}id", "") for entry in feed.findall(f"{ATOM}entry")]
+    assert any("#" in entry_id for entry_id in ids)  # the briefs, one by one
+    assert not any(entry_id.endswith("/briefs/") for entry_id in ids)  # not the whole file
+
+
+def test_a_round_table_entry_carries_its_roles_and_parts(
+        fixture_site: Callable[[str], Path], build_site: Callable[..., Path]) -> None:
+    output = build_site(fixture_site("minimal"))
+    feed = feed_of(output / "items.xml")
+    roundtables = [entry for entry in feed.findall(f"{ATOM}entry")
+                   if "roundtable" in entry.findtext(f"{ATOM}id", "")]
+    assert roundtables
+    text = " ".join(content_html(roundtables[0]).itertext())
+    assert "Presenter" in text and "Conclusions" in text
+
+
+def test_term_pages_link_their_feed(make_site: Callable[..., Path],
+                                    build_site: Callable[..., Path]) -> None:
+    output = build_site(make_site(BRIEF_SITE))
+    page = parse_html(output / "regions/hungary/index.html")
+    alternates = [link.get("href") for link in page.iter("link")
+                  if link.get("rel") == "alternate"
+                  and link.get("type") == "application/atom+xml"]
+    assert "../../regions/hungary/feed.xml" in alternates
+    assert (output / "regions/hungary/feed.xml").is_file()
+    home = parse_html(output / "index.html")
+    assert "items.xml" in [link.get("href") for link in home.iter("link")]
+
+
+def test_feeds_are_stable_across_builds_and_take_their_dates_from_content(
+        make_site: Callable[..., Path], tmp_path: Path) -> None:
+    site = make_site(BRIEF_SITE)
+    first = build(site, BuildOptions(output=tmp_path / "one", jobs=1))
+    second = build(site, BuildOptions(output=tmp_path / "two", jobs=1, clean=True))
+    for name in ("items.xml", "regions/hungary/feed.xml", "tags/budgets/feed.xml"):
+        assert (first.output / name).read_bytes() == (second.output / name).read_bytes()
+        dates = {element.text for element in feed_of(first.output / name).iter()
+                 if element.tag in (f"{ATOM}updated", f"{ATOM}published")}
+        assert dates == {"2026-01-15T00:00:00Z"}
+
+
+def test_a_feed_keeps_only_the_newest_entries(make_site: Callable[..., Path],
+                                              build_site: Callable[..., Path]) -> None:
+    briefs = "\n".join(f"  - regions: [Peru]\n    body: Brief number {n}." for n in range(60))
+    output = build_site(make_site({
+        "content/issues/2026-01-winter/02-briefs.yaml":
+            "title: Other news\nkind: briefs\nitems:\n" + briefs + "\n"}))
+    feed = feed_of(output / "regions/peru/feed.xml")
+    assert len(feed.findall(f"{ATOM}entry")) == 50
+    assert_valid_atom(feed)
