@@ -29,6 +29,7 @@ from .linkcheck import (
     scan_page,
 )
 from .model import Site
+from .search import UI_FILES
 
 LINK_CACHE = Path(".bulletin-cache") / "links.json"
 _CONTENT_TAGS = {"img", "table", "hr", "iframe", "video", "audio", "pre", "figure", "svg"}
@@ -153,6 +154,8 @@ class Tracer:
 
 def _link_findings(scans: list[PageScan], rendered: RenderedSite, tracer: Tracer) -> list[Finding]:
     files = {a.path for a in rendered.artifacts} | {c.path for c in rendered.copies}
+    if rendered.site.config.search.enabled:
+        files |= set(UI_FILES)
     # The editions are not rendered by check (PDFs are slow); PRODUCT.md fixes their names.
     for issue in rendered.site.issues:
         files |= {f"{issue.url}{issue.slug}.pdf", f"{issue.url}email.html",

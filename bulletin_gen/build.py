@@ -28,6 +28,7 @@ from .markdown import MarkdownRenderer
 from .model import Site
 from .pdfcache import PdfCache
 from .render import Artifact, PagePlan, plan_pages, render_pages
+from .search import search_artifacts, switch_search
 from .sourcecache import Loaded
 from .templates import THEME_DIR, THEME_STATIC, make_environment
 from .validate import build_site
@@ -170,6 +171,8 @@ def _editions(site_dir: Path, site: Site, env: Environment, options: BuildOption
 
     Their warnings fail a --strict build here, before the output is swapped in."""
     made += edition_artifacts(site_dir, site, env, problems, pdfs)
+    if site.config.search.enabled:
+        made += search_artifacts(site)
     problems.raise_if_any(strict=options.strict)
     (options.progress or _silent)("editions", len(made), len(made))
     yield from made
@@ -203,6 +206,7 @@ def render_in_memory(site_dir: Path, drafts: bool = True, strict: bool = False) 
     """Stages 1-4 without writing: the model, every web page as bytes, and the files to copy."""
     started = time.perf_counter()
     site, problems = load_site(site_dir, drafts=drafts, strict=strict)
+    site = switch_search(site, problems)
     plans = plan_pages(site)
     artifacts = list(render_pages(make_environment(site_dir), site, plans))
     return RenderedSite(site, problems, plans, artifacts, _copies(site_dir, site),

@@ -61,6 +61,13 @@ class EmailConfig:
 
 
 @dataclass(frozen=True)
+class SearchConfig:
+    """`search:` the search page and its index (Pagefind)."""
+
+    enabled: bool = True
+
+
+@dataclass(frozen=True)
 class SiteConfig:
     """Everything `bulletin.yaml` can say, with defaults."""
 
@@ -76,6 +83,7 @@ class SiteConfig:
     unsafe_html: bool = False  # true keeps raw HTML in Markdown as written (no sanitising)
     pdf: PdfConfig = field(default_factory=PdfConfig)
     email: EmailConfig = field(default_factory=EmailConfig)
+    search: SearchConfig = field(default_factory=SearchConfig)
     # The line of each key in bulletin.yaml, so later stages can point at it (nav: ...).
     key_lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
 
@@ -173,6 +181,9 @@ def read_config(reader: FieldReader) -> SiteConfig:
         email.error("unsubscribe_url", "email.unsubscribe_url: a URL cannot contain '\"'",
                     "write the link or merge tag of your mailing tool, e.g. '*|UNSUB|*'")
     email.finish()
+    search = reader.mapping("search")
+    search_config = SearchConfig(search.boolean("enabled", True))
+    search.finish()
     config = SiteConfig(
         title=title,
         tagline=reader.text("tagline"),
@@ -187,6 +198,7 @@ def read_config(reader: FieldReader) -> SiteConfig:
         unsafe_html=reader.boolean("unsafe_html", False),
         pdf=pdf_config,
         email=email_config,
+        search=search_config,
         key_lines=dict(reader.data.lines),
     )
     reader.finish()

@@ -64,6 +64,8 @@ def plan_pages(site: Site) -> list[PagePlan]:
         PagePlan("regions/index.html", "regions/", "terms.html",
                  {"kind": "regions", "terms": site.regions}),
     ]
+    if site.config.search.enabled:
+        plans.append(PagePlan("search/index.html", "search/", "search.html"))
     for issue in site.issues:
         plans.append(PagePlan(f"{issue.url}index.html", issue.url, "issue.html", {"issue": issue}))
         plans.extend(_item_plans(issue))
@@ -144,7 +146,8 @@ def paginate(entries: tuple[T, ...], url: str,
 
 def site_urls(site: Site) -> list[str]:
     """The site paths of every HTML page, for the sitemap."""
-    urls = ["", "archive/", "tags/", "regions/"]
+    urls = ["", "archive/", "tags/", "regions/"] + (["search/"] if site.config.search.enabled
+                                                     else [])
     for issue in site.issues:
         urls.append(issue.url)
         urls.extend(item.url for item in issue.items)

@@ -22,8 +22,10 @@ REFRESH = os.environ.get("BULLETIN_REFRESH_GOLDEN") == "1"
 
 
 def rendered_files(output: Path) -> dict[str, bytes]:
+    """The files the theme and the rendering make: not the copied assets, nor Pagefind's
+    bundle (its own files; test_search.py checks that its bytes do not change between builds)."""
     return {name: data for name, data in snapshot(output).items()
-            if not name.startswith("assets/")}
+            if not name.startswith(("assets/", "pagefind/"))}
 
 
 def first_difference(name: str, expected: bytes, actual: bytes) -> str:

@@ -156,7 +156,8 @@ def test_an_edit_renders_only_the_term_page_that_shows_the_item(
     path = paged / edited
     path.write_text(path.read_text("utf-8").replace("title: ", "title: Edited "), "utf-8")
     rendered = rendered_paths(monkeypatch, paged)
-    assert {p for p in rendered if p.startswith("tags/water/")} == {page}
+    # the term's feed lists its newest entries, the edited one among them
+    assert {p for p in rendered if p.startswith("tags/water/")} == {page, "tags/water/feed.xml"}
     assert "Edited " in (paged / "output" / page).read_text("utf-8")
     clean = build(make_site({edited: path.read_text("utf-8")}, base=PAGED_SITE, name="clean"),
                   BuildOptions(jobs=1)).output

@@ -46,6 +46,8 @@ def elements(path: Path) -> list[tuple[str, dict[str, str]]]:
 def assert_harmless(path: Path) -> None:
     """No script-bearing element, no event handler, no javascript:/data: URL in `path`."""
     for tag, attrs in elements(path):
+        if tag == "script" and path.parent.name == "search":
+            continue  # the search page's own interface (test_search.py), no content of the site
         assert tag not in {"script", "style", "iframe", "object", "embed", "svg"}, (path, tag)
         for name, value in attrs.items():
             assert not name.startswith("on"), (path, tag, name)

@@ -322,7 +322,7 @@ def test_drafts_are_built_with_drafts_true(tmp_path: Path) -> None:
 
 def test_every_html_page_is_valid_and_accessible(output: Path) -> None:
     pages = html_pages(output)
-    assert len(pages) == 29  # the 31 planned files less feed.xml and sitemap.xml
+    assert len(pages) == 30  # the planned files less the feeds and sitemap.xml
     for path in pages:
         root = parse_html(path)  # strict: fails on any parse error
         where = page_path(output, path)

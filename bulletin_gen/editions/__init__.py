@@ -15,18 +15,20 @@ from ..errors import Location, Problems
 from ..model import Site
 from ..pdfcache import PdfCache
 from ..render import Artifact
+from ..search import switch_search
 
 
 def switch_editions(site: Site, pdf: bool, email: bool, problems: Problems) -> Site:
-    """The site with each edition switched off that this build skips (--no-pdf) or cannot make
-    (a missing optional library: a warning saying what to install), so that no page links to
-    a file the build does not write."""
+    """The site with each edition (and the search index) switched off that this build skips
+    (--no-pdf) or cannot make (a missing optional library: a warning saying what to install),
+    so that no page links to a file the build does not write."""
     config = site.config
     if config.pdf.enabled and not (pdf and _pdf_ready(problems)):
         config = replace(config, pdf=replace(config.pdf, enabled=False))
     if config.email.enabled and not email:
         config = replace(config, email=replace(config.email, enabled=False))
-    return site if config is site.config else replace(site, config=config)
+    site = site if config is site.config else replace(site, config=config)
+    return switch_search(site, problems)
 
 
 def edition_artifacts(site_dir: Path, site: Site, env: Environment, problems: Problems,

@@ -1,0 +1,204 @@
+"""The search index: every item and every brief, indexed by Pagefind for a search page that
+needs no server.
+
+`search_documents` turns the content model into one small HTML document per item and per brief
+of a briefs file, carrying the filters (year, kind, tag, region) and the result's details
+(title, issue, date, link) as Pagefind's data attributes; `search_artifacts` runs the Pagefind
+program over them and returns its bundle as files under `pagefind/`.
+
+Pagefind 1.5 writes its filters in an order that changes from run to run (a hash map's), so
+`canonical` sorts them and renames the files it rewrote: the same site gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import html
+import json
+import re
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import cbor2
+
+from .errors import Location, Problems
+from .model import Brief, Issue, Item, Site
+from .render import Artifact
+from .templates import format_date
+
+INSTALL_HINT = "install it with: pip install 'bulletin-gen[search]'"
+BUNDLE = "pagefind/"
+SEARCH_PAGE = "search/"
+# Pagefind's files start with this signature, then a CBOR document.
+SIGNATURE = b"pagefind_dcd"
+FILTERS = 3  # where a meta file lists its filters: [name, file hash] pairs
+KIND_NAMES = {"feature": "Feature", "news": "News", "roundtable": "Round table",
+              "notice": "Notice", "briefs": "Brief"}
+IMAGE = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+
+
+# The files of the bundle that the search page loads: `bulletin check`, which makes no index,
+# counts them as written.
+UI_FILES = (BUNDLE + "pagefind-ui.css", BUNDLE + "pagefind-ui.js")
+
+
+class SearchUnavailable(Exception):
+    """The Pagefind program is not installed (or cannot run on this platform)."""
+
+
+@dataclass(frozen=True)
+class SearchDocument:
+    """What Pagefind indexes for one result: where its document goes and its HTML."""
+
+    path: str  # relative to the folder Pagefind reads
+    html: str
+
+
+def search_documents(site: Site) -> list[SearchDocument]:
+    """One document per item and per brief, in the site's order."""
+    documents = []
+    for issue in site.issues:
+        for item in issue.items:
+            if item.kind == "briefs":
+                documents += [_brief_document(site, issue, item, brief) for brief in item.briefs]
+            else:
+                documents.append(_item_document(site, issue, item))
+    return documents
+
+
+def _item_document(site: Site, issue: Issue, item: Item) -> SearchDocument:
+    parts = [item.summary and f"<p>{html.escape(item.summary)}</p>", item.html]
+    if item.roundtable:
+        table = item.roundtable
+        names = table.presenters + table.facilitators + table.secretaries + table.participants
+        parts.append(f"<p>{html.escape(', '.join(names))}</p>")
+        parts += [f"<h2>{html.escape(part.title)}</h2>{part.html}" for part in table.sections]
+    filters = {"tag": [t.name for t in item.tags], "region": [t.name for t in item.regions]}
+    return _document(site, issue, item, f"{item.url}index.html", item.url, item.title,
+                     "".join(parts), filters)
+
+
+def _brief_document(site: Site, issue: Issue, item: Item, brief: Brief) -> SearchDocument:
+    regions = [term.name for term in brief.regions]
+    title = brief.headline or (f"{item.title}: {', '.join(regions)}" if regions else item.title)
+    filters = {"tag": [t.name for t in brief.tags], "region": regions}
+    return _document(site, issue, item, f"{item.url}{brief.anchor}/index.html",
+                     f"{item.url}#{brief.anchor}", title, brief.html, filters)
+
+
+def _document(site: Site, issue: Issue, item: Item, path: str, url: str, title: str,
+              body: str, filters: dict[str, list[str]]) -> SearchDocument:
+    """The HTML Pagefind reads: the text in `data-pagefind-body`, the rest as attributes.
+    The result's link is relative to the search page, so it holds under any sub-path."""
+    lang = item.lang or issue.lang or site.config.language
+    filters = {"year": [str(issue.date.year)], "kind": [KIND_NAMES.get(item.kind, item.kind)],
+               **filters}
+    marks = [("data-pagefind-meta", f"url:../{url}"), ("data-pagefind-meta", f"title:{title}"),
+             ("data-pagefind-meta", f"issue:{site.config.title}: {issue.title}"),
+             ("data-pagefind-meta", f"date:{format_date(item.date)}")]
+    marks += [("data-pagefind-filter", f"{name}:{value}")
+              for name, values in filters.items() for value in values]
+    attributes = "".join(f'<span {name}="{html.escape(value)}"></span>' for name, value in marks)
+    # Images are left out: their addresses are the pages' own, and the results show none.
+    text = IMAGE.sub("", body)
+    return SearchDocument(path, f'<!DOCTYPE html><html lang="{html.escape(lang)}"><head>'
+                                f'<meta charset="utf-8"><title>{html.escape(title)}</title>'
+                                f'</head><body data-pagefind-body>{attributes}'
+                                f'<h1>{html.escape(title)}</h1>{text}</body></html>')
+
+
+def pagefind_program() -> Path:
+    """The Pagefind binary of the `pagefind-bin` package, or one on the PATH."""
+    try:
+        from pagefind_bin import get_executable
+
+        return Path(get_executable())
+    except (ImportError, FileNotFoundError):
+        found = shutil.which("pagefind")
+        if found:
+            return Path(found)
+    raise SearchUnavailable("the Pagefind program is not installed")
+
+
+def switch_search(site: Site, problems: Problems) -> Site:
+    """The site with search switched off when it has nothing to index, or when Pagefind is
+    missing (a warning names what to install), so that no page offers a search it lacks."""
+    if not site.config.search.enabled:
+        return site
+    if any(issue.items for issue in site.issues):
+        try:
+            pagefind_program()
+            return site
+        except SearchUnavailable as error:
+            problems.warn(Location("bulletin.yaml"),
+                          f"the search index was not written: {error}", INSTALL_HINT)
+    config = replace(site.config, search=replace(site.config.search, enabled=False))
+    return replace(site, config=config)
+
+
+def search_artifacts(site: Site) -> list[Artifact]:
+    """Pagefind's bundle for `site`, as files under `pagefind/`, the same bytes for the same
+    site."""
+    with tempfile.TemporaryDirectory(prefix="bulletin-search-") as scratch:
+        source, bundle = Path(scratch) / "site", Path(scratch) / "bundle"
+        for document in search_documents(site):
+            target = source / document.path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(document.html, encoding="utf-8")
+        source.mkdir(exist_ok=True)
+        run = subprocess.run([str(pagefind_program()), "--site", str(source), "--output-path",
+                              str(bundle), "--silent"], capture_output=True, text=True,
+                             check=False)
+        if run.returncode != 0:
+            raise SearchUnavailable(f"Pagefind failed: {(run.stderr or run.stdout).strip()}")
+        files = {path.relative_to(bundle).as_posix(): path.read_bytes()
+                 for path in sorted(bundle.rglob("*")) if path.is_file()}
+    return [Artifact(BUNDLE + name, data) for name, data in sorted(canonical(files).items())]
+
+
+def canonical(files: dict[str, bytes]) -> dict[str, bytes]:
+    """Pagefind's bundle with each language's filters in a fixed order: the filters listed by
+    name in the language's meta file, each filter's values sorted, and every file rewritten
+    here named by the hash of its new bytes, as Pagefind names them."""
+    files = dict(files)
+    entry = json.loads(files["pagefind-entry.json"])
+    for language, details in sorted(entry["languages"].items()):
+        meta_name = f"pagefind.{details['hash']}.pf_meta"
+        meta = _decode(files.pop(meta_name))
+        listed = []
+        for name, old_hash in meta[FILTERS]:
+            values = _decode(files.pop(f"filter/{old_hash}.pf_filter"))
+            values[1].sort(key=lambda value: value[0])
+            data = _encode(values)
+            new_hash = _hash_name(language, data, 7)
+            files[f"filter/{new_hash}.pf_filter"] = data
+            listed.append([name, new_hash])
+        meta[FILTERS] = sorted(listed)
+        data = _encode(meta)
+        details["hash"] = _hash_name(language, data, 10)
+        files[f"pagefind.{details['hash']}.pf_meta"] = data
+    files["pagefind-entry.json"] = json.dumps(entry, ensure_ascii=False,
+                                              separators=(",", ":")).encode("utf-8")
+    return files
+
+
+def _decode(data: bytes) -> list[Any]:
+    raw = gzip.decompress(data)
+    if not raw.startswith(SIGNATURE):
+        raise SearchUnavailable("Pagefind wrote a file of an unknown format")
+    decoded = cbor2.loads(raw[len(SIGNATURE):])
+    assert isinstance(decoded, list)
+    return decoded
+
+
+def _encode(value: object) -> bytes:
+    return gzip.compress(SIGNATURE + cbor2.dumps(value), mtime=0)
+
+
+def _hash_name(language: str, data: bytes, length: int) -> str:
+    return f"{language}_{hashlib.sha256(data).hexdigest()[:length]}"
