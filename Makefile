@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: build test lint typecheck golden clean bench bench-pdf bench-speed
+.PHONY: build test lint typecheck golden clean bench bench-pdf bench-speed bench-search
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,10 +30,14 @@ typecheck: $(STAMP)
 golden: $(STAMP)
 	BULLETIN_REFRESH_GOLDEN=1 $(BIN)/python -m pytest -q tests/test_golden.py
 
-bench: bench-pdf bench-speed
+bench: bench-pdf bench-speed bench-search
 
 bench-pdf: $(STAMP)
 	$(BIN)/python bench/pdf.py
+
+# The search index's cost: a full index, one year's, and an edit's rebuild with search on and off.
+bench-search: $(STAMP)
+	$(BIN)/python bench/search.py
 
 clean:
 	rm -rf output .output.spare .bulletin-cache

@@ -1,9 +1,10 @@
 """The search index's cost: Pagefind over the bench corpus, against the build it is part of.
 
 For each size of BENCH_SIZES (default 1000,10000) it generates the synthetic corpus
-(corpus.py), then measures, in this process, the median of three runs of
-`search.search_artifacts` (the whole index: there is no partial one), the bundle's size per
-1,000 items, and, from the command line, one edited item's rebuild with search on and off.
+(corpus.py), then measures, in this process, indexing every year's bundle (a full index, as a
+first build makes it) and one year's (what an edit costs), medians of three, and the bundles'
+size per 1,000 items; then, from the command line, one edited item's rebuild with search on
+and off (medians of three edits, after a cold build of each setting).
 Prints a Markdown table; nothing is written outside the corpus folder.
 """
 
@@ -13,6 +14,7 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -23,7 +25,7 @@ sys.path.insert(0, str(HERE))
 from corpus import edit_one, generate  # noqa: E402
 
 from bulletin_gen.build import load_site  # noqa: E402
-from bulletin_gen.search import search_artifacts, search_documents  # noqa: E402
+from bulletin_gen.search import search_documents, search_shards, write_bundle  # noqa: E402
 
 BULLETIN = [sys.executable, "-m", "bulletin_gen", "build", "-q"]
 
@@ -40,12 +42,20 @@ def measure(size: int) -> str:
     site_dir = root / "bulletin"
     site, _ = load_site(site_dir)
     documents = len(search_documents(site))
-    runs, bundle = [], []
+    shards = search_shards(site)
+    full, one, size_mb = [], [], 0.0
     for _ in range(3):
-        started = time.perf_counter()
-        bundle = search_artifacts(site)
-        runs.append(time.perf_counter() - started)
-    size_mb = sum(len(artifact.data) for artifact in bundle) / 1e6
+        with tempfile.TemporaryDirectory() as scratch:
+            started = time.perf_counter()
+            for number, shard in enumerate(shards):
+                write_bundle(shard, Path(scratch) / str(number))
+            full.append(time.perf_counter() - started)
+            size_mb = sum(path.stat().st_size for path in Path(scratch).rglob("*")
+                          if path.is_file()) / 1e6
+        with tempfile.TemporaryDirectory() as scratch:
+            started = time.perf_counter()
+            write_bundle(shards[len(shards) // 2], Path(scratch) / "one")
+            one.append(time.perf_counter() - started)
     config = site_dir / "bulletin.yaml"
     plain = config.read_text(encoding="utf-8")
     edits = {}
@@ -58,15 +68,16 @@ def measure(size: int) -> str:
             edit_one(root / "", issues, round_=round_ + 1)
             times.append(timed_build(site_dir))
         edits[label] = statistics.median(times)
-    return (f"| {size} | {documents} | {statistics.median(runs):.2f} s | "
-            f"{size_mb / size * 1000:.2f} MB | {edits['on']:.2f} s | {edits['off']:.2f} s |")
+    return (f"| {size} | {documents} | {len(shards)} | {statistics.median(full):.2f} s | "
+            f"{statistics.median(one):.2f} s | {size_mb / size * 1000:.2f} MB | "
+            f"{edits['on']:.2f} s | {edits['off']:.2f} s |")
 
 
 def main() -> None:
     sizes = [int(n) for n in os.environ.get("BENCH_SIZES", "1000,10000").split(",")]
-    print("| items | documents | index (median of 3) | bundle per 1,000 items "
-          "| edit rebuild, search on | search off |")
-    print("|---|---|---|---|---|---|")
+    print("| items | documents | years | full index | one year's index | bundles per 1,000 "
+          "items | edit rebuild, search on | search off |")
+    print("|---|---|---|---|---|---|---|---|")
     for size in sizes:
         print(measure(size), flush=True)
 

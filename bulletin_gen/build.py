@@ -28,7 +28,7 @@ from .markdown import MarkdownRenderer
 from .model import Site
 from .pdfcache import PdfCache
 from .render import Artifact, PagePlan, plan_pages, render_pages
-from .search import search_artifacts, switch_search
+from .search import search_files, switch_search
 from .sourcecache import Loaded
 from .templates import THEME_DIR, THEME_STATIC, make_environment
 from .validate import build_site
@@ -121,6 +121,8 @@ def build(site_dir: Path, options: BuildOptions | None = None) -> BuildReport:
         env = make_environment(site_dir, cache.folder)
         plans = plan_pages(site)
         copies = _copies(site_dir, site)
+        if site.config.search.enabled:
+            copies += [Copy(source, path) for source, path in search_files(site, cache.made_folder)]
         work = cache.sort(env, site, plans, copies)
         pages = render_pages(env, site, work.render, notify, options.jobs)
         editions: list[Artifact] = []
@@ -171,8 +173,6 @@ def _editions(site_dir: Path, site: Site, env: Environment, options: BuildOption
 
     Their warnings fail a --strict build here, before the output is swapped in."""
     made += edition_artifacts(site_dir, site, env, problems, pdfs)
-    if site.config.search.enabled:
-        made += search_artifacts(site)
     problems.raise_if_any(strict=options.strict)
     (options.progress or _silent)("editions", len(made), len(made))
     yield from made

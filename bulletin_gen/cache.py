@@ -32,7 +32,7 @@ import os
 import pickle
 import shutil
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from itertools import chain
 from pathlib import Path
 from stat import S_ISREG
@@ -54,6 +54,7 @@ CACHE_DIR = ".bulletin-cache"
 ANALYSES = "analyses.json"
 RECORDS = "pages.pickle"
 OLD_RECORDS = "pages.json"  # the records as earlier versions kept them
+MADE = "made"  # the folders of `made_folder`, by key
 
 
 class CachingRenderer(MarkdownRenderer):
@@ -140,6 +141,7 @@ class BuildCache:
         self.files = files or Files()
         self.markdown = MarkdownCache(folder / "markdown.sqlite" if folder else None)
         self.pdfs = PdfCache(folder / "pdf" if folder else None)
+        self.made: set[str] = set()  # the folders of `made_folder` this build used
         self.memo: ModelMemo | None = None
         # The stamp of every file the input stamp looked at, for the model memo: a rebuild
         # would otherwise ask the file system about each content file twice.
@@ -204,6 +206,21 @@ class BuildCache:
                               self.markdown.journal, self.markdown.used,
                               site_dir / CONTENT_DIR / "issues", self.stamps, self.loaded)
         return self.memo
+
+    def made_folder(self, key: str, make: Callable[[Path], None]) -> Path:
+        """The folder `make(folder)` fills, made once and kept under `key` (a digest of what
+        it is made from) while builds use it; a half-made one is never taken for made."""
+        assert self.folder is not None
+        folder = self.folder / MADE / key
+        self.made.add(key)
+        if folder.is_dir():
+            return folder
+        scratch = self.folder / MADE / f"{key}.partial"
+        shutil.rmtree(scratch, ignore_errors=True)
+        scratch.mkdir(parents=True)
+        make(scratch)
+        scratch.rename(folder)
+        return folder
 
     def renderer(self, unsafe_html: bool) -> MarkdownRenderer:
         return CachingRenderer(unsafe_html, self.markdown)
@@ -295,6 +312,16 @@ class BuildCache:
         (self.folder / OLD_RECORDS).unlink(missing_ok=True)
         self.markdown.prune()
         self.pdfs.prune()
+        self._prune_made()
+
+    def _prune_made(self) -> None:
+        """Delete the made folders this build did not use."""
+        made = self.folder / MADE if self.folder else None
+        if made is None or not made.is_dir():
+            return
+        for path in made.iterdir():
+            if path.name not in self.made:
+                shutil.rmtree(path, ignore_errors=True)
 
 
 def input_stamp(files: list[Path], folders: list[Path], *settings: object,

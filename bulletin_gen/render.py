@@ -17,6 +17,7 @@ from jinja2 import Environment, TemplateError, TemplateNotFound
 from .errors import BulletinError
 from .model import Entry, Issue, Pager, Site, TermIndex
 from .pool import map_chunks, split
+from .search import merged_bundles
 from .templates import THEME_TEMPLATES
 
 CHUNK = 32  # pages per task sent to a worker: enough to hide the cost of the round trip
@@ -65,7 +66,8 @@ def plan_pages(site: Site) -> list[PagePlan]:
                  {"kind": "regions", "terms": site.regions}),
     ]
     if site.config.search.enabled:
-        plans.append(PagePlan("search/index.html", "search/", "search.html"))
+        plans.append(PagePlan("search/index.html", "search/", "search.html",
+                              {"merged_bundles": merged_bundles(site)}))
     for issue in site.issues:
         plans.append(PagePlan(f"{issue.url}index.html", issue.url, "issue.html", {"issue": issue}))
         plans.extend(_item_plans(issue))

@@ -3,8 +3,10 @@ needs no server.
 
 `search_documents` turns the content model into one small HTML document per item and per brief
 of a briefs file, carrying the filters (year, kind, tag, region) and the result's details
-(title, issue, date, link) as Pagefind's data attributes; `search_artifacts` runs the Pagefind
-program over them and returns its bundle as files under `pagefind/`.
+(title, issue, date, link) as Pagefind's data attributes. The documents of each year of issues
+are indexed by the Pagefind program as a bundle of their own (`SearchShard`), which the search
+page merges, so that an edit indexes one year again; `search_files` lists the bundles' files
+for the output, made in folders that the build's cache keeps by the shard's digest.
 
 Pagefind 1.5 writes its filters in an order that changes from run to run (a hash map's), so
 `canonical` sorts them and renames the files it rewrote: the same site gives the same bytes.
@@ -12,6 +14,7 @@ Pagefind 1.5 writes its filters in an order that changes from run to run (a hash
 
 from __future__ import annotations
 
+import functools
 import gzip
 import hashlib
 import html
@@ -20,6 +23,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -28,8 +32,9 @@ import cbor2
 
 from .errors import Location, Problems
 from .model import Brief, Issue, Item, Site
-from .render import Artifact
 from .templates import format_date
+
+MadeFolder = Callable[[str, Callable[[Path], None]], Path]
 
 INSTALL_HINT = "install it with: pip install 'bulletin-gen[search]'"
 BUNDLE = "pagefind/"
@@ -61,13 +66,16 @@ class SearchDocument:
 
 def search_documents(site: Site) -> list[SearchDocument]:
     """One document per item and per brief, in the site's order."""
+    return [document for issue in site.issues for document in issue_documents(site, issue)]
+
+
+def issue_documents(site: Site, issue: Issue) -> list[SearchDocument]:
     documents = []
-    for issue in site.issues:
-        for item in issue.items:
-            if item.kind == "briefs":
-                documents += [_brief_document(site, issue, item, brief) for brief in item.briefs]
-            else:
-                documents.append(_item_document(site, issue, item))
+    for item in issue.items:
+        if item.kind == "briefs":
+            documents += [_brief_document(site, issue, item, brief) for brief in item.briefs]
+        else:
+            documents.append(_item_document(site, issue, item))
     return documents
 
 
@@ -141,16 +149,68 @@ def switch_search(site: Site, problems: Problems) -> Site:
     return replace(site, config=config)
 
 
-def search_artifacts(site: Site) -> list[Artifact]:
-    """Pagefind's bundle for `site`, as files under `pagefind/`, the same bytes for the same
-    site."""
+@dataclass(frozen=True)
+class SearchShard:
+    """The documents of one year of issues, indexed as a Pagefind bundle of its own: an edit
+    indexes its year again, not the archive. The newest year's bundle is the search page's
+    own (`pagefind/`), every other one is merged into it (`pagefind/<year>/`)."""
+
+    folder: str  # where its bundle goes in the output: 'pagefind/' or 'pagefind/2024/'
+    documents: tuple[SearchDocument, ...]
+
+    def digest(self, program: str) -> str:
+        """What its bundle is made from: the documents and the Pagefind program's version."""
+        hashed = hashlib.sha256(program.encode("utf-8"))
+        for document in self.documents:
+            hashed.update(f"\0{document.path}\0{document.html}".encode("utf-8", "surrogatepass"))
+        return hashed.hexdigest()[:32]
+
+
+def search_shards(site: Site) -> list[SearchShard]:
+    """The site's documents by the year of their issue, newest year first."""
+    years: dict[int, list[SearchDocument]] = {}
+    for issue in site.issues:
+        years.setdefault(issue.date.year, []).extend(issue_documents(site, issue))
+    shards = [(year, documents) for year, documents in sorted(years.items(), reverse=True)
+              if documents]
+    return [SearchShard(BUNDLE if position == 0 else f"{BUNDLE}{year}/", tuple(documents))
+            for position, (year, documents) in enumerate(shards)]
+
+
+def merged_bundles(site: Site) -> list[str]:
+    """The folders of the bundles the search page merges into the main one (`pagefind/`)."""
+    return [shard.folder for shard in search_shards(site)[1:]]
+
+
+def search_files(site: Site, made_folder: MadeFolder) -> list[tuple[Path, str]]:
+    """The files of every shard's bundle and where each goes in the output. Each bundle is made
+    by `made_folder(digest, make)`: a folder holding what `make(folder)` writes, which the
+    caller keeps between builds under `digest`."""
+    program = program_version()
+    files = []
+    for shard in search_shards(site):
+        folder = made_folder(shard.digest(program), functools.partial(write_bundle, shard))
+        files += bundle_files(shard, folder)
+    return files
+
+
+def program_version() -> str:
+    """The Pagefind program and its version, for the digests of the bundles it makes."""
+    program = pagefind_program()
+    run = subprocess.run([str(program), "--version"], capture_output=True, text=True,
+                         check=False)
+    return f"{program.name} {run.stdout.strip()}"
+
+
+def write_bundle(shard: SearchShard, folder: Path) -> None:
+    """Index `shard` with Pagefind into `folder` (which must not exist), the same bytes for
+    the same documents."""
     with tempfile.TemporaryDirectory(prefix="bulletin-search-") as scratch:
         source, bundle = Path(scratch) / "site", Path(scratch) / "bundle"
-        for document in search_documents(site):
+        for document in shard.documents:
             target = source / document.path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(document.html, encoding="utf-8")
-        source.mkdir(exist_ok=True)
         run = subprocess.run([str(pagefind_program()), "--site", str(source), "--output-path",
                               str(bundle), "--silent"], capture_output=True, text=True,
                              check=False)
@@ -158,7 +218,18 @@ def search_artifacts(site: Site) -> list[Artifact]:
             raise SearchUnavailable(f"Pagefind failed: {(run.stderr or run.stdout).strip()}")
         files = {path.relative_to(bundle).as_posix(): path.read_bytes()
                  for path in sorted(bundle.rglob("*")) if path.is_file()}
-    return [Artifact(BUNDLE + name, data) for name, data in sorted(canonical(files).items())]
+    for name, data in canonical(files).items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_bytes(data)
+
+
+def bundle_files(shard: SearchShard, folder: Path) -> list[tuple[Path, str]]:
+    """The files of a shard's bundle in `folder` and where each goes in the output. A merged
+    bundle needs only its index: the search page runs the main bundle's scripts."""
+    merged = shard.folder != BUNDLE
+    return [(path, shard.folder + path.relative_to(folder).as_posix())
+            for path in sorted(folder.rglob("*")) if path.is_file()
+            and not (merged and path.parent == folder and path.suffix in (".js", ".css"))]
 
 
 def canonical(files: dict[str, bytes]) -> dict[str, bytes]:

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import parse_html
+from conftest import age, parse_html
 
 from bulletin_gen import search
 from bulletin_gen.build import BuildOptions, build, load_site
@@ -86,6 +86,30 @@ def test_the_index_is_the_same_bytes_every_build(make_site: Callable[..., Path],
     assert bundles[0] == bundles[1] == bundles[2]
 
 
+def bundle(output: Path) -> dict[str, bytes]:
+    return {path.relative_to(output).as_posix(): path.read_bytes()
+            for path in sorted((output / "pagefind").rglob("*")) if path.is_file()}
+
+
+def test_an_edit_indexes_its_year_again_and_equals_a_clean_build(
+        make_site: Callable[..., Path], tmp_path: Path) -> None:
+    site = make_site(SEARCH_SITE)
+    age(site)
+    options = BuildOptions(pdf=False, email=False, jobs=1)
+    before = bundle(build(site, options).output)
+    assert any(name.startswith("pagefind/2025/") for name in before)
+    lead = site / "content/issues/2026-01-winter/01-lead.md"
+    lead.write_text(lead.read_text("utf-8") + "\nA new word: zanzibar.\n", "utf-8")
+    after = bundle(build(site, options).output)
+    year_2025 = {name: data for name, data in after.items() if name.startswith("pagefind/2025/")}
+    assert year_2025 == {name: data for name, data in before.items()
+                         if name.startswith("pagefind/2025/")}
+    assert after != before
+    clean = build(site, BuildOptions(output=tmp_path / "clean", clean=True, pdf=False,
+                                     email=False, jobs=1))
+    assert bundle(clean.output) == after
+
+
 def test_the_search_page_and_the_header_box(make_site: Callable[..., Path],
                                             build_site: Callable[..., Path]) -> None:
     output = build_site(make_site(SEARCH_SITE), pdf=False, email=False)
@@ -143,11 +167,16 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 def query(browser: Any, base: str, term: str, filters: dict[str, str] | None = None) -> list[str]:
-    """The result links of Pagefind's own API, as the search page loads it."""
+    """The result links of Pagefind's own API, with every year's bundle merged in as the
+    search page merges them."""
     browser.get(base + "search/")
     return list(browser.execute_async_script("""
         const [term, filters, done] = arguments;
         import("/pagefind/pagefind.js").then(async (pagefind) => {
+          const merged = document.getElementById("search").dataset.merge.split(" ");
+          for (const folder of merged.filter(Boolean)) {
+            await pagefind.mergeIndex(new URL(folder, window.location.href).pathname);
+          }
           const search = await pagefind.search(term, {filters: filters});
           const data = await Promise.all(search.results.map((result) => result.data()));
           done(data.map((result) => result.meta.url));
@@ -168,6 +197,12 @@ def test_a_word_of_one_brief_finds_that_brief_on_the_search_page(browser: Any,
     assert links[0].text == "Clinic opens"
     fallback = browser.find_element(By.CSS_SELECTOR, ".search-fallback")
     assert not fallback.is_displayed()
+    # An item of 2025 comes from that year's bundle, which the page merges in.
+    browser.get(served + "search/?q=Szeged")
+    links = WebDriverWait(browser, 10).until(
+        lambda driver: driver.find_elements(By.CSS_SELECTOR, ".pagefind-ui__result-link"))
+    assert [link.get_attribute("href") for link in links] == [
+        served + "issues/2025-06-summer/budgets/"]
 
 
 def test_the_region_filter_narrows_the_results(browser: Any, served: str) -> None:
