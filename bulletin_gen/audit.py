@@ -19,6 +19,7 @@ from .build import RenderedSite, render_in_memory
 from .console import plural
 from .content import read_text
 from .errors import ContentError, Problem, Problems
+from .images import copy_paths
 from .linkcheck import (
     Link,
     LinkStatus,
@@ -156,6 +157,7 @@ def _link_findings(scans: list[PageScan], rendered: RenderedSite, tracer: Tracer
     files = {a.path for a in rendered.artifacts} | {c.path for c in rendered.copies}
     if rendered.site.config.search.enabled:
         files |= set(UI_FILES)
+    files |= copy_paths(rendered.site)
     # The editions are not rendered by check (PDFs are slow); PRODUCT.md fixes their names.
     for issue in rendered.site.issues:
         files |= {f"{issue.url}{issue.slug}.pdf", f"{issue.url}email.html",

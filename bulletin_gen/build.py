@@ -24,6 +24,7 @@ from .content import read_sources
 from .editions import edition_artifacts, switch_editions
 from .editions.pdf import find_issue, issue_pdf
 from .errors import Problem, Problems
+from .images import image_files, measure_images
 from .markdown import MarkdownRenderer
 from .model import Site
 from .pdfcache import PdfCache
@@ -92,6 +93,9 @@ def load_site(site_dir: Path, drafts: bool = False, base_url: str | None = None,
         memo.save()
     if cache:  # kept even when the build fails, for the build after the fix
         cache.markdown.flush()
+    # Measured on every build, outside the memo: a picture replaced by another of other
+    # dimensions leaves its item file as it was.
+    site = measure_images(site, problems)
     problems.raise_if_any(strict=strict)
     return site, problems
 
@@ -121,6 +125,7 @@ def build(site_dir: Path, options: BuildOptions | None = None) -> BuildReport:
         env = make_environment(site_dir, cache.folder)
         plans = plan_pages(site)
         copies = _copies(site_dir, site)
+        copies += [Copy(source, path) for source, path in image_files(site, cache.made_folder)]
         if site.config.search.enabled:
             copies += [Copy(source, path) for source, path in search_files(site, cache.made_folder)]
         work = cache.sort(env, site, plans, copies)

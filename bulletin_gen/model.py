@@ -93,12 +93,43 @@ class RoundTable:
                      for label, names in pairs if names)
 
 
+# The widths of the copies of an image that the build makes (images.py): for screens of every
+# size, for the email (shown 600 px wide, twice as sharp on dense screens) and for print (about
+# 300 dpi across a page's text).
+WEB_WIDTHS = (480, 800, 1200, 1600)
+EMAIL_WIDTH = 1200
+PRINT_WIDTH = 2400
+
+
 @dataclass(frozen=True)
 class Image:
-    """An image with its site path and alt text."""
+    """An image with its site path and alt text, and its size in pixels once measured (upright:
+    its EXIF orientation applied); 0 for an image on another site, which has no copies."""
 
     url: str
     alt: str
+    width: int = 0
+    height: int = 0
+
+    def widths(self) -> tuple[int, ...]:
+        """The widths it is published at, for `srcset`: the web widths it is wider than, and
+        its own width when that is not above the largest."""
+        if not self.width:
+            return ()
+        smaller = tuple(width for width in WEB_WIDTHS if width < self.width)
+        return smaller + ((self.width,) if self.width <= WEB_WIDTHS[-1] else ())
+
+    def at(self, width: int) -> str:
+        """The site path of its copy `width` pixels wide; itself when it is not wider."""
+        if not self.width or width >= self.width:
+            return self.url
+        stem, dot, suffix = self.url.rpartition(".")
+        return f"{stem}.{width}w.{suffix}" if dot else f"{self.url}.{width}w"
+
+    def height_at(self, width: int) -> int:
+        """The height of its copy `width` pixels wide."""
+        width = min(width, self.width)
+        return round(self.height * width / self.width) if self.width else 0
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,7 @@ from markupsafe import Markup, escape
 from . import __version__
 from .fingerprint import text_hash
 from .markdown import ROOT_MARKER, relative_html
+from .model import EMAIL_WIDTH, PRINT_WIDTH
 
 THEME_DIR = Path(__file__).parent / "theme"
 THEME_TEMPLATES = THEME_DIR / "templates"
@@ -55,6 +56,7 @@ def make_environment(site_dir: Path | None, cache: Path | None = None) -> Enviro
         keep_trailing_newline=True,
         auto_reload=False,  # one environment serves one build: no need to stat each template
     )
+    env.globals.update(email_width=EMAIL_WIDTH, print_width=PRINT_WIDTH)
     env.filters.update(
         url=url_filter,
         local=local_filter,

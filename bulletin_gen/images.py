@@ -1,0 +1,159 @@
+"""Images: the size of every `image:` of the site, and the copies readers get (Pillow).
+
+`measure_images` gives each item's and issue's image its size, read from its file with the EXIF
+orientation applied. It runs on every build, after loading: a picture replaced by another of
+other dimensions leaves its item file as it was. `image_files` makes the copies: the widths of
+`Image.widths` for screens, the email's and the print edition's (model.py). Each copy is
+upright and carries no metadata (no camera, no place), and the same picture gives the same
+bytes. An original that carries metadata is published the same way, in its place, so that a
+photo's location never reaches the site.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import io
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import PIL
+from PIL import Image as Pillow
+from PIL import ImageOps
+
+from .errors import Location, Problems
+from .model import EMAIL_WIDTH, PRINT_WIDTH, Image, Issue, Item, Site, TermIndex
+
+# The formats copies are made of, each saved in its own format with these options.
+FORMATS: dict[str, dict[str, Any]] = {"JPEG": {"quality": 85, "optimize": True},
+                                      "PNG": {"optimize": True},
+                                      "WEBP": {"quality": 85, "method": 4}}
+LARGE = 5_000_000  # bytes: an original above this is worth shrinking before it is published
+ROTATED = (5, 6, 7, 8)  # EXIF orientations that swap width and height
+MadeFolder = Callable[[str, Callable[[Path], None]], Path]
+
+
+def measure_images(site: Site, problems: Problems) -> Site:
+    """The site with the size of every image of its own; warnings for images too large to
+    publish as they are, or that cannot be read."""
+    sources = _sources(site)
+    sizes: dict[str, tuple[int, int]] = {}
+    issues = []
+    renamed: dict[int, Item] = {}
+    for issue in site.issues:
+        items = []
+        for item in issue.items:
+            image = _measured(item.image, item.source, sources, sizes, problems)
+            new = item if image is item.image else replace(item, image=image)
+            renamed[id(item)] = new
+            items.append(new)
+        image = _measured(issue.image, issue.source, sources, sizes, problems)
+        issues.append(replace(issue, image=image, items=tuple(items)))
+    if not sizes:
+        return site
+    by_slug = {issue.slug: issue for issue in issues}
+    return replace(site, issues=tuple(issues),
+                   tags=_terms(site.tags, by_slug, renamed),
+                   regions=_terms(site.regions, by_slug, renamed))
+
+
+def _sources(site: Site) -> dict[str, Path]:
+    return {asset.url: asset.source for issue in site.issues for asset in issue.assets}
+
+
+def _measured(image: Image | None, owner: str, sources: dict[str, Path],
+              sizes: dict[str, tuple[int, int]], problems: Problems) -> Image | None:
+    if image is None or image.url not in sources:
+        return image  # none, or on another site
+    if image.url not in sizes:
+        sizes[image.url] = _size(sources[image.url], image.url, owner, problems)
+    width, height = sizes[image.url]
+    return replace(image, width=width, height=height) if width else image
+
+
+def _size(source: Path, url: str, owner: str, problems: Problems) -> tuple[int, int]:
+    """Width and height upright; (0, 0) for a file no copies are made of."""
+    where = Location(owner)
+    try:
+        with Pillow.open(source) as picture:
+            if picture.format not in FORMATS or getattr(picture, "is_animated", False):
+                return 0, 0
+            width, height = picture.size
+            if picture.getexif().get(0x0112) in ROTATED:
+                width, height = height, width
+    except (OSError, ValueError, Pillow.DecompressionBombError) as error:
+        problems.warn(where, f"image: '{url.rpartition('/')[2]}' cannot be read as a picture "
+                      f"({error})", "save it as a JPEG, PNG or WebP file")
+        return 0, 0
+    size = source.stat().st_size
+    if size > LARGE:
+        problems.warn(where, f"image: '{url.rpartition('/')[2]}' is {size / 1e6:.1f} MB "
+                      f"({width} x {height} pixels)",
+                      "readers get smaller copies, but the original is published too: save "
+                      "one under 5 MB")
+    return width, height
+
+
+def _terms(indexes: tuple[TermIndex, ...], issues: dict[str, Issue],
+           items: dict[int, Item]) -> tuple[TermIndex, ...]:
+    """Tag and region pages whose entries point at the measured issues and items."""
+    return tuple(replace(index, entries=tuple(
+        replace(entry, issue=issues[entry.issue.slug], item=items.get(id(entry.item), entry.item))
+        for entry in index.entries)) for index in indexes)
+
+
+def image_files(site: Site, made_folder: MadeFolder) -> list[tuple[Path, str]]:
+    """The copies of every measured image and where each goes in the output. Each image's are
+    made by `made_folder(digest, make)`, a folder that the caller keeps under `digest`."""
+    sources = _sources(site)
+    files = []
+    for image in sorted(set(_images(site)), key=lambda image: image.url):
+        source = sources[image.url]
+        stat = source.stat()
+        digest = hashlib.sha256(f"{source}\0{stat.st_size}\0{stat.st_mtime_ns}\0"
+                                f"{PIL.__version__}\0{image.width}".encode()).hexdigest()[:32]
+        folder = made_folder(digest, functools.partial(write_copies, image, source))
+        files += [(path, f"{image.url.rpartition('/')[0]}/{path.name}")
+                  for path in sorted(folder.iterdir())]
+    return files
+
+
+def copy_paths(site: Site) -> set[str]:
+    """The site paths of every copy `image_files` makes, from the model alone (`bulletin
+    check`, which makes none, counts them as written)."""
+    return {image.at(width) for image in _images(site)
+            for width in (*image.widths(), EMAIL_WIDTH, PRINT_WIDTH)}
+
+
+def _images(site: Site) -> Iterator[Image]:
+    for issue in site.issues:
+        for image in (issue.image, *(item.image for item in issue.items)):
+            if image is not None and image.width:
+                yield image
+
+
+def write_copies(image: Image, source: Path, folder: Path) -> None:
+    """Write into `folder` each copy of `image` (from the file `source`) under its file name."""
+    with Pillow.open(source) as picture:
+        stripped = bool(picture.getexif())
+        kind = picture.format or "PNG"
+        profile = picture.info.get("icc_profile")  # colours, kept; EXIF and XMP are not
+        upright = ImageOps.exif_transpose(picture)
+    widths = {*image.widths(), EMAIL_WIDTH, PRINT_WIDTH}
+    for width in sorted(width for width in widths if width < image.width):
+        copy = upright.resize((width, image.height_at(width)), Pillow.Resampling.LANCZOS)
+        (folder / image.at(width).rpartition("/")[2]).write_bytes(
+            _encoded(copy, kind, profile))
+    if stripped:  # the original's place: the same picture, without what its camera wrote
+        (folder / image.url.rpartition("/")[2]).write_bytes(_encoded(upright, kind, profile))
+
+
+def _encoded(picture: Pillow.Image, kind: str, profile: bytes | None) -> bytes:
+    if kind == "JPEG" and picture.mode not in ("RGB", "L"):
+        picture = picture.convert("RGB")
+    buffer = io.BytesIO()
+    options = {**FORMATS[kind], **({"icc_profile": profile} if profile else {})}
+    picture.save(buffer, kind, **options)
+    return buffer.getvalue()

@@ -1,0 +1,150 @@
+"""Images: copies at the widths readers need, sized, upright and without location data, made
+once and the same every build; the email and the print edition take their own copies."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import age, parse_html
+from PIL import Image as Pillow
+
+from bulletin_gen import images
+from bulletin_gen.build import BuildOptions, build
+
+GPS = 0x8825
+ORIENTATION = 0x0112
+
+
+def photo(width: int, height: int, orientation: int = 1, gps: bool = True) -> bytes:
+    """A JPEG as a camera writes it: EXIF orientation, and a location unless `gps` is off."""
+    picture = Pillow.new("RGB", (width, height), (40, 120, 60))
+    for x in range(0, width, 50):  # some detail, so that sizes differ by width
+        picture.paste((200, x % 255, 90), (x, 0, x + 25, height))
+    exif = Pillow.Exif()
+    exif[ORIENTATION] = orientation
+    if gps:
+        exif[GPS] = {1: "N", 2: (46.0, 4.0, 30.0), 3: "E", 4: (18.0, 13.0, 58.0)}
+    buffer = io.BytesIO()
+    picture.save(buffer, "JPEG", quality=90, exif=exif)
+    return buffer.getvalue()
+
+
+def site_with(make_site: Callable[..., Path], data: bytes, name: str = "photo.jpg") -> Path:
+    return make_site({
+        f"content/issues/2026-01-winter/images/{name}": data,
+        "content/issues/2026-01-winter/01-lead.md": f"""\
+            ---
+            title: Lead story
+            kind: feature
+            image: images/{name}
+            image_alt: The new centre's garden
+            ---
+            The **lead** story text.
+            """})
+
+
+def img(page: Path) -> dict[str, str]:
+    found = [element for element in parse_html(page).iter("img")
+             if "photo" in element.get("src", "")]
+    assert len(found) == 1, page
+    return dict(found[0].attrib)
+
+
+def published(output: Path) -> dict[str, Pillow.Image]:
+    folder = output / "issues/2026-01-winter/images"
+    return {path.name: Pillow.open(path) for path in sorted(folder.iterdir())}
+
+
+def test_a_large_photo_is_published_at_every_width_upright_and_without_its_location(
+        make_site: Callable[..., Path], build_site: Callable[..., Path]) -> None:
+    # 4000 x 3000 as stored, turned a quarter by its EXIF orientation: 3000 x 4000 upright
+    output = build_site(site_with(make_site, photo(4000, 3000, orientation=6)), jobs=1)
+    files = published(output)
+    assert sorted(files) == ["photo.1200w.jpg", "photo.1600w.jpg", "photo.2400w.jpg",
+                             "photo.480w.jpg", "photo.800w.jpg", "photo.jpg"]
+    assert files["photo.800w.jpg"].size == (800, 1067)
+    assert files["photo.jpg"].size == (3000, 4000)
+    for name, picture in files.items():
+        exif = picture.getexif()
+        assert GPS not in exif and ORIENTATION not in exif, name
+    item = img(output / "issues/2026-01-winter/lead/index.html")
+    assert item["src"] == "../../../issues/2026-01-winter/images/photo.800w.jpg"
+    assert item["srcset"].split(", ") == [
+        f"../../../issues/2026-01-winter/images/photo.{width}w.jpg {width}w"
+        for width in (480, 800, 1200, 1600)]
+    assert (item["width"], item["height"]) == ("800", "1067")
+    assert "loading" not in item  # at the top of its own page
+    in_issue = img(output / "issues/2026-01-winter/index.html")
+    assert in_issue["loading"] == "lazy"
+    email = img(output / "issues/2026-01-winter/email.html")
+    assert email["src"] == "https://example.org/news/issues/2026-01-winter/images/photo.1200w.jpg"
+    assert (email["width"], email["height"]) == ("536", "715")
+
+
+def test_the_print_edition_takes_the_print_copy(make_site: Callable[..., Path],
+                                                build_site: Callable[..., Path]) -> None:
+    pytest.importorskip("weasyprint")
+    original = photo(4000, 3000)
+    output = build_site(site_with(make_site, original), jobs=1)
+    pdf = output / "issues/2026-01-winter/2026-01-winter.pdf"
+    print_copy = output / "issues/2026-01-winter/images/photo.2400w.jpg"
+    assert pdf.stat().st_size < print_copy.stat().st_size + 200_000
+    assert print_copy.stat().st_size < len(original)
+
+
+def test_a_small_image_keeps_its_size_and_gets_no_larger_copies(
+        make_site: Callable[..., Path], build_site: Callable[..., Path]) -> None:
+    output = build_site(site_with(make_site, photo(600, 400, gps=False)), jobs=1)
+    assert sorted(published(output)) == ["photo.480w.jpg", "photo.jpg"]
+    item = img(output / "issues/2026-01-winter/lead/index.html")
+    assert item["src"] == "../../../issues/2026-01-winter/images/photo.jpg"
+    assert item["srcset"].endswith("photo.jpg 600w")
+    assert (item["width"], item["height"]) == ("600", "400")
+
+
+def test_the_copies_are_the_same_bytes_every_build(make_site: Callable[..., Path],
+                                                   tmp_path: Path) -> None:
+    site = site_with(make_site, photo(2000, 1500, orientation=3))
+    first = build(site, BuildOptions(output=tmp_path / "one", jobs=1, pdf=False))
+    second = build(site, BuildOptions(output=tmp_path / "two", jobs=1, pdf=False, clean=True))
+    folder = "issues/2026-01-winter/images"
+    names = sorted(path.name for path in (first.output / folder).iterdir())
+    assert len(names) == 5  # four widths, and the original without its EXIF
+    for name in names:
+        assert (first.output / folder / name).read_bytes() == \
+            (second.output / folder / name).read_bytes()
+
+
+def test_a_replaced_picture_of_other_dimensions_resizes_the_page(
+        make_site: Callable[..., Path], tmp_path: Path) -> None:
+    site = site_with(make_site, photo(2000, 1000, gps=False))
+    age(site)
+    options = BuildOptions(jobs=1, pdf=False, email=False)
+    build(site, options)
+    (site / "content/issues/2026-01-winter/images/photo.jpg").write_bytes(
+        photo(1000, 2000, gps=False))
+    output = build(site, options).output
+    assert (img(output / "issues/2026-01-winter/lead/index.html")["height"]) == "1600"
+    clean = build(site, BuildOptions(output=tmp_path / "clean", clean=True, jobs=1, pdf=False,
+                                     email=False)).output
+    for page in ("issues/2026-01-winter/lead/index.html", "issues/2026-01-winter/index.html"):
+        assert (output / page).read_bytes() == (clean / page).read_bytes()
+    assert sorted(path.name for path in (output / "issues/2026-01-winter/images").iterdir()) \
+        == ["photo.480w.jpg", "photo.800w.jpg", "photo.jpg"]  # the old wider copies gone
+
+
+def test_check_warns_about_a_large_image_and_one_that_is_no_picture(
+        make_site: Callable[..., Path], runner, monkeypatch: pytest.MonkeyPatch) -> None:
+    from bulletin_gen.cli import main
+
+    monkeypatch.setattr(images, "LARGE", 10_000)
+    site = site_with(make_site, photo(1000, 800))
+    result = runner.invoke(main, ["check", str(site)])
+    assert "content/issues/2026-01-winter/01-lead.md: warning: image: 'photo.jpg' is " in \
+        result.output
+    broken = site_with(make_site, b"not a picture", name="broken.png")
+    result = runner.invoke(main, ["check", str(broken)])
+    assert "image: 'broken.png' cannot be read as a picture" in result.output
