@@ -127,7 +127,8 @@ def build(site_dir: Path, options: BuildOptions | None = None) -> BuildReport:
         copies = _copies(site_dir, site)
         copies += [Copy(source, path) for source, path in image_files(site, cache.made_folder)]
         if site.config.search.enabled:
-            copies += [Copy(source, path) for source, path in search_files(site, cache.made_folder)]
+            copies += [Copy(source, path)
+                       for source, path in search_files(site, cache.made_folder, options.jobs)]
         work = cache.sort(env, site, plans, copies)
         pages = render_pages(env, site, work.render, notify, options.jobs)
         editions: list[Artifact] = []

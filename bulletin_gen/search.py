@@ -24,6 +24,7 @@ import shutil
 import subprocess
 import tempfile
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -182,16 +183,21 @@ def merged_bundles(site: Site) -> list[str]:
     return [shard.folder for shard in search_shards(site)[1:]]
 
 
-def search_files(site: Site, made_folder: MadeFolder) -> list[tuple[Path, str]]:
+def search_files(site: Site, made_folder: MadeFolder, jobs: int = 1) -> list[tuple[Path, str]]:
     """The files of every shard's bundle and where each goes in the output. Each bundle is made
     by `made_folder(digest, make)`: a folder holding what `make(folder)` writes, which the
-    caller keeps between builds under `digest`."""
+    caller keeps between builds under `digest`. Pagefind indexes on one core, so `jobs` bundles
+    are made at a time (a first build makes them all)."""
     program = program_version()
-    files = []
-    for shard in search_shards(site):
-        folder = made_folder(shard.digest(program), functools.partial(write_bundle, shard))
-        files += bundle_files(shard, folder)
-    return files
+    shards = search_shards(site)
+
+    def made(shard: SearchShard) -> Path:
+        return made_folder(shard.digest(program), functools.partial(write_bundle, shard))
+
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        folders = list(pool.map(made, shards))
+    return [file for shard, folder in zip(shards, folders, strict=True)
+            for file in bundle_files(shard, folder)]
 
 
 def program_version() -> str:
