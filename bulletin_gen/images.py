@@ -83,9 +83,9 @@ def _size(source: Path, url: str, owner: str, problems: Problems) -> tuple[int, 
             width, height = picture.size
             if picture.getexif().get(0x0112) in ROTATED:
                 width, height = height, width
-    except (OSError, ValueError, Pillow.DecompressionBombError) as error:
-        problems.warn(where, f"image: '{url.rpartition('/')[2]}' cannot be read as a picture "
-                      f"({error})", "save it as a JPEG, PNG or WebP file")
+    except (OSError, ValueError, Pillow.DecompressionBombError):
+        problems.warn(where, f"image: '{url.rpartition('/')[2]}' cannot be read as a picture",
+                      "save it as a JPEG, PNG or WebP file")
         return 0, 0
     size = source.stat().st_size
     if size > LARGE:

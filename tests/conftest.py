@@ -27,6 +27,11 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 # A mailing tool's placeholder in the email edition (*|UNSUB|*, {{ unsubscribe }}), not a link.
 MERGE_TAG = re.compile(r"^(\*\|.*\|\*|\{\{.*\}\}|<%.*%>|%%.*%%)$")
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+# A real PNG, 2 x 2 pixels: the build measures every item's image.
+TINY_PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000002000000020802000000fdd49a730000000b494441"
+    "54789c6360400600000e0001a99173b10000000049454e44ae426082"
+)
 
 MINIMAL_SITE = {
     "bulletin.yaml": """\

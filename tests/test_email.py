@@ -10,7 +10,7 @@ from xml.etree.ElementTree import Element
 
 import html5lib
 import pytest
-from conftest import MINIMAL_SITE
+from conftest import MINIMAL_SITE, TINY_PNG
 
 from bulletin_gen.build import BuildOptions, build
 from bulletin_gen.editions.plaintext import PlainText
@@ -19,11 +19,6 @@ from bulletin_gen.errors import ContentError
 pytest.importorskip("css_inline", reason="the email extra is not installed")
 
 ISSUE = "content/issues/2026-01-winter/"
-# A real PNG, 2 x 2 pixels: the build measures every item's image.
-TINY_PNG = bytes.fromhex(
-    "89504e470d0a1a0a0000000d4948445200000002000000020802000000fdd49a730000000b494441"
-    "54789c6360400600000e0001a99173b10000000049454e44ae426082"
-)
 EMAIL_FILES: dict[str, str | bytes | None] = {
     "bulletin.yaml": MINIMAL_SITE["bulletin.yaml"].rstrip(" ") + """\
         email:

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from conftest import TINY_PNG
 
 from bulletin_gen.build import load_site
 from bulletin_gen.config import Contact
@@ -71,11 +72,11 @@ def test_item_fields(make_site: Callable[..., Path]) -> None:
         contact: Luis
         ---
         Text.
-        """, f"{ISSUE}/images/map.png": "png"}).issues[0].items[0]
+        """, f"{ISSUE}/images/map.png": TINY_PNG}).issues[0].items[0]
     assert lead.kind == "news" and lead.authors == ("Ana Editor",)
     assert lead.tags == (Term("water", "Water"), Term("local-governance", "local governance"))
     assert lead.regions == (Term("peru", "Perú"),)
-    assert lead.image == Image("issues/2026-01-winter/images/map.png", "A map")
+    assert lead.image == Image("issues/2026-01-winter/images/map.png", "A map", 2, 2)  # measured
     assert lead.contact == Contact(name="Luis")
     assert lead.html == "<p>Text.</p>\n"
 
@@ -248,7 +249,7 @@ def test_links_to_sources_become_site_paths(make_site: Callable[..., Path]) -> N
             [yaml](../issues/2026-01-winter/02-briefs.yaml) [map](../issues/2026-01-winter/m.png)
             [self](#here) [web](https://example.org/) [mail](mailto:a@example.org)
             """,
-        f"{ISSUE}/m.png": "png",
+        f"{ISSUE}/m.png": TINY_PNG,
     })
     html = site.pages[0].html
     # A heading link follows the item's id prefix: #top becomes #lead-top.
@@ -261,7 +262,7 @@ def test_links_to_sources_become_site_paths(make_site: Callable[..., Path]) -> N
 def test_issue_without_items_and_image_without_alt_warn(make_site: Callable[..., Path]) -> None:
     warnings = warnings_of(make_site, {
         f"{ISSUE}/01-lead.md": "---\ntitle: Lead\nimage: m.png\n---\nx\n",
-        f"{ISSUE}/m.png": "png",
+        f"{ISSUE}/m.png": TINY_PNG,
         "content/issues/2026-02-empty/issue.yaml": "title: Feb\ndate: 2026-02-01\n",
     })
     assert sorted(warnings) == [
