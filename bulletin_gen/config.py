@@ -81,6 +81,12 @@ class SiteConfig:
     recent_issues: int = 6  # how many earlier issues the home page lists
     per_page: int = 50  # entries on each page of a tag or region; later ones go to page/2/ ...
     unsafe_html: bool = False  # true keeps raw HTML in Markdown as written (no sanitising)
+    # Files of static/ (as 'logo.svg'), or https:// addresses: shown in the header, the
+    # browser's tab, and the preview of a link shared on social media (default: the logo).
+    logo: str = ""
+    favicon: str = ""
+    og_image: str = ""
+    subscribe_url: str = ""  # the mailing tool's sign-up page: header, footer and email
     pdf: PdfConfig = field(default_factory=PdfConfig)
     email: EmailConfig = field(default_factory=EmailConfig)
     search: SearchConfig = field(default_factory=SearchConfig)
@@ -138,7 +144,8 @@ def load_config(site_dir: Path, base_url: str | None = None,
         line = raw[: error.start].count(b"\n") + 1
         raise ContentError([Problem(Location(CONFIG_FILE, line), "not valid UTF-8 text",
                                     "save the file with UTF-8 encoding")]) from None
-    config = read_config(FieldReader(data, CONFIG_FILE, problems))
+    config = _static_files(read_config(FieldReader(data, CONFIG_FILE, problems)), site_dir,
+                           problems)
     if base_url is not None:
         mistake = _base_url_mistake(base_url)
         if mistake:
@@ -196,6 +203,10 @@ def read_config(reader: FieldReader) -> SiteConfig:
         per_page=_count(reader, "per_page", 50, least=1,
                         hint="the entries on each page of a tag or region, e.g. 'per_page: 50'"),
         unsafe_html=reader.boolean("unsafe_html", False),
+        logo=reader.text("logo"),
+        favicon=reader.text("favicon"),
+        og_image=reader.text("og_image"),
+        subscribe_url=_http_url(reader, "subscribe_url", "https://example.org/subscribe"),
         pdf=pdf_config,
         email=email_config,
         search=search_config,
@@ -203,6 +214,37 @@ def read_config(reader: FieldReader) -> SiteConfig:
     )
     reader.finish()
     return config
+
+
+def _http_url(reader: FieldReader, key: str, example: str) -> str:
+    """An http(s) address, or '' (with an error) for anything else."""
+    url = reader.text(key)
+    if url and not (urlsplit(url).scheme in ("http", "https") and urlsplit(url).netloc):
+        reader.error(key, f"{key}: '{url}' is not an http(s) URL", f"write it as {example}")
+        return ""
+    return url
+
+
+def _static_files(config: SiteConfig, site_dir: Path, problems: Problems) -> SiteConfig:
+    """The site's own images (logo, favicon, og_image) checked against static/: a missing
+    file is an error at its line, since every page would link to it."""
+
+    def checked(key: str, value: str) -> str:
+        if not value or value.startswith(("https://", "http://")):
+            return value
+        static = (site_dir / "static").resolve()
+        target = (static / value).resolve()
+        if value.startswith("/") or not target.is_relative_to(static) or not target.is_file():
+            problems.add(Location(CONFIG_FILE, config.key_lines.get(key, 0)),
+                         f"{key}: no file '{value}' in static/",
+                         "put the file in the site's static/ folder and write its name, "
+                         "e.g. 'logo.svg', or an https:// address")
+            return ""
+        return value
+
+    return replace(config, logo=checked("logo", config.logo),
+                   favicon=checked("favicon", config.favicon),
+                   og_image=checked("og_image", config.og_image))
 
 
 def _count(reader: FieldReader, key: str, default: int, least: int = 0, hint: str = "") -> int:

@@ -57,6 +57,7 @@ def make_environment(site_dir: Path | None, cache: Path | None = None) -> Enviro
         auto_reload=False,  # one environment serves one build: no need to stat each template
     )
     env.globals.update(email_width=EMAIL_WIDTH, print_width=PRINT_WIDTH)
+    env.tests["same_contact"] = same_contact
     env.filters.update(
         url=url_filter,
         local=local_filter,
@@ -124,6 +125,13 @@ def local_filter(context: Context, html: str) -> Markup:
 
 RTL_LANGUAGES = frozenset({"ar", "arc", "ckb", "dv", "fa", "he", "iw", "ks", "ku-arab", "nqo",
                            "ps", "sd", "syr", "ug", "ur", "yi"})
+
+
+def same_contact(contact: Any, other: Any) -> bool:
+    """`{% if item.contact is same_contact(issue.contact) %}`: the same person (name and
+    address), whatever role each gives, so that a page shows one contact once."""
+    return bool(contact) and bool(other) and (contact.name, contact.email) == (
+        other.name, other.email)
 
 
 def text_direction(lang: str) -> str:

@@ -49,7 +49,8 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Site]:
         pytest.skip(str(error))
     site_dir = tmp_path_factory.mktemp("demo")
     shutil.copy(REPO / "bulletin.yaml", site_dir / "bulletin.yaml")
-    shutil.copytree(REPO / "content", site_dir / "content")
+    for folder in ("content", "templates", "static"):
+        shutil.copytree(REPO / folder, site_dir / folder)
     output = build(site_dir, BuildOptions()).output
     return output, load_site(site_dir)[0]
 

@@ -162,24 +162,20 @@ def test_roundtable_parts_are_recognised_in_english_spanish_and_french(
     assert [text_of(p.find("h3")) for p in parts] == headings
 
 
-def test_issue_contents_list_conclusions_and_recommendations_as_key_outcomes(
-        output: Path) -> None:
+def test_issue_contents_point_to_each_round_tables_key_outcomes(output: Path) -> None:
     toc = by_class(page(output, "issues/2026-02-forum"), "toc", "nav")[0]
-    outcomes = toc.findall("./ul[@class='outcomes']/li")
-    assert [(li.get("class"), text_of(li)) for li in outcomes] == [
-        ("outcome-conclusions", "Conclusion: Information gaps cause most disputes."),
-        ("outcome-conclusions", "Conclusion: Agreements last when municipalities own them."),
-        ("outcome-recommendations", "Recommendation: Publish a guide to the canal walk."),
-        ("outcome-conclusions", "Conclusion: Los presupuestos abiertos funcionan."),
-        ("outcome-recommendations", "Recommendation: Repetir la mesa cada año."),
-        ("outcome-conclusions", "Conclusion: La médiation par les pairs réduit les conflits."),
-        ("outcome-recommendations", "Recommendation: Étendre le programme."),
+    pointer = toc.find("./p[@class='outcomes-pointer']")
+    assert pointer is not None
+    assert [(a.get("href"), text_of(a)) for a in pointer.iter("a")] == [
+        ("#water-conclusions", "2 conclusions and 1 recommendation"),
+        ("#mesa-conclusiones", "1 conclusion and 1 recommendation"),
+        ("#table-ronde-conclusions", "1 conclusion and 1 recommendation"),
     ]
 
 
 def test_issue_without_round_table_has_no_key_outcomes(output: Path) -> None:
     toc = by_class(page(output, "issues/2025-10-autumn"), "toc", "nav")[0]
-    assert toc.find("./ul[@class='outcomes']") is None
+    assert toc.find("./p[@class='outcomes-pointer']") is None
 
 
 # --- Briefs ---------------------------------------------------------------------------------

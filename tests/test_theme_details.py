@@ -1,0 +1,131 @@
+"""What readers meet in the built-in theme: summaries in the contents, each text once on a page
+(key outcomes, contacts), the site's branding and sharing tags, and stylesheet details."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import MINIMAL_SITE, SITES, parse_html, text_of
+
+from bulletin_gen.build import BuildOptions, build
+from bulletin_gen.errors import ContentError
+from bulletin_gen.templates import THEME_STATIC
+
+ISSUE = "content/issues/2026-01-winter/"
+SAME_CONTACT = {
+    # The issue, its briefs file and the site share one contact: Ana Editor.
+    ISSUE + "issue.yaml": """\
+        title: January 2026
+        date: 2026-01-15
+        contact: {name: Ana Editor, role: Editor, email: editor@example.org}
+        """,
+}
+BRANDED = {
+    "bulletin.yaml": MINIMAL_SITE["bulletin.yaml"].rstrip(" ") + """\
+        logo: mark.svg
+        favicon: mark.svg
+        subscribe_url: https://example.org/subscribe
+        """,
+    "static/mark.svg": '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 8 8"/>',
+}
+
+
+def built(make_site: Callable[..., Path], files: dict[str, str]) -> Path:
+    return build(make_site(files), BuildOptions(jobs=1, pdf=False)).output
+
+
+def test_the_contents_show_each_items_summary(make_site: Callable[..., Path]) -> None:
+    output = built(make_site, {ISSUE + "01-lead.md": "---\ntitle: Lead\nsummary: One line "
+                               "about the lead.\n---\nText.\n"})
+    for page in ("issues/2026-01-winter/index.html", "index.html"):
+        summaries = [text_of(p) for p in parse_html(output / page).iter("p")
+                     if p.get("class") == "toc-summary"]
+        assert summaries == ["One line about the lead."], page
+
+
+def test_key_outcomes_point_to_the_round_table_instead_of_repeating_it(tmp_path: Path) -> None:
+    output = build(SITES / "full", BuildOptions(output=tmp_path / "out", jobs=1, pdf=False,
+                                                email=False, drafts=True)).output
+    page = output / "issues/2026-02-forum/index.html"
+    pointer = next(p for p in parse_html(page).iter("p") if p.get("class") == "outcomes-pointer")
+    links = [(a.get("href"), text_of(a)) for a in pointer.iter("a")]
+    assert links[0] == ("#water-conclusions", "2 conclusions and 1 recommendation")
+    text = page.read_text("utf-8")
+    assert text.count("Information gaps cause most disputes.") == 1
+    assert text.count("Publish a guide to the canal walk.") == 1
+
+
+def test_a_shared_contact_is_shown_once_per_page(make_site: Callable[..., Path]) -> None:
+    output = built(make_site, SAME_CONTACT)
+    page = parse_html(output / "issues/2026-01-winter/index.html")
+    labels = [aside.get("aria-label") for aside in page.iter("aside")]
+    assert len(labels) == len(set(labels))  # every landmark has a label of its own
+    ana = [label for label in labels if label == "Contact: January 2026"]
+    assert ana == ["Contact: January 2026"]
+    assert "Contact: Other news" not in labels  # the briefs' contact is the issue's
+    footer = next(f for f in page.iter("footer"))
+    assert "editor@example.org" not in "".join(footer.itertext())
+    email = (output / "issues/2026-01-winter/email.html").read_text("utf-8")
+    assert email.count("mailto:editor@example.org") == 1
+
+
+def test_logo_favicon_subscribe_and_sharing_tags(make_site: Callable[..., Path]) -> None:
+    output = built(make_site, BRANDED)
+    page = parse_html(output / "issues/2026-01-winter/lead/index.html")
+    header = next(h for h in page.iter("header") if h.get("class") == "site-header")
+    logo = header.find(".//img[@class='site-logo']")
+    assert logo is not None and logo.get("src") == "../../../mark.svg"
+    assert (output / "mark.svg").is_file()
+    links = {link.get("rel"): link.get("href") for link in page.iter("link")}
+    assert links["icon"] == "../../../mark.svg"
+    hrefs = [a.get("href") for a in page.iter("a")]
+    assert hrefs.count("https://example.org/subscribe") == 2  # header and footer
+    metas = {meta.get("property") or meta.get("name"): meta.get("content")
+             for meta in page.iter("meta")}
+    assert metas["og:image"] == "https://example.org/news/mark.svg"
+    assert metas["twitter:card"] == "summary_large_image"
+    assert metas["twitter:title"] == "Lead story | January 2026 | Test Bulletin"
+    email = (output / "issues/2026-01-winter/email.html").read_text("utf-8")
+    assert 'href="https://example.org/subscribe"' in email
+
+
+def test_a_page_without_any_image_is_a_summary_card(make_site: Callable[..., Path]) -> None:
+    page = parse_html(built(make_site, {}) / "archive/index.html")
+    metas = {meta.get("name"): meta.get("content") for meta in page.iter("meta")}
+    assert metas["twitter:card"] == "summary"
+
+
+@pytest.mark.parametrize(("line", "message"), [
+    ("logo: missing.svg", "bulletin.yaml:7: logo: no file 'missing.svg' in static/"),
+    ("favicon: ../bulletin.yaml", "bulletin.yaml:7: favicon: no file '../bulletin.yaml' in "
+                                  "static/"),
+    ("subscribe_url: javascript:alert(1)",
+     "bulletin.yaml:7: subscribe_url: 'javascript:alert(1)' is not an http(s) URL"),
+])
+def test_branding_settings_are_checked(make_site: Callable[..., Path], line: str,
+                                       message: str) -> None:
+    site = make_site({"bulletin.yaml": MINIMAL_SITE["bulletin.yaml"].rstrip(" ")
+                      + "        " + line + "\n"})
+    with pytest.raises(ContentError) as raised:
+        build(site, BuildOptions(jobs=1))
+    assert str(raised.value.problems[0]).startswith(message)
+
+
+def test_the_header_leaves_the_tagline_to_the_masthead(make_site: Callable[..., Path]) -> None:
+    output = built(make_site, {})
+    def taglines(page: str) -> int:
+        return sum(1 for span in parse_html(output / page).iter("span")
+                   if span.get("class") == "site-tagline")
+    assert taglines("issues/2026-01-winter/index.html") == 0
+    assert taglines("index.html") == 0
+    assert taglines("archive/index.html") == 1
+
+
+def test_the_stylesheet_mirrors_by_logical_properties() -> None:
+    css = (THEME_STATIC / "style.css").read_text("utf-8")
+    assert ".footnotes-sep" in css and ".footnote-sep" not in css
+    rtl = [line for line in css.splitlines() if '[dir="rtl"]' in line]
+    assert rtl == ['[dir="rtl"] time { unicode-bidi: isolate; direction: ltr; }']
+    assert ".site-header :focus-visible { outline-color: var(--accent-ink); }" in css
