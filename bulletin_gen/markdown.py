@@ -108,6 +108,14 @@ def slugify_any(text: str) -> str:
     return "-".join(unicodedata.normalize("NFC", word).lower() for word in words if word)
 
 
+def _footnote_block_open(self: object, tokens: object, idx: int, options: object,
+                         env: object) -> str:
+    """The footnotes' section, with a heading for screen readers: a section without one is
+    announced as an unnamed region (the Nu Html Checker warns)."""
+    return ('<hr class="footnotes-sep">\n<section class="footnotes">\n'
+            '<h2 class="visually-hidden">Notes</h2>\n<ol class="footnotes-list">\n')
+
+
 class MarkdownRenderer:
     """CommonMark + tables, footnotes, strikethrough, anchors, typography and autolinks."""
 
@@ -129,6 +137,7 @@ class MarkdownRenderer:
             filter_style_properties={"text-align"},
         )
         self.md.linkify = _QuickLinkify()
+        self.md.add_render_rule("footnote_block_open", _footnote_block_open)
         _watch_nesting(self.md)
 
     def render(self, text: str, resolve: Resolver, id_prefix: str = "",
