@@ -5,15 +5,27 @@ order of the chunks, whatever order they finish in. Forked workers start with ev
 main process holds (the sources, the model, the compiled templates), so only the chunks and the
 results travel between processes. Where fork does not exist (Windows), the chunks run here,
 one after the other: slower, never different.
+
+A worker never outlives the main process: killed (kill -9, the OOM killer, a CI timeout), the
+main process leaves its workers blocked on pipes that nobody reads, so each worker asks the
+system to kill it when its parent dies (Linux), or else watches its parent itself. A SIGTERM to
+the main process ends the build as Ctrl-C does: the pool is shut down and the output left as
+it was.
 """
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
+import signal
+import sys
+import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from itertools import islice
+from types import FrameType
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar, runtime_checkable
 
 if TYPE_CHECKING:
@@ -22,6 +34,8 @@ if TYPE_CHECKING:
 # Work is cut into this many chunks a worker: the last chunks finish at different times, and a
 # worker with nothing left to take waits, on average, for half of one.
 CHUNKS_PER_JOB = 16
+PR_SET_PDEATHSIG = 1  # prctl's option: the signal a process gets when its parent dies
+WATCH_SECONDS = 0.5  # how often a worker without that option looks for its parent
 Chunk = TypeVar("Chunk")
 Result = TypeVar("Result")
 
@@ -60,8 +74,9 @@ def map_chunks(task: Callable[[Chunk], Result], chunks: Sequence[Chunk], jobs: i
     from concurrent.futures import ProcessPoolExecutor
 
     workers = min(jobs, len(chunks))
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
-                             initializer=_start_worker, initargs=(task, learners)) as pool:
+    with _ended_by_sigterm(), ProcessPoolExecutor(
+            workers, mp_context=multiprocessing.get_context("fork"), initializer=_start_worker,
+            initargs=(task, learners, os.getpid())) as pool:
         # A few chunks ahead, not all: results the main process has not taken yet (pages not
         # yet written) would otherwise pile up in its memory.
         waiting: deque[Future[tuple[Result, list[Any]]]] = deque()
@@ -100,7 +115,66 @@ def split_by_weight(weights: Sequence[int], parts: int) -> list[range]:
     return ranges
 
 
-def _start_worker(task: Callable[[Any], Any], learners: Sequence[Learner]) -> None:
+@contextlib.contextmanager
+def _ended_by_sigterm() -> Iterator[None]:
+    """While the pool runs, SIGTERM raises SystemExit in the main thread, so that the pool is
+    shut down and the build cleans up after itself on the way out. A handler already set
+    (`bulletin serve` sets one) is left in place; so is SIGTERM outside the main thread,
+    where no handler can be set."""
+    if (threading.current_thread() is not threading.main_thread()
+            or signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL):
+        yield
+        return
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def _exit_on_sigterm(signum: int, frame: FrameType | None) -> None:
+    raise SystemExit(128 + signum)  # the exit status of a process that SIGTERM ended
+
+
+def die_with_parent(parent: int) -> None:
+    """End this process when `parent` does: by the system (Linux), or else by a thread that
+    watches for a new parent (the orphan's). A parent that died before this was set up is
+    already gone: then this process ends at once."""
+    if not _parent_death_signal(signal.SIGKILL):
+        watch_parent(parent)
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+def _parent_death_signal(signum: int) -> bool:
+    """Ask Linux to send `signum` to this process when its parent dies; False elsewhere."""
+    if not sys.platform.startswith("linux"):
+        return False
+    import ctypes
+
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return False
+    return bool(prctl(PR_SET_PDEATHSIG, int(signum), 0, 0, 0) == 0)
+
+
+def watch_parent(parent: int, interval: float = WATCH_SECONDS) -> threading.Thread:
+    """A daemon thread that ends this process once its parent is no longer `parent`."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(interval)
+        os._exit(1)  # at once: the main thread may be blocked on a pipe for good
+
+    thread = threading.Thread(target=watch, name="bulletin-watch-parent", daemon=True)
+    thread.start()
+    return thread
+
+
+def _start_worker(task: Callable[[Any], Any], learners: Sequence[Learner],
+                  parent: int) -> None:
+    die_with_parent(parent)
     # What the worker was forked with is the main process's, only read here: out of the
     # worker's garbage collections, which would otherwise walk it again and again (and copy
     # every memory page they touch).
