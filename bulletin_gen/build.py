@@ -28,6 +28,7 @@ from .markdown import MarkdownRenderer
 from .model import Site
 from .pdfcache import PdfCache
 from .render import Artifact, PagePlan, plan_pages, render_pages
+from .sitelock import site_lock
 from .sourcecache import Loaded
 from .templates import THEME_DIR, THEME_STATIC, make_environment
 from .validate import build_site
@@ -54,6 +55,8 @@ class BuildOptions:
     progress: Progress | None = None  # told how the build advances (progress bar, --verbose)
     jobs: int = os.cpu_count() or 1  # processes rendering pages
     clean: bool = False  # ignore (and empty) the cache of earlier builds
+    wait: float = 60.0  # seconds to wait for another build of the site to end (sitelock.py)
+    waiting: Callable[[str], None] | None = None  # told who holds the site, if this one waits
     # The model memo's files as a long-lived process read them (`bulletin serve`), kept from
     # one build to the next so that an unchanged one is not read again; None: not kept.
     loaded: Loaded | None = None
@@ -96,8 +99,14 @@ def load_site(site_dir: Path, drafts: bool = False, base_url: str | None = None,
 
 
 def build(site_dir: Path, options: BuildOptions | None = None) -> BuildReport:
-    """Build the whole site of `site_dir` into its output folder."""
+    """Build the whole site of `site_dir` into its output folder, holding the site's lock: two
+    builds of one site at once would share its cache and staging folder."""
     options = options or BuildOptions()
+    with site_lock(Path(os.path.abspath(site_dir)), options.wait, options.waiting):
+        return _build(site_dir, options)
+
+
+def _build(site_dir: Path, options: BuildOptions) -> BuildReport:
     started = time.perf_counter()
     # Absolute from here on, so that what the cache keeps by path (every source, the output)
     # is found again whichever folder the next build is started from.

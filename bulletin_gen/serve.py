@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import errno
 import html
+import math
 import shutil
 import signal
 import tempfile
@@ -270,11 +271,16 @@ def serve(site_dir: Path, host: str = "127.0.0.1", port: int = 8000,
     url = f"http://{host}:{server.server_address[1]}/"
     # Each rebuild takes the model memo's unchanged files from the last one instead of
     # reading them again (a third of a second at 10,000 items).
-    options = replace(options or BuildOptions(), output=root, drafts=True, base_url=url,
-                      loaded={})
 
     def say(text: str, error: bool) -> None:
         click.echo(text, err=error)
+
+    def waiting(holder: str) -> None:
+        say(f"Waiting for another build of {site_dir} ({holder}) to end...", False)
+
+    # A rebuild waits for a `bulletin build` of the site as long as that takes (sitelock.py).
+    options = replace(options or BuildOptions(), output=root, drafts=True, base_url=url,
+                      loaded={}, wait=math.inf, waiting=waiting)
 
     thread = threading.Thread(target=server.serve_forever, name="bulletin-serve", daemon=True)
     previous = signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops as cleanly as Ctrl-C
