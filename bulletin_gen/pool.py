@@ -19,7 +19,6 @@ import contextlib
 import gc
 import os
 import signal
-import sys
 import threading
 import time
 from collections import deque
@@ -27,6 +26,8 @@ from collections.abc import Callable, Iterator, Sequence
 from itertools import islice
 from types import FrameType
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar, runtime_checkable
+
+from .libc import linux_call
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -148,15 +149,8 @@ def die_with_parent(parent: int) -> None:
 
 def _parent_death_signal(signum: int) -> bool:
     """Ask Linux to send `signum` to this process when its parent dies; False elsewhere."""
-    if not sys.platform.startswith("linux"):
-        return False
-    import ctypes
-
-    try:
-        prctl = ctypes.CDLL(None, use_errno=True).prctl
-    except (OSError, AttributeError):
-        return False
-    return bool(prctl(PR_SET_PDEATHSIG, int(signum), 0, 0, 0) == 0)
+    prctl = linux_call("prctl")
+    return prctl is not None and prctl(PR_SET_PDEATHSIG, int(signum), 0, 0, 0) == 0
 
 
 def watch_parent(parent: int, interval: float = WATCH_SECONDS) -> threading.Thread:
