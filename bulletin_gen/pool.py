@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 CHUNKS_PER_JOB = 16
 PR_SET_PDEATHSIG = 1  # prctl's option: the signal a process gets when its parent dies
 WATCH_SECONDS = 0.5  # how often a worker without that option looks for its parent
+STOP_POLL_SECONDS = 0.1  # how often the main process, waiting for a result, looks for SIGTERM
 Chunk = TypeVar("Chunk")
 Result = TypeVar("Result")
 
@@ -75,7 +76,7 @@ def map_chunks(task: Callable[[Chunk], Result], chunks: Sequence[Chunk], jobs: i
     from concurrent.futures import ProcessPoolExecutor
 
     workers = min(jobs, len(chunks))
-    with _ended_by_sigterm(), ProcessPoolExecutor(
+    with _sigterm_noted() as stop, ProcessPoolExecutor(
             workers, mp_context=multiprocessing.get_context("fork"), initializer=_start_worker,
             initargs=(task, learners, os.getpid())) as pool:
         # A few chunks ahead, not all: results the main process has not taken yet (pages not
@@ -86,7 +87,7 @@ def map_chunks(task: Callable[[Chunk], Result], chunks: Sequence[Chunk], jobs: i
             for chunk in islice(pending, 2 * workers):
                 waiting.append(pool.submit(_run_chunk, chunk))
             while waiting:
-                result, learned = waiting.popleft().result()
+                result, learned = _result(waiting.popleft(), stop)
                 for chunk in islice(pending, 1):
                     waiting.append(pool.submit(_run_chunk, chunk))
                 for learner, news in zip(learners, learned, strict=True):
@@ -116,25 +117,52 @@ def split_by_weight(weights: Sequence[int], parts: int) -> list[range]:
     return ranges
 
 
+class Stop:
+    """Whether a SIGTERM has come while the pool runs."""
+
+    requested = False
+
+
 @contextlib.contextmanager
-def _ended_by_sigterm() -> Iterator[None]:
-    """While the pool runs, SIGTERM raises SystemExit in the main thread, so that the pool is
-    shut down and the build cleans up after itself on the way out. A handler already set
-    (`bulletin serve` sets one) is left in place; so is SIGTERM outside the main thread,
-    where no handler can be set."""
+def _sigterm_noted() -> Iterator[Stop]:
+    """While the pool runs, a SIGTERM is noted rather than fatal: the main process then stops
+    waiting for results (`_result`), shuts the pool down and ends the build as an exception
+    does, cleaning up on the way out. The handler only notes it: an exception raised by a
+    signal handler lands anywhere, even in the pool's own bookkeeping, and can be swallowed
+    there. A handler already set (`bulletin serve` sets one) is left in place; so is SIGTERM
+    outside the main thread, where no handler can be set."""
+    stop = Stop()
     if (threading.current_thread() is not threading.main_thread()
             or signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL):
-        yield
+        yield stop
         return
-    signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    main = os.getpid()
+
+    def note(signum: int, frame: FrameType | None) -> None:
+        if os.getpid() != main:  # a worker, before it has set its own (`_start_worker`)
+            os._exit(128 + signum)
+        stop.requested = True
+
+    signal.signal(signal.SIGTERM, note)
     try:
-        yield
+        yield stop
     finally:
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        if stop.requested:  # noted after the last result was taken: not lost for that
+            raise SystemExit(128 + signal.SIGTERM)
 
 
-def _exit_on_sigterm(signum: int, frame: FrameType | None) -> None:
-    raise SystemExit(128 + signum)  # the exit status of a process that SIGTERM ended
+def _result(future: Future[Result], stop: Stop) -> Result:
+    """The future's result, waited for a little at a time so that a SIGTERM is seen; then
+    SystemExit, with the status of a process that SIGTERM ended (the pool may also have
+    broken, its workers ended by the same signal)."""
+    from concurrent.futures import wait
+
+    while not future.done() and not stop.requested:
+        wait([future], timeout=STOP_POLL_SECONDS)
+    if stop.requested:
+        raise SystemExit(128 + signal.SIGTERM)
+    return future.result()
 
 
 def die_with_parent(parent: int) -> None:
@@ -168,6 +196,9 @@ def watch_parent(parent: int, interval: float = WATCH_SECONDS) -> threading.Thre
 
 def _start_worker(task: Callable[[Any], Any], learners: Sequence[Learner],
                   parent: int) -> None:
+    # The main process's SIGTERM handler (`_ended_by_sigterm`) is not the worker's: a worker
+    # that SIGTERM reaches (with the whole process group) simply ends.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     die_with_parent(parent)
     # What the worker was forked with is the main process's, only read here: out of the
     # worker's garbage collections, which would otherwise walk it again and again (and copy
