@@ -70,17 +70,20 @@ pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists() or not hasa
                                 reason="needs fork and /proc (Linux)")
 
 
-@pytest.mark.parametrize("signum", [signal.SIGKILL, signal.SIGTERM])
-def test_no_worker_outlives_the_main_process(make_site, signum: int) -> None:
+@pytest.mark.parametrize(("signum", "group"), [(signal.SIGKILL, False), (signal.SIGTERM, False),
+                                               (signal.SIGTERM, True)],
+                         ids=["kill-9", "sigterm", "sigterm-to-the-group"])
+def test_no_worker_outlives_the_main_process(make_site, signum: int, group: bool) -> None:
     site = slow_site(make_site)
     # Output to a pipe (as `bulletin build -j 2 | cat`) that is read only at the end.
     build = subprocess.Popen([sys.executable, "-m", "bulletin_gen", "build", str(site),
                               "-j", "2", "--no-pdf"], stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE)
+                             stderr=subprocess.PIPE, start_new_session=group)
     workers = workers_of(build, 2)
     try:
         time.sleep(0.3)  # the workers at work on their first chunks
-        os.kill(build.pid, signum)
+        # To the main process alone, or to the whole group as a terminal or CI runner does.
+        (os.killpg if group else os.kill)(build.pid, signum)
         build.wait(timeout=WAIT)
         left = survivors(workers, GONE_WITHIN)
     finally:
