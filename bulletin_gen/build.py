@@ -102,17 +102,18 @@ def build(site_dir: Path, options: BuildOptions | None = None) -> BuildReport:
     """Build the whole site of `site_dir` into its output folder, holding the site's lock: two
     builds of one site at once would share its cache and staging folder."""
     options = options or BuildOptions()
-    with site_lock(Path(os.path.abspath(site_dir)), options.wait, options.waiting):
-        return _build(site_dir, options)
-
-
-def _build(site_dir: Path, options: BuildOptions) -> BuildReport:
-    started = time.perf_counter()
     # Absolute from here on, so that what the cache keeps by path (every source, the output)
     # is found again whichever folder the next build is started from.
     site_dir = Path(os.path.abspath(site_dir))
     output = Path(os.path.abspath(options.output or site_dir / "output"))
-    check_output_dir(output, site_dir)
+    check_output_dir(output, site_dir)  # a folder refused is refused before anything is made
+    with site_lock(site_dir, options.wait, options.waiting):
+        return _build(site_dir, output, options)
+
+
+def _build(site_dir: Path, output: Path, options: BuildOptions) -> BuildReport:
+    started = time.perf_counter()
+    check_output_dir(output, site_dir)  # again: another build may have changed it meanwhile
     notify = options.progress or _silent
     cache = BuildCache.open(site_dir, output, clean=options.clean, loaded=options.loaded)
     inputs = _input_stamp(site_dir, options, cache)
