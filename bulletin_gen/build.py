@@ -30,6 +30,7 @@ from .model import Site
 from .pdfcache import PdfCache
 from .render import Artifact, PagePlan, plan_pages, render_pages
 from .search import search_files, switch_search
+from .sitelock import site_lock
 from .sourcecache import Loaded
 from .templates import THEME_DIR, THEME_STATIC, make_environment
 from .validate import build_site
@@ -56,6 +57,8 @@ class BuildOptions:
     progress: Progress | None = None  # told how the build advances (progress bar, --verbose)
     jobs: int = os.cpu_count() or 1  # processes rendering pages
     clean: bool = False  # ignore (and empty) the cache of earlier builds
+    wait: float = 60.0  # seconds to wait for another build of the site to end (sitelock.py)
+    waiting: Callable[[str], None] | None = None  # told who holds the site, if this one waits
     # The model memo's files as a long-lived process read them (`bulletin serve`), kept from
     # one build to the next so that an unchanged one is not read again; None: not kept.
     loaded: Loaded | None = None
@@ -101,14 +104,21 @@ def load_site(site_dir: Path, drafts: bool = False, base_url: str | None = None,
 
 
 def build(site_dir: Path, options: BuildOptions | None = None) -> BuildReport:
-    """Build the whole site of `site_dir` into its output folder."""
+    """Build the whole site of `site_dir` into its output folder, holding the site's lock: two
+    builds of one site at once would share its cache and staging folder."""
     options = options or BuildOptions()
-    started = time.perf_counter()
     # Absolute from here on, so that what the cache keeps by path (every source, the output)
     # is found again whichever folder the next build is started from.
     site_dir = Path(os.path.abspath(site_dir))
     output = Path(os.path.abspath(options.output or site_dir / "output"))
-    check_output_dir(output, site_dir)
+    check_output_dir(output, site_dir)  # a folder refused is refused before anything is made
+    with site_lock(site_dir, options.wait, options.waiting):
+        return _build(site_dir, output, options)
+
+
+def _build(site_dir: Path, output: Path, options: BuildOptions) -> BuildReport:
+    started = time.perf_counter()
+    check_output_dir(output, site_dir)  # again: another build may have changed it meanwhile
     notify = options.progress or _silent
     cache = BuildCache.open(site_dir, output, clean=options.clean, loaded=options.loaded)
     inputs = _input_stamp(site_dir, options, cache)

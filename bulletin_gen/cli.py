@@ -33,9 +33,11 @@ def main() -> None:
               help="Processes rendering pages (default: one per CPU core).")
 @click.option("--clean", is_flag=True, help="Ignore and empty the cache of earlier builds "
               "(.bulletin-cache/): render every page again.")
+@click.option("--wait", type=click.FloatRange(min=0), default=None, metavar="SECONDS",
+              help="How long to wait for another build of the site to end (default: 60).")
 def build(site: Path, output: Path | None, drafts: bool, base_url: str | None,
           strict: bool, quiet: bool, verbose: bool, no_pdf: bool, jobs: int | None,
-          clean: bool) -> None:
+          clean: bool, wait: float | None) -> None:
     """Build the whole site into its output folder."""
     from .build import BuildOptions
     from .build import build as run_build
@@ -43,9 +45,11 @@ def build(site: Path, output: Path | None, drafts: bool, base_url: str | None,
 
     with BuildProgress(verbose=verbose and not quiet, bar=None if not quiet else False) as bar:
         options = BuildOptions(output, drafts, base_url, strict, pdf=not no_pdf, progress=bar,
-                               clean=clean)
+                               clean=clean, waiting=None if quiet else _say_waiting)
         if jobs is not None:
             options = replace(options, jobs=jobs)
+        if wait is not None:
+            options = replace(options, wait=wait)
         report = run_build(site, options)
     _print_warnings(report.warnings)
     if verbose and not quiet:
@@ -169,6 +173,10 @@ def pdf(issue: str, site: Path, output: Path | None) -> None:
     target = output or Path(f"{issue}.pdf")
     _print_warnings(build_pdf(site, issue, target))
     click.echo(f"Wrote {target}")
+
+
+def _say_waiting(holder: str) -> None:
+    click.echo(f"Waiting for another build of this site ({holder}) to end...", err=True)
 
 
 def _print_warnings(warnings: tuple[object, ...]) -> None:

@@ -6,23 +6,33 @@ templates/, static/ or bulletin.yaml changes (watchfiles, in the main thread). E
 is served with a small script that listens on a server-sent-events stream and reloads the page
 when the build generation changes. A failed build does not stop the server: until the next good
 build, every HTML request gets a page listing the problems with their file and line.
+
+The server answers only requests that name it by a loopback name or the address it serves on,
+so that a web page elsewhere cannot read the preview (drafts included) through a domain name of
+its own that it points at 127.0.0.1 (DNS rebinding). It serves a bounded number of connections
+at once, each with a time limit, and a client that goes away early is no error.
 """
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import html
+import ipaddress
+import math
 import shutil
 import signal
+import sys
 import tempfile
 import threading
 import time
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, AnyStr
 from urllib.parse import urlsplit
 
 import click
@@ -34,6 +44,8 @@ from .errors import BulletinError, ContentError
 
 EVENTS_PATH = "/__bulletin/events"
 KEEPALIVE_SECONDS = 15.0  # a comment on the event stream this often notices closed tabs
+LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "[::1]"})
+WILDCARDS = frozenset({"0.0.0.0", "::"})
 
 RELOAD_SCRIPT = """<script>/* bulletin serve: reload when the site is rebuilt */
 (function () {
@@ -80,11 +92,61 @@ class LiveServer(ThreadingHTTPServer):
 
     daemon_threads = True
     block_on_close = False  # open event streams must not hold up Ctrl-C
+    # The listen backlog: a page and its assets, or many tabs reloading at once, wait in the
+    # queue instead of being refused and retried a second later (the default is 5).
+    request_queue_size = 128
+    # Each connection is a thread: at most this many at once (every open tab holds one for its
+    # event stream), and a connection that sends nothing for `timeout` seconds is closed.
+    max_connections = 64
+    timeout_seconds = 10.0
 
     def __init__(self, address: tuple[str, int], root: Path, state: LiveState) -> None:
         self.root = root
         self.state = state
+        self.slots = threading.BoundedSemaphore(self.max_connections)
         super().__init__(address, LiveHandler)
+        bound = str(self.server_address[0])
+        self.names = host_names(address[0], bound)
+        self.any_address = bound in WILDCARDS  # see `host_names`
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        """A thread for the connection while there is a free slot; else '503' at once."""
+        if not self.slots.acquire(blocking=False):
+            with contextlib.suppress(OSError):
+                request.sendall(b"HTTP/1.0 503 Service Unavailable\r\nRetry-After: 1\r\n"
+                                b"Content-Length: 0\r\n\r\n")
+            self.shutdown_request(request)
+            return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:  # no thread started: nothing else will give the slot back
+            self.slots.release()
+            raise
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self.slots.release()
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that disconnects or stalls is ordinary (a tab closed, a reload): not worth
+        a traceback. Anything else is a bug and keeps its traceback."""
+        if isinstance(sys.exc_info()[1], ConnectionError | TimeoutError):
+            return
+        super().handle_error(request, client_address)
+
+    def serves(self, host: str | None) -> bool:
+        """Whether a request with this Host header is for this server (see `host_names`)."""
+        if not host:
+            return False
+        name = host.strip().lower()
+        if name.startswith("["):
+            name = name[:name.find("]") + 1]
+        else:
+            name = name.rpartition(":")[0] or name
+        name = name.removesuffix(".")
+        return name in self.names or (self.any_address and _is_address(name))
 
 
 class LiveHandler(SimpleHTTPRequestHandler):
@@ -95,23 +157,46 @@ class LiveHandler(SimpleHTTPRequestHandler):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, directory=str(args[2].root), **kwargs)
 
+    def setup(self) -> None:
+        super().setup()
+        self.connection.settimeout(self.server.timeout_seconds)
+
+    def parse_request(self) -> bool:
+        """The request line and headers; refused unless its Host names this server."""
+        if not super().parse_request():
+            return False
+        host = self.headers.get("Host")
+        if self.server.serves(host):
+            return True
+        port = self.server.server_address[1]
+        self.send_error(HTTPStatus.MISDIRECTED_REQUEST, "Not a name of this preview server",
+                        f"bulletin serve answers only requests for localhost, 127.0.0.1 or the "
+                        f"address it serves on, not {host or 'a request without a Host'}: a web "
+                        f"page elsewhere must not read the preview. Open "
+                        f"http://127.0.0.1:{port}/ instead.")
+        return False
+
     def do_GET(self) -> None:
         path = urlsplit(self.path).path
         if path == EVENTS_PATH:
             self._events()
             return
         target = Path(self.translate_path(self.path))
-        if target.is_dir() and path.endswith("/"):
-            target = target / "index.html"
+        try:
+            if target.is_dir() and path.endswith("/"):
+                target = target / "index.html"
+            exists, is_file = target.exists(), target.is_file()
+        except OSError:  # a name longer than the file system allows, say: nothing is there
+            exists = is_file = False
         wants_html = target.suffix == ".html" or not target.suffix
         state = self.server.state
+        not_found = self.server.root / "404.html"
         if state.errors and wants_html:
-            self._send_html(500, error_page(state.errors, state.generation))
-        elif target.suffix == ".html" and target.is_file():
-            self._send_html(200, inject(target.read_text("utf-8"), state.generation))
-        elif wants_html and not target.exists() and (self.server.root / "404.html").is_file():
-            page = (self.server.root / "404.html").read_text("utf-8")
-            self._send_html(404, inject(page, state.generation))
+            self._send_html(500, error_page(state.errors, state.generation).encode("utf-8"))
+        elif target.suffix == ".html" and is_file:
+            self._send_html(200, inject(target.read_bytes(), state.generation))
+        elif wants_html and not exists and not_found.is_file():
+            self._send_html(404, inject(not_found.read_bytes(), state.generation))
         else:
             super().do_GET()
 
@@ -122,10 +207,16 @@ class LiveHandler(SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         """Quiet: the editor watches the browser, not the request log."""
 
-    def _send_html(self, status: int, text: str) -> None:
-        data = text.encode("utf-8")
+    def _send_html(self, status: int, data: bytes) -> None:
+        """Send a page as it is; one not in UTF-8 (a file of static/) goes without a charset,
+        for the browser to take it from the page's own <meta charset>."""
+        try:
+            data.decode("utf-8")
+            kind = "text/html; charset=utf-8"
+        except UnicodeDecodeError:
+            kind = "text/html"
         self.send_response(status)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
         self.wfile.write(data)
@@ -157,10 +248,33 @@ class LiveHandler(SimpleHTTPRequestHandler):
         self.wfile.flush()
 
 
-def inject(page: str, generation: int) -> str:
-    """The page with the reload script before its closing </body> (or at its end)."""
+def host_names(typed: str, bound: str) -> frozenset[str]:
+    """The names a request may give this server in its Host header: the loopback names, the
+    host it was asked to serve on and the address it bound. Bound to every address (0.0.0.0),
+    it also answers to any IP address: a DNS-rebinding page needs a domain name of its own."""
+    names = {name.lower() for name in (typed, bound)}
+    return frozenset(LOOPBACK_NAMES | {f"[{name}]" if ":" in name else name for name in names})
+
+
+def _is_address(name: str) -> bool:
+    try:
+        ipaddress.ip_address(name.strip("[]"))
+    except ValueError:
+        return False
+    return True
+
+
+def inject(page: AnyStr, generation: int) -> AnyStr:
+    """The page with the reload script before its closing </body> (or at its end). A page
+    given as bytes stays in its own encoding (any that writes ASCII as ASCII)."""
     script = RELOAD_SCRIPT % (generation, EVENTS_PATH)
-    at = page.lower().rfind("</body>")
+    if isinstance(page, bytes):
+        return _before_body_end(page, script.encode("ascii"), b"</body>")
+    return _before_body_end(page, script, "</body>")
+
+
+def _before_body_end(page: AnyStr, script: AnyStr, end: AnyStr) -> AnyStr:
+    at = page.lower().rfind(end)
     return page + script if at < 0 else page[:at] + script + page[at:]
 
 
@@ -270,11 +384,16 @@ def serve(site_dir: Path, host: str = "127.0.0.1", port: int = 8000,
     url = f"http://{host}:{server.server_address[1]}/"
     # Each rebuild takes the model memo's unchanged files from the last one instead of
     # reading them again (a third of a second at 10,000 items).
-    options = replace(options or BuildOptions(), output=root, drafts=True, base_url=url,
-                      loaded={})
 
     def say(text: str, error: bool) -> None:
         click.echo(text, err=error)
+
+    def waiting(holder: str) -> None:
+        say(f"Waiting for another build of {site_dir} ({holder}) to end...", False)
+
+    # A rebuild waits for a `bulletin build` of the site as long as that takes (sitelock.py).
+    options = replace(options or BuildOptions(), output=root, drafts=True, base_url=url,
+                      loaded={}, wait=math.inf, waiting=waiting)
 
     thread = threading.Thread(target=server.serve_forever, name="bulletin-serve", daemon=True)
     previous = signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops as cleanly as Ctrl-C

@@ -12,12 +12,12 @@ import contextlib
 import errno
 import os
 import shutil
-import sys
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import BulletinError, ContentError, Location, Problem
+from .libc import linux_call
 from .render import Artifact
 
 MARKER = ".bulletin-output"
@@ -140,13 +140,8 @@ def _exchange(first: Path, second: Path) -> bool:
     Linux's renameat2(RENAME_EXCHANGE) does it; elsewhere (or on file systems without it) this
     returns False and the caller renames twice.
     """
-    if not sys.platform.startswith("linux"):
-        return False
-    import ctypes
-
-    try:
-        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
-    except (OSError, AttributeError):
+    renameat2 = linux_call("renameat2")
+    if renameat2 is None:
         return False
     at_fdcwd, rename_exchange = -100, 2
     result = renameat2(at_fdcwd, os.fsencode(first), at_fdcwd, os.fsencode(second),

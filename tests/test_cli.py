@@ -181,5 +181,5 @@ def test_a_broken_template_fails_the_build_and_keeps_the_previous_output(
     assert "Traceback" not in err
     assert snapshot(site / "output") == before
     assert sorted(p.name for p in site.iterdir()) == [
-        ".bulletin-cache", "bulletin.yaml", "content", "output",
-        "templates"]  # no staging folder left behind (the cache is kept on purpose)
+        ".bulletin-cache", ".bulletin.lock", "bulletin.yaml", "content", "output",
+        "templates"]  # no staging folder left behind (the cache and lock file are kept)
