@@ -18,7 +18,16 @@ $(STAMP): $(BIN)/python pyproject.toml
 build: $(STAMP)
 	$(BIN)/bulletin build .
 
-test: $(STAMP)
+# The accessibility tests' checkers, from the npm registry: axe-core and the Nu Html Checker
+# (Java). Without npm those tests are skipped, with the reason (on CI they fail instead).
+NODE_TOOLS := .cache/node/node_modules/.installed
+$(NODE_TOOLS):
+	@if command -v npm >/dev/null; then \
+		npm install --prefix .cache/node --no-save --no-audit --no-fund --loglevel=error \
+			axe-core@4 vnu-jar@26 && touch $@; \
+	else echo "npm is not installed: the accessibility tests will be skipped"; fi
+
+test: $(STAMP) $(NODE_TOOLS)
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
