@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 from .errors import ContentError, Location, Problem, Problems
 from .fields import FieldReader
+from .markdown import typographic
 from .yamlio import YamlError, load_yaml
 
 CONFIG_FILE = "bulletin.yaml"
@@ -193,7 +194,7 @@ def read_config(reader: FieldReader) -> SiteConfig:
     search.finish()
     config = SiteConfig(
         title=title,
-        tagline=reader.text("tagline"),
+        tagline=typographic(reader.text("tagline")),
         base_url=_normalise_base_url(base_url),
         language=reader.text("language", "en"),
         organisation=org,

@@ -9,6 +9,7 @@ the fragment, so one rendering serves every page it appears on.
 
 from __future__ import annotations
 
+import html as htmllib
 import re
 import unicodedata
 from collections.abc import Callable
@@ -114,6 +115,18 @@ def _footnote_block_open(self: object, tokens: object, idx: int, options: object
     announced as an unnamed region (the Nu Html Checker warns)."""
     return ('<hr class="footnotes-sep">\n<section class="footnotes">\n'
             '<h2 class="visually-hidden">Notes</h2>\n<ol class="footnotes-list">\n')
+
+
+# Plain-text fields (titles, summaries, tags) get the body's typography: curly quotes, dashes
+# and ellipses, and nothing else of Markdown ("zero": no emphasis, links or HTML).
+_TYPOGRAPHER = MarkdownIt("zero", {"typographer": True}).enable(["replacements", "smartquotes"])
+
+
+def typographic(text: str) -> str:
+    """`text` with the typography the Markdown bodies get: curly quotes, dashes, ellipses."""
+    if not any(mark in text for mark in "'\"-.()+"):
+        return text
+    return htmllib.unescape(_TYPOGRAPHER.renderInline(text))
 
 
 class MarkdownRenderer:

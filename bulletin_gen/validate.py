@@ -20,7 +20,15 @@ from .content import IssueSource, SourceDoc, Sources
 from .errors import Location, Problems, did_you_mean
 from .fields import FieldReader
 from .links import Identity
-from .markdown import ROOT_MARKER, MarkdownRenderer, Rendered, Resolver, is_external, slugify
+from .markdown import (
+    ROOT_MARKER,
+    MarkdownRenderer,
+    Rendered,
+    Resolver,
+    is_external,
+    slugify,
+    typographic,
+)
 from .model import (
     ITEM_KINDS,
     OUTCOME_ROLES,
@@ -192,13 +200,13 @@ def _build_issue(source: IssueSource, identities: dict[Path, Identity],
     # Its own fields first, so that their warnings come before its items'; the items after.
     issue = Issue(
         slug=identity.issue_slug,
-        title=fields.text("title", required=True),
+        title=typographic(fields.text("title", required=True)),
         date=date,
         url=identity.url,
         source=doc.rel,
         number=fields.integer("number"),
         volume=fields.integer("volume"),
-        summary=fields.text("summary"),
+        summary=typographic(fields.text("summary")),
         status=fields.choice("status", ("published", "draft"), "published"),
         lang=fields.text("lang"),
         image=image,
@@ -275,7 +283,7 @@ def _terms(fields: FieldReader, key: str) -> tuple[Term, ...]:
     terms: dict[str, Term] = {}
     for name in fields.names(key):
         slug = slugify(name)
-        terms.setdefault(slug, Term(slug, name))
+        terms.setdefault(slug, Term(slug, typographic(name)))
     return tuple(term for slug, term in terms.items() if slug)
 
 
@@ -323,10 +331,10 @@ def _build_item(doc: SourceDoc, identity: Identity, issue_date: dt.date, resolve
     fields.raw("slug")
     item = Item(
         issue_slug=identity.issue_slug, slug=identity.slug, url=identity.url, source=doc.rel,
-        title=fields.text("title", required=True, default=identity.slug),
+        title=typographic(fields.text("title", required=True, default=identity.slug)),
         kind=kind,
         date=fields.date("date", default=issue_date),
-        summary=fields.text("summary"),
+        summary=typographic(fields.text("summary")),
         lang=fields.text("lang"),
         authors=fields.names("authors"),
         tags=_terms(fields, "tags"),
@@ -363,7 +371,7 @@ def _briefs(fields: FieldReader, doc: SourceDoc, identity: Identity, resolve: Re
         line = entry.line_of("body") + (1 if "\n" in str(entry.get("body", "")) else 0)
         anchor = f"{identity.slug}-{number}"
         briefs.append(Brief(
-            headline=reader.text("headline"),
+            headline=typographic(reader.text("headline")),
             html_utf8=_render(renderer, body, doc, resolve, problems, anchor, line).encode(),
             regions=_terms(reader, "regions"),
             tags=_terms(reader, "tags"),
@@ -423,8 +431,8 @@ def _build_page(doc: SourceDoc, identities: dict[Path, Identity], assets: dict[P
     fields.raw("slug")
     page = Page(
         slug=identity.slug,
-        title=fields.text("title", required=True, default=identity.slug),
-        summary=fields.text("summary"),
+        title=typographic(fields.text("title", required=True, default=identity.slug)),
+        summary=typographic(fields.text("summary")),
         html_utf8=_render(renderer, doc.body, doc, links.resolver(doc, identities, assets),
                           problems).encode(),
         url=identity.url,

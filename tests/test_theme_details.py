@@ -129,3 +129,25 @@ def test_the_stylesheet_mirrors_by_logical_properties() -> None:
     rtl = [line for line in css.splitlines() if '[dir="rtl"]' in line]
     assert rtl == ['[dir="rtl"] time { unicode-bidi: isolate; direction: ltr; }']
     assert ".site-header :focus-visible { outline-color: var(--accent-ink); }" in css
+
+
+def test_titles_summaries_and_tags_get_the_bodys_typography(
+        make_site: Callable[..., Path]) -> None:
+    output = built(make_site, {ISSUE + "01-lead.md": """\
+        ---
+        title: The network's "new" centre -- 2026
+        summary: It's 'open'...
+        tags: [women's rights]
+        ---
+        The centre's "doors" are open.
+        """})
+    page = parse_html(output / "issues/2026-01-winter/lead/index.html")
+    assert text_of(page.find(".//h1")) == "The network\u2019s \u201cnew\u201d centre \u2013 2026"
+    body = "".join(page.find(".//div[@class='prose']").itertext())
+    assert "The centre\u2019s \u201cdoors\u201d are open." in body
+    contents = parse_html(output / "issues/2026-01-winter/index.html")
+    summaries = [text_of(p) for p in contents.iter("p") if p.get("class") == "toc-summary"]
+    assert summaries == ["It\u2019s \u2018open\u2019\u2026"]
+    assert (output / "tags/women-s-rights/index.html").is_file()
+    assert "#women\u2019s rights" in (output / "issues/2026-01-winter/lead/index.html").read_text(
+        "utf-8")
