@@ -14,6 +14,7 @@ from bulletin_gen.build import BuildOptions, build
 from bulletin_gen.cli import main
 from bulletin_gen.errors import ContentError
 from bulletin_gen.write import MARKER, OutputError, check_output_dir
+from bulletin_gen.yamlio import YamlError, load_yaml
 
 LEAD = "content/issues/2026-01-winter/01-lead.md"
 BRIEFS = "content/issues/2026-01-winter/02-briefs.yaml"
@@ -241,8 +242,8 @@ def test_symlink_inside_the_site_is_allowed(make_site, build_site) -> None:
 
 # --- YAML -------------------------------------------------------------------------------------
 
-def billion_laughs() -> str:
-    lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+def billion_laughs(value: str = '"lol"') -> str:
+    lines = ["a: &a [" + ", ".join([value] * 9) + "]"]
     for previous, name in zip("abcdefgh", "bcdefghi", strict=True):
         lines.append(f"{name}: &{name} [" + ", ".join([f"*{previous}"] * 9) + "]")
     return "\n".join(lines) + "\n"
@@ -250,12 +251,36 @@ def billion_laughs() -> str:
 
 def test_billion_laughs_in_front_matter_is_refused(refused) -> None:
     text = "---\ntitle: Lead\n" + billion_laughs() + "---\nBody.\n"
-    # lines 3-11 hold the anchors; the expansion passes the limit at the sixth ('f', line 8).
-    refused({LEAD: text}, LEAD, 8, "aliases expand this document to more than 100,000 values")
+    # lines 3-11 hold the anchors; the text passes 1 MB at the sixth ('f', line 8).
+    refused({LEAD: text}, LEAD, 8, "aliases (*name) repeat more than 1 MB of text")
 
 
-def test_billion_laughs_in_a_yaml_file_is_refused(refused) -> None:
-    refused({BRIEFS: billion_laughs()}, BRIEFS, 6, "aliases expand this document")
+def test_billion_laughs_of_empty_values_is_refused(refused) -> None:
+    refused({BRIEFS: billion_laughs('""')}, BRIEFS, 6,
+            "aliases expand this document to more than 100,000 values")
+
+
+@pytest.mark.parametrize("size", [2**20 + 1, 5 * 2**20])
+def test_few_aliases_of_a_large_value_are_refused_at_the_alias(size: int) -> None:
+    # Within every count (99 aliases, a few hundred values, under 10 MB of text), but the
+    # expansion would be 99 copies of the text: once 31 s and 1.4 GB to build, or MemoryError.
+    # (The file and line through a build: test_billion_laughs_in_front_matter_is_refused.)
+    chunk = "x" * (size // 99 + 1)
+    text = ("title: T\nkind: briefs\nitems:\n  - &big {body: " + chunk + "}\n"
+            + "  - *big\n" * 99)
+    with pytest.raises(YamlError) as caught:
+        load_yaml(text, line_offset=10)
+    assert str(caught.value) == "aliases (*name) repeat more than 1 MB of text in one " \
+        "document; write the text once, or in separate items"
+    # the first alias past 1 MB, after the anchor on line 4
+    assert caught.value.line == 10 + 5 + 2**20 // len(chunk)
+
+
+def test_small_aliases_are_still_allowed(make_site, build_site) -> None:
+    text = ("title: T\nkind: briefs\ncontact: &ana {name: Ana, email: ana@example.org}\nitems:\n"
+            + "".join(f"  - {{body: Brief {n}, contact: *ana}}\n" for n in range(90)))
+    output = build_site(make_site({BRIEFS: text}), pdf=False, email=False)
+    assert (output / "issues/2026-01-winter/index.html").read_text().count("Brief 89") == 1
 
 
 def test_too_many_aliases_are_refused(refused) -> None:
