@@ -58,7 +58,7 @@ class _LineLoader(yaml.SafeLoader):
         node = super().compose_node(parent, index)
         # Counted by size, not only by number: 99 aliases of a 1 MB anchor are 99 MB of text
         # (a few aliases of a list of briefs are 99 copies of every page they make).
-        self.alias_chars += _text_size(node, self.sizes, set())
+        self.alias_chars += _text_size(node, self.sizes, set()) if node else 0
         if self.alias_chars > MAX_ALIAS_CHARS:
             raise YamlError(f"aliases (*name) repeat more than {MAX_ALIAS_CHARS / 2**20:g} MB of "
                             "text in one document; write the text once, or in separate items",
