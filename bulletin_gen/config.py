@@ -98,7 +98,7 @@ def read_contact(reader: FieldReader, key: str = "contact") -> Contact:
     if isinstance(reader.data.get(key), str):
         return Contact(name=reader.text(key))
     sub = reader.mapping(key)
-    contact = Contact(sub.text("name"), sub.text("role"), sub.text("email"))
+    contact = Contact(sub.line("name"), sub.text("role"), sub.line("email"))
     if contact.email and "@" not in contact.email:
         sub.error("email", f"{key}.email: '{contact.email}' is not an email address",
                   "write it as name@example.org")
@@ -145,7 +145,7 @@ def load_config(site_dir: Path, base_url: str | None = None,
 
 def read_config(reader: FieldReader) -> SiteConfig:
     """Turn the mapping of `bulletin.yaml` into a `SiteConfig`, recording problems."""
-    title = reader.text("title", required=True)
+    title = reader.line("title", required=True)
     base_url = reader.text("base_url")
     mistake = _base_url_mistake(base_url) if base_url else ""
     if mistake:
@@ -165,7 +165,7 @@ def read_config(reader: FieldReader) -> SiteConfig:
     email_config = EmailConfig(
         enabled=email.boolean("enabled", True),
         mode=email.choice("mode", ("full", "digest"), "full"),
-        from_address=email.text("from"),
+        from_address=email.line("from"),
         unsubscribe_url=email.text("unsubscribe_url"),
     )
     if email_config.from_address and "@" not in email_config.from_address:
@@ -181,7 +181,7 @@ def read_config(reader: FieldReader) -> SiteConfig:
         title=title,
         tagline=reader.text("tagline"),
         base_url=_normalise_base_url(base_url),
-        language=reader.text("language", "en"),
+        language=reader.line("language", "en"),
         organisation=org,
         contact=read_contact(reader),
         nav=reader.names("nav"),

@@ -24,6 +24,8 @@ from markdown_it.token import Token
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
+from .yamlio import xml_safe
+
 ROOT_MARKER = "@root/"
 # Blocks nested deeper than this (a list item counts 2) are not parsed, so that hostile nesting
 # stays cheap and within Python's stack; `_watch_nesting` reports the text that was left out.
@@ -158,7 +160,7 @@ class MarkdownRenderer:
             return Rendered("", tuple(broken), "quotes or lists nested too deeply here; the text"
                             " from this line on would be lost", first_line + env["nesting_cut"])
         if not self.unsafe_html:
-            html = self.cleaner.clean(html)
+            html = self.clean(html)
         return Rendered(html, tuple(broken), points=key_points)
 
     def _key_points(self, tokens: list[Token], env: dict[str, Any]) -> tuple[str, ...]:
@@ -177,12 +179,17 @@ class MarkdownRenderer:
         renderer = self.md.renderer
         assert isinstance(renderer, RendererHTML)
         html = renderer.renderInline(token.children, self.md.options, env)
-        return html if self.unsafe_html else self.cleaner.clean(html)
+        return html if self.unsafe_html else self.clean(html)
 
     def render_inline(self, text: str) -> str:
         """One line of Markdown (a list item, a headline) without the paragraph around it."""
         html = self.md.renderInline(text)
-        return html if self.unsafe_html else self.cleaner.clean(html)
+        return html if self.unsafe_html else self.clean(html)
+
+    def clean(self, html: str) -> str:
+        """The allowlist's HTML. A character reference in raw HTML (`&#x1b;`) comes out of
+        the sanitiser as the character, which XML and mail tools refuse: replaced."""
+        return xml_safe(self.cleaner.clean(html))
 
 
 class _QuickLinkify(LinkifyIt):  # type: ignore[misc]

@@ -192,7 +192,7 @@ def _build_issue(source: IssueSource, identities: dict[Path, Identity],
     # Its own fields first, so that their warnings come before its items'; the items after.
     issue = Issue(
         slug=identity.issue_slug,
-        title=fields.text("title", required=True),
+        title=fields.line("title", required=True),
         date=date,
         url=identity.url,
         source=doc.rel,
@@ -200,7 +200,7 @@ def _build_issue(source: IssueSource, identities: dict[Path, Identity],
         volume=fields.integer("volume"),
         summary=fields.text("summary"),
         status=fields.choice("status", ("published", "draft"), "published"),
-        lang=fields.text("lang"),
+        lang=fields.line("lang"),
         image=image,
         contact=issue_contact,
     )
@@ -323,11 +323,11 @@ def _build_item(doc: SourceDoc, identity: Identity, issue_date: dt.date, resolve
     fields.raw("slug")
     item = Item(
         issue_slug=identity.issue_slug, slug=identity.slug, url=identity.url, source=doc.rel,
-        title=fields.text("title", required=True, default=identity.slug),
+        title=fields.line("title", required=True, default=identity.slug),
         kind=kind,
         date=fields.date("date", default=issue_date),
         summary=fields.text("summary"),
-        lang=fields.text("lang"),
+        lang=fields.line("lang"),
         authors=fields.names("authors"),
         tags=_terms(fields, "tags"),
         regions=_terms(fields, "regions"),
@@ -423,7 +423,7 @@ def _build_page(doc: SourceDoc, identities: dict[Path, Identity], assets: dict[P
     fields.raw("slug")
     page = Page(
         slug=identity.slug,
-        title=fields.text("title", required=True, default=identity.slug),
+        title=fields.line("title", required=True, default=identity.slug),
         summary=fields.text("summary"),
         html_utf8=_render(renderer, doc.body, doc, links.resolver(doc, identities, assets),
                           problems).encode(),

@@ -8,6 +8,7 @@ the number of values once every alias is expanded are limited, as is the length 
 
 from __future__ import annotations
 
+import re
 import sys
 import unicodedata
 from typing import Any
@@ -18,6 +19,27 @@ MAX_ALIASES = 100
 MAX_EXPANDED_NODES = 100_000  # values in the document once aliases are expanded
 MAX_YAML_CHARS = 10 * 1024 * 1024  # a YAML document larger than this is refused unread
 MAX_ALIAS_CHARS = 1024 * 1024  # the text that all the aliases of a document repeat, together
+
+
+# What XML 1.0 cannot hold (feed.xml and sitemap.xml are XML, and a browser or mail tool
+# chokes on the rest): C0 controls but tab and line ends, lone surrogates, U+FFFE and U+FFFF.
+_NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def bad_character(text: str) -> tuple[int, str] | None:
+    """(offset, message) of the first character no page, feed or email can hold, or None."""
+    found = _NOT_IN_XML.search(text)
+    if found is None:
+        return None
+    code = ord(found.group())
+    what = ("half of a surrogate pair, not a character" if 0xD800 <= code <= 0xDFFF
+            else "a control character")
+    return found.start(), f"U+{code:04X} is {what}, which pages and feeds cannot hold; delete it"
+
+
+def xml_safe(text: str) -> str:
+    """`text` with each character XML cannot hold replaced by U+FFFD, as HTML parsers do."""
+    return _NOT_IN_XML.sub("\ufffd", text)
 
 
 class Mapping(dict[str, Any]):
@@ -93,8 +115,13 @@ class _LineLoader(yaml.SafeLoader):
             return self.construct_scalar(node)
 
     def construct_yaml_str(self, node: yaml.ScalarNode) -> Any:
+        text = self.construct_scalar(node)
+        # Escapes ("\x1b", "\0", "\ud800") reach characters that the reader refuses as typed.
+        bad = bad_character(text)
+        if bad:
+            raise YamlError(bad[1], node.start_mark.line + 1)
         # NFC, so that "Hélène" typed with a combining accent is the same name.
-        return unicodedata.normalize("NFC", self.construct_scalar(node))
+        return unicodedata.normalize("NFC", text)
 
 
 _LineLoader.add_constructor("tag:yaml.org,2002:map", _LineLoader.construct_yaml_map)
@@ -190,7 +217,10 @@ def load_yaml(text: str, line_offset: int = 0) -> Any:
     if len(text) > MAX_YAML_CHARS:
         raise YamlError(f"YAML text is larger than {MAX_YAML_CHARS // 2**20} MB",
                         1 + line_offset)
-    fast = _load_fast(text, line_offset)
+    try:
+        fast = _load_fast(text, line_offset)
+    except YamlError as error:
+        raise YamlError(str(error), error.line + line_offset) from None
     if fast is not None:
         return fast
     try:
