@@ -233,6 +233,18 @@ def test_symlinked_static_file_leaving_the_site_is_refused(refused) -> None:
     refused({}, "static/leak.txt", 0, "symbolic link to a file outside", setup=link)
 
 
+def test_pdf_command_refuses_a_static_symlink_leaving_the_site(make_site, runner) -> None:
+    pytest.importorskip("weasyprint", reason="the pdf extra is not installed")
+    site = make_site()
+    (site / "static").mkdir()
+    (site / "static/leak.txt").symlink_to(_outside_file(site))
+    target = site.parent / "winter.pdf"
+    result = runner.invoke(main, ["pdf", "2026-01-winter", str(site), "-o", str(target)])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
+    assert "static/leak.txt: symbolic link to a file outside the folder" in result.output
+    assert not target.exists()
+
+
 def test_symlink_inside_the_site_is_allowed(make_site, build_site) -> None:
     site = make_site({"content/issues/2026-01-winter/images/map.png": b"\x89PNG"})
     (site / "content/issues/2026-01-winter/images/same.png").symlink_to("map.png")
