@@ -337,10 +337,23 @@ def _unchanged_after(site: Path, output: Path) -> None:
     assert snapshot(site) == before
 
 
-@pytest.mark.parametrize("where", [".", "content", "content/issues", "templates", "static", ".."])
+@pytest.mark.parametrize("where", [".", "content", "content/issues", "templates", "static", "..",
+                                   ".bulletin-cache", ".bulletin-cache/public"])
 def test_output_folder_that_would_destroy_the_site_is_refused(make_site, where: str) -> None:
     site = make_site({"templates/.keep": "", "static/robots.txt": "User-agent: *\n"})
     _unchanged_after(site, site / where)
+
+
+def test_output_inside_the_cache_is_refused_on_the_command_line(make_site, runner) -> None:
+    from bulletin_gen.cache import CACHE_DIR
+    from bulletin_gen.write import CACHE_FOLDER
+
+    assert CACHE_DIR == CACHE_FOLDER  # one name, written twice only to avoid an import cycle
+    site = make_site()
+    result = runner.invoke(main, ["build", str(site), "-o", str(site / CACHE_DIR / "public")])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
+    assert "it is inside the site's .bulletin-cache/ folder" in result.output
+    assert not (site / CACHE_DIR / "public").exists()
 
 
 def test_home_and_root_are_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
