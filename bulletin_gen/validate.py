@@ -154,8 +154,7 @@ def _rendered(renderer: MarkdownRenderer, text: str, doc: SourceDoc, resolve: Re
     rendered = renderer.render(text, resolve, id_prefix, first_line or doc.body_line, doc_id,
                                points)
     if rendered.error:
-        problems.add(Location(doc.rel, rendered.error_line), rendered.error,
-                     "simplify the Markdown: fewer nested quotes, lists or tags")
+        problems.add(Location(doc.rel, rendered.error_line), rendered.error, rendered.hint)
     for line, url, kind in rendered.broken:
         what = "image" if kind == "image" else "link"
         problems.add(Location(doc.rel, line), *links.broken_link(doc, url, what))
