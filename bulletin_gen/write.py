@@ -334,6 +334,10 @@ def write_atomic(path: Path, data: bytes | str) -> None:
     try:
         temporary.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
         os.replace(temporary, path)
+    except OSError as error:
+        if error.filename is None:  # write() names no file: a full disk would say only ENOSPC
+            raise OSError(error.errno, error.strerror, str(path)) from error
+        raise
     finally:
         temporary.unlink(missing_ok=True)
 

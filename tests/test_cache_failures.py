@@ -18,12 +18,13 @@ CACHE = ".bulletin-cache"
 
 
 def _disk_full_in(folder: Path, monkeypatch: pytest.MonkeyPatch, only: str = "") -> None:
-    """Every file written below `folder` (whose name contains `only`) fails with ENOSPC."""
+    """Every file written below `folder` (whose name contains `only`) fails with ENOSPC, as
+    write() does: without naming the file."""
     real = Path.write_bytes
 
     def write_bytes(path: Path, data: bytes) -> int:  # type: ignore[override]
         if path.is_relative_to(folder) and only in path.name:
-            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
         return real(path, data)
 
     monkeypatch.setattr(Path, "write_bytes", write_bytes)
