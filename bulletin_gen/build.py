@@ -18,12 +18,12 @@ from pathlib import Path
 
 from jinja2 import Environment
 
-from .cache import BuildCache
+from .cache import CACHE_DIR, BuildCache
 from .config import CONFIG_FILE, load_config
 from .content import read_sources
 from .editions import edition_artifacts, switch_editions
 from .editions.pdf import find_issue, issue_pdf
-from .errors import Problem, Problems
+from .errors import BulletinError, Problem, Problems
 from .images import image_files, measure_images
 from .markdown import MarkdownRenderer
 from .model import Site
@@ -112,7 +112,8 @@ def build(site_dir: Path, options: BuildOptions | None = None) -> BuildReport:
     site_dir = Path(os.path.abspath(site_dir))
     output = Path(os.path.abspath(options.output or site_dir / "output"))
     check_output_dir(output, site_dir)  # a folder refused is refused before anything is made
-    with site_lock(site_dir, options.wait, options.waiting):
+    check_cache_dir(site_dir)
+    with site_lock(site_dir, options.wait, options.waiting), _cache_errors(site_dir):
         return _build(site_dir, output, options)
 
 
@@ -152,6 +153,34 @@ def _build(site_dir: Path, output: Path, options: BuildOptions) -> BuildReport:
     if not problems.warnings:
         cache.remember(inputs, [getattr(report, count) for count in REMEMBERED])
     return report
+
+
+class CacheError(BulletinError):
+    """The build's cache (.bulletin-cache) cannot be written or is in the way."""
+
+
+def check_cache_dir(site_dir: Path) -> None:
+    """Refuse a site where something other than a folder holds the cache's name."""
+    folder = site_dir / CACHE_DIR
+    if os.path.lexists(folder) and not folder.is_dir():
+        raise CacheError(f"{folder} is not a folder: builds keep their cache there; "
+                         "delete or rename it")
+
+
+@contextlib.contextmanager
+def _cache_errors(site_dir: Path) -> Iterator[None]:
+    """A cache file that cannot be written (a full disk) is a message, not a traceback. The
+    output stays whole either way: the cache is written beside it, never into it."""
+    folder = site_dir / CACHE_DIR
+    try:
+        yield
+    except OSError as error:
+        name = error.filename if isinstance(error.filename, str) else ""
+        if not name or not Path(name).is_relative_to(folder):
+            raise
+        raise CacheError(f"cannot write the build cache {name}: {error.strerror}. The output "
+                         "folder was left whole; free some space (or delete "
+                         f"{folder}) and build again") from None
 
 
 def _out_of_collectors_sight() -> None:

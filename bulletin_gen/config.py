@@ -6,6 +6,8 @@ means. `load_config` reads the file once, collects every problem, and raises the
 
 from __future__ import annotations
 
+import html
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -111,7 +113,7 @@ def read_contact(reader: FieldReader, key: str = "contact") -> Contact:
     if isinstance(reader.data.get(key), str):
         return Contact(name=reader.text(key))
     sub = reader.mapping(key)
-    contact = Contact(sub.text("name"), sub.text("role"), sub.text("email"))
+    contact = Contact(sub.line("name"), sub.text("role"), sub.line("email"))
     if contact.email and "@" not in contact.email:
         sub.error("email", f"{key}.email: '{contact.email}' is not an email address",
                   "write it as name@example.org")
@@ -159,7 +161,7 @@ def load_config(site_dir: Path, base_url: str | None = None,
 
 def read_config(reader: FieldReader) -> SiteConfig:
     """Turn the mapping of `bulletin.yaml` into a `SiteConfig`, recording problems."""
-    title = reader.text("title", required=True)
+    title = reader.line("title", required=True)
     base_url = reader.text("base_url")
     mistake = _base_url_mistake(base_url) if base_url else ""
     if mistake:
@@ -179,15 +181,17 @@ def read_config(reader: FieldReader) -> SiteConfig:
     email_config = EmailConfig(
         enabled=email.boolean("enabled", True),
         mode=email.choice("mode", ("full", "digest"), "full"),
-        from_address=email.text("from"),
+        from_address=email.line("from"),
         unsubscribe_url=email.text("unsubscribe_url"),
     )
     if email_config.from_address and "@" not in email_config.from_address:
         email.error("from", f"email.from: '{email_config.from_address}' has no email address",
                     "write it as 'Bulletin <news@example.org>'")
-    if '"' in email_config.unsubscribe_url:  # it is written into href="..." as it is
-        email.error("unsubscribe_url", "email.unsubscribe_url: a URL cannot contain '\"'",
-                    "write the link or merge tag of your mailing tool, e.g. '*|UNSUB|*'")
+    mistake = _unsubscribe_mistake(email_config.unsubscribe_url)
+    if mistake:  # it is written into href="..." as it is, for the merge tags' sake
+        email.error("unsubscribe_url", f"email.unsubscribe_url: {mistake}",
+                    "write an https:// or mailto: link, or the merge tag of your mailing tool, "
+                    "e.g. '*|UNSUB|*'")
     email.finish()
     search = reader.mapping("search")
     search_config = SearchConfig(search.boolean("enabled", True))
@@ -196,7 +200,7 @@ def read_config(reader: FieldReader) -> SiteConfig:
         title=title,
         tagline=typographic(reader.text("tagline")),
         base_url=_normalise_base_url(base_url),
-        language=reader.text("language", "en"),
+        language=reader.line("language", "en"),
         organisation=org,
         contact=read_contact(reader),
         nav=reader.names("nav"),
@@ -257,11 +261,31 @@ def _count(reader: FieldReader, key: str, default: int, least: int = 0, hint: st
     return value
 
 
+# Characters a URL never holds unencoded; in an attribute or a header they would end it.
+_NOT_IN_URLS = re.compile(r'[\x00-\x20"<>\\^`{|}\x7f]')
+
+
 def _base_url_mistake(url: str) -> str:
+    bad = _NOT_IN_URLS.search(url)
+    if bad:
+        return f"'{url}' contains {bad.group()!r}, which a URL cannot hold (percent-encode it)"
     parts = urlsplit(url)
     if parts.scheme in ("http", "https") and parts.netloc:
         return ""
     return f"'{url}' is not an absolute http(s) URL"
+
+
+def _unsubscribe_mistake(url: str) -> str:
+    """Why `url` cannot be the email's unsubscribe link: a quote would end the attribute, and
+    a javascript: or data: URL would be a script in a message said to have none."""
+    if '"' in url:
+        return "a URL cannot contain '\"'"
+    # Unescaped as the browser reads the attribute (&#106;avascript:), then split, which drops
+    # the spaces, tabs and newlines a browser ignores too.
+    scheme = urlsplit(html.unescape(url)).scheme
+    if scheme and scheme.lower() not in ("http", "https", "mailto"):
+        return f"'{scheme}:' links are not allowed"
+    return ""
 
 
 def _normalise_base_url(url: str) -> str:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from .errors import Location, Problems, display_path
 from .pool import CHUNKS_PER_JOB, map_chunks, split
-from .yamlio import Mapping, YamlError, load_yaml
+from .yamlio import Mapping, YamlError, bad_character, load_yaml
 
 if TYPE_CHECKING:
     from .sourcecache import ModelMemo
@@ -253,7 +253,12 @@ def read_text(path: Path, rel: str, problems: Problems) -> str | None:
         problems.add(Location(rel, line), "not valid UTF-8 text",
                      "save the file with UTF-8 encoding")
         return None
-    return unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    bad = bad_character(text)
+    if bad:  # typed into the file; a YAML escape of one is refused by the YAML reader
+        problems.add(Location(rel, text[: bad[0]].count("\n") + 1), bad[1])
+        return None
+    return unicodedata.normalize("NFC", text)
 
 
 def split_front_matter(text: str) -> tuple[str | None, str, int]:

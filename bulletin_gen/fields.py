@@ -68,6 +68,15 @@ class FieldReader:
             return default
         return str(value).strip()
 
+    def line(self, key: str, default: str = "", required: bool = False) -> str:
+        """Text of one line: a title, a language, an address, which mail headers carry."""
+        value = self.text(key, default, required)
+        if len(value.splitlines()) > 1:
+            self.error(key, f"{self.label(key)}: a line break in {value!r}",
+                       "write it on one line ('|', '>-' or \\n in quotes make line breaks)")
+            return " ".join(value.split())
+        return value
+
     def integer(self, key: str, default: int | None = None) -> int | None:
         value = self.raw(key)
         if value is None:

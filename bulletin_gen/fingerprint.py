@@ -23,7 +23,7 @@ from jinja2 import Environment, TemplateError, meta, nodes
 from . import __version__
 from .model import Entry, Issue, Site, TermIndex
 
-VERSION = f"bulletin-gen {__version__}, cache 4, python {sys.version_info[0]}.{sys.version_info[1]}"
+VERSION = f"bulletin-gen {__version__}, cache 5, python {sys.version_info[0]}.{sys.version_info[1]}"
 # Methods and properties of Site, and the field each one reads.
 SITE_READS = {"page": "pages", "issues_by_year": "issues", "latest": "issues"}
 SITE_FIELDS = tuple(field.name for field in dataclasses.fields(Site))

@@ -25,10 +25,17 @@ from markdown_it.token import Token
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
+from .yamlio import xml_safe
+
 ROOT_MARKER = "@root/"
 # Blocks nested deeper than this (a list item counts 2) are not parsed, so that hostile nesting
 # stays cheap and within Python's stack; `_watch_nesting` reports the text that was left out.
 MAX_NESTING = 40
+# The Markdown text of one item (a body, a brief, a section). Parsing and sanitising take about
+# ten times the text in memory, and the print edition 140 times (WeasyPrint lays out every
+# page): a 10 MB item took 1.4 GB, one at this limit (some 85,000 words, 250 printed pages)
+# 140 MB and 7 s with every edition.
+MAX_TEXT_CHARS = 2**19
 # A word of an ASCII slug: letters and digits, with '_' inside but not at its end.
 _ASCII_WORD = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9_]*[A-Za-z0-9])?")
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^//")
@@ -70,6 +77,7 @@ class Rendered:
     error: str = ""
     error_line: int = 0
     points: tuple[str, ...] | None = None
+    hint: str = "simplify the Markdown: fewer nested quotes, lists or tags"  # of the error
 
 
 def slugify(text: str) -> str:
@@ -161,6 +169,10 @@ class MarkdownRenderer:
         page; footnote ids get `doc_id` (default: `id_prefix`), unique per rendered fragment.
         With `points`, the result also holds the text's key points (`key_points`).
         """
+        if len(text) > MAX_TEXT_CHARS:
+            return Rendered("", (), f"this text is {len(text):,} characters, over the limit of "
+                            f"{MAX_TEXT_CHARS:,} (about {MAX_TEXT_CHARS // 6000 * 1000:,} words)",
+                            first_line, hint="split it into several items")
         doc_id = doc_id or id_prefix
         env: dict[str, Any] = {"docId": doc_id} if doc_id else {}
         key_points = None
@@ -180,7 +192,7 @@ class MarkdownRenderer:
             return Rendered("", tuple(broken), "quotes or lists nested too deeply here; the text"
                             " from this line on would be lost", first_line + env["nesting_cut"])
         if not self.unsafe_html:
-            html = self.cleaner.clean(html)
+            html = self.clean(html)
         return Rendered(html, tuple(broken), points=key_points)
 
     def _key_points(self, tokens: list[Token], env: dict[str, Any]) -> tuple[str, ...]:
@@ -199,12 +211,17 @@ class MarkdownRenderer:
         renderer = self.md.renderer
         assert isinstance(renderer, RendererHTML)
         html = renderer.renderInline(token.children, self.md.options, env)
-        return html if self.unsafe_html else self.cleaner.clean(html)
+        return html if self.unsafe_html else self.clean(html)
 
     def render_inline(self, text: str) -> str:
         """One line of Markdown (a list item, a headline) without the paragraph around it."""
         html = self.md.renderInline(text)
-        return html if self.unsafe_html else self.cleaner.clean(html)
+        return html if self.unsafe_html else self.clean(html)
+
+    def clean(self, html: str) -> str:
+        """The allowlist's HTML. A character reference in raw HTML (`&#x1b;`) comes out of
+        the sanitiser as the character, which XML and mail tools refuse: replaced."""
+        return xml_safe(self.cleaner.clean(html))
 
 
 class _QuickLinkify(LinkifyIt):  # type: ignore[misc]

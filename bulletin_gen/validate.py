@@ -162,8 +162,7 @@ def _rendered(renderer: MarkdownRenderer, text: str, doc: SourceDoc, resolve: Re
     rendered = renderer.render(text, resolve, id_prefix, first_line or doc.body_line, doc_id,
                                points)
     if rendered.error:
-        problems.add(Location(doc.rel, rendered.error_line), rendered.error,
-                     "simplify the Markdown: fewer nested quotes, lists or tags")
+        problems.add(Location(doc.rel, rendered.error_line), rendered.error, rendered.hint)
     for line, url, kind in rendered.broken:
         what = "image" if kind == "image" else "link"
         problems.add(Location(doc.rel, line), *links.broken_link(doc, url, what))
@@ -200,7 +199,7 @@ def _build_issue(source: IssueSource, identities: dict[Path, Identity],
     # Its own fields first, so that their warnings come before its items'; the items after.
     issue = Issue(
         slug=identity.issue_slug,
-        title=typographic(fields.text("title", required=True)),
+        title=typographic(fields.line("title", required=True)),
         date=date,
         url=identity.url,
         source=doc.rel,
@@ -208,7 +207,7 @@ def _build_issue(source: IssueSource, identities: dict[Path, Identity],
         volume=fields.integer("volume"),
         summary=typographic(fields.text("summary")),
         status=fields.choice("status", ("published", "draft"), "published"),
-        lang=fields.text("lang"),
+        lang=fields.line("lang"),
         image=image,
         contact=issue_contact,
     )
@@ -331,11 +330,11 @@ def _build_item(doc: SourceDoc, identity: Identity, issue_date: dt.date, resolve
     fields.raw("slug")
     item = Item(
         issue_slug=identity.issue_slug, slug=identity.slug, url=identity.url, source=doc.rel,
-        title=typographic(fields.text("title", required=True, default=identity.slug)),
+        title=typographic(fields.line("title", required=True, default=identity.slug)),
         kind=kind,
         date=fields.date("date", default=issue_date),
         summary=typographic(fields.text("summary")),
-        lang=fields.text("lang"),
+        lang=fields.line("lang"),
         authors=fields.names("authors"),
         tags=_terms(fields, "tags"),
         regions=_terms(fields, "regions"),
@@ -431,7 +430,7 @@ def _build_page(doc: SourceDoc, identities: dict[Path, Identity], assets: dict[P
     fields.raw("slug")
     page = Page(
         slug=identity.slug,
-        title=typographic(fields.text("title", required=True, default=identity.slug)),
+        title=typographic(fields.line("title", required=True, default=identity.slug)),
         summary=typographic(fields.text("summary")),
         html_utf8=_render(renderer, doc.body, doc, links.resolver(doc, identities, assets),
                           problems).encode(),

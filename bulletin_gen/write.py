@@ -37,6 +37,11 @@ class OutputError(BulletinError):
     """The output folder cannot be used safely."""
 
 
+# The cache's folder in the site (cache.CACHE_DIR, which imports this module): an output in
+# it would be deleted by the next `build --clean`.
+CACHE_FOLDER = ".bulletin-cache"
+
+
 def check_output_dir(output: Path, site_dir: Path) -> None:
     """Refuse output folders whose replacement would destroy something else."""
     output, site = output.resolve(), site_dir.resolve()
@@ -45,13 +50,14 @@ def check_output_dir(output: Path, site_dir: Path) -> None:
         site / "content": "the content folder",
         site / "templates": "the templates folder",
         site / "static": "the static folder",
+        site / CACHE_FOLDER: "the build cache, which `build --clean` deletes",
         Path.home().resolve(): "your home folder",
         Path(output.anchor): "the root of the file system",
     }
     if output in forbidden:
         raise OutputError(f"refusing to write the site into {output} ({forbidden[output]})."
                           " Choose an empty or new folder such as output/.")
-    for folder in ("content", "templates", "static"):
+    for folder in ("content", "templates", "static", CACHE_FOLDER):
         if (site / folder) in output.parents:
             raise OutputError(f"refusing to write the site into {output}: it is inside the"
                               f" site's {folder}/ folder. Choose a folder such as output/.")
@@ -323,6 +329,10 @@ def write_atomic(path: Path, data: bytes | str) -> None:
     try:
         temporary.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
         os.replace(temporary, path)
+    except OSError as error:
+        if error.filename is None:  # write() names no file: a full disk would say only ENOSPC
+            raise OSError(error.errno, error.strerror, str(path)) from error
+        raise
     finally:
         temporary.unlink(missing_ok=True)
 

@@ -2,12 +2,13 @@
 
 Mappings load as `Mapping` (a dict with a `line_of(key)` method); every other value loads as
 PyYAML's safe loader makes it. Aliases are counted so that a "billion laughs" document is
-refused instead of expanding without bound: both the number of aliases and the size of the
-document once every alias is expanded are limited, as is the length of the text.
+refused instead of expanding without bound: the number of aliases, the text they repeat, and
+the number of values once every alias is expanded are limited, as is the length of the text.
 """
 
 from __future__ import annotations
 
+import re
 import sys
 import unicodedata
 from typing import Any
@@ -17,6 +18,28 @@ import yaml
 MAX_ALIASES = 100
 MAX_EXPANDED_NODES = 100_000  # values in the document once aliases are expanded
 MAX_YAML_CHARS = 10 * 1024 * 1024  # a YAML document larger than this is refused unread
+MAX_ALIAS_CHARS = 1024 * 1024  # the text that all the aliases of a document repeat, together
+
+
+# What XML 1.0 cannot hold (feed.xml and sitemap.xml are XML, and a browser or mail tool
+# chokes on the rest): C0 controls but tab and line ends, lone surrogates, U+FFFE and U+FFFF.
+_NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def bad_character(text: str) -> tuple[int, str] | None:
+    """(offset, message) of the first character no page, feed or email can hold, or None."""
+    found = _NOT_IN_XML.search(text)
+    if found is None:
+        return None
+    code = ord(found.group())
+    what = ("half of a surrogate pair, not a character" if 0xD800 <= code <= 0xDFFF
+            else "a control character")
+    return found.start(), f"U+{code:04X} is {what}, which pages and feeds cannot hold; delete it"
+
+
+def xml_safe(text: str) -> str:
+    """`text` with each character XML cannot hold replaced by U+FFFD, as HTML parsers do."""
+    return _NOT_IN_XML.sub("\ufffd", text)
 
 
 class Mapping(dict[str, Any]):
@@ -44,15 +67,25 @@ class _LineLoader(yaml.SafeLoader):
         super().__init__(stream)
         self.line_offset = line_offset
         self.alias_count = 0
+        self.alias_chars = 0  # the text that the aliases so far repeat
+        self.sizes: dict[int, int] = {}
 
     def compose_node(self, parent: Any, index: Any) -> Any:
-        if self.check_event(yaml.AliasEvent):
-            self.alias_count += 1
-            if self.alias_count > MAX_ALIASES:
-                mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
-                raise YamlError(f"more than {MAX_ALIASES} aliases (*name) in one document",
-                                mark.line + 1)
-        return super().compose_node(parent, index)
+        if not self.check_event(yaml.AliasEvent):
+            return super().compose_node(parent, index)
+        line = self.peek_event().start_mark.line + 1  # type: ignore[no-untyped-call]
+        self.alias_count += 1
+        if self.alias_count > MAX_ALIASES:
+            raise YamlError(f"more than {MAX_ALIASES} aliases (*name) in one document", line)
+        node = super().compose_node(parent, index)
+        # Counted by size, not only by number: 99 aliases of a 1 MB anchor are 99 MB of text
+        # (a few aliases of a list of briefs are 99 copies of every page they make).
+        self.alias_chars += _text_size(node, self.sizes, set()) if node else 0
+        if self.alias_chars > MAX_ALIAS_CHARS:
+            raise YamlError(f"aliases (*name) repeat more than {MAX_ALIAS_CHARS / 2**20:g} MB of "
+                            "text in one document; write the text once, or in separate items",
+                            line)
+        return node
 
     def get_single_data(self) -> Any:
         node = self.get_single_node()
@@ -82,13 +115,35 @@ class _LineLoader(yaml.SafeLoader):
             return self.construct_scalar(node)
 
     def construct_yaml_str(self, node: yaml.ScalarNode) -> Any:
+        text = self.construct_scalar(node)
+        # Escapes ("\x1b", "\0", "\ud800") reach characters that the reader refuses as typed.
+        bad = bad_character(text)
+        if bad:
+            raise YamlError(bad[1], node.start_mark.line + 1)
         # NFC, so that "Hélène" typed with a combining accent is the same name.
-        return unicodedata.normalize("NFC", self.construct_scalar(node))
+        return unicodedata.normalize("NFC", text)
 
 
 _LineLoader.add_constructor("tag:yaml.org,2002:map", _LineLoader.construct_yaml_map)
 _LineLoader.add_constructor("tag:yaml.org,2002:str", _LineLoader.construct_yaml_str)
 _LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _LineLoader.construct_yaml_timestamp)
+
+
+def _text_size(node: yaml.Node, sizes: dict[int, int], open_nodes: set[int]) -> int:
+    """The characters of every scalar under `node`, aliases expanded; memoised in `sizes`.
+    A value that contains itself counts once here: _check_expansion refuses it later."""
+    key = id(node)
+    if key in sizes or key in open_nodes:
+        return sizes.get(key, 0)
+    if isinstance(node, yaml.ScalarNode):
+        return len(node.value)
+    open_nodes.add(key)
+    parts = node.value if isinstance(node, yaml.SequenceNode) else \
+        [part for pair in node.value for part in pair]
+    total = sum(_text_size(part, sizes, open_nodes) for part in parts)
+    open_nodes.discard(key)
+    sizes[key] = total
+    return total
 
 
 def _check_expansion(root: yaml.Node) -> None:
@@ -162,7 +217,10 @@ def load_yaml(text: str, line_offset: int = 0) -> Any:
     if len(text) > MAX_YAML_CHARS:
         raise YamlError(f"YAML text is larger than {MAX_YAML_CHARS // 2**20} MB",
                         1 + line_offset)
-    fast = _load_fast(text, line_offset)
+    try:
+        fast = _load_fast(text, line_offset)
+    except YamlError as error:
+        raise YamlError(str(error), error.line + line_offset) from None
     if fast is not None:
         return fast
     try:

@@ -14,6 +14,7 @@ from bulletin_gen.build import BuildOptions, build
 from bulletin_gen.cli import main
 from bulletin_gen.errors import ContentError
 from bulletin_gen.write import MARKER, OutputError, check_output_dir
+from bulletin_gen.yamlio import YamlError, load_yaml
 
 LEAD = "content/issues/2026-01-winter/01-lead.md"
 BRIEFS = "content/issues/2026-01-winter/02-briefs.yaml"
@@ -234,6 +235,18 @@ def test_symlinked_static_file_leaving_the_site_is_refused(refused) -> None:
     refused({}, "static/leak.txt", 0, "symbolic link to a file outside", setup=link)
 
 
+def test_pdf_command_refuses_a_static_symlink_leaving_the_site(make_site, runner) -> None:
+    pytest.importorskip("weasyprint", reason="the pdf extra is not installed")
+    site = make_site()
+    (site / "static").mkdir()
+    (site / "static/leak.txt").symlink_to(_outside_file(site))
+    target = site.parent / "winter.pdf"
+    result = runner.invoke(main, ["pdf", "2026-01-winter", str(site), "-o", str(target)])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
+    assert "static/leak.txt: symbolic link to a file outside the folder" in result.output
+    assert not target.exists()
+
+
 def test_symlink_inside_the_site_is_allowed(make_site, build_site) -> None:
     site = make_site({"content/issues/2026-01-winter/images/map.png": b"\x89PNG"})
     (site / "content/issues/2026-01-winter/images/same.png").symlink_to("map.png")
@@ -243,8 +256,8 @@ def test_symlink_inside_the_site_is_allowed(make_site, build_site) -> None:
 
 # --- YAML -------------------------------------------------------------------------------------
 
-def billion_laughs() -> str:
-    lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+def billion_laughs(value: str = '"lol"') -> str:
+    lines = ["a: &a [" + ", ".join([value] * 9) + "]"]
     for previous, name in zip("abcdefgh", "bcdefghi", strict=True):
         lines.append(f"{name}: &{name} [" + ", ".join([f"*{previous}"] * 9) + "]")
     return "\n".join(lines) + "\n"
@@ -252,12 +265,36 @@ def billion_laughs() -> str:
 
 def test_billion_laughs_in_front_matter_is_refused(refused) -> None:
     text = "---\ntitle: Lead\n" + billion_laughs() + "---\nBody.\n"
-    # lines 3-11 hold the anchors; the expansion passes the limit at the sixth ('f', line 8).
-    refused({LEAD: text}, LEAD, 8, "aliases expand this document to more than 100,000 values")
+    # lines 3-11 hold the anchors; the text passes 1 MB at the sixth ('f', line 8).
+    refused({LEAD: text}, LEAD, 8, "aliases (*name) repeat more than 1 MB of text")
 
 
-def test_billion_laughs_in_a_yaml_file_is_refused(refused) -> None:
-    refused({BRIEFS: billion_laughs()}, BRIEFS, 6, "aliases expand this document")
+def test_billion_laughs_of_empty_values_is_refused(refused) -> None:
+    refused({BRIEFS: billion_laughs('""')}, BRIEFS, 6,
+            "aliases expand this document to more than 100,000 values")
+
+
+@pytest.mark.parametrize("size", [2**20 + 1, 5 * 2**20])
+def test_few_aliases_of_a_large_value_are_refused_at_the_alias(size: int) -> None:
+    # Within every count (99 aliases, a few hundred values, under 10 MB of text), but the
+    # expansion would be 99 copies of the text: once 31 s and 1.4 GB to build, or MemoryError.
+    # (The file and line through a build: test_billion_laughs_in_front_matter_is_refused.)
+    chunk = "x" * (size // 99 + 1)
+    text = ("title: T\nkind: briefs\nitems:\n  - &big {body: " + chunk + "}\n"
+            + "  - *big\n" * 99)
+    with pytest.raises(YamlError) as caught:
+        load_yaml(text, line_offset=10)
+    assert str(caught.value) == "aliases (*name) repeat more than 1 MB of text in one " \
+        "document; write the text once, or in separate items"
+    # the first alias past 1 MB, after the anchor on line 4
+    assert caught.value.line == 10 + 5 + 2**20 // len(chunk)
+
+
+def test_small_aliases_are_still_allowed(make_site, build_site) -> None:
+    text = ("title: T\nkind: briefs\ncontact: &ana {name: Ana, email: ana@example.org}\nitems:\n"
+            + "".join(f"  - {{body: Brief {n}, contact: *ana}}\n" for n in range(90)))
+    output = build_site(make_site({BRIEFS: text}), pdf=False, email=False)
+    assert (output / "issues/2026-01-winter/index.html").read_text().count("Brief 89") == 1
 
 
 def test_too_many_aliases_are_refused(refused) -> None:
@@ -302,10 +339,23 @@ def _unchanged_after(site: Path, output: Path) -> None:
     assert snapshot(site) == before
 
 
-@pytest.mark.parametrize("where", [".", "content", "content/issues", "templates", "static", ".."])
+@pytest.mark.parametrize("where", [".", "content", "content/issues", "templates", "static", "..",
+                                   ".bulletin-cache", ".bulletin-cache/public"])
 def test_output_folder_that_would_destroy_the_site_is_refused(make_site, where: str) -> None:
     site = make_site({"templates/.keep": "", "static/robots.txt": "User-agent: *\n"})
     _unchanged_after(site, site / where)
+
+
+def test_output_inside_the_cache_is_refused_on_the_command_line(make_site, runner) -> None:
+    from bulletin_gen.cache import CACHE_DIR
+    from bulletin_gen.write import CACHE_FOLDER
+
+    assert CACHE_DIR == CACHE_FOLDER  # one name, written twice only to avoid an import cycle
+    site = make_site()
+    result = runner.invoke(main, ["build", str(site), "-o", str(site / CACHE_DIR / "public")])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
+    assert "it is inside the site's .bulletin-cache/ folder" in result.output
+    assert not (site / CACHE_DIR / "public").exists()
 
 
 def test_home_and_root_are_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -19,6 +19,7 @@ from email import policy
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime
+from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
@@ -151,19 +152,62 @@ def teaser(item: Item, words: int = TEASER_WORDS) -> str:
 
 # Values that start like a path or a fragment; merge tags (*|UNSUB|*, {{ x }}, <%x%>, %%x%%,
 # [x]) start with punctuation and are left alone.
-_LINK_ATTR = re.compile(r'\b(href|src)="([#?./\w][^"]*)"')
+_RELATIVE = re.compile(r"[#?./\w]")
+
+
+class _RelativeLinkTags(HTMLParser):
+    """The start tags with a relative href or src, found by a real HTML tokenizer: a regex
+    would also match `href="..."` written in text, and values are escaped, not plain."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[tuple[tuple[int, int], str, str, list[tuple[str, str | None]], bool]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._record(tag, attrs, closed=False)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._record(tag, attrs, closed=True)
+
+    def _record(self, tag: str, attrs: list[tuple[str, str | None]], closed: bool) -> None:
+        if any(_is_relative(name, value) for name, value in attrs):
+            raw = self.get_starttag_text() or ""
+            self.found.append((self.getpos(), raw, tag, attrs, closed))
+
+
+def _is_relative(name: str, value: str | None) -> bool:
+    return name in ("href", "src") and bool(value) and bool(_RELATIVE.match(value or "")) \
+        and not is_external(value or "")
 
 
 def absolute_links(html: str, page_url: str) -> str:
-    """Resolve every relative href and src (`#fn-1`, `images/x.png`) against `page_url`."""
+    """Resolve every relative href and src (`#fn-1`, `images/x.png`) against `page_url`.
 
-    def resolve(match: re.Match[str]) -> str:
-        url = match.group(2)
-        if is_external(url):
-            return match.group(0)
-        return f'{match.group(1)}="{urljoin(page_url, htmllib.unescape(url))}"'
+    Each changed tag is written again with every attribute value escaped, so a value that
+    held `&quot;` stays one attribute (it once came back unescaped: a live `onerror=`).
+    """
+    parser = _RelativeLinkTags()
+    parser.feed(html)
+    parser.close()
+    line_starts = [0] + [match.end() for match in re.finditer("\n", html)]
+    pieces, done = [], 0
+    for (line, column), raw, tag, attrs, closed in parser.found:
+        start = line_starts[line - 1] + column
+        pieces += [html[done:start], _start_tag(tag, attrs, closed, page_url)]
+        done = start + len(raw)
+    return "".join([*pieces, html[done:]])
 
-    return _LINK_ATTR.sub(resolve, html)
+
+def _start_tag(tag: str, attrs: list[tuple[str, str | None]], closed: bool, page_url: str) -> str:
+    parts = [tag]
+    for name, value in attrs:
+        if value is None:
+            parts.append(name)
+            continue
+        if _is_relative(name, value):
+            value = urljoin(page_url, value)
+        parts.append(f'{name}="{htmllib.escape(value)}"')
+    return "<" + " ".join(parts) + (" />" if closed else ">")
 
 
 def _drop_backrefs(html: str) -> str:

@@ -29,6 +29,7 @@ from ..pdfcache import PdfCache
 from ..render import Artifact, PagePlan, render_page
 from ..sourcecache import file_stamp
 from ..templates import THEME_STATIC
+from ..write import static_copies
 
 PRINT_TEMPLATE = "print.html"
 # Where the print HTML pretends to live when the site has no base_url: links in the PDF need an
@@ -173,12 +174,10 @@ def mark_bare_links(text: str) -> str:
 def site_files(site_dir: Path, site: Site) -> dict[str, Path]:
     """Site path -> file, for every file the print HTML may load: theme assets, site static
     files and issue assets (the later ones win, as in the output folder)."""
-    files = {f"assets/{path.relative_to(THEME_STATIC).as_posix()}": path
-             for path in THEME_STATIC.rglob("*") if path.is_file()}
-    static = site_dir / "static"
-    if static.is_dir():
-        files.update({path.relative_to(static).as_posix(): path
-                      for path in static.rglob("*") if path.is_file()})
+    # The lists the build copies, so that a symbolic link leading out of static/ is refused
+    # here as there (`bulletin pdf` once embedded the file it led to).
+    copies = static_copies(THEME_STATIC, "assets/") + static_copies(site_dir / "static")
+    files = {copy.path: copy.source for copy in copies}
     files.update({asset.url: asset.source for issue in site.issues for asset in issue.assets})
     return files
 
