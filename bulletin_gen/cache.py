@@ -295,6 +295,14 @@ class BuildCache:
             except OSError:
                 continue
             live[path] = (page.fingerprint, stat.st_size, stat.st_mtime_ns)
+        # The editions (emails, PDFs) are made on every build that runs: recorded without a
+        # fingerprint, so that "nothing changed" also checks they are still as written.
+        for path in sorted(files - work.record.keys() - {MARKER}):
+            try:
+                stat = (self.output / path).stat()
+            except OSError:
+                continue
+            live[path] = ("", stat.st_size, stat.st_mtime_ns)
         spare: StoredRecord = {path: (page.fingerprint, page.size, page.mtime_ns)
                                for path, page in self.live.items()}
         spare_files, spare_id = self.files.live, self.files.live_folder

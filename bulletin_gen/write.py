@@ -222,7 +222,9 @@ def _write_all(staging: Path, artifacts: Iterable[Artifact], copies: Iterable[Co
         place(copy.path, copy=copy)
     for artifact in artifacts:
         if artifact.source:
-            place(artifact.path, copy=Copy(artifact.source, artifact.path, link=True))
+            # Copied, not linked: a published PDF damaged in place must not damage the
+            # cache's copy it came from.
+            place(artifact.path, copy=Copy(artifact.source, artifact.path))
         else:
             place(artifact.path, artifact.data)
     return written
