@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: build test lint typecheck golden clean bench bench-pdf bench-speed bench-search
+.PHONY: build test lint typecheck golden clean bench bench-pdf bench-speed bench-search bench-publish
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,7 +39,7 @@ typecheck: $(STAMP)
 golden: $(STAMP)
 	BULLETIN_REFRESH_GOLDEN=1 $(BIN)/python -m pytest -q tests/test_golden.py
 
-bench: bench-pdf bench-speed bench-search
+bench: bench-pdf bench-speed bench-search bench-publish
 
 bench-pdf: $(STAMP)
 	$(BIN)/python bench/pdf.py
@@ -47,6 +47,10 @@ bench-pdf: $(STAMP)
 # The search index's cost: a full index, one year's, and an edit's rebuild with search on and off.
 bench-search: $(STAMP)
 	$(BIN)/python bench/search.py
+
+# Publishing to a local S3 API (moto): the whole site, then after one edit.
+bench-publish: $(STAMP)
+	$(BIN)/python bench/publish.py
 
 clean:
 	rm -rf output .output.spare .bulletin-cache

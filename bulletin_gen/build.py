@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import json
 import os
 import time
 from collections.abc import Callable, Iterator
@@ -34,8 +35,9 @@ from .sitelock import site_lock
 from .sourcecache import Loaded
 from .templates import THEME_DIR, THEME_STATIC, make_environment
 from .validate import build_site
-from .write import Copy, check_output_dir, static_copies, write_file
+from .write import Copy, check_output_dir, static_copies, write_atomic, write_file
 
+BUILD_RECORD = "last-build.json"  # in the cache folder: the last build that finished
 # With bulletin.yaml, the folders of the site that a build reads (and `serve` watches).
 INPUT_FOLDERS = ("content", "templates", "static")
 
@@ -122,8 +124,11 @@ def _build(site_dir: Path, output: Path, options: BuildOptions) -> BuildReport:
     check_output_dir(output, site_dir)  # again: another build may have changed it meanwhile
     notify = options.progress or _silent
     cache = BuildCache.open(site_dir, output, clean=options.clean, loaded=options.loaded)
+    record = site_dir / CACHE_DIR / BUILD_RECORD
+    record.unlink(missing_ok=True)  # until this build has finished, it has not
     inputs = _input_stamp(site_dir, options, cache)
     if unchanged := _unchanged(output, cache.up_to_date(inputs), started):
+        _record_build(record, output, options, inputs)
         return unchanged
     with _thawed_at_the_end():
         site, problems = load_site(site_dir, options.drafts, options.base_url, options.strict,
@@ -152,7 +157,28 @@ def _build(site_dir: Path, output: Path, options: BuildOptions) -> BuildReport:
                          emails=sum(a.path.endswith("email.html") for a in editions))
     if not problems.warnings:
         cache.remember(inputs, [getattr(report, count) for count in REMEMBERED])
+    _record_build(record, output, options, inputs)
     return report
+
+
+def _record_build(record: Path, output: Path, options: BuildOptions, inputs: str) -> None:
+    """Note a finished build for `bulletin publish`: where it wrote, with which settings, and
+    the stamp of the content it read, so that a later change to the content shows."""
+    record.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(record, json.dumps({
+        "output": str(output), "inputs": inputs, "drafts": options.drafts,
+        "base_url": options.base_url, "strict": options.strict, "pdf": options.pdf,
+        "email": options.email}, sort_keys=True).encode("utf-8"))
+
+
+def content_changed(site_dir: Path, record: dict[str, object]) -> bool:
+    """Whether the site's files differ from what the recorded build read."""
+    base_url = record.get("base_url")
+    options = BuildOptions(drafts=bool(record.get("drafts")), strict=bool(record.get("strict")),
+                           pdf=bool(record.get("pdf", True)), email=bool(record.get("email", True)),
+                           base_url=base_url if isinstance(base_url, str) else None)
+    cache = BuildCache(None, site_dir / "output")
+    return _input_stamp(site_dir, options, cache) != record.get("inputs")
 
 
 class CacheError(BulletinError):

@@ -99,6 +99,22 @@ def init(directory: Path) -> None:
 
 
 @main.command()
+@SITE
+@click.option("--to", "name", metavar="NAME", help="The destination of 'publish:' in "
+              "bulletin.yaml (needed when there are several).")
+@click.option("--dry-run", is_flag=True, help="List what would be uploaded, changed and "
+              "deleted; change nothing.")
+@click.option("--delete", is_flag=True, help="Remove what the site no longer has (only under "
+              "the destination's prefix).")
+@click.option("--no-push", is_flag=True, help="GitHub Pages: commit the branch, do not push.")
+def publish(site: Path, name: str | None, dry_run: bool, delete: bool, no_push: bool) -> None:
+    """Publish the last build of SITE to a destination of bulletin.yaml (S3 or GitHub Pages)."""
+    from .publish import publish_site
+
+    click.echo(publish_site(site, name, dry_run, delete, not no_push, click.echo))
+
+
+@main.command()
 @click.argument("issue")
 @SITE
 @click.option("--eml", "eml", required=True, type=click.Path(dir_okay=False, path_type=Path),

@@ -71,6 +71,24 @@ class SearchConfig:
 
 
 @dataclass(frozen=True)
+class PublishTarget:
+    """One destination of `publish:`, by its name: an S3-compatible bucket or a GitHub Pages
+    branch. Credentials never come from here: boto3 finds them (environment, profile, role)."""
+
+    name: str
+    type: str  # s3 | github-pages
+    bucket: str = ""
+    prefix: str = ""  # '' or a folder of the bucket, ending in '/'
+    region: str = ""
+    endpoint_url: str = ""  # any S3-compatible store: MinIO, R2, Ceph...
+    cache_pages: str = "public, max-age=300"
+    cache_assets: str = "public, max-age=86400"
+    branch: str = "gh-pages"
+    remote: str = "origin"
+    cname: str = ""
+
+
+@dataclass(frozen=True)
 class SiteConfig:
     """Everything `bulletin.yaml` can say, with defaults."""
 
@@ -93,6 +111,7 @@ class SiteConfig:
     pdf: PdfConfig = field(default_factory=PdfConfig)
     email: EmailConfig = field(default_factory=EmailConfig)
     search: SearchConfig = field(default_factory=SearchConfig)
+    publish: tuple[PublishTarget, ...] = ()
     # The line of each key in bulletin.yaml, so later stages can point at it (nav: ...).
     key_lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
 
@@ -196,6 +215,7 @@ def read_config(reader: FieldReader) -> SiteConfig:
     search = reader.mapping("search")
     search_config = SearchConfig(search.boolean("enabled", True))
     search.finish()
+    publish = _publish_targets(reader.mapping("publish"))
     config = SiteConfig(
         title=title,
         tagline=typographic(reader.text("tagline")),
@@ -215,10 +235,46 @@ def read_config(reader: FieldReader) -> SiteConfig:
         pdf=pdf_config,
         email=email_config,
         search=search_config,
+        publish=publish,
         key_lines=dict(reader.data.lines),
     )
     reader.finish()
     return config
+
+
+SECRETS = ("aws_access_key_id", "aws_secret_access_key", "aws_session_token", "password",
+           "token", "secret")
+
+
+def _publish_targets(section: FieldReader) -> tuple[PublishTarget, ...]:
+    """`publish: {NAME: {type: s3, bucket: ...}, ...}`, each destination checked."""
+    targets = []
+    for name in sorted(section.data.keys()) if isinstance(section.data, dict) else []:
+        fields = section.mapping(name)
+        for key in SECRETS:
+            if key in fields.data:
+                fields.error(key, f"publish.{name}.{key}: credentials do not belong in "
+                             "bulletin.yaml, which is published with the site's sources",
+                             "set them in the environment (AWS_ACCESS_KEY_ID, "
+                             "AWS_SECRET_ACCESS_KEY) or an AWS profile")
+                fields.raw(key)
+        kind = fields.choice("type", ("s3", "github-pages"), "s3")
+        prefix = fields.text("prefix").strip("/")
+        target = PublishTarget(
+            name=name, type=kind, bucket=fields.text("bucket"),
+            prefix=prefix + "/" if prefix else "", region=fields.text("region"),
+            endpoint_url=fields.text("endpoint_url"),
+            cache_pages=fields.text("cache_pages", PublishTarget.cache_pages),
+            cache_assets=fields.text("cache_assets", PublishTarget.cache_assets),
+            branch=fields.text("branch", "gh-pages"), remote=fields.text("remote", "origin"),
+            cname=fields.text("cname"))
+        if kind == "s3" and not target.bucket:
+            fields.error("type", f"publish.{name}: an s3 destination needs 'bucket:'",
+                         "write e.g. 'bucket: my-bulletin'")
+        fields.finish()
+        targets.append(target)
+    section.finish()
+    return tuple(targets)
 
 
 def _http_url(reader: FieldReader, key: str, example: str) -> str:

@@ -1,0 +1,290 @@
+"""Publishing: the built output folder to where readers are, an S3-compatible bucket or a
+GitHub Pages branch, as `bulletin publish` asks.
+
+`publish` refuses a site whose last build did not finish, was made with drafts, or is older
+than its content (the build records each, `build.BUILD_RECORD`). To a bucket it uploads only
+the files whose bytes changed (compared with the MD5 the store keeps as each object's ETag;
+the SHA-256 also goes into the object's metadata), new assets first and the home page, feeds
+and sitemap last, so that no reader meets a page whose assets are not there yet; `--delete`
+removes what the site no longer has, afterwards, and only under the destination's prefix.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import mimetypes
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .config import PublishTarget, SiteConfig
+from .errors import BulletinError
+from .write import MARKER
+
+UPLOADS_AT_ONCE = 8
+# Pagefind names these files by their content, so a reader's browser may keep them for good.
+HASHED = ("pagefind/fragment/", "pagefind/index/", "pagefind/filter/")
+TEXT_TYPES = {".html": "text/html", ".xml": "application/xml", ".txt": "text/plain",
+              ".css": "text/css", ".js": "text/javascript", ".json": "application/json",
+              ".svg": "image/svg+xml"}
+LAST = ("index.html", "feed.xml", "items.xml", "sitemap.xml")  # what readers arrive by
+
+
+class PublishError(BulletinError):
+    """Publishing cannot go ahead; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class LocalFile:
+    """A file of the output folder: its key in the store and what it holds."""
+
+    path: str  # relative to the output folder
+    source: Path
+    md5: str
+    sha256: str
+
+
+@dataclass
+class Plan:
+    """What a publish does: uploads in order, and the keys it deletes."""
+
+    new: list[LocalFile] = field(default_factory=list)
+    changed: list[LocalFile] = field(default_factory=list)
+    unchanged: int = 0
+    deleted: list[str] = field(default_factory=list)
+
+    @property
+    def uploads(self) -> list[LocalFile]:
+        return sorted(self.new + self.changed, key=upload_order)
+
+
+def upload_order(file: LocalFile) -> tuple[int, str]:
+    """Assets first, then pages, then what readers arrive by (home page, feeds, sitemap)."""
+    if file.path in LAST or file.path.endswith("/feed.xml"):
+        return 2 + (file.path == "sitemap.xml"), file.path
+    return (0 if not file.path.endswith((".html", ".xml")) else 1), file.path
+
+
+def target_of(config: SiteConfig, name: str | None) -> PublishTarget:
+    """The destination `--to NAME` names, or the only one there is."""
+    if not config.publish:
+        raise PublishError("bulletin.yaml has no 'publish:' destinations (add one, e.g. "
+                           "'publish: {production: {type: s3, bucket: my-bulletin}}')")
+    if name is None:
+        if len(config.publish) > 1:
+            names = ", ".join(target.name for target in config.publish)
+            raise PublishError(f"several destinations ({names}): choose one with --to NAME")
+        return config.publish[0]
+    for target in config.publish:
+        if target.name == name:
+            return target
+    names = ", ".join(target.name for target in config.publish)
+    raise PublishError(f"no destination '{name}' in bulletin.yaml (there is: {names})")
+
+
+def check_built(record: dict[str, Any] | None, changed: bool) -> None:
+    """Refuse an output that is not a finished, draft-free build of the content as it is."""
+    if record is None:
+        raise PublishError("the site's last build did not finish (or there was none): run "
+                           "'bulletin build' and publish once it succeeds")
+    if record.get("drafts"):
+        raise PublishError("the output was built with --drafts: run 'bulletin build' "
+                           "without it before publishing")
+    if changed:
+        raise PublishError("the content changed since the last build: run 'bulletin build' "
+                           "first, so that what you publish is what you wrote")
+
+
+def local_files(output: Path) -> list[LocalFile]:
+    """Every file of the output folder but its marker, with its hashes."""
+    files = []
+    for path in sorted(output.rglob("*")):
+        relative = path.relative_to(output).as_posix()
+        if not path.is_file() or relative == MARKER:
+            continue
+        data = path.read_bytes()
+        files.append(LocalFile(relative, path, hashlib.md5(data).hexdigest(),
+                               hashlib.sha256(data).hexdigest()))
+    return files
+
+
+def plan(files: list[LocalFile], remote: dict[str, str], prefix: str, delete: bool) -> Plan:
+    """Compare the local files with the store's (key -> ETag) under `prefix`."""
+    result = Plan()
+    for file in files:
+        etag = remote.get(prefix + file.path)
+        if etag is None:
+            result.new.append(file)
+        elif etag.strip('"') != file.md5:
+            result.changed.append(file)
+        else:
+            result.unchanged += 1
+    if delete:
+        kept = {prefix + file.path for file in files}
+        result.deleted = sorted(key for key in remote if key not in kept
+                                and key.startswith(prefix))
+    return result
+
+
+def headers(file: LocalFile, target: PublishTarget) -> dict[str, Any]:
+    """Content-Type (with charset for text) and Cache-Control by kind, and the SHA-256."""
+    suffix = Path(file.path).suffix
+    kind = TEXT_TYPES.get(suffix) or mimetypes.guess_type(file.path)[0]
+    if file.path.endswith("feed.xml") or file.path == "items.xml":
+        kind = "application/atom+xml"
+    kind = kind or "application/octet-stream"
+    if kind.startswith("text/") or kind.endswith(("xml", "json", "javascript")):
+        kind += "; charset=utf-8"
+    if file.path.startswith(HASHED):
+        cache = "public, max-age=31536000, immutable"
+    elif suffix in (".html", ".xml", ".txt", ".json"):
+        cache = target.cache_pages
+    else:
+        cache = target.cache_assets
+    return {"ContentType": kind, "CacheControl": cache, "Metadata": {"sha256": file.sha256}}
+
+
+def publish_s3(output: Path, target: PublishTarget, dry_run: bool, delete: bool,
+               say: Callable[[str], None]) -> Plan:
+    """Bring the bucket up to date with `output`; returns what was (or would be) done."""
+    client = _client(target)
+    with _store_errors(target):
+        remote = _listing(client, target)
+        work = plan(local_files(output), remote, target.prefix, delete)
+        if dry_run:
+            for file in work.uploads:
+                say(f"would {'upload' if file in work.new else 'replace'} {file.path}")
+            for key in work.deleted:
+                say(f"would delete {key}")
+            return work
+
+        def upload(file: LocalFile) -> None:
+            with file.source.open("rb") as body:
+                client.put_object(Bucket=target.bucket, Key=target.prefix + file.path,
+                                  Body=body, **headers(file, target))
+
+        for stage in _stages(work.uploads):
+            with ThreadPoolExecutor(max_workers=UPLOADS_AT_ONCE) as pool:
+                list(pool.map(upload, stage))
+        for start in range(0, len(work.deleted), 1000):
+            client.delete_objects(Bucket=target.bucket, Delete={"Objects": [
+                {"Key": key} for key in work.deleted[start:start + 1000]]})
+    return work
+
+
+def _stages(uploads: list[LocalFile]) -> Iterator[list[LocalFile]]:
+    """The uploads in groups that must not overlap: assets, pages, then the entry points."""
+    groups: dict[int, list[LocalFile]] = {}
+    for file in uploads:
+        groups.setdefault(upload_order(file)[0], []).append(file)
+    for key in sorted(groups):
+        yield groups[key]
+
+
+def _client(target: PublishTarget) -> Any:
+    try:
+        import boto3
+        from botocore.config import Config
+    except ImportError:
+        raise PublishError("publishing to S3 needs boto3: pip install "
+                           "'bulletin-gen[publish]'") from None
+    # Throttled or failed requests are retried with backoff, as the store asks.
+    config = Config(retries={"max_attempts": 10, "mode": "adaptive"})
+    # A session of its own: boto3's default one would keep credentials between calls.
+    return boto3.session.Session().client("s3", region_name=target.region or None,
+                                          endpoint_url=target.endpoint_url or None,
+                                          config=config)
+
+
+def _listing(client: Any, target: PublishTarget) -> dict[str, str]:
+    found = {}
+    for page in client.get_paginator("list_objects_v2").paginate(Bucket=target.bucket,
+                                                                  Prefix=target.prefix):
+        found.update({item["Key"]: item["ETag"] for item in page.get("Contents", [])})
+    return found
+
+
+@contextlib.contextmanager
+def _store_errors(target: PublishTarget) -> Iterator[None]:
+    """The store's refusals as one clear line each, not a traceback."""
+    from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
+
+    try:
+        yield
+    except NoCredentialsError:
+        raise PublishError("no credentials for the store: set AWS_ACCESS_KEY_ID and "
+                           "AWS_SECRET_ACCESS_KEY, or AWS_PROFILE (credentials never go "
+                           "into bulletin.yaml)") from None
+    except ClientError as error:
+        code = error.response.get("Error", {}).get("Code", "")
+        if code == "NoSuchBucket":
+            raise PublishError(f"there is no bucket '{target.bucket}' (check 'bucket:' of "
+                               f"'{target.name}' in bulletin.yaml)") from None
+        if code in ("InvalidAccessKeyId", "SignatureDoesNotMatch", "AccessDenied",
+                    "403", "ExpiredToken"):
+            raise PublishError(f"the store refused the credentials ({code}): check "
+                               "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY") from None
+        raise PublishError(f"the store answered: {error}") from None
+    except BotoCoreError as error:
+        raise PublishError(f"cannot reach the store: {error}") from None
+
+
+def publish_pages(site_dir: Path, output: Path, target: PublishTarget, dry_run: bool,
+                  push: bool, say: Callable[[str], None]) -> None:
+    """Commit `output` to the target's branch (ghp-import, as MkDocs' gh-deploy does), with a
+    .nojekyll and the CNAME when set, and push it unless asked not to."""
+    try:
+        from ghp_import import GhpError, ghp_import
+    except ImportError:
+        raise PublishError("publishing to GitHub Pages needs ghp-import: pip install "
+                           "'bulletin-gen[publish]'") from None
+    if dry_run:
+        say(f"would commit {output} to the branch '{target.branch}'"
+            + (f" and push it to '{target.remote}'" if push else ""))
+        return
+    # ghp-import works on the repository of the current folder: the site's.
+    with contextlib.chdir(site_dir):
+        try:
+            ghp_import(str(output), mesg="Publish the bulletin", remote=target.remote,
+                       branch=target.branch, push=push, nojekyll=True,
+                       cname=target.cname or None)
+        except (GhpError, OSError) as error:
+            raise PublishError(f"GitHub Pages: {error}") from None
+
+
+def read_record(path: Path) -> dict[str, Any] | None:
+    """The last build's record, None when it did not finish."""
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return record if isinstance(record, dict) else None
+
+
+def publish_site(site_dir: Path, name: str | None = None, dry_run: bool = False,
+                 delete: bool = False, push: bool = True,
+                 say: Callable[[str], None] = print) -> str:
+    """Publish the last build of `site_dir` to the destination `name`; returns a summary."""
+    from .build import BUILD_RECORD, content_changed
+    from .cache import CACHE_DIR
+    from .config import load_config
+
+    config, _ = load_config(site_dir)
+    target = target_of(config, name)
+    record = read_record(site_dir / CACHE_DIR / BUILD_RECORD)
+    check_built(record, changed=record is not None and content_changed(site_dir, record))
+    assert record is not None
+    output = Path(str(record["output"]))
+    if target.type == "github-pages":
+        publish_pages(site_dir, output, target, dry_run, push, say)
+        return f"{'Would publish' if dry_run else 'Published'} {output} to the branch " \
+               f"'{target.branch}'" + ("" if push or dry_run else " (not pushed)")
+    work = publish_s3(output, target, dry_run, delete, say)
+    where = f"s3://{target.bucket}/{target.prefix}"
+    verb = "Would upload" if dry_run else "Uploaded"
+    return (f"{verb} {len(work.new)} new and {len(work.changed)} changed files to {where}, "
+            f"{work.unchanged} unchanged" + (f", {len(work.deleted)} deleted" if delete else ""))

@@ -1,0 +1,256 @@
+"""bulletin publish: to an S3 API served on this machine by moto, and to a GitHub Pages branch
+of a local bare git repository. No network."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from conftest import MINIMAL_SITE, age
+
+from bulletin_gen.build import BuildOptions, build
+from bulletin_gen.cli import main
+
+boto3 = pytest.importorskip("boto3")
+moto_server = pytest.importorskip("moto.server")
+
+BUCKET = "bulletin-site"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def endpoint() -> Iterator[str]:
+    port = free_port()
+    server = moto_server.ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    yield f"http://127.0.0.1:{port}"
+    server.stop()
+
+
+@pytest.fixture
+def store(endpoint: str, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """An empty bucket, with credentials in the environment as boto3 reads them."""
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-west-1")
+    client = boto3.client("s3", endpoint_url=endpoint, region_name="eu-west-1")
+    for item in client.list_objects_v2(Bucket=BUCKET).get("Contents", []) if BUCKET in [
+            b["Name"] for b in client.list_buckets()["Buckets"]] else []:
+        client.delete_object(Bucket=BUCKET, Key=item["Key"])
+    if BUCKET not in [b["Name"] for b in client.list_buckets()["Buckets"]]:
+        client.create_bucket(Bucket=BUCKET,
+                             CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
+    client.put_object(Bucket=BUCKET, Key="other/keep.txt", Body=b"not the site's")
+    return client
+
+
+def s3_site(make_site: Callable[..., Path], endpoint: str) -> Path:
+    site = make_site({"bulletin.yaml": MINIMAL_SITE["bulletin.yaml"].rstrip(" ") + f"""\
+        publish:
+          production: {{type: s3, bucket: {BUCKET}, prefix: news/, endpoint_url: "{endpoint}"}}
+        """})
+    age(site)
+    return site
+
+
+def publish(site: Path, *args: str) -> Any:
+    return CliRunner().invoke(main, ["publish", str(site), *args])
+
+
+def keys(client: Any) -> dict[str, str]:
+    return {item["Key"]: item["ETag"]
+            for item in client.list_objects_v2(Bucket=BUCKET).get("Contents", [])}
+
+
+def test_a_first_publish_uploads_everything_with_types_and_headers(
+        make_site: Callable[..., Path], endpoint: str, store: Any) -> None:
+    site = s3_site(make_site, endpoint)
+    output = build(site, BuildOptions(jobs=1, pdf=False)).output
+    result = publish(site)
+    assert result.exit_code == 0, result.output
+    files = [p for p in output.rglob("*") if p.is_file() and p.name != ".bulletin-output"]
+    assert f"Uploaded {len(files)} new and 0 changed files to s3://{BUCKET}/news/" in result.output
+    assert set(keys(store)) == {"news/" + p.relative_to(output).as_posix() for p in files} | {
+        "other/keep.txt"}
+    page = store.head_object(Bucket=BUCKET, Key="news/index.html")
+    assert page["ContentType"] == "text/html; charset=utf-8"
+    assert page["CacheControl"] == "public, max-age=300"
+    assert len(page["Metadata"]["sha256"]) == 64
+    feed = store.head_object(Bucket=BUCKET, Key="news/feed.xml")
+    assert feed["ContentType"] == "application/atom+xml; charset=utf-8"
+    css = store.head_object(Bucket=BUCKET, Key="news/assets/style.css")
+    assert css["CacheControl"] == "public, max-age=86400"
+    hashed = [key for key in keys(store) if key.startswith("news/pagefind/fragment/")]
+    assert hashed and store.head_object(Bucket=BUCKET, Key=hashed[0])["CacheControl"] == \
+        "public, max-age=31536000, immutable"
+
+
+def test_a_second_publish_uploads_nothing_and_an_edit_only_what_changed(
+        make_site: Callable[..., Path], endpoint: str, store: Any) -> None:
+    site = s3_site(make_site, endpoint)
+    build(site, BuildOptions(jobs=1, pdf=False))
+    assert publish(site).exit_code == 0
+    again = publish(site)
+    assert "Uploaded 0 new and 0 changed files" in again.output
+    before = keys(store)
+    lead = site / "content/issues/2026-01-winter/01-lead.md"
+    lead.write_text(lead.read_text("utf-8").replace("story text", "story, edited"), "utf-8")
+    build(site, BuildOptions(jobs=1, pdf=False))
+    result = publish(site)
+    assert result.exit_code == 0, result.output
+    after = keys(store)
+    changed = {key for key in after if after[key] != before.get(key)}
+    assert "news/issues/2026-01-winter/lead/index.html" in changed
+    assert "news/assets/style.css" not in changed
+    assert len(changed) < len(after) / 2
+
+
+def test_delete_removes_a_deleted_page_and_nothing_outside_the_prefix(
+        make_site: Callable[..., Path], endpoint: str, store: Any) -> None:
+    site = s3_site(make_site, endpoint)
+    build(site, BuildOptions(jobs=1, pdf=False))
+    assert publish(site).exit_code == 0
+    (site / "content/pages/about.md").unlink()
+    (site / "bulletin.yaml").write_text((site / "bulletin.yaml").read_text("utf-8").replace(
+        "nav: [about]", "nav: []"), "utf-8")
+    build(site, BuildOptions(jobs=1, pdf=False))
+    dry = publish(site, "--delete", "--dry-run")
+    assert "would delete news/pages/about/index.html" in dry.output
+    assert "news/pages/about/index.html" in keys(store)  # a dry run changes nothing
+    result = publish(site, "--delete")
+    assert result.exit_code == 0, result.output
+    assert "news/pages/about/index.html" not in keys(store)
+    assert "other/keep.txt" in keys(store)
+
+
+def test_an_interrupted_publish_finishes_on_the_next_run(
+        make_site: Callable[..., Path], endpoint: str, store: Any,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from bulletin_gen import publish as module
+
+    site = s3_site(make_site, endpoint)
+    output = build(site, BuildOptions(jobs=1, pdf=False)).output
+    real = module._stages
+
+    def cut_short(uploads: list[Any]) -> Any:  # the first stage only, then the process "dies"
+        yield next(iter(real(uploads)))
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(module, "_stages", cut_short)
+    with pytest.raises(KeyboardInterrupt):
+        module.publish_site(site, say=lambda line: None)
+    monkeypatch.undo()
+    assert "news/index.html" not in keys(store)  # the entry points go last
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    result = publish(site)
+    assert result.exit_code == 0, result.output
+    files = [p for p in output.rglob("*") if p.is_file() and p.name != ".bulletin-output"]
+    assert len([k for k in keys(store) if k.startswith("news/")]) == len(files)
+
+
+def test_wrong_credentials_and_a_missing_bucket_are_one_clear_line(
+        make_site: Callable[..., Path], endpoint: str, store: Any,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    site = s3_site(make_site, endpoint)
+    build(site, BuildOptions(jobs=1, pdf=False))
+    (site / "bulletin.yaml").write_text((site / "bulletin.yaml").read_text("utf-8").replace(
+        f"bucket: {BUCKET}", "bucket: no-such-bucket"), "utf-8")
+    build(site, BuildOptions(jobs=1, pdf=False))
+    result = publish(site)
+    assert result.exit_code == 1
+    assert result.output.strip() == ("Error: there is no bucket 'no-such-bucket' (check "
+                                     "'bucket:' of 'production' in bulletin.yaml)")
+    monkeypatch.delenv("AWS_ACCESS_KEY_ID")
+    monkeypatch.delenv("AWS_SECRET_ACCESS_KEY")
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
+    monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent")
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    result = publish(site)
+    assert result.exit_code == 1
+    assert "Error: no credentials for the store" in result.output
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(("how", "message"), [
+    ("drafts", "the output was built with --drafts"),
+    ("stale", "the content changed since the last build"),
+    ("failed", "the site's last build did not finish"),
+])
+def test_publish_refuses_a_draft_stale_or_failed_build(
+        make_site: Callable[..., Path], endpoint: str, store: Any, how: str,
+        message: str) -> None:
+    site = s3_site(make_site, endpoint)
+    build(site, BuildOptions(jobs=1, pdf=False, drafts=how == "drafts"))
+    if how == "stale":
+        lead = site / "content/issues/2026-01-winter/01-lead.md"
+        lead.write_text(lead.read_text("utf-8") + "\nMore.\n", "utf-8")
+    if how == "failed":
+        (site / "content/issues/2026-01-winter/01-lead.md").write_text("---\n---\nx\n", "utf-8")
+        with pytest.raises(Exception):  # noqa: B017 - any content error
+            build(site, BuildOptions(jobs=1, pdf=False))
+    result = publish(site)
+    assert result.exit_code == 1
+    assert message in result.output
+    assert keys(store) == {"other/keep.txt": keys(store)["other/keep.txt"]}
+
+
+def test_credentials_in_bulletin_yaml_are_refused(make_site: Callable[..., Path]) -> None:
+    site = make_site({"bulletin.yaml": MINIMAL_SITE["bulletin.yaml"].rstrip(" ") + """\
+        publish:
+          production: {type: s3, bucket: b, aws_secret_access_key: abc}
+        """})
+    result = CliRunner().invoke(main, ["build", str(site)])
+    assert result.exit_code == 1
+    assert "publish.production.aws_secret_access_key: credentials do not belong in " \
+           "bulletin.yaml" in result.output
+
+
+def git(*args: str, cwd: Path) -> str:
+    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True,
+                          text=True).stdout
+
+
+def test_github_pages_commits_the_output_with_nojekyll_and_cname(
+        make_site: Callable[..., Path], tmp_path: Path) -> None:
+    remote = tmp_path / "remote.git"
+    git("init", "--bare", "-q", str(remote), cwd=tmp_path)
+    site = make_site({"bulletin.yaml": MINIMAL_SITE["bulletin.yaml"].rstrip(" ") + """\
+        publish:
+          pages: {type: github-pages, branch: gh-pages, cname: news.example.org}
+        """})
+    git("init", "-q", cwd=site)
+    git("-c", "user.name=T", "-c", "user.email=t@example.org", "commit", "-q",
+        "--allow-empty", "-m", "start", cwd=site)
+    git("remote", "add", "origin", str(remote), cwd=site)
+    age(site)
+    build(site, BuildOptions(jobs=1, pdf=False))
+    result = CliRunner(env={"GIT_AUTHOR_NAME": "T", "GIT_AUTHOR_EMAIL": "t@example.org",
+                            "GIT_COMMITTER_NAME": "T", "GIT_COMMITTER_EMAIL": "t@example.org"}
+                       ).invoke(main, ["publish", str(site)])
+    assert result.exit_code == 0, result.output
+    listed = git("ls-tree", "-r", "--name-only", "gh-pages", cwd=remote).split()
+    assert {".nojekyll", "CNAME", "index.html", "feed.xml"} <= set(listed)
+    assert git("show", "gh-pages:CNAME", cwd=remote).strip() == "news.example.org"
+
+
+def test_init_writes_a_ci_workflow_that_builds_and_publishes(tmp_path: Path) -> None:
+    yaml = pytest.importorskip("yaml")
+    result = CliRunner().invoke(main, ["init", str(tmp_path / "site")])
+    assert result.exit_code == 0, result.output
+    workflow = yaml.safe_load((tmp_path / "site/.github/workflows/publish.yml").read_text())
+    steps = workflow["jobs"]["publish"]["steps"]
+    assert any(step.get("uses", "").startswith("actions/cache") and
+               step["with"]["path"] == ".bulletin-cache" for step in steps)
+    runs = [step.get("run", "") for step in steps]
+    assert "bulletin build" in runs and "bulletin publish --delete" in runs
