@@ -109,9 +109,12 @@ def init(directory: Path) -> None:
 @click.option("--no-push", is_flag=True, help="GitHub Pages: commit the branch, do not push.")
 def publish(site: Path, name: str | None, dry_run: bool, delete: bool, no_push: bool) -> None:
     """Publish the last build of SITE to a destination of bulletin.yaml (S3 or GitHub Pages)."""
+    from .console import BuildProgress
     from .publish import publish_site
 
-    click.echo(publish_site(site, name, dry_run, delete, not no_push, click.echo))
+    with BuildProgress() as progress:
+        summary = publish_site(site, name, dry_run, delete, not no_push, click.echo, progress)
+    click.echo(summary)
 
 
 @main.command()

@@ -27,6 +27,9 @@ def fancy_output(stream: TextIO) -> bool:
     return stream.isatty() and "NO_COLOR" not in os.environ
 
 
+BAR_LABELS = {"render": "Rendering pages", "upload": "Uploading"}  # the stages drawn as a bar
+
+
 class BuildProgress:
     """The `progress` callback of a build run from the command line; use it as a context."""
 
@@ -38,14 +41,14 @@ class BuildProgress:
         self._task: Any = None
 
     def __call__(self, stage: str, done: int, total: int) -> None:
-        if stage == "render" and self.bar and total >= MIN_PAGES_FOR_BAR:
-            self._advance(done, total)
+        if stage in BAR_LABELS and self.bar and total >= MIN_PAGES_FOR_BAR:
+            self._advance(BAR_LABELS[stage], done, total)
         if done == total and self.verbose:
             elapsed = time.perf_counter() - self.started
             click.echo(f"  {stage_line(stage, total)} in {elapsed:.2f} s", err=True)
             self.started = time.perf_counter()
 
-    def _advance(self, done: int, total: int) -> None:
+    def _advance(self, label: str, done: int, total: int) -> None:
         if self._progress is None:
             try:
                 from rich.console import Console
@@ -55,7 +58,7 @@ class BuildProgress:
                 return
             self._progress = Progress(console=Console(stderr=True), transient=True)
             self._progress.start()
-            self._task = self._progress.add_task("Rendering pages", total=total)
+            self._task = self._progress.add_task(label, total=total)
         self._progress.update(self._task, completed=done)
         if done == total:
             self.close()

@@ -149,7 +149,8 @@ def headers(file: LocalFile, target: PublishTarget) -> dict[str, Any]:
 
 
 def publish_s3(output: Path, target: PublishTarget, dry_run: bool, delete: bool,
-               say: Callable[[str], None]) -> Plan:
+               say: Callable[[str], None],
+               progress: Callable[[str, int, int], None] | None = None) -> Plan:
     """Bring the bucket up to date with `output`; returns what was (or would be) done."""
     client = _client(target)
     with _store_errors(target):
@@ -167,9 +168,13 @@ def publish_s3(output: Path, target: PublishTarget, dry_run: bool, delete: bool,
                 client.put_object(Bucket=target.bucket, Key=target.prefix + file.path,
                                   Body=body, **headers(file, target))
 
+        done, total = 0, len(work.uploads)
         for stage in _stages(work.uploads):
             with ThreadPoolExecutor(max_workers=UPLOADS_AT_ONCE) as pool:
-                list(pool.map(upload, stage))
+                for _ in pool.map(upload, stage):
+                    done += 1
+                    if progress:
+                        progress("upload", done, total)
         for start in range(0, len(work.deleted), 1000):
             client.delete_objects(Bucket=target.bucket, Delete={"Objects": [
                 {"Key": key} for key in work.deleted[start:start + 1000]]})
@@ -267,7 +272,8 @@ def read_record(path: Path) -> dict[str, Any] | None:
 
 def publish_site(site_dir: Path, name: str | None = None, dry_run: bool = False,
                  delete: bool = False, push: bool = True,
-                 say: Callable[[str], None] = print) -> str:
+                 say: Callable[[str], None] = print,
+                 progress: Callable[[str, int, int], None] | None = None) -> str:
     """Publish the last build of `site_dir` to the destination `name`; returns a summary."""
     from .build import BUILD_RECORD, content_changed
     from .cache import CACHE_DIR
@@ -283,7 +289,7 @@ def publish_site(site_dir: Path, name: str | None = None, dry_run: bool = False,
         publish_pages(site_dir, output, target, dry_run, push, say)
         return f"{'Would publish' if dry_run else 'Published'} {output} to the branch " \
                f"'{target.branch}'" + ("" if push or dry_run else " (not pushed)")
-    work = publish_s3(output, target, dry_run, delete, say)
+    work = publish_s3(output, target, dry_run, delete, say, progress)
     where = f"s3://{target.bucket}/{target.prefix}"
     verb = "Would upload" if dry_run else "Uploaded"
     return (f"{verb} {len(work.new)} new and {len(work.changed)} changed files to {where}, "

@@ -254,3 +254,16 @@ def test_init_writes_a_ci_workflow_that_builds_and_publishes(tmp_path: Path) -> 
                step["with"]["path"] == ".bulletin-cache" for step in steps)
     runs = [step.get("run", "") for step in steps]
     assert "bulletin build" in runs and "bulletin publish --delete" in runs
+
+
+def test_uploads_report_their_progress(make_site: Callable[..., Path], endpoint: str,
+                                       store: Any) -> None:
+    from bulletin_gen.publish import publish_site
+
+    site = s3_site(make_site, endpoint)
+    build(site, BuildOptions(jobs=1, pdf=False))
+    calls: list[tuple[str, int, int]] = []
+    publish_site(site, say=lambda line: None, progress=lambda *call: calls.append(call))
+    total = calls[-1][2]
+    assert total > 10 and [done for _, done, _ in calls] == list(range(1, total + 1))
+    assert {stage for stage, _, _ in calls} == {"upload"}
