@@ -136,6 +136,18 @@ class FieldReader:
                                 f"got {_describe(item)}", _quote_hint(item))
         return tuple(dict.fromkeys(names))
 
+    def role_names(self, plural: str, singular: str) -> tuple[str, ...]:
+        """`names(plural)`, or `names(singular)`: an editor who read 'Presenter:' on a page
+        writes `presenter:`; both given is an error, since one of them would be lost."""
+        if singular not in self.data:
+            return self.names(plural)
+        if plural in self.data:
+            self.error(singular, f"both '{self.label(singular)}' and '{self.label(plural)}' "
+                                 "are given", f"put every name under '{plural}:'")
+            self.seen.add(singular)
+            return self.names(plural)
+        return self.names(singular)
+
     def mapping(self, key: str) -> FieldReader:
         """A nested mapping, read with the same problem list."""
         value = self.raw(key)

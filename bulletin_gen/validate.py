@@ -405,10 +405,10 @@ def _roundtable(fields: FieldReader, doc: SourceDoc, identity: Identity, resolve
                       "add '## Summary', '## Discussion', '## Conclusions', '## Recommendations'")
     roundtable = RoundTable(
         session=fields.text("session", "Round Table"),
-        presenters=fields.names("presenters"),
-        facilitators=fields.names("facilitators"),
-        secretaries=fields.names("secretaries"),
-        participants=fields.names("participants"),
+        presenters=fields.role_names("presenters", "presenter"),
+        facilitators=fields.role_names("facilitators", "facilitator"),
+        secretaries=fields.role_names("secretaries", "secretary"),
+        participants=fields.role_names("participants", "participant"),
         venue=fields.text("venue"),
         sections=tuple(sections),
         outcomes=tuple(outcomes),
