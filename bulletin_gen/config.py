@@ -68,6 +68,13 @@ class SearchConfig:
 
 
 @dataclass(frozen=True)
+class LinksConfig:
+    """`links:` how the build treats a link to a file it does not publish."""
+
+    missing: str = "error"  # 'warning' lets an old archive with dead links publish
+
+
+@dataclass(frozen=True)
 class SiteConfig:
     """Everything `bulletin.yaml` can say, with defaults."""
 
@@ -84,6 +91,7 @@ class SiteConfig:
     pdf: PdfConfig = field(default_factory=PdfConfig)
     email: EmailConfig = field(default_factory=EmailConfig)
     search: SearchConfig = field(default_factory=SearchConfig)
+    links: LinksConfig = field(default_factory=LinksConfig)
     # The line of each key in bulletin.yaml, so later stages can point at it (nav: ...).
     key_lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
 
@@ -184,6 +192,9 @@ def read_config(reader: FieldReader) -> SiteConfig:
     search = reader.mapping("search")
     search_config = SearchConfig(search.boolean("enabled", True))
     search.finish()
+    links = reader.mapping("links")
+    links_config = LinksConfig(links.choice("missing", ("error", "warning"), "error"))
+    links.finish()
     config = SiteConfig(
         title=title,
         tagline=reader.text("tagline"),
@@ -199,6 +210,7 @@ def read_config(reader: FieldReader) -> SiteConfig:
         pdf=pdf_config,
         email=email_config,
         search=search_config,
+        links=links_config,
         key_lines=dict(reader.data.lines),
     )
     reader.finish()

@@ -93,6 +93,8 @@ def build_site(config: SiteConfig, sources: Sources, renderer: MarkdownRenderer,
     issues.sort(key=lambda issue: (issue.date, issue.slug), reverse=True)
     pages = tuple(_build_page(doc, *public, renderer, problems) for doc in sources.pages)
     _check_nav(config, pages, problems)
+    if config.links.missing == "warning":
+        links.lower_broken_links(problems)
     listings = _listings(issues)
     return Site(config, tuple(issues), pages, _index(listings, "tags"),
                 _index(listings, "regions"))
