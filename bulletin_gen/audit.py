@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from .build import RenderedSite, render_in_memory
+from .config import CONFIG_FILE
 from .console import plural
 from .content import read_text
 from .errors import ContentError, Problem, Problems
@@ -127,6 +128,7 @@ class Tracer:
         sources = [issue.source for issue in site.issues]
         sources += [item.source for issue in site.issues for item in issue.items]
         sources += [page.source for page in site.pages]
+        sources.append(CONFIG_FILE)  # organisation.url and the like are on every page
         for rel in dict.fromkeys(sources):
             text = read_text(site_dir / rel, rel, Problems())
             self.texts[rel] = (text or "").split("\n")

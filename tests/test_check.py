@@ -245,3 +245,14 @@ def test_a_wrong_anchor_in_a_link_to_another_item_is_reported_once_at_its_source
     assert result.stderr == (f"{other}:6: error: link to a missing anchor #nowhere in "
                              "01-lead.md (an anchor is the id of a heading or element on the "
                              "page it links to)\n")
+
+
+def test_a_dead_organisation_url_is_blamed_on_bulletin_yaml(make_site, runner,
+                                                             local_server) -> None:
+    settings = (f"title: Local\nbase_url: https://example.org/news/\nnav: [about]\n"
+                f"organisation: {{name: Network, url: '{local_server}/gone'}}\n")
+    site = make_site({"bulletin.yaml": settings})
+    result = runner.invoke(main, ["check", str(site), "--external", "--timeout", "5"])
+    assert result.exit_code == 1
+    assert result.stderr == (f"bulletin.yaml:4: error: external link fails (404): "
+                             f"{local_server}/gone (fix or remove the link)\n")
