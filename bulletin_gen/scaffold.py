@@ -12,6 +12,7 @@ import json
 import re
 import shutil
 from pathlib import Path
+from typing import TypeGuard
 
 from .content import ISSUE_FILE, MARKDOWN_SUFFIXES, YAML_SUFFIXES, read_sources
 from .errors import BulletinError, Problems, did_you_mean
@@ -115,7 +116,7 @@ def _next_number(site_dir: Path, date: dt.date) -> tuple[int, int | None]:
     return (number or len(earlier)) + 1, volume
 
 
-def _whole(value: object) -> bool:
+def _whole(value: object) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
