@@ -256,3 +256,16 @@ def test_a_dead_organisation_url_is_blamed_on_bulletin_yaml(make_site, runner,
     assert result.exit_code == 1
     assert result.stderr == (f"bulletin.yaml:4: error: external link fails (404): "
                              f"{local_server}/gone (fix or remove the link)\n")
+
+
+def test_an_organisation_url_to_no_page_of_the_site_is_blamed_on_bulletin_yaml(
+        make_site, runner) -> None:
+    settings = ("title: Local\nbase_url: https://example.org/news/\nnav: [about]\n"
+                "organisation: {name: Network, url: 'https://example.org/news/network/'}\n")
+    site = make_site({"bulletin.yaml": settings})
+    result = runner.invoke(main, ["check", str(site)])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "bulletin.yaml:4: error: link to a page the site does not have: "
+        "https://example.org/news/network/ (the address is under base_url "
+        "(https://example.org/news/); check the page's path)\n")
