@@ -10,12 +10,14 @@ no source holds comes from a template and names the page instead.
 from __future__ import annotations
 
 import posixpath
+import re
 from dataclasses import asdict, dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
 from .build import RenderedSite, render_in_memory
+from .config import CONFIG_FILE
 from .console import plural
 from .content import read_text
 from .errors import ContentError, Problem, Problems
@@ -126,6 +128,7 @@ class Tracer:
         sources = [issue.source for issue in site.issues]
         sources += [item.source for issue in site.issues for item in issue.items]
         sources += [page.source for page in site.pages]
+        sources.append(CONFIG_FILE)  # organisation.url and the like are on every page
         for rel in dict.fromkeys(sources):
             text = read_text(site_dir / rel, rel, Problems())
             self.texts[rel] = (text or "").split("\n")
@@ -139,6 +142,24 @@ class Tracer:
             for number, line in enumerate(lines, start=1):
                 if needle in line:
                     return rel, number
+        return None
+
+    def written_anchor(self, fragment: str) -> tuple[str, str] | None:
+        """The anchor of a link to another item as its editor wrote it ('01-lead.md#part'),
+        and the message naming it, for a rendered `fragment` ('lead-part'): the build puts
+        the item's slug before every heading id, so the rendered one is found in no source."""
+        candidate = fragment
+        while "-" in candidate:
+            candidate = candidate.split("-", 1)[1]  # a slug may hold '-': try each split
+            pattern = re.compile(r"\(<?([^()\s<>]*\.(?:md|markdown))#" + re.escape(candidate)
+                                 + r"[)>\s]")
+            for lines in self.texts.values():
+                for line in lines:
+                    match = pattern.search(line)
+                    if match:
+                        return (f"{match.group(1)}#{candidate}",
+                                f"link to a missing anchor #{candidate} in "
+                                f"{posixpath.basename(match.group(1))}")
         return None
 
     def finding(self, link: Link, needle: str, kind: str, severity: str, message: str,
@@ -163,16 +184,23 @@ def _link_findings(scans: list[PageScan], rendered: RenderedSite, tracer: Tracer
         files |= {f"{issue.url}{issue.slug}.pdf", f"{issue.url}email.html",
                   f"{issue.url}email.txt"}
     findings = []
-    for problem in internal_problems(scans, files, rendered.site.config.base_url):
+    base_url = rendered.site.config.base_url
+    for problem in internal_problems(scans, files, base_url):
         url = problem.link.url
         anchor = "#" in url and "anchor" in problem.message
         needle = "#" + url.split("#", 1)[1] if anchor else url
-        hint = ("an anchor is the id of a heading or element on the page it links to"
-                if anchor else
-                "the address is relative to the page; check the name")
+        message, hint = problem.message, "the address is relative to the page; check the name"
+        if anchor:
+            hint = "an anchor is the id of a heading or element on the page it links to"
+            written = tracer.written_anchor(needle[1:])
+            if written:
+                needle, message = written
+        elif base_url and url.startswith(base_url):
+            message = f"link to a page the site does not have: {url}"
+            hint = f"the address is under base_url ({base_url}); check the page's path"
         findings.append(tracer.finding(problem.link, needle,
                                        "missing-anchor" if anchor else "broken-link", "error",
-                                       problem.message, hint))
+                                       message, hint))
     return findings
 
 

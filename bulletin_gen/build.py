@@ -13,7 +13,7 @@ import json
 import os
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import chain
 from pathlib import Path
 
@@ -56,6 +56,9 @@ class BuildOptions:
     strict: bool = False  # warnings fail the build
     pdf: bool = True  # the print edition, when bulletin.yaml does not switch it off
     email: bool = True  # the email edition, likewise
+    # Pages link to the PDFs, but this build leaves them out: `bulletin serve` shows an edit
+    # first and makes the PDFs (seconds each) in a second build.
+    pdf_later: bool = False
     progress: Progress | None = None  # told how the build advances (progress bar, --verbose)
     jobs: int = os.cpu_count() or 1  # processes rendering pages
     clean: bool = False  # ignore (and empty) the cache of earlier builds
@@ -243,6 +246,11 @@ def _editions(site_dir: Path, site: Site, env: Environment, options: BuildOption
     """The edition files, made once the pages are rendered and kept in `made` for the report.
 
     Their warnings fail a --strict build here, before the output is swapped in."""
+    if options.pdf_later and site.config.pdf.enabled:
+        site = replace(site, config=replace(site.config,
+                                            pdf=replace(site.config.pdf, enabled=False)))
+        if pdfs is not None:
+            pdfs.keep_all()
     made += edition_artifacts(site_dir, site, env, problems, pdfs)
     problems.raise_if_any(strict=options.strict)
     (options.progress or _silent)("editions", len(made), len(made))
@@ -254,7 +262,7 @@ def _input_stamp(site_dir: Path, options: BuildOptions, cache: BuildCache) -> st
     return cache.stamp_inputs([site_dir / CONFIG_FILE],
                               [site_dir / folder for folder in INPUT_FOLDERS] + [THEME_DIR],
                               options.drafts, options.base_url, options.strict, options.pdf,
-                              options.email)
+                              options.email, options.pdf_later)
 
 
 def _silent(stage: str, done: int, total: int) -> None:

@@ -89,6 +89,13 @@ class PublishTarget:
 
 
 @dataclass(frozen=True)
+class LinksConfig:
+    """`links:` how the build treats a link to a file it does not publish."""
+
+    missing: str = "error"  # 'warning' lets an old archive with dead links publish
+
+
+@dataclass(frozen=True)
 class SiteConfig:
     """Everything `bulletin.yaml` can say, with defaults."""
 
@@ -112,6 +119,7 @@ class SiteConfig:
     email: EmailConfig = field(default_factory=EmailConfig)
     search: SearchConfig = field(default_factory=SearchConfig)
     publish: tuple[PublishTarget, ...] = ()
+    links: LinksConfig = field(default_factory=LinksConfig)
     # The line of each key in bulletin.yaml, so later stages can point at it (nav: ...).
     key_lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
 
@@ -216,6 +224,9 @@ def read_config(reader: FieldReader) -> SiteConfig:
     search_config = SearchConfig(search.boolean("enabled", True))
     search.finish()
     publish = _publish_targets(reader.mapping("publish"))
+    links = reader.mapping("links")
+    links_config = LinksConfig(links.choice("missing", ("error", "warning"), "error"))
+    links.finish()
     config = SiteConfig(
         title=title,
         tagline=typographic(reader.text("tagline")),
@@ -236,6 +247,7 @@ def read_config(reader: FieldReader) -> SiteConfig:
         email=email_config,
         search=search_config,
         publish=publish,
+        links=links_config,
         key_lines=dict(reader.data.lines),
     )
     reader.finish()

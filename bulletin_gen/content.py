@@ -204,6 +204,8 @@ def parse_file(path: Path, rel: str, problems: Problems) -> SourceDoc:
             return SourceDoc(path, rel, Mapping(start_line=1), readable=False)
         return SourceDoc(path, rel, meta)
     front, body, body_line = split_front_matter(text)
+    if not _front_matter_sound(text, front, rel, problems):
+        return SourceDoc(path, rel, Mapping(start_line=1), body, body_line, readable=False)
     meta = _parse_mapping(front, rel, 1, problems) if front is not None else Mapping(start_line=1)
     if meta is None:
         return SourceDoc(path, rel, Mapping(start_line=2), body, body_line, readable=False)
@@ -270,6 +272,30 @@ def split_front_matter(text: str) -> tuple[str | None, str, int]:
         if lines[index].strip() in ("---", "..."):
             return "\n".join(lines[1:index]), "\n".join(lines[index + 1 :]), index + 2
     return "\n".join(lines[1:]), "", len(lines) + 1
+
+
+def _front_matter_sound(text: str, front: str | None, rel: str, problems: Problems) -> bool:
+    """False (and a problem) when the '---' lines around the fields are missing or half there.
+
+    Without this, fields written without '---' are read as Markdown and the editor is told
+    'missing required field', and an unclosed front matter fails at some line of the body."""
+    if front is None:
+        lines = text.split("\n")
+        for number, line in enumerate(lines, 1):
+            if not line.strip() and number > 1:
+                break  # only the first paragraph: a body may well say 'title:' further down
+            if line.startswith("title:"):
+                problems.add(Location(rel, number),
+                             "no front matter: these fields are read as text because they are "
+                             "not between '---' lines",
+                             "put a line '---' before the first field and another after the last")
+                return False
+        return True
+    if not any(line.strip() in ("---", "...") for line in text.split("\n")[1:]):
+        problems.add(Location(rel, 1), "front matter opened here is never closed",
+                     "add a line '---' after the last field, before the text")
+        return False
+    return True
 
 
 def _parse_mapping(text: str, rel: str, line_offset: int, problems: Problems) -> Mapping | None:

@@ -7,7 +7,9 @@ every field, then report everything at once. `finish()` warns about keys nobody 
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
+import re
 from typing import Any
 
 from .errors import Location, Problems, did_you_mean
@@ -111,6 +113,11 @@ class FieldReader:
                 return dt.date.fromisoformat(value.strip())
             except ValueError:
                 pass
+            impossible = impossible_date(value.strip())
+            if impossible:
+                self.error(key, f"{self.label(key)}: {value.strip()} is not a real date: "
+                           f"{impossible}")
+                return fallback
         self.error(key, f"{self.label(key)}: expected a date YYYY-MM-DD, got {_describe(value)}")
         return fallback
 
@@ -137,6 +144,18 @@ class FieldReader:
                 self.error(key, f"{self.label(key)}: expected a name or a list of names, "
                                 f"got {_describe(item)}", _quote_hint(item))
         return tuple(dict.fromkeys(names))
+
+    def role_names(self, plural: str, singular: str) -> tuple[str, ...]:
+        """`names(plural)`, or `names(singular)`: an editor who read 'Presenter:' on a page
+        writes `presenter:`; both given is an error, since one of them would be lost."""
+        if singular not in self.data:
+            return self.names(plural)
+        if plural in self.data:
+            self.error(singular, f"both '{self.label(singular)}' and '{self.label(plural)}' "
+                                 "are given", f"put every name under '{plural}:'")
+            self.seen.add(singular)
+            return self.names(plural)
+        return self.names(singular)
 
     def mapping(self, key: str) -> FieldReader:
         """A nested mapping, read with the same problem list."""
@@ -166,6 +185,28 @@ def _quote_hint(value: Any) -> str:
     # YAML reads a bare yes, no, on or off (Norway's code NO, say) as true or false.
     if isinstance(value, bool):
         return 'YAML reads yes/no/on/off as true/false; put the text in quotes, e.g. "No"'
+    return ""
+
+
+_DATE_SHAPE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December")  # not the locale's: messages are English
+
+
+def impossible_date(text: str) -> str:
+    """Why a text shaped YYYY-MM-DD names no day ('September has 30 days'); '' when it is
+    not of that shape. An editor who wrote 2006-09-31 did write a date, just not a real one."""
+    match = _DATE_SHAPE.fullmatch(text)
+    if not match:
+        return ""
+    year, month, day = (int(part) for part in match.groups())
+    if not 1 <= month <= 12:
+        return f"there is no month {month}"
+    name = _MONTHS[month - 1]
+    days = calendar.monthrange(year, month)[1]
+    if day == 0 or day > days:
+        in_year = f" in {year}" if month == 2 else ""
+        return f"{name} has {days} days{in_year}"
     return ""
 
 

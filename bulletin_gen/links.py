@@ -124,5 +124,18 @@ def broken_link(doc: SourceDoc, url: str, what: str) -> tuple[str, str]:
         return (f"{what} to a file that is not published: {url}",
                 "link to an item's or page's .md file or to a file in an issue's "
                 "folder; a draft issue is published only with --drafts")
+    if url.lower().startswith("www."):
+        return f"{what} to a missing file: {url}", f"did you mean https://{url}?"
     return (f"{what} to a missing file: {url}",
             "the path is relative to this file; check the name and folder")
+
+
+_BROKEN_LINKS = ("link to a missing file: ", "link to a file that is not published: ")
+
+
+def lower_broken_links(problems: Problems) -> None:
+    """Make the broken links of `problems` warnings (`links: {missing: warning}`): a real
+    archive has placeholders and dead addresses in old issues, and must still publish."""
+    broken = [p for p in problems.errors if p.message.startswith(_BROKEN_LINKS)]
+    problems.errors[:] = [p for p in problems.errors if not p.message.startswith(_BROKEN_LINKS)]
+    problems.warnings.extend(broken)

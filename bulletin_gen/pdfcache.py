@@ -53,6 +53,12 @@ class PdfCache:
             {"left_out": left_out, "digest": bytes_digest(data)}))  # complete once it is there
         self.used.add(key)
 
+    def keep_all(self) -> None:
+        """Keep every stored PDF through this build's `prune`: a build that makes no PDF
+        (`pdf_later`) must leave them for the build after it."""
+        if self.folder is not None and self.folder.is_dir():
+            self.used.update(path.stem for path in self.folder.iterdir())
+
     def prune(self) -> None:
         """Delete the PDFs this build did not use."""
         if self.folder is None or not self.folder.is_dir():

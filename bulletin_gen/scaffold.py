@@ -12,6 +12,7 @@ import json
 import re
 import shutil
 from pathlib import Path
+from typing import TypeGuard
 
 from .content import ISSUE_FILE, MARKDOWN_SUFFIXES, YAML_SUFFIXES, read_sources
 from .errors import BulletinError, Problems, did_you_mean
@@ -43,7 +44,7 @@ def new_issue(site_dir: Path, title: str, date: dt.date | None = None,
     """Write a new draft issue (a folder with issue.yaml, or one .md file); returns its path."""
     date = date or dt.date.today()
     slug = _title_slug(title)
-    number, volume = _next_number(site_dir)
+    number, volume = _next_number(site_dir, date)
     name = f"{date:%Y-%m}-{slug}"
     issues_dir = site_dir / "content" / "issues"
     for taken in (issues_dir / name, issues_dir / f"{name}.md"):
@@ -93,19 +94,30 @@ def _title_slug(title: str) -> str:
     return slug
 
 
-def _next_number(site_dir: Path) -> tuple[int, int | None]:
-    """The number after the highest existing issue number, and the latest issue's volume."""
+def _next_number(site_dir: Path, date: dt.date) -> tuple[int, int | None]:
+    """The number after that of the last issue dated on or before `date`, and its volume.
+
+    By date, not the highest number: an editor filling in an archive adds a 2006 issue after
+    the 2026 ones, and it follows the 2006 issues, not the newest."""
     sources = read_sources(site_dir, Problems())  # unreadable files do not stop scaffolding
-    numbers: list[int] = []
-    latest: tuple[str, int | None] = ("", None)
+    earlier: list[tuple[str, int, int | None]] = []
     for issue in sources.issues:
         meta = issue.meta.meta
-        if isinstance(meta.get("number"), int):
-            numbers.append(meta["number"])
-        volume = meta.get("volume")
-        if str(meta.get("date", "")) >= latest[0]:
-            latest = (str(meta.get("date", "")), volume if isinstance(volume, int) else None)
-    return max(numbers, default=0) + 1, latest[1]
+        when = str(meta.get("date", ""))
+        if not when or when > date.isoformat():
+            continue
+        number, volume = meta.get("number"), meta.get("volume")
+        earlier.append((when, number if _whole(number) else 0,
+                        volume if _whole(volume) else None))
+    if not earlier:
+        return 1, None
+    _, number, volume = max(earlier, key=lambda found: (found[0], found[1]))
+    # Issues without numbers: the new one's position among them by date.
+    return (number or len(earlier)) + 1, volume
+
+
+def _whole(value: object) -> TypeGuard[int]:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _issue_folder(site_dir: Path, issue: str) -> Path:

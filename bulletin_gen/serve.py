@@ -20,6 +20,7 @@ import errno
 import html
 import ipaddress
 import math
+import re
 import shutil
 import signal
 import sys
@@ -37,7 +38,7 @@ from urllib.parse import urlsplit
 
 import click
 
-from .build import INPUT_FOLDERS, BuildOptions, build
+from .build import INPUT_FOLDERS, BuildOptions, BuildReport, build
 from .config import CONFIG_FILE
 from .console import build_summary
 from .errors import BulletinError, ContentError
@@ -322,21 +323,56 @@ def open_server(host: str, port: int, root: Path, state: LiveState) -> LiveServe
         raise BulletinError(f"cannot serve on {host}:{port}: {error.strerror}") from None
 
 
-def rebuild(site_dir: Path, options: BuildOptions, state: LiveState,
-            say: Callable[[str, bool], None]) -> None:
-    """Build once and publish the outcome; a failure is shown, never raised."""
+def _built(site_dir: Path, options: BuildOptions, state: LiveState,
+           say: Callable[[str, bool], None]) -> BuildReport | None:
+    """Build once; a failure is published and shown, never raised (None)."""
     try:
         report = build(site_dir, options)
     except Exception as error:  # the server must outlive any failed build
         lines = describe_failure(error)
         state.publish(lines)
         say("Build failed:\n" + "\n".join(f"  {line}" for line in lines), True)
-        return
-    state.publish()
+        return None
     for warning in report.warnings:
         say(f"warning: {warning}", True)
+    return report
+
+
+def rebuild(site_dir: Path, options: BuildOptions, state: LiveState,
+            say: Callable[[str, bool], None]) -> bool:
+    """Build once and publish the outcome (open pages reload); True when the site built."""
+    report = _built(site_dir, options, state, say)
+    if report is None:
+        return False
+    state.publish()
     say(build_summary(report.issues, report.pages, report.pdfs, report.emails, report.seconds),
         False)
+    return True
+
+
+def rebuild_after_edit(site_dir: Path, options: BuildOptions, state: LiveState,
+                       say: Callable[[str, bool], None]) -> None:
+    """Reload the page first, then bring the PDF edition up to date.
+
+    The first build leaves the PDFs out (the pages still link to them), so the browser
+    reloads as soon as the pages are written; the second makes the PDFs. Its pages are the
+    same bytes, so it reloads nothing unless it fails."""
+    if not rebuild(site_dir, replace(options, pdf_later=True), state, say) or not options.pdf:
+        return
+    report = _built(site_dir, options, state, say)
+    if report is not None and report.pdfs:
+        say(f"PDF edition up to date ({report.seconds:.1f} s)", False)
+
+
+# Files editors write beside the one being saved, and delete or rename a moment later: sed -i's
+# sedXXXXXX, vim's swap files and its 4913 write test, backups ending in ~, emacs' #autosave#
+# and .#lock. Each would trigger a rebuild of its own and be listed as a change.
+_EDITOR_TEMPORARY = re.compile(r"sed[A-Za-z0-9]{6}|4913|.*\.sw[a-p]|.*~|#.*#|\.#.*")
+
+
+def editor_temporary(name: str) -> bool:
+    """Whether a file name is an editor's temporary file, not something the editor wrote."""
+    return _EDITOR_TEMPORARY.fullmatch(name) is not None
 
 
 def watch_filter(site_dir: Path) -> Callable[[Any, str], bool]:
@@ -352,7 +388,7 @@ def watch_filter(site_dir: Path) -> Callable[[Any, str], bool]:
         except ValueError:
             return False
         inside = bool(parts) and (parts[0] in INPUT_FOLDERS or parts == (CONFIG_FILE,))
-        return inside and default(change, path)
+        return inside and not editor_temporary(parts[-1]) and default(change, path)
 
     return relevant
 
@@ -408,7 +444,7 @@ def serve(site_dir: Path, host: str = "127.0.0.1", port: int = 8000,
             names = sorted({Path(path).name for _, path in changes})
             say(f"{started} changed: {', '.join(names[:5])}{' ...' if len(names) > 5 else ''}",
                 False)
-            rebuild(site_dir, options, state, say)
+            rebuild_after_edit(site_dir, options, state, say)
     except KeyboardInterrupt:
         pass
     finally:

@@ -101,6 +101,8 @@ def build_site(config: SiteConfig, sources: Sources, renderer: MarkdownRenderer,
     issues.sort(key=lambda issue: (issue.date, issue.slug), reverse=True)
     pages = tuple(_build_page(doc, *public, renderer, problems) for doc in sources.pages)
     _check_nav(config, pages, problems)
+    if config.links.missing == "warning":
+        links.lower_broken_links(problems)
     listings = _listings(issues)
     return Site(config, tuple(issues), pages, _index(listings, "tags"),
                 _index(listings, "regions"))
@@ -412,10 +414,10 @@ def _roundtable(fields: FieldReader, doc: SourceDoc, identity: Identity, resolve
                       "add '## Summary', '## Discussion', '## Conclusions', '## Recommendations'")
     roundtable = RoundTable(
         session=fields.text("session", "Round Table"),
-        presenters=fields.names("presenters"),
-        facilitators=fields.names("facilitators"),
-        secretaries=fields.names("secretaries"),
-        participants=fields.names("participants"),
+        presenters=fields.role_names("presenters", "presenter"),
+        facilitators=fields.role_names("facilitators", "facilitator"),
+        secretaries=fields.role_names("secretaries", "secretary"),
+        participants=fields.role_names("participants", "participant"),
         venue=fields.text("venue"),
         sections=tuple(sections),
         outcomes=tuple(outcomes),

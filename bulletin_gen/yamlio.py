@@ -234,11 +234,7 @@ def load_yaml(text: str, line_offset: int = 0) -> Any:
     except YamlError as error:
         raise YamlError(str(error), error.line + line_offset) from None
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = (mark.line + 1 if mark else 1) + line_offset
-        what = " ".join(part for part in (error.context, error.problem) if part)
-        column = f" (column {mark.column + 1})" if mark else ""
-        raise YamlError(f"YAML syntax{column}: {what}", line) from None
+        raise _syntax_error(error, line_offset) from None
     except yaml.YAMLError as error:
         raise YamlError(f"YAML: {error}", 1 + line_offset) from None
     except RecursionError:
@@ -247,6 +243,22 @@ def load_yaml(text: str, line_offset: int = 0) -> Any:
             from None
     finally:
         loader.dispose()
+
+
+def _syntax_error(error: yaml.MarkedYAMLError, line_offset: int) -> YamlError:
+    """A syntax error at the line where the unclosed quote or bracket opens (PyYAML's context
+    mark), naming the line where PyYAML gave up too: that one is often far below, at the end."""
+    what = " ".join(part for part in (error.context, error.problem) if part)
+    given_up, opened = error.problem_mark, error.context_mark
+    if not any(word in (error.context or "") for word in ("quoted", "flow")):
+        opened = None  # a block mapping's context is where it starts: the problem mark is better
+    mark = opened or given_up
+    if mark is None:
+        return YamlError(f"YAML syntax: {what}", 1 + line_offset)
+    where = f" (column {mark.column + 1})"
+    if opened is not None and given_up is not None and given_up.line != opened.line:
+        what += f" (at line {given_up.line + 1 + line_offset}): it opens here and is not closed"
+    return YamlError(f"YAML syntax{where}: {what}", mark.line + 1 + line_offset)
 
 
 def _reader_error(error: yaml.reader.ReaderError, text: str, line_offset: int) -> YamlError:

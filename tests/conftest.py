@@ -151,6 +151,17 @@ def ctrl_c_reaches_child() -> None:
     signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
+# The Debian package of each program whose package has another name.
+TOOL_PACKAGES = {"chromedriver": "chromium-driver", "pdftoppm": "poppler-utils",
+                 "pdftotext": "poppler-utils"}
+
+
+def tool_missing(name: str) -> str:
+    """What the skip says: the program's name, and the package that installs it."""
+    package = TOOL_PACKAGES.get(name, name)
+    return f"{name} is not installed (apt-get install {package})"
+
+
 def require_tool(name: str) -> str:
     """The path of a system tool; skips the test when it is missing (fails on CI instead)."""
     path = shutil.which(name)
@@ -158,7 +169,7 @@ def require_tool(name: str) -> str:
         return path
     if os.environ.get("BULLETIN_REQUIRE_TOOLS"):
         pytest.fail(f"{name} is required on CI but is not installed")
-    pytest.skip(f"{name} is not installed (apt-get install {name})")
+    pytest.skip(tool_missing(name))
 
 
 @pytest.fixture

@@ -223,3 +223,49 @@ def test_check_leaves_drafts_out_like_build_unless_asked(make_site, runner) -> N
         "link to a file that is not published: ../2026-02-next/01-plan.md"]
     code, report = check_json(runner, site, "--drafts")
     assert code == 0, report
+
+
+def test_an_absolute_link_under_base_url_to_no_page_says_so(make_site, runner) -> None:
+    site = make_site(lead("Intro.\n\nSee [the old issue](https://example.org/news/issues/gone/).\n"))
+    result = runner.invoke(main, ["check", str(site)])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"{ITEM}:7: error: link to a page the site does not have: "
+        "https://example.org/news/issues/gone/ (the address is under base_url "
+        "(https://example.org/news/); check the page's path)\n")
+
+
+def test_a_wrong_anchor_in_a_link_to_another_item_is_reported_once_at_its_source(
+        make_site, runner) -> None:
+    other = "content/issues/2026-01-winter/03-other.md"
+    site = make_site({other: "---\ntitle: Other\n---\nIntro.\n\n"
+                             "See [the lead's part](01-lead.md#nowhere).\n"})
+    result = runner.invoke(main, ["check", str(site)])
+    assert result.exit_code == 1
+    assert result.stderr == (f"{other}:6: error: link to a missing anchor #nowhere in "
+                             "01-lead.md (an anchor is the id of a heading or element on the "
+                             "page it links to)\n")
+
+
+def test_a_dead_organisation_url_is_blamed_on_bulletin_yaml(make_site, runner,
+                                                             local_server) -> None:
+    settings = (f"title: Local\nbase_url: https://example.org/news/\nnav: [about]\n"
+                f"organisation: {{name: Network, url: '{local_server}/gone'}}\n")
+    site = make_site({"bulletin.yaml": settings})
+    result = runner.invoke(main, ["check", str(site), "--external", "--timeout", "5"])
+    assert result.exit_code == 1
+    assert result.stderr == (f"bulletin.yaml:4: error: external link fails (404): "
+                             f"{local_server}/gone (fix or remove the link)\n")
+
+
+def test_an_organisation_url_to_no_page_of_the_site_is_blamed_on_bulletin_yaml(
+        make_site, runner) -> None:
+    settings = ("title: Local\nbase_url: https://example.org/news/\nnav: [about]\n"
+                "organisation: {name: Network, url: 'https://example.org/news/network/'}\n")
+    site = make_site({"bulletin.yaml": settings})
+    result = runner.invoke(main, ["check", str(site)])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "bulletin.yaml:4: error: link to a page the site does not have: "
+        "https://example.org/news/network/ (the address is under base_url "
+        "(https://example.org/news/); check the page's path)\n")

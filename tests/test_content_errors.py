@@ -48,7 +48,32 @@ CASES: dict[str, tuple[dict[str, str | None], list[str]]] = {
     ),
     "impossible date": (
         {f"{ISSUE}/issue.yaml": "title: January 2026\ndate: 2026-02-30\n"},
-        [f"{ISSUE}/issue.yaml:2: date: expected a date YYYY-MM-DD, got '2026-02-30'"],
+        [f"{ISSUE}/issue.yaml:2: date: 2026-02-30 is not a real date: February has 28 days "
+         "in 2026"],
+    ),
+    "a 31st of September": (
+        {LEAD: "---\ntitle: Lead\ndate: 2006-09-31\n---\nText.\n"},
+        [f"{LEAD}:3: date: 2006-09-31 is not a real date: September has 30 days"],
+    ),
+    "a thirteenth month": (
+        {f"{ISSUE}/issue.yaml": "title: January 2026\ndate: 2026-13-01\n"},
+        [f"{ISSUE}/issue.yaml:2: date: 2026-13-01 is not a real date: there is no month 13"],
+    ),
+    "fields without front matter lines": (
+        {LEAD: "title: Lead\nkind: feature\n\nText.\n"},
+        [f"{LEAD}:1: no front matter: these fields are read as text because they are not "
+         "between '---' lines (put a line '---' before the first field and another after "
+         "the last)"],
+    ),
+    "front matter never closed": (
+        {LEAD: "---\ntitle: Lead\nkind: feature\n\nText: a colon here.\nMore text.\n"},
+        [f"{LEAD}:1: front matter opened here is never closed (add a line '---' after the "
+         "last field, before the text)"],
+    ),
+    "unclosed quote": (
+        {LEAD: '---\ntitle: "Lead\nkind: feature\nregions: [Peru]\n---\nText.\n'},
+        [f"{LEAD}:2: YAML syntax (column 8): while scanning a quoted scalar found unexpected "
+         "end of stream (at line 4): it opens here and is not closed"],
     ),
     "unknown kind": (
         {LEAD: "---\ntitle: Lead\nkind: featur\n---\nText.\n"},
@@ -71,8 +96,13 @@ CASES: dict[str, tuple[dict[str, str | None], list[str]]] = {
     ),
     "YAML syntax error": (
         {LEAD: "---\ntitle: Lead\ntags: [one, two\n---\nText.\n"},
-        [f"{LEAD}:3: YAML syntax (column 16): while parsing a flow sequence "
+        [f"{LEAD}:3: YAML syntax (column 7): while parsing a flow sequence "
          "expected ',' or ']', but got '<stream end>'"],
+    ),
+    "unclosed bracket": (
+        {LEAD: "---\ntitle: Lead\ntags: [one, two\nregions: [Peru]\n---\nText.\n"},
+        [f"{LEAD}:3: YAML syntax (column 7): while parsing a flow sequence expected ',' or ']', "
+         "but got ':' (at line 4): it opens here and is not closed"],
     ),
     "YAML syntax error in a briefs file": (
         {f"{ISSUE}/02-briefs.yaml": "title: News\nitems:\n  - body: one\n   - body: two\n"},

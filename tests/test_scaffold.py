@@ -128,3 +128,24 @@ def test_new_item_needs_a_folder_issue(make_site, runner) -> None:
     bad_kind = runner.invoke(main, ["new", "item", "2026-01-winter", "X", str(site),
                                     "--kind", "essay"])
     assert bad_kind.exit_code == 2 and "essay" in bad_kind.stderr
+
+
+def test_new_issue_is_numbered_by_date_order(make_site, runner) -> None:
+    site = make_site({  # an archive filled in after the newest issues: 2006 after 2026
+        "content/issues/2026-01-winter/issue.yaml": "title: Winter\ndate: 2026-01-15\n"
+                                                    "number: 600\n",
+        "content/issues/2006-01-old/issue.yaml": "title: Old\ndate: 2006-01-10\nnumber: 7\n"
+                                                 "volume: 3\n",
+        "content/issues/2006-05-older/issue.yaml": "title: Older\ndate: 2006-05-10\nnumber: 8\n"
+                                                   "volume: 3\n",
+    })
+
+    def numbered(title: str, date: str) -> dict[str, object]:
+        result = runner.invoke(main, ["new", "issue", title, str(site), "--date", date])
+        assert result.exit_code == 0, result.output
+        return dict(yaml.safe_load(Path(result.stdout.strip()).read_text("utf-8")))
+
+    september = numbered("September 2006", "2006-09-30")
+    assert (september["number"], september["volume"]) == (9, 3)
+    assert numbered("Summer 2026", "2026-07-01")["number"] == 601
+    assert numbered("First", "2005-01-01")["number"] == 1

@@ -137,6 +137,10 @@ def test_serve_rebuilds_reloads_and_shows_errors_until_fixed(served) -> None:
     assert events.next_event() == ("reload", str(int(first) + 1))
     status, page = server.get(ITEM_PAGE)
     assert status == 200 and "A <em>rewritten</em> lead." in page
+    # The page reloads before the PDF is made; the next edit waits for it, or that build
+    # could read the file half written and show a passing error.
+    while not server.next_line().startswith("PDF edition up to date"):
+        pass
 
     item.write_text(original.replace("kind: feature", "kind: feature\ndate: 5 May"))
     assert events.next_event() == ("reload", str(int(first) + 2))
@@ -245,8 +249,9 @@ def test_open_page_reloads_itself_after_an_edit(make_site, browser) -> None:
         assert browser.execute_script("return window.bulletinMarker") is None  # a fresh page
 
         item.write_text(original.replace("title: Lead story", "title: Lead story\ndate: 5 May"))
-        wait.until(lambda b: "The site does not build" in b.page_source)
-        assert f"{ITEM}:3: date: expected" in browser.find_element("tag name", "main").text
+        # An edit while the PDF build runs may first show a passing error: wait for this one
+        wait.until(lambda b: f"{ITEM}:3: date: expected" in b.page_source)
+        assert "The site does not build" in browser.find_element("tag name", "main").text
 
         item.write_text(original.replace("title: Lead story", "title: Lead story, fixed"))
         wait.until(lambda b: b.find_element("css selector", "h1").text == "Lead story, fixed")
@@ -269,3 +274,50 @@ def test_watch_filter_sees_the_inputs_only(tmp_path: Path) -> None:
                     "static/logo.png": True, "bulletin.yaml": True, "output/index.html": False,
                     ".bulletin-cache/links.json": False, "content/issues/a/.01-x.md.swp": False,
                     "notes.txt": False}
+
+
+def pdf_bytes(server: Served, path: str) -> bytes:
+    with urllib.request.urlopen(server.url + path, timeout=WAIT) as response:
+        return bytes(response.read())
+
+
+@pytest.mark.parametrize(("name", "temporary"), [
+    ("sedAb12Z9", True), ("4913", True), ("01-x.md~", True), ("#01-x.md#", True),
+    (".#01-x.md", True), (".01-x.md.swx", True), ("01-x.md.swp", True),
+    ("01-x.md", False), ("sed-notes.md", False), ("4913-report.md", False),
+    ("issue.yaml", False),
+])
+def test_watch_filter_ignores_editors_temporary_files(tmp_path: Path, name: str,
+                                                      temporary: bool) -> None:
+    pytest.importorskip("watchfiles")
+    from watchfiles import Change
+
+    from bulletin_gen.serve import watch_filter
+
+    relevant = watch_filter(tmp_path)
+    path = str(tmp_path / "content/issues/a" / name)
+    assert relevant(Change.added, path) is not temporary
+
+
+def test_an_edit_reloads_the_page_first_and_makes_the_pdf_after(served) -> None:
+    """sed -i writes a sedXXXXXX file beside the item and renames it: one change, the item's.
+    The page reloads after a build without PDFs; the PDF comes with a second build."""
+    server, site = served
+    pdf = "issues/2026-01-winter/2026-01-winter.pdf"
+    assert pdf_bytes(server, pdf).startswith(b"%PDF")
+    events = EventStream(server.url)
+    _, first = events.next_event()
+    subprocess.run(["sed", "-i", "s/The \\*\\*lead\\*\\* story text./Edited by sed./",
+                    str(site / ITEM)], check=True)
+    assert events.next_event() == ("reload", str(int(first) + 1))
+    assert "Edited by sed." in server.get(ITEM_PAGE)[1]
+    changed = server.next_line()
+    assert re.fullmatch(r"\d\d:\d\d:\d\d changed: 01-lead\.md\n", changed), changed
+    assert re.fullmatch(r"Built 1 issue, \d+ pages, 1 email in \d+\.\d s\n",
+                        server.next_line())
+    assert re.fullmatch(r"PDF edition up to date \(\d+\.\d s\)\n", server.next_line())
+    assert pdf_bytes(server, pdf).startswith(b"%PDF")
+    events.close()
+    assert server.stop() == 0
+    assert not any("sed" in line and "changed" in line for line in server.output[:-1]
+                   if "01-lead" not in line)

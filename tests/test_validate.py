@@ -11,6 +11,7 @@ from conftest import TINY_PNG
 
 from bulletin_gen.build import load_site
 from bulletin_gen.config import Contact
+from bulletin_gen.errors import ContentError
 from bulletin_gen.links import item_slug
 from bulletin_gen.model import Image, Site, Term
 
@@ -277,3 +278,28 @@ def test_pages_and_nav(make_site: Callable[..., Path]) -> None:
     assert [(p.slug, p.url, p.title) for p in site.pages] == [
         ("about", "pages/about/", "About"), ("people", "pages/people/", "Team")]
     assert site.page("people") is site.pages[1] and site.page("nobody") is None
+
+
+def test_roundtable_roles_in_the_singular_are_read_as_the_plural(
+        make_site: Callable[..., Path]) -> None:
+    singular = ROUNDTABLE.replace("presenters: Rosa", "presenter: Rosa").replace(
+        "facilitators: [Ana, Luis]", "facilitator: Ana").replace(
+        "secretaries: [Mia, Tom]", "secretary: [Mia, Tom]").replace(
+        "participants: [A, B]", "participant: A")
+    files = {f"{ISSUE}/03-water.md": singular}
+    table = site_of(make_site, files).issues[0].items[2].roundtable
+    assert table is not None
+    assert table.roles == (("Presenter", ("Rosa",)), ("Facilitator", ("Ana",)),
+                           ("Secretaries", ("Mia", "Tom")))
+    assert table.participants == ("A",)
+    assert warnings_of(make_site, files) == []
+
+
+def test_a_role_given_in_the_singular_and_the_plural_is_an_error(
+        make_site: Callable[..., Path]) -> None:
+    both = ROUNDTABLE.replace("presenters: Rosa", "presenters: Rosa\npresenter: Luz")
+    with pytest.raises(ContentError) as caught:
+        load_site(make_site({f"{ISSUE}/03-water.md": both}))
+    assert [str(problem) for problem in caught.value.problems] == [
+        f"{ISSUE}/03-water.md:5: both 'presenter' and 'presenters' are given "
+        "(put every name under 'presenters:')"]
