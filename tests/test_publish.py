@@ -267,3 +267,19 @@ def test_uploads_report_their_progress(make_site: Callable[..., Path], endpoint:
     total = calls[-1][2]
     assert total > 10 and [done for _, done, _ in calls] == list(range(1, total + 1))
     assert {stage for stage, _, _ in calls} == {"upload"}
+
+
+def test_credentials_the_store_does_not_know_are_one_clear_line(
+        make_site: Callable[..., Path], endpoint: str, store: Any,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import moto.settings
+
+    site = s3_site(make_site, endpoint)
+    build(site, BuildOptions(jobs=1, pdf=False))
+    monkeypatch.setattr(moto.settings, "INITIAL_NO_AUTH_ACTION_COUNT", 0)  # moto checks keys
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIAWRONGWRONGWRONG0")
+    result = publish(site)
+    assert result.exit_code == 1
+    assert result.output.strip() == (
+        "Error: the store refused the credentials (InvalidAccessKeyId): check "
+        "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY")
