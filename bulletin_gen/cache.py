@@ -87,6 +87,11 @@ class CachingRenderer(MarkdownRenderer):
         self.store.absorb(learned)
 
 
+# The fingerprint recorded for an edition file: editions are made again by every build that
+# does anything, so their records serve only to notice a deleted or damaged file (`up_to_date`).
+EDITION = "edition"
+
+
 class PageRecord(NamedTuple):
     """What one output file was built from, and the file as it was written. (A named tuple:
     ten thousand are read and made by every build, at half the cost of a frozen dataclass.)"""
@@ -231,7 +236,8 @@ class BuildCache:
         links = [Copy(self.output / plan.path, plan.path, link=True) for plan in plans
                  if plan.path in live]
         untouched = False
-        if not render and len(record) == len(self.live):
+        pages = sum(page.fingerprint != EDITION for page in self.live.values())
+        if not render and len(record) == pages:
             live |= {path for path in keep if _same(self.live.get(path), record[path],
                                                     os.path.join(self.output, path))}
             untouched = len(live) == len(record)
@@ -255,10 +261,11 @@ class BuildCache:
         spare = self.files.spare if (_folder_id(spare_folder(self.output))
                                      == self.files.spare_folder) else None
         count = publish(self.output, noted(files), every, work.keep, spare, mirror=True)
-        self._save(work, {*published, *(copy.path for copy in every), *work.keep})
+        self._save(work, {*published, *(copy.path for copy in every), *work.keep},
+                   [path for path in published if path not in work.record])
         return count
 
-    def _save(self, work: Work, files: set[str]) -> None:
+    def _save(self, work: Work, files: set[str], editions: list[str]) -> None:
         """Record the pages just published and drop the fragments this build did not use.
 
         A page carried from the output or kept in the spare folder is the file its record
@@ -267,7 +274,8 @@ class BuildCache:
             return
         linked = {copy.path for copy in work.links}
         live: StoredRecord = {}
-        for path, page in work.record.items():
+        made = chain(work.record.items(), ((path, PageRecord(EDITION, 0, 0)) for path in editions))
+        for path, page in made:
             old = self.spare.get(path) if path in work.keep else (
                 self.live.get(path) if path in linked else None)
             if old is not None:

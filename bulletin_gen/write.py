@@ -220,8 +220,8 @@ def _write_all(staging: Path, artifacts: Iterable[Artifact], copies: Iterable[Co
     for copy in copies:
         place(copy.path, copy=copy)
     for artifact in artifacts:
-        if artifact.source:
-            place(artifact.path, copy=Copy(artifact.source, artifact.path, link=True))
+        if artifact.source:  # a copy, not a link: damaging the published file must not
+            place(artifact.path, copy=Copy(artifact.source, artifact.path))  # damage the cache's
         else:
             place(artifact.path, artifact.data)
     return written
