@@ -19,7 +19,7 @@ build: $(STAMP)
 	$(BIN)/bulletin build .
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto
 
 lint: $(STAMP)
 	$(BIN)/ruff check bulletin_gen tests bench

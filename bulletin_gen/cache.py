@@ -131,6 +131,13 @@ class Work:
     untouched: bool  # the live output is already exactly what this build would write
 
 
+class Published(NamedTuple):
+    """What publishing did: how many files the output holds, and those written anew."""
+
+    files: int
+    rewritten: tuple[str, ...]  # rendered or made by this build, in path order
+
+
 class BuildCache:
     """The cache of one site: open it, sort the pages, publish through it."""
 
@@ -243,12 +250,12 @@ class BuildCache:
             untouched = len(live) == len(record)
         return Work(render, links, frozenset(keep), record, untouched)
 
-    def publish(self, files: Iterator[Artifact], copies: list[Copy], work: Work) -> int:
+    def publish(self, files: Iterator[Artifact], copies: list[Copy], work: Work) -> Published:
         """Publish the build (write.publish) unless the output is already what it would be."""
         if work.untouched:
             first = next(files, None)  # renders nothing, but makes the editions
             if first is None:
-                return len(work.record)
+                return Published(len(work.record), ())
             files = chain([first], files)
         published: list[str] = []
 
@@ -263,7 +270,7 @@ class BuildCache:
         count = publish(self.output, noted(files), every, work.keep, spare, mirror=True)
         self._save(work, {*published, *(copy.path for copy in every), *work.keep},
                    [path for path in published if path not in work.record])
-        return count
+        return Published(count, tuple(sorted(published)))
 
     def _save(self, work: Work, files: set[str], editions: list[str]) -> None:
         """Record the pages just published and drop the fragments this build did not use.

@@ -442,3 +442,17 @@ def test_the_published_pdf_shares_no_file_with_the_cache(make_site, tmp_path) ->
         pdf.write_bytes(b"damaged")
     build(site, BuildOptions(jobs=1))
     assert snapshot(site / "output") == clean_tree(site, tmp_path)
+
+
+def test_the_report_names_the_files_a_build_rewrote(make_site) -> None:
+    site = make_site(SECOND_ISSUE)
+    age(site)
+    first = build(site, BuildOptions(jobs=1))
+    assert "issues/2026-02-second/index.html" in first.rewritten
+    assert list(first.rewritten) == sorted(first.rewritten)
+    assert build(site, BuildOptions(jobs=1)).rewritten == ()  # up to date
+    edit_lead(site, "One more sentence.")
+    pages = {path for path in build(site, BuildOptions(jobs=1)).rewritten
+             if path.endswith(".html") and not path.endswith("email.html")}
+    assert "issues/2026-01-winter/index.html" in pages
+    assert not any(path.startswith("issues/2026-02-second/") for path in pages)
