@@ -6,9 +6,9 @@ hashes the print HTML of the issue, every file the PDF may load, the WeasyPrint 
 bulletin-gen's: equal keys give the same bytes. Each entry is `pdf/<key>.pdf` with
 `<key>.json`, the URLs the PDF had to leave out (they are warned about again when the PDF is
 taken from here) and a hash of the PDF. A PDF taken from here is copied into the output, not
-made again (a copy, so that damaging the published file leaves this one whole). What a successful build did not
-use is deleted; an entry that cannot be read, or whose PDF does not match its hash, is made
-again.
+made again (a copy, so that damaging the published file leaves this one whole). What a
+successful build did not use is deleted; an entry that cannot be read, or whose PDF does not
+match its hash, is made again.
 """
 
 from __future__ import annotations
