@@ -81,6 +81,9 @@ class BuildReport:
     warnings: tuple[Problem, ...]
     pdfs: int = 0
     emails: int = 0
+    # The pages and edition files this build rendered or made and wrote, in path order;
+    # empty when the output was already up to date. Copied and carried files are not in it.
+    rewritten: tuple[str, ...] = ()
 
 
 # The counts of a report that the cache keeps, so that a rebuild with nothing to do can repeat it.
@@ -151,13 +154,15 @@ def _build(site_dir: Path, output: Path, options: BuildOptions) -> BuildReport:
         work = cache.sort(env, site, plans, copies)
         pages = render_pages(env, site, work.render, notify, options.jobs)
         editions: list[Artifact] = []
-        files = cache.publish(chain(pages, _editions(site_dir, site, env, options, problems,
-                                                     editions, cache.pdfs)), copies, work)
-    notify("write", files, files)
-    report = BuildReport(output, len(site.issues), len(plans), files,
+        published = cache.publish(chain(pages, _editions(site_dir, site, env, options,
+                                                         problems, editions, cache.pdfs)),
+                                  copies, work)
+    notify("write", published.files, published.files)
+    report = BuildReport(output, len(site.issues), len(plans), published.files,
                          time.perf_counter() - started, tuple(problems.warnings),
                          pdfs=sum(a.path.endswith(".pdf") for a in editions),
-                         emails=sum(a.path.endswith("email.html") for a in editions))
+                         emails=sum(a.path.endswith("email.html") for a in editions),
+                         rewritten=published.rewritten)
     if not problems.warnings:
         cache.remember(inputs, [getattr(report, count) for count in REMEMBERED])
     _record_build(record, output, options, inputs)
@@ -236,8 +241,9 @@ def _unchanged(output: Path, counts: list[int] | None, started: float) -> BuildR
     """The last build's report again, when the cache found nothing changed since that build."""
     if counts is None or len(counts) != len(REMEMBERED):
         return None
-    return BuildReport(output, seconds=time.perf_counter() - started, warnings=(),
-                       **dict(zip(REMEMBERED, counts, strict=True)))
+    issues, pages, files, pdfs, emails = counts  # in the order of REMEMBERED
+    return BuildReport(output, issues, pages, files, time.perf_counter() - started, (),
+                       pdfs=pdfs, emails=emails)
 
 
 def _editions(site_dir: Path, site: Site, env: Environment, options: BuildOptions,

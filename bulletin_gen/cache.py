@@ -88,6 +88,11 @@ class CachingRenderer(MarkdownRenderer):
         self.store.absorb(learned)
 
 
+# The fingerprint recorded for an edition file: editions are made again by every build that
+# does anything, so their records serve only to notice a deleted or damaged file (`up_to_date`).
+EDITION = "edition"
+
+
 class PageRecord(NamedTuple):
     """What one output file was built from, and the file as it was written. (A named tuple:
     ten thousand are read and made by every build, at half the cost of a frozen dataclass.)"""
@@ -125,6 +130,13 @@ class Work:
     keep: frozenset[str]  # unchanged pages already right in the spare folder
     record: Record  # every page and copied file of this build, fingerprints only
     untouched: bool  # the live output is already exactly what this build would write
+
+
+class Published(NamedTuple):
+    """What publishing did: how many files the output holds, and those written anew."""
+
+    files: int
+    rewritten: tuple[str, ...]  # rendered or made by this build, in path order
 
 
 class BuildCache:
@@ -248,18 +260,19 @@ class BuildCache:
         links = [Copy(self.output / plan.path, plan.path, link=True) for plan in plans
                  if plan.path in live]
         untouched = False
-        if not render and len(record) == len(self.live):
+        pages = sum(page.fingerprint != EDITION for page in self.live.values())
+        if not render and len(record) == pages:
             live |= {path for path in keep if _same(self.live.get(path), record[path],
                                                     os.path.join(self.output, path))}
             untouched = len(live) == len(record)
         return Work(render, links, frozenset(keep), record, untouched)
 
-    def publish(self, files: Iterator[Artifact], copies: list[Copy], work: Work) -> int:
+    def publish(self, files: Iterator[Artifact], copies: list[Copy], work: Work) -> Published:
         """Publish the build (write.publish) unless the output is already what it would be."""
         if work.untouched:
             first = next(files, None)  # renders nothing, but makes the editions
             if first is None:
-                return len(work.record)
+                return Published(len(work.record), ())
             files = chain([first], files)
         published: list[str] = []
 
@@ -272,10 +285,11 @@ class BuildCache:
         spare = self.files.spare if (_folder_id(spare_folder(self.output))
                                      == self.files.spare_folder) else None
         count = publish(self.output, noted(files), every, work.keep, spare, mirror=True)
-        self._save(work, {*published, *(copy.path for copy in every), *work.keep})
-        return count
+        self._save(work, {*published, *(copy.path for copy in every), *work.keep},
+                   [path for path in published if path not in work.record])
+        return Published(count, tuple(sorted(published)))
 
-    def _save(self, work: Work, files: set[str]) -> None:
+    def _save(self, work: Work, files: set[str], editions: list[str]) -> None:
         """Record the pages just published and drop the fragments this build did not use.
 
         A page carried from the output or kept in the spare folder is the file its record
@@ -284,7 +298,8 @@ class BuildCache:
             return
         linked = {copy.path for copy in work.links}
         live: StoredRecord = {}
-        for path, page in work.record.items():
+        made = chain(work.record.items(), ((path, PageRecord(EDITION, 0, 0)) for path in editions))
+        for path, page in made:
             old = self.spare.get(path) if path in work.keep else (
                 self.live.get(path) if path in linked else None)
             if old is not None:
@@ -295,14 +310,6 @@ class BuildCache:
             except OSError:
                 continue
             live[path] = (page.fingerprint, stat.st_size, stat.st_mtime_ns)
-        # The editions (emails, PDFs) are made on every build that runs: recorded without a
-        # fingerprint, so that "nothing changed" also checks they are still as written.
-        for path in sorted(files - work.record.keys() - {MARKER}):
-            try:
-                stat = (self.output / path).stat()
-            except OSError:
-                continue
-            live[path] = ("", stat.st_size, stat.st_mtime_ns)
         spare: StoredRecord = {path: (page.fingerprint, page.size, page.mtime_ns)
                                for path, page in self.live.items()}
         spare_files, spare_id = self.files.live, self.files.live_folder

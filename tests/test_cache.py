@@ -408,3 +408,51 @@ def test_the_records_of_an_earlier_version_are_left_for_new_ones(make_site, tmp_
     edit_lead(site, "More.")
     assert rendered_count(site) == total_pages(site)  # nothing is known of the output
     assert not (site / CACHE_DIR / "pages.json").exists() and records(site)["live"]
+
+
+@pytest.mark.parametrize("damage", ["delete", "overwrite"])
+def test_a_deleted_or_damaged_edition_is_made_again(make_site, tmp_path, damage) -> None:
+    site = make_site()
+    age(site)  # so that the build can vouch for "nothing changed" when nothing did
+    build(site, BuildOptions(jobs=1))
+    issue = site / "output/issues/2026-01-winter"
+    for name in ("email.html", "email.txt", "2026-01-winter.pdf"):
+        if not (issue / name).is_file():
+            continue  # an edition whose library is not installed
+        if damage == "delete":
+            (issue / name).unlink()
+        else:
+            (issue / name).write_bytes(b"damaged")
+    build(site, BuildOptions(jobs=1))
+    assert snapshot(site / "output") == clean_tree(site, tmp_path)
+
+
+def test_the_published_pdf_shares_no_file_with_the_cache(make_site, tmp_path) -> None:
+    site = make_site(SECOND_ISSUE)
+    build(site, BuildOptions(jobs=1))
+    edit_lead(site, "Another word.")
+    build(site, BuildOptions(jobs=1))  # the unchanged issue's PDF comes from the cache
+    pdfs = list((site / "output/issues").glob("*/*.pdf"))
+    if not pdfs:
+        pytest.skip("WeasyPrint is not installed")
+    cached = list((site / CACHE_DIR).rglob("*.pdf"))
+    for pdf in pdfs:
+        assert not any(pdf.samefile(entry) for entry in cached), pdf
+    for pdf in pdfs:
+        pdf.write_bytes(b"damaged")
+    build(site, BuildOptions(jobs=1))
+    assert snapshot(site / "output") == clean_tree(site, tmp_path)
+
+
+def test_the_report_names_the_files_a_build_rewrote(make_site) -> None:
+    site = make_site(SECOND_ISSUE)
+    age(site)
+    first = build(site, BuildOptions(jobs=1))
+    assert "issues/2026-02-second/index.html" in first.rewritten
+    assert list(first.rewritten) == sorted(first.rewritten)
+    assert build(site, BuildOptions(jobs=1)).rewritten == ()  # up to date
+    edit_lead(site, "One more sentence.")
+    pages = {path for path in build(site, BuildOptions(jobs=1)).rewritten
+             if path.endswith(".html") and not path.endswith("email.html")}
+    assert "issues/2026-01-winter/index.html" in pages
+    assert not any(path.startswith("issues/2026-02-second/") for path in pages)

@@ -8,14 +8,17 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from jinja2 import Environment
 
 from ..errors import Location, Problems
 from ..model import Site
-from ..pdfcache import PdfCache
 from ..render import Artifact
 from ..search import switch_search
+
+if TYPE_CHECKING:  # the module itself is imported only when PDFs are made
+    from .pdf import PdfStore
 
 
 def switch_editions(site: Site, pdf: bool, email: bool, problems: Problems) -> Site:
@@ -32,7 +35,7 @@ def switch_editions(site: Site, pdf: bool, email: bool, problems: Problems) -> S
 
 
 def edition_artifacts(site_dir: Path, site: Site, env: Environment, problems: Problems,
-                      pdfs: PdfCache | None = None) -> list[Artifact]:
+                      pdfs: PdfStore | None = None) -> list[Artifact]:
     """Every edition file of every issue, in a fixed order, for the editions the site's
     settings (as `switch_editions` left them) switch on; warnings go to `problems`. PDFs are
     taken from `pdfs` when nothing they are made from has changed."""

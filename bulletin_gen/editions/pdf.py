@@ -14,20 +14,18 @@ import html
 import mimetypes
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import unquote, urlsplit
 
 from jinja2 import Environment
 
 from ..errors import BulletinError, Location, Problems, did_you_mean
-from ..fingerprint import VERSION, text_hash
 from ..model import Issue, Site
-from ..pdfcache import PdfCache
 from ..render import Artifact, PagePlan, render_page
-from ..sourcecache import file_stamp
 from ..templates import THEME_STATIC
 from ..write import static_copies
 
@@ -71,26 +69,34 @@ def pdf_path(issue: Issue) -> str:
     return f"{issue.url}{issue.slug}.pdf"
 
 
+MadePdf = tuple[bytes, list[str]]  # the PDF, and the URLs it had to leave out
+
+
+class PdfStore(Protocol):
+    """Where the PDFs of earlier builds are kept (the incremental layer, pdfcache.py): given
+    what a PDF is made from, it returns the kept one or makes it with `make`."""
+
+    def pdf(self, made_from: tuple[str, ...], files: Mapping[str, Path],
+            make: Callable[[], MadePdf]) -> tuple[bytes, Path | None, list[str]]:
+        """(bytes, or b"" with the kept file that holds them; the URLs left out)."""
+        ...
+
+
 def pdf_artifacts(site_dir: Path, site: Site, env: Environment, problems: Problems,
-                  cache: PdfCache | None = None) -> list[Artifact]:
-    """The PDF of every issue, from `cache` when nothing it is made from has changed; raises
+                  store: PdfStore | None = None) -> list[Artifact]:
+    """The PDF of every issue, from `store` when nothing it is made from has changed; raises
     `PdfUnavailable` when WeasyPrint cannot be loaded."""
     weasyprint = load_weasyprint()
     files = site_files(site_dir, site)  # the same for every issue: listed once
-    files_key = text_hash(*(f"{url}:{file_stamp(path)}" for url, path in sorted(files.items())))
     artifacts = []
     for issue in site.issues:
         page = print_html(env, site, issue)
-        key = text_hash(VERSION, weasyprint.__version__, files_key, page)
-        cached = cache.get(key) if cache else None
-        if cached:
-            source, left_out = cached
-            artifacts.append(Artifact(pdf_path(issue), b"", source))
+        make = partial(_write_pdf, weasyprint, files, site, issue, page)
+        if store:
+            data, source, left_out = store.pdf((weasyprint.__version__, page), files, make)
         else:
-            data, left_out = _write_pdf(weasyprint, files, site, issue, page)
-            if cache:
-                cache.put(key, data, left_out)
-            artifacts.append(Artifact(pdf_path(issue), data))
+            (data, left_out), source = make(), None
+        artifacts.append(Artifact(pdf_path(issue), data, source))
         _warn_left_out(issue, left_out, problems)
     return artifacts
 
