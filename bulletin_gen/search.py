@@ -169,18 +169,28 @@ class SearchShard:
 
 def search_shards(site: Site) -> list[SearchShard]:
     """The site's documents by the year of their issue, newest year first."""
-    years: dict[int, list[SearchDocument]] = {}
+    folders = bundle_folders(site)
+    years: dict[int, list[SearchDocument]] = {year: [] for year in folders}
     for issue in site.issues:
-        years.setdefault(issue.date.year, []).extend(issue_documents(site, issue))
-    shards = [(year, documents) for year, documents in sorted(years.items(), reverse=True)
-              if documents]
-    return [SearchShard(BUNDLE if position == 0 else f"{BUNDLE}{year}/", tuple(documents))
-            for position, (year, documents) in enumerate(shards)]
+        if issue.date.year in years:
+            years[issue.date.year] += issue_documents(site, issue)
+    return [SearchShard(folder, tuple(years[year])) for year, folder in folders.items()]
+
+
+def bundle_folders(site: Site) -> dict[int, str]:
+    """Each year that has something to index and the folder of its bundle, newest first: the
+    newest is the search page's own bundle (`pagefind/`), the others `pagefind/<year>/`.
+    Decided from the model alone, so that planning the search page makes no documents."""
+    years = sorted({issue.date.year for issue in site.issues
+                    if any(item.kind != "briefs" or item.briefs for item in issue.items)},
+                   reverse=True)
+    return {year: BUNDLE if position == 0 else f"{BUNDLE}{year}/"
+            for position, year in enumerate(years)}
 
 
 def merged_bundles(site: Site) -> list[str]:
     """The folders of the bundles the search page merges into the main one (`pagefind/`)."""
-    return [shard.folder for shard in search_shards(site)[1:]]
+    return list(bundle_folders(site).values())[1:]
 
 
 def search_files(site: Site, made_folder: MadeFolder, jobs: int = 1) -> list[tuple[Path, str]]:
