@@ -24,7 +24,7 @@ from PIL import Image as Pillow
 from PIL import ImageOps
 
 from .errors import Location, Problems
-from .model import EMAIL_WIDTH, PRINT_WIDTH, Image, Issue, Item, Site, TermIndex
+from .model import EMAIL_WIDTH, PRINT_WIDTH, Entry, Image, Issue, Item, Site, TermIndex
 
 # The formats copies are made of, each saved in its own format with these options.
 FORMATS: dict[str, dict[str, Any]] = {"JPEG": {"quality": 85, "optimize": True},
@@ -37,26 +37,33 @@ MadeFolder = Callable[[str, Callable[[Path], None]], Path]
 
 def measure_images(site: Site, problems: Problems) -> Site:
     """The site with the size of every image of its own; warnings for images too large to
-    publish as they are, or that cannot be read."""
+    publish as they are, or that cannot be read. Only the issues, items and tag and region
+    entries that hold a measured image are made anew; the rest stay the objects they were."""
     sources = _sources(site)
     sizes: dict[str, tuple[int, int]] = {}
     issues = []
-    renamed: dict[int, Item] = {}
+    renewed: dict[int, Issue | Item] = {}  # by the identity of the object it replaces
     for issue in site.issues:
-        items = []
-        for item in issue.items:
-            image = _measured(item.image, item.source, sources, sizes, problems)
-            new = item if image is item.image else replace(item, image=image)
-            renamed[id(item)] = new
-            items.append(new)
+        items = tuple(_with_image(item, _measured(item.image, item.source, sources, sizes,
+                                                  problems), renewed) for item in issue.items)
         image = _measured(issue.image, issue.source, sources, sizes, problems)
-        issues.append(replace(issue, image=image, items=tuple(items)))
-    if not sizes:
+        if image is issue.image and all(new is old for new, old in zip(items, issue.items,
+                                                                        strict=True)):
+            issues.append(issue)
+            continue
+        renewed[id(issue)] = new_issue = replace(issue, image=image, items=items)
+        issues.append(new_issue)
+    if not renewed:
         return site
-    by_slug = {issue.slug: issue for issue in issues}
-    return replace(site, issues=tuple(issues),
-                   tags=_terms(site.tags, by_slug, renamed),
-                   regions=_terms(site.regions, by_slug, renamed))
+    return replace(site, issues=tuple(issues), tags=_terms(site.tags, renewed),
+                   regions=_terms(site.regions, renewed))
+
+
+def _with_image(item: Item, image: Image | None, renewed: dict[int, Issue | Item]) -> Item:
+    if image is item.image:
+        return item
+    renewed[id(item)] = new = replace(item, image=image)
+    return new
 
 
 def _sources(site: Site) -> dict[str, Path]:
@@ -96,12 +103,22 @@ def _size(source: Path, url: str, owner: str, problems: Problems) -> tuple[int, 
     return width, height
 
 
-def _terms(indexes: tuple[TermIndex, ...], issues: dict[str, Issue],
-           items: dict[int, Item]) -> tuple[TermIndex, ...]:
+def _terms(indexes: tuple[TermIndex, ...],
+           renewed: dict[int, Issue | Item]) -> tuple[TermIndex, ...]:
     """Tag and region pages whose entries point at the measured issues and items."""
-    return tuple(replace(index, entries=tuple(
-        replace(entry, issue=issues[entry.issue.slug], item=items.get(id(entry.item), entry.item))
-        for entry in index.entries)) for index in indexes)
+    def entry(old: Entry) -> Entry:
+        issue, item = renewed.get(id(old.issue), old.issue), renewed.get(id(old.item), old.item)
+        if issue is old.issue and item is old.item:
+            return old
+        assert isinstance(issue, Issue) and isinstance(item, Item)
+        return replace(old, issue=issue, item=item)
+
+    def index(old: TermIndex) -> TermIndex:
+        entries = tuple(entry(each) for each in old.entries)
+        same = all(new is each for new, each in zip(entries, old.entries, strict=True))
+        return old if same else replace(old, entries=entries)
+
+    return tuple(index(each) for each in indexes)
 
 
 def image_files(site: Site, made_folder: MadeFolder) -> list[tuple[Path, str]]:
