@@ -14,21 +14,17 @@ import os
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
-from itertools import chain
 from pathlib import Path
-
-from jinja2 import Environment
 
 from .cache import CACHE_DIR, BuildCache
 from .config import CONFIG_FILE, load_config
 from .content import read_sources
-from .editions import edition_artifacts, switch_editions
+from .editions import edition_plans, switch_editions
 from .editions.pdf import find_issue, issue_pdf
 from .errors import BulletinError, Problem, Problems
 from .images import image_files, measure_images
 from .markdown import MarkdownRenderer
 from .model import Site
-from .pdfcache import PdfCache
 from .render import Artifact, PagePlan, plan_pages, render_pages
 from .search import search_files, switch_search
 from .sitelock import site_lock
@@ -145,23 +141,25 @@ def _build(site_dir: Path, output: Path, options: BuildOptions) -> BuildReport:
         if site.config.pdf.enabled:  # WeasyPrint was imported: half a second, a stage of its own
             notify("pdf", 1, 1)
         env = make_environment(site_dir, cache.folder)
-        plans = plan_pages(site)
+        pages = plan_pages(site)
+        editions = edition_plans(site_dir, site, problems)
         copies = _copies(site_dir, site)
         copies += [Copy(source, path) for source, path in image_files(site, cache.made_folder)]
         if site.config.search.enabled:
             copies += [Copy(source, path)
                        for source, path in search_files(site, cache.made_folder, options.jobs)]
-        work = cache.sort(env, site, plans, copies)
-        pages = render_pages(env, site, work.render, notify, options.jobs)
-        editions: list[Artifact] = []
-        published = cache.publish(chain(pages, _editions(site_dir, site, env, options,
-                                                         problems, editions, cache.pdfs)),
-                                  copies, work)
+        work = cache.sort(env, site, pages + editions, copies)
+        if options.pdf_later:
+            work = replace(work, render=[plan for plan in work.render
+                                         if not plan.path.endswith(".pdf")])
+        problems.warnings.extend(work.warnings)
+        made = render_pages(env, site, work.render, notify, options.jobs)
+        published = cache.publish(_noting_warnings(made, problems, options.strict), copies, work)
     notify("write", published.files, published.files)
-    report = BuildReport(output, len(site.issues), len(plans), published.files,
+    report = BuildReport(output, len(site.issues), len(pages), published.files,
                          time.perf_counter() - started, tuple(problems.warnings),
-                         pdfs=sum(a.path.endswith(".pdf") for a in editions),
-                         emails=sum(a.path.endswith("email.html") for a in editions),
+                         pdfs=sum(plan.path.endswith(".pdf") for plan in editions),
+                         emails=sum(plan.path.endswith("email.html") for plan in editions),
                          rewritten=published.rewritten)
     if not problems.warnings:
         cache.remember(inputs, [getattr(report, count) for count in REMEMBERED])
@@ -246,21 +244,14 @@ def _unchanged(output: Path, counts: list[int] | None, started: float) -> BuildR
                        pdfs=pdfs, emails=emails)
 
 
-def _editions(site_dir: Path, site: Site, env: Environment, options: BuildOptions,
-              problems: Problems, made: list[Artifact],
-              pdfs: PdfCache | None = None) -> Iterator[Artifact]:
-    """The edition files, made once the pages are rendered and kept in `made` for the report.
-
-    Their warnings fail a --strict build here, before the output is swapped in."""
-    if options.pdf_later and site.config.pdf.enabled:
-        site = replace(site, config=replace(site.config,
-                                            pdf=replace(site.config.pdf, enabled=False)))
-        if pdfs is not None:
-            pdfs.keep_all()
-    made += edition_artifacts(site_dir, site, env, problems, pdfs)
-    problems.raise_if_any(strict=options.strict)
-    (options.progress or _silent)("editions", len(made), len(made))
-    yield from made
+def _noting_warnings(artifacts: Iterator[Artifact], problems: Problems,
+                     strict: bool) -> Iterator[Artifact]:
+    """The rendered files, their warnings (an edition's) added to `problems`; those fail a
+    --strict build once every file is made, before the output is swapped in."""
+    for artifact in artifacts:
+        problems.warnings.extend(artifact.warnings)
+        yield artifact
+    problems.raise_if_any(strict=strict)
 
 
 def _input_stamp(site_dir: Path, options: BuildOptions, cache: BuildCache) -> str:

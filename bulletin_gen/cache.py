@@ -12,8 +12,6 @@ Five things are kept, each keyed by its inputs:
   of every input file (`inputs.json`), so that a rebuild with nothing changed does nothing;
 - the parsed sources and validated items, one file per issue under `model/` (sourcecache.py);
   an item's entry also holds its fingerprint, which `sort` takes instead of hashing it again;
-- each issue's PDF under `pdf/`, keyed by its print HTML and every file it may load
-  (pdfcache.py);
 - the compiled templates under `templates/` (Jinja's bytecode cache, which checks each
   template's source; templates.py), and beside them what each template reads and loads, as
   the fingerprints found by parsing it, keyed by its text (`analyses.json`).
@@ -41,11 +39,11 @@ from typing import Any, NamedTuple
 from jinja2 import Environment
 
 from .content import CONTENT_DIR
+from .errors import Location, Problem
 from .fingerprint import VERSION, Analysis, Fingerprinter, text_hash
 from .fragments import MarkdownCache
 from .markdown import MarkdownRenderer, Rendered, Resolver
 from .model import Site
-from .pdfcache import PdfCache
 from .render import Artifact, PagePlan
 from .sourcecache import Loaded, ModelMemo, Stamp, settled
 from .write import MARKER, Copy, publish, spare_folder, write_atomic
@@ -88,22 +86,23 @@ class CachingRenderer(MarkdownRenderer):
         self.store.absorb(learned)
 
 
-# The fingerprint recorded for an edition file: editions are made again by every build that
-# does anything, so their records serve only to notice a deleted or damaged file (`up_to_date`).
-EDITION = "edition"
+StoredWarning = tuple[str, int, str, str]  # a Problem as kept: path, line, message, hint
 
 
 class PageRecord(NamedTuple):
-    """What one output file was built from, and the file as it was written. (A named tuple:
-    ten thousand are read and made by every build, at half the cost of a frozen dataclass.)"""
+    """What one output file was built from, the file as it was written, and the warnings
+    making it gave, said again by each build that carries it. (A named tuple: ten thousand
+    are read and made by every build, at half the cost of a frozen dataclass.)"""
 
     fingerprint: str
     size: int
     mtime_ns: int
+    warnings: tuple[StoredWarning, ...] = ()
 
 
 Record = dict[str, PageRecord]
-StoredRecord = dict[str, tuple[str, int, int]]  # a record as kept: plain tuples pickle fastest
+# A record as kept: plain tuples pickle fastest.
+StoredRecord = dict[str, tuple[str, int, int, tuple[StoredWarning, ...]]]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -130,6 +129,7 @@ class Work:
     keep: frozenset[str]  # unchanged pages already right in the spare folder
     record: Record  # every page and copied file of this build, fingerprints only
     untouched: bool  # the live output is already exactly what this build would write
+    warnings: tuple[Problem, ...] = ()  # of the unchanged pages, when they were made
 
 
 class Published(NamedTuple):
@@ -152,7 +152,6 @@ class BuildCache:
         # Every file of the output and of the spare folder, editions included, as published.
         self.files = files or Files()
         self.markdown = MarkdownCache(folder / "markdown.sqlite" if folder else None)
-        self.pdfs = PdfCache(folder / "pdf" if folder else None)
         self.made: set[str] = set()  # the folders of `made_folder` this build used
         self.memo: ModelMemo | None = None
         # The stamp of every file the input stamp looked at, for the model memo: a rebuild
@@ -244,7 +243,8 @@ class BuildCache:
         analyses = _read_analyses(analyses_file) if analyses_file else {}
         printer = Fingerprinter(env, site, self.memo.digests() if self.memo else None, analyses)
         record = {plan.path: PageRecord(printer.page(plan.path, plan.url, plan.template,
-                                                     plan.context), 0, 0) for plan in plans}
+                                                     plan.context, plan.reads), 0, 0)
+                  for plan in plans}
         if analyses_file and printer.analysed != analyses:  # only those used: no old ones
             write_atomic(analyses_file, json.dumps(printer.analysed, sort_keys=True))
         record.update((copy.path, PageRecord(_stamp(copy.source), 0, 0)) for copy in copies)
@@ -260,12 +260,15 @@ class BuildCache:
         links = [Copy(self.output / plan.path, plan.path, link=True) for plan in plans
                  if plan.path in live]
         untouched = False
-        pages = sum(page.fingerprint != EDITION for page in self.live.values())
-        if not render and len(record) == pages:
+        if not render and len(record) == len(self.live):
             live |= {path for path in keep if _same(self.live.get(path), record[path],
                                                     os.path.join(self.output, path))}
             untouched = len(live) == len(record)
-        return Work(render, links, frozenset(keep), record, untouched)
+        carried = [self.spare[path] if path in keep else self.live[path]
+                   for path in sorted(keep | live)]
+        warnings = tuple(Problem(Location(path, line), message, hint) for record in carried
+                         for path, line, message, hint in record.warnings)
+        return Work(render, links, frozenset(keep), record, untouched, warnings)
 
     def publish(self, files: Iterator[Artifact], copies: list[Copy], work: Work) -> Published:
         """Publish the build (write.publish) unless the output is already what it would be."""
@@ -274,22 +277,24 @@ class BuildCache:
             if first is None:
                 return Published(len(work.record), ())
             files = chain([first], files)
-        published: list[str] = []
+        published: dict[str, tuple[StoredWarning, ...]] = {}
 
         def noted(files: Iterator[Artifact]) -> Iterator[Artifact]:
             for artifact in files:
-                published.append(artifact.path)
+                published[artifact.path] = tuple(
+                    (warning.location.path, warning.location.line, warning.message,
+                     warning.hint) for warning in artifact.warnings)
                 yield artifact
 
         every = copies + work.links
         spare = self.files.spare if (_folder_id(spare_folder(self.output))
                                      == self.files.spare_folder) else None
         count = publish(self.output, noted(files), every, work.keep, spare, mirror=True)
-        self._save(work, {*published, *(copy.path for copy in every), *work.keep},
-                   [path for path in published if path not in work.record])
+        self._save(work, {*published, *(copy.path for copy in every), *work.keep}, published)
         return Published(count, tuple(sorted(published)))
 
-    def _save(self, work: Work, files: set[str], editions: list[str]) -> None:
+    def _save(self, work: Work, files: set[str],
+              written: dict[str, tuple[StoredWarning, ...]]) -> None:
         """Record the pages just published and drop the fragments this build did not use.
 
         A page carried from the output or kept in the spare folder is the file its record
@@ -298,19 +303,19 @@ class BuildCache:
             return
         linked = {copy.path for copy in work.links}
         live: StoredRecord = {}
-        made = chain(work.record.items(), ((path, PageRecord(EDITION, 0, 0)) for path in editions))
-        for path, page in made:
+        for path, page in work.record.items():
             old = self.spare.get(path) if path in work.keep else (
                 self.live.get(path) if path in linked else None)
             if old is not None:
-                live[path] = (page.fingerprint, old.size, old.mtime_ns)
+                live[path] = (page.fingerprint, old.size, old.mtime_ns, old.warnings)
                 continue
             try:
                 stat = (self.output / path).stat()
             except OSError:
                 continue
-            live[path] = (page.fingerprint, stat.st_size, stat.st_mtime_ns)
-        spare: StoredRecord = {path: (page.fingerprint, page.size, page.mtime_ns)
+            live[path] = (page.fingerprint, stat.st_size, stat.st_mtime_ns,
+                          written.get(path, ()))
+        spare: StoredRecord = {path: (page.fingerprint, page.size, page.mtime_ns, page.warnings)
                                for path, page in self.live.items()}
         spare_files, spare_id = self.files.live, self.files.live_folder
         if _mirrored(self.output):  # a first build: the spare folder holds the same files
@@ -326,7 +331,6 @@ class BuildCache:
             pickle.HIGHEST_PROTOCOL))
         (self.folder / OLD_RECORDS).unlink(missing_ok=True)
         self.markdown.prune()
-        self.pdfs.prune()
         self._prune_made()
 
     def _prune_made(self) -> None:
@@ -443,11 +447,18 @@ class _RecordUnpickler(pickle.Unpickler):
 def _record(stored: object) -> Record | None:
     """The page records kept as `StoredRecord`; None when they are not of that shape."""
     if not isinstance(stored, dict) or not all(
-            type(path) is str and type(page) is tuple and len(page) == 3
+            type(path) is str and type(page) is tuple and len(page) == 4
             and type(page[0]) is str and type(page[1]) is int and type(page[2]) is int
-            for path, page in stored.items()):
+            and _warnings(page[3]) for path, page in stored.items()):
         return None
     return dict(zip(stored, map(PageRecord._make, stored.values()), strict=True))
+
+
+def _warnings(stored: object) -> bool:
+    """True when `stored` is a tuple of warnings as `StoredWarning`s."""
+    return type(stored) is tuple and all(
+        type(warning) is tuple and len(warning) == 4
+        and tuple(map(type, warning)) == (str, int, str, str) for warning in stored)
 
 
 def _analyses_file(env: Environment) -> Path | None:
