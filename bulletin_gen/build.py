@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .cache import CACHE_DIR, BuildCache
+from .cache import CACHE_DIR, BuildCache, Remembered
 from .config import CONFIG_FILE, load_config
 from .content import read_sources
 from .editions import edition_plans, switch_editions
@@ -161,8 +161,7 @@ def _build(site_dir: Path, output: Path, options: BuildOptions) -> BuildReport:
                          pdfs=sum(plan.path.endswith(".pdf") for plan in editions),
                          emails=sum(plan.path.endswith("email.html") for plan in editions),
                          rewritten=published.rewritten)
-    if not problems.warnings:
-        cache.remember(inputs, [getattr(report, count) for count in REMEMBERED])
+    cache.remember(inputs, [getattr(report, count) for count in REMEMBERED], report.warnings)
     _record_build(record, output, options, inputs)
     return report
 
@@ -235,13 +234,13 @@ def _thawed_at_the_end() -> Iterator[None]:
         gc.unfreeze()
 
 
-def _unchanged(output: Path, counts: list[int] | None, started: float) -> BuildReport | None:
+def _unchanged(output: Path, last: Remembered | None, started: float) -> BuildReport | None:
     """The last build's report again, when the cache found nothing changed since that build."""
-    if counts is None or len(counts) != len(REMEMBERED):
+    if last is None or len(last.counts) != len(REMEMBERED):
         return None
-    issues, pages, files, pdfs, emails = counts  # in the order of REMEMBERED
-    return BuildReport(output, issues, pages, files, time.perf_counter() - started, (),
-                       pdfs=pdfs, emails=emails)
+    issues, pages, files, pdfs, emails = last.counts  # in the order of REMEMBERED
+    return BuildReport(output, issues, pages, files, time.perf_counter() - started,
+                       last.warnings, pdfs=pdfs, emails=emails)
 
 
 def _noting_warnings(artifacts: Iterator[Artifact], problems: Problems,

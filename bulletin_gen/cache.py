@@ -132,6 +132,13 @@ class Work:
     warnings: tuple[Problem, ...] = ()  # of the unchanged pages, when they were made
 
 
+class Remembered(NamedTuple):
+    """What a build that found nothing changed says again of the build before it."""
+
+    counts: list[int]
+    warnings: tuple[Problem, ...]
+
+
 class Published(NamedTuple):
     """What publishing did: how many files the output holds, and those written anew."""
 
@@ -175,9 +182,9 @@ class BuildCache:
             records = ({}, {}, Files())
         return cls(folder, output, *records, loaded=loaded)
 
-    def up_to_date(self, inputs: str) -> list[int] | None:
-        """The counts `remember` kept of the last build, when it had these inputs and its
-        output is still as written; None when there is anything to build."""
+    def up_to_date(self, inputs: str) -> Remembered | None:
+        """What `remember` kept of the last build, when it had these inputs and its output is
+        still as written; None when there is anything to build."""
         if self.folder is None:
             return None
         try:
@@ -185,12 +192,14 @@ class BuildCache:
             if data["version"] != VERSION or data["inputs"] != inputs:
                 return None
             counts = [int(number) for number in data["summary"]]
+            warnings = tuple(Problem(Location(str(path), int(line)), str(message), str(hint))
+                             for path, line, message, hint in data["warnings"])
         except (OSError, ValueError, TypeError, KeyError):
             return None
         if not self.live or not all(_same(record, record, os.path.join(self.output, path))
                                     for path, record in self.live.items()):
             return None
-        return counts
+        return Remembered(counts, warnings)
 
     def stamp_inputs(self, files: list[Path], folders: list[Path], *settings: object) -> str:
         """This build's `input_stamp`, keeping each file's stamp for the model memo. A file
@@ -201,13 +210,15 @@ class BuildCache:
         self.trusted = all(settled(stamp[1], stamped_at) for stamp in self.stamps.values())
         return inputs
 
-    def remember(self, inputs: str, counts: list[int]) -> None:
-        """Note the inputs (and the counts of its report) of a build that succeeded without
-        warnings, for `up_to_date`, when its input stamp can vouch for them."""
+    def remember(self, inputs: str, counts: list[int], warnings: tuple[Problem, ...]) -> None:
+        """Note the inputs of a build that succeeded, with the counts and warnings of its
+        report, for `up_to_date`, when its input stamp can vouch for them."""
         if self.folder is not None and self.trusted:
             self.folder.mkdir(parents=True, exist_ok=True)
             write_atomic(self.folder / "inputs.json", json.dumps(
-                {"version": VERSION, "inputs": inputs, "summary": counts}))
+                {"version": VERSION, "inputs": inputs, "summary": counts,
+                 "warnings": [(warning.location.path, warning.location.line, warning.message,
+                               warning.hint) for warning in warnings]}))
 
     def model_memo(self, site_dir: Path, unsafe_html: bool) -> ModelMemo:
         """The parsed sources and validated items of the last build (sourcecache.py). Every
