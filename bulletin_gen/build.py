@@ -16,22 +16,22 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .cache import CACHE_DIR, BuildCache, Remembered
-from .config import CONFIG_FILE, load_config
+from .config import CACHE_DIR, CONFIG_FILE, load_config
 from .content import read_sources
 from .editions import edition_plans, switch_editions
 from .editions.pdf import find_issue, issue_pdf
 from .errors import BulletinError, Problem, Problems
 from .images import image_files, measure_images
+from .incremental import BuildCache, Remembered
+from .incremental.memo import Loaded
 from .markdown import MarkdownRenderer
 from .model import Site
 from .render import Artifact, PagePlan, plan_pages, render_pages
 from .search import search_files, switch_search
 from .sitelock import site_lock
-from .sourcecache import Loaded
 from .templates import THEME_DIR, THEME_STATIC, make_environment
 from .validate import build_site
-from .write import Copy, check_output_dir, static_copies, write_atomic, write_file
+from .write import Copy, check_output_dir, publish, static_copies, write_atomic, write_file
 
 BUILD_RECORD = "last-build.json"  # in the cache folder: the last build that finished
 # With bulletin.yaml, the folders of the site that a build reads (and `serve` watches).
@@ -39,7 +39,7 @@ INPUT_FOLDERS = ("content", "templates", "static")
 
 Progress = Callable[[str, int, int], None]
 """progress(stage, done, total): 'load' once (total: the issues), 'pdf' once when the PDF
-library is loaded, 'render' after each page, 'editions', 'write'."""
+library is loaded, 'render' after each page or edition file, 'write'."""
 
 
 @dataclass(frozen=True)
@@ -92,7 +92,8 @@ def load_site(site_dir: Path, drafts: bool = False, base_url: str | None = None,
     """Stages 1-3: settings, sources and model. Raises `ContentError` with every problem."""
     config, problems = load_config(site_dir, base_url, problems=Problems())
     memo = cache.model_memo(site_dir, config.unsafe_html) if cache else None
-    sources = read_sources(site_dir, problems, memo, jobs)
+    # Worker processes read the files when there is nothing to take from an earlier build.
+    sources = read_sources(site_dir, problems, memo, jobs if memo is None or memo.is_empty() else 1)
     renderer = (cache.renderer(config.unsafe_html) if cache
                 else MarkdownRenderer(unsafe_html=config.unsafe_html))
     site = build_site(config, sources, renderer, problems, drafts, memo, jobs)
@@ -140,7 +141,8 @@ def _build(site_dir: Path, output: Path, options: BuildOptions) -> BuildReport:
         site = switch_editions(site, options.pdf, options.email, problems)
         if site.config.pdf.enabled:  # WeasyPrint was imported: half a second, a stage of its own
             notify("pdf", 1, 1)
-        env = make_environment(site_dir, cache.folder)
+        env = make_environment(site_dir)
+        cache.keep_compiled(env)
         pages = plan_pages(site)
         editions = edition_plans(site_dir, site, problems)
         copies = _copies(site_dir, site)
@@ -149,18 +151,24 @@ def _build(site_dir: Path, output: Path, options: BuildOptions) -> BuildReport:
             copies += [Copy(source, path)
                        for source, path in search_files(site, cache.made_folder, options.jobs)]
         work = cache.sort(env, site, pages + editions, copies)
-        if options.pdf_later:
-            work = replace(work, render=[plan for plan in work.render
-                                         if not plan.path.endswith(".pdf")])
+        if options.pdf_later:  # `serve`: the PDFs to make wait for the next build
+            later = {plan.path for plan in work.render if plan.path.endswith(".pdf")}
+            editions = [plan for plan in editions if plan.path not in later]
+            work = replace(work, render=[plan for plan in work.render if plan.path not in later])
         problems.warnings.extend(work.warnings)
-        made = render_pages(env, site, work.render, notify, options.jobs)
-        published = cache.publish(_noting_warnings(made, problems, options.strict), copies, work)
-    notify("write", published.files, published.files)
-    report = BuildReport(output, len(site.issues), len(pages), published.files,
+        problems.raise_if_any(strict=options.strict)
+        files = len(work.record)
+        if not work.untouched:
+            made = render_pages(env, site, work.render, notify, options.jobs)
+            files = publish(output, cache.noting(_noting_warnings(made, problems, options.strict)),
+                            copies + work.links, work.keep, cache.spare_files(), mirror=True)
+            cache.save(work, copies)
+    notify("write", files, files)
+    report = BuildReport(output, len(site.issues), len(pages), files,
                          time.perf_counter() - started, tuple(problems.warnings),
                          pdfs=sum(plan.path.endswith(".pdf") for plan in editions),
                          emails=sum(plan.path.endswith("email.html") for plan in editions),
-                         rewritten=published.rewritten)
+                         rewritten=cache.rewritten())
     cache.remember(inputs, [getattr(report, count) for count in REMEMBERED], report.warnings)
     _record_build(record, output, options, inputs)
     return report

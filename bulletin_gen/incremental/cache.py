@@ -29,26 +29,28 @@ import json
 import os
 import pickle
 import shutil
+import sys
 import time
 from collections.abc import Callable, Iterator
-from itertools import chain
 from pathlib import Path
 from stat import S_ISREG
 from typing import Any, NamedTuple
 
-from jinja2 import Environment
+import jinja2
+from jinja2 import Environment, FileSystemBytecodeCache
 
-from .content import CONTENT_DIR
-from .errors import Location, Problem
+from .. import __version__
+from ..config import CACHE_DIR
+from ..content import CONTENT_DIR
+from ..errors import Location, Problem
+from ..markdown import MarkdownRenderer, Rendered, Resolver
+from ..model import Site
+from ..render import Artifact, PagePlan
+from ..write import MARKER, Copy, spare_folder, write_atomic
 from .fingerprint import VERSION, Analysis, Fingerprinter, text_hash
 from .fragments import MarkdownCache
-from .markdown import MarkdownRenderer, Rendered, Resolver
-from .model import Site
-from .render import Artifact, PagePlan
-from .sourcecache import Loaded, ModelMemo, Stamp, settled
-from .write import MARKER, Copy, publish, spare_folder, write_atomic
+from .memo import Loaded, ModelMemo, Stamp, settled
 
-CACHE_DIR = ".bulletin-cache"
 ANALYSES = "analyses.json"
 RECORDS = "pages.pickle"
 OLD_RECORDS = "pages.json"  # the records as earlier versions kept them
@@ -139,13 +141,6 @@ class Remembered(NamedTuple):
     warnings: tuple[Problem, ...]
 
 
-class Published(NamedTuple):
-    """What publishing did: how many files the output holds, and those written anew."""
-
-    files: int
-    rewritten: tuple[str, ...]  # rendered or made by this build, in path order
-
-
 class BuildCache:
     """The cache of one site: open it, sort the pages, publish through it."""
 
@@ -166,6 +161,7 @@ class BuildCache:
         self.stamps: dict[str, Stamp] = {}
         self.trusted = False  # the input stamp can vouch for "nothing changed" (`stamp_inputs`)
         self.loaded = loaded  # the model memo's files kept by a long-lived process
+        self.written: dict[str, tuple[StoredWarning, ...]] = {}  # by `noting`, with warnings
 
     @classmethod
     def open(cls, site_dir: Path, output: Path, clean: bool = False,
@@ -212,8 +208,11 @@ class BuildCache:
 
     def remember(self, inputs: str, counts: list[int], warnings: tuple[Problem, ...]) -> None:
         """Note the inputs of a build that succeeded, with the counts and warnings of its
-        report, for `up_to_date`, when its input stamp can vouch for them."""
-        if self.folder is not None and self.trusted:
+        report, for `up_to_date`, when its input stamp can vouch for them. Otherwise what an
+        earlier build noted goes: its files may come back as they were, and its output is gone."""
+        if self.folder is not None and not self.trusted:
+            (self.folder / "inputs.json").unlink(missing_ok=True)
+        elif self.folder is not None:
             self.folder.mkdir(parents=True, exist_ok=True)
             write_atomic(self.folder / "inputs.json", json.dumps(
                 {"version": VERSION, "inputs": inputs, "summary": counts,
@@ -243,6 +242,17 @@ class BuildCache:
         make(scratch)
         scratch.rename(folder)
         return folder
+
+    def keep_compiled(self, env: Environment) -> None:
+        """Let `env` take the templates an earlier build compiled from the cache."""
+        if self.folder is None:
+            return
+        folder = self.folder / "templates" / _compiled_for(env)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError:  # a folder that cannot be written only makes a slower build
+            return
+        env.bytecode_cache = FileSystemBytecodeCache(str(folder))
 
     def renderer(self, unsafe_html: bool) -> MarkdownRenderer:
         return CachingRenderer(unsafe_html, self.markdown)
@@ -281,28 +291,27 @@ class BuildCache:
                          for path, line, message, hint in record.warnings)
         return Work(render, links, frozenset(keep), record, untouched, warnings)
 
-    def publish(self, files: Iterator[Artifact], copies: list[Copy], work: Work) -> Published:
-        """Publish the build (write.publish) unless the output is already what it would be."""
-        if work.untouched:
-            first = next(files, None)  # renders nothing, but makes the editions
-            if first is None:
-                return Published(len(work.record), ())
-            files = chain([first], files)
-        published: dict[str, tuple[StoredWarning, ...]] = {}
+    def noting(self, files: Iterator[Artifact]) -> Iterator[Artifact]:
+        """`files` as they are written, each noted with its warnings for `save`."""
+        for artifact in files:
+            self.written[artifact.path] = tuple(
+                (warning.location.path, warning.location.line, warning.message, warning.hint)
+                for warning in artifact.warnings)
+            yield artifact
 
-        def noted(files: Iterator[Artifact]) -> Iterator[Artifact]:
-            for artifact in files:
-                published[artifact.path] = tuple(
-                    (warning.location.path, warning.location.line, warning.message,
-                     warning.hint) for warning in artifact.warnings)
-                yield artifact
+    def spare_files(self) -> list[str] | None:
+        """Every file of the spare folder, when the last build left the list (write.publish)."""
+        return self.files.spare if (_folder_id(spare_folder(self.output))
+                                    == self.files.spare_folder) else None
 
-        every = copies + work.links
-        spare = self.files.spare if (_folder_id(spare_folder(self.output))
-                                     == self.files.spare_folder) else None
-        count = publish(self.output, noted(files), every, work.keep, spare, mirror=True)
-        self._save(work, {*published, *(copy.path for copy in every), *work.keep}, published)
-        return Published(count, tuple(sorted(published)))
+    def rewritten(self) -> tuple[str, ...]:
+        """The files this build rendered and wrote, in path order."""
+        return tuple(sorted(self.written))
+
+    def save(self, work: Work, copies: list[Copy]) -> None:
+        """Record the output just published (`noting` saw what was written)."""
+        self._save(work, {*self.written, *(copy.path for copy in copies + work.links),
+                          *work.keep}, self.written)
 
     def _save(self, work: Work, files: set[str],
               written: dict[str, tuple[StoredWarning, ...]]) -> None:
@@ -470,6 +479,20 @@ def _warnings(stored: object) -> bool:
     return type(stored) is tuple and all(
         type(warning) is tuple and len(warning) == 4
         and tuple(map(type, warning)) == (str, int, str, str) for warning in stored)
+
+
+def _compiled_for(env: Environment) -> str:
+    """A name for the settings that shape a template's compiled code: Jinja checks each
+    template's source itself, but not how the environment that compiled it was set up."""
+    settings = (__version__, jinja2.__version__, sys.version_info[:2], env.block_start_string,
+                env.block_end_string, env.variable_start_string, env.variable_end_string,
+                env.comment_start_string, env.comment_end_string, env.line_statement_prefix,
+                env.line_comment_prefix, env.trim_blocks, env.lstrip_blocks,
+                env.newline_sequence, env.keep_trailing_newline, env.optimized,
+                sorted(env.extensions), sorted(env.filters), sorted(env.tests),
+                [env.autoescape(name) if callable(env.autoescape) else env.autoescape
+                 for name in ("a.html", "a.xml", "a.txt", None)])
+    return text_hash(repr(settings))
 
 
 def _analyses_file(env: Environment) -> Path | None:

@@ -21,8 +21,8 @@ from typing import Any
 
 from jinja2 import Environment, TemplateError, meta, nodes
 
-from . import __version__
-from .model import Entry, Issue, Site, TermIndex
+from .. import __version__
+from ..model import Entry, Issue, Site, TermIndex
 
 VERSION = f"bulletin-gen {__version__}, cache 5, python {sys.version_info[0]}.{sys.version_info[1]}"
 # Methods and properties of Site, and the field each one reads.
