@@ -18,6 +18,7 @@ from .markdown import typographic
 from .yamlio import YamlError, load_yaml
 
 CONFIG_FILE = "bulletin.yaml"
+CACHE_DIR = ".bulletin-cache"  # in the site: what earlier builds left for the next
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .config import PublishTarget, SiteConfig
+from .config import CACHE_DIR, PublishTarget, SiteConfig
 from .errors import BulletinError
 from .write import MARKER
 
@@ -276,7 +276,6 @@ def publish_site(site_dir: Path, name: str | None = None, dry_run: bool = False,
                  progress: Callable[[str, int, int], None] | None = None) -> str:
     """Publish the last build of `site_dir` to the destination `name`; returns a summary."""
     from .build import BUILD_RECORD, content_changed
-    from .cache import CACHE_DIR
     from .config import load_config
 
     config, _ = load_config(site_dir)

@@ -14,9 +14,9 @@ from typing import Any, TypeVar
 
 from jinja2 import Environment, TemplateError, TemplateNotFound
 
-from .errors import BulletinError
+from .errors import BulletinError, Problem, Problems
 from .model import Entry, Issue, Pager, Site, TermIndex
-from .pool import map_chunks, split
+from .pool import map_chunks, split_by_weight
 from .search import merged_bundles
 from .templates import THEME_TEMPLATES
 
@@ -24,6 +24,7 @@ CHUNK = 32  # pages per task sent to a worker: enough to hide the cost of the ro
 FEED_ENTRIES = 50  # the newest items and briefs in each feed of items (Pelican's and Hugo's order)
 TEMPLATE_SUFFIXES = (".html", ".xml", ".txt")
 T = TypeVar("T")
+Finish = Callable[[str, Problems], bytes]
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,11 @@ class PagePlan:
     url: str  # the site path readers see ('' for the home page)
     template: str
     context: dict[str, Any] = field(default_factory=dict)
+    # An edition's step after the template (inlining CSS, laying out a PDF): the rendered text
+    # in, the file's bytes out, its warnings added to the Problems it is given.
+    finish: Finish | None = None
+    reads: tuple[Path, ...] = ()  # files the finished file is made from besides the model
+    weight: int = 1  # its cost in pages, so that a PDF is not sent to a worker with 31 others
 
 
 @dataclass(frozen=True)
@@ -44,6 +50,7 @@ class Artifact:
     path: str
     data: bytes
     source: Path | None = None
+    warnings: tuple[Problem, ...] = ()  # found while making it (an email too large to send)
 
 
 class TemplateProblem(BulletinError):
@@ -171,7 +178,17 @@ def render_page(env: Environment, site: Site, plan: PagePlan) -> Artifact:
         if not isinstance(error, TemplateError) and _template_frame(error) is None:
             raise
         raise TemplateProblem(describe_template_error(error, plan.path)) from None
-    return Artifact(plan.path, text.encode("utf-8"))
+    if plan.finish is None:
+        return Artifact(plan.path, text.encode("utf-8"))
+    found = Problems()
+    data = plan.finish(text, found)
+    return Artifact(plan.path, data, warnings=tuple(found.warnings))
+
+
+def chunks(plans: list[PagePlan]) -> list[range]:
+    """The plans cut into consecutive runs of about CHUNK pages' worth of work."""
+    weights = [plan.weight for plan in plans]
+    return split_by_weight(weights, -(-sum(weights) // CHUNK))
 
 
 def describe_template_error(error: Exception, page: str) -> str:
@@ -228,7 +245,7 @@ def render_pages(env: Environment, site: Site, plans: list[PagePlan],
         return [render_page(env, site, plans[index]) for index in indices]
 
     done = 0
-    for artifacts in map_chunks(render_chunk, split(len(plans), CHUNK), jobs):
+    for artifacts in map_chunks(render_chunk, chunks(plans), jobs):
         for artifact in artifacts:
             done += 1
             yield artifact

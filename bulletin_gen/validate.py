@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import Protocol
 
 from . import links
 from .config import SiteConfig, read_contact
@@ -46,10 +47,27 @@ from .model import (
     Term,
     TermIndex,
 )
-from .pool import CHUNKS_PER_JOB, Learner, map_chunks, split_by_weight
+from .pool import CHUNKS_PER_JOB, Learner, learners, map_chunks, split_by_weight
 from .sitepaths import leaving_site
-from .sourcecache import ModelMemo
 from .yamlio import Mapping
+
+
+class Reuse(Protocol):
+    """What an earlier build made (the incremental layer's model memo). Given what an issue
+    or item is made from besides its files, each gives back the one kept when nothing of that
+    changed and every link it holds resolves as it did, or else calls `build`."""
+
+    def issue(self, source: IssueSource, made_from: object, resolve: Resolver,
+              resolver_of: Callable[[SourceDoc], Resolver], problems: Problems,
+              build: Callable[[Resolver, Problems], Issue]) -> Issue: ...
+
+    def item(self, doc: SourceDoc, made_from: object, resolve: Resolver, problems: Problems,
+             build: Callable[[Resolver, Problems], Item]) -> Item: ...
+
+    def has_item(self, doc: SourceDoc) -> bool:
+        """Whether an item may be kept for `doc`: a hint for sharing out the work."""
+        ...
+
 
 # Fewer items than this are built in the main process: starting workers would cost more.
 PARALLEL_ITEMS = 200
@@ -64,7 +82,7 @@ SECTION_NAMES = {
 
 
 def build_site(config: SiteConfig, sources: Sources, renderer: MarkdownRenderer,
-               problems: Problems, drafts: bool = False, memo: ModelMemo | None = None,
+               problems: Problems, drafts: bool = False, memo: Reuse | None = None,
                jobs: int = 1) -> Site:
     """Turn every source into the typed model; problems are recorded, not raised.
 
@@ -90,8 +108,7 @@ def build_site(config: SiteConfig, sources: Sources, renderer: MarkdownRenderer,
         return built
 
     work = [_work(source, memo) for source in sources.issues]
-    learners = [each for each in (memo, renderer) if isinstance(each, Learner)]
-    pooled = _in_workers(build_issues, work, jobs, learners)
+    pooled = _in_workers(build_issues, work, jobs, learners(memo, renderer))
     issues = []
     for index in range(len(sources.issues)):
         issue, found = pooled[index] if index in pooled else build_issues([index])[0]
@@ -126,7 +143,7 @@ def _in_workers(build_issues: Callable[[Sequence[int]], list[tuple[Issue, Proble
     return built
 
 
-def _work(source: IssueSource, memo: ModelMemo | None) -> int:
+def _work(source: IssueSource, memo: Reuse | None) -> int:
     """About how many items of `source` must be built: those the memo cannot give."""
     if source.folder is None:
         return 1 + source.meta.body.count("\n## ")
@@ -172,25 +189,24 @@ def _rendered(renderer: MarkdownRenderer, text: str, doc: SourceDoc, resolve: Re
 
 
 def _issue(source: IssueSource, identities: dict[Path, Identity], assets: dict[Path, str],
-           renderer: MarkdownRenderer, problems: Problems, memo: ModelMemo | None) -> Issue:
-    """An issue built, or taken whole from the memo of the last build (sourcecache.py)."""
+           renderer: MarkdownRenderer, problems: Problems, memo: Reuse | None) -> Issue:
+    """An issue built, or taken whole from what the last build made (`Reuse`)."""
     resolve = links.resolver(source.meta, identities, assets)
 
     def build(resolve: Resolver, found: Problems) -> Issue:
         return _build_issue(source, identities, assets, resolve, renderer, found, memo)
     if memo is None:
         return build(resolve, problems)
-    # Where the issue's files are published (a URL says its issue's slug and its own); the
-    # files' stamps the memo adds, and it is kept under the Markdown setting (cache.py).
-    context = repr(([identities[doc.path].url for doc in (source.meta, *source.items)],
-                    source.assets))
-    return memo.issue(source, context, resolve,
+    # Where the issue's files are published (a URL says its issue's slug and its own).
+    made_from = ([identities[doc.path].url for doc in (source.meta, *source.items)],
+                 source.assets)
+    return memo.issue(source, made_from, resolve,
                       lambda doc: links.resolver(doc, identities, assets), problems, build)
 
 
 def _build_issue(source: IssueSource, identities: dict[Path, Identity],
                  assets: dict[Path, str], resolve: Resolver, renderer: MarkdownRenderer,
-                 problems: Problems, memo: ModelMemo | None = None) -> Issue:
+                 problems: Problems, memo: Reuse | None = None) -> Issue:
     """`resolve` serves the issue's own file; each item gets its own."""
     doc = source.meta
     identity = identities[doc.path]
@@ -311,14 +327,13 @@ def _image(fields: FieldReader, resolve: Resolver, doc: SourceDoc) -> Image | No
 
 
 def _item(doc: SourceDoc, identity: Identity, issue_date: dt.date, resolve: Resolver,
-          renderer: MarkdownRenderer, problems: Problems, memo: ModelMemo | None) -> Item:
-    """An item built, or taken from the memo of the last build (sourcecache.py)."""
+          renderer: MarkdownRenderer, problems: Problems, memo: Reuse | None) -> Item:
+    """An item built, or taken from what the last build made (`Reuse`)."""
     def build(resolve: Resolver, found: Problems) -> Item:
         return _build_item(doc, identity, issue_date, resolve, renderer, found)
     if memo is None:
         return build(resolve, problems)
-    context = repr((identity, issue_date))  # the memo adds the file's stamp and the setting
-    return memo.item(doc, context, resolve, problems, build)
+    return memo.item(doc, (identity, issue_date), resolve, problems, build)
 
 
 def _build_item(doc: SourceDoc, identity: Identity, issue_date: dt.date, resolve: Resolver,

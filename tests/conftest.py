@@ -93,7 +93,7 @@ def write_files(root: Path, files: dict[str, str | bytes]) -> Path:
 
 def age(site: Path, seconds: int = 60) -> None:
     """Move the time of every file of the site into the past, out of the window in which a
-    build does not trust a file's stamp (sourcecache.settled): as files saved a minute ago."""
+    build does not trust a file's stamp (incremental/memo.settled): as files saved a minute ago."""
     for path in site.rglob("*"):
         if path.is_file():
             stat = path.stat()

@@ -1,24 +1,19 @@
 """The editions made from each issue besides the web pages: print (PDF) and email.
 
-Each edition is a function from the site and one issue to `Artifact`s, switched on by its own
-section of bulletin.yaml and by build options.
+Each edition plans one file per issue and format, like the web pages (render.py), with a
+`finish` step after the template; each is switched on by its own section of bulletin.yaml and
+by build options.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-from jinja2 import Environment
 
 from ..errors import Location, Problems
 from ..model import Site
-from ..render import Artifact
+from ..render import PagePlan
 from ..search import switch_search
-
-if TYPE_CHECKING:  # the module itself is imported only when PDFs are made
-    from .pdf import PdfStore
 
 
 def switch_editions(site: Site, pdf: bool, email: bool, problems: Problems) -> Site:
@@ -34,23 +29,22 @@ def switch_editions(site: Site, pdf: bool, email: bool, problems: Problems) -> S
     return switch_search(site, problems)
 
 
-def edition_artifacts(site_dir: Path, site: Site, env: Environment, problems: Problems,
-                      pdfs: PdfStore | None = None) -> list[Artifact]:
+def edition_plans(site_dir: Path, site: Site, problems: Problems) -> list[PagePlan]:
     """Every edition file of every issue, in a fixed order, for the editions the site's
-    settings (as `switch_editions` left them) switch on; warnings go to `problems`. PDFs are
-    taken from `pdfs` when nothing they are made from has changed."""
-    artifacts: list[Artifact] = []
+    settings (as `switch_editions` left them) switch on, planned like the web pages, each
+    with the step that finishes it after its template; warnings go to `problems`."""
+    plans: list[PagePlan] = []
     if site.config.pdf.enabled:
-        from .pdf import pdf_artifacts
+        from .pdf import pdf_plans
 
-        artifacts += pdf_artifacts(site_dir, site, env, problems, pdfs)
+        plans += pdf_plans(site_dir, site)
     if site.config.email.enabled:
         # Imported here, like the PDF edition: a build without emails (or with nothing to
         # build) need not load the email packages.
-        from .email import email_artifacts
+        from .email import email_plans
 
-        artifacts += email_artifacts(site, env, problems)
-    return artifacts
+        plans += email_plans(site, problems)
+    return plans
 
 
 def _pdf_ready(problems: Problems) -> bool:

@@ -16,12 +16,13 @@ import io
 import pickle
 import sys
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, TemplateError, meta, nodes
 
-from . import __version__
-from .model import Entry, Issue, Site, TermIndex
+from .. import __version__
+from ..model import Entry, Issue, Site, TermIndex
 
 VERSION = f"bulletin-gen {__version__}, cache 5, python {sys.version_info[0]}.{sys.version_info[1]}"
 # Methods and properties of Site, and the field each one reads.
@@ -90,15 +91,25 @@ class Fingerprinter:
         self.heads: dict[int, str] = {}  # issues without their items, by identity
         self.by_items: dict[tuple[int, bool], str] = {}  # HOLDING_ENTRIES, by identity and flag
         self.without_items = False  # while hashing the context of such a template
+        self.stamped: dict[int, tuple[tuple[Path, ...], str]] = {}  # `_files`, by identity
 
-    def page(self, path: str, url: str, template: str, context: dict[str, Any]) -> str:
-        """The fingerprint of one page: template closure, site parts read, its own context."""
+    def page(self, path: str, url: str, template: str, context: dict[str, Any],
+             reads: tuple[Path, ...] = ()) -> str:
+        """The fingerprint of one page: template closure, site parts read, its own context,
+        and the name, size and time of each file it reads."""
         if template not in self.templates:
             self.templates[template] = self._template(template)
         self.without_items = self.itemless[template]
         keys = sorted(context)
         values = [self.value(context[key]) for key in keys]
-        return text_hash(path, url, self.templates[template], *keys, *values)
+        return text_hash(path, url, self.templates[template], *keys, *values, self._files(reads))
+
+    def _files(self, reads: tuple[Path, ...]) -> str:
+        """The stamps of `reads`: one tuple is shared by every PDF of a build, stamped once."""
+        known = self.stamped.get(id(reads))
+        if known is None or known[0] is not reads:
+            known = self.stamped[id(reads)] = (reads, text_hash(*map(_file_entry, reads)))
+        return known[1]
 
     def _entry(self, entry: Entry) -> str:
         """An entry of a tag or region page; its issue without the issue's items when the
@@ -173,6 +184,10 @@ class Fingerprinter:
             return known
         if isinstance(value, dict):
             return text_hash("map", *[f"{key}={self.value(value[key])}" for key in sorted(value)])
+        if callable(value) and hasattr(value, "__qualname__"):  # a helper the template calls
+            return f"code:{value.__module__}.{value.__qualname__}"
+        if hasattr(value, "__dict__"):  # a helper object: its class and what it holds
+            return text_hash(kind.__qualname__, self.value(vars(value)))
         return f"{kind.__name__}:{value!r}"
 
     def _template(self, name: str) -> str:
@@ -230,6 +245,14 @@ class Fingerprinter:
             assert loader is not None
             self.sources[name] = loader.get_source(self.env, name)[0]
         return self.sources[name]
+
+
+def _file_entry(path: Path) -> str:
+    try:
+        info = path.stat()
+    except OSError:
+        return f"{path}:missing"
+    return f"{path}:{info.st_size}:{info.st_mtime_ns}"
 
 
 def analyse(tree: nodes.Template) -> Analysis:

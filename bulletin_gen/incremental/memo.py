@@ -48,13 +48,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any, TypeVar
 
-from .content import IssueSource, SourceDoc, parse_file, read_body
-from .errors import Problem, Problems
+from ..content import IssueSource, SourceDoc, parse_file, read_body
+from ..errors import Problem, Problems
+from ..markdown import Resolver
+from ..model import Issue, Item, Term
+from ..write import write_atomic
+from ..yamlio import Mapping
 from .fingerprint import VERSION, object_digest, text_hash
-from .markdown import Resolver
-from .model import Issue, Item, Term
-from .write import write_atomic
-from .yamlio import Mapping
 
 MEMO_DIR = "model"
 FORMAT = 13  # of the entries below; another format is discarded
@@ -334,7 +334,7 @@ class ModelMemo:
             self.fresh[group].add(name)
         return doc
 
-    def issue(self, source: IssueSource, context: str, resolve: Resolver,
+    def issue(self, source: IssueSource, made_from: object, resolve: Resolver,
               resolver_of: Callable[[SourceDoc], Resolver], problems: Problems,
               build: Callable[[Resolver, Problems], Issue]) -> Issue:
         """The issue of `source` built in `context`, whole from the memo when none of its files
@@ -342,6 +342,7 @@ class ModelMemo:
         its unchanged items from the memo, one by one). `resolve` serves the issue's own file,
         `resolver_of(doc)` one of its items."""
         group = self.group(source.meta.path)
+        context = repr(made_from)
         key = self._issue_key(source, group, context)
         kept = self._old(group).issue
         if key is not None and kept is not None and kept[0] == key and \
@@ -397,15 +398,16 @@ class ModelMemo:
         new.issue = (*entry[:4], sorted(fragments))
         new.changed = True
 
-    def item(self, doc: SourceDoc, context: str, resolve: Resolver, problems: Problems,
+    def item(self, doc: SourceDoc, made_from: object, resolve: Resolver, problems: Problems,
              build: Callable[[Resolver, Problems], Item]) -> Item:
-        """The item of `doc` built in `context`, from the memo when nothing it read changed."""
+        """The item of `doc` made from its file and `made_from`, from the memo when nothing
+        it read changed."""
         name, group = self._place(doc.path)
         new = self._new(group)
         entry = new.docs.get(name)
         if entry is None or entry[1] is not doc:  # read afresh and not kept: build it
             return _with_shared_terms(build(resolve, problems), self.terms)
-        key = repr((entry[0], doc.rel, context))
+        key = repr((entry[0], doc.rel, made_from))
         old = self._old(group).items.get(name)
         if old is not None and old[0] == key and _resolve_same(old[1], resolve):
             new.items[name] = old
