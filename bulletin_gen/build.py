@@ -26,6 +26,7 @@ from .editions import edition_artifacts, switch_editions
 from .editions.pdf import find_issue, issue_pdf
 from .errors import BulletinError, Problem, Problems
 from .images import image_files, measure_images
+from .languages import add_translations, split_sources
 from .markdown import MarkdownRenderer
 from .model import Site
 from .pdfcache import PdfCache
@@ -99,7 +100,9 @@ def load_site(site_dir: Path, drafts: bool = False, base_url: str | None = None,
     sources = read_sources(site_dir, problems, memo, jobs)
     renderer = (cache.renderer(config.unsafe_html) if cache
                 else MarkdownRenderer(unsafe_html=config.unsafe_html))
-    site = build_site(config, sources, renderer, problems, drafts, memo, jobs)
+    translations = split_sources(sources, config)
+    site = build_site(config, translations.main, renderer, problems, drafts, memo, jobs)
+    site = add_translations(site, translations, renderer, problems, drafts)
     if memo:
         memo.save()
     if cache:  # kept even when the build fails, for the build after the fix
