@@ -26,7 +26,7 @@ from .editions import edition_artifacts, switch_editions
 from .editions.pdf import find_issue, issue_pdf
 from .errors import BulletinError, Problem, Problems
 from .images import image_files, measure_images
-from .languages import add_translations, split_sources
+from .languages import add_translations, site_in, split_sources, with_main_settings
 from .markdown import MarkdownRenderer
 from .model import Site
 from .pdfcache import PdfCache
@@ -100,7 +100,7 @@ def load_site(site_dir: Path, drafts: bool = False, base_url: str | None = None,
     sources = read_sources(site_dir, problems, memo, jobs)
     renderer = (cache.renderer(config.unsafe_html) if cache
                 else MarkdownRenderer(unsafe_html=config.unsafe_html))
-    translations = split_sources(sources, config)
+    translations = split_sources(sources, config, reread=memo is not None)
     site = build_site(config, translations.main, renderer, problems, drafts, memo, jobs)
     site = add_translations(site, translations, renderer, problems, drafts)
     if memo:
@@ -256,8 +256,8 @@ def _editions(site_dir: Path, site: Site, env: Environment, options: BuildOption
 
     Their warnings fail a --strict build here, before the output is swapped in."""
     if options.pdf_later and site.config.pdf.enabled:
-        site = replace(site, config=replace(site.config,
-                                            pdf=replace(site.config.pdf, enabled=False)))
+        site = with_main_settings(replace(site, config=replace(
+            site.config, pdf=replace(site.config.pdf, enabled=False))))
         if pdfs is not None:
             pdfs.keep_all()
     made += edition_artifacts(site_dir, site, env, problems, pdfs)
@@ -309,9 +309,12 @@ def check(site_dir: Path, drafts: bool = False, strict: bool = False) -> BuildRe
                        tuple(rendered.problems.warnings))
 
 
-def build_pdf(site_dir: Path, issue_slug: str, target: Path) -> tuple[Problem, ...]:
-    """Write the print edition of one issue (drafts included) to `target`; returns warnings."""
+def build_pdf(site_dir: Path, issue_slug: str, target: Path,
+              language: str | None = None) -> tuple[Problem, ...]:
+    """Write the print edition of one issue (drafts included) to `target`, in `language`
+    ('es': its translation) or the main language; returns warnings."""
     site, problems = load_site(site_dir, drafts=True)
+    site = site_in(site, language)
     issue = find_issue(site, issue_slug)
     write_file(target, issue_pdf(site_dir, site, make_environment(site_dir), issue, problems))
     return tuple(problems.warnings)

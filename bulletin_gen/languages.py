@@ -24,8 +24,16 @@ from typing import TypeVar
 
 from . import links
 from .config import Language, SiteConfig
-from .content import ISSUE_FILE, MARKDOWN_SUFFIXES, IssueSource, SourceDoc, Sources, read_body
-from .errors import Problem, Problems
+from .content import (
+    ISSUE_FILE,
+    MARKDOWN_SUFFIXES,
+    IssueSource,
+    SourceDoc,
+    Sources,
+    parse_file,
+    read_body,
+)
+from .errors import BulletinError, Problem, Problems
 from .images import measure_images
 from .links import Identity
 from .markdown import MarkdownRenderer
@@ -87,12 +95,17 @@ def translation_of(name: str, codes: Iterable[str]) -> tuple[str, str] | None:
     return None
 
 
-def split_sources(sources: Sources, config: SiteConfig) -> Translations:
-    """The originals, and for each language of `config.languages` what its site shows."""
+def split_sources(sources: Sources, config: SiteConfig, reread: bool = False) -> Translations:
+    """The originals, and for each language of `config.languages` what its site shows.
+
+    `reread`: the sources came through the model memo, which gives the documents of the items
+    it keeps with little more than their slug; the originals a translation shows are then read
+    again from their files (once each, whatever the number of languages)."""
     codes = [language.code for language in config.languages]
     if not codes:
         return Translations(sources, [])
     omit = config.untranslated == "omit"
+    whole = _Originals(reread)
     by_code = {language.code: LanguageSources(language) for language in config.languages}
     result = Translations(sources, list(by_code.values()))
     single = {issue.name: issue for issue in sources.issues
@@ -101,12 +114,12 @@ def split_sources(sources: Sources, config: SiteConfig) -> Translations:
     for issue in sources.issues:
         twin = translation_of(issue.name, codes) if issue.folder is None else None
         if twin is None:
-            issues.append(_split_issue(issue, codes, by_code, omit, result))
+            issues.append(_split_issue(issue, codes, by_code, whole, omit, result))
         elif twin[0] in single:
             original = single[twin[0]]
             by_code[twin[1]].twins[original.meta.path] = issue.meta
             by_code[twin[1]].issues.append(replace(original,
-                                                   meta=_merged(original.meta, issue.meta)))
+                                                   meta=_merged(whole(original.meta), issue.meta)))
         else:
             result.orphans.append(issue.meta)
     pages, twins = _paired(sources.pages, codes)
@@ -115,16 +128,16 @@ def split_sources(sources: Sources, config: SiteConfig) -> Translations:
             translated = twins.pop((language.language.code, doc.path.name), None)
             if translated:
                 language.twins[doc.path] = translated
-                language.pages.append(_merged(doc, translated))
+                language.pages.append(_merged(whole(doc), translated))
             elif not omit:
-                language.pages.append(_readable(doc))
+                language.pages.append(whole(doc))
     result.orphans.extend(twins.values())
     result.main = Sources(tuple(issues), tuple(pages))
     return result
 
 
 def _split_issue(issue: IssueSource, codes: list[str], by_code: dict[str, LanguageSources],
-                 omit: bool, result: Translations) -> IssueSource:
+                 whole: _Originals, omit: bool, result: Translations) -> IssueSource:
     """The issue without its translation files, which go to their languages' sources."""
     originals, twins = _paired(issue.items, codes)
     if not twins:
@@ -141,10 +154,10 @@ def _split_issue(issue: IssueSource, codes: list[str], by_code: dict[str, Langua
             translation = translated[doc.path]
             if translation:
                 language.twins[doc.path] = translation
-                items.append(_merged(doc, translation))
+                items.append(_merged(whole(doc), translation))
             elif not omit:
-                items.append(_readable(doc))
-        language.issues.append(replace(issue, meta=_merged(issue.meta, meta),
+                items.append(whole(doc))
+        language.issues.append(replace(issue, meta=_merged(whole(issue.meta), meta),
                                        items=tuple(items)))
     result.orphans.extend(twins.values())
     return replace(issue, items=tuple(originals))
@@ -181,10 +194,24 @@ def _merged(original: SourceDoc, translation: SourceDoc) -> SourceDoc:
                      readable=original.readable and translation.readable)
 
 
-def _readable(doc: SourceDoc) -> SourceDoc:
-    """`doc` with its body, which the model memo may have left out (content.py)."""
-    body, body_line = _body(doc)
-    return doc if body is doc.body else replace(doc, body=body, body_line=body_line)
+class _Originals:
+    """The originals as a translated site needs them: whole, with every field and the body,
+    which the model memo may have left out (content.py, sourcecache.py)."""
+
+    def __init__(self, reread: bool) -> None:
+        self.reread = reread
+        self.read: dict[Path, SourceDoc] = {}
+
+    def __call__(self, doc: SourceDoc) -> SourceDoc:
+        if doc.path not in self.read:
+            self.read[doc.path] = self._whole(doc)
+        return self.read[doc.path]
+
+    def _whole(self, doc: SourceDoc) -> SourceDoc:
+        if self.reread and doc.readable:
+            return parse_file(doc.path, doc.rel, Problems())  # its problems are the main site's
+        body, body_line = _body(doc)
+        return doc if body is doc.body else replace(doc, body=body, body_line=body_line)
 
 
 def _body(doc: SourceDoc) -> tuple[str, int]:
@@ -213,8 +240,7 @@ def _language_site(config: SiteConfig, language: LanguageSources, main: dict[Pat
     sources = language.sources()
     identities = _identities(sources, language, main, found)
     code = language.language.code
-    local = replace(config, language=code, title=language.language.title,
-                    tagline=language.language.tagline, key_lines=config.key_lines)
+    local = _in_language(config, code, language.language.title, language.language.tagline)
     site = build_site(local, sources, renderer, found, drafts, identities=identities)
     site = measure_images(site, found)
     translated = {twin.rel for twin in language.twins.values()}
@@ -264,3 +290,33 @@ def _marked(shown: T, translated: set[str], original: str) -> T:
 def language_sites(site: Site) -> tuple[Site, ...]:
     """The main language's site, then each translation's, in the order of the language menu."""
     return (site, *site.translations)
+
+
+def with_main_settings(site: Site) -> Site:
+    """The site with its translations' settings made the main site's again, in their own
+    language, title and tagline: a build that switches an edition off does it for every
+    language."""
+    if not site.translations:
+        return site
+    return replace(site, translations=tuple(
+        replace(each, config=_in_language(site.config, each.config.language, each.config.title,
+                                          each.config.tagline))
+        for each in site.translations))
+
+
+def _in_language(config: SiteConfig, code: str, title: str, tagline: str) -> SiteConfig:
+    """The main settings as one translation's site has them."""
+    return replace(config, language=code, title=title, tagline=tagline)
+
+
+def site_in(site: Site, language: str | None) -> Site:
+    """The site of `language` ('es'); the main one for None or the main language."""
+    if language in (None, site.language):
+        return site
+    found = next((each for each in site.translations if each.language == language), None)
+    if found is None:
+        known = ", ".join(each.language for each in language_sites(site))
+        raise BulletinError(f"no language '{language}' in this site: the languages are {known} "
+                            "(see 'languages:' in bulletin.yaml)")
+    return found
+

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from jinja2 import Environment
 
 from ..errors import Location, Problems
+from ..languages import language_sites, with_main_settings
 from ..model import Site
 from ..render import Artifact
 from ..search import switch_search
@@ -31,7 +32,7 @@ def switch_editions(site: Site, pdf: bool, email: bool, problems: Problems) -> S
     if config.email.enabled and not email:
         config = replace(config, email=replace(config.email, enabled=False))
     site = site if config is site.config else replace(site, config=config)
-    return switch_search(site, problems)
+    return with_main_settings(switch_search(site, problems))
 
 
 def edition_artifacts(site_dir: Path, site: Site, env: Environment, problems: Problems,
@@ -40,16 +41,17 @@ def edition_artifacts(site_dir: Path, site: Site, env: Environment, problems: Pr
     settings (as `switch_editions` left them) switch on; warnings go to `problems`. PDFs are
     taken from `pdfs` when nothing they are made from has changed."""
     artifacts: list[Artifact] = []
-    if site.config.pdf.enabled:
-        from .pdf import pdf_artifacts
+    for each in language_sites(site):  # each language's issues, under its own folder
+        if each.config.pdf.enabled:
+            from .pdf import pdf_artifacts
 
-        artifacts += pdf_artifacts(site_dir, site, env, problems, pdfs)
-    if site.config.email.enabled:
-        # Imported here, like the PDF edition: a build without emails (or with nothing to
-        # build) need not load the email packages.
-        from .email import email_artifacts
+            artifacts += pdf_artifacts(site_dir, each, env, problems, pdfs)
+        if each.config.email.enabled:
+            # Imported here, like the PDF edition: a build without emails (or with nothing
+            # to build) need not load the email packages.
+            from .email import email_artifacts
 
-        artifacts += email_artifacts(site, env, problems)
+            artifacts += email_artifacts(each, env, problems)
     return artifacts
 
 
