@@ -17,7 +17,8 @@ out (`omit`). Pages are published under the language's code: 'es/issues/<issue>/
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TypeVar
@@ -32,8 +33,9 @@ from .content import (
     Sources,
     parse_file,
     read_body,
+    read_text,
 )
-from .errors import BulletinError, Problem, Problems
+from .errors import BulletinError, Location, Problem, Problems
 from .images import measure_images
 from .links import Identity
 from .markdown import MarkdownRenderer
@@ -229,7 +231,72 @@ def add_translations(site: Site, translations: Translations, renderer: MarkdownR
     main = links.identities(translations.main, Problems())
     built = tuple(_language_site(site.config, language, main, renderer, problems, drafts)
                   for language in translations.languages)
+    _report_strays(translations, problems)
+    for language, each in zip(translations.languages, built, strict=True):
+        _report_crossings(each, language, main, problems)
     return replace(site, translations=built)
+
+
+def _report_strays(translations: Translations, problems: Problems) -> None:
+    """Warn about translations that no site shows: the original is missing, or the issue
+    is not translated."""
+    codes = [language.language.code for language in translations.languages]
+    for doc in translations.orphans:
+        original, code = translation_of(doc.path.name, codes) or (doc.path.name, "")
+        problems.warn(Location(doc.rel), f"translation ({code}) of a file that does not "
+                      f"exist: {original}", "name it after its original, with the language "
+                      "code before the extension, or remove it")
+    for doc in translations.unpublished:
+        code = (translation_of(doc.path.name, codes) or ("", ""))[1]
+        problems.warn(Location(doc.rel), f"translated item of an issue that has no '{code}' "
+                      "translation: it is not published", f"translate the issue too: add "
+                      f"issue.{code}.yaml beside issue.yaml")
+
+
+def _report_crossings(site: Site, language: LanguageSources, main: dict[Path, Identity],
+                      problems: Problems) -> None:
+    """Warn about each link of a translation to an item or page that this language does not
+    have: it leads to the original, in another language."""
+    originals = {identity.url: path for path, identity in main.items()}
+    files = {twin.rel: twin.path for twin in language.twins.values()}
+    for source, html in _translated_html(site, set(files)):
+        for url in dict.fromkeys(_ROOT_LINK.findall(html)):
+            if url in originals:
+                name = originals[url].name
+                problems.warn(Location(source, _line_naming(files[source], source, name)),
+                              f"link to {name}, which has no '{site.language}' translation: "
+                              f"it leads to the original ({url})",
+                              f"translate it too, as {translated_name(name, site.language)}, "
+                              "or link elsewhere")
+
+
+_ROOT_LINK = re.compile(r'href="@root/([^"#?]*)')
+
+
+def _translated_html(site: Site, translated: set[str]) -> Iterator[tuple[str, str]]:
+    """(source, fragment) for every rendered fragment of the site's translation files."""
+    for issue in site.issues:
+        if issue.source in translated:
+            yield issue.source, issue.intro_html
+        for item in issue.items:
+            if item.source in translated:
+                yield item.source, item.html
+                yield from ((item.source, brief.html) for brief in item.briefs)
+                sections = item.roundtable.sections if item.roundtable else ()
+                yield from ((item.source, section.html) for section in sections)
+    yield from ((page.source, page.html) for page in site.pages if page.source in translated)
+
+
+def _line_naming(path: Path, rel: str, name: str) -> int:
+    """The first line of the file that names `name`; 0 when none does."""
+    lines = (read_text(path, rel, Problems()) or "").split("\n")
+    return next((number for number, line in enumerate(lines, 1) if name in line), 0)
+
+
+def translated_name(name: str, code: str) -> str:
+    """'01-water.es.md' for '01-water.md' and 'es'."""
+    stem, dot, suffix = name.rpartition(".")
+    return f"{stem}.{code}.{suffix}" if dot else f"{name}.{code}"
 
 
 def _language_site(config: SiteConfig, language: LanguageSources, main: dict[Path, Identity],
