@@ -154,7 +154,7 @@ def serve(site: Path, port: int, host: str, pdf: bool) -> None:
 
 @main.group()
 def new() -> None:
-    """Start a new issue or item from a commented skeleton."""
+    """Start a new issue, item or translation from a commented skeleton."""
 
 
 @new.command("issue")
@@ -181,6 +181,18 @@ def new_item(issue: str, title: str, site: Path, kind: str) -> None:
     from .scaffold import new_item as write_item
 
     click.echo(write_item(site, issue, title, kind))
+
+
+@new.command("translation")
+@click.argument("issue")
+@click.argument("language")
+@SITE
+def new_translation(issue: str, language: str, site: Path) -> None:
+    """Write the LANGUAGE twins of the files of ISSUE (e.g. 01-news.es.md) to translate."""
+    from .scaffold import new_translation as write_twins
+
+    for path in write_twins(site, issue, language):
+        click.echo(path)
 
 
 @main.command()
