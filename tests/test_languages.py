@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 from conftest import (
     ATOM,
     SITEMAP,
@@ -493,10 +493,14 @@ def test_check_finds_a_broken_link_in_a_translation(fixture_site: Callable[[str]
             "mapa.md") in result.output
 
 
+def new_translation(runner: CliRunner, site_dir: Path, issue: str, language: str) -> Result:
+    return runner.invoke(main, ["new", "translation", issue, language, str(site_dir)])
+
+
 def test_new_translation_writes_the_twins_to_fill_in(fixture_site: Callable[[str], Path],
                                                      runner: CliRunner) -> None:
     site_dir = fixture_site("multilingual")
-    result = runner.invoke(main, ["new", "translation", "2026-03-march", "ar", str(site_dir)])
+    result = new_translation(runner, site_dir, "2026-03-march", "ar")
     assert result.exit_code == 0, result.output
     folder = site_dir / "content/issues/2026-03-march"
     assert result.output.split() == [str(folder / "01-water.ar.md"),
@@ -513,10 +517,10 @@ def test_new_translation_writes_the_twins_to_fill_in(fixture_site: Callable[[str
     # A second run writes only what is missing, and never overwrites.
     (folder / "01-water.ar.md").write_text("---\ntitle: النهر\n---\nنص.\n", encoding="utf-8")
     (folder / "issue.ar.yaml").unlink()
-    result = runner.invoke(main, ["new", "translation", "2026-03-march", "ar", str(site_dir)])
+    result = new_translation(runner, site_dir, "2026-03-march", "ar")
     assert result.output.split() == [str(folder / "issue.ar.yaml")]
     assert (folder / "01-water.ar.md").read_text(encoding="utf-8").startswith("---\ntitle: النهر")
-    result = runner.invoke(main, ["new", "translation", "2026-03-march", "ar", str(site_dir)])
+    result = new_translation(runner, site_dir, "2026-03-march", "ar")
     assert result.exit_code == 1
     assert "every file of 2026-03-march has its 'ar' translation already" in result.output
 
@@ -524,19 +528,18 @@ def test_new_translation_writes_the_twins_to_fill_in(fixture_site: Callable[[str
 def test_new_translation_of_briefs_and_single_file_issues(
         fixture_site: Callable[[str], Path], runner: CliRunner) -> None:
     site_dir = fixture_site("multilingual")
-    result = runner.invoke(main, ["new", "translation", "2026-04-april", "ar", str(site_dir)])
+    result = new_translation(runner, site_dir, "2026-04-april", "ar")
     assert result.exit_code == 0, result.output
     folder = site_dir / "content/issues/2026-04-april"
     assert result.output.split() == [str(folder / "02-briefs.ar.yaml"),
                                      str(folder / "03-notice.ar.md")]
     briefs = (folder / "02-briefs.ar.yaml").read_text(encoding="utf-8")
     assert "regions: [Peru]" in briefs  # the list replaces the original's whole
-    result = runner.invoke(main, ["new", "translation", "2026-01-january.md", "ja",
-                                  str(site_dir)])
+    result = new_translation(runner, site_dir, "2026-01-january.md", "ja")
     assert result.output.split() == [str(site_dir / "content/issues/2026-01-january.ja.md")]
     assert "## Centre opens in Lima" in (site_dir / "content/issues/2026-01-january.ja.md"
                                          ).read_text(encoding="utf-8")
-    result = runner.invoke(main, ["new", "translation", "2026-01-january", "de", str(site_dir)])
+    result = new_translation(runner, site_dir, "2026-01-january", "de")
     assert result.exit_code == 1
     assert "'de' is not one of the site's languages (es, ar, ja)" in result.output
 
