@@ -294,7 +294,7 @@ def render_in_memory(site_dir: Path, drafts: bool = True, strict: bool = False) 
     """Stages 1-4 without writing: the model, every web page as bytes, and the files to copy."""
     started = time.perf_counter()
     site, problems = load_site(site_dir, drafts=drafts, strict=strict)
-    site = switch_search(site, problems)
+    site = with_main_settings(switch_search(site, problems))
     plans = plan_pages(site)
     artifacts = list(render_pages(make_environment(site_dir), site, plans))
     return RenderedSite(site, problems, plans, artifacts, _copies(site_dir, site),

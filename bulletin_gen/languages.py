@@ -39,7 +39,7 @@ from .errors import BulletinError, Location, Problem, Problems
 from .images import measure_images
 from .links import Identity
 from .markdown import MarkdownRenderer
-from .model import Item, Page, Site
+from .model import Issue, Item, Page, Site
 from .sitepaths import nfc_path
 from .validate import build_site, term_indexes
 from .yamlio import Mapping
@@ -229,7 +229,7 @@ def add_translations(site: Site, translations: Translations, renderer: MarkdownR
     if not translations.languages:
         return site
     main = links.identities(translations.main, Problems())
-    built = tuple(_language_site(site.config, language, main, renderer, problems, drafts)
+    built = tuple(_language_site(site, language, main, renderer, problems, drafts)
                   for language in translations.languages)
     _report_strays(translations, problems)
     for language, each in zip(translations.languages, built, strict=True):
@@ -299,10 +299,11 @@ def translated_name(name: str, code: str) -> str:
     return f"{stem}.{code}.{suffix}" if dot else f"{name}.{code}"
 
 
-def _language_site(config: SiteConfig, language: LanguageSources, main: dict[Path, Identity],
+def _language_site(original: Site, language: LanguageSources, main: dict[Path, Identity],
                    renderer: MarkdownRenderer, problems: Problems, drafts: bool) -> Site:
     """One language's site. Its problems that concern a translation file are kept; the
     originals it shows untranslated were checked with the main site."""
+    config = original.config
     found = Problems()
     sources = language.sources()
     identities = _identities(sources, language, main, found)
@@ -312,13 +313,27 @@ def _language_site(config: SiteConfig, language: LanguageSources, main: dict[Pat
     site = measure_images(site, found)
     translated = {twin.rel for twin in language.twins.values()}
     problems.extend(_belonging(found, translated))
+    originals = {issue.slug: issue for issue in original.issues}
     issues = tuple(replace(issue, items=tuple(_marked(item, translated, config.language)
-                                              for item in issue.items))
+                                              for item in _aligned(issue, originals)))
                    for issue in site.issues)
     pages = tuple(_marked(page, translated, config.language) for page in site.pages)
-    return replace(site, issues=issues, pages=pages, prefix=language.prefix,
-                   tags=term_indexes(issues, language.prefix)[0],
-                   regions=term_indexes(issues, language.prefix)[1])
+    tags, regions = term_indexes(issues, language.prefix)  # of the items as marked
+    return replace(site, issues=issues, pages=pages, prefix=language.prefix, tags=tags,
+                   regions=regions)
+
+
+def _aligned(issue: Issue, originals: dict[str, Issue]) -> tuple[Item, ...]:
+    """The items of `issue`; those of a translated single-file issue with the slugs of the
+    original's, by position (their slugs come from their headings, which are translated), so
+    that each is the other's translation. Not when the two have not the same number of items."""
+    original = originals.get(issue.slug)
+    if original is None or original.source == issue.source or \
+            len(original.items) != len(issue.items) or \
+            any(item.source != issue.source for item in issue.items):
+        return issue.items
+    return tuple(replace(item, slug=twin.slug, url=f"{issue.url}{twin.slug}/")
+                 for item, twin in zip(issue.items, original.items, strict=True))
 
 
 def _identities(sources: Sources, language: LanguageSources, main: dict[Path, Identity],

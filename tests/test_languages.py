@@ -157,8 +157,10 @@ def test_a_single_file_issue_is_translated_by_its_twin(
     january = sites_of(fixture_site("multilingual"))["es"].issues[2]
     assert (january.title, january.date.isoformat(), january.source) == (
         "Enero de 2026", "2026-01-12", "content/issues/2026-01-january.es.md")
-    assert [item.title for item in january.items] == ["Abre un centro en Lima",
-                                                      "Fechas de formación"]
+    # Its items' slugs come from their headings: they keep the original's, by position.
+    assert [(item.title, item.url) for item in january.items] == [
+        ("Abre un centro en Lima", "es/issues/2026-01-january/centre-opens-in-lima/"),
+        ("Fechas de formación", "es/issues/2026-01-january/training-dates/")]
 
 
 def test_untranslated_items_are_shown_in_the_original_language_and_marked(
