@@ -24,6 +24,7 @@ from .errors import BulletinError, Problem, Problems
 from .images import image_files, measure_images
 from .incremental import BuildCache, Remembered
 from .incremental.memo import Loaded
+from .languages import add_translations, site_in, split_sources, with_main_settings
 from .markdown import MarkdownRenderer
 from .model import Site
 from .render import Artifact, PagePlan, plan_pages, render_pages
@@ -96,7 +97,9 @@ def load_site(site_dir: Path, drafts: bool = False, base_url: str | None = None,
     sources = read_sources(site_dir, problems, memo, jobs if memo is None or memo.is_empty() else 1)
     renderer = (cache.renderer(config.unsafe_html) if cache
                 else MarkdownRenderer(unsafe_html=config.unsafe_html))
-    site = build_site(config, sources, renderer, problems, drafts, memo, jobs)
+    translations = split_sources(sources, config, reread=memo is not None)
+    site = build_site(config, translations.main, renderer, problems, drafts, memo, jobs)
+    site = add_translations(site, translations, renderer, problems, drafts)
     if memo:
         memo.save()
     if cache:  # kept even when the build fails, for the build after the fix
@@ -226,7 +229,7 @@ def _out_of_collectors_sight() -> None:
     """Leave what is alive now (the model, above all) out of garbage collections: it lives as
     long as the build, and the collections that planning, sorting and rendering set off would
     walk it each time (a second at 10,000 items). The model memo has frozen what it loaded
-    (sourcecache.py); what loading left for the collector goes first, or freezing would keep it
+    (incremental/memo.py); what loading left for the collector goes first, or freezing would keep it
     to the end."""
     gc.collect()
     gc.freeze()
@@ -289,7 +292,7 @@ def render_in_memory(site_dir: Path, drafts: bool = True, strict: bool = False) 
     """Stages 1-4 without writing: the model, every web page as bytes, and the files to copy."""
     started = time.perf_counter()
     site, problems = load_site(site_dir, drafts=drafts, strict=strict)
-    site = switch_search(site, problems)
+    site = with_main_settings(switch_search(site, problems))
     plans = plan_pages(site)
     artifacts = list(render_pages(make_environment(site_dir), site, plans))
     return RenderedSite(site, problems, plans, artifacts, _copies(site_dir, site),
@@ -304,9 +307,12 @@ def check(site_dir: Path, drafts: bool = False, strict: bool = False) -> BuildRe
                        tuple(rendered.problems.warnings))
 
 
-def build_pdf(site_dir: Path, issue_slug: str, target: Path) -> tuple[Problem, ...]:
-    """Write the print edition of one issue (drafts included) to `target`; returns warnings."""
+def build_pdf(site_dir: Path, issue_slug: str, target: Path,
+              language: str | None = None) -> tuple[Problem, ...]:
+    """Write the print edition of one issue (drafts included) to `target`, in `language`
+    ('es': its translation) or the main language; returns warnings."""
     site, problems = load_site(site_dir, drafts=True)
+    site = site_in(site, language)
     issue = find_issue(site, issue_slug)
     write_file(target, issue_pdf(site_dir, site, make_environment(site_dir), issue, problems))
     return tuple(problems.warnings)

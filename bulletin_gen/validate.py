@@ -83,13 +83,15 @@ SECTION_NAMES = {
 
 def build_site(config: SiteConfig, sources: Sources, renderer: MarkdownRenderer,
                problems: Problems, drafts: bool = False, memo: Reuse | None = None,
-               jobs: int = 1) -> Site:
+               jobs: int = 1, identities: dict[Path, Identity] | None = None) -> Site:
     """Turn every source into the typed model; problems are recorded, not raised.
 
     With a `memo`, an issue or item that nothing it was built from has changed is taken from
     it. With `jobs` > 1, issues are built by that many worker processes (their Markdown is most
-    of a cold build's time); the model and the order of the problems do not depend on it."""
-    identities = links.identities(sources, problems)
+    of a cold build's time); the model and the order of the problems do not depend on it.
+    `identities` (a translation's, languages.py) replaces where the sources are published."""
+    if identities is None:
+        identities = links.identities(sources, problems)
     assets = links.asset_urls(sources, identities)
     # Published text must not link into a draft issue that this build leaves out.
     hidden = set() if drafts else {identities[s.meta.path].issue_slug for s in sources.issues
@@ -120,9 +122,7 @@ def build_site(config: SiteConfig, sources: Sources, renderer: MarkdownRenderer,
     _check_nav(config, pages, problems)
     if config.links.missing == "warning":
         links.lower_broken_links(problems)
-    listings = _listings(issues)
-    return Site(config, tuple(issues), pages, _index(listings, "tags"),
-                _index(listings, "regions"))
+    return Site(config, tuple(issues), pages, *term_indexes(issues))
 
 
 def _in_workers(build_issues: Callable[[Sequence[int]], list[tuple[Issue, Problems]]],
@@ -458,7 +458,14 @@ def _build_page(doc: SourceDoc, identities: dict[Path, Identity], assets: dict[P
     return page
 
 
-def _listings(issues: list[Issue]) -> list[tuple[Entry, Item | Brief]]:
+def term_indexes(issues: Sequence[Issue], prefix: str = "") -> tuple[tuple[TermIndex, ...],
+                                                                      tuple[TermIndex, ...]]:
+    """The tag and the region pages of `issues`, under `prefix` ('es/' for a translation)."""
+    listings = _listings(issues)
+    return _index(listings, "tags", prefix), _index(listings, "regions", prefix)
+
+
+def _listings(issues: Sequence[Issue]) -> list[tuple[Entry, Item | Brief]]:
     """What tag and region pages can list, newest issue first: each item, then each of its
     briefs, with the entry that lists it. One entry for all the term pages that list it: equal
     entries, so one object will do, and the pages' fingerprints find its hash by identity."""
@@ -466,7 +473,8 @@ def _listings(issues: list[Issue]) -> list[tuple[Entry, Item | Brief]]:
             for item in issue.items for brief in (None, *item.briefs)]
 
 
-def _index(listings: list[tuple[Entry, Item | Brief]], key: str) -> tuple[TermIndex, ...]:
+def _index(listings: list[tuple[Entry, Item | Brief]], key: str,
+           prefix: str) -> tuple[TermIndex, ...]:
     """Tag or region pages: every item and brief that names a term, newest issue first."""
     entries: dict[str, list[Entry]] = {}
     names: dict[str, set[str]] = {}
@@ -475,7 +483,8 @@ def _index(listings: list[tuple[Entry, Item | Brief]], key: str) -> tuple[TermIn
             entries.setdefault(term.slug, []).append(entry)
             names.setdefault(term.slug, set()).add(term.name)
     return tuple(
-        TermIndex(Term(slug, min(names[slug])), tuple(entries[slug]), f"{key}/{slug}/")
+        TermIndex(Term(slug, min(names[slug])), tuple(entries[slug]),
+                  f"{prefix}{key}/{slug}/")
         for slug in sorted(entries)
     )
 

@@ -11,6 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from ..errors import Location, Problems
+from ..languages import language_sites, with_main_settings
 from ..model import Site
 from ..render import PagePlan
 from ..search import switch_search
@@ -26,24 +27,30 @@ def switch_editions(site: Site, pdf: bool, email: bool, problems: Problems) -> S
     if config.email.enabled and not email:
         config = replace(config, email=replace(config.email, enabled=False))
     site = site if config is site.config else replace(site, config=config)
-    return switch_search(site, problems)
+    return with_main_settings(switch_search(site, problems))
 
 
 def edition_plans(site_dir: Path, site: Site, problems: Problems) -> list[PagePlan]:
     """Every edition file of every issue, in a fixed order, for the editions the site's
-    settings (as `switch_editions` left them) switch on, planned like the web pages, each
-    with the step that finishes it after its template; warnings go to `problems`."""
+    settings (as `switch_editions` left them) switch on, in every language, planned like the
+    web pages, each with the step that finishes it after its template; warnings go to
+    `problems`."""
     plans: list[PagePlan] = []
-    if site.config.pdf.enabled:
-        from .pdf import pdf_plans
+    for each in language_sites(site):  # each language's issues, under its own folder
+        own: list[PagePlan] = []
+        if each.config.pdf.enabled:
+            from .pdf import pdf_plans
 
-        plans += pdf_plans(site_dir, site)
-    if site.config.email.enabled:
-        # Imported here, like the PDF edition: a build without emails (or with nothing to
-        # build) need not load the email packages.
-        from .email import email_plans
+            own += pdf_plans(site_dir, each)
+        if each.config.email.enabled:
+            # Imported here, like the PDF edition: a build without emails (or with nothing
+            # to build) need not load the email packages.
+            from .email import email_plans
 
-        plans += email_plans(site, problems)
+            own += email_plans(each, problems)
+        # A translation's editions are rendered with its own site, as its pages are.
+        plans += own if each is site else [replace(plan, context={"site": each, **plan.context})
+                                           for plan in own]
     return plans
 
 

@@ -29,6 +29,7 @@ from markupsafe import Markup
 
 from ..config import CONFIG_FILE, SiteConfig
 from ..errors import BulletinError, Location, Problem, Problems, did_you_mean
+from ..languages import site_in
 from ..markdown import is_external, slugify
 from ..model import Issue, Item, Site
 from ..render import PagePlan, render_page
@@ -271,12 +272,14 @@ def sender(config: SiteConfig) -> str | Address:
 
 
 def export_eml(site_dir: Path, slug: str, target: Path, drafts: bool = False,
-               base_url: str | None = None) -> EmlReport:
-    """Write the email edition of the issue `slug` as a .eml file at `target`."""
+               base_url: str | None = None, language: str | None = None) -> EmlReport:
+    """Write the email edition of the issue `slug` as a .eml file at `target`; in `language`
+    ('es': its translation), or the main language."""
     from ..build import load_site  # the build imports the editions, so not at the top
     from ..templates import make_environment
 
     site, problems = load_site(site_dir, drafts=True, base_url=base_url)
+    site = site_in(site, language)
     missing = missing_requirement(site.config)
     if missing:
         raise EmailError(f"cannot make the email edition: {missing[0]} ({missing[1]})")

@@ -75,7 +75,7 @@ class Fingerprinter:
         self.site = site
         self.known = known or {}
         self.memo: dict[int, str] = {key: digest for key, (_, digest) in self.known.items()}
-        self.templates: dict[str, str] = {}
+        self.templates: dict[tuple[str, int], str] = {}  # by name and the site's identity
         self.sources: dict[str, str] = {}  # each template's text, by name
         self.parsed: dict[str, tuple[set[str], set[str], list[str | None]] | None] = {}
         # Templates parsed by an earlier build, by the hash of their text (a parse is most of
@@ -96,13 +96,16 @@ class Fingerprinter:
     def page(self, path: str, url: str, template: str, context: dict[str, Any],
              reads: tuple[Path, ...] = ()) -> str:
         """The fingerprint of one page: template closure, site parts read, its own context,
-        and the name, size and time of each file it reads."""
-        if template not in self.templates:
-            self.templates[template] = self._template(template)
+        and the name, size and time of each file it reads. A page of a translation has its
+        language's site in its context: the parts its templates read are that site's."""
+        site = context.get("site", self.site)
+        known = self.templates.get((template, id(site)))
+        if known is None:
+            known = self.templates[template, id(site)] = self._template(template, site)
         self.without_items = self.itemless[template]
-        keys = sorted(context)
+        keys = sorted(key for key in context if key != "site")
         values = [self.value(context[key]) for key in keys]
-        return text_hash(path, url, self.templates[template], *keys, *values, self._files(reads))
+        return text_hash(path, url, known, *keys, *values, self._files(reads))
 
     def _files(self, reads: tuple[Path, ...]) -> str:
         """The stamps of `reads`: one tuple is shared by every PDF of a build, stamped once."""
@@ -190,13 +193,13 @@ class Fingerprinter:
             return text_hash(kind.__qualname__, self.value(vars(value)))
         return f"{kind.__name__}:{value!r}"
 
-    def _template(self, name: str) -> str:
+    def _template(self, name: str, site: Site) -> str:
         """The hash of a template, every template it loads, and the parts of the site they read."""
         loaded, reads, names = self._closure(name)
         self.itemless[name] = self.without_items = names.isdisjoint(ISSUE_ITEMS)
         sources = [f"{each}:{self._source(each)}" for each in sorted(loaded)]
-        site_parts = [f"{part}={self.value(getattr(self.site, part))}" for part in sorted(reads)]
-        return text_hash(VERSION, *sources, self.value(self.site.config), *site_parts)
+        site_parts = [f"{part}={self.value(getattr(site, part))}" for part in sorted(reads)]
+        return text_hash(VERSION, *sources, self.value(site.config), *site_parts)
 
     def _closure(self, name: str) -> tuple[set[str], set[str], set[str]]:
         """The templates `name` loads, the fields of `site` they read, and every attribute
