@@ -4,9 +4,12 @@ GitHub Pages branch, as `bulletin publish` asks.
 `publish` refuses a site whose last build did not finish, was made with drafts, or is older
 than its content (the build records each, `build.BUILD_RECORD`). To a bucket it uploads only
 the files whose bytes changed (compared with the MD5 the store keeps as each object's ETag;
-the SHA-256 also goes into the object's metadata), new assets first and the home page, feeds
-and sitemap last, so that no reader meets a page whose assets are not there yet; `--delete`
-removes what the site no longer has, afterwards, and only under the destination's prefix.
+the SHA-256 also goes into the object's metadata) or whose headers would change (the type, the
+Cache-Control or the SHA-256 of an object whose ETag matches, as a HEAD request answers: a new
+`cache_pages:` reaches the bucket without a change of content), new assets first and the home
+page, feeds and sitemap last, so that no reader meets a page whose assets are not there yet;
+`--delete` removes what the site no longer has, afterwards, and only under the destination's
+prefix.
 """
 
 from __future__ import annotations
@@ -112,14 +115,16 @@ def local_files(output: Path) -> list[LocalFile]:
     return files
 
 
-def plan(files: list[LocalFile], remote: dict[str, str], prefix: str, delete: bool) -> Plan:
-    """Compare the local files with the store's (key -> ETag) under `prefix`."""
+def plan(files: list[LocalFile], remote: dict[str, str], prefix: str, delete: bool,
+         outdated: frozenset[str] = frozenset()) -> Plan:
+    """Compare the local files with the store's (key -> ETag) under `prefix`; the keys in
+    `outdated` have the right bytes but not the right headers."""
     result = Plan()
     for file in files:
         etag = remote.get(prefix + file.path)
         if etag is None:
             result.new.append(file)
-        elif etag.strip('"') != file.md5:
+        elif etag.strip('"') != file.md5 or prefix + file.path in outdated:
             result.changed.append(file)
         else:
             result.unchanged += 1
@@ -155,7 +160,9 @@ def publish_s3(output: Path, target: PublishTarget, dry_run: bool, delete: bool,
     client = _client(target)
     with _store_errors(target):
         remote = _listing(client, target)
-        work = plan(local_files(output), remote, target.prefix, delete)
+        files = local_files(output)
+        work = plan(files, remote, target.prefix, delete,
+                    _outdated(client, target, files, remote))
         if dry_run:
             for file in work.uploads:
                 say(f"would {'upload' if file in work.new else 'replace'} {file.path}")
@@ -179,6 +186,24 @@ def publish_s3(output: Path, target: PublishTarget, dry_run: bool, delete: bool,
             client.delete_objects(Bucket=target.bucket, Delete={"Objects": [
                 {"Key": key} for key in work.deleted[start:start + 1000]]})
     return work
+
+
+def _outdated(client: Any, target: PublishTarget, files: list[LocalFile],
+              remote: dict[str, str]) -> frozenset[str]:
+    """The keys whose bytes the store has (the ETag matches) but not the headers this publish
+    gives them; one HEAD request each, several at once."""
+    same = [file for file in files
+            if remote.get(target.prefix + file.path, "").strip('"') == file.md5]
+
+    def stale(file: LocalFile) -> bool:
+        head = client.head_object(Bucket=target.bucket, Key=target.prefix + file.path)
+        wanted = headers(file, target)
+        kept = (head.get("ContentType"), head.get("CacheControl"), head.get("Metadata", {}))
+        return kept != (wanted["ContentType"], wanted["CacheControl"], wanted["Metadata"])
+
+    with ThreadPoolExecutor(max_workers=UPLOADS_AT_ONCE) as pool:
+        return frozenset(target.prefix + file.path
+                         for file, old in zip(same, pool.map(stale, same), strict=True) if old)
 
 
 def _stages(uploads: list[LocalFile]) -> Iterator[list[LocalFile]]:
