@@ -409,3 +409,21 @@ def test_spaces_move_into_inline_elements_but_not_into_code() -> None:
     assert moved == ('of the<strong> Civil</strong> in<a href="x"> Pécs</a>,<em>\nnow</em> and '
                      '<code>x</code>')
     assert plain(moved) == plain(html)
+
+
+def test_a_checklist_item_starts_its_lines_at_one_edge(weasyprint, make_site, build_site):
+    item = ("---\ntitle: Commitments\n---\nWe will:\n\n- [x] FIRSTWORD " + "train officials " * 12
+            + "LASTWORD\n- [ ] SECONDITEM\n")
+    site = make_site({"content/issues/2026-01-winter/03-list.md": item})
+    pdf = build_site(site) / "issues/2026-01-winter/2026-01-winter.pdf"
+    boxes = subprocess.run([require_tool("pdftotext"), "-bbox", str(pdf), "-"],
+                           capture_output=True, text=True, check=True).stdout
+    words = [(float(x), float(y), word) for x, y, word
+             in re.findall(r'xMin="([\d.]+)" yMin="([\d.]+)"[^>]*>([^<]+)</word>', boxes)]
+    first = next((x, y) for x, y, word in words if word == "FIRSTWORD")
+    last_line = next(y for x, y, word in words if word == "LASTWORD")
+    wrapped = min(x for x, y, word in words if y == last_line)
+    second = next(x for x, y, word in words if word == "SECONDITEM")
+    # the item's first line, the line it wraps onto and the next item all begin at one edge
+    assert last_line > first[1]
+    assert abs(first[0] - wrapped) < 0.5 and abs(first[0] - second) < 0.5
