@@ -33,13 +33,14 @@ from .render import Artifact, PagePlan, plan_pages, render_pages
 from .search import search_files, switch_search
 from .sitelock import site_lock
 from .sourcecache import Loaded
+from .i18n import LOCALES_DIR
 from .templates import THEME_DIR, THEME_STATIC, make_environment
 from .validate import build_site
 from .write import Copy, check_output_dir, static_copies, write_atomic, write_file
 
 BUILD_RECORD = "last-build.json"  # in the cache folder: the last build that finished
 # With bulletin.yaml, the folders of the site that a build reads (and `serve` watches).
-INPUT_FOLDERS = ("content", "templates", "static")
+INPUT_FOLDERS = ("content", "templates", "static", "translations")
 
 Progress = Callable[[str, int, int], None]
 """progress(stage, done, total): 'load' once (total: the issues), 'pdf' once when the PDF
@@ -144,7 +145,7 @@ def _build(site_dir: Path, output: Path, options: BuildOptions) -> BuildReport:
         site = switch_editions(site, options.pdf, options.email, problems)
         if site.config.pdf.enabled:  # WeasyPrint was imported: half a second, a stage of its own
             notify("pdf", 1, 1)
-        env = make_environment(site_dir, cache.folder)
+        env = make_environment(site_dir, cache.folder, site.config.language)
         plans = plan_pages(site)
         copies = _copies(site_dir, site)
         copies += [Copy(source, path) for source, path in image_files(site, cache.made_folder)]
@@ -265,8 +266,8 @@ def _editions(site_dir: Path, site: Site, env: Environment, options: BuildOption
 
 def _input_stamp(site_dir: Path, options: BuildOptions, cache: BuildCache) -> str:
     """What the last build must have read, for the cache to know that nothing changed."""
-    return cache.stamp_inputs([site_dir / CONFIG_FILE],
-                              [site_dir / folder for folder in INPUT_FOLDERS] + [THEME_DIR],
+    folders = [site_dir / folder for folder in INPUT_FOLDERS] + [THEME_DIR, LOCALES_DIR]
+    return cache.stamp_inputs([site_dir / CONFIG_FILE], folders,
                               options.drafts, options.base_url, options.strict, options.pdf,
                               options.email, options.pdf_later)
 
@@ -293,7 +294,7 @@ def render_in_memory(site_dir: Path, drafts: bool = True, strict: bool = False) 
     site, problems = load_site(site_dir, drafts=drafts, strict=strict)
     site = switch_search(site, problems)
     plans = plan_pages(site)
-    artifacts = list(render_pages(make_environment(site_dir), site, plans))
+    artifacts = list(render_pages(make_environment(site_dir, language=site.config.language), site, plans))
     return RenderedSite(site, problems, plans, artifacts, _copies(site_dir, site),
                         time.perf_counter() - started)
 
@@ -310,7 +311,8 @@ def build_pdf(site_dir: Path, issue_slug: str, target: Path) -> tuple[Problem, .
     """Write the print edition of one issue (drafts included) to `target`; returns warnings."""
     site, problems = load_site(site_dir, drafts=True)
     issue = find_issue(site, issue_slug)
-    write_file(target, issue_pdf(site_dir, site, make_environment(site_dir), issue, problems))
+    write_file(target, issue_pdf(site_dir, site, make_environment(site_dir, language=site.config.language),
+                                   issue, problems))
     return tuple(problems.warnings)
 
 

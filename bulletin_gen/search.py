@@ -33,7 +33,7 @@ import cbor2
 
 from .errors import Location, Problems
 from .model import Brief, Issue, Item, Site
-from .templates import format_date
+from .i18n import format_date
 
 MadeFolder = Callable[[str, Callable[[Path], None]], Path]
 
@@ -109,7 +109,7 @@ def _document(site: Site, issue: Issue, item: Item, path: str, url: str, title: 
                **filters}
     marks = [("data-pagefind-meta", f"url:../{url}"), ("data-pagefind-meta", f"title:{title}"),
              ("data-pagefind-meta", f"issue:{site.config.title}: {issue.title}"),
-             ("data-pagefind-meta", f"date:{format_date(item.date)}")]
+             ("data-pagefind-meta", f"date:{format_date(item.date, site.config.language)}")]
     marks += [("data-pagefind-filter", f"{name}:{value}")
               for name, values in filters.items() for value in values]
     attributes = "".join(f'<span {name}="{html.escape(value)}"></span>' for name, value in marks)

@@ -33,6 +33,7 @@ from markupsafe import Markup, escape
 
 from . import __version__
 from .fingerprint import text_hash
+from .i18n import format_date, format_number, language_context, text_direction
 from .markdown import ROOT_MARKER, relative_html
 from .model import EMAIL_WIDTH, PRINT_WIDTH
 
@@ -41,9 +42,11 @@ THEME_TEMPLATES = THEME_DIR / "templates"
 THEME_STATIC = THEME_DIR / "static"
 
 
-def make_environment(site_dir: Path | None, cache: Path | None = None) -> Environment:
-    """A Jinja environment searching `site_dir/templates`, then the built-in theme; with a
-    `cache` folder, templates compiled by an earlier build are taken from it."""
+def make_environment(site_dir: Path | None, cache: Path | None = None,
+                     language: str = "en") -> Environment:
+    """A Jinja environment searching `site_dir/templates`, then the built-in theme, speaking
+    `language` (see `install_language`); with a `cache` folder, templates compiled by an earlier
+    build are taken from it."""
     theme = FileSystemLoader(THEME_TEMPLATES)
     loaders = [FileSystemLoader(site_dir / "templates")] if site_dir else []
     env = Environment(
@@ -55,18 +58,21 @@ def make_environment(site_dir: Path | None, cache: Path | None = None) -> Enviro
         lstrip_blocks=True,
         keep_trailing_newline=True,
         auto_reload=False,  # one environment serves one build: no need to stat each template
+        extensions=["jinja2.ext.i18n"],
     )
+    install_language(env, language, site_dir)
     env.globals.update(email_width=EMAIL_WIDTH, print_width=PRINT_WIDTH)
     env.tests["same_contact"] = same_contact
     env.filters.update(
         url=url_filter,
         local=local_filter,
-        date=format_date,
+        date=date_filter,
         isodate=lambda d: d.isoformat(),
         rfc3339=lambda d: f"{d.isoformat()}T00:00:00Z",
         names=join_names,
         demote=demote_headings,
         direction=text_direction,
+        number=number_filter,
     )
     if cache is not None:
         folder = cache / "templates" / _compiled_for(env)
@@ -123,21 +129,11 @@ def local_filter(context: Context, html: str) -> Markup:
     return Markup(relative_html(html, base if base != "./" else ""))
 
 
-RTL_LANGUAGES = frozenset({"ar", "arc", "ckb", "dv", "fa", "he", "iw", "ks", "ku-arab", "nqo",
-                           "ps", "sd", "syr", "ug", "ur", "yi"})
-
-
 def same_contact(contact: Any, other: Any) -> bool:
     """`{% if item.contact is same_contact(issue.contact) %}`: the same person (name and
     address), whatever role each gives, so that a page shows one contact once."""
     return bool(contact) and bool(other) and (contact.name, contact.email) == (
         other.name, other.email)
-
-
-def text_direction(lang: str) -> str:
-    """'rtl' for languages written right to left ('ar', 'he-IL', 'fa'), else 'ltr'."""
-    tag = lang.strip().lower().replace("_", "-")
-    return "rtl" if tag in RTL_LANGUAGES or tag.split("-")[0] in RTL_LANGUAGES else "ltr"
 
 
 _HEADING_TAG = re.compile(r"<(/?)h([1-6])\b")
@@ -153,12 +149,27 @@ def demote_headings(html: str, levels: int = 1) -> Markup:
         lambda m: f"<{m.group(1)}h{min(int(m.group(2)) + levels, 6)}", html))
 
 
-def format_date(value: dt.date, style: str = "long") -> str:
-    """'5 March 2026' (long) or '5 Mar 2026' (short); locale-independent, so builds agree."""
-    months = ["January", "February", "March", "April", "May", "June", "July", "August",
-              "September", "October", "November", "December"]
-    month = months[value.month - 1]
-    return f"{value.day} {month if style == 'long' else month[:3]} {value.year}"
+def install_language(env: Environment, lang: str, site_dir: Path | None) -> None:
+    """Make `env` speak `lang`: the theme's words from its catalogues (`{% trans %}`, `_()`)
+    and dates and numbers written its way. One environment per language; or one environment
+    for several, each render passing `i18n.language_context(lang, site_dir)` in its context."""
+    context = language_context(lang, site_dir)
+    env.install_gettext_callables(context["gettext"], context["ngettext"],  # type: ignore[attr-defined]
+                                  newstyle=True)
+    env.globals["language"] = lang
+
+
+@pass_context
+def date_filter(context: Context, value: dt.date, style: str = "long") -> str:
+    """`{{ issue.date | date }}`: '5 March 2026', '5 de marzo de 2026' in the page's language
+    (its context's `language`); `date('short')` abbreviates the month."""
+    return format_date(value, context.get("language") or "en", style)
+
+
+@pass_context
+def number_filter(context: Context, value: float) -> str:
+    """`{{ count | number }}`: '1,234' in English, '1 234' in French."""
+    return format_number(value, context.get("language") or "en")
 
 
 def join_names(names: Any) -> str:

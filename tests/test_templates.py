@@ -51,7 +51,7 @@ def test_link(target: str, page_url: str, link_base: str, expected: str) -> None
 
 def test_filters() -> None:
     assert format_date(dt.date(2026, 3, 5)) == "5 March 2026"
-    assert format_date(dt.date(2026, 3, 5), "short") == "5 Mar 2026"
+    assert format_date(dt.date(2026, 3, 5), "en", "short") == "5 Mar 2026"
     assert join_names([]) == ""
     assert join_names(["A"]) == "A"
     assert join_names(("A", "B")) == "A and B"

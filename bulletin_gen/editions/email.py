@@ -268,7 +268,7 @@ def export_eml(site_dir: Path, slug: str, target: Path, drafts: bool = False,
     if missing:
         raise EmailError(f"cannot make the email edition: {missing[0]} ({missing[1]})")
     issue = find_issue(site, slug, drafts)
-    edition = render_email(site, make_environment(site_dir), issue)
+    edition = render_email(site, make_environment(site_dir, language=site.config.language), issue)
     data = email_message(site.config, edition).as_bytes()
     try:
         target.write_bytes(data)
