@@ -25,6 +25,7 @@ from .content import read_sources
 from .editions import edition_artifacts, switch_editions
 from .editions.pdf import find_issue, issue_pdf
 from .errors import BulletinError, Problem, Problems
+from .i18n import LOCALES_DIR
 from .images import image_files, measure_images
 from .markdown import MarkdownRenderer
 from .model import Site
@@ -33,7 +34,6 @@ from .render import Artifact, PagePlan, plan_pages, render_pages
 from .search import search_files, switch_search
 from .sitelock import site_lock
 from .sourcecache import Loaded
-from .i18n import LOCALES_DIR
 from .templates import THEME_DIR, THEME_STATIC, make_environment
 from .validate import build_site
 from .write import Copy, check_output_dir, static_copies, write_atomic, write_file
@@ -294,7 +294,8 @@ def render_in_memory(site_dir: Path, drafts: bool = True, strict: bool = False) 
     site, problems = load_site(site_dir, drafts=drafts, strict=strict)
     site = switch_search(site, problems)
     plans = plan_pages(site)
-    artifacts = list(render_pages(make_environment(site_dir, language=site.config.language), site, plans))
+    env = make_environment(site_dir, language=site.config.language)
+    artifacts = list(render_pages(env, site, plans))
     return RenderedSite(site, problems, plans, artifacts, _copies(site_dir, site),
                         time.perf_counter() - started)
 
@@ -311,8 +312,8 @@ def build_pdf(site_dir: Path, issue_slug: str, target: Path) -> tuple[Problem, .
     """Write the print edition of one issue (drafts included) to `target`; returns warnings."""
     site, problems = load_site(site_dir, drafts=True)
     issue = find_issue(site, issue_slug)
-    write_file(target, issue_pdf(site_dir, site, make_environment(site_dir, language=site.config.language),
-                                   issue, problems))
+    env = make_environment(site_dir, language=site.config.language)
+    write_file(target, issue_pdf(site_dir, site, env, issue, problems))
     return tuple(problems.warnings)
 
 

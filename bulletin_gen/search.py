@@ -32,8 +32,8 @@ from typing import Any
 import cbor2
 
 from .errors import Location, Problems
-from .model import Brief, Issue, Item, Site
 from .i18n import format_date
+from .model import Brief, Issue, Item, Site
 
 MadeFolder = Callable[[str, Callable[[Path], None]], Path]
 
