@@ -39,17 +39,101 @@ RTL_LANGUAGES = frozenset({"ar", "arc", "ckb", "dv", "fa", "he", "iw", "ks", "ku
                            "ps", "sd", "syr", "ug", "ur", "yi"})
 
 
-def N_(message: str) -> str:  # noqa: N802: the name gettext tools look for
+def N_(message: str) -> str:  # noqa: N802 (the name gettext tools look for)
     """Marks a message that the model, not a template, hands to the theme (a role's label), so
     that `make messages` extracts it; the template translates it with `_()`."""
     return message
 
 
-# The words the model gives the templates, translated there by `_(label)`.
+# The words the model gives the templates, translated there by `_(label)`: the roles of a round
+# table, and the kinds of item (capitalised on the web, as written in the email).
 MODEL_WORDS = (N_("Presenter"), N_("Presenters"), N_("Facilitator"), N_("Facilitators"),
-               N_("Secretary"), N_("Secretaries"), N_("Summary"), N_("Discussion"),
-               N_("Conclusions"), N_("Recommendations"), N_("Round Table"), N_("Briefs"),
-               N_("News"), N_("Roundtable"))
+               N_("Secretary"), N_("Secretaries"), N_("Feature"), N_("Notice"), N_("Briefs"),
+               N_("News"), N_("Roundtable"), N_("feature"), N_("notice"), N_("roundtable"))
+
+
+# The headings that mark a round table's parts, in each shipped language (compared as slugs:
+# lower case, Latin accents dropped). Any language's name is recognised in any site, so that a
+# translation may keep its original's headings.
+SECTION_HEADINGS: dict[str, dict[str, tuple[str, ...]]] = {
+    "en": {"summary": ("Summary",), "discussion": ("Discussion", "Debate"),
+           "conclusions": ("Conclusions", "Conclusion"),
+           "recommendations": ("Recommendations", "Recommendation")},
+    "es": {"summary": ("Resumen", "Sumario", "Síntesis"),
+           "discussion": ("Discusión", "Debate", "Deliberaciones"),
+           "conclusions": ("Conclusiones", "Conclusión"),
+           "recommendations": ("Recomendaciones", "Recomendación")},
+    "fr": {"summary": ("Résumé", "Synthèse", "Sommaire"),
+           "discussion": ("Discussion", "Débat", "Débats"),
+           "conclusions": ("Conclusions", "Conclusion"),
+           "recommendations": ("Recommandations", "Recommandation")},
+    "de": {"summary": ("Zusammenfassung", "Überblick"), "discussion": ("Diskussion", "Aussprache"),
+           "conclusions": ("Schlussfolgerungen", "Ergebnisse", "Fazit"),
+           "recommendations": ("Empfehlungen", "Empfehlung")},
+    "pt": {"summary": ("Resumo", "Síntese", "Sumário"), "discussion": ("Discussão", "Debate"),
+           "conclusions": ("Conclusões", "Conclusão"),
+           "recommendations": ("Recomendações", "Recomendação")},
+    "it": {"summary": ("Sintesi", "Riassunto", "Sommario"),
+           "discussion": ("Discussione", "Dibattito"),
+           "conclusions": ("Conclusioni", "Conclusione"),
+           "recommendations": ("Raccomandazioni", "Raccomandazione")},
+    "nl": {"summary": ("Samenvatting",), "discussion": ("Discussie", "Bespreking"),
+           "conclusions": ("Conclusies", "Conclusie"),
+           "recommendations": ("Aanbevelingen", "Aanbeveling")},
+    "ar": {"summary": ("ملخص", "الملخص"), "discussion": ("نقاش", "النقاش", "المناقشة"),
+           "conclusions": ("الاستنتاجات", "الخلاصات", "الخلاصة"),
+           "recommendations": ("التوصيات", "توصيات")},
+    "ru": {"summary": ("Резюме", "Краткое содержание"), "discussion": ("Обсуждение", "Дискуссия"),
+           "conclusions": ("Выводы", "Заключение"), "recommendations": ("Рекомендации",)},
+    "zh": {"summary": ("摘要", "概要", "总结", "總結"), "discussion": ("讨论", "討論"),
+           "conclusions": ("结论", "結論"), "recommendations": ("建议", "建議")},
+    "ja": {"summary": ("概要", "要約"), "discussion": ("討論", "議論", "ディスカッション"),
+           "conclusions": ("結論",), "recommendations": ("提言", "勧告", "推奨事項")},
+    "ko": {"summary": ("요약", "개요"), "discussion": ("토론", "논의"), "conclusions": ("결론",),
+           "recommendations": ("권고", "권고 사항", "권장 사항")},
+}
+# The heading the theme prints for a part whose heading is not in the page's language.
+SECTION_TITLES = {"summary": N_("Summary"), "discussion": N_("Discussion"),
+                  "conclusions": N_("Conclusions"), "recommendations": N_("Recommendations")}
+
+
+@functools.cache
+def section_names() -> dict[str, dict[str, frozenset[str]]]:
+    """SECTION_HEADINGS as slugs ('resumen'), by language then role; 'any' holds them all."""
+    from .markdown import slugify  # markdown.py is a heavier import than this module needs
+
+    def slugs(names: tuple[str, ...]) -> frozenset[str]:
+        return frozenset(slugify(name).replace("-", " ") for name in names)
+
+    table = {lang: {role: slugs(names) for role, names in roles.items()}
+             for lang, roles in SECTION_HEADINGS.items()}
+    table["any"] = {role: frozenset().union(*(roles[role] for roles in table.values()))
+                    for role in SECTION_TITLES}
+    return table
+
+
+def section_role(heading_slug: str) -> str:
+    """'summary', 'discussion', 'conclusions', 'recommendations' or 'other', by a heading's slug
+    in any shipped language ('conclusiones', 'recommandations', '結論')."""
+    name = heading_slug.replace("-", " ").strip()
+    for role, names in section_names()["any"].items():
+        if name in names:
+            return role
+    return "other"
+
+
+def section_heading(role: str, heading: str, lang: str,
+                    translate: Callable[[str], str]) -> str:
+    """The heading to print for a round table's part on a page in `lang`: the editor's own when
+    it is in that language (or not a recognised part), else the part's name translated."""
+    from .markdown import slugify
+
+    names = section_names().get(_tag(lang).split("-")[0])
+    if role not in SECTION_TITLES or names is None:
+        return heading
+    if slugify(heading).replace("-", " ") in names[role]:
+        return heading
+    return translate(SECTION_TITLES[role])
 
 
 def _tag(lang: str) -> str:

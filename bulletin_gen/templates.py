@@ -33,9 +33,15 @@ from markupsafe import Markup, escape
 
 from . import __version__
 from .fingerprint import text_hash
-from .i18n import format_date, format_number, language_context, text_direction
+from .i18n import (
+    format_date,
+    format_number,
+    language_context,
+    section_heading,
+    text_direction,
+)
 from .markdown import ROOT_MARKER, relative_html
-from .model import EMAIL_WIDTH, PRINT_WIDTH
+from .model import EMAIL_WIDTH, PRINT_WIDTH, Section
 
 THEME_DIR = Path(__file__).parent / "theme"
 THEME_TEMPLATES = THEME_DIR / "templates"
@@ -73,6 +79,7 @@ def make_environment(site_dir: Path | None, cache: Path | None = None,
         demote=demote_headings,
         direction=text_direction,
         number=number_filter,
+        part_title=part_title,
     )
     if cache is not None:
         folder = cache / "templates" / _compiled_for(env)
@@ -164,6 +171,15 @@ def date_filter(context: Context, value: dt.date, style: str = "long") -> str:
     """`{{ issue.date | date }}`: '5 March 2026', '5 de marzo de 2026' in the page's language
     (its context's `language`); `date('short')` abbreviates the month."""
     return format_date(value, context.get("language") or "en", style)
+
+
+@pass_context
+def part_title(context: Context, section: Section) -> str:
+    """`{{ section | part_title }}`: a round table's part headed in the page's language (the
+    editor's heading when it is in that language already)."""
+    lang = context.get("language") or "en"
+    return section_heading(section.role, section.title, lang,
+                           lambda message: str(context.call(context["gettext"], message)))
 
 
 @pass_context

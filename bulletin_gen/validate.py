@@ -19,6 +19,7 @@ from .config import SiteConfig, read_contact
 from .content import IssueSource, SourceDoc, Sources
 from .errors import Location, Problems, did_you_mean
 from .fields import FieldReader
+from .i18n import section_role
 from .links import Identity
 from .markdown import (
     ROOT_MARKER,
@@ -54,13 +55,6 @@ from .yamlio import Mapping
 # Fewer items than this are built in the main process: starting workers would cost more.
 PARALLEL_ITEMS = 200
 _H2 = re.compile(r"^##\s+(.+?)\s*#*\s*$")
-SECTION_NAMES = {
-    "summary": ("summary", "resumen", "resume", "synthese", "sumario", "sommaire"),
-    "discussion": ("discussion", "discusion", "debate", "debat", "deliberaciones"),
-    "conclusions": ("conclusions", "conclusion", "conclusiones"),
-    "recommendations": ("recommendations", "recommendation", "recomendaciones",
-                        "recommandations", "recommandation"),
-}
 
 
 def build_site(config: SiteConfig, sources: Sources, renderer: MarkdownRenderer,
@@ -382,16 +376,6 @@ def _briefs(fields: FieldReader, doc: SourceDoc, identity: Identity, resolve: Re
     return tuple(briefs)
 
 
-def _section_role(heading_slug: str) -> str:
-    """'summary', 'discussion', 'conclusions', 'recommendations' or 'other', by the heading's
-    slug ('conclusiones' too)."""
-    name = heading_slug.replace("-", " ").strip()
-    for role, names in SECTION_NAMES.items():
-        if name in names:
-            return role
-    return "other"
-
-
 def _roundtable(fields: FieldReader, doc: SourceDoc, identity: Identity, resolve: Resolver,
                 renderer: MarkdownRenderer, problems: Problems) -> tuple[RoundTable, str]:
     sections: list[Section] = []
@@ -403,7 +387,7 @@ def _roundtable(fields: FieldReader, doc: SourceDoc, identity: Identity, resolve
             intro = _render(renderer, text, doc, resolve, problems, identity.slug, line)
             continue
         heading_slug = slugify(heading)
-        role = _section_role(heading_slug)
+        role = section_role(heading_slug)
         anchor = f"{identity.slug}-{heading_slug}"
         rendered = _rendered(renderer, text, doc, resolve, problems, identity.slug, line, anchor,
                              points=role in OUTCOME_ROLES)
