@@ -25,12 +25,12 @@ from .content import read_sources
 from .editions import edition_artifacts, switch_editions
 from .editions.pdf import find_issue, issue_pdf
 from .errors import BulletinError, Problem, Problems
-from .i18n import LOCALES_DIR
+from .i18n import LOCALES_DIR, catalogue_digest
 from .images import image_files, measure_images
 from .markdown import MarkdownRenderer
 from .model import Site
 from .pdfcache import PdfCache
-from .render import Artifact, PagePlan, plan_pages, render_pages
+from .render import Artifact, PagePlan, plan_pages, render_pages, speaking
 from .search import search_files, switch_search
 from .sitelock import site_lock
 from .sourcecache import Loaded
@@ -146,7 +146,7 @@ def _build(site_dir: Path, output: Path, options: BuildOptions) -> BuildReport:
         if site.config.pdf.enabled:  # WeasyPrint was imported: half a second, a stage of its own
             notify("pdf", 1, 1)
         env = make_environment(site_dir, cache.folder, site.config.language)
-        plans = plan_pages(site)
+        plans = speaking(plan_pages(site), catalogue_digest(site.config.language, site_dir))
         copies = _copies(site_dir, site)
         copies += [Copy(source, path) for source, path in image_files(site, cache.made_folder)]
         if site.config.search.enabled:

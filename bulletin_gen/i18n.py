@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import gettext
+import hashlib
 import io
 import shutil
 import subprocess
@@ -23,6 +24,7 @@ from typing import Any
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date as babel_format_date
+from babel.lists import format_list
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import PoFileError, read_po
@@ -39,7 +41,7 @@ RTL_LANGUAGES = frozenset({"ar", "arc", "ckb", "dv", "fa", "he", "iw", "ks", "ku
                            "ps", "sd", "syr", "ug", "ur", "yi"})
 
 
-def N_(message: str) -> str:  # noqa: N802 (the name gettext tools look for)
+def N_(message: str) -> str:
     """Marks a message that the model, not a template, hands to the theme (a role's label), so
     that `make messages` extracts it; the template translates it with `_()`."""
     return message
@@ -47,6 +49,8 @@ def N_(message: str) -> str:  # noqa: N802 (the name gettext tools look for)
 
 # The words the model gives the templates, translated there by `_(label)`: the roles of a round
 # table, and the kinds of item (capitalised on the web, as written in the email).
+# A round table's session when the editor names none (validate.py), translated by the theme.
+DEFAULT_SESSION = N_("Round Table")
 MODEL_WORDS = (N_("Presenter"), N_("Presenters"), N_("Facilitator"), N_("Facilitators"),
                N_("Secretary"), N_("Secretaries"), N_("Feature"), N_("Notice"), N_("Briefs"),
                N_("News"), N_("Roundtable"), N_("feature"), N_("notice"), N_("roundtable"))
@@ -175,6 +179,11 @@ def format_date(value: dt.date, lang: str = "en", style: str = "long") -> str:
                              locale=locale_for(lang))
 
 
+def format_names(names: list[str], lang: str = "en") -> str:
+    """('A', 'B', 'C') -> 'A, B and C', 'A, B et C', 'A、B、C'."""
+    return format_list(names, locale=locale_for(lang)) if names else ""
+
+
 def format_number(value: float, lang: str = "en") -> str:
     """A number as the language writes it: '1,234.5' in English, '1 234,5' in French."""
     return format_decimal(value, locale=locale_for(lang))
@@ -246,8 +255,13 @@ def _translations(shipped: Path | None, own: Path | None, shown: str,
             catalog = overrides
         else:
             for message in overrides:
-                if message.id and message.string and not message.fuzzy:
+                if not (message.id and message.string) or message.fuzzy:
+                    continue
+                shipped_message = catalog.get(message.id)
+                if shipped_message is None:
                     catalog[message.id] = message
+                else:  # setting it again would merge the two, keeping the shipped string
+                    shipped_message.string = message.string
     if catalog is None:
         return gettext.NullTranslations()
     compiled = io.BytesIO()
@@ -266,6 +280,15 @@ def translations_for(lang: str, site_dir: Path | None = None) -> gettext.NullTra
         stamp = (stat.st_mtime_ns, stat.st_size)
         shown = own.relative_to(site_dir).as_posix() if site_dir else str(own)
     return _translations(shipped_catalogue_path(lang), own, shown, stamp)
+
+
+def catalogue_digest(lang: str, site_dir: Path | None = None) -> str:
+    """A hash of the catalogues that give `lang` its words (shipped and the site's own): a
+    page is made again when they change, as when its template does."""
+    digest = hashlib.sha256(lang.encode())
+    for path in (shipped_catalogue_path(lang), site_catalogue_path(lang, site_dir)):
+        digest.update(path.read_bytes() if path else b"-")
+    return digest.hexdigest()
 
 
 def language_context(lang: str, site_dir: Path | None = None) -> dict[str, Any]:

@@ -8,7 +8,7 @@ in parallel, and the result never depends on which.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -79,6 +79,12 @@ def plan_pages(site: Site) -> list[PagePlan]:
     plans.extend(PagePlan(f"{page.url}index.html", page.url, "page.html", {"page": page})
                  for page in site.pages)
     return plans
+
+
+def speaking(plans: list[PagePlan], words: str) -> list[PagePlan]:
+    """The plans with `words` (i18n.catalogue_digest) in their context, so that the
+    fingerprint of each page changes with the catalogue of the theme's words it speaks."""
+    return [replace(plan, context={**plan.context, "theme_words": words}) for plan in plans]
 
 
 def _item_plans(issue: Issue) -> list[PagePlan]:

@@ -34,7 +34,9 @@ from markupsafe import Markup, escape
 from . import __version__
 from .fingerprint import text_hash
 from .i18n import (
+    DEFAULT_SESSION,
     format_date,
+    format_names,
     format_number,
     language_context,
     section_heading,
@@ -80,6 +82,7 @@ def make_environment(site_dir: Path | None, cache: Path | None = None,
         direction=text_direction,
         number=number_filter,
         part_title=part_title,
+        session=session_name,
     )
     if cache is not None:
         folder = cache / "templates" / _compiled_for(env)
@@ -188,8 +191,16 @@ def number_filter(context: Context, value: float) -> str:
     return format_number(value, context.get("language") or "en")
 
 
-def join_names(names: Any) -> str:
-    """('A', 'B', 'C') -> 'A, B and C'."""
-    names = list(names)
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1] \
-        if names else ""
+@pass_context
+def join_names(context: Context, names: Any) -> str:
+    """('A', 'B', 'C') -> 'A, B and C' in the page's language ('A, B et C')."""
+    return format_names(list(names), context.get("language") or "en")
+
+
+@pass_context
+def session_name(context: Context, session: str) -> str:
+    """`{{ rt.session | session }}`: the editor's name for a round table's session, or the
+    default one in the page's language."""
+    if session != DEFAULT_SESSION:
+        return session
+    return str(context.call(context["gettext"], session))

@@ -19,7 +19,7 @@ from .config import SiteConfig, read_contact
 from .content import IssueSource, SourceDoc, Sources
 from .errors import Location, Problems, did_you_mean
 from .fields import FieldReader
-from .i18n import section_role
+from .i18n import DEFAULT_SESSION, section_role
 from .links import Identity
 from .markdown import (
     ROOT_MARKER,
@@ -397,7 +397,7 @@ def _roundtable(fields: FieldReader, doc: SourceDoc, identity: Identity, resolve
         problems.warn(Location(doc.rel, doc.body_line), "round table without sections",
                       "add '## Summary', '## Discussion', '## Conclusions', '## Recommendations'")
     roundtable = RoundTable(
-        session=fields.text("session", "Round Table"),
+        session=fields.text("session", DEFAULT_SESSION),
         presenters=fields.role_names("presenters", "presenter"),
         facilitators=fields.role_names("facilitators", "facilitator"),
         secretaries=fields.role_names("secretaries", "secretary"),
