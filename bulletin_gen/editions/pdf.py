@@ -14,7 +14,7 @@ import html
 import mimetypes
 import os
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
@@ -24,6 +24,7 @@ from urllib.parse import unquote, urlsplit
 from jinja2 import Environment
 
 from ..errors import BulletinError, Location, Problems, did_you_mean
+from ..i18n import missing_font
 from ..model import Issue, Site
 from ..render import Artifact, PagePlan, render_page
 from ..templates import THEME_STATIC
@@ -88,6 +89,7 @@ def pdf_artifacts(site_dir: Path, site: Site, env: Environment, problems: Proble
     `PdfUnavailable` when WeasyPrint cannot be loaded."""
     weasyprint = load_weasyprint()
     files = site_files(site_dir, site)  # the same for every issue: listed once
+    warn_missing_fonts(site, site.issues, problems)
     artifacts = []
     for issue in site.issues:
         page = print_html(env, site, issue)
@@ -104,6 +106,7 @@ def pdf_artifacts(site_dir: Path, site: Site, env: Environment, problems: Proble
 def issue_pdf(site_dir: Path, site: Site, env: Environment, issue: Issue,
               problems: Problems) -> bytes:
     """One issue's PDF; raises `PdfUnavailable` when WeasyPrint cannot be loaded."""
+    warn_missing_fonts(site, (issue,), problems)
     return render_pdf(load_weasyprint(), site_files(site_dir, site), site, env, issue, problems)
 
 
@@ -128,6 +131,20 @@ def _write_pdf(weasyprint: Any, files: dict[str, Path], site: Site, issue: Issue
         # Tagged for screen readers; no file identifier, which would be random otherwise.
         data: bytes = document.write_pdf(pdf_tags=True, pdf_identifier=False)
     return data, sorted(set(refused))
+
+
+def warn_missing_fonts(site: Site, issues: Iterable[Issue], problems: Problems) -> None:
+    """A warning for each language of the issues (theirs, or their items') that no installed
+    font writes: its PDF would print empty boxes. Said once, where the language first appears."""
+    seen: set[str] = set()
+    for issue in issues:
+        languages = [(issue.lang or site.config.language, issue.source)]
+        languages += [(item.lang, item.source) for item in issue.items if item.lang]
+        for lang, source in languages:
+            if lang not in seen:
+                seen.add(lang)
+                if message := missing_font(lang):
+                    problems.warn(Location(source), message)
 
 
 def _warn_left_out(issue: Issue, left_out: list[str], problems: Problems) -> None:
