@@ -16,6 +16,7 @@ import functools
 import gettext
 import hashlib
 import io
+import re
 import shutil
 import subprocess
 from collections.abc import Callable
@@ -199,26 +200,39 @@ def language_name(lang: str) -> str:
     """The language named in itself, for a language menu: 'English', 'Español', '日本語'."""
     try:
         locale = Locale.parse(_tag(lang), sep="-")
-        name = locale.get_display_name(locale) or lang
     except (UnknownLocaleError, ValueError):
-        name = lang
+        return lang
+    name = locale.get_display_name(locale) or lang
     return name[:1].upper() + name[1:]
 
 
 # Catalogues -----------------------------------------------------------------------------------
 
+_PO_STRING_LINE = re.compile(r'\s*(msgctxt|msgid|msgid_plural|msgstr(\[\d+\])?)?\s*"')
+_PO_STRING_END = re.compile(r'(?<!\\)(\\\\)*"\s*$')
+
+
 def _read(path: Path, shown: str) -> Catalog:
     """A .po file's messages; a broken file is a `ContentError` naming the file and line."""
     try:
-        with path.open("rb") as handle:
-            return read_po(handle, abort_invalid=True)
-    except PoFileError as error:
-        raise ContentError([Problem(Location(shown, error.lineno), str(error),
-                                    "see the gettext .po format")],
-                           heading="A translation catalogue cannot be read") from None
+        data = path.read_bytes()
+        text = data.decode("utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        raise ContentError([Problem(Location(shown), f"cannot read it: {error}")],
-                           heading="A translation catalogue cannot be read") from None
+        raise _unreadable(shown, 0, f"cannot read it: {error}") from None
+    # Babel reads a string without its closing quote as if it had one, dropping a letter.
+    for number, line in enumerate(text.splitlines(), 1):
+        if _PO_STRING_LINE.match(line) and not _PO_STRING_END.search(line):
+            raise _unreadable(shown, number, "a string without its closing quote")
+    try:
+        return read_po(io.BytesIO(data), abort_invalid=True)
+    except PoFileError as error:
+        raise _unreadable(shown, error.lineno + 1, str(error)) from None  # Babel counts from 0
+
+
+def _unreadable(shown: str, line: int, message: str) -> ContentError:
+    return ContentError([Problem(Location(shown, line), message,
+                                 "see the gettext .po format in docs/languages.md")],
+                        heading="A translation catalogue cannot be read")
 
 
 def shipped_catalogue_path(lang: str) -> Path | None:
