@@ -18,7 +18,6 @@ from pypdf import PdfReader
 
 from bulletin_gen import i18n
 from bulletin_gen.build import BuildOptions, build
-from bulletin_gen.editions.pdf import PdfUnavailable, load_weasyprint
 from bulletin_gen.errors import ContentError
 
 ROUNDTABLE = """\
@@ -74,14 +73,6 @@ def issue_page(output: Path) -> Any:
 
 def words(root: Any) -> str:
     return re.sub(r"\s+", " ", text_of(root))
-
-
-@pytest.fixture
-def weasyprint() -> Any:
-    try:
-        return load_weasyprint()
-    except PdfUnavailable as error:
-        pytest.skip(str(error))
 
 
 # The language stage itself ---------------------------------------------------------------------
@@ -177,16 +168,14 @@ def test_spanish_and_french_headings_mark_the_parts(make_site: Callable[..., Pat
     assert "Síntesis" not in text and "Resumen" in text  # the French heading, in Spanish
 
 
-def test_a_site_catalogue_overrides_one_message(make_site: Callable[..., Path]) -> None:
-    po = """\
-        msgid ""
-        msgstr ""
-        "Content-Type: text/plain; charset=utf-8\\n"
+def in_this_issue(translation: str) -> str:
+    """A site's catalogue that translates one message."""
+    return ('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=utf-8\\n"\n\n'
+            f'msgid "In this issue"\nmsgstr "{translation}"\n')
 
-        msgid "In this issue"
-        msgstr "Au sommaire"
-        """
-    site = site_in(make_site, "fr", {"translations/fr.po": po})
+
+def test_a_site_catalogue_overrides_one_message(make_site: Callable[..., Path]) -> None:
+    site = site_in(make_site, "fr", {"translations/fr.po": in_this_issue("Au sommaire")})
     text = words(issue_page(built(site, pdf=False, email=False)))
     assert "Au sommaire" in text and "Dans ce numéro" not in text
     assert "Archives" in text  # the rest still comes from the shipped catalogue
@@ -199,15 +188,7 @@ def test_a_site_catalogue_overrides_one_message(make_site: Callable[..., Path]) 
 
 
 def test_a_site_catalogue_adds_a_language(make_site: Callable[..., Path]) -> None:
-    po = """\
-        msgid ""
-        msgstr ""
-        "Content-Type: text/plain; charset=utf-8\\n"
-
-        msgid "In this issue"
-        msgstr "Katika toleo hili"
-        """
-    site = site_in(make_site, "sw", {"translations/sw.po": po})
+    site = site_in(make_site, "sw", {"translations/sw.po": in_this_issue("Katika toleo hili")})
     text = words(issue_page(built(site, pdf=False, email=False)))
     assert "Katika toleo hili" in text and "Archive" in text  # the rest in English
 
