@@ -21,7 +21,6 @@ import shutil
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date as babel_format_date
@@ -303,16 +302,6 @@ def catalogue_digest(lang: str, site_dir: Path | None = None) -> str:
     for path in (shipped_catalogue_path(lang), site_catalogue_path(lang, site_dir)):
         digest.update(path.read_bytes() if path else b"-")
     return digest.hexdigest()
-
-
-def language_context(lang: str, site_dir: Path | None = None) -> dict[str, Any]:
-    """What a template rendered in `lang` needs: the language for the date filter and the
-    gettext callables of Jinja's i18n extension. Passed to `render()` it overrides, for one
-    page, the language an environment was made with."""
-    translations = translations_for(lang, site_dir)
-    gettext_: Callable[[str], str] = translations.gettext
-    ngettext_: Callable[[str, str, int], str] = translations.ngettext
-    return {"language": lang, "gettext": gettext_, "ngettext": ngettext_}
 
 
 # Fonts ----------------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.ext
 from jinja2 import (
     ChoiceLoader,
     Environment,
@@ -38,9 +39,9 @@ from .i18n import (
     format_date,
     format_names,
     format_number,
-    language_context,
     section_heading,
     text_direction,
+    translations_for,
 )
 from .markdown import ROOT_MARKER, relative_html
 from .model import EMAIL_WIDTH, PRINT_WIDTH, Section
@@ -161,12 +162,23 @@ def demote_headings(html: str, levels: int = 1) -> Markup:
 
 def install_language(env: Environment, lang: str, site_dir: Path | None) -> None:
     """Make `env` speak `lang`: the theme's words from its catalogues (`{% trans %}`, `_()`)
-    and dates and numbers written its way. One environment per language; or one environment
-    for several, each render passing `i18n.language_context(lang, site_dir)` in its context."""
-    context = language_context(lang, site_dir)
-    env.install_gettext_callables(context["gettext"], context["ngettext"],  # type: ignore[attr-defined]
-                                  newstyle=True)
-    env.globals["language"] = lang
+    and dates, names and numbers written its way. One environment per language; or one
+    environment for several, each render given `language_globals(lang, site_dir)` in its
+    context (context values win over the environment's globals)."""
+    env.newstyle_gettext = True  # type: ignore[attr-defined]  # set by jinja2.ext.i18n
+    env.globals.update(language_globals(lang, site_dir))
+
+
+def language_globals(lang: str, site_dir: Path | None) -> dict[str, Any]:
+    """What a template rendered in `lang` reads: `language` (for the date, names and number
+    filters) and the gettext callables of Jinja's i18n extension, new style (`%(name)s`
+    placeholders filled in, the translation trusted as markup, its values escaped)."""
+    translations = translations_for(lang, site_dir)
+    return {"language": lang,
+            "gettext": jinja2.ext._make_new_gettext(translations.gettext),
+            "ngettext": jinja2.ext._make_new_ngettext(translations.ngettext),
+            "pgettext": jinja2.ext._make_new_pgettext(translations.pgettext),
+            "npgettext": jinja2.ext._make_new_npgettext(translations.npgettext)}
 
 
 @pass_context

@@ -19,6 +19,7 @@ from pypdf import PdfReader
 from bulletin_gen import i18n
 from bulletin_gen.build import BuildOptions, build
 from bulletin_gen.errors import ContentError
+from bulletin_gen.templates import language_globals, make_environment
 
 ROUNDTABLE = """\
     ---
@@ -270,3 +271,14 @@ def test_the_font_check_asks_fontconfig(monkeypatch: pytest.MonkeyPatch) -> None
             i18n.missing_font("ar"))
     finally:
         i18n.fonts_cover.cache_clear()
+
+
+def test_one_environment_renders_several_languages() -> None:
+    env = make_environment(None, language="fr")
+    template = env.from_string("{% trans number = 3 %}Number {{ number }}{% endtrans %} · "
+                               "{{ day | date }} · {{ _('Archive') }} · {{ ['<A>', 'B'] | names }}")
+    day = dt.date(2006, 8, 1)
+    assert template.render(day=day) == "Numéro 3 · 1 août 2006 · Archives · &lt;A&gt; et B"
+    japanese = template.render(day=day, **language_globals("ja", None))
+    assert japanese == "第3号 · 2006年8月1日 · アーカイブ · &lt;A&gt;、B"
+    assert template.render(day=day) == "Numéro 3 · 1 août 2006 · Archives · &lt;A&gt; et B"
