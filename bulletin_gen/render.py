@@ -58,7 +58,7 @@ def plan_pages(site: Site) -> list[PagePlan]:
         PagePlan("404.html", "404.html", "404.html",
                  {"link_base": site.config.base_path}),
         PagePlan("feed.xml", "feed.xml", "feed.xml"),
-        _entries_feed(site, "items.xml", "", f"{site.config.title}: news", site_entries(site)),
+        _entries_feed(site, "items.xml", "", "", site_entries(site)),  # the theme names it
         PagePlan("sitemap.xml", "sitemap.xml", "sitemap.xml", {"all_urls": site_urls(site)}),
         PagePlan("tags/index.html", "tags/", "terms.html",
                  {"kind": "tags", "terms": site.tags}),

@@ -144,6 +144,8 @@ def test_a_french_site_speaks_french(make_site: Callable[..., Path]) -> None:
     assert {"Résumé", "Conclusions", "Recommandations"} <= set(headings), headings
     assert "Archives" in words(parse_html(output / "archive" / "index.html"))
     assert "Page introuvable" in words(parse_html(output / "404.html"))
+    assert "<title>Test Bulletin: actualités</title>" in (output / "items.xml").read_text(
+        encoding="utf-8")
 
 
 def test_the_french_email_speaks_french(make_site: Callable[..., Path]) -> None:
