@@ -17,8 +17,9 @@ from conftest import MINIMAL_SITE, parse_html, text_of
 from pypdf import PdfReader
 
 from bulletin_gen import i18n
-from bulletin_gen.build import BuildOptions, build
+from bulletin_gen.build import BuildOptions, build, load_site
 from bulletin_gen.errors import ContentError
+from bulletin_gen.search import search_documents
 from bulletin_gen.templates import language_globals, make_environment
 
 ROUNDTABLE = """\
@@ -284,3 +285,14 @@ def test_one_environment_renders_several_languages() -> None:
     japanese = template.render(day=day, **language_globals("ja", None))
     assert japanese == "第3号 · 2006年8月1日 · アーカイブ · &lt;A&gt;、B"
     assert template.render(day=day) == "Numéro 3 · 1 août 2006 · Archives · &lt;A&gt; et B"
+
+
+def test_the_search_index_filters_and_dates_speak_the_language(
+        make_site: Callable[..., Path]) -> None:
+    site_dir = site_in(make_site, "fr")
+    site, _ = load_site(site_dir)
+    pages = "".join(document.html for document in search_documents(site))
+    assert 'data-pagefind-filter="kind:Table ronde"' in pages
+    assert 'data-pagefind-filter="kind:Dossier"' in pages
+    assert 'data-pagefind-meta="date:15 janvier 2026"' in pages
+    assert "kind:Round table" not in pages and "date:15 January" not in pages
