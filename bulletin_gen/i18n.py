@@ -53,7 +53,9 @@ def N_(message: str) -> str:
 DEFAULT_SESSION = N_("Round Table")
 MODEL_WORDS = (N_("Presenter"), N_("Presenters"), N_("Facilitator"), N_("Facilitators"),
                N_("Secretary"), N_("Secretaries"), N_("Feature"), N_("Notice"), N_("Briefs"),
-               N_("News"), N_("Roundtable"), N_("feature"), N_("notice"), N_("roundtable"))
+               N_("News"), N_("Roundtable"), N_("feature"), N_("notice"), N_("roundtable"),
+               # The plain-text email's own words (editions/plaintext.py).
+               N_("Notes:"), N_("note %(number)s"))
 
 
 # The headings that mark a round table's parts, in each shipped language (compared as slugs:

@@ -171,10 +171,11 @@ def install_language(env: Environment, lang: str, site_dir: Path | None) -> None
 
 def language_globals(lang: str, site_dir: Path | None) -> dict[str, Any]:
     """What a template rendered in `lang` reads: `language` (for the date, names and number
-    filters) and the gettext callables of Jinja's i18n extension, new style (`%(name)s`
-    placeholders filled in, the translation trusted as markup, its values escaped)."""
+    filters), `translations` (for Python code: the plain-text email) and the gettext
+    callables of Jinja's i18n extension, new style (`%(name)s` placeholders filled in, the
+    translation trusted as markup, its values escaped)."""
     translations = translations_for(lang, site_dir)
-    return {"language": lang,
+    return {"language": lang, "translations": translations,
             "gettext": jinja2.ext._make_new_gettext(translations.gettext),
             "ngettext": jinja2.ext._make_new_ngettext(translations.ngettext),
             "pgettext": jinja2.ext._make_new_pgettext(translations.pgettext),

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from babel.messages.pofile import read_po
-from conftest import MINIMAL_SITE, parse_html, text_of
+from conftest import MINIMAL_SITE, TINY_PNG, parse_html, text_of
 from pypdf import PdfReader
 
 from bulletin_gen import i18n
@@ -296,3 +296,22 @@ def test_the_search_index_filters_and_dates_speak_the_language(
     assert 'data-pagefind-filter="kind:Dossier"' in pages
     assert 'data-pagefind-meta="date:15 janvier 2026"' in pages
     assert "kind:Round table" not in pages and "date:15 January" not in pages
+
+
+def test_the_plain_text_emails_own_words_speak_the_language(
+        make_site: Callable[..., Path]) -> None:
+    item = """\
+        ---
+        title: Une note
+        ---
+        Le texte[^1] et une carte : ![La carte des centres](carte.png)
+
+        [^1]: La note.
+        """
+    site = site_in(make_site, "fr", {"content/issues/2026-01-winter/05-note.md": item,
+                                     "content/issues/2026-01-winter/carte.png": TINY_PNG})
+    output = built(site, pdf=False)
+    text = (output / "issues" / "2026-01-winter" / "email.txt").read_text(encoding="utf-8")
+    assert "Le texte (note 1)" in text and "Notes :" in text
+    assert "[Image : La carte des centres]" in text
+    assert "Notes:" not in text and "[Image: " not in text

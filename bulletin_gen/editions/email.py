@@ -19,6 +19,7 @@ from email import policy
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime
+from gettext import NullTranslations
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
@@ -127,7 +128,10 @@ def render_email(site: Site, env: Environment, issue: Issue) -> EmailEdition:
     }
     html = _render(env, site, issue, EMAIL_HTML, context).decode("utf-8")
     html = inline_css(absolute_links(_drop_backrefs(html), web_url))
-    text = _render(env, site, issue, EMAIL_TEXT, {**context, "text": PlainText(web_url)})
+    translations = env.globals.get("translations")  # see templates.install_language
+    words = translations.gettext if isinstance(translations, NullTranslations) else str
+    text = _render(env, site, issue, EMAIL_TEXT,
+                   {**context, "text": PlainText(web_url, gettext=words)})
     return EmailEdition(issue, subject, html, fit_lines(text.decode("utf-8")))
 
 
