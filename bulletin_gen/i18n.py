@@ -47,10 +47,10 @@ def N_(message: str) -> str:
     return message
 
 
-# The words the model gives the templates, translated there by `_(label)`: the roles of a round
-# table, and the kinds of item (capitalised on the web, as written in the email).
 # A round table's session when the editor names none (validate.py), translated by the theme.
 DEFAULT_SESSION = N_("Round Table")
+# The words the model gives the templates, translated there by `_(label)`: the roles of a round
+# table, and the kinds of item (capitalised on the web, as written in the email).
 MODEL_WORDS = (N_("Presenter"), N_("Presenters"), N_("Facilitator"), N_("Facilitators"),
                N_("Secretary"), N_("Secretaries"), N_("Feature"), N_("Notice"), N_("Briefs"),
                N_("News"), N_("Roundtable"), N_("feature"), N_("notice"), N_("roundtable"),
@@ -143,7 +143,7 @@ def section_heading(role: str, heading: str, lang: str,
 
 
 def _tag(lang: str) -> str:
-    """'pt-BR', 'pt_br' -> 'pt_BR'-like key parts: lower-case with '-' separators."""
+    """'pt-BR', 'pt_BR' -> 'pt-br': the tag in one spelling, lower case with '-'."""
     return lang.strip().replace("_", "-").lower()
 
 
@@ -159,6 +159,7 @@ def _candidates(lang: str) -> list[str]:
     return list(dict.fromkeys(names))
 
 
+@functools.lru_cache(maxsize=256)
 def locale_for(lang: str) -> Locale:
     """Babel's locale for a language tag; English for a tag Babel does not know."""
     tag = _tag(lang) or "en"
