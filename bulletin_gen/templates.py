@@ -186,6 +186,8 @@ def language_globals(lang: str, site_dir: Path | None) -> dict[str, Any]:
 def date_filter(context: Context, value: dt.date, style: str = "long") -> str:
     """`{{ issue.date | date }}`: '5 March 2026', '5 de marzo de 2026' in the page's language
     (its context's `language`); `date('short')` abbreviates the month."""
+    if not isinstance(value, dt.date):  # Babel would fail on an assertion that says nothing
+        raise TypeError(f"the date filter needs a date, not {type(value).__name__} {value!r}")
     return format_date(value, context.get("language") or "en", style)
 
 
