@@ -19,7 +19,6 @@ import io
 import re
 import shutil
 import subprocess
-from collections.abc import Callable
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
@@ -60,7 +59,7 @@ MODEL_WORDS = (N_("Presenter"), N_("Presenters"), N_("Facilitator"), N_("Facilit
 
 # The headings that mark a round table's parts, in each shipped language (compared as slugs:
 # lower case, Latin accents dropped). Any language's name is recognised in any site, so that a
-# translation may keep its original's headings.
+# translation may keep its original's headings; the theme prints a heading as it was written.
 SECTION_HEADINGS: dict[str, dict[str, tuple[str, ...]]] = {
     "en": {"summary": ("Summary",), "discussion": ("Discussion", "Debate"),
            "conclusions": ("Conclusions", "Conclusion"),
@@ -98,11 +97,6 @@ SECTION_HEADINGS: dict[str, dict[str, tuple[str, ...]]] = {
     "ko": {"summary": ("요약", "개요"), "discussion": ("토론", "논의"), "conclusions": ("결론",),
            "recommendations": ("권고", "권고 사항", "권장 사항")},
 }
-# The heading the theme prints for a part whose heading is not in the page's language.
-SECTION_TITLES = {"summary": N_("Summary"), "discussion": N_("Discussion"),
-                  "conclusions": N_("Conclusions"), "recommendations": N_("Recommendations")}
-
-
 @functools.cache
 def section_names() -> dict[str, dict[str, frozenset[str]]]:
     """SECTION_HEADINGS as slugs ('resumen'), by language then role; 'any' holds them all."""
@@ -114,7 +108,7 @@ def section_names() -> dict[str, dict[str, frozenset[str]]]:
     table = {lang: {role: slugs(names) for role, names in roles.items()}
              for lang, roles in SECTION_HEADINGS.items()}
     table["any"] = {role: frozenset().union(*(roles[role] for roles in table.values()))
-                    for role in SECTION_TITLES}
+                    for role in SECTION_HEADINGS["en"]}
     return table
 
 
@@ -126,20 +120,6 @@ def section_role(heading_slug: str) -> str:
         if name in names:
             return role
     return "other"
-
-
-def section_heading(role: str, heading: str, lang: str,
-                    translate: Callable[[str], str]) -> str:
-    """The heading to print for a round table's part on a page in `lang`: the editor's own when
-    it is in that language (or not a recognised part), else the part's name translated."""
-    from .markdown import slugify
-
-    names = section_names().get(_tag(lang).split("-")[0])
-    if role not in SECTION_TITLES or names is None:
-        return heading
-    if slugify(heading).replace("-", " ") in names[role]:
-        return heading
-    return translate(SECTION_TITLES[role])
 
 
 def _tag(lang: str) -> str:

@@ -39,12 +39,11 @@ from .i18n import (
     format_date,
     format_names,
     format_number,
-    section_heading,
     text_direction,
     translations_for,
 )
 from .markdown import ROOT_MARKER, relative_html
-from .model import EMAIL_WIDTH, PRINT_WIDTH, Section
+from .model import EMAIL_WIDTH, PRINT_WIDTH
 
 THEME_DIR = Path(__file__).parent / "theme"
 THEME_TEMPLATES = THEME_DIR / "templates"
@@ -82,7 +81,6 @@ def make_environment(site_dir: Path | None, cache: Path | None = None,
         demote=demote_headings,
         direction=text_direction,
         number=number_filter,
-        part_title=part_title,
         session=session_name,
     )
     if cache is not None:
@@ -189,15 +187,6 @@ def date_filter(context: Context, value: dt.date, style: str = "long") -> str:
     if not isinstance(value, dt.date):  # Babel would fail on an assertion that says nothing
         raise TypeError(f"the date filter needs a date, not {type(value).__name__} {value!r}")
     return format_date(value, context.get("language") or "en", style)
-
-
-@pass_context
-def part_title(context: Context, section: Section) -> str:
-    """`{{ section | part_title }}`: a round table's part headed in the page's language (the
-    editor's heading when it is in that language already)."""
-    lang = context.get("language") or "en"
-    return section_heading(section.role, section.title, lang,
-                           lambda message: str(context.call(context["gettext"], message)))
 
 
 @pass_context
