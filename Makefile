@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: build test lint typecheck golden clean bench bench-pdf bench-speed bench-search bench-publish
+.PHONY: build test lint typecheck golden messages clean bench bench-pdf bench-speed bench-search bench-publish
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,16 @@ typecheck: $(STAMP)
 
 golden: $(STAMP)
 	BULLETIN_REFRESH_GOLDEN=1 $(BIN)/python -m pytest -q tests/test_golden.py
+
+# The theme's words: extract them from the templates into theme.pot, then bring every shipped
+# catalogue (bulletin_gen/locales/LANG/LC_MESSAGES/theme.po) up to date with it. A new language:
+# .venv/bin/pybabel init -i bulletin_gen/locales/theme.pot -d bulletin_gen/locales -D theme -l LANG
+LOCALES := bulletin_gen/locales
+messages: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k N_ --add-location=file --sort-by-file \
+		--project=bulletin-gen --no-wrap --header-comment="# The theme's words (make messages)." -o $(LOCALES)/theme.pot .
+	$(BIN)/pybabel update -i $(LOCALES)/theme.pot -d $(LOCALES) -D theme --no-wrap \
+		--ignore-obsolete --no-fuzzy-matching
 
 bench: bench-pdf bench-speed bench-search bench-publish
 

@@ -14,20 +14,24 @@ import os
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
+
+from jinja2 import Environment
 
 from .config import CACHE_DIR, CONFIG_FILE, load_config
 from .content import read_sources
 from .editions import edition_plans, switch_editions
 from .editions.pdf import find_issue, issue_pdf
 from .errors import BulletinError, Problem, Problems
+from .i18n import LOCALES_DIR, catalogue_digest
 from .images import image_files, measure_images
 from .incremental import BuildCache, Remembered
 from .incremental.memo import Loaded
 from .languages import add_translations, site_in, split_sources, with_main_settings
 from .markdown import MarkdownRenderer
 from .model import Site
-from .render import Artifact, PagePlan, plan_pages, render_pages
+from .render import Artifact, PagePlan, plan_pages, render_pages, speaking
 from .search import search_files, switch_search
 from .sitelock import site_lock
 from .templates import THEME_DIR, THEME_STATIC, make_environment
@@ -36,7 +40,7 @@ from .write import Copy, check_output_dir, publish, static_copies, write_atomic,
 
 BUILD_RECORD = "last-build.json"  # in the cache folder: the last build that finished
 # With bulletin.yaml, the folders of the site that a build reads (and `serve` watches).
-INPUT_FOLDERS = ("content", "templates", "static")
+INPUT_FOLDERS = ("content", "templates", "static", "translations")
 
 Progress = Callable[[str, int, int], None]
 """progress(stage, done, total): 'load' once (total: the issues), 'pdf' once when the PDF
@@ -144,10 +148,11 @@ def _build(site_dir: Path, output: Path, options: BuildOptions) -> BuildReport:
         site = switch_editions(site, options.pdf, options.email, problems)
         if site.config.pdf.enabled:  # WeasyPrint was imported: half a second, a stage of its own
             notify("pdf", 1, 1)
-        env = make_environment(site_dir)
+        env = site_environment(site_dir, site)
         cache.keep_compiled(env)
-        pages = plan_pages(site)
-        editions = edition_plans(site_dir, site, problems)
+        words = partial(catalogue_digest, site_dir=site_dir)
+        pages = speaking(site, plan_pages(site), words)
+        editions = speaking(site, edition_plans(site_dir, site, problems), words)
         copies = _copies(site_dir, site)
         copies += [Copy(source, path) for source, path in image_files(site, cache.made_folder)]
         if site.config.search.enabled:
@@ -266,8 +271,8 @@ def _noting_warnings(artifacts: Iterator[Artifact], problems: Problems,
 
 def _input_stamp(site_dir: Path, options: BuildOptions, cache: BuildCache) -> str:
     """What the last build must have read, for the cache to know that nothing changed."""
-    return cache.stamp_inputs([site_dir / CONFIG_FILE],
-                              [site_dir / folder for folder in INPUT_FOLDERS] + [THEME_DIR],
+    folders = [site_dir / folder for folder in INPUT_FOLDERS] + [THEME_DIR, LOCALES_DIR]
+    return cache.stamp_inputs([site_dir / CONFIG_FILE], folders,
                               options.drafts, options.base_url, options.strict, options.pdf,
                               options.email, options.pdf_later)
 
@@ -294,7 +299,7 @@ def render_in_memory(site_dir: Path, drafts: bool = True, strict: bool = False) 
     site, problems = load_site(site_dir, drafts=drafts, strict=strict)
     site = with_main_settings(switch_search(site, problems))
     plans = plan_pages(site)
-    artifacts = list(render_pages(make_environment(site_dir), site, plans))
+    artifacts = list(render_pages(site_environment(site_dir, site), site, plans))
     return RenderedSite(site, problems, plans, artifacts, _copies(site_dir, site),
                         time.perf_counter() - started)
 
@@ -314,8 +319,15 @@ def build_pdf(site_dir: Path, issue_slug: str, target: Path,
     site, problems = load_site(site_dir, drafts=True)
     site = site_in(site, language)
     issue = find_issue(site, issue_slug)
-    write_file(target, issue_pdf(site_dir, site, make_environment(site_dir), issue, problems))
+    env = make_environment(site_dir, language=site.config.language)
+    write_file(target, issue_pdf(site_dir, site, env, issue, problems))
     return tuple(problems.warnings)
+
+
+def site_environment(site_dir: Path, site: Site) -> Environment:
+    """The templates of the site, speaking its language and ready to speak its translations'."""
+    return make_environment(site_dir, site.config.language,
+                            tuple(each.config.language for each in site.translations))
 
 
 def _copies(site_dir: Path, site: Site) -> list[Copy]:

@@ -19,6 +19,7 @@ import pytest
 from click.testing import CliRunner
 
 from bulletin_gen.build import BuildOptions, build
+from bulletin_gen.editions.pdf import PdfUnavailable, load_weasyprint
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -123,6 +124,15 @@ def build_site() -> Callable[..., Path]:
         return report.output
 
     return run
+
+
+@pytest.fixture
+def weasyprint() -> Any:
+    """The WeasyPrint module; skips the test when it (or Pango) is not installed."""
+    try:
+        return load_weasyprint()
+    except PdfUnavailable as error:
+        pytest.skip(str(error))
 
 
 @pytest.fixture

@@ -31,15 +31,6 @@ LINK_ITEM = """\
     """
 
 
-@pytest.fixture
-def weasyprint() -> Any:
-    """The WeasyPrint module; skips the test when it (or Pango) is not installed."""
-    try:
-        return load_weasyprint()
-    except PdfUnavailable as error:
-        pytest.skip(str(error))
-
-
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Site]:
     """The demo site built once for this module: (output folder, site model)."""

@@ -85,7 +85,7 @@ def test_rendering_is_pure_and_order_free(make_site: Callable[..., Path]) -> Non
     ("<p>\n{% include 'partials/nothing.html' %}\n",
      "templates/page.html:2: template 'partials/nothing.html' not found"),
     ("<p>\n\n{{ page.title | date }}\n",
-     "templates/page.html:3: AttributeError: 'str' object has no attribute 'month'"),
+     "templates/page.html:3: TypeError: the date filter needs a date, not str 'About'"),
 ])
 def test_a_template_error_names_the_template_its_line_and_the_page(
         make_site: Callable[..., Path], template: str, message: str) -> None:
