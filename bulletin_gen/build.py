@@ -27,7 +27,6 @@ from .errors import BulletinError, Problem, Problems
 from .i18n import LOCALES_DIR, catalogue_digest
 from .images import image_files, measure_images
 from .incremental import BuildCache, Remembered
-from .incremental.memo import Loaded
 from .languages import add_translations, site_in, split_sources, with_main_settings
 from .markdown import MarkdownRenderer
 from .model import Site
@@ -65,9 +64,6 @@ class BuildOptions:
     clean: bool = False  # ignore (and empty) the cache of earlier builds
     wait: float = 60.0  # seconds to wait for another build of the site to end (sitelock.py)
     waiting: Callable[[str], None] | None = None  # told who holds the site, if this one waits
-    # The model memo's files as a long-lived process read them (`bulletin serve`), kept from
-    # one build to the next so that an unchanged one is not read again; None: not kept.
-    loaded: Loaded | None = None
 
 
 @dataclass(frozen=True)
@@ -133,7 +129,7 @@ def _build(site_dir: Path, output: Path, options: BuildOptions) -> BuildReport:
     started = time.perf_counter()
     check_output_dir(output, site_dir)  # again: another build may have changed it meanwhile
     notify = options.progress or _silent
-    cache = BuildCache.open(site_dir, output, clean=options.clean, loaded=options.loaded)
+    cache = BuildCache.open(site_dir, output, clean=options.clean)
     record = site_dir / CACHE_DIR / BUILD_RECORD
     record.unlink(missing_ok=True)  # until this build has finished, it has not
     inputs = _input_stamp(site_dir, options, cache)

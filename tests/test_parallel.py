@@ -178,16 +178,13 @@ def test_only_issues_with_items_to_build_go_to_the_workers(make_site, monkeypatc
     assert snapshot(report.output) == snapshot(build(clean, BuildOptions(jobs=1)).output)
 
 
-@pytest.mark.parametrize("long_lived", [False, True])
-def test_after_a_changed_setting_the_workers_build_every_item(make_site, monkeypatch,
-                                                              long_lived) -> None:
+def test_after_a_changed_setting_the_workers_build_every_item(make_site, monkeypatch) -> None:
     # Every item depends on `unsafe_html`: the memo of the other setting cannot give one, so
-    # each is work for the workers, not for the main process alone; also in `bulletin serve`,
-    # which keeps the memo's files as it read them (`loaded`).
+    # each is work for the workers, not for the main process alone.
     monkeypatch.setattr(validate, "PARALLEL_ITEMS", 3)
     site_dir = make_site(several_issues(3, 2))
     age(site_dir)
-    options = BuildOptions(jobs=2, loaded={} if long_lived else None)
+    options = BuildOptions(jobs=2)
     build(site_dir, options)
     edited = site_dir / story(0, 0)  # so that the next build loads the memo's files
     edited.write_text(edited.read_text("utf-8") + "Edited.\n", "utf-8")
