@@ -8,7 +8,6 @@ and writes nothing.
 from __future__ import annotations
 
 import contextlib
-import gc
 import json
 import os
 import time
@@ -136,37 +135,35 @@ def _build(site_dir: Path, output: Path, options: BuildOptions) -> BuildReport:
     if unchanged := _unchanged(output, cache.up_to_date(inputs), started):
         _record_build(record, output, options, inputs)
         return unchanged
-    with _thawed_at_the_end():
-        site, problems = load_site(site_dir, options.drafts, options.base_url, options.strict,
-                                   cache, options.jobs)
-        _out_of_collectors_sight()
-        notify("load", len(site.issues), len(site.issues))
-        site = switch_editions(site, options.pdf, options.email, problems)
-        if site.config.pdf.enabled:  # WeasyPrint was imported: half a second, a stage of its own
-            notify("pdf", 1, 1)
-        env = site_environment(site_dir, site)
-        cache.keep_compiled(env)
-        words = partial(catalogue_digest, site_dir=site_dir)
-        pages = speaking(site, plan_pages(site), words)
-        editions = speaking(site, edition_plans(site_dir, site, problems), words)
-        copies = _copies(site_dir, site)
-        copies += [Copy(source, path) for source, path in image_files(site, cache.made_folder)]
-        if site.config.search.enabled:
-            copies += [Copy(source, path)
-                       for source, path in search_files(site, cache.made_folder, options.jobs)]
-        work = cache.sort(env, site, pages + editions, copies)
-        if options.pdf_later:  # `serve`: the PDFs to make wait for the next build
-            later = {plan.path for plan in work.render if plan.path.endswith(".pdf")}
-            editions = [plan for plan in editions if plan.path not in later]
-            work = replace(work, render=[plan for plan in work.render if plan.path not in later])
-        problems.warnings.extend(work.warnings)
-        problems.raise_if_any(strict=options.strict)
-        files = len(work.record)
-        if not work.untouched:
-            made = render_pages(env, site, work.render, notify, options.jobs)
-            files = publish(output, cache.noting(_noting_warnings(made, problems, options.strict)),
-                            copies + work.links, work.keep, cache.spare_files(), mirror=True)
-            cache.save(work, copies)
+    site, problems = load_site(site_dir, options.drafts, options.base_url, options.strict,
+                               cache, options.jobs)
+    notify("load", len(site.issues), len(site.issues))
+    site = switch_editions(site, options.pdf, options.email, problems)
+    if site.config.pdf.enabled:  # WeasyPrint was imported: half a second, a stage of its own
+        notify("pdf", 1, 1)
+    env = site_environment(site_dir, site)
+    cache.keep_compiled(env)
+    words = partial(catalogue_digest, site_dir=site_dir)
+    pages = speaking(site, plan_pages(site), words)
+    editions = speaking(site, edition_plans(site_dir, site, problems), words)
+    copies = _copies(site_dir, site)
+    copies += [Copy(source, path) for source, path in image_files(site, cache.made_folder)]
+    if site.config.search.enabled:
+        copies += [Copy(source, path)
+                   for source, path in search_files(site, cache.made_folder, options.jobs)]
+    work = cache.sort(env, site, pages + editions, copies)
+    if options.pdf_later:  # `serve`: the PDFs to make wait for the next build
+        later = {plan.path for plan in work.render if plan.path.endswith(".pdf")}
+        editions = [plan for plan in editions if plan.path not in later]
+        work = replace(work, render=[plan for plan in work.render if plan.path not in later])
+    problems.warnings.extend(work.warnings)
+    problems.raise_if_any(strict=options.strict)
+    files = len(work.record)
+    if not work.untouched:
+        made = render_pages(env, site, work.render, notify, options.jobs)
+        files = publish(output, cache.noting(_noting_warnings(made, problems, options.strict)),
+                        copies + work.links, work.keep, cache.spare_files(), mirror=True)
+        cache.save(work, copies)
     notify("write", files, files)
     report = BuildReport(output, len(site.issues), len(pages), files,
                          time.perf_counter() - started, tuple(problems.warnings),
@@ -224,26 +221,6 @@ def _cache_errors(site_dir: Path) -> Iterator[None]:
         raise CacheError(f"cannot write the build cache {name}: {error.strerror}. The output "
                          "folder was left whole; free some space (or delete "
                          f"{folder}) and build again") from None
-
-
-def _out_of_collectors_sight() -> None:
-    """Leave what is alive now (the model, above all) out of garbage collections: it lives as
-    long as the build, and the collections that planning, sorting and rendering set off would
-    walk it each time (a second at 10,000 items). The model memo has frozen what it loaded
-    (incremental/memo.py); what loading left for the collector goes first, or freezing would keep it
-    to the end."""
-    gc.collect()
-    gc.freeze()
-
-
-@contextlib.contextmanager
-def _thawed_at_the_end() -> Iterator[None]:
-    """Whatever was frozen in the block is given back to the collector when it ends, whether
-    the build is done or has failed: a long-lived process (`bulletin serve`) collects it."""
-    try:
-        yield
-    finally:
-        gc.unfreeze()
 
 
 def _unchanged(output: Path, last: Remembered | None, started: float) -> BuildReport | None:

@@ -38,7 +38,6 @@ A worker process that reads or builds issues hands back what it did, one small p
 from __future__ import annotations
 
 import dataclasses
-import gc
 import io
 import os
 import pickle
@@ -269,11 +268,6 @@ class ModelMemo:
                 if self._header(file) != group:
                     return Stored()
                 data = _ModelUnpickler(file, self.terms).load()
-            # The memo holds most of the objects of the build: without this, each collection
-            # of the oldest generation walks them all again (a second at 10,000 items).
-            # Frozen objects are still freed when no longer referenced; the build unfreezes
-            # everything when it ends (build.py).
-            gc.freeze()
             docs, items, issue = data["docs"], data["items"], data["issue"]
             if not _well_formed(docs, (tuple, str, Mapping, str, int, bool, int)) or not \
                     _well_formed(items, (str, list, Item, list, list, str)) or not \
