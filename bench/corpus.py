@@ -4,7 +4,7 @@
 names and links; tags and regions from fixed pools; a file of briefs in most issues and a round
 table now and then) grouped into issues of 10-20 items, and writes the same articles three ways:
 
-    root/bulletin/   bulletin.yaml + content/issues/<issue>/NN-<item>.md (PDF and email off)
+    root/bulletin/   bulletin.yaml (default settings) + content/issues/<issue>/NN-<item>.md
     root/pelican/    pelicanconf.py + content/<issue>/<item>.md (category = issue, tags)
     root/hugo/       hugo.toml + content/issues/<issue>/<item>.md + minimal layouts
 
@@ -264,8 +264,6 @@ base_url: https://example.org/bench/
 language: en
 organisation: {name: Bench Network, url: "https://example.org/"}
 contact: {name: Bench Editor, email: editor@example.org}
-pdf: {enabled: false}
-email: {enabled: false}
 """
 
 PELICAN_CONF = """AUTHOR = 'Bench Editor'
