@@ -184,8 +184,6 @@ def run_steps(bench: Corpus) -> None:
                 bench.record(step, tool, measure(command, folder))
         if step == "cold":
             run_floor(bench)
-    if bench.pdf_issue:
-        run_pdf_steps(bench, bench.pdf_issue)
 
 
 def run_pdf_steps(bench: Corpus, issue: str) -> None:
@@ -300,7 +298,10 @@ def step_table(bench: Corpus) -> list[str]:
     return lines
 
 
-def report(benches: list[Corpus], targets: list[Target], load: float) -> str:
+def report(benches: list[Corpus], load: float) -> str:
+    measured = [bench for bench in benches if bench.runs]
+    targets = [target for bench in measured for target in (
+        weekly_targets(bench) if bench.pdf_issue else synthetic_targets(bench))]
     lines = [
         "# Build speed: what editors run", "",
         f"Measured by `make bench` on {dt.datetime.now(dt.UTC):%Y-%m-%d}: "
@@ -314,7 +315,7 @@ def report(benches: list[Corpus], targets: list[Target], load: float) -> str:
         " in seconds, on the medians otherwise. bench/run.py's docstring says how each step "
         "is made.", "",
         "## Targets", "", *target_table(targets), ""]
-    for bench in benches:
+    for bench in measured:
         lines += [f"## The {bench.name} corpus ({bench.items} items)", "", *step_table(bench), ""]
     notes = HERE / "profile.md"  # where the time goes, written by hand
     if notes.is_file():
@@ -329,19 +330,26 @@ def main() -> None:
     benches = [weekly_corpus(count)] if count else []
     benches += [synthetic_corpus(int(n))
                 for n in os.environ.get("BENCH_SIZES", "10000").split(",") if n]
-    targets: list[Target] = []
+    # The results are written after each part, the PDF steps (the longest) last, so that a
+    # run stopped early still leaves the figures it has.
     for bench in benches:
         run_steps(bench)
-        targets += weekly_targets(bench) if bench.pdf_issue else synthetic_targets(bench)
-    text = report(benches, targets, load)
-    print("\n" + text)
+        write_results(benches, load)
+    for bench in benches:
+        if bench.pdf_issue:
+            run_pdf_steps(bench, bench.pdf_issue)
+            write_results(benches, load)
+    print("\n" + report(benches, load))
+
+
+def write_results(benches: list[Corpus], load: float) -> None:
     destination = Path(os.environ.get("BENCH_RESULTS", HERE / "RESULTS.md"))
-    destination.write_text(text, encoding="utf-8")
+    destination.write_text(report(benches, load), encoding="utf-8")
     (HERE / "results.json").write_text(json.dumps(
         {bench.name: {step: {tool: [vars(run) for run in runs] for tool, runs in tools.items()}
                       for step, tools in bench.runs.items()} for bench in benches},
         indent=1), encoding="utf-8")
-    print(f"\nWrote {destination}")
+    print(f"Wrote {destination}", flush=True)
 
 
 if __name__ == "__main__":
