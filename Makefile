@@ -27,8 +27,9 @@ $(NODE_TOOLS):
 			axe-core@4 vnu-jar@26 && touch $@; \
 	else echo "npm is not installed: the accessibility tests will be skipped"; fi
 
+# The tests run on every core (pytest-xdist); the npm tools above are installed first, once.
 test: $(STAMP) $(NODE_TOOLS)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto
 
 lint: $(STAMP)
 	$(BIN)/ruff check bulletin_gen tests bench
