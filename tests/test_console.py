@@ -104,7 +104,9 @@ def run_on_terminal(site: Path, **env: str) -> str:
     """Run `bulletin build` with stderr on a pseudo-terminal; what the terminal showed."""
     master, slave = pty.openpty()
     environment = {k: v for k, v in os.environ.items() if k != "NO_COLOR"} | env
-    process = subprocess.Popen([sys.executable, "-m", "bulletin_gen", "build", str(site)],
+    # --no-pdf: the bar is the pages' and the PDFs would only make the build longer
+    process = subprocess.Popen([sys.executable, "-m", "bulletin_gen", "build", str(site),
+                                "--no-pdf"],
                                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=slave,
                                env=environment)
     os.close(slave)

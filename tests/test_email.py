@@ -72,7 +72,9 @@ EMAIL_FILES: dict[str, str | bytes | None] = {
 def _build(make_site: Callable[..., Path], files: Mapping[str, str | bytes | None] | None = None,
            **options: object) -> tuple[Path, tuple[object, ...]]:
     site = make_site({**EMAIL_FILES, **(files or {})})
-    report = build(site, BuildOptions(**options))  # type: ignore[arg-type]
+    # Without the print edition unless a test asks for it: no test here reads a PDF, and
+    # making them was most of this file's time.
+    report = build(site, BuildOptions(**{"pdf": False, **options}))  # type: ignore[arg-type]
     return report.output, report.warnings
 
 
