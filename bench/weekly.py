@@ -23,7 +23,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from corpus import NAMES, PLACES, VERBS, WORDS
+from corpus import NAMES, PLACES, VERBS, WORDS, bulletin_yaml
 
 FIRST = dt.date(2014, 1, 6)
 SEED = 20260102
@@ -32,13 +32,6 @@ CODE = ("async fn", "impl Trait", "Vec<T>", "cargo build", "#[derive(Debug)]", "
         "unsafe", "Pin<&mut Self>", "rustc -O", "clippy::pedantic", "HashMap::entry")
 HOSTS = ("blog.example.org", "news.example.com", "docs.example.net", "code.example.org",
          "forum.example.com", "video.example.net")
-BULLETIN_YAML = """title: Synthetic Weekly
-tagline: A generated weekly for measuring build speed
-base_url: https://example.org/weekly/
-language: en
-organisation: {name: Bench Weekly, url: "https://example.org/"}
-contact: {name: Bench Editor, email: editor@example.org}
-"""
 
 
 @dataclass
@@ -119,7 +112,8 @@ def generate(root: Path, count: int = 600) -> list[WeeklyIssue]:
         shutil.rmtree(root)
     site = root / "bulletin"
     site.mkdir(parents=True)
-    (site / "bulletin.yaml").write_text(BULLETIN_YAML, encoding="utf-8")
+    (site / "bulletin.yaml").write_text(bulletin_yaml("Synthetic Weekly", "weekly", "weekly"),
+                                       encoding="utf-8")
     rng = random.Random(SEED)
     issues = [make_issue(rng, index) for index in range(count)]
     for issue in issues:
