@@ -60,7 +60,7 @@ def _words(rng: random.Random, low: int, high: int) -> str:
 
 
 def _sentence(rng: random.Random) -> str:
-    words = _words(rng, 8, 18).split()
+    words = _words(rng, 6, 14).split()
     words.insert(rng.randint(1, len(words) - 1), rng.choice(VERBS))
     if rng.random() < 0.5:
         words.insert(rng.randint(0, len(words)), f"`{rng.choice(CODE)}`")
@@ -78,7 +78,7 @@ def _address(rng: random.Random) -> str:
 
 
 def _news(rng: random.Random) -> str:
-    return " ".join(_sentence(rng) for _ in range(rng.randint(1, 3)))
+    return " ".join(_sentence(rng) for _ in range(rng.randint(1, 2)))
 
 
 def _links(rng: random.Random) -> str:
