@@ -22,6 +22,7 @@ from .console import plural
 from .content import read_text
 from .errors import ContentError, Problem, Problems
 from .images import copy_paths
+from .languages import language_sites
 from .linkcheck import (
     Link,
     LinkStatus,
@@ -125,9 +126,11 @@ class Tracer:
 
     def __init__(self, site_dir: Path, site: Site, rendered: RenderedSite) -> None:
         self.texts: dict[str, list[str]] = {}
-        sources = [issue.source for issue in site.issues]
-        sources += [item.source for issue in site.issues for item in issue.items]
-        sources += [page.source for page in site.pages]
+        sources: list[str] = []
+        for each in language_sites(site):  # a finding in a translation names its file
+            sources += [issue.source for issue in each.issues]
+            sources += [item.source for issue in each.issues for item in issue.items]
+            sources += [page.source for page in each.pages]
         sources.append(CONFIG_FILE)  # organisation.url and the like are on every page
         for rel in dict.fromkeys(sources):
             text = read_text(site_dir / rel, rel, Problems())
@@ -180,7 +183,7 @@ def _link_findings(scans: list[PageScan], rendered: RenderedSite, tracer: Tracer
         files |= set(UI_FILES)
     files |= copy_paths(rendered.site)
     # The editions are not rendered by check (PDFs are slow); PRODUCT.md fixes their names.
-    for issue in rendered.site.issues:
+    for issue in (issue for each in language_sites(rendered.site) for issue in each.issues):
         files |= {f"{issue.url}{issue.slug}.pdf", f"{issue.url}email.html",
                   f"{issue.url}email.txt"}
     findings = []
@@ -230,7 +233,7 @@ def _empty_findings(site: Site, tracer: Tracer) -> list[Finding]:
                         for heading in _empty_headings(events))
         return any(level == 0 for level, _ in events)
 
-    for issue in site.issues:
+    for issue in (issue for each in language_sites(site) for issue in each.issues):
         for item in issue.items:
             for brief in item.briefs:
                 has_text(item.source, brief.html)
@@ -247,7 +250,7 @@ def _empty_findings(site: Site, tracer: Tracer) -> list[Finding]:
                     findings.append(_empty_at(tracer, item.source, f"## {section.title}",
                                               "empty-section",
                                               f"section '{section.title}' has no text"))
-    for page in site.pages:
+    for page in (page for each in language_sites(site) for page in each.pages):
         if not has_text(page.source, page.html):
             findings.append(_empty_at(tracer, page.source, "", "empty-section",
                                       f"page '{page.title}' has no text"))

@@ -14,28 +14,25 @@ import os
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
-from itertools import chain
 from pathlib import Path
 
-from jinja2 import Environment
-
-from .cache import CACHE_DIR, BuildCache
-from .config import CONFIG_FILE, load_config
+from .config import CACHE_DIR, CONFIG_FILE, load_config
 from .content import read_sources
-from .editions import edition_artifacts, switch_editions
+from .editions import edition_plans, switch_editions
 from .editions.pdf import find_issue, issue_pdf
 from .errors import BulletinError, Problem, Problems
 from .images import image_files, measure_images
+from .incremental import BuildCache, Remembered
+from .incremental.memo import Loaded
+from .languages import add_translations, site_in, split_sources, with_main_settings
 from .markdown import MarkdownRenderer
 from .model import Site
-from .pdfcache import PdfCache
 from .render import Artifact, PagePlan, plan_pages, render_pages
 from .search import search_files, switch_search
 from .sitelock import site_lock
-from .sourcecache import Loaded
 from .templates import THEME_DIR, THEME_STATIC, make_environment
 from .validate import build_site
-from .write import Copy, check_output_dir, static_copies, write_atomic, write_file
+from .write import Copy, check_output_dir, publish, static_copies, write_atomic, write_file
 
 BUILD_RECORD = "last-build.json"  # in the cache folder: the last build that finished
 # With bulletin.yaml, the folders of the site that a build reads (and `serve` watches).
@@ -43,7 +40,7 @@ INPUT_FOLDERS = ("content", "templates", "static")
 
 Progress = Callable[[str, int, int], None]
 """progress(stage, done, total): 'load' once (total: the issues), 'pdf' once when the PDF
-library is loaded, 'render' after each page, 'editions', 'write'."""
+library is loaded, 'render' after each page or edition file, 'write'."""
 
 
 @dataclass(frozen=True)
@@ -96,10 +93,13 @@ def load_site(site_dir: Path, drafts: bool = False, base_url: str | None = None,
     """Stages 1-3: settings, sources and model. Raises `ContentError` with every problem."""
     config, problems = load_config(site_dir, base_url, problems=Problems())
     memo = cache.model_memo(site_dir, config.unsafe_html) if cache else None
-    sources = read_sources(site_dir, problems, memo, jobs)
+    # Worker processes read the files when there is nothing to take from an earlier build.
+    sources = read_sources(site_dir, problems, memo, jobs if memo is None or memo.is_empty() else 1)
     renderer = (cache.renderer(config.unsafe_html) if cache
                 else MarkdownRenderer(unsafe_html=config.unsafe_html))
-    site = build_site(config, sources, renderer, problems, drafts, memo, jobs)
+    translations = split_sources(sources, config, reread=memo is not None)
+    site = build_site(config, translations.main, renderer, problems, drafts, memo, jobs)
+    site = add_translations(site, translations, renderer, problems, drafts)
     if memo:
         memo.save()
     if cache:  # kept even when the build fails, for the build after the fix
@@ -144,27 +144,35 @@ def _build(site_dir: Path, output: Path, options: BuildOptions) -> BuildReport:
         site = switch_editions(site, options.pdf, options.email, problems)
         if site.config.pdf.enabled:  # WeasyPrint was imported: half a second, a stage of its own
             notify("pdf", 1, 1)
-        env = make_environment(site_dir, cache.folder)
-        plans = plan_pages(site)
+        env = make_environment(site_dir)
+        cache.keep_compiled(env)
+        pages = plan_pages(site)
+        editions = edition_plans(site_dir, site, problems)
         copies = _copies(site_dir, site)
         copies += [Copy(source, path) for source, path in image_files(site, cache.made_folder)]
         if site.config.search.enabled:
             copies += [Copy(source, path)
                        for source, path in search_files(site, cache.made_folder, options.jobs)]
-        work = cache.sort(env, site, plans, copies)
-        pages = render_pages(env, site, work.render, notify, options.jobs)
-        editions: list[Artifact] = []
-        published = cache.publish(chain(pages, _editions(site_dir, site, env, options,
-                                                         problems, editions, cache.pdfs)),
-                                  copies, work)
-    notify("write", published.files, published.files)
-    report = BuildReport(output, len(site.issues), len(plans), published.files,
+        work = cache.sort(env, site, pages + editions, copies)
+        if options.pdf_later:  # `serve`: the PDFs to make wait for the next build
+            later = {plan.path for plan in work.render if plan.path.endswith(".pdf")}
+            editions = [plan for plan in editions if plan.path not in later]
+            work = replace(work, render=[plan for plan in work.render if plan.path not in later])
+        problems.warnings.extend(work.warnings)
+        problems.raise_if_any(strict=options.strict)
+        files = len(work.record)
+        if not work.untouched:
+            made = render_pages(env, site, work.render, notify, options.jobs)
+            files = publish(output, cache.noting(_noting_warnings(made, problems, options.strict)),
+                            copies + work.links, work.keep, cache.spare_files(), mirror=True)
+            cache.save(work, copies)
+    notify("write", files, files)
+    report = BuildReport(output, len(site.issues), len(pages), files,
                          time.perf_counter() - started, tuple(problems.warnings),
-                         pdfs=sum(a.path.endswith(".pdf") for a in editions),
-                         emails=sum(a.path.endswith("email.html") for a in editions),
-                         rewritten=published.rewritten)
-    if not problems.warnings:
-        cache.remember(inputs, [getattr(report, count) for count in REMEMBERED])
+                         pdfs=sum(plan.path.endswith(".pdf") for plan in editions),
+                         emails=sum(plan.path.endswith("email.html") for plan in editions),
+                         rewritten=cache.rewritten())
+    cache.remember(inputs, [getattr(report, count) for count in REMEMBERED], report.warnings)
     _record_build(record, output, options, inputs)
     return report
 
@@ -221,7 +229,7 @@ def _out_of_collectors_sight() -> None:
     """Leave what is alive now (the model, above all) out of garbage collections: it lives as
     long as the build, and the collections that planning, sorting and rendering set off would
     walk it each time (a second at 10,000 items). The model memo has frozen what it loaded
-    (sourcecache.py); what loading left for the collector goes first, or freezing would keep it
+    (incremental/memo.py); what loading left for the collector goes first, or freezing would keep it
     to the end."""
     gc.collect()
     gc.freeze()
@@ -237,30 +245,23 @@ def _thawed_at_the_end() -> Iterator[None]:
         gc.unfreeze()
 
 
-def _unchanged(output: Path, counts: list[int] | None, started: float) -> BuildReport | None:
+def _unchanged(output: Path, last: Remembered | None, started: float) -> BuildReport | None:
     """The last build's report again, when the cache found nothing changed since that build."""
-    if counts is None or len(counts) != len(REMEMBERED):
+    if last is None or len(last.counts) != len(REMEMBERED):
         return None
-    issues, pages, files, pdfs, emails = counts  # in the order of REMEMBERED
-    return BuildReport(output, issues, pages, files, time.perf_counter() - started, (),
-                       pdfs=pdfs, emails=emails)
+    issues, pages, files, pdfs, emails = last.counts  # in the order of REMEMBERED
+    return BuildReport(output, issues, pages, files, time.perf_counter() - started,
+                       last.warnings, pdfs=pdfs, emails=emails)
 
 
-def _editions(site_dir: Path, site: Site, env: Environment, options: BuildOptions,
-              problems: Problems, made: list[Artifact],
-              pdfs: PdfCache | None = None) -> Iterator[Artifact]:
-    """The edition files, made once the pages are rendered and kept in `made` for the report.
-
-    Their warnings fail a --strict build here, before the output is swapped in."""
-    if options.pdf_later and site.config.pdf.enabled:
-        site = replace(site, config=replace(site.config,
-                                            pdf=replace(site.config.pdf, enabled=False)))
-        if pdfs is not None:
-            pdfs.keep_all()
-    made += edition_artifacts(site_dir, site, env, problems, pdfs)
-    problems.raise_if_any(strict=options.strict)
-    (options.progress or _silent)("editions", len(made), len(made))
-    yield from made
+def _noting_warnings(artifacts: Iterator[Artifact], problems: Problems,
+                     strict: bool) -> Iterator[Artifact]:
+    """The rendered files, their warnings (an edition's) added to `problems`; those fail a
+    --strict build once every file is made, before the output is swapped in."""
+    for artifact in artifacts:
+        problems.warnings.extend(artifact.warnings)
+        yield artifact
+    problems.raise_if_any(strict=strict)
 
 
 def _input_stamp(site_dir: Path, options: BuildOptions, cache: BuildCache) -> str:
@@ -291,7 +292,7 @@ def render_in_memory(site_dir: Path, drafts: bool = True, strict: bool = False) 
     """Stages 1-4 without writing: the model, every web page as bytes, and the files to copy."""
     started = time.perf_counter()
     site, problems = load_site(site_dir, drafts=drafts, strict=strict)
-    site = switch_search(site, problems)
+    site = with_main_settings(switch_search(site, problems))
     plans = plan_pages(site)
     artifacts = list(render_pages(make_environment(site_dir), site, plans))
     return RenderedSite(site, problems, plans, artifacts, _copies(site_dir, site),
@@ -306,9 +307,12 @@ def check(site_dir: Path, drafts: bool = False, strict: bool = False) -> BuildRe
                        tuple(rendered.problems.warnings))
 
 
-def build_pdf(site_dir: Path, issue_slug: str, target: Path) -> tuple[Problem, ...]:
-    """Write the print edition of one issue (drafts included) to `target`; returns warnings."""
+def build_pdf(site_dir: Path, issue_slug: str, target: Path,
+              language: str | None = None) -> tuple[Problem, ...]:
+    """Write the print edition of one issue (drafts included) to `target`, in `language`
+    ('es': its translation) or the main language; returns warnings."""
     site, problems = load_site(site_dir, drafts=True)
+    site = site_in(site, language)
     issue = find_issue(site, issue_slug)
     write_file(target, issue_pdf(site_dir, site, make_environment(site_dir), issue, problems))
     return tuple(problems.warnings)

@@ -124,11 +124,14 @@ def publish(site: Path, name: str | None, dry_run: bool, delete: bool, no_push: 
               help="Write the message to this .eml file (multipart: HTML and plain text).")
 @click.option("--drafts", is_flag=True, help="Allow an issue with 'status: draft'.")
 @click.option("--base-url", help="Override base_url from bulletin.yaml.")
-def email(issue: str, site: Path, eml: Path, drafts: bool, base_url: str | None) -> None:
+@click.option("--lang", metavar="CODE", help="The edition of the issue's translation into "
+              "this language (one of 'languages:' in bulletin.yaml).")
+def email(issue: str, site: Path, eml: Path, drafts: bool, base_url: str | None,
+          lang: str | None) -> None:
     """Write the email edition of ISSUE (its folder or file name) as a message to import."""
     from .editions.email import export_eml
 
-    report = export_eml(site, issue, eml, drafts=drafts, base_url=base_url)
+    report = export_eml(site, issue, eml, drafts=drafts, base_url=base_url, language=lang)
     _print_warnings(report.warnings)
     click.echo(f"Wrote {report.path}: \"{report.subject}\" ({report.html_bytes / 1024:.0f} KB "
                "of HTML)")
@@ -151,7 +154,7 @@ def serve(site: Path, port: int, host: str, pdf: bool) -> None:
 
 @main.group()
 def new() -> None:
-    """Start a new issue or item from a commented skeleton."""
+    """Start a new issue, item or translation from a commented skeleton."""
 
 
 @new.command("issue")
@@ -180,17 +183,32 @@ def new_item(issue: str, title: str, site: Path, kind: str) -> None:
     click.echo(write_item(site, issue, title, kind))
 
 
+@new.command("translation")
+@click.argument("issue")
+@click.argument("language")
+@SITE
+def new_translation(issue: str, language: str, site: Path) -> None:
+    """Write the LANGUAGE twins of the files of ISSUE (e.g. 01-news.es.md) to translate."""
+    from .scaffold import new_translation as write_twins
+
+    for path in write_twins(site, issue, language):
+        click.echo(path)
+
+
 @main.command()
 @click.argument("issue")
 @SITE
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="The PDF file to write (default: ISSUE.pdf in the current folder).")
-def pdf(issue: str, site: Path, output: Path | None) -> None:
+              help="The PDF file to write (default: ISSUE.pdf in the current folder, "
+              "ISSUE.CODE.pdf with --lang).")
+@click.option("--lang", metavar="CODE", help="The edition of the issue's translation into "
+              "this language (one of 'languages:' in bulletin.yaml).")
+def pdf(issue: str, site: Path, output: Path | None, lang: str | None) -> None:
     """Write the print edition (PDF) of one ISSUE, named by its folder or file name."""
     from .build import build_pdf
 
-    target = output or Path(f"{issue}.pdf")
-    _print_warnings(build_pdf(site, issue, target))
+    target = output or Path(f"{issue}.{lang}.pdf" if lang else f"{issue}.pdf")
+    _print_warnings(build_pdf(site, issue, target, lang))
     click.echo(f"Wrote {target}")
 
 

@@ -18,6 +18,7 @@ from .markdown import typographic
 from .yamlio import YamlError, load_yaml
 
 CONFIG_FILE = "bulletin.yaml"
+CACHE_DIR = ".bulletin-cache"  # in the site: what earlier builds left for the next
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,26 @@ class LinksConfig:
 
 
 @dataclass(frozen=True)
+class Language:
+    """One entry of `languages:`: a language the bulletin is translated into, with the site's
+    title and tagline in it (the main language's when not given)."""
+
+    code: str  # a BCP 47 tag: 'es', 'pt-BR', 'zh-Hant'
+    title: str
+    tagline: str = ""
+
+
+# A BCP 47 language tag as editors write them: a language, then optional script, region and
+# variant parts ('es', 'pt-BR', 'zh-Hant-TW', 'ca-valencia').
+_LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+
+
+def is_language_tag(code: str) -> bool:
+    """True for a code shaped like a BCP 47 language tag ('fr', 'pt-BR')."""
+    return bool(_LANGUAGE_TAG.match(code))
+
+
+@dataclass(frozen=True)
 class SiteConfig:
     """Everything `bulletin.yaml` can say, with defaults."""
 
@@ -120,6 +141,9 @@ class SiteConfig:
     search: SearchConfig = field(default_factory=SearchConfig)
     publish: tuple[PublishTarget, ...] = ()
     links: LinksConfig = field(default_factory=LinksConfig)
+    # The other languages, in the order of the language menu; the main one is `language`.
+    languages: tuple[Language, ...] = ()
+    untranslated: str = "original"  # an issue's untranslated items: 'original' | 'omit'
     # The line of each key in bulletin.yaml, so later stages can point at it (nav: ...).
     key_lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
 
@@ -248,10 +272,35 @@ def read_config(reader: FieldReader) -> SiteConfig:
         search=search_config,
         publish=publish,
         links=links_config,
+        untranslated=reader.choice("untranslated", ("original", "omit"), "original"),
         key_lines=dict(reader.data.lines),
     )
+    config = replace(config, languages=_languages(reader.mapping("languages"), config))
     reader.finish()
     return config
+
+
+def _languages(section: FieldReader, config: SiteConfig) -> tuple[Language, ...]:
+    """`languages: {es: {title: ..., tagline: ...}, fr: {}}`, in the order written."""
+    found: list[Language] = []
+    for code in list(section.data.keys()):
+        fields = section.mapping(code)
+        tag = str(code)
+        if tag in ("True", "False"):  # YAML reads `no:` (Norwegian) as false, `on:` as true
+            section.error(code, f"languages: '{tag}' is not a language code",
+                          "put the code in quotes: 'no': {}")
+        elif not is_language_tag(tag):
+            section.error(code, f"languages: '{tag}' is not a language code",
+                          "write a BCP 47 code such as 'es', 'fr' or 'pt-BR'")
+        elif tag.lower() == config.language.lower():
+            section.error(code, f"languages: '{tag}' is the main language ('language: "
+                          f"{config.language}')", "list only the other languages here")
+        else:
+            found.append(Language(tag, fields.line("title", config.title),
+                                  typographic(fields.text("tagline")) or config.tagline))
+        fields.finish()
+    section.finish(tuple(str(code) for code in section.data))
+    return tuple(found)
 
 
 SECRETS = ("aws_access_key_id", "aws_secret_access_key", "aws_session_token", "password",

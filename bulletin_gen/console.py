@@ -17,7 +17,7 @@ import click
 
 MIN_PAGES_FOR_BAR = 50  # smaller builds finish before a bar is worth drawing
 STAGE_NAMES = {"load": "read content", "pdf": "loaded the PDF library",
-               "render": "rendered pages", "editions": "editions", "write": "wrote files"}
+               "render": "rendered pages and editions", "write": "wrote files"}
 STAGE_UNITS = {"load": "issue"}  # what a stage's count counts, where its name does not say
 UNCOUNTED_STAGES = {"pdf"}  # shown by name alone
 

@@ -10,16 +10,14 @@ from __future__ import annotations
 
 import os
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from .errors import Location, Problems, display_path
-from .pool import CHUNKS_PER_JOB, map_chunks, split
+from .pool import CHUNKS_PER_JOB, learners, map_chunks, split
 from .yamlio import Mapping, YamlError, bad_character, load_yaml
-
-if TYPE_CHECKING:
-    from .sourcecache import ModelMemo
 
 CONTENT_DIR = "content"
 ISSUE_FILE = "issue.yaml"
@@ -57,6 +55,19 @@ class IssueSource:
     folder: Path | None = None  # None for a single-file issue
 
 
+class KeptDocuments(Protocol):
+    """The documents an earlier build read (the incremental layer's model memo)."""
+
+    def document(self, path: Path, read: Callable[[Problems], SourceDoc],
+                 problems: Problems) -> SourceDoc:
+        """The document at `path` as kept, when its file has not changed; else `read`'s."""
+        ...
+
+    def without_body(self, doc: SourceDoc) -> SourceDoc:
+        """`doc` without its Markdown body, when it can be read again from the file later."""
+        ...
+
+
 @dataclass(frozen=True)
 class Sources:
     """Everything under content/."""
@@ -65,13 +76,12 @@ class Sources:
     pages: tuple[SourceDoc, ...]
 
 
-def read_sources(site_dir: Path, problems: Problems, memo: ModelMemo | None = None,
+def read_sources(site_dir: Path, problems: Problems, memo: KeptDocuments | None = None,
                  jobs: int = 1) -> Sources:
     """Read every issue and page under `site_dir/content`, recording unreadable files.
 
-    With a `memo`, a file whose stamp is unchanged since the last build is not read again. A
-    build with nothing to take from the memo (the first, or a clean one) reads the issues on
-    `jobs` worker processes: YAML and decoding are a tenth of a cold build."""
+    With a `memo`, a file unchanged since the last build is not read again. With `jobs` > 1
+    the issues are read by worker processes: YAML and decoding are a tenth of a cold build."""
     content = site_dir / CONTENT_DIR
     if not content.is_dir():
         problems.add(Location(CONTENT_DIR), "no content/ folder",
@@ -82,7 +92,7 @@ def read_sources(site_dir: Path, problems: Problems, memo: ModelMemo | None = No
     # A folder that is no link lies where content/issues/ does (linked folders are not entered).
     issues_inside = issues_dir.resolve().is_relative_to(site_dir.resolve())
 
-    parallel = jobs > 1 and len(entries) >= PARALLEL_ISSUES and (memo is None or memo.is_empty())
+    parallel = jobs > 1 and len(entries) >= PARALLEL_ISSUES
 
     def read_issues(indices: range) -> list[tuple[IssueSource | None, Problems]]:
         read = []
@@ -98,8 +108,7 @@ def read_sources(site_dir: Path, problems: Problems, memo: ModelMemo | None = No
 
     chunks = split(len(entries), max(1, -(-len(entries) // (CHUNKS_PER_JOB * jobs))))
     issues: list[IssueSource] = []
-    for part in map_chunks(read_issues, chunks, jobs if parallel else 1,
-                           [memo] if memo else []):
+    for part in map_chunks(read_issues, chunks, jobs if parallel else 1, learners(memo)):
         for issue, found in part:
             problems.extend(found)
             if issue:
@@ -111,7 +120,7 @@ def read_sources(site_dir: Path, problems: Problems, memo: ModelMemo | None = No
 
 
 def _read_issue(site_dir: Path, entry: Path, issues_inside: bool, problems: Problems,
-                memo: ModelMemo | None) -> IssueSource | None:
+                memo: KeptDocuments | None) -> IssueSource | None:
     """The issue of a folder or a Markdown file in content/issues/; None for anything else."""
     if entry.is_dir():
         inside = (issues_inside and not entry.is_symlink()) or \
@@ -130,7 +139,7 @@ def _listing(folder: Path) -> list[Path]:
 
 
 def _read_folder_issue(site_dir: Path, folder: Path, folder_inside: bool, problems: Problems,
-                       memo: ModelMemo | None) -> IssueSource | None:
+                       memo: KeptDocuments | None) -> IssueSource | None:
     """`folder_inside`: the folder lies inside the site, so a file in it that is no link does."""
     meta_path = folder / ISSUE_FILE
     if not meta_path.is_file():
@@ -177,7 +186,7 @@ def _files_below(folder: Path) -> list[tuple[str, bool]]:
 
 
 def read_document(site_dir: Path, path: Path, problems: Problems,
-                  memo: ModelMemo | None = None, checked: bool = False) -> SourceDoc:
+                  memo: KeptDocuments | None = None, checked: bool = False) -> SourceDoc:
     """Read a .md file (front matter + body) or a .yaml file (fields only).
 
     `checked`: the caller has made sure that the file lies inside the site."""

@@ -145,7 +145,8 @@ def copy_paths(site: Site) -> set[str]:
 
 
 def _images(site: Site) -> Iterator[Image]:
-    for issue in site.issues:
+    """Every image of every language's issues (a translation may show its own)."""
+    for issue in (issue for each in (site, *site.translations) for issue in each.issues):
         for image in (issue.image, *(item.image for item in issue.items)):
             if image is not None and image.width:
                 yield image

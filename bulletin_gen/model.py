@@ -146,6 +146,7 @@ class Item(EncodedHtml):
     html_utf8: bytes = b""
     summary: str = ""
     lang: str = ""  # when the item is in another language than its issue
+    untranslated: bool = False  # shown in a translated issue in its original language
     authors: tuple[str, ...] = ()
     tags: tuple[Term, ...] = ()
     regions: tuple[Term, ...] = ()
@@ -216,6 +217,8 @@ class Page(EncodedHtml):
     url: str
     source: str
     summary: str = ""
+    lang: str = ""  # when the page is in another language than its site
+    untranslated: bool = False  # shown in a translated site in its original language
 
 
 @dataclass(frozen=True)
@@ -261,6 +264,13 @@ class Site:
     pages: tuple[Page, ...]
     tags: tuple[TermIndex, ...]
     regions: tuple[TermIndex, ...]
+    prefix: str = ""  # where its pages are: '' for the main language, 'es/' for another
+    # The other languages' sites, in the order of the language menu (the main site's only).
+    translations: tuple[Site, ...] = ()
+
+    @property
+    def language(self) -> str:
+        return self.config.language
 
     @property
     def latest(self) -> Issue | None:

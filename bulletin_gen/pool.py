@@ -59,6 +59,11 @@ class Learner(Protocol):
         """Add what a worker's copy learned."""
 
 
+def learners(*candidates: object) -> list[Learner]:
+    """Those of `candidates` that learn as a task runs (a cache kept in front of a stage)."""
+    return [each for each in candidates if isinstance(each, Learner)]
+
+
 def can_fork() -> bool:
     return hasattr(os, "fork")
 

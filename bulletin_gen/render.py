@@ -8,15 +8,16 @@ in parallel, and the result never depends on which.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
 from jinja2 import Environment, TemplateError, TemplateNotFound
 
-from .errors import BulletinError
+from .errors import BulletinError, Problem, Problems
+from .language_names import language_name
 from .model import Entry, Issue, Pager, Site, TermIndex
-from .pool import map_chunks, split
+from .pool import map_chunks, split_by_weight
 from .search import merged_bundles
 from .templates import THEME_TEMPLATES
 
@@ -24,6 +25,7 @@ CHUNK = 32  # pages per task sent to a worker: enough to hide the cost of the ro
 FEED_ENTRIES = 50  # the newest items and briefs in each feed of items (Pelican's and Hugo's order)
 TEMPLATE_SUFFIXES = (".html", ".xml", ".txt")
 T = TypeVar("T")
+Finish = Callable[[str, Problems], bytes]
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,11 @@ class PagePlan:
     url: str  # the site path readers see ('' for the home page)
     template: str
     context: dict[str, Any] = field(default_factory=dict)
+    # An edition's step after the template (inlining CSS, laying out a PDF): the rendered text
+    # in, the file's bytes out, its warnings added to the Problems it is given.
+    finish: Finish | None = None
+    reads: tuple[Path, ...] = ()  # files the finished file is made from besides the model
+    weight: int = 1  # its cost in pages, so that a PDF is not sent to a worker with 31 others
 
 
 @dataclass(frozen=True)
@@ -44,6 +51,17 @@ class Artifact:
     path: str
     data: bytes
     source: Path | None = None
+    warnings: tuple[Problem, ...] = ()  # found while making it (an email too large to send)
+
+
+@dataclass(frozen=True)
+class Version:
+    """A page in one language, for its alternate links and the language menu."""
+
+    language: str  # the language's code
+    name: str  # the language named in itself: 'Español'
+    url: str  # the page in that language, or that language's home where it has none
+    exists: bool  # whether the page exists in that language, translated
 
 
 class TemplateProblem(BulletinError):
@@ -51,21 +69,43 @@ class TemplateProblem(BulletinError):
 
 
 def plan_pages(site: Site) -> list[PagePlan]:
-    """Every page of the web edition, in a fixed order."""
+    """Every page of the web edition, in a fixed order: the main language's, then each
+    translation's under its code, each page told its versions in the other languages."""
+    plans = _site_plans(site, site)
+    if not site.translations:
+        return plans
+    for translation in site.translations:
+        plans.extend(_site_plans(site, translation))
+    return with_versions(site, plans)
+
+
+def _site_plans(main: Site, site: Site) -> list[PagePlan]:
+    """The pages of one language's `site`; the 404 page, the sitemap and search are the main
+    language's only. A translation's pages receive their own site, whose settings carry their
+    language, title and tagline."""
+    home = site.prefix
+    own = {"site": site} if site is not main else {}
     plans = [
-        PagePlan("index.html", "", "index.html", {"issue": site.latest}),
-        PagePlan("archive/index.html", "archive/", "archive.html"),
-        PagePlan("404.html", "404.html", "404.html",
-                 {"link_base": site.config.base_path}),
-        PagePlan("feed.xml", "feed.xml", "feed.xml"),
-        _entries_feed(site, "items.xml", "", f"{site.config.title}: news", site_entries(site)),
-        PagePlan("sitemap.xml", "sitemap.xml", "sitemap.xml", {"all_urls": site_urls(site)}),
-        PagePlan("tags/index.html", "tags/", "terms.html",
+        PagePlan(f"{home}index.html", home, "index.html", {"issue": site.latest}),
+        PagePlan(f"{home}archive/index.html", f"{home}archive/", "archive.html"),
+    ]
+    if site is main:
+        plans.append(PagePlan("404.html", "404.html", "404.html",
+                              {"link_base": site.config.base_path}))
+    plans += [
+        PagePlan(f"{home}feed.xml", f"{home}feed.xml", "feed.xml"),
+        _entries_feed(site, f"{home}items.xml", home, f"{site.config.title}: news",
+                      site_entries(site)),
+    ]
+    if site is main:
+        plans.append(PagePlan("sitemap.xml", "sitemap.xml", "sitemap.xml", _sitemap(site)))
+    plans += [
+        PagePlan(f"{home}tags/index.html", f"{home}tags/", "terms.html",
                  {"kind": "tags", "terms": site.tags}),
-        PagePlan("regions/index.html", "regions/", "terms.html",
+        PagePlan(f"{home}regions/index.html", f"{home}regions/", "terms.html",
                  {"kind": "regions", "terms": site.regions}),
     ]
-    if site.config.search.enabled:
+    if site is main and site.config.search.enabled:
         plans.append(PagePlan("search/index.html", "search/", "search.html",
                               {"merged_bundles": merged_bundles(site)}))
     for issue in site.issues:
@@ -78,7 +118,7 @@ def plan_pages(site: Site) -> list[PagePlan]:
                                        f"{site.config.title}: {index.term.name}", index.entries))
     plans.extend(PagePlan(f"{page.url}index.html", page.url, "page.html", {"page": page})
                  for page in site.pages)
-    return plans
+    return [replace(plan, context={**own, **plan.context}) for plan in plans] if own else plans
 
 
 def _item_plans(issue: Issue) -> list[PagePlan]:
@@ -147,9 +187,11 @@ def paginate(entries: tuple[T, ...], url: str,
 
 
 def site_urls(site: Site) -> list[str]:
-    """The site paths of every HTML page, for the sitemap."""
-    urls = ["", "archive/", "tags/", "regions/"] + (["search/"] if site.config.search.enabled
-                                                     else [])
+    """The site paths of every HTML page of one language's site, for the sitemap."""
+    home = site.prefix
+    urls = [home, f"{home}archive/", f"{home}tags/", f"{home}regions/"]
+    if site.config.search.enabled and not home:
+        urls.append("search/")
     for issue in site.issues:
         urls.append(issue.url)
         urls.extend(item.url for item in issue.items)
@@ -159,10 +201,60 @@ def site_urls(site: Site) -> list[str]:
     return urls
 
 
+def _sitemap(site: Site) -> dict[str, Any]:
+    """The sitemap's context: every page of every language, and each page's versions."""
+    if not site.translations:
+        return {"all_urls": site_urls(site)}
+    sites = (site, *site.translations)
+    pages = [(each, url, True) for each in sites for url in site_urls(each)]
+    versions = _versions_by_key(sites, pages)
+    return {"all_urls": [url for _, url, _ in pages],
+            "url_versions": {url: versions[_key(each, url)] for each, url, _ in pages}}
+
+
+def _key(site: Site, url: str) -> str:
+    """A page's language-neutral key: its site path without the language's folder."""
+    return url.removeprefix(site.prefix)
+
+
+def _versions_by_key(sites: tuple[Site, ...], pages: list[tuple[Site, str, bool]]
+                     ) -> dict[str, tuple[Version, ...]]:
+    """For each page's key, its `Version` in each language, in the menu's order. `pages`:
+    (the site, the URL, whether the page is in the site's language) of every page."""
+    where: dict[str, dict[str, tuple[str, bool]]] = {}
+    for site, url, translated in pages:
+        where.setdefault(_key(site, url), {})[site.language] = url, translated
+    return {key: tuple(Version(each.language, language_name(each.language),
+                               *found.get(each.language, (each.prefix, False)))
+                       for each in sites)
+            for key, found in where.items()}
+
+
+def with_versions(site: Site, plans: list[PagePlan]) -> list[PagePlan]:
+    """Each HTML page with `versions`: every language's version of it, or that language's home
+    where it has none, for the alternate links and the language menu."""
+    sites = (site, *site.translations)
+    owners = {id(plan): plan.context.get("site", site) for plan in plans
+              if plan.template.endswith(".html") and plan.path != "404.html"}
+    versions = _versions_by_key(sites, [(owners[id(plan)], plan.url, not _untranslated(plan))
+                                        for plan in plans if id(plan) in owners])
+    return [replace(plan, context={**plan.context,
+                                   "versions": versions[_key(owners[id(plan)], plan.url)]})
+            if id(plan) in owners else plan for plan in plans]
+
+
+def _untranslated(plan: PagePlan) -> bool:
+    """Whether the page shows an item or page in its original language (it is then no
+    alternate: search engines are told only of translations)."""
+    shown = plan.context.get("item") or plan.context.get("page")
+    return bool(getattr(shown, "untranslated", False))
+
+
 def render_page(env: Environment, site: Site, plan: PagePlan) -> Artifact:
     """Render one planned page; a template failure names the template, line and page."""
+    site = plan.context.get("site", site)  # a translation's page: its language's site
     context = {"site": site, "config": site.config, "page_url": plan.url, "link_base": "",
-               **plan.context}
+               "home": site.prefix, "versions": (), **plan.context}
     try:
         text = env.get_template(plan.template).render(context)
     except (TemplateError, TypeError, AttributeError, ValueError) as error:
@@ -171,7 +263,17 @@ def render_page(env: Environment, site: Site, plan: PagePlan) -> Artifact:
         if not isinstance(error, TemplateError) and _template_frame(error) is None:
             raise
         raise TemplateProblem(describe_template_error(error, plan.path)) from None
-    return Artifact(plan.path, text.encode("utf-8"))
+    if plan.finish is None:
+        return Artifact(plan.path, text.encode("utf-8"))
+    found = Problems()
+    data = plan.finish(text, found)
+    return Artifact(plan.path, data, warnings=tuple(found.warnings))
+
+
+def chunks(plans: list[PagePlan]) -> list[range]:
+    """The plans cut into consecutive runs of about CHUNK pages' worth of work."""
+    weights = [plan.weight for plan in plans]
+    return split_by_weight(weights, -(-sum(weights) // CHUNK))
 
 
 def describe_template_error(error: Exception, page: str) -> str:
@@ -228,7 +330,7 @@ def render_pages(env: Environment, site: Site, plans: list[PagePlan],
         return [render_page(env, site, plans[index]) for index in indices]
 
     done = 0
-    for artifacts in map_chunks(render_chunk, split(len(plans), CHUNK), jobs):
+    for artifacts in map_chunks(render_chunk, chunks(plans), jobs):
         for artifact in artifacts:
             done += 1
             yield artifact

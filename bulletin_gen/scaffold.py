@@ -1,4 +1,5 @@
-"""`bulletin init` and `bulletin new`: file writers for new sites, issues and items.
+"""`bulletin init` and `bulletin new`: file writers for new sites, issues, items and
+translations.
 
 New files are named to sort after the existing ones (issues by date, items by their `NN-`
 prefix) and carry the front matter their kind needs with a commented skeleton. Nothing here
@@ -14,10 +15,20 @@ import shutil
 from pathlib import Path
 from typing import TypeGuard
 
-from .content import ISSUE_FILE, MARKDOWN_SUFFIXES, YAML_SUFFIXES, read_sources
+from .config import load_config
+from .content import (
+    ISSUE_FILE,
+    MARKDOWN_SUFFIXES,
+    YAML_SUFFIXES,
+    read_sources,
+    split_front_matter,
+)
 from .errors import BulletinError, Problems, did_you_mean
+from .language_names import language_name
+from .languages import translated_name, translation_of
 from .markdown import slugify
 from .model import ITEM_KINDS
+from .yamlio import load_yaml
 
 STARTER = Path(__file__).parent / "starter"
 _ORDER = re.compile(r"^(\d+)[-_.]")
@@ -85,6 +96,60 @@ def new_item(site_dir: Path, issue: str, title: str, kind: str = "news") -> Path
     return path
 
 
+# The fields a translation gives in its own words; the others it takes from its original.
+TRANSLATED_FIELDS = ("title", "summary", "session", "venue", "image_alt")
+
+
+def new_translation(site_dir: Path, issue: str, language: str) -> list[Path]:
+    """Write the `.LANGUAGE` twin of each file of `issue` (its issue file and its items), with
+    the fields to translate and the text, for a translator to fill in; returns their paths.
+    A twin that exists already is left as it is: items added to the issue since can be given
+    theirs the same way."""
+    config, _ = load_config(site_dir)
+    codes = [each.code for each in config.languages]
+    if language not in codes:
+        raise BulletinError(f"'{language}' is not one of the site's languages "
+                            f"({', '.join(codes) or 'none'}); add it under 'languages:' in "
+                            "bulletin.yaml first")
+    found = _issue_entry(site_dir, issue)
+    if found.is_file():
+        originals = [found]
+    else:
+        originals = [path for path in sorted(found.iterdir())
+                     if path.is_file() and path.suffix in MARKDOWN_SUFFIXES + YAML_SUFFIXES
+                     and not translation_of(path.name, codes)]
+    twins = {path: path.with_name(translated_name(path.name, language)) for path in originals}
+    missing = {path: twin for path, twin in twins.items() if not twin.exists()}
+    if not missing:
+        raise BulletinError(f"every file of {found.name} has its '{language}' translation "
+                            "already; nothing was written")
+    for original, twin in missing.items():
+        _write_new(twin, _twin_text(original, language))
+    return list(missing.values())
+
+
+def _twin_text(original: Path, language: str) -> str:
+    """A translation's first draft: the original's words to replace, and a note saying so."""
+    text = original.read_text(encoding="utf-8-sig")
+    note = (f"# The {language_name(language)} ({language}) translation of {original.name}: "
+            "translate these fields (and the text);\n# every field left out is taken from the "
+            "original.\n")
+    if original.suffix in YAML_SUFFIXES:
+        fields = load_yaml(text)
+        if isinstance(fields, dict) and "items" in fields:  # briefs: the list is replaced whole
+            return note + text
+        return note + _kept_fields(fields)
+    front, body, _ = split_front_matter(text)
+    fields = load_yaml(front) if front else {}
+    return f"---\n{note}{_kept_fields(fields)}---\n{body}"
+
+
+def _kept_fields(fields: object) -> str:
+    """The fields of TRANSLATED_FIELDS that `fields` has, as YAML lines."""
+    found = fields if isinstance(fields, dict) else {}
+    return _yaml_fields(**{key: str(found[key]) for key in TRANSLATED_FIELDS if key in found})
+
+
 def _title_slug(title: str) -> str:
     """The slug a new file is named after; an error when the title has nothing to make it of."""
     slug = slugify(title)
@@ -121,6 +186,15 @@ def _whole(value: object) -> TypeGuard[int]:
 
 
 def _issue_folder(site_dir: Path, issue: str) -> Path:
+    match = _issue_entry(site_dir, issue)
+    if match.is_file():
+        raise BulletinError(f"{match} is a single-file issue; add a '## Heading' section to it "
+                            "instead of a new item file.")
+    return match
+
+
+def _issue_entry(site_dir: Path, issue: str) -> Path:
+    """The folder or the file of `issue` (its name, with or without '.md')."""
     issues_dir = site_dir / "content" / "issues"
     candidates = {p.name: p for p in sorted(issues_dir.iterdir())} if issues_dir.is_dir() else {}
     wanted = Path(issue).name.removesuffix(".md")
@@ -131,9 +205,6 @@ def _issue_folder(site_dir: Path, issue: str) -> Path:
         hint = did_you_mean(wanted, [Path(n).stem for n in candidates])
         raise BulletinError(f"no issue '{issue}' in {issues_dir}" + (f"; {hint}" if hint else
                             "; give the issue's folder name, e.g. 2026-03-spring"))
-    if match.is_file():
-        raise BulletinError(f"{match} is a single-file issue; add a '## Heading' section to it "
-                            "instead of a new item file.")
     return match
 
 

@@ -13,15 +13,12 @@ from __future__ import annotations
 import datetime as dt
 import posixpath
 import re
-import sys
 from pathlib import Path
 from typing import Any
 
-import jinja2
 from jinja2 import (
     ChoiceLoader,
     Environment,
-    FileSystemBytecodeCache,
     FileSystemLoader,
     PrefixLoader,
     StrictUndefined,
@@ -31,8 +28,6 @@ from jinja2 import (
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
-from . import __version__
-from .fingerprint import text_hash
 from .markdown import ROOT_MARKER, relative_html
 from .model import EMAIL_WIDTH, PRINT_WIDTH
 
@@ -41,9 +36,8 @@ THEME_TEMPLATES = THEME_DIR / "templates"
 THEME_STATIC = THEME_DIR / "static"
 
 
-def make_environment(site_dir: Path | None, cache: Path | None = None) -> Environment:
-    """A Jinja environment searching `site_dir/templates`, then the built-in theme; with a
-    `cache` folder, templates compiled by an earlier build are taken from it."""
+def make_environment(site_dir: Path | None) -> Environment:
+    """A Jinja environment searching `site_dir/templates`, then the built-in theme."""
     theme = FileSystemLoader(THEME_TEMPLATES)
     loaders = [FileSystemLoader(site_dir / "templates")] if site_dir else []
     env = Environment(
@@ -68,28 +62,7 @@ def make_environment(site_dir: Path | None, cache: Path | None = None) -> Enviro
         demote=demote_headings,
         direction=text_direction,
     )
-    if cache is not None:
-        folder = cache / "templates" / _compiled_for(env)
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-        except OSError:  # a folder that cannot be written only makes a slower build
-            return env
-        env.bytecode_cache = FileSystemBytecodeCache(str(folder))
     return env
-
-
-def _compiled_for(env: Environment) -> str:
-    """A name for the settings that shape a template's compiled code: Jinja checks each
-    template's source itself, but not how the environment that compiled it was set up."""
-    settings = (__version__, jinja2.__version__, sys.version_info[:2], env.block_start_string,
-                env.block_end_string, env.variable_start_string, env.variable_end_string,
-                env.comment_start_string, env.comment_end_string, env.line_statement_prefix,
-                env.line_comment_prefix, env.trim_blocks, env.lstrip_blocks,
-                env.newline_sequence, env.keep_trailing_newline, env.optimized,
-                sorted(env.extensions), sorted(env.filters), sorted(env.tests),
-                [env.autoescape(name) if callable(env.autoescape) else env.autoescape
-                 for name in ("a.html", "a.xml", "a.txt", None)])
-    return text_hash(repr(settings))
 
 
 def relative_root(page_url: str) -> str:

@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import Protocol
 
 from . import links
 from .config import SiteConfig, read_contact
@@ -46,10 +47,29 @@ from .model import (
     Term,
     TermIndex,
 )
-from .pool import CHUNKS_PER_JOB, Learner, map_chunks, split_by_weight
+from .pool import CHUNKS_PER_JOB, Learner, learners, map_chunks, split_by_weight
 from .sitepaths import leaving_site
-from .sourcecache import ModelMemo
 from .yamlio import Mapping
+
+
+class Reuse(Protocol):
+    """What an earlier build made (the incremental layer's model memo). Given what an issue
+    or item is made from besides its files, each gives back the one kept when nothing of that
+    changed and every link it holds resolves as it did, or else calls `build`."""
+
+    def issue(self, source: IssueSource, made_from: object, resolve: Resolver,
+              resolver_of: Callable[[SourceDoc], Resolver], problems: Problems,
+              build: Callable[[Resolver, Problems], Issue]) -> Issue: ...
+
+    def item(self, doc: SourceDoc, made_from: object, resolve: Resolver, problems: Problems,
+             build: Callable[[SourceDoc, Resolver, Problems], Item]) -> Item:
+        """`build(doc, ...)` is given the whole document: the one kept may lack its body."""
+        ...
+
+    def has_item(self, doc: SourceDoc) -> bool:
+        """Whether an item may be kept for `doc`: a hint for sharing out the work."""
+        ...
+
 
 # Fewer items than this are built in the main process: starting workers would cost more.
 PARALLEL_ITEMS = 200
@@ -64,14 +84,16 @@ SECTION_NAMES = {
 
 
 def build_site(config: SiteConfig, sources: Sources, renderer: MarkdownRenderer,
-               problems: Problems, drafts: bool = False, memo: ModelMemo | None = None,
-               jobs: int = 1) -> Site:
+               problems: Problems, drafts: bool = False, memo: Reuse | None = None,
+               jobs: int = 1, identities: dict[Path, Identity] | None = None) -> Site:
     """Turn every source into the typed model; problems are recorded, not raised.
 
     With a `memo`, an issue or item that nothing it was built from has changed is taken from
     it. With `jobs` > 1, issues are built by that many worker processes (their Markdown is most
-    of a cold build's time); the model and the order of the problems do not depend on it."""
-    identities = links.identities(sources, problems)
+    of a cold build's time); the model and the order of the problems do not depend on it.
+    `identities` (a translation's, languages.py) replaces where the sources are published."""
+    if identities is None:
+        identities = links.identities(sources, problems)
     assets = links.asset_urls(sources, identities)
     # Published text must not link into a draft issue that this build leaves out.
     hidden = set() if drafts else {identities[s.meta.path].issue_slug for s in sources.issues
@@ -90,8 +112,7 @@ def build_site(config: SiteConfig, sources: Sources, renderer: MarkdownRenderer,
         return built
 
     work = [_work(source, memo) for source in sources.issues]
-    learners = [each for each in (memo, renderer) if isinstance(each, Learner)]
-    pooled = _in_workers(build_issues, work, jobs, learners)
+    pooled = _in_workers(build_issues, work, jobs, learners(memo, renderer))
     issues = []
     for index in range(len(sources.issues)):
         issue, found = pooled[index] if index in pooled else build_issues([index])[0]
@@ -103,9 +124,7 @@ def build_site(config: SiteConfig, sources: Sources, renderer: MarkdownRenderer,
     _check_nav(config, pages, problems)
     if config.links.missing == "warning":
         links.lower_broken_links(problems)
-    listings = _listings(issues)
-    return Site(config, tuple(issues), pages, _index(listings, "tags"),
-                _index(listings, "regions"))
+    return Site(config, tuple(issues), pages, *term_indexes(issues))
 
 
 def _in_workers(build_issues: Callable[[Sequence[int]], list[tuple[Issue, Problems]]],
@@ -126,7 +145,7 @@ def _in_workers(build_issues: Callable[[Sequence[int]], list[tuple[Issue, Proble
     return built
 
 
-def _work(source: IssueSource, memo: ModelMemo | None) -> int:
+def _work(source: IssueSource, memo: Reuse | None) -> int:
     """About how many items of `source` must be built: those the memo cannot give."""
     if source.folder is None:
         return 1 + source.meta.body.count("\n## ")
@@ -172,25 +191,24 @@ def _rendered(renderer: MarkdownRenderer, text: str, doc: SourceDoc, resolve: Re
 
 
 def _issue(source: IssueSource, identities: dict[Path, Identity], assets: dict[Path, str],
-           renderer: MarkdownRenderer, problems: Problems, memo: ModelMemo | None) -> Issue:
-    """An issue built, or taken whole from the memo of the last build (sourcecache.py)."""
+           renderer: MarkdownRenderer, problems: Problems, memo: Reuse | None) -> Issue:
+    """An issue built, or taken whole from what the last build made (`Reuse`)."""
     resolve = links.resolver(source.meta, identities, assets)
 
     def build(resolve: Resolver, found: Problems) -> Issue:
         return _build_issue(source, identities, assets, resolve, renderer, found, memo)
     if memo is None:
         return build(resolve, problems)
-    # Where the issue's files are published (a URL says its issue's slug and its own); the
-    # files' stamps the memo adds, and it is kept under the Markdown setting (cache.py).
-    context = repr(([identities[doc.path].url for doc in (source.meta, *source.items)],
-                    source.assets))
-    return memo.issue(source, context, resolve,
+    # Where the issue's files are published (a URL says its issue's slug and its own).
+    made_from = ([identities[doc.path].url for doc in (source.meta, *source.items)],
+                 source.assets)
+    return memo.issue(source, made_from, resolve,
                       lambda doc: links.resolver(doc, identities, assets), problems, build)
 
 
 def _build_issue(source: IssueSource, identities: dict[Path, Identity],
                  assets: dict[Path, str], resolve: Resolver, renderer: MarkdownRenderer,
-                 problems: Problems, memo: ModelMemo | None = None) -> Issue:
+                 problems: Problems, memo: Reuse | None = None) -> Issue:
     """`resolve` serves the issue's own file; each item gets its own."""
     doc = source.meta
     identity = identities[doc.path]
@@ -311,14 +329,13 @@ def _image(fields: FieldReader, resolve: Resolver, doc: SourceDoc) -> Image | No
 
 
 def _item(doc: SourceDoc, identity: Identity, issue_date: dt.date, resolve: Resolver,
-          renderer: MarkdownRenderer, problems: Problems, memo: ModelMemo | None) -> Item:
-    """An item built, or taken from the memo of the last build (sourcecache.py)."""
-    def build(resolve: Resolver, found: Problems) -> Item:
-        return _build_item(doc, identity, issue_date, resolve, renderer, found)
+          renderer: MarkdownRenderer, problems: Problems, memo: Reuse | None) -> Item:
+    """An item built, or taken from what the last build made (`Reuse`)."""
+    def build(whole: SourceDoc, resolve: Resolver, found: Problems) -> Item:
+        return _build_item(whole, identity, issue_date, resolve, renderer, found)
     if memo is None:
-        return build(resolve, problems)
-    context = repr((identity, issue_date))  # the memo adds the file's stamp and the setting
-    return memo.item(doc, context, resolve, problems, build)
+        return build(doc, resolve, problems)
+    return memo.item(doc, (identity, issue_date), resolve, problems, build)
 
 
 def _build_item(doc: SourceDoc, identity: Identity, issue_date: dt.date, resolve: Resolver,
@@ -443,7 +460,14 @@ def _build_page(doc: SourceDoc, identities: dict[Path, Identity], assets: dict[P
     return page
 
 
-def _listings(issues: list[Issue]) -> list[tuple[Entry, Item | Brief]]:
+def term_indexes(issues: Sequence[Issue], prefix: str = "") -> tuple[tuple[TermIndex, ...],
+                                                                      tuple[TermIndex, ...]]:
+    """The tag and the region pages of `issues`, under `prefix` ('es/' for a translation)."""
+    listings = _listings(issues)
+    return _index(listings, "tags", prefix), _index(listings, "regions", prefix)
+
+
+def _listings(issues: Sequence[Issue]) -> list[tuple[Entry, Item | Brief]]:
     """What tag and region pages can list, newest issue first: each item, then each of its
     briefs, with the entry that lists it. One entry for all the term pages that list it: equal
     entries, so one object will do, and the pages' fingerprints find its hash by identity."""
@@ -451,7 +475,8 @@ def _listings(issues: list[Issue]) -> list[tuple[Entry, Item | Brief]]:
             for item in issue.items for brief in (None, *item.briefs)]
 
 
-def _index(listings: list[tuple[Entry, Item | Brief]], key: str) -> tuple[TermIndex, ...]:
+def _index(listings: list[tuple[Entry, Item | Brief]], key: str,
+           prefix: str) -> tuple[TermIndex, ...]:
     """Tag or region pages: every item and brief that names a term, newest issue first."""
     entries: dict[str, list[Entry]] = {}
     names: dict[str, set[str]] = {}
@@ -460,7 +485,8 @@ def _index(listings: list[tuple[Entry, Item | Brief]], key: str) -> tuple[TermIn
             entries.setdefault(term.slug, []).append(entry)
             names.setdefault(term.slug, set()).add(term.name)
     return tuple(
-        TermIndex(Term(slug, min(names[slug])), tuple(entries[slug]), f"{key}/{slug}/")
+        TermIndex(Term(slug, min(names[slug])), tuple(entries[slug]),
+                  f"{prefix}{key}/{slug}/")
         for slug in sorted(entries)
     )
 

@@ -16,6 +16,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from .config import CACHE_DIR
 from .errors import BulletinError, ContentError, Location, Problem
 from .libc import linux_call
 from .render import Artifact
@@ -37,9 +38,6 @@ class OutputError(BulletinError):
     """The output folder cannot be used safely."""
 
 
-# The cache's folder in the site (cache.CACHE_DIR, which imports this module): an output in
-# it would be deleted by the next `build --clean`.
-CACHE_FOLDER = ".bulletin-cache"
 
 
 def check_output_dir(output: Path, site_dir: Path) -> None:
@@ -50,14 +48,14 @@ def check_output_dir(output: Path, site_dir: Path) -> None:
         site / "content": "the content folder",
         site / "templates": "the templates folder",
         site / "static": "the static folder",
-        site / CACHE_FOLDER: "the build cache, which `build --clean` deletes",
+        site / CACHE_DIR: "the build cache, which `build --clean` deletes",
         Path.home().resolve(): "your home folder",
         Path(output.anchor): "the root of the file system",
     }
     if output in forbidden:
         raise OutputError(f"refusing to write the site into {output} ({forbidden[output]})."
                           " Choose an empty or new folder such as output/.")
-    for folder in ("content", "templates", "static", CACHE_FOLDER):
+    for folder in ("content", "templates", "static", CACHE_DIR):
         if (site / folder) in output.parents:
             raise OutputError(f"refusing to write the site into {output}: it is inside the"
                               f" site's {folder}/ folder. Choose a folder such as output/.")

@@ -94,7 +94,7 @@ def write_files(root: Path, files: dict[str, str | bytes]) -> Path:
 
 def age(site: Path, seconds: int = 60) -> None:
     """Move the time of every file of the site into the past, out of the window in which a
-    build does not trust a file's stamp (sourcecache.settled): as files saved a minute ago."""
+    build does not trust a file's stamp (incremental/memo.settled): as files saved a minute ago."""
     for path in site.rglob("*"):
         if path.is_file():
             stat = path.stat()
@@ -134,7 +134,7 @@ def runner() -> CliRunner:
 def copy_demo(target: Path) -> Path:
     """Copy the repository's demo site (bulletin.yaml, content/, templates/, static/) to
     `target`, so that its builds write their cache and output there, not into the repository."""
-    target.mkdir(parents=True)
+    target.mkdir(parents=True, exist_ok=True)
     shutil.copy(REPO / "bulletin.yaml", target / "bulletin.yaml")
     for folder in ("content", "templates", "static"):
         if (REPO / folder).is_dir():

@@ -15,8 +15,8 @@ import pytest
 from jinja2 import Environment
 
 from bulletin_gen.build import BuildOptions, build, load_site
-from bulletin_gen.cache import ANALYSES, CACHE_DIR, RECORDS, input_stamp
-from bulletin_gen.fingerprint import ISSUE_ITEMS
+from bulletin_gen.incremental.cache import ANALYSES, CACHE_DIR, RECORDS, input_stamp
+from bulletin_gen.incremental.fingerprint import ISSUE_ITEMS
 from bulletin_gen.model import Issue
 from tests.conftest import age, snapshot
 
@@ -131,9 +131,10 @@ def test_compiled_templates_are_kept_and_an_edited_one_is_compiled_again(make_si
 
 
 def test_compiled_templates_are_kept_apart_by_the_settings_that_compiled_them(tmp_path) -> None:
-    from bulletin_gen.templates import _compiled_for, make_environment
+    from bulletin_gen.incremental.cache import _compiled_for
+    from bulletin_gen.templates import make_environment
 
-    env, same, other = (make_environment(None, tmp_path) for _ in range(3))
+    env, same, other = (make_environment(None) for _ in range(3))
     other.trim_blocks = False
     assert _compiled_for(env) == _compiled_for(same)
     assert _compiled_for(env) != _compiled_for(other)
@@ -456,3 +457,20 @@ def test_the_report_names_the_files_a_build_rewrote(make_site) -> None:
              if path.endswith(".html") and not path.endswith("email.html")}
     assert "issues/2026-01-winter/index.html" in pages
     assert not any(path.startswith("issues/2026-02-second/") for path in pages)
+
+
+def test_files_put_back_as_they_were_two_builds_ago_are_built_again(make_site,
+                                                                      tmp_path) -> None:
+    """A build whose input stamp cannot vouch for its files (one saved just now) forgets what
+    the build before it noted: the files may come back as they were then, and the output of
+    then is gone."""
+    site = make_site()
+    age(site)
+    build(site, BuildOptions(jobs=1, pdf=False))
+    added = site / "content/issues/2026-01-winter/09-added.md"
+    added.write_text("---\ntitle: Added just now\n---\nText.\n", "utf-8")
+    build(site, BuildOptions(jobs=1, pdf=False))
+    assert (site / "output/issues/2026-01-winter/added/index.html").exists()
+    added.unlink()
+    build(site, BuildOptions(jobs=1, pdf=False))
+    assert not (site / "output/issues/2026-01-winter/added/index.html").exists()

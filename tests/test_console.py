@@ -58,7 +58,7 @@ def test_verbose_reports_each_stage(make_site: Callable[..., Path], runner: CliR
     stages = [STAGE_LINE.fullmatch(line).groups()  # type: ignore[union-attr]
               for line in result.stderr.splitlines()]
     assert [name for name, _ in stages] == ["read content", "loaded the PDF library",
-                                            "rendered pages", "editions", "wrote files"]
+                                            "rendered pages and editions", "wrote files"]
     assert stages[0][1] == "1 issue" and stages[1][1] is None
     assert all(count.isdigit() for _, count in stages[2:])
     assert "Output: " in result.stdout
@@ -66,7 +66,7 @@ def test_verbose_reports_each_stage(make_site: Callable[..., Path], runner: CliR
     assert result.exit_code == 0
     assert [STAGE_LINE.fullmatch(line).group(1)  # type: ignore[union-attr]
             for line in result.stderr.splitlines()] == [
-        "read content", "rendered pages", "editions", "wrote files"]
+        "read content", "rendered pages and editions", "wrote files"]
 
 
 def test_errors_go_to_stderr(make_site: Callable[..., Path], runner: CliRunner) -> None:
@@ -77,12 +77,14 @@ def test_errors_go_to_stderr(make_site: Callable[..., Path], runner: CliRunner) 
     assert "issue.yaml:1: missing required field 'date'" in result.stderr
 
 
-def test_progress_callback_sees_every_page(make_site: Callable[..., Path]) -> None:
+def test_progress_callback_sees_every_page_and_edition(make_site: Callable[..., Path]) -> None:
     calls: list[tuple[str, int, int]] = []
     report = build(make_site(many_items(3)),
                    BuildOptions(progress=lambda *call: calls.append(call)))
     renders = [call for call in calls if call[0] == "render"]
-    assert renders == [("render", n, report.pages) for n in range(1, report.pages + 1)]
+    made = report.pages + report.pdfs + 2 * report.emails  # an email is HTML and text
+    assert report.pdfs == 1
+    assert renders == [("render", n, made) for n in range(1, made + 1)]
     assert calls[0] == ("load", report.issues, report.issues)
     assert calls[-1] == ("write", report.files, report.files)
 

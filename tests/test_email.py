@@ -12,7 +12,7 @@ from xml.etree.ElementTree import Element
 import html5lib
 import pytest
 from click.testing import CliRunner
-from conftest import MINIMAL_SITE, TINY_PNG, Built
+from conftest import MINIMAL_SITE, TINY_PNG, Built, age
 
 from bulletin_gen.build import BuildOptions, build
 from bulletin_gen.editions.plaintext import PlainText
@@ -394,3 +394,28 @@ def test_plain_text_table_too_wide_for_columns() -> None:
     out = PlainText("https://e.org/").html(f"<table><tr>{heads}</tr><tr>{cells}</tr></table>")
     assert out.startswith("Heading 0: word word word word word word 0; Heading 1:")
     assert all(len(line) <= 72 for line in out.split("\n"))
+
+
+def test_a_rebuild_renders_only_the_edited_issues_email_and_warns_again(
+        make_site: Callable[..., Path]) -> None:
+    """An email carried from the last build is not rendered again, and its warning is said
+    again, whether the build had other work or none at all."""
+    body = "\n\n".join(f"Paragraph {n} of a very long story. " * 12 for n in range(300))
+    site = make_site({**EMAIL_FILES, ISSUE + "04-long.md":
+                      f"---\ntitle: A long story\n---\n{body}\n",
+                      "content/issues/2026-02-next/issue.yaml": "title: Next\ndate: 2026-02-01\n",
+                      "content/issues/2026-02-next/01-a.md": "---\ntitle: A\n---\nText.\n"})
+    age(site)
+    first = build(site, BuildOptions(pdf=False))
+    assert {"issues/2026-01-winter/email.html", "issues/2026-02-next/email.html"} <= \
+        set(first.rewritten)
+    other = site / "content/issues/2026-02-next/01-a.md"
+    other.write_text("---\ntitle: A\n---\nOther text.\n", "utf-8")
+    age(site / "content")  # as if saved a minute ago; the output's files keep their times
+    second = build(site, BuildOptions(pdf=False))
+    emails = [path for path in second.rewritten if "/email." in path]
+    assert emails == ["issues/2026-02-next/email.html", "issues/2026-02-next/email.txt"]
+    third = build(site, BuildOptions(pdf=False))
+    assert third.rewritten == ()
+    for report in (first, second, third):
+        assert sum("Gmail clips" in str(warning) for warning in report.warnings) == 1

@@ -12,6 +12,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -34,10 +35,12 @@ def issue_text(title: str, day: int) -> str:
     return f"title: {title}\ndate: 2026-01-{day:02d}\n"
 
 
-def starting_site() -> Site:
+def starting_site(pdf: bool = False) -> Site:
+    """Two issues; the email edition on, the print edition when `pdf` (a second a PDF)."""
     return {
         "bulletin.yaml": "title: Property Bulletin\nbase_url: https://example.org/\n"
-                         "pdf: {enabled: false}\nemail: {enabled: false}\n",
+                         f"pdf: {{enabled: {str(pdf).lower()}}}\n"
+                         "email: {from: news@example.org}\n",
         "content/issues/i1/issue.yaml": issue_text("Issue one", 1),
         "content/issues/i1/01-a.md": item_text("A", ["water"], ["water"], "Peru"),
         "content/issues/i1/02-b.md": item_text("B", ["budget"], ["budget"], "Hungary"),
@@ -126,10 +129,24 @@ def test_incremental_build_equals_clean_build(operations: list[tuple[str, int, l
                                                                       list[str]]],
                                               jobs: int, aged: bool, long_lived: bool) -> None:
     """`long_lived`: the builds share what they read of the model memo, as in `serve`."""
+    check_edits(starting_site(), operations, jobs, aged, long_lived)
+
+
+@settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(OPERATION, min_size=1, max_size=3), st.sampled_from([1, 2]))
+def test_incremental_print_edition_equals_clean_build(
+        operations: list[tuple[str, int, list[str], list[str]]], jobs: int) -> None:
+    """The same with the PDFs, fewer times: each takes WeasyPrint a second."""
+    pytest.importorskip("weasyprint")
+    check_edits(starting_site(pdf=True), operations, jobs, aged=True, long_lived=False)
+
+
+def check_edits(site: Site, operations: list[tuple[str, int, list[str], list[str]]], jobs: int,
+                aged: bool, long_lived: bool) -> None:
+    """Apply each operation to `site`, build, and compare the output with a clean build's."""
     options = BuildOptions(jobs=jobs, loaded={} if long_lived else None)
     with tempfile.TemporaryDirectory() as temporary:
         root = Path(temporary)
-        site = starting_site()
         sync(root / "site", site, aged)
         build(root / "site", options)
         for step, operation in enumerate(operations):

@@ -13,11 +13,11 @@ from conftest import age, snapshot
 
 from bulletin_gen import content, pool, validate
 from bulletin_gen.build import BuildOptions, build, load_site
-from bulletin_gen.cache import BuildCache
 from bulletin_gen.cli import main
 from bulletin_gen.config import load_config
 from bulletin_gen.content import read_sources
 from bulletin_gen.errors import Problems
+from bulletin_gen.incremental.cache import BuildCache
 from bulletin_gen.markdown import MarkdownRenderer
 from bulletin_gen.render import CHUNK, plan_pages, render_page
 from bulletin_gen.templates import make_environment

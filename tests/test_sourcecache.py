@@ -13,14 +13,15 @@ from pathlib import Path
 
 import pytest
 
-from bulletin_gen import cache as cache_module
-from bulletin_gen import content, links, sourcecache, validate
+from bulletin_gen import content, links, validate
 from bulletin_gen.build import BuildOptions, build
-from bulletin_gen.cache import CACHE_DIR, BuildCache
 from bulletin_gen.config import load_config
 from bulletin_gen.errors import ContentError, Problems
-from bulletin_gen.fingerprint import VERSION
-from bulletin_gen.sourcecache import FORMAT, MEMO_DIR, ModelMemo
+from bulletin_gen.incremental import cache as cache_module
+from bulletin_gen.incremental import memo as sourcecache
+from bulletin_gen.incremental.cache import CACHE_DIR, BuildCache
+from bulletin_gen.incremental.fingerprint import VERSION
+from bulletin_gen.incremental.memo import FORMAT, MEMO_DIR, ModelMemo
 from tests.conftest import age, snapshot
 from tests.test_cache import clean_tree
 

@@ -1,24 +1,20 @@
 """The editions made from each issue besides the web pages: print (PDF) and email.
 
-Each edition is a function from the site and one issue to `Artifact`s, switched on by its own
-section of bulletin.yaml and by build options.
+Each edition plans one file per issue and format, like the web pages (render.py), with a
+`finish` step after the template; each is switched on by its own section of bulletin.yaml and
+by build options.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-from jinja2 import Environment
 
 from ..errors import Location, Problems
+from ..languages import language_sites, with_main_settings
 from ..model import Site
-from ..render import Artifact
+from ..render import PagePlan
 from ..search import switch_search
-
-if TYPE_CHECKING:  # the module itself is imported only when PDFs are made
-    from .pdf import PdfStore
 
 
 def switch_editions(site: Site, pdf: bool, email: bool, problems: Problems) -> Site:
@@ -31,26 +27,31 @@ def switch_editions(site: Site, pdf: bool, email: bool, problems: Problems) -> S
     if config.email.enabled and not email:
         config = replace(config, email=replace(config.email, enabled=False))
     site = site if config is site.config else replace(site, config=config)
-    return switch_search(site, problems)
+    return with_main_settings(switch_search(site, problems))
 
 
-def edition_artifacts(site_dir: Path, site: Site, env: Environment, problems: Problems,
-                      pdfs: PdfStore | None = None) -> list[Artifact]:
+def edition_plans(site_dir: Path, site: Site, problems: Problems) -> list[PagePlan]:
     """Every edition file of every issue, in a fixed order, for the editions the site's
-    settings (as `switch_editions` left them) switch on; warnings go to `problems`. PDFs are
-    taken from `pdfs` when nothing they are made from has changed."""
-    artifacts: list[Artifact] = []
-    if site.config.pdf.enabled:
-        from .pdf import pdf_artifacts
+    settings (as `switch_editions` left them) switch on, in every language, planned like the
+    web pages, each with the step that finishes it after its template; warnings go to
+    `problems`."""
+    plans: list[PagePlan] = []
+    for each in language_sites(site):  # each language's issues, under its own folder
+        own: list[PagePlan] = []
+        if each.config.pdf.enabled:
+            from .pdf import pdf_plans
 
-        artifacts += pdf_artifacts(site_dir, site, env, problems, pdfs)
-    if site.config.email.enabled:
-        # Imported here, like the PDF edition: a build without emails (or with nothing to
-        # build) need not load the email packages.
-        from .email import email_artifacts
+            own += pdf_plans(site_dir, each)
+        if each.config.email.enabled:
+            # Imported here, like the PDF edition: a build without emails (or with nothing
+            # to build) need not load the email packages.
+            from .email import email_plans
 
-        artifacts += email_artifacts(site, env, problems)
-    return artifacts
+            own += email_plans(each, problems)
+        # A translation's editions are rendered with its own site, as its pages are.
+        plans += own if each is site else [replace(plan, context={"site": each, **plan.context})
+                                           for plan in own]
+    return plans
 
 
 def _pdf_ready(problems: Problems) -> bool:

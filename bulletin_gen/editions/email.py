@@ -19,6 +19,7 @@ from email import policy
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime
+from functools import partial
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
@@ -28,9 +29,10 @@ from markupsafe import Markup
 
 from ..config import CONFIG_FILE, SiteConfig
 from ..errors import BulletinError, Location, Problem, Problems, did_you_mean
+from ..languages import site_in
 from ..markdown import is_external, slugify
 from ..model import Issue, Item, Site
-from ..render import Artifact, PagePlan, render_page
+from ..render import PagePlan, render_page
 from .plaintext import PlainText, fit_lines
 
 GMAIL_CLIP_BYTES = 102_400  # Gmail shows "[Message clipped]" past about 102 KB of HTML
@@ -63,19 +65,49 @@ class EmailError(BulletinError):
     """The email edition cannot be made as asked; the message says what to change."""
 
 
-def email_artifacts(site: Site, env: Environment, problems: Problems) -> list[Artifact]:
+def email_plans(site: Site, problems: Problems) -> list[PagePlan]:
     """`email.html` and `email.txt` of every issue; a warning instead when they cannot be made."""
     missing = missing_requirement(site.config)
     if missing:
         problems.warn(Location(CONFIG_FILE), f"email edition skipped: {missing[0]}", missing[1])
         return []
-    artifacts = []
-    for issue in site.issues:
-        edition = render_email(site, env, issue)
-        check_edition(edition, problems)
-        artifacts += [Artifact(f"{issue.url}{EMAIL_HTML}", edition.html.encode("utf-8")),
-                      Artifact(f"{issue.url}{EMAIL_TEXT}", edition.text.encode("utf-8"))]
-    return artifacts
+    return [plan for issue in site.issues for plan in issue_email_plans(site, issue)]
+
+
+def issue_email_plans(site: Site, issue: Issue) -> tuple[PagePlan, PagePlan]:
+    """The plans of one issue's `email.html` and `email.txt`, rendered like web pages."""
+    config = site.config
+    web_url = config.absolute(issue.url)
+    context = {
+        "issue": issue,
+        "subject": email_subject(site, issue),
+        "web_url": web_url,
+        "link_base": config.base_url,  # every link absolute (templates.py)
+        "digest": config.email.mode == "digest",
+        "teaser": teaser,
+        "preheader": issue.summary or " · ".join(item.title for item in issue.items),
+        # Passed through as written: a mailing tool replaces its merge tag (*|UNSUB|*) itself.
+        "unsubscribe_url": Markup(config.email.unsubscribe_url),
+    }
+    return (PagePlan(f"{issue.url}{EMAIL_HTML}", issue.url, EMAIL_HTML, context,
+                     finish=partial(_finish_html, issue, web_url)),
+            PagePlan(f"{issue.url}{EMAIL_TEXT}", issue.url, EMAIL_TEXT,
+                     {**context, "text": PlainText(web_url)}, finish=_finish_text))
+
+
+def email_subject(site: Site, issue: Issue) -> str:
+    return f"{site.config.title}: {issue.title}"
+
+
+def _finish_html(issue: Issue, web_url: str, html: str, problems: Problems) -> bytes:
+    """The email's HTML with every link absolute and every style inlined."""
+    html = inline_css(absolute_links(_drop_backrefs(html), web_url))
+    check_email_html(issue, html, problems)
+    return html.encode("utf-8")
+
+
+def _finish_text(text: str, problems: Problems) -> bytes:
+    return fit_lines(text).encode("utf-8")
 
 
 def missing_requirement(config: SiteConfig) -> tuple[str, str] | None:
@@ -91,16 +123,16 @@ def missing_requirement(config: SiteConfig) -> tuple[str, str] | None:
     return None
 
 
-def check_edition(edition: EmailEdition, problems: Problems) -> None:
+def check_email_html(issue: Issue, html: str, problems: Problems) -> None:
     """Warn when Gmail would clip the message, or an image has no alt text."""
-    where = Location(edition.issue.source)
-    size = len(edition.html.encode("utf-8"))
+    where = Location(issue.source)
+    size = len(html.encode("utf-8"))
     if size > GMAIL_CLIP_BYTES:  # Gmail shows the rest only behind a link
-        problems.warn(where, f"the email edition of '{edition.issue.slug}' is "
+        problems.warn(where, f"the email edition of '{issue.slug}' is "
                       f"{size / 1024:.0f} KB of HTML; Gmail clips messages over 100 KB",
                       "set 'email: {mode: digest}' in bulletin.yaml to send summaries, or move "
                       "items to another issue")
-    for tag in re.findall(r"<img\b[^>]*>", edition.html):
+    for tag in re.findall(r"<img\b[^>]*>", html):
         # Many mail clients block images until asked: the alt text is what readers see first.
         if not re.search(r'\balt="[^"]*[^"\s][^"]*"', tag):
             src = re.search(r'\bsrc="([^"]*)"', tag)
@@ -109,32 +141,14 @@ def check_edition(edition: EmailEdition, problems: Problems) -> None:
                           "describe it in the brackets: ![A map of the centres](map.png)")
 
 
-def render_email(site: Site, env: Environment, issue: Issue) -> EmailEdition:
+def render_email(site: Site, env: Environment, issue: Issue,
+                 problems: Problems) -> EmailEdition:
     """Render one issue's email edition with the theme's (or the site's) email templates."""
-    config = site.config
-    web_url = config.absolute(issue.url)
-    subject = f"{config.title}: {issue.title}"
-    context = {
-        "issue": issue,
-        "subject": subject,
-        "web_url": web_url,
-        "link_base": config.base_url,  # every link absolute (templates.py)
-        "digest": config.email.mode == "digest",
-        "teaser": teaser,
-        "preheader": issue.summary or " · ".join(item.title for item in issue.items),
-        # Passed through as written: a mailing tool replaces its merge tag (*|UNSUB|*) itself.
-        "unsubscribe_url": Markup(config.email.unsubscribe_url),
-    }
-    html = _render(env, site, issue, EMAIL_HTML, context).decode("utf-8")
-    html = inline_css(absolute_links(_drop_backrefs(html), web_url))
-    text = _render(env, site, issue, EMAIL_TEXT, {**context, "text": PlainText(web_url)})
-    return EmailEdition(issue, subject, html, fit_lines(text.decode("utf-8")))
-
-
-def _render(env: Environment, site: Site, issue: Issue, template: str,
-            context: dict[str, object]) -> bytes:
-    plan = PagePlan(f"{issue.url}{template}", issue.url, template, context)
-    return render_page(env, site, plan).data
+    html, text = (render_page(env, site, plan) for plan in issue_email_plans(site, issue))
+    for warning in html.warnings:
+        problems.warnings.append(warning)
+    return EmailEdition(issue, email_subject(site, issue), html.data.decode("utf-8"),
+                        text.data.decode("utf-8"))
 
 
 def teaser(item: Item, words: int = TEASER_WORDS) -> str:
@@ -258,23 +272,24 @@ def sender(config: SiteConfig) -> str | Address:
 
 
 def export_eml(site_dir: Path, slug: str, target: Path, drafts: bool = False,
-               base_url: str | None = None) -> EmlReport:
-    """Write the email edition of the issue `slug` as a .eml file at `target`."""
+               base_url: str | None = None, language: str | None = None) -> EmlReport:
+    """Write the email edition of the issue `slug` as a .eml file at `target`; in `language`
+    ('es': its translation), or the main language."""
     from ..build import load_site  # the build imports the editions, so not at the top
     from ..templates import make_environment
 
     site, problems = load_site(site_dir, drafts=True, base_url=base_url)
+    site = site_in(site, language)
     missing = missing_requirement(site.config)
     if missing:
         raise EmailError(f"cannot make the email edition: {missing[0]} ({missing[1]})")
     issue = find_issue(site, slug, drafts)
-    edition = render_email(site, make_environment(site_dir), issue)
+    edition = render_email(site, make_environment(site_dir), issue, problems)
     data = email_message(site.config, edition).as_bytes()
     try:
         target.write_bytes(data)
     except OSError as error:
         raise EmailError(f"cannot write {target}: {error.strerror}") from None
-    check_edition(edition, problems)
     return EmlReport(target, edition.subject, len(edition.html.encode("utf-8")),
                      tuple(problems.warnings))
 

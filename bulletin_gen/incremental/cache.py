@@ -12,8 +12,6 @@ Five things are kept, each keyed by its inputs:
   of every input file (`inputs.json`), so that a rebuild with nothing changed does nothing;
 - the parsed sources and validated items, one file per issue under `model/` (sourcecache.py);
   an item's entry also holds its fingerprint, which `sort` takes instead of hashing it again;
-- each issue's PDF under `pdf/`, keyed by its print HTML and every file it may load
-  (pdfcache.py);
 - the compiled templates under `templates/` (Jinja's bytecode cache, which checks each
   template's source; templates.py), and beside them what each template reads and loads, as
   the fingerprints found by parsing it, keyed by its text (`analyses.json`).
@@ -31,26 +29,28 @@ import json
 import os
 import pickle
 import shutil
+import sys
 import time
 from collections.abc import Callable, Iterator
-from itertools import chain
 from pathlib import Path
 from stat import S_ISREG
 from typing import Any, NamedTuple
 
-from jinja2 import Environment
+import jinja2
+from jinja2 import Environment, FileSystemBytecodeCache
 
-from .content import CONTENT_DIR
+from .. import __version__
+from ..config import CACHE_DIR
+from ..content import CONTENT_DIR
+from ..errors import Location, Problem
+from ..markdown import MarkdownRenderer, Rendered, Resolver
+from ..model import Site
+from ..render import Artifact, PagePlan
+from ..write import MARKER, Copy, spare_folder, write_atomic
 from .fingerprint import VERSION, Analysis, Fingerprinter, text_hash
 from .fragments import MarkdownCache
-from .markdown import MarkdownRenderer, Rendered, Resolver
-from .model import Site
-from .pdfcache import PdfCache
-from .render import Artifact, PagePlan
-from .sourcecache import Loaded, ModelMemo, Stamp, settled
-from .write import MARKER, Copy, publish, spare_folder, write_atomic
+from .memo import Loaded, ModelMemo, Stamp, settled
 
-CACHE_DIR = ".bulletin-cache"
 ANALYSES = "analyses.json"
 RECORDS = "pages.pickle"
 OLD_RECORDS = "pages.json"  # the records as earlier versions kept them
@@ -88,22 +88,23 @@ class CachingRenderer(MarkdownRenderer):
         self.store.absorb(learned)
 
 
-# The fingerprint recorded for an edition file: editions are made again by every build that
-# does anything, so their records serve only to notice a deleted or damaged file (`up_to_date`).
-EDITION = "edition"
+StoredWarning = tuple[str, int, str, str]  # a Problem as kept: path, line, message, hint
 
 
 class PageRecord(NamedTuple):
-    """What one output file was built from, and the file as it was written. (A named tuple:
-    ten thousand are read and made by every build, at half the cost of a frozen dataclass.)"""
+    """What one output file was built from, the file as it was written, and the warnings
+    making it gave, said again by each build that carries it. (A named tuple: ten thousand
+    are read and made by every build, at half the cost of a frozen dataclass.)"""
 
     fingerprint: str
     size: int
     mtime_ns: int
+    warnings: tuple[StoredWarning, ...] = ()
 
 
 Record = dict[str, PageRecord]
-StoredRecord = dict[str, tuple[str, int, int]]  # a record as kept: plain tuples pickle fastest
+# A record as kept: plain tuples pickle fastest.
+StoredRecord = dict[str, tuple[str, int, int, tuple[StoredWarning, ...]]]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -130,13 +131,14 @@ class Work:
     keep: frozenset[str]  # unchanged pages already right in the spare folder
     record: Record  # every page and copied file of this build, fingerprints only
     untouched: bool  # the live output is already exactly what this build would write
+    warnings: tuple[Problem, ...] = ()  # of the unchanged pages, when they were made
 
 
-class Published(NamedTuple):
-    """What publishing did: how many files the output holds, and those written anew."""
+class Remembered(NamedTuple):
+    """What a build that found nothing changed says again of the build before it."""
 
-    files: int
-    rewritten: tuple[str, ...]  # rendered or made by this build, in path order
+    counts: list[int]
+    warnings: tuple[Problem, ...]
 
 
 class BuildCache:
@@ -152,7 +154,6 @@ class BuildCache:
         # Every file of the output and of the spare folder, editions included, as published.
         self.files = files or Files()
         self.markdown = MarkdownCache(folder / "markdown.sqlite" if folder else None)
-        self.pdfs = PdfCache(folder / "pdf" if folder else None)
         self.made: set[str] = set()  # the folders of `made_folder` this build used
         self.memo: ModelMemo | None = None
         # The stamp of every file the input stamp looked at, for the model memo: a rebuild
@@ -160,6 +161,7 @@ class BuildCache:
         self.stamps: dict[str, Stamp] = {}
         self.trusted = False  # the input stamp can vouch for "nothing changed" (`stamp_inputs`)
         self.loaded = loaded  # the model memo's files kept by a long-lived process
+        self.written: dict[str, tuple[StoredWarning, ...]] = {}  # by `noting`, with warnings
 
     @classmethod
     def open(cls, site_dir: Path, output: Path, clean: bool = False,
@@ -176,9 +178,9 @@ class BuildCache:
             records = ({}, {}, Files())
         return cls(folder, output, *records, loaded=loaded)
 
-    def up_to_date(self, inputs: str) -> list[int] | None:
-        """The counts `remember` kept of the last build, when it had these inputs and its
-        output is still as written; None when there is anything to build."""
+    def up_to_date(self, inputs: str) -> Remembered | None:
+        """What `remember` kept of the last build, when it had these inputs and its output is
+        still as written; None when there is anything to build."""
         if self.folder is None:
             return None
         try:
@@ -186,12 +188,14 @@ class BuildCache:
             if data["version"] != VERSION or data["inputs"] != inputs:
                 return None
             counts = [int(number) for number in data["summary"]]
+            warnings = tuple(Problem(Location(str(path), int(line)), str(message), str(hint))
+                             for path, line, message, hint in data["warnings"])
         except (OSError, ValueError, TypeError, KeyError):
             return None
         if not self.live or not all(_same(record, record, os.path.join(self.output, path))
                                     for path, record in self.live.items()):
             return None
-        return counts
+        return Remembered(counts, warnings)
 
     def stamp_inputs(self, files: list[Path], folders: list[Path], *settings: object) -> str:
         """This build's `input_stamp`, keeping each file's stamp for the model memo. A file
@@ -202,13 +206,18 @@ class BuildCache:
         self.trusted = all(settled(stamp[1], stamped_at) for stamp in self.stamps.values())
         return inputs
 
-    def remember(self, inputs: str, counts: list[int]) -> None:
-        """Note the inputs (and the counts of its report) of a build that succeeded without
-        warnings, for `up_to_date`, when its input stamp can vouch for them."""
-        if self.folder is not None and self.trusted:
+    def remember(self, inputs: str, counts: list[int], warnings: tuple[Problem, ...]) -> None:
+        """Note the inputs of a build that succeeded, with the counts and warnings of its
+        report, for `up_to_date`, when its input stamp can vouch for them. Otherwise what an
+        earlier build noted goes: its files may come back as they were, and its output is gone."""
+        if self.folder is not None and not self.trusted:
+            (self.folder / "inputs.json").unlink(missing_ok=True)
+        elif self.folder is not None:
             self.folder.mkdir(parents=True, exist_ok=True)
             write_atomic(self.folder / "inputs.json", json.dumps(
-                {"version": VERSION, "inputs": inputs, "summary": counts}))
+                {"version": VERSION, "inputs": inputs, "summary": counts,
+                 "warnings": [(warning.location.path, warning.location.line, warning.message,
+                               warning.hint) for warning in warnings]}))
 
     def model_memo(self, site_dir: Path, unsafe_html: bool) -> ModelMemo:
         """The parsed sources and validated items of the last build (sourcecache.py). Every
@@ -234,6 +243,17 @@ class BuildCache:
         scratch.rename(folder)
         return folder
 
+    def keep_compiled(self, env: Environment) -> None:
+        """Let `env` take the templates an earlier build compiled from the cache."""
+        if self.folder is None:
+            return
+        folder = self.folder / "templates" / _compiled_for(env)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError:  # a folder that cannot be written only makes a slower build
+            return
+        env.bytecode_cache = FileSystemBytecodeCache(str(folder))
+
     def renderer(self, unsafe_html: bool) -> MarkdownRenderer:
         return CachingRenderer(unsafe_html, self.markdown)
 
@@ -244,7 +264,8 @@ class BuildCache:
         analyses = _read_analyses(analyses_file) if analyses_file else {}
         printer = Fingerprinter(env, site, self.memo.digests() if self.memo else None, analyses)
         record = {plan.path: PageRecord(printer.page(plan.path, plan.url, plan.template,
-                                                     plan.context), 0, 0) for plan in plans}
+                                                     plan.context, plan.reads), 0, 0)
+                  for plan in plans}
         if analyses_file and printer.analysed != analyses:  # only those used: no old ones
             write_atomic(analyses_file, json.dumps(printer.analysed, sort_keys=True))
         record.update((copy.path, PageRecord(_stamp(copy.source), 0, 0)) for copy in copies)
@@ -260,36 +281,40 @@ class BuildCache:
         links = [Copy(self.output / plan.path, plan.path, link=True) for plan in plans
                  if plan.path in live]
         untouched = False
-        pages = sum(page.fingerprint != EDITION for page in self.live.values())
-        if not render and len(record) == pages:
+        if not render and len(record) == len(self.live):
             live |= {path for path in keep if _same(self.live.get(path), record[path],
                                                     os.path.join(self.output, path))}
             untouched = len(live) == len(record)
-        return Work(render, links, frozenset(keep), record, untouched)
+        carried = [self.spare[path] if path in keep else self.live[path]
+                   for path in sorted(keep | live)]
+        warnings = tuple(Problem(Location(path, line), message, hint) for record in carried
+                         for path, line, message, hint in record.warnings)
+        return Work(render, links, frozenset(keep), record, untouched, warnings)
 
-    def publish(self, files: Iterator[Artifact], copies: list[Copy], work: Work) -> Published:
-        """Publish the build (write.publish) unless the output is already what it would be."""
-        if work.untouched:
-            first = next(files, None)  # renders nothing, but makes the editions
-            if first is None:
-                return Published(len(work.record), ())
-            files = chain([first], files)
-        published: list[str] = []
+    def noting(self, files: Iterator[Artifact]) -> Iterator[Artifact]:
+        """`files` as they are written, each noted with its warnings for `save`."""
+        for artifact in files:
+            self.written[artifact.path] = tuple(
+                (warning.location.path, warning.location.line, warning.message, warning.hint)
+                for warning in artifact.warnings)
+            yield artifact
 
-        def noted(files: Iterator[Artifact]) -> Iterator[Artifact]:
-            for artifact in files:
-                published.append(artifact.path)
-                yield artifact
+    def spare_files(self) -> list[str] | None:
+        """Every file of the spare folder, when the last build left the list (write.publish)."""
+        return self.files.spare if (_folder_id(spare_folder(self.output))
+                                    == self.files.spare_folder) else None
 
-        every = copies + work.links
-        spare = self.files.spare if (_folder_id(spare_folder(self.output))
-                                     == self.files.spare_folder) else None
-        count = publish(self.output, noted(files), every, work.keep, spare, mirror=True)
-        self._save(work, {*published, *(copy.path for copy in every), *work.keep},
-                   [path for path in published if path not in work.record])
-        return Published(count, tuple(sorted(published)))
+    def rewritten(self) -> tuple[str, ...]:
+        """The files this build rendered and wrote, in path order."""
+        return tuple(sorted(self.written))
 
-    def _save(self, work: Work, files: set[str], editions: list[str]) -> None:
+    def save(self, work: Work, copies: list[Copy]) -> None:
+        """Record the output just published (`noting` saw what was written)."""
+        self._save(work, {*self.written, *(copy.path for copy in copies + work.links),
+                          *work.keep}, self.written)
+
+    def _save(self, work: Work, files: set[str],
+              written: dict[str, tuple[StoredWarning, ...]]) -> None:
         """Record the pages just published and drop the fragments this build did not use.
 
         A page carried from the output or kept in the spare folder is the file its record
@@ -298,19 +323,19 @@ class BuildCache:
             return
         linked = {copy.path for copy in work.links}
         live: StoredRecord = {}
-        made = chain(work.record.items(), ((path, PageRecord(EDITION, 0, 0)) for path in editions))
-        for path, page in made:
+        for path, page in work.record.items():
             old = self.spare.get(path) if path in work.keep else (
                 self.live.get(path) if path in linked else None)
             if old is not None:
-                live[path] = (page.fingerprint, old.size, old.mtime_ns)
+                live[path] = (page.fingerprint, old.size, old.mtime_ns, old.warnings)
                 continue
             try:
                 stat = (self.output / path).stat()
             except OSError:
                 continue
-            live[path] = (page.fingerprint, stat.st_size, stat.st_mtime_ns)
-        spare: StoredRecord = {path: (page.fingerprint, page.size, page.mtime_ns)
+            live[path] = (page.fingerprint, stat.st_size, stat.st_mtime_ns,
+                          written.get(path, ()))
+        spare: StoredRecord = {path: (page.fingerprint, page.size, page.mtime_ns, page.warnings)
                                for path, page in self.live.items()}
         spare_files, spare_id = self.files.live, self.files.live_folder
         if _mirrored(self.output):  # a first build: the spare folder holds the same files
@@ -326,7 +351,6 @@ class BuildCache:
             pickle.HIGHEST_PROTOCOL))
         (self.folder / OLD_RECORDS).unlink(missing_ok=True)
         self.markdown.prune()
-        self.pdfs.prune()
         self._prune_made()
 
     def _prune_made(self) -> None:
@@ -443,11 +467,32 @@ class _RecordUnpickler(pickle.Unpickler):
 def _record(stored: object) -> Record | None:
     """The page records kept as `StoredRecord`; None when they are not of that shape."""
     if not isinstance(stored, dict) or not all(
-            type(path) is str and type(page) is tuple and len(page) == 3
+            type(path) is str and type(page) is tuple and len(page) == 4
             and type(page[0]) is str and type(page[1]) is int and type(page[2]) is int
-            for path, page in stored.items()):
+            and _warnings(page[3]) for path, page in stored.items()):
         return None
     return dict(zip(stored, map(PageRecord._make, stored.values()), strict=True))
+
+
+def _warnings(stored: object) -> bool:
+    """True when `stored` is a tuple of warnings as `StoredWarning`s."""
+    return type(stored) is tuple and all(
+        type(warning) is tuple and len(warning) == 4
+        and tuple(map(type, warning)) == (str, int, str, str) for warning in stored)
+
+
+def _compiled_for(env: Environment) -> str:
+    """A name for the settings that shape a template's compiled code: Jinja checks each
+    template's source itself, but not how the environment that compiled it was set up."""
+    settings = (__version__, jinja2.__version__, sys.version_info[:2], env.block_start_string,
+                env.block_end_string, env.variable_start_string, env.variable_end_string,
+                env.comment_start_string, env.comment_end_string, env.line_statement_prefix,
+                env.line_comment_prefix, env.trim_blocks, env.lstrip_blocks,
+                env.newline_sequence, env.keep_trailing_newline, env.optimized,
+                sorted(env.extensions), sorted(env.filters), sorted(env.tests),
+                [env.autoescape(name) if callable(env.autoescape) else env.autoescape
+                 for name in ("a.html", "a.xml", "a.txt", None)])
+    return text_hash(repr(settings))
 
 
 def _analyses_file(env: Environment) -> Path | None:

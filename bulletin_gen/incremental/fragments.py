@@ -21,7 +21,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from .markdown import Rendered, Resolver
+from ..markdown import Rendered, Resolver
 
 Link = tuple[str, str, str | None]  # url, kind, what it resolved to
 FLUSH_AFTER = 500  # fragments from workers held before they are written

@@ -16,12 +16,13 @@ import io
 import pickle
 import sys
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, TemplateError, meta, nodes
 
-from . import __version__
-from .model import Entry, Issue, Site, TermIndex
+from .. import __version__
+from ..model import Entry, Issue, Site, TermIndex
 
 VERSION = f"bulletin-gen {__version__}, cache 5, python {sys.version_info[0]}.{sys.version_info[1]}"
 # Methods and properties of Site, and the field each one reads.
@@ -74,7 +75,7 @@ class Fingerprinter:
         self.site = site
         self.known = known or {}
         self.memo: dict[int, str] = {key: digest for key, (_, digest) in self.known.items()}
-        self.templates: dict[str, str] = {}
+        self.templates: dict[tuple[str, int], str] = {}  # by name and the site's identity
         self.sources: dict[str, str] = {}  # each template's text, by name
         self.parsed: dict[str, tuple[set[str], set[str], list[str | None]] | None] = {}
         # Templates parsed by an earlier build, by the hash of their text (a parse is most of
@@ -90,15 +91,28 @@ class Fingerprinter:
         self.heads: dict[int, str] = {}  # issues without their items, by identity
         self.by_items: dict[tuple[int, bool], str] = {}  # HOLDING_ENTRIES, by identity and flag
         self.without_items = False  # while hashing the context of such a template
+        self.stamped: dict[int, tuple[tuple[Path, ...], str]] = {}  # `_files`, by identity
 
-    def page(self, path: str, url: str, template: str, context: dict[str, Any]) -> str:
-        """The fingerprint of one page: template closure, site parts read, its own context."""
-        if template not in self.templates:
-            self.templates[template] = self._template(template)
+    def page(self, path: str, url: str, template: str, context: dict[str, Any],
+             reads: tuple[Path, ...] = ()) -> str:
+        """The fingerprint of one page: template closure, site parts read, its own context,
+        and the name, size and time of each file it reads. A page of a translation has its
+        language's site in its context: the parts its templates read are that site's."""
+        site = context.get("site", self.site)
+        known = self.templates.get((template, id(site)))
+        if known is None:
+            known = self.templates[template, id(site)] = self._template(template, site)
         self.without_items = self.itemless[template]
-        keys = sorted(context)
+        keys = sorted(key for key in context if key != "site")
         values = [self.value(context[key]) for key in keys]
-        return text_hash(path, url, self.templates[template], *keys, *values)
+        return text_hash(path, url, known, *keys, *values, self._files(reads))
+
+    def _files(self, reads: tuple[Path, ...]) -> str:
+        """The stamps of `reads`: one tuple is shared by every PDF of a build, stamped once."""
+        known = self.stamped.get(id(reads))
+        if known is None or known[0] is not reads:
+            known = self.stamped[id(reads)] = (reads, text_hash(*map(_file_entry, reads)))
+        return known[1]
 
     def _entry(self, entry: Entry) -> str:
         """An entry of a tag or region page; its issue without the issue's items when the
@@ -173,15 +187,19 @@ class Fingerprinter:
             return known
         if isinstance(value, dict):
             return text_hash("map", *[f"{key}={self.value(value[key])}" for key in sorted(value)])
+        if callable(value) and hasattr(value, "__qualname__"):  # a helper the template calls
+            return f"code:{value.__module__}.{value.__qualname__}"
+        if hasattr(value, "__dict__"):  # a helper object: its class and what it holds
+            return text_hash(kind.__qualname__, self.value(vars(value)))
         return f"{kind.__name__}:{value!r}"
 
-    def _template(self, name: str) -> str:
+    def _template(self, name: str, site: Site) -> str:
         """The hash of a template, every template it loads, and the parts of the site they read."""
         loaded, reads, names = self._closure(name)
         self.itemless[name] = self.without_items = names.isdisjoint(ISSUE_ITEMS)
         sources = [f"{each}:{self._source(each)}" for each in sorted(loaded)]
-        site_parts = [f"{part}={self.value(getattr(self.site, part))}" for part in sorted(reads)]
-        return text_hash(VERSION, *sources, self.value(self.site.config), *site_parts)
+        site_parts = [f"{part}={self.value(getattr(site, part))}" for part in sorted(reads)]
+        return text_hash(VERSION, *sources, self.value(site.config), *site_parts)
 
     def _closure(self, name: str) -> tuple[set[str], set[str], set[str]]:
         """The templates `name` loads, the fields of `site` they read, and every attribute
@@ -230,6 +248,14 @@ class Fingerprinter:
             assert loader is not None
             self.sources[name] = loader.get_source(self.env, name)[0]
         return self.sources[name]
+
+
+def _file_entry(path: Path) -> str:
+    try:
+        info = path.stat()
+    except OSError:
+        return f"{path}:missing"
+    return f"{path}:{info.st_size}:{info.st_mtime_ns}"
 
 
 def analyse(tree: nodes.Template) -> Analysis:

@@ -1,0 +1,404 @@
+"""Translations: each translated file paired with its original, and one `Site` per language.
+
+A translation is a file beside its original, with the language code before the extension:
+`01-socios-peru.es.md`, `02-briefs.fr.yaml`, `issue.es.yaml`, a single-file issue
+`2006-07-august.es.md`, a page `about.fr.md`. Only the codes of `languages:` in bulletin.yaml
+count: any other file is left to the usual reading (`report.v2.md` stays an item).
+
+`split_sources` takes the translations out of what content.py read, so that the main language's
+site is built from its originals exactly as before. `add_translations` then builds, for each
+other language, a site of the issues that have a translated issue file: each translated file
+is read as its original with the translation's fields laid over it (what it leaves out, such as
+the date, tags or image, comes from the original), under the original's path, so that it keeps
+the original's slug and its relative links resolve as the original's do. An item without a
+translation is shown in the original language and marked (`untranslated: original`), or left
+out (`omit`). Pages are published under the language's code: 'es/issues/<issue>/<item>/'.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TypeVar
+
+from . import links
+from .config import Language, SiteConfig
+from .content import (
+    ISSUE_FILE,
+    MARKDOWN_SUFFIXES,
+    IssueSource,
+    SourceDoc,
+    Sources,
+    parse_file,
+    read_body,
+    read_text,
+)
+from .errors import BulletinError, Location, Problem, Problems
+from .images import measure_images
+from .links import Identity
+from .markdown import MarkdownRenderer
+from .model import Issue, Item, Page, Site
+from .sitepaths import nfc_path
+from .validate import build_site, term_indexes
+from .yamlio import Mapping
+
+T = TypeVar("T", Item, Page)
+# Fields a translation never takes from its original: they say what language a text is in.
+NOT_INHERITED = frozenset({"lang"})
+# The line given to a field a translation inherits: a problem with it is its original's, which
+# the main site reports, so one found at this line is dropped.
+INHERITED = -1
+
+
+@dataclass
+class LanguageSources:
+    """What one language's site is built from."""
+
+    language: Language
+    issues: list[IssueSource] = field(default_factory=list)
+    pages: list[SourceDoc] = field(default_factory=list)
+    # The translation files by the path of their original; their `rel`s name the problems
+    # that belong to this language (an original's are reported by the main site).
+    twins: dict[Path, SourceDoc] = field(default_factory=dict)
+
+    @property
+    def prefix(self) -> str:
+        return f"{self.language.code}/"
+
+    def sources(self) -> Sources:
+        return Sources(tuple(self.issues), tuple(self.pages))
+
+
+@dataclass
+class Translations:
+    """The sources split by language: the main language's, each other's, and the strays."""
+
+    main: Sources
+    languages: list[LanguageSources]
+    # Translations whose original does not exist, and translated items whose issue has no
+    # translation in that language: `bulletin check` reports them.
+    orphans: list[SourceDoc] = field(default_factory=list)
+    unpublished: list[SourceDoc] = field(default_factory=list)
+
+
+def translation_of(name: str, codes: Iterable[str]) -> tuple[str, str] | None:
+    """('01-x.md', 'es') for '01-x.es.md' when 'es' is one of `codes`; None for an original.
+    A single-file issue's name has no suffix: '2006-07.es' -> ('2006-07', 'es')."""
+    for code in codes:
+        stem, dot, suffix = name.rpartition(".")
+        if not dot:
+            continue
+        if stem.endswith(f".{code}"):
+            return f"{stem[: -len(code) - 1]}.{suffix}", code
+        if suffix == code and stem:
+            return stem, code
+    return None
+
+
+def split_sources(sources: Sources, config: SiteConfig, reread: bool = False) -> Translations:
+    """The originals, and for each language of `config.languages` what its site shows.
+
+    `reread`: the sources came through the model memo, which gives the documents of the items
+    it keeps with little more than their slug; the originals a translation shows are then read
+    again from their files (once each, whatever the number of languages)."""
+    codes = [language.code for language in config.languages]
+    if not codes:
+        return Translations(sources, [])
+    omit = config.untranslated == "omit"
+    whole = _Originals(reread)
+    by_code = {language.code: LanguageSources(language) for language in config.languages}
+    result = Translations(sources, list(by_code.values()))
+    single = {issue.name: issue for issue in sources.issues
+              if issue.folder is None and not translation_of(issue.name, codes)}
+    issues: list[IssueSource] = []
+    for issue in sources.issues:
+        twin = translation_of(issue.name, codes) if issue.folder is None else None
+        if twin is None:
+            issues.append(_split_issue(issue, codes, by_code, whole, omit, result))
+        elif twin[0] in single:
+            original = single[twin[0]]
+            by_code[twin[1]].twins[original.meta.path] = issue.meta
+            by_code[twin[1]].issues.append(replace(original,
+                                                   meta=_merged(whole(original.meta), issue.meta)))
+        else:
+            result.orphans.append(issue.meta)
+    pages, twins = _paired(sources.pages, codes)
+    for language in result.languages:
+        for doc in pages:
+            translated = twins.pop((language.language.code, doc.path.name), None)
+            if translated:
+                language.twins[doc.path] = translated
+                language.pages.append(_merged(whole(doc), translated))
+            elif not omit:
+                language.pages.append(whole(doc))
+    result.orphans.extend(twins.values())
+    result.main = Sources(tuple(issues), tuple(pages))
+    return result
+
+
+def _split_issue(issue: IssueSource, codes: list[str], by_code: dict[str, LanguageSources],
+                 whole: _Originals, omit: bool, result: Translations) -> IssueSource:
+    """The issue without its translation files, which go to their languages' sources."""
+    originals, twins = _paired(issue.items, codes)
+    if not twins:
+        return issue
+    for code, language in by_code.items():
+        meta = twins.pop((code, ISSUE_FILE), None)
+        translated = {doc.path: twins.pop((code, doc.path.name), None) for doc in originals}
+        if meta is None:
+            result.unpublished.extend(doc for doc in translated.values() if doc)
+            continue
+        language.twins[issue.meta.path] = meta
+        items = []
+        for doc in originals:
+            translation = translated[doc.path]
+            if translation:
+                language.twins[doc.path] = translation
+                items.append(_merged(whole(doc), translation))
+            elif not omit:
+                items.append(whole(doc))
+        language.issues.append(replace(issue, meta=_merged(whole(issue.meta), meta),
+                                       items=tuple(items)))
+    result.orphans.extend(twins.values())
+    return replace(issue, items=tuple(originals))
+
+
+def _paired(docs: Iterable[SourceDoc], codes: list[str]) -> tuple[
+        list[SourceDoc], dict[tuple[str, str], SourceDoc]]:
+    """The originals among `docs`, and the translations by (code, their original's name)."""
+    originals: list[SourceDoc] = []
+    twins: dict[tuple[str, str], SourceDoc] = {}
+    for doc in docs:
+        twin = translation_of(doc.path.name, codes)
+        if twin:
+            twins[twin[1], twin[0]] = doc
+        else:
+            originals.append(doc)
+    return originals, twins
+
+
+def _merged(original: SourceDoc, translation: SourceDoc) -> SourceDoc:
+    """The translation read as its original: the original's path, the fields of both (the
+    translation's first), the translation's body. Problems name the translation's file, or
+    are dropped when they concern an inherited field (`INHERITED`)."""
+    meta = Mapping(start_line=translation.meta.start_line)
+    for key, value in original.meta.items():
+        if key not in NOT_INHERITED:
+            meta[key] = value
+            meta.lines[key] = INHERITED
+    for key, value in translation.meta.items():
+        meta[key] = value
+        meta.lines[key] = translation.meta.line_of(key)
+    body, body_line = _body(translation)
+    return SourceDoc(original.path, translation.rel, meta, body, body_line,
+                     readable=original.readable and translation.readable)
+
+
+class _Originals:
+    """The originals as a translated site needs them: whole, with every field and the body,
+    which the model memo may have left out (content.py, incremental/memo.py)."""
+
+    def __init__(self, reread: bool) -> None:
+        self.reread = reread
+        self.read: dict[Path, SourceDoc] = {}
+
+    def __call__(self, doc: SourceDoc) -> SourceDoc:
+        if doc.path not in self.read:
+            self.read[doc.path] = self._whole(doc)
+        return self.read[doc.path]
+
+    def _whole(self, doc: SourceDoc) -> SourceDoc:
+        if self.reread and doc.readable:
+            return parse_file(doc.path, doc.rel, Problems())  # its problems are the main site's
+        body, body_line = _body(doc)
+        return doc if body is doc.body else replace(doc, body=body, body_line=body_line)
+
+
+def _body(doc: SourceDoc) -> tuple[str, int]:
+    if doc.body or not doc.readable or doc.path.suffix.lower() not in MARKDOWN_SUFFIXES:
+        return doc.body, doc.body_line
+    return read_body(doc.path, doc.rel) or (doc.body, doc.body_line)
+
+
+def add_translations(site: Site, translations: Translations, renderer: MarkdownRenderer,
+                     problems: Problems, drafts: bool = False) -> Site:
+    """The main language's `site` with a site for each other language; the problems of the
+    translation files are added to `problems`."""
+    if not translations.languages:
+        return site
+    main = links.identities(translations.main, Problems())
+    built = tuple(_language_site(site, language, main, renderer, problems, drafts)
+                  for language in translations.languages)
+    _report_strays(translations, problems)
+    for language, each in zip(translations.languages, built, strict=True):
+        _report_crossings(each, language, main, problems)
+    return replace(site, translations=built)
+
+
+def _report_strays(translations: Translations, problems: Problems) -> None:
+    """Warn about translations that no site shows: the original is missing, or the issue
+    is not translated."""
+    codes = [language.language.code for language in translations.languages]
+    for doc in translations.orphans:
+        original, code = translation_of(doc.path.name, codes) or (doc.path.name, "")
+        problems.warn(Location(doc.rel), f"translation ({code}) of a file that does not "
+                      f"exist: {original}", "name it after its original, with the language "
+                      "code before the extension, or remove it")
+    for doc in translations.unpublished:
+        code = (translation_of(doc.path.name, codes) or ("", ""))[1]
+        problems.warn(Location(doc.rel), f"translated item of an issue that has no '{code}' "
+                      "translation: it is not published", f"translate the issue too: add "
+                      f"issue.{code}.yaml beside issue.yaml")
+
+
+def _report_crossings(site: Site, language: LanguageSources, main: dict[Path, Identity],
+                      problems: Problems) -> None:
+    """Warn about each link of a translation to an item or page that this language does not
+    have: it leads to the original, in another language."""
+    originals = {identity.url: path for path, identity in main.items()}
+    files = {twin.rel: twin.path for twin in language.twins.values()}
+    for source, html in _translated_html(site, set(files)):
+        for url in dict.fromkeys(_ROOT_LINK.findall(html)):
+            if url in originals:
+                name = originals[url].name
+                problems.warn(Location(source, _line_naming(files[source], source, name)),
+                              f"link to {name}, which has no '{site.language}' translation: "
+                              f"it leads to the original ({url})",
+                              f"translate it too, as {translated_name(name, site.language)}, "
+                              "or link elsewhere")
+
+
+_ROOT_LINK = re.compile(r'href="@root/([^"#?]*)')
+
+
+def _translated_html(site: Site, translated: set[str]) -> Iterator[tuple[str, str]]:
+    """(source, fragment) for every rendered fragment of the site's translation files."""
+    for issue in site.issues:
+        if issue.source in translated:
+            yield issue.source, issue.intro_html
+        for item in issue.items:
+            if item.source in translated:
+                yield item.source, item.html
+                yield from ((item.source, brief.html) for brief in item.briefs)
+                sections = item.roundtable.sections if item.roundtable else ()
+                yield from ((item.source, section.html) for section in sections)
+    yield from ((page.source, page.html) for page in site.pages if page.source in translated)
+
+
+def _line_naming(path: Path, rel: str, name: str) -> int:
+    """The first line of the file that names `name`; 0 when none does."""
+    lines = (read_text(path, rel, Problems()) or "").split("\n")
+    return next((number for number, line in enumerate(lines, 1) if name in line), 0)
+
+
+def translated_name(name: str, code: str) -> str:
+    """'01-water.es.md' for '01-water.md' and 'es'."""
+    stem, dot, suffix = name.rpartition(".")
+    return f"{stem}.{code}.{suffix}" if dot else f"{name}.{code}"
+
+
+def _language_site(original: Site, language: LanguageSources, main: dict[Path, Identity],
+                   renderer: MarkdownRenderer, problems: Problems, drafts: bool) -> Site:
+    """One language's site. Its problems that concern a translation file are kept; the
+    originals it shows untranslated were checked with the main site."""
+    config = original.config
+    found = Problems()
+    sources = language.sources()
+    identities = _identities(sources, language, main, found)
+    code = language.language.code
+    local = _in_language(config, code, language.language.title, language.language.tagline)
+    site = build_site(local, sources, renderer, found, drafts, identities=identities)
+    site = measure_images(site, found)
+    translated = {twin.rel for twin in language.twins.values()}
+    problems.extend(_belonging(found, translated))
+    originals = {issue.slug: issue for issue in original.issues}
+    issues = tuple(replace(issue, items=tuple(_marked(item, translated, config.language)
+                                              for item in _aligned(issue, originals)))
+                   for issue in site.issues)
+    pages = tuple(_marked(page, translated, config.language) for page in site.pages)
+    tags, regions = term_indexes(issues, language.prefix)  # of the items as marked
+    return replace(site, issues=issues, pages=pages, prefix=language.prefix, tags=tags,
+                   regions=regions)
+
+
+def _aligned(issue: Issue, originals: dict[str, Issue]) -> tuple[Item, ...]:
+    """The items of `issue`; those of a translated single-file issue with the slugs of the
+    original's, by position (their slugs come from their headings, which are translated), so
+    that each is the other's translation. Not when the two have not the same number of items."""
+    original = originals.get(issue.slug)
+    if original is None or original.source == issue.source or \
+            len(original.items) != len(issue.items) or \
+            any(item.source != issue.source for item in issue.items):
+        return issue.items
+    return tuple(replace(item, slug=twin.slug, url=f"{issue.url}{twin.slug}/")
+                 for item, twin in zip(issue.items, original.items, strict=True))
+
+
+def _identities(sources: Sources, language: LanguageSources, main: dict[Path, Identity],
+                problems: Problems) -> dict[Path, Identity]:
+    """Where each source is published in this language: its translated page where the
+    language has one, else the original's, so that a link leads to the same language where
+    it can. A link to a translation file itself ('01-x.es.md') leads where its original's does."""
+    own = links.identities(sources, problems)
+    found = dict(main)
+    found.update({path: Identity(identity.issue_slug, identity.slug,
+                                 language.prefix + identity.url)
+                  for path, identity in own.items()})
+    for path, twin in language.twins.items():
+        if nfc_path(path) in found:
+            found[nfc_path(twin.path)] = found[nfc_path(path)]
+    return found
+
+
+def _belonging(found: Problems, translated: set[str]) -> Problems:
+    """The problems of `found` that are in a translation file, not in an inherited field."""
+    def belongs(problem: Problem) -> bool:
+        return problem.location.path in translated and problem.location.line != INHERITED
+    kept = Problems()
+    kept.errors.extend(filter(belongs, found.errors))
+    kept.warnings.extend(filter(belongs, found.warnings))
+    return kept
+
+
+def _marked(shown: T, translated: set[str], original: str) -> T:
+    """An item or page shown untranslated: in the original language, and said to be."""
+    if shown.source in translated:
+        return shown
+    return replace(shown, lang=shown.lang or original, untranslated=True)
+
+
+def language_sites(site: Site) -> tuple[Site, ...]:
+    """The main language's site, then each translation's, in the order of the language menu."""
+    return (site, *site.translations)
+
+
+def with_main_settings(site: Site) -> Site:
+    """The site with its translations' settings made the main site's again, in their own
+    language, title and tagline: a build that switches an edition off does it for every
+    language."""
+    if not site.translations:
+        return site
+    return replace(site, translations=tuple(
+        replace(each, config=_in_language(site.config, each.config.language, each.config.title,
+                                          each.config.tagline))
+        for each in site.translations))
+
+
+def _in_language(config: SiteConfig, code: str, title: str, tagline: str) -> SiteConfig:
+    """The main settings as one translation's site has them."""
+    return replace(config, language=code, title=title, tagline=tagline)
+
+
+def site_in(site: Site, language: str | None) -> Site:
+    """The site of `language` ('es'); the main one for None or the main language."""
+    if language in (None, site.language):
+        return site
+    found = next((each for each in site.translations if each.language == language), None)
+    if found is None:
+        known = ", ".join(each.language for each in language_sites(site))
+        raise BulletinError(f"no language '{language}' in this site: the languages are {known} "
+                            "(see 'languages:' in bulletin.yaml)")
+    return found
+

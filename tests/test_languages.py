@@ -1,0 +1,574 @@
+"""Translations (languages.py): `languages:` in bulletin.yaml, translation files beside their
+originals, one site per language under its code, and everything each one publishes.
+
+Most tests build tests/fixtures/sites/multilingual (English, with Spanish, Arabic and Japanese
+translations, some of them partial) in a temporary copy."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import shutil
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+from conftest import (
+    ATOM,
+    SITEMAP,
+    SITES,
+    age,
+    by_class,
+    html_pages,
+    internal_refs,
+    page_path,
+    parse_html,
+    resolve_ref,
+    snapshot,
+    text_of,
+)
+from pypdf import PdfReader
+
+from bulletin_gen.build import BuildOptions, build, load_site
+from bulletin_gen.cli import main
+from bulletin_gen.config import Language, load_config
+from bulletin_gen.errors import ContentError, Problems
+from bulletin_gen.languages import translation_of
+from bulletin_gen.model import Site
+
+
+def sites_of(site_dir: Path) -> dict[str, Site]:
+    site, _ = load_site(site_dir)
+    return {each.language: each for each in (site, *site.translations)}
+
+
+def config_problems(tmp_path: Path, text: str) -> list[str]:
+    (tmp_path / "bulletin.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(ContentError) as caught:
+        load_config(tmp_path)
+    return [str(problem) for problem in caught.value.problems]
+
+
+# Settings ------------------------------------------------------------------------------------
+
+def test_languages_keep_their_order_and_default_to_the_main_title(tmp_path: Path) -> None:
+    (tmp_path / "bulletin.yaml").write_text(
+        "title: Notes\ntagline: News\nlanguages:\n  fr: {}\n  es: {title: Notas}\n"
+        "  pt-BR:\n", encoding="utf-8")
+    config, _ = load_config(tmp_path)
+    assert config.languages == (Language("fr", "Notes", "News"), Language("es", "Notas", "News"),
+                                Language("pt-BR", "Notes", "News"))
+    assert config.untranslated == "original"
+
+
+def test_a_site_without_languages_has_none(tmp_path: Path) -> None:
+    (tmp_path / "bulletin.yaml").write_text("title: Notes\n", encoding="utf-8")
+    assert load_config(tmp_path)[0].languages == ()
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("languages:\n  es_ES: {}\n",
+     "bulletin.yaml:3: languages: 'es_ES' is not a language code (write a BCP 47 code"),
+    ("languages:\n  en: {}\n",
+     "bulletin.yaml:3: languages: 'en' is the main language ('language: en')"),
+    ("languages:\n  no: {}\n", "bulletin.yaml:3: languages: 'False' is not a language code "
+     "(put the code in quotes"),
+    ("languages: [es, fr]\n", "bulletin.yaml:2: languages: expected a mapping"),
+    ("languages:\n  es: Spanish\n", "bulletin.yaml:3: languages.es: expected a mapping"),
+    ("untranslated: hide\n", "bulletin.yaml:2: untranslated: unknown value 'hide'"),
+])
+def test_bad_language_settings_are_errors_at_their_line(tmp_path: Path, text: str,
+                                                        expected: str) -> None:
+    problems = config_problems(tmp_path, "title: Notes\n" + text)
+    assert any(problem.startswith(expected) for problem in problems), problems
+
+
+def test_an_unknown_key_of_a_language_is_a_warning_at_its_line(tmp_path: Path) -> None:
+    (tmp_path / "bulletin.yaml").write_text("title: Notes\nlanguages:\n  es:\n    titel: X\n",
+                                            encoding="utf-8")
+    _, problems = load_config(tmp_path, problems=Problems())
+    assert [str(p) for p in problems.warnings] == [
+        "bulletin.yaml:4: unknown field 'languages.es.titel' (did you mean title?)"]
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("01-x.es.md", ("01-x.md", "es")),
+    ("issue.fr.yaml", ("issue.yaml", "fr")),
+    ("2006-07-august.es", ("2006-07-august", "es")),
+    ("about.pt-BR.md", ("about.md", "pt-BR")),
+    ("01-x.md", None),
+    ("report.v2.md", None),  # not a configured language: an item of its own
+    ("01-x.de.md", None),
+])
+def test_a_translation_is_named_by_a_configured_code(name: str,
+                                                     expected: tuple[str, str] | None) -> None:
+    assert translation_of(name, ["es", "fr", "pt-BR"]) == expected
+
+
+# Loading and the model -----------------------------------------------------------------------
+
+def test_each_language_has_its_own_site_under_its_code(
+        fixture_site: Callable[[str], Path]) -> None:
+    sites = sites_of(fixture_site("multilingual"))
+    assert list(sites) == ["en", "es", "ar", "ja"]
+    assert [site.prefix for site in sites.values()] == ["", "es/", "ar/", "ja/"]
+    assert sites["es"].config.title == "Notas de campo"
+    assert sites["ja"].config.title == "Field Notes"  # not given: the main language's
+    assert [issue.url for issue in sites["en"].issues] == [
+        "issues/2026-04-april/", "issues/2026-03-march/", "issues/2026-01-january/"]
+    # An issue is in a language when its issue file is translated.
+    assert [issue.url for issue in sites["es"].issues] == [
+        "es/issues/2026-04-april/", "es/issues/2026-03-march/", "es/issues/2026-01-january/"]
+    assert [issue.url for issue in sites["ar"].issues] == ["ar/issues/2026-04-april/"]
+    assert [index.url for index in sites["es"].tags] == ["es/tags/agua/", "es/tags/offices/"]
+
+
+def test_the_main_site_is_built_from_the_originals_only(
+        fixture_site: Callable[[str], Path]) -> None:
+    april = sites_of(fixture_site("multilingual"))["en"].issues[0]
+    assert [item.source.rsplit("/", 1)[1] for item in april.items] == [
+        "01-office.md", "02-briefs.yaml", "03-notice.md"]
+    assert not any(item.untranslated for item in april.items)
+
+
+def test_a_translation_inherits_what_it_leaves_out_and_keeps_the_slug(
+        fixture_site: Callable[[str], Path]) -> None:
+    sites = sites_of(fixture_site("multilingual"))
+    original, translated = sites["en"].issues[0], sites["es"].issues[0]
+    assert (translated.title, translated.date, translated.number) == (
+        "Abril de 2026", original.date, 3)
+    assert translated.contact == original.contact
+    office = translated.items[0]
+    assert (office.slug, office.title, office.kind, office.source) == (
+        "office", "Una nueva oficina en Biskek", "feature",
+        "content/issues/2026-04-april/01-office.es.md")
+    assert [t.name for t in office.tags] == ["offices"]  # inherited
+    assert office.image is not None and office.image.alt == "La puerta de la oficina"
+    assert office.image.url == "issues/2026-04-april/office.png"  # one copy for all languages
+    assert office.image.width == 2  # measured
+    water = sites["es"].issues[1].items[0]
+    assert [t.name for t in water.tags] == ["agua"]  # its own
+
+
+def test_a_single_file_issue_is_translated_by_its_twin(
+        fixture_site: Callable[[str], Path]) -> None:
+    january = sites_of(fixture_site("multilingual"))["es"].issues[2]
+    assert (january.title, january.date.isoformat(), january.source) == (
+        "Enero de 2026", "2026-01-12", "content/issues/2026-01-january.es.md")
+    # Its items' slugs come from their headings: they keep the original's, by position.
+    assert [(item.title, item.url) for item in january.items] == [
+        ("Abre un centro en Lima", "es/issues/2026-01-january/centre-opens-in-lima/"),
+        ("Fechas de formación", "es/issues/2026-01-january/training-dates/")]
+
+
+def test_untranslated_items_are_shown_in_the_original_language_and_marked(
+        fixture_site: Callable[[str], Path]) -> None:
+    april = sites_of(fixture_site("multilingual"))["ar"].issues[0]
+    assert [(item.slug, item.lang, item.untranslated) for item in april.items] == [
+        ("office", "", False), ("briefs", "en", True), ("notice", "en", True)]
+    assert april.items[2].title == "Office closed on 1 May"
+
+
+def test_untranslated_items_can_be_left_out(fixture_site: Callable[[str], Path]) -> None:
+    site_dir = fixture_site("multilingual")
+    config = site_dir / "bulletin.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "untranslated: omit\n",
+                      encoding="utf-8")
+    sites = sites_of(site_dir)
+    assert [item.slug for item in sites["ar"].issues[0].items] == ["office"]
+    assert [item.slug for item in sites["ja"].issues[0].items] == ["office", "briefs"]
+    assert [page.slug for page in sites["ar"].pages] == []
+    assert [page.slug for page in sites["es"].pages] == ["about"]
+    assert [index.url for index in sites["ar"].regions] == ["ar/regions/central-asia/"]
+
+
+def test_a_page_is_translated_by_its_twin(fixture_site: Callable[[str], Path]) -> None:
+    sites = sites_of(fixture_site("multilingual"))
+    assert [(p.url, p.title, p.untranslated) for p in sites["es"].pages] == [
+        ("es/pages/about/", "Acerca de", False)]
+    assert [(p.url, p.title, p.lang, p.untranslated) for p in sites["ja"].pages] == [
+        ("ja/pages/about/", "About", "en", True)]
+
+
+def test_a_link_leads_to_the_same_language_where_it_can(
+        fixture_site: Callable[[str], Path]) -> None:
+    sites = sites_of(fixture_site("multilingual"))
+    assert 'href="@root/es/issues/2026-03-march/water/"' in sites["es"].issues[0].items[0].html
+    # Arabic has no March issue: the original's page.
+    assert 'href="@root/issues/2026-03-march/water/"' in sites["ar"].issues[0].items[0].html
+    assert 'href="@root/issues/2026-03-march/water/"' in sites["en"].issues[0].items[0].html
+
+
+def test_a_mistake_in_a_translation_names_the_translation_file_and_line(
+        fixture_site: Callable[[str], Path]) -> None:
+    site_dir = fixture_site("multilingual")
+    (site_dir / "content/issues/2026-04-april/01-office.es.md").write_text(
+        "---\ntitle: Una oficina\ndate: 2026-13-01\n---\nTexto.\n", encoding="utf-8")
+    with pytest.raises(ContentError) as caught:
+        load_site(site_dir)
+    assert [str(p.location) for p in caught.value.problems] == [
+        "content/issues/2026-04-april/01-office.es.md:3"]
+
+
+def test_a_mistake_in_an_original_is_reported_once(
+        fixture_site: Callable[[str], Path]) -> None:
+    site_dir = fixture_site("multilingual")
+    notice = site_dir / "content/issues/2026-04-april/03-notice.md"
+    notice.write_text("---\ntitle: Closed\nkind: notice\ncolour: red\n---\nClosed.\n",
+                      encoding="utf-8")
+    _, problems = load_site(site_dir)
+    assert [str(p) for p in problems.warnings if "colour" in p.message] == [
+        "content/issues/2026-04-april/03-notice.md:4: unknown field 'colour'"]
+
+
+def test_files_of_languages_not_configured_are_items_of_their_own(
+        make_site: Callable[..., Path]) -> None:
+    report = "---\ntitle: Rapport\n---\nTexte.\n"
+    site_dir = make_site({"content/issues/2026-01-winter/02-report.fr.md": report})
+    config = site_dir / "bulletin.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "languages: {es: {}}\n",
+                      encoding="utf-8")
+    site, _ = load_site(site_dir)
+    assert "report-fr" in [item.slug for item in site.issues[0].items]
+    assert site.translations[0].issues == ()  # no issue.es.yaml: nothing in Spanish
+
+
+# The web edition ------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def output(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The multilingual site built once (PDFs included) for the tests that only read it."""
+    site_dir = tmp_path_factory.mktemp("built") / "multilingual"
+    shutil.copytree(SITES / "multilingual", site_dir)
+    return build(site_dir, BuildOptions(jobs=1)).output
+
+
+LANGUAGE_OF = {"es": ("es", "ltr"), "ar": ("ar", "rtl"), "ja": ("ja", "ltr")}
+
+
+def test_every_page_says_its_language_and_direction(output: Path) -> None:
+    for page in html_pages(output):
+        path = page_path(output, page)
+        if path.startswith("pagefind/"):
+            continue
+        root = parse_html(page)
+        expected = LANGUAGE_OF.get(path.split("/")[0], ("en", "ltr"))
+        shown = root.get("lang"), root.get("dir")
+        # An untranslated item's own page is in its language: the article says so.
+        assert shown == expected, path
+
+
+def test_an_untranslated_item_is_marked_with_its_language_and_a_note(output: Path) -> None:
+    issue = parse_html(output / "ar/issues/2026-04-april/index.html")
+    articles = {a.get("id"): a for a in issue.iter("article")}
+    assert articles["item-office"].get("lang") is None
+    assert (articles["item-notice"].get("lang"), articles["item-notice"].get("dir")) == (
+        "en", "ltr")
+    notes = by_class(articles["item-notice"], "untranslated-note")
+    assert len(notes) == 1 and notes[0].get("lang") == "ar"
+    assert not by_class(articles["item-office"], "untranslated-note")
+    page = parse_html(output / "ar/issues/2026-04-april/notice/index.html")
+    assert page.get("lang") == "ar"  # the page around it is in its site's language
+    assert by_class(page, "untranslated-note")
+    assert not by_class(parse_html(output / "es/issues/2026-04-april/index.html"),
+                        "untranslated-note")
+
+
+def alternates(page: Path) -> dict[str, str]:
+    return {link.get("hreflang", ""): link.get("href", "") for link in parse_html(page).iter("link")
+            if link.get("rel") == "alternate" and link.get("hreflang")}
+
+
+def test_alternates_link_every_translation_both_ways(output: Path) -> None:
+    base = "https://example.org/notes/"
+    expected = {"en": f"{base}issues/2026-04-april/office/",
+                "es": f"{base}es/issues/2026-04-april/office/",
+                "ar": f"{base}ar/issues/2026-04-april/office/",
+                "ja": f"{base}ja/issues/2026-04-april/office/",
+                "x-default": f"{base}issues/2026-04-april/office/"}
+    for prefix in ("", "es/", "ar/", "ja/"):
+        assert alternates(output / f"{prefix}issues/2026-04-april/office/index.html") == expected
+    # March is in English and Spanish only; an untranslated page is no alternate.
+    assert set(alternates(output / "es/issues/2026-03-march/index.html")) == {
+        "en", "es", "x-default"}
+    assert set(alternates(output / "issues/2026-04-april/notice/index.html")) == {
+        "en", "es", "x-default"}
+    assert set(alternates(output / "ja/tags/index.html")) == {"en", "es", "ar", "ja",
+                                                              "x-default"}
+
+
+def menu(output: Path, path: str) -> list[tuple[str, str, str, bool]]:
+    """(language, text, the file the link reaches, current) of each entry of the menu."""
+    nav = by_class(parse_html(output / path), "languages", "nav")
+    assert len(nav) == 1, path
+    entries = []
+    for link in nav[0].iter("a"):
+        target = resolve_ref(output, path, link.get("href", ""), "/notes/")
+        assert target is not None, (path, link.get("href"))
+        entries.append((link.get("lang", ""), text_of(link), page_path(output, target),
+                        link.get("aria-current") == "page"))
+    return entries
+
+
+def test_the_menu_names_each_language_in_itself_and_leads_to_the_same_page(
+        output: Path) -> None:
+    assert menu(output, "es/issues/2026-04-april/index.html") == [
+        ("en", "English", "issues/2026-04-april/index.html", False),
+        ("es", "Español", "es/issues/2026-04-april/index.html", True),
+        ("ar", "العربية", "ar/issues/2026-04-april/index.html", False),
+        ("ja", "日本語", "ja/issues/2026-04-april/index.html", False)]
+    # No Arabic or Japanese March: their homes.
+    assert menu(output, "issues/2026-03-march/water/index.html") == [
+        ("en", "English", "issues/2026-03-march/water/index.html", True),
+        ("es", "Español", "es/issues/2026-03-march/water/index.html", False),
+        ("ar", "العربية", "ar/index.html", False),
+        ("ja", "日本語", "ja/index.html", False)]
+
+
+def test_every_internal_link_of_every_language_reaches_a_file(output: Path) -> None:
+    for page in html_pages(output):
+        path = page_path(output, page)
+        if path.startswith("pagefind/"):
+            continue
+        for _, url in internal_refs(parse_html(page)):
+            assert resolve_ref(output, path, url, "/notes/"), f"{path}: {url}"
+
+
+def test_a_translations_header_leads_to_its_own_language(output: Path) -> None:
+    root = parse_html(output / "es/issues/2026-04-april/office/index.html")
+    header = by_class(root, "site-header")[0]
+    reached = {text_of(a): page_path(output, resolve_ref(
+        output, "es/issues/2026-04-april/office/index.html", a.get("href", ""), "/notes/")
+        or output) for a in header.iter("a")}
+    assert reached["Notas de campo"] == "es/index.html"
+    assert reached["Archive"] == "es/archive/index.html"
+    assert reached["Acerca de"] == "es/pages/about/index.html"
+    links = {text_of(a): a.get("href") for a in root.iter("a")}
+    assert links["acuerdo sobre el río"] == "../../../../es/issues/2026-03-march/water/"
+
+
+def test_the_sitemap_lists_every_language_with_its_alternates(output: Path) -> None:
+    tree = ET.parse(output / "sitemap.xml").getroot()
+    xhtml = "{http://www.w3.org/1999/xhtml}"
+    urls = {url.findtext(f"{SITEMAP}loc"): {link.get("hreflang"): link.get("href")
+                                            for link in url.iter(f"{xhtml}link")}
+            for url in tree.iter(f"{SITEMAP}url")}
+    base = "https://example.org/notes/"
+    assert urls[f"{base}ar/issues/2026-04-april/"] == {
+        "en": f"{base}issues/2026-04-april/", "es": f"{base}es/issues/2026-04-april/",
+        "ar": f"{base}ar/issues/2026-04-april/", "ja": f"{base}ja/issues/2026-04-april/"}
+    assert set(urls[f"{base}issues/2026-01-january/"]) == {"en", "es"}
+    assert f"{base}ja/pages/about/" in urls
+
+
+def test_each_language_has_its_feeds(output: Path) -> None:
+    for prefix, lang, title in (("", "en", "Field Notes"), ("es/", "es", "Notas de campo"),
+                                ("ar/", "ar", "ملاحظات ميدانية")):
+        feed = ET.parse(output / f"{prefix}feed.xml").getroot()
+        assert feed.get("{http://www.w3.org/XML/1998/namespace}lang") == lang
+        assert feed.findtext(f"{ATOM}title") == title
+        links = [entry.find(f"{ATOM}link").get("href")  # type: ignore[union-attr]
+                 for entry in feed.iter(f"{ATOM}entry")]
+        assert links[0] == f"https://example.org/notes/{prefix}issues/2026-04-april/"
+    items = ET.parse(output / "es/items.xml").getroot()
+    assert [e.findtext(f"{ATOM}title") for e in items.iter(f"{ATOM}entry")][:2] == [
+        "Una nueva oficina en Biskek", "Reuniones de primavera"]
+    tag = ET.parse(output / "es/tags/agua/feed.xml").getroot()
+    assert [e.findtext(f"{ATOM}title") for e in tag.iter(f"{ATOM}entry")] == ["Compartir el río"]
+    notice = [e for e in ET.parse(output / "ar/items.xml").getroot().iter(f"{ATOM}entry")
+              if e.findtext(f"{ATOM}title") == "Office closed on 1 May"]
+    assert notice[0].get("{http://www.w3.org/XML/1998/namespace}lang") == "en"
+
+
+# Editions -------------------------------------------------------------------------------------
+
+def test_each_translated_issue_has_its_email(output: Path) -> None:
+    html = (output / "es/issues/2026-04-april/email.html").read_text(encoding="utf-8")
+    root = parse_html(output / "es/issues/2026-04-april/email.html")
+    assert root.get("lang") == "es"
+    assert "Una nueva oficina en Biskek" in html and "A new office" not in html
+    assert 'href="https://example.org/notes/es/archive/"' in html
+    text = (output / "ar/issues/2026-04-april/email.txt").read_text(encoding="utf-8")
+    assert "مكتب جديد في بيشكيك" in text
+    assert "https://example.org/notes/ar/issues/2026-04-april/" in text
+    assert not (output / "ar/issues/2026-03-march").exists()
+
+
+def test_each_translated_issue_has_its_pdf(output: Path) -> None:
+    text = " ".join(page.extract_text() for page in PdfReader(
+        output / "es/issues/2026-04-april/2026-04-april.pdf").pages)
+    assert "Una nueva oficina en Biskek" in text
+    assert "Oficinas cerradas el 1 de mayo" in text
+    assert "A new office" not in text
+    english = " ".join(page.extract_text() for page in PdfReader(
+        output / "issues/2026-04-april/2026-04-april.pdf").pages)
+    assert "A new office in Bishkek" in english
+    issue = parse_html(output / "es/issues/2026-04-april/index.html")
+    assert [a.get("href") for a in by_class(issue, "issue-link-pdf")] == ["2026-04-april.pdf"]
+
+
+def test_the_pdf_and_email_commands_take_a_language(fixture_site: Callable[[str], Path],
+                                                    runner: CliRunner, tmp_path: Path) -> None:
+    site_dir = fixture_site("multilingual")
+    result = runner.invoke(main, ["pdf", "2026-03-march", str(site_dir), "--lang", "es",
+                                  "-o", str(tmp_path / "march.pdf")])
+    assert result.exit_code == 0, result.output
+    text = " ".join(page.extract_text() for page in PdfReader(tmp_path / "march.pdf").pages)
+    assert "Compartir el río" in text
+    result = runner.invoke(main, ["email", "2026-04-april", str(site_dir), "--lang", "ja",
+                                  "--eml", str(tmp_path / "april.eml")])
+    assert result.exit_code == 0, result.output
+    message = email.message_from_bytes((tmp_path / "april.eml").read_bytes(),
+                                       policy=email.policy.default)
+    assert message["Subject"] == "Field Notes: 2026年4月号"
+    result = runner.invoke(main, ["pdf", "2026-03-march", str(site_dir), "--lang", "de"])
+    assert result.exit_code == 1
+    assert "no language 'de' in this site: the languages are en, es, ar, ja" in result.output
+    result = runner.invoke(main, ["email", "2026-03-march", str(site_dir), "--lang", "ar",
+                                  "--eml", str(tmp_path / "x.eml")])
+    assert result.exit_code == 1 and "no issue '2026-03-march'" in result.output
+
+
+def test_omitted_items_leave_no_page_and_no_menu_entry_behind(
+        fixture_site: Callable[[str], Path]) -> None:
+    site_dir = fixture_site("multilingual")
+    config = site_dir / "bulletin.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "untranslated: omit\n",
+                      encoding="utf-8")
+    output = build(site_dir, BuildOptions(pdf=False, jobs=1)).output
+    assert not (output / "ar/issues/2026-04-april/notice").exists()
+    assert not (output / "ar/pages/about").exists()
+    issue = parse_html(output / "ar/issues/2026-04-april/index.html")
+    assert [a.get("id") for a in issue.iter("article")] == ["item-office"]
+    assert not by_class(issue, "untranslated-note")
+    assert menu(output, "issues/2026-04-april/notice/index.html")[2] == (
+        "ar", "العربية", "ar/index.html", False)
+    header = by_class(parse_html(output / "ar/index.html"), "site-header")[0]
+    assert "About" not in text_of(header)  # nav: no page in Arabic
+
+
+# check and new translation ---------------------------------------------------------------------
+
+def test_check_reports_strays_and_links_across_languages(
+        fixture_site: Callable[[str], Path], runner: CliRunner) -> None:
+    site_dir = fixture_site("multilingual")
+    issues = site_dir / "content/issues"
+    (issues / "2026-03-march/02-gone.es.md").write_text("---\ntitle: Nada\n---\nTexto.\n",
+                                                        encoding="utf-8")
+    (issues / "2026-03-march/01-water.ja.md").write_text("---\ntitle: 川\n---\n川。\n",
+                                                         encoding="utf-8")
+    (site_dir / "content/pages/contact.es.md").write_text("---\ntitle: Contacto\n---\nX.\n",
+                                                          encoding="utf-8")
+    result = runner.invoke(main, ["check", str(site_dir)])
+    assert result.exit_code == 0, result.output
+    lines = [line for line in result.output.splitlines() if ": warning: " in line]
+    assert lines == [
+        "content/issues/2026-03-march/01-water.ja.md: warning: translated item of an issue "
+        "that has no 'ja' translation: it is not published (translate the issue too: add "
+        "issue.ja.yaml beside issue.yaml)",
+        "content/issues/2026-03-march/02-gone.es.md: warning: translation (es) of a file that "
+        "does not exist: 02-gone.md (name it after its original, with the language code "
+        "before the extension, or remove it)",
+        "content/issues/2026-04-april/01-office.ar.md:5: warning: link to 01-water.md, which "
+        "has no 'ar' translation: it leads to the original (issues/2026-03-march/water/) "
+        "(translate it too, as 01-water.ar.md, or link elsewhere)",
+        "content/issues/2026-04-april/01-office.ja.md:5: warning: link to 01-water.md, which "
+        "has no 'ja' translation: it leads to the original (issues/2026-03-march/water/) "
+        "(translate it too, as 01-water.ja.md, or link elsewhere)",
+        "content/pages/contact.es.md: warning: translation (es) of a file that does not exist: "
+        "contact.md (name it after its original, with the language code before the "
+        "extension, or remove it)",
+    ]
+    assert "0 errors, 5 warnings" in result.output
+
+
+def test_check_finds_a_broken_link_in_a_translation(fixture_site: Callable[[str], Path],
+                                                    runner: CliRunner) -> None:
+    site_dir = fixture_site("multilingual")
+    office = site_dir / "content/issues/2026-04-april/01-office.es.md"
+    office.write_text("---\ntitle: Oficina\n---\nVer [el mapa](mapa.md).\n", encoding="utf-8")
+    result = runner.invoke(main, ["check", str(site_dir)])
+    assert result.exit_code == 1
+    assert ("content/issues/2026-04-april/01-office.es.md:4: error: link to a missing file: "
+            "mapa.md") in result.output
+
+
+def new_translation(runner: CliRunner, site_dir: Path, issue: str, language: str) -> Result:
+    return runner.invoke(main, ["new", "translation", issue, language, str(site_dir)])
+
+
+def test_new_translation_writes_the_twins_to_fill_in(fixture_site: Callable[[str], Path],
+                                                     runner: CliRunner) -> None:
+    site_dir = fixture_site("multilingual")
+    result = new_translation(runner, site_dir, "2026-03-march", "ar")
+    assert result.exit_code == 0, result.output
+    folder = site_dir / "content/issues/2026-03-march"
+    assert result.output.split() == [str(folder / "01-water.ar.md"),
+                                     str(folder / "issue.ar.yaml")]
+    water = (folder / "01-water.ar.md").read_text(encoding="utf-8")
+    assert water.startswith("---\n# The العربية (ar) translation of 01-water.md: ")
+    assert 'title: "Sharing the river"\n---\n' in water and "kind:" not in water
+    assert "Three years of talks came first." in water
+    assert (folder / "issue.ar.yaml").read_text(encoding="utf-8").endswith(
+        'title: "March 2026"\nsummary: "Water and land."\n')
+    # As written, the twins build: Arabic now has the March issue.
+    sites = sites_of(site_dir)
+    assert [issue.url for issue in sites["ar"].issues][-1] == "ar/issues/2026-03-march/"
+    # A second run writes only what is missing, and never overwrites.
+    (folder / "01-water.ar.md").write_text("---\ntitle: النهر\n---\nنص.\n", encoding="utf-8")
+    (folder / "issue.ar.yaml").unlink()
+    result = new_translation(runner, site_dir, "2026-03-march", "ar")
+    assert result.output.split() == [str(folder / "issue.ar.yaml")]
+    assert (folder / "01-water.ar.md").read_text(encoding="utf-8").startswith("---\ntitle: النهر")
+    result = new_translation(runner, site_dir, "2026-03-march", "ar")
+    assert result.exit_code == 1
+    assert "every file of 2026-03-march has its 'ar' translation already" in result.output
+
+
+def test_new_translation_of_briefs_and_single_file_issues(
+        fixture_site: Callable[[str], Path], runner: CliRunner) -> None:
+    site_dir = fixture_site("multilingual")
+    result = new_translation(runner, site_dir, "2026-04-april", "ar")
+    assert result.exit_code == 0, result.output
+    folder = site_dir / "content/issues/2026-04-april"
+    assert result.output.split() == [str(folder / "02-briefs.ar.yaml"),
+                                     str(folder / "03-notice.ar.md")]
+    briefs = (folder / "02-briefs.ar.yaml").read_text(encoding="utf-8")
+    assert "regions: [Peru]" in briefs  # the list replaces the original's whole
+    result = new_translation(runner, site_dir, "2026-01-january.md", "ja")
+    assert result.output.split() == [str(site_dir / "content/issues/2026-01-january.ja.md")]
+    assert "## Centre opens in Lima" in (site_dir / "content/issues/2026-01-january.ja.md"
+                                         ).read_text(encoding="utf-8")
+    result = new_translation(runner, site_dir, "2026-01-january", "de")
+    assert result.exit_code == 1
+    assert "'de' is not one of the site's languages (es, ar, ja)" in result.output
+
+
+# Incremental builds -----------------------------------------------------------------------------
+
+def test_an_incremental_build_after_editing_a_translation_equals_a_clean_one(
+        fixture_site: Callable[[str], Path], tmp_path: Path) -> None:
+    site_dir = fixture_site("multilingual")
+    options = {"pdf": False, "jobs": 1}
+    build(site_dir, BuildOptions(**options))  # type: ignore[arg-type]
+    edits = [
+        ("content/issues/2026-04-april/01-office.es.md",
+         "---\ntitle: Una oficina en Biskek\ntags: [oficinas]\n---\nOtro texto.\n"),
+        ("content/issues/2026-04-april/03-notice.md",  # an original shown untranslated
+         "---\ntitle: Offices closed on 1 May\nkind: notice\n---\nEvery office closes.\n"),
+        ("content/issues/2026-03-march/issue.ja.yaml", "title: 2026年3月号\n"),
+    ]
+    for number, (path, text) in enumerate(edits):
+        (site_dir / path).write_text(text, encoding="utf-8")
+        age(site_dir)
+        incremental = build(site_dir, BuildOptions(**options)).output  # type: ignore[arg-type]
+        clean = build(site_dir, BuildOptions(output=tmp_path / f"clean{number}", clean=True,
+                                             **options)).output  # type: ignore[arg-type]
+        assert snapshot(incremental) == snapshot(clean), path
+    assert "Otro texto." in (incremental / "es/issues/2026-04-april/office/index.html"
+                             ).read_text(encoding="utf-8")
+    assert "Every office closes." in (incremental / "ar/issues/2026-04-april/notice/index.html"
+                                      ).read_text(encoding="utf-8")
+    assert (incremental / "ja/issues/2026-03-march/index.html").is_file()
