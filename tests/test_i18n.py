@@ -266,8 +266,8 @@ def test_the_font_check_asks_fontconfig(monkeypatch: pytest.MonkeyPatch) -> None
         return Found()
 
     i18n.fonts_cover.cache_clear()
-    monkeypatch.setattr(i18n.shutil, "which", lambda name: "/usr/bin/fc-list")
-    monkeypatch.setattr(i18n.subprocess, "run", run)
+    monkeypatch.setattr("bulletin_gen.i18n.shutil.which", lambda name: "/usr/bin/fc-list")
+    monkeypatch.setattr("bulletin_gen.i18n.subprocess.run", run)
     try:
         assert i18n.missing_font("ko") == ("no font for Korean (ko) is installed: the PDF would "
                                            "print empty boxes; install fonts-noto-cjk")

@@ -13,11 +13,11 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from conftest import snapshot, write_files
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bulletin_gen.build import BuildOptions, build
-from tests.conftest import snapshot, write_files
 
 WORDS = ["water", "council", "Pécs", "budget", "mediation", "**Lima**", "canal", "youth"]
 TAGS = ["water", "youth", "budget", "elections"]

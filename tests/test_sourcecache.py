@@ -11,6 +11,8 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import age, snapshot
+from test_cache import clean_tree
 
 from bulletin_gen import content, links, validate
 from bulletin_gen.build import BuildOptions, build
@@ -21,8 +23,6 @@ from bulletin_gen.incremental import memo as sourcecache
 from bulletin_gen.incremental.cache import CACHE_DIR, BuildCache
 from bulletin_gen.incremental.fingerprint import VERSION
 from bulletin_gen.incremental.memo import FORMAT, MEMO_DIR, ModelMemo
-from tests.conftest import age, snapshot
-from tests.test_cache import clean_tree
 
 ISSUE = "content/issues/2026-01-winter"
 LINKING = f"{ISSUE}/03-linking.md"

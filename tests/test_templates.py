@@ -12,10 +12,9 @@ from jinja2 import UndefinedError
 from markupsafe import Markup
 
 from bulletin_gen.build import BuildOptions, build
-from bulletin_gen.i18n import format_names
+from bulletin_gen.i18n import format_date, format_names
 from bulletin_gen.templates import (
     demote_headings,
-    format_date,
     link,
     make_environment,
     relative_root,
