@@ -73,7 +73,7 @@ print(code, seconds, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
 class Run:
     seconds: float
     megabytes: float
-    warnings: int = 0  # the build's warnings: a build with warnings repeats the work behind them
+    warnings: int = 0  # the build's warnings, which every rebuild says again
 
 
 @dataclass
@@ -322,8 +322,8 @@ def report(benches: list[Corpus], load: float) -> str:
         warned = max(run.warnings for tools in bench.runs.values() for run in tools.get(OURS, []))
         if warned:
             lines += [f"Its builds printed up to {warned} warnings (emails over the 100 KB at "
-                      "which Gmail clips them): a build with warnings does again the work that "
-                      "finds them, so its rebuilds here are not incremental.", ""]
+                      "which Gmail clips them, most likely), which every rebuild must say again.",
+                      ""]
         lines += [*step_table(bench), ""]
     notes = HERE / "profile.md"  # where the time goes, written by hand
     if notes.is_file():
