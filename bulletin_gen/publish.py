@@ -4,14 +4,20 @@ GitHub Pages branch, as `bulletin publish` asks.
 `publish` refuses a site whose last build did not finish, was made with drafts, or is older
 than its content (the build records each, `build.BUILD_RECORD`). To a bucket it uploads only
 the files whose bytes changed (compared with the MD5 the store keeps as each object's ETag;
-the SHA-256 also goes into the object's metadata), new assets first and the home page, feeds
-and sitemap last, so that no reader meets a page whose assets are not there yet; `--delete`
-removes what the site no longer has, afterwards, and only under the destination's prefix.
+the SHA-256 also goes into the object's metadata) or whose headers would change (the type, the
+Cache-Control or the SHA-256 of an object whose ETag matches: a new `cache_pages:` reaches the
+bucket without a change of content; a HEAD request reads them, but only for an object that
+changed since the last publish from this site, as `PUBLISHED` records), new assets first and
+the home page, feeds and sitemap last, so that no reader meets a page whose assets are not
+there yet; `--delete` removes what the site no longer has, afterwards, and only under the
+destination's prefix.
 """
 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
+import email.utils
 import hashlib
 import json
 import mimetypes
@@ -23,7 +29,7 @@ from typing import Any
 
 from .config import CACHE_DIR, PublishTarget, SiteConfig
 from .errors import BulletinError
-from .write import MARKER
+from .write import MARKER, write_atomic
 
 UPLOADS_AT_ONCE = 8
 # Pagefind names these files by their content, so a reader's browser may keep them for good.
@@ -32,6 +38,8 @@ TEXT_TYPES = {".html": "text/html", ".xml": "application/xml", ".txt": "text/pla
               ".css": "text/css", ".js": "text/javascript", ".json": "application/json",
               ".svg": "image/svg+xml"}
 LAST = ("index.html", "feed.xml", "items.xml", "sitemap.xml")  # what readers arrive by
+# In the cache folder: per destination, what each object was when this site last published it.
+PUBLISHED = "published-{name}.json"
 
 
 class PublishError(BulletinError):
@@ -46,6 +54,15 @@ class LocalFile:
     source: Path
     md5: str
     sha256: str
+
+
+@dataclass(frozen=True)
+class Listing:
+    """The store's objects under the prefix, key -> (ETag, time of the last change), and the
+    store's own time when it answered."""
+
+    objects: dict[str, tuple[str, dt.datetime]]
+    as_of: dt.datetime | None
 
 
 @dataclass
@@ -112,14 +129,16 @@ def local_files(output: Path) -> list[LocalFile]:
     return files
 
 
-def plan(files: list[LocalFile], remote: dict[str, str], prefix: str, delete: bool) -> Plan:
-    """Compare the local files with the store's (key -> ETag) under `prefix`."""
+def plan(files: list[LocalFile], remote: dict[str, str], prefix: str, delete: bool,
+         outdated: frozenset[str] = frozenset()) -> Plan:
+    """Compare the local files with the store's (key -> ETag) under `prefix`; the keys in
+    `outdated` have the right bytes but not the right headers."""
     result = Plan()
     for file in files:
         etag = remote.get(prefix + file.path)
         if etag is None:
             result.new.append(file)
-        elif etag.strip('"') != file.md5:
+        elif etag.strip('"') != file.md5 or prefix + file.path in outdated:
             result.changed.append(file)
         else:
             result.unchanged += 1
@@ -150,12 +169,19 @@ def headers(file: LocalFile, target: PublishTarget) -> dict[str, Any]:
 
 def publish_s3(output: Path, target: PublishTarget, dry_run: bool, delete: bool,
                say: Callable[[str], None],
-               progress: Callable[[str, int, int], None] | None = None) -> Plan:
-    """Bring the bucket up to date with `output`; returns what was (or would be) done."""
+               progress: Callable[[str, int, int], None] | None = None,
+               record: Path | None = None) -> Plan:
+    """Bring the bucket up to date with `output`; returns what was (or would be) done.
+    `record` keeps what the objects were after this publish, to spare the next one its HEAD
+    requests."""
     client = _client(target)
     with _store_errors(target):
-        remote = _listing(client, target)
-        work = plan(local_files(output), remote, target.prefix, delete)
+        listed = _listing(client, target)
+        remote = {key: etag for key, (etag, _) in listed.objects.items()}
+        files = local_files(output)
+        known = _read_published(record)
+        work = plan(files, remote, target.prefix, delete,
+                    _outdated(client, target, files, listed, known))
         if dry_run:
             for file in work.uploads:
                 say(f"would {'upload' if file in work.new else 'replace'} {file.path}")
@@ -178,7 +204,61 @@ def publish_s3(output: Path, target: PublishTarget, dry_run: bool, delete: bool,
         for start in range(0, len(work.deleted), 1000):
             client.delete_objects(Bucket=target.bucket, Delete={"Objects": [
                 {"Key": key} for key in work.deleted[start:start + 1000]]})
+        if record is not None:
+            _write_published(record, target, files, _listing(client, target))
     return work
+
+
+def _stamp(listed: tuple[str, dt.datetime], file: LocalFile, target: PublishTarget) -> str:
+    """An object as the listing shows it (ETag, time of its last change) and the headers this
+    publish gives it: equal to the recorded stamp, nobody changed the object since."""
+    wanted = headers(file, target)
+    return "\0".join((listed[0], listed[1].isoformat(), wanted["ContentType"],
+                      wanted["CacheControl"], file.sha256))
+
+
+def _read_published(record: Path | None) -> dict[str, str]:
+    try:
+        known = json.loads(record.read_text(encoding="utf-8")) if record else {}
+    except (OSError, ValueError):
+        return {}  # none yet, or damaged: the next publish reads every object's headers
+    return known if isinstance(known, dict) else {}
+
+
+def _write_published(record: Path, target: PublishTarget, files: list[LocalFile],
+                     listed: Listing) -> None:
+    """Record the objects that hold the local files, but not those changed in the second the
+    store answered: the store's times are whole seconds, so a change later in that second
+    would leave the same time, and the next publish would not look."""
+    objects = listed.objects
+    stamps = {key: _stamp(objects[key], file, target) for file in files
+              if (key := target.prefix + file.path) in objects
+              and objects[key][0].strip('"') == file.md5
+              and listed.as_of is not None and objects[key][1] < listed.as_of}
+    record.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(record, json.dumps(stamps, sort_keys=True))
+
+
+def _outdated(client: Any, target: PublishTarget, files: list[LocalFile],
+              listed: Listing, known: dict[str, str]) -> frozenset[str]:
+    """The keys whose bytes the store has (the ETag matches) but not the headers this publish
+    gives them: one HEAD request each, several at once, for the objects that changed since
+    the last publish recorded them (all of them when there is no record)."""
+    objects = listed.objects
+    same = [file for file in files if (key := target.prefix + file.path) in objects
+            and objects[key][0].strip('"') == file.md5]
+    unsure = [file for file in same if known.get(target.prefix + file.path)
+              != _stamp(objects[target.prefix + file.path], file, target)]
+
+    def stale(file: LocalFile) -> bool:
+        head = client.head_object(Bucket=target.bucket, Key=target.prefix + file.path)
+        wanted = headers(file, target)
+        kept = (head.get("ContentType"), head.get("CacheControl"), head.get("Metadata", {}))
+        return kept != (wanted["ContentType"], wanted["CacheControl"], wanted["Metadata"])
+
+    with ThreadPoolExecutor(max_workers=UPLOADS_AT_ONCE) as pool:
+        return frozenset(target.prefix + file.path
+                         for file, old in zip(unsure, pool.map(stale, unsure), strict=True) if old)
 
 
 def _stages(uploads: list[LocalFile]) -> Iterator[list[LocalFile]]:
@@ -205,12 +285,25 @@ def _client(target: PublishTarget) -> Any:
                                           config=config)
 
 
-def _listing(client: Any, target: PublishTarget) -> dict[str, str]:
-    found = {}
+def _listing(client: Any, target: PublishTarget) -> Listing:
+    found: dict[str, tuple[str, dt.datetime]] = {}
+    as_of = None
     for page in client.get_paginator("list_objects_v2").paginate(Bucket=target.bucket,
                                                                   Prefix=target.prefix):
-        found.update({item["Key"]: item["ETag"] for item in page.get("Contents", [])})
-    return found
+        found.update({item["Key"]: (item["ETag"], item["LastModified"])
+                      for item in page.get("Contents", [])})
+        if as_of is None:  # the first answer's time: the earliest
+            as_of = _answered_at(page)
+    return Listing(found, as_of)
+
+
+def _answered_at(page: dict[str, Any]) -> dt.datetime | None:
+    """The store's clock when it answered (its Date header), None when it does not say."""
+    date = page.get("ResponseMetadata", {}).get("HTTPHeaders", {}).get("date")
+    try:
+        return email.utils.parsedate_to_datetime(date) if date else None
+    except (TypeError, ValueError):
+        return None
 
 
 @contextlib.contextmanager
@@ -288,7 +381,8 @@ def publish_site(site_dir: Path, name: str | None = None, dry_run: bool = False,
         publish_pages(site_dir, output, target, dry_run, push, say)
         return f"{'Would publish' if dry_run else 'Published'} {output} to the branch " \
                f"'{target.branch}'" + ("" if push or dry_run else " (not pushed)")
-    work = publish_s3(output, target, dry_run, delete, say, progress)
+    work = publish_s3(output, target, dry_run, delete, say, progress,
+                      site_dir / CACHE_DIR / PUBLISHED.format(name=target.name))
     where = f"s3://{target.bucket}/{target.prefix}"
     verb = "Would upload" if dry_run else "Uploaded"
     return (f"{verb} {len(work.new)} new and {len(work.changed)} changed files to {where}, "

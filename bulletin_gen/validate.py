@@ -62,7 +62,9 @@ class Reuse(Protocol):
               build: Callable[[Resolver, Problems], Issue]) -> Issue: ...
 
     def item(self, doc: SourceDoc, made_from: object, resolve: Resolver, problems: Problems,
-             build: Callable[[Resolver, Problems], Item]) -> Item: ...
+             build: Callable[[SourceDoc, Resolver, Problems], Item]) -> Item:
+        """`build(doc, ...)` is given the whole document: the one kept may lack its body."""
+        ...
 
     def has_item(self, doc: SourceDoc) -> bool:
         """Whether an item may be kept for `doc`: a hint for sharing out the work."""
@@ -329,10 +331,10 @@ def _image(fields: FieldReader, resolve: Resolver, doc: SourceDoc) -> Image | No
 def _item(doc: SourceDoc, identity: Identity, issue_date: dt.date, resolve: Resolver,
           renderer: MarkdownRenderer, problems: Problems, memo: Reuse | None) -> Item:
     """An item built, or taken from what the last build made (`Reuse`)."""
-    def build(resolve: Resolver, found: Problems) -> Item:
-        return _build_item(doc, identity, issue_date, resolve, renderer, found)
+    def build(whole: SourceDoc, resolve: Resolver, found: Problems) -> Item:
+        return _build_item(whole, identity, issue_date, resolve, renderer, found)
     if memo is None:
-        return build(resolve, problems)
+        return build(doc, resolve, problems)
     return memo.item(doc, (identity, issue_date), resolve, problems, build)
 
 

@@ -133,8 +133,12 @@ def runner() -> CliRunner:
 @pytest.fixture
 def demo_site(tmp_path: Path) -> Path:
     """A copy of the repository's demo site (bulletin.yaml, content/, templates/, static/)."""
-    target = tmp_path / "demo"
-    target.mkdir()
+    return copy_demo(tmp_path / "demo")
+
+
+def copy_demo(target: Path) -> Path:
+    """Copy the repository's demo site into `target`, a new folder."""
+    target.mkdir(exist_ok=True)
     shutil.copy(REPO / "bulletin.yaml", target / "bulletin.yaml")
     for folder in ("content", "templates", "static"):
         if (REPO / folder).is_dir():

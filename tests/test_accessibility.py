@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import REPO, require_tool
+from conftest import REPO, copy_demo, require_tool
 
 from bulletin_gen.build import BuildOptions, build
 
@@ -40,14 +40,7 @@ def node_tool(path: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def demo_output(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    site = tmp_path_factory.mktemp("demo")
-    for name in ("bulletin.yaml", "content", "templates", "static"):
-        source = REPO / name
-        if source.is_dir():
-            subprocess.run(["cp", "-r", str(source), str(site / name)], check=True)
-        else:
-            (site / name).write_bytes(source.read_bytes())
-    yield build(site, BuildOptions(pdf=False, jobs=1)).output
+    yield build(copy_demo(tmp_path_factory.mktemp("demo")), BuildOptions(pdf=False, jobs=1)).output
 
 
 def test_the_nu_html_checker_finds_nothing(demo_output: Path) -> None:

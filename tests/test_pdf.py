@@ -18,7 +18,7 @@ from pypdf import PdfReader
 
 from bulletin_gen.build import BuildOptions, build, load_site
 from bulletin_gen.cli import main
-from bulletin_gen.editions.pdf import PdfUnavailable, load_weasyprint
+from bulletin_gen.editions.pdf import PdfUnavailable, load_weasyprint, spaces_into_inlines
 from bulletin_gen.model import Issue, Site
 
 LINK_ITEM = """\
@@ -358,3 +358,49 @@ def test_a_changed_static_file_writes_every_pdf_again(weasyprint, make_site, mon
     (site / "static").mkdir()
     (site / "static/extra.css").write_text("p { color: black; }\n", "utf-8")
     assert sorted(made_pdfs(monkeypatch, site)[0]) == ["2026-01-winter", "2026-02-second"]
+
+
+def ladder_of_briefs(count: int) -> str:
+    """A briefs file whose briefs open with a run of plain text a little longer each time (by an
+    'i', an apostrophe or a full stop, narrower than a space), then a bold name: in two columns
+    one of those runs ends within a space of the column's edge, whatever the fonts."""
+    steps = ["i" * (n // 3) + ("", "'", ".")[n % 3] for n in range(count)]
+    briefs = "".join(f"  - body: June marks the final month of the {step} **Civil Society "
+                     f"Strengthening Initiative** in **Tajikistan**.\n" for step in steps)
+    return f"title: Other news\nkind: briefs\nitems:\n{briefs}"
+
+
+def test_a_brief_keeps_its_first_words_on_its_first_line(weasyprint, make_site, build_site):
+    site = make_site({"content/issues/2026-01-winter/02-briefs.yaml": ladder_of_briefs(90)})
+    pdf = build_site(site) / "issues/2026-01-winter/2026-01-winter.pdf"
+    shown = subprocess.run([require_tool("pdftotext"), str(pdf), "-"], capture_output=True,
+                           text=True, check=True).stdout
+    openings = [line for line in shown.splitlines() if line.startswith("June")]
+    assert len(openings) == 90
+    assert [line for line in openings if not line.startswith("June marks the final")] == []
+
+
+def test_spaces_move_into_inline_elements_but_not_into_code() -> None:
+    html = 'of the <strong>Civil</strong> in <a href="x">Pécs</a>,\n<em>now</em> and <code>x</code>'
+    moved = spaces_into_inlines(html)
+    assert moved == ('of the<strong> Civil</strong> in<a href="x"> Pécs</a>,<em>\nnow</em> and '
+                     '<code>x</code>')
+    assert plain(moved) == plain(html)
+
+
+def test_a_checklist_item_starts_its_lines_at_one_edge(weasyprint, make_site, build_site):
+    item = ("---\ntitle: Commitments\n---\nWe will:\n\n- [x] FIRSTWORD " + "train officials " * 12
+            + "LASTWORD\n- [ ] SECONDITEM\n")
+    site = make_site({"content/issues/2026-01-winter/03-list.md": item})
+    pdf = build_site(site) / "issues/2026-01-winter/2026-01-winter.pdf"
+    boxes = subprocess.run([require_tool("pdftotext"), "-bbox", str(pdf), "-"],
+                           capture_output=True, text=True, check=True).stdout
+    words = [(float(x), float(y), word) for x, y, word
+             in re.findall(r'xMin="([\d.]+)" yMin="([\d.]+)"[^>]*>([^<]+)</word>', boxes)]
+    first = next((x, y) for x, y, word in words if word == "FIRSTWORD")
+    last_line = next(y for x, y, word in words if word == "LASTWORD")
+    wrapped = min(x for x, y, word in words if y == last_line)
+    second = next(x for x, y, word in words if word == "SECONDITEM")
+    # the item's first line, the line it wraps onto and the next item all begin at one edge
+    assert last_line > first[1]
+    assert abs(first[0] - wrapped) < 0.5 and abs(first[0] - second) < 0.5

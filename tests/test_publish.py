@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import socket
 import subprocess
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -113,6 +114,65 @@ def test_a_second_publish_uploads_nothing_and_an_edit_only_what_changed(
     assert "news/issues/2026-01-winter/lead/index.html" in changed
     assert "news/assets/style.css" not in changed
     assert len(changed) < len(after) / 2
+
+
+def test_headers_that_changed_reach_the_bucket_with_the_same_bytes(
+        make_site: Callable[..., Path], endpoint: str, store: Any) -> None:
+    site = s3_site(make_site, endpoint)
+    build(site, BuildOptions(jobs=1, pdf=False))
+    assert publish(site).exit_code == 0
+    # an object whose bytes are right but whose metadata another tool replaced
+    store.copy_object(Bucket=BUCKET, Key="news/assets/style.css", MetadataDirective="REPLACE",
+                      CopySource={"Bucket": BUCKET, "Key": "news/assets/style.css"},
+                      ContentType="text/css", Metadata={})
+    config = site / "bulletin.yaml"
+    config.write_text(config.read_text("utf-8").replace(
+        "endpoint_url:", 'cache_pages: "public, max-age=60", endpoint_url:'), "utf-8")
+    age(site)
+    output = build(site, BuildOptions(jobs=1, pdf=False)).output
+    result = publish(site)
+    assert result.exit_code == 0, result.output
+    pages = [p for p in output.rglob("*") if p.suffix in (".html", ".xml", ".txt", ".json")]
+    assert f"Uploaded 0 new and {len(pages) + 1} changed files" in result.output
+    assert store.head_object(Bucket=BUCKET, Key="news/index.html")["CacheControl"] == \
+        "public, max-age=60"
+    css = store.head_object(Bucket=BUCKET, Key="news/assets/style.css")
+    assert (css["ContentType"], len(css["Metadata"]["sha256"])) == ("text/css; charset=utf-8", 64)
+    assert "Uploaded 0 new and 0 changed files" in publish(site).output
+
+
+def test_a_publish_reads_the_headers_only_of_objects_changed_since_the_last(
+        make_site: Callable[..., Path], endpoint: str, store: Any,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from bulletin_gen import publish as module
+
+    heads: list[str] = []
+    real = module._client
+
+    def counting(target: Any) -> Any:
+        client = real(target)
+        client.meta.events.register("before-call.s3.HeadObject",
+                                    lambda params, **_: heads.append(params["url_path"]))
+        return client
+
+    monkeypatch.setattr(module, "_client", counting)
+    site = s3_site(make_site, endpoint)
+    build(site, BuildOptions(jobs=1, pdf=False))
+    assert publish(site).exit_code == 0
+    time.sleep(1.1)  # the store's times are whole seconds: what it wrote is now in the past
+    assert publish(site).exit_code == 0
+    heads.clear()
+    assert "Uploaded 0 new and 0 changed files" in publish(site).output
+    assert heads == []
+    # another tool changes an object: only that one is read, and sent again
+    time.sleep(1.1)
+    store.copy_object(Bucket=BUCKET, Key="news/feed.xml", MetadataDirective="REPLACE",
+                      CopySource={"Bucket": BUCKET, "Key": "news/feed.xml"}, Metadata={})
+    result = publish(site)
+    assert "Uploaded 0 new and 1 changed files" in result.output
+    assert heads == ["/news/feed.xml"]
+    (site / ".bulletin-cache/published-production.json").write_text("{damaged", "utf-8")
+    assert "Uploaded 0 new and 0 changed files" in publish(site).output
 
 
 def test_delete_removes_a_deleted_page_and_nothing_outside_the_prefix(

@@ -45,6 +45,7 @@ import pickle
 import stat
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import IO, Any, TypeVar
 
@@ -399,14 +400,15 @@ class ModelMemo:
         new.changed = True
 
     def item(self, doc: SourceDoc, made_from: object, resolve: Resolver, problems: Problems,
-             build: Callable[[Resolver, Problems], Item]) -> Item:
+             build: Callable[[SourceDoc, Resolver, Problems], Item]) -> Item:
         """The item of `doc` made from its file and `made_from`, from the memo when nothing
-        it read changed."""
+        it read changed; else `build` is given the whole document, read again if it was kept
+        without its body or fields."""
         name, group = self._place(doc.path)
         new = self._new(group)
         entry = new.docs.get(name)
         if entry is None or entry[1] is not doc:  # read afresh and not kept: build it
-            return _with_shared_terms(build(resolve, problems), self.terms)
+            return _with_shared_terms(build(doc, resolve, problems), self.terms)
         key = repr((entry[0], doc.rel, made_from))
         old = self._old(group).items.get(name)
         if old is not None and old[0] == key and _resolve_same(old[1], resolve):
@@ -415,10 +417,12 @@ class ModelMemo:
             self.fragments.update(old[4])
             return old[2]
         new.changed = True
-        keep = entry[2] == WHOLE or self._read_again(doc, entry[0], entry[2], problems)
+        whole, keep = ((doc, True) if entry[2] == WHOLE
+                       else self._read_again(doc, entry[0], entry[2], problems))
         if not keep:  # changed while this build ran: build what was read, keep nothing
             del new.docs[name]
-        built, links, found, fragments = self._build_recorded(build, resolve, problems)
+        built, links, found, fragments = self._build_recorded(partial(build, whole), resolve,
+                                                              problems)
         item = _with_shared_terms(built, self.terms)
         if keep and not found.errors:
             new.items[name] = (key, links, item, list(found.warnings), fragments,
@@ -495,9 +499,9 @@ class ModelMemo:
             self.journal.extend(part.fragments)
 
     def _read_again(self, doc: SourceDoc, stamp: Stamp, left_out: int,
-                    problems: Problems) -> bool:
-        """Give `doc` what it was kept without, read again from its file; False when the file
-        is not what it was when the memo kept it. Kept without its body alone, its front
+                    problems: Problems) -> tuple[SourceDoc, bool]:
+        """`doc` with what it was kept without, read again from its file, and whether the file
+        is still what it was when the memo kept it. Kept without its body alone, its front
         matter is not parsed again: as everywhere in the memo, an unchanged stamp says the
         file is unchanged. The problems of a file that changed since are this build's."""
         if left_out == NAME_ONLY:
@@ -506,18 +510,14 @@ class ModelMemo:
             problems.extend(found)
             same = again.readable and not found.errors and not found.warnings and \
                 again.body_line == doc.body_line
-            parts = {"meta": again.meta, "body": again.body, "readable": again.readable}
+            whole = dataclasses.replace(doc, meta=again.meta, body=again.body,
+                                        readable=again.readable)
         else:
             read = read_body(doc.path, doc.rel)
             body, body_line = read or ("", doc.body_line)
             same = read is not None and body_line == doc.body_line
-            parts = {"body": body}
-        # The document is shared with the model being built, which must see all of it; only
-        # `build` reads its fields and body, and it has not run yet. (The identities read the
-        # slug, which the memo kept.)
-        for name, value in parts.items():
-            object.__setattr__(doc, name, value)
-        return same and file_stamp(doc.path) == stamp
+            whole = dataclasses.replace(doc, body=body)
+        return whole, same and file_stamp(doc.path) == stamp
 
     def _settled(self, stamp: Stamp) -> bool:
         """False when the file changed so shortly before this build that a second change
