@@ -399,3 +399,16 @@ def test_editing_a_translation_indexes_its_bundle_only_and_equals_a_clean_build(
     clean = build(languages_site, BuildOptions(output=tmp_path / "clean", clean=True, pdf=False,
                                                email=False, jobs=1))
     assert snapshot(clean.output) == after
+
+
+def test_a_language_with_nothing_of_its_own_has_a_search_page_without_an_index(
+        languages_site: Path, build_site: Callable[..., Path]) -> None:
+    (languages_site / "content/issues/2026-04-april/01-office.ar.md").unlink()
+    output = build_site(languages_site, pdf=False, email=False)
+    assert not (output / "ar/pagefind").exists()
+    page = parse_html(output / "ar/search/index.html")
+    assert page.find(".//div[@id='search']") is None
+    assert not [script.get("src") for script in page.iter("script") if script.get("src")]
+    fallback = page.find(".//p[@class='search-fallback']")
+    assert fallback is not None and "JavaScript" not in "".join(fallback.itertext())
+    assert (output / "es/pagefind/pagefind.js").is_file()
