@@ -199,23 +199,28 @@ def query(browser: Any, base: str, term: str, filters: dict[str, str] | None = N
     """, term, filters or {}))
 
 
-def test_a_word_of_one_brief_finds_that_brief_on_the_search_page(browser: Any,
-                                                                served: str) -> None:
+def result_links(browser: Any, address: str) -> list[Any]:
+    """The result links that the search page at `address` (with its `?q=`) shows."""
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
-    browser.get(served + "search/?q=quarrelsome")
-    links = WebDriverWait(browser, 10).until(
-        lambda driver: driver.find_elements(By.CSS_SELECTOR, ".pagefind-ui__result-link"))
+    browser.get(address)
+    return list(WebDriverWait(browser, 10).until(
+        lambda driver: driver.find_elements(By.CSS_SELECTOR, ".pagefind-ui__result-link")))
+
+
+def test_a_word_of_one_brief_finds_that_brief_on_the_search_page(browser: Any,
+                                                                served: str) -> None:
+    from selenium.webdriver.common.by import By
+
+    links = result_links(browser, served + "search/?q=quarrelsome")
     assert [link.get_attribute("href") for link in links] == [
         served + "issues/2026-01-winter/briefs/#briefs-1"]
     assert links[0].text == "Clinic opens"
     fallback = browser.find_element(By.CSS_SELECTOR, ".search-fallback")
     assert not fallback.is_displayed()
     # An item of 2025 comes from that year's bundle, which the page merges in.
-    browser.get(served + "search/?q=Szeged")
-    links = WebDriverWait(browser, 10).until(
-        lambda driver: driver.find_elements(By.CSS_SELECTOR, ".pagefind-ui__result-link"))
+    links = result_links(browser, served + "search/?q=Szeged")
     assert [link.get_attribute("href") for link in links] == [
         served + "issues/2025-06-summer/budgets/"]
 
@@ -322,12 +327,7 @@ def test_every_language_has_its_search_page_bundles_and_404(
 
 def test_a_spanish_word_finds_the_spanish_item_on_the_spanish_search_page(
         browser: Any, served_languages: str) -> None:
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    browser.get(served_languages + "es/search/?q=calendario")
-    links = WebDriverWait(browser, 10).until(
-        lambda driver: driver.find_elements(By.CSS_SELECTOR, ".pagefind-ui__result-link"))
+    links = result_links(browser, served_languages + "es/search/?q=calendario")
     assert [link.get_attribute("href") for link in links] == [
         served_languages + "es/issues/2026-03-march/water/"]
     assert links[0].text == "Compartir el río"
