@@ -316,8 +316,11 @@ def not_found_page(root: Path, path: str) -> Path:
     site has one, else the root's."""
     first = path.lstrip("/").partition("/")[0]
     own = root / first / "404.html"
-    if first and first not in (".", "..") and own.is_file():
-        return own
+    try:
+        if first and first not in (".", "..") and own.is_file():
+            return own
+    except OSError:  # a name longer than the file system allows: no language of the site
+        pass
     return root / "404.html"
 
 

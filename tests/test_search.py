@@ -323,6 +323,7 @@ def test_every_language_has_its_search_page_bundles_and_404(
     assert not_found_page(output, "/no/such/page/") == output / "404.html"
     assert not_found_page(output, "/fr/page/") == output / "404.html"
     assert not_found_page(output, "/../es/x") == output / "404.html"
+    assert not_found_page(output, "/" + "a" * 300 + "/") == output / "404.html"
 
 
 def test_a_spanish_word_finds_the_spanish_item_on_the_spanish_search_page(
