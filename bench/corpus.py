@@ -4,7 +4,7 @@
 names and links; tags and regions from fixed pools; a file of briefs in most issues and a round
 table now and then) grouped into issues of 10-20 items, and writes the same articles three ways:
 
-    root/bulletin/   bulletin.yaml + content/issues/<issue>/NN-<item>.md (PDF and email off)
+    root/bulletin/   bulletin.yaml (default settings) + content/issues/<issue>/NN-<item>.md
     root/pelican/    pelicanconf.py + content/<issue>/<item>.md (category = issue, tags)
     root/hugo/       hugo.toml + content/issues/<issue>/<item>.md + minimal layouts
 
@@ -258,15 +258,13 @@ def write_hugo_issue(content: Path, issue: IssueData, only: str | None = None) -
             "---\n" + "\n".join(front) + "\n---\n" + article.body, encoding="utf-8")
 
 
-BULLETIN_YAML = """title: Synthetic Bulletin
-tagline: A generated corpus for measuring build speed
-base_url: https://example.org/bench/
-language: en
-organisation: {name: Bench Network, url: "https://example.org/"}
-contact: {name: Bench Editor, email: editor@example.org}
-pdf: {enabled: false}
-email: {enabled: false}
-"""
+def bulletin_yaml(title: str, what: str, path: str) -> str:
+    """A bench site's bulletin.yaml: the fields a site needs, every setting at its default."""
+    return (f"title: {title}\ntagline: A generated {what} for measuring build speed\n"
+            f"base_url: https://example.org/{path}/\nlanguage: en\n"
+            'organisation: {name: Bench Network, url: "https://example.org/"}\n'
+            "contact: {name: Bench Editor, email: editor@example.org}\n")
+
 
 PELICAN_CONF = """AUTHOR = 'Bench Editor'
 SITENAME = 'Synthetic Bulletin'
@@ -332,7 +330,8 @@ def generate(root: Path, n: int) -> list[IssueData]:
         shutil.rmtree(root)
     issues = make_issues(n)
     (root / "bulletin").mkdir(parents=True)
-    (root / "bulletin" / "bulletin.yaml").write_text(BULLETIN_YAML, encoding="utf-8")
+    (root / "bulletin" / "bulletin.yaml").write_text(
+        bulletin_yaml("Synthetic Bulletin", "corpus", "bench"), encoding="utf-8")
     (root / "pelican").mkdir()
     (root / "pelican" / "pelicanconf.py").write_text(PELICAN_CONF, encoding="utf-8")
     (root / "hugo" / "layouts").mkdir(parents=True)

@@ -1,13 +1,24 @@
-"""`make bench`: build the synthetic corpus with bulletin-gen, Pelican and Hugo; print ratios.
+"""`make bench-speed`: time the builds editors run, on two corpora, against the floor and Hugo.
 
-For each size N (BENCH_SIZES, default 1000,10000) it generates bench/corpus-N/ with corpus.py,
-then measures, for every tool in the same run: a cold build, a rebuild with nothing changed, a
-rebuild after editing one item and one after adding an issue, each in a fresh process whose
-peak memory is read with getrusage(RUSAGE_CHILDREN), once the disk's pending writes are
-flushed. Each rebuild step runs BENCH_REPEATS times (default 3: each edit a new sentence, each
-added issue a new issue) and counts by its median; the cold build runs once. The table goes to
-stdout and to bench/RESULTS.md (BENCH_RESULTS to write elsewhere). Timings on a shared machine
-are noisy: the ratios between tools measured in the same run are what counts.
+Two corpora, generated afresh under bench/ (deterministic, seeded):
+
+- weekly: BENCH_WEEKLY (default 600) single-file issues shaped like a real weekly
+  (bench/weekly.py): 15-40 `##` sections each, long link lists, code spans;
+- synthetic: BENCH_SIZES (default 10000) items of bench/corpus.py's bulletin (tags, regions,
+  briefs, round tables), also written as a Hugo site (and a Pelican one, with BENCH_PELICAN=1).
+
+bulletin-gen runs through its command line with the default settings: the web and email
+editions on. The PDF edition is a step of its own, on the weekly corpus (no peer makes PDFs):
+a first build that makes every PDF, then one edited item with PDFs on, against that issue's own
+PDF made by `bulletin pdf`. Every step runs BENCH_REPEATS times (default 3) and reports its
+median and its worst, except the first PDF build (once: it makes every issue's PDF). Each run
+is a fresh process; its peak memory is the largest ru_maxrss among the processes it started,
+and it starts once the disk's pending writes are flushed. The floor (bench/floor.py) renders
+the corpus's Markdown with markdown-it-py on every core and writes as many files of the sizes
+the cold build wrote: the cold build is reported as a multiple of it.
+
+The report (one table of the targets of issue 18, then each corpus's steps) goes to stdout and
+to bench/RESULTS.md (BENCH_RESULTS to write elsewhere), followed by bench/profile.md.
 """
 
 from __future__ import annotations
@@ -21,27 +32,34 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 import corpus
+import weekly
 
 HERE = Path(__file__).parent.resolve()
 ROOT = HERE.parent
 BULLETIN = ROOT / ".venv" / "bin" / "bulletin"
+PYTHON = ROOT / ".venv" / "bin" / "python"
 PELICAN = HERE / ".venv" / "bin" / "pelican"
 HUGO = HERE / ".venv" / "bin" / "hugo"
-FLOOR = "markdown-it-py alone"  # bench/floor.py: the corpus's Markdown and nothing else
-STEPS = ("cold", "nochange", "edit", "add", "again")
-# How many times each rebuild step runs, every tool in turn each time: the median counts, since
-# one run of a step moved by a fifth to a half on this kind of shared machine.
+OURS = "bulletin-gen"
+FLOOR = "floor"
 REPEATS = int(os.environ.get("BENCH_REPEATS", "3"))
-# A step's median seconds, its peak MB, and the seconds of each run.
-Measured = tuple[float, float, list[float]]
-STEP_NAMES = {"cold": "cold build", "nochange": "rebuild, nothing changed",
-              "edit": "rebuild, one item edited", "add": "rebuild, one issue added",
-              "again": "rebuild, the item edited again"}
-# Runs a command and prints its wall time and the peak memory of it and its children.
+STEP_NAMES = {
+    "cold": "cold build",
+    "nochange": "rebuild, nothing changed",
+    "edit": "rebuild, one item edited",
+    "add": "rebuild, one issue added",
+    "pdf-all": "PDF edition on: first build, every PDF",
+    "pdf-edit": "PDF edition on: one item edited",
+    "pdf-own": "that issue's own PDF (`bulletin pdf`)",
+}
+# Runs a command and prints its exit code, wall time and the largest peak memory of the
+# processes it started (RUSAGE_CHILDREN: the build and its workers, each counted alone).
 MEASURE = """
 import resource, subprocess, sys, time
 started = time.perf_counter()
@@ -51,169 +69,295 @@ print(code, seconds, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
 """
 
 
-def measure(command: list[str], cwd: Path) -> tuple[float, float]:
-    """(seconds, peak MB) of one run of `command`; a failed run stops the benchmark.
+@dataclass(frozen=True)
+class Run:
+    seconds: float
+    megabytes: float
+    warnings: int = 0  # the build's warnings: a build with warnings repeats the work behind them
 
-    The disk's pending writes are flushed first (not timed): otherwise the build that runs
-    after the corpus is generated, or after another tool's build, pays for writing their
-    files out as well as its own."""
+
+@dataclass
+class Corpus:
+    """A generated corpus: the tools that build it, and how to change it between builds."""
+
+    name: str
+    root: Path
+    items: int
+    commands: dict[str, tuple[list[str], Path]]  # tool: (command, folder it runs in)
+    leftovers: tuple[str, ...]  # folders under root a cold build starts without
+    edit: Callable[[int], None]
+    add: Callable[[], None]
+    pdf_issue: str | None = None  # the edited issue, when the PDF steps run on this corpus
+    runs: dict[str, dict[str, list[Run]]] = field(default_factory=dict)  # step: tool: runs
+
+    def record(self, step: str, tool: str, run: Run) -> None:
+        self.runs.setdefault(step, {}).setdefault(tool, []).append(run)
+        print(f"  {tool:13} {STEP_NAMES.get(step, step):40} {run.seconds:7.2f} s "
+              f"{run.megabytes:6.0f} MB", flush=True)
+
+
+def measure(command: list[str], cwd: Path) -> Run:
+    """One run of `command`; a failed run stops the benchmark with the command's errors."""
     os.sync()
-    out = subprocess.run([sys.executable, "-c", MEASURE, *command], cwd=cwd,
-                         capture_output=True, text=True, check=True).stdout.split()
-    code, seconds, kilobytes = int(out[0]), float(out[1]), int(out[2])
-    if code != 0:
-        raise SystemExit(f"{' '.join(command)} failed in {cwd} (exit {code})")
-    return seconds, kilobytes / 1024
+    done = subprocess.run([sys.executable, "-c", MEASURE, *command], cwd=cwd,
+                          capture_output=True, text=True, check=True)
+    code, seconds, kilobytes = done.stdout.split()
+    if code != "0":
+        raise SystemExit(f"{' '.join(command)} failed in {cwd} (exit {code}):\n{done.stderr}")
+    warned = sum(line.startswith("warning:") for line in done.stderr.splitlines())
+    return Run(float(seconds), int(kilobytes) / 1024, warned)
 
 
-def commands(site: Path) -> dict[str, list[str]]:
-    return {
-        "bulletin-gen": [str(BULLETIN), "build", str(site / "bulletin"), "--quiet"],
-        "Pelican": [str(PELICAN), "content", "-s", "pelicanconf.py", "-o", "output", "-q"],
-        "Hugo": [str(HUGO), "--quiet", "--source", str(site / "hugo")],
-    }
+def ours(site: Path, *extra: str) -> list[str]:
+    return [str(BULLETIN), "build", str(site), "--quiet", *extra]
 
 
-def folders(site: Path) -> dict[str, Path]:
-    return {"bulletin-gen": site / "bulletin", "Pelican": site / "pelican", "Hugo": site / "hugo"}
+def weekly_corpus(count: int) -> Corpus:
+    root = HERE / f"corpus-weekly-{count}"
+    print(f"\n== weekly corpus: generating {count} issues in {root}", flush=True)
+    issues = weekly.generate(root, count)
+    site = root / "bulletin"
+    return Corpus(
+        f"weekly, {count} single-file issues", root, sum(len(i.sections) for i in issues),
+        {OURS: (ours(site, "--no-pdf"), site)},
+        ("bulletin/output", "bulletin/.bulletin-cache", "bulletin/.output.spare"),
+        edit=lambda round_: weekly.edit_one(root, issues, round_),
+        add=lambda: weekly.add_issue(root, issues),
+        pdf_issue=weekly.edited(issues).slug)
 
 
-def forget(site: Path) -> None:
+def synthetic_corpus(n: int) -> Corpus:
+    root = HERE / f"corpus-{n}"
+    print(f"\n== synthetic corpus: generating {n} items in {root}", flush=True)
+    issues = corpus.generate(root, n)
+    commands = {OURS: (ours(root / "bulletin", "--no-pdf"), root / "bulletin")}
+    if HUGO.exists():
+        commands["Hugo"] = ([str(HUGO), "--quiet", "--source", str(root / "hugo")], root / "hugo")
+    if PELICAN.exists() and os.environ.get("BENCH_PELICAN"):
+        commands["Pelican"] = ([str(PELICAN), "content", "-s", "pelicanconf.py", "-o", "output",
+                                "-q"], root / "pelican")
+    return Corpus(
+        f"synthetic, {n} items", root, n, commands,
+        ("bulletin/output", "bulletin/.bulletin-cache", "bulletin/.output.spare",
+         "pelican/output", "pelican/cache", "hugo/public", "hugo/resources"),
+        edit=lambda round_: corpus.edit_one(root, issues, round_),
+        add=lambda: corpus.add_issue(root, issues))
+
+
+def forget(bench: Corpus) -> None:
     """Remove every output and cache, for a cold build."""
-    for leftover in ("bulletin/output", "bulletin/.bulletin-cache", "bulletin/.output.spare",
-                     "pelican/output", "pelican/cache", "hugo/public", "hugo/resources"):
-        shutil.rmtree(site / leftover, ignore_errors=True)
+    for leftover in bench.leftovers:
+        shutil.rmtree(bench.root / leftover, ignore_errors=True)
 
 
-def bench_size(n: int) -> dict[str, dict[str, Measured]]:
-    site = HERE / f"corpus-{n}"
-    print(f"\n== {n} items: generating {site}", flush=True)
-    issues = corpus.generate(site, n)
-    forget(site)
-    # The corpus at rest, as an archive is: bulletin-gen's cache does not keep what it read from
-    # a file saved less than two seconds before the build (its racy rule), and the edit steps
-    # should measure an edit, not the generator's last files.
+def output_manifest(output: Path) -> list[tuple[str, int]]:
+    """Every file of a build's output, with its size: what the floor writes."""
+    return [(str(path.relative_to(output)), path.stat().st_size)
+            for path in sorted(output.rglob("*")) if path.is_file()]
+
+
+def run_floor(bench: Corpus) -> None:
+    site = bench.commands[OURS][1]
+    manifest = bench.root / "floor-manifest.json"
+    manifest.write_text(json.dumps(output_manifest(site / "output")), encoding="utf-8")
+    scratch = bench.root / "floor-output"
+    for _ in range(REPEATS):
+        shutil.rmtree(scratch, ignore_errors=True)
+        bench.record("cold", FLOOR, measure(
+            [str(PYTHON), str(HERE / "floor.py"), str(site), str(manifest), str(scratch)],
+            bench.root))
+    shutil.rmtree(scratch, ignore_errors=True)
+
+
+def run_steps(bench: Corpus) -> None:
+    """Cold builds, then rebuilds with nothing changed, after an edit, after a new issue."""
+    # The corpus at rest, as an archive is: a file saved within the file system's clock tick
+    # before a build may be read again by the next one, and an edit should measure an edit.
     time.sleep(2.5)
-    results: dict[str, dict[str, Measured]] = {tool: {} for tool in commands(site)}
-    for step in STEPS:
-        runs: dict[str, list[tuple[float, float]]] = {tool: [] for tool in commands(site)}
-        for round_ in range(1 if step == "cold" else REPEATS):
-            if step in ("edit", "again"):
-                corpus.edit_one(site, issues, 10 * STEPS.index(step) + round_)
+    for step in ("cold", "nochange", "edit", "add"):
+        for round_ in range(REPEATS):
+            if step == "cold":
+                forget(bench)
+            elif step == "edit":
+                bench.edit(round_)
             elif step == "add":
-                corpus.add_issue(site, issues)
-            for tool, command in commands(site).items():
-                seconds, megabytes = measure(command, folders(site)[tool])
-                runs[tool].append((seconds, megabytes))
-                print(f"  {tool:13} {STEP_NAMES[step]:26} {seconds:7.2f} s {megabytes:7.0f} MB",
-                      flush=True)
-        for tool, taken in runs.items():
-            times = [seconds for seconds, _ in taken]
-            results[tool][step] = (statistics.median(times), max(mb for _, mb in taken), times)
+                bench.add()
+            for tool, (command, folder) in bench.commands.items():
+                bench.record(step, tool, measure(command, folder))
         if step == "cold":
-            seconds, megabytes = measure([str(ROOT / ".venv" / "bin" / "python"),
-                                          str(HERE / "floor.py"), str(site / "bulletin")], site)
-            results[FLOOR] = {"cold": (seconds, megabytes, [seconds])}
-            print(f"  {FLOOR}: {seconds:.2f} s", flush=True)
-    return results
+            run_floor(bench)
 
 
-def verdicts(results: dict[int, dict[str, dict[str, Measured]]]) -> list[str]:
-    """The targets of issue 7, at the largest size measured, each met or not with its figures."""
-    big = max(results)
-    ours, pelican, hugo = (results[big][tool] for tool in ("bulletin-gen", "Pelican", "Hugo"))
-    lines = []
+def run_pdf_steps(bench: Corpus, issue: str) -> None:
+    """The PDF edition on: every PDF once, then edits, then the edited issue's PDF alone."""
+    site = bench.commands[OURS][1]
+    bench.record("pdf-all", OURS, measure(ours(site), site))
+    for round_ in range(REPEATS):
+        bench.edit(100 + round_)
+        bench.record("pdf-edit", OURS, measure(ours(site), site))
+    target = bench.root / f"{issue}.pdf"
+    for _ in range(REPEATS):
+        bench.record("pdf-own", OURS, measure(
+            [str(BULLETIN), "pdf", issue, str(site), "-o", str(target)], site))
 
-    def target(text: str, met: bool) -> None:
-        lines.append(f"- [{'x' if met else ' '}] {text}")
 
-    cold = ours["cold"][0]
-    target(f"cold build at least 4x faster than Pelican: {pelican['cold'][0] / cold:.2f}x "
-           f"({cold:.1f} s against {pelican['cold'][0]:.1f} s)", pelican["cold"][0] / cold >= 4)
-    target(f"cold build no slower than 1.5x Hugo: {cold / hugo['cold'][0]:.2f}x Hugo's time "
-           f"({hugo['cold'][0]:.1f} s)", cold <= 1.5 * hugo["cold"][0])
-    if FLOOR in results[big]:
-        floor = results[big][FLOOR]["cold"][0]
-        lines.append(f"  - the floor: {FLOOR} (bench/floor.py: CommonMark, no plugins, one "
-                     f"process per core, nothing else) took {floor:.1f} s, "
-                     f"{floor / hugo['cold'][0]:.1f}x Hugo's time; our cold build is "
-                     f"{cold / floor:.1f}x that")
-    for step in ("nochange", "edit", "again"):
-        mine = ours[step][0]
-        target(f"{STEP_NAMES[step]}: at least 5x faster than Hugo's build: "
-               f"{hugo[step][0] / mine:.2f}x ({mine:.2f} s against {hugo[step][0]:.2f} s)",
-               hugo[step][0] / mine >= 5)
-        target(f"{STEP_NAMES[step]}: at least 15x faster than Pelican's cached rebuild: "
-               f"{pelican[step][0] / mine:.2f}x ({pelican[step][0]:.2f} s)",
-               pelican[step][0] / mine >= 15)
-    if len(results) > 1:
-        small = min(results)
-        per_big = cold / big
-        per_small = results[small]["bulletin-gen"]["cold"][0] / small
-        target(f"cold cost per item at {big} within 1.2x of {small}: {per_big / per_small:.2f}x "
-               f"({per_big * 1000:.2f} ms against {per_small * 1000:.2f} ms)",
-               per_big <= 1.2 * per_small)
-    def peak(tool: dict[str, Measured]) -> float:
-        return max(step[1] for step in tool.values())
+# --- the report ---------------------------------------------------------------------------
 
-    target(f"peak memory under 200 MB: {peak(ours):.0f} MB (Hugo {peak(hugo):.0f} MB, Pelican "
-           f"{peak(pelican):.0f} MB)", peak(ours) < 200)
+def median(runs: list[Run]) -> float:
+    return statistics.median(run.seconds for run in runs)
+
+
+def worst(runs: list[Run]) -> float:
+    return max(run.seconds for run in runs)
+
+
+def peak(runs: list[Run]) -> float:
+    return max(run.megabytes for run in runs)
+
+
+def figure(runs: list[Run]) -> str:
+    return f"{median(runs):.2f} s ({worst(runs):.2f} s)"
+
+
+@dataclass(frozen=True)
+class Target:
+    text: str  # the target, as issue 18 words it
+    measured: str
+    ratio: str
+    met: bool | None  # None: reported, no target
+
+
+def weekly_targets(bench: Corpus) -> list[Target]:
+    steps = bench.runs
+    edit, nochange = steps["edit"][OURS], steps["nochange"][OURS]
+    targets = [
+        Target("weekly: one edited item, email edition on: under 0.5 s", figure(edit),
+               f"{worst(edit) / 0.5:.2f}x the limit (worst)", worst(edit) < 0.5),
+        Target("weekly: nothing changed: under 0.3 s", figure(nochange),
+               f"{worst(nochange) / 0.3:.2f}x the limit (worst)", worst(nochange) < 0.3)]
+    if "pdf-edit" in steps:
+        with_pdf, own = steps["pdf-edit"][OURS], steps["pdf-own"][OURS]
+        budget = median(own) + 0.5
+        targets.append(Target(
+            "weekly: one edited item, PDF edition on: at most the issue's own PDF + 0.5 s",
+            f"{figure(with_pdf)}; own PDF {figure(own)}",
+            f"{worst(with_pdf) / budget:.2f}x the limit of {budget:.2f} s (worst)",
+            worst(with_pdf) <= budget))
+    return [*targets, cold_against_floor(bench)]
+
+
+def cold_against_floor(bench: Corpus) -> Target:
+    cold, floor = bench.runs["cold"][OURS], bench.runs["cold"][FLOOR]
+    return Target(f"{bench.name}: cold build against the floor (no target)",
+                  f"{figure(cold)}; floor {figure(floor)}",
+                  f"{median(cold) / median(floor):.1f}x the floor", None)
+
+
+def synthetic_targets(bench: Corpus) -> list[Target]:
+    steps = bench.runs
+    targets = [cold_against_floor(bench)]
+    if "Hugo" in bench.commands:
+        # "In every run": each of our runs against Hugo's run of the same round.
+        edit = [hugo.seconds / mine.seconds
+                for mine, hugo in zip(steps["edit"][OURS], steps["edit"]["Hugo"], strict=True)]
+        targets.append(Target(f"{bench.name}: one edited item at least 5x faster than Hugo, "
+                              "in every run", figure(steps["edit"][OURS]),
+                              f"{min(edit):.1f}x Hugo at worst "
+                              f"({', '.join(f'{ratio:.1f}' for ratio in edit)})",
+                              min(edit) >= 5))
+        nochange = median(steps["nochange"]["Hugo"]) / median(steps["nochange"][OURS])
+        targets.append(Target(f"{bench.name}: nothing changed at least 20x faster than Hugo",
+                              figure(steps["nochange"][OURS]), f"{nochange:.1f}x Hugo (medians)",
+                              nochange >= 20))
+        cold = median(steps["cold"]["Hugo"]) / median(steps["cold"][OURS])
+        targets.append(Target(f"{bench.name}: cold build against Hugo (target withdrawn)",
+                              figure(steps["cold"][OURS]), f"{cold:.2f}x Hugo's speed", None))
+    memory = max(peak(tools[OURS]) for tools in steps.values() if OURS in tools)
+    targets.append(Target(f"{bench.name}: peak memory under 200 MB", f"{memory:.0f} MB",
+                          f"{memory / 200:.2f}x the limit", memory < 200))
+    return targets
+
+
+def target_table(targets: list[Target]) -> list[str]:
+    marks = {True: "met", False: "**not met**", None: "-"}
+    return ["| target (issue 18) | measured: median (worst) | as a ratio | |",
+            "|---|---|---|---|",
+            *(f"| {t.text} | {t.measured} | {t.ratio} | {marks[t.met]} |" for t in targets)]
+
+
+def step_table(bench: Corpus) -> list[str]:
+    tools = [tool for tool in (OURS, "Hugo", "Pelican", FLOOR)
+             if any(tool in runs for runs in bench.runs.values())]
+    peers = [tool for tool in tools if tool not in (OURS, FLOOR)]
+    columns = ["step", *tools, *(f"{peer} / ours" for peer in peers)]
+    lines = [f"| {' | '.join(columns)} |", "|" + "---|" * len(columns)]
+    for step, runs in bench.runs.items():
+        cells = [f"{figure(runs[tool])} [{', '.join(f'{r.seconds:.2f}' for r in runs[tool])}]"
+                 f", {peak(runs[tool]):.0f} MB" if tool in runs else "" for tool in tools]
+        ratios = [f"{median(runs[p]) / median(runs[OURS]):.1f}x" if p in runs else ""
+                  for p in peers]
+        lines.append(f"| {STEP_NAMES[step]} | {' | '.join(cells + ratios)} |")
     return lines
 
 
-def report(results: dict[int, dict[str, dict[str, Measured]]]) -> str:
-    lines = ["# Build speed: bulletin-gen, Pelican and Hugo", "",
-             f"Measured by `make bench` on {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC: "
-             f"{platform.platform()}, {os.cpu_count()} cores, Python {platform.python_version()}"
-             f", load average before the run {os.getloadavg()[0]:.1f}. The corpus is "
-             "bench/corpus.py's synthetic bulletin (300-700 words an item, tags, regions, briefs"
-             " and round tables; issues of 10-20 items); PDF and email editions are off. The cold "
-             f"build runs once; each rebuild step runs {REPEATS} times, every tool in turn each "
-             "time, and its figure is the median (each run's seconds in brackets). Every run "
-             "starts once the disk's pending writes are flushed (`sync`, not timed); other "
-             "work shared the machine, so the ratios, measured in the same run, count more "
-             "than the seconds.", "",
-             "Steps run in this order on one corpus, generated 2.5 s before the cold build "
-             "(bulletin-gen's cache does not keep what it read from a file saved within the "
-             "file system's clock tick before a build, since a second save within that tick "
-             "could go unseen). Its rebuild with nothing changed finds every input file as the "
-             "last build left it and does nothing; a clean build lays out `.output.spare/` too, so "
-             "the first edit updates it like the later ones. An edit adds a sentence to one "
-             "item and saves that item's file alone; the added issue is written just before "
-             "its builds.", ""]
-    for n, tools in sorted(results.items()):
-        lines += [f"## {n} items", "",
-                  "| step | bulletin-gen | Pelican | Hugo | Pelican / ours | Hugo / ours |",
-                  "|---|---|---|---|---|---|"]
-        for step in STEPS:
-            ours, pel, hugo = (tools[t][step] for t in ("bulletin-gen", "Pelican", "Hugo"))
-            lines.append(f"| {STEP_NAMES[step]} | {_cell(ours)} | {_cell(pel)} | "
-                         f"{_cell(hugo)} | {pel[0] / ours[0]:.1f}x | {hugo[0] / ours[0]:.1f}x |")
-        lines.append("")
-    lines += ["## Targets (issue 7), at the largest size", "", *verdicts(results), ""]
-    notes = HERE / "profile.md"  # the profile behind the work, written by hand
+def report(benches: list[Corpus], load: float) -> str:
+    measured = [bench for bench in benches if bench.runs]
+    targets = [target for bench in measured for target in (
+        weekly_targets(bench) if bench.pdf_issue else synthetic_targets(bench))]
+    lines = [
+        "# Build speed: what editors run", "",
+        f"Measured by `make bench` on {dt.datetime.now(dt.UTC):%Y-%m-%d}: "
+        f"{platform.platform()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"load average before the run {load:.1f}. bulletin-gen builds with its default settings"
+        " (web and email editions on; the PDF edition in steps of their own). Every step runs "
+        f"{REPEATS} times; each figure is the median, the worst run in brackets, each run's "
+        "seconds in square brackets, and the largest peak memory of one process. Other work "
+        "shared the machine: ratios measured in the same run count more than seconds. "
+        "A target is judged on the worst run where the issue says 'every run' or names a limit"
+        " in seconds, on the medians otherwise. bench/run.py's docstring says how each step "
+        "is made.", "",
+        "## Targets", "", *target_table(targets), ""]
+    for bench in measured:
+        lines += [f"## The {bench.name} corpus ({bench.items} items)", ""]
+        warned = max(run.warnings for tools in bench.runs.values() for run in tools.get(OURS, []))
+        if warned:
+            lines += [f"Its builds printed up to {warned} warnings (emails over the 100 KB at "
+                      "which Gmail clips them): a build with warnings does again the work that "
+                      "finds them, so its rebuilds here are not incremental.", ""]
+        lines += [*step_table(bench), ""]
+    notes = HERE / "profile.md"  # where the time goes, written by hand
     if notes.is_file():
         lines += [notes.read_text("utf-8")]
     return "\n".join(lines)
 
 
-def _cell(measured: Measured) -> str:
-    """A tool's figure for one step: median seconds, each run's seconds, peak memory."""
-    seconds, megabytes, runs = measured
-    each = f" ({', '.join(f'{run:.2f}' for run in runs)})" if len(runs) > 1 else ""
-    return f"{seconds:.2f} s{each}, {megabytes:.0f} MB"
-
-
 def main() -> None:
-    sizes = [int(size) for size in os.environ.get("BENCH_SIZES", "1000,10000").split(",")]
-    results = {n: bench_size(n) for n in sizes}
-    text = report(results)
-    print("\n" + text)
-    target = Path(os.environ.get("BENCH_RESULTS", HERE / "RESULTS.md"))
-    target.write_text(text, encoding="utf-8")
+    load = os.getloadavg()[0]
+    # BENCH_WEEKLY=0 or BENCH_SIZES= (empty) leaves that corpus out, for a quick try.
+    count = int(os.environ.get("BENCH_WEEKLY", "600"))
+    benches = [weekly_corpus(count)] if count else []
+    benches += [synthetic_corpus(int(n))
+                for n in os.environ.get("BENCH_SIZES", "10000").split(",") if n]
+    # The results are written after each part, the PDF steps (the longest) last, so that a
+    # run stopped early still leaves the figures it has.
+    for bench in benches:
+        run_steps(bench)
+        write_results(benches, load)
+    for bench in benches:
+        if bench.pdf_issue:
+            run_pdf_steps(bench, bench.pdf_issue)
+            write_results(benches, load)
+    print("\n" + report(benches, load))
+
+
+def write_results(benches: list[Corpus], load: float) -> None:
+    destination = Path(os.environ.get("BENCH_RESULTS", HERE / "RESULTS.md"))
+    destination.write_text(report(benches, load), encoding="utf-8")
     (HERE / "results.json").write_text(json.dumps(
-        {str(n): tools for n, tools in results.items()}, indent=1), encoding="utf-8")
-    print(f"\nWrote {target}")
+        {bench.name: {step: {tool: [vars(run) for run in runs] for tool, runs in tools.items()}
+                      for step, tools in bench.runs.items()} for bench in benches},
+        indent=1), encoding="utf-8")
+    print(f"Wrote {destination}", flush=True)
 
 
 if __name__ == "__main__":

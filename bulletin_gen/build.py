@@ -8,26 +8,28 @@ and writes nothing.
 from __future__ import annotations
 
 import contextlib
-import gc
 import json
 import os
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
+
+from jinja2 import Environment
 
 from .config import CACHE_DIR, CONFIG_FILE, load_config
 from .content import read_sources
 from .editions import edition_plans, switch_editions
 from .editions.pdf import find_issue, issue_pdf
 from .errors import BulletinError, Problem, Problems
+from .i18n import LOCALES_DIR, catalogue_digest
 from .images import image_files, measure_images
 from .incremental import BuildCache, Remembered
-from .incremental.memo import Loaded
 from .languages import add_translations, site_in, split_sources, with_main_settings
 from .markdown import MarkdownRenderer
 from .model import Site
-from .render import Artifact, PagePlan, plan_pages, render_pages
+from .render import Artifact, PagePlan, plan_pages, render_pages, speaking
 from .search import search_files, switch_search
 from .sitelock import site_lock
 from .templates import THEME_DIR, THEME_STATIC, make_environment
@@ -36,7 +38,7 @@ from .write import Copy, check_output_dir, publish, static_copies, write_atomic,
 
 BUILD_RECORD = "last-build.json"  # in the cache folder: the last build that finished
 # With bulletin.yaml, the folders of the site that a build reads (and `serve` watches).
-INPUT_FOLDERS = ("content", "templates", "static")
+INPUT_FOLDERS = ("content", "templates", "static", "translations")
 
 Progress = Callable[[str, int, int], None]
 """progress(stage, done, total): 'load' once (total: the issues), 'pdf' once when the PDF
@@ -61,9 +63,6 @@ class BuildOptions:
     clean: bool = False  # ignore (and empty) the cache of earlier builds
     wait: float = 60.0  # seconds to wait for another build of the site to end (sitelock.py)
     waiting: Callable[[str], None] | None = None  # told who holds the site, if this one waits
-    # The model memo's files as a long-lived process read them (`bulletin serve`), kept from
-    # one build to the next so that an unchanged one is not read again; None: not kept.
-    loaded: Loaded | None = None
 
 
 @dataclass(frozen=True)
@@ -129,43 +128,42 @@ def _build(site_dir: Path, output: Path, options: BuildOptions) -> BuildReport:
     started = time.perf_counter()
     check_output_dir(output, site_dir)  # again: another build may have changed it meanwhile
     notify = options.progress or _silent
-    cache = BuildCache.open(site_dir, output, clean=options.clean, loaded=options.loaded)
+    cache = BuildCache.open(site_dir, output, clean=options.clean)
     record = site_dir / CACHE_DIR / BUILD_RECORD
     record.unlink(missing_ok=True)  # until this build has finished, it has not
     inputs = _input_stamp(site_dir, options, cache)
     if unchanged := _unchanged(output, cache.up_to_date(inputs), started):
         _record_build(record, output, options, inputs)
         return unchanged
-    with _thawed_at_the_end():
-        site, problems = load_site(site_dir, options.drafts, options.base_url, options.strict,
-                                   cache, options.jobs)
-        _out_of_collectors_sight()
-        notify("load", len(site.issues), len(site.issues))
-        site = switch_editions(site, options.pdf, options.email, problems)
-        if site.config.pdf.enabled:  # WeasyPrint was imported: half a second, a stage of its own
-            notify("pdf", 1, 1)
-        env = make_environment(site_dir)
-        cache.keep_compiled(env)
-        pages = plan_pages(site)
-        editions = edition_plans(site_dir, site, problems)
-        copies = _copies(site_dir, site)
-        copies += [Copy(source, path) for source, path in image_files(site, cache.made_folder)]
-        if site.config.search.enabled:
-            copies += [Copy(source, path)
-                       for source, path in search_files(site, cache.made_folder, options.jobs)]
-        work = cache.sort(env, site, pages + editions, copies)
-        if options.pdf_later:  # `serve`: the PDFs to make wait for the next build
-            later = {plan.path for plan in work.render if plan.path.endswith(".pdf")}
-            editions = [plan for plan in editions if plan.path not in later]
-            work = replace(work, render=[plan for plan in work.render if plan.path not in later])
-        problems.warnings.extend(work.warnings)
-        problems.raise_if_any(strict=options.strict)
-        files = len(work.record)
-        if not work.untouched:
-            made = render_pages(env, site, work.render, notify, options.jobs)
-            files = publish(output, cache.noting(_noting_warnings(made, problems, options.strict)),
-                            copies + work.links, work.keep, cache.spare_files(), mirror=True)
-            cache.save(work, copies)
+    site, problems = load_site(site_dir, options.drafts, options.base_url, options.strict,
+                               cache, options.jobs)
+    notify("load", len(site.issues), len(site.issues))
+    site = switch_editions(site, options.pdf, options.email, problems)
+    if site.config.pdf.enabled:  # WeasyPrint was imported: half a second, a stage of its own
+        notify("pdf", 1, 1)
+    env = site_environment(site_dir, site)
+    cache.keep_compiled(env)
+    words = partial(catalogue_digest, site_dir=site_dir)
+    pages = speaking(site, plan_pages(site), words)
+    editions = speaking(site, edition_plans(site_dir, site, problems), words)
+    copies = _copies(site_dir, site)
+    copies += [Copy(source, path) for source, path in image_files(site, cache.made_folder)]
+    if site.config.search.enabled:
+        copies += [Copy(source, path)
+                   for source, path in search_files(site, cache.made_folder, options.jobs)]
+    work = cache.sort(env, site, pages + editions, copies)
+    if options.pdf_later:  # `serve`: the PDFs to make wait for the next build
+        later = {plan.path for plan in work.render if plan.path.endswith(".pdf")}
+        editions = [plan for plan in editions if plan.path not in later]
+        work = replace(work, render=[plan for plan in work.render if plan.path not in later])
+    problems.warnings.extend(work.warnings)
+    problems.raise_if_any(strict=options.strict)
+    files = len(work.record)
+    if not work.untouched:
+        made = render_pages(env, site, work.render, notify, options.jobs)
+        files = publish(output, cache.noting(_noting_warnings(made, problems, options.strict)),
+                        copies + work.links, work.keep, cache.spare_files(), mirror=True)
+        cache.save(work, copies)
     notify("write", files, files)
     report = BuildReport(output, len(site.issues), len(pages), files,
                          time.perf_counter() - started, tuple(problems.warnings),
@@ -225,26 +223,6 @@ def _cache_errors(site_dir: Path) -> Iterator[None]:
                          f"{folder}) and build again") from None
 
 
-def _out_of_collectors_sight() -> None:
-    """Leave what is alive now (the model, above all) out of garbage collections: it lives as
-    long as the build, and the collections that planning, sorting and rendering set off would
-    walk it each time (a second at 10,000 items). The model memo has frozen what it loaded
-    (incremental/memo.py); what loading left for the collector goes first, or freezing would keep it
-    to the end."""
-    gc.collect()
-    gc.freeze()
-
-
-@contextlib.contextmanager
-def _thawed_at_the_end() -> Iterator[None]:
-    """Whatever was frozen in the block is given back to the collector when it ends, whether
-    the build is done or has failed: a long-lived process (`bulletin serve`) collects it."""
-    try:
-        yield
-    finally:
-        gc.unfreeze()
-
-
 def _unchanged(output: Path, last: Remembered | None, started: float) -> BuildReport | None:
     """The last build's report again, when the cache found nothing changed since that build."""
     if last is None or len(last.counts) != len(REMEMBERED):
@@ -266,8 +244,8 @@ def _noting_warnings(artifacts: Iterator[Artifact], problems: Problems,
 
 def _input_stamp(site_dir: Path, options: BuildOptions, cache: BuildCache) -> str:
     """What the last build must have read, for the cache to know that nothing changed."""
-    return cache.stamp_inputs([site_dir / CONFIG_FILE],
-                              [site_dir / folder for folder in INPUT_FOLDERS] + [THEME_DIR],
+    folders = [site_dir / folder for folder in INPUT_FOLDERS] + [THEME_DIR, LOCALES_DIR]
+    return cache.stamp_inputs([site_dir / CONFIG_FILE], folders,
                               options.drafts, options.base_url, options.strict, options.pdf,
                               options.email, options.pdf_later)
 
@@ -294,7 +272,7 @@ def render_in_memory(site_dir: Path, drafts: bool = True, strict: bool = False) 
     site, problems = load_site(site_dir, drafts=drafts, strict=strict)
     site = with_main_settings(switch_search(site, problems))
     plans = plan_pages(site)
-    artifacts = list(render_pages(make_environment(site_dir), site, plans))
+    artifacts = list(render_pages(site_environment(site_dir, site), site, plans))
     return RenderedSite(site, problems, plans, artifacts, _copies(site_dir, site),
                         time.perf_counter() - started)
 
@@ -314,8 +292,15 @@ def build_pdf(site_dir: Path, issue_slug: str, target: Path,
     site, problems = load_site(site_dir, drafts=True)
     site = site_in(site, language)
     issue = find_issue(site, issue_slug)
-    write_file(target, issue_pdf(site_dir, site, make_environment(site_dir), issue, problems))
+    env = make_environment(site_dir, language=site.config.language)
+    write_file(target, issue_pdf(site_dir, site, env, issue, problems))
     return tuple(problems.warnings)
+
+
+def site_environment(site_dir: Path, site: Site) -> Environment:
+    """The templates of the site, speaking its language and ready to speak its translations'."""
+    return make_environment(site_dir, site.config.language,
+                            tuple(each.config.language for each in site.translations))
 
 
 def _copies(site_dir: Path, site: Site) -> list[Copy]:

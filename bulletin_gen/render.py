@@ -15,11 +15,11 @@ from typing import Any, TypeVar
 from jinja2 import Environment, TemplateError, TemplateNotFound
 
 from .errors import BulletinError, Problem, Problems
-from .language_names import language_name
+from .i18n import language_name
 from .model import Entry, Issue, Pager, Site, TermIndex
 from .pool import map_chunks, split_by_weight
 from .search import search_bundles
-from .templates import THEME_TEMPLATES
+from .templates import THEME_TEMPLATES, speech_for
 
 CHUNK = 32  # pages per task sent to a worker: enough to hide the cost of the round trip
 FEED_ENTRIES = 50  # the newest items and briefs in each feed of items (Pelican's and Hugo's order)
@@ -93,8 +93,7 @@ def _site_plans(main: Site, site: Site) -> list[PagePlan]:
                           {"link_base": site.config.base_path}))
     plans += [
         PagePlan(f"{home}feed.xml", f"{home}feed.xml", "feed.xml"),
-        _entries_feed(site, f"{home}items.xml", home, f"{site.config.title}: news",
-                      site_entries(site)),
+        _entries_feed(site, f"{home}items.xml", home, "", site_entries(site)),  # the theme names it
     ]
     if site is main:
         plans.append(PagePlan("sitemap.xml", "sitemap.xml", "sitemap.xml", _sitemap(site)))
@@ -118,6 +117,20 @@ def _site_plans(main: Site, site: Site) -> list[PagePlan]:
     plans.extend(PagePlan(f"{page.url}index.html", page.url, "page.html", {"page": page})
                  for page in site.pages)
     return [replace(plan, context={**own, **plan.context}) for plan in plans] if own else plans
+
+
+def speaking(site: Site, plans: list[PagePlan], words: Callable[[str], str]) -> list[PagePlan]:
+    """The plans with the digest of the catalogue of their language (`words(language)`,
+    i18n.catalogue_digest) in their context, so that the fingerprint of each page changes with
+    the theme's words it speaks."""
+    digests: dict[str, str] = {}
+    spoken = []
+    for plan in plans:
+        language = plan.context.get("site", site).config.language
+        if language not in digests:
+            digests[language] = words(language)
+        spoken.append(replace(plan, context={**plan.context, "theme_words": digests[language]}))
+    return spoken
 
 
 def _item_plans(issue: Issue) -> list[PagePlan]:
@@ -251,9 +264,10 @@ def _untranslated(plan: PagePlan) -> bool:
 
 def render_page(env: Environment, site: Site, plan: PagePlan) -> Artifact:
     """Render one planned page; a template failure names the template, line and page."""
-    site = plan.context.get("site", site)  # a translation's page: its language's site
-    context = {"site": site, "config": site.config, "page_url": plan.url, "link_base": "",
-               "home": site.prefix, "versions": (), **plan.context}
+    own = plan.context.get("site", site)  # a translation's page: its language's site
+    speech = speech_for(env, own.config.language) if own is not site else {}
+    context = {"site": own, "config": own.config, "page_url": plan.url, "link_base": "",
+               "home": own.prefix, "versions": (), **speech, **plan.context}
     try:
         text = env.get_template(plan.template).render(context)
     except (TemplateError, TypeError, AttributeError, ValueError) as error:

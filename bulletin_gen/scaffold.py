@@ -24,7 +24,7 @@ from .content import (
     split_front_matter,
 )
 from .errors import BulletinError, Problems, did_you_mean
-from .language_names import language_name
+from .i18n import language_name
 from .languages import translated_name, translation_of
 from .markdown import slugify
 from .model import ITEM_KINDS

@@ -39,8 +39,8 @@ from typing import Any
 import cbor2
 
 from .errors import Location, Problems
+from .i18n import N_, format_date, translations_for
 from .model import Brief, Issue, Item, Site
-from .templates import format_date
 
 MadeFolder = Callable[[str, Callable[[Path], None]], Path]
 
@@ -50,8 +50,9 @@ SEARCH_PAGE = "search/"
 # Pagefind's files start with this signature, then a CBOR document.
 SIGNATURE = b"pagefind_dcd"
 FILTERS = 3  # where a meta file lists its filters: [name, file hash] pairs
-KIND_NAMES = {"feature": "Feature", "news": "News", "roundtable": "Round table",
-              "notice": "Notice", "briefs": "Brief"}
+# The search page's filter by kind, in the site's language (make messages extracts them).
+KIND_NAMES = {"feature": N_("Feature"), "news": N_("News"), "roundtable": N_("Round table"),
+              "notice": N_("Notice"), "briefs": N_("Brief")}
 IMAGE = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
 
 
@@ -120,12 +121,13 @@ def _document(site: Site, issue: Issue, item: Item, path: str, url: str, title: 
     The result's link is relative to the search page, one folder below its language's home
     (`search/`, `es/search/`), so it holds under any sub-path."""
     lang = item.lang or issue.lang or site.config.language
-    filters = {"year": [str(issue.date.year)], "kind": [KIND_NAMES.get(item.kind, item.kind)],
+    kind = translations_for(site.config.language).gettext(KIND_NAMES.get(item.kind, item.kind))
+    filters = {"year": [str(issue.date.year)], "kind": [kind],
                **filters}
     marks = [("data-pagefind-meta", f"url:../{url.removeprefix(site.prefix)}"),
              ("data-pagefind-meta", f"title:{title}"),
              ("data-pagefind-meta", f"issue:{site.config.title}: {issue.title}"),
-             ("data-pagefind-meta", f"date:{format_date(item.date)}")]
+             ("data-pagefind-meta", f"date:{format_date(item.date, site.config.language)}")]
     marks += [("data-pagefind-filter", f"{name}:{value}")
               for name, values in filters.items() for value in values]
     attributes = "".join(f'<span {name}="{html.escape(value)}"></span>' for name, value in marks)

@@ -16,6 +16,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+import jinja2
+import jinja2.ext
 from jinja2 import (
     ChoiceLoader,
     Environment,
@@ -28,6 +30,14 @@ from jinja2 import (
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
+from .i18n import (
+    DEFAULT_SESSION,
+    format_date,
+    format_names,
+    format_number,
+    text_direction,
+    translations_for,
+)
 from .markdown import ROOT_MARKER, relative_html
 from .model import EMAIL_WIDTH, PRINT_WIDTH
 
@@ -36,8 +46,10 @@ THEME_TEMPLATES = THEME_DIR / "templates"
 THEME_STATIC = THEME_DIR / "static"
 
 
-def make_environment(site_dir: Path | None) -> Environment:
-    """A Jinja environment searching `site_dir/templates`, then the built-in theme."""
+def make_environment(site_dir: Path | None, language: str = "en",
+                     others: tuple[str, ...] = ()) -> Environment:
+    """A Jinja environment searching `site_dir/templates`, then the built-in theme, speaking
+    `language` (see `install_language`), and ready to speak the `others` (`speech_for`)."""
     theme = FileSystemLoader(THEME_TEMPLATES)
     loaders = [FileSystemLoader(site_dir / "templates")] if site_dir else []
     env = Environment(
@@ -49,18 +61,23 @@ def make_environment(site_dir: Path | None) -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         auto_reload=False,  # one environment serves one build: no need to stat each template
+        extensions=["jinja2.ext.i18n"],
     )
+    install_language(env, language, site_dir)
+    env.globals["speech"] = {lang: language_globals(lang, site_dir) for lang in others}
     env.globals.update(email_width=EMAIL_WIDTH, print_width=PRINT_WIDTH)
     env.tests["same_contact"] = same_contact
     env.filters.update(
         url=url_filter,
         local=local_filter,
-        date=format_date,
+        date=date_filter,
         isodate=lambda d: d.isoformat(),
         rfc3339=lambda d: f"{d.isoformat()}T00:00:00Z",
         names=join_names,
         demote=demote_headings,
         direction=text_direction,
+        number=number_filter,
+        session=session_name,
     )
     return env
 
@@ -96,21 +113,11 @@ def local_filter(context: Context, html: str) -> Markup:
     return Markup(relative_html(html, base if base != "./" else ""))
 
 
-RTL_LANGUAGES = frozenset({"ar", "arc", "ckb", "dv", "fa", "he", "iw", "ks", "ku-arab", "nqo",
-                           "ps", "sd", "syr", "ug", "ur", "yi"})
-
-
 def same_contact(contact: Any, other: Any) -> bool:
     """`{% if item.contact is same_contact(issue.contact) %}`: the same person (name and
     address), whatever role each gives, so that a page shows one contact once."""
     return bool(contact) and bool(other) and (contact.name, contact.email) == (
         other.name, other.email)
-
-
-def text_direction(lang: str) -> str:
-    """'rtl' for languages written right to left ('ar', 'he-IL', 'fa'), else 'ltr'."""
-    tag = lang.strip().lower().replace("_", "-")
-    return "rtl" if tag in RTL_LANGUAGES or tag.split("-")[0] in RTL_LANGUAGES else "ltr"
 
 
 _HEADING_TAG = re.compile(r"<(/?)h([1-6])\b")
@@ -126,16 +133,61 @@ def demote_headings(html: str, levels: int = 1) -> Markup:
         lambda m: f"<{m.group(1)}h{min(int(m.group(2)) + levels, 6)}", html))
 
 
-def format_date(value: dt.date, style: str = "long") -> str:
-    """'5 March 2026' (long) or '5 Mar 2026' (short); locale-independent, so builds agree."""
-    months = ["January", "February", "March", "April", "May", "June", "July", "August",
-              "September", "October", "November", "December"]
-    month = months[value.month - 1]
-    return f"{value.day} {month if style == 'long' else month[:3]} {value.year}"
+def install_language(env: Environment, lang: str, site_dir: Path | None) -> None:
+    """Make `env` speak `lang`: the theme's words from its catalogues (`{% trans %}`, `_()`)
+    and dates, names and numbers written its way. One environment per language; or one
+    environment for several, each render given `language_globals(lang, site_dir)` in its
+    context (context values win over the environment's globals)."""
+    env.newstyle_gettext = True  # type: ignore[attr-defined]  # set by jinja2.ext.i18n
+    env.globals.update(language_globals(lang, site_dir))
 
 
-def join_names(names: Any) -> str:
-    """('A', 'B', 'C') -> 'A, B and C'."""
-    names = list(names)
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1] \
-        if names else ""
+def speech_for(env: Environment, lang: str) -> dict[str, Any]:
+    """What a render in `lang` adds to its context when `env` speaks another language by
+    default: one environment renders every language of a site (`make_environment`'s
+    `others`)."""
+    speech: dict[str, dict[str, Any]] = env.globals.get("speech", {})  # type: ignore[assignment]
+    return speech.get(lang, {})
+
+
+def language_globals(lang: str, site_dir: Path | None) -> dict[str, Any]:
+    """What a template rendered in `lang` reads: `language` (for the date, names and number
+    filters), `translations` (for Python code: the plain-text email) and the gettext
+    callables of Jinja's i18n extension, new style (`%(name)s` placeholders filled in, the
+    translation trusted as markup, its values escaped)."""
+    translations = translations_for(lang, site_dir)
+    return {"language": lang, "translations": translations,
+            "gettext": jinja2.ext._make_new_gettext(translations.gettext),
+            "ngettext": jinja2.ext._make_new_ngettext(translations.ngettext),
+            "pgettext": jinja2.ext._make_new_pgettext(translations.pgettext),
+            "npgettext": jinja2.ext._make_new_npgettext(translations.npgettext)}
+
+
+@pass_context
+def date_filter(context: Context, value: dt.date, style: str = "long") -> str:
+    """`{{ issue.date | date }}`: '5 March 2026', '5 de marzo de 2026' in the page's language
+    (its context's `language`); `date('short')` abbreviates the month."""
+    if not isinstance(value, dt.date):  # Babel would fail on an assertion that says nothing
+        raise TypeError(f"the date filter needs a date, not {type(value).__name__} {value!r}")
+    return format_date(value, context.get("language") or "en", style)
+
+
+@pass_context
+def number_filter(context: Context, value: float) -> str:
+    """`{{ count | number }}`: '1,234' in English, '1 234' in French."""
+    return format_number(value, context.get("language") or "en")
+
+
+@pass_context
+def join_names(context: Context, names: Any) -> str:
+    """('A', 'B', 'C') -> 'A, B and C' in the page's language ('A, B et C')."""
+    return format_names(list(names), context.get("language") or "en")
+
+
+@pass_context
+def session_name(context: Context, session: str) -> str:
+    """`{{ rt.session | session }}`: the editor's name for a round table's session, or the
+    default one in the page's language."""
+    if session != DEFAULT_SESSION:
+        return session
+    return str(context.call(context["gettext"], session))

@@ -20,6 +20,7 @@ from .config import SiteConfig, read_contact
 from .content import IssueSource, SourceDoc, Sources
 from .errors import Location, Problems, did_you_mean
 from .fields import FieldReader
+from .i18n import DEFAULT_SESSION, section_role
 from .links import Identity
 from .markdown import (
     ROOT_MARKER,
@@ -74,13 +75,6 @@ class Reuse(Protocol):
 # Fewer items than this are built in the main process: starting workers would cost more.
 PARALLEL_ITEMS = 200
 _H2 = re.compile(r"^##\s+(.+?)\s*#*\s*$")
-SECTION_NAMES = {
-    "summary": ("summary", "resumen", "resume", "synthese", "sumario", "sommaire"),
-    "discussion": ("discussion", "discusion", "debate", "debat", "deliberaciones"),
-    "conclusions": ("conclusions", "conclusion", "conclusiones"),
-    "recommendations": ("recommendations", "recommendation", "recomendaciones",
-                        "recommandations", "recommandation"),
-}
 
 
 def build_site(config: SiteConfig, sources: Sources, renderer: MarkdownRenderer,
@@ -399,16 +393,6 @@ def _briefs(fields: FieldReader, doc: SourceDoc, identity: Identity, resolve: Re
     return tuple(briefs)
 
 
-def _section_role(heading_slug: str) -> str:
-    """'summary', 'discussion', 'conclusions', 'recommendations' or 'other', by the heading's
-    slug ('conclusiones' too)."""
-    name = heading_slug.replace("-", " ").strip()
-    for role, names in SECTION_NAMES.items():
-        if name in names:
-            return role
-    return "other"
-
-
 def _roundtable(fields: FieldReader, doc: SourceDoc, identity: Identity, resolve: Resolver,
                 renderer: MarkdownRenderer, problems: Problems) -> tuple[RoundTable, str]:
     sections: list[Section] = []
@@ -420,7 +404,7 @@ def _roundtable(fields: FieldReader, doc: SourceDoc, identity: Identity, resolve
             intro = _render(renderer, text, doc, resolve, problems, identity.slug, line)
             continue
         heading_slug = slugify(heading)
-        role = _section_role(heading_slug)
+        role = section_role(heading_slug)
         anchor = f"{identity.slug}-{heading_slug}"
         rendered = _rendered(renderer, text, doc, resolve, problems, identity.slug, line, anchor,
                              points=role in OUTCOME_ROLES)
@@ -430,7 +414,7 @@ def _roundtable(fields: FieldReader, doc: SourceDoc, identity: Identity, resolve
         problems.warn(Location(doc.rel, doc.body_line), "round table without sections",
                       "add '## Summary', '## Discussion', '## Conclusions', '## Recommendations'")
     roundtable = RoundTable(
-        session=fields.text("session", "Round Table"),
+        session=fields.text("session", DEFAULT_SESSION),
         presenters=fields.role_names("presenters", "presenter"),
         facilitators=fields.role_names("facilitators", "facilitator"),
         secretaries=fields.role_names("secretaries", "secretary"),

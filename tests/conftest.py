@@ -10,6 +10,7 @@ import signal
 import textwrap
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -19,6 +20,7 @@ import pytest
 from click.testing import CliRunner
 
 from bulletin_gen.build import BuildOptions, build
+from bulletin_gen.editions.pdf import PdfUnavailable, load_weasyprint
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -126,24 +128,62 @@ def build_site() -> Callable[..., Path]:
 
 
 @pytest.fixture
+def weasyprint() -> Any:
+    """The WeasyPrint module; skips the test when it (or Pango) is not installed."""
+    try:
+        return load_weasyprint()
+    except PdfUnavailable as error:
+        pytest.skip(str(error))
+
+
+@pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()
 
 
-@pytest.fixture
-def demo_site(tmp_path: Path) -> Path:
-    """A copy of the repository's demo site (bulletin.yaml, content/, templates/, static/)."""
-    return copy_demo(tmp_path / "demo")
-
-
 def copy_demo(target: Path) -> Path:
-    """Copy the repository's demo site into `target`, a new folder."""
-    target.mkdir(exist_ok=True)
+    """Copy the repository's demo site (bulletin.yaml, content/, templates/, static/) to
+    `target`, so that its builds write their cache and output there, not into the repository."""
+    target.mkdir(parents=True, exist_ok=True)
     shutil.copy(REPO / "bulletin.yaml", target / "bulletin.yaml")
     for folder in ("content", "templates", "static"):
         if (REPO / folder).is_dir():
             shutil.copytree(REPO / folder, target / folder)
     return target
+
+
+def copy_fixture(name: str, parent: Path) -> Path:
+    """Copy tests/fixtures/sites/NAME into `parent`: a build of it writes nothing into tests/."""
+    return Path(shutil.copytree(SITES / name, parent / name))
+
+
+@pytest.fixture
+def demo_site(tmp_path: Path) -> Path:
+    """A copy of the repository's demo site, for this test alone."""
+    return copy_demo(tmp_path / "demo")
+
+
+@dataclass(frozen=True)
+class Built:
+    """A site built once for the whole session (once per xdist worker): only for tests that
+    read its output and change neither the site nor the output."""
+
+    site: Path
+    output: Path
+
+
+@pytest.fixture(scope="session")
+def demo_built(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    """The demo site built with the default settings (web, email and print editions)."""
+    site = copy_demo(tmp_path_factory.mktemp("shared") / "demo")
+    return Built(site, build(site).output)
+
+
+@pytest.fixture(scope="session")
+def full_built(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    """tests/fixtures/sites/full built with the default settings."""
+    site = copy_fixture("full", tmp_path_factory.mktemp("shared"))
+    return Built(site, build(site).output)
 
 
 def ctrl_c_reaches_child() -> None:
@@ -199,9 +239,7 @@ def fixture_site(tmp_path: Path) -> Callable[[str], Path]:
     """fixture_site('full') -> a fresh copy of tests/fixtures/sites/full in a temporary folder."""
 
     def copy(name: str) -> Path:
-        target = tmp_path / name
-        shutil.copytree(SITES / name, target)
-        return target
+        return copy_fixture(name, tmp_path)
 
     return copy
 
@@ -210,7 +248,8 @@ def parse_html(path: Path) -> ET.Element:
     """Parse an HTML page with html5lib in strict mode: any parse error fails the test."""
     parser = html5lib.HTMLParser(strict=True, namespaceHTMLElements=False)
     try:
-        return parser.parse(path.read_bytes())
+        tree: ET.Element = parser.parse(path.read_bytes())
+        return tree
     except html5lib.html5parser.ParseError as error:
         pytest.fail(f"{path}: HTML parse error: {error}")
 
@@ -218,6 +257,13 @@ def parse_html(path: Path) -> ET.Element:
 def text_of(element: ET.Element | None) -> str:
     """The text of an element with whitespace collapsed, as a reader sees it."""
     return " ".join("".join(element.itertext()).split()) if element is not None else ""
+
+
+def one(root: ET.Element, path: str) -> ET.Element:
+    """The first element at `path` below `root`; fails the test when there is none."""
+    found = root.find(path)
+    assert found is not None, f"no element at {path}"
+    return found
 
 
 def by_class(root: ET.Element, name: str, tag: str = "*") -> list[ET.Element]:
@@ -306,3 +352,26 @@ def refused(make_site: Callable[..., Path]) -> Callable[..., Any]:
         return matches[0]
 
     return run
+
+
+# What a build leaves in the folder of the site it built; no test may leave them in tests/.
+BUILD_LEFTOVERS = (".bulletin-cache", ".bulletin.lock", ".output.spare", "output")
+
+
+def leftovers_in_tests() -> list[Path]:
+    here = Path(__file__).resolve().parent
+    return sorted(path for name in BUILD_LEFTOVERS for path in here.rglob(name))
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Fail the run when a test built a site inside tests/ instead of a copy of it."""
+    if hasattr(session.config, "workerinput"):
+        return  # an xdist worker: the controller looks once every worker has finished
+    found = leftovers_in_tests()
+    if found:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.write_line("A test built a site inside tests/ (copy it into tmp_path, "
+                                "see conftest.copy_fixture): " + ", ".join(map(str, found)),
+                                red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

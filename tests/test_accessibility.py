@@ -9,14 +9,11 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import REPO, copy_demo, require_tool
-
-from bulletin_gen.build import BuildOptions, build
+from conftest import REPO, Built, require_tool
 
 NODE_MODULES = REPO / ".cache" / "node" / "node_modules"
 AXE = NODE_MODULES / "axe-core" / "axe.min.js"
@@ -39,8 +36,8 @@ def node_tool(path: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def demo_output(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    yield build(copy_demo(tmp_path_factory.mktemp("demo")), BuildOptions(pdf=False, jobs=1)).output
+def demo_output(demo_built: Built) -> Path:
+    return demo_built.output
 
 
 def test_the_nu_html_checker_finds_nothing(demo_output: Path) -> None:

@@ -5,9 +5,11 @@ load with its file and line, by `build`, `check` and `email --eml` alike, never 
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from conftest import MINIMAL_SITE
 
 from bulletin_gen.build import BuildOptions, build
@@ -20,7 +22,7 @@ CONFIG = str(MINIMAL_SITE["bulletin.yaml"])
 XML_FORBIDDEN = "U+001B is a control character, which pages and feeds cannot hold; delete it"
 
 
-def _problems(runner, site: Path, command: str) -> str:
+def _problems(runner: CliRunner, site: Path, command: str) -> str:
     result = runner.invoke(main, [command, str(site)])
     assert result.exit_code == 1, result.output
     assert result.exception is None or isinstance(result.exception, SystemExit), \
@@ -43,16 +45,18 @@ def _problems(runner, site: Path, command: str) -> str:
     ({"bulletin.yaml": CONFIG + 'tagline: "t\\x1b"\n'}, "bulletin.yaml:7", XML_FORBIDDEN),
 ])
 @pytest.mark.parametrize("command", ["build", "check"])
-def test_characters_xml_forbids_are_refused_with_file_and_line(
-        make_site, runner, files: dict[str, str], where: str, message: str,
-        command: str) -> None:
+def test_characters_xml_forbids_are_refused_with_file_and_line(make_site: Callable[..., Path],
+                                                               runner: CliRunner,
+                                                               files: dict[str, str], where: str,
+                                                               message: str, command: str) -> None:
     site = make_site(files)
     output = _problems(runner, site, command)
     assert f"{where}: " in output and message in output, output
     assert not (site / "output").exists()
 
 
-def test_character_references_in_raw_html_do_not_reach_the_output(make_site) -> None:
+def test_character_references_in_raw_html_do_not_reach_the_output(
+        make_site: Callable[..., Path]) -> None:
     site = make_site({LEAD: "---\ntitle: Lead\n---\nRaw <b>&#x1b;x&#0;</b> and "
                             '<span title="&#x1b;">t</span> &#x1b; &#xffff;.\n'})
     output = build(site, BuildOptions(pdf=False)).output
@@ -78,8 +82,9 @@ def test_character_references_in_raw_html_do_not_reach_the_output(make_site) -> 
     ({LEAD: '---\ntitle: "Lead\\u2028story"\n---\nBody.\n'}, LEAD + ":2",
      "title: a line break in"),
 ])
-def test_line_breaks_in_one_line_fields_are_refused(
-        make_site, runner, files: dict[str, str], where: str, message: str) -> None:
+def test_line_breaks_in_one_line_fields_are_refused(make_site: Callable[..., Path],
+                                                    runner: CliRunner, files: dict[str, str],
+                                                    where: str, message: str) -> None:
     site = make_site(files)
     for command in (["build", str(site)], ["check", str(site)],
                     ["email", "2026-01-winter", str(site), "--eml", str(site / "x.eml")]):
@@ -91,7 +96,8 @@ def test_line_breaks_in_one_line_fields_are_refused(
     assert not (site / "x.eml").exists()
 
 
-def test_folded_titles_are_one_line_and_still_allowed(make_site, build_site) -> None:
+def test_folded_titles_are_one_line_and_still_allowed(make_site: Callable[..., Path],
+                                                      build_site: Callable[..., Path]) -> None:
     site = make_site({ISSUE: "title: >-\n  January\n  2026\ndate: 2026-01-15\n"})
     page = build_site(site, pdf=False, email=False) / "issues/2026-01-winter/index.html"
     assert "January 2026" in page.read_text(encoding="utf-8")

@@ -12,13 +12,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import age, snapshot
 from jinja2 import Environment
 
 from bulletin_gen.build import BuildOptions, build, load_site
 from bulletin_gen.incremental.cache import ANALYSES, CACHE_DIR, RECORDS, input_stamp
 from bulletin_gen.incremental.fingerprint import ISSUE_ITEMS
 from bulletin_gen.model import Issue
-from tests.conftest import age, snapshot
 
 Rendered = Callable[..., list[int]]
 

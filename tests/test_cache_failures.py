@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import errno
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from conftest import snapshot
 
 from bulletin_gen.build import BuildOptions, build
@@ -22,7 +24,7 @@ def _disk_full_in(folder: Path, monkeypatch: pytest.MonkeyPatch, only: str = "")
     write() does: without naming the file."""
     real = Path.write_bytes
 
-    def write_bytes(path: Path, data: bytes) -> int:  # type: ignore[override]
+    def write_bytes(path: Path, data: bytes) -> int:
         if path.is_relative_to(folder) and only in path.name:
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
         return real(path, data)
@@ -31,8 +33,10 @@ def _disk_full_in(folder: Path, monkeypatch: pytest.MonkeyPatch, only: str = "")
 
 
 @pytest.mark.parametrize("only", ["", "pickle"])
-def test_full_disk_while_the_cache_is_written_is_a_clear_error(
-        make_site, runner, monkeypatch, only: str) -> None:
+def test_full_disk_while_the_cache_is_written_is_a_clear_error(make_site: Callable[..., Path],
+                                                               runner: CliRunner,
+                                                               monkeypatch: pytest.MonkeyPatch,
+                                                               only: str) -> None:
     site = make_site()
     output = build(site, BuildOptions(pdf=False, email=False, jobs=1)).output
     (site / LEAD).write_text("---\ntitle: Lead story\n---\nNew text.\n", encoding="utf-8")
@@ -49,7 +53,8 @@ def test_full_disk_while_the_cache_is_written_is_a_clear_error(
 
 
 @pytest.mark.parametrize("what", ["file", "symlink"])
-def test_a_file_where_the_cache_belongs_is_a_clear_error(make_site, runner, what: str) -> None:
+def test_a_file_where_the_cache_belongs_is_a_clear_error(make_site: Callable[..., Path],
+                                                         runner: CliRunner, what: str) -> None:
     site = make_site()
     output = build(site, BuildOptions(pdf=False, email=False)).output
     before = snapshot(output)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import pytest
+from click.testing import CliRunner
 
 from bulletin_gen.audit import empty_headings
 from bulletin_gen.cli import main
@@ -24,12 +25,12 @@ def lead(body: str) -> dict[str, str | bytes | None]:
     return {ITEM: f"---\ntitle: Lead story\nkind: feature\n---\n{body}"}
 
 
-def check_json(runner, site: Path, *args: str) -> tuple[int, dict]:  # type: ignore[type-arg]
+def check_json(runner: CliRunner, site: Path, *args: str) -> tuple[int, dict[str, Any]]:
     result = runner.invoke(main, ["check", str(site), "--format", "json", *args])
     return result.exit_code, json.loads(result.stdout)
 
 
-def test_a_clean_site_passes(make_site, runner) -> None:
+def test_a_clean_site_passes(make_site: Callable[..., Path], runner: CliRunner) -> None:
     site = make_site()
     result = runner.invoke(main, ["check", str(site)])
     assert result.exit_code == 0, result.output
@@ -37,12 +38,13 @@ def test_a_clean_site_passes(make_site, runner) -> None:
     assert not (site / "output").exists()
 
 
-def test_demo_site_passes(demo_site, runner) -> None:
+def test_demo_site_passes(demo_site: Path, runner: CliRunner) -> None:
     result = runner.invoke(main, ["check", str(demo_site)])
     assert result.exit_code == 0, result.output
 
 
-def test_missing_anchor_is_traced_to_its_line(make_site, runner) -> None:
+def test_missing_anchor_is_traced_to_its_line(make_site: Callable[..., Path],
+                                              runner: CliRunner) -> None:
     site = make_site(lead("Intro.\n\nSee [below](#nowhere) and [the top](#item-lead).\n"))
     result = runner.invoke(main, ["check", str(site)])
     assert result.exit_code == 1
@@ -51,7 +53,8 @@ def test_missing_anchor_is_traced_to_its_line(make_site, runner) -> None:
     assert result.stdout == "Checked 1 issue (21 pages): 1 error, 0 warnings.\n"
 
 
-def test_broken_link_in_a_template_names_page_and_template(make_site, runner) -> None:
+def test_broken_link_in_a_template_names_page_and_template(make_site: Callable[..., Path],
+                                                           runner: CliRunner) -> None:
     template = ('{% extends "theme/page.html" %}{% block main %}{{ super() }}'
                 '<p><a href="../../nowhere/">gone</a> <a href="../../archive/">ok</a></p>'
                 '{% endblock %}\n')
@@ -65,7 +68,8 @@ def test_broken_link_in_a_template_names_page_and_template(make_site, runner) ->
     assert "page.html" in finding["hint"]
 
 
-def test_image_without_alt_text_is_a_warning(make_site, runner) -> None:
+def test_image_without_alt_text_is_a_warning(make_site: Callable[..., Path],
+                                             runner: CliRunner) -> None:
     site = make_site({**lead("Text.\n\n![](images/pic.png)\n\n![A map](images/map.png)\n"),
                       "content/issues/2026-01-winter/images/pic.png": PNG,
                       "content/issues/2026-01-winter/images/map.png": PNG})
@@ -78,7 +82,7 @@ def test_image_without_alt_text_is_a_warning(make_site, runner) -> None:
     assert f"{ITEM}:7: warning: image without alt text: pic.png" in strict.stderr
 
 
-def test_empty_sections_and_items(make_site, runner) -> None:
+def test_empty_sections_and_items(make_site: Callable[..., Path], runner: CliRunner) -> None:
     roundtable = ("---\ntitle: Talk\nkind: roundtable\n---\n## Summary\nWhat was said.\n\n"
                   "## Discussion\n\n## Conclusions\n- Agree.\n")
     site = make_site({**lead("## Background\n\n## Next steps\nWe go on.\n\n### Later\n"),
@@ -100,7 +104,8 @@ def test_empty_sections_and_items(make_site, runner) -> None:
     assert report["warnings"] == 5 and report["errors"] == 0
 
 
-def test_content_errors_come_as_findings_in_json(make_site, runner) -> None:
+def test_content_errors_come_as_findings_in_json(make_site: Callable[..., Path],
+                                                 runner: CliRunner) -> None:
     site = make_site({ITEM: "---\ntitle: Lead\ndate: 5 May\ntagz: [x]\n---\nText.\n"})
     code, report = check_json(runner, site, "--strict")  # the unknown field becomes an error
     assert code == 1 and report["ok"] is False
@@ -162,7 +167,8 @@ def local_server() -> Iterator[str]:
     server.server_close()
 
 
-def test_external_links_checked_with_status_and_cache(make_site, runner, local_server) -> None:
+def test_external_links_checked_with_status_and_cache(make_site: Callable[..., Path],
+                                                      runner: CliRunner, local_server: str) -> None:
     body = (f"Read [this]({local_server}/ok), [that]({local_server}/gone) and\n"
             f"[the other]({local_server}/nohead).\n")
     settings = "title: Local\nbase_url: https://example.org/news/\nnav: [about]\n"
@@ -190,7 +196,7 @@ def test_external_links_checked_with_status_and_cache(make_site, runner, local_s
     assert not (site / "output").exists()
 
 
-def test_external_cache_expires_and_survives_corruption(tmp_path: Path, local_server) -> None:
+def test_external_cache_expires_and_survives_corruption(tmp_path: Path, local_server: str) -> None:
     cache = tmp_path / "links.json"
     url = f"{local_server}/ok"
     assert [s.cached for s in check_external([url], cache, now=lambda: 1000.0)] == [False]
@@ -211,7 +217,8 @@ def test_unreachable_host_is_reported_not_raised(tmp_path: Path) -> None:
     assert status.status is None and not status.ok and status.error
 
 
-def test_check_leaves_drafts_out_like_build_unless_asked(make_site, runner) -> None:
+def test_check_leaves_drafts_out_like_build_unless_asked(make_site: Callable[..., Path],
+                                                         runner: CliRunner) -> None:
     site = make_site({
         "content/issues/2026-02-next/issue.yaml": "title: Feb\ndate: 2026-02-01\nstatus: draft\n",
         "content/issues/2026-02-next/01-plan.md": "---\ntitle: Plan\n---\nText.\n",
@@ -225,7 +232,8 @@ def test_check_leaves_drafts_out_like_build_unless_asked(make_site, runner) -> N
     assert code == 0, report
 
 
-def test_an_absolute_link_under_base_url_to_no_page_says_so(make_site, runner) -> None:
+def test_an_absolute_link_under_base_url_to_no_page_says_so(make_site: Callable[..., Path],
+                                                            runner: CliRunner) -> None:
     site = make_site(lead("Intro.\n\nSee [the old issue](https://example.org/news/issues/gone/).\n"))
     result = runner.invoke(main, ["check", str(site)])
     assert result.exit_code == 1
@@ -236,7 +244,7 @@ def test_an_absolute_link_under_base_url_to_no_page_says_so(make_site, runner) -
 
 
 def test_a_wrong_anchor_in_a_link_to_another_item_is_reported_once_at_its_source(
-        make_site, runner) -> None:
+        make_site: Callable[..., Path], runner: CliRunner) -> None:
     other = "content/issues/2026-01-winter/03-other.md"
     site = make_site({other: "---\ntitle: Other\n---\nIntro.\n\n"
                              "See [the lead's part](01-lead.md#nowhere).\n"})
@@ -247,8 +255,9 @@ def test_a_wrong_anchor_in_a_link_to_another_item_is_reported_once_at_its_source
                              "page it links to)\n")
 
 
-def test_a_dead_organisation_url_is_blamed_on_bulletin_yaml(make_site, runner,
-                                                             local_server) -> None:
+def test_a_dead_organisation_url_is_blamed_on_bulletin_yaml(make_site: Callable[..., Path],
+                                                            runner: CliRunner,
+                                                            local_server: str) -> None:
     settings = (f"title: Local\nbase_url: https://example.org/news/\nnav: [about]\n"
                 f"organisation: {{name: Network, url: '{local_server}/gone'}}\n")
     site = make_site({"bulletin.yaml": settings})
@@ -259,7 +268,7 @@ def test_a_dead_organisation_url_is_blamed_on_bulletin_yaml(make_site, runner,
 
 
 def test_an_organisation_url_to_no_page_of_the_site_is_blamed_on_bulletin_yaml(
-        make_site, runner) -> None:
+        make_site: Callable[..., Path], runner: CliRunner) -> None:
     settings = ("title: Local\nbase_url: https://example.org/news/\nnav: [about]\n"
                 "organisation: {name: Network, url: 'https://example.org/news/network/'}\n")
     site = make_site({"bulletin.yaml": settings})

@@ -8,9 +8,11 @@ import pty
 import re
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from bulletin_gen.build import BuildOptions, build
 from bulletin_gen.cli import main
@@ -22,7 +24,7 @@ def many_items(count: int) -> dict[str, str | bytes | None]:
             f"---\ntitle: Note {n}\n---\nText {n}.\n" for n in range(count)}
 
 
-def test_summary_counts_what_was_written(make_site, runner) -> None:
+def test_summary_counts_what_was_written(make_site: Callable[..., Path], runner: CliRunner) -> None:
     result = runner.invoke(main, ["build", str(make_site()), "--no-pdf"])
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith("Built 1 issue, 23 pages, 1 email in ")
@@ -34,7 +36,8 @@ def test_summary_wording() -> None:
     assert build_summary(1, 1, 0, 1, 0.04) == "Built 1 issue, 1 page, 1 email in 0.0 s"
 
 
-def test_quiet_prints_nothing_but_warnings(make_site, runner) -> None:
+def test_quiet_prints_nothing_but_warnings(make_site: Callable[..., Path],
+                                           runner: CliRunner) -> None:
     site = make_site({"content/issues/2026-01-winter/03-x.md":
                       "---\ntitle: X\ntagz: [a]\n---\nT\n"})
     result = runner.invoke(main, ["build", str(site), "--quiet"])
@@ -46,7 +49,7 @@ def test_quiet_prints_nothing_but_warnings(make_site, runner) -> None:
 STAGE_LINE = re.compile(r"  (.+?)(?:: (.+))? in \d+\.\d\d s")
 
 
-def test_verbose_reports_each_stage(make_site, runner) -> None:
+def test_verbose_reports_each_stage(make_site: Callable[..., Path], runner: CliRunner) -> None:
     """Each stage with what it counted and its time. Loading the PDF library (half a second)
     is a stage of its own, not part of reading the content, and only when PDFs are made."""
     site = make_site()
@@ -66,7 +69,7 @@ def test_verbose_reports_each_stage(make_site, runner) -> None:
         "read content", "rendered pages and editions", "wrote files"]
 
 
-def test_errors_go_to_stderr(make_site, runner) -> None:
+def test_errors_go_to_stderr(make_site: Callable[..., Path], runner: CliRunner) -> None:
     site = make_site({"content/issues/2026-01-winter/issue.yaml": "title: Jan\n"})
     result = runner.invoke(main, ["build", str(site)])
     assert result.exit_code == 1
@@ -74,7 +77,7 @@ def test_errors_go_to_stderr(make_site, runner) -> None:
     assert "issue.yaml:1: missing required field 'date'" in result.stderr
 
 
-def test_progress_callback_sees_every_page_and_edition(make_site) -> None:
+def test_progress_callback_sees_every_page_and_edition(make_site: Callable[..., Path]) -> None:
     calls: list[tuple[str, int, int]] = []
     report = build(make_site(many_items(3)),
                    BuildOptions(progress=lambda *call: calls.append(call)))
@@ -91,7 +94,7 @@ class FakeTerminal(io.StringIO):
         return True
 
 
-def test_fancy_output_only_on_a_terminal_without_no_color(monkeypatch) -> None:
+def test_fancy_output_only_on_a_terminal_without_no_color(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("NO_COLOR", raising=False)
     assert fancy_output(FakeTerminal())
     assert not fancy_output(io.StringIO())
@@ -103,7 +106,9 @@ def run_on_terminal(site: Path, **env: str) -> str:
     """Run `bulletin build` with stderr on a pseudo-terminal; what the terminal showed."""
     master, slave = pty.openpty()
     environment = {k: v for k, v in os.environ.items() if k != "NO_COLOR"} | env
-    process = subprocess.Popen([sys.executable, "-m", "bulletin_gen", "build", str(site)],
+    # --no-pdf: the bar is the pages' and the PDFs would only make the build longer
+    process = subprocess.Popen([sys.executable, "-m", "bulletin_gen", "build", str(site),
+                                "--no-pdf"],
                                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=slave,
                                env=environment)
     os.close(slave)
@@ -122,7 +127,7 @@ def run_on_terminal(site: Path, **env: str) -> str:
     return shown.decode("utf-8", "replace")
 
 
-def test_progress_bar_on_a_terminal_only(make_site) -> None:
+def test_progress_bar_on_a_terminal_only(make_site: Callable[..., Path]) -> None:
     pytest.importorskip("rich")
     site = make_site(many_items(60))
     assert "Rendering pages" in run_on_terminal(site)

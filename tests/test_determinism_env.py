@@ -12,6 +12,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from conftest import snapshot
@@ -103,8 +104,9 @@ def test_demo_site_bytes_do_not_depend_on_the_environment(demo_site: Path,
     assert differing == []
 
 
-def test_demo_site_twice_in_one_process_is_identical(demo_site: Path, build_site,
-                                                      tmp_path: Path) -> None:
+def test_demo_site_twice_in_one_process_is_identical(demo_site: Path,
+                                                     build_site: Callable[..., Path],
+                                                     tmp_path: Path) -> None:
     first = snapshot(build_site(demo_site, output=tmp_path / "a"))
     second = snapshot(build_site(demo_site, output=tmp_path / "b"))
     assert first == second

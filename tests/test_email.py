@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import email
 import re
+from collections.abc import Callable, Mapping
 from email import policy
 from pathlib import Path
 from xml.etree.ElementTree import Element
 
 import html5lib
 import pytest
-from conftest import MINIMAL_SITE, TINY_PNG, age
+from click.testing import CliRunner
+from conftest import MINIMAL_SITE, TINY_PNG, Built, age
 
 from bulletin_gen.build import BuildOptions, build
 from bulletin_gen.editions.plaintext import PlainText
@@ -67,10 +69,12 @@ EMAIL_FILES: dict[str, str | bytes | None] = {
 }
 
 
-def _build(make_site, files: dict[str, str | bytes | None] | None = None,
+def _build(make_site: Callable[..., Path], files: Mapping[str, str | bytes | None] | None = None,
            **options: object) -> tuple[Path, tuple[object, ...]]:
     site = make_site({**EMAIL_FILES, **(files or {})})
-    report = build(site, BuildOptions(**options))  # type: ignore[arg-type]
+    # Without the print edition unless a test asks for it: no test here reads a PDF, and
+    # making them was most of this file's time.
+    report = build(site, BuildOptions(**{"pdf": False, **options}))  # type: ignore[arg-type]
     return report.output, report.warnings
 
 
@@ -86,7 +90,7 @@ def _style_widths(style: str) -> list[int]:
     return [int(n) for n in re.findall(r"(?<![-\w])(?:max-)?width:\s*(\d+)px", style)]
 
 
-def test_email_html_is_mail_safe(make_site) -> None:
+def test_email_html_is_mail_safe(make_site: Callable[..., Path]) -> None:
     output, _ = _build(make_site)
     doc = _parse(output / "issues/2026-01-winter/email.html")
     assert doc.findall(".//script") == []
@@ -109,7 +113,7 @@ def test_email_html_is_mail_safe(make_site) -> None:
     assert title is not None and "font-size" in title.get("style", "")
 
 
-def test_email_html_is_one_column_of_at_most_600_px(make_site) -> None:
+def test_email_html_is_one_column_of_at_most_600_px(make_site: Callable[..., Path]) -> None:
     output, _ = _build(make_site)
     doc = _parse(output / "issues/2026-01-winter/email.html")
     container = doc.find(".//table[@class='container']")
@@ -122,7 +126,7 @@ def test_email_html_is_one_column_of_at_most_600_px(make_site) -> None:
             (element.tag, element.get("style"))
 
 
-def test_email_html_holds_the_whole_issue(make_site) -> None:
+def test_email_html_holds_the_whole_issue(make_site: Callable[..., Path]) -> None:
     output, _ = _build(make_site)
     doc = _parse(output / "issues/2026-01-winter/email.html")
     text = _text(doc)
@@ -151,7 +155,7 @@ def test_email_html_holds_the_whole_issue(make_site) -> None:
     assert "Published by Test Network." in text
 
 
-def test_unsubscribe_merge_tags_pass_through_unescaped(make_site) -> None:
+def test_unsubscribe_merge_tags_pass_through_unescaped(make_site: Callable[..., Path]) -> None:
     for tag in ("*|UNSUB|*", "{{ UnsubscribeURL }}", "<%asm_group_unsubscribe_raw_url%>"):
         yaml = EMAIL_FILES["bulletin.yaml"].replace('"*|UNSUB|*"', f"'{tag}'")  # type: ignore
         output, _ = _build(make_site, {"bulletin.yaml": yaml})
@@ -161,7 +165,8 @@ def test_unsubscribe_merge_tags_pass_through_unescaped(make_site) -> None:
         assert f"Unsubscribe: {tag}\n" in text
 
 
-def test_text_edition_holds_every_title_and_link_within_72_columns(make_site) -> None:
+def test_text_edition_holds_every_title_and_link_within_72_columns(
+        make_site: Callable[..., Path]) -> None:
     output, _ = _build(make_site)
     text = (output / "issues/2026-01-winter/email.txt").read_text(encoding="utf-8")
     for title in ("Lead story", "Other news", "Who decides on water?", "Clinic opens"):
@@ -178,7 +183,7 @@ def test_text_edition_holds_every_title_and_link_within_72_columns(make_site) ->
     assert "Presenter:    Lucía Mamani" in text
 
 
-def test_text_edition_lists_links_after_each_item(make_site) -> None:
+def test_text_edition_lists_links_after_each_item(make_site: Callable[..., Path]) -> None:
     output, _ = _build(make_site)
     text = (output / "issues/2026-01-winter/email.txt").read_text(encoding="utf-8")
     items = text.split("=" * 72)[1:]
@@ -192,7 +197,7 @@ def test_text_edition_lists_links_after_each_item(make_site) -> None:
     assert lead.index("[1] https://") > lead.index("LEADBODYMARKER")
 
 
-def test_digest_mode_sends_summaries_and_read_more_links(make_site) -> None:
+def test_digest_mode_sends_summaries_and_read_more_links(make_site: Callable[..., Path]) -> None:
     yaml = str(EMAIL_FILES["bulletin.yaml"]) + "  mode: digest\n"
     output, _ = _build(make_site, {"bulletin.yaml": yaml})
     doc = _parse(output / "issues/2026-01-winter/email.html")
@@ -208,7 +213,7 @@ def test_digest_mode_sends_summaries_and_read_more_links(make_site) -> None:
     assert "Read more [" in plain and "LEADBODYMARKER" not in plain
 
 
-def test_a_long_issue_warns_that_gmail_clips_it(make_site) -> None:
+def test_a_long_issue_warns_that_gmail_clips_it(make_site: Callable[..., Path]) -> None:
     body = "\n\n".join(f"Paragraph {n} of a very long story. " * 12 for n in range(300))
     long_item = {ISSUE + "04-long.md": f"---\ntitle: A long story\n---\n{body}\n"}
     output, warnings = _build(make_site, long_item)
@@ -224,7 +229,8 @@ def test_a_long_issue_warns_that_gmail_clips_it(make_site) -> None:
     assert not [w for w in warnings if "Gmail" in str(w)]
 
 
-def test_without_base_url_the_edition_is_skipped_with_a_warning(make_site, runner) -> None:
+def test_without_base_url_the_edition_is_skipped_with_a_warning(make_site: Callable[..., Path],
+                                                                runner: CliRunner) -> None:
     yaml = re.sub(r" *base_url: .*\n", "", str(EMAIL_FILES["bulletin.yaml"]))
     output, warnings = _build(make_site, {"bulletin.yaml": yaml})
     assert not (output / "issues/2026-01-winter/email.html").exists()
@@ -240,7 +246,7 @@ def test_without_base_url_the_edition_is_skipped_with_a_warning(make_site, runne
     assert "Traceback" not in result.output
 
 
-def test_an_image_without_alt_text_is_a_warning(make_site) -> None:
+def test_an_image_without_alt_text_is_a_warning(make_site: Callable[..., Path]) -> None:
     item = {ISSUE + "04-pictures.md": "---\ntitle: Pictures\n---\n![](images/pic.png)\n"}
     _, warnings = _build(make_site, item)
     assert [str(w) for w in warnings] == [
@@ -249,14 +255,15 @@ def test_an_image_without_alt_text_is_a_warning(make_site) -> None:
         "brackets: ![A map of the centres](map.png))"]
 
 
-def test_email_can_be_switched_off(make_site) -> None:
+def test_email_can_be_switched_off(make_site: Callable[..., Path]) -> None:
     yaml = str(EMAIL_FILES["bulletin.yaml"]) + "  enabled: false\n"
     output, warnings = _build(make_site, {"bulletin.yaml": yaml})
     assert not (output / "issues/2026-01-winter/email.html").exists()
     assert not warnings
 
 
-def test_eml_is_a_multipart_alternative_message(make_site, runner) -> None:
+def test_eml_is_a_multipart_alternative_message(make_site: Callable[..., Path],
+                                                runner: CliRunner) -> None:
     from bulletin_gen.cli import main
 
     output, _ = _build(make_site)
@@ -282,7 +289,8 @@ def test_eml_is_a_multipart_alternative_message(make_site, runner) -> None:
     assert eml.read_bytes() == first  # same issue, same bytes: boundary and Message-ID too
 
 
-def test_eml_names_an_unsubscribe_link_and_defaults_the_sender(make_site) -> None:
+def test_eml_names_an_unsubscribe_link_and_defaults_the_sender(
+        make_site: Callable[..., Path]) -> None:
     from bulletin_gen.editions.email import export_eml
 
     yaml = str(EMAIL_FILES["bulletin.yaml"]).replace(
@@ -295,7 +303,7 @@ def test_eml_names_an_unsubscribe_link_and_defaults_the_sender(make_site) -> Non
     assert str(message["From"]) == "Test Bulletin <editor@example.org>"
 
 
-def test_email_command_errors(make_site, runner) -> None:
+def test_email_command_errors(make_site: Callable[..., Path], runner: CliRunner) -> None:
     from bulletin_gen.cli import main
 
     site = make_site({**EMAIL_FILES, ISSUE + "issue.yaml": (
@@ -313,7 +321,7 @@ def test_email_command_errors(make_site, runner) -> None:
     assert result.exit_code == 1 and "cannot write" in result.output
 
 
-def test_bad_email_settings_are_content_errors(make_site) -> None:
+def test_bad_email_settings_are_content_errors(make_site: Callable[..., Path]) -> None:
     yaml = str(EMAIL_FILES["bulletin.yaml"]).replace(
         "Test Bulletin <news@example.org>", "Test Bulletin").replace(
         '"*|UNSUB|*"', "'https://x.org/u?a=\"b\"'")
@@ -324,7 +332,7 @@ def test_bad_email_settings_are_content_errors(make_site) -> None:
     assert "email.unsubscribe_url: a URL cannot contain '\"'" in message
 
 
-def test_email_templates_are_overridable_by_name(make_site) -> None:
+def test_email_templates_are_overridable_by_name(make_site: Callable[..., Path]) -> None:
     override = {"templates/email/footer.html":
                 '<tr><td>OUR OWN FOOTER <a href="{{ unsubscribe_url }}">Leave</a></td></tr>\n'}
     output, _ = _build(make_site, override)
@@ -333,7 +341,7 @@ def test_email_templates_are_overridable_by_name(make_site) -> None:
     assert "Published by" not in html
 
 
-def test_email_edition_is_deterministic(make_site, tmp_path: Path) -> None:
+def test_email_edition_is_deterministic(make_site: Callable[..., Path], tmp_path: Path) -> None:
     first, _ = _build(make_site)
     data = [(first / f"issues/2026-01-winter/email.{ext}").read_bytes() for ext in ("html", "txt")]
     second = build(first.parent, BuildOptions(output=tmp_path / "again")).output
@@ -341,8 +349,8 @@ def test_email_edition_is_deterministic(make_site, tmp_path: Path) -> None:
                     for ext in ("html", "txt")]
 
 
-def test_demo_site_email_editions(demo_site: Path, build_site) -> None:
-    output = build_site(demo_site)
+def test_demo_site_email_editions(demo_built: Built) -> None:
+    output = demo_built.output
     for issue in ("2025-07-summer", "2025-11-forum", "2026-03-spring"):
         doc = _parse(output / f"issues/{issue}/email.html")
         assert doc.findall(".//script") == []
@@ -388,7 +396,8 @@ def test_plain_text_table_too_wide_for_columns() -> None:
     assert all(len(line) <= 72 for line in out.split("\n"))
 
 
-def test_a_rebuild_renders_only_the_edited_issues_email_and_warns_again(make_site) -> None:
+def test_a_rebuild_renders_only_the_edited_issues_email_and_warns_again(
+        make_site: Callable[..., Path]) -> None:
     """An email carried from the last build is not rendered again, and its warning is said
     again, whether the build had other work or none at all."""
     body = "\n\n".join(f"Paragraph {n} of a very long story. " * 12 for n in range(300))

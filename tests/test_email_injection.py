@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import email
 import json
+from collections.abc import Callable
 from email import policy
 from pathlib import Path
 
 import html5lib
 import pytest
+from click.testing import CliRunner
 from test_email import EMAIL_FILES, ISSUE
 
 from bulletin_gen.build import BuildOptions, build
@@ -47,7 +49,8 @@ def _assert_no_script(html: str) -> None:
             assert not attrs.get(name, "").lower().startswith("javascript:"), attrs
 
 
-def test_escaped_quotes_in_links_stay_inside_the_attribute(make_site, runner) -> None:
+def test_escaped_quotes_in_links_stay_inside_the_attribute(make_site: Callable[..., Path],
+                                                           runner: CliRunner) -> None:
     site = make_site({**EMAIL_FILES, ISSUE + "01-lead.md": HOSTILE})
     output = build(site, BuildOptions(pdf=False)).output
     page = (output / WINTER / "email.html").read_text(encoding="utf-8")
@@ -81,7 +84,8 @@ def test_absolute_links_rewrites_tags_not_text() -> None:
                                  " java\tscript:alert(1)", "&#106;avascript:alert(1)",
                                  "data:text/html,<script>alert(1)</script>",
                                  "vbscript:msgbox(1)"])
-def test_script_unsubscribe_links_are_refused_at_load(make_site, url: str) -> None:
+def test_script_unsubscribe_links_are_refused_at_load(make_site: Callable[..., Path],
+                                                      url: str) -> None:
     yaml = str(EMAIL_FILES["bulletin.yaml"]).replace('"*|UNSUB|*"', json.dumps(url))
     site = make_site({**EMAIL_FILES, "bulletin.yaml": yaml})
     with pytest.raises(ContentError) as error:
@@ -93,7 +97,8 @@ def test_script_unsubscribe_links_are_refused_at_load(make_site, url: str) -> No
 @pytest.mark.parametrize("base_url", ['https://example.org/"><script>alert(1)</script>',
                                       'https://example.org/" onmouseover="alert(1)',
                                       "https://example.org/a b/"])
-def test_base_url_with_a_quote_is_refused(make_site, runner, base_url: str) -> None:
+def test_base_url_with_a_quote_is_refused(make_site: Callable[..., Path], runner: CliRunner,
+                                          base_url: str) -> None:
     yaml = str(EMAIL_FILES["bulletin.yaml"]).replace("https://example.org/news/", "x")
     site = make_site({**EMAIL_FILES, "bulletin.yaml": yaml.replace(
         "base_url: x", "base_url: '" + base_url.replace("'", "''") + "'")})
@@ -106,7 +111,7 @@ def test_base_url_with_a_quote_is_refused(make_site, runner, base_url: str) -> N
     assert not (site / "output").exists()
 
 
-def test_merge_tags_and_mail_links_are_still_allowed(make_site) -> None:
+def test_merge_tags_and_mail_links_are_still_allowed(make_site: Callable[..., Path]) -> None:
     for url in ("*|UNSUB|*", "{{ unsubscribe }}", "<%asm_group_unsubscribe_raw_url%>",
                 "mailto:leave@example.org", "https://x.org/u?a=1&b=2"):
         yaml = str(EMAIL_FILES["bulletin.yaml"]).replace('"*|UNSUB|*"', json.dumps(url))

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import html5lib
-from conftest import ATOM, parse_html
+from conftest import ATOM, one, parse_html
 
 from bulletin_gen.build import BuildOptions, build
 
@@ -73,7 +73,7 @@ def test_every_tag_and_region_has_a_valid_feed_of_its_entries_in_full(
     hungary = feed_of(output / "regions/hungary/feed.xml")
     assert_valid_atom(hungary)
     assert hungary.findtext(f"{ATOM}title") == "Test Bulletin: Hungary"
-    assert hungary.find(f"{ATOM}link[@rel='alternate']").get("href") == \
+    assert one(hungary, f"{ATOM}link[@rel='alternate']").get("href") == \
         "https://example.org/news/regions/hungary/"
     brief = entries(hungary)["Pécs opens its budget"]
     assert brief.findtext(f"{ATOM}id") == \

@@ -13,9 +13,9 @@ import os
 import shutil
 from pathlib import Path
 
-from conftest import SITES, snapshot
+from conftest import copy_fixture, snapshot
 
-from bulletin_gen.build import BuildOptions, build
+from bulletin_gen.build import build
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "minimal"
 REFRESH = os.environ.get("BULLETIN_REFRESH_GOLDEN") == "1"
@@ -36,7 +36,7 @@ def first_difference(name: str, expected: bytes, actual: bytes) -> str:
 
 
 def test_minimal_site_matches_the_golden_output(tmp_path: Path) -> None:
-    actual = rendered_files(build(SITES / "minimal", BuildOptions(output=tmp_path / "out")).output)
+    actual = rendered_files(build(copy_fixture("minimal", tmp_path)).output)
     if REFRESH:
         shutil.rmtree(GOLDEN, ignore_errors=True)
         for name, data in actual.items():

@@ -12,27 +12,30 @@ import subprocess
 import sys
 import textwrap
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
+from click.testing import CliRunner
 from conftest import ctrl_c_reaches_child, snapshot, write_files
 
 from bulletin_gen import write
 from bulletin_gen.build import BuildOptions, build
 from bulletin_gen.errors import ContentError
+from bulletin_gen.i18n import text_direction
 from bulletin_gen.markdown import MAX_TEXT_CHARS, MarkdownRenderer, slugify
 from bulletin_gen.render import TemplateProblem
-from bulletin_gen.templates import text_direction
 from bulletin_gen.write import MARKER, OutputError
 
 LEAD = "content/issues/2026-01-winter/01-lead.md"
 # clean: every build here really writes (a rebuild with nothing changed would not)
-WEB = {"pdf": False, "email": False, "clean": True}
+WEB: dict[str, Any] = {"pdf": False, "email": False, "clean": True}
 SPARE = ".output.spare"  # the output before last, kept on purpose (see write.publish)
 
 
 @pytest.fixture
-def built(make_site) -> tuple[Path, Path, dict[str, bytes]]:
+def built(make_site: Callable[..., Path]) -> tuple[Path, Path, dict[str, bytes]]:
     """A site built once: (site, output, the output's files)."""
     site = make_site()
     output = build(site, BuildOptions(**WEB)).output
@@ -62,7 +65,8 @@ def _fail_on_write(monkeypatch: pytest.MonkeyPatch, error: BaseException, after:
     monkeypatch.setattr(write, "_write_new", write_new)
 
 
-def test_ctrl_c_while_writing_keeps_the_previous_output(built, monkeypatch) -> None:
+def test_ctrl_c_while_writing_keeps_the_previous_output(built: tuple[Path, Path, dict[str, bytes]],
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     site, output, before = built
     write_files(site, {LEAD: "---\ntitle: Changed\n---\nNew text.\n"})
     _fail_on_write(monkeypatch, KeyboardInterrupt(), after=5)
@@ -87,7 +91,8 @@ main(["build", sys.argv[1]])
 """
 
 
-def test_real_ctrl_c_keeps_the_previous_output_without_traceback(built) -> None:
+def test_real_ctrl_c_keeps_the_previous_output_without_traceback(
+        built: tuple[Path, Path, dict[str, bytes]]) -> None:
     site, output, before = built
     write_files(site, {LEAD: "---\ntitle: Changed\n---\nNew text.\n"})
     result = subprocess.run([sys.executable, "-c", SIGINT_WHILE_WRITING, str(site)],
@@ -98,7 +103,8 @@ def test_real_ctrl_c_keeps_the_previous_output_without_traceback(built) -> None:
     assert_whole(site, output, before)
 
 
-def test_full_disk_keeps_the_previous_output(built, monkeypatch) -> None:
+def test_full_disk_keeps_the_previous_output(built: tuple[Path, Path, dict[str, bytes]],
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
     site, output, before = built
     full = OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(output) + "/x.html")
     _fail_on_write(monkeypatch, full, after=3)
@@ -110,7 +116,8 @@ def test_full_disk_keeps_the_previous_output(built, monkeypatch) -> None:
     assert_whole(site, output, before)
 
 
-def test_full_disk_while_copying_assets_keeps_the_previous_output(built, monkeypatch) -> None:
+def test_full_disk_while_copying_assets_keeps_the_previous_output(
+        built: tuple[Path, Path, dict[str, bytes]], monkeypatch: pytest.MonkeyPatch) -> None:
     site, output, before = built
 
     def copyfile(*_: object, **__: object) -> None:
@@ -122,7 +129,8 @@ def test_full_disk_while_copying_assets_keeps_the_previous_output(built, monkeyp
     assert_whole(site, output, before)
 
 
-def test_ctrl_c_between_the_two_renames_keeps_the_previous_output(built, monkeypatch) -> None:
+def test_ctrl_c_between_the_two_renames_keeps_the_previous_output(
+        built: tuple[Path, Path, dict[str, bytes]], monkeypatch: pytest.MonkeyPatch) -> None:
     site, output, before = built
     real = os.rename
 
@@ -138,20 +146,22 @@ def test_ctrl_c_between_the_two_renames_keeps_the_previous_output(built, monkeyp
     assert_whole(site, output, before)
 
 
-def test_swap_exchanges_in_one_step(built, monkeypatch) -> None:
+def test_swap_exchanges_in_one_step(built: tuple[Path, Path, dict[str, bytes]],
+                                    monkeypatch: pytest.MonkeyPatch) -> None:
     site, output, _ = built
     if not sys.platform.startswith("linux"):
         pytest.skip("renameat2 is Linux only; elsewhere the swap renames twice")
-    renamed: list[object] = []
+    renamed: list[tuple[object, ...]] = []
     monkeypatch.setattr("bulletin_gen.write.os.rename", lambda *args: renamed.append(args))
     write_files(site, {LEAD: "---\ntitle: Exchanged\n---\nNew.\n"})
     build(site, BuildOptions(**WEB))
     # no moment without an output folder: only the spare and staging folders are renamed
-    assert all(output not in (Path(str(a)), Path(str(b))) for a, b in renamed)  # type: ignore[misc]
+    assert all(output not in (Path(str(a)), Path(str(b))) for a, b, *_ in renamed)
     assert "Exchanged" in (output / "issues/2026-01-winter/lead/index.html").read_text()
 
 
-def test_template_error_keeps_the_previous_output(built) -> None:
+def test_template_error_keeps_the_previous_output(
+        built: tuple[Path, Path, dict[str, bytes]]) -> None:
     site, output, before = built
     write_files(site, {"templates/item.html": '{% extends "theme/item.html" %}\n'
                                               "{% block main %}{{ item.no_such_field }}"
@@ -164,7 +174,8 @@ def test_template_error_keeps_the_previous_output(built) -> None:
     assert_whole(site, output, before)
 
 
-def test_stale_staging_and_retired_folders_are_cleaned(built) -> None:
+def test_stale_staging_and_retired_folders_are_cleaned(
+        built: tuple[Path, Path, dict[str, bytes]]) -> None:
     site, output, _ = built
     (site / ".output.staging/issues").mkdir(parents=True)
     (site / ".output.staging/issues/half.html").write_text("half written")
@@ -174,7 +185,8 @@ def test_stale_staging_and_retired_folders_are_cleaned(built) -> None:
     assert (output / MARKER).is_file()
 
 
-def test_output_left_between_renames_is_recovered(built) -> None:
+def test_output_left_between_renames_is_recovered(
+        built: tuple[Path, Path, dict[str, bytes]]) -> None:
     """A build killed after moving the output aside: the next build still finds it ours."""
     site, output, _ = built
     os.rename(output, site / ".output.old")
@@ -186,7 +198,8 @@ def test_output_left_between_renames_is_recovered(built) -> None:
 
 # --- text from anywhere -----------------------------------------------------------------------
 
-def test_bom_and_crlf_are_read_and_lines_still_count(make_site, build_site) -> None:
+def test_bom_and_crlf_are_read_and_lines_still_count(make_site: Callable[..., Path],
+                                                     build_site: Callable[..., Path]) -> None:
     text = "---\r\ntitle: Lead story\r\ndate: 2026-01-15\r\n---\r\nLine one.\r\n\r\nLine two.\r\n"
     output = build_site(make_site({LEAD: "\ufeff".encode() + text.encode()}), **WEB)
     page = (output / "issues/2026-01-winter/lead/index.html").read_text(encoding="utf-8")
@@ -194,28 +207,28 @@ def test_bom_and_crlf_are_read_and_lines_still_count(make_site, build_site) -> N
     assert "<p>Line one.</p>" in page
 
 
-def test_crlf_file_reports_the_right_line(refused) -> None:
+def test_crlf_file_reports_the_right_line(refused: Callable[..., Any]) -> None:
     text = "---\r\ntitle: Lead story\r\ndate: 5 May\r\n---\r\nBody.\r\n"
     refused({LEAD: text.encode()}, LEAD, 3, "date")
 
 
-def test_invalid_utf8_names_file_and_line(refused) -> None:
+def test_invalid_utf8_names_file_and_line(refused: Callable[..., Any]) -> None:
     text = "---\ntitle: Lead\n---\nFirst.\n\nCaf\xe9 in Latin-1.\n".encode("latin-1")
     problem = refused({LEAD: text}, LEAD, 6, "not valid UTF-8 text")
     assert "UTF-8" in problem.hint
 
 
-def test_utf16_file_is_refused_with_the_file(refused) -> None:
+def test_utf16_file_is_refused_with_the_file(refused: Callable[..., Any]) -> None:
     refused({LEAD: "---\ntitle: Lead\n---\nBody.\n".encode("utf-16")}, LEAD, 1,
             "not valid UTF-8 text")
 
 
-def test_invalid_utf8_in_bulletin_yaml(refused) -> None:
+def test_invalid_utf8_in_bulletin_yaml(refused: Callable[..., Any]) -> None:
     refused({"bulletin.yaml": b"title: Test\ntagline: caf\xe9\n"}, "bulletin.yaml", 2,
             "not valid UTF-8 text")
 
 
-def test_special_file_is_refused_not_read(refused) -> None:
+def test_special_file_is_refused_not_read(refused: Callable[..., Any]) -> None:
     if not hasattr(os, "mkfifo"):
         pytest.skip("no named pipes here")
     refused({}, "content/issues/2026-02-pipe.md", 0, "not a regular file",
@@ -226,7 +239,8 @@ HELENE_NFC = unicodedata.normalize("NFC", "Hélène Bélanger")
 HELENE_NFD = unicodedata.normalize("NFD", "Hélène Bélanger")
 
 
-def test_composed_and_decomposed_names_are_one(make_site, build_site) -> None:
+def test_composed_and_decomposed_names_are_one(make_site: Callable[..., Path],
+                                               build_site: Callable[..., Path]) -> None:
     assert HELENE_NFC != HELENE_NFD
     site = make_site({
         LEAD: f"---\ntitle: Lead\ntags: [{HELENE_NFC}]\nregions: [Pécs]\n"
@@ -247,7 +261,8 @@ def test_composed_and_decomposed_names_are_one(make_site, build_site) -> None:
         assert unicodedata.is_normalized("NFC", text), page
 
 
-def test_links_typed_composed_find_files_named_decomposed(make_site, build_site) -> None:
+def test_links_typed_composed_find_files_named_decomposed(make_site: Callable[..., Path],
+                                                          build_site: Callable[..., Path]) -> None:
     """macOS stores 'é' in file names decomposed; editors type it composed in links."""
     folder = "content/issues/" + unicodedata.normalize("NFD", "2026-02-hélène")
     site = make_site({
@@ -312,7 +327,8 @@ NON_LATIN_ISSUE = """\
     """
 
 
-def test_non_latin_titles_make_working_pages(make_site, build_site) -> None:
+def test_non_latin_titles_make_working_pages(make_site: Callable[..., Path],
+                                             build_site: Callable[..., Path]) -> None:
     output = build_site(make_site({"content/issues/2026-02-multi.md": NON_LATIN_ISSUE}), **WEB)
     issue = output / "issues/2026-02-multi"
     for slug in ("أخبار-الشبكة", "новости-сети", "νέα-του-δικτύου", "网络新闻", "item-5"):
@@ -330,14 +346,16 @@ def test_non_latin_titles_make_working_pages(make_site, build_site) -> None:
     ("slug: '???'\n", LEAD, 3, "the item slug '???' has no letter or digit"),
     ("", "content/pages/---.md", 0, "the page slug '---' has no letter or digit"),
 ])
-def test_empty_slug_is_refused(refused, front: str, path: str, line: int, text: str) -> None:
+def test_empty_slug_is_refused(refused: Callable[..., Any], front: str, path: str, line: int,
+                               text: str) -> None:
     files = {LEAD: f"---\ntitle: Lead\n{front}---\nBody.\n"}
     if path != LEAD:
         files[path] = "---\ntitle: Dashes\n---\nBody.\n"
     refused(files, path, line, text)
 
 
-def test_item_file_name_without_letters_falls_back(make_site, build_site) -> None:
+def test_item_file_name_without_letters_falls_back(make_site: Callable[..., Path],
+                                                   build_site: Callable[..., Path]) -> None:
     output = build_site(make_site({"content/issues/2026-01-winter/03-!!!.md":
                                    "---\ntitle: Shout\n---\nBody.\n"}), **WEB)
     assert (output / "issues/2026-01-winter/03/index.html").is_file()
@@ -356,7 +374,8 @@ def _html_tag(page: Path) -> str:
     return text[text.index("<html"):text.index(">", text.index("<html")) + 1]
 
 
-def test_right_to_left_issue_and_item(make_site, build_site) -> None:
+def test_right_to_left_issue_and_item(make_site: Callable[..., Path],
+                                      build_site: Callable[..., Path]) -> None:
     site = make_site({
         "content/issues/2026-01-winter/issue.yaml": "title: يناير\ndate: 2026-01-15\nlang: ar\n",
         "content/issues/2026-01-winter/03-hebrew.md":
@@ -380,7 +399,8 @@ def test_right_to_left_issue_and_item(make_site, build_site) -> None:
     assert _html_tag(output / "archive/index.html") == '<html lang="en" dir="ltr">'
 
 
-def test_right_to_left_site_language(make_site, build_site) -> None:
+def test_right_to_left_site_language(make_site: Callable[..., Path],
+                                     build_site: Callable[..., Path]) -> None:
     output = build_site(make_site({"bulletin.yaml": "title: نشرة\nlanguage: ar\n",
                                    "content/pages/about.md": None}), **WEB)
     for page in ("index.html", "archive/index.html", "tags/index.html"):
@@ -417,7 +437,7 @@ def _long_body(chars: int) -> str:
     return "## Part one\n\n" + paragraph * (chars // len(paragraph))
 
 
-def test_item_at_the_size_limit_builds_in_bounded_memory(make_site) -> None:
+def test_item_at_the_size_limit_builds_in_bounded_memory(make_site: Callable[..., Path]) -> None:
     body = _long_body(MAX_TEXT_CHARS - 1000)
     site = make_site({LEAD: "---\ntitle: Long report\n---\n" + body})
     measured = _peak_rss(site)
@@ -428,21 +448,22 @@ def test_item_at_the_size_limit_builds_in_bounded_memory(make_site) -> None:
     assert output.stat().st_size > MAX_TEXT_CHARS * 0.9
 
 
-def test_ten_megabyte_item_is_refused_with_file_and_line(refused) -> None:
+def test_ten_megabyte_item_is_refused_with_file_and_line(refused: Callable[..., Any]) -> None:
     # It once built in 222 MB without the print edition and 1.4 GB with it.
     text = "---\ntitle: Long report\n---\n" + _long_body(10 * 2**20)
     problem = refused({LEAD: text}, LEAD, 4, f"over the limit of {MAX_TEXT_CHARS:,} (about")
     assert problem.hint == "split it into several items"
 
 
-def test_brief_over_the_size_limit_is_refused(refused) -> None:
+def test_brief_over_the_size_limit_is_refused(refused: Callable[..., Any]) -> None:
     body = "x " * (MAX_TEXT_CHARS // 2 + 1)
     refused({"content/issues/2026-01-winter/02-briefs.yaml":
              f"title: T\nkind: briefs\nitems:\n  - body: {body}\n"},
             "content/issues/2026-01-winter/02-briefs.yaml", 4, "characters, over the limit of")
 
 
-def test_issue_of_five_thousand_briefs_builds_in_bounded_memory(make_site) -> None:
+def test_issue_of_five_thousand_briefs_builds_in_bounded_memory(
+        make_site: Callable[..., Path]) -> None:
     lines = ["title: Briefs", "kind: briefs", "items:"]
     for number in range(5000):
         lines += [f"  - headline: Brief {number}", f"    regions: [Region {number % 50}]",
@@ -462,7 +483,8 @@ def test_issue_of_five_thousand_briefs_builds_in_bounded_memory(make_site) -> No
     "".join("  " * depth + f"- level {depth}\n" for depth in range(19)),
     ">" * 39 + " deep quote",
 ])
-def test_deeply_nested_markdown_renders(make_site, build_site, body: str) -> None:
+def test_deeply_nested_markdown_renders(make_site: Callable[..., Path],
+                                        build_site: Callable[..., Path], body: str) -> None:
     output = build_site(make_site({LEAD: "---\ntitle: Deep\n---\n" + body + "\n"}), **WEB)
     page = (output / "issues/2026-01-winter/lead/index.html").read_text(encoding="utf-8")
     assert "deep" in page or "level 18" in page
@@ -475,13 +497,15 @@ def test_deeply_nested_markdown_renders(make_site, build_site, body: str) -> Non
     ("> - " * 5000 + "mixed", 6),
     ("Intro.\n\n" + ">" * 40 + " one too deep", 8),
 ])
-def test_too_deeply_nested_markdown_is_a_content_error(refused, body: str, line: int) -> None:
+def test_too_deeply_nested_markdown_is_a_content_error(refused: Callable[..., Any], body: str,
+                                                       line: int) -> None:
     """markdown-it would silently drop text nested deeper than its limit: say so instead."""
     refused({LEAD: "---\ntitle: Deep\n---\nFirst paragraph.\n\n" + body + "\n"}, LEAD, line,
             "quotes or lists nested too deeply here")
 
 
-def test_recursion_in_the_renderer_is_a_content_error(refused, monkeypatch) -> None:
+def test_recursion_in_the_renderer_is_a_content_error(refused: Callable[..., Any],
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     def overflow(*_: object, **__: object) -> None:
         raise RecursionError("maximum recursion depth exceeded")
 
@@ -490,7 +514,7 @@ def test_recursion_in_the_renderer_is_a_content_error(refused, monkeypatch) -> N
         clean=True)  # not the cached fragment of the first build
 
 
-def _raising_render(overflow):  # type: ignore[no-untyped-def]
+def _raising_render(overflow: Callable[..., object]) -> Callable[..., Any]:
     """MarkdownRenderer.render with the parser replaced by `overflow` for the lead item only."""
     real = MarkdownRenderer.render
 
@@ -507,7 +531,8 @@ def _raising_render(overflow):  # type: ignore[no-untyped-def]
     return render
 
 
-def test_content_error_is_a_clear_message_on_the_command_line(make_site, runner) -> None:
+def test_content_error_is_a_clear_message_on_the_command_line(make_site: Callable[..., Path],
+                                                              runner: CliRunner) -> None:
     from bulletin_gen.cli import main
 
     site = make_site({LEAD: b"---\ntitle: Lead\n---\n\xff\xfe broken\n"})
@@ -517,7 +542,7 @@ def test_content_error_is_a_clear_message_on_the_command_line(make_site, runner)
     assert "Traceback" not in result.output
 
 
-def test_errors_are_collected_across_files(make_site) -> None:
+def test_errors_are_collected_across_files(make_site: Callable[..., Path]) -> None:
     site = make_site({
         LEAD: b"---\ntitle: Lead\n---\n\xff\n",
         "content/issues/2026-01-winter/02-briefs.yaml": "title: T\nitems: &a [*a]\n",
@@ -558,7 +583,8 @@ def test_no_style_sets_a_left_or_right_edge() -> None:
     b"---\ntitle: [unclosed\n---\nBody.\n",  # YAML syntax
     b"---\n- a list\n---\nBody.\n",  # not a mapping
 ])
-def test_an_unreadable_file_is_one_problem_not_a_cascade(make_site, content: bytes) -> None:
+def test_an_unreadable_file_is_one_problem_not_a_cascade(make_site: Callable[..., Path],
+                                                         content: bytes) -> None:
     site = make_site({LEAD: content, "content/issues/2026-01-winter/02-briefs.yaml":
                       b"title: T\nitems: &a [*a]\n"})
     with pytest.raises(ContentError) as caught:

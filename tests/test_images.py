@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from conftest import age, parse_html
 from PIL import Image as Pillow
 
@@ -137,7 +138,7 @@ def test_a_replaced_picture_of_other_dimensions_resizes_the_page(
 
 
 def test_check_warns_about_a_large_image_and_one_that_is_no_picture(
-        make_site: Callable[..., Path], runner, monkeypatch: pytest.MonkeyPatch) -> None:
+        make_site: Callable[..., Path], runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
     from bulletin_gen.cli import main
 
     monkeypatch.setattr(images, "LARGE", 10_000)

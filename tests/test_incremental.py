@@ -13,11 +13,11 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from conftest import snapshot, write_files
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bulletin_gen.build import BuildOptions, build
-from tests.conftest import snapshot, write_files
 
 WORDS = ["water", "council", "Pécs", "budget", "mediation", "**Lima**", "canal", "youth"]
 TAGS = ["water", "youth", "budget", "elections"]
@@ -123,13 +123,11 @@ def sync(folder: Path, site: Site, aged: bool = False) -> None:
 
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(OPERATION, min_size=1, max_size=5), st.sampled_from([1, 2]), st.booleans(),
-       st.booleans())
+@given(st.lists(OPERATION, min_size=1, max_size=5), st.sampled_from([1, 2]), st.booleans())
 def test_incremental_build_equals_clean_build(operations: list[tuple[str, int, list[str],
                                                                       list[str]]],
-                                              jobs: int, aged: bool, long_lived: bool) -> None:
-    """`long_lived`: the builds share what they read of the model memo, as in `serve`."""
-    check_edits(starting_site(), operations, jobs, aged, long_lived)
+                                              jobs: int, aged: bool) -> None:
+    check_edits(starting_site(), operations, jobs, aged)
 
 
 @settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -138,13 +136,13 @@ def test_incremental_print_edition_equals_clean_build(
         operations: list[tuple[str, int, list[str], list[str]]], jobs: int) -> None:
     """The same with the PDFs, fewer times: each takes WeasyPrint a second."""
     pytest.importorskip("weasyprint")
-    check_edits(starting_site(pdf=True), operations, jobs, aged=True, long_lived=False)
+    check_edits(starting_site(pdf=True), operations, jobs, aged=True)
 
 
 def check_edits(site: Site, operations: list[tuple[str, int, list[str], list[str]]], jobs: int,
-                aged: bool, long_lived: bool) -> None:
+                aged: bool) -> None:
     """Apply each operation to `site`, build, and compare the output with a clean build's."""
-    options = BuildOptions(jobs=jobs, loaded={} if long_lived else None)
+    options = BuildOptions(jobs=jobs)
     with tempfile.TemporaryDirectory() as temporary:
         root = Path(temporary)
         sync(root / "site", site, aged)

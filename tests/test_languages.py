@@ -343,7 +343,7 @@ def test_a_translations_header_leads_to_its_own_language(output: Path) -> None:
         output, "es/issues/2026-04-april/office/index.html", a.get("href", ""), "/notes/")
         or output) for a in header.iter("a")}
     assert reached["Notas de campo"] == "es/index.html"
-    assert reached["Archive"] == "es/archive/index.html"
+    assert reached["Archivo"] == "es/archive/index.html"  # the theme speaks Spanish too
     assert reached["Acerca de"] == "es/pages/about/index.html"
     links = {text_of(a): a.get("href") for a in root.iter("a")}
     assert links["acuerdo sobre el río"] == "../../../../es/issues/2026-03-march/water/"

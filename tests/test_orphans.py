@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -21,10 +22,10 @@ SLOW_ITEM = ("{% extends 'theme/item.html' %}{% block main %}"
              "{% for i in range(1500000) %}{% endfor %}{{ super() }}{% endblock %}")
 
 
-def slow_site(make_site) -> Path:  # type: ignore[no-untyped-def]
+def slow_site(make_site: Callable[..., Path]) -> Path:
     items = {f"content/issues/2026-01-winter/{10 + n:02d}-story-{n}.md":
              f"---\ntitle: Story {n}\n---\nText of story **{n}**.\n" for n in range(60)}
-    return make_site({**items, "templates/item.html": SLOW_ITEM})  # type: ignore[no-any-return]
+    return make_site({**items, "templates/item.html": SLOW_ITEM})
 
 
 def children(pid: int) -> set[int]:
@@ -73,7 +74,8 @@ pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists() or not hasa
 @pytest.mark.parametrize(("signum", "group"), [(signal.SIGKILL, False), (signal.SIGTERM, False),
                                                (signal.SIGTERM, True)],
                          ids=["kill-9", "sigterm", "sigterm-to-the-group"])
-def test_no_worker_outlives_the_main_process(make_site, signum: int, group: bool) -> None:
+def test_no_worker_outlives_the_main_process(make_site: Callable[..., Path], signum: int,
+                                             group: bool) -> None:
     site = slow_site(make_site)
     # Output to a pipe (as `bulletin build -j 2 | cat`) that is read only at the end.
     build = subprocess.Popen([sys.executable, "-m", "bulletin_gen", "build", str(site),

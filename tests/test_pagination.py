@@ -12,7 +12,7 @@ from test_site_build import broken_links
 
 from bulletin_gen import build as build_module
 from bulletin_gen.build import BuildOptions, build, load_site
-from bulletin_gen.render import PagePlan, plan_pages, site_urls
+from bulletin_gen.render import PagePlan, plan_pages, render_pages, site_urls
 
 
 def item(title: str, region: str = "Peru") -> str:
@@ -132,7 +132,7 @@ def test_a_page_context_holds_only_its_own_entries(paged: Path) -> None:
 def rendered_paths(monkeypatch: pytest.MonkeyPatch, site: Path) -> set[str]:
     """Build `site` incrementally and return the paths of the pages it rendered again."""
     seen: list[str] = []
-    original = build_module.render_pages
+    original = render_pages
 
     def spy(env: object, site_model: object, plans: list[PagePlan], *args: object,
             **kwargs: object) -> object:

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import pickle
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
+from conftest import age, snapshot
 
-from bulletin_gen import content, validate
+from bulletin_gen import content, pool, validate
 from bulletin_gen.build import BuildOptions, build, load_site
 from bulletin_gen.cli import main
 from bulletin_gen.config import load_config
@@ -17,7 +21,6 @@ from bulletin_gen.incremental.cache import BuildCache
 from bulletin_gen.markdown import MarkdownRenderer
 from bulletin_gen.render import CHUNK, plan_pages, render_page
 from bulletin_gen.templates import make_environment
-from tests.conftest import age, snapshot
 
 
 def many_items(count: int) -> dict[str, str]:
@@ -27,7 +30,7 @@ def many_items(count: int) -> dict[str, str]:
             f"Text of story **{n}**.\n" for n in range(count)}
 
 
-def test_jobs_do_not_change_a_byte(make_site) -> None:
+def test_jobs_do_not_change_a_byte(make_site: Callable[..., Path]) -> None:
     one = make_site(many_items(3 * CHUNK), name="one")
     two = make_site(many_items(3 * CHUNK), name="two")
     serial = build(one, BuildOptions(jobs=1, clean=True))
@@ -36,7 +39,7 @@ def test_jobs_do_not_change_a_byte(make_site) -> None:
     assert snapshot(serial.output) == snapshot(parallel.output)
 
 
-def test_plans_and_artifacts_survive_pickling(make_site) -> None:
+def test_plans_and_artifacts_survive_pickling(make_site: Callable[..., Path]) -> None:
     site_dir = make_site()
     site, _ = load_site(site_dir)
     env = make_environment(site_dir)
@@ -47,7 +50,8 @@ def test_plans_and_artifacts_survive_pickling(make_site) -> None:
         assert pickle.loads(pickle.dumps(artifact)) == artifact
 
 
-def test_a_template_error_in_a_worker_names_template_and_page(make_site, runner) -> None:
+def test_a_template_error_in_a_worker_names_template_and_page(make_site: Callable[..., Path],
+                                                              runner: CliRunner) -> None:
     site = make_site({**many_items(2 * CHUNK),
                       "templates/item.html": "{% extends 'theme/item.html' %}"
                                              "{% block main %}{{ item.nonsense() }}"
@@ -60,7 +64,7 @@ def test_a_template_error_in_a_worker_names_template_and_page(make_site, runner)
     assert not (site / "output").exists()
 
 
-def test_jobs_must_be_positive(make_site, runner) -> None:
+def test_jobs_must_be_positive(make_site: Callable[..., Path], runner: CliRunner) -> None:
     result = runner.invoke(main, ["build", str(make_site()), "-j", "0"])
     assert result.exit_code == 2
     assert "0 is not in the range x>=1" in result.output
@@ -80,8 +84,8 @@ def several_issues(issues: int, items: int) -> dict[str, str]:
     return files
 
 
-def test_issues_built_in_workers_give_the_same_model_and_problems(make_site,
-                                                                     monkeypatch) -> None:
+def test_issues_built_in_workers_give_the_same_model_and_problems(
+        make_site: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(validate, "PARALLEL_ITEMS", 0)  # use the pool even for a small site
     site_dir = make_site({**several_issues(6, 4),
                           "content/issues/2025-03-issue-2/issue.yaml":
@@ -98,7 +102,8 @@ def test_issues_built_in_workers_give_the_same_model_and_problems(make_site,
     assert results[0] == results[1]
 
 
-def test_a_rebuild_uses_what_workers_cached(make_site, monkeypatch) -> None:
+def test_a_rebuild_uses_what_workers_cached(make_site: Callable[..., Path],
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(validate, "PARALLEL_ITEMS", 0)
     site_dir = make_site(several_issues(4, 5))
     build(site_dir, BuildOptions(jobs=2))
@@ -119,13 +124,13 @@ def test_a_rebuild_uses_what_workers_cached(make_site, monkeypatch) -> None:
     assert snapshot(report.output) == snapshot(build(clean, BuildOptions(jobs=1)).output)
 
 
-def test_a_rebuild_takes_unchanged_items_from_the_memo_in_this_process(make_site,
-                                                                        monkeypatch) -> None:
+def test_a_rebuild_takes_unchanged_items_from_the_memo_in_this_process(
+        make_site: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(validate, "PARALLEL_ITEMS", 3)
     site_dir = make_site(several_issues(4, 5))
     age(site_dir)  # files saved just before a build are not memoised (racy)
     chunk_counts = []
-    plain_map = validate.map_chunks
+    plain_map = pool.map_chunks
 
     def counting(task: Any, chunks: list[range], jobs: int, learners: Any = ()) -> Any:
         chunk_counts.append(len(chunks))
@@ -148,7 +153,7 @@ def story(issue: int, n: int) -> str:
 def issues_sent_to_workers(monkeypatch: pytest.MonkeyPatch) -> list[list[int]]:
     """The chunks of issue indices that the next builds hand to worker processes."""
     sent: list[list[int]] = []
-    plain_map = validate.map_chunks
+    plain_map = pool.map_chunks
 
     def recording(task: Any, chunks: list[list[int]], jobs: int, learners: Any = ()) -> Any:
         sent.extend(chunks)
@@ -158,7 +163,8 @@ def issues_sent_to_workers(monkeypatch: pytest.MonkeyPatch) -> list[list[int]]:
     return sent
 
 
-def test_only_issues_with_items_to_build_go_to_the_workers(make_site, monkeypatch) -> None:
+def test_only_issues_with_items_to_build_go_to_the_workers(make_site: Callable[..., Path],
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(validate, "PARALLEL_ITEMS", 3)
     site_dir = make_site(several_issues(4, 5))
     age(site_dir)  # files saved just before a build are not memoised (racy)
@@ -178,16 +184,15 @@ def test_only_issues_with_items_to_build_go_to_the_workers(make_site, monkeypatc
     assert snapshot(report.output) == snapshot(build(clean, BuildOptions(jobs=1)).output)
 
 
-@pytest.mark.parametrize("long_lived", [False, True])
-def test_after_a_changed_setting_the_workers_build_every_item(make_site, monkeypatch,
-                                                              long_lived) -> None:
+def test_after_a_changed_setting_the_workers_build_every_item(make_site: Callable[..., Path],
+                                                              monkeypatch: pytest.MonkeyPatch
+                                                              ) -> None:
     # Every item depends on `unsafe_html`: the memo of the other setting cannot give one, so
-    # each is work for the workers, not for the main process alone; also in `bulletin serve`,
-    # which keeps the memo's files as it read them (`loaded`).
+    # each is work for the workers, not for the main process alone.
     monkeypatch.setattr(validate, "PARALLEL_ITEMS", 3)
     site_dir = make_site(several_issues(3, 2))
     age(site_dir)
-    options = BuildOptions(jobs=2, loaded={} if long_lived else None)
+    options = BuildOptions(jobs=2)
     build(site_dir, options)
     edited = site_dir / story(0, 0)  # so that the next build loads the memo's files
     edited.write_text(edited.read_text("utf-8") + "Edited.\n", "utf-8")
@@ -201,8 +206,8 @@ def test_after_a_changed_setting_the_workers_build_every_item(make_site, monkeyp
     assert rebuilt == snapshot(build(site_dir, BuildOptions(clean=True)).output)
 
 
-def test_issues_read_in_workers_give_the_same_sources_and_problems(make_site,
-                                                                    monkeypatch) -> None:
+def test_issues_read_in_workers_give_the_same_sources_and_problems(
+        make_site: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(content, "PARALLEL_ISSUES", 2)
     site_dir = make_site({**several_issues(6, 3),
                           "content/issues/2025-02-issue-1/11-story-1.md": "---\ntitle: [x\n---\n",
@@ -219,7 +224,8 @@ def test_issues_read_in_workers_give_the_same_sources_and_problems(make_site,
     assert results[0] == results[1]
 
 
-def test_the_memo_keeps_what_workers_read_for_the_next_build(make_site, monkeypatch) -> None:
+def test_the_memo_keeps_what_workers_read_for_the_next_build(
+        make_site: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(content, "PARALLEL_ISSUES", 2)
     site_dir = make_site(several_issues(4, 3))
     age(site_dir)  # files saved just before a build are not memoised (racy)
@@ -241,7 +247,8 @@ def test_the_memo_keeps_what_workers_read_for_the_next_build(make_site, monkeypa
     assert snapshot(report.output) == snapshot(build(clean, BuildOptions(jobs=1)).output)
 
 
-def test_bodies_read_by_workers_stay_out_of_the_main_process(make_site, monkeypatch) -> None:
+def test_bodies_read_by_workers_stay_out_of_the_main_process(
+        make_site: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(content, "PARALLEL_ISSUES", 2)
     site_dir = make_site(several_issues(4, 3))
     age(site_dir)  # files saved just before a build are not memoised (racy)
@@ -273,7 +280,7 @@ def test_bodies_read_by_workers_stay_out_of_the_main_process(make_site, monkeypa
     assert snapshot(report.output) == snapshot(build(clean, BuildOptions(jobs=1)).output)
 
 
-def test_items_built_by_the_memo_share_each_tag(make_site) -> None:
+def test_items_built_by_the_memo_share_each_tag(make_site: Callable[..., Path]) -> None:
     site_dir = make_site(several_issues(3, 4))
     site, _ = load_site(site_dir, cache=BuildCache.open(site_dir, site_dir / "output"))
     tagged: dict[str, set[int]] = {}

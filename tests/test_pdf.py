@@ -5,16 +5,18 @@ from __future__ import annotations
 import builtins
 import os
 import re
-import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from html import unescape
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import REPO, require_tool
-from pypdf import PdfReader
+from click.testing import CliRunner
+from conftest import REPO, Built, require_tool
+from pypdf import DocumentInformation, PdfReader
+from pypdf.generic import Destination, DictionaryObject
 
 from bulletin_gen.build import BuildOptions, build, load_site
 from bulletin_gen.cli import main
@@ -31,28 +33,26 @@ LINK_ITEM = """\
     """
 
 
-@pytest.fixture
-def weasyprint() -> Any:
-    """The WeasyPrint module; skips the test when it (or Pango) is not installed."""
-    try:
-        return load_weasyprint()
-    except PdfUnavailable as error:
-        pytest.skip(str(error))
-
-
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Site]:
-    """The demo site built once for this module: (output folder, site model)."""
+def demo(demo_built: Built) -> tuple[Path, Site]:
+    """The demo site built once for the session: (output folder, site model)."""
     try:
         load_weasyprint()
     except PdfUnavailable as error:
         pytest.skip(str(error))
-    site_dir = tmp_path_factory.mktemp("demo")
-    shutil.copy(REPO / "bulletin.yaml", site_dir / "bulletin.yaml")
-    for folder in ("content", "templates", "static"):
-        shutil.copytree(REPO / folder, site_dir / folder)
-    output = build(site_dir, BuildOptions()).output
-    return output, load_site(site_dir)[0]
+    return demo_built.output, load_site(demo_built.site)[0]
+
+
+def outline(reader: PdfReader) -> list[Destination]:
+    """The outline's entries; the print edition makes no nested ones."""
+    entries = list(reader.outline)
+    assert all(isinstance(entry, Destination) for entry in entries), entries
+    return [entry for entry in entries if isinstance(entry, Destination)]
+
+
+def metadata(reader: PdfReader) -> DocumentInformation:
+    assert reader.metadata is not None, "the PDF has no document information"
+    return reader.metadata
 
 
 def words(text: str) -> str:
@@ -72,7 +72,7 @@ def pdf_of(output: Path, issue: Issue) -> Path:
     return output / issue.url / f"{issue.slug}.pdf"
 
 
-def test_demo_pdfs_hold_every_title_region_role_and_outcome(demo):
+def test_demo_pdfs_hold_every_title_region_role_and_outcome(demo: tuple[Path, Site]) -> None:
     output, site = demo
     assert site.issues
     for issue in site.issues:
@@ -94,7 +94,7 @@ def test_demo_pdfs_hold_every_title_region_role_and_outcome(demo):
             assert plain(outcome.html) in text
 
 
-def test_page_two_has_running_header_and_page_numbers(demo):
+def test_page_two_has_running_header_and_page_numbers(demo: tuple[Path, Site]) -> None:
     output, site = demo
     long_issues = [issue for issue in site.issues
                    if len(PdfReader(pdf_of(output, issue)).pages) > 1]
@@ -107,24 +107,25 @@ def test_page_two_has_running_header_and_page_numbers(demo):
         assert "Page 1 of" not in first  # page one carries the masthead instead
 
 
-def test_outline_has_one_entry_per_item(demo):
+def test_outline_has_one_entry_per_item(demo: tuple[Path, Site]) -> None:
     output, site = demo
     for issue in site.issues:
-        outline = PdfReader(pdf_of(output, issue)).outline
-        assert [entry.title for entry in outline] == [item.title for item in issue.items]
+        entries = outline(PdfReader(pdf_of(output, issue)))
+        assert [entry.title for entry in entries] == [item.title for item in issue.items]
 
 
-def test_contents_give_the_page_of_each_item(demo):
+def test_contents_give_the_page_of_each_item(demo: tuple[Path, Site]) -> None:
     output, site = demo
     for issue in site.issues:
         reader = PdfReader(pdf_of(output, issue))
         toc = words(reader.pages[0].extract_text())
-        for entry in reader.outline:
-            page = reader.get_destination_page_number(entry) + 1
-            assert re.search(re.escape(words(entry.title)) + r"[ .]+" + str(page) + r"\b", toc)
+        for entry in outline(reader):
+            page = (reader.get_destination_page_number(entry) or 0) + 1
+            assert re.search(re.escape(words(entry.title or "")) + r"[ .]+" + str(page) + r"\b",
+                             toc)
 
 
-def test_no_item_title_ends_a_page(demo):
+def test_no_item_title_ends_a_page(demo: tuple[Path, Site]) -> None:
     output, site = demo
     for issue in site.issues:
         margins = {f"{site.config.title} {issue.title}", "•"}  # running header, list bullets
@@ -136,20 +137,24 @@ def test_no_item_title_ends_a_page(demo):
             assert all(body[-1] != words(item.title) for item in issue.items), body[-1]
 
 
-def test_metadata_and_tags(weasyprint, make_site, build_site):
+def test_metadata_and_tags(weasyprint: Any, make_site: Callable[..., Path],
+                           build_site: Callable[..., Path]) -> None:
     output = build_site(make_site())
     reader = PdfReader(output / "issues/2026-01-winter/2026-01-winter.pdf")
-    meta = reader.metadata
+    meta = metadata(reader)
     assert meta.title == "Test Bulletin, January 2026"
     assert meta.author == "Test Network"
     assert meta.subject == "The first test issue."
-    assert meta["/CreationDate"] == meta["/ModDate"] == "D:20260115"
-    root = reader.trailer["/Root"]
-    assert root["/Lang"] == "en"
-    assert bool(root["/MarkInfo"]["/Marked"]) and "/StructTreeRoot" in root
+    assert str(meta["/CreationDate"]) == str(meta["/ModDate"]) == "D:20260115"
+    root = reader.root_object
+    assert str(root["/Lang"]) == "en"
+    mark_info = root["/MarkInfo"]
+    assert isinstance(mark_info, DictionaryObject)
+    assert bool(mark_info["/Marked"]) and "/StructTreeRoot" in root
 
 
-def test_two_builds_give_identical_bytes(weasyprint, make_site, build_site, tmp_path):
+def test_two_builds_give_identical_bytes(weasyprint: Any, make_site: Callable[..., Path],
+                                         build_site: Callable[..., Path], tmp_path: Path) -> None:
     site = make_site()
     first = build_site(site, output=tmp_path / "one")
     second = build_site(site, output=tmp_path / "two")
@@ -157,7 +162,8 @@ def test_two_builds_give_identical_bytes(weasyprint, make_site, build_site, tmp_
     assert (first / name).read_bytes() == (second / name).read_bytes()
 
 
-def test_links_contacts_and_briefs_in_print(weasyprint, make_site, build_site):
+def test_links_contacts_and_briefs_in_print(weasyprint: Any, make_site: Callable[..., Path],
+                                            build_site: Callable[..., Path]) -> None:
     site = make_site({"content/issues/2026-01-winter/03-links.md": LINK_ITEM})
     text = pdf_text(build_site(site) / "issues/2026-01-winter/2026-01-winter.pdf")
     assert "the annual report (https://example.org/report/)" in text
@@ -167,7 +173,8 @@ def test_links_contacts_and_briefs_in_print(weasyprint, make_site, build_site):
     assert "TAJIKISTAN · UZBEKISTAN Clinic opens" in text
 
 
-def test_a_long_line_of_code_wraps_on_paper(weasyprint, make_site, build_site):
+def test_a_long_line_of_code_wraps_on_paper(weasyprint: Any, make_site: Callable[..., Path],
+                                            build_site: Callable[..., Path]) -> None:
     line = "settings = " + "word " * 60 + "LASTWORD"
     site = make_site({"content/issues/2026-01-winter/03-code.md":
                       f"---\ntitle: Code\n---\n```\n{line}\n```\n"})
@@ -178,7 +185,8 @@ def test_a_long_line_of_code_wraps_on_paper(weasyprint, make_site, build_site):
     assert "LASTWORD" in shown
 
 
-def test_letter_paper_and_local_images(weasyprint, make_site, build_site):
+def test_letter_paper_and_local_images(weasyprint: Any, make_site: Callable[..., Path],
+                                       build_site: Callable[..., Path]) -> None:
     png = (REPO / "content/issues/2025-07-summer/images/map.png").read_bytes()
     site = make_site({
         "bulletin.yaml": "title: Letter Bulletin\npdf: {paper: Letter}\n",
@@ -196,17 +204,19 @@ def test_letter_paper_and_local_images(weasyprint, make_site, build_site):
     page = reader.pages[0]
     assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (612, 792)
     assert len(page.images) == 1  # the site's own image; the remote one is never fetched
-    assert reader.metadata.author == "Letter Bulletin"
+    assert metadata(reader).author == "Letter Bulletin"
 
 
-def test_issue_page_links_to_its_pdf(weasyprint, make_site, build_site):
+def test_issue_page_links_to_its_pdf(weasyprint: Any, make_site: Callable[..., Path],
+                                     build_site: Callable[..., Path]) -> None:
     output = build_site(make_site())
     html = (output / "issues/2026-01-winter/index.html").read_text()
     assert 'href="2026-01-winter.pdf"' in html
     assert (output / "issues/2026-01-winter/2026-01-winter.pdf").is_file()
 
 
-def test_no_pdf_option_and_disabled_config_write_no_pdf(make_site, runner, tmp_path):
+def test_no_pdf_option_and_disabled_config_write_no_pdf(make_site: Callable[..., Path],
+                                                        runner: CliRunner, tmp_path: Path) -> None:
     site = make_site()
     result = runner.invoke(main, ["build", str(site), "--no-pdf"])
     assert result.exit_code == 0, result.output
@@ -220,26 +230,28 @@ def test_no_pdf_option_and_disabled_config_write_no_pdf(make_site, runner, tmp_p
     assert ".pdf" not in html
 
 
-def test_bad_paper_is_a_content_error(make_site, runner):
+def test_bad_paper_is_a_content_error(make_site: Callable[..., Path], runner: CliRunner) -> None:
     site = make_site({"bulletin.yaml": "title: T\npdf: {paper: A5}\n"})
     result = runner.invoke(main, ["build", str(site)])
     assert result.exit_code == 1
     assert "bulletin.yaml" in result.output and "paper" in result.output
 
 
-def test_pdf_command_writes_one_issue(weasyprint, make_site, runner, tmp_path, monkeypatch):
+def test_pdf_command_writes_one_issue(weasyprint: Any, make_site: Callable[..., Path],
+                                      runner: CliRunner, tmp_path: Path,
+                                      monkeypatch: pytest.MonkeyPatch) -> None:
     site = make_site()
     target = tmp_path / "print/winter.pdf"
     result = runner.invoke(main, ["pdf", "2026-01-winter", str(site), "-o", str(target)])
     assert result.exit_code == 0, result.output
-    assert PdfReader(target).outline[0].title == "Lead story"
+    assert outline(PdfReader(target))[0].title == "Lead story"
     monkeypatch.chdir(tmp_path)
     result = runner.invoke(main, ["pdf", "2026-01-winter", str(site)])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "2026-01-winter.pdf").read_bytes() == target.read_bytes()
 
 
-def test_pdf_command_names_unknown_issue(make_site, runner):
+def test_pdf_command_names_unknown_issue(make_site: Callable[..., Path], runner: CliRunner) -> None:
     result = runner.invoke(main, ["pdf", "2026-01-wintr", str(make_site())])
     assert result.exit_code == 1
     assert ("no issue '2026-01-wintr' in this site (did you mean 2026-01-winter?). "
@@ -262,7 +274,10 @@ def _hide_weasyprint(monkeypatch: pytest.MonkeyPatch, error: type[Exception]) ->
 
 
 @pytest.mark.parametrize("error", [ImportError, OSError])
-def test_build_without_weasyprint_warns_and_writes_html(make_site, runner, monkeypatch, error):
+def test_build_without_weasyprint_warns_and_writes_html(make_site: Callable[..., Path],
+                                                        runner: CliRunner,
+                                                        monkeypatch: pytest.MonkeyPatch,
+                                                        error: type[Exception]) -> None:
     _hide_weasyprint(monkeypatch, error)
     site = make_site()
     result = runner.invoke(main, ["build", str(site)])
@@ -275,7 +290,9 @@ def test_build_without_weasyprint_warns_and_writes_html(make_site, runner, monke
     assert "libpango-1.0-0" in result.output
 
 
-def test_pdf_command_without_weasyprint_fails_clearly(make_site, runner, monkeypatch):
+def test_pdf_command_without_weasyprint_fails_clearly(make_site: Callable[..., Path],
+                                                      runner: CliRunner,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     _hide_weasyprint(monkeypatch, ImportError)
     result = runner.invoke(main, ["pdf", "2026-01-winter", str(make_site())])
     assert result.exit_code == 1
@@ -285,7 +302,7 @@ def test_pdf_command_without_weasyprint_fails_clearly(make_site, runner, monkeyp
     assert "Traceback" not in result.output
 
 
-def test_pages_render_to_png(demo, tmp_path):
+def test_pages_render_to_png(demo: tuple[Path, Site], tmp_path: Path) -> None:
     pdftoppm = require_tool("pdftoppm")
     output, _ = demo
     pdf = next(output.rglob("*.pdf"))
@@ -295,11 +312,13 @@ def test_pages_render_to_png(demo, tmp_path):
     assert all(png.read_bytes().startswith(b"\x89PNG") for png in pngs)
 
 
-def test_identical_bytes_when_fonttools_subsets_fonts(weasyprint, make_site, monkeypatch):
+def test_identical_bytes_when_fonttools_subsets_fonts(weasyprint: Any,
+                                                      make_site: Callable[..., Path],
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     """Without HarfBuzz-subset, fontTools stamps subset fonts with the clock; the build pins
     the stamp to the issue's date."""
-    import fontTools.misc.timeTools as time_tools
-    import weasyprint.pdf.fonts as fonts
+    import fontTools.misc.timeTools as time_tools  # type: ignore[import-untyped]
+    import weasyprint.pdf.fonts as fonts  # type: ignore[import-untyped]
 
     from bulletin_gen.build import build_pdf
 
@@ -329,8 +348,10 @@ def made_pdfs(monkeypatch: pytest.MonkeyPatch, site: Path) -> tuple[list[str], A
     return [path.split("/")[1] for path in report.rewritten if path.endswith(".pdf")], report
 
 
-def test_a_rebuild_writes_only_the_pdfs_whose_issue_changed(weasyprint, make_site,
-                                                             monkeypatch, tmp_path):
+def test_a_rebuild_writes_only_the_pdfs_whose_issue_changed(weasyprint: Any,
+                                                            make_site: Callable[..., Path],
+                                                            monkeypatch: pytest.MonkeyPatch,
+                                                            tmp_path: Path) -> None:
     site = make_site(SECOND_ISSUE)
     assert sorted(made_pdfs(monkeypatch, site)[0]) == ["2026-01-winter", "2026-02-second"]
     story = site / "content/issues/2026-02-second/01-story.md"
@@ -352,7 +373,9 @@ def test_a_rebuild_writes_only_the_pdfs_whose_issue_changed(weasyprint, make_sit
             (clean / "issues" / pdf_file).read_bytes()
 
 
-def test_a_changed_static_file_writes_every_pdf_again(weasyprint, make_site, monkeypatch):
+def test_a_changed_static_file_writes_every_pdf_again(weasyprint: Any,
+                                                      make_site: Callable[..., Path],
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     site = make_site(SECOND_ISSUE)
     made_pdfs(monkeypatch, site)
     (site / "static").mkdir()
@@ -370,7 +393,9 @@ def ladder_of_briefs(count: int) -> str:
     return f"title: Other news\nkind: briefs\nitems:\n{briefs}"
 
 
-def test_a_brief_keeps_its_first_words_on_its_first_line(weasyprint, make_site, build_site):
+def test_a_brief_keeps_its_first_words_on_its_first_line(weasyprint: Any,
+                                                         make_site: Callable[..., Path],
+                                                         build_site: Callable[..., Path]) -> None:
     site = make_site({"content/issues/2026-01-winter/02-briefs.yaml": ladder_of_briefs(90)})
     pdf = build_site(site) / "issues/2026-01-winter/2026-01-winter.pdf"
     shown = subprocess.run([require_tool("pdftotext"), str(pdf), "-"], capture_output=True,
@@ -388,7 +413,9 @@ def test_spaces_move_into_inline_elements_but_not_into_code() -> None:
     assert plain(moved) == plain(html)
 
 
-def test_a_checklist_item_starts_its_lines_at_one_edge(weasyprint, make_site, build_site):
+def test_a_checklist_item_starts_its_lines_at_one_edge(weasyprint: Any,
+                                                       make_site: Callable[..., Path],
+                                                       build_site: Callable[..., Path]) -> None:
     item = ("---\ntitle: Commitments\n---\nWe will:\n\n- [x] FIRSTWORD " + "train officials " * 12
             + "LASTWORD\n- [ ] SECONDITEM\n")
     site = make_site({"content/issues/2026-01-winter/03-list.md": item})

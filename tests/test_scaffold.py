@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 import yaml
+from click.testing import CliRunner
 
 from bulletin_gen.build import load_site
 from bulletin_gen.cli import main
@@ -21,7 +23,8 @@ def front_matter(path: Path) -> dict[str, object]:
     return dict(yaml.safe_load(front))
 
 
-def test_new_issue_is_a_numbered_draft_that_builds(make_site, runner) -> None:
+def test_new_issue_is_a_numbered_draft_that_builds(make_site: Callable[..., Path],
+                                                   runner: CliRunner) -> None:
     site = make_site()
     result = runner.invoke(main, ["new", "issue", "July/August 2026", str(site),
                                   "--date", "2026-07-20"])
@@ -37,7 +40,8 @@ def test_new_issue_is_a_numbered_draft_that_builds(make_site, runner) -> None:
     assert len(published.issues) == 1  # a new issue stays out of the site until published
 
 
-def test_new_single_file_issue_has_an_introduction_and_an_item(make_site, runner) -> None:
+def test_new_single_file_issue_has_an_introduction_and_an_item(make_site: Callable[..., Path],
+                                                               runner: CliRunner) -> None:
     site = make_site()
     result = runner.invoke(main, ["new", "issue", "Conférence 2026", str(site), "--single-file",
                                   "--date", "2026-09-01"])
@@ -50,7 +54,7 @@ def test_new_single_file_issue_has_an_introduction_and_an_item(make_site, runner
     assert [item.title for item in issue.items] == ["First item title"]
 
 
-def test_new_issue_defaults_to_today(make_site, runner) -> None:
+def test_new_issue_defaults_to_today(make_site: Callable[..., Path], runner: CliRunner) -> None:
     site = make_site()
     result = runner.invoke(main, ["new", "issue", "Next", str(site)])
     assert result.exit_code == 0, result.output
@@ -58,7 +62,7 @@ def test_new_issue_defaults_to_today(make_site, runner) -> None:
     assert Path(result.stdout.strip()).parent.name == f"{today:%Y-%m}-next"
 
 
-def test_new_issue_refuses_to_overwrite(make_site, runner) -> None:
+def test_new_issue_refuses_to_overwrite(make_site: Callable[..., Path], runner: CliRunner) -> None:
     site = make_site()
     args = ["new", "issue", "Spring", str(site), "--date", "2026-03-01"]
     assert runner.invoke(main, args).exit_code == 0
@@ -75,7 +79,8 @@ def test_new_issue_refuses_to_overwrite(make_site, runner) -> None:
 @pytest.mark.parametrize(("kind", "suffix"), [("feature", ".md"), ("news", ".md"),
                                               ("roundtable", ".md"), ("notice", ".md"),
                                               ("briefs", ".yaml")])
-def test_new_item_of_each_kind_builds(make_site, runner, kind: str, suffix: str) -> None:
+def test_new_item_of_each_kind_builds(make_site: Callable[..., Path], runner: CliRunner, kind: str,
+                                      suffix: str) -> None:
     site = make_site()
     result = runner.invoke(main, ["new", "item", "2026-01-winter", "Água para todos", str(site),
                                   "--kind", kind])
@@ -97,7 +102,8 @@ def test_new_item_of_each_kind_builds(make_site, runner, kind: str, suffix: str)
         assert len(item.briefs) == 1
 
 
-def test_new_items_are_numbered_after_the_last(make_site, runner) -> None:
+def test_new_items_are_numbered_after_the_last(make_site: Callable[..., Path],
+                                               runner: CliRunner) -> None:
     site = make_site({f"{ISSUE}/09-late.md": "---\ntitle: Late\n---\nText.\n"})
     first = runner.invoke(main, ["new", "item", "2026-01-winter", "One", str(site)])
     second = runner.invoke(main, ["new", "item", ISSUE, "Two", str(site)])  # a path works too
@@ -107,7 +113,7 @@ def test_new_items_are_numbered_after_the_last(make_site, runner) -> None:
     assert [i.slug for i in built.issues[0].items] == ["lead", "briefs", "late", "one", "two"]
 
 
-def test_new_item_refuses_a_slug_in_use(make_site, runner) -> None:
+def test_new_item_refuses_a_slug_in_use(make_site: Callable[..., Path], runner: CliRunner) -> None:
     site = make_site()
     result = runner.invoke(main, ["new", "item", "2026-01-winter", "Lead", str(site)])
     assert result.exit_code == 1
@@ -116,7 +122,7 @@ def test_new_item_refuses_a_slug_in_use(make_site, runner) -> None:
         "01-lead.md", "02-briefs.yaml", "issue.yaml"]
 
 
-def test_new_item_needs_a_folder_issue(make_site, runner) -> None:
+def test_new_item_needs_a_folder_issue(make_site: Callable[..., Path], runner: CliRunner) -> None:
     site = make_site({"content/issues/2026-02-short.md": "---\ntitle: Feb\ndate: 2026-02-01\n"
                                                          "---\n## News\nText.\n"})
     single = runner.invoke(main, ["new", "item", "2026-02-short", "More", str(site)])
@@ -130,7 +136,8 @@ def test_new_item_needs_a_folder_issue(make_site, runner) -> None:
     assert bad_kind.exit_code == 2 and "essay" in bad_kind.stderr
 
 
-def test_new_issue_is_numbered_by_date_order(make_site, runner) -> None:
+def test_new_issue_is_numbered_by_date_order(make_site: Callable[..., Path],
+                                             runner: CliRunner) -> None:
     site = make_site({  # an archive filled in after the newest issues: 2006 after 2026
         "content/issues/2026-01-winter/issue.yaml": "title: Winter\ndate: 2026-01-15\n"
                                                     "number: 600\n",

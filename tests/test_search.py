@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import age, parse_html, snapshot, write_files
+from conftest import age, parse_html, snapshot, text_of, write_files
 
 from bulletin_gen import search
 from bulletin_gen.build import BuildOptions, build, load_site
@@ -294,6 +294,7 @@ def test_every_language_has_its_search_page_bundles_and_404(
     output = build_site(languages_site, pdf=False, email=False)
     page = parse_html(output / "es/search/index.html")
     assert page.get("lang") == "es"
+    assert text_of(page.find(".//h1")) == "Buscar"
     box = page.find(".//div[@id='search']")
     assert box is not None
     assert (box.get("data-bundle"), box.get("data-merge")) == ("../../es/pagefind/",
@@ -354,7 +355,9 @@ def test_the_filters_narrow_each_languages_results(browser: Any,
                              "../issues/2026-04-april/briefs/#briefs-1"]
     assert found("Lima", {"region": "Peru"}) == ["../issues/2026-04-april/briefs/#briefs-1"]
     assert found("Lima", {"year": "2025"}) == ["../issues/2025-11-november/budgets/"]
-    assert found("Lima", {"kind": "Brief"}) == ["../issues/2026-04-april/briefs/#briefs-1"]
+    # The filters' values are in the page's language.
+    assert found("Lima", {"kind": "Breve"}) == ["../issues/2026-04-april/briefs/#briefs-1"]
+    assert found("Lima", {"kind": "Brief"}) == []
     assert found("Lima", {"year": "2025"}, page="search/") == [
         "../issues/2025-11-november/budgets/"]
 
@@ -411,5 +414,5 @@ def test_a_language_with_nothing_of_its_own_has_a_search_page_without_an_index(
     assert page.find(".//div[@id='search']") is None
     assert not [script.get("src") for script in page.iter("script") if script.get("src")]
     fallback = page.find(".//p[@class='search-fallback']")
-    assert fallback is not None and "JavaScript" not in "".join(fallback.itertext())
+    assert fallback is not None
     assert (output / "es/pagefind/pagefind.js").is_file()

@@ -4,10 +4,13 @@ nothing read or linked from outside the site, and output folders that must not b
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import pytest
+from click.testing import CliRunner
 from conftest import snapshot
 
 from bulletin_gen.build import BuildOptions, build
@@ -80,7 +83,8 @@ HOSTILE_BODY = """\
     """
 
 
-def test_raw_html_is_sanitised(make_site, build_site) -> None:
+def test_raw_html_is_sanitised(make_site: Callable[..., Path],
+                               build_site: Callable[..., Path]) -> None:
     output = build_site(make_site({LEAD: HOSTILE_BODY}), pdf=False)
     for page in ("issues/2026-01-winter/lead/index.html", "issues/2026-01-winter/index.html"):
         assert_harmless(output / page)
@@ -92,7 +96,8 @@ def test_raw_html_is_sanitised(make_site, build_site) -> None:
         assert "<script" not in main and "onclick" not in main and "display: none" not in main
 
 
-def test_unsafe_html_setting_is_needed_to_keep_raw_html(make_site, build_site) -> None:
+def test_unsafe_html_setting_is_needed_to_keep_raw_html(make_site: Callable[..., Path],
+                                                        build_site: Callable[..., Path]) -> None:
     config = "title: T\nunsafe_html: true\n"
     output = build_site(make_site({"bulletin.yaml": config, LEAD: HOSTILE_BODY,
                                    "content/pages/about.md": None}), pdf=False)
@@ -103,7 +108,8 @@ def test_unsafe_html_setting_is_needed_to_keep_raw_html(make_site, build_site) -
 EVIL = "<script>alert(\"x\")</script> & \" onmouseover=\"alert(1)"
 
 
-def test_autoescape_in_every_page_feed_and_sitemap(make_site, build_site) -> None:
+def test_autoescape_in_every_page_feed_and_sitemap(make_site: Callable[..., Path],
+                                                   build_site: Callable[..., Path]) -> None:
     quoted = EVIL.replace('"', '\\"')
     site = make_site({
         "bulletin.yaml": f"""\
@@ -166,29 +172,30 @@ def lead_with(body: str, front: str = "") -> str:
     ("![map](/etc/hosts)", "image to an absolute path: /etc/hosts"),
     ("See [the file](%2E%2E/%2E%2E/%2E%2E/%2E%2E/x.md).", "link points outside the site"),
 ])
-def test_links_leaving_the_site_are_refused(refused, body: str, text: str) -> None:
+def test_links_leaving_the_site_are_refused(refused: Callable[..., Any], body: str,
+                                            text: str) -> None:
     refused({LEAD: lead_with("First line.\n\n" + body)}, LEAD, 6, text)
 
 
-def test_image_field_leaving_the_site_is_refused(refused) -> None:
+def test_image_field_leaving_the_site_is_refused(refused: Callable[..., Any]) -> None:
     refused({LEAD: lead_with("Body.", "image: ../../../../etc/passwd\n")}, LEAD, 3,
             "image: points outside the site: ../../../../etc/passwd")
 
 
 @pytest.mark.parametrize("url", ["javascript:alert(1)", "data:image/png;base64,AAAA",
                                  "javascript://example.org/%0Aalert(1)"])
-def test_image_field_with_a_script_url_is_refused(refused, url: str) -> None:
+def test_image_field_with_a_script_url_is_refused(refused: Callable[..., Any], url: str) -> None:
     refused({LEAD: lead_with("Body.", f'image: "{url}"\n')}, LEAD, 3,
             "is neither a file nor an http(s) URL")
 
 
-def test_organisation_url_must_be_http(refused) -> None:
+def test_organisation_url_must_be_http(refused: Callable[..., Any]) -> None:
     config = "title: T\norganisation:\n  name: Org\n  url: javascript:alert(1)\n"
     refused({"bulletin.yaml": config}, "bulletin.yaml", 4,
             "organisation.url: 'javascript:alert(1)' is not an http(s) URL")
 
 
-def test_slug_that_is_a_path_is_refused(refused) -> None:
+def test_slug_that_is_a_path_is_refused(refused: Callable[..., Any]) -> None:
     refused({LEAD: lead_with("Body.", "slug: ../../../escape\n")}, LEAD, 3,
             "slug: '../../../escape' is a path")
 
@@ -199,7 +206,7 @@ def _outside_file(site: Path) -> Path:
     return secret
 
 
-def test_symlinked_asset_leaving_the_site_is_refused(refused) -> None:
+def test_symlinked_asset_leaving_the_site_is_refused(refused: Callable[..., Any]) -> None:
     def link(site: Path) -> None:
         target = site / "content/issues/2026-01-winter/images/leak.png"
         target.parent.mkdir(parents=True)
@@ -210,14 +217,14 @@ def test_symlinked_asset_leaving_the_site_is_refused(refused) -> None:
     assert "outside the site" in problem.message
 
 
-def test_symlinked_item_leaving_the_site_is_refused(refused) -> None:
+def test_symlinked_item_leaving_the_site_is_refused(refused: Callable[..., Any]) -> None:
     def link(site: Path) -> None:
         (site / "content/issues/2026-01-winter/03-leak.md").symlink_to(_outside_file(site))
 
     refused({}, "content/issues/2026-01-winter/03-leak.md", 0, "outside the site", setup=link)
 
 
-def test_symlinked_issue_folder_leaving_the_site_is_refused(refused) -> None:
+def test_symlinked_issue_folder_leaving_the_site_is_refused(refused: Callable[..., Any]) -> None:
     def link(site: Path) -> None:
         elsewhere = site.parent / "elsewhere"
         (elsewhere / "issue").mkdir(parents=True)
@@ -227,7 +234,7 @@ def test_symlinked_issue_folder_leaving_the_site_is_refused(refused) -> None:
     refused({}, "content/issues/2026-02-linked/issue.yaml", 0, "outside the site", setup=link)
 
 
-def test_symlinked_static_file_leaving_the_site_is_refused(refused) -> None:
+def test_symlinked_static_file_leaving_the_site_is_refused(refused: Callable[..., Any]) -> None:
     def link(site: Path) -> None:
         (site / "static").mkdir()
         (site / "static/leak.txt").symlink_to(_outside_file(site))
@@ -235,7 +242,8 @@ def test_symlinked_static_file_leaving_the_site_is_refused(refused) -> None:
     refused({}, "static/leak.txt", 0, "symbolic link to a file outside", setup=link)
 
 
-def test_pdf_command_refuses_a_static_symlink_leaving_the_site(make_site, runner) -> None:
+def test_pdf_command_refuses_a_static_symlink_leaving_the_site(make_site: Callable[..., Path],
+                                                               runner: CliRunner) -> None:
     pytest.importorskip("weasyprint", reason="the pdf extra is not installed")
     site = make_site()
     (site / "static").mkdir()
@@ -247,7 +255,8 @@ def test_pdf_command_refuses_a_static_symlink_leaving_the_site(make_site, runner
     assert not target.exists()
 
 
-def test_symlink_inside_the_site_is_allowed(make_site, build_site) -> None:
+def test_symlink_inside_the_site_is_allowed(make_site: Callable[..., Path],
+                                            build_site: Callable[..., Path]) -> None:
     site = make_site({"content/issues/2026-01-winter/images/map.png": b"\x89PNG"})
     (site / "content/issues/2026-01-winter/images/same.png").symlink_to("map.png")
     output = build_site(site, pdf=False)
@@ -263,13 +272,13 @@ def billion_laughs(value: str = '"lol"') -> str:
     return "\n".join(lines) + "\n"
 
 
-def test_billion_laughs_in_front_matter_is_refused(refused) -> None:
+def test_billion_laughs_in_front_matter_is_refused(refused: Callable[..., Any]) -> None:
     text = "---\ntitle: Lead\n" + billion_laughs() + "---\nBody.\n"
     # lines 3-11 hold the anchors; the text passes 1 MB at the sixth ('f', line 8).
     refused({LEAD: text}, LEAD, 8, "aliases (*name) repeat more than 1 MB of text")
 
 
-def test_billion_laughs_of_empty_values_is_refused(refused) -> None:
+def test_billion_laughs_of_empty_values_is_refused(refused: Callable[..., Any]) -> None:
     refused({BRIEFS: billion_laughs('""')}, BRIEFS, 6,
             "aliases expand this document to more than 100,000 values")
 
@@ -290,41 +299,42 @@ def test_few_aliases_of_a_large_value_are_refused_at_the_alias(size: int) -> Non
     assert caught.value.line == 10 + 5 + 2**20 // len(chunk)
 
 
-def test_small_aliases_are_still_allowed(make_site, build_site) -> None:
+def test_small_aliases_are_still_allowed(make_site: Callable[..., Path],
+                                         build_site: Callable[..., Path]) -> None:
     text = ("title: T\nkind: briefs\ncontact: &ana {name: Ana, email: ana@example.org}\nitems:\n"
             + "".join(f"  - {{body: Brief {n}, contact: *ana}}\n" for n in range(90)))
     output = build_site(make_site({BRIEFS: text}), pdf=False, email=False)
     assert (output / "issues/2026-01-winter/index.html").read_text().count("Brief 89") == 1
 
 
-def test_too_many_aliases_are_refused(refused) -> None:
+def test_too_many_aliases_are_refused(refused: Callable[..., Any]) -> None:
     text = "title: T\nkind: briefs\nx: &x 1\nitems:\n" + "".join(
         "  - {body: b, n: *x}\n" for _ in range(101))
     refused({BRIEFS: text}, BRIEFS, 105, "more than 100 aliases")
 
 
-def test_recursive_alias_is_refused(refused) -> None:
+def test_recursive_alias_is_refused(refused: Callable[..., Any]) -> None:
     refused({BRIEFS: "title: T\nitems: &me [*me]\n"}, BRIEFS, 2, "refers to a value that contains")
 
 
-def test_deeply_nested_yaml_is_refused(refused) -> None:
+def test_deeply_nested_yaml_is_refused(refused: Callable[..., Any]) -> None:
     refused({BRIEFS: "title: T\nitems: " + "[" * 5000 + "]" * 5000 + "\n"}, BRIEFS, 2,
             "YAML nested too deeply")
 
 
-def test_python_tags_are_not_executed(refused, tmp_path: Path) -> None:
+def test_python_tags_are_not_executed(refused: Callable[..., Any], tmp_path: Path) -> None:
     marker = tmp_path / "pwned"
     text = (f"title: T\nitems: !!python/object/apply:os.system ['touch {marker}']\n")
     refused({BRIEFS: text}, BRIEFS, 2, "could not determine a constructor")
     assert not marker.exists()
 
 
-def test_large_yaml_file_is_refused(refused) -> None:
+def test_large_yaml_file_is_refused(refused: Callable[..., Any]) -> None:
     big = "title: T\nitems:\n" + "  - body: " + "x" * (11 * 2**20) + "\n"
     refused({BRIEFS: big}, BRIEFS, 1, "YAML text is larger than 10 MB")
 
 
-def test_file_size_limit(refused, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_file_size_limit(refused: Callable[..., Any], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("bulletin_gen.content.MAX_FILE_BYTES", 2**20)
     refused({LEAD: lead_with("x" * 2**20)}, LEAD, 0, "file is larger than 1 MB")
 
@@ -341,12 +351,14 @@ def _unchanged_after(site: Path, output: Path) -> None:
 
 @pytest.mark.parametrize("where", [".", "content", "content/issues", "templates", "static", "..",
                                    ".bulletin-cache", ".bulletin-cache/public"])
-def test_output_folder_that_would_destroy_the_site_is_refused(make_site, where: str) -> None:
+def test_output_folder_that_would_destroy_the_site_is_refused(make_site: Callable[..., Path],
+                                                              where: str) -> None:
     site = make_site({"templates/.keep": "", "static/robots.txt": "User-agent: *\n"})
     _unchanged_after(site, site / where)
 
 
-def test_output_inside_the_cache_is_refused_on_the_command_line(make_site, runner) -> None:
+def test_output_inside_the_cache_is_refused_on_the_command_line(make_site: Callable[..., Path],
+                                                                runner: CliRunner) -> None:
     from bulletin_gen.config import CACHE_DIR
 
     site = make_site()
@@ -368,7 +380,8 @@ def test_home_and_root_are_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPat
         check_output_dir(Path("/"), site)
 
 
-def test_foreign_non_empty_folder_is_refused_but_ours_is_replaced(make_site, tmp_path) -> None:
+def test_foreign_non_empty_folder_is_refused_but_ours_is_replaced(make_site: Callable[..., Path],
+                                                                  tmp_path: Path) -> None:
     site = make_site()
     foreign = tmp_path / "photos"
     foreign.mkdir()
@@ -382,14 +395,15 @@ def test_foreign_non_empty_folder_is_refused_but_ours_is_replaced(make_site, tmp
     build(site, BuildOptions(output=foreign, pdf=False))  # ours: replaced
 
 
-def test_output_that_is_a_file_is_refused(make_site) -> None:
+def test_output_that_is_a_file_is_refused(make_site: Callable[..., Path]) -> None:
     site = make_site({"notes.txt": "mine"})
     with pytest.raises(OutputError, match="is a file, not a folder"):
         build(site, BuildOptions(output=site / "notes.txt", pdf=False))
     assert (site / "notes.txt").read_text() == "mine"
 
 
-def test_cli_reports_a_refusal_without_traceback(make_site, runner) -> None:
+def test_cli_reports_a_refusal_without_traceback(make_site: Callable[..., Path],
+                                                 runner: CliRunner) -> None:
     site = make_site()
     result = runner.invoke(main, ["build", str(site), "-o", str(site / "content")])
     assert result.exit_code == 1
@@ -399,7 +413,7 @@ def test_cli_reports_a_refusal_without_traceback(make_site, runner) -> None:
     assert (site / "content/issues/2026-01-winter/01-lead.md").is_file()
 
 
-def test_content_error_reports_every_problem(make_site) -> None:
+def test_content_error_reports_every_problem(make_site: Callable[..., Path]) -> None:
     site = make_site({LEAD: lead_with("[a](/x) [b](../../../../y)"),
                       BRIEFS: "title: T\nitems: &me [*me]\n"})
     with pytest.raises(ContentError) as caught:

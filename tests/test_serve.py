@@ -13,11 +13,12 @@ import sys
 import threading
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 import pytest
+from click.testing import CliRunner
 from conftest import ctrl_c_reaches_child
 
 from bulletin_gen.serve import error_page, inject
@@ -111,7 +112,7 @@ class EventStream:
 
 
 @pytest.fixture
-def served(make_site) -> Iterator[tuple[Served, Path]]:
+def served(make_site: Callable[..., Path]) -> Iterator[tuple[Served, Path]]:
     pytest.importorskip("watchfiles")
     site = make_site()
     server = Served(site)
@@ -119,7 +120,7 @@ def served(make_site) -> Iterator[tuple[Served, Path]]:
     server.stop()
 
 
-def test_serve_rebuilds_reloads_and_shows_errors_until_fixed(served) -> None:
+def test_serve_rebuilds_reloads_and_shows_errors_until_fixed(served: tuple[Served, Path]) -> None:
     server, site = served
     status, home = server.get("")
     assert status == 200
@@ -165,7 +166,7 @@ def test_serve_rebuilds_reloads_and_shows_errors_until_fixed(served) -> None:
     assert not (site / "output").exists()  # serve never writes the site's own output
 
 
-def test_serve_starts_with_a_broken_site_and_recovers(make_site) -> None:
+def test_serve_starts_with_a_broken_site_and_recovers(make_site: Callable[..., Path]) -> None:
     pytest.importorskip("watchfiles")
     site = make_site({"content/pages/about.md": "---\ntitle: [About\n---\nText.\n"})
     server = Served(site)
@@ -185,7 +186,8 @@ def test_serve_starts_with_a_broken_site_and_recovers(make_site) -> None:
         assert server.stop() == 0
 
 
-def test_serve_lays_out_the_spare_folder_with_its_first_build(make_site, tmp_path) -> None:
+def test_serve_lays_out_the_spare_folder_with_its_first_build(make_site: Callable[..., Path],
+                                                              tmp_path: Path) -> None:
     """As after a first `bulletin build`: the first rebuild after a save then updates the
     spare folder instead of laying out every folder of the site again."""
     pytest.importorskip("watchfiles")
@@ -199,7 +201,7 @@ def test_serve_lays_out_the_spare_folder_with_its_first_build(make_site, tmp_pat
         assert server.stop() == 0
 
 
-def test_serve_reports_a_port_in_use(make_site, runner) -> None:
+def test_serve_reports_a_port_in_use(make_site: Callable[..., Path], runner: CliRunner) -> None:
     pytest.importorskip("watchfiles")
     from bulletin_gen.cli import main
 
@@ -227,7 +229,8 @@ def test_error_page_escapes_what_it_shows() -> None:
     assert "<script>alert(1)" not in page
 
 
-def test_open_page_reloads_itself_after_an_edit(make_site, browser) -> None:
+def test_open_page_reloads_itself_after_an_edit(make_site: Callable[..., Path],
+                                                browser: Any) -> None:
     pytest.importorskip("watchfiles")
     from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
     from selenium.webdriver.support.ui import WebDriverWait
@@ -299,7 +302,8 @@ def test_watch_filter_ignores_editors_temporary_files(tmp_path: Path, name: str,
     assert relevant(Change.added, path) is not temporary
 
 
-def test_an_edit_reloads_the_page_first_and_makes_the_pdf_after(served) -> None:
+def test_an_edit_reloads_the_page_first_and_makes_the_pdf_after(
+        served: tuple[Served, Path]) -> None:
     """sed -i writes a sedXXXXXX file beside the item and renames it: one change, the item's.
     The page reloads after a build without PDFs; the PDF comes with a second build."""
     server, site = served

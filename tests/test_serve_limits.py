@@ -75,7 +75,8 @@ def settle(baseline: int) -> None:
         time.sleep(0.02)
 
 
-def test_a_very_long_name_is_not_found_without_a_traceback(serving, capsys) -> None:
+def test_a_very_long_name_is_not_found_without_a_traceback(
+        serving: Callable[..., LiveServer], capsys: pytest.CaptureFixture[str]) -> None:
     server = serving()
     for path in ("/" + "a" * 300, "/" + "a" * 300 + "/", "/" + "a" * 300 + ".html",
                  "/" + "a" * 300 + ".png", "/issues/" + "%C3%A9" * 300 + "/"):
@@ -84,7 +85,8 @@ def test_a_very_long_name_is_not_found_without_a_traceback(serving, capsys) -> N
     assert "Traceback" not in capsys.readouterr().err
 
 
-def test_a_page_not_in_utf8_is_served_as_it_is(serving, capsys) -> None:
+def test_a_page_not_in_utf8_is_served_as_it_is(serving: Callable[..., LiveServer],
+                                               capsys: pytest.CaptureFixture[str]) -> None:
     server = serving()
     status, kind, body = get(server, "/old.html")
     assert status == 200
@@ -96,7 +98,8 @@ def test_a_page_not_in_utf8_is_served_as_it_is(serving, capsys) -> None:
     assert "Traceback" not in capsys.readouterr().err
 
 
-def test_clients_that_leave_early_print_nothing(serving, capsys) -> None:
+def test_clients_that_leave_early_print_nothing(serving: Callable[..., LiveServer],
+                                                capsys: pytest.CaptureFixture[str]) -> None:
     baseline = threading.active_count()
     server = serving()
     port = server.server_address[1]
@@ -116,7 +119,7 @@ def test_clients_that_leave_early_print_nothing(serving, capsys) -> None:
 
 @pytest.mark.parametrize("host", ["evil.example", "evil.example:8000", "localhost.evil.example",
                                   "127.0.0.1.nip.io", "[::2]", "192.168.1.20"])
-def test_a_page_of_another_name_is_refused(serving, host: str) -> None:
+def test_a_page_of_another_name_is_refused(serving: Callable[..., LiveServer], host: str) -> None:
     """DNS rebinding: a page of evil.example points its name at 127.0.0.1 and fetches the
     preview; the browser sends its own name in Host."""
     server = serving()
@@ -129,11 +132,11 @@ def test_a_page_of_another_name_is_refused(serving, host: str) -> None:
 
 @pytest.mark.parametrize("host", ["localhost", "LOCALHOST:1234", "127.0.0.1", "127.0.0.1:80",
                                   "[::1]", "[::1]:8000", "localhost."])
-def test_loopback_names_are_served(serving, host: str) -> None:
+def test_loopback_names_are_served(serving: Callable[..., LiveServer], host: str) -> None:
     assert get(serving(), "/", host)[0] == 200
 
 
-def test_a_request_without_host_is_refused(serving) -> None:
+def test_a_request_without_host_is_refused(serving: Callable[..., LiveServer]) -> None:
     server = serving()
     with socket.create_connection(("127.0.0.1", server.server_address[1]),
                                   timeout=WAIT) as client:
@@ -141,7 +144,8 @@ def test_a_request_without_host_is_refused(serving) -> None:
         assert client.recv(100).startswith(b"HTTP/1.0 421 ")
 
 
-def test_serving_on_every_address_answers_to_ip_addresses_not_names(serving) -> None:
+def test_serving_on_every_address_answers_to_ip_addresses_not_names(
+        serving: Callable[..., LiveServer]) -> None:
     """--host 0.0.0.0, to preview from a phone on the network: its address works, names
     other than the loopback ones still do not."""
     server = serving(host="0.0.0.0")
@@ -155,7 +159,7 @@ class SmallServer(LiveServer):
     timeout_seconds = 1.0
 
 
-def test_connections_are_bounded_and_idle_ones_time_out(serving) -> None:
+def test_connections_are_bounded_and_idle_ones_time_out(serving: Callable[..., LiveServer]) -> None:
     baseline = threading.active_count()
     server = serving(SmallServer)
     port = server.server_address[1]
@@ -178,7 +182,8 @@ def test_connections_are_bounded_and_idle_ones_time_out(serving) -> None:
     assert get(server, "/")[0] == 200
 
 
-def test_many_half_open_connections_take_bounded_threads(serving) -> None:
+def test_many_half_open_connections_take_bounded_threads(
+        serving: Callable[..., LiveServer]) -> None:
     """The issue's 1,500 half-open connections made 1,503 threads; here 300, of the real
     server, and the count of threads stays within its limit."""
     baseline = threading.active_count()
@@ -193,7 +198,7 @@ def test_many_half_open_connections_take_bounded_threads(serving) -> None:
             client.close()
 
 
-def test_a_burst_waits_in_the_listen_queue(serving) -> None:
+def test_a_burst_waits_in_the_listen_queue(serving: Callable[..., LiveServer]) -> None:
     """A backlog of 5 refuses the sixth connection of a burst, which the client retries a
     second later; the server's is larger. Measured on a server that is not accepting yet."""
     server = serving(serve=False)

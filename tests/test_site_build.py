@@ -12,9 +12,13 @@ from conftest import (
     ATOM,
     SITEMAP,
     SITES,
+    Built,
+    age,
     by_class,
+    copy_fixture,
     html_pages,
     internal_refs,
+    one,
     page_path,
     parse_html,
     resolve_ref,
@@ -23,25 +27,21 @@ from conftest import (
 
 from bulletin_gen.build import BuildOptions, build
 from bulletin_gen.errors import BulletinError
-from tests.conftest import age
 
 PUBLISHED = ["issues/2026-04-spring/", "issues/2026-02-forum/", "issues/2025-10-autumn/"]
 
 
 @pytest.fixture(scope="module")
-def output(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The `full` fixture site, built once for the whole module (the tests only read it)."""
-    target = tmp_path_factory.mktemp("full") / "output"
-    build(SITES / "full", BuildOptions(output=target))
-    return target
+def output(full_built: Built) -> Path:
+    """The `full` fixture site, built once for the session (the tests only read it)."""
+    return full_built.output
 
 
 @pytest.fixture(scope="module")
 def subpath_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The same site published under a sub-path, as `--base-url` would ask."""
-    target = tmp_path_factory.mktemp("sub") / "output"
-    build(SITES / "full", BuildOptions(output=target, base_url="https://example.org/sub/path/"))
-    return target
+    site = copy_fixture("full", tmp_path_factory.mktemp("sub"))
+    return build(site, BuildOptions(base_url="https://example.org/sub/path/")).output
 
 
 def page(output: Path, url: str) -> ET.Element:
@@ -198,7 +198,7 @@ def test_briefs_render_as_a_list_with_linked_regions_and_the_contact_at_the_end(
         [("Türkiye", "../../regions/turkiye/")],
     ]
     for name, href in (pair for brief in regions for pair in brief):
-        target = resolve_ref(output, issue, href)
+        target = resolve_ref(output, issue, href or "")
         assert target is not None and text_of(parse_html(target).find(".//h1")) == name
     last = list(article)[-1]
     assert last.get("class") == "contact"
@@ -240,14 +240,14 @@ def test_archive_lists_every_issue_by_year_newest_first(output: Path) -> None:
 def test_standalone_pages_and_nav(output: Path) -> None:
     root = page(output, "pages/contact-us")
     assert text_of(root.find(".//h1")) == "Contact us"
-    nav = root.find(".//nav[@class='site-nav']")
+    nav = one(root, ".//nav[@class='site-nav']")
     assert titles(nav.findall(".//a")) == ["Archive", "Topics", "Regions", "About", "Contact us"]
 
 
 def test_not_found_page_exists_with_absolute_links(output: Path) -> None:
     root = parse_html(output / "404.html")
     assert text_of(root.find(".//h1")) == "Page not found"
-    assert root.find(".//link[@rel='stylesheet']").get("href") == "/full/assets/style.css"
+    assert one(root, ".//link[@rel='stylesheet']").get("href") == "/full/assets/style.css"
 
 
 # --- Markdown in the output -----------------------------------------------------------------
@@ -302,8 +302,8 @@ def test_drafts_are_left_out_by_default(output: Path) -> None:
     assert b"2026-06-draft" not in everything and b"June 2026" not in everything
 
 
-def test_drafts_are_built_with_drafts_true(tmp_path: Path) -> None:
-    output = build(SITES / "full", BuildOptions(output=tmp_path / "out", drafts=True)).output
+def test_drafts_are_built_with_drafts_true(fixture_site: Callable[[str], Path]) -> None:
+    output = build(fixture_site("full"), BuildOptions(drafts=True)).output
     root = page(output, "issues/2026-06-draft")
     assert text_of(by_class(root, "draft-flag")[0]) == "Draft"
     # Its item's page says so too; an item of a published issue does not.
@@ -342,7 +342,7 @@ def test_every_html_page_has_open_graph_metadata(output: Path) -> None:
         where = page_path(output, path)
         for key in ("og:title", "og:type", "og:url", "og:site_name", "og:description"):
             assert meta.get(key), (where, key)
-        assert meta["og:url"].startswith("https://example.org/full/"), where
+        assert (meta["og:url"] or "").startswith("https://example.org/full/"), where
 
 
 def broken_links(output: Path, base_path: str) -> list[str]:
@@ -407,13 +407,13 @@ def test_feed_is_atom_with_an_entry_per_published_issue(subpath_output: Path) ->
     assert feed.tag == f"{ATOM}feed"
     assert feed.findtext(f"{ATOM}title") == "Full Fixture Bulletin"
     assert feed.findtext(f"{ATOM}id") == "https://example.org/sub/path/"
-    assert feed.find(f"{ATOM}link[@rel='self']").get("href") == \
+    assert one(feed, f"{ATOM}link[@rel='self']").get("href") == \
         "https://example.org/sub/path/feed.xml"
     entries = feed.findall(f"{ATOM}entry")
     assert [e.findtext(f"{ATOM}title") for e in entries] == [
         "Full Fixture Bulletin: April 2026", "Full Fixture Bulletin: February 2026",
         "Full Fixture Bulletin: October 2025"]
-    assert [e.find(f"{ATOM}link").get("href") for e in entries] == [
+    assert [one(e, f"{ATOM}link").get("href") for e in entries] == [
         f"https://example.org/sub/path/{url}" for url in PUBLISHED]
     assert [e.findtext(f"{ATOM}updated") for e in entries] == [
         "2026-04-10T00:00:00Z", "2026-02-20T00:00:00Z", "2025-10-01T00:00:00Z"]
@@ -504,7 +504,8 @@ def test_a_site_without_issues_still_builds_valid_pages(make_site: Callable[...,
 
 
 @pytest.mark.parametrize("mistake", [None, "content", "template"])
-def test_a_build_leaves_nothing_frozen_out_of_garbage_collection(make_site, mistake) -> None:
+def test_a_build_leaves_nothing_frozen_out_of_garbage_collection(make_site: Callable[..., Path],
+                                                                 mistake: str | None) -> None:
     """The memo and the build freeze the model out of the collector's sight; a long-lived
     process (`bulletin serve`) must get it back whether the build succeeded or failed."""
     site_dir = make_site()

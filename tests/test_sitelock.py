@@ -10,9 +10,11 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from conftest import snapshot
 from test_serve import Served
 
@@ -55,7 +57,8 @@ def refusal(site: Path, pid: int) -> str:
     return f"Error: another build (pid {pid}) holds {site}; try again when it ends.\n"
 
 
-def test_a_build_refuses_a_held_site_and_leaves_the_output_alone(make_site, runner) -> None:
+def test_a_build_refuses_a_held_site_and_leaves_the_output_alone(make_site: Callable[..., Path],
+                                                                 runner: CliRunner) -> None:
     site = make_site()
     runner.invoke(main, ["build", str(site), "--no-pdf"], catch_exceptions=False)
     before = snapshot(site / "output")
@@ -70,7 +73,8 @@ def test_a_build_refuses_a_held_site_and_leaves_the_output_alone(make_site, runn
     assert sorted(path.name for path in site.glob(".output*")) == [".output.spare"]
 
 
-def test_a_waiting_build_builds_when_the_holder_ends(make_site, runner) -> None:
+def test_a_waiting_build_builds_when_the_holder_ends(make_site: Callable[..., Path],
+                                                     runner: CliRunner) -> None:
     site = make_site()
     holder = Holder(site)
     threading.Timer(0.5, holder.release).start()
@@ -82,7 +86,8 @@ def test_a_waiting_build_builds_when_the_holder_ends(make_site, runner) -> None:
     assert (site / "output/index.html").is_file()
 
 
-def test_a_lock_left_by_a_killed_build_is_taken_over(make_site, runner) -> None:
+def test_a_lock_left_by_a_killed_build_is_taken_over(make_site: Callable[..., Path],
+                                                     runner: CliRunner) -> None:
     site = make_site()
     holder = Holder(site)
     holder.kill()  # kill -9: no chance to release anything
@@ -92,7 +97,7 @@ def test_a_lock_left_by_a_killed_build_is_taken_over(make_site, runner) -> None:
     assert (site / LOCK_FILE).read_text() == ""  # released, and no holder named any more
 
 
-def test_the_lock_is_released_when_a_build_fails(make_site) -> None:
+def test_the_lock_is_released_when_a_build_fails(make_site: Callable[..., Path]) -> None:
     site = make_site({"content/pages/about.md": "---\ntitle: [About\n---\n"})
     with pytest.raises(ContentError):
         build(site, BuildOptions(pdf=False, wait=0))
@@ -100,13 +105,13 @@ def test_the_lock_is_released_when_a_build_fails(make_site) -> None:
         pass
 
 
-def test_a_second_lock_in_the_same_process_is_refused_too(make_site) -> None:
+def test_a_second_lock_in_the_same_process_is_refused_too(make_site: Callable[..., Path]) -> None:
     site = make_site()
     with site_lock(site), pytest.raises(SiteLocked, match=rf"\(pid {os.getpid()}\) holds"):
         build(site, BuildOptions(pdf=False, wait=0.2))
 
 
-def test_serve_waits_for_a_build_of_its_site(make_site) -> None:
+def test_serve_waits_for_a_build_of_its_site(make_site: Callable[..., Path]) -> None:
     pytest.importorskip("watchfiles")
     site = make_site()
     holder = Holder(site)
@@ -126,7 +131,8 @@ def many_items(count: int) -> dict[str, str]:
             + f"Paragraph {n} of a story with **bold** words.\n\n" * 20 for n in range(count)}
 
 
-def test_builds_at_once_and_serve_beside_them_leave_a_clean_build(make_site, tmp_path) -> None:
+def test_builds_at_once_and_serve_beside_them_leave_a_clean_build(make_site: Callable[..., Path],
+                                                                  tmp_path: Path) -> None:
     """The issue's case: `build --clean` and plain builds of one site at once (some waiting,
     some not), with `bulletin serve` rebuilding beside them. Each builds or says plainly that
     another build holds the site; the output is then what a clean build of the site makes."""
@@ -174,8 +180,8 @@ def test_builds_at_once_and_serve_beside_them_leave_a_clean_build(make_site, tmp
 
 
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs kill -9")
-def test_a_build_killed_while_holding_the_lock_does_not_block_the_next(make_site,
-                                                                      runner) -> None:
+def test_a_build_killed_while_holding_the_lock_does_not_block_the_next(
+        make_site: Callable[..., Path], runner: CliRunner) -> None:
     site = make_site(many_items(60))
     process = subprocess.Popen([sys.executable, "-m", "bulletin_gen", "build", str(site),
                                 "--no-pdf", "--clean"], stdout=subprocess.DEVNULL,

@@ -1,17 +1,20 @@
 """The smallest end-to-end check: the minimal site and the demo site build."""
 
+from collections.abc import Callable
 from pathlib import Path
 
+from conftest import Built
 
-def test_minimal_site_builds(make_site, build_site) -> None:
+
+def test_minimal_site_builds(make_site: Callable[..., Path],
+                             build_site: Callable[..., Path]) -> None:
     output = build_site(make_site())
     assert (output / "index.html").is_file()
     assert (output / "issues/2026-01-winter/lead/index.html").is_file()
 
 
-def test_demo_site_builds(demo_site: Path, build_site) -> None:
-    output = build_site(demo_site)
-    assert (output / "archive/index.html").is_file()
+def test_demo_site_builds(demo_built: Built) -> None:
+    assert (demo_built.output / "archive/index.html").is_file()
 
 
 def test_skip_messages_name_the_debian_package_the_readme_and_ci_install() -> None:

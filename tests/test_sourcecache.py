@@ -6,12 +6,13 @@ from __future__ import annotations
 import os
 import pickle
 import re
-import shutil
 import sqlite3
 import time
 from pathlib import Path
 
 import pytest
+from conftest import age, snapshot
+from test_cache import clean_tree
 
 from bulletin_gen import content, links, validate
 from bulletin_gen.build import BuildOptions, build
@@ -22,8 +23,6 @@ from bulletin_gen.incremental import memo as sourcecache
 from bulletin_gen.incremental.cache import CACHE_DIR, BuildCache
 from bulletin_gen.incremental.fingerprint import VERSION
 from bulletin_gen.incremental.memo import FORMAT, MEMO_DIR, ModelMemo
-from tests.conftest import age, snapshot
-from tests.test_cache import clean_tree
 
 ISSUE = "content/issues/2026-01-winter"
 LINKING = f"{ISSUE}/03-linking.md"
@@ -471,39 +470,3 @@ def test_whole_issues_follow_drafts_shown_and_hidden(two_issues, tmp_path) -> No
     assert snapshot(output) == clean_tree(two_issues, tmp_path)
     output = build(two_issues, BuildOptions(jobs=1, drafts=True)).output
     assert snapshot(output) == clean_tree(two_issues, tmp_path, drafts=True)
-
-
-def test_a_long_lived_process_reads_again_only_the_memo_files_that_changed(
-        two_issues, tmp_path, monkeypatch) -> None:
-    """`bulletin serve` keeps the memo's files from one build to the next (`loaded`): a file
-    is read again once a build has rewritten it, a deleted issue's is dropped, and every build
-    equals a clean one."""
-    loaded: sourcecache.Loaded = {}
-    options = BuildOptions(jobs=1, loaded=loaded)
-    read: list[str] = []
-    read_group = ModelMemo._read
-
-    def reading(memo: ModelMemo, group: str, path: Path) -> sourcecache.Stored:
-        read.append(os.path.relpath(group, two_issues))
-        return read_group(memo, group, path)
-
-    monkeypatch.setattr(ModelMemo, "_read", reading)
-    write(two_issues, f"{ISSUE}/04-target.md", TARGET_TEXT.replace("The target.", "First."))
-    build(two_issues, options)  # the process's first build reads every file
-    assert sorted(read) == ["content/issues/2026-01-winter", "content/issues/2026-02-spring",
-                            "content/pages"]
-    read.clear()
-    write(two_issues, f"{ISSUE}/04-target.md", TARGET_TEXT.replace("The target.", "Second."), 20)
-    output = build(two_issues, options).output
-    assert read == ["content/issues/2026-01-winter"]  # rewritten by the build before
-    assert b"Second." in (output / "issues/2026-01-winter/target/index.html").read_bytes()
-    assert snapshot(output) == clean_tree(two_issues, tmp_path)
-    read.clear()
-    write(two_issues, f"{ISSUE}/issue.yaml", "title: January 2026\ndate: 2026-01-20\n", 10)
-    output = build(two_issues, options).output  # every winter item built again, kept files
-    assert read == ["content/issues/2026-01-winter"]
-    assert snapshot(output) == clean_tree(two_issues, tmp_path)
-    shutil.rmtree(two_issues / SPRING)
-    output = build(two_issues, options).output
-    assert str(two_issues / SPRING) not in loaded
-    assert snapshot(output) == clean_tree(two_issues, tmp_path)

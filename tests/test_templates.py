@@ -12,10 +12,9 @@ from jinja2 import UndefinedError
 from markupsafe import Markup
 
 from bulletin_gen.build import BuildOptions, build
+from bulletin_gen.i18n import format_date, format_names
 from bulletin_gen.templates import (
     demote_headings,
-    format_date,
-    join_names,
     link,
     make_environment,
     relative_root,
@@ -51,11 +50,11 @@ def test_link(target: str, page_url: str, link_base: str, expected: str) -> None
 
 def test_filters() -> None:
     assert format_date(dt.date(2026, 3, 5)) == "5 March 2026"
-    assert format_date(dt.date(2026, 3, 5), "short") == "5 Mar 2026"
-    assert join_names([]) == ""
-    assert join_names(["A"]) == "A"
-    assert join_names(("A", "B")) == "A and B"
-    assert join_names(("A", "B", "C")) == "A, B and C"
+    assert format_date(dt.date(2026, 3, 5), "en", "short") == "5 Mar 2026"
+    assert format_names([]) == ""
+    assert format_names(["A"]) == "A"
+    assert format_names(["A", "B"]) == "A and B"
+    assert format_names(["A", "B", "C"]) == "A, B and C"
     assert demote_headings(Markup("<h2 id='x'>T</h2><h6>S</h6>")) == \
         "<h3 id='x'>T</h3><h6>S</h6>"
     assert demote_headings("<h2>plain text is escaped</h2>") == \

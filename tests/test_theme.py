@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
-from conftest import SITES, html_pages, parse_html
+from conftest import Built, html_pages, parse_html
 
 from bulletin_gen.build import BuildOptions, build
 from bulletin_gen.templates import THEME_STATIC
@@ -82,8 +84,8 @@ def test_small_screens_and_print_have_their_own_rules() -> None:
         assert hidden in printed.split("display: none")[0]
 
 
-def test_pages_need_no_javascript_and_fit_small_screens(tmp_path: Path) -> None:
-    output = build(SITES / "full", BuildOptions(output=tmp_path / "out")).output
+def test_pages_need_no_javascript_and_fit_small_screens(full_built: Built) -> None:
+    output = full_built.output
     for path in html_pages(output):
         root = parse_html(path)
         if path != output / "search/index.html":  # search runs in the browser (test_search.py)
@@ -92,7 +94,8 @@ def test_pages_need_no_javascript_and_fit_small_screens(tmp_path: Path) -> None:
         assert viewport is not None and "width=device-width" in viewport.get("content", "")
 
 
-def test_a_long_code_block_scrolls_in_one_box_on_a_phone(make_site, browser) -> None:
+def test_a_long_code_block_scrolls_in_one_box_on_a_phone(make_site: Callable[..., Path],
+                                                         browser: Any) -> None:
     site = make_site({"content/issues/2026-01-winter/03-code.md":
                       "---\ntitle: Code\n---\n```\nsettings = " + "word " * 60 + "\nnext\n```\n"})
     output = build(site, BuildOptions(jobs=1, pdf=False, email=False)).output

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import MINIMAL_SITE, SITES, parse_html, text_of
+from conftest import MINIMAL_SITE, copy_fixture, one, parse_html, text_of
 
 from bulletin_gen.build import BuildOptions, build
 from bulletin_gen.errors import ContentError
@@ -46,7 +46,7 @@ def test_the_contents_show_each_items_summary(make_site: Callable[..., Path]) ->
 
 
 def test_key_outcomes_point_to_the_round_table_instead_of_repeating_it(tmp_path: Path) -> None:
-    output = build(SITES / "full", BuildOptions(output=tmp_path / "out", jobs=1, pdf=False,
+    output = build(copy_fixture("full", tmp_path), BuildOptions(jobs=1, pdf=False,
                                                 email=False, drafts=True)).output
     page = output / "issues/2026-02-forum/index.html"
     pointer = next(p for p in parse_html(page).iter("p") if p.get("class") == "outcomes-pointer")
@@ -143,7 +143,7 @@ def test_titles_summaries_and_tags_get_the_bodys_typography(
         """})
     page = parse_html(output / "issues/2026-01-winter/lead/index.html")
     assert text_of(page.find(".//h1")) == "The network\u2019s \u201cnew\u201d centre \u2013 2026"
-    body = "".join(page.find(".//div[@class='prose']").itertext())
+    body = "".join(one(page, ".//div[@class='prose']").itertext())
     assert "The centre\u2019s \u201cdoors\u201d are open." in body
     contents = parse_html(output / "issues/2026-01-winter/index.html")
     summaries = [text_of(p) for p in contents.iter("p") if p.get("class") == "toc-summary"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import pytest
@@ -18,12 +18,13 @@ from bulletin_gen.model import Image, Site, Term
 ISSUE = "content/issues/2026-01-winter"
 
 
-def site_of(make_site: Callable[..., Path], files: dict[str, str | None] | None = None,
+def site_of(make_site: Callable[..., Path], files: Mapping[str, str | bytes | None] | None = None,
             drafts: bool = False) -> Site:
     return load_site(make_site(files), drafts=drafts)[0]
 
 
-def warnings_of(make_site: Callable[..., Path], files: dict[str, str | None]) -> list[str]:
+def warnings_of(make_site: Callable[..., Path],
+                files: Mapping[str, str | bytes | None]) -> list[str]:
     return [str(w) for w in load_site(make_site(files))[1].warnings]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -81,14 +82,14 @@ def test_a_failure_during_the_swap_puts_the_previous_output_back(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     output = tmp_path / "out"
     publish(output, [Artifact("index.html", b"first")], [])
-    real_rename = write.os.rename
+    real_rename = os.rename
 
     def rename(source: Path, target: Path) -> None:
         if Path(source).name.endswith(".staging"):
             raise OSError("interrupted")
         real_rename(source, target)
 
-    monkeypatch.setattr(write.os, "rename", rename)
+    monkeypatch.setattr("bulletin_gen.write.os.rename", rename)
     monkeypatch.setattr(write, "_exchange", lambda *_: False)  # the two-rename fallback
     with pytest.raises(write.OutputError, match="interrupted"):
         publish(output, [Artifact("index.html", b"second")], [])

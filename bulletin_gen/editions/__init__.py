@@ -11,6 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from ..errors import Location, Problems
+from ..i18n import translations_for
 from ..languages import language_sites, with_main_settings
 from ..model import Site
 from ..render import PagePlan
@@ -41,13 +42,14 @@ def edition_plans(site_dir: Path, site: Site, problems: Problems) -> list[PagePl
         if each.config.pdf.enabled:
             from .pdf import pdf_plans
 
-            own += pdf_plans(site_dir, each)
+            own += pdf_plans(site_dir, each, problems)
         if each.config.email.enabled:
             # Imported here, like the PDF edition: a build without emails (or with nothing
             # to build) need not load the email packages.
             from .email import email_plans
 
-            own += email_plans(each, problems)
+            own += email_plans(each, problems,
+                               translations_for(each.config.language, site_dir).gettext)
         # A translation's editions are rendered with its own site, as its pages are.
         plans += own if each is site else [replace(plan, context={"site": each, **plan.context})
                                            for plan in own]

@@ -14,12 +14,14 @@ import datetime as dt
 import hashlib
 import html as htmllib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from email import policy
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime
 from functools import partial
+from gettext import NullTranslations
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
@@ -65,17 +67,20 @@ class EmailError(BulletinError):
     """The email edition cannot be made as asked; the message says what to change."""
 
 
-def email_plans(site: Site, problems: Problems) -> list[PagePlan]:
+def email_plans(site: Site, problems: Problems,
+                gettext: Callable[[str], str] = str) -> list[PagePlan]:
     """`email.html` and `email.txt` of every issue; a warning instead when they cannot be made."""
     missing = missing_requirement(site.config)
     if missing:
         problems.warn(Location(CONFIG_FILE), f"email edition skipped: {missing[0]}", missing[1])
         return []
-    return [plan for issue in site.issues for plan in issue_email_plans(site, issue)]
+    return [plan for issue in site.issues for plan in issue_email_plans(site, issue, gettext)]
 
 
-def issue_email_plans(site: Site, issue: Issue) -> tuple[PagePlan, PagePlan]:
-    """The plans of one issue's `email.html` and `email.txt`, rendered like web pages."""
+def issue_email_plans(site: Site, issue: Issue,
+                      gettext: Callable[[str], str] = str) -> tuple[PagePlan, PagePlan]:
+    """The plans of one issue's `email.html` and `email.txt`, rendered like web pages; the
+    plain text's own words (Notes:, [Image: ...]) through `gettext`."""
     config = site.config
     web_url = config.absolute(issue.url)
     context = {
@@ -92,7 +97,7 @@ def issue_email_plans(site: Site, issue: Issue) -> tuple[PagePlan, PagePlan]:
     return (PagePlan(f"{issue.url}{EMAIL_HTML}", issue.url, EMAIL_HTML, context,
                      finish=partial(_finish_html, issue, web_url)),
             PagePlan(f"{issue.url}{EMAIL_TEXT}", issue.url, EMAIL_TEXT,
-                     {**context, "text": PlainText(web_url)}, finish=_finish_text))
+                     {**context, "text": PlainText(web_url, gettext=gettext)}, finish=_finish_text))
 
 
 def email_subject(site: Site, issue: Issue) -> str:
@@ -144,7 +149,9 @@ def check_email_html(issue: Issue, html: str, problems: Problems) -> None:
 def render_email(site: Site, env: Environment, issue: Issue,
                  problems: Problems) -> EmailEdition:
     """Render one issue's email edition with the theme's (or the site's) email templates."""
-    html, text = (render_page(env, site, plan) for plan in issue_email_plans(site, issue))
+    translations = env.globals.get("translations")  # see templates.install_language
+    words = translations.gettext if isinstance(translations, NullTranslations) else str
+    html, text = (render_page(env, site, plan) for plan in issue_email_plans(site, issue, words))
     for warning in html.warnings:
         problems.warnings.append(warning)
     return EmailEdition(issue, email_subject(site, issue), html.data.decode("utf-8"),
@@ -284,7 +291,8 @@ def export_eml(site_dir: Path, slug: str, target: Path, drafts: bool = False,
     if missing:
         raise EmailError(f"cannot make the email edition: {missing[0]} ({missing[1]})")
     issue = find_issue(site, slug, drafts)
-    edition = render_email(site, make_environment(site_dir), issue, problems)
+    env = make_environment(site_dir, language=site.config.language)
+    edition = render_email(site, env, issue, problems)
     data = email_message(site.config, edition).as_bytes()
     try:
         target.write_bytes(data)

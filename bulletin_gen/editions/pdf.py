@@ -14,7 +14,7 @@ import html
 import mimetypes
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
@@ -24,6 +24,7 @@ from urllib.parse import unquote, urlsplit
 from jinja2 import Environment
 
 from ..errors import BulletinError, Location, Problems, did_you_mean
+from ..i18n import missing_font
 from ..model import Issue, Site
 from ..render import PagePlan, render_page
 from ..templates import THEME_STATIC
@@ -75,11 +76,12 @@ def pdf_path(issue: Issue) -> str:
     return f"{issue.url}{issue.slug}.pdf"
 
 
-def pdf_plans(site_dir: Path, site: Site) -> list[PagePlan]:
+def pdf_plans(site_dir: Path, site: Site, problems: Problems) -> list[PagePlan]:
     """The plan of every issue's PDF; raises `PdfUnavailable` when WeasyPrint cannot be
-    loaded."""
+    loaded. A language no installed font can print is a warning."""
     weasyprint = load_weasyprint()
     files = site_files(site_dir, site)  # the same for every issue: listed once
+    warn_missing_fonts(site, site.issues, problems)
     reads = tuple(sorted(set(files.values())))
     return [pdf_plan(weasyprint, files, reads, site, issue) for issue in site.issues]
 
@@ -96,6 +98,7 @@ def pdf_plan(weasyprint: Any, files: dict[str, Path], reads: tuple[Path, ...], s
 def issue_pdf(site_dir: Path, site: Site, env: Environment, issue: Issue,
               problems: Problems) -> bytes:
     """One issue's PDF; raises `PdfUnavailable` when WeasyPrint cannot be loaded."""
+    warn_missing_fonts(site, (issue,), problems)
     files = site_files(site_dir, site)
     plan = pdf_plan(load_weasyprint(), files, (), site, issue)
     made = render_page(env, site, plan)
@@ -124,6 +127,20 @@ def _write_pdf(weasyprint: Any, files: dict[str, Path], site: Site, issue: Issue
         # Tagged for screen readers; no file identifier, which would be random otherwise.
         data: bytes = document.write_pdf(pdf_tags=True, pdf_identifier=False)
     return data, sorted(set(refused))
+
+
+def warn_missing_fonts(site: Site, issues: Iterable[Issue], problems: Problems) -> None:
+    """A warning for each language of the issues (theirs, or their items') that no installed
+    font writes: its PDF would print empty boxes. Said once, where the language first appears."""
+    seen: set[str] = set()
+    for issue in issues:
+        languages = [(issue.lang or site.config.language, issue.source)]
+        languages += [(item.lang, item.source) for item in issue.items if item.lang]
+        for lang, source in languages:
+            if lang not in seen:
+                seen.add(lang)
+                if message := missing_font(lang):
+                    problems.warn(Location(source), message)
 
 
 def _warn_left_out(issue: Issue, left_out: list[str], problems: Problems) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import textwrap
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from urllib.parse import urljoin
@@ -72,9 +73,11 @@ def parse_fragment(html: str) -> Node:
 class PlainText:
     """Writes one message's plain text; `page_url` resolves any link that is not absolute."""
 
-    def __init__(self, page_url: str, width: int = WIDTH) -> None:
+    def __init__(self, page_url: str, width: int = WIDTH,
+                 gettext: Callable[[str], str] = str) -> None:
         self.page_url = page_url
         self.width = width
+        self.gettext = gettext  # the theme's words in the message's language (i18n.py)
         self._numbers: dict[str, int] = {}  # the links of the current item, not yet listed
         self._count = 0
 
@@ -159,7 +162,7 @@ class PlainText:
         if tag == "dd":
             return self._blocks(node, indent + "    ")
         if node.has_class("footnotes"):
-            return [indent + "Notes:", *self._blocks(node, indent)]
+            return [indent + self.gettext("Notes:"), *self._blocks(node, indent)]
         return self._blocks(node, indent)
 
     def _list(self, node: Node, indent: str, kind: str) -> str:
@@ -214,13 +217,14 @@ class PlainText:
             return "\n"
         if tag == "img":
             alt = part.attrs.get("alt", "").strip()
-            return f"[Image: {alt}]" if alt else ""
+            return f"[{self.gettext('Image: %(alt)s') % {'alt': alt}}]" if alt else ""
         if part.has_class("tick"):
             return "[x]" if "✓" in _text_of(part) else "[ ]"
         if part.has_class("footnote-backref"):
             return ""
         if part.has_class("footnote-ref"):
-            return f" (note {re.sub(r'[^0-9]', '', _text_of(part))})"
+            number = re.sub(r"[^0-9]", "", _text_of(part))
+            return f" ({self.gettext('note %(number)s') % {'number': number}})"
         text = self._inline_text(part.children)
         if tag in ("del", "s"):
             return f"~~{text}~~"

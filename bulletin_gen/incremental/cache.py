@@ -49,7 +49,7 @@ from ..render import Artifact, PagePlan
 from ..write import MARKER, Copy, spare_folder, write_atomic
 from .fingerprint import VERSION, Analysis, Fingerprinter, text_hash
 from .fragments import MarkdownCache
-from .memo import Loaded, ModelMemo, Stamp, settled
+from .memo import ModelMemo, Stamp, settled
 
 ANALYSES = "analyses.json"
 RECORDS = "pages.pickle"
@@ -145,8 +145,7 @@ class BuildCache:
     """The cache of one site: open it, sort the pages, publish through it."""
 
     def __init__(self, folder: Path | None, output: Path, live: Record | None = None,
-                 spare: Record | None = None, files: Files | None = None,
-                 loaded: Loaded | None = None) -> None:
+                 spare: Record | None = None, files: Files | None = None) -> None:
         self.folder = folder  # None: a build that neither reads nor keeps a cache
         self.output = output
         self.live = live or {}  # the files of the output, as the last build wrote them
@@ -160,14 +159,11 @@ class BuildCache:
         # would otherwise ask the file system about each content file twice.
         self.stamps: dict[str, Stamp] = {}
         self.trusted = False  # the input stamp can vouch for "nothing changed" (`stamp_inputs`)
-        self.loaded = loaded  # the model memo's files kept by a long-lived process
         self.written: dict[str, tuple[StoredWarning, ...]] = {}  # by `noting`, with warnings
 
     @classmethod
-    def open(cls, site_dir: Path, output: Path, clean: bool = False,
-             loaded: Loaded | None = None) -> BuildCache:
-        """The site's cache; `clean` empties it first, so that every page is rendered.
-        `loaded`: the memo's files as earlier builds of this process read them."""
+    def open(cls, site_dir: Path, output: Path, clean: bool = False) -> BuildCache:
+        """The site's cache; `clean` empties it first, so that every page is rendered."""
         output = output.resolve()
         folder = site_dir / CACHE_DIR
         if clean:
@@ -176,7 +172,7 @@ class BuildCache:
         if records is None:  # foreign or corrupt: nothing in it can be trusted
             shutil.rmtree(folder, ignore_errors=True)
             records = ({}, {}, Files())
-        return cls(folder, output, *records, loaded=loaded)
+        return cls(folder, output, *records)
 
     def up_to_date(self, inputs: str) -> Remembered | None:
         """What `remember` kept of the last build, when it had these inputs and its output is
@@ -225,7 +221,7 @@ class BuildCache:
         to give: the worker processes read and build everything, as on a first build."""
         self.memo = ModelMemo(self.folder, repr((str(site_dir), unsafe_html)),
                               self.markdown.journal, self.markdown.used,
-                              site_dir / CONTENT_DIR / "issues", self.stamps, self.loaded)
+                              site_dir / CONTENT_DIR / "issues", self.stamps)
         return self.memo
 
     def made_folder(self, key: str, make: Callable[[Path], None]) -> Path:

@@ -38,7 +38,6 @@ A worker process that reads or builds issues hands back what it did, one small p
 from __future__ import annotations
 
 import dataclasses
-import gc
 import io
 import os
 import pickle
@@ -78,10 +77,6 @@ ItemEntry = tuple[str, list[Link], Item, list[Problem], list[str], str]
 # fragments of it and its items
 IssueEntry = tuple[str, list[Link], Issue, list[Problem], list[str]]
 Reader = Callable[[Problems], SourceDoc]
-# What a long-lived process (`bulletin serve`) keeps of the memo's files between builds: each
-# group's entries as read, with the stamp of the file they were read from and the settings
-# they were read under (a file is rewritten under new settings only once a build saves).
-Loaded = dict[str, tuple[Stamp, str, "Stored"]]
 Built = TypeVar("Built", Issue, Item)
 # The only things the unpickler makes: the model's dataclasses and the values inside them.
 _ALLOWED = {"bulletin_gen.model", "bulletin_gen.config", "bulletin_gen.content",
@@ -193,7 +188,7 @@ class ModelMemo:
 
     def __init__(self, folder: Path | None, settings: str, journal: list[str] | None = None,
                  fragments: set[str] | None = None, issues_dir: Path | None = None,
-                 stamps: dict[str, Stamp] | None = None, loaded: Loaded | None = None) -> None:
+                 stamps: dict[str, Stamp] | None = None) -> None:
         self.folder = folder / MEMO_DIR if folder else None
         self.settings = settings  # what every entry depends on: version, Markdown settings
         self.issues_dir = str(issues_dir)  # a file directly in it is an issue of its own
@@ -210,9 +205,6 @@ class ModelMemo:
         self.fresh: dict[str, set[str]] = {}  # documents read since `take_learned`, by group
         # Stamps taken just before this build (the input stamp's, cache.py), each used once.
         self.stamps = stamps if stamps is not None else {}
-        # Files read by an earlier build of this process: one whose stamp is unchanged is not
-        # read again (its entries are immutable, and this build only reads them).
-        self.loaded = loaded
 
     def group(self, path: Path) -> str:
         """The issue a content file belongs to: its folder, or itself when it is an issue."""
@@ -268,18 +260,7 @@ class ModelMemo:
     def _load(self, group: str) -> Stored:
         if self.folder is None:
             return Stored()
-        path = self._file(group)
-        if self.loaded is None:
-            return self._read(group, path)
-        stamp = file_stamp(path)  # before reading: a newer file is read next time
-        kept = self.loaded.pop(group, None)
-        if stamp is not None and kept is not None and kept[:2] == (stamp, self.settings):
-            stored = kept[2]
-        else:
-            stored = self._read(group, path)
-        if stamp is not None:
-            self.loaded[group] = (stamp, self.settings, stored)
-        return stored
+        return self._read(group, self._file(group))
 
     def _read(self, group: str, path: Path) -> Stored:
         try:
@@ -287,11 +268,6 @@ class ModelMemo:
                 if self._header(file) != group:
                     return Stored()
                 data = _ModelUnpickler(file, self.terms).load()
-            # The memo holds most of the objects of the build: without this, each collection
-            # of the oldest generation walks them all again (a second at 10,000 items).
-            # Frozen objects are still freed when no longer referenced; the build unfreezes
-            # everything when it ends (build.py).
-            gc.freeze()
             docs, items, issue = data["docs"], data["items"], data["issue"]
             if not _well_formed(docs, (tuple, str, Mapping, str, int, bool, int)) or not \
                     _well_formed(items, (str, list, Item, list, list, str)) or not \
@@ -569,9 +545,6 @@ class ModelMemo:
             _ModelPickler(buffer, pickle.HIGHEST_PROTOCOL).dump(
                 {"docs": _slim(entries), "items": entries.items, "issue": entries.issue})
             write_atomic(self._file(group), buffer.getvalue())
-        if self.loaded is not None:  # forget the issues this build did not see, as on disk
-            for group in [group for group in self.loaded if group not in self.new]:
-                del self.loaded[group]
         seen = {self._file(group).name for group in self.new}
         for name in os.listdir(self.folder):
             if name not in seen and not name.startswith("."):

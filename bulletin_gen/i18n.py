@@ -1,0 +1,331 @@
+"""The language stage: what the theme says in a language, and how it writes dates and numbers.
+
+The theme's words are English msgids translated by gettext catalogues shipped as text
+(`locales/<lang>/LC_MESSAGES/theme.po`, compiled in memory when first needed). A site adds or
+overrides a language with `translations/<lang>.po`: the messages it gives win, the others come
+from the shipped catalogue, then stay English. Dates and numbers are written by Babel the way
+the language writes them ("1 de agosto de 2006", "2006年8月1日").
+
+Everything here is keyed by a language tag as the site writes it ('fr', 'pt-BR', 'zh_TW').
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import gettext
+import hashlib
+import io
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date as babel_format_date
+from babel.lists import format_list
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import PoFileError, read_po
+from babel.numbers import format_decimal
+from babel.support import Translations
+
+from .errors import ContentError, Location, Problem
+
+LOCALES_DIR = Path(__file__).parent / "locales"
+DOMAIN = "theme"
+# The languages whose catalogues ship with the theme, English (the msgids) first.
+SHIPPED_LANGUAGES = ("en", "es", "fr", "de", "pt", "it", "nl", "ar", "ru", "zh", "ja", "ko")
+RTL_LANGUAGES = frozenset({"ar", "arc", "ckb", "dv", "fa", "he", "iw", "ks", "ku-arab", "nqo",
+                           "ps", "sd", "syr", "ug", "ur", "yi"})
+
+
+def N_(message: str) -> str:
+    """Marks a message that the model, not a template, hands to the theme (a role's label), so
+    that `make messages` extracts it; the template translates it with `_()`."""
+    return message
+
+
+# A round table's session when the editor names none (validate.py), translated by the theme.
+DEFAULT_SESSION = N_("Round Table")
+# The words the model gives the templates, translated there by `_(label)`: the roles of a round
+# table, and the kinds of item (capitalised on the web, as written in the email).
+MODEL_WORDS = (N_("Presenter"), N_("Presenters"), N_("Facilitator"), N_("Facilitators"),
+               N_("Secretary"), N_("Secretaries"), N_("Feature"), N_("Notice"), N_("Briefs"),
+               N_("News"), N_("Roundtable"), N_("feature"), N_("notice"), N_("roundtable"),
+               # The plain-text email's own words (editions/plaintext.py).
+               N_("Notes:"), N_("note %(number)s"))
+
+
+# The headings that mark a round table's parts, in each shipped language (compared as slugs:
+# lower case, Latin accents dropped). Any language's name is recognised in any site, so that a
+# translation may keep its original's headings; the theme prints a heading as it was written.
+SECTION_HEADINGS: dict[str, dict[str, tuple[str, ...]]] = {
+    "en": {"summary": ("Summary",), "discussion": ("Discussion", "Debate"),
+           "conclusions": ("Conclusions", "Conclusion"),
+           "recommendations": ("Recommendations", "Recommendation")},
+    "es": {"summary": ("Resumen", "Sumario", "Síntesis"),
+           "discussion": ("Discusión", "Debate", "Deliberaciones"),
+           "conclusions": ("Conclusiones", "Conclusión"),
+           "recommendations": ("Recomendaciones", "Recomendación")},
+    "fr": {"summary": ("Résumé", "Synthèse", "Sommaire"),
+           "discussion": ("Discussion", "Débat", "Débats"),
+           "conclusions": ("Conclusions", "Conclusion"),
+           "recommendations": ("Recommandations", "Recommandation")},
+    "de": {"summary": ("Zusammenfassung", "Überblick"), "discussion": ("Diskussion", "Aussprache"),
+           "conclusions": ("Schlussfolgerungen", "Ergebnisse", "Fazit"),
+           "recommendations": ("Empfehlungen", "Empfehlung")},
+    "pt": {"summary": ("Resumo", "Síntese", "Sumário"), "discussion": ("Discussão", "Debate"),
+           "conclusions": ("Conclusões", "Conclusão"),
+           "recommendations": ("Recomendações", "Recomendação")},
+    "it": {"summary": ("Sintesi", "Riassunto", "Sommario"),
+           "discussion": ("Discussione", "Dibattito"),
+           "conclusions": ("Conclusioni", "Conclusione"),
+           "recommendations": ("Raccomandazioni", "Raccomandazione")},
+    "nl": {"summary": ("Samenvatting",), "discussion": ("Discussie", "Bespreking"),
+           "conclusions": ("Conclusies", "Conclusie"),
+           "recommendations": ("Aanbevelingen", "Aanbeveling")},
+    "ar": {"summary": ("ملخص", "الملخص"), "discussion": ("نقاش", "النقاش", "المناقشة"),
+           "conclusions": ("الاستنتاجات", "الخلاصات", "الخلاصة"),
+           "recommendations": ("التوصيات", "توصيات")},
+    "ru": {"summary": ("Резюме", "Краткое содержание"), "discussion": ("Обсуждение", "Дискуссия"),
+           "conclusions": ("Выводы", "Заключение"), "recommendations": ("Рекомендации",)},
+    "zh": {"summary": ("摘要", "概要", "总结", "總結"), "discussion": ("讨论", "討論"),
+           "conclusions": ("结论", "結論"), "recommendations": ("建议", "建議")},
+    "ja": {"summary": ("概要", "要約"), "discussion": ("討論", "議論", "ディスカッション"),
+           "conclusions": ("結論",), "recommendations": ("提言", "勧告", "推奨事項")},
+    "ko": {"summary": ("요약", "개요"), "discussion": ("토론", "논의"), "conclusions": ("결론",),
+           "recommendations": ("권고", "권고 사항", "권장 사항")},
+}
+@functools.cache
+def section_names() -> dict[str, dict[str, frozenset[str]]]:
+    """SECTION_HEADINGS as slugs ('resumen'), by language then role; 'any' holds them all."""
+    from .markdown import slugify  # markdown.py is a heavier import than this module needs
+
+    def slugs(names: tuple[str, ...]) -> frozenset[str]:
+        return frozenset(slugify(name).replace("-", " ") for name in names)
+
+    table = {lang: {role: slugs(names) for role, names in roles.items()}
+             for lang, roles in SECTION_HEADINGS.items()}
+    table["any"] = {role: frozenset().union(*(roles[role] for roles in table.values()))
+                    for role in SECTION_HEADINGS["en"]}
+    return table
+
+
+def section_role(heading_slug: str) -> str:
+    """'summary', 'discussion', 'conclusions', 'recommendations' or 'other', by a heading's slug
+    in any shipped language ('conclusiones', 'recommandations', '結論')."""
+    name = heading_slug.replace("-", " ").strip()
+    for role, names in section_names()["any"].items():
+        if name in names:
+            return role
+    return "other"
+
+
+def _tag(lang: str) -> str:
+    """'pt-BR', 'pt_BR' -> 'pt-br': the tag in one spelling, lower case with '-'."""
+    return lang.strip().replace("_", "-").lower()
+
+
+def _candidates(lang: str) -> list[str]:
+    """The names a language's catalogue may have, most specific first: 'pt-br' ->
+    ['pt-br', 'pt_BR', 'pt']."""
+    tag = _tag(lang)
+    parts = tag.split("-")
+    names = [lang.strip(), tag]
+    if len(parts) > 1:
+        names.append(f"{parts[0]}_{parts[1].upper()}")
+    names.append(parts[0])
+    return list(dict.fromkeys(names))
+
+
+@functools.lru_cache(maxsize=256)
+def locale_for(lang: str) -> Locale:
+    """Babel's locale for a language tag; English for a tag Babel does not know."""
+    tag = _tag(lang) or "en"
+    if tag == "en":
+        # The theme has always written '5 March 2026'; Babel's bare 'en' is American.
+        return Locale.parse("en_GB")
+    try:
+        return Locale.parse(tag, sep="-")
+    except (UnknownLocaleError, ValueError):
+        try:
+            return Locale.parse(tag.split("-")[0])
+        except (UnknownLocaleError, ValueError):
+            return Locale.parse("en_GB")
+
+
+def format_date(value: dt.date, lang: str = "en", style: str = "long") -> str:
+    """The date as the language writes it: 'long' ('5 March 2026', '5 de marzo de 2026',
+    '2026年3月5日') or 'short' ('5 Mar 2026', '5 mar 2026')."""
+    return babel_format_date(value, "long" if style == "long" else "medium",
+                             locale=locale_for(lang))
+
+
+def format_names(names: list[str], lang: str = "en") -> str:
+    """('A', 'B', 'C') -> 'A, B and C', 'A, B et C', 'A、B、C'."""
+    return format_list(names, locale=locale_for(lang)) if names else ""
+
+
+def format_number(value: float, lang: str = "en") -> str:
+    """A number as the language writes it: '1,234.5' in English, '1 234,5' in French."""
+    return format_decimal(value, locale=locale_for(lang))
+
+
+def text_direction(lang: str) -> str:
+    """'rtl' for languages written right to left ('ar', 'he-IL', 'fa'), else 'ltr'."""
+    tag = _tag(lang)
+    return "rtl" if tag in RTL_LANGUAGES or tag.split("-")[0] in RTL_LANGUAGES else "ltr"
+
+
+def language_name(lang: str) -> str:
+    """The language named in itself, for a language menu: 'English', 'Español', '日本語'."""
+    try:
+        locale = Locale.parse(_tag(lang), sep="-")
+    except (UnknownLocaleError, ValueError):
+        return lang
+    name = locale.get_display_name(locale) or lang
+    return name[:1].upper() + name[1:]
+
+
+# Catalogues -----------------------------------------------------------------------------------
+
+_PO_STRING_LINE = re.compile(r'\s*(msgctxt|msgid|msgid_plural|msgstr(\[\d+\])?)?\s*"')
+_PO_STRING_END = re.compile(r'(?<!\\)(\\\\)*"\s*$')
+
+
+def _read(path: Path, shown: str) -> Catalog:
+    """A .po file's messages; a broken file is a `ContentError` naming the file and line."""
+    try:
+        data = path.read_bytes()
+        text = data.decode("utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise _unreadable(shown, 0, f"cannot read it: {error}") from None
+    # Babel reads a string without its closing quote as if it had one, dropping a letter.
+    for number, line in enumerate(text.splitlines(), 1):
+        if _PO_STRING_LINE.match(line) and not _PO_STRING_END.search(line):
+            raise _unreadable(shown, number, "a string without its closing quote")
+    try:
+        return read_po(io.BytesIO(data), abort_invalid=True)
+    except PoFileError as error:
+        raise _unreadable(shown, error.lineno + 1, str(error)) from None  # Babel counts from 0
+
+
+def _unreadable(shown: str, line: int, message: str) -> ContentError:
+    return ContentError([Problem(Location(shown, line), message,
+                                 "see the gettext .po format in docs/languages.md")],
+                        heading="A translation catalogue cannot be read")
+
+
+def shipped_catalogue_path(lang: str) -> Path | None:
+    """The catalogue shipped with the theme for the language, if there is one."""
+    for name in _candidates(lang):
+        path = LOCALES_DIR / name / "LC_MESSAGES" / f"{DOMAIN}.po"
+        if path.is_file():
+            return path
+    return None
+
+
+def site_catalogue_path(lang: str, site_dir: Path | None) -> Path | None:
+    """The site's own `translations/<lang>.po` for the language, if it has one."""
+    if site_dir is None:
+        return None
+    for name in _candidates(lang):
+        path = site_dir / "translations" / f"{name}.po"
+        if path.is_file():
+            return path
+    return None
+
+
+@functools.lru_cache(maxsize=64)
+def _translations(shipped: Path | None, own: Path | None, shown: str,
+                  stamp: tuple[int, int]) -> gettext.NullTranslations:
+    """The shipped catalogue with the site's translated messages laid over it, compiled in
+    memory. `stamp` (the site file's mtime and size) is only part of the cache key."""
+    del stamp
+    catalog = _read(shipped, f"bulletin_gen/{shipped.relative_to(LOCALES_DIR.parent).as_posix()}"
+                    ) if shipped else None
+    if own is not None:
+        overrides = _read(own, shown)
+        if catalog is None:
+            catalog = overrides
+        else:
+            for message in overrides:
+                if not (message.id and message.string) or message.fuzzy:
+                    continue
+                shipped_message = catalog.get(message.id)
+                if shipped_message is None:
+                    catalog[message.id] = message
+                else:  # setting it again would merge the two, keeping the shipped string
+                    shipped_message.string = message.string
+    if catalog is None:
+        return gettext.NullTranslations()
+    compiled = io.BytesIO()
+    write_mo(compiled, catalog)
+    compiled.seek(0)
+    return Translations(compiled, domain=DOMAIN)
+
+
+def translations_for(lang: str, site_dir: Path | None = None) -> gettext.NullTranslations:
+    """The theme's words in `lang`: the site's `translations/<lang>.po` first, then the shipped
+    catalogue, then the English msgids themselves. Shared between calls: do not change it."""
+    own = site_catalogue_path(lang, site_dir)
+    stamp, shown = (0, 0), ""
+    if own is not None:
+        stat = own.stat()
+        stamp = (stat.st_mtime_ns, stat.st_size)
+        shown = own.relative_to(site_dir).as_posix() if site_dir else str(own)
+    return _translations(shipped_catalogue_path(lang), own, shown, stamp)
+
+
+def catalogue_digest(lang: str, site_dir: Path | None = None) -> str:
+    """A hash of the catalogues that give `lang` its words (shipped and the site's own): a
+    page is made again when they change, as when its template does."""
+    digest = hashlib.sha256(lang.encode())
+    for path in (shipped_catalogue_path(lang), site_catalogue_path(lang, site_dir)):
+        digest.update(path.read_bytes() if path else b"-")
+    return digest.hexdigest()
+
+
+# Fonts ----------------------------------------------------------------------------------------
+
+# The Debian packages that give a script its fonts, for the hint of a missing-font warning.
+FONT_PACKAGES = {"ja": "fonts-noto-cjk", "zh": "fonts-noto-cjk", "ko": "fonts-noto-cjk"}
+DEFAULT_FONT_PACKAGE = "fonts-noto-core"
+
+
+@functools.lru_cache(maxsize=64)
+def fonts_cover(lang: str) -> bool | None:
+    """Whether an installed font covers the language's script (fontconfig's `fc-list
+    :lang=`); None when fontconfig cannot be asked."""
+    fc_list = shutil.which("fc-list")
+    if fc_list is None:
+        return None
+    primary = _tag(lang).split("-")[0]
+    query = {"zh": "zh-cn"}.get(primary, primary)
+    try:
+        found = subprocess.run([fc_list, f":lang={query}", "family"], capture_output=True,
+                               text=True, timeout=30, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return bool(found.stdout.strip()) if found.returncode == 0 else None
+
+
+def missing_font(lang: str) -> str | None:
+    """A warning's text when no installed font covers the language: its PDF would print empty
+    boxes. None when a font covers it, or when that cannot be told."""
+    if fonts_cover(lang) is not False:
+        return None
+    primary = _tag(lang).split("-")[0]
+    english = _english_name(primary)
+    package = FONT_PACKAGES.get(primary, DEFAULT_FONT_PACKAGE)
+    return (f"no font for {english} ({lang}) is installed: the PDF would print empty boxes; "
+            f"install {package}")
+
+
+def _english_name(lang: str) -> str:
+    """'ja' -> 'Japanese'; the tag itself for a language Babel does not know."""
+    try:
+        return Locale.parse(lang).get_display_name("en") or lang
+    except (UnknownLocaleError, ValueError):
+        return lang

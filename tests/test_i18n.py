@@ -1,0 +1,319 @@
+"""The theme speaks the site's language: its words from the gettext catalogues (shipped, or
+the site's own translations/LANG.po), dates and names written the language's way, right to
+left for Arabic, round-table parts recognised in every shipped language, and a PDF that prints
+Japanese and Arabic in real glyphs (or a warning when no font could)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from babel.messages.pofile import read_po
+from conftest import MINIMAL_SITE, TINY_PNG, parse_html, text_of
+from pypdf import PdfReader
+
+from bulletin_gen import i18n
+from bulletin_gen.build import BuildOptions, build, load_site
+from bulletin_gen.errors import ContentError
+from bulletin_gen.search import search_documents
+from bulletin_gen.templates import language_globals, make_environment
+
+ROUNDTABLE = """\
+    ---
+    title: Mesa sobre el agua
+    kind: roundtable
+    presenters: [Lucía Mamani, Nurlan Abenov]
+    facilitator: Hélène Marchand
+    ---
+    ## Resumen
+
+    Se habló del agua.
+
+    ## Conclusiones
+
+    - El agua es de todos.
+
+    ## Recomendaciones
+
+    - Publicar los turnos.
+    """
+ROUNDTABLE_FR = """\
+    ---
+    title: Table sur l'eau
+    kind: roundtable
+    ---
+    ## Synthèse
+
+    On a parlé de l'eau.
+
+    ## Recommandations
+
+    - Afficher les tours d'eau.
+    """
+
+
+def site_in(make_site: Callable[..., Path], lang: str, files: dict[str, Any] | None = None,
+            name: str = "site") -> Path:
+    """The minimal test site, with a round table, written in `lang`."""
+    config = MINIMAL_SITE["bulletin.yaml"].rstrip(" ") + f"        language: {lang}\n"
+    return make_site({"bulletin.yaml": config,
+                      "content/issues/2026-01-winter/03-mesa.md": ROUNDTABLE,
+                      **(files or {})}, name=name)
+
+
+def built(site: Path, **options: Any) -> Path:
+    return build(site, BuildOptions(jobs=1, **options)).output
+
+
+def issue_page(output: Path) -> Any:
+    return parse_html(output / "issues" / "2026-01-winter" / "index.html")
+
+
+def words(root: Any) -> str:
+    return re.sub(r"\s+", " ", text_of(root))
+
+
+# The language stage itself ---------------------------------------------------------------------
+
+@pytest.mark.parametrize(("lang", "written"), [
+    ("en", "1 August 2006"), ("es", "1 de agosto de 2006"), ("fr", "1 août 2006"),
+    ("de", "1. August 2006"), ("ja", "2006年8月1日"), ("zh", "2006年8月1日"),
+    ("ko", "2006년 8월 1일"), ("ru", "1 августа 2006\u202fг."),  # noqa: RUF001
+    ("pt-BR", "1 de agosto de 2006"),
+    ("xx", "1 August 2006"),  # a language Babel does not know is written as English
+])
+def test_dates_are_written_the_languages_way(lang: str, written: str) -> None:
+    assert i18n.format_date(dt.date(2006, 8, 1), lang) == written
+
+
+def test_arabic_dates_and_numbers_come_from_babel() -> None:
+    assert "أغسطس" in i18n.format_date(dt.date(2006, 8, 1), "ar")
+    assert i18n.format_number(1234.5, "fr") == "1\u202f234,5"
+    assert i18n.format_number(1234.5, "en") == "1,234.5"
+
+
+@pytest.mark.parametrize(("lang", "name"), [
+    ("en", "English"), ("es", "Español"), ("fr", "Français"), ("ja", "日本語"),
+    ("ar", "العربية"), ("zz", "zz"),
+])
+def test_languages_are_named_in_themselves(lang: str, name: str) -> None:
+    assert i18n.language_name(lang) == name
+
+
+def test_every_shipped_catalogue_translates_every_message() -> None:
+    template = read_po((i18n.LOCALES_DIR / "theme.pot").open("rb"))
+    wanted = {message.id for message in template if message.id}
+    for lang in i18n.SHIPPED_LANGUAGES[1:]:
+        path = i18n.shipped_catalogue_path(lang)
+        assert path is not None, lang
+        catalog = read_po(path.open("rb"))
+        done = {m.id for m in catalog if m.id and all(m.string if isinstance(m.string, tuple)
+                                                      else [m.string]) and not m.fuzzy}
+        assert wanted <= done, (lang, wanted - done)
+        translations = i18n.translations_for(lang)
+        assert translations.gettext("In this issue") != "In this issue", lang
+
+
+@pytest.mark.parametrize(("heading", "role"), [
+    ("conclusiones", "conclusions"), ("recommandations", "recommendations"), ("synthese",
+    "summary"), ("結論", "conclusions"), ("التوصيات", "recommendations"), ("выводы",
+    "conclusions"), ("empfehlungen", "recommendations"), ("notes", "other"),
+])
+def test_round_table_parts_are_recognised_in_every_language(heading: str, role: str) -> None:
+    assert i18n.section_role(heading) == role
+
+
+# A site in French ------------------------------------------------------------------------------
+
+def test_a_french_site_speaks_french(make_site: Callable[..., Path]) -> None:
+    output = built(site_in(make_site, "fr"), pdf=False)
+    page = issue_page(output)
+    assert page.get("lang") == "fr" and page.get("dir") == "ltr"
+    text = words(page)
+    for french in ("Dans ce numéro", "Archives", "Thèmes", "Numéro 1", "15 janvier 2026",
+                   "Intervenants", "Animateur", "Lucía Mamani et Nurlan Abenov", "Table ronde",
+                   "Principaux résultats", "1 conclusion et 1 recommandation"):
+        assert french in text, french
+    for english in ("In this issue", "Archive", "Topics", "15 January 2026", "Presenters"):
+        assert not re.search(rf"\b{english}\b", text), english
+    # The editor's Spanish headings mark the parts, and are printed as written.
+    parts = [section.get("class") for section in page.iter("section")]
+    assert parts == ["part part-summary", "part part-conclusions", "part part-recommendations"]
+    headings = [text_of(h) for h in page.iter("h3")]
+    assert headings[-3:] == ["Resumen", "Conclusiones", "Recomendaciones"]
+    assert "Archives" in words(parse_html(output / "archive" / "index.html"))
+    assert "Page introuvable" in words(parse_html(output / "404.html"))
+    assert "<title>Test Bulletin: actualités</title>" in (output / "items.xml").read_text(
+        encoding="utf-8")
+
+
+def test_the_french_email_speaks_french(make_site: Callable[..., Path]) -> None:
+    output = built(site_in(make_site, "fr"), pdf=False)
+    folder = output / "issues" / "2026-01-winter"
+    text = (folder / "email.txt").read_text(encoding="utf-8")
+    assert "DANS CE NUMÉRO" in text and "Numéro 1 · 15 janvier 2026" in text
+    assert "Intervenants: Lucía Mamani et Nurlan Abenov" in text
+    assert "IN THIS ISSUE" not in text and "On the web" not in text
+    html = (folder / "email.html").read_text(encoding="utf-8")
+    assert "Dans ce numéro" in html and "Voir ce numéro dans votre navigateur" in html
+    assert "Publié par" in html and "Published by" not in html
+
+
+def test_spanish_and_french_headings_mark_the_parts(make_site: Callable[..., Path]) -> None:
+    site = site_in(make_site, "es", {"content/issues/2026-01-winter/04-table.md": ROUNDTABLE_FR})
+    page = issue_page(built(site, pdf=False, email=False))
+    parts = {section.get("class") for section in page.iter("section")}
+    assert {"part part-summary", "part part-conclusions", "part part-recommendations"} <= parts
+    text = words(page)
+    # Outcomes of both tables are counted, in Spanish.
+    assert "1 conclusión y 1 recomendación" in text and "1 recomendación" in text
+    assert "Synthèse" in text and "Resumen" in text  # each heading as its editor wrote it
+
+
+def in_this_issue(translation: str) -> str:
+    """A site's catalogue that translates one message."""
+    return ('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=utf-8\\n"\n\n'
+            f'msgid "In this issue"\nmsgstr "{translation}"\n')
+
+
+def test_a_site_catalogue_overrides_one_message(make_site: Callable[..., Path]) -> None:
+    site = site_in(make_site, "fr", {"translations/fr.po": in_this_issue("Au sommaire")})
+    text = words(issue_page(built(site, pdf=False, email=False)))
+    assert "Au sommaire" in text and "Dans ce numéro" not in text
+    assert "Archives" in text  # the rest still comes from the shipped catalogue
+    # Editing the catalogue makes the pages again, though nothing else changed.
+    catalogue = site / "translations" / "fr.po"
+    catalogue.write_text(catalogue.read_text(encoding="utf-8").replace("Au sommaire", "Sommaire"),
+                         encoding="utf-8")
+    text = words(issue_page(built(site, pdf=False, email=False)))
+    assert "Sommaire" in text and "Au sommaire" not in text
+
+
+def test_a_site_catalogue_adds_a_language(make_site: Callable[..., Path]) -> None:
+    site = site_in(make_site, "sw", {"translations/sw.po": in_this_issue("Katika toleo hili")})
+    text = words(issue_page(built(site, pdf=False, email=False)))
+    assert "Katika toleo hili" in text and "Archive" in text  # the rest in English
+
+
+@pytest.mark.parametrize(("po", "line"), [
+    ('msgid ""\nmsgstr ""\n\nmsgid "In this issue"\nmsgstr "Au sommaire\n', 5),
+    ('msgid ""\nmsgstr ""\n\nmsgid "In this issue"\nmsgstr "Au sommaire"\nmsgtxt "x"\n', 6),
+])
+def test_a_broken_catalogue_is_an_error_naming_file_and_line(
+        make_site: Callable[..., Path], po: str, line: int) -> None:
+    site = site_in(make_site, "fr", {"translations/fr.po": po.encode()})
+    with pytest.raises(ContentError) as caught:
+        built(site, pdf=False, email=False)
+    assert f"translations/fr.po:{line}:" in str(caught.value)
+    assert not (site / "output").exists()
+
+
+def test_english_sites_are_unchanged(make_site: Callable[..., Path]) -> None:
+    page = issue_page(built(make_site(), pdf=False, email=False))
+    text = words(page)
+    assert "In this issue" in text and "15 January 2026" in text and "Number 1" in text
+
+
+# Right to left, CJK and their fonts ------------------------------------------------------------
+
+def test_an_arabic_site_is_right_to_left(make_site: Callable[..., Path]) -> None:
+    output = built(site_in(make_site, "ar"), pdf=False)
+    page = issue_page(output)
+    assert page.get("lang") == "ar" and page.get("dir") == "rtl"
+    assert "في هذا العدد" in words(page)
+    html = (output / "issues" / "2026-01-winter" / "email.html").read_text(encoding="utf-8")
+    assert 'dir="rtl"' in html and "في هذا العدد" in html
+
+
+@pytest.mark.parametrize(("lang", "wanted"), [("ja", "今号の内容"), ("ar", "في هذا العدد")])
+def test_the_pdf_prints_japanese_and_arabic(make_site: Callable[..., Path], weasyprint: Any,
+                                           lang: str, wanted: str) -> None:
+    if i18n.fonts_cover(lang) is False:
+        pytest.skip(i18n.missing_font(lang) or lang)
+    report = build(site_in(make_site, lang), BuildOptions(jobs=1, email=False))
+    assert not [w for w in report.warnings if "no font" in w.message]
+    pdf = report.output / "issues" / "2026-01-winter" / "2026-01-winter.pdf"
+    text = "".join(page.extract_text() for page in PdfReader(pdf).pages)
+    # Text extracted back from the PDF: the glyphs came from a font that has them.
+    assert wanted in text, text[:400]
+
+
+def test_a_language_without_a_font_is_a_warning(make_site: Callable[..., Path],
+                                                 weasyprint: Any,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(i18n, "fonts_cover", lambda lang: lang != "ja")
+    report = build(site_in(make_site, "ja"), BuildOptions(jobs=1, email=False))
+    warned = [w for w in report.warnings if "no font" in w.message]
+    assert len(warned) == 1
+    assert warned[0].message == ("no font for Japanese (ja) is installed: the PDF would print "
+                                 "empty boxes; install fonts-noto-cjk")
+    assert warned[0].location.path == "content/issues/2026-01-winter/issue.yaml"
+
+
+def test_the_font_check_asks_fontconfig(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[list[str]] = []
+
+    class Found:
+        returncode = 0
+        stdout = ""
+
+    def run(command: list[str], **_: Any) -> Found:
+        calls.append(command)
+        return Found()
+
+    i18n.fonts_cover.cache_clear()
+    monkeypatch.setattr("bulletin_gen.i18n.shutil.which", lambda name: "/usr/bin/fc-list")
+    monkeypatch.setattr("bulletin_gen.i18n.subprocess.run", run)
+    try:
+        assert i18n.missing_font("ko") == ("no font for Korean (ko) is installed: the PDF would "
+                                           "print empty boxes; install fonts-noto-cjk")
+        assert calls == [["/usr/bin/fc-list", ":lang=ko", "family"]]
+        assert i18n.missing_font("ar") is not None and "fonts-noto-core" in str(
+            i18n.missing_font("ar"))
+    finally:
+        i18n.fonts_cover.cache_clear()
+
+
+def test_one_environment_renders_several_languages() -> None:
+    env = make_environment(None, language="fr")
+    template = env.from_string("{% trans number = 3 %}Number {{ number }}{% endtrans %} · "
+                               "{{ day | date }} · {{ _('Archive') }} · {{ ['<A>', 'B'] | names }}")
+    day = dt.date(2006, 8, 1)
+    assert template.render(day=day) == "Numéro 3 · 1 août 2006 · Archives · &lt;A&gt; et B"
+    japanese = template.render(day=day, **language_globals("ja", None))
+    assert japanese == "第3号 · 2006年8月1日 · アーカイブ · &lt;A&gt;、B"
+    assert template.render(day=day) == "Numéro 3 · 1 août 2006 · Archives · &lt;A&gt; et B"
+
+
+def test_the_search_index_filters_and_dates_speak_the_language(
+        make_site: Callable[..., Path]) -> None:
+    site_dir = site_in(make_site, "fr")
+    site, _ = load_site(site_dir)
+    pages = "".join(document.html for document in search_documents(site))
+    assert 'data-pagefind-filter="kind:Table ronde"' in pages
+    assert 'data-pagefind-filter="kind:Dossier"' in pages
+    assert 'data-pagefind-meta="date:15 janvier 2026"' in pages
+    assert "kind:Round table" not in pages and "date:15 January" not in pages
+
+
+def test_the_plain_text_emails_own_words_speak_the_language(
+        make_site: Callable[..., Path]) -> None:
+    item = """\
+        ---
+        title: Une note
+        ---
+        Le texte[^1] et une carte : ![La carte des centres](carte.png)
+
+        [^1]: La note.
+        """
+    site = site_in(make_site, "fr", {"content/issues/2026-01-winter/05-note.md": item,
+                                     "content/issues/2026-01-winter/carte.png": TINY_PNG})
+    output = built(site, pdf=False)
+    text = (output / "issues" / "2026-01-winter" / "email.txt").read_text(encoding="utf-8")
+    assert "Le texte (note 1)" in text and "Notes :" in text
+    assert "[Image : La carte des centres]" in text
+    assert "Notes:" not in text and "[Image: " not in text
