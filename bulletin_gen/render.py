@@ -18,7 +18,7 @@ from .errors import BulletinError, Problem, Problems
 from .i18n import language_name
 from .model import Entry, Issue, Pager, Site, TermIndex
 from .pool import map_chunks, split_by_weight
-from .search import merged_bundles
+from .search import search_bundles
 from .templates import THEME_TEMPLATES, speech_for
 
 CHUNK = 32  # pages per task sent to a worker: enough to hide the cost of the round trip
@@ -80,18 +80,17 @@ def plan_pages(site: Site) -> list[PagePlan]:
 
 
 def _site_plans(main: Site, site: Site) -> list[PagePlan]:
-    """The pages of one language's `site`; the 404 page, the sitemap and search are the main
-    language's only. A translation's pages receive their own site, whose settings carry their
-    language, title and tagline."""
+    """The pages of one language's `site`; the sitemap is the main language's only. A
+    translation's pages receive their own site, whose settings carry their language, title
+    and tagline."""
     home = site.prefix
     own = {"site": site} if site is not main else {}
     plans = [
         PagePlan(f"{home}index.html", home, "index.html", {"issue": site.latest}),
         PagePlan(f"{home}archive/index.html", f"{home}archive/", "archive.html"),
     ]
-    if site is main:
-        plans.append(PagePlan("404.html", "404.html", "404.html",
-                              {"link_base": site.config.base_path}))
+    plans.append(PagePlan(f"{home}404.html", f"{home}404.html", "404.html",
+                          {"link_base": site.config.base_path}))
     plans += [
         PagePlan(f"{home}feed.xml", f"{home}feed.xml", "feed.xml"),
         _entries_feed(site, f"{home}items.xml", home, "", site_entries(site)),  # the theme names it
@@ -104,9 +103,9 @@ def _site_plans(main: Site, site: Site) -> list[PagePlan]:
         PagePlan(f"{home}regions/index.html", f"{home}regions/", "terms.html",
                  {"kind": "regions", "terms": site.regions}),
     ]
-    if site is main and site.config.search.enabled:
-        plans.append(PagePlan("search/index.html", "search/", "search.html",
-                              {"merged_bundles": merged_bundles(site)}))
+    if site.config.search.enabled:
+        plans.append(PagePlan(f"{home}search/index.html", f"{home}search/", "search.html",
+                              {"bundles": search_bundles(site)}))
     for issue in site.issues:
         plans.append(PagePlan(f"{issue.url}index.html", issue.url, "issue.html", {"issue": issue}))
         plans.extend(_item_plans(issue))
@@ -203,8 +202,8 @@ def site_urls(site: Site) -> list[str]:
     """The site paths of every HTML page of one language's site, for the sitemap."""
     home = site.prefix
     urls = [home, f"{home}archive/", f"{home}tags/", f"{home}regions/"]
-    if site.config.search.enabled and not home:
-        urls.append("search/")
+    if site.config.search.enabled:
+        urls.append(f"{home}search/")
     for issue in site.issues:
         urls.append(issue.url)
         urls.extend(item.url for item in issue.items)
@@ -248,7 +247,7 @@ def with_versions(site: Site, plans: list[PagePlan]) -> list[PagePlan]:
     where it has none, for the alternate links and the language menu."""
     sites = (site, *site.translations)
     owners = {id(plan): plan.context.get("site", site) for plan in plans
-              if plan.template.endswith(".html") and plan.path != "404.html"}
+              if plan.template.endswith(".html") and plan.template != "404.html"}
     versions = _versions_by_key(sites, [(owners[id(plan)], plan.url, not _untranslated(plan))
                                         for plan in plans if id(plan) in owners])
     return [replace(plan, context={**plan.context,

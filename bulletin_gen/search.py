@@ -8,6 +8,13 @@ are indexed by the Pagefind program as a bundle of their own (`SearchShard`), wh
 page merges, so that an edit indexes one year again; `search_files` lists the bundles' files
 for the output, made in folders that the build's cache keeps by the shard's digest.
 
+Every language has bundles of its own under its folder (`es/pagefind/`, `es/pagefind/2025/`)
+and its own search page (`es/search/`): Pagefind loads the index of the page's `<html lang>` and,
+when a bundle has none in that language, falls back to another language's, so a bundle holds one
+language only. An item shown untranslated in a translation is not indexed there: its original is,
+once, in its own language's bundles. A translation's bundle leaves out Pagefind's interface
+scripts, which its search page takes from the main language's bundle.
+
 Pagefind 1.5 writes its filters in an order that changes from run to run (a hash map's), so
 `canonical` sorts them and renames the files it rewrote: the same site gives the same bytes.
 """
@@ -52,6 +59,8 @@ IMAGE = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
 # The files of the bundle that the search page loads: `bulletin check`, which makes no index,
 # counts them as written.
 UI_FILES = (BUNDLE + "pagefind-ui.css", BUNDLE + "pagefind-ui.js")
+# What a translation's own bundle keeps of Pagefind's scripts: the search engine, not its UI.
+ENGINE_FILES = frozenset({"pagefind.js", "pagefind-worker.js"})
 
 
 class SearchUnavailable(Exception):
@@ -67,13 +76,18 @@ class SearchDocument:
 
 
 def search_documents(site: Site) -> list[SearchDocument]:
-    """One document per item and per brief, in the site's order."""
-    return [document for issue in site.issues for document in issue_documents(site, issue)]
+    """One document per item and per brief, in the site's order, then each translation's."""
+    return [document for each in (site, *site.translations) for issue in each.issues
+            for document in issue_documents(each, issue)]
 
 
 def issue_documents(site: Site, issue: Issue) -> list[SearchDocument]:
+    """The documents of one issue of one language's `site`; an item it shows untranslated is
+    left out (it is found in its own language)."""
     documents = []
     for item in issue.items:
+        if item.untranslated:
+            continue
         if item.kind == "briefs":
             documents += [_brief_document(site, issue, item, brief) for brief in item.briefs]
         else:
@@ -104,12 +118,14 @@ def _brief_document(site: Site, issue: Issue, item: Item, brief: Brief) -> Searc
 def _document(site: Site, issue: Issue, item: Item, path: str, url: str, title: str,
               body: str, filters: dict[str, list[str]]) -> SearchDocument:
     """The HTML Pagefind reads: the text in `data-pagefind-body`, the rest as attributes.
-    The result's link is relative to the search page, so it holds under any sub-path."""
+    The result's link is relative to the search page, one folder below its language's home
+    (`search/`, `es/search/`), so it holds under any sub-path."""
     lang = item.lang or issue.lang or site.config.language
     kind = translations_for(site.config.language).gettext(KIND_NAMES.get(item.kind, item.kind))
     filters = {"year": [str(issue.date.year)], "kind": [kind],
                **filters}
-    marks = [("data-pagefind-meta", f"url:../{url}"), ("data-pagefind-meta", f"title:{title}"),
+    marks = [("data-pagefind-meta", f"url:../{url.removeprefix(site.prefix)}"),
+             ("data-pagefind-meta", f"title:{title}"),
              ("data-pagefind-meta", f"issue:{site.config.title}: {issue.title}"),
              ("data-pagefind-meta", f"date:{format_date(item.date, site.config.language)}")]
     marks += [("data-pagefind-filter", f"{name}:{value}")
@@ -154,11 +170,12 @@ def switch_search(site: Site, problems: Problems) -> Site:
 
 @dataclass(frozen=True)
 class SearchShard:
-    """The documents of one year of issues, indexed as a Pagefind bundle of its own: an edit
-    indexes its year again, not the archive. The newest year's bundle is the search page's
-    own (`pagefind/`), every other one is merged into it (`pagefind/<year>/`)."""
+    """The documents of one year of issues of one language, indexed as a Pagefind bundle of
+    its own: an edit indexes its year again, not the archive. The newest year's bundle is the
+    language's search page's own (`pagefind/`, `es/pagefind/`), every other one is merged into
+    it (`pagefind/<year>/`, `es/pagefind/<year>/`)."""
 
-    folder: str  # where its bundle goes in the output: 'pagefind/' or 'pagefind/2024/'
+    folder: str  # where its bundle goes: 'pagefind/', 'pagefind/2024/', 'es/pagefind/', ...
     documents: tuple[SearchDocument, ...]
 
     def digest(self, program: str) -> str:
@@ -170,7 +187,11 @@ class SearchShard:
 
 
 def search_shards(site: Site) -> list[SearchShard]:
-    """The site's documents by the year of their issue, newest year first."""
+    """The documents of each language by the year of their issue, newest year first."""
+    return [shard for each in (site, *site.translations) for shard in _language_shards(each)]
+
+
+def _language_shards(site: Site) -> list[SearchShard]:
     folders = bundle_folders(site)
     years: dict[int, list[SearchDocument]] = {year: [] for year in folders}
     for issue in site.issues:
@@ -180,19 +201,23 @@ def search_shards(site: Site) -> list[SearchShard]:
 
 
 def bundle_folders(site: Site) -> dict[int, str]:
-    """Each year that has something to index and the folder of its bundle, newest first: the
-    newest is the search page's own bundle (`pagefind/`), the others `pagefind/<year>/`.
-    Decided from the model alone, so that planning the search page makes no documents."""
+    """Each year that one language's `site` has something to index in, and the folder of its
+    bundle, newest first: the newest is the search page's own bundle (`pagefind/`,
+    `es/pagefind/`), the others `<that>/<year>/`. Decided from the model alone, so that
+    planning the search page makes no documents."""
     years = sorted({issue.date.year for issue in site.issues
-                    if any(item.kind != "briefs" or item.briefs for item in issue.items)},
+                    if any(not item.untranslated and (item.kind != "briefs" or item.briefs)
+                           for item in issue.items)},
                    reverse=True)
-    return {year: BUNDLE if position == 0 else f"{BUNDLE}{year}/"
+    home = site.prefix + BUNDLE
+    return {year: home if position == 0 else f"{home}{year}/"
             for position, year in enumerate(years)}
 
 
-def merged_bundles(site: Site) -> list[str]:
-    """The folders of the bundles the search page merges into the main one (`pagefind/`)."""
-    return list(bundle_folders(site).values())[1:]
+def search_bundles(site: Site) -> list[str]:
+    """The folders of one language's bundles: the search page's own first (none when the
+    language has nothing of its own to index), then those it merges in."""
+    return list(bundle_folders(site).values())
 
 
 def search_files(site: Site, made_folder: MadeFolder, jobs: int = 1) -> list[tuple[Path, str]]:
@@ -242,12 +267,22 @@ def write_bundle(shard: SearchShard, folder: Path) -> None:
 
 
 def bundle_files(shard: SearchShard, folder: Path) -> list[tuple[Path, str]]:
-    """The files of a shard's bundle in `folder` and where each goes in the output. A merged
-    bundle needs only its index: the search page runs the main bundle's scripts."""
-    merged = shard.folder != BUNDLE
+    """The files of a shard's bundle in `folder` and where each goes in the output. The main
+    language's own bundle keeps every script; a translation's own bundle the search engine
+    only (its page loads the interface from the main bundle); a merged bundle needs only its
+    index: the search page runs its own bundle's scripts."""
+    kept = _kept_scripts(shard.folder)
     return [(path, shard.folder + path.relative_to(folder).as_posix())
             for path in sorted(folder.rglob("*")) if path.is_file()
-            and not (merged and path.parent == folder and path.suffix in (".js", ".css"))]
+            and (path.parent != folder or path.suffix not in (".js", ".css")
+                 or kept is None or path.name in kept)]
+
+
+def _kept_scripts(bundle: str) -> frozenset[str] | None:
+    """The scripts a bundle's folder keeps: all of them (None), the engine's, or none."""
+    if bundle == BUNDLE:
+        return None
+    return ENGINE_FILES if bundle.endswith("/" + BUNDLE) else frozenset()
 
 
 def canonical(files: dict[str, bytes]) -> dict[str, bytes]:

@@ -191,7 +191,7 @@ class LiveHandler(SimpleHTTPRequestHandler):
             exists = is_file = False
         wants_html = target.suffix == ".html" or not target.suffix
         state = self.server.state
-        not_found = self.server.root / "404.html"
+        not_found = not_found_page(self.server.root, path)
         if state.errors and wants_html:
             self._send_html(500, error_page(state.errors, state.generation).encode("utf-8"))
         elif target.suffix == ".html" and is_file:
@@ -309,6 +309,19 @@ def describe_failure(error: Exception) -> tuple[str, ...]:
         return (error.format_message(),)
     return ("bulletin-gen failed unexpectedly (a bug; please report it):\n"
             + "".join(traceback.format_exception(error)),)
+
+
+def not_found_page(root: Path, path: str) -> Path:
+    """The 404 page for a missing `path`: its language's ('/es/x' -> es/404.html) where the
+    site has one, else the root's."""
+    first = path.lstrip("/").partition("/")[0]
+    own = root / first / "404.html"
+    try:
+        if first and first not in (".", "..") and own.is_file():
+            return own
+    except OSError:  # a name longer than the file system allows: no language of the site
+        pass
+    return root / "404.html"
 
 
 def open_server(host: str, port: int, root: Path, state: LiveState) -> LiveServer:

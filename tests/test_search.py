@@ -1,8 +1,10 @@
 """The search page and its Pagefind index: what is indexed, with which filters, the same bytes
-every build, a build without Pagefind, and real queries in headless Chromium."""
+every build, a build without Pagefind, and real queries in headless Chromium; then the same
+for every language of tests/fixtures/sites/multilingual."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import threading
@@ -11,11 +13,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import age, parse_html
+from conftest import age, parse_html, snapshot, text_of, write_files
 
 from bulletin_gen import search
 from bulletin_gen.build import BuildOptions, build, load_site
 from bulletin_gen.search import search_documents
+from bulletin_gen.serve import not_found_page
 
 SEARCH_SITE = {
     "content/issues/2026-01-winter/02-briefs.yaml": """\
@@ -148,17 +151,25 @@ def test_a_build_without_pagefind_builds_with_a_warning(
     assert parse_html(report.output / "index.html").find(".//form[@role='search']") is None
 
 
-@pytest.fixture
-def served(make_site: Callable[..., Path], build_site: Callable[..., Path]) -> Iterator[str]:
-    """The search site built and served over HTTP on loopback, as Pagefind needs."""
-    output = build_site(make_site(SEARCH_SITE), pdf=False, email=False)
+@contextlib.contextmanager
+def serving(output: Path) -> Iterator[str]:
+    """`output` served over HTTP on loopback, as Pagefind needs: its address."""
     handler = functools.partial(QuietHandler, directory=str(output))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture
+def served(make_site: Callable[..., Path], build_site: Callable[..., Path]) -> Iterator[str]:
+    """The search site built and served."""
+    with serving(build_site(make_site(SEARCH_SITE), pdf=False, email=False)) as base:
+        yield base
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -166,41 +177,50 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def query(browser: Any, base: str, term: str, filters: dict[str, str] | None = None) -> list[str]:
-    """The result links of Pagefind's own API, with every year's bundle merged in as the
-    search page merges them."""
-    browser.get(base + "search/")
+def query(browser: Any, base: str, term: str, filters: dict[str, str] | None = None,
+          page: str = "search/") -> list[str]:
+    """The result links of Pagefind's own API on the search page at `page`, with its bundle
+    and every year's bundle merged in, as the page loads them (Pagefind picks the index of
+    the page's language)."""
+    browser.get(base + page)
     return list(browser.execute_async_script("""
         const [term, filters, done] = arguments;
-        import("/pagefind/pagefind.js").then(async (pagefind) => {
-          const merged = document.getElementById("search").dataset.merge.split(" ");
+        const page = document.getElementById("search").dataset;
+        const bundle = new URL(page.bundle, window.location.href).pathname;
+        import(bundle + "pagefind.js").then(async (pagefind) => {
+          const merged = page.merge.split(" ");
           for (const folder of merged.filter(Boolean)) {
             await pagefind.mergeIndex(new URL(folder, window.location.href).pathname);
           }
           const search = await pagefind.search(term, {filters: filters});
           const data = await Promise.all(search.results.map((result) => result.data()));
           done(data.map((result) => result.meta.url));
-        });
+        }).catch((error) => done(["failed: " + error]));
     """, term, filters or {}))
+
+
+def result_links(browser: Any, address: str) -> list[Any]:
+    """The result links that the search page at `address` (with its `?q=`) shows."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    browser.get(address)
+    return list(WebDriverWait(browser, 10).until(
+        lambda driver: driver.find_elements(By.CSS_SELECTOR, ".pagefind-ui__result-link")))
 
 
 def test_a_word_of_one_brief_finds_that_brief_on_the_search_page(browser: Any,
                                                                 served: str) -> None:
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import WebDriverWait
 
-    browser.get(served + "search/?q=quarrelsome")
-    links = WebDriverWait(browser, 10).until(
-        lambda driver: driver.find_elements(By.CSS_SELECTOR, ".pagefind-ui__result-link"))
+    links = result_links(browser, served + "search/?q=quarrelsome")
     assert [link.get_attribute("href") for link in links] == [
         served + "issues/2026-01-winter/briefs/#briefs-1"]
     assert links[0].text == "Clinic opens"
     fallback = browser.find_element(By.CSS_SELECTOR, ".search-fallback")
     assert not fallback.is_displayed()
     # An item of 2025 comes from that year's bundle, which the page merges in.
-    browser.get(served + "search/?q=Szeged")
-    links = WebDriverWait(browser, 10).until(
-        lambda driver: driver.find_elements(By.CSS_SELECTOR, ".pagefind-ui__result-link"))
+    links = result_links(browser, served + "search/?q=Szeged")
     assert [link.get_attribute("href") for link in links] == [
         served + "issues/2025-06-summer/budgets/"]
 
@@ -219,3 +239,180 @@ def test_the_region_filter_narrows_the_results(browser: Any, served: str) -> Non
 def test_an_accented_query_finds_the_plain_form_and_back(browser: Any, served: str) -> None:
     assert query(browser, served, "Pecs") == ["../issues/2026-01-winter/briefs/#briefs-2"]
     assert query(browser, served, "Košice") == ["../issues/2026-01-winter/briefs/#briefs-3"]
+
+
+# A year before the fixture's: a second bundle per language, and an accented name in both.
+NOVEMBER = {
+    "content/issues/2025-11-november/issue.yaml": "title: November 2025\ndate: 2025-11-10\n",
+    "content/issues/2025-11-november/issue.es.yaml": "title: Noviembre de 2025\n",
+    "content/issues/2025-11-november/01-budgets.md": """\
+        ---
+        title: Budgets in Pécs
+        regions: [Hungary]
+        ---
+        Neighbourhood budgets in Pécs are written in assemblies, as in Lima.
+        """,
+    "content/issues/2025-11-november/01-budgets.es.md": """\
+        ---
+        title: Presupuestos en Pécs
+        ---
+        Los presupuestos vecinales de Pécs y de Kosice se escriben en asambleas, como en Lima.
+        """,
+}
+
+
+@pytest.fixture
+def languages_site(fixture_site: Callable[[str], Path]) -> Path:
+    """The multilingual fixture (English, Spanish, Arabic, Japanese) with a year more."""
+    return write_files(fixture_site("multilingual"), dict(NOVEMBER))
+
+
+@pytest.fixture
+def served_languages(languages_site: Path, build_site: Callable[..., Path]) -> Iterator[str]:
+    with serving(build_site(languages_site, pdf=False, email=False)) as base:
+        yield base
+
+
+def test_each_language_indexes_its_translations_and_not_its_untranslated_items(
+        languages_site: Path) -> None:
+    documents = site_documents(languages_site)
+    water = documents["es/issues/2026-03-march/water/index.html"]
+    assert '<html lang="es">' in water and "calendario" in water
+    assert 'data-pagefind-meta="url:../issues/2026-03-march/water/"' in water
+    assert 'data-pagefind-meta="title:Compartir el río"' in water
+    # Arabic translates the feature only: its briefs and notice, shown in English, are found
+    # in English, once.
+    arabic = sorted(path for path in documents if path.startswith("ar/"))
+    assert arabic == ["ar/issues/2026-04-april/office/index.html"]
+    assert "issues/2026-04-april/notice/index.html" in documents
+    assert not any(path.endswith("notice/index.html") for path in documents
+                   if path.startswith(("ar/", "ja/")))
+
+
+def test_every_language_has_its_search_page_bundles_and_404(
+        languages_site: Path, build_site: Callable[..., Path]) -> None:
+    output = build_site(languages_site, pdf=False, email=False)
+    page = parse_html(output / "es/search/index.html")
+    assert page.get("lang") == "es"
+    assert text_of(page.find(".//h1")) == "Buscar"
+    box = page.find(".//div[@id='search']")
+    assert box is not None
+    assert (box.get("data-bundle"), box.get("data-merge")) == ("../../es/pagefind/",
+                                                              "../../es/pagefind/2025/")
+    # The interface is the main bundle's; a translation's bundle has the engine and its index.
+    assert "../../pagefind/pagefind-ui.js" in [script.get("src") for script in page.iter("script")]
+    assert (output / "es/pagefind/pagefind.js").is_file()
+    assert not (output / "es/pagefind/pagefind-ui.js").exists()
+    assert not (output / "es/pagefind/2025/pagefind.js").exists()
+    assert not (output / "ar/pagefind/2025").exists()  # nothing in Arabic in 2025
+    fallback = page.find(".//p[@class='search-fallback']")
+    assert fallback is not None
+    assert [a.get("href") for a in fallback.iter("a")] == [
+        "../../es/archive/", "../../es/tags/", "../../es/regions/"]
+    for path, action in (("es/index.html", "../es/search/"),
+                         ("es/issues/2026-03-march/water/index.html", "../../../../es/search/"),
+                         ("ja/archive/index.html", "../../ja/search/"),
+                         ("index.html", "search/")):
+        form = parse_html(output / path).find(".//form[@role='search']")
+        assert form is not None and form.get("action") == action, path
+    assert "https://example.org/notes/es/search/" in (output / "sitemap.xml").read_text("utf-8")
+    missing = parse_html(output / "es/404.html")
+    assert missing.get("lang") == "es"
+    links = [a.get("href") for a in missing.iter("a")]
+    assert "/notes/es/archive/" in links and "/notes/archive/" not in links
+    assert not_found_page(output, "/es/no/such/page/") == output / "es/404.html"
+    assert not_found_page(output, "/no/such/page/") == output / "404.html"
+    assert not_found_page(output, "/fr/page/") == output / "404.html"
+    assert not_found_page(output, "/../es/x") == output / "404.html"
+    assert not_found_page(output, "/" + "a" * 300 + "/") == output / "404.html"
+
+
+def test_a_spanish_word_finds_the_spanish_item_on_the_spanish_search_page(
+        browser: Any, served_languages: str) -> None:
+    links = result_links(browser, served_languages + "es/search/?q=calendario")
+    assert [link.get_attribute("href") for link in links] == [
+        served_languages + "es/issues/2026-03-march/water/"]
+    assert links[0].text == "Compartir el río"
+    spanish = "es/search/"
+    # Each page searches its language only (Pagefind matches prefixes: words apart).
+    assert query(browser, served_languages, "riego") == []
+    assert query(browser, served_languages, "irrigation") == ["../issues/2026-03-march/water/"]
+    assert query(browser, served_languages, "irrigation", page=spanish) == []
+    assert sorted(query(browser, served_languages, "río", page=spanish)) == [
+        "../issues/2026-03-march/water/", "../issues/2026-04-april/office/"]
+    assert query(browser, served_languages, "ビシュケク", page="ja/search/") == [
+        "../issues/2026-04-april/office/"]
+
+
+def test_the_filters_narrow_each_languages_results(browser: Any,
+                                                   served_languages: str) -> None:
+    def found(term: str, filters: dict[str, str] | None = None,
+              page: str = "es/search/") -> list[str]:
+        return sorted(query(browser, served_languages, term, filters, page))
+
+    assert found("Lima") == ["../issues/2025-11-november/budgets/",
+                             "../issues/2026-01-january/centre-opens-in-lima/",
+                             "../issues/2026-04-april/briefs/#briefs-1"]
+    assert found("Lima", {"region": "Peru"}) == ["../issues/2026-04-april/briefs/#briefs-1"]
+    assert found("Lima", {"year": "2025"}) == ["../issues/2025-11-november/budgets/"]
+    # The filters' values are in the page's language.
+    assert found("Lima", {"kind": "Breve"}) == ["../issues/2026-04-april/briefs/#briefs-1"]
+    assert found("Lima", {"kind": "Brief"}) == []
+    assert found("Lima", {"year": "2025"}, page="search/") == [
+        "../issues/2025-11-november/budgets/"]
+
+
+def test_an_accented_query_finds_the_plain_form_and_back_in_each_language(
+        browser: Any, served_languages: str) -> None:
+    budgets = ["../issues/2025-11-november/budgets/"]
+    for page in ("search/", "es/search/"):
+        assert query(browser, served_languages, "Pecs", page=page) == budgets
+        assert query(browser, served_languages, "Pécs", page=page) == budgets
+    assert query(browser, served_languages, "Košice", page="es/search/") == budgets
+
+
+def test_editing_a_translation_indexes_its_bundle_only_and_equals_a_clean_build(
+        languages_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    indexed: list[str] = []
+    write_bundle = search.write_bundle
+
+    def counting(shard: search.SearchShard, folder: Path) -> None:
+        indexed.append(shard.folder)
+        write_bundle(shard, folder)
+
+    monkeypatch.setattr(search, "write_bundle", counting)
+    age(languages_site)
+    options = BuildOptions(pdf=False, email=False, jobs=1)
+    output = build(languages_site, options).output
+    assert sorted(indexed) == ["ar/pagefind/", "es/pagefind/", "es/pagefind/2025/",
+                               "ja/pagefind/", "pagefind/", "pagefind/2025/"]
+    before = snapshot(output)
+    indexed.clear()
+    (languages_site / "content/pages/about.es.md").touch()  # read again, nothing changed
+    build(languages_site, options)
+    assert indexed == []
+    water = languages_site / "content/issues/2026-03-march/01-water.es.md"
+    water.write_text(water.read_text("utf-8") + "\nUna palabra nueva: zanahoria.\n", "utf-8")
+    after = snapshot(build(languages_site, options).output)
+    assert indexed == ["es/pagefind/"]
+    changed = {name for name in before.keys() | after.keys()
+               if before.get(name) != after.get(name)}
+    assert any(name.startswith("es/pagefind/index/") for name in changed)
+    assert not any(name.startswith(("pagefind/", "ar/", "ja/", "es/pagefind/2025/"))
+                   for name in changed)
+    clean = build(languages_site, BuildOptions(output=tmp_path / "clean", clean=True, pdf=False,
+                                               email=False, jobs=1))
+    assert snapshot(clean.output) == after
+
+
+def test_a_language_with_nothing_of_its_own_has_a_search_page_without_an_index(
+        languages_site: Path, build_site: Callable[..., Path]) -> None:
+    (languages_site / "content/issues/2026-04-april/01-office.ar.md").unlink()
+    output = build_site(languages_site, pdf=False, email=False)
+    assert not (output / "ar/pagefind").exists()
+    page = parse_html(output / "ar/search/index.html")
+    assert page.find(".//div[@id='search']") is None
+    assert not [script.get("src") for script in page.iter("script") if script.get("src")]
+    fallback = page.find(".//p[@class='search-fallback']")
+    assert fallback is not None
+    assert (output / "es/pagefind/pagefind.js").is_file()
