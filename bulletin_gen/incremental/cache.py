@@ -93,8 +93,8 @@ StoredWarning = tuple[str, int, str, str]  # a Problem as kept: path, line, mess
 
 class PageRecord(NamedTuple):
     """What one output file was built from, the file as it was written, and the warnings
-    making it gave, said again by each build that carries it. (A named tuple: ten thousand
-    are read and made by every build, at half the cost of a frozen dataclass.)"""
+    making it gave, said again by each build that carries it. (A named tuple: one per output
+    file is read and made by every build, and a dataclass costs twice as much.)"""
 
     fingerprint: str
     size: int
@@ -111,8 +111,8 @@ StoredRecord = dict[str, tuple[str, int, int, tuple[StoredWarning, ...]]]
 class Files:
     """Every file of the output and of the spare folder when last published; None: unknown.
 
-    Knowing what the spare folder holds spares the next build a walk through it (ten thousand
-    folders at ten thousand items) to find what to remove."""
+    Knowing what the spare folder holds spares the next build a walk through its folders to
+    find what to remove."""
 
     live: list[str] | None = None
     spare: list[str] | None = None
@@ -338,8 +338,8 @@ class BuildCache:
             spare, spare_files, spare_id = live, sorted(files), _folder_id(
                 spare_folder(self.output))
         self.folder.mkdir(parents=True, exist_ok=True)
-        # A pickle of plain values, not JSON: every rebuild reads and writes ten thousand
-        # pages' records, and JSON took 0.16 s of an edit's 2.5 s at 10,000 items, this 0.04 s.
+        # A pickle of plain values, not JSON: every rebuild reads and writes every page's
+        # record, and a pickle does it in a quarter of JSON's time (bench/profile.md).
         write_atomic(self.folder / RECORDS, pickle.dumps(
             {"version": VERSION, "output": str(self.output), "live": live, "spare": spare,
              "live_files": sorted(files), "spare_files": spare_files,
@@ -390,9 +390,8 @@ def _stamp_folder(folder: str, real: str, entries: list[str], seen: set[str],
     if real in seen:  # a link back up the tree: do not go round again
         return
     seen.add(real)
-    # Strings, not Paths, and a real path asked for only at a link: ten thousand Paths, or a
-    # realpath (a system call per level) for each of a thousand folders, cost more than the
-    # stat calls.
+    # Strings, not Paths, and a real path asked for only at a link: a Path per file, or a
+    # realpath (a system call per level) per folder, would cost more than the stat calls.
     subfolders = []
     for entry in found:
         if entry.is_dir():

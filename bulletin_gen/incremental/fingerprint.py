@@ -124,7 +124,7 @@ class Fingerprinter:
             issue = self._head(entry.issue) if self.without_items else self.value(entry.issue)
             item = self.value(entry.item)
             # The parts' hashes side by side, not hashed again: an entry is only ever a part
-            # of a sequence's hash, and 50,000 of them at 10,000 items took a fifth of sorting.
+            # of a sequence's hash, and hashing each again would cost more than all the rest.
             known = f"Entry:{issue}:{item}:{self._brief(entry, item)}"
             self.entries[self.without_items][id(entry)] = known
         return known
@@ -162,7 +162,7 @@ class Fingerprinter:
             return known
         if kind is str or value is None:
             return f"{kind.__name__}:{value!r}"
-        if isinstance(value, (tuple, list)):  # before the dataclass questions: 100,000 a build
+        if isinstance(value, (tuple, list)):  # before the dataclass questions: the commonest
             # A part already hashed is found without a call: most are entries of tag and
             # region pages, 100,000 at 10,000 items, each hashed once but listed twice.
             entries = self.entries[self.without_items]

@@ -7,8 +7,8 @@ table's conclusions or recommendations.
 
 Worker processes only read the file: what they render reaches the main process with the rest of
 their work (`take_learned`), which writes it in one transaction (`flush`) and, once a build has
-succeeded, removes what that build did not use (`prune`). Kept as one file each, ten thousand
-fragments took almost half the time of a first build to create on a slow disk. A file that
+succeeded, removes what that build did not use (`prune`). One file, not one per fragment:
+creating a file per fragment was a large part of a first build on a slow disk. A file that
 cannot be read is deleted, and the build goes on without it.
 """
 

@@ -1,6 +1,6 @@
 """The parsed sources and validated items of the last build, kept by file stamp, per issue.
 
-A rebuild after one edit should not read and validate ten thousand unchanged files. `ModelMemo`
+A rebuild after one edit should not read and validate every unchanged file. `ModelMemo`
 keeps, in `.bulletin-cache/model/`, one pickle per issue (a folder issue, a single-file issue,
 or the folder of the pages), so that an edit rewrites one small file:
 
@@ -213,7 +213,7 @@ class ModelMemo:
     def _place(self, path: Path) -> tuple[str, str]:
         """A content file's path as a string, and its group."""
         name = str(path)
-        folder = os.path.dirname(name)  # (strings: pathlib is slow at ten thousand files)
+        folder = os.path.dirname(name)  # (strings: asked for every file, pathlib is slower)
         return name, name if folder == self.issues_dir else folder
 
     def _file(self, group: str) -> Path:
@@ -226,7 +226,7 @@ class ModelMemo:
         return self.old[group]
 
     def _new(self, group: str) -> Group:
-        found = self.new.get(group)  # (not `setdefault`: asked 30,000 times, a Group each)
+        found = self.new.get(group)  # (not `setdefault`: asked per file, a Group each time)
         if found is None:
             found = self.new[group] = Group()
         return found
@@ -559,7 +559,7 @@ def _resolve_same(links: list[Link], resolve: Resolver) -> bool:
 def _with_shared_terms(item: Item, terms: dict[tuple[str, str], Term]) -> Item:
     """`item` with one `Term` of each tag and region for the whole memo, as reading it makes
     them: the items that worker processes build would otherwise reach the main process with
-    a copy of each for every item that names it (52,000 at 10,000 items, 12 MB)."""
+    a copy of each for every item that names it."""
     def shared(found: tuple[Term, ...]) -> tuple[Term, ...]:
         return tuple(terms.setdefault((term.slug, term.name), term) for term in found)
 
