@@ -12,11 +12,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 from conftest import age, snapshot
 from jinja2 import Environment
 
 from bulletin_gen.build import BuildOptions, build, load_site
-from bulletin_gen.incremental.cache import ANALYSES, CACHE_DIR, RECORDS, input_stamp
+from bulletin_gen.config import CACHE_DIR
+from bulletin_gen.incremental.cache import ANALYSES, RECORDS, input_stamp
 from bulletin_gen.incremental.fingerprint import ISSUE_ITEMS
 from bulletin_gen.model import Issue
 
@@ -47,7 +49,8 @@ def total_pages(site: Path) -> int:
     return rendered_count(site, clean=True)
 
 
-def test_nothing_changed_renders_nothing_and_leaves_output_alone(make_site) -> None:
+def test_nothing_changed_renders_nothing_and_leaves_output_alone(
+        make_site: Callable[..., Path]) -> None:
     site = make_site()
     age(site)  # saved a minute ago: a build can vouch for files saved before its clock tick
     rendered_count(site)
@@ -58,8 +61,8 @@ def test_nothing_changed_renders_nothing_and_leaves_output_alone(make_site) -> N
     assert (site / CACHE_DIR).is_dir() and not (site / "output" / CACHE_DIR).exists()
 
 
-def test_after_an_edit_a_build_with_nothing_changed_is_up_to_date(make_site,
-                                                                  monkeypatch) -> None:
+def test_after_an_edit_a_build_with_nothing_changed_is_up_to_date(
+        make_site: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
     # An edit's build keeps the theme's assets from the spare folder; their records must
     # describe the files there, or the next build finds the output changed and loads the site.
     site = make_site()
@@ -77,7 +80,8 @@ def test_after_an_edit_a_build_with_nothing_changed_is_up_to_date(make_site,
     assert rendered_count(site) == 0
 
 
-def test_editing_an_item_renders_only_pages_that_show_it(make_site, tmp_path) -> None:
+def test_editing_an_item_renders_only_pages_that_show_it(
+        make_site: Callable[..., Path], tmp_path: Path) -> None:
     site = make_site()
     total = total_pages(site)
     item = site / "content/issues/2026-01-winter/01-lead.md"
@@ -89,7 +93,7 @@ def test_editing_an_item_renders_only_pages_that_show_it(make_site, tmp_path) ->
     assert snapshot(site / "output") == clean_tree(site, tmp_path)
 
 
-def test_unchanged_pages_are_hard_links_or_kept(make_site) -> None:
+def test_unchanged_pages_are_hard_links_or_kept(make_site: Callable[..., Path]) -> None:
     site = make_site()
     rendered_count(site)
     item = site / "content/issues/2026-01-winter/01-lead.md"
@@ -101,7 +105,8 @@ def test_unchanged_pages_are_hard_links_or_kept(make_site) -> None:
     assert about.stat().st_nlink >= 2
 
 
-def test_a_changed_template_renders_what_uses_it(make_site, tmp_path) -> None:
+def test_a_changed_template_renders_what_uses_it(
+        make_site: Callable[..., Path], tmp_path: Path) -> None:
     site = make_site()
     total = total_pages(site)
     theme = Path(__file__).parent.parent / "bulletin_gen/theme/templates/page.html"
@@ -113,8 +118,8 @@ def test_a_changed_template_renders_what_uses_it(make_site, tmp_path) -> None:
     assert snapshot(site / "output") == clean_tree(site, tmp_path)
 
 
-def test_compiled_templates_are_kept_and_an_edited_one_is_compiled_again(make_site,
-                                                                          tmp_path) -> None:
+def test_compiled_templates_are_kept_and_an_edited_one_is_compiled_again(
+        make_site: Callable[..., Path], tmp_path: Path) -> None:
     site = make_site()
     theme = Path(__file__).parent.parent / "bulletin_gen/theme/templates/page.html"
     (site / "templates").mkdir()
@@ -130,7 +135,8 @@ def test_compiled_templates_are_kept_and_an_edited_one_is_compiled_again(make_si
     assert snapshot(site / "output") == clean_tree(site, tmp_path)
 
 
-def test_compiled_templates_are_kept_apart_by_the_settings_that_compiled_them(tmp_path) -> None:
+def test_compiled_templates_are_kept_apart_by_the_settings_that_compiled_them(
+        tmp_path: Path) -> None:
     from bulletin_gen.incremental.cache import _compiled_for
     from bulletin_gen.templates import make_environment
 
@@ -140,7 +146,8 @@ def test_compiled_templates_are_kept_apart_by_the_settings_that_compiled_them(tm
     assert _compiled_for(env) != _compiled_for(other)
 
 
-def test_a_changed_setting_renders_every_page(make_site, tmp_path) -> None:
+def test_a_changed_setting_renders_every_page(
+        make_site: Callable[..., Path], tmp_path: Path) -> None:
     site = make_site()
     total = total_pages(site)
     config = site / "bulletin.yaml"
@@ -149,7 +156,7 @@ def test_a_changed_setting_renders_every_page(make_site, tmp_path) -> None:
     assert snapshot(site / "output") == clean_tree(site, tmp_path)
 
 
-def test_deleted_sources_lose_their_pages(make_site, tmp_path) -> None:
+def test_deleted_sources_lose_their_pages(make_site: Callable[..., Path], tmp_path: Path) -> None:
     site = make_site()
     rendered_count(site)
     (site / "content/issues/2026-01-winter/01-lead.md").unlink()
@@ -158,7 +165,8 @@ def test_deleted_sources_lose_their_pages(make_site, tmp_path) -> None:
     assert snapshot(site / "output") == clean_tree(site, tmp_path)
 
 
-def test_a_renamed_link_target_renders_the_linking_item_again(make_site, tmp_path) -> None:
+def test_a_renamed_link_target_renders_the_linking_item_again(
+        make_site: Callable[..., Path], tmp_path: Path) -> None:
     site = make_site({"content/issues/2026-01-winter/03-see.md":
                       "---\ntitle: See\n---\nRead [the lead](01-lead.md).\n"})
     rendered_count(site)
@@ -171,7 +179,8 @@ def test_a_renamed_link_target_renders_the_linking_item_again(make_site, tmp_pat
     assert snapshot(site / "output") == clean_tree(site, tmp_path)
 
 
-def test_a_hand_edited_output_file_is_rendered_again(make_site, tmp_path) -> None:
+def test_a_hand_edited_output_file_is_rendered_again(
+        make_site: Callable[..., Path], tmp_path: Path) -> None:
     site = make_site()
     rendered_count(site)
     page = site / "output/pages/about/index.html"
@@ -206,7 +215,8 @@ class Foreign:
     lambda cache: (cache / "markdown.sqlite").write_bytes(b"garbage " * 1000),
     lambda cache: (cache / "inputs.json").write_bytes(b"\xff\xfe"),
 ])
-def test_a_corrupt_or_foreign_cache_is_discarded(make_site, tmp_path, damage) -> None:
+def test_a_corrupt_or_foreign_cache_is_discarded(make_site: Callable[..., Path], tmp_path: Path,
+                                                 damage: Callable[[Path], object]) -> None:
     site = make_site()
     rendered_count(site)
     damage(site / CACHE_DIR)
@@ -217,14 +227,14 @@ def test_a_corrupt_or_foreign_cache_is_discarded(make_site, tmp_path, damage) ->
     assert records(site)["live"]
 
 
-def test_clean_renders_every_page(make_site) -> None:
+def test_clean_renders_every_page(make_site: Callable[..., Path]) -> None:
     site = make_site()
     total = total_pages(site)
     assert rendered_count(site) == 0
     assert rendered_count(site, clean=True) == total
 
 
-def test_clean_on_the_command_line(make_site, runner) -> None:
+def test_clean_on_the_command_line(make_site: Callable[..., Path], runner: CliRunner) -> None:
     from bulletin_gen.cli import main
 
     site = make_site()
@@ -246,8 +256,8 @@ def edit_lead(site: Path, words: str) -> None:
     item.write_text(item.read_text("utf-8") + f"\n{words}\n", "utf-8")
 
 
-def test_a_deleted_issue_leaves_nothing_behind_once_its_output_is_the_spare(make_site,
-                                                                             tmp_path) -> None:
+def test_a_deleted_issue_leaves_nothing_behind_once_its_output_is_the_spare(
+        make_site: Callable[..., Path], tmp_path: Path) -> None:
     site = make_site(SECOND_ISSUE)
     rendered_count(site)
     assert (site / "output/issues/2026-02-second/email.html").is_file()
@@ -259,7 +269,8 @@ def test_a_deleted_issue_leaves_nothing_behind_once_its_output_is_the_spare(make
     assert snapshot(site / "output") == clean_tree(site, tmp_path)
 
 
-def test_the_spare_folder_is_read_when_the_cache_describes_another(make_site, tmp_path) -> None:
+def test_the_spare_folder_is_read_when_the_cache_describes_another(
+        make_site: Callable[..., Path], tmp_path: Path) -> None:
     site = make_site()
     rendered_count(site)
     edit_lead(site, "More.")
@@ -274,8 +285,8 @@ def test_the_spare_folder_is_read_when_the_cache_describes_another(make_site, tm
     assert snapshot(site / "output") == clean_tree(site, tmp_path)
 
 
-def test_a_tag_list_read_with_and_without_issues_items_is_hashed_for_each(make_site,
-                                                                          tmp_path) -> None:
+def test_a_tag_list_read_with_and_without_issues_items_is_hashed_for_each(
+        make_site: Callable[..., Path], tmp_path: Path) -> None:
     # 404.html reads the tags and never an issue's items; the tags page lists the items of the
     # first entry's issue: an edit to another item of that issue must render the tags page.
     site = make_site({
@@ -297,7 +308,7 @@ def test_a_tag_list_read_with_and_without_issues_items_is_hashed_for_each(make_s
 @pytest.mark.parametrize("reads_items", ["entry.issue.regions | map(attribute='name') | join(';')",
                                          "entry.issue.outcomes | length"])
 def test_a_tag_page_reading_what_an_issue_gathers_from_its_items_follows_them(
-        make_site, tmp_path, reads_items) -> None:
+        make_site: Callable[..., Path], tmp_path: Path, reads_items: str) -> None:
     # Issue.regions and Issue.outcomes read every item of the issue without the template
     # naming 'items': an edit to another item of the issue must render the tag page again.
     site = make_site({
@@ -313,8 +324,8 @@ def test_a_tag_page_reading_what_an_issue_gathers_from_its_items_follows_them(
     assert snapshot(site / "output") == clean_tree(site, tmp_path)
 
 
-def test_a_file_saved_within_the_clock_tick_before_a_build_is_looked_at_again(make_site,
-                                                                                tmp_path) -> None:
+def test_a_file_saved_within_the_clock_tick_before_a_build_is_looked_at_again(
+        make_site: Callable[..., Path], tmp_path: Path) -> None:
     # The editor saves twice within one tick of the file system's clock, a build in between:
     # same size, same time. The second save must not pass for "nothing changed".
     site = make_site()
@@ -332,7 +343,7 @@ def test_a_file_saved_within_the_clock_tick_before_a_build_is_looked_at_again(ma
 
 
 def test_every_property_of_an_issue_that_reads_its_items_is_known_to_the_fingerprints(
-        make_site) -> None:
+        make_site: Callable[..., Path]) -> None:
     site = make_site({"content/issues/2026-01-winter/03-talk.md":
                       "---\ntitle: Talk\nkind: roundtable\nregions: [Armenia]\n---\n"
                       "## Conclusions\n\n- Agreed.\n"})
@@ -343,7 +354,7 @@ def test_every_property_of_an_issue_that_reads_its_items_is_known_to_the_fingerp
     assert gathering == {"outcomes", "regions"} and gathering < ISSUE_ITEMS
 
 
-def test_the_input_stamp_follows_linked_folders_once_and_sees_every_change(tmp_path) -> None:
+def test_the_input_stamp_follows_linked_folders_once_and_sees_every_change(tmp_path: Path) -> None:
     site = tmp_path / "site"
     (site / "content/a/b").mkdir(parents=True)
     (site / "elsewhere").mkdir()
@@ -368,8 +379,8 @@ def test_the_input_stamp_follows_linked_folders_once_and_sees_every_change(tmp_p
     assert stamp() != third
 
 
-def test_templates_are_parsed_again_only_when_their_text_changes(make_site, tmp_path,
-                                                                 monkeypatch) -> None:
+def test_templates_are_parsed_again_only_when_their_text_changes(
+        make_site: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     site = make_site()
     rendered_count(site)
     parsed: list[str] = []
@@ -391,7 +402,8 @@ def test_templates_are_parsed_again_only_when_their_text_changes(make_site, tmp_
     assert snapshot(site / "output") == clean_tree(site, tmp_path)
 
 
-def test_unreadable_template_analyses_are_parsed_again(make_site, tmp_path) -> None:
+def test_unreadable_template_analyses_are_parsed_again(
+        make_site: Callable[..., Path], tmp_path: Path) -> None:
     site = make_site()
     rendered_count(site)
     [kept] = (site / CACHE_DIR / "templates").glob(f"*/{ANALYSES}")
@@ -402,7 +414,8 @@ def test_unreadable_template_analyses_are_parsed_again(make_site, tmp_path) -> N
     assert "x" not in json.loads(kept.read_text("utf-8"))
 
 
-def test_the_records_of_an_earlier_version_are_left_for_new_ones(make_site, tmp_path) -> None:
+def test_the_records_of_an_earlier_version_are_left_for_new_ones(
+        make_site: Callable[..., Path], tmp_path: Path) -> None:
     site = make_site()
     rendered_count(site)
     (site / CACHE_DIR / RECORDS).rename(site / CACHE_DIR / "pages.json")  # as before
@@ -412,7 +425,8 @@ def test_the_records_of_an_earlier_version_are_left_for_new_ones(make_site, tmp_
 
 
 @pytest.mark.parametrize("damage", ["delete", "overwrite"])
-def test_a_deleted_or_damaged_edition_is_made_again(make_site, tmp_path, damage) -> None:
+def test_a_deleted_or_damaged_edition_is_made_again(make_site: Callable[..., Path], tmp_path: Path,
+                                                    damage: str) -> None:
     site = make_site()
     age(site)  # so that the build can vouch for "nothing changed" when nothing did
     build(site, BuildOptions(jobs=1))
@@ -428,7 +442,8 @@ def test_a_deleted_or_damaged_edition_is_made_again(make_site, tmp_path, damage)
     assert snapshot(site / "output") == clean_tree(site, tmp_path)
 
 
-def test_the_published_pdf_shares_no_file_with_the_cache(make_site, tmp_path) -> None:
+def test_the_published_pdf_shares_no_file_with_the_cache(
+        make_site: Callable[..., Path], tmp_path: Path) -> None:
     site = make_site(SECOND_ISSUE)
     build(site, BuildOptions(jobs=1))
     edit_lead(site, "Another word.")
@@ -445,7 +460,7 @@ def test_the_published_pdf_shares_no_file_with_the_cache(make_site, tmp_path) ->
     assert snapshot(site / "output") == clean_tree(site, tmp_path)
 
 
-def test_the_report_names_the_files_a_build_rewrote(make_site) -> None:
+def test_the_report_names_the_files_a_build_rewrote(make_site: Callable[..., Path]) -> None:
     site = make_site(SECOND_ISSUE)
     age(site)
     first = build(site, BuildOptions(jobs=1))
@@ -459,8 +474,8 @@ def test_the_report_names_the_files_a_build_rewrote(make_site) -> None:
     assert not any(path.startswith("issues/2026-02-second/") for path in pages)
 
 
-def test_files_put_back_as_they_were_two_builds_ago_are_built_again(make_site,
-                                                                      tmp_path) -> None:
+def test_files_put_back_as_they_were_two_builds_ago_are_built_again(make_site: Callable[..., Path],
+                                                                      tmp_path: Path) -> None:
     """A build whose input stamp cannot vouch for its files (one saved just now) forgets what
     the build before it noted: the files may come back as they were then, and the output of
     then is gone."""

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from bulletin_gen.build import BuildOptions, build
+from bulletin_gen.config import CACHE_DIR
 from bulletin_gen.errors import ContentError
-from bulletin_gen.incremental.cache import CACHE_DIR
 from bulletin_gen.incremental.fragments import MarkdownCache
 from bulletin_gen.markdown import Rendered
 
@@ -65,7 +66,7 @@ def test_a_file_that_is_no_database_is_deleted_and_the_build_goes_on(tmp_path: P
     assert not path.exists()
 
 
-def test_a_failed_build_keeps_what_it_rendered(make_site) -> None:
+def test_a_failed_build_keeps_what_it_rendered(make_site: Callable[..., Path]) -> None:
     site = make_site({"content/issues/2026-01-winter/03-bad.md":
                       "---\ntitle: Bad\ndate: 2026-13-01\n---\nSome **text**.\n"})
     with pytest.raises(ContentError):

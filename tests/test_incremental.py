@@ -114,12 +114,13 @@ def sync(folder: Path, site: Site, aged: bool = False) -> None:
             path.unlink()
         elif path.is_dir() and not any(path.iterdir()):
             path.rmdir()
-    changed = {path: text for path, text in site.items()
-               if not (folder / path).is_file() or (folder / path).read_text("utf-8") != text}
+    changed: dict[str, str | bytes] = {
+        name: text for name, text in site.items()
+        if not (folder / name).is_file() or (folder / name).read_text("utf-8") != text}
     write_files(folder, changed)
-    for path in changed if aged else ():
-        stat = (folder / path).stat()
-        os.utime(folder / path, ns=(stat.st_atime_ns, stat.st_mtime_ns - 60 * 10**9))
+    for name in changed if aged else ():
+        stat = (folder / name).stat()
+        os.utime(folder / name, ns=(stat.st_atime_ns, stat.st_mtime_ns - 60 * 10**9))
 
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -8,6 +8,7 @@ import pickle
 import re
 import sqlite3
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -16,11 +17,11 @@ from test_cache import clean_tree
 
 from bulletin_gen import content, links, validate
 from bulletin_gen.build import BuildOptions, build
-from bulletin_gen.config import load_config
+from bulletin_gen.config import CACHE_DIR, load_config
 from bulletin_gen.errors import ContentError, Problems
 from bulletin_gen.incremental import cache as cache_module
 from bulletin_gen.incremental import memo as sourcecache
-from bulletin_gen.incremental.cache import CACHE_DIR, BuildCache
+from bulletin_gen.incremental.cache import BuildCache
 from bulletin_gen.incremental.fingerprint import VERSION
 from bulletin_gen.incremental.memo import FORMAT, MEMO_DIR, ModelMemo
 
@@ -65,14 +66,15 @@ def reads(monkeypatch: pytest.MonkeyPatch) -> tuple[list[str], list[str]]:
 
 
 @pytest.fixture
-def site(make_site) -> Path:
+def site(make_site: Callable[..., Path]) -> Path:
     folder = make_site({LINKING: LINKING_TEXT, f"{ISSUE}/04-target.md": TARGET_TEXT})
     age(folder)
     build(folder, BuildOptions(jobs=1))
     return folder
 
 
-def test_only_the_edited_file_is_read_again(site, tmp_path, monkeypatch) -> None:
+def test_only_the_edited_file_is_read_again(
+        site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     read, validated = reads(monkeypatch)
     write(site, f"{ISSUE}/04-target.md", TARGET_TEXT.replace("The target.", "Edited text."))
     output = build(site, BuildOptions(jobs=1)).output
@@ -81,14 +83,14 @@ def test_only_the_edited_file_is_read_again(site, tmp_path, monkeypatch) -> None
     assert snapshot(output) == clean_tree(site, tmp_path)
 
 
-def test_an_edit_of_the_same_size_is_seen(site, tmp_path) -> None:
+def test_an_edit_of_the_same_size_is_seen(site: Path, tmp_path: Path) -> None:
     write(site, f"{ISSUE}/04-target.md", TARGET_TEXT.replace("target.", "tarGet."))
     output = build(site, BuildOptions(jobs=1)).output
     assert b"The tarGet." in (output / "issues/2026-01-winter/target/index.html").read_bytes()
     assert snapshot(output) == clean_tree(site, tmp_path)
 
 
-def test_a_renamed_item_moves_and_links_to_it_follow(site, tmp_path) -> None:
+def test_a_renamed_item_moves_and_links_to_it_follow(site: Path, tmp_path: Path) -> None:
     (site / f"{ISSUE}/04-target.md").rename(site / f"{ISSUE}/04-moved.md")
     write(site, LINKING, LINKING_TEXT.replace("04-target.md", "04-moved.md"))
     output = build(site, BuildOptions(jobs=1)).output
@@ -97,14 +99,14 @@ def test_a_renamed_item_moves_and_links_to_it_follow(site, tmp_path) -> None:
     assert snapshot(output) == clean_tree(site, tmp_path)
 
 
-def test_an_unchanged_item_that_links_to_a_deleted_one_is_refused(site) -> None:
+def test_an_unchanged_item_that_links_to_a_deleted_one_is_refused(site: Path) -> None:
     (site / f"{ISSUE}/04-target.md").unlink()
     missing = re.escape("03-linking.md:4: link to a missing file: 04-target")
     with pytest.raises(ContentError, match=missing):
         build(site, BuildOptions(jobs=1))
 
 
-def test_an_unchanged_item_follows_a_renamed_issue(site, tmp_path) -> None:
+def test_an_unchanged_item_follows_a_renamed_issue(site: Path, tmp_path: Path) -> None:
     (site / ISSUE).rename(site / "content/issues/2026-01-renamed")
     output = build(site, BuildOptions(jobs=1)).output
     assert not (output / "issues/2026-01-winter").exists()
@@ -113,8 +115,8 @@ def test_an_unchanged_item_follows_a_renamed_issue(site, tmp_path) -> None:
     assert snapshot(output) == clean_tree(site, tmp_path)
 
 
-def test_an_item_built_again_from_an_unchanged_file_reads_its_body_again(site, tmp_path,
-                                                                        monkeypatch) -> None:
+def test_an_item_built_again_from_an_unchanged_file_reads_its_body_again(
+        site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The memo keeps an item's file without its body and fields; a new issue date builds the
     item again, from the file read again (its title and text are on its page)."""
     meta = (site / ISSUE / "issue.yaml").read_text("utf-8")
@@ -126,7 +128,8 @@ def test_an_item_built_again_from_an_unchanged_file_reads_its_body_again(site, t
     assert snapshot(output) == clean_tree(site, tmp_path)
 
 
-def test_a_kept_item_s_file_is_kept_with_nothing_but_its_slug(make_site, tmp_path) -> None:
+def test_a_kept_item_s_file_is_kept_with_nothing_but_its_slug(
+        make_site: Callable[..., Path], tmp_path: Path) -> None:
     """Building an item reads its fields, and the identities its slug: an item that the memo
     keeps needs nothing else of its file, which was a third of the memo's objects."""
     named = f"{ISSUE}/05-named.md"
@@ -151,7 +154,7 @@ def test_a_kept_item_s_file_is_kept_with_nothing_but_its_slug(make_site, tmp_pat
     assert snapshot(output) == clean_tree(folder, tmp_path)
 
 
-def test_a_changed_setting_builds_the_items_again(site, tmp_path) -> None:
+def test_a_changed_setting_builds_the_items_again(site: Path, tmp_path: Path) -> None:
     write(site, LINKING, LINKING_TEXT + "\n<iframe src=\"https://example.org/\"></iframe>\n")
     build(site, BuildOptions(jobs=1))
     config = (site / "bulletin.yaml").read_text("utf-8")
@@ -164,7 +167,7 @@ def test_a_changed_setting_builds_the_items_again(site, tmp_path) -> None:
 @pytest.mark.parametrize("damage", [b"", b"not a pickle", pickle.dumps({"version": "old"}),
                                     pickle.dumps({"version": VERSION, "settings": 3}),
                                     pickle.dumps((VERSION, FORMAT, 3, 4))])
-def test_a_corrupt_memo_is_discarded(site, tmp_path, damage) -> None:
+def test_a_corrupt_memo_is_discarded(site: Path, tmp_path: Path, damage: bytes) -> None:
     write(site, f"{ISSUE}/04-target.md", TARGET_TEXT.replace("The target.", "Edited text."))
     for path in memo_files(site):
         path.write_bytes(damage)
@@ -172,7 +175,7 @@ def test_a_corrupt_memo_is_discarded(site, tmp_path, damage) -> None:
     assert snapshot(output) == clean_tree(site, tmp_path)
 
 
-def test_a_memo_of_other_settings_or_another_format_has_nothing_to_give(site) -> None:
+def test_a_memo_of_other_settings_or_another_format_has_nothing_to_give(site: Path) -> None:
     # An empty memo makes a build read the content files on the worker processes, as a first
     # build does (content.read_sources), instead of holding every body in the main process.
     cache = BuildCache.open(site, site / "output")
@@ -183,7 +186,8 @@ def test_a_memo_of_other_settings_or_another_format_has_nothing_to_give(site) ->
     assert cache.model_memo(site, unsafe_html=False).is_empty()
 
 
-def test_a_memo_of_the_right_version_with_malformed_entries_is_discarded(site, tmp_path) -> None:
+def test_a_memo_of_the_right_version_with_malformed_entries_is_discarded(
+        site: Path, tmp_path: Path) -> None:
     memo = BuildCache.open(site, site / "output").model_memo(site, unsafe_html=False)
     group = memo.group(site / LINKING)
     for docs in ({"x": 1}, {str(site / LINKING): ((1, 2, 3), "not a document", False)}):
@@ -200,7 +204,7 @@ def fragment_keys(site: Path) -> set[str]:
         return {key for (key,) in database.execute("SELECT key FROM fragments")}
 
 
-def test_items_from_the_memo_keep_their_markdown_cached(site) -> None:
+def test_items_from_the_memo_keep_their_markdown_cached(site: Path) -> None:
     before = fragment_keys(site)
     write(site, f"{ISSUE}/04-target.md", TARGET_TEXT.replace("The target.", "Edited text."))
     build(site, BuildOptions(jobs=1))
@@ -219,7 +223,7 @@ class _Payload:
         return os.system, (f"touch {self.marker}",)
 
 
-def test_a_memo_naming_other_code_is_not_run(site, tmp_path) -> None:
+def test_a_memo_naming_other_code_is_not_run(site: Path, tmp_path: Path) -> None:
     marker = tmp_path / "ran"
     for path in memo_files(site):
         path.write_bytes(pickle.dumps({"version": VERSION, "docs": _Payload(marker)}))
@@ -229,7 +233,7 @@ def test_a_memo_naming_other_code_is_not_run(site, tmp_path) -> None:
     assert snapshot(output) == clean_tree(site, tmp_path)
 
 
-def test_a_file_changed_just_before_the_build_is_not_kept(tmp_path) -> None:
+def test_a_file_changed_just_before_the_build_is_not_kept(tmp_path: Path) -> None:
     fresh, settled = tmp_path / "fresh.md", tmp_path / "settled.md"
     fresh.write_text("new", "utf-8")
     write(tmp_path, "settled.md", "old")
@@ -255,7 +259,7 @@ def test_a_file_keeping_whole_seconds_is_given_the_longer_window() -> None:
     assert sourcecache.settled(now - 3_700_000_000, now)
 
 
-def test_a_file_a_moment_old_is_kept(tmp_path) -> None:
+def test_a_file_a_moment_old_is_kept(tmp_path: Path) -> None:
     path = tmp_path / "moment.md"
     path.write_text("text", "utf-8")
     moment = time.time_ns() - 500_000_001
@@ -301,7 +305,8 @@ def build_in_a_worker(site: Path) -> tuple[list[str], set[str]]:
     return fragments, cache.markdown.used
 
 
-def test_what_a_worker_built_is_kept_by_the_build(site, tmp_path, monkeypatch) -> None:
+def test_what_a_worker_built_is_kept_by_the_build(
+        site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     write(site, f"{ISSUE}/04-target.md", TARGET_TEXT.replace("The target.", "Edited text."))
     fragments, used = build_in_a_worker(site)
     assert fragments and set(fragments) <= used  # the worker's new fragment is not pruned
@@ -313,7 +318,7 @@ def test_what_a_worker_built_is_kept_by_the_build(site, tmp_path, monkeypatch) -
 
 
 def test_a_build_started_from_another_folder_takes_everything_from_the_memo(
-        site, monkeypatch) -> None:
+        site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(site)
     write(site, LINKING, LINKING_TEXT + "Edited.\n")
     build(Path("."), BuildOptions(jobs=1))  # the fixture built it by its absolute path
@@ -327,7 +332,8 @@ def test_a_build_started_from_another_folder_takes_everything_from_the_memo(
                                ).read_text("utf-8")
 
 
-def test_the_memo_takes_each_file_s_stamp_from_the_input_stamp(site, monkeypatch) -> None:
+def test_the_memo_takes_each_file_s_stamp_from_the_input_stamp(
+        site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     asked: list[str] = []
     file_stamp = sourcecache.file_stamp
 
@@ -342,8 +348,8 @@ def test_the_memo_takes_each_file_s_stamp_from_the_input_stamp(site, monkeypatch
     assert asked == [str(site / ISSUE / "04-target.md")]
 
 
-def test_a_file_saved_after_the_input_stamp_is_built_by_the_next_build(site, tmp_path,
-                                                                       monkeypatch) -> None:
+def test_a_file_saved_after_the_input_stamp_is_built_by_the_next_build(
+        site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     stamp = cache_module.input_stamp
 
     def saving_meanwhile(*args: object, **kwargs: object) -> str:
@@ -368,7 +374,7 @@ SPRING_FILES = {
 
 
 @pytest.fixture
-def two_issues(make_site) -> Path:
+def two_issues(make_site: Callable[..., Path]) -> Path:
     """Two issues; the spring one links into the winter one, and its issue.yaml has a field
     nobody reads (a warning)."""
     folder = make_site({LINKING: LINKING_TEXT, f"{ISSUE}/04-target.md": TARGET_TEXT,
@@ -391,8 +397,8 @@ def issues_built(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return built
 
 
-def test_an_issue_none_of_whose_files_changed_comes_back_whole(two_issues, tmp_path,
-                                                               monkeypatch) -> None:
+def test_an_issue_none_of_whose_files_changed_comes_back_whole(
+        two_issues: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     built = issues_built(monkeypatch)
     fragments = fragment_keys(two_issues)
     write(two_issues, f"{ISSUE}/01-lead.md",
@@ -411,8 +417,8 @@ def test_an_issue_none_of_whose_files_changed_comes_back_whole(two_issues, tmp_p
     assert built == [f"{ISSUE}/issue.yaml"]
 
 
-def test_an_unchanged_issue_follows_a_link_target_in_another_issue(two_issues, tmp_path,
-                                                                   monkeypatch) -> None:
+def test_an_unchanged_issue_follows_a_link_target_in_another_issue(
+        two_issues: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     built = issues_built(monkeypatch)
     write(two_issues, f"{ISSUE}/04-target.md", TARGET_TEXT.replace("---\n\n", "---\n", 1)
           .replace("title: Target\n", "title: Target\nslug: aim\n"))
@@ -423,7 +429,7 @@ def test_an_unchanged_issue_follows_a_link_target_in_another_issue(two_issues, t
     assert snapshot(output) == clean_tree(two_issues, tmp_path)
 
 
-def test_an_unchanged_issue_linking_to_a_deleted_item_is_refused(two_issues) -> None:
+def test_an_unchanged_issue_linking_to_a_deleted_item_is_refused(two_issues: Path) -> None:
     (two_issues / f"{ISSUE}/04-target.md").unlink()
     write(two_issues, LINKING, LINKING_TEXT.replace(" and [more](04-target.md)", ""))
     missing = re.escape("01-follow-up.md:4: link to a missing file: ../2026-01-winter/04-target")
@@ -431,8 +437,8 @@ def test_an_unchanged_issue_linking_to_a_deleted_item_is_refused(two_issues) -> 
         build(two_issues, BuildOptions(jobs=1))
 
 
-def test_a_file_added_beside_an_unchanged_issue_is_published(two_issues, tmp_path,
-                                                             monkeypatch) -> None:
+def test_a_file_added_beside_an_unchanged_issue_is_published(
+        two_issues: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     built = issues_built(monkeypatch)
     (two_issues / SPRING / "map.txt").write_text("A map.\n", "utf-8")
     output = build(two_issues, BuildOptions(jobs=1)).output
@@ -441,7 +447,8 @@ def test_a_file_added_beside_an_unchanged_issue_is_published(two_issues, tmp_pat
     assert snapshot(output) == clean_tree(two_issues, tmp_path)
 
 
-def test_an_issue_a_worker_built_comes_back_whole(two_issues, monkeypatch) -> None:
+def test_an_issue_a_worker_built_comes_back_whole(
+        two_issues: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     write(two_issues, f"{ISSUE}/04-target.md", TARGET_TEXT.replace("The target.", "Edited."))
     build_in_a_worker(two_issues)
     built = issues_built(monkeypatch)
@@ -451,7 +458,7 @@ def test_an_issue_a_worker_built_comes_back_whole(two_issues, monkeypatch) -> No
 
 
 
-def test_whole_issues_follow_drafts_shown_and_hidden(two_issues, tmp_path) -> None:
+def test_whole_issues_follow_drafts_shown_and_hidden(two_issues: Path, tmp_path: Path) -> None:
     # The spring issue becomes a draft, linked from the winter issue: with --drafts both are
     # published; without, the link is refused, then (once removed) the draft is left out.
     write(two_issues, f"{SPRING}/issue.yaml",
