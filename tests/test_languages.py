@@ -268,6 +268,9 @@ def test_an_untranslated_item_is_marked_with_its_language_and_a_note(output: Pat
         "en", "ltr")
     notes = by_class(articles["item-notice"], "untranslated-note")
     assert len(notes) == 1 and notes[0].get("lang") == "ar"
+    assert text_of(notes[0]) == "لم يُترجم هذا الموضوع بعد: يُعرض بلغته الأصلية."  # in Arabic
+    menus = [nav for nav in issue.iter("nav") if nav.get("class") == "languages"]
+    assert [nav.get("aria-label") for nav in menus] == ["اللغات"]
     assert not by_class(articles["item-office"], "untranslated-note")
     page = parse_html(output / "ar/issues/2026-04-april/notice/index.html")
     assert page.get("lang") == "ar"  # the page around it is in its site's language
