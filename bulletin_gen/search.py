@@ -21,11 +21,13 @@ Pagefind 1.5 writes its filters in an order that changes from run to run (a hash
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import gzip
 import hashlib
 import html
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -53,6 +55,10 @@ FILTERS = 3  # where a meta file lists its filters: [name, file hash] pairs
 # The search page's filter by kind, in the site's language (make messages extracts them).
 KIND_NAMES = {"feature": N_("Feature"), "news": N_("News"), "roundtable": N_("Round table"),
               "notice": N_("Notice"), "briefs": N_("Brief")}
+# The filters' names, which the search page shows as the headings of its filters.
+FILTER_NAMES = {"year": N_("Year"), "kind": N_("Kind"), "tag": N_("Topic"), "region": N_("Region")}
+# How `write_bundle` lays out the documents for Pagefind, which shapes the bundle's bytes.
+SOURCE_LAYOUT = "numbered files in one folder"
 IMAGE = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
 
 
@@ -77,11 +83,32 @@ class SearchDocument:
 
 def search_documents(site: Site) -> list[SearchDocument]:
     """One document per item and per brief, in the site's order, then each translation's."""
-    return [document for each in (site, *site.translations) for issue in each.issues
-            for document in issue_documents(each, issue)]
+    documents = []
+    for each in (site, *site.translations):
+        words = Words(each)
+        documents += [document for issue in each.issues
+                      for document in issue_documents(each, issue, words)]
+    return documents
 
 
-def issue_documents(site: Site, issue: Issue) -> list[SearchDocument]:
+class Words:
+    """What one language's documents say in that language: the names of the filters and of
+    the kinds of item, and dates. Asked once per document, so each is looked up once."""
+
+    def __init__(self, site: Site) -> None:
+        self.language = site.config.language
+        speech = translations_for(self.language)
+        self.filters = {key: speech.gettext(name) for key, name in FILTER_NAMES.items()}
+        self.kinds = {key: speech.gettext(name) for key, name in KIND_NAMES.items()}
+        self.dates: dict[dt.date, str] = {}
+
+    def date(self, value: dt.date) -> str:
+        if value not in self.dates:
+            self.dates[value] = format_date(value, self.language)
+        return self.dates[value]
+
+
+def issue_documents(site: Site, issue: Issue, words: Words) -> list[SearchDocument]:
     """The documents of one issue of one language's `site`; an item it shows untranslated is
     left out (it is found in its own language)."""
     documents = []
@@ -89,13 +116,14 @@ def issue_documents(site: Site, issue: Issue) -> list[SearchDocument]:
         if item.untranslated:
             continue
         if item.kind == "briefs":
-            documents += [_brief_document(site, issue, item, brief) for brief in item.briefs]
+            documents += [_brief_document(site, issue, item, brief, words)
+                          for brief in item.briefs]
         else:
-            documents.append(_item_document(site, issue, item))
+            documents.append(_item_document(site, issue, item, words))
     return documents
 
 
-def _item_document(site: Site, issue: Issue, item: Item) -> SearchDocument:
+def _item_document(site: Site, issue: Issue, item: Item, words: Words) -> SearchDocument:
     parts = [item.summary and f"<p>{html.escape(item.summary)}</p>", item.html]
     if item.roundtable:
         table = item.roundtable
@@ -104,31 +132,32 @@ def _item_document(site: Site, issue: Issue, item: Item) -> SearchDocument:
         parts += [f"<h2>{html.escape(part.title)}</h2>{part.html}" for part in table.sections]
     filters = {"tag": [t.name for t in item.tags], "region": [t.name for t in item.regions]}
     return _document(site, issue, item, f"{item.url}index.html", item.url, item.title,
-                     "".join(parts), filters)
+                     "".join(parts), filters, words)
 
 
-def _brief_document(site: Site, issue: Issue, item: Item, brief: Brief) -> SearchDocument:
+def _brief_document(site: Site, issue: Issue, item: Item, brief: Brief,
+                    words: Words) -> SearchDocument:
     regions = [term.name for term in brief.regions]
     title = brief.headline or (f"{item.title}: {', '.join(regions)}" if regions else item.title)
     filters = {"tag": [t.name for t in brief.tags], "region": regions}
     return _document(site, issue, item, f"{item.url}{brief.anchor}/index.html",
-                     f"{item.url}#{brief.anchor}", title, brief.html, filters)
+                     f"{item.url}#{brief.anchor}", title, brief.html, filters, words)
 
 
 def _document(site: Site, issue: Issue, item: Item, path: str, url: str, title: str,
-              body: str, filters: dict[str, list[str]]) -> SearchDocument:
+              body: str, filters: dict[str, list[str]], words: Words) -> SearchDocument:
     """The HTML Pagefind reads: the text in `data-pagefind-body`, the rest as attributes.
     The result's link is relative to the search page, one folder below its language's home
-    (`search/`, `es/search/`), so it holds under any sub-path."""
+    (`search/`, `es/search/`), so it holds under any sub-path. The filters are named in the
+    site's language: the search page shows their names."""
     lang = item.lang or issue.lang or site.config.language
-    kind = translations_for(site.config.language).gettext(KIND_NAMES.get(item.kind, item.kind))
-    filters = {"year": [str(issue.date.year)], "kind": [kind],
+    filters = {"year": [str(issue.date.year)], "kind": [words.kinds.get(item.kind, item.kind)],
                **filters}
     marks = [("data-pagefind-meta", f"url:../{url.removeprefix(site.prefix)}"),
              ("data-pagefind-meta", f"title:{title}"),
              ("data-pagefind-meta", f"issue:{site.config.title}: {issue.title}"),
-             ("data-pagefind-meta", f"date:{format_date(item.date, site.config.language)}")]
-    marks += [("data-pagefind-filter", f"{name}:{value}")
+             ("data-pagefind-meta", f"date:{words.date(item.date)}")]
+    marks += [("data-pagefind-filter", f"{words.filters[name]}:{value}")
               for name, values in filters.items() for value in values]
     attributes = "".join(f'<span {name}="{html.escape(value)}"></span>' for name, value in marks)
     # Images are left out: their addresses are the pages' own, and the results show none.
@@ -179,8 +208,9 @@ class SearchShard:
     documents: tuple[SearchDocument, ...]
 
     def digest(self, program: str) -> str:
-        """What its bundle is made from: the documents and the Pagefind program's version."""
-        hashed = hashlib.sha256(program.encode("utf-8"))
+        """What its bundle is made from: the documents, the Pagefind program's version and
+        how the documents are handed to it (`write_bundle`)."""
+        hashed = hashlib.sha256(f"{program}\0{SOURCE_LAYOUT}".encode())
         for document in self.documents:
             hashed.update(f"\0{document.path}\0{document.html}".encode("utf-8", "surrogatepass"))
         return hashed.hexdigest()[:32]
@@ -194,9 +224,10 @@ def search_shards(site: Site) -> list[SearchShard]:
 def _language_shards(site: Site) -> list[SearchShard]:
     folders = bundle_folders(site)
     years: dict[int, list[SearchDocument]] = {year: [] for year in folders}
+    words = Words(site)
     for issue in site.issues:
         if issue.date.year in years:
-            years[issue.date.year] += issue_documents(site, issue)
+            years[issue.date.year] += issue_documents(site, issue, words)
     return [SearchShard(folder, tuple(years[year])) for year, folder in folders.items()]
 
 
@@ -246,24 +277,33 @@ def program_version() -> str:
 
 
 def write_bundle(shard: SearchShard, folder: Path) -> None:
-    """Index `shard` with Pagefind into `folder` (which must not exist), the same bytes for
-    the same documents."""
-    with tempfile.TemporaryDirectory(prefix="bulletin-search-") as scratch:
-        source, bundle = Path(scratch) / "site", Path(scratch) / "bundle"
-        for document in shard.documents:
-            target = source / document.path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(document.html, encoding="utf-8")
-        run = subprocess.run([str(pagefind_program()), "--site", str(source), "--output-path",
-                              str(bundle), "--silent"], capture_output=True, text=True,
+    """Index `shard` with Pagefind into the empty `folder`, the same bytes for the same
+    documents."""
+    with tempfile.TemporaryDirectory(prefix="bulletin-search-") as source:
+        # One folder of numbered files, not a folder per document: results link by the
+        # `url` meta, and a year's thousand folders cost more to make and remove than
+        # Pagefind takes to index them.
+        for number, document in enumerate(shard.documents):
+            (Path(source) / f"{number:06d}.html").write_text(document.html, encoding="utf-8")
+        run = subprocess.run([str(pagefind_program()), "--site", source, "--output-path",
+                              str(folder), "--silent"], capture_output=True, text=True,
                              check=False)
-        if run.returncode != 0:
-            raise SearchUnavailable(f"Pagefind failed: {(run.stderr or run.stdout).strip()}")
-        files = {path.relative_to(bundle).as_posix(): path.read_bytes()
-                 for path in sorted(bundle.rglob("*")) if path.is_file()}
-    for name, data in canonical(files).items():
-        (folder / name).parent.mkdir(parents=True, exist_ok=True)
-        (folder / name).write_bytes(data)
+    if run.returncode != 0:
+        raise SearchUnavailable(f"Pagefind failed: {(run.stderr or run.stdout).strip()}")
+    _make_canonical(folder)
+
+
+def _make_canonical(folder: Path) -> None:
+    """Rewrite in `folder` the few files of a bundle that `canonical` changes."""
+    paths = [folder / "pagefind-entry.json", *sorted(folder.glob("pagefind.*.pf_meta")),
+             *sorted(folder.glob("filter/*.pf_filter"))]
+    old = {path.relative_to(folder).as_posix(): path.read_bytes() for path in paths}
+    new = canonical(old)
+    for name in old.keys() - new.keys():
+        (folder / name).unlink()
+    for name, data in new.items():
+        if old.get(name) != data:
+            (folder / name).write_bytes(data)
 
 
 def bundle_files(shard: SearchShard, folder: Path) -> list[tuple[Path, str]]:
@@ -272,10 +312,15 @@ def bundle_files(shard: SearchShard, folder: Path) -> list[tuple[Path, str]]:
     only (its page loads the interface from the main bundle); a merged bundle needs only its
     index: the search page runs its own bundle's scripts."""
     kept = _kept_scripts(shard.folder)
-    return [(path, shard.folder + path.relative_to(folder).as_posix())
-            for path in sorted(folder.rglob("*")) if path.is_file()
-            and (path.parent != folder or path.suffix not in (".js", ".css")
-                 or kept is None or path.name in kept)]
+    files = []
+    # Strings from os.walk, not Path.rglob: every build lists every bundle's files.
+    for parent, _, names in os.walk(folder):
+        inside = os.path.relpath(parent, folder).replace(os.sep, "/")
+        prefix = shard.folder if inside == "." else f"{shard.folder}{inside}/"
+        files += [(os.path.join(parent, name), prefix + name) for name in names
+                  if inside != "." or not name.endswith((".js", ".css"))
+                  or kept is None or name in kept]
+    return [(Path(source), path) for source, path in sorted(files, key=lambda file: file[1])]
 
 
 def _kept_scripts(bundle: str) -> frozenset[str] | None:

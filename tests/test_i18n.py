@@ -294,10 +294,11 @@ def test_the_search_index_filters_and_dates_speak_the_language(
     site_dir = site_in(make_site, "fr")
     site, _ = load_site(site_dir)
     pages = "".join(document.html for document in search_documents(site))
-    assert 'data-pagefind-filter="kind:Table ronde"' in pages
-    assert 'data-pagefind-filter="kind:Dossier"' in pages
+    assert 'data-pagefind-filter="Type:Table ronde"' in pages
+    assert 'data-pagefind-filter="Type:Dossier"' in pages
+    assert 'data-pagefind-filter="Année:2026"' in pages
     assert 'data-pagefind-meta="date:15 janvier 2026"' in pages
-    assert "kind:Round table" not in pages and "date:15 January" not in pages
+    assert "Round table" not in pages and "date:15 January" not in pages and "Kind:" not in pages
 
 
 def test_the_plain_text_emails_own_words_speak_the_language(

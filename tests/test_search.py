@@ -62,16 +62,16 @@ def test_every_item_and_every_brief_is_a_document_with_its_filters(
         "issues/2026-01-winter/lead/index.html",
     ]
     brief = documents["issues/2026-01-winter/briefs/briefs-2/index.html"]
-    for mark in ('data-pagefind-filter="year:2026"', 'data-pagefind-filter="kind:Brief"',
-                 'data-pagefind-filter="region:Hungary"',
+    for mark in ('data-pagefind-filter="Year:2026"', 'data-pagefind-filter="Kind:Brief"',
+                 'data-pagefind-filter="Region:Hungary"',
                  'data-pagefind-meta="url:../issues/2026-01-winter/briefs/#briefs-2"',
                  'data-pagefind-meta="title:Other news: Hungary"',
                  'data-pagefind-meta="issue:Test Bulletin: January 2026"',
                  'data-pagefind-meta="date:15 January 2026"'):
         assert mark in brief
     lead = documents["issues/2026-01-winter/lead/index.html"]
-    assert 'data-pagefind-filter="kind:Feature"' in lead
-    assert 'data-pagefind-filter="tag:mediation"' in lead
+    assert 'data-pagefind-filter="Kind:Feature"' in lead
+    assert 'data-pagefind-filter="Topic:mediation"' in lead
     assert '<html lang="en">' in lead
 
 
@@ -228,11 +228,11 @@ def test_a_word_of_one_brief_finds_that_brief_on_the_search_page(browser: Any,
 def test_the_region_filter_narrows_the_results(browser: Any, served: str) -> None:
     everything = query(browser, served, "budget")
     assert len(everything) == 3
-    assert sorted(query(browser, served, "budget", {"region": "Hungary"})) == [
+    assert sorted(query(browser, served, "budget", {"Region": "Hungary"})) == [
         "../issues/2025-06-summer/budgets/", "../issues/2026-01-winter/briefs/#briefs-2"]
-    assert query(browser, served, "budget", {"region": "Slovakia"}) == [
+    assert query(browser, served, "budget", {"Region": "Slovakia"}) == [
         "../issues/2026-01-winter/briefs/#briefs-3"]
-    assert query(browser, served, "budget", {"year": "2025"}) == [
+    assert query(browser, served, "budget", {"Year": "2025"}) == [
         "../issues/2025-06-summer/budgets/"]
 
 
@@ -353,12 +353,13 @@ def test_the_filters_narrow_each_languages_results(browser: Any,
     assert found("Lima") == ["../issues/2025-11-november/budgets/",
                              "../issues/2026-01-january/centre-opens-in-lima/",
                              "../issues/2026-04-april/briefs/#briefs-1"]
-    assert found("Lima", {"region": "Peru"}) == ["../issues/2026-04-april/briefs/#briefs-1"]
-    assert found("Lima", {"year": "2025"}) == ["../issues/2025-11-november/budgets/"]
-    # The filters' values are in the page's language.
-    assert found("Lima", {"kind": "Breve"}) == ["../issues/2026-04-april/briefs/#briefs-1"]
-    assert found("Lima", {"kind": "Brief"}) == []
-    assert found("Lima", {"year": "2025"}, page="search/") == [
+    assert found("Lima", {"Región": "Peru"}) == ["../issues/2026-04-april/briefs/#briefs-1"]
+    assert found("Lima", {"Año": "2025"}) == ["../issues/2025-11-november/budgets/"]
+    # The filters and their values are named in the page's language.
+    assert found("Lima", {"Tipo": "Breve"}) == ["../issues/2026-04-april/briefs/#briefs-1"]
+    assert found("Lima", {"Tipo": "Brief"}) == []
+    assert found("Lima", {"Kind": "Breve"}) == []
+    assert found("Lima", {"Year": "2025"}, page="search/") == [
         "../issues/2025-11-november/budgets/"]
 
 
