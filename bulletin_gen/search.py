@@ -55,8 +55,9 @@ FILTERS = 3  # where a meta file lists its filters: [name, file hash] pairs
 # The search page's filter by kind, in the site's language (make messages extracts them).
 KIND_NAMES = {"feature": N_("Feature"), "news": N_("News"), "roundtable": N_("Round table"),
               "notice": N_("Notice"), "briefs": N_("Brief")}
-# The filters' names, which the search page shows as the headings of its filters.
+# The names of the filters and of the details of a result, which the search page shows.
 FILTER_NAMES = {"year": N_("Year"), "kind": N_("Kind"), "tag": N_("Topic"), "region": N_("Region")}
+DETAIL_NAMES = {"issue": N_("Issue"), "date": N_("Date")}
 # How `write_bundle` lays out the documents for Pagefind, which shapes the bundle's bytes.
 SOURCE_LAYOUT = "numbered files in one folder"
 IMAGE = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
@@ -99,6 +100,7 @@ class Words:
         self.language = site.config.language
         speech = translations_for(self.language)
         self.filters = {key: speech.gettext(name) for key, name in FILTER_NAMES.items()}
+        self.details = {key: speech.gettext(name) for key, name in DETAIL_NAMES.items()}
         self.kinds = {key: speech.gettext(name) for key, name in KIND_NAMES.items()}
         self.dates: dict[dt.date, str] = {}
 
@@ -149,14 +151,15 @@ def _document(site: Site, issue: Issue, item: Item, path: str, url: str, title: 
     """The HTML Pagefind reads: the text in `data-pagefind-body`, the rest as attributes.
     The result's link is relative to the search page, one folder below its language's home
     (`search/`, `es/search/`), so it holds under any sub-path. The filters are named in the
-    site's language: the search page shows their names."""
+    site's language, as are the details shown with a result: the search page shows their
+    names."""
     lang = item.lang or issue.lang or site.config.language
     filters = {"year": [str(issue.date.year)], "kind": [words.kinds.get(item.kind, item.kind)],
                **filters}
     marks = [("data-pagefind-meta", f"url:../{url.removeprefix(site.prefix)}"),
              ("data-pagefind-meta", f"title:{title}"),
-             ("data-pagefind-meta", f"issue:{site.config.title}: {issue.title}"),
-             ("data-pagefind-meta", f"date:{words.date(item.date)}")]
+             ("data-pagefind-meta", f"{words.details['issue']}:{site.config.title}: {issue.title}"),
+             ("data-pagefind-meta", f"{words.details['date']}:{words.date(item.date)}")]
     marks += [("data-pagefind-filter", f"{words.filters[name]}:{value}")
               for name, values in filters.items() for value in values]
     attributes = "".join(f'<span {name}="{html.escape(value)}"></span>' for name, value in marks)

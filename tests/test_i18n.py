@@ -297,7 +297,7 @@ def test_the_search_index_filters_and_dates_speak_the_language(
     assert 'data-pagefind-filter="Type:Table ronde"' in pages
     assert 'data-pagefind-filter="Type:Dossier"' in pages
     assert 'data-pagefind-filter="Année:2026"' in pages
-    assert 'data-pagefind-meta="date:15 janvier 2026"' in pages
+    assert 'data-pagefind-meta="Date:15 janvier 2026"' in pages
     assert "Round table" not in pages and "date:15 January" not in pages and "Kind:" not in pages
 
 

@@ -66,8 +66,8 @@ def test_every_item_and_every_brief_is_a_document_with_its_filters(
                  'data-pagefind-filter="Region:Hungary"',
                  'data-pagefind-meta="url:../issues/2026-01-winter/briefs/#briefs-2"',
                  'data-pagefind-meta="title:Other news: Hungary"',
-                 'data-pagefind-meta="issue:Test Bulletin: January 2026"',
-                 'data-pagefind-meta="date:15 January 2026"'):
+                 'data-pagefind-meta="Issue:Test Bulletin: January 2026"',
+                 'data-pagefind-meta="Date:15 January 2026"'):
         assert mark in brief
     lead = documents["issues/2026-01-winter/lead/index.html"]
     assert 'data-pagefind-filter="Kind:Feature"' in lead
@@ -359,6 +359,14 @@ def test_the_filters_narrow_each_languages_results(browser: Any,
     assert found("Lima", {"Tipo": "Breve"}) == ["../issues/2026-04-april/briefs/#briefs-1"]
     assert found("Lima", {"Tipo": "Brief"}) == []
     assert found("Lima", {"Kind": "Breve"}) == []
+    details = browser.execute_async_script("""
+        const done = arguments[0];
+        import(new URL(document.getElementById("search").dataset.bundle, location.href).pathname
+               + "pagefind.js").then(async (pagefind) => {
+          const search = await pagefind.search("Lima");
+          done(Object.keys((await search.results[0].data()).meta).sort());
+        });""")
+    assert details == ["Fecha", "Número", "title", "url"]
     assert found("Lima", {"Year": "2025"}, page="search/") == [
         "../issues/2025-11-november/budgets/"]
 
