@@ -98,7 +98,7 @@ def load_site(site_dir: Path, drafts: bool = False, base_url: str | None = None,
                 else MarkdownRenderer(unsafe_html=config.unsafe_html))
     translations = split_sources(sources, config, reread=memo is not None)
     site = build_site(config, translations.main, renderer, problems, drafts, memo, jobs)
-    site = add_translations(site, translations, renderer, problems, drafts)
+    site = add_translations(site, translations, renderer, problems, drafts, jobs)
     if memo:
         memo.save()
     if cache:  # kept even when the build fails, for the build after the fix

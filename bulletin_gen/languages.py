@@ -223,13 +223,14 @@ def _body(doc: SourceDoc) -> tuple[str, int]:
 
 
 def add_translations(site: Site, translations: Translations, renderer: MarkdownRenderer,
-                     problems: Problems, drafts: bool = False) -> Site:
-    """The main language's `site` with a site for each other language; the problems of the
-    translation files are added to `problems`."""
+                     problems: Problems, drafts: bool = False, jobs: int = 1) -> Site:
+    """The main language's `site` with a site for each other language, each built by `jobs`
+    worker processes as the main one is; the problems of the translation files are added to
+    `problems`."""
     if not translations.languages:
         return site
     main = links.identities(translations.main, Problems())
-    built = tuple(_language_site(site, language, main, renderer, problems, drafts)
+    built = tuple(_language_site(site, language, main, renderer, problems, drafts, jobs)
                   for language in translations.languages)
     _report_strays(translations, problems)
     for language, each in zip(translations.languages, built, strict=True):
@@ -300,7 +301,8 @@ def translated_name(name: str, code: str) -> str:
 
 
 def _language_site(original: Site, language: LanguageSources, main: dict[Path, Identity],
-                   renderer: MarkdownRenderer, problems: Problems, drafts: bool) -> Site:
+                   renderer: MarkdownRenderer, problems: Problems, drafts: bool,
+                   jobs: int) -> Site:
     """One language's site. Its problems that concern a translation file are kept; the
     originals it shows untranslated were checked with the main site."""
     config = original.config
@@ -309,7 +311,7 @@ def _language_site(original: Site, language: LanguageSources, main: dict[Path, I
     identities = _identities(sources, language, main, found)
     code = language.language.code
     local = _in_language(config, code, language.language.title, language.language.tagline)
-    site = build_site(local, sources, renderer, found, drafts, identities=identities)
+    site = build_site(local, sources, renderer, found, drafts, jobs=jobs, identities=identities)
     site = measure_images(site, found)
     translated = {twin.rel for twin in language.twins.values()}
     problems.extend(_belonging(found, translated))

@@ -12,6 +12,7 @@ import shutil
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
@@ -31,6 +32,7 @@ from conftest import (
 )
 from pypdf import PdfReader
 
+from bulletin_gen import validate
 from bulletin_gen.build import BuildOptions, build, load_site
 from bulletin_gen.cli import main
 from bulletin_gen.config import Language, load_config
@@ -123,6 +125,23 @@ def test_each_language_has_its_own_site_under_its_code(
         "es/issues/2026-04-april/", "es/issues/2026-03-march/", "es/issues/2026-01-january/"]
     assert [issue.url for issue in sites["ar"].issues] == ["ar/issues/2026-04-april/"]
     assert [index.url for index in sites["es"].tags] == ["es/tags/agua/", "es/tags/offices/"]
+
+
+def test_translations_built_in_workers_are_the_same_sites(
+        fixture_site: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(validate, "PARALLEL_ITEMS", 0)  # use the pool even for a small site
+    sent: list[int] = []
+    real_map_chunks = validate.map_chunks
+
+    def counting(task: Any, chunks: Any, jobs: int, *args: Any) -> Any:
+        sent.append(jobs)
+        return real_map_chunks(task, chunks, jobs, *args)
+
+    monkeypatch.setattr(validate, "map_chunks", counting)
+    site_dir = fixture_site("multilingual")
+    alone, in_workers = (load_site(site_dir, jobs=jobs) for jobs in (1, 2))
+    assert sent == [2, 2, 2, 2]  # the main language and each of its three translations
+    assert alone == in_workers
 
 
 def test_the_main_site_is_built_from_the_originals_only(
