@@ -32,7 +32,7 @@ from conftest import (
 )
 from pypdf import PdfReader
 
-from bulletin_gen import validate
+from bulletin_gen import pool, validate
 from bulletin_gen.build import BuildOptions, build, load_site
 from bulletin_gen.cli import main
 from bulletin_gen.config import Language, load_config
@@ -131,7 +131,7 @@ def test_translations_built_in_workers_are_the_same_sites(
         fixture_site: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(validate, "PARALLEL_ITEMS", 0)  # use the pool even for a small site
     sent: list[int] = []
-    real_map_chunks = validate.map_chunks
+    real_map_chunks = pool.map_chunks
 
     def counting(task: Any, chunks: Any, jobs: int, *args: Any) -> Any:
         sent.append(jobs)
