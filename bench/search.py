@@ -117,12 +117,12 @@ def measure_languages(size: int, codes: list[str]) -> list[str]:
         translate(site_dir, languages)
         site, _ = load_site(site_dir)
         shards = search_shards(site)
-        documents = sum(len(shard.documents) for shard in shards)
+        documents = sum(1 for shard in shards for _ in shard.documents())
         edited = next(shard for shard in reversed(shards) if shard.folder.endswith("pagefind/"))
         full, one, size_mb = index_times(shards, edited)
         rows.append(f"| {label} | {len(site.issues) * (1 + len(languages))} | {documents} | "
                     f"{len(shards)} | {full:.2f} s | {full / documents * 1000:.2f} s | "
-                    f"{one:.2f} s ({len(edited.documents)} documents) | "
+                    f"{one:.2f} s ({sum(1 for _ in edited.documents())} documents) | "
                     f"{size_mb / (size * (1 + len(codes))) * 1000:.2f} MB |")
     return rows
 

@@ -32,7 +32,7 @@ import re
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -200,38 +200,44 @@ def switch_search(site: Site, problems: Problems) -> Site:
     return replace(site, config=config)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class SearchShard:
-    """The documents of one year of issues of one language, indexed as a Pagefind bundle of
-    its own: an edit indexes its year again, not the archive. The newest year's bundle is the
-    language's search page's own (`pagefind/`, `es/pagefind/`), every other one is merged into
-    it (`pagefind/<year>/`, `es/pagefind/<year>/`)."""
+    """One year of issues of one language, indexed as a Pagefind bundle of its own: an edit
+    indexes its year again, not the archive. The newest year's bundle is the language's search
+    page's own (`pagefind/`, `es/pagefind/`), every other one is merged into it
+    (`pagefind/<year>/`, `es/pagefind/<year>/`). Its documents are made when asked for, not
+    kept: a rebuild hashes every year's and indexes one (at 10,000 items they are 60 MB)."""
 
     folder: str  # where its bundle goes: 'pagefind/', 'pagefind/2024/', 'es/pagefind/', ...
-    documents: tuple[SearchDocument, ...]
+    site: Site  # its language's
+    issues: tuple[Issue, ...]
+
+    def documents(self) -> Iterator[SearchDocument]:
+        words = Words(self.site)
+        for issue in self.issues:
+            yield from issue_documents(self.site, issue, words)
 
     def digest(self, program: str) -> str:
         """What its bundle is made from: the documents, the Pagefind program's version and
         how the documents are handed to it (`write_bundle`)."""
         hashed = hashlib.sha256(f"{program}\0{SOURCE_LAYOUT}".encode())
-        for document in self.documents:
+        for document in self.documents():
             hashed.update(f"\0{document.path}\0{document.html}".encode("utf-8", "surrogatepass"))
         return hashed.hexdigest()[:32]
 
 
 def search_shards(site: Site) -> list[SearchShard]:
-    """The documents of each language by the year of their issue, newest year first."""
+    """The shards of each language, a year of issues each, newest year first."""
     return [shard for each in (site, *site.translations) for shard in _language_shards(each)]
 
 
 def _language_shards(site: Site) -> list[SearchShard]:
     folders = bundle_folders(site)
-    years: dict[int, list[SearchDocument]] = {year: [] for year in folders}
-    words = Words(site)
+    years: dict[int, list[Issue]] = {year: [] for year in folders}
     for issue in site.issues:
         if issue.date.year in years:
-            years[issue.date.year] += issue_documents(site, issue, words)
-    return [SearchShard(folder, tuple(years[year])) for year, folder in folders.items()]
+            years[issue.date.year].append(issue)
+    return [SearchShard(folder, site, tuple(years[year])) for year, folder in folders.items()]
 
 
 def bundle_folders(site: Site) -> dict[int, str]:
@@ -286,7 +292,7 @@ def write_bundle(shard: SearchShard, folder: Path) -> None:
         # One folder of numbered files, not a folder per document: results link by the
         # `url` meta, and a year's thousand folders cost more to make and remove than
         # Pagefind takes to index them.
-        for number, document in enumerate(shard.documents):
+        for number, document in enumerate(shard.documents()):
             (Path(source) / f"{number:06d}.html").write_text(document.html, encoding="utf-8")
         run = subprocess.run([str(pagefind_program()), "--site", source, "--output-path",
                               str(folder), "--silent"], capture_output=True, text=True,
