@@ -150,7 +150,8 @@ def _build(site_dir: Path, output: Path, options: BuildOptions) -> BuildReport:
     copies += [Copy(source, path) for source, path in image_files(site, cache.made_folder)]
     if site.config.search.enabled:
         copies += [Copy(source, path)
-                   for source, path in search_files(site, cache.made_folder, options.jobs)]
+                   for source, path in search_files(site, cache.made_folder, options.jobs,
+                                                    site_dir)]
     work = cache.sort(env, site, pages + editions, copies)
     if options.pdf_later:  # `serve`: the PDFs to make wait for the next build
         later = {plan.path for plan in work.render if plan.path.endswith(".pdf")}

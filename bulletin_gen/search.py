@@ -82,11 +82,11 @@ class SearchDocument:
     html: str
 
 
-def search_documents(site: Site) -> list[SearchDocument]:
+def search_documents(site: Site, site_dir: Path | None = None) -> list[SearchDocument]:
     """One document per item and per brief, in the site's order, then each translation's."""
     documents = []
     for each in (site, *site.translations):
-        words = Words(each)
+        words = Words(each, site_dir)
         documents += [document for issue in each.issues
                       for document in issue_documents(each, issue, words)]
     return documents
@@ -94,11 +94,12 @@ def search_documents(site: Site) -> list[SearchDocument]:
 
 class Words:
     """What one language's documents say in that language: the names of the filters and of
-    the kinds of item, and dates. Asked once per document, so each is looked up once."""
+    the kinds of item, and dates, in the site's own catalogue (`translations/LANG.po` in
+    `site_dir`) or the theme's. Asked once per document, so each is looked up once."""
 
-    def __init__(self, site: Site) -> None:
+    def __init__(self, site: Site, site_dir: Path | None = None) -> None:
         self.language = site.config.language
-        speech = translations_for(self.language)
+        speech = translations_for(self.language, site_dir)
         self.filters = {key: speech.gettext(name) for key, name in FILTER_NAMES.items()}
         self.details = {key: speech.gettext(name) for key, name in DETAIL_NAMES.items()}
         self.kinds = {key: speech.gettext(name) for key, name in KIND_NAMES.items()}
@@ -211,9 +212,10 @@ class SearchShard:
     folder: str  # where its bundle goes: 'pagefind/', 'pagefind/2024/', 'es/pagefind/', ...
     site: Site  # its language's
     issues: tuple[Issue, ...]
+    site_dir: Path | None = None  # where the site's own catalogues are
 
     def documents(self) -> Iterator[SearchDocument]:
-        words = Words(self.site)
+        words = Words(self.site, self.site_dir)
         for issue in self.issues:
             yield from issue_documents(self.site, issue, words)
 
@@ -226,18 +228,20 @@ class SearchShard:
         return hashed.hexdigest()[:32]
 
 
-def search_shards(site: Site) -> list[SearchShard]:
+def search_shards(site: Site, site_dir: Path | None = None) -> list[SearchShard]:
     """The shards of each language, a year of issues each, newest year first."""
-    return [shard for each in (site, *site.translations) for shard in _language_shards(each)]
+    return [shard for each in (site, *site.translations)
+            for shard in _language_shards(each, site_dir)]
 
 
-def _language_shards(site: Site) -> list[SearchShard]:
+def _language_shards(site: Site, site_dir: Path | None) -> list[SearchShard]:
     folders = bundle_folders(site)
     years: dict[int, list[Issue]] = {year: [] for year in folders}
     for issue in site.issues:
         if issue.date.year in years:
             years[issue.date.year].append(issue)
-    return [SearchShard(folder, site, tuple(years[year])) for year, folder in folders.items()]
+    return [SearchShard(folder, site, tuple(years[year]), site_dir)
+            for year, folder in folders.items()]
 
 
 def bundle_folders(site: Site) -> dict[int, str]:
@@ -260,13 +264,15 @@ def search_bundles(site: Site) -> list[str]:
     return list(bundle_folders(site).values())
 
 
-def search_files(site: Site, made_folder: MadeFolder, jobs: int = 1) -> list[tuple[Path, str]]:
+def search_files(site: Site, made_folder: MadeFolder, jobs: int = 1,
+                 site_dir: Path | None = None) -> list[tuple[Path, str]]:
     """The files of every shard's bundle and where each goes in the output. Each bundle is made
     by `made_folder(digest, make)`: a folder holding what `make(folder)` writes, which the
     caller keeps between builds under `digest`. Pagefind indexes on one core, so `jobs` bundles
-    are made at a time (a first build makes them all)."""
+    are made at a time (a first build makes them all). The site's own catalogues in
+    `site_dir/translations/` name the filters, as they name the theme's words."""
     program = program_version()
-    shards = search_shards(site)
+    shards = search_shards(site, site_dir)
 
     def made(shard: SearchShard) -> Path:
         return made_folder(shard.digest(program), functools.partial(write_bundle, shard))

@@ -301,6 +301,15 @@ def test_the_search_index_filters_and_dates_speak_the_language(
     assert "Round table" not in pages and "date:15 January" not in pages and "Kind:" not in pages
 
 
+def test_a_site_catalogue_names_the_search_filters(make_site: Callable[..., Path]) -> None:
+    catalogue = in_this_issue("Au sommaire") + 'msgid "Kind"\nmsgstr "Genre"\n'
+    site_dir = site_in(make_site, "fr", {"translations/fr.po": catalogue})
+    site, _ = load_site(site_dir)
+    pages = "".join(document.html for document in search_documents(site, site_dir))
+    assert 'data-pagefind-filter="Genre:Table ronde"' in pages and "Type:" not in pages
+    assert 'data-pagefind-filter="Année:2026"' in pages  # the rest from the shipped catalogue
+
+
 def test_the_plain_text_emails_own_words_speak_the_language(
         make_site: Callable[..., Path]) -> None:
     item = """\
