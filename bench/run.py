@@ -1,9 +1,14 @@
-"""`make bench-speed`: time the builds editors run, on two corpora, against the floor and Hugo.
+"""`make bench-speed`: time the builds editors run, on three corpora, against the floor and Hugo.
 
-Two corpora, generated afresh under bench/ (deterministic, seeded):
+Three corpora, generated afresh under bench/ (deterministic, seeded):
 
 - weekly: BENCH_WEEKLY (default 600) single-file issues shaped like a real weekly
   (bench/weekly.py): 15-40 `##` sections each, long link lists, code spans;
+- weekly in 10 languages: BENCH_LANGUAGES_WEEKLY (default 60) issues of the same shape, each
+  translated into nine languages (bench/weekly.py's LANGUAGES, three of them in other scripts),
+  as many pages as the monolingual weekly has, so that the cost per page is compared at one
+  size (issue 19); its edits change one Spanish item, and the report says in which languages'
+  folders each edit's build wrote files;
 - synthetic: BENCH_SIZES (default 10000) items of bench/corpus.py's bulletin (tags, regions,
   briefs, round tables), also written as a Hugo site (and a Pelican one, with BENCH_PELICAN=1).
 
@@ -49,6 +54,7 @@ HUGO = HERE / ".venv" / "bin" / "hugo"
 OURS = "bulletin-gen"
 FLOOR = "floor"
 REPEATS = int(os.environ.get("BENCH_REPEATS", "3"))
+OUTPUT_MARKER = ".bulletin-output"  # the file by which a build knows its output folder
 STEP_NAMES = {
     "cold": "cold build",
     "nochange": "rebuild, nothing changed",
@@ -89,6 +95,11 @@ class Corpus:
     add: Callable[[], None]
     pdf_issue: str | None = None  # the edited issue, when the PDF steps run on this corpus
     runs: dict[str, dict[str, list[Run]]] = field(default_factory=dict)  # step: tool: runs
+    pages: int = 0  # the HTML pages of its cold build
+    # Of a multilingual corpus: the language whose item the edits change, and the folders
+    # (languages) of the files each edit's build wrote.
+    edited_language: str | None = None
+    edits_wrote: list[dict[str, int]] = field(default_factory=list)
 
     def record(self, step: str, tool: str, run: Run) -> None:
         self.runs.setdefault(step, {}).setdefault(tool, []).append(run)
@@ -124,6 +135,20 @@ def weekly_corpus(count: int) -> Corpus:
         edit=lambda round_: weekly.edit_one(root, issues, round_),
         add=lambda: weekly.add_issue(root, issues),
         pdf_issue=weekly.edited(issues).slug)
+
+
+def multilingual_corpus(count: int) -> Corpus:
+    root = HERE / f"corpus-weekly-{count}-in-10-languages"
+    print(f"\n== weekly corpus in 10 languages: generating {count} issues in {root}", flush=True)
+    issues = weekly.generate(root, count, weekly.LANGUAGES)
+    site = root / "bulletin"
+    return Corpus(
+        f"weekly, {count} single-file issues in 10 languages", root,
+        sum(len(i.sections) for i in issues) * (1 + len(weekly.LANGUAGES)),
+        {OURS: (ours(site, "--no-pdf"), site)},
+        ("bulletin/output", "bulletin/.bulletin-cache", "bulletin/.output.spare"),
+        edit=lambda round_: weekly.edit_translation(root, issues, "es", round_),
+        add=lambda: weekly.add_issue(root, issues), edited_language="es")
 
 
 def synthetic_corpus(n: int) -> Corpus:
@@ -182,10 +207,29 @@ def run_steps(bench: Corpus) -> None:
                 bench.edit(round_)
             elif step == "add":
                 bench.add()
+            started = time.time()
             for tool, (command, folder) in bench.commands.items():
                 bench.record(step, tool, measure(command, folder))
+            if step == "edit" and bench.edited_language:
+                bench.edits_wrote.append(written_since(bench.commands[OURS][1] / "output",
+                                                       started))
         if step == "cold":
+            output = bench.commands[OURS][1] / "output"
+            bench.pages = sum(1 for _ in output.rglob("*.html"))
             run_floor(bench)
+
+
+def written_since(output: Path, started: float) -> dict[str, int]:
+    """How many files of `output` were written after `started`, by the language of their
+    folder ('' for the main language's); not the marker every build writes
+    (`.bulletin-output`)."""
+    written: dict[str, int] = {}
+    for path in output.rglob("*"):
+        if path.name != OUTPUT_MARKER and path.is_file() and path.stat().st_mtime >= started:
+            first = path.relative_to(output).parts[0]
+            language = first if first in weekly.LANGUAGES else ""
+            written[language] = written.get(language, 0) + 1
+    return written
 
 
 def run_pdf_steps(bench: Corpus, issue: str) -> None:
@@ -246,6 +290,31 @@ def weekly_targets(bench: Corpus) -> list[Target]:
     return [*targets, cold_against_floor(bench)]
 
 
+def language_targets(bench: Corpus, monolingual: Corpus | None) -> list[Target]:
+    """Issue 19's: the cost per page with nine translations, and what editing one writes."""
+    cold, edit = bench.runs["cold"][OURS], bench.runs["edit"][OURS]
+    targets = [cold_against_floor(bench)]
+    if monolingual and monolingual.pages and bench.pages:
+        ours_per_page = median(cold) / bench.pages * 1000
+        theirs = median(monolingual.runs["cold"][OURS]) / monolingual.pages * 1000
+        targets.append(Target(
+            "10 languages: cold build time per page at most 1.2x the monolingual weekly's "
+            "(issue 19)", f"{ours_per_page:.2f} ms a page ({bench.pages} pages) against "
+            f"{theirs:.2f} ms ({monolingual.pages} pages)",
+            f"{ours_per_page / theirs:.2f}x (medians)", ours_per_page / theirs <= 1.2))
+    most: dict[str, int] = {}  # the most files an edit wrote, by language
+    for wrote in bench.edits_wrote:
+        for language, files in wrote.items():
+            most[language or "main"] = max(most.get(language or "main", 0), files)
+    targets.append(Target(
+        f"10 languages: one translated item ({bench.edited_language}) edited rebuilds only "
+        "that language's pages (issue 19)", figure(edit),
+        "files written, at most, under: "
+        + ", ".join(f"{language} ({files})" for language, files in sorted(most.items())),
+        sorted(most) == [bench.edited_language]))
+    return targets
+
+
 def cold_against_floor(bench: Corpus) -> Target:
     cold, floor = bench.runs["cold"][OURS], bench.runs["cold"][FLOOR]
     return Target(f"{bench.name}: cold build against the floor (no target)",
@@ -280,7 +349,7 @@ def synthetic_targets(bench: Corpus) -> list[Target]:
 
 def target_table(targets: list[Target]) -> list[str]:
     marks = {True: "met", False: "**not met**", None: "-"}
-    return ["| target (issue 18) | measured: median (worst) | as a ratio | |",
+    return ["| target | measured: median (worst) | as a ratio | |",
             "|---|---|---|---|",
             *(f"| {t.text} | {t.measured} | {t.ratio} | {marks[t.met]} |" for t in targets)]
 
@@ -302,8 +371,11 @@ def step_table(bench: Corpus) -> list[str]:
 
 def report(benches: list[Corpus], load: float) -> str:
     measured = [bench for bench in benches if bench.runs]
+    monolingual = next((bench for bench in measured if bench.pdf_issue), None)
     targets = [target for bench in measured for target in (
-        weekly_targets(bench) if bench.pdf_issue else synthetic_targets(bench))]
+        weekly_targets(bench) if bench.pdf_issue
+        else language_targets(bench, monolingual) if bench.edited_language
+        else synthetic_targets(bench))]
     lines = [
         "# Build speed: what editors run", "",
         f"Measured by `make bench` on {dt.datetime.now(dt.UTC):%Y-%m-%d}: "
@@ -336,6 +408,10 @@ def main() -> None:
     # BENCH_WEEKLY=0 or BENCH_SIZES= (empty) leaves that corpus out, for a quick try.
     count = int(os.environ.get("BENCH_WEEKLY", "600"))
     benches = [weekly_corpus(count)] if count else []
+    # As many issues in 10 languages as make about as many pages as the monolingual weekly,
+    # so that the cost per page is compared at one size.
+    translated = int(os.environ.get("BENCH_LANGUAGES_WEEKLY", "60"))
+    benches += [multilingual_corpus(translated)] if translated else []
     benches += [synthetic_corpus(int(n))
                 for n in os.environ.get("BENCH_SIZES", "10000").split(",") if n]
     # The results are written after each part, the PDF steps (the longest) last, so that a

@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import re
 import shutil
+import string
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -106,19 +108,67 @@ def write_issue(site: Path, issue: WeeklyIssue) -> None:
     (folder / f"{issue.slug}.md").write_text(issue.text(), encoding="utf-8")
 
 
-def generate(root: Path, count: int = 600) -> list[WeeklyIssue]:
-    """Write root/bulletin/ with `count` weekly issues (replacing what was there)."""
+def generate(root: Path, count: int = 600,
+             languages: tuple[str, ...] = ()) -> list[WeeklyIssue]:
+    """Write root/bulletin/ with `count` weekly issues (replacing what was there), each one
+    translated into every one of `languages`."""
     if root.exists():
         shutil.rmtree(root)
     site = root / "bulletin"
     site.mkdir(parents=True)
-    (site / "bulletin.yaml").write_text(bulletin_yaml("Synthetic Weekly", "weekly", "weekly"),
-                                       encoding="utf-8")
+    settings = bulletin_yaml("Synthetic Weekly", "weekly", "weekly")
+    if languages:
+        settings += "languages:\n" + "".join(f"  {code}: {{}}\n" for code in languages)
+    (site / "bulletin.yaml").write_text(settings, encoding="utf-8")
     rng = random.Random(SEED)
     issues = [make_issue(rng, index) for index in range(count)]
     for issue in issues:
         write_issue(site, issue)
+        for code in languages:
+            write_translation(site, issue, code)
     return issues
+
+
+# The translations' words: the corpus's own, each letter written in the language's script,
+# or with an ending of the language: the same words in every issue, as a language has.
+SCRIPTS = {"ru": "абвгдежзийклмнопрстуфхцчшщ", "ar": "ابتثجحخدذرزسشصضطظعغفقكلمنه",
+           "ja": "アイウエオカキクケコサシスセソタチツテトナニヌネノハ"}
+ENDINGS = {"es": "o", "fr": "eur", "de": "en", "pt": "ão", "it": "i", "nl": "ij"}
+LANGUAGES = ("es", "fr", "de", "pt", "it", "nl", "ar", "ru", "ja")
+# What translating leaves alone: code spans and links' addresses.
+UNTRANSLATED = re.compile(r"(`[^`]*`|\]\([^)]*\))")
+WORD = re.compile(r"[A-Za-z]+")
+
+
+def translate(text: str, code: str) -> str:
+    """`text` in the corpus's made-up `code`: its prose changed, its Markdown left as it is."""
+    if code in SCRIPTS:
+        table = str.maketrans(string.ascii_lowercase + string.ascii_uppercase, SCRIPTS[code] * 2)
+
+        def word(found: re.Match[str]) -> str:
+            return found.group().translate(table)
+    else:
+        def word(found: re.Match[str]) -> str:
+            return found.group() + ENDINGS[code]
+    return "".join(part if index % 2 else WORD.sub(word, part)
+                   for index, part in enumerate(UNTRANSLATED.split(text)))
+
+
+def translation_text(issue: WeeklyIssue, code: str, added: str = "") -> str:
+    """The translation file of `issue`: its title, summary and sections translated (the date
+    and number it leaves out come from the original); `added` ends the third section."""
+    sections = [(heading, markdown + (added if position == 2 else ""))
+                for position, (heading, markdown) in enumerate(issue.sections)]
+    summary = translate(sections[0][0], code).replace('"', "'")
+    front = f'---\ntitle: "{translate("Weekly", code)} {issue.number}"\nsummary: "{summary}"\n---\n'
+    body = "\n\n".join(f"## {translate(heading, code)}\n\n{translate(markdown, code)}"
+                        for heading, markdown in sections)
+    return f"{front}{translate(issue.intro, code)}\n\n{body}\n"
+
+
+def write_translation(site: Path, issue: WeeklyIssue, code: str, added: str = "") -> None:
+    (site / "content" / "issues" / f"{issue.slug}.{code}.md").write_text(
+        translation_text(issue, code, added), encoding="utf-8")
 
 
 def edited(issues: list[WeeklyIssue]) -> WeeklyIssue:
@@ -132,6 +182,13 @@ def edit_one(root: Path, issues: list[WeeklyIssue], round_: int = 1) -> None:
     heading, markdown = issue.sections[2]
     issue.sections[2] = (heading, f"{markdown}\n\nAn added sentence, edit number {round_}.")
     write_issue(root / "bulletin", issue)
+
+
+def edit_translation(root: Path, issues: list[WeeklyIssue], code: str, round_: int = 1) -> None:
+    """Add a sentence to the third section of the middle issue's translation into `code` and
+    save that file alone."""
+    write_translation(root / "bulletin", edited(issues), code,
+                      f"\n\n{translate('An added sentence, edit number', code)} {round_}.")
 
 
 def add_issue(root: Path, issues: list[WeeklyIssue]) -> None:
