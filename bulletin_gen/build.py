@@ -88,8 +88,10 @@ REMEMBERED = ("issues", "pages", "files", "pdfs", "emails")
 
 def load_site(site_dir: Path, drafts: bool = False, base_url: str | None = None,
               strict: bool = False, cache: BuildCache | None = None,
-              jobs: int = 1) -> tuple[Site, Problems]:
-    """Stages 1-3: settings, sources and model. Raises `ContentError` with every problem."""
+              jobs: int = os.cpu_count() or 1) -> tuple[Site, Problems]:
+    """Stages 1-3: settings, sources and model, read and built by `jobs` processes (one per
+    core: `bulletin pdf`, `email` and `check` load the whole site too). Raises `ContentError`
+    with every problem."""
     config, problems = load_config(site_dir, base_url, problems=Problems())
     memo = cache.model_memo(site_dir, config.unsafe_html) if cache else None
     # Worker processes read the files when there is nothing to take from an earlier build.
