@@ -8,7 +8,10 @@ Three corpora, generated afresh under bench/ (deterministic, seeded):
   translated into nine languages (bench/weekly.py's LANGUAGES, three of them in other scripts),
   as many pages as the monolingual weekly has, so that the cost per page is compared at one
   size (issue 19); its edits change one Spanish item, and the report says in which languages'
-  folders each edit's build wrote files;
+  folders each edit's build wrote files and in which their bytes changed (a build swaps
+  output/ with .output.spare/, so it also writes, unchanged, what the build before it
+  changed); a step of its own then edits one item of the original (English) text, which
+  should change the main language's pages alone;
 - synthetic: BENCH_SIZES (default 10000) items of bench/corpus.py's bulletin (tags, regions,
   briefs, round tables), also written as a Hugo site (and a Pelican one, with BENCH_PELICAN=1).
 
@@ -24,6 +27,7 @@ the cold build wrote: the cold build is reported as a multiple of it.
 
 The report (one table of the targets of issue 18, then each corpus's steps) goes to stdout and
 to bench/RESULTS.md (BENCH_RESULTS to write elsewhere), followed by bench/profile.md.
+BENCH_PDF=0 leaves the PDF steps out.
 """
 
 from __future__ import annotations
@@ -37,6 +41,7 @@ import statistics
 import subprocess
 import sys
 import time
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,6 +64,7 @@ STEP_NAMES = {
     "cold": "cold build",
     "nochange": "rebuild, nothing changed",
     "edit": "rebuild, one item edited",
+    "edit-original": "rebuild, one original (main language) item edited",
     "add": "rebuild, one issue added",
     "pdf-all": "PDF edition on: first build, every PDF",
     "pdf-edit": "PDF edition on: one item edited",
@@ -100,6 +106,9 @@ class Corpus:
     # (languages) of the files each edit's build wrote.
     edited_language: str | None = None
     edits_wrote: list[dict[str, int]] = field(default_factory=list)
+    # step: for each of its builds, the files whose bytes changed, by language
+    changed: dict[str, list[dict[str, int]]] = field(default_factory=dict)
+    edit_original: Callable[[int], None] | None = None  # a multilingual corpus's original
 
     def record(self, step: str, tool: str, run: Run) -> None:
         self.runs.setdefault(step, {}).setdefault(tool, []).append(run)
@@ -148,7 +157,8 @@ def multilingual_corpus(count: int) -> Corpus:
         {OURS: (ours(site, "--no-pdf"), site)},
         ("bulletin/output", "bulletin/.bulletin-cache", "bulletin/.output.spare"),
         edit=lambda round_: weekly.edit_translation(root, issues, "es", round_),
-        add=lambda: weekly.add_issue(root, issues), edited_language="es")
+        add=lambda: weekly.add_issue(root, issues), edited_language="es",
+        edit_original=lambda round_: weekly.edit_one(root, issues, round_))
 
 
 def synthetic_corpus(n: int) -> Corpus:
@@ -199,22 +209,29 @@ def run_steps(bench: Corpus) -> None:
     # The corpus at rest, as an archive is: a file saved within the file system's clock tick
     # before a build may be read again by the next one, and an edit should measure an edit.
     time.sleep(2.5)
-    for step in ("cold", "nochange", "edit", "add"):
+    output = bench.commands[OURS][1] / "output"
+    steps = ("cold", "nochange", "edit", *(("edit-original",) if bench.edit_original else ()),
+             "add")
+    for step in steps:
         for round_ in range(REPEATS):
             if step == "cold":
                 forget(bench)
             elif step == "edit":
                 bench.edit(round_)
+            elif step == "edit-original" and bench.edit_original:
+                bench.edit_original(round_)
             elif step == "add":
                 bench.add()
+            counted = bench.edited_language and step.startswith("edit")
+            before = checksums(output) if counted else {}
             started = time.time()
             for tool, (command, folder) in bench.commands.items():
                 bench.record(step, tool, measure(command, folder))
             if step == "edit" and bench.edited_language:
-                bench.edits_wrote.append(written_since(bench.commands[OURS][1] / "output",
-                                                       started))
+                bench.edits_wrote.append(written_since(output, started))
+            if counted:
+                bench.changed.setdefault(step, []).append(changed(before, checksums(output)))
         if step == "cold":
-            output = bench.commands[OURS][1] / "output"
             bench.pages = sum(1 for _ in output.rglob("*.html"))
             run_floor(bench)
 
@@ -230,6 +247,24 @@ def written_since(output: Path, started: float) -> dict[str, int]:
             language = first if first in weekly.LANGUAGES else ""
             written[language] = written.get(language, 0) + 1
     return written
+
+
+def checksums(output: Path) -> dict[str, int]:
+    """Every file of `output` (not the build's marker) with a checksum of its bytes."""
+    return {str(path.relative_to(output)): zlib.crc32(path.read_bytes())
+            for path in output.rglob("*") if path.name != OUTPUT_MARKER and path.is_file()}
+
+
+def changed(before: dict[str, int], after: dict[str, int]) -> dict[str, int]:
+    """How many files are new or changed between two checksums of an output, by the language
+    of their folder ('' for the main language's)."""
+    counts: dict[str, int] = {}
+    for name, checksum in after.items():
+        if before.get(name) != checksum:
+            first = name.split("/", 1)[0]
+            language = first if first in weekly.LANGUAGES else ""
+            counts[language] = counts.get(language, 0) + 1
+    return counts
 
 
 def run_pdf_steps(bench: Corpus, issue: str) -> None:
@@ -312,7 +347,26 @@ def language_targets(bench: Corpus, monolingual: Corpus | None) -> list[Target]:
         "files written, at most, under: "
         + ", ".join(f"{language} ({files})" for language, files in sorted(most.items())),
         sorted(most) == [bench.edited_language]))
+    for step, language in (("edit", bench.edited_language or ""), ("edit-original", "")):
+        if step in bench.changed:
+            targets.append(changed_only(bench, step, language))
+    memory = max(peak(tools[OURS]) for tools in bench.runs.values() if OURS in tools)
+    targets.append(Target(f"{bench.name}: peak memory (no target)", f"{memory:.0f} MB", "-",
+                          None))
     return targets
+
+
+def changed_only(bench: Corpus, step: str, language: str) -> Target:
+    """Whether each build of `step` changed the bytes of `language`'s files alone."""
+    rounds = bench.changed[step]
+    name = language or "main"
+    only = all(set(counts) <= {language} for counts in rounds)
+    return Target(
+        f"10 languages: {STEP_NAMES[step]} ({name}): files whose bytes changed",
+        f"{figure(bench.runs[step][OURS])}; " + "; ".join(
+            ", ".join(f"{code or 'main'} {files}" for code, files in sorted(counts.items()))
+            for counts in rounds),
+        f"{'only' if only else 'not only'} under {name}", only)
 
 
 def cold_against_floor(bench: Corpus) -> Target:
@@ -420,7 +474,7 @@ def main() -> None:
         run_steps(bench)
         write_results(benches, load)
     for bench in benches:
-        if bench.pdf_issue:
+        if bench.pdf_issue and os.environ.get("BENCH_PDF", "1") != "0":
             run_pdf_steps(bench, bench.pdf_issue)
             write_results(benches, load)
     print("\n" + report(benches, load))
