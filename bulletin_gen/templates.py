@@ -16,8 +16,6 @@ import re
 from pathlib import Path
 from typing import Any
 
-import jinja2
-import jinja2.ext
 from jinja2 import (
     ChoiceLoader,
     Environment,
@@ -44,6 +42,8 @@ from .model import EMAIL_WIDTH, PRINT_WIDTH
 THEME_DIR = Path(__file__).parent / "theme"
 THEME_TEMPLATES = THEME_DIR / "templates"
 THEME_STATIC = THEME_DIR / "static"
+# What Jinja's i18n extension calls: `{% trans %}`, `_()` and their plural and context forms.
+GETTEXT_CALLABLES = ("gettext", "ngettext", "pgettext", "npgettext")
 
 
 def make_environment(site_dir: Path | None, language: str = "en",
@@ -156,11 +156,13 @@ def language_globals(lang: str, site_dir: Path | None) -> dict[str, Any]:
     callables of Jinja's i18n extension, new style (`%(name)s` placeholders filled in, the
     translation trusted as markup, its values escaped)."""
     translations = translations_for(lang, site_dir)
+    # Jinja wraps the callables itself when it installs them: one environment of its own
+    # per language gives them, through its public API, without becoming any page's.
+    wrapping = Environment(extensions=["jinja2.ext.i18n"])
+    wrapping.install_gettext_translations(  # type: ignore[attr-defined]  # jinja2.ext.i18n
+        translations, newstyle=True)
     return {"language": lang, "translations": translations,
-            "gettext": jinja2.ext._make_new_gettext(translations.gettext),
-            "ngettext": jinja2.ext._make_new_ngettext(translations.ngettext),
-            "pgettext": jinja2.ext._make_new_pgettext(translations.pgettext),
-            "npgettext": jinja2.ext._make_new_npgettext(translations.npgettext)}
+            **{name: wrapping.globals[name] for name in GETTEXT_CALLABLES}}
 
 
 @pass_context
