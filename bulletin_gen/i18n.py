@@ -155,9 +155,11 @@ def locale_for(lang: str) -> Locale:
             return Locale.parse("en_GB")
 
 
+@functools.lru_cache(maxsize=8192)
 def format_date(value: dt.date, lang: str = "en", style: str = "long") -> str:
     """The date as the language writes it: 'long' ('5 March 2026', '5 de marzo de 2026',
-    '2026年3月5日') or 'short' ('5 Mar 2026', '5 mar 2026')."""
+    '2026年3月5日') or 'short' ('5 Mar 2026', '5 mar 2026'). Kept: an archive writes each of
+    its few thousand dates on many pages and in every search document."""
     return babel_format_date(value, "long" if style == "long" else "medium",
                              locale=locale_for(lang))
 

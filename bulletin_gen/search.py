@@ -21,7 +21,6 @@ Pagefind 1.5 writes its filters in an order that changes from run to run (a hash
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import gzip
 import hashlib
@@ -93,9 +92,9 @@ def search_documents(site: Site, site_dir: Path | None = None) -> list[SearchDoc
 
 
 class Words:
-    """What one language's documents say in that language: the names of the filters and of
-    the kinds of item, and dates, in the site's own catalogue (`translations/LANG.po` in
-    `site_dir`) or the theme's. Asked once per document, so each is looked up once."""
+    """What one language's documents say in that language: the names of the filters, of a
+    result's details and of the kinds of item, from the site's own catalogue
+    (`translations/LANG.po` in `site_dir`) or the theme's, looked up once for all of them."""
 
     def __init__(self, site: Site, site_dir: Path | None = None) -> None:
         self.language = site.config.language
@@ -103,12 +102,6 @@ class Words:
         self.filters = {key: speech.gettext(name) for key, name in FILTER_NAMES.items()}
         self.details = {key: speech.gettext(name) for key, name in DETAIL_NAMES.items()}
         self.kinds = {key: speech.gettext(name) for key, name in KIND_NAMES.items()}
-        self.dates: dict[dt.date, str] = {}
-
-    def date(self, value: dt.date) -> str:
-        if value not in self.dates:
-            self.dates[value] = format_date(value, self.language)
-        return self.dates[value]
 
 
 def issue_documents(site: Site, issue: Issue, words: Words) -> list[SearchDocument]:
@@ -157,10 +150,12 @@ def _document(site: Site, issue: Issue, item: Item, path: str, url: str, title: 
     lang = item.lang or issue.lang or site.config.language
     filters = {"year": [str(issue.date.year)], "kind": [words.kinds.get(item.kind, item.kind)],
                **filters}
+    details = {"issue": f"{site.config.title}: {issue.title}",
+               "date": format_date(item.date, words.language)}
     marks = [("data-pagefind-meta", f"url:../{url.removeprefix(site.prefix)}"),
              ("data-pagefind-meta", f"title:{title}"),
-             ("data-pagefind-meta", f"{words.details['issue']}:{site.config.title}: {issue.title}"),
-             ("data-pagefind-meta", f"{words.details['date']}:{words.date(item.date)}")]
+             *(("data-pagefind-meta", f"{words.details[key]}:{text}")
+               for key, text in details.items())]
     marks += [("data-pagefind-filter", f"{words.filters[name]}:{value}")
               for name, values in filters.items() for value in values]
     attributes = "".join(f'<span {name}="{html.escape(value)}"></span>' for name, value in marks)
