@@ -42,7 +42,7 @@ import subprocess
 import sys
 import time
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -237,16 +237,11 @@ def run_steps(bench: Corpus) -> None:
 
 
 def written_since(output: Path, started: float) -> dict[str, int]:
-    """How many files of `output` were written after `started`, by the language of their
-    folder ('' for the main language's); not the marker every build writes
-    (`.bulletin-output`)."""
-    written: dict[str, int] = {}
-    for path in output.rglob("*"):
-        if path.name != OUTPUT_MARKER and path.is_file() and path.stat().st_mtime >= started:
-            first = path.relative_to(output).parts[0]
-            language = first if first in weekly.LANGUAGES else ""
-            written[language] = written.get(language, 0) + 1
-    return written
+    """How many files of `output` were written after `started`, by language (`by_language`);
+    not the marker every build writes (`.bulletin-output`)."""
+    return by_language(str(path.relative_to(output)) for path in output.rglob("*")
+                       if path.name != OUTPUT_MARKER and path.is_file()
+                       and path.stat().st_mtime >= started)
 
 
 def checksums(output: Path) -> dict[str, int]:
@@ -256,14 +251,18 @@ def checksums(output: Path) -> dict[str, int]:
 
 
 def changed(before: dict[str, int], after: dict[str, int]) -> dict[str, int]:
-    """How many files are new or changed between two checksums of an output, by the language
-    of their folder ('' for the main language's)."""
+    """How many files are new or changed between two checksums of an output, by language."""
+    return by_language(name for name, checksum in after.items() if before.get(name) != checksum)
+
+
+def by_language(names: Iterable[str]) -> dict[str, int]:
+    """How many of the output's files `names` are in each language's folder ('' for the main
+    language's, at the root)."""
     counts: dict[str, int] = {}
-    for name, checksum in after.items():
-        if before.get(name) != checksum:
-            first = name.split("/", 1)[0]
-            language = first if first in weekly.LANGUAGES else ""
-            counts[language] = counts.get(language, 0) + 1
+    for name in names:
+        first = name.split("/", 1)[0]
+        language = first if first in weekly.LANGUAGES else ""
+        counts[language] = counts.get(language, 0) + 1
     return counts
 
 
