@@ -14,9 +14,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bulletin_gen.build import BuildOptions, build, load_site
+from bulletin_gen.build import BuildOptions, build
 from bulletin_gen.editions.pdf import issue_pdf
 from bulletin_gen.model import Issue
+from bulletin_gen.pipeline import load_site
 from bulletin_gen.templates import make_environment
 
 REPO = Path(__file__).resolve().parent.parent

@@ -31,7 +31,7 @@ sys.path.insert(0, str(HERE))
 
 from corpus import edit_one, generate  # noqa: E402
 
-from bulletin_gen.build import load_site  # noqa: E402
+from bulletin_gen.pipeline import load_site  # noqa: E402
 from bulletin_gen.search import (  # noqa: E402
     SearchShard,
     bundle_files,

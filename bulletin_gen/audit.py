@@ -16,13 +16,12 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
-from .build import RenderedSite, render_in_memory
-from .config import CONFIG_FILE
 from .console import plural
 from .content import read_text
 from .errors import ContentError, Problem, Problems
 from .images import copy_paths
 from .languages import language_sites
+from .layout import CONFIG_FILE
 from .linkcheck import (
     Link,
     LinkStatus,
@@ -33,6 +32,7 @@ from .linkcheck import (
     scan_page,
 )
 from .model import Site
+from .pipeline import RenderedSite, render_in_memory
 from .search import UI_FILES
 
 LINK_CACHE = Path(".bulletin-cache") / "links.json"

@@ -1,8 +1,9 @@
-"""The pipeline, stage by stage: settings, sources, model, pages, editions, output.
+"""`bulletin build`: what a build is asked and what it reports, and the way in.
 
-`build` reads like the table of contents of bulletin-gen; `check` (and `bulletin check`'s
-audit, through `render_in_memory`) runs the same stages up to the rendered pages, in memory,
-and writes nothing.
+`build` holds the site's lock and asks the incremental layer whether anything changed since
+the last build (incremental/uptodate.py); only then does it import and run the stages
+(pipeline.py). A build with nothing to do so imports no stage at all: Jinja, markdown-it and
+Babel take longer to import than the rest of such a build.
 """
 
 from __future__ import annotations
@@ -12,33 +13,14 @@ import json
 import os
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
-from functools import partial
+from dataclasses import dataclass
 from pathlib import Path
 
-from jinja2 import Environment
-
-from .config import CACHE_DIR, CONFIG_FILE, load_config
-from .content import read_sources
-from .editions import edition_plans, switch_editions
-from .editions.pdf import find_issue, issue_pdf
-from .errors import BulletinError, Problem, Problems
-from .i18n import LOCALES_DIR, catalogue_digest
-from .images import image_files, measure_images
-from .incremental import BuildCache, Remembered
-from .languages import add_translations, site_in, split_sources, with_main_settings
-from .markdown import MarkdownRenderer
-from .model import Site
-from .render import Artifact, PagePlan, plan_pages, render_pages, speaking
-from .search import search_files, switch_search
+from .errors import BulletinError, Problem
+from .incremental.uptodate import InputStamp, Remembered, last_build, remember, stamp_inputs
+from .layout import BUILD_RECORD, CACHE_DIR
 from .sitelock import site_lock
-from .templates import THEME_DIR, THEME_STATIC, make_environment
-from .validate import build_site
-from .write import Copy, check_output_dir, publish, static_copies, write_atomic, write_file
-
-BUILD_RECORD = "last-build.json"  # in the cache folder: the last build that finished
-# With bulletin.yaml, the folders of the site that a build reads (and `serve` watches).
-INPUT_FOLDERS = ("content", "templates", "static", "translations")
+from .write import check_output_dir, write_atomic
 
 Progress = Callable[[str, int, int], None]
 """progress(stage, done, total): 'load' once (total: the issues), 'pdf' once when the PDF
@@ -64,6 +46,10 @@ class BuildOptions:
     wait: float = 60.0  # seconds to wait for another build of the site to end (sitelock.py)
     waiting: Callable[[str], None] | None = None  # told who holds the site, if this one waits
 
+    def settings(self) -> tuple[object, ...]:
+        """The options that change what a build writes, for the input stamp."""
+        return (self.drafts, self.base_url, self.strict, self.pdf, self.email, self.pdf_later)
+
 
 @dataclass(frozen=True)
 class BuildReport:
@@ -86,32 +72,6 @@ class BuildReport:
 REMEMBERED = ("issues", "pages", "files", "pdfs", "emails")
 
 
-def load_site(site_dir: Path, drafts: bool = False, base_url: str | None = None,
-              strict: bool = False, cache: BuildCache | None = None,
-              jobs: int = os.cpu_count() or 1) -> tuple[Site, Problems]:
-    """Stages 1-3: settings, sources and model, read and built by `jobs` processes (one per
-    core: `bulletin pdf`, `email` and `check` load the whole site too). Raises `ContentError`
-    with every problem."""
-    config, problems = load_config(site_dir, base_url, problems=Problems())
-    memo = cache.model_memo(site_dir, config.unsafe_html) if cache else None
-    # Worker processes read the files when there is nothing to take from an earlier build.
-    sources = read_sources(site_dir, problems, memo, jobs if memo is None or memo.is_empty() else 1)
-    renderer = (cache.renderer(config.unsafe_html) if cache
-                else MarkdownRenderer(unsafe_html=config.unsafe_html))
-    translations = split_sources(sources, config, reread=memo is not None)
-    site = build_site(config, translations.main, renderer, problems, drafts, memo, jobs)
-    site = add_translations(site, translations, renderer, problems, drafts, jobs)
-    if memo:
-        memo.save()
-    if cache:  # kept even when the build fails, for the build after the fix
-        cache.markdown.flush()
-    # Measured on every build, outside the memo: a picture replaced by another of other
-    # dimensions leaves its item file as it was.
-    site = measure_images(site, problems)
-    problems.raise_if_any(strict=strict)
-    return site, problems
-
-
 def build(site_dir: Path, options: BuildOptions | None = None) -> BuildReport:
     """Build the whole site of `site_dir` into its output folder, holding the site's lock: two
     builds of one site at once would share its cache and staging folder."""
@@ -123,59 +83,34 @@ def build(site_dir: Path, options: BuildOptions | None = None) -> BuildReport:
     check_output_dir(output, site_dir)  # a folder refused is refused before anything is made
     check_cache_dir(site_dir)
     with site_lock(site_dir, options.wait, options.waiting), _cache_errors(site_dir):
-        return _build(site_dir, output, options)
+        started = time.perf_counter()
+        check_output_dir(output, site_dir)  # again: another build may have changed it meanwhile
+        folder = site_dir / CACHE_DIR
+        (folder / BUILD_RECORD).unlink(missing_ok=True)  # until this build has finished, it has not
+        inputs = stamp_inputs(site_dir, *options.settings())
+        last = None if options.clean else last_build(folder, output, inputs)
+        if last is None:
+            report = _run_stages(site_dir, output, options, inputs, started)
+            remember(folder, inputs, [getattr(report, count) for count in REMEMBERED],
+                     report.warnings)
+        else:
+            report = _unchanged(output, last, started)
+        _record_build(folder / BUILD_RECORD, output, options, inputs.digest)
+        return report
 
 
-def _build(site_dir: Path, output: Path, options: BuildOptions) -> BuildReport:
-    started = time.perf_counter()
-    check_output_dir(output, site_dir)  # again: another build may have changed it meanwhile
-    notify = options.progress or _silent
-    cache = BuildCache.open(site_dir, output, clean=options.clean)
-    record = site_dir / CACHE_DIR / BUILD_RECORD
-    record.unlink(missing_ok=True)  # until this build has finished, it has not
-    inputs = _input_stamp(site_dir, options, cache)
-    if unchanged := _unchanged(output, cache.up_to_date(inputs), started):
-        _record_build(record, output, options, inputs)
-        return unchanged
-    site, problems = load_site(site_dir, options.drafts, options.base_url, options.strict,
-                               cache, options.jobs)
-    notify("load", len(site.issues), len(site.issues))
-    site = switch_editions(site, options.pdf, options.email, problems)
-    if site.config.pdf.enabled:  # WeasyPrint was imported: half a second, a stage of its own
-        notify("pdf", 1, 1)
-    env = site_environment(site_dir, site)
-    cache.keep_compiled(env)
-    words = partial(catalogue_digest, site_dir=site_dir)
-    pages = speaking(site, plan_pages(site), words)
-    editions = speaking(site, edition_plans(site_dir, site, problems), words)
-    copies = _copies(site_dir, site)
-    copies += [Copy(source, path) for source, path in image_files(site, cache.made_folder)]
-    if site.config.search.enabled:
-        copies += [Copy(source, path)
-                   for source, path in search_files(site, cache.made_folder, options.jobs,
-                                                    site_dir)]
-    work = cache.sort(env, site, pages + editions, copies)
-    if options.pdf_later:  # `serve`: the PDFs to make wait for the next build
-        later = {plan.path for plan in work.render if plan.path.endswith(".pdf")}
-        editions = [plan for plan in editions if plan.path not in later]
-        work = replace(work, render=[plan for plan in work.render if plan.path not in later])
-    problems.warnings.extend(work.warnings)
-    problems.raise_if_any(strict=options.strict)
-    files = len(work.record)
-    if not work.untouched:
-        made = render_pages(env, site, work.render, notify, options.jobs)
-        files = publish(output, cache.noting(_noting_warnings(made, problems, options.strict)),
-                        copies + work.links, work.keep, cache.spare_files(), mirror=True)
-        cache.save(work, copies)
-    notify("write", files, files)
-    report = BuildReport(output, len(site.issues), len(pages), files,
-                         time.perf_counter() - started, tuple(problems.warnings),
-                         pdfs=sum(plan.path.endswith(".pdf") for plan in editions),
-                         emails=sum(plan.path.endswith("email.html") for plan in editions),
-                         rewritten=cache.rewritten())
-    cache.remember(inputs, [getattr(report, count) for count in REMEMBERED], report.warnings)
-    _record_build(record, output, options, inputs)
-    return report
+def _run_stages(site_dir: Path, output: Path, options: BuildOptions, inputs: InputStamp,
+                started: float) -> BuildReport:
+    from .pipeline import run_stages  # the stages' imports: see the module's docstring
+
+    return run_stages(site_dir, output, options, inputs, started)
+
+
+def _unchanged(output: Path, last: Remembered, started: float) -> BuildReport:
+    """The last build's report again, when nothing changed since that build."""
+    issues, pages, files, pdfs, emails = last.counts  # in the order of REMEMBERED
+    return BuildReport(output, issues, pages, files, time.perf_counter() - started,
+                       last.warnings, pdfs=pdfs, emails=emails)
 
 
 def _record_build(record: Path, output: Path, options: BuildOptions, inputs: str) -> None:
@@ -194,8 +129,7 @@ def content_changed(site_dir: Path, record: dict[str, object]) -> bool:
     options = BuildOptions(drafts=bool(record.get("drafts")), strict=bool(record.get("strict")),
                            pdf=bool(record.get("pdf", True)), email=bool(record.get("email", True)),
                            base_url=base_url if isinstance(base_url, str) else None)
-    cache = BuildCache(None, site_dir / "output")
-    return _input_stamp(site_dir, options, cache) != record.get("inputs")
+    return stamp_inputs(site_dir, *options.settings()).digest != record.get("inputs")
 
 
 class CacheError(BulletinError):
@@ -224,92 +158,3 @@ def _cache_errors(site_dir: Path) -> Iterator[None]:
         raise CacheError(f"cannot write the build cache {name}: {error.strerror}. The output "
                          "folder was left whole; free some space (or delete "
                          f"{folder}) and build again") from None
-
-
-def _unchanged(output: Path, last: Remembered | None, started: float) -> BuildReport | None:
-    """The last build's report again, when the cache found nothing changed since that build."""
-    if last is None or len(last.counts) != len(REMEMBERED):
-        return None
-    issues, pages, files, pdfs, emails = last.counts  # in the order of REMEMBERED
-    return BuildReport(output, issues, pages, files, time.perf_counter() - started,
-                       last.warnings, pdfs=pdfs, emails=emails)
-
-
-def _noting_warnings(artifacts: Iterator[Artifact], problems: Problems,
-                     strict: bool) -> Iterator[Artifact]:
-    """The rendered files, their warnings (an edition's) added to `problems`; those fail a
-    --strict build once every file is made, before the output is swapped in."""
-    for artifact in artifacts:
-        problems.warnings.extend(artifact.warnings)
-        yield artifact
-    problems.raise_if_any(strict=strict)
-
-
-def _input_stamp(site_dir: Path, options: BuildOptions, cache: BuildCache) -> str:
-    """What the last build must have read, for the cache to know that nothing changed."""
-    folders = [site_dir / folder for folder in INPUT_FOLDERS] + [THEME_DIR, LOCALES_DIR]
-    return cache.stamp_inputs([site_dir / CONFIG_FILE], folders,
-                              options.drafts, options.base_url, options.strict, options.pdf,
-                              options.email, options.pdf_later)
-
-
-def _silent(stage: str, done: int, total: int) -> None:
-    """The progress callback of a build nobody watches."""
-
-
-@dataclass(frozen=True)
-class RenderedSite:
-    """A site rendered in memory: what `check` inspects instead of writing it."""
-
-    site: Site
-    problems: Problems
-    plans: list[PagePlan]
-    artifacts: list[Artifact]
-    copies: list[Copy]
-    seconds: float
-
-
-def render_in_memory(site_dir: Path, drafts: bool = True, strict: bool = False) -> RenderedSite:
-    """Stages 1-4 without writing: the model, every web page as bytes, and the files to copy."""
-    started = time.perf_counter()
-    site, problems = load_site(site_dir, drafts=drafts, strict=strict)
-    site = with_main_settings(switch_search(site, problems))
-    plans = plan_pages(site)
-    artifacts = list(render_pages(site_environment(site_dir, site), site, plans))
-    return RenderedSite(site, problems, plans, artifacts, _copies(site_dir, site),
-                        time.perf_counter() - started)
-
-
-def check(site_dir: Path, drafts: bool = False, strict: bool = False) -> BuildReport:
-    """Validate everything a build would, and render every page in memory; write nothing."""
-    rendered = render_in_memory(site_dir, drafts, strict)
-    return BuildReport(site_dir / "output", len(rendered.site.issues), len(rendered.plans),
-                       len(rendered.artifacts), rendered.seconds,
-                       tuple(rendered.problems.warnings))
-
-
-def build_pdf(site_dir: Path, issue_slug: str, target: Path,
-              language: str | None = None) -> tuple[Problem, ...]:
-    """Write the print edition of one issue (drafts included) to `target`, in `language`
-    ('es': its translation) or the main language; returns warnings."""
-    site, problems = load_site(site_dir, drafts=True)
-    site = site_in(site, language)
-    issue = find_issue(site, issue_slug)
-    env = make_environment(site_dir, language=site.config.language)
-    write_file(target, issue_pdf(site_dir, site, env, issue, problems))
-    return tuple(problems.warnings)
-
-
-def site_environment(site_dir: Path, site: Site) -> Environment:
-    """The templates of the site, speaking its language and ready to speak its translations'."""
-    return make_environment(site_dir, site.config.language,
-                            tuple(each.config.language for each in site.translations))
-
-
-def _copies(site_dir: Path, site: Site) -> list[Copy]:
-    """The files copied as they are; a later one wins a path, so the site's static/ can
-    replace the theme's assets."""
-    copies = static_copies(THEME_STATIC, "assets/")
-    copies += [Copy(asset.source, asset.url) for issue in site.issues for asset in issue.assets]
-    copies += static_copies(site_dir / "static")
-    return copies

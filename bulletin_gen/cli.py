@@ -205,7 +205,7 @@ def new_translation(issue: str, language: str, site: Path) -> None:
               "this language (one of 'languages:' in bulletin.yaml).")
 def pdf(issue: str, site: Path, output: Path | None, lang: str | None) -> None:
     """Write the print edition (PDF) of one ISSUE, named by its folder or file name."""
-    from .build import build_pdf
+    from .pipeline import build_pdf
 
     target = output or Path(f"{issue}.{lang}.pdf" if lang else f"{issue}.pdf")
     _print_warnings(build_pdf(site, issue, target, lang))

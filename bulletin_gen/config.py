@@ -14,11 +14,9 @@ from urllib.parse import urlsplit
 
 from .errors import ContentError, Location, Problem, Problems
 from .fields import FieldReader
+from .layout import CONFIG_FILE
 from .markdown import typographic
 from .yamlio import YamlError, load_yaml
-
-CONFIG_FILE = "bulletin.yaml"
-CACHE_DIR = ".bulletin-cache"  # in the site: what earlier builds left for the next
 
 
 @dataclass(frozen=True)

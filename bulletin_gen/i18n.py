@@ -31,8 +31,8 @@ from babel.numbers import format_decimal
 from babel.support import Translations
 
 from .errors import ContentError, Location, Problem
+from .layout import LOCALES_DIR
 
-LOCALES_DIR = Path(__file__).parent / "locales"
 DOMAIN = "theme"
 # The languages whose catalogues ship with the theme, English (the msgids) first.
 SHIPPED_LANGUAGES = ("en", "es", "fr", "de", "pt", "it", "nl", "ar", "ru", "zh", "ja", "ko")

@@ -2,7 +2,7 @@
 GitHub Pages branch, as `bulletin publish` asks.
 
 `publish` refuses a site whose last build did not finish, was made with drafts, or is older
-than its content (the build records each, `build.BUILD_RECORD`). To a bucket it uploads only
+than its content (the build records each, `layout.BUILD_RECORD`). To a bucket it uploads only
 the files whose bytes changed (compared with the MD5 the store keeps as each object's ETag;
 the SHA-256 also goes into the object's metadata) or whose headers would change (the type, the
 Cache-Control or the SHA-256 of an object whose ETag matches: a new `cache_pages:` reaches the
@@ -27,8 +27,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .config import CACHE_DIR, PublishTarget, SiteConfig
+from .config import PublishTarget, SiteConfig
 from .errors import BulletinError
+from .layout import BUILD_RECORD, CACHE_DIR
 from .write import MARKER, write_atomic
 
 UPLOADS_AT_ONCE = 8
@@ -368,7 +369,7 @@ def publish_site(site_dir: Path, name: str | None = None, dry_run: bool = False,
                  say: Callable[[str], None] = print,
                  progress: Callable[[str, int, int], None] | None = None) -> str:
     """Publish the last build of `site_dir` to the destination `name`; returns a summary."""
-    from .build import BUILD_RECORD, content_changed
+    from .build import content_changed
     from .config import load_config
 
     config, _ = load_config(site_dir)

@@ -38,10 +38,10 @@ from urllib.parse import urlsplit
 
 import click
 
-from .build import INPUT_FOLDERS, BuildOptions, BuildReport, build
-from .config import CONFIG_FILE
+from .build import BuildOptions, BuildReport, build
 from .console import build_summary
 from .errors import BulletinError, ContentError
+from .layout import CONFIG_FILE, INPUT_FOLDERS
 
 EVENTS_PATH = "/__bulletin/events"
 KEEPALIVE_SECONDS = 15.0  # a comment on the event stream this often notices closed tabs

@@ -36,10 +36,10 @@ from .i18n import (
     text_direction,
     translations_for,
 )
+from .layout import THEME_DIR
 from .markdown import ROOT_MARKER, relative_html
 from .model import EMAIL_WIDTH, PRINT_WIDTH
 
-THEME_DIR = Path(__file__).parent / "theme"
 THEME_TEMPLATES = THEME_DIR / "templates"
 THEME_STATIC = THEME_DIR / "static"
 # What Jinja's i18n extension calls: `{% trans %}`, `_()` and their plural and context forms.

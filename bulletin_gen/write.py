@@ -15,11 +15,14 @@ import shutil
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .config import CACHE_DIR
 from .errors import BulletinError, ContentError, Location, Problem
+from .layout import CACHE_DIR
 from .libc import linux_call
-from .render import Artifact
+
+if TYPE_CHECKING:  # at run time only its objects are met: importing it would import Jinja
+    from .render import Artifact
 
 MARKER = ".bulletin-output"
 MARKER_TEXT = b"Written by `bulletin build`; edits here are lost on the next build.\n"

@@ -7,6 +7,8 @@ import json
 import os
 import pickle
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -16,11 +18,13 @@ from click.testing import CliRunner
 from conftest import age, snapshot
 from jinja2 import Environment
 
-from bulletin_gen.build import BuildOptions, build, load_site
-from bulletin_gen.config import CACHE_DIR
-from bulletin_gen.incremental.cache import ANALYSES, RECORDS, input_stamp
+from bulletin_gen.build import BuildOptions, build
+from bulletin_gen.incremental.cache import ANALYSES
 from bulletin_gen.incremental.fingerprint import ISSUE_ITEMS
+from bulletin_gen.incremental.uptodate import RECORDS, stamp_inputs
+from bulletin_gen.layout import CACHE_DIR
 from bulletin_gen.model import Issue
+from bulletin_gen.pipeline import load_site
 
 Rendered = Callable[..., list[int]]
 
@@ -76,8 +80,33 @@ def test_after_an_edit_a_build_with_nothing_changed_is_up_to_date(
     def load_site(*args: object, **kwargs: object) -> None:
         raise AssertionError("nothing changed, yet the build loaded the site")
 
-    monkeypatch.setattr("bulletin_gen.build.load_site", load_site)
+    monkeypatch.setattr("bulletin_gen.pipeline.load_site", load_site)
     assert rendered_count(site) == 0
+
+
+STAGES = ("jinja2", "markdown_it", "babel", "yaml", "bulletin_gen.pipeline")
+IMPORTED = """
+import sys
+from pathlib import Path
+from bulletin_gen.build import BuildOptions, build
+report = build(Path(sys.argv[1]), BuildOptions(jobs=1))
+print(report.pages, *sorted(name for name in sys.modules if name.startswith({stages})))
+"""
+
+
+def test_a_build_with_nothing_changed_imports_no_stage(make_site: Callable[..., Path]) -> None:
+    # Importing the stages costs more than the rest of such a build (incremental/uptodate.py).
+    site = make_site()
+    age(site)
+    pages = build(site, BuildOptions(jobs=1)).pages
+    script = IMPORTED.format(stages=STAGES)
+    again = subprocess.run([sys.executable, "-c", script, str(site)], capture_output=True,
+                           text=True, check=True)
+    assert again.stdout.split() == [str(pages)]
+    (site / "content/issues/2026-01-winter/01-lead.md").touch()
+    changed = subprocess.run([sys.executable, "-c", script, str(site)], capture_output=True,
+                             text=True, check=True)
+    assert set(changed.stdout.split()) >= {str(pages), *STAGES}
 
 
 def test_editing_an_item_renders_only_pages_that_show_it(
@@ -365,7 +394,7 @@ def test_the_input_stamp_follows_linked_folders_once_and_sees_every_change(tmp_p
     (site / "content/broken").symlink_to("nowhere")
 
     def stamp() -> str:
-        return input_stamp([site / "bulletin.yaml"], [site / "content", site / "missing"], 1)
+        return stamp_inputs(site, 1).digest
 
     first = stamp()
     assert stamp() == first
@@ -375,7 +404,7 @@ def test_the_input_stamp_follows_linked_folders_once_and_sees_every_change(tmp_p
     (site / "content/a/b/new.md").write_text("", "utf-8")
     third = stamp()
     assert third != second
-    (site / "missing").mkdir()  # a folder that appears counts, even empty
+    (site / "static").mkdir()  # a folder that appears counts, even empty
     assert stamp() != third
 
 
@@ -412,16 +441,6 @@ def test_unreadable_template_analyses_are_parsed_again(
     rendered_count(site)
     assert snapshot(site / "output") == clean_tree(site, tmp_path)
     assert "x" not in json.loads(kept.read_text("utf-8"))
-
-
-def test_the_records_of_an_earlier_version_are_left_for_new_ones(
-        make_site: Callable[..., Path], tmp_path: Path) -> None:
-    site = make_site()
-    rendered_count(site)
-    (site / CACHE_DIR / RECORDS).rename(site / CACHE_DIR / "pages.json")  # as before
-    edit_lead(site, "More.")
-    assert rendered_count(site) == total_pages(site)  # nothing is known of the output
-    assert not (site / CACHE_DIR / "pages.json").exists() and records(site)["live"]
 
 
 @pytest.mark.parametrize("damage", ["delete", "overwrite"])

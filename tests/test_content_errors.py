@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from bulletin_gen.build import BuildOptions, build, check
+from bulletin_gen.build import BuildOptions, build
 from bulletin_gen.cli import main
 from bulletin_gen.errors import ContentError
+from bulletin_gen.pipeline import check
 
 ISSUE = "content/issues/2026-01-winter"
 LEAD = f"{ISSUE}/01-lead.md"

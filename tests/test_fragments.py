@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from bulletin_gen.build import BuildOptions, build
-from bulletin_gen.config import CACHE_DIR
 from bulletin_gen.errors import ContentError
 from bulletin_gen.incremental.fragments import MarkdownCache
+from bulletin_gen.layout import CACHE_DIR
 from bulletin_gen.markdown import Rendered
 
 

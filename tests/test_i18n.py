@@ -17,8 +17,10 @@ from conftest import MINIMAL_SITE, TINY_PNG, parse_html, text_of
 from pypdf import PdfReader
 
 from bulletin_gen import i18n
-from bulletin_gen.build import BuildOptions, build, load_site
+from bulletin_gen.build import BuildOptions, build
 from bulletin_gen.errors import ContentError
+from bulletin_gen.layout import LOCALES_DIR
+from bulletin_gen.pipeline import load_site
 from bulletin_gen.search import search_documents
 from bulletin_gen.templates import language_globals, make_environment
 
@@ -105,7 +107,7 @@ def test_languages_are_named_in_themselves(lang: str, name: str) -> None:
 
 
 def test_every_shipped_catalogue_translates_every_message() -> None:
-    template = read_po((i18n.LOCALES_DIR / "theme.pot").open("rb"))
+    template = read_po((LOCALES_DIR / "theme.pot").open("rb"))
     wanted = {message.id for message in template if message.id}
     for lang in i18n.SHIPPED_LANGUAGES[1:]:
         path = i18n.shipped_catalogue_path(lang)

@@ -33,12 +33,13 @@ from conftest import (
 from pypdf import PdfReader
 
 from bulletin_gen import pool, validate
-from bulletin_gen.build import BuildOptions, build, load_site
+from bulletin_gen.build import BuildOptions, build
 from bulletin_gen.cli import main
 from bulletin_gen.config import Language, load_config
 from bulletin_gen.errors import ContentError, Problems
 from bulletin_gen.languages import translation_of
 from bulletin_gen.model import Site
+from bulletin_gen.pipeline import load_site
 
 
 def sites_of(site_dir: Path) -> dict[str, Site]:

@@ -11,7 +11,8 @@ from conftest import SITEMAP, by_class, html_pages, page_path, parse_html, resol
 from test_site_build import broken_links
 
 from bulletin_gen import build as build_module
-from bulletin_gen.build import BuildOptions, build, load_site
+from bulletin_gen.build import BuildOptions, build
+from bulletin_gen.pipeline import load_site
 from bulletin_gen.render import PagePlan, plan_pages, render_pages, site_urls
 
 

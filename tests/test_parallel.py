@@ -12,13 +12,15 @@ from click.testing import CliRunner
 from conftest import age, snapshot
 
 from bulletin_gen import content, pool, validate
-from bulletin_gen.build import BuildOptions, build, load_site
+from bulletin_gen.build import BuildOptions, build
 from bulletin_gen.cli import main
 from bulletin_gen.config import load_config
 from bulletin_gen.content import read_sources
 from bulletin_gen.errors import Problems
 from bulletin_gen.incremental.cache import BuildCache
+from bulletin_gen.incremental.uptodate import stamp_inputs
 from bulletin_gen.markdown import MarkdownRenderer
+from bulletin_gen.pipeline import load_site
 from bulletin_gen.render import CHUNK, plan_pages, render_page
 from bulletin_gen.templates import make_environment
 
@@ -255,7 +257,7 @@ def test_bodies_read_by_workers_stay_out_of_the_main_process(
     fresh = site_dir / story(2, 1)  # saved now: not kept by the memo, so read with its body
     fresh.write_text(fresh.read_text("utf-8") + "Fresh.\n", "utf-8")
     edited = site_dir / story(0, 0)
-    cache = BuildCache.open(site_dir, site_dir / "output")
+    cache = BuildCache.open(site_dir, site_dir / "output", stamp_inputs(site_dir))
     memo = cache.model_memo(site_dir, unsafe_html=False)
     sources = read_sources(site_dir, Problems(), memo, jobs=2)
     items = {doc.path: doc for issue in sources.issues for doc in issue.items}
@@ -282,7 +284,8 @@ def test_bodies_read_by_workers_stay_out_of_the_main_process(
 
 def test_items_built_by_the_memo_share_each_tag(make_site: Callable[..., Path]) -> None:
     site_dir = make_site(several_issues(3, 4))
-    site, _ = load_site(site_dir, cache=BuildCache.open(site_dir, site_dir / "output"))
+    cache = BuildCache.open(site_dir, site_dir / "output", stamp_inputs(site_dir))
+    site, _ = load_site(site_dir, cache=cache)
     tagged: dict[str, set[int]] = {}
     for issue in site.issues:
         for item in issue.items:

@@ -18,10 +18,11 @@ from conftest import REPO, Built, require_tool
 from pypdf import DocumentInformation, PdfReader
 from pypdf.generic import Destination, DictionaryObject
 
-from bulletin_gen.build import BuildOptions, build, load_site
+from bulletin_gen.build import BuildOptions, build
 from bulletin_gen.cli import main
 from bulletin_gen.editions.pdf import PdfUnavailable, load_weasyprint, spaces_into_inlines
 from bulletin_gen.model import Issue, Site
+from bulletin_gen.pipeline import load_site
 
 LINK_ITEM = """\
     ---
@@ -320,7 +321,7 @@ def test_identical_bytes_when_fonttools_subsets_fonts(weasyprint: Any,
     import fontTools.misc.timeTools as time_tools  # type: ignore[import-untyped]
     import weasyprint.pdf.fonts as fonts  # type: ignore[import-untyped]
 
-    from bulletin_gen.build import build_pdf
+    from bulletin_gen.pipeline import build_pdf
 
     monkeypatch.setattr(fonts, "harfbuzz_subset", None)
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from conftest import copy_fixture
 
-from bulletin_gen.build import load_site
 from bulletin_gen.model import Site
+from bulletin_gen.pipeline import load_site
 from bulletin_gen.render import (
     TemplateProblem,
     plan_pages,

@@ -10,9 +10,9 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from bulletin_gen.build import load_site
 from bulletin_gen.cli import main
 from bulletin_gen.content import split_front_matter
+from bulletin_gen.pipeline import load_site
 
 ISSUE = "content/issues/2026-01-winter"
 

@@ -16,7 +16,8 @@ import pytest
 from conftest import age, parse_html, snapshot, text_of, write_files
 
 from bulletin_gen import search
-from bulletin_gen.build import BuildOptions, build, load_site
+from bulletin_gen.build import BuildOptions, build
+from bulletin_gen.pipeline import load_site
 from bulletin_gen.search import search_documents
 from bulletin_gen.serve import not_found_page
 

@@ -359,7 +359,7 @@ def test_output_folder_that_would_destroy_the_site_is_refused(make_site: Callabl
 
 def test_output_inside_the_cache_is_refused_on_the_command_line(make_site: Callable[..., Path],
                                                                 runner: CliRunner) -> None:
-    from bulletin_gen.config import CACHE_DIR
+    from bulletin_gen.layout import CACHE_DIR
 
     site = make_site()
     result = runner.invoke(main, ["build", str(site), "-o", str(site / CACHE_DIR / "public")])

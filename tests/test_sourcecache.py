@@ -17,13 +17,14 @@ from test_cache import clean_tree
 
 from bulletin_gen import content, links, validate
 from bulletin_gen.build import BuildOptions, build
-from bulletin_gen.config import CACHE_DIR, load_config
+from bulletin_gen.config import load_config
 from bulletin_gen.errors import ContentError, Problems
-from bulletin_gen.incremental import cache as cache_module
 from bulletin_gen.incremental import memo as sourcecache
+from bulletin_gen.incremental import uptodate
 from bulletin_gen.incremental.cache import BuildCache
-from bulletin_gen.incremental.fingerprint import VERSION
 from bulletin_gen.incremental.memo import FORMAT, MEMO_DIR, ModelMemo
+from bulletin_gen.incremental.uptodate import VERSION, InputStamp, stamp_inputs
+from bulletin_gen.layout import CACHE_DIR
 
 ISSUE = "content/issues/2026-01-winter"
 LINKING = f"{ISSUE}/03-linking.md"
@@ -178,7 +179,7 @@ def test_a_corrupt_memo_is_discarded(site: Path, tmp_path: Path, damage: bytes) 
 def test_a_memo_of_other_settings_or_another_format_has_nothing_to_give(site: Path) -> None:
     # An empty memo makes a build read the content files on the worker processes, as a first
     # build does (content.read_sources), instead of holding every body in the main process.
-    cache = BuildCache.open(site, site / "output")
+    cache = BuildCache.open(site, site / "output", stamp_inputs(site))
     assert not cache.model_memo(site, unsafe_html=False).is_empty()
     assert cache.model_memo(site, unsafe_html=True).is_empty()
     for path in memo_files(site):  # as an older bulletin-gen wrote it: one pickle, no header
@@ -188,7 +189,8 @@ def test_a_memo_of_other_settings_or_another_format_has_nothing_to_give(site: Pa
 
 def test_a_memo_of_the_right_version_with_malformed_entries_is_discarded(
         site: Path, tmp_path: Path) -> None:
-    memo = BuildCache.open(site, site / "output").model_memo(site, unsafe_html=False)
+    cache = BuildCache.open(site, site / "output", stamp_inputs(site))
+    memo = cache.model_memo(site, unsafe_html=False)
     group = memo.group(site / LINKING)
     for docs in ({"x": 1}, {str(site / LINKING): ((1, 2, 3), "not a document", False)}):
         for path in memo_files(site):
@@ -253,10 +255,10 @@ def test_a_file_changed_just_before_the_build_is_not_kept(tmp_path: Path) -> Non
 
 def test_a_file_keeping_whole_seconds_is_given_the_longer_window() -> None:
     now = 1_800_000_000 * 10**9 + 700_000_000
-    assert sourcecache.settled(now - 500_000_001, now)  # a fine time, half a second old
-    assert not sourcecache.settled(now - 50_000_001, now)  # within a Linux clock tick or so
-    assert not sourcecache.settled(now - 1_700_000_000, now)  # whole seconds: maybe FAT's
-    assert sourcecache.settled(now - 3_700_000_000, now)
+    assert uptodate.settled(now - 500_000_001, now)  # a fine time, half a second old
+    assert not uptodate.settled(now - 50_000_001, now)  # within a Linux clock tick or so
+    assert not uptodate.settled(now - 1_700_000_000, now)  # whole seconds: maybe FAT's
+    assert uptodate.settled(now - 3_700_000_000, now)
 
 
 def test_a_file_a_moment_old_is_kept(tmp_path: Path) -> None:
@@ -274,7 +276,7 @@ def build_in_a_worker(site: Path) -> tuple[list[str], set[str]]:
     inherits the memo, builds each issue and hands back (issue, memo.take_learned()) in one
     pickle; the parent absorbs the parts and saves. Returns the fragments the parts named, and
     the Markdown cache's live set after absorbing."""
-    cache = BuildCache.open(site, site / "output")
+    cache = BuildCache.open(site, site / "output", stamp_inputs(site))
     config, problems = load_config(site, problems=Problems())
     memo = cache.model_memo(site, config.unsafe_html)
     sources = content.read_sources(site, problems, memo)
@@ -337,7 +339,7 @@ def test_the_memo_takes_each_file_s_stamp_from_the_input_stamp(
     asked: list[str] = []
     file_stamp = sourcecache.file_stamp
 
-    def counting(path: str | Path) -> sourcecache.Stamp | None:
+    def counting(path: str | Path) -> uptodate.Stamp | None:
         asked.append(str(path))
         return file_stamp(path)
 
@@ -350,14 +352,12 @@ def test_the_memo_takes_each_file_s_stamp_from_the_input_stamp(
 
 def test_a_file_saved_after_the_input_stamp_is_built_by_the_next_build(
         site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    stamp = cache_module.input_stamp
-
-    def saving_meanwhile(*args: object, **kwargs: object) -> str:
-        taken = stamp(*args, **kwargs)  # type: ignore[arg-type]
+    def saving_meanwhile(site_dir: Path, *settings: object) -> InputStamp:
+        taken = stamp_inputs(site_dir, *settings)
         write(site, f"{ISSUE}/04-target.md", TARGET_TEXT.replace("target.", "tarGet."), 10)
         return taken
 
-    monkeypatch.setattr(cache_module, "input_stamp", saving_meanwhile)
+    monkeypatch.setattr("bulletin_gen.build.stamp_inputs", saving_meanwhile)
     build(site, BuildOptions(jobs=1))
     monkeypatch.undo()
     output = build(site, BuildOptions(jobs=1)).output

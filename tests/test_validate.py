@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from conftest import TINY_PNG
 
-from bulletin_gen.build import load_site
 from bulletin_gen.config import Contact
 from bulletin_gen.errors import ContentError
 from bulletin_gen.links import item_slug
 from bulletin_gen.model import Image, Site, Term
+from bulletin_gen.pipeline import load_site
 
 ISSUE = "content/issues/2026-01-winter"
 

@@ -29,9 +29,10 @@ from urllib.parse import urljoin, urlsplit
 from jinja2 import Environment
 from markupsafe import Markup
 
-from ..config import CONFIG_FILE, SiteConfig
+from ..config import SiteConfig
 from ..errors import BulletinError, Location, Problem, Problems, did_you_mean
 from ..languages import site_in
+from ..layout import CONFIG_FILE
 from ..markdown import is_external, slugify
 from ..model import Issue, Item, Site
 from ..render import PagePlan, render_page
@@ -282,7 +283,7 @@ def export_eml(site_dir: Path, slug: str, target: Path, drafts: bool = False,
                base_url: str | None = None, language: str | None = None) -> EmlReport:
     """Write the email edition of the issue `slug` as a .eml file at `target`; in `language`
     ('es': its translation), or the main language."""
-    from ..build import load_site  # the build imports the editions, so not at the top
+    from ..pipeline import load_site  # the build imports the editions, so not at the top
     from ..templates import make_environment
 
     site, problems = load_site(site_dir, drafts=True, base_url=base_url)

@@ -9,8 +9,9 @@ Five things are kept, each keyed by its inputs:
   spare output folder): the fingerprint of what it was built from (fingerprint.py) and the size
   and time of the file written, with the list of every file each of the two folders holds
   (editions included), so that updating the spare folder needs no walk through it; and a stamp
-  of every input file (`inputs.json`), so that a rebuild with nothing changed does nothing;
-- the parsed sources and validated items, one file per issue under `model/` (sourcecache.py);
+  of every input file (`inputs.json`, uptodate.py), so that a rebuild with nothing changed
+  does nothing;
+- the parsed sources and validated items, one file per issue under `model/` (memo.py);
   an item's entry also holds its fingerprint, which `sort` takes instead of hashing it again;
 - the compiled templates under `templates/` (Jinja's bytecode cache, which checks each
   template's source; templates.py), and beside them what each template reads and loads, as
@@ -24,36 +25,32 @@ version, or one that cannot be read, is discarded: the build then starts from no
 from __future__ import annotations
 
 import dataclasses
-import io
 import json
 import os
 import pickle
 import shutil
 import sys
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from stat import S_ISREG
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 import jinja2
 from jinja2 import Environment, FileSystemBytecodeCache
 
 from .. import __version__
-from ..config import CACHE_DIR
 from ..content import CONTENT_DIR
 from ..errors import Location, Problem
+from ..layout import CACHE_DIR
 from ..markdown import MarkdownRenderer, Rendered, Resolver
 from ..model import Site
 from ..render import Artifact, PagePlan
 from ..write import MARKER, Copy, spare_folder, write_atomic
-from .fingerprint import VERSION, Analysis, Fingerprinter, text_hash
+from .fingerprint import Analysis, Fingerprinter
 from .fragments import MarkdownCache
-from .memo import ModelMemo, Stamp, settled
+from .memo import ModelMemo
+from .uptodate import RECORDS, VERSION, InputStamp, Stamp, read_records, same_file, text_hash
 
 ANALYSES = "analyses.json"
-RECORDS = "pages.pickle"
-OLD_RECORDS = "pages.json"  # the records as earlier versions kept them
 MADE = "made"  # the folders of `made_folder`, by key
 
 
@@ -134,18 +131,12 @@ class Work:
     warnings: tuple[Problem, ...] = ()  # of the unchanged pages, when they were made
 
 
-class Remembered(NamedTuple):
-    """What a build that found nothing changed says again of the build before it."""
-
-    counts: list[int]
-    warnings: tuple[Problem, ...]
-
-
 class BuildCache:
     """The cache of one site: open it, sort the pages, publish through it."""
 
     def __init__(self, folder: Path | None, output: Path, live: Record | None = None,
-                 spare: Record | None = None, files: Files | None = None) -> None:
+                 spare: Record | None = None, files: Files | None = None,
+                 stamps: dict[str, Stamp] | None = None) -> None:
         self.folder = folder  # None: a build that neither reads nor keeps a cache
         self.output = output
         self.live = live or {}  # the files of the output, as the last build wrote them
@@ -157,13 +148,14 @@ class BuildCache:
         self.memo: ModelMemo | None = None
         # The stamp of every file the input stamp looked at, for the model memo: a rebuild
         # would otherwise ask the file system about each content file twice.
-        self.stamps: dict[str, Stamp] = {}
-        self.trusted = False  # the input stamp can vouch for "nothing changed" (`stamp_inputs`)
+        self.stamps = stamps or {}
         self.written: dict[str, tuple[StoredWarning, ...]] = {}  # by `noting`, with warnings
 
     @classmethod
-    def open(cls, site_dir: Path, output: Path, clean: bool = False) -> BuildCache:
-        """The site's cache; `clean` empties it first, so that every page is rendered."""
+    def open(cls, site_dir: Path, output: Path, inputs: InputStamp,
+             clean: bool = False) -> BuildCache:
+        """The site's cache, for a build of `inputs`; `clean` empties it first, so that every
+        page is rendered."""
         output = output.resolve()
         folder = site_dir / CACHE_DIR
         if clean:
@@ -172,51 +164,10 @@ class BuildCache:
         if records is None:  # foreign or corrupt: nothing in it can be trusted
             shutil.rmtree(folder, ignore_errors=True)
             records = ({}, {}, Files())
-        return cls(folder, output, *records)
-
-    def up_to_date(self, inputs: str) -> Remembered | None:
-        """What `remember` kept of the last build, when it had these inputs and its output is
-        still as written; None when there is anything to build."""
-        if self.folder is None:
-            return None
-        try:
-            data = json.loads((self.folder / "inputs.json").read_text("utf-8"))
-            if data["version"] != VERSION or data["inputs"] != inputs:
-                return None
-            counts = [int(number) for number in data["summary"]]
-            warnings = tuple(Problem(Location(str(path), int(line)), str(message), str(hint))
-                             for path, line, message, hint in data["warnings"])
-        except (OSError, ValueError, TypeError, KeyError):
-            return None
-        if not self.live or not all(_same(record, record, os.path.join(self.output, path))
-                                    for path, record in self.live.items()):
-            return None
-        return Remembered(counts, warnings)
-
-    def stamp_inputs(self, files: list[Path], folders: list[Path], *settings: object) -> str:
-        """This build's `input_stamp`, keeping each file's stamp for the model memo. A file
-        saved within the clock tick before the stamp could be saved again without its stamp
-        changing: then the stamp cannot vouch that the next build has nothing to do."""
-        stamped_at = time.time_ns()
-        inputs = input_stamp(files, folders, *settings, stamps=self.stamps)
-        self.trusted = all(settled(stamp[1], stamped_at) for stamp in self.stamps.values())
-        return inputs
-
-    def remember(self, inputs: str, counts: list[int], warnings: tuple[Problem, ...]) -> None:
-        """Note the inputs of a build that succeeded, with the counts and warnings of its
-        report, for `up_to_date`, when its input stamp can vouch for them. Otherwise what an
-        earlier build noted goes: its files may come back as they were, and its output is gone."""
-        if self.folder is not None and not self.trusted:
-            (self.folder / "inputs.json").unlink(missing_ok=True)
-        elif self.folder is not None:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            write_atomic(self.folder / "inputs.json", json.dumps(
-                {"version": VERSION, "inputs": inputs, "summary": counts,
-                 "warnings": [(warning.location.path, warning.location.line, warning.message,
-                               warning.hint) for warning in warnings]}))
+        return cls(folder, output, *records, stamps=dict(inputs.stamps))
 
     def model_memo(self, site_dir: Path, unsafe_html: bool) -> ModelMemo:
-        """The parsed sources and validated items of the last build (sourcecache.py). Every
+        """The parsed sources and validated items of the last build (memo.py). Every
         item depends on the Markdown setting, so a memo kept under the other one has nothing
         to give: the worker processes read and build everything, as on a first build."""
         self.memo = ModelMemo(self.folder, repr((str(site_dir), unsafe_html)),
@@ -345,7 +296,6 @@ class BuildCache:
              "live_files": sorted(files), "spare_files": spare_files,
              "live_folder": _folder_id(self.output), "spare_folder": spare_id},
             pickle.HIGHEST_PROTOCOL))
-        (self.folder / OLD_RECORDS).unlink(missing_ok=True)
         self.markdown.prune()
         self._prune_made()
 
@@ -359,70 +309,10 @@ class BuildCache:
                 shutil.rmtree(path, ignore_errors=True)
 
 
-def input_stamp(files: list[Path], folders: list[Path], *settings: object,
-                stamps: dict[str, Stamp] | None = None) -> str:
-    """A hash of the name, size and time of every file a build reads, and of its settings.
-
-    Equal stamps mean that nothing a build reads has changed since the stamp was taken.
-    `stamps`, when given, gets the `file_stamp` of every regular file, by path.
-    """
-    entries = [VERSION, *(repr(setting) for setting in settings)]
-    for path in files:
-        entries.append(_stat_entry(str(path), stamps))
-    seen: set[str] = set()
-    for folder in folders:
-        name = str(folder)
-        _stamp_folder(name, os.path.realpath(name), entries, seen, stamps)
-    return text_hash(*entries)
-
-
-def _stamp_folder(folder: str, real: str, entries: list[str], seen: set[str],
-                  stamps: dict[str, Stamp] | None) -> None:
-    """The stat entries of every file below `folder`, whose real path is `real`; files in
-    name order, each folder's files before its subfolders. A link to a folder is followed,
-    once."""
-    try:
-        with os.scandir(folder) as listing:
-            found = sorted(listing, key=lambda entry: entry.name)
-    except OSError:  # missing or unreadable: as if empty
-        return
-    entries.append(f"{folder} -> {real}")  # a folder, or a link to one, counts too
-    if real in seen:  # a link back up the tree: do not go round again
-        return
-    seen.add(real)
-    # Strings, not Paths, and a real path asked for only at a link: a Path per file, or a
-    # realpath (a system call per level) per folder, would cost more than the stat calls.
-    subfolders = []
-    for entry in found:
-        if entry.is_dir():
-            subfolders.append(entry)
-        else:
-            entries.append(_stat_entry(entry.path, stamps))
-    for entry in subfolders:
-        inside = (os.path.realpath(entry.path) if entry.is_symlink()
-                  else os.path.join(real, entry.name))
-        _stamp_folder(entry.path, inside, entries, seen, stamps)
-
-
-def _stat_entry(path: str, stamps: dict[str, Stamp] | None) -> str:
-    try:
-        info = os.stat(path)
-    except OSError:
-        return f"{path}:missing"
-    if stamps is not None and S_ISREG(info.st_mode):
-        stamps[path] = (info.st_size, info.st_mtime_ns, info.st_ino)
-    return f"{path}:{info.st_size}:{info.st_mtime_ns}"
-
-
-def _same(old: PageRecord | None, new: PageRecord, path: str | Path) -> bool:
+def _same(old: PageRecord | None, new: PageRecord, path: str) -> bool:
     """True when the file at `path` was built from the same inputs and is as it was written."""
-    if old is None or old.fingerprint != new.fingerprint:
-        return False
-    try:
-        stat = os.stat(path)
-    except OSError:
-        return False
-    return stat.st_size == old.size and stat.st_mtime_ns == old.mtime_ns
+    return (old is not None and old.fingerprint == new.fingerprint
+            and same_file(path, old.size, old.mtime_ns))
 
 
 def _stamp(source: Path) -> str:
@@ -436,8 +326,7 @@ def _read_records(path: Path, output: Path) -> tuple[Record, Record, Files] | No
     if not path.exists():
         return {}, {}, Files()
     try:
-        with path.open("rb") as file:
-            data = _RecordUnpickler(io.BufferedReader(file)).load()
+        data = read_records(path)
         if data["version"] != VERSION:
             return None
         if data["output"] != str(output):
@@ -450,13 +339,6 @@ def _read_records(path: Path, output: Path) -> tuple[Record, Record, Files] | No
                                   _number(data.get("spare_folder")))
     except Exception:  # a record that cannot be read, in any way, is not believed
         return None
-
-
-class _RecordUnpickler(pickle.Unpickler):
-    """Makes the built-in values the records are written with, and nothing else."""
-
-    def find_class(self, module: str, name: str) -> Any:
-        raise pickle.UnpicklingError(f"{module}.{name} is not part of the records")
 
 
 def _record(stored: object) -> Record | None:

@@ -4,27 +4,24 @@ A page's fingerprint covers its output path and URL, its template and every temp
 loads (found by parsing them), the parts of `site` those templates read, the site's settings,
 and the page's own context values. Equal fingerprints mean that rendering the page again would
 give the same bytes; `cache.py` uses them to decide what a rebuild renders. An item kept by the
-model memo (sourcecache.py) brings its hash with it, so that an unchanged item is not hashed
+model memo (memo.py) brings its hash with it, so that an unchanged item is not hashed
 again.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import io
 import pickle
-import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, TemplateError, meta, nodes
 
-from .. import __version__
 from ..model import Entry, Issue, Site, TermIndex
+from .uptodate import VERSION, bytes_digest, text_hash
 
-VERSION = f"bulletin-gen {__version__}, cache 5, python {sys.version_info[0]}.{sys.version_info[1]}"
 # Methods and properties of Site, and the field each one reads.
 SITE_READS = {"page": "pages", "issues_by_year": "issues", "latest": "issues"}
 SITE_FIELDS = tuple(field.name for field in dataclasses.fields(Site))
@@ -43,11 +40,6 @@ ISSUE_ITEMS = frozenset({"items", "outcomes", "regions"})
 Analysis = tuple[list[str], list[str], list[str | None]]
 
 
-def bytes_digest(data: bytes) -> str:
-    """The hash every part of the cache uses."""
-    return hashlib.blake2b(data, digest_size=20).hexdigest()
-
-
 def object_digest(value: object) -> str:
     """A hash of `value`'s pickle, written without back-references: equal values give equal
     bytes whichever of their strings happen to be one object (a cached item shares fewer)."""
@@ -56,11 +48,6 @@ def object_digest(value: object) -> str:
     pickler.fast = True
     pickler.dump(value)
     return bytes_digest(buffer.getvalue())
-
-
-def text_hash(*parts: str) -> str:
-    """A hash of several strings, each ended by a NUL, so that each is kept apart from the next."""
-    return bytes_digest(("\0".join(parts) + "\0").encode("utf-8", "surrogatepass"))
 
 
 class Fingerprinter:

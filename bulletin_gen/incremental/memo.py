@@ -54,16 +54,11 @@ from ..markdown import Resolver
 from ..model import Issue, Item, Term
 from ..write import write_atomic
 from ..yamlio import Mapping
-from .fingerprint import VERSION, object_digest, text_hash
+from .fingerprint import object_digest
+from .uptodate import VERSION, Stamp, settled, text_hash
 
 MEMO_DIR = "model"
 FORMAT = 13  # of the entries below; another format is discarded
-# How long after its modification a file could still change without its time changing: a file
-# system that keeps whole seconds (FAT's are two seconds), and one that keeps finer times (a
-# Linux clock tick is at most 10 ms).
-RACY_NS = 2_000_000_000
-FINE_RACY_NS = 100_000_000
-Stamp = tuple[int, int, int]  # size, mtime_ns, inode
 # What a document was kept without, to be read again if its item must be built.
 WHOLE, NO_BODY, NAME_ONLY = 0, 1, 2  # NAME_ONLY: no body, and no fields but its slug
 Link = tuple[str, str, str | None]  # url, kind, what it resolved to
@@ -114,14 +109,6 @@ class MemoPart:
     changed: bool  # something of the issue was read or built again
     issue: IssueEntry | None = None  # the issue built again and worth keeping
     issue_reused: bool = False  # the issue taken from the memo whole
-
-
-def settled(mtime_ns: int, now_ns: int) -> bool:
-    """False when a file modified at `mtime_ns` could have changed again by `now_ns` without its
-    modification time changing. A time in whole seconds may come from a file system that keeps
-    no finer ones (or from a copy that kept whole seconds): it gets the longer window."""
-    window = RACY_NS if mtime_ns % 1_000_000_000 == 0 else FINE_RACY_NS
-    return mtime_ns < now_ns - window
 
 
 def file_stamp(path: str | Path) -> Stamp | None:

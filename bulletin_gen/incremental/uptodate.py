@@ -1,0 +1,189 @@
+"""Whether a build has anything to do: the stamp of every input, and the output as written.
+
+A rebuild with nothing changed should cost little more than Python's start. So this module,
+which answers it before any stage is imported, imports only the standard library and the
+package's light modules (layout, errors, write): Jinja, markdown-it and Babel are imported
+only by a build that has something to do.
+
+Two files of the cache folder are read: `inputs.json`, the input stamp of the last build that
+succeeded with the counts and warnings of its report (written by `remember`), and the page
+records (`pages.pickle`, cache.py), of which only each output file's size and time are used.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from stat import S_ISREG
+from typing import Any, NamedTuple
+
+from .. import __version__
+from ..errors import Location, Problem
+from ..layout import CONFIG_FILE, INPUT_FOLDERS, LOCALES_DIR, THEME_DIR
+from ..write import write_atomic
+
+VERSION = f"bulletin-gen {__version__}, cache 5, python {sys.version_info[0]}.{sys.version_info[1]}"
+INPUTS = "inputs.json"
+RECORDS = "pages.pickle"
+Stamp = tuple[int, int, int]  # size, mtime_ns, inode
+# How long after its modification a file could still change without its time changing: a file
+# system that keeps whole seconds (FAT's are two seconds), and one that keeps finer times (a
+# Linux clock tick is at most 10 ms).
+RACY_NS = 2_000_000_000
+FINE_RACY_NS = 100_000_000
+
+
+def bytes_digest(data: bytes) -> str:
+    """The hash every part of the cache uses."""
+    return hashlib.blake2b(data, digest_size=20).hexdigest()
+
+
+def text_hash(*parts: str) -> str:
+    """A hash of several strings, each ended by a NUL, so that each is kept apart from the next."""
+    return bytes_digest(("\0".join(parts) + "\0").encode("utf-8", "surrogatepass"))
+
+
+def settled(mtime_ns: int, now_ns: int) -> bool:
+    """False when a file modified at `mtime_ns` could have changed again by `now_ns` without its
+    modification time changing (git's "racy" rule). A time in whole seconds may come from a
+    file system that keeps no finer ones (or from a copy that kept whole seconds): it gets the
+    longer window."""
+    window = RACY_NS if mtime_ns % 1_000_000_000 == 0 else FINE_RACY_NS
+    return mtime_ns < now_ns - window
+
+
+@dataclass(frozen=True)
+class InputStamp:
+    """What a build reads, stamped before it reads it."""
+
+    digest: str  # of the name, size and time of every input file, and of the settings
+    stamps: dict[str, Stamp]  # of each regular file, by path, for the model memo
+    # False when a file was saved within the clock tick before the stamp: it could be saved
+    # again without its stamp changing, so the stamp cannot vouch that nothing changed.
+    trusted: bool
+
+
+class Remembered(NamedTuple):
+    """What a build that found nothing changed says again of the build before it."""
+
+    counts: list[int]
+    warnings: tuple[Problem, ...]
+
+
+def stamp_inputs(site_dir: Path, *settings: object) -> InputStamp:
+    """The stamp of bulletin.yaml, the site's input folders, the theme and the catalogues."""
+    stamped_at = time.time_ns()
+    folders = [site_dir / folder for folder in INPUT_FOLDERS] + [THEME_DIR, LOCALES_DIR]
+    stamps: dict[str, Stamp] = {}
+    entries = [VERSION, *(repr(setting) for setting in settings),
+               _stat_entry(str(site_dir / CONFIG_FILE), stamps)]
+    seen: set[str] = set()
+    for folder in folders:
+        name = str(folder)
+        _stamp_folder(name, os.path.realpath(name), entries, seen, stamps)
+    trusted = all(settled(stamp[1], stamped_at) for stamp in stamps.values())
+    return InputStamp(text_hash(*entries), stamps, trusted)
+
+
+def _stamp_folder(folder: str, real: str, entries: list[str], seen: set[str],
+                  stamps: dict[str, Stamp]) -> None:
+    """The stat entries of every file below `folder`, whose real path is `real`; files in
+    name order, each folder's files before its subfolders. A link to a folder is followed,
+    once."""
+    try:
+        with os.scandir(folder) as listing:
+            found = sorted(listing, key=lambda entry: entry.name)
+    except OSError:  # missing or unreadable: as if empty
+        return
+    entries.append(f"{folder} -> {real}")  # a folder, or a link to one, counts too
+    if real in seen:  # a link back up the tree: do not go round again
+        return
+    seen.add(real)
+    # Strings, not Paths, and a real path asked for only at a link: a Path per file, or a
+    # realpath (a system call per level) per folder, would cost more than the stat calls.
+    subfolders = []
+    for entry in found:
+        if entry.is_dir():
+            subfolders.append(entry)
+        else:
+            entries.append(_stat_entry(entry.path, stamps))
+    for entry in subfolders:
+        inside = (os.path.realpath(entry.path) if entry.is_symlink()
+                  else os.path.join(real, entry.name))
+        _stamp_folder(entry.path, inside, entries, seen, stamps)
+
+
+def _stat_entry(path: str, stamps: dict[str, Stamp]) -> str:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return f"{path}:missing"
+    if S_ISREG(info.st_mode):
+        stamps[path] = (info.st_size, info.st_mtime_ns, info.st_ino)
+    return f"{path}:{info.st_size}:{info.st_mtime_ns}"
+
+
+def last_build(folder: Path, output: Path, inputs: InputStamp) -> Remembered | None:
+    """What `remember` kept of the last build, when it read these inputs and every file of
+    its output is still as it was written; None when there is anything to build."""
+    try:
+        data = json.loads((folder / INPUTS).read_text("utf-8"))
+        if data["version"] != VERSION or data["inputs"] != inputs.digest:
+            return None
+        counts = [int(number) for number in data["summary"]]
+        warnings = tuple(Problem(Location(str(path), int(line)), str(message), str(hint))
+                         for path, line, message, hint in data["warnings"])
+        records = read_records(folder / RECORDS)
+        if records["version"] != VERSION or records["output"] != str(output.resolve()):
+            return None
+        live = records["live"]
+        if not live or not all(same_file(os.path.join(output, path), size, mtime_ns)
+                               for path, (_, size, mtime_ns, _) in live.items()):
+            return None
+    except Exception:  # a cache that cannot be read, in any way, vouches for nothing
+        return None
+    return Remembered(counts, warnings)
+
+
+def remember(folder: Path, inputs: InputStamp, counts: list[int],
+             warnings: tuple[Problem, ...]) -> None:
+    """Note the inputs of a build that succeeded, with the counts and warnings of its report,
+    for `last_build`, when its input stamp can vouch for them. Otherwise what an earlier build
+    noted goes: its files may come back as they were, and its output is gone."""
+    if not inputs.trusted:
+        (folder / INPUTS).unlink(missing_ok=True)
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    write_atomic(folder / INPUTS, json.dumps(
+        {"version": VERSION, "inputs": inputs.digest, "summary": counts,
+         "warnings": [(warning.location.path, warning.location.line, warning.message,
+                       warning.hint) for warning in warnings]}))
+
+
+def same_file(path: str, size: int, mtime_ns: int) -> bool:
+    """True when the file at `path` has the size and time it was written with."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return False
+    return info.st_size == size and info.st_mtime_ns == mtime_ns
+
+
+def read_records(path: Path) -> Any:
+    """The page records as pickled, made of built-in values only (never anything that could
+    run code); raises when the file cannot be read."""
+    with path.open("rb") as file:
+        return _RecordUnpickler(file).load()
+
+
+class _RecordUnpickler(pickle.Unpickler):
+    """Makes the built-in values the records are written with, and nothing else."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        raise pickle.UnpicklingError(f"{module}.{name} is not part of the records")

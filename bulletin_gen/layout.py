@@ -1,0 +1,20 @@
+"""Where things are: the names of a site's files and folders, and where the package keeps its
+theme and message catalogues.
+
+Standard library only, like everything the check that a build has nothing to do needs
+(incremental/uptodate.py): that check runs before any stage is imported.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+CONFIG_FILE = "bulletin.yaml"
+CACHE_DIR = ".bulletin-cache"  # in the site: what earlier builds left for the next
+BUILD_RECORD = "last-build.json"  # in the cache folder: the last build that finished
+# With bulletin.yaml, the folders of the site that a build reads (and `serve` watches).
+INPUT_FOLDERS = ("content", "templates", "static", "translations")
+
+PACKAGE_DIR = Path(__file__).parent
+THEME_DIR = PACKAGE_DIR / "theme"  # the built-in theme: templates/ and static/
+LOCALES_DIR = PACKAGE_DIR / "locales"  # the theme's words in each language

@@ -1,0 +1,179 @@
+"""The pipeline, stage by stage: settings, sources, model, pages, editions, output.
+
+`run_stages` reads like the table of contents of bulletin-gen, with the incremental layer
+wrapped around the stages; `build.build` calls it when the site changed since the last build.
+`check` (and `bulletin check`'s audit, through `render_in_memory`) runs the same stages up to
+the rendered pages, in memory, and writes nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from functools import partial
+from pathlib import Path
+
+from jinja2 import Environment
+
+from .build import BuildOptions, BuildReport
+from .config import load_config
+from .content import read_sources
+from .editions import edition_plans, switch_editions
+from .editions.pdf import find_issue, issue_pdf
+from .errors import Problem, Problems
+from .i18n import catalogue_digest
+from .images import image_files, measure_images
+from .incremental.cache import BuildCache
+from .incremental.uptodate import InputStamp
+from .languages import add_translations, site_in, split_sources, with_main_settings
+from .markdown import MarkdownRenderer
+from .model import Site
+from .render import Artifact, PagePlan, plan_pages, render_pages, speaking
+from .search import search_files, switch_search
+from .templates import THEME_STATIC, make_environment
+from .validate import build_site
+from .write import Copy, publish, static_copies, write_file
+
+
+def load_site(site_dir: Path, drafts: bool = False, base_url: str | None = None,
+              strict: bool = False, cache: BuildCache | None = None,
+              jobs: int = os.cpu_count() or 1) -> tuple[Site, Problems]:
+    """Stages 1-3: settings, sources and model, read and built by `jobs` processes (one per
+    core: `bulletin pdf`, `email` and `check` load the whole site too). Raises `ContentError`
+    with every problem."""
+    config, problems = load_config(site_dir, base_url, problems=Problems())
+    memo = cache.model_memo(site_dir, config.unsafe_html) if cache else None
+    # Worker processes read the files when there is nothing to take from an earlier build.
+    sources = read_sources(site_dir, problems, memo, jobs if memo is None or memo.is_empty() else 1)
+    renderer = (cache.renderer(config.unsafe_html) if cache
+                else MarkdownRenderer(unsafe_html=config.unsafe_html))
+    translations = split_sources(sources, config, reread=memo is not None)
+    site = build_site(config, translations.main, renderer, problems, drafts, memo, jobs)
+    site = add_translations(site, translations, renderer, problems, drafts, jobs)
+    if memo:
+        memo.save()
+    if cache:  # kept even when the build fails, for the build after the fix
+        cache.markdown.flush()
+    # Measured on every build, outside the memo: a picture replaced by another of other
+    # dimensions leaves its item file as it was.
+    site = measure_images(site, problems)
+    problems.raise_if_any(strict=strict)
+    return site, problems
+
+
+def run_stages(site_dir: Path, output: Path, options: BuildOptions, inputs: InputStamp,
+               started: float) -> BuildReport:
+    """Build the site of `site_dir` into `output`, rendering only what changed since the
+    build the cache remembers (`inputs`: what this build reads, stamped before reading it)."""
+    notify = options.progress or _silent
+    cache = BuildCache.open(site_dir, output, inputs, clean=options.clean)
+    site, problems = load_site(site_dir, options.drafts, options.base_url, options.strict,
+                               cache, options.jobs)
+    notify("load", len(site.issues), len(site.issues))
+    site = switch_editions(site, options.pdf, options.email, problems)
+    if site.config.pdf.enabled:  # WeasyPrint was imported: half a second, a stage of its own
+        notify("pdf", 1, 1)
+    env = site_environment(site_dir, site)
+    cache.keep_compiled(env)
+    words = partial(catalogue_digest, site_dir=site_dir)
+    pages = speaking(site, plan_pages(site), words)
+    editions = speaking(site, edition_plans(site_dir, site, problems), words)
+    copies = _copies(site_dir, site)
+    copies += [Copy(source, path) for source, path in image_files(site, cache.made_folder)]
+    if site.config.search.enabled:
+        copies += [Copy(source, path)
+                   for source, path in search_files(site, cache.made_folder, options.jobs,
+                                                    site_dir)]
+    work = cache.sort(env, site, pages + editions, copies)
+    if options.pdf_later:  # `serve`: the PDFs to make wait for the next build
+        later = {plan.path for plan in work.render if plan.path.endswith(".pdf")}
+        editions = [plan for plan in editions if plan.path not in later]
+        work = replace(work, render=[plan for plan in work.render if plan.path not in later])
+    problems.warnings.extend(work.warnings)
+    problems.raise_if_any(strict=options.strict)
+    files = len(work.record)
+    if not work.untouched:
+        made = render_pages(env, site, work.render, notify, options.jobs)
+        files = publish(output, cache.noting(_noting_warnings(made, problems, options.strict)),
+                        copies + work.links, work.keep, cache.spare_files(), mirror=True)
+        cache.save(work, copies)
+    notify("write", files, files)
+    return BuildReport(output, len(site.issues), len(pages), files,
+                       time.perf_counter() - started, tuple(problems.warnings),
+                       pdfs=sum(plan.path.endswith(".pdf") for plan in editions),
+                       emails=sum(plan.path.endswith("email.html") for plan in editions),
+                       rewritten=cache.rewritten())
+
+
+def _noting_warnings(artifacts: Iterator[Artifact], problems: Problems,
+                     strict: bool) -> Iterator[Artifact]:
+    """The rendered files, their warnings (an edition's) added to `problems`; those fail a
+    --strict build once every file is made, before the output is swapped in."""
+    for artifact in artifacts:
+        problems.warnings.extend(artifact.warnings)
+        yield artifact
+    problems.raise_if_any(strict=strict)
+
+
+def _silent(stage: str, done: int, total: int) -> None:
+    """The progress callback of a build nobody watches."""
+
+
+@dataclass(frozen=True)
+class RenderedSite:
+    """A site rendered in memory: what `check` inspects instead of writing it."""
+
+    site: Site
+    problems: Problems
+    plans: list[PagePlan]
+    artifacts: list[Artifact]
+    copies: list[Copy]
+    seconds: float
+
+
+def render_in_memory(site_dir: Path, drafts: bool = True, strict: bool = False) -> RenderedSite:
+    """Stages 1-4 without writing: the model, every web page as bytes, and the files to copy."""
+    started = time.perf_counter()
+    site, problems = load_site(site_dir, drafts=drafts, strict=strict)
+    site = with_main_settings(switch_search(site, problems))
+    plans = plan_pages(site)
+    artifacts = list(render_pages(site_environment(site_dir, site), site, plans))
+    return RenderedSite(site, problems, plans, artifacts, _copies(site_dir, site),
+                        time.perf_counter() - started)
+
+
+def check(site_dir: Path, drafts: bool = False, strict: bool = False) -> BuildReport:
+    """Validate everything a build would, and render every page in memory; write nothing."""
+    rendered = render_in_memory(site_dir, drafts, strict)
+    return BuildReport(site_dir / "output", len(rendered.site.issues), len(rendered.plans),
+                       len(rendered.artifacts), rendered.seconds,
+                       tuple(rendered.problems.warnings))
+
+
+def build_pdf(site_dir: Path, issue_slug: str, target: Path,
+              language: str | None = None) -> tuple[Problem, ...]:
+    """Write the print edition of one issue (drafts included) to `target`, in `language`
+    ('es': its translation) or the main language; returns warnings."""
+    site, problems = load_site(site_dir, drafts=True)
+    site = site_in(site, language)
+    issue = find_issue(site, issue_slug)
+    env = make_environment(site_dir, language=site.config.language)
+    write_file(target, issue_pdf(site_dir, site, env, issue, problems))
+    return tuple(problems.warnings)
+
+
+def site_environment(site_dir: Path, site: Site) -> Environment:
+    """The templates of the site, speaking its language and ready to speak its translations'."""
+    return make_environment(site_dir, site.config.language,
+                            tuple(each.config.language for each in site.translations))
+
+
+def _copies(site_dir: Path, site: Site) -> list[Copy]:
+    """The files copied as they are; a later one wins a path, so the site's static/ can
+    replace the theme's assets."""
+    copies = static_copies(THEME_STATIC, "assets/")
+    copies += [Copy(asset.source, asset.url) for issue in site.issues for asset in issue.assets]
+    copies += static_copies(site_dir / "static")
+    return copies
