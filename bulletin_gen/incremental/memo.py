@@ -46,7 +46,7 @@ import time
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
-from typing import IO, Any, TypeVar
+from typing import IO, Any, NamedTuple, TypeVar
 
 from ..content import IssueSource, SourceDoc, parse_file, read_body
 from ..errors import Problem, Problems
@@ -58,19 +58,45 @@ from .fingerprint import object_digest
 from .uptodate import VERSION, Stamp, settled, text_hash
 
 MEMO_DIR = "model"
-FORMAT = 13  # of the entries below; another format is discarded
+FORMAT = 14  # of the entries below; another format is discarded
 # What a document was kept without, to be read again if its item must be built.
 WHOLE, NO_BODY, NAME_ONLY = 0, 1, 2  # NAME_ONLY: no body, and no fields but its slug
 Link = tuple[str, str, str | None]  # url, kind, what it resolved to
-DocEntry = tuple[Stamp, SourceDoc, int]  # the int: what it was kept without (WHOLE...)
+
+
+class DocEntry(NamedTuple):
+    """A document this build read or took, with the stamp of its file."""
+
+    stamp: Stamp
+    doc: SourceDoc
+    left_out: int  # what it is kept without: WHOLE, NO_BODY or NAME_ONLY
+
+
 # A document as kept on disk, without its path (the reader knows it, and a path is slow to
-# unpickle): stamp, rel, meta, body, body_line, readable, what it was kept without.
+# unpickle): stamp, rel, meta, body, body_line, readable, what it was kept without. A plain
+# tuple: there is one for every content file, and each is unpickled by every rebuild.
 StoredDoc = tuple[Stamp, str, Mapping, str, int, bool, int]
-# key, links resolved, the item, its warnings, its Markdown fragments, its fingerprint
-ItemEntry = tuple[str, list[Link], Item, list[Problem], list[str], str]
-# key, links its own file resolved, the issue, its warnings and its items', the Markdown
-# fragments of it and its items
-IssueEntry = tuple[str, list[Link], Issue, list[Problem], list[str]]
+
+
+class ItemEntry(NamedTuple):
+    """An item as built, with what it was built from."""
+
+    key: str  # its file's stamp, name and `made_from`
+    links: list[Link]  # every link it resolved, and to what
+    item: Item
+    warnings: list[Problem]
+    fragments: list[str]  # the Markdown fragments it used (fragments.py)
+    digest: str  # its fingerprint (fingerprint.py)
+
+
+class IssueEntry(NamedTuple):
+    """An issue as built, with its items, and what it was built from."""
+
+    key: str  # the stamps of its files and `made_from`
+    links: list[Link]  # every link its own file resolved, and to what
+    issue: Issue
+    warnings: list[Problem]  # its own and its items'
+    fragments: list[str]  # of it and its items
 Reader = Callable[[Problems], SourceDoc]
 Built = TypeVar("Built", Issue, Item)
 # The only things the unpickler makes: the model's dataclasses and the values inside them.
@@ -150,6 +176,8 @@ class _ModelUnpickler(pickle.Unpickler):
     def find_class(self, module: str, name: str) -> Any:
         if (module, name) == (__name__, shared_term.__name__):
             return self.make_term
+        if module == __name__ and name in (ItemEntry.__name__, IssueEntry.__name__):
+            return super().find_class(module, name)
         if module not in _ALLOWED:
             raise pickle.UnpicklingError(f"{module}.{name} is not part of the model")
         return super().find_class(module, name)
@@ -256,9 +284,10 @@ class ModelMemo:
                     return Stored()
                 data = _ModelUnpickler(file, self.terms).load()
             docs, items, issue = data["docs"], data["items"], data["issue"]
-            if not _well_formed(docs, (tuple, str, Mapping, str, int, bool, int)) or not \
-                    _well_formed(items, (str, list, Item, list, list, str)) or not \
-                    (issue is None or _well_formed({"": issue}, (str, list, Issue, list, list))):
+            if not _well_formed(docs, tuple, (tuple, str, Mapping, str, int, bool, int)) or \
+                    not _well_formed(items, ItemEntry, (str, list, Item, list, list, str)) or \
+                    not (issue is None or
+                         _well_formed({"": issue}, IssueEntry, (str, list, Issue, list, list))):
                 return Stored()
             return Stored(docs, items, issue)
         except Exception:  # a cache that cannot be read (any way) only makes a slower build
@@ -281,10 +310,10 @@ class ModelMemo:
         name, group = self._place(path)
         stamp = self.stamps.pop(name, None) or file_stamp(name)
         old = self._old(group).docs.get(name)
-        if stamp is not None and old is not None and old[0] == stamp:
+        if stamp is not None and old is not None and old[0] == stamp:  # a StoredDoc
             _, rel, meta, body, body_line, readable, left_out = old
             doc = SourceDoc(path, rel, meta, body, body_line, readable)
-            self._new(group).docs[name] = (stamp, doc, left_out)
+            self._new(group).docs[name] = DocEntry(stamp, doc, left_out)
             return doc
         found = Problems()
         doc = read(found)
@@ -294,7 +323,7 @@ class ModelMemo:
         self.fresh.setdefault(group, set())
         if (stamp is not None and not found.errors and not found.warnings
                 and self._settled(stamp) and file_stamp(name) == stamp):
-            new.docs[name] = (stamp, doc, WHOLE)
+            new.docs[name] = DocEntry(stamp, doc, WHOLE)
             self.fresh[group].add(name)
         return doc
 
@@ -309,28 +338,30 @@ class ModelMemo:
         context = repr(made_from)
         key = self._issue_key(source, group, context)
         kept = self._old(group).issue
-        if key is not None and kept is not None and kept[0] == key and \
+        if key is not None and kept is not None and kept.key == key and \
                 self._reuse_issue(source, group, kept, resolve, resolver_of):
-            problems.warnings.extend(kept[3])
-            self.fragments.update(kept[4])
-            return kept[2]
+            problems.warnings.extend(kept.warnings)
+            self.fragments.update(kept.fragments)
+            return kept.issue
         issue, links, found, fragments = self._build_recorded(build, resolve, problems)
         # The key again: a file that changed while this build read it is not kept (`item`).
         if key is not None and not found.errors and self._issue_key(source, group, context) == key:
-            self._keep_issue(group, source, (key, links, issue, list(found.warnings), fragments))
+            self._keep_issue(group, source,
+                             IssueEntry(key, links, issue, list(found.warnings), fragments))
         return issue
 
     def _reuse_issue(self, source: IssueSource, group: str, kept: IssueEntry, resolve: Resolver,
                      resolver_of: Callable[[SourceDoc], Resolver]) -> bool:
         """Take the kept issue and its items into this build, if every link in them resolves
         as it did."""
-        if not _resolve_same(kept[1], resolve):
+        if not _resolve_same(kept.links, resolve):
             return False
         old = self._old(group).items
         names = [str(doc.path) for doc in source.items]
         for doc, name in zip(source.items, names, strict=True):
             entry = old.get(name)
-            if entry is None or (entry[1] and not _resolve_same(entry[1], resolver_of(doc))):
+            if entry is None or (entry.links and
+                                 not _resolve_same(entry.links, resolver_of(doc))):
                 return False
         new = self._new(group)
         new.items.update((name, old[name]) for name in names)
@@ -344,9 +375,9 @@ class ModelMemo:
         stamps = []
         for doc in (source.meta, *source.items):
             entry = docs.get(str(doc.path))
-            if entry is None or entry[1] is not doc:
+            if entry is None or entry.doc is not doc:
                 return None
-            stamps.append(entry[0])
+            stamps.append(entry.stamp)
         return repr((context, stamps))
 
     def _keep_issue(self, group: str, source: IssueSource, entry: IssueEntry) -> None:
@@ -354,12 +385,12 @@ class ModelMemo:
         the items back to the memo."""
         new = self._new(group)
         items = [new.items.get(str(doc.path)) for doc in source.items]
-        fragments = set(entry[4])
+        fragments = set(entry.fragments)
         for item in items:
             if item is None:
                 return
-            fragments.update(item[4])
-        new.issue = (*entry[:4], sorted(fragments))
+            fragments.update(item.fragments)
+        new.issue = entry._replace(fragments=sorted(fragments))
         new.changed = True
 
     def item(self, doc: SourceDoc, made_from: object, resolve: Resolver, problems: Problems,
@@ -370,26 +401,26 @@ class ModelMemo:
         name, group = self._place(doc.path)
         new = self._new(group)
         entry = new.docs.get(name)
-        if entry is None or entry[1] is not doc:  # read afresh and not kept: build it
+        if entry is None or entry.doc is not doc:  # read afresh and not kept: build it
             return _with_shared_terms(build(doc, resolve, problems), self.terms)
-        key = repr((entry[0], doc.rel, made_from))
+        key = repr((entry.stamp, doc.rel, made_from))
         old = self._old(group).items.get(name)
-        if old is not None and old[0] == key and _resolve_same(old[1], resolve):
+        if old is not None and old.key == key and _resolve_same(old.links, resolve):
             new.items[name] = old
-            problems.warnings.extend(old[3])
-            self.fragments.update(old[4])
-            return old[2]
+            problems.warnings.extend(old.warnings)
+            self.fragments.update(old.fragments)
+            return old.item
         new.changed = True
-        whole, keep = ((doc, True) if entry[2] == WHOLE
-                       else self._read_again(doc, entry[0], entry[2], problems))
+        whole, keep = ((doc, True) if entry.left_out == WHOLE
+                       else self._read_again(doc, entry.stamp, entry.left_out, problems))
         if not keep:  # changed while this build ran: build what was read, keep nothing
             del new.docs[name]
         built, links, found, fragments = self._build_recorded(partial(build, whole), resolve,
                                                               problems)
         item = _with_shared_terms(built, self.terms)
         if keep and not found.errors:
-            new.items[name] = (key, links, item, list(found.warnings), fragments,
-                               object_digest(item))
+            new.items[name] = ItemEntry(key, links, item, list(found.warnings), fragments,
+                                        object_digest(item))
         return item
 
     def _build_recorded(self, build: Callable[[Resolver, Problems], Built], resolve: Resolver,
@@ -416,10 +447,10 @@ class ModelMemo:
         name, group = self._place(doc.path)
         docs = self._new(group).docs
         entry = docs.get(name)
-        if entry is None or entry[1] is not doc or entry[2] or not doc.body:
+        if entry is None or entry.doc is not doc or entry.left_out or not doc.body:
             return doc
         slim = dataclasses.replace(doc, body="")
-        docs[name] = (entry[0], slim, NO_BODY)
+        docs[name] = DocEntry(entry.stamp, slim, NO_BODY)
         return slim
 
     def has_item(self, doc: SourceDoc) -> bool:
@@ -427,7 +458,7 @@ class ModelMemo:
         (`item` still checks everything else the item was built from.)"""
         name, group = self._place(doc.path)
         entry = self._new(group).docs.get(name)
-        return entry is not None and entry[1] is doc and name in self._old(group).items
+        return entry is not None and entry.doc is doc and name in self._old(group).items
 
     def take_learned(self) -> list[MemoPart]:
         """What this process read and did with items since the last call, one part for each
@@ -449,12 +480,12 @@ class ModelMemo:
             for name in part.reused:
                 if name in old.items:
                     new.items[name] = old.items[name]
-                    self.fragments.update(old.items[name][4])
+                    self.fragments.update(old.items[name].fragments)
             new.items.update(part.built)
             new.docs.update(part.docs)
             if part.issue_reused and old.issue is not None:
                 new.issue = old.issue
-                self.fragments.update(old.issue[4])
+                self.fragments.update(old.issue.fragments)
             elif part.issue is not None:
                 new.issue = part.issue
             new.changed = new.changed or part.changed
@@ -489,7 +520,8 @@ class ModelMemo:
 
     def digests(self) -> dict[int, tuple[Item, str]]:
         """The fingerprint of every item this build keeps, by the identity of the item."""
-        return self.kept or {id(entry[2]): (entry[2], entry[5]) for group in self.new.values()
+        return self.kept or {id(entry.item): (entry.item, entry.digest)
+                             for group in self.new.values()
                              for entry in group.items.values()}
 
     def _part(self, group: str) -> MemoPart:
@@ -584,8 +616,10 @@ def _name_only(meta: Mapping, bare: dict[int, Mapping]) -> Mapping:
     return kept
 
 
-def _well_formed(entries: object, shape: tuple[type, ...]) -> bool:
-    """True when `entries` maps names to tuples of the types of `shape`."""
+def _well_formed(entries: object, kind: type, shape: tuple[type, ...]) -> bool:
+    """True when `entries` maps names to tuples of class `kind` with fields of the types of
+    `shape`."""
     return isinstance(entries, dict) and all(
-        isinstance(name, str) and type(entry) is tuple and len(entry) == len(shape)
+        isinstance(name, str) and isinstance(entry, tuple) and type(entry) is kind
+        and len(entry) == len(shape)
         and all(map(isinstance, entry, shape)) for name, entry in entries.items())
