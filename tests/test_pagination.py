@@ -10,10 +10,9 @@ import pytest
 from conftest import SITEMAP, by_class, html_pages, page_path, parse_html, resolve_ref, text_of
 from test_site_build import broken_links
 
-from bulletin_gen import build as build_module
 from bulletin_gen.build import BuildOptions, build
 from bulletin_gen.pipeline import load_site
-from bulletin_gen.render import PagePlan, plan_pages, render_pages, site_urls
+from bulletin_gen.render import plan_pages, site_urls
 
 
 def item(title: str, region: str = "Peru") -> str:
@@ -130,20 +129,9 @@ def test_a_page_context_holds_only_its_own_entries(paged: Path) -> None:
     assert (last["pager"].number, last["pager"].count, last["pager"].total) == (3, 3, 7)
 
 
-def rendered_paths(monkeypatch: pytest.MonkeyPatch, site: Path) -> set[str]:
+def rendered_paths(site: Path) -> set[str]:
     """Build `site` incrementally and return the paths of the pages it rendered again."""
-    seen: list[str] = []
-    original = render_pages
-
-    def spy(env: object, site_model: object, plans: list[PagePlan], *args: object,
-            **kwargs: object) -> object:
-        seen.extend(plan.path for plan in plans)
-        return original(env, site_model, plans, *args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(build_module, "render_pages", spy)
-    build(site, BuildOptions(jobs=1))
-    monkeypatch.undo()
-    return set(seen)
+    return set(build(site, BuildOptions(jobs=1)).rewritten)
 
 
 @pytest.mark.parametrize(("edited", "page"), [
@@ -151,12 +139,11 @@ def rendered_paths(monkeypatch: pytest.MonkeyPatch, site: Path) -> set[str]:
     ("content/issues/i2/02-dam.md", "tags/water/page/2/index.html"),
 ])
 def test_an_edit_renders_only_the_term_page_that_shows_the_item(
-        paged: Path, make_site: Callable[..., Path], monkeypatch: pytest.MonkeyPatch,
-        edited: str, page: str) -> None:
+        paged: Path, make_site: Callable[..., Path], edited: str, page: str) -> None:
     build(paged, BuildOptions(jobs=1))
     path = paged / edited
     path.write_text(path.read_text("utf-8").replace("title: ", "title: Edited "), "utf-8")
-    rendered = rendered_paths(monkeypatch, paged)
+    rendered = rendered_paths(paged)
     # the term's feed lists its newest entries, the edited one among them
     assert {p for p in rendered if p.startswith("tags/water/")} == {page, "tags/water/feed.xml"}
     assert "Edited " in (paged / "output" / page).read_text("utf-8")
@@ -197,22 +184,20 @@ def edit_canal_text(site: Path) -> None:
                     "utf-8")
 
 
-def test_a_term_page_does_not_change_with_other_items_of_an_issue_it_lists(
-        paged: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_term_page_does_not_change_with_other_items_of_an_issue_it_lists(paged: Path) -> None:
     build(paged, BuildOptions(jobs=1))
     edit_canal_text(paged)
-    rendered = rendered_paths(monkeypatch, paged)
+    rendered = rendered_paths(paged)
     assert "issues/i2/canal/index.html" in rendered
     # Bolivia lists Pump, of the same issue as Canal, and not Canal: it stays as it was.
     assert "regions/bolivia/index.html" not in rendered
 
 
-def test_a_term_template_that_reads_an_issues_items_sees_them_change(
-        paged: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_term_template_that_reads_an_issues_items_sees_them_change(paged: Path) -> None:
     (paged / "templates").mkdir()
     (paged / "templates/term.html").write_text(
         "{% extends 'theme/term.html' %}{% block main %}{% for entry in entries %}"
         "{{ entry.issue.items | length }}{% endfor %}{{ super() }}{% endblock %}", "utf-8")
     build(paged, BuildOptions(jobs=1))
     edit_canal_text(paged)
-    assert "regions/bolivia/index.html" in rendered_paths(monkeypatch, paged)
+    assert "regions/bolivia/index.html" in rendered_paths(paged)
