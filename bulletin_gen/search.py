@@ -3,10 +3,11 @@ needs no server.
 
 `search_documents` turns the content model into one small HTML document per item and per brief
 of a briefs file, carrying the filters (year, kind, tag, region) and the result's details
-(title, issue, date, link) as Pagefind's data attributes. The documents of each year of issues
-are indexed by the Pagefind program as a bundle of their own (`SearchShard`), which the search
-page merges, so that an edit indexes one year again; `search_files` lists the bundles' files
-for the output, made in folders that the build's cache keeps by the shard's digest.
+(title, issue, date, link) as Pagefind's data attributes. The documents of the newest quarter
+of issues, and of each year before it, are indexed by the Pagefind program as a bundle of their
+own (`SearchShard`), which the search page merges, so that an edit indexes a quarter or a year
+again; `search_files` lists the bundles' files for the output, made in folders that the
+build's cache keeps by the shard's digest.
 
 Every language has bundles of its own under its folder (`es/pagefind/`, `es/pagefind/2025/`)
 and its own search page (`es/search/`): Pagefind loads the index of the page's `<html lang>` and,
@@ -198,11 +199,10 @@ def switch_search(site: Site, problems: Problems) -> Site:
 
 @dataclass(frozen=True, eq=False)
 class SearchShard:
-    """One year of issues of one language, indexed as a Pagefind bundle of its own: an edit
-    indexes its year again, not the archive. The newest year's bundle is the language's search
-    page's own (`pagefind/`, `es/pagefind/`), every other one is merged into it
-    (`pagefind/<year>/`, `es/pagefind/<year>/`). Its documents are made when asked for, not
-    kept: a rebuild hashes every year's and indexes one (at 10,000 items they are 60 MB)."""
+    """A quarter or a year of issues of one language, indexed as a Pagefind bundle of its own
+    (`_bundled_issues`): an edit indexes its quarter or year again, not the archive. Its
+    documents are made when asked for, not kept: a rebuild hashes every bundle's and indexes
+    one (at 10,000 items they are 60 MB)."""
 
     folder: str  # where its bundle goes: 'pagefind/', 'pagefind/2024/', 'es/pagefind/', ...
     site: Site  # its language's
@@ -224,39 +224,45 @@ class SearchShard:
 
 
 def search_shards(site: Site, site_dir: Path | None = None) -> list[SearchShard]:
-    """The shards of each language, a year of issues each, newest year first."""
+    """The shards of each language, newest first."""
     return [shard for each in (site, *site.translations)
             for shard in _language_shards(each, site_dir)]
 
 
 def _language_shards(site: Site, site_dir: Path | None) -> list[SearchShard]:
-    folders = bundle_folders(site)
-    years: dict[int, list[Issue]] = {year: [] for year in folders}
-    for issue in site.issues:
-        if issue.date.year in years:
-            years[issue.date.year].append(issue)
-    return [SearchShard(folder, site, tuple(years[year]), site_dir)
-            for year, folder in folders.items()]
+    return [SearchShard(folder, site, tuple(issues), site_dir)
+            for folder, issues in _bundled_issues(site).items()]
 
 
-def bundle_folders(site: Site) -> dict[int, str]:
-    """Each year that one language's `site` has something to index in, and the folder of its
-    bundle, newest first: the newest is the search page's own bundle (`pagefind/`,
-    `es/pagefind/`), the others `<that>/<year>/`. Decided from the model alone, so that
-    planning the search page makes no documents."""
-    years = sorted({issue.date.year for issue in site.issues
-                    if any(not item.untranslated and (item.kind != "briefs" or item.briefs)
-                           for item in issue.items)},
-                   reverse=True)
+def _bundled_issues(site: Site) -> dict[str, list[Issue]]:
+    """The issues of one language's `site` that have something to index, by the folder of
+    their bundle, newest first. The newest issue's quarter is the search page's own bundle
+    (`pagefind/`, `es/pagefind/`), each year before it a bundle of its own (`<that>/<year>/`):
+    the issue an editor is writing is indexed again with a quarter's, not a year's, and a
+    reader's search merges one bundle more than one a year. Decided from the model alone, so
+    that planning the search page makes no documents."""
+    indexed = [issue for issue in site.issues
+               if any(not item.untranslated and (item.kind != "briefs" or item.briefs)
+                      for item in issue.items)]
+    if not indexed:
+        return {}
+    newest = max(map(_quarter, indexed))
     home = site.prefix + BUNDLE
-    return {year: home if position == 0 else f"{home}{year}/"
-            for position, year in enumerate(years)}
+    bundles: dict[str, list[Issue]] = {home: []}
+    for issue in indexed:  # newest first, as the site lists them
+        folder = home if _quarter(issue) == newest else f"{home}{issue.date.year}/"
+        bundles.setdefault(folder, []).append(issue)
+    return bundles
+
+
+def _quarter(issue: Issue) -> tuple[int, int]:
+    return issue.date.year, (issue.date.month - 1) // 3
 
 
 def search_bundles(site: Site) -> list[str]:
     """The folders of one language's bundles: the search page's own first (none when the
     language has nothing of its own to index), then those it merges in."""
-    return list(bundle_folders(site).values())
+    return list(_bundled_issues(site))
 
 
 def search_files(site: Site, made_folder: MadeFolder, jobs: int = 1,

@@ -298,8 +298,10 @@ def test_every_language_has_its_search_page_bundles_and_404(
     assert text_of(page.find(".//h1")) == "Buscar"
     box = page.find(".//div[@id='search']")
     assert box is not None
-    assert (box.get("data-bundle"), box.get("data-merge")) == ("../../es/pagefind/",
-                                                              "../../es/pagefind/2025/")
+    # The newest quarter (April 2026) is the page's own bundle; the rest of 2026, then 2025,
+    # are a bundle a year, merged in.
+    assert (box.get("data-bundle"), box.get("data-merge")) == (
+        "../../es/pagefind/", "../../es/pagefind/2026/ ../../es/pagefind/2025/")
     # The interface is the main bundle's; a translation's bundle has the engine and its index.
     assert "../../pagefind/pagefind-ui.js" in [script.get("src") for script in page.iter("script")]
     assert (output / "es/pagefind/pagefind.js").is_file()
@@ -395,7 +397,8 @@ def test_editing_a_translation_indexes_its_bundle_only_and_equals_a_clean_build(
     options = BuildOptions(pdf=False, email=False, jobs=1)
     output = build(languages_site, options).output
     assert sorted(indexed) == ["ar/pagefind/", "es/pagefind/", "es/pagefind/2025/",
-                               "ja/pagefind/", "pagefind/", "pagefind/2025/"]
+                               "es/pagefind/2026/", "ja/pagefind/", "pagefind/",
+                               "pagefind/2025/", "pagefind/2026/"]
     before = snapshot(output)
     indexed.clear()
     (languages_site / "content/pages/about.es.md").touch()  # read again, nothing changed
@@ -404,15 +407,21 @@ def test_editing_a_translation_indexes_its_bundle_only_and_equals_a_clean_build(
     water = languages_site / "content/issues/2026-03-march/01-water.es.md"
     water.write_text(water.read_text("utf-8") + "\nUna palabra nueva: zanahoria.\n", "utf-8")
     after = snapshot(build(languages_site, options).output)
-    assert indexed == ["es/pagefind/"]
+    assert indexed == ["es/pagefind/2026/"]  # March: not the newest quarter's bundle
     changed = {name for name in before.keys() | after.keys()
                if before.get(name) != after.get(name)}
-    assert any(name.startswith("es/pagefind/index/") for name in changed)
+    assert any(name.startswith("es/pagefind/2026/index/") for name in changed)
     assert not any(name.startswith(("pagefind/", "ar/", "ja/", "es/pagefind/2025/"))
+                   or (name.startswith("es/pagefind/") and "/2026/" not in name)
                    for name in changed)
     clean = build(languages_site, BuildOptions(output=tmp_path / "clean", clean=True, pdf=False,
                                                email=False, jobs=1))
     assert snapshot(clean.output) == after
+    indexed.clear()
+    office = languages_site / "content/issues/2026-04-april/01-office.md"
+    office.write_text(office.read_text("utf-8") + "\nOne more word: turnip.\n", "utf-8")
+    build(languages_site, options)
+    assert indexed == ["pagefind/"]  # the newest issue: its quarter's bundle alone
 
 
 def test_a_language_with_nothing_of_its_own_has_a_search_page_without_an_index(
