@@ -10,8 +10,9 @@ with warnings repeats its work to repeat them, which a real weekly would not sho
 
 The single-file format has no tags or regions (an issue's front matter has neither, and its
 sections are items without fields), so this corpus has none: bench/corpus.py's synthetic
-corpus covers them. `edit_one` appends a sentence to one section of one issue and saves that
-file alone; `add_issue` writes next week's issue.
+corpus covers them. `edit_one` appends a sentence to one section of one issue (the middle
+one) and saves that file alone, `edit_newest` likewise in the newest issue; `add_issue` writes
+next week's issue.
 """
 
 from __future__ import annotations
@@ -181,6 +182,14 @@ def edit_one(root: Path, issues: list[WeeklyIssue], round_: int = 1) -> None:
     issue = edited(issues)
     heading, markdown = issue.sections[2]
     issue.sections[2] = (heading, f"{markdown}\n\nAn added sentence, edit number {round_}.")
+    write_issue(root / "bulletin", issue)
+
+
+def edit_newest(root: Path, issues: list[WeeklyIssue], round_: int = 1) -> None:
+    """Append a sentence to the third section of the newest issue and save its file."""
+    issue = issues[-1]
+    heading, markdown = issue.sections[2]
+    issue.sections[2] = (heading, f"{markdown}\n\nA sentence added to the newest, {round_}.")
     write_issue(root / "bulletin", issue)
 
 
