@@ -87,7 +87,7 @@ def index_times(shards: list[SearchShard], edited: SearchShard
             for number, shard in enumerate(shards):
                 write_bundle(shard, Path(scratch) / str(number))
             full.append(time.perf_counter() - started)
-            size_mb = sum(source.stat().st_size for number, shard in enumerate(shards)
+            size_mb = sum(os.stat(source).st_size for number, shard in enumerate(shards)
                           for source, _ in bundle_files(shard, Path(scratch) / str(number))) / 1e6
         with tempfile.TemporaryDirectory() as scratch:
             started = time.perf_counter()

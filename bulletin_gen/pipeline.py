@@ -30,7 +30,7 @@ from .incremental.uptodate import InputStamp
 from .languages import add_translations, site_in, split_sources, with_main_settings
 from .markdown import MarkdownRenderer
 from .model import Site
-from .render import Artifact, PagePlan, plan_pages, render_pages, speaking
+from .render import Artifact, PagePlan, plan_pages, render_pages
 from .search import search_files, switch_search
 from .templates import THEME_STATIC, make_environment
 from .validate import build_site
@@ -77,16 +77,17 @@ def run_stages(site_dir: Path, output: Path, options: BuildOptions, inputs: Inpu
         notify("pdf", 1, 1)
     env = site_environment(site_dir, site)
     cache.keep_compiled(env)
-    words = partial(catalogue_digest, site_dir=site_dir)
-    pages = speaking(site, plan_pages(site), words)
-    editions = speaking(site, edition_plans(site_dir, site, problems), words)
+    pages = plan_pages(site)
+    editions = edition_plans(site_dir, site, problems)
     copies = _copies(site_dir, site)
     copies += [Copy(source, path) for source, path in image_files(site, cache.made_folder)]
     if site.config.search.enabled:
         copies += [Copy(source, path)
                    for source, path in search_files(site, cache.made_folder, options.jobs,
                                                     site_dir)]
-    work = cache.sort(env, site, pages + editions, copies)
+    # A page's words are its language's catalogue's, the theme's or the site's own.
+    words = partial(catalogue_digest, site_dir=site_dir)
+    work = cache.sort(env, site, pages + editions, copies, words)
     if options.pdf_later:  # `serve`: the PDFs to make wait for the next build
         later = {plan.path for plan in work.render if plan.path.endswith(".pdf")}
         editions = [plan for plan in editions if plan.path not in later]

@@ -119,20 +119,6 @@ def _site_plans(main: Site, site: Site) -> list[PagePlan]:
     return [replace(plan, context={**own, **plan.context}) for plan in plans] if own else plans
 
 
-def speaking(site: Site, plans: list[PagePlan], words: Callable[[str], str]) -> list[PagePlan]:
-    """The plans with the digest of the catalogue of their language (`words(language)`,
-    i18n.catalogue_digest) in their context, so that the fingerprint of each page changes with
-    the theme's words it speaks."""
-    digests: dict[str, str] = {}
-    spoken = []
-    for plan in plans:
-        language = plan.context.get("site", site).config.language
-        if language not in digests:
-            digests[language] = words(language)
-        spoken.append(replace(plan, context={**plan.context, "theme_words": digests[language]}))
-    return spoken
-
-
 def _item_plans(issue: Issue) -> list[PagePlan]:
     plans = []
     for position, item in enumerate(issue.items):

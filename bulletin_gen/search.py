@@ -266,7 +266,7 @@ def search_bundles(site: Site) -> list[str]:
 
 
 def search_files(site: Site, made_folder: MadeFolder, jobs: int = 1,
-                 site_dir: Path | None = None) -> list[tuple[Path, str]]:
+                 site_dir: Path | None = None) -> list[tuple[str, str]]:
     """The files of every shard's bundle and where each goes in the output. Each bundle is made
     by `made_folder(digest, make)`: a folder holding what `make(folder)` writes, which the
     caller keeps between builds under `digest`. Pagefind indexes on one core, so `jobs` bundles
@@ -322,7 +322,7 @@ def _make_canonical(folder: Path) -> None:
             (folder / name).write_bytes(data)
 
 
-def bundle_files(shard: SearchShard, folder: Path) -> list[tuple[Path, str]]:
+def bundle_files(shard: SearchShard, folder: Path) -> list[tuple[str, str]]:
     """The files of a shard's bundle in `folder` and where each goes in the output. The main
     language's own bundle keeps every script; a translation's own bundle the search engine
     only (its page loads the interface from the main bundle); a merged bundle needs only its
@@ -336,7 +336,7 @@ def bundle_files(shard: SearchShard, folder: Path) -> list[tuple[Path, str]]:
         files += [(os.path.join(parent, name), prefix + name) for name in names
                   if inside != "." or not name.endswith((".js", ".css"))
                   or kept is None or name in kept]
-    return [(Path(source), path) for source, path in sorted(files, key=lambda file: file[1])]
+    return sorted(files, key=lambda file: file[1])
 
 
 def _kept_scripts(bundle: str) -> frozenset[str] | None:

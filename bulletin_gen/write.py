@@ -32,7 +32,9 @@ MARKER_TEXT = b"Written by `bulletin build`; edits here are lost on the next bui
 class Copy:
     """A file copied into the output as it is: a static file or an issue's asset."""
 
-    source: Path
+    # A string where there are thousands (a search bundle's files, the pages carried): making
+    # a Path costs more than linking the file.
+    source: str | Path
     path: str  # relative to the output folder
     link: bool = False  # a hard link will do: an unchanged page carried from the last output
 

@@ -199,7 +199,7 @@ def site_files(site_dir: Path, site: Site) -> dict[str, Path]:
     # The lists the build copies, so that a symbolic link leading out of static/ is refused
     # here as there (`bulletin pdf` once embedded the file it led to).
     copies = static_copies(THEME_STATIC, "assets/") + static_copies(site_dir / "static")
-    files = {copy.path: copy.source for copy in copies}
+    files = {copy.path: Path(copy.source) for copy in copies}
     files.update({asset.url: asset.source for issue in site.issues for asset in issue.assets})
     return files
 

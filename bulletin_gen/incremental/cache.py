@@ -204,12 +204,14 @@ class BuildCache:
     def renderer(self, unsafe_html: bool) -> MarkdownRenderer:
         return CachingRenderer(unsafe_html, self.markdown)
 
-    def sort(self, env: Environment, site: Site, plans: list[PagePlan],
-             copies: list[Copy]) -> Work:
-        """Split the pages into those to render, to link from the output and to keep."""
+    def sort(self, env: Environment, site: Site, plans: list[PagePlan], copies: list[Copy],
+             words: Callable[[str], str] | None = None) -> Work:
+        """Split the pages into those to render, to link from the output and to keep.
+        `words(language)` is the digest of the catalogue a page of that language speaks."""
         analyses_file = _analyses_file(env)
         analyses = _read_analyses(analyses_file) if analyses_file else {}
-        printer = Fingerprinter(env, site, self.memo.digests() if self.memo else None, analyses)
+        printer = Fingerprinter(env, site, self.memo.digests() if self.memo else None, analyses,
+                                words)
         record = {plan.path: PageRecord(printer.page(plan.path, plan.url, plan.template,
                                                      plan.context, plan.reads), 0, 0)
                   for plan in plans}
@@ -225,8 +227,8 @@ class BuildCache:
         live = {path for path, page in record.items() if path not in keep
                 and _same(self.live.get(path), page, os.path.join(self.output, path))}
         render = [plan for plan in plans if plan.path not in keep and plan.path not in live]
-        links = [Copy(self.output / plan.path, plan.path, link=True) for plan in plans
-                 if plan.path in live]
+        links = [Copy(os.path.join(self.output, plan.path), plan.path, link=True)
+                 for plan in plans if plan.path in live]
         untouched = False
         if not render and len(record) == len(self.live):
             live |= {path for path in keep if _same(self.live.get(path), record[path],
@@ -315,9 +317,9 @@ def _same(old: PageRecord | None, new: PageRecord, path: str) -> bool:
             and same_file(path, old.size, old.mtime_ns))
 
 
-def _stamp(source: Path) -> str:
+def _stamp(source: str | Path) -> str:
     """A copied file's fingerprint: where it comes from, its size and its time."""
-    stat = source.stat()
+    stat = os.stat(source)
     return text_hash(str(source), str(stat.st_size), str(stat.st_mtime_ns))
 
 

@@ -2,10 +2,10 @@
 
 A page's fingerprint covers its output path and URL, its template and every template that one
 loads (found by parsing them), the parts of `site` those templates read, the site's settings,
-and the page's own context values. Equal fingerprints mean that rendering the page again would
-give the same bytes; `cache.py` uses them to decide what a rebuild renders. An item kept by the
-model memo (memo.py) brings its hash with it, so that an unchanged item is not hashed
-again.
+the catalogue of its language's words, and the page's own context values. Equal fingerprints
+mean that rendering the page again would give the same bytes; `cache.py` uses them to decide
+what a rebuild renders. An item kept by the model memo (memo.py) brings its hash with it, so
+that an unchanged item is not hashed again.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 import io
 import pickle
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -57,9 +57,12 @@ class Fingerprinter:
 
     def __init__(self, env: Environment, site: Site,
                  known: Mapping[int, tuple[object, str]] | None = None,
-                 analyses: Mapping[str, Analysis] | None = None) -> None:
+                 analyses: Mapping[str, Analysis] | None = None,
+                 words: Callable[[str], str] | None = None) -> None:
         self.env = env
         self.site = site
+        self.words = words  # the digest of the catalogue of a language (i18n.catalogue_digest)
+        self.spoken: dict[str, str] = {}  # `words`, by language
         self.known = known or {}
         self.memo: dict[int, str] = {key: digest for key, (_, digest) in self.known.items()}
         self.templates: dict[tuple[str, int], str] = {}  # by name and the site's identity
@@ -186,7 +189,11 @@ class Fingerprinter:
         self.itemless[name] = self.without_items = names.isdisjoint(ISSUE_ITEMS)
         sources = [f"{each}:{self._source(each)}" for each in sorted(loaded)]
         site_parts = [f"{part}={self.value(getattr(site, part))}" for part in sorted(reads)]
-        return text_hash(VERSION, *sources, self.value(site.config), *site_parts)
+        language = site.config.language
+        if language not in self.spoken:
+            self.spoken[language] = self.words(language) if self.words else ""
+        return text_hash(VERSION, *sources, self.value(site.config), *site_parts,
+                         self.spoken[language])
 
     def _closure(self, name: str) -> tuple[set[str], set[str], set[str]]:
         """The templates `name` loads, the fields of `site` they read, and every attribute
