@@ -114,6 +114,31 @@ def test_an_edit_indexes_its_year_again_and_equals_a_clean_build(
     assert bundle(clean.output) == after
 
 
+def test_an_issue_of_a_new_quarter_takes_the_search_page_s_own_bundle(
+        make_site: Callable[..., Path], tmp_path: Path) -> None:
+    site = make_site(SEARCH_SITE)
+    age(site)
+    options = BuildOptions(pdf=False, email=False, jobs=1)
+    before = bundle(build(site, options).output)
+    assert not any(name.startswith("pagefind/2026/") for name in before)
+    write_files(site, {
+        "content/issues/2026-04-spring/issue.yaml": "title: April 2026\ndate: 2026-04-02\n",
+        "content/issues/2026-04-spring/01-wells.md": "---\ntitle: Wells\n---\nWells in Osh.\n"})
+    output = build(site, options).output
+    after = bundle(output)
+    # April is the newest quarter, alone in the search page's bundle; January joins its year.
+    page = parse_html(output / "search/index.html").find(".//div[@id='search']")
+    assert page is not None
+    assert (page.get("data-bundle"), page.get("data-merge")) == (
+        "../pagefind/", "../pagefind/2026/ ../pagefind/2025/")
+    assert {name: data for name, data in after.items() if name.startswith("pagefind/2025/")} \
+        == {name: data for name, data in before.items() if name.startswith("pagefind/2025/")}
+    assert any(name.startswith("pagefind/2026/") for name in after)
+    clean = build(site, BuildOptions(output=tmp_path / "clean", clean=True, pdf=False,
+                                     email=False, jobs=1))
+    assert bundle(clean.output) == after
+
+
 def test_the_search_page_and_the_header_box(make_site: Callable[..., Path],
                                             build_site: Callable[..., Path]) -> None:
     output = build_site(make_site(SEARCH_SITE), pdf=False, email=False)
