@@ -19,7 +19,7 @@ or the folder of the pages), so that an edit rewrites one small file:
   where each is published, so that an issue none of whose files changed comes back whole
   (while every link in it resolves the same way) instead of item by item.
 
-A file's stamp is the one the build's input stamp took (cache.py) when there is one, so that
+A file's stamp is the one the build's input stamp took (uptodate.py) when there is one, so that
 each content file is asked about once.
 
 Only what produced no error is kept (an error can depend on other files, such as whether a link's
@@ -218,7 +218,7 @@ class ModelMemo:
         self.terms: dict[tuple[str, str], Term] = {}  # one of each tag and region read
         self.kept: dict[int, tuple[Item, str]] = {}  # `digests`, once `save` has let go
         self.fresh: dict[str, set[str]] = {}  # documents read since `take_learned`, by group
-        # Stamps taken just before this build (the input stamp's, cache.py), each used once.
+        # Stamps taken just before this build (the input stamp's, uptodate.py), each used once.
         self.stamps = stamps if stamps is not None else {}
 
     def group(self, path: Path) -> str:
