@@ -68,7 +68,8 @@ class Reuse(Protocol):
         ...
 
     def has_item(self, doc: SourceDoc) -> bool:
-        """Whether an item may be kept for `doc`: a hint for sharing out the work."""
+        """Whether an item (or a single-file issue) may be kept for `doc`: a hint for
+        sharing out the work."""
         ...
 
 
@@ -142,7 +143,8 @@ def _in_workers(build_issues: Callable[[Sequence[int]], list[tuple[Issue, Proble
 def _work(source: IssueSource, memo: Reuse | None) -> int:
     """About how many items of `source` must be built: those the memo cannot give."""
     if source.folder is None:
-        return 1 + source.meta.body.count("\n## ")
+        kept = memo is not None and memo.has_item(source.meta)
+        return 0 if kept else 1 + source.meta.body.count("\n## ")
     return sum(1 for doc in source.items if memo is None or not memo.has_item(doc))
 
 

@@ -454,11 +454,15 @@ class ModelMemo:
         return slim
 
     def has_item(self, doc: SourceDoc) -> bool:
-        """True when the memo may hold `doc`'s item: its file is as the last build read it.
-        (`item` still checks everything else the item was built from.)"""
+        """True when the memo may hold `doc`'s item, or the issue of a single-file issue's
+        `doc`: its file is as the last build read it. (`item` and `issue` still check
+        everything else it was built from.)"""
         name, group = self._place(doc.path)
         entry = self._new(group).docs.get(name)
-        return entry is not None and entry.doc is doc and name in self._old(group).items
+        if entry is None or entry.doc is not doc:
+            return False
+        old = self._old(group)
+        return name in old.items or (name == group and old.issue is not None)
 
     def take_learned(self) -> list[MemoPart]:
         """What this process read and did with items since the last call, one part for each
