@@ -432,6 +432,11 @@ def step_table(bench: Corpus) -> list[str]:
     return lines
 
 
+def pdf_steps() -> bool:
+    """Whether the PDF steps run (BENCH_PDF=0 leaves them out)."""
+    return os.environ.get("BENCH_PDF", "1") != "0"
+
+
 def report(benches: list[Corpus], load: float) -> str:
     measured = [bench for bench in benches if bench.runs]
     monolingual = next((bench for bench in measured if bench.pdf_issue), None)
@@ -444,7 +449,8 @@ def report(benches: list[Corpus], load: float) -> str:
         f"Measured by `make bench` on {dt.datetime.now(dt.UTC):%Y-%m-%d}: "
         f"{platform.platform()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
         f"load average before the run {load:.1f}. bulletin-gen builds with its default settings"
-        " (web and email editions on; the PDF edition in steps of their own). Every step runs "
+        " (web and email editions on; the PDF edition in steps of their own"
+        f"{', left out of this run (BENCH_PDF=0)' if not pdf_steps() else ''}). Every step runs "
         f"{REPEATS} times; each figure is the median, the worst run in brackets, each run's "
         "seconds in square brackets, and the largest peak memory of one process. Other work "
         "shared the machine: ratios measured in the same run count more than seconds. "
@@ -483,7 +489,7 @@ def main() -> None:
         run_steps(bench)
         write_results(benches, load)
     for bench in benches:
-        if bench.pdf_issue and os.environ.get("BENCH_PDF", "1") != "0":
+        if bench.pdf_issue and pdf_steps():
             run_pdf_steps(bench, bench.pdf_issue)
             write_results(benches, load)
     print("\n" + report(benches, load))
