@@ -15,8 +15,6 @@ from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 
-from jinja2 import Environment
-
 from .build import BuildOptions, BuildReport
 from .config import load_config
 from .content import read_sources
@@ -32,7 +30,7 @@ from .markdown import MarkdownRenderer
 from .model import Site
 from .render import Artifact, PagePlan, plan_pages, render_pages
 from .search import search_files, switch_search
-from .templates import THEME_STATIC, make_environment
+from .templates import THEME_STATIC, ThemeEnvironment, make_environment
 from .validate import build_site
 from .write import Copy, publish, static_copies, write_file
 
@@ -165,7 +163,7 @@ def build_pdf(site_dir: Path, issue_slug: str, target: Path,
     return tuple(problems.warnings)
 
 
-def site_environment(site_dir: Path, site: Site) -> Environment:
+def site_environment(site_dir: Path, site: Site) -> ThemeEnvironment:
     """The templates of the site, speaking its language and ready to speak its translations'."""
     return make_environment(site_dir, site.config.language,
                             tuple(each.config.language for each in site.translations))

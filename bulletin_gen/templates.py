@@ -22,6 +22,7 @@ from jinja2 import (
     FileSystemLoader,
     PrefixLoader,
     StrictUndefined,
+    nodes,
     pass_context,
     select_autoescape,
 )
@@ -46,13 +47,33 @@ THEME_STATIC = THEME_DIR / "static"
 GETTEXT_CALLABLES = ("gettext", "ngettext", "pgettext", "npgettext")
 
 
+class ThemeEnvironment(Environment):
+    """Jinja's environment, able to compile a template from a tree parsed for another reader
+    (the incremental layer reads what each template loads): parsing is most of a template's
+    compile, and a fresh site would otherwise parse every template twice."""
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self.parsed: dict[str, nodes.Template] = {}  # by source text, until compiled
+
+    def parse_to_compile(self, source: str, name: str | None = None) -> nodes.Template:
+        """Parse `source`; compiling a template of this text takes this tree. The caller
+        only reads it: Jinja's compiler may rewrite it."""
+        tree = self.parsed[source] = super()._parse(source, name, None)
+        return tree
+
+    def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
+        tree = self.parsed.pop(source, None)
+        return super()._parse(source, name, filename) if tree is None else tree
+
+
 def make_environment(site_dir: Path | None, language: str = "en",
-                     others: tuple[str, ...] = ()) -> Environment:
+                     others: tuple[str, ...] = ()) -> ThemeEnvironment:
     """A Jinja environment searching `site_dir/templates`, then the built-in theme, speaking
     `language` (see `install_language`), and ready to speak the `others` (`speech_for`)."""
     theme = FileSystemLoader(THEME_TEMPLATES)
     loaders = [FileSystemLoader(site_dir / "templates")] if site_dir else []
-    env = Environment(
+    env = ThemeEnvironment(
         loader=ChoiceLoader([*loaders, theme, PrefixLoader({"theme": theme})]),
         autoescape=select_autoescape(disabled_extensions=("txt",), default=True,
                                      default_for_string=True),  # plain text is never escaped

@@ -44,6 +44,7 @@ from ..layout import CACHE_DIR
 from ..markdown import MarkdownRenderer, Rendered, Resolver
 from ..model import Site
 from ..render import Artifact, PagePlan
+from ..templates import ThemeEnvironment
 from ..write import MARKER, Copy, spare_folder, write_atomic
 from .fingerprint import Analysis, Fingerprinter
 from .fragments import MarkdownCache
@@ -204,7 +205,7 @@ class BuildCache:
     def renderer(self, unsafe_html: bool) -> MarkdownRenderer:
         return CachingRenderer(unsafe_html, self.markdown)
 
-    def sort(self, env: Environment, site: Site, plans: list[PagePlan], copies: list[Copy],
+    def sort(self, env: ThemeEnvironment, site: Site, plans: list[PagePlan], copies: list[Copy],
              words: Callable[[str], str] | None = None) -> Work:
         """Split the pages into those to render, to link from the output and to keep.
         `words(language)` is the digest of the catalogue a page of that language speaks."""

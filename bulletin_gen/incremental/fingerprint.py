@@ -17,9 +17,10 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, TemplateError, meta, nodes
+from jinja2 import TemplateError, meta, nodes
 
 from ..model import Entry, Issue, Site, TermIndex
+from ..templates import ThemeEnvironment
 from .uptodate import VERSION, bytes_digest, text_hash
 
 # Methods and properties of Site, and the field each one reads.
@@ -55,7 +56,7 @@ class Fingerprinter:
     `known` gives the hashes of objects already hashed (the model memo's items), with the
     objects, which are kept alive so that no other object can take their identity."""
 
-    def __init__(self, env: Environment, site: Site,
+    def __init__(self, env: ThemeEnvironment, site: Site,
                  known: Mapping[int, tuple[object, str]] | None = None,
                  analyses: Mapping[str, Analysis] | None = None,
                  words: Callable[[str], str] | None = None) -> None:
@@ -228,7 +229,7 @@ class Fingerprinter:
             found = self.analyses.get(key)
             if found is None:
                 try:
-                    found = analyse(self.env.parse(source))
+                    found = analyse(self.env.parse_to_compile(source, name))
                 except TemplateError:
                     self.parsed[name] = None
                     return None
@@ -254,21 +255,23 @@ def _file_entry(path: Path) -> str:
 
 def analyse(tree: nodes.Template) -> Analysis:
     """What a parsed template reads of `site`, the names it contains and what it loads."""
-    names = {node.attr for node in tree.find_all(nodes.Getattr)}
-    names |= {node.value for node in tree.find_all(nodes.Const) if isinstance(node.value, str)}
-    return sorted(site_reads(tree)), sorted(names), list(meta.find_referenced_templates(tree))
-
-
-def site_reads(tree: nodes.Template) -> set[str]:
-    """The fields of `site` a template reads; every field when it uses `site` as a whole."""
+    names: set[str] = set()
     reads: set[str] = set()
-    attribute_of_site = set()
-    for node in tree.find_all(nodes.Getattr):
-        if isinstance(node.node, nodes.Name) and node.node.name == "site":
-            reads.add(SITE_READS.get(node.attr, node.attr))
-            attribute_of_site.add(id(node.node))
-    whole = any(name.name == "site" and id(name) not in attribute_of_site
-                for name in tree.find_all(nodes.Name))
-    if whole or not reads <= set(SITE_FIELDS):
-        return set(SITE_FIELDS)
-    return reads
+    site_names = []  # every use of the name `site`
+    attribute_of_site = set()  # those followed by an attribute: `site.issues`
+    for node in tree.find_all((nodes.Getattr, nodes.Const, nodes.Name)):  # one walk: it is slow
+        if isinstance(node, nodes.Getattr):
+            names.add(node.attr)
+            if isinstance(node.node, nodes.Name) and node.node.name == "site":
+                reads.add(SITE_READS.get(node.attr, node.attr))
+                attribute_of_site.add(id(node.node))
+        elif isinstance(node, nodes.Const):
+            if isinstance(node.value, str):
+                names.add(node.value)
+        elif isinstance(node, nodes.Name) and node.name == "site":
+            site_names.append(node)
+    # A template using `site` as a whole, or a field it does not have, may read any field.
+    if any(id(name) not in attribute_of_site for name in site_names) \
+            or not reads <= set(SITE_FIELDS):
+        reads = set(SITE_FIELDS)
+    return sorted(reads), sorted(names), list(meta.find_referenced_templates(tree))
