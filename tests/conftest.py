@@ -35,15 +35,17 @@ TINY_PNG = bytes.fromhex(
     "54789c6360400600000e0001a99173b10000000049454e44ae426082"
 )
 
-MINIMAL_SITE = {
-    "bulletin.yaml": """\
+SETTINGS = """\
         title: Test Bulletin
         tagline: News for testing
         base_url: https://example.org/news/
         organisation: {name: Test Network, url: https://example.org/}
         contact: {name: Ana Editor, email: editor@example.org}
         nav: [about]
-        """,
+        """
+# The print edition is half of a small site's build; the tests about it ask for it (WITH_PDF).
+MINIMAL_SITE = {
+    "bulletin.yaml": SETTINGS + "pdf: {enabled: false}\n",  # after SETTINGS' indentation
     "content/issues/2026-01-winter/issue.yaml": """\
         title: January 2026
         date: 2026-01-15
@@ -79,6 +81,10 @@ MINIMAL_SITE = {
         About the test network.
         """,
 }
+
+
+# make_site(WITH_PDF): the minimal site with the print edition on, as bulletin.yaml's default.
+WITH_PDF = {"bulletin.yaml": SETTINGS}
 
 
 def write_files(root: Path, files: dict[str, str | bytes]) -> Path:

@@ -4,6 +4,7 @@ load with its file and line, by `build`, `check` and `email --eml` alike, never 
 
 from __future__ import annotations
 
+import textwrap
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from pathlib import Path
@@ -18,7 +19,7 @@ from bulletin_gen.cli import main
 ISSUE = "content/issues/2026-01-winter/issue.yaml"
 LEAD = "content/issues/2026-01-winter/01-lead.md"
 BRIEFS = "content/issues/2026-01-winter/02-briefs.yaml"
-CONFIG = str(MINIMAL_SITE["bulletin.yaml"])
+CONFIG = textwrap.dedent(MINIMAL_SITE["bulletin.yaml"])
 XML_FORBIDDEN = "U+001B is a control character, which pages and feeds cannot hold; delete it"
 
 
@@ -42,7 +43,7 @@ def _problems(runner: CliRunner, site: Path, command: str) -> str:
      XML_FORBIDDEN),
     ({BRIEFS: 'title: T\nkind: briefs\nitems:\n  - {body: b, tags: ["\\uffff"]}\n'},
      BRIEFS + ":4", "U+FFFF is a control character"),
-    ({"bulletin.yaml": CONFIG + 'tagline: "t\\x1b"\n'}, "bulletin.yaml:7", XML_FORBIDDEN),
+    ({"bulletin.yaml": CONFIG + 'tagline: "t\\x1b"\n'}, "bulletin.yaml:8", XML_FORBIDDEN),
 ])
 @pytest.mark.parametrize("command", ["build", "check"])
 def test_characters_xml_forbids_are_refused_with_file_and_line(make_site: Callable[..., Path],
@@ -76,8 +77,8 @@ def test_character_references_in_raw_html_do_not_reach_the_output(
     ({ISSUE: 'title: January\ndate: 2026-01-15\nlang: "en\\nBcc: x@evil.example"\n'},
      ISSUE + ":3", "lang: a line break in"),
     ({"bulletin.yaml": CONFIG + 'email: {from: "News <n@example.org>\\nBcc: x@evil.example"}\n'},
-     "bulletin.yaml:7", "email.from: a line break in"),
-    ({"bulletin.yaml": CONFIG + 'language: "en\\rfr"\n'}, "bulletin.yaml:7",
+     "bulletin.yaml:8", "email.from: a line break in"),
+    ({"bulletin.yaml": CONFIG + 'language: "en\\rfr"\n'}, "bulletin.yaml:8",
      "language: a line break in"),
     ({LEAD: '---\ntitle: "Lead\\u2028story"\n---\nBody.\n'}, LEAD + ":2",
      "title: a line break in"),

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import WITH_PDF
 
 from bulletin_gen.build import BuildOptions, build
 from bulletin_gen.cli import main
@@ -52,7 +53,7 @@ STAGE_LINE = re.compile(r"  (.+?)(?:: (.+))? in \d+\.\d\d s")
 def test_verbose_reports_each_stage(make_site: Callable[..., Path], runner: CliRunner) -> None:
     """Each stage with what it counted and its time. Loading the PDF library (half a second)
     is a stage of its own, not part of reading the content, and only when PDFs are made."""
-    site = make_site()
+    site = make_site(WITH_PDF)
     result = runner.invoke(main, ["build", str(site), "--verbose"])
     assert result.exit_code == 0
     stages = [STAGE_LINE.fullmatch(line).groups()  # type: ignore[union-attr]
@@ -79,7 +80,7 @@ def test_errors_go_to_stderr(make_site: Callable[..., Path], runner: CliRunner) 
 
 def test_progress_callback_sees_every_page_and_edition(make_site: Callable[..., Path]) -> None:
     calls: list[tuple[str, int, int]] = []
-    report = build(make_site(many_items(3)),
+    report = build(make_site({**WITH_PDF, **many_items(3)}),
                    BuildOptions(progress=lambda *call: calls.append(call)))
     renders = [call for call in calls if call[0] == "render"]
     made = report.pages + report.pdfs + 2 * report.emails  # an email is HTML and text

@@ -90,7 +90,7 @@ def test_script_unsubscribe_links_are_refused_at_load(make_site: Callable[..., P
     site = make_site({**EMAIL_FILES, "bulletin.yaml": yaml})
     with pytest.raises(ContentError) as error:
         build(site, BuildOptions(pdf=False))
-    assert "bulletin.yaml:9: email.unsubscribe_url: " in str(error.value)
+    assert "bulletin.yaml:10: email.unsubscribe_url: " in str(error.value)
     assert "links are not allowed" in str(error.value)
 
 

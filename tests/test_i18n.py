@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from babel.messages.pofile import read_po
-from conftest import MINIMAL_SITE, TINY_PNG, parse_html, text_of
+from conftest import MINIMAL_SITE, SETTINGS, TINY_PNG, parse_html, text_of
 from pypdf import PdfReader
 
 from bulletin_gen import i18n
@@ -59,9 +59,10 @@ ROUNDTABLE_FR = """\
 
 
 def site_in(make_site: Callable[..., Path], lang: str, files: dict[str, Any] | None = None,
-            name: str = "site") -> Path:
+            name: str = "site", pdf: bool = False) -> Path:
     """The minimal test site, with a round table, written in `lang`."""
-    config = MINIMAL_SITE["bulletin.yaml"].rstrip(" ") + f"        language: {lang}\n"
+    settings = SETTINGS if pdf else MINIMAL_SITE["bulletin.yaml"]
+    config = settings.rstrip(" ") + f"        language: {lang}\n"
     return make_site({"bulletin.yaml": config,
                       "content/issues/2026-01-winter/03-mesa.md": ROUNDTABLE,
                       **(files or {})}, name=name)
@@ -236,7 +237,7 @@ def test_the_pdf_prints_japanese_and_arabic(make_site: Callable[..., Path], weas
                                            lang: str, wanted: str) -> None:
     if i18n.fonts_cover(lang) is False:
         pytest.skip(i18n.missing_font(lang) or lang)
-    report = build(site_in(make_site, lang), BuildOptions(jobs=1, email=False))
+    report = build(site_in(make_site, lang, pdf=True), BuildOptions(jobs=1, email=False))
     assert not [w for w in report.warnings if "no font" in w.message]
     pdf = report.output / "issues" / "2026-01-winter" / "2026-01-winter.pdf"
     text = "".join(page.extract_text() for page in PdfReader(pdf).pages)
@@ -248,7 +249,7 @@ def test_a_language_without_a_font_is_a_warning(make_site: Callable[..., Path],
                                                  weasyprint: Any,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(i18n, "fonts_cover", lambda lang: lang != "ja")
-    report = build(site_in(make_site, "ja"), BuildOptions(jobs=1, email=False))
+    report = build(site_in(make_site, "ja", pdf=True), BuildOptions(jobs=1, email=False))
     warned = [w for w in report.warnings if "no font" in w.message]
     assert len(warned) == 1
     assert warned[0].message == ("no font for Japanese (ja) is installed: the PDF would print "

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import age, parse_html
+from conftest import WITH_PDF, age, parse_html
 from PIL import Image as Pillow
 
 from bulletin_gen import images
@@ -33,8 +33,10 @@ def photo(width: int, height: int, orientation: int = 1, gps: bool = True) -> by
     return buffer.getvalue()
 
 
-def site_with(make_site: Callable[..., Path], data: bytes, name: str = "photo.jpg") -> Path:
+def site_with(make_site: Callable[..., Path], data: bytes, name: str = "photo.jpg",
+              settings: dict[str, str] | None = None) -> Path:
     return make_site({
+        **(settings or {}),
         f"content/issues/2026-01-winter/images/{name}": data,
         "content/issues/2026-01-winter/01-lead.md": f"""\
             ---
@@ -89,7 +91,7 @@ def test_the_print_edition_takes_the_print_copy(make_site: Callable[..., Path],
                                                 build_site: Callable[..., Path]) -> None:
     pytest.importorskip("weasyprint")
     original = photo(4000, 3000)
-    output = build_site(site_with(make_site, original), jobs=1)
+    output = build_site(site_with(make_site, original, settings=WITH_PDF), jobs=1)
     pdf = output / "issues/2026-01-winter/2026-01-winter.pdf"
     print_copy = output / "issues/2026-01-winter/images/photo.2400w.jpg"
     assert pdf.stat().st_size < print_copy.stat().st_size + 200_000

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from conftest import REPO, Built, require_tool
+from conftest import REPO, WITH_PDF, Built, require_tool
 from pypdf import DocumentInformation, PdfReader
 from pypdf.generic import Destination, DictionaryObject
 
@@ -32,6 +32,16 @@ LINK_ITEM = """\
     Read [the annual report](https://example.org/report/) or https://example.org/plain/.
     Write to [the desk](mailto:desk@example.org).
     """
+
+
+@pytest.fixture
+def make_site(make_site: Callable[..., Path]) -> Callable[..., Path]:
+    """The minimal site with the print edition on, as bulletin.yaml has it by default."""
+
+    def make(files: dict[str, str | bytes | None] | None = None, **options: Any) -> Path:
+        return make_site({**WITH_PDF, **(files or {})}, **options)  # type: ignore[no-any-return]
+
+    return make
 
 
 @pytest.fixture(scope="module")

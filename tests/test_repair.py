@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import age
+from conftest import WITH_PDF, age
 
 from bulletin_gen.build import BuildOptions, build
 
@@ -43,7 +43,7 @@ def test_a_deleted_or_damaged_file_is_repaired_by_the_next_build(
 def test_a_damaged_pdf_is_repaired(
         make_site: Callable[..., Path]) -> None:
     pytest.importorskip("weasyprint")
-    site = make_site()
+    site = make_site(WITH_PDF)
     age(site)
     output = build(site, BuildOptions(jobs=1)).output
     pdf = output / ISSUE / "2026-01-winter.pdf"

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import html5lib
 import pytest
-from conftest import MINIMAL_SITE, write_files
+from conftest import MINIMAL_SITE, SETTINGS, write_files
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
@@ -97,7 +97,7 @@ bodies = st.lists(fragment, min_size=1, max_size=6).map(lambda parts: "\n".join(
 # A build with a PDF takes a second: shrinking a failure would take minutes. The failing body
 # is in the assertion's message instead.
 NO_SHRINKING = (Phase.explicit, Phase.reuse, Phase.generate)
-BASE_FILES = {**MINIMAL_SITE, "bulletin.yaml": MINIMAL_SITE["bulletin.yaml"].rstrip(" ")
+BASE_FILES = {**MINIMAL_SITE, "bulletin.yaml": SETTINGS.rstrip(" ")
               + "        email: {from: Test Bulletin <news@example.org>}\n"}
 
 

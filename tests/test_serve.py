@@ -19,7 +19,7 @@ from typing import IO, Any
 
 import pytest
 from click.testing import CliRunner
-from conftest import ctrl_c_reaches_child
+from conftest import WITH_PDF, ctrl_c_reaches_child
 
 from bulletin_gen.serve import error_page, inject
 
@@ -114,7 +114,7 @@ class EventStream:
 @pytest.fixture
 def served(make_site: Callable[..., Path]) -> Iterator[tuple[Served, Path]]:
     pytest.importorskip("watchfiles")
-    site = make_site()
+    site = make_site(WITH_PDF)
     server = Served(site)
     yield server, site
     server.stop()

@@ -99,11 +99,11 @@ def test_a_page_without_any_image_is_a_summary_card(make_site: Callable[..., Pat
 
 
 @pytest.mark.parametrize(("line", "message"), [
-    ("logo: missing.svg", "bulletin.yaml:7: logo: no file 'missing.svg' in static/"),
-    ("favicon: ../bulletin.yaml", "bulletin.yaml:7: favicon: no file '../bulletin.yaml' in "
+    ("logo: missing.svg", "bulletin.yaml:8: logo: no file 'missing.svg' in static/"),
+    ("favicon: ../bulletin.yaml", "bulletin.yaml:8: favicon: no file '../bulletin.yaml' in "
                                   "static/"),
     ("subscribe_url: javascript:alert(1)",
-     "bulletin.yaml:7: subscribe_url: 'javascript:alert(1)' is not an http(s) URL"),
+     "bulletin.yaml:8: subscribe_url: 'javascript:alert(1)' is not an http(s) URL"),
 ])
 def test_branding_settings_are_checked(make_site: Callable[..., Path], line: str,
                                        message: str) -> None:
