@@ -66,6 +66,9 @@ class BuildReport:
     # The pages and edition files this build rendered or made and wrote, in path order;
     # empty when the output was already up to date. Copied and carried files are not in it.
     rewritten: tuple[str, ...] = ()
+    # The content files this build read (site-relative, in path order): all on a first build;
+    # on a rebuild those changed and those whose items it built again, the rest remembered.
+    read: tuple[str, ...] = ()
 
 
 # The counts of a report that the cache keeps, so that a rebuild with nothing to do can repeat it.

@@ -103,7 +103,7 @@ def run_stages(site_dir: Path, output: Path, options: BuildOptions, inputs: Inpu
                        time.perf_counter() - started, tuple(problems.warnings),
                        pdfs=sum(plan.path.endswith(".pdf") for plan in editions),
                        emails=sum(plan.path.endswith("email.html") for plan in editions),
-                       rewritten=cache.rewritten())
+                       rewritten=cache.rewritten(), read=cache.files_read())
 
 
 def _noting_warnings(artifacts: Iterator[Artifact], problems: Problems,

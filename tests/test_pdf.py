@@ -39,7 +39,7 @@ def make_site(make_site: Callable[..., Path]) -> Callable[..., Path]:
     """The minimal site with the print edition on, as bulletin.yaml has it by default."""
 
     def make(files: dict[str, str | bytes | None] | None = None, **options: Any) -> Path:
-        return make_site({**WITH_PDF, **(files or {})}, **options)  # type: ignore[no-any-return]
+        return make_site({**WITH_PDF, **(files or {})}, **options)
 
     return make
 

@@ -1,5 +1,6 @@
-"""The model memo: unchanged sources are neither read nor validated again, and nothing stale
-survives an edit, a rename, a deletion, a changed link target or a changed setting."""
+"""The model memo: unchanged sources are not read again (the build reports the files it read),
+and nothing stale survives an edit, a rename, a deletion, a changed link target or a changed
+setting: each rebuild's output equals a clean build's."""
 
 from __future__ import annotations
 
@@ -15,11 +16,9 @@ import pytest
 from conftest import age, snapshot
 from test_cache import clean_tree
 
-from bulletin_gen import content, links, validate
+from bulletin_gen import content, validate
 from bulletin_gen.build import BuildOptions, build
-from bulletin_gen.config import load_config
 from bulletin_gen.errors import ContentError, Problems
-from bulletin_gen.incremental import memo as sourcecache
 from bulletin_gen.incremental import uptodate
 from bulletin_gen.incremental.cache import BuildCache
 from bulletin_gen.incremental.memo import FORMAT, MEMO_DIR, ModelMemo
@@ -47,25 +46,6 @@ def memo_files(site: Path) -> list[Path]:
     return files
 
 
-def reads(monkeypatch: pytest.MonkeyPatch) -> tuple[list[str], list[str]]:
-    """The names of the content files read, and of the items validated, from now on."""
-    read: list[str] = []
-    validated: list[str] = []
-    read_text, build_item = content.read_text, validate._build_item
-
-    def reading(path: Path, rel: str, problems: Problems) -> str | None:
-        read.append(rel)
-        return read_text(path, rel, problems)
-
-    def validating(doc: content.SourceDoc, *args: object) -> object:
-        validated.append(doc.rel)
-        return build_item(doc, *args)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(content, "read_text", reading)
-    monkeypatch.setattr(validate, "_build_item", validating)
-    return read, validated
-
-
 @pytest.fixture
 def site(make_site: Callable[..., Path]) -> Path:
     folder = make_site({LINKING: LINKING_TEXT, f"{ISSUE}/04-target.md": TARGET_TEXT})
@@ -74,12 +54,18 @@ def site(make_site: Callable[..., Path]) -> Path:
     return folder
 
 
-def test_only_the_edited_file_is_read_again(
-        site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    read, validated = reads(monkeypatch)
+def test_a_first_build_reads_every_content_file(make_site: Callable[..., Path]) -> None:
+    report = build(make_site(), BuildOptions(jobs=2))
+    assert report.read == (f"{ISSUE}/01-lead.md", f"{ISSUE}/02-briefs.yaml",
+                           f"{ISSUE}/issue.yaml", "content/pages/about.md")
+
+
+def test_only_the_edited_file_is_read_again(site: Path, tmp_path: Path) -> None:
     write(site, f"{ISSUE}/04-target.md", TARGET_TEXT.replace("The target.", "Edited text."))
-    output = build(site, BuildOptions(jobs=1)).output
-    assert read == validated == [f"{ISSUE}/04-target.md"]
+    report = build(site, BuildOptions(jobs=1))
+    output = report.output
+    assert report.read == (f"{ISSUE}/04-target.md",)
+    assert build(site, BuildOptions(jobs=1)).read == ()  # nothing changed: nothing read
     assert b"Edited text." in (output / "issues/2026-01-winter/target/index.html").read_bytes()
     assert snapshot(output) == clean_tree(site, tmp_path)
 
@@ -117,40 +103,30 @@ def test_an_unchanged_item_follows_a_renamed_issue(site: Path, tmp_path: Path) -
 
 
 def test_an_item_built_again_from_an_unchanged_file_reads_its_body_again(
-        site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        site: Path, tmp_path: Path) -> None:
     """The memo keeps an item's file without its body and fields; a new issue date builds the
     item again, from the file read again (its title and text are on its page)."""
     meta = (site / ISSUE / "issue.yaml").read_text("utf-8")
     write(site, f"{ISSUE}/issue.yaml", meta.replace("2026-01-15", "2026-01-20"))
-    read, validated = reads(monkeypatch)
-    output = build(site, BuildOptions(jobs=1)).output
-    assert f"{ISSUE}/04-target.md" in validated and f"{ISSUE}/04-target.md" in read
+    report = build(site, BuildOptions(jobs=1))
+    output = report.output
+    assert f"{ISSUE}/issue.yaml" in report.read and f"{ISSUE}/04-target.md" in report.read
     assert b"The target." in (output / "issues/2026-01-winter/target/index.html").read_bytes()
     assert snapshot(output) == clean_tree(site, tmp_path)
 
 
-def test_a_kept_item_s_file_is_kept_with_nothing_but_its_slug(
+def test_an_item_kept_by_the_memo_keeps_the_url_its_slug_gives(
         make_site: Callable[..., Path], tmp_path: Path) -> None:
-    """Building an item reads its fields, and the identities its slug: an item that the memo
-    keeps needs nothing else of its file, which was a third of the memo's objects."""
+    """The memo keeps of an item's file only what other items need of it (its slug)."""
     named = f"{ISSUE}/05-named.md"
     folder = make_site({named: "---\ntitle: Named\nslug: chosen\ntags: [water]\n---\nText.\n"})
     age(folder)
     build(folder, BuildOptions(jobs=1))
-    kept = {}
-    for path in memo_files(folder):
-        with path.open("rb") as file:
-            sourcecache._ModelUnpickler(file, {}).load()  # its header
-            kept.update(sourcecache._ModelUnpickler(file, {}).load()["docs"])
-    fields = {Path(name).name: (dict(entry[2]), entry[3]) for name, entry in kept.items()}
-    assert fields["05-named.md"] == ({"slug": "chosen"}, "")
-    assert fields["01-lead.md"] == ({}, "")
-    assert fields["issue.yaml"][0]["title"] == "January 2026"  # an issue's own: whole
-    assert fields["about.md"][1]  # a page: whole
-    # The next build takes the item from the memo, at the URL its slug gives.
     write(folder, f"{ISSUE}/01-lead.md",
           (folder / ISSUE / "01-lead.md").read_text("utf-8") + "More.\n")
-    output = build(folder, BuildOptions(jobs=1)).output
+    report = build(folder, BuildOptions(jobs=1))
+    output = report.output
+    assert report.read == (f"{ISSUE}/01-lead.md",)
     assert b">Named<" in (output / "issues/2026-01-winter/chosen/index.html").read_bytes()
     assert snapshot(output) == clean_tree(folder, tmp_path)
 
@@ -176,15 +152,21 @@ def test_a_corrupt_memo_is_discarded(site: Path, tmp_path: Path, damage: bytes) 
     assert snapshot(output) == clean_tree(site, tmp_path)
 
 
-def test_a_memo_of_other_settings_or_another_format_has_nothing_to_give(site: Path) -> None:
-    # An empty memo makes a build read the content files on the worker processes, as a first
-    # build does (content.read_sources), instead of holding every body in the main process.
-    cache = BuildCache.open(site, site / "output", stamp_inputs(site))
-    assert not cache.model_memo(site, unsafe_html=False).is_empty()
-    assert cache.model_memo(site, unsafe_html=True).is_empty()
+EVERY_FILE = (f"{ISSUE}/01-lead.md", f"{ISSUE}/02-briefs.yaml", LINKING, f"{ISSUE}/04-target.md",
+              f"{ISSUE}/issue.yaml", "content/pages/about.md")
+
+
+def test_a_memo_of_other_settings_or_another_format_has_nothing_to_give(
+        site: Path, tmp_path: Path) -> None:
+    config = (site / "bulletin.yaml").read_text("utf-8")
+    (site / "bulletin.yaml").write_text(config + "unsafe_html: true\n", "utf-8")
+    assert build(site, BuildOptions(jobs=1)).read == EVERY_FILE
     for path in memo_files(site):  # as an older bulletin-gen wrote it: one pickle, no header
         path.write_bytes(pickle.dumps({"version": VERSION, "format": FORMAT - 1}))
-    assert cache.model_memo(site, unsafe_html=False).is_empty()
+    write(site, LINKING, LINKING_TEXT + "\nMore.\n")
+    report = build(site, BuildOptions(jobs=1))
+    assert report.read == EVERY_FILE
+    assert snapshot(report.output) == clean_tree(site, tmp_path)
 
 
 def test_a_memo_of_the_right_version_with_malformed_entries_is_discarded(
@@ -271,83 +253,31 @@ def test_a_file_a_moment_old_is_kept(tmp_path: Path) -> None:
     assert sorted(memo.docs) == [str(path)]
 
 
-def build_in_a_worker(site: Path) -> tuple[list[str], set[str]]:
-    """Build the site's issues in a forked child, as a parallel `build_site` does: the child
-    inherits the memo, builds each issue and hands back (issue, memo.take_learned()) in one
-    pickle; the parent absorbs the parts and saves. Returns the fragments the parts named, and
-    the Markdown cache's live set after absorbing."""
-    cache = BuildCache.open(site, site / "output", stamp_inputs(site))
-    config, problems = load_config(site, problems=Problems())
-    memo = cache.model_memo(site, config.unsafe_html)
-    sources = content.read_sources(site, problems, memo)
-    renderer = cache.renderer(config.unsafe_html)
-    identities = links.identities(sources, problems)
-    assets = links.asset_urls(sources, identities)
-    reading, writing = os.pipe()
-    child = os.fork()
-    if child == 0:  # the worker
-        os.close(reading)
-        results = [(validate._issue(source, identities, assets, renderer, Problems(), memo),
-                    memo.take_learned()) for source in sources.issues]
-        with os.fdopen(writing, "wb") as pipe:
-            pickle.dump(results, pipe)
-        os._exit(0)
-    os.close(writing)
-    with os.fdopen(reading, "rb") as pipe:
-        results = pickle.load(pipe)
-    assert os.waitpid(child, 0)[1] == 0
-    fragments = []
-    for issue, parts in results:
-        for part in parts:
-            assert {item.source for item in issue.items} >= {
-                str(Path(name).relative_to(site)) for name in (*part.reused, *part.built)}
-            fragments += part.fragments
-        memo.absorb(parts)
-    memo.save()
-    return fragments, cache.markdown.used
-
-
 def test_what_a_worker_built_is_kept_by_the_build(
         site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(validate, "PARALLEL_ITEMS", 0)  # build the issue's items in workers
     write(site, f"{ISSUE}/04-target.md", TARGET_TEXT.replace("The target.", "Edited text."))
-    fragments, used = build_in_a_worker(site)
-    assert fragments and set(fragments) <= used  # the worker's new fragment is not pruned
-    read, validated = reads(monkeypatch)
-    output = build(site, BuildOptions(jobs=1)).output
-    assert read == validated == []  # the worker's item and the reused ones were all kept
-    assert b"Edited text." in (output / "issues/2026-01-winter/target/index.html").read_bytes()
-    assert snapshot(output) == clean_tree(site, tmp_path)
+    assert build(site, BuildOptions(jobs=2)).read == (f"{ISSUE}/04-target.md",)
+    write(site, "content/pages/about.md", "---\ntitle: About\n---\nAbout us, again.\n")
+    report = build(site, BuildOptions(jobs=1))
+    assert report.read == ("content/pages/about.md",)  # the worker's item was kept
+    assert b"Edited text." in (
+        report.output / "issues/2026-01-winter/target/index.html").read_bytes()
+    assert snapshot(report.output) == clean_tree(site, tmp_path)
 
 
 def test_a_build_started_from_another_folder_takes_everything_from_the_memo(
         site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(site)
     write(site, LINKING, LINKING_TEXT + "Edited.\n")
-    build(Path("."), BuildOptions(jobs=1))  # the fixture built it by its absolute path
+    assert build(Path("."), BuildOptions(jobs=1)).read == (LINKING,)  # the fixture: absolute
     monkeypatch.chdir(site.parent)
-    read, validated = reads(monkeypatch)
     write(site, LINKING, LINKING_TEXT + "Edited again.\n")
     report = build(Path(site.name), BuildOptions(jobs=1))
-    assert read == [LINKING] and validated == [LINKING]
+    assert report.read == (LINKING,)
     assert report.output == site / "output"
     assert "Edited again." in (site / "output/issues/2026-01-winter/linking/index.html"
                                ).read_text("utf-8")
-
-
-def test_the_memo_takes_each_file_s_stamp_from_the_input_stamp(
-        site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    asked: list[str] = []
-    file_stamp = sourcecache.file_stamp
-
-    def counting(path: str | Path) -> uptodate.Stamp | None:
-        asked.append(str(path))
-        return file_stamp(path)
-
-    monkeypatch.setattr(sourcecache, "file_stamp", counting)
-    write(site, f"{ISSUE}/04-target.md", TARGET_TEXT.replace("The target.", "Edited text."))
-    build(site, BuildOptions(jobs=1))
-    # Only the file read again is asked again, to see that it did not change while read.
-    assert asked == [str(site / ISSUE / "04-target.md")]
 
 
 def test_a_file_saved_after_the_input_stamp_is_built_by_the_next_build(
@@ -384,46 +314,33 @@ def two_issues(make_site: Callable[..., Path]) -> Path:
     return folder
 
 
-def issues_built(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The issues built from now on (not taken whole from the memo), by issue.yaml."""
-    built: list[str] = []
-    build_issue = validate._build_issue
-
-    def building(source: content.IssueSource, *args: object) -> object:
-        built.append(source.meta.rel)
-        return build_issue(source, *args)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(validate, "_build_issue", building)
-    return built
-
-
 def test_an_issue_none_of_whose_files_changed_comes_back_whole(
-        two_issues: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    built = issues_built(monkeypatch)
+        two_issues: Path, tmp_path: Path) -> None:
     fragments = fragment_keys(two_issues)
     write(two_issues, f"{ISSUE}/01-lead.md",
           (two_issues / f"{ISSUE}/01-lead.md").read_text("utf-8") + "One more line.\n")
     report = build(two_issues, BuildOptions(jobs=1))
-    assert built == [f"{ISSUE}/issue.yaml"]
+    assert report.read == (f"{ISSUE}/01-lead.md",)
     # The Markdown the spring issue's items used stays cached: only the lead's old text goes.
     assert len(fragments - fragment_keys(two_issues)) == 1
     # Its warning is reported again, as a clean build reports it.
     assert [problem.message for problem in report.warnings] == ["unknown field 'subtitle'"]
     assert snapshot(report.output) == clean_tree(two_issues, tmp_path)
-    built.clear()
     write(two_issues, f"{ISSUE}/01-lead.md",
           (two_issues / f"{ISSUE}/01-lead.md").read_text("utf-8") + "And another.\n", 20)
-    build(two_issues, BuildOptions(jobs=1))  # the winter issue, built again, was kept again
-    assert built == [f"{ISSUE}/issue.yaml"]
+    report = build(two_issues, BuildOptions(jobs=1))  # the winter issue, built again, was kept
+    assert report.read == (f"{ISSUE}/01-lead.md",)
+    assert snapshot(report.output) == clean_tree(two_issues, tmp_path)
 
 
 def test_an_unchanged_issue_follows_a_link_target_in_another_issue(
-        two_issues: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    built = issues_built(monkeypatch)
+        two_issues: Path, tmp_path: Path) -> None:
     write(two_issues, f"{ISSUE}/04-target.md", TARGET_TEXT.replace("---\n\n", "---\n", 1)
           .replace("title: Target\n", "title: Target\nslug: aim\n"))
-    output = build(two_issues, BuildOptions(jobs=1)).output
-    assert built == [f"{ISSUE}/issue.yaml", f"{SPRING}/issue.yaml"]
+    report = build(two_issues, BuildOptions(jobs=1))
+    output = report.output
+    # The items linking to the target are built again, from their files read again.
+    assert report.read == (LINKING, f"{ISSUE}/04-target.md", f"{SPRING}/01-follow-up.md")
     page = (output / "issues/2026-02-spring/follow-up/index.html").read_text("utf-8")
     assert '<a href="../../../issues/2026-01-winter/aim/">the winter issue' in page
     assert snapshot(output) == clean_tree(two_issues, tmp_path)
@@ -438,23 +355,24 @@ def test_an_unchanged_issue_linking_to_a_deleted_item_is_refused(two_issues: Pat
 
 
 def test_a_file_added_beside_an_unchanged_issue_is_published(
-        two_issues: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    built = issues_built(monkeypatch)
+        two_issues: Path, tmp_path: Path) -> None:
     (two_issues / SPRING / "map.txt").write_text("A map.\n", "utf-8")
-    output = build(two_issues, BuildOptions(jobs=1)).output
-    assert built == [f"{SPRING}/issue.yaml"]
+    report = build(two_issues, BuildOptions(jobs=1))
+    output = report.output
+    assert report.read == ()
     assert (output / "issues/2026-02-spring/map.txt").read_text("utf-8") == "A map.\n"
     assert snapshot(output) == clean_tree(two_issues, tmp_path)
 
 
 def test_an_issue_a_worker_built_comes_back_whole(
-        two_issues: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        two_issues: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(validate, "PARALLEL_ITEMS", 0)  # build the issues in workers
     write(two_issues, f"{ISSUE}/04-target.md", TARGET_TEXT.replace("The target.", "Edited."))
-    build_in_a_worker(two_issues)
-    built = issues_built(monkeypatch)
+    build(two_issues, BuildOptions(jobs=2))
     write(two_issues, "content/pages/about.md", "---\ntitle: About\n---\nAbout us, again.\n")
-    build(two_issues, BuildOptions(jobs=1))
-    assert built == []
+    report = build(two_issues, BuildOptions(jobs=1))
+    assert report.read == ("content/pages/about.md",)
+    assert snapshot(report.output) == clean_tree(two_issues, tmp_path)
 
 
 

@@ -254,6 +254,10 @@ class BuildCache:
         return self.files.spare if (_folder_id(spare_folder(self.output))
                                     == self.files.spare_folder) else None
 
+    def files_read(self) -> tuple[str, ...]:
+        """The content files this build read (the others came from the model memo)."""
+        return self.memo.files_read() if self.memo else ()
+
     def rewritten(self) -> tuple[str, ...]:
         """The files this build rendered and wrote, in path order."""
         return tuple(sorted(self.written))

@@ -135,6 +135,7 @@ class MemoPart:
     changed: bool  # something of the issue was read or built again
     issue: IssueEntry | None = None  # the issue built again and worth keeping
     issue_reused: bool = False  # the issue taken from the memo whole
+    read: tuple[str, ...] = ()  # the issue's files the worker read (`ModelMemo.read`)
 
 
 def file_stamp(path: str | Path) -> Stamp | None:
@@ -218,6 +219,8 @@ class ModelMemo:
         self.terms: dict[tuple[str, str], Term] = {}  # one of each tag and region read
         self.kept: dict[int, tuple[Item, str]] = {}  # `digests`, once `save` has let go
         self.fresh: dict[str, set[str]] = {}  # documents read since `take_learned`, by group
+        # The content files this build read (site-relative), by group: what the build reports.
+        self.read: dict[str, set[str]] = {}
         # Stamps taken just before this build (the input stamp's, uptodate.py), each used once.
         self.stamps = stamps if stamps is not None else {}
 
@@ -317,6 +320,7 @@ class ModelMemo:
             return doc
         found = Problems()
         doc = read(found)
+        self.read.setdefault(group, set()).add(doc.rel)
         problems.extend(found)
         new = self._new(group)
         new.changed = True
@@ -413,6 +417,8 @@ class ModelMemo:
         new.changed = True
         whole, keep = ((doc, True) if entry.left_out == WHOLE
                        else self._read_again(doc, entry.stamp, entry.left_out, problems))
+        if entry.left_out != WHOLE:
+            self.read.setdefault(group, set()).add(doc.rel)
         if not keep:  # changed while this build ran: build what was read, keep nothing
             del new.docs[name]
         built, links, found, fragments = self._build_recorded(partial(build, whole), resolve,
@@ -470,11 +476,12 @@ class ModelMemo:
         (pool.Learner). Sent in one pickle with the sources or issues, the parts share their
         documents and items with them."""
         parts = [self._part(group) for group, entries in self.new.items()
-                 if entries.items or entries.issue or group in self.fresh]
+                 if entries.items or entries.issue or group in self.fresh or group in self.read]
         for group in self.new.values():
             group.items = {}
             group.issue = None
         self.fresh = {}
+        self.read = {}
         return parts
 
     def absorb(self, parts: list[MemoPart]) -> None:
@@ -493,6 +500,7 @@ class ModelMemo:
             elif part.issue is not None:
                 new.issue = part.issue
             new.changed = new.changed or part.changed
+            self.read.setdefault(part.group, set()).update(part.read)
             self.fragments.update(part.fragments)
             self.journal.extend(part.fragments)
 
@@ -538,7 +546,12 @@ class ModelMemo:
         docs = {name: new.docs[name] for name in self.fresh.get(group, ())}
         issue_reused = new.issue is not None and new.issue is stored.issue
         return MemoPart(group, reused, built, fragments, docs, new.changed or bool(built),
-                        None if issue_reused else new.issue, issue_reused)
+                        None if issue_reused else new.issue, issue_reused,
+                        tuple(sorted(self.read.get(group, ()))))
+
+    def files_read(self) -> tuple[str, ...]:
+        """The content files this build read, site-relative, in path order."""
+        return tuple(sorted(name for names in self.read.values() for name in names))
 
     def save(self) -> None:
         """Keep the entries this build used, rewriting only the issues whose entries changed,
