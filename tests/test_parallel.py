@@ -5,13 +5,12 @@ from __future__ import annotations
 import pickle
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 from click.testing import CliRunner
 from conftest import age, snapshot
 
-from bulletin_gen import content, pool, validate
+from bulletin_gen import content, validate
 from bulletin_gen.build import BuildOptions, build
 from bulletin_gen.cli import main
 from bulletin_gen.config import load_config
@@ -104,69 +103,27 @@ def test_issues_built_in_workers_give_the_same_model_and_problems(
     assert results[0] == results[1]
 
 
-def test_a_rebuild_uses_what_workers_cached(make_site: Callable[..., Path],
-                                            monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_rebuild_uses_what_workers_built(make_site: Callable[..., Path],
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(validate, "PARALLEL_ITEMS", 0)
     site_dir = make_site(several_issues(4, 5))
-    build(site_dir, BuildOptions(jobs=2))
-    rendered: list[str] = []
-    plain_render = MarkdownRenderer.render
-
-    def counting(self: MarkdownRenderer, text: str, *args: object, **kwargs: object) -> object:
-        rendered.append(text)
-        return plain_render(self, text, *args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(MarkdownRenderer, "render", counting)
-    edited = site_dir / "content/issues/2025-02-issue-1/12-story-2.md"
-    edited.write_text(edited.read_text("utf-8") + "One more sentence.\n", "utf-8")
-    report = build(site_dir, BuildOptions(jobs=1))
-    assert rendered == [edited.read_text("utf-8").split("---\n", 2)[2]]
-    clean = make_site(several_issues(4, 5), name="clean")
-    (clean / edited.relative_to(site_dir)).write_text(edited.read_text("utf-8"), "utf-8")
-    assert snapshot(report.output) == snapshot(build(clean, BuildOptions(jobs=1)).output)
-
-
-def test_a_rebuild_takes_unchanged_items_from_the_memo_in_this_process(
-        make_site: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(validate, "PARALLEL_ITEMS", 3)
-    site_dir = make_site(several_issues(4, 5))
     age(site_dir)  # files saved just before a build are not memoised (racy)
-    chunk_counts = []
-    plain_map = pool.map_chunks
-
-    def counting(task: Any, chunks: list[range], jobs: int, learners: Any = ()) -> Any:
-        chunk_counts.append(len(chunks))
-        return plain_map(task, chunks, jobs, learners)
-
-    monkeypatch.setattr(validate, "map_chunks", counting)
     build(site_dir, BuildOptions(jobs=2))
     edited = site_dir / "content/issues/2025-02-issue-1/12-story-2.md"
     edited.write_text(edited.read_text("utf-8") + "One more sentence.\n", "utf-8")
     report = build(site_dir, BuildOptions(jobs=2))
-    assert len(chunk_counts) == 1 and chunk_counts[0] > 1  # the rebuild started no pool
-    assert "One more sentence." in (report.output / "issues/2025-02-issue-1/story-2/index.html"
-                                    ).read_text("utf-8")
+    assert report.read == (str(edited.relative_to(site_dir)),)
+    clean = make_site(several_issues(4, 5), name="clean")
+    (clean / edited.relative_to(site_dir)).write_text(edited.read_text("utf-8"), "utf-8")
+    assert snapshot(report.output) == snapshot(build(clean, BuildOptions(jobs=1)).output)
 
 
 def story(issue: int, n: int) -> str:
     return f"content/issues/2025-0{issue + 1}-issue-{issue}/{10 + n}-story-{n}.md"
 
 
-def issues_sent_to_workers(monkeypatch: pytest.MonkeyPatch) -> list[list[int]]:
-    """The chunks of issue indices that the next builds hand to worker processes."""
-    sent: list[list[int]] = []
-    plain_map = pool.map_chunks
-
-    def recording(task: Any, chunks: list[list[int]], jobs: int, learners: Any = ()) -> Any:
-        sent.extend(chunks)
-        return plain_map(task, chunks, jobs, learners)
-
-    monkeypatch.setattr(validate, "map_chunks", recording)
-    return sent
-
-
-def test_only_issues_with_items_to_build_go_to_the_workers(make_site: Callable[..., Path],
-                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+def test_issues_with_items_to_build_are_built_in_workers(make_site: Callable[..., Path],
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(validate, "PARALLEL_ITEMS", 3)
     site_dir = make_site(several_issues(4, 5))
     age(site_dir)  # files saved just before a build are not memoised (racy)
@@ -175,11 +132,8 @@ def test_only_issues_with_items_to_build_go_to_the_workers(make_site: Callable[.
     for relative in edited:
         (site_dir / relative).write_text((site_dir / relative).read_text("utf-8") + "Edited.\n",
                                          "utf-8")
-    sent = issues_sent_to_workers(monkeypatch)
     report = build(site_dir, BuildOptions(jobs=2))
-    sources = read_sources(site_dir, Problems())
-    names = sorted(sources.issues[index].name for chunk in sent for index in chunk)
-    assert names == ["2025-02-issue-1", "2025-04-issue-3"]
+    assert report.read == tuple(sorted(edited))
     clean = make_site(several_issues(4, 5), name="clean")
     for relative in edited:
         (clean / relative).write_text((site_dir / relative).read_text("utf-8"), "utf-8")
@@ -195,17 +149,15 @@ def test_after_a_changed_setting_the_workers_build_every_item(make_site: Callabl
     site_dir = make_site(several_issues(3, 2))
     age(site_dir)
     options = BuildOptions(jobs=2)
-    build(site_dir, options)
+    every_file = build(site_dir, options).read
     edited = site_dir / story(0, 0)  # so that the next build loads the memo's files
     edited.write_text(edited.read_text("utf-8") + "Edited.\n", "utf-8")
     build(site_dir, options)
     config = site_dir / "bulletin.yaml"
     config.write_text(config.read_text("utf-8") + "unsafe_html: true\n", "utf-8")
-    sent = issues_sent_to_workers(monkeypatch)
-    rebuilt = snapshot(build(site_dir, options).output)
-    every = range(len(read_sources(site_dir, Problems()).issues))
-    assert sorted(index for chunk in sent for index in chunk) == list(every)
-    assert rebuilt == snapshot(build(site_dir, BuildOptions(clean=True)).output)
+    report = build(site_dir, options)
+    assert report.read == every_file
+    assert snapshot(report.output) == snapshot(build(site_dir, BuildOptions(clean=True)).output)
 
 
 def test_issues_read_in_workers_give_the_same_sources_and_problems(
@@ -231,19 +183,12 @@ def test_the_memo_keeps_what_workers_read_for_the_next_build(
     monkeypatch.setattr(content, "PARALLEL_ISSUES", 2)
     site_dir = make_site(several_issues(4, 3))
     age(site_dir)  # files saved just before a build are not memoised (racy)
-    build(site_dir, BuildOptions(jobs=2))
-    parsed: list[str] = []
-    plain_parse = content._parse_document
-
-    def counting(site: Any, path: Any, problems: Problems) -> Any:
-        parsed.append(path.name)
-        return plain_parse(site, path, problems)
-
-    monkeypatch.setattr(content, "_parse_document", counting)
+    # Four issues of three items, the minimal site's issue (three files) and its page.
+    assert len(build(site_dir, BuildOptions(jobs=2)).read) == 4 * (3 + 1) + 3 + 1
     edited = site_dir / "content/issues/2025-02-issue-1/12-story-2.md"
     edited.write_text(edited.read_text("utf-8") + "Edited.\n", "utf-8")
     report = build(site_dir, BuildOptions(jobs=2))
-    assert parsed == ["12-story-2.md"]
+    assert report.read == (str(edited.relative_to(site_dir)),)
     clean = make_site(several_issues(4, 3), name="clean")
     (clean / edited.relative_to(site_dir)).write_text(edited.read_text("utf-8"), "utf-8")
     assert snapshot(report.output) == snapshot(build(clean, BuildOptions(jobs=1)).output)
