@@ -41,7 +41,7 @@ def build(site: Path, output: Path | None, drafts: bool, base_url: str | None,
     """Build the whole site into its output folder."""
     from .build import BuildOptions
     from .build import build as run_build
-    from .console import BuildProgress, build_summary
+    from .console import BuildProgress, build_summary, work_line
 
     with BuildProgress(verbose=verbose and not quiet, bar=None if not quiet else False) as bar:
         options = BuildOptions(output, drafts, base_url, strict, pdf=not no_pdf, progress=bar,
@@ -54,6 +54,7 @@ def build(site: Path, output: Path | None, drafts: bool, base_url: str | None,
     _print_warnings(report.warnings)
     if verbose and not quiet:
         click.echo(f"Output: {report.output} ({report.files} files)")
+        click.echo(work_line(report.read, report.rewritten))
     if not quiet:
         click.echo(build_summary(report.issues, report.pages, report.pdfs, report.emails,
                                  report.seconds))

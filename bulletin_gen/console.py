@@ -89,6 +89,15 @@ def plural(count: int, word: str, many: str = "") -> str:
     return f"{count} {word if count == 1 else many or word + 's'}"
 
 
+def work_line(read: tuple[str, ...], rewritten: tuple[str, ...], named: int = 3) -> str:
+    """'Read 1 content file (content/issues/x/01-lead.md), rewrote 11 files': what a rebuild
+    did, naming the files read when they are few (the rest came from earlier builds)."""
+    line = f"Read {plural(len(read), 'content file')}"
+    if 0 < len(read) <= named:
+        line += f" ({', '.join(read)})"
+    return f"{line}, rewrote {plural(len(rewritten), 'file')}"
+
+
 def build_summary(issues: int, pages: int, pdfs: int, emails: int, seconds: float) -> str:
     """'Built 3 issues, 41 pages, 3 PDFs in 1.4 s': what the build wrote, zero parts left out."""
     parts = [plural(issues, "issue"), plural(pages, "page")]

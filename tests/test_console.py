@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import WITH_PDF
+from conftest import WITH_PDF, age
 
 from bulletin_gen.build import BuildOptions, build
 from bulletin_gen.cli import main
@@ -54,6 +54,7 @@ def test_verbose_reports_each_stage(make_site: Callable[..., Path], runner: CliR
     """Each stage with what it counted and its time. Loading the PDF library (half a second)
     is a stage of its own, not part of reading the content, and only when PDFs are made."""
     site = make_site(WITH_PDF)
+    age(site)  # settled files: the memo keeps them for the rebuild
     result = runner.invoke(main, ["build", str(site), "--verbose"])
     assert result.exit_code == 0
     stages = [STAGE_LINE.fullmatch(line).groups()  # type: ignore[union-attr]
@@ -63,6 +64,12 @@ def test_verbose_reports_each_stage(make_site: Callable[..., Path], runner: CliR
     assert stages[0][1] == "1 issue" and stages[1][1] is None
     assert all(count.isdigit() for _, count in stages[2:])
     assert "Output: " in result.stdout
+    assert "Read 4 content files, rewrote " in result.stdout
+    lead = site / "content/issues/2026-01-winter/01-lead.md"
+    lead.write_text(lead.read_text("utf-8") + "More.\n", "utf-8")
+    result = runner.invoke(main, ["build", str(site), "--verbose"])  # the lead, kept or not
+    assert "Read 1 content file (content/issues/2026-01-winter/01-lead.md), rewrote " \
+        in result.stdout
     result = runner.invoke(main, ["build", str(site), "--verbose", "--no-pdf"])
     assert result.exit_code == 0
     assert [STAGE_LINE.fullmatch(line).group(1)  # type: ignore[union-attr]
