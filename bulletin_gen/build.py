@@ -68,6 +68,7 @@ class BuildReport:
     rewritten: tuple[str, ...] = ()
     # The content files this build read (site-relative, in path order): all on a first build;
     # on a rebuild those changed and those whose items it built again, the rest remembered.
+    # Not in it: the originals a translation shows, which every build reads (languages.py).
     read: tuple[str, ...] = ()
 
 
