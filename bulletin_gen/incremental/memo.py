@@ -58,7 +58,7 @@ from .fingerprint import object_digest
 from .uptodate import VERSION, Stamp, settled, text_hash
 
 MEMO_DIR = "model"
-FORMAT = 14  # of the entries below; another format is discarded
+FORMAT = 15  # of the entries below; another format is discarded
 # What a document was kept without, to be read again if its item must be built.
 WHOLE, NO_BODY, NAME_ONLY = 0, 1, 2  # NAME_ONLY: no body, and no fields but its slug
 Link = tuple[str, str, str | None]  # url, kind, what it resolved to
@@ -97,6 +97,9 @@ class IssueEntry(NamedTuple):
     issue: Issue
     warnings: list[Problem]  # its own and its items'
     fragments: list[str]  # of it and its items
+    # The fingerprint of each of its items (fingerprint.py): those of a single-file issue
+    # have no ItemEntry, and pickling each again to hash it was a tenth of a weekly's edit.
+    digests: list[str]
 Reader = Callable[[Problems], SourceDoc]
 Built = TypeVar("Built", Issue, Item)
 # The only things the unpickler makes: the model's dataclasses and the values inside them.
@@ -290,7 +293,8 @@ class ModelMemo:
             if not _well_formed(docs, tuple, (tuple, str, Mapping, str, int, bool, int)) or \
                     not _well_formed(items, ItemEntry, (str, list, Item, list, list, str)) or \
                     not (issue is None or
-                         _well_formed({"": issue}, IssueEntry, (str, list, Issue, list, list))):
+                         _well_formed({"": issue}, IssueEntry,
+                                      (str, list, Issue, list, list, list))):
                 return Stored()
             return Stored(docs, items, issue)
         except Exception:  # a cache that cannot be read (any way) only makes a slower build
@@ -351,7 +355,7 @@ class ModelMemo:
         # The key again: a file that changed while this build read it is not kept (`item`).
         if key is not None and not found.errors and self._issue_key(source, group, context) == key:
             self._keep_issue(group, source,
-                             IssueEntry(key, links, issue, list(found.warnings), fragments))
+                             IssueEntry(key, links, issue, list(found.warnings), fragments, []))
         return issue
 
     def _reuse_issue(self, source: IssueSource, group: str, kept: IssueEntry, resolve: Resolver,
@@ -390,11 +394,14 @@ class ModelMemo:
         new = self._new(group)
         items = [new.items.get(str(doc.path)) for doc in source.items]
         fragments = set(entry.fragments)
+        digests = {}
         for item in items:
             if item is None:
                 return
             fragments.update(item.fragments)
-        new.issue = entry._replace(fragments=sorted(fragments))
+            digests[id(item.item)] = item.digest
+        new.issue = entry._replace(fragments=sorted(fragments), digests=[
+            digests.get(id(item)) or object_digest(item) for item in entry.issue.items])
         new.changed = True
 
     def item(self, doc: SourceDoc, made_from: object, resolve: Resolver, problems: Problems,
@@ -532,9 +539,15 @@ class ModelMemo:
 
     def digests(self) -> dict[int, tuple[Item, str]]:
         """The fingerprint of every item this build keeps, by the identity of the item."""
-        return self.kept or {id(entry.item): (entry.item, entry.digest)
-                             for group in self.new.values()
-                             for entry in group.items.values()}
+        if self.kept:
+            return self.kept
+        found = {id(entry.item): (entry.item, entry.digest)
+                 for group in self.new.values() for entry in group.items.values()}
+        for group in self.new.values():
+            if group.issue is not None:
+                found.update((id(item), (item, digest)) for item, digest
+                             in zip(group.issue.issue.items, group.issue.digests, strict=True))
+        return found
 
     def _part(self, group: str) -> MemoPart:
         new, stored = self._new(group), self._old(group)
