@@ -79,12 +79,12 @@ def run_stages(site_dir: Path, output: Path, options: BuildOptions, inputs: Inpu
     editions = edition_plans(site_dir, site, problems)
     copies = _copies(site_dir, site)
     copies += [Copy(source, path) for source, path in image_files(site, cache.made_folder)]
+    # A page's words are its language's catalogue's, the theme's or the site's own.
+    words = partial(catalogue_digest, site_dir=site_dir)
     if site.config.search.enabled:
         copies += [Copy(source, path)
                    for source, path in search_files(site, cache.made_folder, options.jobs,
-                                                    site_dir)]
-    # A page's words are its language's catalogue's, the theme's or the site's own.
-    words = partial(catalogue_digest, site_dir=site_dir)
+                                                    site_dir, cache.search_key(env, site, words))]
     work = cache.sort(env, site, pages + editions, copies, words)
     if options.pdf_later:  # `serve`: the PDFs to make wait for the next build
         later = {plan.path for plan in work.render if plan.path.endswith(".pdf")}

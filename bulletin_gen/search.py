@@ -214,10 +214,10 @@ class SearchShard:
         for issue in self.issues:
             yield from issue_documents(self.site, issue, words)
 
-    def digest(self, program: str) -> str:
-        """What its bundle is made from: the documents, the Pagefind program's version and
-        how the documents are handed to it (`write_bundle`)."""
-        hashed = hashlib.sha256(f"{program}\0{SOURCE_LAYOUT}".encode())
+    def digest(self, made_by: str) -> str:
+        """What its bundle is made from: the documents, and `made_by` (the Pagefind program's
+        version and how the documents are handed to it, `search_files`)."""
+        hashed = hashlib.sha256(made_by.encode())
         for document in self.documents():
             hashed.update(f"\0{document.path}\0{document.html}".encode("utf-8", "surrogatepass"))
         return hashed.hexdigest()[:32]
@@ -265,21 +265,29 @@ def search_bundles(site: Site) -> list[str]:
     return list(_bundled_issues(site))
 
 
-def search_files(site: Site, made_folder: MadeFolder, jobs: int = 1,
-                 site_dir: Path | None = None) -> list[tuple[str, str]]:
-    """The files of every shard's bundle and where each goes in the output. Each bundle is made
-    by `made_folder(digest, make)`: a folder holding what `make(folder)` writes, which the
-    caller keeps between builds under `digest`. Pagefind indexes on one core, so `jobs` bundles
-    are made at a time (a first build makes them all). The site's own catalogues in
-    `site_dir/translations/` name the filters, as they name the theme's words."""
-    program = program_version()
-    shards = search_shards(site, site_dir)
+ShardKey = Callable[[SearchShard, str], str]
+"""key(shard, made_by) -> a digest of what the shard's bundle is made from: its documents, or
+what they are made of, and `made_by` (the Pagefind that indexes them, and how)."""
 
-    def made(shard: SearchShard) -> Path:
-        return made_folder(shard.digest(program), functools.partial(write_bundle, shard))
+
+def search_files(site: Site, made_folder: MadeFolder, jobs: int = 1,
+                 site_dir: Path | None = None,
+                 key: ShardKey = SearchShard.digest) -> list[tuple[str, str]]:
+    """The files of every shard's bundle and where each goes in the output. Each bundle is made
+    by `made_folder(key(shard, made_by), make)`: a folder holding what `make(folder)` writes,
+    which the caller keeps between builds under that key (by default the digest of the
+    shard's documents). Pagefind indexes on one core, so `jobs` bundles are made at a time (a
+    first build makes them all). The site's own catalogues in `site_dir/translations/` name
+    the filters, as they name the theme's words."""
+    made_by = f"{program_version()}\0{SOURCE_LAYOUT}"
+    shards = search_shards(site, site_dir)
+    keys = [key(shard, made_by) for shard in shards]  # here: `key` need not be thread-safe
+
+    def made(shard: SearchShard, digest: str) -> Path:
+        return made_folder(digest, functools.partial(write_bundle, shard))
 
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        folders = list(pool.map(made, shards))
+        folders = list(pool.map(made, shards, keys))
     return [file for shard, folder in zip(shards, folders, strict=True)
             for file in bundle_files(shard, folder)]
 

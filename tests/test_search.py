@@ -114,6 +114,35 @@ def test_an_edit_indexes_its_year_again_and_equals_a_clean_build(
     assert bundle(clean.output) == after
 
 
+TOPIC_IN_ENGLISH = ('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=utf-8\\n"\n\n'
+                    'msgid "Topic"\nmsgstr "Theme"\n')
+
+
+@pytest.mark.parametrize("change", ["title", "catalogue"])
+def test_a_changed_title_or_catalogue_reaches_every_bundle(
+        make_site: Callable[..., Path], tmp_path: Path, change: str) -> None:
+    """A result shows the bulletin's title, and the filters are named in the site's words:
+    a rebuild indexes every bundle again when either changes, though no item did."""
+    site = make_site(SEARCH_SITE)
+    age(site)
+    options = BuildOptions(pdf=False, email=False, jobs=1)
+    before = bundle(build(site, options).output)
+    if change == "title":
+        settings = site / "bulletin.yaml"
+        settings.write_text(settings.read_text("utf-8").replace("Test Bulletin", "Our Bulletin"),
+                            "utf-8")
+    else:
+        (site / "translations").mkdir()
+        (site / "translations/en.po").write_text(TOPIC_IN_ENGLISH, "utf-8")
+    after = bundle(build(site, options).output)
+    for year in ("pagefind/2025/", "pagefind/"):
+        assert {name for name in after if name.startswith(year)} != {
+            name for name in before if name.startswith(year)}, year
+    clean = build(site, BuildOptions(output=tmp_path / "clean", clean=True, pdf=False,
+                                     email=False, jobs=1))
+    assert bundle(clean.output) == after
+
+
 def test_an_issue_of_a_new_quarter_takes_the_search_page_s_own_bundle(
         make_site: Callable[..., Path], tmp_path: Path) -> None:
     site = make_site(SEARCH_SITE)

@@ -44,6 +44,7 @@ from ..layout import CACHE_DIR
 from ..markdown import MarkdownRenderer, Rendered, Resolver
 from ..model import Site
 from ..render import Artifact, PagePlan
+from ..search import ShardKey
 from ..templates import ThemeEnvironment
 from ..write import MARKER, Copy, spare_folder, write_atomic
 from .fingerprint import Analysis, Fingerprinter
@@ -151,6 +152,8 @@ class BuildCache:
         # would otherwise ask the file system about each content file twice.
         self.stamps = stamps or {}
         self.written: dict[str, tuple[StoredWarning, ...]] = {}  # by `noting`, with warnings
+        self.printer: Fingerprinter | None = None  # `fingerprints`
+        self.analyses: dict[str, Analysis] = {}  # what parsing the templates found, as kept
 
     @classmethod
     def open(cls, site_dir: Path, output: Path, inputs: InputStamp,
@@ -205,18 +208,33 @@ class BuildCache:
     def renderer(self, unsafe_html: bool) -> MarkdownRenderer:
         return CachingRenderer(unsafe_html, self.markdown)
 
+    def fingerprints(self, env: ThemeEnvironment, site: Site,
+                     words: Callable[[str], str] | None = None) -> Fingerprinter:
+        """The fingerprints of this build's pages and search shards, one hasher for both, so
+        that each model object is hashed once. `words(language)` is the digest of the
+        catalogue a page of that language speaks."""
+        if self.printer is None:
+            analyses_file = _analyses_file(env)
+            self.analyses = _read_analyses(analyses_file) if analyses_file else {}
+            self.printer = Fingerprinter(env, site, self.memo.digests() if self.memo else None,
+                                         self.analyses, words)
+        return self.printer
+
+    def search_key(self, env: ThemeEnvironment, site: Site,
+                   words: Callable[[str], str] | None = None) -> ShardKey:
+        """The key of a search shard's bundle (search.search_files) from its issues'
+        fingerprints, instead of from its documents."""
+        return self.fingerprints(env, site, words).shard
+
     def sort(self, env: ThemeEnvironment, site: Site, plans: list[PagePlan], copies: list[Copy],
              words: Callable[[str], str] | None = None) -> Work:
-        """Split the pages into those to render, to link from the output and to keep.
-        `words(language)` is the digest of the catalogue a page of that language speaks."""
-        analyses_file = _analyses_file(env)
-        analyses = _read_analyses(analyses_file) if analyses_file else {}
-        printer = Fingerprinter(env, site, self.memo.digests() if self.memo else None, analyses,
-                                words)
+        """Split the pages into those to render, to link from the output and to keep."""
+        printer = self.fingerprints(env, site, words)
         record = {plan.path: PageRecord(printer.page(plan.path, plan.url, plan.template,
                                                      plan.context, plan.reads), 0, 0)
                   for plan in plans}
-        if analyses_file and printer.analysed != analyses:  # only those used: no old ones
+        analyses_file = _analyses_file(env)
+        if analyses_file and printer.analysed != self.analyses:  # only those used: no old ones
             write_atomic(analyses_file, json.dumps(printer.analysed, sort_keys=True))
         record.update((copy.path, PageRecord(_stamp(copy.source), 0, 0)) for copy in copies)
         spare = spare_folder(self.output)

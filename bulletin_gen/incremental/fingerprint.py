@@ -20,6 +20,7 @@ from typing import Any
 from jinja2 import TemplateError, meta, nodes
 
 from ..model import Entry, Issue, Site, TermIndex
+from ..search import SearchShard
 from ..templates import ThemeEnvironment
 from .uptodate import VERSION, bytes_digest, text_hash
 
@@ -190,11 +191,22 @@ class Fingerprinter:
         self.itemless[name] = self.without_items = names.isdisjoint(ISSUE_ITEMS)
         sources = [f"{each}:{self._source(each)}" for each in sorted(loaded)]
         site_parts = [f"{part}={self.value(getattr(site, part))}" for part in sorted(reads)]
-        language = site.config.language
+        return text_hash(VERSION, *sources, self.value(site.config), *site_parts,
+                         self._spoken(site.config.language))
+
+    def _spoken(self, language: str) -> str:
         if language not in self.spoken:
             self.spoken[language] = self.words(language) if self.words else ""
-        return text_hash(VERSION, *sources, self.value(site.config), *site_parts,
-                         self.spoken[language])
+        return self.spoken[language]
+
+    def shard(self, shard: SearchShard, made_by: str) -> str:
+        """The fingerprint of a search shard's bundle (search.py): its issues, its language's
+        settings, place and words, and `made_by`. Unlike the shard's own digest it makes no
+        documents: a rebuild would make every shard's to index one."""
+        site = shard.site
+        return text_hash("search", made_by, site.prefix, self.value(site.config),
+                         self._spoken(site.config.language),
+                         *[self.value(issue) for issue in shard.issues])
 
     def _closure(self, name: str) -> tuple[set[str], set[str], set[str]]:
         """The templates `name` loads, the fields of `site` they read, and every attribute
