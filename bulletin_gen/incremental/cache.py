@@ -236,22 +236,26 @@ class BuildCache:
         analyses_file = _analyses_file(env)
         if analyses_file and printer.analysed != self.analyses:  # only those used: no old ones
             write_atomic(analyses_file, json.dumps(printer.analysed, sort_keys=True))
-        record.update((copy.path, PageRecord(_stamp(copy.source), 0, 0)) for copy in copies)
+        made = f"{self.folder / MADE}{os.sep}" if self.folder else None
+        record.update((copy.path, PageRecord(_stamp(copy.source, made), 0, 0))
+                      for copy in copies)
         spare = spare_folder(self.output)
+        spare_at = f"{spare}{os.sep}"
         keep = ({path for path, page in record.items()
-                 if _same(self.spare.get(path), page, os.path.join(spare, path))}
+                 if _same(self.spare.get(path), page, spare_at, path)}
                 if spare.is_dir() else set())
         # A page kept in the spare folder needs no second look in the output, unless there
         # is nothing to render: then it tells whether the output is already what it would be.
+        output = f"{self.output}{os.sep}"
         live = {path for path, page in record.items() if path not in keep
-                and _same(self.live.get(path), page, os.path.join(self.output, path))}
+                and _same(self.live.get(path), page, output, path)}
         render = [plan for plan in plans if plan.path not in keep and plan.path not in live]
         links = [Copy(os.path.join(self.output, plan.path), plan.path, link=True)
                  for plan in plans if plan.path in live]
         untouched = False
         if not render and len(record) == len(self.live):
             live |= {path for path in keep if _same(self.live.get(path), record[path],
-                                                    os.path.join(self.output, path))}
+                                                    output, path)}
             untouched = len(live) == len(record)
         carried = [self.spare[path] if path in keep else self.live[path]
                    for path in sorted(keep | live)]
@@ -334,14 +338,19 @@ class BuildCache:
                 shutil.rmtree(path, ignore_errors=True)
 
 
-def _same(old: PageRecord | None, new: PageRecord, path: str) -> bool:
-    """True when the file at `path` was built from the same inputs and is as it was written."""
+def _same(old: PageRecord | None, new: PageRecord, folder: str, path: str) -> bool:
+    """True when the file at `path` in `folder` (which ends with a separator) was built from
+    the same inputs and is as it was written."""
     return (old is not None and old.fingerprint == new.fingerprint
-            and same_file(path, old.size, old.mtime_ns))
+            and same_file(folder + path, old.size, old.mtime_ns))
 
 
-def _stamp(source: str | Path) -> str:
-    """A copied file's fingerprint: where it comes from, its size and its time."""
+def _stamp(source: str | Path, made: str | None) -> str:
+    """A copied file's fingerprint: where it comes from, its size and its time. A file of a
+    folder of `made_folder` (whose path is `made`) is named by what it was made from and never
+    changes once made: its path says it all (half of a weekly's files are its search index's)."""
+    if made and isinstance(source, str) and source.startswith(made):
+        return source
     stat = os.stat(source)
     return text_hash(str(source), str(stat.st_size), str(stat.st_mtime_ns))
 
