@@ -230,6 +230,7 @@ class BuildCache:
              words: Callable[[str], str] | None = None) -> Work:
         """Split the pages into those to render, to link from the output and to keep."""
         printer = self.fingerprints(env, site, words)
+        self.printer = None  # its hashes go before the page workers fork: they need none
         record = {plan.path: PageRecord(printer.page(plan.path, plan.url, plan.template,
                                                      plan.context, plan.reads), 0, 0)
                   for plan in plans}
@@ -347,12 +348,13 @@ def _same(old: PageRecord | None, new: PageRecord, folder: str, path: str) -> bo
 
 def _stamp(source: str | Path, made: str | None) -> str:
     """A copied file's fingerprint: where it comes from, its size and its time. A file of a
-    folder of `made_folder` (whose path is `made`) is named by what it was made from and never
-    changes once made: its path says it all (half of a weekly's files are its search index's)."""
-    if made and isinstance(source, str) and source.startswith(made):
+    folder of `made_folder` (whose path is `made`: search bundles, image renditions) is named
+    by what it was made from and never changes once made: its path says it all."""
+    source = str(source)
+    if made and source.startswith(made):
         return source
     stat = os.stat(source)
-    return text_hash(str(source), str(stat.st_size), str(stat.st_mtime_ns))
+    return text_hash(source, str(stat.st_size), str(stat.st_mtime_ns))
 
 
 def _read_records(path: Path, output: Path) -> tuple[Record, Record, Files] | None:

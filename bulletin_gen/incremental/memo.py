@@ -424,8 +424,6 @@ class ModelMemo:
         new.changed = True
         whole, keep = ((doc, True) if entry.left_out == WHOLE
                        else self._read_again(doc, entry.stamp, entry.left_out, problems))
-        if entry.left_out != WHOLE:
-            self.read.setdefault(group, set()).add(doc.rel)
         if not keep:  # changed while this build ran: build what was read, keep nothing
             del new.docs[name]
         built, links, found, fragments = self._build_recorded(partial(build, whole), resolve,
@@ -517,6 +515,7 @@ class ModelMemo:
         is still what it was when the memo kept it. Kept without its body alone, its front
         matter is not parsed again: as everywhere in the memo, an unchanged stamp says the
         file is unchanged. The problems of a file that changed since are this build's."""
+        self.read.setdefault(self.group(doc.path), set()).add(doc.rel)
         if left_out == NAME_ONLY:
             found = Problems()
             again = parse_file(doc.path, doc.rel, found)
@@ -541,9 +540,10 @@ class ModelMemo:
         """The fingerprint of every item this build keeps, by the identity of the item."""
         if self.kept:
             return self.kept
-        found = {id(entry.item): (entry.item, entry.digest)
-                 for group in self.new.values() for entry in group.items.values()}
+        found: dict[int, tuple[Item, str]] = {}
         for group in self.new.values():
+            found.update((id(entry.item), (entry.item, entry.digest))
+                         for entry in group.items.values())
             if group.issue is not None:
                 found.update((id(item), (item, digest)) for item, digest
                              in zip(group.issue.issue.items, group.issue.digests, strict=True))
