@@ -17,7 +17,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import BulletinError, Problem
-from .incremental.uptodate import InputStamp, Remembered, last_build, remember, stamp_inputs
+from .incremental.uptodate import (
+    InputStamp,
+    Remembered,
+    last_build,
+    output_state,
+    remember,
+    stamp_inputs,
+)
 from .layout import BUILD_RECORD, CACHE_DIR
 from .sitelock import site_lock
 from .write import check_output_dir, write_atomic
@@ -92,10 +99,11 @@ def build(site_dir: Path, options: BuildOptions | None = None) -> BuildReport:
         folder = site_dir / CACHE_DIR
         (folder / BUILD_RECORD).unlink(missing_ok=True)  # until this build has finished, it has not
         inputs = stamp_inputs(site_dir, *options.settings())
-        last = None if options.clean else last_build(folder, output, inputs)
+        state = output_state(folder, output)
+        last = None if options.clean else last_build(state, output, inputs)
         if last is None:
             report = _run_stages(site_dir, output, options, inputs, started)
-            remember(folder, inputs, [getattr(report, count) for count in REMEMBERED],
+            remember(state, inputs, [getattr(report, count) for count in REMEMBERED],
                      report.warnings)
         else:
             report = _unchanged(output, last, started)

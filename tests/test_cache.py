@@ -21,7 +21,7 @@ from jinja2 import Environment
 from bulletin_gen.build import BuildOptions, build
 from bulletin_gen.incremental.cache import ANALYSES
 from bulletin_gen.incremental.fingerprint import ISSUE_ITEMS
-from bulletin_gen.incremental.uptodate import RECORDS, stamp_inputs
+from bulletin_gen.incremental.uptodate import OUTPUTS, RECORDS, output_state, stamp_inputs
 from bulletin_gen.layout import CACHE_DIR
 from bulletin_gen.model import Issue
 from bulletin_gen.pipeline import load_site
@@ -221,12 +221,17 @@ def test_a_hand_edited_output_file_is_rendered_again(
 
 
 def records(site: Path) -> dict[str, Any]:
-    """What the cache keeps of the pages of the last two builds."""
-    return pickle.loads((site / CACHE_DIR / RECORDS).read_bytes())  # type: ignore[no-any-return]
+    """What the cache keeps of the pages of the last two builds into output/."""
+    return pickle.loads((state(site) / RECORDS).read_bytes())  # type: ignore[no-any-return]
 
 
 def keep_records(site: Path, data: object) -> None:
-    (site / CACHE_DIR / RECORDS).write_bytes(pickle.dumps(data))
+    (state(site) / RECORDS).write_bytes(pickle.dumps(data))
+
+
+def state(site: Path) -> Path:
+    """The folder of the cache that keeps what the builds into output/ wrote."""
+    return output_state(site / CACHE_DIR, site / "output")
 
 
 class Foreign:
@@ -234,7 +239,7 @@ class Foreign:
 
 
 @pytest.mark.parametrize("damage", [
-    lambda cache: (cache / RECORDS).write_text("{not a pickle", "utf-8"),
+    lambda cache: (state(cache.parent) / RECORDS).write_text("{not a pickle", "utf-8"),
     lambda cache: keep_records(cache.parent, {"version": "another program", "output": "",
                                               "live": {}, "spare": {}}),
     lambda cache: keep_records(cache.parent, {"version": 3}),
@@ -242,7 +247,7 @@ class Foreign:
                                               "live": {"a.html": ["x", 1]}}),
     lambda cache: keep_records(cache.parent, {**records(cache.parent), "spare": Foreign()}),
     lambda cache: (cache / "markdown.sqlite").write_bytes(b"garbage " * 1000),
-    lambda cache: (cache / "inputs.json").write_bytes(b"\xff\xfe"),
+    lambda cache: (state(cache.parent) / "inputs.json").write_bytes(b"\xff\xfe"),
 ])
 def test_a_corrupt_or_foreign_cache_is_discarded(make_site: Callable[..., Path], tmp_path: Path,
                                                  damage: Callable[[Path], object]) -> None:
@@ -521,3 +526,45 @@ def test_files_put_back_as_they_were_two_builds_ago_are_built_again(make_site: C
     added.unlink()
     build(site, BuildOptions(jobs=1, pdf=False))
     assert not (site / "output/issues/2026-01-winter/added/index.html").exists()
+
+
+def test_a_build_into_another_folder_leaves_the_output_incremental(
+        make_site: Callable[..., Path], tmp_path: Path) -> None:
+    # As `bulletin serve` does: it builds into a private folder of its own, then deletes it.
+    site = make_site(SECOND_ISSUE)
+    age(site)
+    build(site, BuildOptions(jobs=1))
+    preview = tmp_path / "preview"
+    assert build(site, BuildOptions(jobs=1, output=preview, drafts=True)).rewritten
+    assert build(site, BuildOptions(jobs=1)).rewritten == ()
+    edit_lead(site, "Seen in the preview first.")
+    assert build(site, BuildOptions(jobs=1, output=preview, drafts=True)).rewritten
+    rewritten = build(site, BuildOptions(jobs=1)).rewritten
+    assert "issues/2026-01-winter/lead/index.html" in rewritten
+    assert not any(path.startswith("issues/2026-02-second/") for path in rewritten)
+    assert snapshot(site / "output") == clean_tree(site, tmp_path)
+    # What the cache kept for the preview goes with the preview.
+    shutil.rmtree(preview)
+    edit_lead(site, "And once more.")
+    build(site, BuildOptions(jobs=1))
+    assert [path.name for path in (site / CACHE_DIR / OUTPUTS).iterdir()] == [
+        state(site).name]
+
+
+def test_switching_the_print_edition_off_and_on_renders_only_what_it_changes(
+        make_site: Callable[..., Path], tmp_path: Path, weasyprint: Any) -> None:
+    # `--no-pdf` for a quick look, then the full build: the pages that do not link to the
+    # PDFs, the emails and the search index are not made again.
+    site = make_site({**WITH_PDF, **SECOND_ISSUE})
+    age(site)
+    build(site, BuildOptions(jobs=1, pdf=False))
+    rewritten = build(site, BuildOptions(jobs=1)).rewritten
+    slugs = ("2026-01-winter", "2026-02-second")
+    assert set(rewritten) == {f"issues/{slug}/{name}" for slug in slugs
+                              for name in ("index.html", f"{slug}.pdf")}
+    assert snapshot(site / "output") == clean_tree(site, tmp_path)
+    # The output before last is kept beside the output: switching back renders nothing.
+    assert build(site, BuildOptions(jobs=1, pdf=False)).rewritten == ()
+    assert snapshot(site / "output") == clean_tree(site, tmp_path, pdf=False)
+    assert build(site, BuildOptions(jobs=1)).rewritten == ()
+    assert snapshot(site / "output") == clean_tree(site, tmp_path)

@@ -5,7 +5,9 @@ Five things are kept, each keyed by its inputs:
 - rendered Markdown, in `markdown.sqlite` (fragments.py), keyed by the text, the renderer's
   settings and where it sits (id prefix, first line); an entry also lists the links it
   resolved and their targets, and is used only while every one still resolves the same way;
-- a record (`pages.pickle`) of every file of the last build and of the one before (kept as the
+- for each output folder, in a folder of its own under `outputs/` (so that a build into
+  `bulletin serve`'s private folder leaves the site's output/ as incremental as it was):
+  a record (`pages.pickle`) of every file of the last build and of the one before (kept as the
   spare output folder): the fingerprint of what it was built from (fingerprint.py) and the size
   and time of the file written, with the list of every file each of the two folders holds
   (editions included), so that updating the spare folder needs no walk through it; and a stamp
@@ -24,6 +26,7 @@ version, or one that cannot be read, is discarded: the build then starts from no
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import os
@@ -50,10 +53,23 @@ from ..write import MARKER, Copy, spare_folder, write_atomic
 from .fingerprint import Analysis, Fingerprinter
 from .fragments import MarkdownCache
 from .memo import ModelMemo
-from .uptodate import RECORDS, VERSION, InputStamp, Stamp, read_records, same_file, text_hash
+from .uptodate import (
+    OUTPUTS,
+    RECORDS,
+    VERSION,
+    InputStamp,
+    Stamp,
+    output_state,
+    read_records,
+    same_file,
+    text_hash,
+)
 
 ANALYSES = "analyses.json"
 MADE = "made"  # the folders of `made_folder`, by key
+# In an output's own folder of the cache: the output's path, and the made folders it uses.
+OUTPUT_PATH = "output.txt"
+MADE_USED = "made.json"
 
 
 class CachingRenderer(MarkdownRenderer):
@@ -164,7 +180,7 @@ class BuildCache:
         folder = site_dir / CACHE_DIR
         if clean:
             shutil.rmtree(folder, ignore_errors=True)
-        records = _read_records(folder / RECORDS, output)
+        records = _read_records(output_state(folder, output) / RECORDS, output)
         if records is None:  # foreign or corrupt: nothing in it can be trusted
             shutil.rmtree(folder, ignore_errors=True)
             records = ({}, {}, Files())
@@ -318,24 +334,50 @@ class BuildCache:
         if _mirrored(self.output):  # a first build: the spare folder holds the same files
             spare, spare_files, spare_id = live, sorted(files), _folder_id(
                 spare_folder(self.output))
-        self.folder.mkdir(parents=True, exist_ok=True)
+        state = output_state(self.folder, self.output)
+        state.mkdir(parents=True, exist_ok=True)
         # A pickle of plain values, not JSON: every rebuild reads and writes every page's
         # record, and a pickle does it in a quarter of JSON's time (bench/profile.md).
-        write_atomic(self.folder / RECORDS, pickle.dumps(
+        write_atomic(state / RECORDS, pickle.dumps(
             {"version": VERSION, "output": str(self.output), "live": live, "spare": spare,
              "live_files": sorted(files), "spare_files": spare_files,
              "live_folder": _folder_id(self.output), "spare_folder": spare_id},
             pickle.HIGHEST_PROTOCOL))
+        write_atomic(state / OUTPUT_PATH, str(self.output))
+        write_atomic(state / MADE_USED, json.dumps(sorted(self.made)))
         self.markdown.prune()
-        self._prune_made()
+        self._prune_made(self._other_outputs())
 
-    def _prune_made(self) -> None:
-        """Delete the made folders this build did not use."""
+    def _other_outputs(self) -> list[Path]:
+        """The folders of the cache kept for other outputs that still exist; those of the
+        outputs that are gone (a `bulletin serve` that ended) are deleted."""
+        assert self.folder is not None
+        others = []
+        for state in sorted((self.folder / OUTPUTS).iterdir()):
+            try:
+                output = Path((state / OUTPUT_PATH).read_text("utf-8"))
+            except OSError:  # a build into it stopped before it was noted
+                output = None
+            if output == self.output:
+                continue
+            if output is not None and output.is_dir():
+                others.append(state)
+            else:
+                shutil.rmtree(state, ignore_errors=True)
+        return others
+
+    def _prune_made(self, others: list[Path]) -> None:
+        """Delete the made folders that neither this build nor the last build into another
+        output used."""
         made = self.folder / MADE if self.folder else None
         if made is None or not made.is_dir():
             return
+        used = set(self.made)
+        for state in others:
+            with contextlib.suppress(OSError, ValueError):
+                used.update(json.loads((state / MADE_USED).read_text("utf-8")))
         for path in made.iterdir():
-            if path.name not in self.made:
+            if path.name not in used:
                 shutil.rmtree(path, ignore_errors=True)
 
 

@@ -37,6 +37,12 @@ HOLDING_ENTRIES = (Site, TermIndex)
 # The names by which a template reaches an issue's items: the field, and the properties of
 # `Issue` that gather from its items. A template that names none of them cannot read the items.
 ISSUE_ITEMS = frozenset({"items", "outcomes", "regions"})
+# The sections of the settings that switch editions and services on and off: a page depends on
+# one only when its templates name it (`config.pdf.enabled`), so that a build with `--no-pdf`,
+# or a new publishing target, does not render every page again. Elsewhere they are read only to
+# plan the pages and their contexts, which the fingerprints cover; an edition's finishing step
+# (render.PagePlan.finish) must not read them.
+SWITCHES = frozenset({"pdf", "email", "search", "publish", "links"})
 # What parsing a template found: the fields of `site` it reads, the attribute names and strings
 # it contains, the templates it loads (None: a name computed at run time).
 Analysis = tuple[list[str], list[str], list[str | None]]
@@ -186,13 +192,22 @@ class Fingerprinter:
         return f"{kind.__name__}:{value!r}"
 
     def _template(self, name: str, site: Site) -> str:
-        """The hash of a template, every template it loads, and the parts of the site they read."""
+        """The hash of a template, every template it loads, and the parts of the site and of
+        its settings they read."""
         loaded, reads, names = self._closure(name)
         self.itemless[name] = self.without_items = names.isdisjoint(ISSUE_ITEMS)
         sources = [f"{each}:{self._source(each)}" for each in sorted(loaded)]
         site_parts = [f"{part}={self.value(getattr(site, part))}" for part in sorted(reads)]
-        return text_hash(VERSION, *sources, self.value(site.config), *site_parts,
+        return text_hash(VERSION, *sources, self._settings(site, names), *site_parts,
                          self._spoken(site.config.language))
+
+    def _settings(self, site: Site, names: set[str]) -> str:
+        """The hash of the site's settings, of the SWITCHES only those in `names`."""
+        config = site.config
+        # Not the lines of bulletin.yaml's keys (`compare=False`): they only place its errors.
+        return text_hash(*[f"{field.name}={self.value(getattr(config, field.name))}"
+                           for field in dataclasses.fields(config) if field.compare
+                           and (field.name not in SWITCHES or field.name in names)])
 
     def _spoken(self, language: str) -> str:
         if language not in self.spoken:
@@ -204,7 +219,7 @@ class Fingerprinter:
         settings, place and words, and `made_by`. Unlike the shard's own digest it makes no
         documents: a rebuild would make every shard's to index one."""
         site = shard.site
-        return text_hash("search", made_by, site.prefix, self.value(site.config),
+        return text_hash("search", made_by, site.prefix, self._settings(site, {"search"}),
                          self._spoken(site.config.language),
                          *[self.value(issue) for issue in shard.issues])
 
@@ -269,21 +284,25 @@ def analyse(tree: nodes.Template) -> Analysis:
     """What a parsed template reads of `site`, the names it contains and what it loads."""
     names: set[str] = set()
     reads: set[str] = set()
-    site_names = []  # every use of the name `site`
-    attribute_of_site = set()  # those followed by an attribute: `site.issues`
+    whole = []  # every use of the names `site` and `config`
+    followed = set()  # those followed by an attribute: `site.issues`, `config.pdf`
     for node in tree.find_all((nodes.Getattr, nodes.Const, nodes.Name)):  # one walk: it is slow
         if isinstance(node, nodes.Getattr):
             names.add(node.attr)
-            if isinstance(node.node, nodes.Name) and node.node.name == "site":
-                reads.add(SITE_READS.get(node.attr, node.attr))
-                attribute_of_site.add(id(node.node))
+            if isinstance(node.node, nodes.Name) and node.node.name in ("site", "config"):
+                if node.node.name == "site":
+                    reads.add(SITE_READS.get(node.attr, node.attr))
+                followed.add(id(node.node))
         elif isinstance(node, nodes.Const):
             if isinstance(node.value, str):
                 names.add(node.value)
-        elif isinstance(node, nodes.Name) and node.name == "site":
-            site_names.append(node)
-    # A template using `site` as a whole, or a field it does not have, may read any field.
-    if any(id(name) not in attribute_of_site for name in site_names) \
-            or not reads <= set(SITE_FIELDS):
+        elif isinstance(node, nodes.Name) and node.name in ("site", "config"):
+            whole.append(node)
+    # A template using `site` as a whole, or a field it does not have, may read any field; one
+    # using `config` (or `site`) as a whole may read any section of the settings.
+    wholes = {name.name for name in whole if id(name) not in followed}
+    if "site" in wholes or not reads <= set(SITE_FIELDS):
         reads = set(SITE_FIELDS)
+    if wholes:
+        names |= SWITCHES
     return sorted(reads), sorted(names), list(meta.find_referenced_templates(tree))

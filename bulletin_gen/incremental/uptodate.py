@@ -5,9 +5,10 @@ which answers it before any stage is imported, imports only the standard library
 package's light modules (layout, errors, write): Jinja, markdown-it and Babel are imported
 only by a build that has something to do.
 
-Two files of the cache folder are read: `inputs.json`, the input stamp of the last build that
-succeeded with the counts and warnings of its report (written by `remember`), and the page
-records (`pages.pickle`, cache.py), of which only each output file's size and time are used.
+Two files of the output's own folder of the cache (`output_state`) are read: `inputs.json`,
+the input stamp of the last build into it that succeeded, with the counts and warnings of its
+report (written by `remember`), and the page records (`pages.pickle`, cache.py), of which only
+each output file's size and time are used.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from ..write import write_atomic
 VERSION = f"bulletin-gen {__version__}, cache 5, python {sys.version_info[0]}.{sys.version_info[1]}"
 INPUTS = "inputs.json"
 RECORDS = "pages.pickle"
+OUTPUTS = "outputs"  # in the cache folder: the records of each output folder, apart
 Stamp = tuple[int, int, int]  # size, mtime_ns, inode
 # How long after its modification a file could still change without its time changing: a file
 # system that keeps whole seconds (FAT's are two seconds), and one that keeps finer times (a
@@ -127,6 +129,14 @@ def _stat_entry(path: str, stamps: dict[str, Stamp]) -> str:
     if S_ISREG(info.st_mode):
         stamps[path] = (info.st_size, info.st_mtime_ns, info.st_ino)
     return f"{path}:{info.st_size}:{info.st_mtime_ns}"
+
+
+def output_state(cache: Path, output: Path) -> Path:
+    """The folder of the cache that keeps what the builds into `output` wrote there (their
+    input stamp and page records). Each output folder has its own, so that a build into
+    another one (`bulletin serve`'s private folder, `-o`) does not make the next build into
+    this one start again from nothing."""
+    return cache / OUTPUTS / text_hash(str(output.resolve()))[:16]
 
 
 def last_build(folder: Path, output: Path, inputs: InputStamp) -> Remembered | None:
