@@ -568,3 +568,20 @@ def test_switching_the_print_edition_off_and_on_renders_only_what_it_changes(
     assert snapshot(site / "output") == clean_tree(site, tmp_path, pdf=False)
     assert build(site, BuildOptions(jobs=1)).rewritten == ()
     assert snapshot(site / "output") == clean_tree(site, tmp_path)
+
+
+def test_the_pdfs_of_an_edition_switched_off_are_not_made_again(
+        make_site: Callable[..., Path], tmp_path: Path, weasyprint: Any) -> None:
+    # Quick builds with `--no-pdf` while writing, then the full build: only the edited
+    # issue's PDF is made again, though neither the output nor the spare folder holds one.
+    site = make_site({**WITH_PDF, **SECOND_ISSUE})
+    age(site)
+    build(site, BuildOptions(jobs=1))
+    for words in ("A first change.", "A second change."):
+        edit_lead(site, words)
+        build(site, BuildOptions(jobs=1, pdf=False))
+    assert not list((site / "output/issues").glob("*/*.pdf"))
+    rewritten = build(site, BuildOptions(jobs=1)).rewritten
+    assert "issues/2026-01-winter/2026-01-winter.pdf" in rewritten
+    assert "issues/2026-02-second/2026-02-second.pdf" not in rewritten
+    assert snapshot(site / "output") == clean_tree(site, tmp_path)

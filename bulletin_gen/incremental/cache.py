@@ -10,7 +10,8 @@ Five things are kept, each keyed by its inputs:
   a record (`pages.pickle`) of every file of the last build and of the one before (kept as the
   spare output folder): the fingerprint of what it was built from (fingerprint.py) and the size
   and time of the file written, with the list of every file each of the two folders holds
-  (editions included), so that updating the spare folder needs no walk through it; and a stamp
+  (editions included), so that updating the spare folder needs no walk through it; the PDFs
+  of the last build with the print edition on, while builds leave it off; and a stamp
   of every input file (`inputs.json`, uptodate.py), so that a rebuild with nothing changed
   does nothing;
 - the parsed sources and validated items, one file per issue under `model/` (memo.py);
@@ -70,6 +71,7 @@ MADE = "made"  # the folders of `made_folder`, by key
 # In an output's own folder of the cache: the output's path, and the made folders it uses.
 OUTPUT_PATH = "output.txt"
 MADE_USED = "made.json"
+ASIDE = "aside"  # the costly files of an edition switched off (`BuildCache._set_aside`)
 
 
 class CachingRenderer(MarkdownRenderer):
@@ -135,6 +137,7 @@ class Files:
     # published leaves lists that describe other folders, and they must not be believed.
     live_folder: int | None = None
     spare_folder: int | None = None
+    costly: list[str] | None = None  # the output's costly files (`PagePlan.weight`: the PDFs)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -142,11 +145,13 @@ class Work:
     """What a build has left to do once the cache has been asked."""
 
     render: list[PagePlan]  # pages whose inputs changed, in plan order
-    links: list[Copy]  # unchanged pages, hard-linked from the live output
+    links: list[Copy]  # unchanged pages, hard-linked from the live output (or set aside)
     keep: frozenset[str]  # unchanged pages already right in the spare folder
     record: Record  # every page and copied file of this build, fingerprints only
     untouched: bool  # the live output is already exactly what this build would write
     warnings: tuple[Problem, ...] = ()  # of the unchanged pages, when they were made
+    aside: Record = dataclasses.field(default_factory=dict)  # the files set aside, after it
+    taken: frozenset[str] = frozenset()  # files copied from those set aside, still right
 
 
 class BuildCache:
@@ -154,11 +159,12 @@ class BuildCache:
 
     def __init__(self, folder: Path | None, output: Path, live: Record | None = None,
                  spare: Record | None = None, files: Files | None = None,
-                 stamps: dict[str, Stamp] | None = None) -> None:
+                 aside: Record | None = None, stamps: dict[str, Stamp] | None = None) -> None:
         self.folder = folder  # None: a build that neither reads nor keeps a cache
         self.output = output
         self.live = live or {}  # the files of the output, as the last build wrote them
         self.spare = spare or {}  # the files of the spare folder (the output before last)
+        self.aside = aside or {}  # the costly files set aside (`_set_aside`), by output path
         # Every file of the output and of the spare folder, editions included, as published.
         self.files = files or Files()
         self.markdown = MarkdownCache(folder / "markdown.sqlite" if folder else None)
@@ -168,6 +174,7 @@ class BuildCache:
         # would otherwise ask the file system about each content file twice.
         self.stamps = stamps or {}
         self.written: dict[str, tuple[StoredWarning, ...]] = {}  # by `noting`, with warnings
+        self.costly: list[str] = []  # the costly files this build plans (`sort`)
         self.printer: Fingerprinter | None = None  # `fingerprints`
         self.analyses: dict[str, Analysis] = {}  # what parsing the templates found, as kept
 
@@ -183,7 +190,7 @@ class BuildCache:
         records = _read_records(output_state(folder, output) / RECORDS, output)
         if records is None:  # foreign or corrupt: nothing in it can be trusted
             shutil.rmtree(folder, ignore_errors=True)
-            records = ({}, {}, Files())
+            records = ({}, {}, Files(), {})
         return cls(folder, output, *records, stamps=dict(inputs.stamps))
 
     def model_memo(self, site_dir: Path, unsafe_html: bool) -> ModelMemo:
@@ -274,11 +281,55 @@ class BuildCache:
             live |= {path for path in keep if _same(self.live.get(path), record[path],
                                                     output, path)}
             untouched = len(live) == len(record)
+        self.costly = [plan.path for plan in plans if plan.weight > 1]
+        aside, taken = self.aside, set()
+        if self.costly:
+            taken = {plan.path for plan in render if self._still_right(plan.path, record)}
+            render = [plan for plan in render if plan.path not in taken]
+            # Linked: the files set aside go once this build is saved, and one damaged in
+            # the output meanwhile no longer has the size and time `_still_right` asks for.
+            links += [Copy(self._aside_file(path), path, link=True) for path in sorted(taken)]
+            aside = {}
+        else:
+            aside = self._set_aside(record)
         carried = [self.spare[path] if path in keep else self.live[path]
-                   for path in sorted(keep | live)]
+                   for path in sorted(keep | live)] + [self.aside[path] for path in sorted(taken)]
         warnings = tuple(Problem(Location(path, line), message, hint) for record in carried
                          for path, line, message, hint in record.warnings)
-        return Work(render, links, frozenset(keep), record, untouched, warnings)
+        return Work(render, links, frozenset(keep), record, untouched, warnings, aside,
+                    frozenset(taken))
+
+    def _set_aside(self, record: Record) -> Record:
+        """The costly files of the last build (its PDFs) that this one, which makes none,
+        leaves out: an edition switched off (`--no-pdf`). They are kept, by hard link, until
+        a build makes such files again and takes those still right (`_still_right`), so that
+        switching the edition back on does not make every one again."""
+        aside = dict(self.aside)
+        if self.folder is None or not self.files.costly:
+            return aside
+        for path in self.files.costly:
+            old = self.live.get(path)
+            if path in record or old is None or path in aside:
+                continue
+            source, target = self.output / path, self._aside_file(path)
+            if not same_file(str(source), old.size, old.mtime_ns):
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with contextlib.suppress(OSError):  # another file system: the file is not kept
+                target.unlink(missing_ok=True)
+                os.link(source, target)
+                aside[path] = old
+        return aside
+
+    def _still_right(self, path: str, record: Record) -> bool:
+        """True when the file set aside for `path` is what this build would make there."""
+        old = self.aside.get(path)
+        return (old is not None and old.fingerprint == record[path].fingerprint
+                and same_file(str(self._aside_file(path)), old.size, old.mtime_ns))
+
+    def _aside_file(self, path: str) -> Path:
+        assert self.folder is not None
+        return output_state(self.folder, self.output) / ASIDE / text_hash(path)
 
     def noting(self, files: Iterator[Artifact]) -> Iterator[Artifact]:
         """`files` as they are written, each noted with its warnings for `save`."""
@@ -314,7 +365,7 @@ class BuildCache:
         describes (`sort` checked it); only the files written anew are asked their size and time."""
         if self.folder is None:
             return
-        linked = {copy.path for copy in work.links}
+        linked = {copy.path for copy in work.links} - work.taken
         live: StoredRecord = {}
         for path, page in work.record.items():
             old = self.spare.get(path) if path in work.keep else (
@@ -326,8 +377,8 @@ class BuildCache:
                 stat = (self.output / path).stat()
             except OSError:
                 continue
-            live[path] = (page.fingerprint, stat.st_size, stat.st_mtime_ns,
-                          written.get(path, ()))
+            said = self.aside[path].warnings if path in work.taken else written.get(path, ())
+            live[path] = (page.fingerprint, stat.st_size, stat.st_mtime_ns, said)
         spare: StoredRecord = {path: (page.fingerprint, page.size, page.mtime_ns, page.warnings)
                                for path, page in self.live.items()}
         spare_files, spare_id = self.files.live, self.files.live_folder
@@ -341,8 +392,15 @@ class BuildCache:
         write_atomic(state / RECORDS, pickle.dumps(
             {"version": VERSION, "output": str(self.output), "live": live, "spare": spare,
              "live_files": sorted(files), "spare_files": spare_files,
-             "live_folder": _folder_id(self.output), "spare_folder": spare_id},
+             "live_folder": _folder_id(self.output), "spare_folder": spare_id,
+             "costly": self.costly, "aside": {path: tuple(page) for path, page
+                                              in work.aside.items()}},
             pickle.HIGHEST_PROTOCOL))
+        kept = {self._aside_file(path).name for path in work.aside}
+        if (state / ASIDE).is_dir():
+            for entry in (state / ASIDE).iterdir():
+                if entry.name not in kept:
+                    entry.unlink()
         write_atomic(state / OUTPUT_PATH, str(self.output))
         write_atomic(state / MADE_USED, json.dumps(sorted(self.made)))
         self.markdown.prune()
@@ -399,22 +457,24 @@ def _stamp(source: str | Path, made: str | None) -> str:
     return text_hash(source, str(stat.st_size), str(stat.st_mtime_ns))
 
 
-def _read_records(path: Path, output: Path) -> tuple[Record, Record, Files] | None:
-    """The live and spare records, empty when there are none, None when foreign or corrupt."""
+def _read_records(path: Path, output: Path) -> tuple[Record, Record, Files, Record] | None:
+    """The live, spare and set-aside records, empty when there are none, None when foreign or
+    corrupt."""
     if not path.exists():
-        return {}, {}, Files()
+        return {}, {}, Files(), {}
     try:
         data = read_records(path)
         if data["version"] != VERSION:
             return None
         if data["output"] != str(output):
-            return {}, {}, Files()  # built elsewhere: its files are not there to carry
-        live, spare = _record(data["live"]), _record(data["spare"])
-        if live is None or spare is None:
+            return {}, {}, Files(), {}  # built elsewhere: its files are not there to carry
+        live, spare, aside = _record(data["live"]), _record(data["spare"]), _record(data["aside"])
+        if live is None or spare is None or aside is None:
             return None
         return live, spare, Files(_names(data.get("live_files")), _names(data.get("spare_files")),
                                   _number(data.get("live_folder")),
-                                  _number(data.get("spare_folder")))
+                                  _number(data.get("spare_folder")),
+                                  _names(data.get("costly"))), aside
     except Exception:  # a record that cannot be read, in any way, is not believed
         return None
 
