@@ -29,7 +29,7 @@ $(NODE_TOOLS):
 
 # The tests run on every core (pytest-xdist); the npm tools above are installed first, once.
 test: $(STAMP) $(NODE_TOOLS)
-	$(BIN)/python -m pytest -q -n auto
+	$(BIN)/python -m pytest -q -n auto --dist worksteal
 
 lint: $(STAMP)
 	$(BIN)/ruff check bulletin_gen tests bench
