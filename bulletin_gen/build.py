@@ -47,6 +47,8 @@ class BuildOptions:
     # Pages link to the PDFs, but this build leaves them out: `bulletin serve` shows an edit
     # first and makes the PDFs (seconds each) in a second build.
     pdf_later: bool = False
+    # A private preview (`bulletin serve`): not the build `bulletin publish` takes.
+    preview: bool = False
     progress: Progress | None = None  # told how the build advances (progress bar, --verbose)
     jobs: int = os.cpu_count() or 1  # processes rendering pages
     clean: bool = False  # ignore (and empty) the cache of earlier builds
@@ -97,7 +99,9 @@ def build(site_dir: Path, options: BuildOptions | None = None) -> BuildReport:
         started = time.perf_counter()
         check_output_dir(output, site_dir)  # again: another build may have changed it meanwhile
         folder = site_dir / CACHE_DIR
-        (folder / BUILD_RECORD).unlink(missing_ok=True)  # until this build has finished, it has not
+        record = None if options.preview else folder / BUILD_RECORD
+        if record:
+            record.unlink(missing_ok=True)  # until this build has finished, it has not
         inputs = stamp_inputs(site_dir, *options.settings())
         state = output_state(folder, output)
         last = None if options.clean else last_build(state, output, inputs)
@@ -107,7 +111,8 @@ def build(site_dir: Path, options: BuildOptions | None = None) -> BuildReport:
                      report.warnings)
         else:
             report = _unchanged(output, last, started)
-        _record_build(folder / BUILD_RECORD, output, options, inputs.digest)
+        if record:
+            _record_build(record, output, options, inputs.digest)
         return report
 
 

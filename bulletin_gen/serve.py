@@ -442,7 +442,7 @@ def serve(site_dir: Path, host: str = "127.0.0.1", port: int = 8000,
 
     # A rebuild waits for a `bulletin build` of the site as long as that takes (sitelock.py).
     options = replace(options or BuildOptions(), output=root, drafts=True, base_url=url,
-                      wait=math.inf, waiting=waiting)
+                      preview=True, wait=math.inf, waiting=waiting)
 
     thread = threading.Thread(target=server.serve_forever, name="bulletin-serve", daemon=True)
     previous = signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops as cleanly as Ctrl-C

@@ -265,6 +265,18 @@ def test_publish_refuses_a_draft_stale_or_failed_build(
     assert keys(store) == {"other/keep.txt": keys(store)["other/keep.txt"]}
 
 
+def test_a_preview_build_leaves_the_last_build_to_publish(
+        make_site: Callable[..., Path], endpoint: str, store: Any, tmp_path: Path) -> None:
+    # As `bulletin serve` builds: drafts, into a folder of its own, while the output stands.
+    site = s3_site(make_site, endpoint)
+    build(site, BuildOptions(jobs=1, pdf=False))
+    build(site, BuildOptions(jobs=1, pdf=False, drafts=True, output=tmp_path / "preview",
+                             preview=True))
+    result = publish(site)
+    assert result.exit_code == 0, result.output
+    assert "news/issues/2026-01-winter/index.html" in keys(store)
+
+
 def test_credentials_in_bulletin_yaml_are_refused(make_site: Callable[..., Path]) -> None:
     site = make_site({"bulletin.yaml": MINIMAL_SITE["bulletin.yaml"].rstrip(" ") + """\
         publish:
