@@ -585,3 +585,19 @@ def test_the_pdfs_of_an_edition_switched_off_are_not_made_again(
     assert "issues/2026-01-winter/2026-01-winter.pdf" in rewritten
     assert "issues/2026-02-second/2026-02-second.pdf" not in rewritten
     assert snapshot(site / "output") == clean_tree(site, tmp_path)
+
+
+def test_a_changed_email_setting_makes_only_the_emails_again(
+        make_site: Callable[..., Path], tmp_path: Path) -> None:
+    site = make_site()
+    age(site)
+    build(site, BuildOptions(jobs=1))
+    settings = site / "bulletin.yaml"
+    settings.write_text("# The site's settings.\n" + settings.read_text("utf-8"), "utf-8")
+    assert build(site, BuildOptions(jobs=1)).rewritten == ()  # its keys' lines moved, no more
+    settings.write_text(settings.read_text("utf-8")
+                        + "email: {unsubscribe_url: 'https://example.org/leave'}\n", "utf-8")
+    rewritten = build(site, BuildOptions(jobs=1)).rewritten
+    assert set(rewritten) == {"issues/2026-01-winter/email.html",
+                              "issues/2026-01-winter/email.txt"}
+    assert snapshot(site / "output") == clean_tree(site, tmp_path)

@@ -38,7 +38,7 @@ HOLDING_ENTRIES = (Site, TermIndex)
 # `Issue` that gather from its items. A template that names none of them cannot read the items.
 ISSUE_ITEMS = frozenset({"items", "outcomes", "regions"})
 # The sections of the settings that switch editions and services on and off: a page depends on
-# one only when its templates name it (`config.pdf.enabled`), so that a build with `--no-pdf`,
+# one only when its templates read it (`config.pdf.enabled`), so that a build with `--no-pdf`,
 # or a new publishing target, does not render every page again. Elsewhere they are read only to
 # plan the pages and their contexts, which the fingerprints cover; an edition's finishing step
 # (render.PagePlan.finish) must not read them.
@@ -207,7 +207,7 @@ class Fingerprinter:
         # Not the lines of bulletin.yaml's keys (`compare=False`): they only place its errors.
         return text_hash(*[f"{field.name}={self.value(getattr(config, field.name))}"
                            for field in dataclasses.fields(config) if field.compare
-                           and (field.name not in SWITCHES or field.name in names)])
+                           and (field.name not in SWITCHES or f"config.{field.name}" in names)])
 
     def _spoken(self, language: str) -> str:
         if language not in self.spoken:
@@ -219,7 +219,7 @@ class Fingerprinter:
         settings, place and words, and `made_by`. Unlike the shard's own digest it makes no
         documents: a rebuild would make every shard's to index one."""
         site = shard.site
-        return text_hash("search", made_by, site.prefix, self._settings(site, {"search"}),
+        return text_hash("search", made_by, site.prefix, self._settings(site, {"config.search"}),
                          self._spoken(site.config.language),
                          *[self.value(issue) for issue in shard.issues])
 
@@ -237,7 +237,8 @@ class Fingerprinter:
             loaded.add(current)
             parts = self._parts(current)
             if parts is None:  # rendering will report it; until then, assume the worst
-                return set(self.env.list_templates()), set(SITE_FIELDS), {"items"}
+                return (set(self.env.list_templates()), set(SITE_FIELDS),
+                        {"items", *(f"config.{section}" for section in SWITCHES)})
             reads |= parts[0]
             names |= parts[1]
             for referenced in parts[2]:
@@ -252,7 +253,7 @@ class Fingerprinter:
         loads; None when it cannot be parsed. Parsed once, however many templates load it."""
         if name not in self.parsed:
             source = self._source(name)
-            key = text_hash(source)
+            key = text_hash(VERSION, source)  # an analysis of another version is not taken
             found = self.analyses.get(key)
             if found is None:
                 try:
@@ -281,28 +282,44 @@ def _file_entry(path: Path) -> str:
 
 
 def analyse(tree: nodes.Template) -> Analysis:
-    """What a parsed template reads of `site`, the names it contains and what it loads."""
+    """What a parsed template reads of `site`, the names it contains and what it loads. Among
+    the names, `config.pdf` says that it reads that section of the settings."""
     names: set[str] = set()
     reads: set[str] = set()
-    whole = []  # every use of the names `site` and `config`
-    followed = set()  # those followed by an attribute: `site.issues`, `config.pdf`
+    sites: list[nodes.Node] = []  # every use of the name `site`
+    settings: list[nodes.Node] = []  # every use of `config` and `site.config`
+    followed = set()  # the identities of those followed by an attribute: `site.issues`
     for node in tree.find_all((nodes.Getattr, nodes.Const, nodes.Name)):  # one walk: it is slow
         if isinstance(node, nodes.Getattr):
             names.add(node.attr)
-            if isinstance(node.node, nodes.Name) and node.node.name in ("site", "config"):
-                if node.node.name == "site":
-                    reads.add(SITE_READS.get(node.attr, node.attr))
-                followed.add(id(node.node))
+            inner = node.node
+            if _is_settings(inner):
+                names.add(f"config.{node.attr}")
+                followed.add(id(inner))
+            if isinstance(inner, nodes.Name) and inner.name == "site":
+                reads.add(SITE_READS.get(node.attr, node.attr))
+                followed.add(id(inner))
+                if node.attr == "config":
+                    settings.append(node)
         elif isinstance(node, nodes.Const):
             if isinstance(node.value, str):
                 names.add(node.value)
-        elif isinstance(node, nodes.Name) and node.name in ("site", "config"):
-            whole.append(node)
+        elif isinstance(node, nodes.Name) and node.name == "site":
+            sites.append(node)
+        elif isinstance(node, nodes.Name) and node.name == "config":
+            settings.append(node)
     # A template using `site` as a whole, or a field it does not have, may read any field; one
-    # using `config` (or `site`) as a whole may read any section of the settings.
-    wholes = {name.name for name in whole if id(name) not in followed}
-    if "site" in wholes or not reads <= set(SITE_FIELDS):
+    # using the settings as a whole may read any section of them.
+    whole_site = any(id(node) not in followed for node in sites)
+    if whole_site or not reads <= set(SITE_FIELDS):
         reads = set(SITE_FIELDS)
-    if wholes:
-        names |= SWITCHES
+    if whole_site or any(id(node) not in followed for node in settings):
+        names |= {f"config.{section}" for section in SWITCHES}
     return sorted(reads), sorted(names), list(meta.find_referenced_templates(tree))
+
+
+def _is_settings(node: nodes.Node) -> bool:
+    """True for `config` and `site.config`."""
+    return (isinstance(node, nodes.Name) and node.name == "config") or (
+        isinstance(node, nodes.Getattr) and node.attr == "config"
+        and isinstance(node.node, nodes.Name) and node.node.name == "site")
