@@ -543,6 +543,10 @@ def test_a_build_into_another_folder_leaves_the_output_incremental(
     assert "issues/2026-01-winter/lead/index.html" in rewritten
     assert not any(path.startswith("issues/2026-02-second/") for path in rewritten)
     assert snapshot(site / "output") == clean_tree(site, tmp_path)
+    # What the preview's records say it uses is read, damaged or not.
+    (output_state(site / CACHE_DIR, preview) / "made.json").write_text("5", "utf-8")
+    edit_lead(site, "Damaged.")
+    assert build(site, BuildOptions(jobs=1)).rewritten
     # What the cache kept for the preview goes with the preview.
     shutil.rmtree(preview)
     edit_lead(site, "And once more.")

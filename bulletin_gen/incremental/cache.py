@@ -151,7 +151,7 @@ class Work:
     untouched: bool  # the live output is already exactly what this build would write
     warnings: tuple[Problem, ...] = ()  # of the unchanged pages, when they were made
     aside: Record = dataclasses.field(default_factory=dict)  # the files set aside, after it
-    taken: frozenset[str] = frozenset()  # files copied from those set aside, still right
+    taken: frozenset[str] = frozenset()  # files linked from those set aside, still right
 
 
 class BuildCache:
@@ -432,8 +432,8 @@ class BuildCache:
             return
         used = set(self.made)
         for state in others:
-            with contextlib.suppress(OSError, ValueError):
-                used.update(json.loads((state / MADE_USED).read_text("utf-8")))
+            with contextlib.suppress(OSError, ValueError, TypeError):  # not a list of names
+                used.update(map(str, json.loads((state / MADE_USED).read_text("utf-8"))))
         for path in made.iterdir():
             if path.name not in used:
                 shutil.rmtree(path, ignore_errors=True)
