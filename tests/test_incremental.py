@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from conftest import snapshot, write_files
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from bulletin_gen.build import BuildOptions, build
@@ -132,28 +132,33 @@ def test_incremental_build_equals_clean_build(operations: list[tuple[str, int, l
 
 
 @settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(OPERATION, min_size=1, max_size=3), st.sampled_from([1, 2]))
+@given(st.lists(OPERATION, min_size=1, max_size=3), st.sampled_from([1, 2]),
+       st.lists(st.booleans(), min_size=3, max_size=3))
+@example([("edit", 0, ["water"], ["water"])] * 3, 1, [False, False, True])  # edits, PDFs off
 def test_incremental_print_edition_equals_clean_build(
-        operations: list[tuple[str, int, list[str], list[str]]], jobs: int) -> None:
-    """The same with the PDFs, fewer times: each takes WeasyPrint a second."""
+        operations: list[tuple[str, int, list[str], list[str]]], jobs: int,
+        pdfs: list[bool]) -> None:
+    """The same with the PDFs, fewer times: each takes WeasyPrint a second. Each build after
+    the first makes the PDFs or, as `--no-pdf` does, leaves them out (`pdfs`)."""
     pytest.importorskip("weasyprint")
-    check_edits(starting_site(pdf=True), operations, jobs, aged=True)
+    check_edits(starting_site(pdf=True), operations, jobs, aged=True, pdfs=pdfs)
 
 
 def check_edits(site: Site, operations: list[tuple[str, int, list[str], list[str]]], jobs: int,
-                aged: bool) -> None:
-    """Apply each operation to `site`, build, and compare the output with a clean build's."""
-    options = BuildOptions(jobs=jobs)
+                aged: bool, pdfs: list[bool] | None = None) -> None:
+    """Apply each operation to `site`, build (with the PDFs of the step in `pdfs`, when they
+    are on), and compare the output with a clean build's."""
     with tempfile.TemporaryDirectory() as temporary:
         root = Path(temporary)
         sync(root / "site", site, aged)
-        build(root / "site", options)
+        build(root / "site", BuildOptions(jobs=jobs))
         for step, operation in enumerate(operations):
+            pdf = pdfs[step] if pdfs else True
             apply(site, operation, step)
             sync(root / "site", site, aged)
-            incremental = build(root / "site", options).output
+            incremental = build(root / "site", BuildOptions(jobs=jobs, pdf=pdf)).output
             reference = root / f"clean{step}"
             sync(reference, site)
-            clean = build(reference, BuildOptions(jobs=1, clean=True)).output
-            assert snapshot(incremental) == snapshot(clean), f"after {operation}"
+            clean = build(reference, BuildOptions(jobs=1, clean=True, pdf=pdf)).output
+            assert snapshot(incremental) == snapshot(clean), f"after {operation}, PDFs {pdf}"
             shutil.rmtree(reference)
