@@ -445,7 +445,9 @@ def serve(site_dir: Path, host: str = "127.0.0.1", port: int = 8000,
                       preview=True, wait=math.inf, waiting=waiting)
 
     thread = threading.Thread(target=server.serve_forever, name="bulletin-serve", daemon=True)
-    previous = signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops as cleanly as Ctrl-C
+    # `kill`, or closing the terminal, stops as cleanly as Ctrl-C: the preview's folder goes.
+    stops = [signal.SIGTERM, *([signal.SIGHUP] if hasattr(signal, "SIGHUP") else [])]
+    previous = {stop: signal.signal(stop, _interrupt) for stop in stops}
     try:
         rebuild(site_dir, options, state, say)
         thread.start()
@@ -461,7 +463,8 @@ def serve(site_dir: Path, host: str = "127.0.0.1", port: int = 8000,
     except KeyboardInterrupt:
         pass
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for stop, handler in previous.items():
+            signal.signal(stop, handler)
         state.stop()
         if thread.is_alive():
             server.shutdown()

@@ -19,10 +19,10 @@ from conftest import WITH_PDF, age, snapshot
 from jinja2 import Environment
 
 from bulletin_gen.build import BuildOptions, build
-from bulletin_gen.incremental.cache import ANALYSES
+from bulletin_gen.incremental.cache import ANALYSES, BuildCache
 from bulletin_gen.incremental.fingerprint import ISSUE_ITEMS
 from bulletin_gen.incremental.uptodate import OUTPUTS, RECORDS, output_state, stamp_inputs
-from bulletin_gen.layout import CACHE_DIR
+from bulletin_gen.layout import CACHE_DIR, THEME_DIR
 from bulletin_gen.model import Issue
 from bulletin_gen.pipeline import load_site
 
@@ -605,3 +605,46 @@ def test_a_changed_email_setting_makes_only_the_emails_again(
     assert set(rewritten) == {"issues/2026-01-winter/email.html",
                               "issues/2026-01-winter/email.txt"}
     assert snapshot(site / "output") == clean_tree(site, tmp_path)
+
+
+def test_an_output_folder_of_any_name_the_system_allows_builds_again(
+        make_site: Callable[..., Path], tmp_path: Path) -> None:
+    if sys.platform == "darwin":
+        pytest.skip("macOS file systems take only UTF-8 names")
+    site = make_site()
+    output = Path(os.fsdecode(os.fsencode(tmp_path) + b"/sortie-\xe9t\xe9"))  # Latin-1 bytes
+    build(site, BuildOptions(jobs=1, output=output))
+    edit_lead(site, "Once more.")
+    assert "issues/2026-01-winter/lead/index.html" in build(
+        site, BuildOptions(jobs=1, output=output)).rewritten
+
+
+def test_a_build_stopped_after_publishing_is_not_taken_for_up_to_date(
+        make_site: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    site = make_site()
+    age(site)
+    build(site, BuildOptions(jobs=1))
+
+    def stopped(*args: object) -> None:
+        raise KeyboardInterrupt
+
+    # Ctrl-C after the output was swapped in and its records were written, before the build
+    # noted the inputs it read: the output is of the options of the build that stopped.
+    with monkeypatch.context() as patch:
+        patch.setattr(BuildCache, "_prune_made", stopped)
+        with pytest.raises(KeyboardInterrupt):
+            build(site, BuildOptions(jobs=1, email=False))
+    build(site, BuildOptions(jobs=1))
+    assert snapshot(site / "output") == clean_tree(site, tmp_path)
+
+
+def test_a_template_reading_site_config_depends_on_the_sections_it_reads(
+        make_site: Callable[..., Path]) -> None:
+    page = (THEME_DIR / "templates/page.html").read_text("utf-8")
+    site = make_site({"templates/page.html": page.replace("config.", "site.config.")})
+    age(site)
+    build(site, BuildOptions(jobs=1))
+    assert (site / "output/issues/2026-01-winter/email.html").exists()
+    rewritten = build(site, BuildOptions(jobs=1, email=False)).rewritten
+    assert "pages/about/index.html" not in rewritten  # it reads no email setting
+    assert not (site / "output/issues/2026-01-winter/email.html").exists()

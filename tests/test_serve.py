@@ -71,9 +71,9 @@ class Served:
         except urllib.error.HTTPError as error:
             return error.code, error.read().decode("utf-8")
 
-    def stop(self) -> int:
+    def stop(self, signum: int = signal.SIGINT) -> int:
         if self.process.poll() is None:
-            self.process.send_signal(signal.SIGINT)
+            self.process.send_signal(signum)
         try:
             code = self.process.wait(timeout=WAIT)
         finally:
@@ -199,6 +199,19 @@ def test_serve_lays_out_the_spare_folder_with_its_first_build(make_site: Callabl
         assert (workdir / ".site.spare/index.html").samefile(workdir / "site/index.html")
     finally:
         assert server.stop() == 0
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
+def test_serve_killed_or_left_by_its_terminal_removes_its_folder(
+        make_site: Callable[..., Path], tmp_path: Path, signum: int) -> None:
+    # A preview folder left behind would be taken for an output still in use (its cache too).
+    pytest.importorskip("watchfiles")
+    temporary = tmp_path / "temporary"
+    temporary.mkdir()
+    server = Served(make_site(), temporary=temporary)
+    assert list(temporary.glob("bulletin-serve-*"))
+    assert server.stop(signum) == 0
+    assert not list(temporary.glob("bulletin-serve-*"))
 
 
 def test_serve_reports_a_port_in_use(make_site: Callable[..., Path], runner: CliRunner) -> None:

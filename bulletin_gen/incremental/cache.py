@@ -55,6 +55,7 @@ from .fingerprint import Analysis, Fingerprinter
 from .fragments import MarkdownCache
 from .memo import ModelMemo
 from .uptodate import (
+    INPUTS,
     OUTPUTS,
     RECORDS,
     VERSION,
@@ -387,6 +388,9 @@ class BuildCache:
                 spare_folder(self.output))
         state = output_state(self.folder, self.output)
         state.mkdir(parents=True, exist_ok=True)
+        # The last build's input stamp no longer vouches for this output: a build stopped
+        # before `remember` notes this one's would otherwise take the output for up to date.
+        (state / INPUTS).unlink(missing_ok=True)
         # A pickle of plain values, not JSON: every rebuild reads and writes every page's
         # record, and a pickle does it in a quarter of JSON's time (bench/profile.md).
         write_atomic(state / RECORDS, pickle.dumps(
@@ -401,7 +405,7 @@ class BuildCache:
             for entry in (state / ASIDE).iterdir():
                 if entry.name not in kept:
                     entry.unlink()
-        write_atomic(state / OUTPUT_PATH, str(self.output))
+        write_atomic(state / OUTPUT_PATH, os.fsencode(self.output))  # any name the system allows
         write_atomic(state / MADE_USED, json.dumps(sorted(self.made)))
         self.markdown.prune()
         self._prune_made(self._other_outputs())
@@ -413,7 +417,7 @@ class BuildCache:
         others = []
         for state in sorted((self.folder / OUTPUTS).iterdir()):
             try:
-                output = Path((state / OUTPUT_PATH).read_text("utf-8"))
+                output = Path(os.fsdecode((state / OUTPUT_PATH).read_bytes()))
             except OSError:  # a build into it stopped before it was noted
                 output = None
             if output == self.output:

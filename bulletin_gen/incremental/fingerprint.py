@@ -197,7 +197,10 @@ class Fingerprinter:
         loaded, reads, names = self._closure(name)
         self.itemless[name] = self.without_items = names.isdisjoint(ISSUE_ITEMS)
         sources = [f"{each}:{self._source(each)}" for each in sorted(loaded)]
-        site_parts = [f"{part}={self.value(getattr(site, part))}" for part in sorted(reads)]
+        # The settings (`site.config`) are hashed by `_settings`, those sections only that
+        # the templates read.
+        site_parts = [f"{part}={self.value(getattr(site, part))}" for part in sorted(reads)
+                      if part != "config"]
         return text_hash(VERSION, *sources, self._settings(site, names), *site_parts,
                          self._spoken(site.config.language))
 
