@@ -70,6 +70,7 @@ def run_stages(site_dir: Path, output: Path, options: BuildOptions, inputs: Inpu
     site, problems = load_site(site_dir, options.drafts, options.base_url, options.strict,
                                cache, options.jobs)
     notify("load", len(site.issues), len(site.issues))
+    pdf_skipped = site.config.pdf.enabled and not options.pdf  # `--no-pdf`, for this build
     site = switch_editions(site, options.pdf, options.email, problems)
     if site.config.pdf.enabled:  # WeasyPrint was imported: half a second, a stage of its own
         notify("pdf", 1, 1)
@@ -85,7 +86,7 @@ def run_stages(site_dir: Path, output: Path, options: BuildOptions, inputs: Inpu
         copies += [Copy(source, path)
                    for source, path in search_files(site, cache.made_folder, options.jobs,
                                                     site_dir, cache.search_key(env, site, words))]
-    work = cache.sort(env, site, pages + editions, copies, words)
+    work = cache.sort(env, site, pages + editions, copies, words, keep_aside=pdf_skipped)
     if options.pdf_later:  # `serve`: the PDFs to make wait for the next build
         later = {plan.path for plan in work.render if plan.path.endswith(".pdf")}
         editions = [plan for plan in editions if plan.path not in later]

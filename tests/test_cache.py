@@ -648,3 +648,16 @@ def test_a_template_reading_site_config_depends_on_the_sections_it_reads(
     rewritten = build(site, BuildOptions(jobs=1, email=False)).rewritten
     assert "pages/about/index.html" not in rewritten  # it reads no email setting
     assert not (site / "output/issues/2026-01-winter/email.html").exists()
+
+
+def test_pdfs_switched_off_in_the_settings_are_not_kept(
+        make_site: Callable[..., Path], weasyprint: Any) -> None:
+    # Unlike `--no-pdf`, no later build will take them back: the cache lets them go.
+    site = make_site(WITH_PDF)
+    build(site, BuildOptions(jobs=1))
+    build(site, BuildOptions(jobs=1, pdf=False))
+    assert len(list(state(site).glob("aside/*"))) == 1  # kept for the next build with PDFs
+    settings = site / "bulletin.yaml"
+    settings.write_text(settings.read_text("utf-8") + "pdf: {enabled: false}\n", "utf-8")
+    build(site, BuildOptions(jobs=1))
+    assert not list(state(site).glob("aside/*"))

@@ -251,8 +251,10 @@ class BuildCache:
         return self.fingerprints(env, site, words).shard
 
     def sort(self, env: ThemeEnvironment, site: Site, plans: list[PagePlan], copies: list[Copy],
-             words: Callable[[str], str] | None = None) -> Work:
-        """Split the pages into those to render, to link from the output and to keep."""
+             words: Callable[[str], str] | None = None, keep_aside: bool = False) -> Work:
+        """Split the pages into those to render, to link from the output and to keep.
+        `keep_aside`: this build skips the PDFs the settings ask for (`--no-pdf`), so those of
+        the last build are set aside for the next (`_set_aside`); else they are let go."""
         printer = self.fingerprints(env, site, words)
         self.printer = None  # its hashes go before the page workers fork: they need none
         record = {plan.path: PageRecord(printer.page(plan.path, plan.url, plan.template,
@@ -291,8 +293,11 @@ class BuildCache:
             # the output meanwhile no longer has the size and time `_still_right` asks for.
             links += [Copy(self._aside_file(path), path, link=True) for path in sorted(taken)]
             aside = {}
-        else:
+        elif keep_aside:
             aside = self._set_aside(record)
+        else:  # the settings switched the edition off: nothing will take them back
+            aside = {}
+        untouched = untouched and aside.keys() == self.aside.keys()  # or it must be saved
         carried = [self.spare[path] if path in keep else self.live[path]
                    for path in sorted(keep | live)] + [self.aside[path] for path in sorted(taken)]
         warnings = tuple(Problem(Location(path, line), message, hint) for record in carried
@@ -302,7 +307,7 @@ class BuildCache:
 
     def _set_aside(self, record: Record) -> Record:
         """The costly files of the last build (its PDFs) that this one, which makes none,
-        leaves out: an edition switched off (`--no-pdf`). They are kept, by hard link, until
+        leaves out: the edition skipped (`--no-pdf`). They are kept, by hard link, until
         a build makes such files again and takes those still right (`_still_right`), so that
         switching the edition back on does not make every one again."""
         aside = dict(self.aside)
