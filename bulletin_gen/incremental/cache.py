@@ -11,7 +11,7 @@ Five things are kept, each keyed by its inputs:
   spare output folder): the fingerprint of what it was built from (fingerprint.py) and the size
   and time of the file written, with the list of every file each of the two folders holds
   (editions included), so that updating the spare folder needs no walk through it; the PDFs
-  of the last build with the print edition on, while builds leave it off; and a stamp
+  of the last build with the print edition on, while builds skip it (`--no-pdf`); and a stamp
   of every input file (`inputs.json`, uptodate.py), so that a rebuild with nothing changed
   does nothing;
 - the parsed sources and validated items, one file per issue under `model/` (memo.py);
