@@ -72,7 +72,7 @@ MADE = "made"  # the folders of `made_folder`, by key
 # In an output's own folder of the cache: the output's path, and the made folders it uses.
 OUTPUT_PATH = "output.txt"
 MADE_USED = "made.json"
-ASIDE = "aside"  # the costly files of an edition switched off (`BuildCache._set_aside`)
+ASIDE = "aside"  # the costly files of an edition skipped (`BuildCache._set_aside`)
 
 
 class CachingRenderer(MarkdownRenderer):
