@@ -126,8 +126,9 @@ def _read_issue(site_dir: Path, entry: Path, issues_inside: bool, problems: Prob
         inside = (issues_inside and not entry.is_symlink()) or \
             entry.resolve().is_relative_to(site_dir.resolve())
         return _read_folder_issue(site_dir, entry, inside, problems, memo)
-    if entry.suffix.lower() in MARKDOWN_SUFFIXES:
-        return IssueSource(entry.stem, read_document(site_dir, entry, problems, memo))
+    if entry.suffix.lower() in MARKDOWN_SUFFIXES:  # inside the site when a folder's file is
+        inside = issues_inside and not entry.is_symlink()
+        return IssueSource(entry.stem, read_document(site_dir, entry, problems, memo, inside))
     return None
 
 

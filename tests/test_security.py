@@ -234,6 +234,14 @@ def test_symlinked_issue_folder_leaving_the_site_is_refused(refused: Callable[..
     refused({}, "content/issues/2026-02-linked/issue.yaml", 0, "outside the site", setup=link)
 
 
+def test_symlinked_single_file_issue_leaving_the_site_is_refused(
+        refused: Callable[..., Any]) -> None:
+    def link(site: Path) -> None:
+        (site / "content/issues/2026-02-linked.md").symlink_to(_outside_file(site))
+
+    refused({}, "content/issues/2026-02-linked.md", 0, "outside the site", setup=link)
+
+
 def test_symlinked_static_file_leaving_the_site_is_refused(refused: Callable[..., Any]) -> None:
     def link(site: Path) -> None:
         (site / "static").mkdir()
