@@ -55,12 +55,12 @@ from .fingerprint import Analysis, Fingerprinter
 from .fragments import MarkdownCache
 from .memo import ModelMemo
 from .uptodate import (
-    INPUTS,
     OUTPUTS,
     RECORDS,
     VERSION,
     InputStamp,
     Stamp,
+    forget,
     output_state,
     read_records,
     same_file,
@@ -163,6 +163,8 @@ class BuildCache:
                  aside: Record | None = None, stamps: dict[str, Stamp] | None = None) -> None:
         self.folder = folder  # None: a build that neither reads nor keeps a cache
         self.output = output
+        # The cache's folder for this output (records, input stamp, files set aside).
+        self.state = output_state(folder, output) if folder else None
         self.live = live or {}  # the files of the output, as the last build wrote them
         self.spare = spare or {}  # the files of the spare folder (the output before last)
         self.aside = aside or {}  # the costly files set aside (`_set_aside`), by output path
@@ -311,8 +313,9 @@ class BuildCache:
         a build makes such files again and takes those still right (`_still_right`), so that
         switching the edition back on does not make every one again."""
         aside = dict(self.aside)
-        if self.folder is None or not self.files.costly:
+        if self.state is None or not self.files.costly:
             return aside
+        (self.state / ASIDE).mkdir(parents=True, exist_ok=True)
         for path in self.files.costly:
             old = self.live.get(path)
             if path in record or old is None or path in aside:
@@ -320,7 +323,6 @@ class BuildCache:
             source, target = self.output / path, self._aside_file(path)
             if not same_file(str(source), old.size, old.mtime_ns):
                 continue
-            target.parent.mkdir(parents=True, exist_ok=True)
             with contextlib.suppress(OSError):  # another file system: the file is not kept
                 target.unlink(missing_ok=True)
                 os.link(source, target)
@@ -334,8 +336,8 @@ class BuildCache:
                 and same_file(str(self._aside_file(path)), old.size, old.mtime_ns))
 
     def _aside_file(self, path: str) -> Path:
-        assert self.folder is not None
-        return output_state(self.folder, self.output) / ASIDE / text_hash(path)
+        assert self.state is not None
+        return self.state / ASIDE / text_hash(path)
 
     def noting(self, files: Iterator[Artifact]) -> Iterator[Artifact]:
         """`files` as they are written, each noted with its warnings for `save`."""
@@ -391,11 +393,12 @@ class BuildCache:
         if _mirrored(self.output):  # a first build: the spare folder holds the same files
             spare, spare_files, spare_id = live, sorted(files), _folder_id(
                 spare_folder(self.output))
-        state = output_state(self.folder, self.output)
+        state = self.state
+        assert state is not None
         state.mkdir(parents=True, exist_ok=True)
         # The last build's input stamp no longer vouches for this output: a build stopped
         # before `remember` notes this one's would otherwise take the output for up to date.
-        (state / INPUTS).unlink(missing_ok=True)
+        forget(state)
         # A pickle of plain values, not JSON: every rebuild reads and writes every page's
         # record, and a pickle does it in a quarter of JSON's time (bench/profile.md).
         write_atomic(state / RECORDS, pickle.dumps(
@@ -421,12 +424,12 @@ class BuildCache:
         assert self.folder is not None
         others = []
         for state in sorted((self.folder / OUTPUTS).iterdir()):
+            if state == self.state:
+                continue
             try:
                 output = Path(os.fsdecode((state / OUTPUT_PATH).read_bytes()))
             except OSError:  # a build into it stopped before it was noted
                 output = None
-            if output == self.output:
-                continue
             if output is not None and output.is_dir():
                 others.append(state)
             else:

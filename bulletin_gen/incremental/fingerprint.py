@@ -43,6 +43,8 @@ ISSUE_ITEMS = frozenset({"items", "outcomes", "regions"})
 # plan the pages and their contexts, which the fingerprints cover; an edition's finishing step
 # (render.PagePlan.finish) must not read them.
 SWITCHES = frozenset({"pdf", "email", "search", "publish", "links"})
+# Among a template's names (`analyse`), those that say it reads every one of them.
+EVERY_SWITCH = frozenset(f"config.{section}" for section in SWITCHES)
 # What parsing a template found: the fields of `site` it reads, the attribute names and strings
 # it contains, the templates it loads (None: a name computed at run time).
 Analysis = tuple[list[str], list[str], list[str | None]]
@@ -240,8 +242,7 @@ class Fingerprinter:
             loaded.add(current)
             parts = self._parts(current)
             if parts is None:  # rendering will report it; until then, assume the worst
-                return (set(self.env.list_templates()), set(SITE_FIELDS),
-                        {"items", *(f"config.{section}" for section in SWITCHES)})
+                return set(self.env.list_templates()), set(SITE_FIELDS), {"items", *EVERY_SWITCH}
             reads |= parts[0]
             names |= parts[1]
             for referenced in parts[2]:
@@ -317,7 +318,7 @@ def analyse(tree: nodes.Template) -> Analysis:
     if whole_site or not reads <= set(SITE_FIELDS):
         reads = set(SITE_FIELDS)
     if whole_site or any(id(node) not in followed for node in settings):
-        names |= {f"config.{section}" for section in SWITCHES}
+        names |= EVERY_SWITCH
     return sorted(reads), sorted(names), list(meta.find_referenced_templates(tree))
 
 

@@ -161,13 +161,18 @@ def last_build(folder: Path, output: Path, inputs: InputStamp) -> Remembered | N
     return Remembered(counts, warnings)
 
 
+def forget(folder: Path) -> None:
+    """Drop what `remember` noted: the output it vouched for is being replaced."""
+    (folder / INPUTS).unlink(missing_ok=True)
+
+
 def remember(folder: Path, inputs: InputStamp, counts: list[int],
              warnings: tuple[Problem, ...]) -> None:
     """Note the inputs of a build that succeeded, with the counts and warnings of its report,
     for `last_build`, when its input stamp can vouch for them. Otherwise what an earlier build
     noted goes: its files may come back as they were, and its output is gone."""
     if not inputs.trusted:
-        (folder / INPUTS).unlink(missing_ok=True)
+        forget(folder)
         return
     folder.mkdir(parents=True, exist_ok=True)
     write_atomic(folder / INPUTS, json.dumps(
