@@ -3,7 +3,7 @@
 For each size of BENCH_SIZES (default 1000,10000) it generates the synthetic corpus
 (corpus.py), then measures, in this process, indexing every bundle (a full index, as a
 first build makes it), one year's (what an edit of an older issue costs) and the newest
-quarter's (an edit of the issue being written), medians of three, and the bundles'
+issue's (an edit of the issue being written), medians of three, and the bundles'
 size per 1,000 items; then, from the command line, one edited item's rebuild with search on
 and off (medians of three edits, after a cold build of each setting).
 
@@ -135,7 +135,7 @@ def measure_languages(size: int, codes: list[str]) -> list[str]:
 def main() -> None:
     sizes = [int(n) for n in os.environ.get("BENCH_SIZES", "1000,10000").split(",")]
     print("| items | documents | bundles | full index | one year's index (documents) | "
-          "the newest quarter's index (documents) | bundles per 1,000 items | "
+          "the newest issue's index (documents) | bundles per 1,000 items | "
           "edit rebuild, search on | search off |")
     print("|---|---|---|---|---|---|---|---|---|")
     for size in sizes:

@@ -3,11 +3,11 @@ needs no server.
 
 `search_documents` turns the content model into one small HTML document per item and per brief
 of a briefs file, carrying the filters (year, kind, tag, region) and the result's details
-(title, issue, date, link) as Pagefind's data attributes. The documents of the newest quarter
-of issues, and of each year before it, are indexed by the Pagefind program as a bundle of their
-own (`SearchShard`), which the search page merges, so that an edit indexes a quarter or a year
-again; `search_files` lists the bundles' files for the output, made in folders that the
-build's cache keeps by the shard's digest.
+(title, issue, date, link) as Pagefind's data attributes. The documents of the newest issue,
+of the rest of its quarter, and of each year before, are indexed by the Pagefind program as a
+bundle of their own (`SearchShard`), which the search page merges, so that an edit indexes one
+issue, a quarter or a year again; `search_files` lists the bundles' files for the output, made
+in folders that the build's cache keeps by the shard's digest.
 
 Every language has bundles of its own under its folder (`es/pagefind/`, `es/pagefind/2025/`)
 and its own search page (`es/search/`): Pagefind loads the index of the page's `<html lang>` and,
@@ -199,10 +199,10 @@ def switch_search(site: Site, problems: Problems) -> Site:
 
 @dataclass(frozen=True, eq=False)
 class SearchShard:
-    """A quarter or a year of issues of one language, indexed as a Pagefind bundle of its own
-    (`_bundled_issues`): an edit indexes its quarter or year again, not the archive. Its
-    documents are made when asked for, not kept: a rebuild hashes every bundle's and indexes
-    one (at 10,000 items they are 60 MB)."""
+    """The newest issue, the rest of its quarter or a year of issues of one language, indexed
+    as a Pagefind bundle of its own (`_bundled_issues`): an edit indexes its bundle again, not
+    the archive. Its documents are made when asked for, not kept: a rebuild hashes every
+    bundle's and indexes one (at 10,000 items they are 60 MB)."""
 
     folder: str  # where its bundle goes: 'pagefind/', 'pagefind/2024/', 'es/pagefind/', ...
     site: Site  # its language's
@@ -236,21 +236,25 @@ def _language_shards(site: Site, site_dir: Path | None) -> list[SearchShard]:
 
 def _bundled_issues(site: Site) -> dict[str, list[Issue]]:
     """The issues of one language's `site` that have something to index, by the folder of
-    their bundle, newest first. The newest issue's quarter is the search page's own bundle
-    (`pagefind/`, `es/pagefind/`), each year before it a bundle of its own (`<that>/<year>/`):
-    the issue an editor is writing is indexed again with a quarter's, not a year's, and a
-    reader's search merges one bundle more than one a year. Decided from the model alone, so
-    that planning the search page makes no documents."""
+    their bundle, newest first. The newest issue is the search page's own bundle (`pagefind/`,
+    `es/pagefind/`), alone, so that the issue an editor is writing is indexed again by itself;
+    the rest of its quarter is a bundle (`<that>/2026-q2/`), and each year before a bundle of
+    its own (`<that>/2025/`). A new issue moves the one before it into the quarter's bundle: a
+    quarter's few issues indexed again, a year's only when a quarter begins. A reader's search
+    merges one bundle more than one a year and a quarter's (bench/profile.md, "Search").
+    Decided from the model alone, so that planning the search page makes no documents."""
     indexed = [issue for issue in site.issues
                if any(not item.untranslated and (item.kind != "briefs" or item.briefs)
                       for item in issue.items)]
     if not indexed:
         return {}
-    newest = max(map(_quarter, indexed))
     home = site.prefix + BUNDLE
-    bundles: dict[str, list[Issue]] = {home: []}
-    for issue in indexed:  # newest first, as the site lists them
-        folder = home if _quarter(issue) == newest else f"{home}{issue.date.year}/"
+    newest, *older = indexed  # newest first, as the site lists them
+    year, quarter = _quarter(newest)
+    bundles: dict[str, list[Issue]] = {home: [newest]}
+    for issue in older:
+        folder = (f"{home}{year}-q{quarter + 1}/" if _quarter(issue) == (year, quarter)
+                  else f"{home}{issue.date.year}/")
         bundles.setdefault(folder, []).append(issue)
     return bundles
 

@@ -143,29 +143,62 @@ def test_a_changed_title_or_catalogue_reaches_every_bundle(
     assert bundle(clean.output) == after
 
 
-def test_an_issue_of_a_new_quarter_takes_the_search_page_s_own_bundle(
-        make_site: Callable[..., Path], tmp_path: Path) -> None:
+def under(files: dict[str, bytes], folder: str) -> dict[str, bytes]:
+    """The files of one bundle: those in `folder`, not in a bundle merged from below it."""
+    return {name: data for name, data in files.items() if name.startswith(folder)
+            and "/" not in name[len(folder):].removeprefix("fragment/").removeprefix(
+                "index/").removeprefix("filter/")}
+
+
+def test_the_newest_issue_is_a_bundle_alone_then_its_quarter_then_each_year(
+        make_site: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    indexed: list[str] = []
+    write_bundle = search.write_bundle
+
+    def counting(shard: search.SearchShard, folder: Path) -> None:
+        indexed.append(shard.folder)
+        write_bundle(shard, folder)
+
+    monkeypatch.setattr(search, "write_bundle", counting)
     site = make_site(SEARCH_SITE)
     age(site)
     options = BuildOptions(pdf=False, email=False, jobs=1)
-    before = bundle(build(site, options).output)
-    assert not any(name.startswith("pagefind/2026/") for name in before)
+    first = bundle(build(site, options).output)
+    assert not any(name.startswith("pagefind/2026") for name in first)  # January: alone
     write_files(site, {
         "content/issues/2026-04-spring/issue.yaml": "title: April 2026\ndate: 2026-04-02\n",
-        "content/issues/2026-04-spring/01-wells.md": "---\ntitle: Wells\n---\nWells in Osh.\n"})
+        "content/issues/2026-04-spring/01-wells.md": "---\ntitle: Wells\n---\nWells in Osh.\n",
+        "content/issues/2026-05-may/issue.yaml": "title: May 2026\ndate: 2026-05-06\n",
+        "content/issues/2026-05-may/01-roads.md": "---\ntitle: Roads\n---\nRoads in Naryn.\n"})
+    age(site)
+    indexed.clear()
     output = build(site, options).output
-    after = bundle(output)
-    # April is the newest quarter, alone in the search page's bundle; January joins its year.
+    # May alone is the search page's bundle; April, of the same quarter, one of its own;
+    # January is its year's bundle now, the bundle it was alone: not indexed again.
+    assert sorted(indexed) == ["pagefind/", "pagefind/2026-q2/"]
     page = parse_html(output / "search/index.html").find(".//div[@id='search']")
     assert page is not None
     assert (page.get("data-bundle"), page.get("data-merge")) == (
-        "../pagefind/", "../pagefind/2026/ ../pagefind/2025/")
-    assert {name: data for name, data in after.items() if name.startswith("pagefind/2025/")} \
-        == {name: data for name, data in before.items() if name.startswith("pagefind/2025/")}
-    assert any(name.startswith("pagefind/2026/") for name in after)
+        "../pagefind/", "../pagefind/2026-q2/ ../pagefind/2026/ ../pagefind/2025/")
+    before = bundle(output)
+    assert under(before, "pagefind/2025/") == under(first, "pagefind/2025/")
+    assert under(before, "pagefind/2026/").keys() >= {
+        name.replace("pagefind/", "pagefind/2026/", 1) for name in under(first, "pagefind/")
+        if name.startswith(("pagefind/fragment/", "pagefind/index/"))}
+    for edited, folder in (("2026-05-may/01-roads.md", "pagefind/"),
+                           ("2026-04-spring/01-wells.md", "pagefind/2026-q2/")):
+        item = site / "content/issues" / edited
+        item.write_text(item.read_text("utf-8") + "\nOne more word: turnip.\n", "utf-8")
+        indexed.clear()
+        after = bundle(build(site, options).output)
+        assert indexed == [folder]
+        assert under(after, folder) != under(before, folder)
+        assert {name: data for name, data in after.items() if name not in under(after, folder)} \
+            == {name: data for name, data in before.items() if name not in under(before, folder)}
+        before = after
     clean = build(site, BuildOptions(output=tmp_path / "clean", clean=True, pdf=False,
                                      email=False, jobs=1))
-    assert bundle(clean.output) == after
+    assert bundle(clean.output) == before
 
 
 def test_the_search_page_and_the_header_box(make_site: Callable[..., Path],
@@ -352,7 +385,7 @@ def test_every_language_has_its_search_page_bundles_and_404(
     assert text_of(page.find(".//h1")) == "Buscar"
     box = page.find(".//div[@id='search']")
     assert box is not None
-    # The newest quarter (April 2026) is the page's own bundle; the rest of 2026, then 2025,
+    # The newest issue (April 2026) is the page's own bundle; the rest of 2026, then 2025,
     # are a bundle a year, merged in.
     assert (box.get("data-bundle"), box.get("data-merge")) == (
         "../../es/pagefind/", "../../es/pagefind/2026/ ../../es/pagefind/2025/")
@@ -461,7 +494,7 @@ def test_editing_a_translation_indexes_its_bundle_only_and_equals_a_clean_build(
     water = languages_site / "content/issues/2026-03-march/01-water.es.md"
     water.write_text(water.read_text("utf-8") + "\nUna palabra nueva: zanahoria.\n", "utf-8")
     after = snapshot(build(languages_site, options).output)
-    assert indexed == ["es/pagefind/2026/"]  # March: not the newest quarter's bundle
+    assert indexed == ["es/pagefind/2026/"]  # March: of another quarter than April's
     changed = {name for name in before.keys() | after.keys()
                if before.get(name) != after.get(name)}
     assert any(name.startswith("es/pagefind/2026/index/") for name in changed)
@@ -475,7 +508,7 @@ def test_editing_a_translation_indexes_its_bundle_only_and_equals_a_clean_build(
     office = languages_site / "content/issues/2026-04-april/01-office.md"
     office.write_text(office.read_text("utf-8") + "\nOne more word: turnip.\n", "utf-8")
     build(languages_site, options)
-    assert indexed == ["pagefind/"]  # the newest issue: its quarter's bundle alone
+    assert indexed == ["pagefind/"]  # the newest issue: its own bundle alone
 
 
 def test_a_language_with_nothing_of_its_own_has_a_search_page_without_an_index(
