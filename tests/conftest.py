@@ -186,6 +186,15 @@ def demo_built(tmp_path_factory: pytest.TempPathFactory) -> Built:
 
 
 @pytest.fixture(scope="session")
+def demo_built_again(demo_built: Built, tmp_path_factory: pytest.TempPathFactory) -> Built:
+    """demo_built's site built a second time in the same process, with the same settings, into
+    another folder: with the cache the first build left (and the state that build left in
+    the process). Its output must be demo_built's, byte for byte."""
+    output = tmp_path_factory.mktemp("again") / "output"
+    return Built(demo_built.site, build(demo_built.site, BuildOptions(output=output)).output)
+
+
+@pytest.fixture(scope="session")
 def full_built(tmp_path_factory: pytest.TempPathFactory) -> Built:
     """tests/fixtures/sites/full built with the default settings."""
     site = copy_fixture("full", tmp_path_factory.mktemp("shared"))
@@ -222,9 +231,8 @@ def require_tool(name: str) -> str:
     pytest.skip(tool_missing(name))
 
 
-@pytest.fixture
-def browser():  # type: ignore[no-untyped-def]
-    """Headless Chromium driven by Debian's chromedriver."""
+def start_chromium() -> Any:
+    """Headless Chromium driven by Debian's chromedriver; skips the test without them."""
     webdriver = pytest.importorskip("selenium.webdriver")
     from selenium.webdriver.chrome.service import Service
 
@@ -235,7 +243,22 @@ def browser():  # type: ignore[no-untyped-def]
                  "--disable-component-update"):
         options.add_argument(flag)
     # Debian's chromedriver, never one Selenium Manager would download
-    driver = webdriver.Chrome(service=Service(require_tool("chromedriver")), options=options)
+    return webdriver.Chrome(service=Service(require_tool("chromedriver")), options=options)
+
+
+@pytest.fixture
+def browser():  # type: ignore[no-untyped-def]
+    """Headless Chromium driven by Debian's chromedriver."""
+    driver = start_chromium()
+    yield driver
+    driver.quit()
+
+
+@pytest.fixture(scope="module")
+def module_browser():  # type: ignore[no-untyped-def]
+    """One headless Chromium for the tests of a module: only for tests that load their pages
+    afresh and leave nothing behind in the browser (no cookies, storage or open windows)."""
+    driver = start_chromium()
     yield driver
     driver.quit()
 

@@ -285,6 +285,11 @@ SECOND_ISSUE = {
 }
 
 
+# The print edition on, and the issue without its briefs: laying out their two columns is
+# most of the time of a PDF, and these tests are about which PDFs a build makes or keeps.
+PRINTED = {**WITH_PDF, "content/issues/2026-01-winter/02-briefs.yaml": None}
+
+
 def edit_lead(site: Path, words: str) -> None:
     item = site / "content/issues/2026-01-winter/01-lead.md"
     item.write_text(item.read_text("utf-8") + f"\n{words}\n", "utf-8")
@@ -467,7 +472,7 @@ def test_unreadable_template_analyses_are_parsed_again(
 @pytest.mark.parametrize("damage", ["delete", "overwrite"])
 def test_a_deleted_or_damaged_edition_is_made_again(make_site: Callable[..., Path], tmp_path: Path,
                                                     weasyprint: Any, damage: str) -> None:
-    site = make_site(WITH_PDF)
+    site = make_site(PRINTED)
     age(site)  # so that the build can vouch for "nothing changed" when nothing did
     build(site, BuildOptions(jobs=1))
     issue = site / "output/issues/2026-01-winter"
@@ -482,7 +487,7 @@ def test_a_deleted_or_damaged_edition_is_made_again(make_site: Callable[..., Pat
 
 def test_the_published_pdf_shares_no_file_with_the_cache(
         make_site: Callable[..., Path], tmp_path: Path, weasyprint: Any) -> None:
-    site = make_site({**WITH_PDF, **SECOND_ISSUE})
+    site = make_site({**PRINTED, **SECOND_ISSUE})
     build(site, BuildOptions(jobs=1))
     edit_lead(site, "Another word.")
     build(site, BuildOptions(jobs=1))  # the unchanged issue's PDF comes from the cache
@@ -559,26 +564,27 @@ def test_switching_the_print_edition_off_and_on_renders_only_what_it_changes(
         make_site: Callable[..., Path], tmp_path: Path, weasyprint: Any) -> None:
     # `--no-pdf` for a quick look, then the full build: the pages that do not link to the
     # PDFs, the emails and the search index are not made again.
-    site = make_site({**WITH_PDF, **SECOND_ISSUE})
+    site = make_site({**PRINTED, **SECOND_ISSUE})
     age(site)
     build(site, BuildOptions(jobs=1, pdf=False))
     rewritten = build(site, BuildOptions(jobs=1)).rewritten
     slugs = ("2026-01-winter", "2026-02-second")
     assert set(rewritten) == {f"issues/{slug}/{name}" for slug in slugs
                               for name in ("index.html", f"{slug}.pdf")}
-    assert snapshot(site / "output") == clean_tree(site, tmp_path)
+    with_pdfs = clean_tree(site, tmp_path)  # the site's files do not change from here on
+    assert snapshot(site / "output") == with_pdfs
     # The output before last is kept beside the output: switching back renders nothing.
     assert build(site, BuildOptions(jobs=1, pdf=False)).rewritten == ()
     assert snapshot(site / "output") == clean_tree(site, tmp_path, pdf=False)
     assert build(site, BuildOptions(jobs=1)).rewritten == ()
-    assert snapshot(site / "output") == clean_tree(site, tmp_path)
+    assert snapshot(site / "output") == with_pdfs
 
 
 def test_the_pdfs_of_an_edition_switched_off_are_not_made_again(
         make_site: Callable[..., Path], tmp_path: Path, weasyprint: Any) -> None:
     # Quick builds with `--no-pdf` while writing, then the full build: only the edited
     # issue's PDF is made again, though neither the output nor the spare folder holds one.
-    site = make_site({**WITH_PDF, **SECOND_ISSUE})
+    site = make_site({**PRINTED, **SECOND_ISSUE})
     age(site)
     build(site, BuildOptions(jobs=1))
     for words in ("A first change.", "A second change."):
@@ -653,7 +659,7 @@ def test_a_template_reading_site_config_depends_on_the_sections_it_reads(
 def test_pdfs_switched_off_in_the_settings_are_not_kept(
         make_site: Callable[..., Path], weasyprint: Any) -> None:
     # Unlike `--no-pdf`, no later build will take them back: the cache lets them go.
-    site = make_site(WITH_PDF)
+    site = make_site(PRINTED)
     build(site, BuildOptions(jobs=1))
     build(site, BuildOptions(jobs=1, pdf=False))
     assert len(list(state(site).glob("aside/*"))) == 1  # kept for the next build with PDFs

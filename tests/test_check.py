@@ -160,7 +160,9 @@ class Recorder(BaseHTTPRequestHandler):
 def local_server() -> Iterator[str]:
     Recorder.requests = []
     server = ThreadingHTTPServer(("127.0.0.1", 0), Recorder)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # polled often: `shutdown` waits for the loop's next look (0.5 s by default)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02},
+                              daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()

@@ -46,7 +46,3 @@ def test_output_does_not_depend_on_folder_file_order_or_times(tmp_path: Path) ->
                 os.utime(target, (1_000_000_000, 1_000_000_000))
         copies.append(build_tree(site, tmp_path / f"{name}-out"))
     assert copies[0] == copies[1]
-
-
-def test_demo_site_builds_byte_identically(demo_site: Path, tmp_path: Path) -> None:
-    assert build_tree(demo_site, tmp_path / "a") == build_tree(demo_site, tmp_path / "b")

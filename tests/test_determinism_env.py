@@ -12,10 +12,9 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
-from conftest import snapshot
+from conftest import Built, snapshot
 
 # Runs the build with the clock moved by argv[3] seconds: `datetime`'s now/today and
 # `time.time` are shifted before bulletin_gen is imported, so a build that stamps the time
@@ -104,9 +103,8 @@ def test_demo_site_bytes_do_not_depend_on_the_environment(demo_site: Path,
     assert differing == []
 
 
-def test_demo_site_twice_in_one_process_is_identical(demo_site: Path,
-                                                     build_site: Callable[..., Path],
-                                                     tmp_path: Path) -> None:
-    first = snapshot(build_site(demo_site, output=tmp_path / "a"))
-    second = snapshot(build_site(demo_site, output=tmp_path / "b"))
+def test_demo_site_twice_in_one_process_is_identical(demo_built: Built,
+                                                     demo_built_again: Built) -> None:
+    first = snapshot(demo_built.output)
+    second = snapshot(demo_built_again.output)
     assert first == second

@@ -40,14 +40,14 @@ def demo_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_the_header_is_one_line_at_a_desktop_width(browser: Any, demo_output: Path,
+def test_the_header_is_one_line_at_a_desktop_width(module_browser: Any, demo_output: Path,
                                                    page: str) -> None:
-    boxes = header_boxes(browser, demo_output / page, 1280)
+    boxes = header_boxes(module_browser, demo_output / page, 1280)
     assert same_line(boxes["title"], boxes["search"]), boxes
     assert same_line(boxes["title"], boxes["nav"]), boxes
     # one line of the bar: its height is the search box's and the padding, not two lines
     assert boxes["header"]["height"] < 2 * boxes["search"]["height"] + 10, boxes
-    tagline = browser.execute_script("""
+    tagline = module_browser.execute_script("""
         const tagline = document.querySelector('.site-tagline');
         if (!tagline) return null;
         const brand = tagline.parentElement.getBoundingClientRect();
@@ -58,9 +58,9 @@ def test_the_header_is_one_line_at_a_desktop_width(browser: Any, demo_output: Pa
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_the_header_stacks_within_a_phone_width(browser: Any, demo_output: Path,
+def test_the_header_stacks_within_a_phone_width(module_browser: Any, demo_output: Path,
                                                 page: str) -> None:
-    boxes = header_boxes(browser, demo_output / page, 390)
+    boxes = header_boxes(module_browser, demo_output / page, 390)
     assert boxes["page"]["width"] <= 390
     assert boxes["title"]["bottom"] <= boxes["nav"]["top"] + 1 < boxes["search"]["top"]
     for name in ("title", "nav", "search"):

@@ -20,6 +20,7 @@ WAIT = 30  # seconds before a test that hangs is failed; never a measure of spee
 LATIN1_PAGE = "<!DOCTYPE html><html><head><meta charset=iso-8859-1></head><body>Caf\xe9 " \
               "se\xf1or</body></html>".encode("latin-1")
 BIG = b"x" * (8 << 20)  # more than the socket buffers hold: the server is still writing
+POLL = 0.02  # seconds between the server loop's looks at `shutdown`, for a quick teardown
 
 
 @pytest.fixture
@@ -44,8 +45,9 @@ def serving(root: Path) -> Iterator[Callable[..., LiveServer]]:
         server = cls((host, 0), root, LiveState()) if cls is not LiveServer else \
             open_server(host, 0, root, LiveState())
         servers.append((server, serve))
-        if serve:
-            threading.Thread(target=server.serve_forever, daemon=True).start()
+        if serve:  # polled often: `shutdown` waits for the loop's next look (0.5 s by default)
+            threading.Thread(target=server.serve_forever, kwargs={"poll_interval": POLL},
+                             daemon=True).start()
         return server
 
     yield make

@@ -174,11 +174,12 @@ def test_a_memo_of_the_right_version_with_malformed_entries_is_discarded(
     cache = BuildCache.open(site, site / "output", stamp_inputs(site))
     memo = cache.model_memo(site, unsafe_html=False)
     group = memo.group(site / LINKING)
-    for docs in ({"x": 1}, {str(site / LINKING): ((1, 2, 3), "not a document", False)}):
+    for number, docs in enumerate(
+            ({"x": 1}, {str(site / LINKING): ((1, 2, 3), "not a document", False)})):
         for path in memo_files(site):
             path.write_bytes(pickle.dumps((VERSION, FORMAT, memo.settings, group))
                              + pickle.dumps({"docs": docs, "items": {}}))
-        write(site, LINKING, LINKING_TEXT + f"\n{len(docs)} more.\n")
+        write(site, LINKING, LINKING_TEXT + f"\n{number} more.\n")
         output = build(site, BuildOptions(jobs=1)).output
         assert snapshot(output) == clean_tree(site, tmp_path)
 
