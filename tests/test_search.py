@@ -150,16 +150,22 @@ def under(files: dict[str, bytes], folder: str) -> dict[str, bytes]:
                 "index/").removeprefix("filter/")}
 
 
-def test_the_newest_issue_is_a_bundle_alone_then_its_quarter_then_each_year(
-        make_site: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    indexed: list[str] = []
+@pytest.fixture
+def indexed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The folders of the bundles that Pagefind indexes, as builds index them."""
+    folders: list[str] = []
     write_bundle = search.write_bundle
 
     def counting(shard: search.SearchShard, folder: Path) -> None:
-        indexed.append(shard.folder)
+        folders.append(shard.folder)
         write_bundle(shard, folder)
 
     monkeypatch.setattr(search, "write_bundle", counting)
+    return folders
+
+
+def test_the_newest_issue_is_a_bundle_alone_then_its_quarter_then_each_year(
+        make_site: Callable[..., Path], tmp_path: Path, indexed: list[str]) -> None:
     site = make_site(SEARCH_SITE)
     age(site)
     options = BuildOptions(pdf=False, email=False, jobs=1)
@@ -471,15 +477,7 @@ def test_an_accented_query_finds_the_plain_form_and_back_in_each_language(
 
 
 def test_editing_a_translation_indexes_its_bundle_only_and_equals_a_clean_build(
-        languages_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    indexed: list[str] = []
-    write_bundle = search.write_bundle
-
-    def counting(shard: search.SearchShard, folder: Path) -> None:
-        indexed.append(shard.folder)
-        write_bundle(shard, folder)
-
-    monkeypatch.setattr(search, "write_bundle", counting)
+        languages_site: Path, tmp_path: Path, indexed: list[str]) -> None:
     age(languages_site)
     options = BuildOptions(pdf=False, email=False, jobs=1)
     output = build(languages_site, options).output
