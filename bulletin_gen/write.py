@@ -12,10 +12,10 @@ import contextlib
 import errno
 import os
 import shutil
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 
 from .errors import BulletinError, ContentError, Location, Problem
 from .layout import CACHE_DIR
@@ -325,14 +325,20 @@ def write_file(target: Path, data: bytes) -> None:
     write_atomic(target, data)
 
 
-def write_atomic(path: Path, data: bytes | str) -> None:
+def write_atomic(path: Path, data: bytes | str | Callable[[IO[bytes]], object]) -> None:
     """Write `data` whole or not at all: a temporary file beside `path` is renamed over it.
+    `data` may be a function that writes into the open file (`pickle.dump`), so that a large
+    file is never held whole in memory.
 
     The temporary file is named by process, so two builds of one site never share one.
     """
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        temporary.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+        with open(temporary, "wb") as file:
+            if callable(data):
+                data(file)
+            else:
+                file.write(data.encode("utf-8") if isinstance(data, str) else data)
         os.replace(temporary, path)
     except OSError as error:
         if error.filename is None:  # write() names no file: a full disk would say only ENOSPC

@@ -3,10 +3,13 @@ message and the output left whole, never a traceback."""
 
 from __future__ import annotations
 
+import builtins
 import errno
+import io
 import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -21,18 +24,23 @@ CACHE = ".bulletin-cache"
 
 def _disk_full_in(folder: Path, monkeypatch: pytest.MonkeyPatch, only: str = "") -> None:
     """Every file written below `folder` (whose name contains `only`) fails with ENOSPC, as
-    write() does: without naming the file."""
-    real = Path.write_bytes
+    write() does: without naming the file. Files are opened by `open` and by pathlib (through
+    `io.open`): both are watched."""
+    real = io.open
 
-    def write_bytes(path: Path, data: bytes) -> int:
-        if path.is_relative_to(folder) and only in path.name:
+    def watched_open(file: Any, mode: str = "r", *args: Any, **kwargs: Any) -> Any:
+        opened = real(file, mode, *args, **kwargs)
+        if isinstance(file, (str, Path)) and any(flag in mode for flag in "wax") \
+                and Path(file).is_relative_to(folder) and only in Path(file).name:
+            opened.close()
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-        return real(path, data)
+        return opened
 
-    monkeypatch.setattr(Path, "write_bytes", write_bytes)
+    monkeypatch.setattr(io, "open", watched_open)
+    monkeypatch.setattr(builtins, "open", watched_open)
 
 
-@pytest.mark.parametrize("only", ["", "pickle"])
+@pytest.mark.parametrize("only", ["", "pickle", "pagefind-entry.json"])
 def test_full_disk_while_the_cache_is_written_is_a_clear_error(make_site: Callable[..., Path],
                                                                runner: CliRunner,
                                                                monkeypatch: pytest.MonkeyPatch,

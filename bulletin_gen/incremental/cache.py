@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import json
 import os
 import pickle
@@ -216,7 +217,12 @@ class BuildCache:
         scratch = self.folder / MADE / f"{key}.partial"
         shutil.rmtree(scratch, ignore_errors=True)
         scratch.mkdir(parents=True)
-        make(scratch)
+        try:
+            make(scratch)
+        except OSError as error:
+            if error.filename is None:  # write() names no file: a full disk says only ENOSPC
+                raise OSError(error.errno, error.strerror, str(scratch)) from error
+            raise
         scratch.rename(folder)
         return folder
 
@@ -400,14 +406,15 @@ class BuildCache:
         # before `remember` notes this one's would otherwise take the output for up to date.
         forget(state)
         # A pickle of plain values, not JSON: every rebuild reads and writes every page's
-        # record, and a pickle does it in a quarter of JSON's time (bench/profile.md).
-        write_atomic(state / RECORDS, pickle.dumps(
-            {"version": VERSION, "output": str(self.output), "live": live, "spare": spare,
-             "live_files": sorted(files), "spare_files": spare_files,
-             "live_folder": _folder_id(self.output), "spare_folder": spare_id,
-             "costly": self.costly, "aside": {path: tuple(page) for path, page
-                                              in work.aside.items()}},
-            pickle.HIGHEST_PROTOCOL))
+        # record, and a pickle does it in a quarter of JSON's time (bench/profile.md). Written
+        # as it is made: held whole, its bytes were the build's peak of memory.
+        records = {"version": VERSION, "output": str(self.output), "live": live, "spare": spare,
+                   "live_files": sorted(files), "spare_files": spare_files,
+                   "live_folder": _folder_id(self.output), "spare_folder": spare_id,
+                   "costly": self.costly,
+                   "aside": {path: tuple(page) for path, page in work.aside.items()}}
+        write_atomic(state / RECORDS,
+                     functools.partial(pickle.dump, records, protocol=pickle.HIGHEST_PROTOCOL))
         kept = {self._aside_file(path).name for path in work.aside}
         if (state / ASIDE).is_dir():
             for entry in (state / ASIDE).iterdir():
