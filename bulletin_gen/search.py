@@ -241,8 +241,9 @@ def _bundled_issues(site: Site) -> dict[str, list[Issue]]:
     the rest of its quarter is a bundle (`<that>/2026-q2/`), and each year before a bundle of
     its own (`<that>/2025/`). A new issue moves the one before it into the quarter's bundle: a
     quarter's few issues indexed again, a year's only when a quarter begins. A reader's search
-    merges one bundle more than one a year and a quarter's (bench/profile.md, "Search").
-    Decided from the model alone, so that planning the search page makes no documents."""
+    merges them all: a bundle a year, the quarter's and the newest issue's (bench/profile.md,
+    "The issue being written, a bundle alone"). Decided from the model alone, so that
+    planning the search page makes no documents."""
     indexed = [issue for issue in site.issues
                if any(not item.untranslated and (item.kind != "briefs" or item.briefs)
                       for item in issue.items)]
