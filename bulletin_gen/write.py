@@ -12,7 +12,7 @@ import contextlib
 import errno
 import os
 import shutil
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
@@ -334,18 +334,26 @@ def write_atomic(path: Path, data: bytes | str | Callable[[IO[bytes]], object]) 
     """
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        with open(temporary, "wb") as file:
+        with naming(path), open(temporary, "wb") as file:
             if callable(data):
                 data(file)
             else:
                 file.write(data.encode("utf-8") if isinstance(data, str) else data)
         os.replace(temporary, path)
-    except OSError as error:
-        if error.filename is None:  # write() names no file: a full disk would say only ENOSPC
-            raise OSError(error.errno, error.strerror, str(path)) from error
-        raise
     finally:
         temporary.unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def naming(path: Path) -> Iterator[None]:
+    """Errors of the system raised inside that name no file name `path`: write() names none,
+    so a full disk would say only ENOSPC, and the caller could not tell whose disk it was."""
+    try:
+        yield
+    except OSError as error:
+        if error.filename is None:
+            raise OSError(error.errno, error.strerror, str(path)) from error
+        raise
 
 
 def static_copies(folder: Path, prefix: str = "") -> list[Copy]:

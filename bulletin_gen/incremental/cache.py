@@ -51,7 +51,7 @@ from ..model import Site
 from ..render import Artifact, PagePlan
 from ..search import ShardKey
 from ..templates import ThemeEnvironment
-from ..write import MARKER, Copy, spare_folder, write_atomic
+from ..write import MARKER, Copy, naming, spare_folder, write_atomic
 from .fingerprint import Analysis, Fingerprinter
 from .fragments import MarkdownCache
 from .memo import ModelMemo
@@ -217,12 +217,8 @@ class BuildCache:
         scratch = self.folder / MADE / f"{key}.partial"
         shutil.rmtree(scratch, ignore_errors=True)
         scratch.mkdir(parents=True)
-        try:
+        with naming(scratch):
             make(scratch)
-        except OSError as error:
-            if error.filename is None:  # write() names no file: a full disk says only ENOSPC
-                raise OSError(error.errno, error.strerror, str(scratch)) from error
-            raise
         scratch.rename(folder)
         return folder
 
