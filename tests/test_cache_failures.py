@@ -29,12 +29,10 @@ def _disk_full_in(folder: Path, monkeypatch: pytest.MonkeyPatch, only: str = "")
     real = io.open
 
     def watched_open(file: Any, mode: str = "r", *args: Any, **kwargs: Any) -> Any:
-        opened = real(file, mode, *args, **kwargs)
         if isinstance(file, (str, Path)) and any(flag in mode for flag in "wax") \
                 and Path(file).is_relative_to(folder) and only in Path(file).name:
-            opened.close()
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-        return opened
+        return real(file, mode, *args, **kwargs)
 
     monkeypatch.setattr(io, "open", watched_open)
     monkeypatch.setattr(builtins, "open", watched_open)
