@@ -21,7 +21,13 @@ from jinja2 import Environment
 from bulletin_gen.build import BuildOptions, build
 from bulletin_gen.incremental.cache import ANALYSES, BuildCache
 from bulletin_gen.incremental.fingerprint import ISSUE_ITEMS
-from bulletin_gen.incremental.uptodate import OUTPUTS, RECORDS, output_state, stamp_inputs
+from bulletin_gen.incremental.uptodate import (
+    OUTPUTS,
+    RECORDS,
+    SPARE_RECORDS,
+    output_state,
+    stamp_inputs,
+)
 from bulletin_gen.layout import CACHE_DIR, THEME_DIR
 from bulletin_gen.model import Issue
 from bulletin_gen.pipeline import load_site
@@ -220,13 +226,14 @@ def test_a_hand_edited_output_file_is_rendered_again(
     assert snapshot(site / "output") == clean_tree(site, tmp_path)
 
 
-def records(site: Path) -> dict[str, Any]:
-    """What the cache keeps of the pages of the last two builds into output/."""
-    return pickle.loads((state(site) / RECORDS).read_bytes())  # type: ignore[no-any-return]
+def records(site: Path, name: str = RECORDS) -> dict[str, Any]:
+    """What the cache keeps of the pages of the last build into output/ (or of the one
+    before: SPARE_RECORDS)."""
+    return pickle.loads((state(site) / name).read_bytes())  # type: ignore[no-any-return]
 
 
-def keep_records(site: Path, data: object) -> None:
-    (state(site) / RECORDS).write_bytes(pickle.dumps(data))
+def keep_records(site: Path, data: object, name: str = RECORDS) -> None:
+    (state(site) / name).write_bytes(pickle.dumps(data))
 
 
 def state(site: Path) -> Path:
@@ -241,11 +248,14 @@ class Foreign:
 @pytest.mark.parametrize("damage", [
     lambda cache: (state(cache.parent) / RECORDS).write_text("{not a pickle", "utf-8"),
     lambda cache: keep_records(cache.parent, {"version": "another program", "output": "",
-                                              "live": {}, "spare": {}}),
+                                              "pages": {}, "aside": {}}),
     lambda cache: keep_records(cache.parent, {"version": 3}),
     lambda cache: keep_records(cache.parent, {**records(cache.parent),
-                                              "live": {"a.html": ["x", 1]}}),
-    lambda cache: keep_records(cache.parent, {**records(cache.parent), "spare": Foreign()}),
+                                              "pages": {"a.html": ["x", 1]}}),
+    lambda cache: keep_records(cache.parent, {**records(cache.parent), "aside": Foreign()}),
+    lambda cache: keep_records(cache.parent, {**records(cache.parent, SPARE_RECORDS),
+                                              "pages": Foreign()}, SPARE_RECORDS),
+    lambda cache: keep_records(cache.parent, {"version": 3}, SPARE_RECORDS),
     lambda cache: (cache / "markdown.sqlite").write_bytes(b"garbage " * 1000),
     lambda cache: (state(cache.parent) / "inputs.json").write_bytes(b"\xff\xfe"),
 ])
@@ -258,7 +268,7 @@ def test_a_corrupt_or_foreign_cache_is_discarded(make_site: Callable[..., Path],
     item.write_text(item.read_text("utf-8") + "\nMore.\n", "utf-8")
     rendered_count(site)
     assert snapshot(site / "output") == clean_tree(site, tmp_path)
-    assert records(site)["live"]
+    assert records(site)["pages"]
 
 
 def test_clean_renders_every_page(make_site: Callable[..., Path]) -> None:
@@ -276,7 +286,7 @@ def test_clean_on_the_command_line(make_site: Callable[..., Path], runner: CliRu
     keep_records(site, {})
     result = runner.invoke(main, ["build", str(site), "--clean", "--verbose"])
     assert result.exit_code == 0, result.output
-    assert records(site)["live"]
+    assert records(site)["pages"]
 
 
 SECOND_ISSUE = {
@@ -315,8 +325,8 @@ def test_the_spare_folder_is_read_when_the_cache_describes_another(
     edit_lead(site, "More.")
     rendered_count(site)
     # As if a build had stopped after publishing and before noting what it published.
-    data = records(site)
-    keep_records(site, {**data, "spare_folder": data["spare_folder"] + 1})
+    data = records(site, SPARE_RECORDS)
+    keep_records(site, {**data, "folder": data["folder"] + 1}, SPARE_RECORDS)
     (site / ".output.spare/stray.html").write_text("not from this build", "utf-8")
     edit_lead(site, "Even more.")
     rendered_count(site)

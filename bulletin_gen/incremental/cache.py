@@ -7,10 +7,11 @@ Five things are kept, each keyed by its inputs:
   resolved and their targets, and is used only while every one still resolves the same way;
 - for each output folder, in a folder of its own under `outputs/` (so that a build into
   `bulletin serve`'s private folder leaves the site's output/ as incremental as it was):
-  a record (`pages.pickle`) of every file of the last build and of the one before (kept as the
-  spare output folder): the fingerprint of what it was built from (fingerprint.py) and the size
-  and time of the file written, with the list of every file each of the two folders holds
-  (editions included), so that updating the spare folder needs no walk through it; the PDFs
+  a record (`pages.pickle`) of every file of the last build and one (`spare.pickle`) of the
+  build before, whose files are kept as the spare output folder: the fingerprint of what each
+  file was built from (fingerprint.py) and the size and time of the file written, with the
+  list of every file the folder holds (editions included), so that updating the spare folder
+  needs no walk through it; the PDFs
   of the last build with the print edition on, while builds skip it (`--no-pdf`); and a stamp
   of every input file (`inputs.json`, uptodate.py), so that a rebuild with nothing changed
   does nothing;
@@ -37,7 +38,7 @@ import shutil
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import jinja2
 from jinja2 import Environment, FileSystemBytecodeCache
@@ -58,6 +59,7 @@ from .memo import ModelMemo
 from .uptodate import (
     OUTPUTS,
     RECORDS,
+    SPARE_RECORDS,
     VERSION,
     InputStamp,
     Stamp,
@@ -191,7 +193,7 @@ class BuildCache:
         folder = site_dir / CACHE_DIR
         if clean:
             shutil.rmtree(folder, ignore_errors=True)
-        records = _read_records(output_state(folder, output) / RECORDS, output)
+        records = _read_records(output_state(folder, output), output)
         if records is None:  # foreign or corrupt: nothing in it can be trusted
             shutil.rmtree(folder, ignore_errors=True)
             records = ({}, {}, Files(), {})
@@ -389,12 +391,6 @@ class BuildCache:
                 continue
             said = self.aside[path].warnings if path in work.taken else written.get(path, ())
             live[path] = (page.fingerprint, stat.st_size, stat.st_mtime_ns, said)
-        spare: StoredRecord = {path: (page.fingerprint, page.size, page.mtime_ns, page.warnings)
-                               for path, page in self.live.items()}
-        spare_files, spare_id = self.files.live, self.files.live_folder
-        if _mirrored(self.output):  # a first build: the spare folder holds the same files
-            spare, spare_files, spare_id = live, sorted(files), _folder_id(
-                spare_folder(self.output))
         state = self.state
         assert state is not None
         state.mkdir(parents=True, exist_ok=True)
@@ -404,11 +400,20 @@ class BuildCache:
         # A pickle of plain values, not JSON: every rebuild reads and writes every page's
         # record, and a pickle does it in a quarter of JSON's time (bench/profile.md). Written
         # as it is made: held whole, its bytes were the build's peak of memory.
-        records = {"version": VERSION, "output": str(self.output), "live": live, "spare": spare,
-                   "live_files": sorted(files), "spare_files": spare_files,
-                   "live_folder": _folder_id(self.output), "spare_folder": spare_id,
+        records = {"version": VERSION, "output": str(self.output), "pages": live,
+                   "files": sorted(files), "folder": _folder_id(self.output),
                    "costly": self.costly,
                    "aside": {path: tuple(page) for path, page in work.aside.items()}}
+        if _mirrored(self.output):  # a first build: the spare folder holds the same files
+            write_atomic(state / SPARE_RECORDS, functools.partial(
+                pickle.dump, {**records, "folder": _folder_id(spare_folder(self.output))},
+                protocol=pickle.HIGHEST_PROTOCOL))
+        elif (state / RECORDS).exists():
+            # The last build's output is the spare folder now: its record, as it was written,
+            # is the spare's, instead of pickling every page's record a second time.
+            os.replace(state / RECORDS, state / SPARE_RECORDS)
+        else:
+            (state / SPARE_RECORDS).unlink(missing_ok=True)
         write_atomic(state / RECORDS,
                      functools.partial(pickle.dump, records, protocol=pickle.HIGHEST_PROTOCOL))
         kept = {self._aside_file(path).name for path in work.aside}
@@ -472,24 +477,33 @@ def _stamp(source: str | Path, made: str | None) -> str:
     return text_hash(source, str(stat.st_size), str(stat.st_mtime_ns))
 
 
-def _read_records(path: Path, output: Path) -> tuple[Record, Record, Files, Record] | None:
+def _read_records(state: Path, output: Path) -> tuple[Record, Record, Files, Record] | None:
     """The live, spare and set-aside records, empty when there are none, None when foreign or
     corrupt."""
+    last, before = _read_build(state / RECORDS, output), _read_build(state / SPARE_RECORDS, output)
+    if last is None or before is None:
+        return None
+    files = Files(_names(last.get("files")), _names(before.get("files")),
+                  _number(last.get("folder")), _number(before.get("folder")),
+                  _names(last.get("costly")))
+    return last.get("pages", {}), before.get("pages", {}), files, last.get("aside", {})
+
+
+def _read_build(path: Path, output: Path) -> dict[str, Any] | None:
+    """One build's records as `_save` kept them, its pages and files set aside as `Record`s;
+    empty when there are none or they are of another output, None when foreign or corrupt."""
     if not path.exists():
-        return {}, {}, Files(), {}
+        return {}
     try:
         data = read_records(path)
         if data["version"] != VERSION:
             return None
         if data["output"] != str(output):
-            return {}, {}, Files(), {}  # built elsewhere: its files are not there to carry
-        live, spare, aside = _record(data["live"]), _record(data["spare"]), _record(data["aside"])
-        if live is None or spare is None or aside is None:
+            return {}  # built elsewhere: its files are not there to carry
+        pages, aside = _record(data["pages"]), _record(data["aside"])
+        if pages is None or aside is None:
             return None
-        return live, spare, Files(_names(data.get("live_files")), _names(data.get("spare_files")),
-                                  _number(data.get("live_folder")),
-                                  _number(data.get("spare_folder")),
-                                  _names(data.get("costly"))), aside
+        return {**data, "pages": pages, "aside": aside}
     except Exception:  # a record that cannot be read, in any way, is not believed
         return None
 

@@ -29,9 +29,10 @@ from ..errors import Location, Problem
 from ..layout import CONFIG_FILE, INPUT_FOLDERS, LOCALES_DIR, THEME_DIR
 from ..write import write_atomic
 
-VERSION = f"bulletin-gen {__version__}, cache 6, python {sys.version_info[0]}.{sys.version_info[1]}"
+VERSION = f"bulletin-gen {__version__}, cache 7, python {sys.version_info[0]}.{sys.version_info[1]}"
 INPUTS = "inputs.json"
-RECORDS = "pages.pickle"
+RECORDS = "pages.pickle"  # of the last build: the files of the output
+SPARE_RECORDS = "spare.pickle"  # of the build before: the files of the spare folder
 OUTPUTS = "outputs"  # in the cache folder: the records of each output folder, apart
 Stamp = tuple[int, int, int]  # size, mtime_ns, inode
 # How long after its modification a file could still change without its time changing: a file
@@ -152,7 +153,7 @@ def last_build(folder: Path, output: Path, inputs: InputStamp) -> Remembered | N
         records = read_records(folder / RECORDS)
         if records["version"] != VERSION or records["output"] != str(output.resolve()):
             return None
-        live = records["live"]
+        live = records["pages"]
         folder_at = f"{output}{os.sep}"  # joined as strings: 35,000 files on a weekly archive
         if not live or not all(same_file(folder_at + path, size, mtime_ns)
                                for path, (_, size, mtime_ns, _) in live.items()):
