@@ -451,8 +451,8 @@ def serve(site_dir: Path, host: str = "127.0.0.1", port: int = 8000,
     try:
         rebuild(site_dir, options, state, say)
         thread.start()
-        say(f"Serving {site_dir} at {url} (drafts included). Watching content/, templates/, "
-            f"static/ and {CONFIG_FILE}; press Ctrl-C to stop.", False)
+        say(f"Serving {site_dir.resolve()} at {url} (drafts included). Watching content/, "
+            f"templates/, static/ and {CONFIG_FILE}; press Ctrl-C to stop.", False)
         for changes in watch(site_dir, watch_filter=watch_filter(site_dir), debounce=300,
                              step=50, raise_interrupt=True):
             started = time.strftime("%H:%M:%S")

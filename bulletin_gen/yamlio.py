@@ -249,6 +249,8 @@ def _syntax_error(error: yaml.MarkedYAMLError, line_offset: int) -> YamlError:
     """A syntax error at the line where the unclosed quote or bracket opens (PyYAML's context
     mark), naming the line where PyYAML gave up too: that one is often far below, at the end."""
     what = " ".join(part for part in (error.context, error.problem) if part)
+    if "'\\t'" in (error.problem or ""):  # PyYAML's words for it name no tab to an editor
+        what = "a tab, where YAML allows only spaces: indent with spaces"
     given_up, opened = error.problem_mark, error.context_mark
     if not any(word in (error.context or "") for word in ("quoted", "flow")):
         opened = None  # a block mapping's context is where it starts: the problem mark is better

@@ -102,3 +102,15 @@ def test_folded_titles_are_one_line_and_still_allowed(make_site: Callable[..., P
     site = make_site({ISSUE: "title: >-\n  January\n  2026\ndate: 2026-01-15\n"})
     page = build_site(site, pdf=False, email=False) / "issues/2026-01-winter/index.html"
     assert "January 2026" in page.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(("files", "where"), [
+    ({ISSUE: "title: T\ndate: 2026-01-15\n\tnumber: 1\n"}, ISSUE + ":3"),
+    ({LEAD: "---\ntitle: Lead\ntags:\n\t- water\n---\nBody.\n"}, LEAD + ":4"),
+    ({"bulletin.yaml": CONFIG + "tagline:\n\tnews\n"}, "bulletin.yaml:9"),
+])
+def test_a_tab_in_yaml_is_named_with_its_line(make_site: Callable[..., Path], runner: CliRunner,
+                                              files: dict[str, str], where: str) -> None:
+    output = _problems(runner, make_site(files), "build")
+    assert f"{where}: YAML syntax (column 1): a tab, where YAML allows only spaces" in output, \
+        output
