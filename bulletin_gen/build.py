@@ -25,7 +25,7 @@ from .incremental.uptodate import (
     remember,
     stamp_inputs,
 )
-from .layout import BUILD_RECORD, CACHE_DIR
+from .layout import BUILD_RECORD, CACHE_DIR, site_root
 from .sitelock import site_lock
 from .write import check_output_dir, write_atomic
 
@@ -89,9 +89,9 @@ def build(site_dir: Path, options: BuildOptions | None = None) -> BuildReport:
     """Build the whole site of `site_dir` into its output folder, holding the site's lock: two
     builds of one site at once would share its cache and staging folder."""
     options = options or BuildOptions()
-    # Absolute from here on, so that what the cache keeps by path (every source, the output)
-    # is found again whichever folder the next build is started from.
-    site_dir = Path(os.path.abspath(site_dir))
+    # One form from here on (layout.site_root), so that what the cache keeps by path (every
+    # source, the output) is found again whichever folder the next build is started from.
+    site_dir = site_root(site_dir)
     output = Path(os.path.abspath(options.output or site_dir / "output"))
     check_output_dir(output, site_dir)  # a folder refused is refused before anything is made
     check_cache_dir(site_dir)
@@ -141,12 +141,13 @@ def _record_build(record: Path, output: Path, options: BuildOptions, inputs: str
 
 
 def content_changed(site_dir: Path, record: dict[str, object]) -> bool:
-    """Whether the site's files differ from what the recorded build read."""
+    """Whether the site's files differ from what the recorded build read (stamped from the
+    same form of the site's path as `build` stamps it, however `site_dir` is written)."""
     base_url = record.get("base_url")
     options = BuildOptions(drafts=bool(record.get("drafts")), strict=bool(record.get("strict")),
                            pdf=bool(record.get("pdf", True)), email=bool(record.get("email", True)),
                            base_url=base_url if isinstance(base_url, str) else None)
-    return stamp_inputs(site_dir, *options.settings()).digest != record.get("inputs")
+    return stamp_inputs(site_root(site_dir), *options.settings()).digest != record.get("inputs")
 
 
 class CacheError(BulletinError):

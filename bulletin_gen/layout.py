@@ -7,6 +7,7 @@ Standard library only, like everything the check that a build has nothing to do 
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 CONFIG_FILE = "bulletin.yaml"
@@ -18,3 +19,10 @@ INPUT_FOLDERS = ("content", "templates", "static", "translations")
 PACKAGE_DIR = Path(__file__).parent
 THEME_DIR = PACKAGE_DIR / "theme"  # the built-in theme: templates/ and static/
 LOCALES_DIR = PACKAGE_DIR / "locales"  # the theme's words in each language
+
+
+def site_root(site_dir: Path) -> Path:
+    """The one form of a site's path that `build` and `publish` both use: absolute, with links
+    resolved. The input stamp names each file by its path, so '.', 'site/', an absolute path
+    and a link to the site must all come out alike, or a publish takes the last build for old."""
+    return Path(os.path.realpath(site_dir))

@@ -3,6 +3,7 @@ of a local bare git repository. No network."""
 
 from __future__ import annotations
 
+import shlex
 import socket
 import subprocess
 import time
@@ -269,6 +270,59 @@ def test_publish_refuses_a_draft_stale_or_failed_build(
     assert result.exit_code == 1
     assert message in result.output
     assert keys(store) == {"other/keep.txt": keys(store)["other/keep.txt"]}
+
+
+PAGES_SETTINGS = MINIMAL_SITE["bulletin.yaml"].rstrip(" ") + """\
+        publish:
+          pages: {type: github-pages, branch: gh-pages}
+        """
+
+
+@pytest.mark.parametrize(("start_in", "built_as", "published_as"), [
+    ("site", [], []),  # SITE left out, from inside the site: as the CI workflow runs
+    ("site", ["."], ["."]),
+    (".", ["site"], ["site/"]),  # relative, then with a trailing slash
+    (".", ["site"], ["{tmp}/site/"]),  # relative, then absolute
+    (".", ["link"], ["site"]),  # through a symbolic link to the site, then not
+    ("site", [], ["{tmp}/link"]),
+])
+def test_publish_finds_the_last_build_however_the_site_is_named(
+        make_site: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        start_in: str, built_as: list[str], published_as: list[str]) -> None:
+    site = make_site({"bulletin.yaml": PAGES_SETTINGS})
+    (tmp_path / "link").symlink_to(site, target_is_directory=True)
+    age(site)
+    monkeypatch.chdir(tmp_path / start_in)
+    runner = CliRunner()
+    built = runner.invoke(main, ["build", *built_as, "--no-pdf"])
+    assert built.exit_code == 0, built.output
+    named = [arg.format(tmp=tmp_path) for arg in published_as]
+    result = runner.invoke(main, ["publish", *named, "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert f"Would publish {site / 'output'} to the branch 'gh-pages'" in result.output
+
+
+def test_the_ci_workflow_of_bulletin_init_builds_and_publishes(
+        tmp_path: Path, endpoint: str, store: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    yaml = pytest.importorskip("yaml")
+    runner = CliRunner()
+    assert runner.invoke(main, ["init", str(tmp_path / "site")]).exit_code == 0
+    site = tmp_path / "site"
+    with (site / "bulletin.yaml").open("a", encoding="utf-8") as settings:
+        settings.write(f"pdf: {{enabled: false}}\npublish:\n  production: {{type: s3, "
+                       f"bucket: {BUCKET}, endpoint_url: \"{endpoint}\"}}\n")
+    age(site)
+    workflow = yaml.safe_load((site / ".github/workflows/publish.yml").read_text("utf-8"))
+    commands = [shlex.split(step["run"]) for step in workflow["jobs"]["publish"]["steps"]
+                if step.get("run", "").startswith("bulletin ")]
+    assert [command[:2] for command in commands] == [["bulletin", "build"],
+                                                     ["bulletin", "publish"]]
+    monkeypatch.chdir(site)  # where the workflow runs them: the checkout of the site
+    for command in commands:
+        result = runner.invoke(main, command[1:])
+        assert result.exit_code == 0, f"{command}: {result.output}"
+    assert "Uploaded 0 new" not in result.output
+    assert "index.html" in keys(store) and "feed.xml" in keys(store)
 
 
 def test_a_preview_build_leaves_the_last_build_to_publish(
