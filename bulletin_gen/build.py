@@ -25,7 +25,7 @@ from .incremental.uptodate import (
     remember,
     stamp_inputs,
 )
-from .layout import BUILD_RECORD, CACHE_DIR, site_root
+from .layout import BUILD_RECORD, CACHE_DIR, OUTPUT_DIR, site_root
 from .sitelock import site_lock
 from .write import check_output_dir, write_atomic
 
@@ -92,7 +92,7 @@ def build(site_dir: Path, options: BuildOptions | None = None) -> BuildReport:
     # One form from here on (layout.site_root), so that what the cache keeps by path (every
     # source, the output) is found again whichever folder the next build is started from.
     site_dir = site_root(site_dir)
-    output = Path(os.path.abspath(options.output or site_dir / "output"))
+    output = Path(os.path.abspath(options.output or site_dir / OUTPUT_DIR))
     check_output_dir(output, site_dir)  # a folder refused is refused before anything is made
     check_cache_dir(site_dir)
     with site_lock(site_dir, options.wait, options.waiting), _cache_errors(site_dir):

@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 CONFIG_FILE = "bulletin.yaml"
+OUTPUT_DIR = "output"  # in the site: where a build writes unless told otherwise (-o)
 CACHE_DIR = ".bulletin-cache"  # in the site: what earlier builds left for the next
 BUILD_RECORD = "last-build.json"  # in the cache folder: the last build that finished
 # With bulletin.yaml, the folders of the site that a build reads (and `serve` watches).

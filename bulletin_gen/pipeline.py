@@ -26,6 +26,7 @@ from .images import image_files, measure_images
 from .incremental.cache import BuildCache
 from .incremental.uptodate import InputStamp
 from .languages import add_translations, site_in, split_sources, with_main_settings
+from .layout import OUTPUT_DIR
 from .markdown import MarkdownRenderer
 from .model import Site
 from .render import Artifact, PagePlan, plan_pages, render_pages
@@ -147,7 +148,7 @@ def render_in_memory(site_dir: Path, drafts: bool = True, strict: bool = False) 
 def check(site_dir: Path, drafts: bool = False, strict: bool = False) -> BuildReport:
     """Validate everything a build would, and render every page in memory; write nothing."""
     rendered = render_in_memory(site_dir, drafts, strict)
-    return BuildReport(site_dir / "output", len(rendered.site.issues), len(rendered.plans),
+    return BuildReport(site_dir / OUTPUT_DIR, len(rendered.site.issues), len(rendered.plans),
                        len(rendered.artifacts), rendered.seconds,
                        tuple(rendered.problems.warnings))
 

@@ -26,8 +26,11 @@ from .content import (
 from .errors import BulletinError, Problems, did_you_mean
 from .i18n import language_name
 from .languages import translated_name, translation_of
+from .layout import CACHE_DIR, OUTPUT_DIR
 from .markdown import slugify
 from .model import ITEM_KINDS
+from .sitelock import LOCK_FILE
+from .write import BESIDE_OUTPUT, beside_output
 from .yamlio import load_yaml
 
 STARTER = Path(__file__).parent / "starter"
@@ -47,7 +50,26 @@ def init_site(directory: Path) -> list[Path]:
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source, target)
             written.append(target)
-    return written
+    ignore = _write_gitignore(directory)
+    return written + ([ignore] if ignore else [])
+
+
+def _write_gitignore(site: Path) -> Path | None:
+    """A .gitignore of what builds make in the site, so that `git add -A` commits only what the
+    editors wrote; None when the site has its own, which is left as it is. Written here, not
+    kept in starter/, so that the names come from where the build takes them."""
+    output = site / OUTPUT_DIR
+    made = [OUTPUT_DIR, *(beside_output(output, role).name for role in BESIDE_OUTPUT),
+            CACHE_DIR]
+    lines = [f"/{name}/\n" for name in made] + [f"/{LOCK_FILE}\n"]
+    path = site / ".gitignore"
+    try:
+        with path.open("x", encoding="utf-8") as handle:  # 'x': never replace the editors' own
+            handle.write("# What `bulletin build` makes in the site: not to be committed.\n"
+                         + "".join(lines))
+    except FileExistsError:
+        return None
+    return path
 
 
 def new_issue(site_dir: Path, title: str, date: dt.date | None = None,

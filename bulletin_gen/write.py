@@ -74,10 +74,20 @@ def check_output_dir(output: Path, site_dir: Path) -> None:
                           f" (no {MARKER} in it). Empty it or choose another folder.")
 
 
+# The folders a build makes beside its output, by role: the spare (the output before last,
+# kept so that the next build can update it) stays; the others last only while a build runs
+# (or are left by a build that was killed, and removed by the next).
+BESIDE_OUTPUT = ("spare", "staging", "old", "mirror")
+
+
+def beside_output(output: Path, role: str) -> Path:
+    """The folder of `role` (one of BESIDE_OUTPUT) beside `output`: hidden, and named after it."""
+    return output.parent / f".{output.name}.{role}"
+
+
 def spare_folder(output: Path) -> Path:
     """The output before last, kept beside the output so the next build can update it."""
-    output = output.resolve()
-    return output.parent / f".{output.name}.spare"
+    return beside_output(output.resolve(), "spare")
 
 
 def publish(output: Path, artifacts: Iterable[Artifact], copies: Iterable[Copy],
@@ -96,12 +106,12 @@ def publish(output: Path, artifacts: Iterable[Artifact], copies: Iterable[Copy],
     """
     output = output.resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
-    staging = output.parent / f".{output.name}.staging"
-    retired = output.parent / f".{output.name}.old"
+    staging = beside_output(output, "staging")
+    retired = beside_output(output, "old")
     spare = spare_folder(output)
     if retired.exists() and not output.exists():
         os.rename(retired, output)  # an earlier build stopped between its two renames
-    twin = output.parent / f".{output.name}.mirror"
+    twin = beside_output(output, "mirror")
     for leftover in (staging, retired, twin):
         if leftover.exists():
             shutil.rmtree(leftover)

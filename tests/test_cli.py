@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
@@ -141,6 +142,40 @@ def test_init_creates_a_site_that_builds_as_it_is(runner: CliRunner, tmp_path: P
         parse_html(page)
     issue = parse_html(target / "output/issues/2026-01-first-issue/index.html")
     assert text_of(issue.find(".//h1")) == "January 2026"
+
+
+def git(*args: str, cwd: Path) -> str:
+    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True,
+                          text=True).stdout
+
+
+def test_init_writes_a_gitignore_of_what_builds_make(runner: CliRunner, tmp_path: Path) -> None:
+    site = tmp_path / "my-bulletin"
+    assert run(runner, "init", site)[0] == 0
+    started = {path.name for path in site.iterdir()}
+    assert ".gitignore" in started
+    code, _, err = run(runner, "build", site, "--no-pdf")
+    assert code == 0, err
+    assert run(runner, "build", site, "--no-pdf")[0] == 0  # the second build makes the spare
+    # and what a build that was killed midway leaves, until the next removes it
+    for leftover in (".output.staging", ".output.old", ".output.mirror"):
+        (site / leftover / "index.html").parent.mkdir()
+        (site / leftover / "index.html").write_text("<p>half written</p>", encoding="utf-8")
+    made = {path.name for path in site.iterdir()} - started
+    assert {"output", ".output.spare", ".bulletin-cache", ".bulletin.lock"} <= made
+    git("init", "-q", cwd=site)
+    git("add", "-A", cwd=site)
+    added = {name.split("/")[0] for name in git("diff", "--cached", "--name-only",
+                                                 cwd=site).splitlines()}
+    assert added == started - {".git"}
+
+
+def test_init_keeps_a_gitignore_it_finds(tmp_path: Path) -> None:
+    from bulletin_gen.scaffold import _write_gitignore
+
+    (tmp_path / ".gitignore").write_text("notes/\n", encoding="utf-8")
+    assert _write_gitignore(tmp_path) is None
+    assert (tmp_path / ".gitignore").read_text(encoding="utf-8") == "notes/\n"
 
 
 def test_init_into_an_empty_existing_folder(runner: CliRunner, tmp_path: Path) -> None:
