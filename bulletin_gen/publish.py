@@ -10,7 +10,9 @@ bucket without a change of content; a HEAD request reads them, but only for an o
 changed since the last publish from this site, as `PUBLISHED` records), new assets first and
 the home page, feeds and sitemap last, so that no reader meets a page whose assets are not
 there yet; `--delete` removes what the site no longer has, afterwards, and only under the
-destination's prefix.
+destination's prefix. To a GitHub Pages branch it commits the same files (`published_files`:
+all but the build's marker) with git's plumbing (ghpages.py), and no commit when the branch
+has them already.
 """
 
 from __future__ import annotations
@@ -117,13 +119,19 @@ def check_built(record: dict[str, Any] | None, changed: bool) -> None:
                            "first, so that what you publish is what you wrote")
 
 
-def local_files(output: Path) -> list[LocalFile]:
-    """Every file of the output folder but its marker, with its hashes."""
-    files = []
+def published_files(output: Path) -> Iterator[tuple[str, Path]]:
+    """Every file of the output folder that readers get, by its path in the output, in order:
+    all but the build's marker (write.MARKER), the same for every kind of destination."""
     for path in sorted(output.rglob("*")):
         relative = path.relative_to(output).as_posix()
-        if not path.is_file() or relative == MARKER:
-            continue
+        if path.is_file() and relative != MARKER:
+            yield relative, path
+
+
+def local_files(output: Path) -> list[LocalFile]:
+    """Every published file of the output folder, with its hashes."""
+    files = []
+    for relative, path in published_files(output):
         data = path.read_bytes()
         files.append(LocalFile(relative, path, hashlib.md5(data).hexdigest(),
                                hashlib.sha256(data).hexdigest()))
@@ -333,26 +341,29 @@ def _store_errors(target: PublishTarget) -> Iterator[None]:
 
 
 def publish_pages(site_dir: Path, output: Path, target: PublishTarget, dry_run: bool,
-                  push: bool, say: Callable[[str], None]) -> None:
-    """Commit `output` to the target's branch (ghp-import, as MkDocs' gh-deploy does), with a
-    .nojekyll and the CNAME when set, and push it unless asked not to."""
-    try:
-        from ghp_import import GhpError, ghp_import
-    except ImportError:
-        raise PublishError("publishing to GitHub Pages needs ghp-import: pip install "
-                           "'bulletin-gen[publish]'") from None
+                  push: bool, say: Callable[[str], None]) -> bool:
+    """Commit `output` to the target's branch of the site's repository (ghpages.py), with a
+    .nojekyll and the CNAME when set, and push it unless asked not to; False when the branch
+    had that content already, and no commit was made."""
+    from .ghpages import Branch, GitError, commit_files
+    from .ghpages import push as push_branch
+
     if dry_run:
         say(f"would commit {output} to the branch '{target.branch}'"
             + (f" and push it to '{target.remote}'" if push else ""))
-        return
-    # ghp-import works on the repository of the current folder: the site's.
-    with contextlib.chdir(site_dir):
-        try:
-            ghp_import(str(output), mesg="Publish the bulletin", remote=target.remote,
-                       branch=target.branch, push=push, nojekyll=True,
-                       cname=target.cname or None)
-        except (GhpError, OSError) as error:
-            raise PublishError(f"GitHub Pages: {error}") from None
+        return True
+    extra = {".nojekyll": b""}  # GitHub's Jekyll would leave out the files named '_...'
+    if target.cname:
+        extra["CNAME"] = target.cname.encode("utf-8")
+    branch = Branch(target.branch, target.remote)
+    try:
+        committed = commit_files(site_dir, branch, published_files(output), extra,
+                                 "Publish the bulletin")
+        if push:
+            push_branch(site_dir, branch)
+    except GitError as error:
+        raise PublishError(f"GitHub Pages: {error}") from None
+    return committed
 
 
 def read_record(path: Path) -> dict[str, Any] | None:
@@ -379,7 +390,9 @@ def publish_site(site_dir: Path, name: str | None = None, dry_run: bool = False,
     assert record is not None
     output = Path(str(record["output"]))
     if target.type == "github-pages":
-        publish_pages(site_dir, output, target, dry_run, push, say)
+        if not publish_pages(site_dir, output, target, dry_run, push, say):
+            return f"Nothing changed since the branch '{target.branch}' was last published: " \
+                   "no commit made"
         return f"{'Would publish' if dry_run else 'Published'} {output} to the branch " \
                f"'{target.branch}'" + ("" if push or dry_run else " (not pushed)")
     work = publish_s3(output, target, dry_run, delete, say, progress,

@@ -353,8 +353,12 @@ def git(*args: str, cwd: Path) -> str:
                           text=True).stdout
 
 
-def test_github_pages_commits_the_output_with_nojekyll_and_cname(
-        make_site: Callable[..., Path], tmp_path: Path) -> None:
+IDENTITY = {"GIT_AUTHOR_NAME": "T", "GIT_AUTHOR_EMAIL": "t@example.org",
+            "GIT_COMMITTER_NAME": "T", "GIT_COMMITTER_EMAIL": "t@example.org"}
+
+
+def pages_site(make_site: Callable[..., Path], tmp_path: Path) -> tuple[Path, Path]:
+    """A site in a git repository whose remote 'origin' is a bare repository beside it."""
     remote = tmp_path / "remote.git"
     git("init", "--bare", "-q", str(remote), cwd=tmp_path)
     site = make_site({"bulletin.yaml": MINIMAL_SITE["bulletin.yaml"].rstrip(" ") + """\
@@ -362,18 +366,90 @@ def test_github_pages_commits_the_output_with_nojekyll_and_cname(
           pages: {type: github-pages, branch: gh-pages, cname: news.example.org}
         """})
     git("init", "-q", cwd=site)
-    git("-c", "user.name=T", "-c", "user.email=t@example.org", "commit", "-q",
-        "--allow-empty", "-m", "start", cwd=site)
+    git("add", "bulletin.yaml", "content", cwd=site)
+    git("-c", "user.name=T", "-c", "user.email=t@example.org", "commit", "-q", "-m", "start",
+        cwd=site)
     git("remote", "add", "origin", str(remote), cwd=site)
     age(site)
-    build(site, BuildOptions(jobs=1, pdf=False))
-    result = CliRunner(env={"GIT_AUTHOR_NAME": "T", "GIT_AUTHOR_EMAIL": "t@example.org",
-                            "GIT_COMMITTER_NAME": "T", "GIT_COMMITTER_EMAIL": "t@example.org"}
-                       ).invoke(main, ["publish", str(site)])
+    return site, remote
+
+
+def publish_pages(site: Path, *args: str) -> Any:
+    return CliRunner(env=IDENTITY).invoke(main, ["publish", str(site), *args])
+
+
+def test_github_pages_commits_the_output_with_nojekyll_and_cname(
+        make_site: Callable[..., Path], tmp_path: Path) -> None:
+    site, remote = pages_site(make_site, tmp_path)
+    output = build(site, BuildOptions(jobs=1, pdf=False)).output
+    result = publish_pages(site)
     assert result.exit_code == 0, result.output
-    listed = git("ls-tree", "-r", "--name-only", "gh-pages", cwd=remote).split()
-    assert {".nojekyll", "CNAME", "index.html", "feed.xml"} <= set(listed)
+    assert f"Published {output} to the branch 'gh-pages'" in result.output
+    listed = set(git("ls-tree", "-r", "--name-only", "gh-pages", cwd=remote).split())
+    files = {p.relative_to(output).as_posix() for p in output.rglob("*") if p.is_file()}
+    assert listed == files - {".bulletin-output"} | {".nojekyll", "CNAME"}
     assert git("show", "gh-pages:CNAME", cwd=remote).strip() == "news.example.org"
+    index = git("show", "gh-pages:index.html", cwd=remote)
+    assert index == (output / "index.html").read_text("utf-8")
+    # the editors' index and checkout are left alone: the commit is made beside them
+    assert git("diff", "--cached", "--name-only", cwd=site) == ""
+    sources = sorted(p.relative_to(site).as_posix() for p in (site / "content").rglob("*")
+                     if p.is_file())
+    assert git("ls-files", cwd=site).split() == ["bulletin.yaml", *sources]
+
+
+def test_github_pages_makes_no_commit_when_nothing_changed(
+        make_site: Callable[..., Path], tmp_path: Path) -> None:
+    site, remote = pages_site(make_site, tmp_path)
+    build(site, BuildOptions(jobs=1, pdf=False))
+    assert publish_pages(site).exit_code == 0
+    first = git("rev-parse", "gh-pages", cwd=remote).strip()
+    again = publish_pages(site)
+    assert again.exit_code == 0, again.output
+    assert "Nothing changed since the branch 'gh-pages' was last published: no commit made" \
+        in again.output
+    assert git("rev-parse", "gh-pages", cwd=remote).strip() == first
+    assert git("rev-parse", "gh-pages", cwd=site).strip() == first
+    lead = site / "content/issues/2026-01-winter/01-lead.md"
+    lead.write_text(lead.read_text("utf-8").replace("story text", "story, edited"), "utf-8")
+    build(site, BuildOptions(jobs=1, pdf=False))
+    assert publish_pages(site, "--no-push").exit_code == 0
+    assert git("rev-parse", "gh-pages", cwd=remote).strip() == first  # not pushed
+    edited = git("rev-parse", "gh-pages", cwd=site).strip()
+    assert git("rev-parse", "gh-pages^", cwd=site).strip() == first
+    # the unpushed commit is built on and pushed, not made again
+    result = publish_pages(site)
+    assert "Nothing changed" in result.output
+    assert git("rev-parse", "gh-pages", cwd=remote).strip() == edited
+
+
+def test_github_pages_from_a_fresh_clone_builds_on_the_published_branch(
+        make_site: Callable[..., Path], tmp_path: Path) -> None:
+    # As on CI: a clone with the remote's gh-pages fetched, but no local branch of that name.
+    site, remote = pages_site(make_site, tmp_path)
+    build(site, BuildOptions(jobs=1, pdf=False))
+    assert publish_pages(site).exit_code == 0
+    published = git("rev-parse", "gh-pages", cwd=remote).strip()
+    git("push", "-q", "origin", "HEAD:refs/heads/main", cwd=site)
+    clone = tmp_path / "clone"
+    git("clone", "-q", "--branch", "main", str(remote), str(clone), cwd=tmp_path)
+    age(clone)
+    build(clone, BuildOptions(jobs=1, pdf=False))
+    result = publish_pages(clone)
+    assert result.exit_code == 0, result.output
+    assert "Nothing changed" in result.output
+    assert git("rev-parse", "gh-pages", cwd=remote).strip() == published
+
+
+def test_github_pages_outside_a_repository_is_one_clear_line(
+        make_site: Callable[..., Path]) -> None:
+    site = make_site({"bulletin.yaml": PAGES_SETTINGS})
+    age(site)
+    build(site, BuildOptions(jobs=1, pdf=False))
+    result = publish_pages(site, "--no-push")
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: GitHub Pages: not a git repository")
+    assert "Traceback" not in result.output
 
 
 def test_init_writes_a_ci_workflow_that_builds_and_publishes(tmp_path: Path) -> None:

@@ -1,0 +1,119 @@
+"""A GitHub Pages branch: the published files committed to a branch of the site's git
+repository, with git's plumbing commands, and pushed.
+
+The files go into a temporary index (GIT_INDEX_FILE), never into the editors' own index or
+working tree, and without git's filters (line endings, .gitattributes, ignore rules): the branch
+holds the bytes of the output. The tree made is compared with the branch's: an unchanged site
+makes no commit. The commit follows what the remote has (REMOTE/BRANCH, as last fetched) unless
+the local branch is ahead of it (a publish with --no-push), as ghp-import, used before, did for
+the first case: a fresh clone, as on CI, has no local branch.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import tempfile
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class GitError(Exception):
+    """A git command failed; the message is git's own."""
+
+
+@dataclass(frozen=True)
+class Branch:
+    """Where the commit goes: the branch, and the remote it is pushed to."""
+
+    name: str
+    remote: str
+
+    @property
+    def local(self) -> str:
+        return f"refs/heads/{self.name}"
+
+    @property
+    def tracking(self) -> str:
+        return f"refs/remotes/{self.remote}/{self.name}"
+
+
+def commit_files(repo: Path, branch: Branch, files: Iterable[tuple[str, Path]],
+                 extra: Mapping[str, bytes], message: str) -> bool:
+    """Make `files` (path in the branch, file) and `extra` (path, bytes) the branch's whole
+    tree, in one commit on top of it; False, and no commit, when the tree is the branch's."""
+    base = _base(repo, branch)
+    with tempfile.TemporaryDirectory(prefix="bulletin-pages-") as scratch:
+        for name, data in extra.items():  # hashed with the rest, from files of their own
+            Path(scratch, name).write_bytes(data)
+        entries = [*files, *((name, Path(scratch, name)) for name in extra)]
+        tree = _tree(repo, entries, Path(scratch, "index"))
+    if base and tree == _git(repo, "rev-parse", f"{base}^{{tree}}"):
+        commit = base
+    else:
+        commit = _git(repo, "commit-tree", tree, *(["-p", base] if base else []), "-m", message)
+    local = _resolve(repo, branch.local)
+    if commit != local:  # the local branch follows, e.g. a clone's first publish to a branch
+        _git(repo, "update-ref", "-m", message, branch.local, commit, local or "")
+    return commit != base
+
+
+def push(repo: Path, branch: Branch) -> None:
+    """Push the branch, unless the remote has it already (as last fetched)."""
+    if _resolve(repo, branch.tracking) != _resolve(repo, branch.local):
+        _git(repo, "push", branch.remote, f"{branch.local}:{branch.local}")
+
+
+def _base(repo: Path, branch: Branch) -> str | None:
+    """The commit to build on: the local branch when it is ahead of the remote's (or there is
+    no remote one), else the remote's, which another publisher may have moved on."""
+    _git(repo, "rev-parse", "--git-dir")  # not a repository: git's own message says so
+    local, tracking = _resolve(repo, branch.local), _resolve(repo, branch.tracking)
+    if local and tracking and _is_ancestor(repo, tracking, local):
+        return local
+    return tracking or local
+
+
+def _tree(repo: Path, entries: list[tuple[str, Path]], index: Path) -> str:
+    """Write the files as blobs, list them in the temporary `index`, and write its tree."""
+    env = {**os.environ, "GIT_INDEX_FILE": str(index)}
+    paths = b"".join(os.fsencode(source) + b"\n" for _, source in entries)
+    blobs = _git(repo, "hash-object", "-w", "--no-filters", "--stdin-paths",
+                 stdin=paths).split()
+    listing = b"".join(
+        b"%s %s\t%s\0" % (_mode(source), blob.encode(), os.fsencode(name))
+        for (name, source), blob in zip(entries, blobs, strict=True))
+    _git(repo, "update-index", "--add", "-z", "--index-info", stdin=listing, env=env)
+    return _git(repo, "write-tree", env=env)
+
+
+def _mode(source: Path) -> bytes:
+    # Executable files stay so, as ghp-import kept them: the same output makes the same tree.
+    return b"100755" if os.access(source, os.X_OK) else b"100644"
+
+
+def _resolve(repo: Path, ref: str) -> str | None:
+    try:
+        return _git(repo, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
+    except GitError:
+        return None
+
+
+def _is_ancestor(repo: Path, older: str, newer: str) -> bool:
+    return subprocess.run(["git", "merge-base", "--is-ancestor", older, newer], cwd=repo,
+                          capture_output=True, check=False).returncode == 0
+
+
+def _git(repo: Path, *args: str, stdin: bytes | None = None,
+         env: dict[str, str] | None = None) -> str:
+    """Run git in `repo`; its output, stripped. A failure is a GitError with git's message."""
+    try:
+        done = subprocess.run(["git", *args], cwd=repo, input=stdin, env=env,
+                              capture_output=True, check=False)
+    except FileNotFoundError:
+        raise GitError("git is not installed (or not on PATH)") from None
+    if done.returncode != 0:
+        said = done.stderr.decode("utf-8", "replace").strip()
+        raise GitError(said.removeprefix("fatal: ") or f"git {args[0]} failed")
+    return done.stdout.decode("utf-8", "replace").strip()
