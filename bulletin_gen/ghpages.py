@@ -4,9 +4,9 @@ repository, with git's plumbing commands, and pushed.
 The files go into a temporary index (GIT_INDEX_FILE), never into the editors' own index or
 working tree, and without git's filters (line endings, .gitattributes, ignore rules): the branch
 holds the bytes of the output. The tree made is compared with the branch's: an unchanged site
-makes no commit. The commit follows what the remote has (REMOTE/BRANCH, as last fetched) unless
-the local branch is ahead of it (a publish with --no-push), as ghp-import, used before, did for
-the first case: a fresh clone, as on CI, has no local branch.
+makes no commit. The commit goes on top of the remote's branch (REMOTE/BRANCH), fetched first
+when the publish pushes, since a clone made on CI has only the branch it builds; or on top of
+the local branch when that is ahead of it (a publish with --no-push, not pushed yet).
 """
 
 from __future__ import annotations
@@ -21,6 +21,10 @@ from pathlib import Path
 
 class GitError(Exception):
     """A git command failed; the message is git's own."""
+
+
+class NotThere(GitError):
+    """`git ls-remote --exit-code` found no such reference (its exit status 2)."""
 
 
 @dataclass(frozen=True)
@@ -57,6 +61,17 @@ def commit_files(repo: Path, branch: Branch, files: Iterable[tuple[str, Path]],
     if commit != local:  # the local branch follows, e.g. a clone's first publish to a branch
         _git(repo, "update-ref", "-m", message, branch.local, commit, local or "")
     return commit != base
+
+
+def fetch(repo: Path, branch: Branch) -> None:
+    """Bring the remote's branch up to date, when the remote has one: a clone made for CI
+    fetches only the branch it builds, and a commit made on nothing could not be pushed."""
+    _git(repo, "rev-parse", "--git-dir")  # not a repository: git's own message says so
+    try:
+        _git(repo, "ls-remote", "--exit-code", "--heads", branch.remote, branch.local)
+    except NotThere:
+        return  # the first publish: the branch starts here
+    _git(repo, "fetch", "--quiet", branch.remote, f"+{branch.local}:{branch.tracking}")
 
 
 def push(repo: Path, branch: Branch) -> None:
@@ -113,6 +128,8 @@ def _git(repo: Path, *args: str, stdin: bytes | None = None,
                               capture_output=True, check=False)
     except FileNotFoundError:
         raise GitError("git is not installed (or not on PATH)") from None
+    if done.returncode == 2 and args[0] == "ls-remote":
+        raise NotThere(f"no {args[-1]} in {args[-2]}")
     if done.returncode != 0:
         said = done.stderr.decode("utf-8", "replace").strip()
         raise GitError(said.removeprefix("fatal: ") or f"git {args[0]} failed")

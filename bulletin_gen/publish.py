@@ -345,7 +345,7 @@ def publish_pages(site_dir: Path, output: Path, target: PublishTarget, dry_run: 
     """Commit `output` to the target's branch of the site's repository (ghpages.py), with a
     .nojekyll and the CNAME when set, and push it unless asked not to; False when the branch
     had that content already, and no commit was made."""
-    from .ghpages import Branch, GitError, commit_files
+    from .ghpages import Branch, GitError, commit_files, fetch
     from .ghpages import push as push_branch
 
     if dry_run:
@@ -357,6 +357,8 @@ def publish_pages(site_dir: Path, output: Path, target: PublishTarget, dry_run: 
         extra["CNAME"] = target.cname.encode("utf-8")
     branch = Branch(target.branch, target.remote)
     try:
+        if push:  # offline with --no-push: the branch as last fetched
+            fetch(site_dir, branch)
         committed = commit_files(site_dir, branch, published_files(output), extra,
                                  "Publish the bulletin")
         if push:

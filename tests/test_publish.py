@@ -425,14 +425,15 @@ def test_github_pages_makes_no_commit_when_nothing_changed(
 
 def test_github_pages_from_a_fresh_clone_builds_on_the_published_branch(
         make_site: Callable[..., Path], tmp_path: Path) -> None:
-    # As on CI: a clone with the remote's gh-pages fetched, but no local branch of that name.
+    # As on CI (actions/checkout): a clone of the one branch built, without gh-pages.
     site, remote = pages_site(make_site, tmp_path)
     build(site, BuildOptions(jobs=1, pdf=False))
     assert publish_pages(site).exit_code == 0
     published = git("rev-parse", "gh-pages", cwd=remote).strip()
     git("push", "-q", "origin", "HEAD:refs/heads/main", cwd=site)
     clone = tmp_path / "clone"
-    git("clone", "-q", "--branch", "main", str(remote), str(clone), cwd=tmp_path)
+    git("clone", "-q", "--single-branch", "--branch", "main", str(remote), str(clone),
+        cwd=tmp_path)
     age(clone)
     build(clone, BuildOptions(jobs=1, pdf=False))
     result = publish_pages(clone)
