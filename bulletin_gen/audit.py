@@ -117,7 +117,10 @@ def audit_site(site_dir: Path, external: bool = False, strict: bool = False,
 
 
 def _from_problem(problem: Problem, severity: str) -> Finding:
-    return Finding(problem.location.path, problem.location.line, "content", severity,
+    # Loading finds the images without alt text (it knows their line): the same kind as the
+    # rendered pages' own, for the scripts that read --format json.
+    kind = "missing-alt" if problem.message.startswith("image without alt text") else "content"
+    return Finding(problem.location.path, problem.location.line, kind, severity,
                    problem.message, problem.hint)
 
 
@@ -208,16 +211,19 @@ def _link_findings(scans: list[PageScan], rendered: RenderedSite, tracer: Tracer
 
 
 def _alt_findings(scans: list[PageScan], tracer: Tracer) -> list[Finding]:
+    """Images with no alt attribute at all: those of templates and of raw HTML. An empty one
+    (alt="") is Markdown's `![](file)` or an `image:` without `image_alt:`, which loading has
+    reported at its own line, or a template's decoration, marked so on purpose."""
     findings = []
     for scan in scans:
         for image in scan.images:
-            if image.hidden or (image.alt or "").strip():
+            if image.hidden or image.alt is not None:
                 continue
             name = posixpath.basename(image.src.split("?")[0])
             link = Link(image.page, image.src, image.line, "img")
             findings.append(tracer.finding(
                 link, name, "missing-alt", "warning", f"image without alt text: {name}",
-                "describe the picture: ![what it shows](file), or 'image_alt:' for 'image:'"))
+                "give the <img> an alt attribute describing the picture"))
     return findings
 
 

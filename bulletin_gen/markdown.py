@@ -12,7 +12,7 @@ from __future__ import annotations
 import html as htmllib
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -69,8 +69,8 @@ Resolver = Callable[[str, str], str | None]
 @dataclass(frozen=True)
 class Rendered:
     """An HTML fragment, the links in it that could not be resolved (line, url, kind), why
-    the text could not be rendered at all (empty when it could), and its key points when they
-    were asked for."""
+    the text could not be rendered at all (empty when it could), its key points when they
+    were asked for, and its images without alt text (line, url as written)."""
 
     html: str
     broken: tuple[tuple[int, str, str], ...] = ()
@@ -78,6 +78,7 @@ class Rendered:
     error_line: int = 0
     points: tuple[str, ...] | None = None
     hint: str = "simplify the Markdown: fewer nested quotes, lists or tags"  # of the error
+    unlabelled: tuple[tuple[int, str], ...] = ()
 
 
 def slugify(text: str) -> str:
@@ -181,6 +182,8 @@ class MarkdownRenderer:
             if points:  # before links are resolved: key points keep them as written
                 key_points = self._key_points(tokens, env)
             _lower_page_titles(tokens)
+            # Before links are rewritten: the image's URL as its editor wrote it.
+            unlabelled = _unlabelled_images(tokens, first_line)
             broken = _rewrite(tokens, resolve, id_prefix, first_line)
             _mark_checklists(tokens)
             html = self.md.renderer.render(tokens, self.md.options, env)
@@ -193,7 +196,7 @@ class MarkdownRenderer:
                             " from this line on would be lost", first_line + env["nesting_cut"])
         if not self.unsafe_html:
             html = self.clean(html)
-        return Rendered(html, tuple(broken), points=key_points)
+        return Rendered(html, tuple(broken), points=key_points, unlabelled=unlabelled)
 
     def _key_points(self, tokens: list[Token], env: dict[str, Any]) -> tuple[str, ...]:
         """The key points of a section: its list items, or else its paragraphs, as inline HTML,
@@ -273,6 +276,26 @@ def _lower_page_titles(tokens: list[Token]) -> None:
             token.tag = "h2"
 
 
+def _inline_children(tokens: list[Token], first_line: int) -> Iterator[tuple[int, Token]]:
+    """Every inline token (link, image, text...) with the line it is on."""
+    for token in tokens:
+        if token.type != "inline" or not token.children:
+            continue
+        line = first_line + (token.map[0] if token.map else 0)
+        for child in token.children:
+            if child.type in ("softbreak", "hardbreak"):  # a link on a paragraph's later line
+                line += 1
+            yield line, child
+
+
+def _unlabelled_images(tokens: list[Token], first_line: int) -> tuple[tuple[int, str], ...]:
+    """(line, url) of each `![](url)` with no alt text: a screen reader says nothing of it,
+    and a mail client that blocks images shows nothing in its place."""
+    return tuple((line, str(child.attrGet("src") or ""))
+                 for line, child in _inline_children(tokens, first_line)
+                 if child.type == "image" and not child.content.strip())
+
+
 def _rewrite(tokens: list[Token], resolve: Resolver, id_prefix: str,
              first_line: int) -> list[tuple[int, str, str]]:
     broken: list[tuple[int, str, str]] = []
@@ -281,25 +304,20 @@ def _rewrite(tokens: list[Token], resolve: Resolver, id_prefix: str,
     for token in tokens:
         if token.type == "heading_open" and id_prefix and token.attrGet("id"):
             token.attrSet("id", f"{id_prefix}-{token.attrGet('id')}")
-        if token.type != "inline" or not token.children:
+    for line, child in _inline_children(tokens, first_line):
+        attr, kind = {"link_open": ("href", "link"), "image": ("src", "image")}.get(
+            child.type, ("", ""))
+        url = str(child.attrGet(attr) or "") if attr else ""
+        if url.startswith("#") and id_prefix and url[1:] in headings:
+            child.attrSet(attr, f"#{id_prefix}-{url[1:]}")
             continue
-        line = first_line + (token.map[0] if token.map else 0)
-        for child in token.children:
-            if child.type in ("softbreak", "hardbreak"):  # a link on a paragraph's later line
-                line += 1
-            attr, kind = {"link_open": ("href", "link"), "image": ("src", "image")}.get(
-                child.type, ("", ""))
-            url = str(child.attrGet(attr) or "") if attr else ""
-            if url.startswith("#") and id_prefix and url[1:] in headings:
-                child.attrSet(attr, f"#{id_prefix}-{url[1:]}")
-                continue
-            if not url or is_external(url) or url.startswith("#"):
-                continue
-            target = resolve(url, kind)
-            if target is None:
-                broken.append((line, url, kind))
-            else:
-                child.attrSet(attr, target)
+        if not url or is_external(url) or url.startswith("#"):
+            continue
+        target = resolve(url, kind)
+        if target is None:
+            broken.append((line, url, kind))
+        else:
+            child.attrSet(attr, target)
     return broken
 
 

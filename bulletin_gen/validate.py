@@ -183,6 +183,9 @@ def _rendered(renderer: MarkdownRenderer, text: str, doc: SourceDoc, resolve: Re
     for line, url, kind in rendered.broken:
         what = "image" if kind == "image" else "link"
         problems.add(Location(doc.rel, line), *links.broken_link(doc, url, what))
+    for line, url in rendered.unlabelled:
+        problems.warn(Location(doc.rel, line), f"image without alt text: {url}",
+                      f"describe the picture in the brackets: ![what it shows]({url})")
     return rendered
 
 

@@ -11,6 +11,7 @@ from typing import Any, ClassVar
 
 import pytest
 from click.testing import CliRunner
+from conftest import TINY_PNG
 
 from bulletin_gen.audit import empty_headings
 from bulletin_gen.cli import main
@@ -76,10 +77,40 @@ def test_image_without_alt_text_is_a_warning(make_site: Callable[..., Path],
     code, report = check_json(runner, site)
     assert code == 0 and report["ok"] is True
     kinds = {(f["kind"], f["path"], f["line"], f["message"]) for f in report["findings"]}
-    assert kinds == {("missing-alt", ITEM, 7, "image without alt text: pic.png")}
+    assert kinds == {("missing-alt", ITEM, 7, "image without alt text: images/pic.png")}
     strict = runner.invoke(main, ["check", str(site), "--strict"])
     assert strict.exit_code == 1
-    assert f"{ITEM}:7: warning: image without alt text: pic.png" in strict.stderr
+    # --strict makes loading's warnings errors, as for every other content warning
+    assert f"{ITEM}:7: error: image without alt text: images/pic.png" in strict.stderr
+
+
+def test_an_image_without_alt_is_blamed_on_its_own_file_not_on_another_use_of_it(
+        make_site: Callable[..., Path], runner: CliRunner) -> None:
+    """The picture is also an `image:` with `image_alt:` in the lead, whose file comes first:
+    the warning names the item whose `![](...)` has no alt text, at its line."""
+    other = "content/issues/2026-01-winter/03-links.md"
+    site = make_site({ITEM: "---\ntitle: Lead story\nimage: images/map.png\n"
+                            "image_alt: A map of the region\n---\nText.\n",
+                      other: "---\ntitle: Links\n---\nText.\n\nAlso ![](images/map.png)\n",
+                      "content/issues/2026-01-winter/images/map.png": TINY_PNG})
+    result = runner.invoke(main, ["check", str(site)])
+    assert result.exit_code == 0, result.output
+    assert result.stderr == (f"{other}:6: warning: image without alt text: images/map.png "
+                             "(describe the picture in the brackets: ![what it shows]"
+                             "(images/map.png))\n")
+
+
+def test_a_template_image_without_alt_names_page_and_template(make_site: Callable[..., Path],
+                                                              runner: CliRunner) -> None:
+    template = ('{% extends "theme/page.html" %}{% block main %}{{ super() }}'
+                '<img src="../../assets/badge.png">{% endblock %}\n')
+    site = make_site({"templates/page.html": template, "static/assets/badge.png": PNG})
+    code, report = check_json(runner, site)
+    assert code == 0
+    [finding] = report["findings"]
+    assert (finding["kind"], finding["path"], finding["message"]) == (
+        "missing-alt", "pages/about/index.html", "image without alt text: badge.png")
+    assert "page.html" in finding["hint"]
 
 
 def test_empty_sections_and_items(make_site: Callable[..., Path], runner: CliRunner) -> None:

@@ -246,13 +246,27 @@ def test_without_base_url_the_edition_is_skipped_with_a_warning(make_site: Calla
     assert "Traceback" not in result.output
 
 
-def test_an_image_without_alt_text_is_a_warning(make_site: Callable[..., Path]) -> None:
+def test_an_image_without_alt_text_is_a_warning_at_its_file_and_line(
+        make_site: Callable[..., Path]) -> None:
     item = {ISSUE + "04-pictures.md": "---\ntitle: Pictures\n---\n![](images/pic.png)\n"}
-    _, warnings = _build(make_site, item)
+    output, warnings = _build(make_site, item)
+    expected = [f"{ISSUE}04-pictures.md:4: image without alt text: images/pic.png (describe "
+                "the picture in the brackets: ![what it shows](images/pic.png))"]
+    assert [str(w) for w in warnings] == expected
+    age(output.parent)  # a rebuild takes the item from the cache, and says it again
+    again = build(output.parent, BuildOptions(pdf=False)).warnings
+    assert [str(w) for w in again] == expected
+
+
+def test_a_template_image_without_alt_attribute_is_a_warning_of_the_email(
+        make_site: Callable[..., Path]) -> None:
+    template = ('{% include "theme/email/footer.html" %}'
+                '<tr><td><img src="https://example.org/badge.png"></td></tr>\n')
+    _, warnings = _build(make_site, {"templates/email/footer.html": template})
     assert [str(w) for w in warnings] == [
         f"{ISSUE}issue.yaml: an image of the email edition has no alt text: "
-        "https://example.org/news/issues/2026-01-winter/images/pic.png (describe it in the "
-        "brackets: ![A map of the centres](map.png))"]
+        "https://example.org/badge.png (give the <img> an alt attribute describing the "
+        "picture)"]
 
 
 def test_email_can_be_switched_off(make_site: Callable[..., Path]) -> None:

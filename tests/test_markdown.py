@@ -148,3 +148,9 @@ def test_quick_linkify_finds_the_links_linkify_it_finds(text: str) -> None:
 @given(st.text(alphabet=st.characters(max_codepoint=127)))
 def test_ascii_slugs_follow_the_general_rule(text: str) -> None:
     assert slugify(text) == slugify_any(text)
+
+
+def test_images_without_alt_text_are_listed_with_their_line_as_written() -> None:
+    text = "Intro.\n\nA ![](a.png) and\n![ ](b.png) and ![B](c.png).\n"
+    rendered = RENDERER.render(text, lambda url, kind: ROOT_MARKER + url, first_line=10)
+    assert rendered.unlabelled == ((12, "a.png"), (13, "b.png"))

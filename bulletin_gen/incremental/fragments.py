@@ -2,8 +2,8 @@
 
 A fragment's key hashes its text, the renderer's settings and where it sits (cache.py makes it).
 Its entry holds the HTML, the links it resolved with their targets (it is used only while each
-one still resolves the same way), the links that were broken, and the key points of a round
-table's conclusions or recommendations.
+one still resolves the same way), the links that were broken, the images without alt text, and
+the key points of a round table's conclusions or recommendations.
 
 Worker processes only read the file: what they render reaches the main process with the rest of
 their work (`take_learned`), which writes it in one transaction (`flush`) and, once a build has
@@ -66,16 +66,18 @@ class MarkdownCache:
                                                       for line, url, kind in entry["broken"])
             points = entry.get("points")
             points = None if points is None else tuple(str(point) for point in points)
+            unlabelled = tuple((int(line), str(url)) for line, url in entry["unlabelled"])
         except (ValueError, TypeError, KeyError, AttributeError):
             return None  # missing or malformed: render again
         if any(resolve(url, kind) != target for url, kind, target in links):
             return None
         self.use(key)
-        return Rendered(html, broken, points=points)
+        return Rendered(html, broken, points=points, unlabelled=unlabelled)
 
     def put(self, key: str, rendered: Rendered, links: list[Link]) -> None:
         self._store(key, json.dumps({"html": rendered.html, "links": links,
-                                     "broken": rendered.broken, "points": rendered.points}))
+                                     "broken": rendered.broken, "points": rendered.points,
+                                     "unlabelled": rendered.unlabelled}))
 
     def flush(self) -> None:
         """Write the fragments rendered since the last flush (by this process or its workers)."""
