@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from .console import plural
 from .content import read_text
@@ -31,6 +32,7 @@ from .linkcheck import (
     internal_problems,
     scan_page,
 )
+from .links import item_slug
 from .model import Site
 from .pipeline import RenderedSite, render_in_memory
 from .search import UI_FILES
@@ -150,23 +152,28 @@ class Tracer:
                     return rel, number
         return None
 
-    def written_anchor(self, fragment: str) -> tuple[str, str] | None:
+    def written_anchor(self, url: str) -> tuple[str, str] | None:
         """The anchor of a link to another item as its editor wrote it ('01-lead.md#part'),
-        and the message naming it, for a rendered `fragment` ('lead-part'): the build puts
-        the item's slug before every heading id, so the rendered one is found in no source."""
-        candidate = fragment
-        while "-" in candidate:
-            candidate = candidate.split("-", 1)[1]  # a slug may hold '-': try each split
-            pattern = re.compile(r"\(<?([^()\s<>]*\.(?:md|markdown))#" + re.escape(candidate)
-                                 + r"[)>\s]")
-            for lines in self.texts.values():
-                for line in lines:
-                    match = pattern.search(line)
-                    if match:
-                        return (f"{match.group(1)}#{candidate}",
-                                f"link to a missing anchor #{candidate} in "
-                                f"{posixpath.basename(match.group(1))}")
-        return None
+        and the message naming it, for a rendered `url` ('../lead/#lead-part'): the build puts
+        the target item's slug, the last part of its path, before every heading id, so the
+        rendered one is found in no source. None for a link to an anchor of its own page, whose
+        fragment is as written (another link's anchor may end the same way)."""
+        path, _, fragment = unquote(url).partition("#")
+        slug = path.rstrip("/").rpartition("/")[2]
+        if not slug or not fragment.startswith(f"{slug}-"):
+            return None
+        candidate = fragment[len(slug) + 1:]
+        pattern = re.compile(r"\(<?([^()\s<>]*\.(?:md|markdown))#" + re.escape(candidate)
+                             + r"[)>\s]")
+        written = [match.group(1) for lines in self.texts.values() for line in lines
+                   for match in pattern.finditer(line)]
+        # Links to two items with the same wrong anchor: each names the file of its own item.
+        mine = [name for name in written if item_slug(Path(name)) == slug]
+        if not (mine or written):
+            return None
+        name = (mine or written)[0]
+        return (f"{name}#{candidate}",
+                f"link to a missing anchor #{candidate} in {posixpath.basename(name)}")
 
     def finding(self, link: Link, needle: str, kind: str, severity: str, message: str,
                 hint: str = "") -> Finding:
@@ -198,7 +205,7 @@ def _link_findings(scans: list[PageScan], rendered: RenderedSite, tracer: Tracer
         message, hint = problem.message, "the address is relative to the page; check the name"
         if anchor:
             hint = "an anchor is the id of a heading or element on the page it links to"
-            written = tracer.written_anchor(needle[1:])
+            written = tracer.written_anchor(url)
             if written:
                 needle, message = written
         elif base_url and url.startswith(base_url):

@@ -288,6 +288,25 @@ def test_a_wrong_anchor_in_a_link_to_another_item_is_reported_once_at_its_source
                              "page it links to)\n")
 
 
+def test_every_broken_anchor_of_a_line_is_reported_at_once(make_site: Callable[..., Path],
+                                                          runner: CliRunner) -> None:
+    """A self-link's anchor ('#also-nowhere') ending like another link's ('#nowhere') on the
+    same line was taken for it, and the two findings became one."""
+    other = "content/issues/2026-01-winter/03-other.md"
+    third = "content/issues/2026-01-winter/04-third.md"
+    site = make_site({other: "---\ntitle: Other\n---\nIntro.\n\n"
+                             "[a](01-lead.md#nowhere) and [b](#also-nowhere), "
+                             "[c](04-third.md#nowhere)\n",
+                      third: "---\ntitle: Third\n---\nText.\n"})
+    result = runner.invoke(main, ["check", str(site)])
+    assert result.exit_code == 1
+    hint = " (an anchor is the id of a heading or element on the page it links to)\n"
+    assert result.stderr == (
+        f"{other}:6: error: link to a missing anchor #also-nowhere{hint}"
+        f"{other}:6: error: link to a missing anchor #nowhere in 01-lead.md{hint}"
+        f"{other}:6: error: link to a missing anchor #nowhere in 04-third.md{hint}")
+
+
 def test_a_dead_organisation_url_is_blamed_on_bulletin_yaml(make_site: Callable[..., Path],
                                                             runner: CliRunner,
                                                             local_server: str) -> None:
