@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 from .errors import ContentError, Location, Problem, Problems
 from .fields import FieldReader
+from .i18n import language_mistake
 from .layout import CONFIG_FILE
 from .markdown import typographic
 from .yamlio import YamlError, load_yaml
@@ -102,16 +103,6 @@ class Language:
     code: str  # a BCP 47 tag: 'es', 'pt-BR', 'zh-Hant'
     title: str
     tagline: str = ""
-
-
-# A BCP 47 language tag as editors write them: a language, then optional script, region and
-# variant parts ('es', 'pt-BR', 'zh-Hant-TW', 'ca-valencia').
-_LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
-
-
-def is_language_tag(code: str) -> bool:
-    """True for a code shaped like a BCP 47 language tag ('fr', 'pt-BR')."""
-    return bool(_LANGUAGE_TAG.match(code))
 
 
 @dataclass(frozen=True)
@@ -253,7 +244,7 @@ def read_config(reader: FieldReader) -> SiteConfig:
         title=title,
         tagline=typographic(reader.text("tagline")),
         base_url=_normalise_base_url(base_url),
-        language=reader.line("language", "en"),
+        language=_language(reader),
         organisation=org,
         contact=read_contact(reader),
         nav=reader.names("nav"),
@@ -278,6 +269,17 @@ def read_config(reader: FieldReader) -> SiteConfig:
     return config
 
 
+def _language(reader: FieldReader) -> str:
+    """`language:`, the main language; 'en' (with an error) for a code that is none, since it
+    is written into every page's lang="..." and picks the theme's words and date formats."""
+    code = reader.line("language", "en")
+    mistake = language_mistake(code)
+    if mistake:
+        reader.error("language", f"language: {mistake[0]}", mistake[1])
+        return "en"
+    return code
+
+
 def _languages(section: FieldReader, config: SiteConfig) -> tuple[Language, ...]:
     """`languages: {es: {title: ..., tagline: ...}, fr: {}}`, in the order written."""
     found: list[Language] = []
@@ -287,9 +289,8 @@ def _languages(section: FieldReader, config: SiteConfig) -> tuple[Language, ...]
         if tag in ("True", "False"):  # YAML reads `no:` (Norwegian) as false, `on:` as true
             section.error(code, f"languages: '{tag}' is not a language code",
                           "put the code in quotes: 'no': {}")
-        elif not is_language_tag(tag):
-            section.error(code, f"languages: '{tag}' is not a language code",
-                          "write a BCP 47 code such as 'es', 'fr' or 'pt-BR'")
+        elif mistake := language_mistake(tag):
+            section.error(code, f"languages: {mistake[0]}", mistake[1])
         elif tag.lower() == config.language.lower():
             section.error(code, f"languages: '{tag}' is the main language ('language: "
                           f"{config.language}')", "list only the other languages here")

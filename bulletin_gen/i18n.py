@@ -24,6 +24,7 @@ from pathlib import Path
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date as babel_format_date
 from babel.lists import format_list
+from babel.localedata import locale_identifiers
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import PoFileError, read_po
@@ -137,6 +138,53 @@ def _candidates(lang: str) -> list[str]:
         names.append(f"{parts[0]}_{parts[1].upper()}")
     names.append(parts[0])
     return list(dict.fromkeys(names))
+
+
+# A BCP 47 language tag as editors write them: a language, then optional script, region and
+# variant parts ('es', 'pt-BR', 'zh-Hant-TW', 'ca-valencia').
+_LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+
+
+@functools.cache
+def _language_codes() -> frozenset[str]:
+    """Every language Babel can name, by its code, lower case ('en', 'haw', 'yue'): what a
+    tag may start with."""
+    codes = (*Locale("en").languages, *(each.split("_")[0] for each in locale_identifiers()))
+    return frozenset(code.lower() for code in codes if "_" not in code)
+
+
+def _language_names() -> dict[str, str]:
+    """The code of each language by its name in English and in itself, lower case
+    ('spanish', 'español' -> 'es'): what an editor may write instead of the code. Made only
+    for a mistake: naming every language in itself takes a second."""
+    english = Locale("en").languages
+    names = {name.lower(): code for code, name in english.items() if "_" not in code}
+    for code in sorted(_language_codes()):
+        try:
+            own = Locale.parse(code).get_display_name(code)
+        except (UnknownLocaleError, ValueError):
+            continue  # a language Babel names in English only
+        if own:
+            names.setdefault(own.lower(), code)
+    return names
+
+
+def language_mistake(code: str) -> tuple[str, str] | None:
+    """Why `code` is not a language tag that browsers, Babel and search engines know, and what
+    to write instead; None for a good one ('en', 'pt-BR', 'zh-Hant', 'sr-Latn').
+
+    Only the language is looked up: scripts, regions and variants are many, and a browser
+    falls back to the language of a tag it does not know whole."""
+    if _LANGUAGE_TAG.match(code) and code.split("-")[0].lower() in _language_codes():
+        return None
+    what = f"'{code}' is not a language code"
+    dashed = code.strip().replace("_", "-")
+    if dashed != code and language_mistake(dashed) is None:
+        return what, f"did you mean {dashed}? (a tag is written with '-')"
+    by_name = _language_names().get(code.strip().lower())
+    if by_name:
+        return what, f"did you mean {by_name}?"
+    return what, "write a BCP 47 code such as 'en', 'es', 'fr' or 'pt-BR'"
 
 
 @functools.lru_cache(maxsize=256)

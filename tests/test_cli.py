@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import html_pages, parse_html, snapshot, text_of
+from conftest import MINIMAL_SITE, html_pages, parse_html, snapshot, text_of
 
 from bulletin_gen.cli import main
 
@@ -70,6 +70,18 @@ def test_build_rejects_a_base_url_that_is_not_absolute(make_site: Callable[..., 
     code, _, err = run(runner, "build", make_site(), "--base-url", "example.org")
     assert code == 1
     assert "--base-url: 'example.org' is not an absolute http(s) URL" in err
+
+
+def test_build_and_check_refuse_a_language_that_is_no_language_code(
+        make_site: Callable[..., Path], runner: CliRunner) -> None:
+    settings = MINIMAL_SITE["bulletin.yaml"] + "        language: english\n"  # its indent
+    site = make_site({"bulletin.yaml": settings})
+    message = "bulletin.yaml:8: language: 'english' is not a language code (did you mean en?)"
+    code, _, err = run(runner, "build", site)
+    assert code == 1 and message in err
+    assert not (site / "output").exists()
+    code, _, err = run(runner, "check", site)
+    assert code == 1 and err == f"{message.replace(': language', ': error: language', 1)}\n"
 
 
 def test_build_prints_warnings_and_strict_makes_them_fatal(make_site: Callable[..., Path],

@@ -128,6 +128,16 @@ def test_a_site_without_base_url_links_from_the_root(tmp_path: Path) -> None:
     ("title: T\nbase_url: https://\n",
      ["bulletin.yaml:2: base_url: 'https://' is not an absolute http(s) URL "
       "(write it as https://example.org/bulletin/)"]),
+    ("title: T\nlanguage: english\n",
+     ["bulletin.yaml:2: language: 'english' is not a language code (did you mean en?)"]),
+    ("title: T\nlanguage: Español\n",
+     ["bulletin.yaml:2: language: 'Español' is not a language code (did you mean es?)"]),
+    ("title: T\nlanguage: pt_BR\n",
+     ["bulletin.yaml:2: language: 'pt_BR' is not a language code (did you mean pt-BR? (a tag "
+      "is written with '-'))"]),
+    ("title: T\nlanguage: xx\n",
+     ["bulletin.yaml:2: language: 'xx' is not a language code (write a BCP 47 code such as "
+      "'en', 'es', 'fr' or 'pt-BR')"]),
     ("- just a list\n",
      ["bulletin.yaml:1: expected a mapping of fields, got a list (write one 'key: value' per line)",
       "bulletin.yaml:1: missing required field 'title' (add 'title: ...')"]),
@@ -136,6 +146,12 @@ def test_a_site_without_base_url_links_from_the_root(tmp_path: Path) -> None:
 ])
 def test_config_problems(tmp_path: Path, text: str, expected: list[str]) -> None:
     assert problems_of(tmp_path, text) == expected
+
+
+@pytest.mark.parametrize("code", ["en", "es", "pt-BR", "zh-Hant", "sr-Latn", "zh-Hant-TW",
+                                  "ca-valencia", "haw", "EN"])
+def test_a_bcp_47_language_tag_is_a_language(tmp_path: Path, code: str) -> None:
+    assert config_of(tmp_path, f"title: T\nlanguage: {code}\n").language == code
 
 
 def test_every_config_problem_is_reported_at_once(tmp_path: Path) -> None:

@@ -73,7 +73,11 @@ def test_a_site_without_languages_has_none(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("text", "expected"), [
     ("languages:\n  es_ES: {}\n",
-     "bulletin.yaml:3: languages: 'es_ES' is not a language code (write a BCP 47 code"),
+     "bulletin.yaml:3: languages: 'es_ES' is not a language code (did you mean es-ES?"),
+    ("languages:\n  spanish: {}\n",
+     "bulletin.yaml:3: languages: 'spanish' is not a language code (did you mean es?)"),
+    ("languages:\n  xx: {}\n",
+     "bulletin.yaml:3: languages: 'xx' is not a language code (write a BCP 47 code"),
     ("languages:\n  en: {}\n",
      "bulletin.yaml:3: languages: 'en' is the main language ('language: en')"),
     ("languages:\n  no: {}\n", "bulletin.yaml:3: languages: 'False' is not a language code "

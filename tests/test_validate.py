@@ -304,3 +304,13 @@ def test_a_role_given_in_the_singular_and_the_plural_is_an_error(
     assert [str(problem) for problem in caught.value.problems] == [
         f"{ISSUE}/03-water.md:5: both 'presenter' and 'presenters' are given "
         "(put every name under 'presenters:')"]
+
+
+def test_a_lang_that_is_no_language_code_is_an_error_at_its_line(
+        make_site: Callable[..., Path]) -> None:
+    files = {f"{ISSUE}/03-note.md": "---\ntitle: Note\nlang: French\n---\nUne note.\n",
+             f"{ISSUE}/04-other.md": "---\ntitle: Other\nlang: pt-BR\n---\nUma nota.\n"}
+    with pytest.raises(ContentError) as caught:
+        load_site(make_site(files))
+    assert [str(problem) for problem in caught.value.problems] == [
+        f"{ISSUE}/03-note.md:3: lang: 'French' is not a language code (did you mean fr?)"]
