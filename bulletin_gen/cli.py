@@ -168,7 +168,10 @@ def new_issue(title: str, site: Path, date: datetime | None, single_file: bool) 
     """Write a new draft issue titled TITLE (the period, e.g. "July/August 2026")."""
     from .scaffold import new_issue as write_issue
 
-    click.echo(write_issue(site, title, date.date() if date else None, single_file))
+    path, note = write_issue(site, title, date.date() if date else None, single_file)
+    click.echo(path)
+    if note:
+        click.echo(note, err=True)
 
 
 @new.command("item")

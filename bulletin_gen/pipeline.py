@@ -32,7 +32,7 @@ from .model import Site
 from .render import Artifact, PagePlan, plan_pages, render_pages
 from .search import search_files, switch_search
 from .templates import THEME_STATIC, ThemeEnvironment, make_environment
-from .validate import build_site
+from .validate import build_site, check_issue_numbers
 from .write import Copy, publish, static_copies, write_file
 
 
@@ -50,6 +50,7 @@ def load_site(site_dir: Path, drafts: bool = False, base_url: str | None = None,
                 else MarkdownRenderer(unsafe_html=config.unsafe_html))
     translations = split_sources(sources, config, reread=memo is not None)
     site = build_site(config, translations.main, renderer, problems, drafts, memo, jobs)
+    check_issue_numbers(site.issues, translations.main, problems)  # translations share them
     site = add_translations(site, translations, renderer, problems, drafts, jobs)
     if memo:
         memo.save()

@@ -73,11 +73,12 @@ def _write_gitignore(site: Path) -> Path | None:
 
 
 def new_issue(site_dir: Path, title: str, date: dt.date | None = None,
-              single_file: bool = False) -> Path:
-    """Write a new draft issue (a folder with issue.yaml, or one .md file); returns its path."""
+              single_file: bool = False) -> tuple[Path, str]:
+    """Write a new draft issue (a folder with issue.yaml, or one .md file); returns its path,
+    and a note when issues dated after it already use its number (`_next_number`)."""
     date = date or dt.date.today()
     slug = _title_slug(title)
-    number, volume = _next_number(site_dir, date)
+    number, volume, later = _next_number(site_dir, date)
     name = f"{date:%Y-%m}-{slug}"
     issues_dir = site_dir / "content" / "issues"
     for taken in (issues_dir / name, issues_dir / f"{name}.md"):
@@ -92,7 +93,19 @@ def new_issue(site_dir: Path, title: str, date: dt.date | None = None,
     else:
         path = issues_dir / name / ISSUE_FILE
         _write_new(path, fields)
-    return path
+    return path, _renumber_note(number, volume, later)
+
+
+def _renumber_note(number: int, volume: int | None, later: list[str]) -> str:
+    """What to do when the new issue's number is taken by an issue dated after it: it keeps the
+    number that follows the issue before it (so the numbers follow the dates), and renumbering
+    the later ones is the editor's choice to make; a build reports the two until then."""
+    if not later:
+        return ""
+    of_volume = "" if volume is None else f" of volume {volume}"
+    return (f"note: number {number}{of_volume} is already that of {', '.join(later)}, dated "
+            "after this issue: renumber the issues after this one before it is published "
+            "(two issues of a volume cannot share a number)")
 
 
 def new_item(site_dir: Path, issue: str, title: str, kind: str = "news") -> Path:
@@ -181,26 +194,33 @@ def _title_slug(title: str) -> str:
     return slug
 
 
-def _next_number(site_dir: Path, date: dt.date) -> tuple[int, int | None]:
-    """The number after that of the last issue dated on or before `date`, and its volume.
+def _next_number(site_dir: Path, date: dt.date) -> tuple[int, int | None, list[str]]:
+    """The number after that of the last issue dated on or before `date`, its volume, and the
+    issues dated after `date` that have that number in that volume.
 
     By date, not the highest number: an editor filling in an archive adds a 2006 issue after
     the 2026 ones, and it follows the 2006 issues, not the newest."""
     sources = read_sources(site_dir, Problems())  # unreadable files do not stop scaffolding
     earlier: list[tuple[str, int, int | None]] = []
+    after: list[tuple[str, int, int | None, str]] = []
     for issue in sources.issues:
         meta = issue.meta.meta
         when = str(meta.get("date", ""))
-        if not when or when > date.isoformat():
-            continue
         number, volume = meta.get("number"), meta.get("volume")
-        earlier.append((when, number if _whole(number) else 0,
-                        volume if _whole(volume) else None))
+        found = (when, number if _whole(number) else 0, volume if _whole(volume) else None)
+        if when and when <= date.isoformat():
+            earlier.append(found)
+        elif when:
+            after.append((*found, issue.meta.rel))
     if not earlier:
-        return 1, None
-    _, number, volume = max(earlier, key=lambda found: (found[0], found[1]))
-    # Issues without numbers: the new one's position among them by date.
-    return (number or len(earlier)) + 1, volume
+        number, volume = 1, None
+    else:
+        _, last, volume = max(earlier, key=lambda found: (found[0], found[1]))
+        # Issues without numbers: the new one's position among them by date.
+        number = (last or len(earlier)) + 1
+    later = sorted(rel for _, other, other_volume, rel in after
+                   if other == number and other_volume == volume)
+    return number, volume, later
 
 
 def _whole(value: object) -> TypeGuard[int]:

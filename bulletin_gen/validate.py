@@ -158,6 +158,25 @@ def _check_nav(config: SiteConfig, pages: tuple[Page, ...], problems: Problems) 
                          f"add content/pages/{slug}.md")
 
 
+def check_issue_numbers(issues: Sequence[Issue], sources: Sources, problems: Problems) -> None:
+    """Two issues of one volume (or both without one) with one number would print the same
+    masthead, 'Volume 1 · Number 2': an error at the later one's `number:`, naming the first.
+    Only the issues this build publishes count: a draft may be renumbered before it is."""
+    lines = {source.meta.rel: source.meta.meta.line_of("number") for source in sources.issues}
+    first: dict[tuple[int | None, int], Issue] = {}
+    for issue in sorted(issues, key=lambda issue: (issue.date, issue.slug)):
+        if issue.number is None:
+            continue
+        earlier = first.setdefault((issue.volume, issue.number), issue)
+        if earlier is issue:
+            continue
+        volume = "" if issue.volume is None else f" of volume {issue.volume}"
+        problems.add(Location(issue.source, lines.get(issue.source, 0)),
+                     f"number: {issue.number}{volume} is also the number of "
+                     f"{Location(earlier.source, lines.get(earlier.source, 0))}",
+                     "give each issue of a volume its own number: renumber the later issues")
+
+
 def _marked_draft(source: IssueSource) -> bool:
     return str(source.meta.meta.get("status", "")).strip() == "draft"
 

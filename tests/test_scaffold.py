@@ -156,3 +156,34 @@ def test_new_issue_is_numbered_by_date_order(make_site: Callable[..., Path],
     assert (september["number"], september["volume"]) == (9, 3)
     assert numbered("Summer 2026", "2026-07-01")["number"] == 601
     assert numbered("First", "2005-01-01")["number"] == 1
+
+
+def test_a_new_issue_before_later_ones_takes_the_next_number_and_says_it_is_taken(
+        make_site: Callable[..., Path], runner: CliRunner) -> None:
+    site = make_site({
+        "content/issues/2026-01-winter/issue.yaml": "title: January 2026\ndate: 2026-01-15\n"
+                                                    "number: 1\nvolume: 1\n",
+        "content/issues/2026-07-summer/issue.yaml": "title: July 2026\ndate: 2026-07-20\n"
+                                                    "number: 2\nvolume: 1\n",
+        "content/issues/2026-07-summer/01-note.md": "---\ntitle: Note\n---\nText.\n"})
+    result = runner.invoke(main, ["new", "issue", "March 2026", str(site), "--date",
+                                  "2026-03-05", "--single-file"])
+    assert result.exit_code == 0, result.output
+    path = Path(result.stdout.strip())
+    assert "number: 2\nvolume: 1\n" in path.read_text("utf-8")
+    assert result.stderr == (
+        "note: number 2 of volume 1 is already that of "
+        "content/issues/2026-07-summer/issue.yaml, dated after this issue: renumber the "
+        "issues after this one before it is published (two issues of a volume cannot share "
+        "a number)\n")
+    # Published as it is, the two would say 'Volume 1 · Number 2': the build refuses.
+    path.write_text(path.read_text("utf-8").replace("status: draft", "status: published"),
+                    "utf-8")
+    check = runner.invoke(main, ["check", str(site)])
+    assert check.exit_code == 1
+    assert ("content/issues/2026-07-summer/issue.yaml:3: error: number: 2 of volume 1 is also "
+            "the number of content/issues/2026-03-march-2026.md:4 (give each issue of a volume "
+            "its own number: renumber the later issues)") in check.stderr.splitlines()
+    after = runner.invoke(main, ["new", "issue", "December 2026", str(site), "--date",
+                                 "2026-12-01"])
+    assert after.exit_code == 0 and after.stderr == ""

@@ -314,3 +314,21 @@ def test_a_lang_that_is_no_language_code_is_an_error_at_its_line(
         load_site(make_site(files))
     assert [str(problem) for problem in caught.value.problems] == [
         f"{ISSUE}/03-note.md:3: lang: 'French' is not a language code (did you mean fr?)"]
+
+
+def test_two_issues_of_a_volume_with_one_number_are_an_error_naming_both(
+        make_site: Callable[..., Path]) -> None:
+    files = {"content/issues/2026-03-spring/issue.yaml": "title: Spring\ndate: 2026-03-01\n"
+                                                         "volume: 1\nnumber: 1\n",
+             "content/issues/2026-03-spring/01-note.md": "---\ntitle: Note\n---\nText.\n",
+             # another volume, or none at all: numbers of their own
+             "content/issues/2027-01-next.md": "---\ntitle: Next\ndate: 2027-01-01\n"
+                                               "volume: 2\nnumber: 1\n---\nText.\n",
+             f"{ISSUE}/issue.yaml": "title: January 2026\ndate: 2026-01-15\nnumber: 1\n"
+                                    "volume: 1\n"}
+    with pytest.raises(ContentError) as caught:
+        load_site(make_site(files))
+    assert [str(problem) for problem in caught.value.problems] == [
+        "content/issues/2026-03-spring/issue.yaml:4: number: 1 of volume 1 is also the number "
+        f"of {ISSUE}/issue.yaml:3 (give each issue of a volume its own number: renumber the "
+        "later issues)"]
