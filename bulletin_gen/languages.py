@@ -38,7 +38,7 @@ from .content import (
 from .errors import BulletinError, Location, Problem, Problems
 from .images import measure_images
 from .links import Identity
-from .markdown import MarkdownRenderer
+from .markdown import MarkdownRenderer, slugify
 from .model import Issue, Item, Page, Site
 from .sitepaths import nfc_path
 from .validate import build_site, term_indexes
@@ -391,6 +391,18 @@ def with_main_settings(site: Site) -> Site:
 def _in_language(config: SiteConfig, code: str, title: str, tagline: str) -> SiteConfig:
     """The main settings as one translation's site has them."""
     return replace(config, language=code, title=title, tagline=tagline)
+
+
+def issue_translated(main: Site, translated: Site, slug: str) -> None:
+    """Raise, saying how to start one, when the issue `slug` of the main language has no
+    translation in `translated`'s language: 'no issue' would send the editor looking for a
+    misspelling."""
+    wanted = slugify(slug.strip("/").removeprefix("issues/").removesuffix(".md"))
+    if translated is main or any(issue.slug == wanted for issue in translated.issues):
+        return
+    if any(issue.slug == wanted for issue in main.issues):
+        raise BulletinError(f"issue '{wanted}' has no '{translated.language}' translation (run "
+                            f"'bulletin new translation {wanted} {translated.language}')")
 
 
 def site_in(site: Site, language: str | None) -> Site:

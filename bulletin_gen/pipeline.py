@@ -25,7 +25,13 @@ from .i18n import catalogue_digest
 from .images import image_files, measure_images
 from .incremental.cache import BuildCache
 from .incremental.uptodate import InputStamp
-from .languages import add_translations, site_in, split_sources, with_main_settings
+from .languages import (
+    add_translations,
+    issue_translated,
+    site_in,
+    split_sources,
+    with_main_settings,
+)
 from .layout import OUTPUT_DIR
 from .markdown import MarkdownRenderer
 from .model import Site
@@ -158,8 +164,9 @@ def build_pdf(site_dir: Path, issue_slug: str, target: Path,
               language: str | None = None) -> tuple[Problem, ...]:
     """Write the print edition of one issue (drafts included) to `target`, in `language`
     ('es': its translation) or the main language; returns warnings."""
-    site, problems = load_site(site_dir, drafts=True)
-    site = site_in(site, language)
+    main, problems = load_site(site_dir, drafts=True)
+    site = site_in(main, language)
+    issue_translated(main, site, issue_slug)
     issue = find_issue(site, issue_slug)
     env = make_environment(site_dir, language=site.config.language)
     write_file(target, issue_pdf(site_dir, site, env, issue, problems))

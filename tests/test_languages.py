@@ -453,9 +453,21 @@ def test_the_pdf_and_email_commands_take_a_language(fixture_site: Callable[[str]
     result = runner.invoke(main, ["pdf", "2026-03-march", str(site_dir), "--lang", "de"])
     assert result.exit_code == 1
     assert "no language 'de' in this site: the languages are en, es, ar, ja" in result.output
+
+
+def test_an_issue_without_the_translation_asked_for_says_how_to_start_one(
+        fixture_site: Callable[[str], Path], runner: CliRunner, tmp_path: Path) -> None:
+    site_dir = fixture_site("multilingual")  # March is in English and Spanish only
+    expected = ("Error: issue '2026-03-march' has no 'ar' translation (run 'bulletin new "
+                "translation 2026-03-march ar')\n")
     result = runner.invoke(main, ["email", "2026-03-march", str(site_dir), "--lang", "ar",
                                   "--eml", str(tmp_path / "x.eml")])
-    assert result.exit_code == 1 and "no issue '2026-03-march'" in result.output
+    assert (result.exit_code, result.stderr) == (1, expected)
+    result = runner.invoke(main, ["pdf", "2026-03-march", str(site_dir), "--lang", "ar",
+                                  "-o", str(tmp_path / "x.pdf")])
+    assert (result.exit_code, result.stderr) == (1, expected)
+    result = runner.invoke(main, ["pdf", "2026-13-nope", str(site_dir), "--lang", "ar"])
+    assert result.exit_code == 1 and "no issue '2026-13-nope' in this site" in result.stderr
 
 
 def test_omitted_items_leave_no_page_and_no_menu_entry_behind(

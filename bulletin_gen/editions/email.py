@@ -31,7 +31,7 @@ from markupsafe import Markup
 
 from ..config import SiteConfig
 from ..errors import BulletinError, Location, Problem, Problems, did_you_mean
-from ..languages import site_in
+from ..languages import issue_translated, site_in
 from ..layout import CONFIG_FILE
 from ..markdown import is_external, slugify
 from ..model import Issue, Item, Site
@@ -288,8 +288,9 @@ def export_eml(site_dir: Path, slug: str, target: Path, drafts: bool = False,
     from ..pipeline import load_site  # the build imports the editions, so not at the top
     from ..templates import make_environment
 
-    site, problems = load_site(site_dir, drafts=True, base_url=base_url)
-    site = site_in(site, language)
+    main, problems = load_site(site_dir, drafts=True, base_url=base_url)
+    site = site_in(main, language)
+    issue_translated(main, site, slug)
     missing = missing_requirement(site.config)
     if missing:
         raise EmailError(f"cannot make the email edition: {missing[0]} ({missing[1]})")
