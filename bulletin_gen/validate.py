@@ -243,7 +243,7 @@ def _build_issue(source: IssueSource, identities: dict[Path, Identity],
         source=doc.rel,
         number=fields.integer("number"),
         volume=fields.integer("volume"),
-        summary=typographic(fields.text("summary")),
+        summary=_summary(fields),
         status=fields.choice("status", ("published", "draft"), "published"),
         lang=_lang(fields),
         image=image,
@@ -315,6 +315,24 @@ def _split_h2(body: str) -> list[tuple[str | None, int, str]]:
     return [chunk for chunk in result if chunk[0] is not None or chunk[2].strip()]
 
 
+# Markdown an editor may expect in a summary: **bold**, __bold__, *emphasis*, _emphasis_,
+# [a link](url) and `code`. A lone '*' or '_' (a footnote mark, snake_case) is not one.
+_MARKDOWN_IN_TEXT = re.compile(r"\*\*\S[^*]*\*\*|__\S[^_]*__|(?<![\w*])\*\S[^*]*\*(?![\w*])"
+                               r"|(?<![\w_])_\S[^_]*_(?![\w_])|\[[^\]]+\]\([^)]*\)|`[^`]+`")
+
+
+def _summary(fields: FieldReader) -> str:
+    """`summary:`, plain text: it is also the description of feeds and link previews, which
+    show text only. Markdown in it would come out as written: a warning at its line."""
+    summary = fields.text("summary")
+    markdown = _MARKDOWN_IN_TEXT.search(summary)
+    if markdown:
+        fields.problems.warn(fields.at("summary"), f"summary: '{markdown.group()}' is Markdown, "
+                             "which a summary shows as written",
+                             "a summary is plain text: write it without ** _ ` or [](...)")
+    return typographic(summary)
+
+
 def _lang(fields: FieldReader) -> str:
     """`lang:` of an issue or item in another language: a code, since it becomes lang="..."."""
     code = fields.line("lang")
@@ -380,7 +398,7 @@ def _build_item(doc: SourceDoc, identity: Identity, issue_date: dt.date, resolve
         title=typographic(fields.line("title", required=True, default=identity.slug)),
         kind=kind,
         date=fields.date("date", default=issue_date),
-        summary=typographic(fields.text("summary")),
+        summary=_summary(fields),
         lang=_lang(fields),
         authors=fields.names("authors"),
         tags=_terms(fields, "tags"),
@@ -468,7 +486,7 @@ def _build_page(doc: SourceDoc, identities: dict[Path, Identity], assets: dict[P
     page = Page(
         slug=identity.slug,
         title=typographic(fields.line("title", required=True, default=identity.slug)),
-        summary=typographic(fields.text("summary")),
+        summary=_summary(fields),
         html_utf8=_render(renderer, doc.body, doc, links.resolver(doc, identities, assets),
                           problems).encode(),
         url=identity.url,

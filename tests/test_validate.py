@@ -332,3 +332,21 @@ def test_two_issues_of_a_volume_with_one_number_are_an_error_naming_both(
         "content/issues/2026-03-spring/issue.yaml:4: number: 1 of volume 1 is also the number "
         f"of {ISSUE}/issue.yaml:3 (give each issue of a volume its own number: renumber the "
         "later issues)"]
+
+
+def test_markdown_in_a_summary_is_a_warning_at_its_line(make_site: Callable[..., Path]) -> None:
+    """A summary is plain text (feeds and link previews show it): '**Lima**' would come out with
+    its stars."""
+    warnings = warnings_of(make_site, {
+        f"{ISSUE}/03-mesa.md": "---\ntitle: Mesa\nsummary: A table opens in **Lima** & Cusco.\n"
+                               "---\nText.\n",
+        f"{ISSUE}/04-plain.md": "---\ntitle: Plain\nsummary: snake_case and 2*3*4, plain.\n"
+                                "---\nText.\n",
+        "content/pages/team.md": "---\ntitle: Team\nsummary: See [us](about.md).\n---\nUs.\n",
+    })
+    hint = "(a summary is plain text: write it without ** _ ` or [](...))"
+    assert sorted(warnings) == [
+        f"content/issues/2026-01-winter/03-mesa.md:3: summary: '**Lima**' is Markdown, which a "
+        f"summary shows as written {hint}",
+        f"content/pages/team.md:3: summary: '[us](about.md)' is Markdown, which a summary shows "
+        f"as written {hint}"]
