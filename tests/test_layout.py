@@ -3,11 +3,12 @@ at a desktop and a phone width."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import copy_demo
+from conftest import MINIMAL_SITE, copy_demo
 
 from bulletin_gen.build import BuildOptions, build
 
@@ -67,3 +68,70 @@ def test_the_header_stacks_within_a_phone_width(module_browser: Any, demo_output
         assert boxes[name]["left"] >= 0 and boxes[name]["right"] <= 390, (name, boxes)
     # the tagline gives way on a phone: the bar is the title, the menu and the search box
     assert boxes["header"]["height"] < 170, boxes
+
+
+# A long title with a logo beside a long menu: the header must find room for the whole title
+# (by moving the menu or the search box to a line of their own, or by wrapping the title).
+LONG_HEADER = {
+    "bulletin.yaml": MINIMAL_SITE["bulletin.yaml"].rstrip(" ") + """\
+        title: Boletín de la Red Interregional de Mediación Comunitaria
+        logo: mark.svg
+        subscribe_url: https://example.org/subscribe
+        nav: [about, contributors]
+        """,
+    "static/mark.svg": '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 8 8"/>',
+    "content/pages/about.md": "---\ntitle: Quiénes somos y qué hacemos\n---\nAbout.\n",
+    "content/pages/contributors.md": "---\ntitle: Colaboradores\n---\nThem.\n",
+}
+WIDTHS = [320, 390, 600, 800, 1024, 1280, 1440, 1600]
+
+
+def title_clipping(browser: Any, page: Path, width: int) -> dict[str, Any]:
+    """How the site title's text sits at `width` px: its box, the title link's scroll and client
+    widths, the boxes of the viewport and of every ancestor that clips its overflow, and the
+    page's scroll and client widths."""
+    browser.set_window_size(width, 900)
+    browser.get(page.as_uri())
+    return dict(browser.execute_script("""
+        const title = document.querySelector('.site-title');
+        const range = document.createRange();
+        range.selectNodeContents(title);
+        const clips = [{width: innerWidth, left: 0, right: innerWidth, top: 0, bottom: 1e9}];
+        for (let el = title.parentElement; el; el = el.parentElement) {
+            const style = getComputedStyle(el);
+            if (style.overflowX !== 'visible' || style.overflowY !== 'visible')
+                clips.push(el.getBoundingClientRect().toJSON());
+        }
+        return {text: range.getBoundingClientRect().toJSON(), clips: clips,
+                scroll: title.scrollWidth, client: title.clientWidth,
+                page: [document.documentElement.scrollWidth, document.documentElement.clientWidth]};
+    """))
+
+
+def text_is_whole(found: dict[str, Any]) -> bool:
+    """The text's box lies inside every clipping box, the link does not overflow itself, and
+    nothing of the header widens the page beyond the screen."""
+    text = found["text"]
+    inside = all(clip["left"] <= text["left"] + 0.5 and text["right"] <= clip["right"] + 0.5
+                 and clip["top"] <= text["top"] + 0.5 and text["bottom"] <= clip["bottom"] + 0.5
+                 for clip in found["clips"])
+    page_width, screen_width = found["page"]
+    return inside and found["scroll"] <= found["client"] and page_width <= screen_width
+
+
+def test_a_long_title_beside_a_long_menu_is_never_clipped(
+        module_browser: Any, make_site: Callable[..., Path]) -> None:
+    output = build(make_site(LONG_HEADER), BuildOptions(pdf=False, email=False, jobs=1)).output
+    for page in ("archive/index.html", "issues/2026-01-winter/index.html"):
+        for width in WIDTHS:
+            found = title_clipping(module_browser, output / page, width)
+            assert text_is_whole(found), (page, width, found)
+
+
+@pytest.mark.parametrize("language", ["", "es/", "fr/"])
+def test_the_demo_title_shows_whole_in_every_language(module_browser: Any, demo_output: Path,
+                                                      language: str) -> None:
+    for page in ("issues/2025-07-summer/index.html", "archive/index.html"):
+        for width in WIDTHS:
+            found = title_clipping(module_browser, demo_output / language / page, width)
+            assert text_is_whole(found), (language + page, width, found)
