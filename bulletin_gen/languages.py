@@ -48,8 +48,12 @@ T = TypeVar("T", Item, Page)
 # Fields a translation never takes from its original: they say what language a text is in.
 NOT_INHERITED = frozenset({"lang"})
 # The line given to a field a translation inherits: a problem with it is its original's, which
-# the main site reports, so one found at this line is dropped.
+# the main site reports, so one found at this line is dropped; the page marks its text with the
+# original's language (`SHOWN_TEXT`).
 INHERITED = -1
+# The inherited fields whose text a reader sees, which the theme marks with their language
+# (model.lang_of): a briefs file's `items` are its briefs.
+SHOWN_TEXT = ("title", "summary", "image_alt", "items")
 
 
 @dataclass
@@ -316,10 +320,12 @@ def _language_site(original: Site, language: LanguageSources, main: dict[Path, I
     translated = {twin.rel for twin in language.twins.values()}
     problems.extend(_belonging(found, translated))
     originals = {issue.slug: issue for issue in original.issues}
-    issues = tuple(replace(issue, items=tuple(_marked(item, translated, config.language)
-                                              for item in _aligned(issue, originals)))
+    inherited = _inherited(sources, translated, config.language)
+    issues = tuple(replace(issue, inherited=inherited.get(issue.source, ()),
+                           items=tuple(_marked(item, translated, config.language, inherited)
+                                       for item in _aligned(issue, originals)))
                    for issue in site.issues)
-    pages = tuple(_marked(page, translated, config.language) for page in site.pages)
+    pages = tuple(_marked(page, translated, config.language, inherited) for page in site.pages)
     tags, regions = term_indexes(issues, language.prefix)  # of the items as marked
     return replace(site, issues=issues, pages=pages, prefix=language.prefix, tags=tags,
                    regions=regions)
@@ -364,11 +370,23 @@ def _belonging(found: Problems, translated: set[str]) -> Problems:
     return kept
 
 
-def _marked(shown: T, translated: set[str], original: str) -> T:
-    """An item or page shown untranslated: in the original language, and said to be."""
+def _marked(shown: T, translated: set[str], original: str,
+            inherited: dict[str, tuple[tuple[str, str], ...]]) -> T:
+    """An item or page shown untranslated: in the original language, and said to be. A
+    translated one has its inherited fields marked with the original's language instead."""
     if shown.source in translated:
-        return shown
+        return replace(shown, inherited=inherited.get(shown.source, ()))
     return replace(shown, lang=shown.lang or original, untranslated=True)
+
+
+def _inherited(sources: Sources, translated: set[str],
+               original: str) -> dict[str, tuple[tuple[str, str], ...]]:
+    """For each translation file, by its `rel`: the shown fields it took from its original
+    (`_merged` gave them the line INHERITED), each with the original's language."""
+    docs = [doc for issue in sources.issues for doc in (issue.meta, *issue.items)]
+    return {doc.rel: tuple((key, original) for key in SHOWN_TEXT
+                           if key in doc.meta and doc.meta.line_of(key) == INHERITED)
+            for doc in (*docs, *sources.pages) if doc.rel in translated}
 
 
 def language_sites(site: Site) -> tuple[Site, ...]:

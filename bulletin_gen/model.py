@@ -147,6 +147,9 @@ class Item(EncodedHtml):
     summary: str = ""
     lang: str = ""  # when the item is in another language than its issue
     untranslated: bool = False  # shown in a translated issue in its original language
+    # (field, language) for each front-matter field a translation took from its original
+    # (languages.py): shown in the original's language, and marked with it (`lang_of`).
+    inherited: tuple[tuple[str, str], ...] = ()
     authors: tuple[str, ...] = ()
     tags: tuple[Term, ...] = ()
     regions: tuple[Term, ...] = ()
@@ -183,6 +186,9 @@ class Issue:
     summary: str = ""
     status: str = "published"
     lang: str = ""
+    # (field, language) for each front-matter field a translation took from its original
+    # (languages.py): shown in the original's language, and marked with it (`lang_of`).
+    inherited: tuple[tuple[str, str], ...] = ()
     intro_html: str = ""
     image: Image | None = None
     contact: Contact = NO_CONTACT
@@ -219,6 +225,9 @@ class Page(EncodedHtml):
     summary: str = ""
     lang: str = ""  # when the page is in another language than its site
     untranslated: bool = False  # shown in a translated site in its original language
+    # (field, language) for each front-matter field a translation took from its original
+    # (languages.py): shown in the original's language, and marked with it (`lang_of`).
+    inherited: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -284,6 +293,12 @@ class Site:
 
     def page(self, slug: str) -> Page | None:
         return next((page for page in self.pages if page.slug == slug), None)
+
+
+def lang_of(shown: Issue | Item | Page, field: str) -> str:
+    """The language of a field of `shown` ('summary', 'image_alt', 'items'): its original's
+    where a translation left it out, else the language `shown` is marked with ('' when none)."""
+    return dict(shown.inherited).get(field, shown.lang)
 
 
 def _plural(label: str) -> str:

@@ -39,7 +39,7 @@ from .i18n import (
 )
 from .layout import THEME_DIR
 from .markdown import ROOT_MARKER, relative_html
-from .model import EMAIL_WIDTH, PRINT_WIDTH
+from .model import EMAIL_WIDTH, PRINT_WIDTH, Issue, Item, Page, lang_of
 
 THEME_TEMPLATES = THEME_DIR / "templates"
 THEME_STATIC = THEME_DIR / "static"
@@ -97,10 +97,19 @@ def make_environment(site_dir: Path | None, language: str = "en",
         names=join_names,
         demote=demote_headings,
         direction=text_direction,
+        lang_attrs=lang_attributes,
         number=number_filter,
         session=session_name,
     )
     return env
+
+
+def lang_attributes(shown: Issue | Item | Page, field: str) -> Markup:
+    """`<p{{ issue | lang_attrs('summary') }}>`: ' lang="en" dir="ltr"' when the field's text
+    has a language of its own (an untranslated item's, or its original's where a translation
+    left the field out: model.lang_of), so that it is read, and laid out, in that language."""
+    lang = lang_of(shown, field)
+    return Markup(' lang="%s" dir="%s"') % (lang, text_direction(lang)) if lang else Markup("")
 
 
 def relative_root(page_url: str) -> str:

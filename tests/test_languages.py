@@ -24,6 +24,7 @@ from conftest import (
     by_class,
     html_pages,
     internal_refs,
+    one,
     page_path,
     parse_html,
     resolve_ref,
@@ -301,6 +302,42 @@ def test_an_untranslated_item_is_marked_with_its_language_and_a_note(output: Pat
     assert by_class(page, "untranslated-note")
     assert not by_class(parse_html(output / "es/issues/2026-04-april/index.html"),
                         "untranslated-note")
+
+
+def language_of(element: Any) -> tuple[str | None, str | None]:
+    return element.get("lang"), element.get("dir")
+
+
+def test_fields_a_translation_leaves_out_are_marked_with_their_language(
+        fixture_site: Callable[[str], Path]) -> None:
+    site_dir = fixture_site("multilingual")
+    april = site_dir / "content/issues/2026-04-april"
+    (april / "issue.ar.yaml").write_text("title: أبريل 2026\n", encoding="utf-8")  # no summary
+    (april / "02-briefs.es.yaml").write_text("title: Breves\n", encoding="utf-8")  # no briefs
+    output = build(site_dir, BuildOptions(jobs=1, pdf=False)).output
+    english = ("en", "ltr")
+    for page in ("ar/issues/2026-04-april/index.html", "ar/index.html"):
+        summary = by_class(parse_html(output / page), "masthead-summary")[0]
+        assert text_of(summary) == "A new network office and the spring meetings."
+        assert language_of(summary) == english, page
+    issue = parse_html(output / "ar/issues/2026-04-april/index.html")
+    office = next(a for a in issue.iter("article") if a.get("id") == "item-office")
+    assert language_of(office) == (None, None)
+    assert language_of(one(office, ".//h2")) == (None, None)  # its title is translated
+    assert language_of(by_class(office, "item-image")[0]) == english  # its image_alt is not
+    archive = parse_html(output / "ar/archive/index.html")
+    assert language_of(by_class(archive, "issue-card")[0].findall("p")[1]) == english
+    about = next(a for a in archive.iter("a") if text_of(a) == "About")  # an untranslated page
+    assert language_of(about) == english
+    email = parse_html(output / "ar/issues/2026-04-april/email.html")
+    assert language_of(by_class(email, "summary")[0].find("p")) == english
+    # A translated summary is the page's own language: no mark.
+    spanish = parse_html(output / "es/issues/2026-04-april/index.html")
+    assert language_of(by_class(spanish, "masthead-summary")[0]) == (None, None)
+    briefs = next(a for a in spanish.iter("article") if a.get("id") == "item-briefs")
+    assert text_of(one(briefs, ".//h2")) == "Breves"
+    assert language_of(one(briefs, ".//h2")) == (None, None)
+    assert language_of(by_class(briefs, "briefs")[0]) == english
 
 
 def alternates(page: Path) -> dict[str, str]:
