@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable, Mapping
 from email import policy
 from pathlib import Path
+from typing import Any
 from xml.etree.ElementTree import Element
 
 import html5lib
@@ -124,6 +125,32 @@ def test_email_html_is_one_column_of_at_most_600_px(make_site: Callable[..., Pat
             assert int(element.get("width", "0")) <= 600, element.tag
         assert all(width <= 600 for width in _style_widths(element.get("style", ""))), \
             (element.tag, element.get("style"))
+
+
+def test_a_kind_label_in_the_contents_never_starts_a_line_with_its_dot(
+        make_site: Callable[..., Path], browser: Any) -> None:
+    """'· ROUND TABLE' after a title that fills the line goes to the next line with the title's
+    last word, never alone: a line of the contents does not start with '·'."""
+    long_title = "Who decides on water? Mediating irrigation disputes along the canal"
+    roundtable = EMAIL_FILES[ISSUE + "03-roundtable.md"]
+    assert isinstance(roundtable, str)
+    output, _ = _build(make_site, {ISSUE + "03-roundtable.md": roundtable.replace(
+        "title: Who decides on water?", f"title: {long_title}")})
+    for width in (700, 560, 420, 360):  # the 600 px column in a desktop client, then phones
+        browser.set_window_size(width, 900)
+        browser.get((output / "issues/2026-01-winter/email.html").as_uri())
+        lines = browser.execute_script("""
+            const kind = [...document.querySelectorAll('.toc-kind')]
+                .find(span => span.previousElementSibling.textContent.startsWith('Who decides'));
+            const title = [...kind.previousElementSibling.getClientRects()].pop();
+            const dot = document.createRange();
+            dot.setStart(kind.firstChild, 0);
+            dot.setEnd(kind.firstChild, 1);
+            return [dot.toString(), title.top, title.bottom, dot.getBoundingClientRect().top];
+        """)
+        dot, title_top, title_bottom, dot_top = lines
+        assert dot == "·"
+        assert title_top <= dot_top < title_bottom, (width, lines)  # on the title's last line
 
 
 def test_email_html_holds_the_whole_issue(make_site: Callable[..., Path]) -> None:
