@@ -61,6 +61,12 @@ DETAIL_NAMES = {"issue": N_("Issue"), "date": N_("Date")}
 # How `write_bundle` lays out the documents for Pagefind, which shapes the bundle's bytes.
 SOURCE_LAYOUT = "numbered files in one folder"
 IMAGE = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+# A typographic apostrophe (U+2019) within a word: l'eau, dell'acqua, network's as the Markdown
+# typographer writes them. Pagefind 1.5 indexes a word with an ASCII apostrophe as itself and
+# as what follows it (`eau` finds "l'eau"), but not one with U+2019: `eau` found nothing in a
+# French page that says l'eau five times. The indexed text has the ASCII apostrophe (so the
+# excerpts show it); the pages keep theirs.
+APOSTROPHE = re.compile(r"(?<=\w)\u2019(?=\w)")
 
 
 # The files of the bundle that the search page loads: `bulletin check`, which makes no index,
@@ -161,11 +167,12 @@ def _document(site: Site, issue: Issue, item: Item, path: str, url: str, title: 
               for name, values in filters.items() for value in values]
     attributes = "".join(f'<span {name}="{html.escape(value)}"></span>' for name, value in marks)
     # Images are left out: their addresses are the pages' own, and the results show none.
-    text = IMAGE.sub("", body)
+    text = APOSTROPHE.sub("'", IMAGE.sub("", body))
+    heading = html.escape(APOSTROPHE.sub("'", title))  # the result's title is the meta's
     return SearchDocument(path, f'<!DOCTYPE html><html lang="{html.escape(lang)}"><head>'
                                 f'<meta charset="utf-8"><title>{html.escape(title)}</title>'
                                 f'</head><body data-pagefind-body>{attributes}'
-                                f'<h1>{html.escape(title)}</h1>{text}</body></html>')
+                                f'<h1>{heading}</h1>{text}</body></html>')
 
 
 def pagefind_program() -> Path:

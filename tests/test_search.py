@@ -335,6 +335,24 @@ def test_an_accented_query_finds_the_plain_form_and_back(browser: Any, served: s
     assert query(browser, served, "Košice") == ["../issues/2026-01-winter/briefs/#briefs-3"]
 
 
+def test_a_word_after_an_elision_finds_its_item(browser: Any, make_site: Callable[..., Path],
+                                                build_site: Callable[..., Path]) -> None:
+    """'eau' finds l'eau written with the typographer's apostrophe (U+2019), as it finds it with
+    the ASCII one; the elision itself still finds it, and the page keeps its apostrophe."""
+    site = make_site({**SEARCH_SITE, "content/issues/2026-01-winter/01-lead.md": """\
+        ---
+        title: Le prix de l'eau
+        ---
+        Les familles paient l'eau deux fois plus cher qu'en 2020.
+        """})
+    output = build_site(site, pdf=False, email=False)
+    page = output / "issues/2026-01-winter/lead/index.html"
+    assert "Les familles paient l\u2019eau" in text_of(parse_html(page))
+    with serving(output) as base:
+        for term in ("eau", "l\u2019eau", "l'eau", "familles"):
+            assert query(browser, base, term) == ["../issues/2026-01-winter/lead/"], term
+
+
 # A year before the fixture's: a second bundle per language, and an accented name in both.
 NOVEMBER = {
     "content/issues/2025-11-november/issue.yaml": "title: November 2025\ndate: 2025-11-10\n",
