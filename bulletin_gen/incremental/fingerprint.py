@@ -221,10 +221,12 @@ class Fingerprinter:
 
     def shard(self, shard: SearchShard, made_by: str) -> str:
         """The fingerprint of a search shard's bundle (search.py): its issues, its language's
-        settings, place and words, and `made_by`. Unlike the shard's own digest it makes no
-        documents: a rebuild would make every shard's to index one."""
+        settings, place and words, `made_by`, and this version of bulletin-gen, which writes
+        the documents. Unlike the shard's own digest it makes no documents: a rebuild would
+        make every shard's to index one."""
         site = shard.site
-        return text_hash("search", made_by, site.prefix, self._settings(site, {"config.search"}),
+        return text_hash("search", VERSION, made_by, site.prefix,
+                         self._settings(site, {"config.search"}),
                          self._spoken(site.config.language),
                          *[self.value(issue) for issue in shard.issues])
 
