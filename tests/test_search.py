@@ -259,6 +259,13 @@ def serving(output: Path) -> Iterator[str]:
         server.server_close()
 
 
+@pytest.fixture(scope="module")
+def browser(module_browser: Any) -> Any:
+    """One Chromium for the module's searches: each test loads its pages afresh, from a server
+    of its own, and Pagefind keeps nothing in the browser between page loads."""
+    return module_browser
+
+
 @pytest.fixture
 def served(make_site: Callable[..., Path], build_site: Callable[..., Path]) -> Iterator[str]:
     """The search site built and served."""
