@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
 import shutil
 from pathlib import Path
@@ -38,18 +39,26 @@ _ORDER = re.compile(r"^(\d+)[-_.]")
 
 
 def init_site(directory: Path) -> list[Path]:
-    """Copy the starter site into `directory`, which must be new or empty."""
+    """Copy the starter site into `directory`: a new folder, or one where none of the starter's
+    files and folders are yet (a fresh clone of a repository, with its README, takes a site)."""
     if directory.exists() and not directory.is_dir():
         raise BulletinError(f"{directory} is a file; choose a new folder for the site.")
-    if directory.exists() and any(directory.iterdir()):
-        raise BulletinError(f"{directory} is not empty; choose a new folder for the site.")
+    sources = sorted(source for source in STARTER.rglob("*") if source.is_file())
+    names = [source.relative_to(STARTER) for source in sources]
+    # The site's own folders are taken whole; of a repository's (.github), only the files.
+    site_parts = sorted({name.parts[0] for name in names if not name.parts[0].startswith(".")})
+    taken = [part for part in site_parts if os.path.lexists(directory / part)] + [
+        name.as_posix() for name in names
+        if name.parts[0].startswith(".") and os.path.lexists(directory / name)]
+    if taken:
+        raise BulletinError(f"{directory} already has {', '.join(taken)}: a site may be there; "
+                            "choose a new folder for the site.")
     written = []
-    for source in sorted(STARTER.rglob("*")):
-        if source.is_file():
-            target = directory / source.relative_to(STARTER)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(source, target)
-            written.append(target)
+    for source, name in zip(sources, names, strict=True):
+        target = directory / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
+        written.append(target)
     ignore = _write_gitignore(directory)
     return written + ([ignore] if ignore else [])
 

@@ -196,12 +196,27 @@ def test_init_into_an_empty_existing_folder(runner: CliRunner, tmp_path: Path) -
     assert (tmp_path / "content/pages/about.md").is_file()
 
 
-def test_init_refuses_a_folder_that_is_not_empty(runner: CliRunner, tmp_path: Path) -> None:
-    (tmp_path / "notes.txt").write_text("mine\n", encoding="utf-8")
+def test_init_writes_beside_a_fresh_clone(runner: CliRunner, tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".github/workflows").mkdir(parents=True)
+    (tmp_path / ".github/workflows/lint.yml").write_text("on: push\n", encoding="utf-8")
+    (tmp_path / "README.md").write_text("Our bulletin.\n", encoding="utf-8")
+    code, _, err = run(runner, "init", tmp_path)
+    assert code == 0, err
+    assert (tmp_path / "bulletin.yaml").is_file() and (tmp_path / ".gitignore").is_file()
+    assert (tmp_path / "README.md").read_text(encoding="utf-8") == "Our bulletin.\n"
+    assert (tmp_path / ".github/workflows/publish.yml").is_file()
+
+
+def test_init_refuses_a_folder_that_holds_a_site(runner: CliRunner, tmp_path: Path) -> None:
+    (tmp_path / "bulletin.yaml").write_text("title: Mine\n", encoding="utf-8")
+    (tmp_path / "content").mkdir()
     code, _, err = run(runner, "init", tmp_path)
     assert code == 1
-    assert err == f"Error: {tmp_path} is not empty; choose a new folder for the site.\n"
-    assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"]
+    assert err == (f"Error: {tmp_path} already has bulletin.yaml, content: a site may be "
+                   "there; choose a new folder for the site.\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bulletin.yaml", "content"]
+    assert (tmp_path / "bulletin.yaml").read_text(encoding="utf-8") == "title: Mine\n"
 
 
 def test_init_refuses_a_file(runner: CliRunner, tmp_path: Path) -> None:
