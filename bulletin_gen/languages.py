@@ -37,6 +37,7 @@ from .content import (
 )
 from .errors import BulletinError, Location, Problem, Problems
 from .images import measure_images
+from .layout import CONFIG_FILE
 from .links import Identity
 from .markdown import MarkdownRenderer, slugify
 from .model import Issue, Item, Page, Site
@@ -239,7 +240,18 @@ def add_translations(site: Site, translations: Translations, renderer: MarkdownR
     _report_strays(translations, problems)
     for language, each in zip(translations.languages, built, strict=True):
         _report_crossings(each, language, main, problems)
+        if site.issues and not each.issues:
+            _report_empty(site.config, each.config.language, problems)
     return replace(site, translations=built)
+
+
+def _report_empty(config: SiteConfig, code: str, problems: Problems) -> None:
+    """Warn about a language every page's menu offers though none of its issues is translated:
+    its readers would find an empty front page and archive."""
+    problems.warn(Location(CONFIG_FILE, config.key_lines.get("languages", 0)),
+                  f"languages: '{code}' has no translated issue yet: its front page and archive "
+                  "are empty", f"translate an issue (bulletin new translation ISSUE {code}), "
+                  f"or list '{code}' once one is")
 
 
 def _report_strays(translations: Translations, problems: Problems) -> None:

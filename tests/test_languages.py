@@ -255,9 +255,14 @@ def test_files_of_languages_not_configured_are_items_of_their_own(
     config = site_dir / "bulletin.yaml"
     config.write_text(config.read_text(encoding="utf-8") + "languages: {es: {}}\n",
                       encoding="utf-8")
-    site, _ = load_site(site_dir)
+    site, problems = load_site(site_dir)
     assert "report-fr" in [item.slug for item in site.issues[0].items]
     assert site.translations[0].issues == ()  # no issue.es.yaml: nothing in Spanish
+    lines = config.read_text(encoding="utf-8").count("\n")
+    assert [str(p) for p in problems.warnings if "languages" in p.message] == [
+        f"bulletin.yaml:{lines}: languages: 'es' has no translated issue yet: its front page "
+        "and archive are empty (translate an issue (bulletin new translation ISSUE es), or "
+        "list 'es' once one is)"]
 
 
 # The web edition ------------------------------------------------------------------------------
