@@ -204,10 +204,18 @@ def _sitemap(site: Site) -> dict[str, Any]:
     if not site.translations:
         return {"all_urls": site_urls(site)}
     sites = (site, *site.translations)
-    pages = [(each, url, True) for each in sites for url in site_urls(each)]
+    pages = [(each, url, url not in shown) for each in sites
+             for shown in [_untranslated_urls(each)] for url in site_urls(each)]
     versions = _versions_by_key(sites, pages)
     return {"all_urls": [url for _, url, _ in pages],
             "url_versions": {url: versions[_key(each, url)] for each, url, _ in pages}}
+
+
+def _untranslated_urls(site: Site) -> set[str]:
+    """The pages of a translation that show an item or page in its original language: in the
+    sitemap, as in each page's head (`_untranslated`), no alternate in the site's language."""
+    items = {item.url for issue in site.issues for item in issue.items if item.untranslated}
+    return items | {page.url for page in site.pages if page.untranslated}
 
 
 def _key(site: Site, url: str) -> str:

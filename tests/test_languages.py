@@ -430,6 +430,15 @@ def test_the_sitemap_lists_every_language_with_its_alternates(output: Path) -> N
         "ar": f"{base}ar/issues/2026-04-april/", "ja": f"{base}ja/issues/2026-04-april/"}
     assert set(urls[f"{base}issues/2026-01-january/"]) == {"en", "es"}
     assert f"{base}ja/pages/about/" in urls
+    # The notice has a Spanish translation only: the Arabic issue shows it in English, a page
+    # that is no Arabic alternate, in the sitemap as in the page's head.
+    notice = {"en": f"{base}issues/2026-04-april/notice/",
+              "es": f"{base}es/issues/2026-04-april/notice/"}
+    assert urls[f"{base}ar/issues/2026-04-april/notice/"] == notice
+    assert urls[f"{base}issues/2026-04-april/notice/"] == notice
+    head = parse_html(output / "ar/issues/2026-04-april/notice/index.html")
+    assert {link.get("hreflang") for link in head.iter("link") if link.get("hreflang")} == {
+        "en", "es", "x-default"}
 
 
 def test_each_language_has_its_feeds(output: Path) -> None:
