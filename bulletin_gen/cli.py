@@ -5,10 +5,14 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from . import __version__
+
+if TYPE_CHECKING:
+    from .errors import Problem
 
 SITE = click.argument("site", default=".", type=click.Path(file_okay=False, path_type=Path))
 
@@ -220,6 +224,6 @@ def _say_waiting(holder: str) -> None:
     click.echo(f"Waiting for another build of this site ({holder}) to end...", err=True)
 
 
-def _print_warnings(warnings: tuple[object, ...]) -> None:
+def _print_warnings(warnings: tuple[Problem, ...]) -> None:
     for warning in warnings:
-        click.echo(f"warning: {warning}", err=True)
+        click.echo(warning.said_as("warning"), err=True)

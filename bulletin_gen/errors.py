@@ -40,6 +40,11 @@ class Problem:
         text = f"{self.location}: {self.message}"
         return f"{text} ({self.hint})" if self.hint else text
 
+    def said_as(self, severity: str) -> str:
+        """'path:line: warning: message (hint)': as compilers, and `bulletin check`, say it."""
+        text = f"{self.location}: {severity}: {self.message}"
+        return f"{text} ({self.hint})" if self.hint else text
+
 
 class BulletinError(click.ClickException):
     """The root of every error bulletin-gen reports to the user without a traceback."""

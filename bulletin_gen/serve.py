@@ -347,7 +347,7 @@ def _built(site_dir: Path, options: BuildOptions, state: LiveState,
         say("Build failed:\n" + "\n".join(f"  {line}" for line in lines), True)
         return None
     for warning in report.warnings:
-        say(f"warning: {warning}", True)
+        say(warning.said_as("warning"), True)
     return report
 
 

@@ -90,7 +90,7 @@ def test_build_prints_warnings_and_strict_makes_them_fatal(make_site: Callable[.
     warning = "content/pages/about.md:3: unknown field 'titel' (did you mean title?)"
     code, _, err = run(runner, "build", site)
     assert code == 0
-    assert err == f"warning: {warning}\n"
+    assert err == warning.replace(":3: ", ":3: warning: ") + "\n"
     before = snapshot(site / "output")
     code, _, err = run(runner, "build", site, "--strict")
     assert code == 1

@@ -297,7 +297,7 @@ def test_build_without_weasyprint_warns_and_writes_html(make_site: Callable[...,
     assert (site / "output/issues/2026-01-winter/index.html").is_file()
     assert not list((site / "output").rglob("*.pdf"))
     assert ".pdf" not in (site / "output/issues/2026-01-winter/index.html").read_text()
-    assert "warning: bulletin.yaml: the print edition (PDF) was not written" in result.output
+    assert "bulletin.yaml: warning: the print edition (PDF) was not written" in result.output
     assert "pip install 'bulletin-gen[pdf]'" in result.output
     assert "libpango-1.0-0" in result.output
 
