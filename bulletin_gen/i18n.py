@@ -22,6 +22,7 @@ import subprocess
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
+from babel.core import get_global
 from babel.dates import format_date as babel_format_date
 from babel.lists import format_list
 from babel.localedata import locale_identifiers
@@ -185,6 +186,24 @@ def language_mistake(code: str) -> tuple[str, str] | None:
     if by_name:
         return what, f"did you mean {by_name}?"
     return what, "write a BCP 47 code such as 'en', 'es', 'fr' or 'pt-BR'"
+
+
+@functools.lru_cache(maxsize=64)
+def og_locale(lang: str) -> str:
+    """A language tag as Open Graph's `og:locale` wants it, language_TERRITORY: 'pt-BR' ->
+    'pt_BR', and a tag without a territory gets the one Unicode's likely subtags give it
+    ('es' -> 'es_ES', 'zh-Hant' -> 'zh_TW'), since link previews ignore a bare language."""
+    try:
+        locale = Locale.parse(_tag(lang) or "en", sep="-")
+    except (UnknownLocaleError, ValueError):
+        return lang.replace("-", "_")
+    territory = locale.territory
+    if not territory:
+        likely = get_global("likely_subtags")
+        found = (locale.script and likely.get(f"{locale.language}_{locale.script}")) \
+            or likely.get(locale.language, "")
+        territory = found.split("_")[-1] if found.count("_") else ""
+    return f"{locale.language}_{territory}" if territory else locale.language
 
 
 @functools.lru_cache(maxsize=256)

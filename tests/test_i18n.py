@@ -330,3 +330,13 @@ def test_the_plain_text_emails_own_words_speak_the_language(
     assert "Le texte (note 1)" in text and "Notes :" in text
     assert "[Image : La carte des centres]" in text
     assert "Notes:" not in text and "[Image: " not in text
+
+
+@pytest.mark.parametrize(("tag", "locale"), [
+    ("en", "en_US"), ("es", "es_ES"), ("pt-BR", "pt_BR"), ("zh-Hant", "zh_TW"), ("ky", "ky_KG"),
+    ("ar", "ar_EG"),
+])
+def test_og_locale_is_a_language_and_a_territory(tag: str, locale: str) -> None:
+    from bulletin_gen.i18n import og_locale
+
+    assert og_locale(tag) == locale

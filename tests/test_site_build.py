@@ -447,7 +447,7 @@ def test_site_and_issue_languages_reach_html_and_feed(make_site: Callable[..., P
         root = page(output, url)
         assert root.get("lang") == lang, url
         locale = root.find(".//meta[@property='og:locale']")
-        assert locale is not None and locale.get("content") == lang
+        assert locale is not None and locale.get("content") == {"es": "es_ES", "fr": "fr_FR"}[lang]
     feed = ET.parse(output / "feed.xml").getroot()
     assert feed.get("{http://www.w3.org/XML/1998/namespace}lang") == "fr"
 
