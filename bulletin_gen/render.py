@@ -7,6 +7,7 @@ in parallel, and the result never depends on which.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -200,15 +201,38 @@ def site_urls(site: Site) -> list[str]:
 
 
 def _sitemap(site: Site) -> dict[str, Any]:
-    """The sitemap's context: every page of every language, and each page's versions."""
+    """The sitemap's context: every page of every language, the date of the newest content
+    each shows, and each page's versions."""
+    dates = {url: date for each in (site, *site.translations)
+             for url, date in content_dates(each).items()}
     if not site.translations:
-        return {"all_urls": site_urls(site)}
+        return {"all_urls": site_urls(site), "url_dates": dates}
     sites = (site, *site.translations)
     pages = [(each, url, url not in shown) for each in sites
              for shown in [_untranslated_urls(each)] for url in site_urls(each)]
     versions = _versions_by_key(sites, pages)
-    return {"all_urls": [url for _, url, _ in pages],
+    return {"all_urls": [url for _, url, _ in pages], "url_dates": dates,
             "url_versions": {url: versions[_key(each, url)] for each, url, _ in pages}}
+
+
+def content_dates(site: Site) -> dict[str, dt.date]:
+    """The date of the newest issue or item each dated page of `site` shows: the sitemap's
+    `lastmod`, taken from the content, never from the clock. A page without a date of its own
+    (about, search) has none."""
+    dates: dict[str, dt.date] = {}
+    if site.latest:
+        home = site.prefix
+        dates.update(dict.fromkeys((home, f"{home}archive/", f"{home}tags/",
+                                    f"{home}regions/"), site.latest.date))
+    for issue in site.issues:
+        dates[issue.url] = issue.date
+        dates.update((item.url, item.date) for item in issue.items)
+    for index in site.tags + site.regions:
+        if index.entries:
+            newest = max(entry.item.date for entry in index.entries)
+            urls = page_urls(index.url, len(index.entries), site.config.per_page)
+            dates.update(dict.fromkeys(urls, newest))
+    return dates
 
 
 def _untranslated_urls(site: Site) -> set[str]:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import copy_fixture
+from conftest import SITEMAP, copy_fixture
 
 from bulletin_gen.model import Site
 from bulletin_gen.pipeline import load_site
@@ -127,3 +128,23 @@ def test_template_display() -> None:
     assert template_display(str(THEME_TEMPLATES / "partials/toc.html")) == "theme/partials/toc.html"
     assert template_display("/home/ana/my-site/templates/page.html") == "templates/page.html"
     assert template_display(None) == "template"
+
+
+def test_the_sitemap_dates_each_page_by_the_newest_content_it_shows(
+        make_site: Callable[..., Path], build_site: Callable[..., Path]) -> None:
+    site = make_site({
+        "content/issues/2026-02-second/issue.yaml": "title: February\ndate: 2026-02-15\n",
+        "content/issues/2026-02-second/01-story.md":
+            "---\ntitle: A story\ndate: 2026-02-10\ntags: [mediation]\n---\nText.\n",
+    })
+    root = ET.parse(build_site(site) / "sitemap.xml").getroot()
+    base = "https://example.org/news/"
+    lastmod = {url.findtext(f"{SITEMAP}loc", "").removeprefix(base):
+               url.findtext(f"{SITEMAP}lastmod") for url in root.iter(f"{SITEMAP}url")}
+    assert lastmod[""] == lastmod["archive/"] == lastmod["tags/"] == "2026-02-15"
+    assert lastmod["issues/2026-02-second/"] == "2026-02-15"
+    assert lastmod["issues/2026-02-second/story/"] == "2026-02-10"
+    assert lastmod["issues/2026-01-winter/lead/"] == "2026-01-15"
+    assert lastmod["tags/mediation/"] == "2026-02-10"  # its newest entry, the story
+    assert lastmod["regions/peru/"] == "2026-01-15"
+    assert lastmod["pages/about/"] is None and lastmod["search/"] is None
