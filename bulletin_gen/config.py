@@ -103,6 +103,7 @@ class Language:
     code: str  # a BCP 47 tag: 'es', 'pt-BR', 'zh-Hant'
     title: str
     tagline: str = ""
+    tagline_lang: str = ""  # the main language, when the tagline is its (none of its own)
 
 
 @dataclass(frozen=True)
@@ -111,6 +112,9 @@ class SiteConfig:
 
     title: str
     tagline: str = ""
+    # A translation's site showing the main language's tagline (none of its own): that
+    # language, so that the tagline is marked with it (templates.lang_attributes).
+    tagline_lang: str = ""
     base_url: str = ""  # absolute URL of the published site, always ending in '/'
     language: str = "en"
     organisation: Organisation = field(default_factory=Organisation)
@@ -295,8 +299,10 @@ def _languages(section: FieldReader, config: SiteConfig) -> tuple[Language, ...]
             section.error(code, f"languages: '{tag}' is the main language ('language: "
                           f"{config.language}')", "list only the other languages here")
         else:
+            tagline = typographic(fields.text("tagline"))
             found.append(Language(tag, fields.line("title", config.title),
-                                  typographic(fields.text("tagline")) or config.tagline))
+                                  tagline or config.tagline,
+                                  "" if tagline or not config.tagline else config.language))
         fields.finish()
     section.finish(tuple(str(code) for code in section.data))
     return tuple(found)

@@ -326,7 +326,8 @@ def _language_site(original: Site, language: LanguageSources, main: dict[Path, I
     sources = language.sources()
     identities = _identities(sources, language, main, found)
     code = language.language.code
-    local = _in_language(config, code, language.language.title, language.language.tagline)
+    local = _in_language(config, code, language.language.title, language.language.tagline,
+                         language.language.tagline_lang)
     site = build_site(local, sources, renderer, found, drafts, jobs=jobs, identities=identities)
     site = measure_images(site, found)
     translated = {twin.rel for twin in language.twins.values()}
@@ -414,13 +415,15 @@ def with_main_settings(site: Site) -> Site:
         return site
     return replace(site, translations=tuple(
         replace(each, config=_in_language(site.config, each.config.language, each.config.title,
-                                          each.config.tagline))
+                                          each.config.tagline, each.config.tagline_lang))
         for each in site.translations))
 
 
-def _in_language(config: SiteConfig, code: str, title: str, tagline: str) -> SiteConfig:
+def _in_language(config: SiteConfig, code: str, title: str, tagline: str,
+                 tagline_lang: str) -> SiteConfig:
     """The main settings as one translation's site has them."""
-    return replace(config, language=code, title=title, tagline=tagline)
+    return replace(config, language=code, title=title, tagline=tagline,
+                   tagline_lang=tagline_lang)
 
 
 def issue_translated(main: Site, translated: Site, slug: str) -> None:

@@ -100,6 +100,7 @@ def make_environment(site_dir: Path | None, language: str = "en",
         direction=text_direction,
         og_locale=og_locale,
         lang_attrs=lang_attributes,
+        lang_dir=language_attributes,
         number=number_filter,
         session=session_name,
     )
@@ -110,7 +111,12 @@ def lang_attributes(shown: Issue | Item | Page, field: str) -> Markup:
     """`<p{{ issue | lang_attrs('summary') }}>`: ' lang="en" dir="ltr"' when the field's text
     has a language of its own (an untranslated item's, or its original's where a translation
     left the field out: model.lang_of), so that it is read, and laid out, in that language."""
-    lang = lang_of(shown, field)
+    return language_attributes(lang_of(shown, field))
+
+
+def language_attributes(lang: str) -> Markup:
+    """`<p{{ config.tagline_lang | lang_dir }}>`: ' lang="en" dir="ltr"' for a language, nothing
+    for none (the page's own)."""
     return Markup(' lang="%s" dir="%s"') % (lang, text_direction(lang)) if lang else Markup("")
 
 

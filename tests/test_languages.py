@@ -62,8 +62,10 @@ def test_languages_keep_their_order_and_default_to_the_main_title(tmp_path: Path
         "title: Notes\ntagline: News\nlanguages:\n  fr: {}\n  es: {title: Notas}\n"
         "  pt-BR:\n", encoding="utf-8")
     config, _ = load_config(tmp_path)
-    assert config.languages == (Language("fr", "Notes", "News"), Language("es", "Notas", "News"),
-                                Language("pt-BR", "Notes", "News"))
+    # The main tagline, in the main language (marked with it on the pages).
+    assert config.languages == (Language("fr", "Notes", "News", "en"),
+                                Language("es", "Notas", "News", "en"),
+                                Language("pt-BR", "Notes", "News", "en"))
     assert config.untranslated == "original"
 
 
@@ -343,6 +345,11 @@ def test_fields_a_translation_leaves_out_are_marked_with_their_language(
     assert text_of(one(briefs, ".//h2")) == "Breves"
     assert language_of(one(briefs, ".//h2")) == (None, None)
     assert language_of(by_class(briefs, "briefs")[0]) == english
+    # bulletin.yaml gives Arabic no tagline of its own: it shows the English one, marked.
+    assert language_of(by_class(parse_html(output / "ar/index.html"), "masthead-tagline")[0]) \
+        == english
+    assert language_of(by_class(email, "masthead-tagline")[0]) == english
+    assert language_of(by_class(spanish, "masthead-tagline")[0]) == (None, None)
 
 
 def alternates(page: Path) -> dict[str, str]:
