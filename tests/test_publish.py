@@ -374,6 +374,19 @@ def pages_site(make_site: Callable[..., Path], tmp_path: Path) -> tuple[Path, Pa
     return site, remote
 
 
+def tip(repo: Path, ref: str = "gh-pages") -> str:
+    """The commit `ref` names in `repo`."""
+    return git("rev-parse", ref, cwd=repo).strip()
+
+
+def published_once(make_site: Callable[..., Path], tmp_path: Path) -> tuple[Path, Path, str]:
+    """A site of `pages_site` built and published: the site, its remote, the commit published."""
+    site, remote = pages_site(make_site, tmp_path)
+    build(site, BuildOptions(jobs=1, pdf=False))
+    assert publish_pages(site).exit_code == 0
+    return site, remote, tip(remote)
+
+
 def publish_pages(site: Path, *args: str) -> Any:
     return CliRunner(env=IDENTITY).invoke(main, ["publish", str(site), *args])
 
@@ -400,36 +413,30 @@ def test_github_pages_commits_the_output_with_nojekyll_and_cname(
 
 def test_github_pages_makes_no_commit_when_nothing_changed(
         make_site: Callable[..., Path], tmp_path: Path) -> None:
-    site, remote = pages_site(make_site, tmp_path)
-    build(site, BuildOptions(jobs=1, pdf=False))
-    assert publish_pages(site).exit_code == 0
-    first = git("rev-parse", "gh-pages", cwd=remote).strip()
+    site, remote, first = published_once(make_site, tmp_path)
     again = publish_pages(site)
     assert again.exit_code == 0, again.output
     assert "Nothing changed since the branch 'gh-pages' was last published: no commit made" \
         in again.output
-    assert git("rev-parse", "gh-pages", cwd=remote).strip() == first
-    assert git("rev-parse", "gh-pages", cwd=site).strip() == first
+    assert tip(remote) == first
+    assert tip(site) == first
     lead = site / "content/issues/2026-01-winter/01-lead.md"
     lead.write_text(lead.read_text("utf-8").replace("story text", "story, edited"), "utf-8")
     build(site, BuildOptions(jobs=1, pdf=False))
     assert publish_pages(site, "--no-push").exit_code == 0
-    assert git("rev-parse", "gh-pages", cwd=remote).strip() == first  # not pushed
-    edited = git("rev-parse", "gh-pages", cwd=site).strip()
-    assert git("rev-parse", "gh-pages^", cwd=site).strip() == first
+    assert tip(remote) == first  # not pushed
+    edited = tip(site)
+    assert tip(site, "gh-pages^") == first
     # the unpushed commit is built on and pushed, not made again
     result = publish_pages(site)
     assert "Nothing changed" in result.output
-    assert git("rev-parse", "gh-pages", cwd=remote).strip() == edited
+    assert tip(remote) == edited
 
 
 def test_github_pages_from_a_fresh_clone_builds_on_the_published_branch(
         make_site: Callable[..., Path], tmp_path: Path) -> None:
     # As on CI (actions/checkout): a clone of the one branch built, without gh-pages.
-    site, remote = pages_site(make_site, tmp_path)
-    build(site, BuildOptions(jobs=1, pdf=False))
-    assert publish_pages(site).exit_code == 0
-    published = git("rev-parse", "gh-pages", cwd=remote).strip()
+    site, remote, published = published_once(make_site, tmp_path)
     git("push", "-q", "origin", "HEAD:refs/heads/main", cwd=site)
     clone = tmp_path / "clone"
     git("clone", "-q", "--single-branch", "--branch", "main", str(remote), str(clone),
@@ -439,7 +446,7 @@ def test_github_pages_from_a_fresh_clone_builds_on_the_published_branch(
     result = publish_pages(clone)
     assert result.exit_code == 0, result.output
     assert "Nothing changed" in result.output
-    assert git("rev-parse", "gh-pages", cwd=remote).strip() == published
+    assert tip(remote) == published
 
 
 def test_github_pages_outside_a_repository_is_one_clear_line(
