@@ -33,6 +33,7 @@ from .linkcheck import (
     scan_page,
 )
 from .links import item_slug
+from .markdown import NO_ALT
 from .model import Site
 from .pipeline import RenderedSite, render_in_memory
 from .search import UI_FILES
@@ -121,7 +122,7 @@ def audit_site(site_dir: Path, external: bool = False, strict: bool = False,
 def _from_problem(problem: Problem, severity: str) -> Finding:
     # Loading finds the images without alt text (it knows their line): the same kind as the
     # rendered pages' own, for the scripts that read --format json.
-    kind = "missing-alt" if problem.message.startswith("image without alt text") else "content"
+    kind = "missing-alt" if problem.message.startswith(NO_ALT) else "content"
     return Finding(problem.location.path, problem.location.line, kind, severity,
                    problem.message, problem.hint)
 
@@ -229,7 +230,7 @@ def _alt_findings(scans: list[PageScan], tracer: Tracer) -> list[Finding]:
             name = posixpath.basename(image.src.split("?")[0])
             link = Link(image.page, image.src, image.line, "img")
             findings.append(tracer.finding(
-                link, name, "missing-alt", "warning", f"image without alt text: {name}",
+                link, name, "missing-alt", "warning", f"{NO_ALT}: {name}",
                 "give the <img> an alt attribute describing the picture"))
     return findings
 

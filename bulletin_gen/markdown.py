@@ -63,6 +63,9 @@ ALLOWED_ATTRIBUTES = {
 _MAY_HOLD_LINK = re.compile(r"[:@]|//|localhost|\.\w", re.IGNORECASE)
 
 Resolver = Callable[[str, str], str | None]
+# What a build and `bulletin check` say of an image without alt text (`Rendered.unlabelled`);
+# check's JSON gives it a kind of its own (audit.py).
+NO_ALT = "image without alt text"
 """resolve(url, 'link'|'image') -> the rewritten URL, the same URL, or None when missing."""
 
 
@@ -182,9 +185,7 @@ class MarkdownRenderer:
             if points:  # before links are resolved: key points keep them as written
                 key_points = self._key_points(tokens, env)
             _lower_page_titles(tokens)
-            # Before links are rewritten: the image's URL as its editor wrote it.
-            unlabelled = _unlabelled_images(tokens, first_line)
-            broken = _rewrite(tokens, resolve, id_prefix, first_line)
+            broken, unlabelled = _rewrite(tokens, resolve, id_prefix, first_line)
             _mark_checklists(tokens)
             html = self.md.renderer.render(tokens, self.md.options, env)
         except RecursionError:
@@ -196,7 +197,7 @@ class MarkdownRenderer:
                             " from this line on would be lost", first_line + env["nesting_cut"])
         if not self.unsafe_html:
             html = self.clean(html)
-        return Rendered(html, tuple(broken), points=key_points, unlabelled=unlabelled)
+        return Rendered(html, tuple(broken), points=key_points, unlabelled=tuple(unlabelled))
 
     def _key_points(self, tokens: list[Token], env: dict[str, Any]) -> tuple[str, ...]:
         """The key points of a section: its list items, or else its paragraphs, as inline HTML,
@@ -288,17 +289,14 @@ def _inline_children(tokens: list[Token], first_line: int) -> Iterator[tuple[int
             yield line, child
 
 
-def _unlabelled_images(tokens: list[Token], first_line: int) -> tuple[tuple[int, str], ...]:
-    """(line, url) of each `![](url)` with no alt text: a screen reader says nothing of it,
-    and a mail client that blocks images shows nothing in its place."""
-    return tuple((line, str(child.attrGet("src") or ""))
-                 for line, child in _inline_children(tokens, first_line)
-                 if child.type == "image" and not child.content.strip())
-
-
-def _rewrite(tokens: list[Token], resolve: Resolver, id_prefix: str,
-             first_line: int) -> list[tuple[int, str, str]]:
+def _rewrite(tokens: list[Token], resolve: Resolver, id_prefix: str, first_line: int
+             ) -> tuple[list[tuple[int, str, str]], list[tuple[int, str]]]:
+    """Resolve every link and image, and prefix the heading ids; the links that could not be
+    resolved (line, url, kind), and the images with no alt text (line, url as written): a
+    screen reader says nothing of those, and a mail client that blocks images shows nothing
+    in their place."""
     broken: list[tuple[int, str, str]] = []
+    unlabelled: list[tuple[int, str]] = []
     headings = {str(t.attrGet("id")) for t in tokens
                 if t.type == "heading_open" and t.attrGet("id")}
     for token in tokens:
@@ -308,6 +306,8 @@ def _rewrite(tokens: list[Token], resolve: Resolver, id_prefix: str,
         attr, kind = {"link_open": ("href", "link"), "image": ("src", "image")}.get(
             child.type, ("", ""))
         url = str(child.attrGet(attr) or "") if attr else ""
+        if kind == "image" and not child.content.strip():
+            unlabelled.append((line, url))
         if url.startswith("#") and id_prefix and url[1:] in headings:
             child.attrSet(attr, f"#{id_prefix}-{url[1:]}")
             continue
@@ -318,7 +318,7 @@ def _rewrite(tokens: list[Token], resolve: Resolver, id_prefix: str,
             broken.append((line, url, kind))
         else:
             child.attrSet(attr, target)
-    return broken
+    return broken, unlabelled
 
 
 def _mark_checklists(tokens: list[Token]) -> None:

@@ -23,6 +23,7 @@ from .fields import FieldReader
 from .i18n import DEFAULT_SESSION, language_mistake, section_role
 from .links import Identity
 from .markdown import (
+    NO_ALT,
     ROOT_MARKER,
     MarkdownRenderer,
     Rendered,
@@ -203,7 +204,7 @@ def _rendered(renderer: MarkdownRenderer, text: str, doc: SourceDoc, resolve: Re
         what = "image" if kind == "image" else "link"
         problems.add(Location(doc.rel, line), *links.broken_link(doc, url, what))
     for line, url in rendered.unlabelled:
-        problems.warn(Location(doc.rel, line), f"image without alt text: {url}",
+        problems.warn(Location(doc.rel, line), f"{NO_ALT}: {url}",
                       f"describe the picture in the brackets: ![what it shows]({url})")
     return rendered
 
@@ -369,7 +370,7 @@ def _image(fields: FieldReader, resolve: Resolver, doc: SourceDoc) -> Image | No
         return None
     target = target.removeprefix(ROOT_MARKER)  # Image.url is a site path, like every model URL
     if not alt:
-        fields.problems.warn(fields.at("image"), "image without alt text",
+        fields.problems.warn(fields.at("image"), NO_ALT,
                              "add 'image_alt:' describing the picture")
     return Image(target, alt)
 
