@@ -187,52 +187,42 @@ def paginate(entries: tuple[T, ...], url: str,
 
 def site_urls(site: Site) -> list[str]:
     """The site paths of every HTML page of one language's site, for the sitemap."""
-    home = site.prefix
-    urls = [home, f"{home}archive/", f"{home}tags/", f"{home}regions/"]
+    return list(dated_urls(site))
+
+
+def dated_urls(site: Site) -> dict[str, dt.date | None]:
+    """Every HTML page of one language's site, in the sitemap's order, with the date of the
+    newest issue or item it shows: its `lastmod`, taken from the content, never from the
+    clock. A page without a date of its own (about, search) has None."""
+    home, latest = site.prefix, site.latest.date if site.latest else None
+    urls: dict[str, dt.date | None] = dict.fromkeys(
+        (home, f"{home}archive/", f"{home}tags/", f"{home}regions/"), latest)
     if site.config.search.enabled:
-        urls.append(f"{home}search/")
+        urls[f"{home}search/"] = None
     for issue in site.issues:
-        urls.append(issue.url)
-        urls.extend(item.url for item in issue.items)
+        urls[issue.url] = issue.date
+        urls.update((item.url, item.date) for item in issue.items)
     for index in site.tags + site.regions:
-        urls.extend(page_urls(index.url, len(index.entries), site.config.per_page))
-    urls.extend(page.url for page in site.pages)
+        newest = max((entry.item.date for entry in index.entries), default=None)
+        urls.update(dict.fromkeys(page_urls(index.url, len(index.entries),
+                                            site.config.per_page), newest))
+    urls.update((page.url, None) for page in site.pages)
     return urls
 
 
 def _sitemap(site: Site) -> dict[str, Any]:
     """The sitemap's context: every page of every language, the date of the newest content
     each shows, and each page's versions."""
-    dates = {url: date for each in (site, *site.translations)
-             for url, date in content_dates(each).items()}
-    if not site.translations:
-        return {"all_urls": site_urls(site), "url_dates": dates}
     sites = (site, *site.translations)
-    pages = [(each, url, url not in shown) for each in sites
-             for shown in [_untranslated_urls(each)] for url in site_urls(each)]
+    dated = [(each, dated_urls(each)) for each in sites]
+    dates = {url: date for _, urls in dated for url, date in urls.items() if date}
+    if not site.translations:
+        return {"all_urls": list(dated[0][1]), "url_dates": dates}
+    pages = [(each, url, url not in shown) for each, urls in dated
+             for shown in [_untranslated_urls(each)] for url in urls]
     versions = _versions_by_key(sites, pages)
     return {"all_urls": [url for _, url, _ in pages], "url_dates": dates,
             "url_versions": {url: versions[_key(each, url)] for each, url, _ in pages}}
-
-
-def content_dates(site: Site) -> dict[str, dt.date]:
-    """The date of the newest issue or item each dated page of `site` shows: the sitemap's
-    `lastmod`, taken from the content, never from the clock. A page without a date of its own
-    (about, search) has none."""
-    dates: dict[str, dt.date] = {}
-    if site.latest:
-        home = site.prefix
-        dates.update(dict.fromkeys((home, f"{home}archive/", f"{home}tags/",
-                                    f"{home}regions/"), site.latest.date))
-    for issue in site.issues:
-        dates[issue.url] = issue.date
-        dates.update((item.url, item.date) for item in issue.items)
-    for index in site.tags + site.regions:
-        if index.entries:
-            newest = max(entry.item.date for entry in index.entries)
-            urls = page_urls(index.url, len(index.entries), site.config.per_page)
-            dates.update(dict.fromkeys(urls, newest))
-    return dates
 
 
 def _untranslated_urls(site: Site) -> set[str]:
