@@ -37,12 +37,13 @@ class Problem:
     hint: str = ""
 
     def __str__(self) -> str:
-        text = f"{self.location}: {self.message}"
-        return f"{text} ({self.hint})" if self.hint else text
+        return self.said_as("")
 
     def said_as(self, severity: str) -> str:
-        """'path:line: warning: message (hint)': as compilers, and `bulletin check`, say it."""
-        text = f"{self.location}: {severity}: {self.message}"
+        """'path:line: warning: message (hint)': as compilers, and `bulletin check`, say it;
+        without a severity, 'path:line: message (hint)'."""
+        said = f"{severity}: " if severity else ""
+        text = f"{self.location}: {said}{self.message}"
         return f"{text} ({self.hint})" if self.hint else text
 
 
