@@ -11,10 +11,11 @@ the local branch when that is ahead of it (a publish with --no-push, not pushed 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,11 +49,8 @@ def commit_files(repo: Path, branch: Branch, files: Iterable[tuple[str, Path]],
     """Make `files` (path in the branch, file) and `extra` (path, bytes) the branch's whole
     tree, in one commit on top of it; False, and no commit, when the tree is the branch's."""
     base = _base(repo, branch)
-    with tempfile.TemporaryDirectory(prefix="bulletin-pages-") as scratch:
-        for name, data in extra.items():  # hashed with the rest, from files of their own
-            Path(scratch, name).write_bytes(data)
-        entries = [*files, *((name, Path(scratch, name)) for name in extra)]
-        tree = _tree(repo, entries, Path(scratch, "index"))
+    with _entries(files, extra) as (entries, scratch):
+        tree = _tree(repo, entries, _blobs(repo, entries, write=True), scratch / "index")
     if base and tree == _git(repo, "rev-parse", f"{base}^{{tree}}"):
         commit = base
     else:
@@ -61,6 +59,40 @@ def commit_files(repo: Path, branch: Branch, files: Iterable[tuple[str, Path]],
     if commit != local:  # the local branch follows, e.g. a clone's first publish to a branch
         _git(repo, "update-ref", "-m", message, branch.local, commit, local or "")
     return commit != base
+
+
+@dataclass(frozen=True)
+class TreeChanges:
+    """The paths a commit of the output would add to the branch, change in it and delete."""
+
+    added: list[str]
+    changed: list[str]
+    deleted: list[str]
+
+
+def compare_files(repo: Path, branch: Branch, files: Iterable[tuple[str, Path]],
+                  extra: Mapping[str, bytes]) -> TreeChanges:
+    """What `commit_files` would change in the branch (as last fetched or committed here),
+    with nothing written into the repository: a dry run's report."""
+    base = _base(repo, branch)
+    old = _listing(repo, base) if base else {}
+    with _entries(files, extra) as (entries, _):
+        new = {name: (_mode(source), blob) for (name, source), blob
+               in zip(entries, _blobs(repo, entries, write=False), strict=True)}
+    return TreeChanges(sorted(new.keys() - old.keys()),
+                       sorted(name for name in new.keys() & old.keys() if new[name] != old[name]),
+                       sorted(old.keys() - new.keys()))
+
+
+@contextlib.contextmanager
+def _entries(files: Iterable[tuple[str, Path]], extra: Mapping[str, bytes],
+             ) -> Iterator[tuple[list[tuple[str, Path]], Path]]:
+    """`files` and `extra` as (path in the branch, file) pairs, and a scratch folder that holds
+    the extra ones (hashed with the rest, from files of their own) while they are used."""
+    with tempfile.TemporaryDirectory(prefix="bulletin-pages-") as scratch:
+        for name, data in extra.items():
+            Path(scratch, name).write_bytes(data)
+        yield [*files, *((name, Path(scratch, name)) for name in extra)], Path(scratch)
 
 
 def fetch(repo: Path, branch: Branch) -> None:
@@ -90,17 +122,32 @@ def _base(repo: Path, branch: Branch) -> str | None:
     return tracking or local
 
 
-def _tree(repo: Path, entries: list[tuple[str, Path]], index: Path) -> str:
-    """Write the files as blobs, list them in the temporary `index`, and write its tree."""
-    env = {**os.environ, "GIT_INDEX_FILE": str(index)}
+def _blobs(repo: Path, entries: list[tuple[str, Path]], write: bool) -> list[str]:
+    """The blob of each entry's file, written into the repository's objects when `write`."""
     paths = b"".join(os.fsencode(source) + b"\n" for _, source in entries)
-    blobs = _git(repo, "hash-object", "-w", "--no-filters", "--stdin-paths",
-                 stdin=paths).split()
+    return _git(repo, "hash-object", *(["-w"] if write else []), "--no-filters",
+                "--stdin-paths", stdin=paths).split()
+
+
+def _tree(repo: Path, entries: list[tuple[str, Path]], blobs: list[str], index: Path) -> str:
+    """List the entries' blobs in the temporary `index`, and write its tree."""
+    env = {**os.environ, "GIT_INDEX_FILE": str(index)}
     listing = b"".join(
         b"%s %s\t%s\0" % (_mode(source), blob.encode(), os.fsencode(name))
         for (name, source), blob in zip(entries, blobs, strict=True))
     _git(repo, "update-index", "--add", "-z", "--index-info", stdin=listing, env=env)
     return _git(repo, "write-tree", env=env)
+
+
+def _listing(repo: Path, commit: str) -> dict[str, tuple[bytes, str]]:
+    """Every file of `commit`'s tree: its mode and blob, by path."""
+    listed = {}
+    for line in _git(repo, "ls-tree", "-r", "-z", commit).split("\0"):
+        if line:
+            about, name = line.split("\t", 1)
+            mode, _, blob = about.split(" ")
+            listed[name] = (mode.encode(), blob)
+    return listed
 
 
 def _mode(source: Path) -> bytes:

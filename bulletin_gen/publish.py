@@ -341,31 +341,42 @@ def _store_errors(target: PublishTarget) -> Iterator[None]:
 
 
 def publish_pages(site_dir: Path, output: Path, target: PublishTarget, dry_run: bool,
-                  push: bool, say: Callable[[str], None]) -> bool:
+                  push: bool, say: Callable[[str], None]) -> str:
     """Commit `output` to the target's branch of the site's repository (ghpages.py), with a
-    .nojekyll and the CNAME when set, and push it unless asked not to; False when the branch
-    had that content already, and no commit was made."""
-    from .ghpages import Branch, GitError, commit_files, fetch
+    .nojekyll and the CNAME when set, and push it unless asked not to; or, in a dry run, say
+    what the commit would change. Returns a summary."""
+    from .ghpages import Branch, GitError, commit_files, compare_files, fetch
     from .ghpages import push as push_branch
 
-    if dry_run:
-        say(f"would commit {output} to the branch '{target.branch}'"
-            + (f" and push it to '{target.remote}'" if push else ""))
-        return True
     extra = {".nojekyll": b""}  # GitHub's Jekyll would leave out the files named '_...'
     if target.cname:
         extra["CNAME"] = target.cname.encode("utf-8")
     branch = Branch(target.branch, target.remote)
+    unchanged = f"Nothing changed since the branch '{target.branch}' was last published"
     try:
         if push:  # offline with --no-push: the branch as last fetched
             fetch(site_dir, branch)
+        if dry_run:
+            changes = compare_files(site_dir, branch, published_files(output), extra)
+            for verb, names in (("add", changes.added), ("replace", changes.changed),
+                                ("delete", changes.deleted)):
+                for name in names:
+                    say(f"would {verb} {name}")
+            if not (changes.added or changes.changed or changes.deleted):
+                return f"{unchanged}: nothing to commit"
+            return (f"Would commit {output} to the branch '{target.branch}': "
+                    f"{len(changes.added)} new, {len(changes.changed)} changed and "
+                    f"{len(changes.deleted)} deleted files")
         committed = commit_files(site_dir, branch, published_files(output), extra,
                                  "Publish the bulletin")
         if push:
             push_branch(site_dir, branch)
     except GitError as error:
         raise PublishError(f"GitHub Pages: {error}") from None
-    return committed
+    if not committed:
+        return f"{unchanged}: no commit made"
+    return f"Published {output} to the branch '{target.branch}'" + (
+        "" if push else " (not pushed)")
 
 
 def read_record(path: Path) -> dict[str, Any] | None:
@@ -392,11 +403,7 @@ def publish_site(site_dir: Path, name: str | None = None, dry_run: bool = False,
     assert record is not None
     output = Path(str(record["output"]))
     if target.type == "github-pages":
-        if not publish_pages(site_dir, output, target, dry_run, push, say):
-            return f"Nothing changed since the branch '{target.branch}' was last published: " \
-                   "no commit made"
-        return f"{'Would publish' if dry_run else 'Published'} {output} to the branch " \
-               f"'{target.branch}'" + ("" if push or dry_run else " (not pushed)")
+        return publish_pages(site_dir, output, target, dry_run, push, say)
     work = publish_s3(output, target, dry_run, delete, say, progress,
                       site_dir / CACHE_DIR / PUBLISHED.format(name=target.name))
     where = f"s3://{target.bucket}/{target.prefix}"

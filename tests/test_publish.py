@@ -291,15 +291,16 @@ def test_publish_finds_the_last_build_however_the_site_is_named(
         start_in: str, built_as: list[str], published_as: list[str]) -> None:
     site = make_site({"bulletin.yaml": PAGES_SETTINGS})
     (tmp_path / "link").symlink_to(site, target_is_directory=True)
+    git("init", "-q", cwd=site)
     age(site)
     monkeypatch.chdir(tmp_path / start_in)
     runner = CliRunner()
     built = runner.invoke(main, ["build", *built_as, "--no-pdf"])
     assert built.exit_code == 0, built.output
     named = [arg.format(tmp=tmp_path) for arg in published_as]
-    result = runner.invoke(main, ["publish", *named, "--dry-run"])
+    result = runner.invoke(main, ["publish", *named, "--dry-run", "--no-push"])
     assert result.exit_code == 0, result.output
-    assert f"Would publish {site / 'output'} to the branch 'gh-pages'" in result.output
+    assert f"Would commit {site / 'output'} to the branch 'gh-pages'" in result.output
 
 
 def test_the_ci_workflow_of_bulletin_init_builds_and_publishes(
@@ -431,6 +432,35 @@ def test_github_pages_makes_no_commit_when_nothing_changed(
     result = publish_pages(site)
     assert "Nothing changed" in result.output
     assert tip(remote) == edited
+
+
+def test_a_github_pages_dry_run_lists_what_the_commit_would_change_and_writes_nothing(
+        make_site: Callable[..., Path], tmp_path: Path) -> None:
+    site, remote, first = published_once(make_site, tmp_path)
+    objects = git("count-objects", "-v", cwd=site)
+    unchanged = publish_pages(site, "--dry-run")
+    assert unchanged.exit_code == 0, unchanged.output
+    assert unchanged.output.strip() == \
+        "Nothing changed since the branch 'gh-pages' was last published: nothing to commit"
+    lead = site / "content/issues/2026-01-winter/01-lead.md"
+    lead.write_text(lead.read_text("utf-8").replace("story text", "story, edited"), "utf-8")
+    (site / "content/pages/contact.md").write_text("---\ntitle: Contact\n---\nWrite.\n", "utf-8")
+    settings = site / "bulletin.yaml"
+    settings.write_text(settings.read_text("utf-8").replace(", cname: news.example.org", ""),
+                        "utf-8")
+    output = build(site, BuildOptions(jobs=1, pdf=False)).output
+    dry = publish_pages(site, "--dry-run")
+    assert dry.exit_code == 0, dry.output
+    lines = dry.output.splitlines()
+    assert "would replace issues/2026-01-winter/index.html" in lines
+    assert "would add pages/contact/index.html" in lines
+    assert "would delete CNAME" in lines
+    added, replaced, deleted = (sum(line.startswith(f"would {verb} ") for line in lines)
+                                for verb in ("add", "replace", "delete"))
+    assert lines[-1] == (f"Would commit {output} to the branch 'gh-pages': {added} new, "
+                         f"{replaced} changed and {deleted} deleted files")
+    assert tip(site) == tip(remote) == first  # no commit, no push,
+    assert git("count-objects", "-v", cwd=site) == objects  # and no object written
 
 
 def test_github_pages_from_a_fresh_clone_builds_on_the_published_branch(
