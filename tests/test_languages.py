@@ -250,13 +250,21 @@ def test_a_mistake_in_an_original_is_reported_once(
         "content/issues/2026-04-april/03-notice.md:4: unknown field 'colour'"]
 
 
+def with_languages(site_dir: Path, languages: str) -> Path:
+    """`site_dir` (a `make_site` site, whose settings are indented) with `languages:` added to
+    its settings, written as in bulletin.yaml ('{es: {}}')."""
+    config = site_dir / "bulletin.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + f"languages: {languages}\n",
+                      encoding="utf-8")
+    return site_dir
+
+
 def test_files_of_languages_not_configured_are_items_of_their_own(
         make_site: Callable[..., Path]) -> None:
     report = "---\ntitle: Rapport\n---\nTexte.\n"
-    site_dir = make_site({"content/issues/2026-01-winter/02-report.fr.md": report})
+    site_dir = with_languages(
+        make_site({"content/issues/2026-01-winter/02-report.fr.md": report}), "{es: {}}")
     config = site_dir / "bulletin.yaml"
-    config.write_text(config.read_text(encoding="utf-8") + "languages: {es: {}}\n",
-                      encoding="utf-8")
     site, problems = load_site(site_dir)
     assert "report-fr" in [item.slug for item in site.issues[0].items]
     assert site.translations[0].issues == ()  # no issue.es.yaml: nothing in Spanish
@@ -350,6 +358,31 @@ def test_fields_a_translation_leaves_out_are_marked_with_their_language(
         == english
     assert language_of(by_class(email, "masthead-tagline")[0]) == english
     assert language_of(by_class(spanish, "masthead-tagline")[0]) == (None, None)
+
+
+WINTER = "content/issues/2026-01-winter/"
+
+
+def test_fields_a_translation_leaves_out_are_marked_with_the_language_of_their_original(
+        make_site: Callable[..., Path]) -> None:
+    # An English site whose issue is in Spanish, and its lead story in Portuguese: what the
+    # French translation leaves out is in those languages, not in the site's.
+    site_dir = with_languages(make_site({
+        f"{WINTER}issue.yaml": "title: Enero\ndate: 2026-01-15\nsummary: Noticias.\nlang: es\n",
+        f"{WINTER}issue.fr.yaml": "title: Janvier\n",
+        f"{WINTER}01-lead.md": "---\ntitle: A história\nlang: pt\n---\nO texto.\n",
+        f"{WINTER}01-lead.fr.md": "Le texte.\n",
+    }), "{fr: {}}")
+    output = build(site_dir, BuildOptions(jobs=1)).output
+    issue = parse_html(output / "fr/issues/2026-01-winter/index.html")
+    assert language_of(by_class(issue, "masthead-summary")[0]) == ("es", "ltr")
+    articles = {a.get("id"): a for a in issue.iter("article")}
+    assert language_of(one(articles["item-lead"], ".//h2")) == ("pt", "ltr")
+    # Untranslated, and without a language of its own: in its issue's.
+    assert language_of(articles["item-briefs"]) == ("es", "ltr")
+    email = parse_html(output / "fr/issues/2026-01-winter/email.html")
+    assert language_of(by_class(email, "summary")[0].find("p")) == ("es", "ltr")
+    assert language_of(by_class(email, "item-title")[0]) == ("pt", "ltr")
 
 
 def alternates(page: Path) -> dict[str, str]:
