@@ -335,13 +335,20 @@ def _language_site(original: Site, language: LanguageSources, main: dict[Path, I
     originals = {issue.slug: issue for issue in original.issues}
     marks = _Marks(translated, _inherited(sources, translated),
                    _text_languages(original, language.prefix), config.language)
-    issues = tuple(replace(issue, inherited=marks.inherited(issue),
-                           items=tuple(marks(item) for item in _aligned(issue, originals)))
-                   for issue in site.issues)
+    issues = tuple(_marked_issue(issue, marks, originals) for issue in site.issues)
     pages = tuple(marks(page) for page in site.pages)
     tags, regions = term_indexes(issues, language.prefix)  # of the items as marked
     return replace(site, issues=issues, pages=pages, prefix=language.prefix, tags=tags,
                    regions=regions)
+
+
+def _marked_issue(issue: Issue, marks: _Marks, originals: dict[str, Issue]) -> Issue:
+    """`issue` and its items with what each shows of its original said to be (`_Marks`). The
+    items of a single-file issue are left as they are: they come from its body, which the
+    translation writes whole; what its front matter left out is the issue's, not theirs."""
+    return replace(issue, inherited=marks.inherited(issue),
+                   items=tuple(item if item.source == issue.source else marks(item)
+                               for item in _aligned(issue, originals)))
 
 
 def _aligned(issue: Issue, originals: dict[str, Issue]) -> tuple[Item, ...]:

@@ -385,6 +385,21 @@ def test_fields_a_translation_leaves_out_are_marked_with_the_language_of_their_o
     assert language_of(by_class(email, "item-title")[0]) == ("pt", "ltr")
 
 
+def test_the_items_of_a_single_file_translation_are_its_own_whatever_it_leaves_out(
+        make_site: Callable[..., Path]) -> None:
+    site_dir = with_languages(make_site({
+        "content/issues/2026-02-february.md": "---\ntitle: February\ndate: 2026-02-10\n---\n"
+                                              "## Centre opens\n\nText.\n",
+        "content/issues/2026-02-february.fr.md": "## Un centre ouvre\n\nTexte.\n",
+    }), "{fr: {}}")
+    output = build(site_dir, BuildOptions(jobs=1)).output
+    issue = parse_html(output / "fr/issues/2026-02-february/index.html")
+    assert language_of(by_class(issue, "masthead-period")[0]) == ("en", "ltr")  # left out
+    # Its items come from its own body: the title it left out is the issue's, not theirs.
+    item = one(next(a for a in issue.iter("article")), ".//h2")
+    assert (text_of(item), language_of(item)) == ("Un centre ouvre", (None, None))
+
+
 def alternates(page: Path) -> dict[str, str]:
     return {link.get("hreflang", ""): link.get("href", "") for link in parse_html(page).iter("link")
             if link.get("rel") == "alternate" and link.get("hreflang")}
