@@ -53,8 +53,9 @@ NOT_INHERITED = frozenset({"lang"})
 # original's language (`SHOWN_TEXT`).
 INHERITED = -1
 # The inherited fields whose text a reader sees, which the theme marks with their language
-# (model.lang_of): a briefs file's `items` are its briefs.
-SHOWN_TEXT = ("title", "summary", "image_alt", "items")
+# (model.lang_of): a briefs file's `items` are its briefs; of a `contact`, its role (a name is
+# no language's, as a round table's presenters are not).
+SHOWN_TEXT = ("title", "summary", "image_alt", "items", "session", "venue", "contact")
 
 
 @dataclass
