@@ -53,8 +53,9 @@ NOT_INHERITED = frozenset({"lang"})
 # original's language (`SHOWN_TEXT`).
 INHERITED = -1
 # The inherited fields whose text a reader sees, which the theme marks with their language
-# (model.lang_of): a briefs file's `items` are its briefs.
-SHOWN_TEXT = ("title", "summary", "image_alt", "items")
+# (model.lang_of): a briefs file's `items` are its briefs; of a `contact`, its role (a name is
+# no language's, as a round table's presenters are not).
+SHOWN_TEXT = ("title", "summary", "image_alt", "items", "session", "venue", "contact")
 
 
 @dataclass
@@ -333,15 +334,22 @@ def _language_site(original: Site, language: LanguageSources, main: dict[Path, I
     translated = {twin.rel for twin in language.twins.values()}
     problems.extend(_belonging(found, translated))
     originals = {issue.slug: issue for issue in original.issues}
-    inherited = _inherited(sources, translated, config.language)
-    issues = tuple(replace(issue, inherited=inherited.get(issue.source, ()),
-                           items=tuple(_marked(item, translated, config.language, inherited)
-                                       for item in _aligned(issue, originals)))
-                   for issue in site.issues)
-    pages = tuple(_marked(page, translated, config.language, inherited) for page in site.pages)
+    marks = _Marks(translated, _inherited(sources, translated),
+                   _text_languages(original, language.prefix), config.language)
+    issues = tuple(_marked_issue(issue, marks, originals) for issue in site.issues)
+    pages = tuple(marks(page) for page in site.pages)
     tags, regions = term_indexes(issues, language.prefix)  # of the items as marked
     return replace(site, issues=issues, pages=pages, prefix=language.prefix, tags=tags,
                    regions=regions)
+
+
+def _marked_issue(issue: Issue, marks: _Marks, originals: dict[str, Issue]) -> Issue:
+    """`issue` and its items with what each shows of its original said to be (`_Marks`). The
+    items of a single-file issue are left as they are: they come from its body, which the
+    translation writes whole; what its front matter left out is the issue's, not theirs."""
+    return replace(issue, inherited=marks.inherited(issue),
+                   items=tuple(item if item.source == issue.source else marks(item)
+                               for item in _aligned(issue, originals)))
 
 
 def _aligned(issue: Issue, originals: dict[str, Issue]) -> tuple[Item, ...]:
@@ -383,21 +391,49 @@ def _belonging(found: Problems, translated: set[str]) -> Problems:
     return kept
 
 
-def _marked(shown: T, translated: set[str], original: str,
-            inherited: dict[str, tuple[tuple[str, str], ...]]) -> T:
-    """An item or page shown untranslated: in the original language, and said to be. A
-    translated one has its inherited fields marked with the original's language instead."""
-    if shown.source in translated:
-        return replace(shown, inherited=inherited.get(shown.source, ()))
-    return replace(shown, lang=shown.lang or original, untranslated=True)
+@dataclass(frozen=True)
+class _Marks:
+    """What a translated site says of the language of what it shows from the originals."""
+
+    translated: set[str]  # the `rel`s of the translation files
+    left_out: dict[str, tuple[str, ...]]  # by `rel`: the shown fields it took from its original
+    languages: dict[str, str]  # the language of each original's text, by its translation's URL
+    main: str  # the site's main language, for what the main site does not show
+
+    def language(self, shown: Issue | Item | Page) -> str:
+        """The language the original of `shown` is written in."""
+        return self.languages.get(shown.url, self.main)
+
+    def inherited(self, shown: Issue | Item | Page) -> tuple[tuple[str, str], ...]:
+        """(field, language) for each shown field `shown` took from its original."""
+        language = self.language(shown)
+        return tuple((key, language) for key in self.left_out.get(shown.source, ()))
+
+    def __call__(self, shown: T) -> T:
+        """An item or page shown untranslated: in the original language, and said to be. A
+        translated one has its inherited fields marked with the original's language instead."""
+        if shown.source in self.translated:
+            return replace(shown, inherited=self.inherited(shown))
+        return replace(shown, lang=shown.lang or self.language(shown), untranslated=True)
 
 
-def _inherited(sources: Sources, translated: set[str],
-               original: str) -> dict[str, tuple[tuple[str, str], ...]]:
+def _text_languages(main: Site, prefix: str) -> dict[str, str]:
+    """The language of the text of each issue, item and page of the `main` site, by the URL
+    of its translation under `prefix`: its own `lang:`, else its issue's, else the site's. A
+    translation file drops `lang:` (NOT_INHERITED), so only the original says it."""
+    found = {prefix + page.url: page.lang or main.language for page in main.pages}
+    for issue in main.issues:
+        in_issue = issue.lang or main.language
+        found[prefix + issue.url] = in_issue
+        found.update({prefix + item.url: item.lang or in_issue for item in issue.items})
+    return found
+
+
+def _inherited(sources: Sources, translated: set[str]) -> dict[str, tuple[str, ...]]:
     """For each translation file, by its `rel`: the shown fields it took from its original
-    (`_merged` gave them the line INHERITED), each with the original's language."""
+    (`_merged` gave them the line INHERITED)."""
     docs = [doc for issue in sources.issues for doc in (issue.meta, *issue.items)]
-    return {doc.rel: tuple((key, original) for key in SHOWN_TEXT
+    return {doc.rel: tuple(key for key in SHOWN_TEXT
                            if key in doc.meta and doc.meta.line_of(key) == INHERITED)
             for doc in (*docs, *sources.pages) if doc.rel in translated}
 

@@ -101,6 +101,7 @@ def make_environment(site_dir: Path | None, language: str = "en",
         og_locale=og_locale,
         lang_attrs=lang_attributes,
         lang_dir=language_attributes,
+        session_attrs=session_attributes,
         number=number_filter,
         session=session_name,
     )
@@ -112,6 +113,15 @@ def lang_attributes(shown: Issue | Item | Page, field: str) -> Markup:
     has a language of its own (an untranslated item's, or its original's where a translation
     left the field out: model.lang_of), so that it is read, and laid out, in that language."""
     return language_attributes(lang_of(shown, field))
+
+
+def session_attributes(item: Item) -> Markup:
+    """`<dd{{ item | session_attrs }}>`: `lang_attrs('session')` for a round table's own name
+    for its session; nothing for the default name, which the `session` filter says in the
+    page's language, nor for an item that is not a round table."""
+    if item.roundtable is None or item.roundtable.session == DEFAULT_SESSION:
+        return Markup("")
+    return lang_attributes(item, "session")
 
 
 def language_attributes(lang: str) -> Markup:

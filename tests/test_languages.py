@@ -37,10 +37,12 @@ from bulletin_gen import pool, validate
 from bulletin_gen.build import BuildOptions, build
 from bulletin_gen.cli import main
 from bulletin_gen.config import Language, load_config
+from bulletin_gen.editions.pdf import PRINT_TEMPLATE
 from bulletin_gen.errors import ContentError, Problems
 from bulletin_gen.languages import translation_of
 from bulletin_gen.model import Site
-from bulletin_gen.pipeline import load_site
+from bulletin_gen.pipeline import load_site, site_environment
+from bulletin_gen.render import PagePlan, render_page
 
 
 def sites_of(site_dir: Path) -> dict[str, Site]:
@@ -250,13 +252,21 @@ def test_a_mistake_in_an_original_is_reported_once(
         "content/issues/2026-04-april/03-notice.md:4: unknown field 'colour'"]
 
 
+def with_languages(site_dir: Path, languages: str) -> Path:
+    """`site_dir` (a `make_site` site, whose settings are indented) with `languages:` added to
+    its settings, written as in bulletin.yaml ('{es: {}}')."""
+    config = site_dir / "bulletin.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + f"languages: {languages}\n",
+                      encoding="utf-8")
+    return site_dir
+
+
 def test_files_of_languages_not_configured_are_items_of_their_own(
         make_site: Callable[..., Path]) -> None:
     report = "---\ntitle: Rapport\n---\nTexte.\n"
-    site_dir = make_site({"content/issues/2026-01-winter/02-report.fr.md": report})
+    site_dir = with_languages(
+        make_site({"content/issues/2026-01-winter/02-report.fr.md": report}), "{es: {}}")
     config = site_dir / "bulletin.yaml"
-    config.write_text(config.read_text(encoding="utf-8") + "languages: {es: {}}\n",
-                      encoding="utf-8")
     site, problems = load_site(site_dir)
     assert "report-fr" in [item.slug for item in site.issues[0].items]
     assert site.translations[0].issues == ()  # no issue.es.yaml: nothing in Spanish
@@ -350,6 +360,90 @@ def test_fields_a_translation_leaves_out_are_marked_with_their_language(
         == english
     assert language_of(by_class(email, "masthead-tagline")[0]) == english
     assert language_of(by_class(spanish, "masthead-tagline")[0]) == (None, None)
+
+
+WINTER = "content/issues/2026-01-winter/"
+
+
+def test_fields_a_translation_leaves_out_are_marked_with_the_language_of_their_original(
+        make_site: Callable[..., Path]) -> None:
+    # An English site whose issue is in Spanish, and its lead story in Portuguese: what the
+    # French translation leaves out is in those languages, not in the site's.
+    site_dir = with_languages(make_site({
+        f"{WINTER}issue.yaml": "title: Enero\ndate: 2026-01-15\nsummary: Noticias.\nlang: es\n",
+        f"{WINTER}issue.fr.yaml": "title: Janvier\n",
+        f"{WINTER}01-lead.md": "---\ntitle: A história\nlang: pt\n---\nO texto.\n",
+        f"{WINTER}01-lead.fr.md": "Le texte.\n",
+    }), "{fr: {}}")
+    output = build(site_dir, BuildOptions(jobs=1)).output
+    issue = parse_html(output / "fr/issues/2026-01-winter/index.html")
+    assert language_of(by_class(issue, "masthead-summary")[0]) == ("es", "ltr")
+    articles = {a.get("id"): a for a in issue.iter("article")}
+    assert language_of(one(articles["item-lead"], ".//h2")) == ("pt", "ltr")
+    # Untranslated, and without a language of its own: in its issue's.
+    assert language_of(articles["item-briefs"]) == ("es", "ltr")
+    email = parse_html(output / "fr/issues/2026-01-winter/email.html")
+    assert language_of(by_class(email, "summary")[0].find("p")) == ("es", "ltr")
+    assert language_of(by_class(email, "item-title")[0]) == ("pt", "ltr")
+
+
+def test_the_items_of_a_single_file_translation_are_its_own_whatever_it_leaves_out(
+        make_site: Callable[..., Path]) -> None:
+    site_dir = with_languages(make_site({
+        "content/issues/2026-02-february.md": "---\ntitle: February\ndate: 2026-02-10\n---\n"
+                                              "## Centre opens\n\nText.\n",
+        "content/issues/2026-02-february.fr.md": "## Un centre ouvre\n\nTexte.\n",
+    }), "{fr: {}}")
+    output = build(site_dir, BuildOptions(jobs=1)).output
+    issue = parse_html(output / "fr/issues/2026-02-february/index.html")
+    assert language_of(by_class(issue, "masthead-period")[0]) == ("en", "ltr")  # left out
+    # Its items come from its own body: the title it left out is the issue's, not theirs.
+    item = one(next(a for a in issue.iter("article")), ".//h2")
+    assert (text_of(item), language_of(item)) == ("Un centre ouvre", (None, None))
+
+
+def marks(root: ET.Element, text: str) -> list[tuple[str | None, str | None]]:
+    """The language and direction of each innermost element that shows just `text`."""
+    return [language_of(element) for element in root.iter() if text_of(element) == text
+            and not any(text_of(child) == text for child in element)]
+
+
+def print_html(site_dir: Path, language: str, folder: Path) -> ET.Element:
+    """The print edition's HTML of the first issue in `language`, before WeasyPrint lays it
+    out: the PDF itself says nothing of the lang attributes."""
+    main_site, _ = load_site(site_dir)
+    site = next(each for each in main_site.translations if each.language == language)
+    issue = site.issues[0]
+    plan = PagePlan("print.html", issue.url, PRINT_TEMPLATE, {"issue": issue, "site": site})
+    path = folder / "print.html"
+    path.write_bytes(render_page(site_environment(site_dir, main_site), main_site, plan).data)
+    return parse_html(path)
+
+
+def test_round_table_parts_a_translation_leaves_out_are_marked_with_their_language(
+        make_site: Callable[..., Path], tmp_path: Path) -> None:
+    site_dir = with_languages(make_site({
+        f"{WINTER}issue.yaml": "title: January\ndate: 2026-01-15\n"
+                               "contact: {name: Ana Editor, role: Managing editor}\n",
+        f"{WINTER}issue.fr.yaml": "title: Janvier\n",
+        f"{WINTER}03-table.md": "---\ntitle: Water\nkind: roundtable\nsession: Plenary\n"
+                                "venue: Town hall\ncontact: {name: Luis, role: Coordinator}\n"
+                                "---\n## Summary\n\nText.\n",
+        f"{WINTER}03-table.fr.md": "---\ntitle: L'eau\n---\n## Résumé\n\nTexte.\n",
+    }), "{fr: {}}")
+    output = build(site_dir, BuildOptions(jobs=1)).output
+    english = [("en", "ltr")]
+    # The session in the contents, above the title and among the roles; the venue; the role
+    # of the item's contact and of the issue's.
+    for page in (parse_html(output / "fr/issues/2026-01-winter/index.html"),
+                 print_html(site_dir, "fr", tmp_path)):
+        assert marks(page, "Plenary") == english * 3
+        assert marks(page, "Town hall") + marks(page, "Coordinator") == english * 2
+        assert marks(page, "Managing editor") == english
+    email = parse_html(output / "fr/issues/2026-01-winter/email.html")
+    assert marks(email, "· Plenary") + marks(email, "Plenary") == english * 3
+    assert marks(email, "Town hall") + marks(email, "Coordinator") == english * 2
+    assert marks(email, "Managing editor") == english
 
 
 def alternates(page: Path) -> dict[str, str]:

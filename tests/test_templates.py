@@ -12,12 +12,14 @@ from jinja2 import UndefinedError
 from markupsafe import Markup
 
 from bulletin_gen.build import BuildOptions, build
-from bulletin_gen.i18n import format_date, format_names
+from bulletin_gen.i18n import DEFAULT_SESSION, format_date, format_names
+from bulletin_gen.model import Item, RoundTable
 from bulletin_gen.templates import (
     demote_headings,
     link,
     make_environment,
     relative_root,
+    session_attributes,
 )
 
 
@@ -60,6 +62,18 @@ def test_filters() -> None:
     assert demote_headings("<h2>plain text is escaped</h2>") == \
         "&lt;h2&gt;plain text is escaped&lt;/h2&gt;"
     assert demote_headings(Markup("<h2>T</h2>"), 0) == "<h2>T</h2>"
+
+
+@pytest.mark.parametrize(("session", "expected"), [
+    ("Plenary", ' lang="en" dir="ltr"'),
+    (DEFAULT_SESSION, ""),  # the `session` filter says it in the page's language
+])
+def test_a_session_a_translation_takes_from_its_original_is_marked_but_the_default_name(
+        session: str, expected: str) -> None:
+    table = RoundTable(session, (), (), (), (), "", (), ())
+    item = Item("winter", "table", "L'eau", "roundtable", dt.date(2026, 1, 15), "fr/x/", "x.md",
+                roundtable=table, inherited=(("session", "en"),))
+    assert session_attributes(item) == expected
 
 
 def test_url_and_local_filters_follow_the_page(tmp_path: Path) -> None:
