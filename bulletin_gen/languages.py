@@ -337,7 +337,7 @@ def _language_site(original: Site, language: LanguageSources, main: dict[Path, I
     marks = _Marks(translated, _inherited(sources, translated),
                    _text_languages(original, language.prefix), config.language)
     issues = tuple(_marked_issue(issue, marks, originals) for issue in site.issues)
-    pages = tuple(marks(page) for page in site.pages)
+    pages = tuple(marks.mark(page) for page in site.pages)
     tags, regions = term_indexes(issues, language.prefix)  # of the items as marked
     return replace(site, issues=issues, pages=pages, prefix=language.prefix, tags=tags,
                    regions=regions)
@@ -348,7 +348,7 @@ def _marked_issue(issue: Issue, marks: _Marks, originals: dict[str, Issue]) -> I
     items of a single-file issue are left as they are: they come from its body, which the
     translation writes whole; what its front matter left out is the issue's, not theirs."""
     return replace(issue, inherited=marks.inherited(issue),
-                   items=tuple(item if item.source == issue.source else marks(item)
+                   items=tuple(item if item.source == issue.source else marks.mark(item)
                                for item in _aligned(issue, originals)))
 
 
@@ -409,7 +409,7 @@ class _Marks:
         language = self.language(shown)
         return tuple((key, language) for key in self.left_out.get(shown.source, ()))
 
-    def __call__(self, shown: T) -> T:
+    def mark(self, shown: T) -> T:
         """An item or page shown untranslated: in the original language, and said to be. A
         translated one has its inherited fields marked with the original's language instead."""
         if shown.source in self.translated:
