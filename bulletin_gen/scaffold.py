@@ -189,9 +189,14 @@ def _twin_text(original: Path, language: str) -> str:
 
 
 def _kept_fields(fields: object) -> str:
-    """The fields of TRANSLATED_FIELDS that `fields` has, as YAML lines."""
+    """The fields of TRANSLATED_FIELDS that `fields` has, as YAML lines, and a contact that has
+    a role, whole: a translation's `contact:` replaces the original's, and its role is words."""
     found = fields if isinstance(fields, dict) else {}
-    return _yaml_fields(**{key: str(found[key]) for key in TRANSLATED_FIELDS if key in found})
+    kept: dict[str, object] = {key: str(found[key]) for key in TRANSLATED_FIELDS if key in found}
+    contact = found.get("contact")
+    if isinstance(contact, dict) and contact.get("role"):
+        kept["contact"] = contact
+    return _yaml_fields(**kept)
 
 
 def _title_slug(title: str) -> str:
@@ -260,7 +265,7 @@ def _issue_entry(site_dir: Path, issue: str) -> Path:
 
 
 def _yaml_fields(**fields: object) -> str:
-    """'key: value' lines; text is JSON-quoted, which YAML reads back unchanged."""
+    """'key: value' lines; text and mappings are JSON, which YAML reads back unchanged."""
     lines = []
     for key, value in fields.items():
         if value is None:
@@ -268,7 +273,8 @@ def _yaml_fields(**fields: object) -> str:
         if isinstance(value, dt.date):
             shown: object = value.isoformat()
         else:
-            shown = json.dumps(value, ensure_ascii=False) if isinstance(value, str) else value
+            shown = (json.dumps(value, ensure_ascii=False) if isinstance(value, (str, dict))
+                     else value)
         lines.append(f"{key}: {shown}\n")
     return "".join(lines)
 

@@ -718,6 +718,25 @@ def test_new_translation_writes_the_twins_to_fill_in(fixture_site: Callable[[str
     assert "every file of 2026-03-march has its 'ar' translation already" in result.output
 
 
+def test_new_translation_gives_a_contact_with_a_role_to_translate(
+        fixture_site: Callable[[str], Path], runner: CliRunner) -> None:
+    site_dir = fixture_site("multilingual")
+    folder = site_dir / "content/issues/2026-03-march"
+    water = folder / "01-water.md"
+    water.write_text(water.read_text("utf-8").replace("kind: feature\n", (
+        "kind: feature\ncontact: {name: Hélène Marchand, role: Programme Director,"
+        " email: hm@example.org}\n")), "utf-8")
+    assert new_translation(runner, site_dir, "2026-03-march", "ar").exit_code == 0
+    twin = (folder / "01-water.ar.md").read_text(encoding="utf-8")
+    assert ('contact: {"name": "Hélène Marchand", "role": "Programme Director", '
+            '"email": "hm@example.org"}\n---\n') in twin
+    (folder / "01-water.ar.md").write_text(twin.replace("Programme Director", "مديرة البرنامج"),
+                                           encoding="utf-8")
+    items = [item for issue in sites_of(site_dir)["ar"].issues for item in issue.items
+             if item.contact]
+    assert [item.contact.role for item in items if item.contact] == ["مديرة البرنامج"]
+
+
 def test_new_translation_of_briefs_and_single_file_issues(
         fixture_site: Callable[[str], Path], runner: CliRunner) -> None:
     site_dir = fixture_site("multilingual")
