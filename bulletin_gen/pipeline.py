@@ -49,7 +49,9 @@ def load_site(site_dir: Path, drafts: bool = False, base_url: str | None = None,
     core: `bulletin pdf`, `email` and `check` load the whole site too). Raises `ContentError`
     with every problem."""
     config, problems = load_config(site_dir, base_url, problems=Problems())
-    memo = cache.model_memo(site_dir, config.unsafe_html) if cache else None
+    memo = (cache.model_memo(site_dir, config.unsafe_html,
+                             tuple(language.code for language in config.languages))
+            if cache else None)
     # Worker processes read the files when there is nothing to take from an earlier build.
     sources = read_sources(site_dir, problems, memo, jobs if memo is None or memo.is_empty() else 1)
     renderer = (cache.renderer(config.unsafe_html) if cache

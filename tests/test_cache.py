@@ -19,6 +19,7 @@ from conftest import WITH_PDF, age, snapshot
 from jinja2 import Environment
 
 from bulletin_gen.build import BuildOptions, build
+from bulletin_gen.errors import ContentError
 from bulletin_gen.incremental.cache import ANALYSES, BuildCache
 from bulletin_gen.incremental.fingerprint import ISSUE_ITEMS
 from bulletin_gen.incremental.uptodate import (
@@ -95,6 +96,7 @@ IMPORTED = """
 import sys
 from pathlib import Path
 from bulletin_gen.build import BuildOptions, build
+from bulletin_gen.errors import ContentError
 report = build(Path(sys.argv[1]), BuildOptions(jobs=1))
 print(report.pages, *sorted(name for name in sys.modules if name.startswith({stages})))
 """
@@ -269,6 +271,23 @@ def test_a_corrupt_or_foreign_cache_is_discarded(make_site: Callable[..., Path],
     rendered_count(site)
     assert snapshot(site / "output") == clean_tree(site, tmp_path)
     assert records(site)["pages"]
+
+
+def test_a_language_taken_away_and_given_back_builds_what_a_clean_build_does(
+        fixture_site: Callable[[str], Path], tmp_path: Path) -> None:
+    # Without 'es', its translation files are items of their issues, which the model memo keeps
+    # without their fields; with 'es' back, they are translations again, and need them.
+    site = fixture_site("multilingual")
+    settings = site / "bulletin.yaml"
+    listed = settings.read_text("utf-8")
+    age(site)
+    rendered_count(site, pdf=False)
+    settings.write_text(listed.replace("\n  es: ", "\n  es-x-other: "), "utf-8")
+    with pytest.raises(ContentError):  # a language code Babel does not know
+        rendered_count(site, pdf=False)
+    settings.write_text(listed, "utf-8")
+    rendered_count(site, pdf=False)
+    assert snapshot(site / "output") == clean_tree(site, tmp_path, pdf=False)
 
 
 def test_clean_renders_every_page(make_site: Callable[..., Path]) -> None:
