@@ -543,6 +543,7 @@ def test_the_report_names_the_files_a_build_rewrote(make_site: Callable[..., Pat
              if path.endswith(".html") and not path.endswith("email.html")}
     assert "issues/2026-01-winter/index.html" in pages
     assert not any(path.startswith("issues/2026-02-second/") for path in pages)
+    assert "archive/index.html" not in pages  # it lists issues, not what their items say
 
 
 def test_files_put_back_as_they_were_two_builds_ago_are_built_again(make_site: Callable[..., Path],

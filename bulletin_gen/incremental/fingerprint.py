@@ -83,8 +83,9 @@ class Fingerprinter:
         self.analyses = analyses or {}
         self.analysed: dict[str, Analysis] = {}
         self.shapes: dict[type, tuple[str, ...] | None] = {}  # field names of each dataclass
-        # Templates that never name an issue's items (ISSUE_ITEMS): their entries' issues are
-        # hashed without their items, so that a tag page changes only with its own entries.
+        # Templates that never name an issue's items (ISSUE_ITEMS): the issues they show, their
+        # entries' too, are hashed without their items, so that the archive and a tag page
+        # change only with what they show.
         self.itemless: dict[str, bool] = {}
         # Hashes of tag and region entries, by `without_items`, then by identity.
         self.entries: dict[bool, dict[int, str]] = {False: {}, True: {}}
@@ -157,6 +158,8 @@ class Fingerprinter:
         kind = type(value)
         if kind is Entry:  # tens of thousands, never in `memo`
             return self._entry(value)
+        if kind is Issue and self.without_items:  # the page's templates cannot reach its items
+            return self._head(value)
         known = self.memo.get(id(value))
         if known is not None:
             return known
@@ -225,6 +228,7 @@ class Fingerprinter:
         the documents. Unlike the shard's own digest it makes no documents: a rebuild would
         make every shard's to index one."""
         site = shard.site
+        self.without_items = False  # a bundle indexes every item
         return text_hash("search", VERSION, made_by, site.prefix,
                          self._settings(site, {"config.search"}),
                          self._spoken(site.config.language),
