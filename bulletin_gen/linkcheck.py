@@ -111,7 +111,7 @@ def scan_page(path: str, html: str) -> PageScan:
     return scan
 
 
-def _names_server(url: str) -> bool:
+def names_server(url: str) -> bool:
     """True for a URL that names a server ('https://...', '//...'); unlike markdown.is_external,
     'mailto:' and other schemes do not count (SKIPPED_SCHEMES passes over those)."""
     return "://" in url.split("?")[0].split("#")[0] or url.startswith("//")
@@ -121,7 +121,7 @@ def site_path(page: str, url: str, base_url: str = "") -> str | None:
     """The output path a link of `page` leads to ('' = the root), or None when outside."""
     if base_url and url.startswith(base_url):
         url = (urlsplit(base_url).path or "/") + url[len(base_url):]
-    elif _names_server(url) or url.startswith(SKIPPED_SCHEMES):
+    elif names_server(url) or url.startswith(SKIPPED_SCHEMES):
         return None
     path = unquote(urlsplit(url).path)
     if path.startswith("/"):

@@ -229,6 +229,22 @@ def test_external_links_checked_with_status_and_cache(make_site: Callable[..., P
     assert not (site / "output").exists()
 
 
+def test_a_dead_address_is_reported_at_each_line_that_writes_it_and_no_other(
+        make_site: Callable[..., Path], runner: CliRunner, local_server: str) -> None:
+    """The lead's first link, to a longer address that works, once took the blame for both
+    uses of the dead one, and the other item's went unreported."""
+    other = "content/issues/2026-01-winter/03-other.md"
+    settings = "title: Local\nbase_url: https://example.org/news/\nnav: [about]\n"
+    site = make_site({**lead(f"See [the archive]({local_server}/gone-away).\n\n"
+                             f"And [the report]({local_server}/gone#part).\n"),
+                      other: f"---\ntitle: Other\n---\nIntro.\n\nRead [it]({local_server}/gone).\n",
+                      "bulletin.yaml": settings})
+    result = runner.invoke(main, ["check", str(site), "--external", "--timeout", "5"])
+    assert result.exit_code == 1
+    error = f"error: external link fails (404): {local_server}/gone (fix or remove the link)"
+    assert result.stderr == f"{ITEM}:7: {error}\n{other}:6: {error}\n"
+
+
 def test_external_cache_expires_and_survives_corruption(tmp_path: Path, local_server: str) -> None:
     cache = tmp_path / "links.json"
     url = f"{local_server}/ok"
