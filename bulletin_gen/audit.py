@@ -213,8 +213,10 @@ class Tracer:
 
 
 def _written(needle: str) -> re.Pattern[str]:
-    """`needle` as a whole, not as a part of a longer address or word."""
-    return re.compile(_LONGER_BEFORE + re.escape(needle) + _LONGER_AFTER)
+    """`needle` as a whole, not as a part of a longer address or word; an address also as
+    its editor spelt it, which Markdown percent-encodes in the page ('año' as 'a%C3%B1o')."""
+    forms = "|".join(re.escape(form) for form in dict.fromkeys((needle, unquote(needle))))
+    return re.compile(f"{_LONGER_BEFORE}(?:{forms}){_LONGER_AFTER}")
 
 
 def _link_findings(scans: list[PageScan], rendered: RenderedSite, tracer: Tracer) -> list[Finding]:

@@ -168,13 +168,14 @@ def test_site_path_resolves_links(page: str, url: str, expected: str | None) -> 
 
 
 class Recorder(BaseHTTPRequestHandler):
-    """/ok: 200; /gone: 404; /nohead: refuses HEAD, answers GET. Counts every request."""
+    """/ok: 200; /gone, /gone-año: 404; /nohead: refuses HEAD, answers GET. Counts every
+    request."""
 
     requests: ClassVar[list[tuple[str, str]]] = []
 
     def _answer(self) -> None:
         self.requests.append((self.command, self.path))
-        status = {"/ok": 200, "/gone": 404}.get(self.path, 200)
+        status = {"/ok": 200, "/gone": 404, "/gone-a%C3%B1o": 404}.get(self.path, 200)
         if self.path == "/nohead" and self.command == "HEAD":
             status = 405
         self.send_response(status)
@@ -232,17 +233,21 @@ def test_external_links_checked_with_status_and_cache(make_site: Callable[..., P
 def test_a_dead_address_is_reported_at_each_line_that_writes_it_and_no_other(
         make_site: Callable[..., Path], runner: CliRunner, local_server: str) -> None:
     """The lead's first link, to a longer address that works, once took the blame for both
-    uses of the dead one, and the other item's went unreported."""
+    uses of the dead one, and the other item's went unreported; an address with an 'ñ',
+    percent-encoded in the page, was blamed on the page's template."""
     other = "content/issues/2026-01-winter/03-other.md"
     settings = "title: Local\nbase_url: https://example.org/news/\nnav: [about]\n"
     site = make_site({**lead(f"See [the archive]({local_server}/gone-away).\n\n"
                              f"And [the report]({local_server}/gone#part).\n"),
-                      other: f"---\ntitle: Other\n---\nIntro.\n\nRead [it]({local_server}/gone).\n",
+                      other: f"---\ntitle: Other\n---\nIntro.\n\nRead [it]({local_server}/gone)"
+                             f"\nand [the other]({local_server}/gone-año).\n",
                       "bulletin.yaml": settings})
     result = runner.invoke(main, ["check", str(site), "--external", "--timeout", "5"])
     assert result.exit_code == 1
-    error = f"error: external link fails (404): {local_server}/gone (fix or remove the link)"
-    assert result.stderr == f"{ITEM}:7: {error}\n{other}:6: {error}\n"
+    error = f"error: external link fails (404): {local_server}/gone"
+    hint = " (fix or remove the link)\n"
+    assert result.stderr == (f"{ITEM}:7: {error}{hint}{other}:6: {error}{hint}"
+                             f"{other}:7: {error}-a%C3%B1o{hint}")
 
 
 def test_external_cache_expires_and_survives_corruption(tmp_path: Path, local_server: str) -> None:
