@@ -35,7 +35,7 @@ from .linkcheck import (
     scan_page,
 )
 from .links import item_slug
-from .markdown import NO_ALT
+from .markdown import ALT_ATTRIBUTE, NO_ALT, srcs_without_alt
 from .model import Site
 from .pipeline import RenderedSite, render_in_memory
 from .search import UI_FILES
@@ -110,7 +110,7 @@ def audit_site(site_dir: Path, external: bool = False, strict: bool = False,
     tracer = Tracer(site_dir, site, rendered)
     findings = [_from_problem(p, "warning") for p in rendered.problems.warnings]
     findings += _link_findings(scans, rendered, tracer)
-    findings += _alt_findings(scans, tracer)
+    findings += _alt_findings(scans, site, tracer)
     findings += _empty_findings(site, tracer)
     statuses: list[LinkStatus] = []
     if external:
@@ -249,21 +249,22 @@ def _link_findings(scans: list[PageScan], rendered: RenderedSite, tracer: Tracer
     return findings
 
 
-def _alt_findings(scans: list[PageScan], tracer: Tracer) -> list[Finding]:
-    """Images with no alt attribute at all: those of templates and of raw HTML. An empty one
-    (alt="") is Markdown's `![](file)` or an `image:` without `image_alt:`, which loading has
-    reported at its own line, or a template's decoration, marked so on purpose."""
+def _alt_findings(scans: list[PageScan], site: Site, tracer: Tracer) -> list[Finding]:
+    """The templates' images with no alt attribute at all, at their page. The text's (raw
+    HTML's <img>, Markdown's `![](file)`) and an `image:` without `image_alt:` loading has
+    reported at their own line; an empty alt="" is a template's decoration, marked so on
+    purpose."""
+    written = srcs_without_alt(html for each in language_sites(site)
+                               for _, html in each.fragments())
     findings = []
     for scan in scans:
         for image in scan.images:
-            if image.hidden or image.alt is not None:
+            if image.hidden or image.alt is not None or image.src in written:
                 continue
             name = posixpath.basename(image.src.split("?")[0])
             link = Link(image.page, image.src, image.line, "img")
-            # its address as written in raw HTML: a file name alone is part of it, not whole
-            findings += tracer.findings(
-                link, image.src, "missing-alt", "warning", f"{NO_ALT}: {name}",
-                "give the <img> an alt attribute describing the picture")
+            findings.append(tracer.on_page(link, "missing-alt", "warning", f"{NO_ALT}: {name}",
+                                           ALT_ATTRIBUTE))
     return findings
 
 

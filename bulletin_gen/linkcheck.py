@@ -21,6 +21,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from .markdown import decorative
 from .write import write_atomic
 
 USER_AGENT = "bulletin-gen link checker (+https://pypi.org/project/bulletin-gen/)"
@@ -95,11 +96,9 @@ class _Scanner(HTMLParser):
         if attr and values.get(attr) and "canonical" not in values.get("rel", ""):
             self.scan.links.append(Link(self.scan.path, values[attr], line, tag))
         if tag == "img":
-            hidden = values.get("aria-hidden") == "true" or values.get("role") in (
-                "presentation", "none")
             alt = dict(attrs).get("alt")
             self.scan.images.append(ImageRef(self.scan.path, values.get("src", ""), line,
-                                             alt, hidden))
+                                             alt, decorative(values)))
 
 
 def scan_page(path: str, html: str) -> PageScan:

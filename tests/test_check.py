@@ -84,20 +84,27 @@ def test_image_without_alt_text_is_a_warning(make_site: Callable[..., Path],
     assert f"{ITEM}:7: error: image without alt text: images/pic.png" in strict.stderr
 
 
+MAP = "https://example.org/news/issues/2026-01-winter/images/map.png"
+
+
+@pytest.mark.parametrize(("picture", "message"), [
+    ("![](images/map.png)", "images/map.png (describe the picture in the brackets: "
+                            "![what it shows](images/map.png))"),
+    # raw HTML, whose address is left as written: a relative one would lead nowhere on the page
+    (f'<img src="{MAP}">', f"{MAP} (give the <img> an alt attribute describing the picture)"),
+])
 def test_an_image_without_alt_is_blamed_on_its_own_file_not_on_another_use_of_it(
-        make_site: Callable[..., Path], runner: CliRunner) -> None:
+        make_site: Callable[..., Path], runner: CliRunner, picture: str, message: str) -> None:
     """The picture is also an `image:` with `image_alt:` in the lead, whose file comes first:
-    the warning names the item whose `![](...)` has no alt text, at its line."""
+    the warning names the item whose `![](...)` or `<img>` has no alt text, at its line."""
     other = "content/issues/2026-01-winter/03-links.md"
     site = make_site({ITEM: "---\ntitle: Lead story\nimage: images/map.png\n"
                             "image_alt: A map of the region\n---\nText.\n",
-                      other: "---\ntitle: Links\n---\nText.\n\nAlso ![](images/map.png)\n",
+                      other: f"---\ntitle: Links\n---\nText.\n\nAlso {picture}\n",
                       "content/issues/2026-01-winter/images/map.png": TINY_PNG})
     result = runner.invoke(main, ["check", str(site)])
     assert result.exit_code == 0, result.output
-    assert result.stderr == (f"{other}:6: warning: image without alt text: images/map.png "
-                             "(describe the picture in the brackets: ![what it shows]"
-                             "(images/map.png))\n")
+    assert result.stderr == f"{other}:6: warning: image without alt text: {message}\n"
 
 
 def test_a_template_image_without_alt_names_page_and_template(make_site: Callable[..., Path],
