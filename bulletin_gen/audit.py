@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -30,16 +31,22 @@ from .linkcheck import (
     check_external,
     external_urls,
     internal_problems,
+    names_server,
     scan_page,
 )
 from .links import item_slug
-from .markdown import NO_ALT
+from .markdown import ALT_ATTRIBUTE, NO_ALT, srcs_without_alt
 from .model import Site
 from .pipeline import RenderedSite, render_in_memory
 from .search import UI_FILES
 
 LINK_CACHE = Path(".bulletin-cache") / "links.json"
 _CONTENT_TAGS = {"img", "table", "hr", "iframe", "video", "audio", "pre", "figure", "svg"}
+# A character that would make an address (or a word) longer, before it or after it: '…/report'
+# is not written in '…/report-2025', nor '#part' in '01-lead.md#part'. Punctuation after it
+# ends a sentence, a Markdown link or a quoted value, unless more of an address follows ('.pdf').
+_LONGER_BEFORE = r"(?<![\w/%~=&+@.:#-])"
+_LONGER_AFTER = r"(?![.,:;!?*'$()]*[\w/%~=&+@-])"
 
 
 @dataclass(frozen=True, order=True)
@@ -103,7 +110,7 @@ def audit_site(site_dir: Path, external: bool = False, strict: bool = False,
     tracer = Tracer(site_dir, site, rendered)
     findings = [_from_problem(p, "warning") for p in rendered.problems.warnings]
     findings += _link_findings(scans, rendered, tracer)
-    findings += _alt_findings(scans, tracer)
+    findings += _alt_findings(scans, site, tracer)
     findings += _empty_findings(site, tracer)
     statuses: list[LinkStatus] = []
     if external:
@@ -112,9 +119,9 @@ def audit_site(site_dir: Path, external: bool = False, strict: bool = False,
         for status in statuses:
             if not status.ok:
                 what = status.status or status.error
-                findings.append(tracer.finding(used[status.url][0], status.url, "external",
-                                               "error", f"external link fails ({what}): "
-                                               f"{status.url}", "fix or remove the link"))
+                findings += tracer.findings(used[status.url][0], status.url, "external",
+                                            "error", f"external link fails ({what}): "
+                                            f"{status.url}", "fix or remove the link")
     return Audit(tuple(sorted(set(findings))), tuple(statuses), len(site.issues),
                  len(rendered.plans))
 
@@ -144,14 +151,17 @@ class Tracer:
         self.templates = {plan.path: plan.template for plan in rendered.plans}
 
     def locate(self, needle: str, only: str = "") -> tuple[str, int] | None:
-        """The first source file (or line of `only`) containing `needle`."""
+        """The first source file (or line of `only`) where `needle` is written whole."""
+        return next(self._places(needle, only), None)
+
+    def _places(self, needle: str, only: str = "") -> Iterator[tuple[str, int]]:
+        written = _written(needle)
         for rel, lines in self.texts.items():
             if only and rel != only:
                 continue
             for number, line in enumerate(lines, start=1):
-                if needle in line:
-                    return rel, number
-        return None
+                if written.search(line):
+                    yield rel, number
 
     def written_anchor(self, url: str) -> tuple[str, str] | None:
         """The anchor of a link to another item as its editor wrote it ('01-lead.md#part'),
@@ -176,16 +186,37 @@ class Tracer:
         return (f"{name}#{candidate}",
                 f"link to a missing anchor #{candidate} in {posixpath.basename(name)}")
 
-    def finding(self, link: Link, needle: str, kind: str, severity: str, message: str,
+    def findings(self, link: Link, needle: str, kind: str, severity: str, message: str,
+                 hint: str = "") -> list[Finding]:
+        """Findings at the sources holding `needle`, or else one at the page and its template.
+
+        An address that names its server leads to the same place from every page, so each
+        line that writes it is named, as a compiler names each use. A relative link or an
+        anchor may lead elsewhere from another page: only its first line is named.
+        """
+        if names_server(needle):
+            places = list(self._places(needle))
+        else:
+            found = self.locate(needle) if needle else None
+            places = [found] if found else []
+        if not places:
+            return [self.on_page(link, kind, severity, message, hint)]
+        return [Finding(path, line, kind, severity, message, hint) for path, line in places]
+
+    def on_page(self, link: Link, kind: str, severity: str, message: str,
                 hint: str = "") -> Finding:
-        """A finding at the source holding `needle`, or else at the page and its template."""
-        found = self.locate(needle) if needle else None
-        if found:
-            return Finding(found[0], found[1], kind, severity, message, hint)
+        """A finding at the rendered page, naming the template that made it."""
         template = self.templates.get(link.page, "a template")
         return Finding(link.page, link.line, kind, severity, message,
                        f"{hint}; it comes from {template}" if hint else
                        f"it comes from {template}")
+
+
+def _written(needle: str) -> re.Pattern[str]:
+    """`needle` as a whole, not as a part of a longer address or word; an address also as
+    its editor spelt it, which Markdown percent-encodes in the page ('año' as 'a%C3%B1o')."""
+    forms = "|".join(re.escape(form) for form in dict.fromkeys((needle, unquote(needle))))
+    return re.compile(f"{_LONGER_BEFORE}(?:{forms}){_LONGER_AFTER}")
 
 
 def _link_findings(scans: list[PageScan], rendered: RenderedSite, tracer: Tracer) -> list[Finding]:
@@ -212,26 +243,28 @@ def _link_findings(scans: list[PageScan], rendered: RenderedSite, tracer: Tracer
         elif base_url and url.startswith(base_url):
             message = f"link to a page the site does not have: {url}"
             hint = f"the address is under base_url ({base_url}); check the page's path"
-        findings.append(tracer.finding(problem.link, needle,
-                                       "missing-anchor" if anchor else "broken-link", "error",
-                                       message, hint))
+        findings += tracer.findings(problem.link, needle,
+                                    "missing-anchor" if anchor else "broken-link", "error",
+                                    message, hint)
     return findings
 
 
-def _alt_findings(scans: list[PageScan], tracer: Tracer) -> list[Finding]:
-    """Images with no alt attribute at all: those of templates and of raw HTML. An empty one
-    (alt="") is Markdown's `![](file)` or an `image:` without `image_alt:`, which loading has
-    reported at its own line, or a template's decoration, marked so on purpose."""
+def _alt_findings(scans: list[PageScan], site: Site, tracer: Tracer) -> list[Finding]:
+    """The templates' images with no alt attribute at all, at their page. The text's (raw
+    HTML's <img>, Markdown's `![](file)`) and an `image:` without `image_alt:` loading has
+    reported at their own line; an empty alt="" is a template's decoration, marked so on
+    purpose."""
+    written = srcs_without_alt(html for each in language_sites(site)
+                               for _, html in each.fragments())
     findings = []
     for scan in scans:
         for image in scan.images:
-            if image.hidden or image.alt is not None:
+            if image.hidden or image.alt is not None or image.src in written:
                 continue
             name = posixpath.basename(image.src.split("?")[0])
             link = Link(image.page, image.src, image.line, "img")
-            findings.append(tracer.finding(
-                link, name, "missing-alt", "warning", f"{NO_ALT}: {name}",
-                "give the <img> an alt attribute describing the picture"))
+            findings.append(tracer.on_page(link, "missing-alt", "warning", f"{NO_ALT}: {name}",
+                                           ALT_ATTRIBUTE))
     return findings
 
 

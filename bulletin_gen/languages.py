@@ -293,16 +293,7 @@ _ROOT_LINK = re.compile(r'href="@root/([^"#?]*)')
 
 def _translated_html(site: Site, translated: set[str]) -> Iterator[tuple[str, str]]:
     """(source, fragment) for every rendered fragment of the site's translation files."""
-    for issue in site.issues:
-        if issue.source in translated:
-            yield issue.source, issue.intro_html
-        for item in issue.items:
-            if item.source in translated:
-                yield item.source, item.html
-                yield from ((item.source, brief.html) for brief in item.briefs)
-                sections = item.roundtable.sections if item.roundtable else ()
-                yield from ((item.source, section.html) for section in sections)
-    yield from ((page.source, page.html) for page in site.pages if page.source in translated)
+    return ((source, html) for source, html in site.fragments() if source in translated)
 
 
 def _line_naming(path: Path, rel: str, name: str) -> int:

@@ -21,6 +21,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from .markdown import decorative
 from .write import write_atomic
 
 USER_AGENT = "bulletin-gen link checker (+https://pypi.org/project/bulletin-gen/)"
@@ -95,11 +96,9 @@ class _Scanner(HTMLParser):
         if attr and values.get(attr) and "canonical" not in values.get("rel", ""):
             self.scan.links.append(Link(self.scan.path, values[attr], line, tag))
         if tag == "img":
-            hidden = values.get("aria-hidden") == "true" or values.get("role") in (
-                "presentation", "none")
             alt = dict(attrs).get("alt")
             self.scan.images.append(ImageRef(self.scan.path, values.get("src", ""), line,
-                                             alt, hidden))
+                                             alt, decorative(values)))
 
 
 def scan_page(path: str, html: str) -> PageScan:
@@ -111,7 +110,7 @@ def scan_page(path: str, html: str) -> PageScan:
     return scan
 
 
-def _names_server(url: str) -> bool:
+def names_server(url: str) -> bool:
     """True for a URL that names a server ('https://...', '//...'); unlike markdown.is_external,
     'mailto:' and other schemes do not count (SKIPPED_SCHEMES passes over those)."""
     return "://" in url.split("?")[0].split("#")[0] or url.startswith("//")
@@ -121,7 +120,7 @@ def site_path(page: str, url: str, base_url: str = "") -> str | None:
     """The output path a link of `page` leads to ('' = the root), or None when outside."""
     if base_url and url.startswith(base_url):
         url = (urlsplit(base_url).path or "/") + url[len(base_url):]
-    elif _names_server(url) or url.startswith(SKIPPED_SCHEMES):
+    elif names_server(url) or url.startswith(SKIPPED_SCHEMES):
         return None
     path = unquote(urlsplit(url).path)
     if path.startswith("/"):

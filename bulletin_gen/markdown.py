@@ -12,8 +12,9 @@ from __future__ import annotations
 import html as htmllib
 import re
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from typing import Any
 
 import nh3
@@ -67,13 +68,17 @@ Resolver = Callable[[str, str], str | None]
 # check's JSON gives it a kind of its own (audit.py).
 NO_ALT = "image without alt text"
 """resolve(url, 'link'|'image') -> the rewritten URL, the same URL, or None when missing."""
+# What to do about an <img> with no alt attribute, wherever it was written (raw HTML, a template).
+ALT_ATTRIBUTE = "give the <img> an alt attribute describing the picture"
+_IMG_TAG = re.compile(r"<img\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
 class Rendered:
     """An HTML fragment, the links in it that could not be resolved (line, url, kind), why
     the text could not be rendered at all (empty when it could), its key points when they
-    were asked for, and its images without alt text (line, url as written)."""
+    were asked for, and its images without alt text (line, url as written, and 'image' for
+    Markdown's `![](...)` or 'html' for an `<img>` tag)."""
 
     html: str
     broken: tuple[tuple[int, str, str], ...] = ()
@@ -81,7 +86,7 @@ class Rendered:
     error_line: int = 0
     points: tuple[str, ...] | None = None
     hint: str = "simplify the Markdown: fewer nested quotes, lists or tags"  # of the error
-    unlabelled: tuple[tuple[int, str], ...] = ()
+    unlabelled: tuple[tuple[int, str, str], ...] = ()  # (line, url, 'image' | 'html')
 
 
 def slugify(text: str) -> str:
@@ -290,24 +295,27 @@ def _inline_children(tokens: list[Token], first_line: int) -> Iterator[tuple[int
 
 
 def _rewrite(tokens: list[Token], resolve: Resolver, id_prefix: str, first_line: int
-             ) -> tuple[list[tuple[int, str, str]], list[tuple[int, str]]]:
+             ) -> tuple[list[tuple[int, str, str]], list[tuple[int, str, str]]]:
     """Resolve every link and image, and prefix the heading ids; the links that could not be
-    resolved (line, url, kind), and the images with no alt text (line, url as written): a
-    screen reader says nothing of those, and a mail client that blocks images shows nothing
+    resolved (line, url, kind), and the images with no alt text (line, url as written, kind):
+    a screen reader says nothing of those, and a mail client that blocks images shows nothing
     in their place."""
     broken: list[tuple[int, str, str]] = []
-    unlabelled: list[tuple[int, str]] = []
+    unlabelled = _unlabelled_tags(tokens, first_line)
     headings = {str(t.attrGet("id")) for t in tokens
                 if t.type == "heading_open" and t.attrGet("id")}
     for token in tokens:
         if token.type == "heading_open" and id_prefix and token.attrGet("id"):
             token.attrSet("id", f"{id_prefix}-{token.attrGet('id')}")
     for line, child in _inline_children(tokens, first_line):
+        if child.type == "html_inline":
+            unlabelled += [(line + offset, src, "html")
+                           for offset, src in images_without_alt(child.content)]
         attr, kind = {"link_open": ("href", "link"), "image": ("src", "image")}.get(
             child.type, ("", ""))
         url = str(child.attrGet(attr) or "") if attr else ""
         if kind == "image" and not child.content.strip():
-            unlabelled.append((line, url))
+            unlabelled.append((line, url, "image"))
         if url.startswith("#") and id_prefix and url[1:] in headings:
             child.attrSet(attr, f"#{id_prefix}-{url[1:]}")
             continue
@@ -318,7 +326,49 @@ def _rewrite(tokens: list[Token], resolve: Resolver, id_prefix: str, first_line:
             broken.append((line, url, kind))
         else:
             child.attrSet(attr, target)
-    return broken, unlabelled
+    # the blocks' and the paragraphs' images, warned of in the order of the text
+    return broken, sorted(unlabelled, key=lambda found: found[0])
+
+
+def _unlabelled_tags(tokens: list[Token], first_line: int) -> list[tuple[int, str, str]]:
+    """The <img> tags without alt text of the text's blocks of raw HTML, with their lines."""
+    return [(first_line + token.map[0] + offset, src, "html")
+            for token in tokens if token.type == "html_block" and token.map
+            for offset, src in images_without_alt(token.content)]
+
+
+def images_without_alt(html: str) -> list[tuple[int, str]]:
+    """(line, counted from 0, src) of every <img> of `html` with no alt attribute at all,
+    save those marked as decoration. An empty alt="" is no omission: it says the picture
+    tells nothing (Markdown's `![](...)` writes one, and is found by its empty brackets)."""
+    if not _IMG_TAG.search(html):  # most raw HTML has no image: no parser needed
+        return []
+    finder = _ImagesWithoutAlt()
+    finder.feed(html)
+    finder.close()
+    return finder.found
+
+
+def srcs_without_alt(fragments: Iterable[str]) -> set[str]:
+    """The src of every <img> of `fragments` with no alt attribute (`images_without_alt`):
+    reported at their lines when the text was read, not again where they are shown."""
+    return {src for html in fragments for _, src in images_without_alt(html)}
+
+
+def decorative(attrs: dict[str, str]) -> bool:
+    """An image marked as decoration (aria-hidden, role=presentation), which needs no alt."""
+    return attrs.get("aria-hidden") == "true" or attrs.get("role") in ("presentation", "none")
+
+
+class _ImagesWithoutAlt(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[tuple[int, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {name: value or "" for name, value in attrs}
+        if tag == "img" and "alt" not in values and not decorative(values):
+            self.found.append((self.getpos()[0] - 1, values.get("src", "")))
 
 
 def _mark_checklists(tokens: list[Token]) -> None:

@@ -10,6 +10,7 @@ text through `html`.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -212,6 +213,16 @@ class Issue:
         found |= {term for item in self.items for brief in item.briefs for term in brief.regions}
         return tuple(sorted(found))
 
+    def fragments(self) -> Iterator[tuple[str, str]]:
+        """(source file, rendered fragment) of every text written for the issue: its
+        introduction, and each item's body, briefs and sections."""
+        yield self.source, self.intro_html
+        for item in self.items:
+            yield item.source, item.html
+            yield from ((item.source, brief.html) for brief in item.briefs)
+            sections = item.roundtable.sections if item.roundtable else ()
+            yield from ((item.source, section.html) for section in sections)
+
 
 @dataclass(frozen=True)
 class Page(EncodedHtml):
@@ -293,6 +304,12 @@ class Site:
 
     def page(self, slug: str) -> Page | None:
         return next((page for page in self.pages if page.slug == slug), None)
+
+    def fragments(self) -> Iterator[tuple[str, str]]:
+        """(source file, rendered fragment) of every text written for its issues and pages."""
+        for issue in self.issues:
+            yield from issue.fragments()
+        yield from ((page.source, page.html) for page in self.pages)
 
 
 def lang_of(shown: Issue | Item | Page, field: str) -> str:

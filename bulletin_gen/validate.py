@@ -23,6 +23,7 @@ from .fields import FieldReader
 from .i18n import DEFAULT_SESSION, language_mistake, section_role
 from .links import Identity
 from .markdown import (
+    ALT_ATTRIBUTE,
     NO_ALT,
     ROOT_MARKER,
     MarkdownRenderer,
@@ -203,8 +204,9 @@ def _rendered(renderer: MarkdownRenderer, text: str, doc: SourceDoc, resolve: Re
     for line, url, kind in rendered.broken:
         what = "image" if kind == "image" else "link"
         problems.add(Location(doc.rel, line), *links.broken_link(doc, url, what))
-    for line, url in rendered.unlabelled:
+    for line, url, kind in rendered.unlabelled:
         problems.warn(Location(doc.rel, line), f"{NO_ALT}: {url}",
+                      ALT_ATTRIBUTE if kind == "html" else
                       f"describe the picture in the brackets: ![what it shows]({url})")
     return rendered
 

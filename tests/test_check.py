@@ -84,20 +84,27 @@ def test_image_without_alt_text_is_a_warning(make_site: Callable[..., Path],
     assert f"{ITEM}:7: error: image without alt text: images/pic.png" in strict.stderr
 
 
+MAP = "https://example.org/news/issues/2026-01-winter/images/map.png"
+
+
+@pytest.mark.parametrize(("picture", "message"), [
+    ("![](images/map.png)", "images/map.png (describe the picture in the brackets: "
+                            "![what it shows](images/map.png))"),
+    # raw HTML, whose address is left as written: a relative one would lead nowhere on the page
+    (f'<img src="{MAP}">', f"{MAP} (give the <img> an alt attribute describing the picture)"),
+])
 def test_an_image_without_alt_is_blamed_on_its_own_file_not_on_another_use_of_it(
-        make_site: Callable[..., Path], runner: CliRunner) -> None:
+        make_site: Callable[..., Path], runner: CliRunner, picture: str, message: str) -> None:
     """The picture is also an `image:` with `image_alt:` in the lead, whose file comes first:
-    the warning names the item whose `![](...)` has no alt text, at its line."""
+    the warning names the item whose `![](...)` or `<img>` has no alt text, at its line."""
     other = "content/issues/2026-01-winter/03-links.md"
     site = make_site({ITEM: "---\ntitle: Lead story\nimage: images/map.png\n"
                             "image_alt: A map of the region\n---\nText.\n",
-                      other: "---\ntitle: Links\n---\nText.\n\nAlso ![](images/map.png)\n",
+                      other: f"---\ntitle: Links\n---\nText.\n\nAlso {picture}\n",
                       "content/issues/2026-01-winter/images/map.png": TINY_PNG})
     result = runner.invoke(main, ["check", str(site)])
     assert result.exit_code == 0, result.output
-    assert result.stderr == (f"{other}:6: warning: image without alt text: images/map.png "
-                             "(describe the picture in the brackets: ![what it shows]"
-                             "(images/map.png))\n")
+    assert result.stderr == f"{other}:6: warning: image without alt text: {message}\n"
 
 
 def test_a_template_image_without_alt_names_page_and_template(make_site: Callable[..., Path],
@@ -168,13 +175,14 @@ def test_site_path_resolves_links(page: str, url: str, expected: str | None) -> 
 
 
 class Recorder(BaseHTTPRequestHandler):
-    """/ok: 200; /gone: 404; /nohead: refuses HEAD, answers GET. Counts every request."""
+    """/ok: 200; /gone, /gone-año: 404; /nohead: refuses HEAD, answers GET. Counts every
+    request."""
 
     requests: ClassVar[list[tuple[str, str]]] = []
 
     def _answer(self) -> None:
         self.requests.append((self.command, self.path))
-        status = {"/ok": 200, "/gone": 404}.get(self.path, 200)
+        status = {"/ok": 200, "/gone": 404, "/gone-a%C3%B1o": 404}.get(self.path, 200)
         if self.path == "/nohead" and self.command == "HEAD":
             status = 405
         self.send_response(status)
@@ -227,6 +235,26 @@ def test_external_links_checked_with_status_and_cache(make_site: Callable[..., P
                         "gone": (404, False, False)}
     assert [path for _, path in Recorder.requests] == ["/gone"]  # good answers came from cache
     assert not (site / "output").exists()
+
+
+def test_a_dead_address_is_reported_at_each_line_that_writes_it_and_no_other(
+        make_site: Callable[..., Path], runner: CliRunner, local_server: str) -> None:
+    """The lead's first link, to a longer address that works, once took the blame for both
+    uses of the dead one, and the other item's went unreported; an address with an 'ñ',
+    percent-encoded in the page, was blamed on the page's template."""
+    other = "content/issues/2026-01-winter/03-other.md"
+    settings = "title: Local\nbase_url: https://example.org/news/\nnav: [about]\n"
+    site = make_site({**lead(f"See [the archive]({local_server}/gone-away).\n\n"
+                             f"And [the report]({local_server}/gone#part).\n"),
+                      other: f"---\ntitle: Other\n---\nIntro.\n\nRead [it]({local_server}/gone)"
+                             f"\nand [the other]({local_server}/gone-año).\n",
+                      "bulletin.yaml": settings})
+    result = runner.invoke(main, ["check", str(site), "--external", "--timeout", "5"])
+    assert result.exit_code == 1
+    error = f"error: external link fails (404): {local_server}/gone"
+    hint = " (fix or remove the link)\n"
+    assert result.stderr == (f"{ITEM}:7: {error}{hint}{other}:6: {error}{hint}"
+                             f"{other}:7: {error}-a%C3%B1o{hint}")
 
 
 def test_external_cache_expires_and_survives_corruption(tmp_path: Path, local_server: str) -> None:

@@ -273,12 +273,18 @@ def test_without_base_url_the_edition_is_skipped_with_a_warning(make_site: Calla
     assert "Traceback" not in result.output
 
 
+@pytest.mark.parametrize(("picture", "hint"), [
+    ("![](images/pic.png)", "describe the picture in the brackets: ![what it shows]"
+                            "(images/pic.png)"),
+    # raw HTML, as written with unsafe_html on: it was blamed on issue.yaml, with no line
+    ('<img src="images/pic.png">', "give the <img> an alt attribute describing the picture"),
+])
 def test_an_image_without_alt_text_is_a_warning_at_its_file_and_line(
-        make_site: Callable[..., Path]) -> None:
-    item = {ISSUE + "04-pictures.md": "---\ntitle: Pictures\n---\n![](images/pic.png)\n"}
+        make_site: Callable[..., Path], picture: str, hint: str) -> None:
+    item = {ISSUE + "04-pictures.md": f"---\ntitle: Pictures\n---\n{picture}\n",
+            "bulletin.yaml": str(EMAIL_FILES["bulletin.yaml"]) + "unsafe_html: true\n"}
     output, warnings = _build(make_site, item)
-    expected = [f"{ISSUE}04-pictures.md:4: image without alt text: images/pic.png (describe "
-                "the picture in the brackets: ![what it shows](images/pic.png))"]
+    expected = [f"{ISSUE}04-pictures.md:4: image without alt text: images/pic.png ({hint})"]
     assert [str(w) for w in warnings] == expected
     age(output.parent)  # a rebuild takes the item from the cache, and says it again
     again = build(output.parent, BuildOptions(pdf=False)).warnings

@@ -24,7 +24,8 @@ def test_fragments_are_written_by_flush_and_read_by_the_next_build(tmp_path: Pat
     first = MarkdownCache(path)
     first.put("k1", Rendered("<p>one</p>"), [("a.md", "link", "@root/a/")])
     first.put("k2", Rendered("<p>two</p>", points=("<em>point</em>",)), [])
-    first.put("k3", Rendered('<p><img src="m.png" alt=""></p>', unlabelled=((4, "m.png"),)), [])
+    first.put("k3", Rendered('<p><img src="m.png" alt=""></p>',
+                             unlabelled=((4, "m.png", "image"),)), [])
     assert MarkdownCache(path).get("k1", same) is None  # not written yet
     first.flush()
     second = MarkdownCache(path)
@@ -33,7 +34,7 @@ def test_fragments_are_written_by_flush_and_read_by_the_next_build(tmp_path: Pat
     assert second.get("k2", same) == Rendered("<p>two</p>", points=("<em>point</em>",))
     # an image without alt text is warned about on every build, not only the first
     assert second.get("k3", same) == Rendered('<p><img src="m.png" alt=""></p>',
-                                              unlabelled=((4, "m.png"),))
+                                              unlabelled=((4, "m.png", "image"),))
 
 
 def test_what_a_worker_rendered_reaches_the_file_through_the_main_process(

@@ -153,4 +153,14 @@ def test_ascii_slugs_follow_the_general_rule(text: str) -> None:
 def test_images_without_alt_text_are_listed_with_their_line_as_written() -> None:
     text = "Intro.\n\nA ![](a.png) and\n![ ](b.png) and ![B](c.png).\n"
     rendered = RENDERER.render(text, lambda url, kind: ROOT_MARKER + url, first_line=10)
-    assert rendered.unlabelled == ((12, "a.png"), (13, "b.png"))
+    assert rendered.unlabelled == ((12, "a.png", "image"), (13, "b.png", "image"))
+
+
+def test_raw_html_images_without_alt_attribute_are_listed_with_their_line() -> None:
+    text = ('Intro <img src="a.png"> and\nlater <IMG SRC="b.png" alt="">.\n\n'
+            '<div>\n<p>Text.</p>\n<img src="c.png">\n<img src="d.png" aria-hidden="true">\n'
+            '</div>\n\n![](e.png) then\n<img\nsrc="f.png">\n')
+    for renderer in (RENDERER, MarkdownRenderer(unsafe_html=True)):
+        rendered = renderer.render(text, keep, first_line=10)
+        assert rendered.unlabelled == ((10, "a.png", "html"), (15, "c.png", "html"),
+                                       (19, "e.png", "image"), (20, "f.png", "html"))

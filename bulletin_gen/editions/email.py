@@ -33,7 +33,13 @@ from ..config import SiteConfig
 from ..errors import BulletinError, Location, Problem, Problems, did_you_mean
 from ..languages import issue_translated, site_in
 from ..layout import CONFIG_FILE
-from ..markdown import is_external, slugify
+from ..markdown import (
+    ALT_ATTRIBUTE,
+    images_without_alt,
+    is_external,
+    slugify,
+    srcs_without_alt,
+)
 from ..model import Issue, Item, Site
 from ..render import PagePlan, render_page
 from .plaintext import PlainText, fit_lines
@@ -107,7 +113,9 @@ def email_subject(site: Site, issue: Issue) -> str:
 
 def _finish_html(issue: Issue, web_url: str, html: str, problems: Problems) -> bytes:
     """The email's HTML with every link absolute and every style inlined."""
-    html = inline_css(absolute_links(_drop_backrefs(html), web_url))
+    html = _drop_backrefs(html)
+    check_email_images(issue, html, problems)  # while the text's images are as written
+    html = inline_css(absolute_links(html, web_url))
     check_email_html(issue, html, problems)
     return html.encode("utf-8")
 
@@ -130,23 +138,25 @@ def missing_requirement(config: SiteConfig) -> tuple[str, str] | None:
 
 
 def check_email_html(issue: Issue, html: str, problems: Problems) -> None:
-    """Warn when Gmail would clip the message, or an image has no alt text."""
-    where = Location(issue.source)
+    """Warn when Gmail would clip the message."""
     size = len(html.encode("utf-8"))
     if size > GMAIL_CLIP_BYTES:  # Gmail shows the rest only behind a link
-        problems.warn(where, f"the email edition of '{issue.slug}' is "
+        problems.warn(Location(issue.source), f"the email edition of '{issue.slug}' is "
                       f"{size / 1024:.0f} KB of HTML; Gmail clips messages over 100 KB",
                       "set 'email: {mode: digest}' in bulletin.yaml to send summaries, or move "
                       "items to another issue")
-    for tag in re.findall(r"<img\b[^>]*>", html):
-        # Many mail clients block images until asked: the alt text is what readers see first.
-        # An empty alt="" is content's (loading reported it at its file and line) or a
-        # template's decoration; no alt at all is a template's or raw HTML's omission.
-        if not re.search(r"\balt=", tag):
-            src = re.search(r'\bsrc="([^"]*)"', tag)
-            problems.warn(where, "an image of the email edition has no alt text: "
-                          f"{src.group(1) if src else tag}",
-                          "give the <img> an alt attribute describing the picture")
+
+
+def check_email_images(issue: Issue, html: str, problems: Problems) -> None:
+    """Warn of the templates' images with no alt text, in the email's HTML before its links
+    are made absolute. Many mail clients block images until asked: the alt text is what
+    readers see first. The text's own (Markdown's empty brackets, raw HTML's <img>) were
+    reported at their file and line when it was read; an empty alt="" is a decoration."""
+    written = srcs_without_alt(fragment for _, fragment in issue.fragments())
+    for _, src in images_without_alt(html):
+        if src not in written:
+            problems.warn(Location(issue.source), "an image of the email edition has no alt "
+                          f"text: {src or '<img>'}", ALT_ATTRIBUTE)
 
 
 def render_email(site: Site, env: Environment, issue: Issue,

@@ -66,7 +66,8 @@ class MarkdownCache:
                                                       for line, url, kind in entry["broken"])
             points = entry.get("points")
             points = None if points is None else tuple(str(point) for point in points)
-            unlabelled = tuple((int(line), str(url)) for line, url in entry["unlabelled"])
+            unlabelled = tuple((int(line), str(url), str(kind))
+                               for line, url, kind in entry["unlabelled"])
         except (ValueError, TypeError, KeyError, AttributeError):
             return None  # missing or malformed: render again
         if any(resolve(url, kind) != target for url, kind, target in links):
