@@ -32,11 +32,10 @@ from typing import Any
 from .config import PublishTarget, SiteConfig
 from .errors import BulletinError
 from .layout import BUILD_RECORD, CACHE_DIR
+from .search import NAMED_BY_CONTENT
 from .write import MARKER, write_atomic
 
 UPLOADS_AT_ONCE = 8
-# Pagefind names these files by their content, so a reader's browser may keep them for good.
-HASHED = ("pagefind/fragment/", "pagefind/index/", "pagefind/filter/")
 TEXT_TYPES = {".html": "text/html", ".xml": "application/xml", ".txt": "text/plain",
               ".css": "text/css", ".js": "text/javascript", ".json": "application/json",
               ".svg": "image/svg+xml"}
@@ -167,7 +166,7 @@ def headers(file: LocalFile, target: PublishTarget) -> dict[str, Any]:
     kind = kind or "application/octet-stream"
     if kind.startswith("text/") or kind.endswith(("xml", "json", "javascript")):
         kind += "; charset=utf-8"
-    if file.path.startswith(HASHED):
+    if NAMED_BY_CONTENT.search(file.path):  # new bytes come under a new name: kept for good
         cache = "public, max-age=31536000, immutable"
     elif suffix in (".html", ".xml", ".txt", ".json"):
         cache = target.cache_pages

@@ -6,6 +6,7 @@ from __future__ import annotations
 import shlex
 import socket
 import subprocess
+import textwrap
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -56,11 +57,24 @@ def store(endpoint: str, monkeypatch: pytest.MonkeyPatch) -> Any:
     return client
 
 
-def s3_site(make_site: Callable[..., Path], endpoint: str) -> Path:
-    site = make_site({"bulletin.yaml": MINIMAL_SITE["bulletin.yaml"].rstrip(" ") + f"""\
+# A French translation of the issue and an issue of 2025: search bundles below `fr/pagefind/`
+# and `pagefind/2025/` besides the newest issue's `pagefind/`.
+MORE_BUNDLES: dict[str, str | bytes | None] = {
+    "content/issues/2026-01-winter/issue.fr.yaml": "title: Janvier 2026\n",
+    "content/issues/2026-01-winter/01-lead.fr.md": "---\ntitle: Article\n---\nLe texte.\n",
+    "content/issues/2025-06-june.md": "---\ntitle: June 2025\ndate: 2025-06-10\n---\n"
+                                      "## Earlier news\n\nA story of last year.\n",
+}
+
+
+def s3_site(make_site: Callable[..., Path], endpoint: str, settings: str = "",
+            files: dict[str, str | bytes | None] | None = None) -> Path:
+    """The minimal site (with `settings` and `files` added) publishing to the bucket."""
+    site = make_site({"bulletin.yaml": MINIMAL_SITE["bulletin.yaml"].rstrip(" ")
+                      + textwrap.indent(settings, " " * 8) + f"""\
         publish:
           production: {{type: s3, bucket: {BUCKET}, prefix: news/, endpoint_url: "{endpoint}"}}
-        """})
+        """, **(files or {})})
     age(site)
     return site
 
@@ -82,7 +96,7 @@ def keys(client: Any) -> dict[str, str]:
 
 def test_a_first_publish_uploads_everything_with_types_and_headers(
         make_site: Callable[..., Path], endpoint: str, store: Any) -> None:
-    site = s3_site(make_site, endpoint)
+    site = s3_site(make_site, endpoint, "languages: {fr: {}}\n", MORE_BUNDLES)
     output = build(site, BuildOptions(jobs=1, pdf=False)).output
     result = publish(site)
     assert result.exit_code == 0, result.output
@@ -98,9 +112,17 @@ def test_a_first_publish_uploads_everything_with_types_and_headers(
     assert feed["ContentType"] == "application/atom+xml; charset=utf-8"
     css = store.head_object(Bucket=BUCKET, Key="news/assets/style.css")
     assert css["CacheControl"] == "public, max-age=86400"
-    hashed = [key for key in keys(store) if key.startswith("news/pagefind/fragment/")]
-    assert hashed and store.head_object(Bucket=BUCKET, Key=hashed[0])["CacheControl"] == \
-        "public, max-age=31536000, immutable"
+    # Kept for good: only the search index's files that Pagefind names by a hash of their
+    # bytes, in every bundle; its scripts, wasm and entry keep their names as they change.
+    search = {key: store.head_object(Bucket=BUCKET, Key=key)["CacheControl"]
+              for key in keys(store) if "/pagefind/" in key}
+    immutable = {key for key, cache in search.items()
+                 if cache == "public, max-age=31536000, immutable"}
+    assert immutable == {key for key in search if key.endswith(
+        (".pf_fragment", ".pf_index", ".pf_filter", ".pf_meta"))}
+    for bundle in ("news/pagefind/", "news/pagefind/2025/", "news/fr/pagefind/"):
+        for named in ("fragment/", "index/", "filter/", "pagefind."):
+            assert any(key.startswith(bundle + named) for key in immutable), bundle + named
 
 
 def test_a_second_publish_uploads_nothing_and_an_edit_only_what_changed(
