@@ -322,7 +322,8 @@ def test_publish_finds_the_last_build_however_the_site_is_named(
     named = [arg.format(tmp=tmp_path) for arg in published_as]
     result = runner.invoke(main, ["publish", *named, "--dry-run", "--no-push"])
     assert result.exit_code == 0, result.output
-    assert f"Would commit {site / 'output'} to the branch 'gh-pages'" in result.output
+    assert f"Would commit {site / 'output'} to the branch 'gh-pages' of the repository {site}: " \
+        in result.output
 
 
 def test_the_ci_workflow_of_bulletin_init_builds_and_publishes(
@@ -380,15 +381,17 @@ IDENTITY = {"GIT_AUTHOR_NAME": "T", "GIT_AUTHOR_EMAIL": "t@example.org",
             "GIT_COMMITTER_NAME": "T", "GIT_COMMITTER_EMAIL": "t@example.org"}
 
 
-def pages_site(make_site: Callable[..., Path], tmp_path: Path) -> tuple[Path, Path]:
-    """A site in a git repository whose remote 'origin' is a bare repository beside it."""
+def pages_site(make_site: Callable[..., Path], tmp_path: Path,
+               folder: str = "site") -> tuple[Path, Path]:
+    """A site in a git repository whose remote 'origin' is a bare repository beside it: the
+    site is the repository's top folder, or in a subfolder of it (`folder` 'repo/site')."""
     remote = tmp_path / "remote.git"
     git("init", "--bare", "-q", str(remote), cwd=tmp_path)
     site = make_site({"bulletin.yaml": MINIMAL_SITE["bulletin.yaml"].rstrip(" ") + """\
         publish:
           pages: {type: github-pages, branch: gh-pages, cname: news.example.org}
-        """})
-    git("init", "-q", cwd=site)
+        """}, name=folder)
+    git("init", "-q", cwd=tmp_path / Path(folder).parts[0])
     git("add", "bulletin.yaml", "content", cwd=site)
     git("-c", "user.name=T", "-c", "user.email=t@example.org", "commit", "-q", "-m", "start",
         cwd=site)
@@ -416,11 +419,17 @@ def publish_pages(site: Path, *args: str) -> Any:
 
 def test_github_pages_commits_the_output_with_nojekyll_and_cname(
         make_site: Callable[..., Path], tmp_path: Path) -> None:
-    site, remote = pages_site(make_site, tmp_path)
+    # A site in a subfolder of a larger repository, as in a monorepo: the branch is that
+    # repository's (as MkDocs' gh-deploy makes it), and every message names the repository.
+    site, remote = pages_site(make_site, tmp_path, "repo/bulletin")
     output = build(site, BuildOptions(jobs=1, pdf=False)).output
+    where = f"the branch 'gh-pages' of the repository {tmp_path / 'repo'}"
+    dry = publish_pages(site, "--dry-run")
+    assert dry.output.splitlines()[-1].startswith(f"Would commit {output} to {where}: ")
     result = publish_pages(site)
     assert result.exit_code == 0, result.output
-    assert f"Published {output} to the branch 'gh-pages'" in result.output
+    assert result.output.splitlines()[-1] == f"Published {output} to {where} (pushed to 'origin')"
+    assert tip(tmp_path / "repo") == tip(remote)
     listed = set(git("ls-tree", "-r", "--name-only", "gh-pages", cwd=remote).split())
     files = {p.relative_to(output).as_posix() for p in output.rglob("*") if p.is_file()}
     assert listed == files - {".bulletin-output"} | {".nojekyll", "CNAME"}
@@ -439,8 +448,8 @@ def test_github_pages_makes_no_commit_when_nothing_changed(
     site, remote, first = published_once(make_site, tmp_path)
     again = publish_pages(site)
     assert again.exit_code == 0, again.output
-    assert "Nothing changed since the branch 'gh-pages' was last published: no commit made" \
-        in again.output
+    assert again.output.strip() == (f"Nothing changed since the branch 'gh-pages' of the "
+                                    f"repository {site} was last published: no commit made")
     assert tip(remote) == first
     assert tip(site) == first
     lead = site / "content/issues/2026-01-winter/01-lead.md"
@@ -462,8 +471,9 @@ def test_a_github_pages_dry_run_lists_what_the_commit_would_change_and_writes_no
     objects = git("count-objects", "-v", cwd=site)
     unchanged = publish_pages(site, "--dry-run")
     assert unchanged.exit_code == 0, unchanged.output
-    assert unchanged.output.strip() == \
-        "Nothing changed since the branch 'gh-pages' was last published: nothing to commit"
+    assert unchanged.output.strip() == (f"Nothing changed since the branch 'gh-pages' of the "
+                                        f"repository {site} was last published: nothing to "
+                                        "commit")
     lead = site / "content/issues/2026-01-winter/01-lead.md"
     lead.write_text(lead.read_text("utf-8").replace("story text", "story, edited"), "utf-8")
     (site / "content/pages/contact.md").write_text("---\ntitle: Contact\n---\nWrite.\n", "utf-8")
@@ -479,8 +489,8 @@ def test_a_github_pages_dry_run_lists_what_the_commit_would_change_and_writes_no
     assert "would delete CNAME" in lines
     added, replaced, deleted = (sum(line.startswith(f"would {verb} ") for line in lines)
                                 for verb in ("add", "replace", "delete"))
-    assert lines[-1] == (f"Would commit {output} to the branch 'gh-pages': {added} new, "
-                         f"{replaced} changed and {deleted} deleted files")
+    assert lines[-1] == (f"Would commit {output} to the branch 'gh-pages' of the repository "
+                         f"{site}: {added} new, {replaced} changed and {deleted} deleted files")
     assert tip(site) == tip(remote) == first  # no commit, no push,
     assert git("count-objects", "-v", cwd=site) == objects  # and no object written
 
