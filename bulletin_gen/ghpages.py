@@ -151,7 +151,9 @@ def _tree(repo: Path, entries: list[tuple[str, Path]], blobs: list[str], index: 
 def _listing(repo: Path, commit: str) -> dict[str, tuple[bytes, str]]:
     """Every file of `commit`'s tree: its mode and blob, by path."""
     listed = {}
-    for line in _git(repo, "ls-tree", "-r", "-z", commit).split("\0"):
+    # --full-tree: run in a subfolder (a site inside a larger repository), ls-tree would list
+    # only the part of the tree under that subfolder's name.
+    for line in _git(repo, "ls-tree", "-r", "-z", "--full-tree", commit).split("\0"):
         if line:
             about, name = line.split("\t", 1)
             mode, _, blob = about.split(" ")

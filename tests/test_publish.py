@@ -430,6 +430,9 @@ def test_github_pages_commits_the_output_with_nojekyll_and_cname(
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[-1] == f"Published {output} to {where} (pushed to 'origin')"
     assert tip(tmp_path / "repo") == tip(remote)
+    again = publish_pages(site, "--dry-run")  # the whole branch, not its part under bulletin/
+    assert again.output.strip() == f"Nothing changed since {where} was last published: " \
+        "nothing to commit"
     listed = set(git("ls-tree", "-r", "--name-only", "gh-pages", cwd=remote).split())
     files = {p.relative_to(output).as_posix() for p in output.rglob("*") if p.is_file()}
     assert listed == files - {".bulletin-output"} | {".nojekyll", "CNAME"}
