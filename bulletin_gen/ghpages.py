@@ -1,5 +1,6 @@
-"""A GitHub Pages branch: the published files committed to a branch of the site's git
-repository, with git's plumbing commands, and pushed.
+"""A GitHub Pages branch: the published files committed to a branch of the git repository
+that holds the site (whose top folder may be above the site's, `top_folder`), with git's
+plumbing commands, and pushed to that repository's remote.
 
 The files go into a temporary index (GIT_INDEX_FILE), never into the editors' own index or
 working tree, and without git's filters (line endings, .gitattributes, ignore rules): the branch
@@ -95,6 +96,14 @@ def _entries(files: Iterable[tuple[str, Path]], extra: Mapping[str, bytes],
         yield [*files, *((name, Path(scratch, name)) for name in extra)], Path(scratch)
 
 
+def top_folder(repo: Path) -> Path:
+    """The top folder of the git repository that holds `repo`, whose branch is committed and
+    pushed: the site's own, or a larger one with the site in a subfolder (a monorepo, as
+    MkDocs' gh-deploy takes it too). The messages name it: a site started inside another
+    project's checkout would otherwise publish into that project without a word."""
+    return Path(_git(repo, "rev-parse", "--show-toplevel"))
+
+
 def fetch(repo: Path, branch: Branch) -> None:
     """Bring the remote's branch up to date, when the remote has one: a clone made for CI
     fetches only the branch it builds, and a commit made on nothing could not be pushed."""
@@ -142,7 +151,9 @@ def _tree(repo: Path, entries: list[tuple[str, Path]], blobs: list[str], index: 
 def _listing(repo: Path, commit: str) -> dict[str, tuple[bytes, str]]:
     """Every file of `commit`'s tree: its mode and blob, by path."""
     listed = {}
-    for line in _git(repo, "ls-tree", "-r", "-z", commit).split("\0"):
+    # --full-tree: run in a subfolder (a site inside a larger repository), ls-tree would list
+    # only the part of the tree under that subfolder's name.
+    for line in _git(repo, "ls-tree", "-r", "-z", "--full-tree", commit).split("\0"):
         if line:
             about, name = line.split("\t", 1)
             mode, _, blob = about.split(" ")

@@ -32,11 +32,10 @@ from typing import Any
 from .config import PublishTarget, SiteConfig
 from .errors import BulletinError
 from .layout import BUILD_RECORD, CACHE_DIR
+from .search import NAMED_BY_CONTENT
 from .write import MARKER, write_atomic
 
 UPLOADS_AT_ONCE = 8
-# Pagefind names these files by their content, so a reader's browser may keep them for good.
-HASHED = ("pagefind/fragment/", "pagefind/index/", "pagefind/filter/")
 TEXT_TYPES = {".html": "text/html", ".xml": "application/xml", ".txt": "text/plain",
               ".css": "text/css", ".js": "text/javascript", ".json": "application/json",
               ".svg": "image/svg+xml"}
@@ -167,7 +166,7 @@ def headers(file: LocalFile, target: PublishTarget) -> dict[str, Any]:
     kind = kind or "application/octet-stream"
     if kind.startswith("text/") or kind.endswith(("xml", "json", "javascript")):
         kind += "; charset=utf-8"
-    if file.path.startswith(HASHED):
+    if NAMED_BY_CONTENT.search(file.path):  # new bytes come under a new name: kept for good
         cache = "public, max-age=31536000, immutable"
     elif suffix in (".html", ".xml", ".txt", ".json"):
         cache = target.cache_pages
@@ -342,18 +341,20 @@ def _store_errors(target: PublishTarget) -> Iterator[None]:
 
 def publish_pages(site_dir: Path, output: Path, target: PublishTarget, dry_run: bool,
                   push: bool, say: Callable[[str], None]) -> str:
-    """Commit `output` to the target's branch of the site's repository (ghpages.py), with a
-    .nojekyll and the CNAME when set, and push it unless asked not to; or, in a dry run, say
-    what the commit would change. Returns a summary."""
-    from .ghpages import Branch, GitError, commit_files, compare_files, fetch
+    """Commit `output` to the target's branch of the repository that holds the site
+    (ghpages.py), with a .nojekyll and the CNAME when set, and push it unless asked not to; or,
+    in a dry run, say what the commit would change. Returns a summary, which names the
+    repository."""
+    from .ghpages import Branch, GitError, commit_files, compare_files, fetch, top_folder
     from .ghpages import push as push_branch
 
     extra = {".nojekyll": b""}  # GitHub's Jekyll would leave out the files named '_...'
     if target.cname:
         extra["CNAME"] = target.cname.encode("utf-8")
     branch = Branch(target.branch, target.remote)
-    unchanged = f"Nothing changed since the branch '{target.branch}' was last published"
     try:
+        where = f"the branch '{target.branch}' of the repository {top_folder(site_dir)}"
+        unchanged = f"Nothing changed since {where} was last published"
         if push:  # offline with --no-push: the branch as last fetched
             fetch(site_dir, branch)
         if dry_run:
@@ -364,7 +365,7 @@ def publish_pages(site_dir: Path, output: Path, target: PublishTarget, dry_run: 
                     say(f"would {verb} {name}")
             if not (changes.added or changes.changed or changes.deleted):
                 return f"{unchanged}: nothing to commit"
-            return (f"Would commit {output} to the branch '{target.branch}': "
+            return (f"Would commit {output} to {where}: "
                     f"{len(changes.added)} new, {len(changes.changed)} changed and "
                     f"{len(changes.deleted)} deleted files")
         committed = commit_files(site_dir, branch, published_files(output), extra,
@@ -375,8 +376,8 @@ def publish_pages(site_dir: Path, output: Path, target: PublishTarget, dry_run: 
         raise PublishError(f"GitHub Pages: {error}") from None
     if not committed:
         return f"{unchanged}: no commit made"
-    return f"Published {output} to the branch '{target.branch}'" + (
-        "" if push else " (not pushed)")
+    return f"Published {output} to {where}" + (
+        f" (pushed to '{target.remote}')" if push else " (not pushed)")
 
 
 def read_record(path: Path) -> dict[str, Any] | None:

@@ -74,6 +74,12 @@ APOSTROPHE = re.compile(r"(?<=\w)\u2019(?=\w)")
 UI_FILES = (BUNDLE + "pagefind-ui.css", BUNDLE + "pagefind-ui.js")
 # What a translation's own bundle keeps of Pagefind's scripts: the search engine, not its UI.
 ENGINE_FILES = frozenset({"pagefind.js", "pagefind-worker.js"})
+# The files of a bundle, at any depth (`pagefind/`, `es/pagefind/2025/`), that Pagefind names
+# by a hash of their bytes ('<lang>_<hash>', as `canonical` keeps it): new bytes, a new name.
+# The rest keep their names while their bytes change: the scripts and the `wasm.<lang>.pagefind`
+# files with each Pagefind version, `pagefind-entry.json` with each build.
+NAMED_BY_CONTENT = re.compile(rf"(?:^|/){BUNDLE}(?:[^/]+/)*"
+                              r"(?:(fragment|index|filter)/[^/]+\.pf_\1|pagefind\.[^/]+\.pf_meta)$")
 
 
 class SearchUnavailable(Exception):

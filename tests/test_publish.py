@@ -6,6 +6,7 @@ from __future__ import annotations
 import shlex
 import socket
 import subprocess
+import textwrap
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -56,11 +57,24 @@ def store(endpoint: str, monkeypatch: pytest.MonkeyPatch) -> Any:
     return client
 
 
-def s3_site(make_site: Callable[..., Path], endpoint: str) -> Path:
-    site = make_site({"bulletin.yaml": MINIMAL_SITE["bulletin.yaml"].rstrip(" ") + f"""\
+# A French translation of the issue and an issue of 2025: search bundles below `fr/pagefind/`
+# and `pagefind/2025/` besides the newest issue's `pagefind/`.
+MORE_BUNDLES: dict[str, str | bytes | None] = {
+    "content/issues/2026-01-winter/issue.fr.yaml": "title: Janvier 2026\n",
+    "content/issues/2026-01-winter/01-lead.fr.md": "---\ntitle: Article\n---\nLe texte.\n",
+    "content/issues/2025-06-june.md": "---\ntitle: June 2025\ndate: 2025-06-10\n---\n"
+                                      "## Earlier news\n\nA story of last year.\n",
+}
+
+
+def s3_site(make_site: Callable[..., Path], endpoint: str, settings: str = "",
+            files: dict[str, str | bytes | None] | None = None) -> Path:
+    """The minimal site (with `settings` and `files` added) publishing to the bucket."""
+    site = make_site({"bulletin.yaml": MINIMAL_SITE["bulletin.yaml"].rstrip(" ")
+                      + textwrap.indent(settings, " " * 8) + f"""\
         publish:
           production: {{type: s3, bucket: {BUCKET}, prefix: news/, endpoint_url: "{endpoint}"}}
-        """})
+        """, **(files or {})})
     age(site)
     return site
 
@@ -82,7 +96,7 @@ def keys(client: Any) -> dict[str, str]:
 
 def test_a_first_publish_uploads_everything_with_types_and_headers(
         make_site: Callable[..., Path], endpoint: str, store: Any) -> None:
-    site = s3_site(make_site, endpoint)
+    site = s3_site(make_site, endpoint, "languages: {fr: {}}\n", MORE_BUNDLES)
     output = build(site, BuildOptions(jobs=1, pdf=False)).output
     result = publish(site)
     assert result.exit_code == 0, result.output
@@ -98,9 +112,17 @@ def test_a_first_publish_uploads_everything_with_types_and_headers(
     assert feed["ContentType"] == "application/atom+xml; charset=utf-8"
     css = store.head_object(Bucket=BUCKET, Key="news/assets/style.css")
     assert css["CacheControl"] == "public, max-age=86400"
-    hashed = [key for key in keys(store) if key.startswith("news/pagefind/fragment/")]
-    assert hashed and store.head_object(Bucket=BUCKET, Key=hashed[0])["CacheControl"] == \
-        "public, max-age=31536000, immutable"
+    # Kept for good: only the search index's files that Pagefind names by a hash of their
+    # bytes, in every bundle; its scripts, wasm and entry keep their names as they change.
+    search = {key: store.head_object(Bucket=BUCKET, Key=key)["CacheControl"]
+              for key in keys(store) if "/pagefind/" in key}
+    immutable = {key for key, cache in search.items()
+                 if cache == "public, max-age=31536000, immutable"}
+    assert immutable == {key for key in search if key.endswith(
+        (".pf_fragment", ".pf_index", ".pf_filter", ".pf_meta"))}
+    for bundle in ("news/pagefind/", "news/pagefind/2025/", "news/fr/pagefind/"):
+        for named in ("fragment/", "index/", "filter/", "pagefind."):
+            assert any(key.startswith(bundle + named) for key in immutable), bundle + named
 
 
 def test_a_second_publish_uploads_nothing_and_an_edit_only_what_changed(
@@ -300,7 +322,8 @@ def test_publish_finds_the_last_build_however_the_site_is_named(
     named = [arg.format(tmp=tmp_path) for arg in published_as]
     result = runner.invoke(main, ["publish", *named, "--dry-run", "--no-push"])
     assert result.exit_code == 0, result.output
-    assert f"Would commit {site / 'output'} to the branch 'gh-pages'" in result.output
+    assert f"Would commit {site / 'output'} to the branch 'gh-pages' of the repository {site}: " \
+        in result.output
 
 
 def test_the_ci_workflow_of_bulletin_init_builds_and_publishes(
@@ -358,15 +381,17 @@ IDENTITY = {"GIT_AUTHOR_NAME": "T", "GIT_AUTHOR_EMAIL": "t@example.org",
             "GIT_COMMITTER_NAME": "T", "GIT_COMMITTER_EMAIL": "t@example.org"}
 
 
-def pages_site(make_site: Callable[..., Path], tmp_path: Path) -> tuple[Path, Path]:
-    """A site in a git repository whose remote 'origin' is a bare repository beside it."""
+def pages_site(make_site: Callable[..., Path], tmp_path: Path,
+               folder: str = "site") -> tuple[Path, Path]:
+    """A site in a git repository whose remote 'origin' is a bare repository beside it: the
+    site is the repository's top folder, or in a subfolder of it (`folder` 'repo/site')."""
     remote = tmp_path / "remote.git"
     git("init", "--bare", "-q", str(remote), cwd=tmp_path)
     site = make_site({"bulletin.yaml": MINIMAL_SITE["bulletin.yaml"].rstrip(" ") + """\
         publish:
           pages: {type: github-pages, branch: gh-pages, cname: news.example.org}
-        """})
-    git("init", "-q", cwd=site)
+        """}, name=folder)
+    git("init", "-q", cwd=tmp_path / Path(folder).parts[0])
     git("add", "bulletin.yaml", "content", cwd=site)
     git("-c", "user.name=T", "-c", "user.email=t@example.org", "commit", "-q", "-m", "start",
         cwd=site)
@@ -394,11 +419,20 @@ def publish_pages(site: Path, *args: str) -> Any:
 
 def test_github_pages_commits_the_output_with_nojekyll_and_cname(
         make_site: Callable[..., Path], tmp_path: Path) -> None:
-    site, remote = pages_site(make_site, tmp_path)
+    # A site in a subfolder of a larger repository, as in a monorepo: the branch is that
+    # repository's (as MkDocs' gh-deploy makes it), and every message names the repository.
+    site, remote = pages_site(make_site, tmp_path, "repo/bulletin")
     output = build(site, BuildOptions(jobs=1, pdf=False)).output
+    where = f"the branch 'gh-pages' of the repository {tmp_path / 'repo'}"
+    dry = publish_pages(site, "--dry-run")
+    assert dry.output.splitlines()[-1].startswith(f"Would commit {output} to {where}: ")
     result = publish_pages(site)
     assert result.exit_code == 0, result.output
-    assert f"Published {output} to the branch 'gh-pages'" in result.output
+    assert result.output.splitlines()[-1] == f"Published {output} to {where} (pushed to 'origin')"
+    assert tip(tmp_path / "repo") == tip(remote)
+    again = publish_pages(site, "--dry-run")  # the whole branch, not its part under bulletin/
+    assert again.output.strip() == f"Nothing changed since {where} was last published: " \
+        "nothing to commit"
     listed = set(git("ls-tree", "-r", "--name-only", "gh-pages", cwd=remote).split())
     files = {p.relative_to(output).as_posix() for p in output.rglob("*") if p.is_file()}
     assert listed == files - {".bulletin-output"} | {".nojekyll", "CNAME"}
@@ -417,8 +451,8 @@ def test_github_pages_makes_no_commit_when_nothing_changed(
     site, remote, first = published_once(make_site, tmp_path)
     again = publish_pages(site)
     assert again.exit_code == 0, again.output
-    assert "Nothing changed since the branch 'gh-pages' was last published: no commit made" \
-        in again.output
+    assert again.output.strip() == (f"Nothing changed since the branch 'gh-pages' of the "
+                                    f"repository {site} was last published: no commit made")
     assert tip(remote) == first
     assert tip(site) == first
     lead = site / "content/issues/2026-01-winter/01-lead.md"
@@ -440,8 +474,9 @@ def test_a_github_pages_dry_run_lists_what_the_commit_would_change_and_writes_no
     objects = git("count-objects", "-v", cwd=site)
     unchanged = publish_pages(site, "--dry-run")
     assert unchanged.exit_code == 0, unchanged.output
-    assert unchanged.output.strip() == \
-        "Nothing changed since the branch 'gh-pages' was last published: nothing to commit"
+    assert unchanged.output.strip() == (f"Nothing changed since the branch 'gh-pages' of the "
+                                        f"repository {site} was last published: nothing to "
+                                        "commit")
     lead = site / "content/issues/2026-01-winter/01-lead.md"
     lead.write_text(lead.read_text("utf-8").replace("story text", "story, edited"), "utf-8")
     (site / "content/pages/contact.md").write_text("---\ntitle: Contact\n---\nWrite.\n", "utf-8")
@@ -457,8 +492,8 @@ def test_a_github_pages_dry_run_lists_what_the_commit_would_change_and_writes_no
     assert "would delete CNAME" in lines
     added, replaced, deleted = (sum(line.startswith(f"would {verb} ") for line in lines)
                                 for verb in ("add", "replace", "delete"))
-    assert lines[-1] == (f"Would commit {output} to the branch 'gh-pages': {added} new, "
-                         f"{replaced} changed and {deleted} deleted files")
+    assert lines[-1] == (f"Would commit {output} to the branch 'gh-pages' of the repository "
+                         f"{site}: {added} new, {replaced} changed and {deleted} deleted files")
     assert tip(site) == tip(remote) == first  # no commit, no push,
     assert git("count-objects", "-v", cwd=site) == objects  # and no object written
 
