@@ -19,7 +19,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from .console import plural
-from .content import read_text
+from .content import MARKDOWN_SUFFIXES, YAML_SUFFIXES, read_text
 from .errors import ContentError, Problem, Problems
 from .images import copy_paths
 from .languages import language_sites
@@ -164,7 +164,8 @@ class Tracer:
                     yield rel, number
 
     def written_anchor(self, url: str) -> tuple[str, str] | None:
-        """The anchor of a link to another item as its editor wrote it ('01-lead.md#part'),
+        """The anchor of a link to another item as its editor wrote it ('01-lead.md#part',
+        '02-briefs.yaml#3'),
         and the message naming it, for a rendered `url` ('../lead/#lead-part'): the build puts
         the target item's slug, the last part of its path, before every heading id, so the
         rendered one is found in no source. None for a link to an anchor of its own page, whose
@@ -174,7 +175,8 @@ class Tracer:
         if not slug or not fragment.startswith(f"{slug}-"):
             return None
         candidate = fragment[len(slug) + 1:]
-        pattern = re.compile(r"\(<?([^()\s<>]*\.(?:md|markdown))#" + re.escape(candidate)
+        suffixes = "|".join(suffix[1:] for suffix in (*MARKDOWN_SUFFIXES, *YAML_SUFFIXES))
+        pattern = re.compile(r"\(<?([^()\s<>]*\.(?:" + suffixes + "))#" + re.escape(candidate)
                              + r"[)>\s]")
         written = [match.group(1) for lines in self.texts.values() for line in lines
                    for match in pattern.finditer(line)]
@@ -240,6 +242,9 @@ def _link_findings(scans: list[PageScan], rendered: RenderedSite, tracer: Tracer
             written = tracer.written_anchor(url)
             if written:
                 needle, message = written
+                target = needle.partition("#")[0]
+                if target.endswith(YAML_SUFFIXES):  # a briefs file: its briefs are numbered
+                    hint = f"a brief's anchor is its number in the file: {target}#1 for the first"
         elif base_url and url.startswith(base_url):
             message = f"link to a page the site does not have: {url}"
             hint = f"the address is under base_url ({base_url}); check the page's path"

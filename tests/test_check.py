@@ -308,12 +308,16 @@ def test_a_wrong_anchor_in_a_link_to_another_item_is_reported_once_at_its_source
         make_site: Callable[..., Path], runner: CliRunner) -> None:
     other = "content/issues/2026-01-winter/03-other.md"
     site = make_site({other: "---\ntitle: Other\n---\nIntro.\n\n"
-                             "See [the lead's part](01-lead.md#nowhere).\n"})
+                             "See [the lead's part](01-lead.md#nowhere).\n"
+                             "And [a brief](02-briefs.yaml#clinic), [one](02-briefs.yaml#1).\n"})
     result = runner.invoke(main, ["check", str(site)])
     assert result.exit_code == 1
     assert result.stderr == (f"{other}:6: error: link to a missing anchor #nowhere in "
                              "01-lead.md (an anchor is the id of a heading or element on the "
-                             "page it links to)\n")
+                             "page it links to)\n"
+                             f"{other}:7: error: link to a missing anchor #clinic in "
+                             "02-briefs.yaml (a brief's anchor is its number in the file: "
+                             "02-briefs.yaml#1 for the first)\n")
 
 
 def test_every_broken_anchor_of_a_line_is_reported_at_once(make_site: Callable[..., Path],
