@@ -303,7 +303,8 @@ def _languages(section: FieldReader, config: SiteConfig) -> tuple[Language, ...]
             found.append(Language(tag, fields.line("title", config.title),
                                   tagline or config.tagline,
                                   "" if tagline or not config.tagline else config.language))
-        fields.finish()
+            # A wrong code is one error: its title and tagline are not unknown fields too.
+            fields.finish()
     section.finish(tuple(str(code) for code in section.data))
     return tuple(found)
 

@@ -154,6 +154,7 @@ def _language_codes() -> frozenset[str]:
     return frozenset(code.lower() for code in codes if "_" not in code)
 
 
+@functools.cache
 def _language_names() -> dict[str, str]:
     """The code of each language by its name in English and in itself, lower case
     ('spanish', 'español' -> 'es'): what an editor may write instead of the code. Made only
@@ -170,21 +171,50 @@ def _language_names() -> dict[str, str]:
     return names
 
 
+def _is_language_tag(code: str) -> bool:
+    return bool(_LANGUAGE_TAG.match(code)) and code.split("-")[0].lower() in _language_codes()
+
+
+@functools.cache
+def _three_letter_codes() -> dict[str, str]:
+    """The two-letter code of each language by its three-letter ISO 639-2 codes ('fra', 'fre'
+    -> 'fr'): a tag must use the two-letter one where there is one, and editors who know the
+    other (from library catalogues, say) write it."""
+    aliases = get_global("language_aliases")
+    return {alias: code for alias, code in aliases.items()
+            if len(alias) == 3 and alias.isalpha() and _is_language_tag(code)}
+
+
+def _named(word: str) -> str | None:
+    """The code of the language `word` names by its name or its three-letter code."""
+    key = word.strip().lower()
+    if not key or any(char.isdigit() for char in key):  # 'v2': spares the names' second
+        return None
+    return _three_letter_codes().get(key) or _language_names().get(key)
+
+
+def language_meant(word: str) -> str | None:
+    """The language tag `word` stands for: itself when it is one ('ar', 'pt-BR'), else the
+    code of the language it names ('arabic', 'العربية', 'ara' -> 'ar'); None when it names no
+    language ('v2', 'draft')."""
+    return word if _is_language_tag(word) else _named(word)
+
+
 def language_mistake(code: str) -> tuple[str, str] | None:
     """Why `code` is not a language tag that browsers, Babel and search engines know, and what
     to write instead; None for a good one ('en', 'pt-BR', 'zh-Hant', 'sr-Latn').
 
     Only the language is looked up: scripts, regions and variants are many, and a browser
     falls back to the language of a tag it does not know whole."""
-    if _LANGUAGE_TAG.match(code) and code.split("-")[0].lower() in _language_codes():
+    if _is_language_tag(code):
         return None
     what = f"'{code}' is not a language code"
     dashed = code.strip().replace("_", "-")
     if dashed != code and language_mistake(dashed) is None:
         return what, f"did you mean {dashed}? (a tag is written with '-')"
-    by_name = _language_names().get(code.strip().lower())
-    if by_name:
-        return what, f"did you mean {by_name}?"
+    named = _named(code)
+    if named:
+        return what, f"did you mean {named}?"
     return what, "write a BCP 47 code such as 'en', 'es', 'fr' or 'pt-BR'"
 
 
