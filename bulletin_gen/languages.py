@@ -71,10 +71,20 @@ class LanguageSources:
     # The translation files by the path of their original; their `rel`s name the problems
     # that belong to this language (an original's are reported by the main site).
     twins: dict[Path, SourceDoc] = field(default_factory=dict)
+    # The translation files whose text is still their original's (`_left_as_written`).
+    unfilled: list[SourceDoc] = field(default_factory=list)
 
     @property
     def prefix(self) -> str:
         return f"{self.language.code}/"
+
+    def translated(self, original: SourceDoc, translation: SourceDoc) -> SourceDoc:
+        """`translation` read as `original` (`_merged`), noted as this language's."""
+        self.twins[original.path] = translation
+        merged = _merged(original, translation)
+        if _left_as_written(original, translation, merged):
+            self.unfilled.append(merged)
+        return merged
 
     def sources(self) -> Sources:
         return Sources(tuple(self.issues), tuple(self.pages))
@@ -132,9 +142,9 @@ def split_sources(sources: Sources, config: SiteConfig, reread: bool = False) ->
             issues.append(_split_issue(issue, codes, by_code, whole, omit, result))
         elif twin[0] in single:
             original = single[twin[0]]
-            by_code[twin[1]].twins[original.meta.path] = issue.meta
-            by_code[twin[1]].issues.append(replace(original,
-                                                   meta=_merged(whole(original.meta), issue.meta)))
+            language = by_code[twin[1]]
+            language.issues.append(replace(original, meta=language.translated(
+                whole(original.meta), issue.meta)))
         else:
             result.orphans.append(issue.meta)
     pages, twins = _paired(sources.pages, codes)
@@ -142,8 +152,7 @@ def split_sources(sources: Sources, config: SiteConfig, reread: bool = False) ->
         for doc in pages:
             translated = twins.pop((language.language.code, doc.path.name), None)
             if translated:
-                language.twins[doc.path] = translated
-                language.pages.append(_merged(whole(doc), translated))
+                language.pages.append(language.translated(whole(doc), translated))
             elif not omit:
                 language.pages.append(whole(doc))
     result.orphans.extend(twins.values())
@@ -217,17 +226,15 @@ def _split_issue(issue: IssueSource, codes: list[str], by_code: dict[str, Langua
         if meta is None:
             result.unpublished.extend(doc for doc in translated.values() if doc)
             continue
-        language.twins[issue.meta.path] = meta
+        merged = language.translated(whole(issue.meta), meta)
         items = []
         for doc in originals:
             translation = translated[doc.path]
             if translation:
-                language.twins[doc.path] = translation
-                items.append(_merged(whole(doc), translation))
+                items.append(language.translated(whole(doc), translation))
             elif not omit:
                 items.append(whole(doc))
-        language.issues.append(replace(issue, meta=_merged(whole(issue.meta), meta),
-                                       items=tuple(items)))
+        language.issues.append(replace(issue, meta=merged, items=tuple(items)))
     result.orphans.extend(twins.values())
     return replace(issue, items=tuple(originals))
 
@@ -261,6 +268,16 @@ def _merged(original: SourceDoc, translation: SourceDoc) -> SourceDoc:
     body, body_line = _body(translation)
     return SourceDoc(original.path, translation.rel, meta, body, body_line,
                      readable=original.readable and translation.readable)
+
+
+def _left_as_written(original: SourceDoc, translation: SourceDoc, merged: SourceDoc) -> bool:
+    """Whether the text a translation gives, its shown fields and its body, is its original's
+    word for word: as `bulletin new translation` writes it, for the translator to replace."""
+    given = [key for key in SHOWN_TEXT if key in translation.meta]
+    if not (given or merged.body.strip()):
+        return False  # it gives no text of its own: it translates nothing yet, nor claims to
+    return merged.body.strip() == original.body.strip() and \
+        all(translation.meta[key] == original.meta.get(key) for key in given)
 
 
 class _Originals:
@@ -301,6 +318,8 @@ def add_translations(site: Site, translations: Translations, renderer: MarkdownR
     built = tuple(_language_site(site, language, main, renderer, problems, drafts, jobs)
                   for language in translations.languages)
     _report_strays(translations, problems)
+    for language in translations.languages:
+        _report_unfilled(language, site.config.untranslated, problems)
     for language, each in zip(translations.languages, built, strict=True):
         _report_crossings(each, language, main, problems)
         if site.issues and not each.issues:
@@ -331,6 +350,29 @@ def _report_strays(translations: Translations, problems: Problems) -> None:
         problems.warn(Location(doc.rel), f"translated item of an issue that has no '{code}' "
                       "translation: it is not published", f"translate the issue too: add "
                       f"issue.{code}.yaml beside issue.yaml")
+
+
+def _report_unfilled(language: LanguageSources, untranslated: str, problems: Problems) -> None:
+    """Warn about each translation file whose text is still its original's: its page would
+    say it is in the language, in the original's words."""
+    issue_files = {issue.meta.rel for issue in language.issues}
+    for doc in language.unfilled:
+        lines = [doc.meta.line_of(key) for key in SHOWN_TEXT
+                 if key in doc.meta and doc.meta.line_of(key) != INHERITED]
+        problems.warn(Location(doc.rel, min(lines, default=doc.body_line)),
+                      "not translated yet: its text is the original's",
+                      _unfilled_hint(doc.rel in issue_files, untranslated))
+
+
+def _unfilled_hint(issue_file: bool, untranslated: str) -> str:
+    """What to do with a translation left as it was written. Deleting an issue's file would
+    unpublish the whole issue in the language, and an item's shows the original or nothing."""
+    if issue_file:
+        return ("translate it; a field that reads the same in both languages can be left out, "
+                "as it is taken from the original")
+    if untranslated == "omit":
+        return "translate it, or delete the file to leave it out of this language"
+    return "translate it, or delete the file to show the original marked as untranslated"
 
 
 def _report_unlisted(unlisted: list[tuple[SourceDoc, str]], config: SiteConfig,

@@ -316,6 +316,21 @@ def test_a_page_or_single_file_issue_into_a_language_not_listed_is_left_out(
         "content/issues/2026-03-spring.de.md", "content/pages/about.de.md"]
 
 
+def test_a_translation_left_as_new_translation_wrote_it_is_a_warning(
+        make_site: Callable[..., Path], runner: CliRunner) -> None:
+    site_dir = with_languages(make_site(), "{fr: {}}")
+    assert new_translation(runner, site_dir, "2026-01-winter", "fr").exit_code == 0
+    lead = site_dir / WINTER / "01-lead.fr.md"  # its text translated, its title kept: fine
+    lead.write_text(lead.read_text("utf-8").replace("The **lead** story", "Le texte"), "utf-8")
+    _, problems = load_site(site_dir)
+    assert sorted(str(p) for p in problems.warnings if "not translated" in p.message) == [
+        f"{WINTER}02-briefs.fr.yaml:3: not translated yet: its text is the original's "
+        "(translate it, or delete the file to show the original marked as untranslated)",
+        f"{WINTER}issue.fr.yaml:3: not translated yet: its text is the original's (translate "
+        "it; a field that reads the same in both languages can be left out, as it is taken "
+        "from the original)"]
+
+
 # The web edition ------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
