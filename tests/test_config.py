@@ -144,7 +144,9 @@ def test_a_site_without_base_url_links_from_the_root(tmp_path: Path) -> None:
      ["bulletin.yaml:1: expected a mapping of fields, got a list (write one 'key: value' per line)",
       "bulletin.yaml:1: missing required field 'title' (add 'title: ...')"]),
     ("title: T\n  nav: x\n",
-     ["bulletin.yaml:2: YAML syntax (column 6): mapping values are not allowed here"]),
+     ["bulletin.yaml:2: this line is indented further than line 1, so it is read as more of "
+      "that line's value, where ': ' cannot start a field (start it at the line's beginning, "
+      "as line 1; if it is more of that value, put the whole value in quotes)"]),
 ])
 def test_config_problems(tmp_path: Path, text: str, expected: list[str]) -> None:
     assert problems_of(tmp_path, text) == expected
