@@ -204,6 +204,29 @@ def test_unknown_key_is_a_warning_that_suggests_the_near_key(
         f"{LEAD}:3: unknown field 'tagz' (did you mean tags?)"]
 
 
+def test_a_misspelt_kind_is_one_error_not_one_more_for_each_field_of_the_kind(
+        make_site: Callable[..., Path]) -> None:
+    site = make_site({LEAD: "---\ntitle: Panel\nkind: round-table\nsession: Panel\n"
+                            "presenter: Ana\nfacilitators: [Luis]\nvenue: Lima\ntagz: [x]\n"
+                            "---\n## Summary\nText.\n"})
+    error = problems_of(site)
+    assert [str(p) for p in error.problems] == [
+        f"{LEAD}:3: kind: unknown value 'round-table' (did you mean roundtable?)"]
+    # A field that no kind reads is still a typo worth a warning.
+    assert [str(w) for w in error.warnings] == [
+        f"{LEAD}:8: unknown field 'tagz' (did you mean tags?)"]
+
+
+def test_a_singular_region_is_not_read_but_named_with_its_plural(
+        make_site: Callable[..., Path]) -> None:
+    site = make_site({
+        LEAD: "---\ntitle: Lead\nregion: Peru\n---\nText.\n",
+        f"{ISSUE}/02-briefs.yaml": "title: News\nitems:\n  - region: Peru\n    body: B.\n"})
+    assert sorted(str(w) for w in check(site).warnings) == [
+        f"{LEAD}:3: unknown field 'region' (did you mean regions?)",
+        f"{ISSUE}/02-briefs.yaml:3: unknown field 'region' in brief 1 (did you mean regions?)"]
+
+
 def test_unknown_nested_key_names_its_mapping(make_site: Callable[..., Path]) -> None:
     site = make_site({"bulletin.yaml": "title: T\ncontact:\n  name: A\n  emial: a@example.org\n"})
     assert [str(w) for w in check(site).warnings] == [
