@@ -155,12 +155,18 @@ def _language_codes() -> frozenset[str]:
 
 
 @functools.cache
-def _language_names() -> dict[str, str]:
-    """The code of each language by its name in English and in itself, lower case
-    ('spanish', 'español' -> 'es'): what an editor may write instead of the code. Made only
-    for a mistake: naming every language in itself takes a second."""
-    english = Locale("en").languages
-    names = {name.lower(): code for code, name in english.items() if "_" not in code}
+def _english_names() -> dict[str, str]:
+    """The code of each language by its English name, lower case ('spanish' -> 'es'): what
+    an editor may write instead of the code."""
+    return {name.lower(): code for code, name in Locale("en").languages.items()
+            if "_" not in code}
+
+
+@functools.cache
+def _own_names() -> dict[str, str]:
+    """The code of each language by its name in itself, lower case ('español' -> 'es'). Made
+    only when asked: naming every language in itself takes a second."""
+    names: dict[str, str] = {}
     for code in sorted(_language_codes()):
         try:
             own = Locale.parse(code).get_display_name(code)
@@ -185,19 +191,22 @@ def _three_letter_codes() -> dict[str, str]:
             if len(alias) == 3 and alias.isalpha() and _is_language_tag(code)}
 
 
-def _named(word: str) -> str | None:
-    """The code of the language `word` names by its name or its three-letter code."""
+def _named(word: str, in_itself: bool = True) -> str | None:
+    """The code of the language `word` names by its three-letter code or its name, in English
+    or, when `in_itself`, in the language itself."""
     key = word.strip().lower()
-    if not key or any(char.isdigit() for char in key):  # 'v2': spares the names' second
+    if not key or any(char.isdigit() for char in key):  # 'v2' names no language
         return None
-    return _three_letter_codes().get(key) or _language_names().get(key)
+    found = _three_letter_codes().get(key) or _english_names().get(key)
+    return found or (_own_names().get(key) if in_itself else None)
 
 
-def language_meant(word: str) -> str | None:
+def language_meant(word: str, in_itself: bool = True) -> str | None:
     """The language tag `word` stands for: itself when it is one ('ar', 'pt-BR'), else the
-    code of the language it names ('arabic', 'العربية', 'ara' -> 'ar'); None when it names no
-    language ('v2', 'draft')."""
-    return word if _is_language_tag(word) else _named(word)
+    code of the language it names ('arabic', 'ara', and when `in_itself` 'العربية' -> 'ar');
+    None when it names no language ('v2', 'draft'). Without `in_itself`, it takes no second
+    the first time: for what every build looks at."""
+    return word if _is_language_tag(word) else _named(word, in_itself)
 
 
 def language_mistake(code: str) -> tuple[str, str] | None:

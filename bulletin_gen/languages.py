@@ -187,12 +187,13 @@ def _without_unlisted(sources: Sources, codes: list[str], main: str) -> tuple[
 
 def _unlisted_code(name: str, beside: set[str], codes: list[str], main: str) -> str:
     """'ar' for 'issue.ar.yaml' when 'issue.yaml' is among the names `beside` it and 'ar' is a
-    language (or names one: 'fra', 'arabic') that is none of the site's; '' for any other
-    name. Its original must be there, so that 'notes.new.md' without 'notes.md' stays an item."""
+    language (or names one in English: 'fra', 'arabic') that is none of the site's; '' for any
+    other name. Its original must be there, so that 'notes.new.md' without 'notes.md' stays
+    an item."""
     original, code = _named_as(name)
     if not code or code in codes or code.lower() == main.lower():
         return ""
-    return code if original in beside and language_meant(code) else ""
+    return code if original in beside and language_meant(code, in_itself=False) else ""
 
 
 def _named_as(name: str) -> tuple[str, str]:
