@@ -186,7 +186,8 @@ def load_config(site_dir: Path, base_url: str | None = None,
     try:
         data = load_yaml(raw.decode("utf-8-sig"))
     except YamlError as error:
-        raise ContentError([Problem(Location(CONFIG_FILE, error.line), str(error))]) from None
+        raise ContentError([Problem(Location(CONFIG_FILE, error.line), str(error),
+                                    error.hint)]) from None
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
         raise ContentError([Problem(Location(CONFIG_FILE, line), "not valid UTF-8 text",
@@ -303,7 +304,8 @@ def _languages(section: FieldReader, config: SiteConfig) -> tuple[Language, ...]
             found.append(Language(tag, fields.line("title", config.title),
                                   tagline or config.tagline,
                                   "" if tagline or not config.tagline else config.language))
-        fields.finish()
+            # A wrong code is one error: its title and tagline are not unknown fields too.
+            fields.finish()
     section.finish(tuple(str(code) for code in section.data))
     return tuple(found)
 

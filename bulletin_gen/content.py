@@ -313,7 +313,7 @@ def _parse_mapping(text: str, rel: str, line_offset: int, problems: Problems) ->
     try:
         data = load_yaml(text, line_offset)
     except YamlError as error:
-        problems.add(Location(rel, error.line), str(error))
+        problems.add(Location(rel, error.line), str(error), error.hint)
         return None
     if data is None:
         return Mapping(start_line=1 + line_offset)

@@ -154,12 +154,19 @@ def _language_codes() -> frozenset[str]:
     return frozenset(code.lower() for code in codes if "_" not in code)
 
 
-def _language_names() -> dict[str, str]:
-    """The code of each language by its name in English and in itself, lower case
-    ('spanish', 'español' -> 'es'): what an editor may write instead of the code. Made only
-    for a mistake: naming every language in itself takes a second."""
-    english = Locale("en").languages
-    names = {name.lower(): code for code, name in english.items() if "_" not in code}
+@functools.cache
+def _english_names() -> dict[str, str]:
+    """The code of each language by its English name, lower case ('spanish' -> 'es'): what
+    an editor may write instead of the code."""
+    return {name.lower(): code for code, name in Locale("en").languages.items()
+            if "_" not in code}
+
+
+@functools.cache
+def _own_names() -> dict[str, str]:
+    """The code of each language by its name in itself, lower case ('español' -> 'es'). Made
+    only when asked: naming every language in itself takes a second."""
+    names: dict[str, str] = {}
     for code in sorted(_language_codes()):
         try:
             own = Locale.parse(code).get_display_name(code)
@@ -170,21 +177,53 @@ def _language_names() -> dict[str, str]:
     return names
 
 
+def _is_language_tag(code: str) -> bool:
+    return bool(_LANGUAGE_TAG.match(code)) and code.split("-")[0].lower() in _language_codes()
+
+
+@functools.cache
+def _three_letter_codes() -> dict[str, str]:
+    """The two-letter code of each language by its three-letter ISO 639-2 codes ('fra', 'fre'
+    -> 'fr'): a tag must use the two-letter one where there is one, and editors who know the
+    other (from library catalogues, say) write it."""
+    aliases = get_global("language_aliases")
+    return {alias: code for alias, code in aliases.items()
+            if len(alias) == 3 and alias.isalpha() and _is_language_tag(code)}
+
+
+def _named(word: str, in_itself: bool = True) -> str | None:
+    """The code of the language `word` names by its three-letter code or its name, in English
+    or, when `in_itself`, in the language itself."""
+    key = word.strip().lower()
+    if not key or any(char.isdigit() for char in key):  # 'v2' names no language
+        return None
+    found = _three_letter_codes().get(key) or _english_names().get(key)
+    return found or (_own_names().get(key) if in_itself else None)
+
+
+def language_meant(word: str, in_itself: bool = True) -> str | None:
+    """The language tag `word` stands for: itself when it is one ('ar', 'pt-BR'), else the
+    code of the language it names ('arabic', 'ara', and when `in_itself` 'العربية' -> 'ar');
+    None when it names no language ('v2', 'draft'). Without `in_itself`, it takes no second
+    the first time: for what every build looks at."""
+    return word if _is_language_tag(word) else _named(word, in_itself)
+
+
 def language_mistake(code: str) -> tuple[str, str] | None:
     """Why `code` is not a language tag that browsers, Babel and search engines know, and what
     to write instead; None for a good one ('en', 'pt-BR', 'zh-Hant', 'sr-Latn').
 
     Only the language is looked up: scripts, regions and variants are many, and a browser
     falls back to the language of a tag it does not know whole."""
-    if _LANGUAGE_TAG.match(code) and code.split("-")[0].lower() in _language_codes():
+    if _is_language_tag(code):
         return None
     what = f"'{code}' is not a language code"
     dashed = code.strip().replace("_", "-")
     if dashed != code and language_mistake(dashed) is None:
         return what, f"did you mean {dashed}? (a tag is written with '-')"
-    by_name = _language_names().get(code.strip().lower())
-    if by_name:
-        return what, f"did you mean {by_name}?"
+    named = _named(code)
+    if named:
+        return what, f"did you mean {named}?"
     return what, "write a BCP 47 code such as 'en', 'es', 'fr' or 'pt-BR'"
 
 

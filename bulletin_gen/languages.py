@@ -3,7 +3,9 @@
 A translation is a file beside its original, with the language code before the extension:
 `01-socios-peru.es.md`, `02-briefs.fr.yaml`, `issue.es.yaml`, a single-file issue
 `2006-07-august.es.md`, a page `about.fr.md`. Only the codes of `languages:` in bulletin.yaml
-count: any other file is left to the usual reading (`report.v2.md` stays an item).
+count: any other file is left to the usual reading (`report.v2.md` stays an item), but one
+named as a translation into a language the site does not list (`issue.ar.yaml` beside
+`issue.yaml`, `01-x.fra.md` beside `01-x.md`) is left out, with a warning.
 
 `split_sources` takes the translations out of what content.py read, so that the main language's
 site is built from its originals exactly as before. `add_translations` then builds, for each
@@ -18,7 +20,7 @@ out (`omit`). Pages are published under the language's code: 'es/issues/<issue>/
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TypeVar
@@ -36,6 +38,7 @@ from .content import (
     read_text,
 )
 from .errors import BulletinError, Location, Problem, Problems
+from .i18n import language_meant
 from .images import measure_images
 from .layout import CONFIG_FILE
 from .links import Identity
@@ -68,10 +71,20 @@ class LanguageSources:
     # The translation files by the path of their original; their `rel`s name the problems
     # that belong to this language (an original's are reported by the main site).
     twins: dict[Path, SourceDoc] = field(default_factory=dict)
+    # The translation files whose text is still their original's (`_left_as_written`).
+    unfilled: list[SourceDoc] = field(default_factory=list)
 
     @property
     def prefix(self) -> str:
         return f"{self.language.code}/"
+
+    def translated(self, original: SourceDoc, translation: SourceDoc) -> SourceDoc:
+        """`translation` read as `original` (`_merged`), noted as this language's."""
+        self.twins[original.path] = translation
+        merged = _merged(original, translation)
+        if _left_as_written(original, translation, merged):
+            self.unfilled.append(merged)
+        return merged
 
     def sources(self) -> Sources:
         return Sources(tuple(self.issues), tuple(self.pages))
@@ -87,6 +100,9 @@ class Translations:
     # translation in that language: `bulletin check` reports them.
     orphans: list[SourceDoc] = field(default_factory=list)
     unpublished: list[SourceDoc] = field(default_factory=list)
+    # Files named as translations into a language that `languages:` does not list, with the
+    # code they are named with (`_unlisted_code`): left out of every site.
+    unlisted: list[tuple[SourceDoc, str]] = field(default_factory=list)
 
 
 def translation_of(name: str, codes: Iterable[str]) -> tuple[str, str] | None:
@@ -110,12 +126,13 @@ def split_sources(sources: Sources, config: SiteConfig, reread: bool = False) ->
     it keeps with little more than their slug; the originals a translation shows are then read
     again from their files (once each, whatever the number of languages)."""
     codes = [language.code for language in config.languages]
+    sources, unlisted = _without_unlisted(sources, codes, config.language)
     if not codes:
-        return Translations(sources, [])
+        return Translations(sources, [], unlisted=unlisted)
     omit = config.untranslated == "omit"
     whole = _Originals(reread)
     by_code = {language.code: LanguageSources(language) for language in config.languages}
-    result = Translations(sources, list(by_code.values()))
+    result = Translations(sources, list(by_code.values()), unlisted=unlisted)
     single = {issue.name: issue for issue in sources.issues
               if issue.folder is None and not translation_of(issue.name, codes)}
     issues: list[IssueSource] = []
@@ -125,9 +142,9 @@ def split_sources(sources: Sources, config: SiteConfig, reread: bool = False) ->
             issues.append(_split_issue(issue, codes, by_code, whole, omit, result))
         elif twin[0] in single:
             original = single[twin[0]]
-            by_code[twin[1]].twins[original.meta.path] = issue.meta
-            by_code[twin[1]].issues.append(replace(original,
-                                                   meta=_merged(whole(original.meta), issue.meta)))
+            language = by_code[twin[1]]
+            language.issues.append(replace(original, meta=language.translated(
+                whole(original.meta), issue.meta)))
         else:
             result.orphans.append(issue.meta)
     pages, twins = _paired(sources.pages, codes)
@@ -135,13 +152,67 @@ def split_sources(sources: Sources, config: SiteConfig, reread: bool = False) ->
         for doc in pages:
             translated = twins.pop((language.language.code, doc.path.name), None)
             if translated:
-                language.twins[doc.path] = translated
-                language.pages.append(_merged(whole(doc), translated))
+                language.pages.append(language.translated(whole(doc), translated))
             elif not omit:
                 language.pages.append(whole(doc))
     result.orphans.extend(twins.values())
     result.main = Sources(tuple(issues), tuple(pages))
     return result
+
+
+def _without_unlisted(sources: Sources, codes: list[str], main: str) -> tuple[
+        Sources, list[tuple[SourceDoc, str]]]:
+    """`sources` without the files named as translations into a language that is not one of
+    the site's (`_unlisted_code`), and those files with that code. Read as originals, they
+    would be items of their own, and a translated issue file a briefs file without briefs."""
+    unlisted: list[tuple[SourceDoc, str]] = []
+
+    def left_out(docs: Iterable[SourceDoc], beside: set[str]) -> set[Path]:
+        found = [(doc, _unlisted_code(doc.path.name, beside, codes, main)) for doc in docs]
+        unlisted.extend((doc, code) for doc, code in found if code)
+        return {doc.path for doc, code in found if code}
+
+    singles = [issue.meta for issue in sources.issues if issue.folder is None]
+    gone = left_out(singles, {doc.path.name for doc in singles})
+    gone |= left_out(sources.pages, {doc.path.name for doc in sources.pages})
+    for issue in sources.issues:
+        if issue.folder:
+            gone |= left_out(issue.items, {ISSUE_FILE, *(doc.path.name for doc in issue.items)})
+    if not gone:
+        return sources, []
+    issues = tuple(replace(issue, items=tuple(doc for doc in issue.items if doc.path not in gone))
+                   for issue in sources.issues if issue.meta.path not in gone)
+    return Sources(issues, tuple(doc for doc in sources.pages if doc.path not in gone)), unlisted
+
+
+def _unlisted_code(name: str, beside: set[str], codes: list[str], main: str) -> str:
+    """'ar' for 'issue.ar.yaml' when 'issue.yaml' is among the names `beside` it and 'ar' is a
+    language (or names one in English: 'fra', 'arabic') that is none of the site's; '' for any
+    other name. Its original must be there, so that 'notes.new.md' without 'notes.md' stays
+    an item."""
+    original, code = _named_as(name)
+    if not code or code in codes or code.lower() == main.lower():
+        return ""
+    return code if original in beside and language_meant(code, in_itself=False) else ""
+
+
+def _named_as(name: str) -> tuple[str, str]:
+    """('01-x.md', 'ar') for '01-x.ar.md': the original a file would translate and the code it
+    would be in, whatever the code; ('', '') for a name without two dots."""
+    stem, dot, suffix = name.rpartition(".")
+    base, _, code = stem.rpartition(".")
+    return (f"{base}.{suffix}", code) if dot and base else ("", "")
+
+
+def listed_language(word: str, codes: Sequence[str]) -> str | None:
+    """The one of the site's language `codes` that `word` stands for: 'ar' for 'arabic', 'ara'
+    or 'AR'; 'ar-SA' for 'ar' when the site lists only that Arabic. None when none is."""
+    meant = (language_meant(word) or "").lower()
+    if not meant:
+        return None
+    same = [code for code in codes if code.lower() == meant]
+    related = [code for code in codes if code.split("-")[0].lower() == meant.split("-")[0]]
+    return next(iter(same + related), None)
 
 
 def _split_issue(issue: IssueSource, codes: list[str], by_code: dict[str, LanguageSources],
@@ -156,17 +227,15 @@ def _split_issue(issue: IssueSource, codes: list[str], by_code: dict[str, Langua
         if meta is None:
             result.unpublished.extend(doc for doc in translated.values() if doc)
             continue
-        language.twins[issue.meta.path] = meta
+        merged = language.translated(whole(issue.meta), meta)
         items = []
         for doc in originals:
             translation = translated[doc.path]
             if translation:
-                language.twins[doc.path] = translation
-                items.append(_merged(whole(doc), translation))
+                items.append(language.translated(whole(doc), translation))
             elif not omit:
                 items.append(whole(doc))
-        language.issues.append(replace(issue, meta=_merged(whole(issue.meta), meta),
-                                       items=tuple(items)))
+        language.issues.append(replace(issue, meta=merged, items=tuple(items)))
     result.orphans.extend(twins.values())
     return replace(issue, items=tuple(originals))
 
@@ -202,6 +271,16 @@ def _merged(original: SourceDoc, translation: SourceDoc) -> SourceDoc:
                      readable=original.readable and translation.readable)
 
 
+def _left_as_written(original: SourceDoc, translation: SourceDoc, merged: SourceDoc) -> bool:
+    """Whether the text a translation gives, its shown fields and its body, is its original's
+    word for word: as `bulletin new translation` writes it, for the translator to replace."""
+    given = [key for key in SHOWN_TEXT if key in translation.meta]
+    if not (given or merged.body.strip()):
+        return False  # it gives no text of its own: it translates nothing yet, nor claims to
+    return merged.body.strip() == original.body.strip() and \
+        all(translation.meta[key] == original.meta.get(key) for key in given)
+
+
 class _Originals:
     """The originals as a translated site needs them: whole, with every field and the body,
     which the model memo may have left out (content.py, incremental/memo.py)."""
@@ -233,12 +312,15 @@ def add_translations(site: Site, translations: Translations, renderer: MarkdownR
     """The main language's `site` with a site for each other language, each built by `jobs`
     worker processes as the main one is; the problems of the translation files are added to
     `problems`."""
+    _report_unlisted(translations.unlisted, site.config, problems)
     if not translations.languages:
         return site
     main = links.identities(translations.main, Problems())
     built = tuple(_language_site(site, language, main, renderer, problems, drafts, jobs)
                   for language in translations.languages)
     _report_strays(translations, problems)
+    for language in translations.languages:
+        _report_unfilled(language, site.config.untranslated, problems)
     for language, each in zip(translations.languages, built, strict=True):
         _report_crossings(each, language, main, problems)
         if site.issues and not each.issues:
@@ -269,6 +351,56 @@ def _report_strays(translations: Translations, problems: Problems) -> None:
         problems.warn(Location(doc.rel), f"translated item of an issue that has no '{code}' "
                       "translation: it is not published", f"translate the issue too: add "
                       f"issue.{code}.yaml beside issue.yaml")
+
+
+def _report_unfilled(language: LanguageSources, untranslated: str, problems: Problems) -> None:
+    """Warn about each translation file whose text is still its original's: its page would
+    say it is in the language, in the original's words."""
+    issue_files = {issue.meta.rel for issue in language.issues}
+    for doc in language.unfilled:
+        lines = [doc.meta.line_of(key) for key in SHOWN_TEXT
+                 if key in doc.meta and doc.meta.line_of(key) != INHERITED]
+        problems.warn(Location(doc.rel, min(lines, default=doc.body_line)),
+                      "not translated yet: its text is the original's",
+                      _unfilled_hint(doc.rel in issue_files, untranslated))
+
+
+def _unfilled_hint(issue_file: bool, untranslated: str) -> str:
+    """What to do with a translation left as it was written. Deleting an issue's file would
+    unpublish the whole issue in the language, and an item's shows the original or nothing."""
+    if issue_file:
+        return ("translate it; a field that reads the same in both languages can be left out, "
+                "as it is taken from the original")
+    if untranslated == "omit":
+        return "translate it, or delete the file to leave it out of this language"
+    return "translate it, or delete the file to show the original marked as untranslated"
+
+
+def _report_unlisted(unlisted: list[tuple[SourceDoc, str]], config: SiteConfig,
+                     problems: Problems) -> None:
+    """Warn about each file named as a translation into a language the site does not list,
+    which no site shows: the code, or the list, is likely mistyped."""
+    codes = [language.code for language in config.languages]
+    for doc, code in unlisted:
+        problems.warn(Location(doc.rel), f"named as a translation into '{code}', which is not "
+                      f"one of the site's languages ({', '.join([config.language, *codes])}): "
+                      "it is not published", _unlisted_hint(doc.path.name, code, codes))
+
+
+def _unlisted_hint(name: str, code: str, codes: list[str]) -> str:
+    """How to publish the file `name`, named as a translation into `code`."""
+    original = _named_as(name)[0]
+    listed = listed_language(code, codes)
+    meant = language_meant(code) or code
+    if listed and listed.lower() == meant.lower():
+        return f"did you mean {listed}? If so, rename it {translated_name(original, listed)}"
+    if listed:
+        return (f"'languages:' lists '{listed}': write '{code}:' there instead, or rename the "
+                f"file {translated_name(original, listed)}")
+    if meant != code:
+        return (f"did you mean {meant}? If so, rename it {translated_name(original, meant)} and "
+                f"add '{meant}:' under 'languages:' in bulletin.yaml")
+    return f"add '{code}:' under 'languages:' in bulletin.yaml, or rename the file"
 
 
 def _report_crossings(site: Site, language: LanguageSources, main: dict[Path, Identity],

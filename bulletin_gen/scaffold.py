@@ -26,7 +26,7 @@ from .content import (
 )
 from .errors import BulletinError, Problems, did_you_mean
 from .i18n import language_name
-from .languages import translated_name, translation_of
+from .languages import listed_language, translated_name, translation_of
 from .layout import CACHE_DIR, OUTPUT_DIR
 from .markdown import slugify
 from .model import ITEM_KINDS
@@ -152,9 +152,11 @@ def new_translation(site_dir: Path, issue: str, language: str) -> list[Path]:
     config, _ = load_config(site_dir)
     codes = [each.code for each in config.languages]
     if language not in codes:
+        meant = listed_language(language, codes)
+        advice = (f"did you mean {meant}?" if meant else
+                  "add it under 'languages:' in bulletin.yaml first")
         raise BulletinError(f"'{language}' is not one of the site's languages "
-                            f"({', '.join(codes) or 'none'}); add it under 'languages:' in "
-                            "bulletin.yaml first")
+                            f"({', '.join(codes) or 'none'}); {advice}")
     found = _issue_entry(site_dir, issue)
     if found.is_file():
         originals = [found]

@@ -77,6 +77,12 @@ class Reuse(Protocol):
 
 # Fewer items than this are built in the main process: starting workers would cost more.
 PARALLEL_ITEMS = 200
+# A round table's roles, by the plural its field is named with and the singular an editor
+# who read 'Presenter:' on a page writes.
+ROLES = (("presenters", "presenter"), ("facilitators", "facilitator"),
+         ("secretaries", "secretary"), ("participants", "participant"))
+# The fields that only some kinds of item read: with a misspelt kind, they are no typos.
+KIND_FIELDS = ("items", "session", "venue", *(name for pair in ROLES for name in pair))
 _H2 = re.compile(r"^##\s+(.+?)\s*#*\s*$")
 
 
@@ -391,6 +397,7 @@ def _build_item(doc: SourceDoc, identity: Identity, issue_date: dt.date, resolve
                 renderer: MarkdownRenderer, problems: Problems) -> Item:
     fields = _fields(doc, problems)
     is_yaml = doc.path.suffix.lower() in (".yaml", ".yml")
+    known_kind = _known_kind(fields.data.get("kind"))
     kind = fields.choice("kind", ITEM_KINDS, "briefs" if is_yaml else "news")
     if is_yaml and kind != "briefs":
         fields.error("kind", f"kind: a YAML item file holds briefs, not '{kind}'",
@@ -418,8 +425,15 @@ def _build_item(doc: SourceDoc, identity: Identity, issue_date: dt.date, resolve
         roundtable, html = _roundtable(fields, doc, identity, resolve, renderer, problems)
     else:
         html = _render(renderer, doc.body, doc, resolve, problems, identity.slug)
-    fields.finish()
+    # A misspelt kind is one error: the fields its right spelling reads are not warned of too.
+    fields.finish(() if known_kind else KIND_FIELDS)
     return replace(item, html_utf8=html.encode(), briefs=briefs, roundtable=roundtable)
+
+
+def _known_kind(written: object) -> bool:
+    """Whether the `kind:` written is one of ITEM_KINDS, or none is written."""
+    return written is None or written == "" or \
+        (isinstance(written, str) and written.strip() in ITEM_KINDS)
 
 
 def _briefs(fields: FieldReader, doc: SourceDoc, identity: Identity, resolve: Resolver,
@@ -470,10 +484,7 @@ def _roundtable(fields: FieldReader, doc: SourceDoc, identity: Identity, resolve
                       "add '## Summary', '## Discussion', '## Conclusions', '## Recommendations'")
     roundtable = RoundTable(
         session=fields.text("session", DEFAULT_SESSION),
-        presenters=fields.role_names("presenters", "presenter"),
-        facilitators=fields.role_names("facilitators", "facilitator"),
-        secretaries=fields.role_names("secretaries", "secretary"),
-        participants=fields.role_names("participants", "participant"),
+        **{plural: fields.role_names(plural, singular) for plural, singular in ROLES},
         venue=fields.text("venue"),
         sections=tuple(sections),
         outcomes=tuple(outcomes),

@@ -15,6 +15,8 @@ from typing import Any
 
 import yaml
 
+from .yamlsyntax import in_editors_words
+
 MAX_ALIASES = 100
 MAX_EXPANDED_NODES = 100_000  # values in the document once aliases are expanded
 MAX_YAML_CHARS = 10 * 1024 * 1024  # a YAML document larger than this is refused unread
@@ -55,11 +57,17 @@ class Mapping(dict[str, Any]):
 
 
 class YamlError(ValueError):
-    """A YAML document that cannot be read; `line` is 1-based within the parsed text."""
+    """A YAML document that cannot be read; `line` is 1-based within the parsed text, `hint`
+    says how to fix it (or is empty)."""
 
-    def __init__(self, message: str, line: int) -> None:
+    def __init__(self, message: str, line: int, hint: str = "") -> None:
         super().__init__(message)
         self.line = line
+        self.hint = hint
+
+    def shifted(self, lines: int) -> YamlError:
+        """The same error, `lines` further down the file."""
+        return YamlError(str(self), self.line + lines, self.hint)
 
 
 class _LineLoader(yaml.SafeLoader):
@@ -220,7 +228,7 @@ def load_yaml(text: str, line_offset: int = 0) -> Any:
     try:
         fast = _load_fast(text, line_offset)
     except YamlError as error:
-        raise YamlError(str(error), error.line + line_offset) from None
+        raise error.shifted(line_offset) from None
     if fast is not None:
         return fast
     try:
@@ -232,9 +240,9 @@ def load_yaml(text: str, line_offset: int = 0) -> Any:
     except yaml.reader.ReaderError as error:
         raise _reader_error(error, text, line_offset) from None
     except YamlError as error:
-        raise YamlError(str(error), error.line + line_offset) from None
+        raise error.shifted(line_offset) from None
     except yaml.MarkedYAMLError as error:
-        raise _syntax_error(error, line_offset) from None
+        raise _syntax_error(error, text, line_offset) from None
     except yaml.YAMLError as error:
         raise YamlError(f"YAML: {error}", 1 + line_offset) from None
     except RecursionError:
@@ -245,9 +253,13 @@ def load_yaml(text: str, line_offset: int = 0) -> Any:
         loader.dispose()
 
 
-def _syntax_error(error: yaml.MarkedYAMLError, line_offset: int) -> YamlError:
-    """A syntax error at the line where the unclosed quote or bracket opens (PyYAML's context
-    mark), naming the line where PyYAML gave up too: that one is often far below, at the end."""
+def _syntax_error(error: yaml.MarkedYAMLError, text: str, line_offset: int) -> YamlError:
+    """A syntax error in an editor's words where yamlsyntax.py knows it; else in PyYAML's, at
+    the line where the unclosed quote or bracket opens (PyYAML's context mark), naming the line
+    where PyYAML gave up too: that one is often far below, at the end."""
+    said = in_editors_words(error, text, line_offset)
+    if said:
+        return YamlError(said.message, said.line, said.hint)
     what = " ".join(part for part in (error.context, error.problem) if part)
     if "'\\t'" in (error.problem or ""):  # PyYAML's words for it name no tab to an editor
         what = "a tab, where YAML allows only spaces: indent with spaces"

@@ -132,6 +132,8 @@ def test_a_site_without_base_url_links_from_the_root(tmp_path: Path) -> None:
      ["bulletin.yaml:2: language: 'english' is not a language code (did you mean en?)"]),
     ("title: T\nlanguage: Español\n",
      ["bulletin.yaml:2: language: 'Español' is not a language code (did you mean es?)"]),
+    ("title: T\nlanguage: fra\n",  # ISO 639-2: a tag takes the two-letter code
+     ["bulletin.yaml:2: language: 'fra' is not a language code (did you mean fr?)"]),
     ("title: T\nlanguage: pt_BR\n",
      ["bulletin.yaml:2: language: 'pt_BR' is not a language code (did you mean pt-BR? (a tag "
       "is written with '-'))"]),
@@ -142,7 +144,9 @@ def test_a_site_without_base_url_links_from_the_root(tmp_path: Path) -> None:
      ["bulletin.yaml:1: expected a mapping of fields, got a list (write one 'key: value' per line)",
       "bulletin.yaml:1: missing required field 'title' (add 'title: ...')"]),
     ("title: T\n  nav: x\n",
-     ["bulletin.yaml:2: YAML syntax (column 6): mapping values are not allowed here"]),
+     ["bulletin.yaml:2: this line is indented further than line 1, so it is read as more of "
+      "that line's value, where ': ' cannot start a field (start it at the line's beginning, "
+      "as line 1; if it is more of that value, put the whole value in quotes)"]),
 ])
 def test_config_problems(tmp_path: Path, text: str, expected: list[str]) -> None:
     assert problems_of(tmp_path, text) == expected
@@ -184,6 +188,15 @@ def test_unknown_keys_are_warnings_with_a_suggestion(tmp_path: Path) -> None:
     assert config.title == "T"
     assert [str(w) for w in problems.warnings] == [
         "bulletin.yaml:2: unknown field 'tagilne' (did you mean tagline?)"]
+
+
+def test_a_language_named_instead_of_coded_is_one_error_without_its_fields(
+        tmp_path: Path) -> None:
+    (tmp_path / "bulletin.yaml").write_text(
+        "title: T\nlanguages:\n  arabic: {title: X, tagline: Y}\n", encoding="utf-8")
+    _, problems = load_config(tmp_path, problems=Problems())
+    assert [str(p) for p in problems.errors + problems.warnings] == [
+        "bulletin.yaml:3: languages: 'arabic' is not a language code (did you mean ar?)"]
 
 
 def test_problems_can_be_collected_instead_of_raised(tmp_path: Path) -> None:

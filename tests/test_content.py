@@ -116,6 +116,72 @@ def test_yaml_errors_carry_the_line_with_the_offset() -> None:
     assert caught.value.line == 4
 
 
+INDENTATION = ("the indentation of this line does not match the lines above it", (
+    "line it up, with spaces, with the lines it belongs with: a field under the fields beside "
+    "it, a list entry's '- ' under the other entries' '- '"))
+
+
+# The common syntax mistakes, said in an editor's words at the line to fix (PyYAML's message
+# in the comment). The text is front matter: its first line is line 2 of the file.
+@pytest.mark.parametrize(("text", "line", "said"), [
+    # expected <block end>, but found '<block mapping start>'
+    ("items:\n  - headline: A\n    tags: [a]\n   body: B\n", 5, INDENTATION),
+    # expected <block end>, but found '<block sequence start>'
+    ("items:\n  - body: one\n   - body: two\n", 4, INDENTATION),
+    # expected <block end>, but found '-': the entry above has no space after its '-'
+    ("items:\n  -body: one\n  - body: two\n", 3, (
+        "no space after the '-' of this list entry, so it is read as a field's name",
+        "write a space after the '-': - body: one")),
+    # mapping values are not allowed here: a ': ' inside a value
+    ("title: Almaty: a new centre\n", 2, (
+        "the value of 'title' holds ': ', which YAML reads as the start of another field",
+        'put the value in quotes: title: "Almaty: a new centre"')),
+    # mapping values are not allowed here: the line above has no space after its ':'
+    ("items:\n  - headline:Almaty\n    tags: [a]\n", 3, (
+        "no space after the ':' of 'headline', so this line is read as text, not as a field",
+        "write a space after the ':': headline: Almaty")),
+    # mapping values are not allowed here: a line indented further than the field above it
+    ("title: A\n  kind: news\n", 3, (
+        "this line is indented further than line 2, so it is read as more of that line's "
+        "value, where ': ' cannot start a field", "start it at the line's beginning, as line "
+        "2; if it is more of that value, put the whole value in quotes")),
+    ("contact: name: Ana\n  email: ana@example.org\n", 2, (
+        "the value of 'contact' holds ': ', which YAML reads as the start of another field",
+        "if 'name' is a field of 'contact', put it on a line of its own below, indented; else "
+        'put the value in quotes: contact: "name: Ana"')),
+    # while scanning a simple key could not find expected ':'
+    ("title: A\nkind news\ntags: [a]\n", 3, (
+        "this line is not a field: it has no ':' after a name", "write it as 'key: value', "
+        "with a space after the ':'; if it goes on with the text of the line above, indent it")),
+    ("title: A\nnumber:1\ntags: [a]\n", 3, (
+        "no space after the ':' of 'number', so this line is read as text, not as a field",
+        "write a space after the ':': number: 1")),
+    # while scanning a quoted scalar found unexpected end of stream
+    ('title: "A\nkind: news\n', 2, ('the " that opens this value is never closed',
+                                    'end the value with " where it ends; inside it, write a '
+                                    'quote as \\"')),
+    # while parsing a block mapping expected <block end>, but found '<scalar>'
+    ("title: 'A\nkind: news\nsummary: the city's rivers\n", 2, (
+        "the ' that opens this value is closed only on line 4, by the ' of \"city's\"",
+        "end the value with ' where it ends; inside it, write an apostrophe as ''")),
+    ('title: "A" and B\n', 2, ('text after the closing " of a value in quotes',
+                               "put the whole value inside the quotes")),
+    # while parsing a flow sequence expected ',' or ']', but got ':'
+    ("tags: [a, b\nkind: news\n", 2, (
+        "the list that '[' opens here is not closed (YAML gave up at line 3)",
+        "end it with ']' on this line; an entry with ',' or ':' in it goes in quotes")),
+    # while scanning a double-quoted scalar found unknown escape character 'd'
+    ('image: "C:\\docs\\map.png"\n', 2, (
+        "'\\d' in a value in double quotes is no character YAML knows",
+        "write a backslash as \\\\, or put the value in single quotes")),
+])
+def test_yaml_syntax_mistakes_are_said_in_an_editors_words(text: str, line: int,
+                                                         said: tuple[str, str]) -> None:
+    with pytest.raises(YamlError) as caught:
+        load_yaml(text, line_offset=1)
+    assert (caught.value.line, str(caught.value), caught.value.hint) == (line, *said)
+
+
 def test_yaml_dates_are_dates_and_impossible_ones_stay_text() -> None:
     assert load_yaml("d: 2026-03-05\ne: 2026-02-30\n") == {
         "d": dt.date(2026, 3, 5), "e": "2026-02-30"}

@@ -73,8 +73,8 @@ CASES: dict[str, tuple[dict[str, str | None], list[str]]] = {
     ),
     "unclosed quote": (
         {LEAD: '---\ntitle: "Lead\nkind: feature\nregions: [Peru]\n---\nText.\n'},
-        [f"{LEAD}:2: YAML syntax (column 8): while scanning a quoted scalar found unexpected "
-         "end of stream (at line 4): it opens here and is not closed"],
+        [f'{LEAD}:2: the " that opens this value is never closed (end the value with " where '
+         'it ends; inside it, write a quote as \\")'],
     ),
     "unknown kind": (
         {LEAD: "---\ntitle: Lead\nkind: featur\n---\nText.\n"},
@@ -97,18 +97,19 @@ CASES: dict[str, tuple[dict[str, str | None], list[str]]] = {
     ),
     "YAML syntax error": (
         {LEAD: "---\ntitle: Lead\ntags: [one, two\n---\nText.\n"},
-        [f"{LEAD}:3: YAML syntax (column 7): while parsing a flow sequence "
-         "expected ',' or ']', but got '<stream end>'"],
+        [f"{LEAD}:3: the list that '[' opens here is not closed (end it with ']' on this "
+         "line; an entry with ',' or ':' in it goes in quotes)"],
     ),
     "unclosed bracket": (
         {LEAD: "---\ntitle: Lead\ntags: [one, two\nregions: [Peru]\n---\nText.\n"},
-        [f"{LEAD}:3: YAML syntax (column 7): while parsing a flow sequence expected ',' or ']', "
-         "but got ':' (at line 4): it opens here and is not closed"],
+        [f"{LEAD}:3: the list that '[' opens here is not closed (YAML gave up at line 4) (end "
+         "it with ']' on this line; an entry with ',' or ':' in it goes in quotes)"],
     ),
     "YAML syntax error in a briefs file": (
         {f"{ISSUE}/02-briefs.yaml": "title: News\nitems:\n  - body: one\n   - body: two\n"},
-        [f"{ISSUE}/02-briefs.yaml:4: YAML syntax (column 4): while parsing a block collection "
-         "expected <block end>, but found '<block sequence start>'"],
+        [f"{ISSUE}/02-briefs.yaml:4: the indentation of this line does not match the lines "
+         "above it (line it up, with spaces, with the lines it belongs with: a field under the "
+         "fields beside it, a list entry's '- ' under the other entries' '- ')"],
     ),
     "front matter that is not fields": (
         {LEAD: "---\n- just\n- a list\n---\nText.\n"},
@@ -201,6 +202,29 @@ def test_unknown_key_is_a_warning_that_suggests_the_near_key(
     error = problems_of(site, strict=True)
     assert [str(p) for p in error.problems] == [
         f"{LEAD}:3: unknown field 'tagz' (did you mean tags?)"]
+
+
+def test_a_misspelt_kind_is_one_error_not_one_more_for_each_field_of_the_kind(
+        make_site: Callable[..., Path]) -> None:
+    site = make_site({LEAD: "---\ntitle: Panel\nkind: round-table\nsession: Panel\n"
+                            "presenter: Ana\nfacilitators: [Luis]\nvenue: Lima\ntagz: [x]\n"
+                            "---\n## Summary\nText.\n"})
+    error = problems_of(site)
+    assert [str(p) for p in error.problems] == [
+        f"{LEAD}:3: kind: unknown value 'round-table' (did you mean roundtable?)"]
+    # A field that no kind reads is still a typo worth a warning.
+    assert [str(w) for w in error.warnings] == [
+        f"{LEAD}:8: unknown field 'tagz' (did you mean tags?)"]
+
+
+def test_a_singular_region_is_not_read_but_named_with_its_plural(
+        make_site: Callable[..., Path]) -> None:
+    site = make_site({
+        LEAD: "---\ntitle: Lead\nregion: Peru\n---\nText.\n",
+        f"{ISSUE}/02-briefs.yaml": "title: News\nitems:\n  - region: Peru\n    body: B.\n"})
+    assert sorted(str(w) for w in check(site).warnings) == [
+        f"{LEAD}:3: unknown field 'region' (did you mean regions?)",
+        f"{ISSUE}/02-briefs.yaml:3: unknown field 'region' in brief 1 (did you mean regions?)"]
 
 
 def test_unknown_nested_key_names_its_mapping(make_site: Callable[..., Path]) -> None:

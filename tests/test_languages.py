@@ -277,6 +277,60 @@ def test_files_of_languages_not_configured_are_items_of_their_own(
         "list 'es' once one is)"]
 
 
+@pytest.mark.parametrize(("languages", "name", "listed", "hint"), [
+    ("{fr: {}}", "issue.ar.yaml", "en, fr",
+     "add 'ar:' under 'languages:' in bulletin.yaml, or rename the file"),
+    ("{}", "issue.ar.yaml", "en",  # a language taken out of the list
+     "add 'ar:' under 'languages:' in bulletin.yaml, or rename the file"),
+    ("{fr: {}}", "issue.fra.yaml", "en, fr", "did you mean fr? If so, rename it issue.fr.yaml"),
+    ("{fr: {}}", "01-lead.French.md", "en, fr", "did you mean fr? If so, rename it "
+     "01-lead.fr.md"),
+    ("{fr: {}}", "01-lead.German.md", "en, fr", "did you mean de? If so, rename it "
+     "01-lead.de.md and add 'de:' under 'languages:' in bulletin.yaml"),
+    ("{ar-SA: {}}", "01-lead.ar.md", "en, ar-SA", "'languages:' lists 'ar-SA': write 'ar:' "
+     "there instead, or rename the file 01-lead.ar-SA.md"),
+])
+def test_a_translation_into_a_language_not_listed_is_left_out_with_a_warning(
+        make_site: Callable[..., Path], languages: str, name: str, listed: str,
+        hint: str) -> None:
+    # Read as an original, the translated issue file was a briefs file without briefs.
+    twin = "title: Winter\n" if name.endswith(".yaml") else "---\ntitle: Hiver\n---\nTexte.\n"
+    site_dir = with_languages(make_site({WINTER + name: twin}), languages)
+    site, problems = load_site(site_dir)
+    assert [item.slug for item in site.issues[0].items] == ["lead", "briefs"]
+    assert [str(p) for p in problems.warnings if "named as" in p.message] == [
+        f"{WINTER}{name}: named as a translation into '{name.split('.')[1]}', which is not one "
+        f"of the site's languages ({listed}): it is not published ({hint})"]
+
+
+def test_a_page_or_single_file_issue_into_a_language_not_listed_is_left_out(
+        make_site: Callable[..., Path]) -> None:
+    single = "---\ntitle: Spring\ndate: 2026-03-01\n---\n## News\nText.\n"
+    site_dir = make_site({"content/issues/2026-03-spring.md": single,
+                          "content/issues/2026-03-spring.de.md": single,
+                          "content/pages/about.de.md": "---\ntitle: Über uns\n---\nText.\n"})
+    site, problems = load_site(site_dir)
+    assert [issue.slug for issue in site.issues] == ["2026-03-spring", "2026-01-winter"]
+    assert [page.slug for page in site.pages] == ["about"]
+    assert [p.location.path for p in problems.warnings if "named as" in p.message] == [
+        "content/issues/2026-03-spring.de.md", "content/pages/about.de.md"]
+
+
+def test_a_translation_left_as_new_translation_wrote_it_is_a_warning(
+        make_site: Callable[..., Path], runner: CliRunner) -> None:
+    site_dir = with_languages(make_site(), "{fr: {}}")
+    assert new_translation(runner, site_dir, "2026-01-winter", "fr").exit_code == 0
+    lead = site_dir / WINTER / "01-lead.fr.md"  # its text translated, its title kept: fine
+    lead.write_text(lead.read_text("utf-8").replace("The **lead** story", "Le texte"), "utf-8")
+    _, problems = load_site(site_dir)
+    assert sorted(str(p) for p in problems.warnings if "not translated" in p.message) == [
+        f"{WINTER}02-briefs.fr.yaml:3: not translated yet: its text is the original's "
+        "(translate it, or delete the file to show the original marked as untranslated)",
+        f"{WINTER}issue.fr.yaml:3: not translated yet: its text is the original's (translate "
+        "it; a field that reads the same in both languages can be left out, as it is taken "
+        "from the original)"]
+
+
 # The web edition ------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")

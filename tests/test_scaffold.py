@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
+from conftest import SETTINGS
 
 from bulletin_gen.cli import main
 from bulletin_gen.content import split_front_matter
@@ -187,3 +188,17 @@ def test_a_new_issue_before_later_ones_takes_the_next_number_and_says_it_is_take
     after = runner.invoke(main, ["new", "issue", "December 2026", str(site), "--date",
                                  "2026-12-01"])
     assert after.exit_code == 0 and after.stderr == ""
+
+
+@pytest.mark.parametrize(("language", "advice"), [
+    ("arabic", "did you mean ar?"),
+    ("fra", "did you mean fr?"),  # the three-letter code
+    ("de", "add it under 'languages:' in bulletin.yaml first"),
+])
+def test_new_translation_into_a_language_not_listed_says_which_was_meant(
+        make_site: Callable[..., Path], runner: CliRunner, language: str, advice: str) -> None:
+    site = make_site({"bulletin.yaml": SETTINGS + "languages: {fr: {}, ar: {}}\n"})
+    result = runner.invoke(main, ["new", "translation", "2026-01-winter", language, str(site)])
+    assert result.exit_code == 1
+    assert result.output == (f"Error: '{language}' is not one of the site's languages "
+                             f"(fr, ar); {advice}\n")

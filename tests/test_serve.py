@@ -172,7 +172,7 @@ def test_serve_starts_with_a_broken_site_and_recovers(make_site: Callable[..., P
     server = Served(site)
     try:
         status, page = server.get("pages/about/")
-        assert status == 500 and "content/pages/about.md:2: YAML syntax" in page
+        assert status == 500 and "content/pages/about.md:2: the list that" in page
         events = EventStream(server.url)
         _, first = events.next_event()
         (site / "content/pages/about.md").write_text("---\ntitle: About us\n---\nText.\n")
