@@ -484,6 +484,10 @@ def test_round_table_parts_a_translation_leaves_out_are_marked_with_their_langua
     assert marks(email, "· Plenary") + marks(email, "Plenary") == english * 3
     assert marks(email, "Town hall") + marks(email, "Coordinator") == english * 2
     assert marks(email, "Managing editor") == english
+    # The untranslated round table in the email: English, but for the theme's roles.
+    roles = [table for table in email.iter("table") if table.get("class") == "roles"]
+    assert [language_of(table) for table in roles] == [unmarked, french]
+    assert marks(email, "Market hall") == english
 
 
 def alternates(page: Path) -> dict[str, str]:
