@@ -24,8 +24,10 @@ from jinja2 import (
     StrictUndefined,
     nodes,
     pass_context,
+    pass_eval_context,
     select_autoescape,
 )
+from jinja2.nodes import EvalContext
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
@@ -96,6 +98,7 @@ def make_environment(site_dir: Path | None, language: str = "en",
         isodate=lambda d: d.isoformat(),
         rfc3339=lambda d: f"{d.isoformat()}T00:00:00Z",
         names=join_names,
+        isolate=isolate,
         demote=demote_headings,
         direction=text_direction,
         og_locale=og_locale,
@@ -270,8 +273,28 @@ def number_filter(context: Context, value: float) -> str:
 
 @pass_context
 def join_names(context: Context, names: Any) -> str:
-    """('A', 'B', 'C') -> 'A, B and C' in the page's language ('A, B et C')."""
-    return format_names(list(names), context.get("language") or "en")
+    """('A', 'B', 'C') -> 'A, B and C' in the page's language ('A, B et C'); in HTML, each name
+    isolated (`isolate`)."""
+    lang = context.get("language") or "en"
+    if not context.eval_ctx.autoescape:
+        return format_names(list(names), lang)
+    people = [isolate(context.eval_ctx, name) for name in names]
+    # The list's own words (' and ', 'و') around placeholders, escaped as any text.
+    words = format_names([_SLOT] * len(people), lang).split(_SLOT)
+    return Markup("").join(escape(part) + person for part, person in zip(
+        words, [*people, Markup("")], strict=True))
+
+
+_SLOT = "\x00"  # where a name goes: no text holds it, control characters are refused at load
+
+
+@pass_eval_context
+def isolate(eval_ctx: EvalContext, text: str) -> str:
+    """`{{ term.name | isolate }}`: a name, tag, region or address in <bdi>, set apart from the
+    text around it, so that neither reorders the other where their directions differ (in an
+    Arabic page, '#rivers' showed as 'rivers#'); the same in every language, harmless left to
+    right. Plain text (the text email) as it is."""
+    return Markup("<bdi>%s</bdi>") % text if eval_ctx.autoescape else text
 
 
 @pass_context

@@ -350,6 +350,30 @@ def test_the_themes_words_in_an_untranslated_item_are_marked_with_the_pages_lang
     assert language_of(one(entry, "span")) == english
 
 
+def test_names_tags_regions_and_addresses_are_set_apart_from_the_text_around_them(
+        output: Path, fixture_site: Callable[[str], Path], tmp_path: Path) -> None:
+    """In <bdi>, so that in an Arabic page a tag reads "#offices", not "offices#", and names
+    joined by the Arabic "and" stay whole."""
+    def isolated(root: ET.Element) -> list[str]:
+        return [text_of(bdi) for bdi in root.iter("bdi")]
+
+    issue = parse_html(output / "ar/issues/2026-04-april/index.html")
+    articles = {a.get("id"): a for a in issue.iter("article")}
+    assert isolated(by_class(articles["item-office"], "terms")[0]) == ["Central Asia", "#offices"]
+    assert isolated(by_class(articles["item-briefs"], "brief-regions")[0]) == ["Peru"]
+    assert isolated(by_class(articles["item-notice"], "byline")[0]) == ["Ana Editor", "Luis Ortiz"]
+    assert isolated(by_class(articles["item-notice"], "contact")[0]) == ["Luis Ortiz"]
+    assert isolated(by_class(issue, "site-footer")[0]) == ["Test Network"]
+    follow = by_class(parse_html(output / "ar/tags/offices/index.html"), "feed-link")[0]
+    assert isolated(follow) == ["offices"]
+    email = parse_html(output / "ar/issues/2026-04-april/email.html")
+    assert [isolated(p) for p in by_class(email, "byline")] == [
+        ["Central Asia"], ["Ana Editor", "Luis Ortiz"]]
+    imprint = by_class(print_html(fixture_site("multilingual"), "ar", tmp_path), "imprint")[0]
+    assert isolated(imprint) == [
+        "Test Network", "https://example.org/notes/ar/issues/2026-04-april/", "Ana Editor"]
+
+
 def language_of(element: Any) -> tuple[str | None, str | None]:
     return element.get("lang"), element.get("dir")
 
