@@ -19,6 +19,7 @@ import io
 import re
 import shutil
 import subprocess
+import unicodedata
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
@@ -284,6 +285,16 @@ def text_direction(lang: str) -> str:
     """'rtl' for languages written right to left ('ar', 'he-IL', 'fa'), else 'ltr'."""
     tag = _tag(lang)
     return "rtl" if tag in RTL_LANGUAGES or tag.split("-")[0] in RTL_LANGUAGES else "ltr"
+
+
+def direction_of(text: str) -> str:
+    """The direction a browser gives `text` for dir="auto": its first letter's, 'ltr' or 'rtl'
+    ('#rivers': 'ltr'); '' for a text without letters."""
+    for char in text:
+        kind = unicodedata.bidirectional(char)
+        if kind in ("L", "R", "AL"):
+            return "ltr" if kind == "L" else "rtl"
+    return ""
 
 
 def language_name(lang: str) -> str:

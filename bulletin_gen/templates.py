@@ -24,8 +24,10 @@ from jinja2 import (
     StrictUndefined,
     nodes,
     pass_context,
+    pass_eval_context,
     select_autoescape,
 )
+from jinja2.nodes import EvalContext
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
@@ -96,12 +98,16 @@ def make_environment(site_dir: Path | None, language: str = "en",
         isodate=lambda d: d.isoformat(),
         rfc3339=lambda d: f"{d.isoformat()}T00:00:00Z",
         names=join_names,
+        isolate=isolate,
         demote=demote_headings,
         direction=text_direction,
         og_locale=og_locale,
         lang_attrs=lang_attributes,
         lang_dir=language_attributes,
         session_attrs=session_attributes,
+        theme_attrs=theme_attributes,
+        label_attrs=label_attributes,
+        marked=marked_text,
         number=number_filter,
         session=session_name,
     )
@@ -119,9 +125,46 @@ def session_attributes(item: Item) -> Markup:
     """`<dd{{ item | session_attrs }}>`: `lang_attrs('session')` for a round table's own name
     for its session; nothing for the default name, which the `session` filter says in the
     page's language, nor for an item that is not a round table."""
-    if item.roundtable is None or item.roundtable.session == DEFAULT_SESSION:
-        return Markup("")
-    return lang_attributes(item, "session")
+    return lang_attributes(item, "session") if _own_session(item) else Markup("")
+
+
+def _own_session(item: Item) -> bool:
+    """Whether `item` is a round table that names its session (else the theme names it)."""
+    return item.roundtable is not None and item.roundtable.session != DEFAULT_SESSION
+
+
+@pass_context
+def theme_attributes(context: Context, shown: Item | Page) -> Markup:
+    """`<p class="byline"{{ item | theme_attrs }}>`: the theme's words inside the article of an
+    item in a language of its own (an untranslated one), which is marked with that language,
+    are in the page's: ' lang="ar" dir="rtl"', so that they are read, and laid out, in it.
+    Nothing for an item in the page's language."""
+    theme = context.get("language") or "en"
+    return _inside(shown, theme, theme)
+
+
+@pass_context
+def label_attributes(context: Context, item: Item) -> Markup:
+    """`<p class="kind-label"{{ item | label_attrs }}>`: the label above an item's title, inside
+    its article: a round table's own name for its session, in the language of that text
+    (lang_of), or else the theme's word for the item's kind or the default session, in the
+    page's; marked where that is not the article's."""
+    theme = context.get("language") or "en"
+    own = lang_of(item, "session") or theme if _own_session(item) else theme
+    return _inside(item, own, theme)
+
+
+def _inside(shown: Item | Page, lang: str, page_lang: str) -> Markup:
+    """The attributes of a text in `lang` inside the article of `shown`, which is in its own
+    language where it has one (partials/item.html, page.html), else in the page's."""
+    return language_attributes(lang) if lang != (shown.lang or page_lang) else Markup("")
+
+
+def marked_text(text: str, attrs: Markup) -> Markup:
+    """`{{ item.title | marked(item | lang_attrs('title')) }}`: the text in a <span> of its
+    language where `attrs` gives one, so that what follows it in the same element (the page
+    number that print.css adds to a contents entry) stays in the page's."""
+    return Markup("<span%s>%s</span>") % (attrs, text) if attrs else escape(text)
 
 
 def language_attributes(lang: str) -> Markup:
@@ -230,8 +273,28 @@ def number_filter(context: Context, value: float) -> str:
 
 @pass_context
 def join_names(context: Context, names: Any) -> str:
-    """('A', 'B', 'C') -> 'A, B and C' in the page's language ('A, B et C')."""
-    return format_names(list(names), context.get("language") or "en")
+    """('A', 'B', 'C') -> 'A, B and C' in the page's language ('A, B et C'); in HTML, each name
+    isolated (`isolate`)."""
+    lang = context.get("language") or "en"
+    if not context.eval_ctx.autoescape:
+        return format_names(list(names), lang)
+    people = [isolate(context.eval_ctx, name) for name in names]
+    # The list's own words (' and ', 'و') around placeholders, escaped as any text.
+    words = format_names([_SLOT] * len(people), lang).split(_SLOT)
+    return Markup("").join(escape(part) + person for part, person in zip(
+        words, [*people, Markup("")], strict=True))
+
+
+_SLOT = "\x00"  # where a name goes: no text holds it, control characters are refused at load
+
+
+@pass_eval_context
+def isolate(eval_ctx: EvalContext, text: str) -> str:
+    """`{{ term.name | isolate }}`: a name, tag, region or address in <bdi>, set apart from the
+    text around it, so that neither reorders the other where their directions differ (in an
+    Arabic page, '#rivers' showed as 'rivers#'); the same in every language, harmless left to
+    right. Plain text (the text email) as it is."""
+    return Markup("<bdi>%s</bdi>") % text if eval_ctx.autoescape else text
 
 
 @pass_context

@@ -13,7 +13,7 @@ from xml.etree.ElementTree import Element
 import html5lib
 import pytest
 from click.testing import CliRunner
-from conftest import MINIMAL_SITE, TINY_PNG, Built, age
+from conftest import MINIMAL_SITE, TINY_PNG, Built, age, write_files
 
 from bulletin_gen.build import BuildOptions, build
 from bulletin_gen.editions.plaintext import PlainText
@@ -180,6 +180,45 @@ def test_email_html_holds_the_whole_issue(make_site: Callable[..., Path]) -> Non
     assert hrefs["the lead"] == "https://example.org/news/issues/2026-01-winter/lead/"
     assert hrefs["Test Network"] == "https://example.org/"
     assert "Published by Test Network." in text
+
+
+@pytest.fixture(scope="module")
+def arabic(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The output of the test site with an Arabic edition, whose round table is translated and
+    whose lead story and briefs are shown untranslated, in English."""
+    site = write_files(tmp_path_factory.mktemp("arabic") / "site", {
+        **MINIMAL_SITE, **{name: text for name, text in EMAIL_FILES.items() if text is not None},
+        "bulletin.yaml": str(EMAIL_FILES["bulletin.yaml"]) + "languages: {ar: {}}\n",
+        ISSUE + "issue.ar.yaml": "title: يناير 2026\n",
+        ISSUE + "03-roundtable.ar.md": "---\ntitle: من يقرر بشأن المياه؟\n---\n## الملخص\nنص.\n"})
+    return build(site, BuildOptions(pdf=False, jobs=1)).output
+
+
+def test_an_untranslated_item_is_laid_out_in_its_language_with_a_note(arabic: Path) -> None:
+    doc = _parse(arabic / "ar/issues/2026-01-winter/email.html")
+    items = {cell.get("class"): cell for cell in doc.iter("td")
+             if "item" in (cell.get("class") or "").split()}
+    lead, table = items["pad item item-feature"], items["pad item item-roundtable"]
+    # Left to right by `dir`, and by alignment for the clients that drop it: its punctuation,
+    # list bullets and table columns were laid out right to left.
+    assert (lead.get("lang"), lead.get("dir"), lead.get("align")) == ("en", "ltr", "left")
+    assert "text-align: left" in lead.get("style", "")
+    assert items["pad item item-briefs"].get("dir") == "ltr"
+    # The theme's words in it are Arabic, right to left, and so is the note the web page shows.
+    note = "لم يُترجم هذا الموضوع بعد: يُعرض بلغته الأصلية."
+    words = {path: lead.find(path) for path in (
+        ".//p[@class='kind']", ".//p[@class='byline']", ".//p[@class='untranslated-note']",
+        ".//p[@class='contact']/strong")}
+    for path, element in words.items():
+        assert element is not None, path
+        assert (element.get("lang"), element.get("dir")) == ("ar", "rtl"), path
+        assert "text-align: right" in element.get("style", ""), path
+    assert [_text(element) for element in list(words.values())[2:] if element is not None] == [
+        note, "للتواصل:"]
+    assert (table.get("lang"), table.get("dir")) == (None, None)  # translated: the message's
+    assert table.find(".//p[@class='untranslated-note']") is None
+    text = (arabic / "ar/issues/2026-01-winter/email.txt").read_text(encoding="utf-8")
+    assert text.count(note) == 2  # the lead story and the briefs
 
 
 def test_unsubscribe_merge_tags_pass_through_unescaped(make_site: Callable[..., Path]) -> None:

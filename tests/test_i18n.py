@@ -240,9 +240,29 @@ def test_the_pdf_prints_japanese_and_arabic(make_site: Callable[..., Path], weas
     report = build(site_in(make_site, lang, pdf=True), BuildOptions(jobs=1, email=False))
     assert not [w for w in report.warnings if "no font" in w.message]
     pdf = report.output / "issues" / "2026-01-winter" / "2026-01-winter.pdf"
-    text = "".join(page.extract_text() for page in PdfReader(pdf).pages)
+    pages = PdfReader(pdf).pages
+    text = "".join(page.extract_text() for page in pages)
     # Text extracted back from the PDF: the glyphs came from a font that has them.
     assert wanted in text, text[:400]
+    # The running header of page two: the bulletin's name at the start of the line, which in
+    # Arabic is the right, and the issue's period at its end.
+    header = [(text, x) for text, x, y in placed_text(pages[1]) if y > pages[1].mediabox.top - 50]
+    name, period = (next(x for text, x in header if text.startswith(start))
+                    for start in ("Test Bulletin", "January"))
+    middle = pages[1].mediabox.right / 2
+    assert (name > middle, period > middle) == ((True, False) if lang == "ar" else (False, True))
+
+
+def placed_text(page: Any) -> list[tuple[str, float, float]]:
+    """Each piece of text on a PDF page with the x and y at which it starts."""
+    placed: list[tuple[str, float, float]] = []
+
+    def visit(text: str, cm: list[float], tm: list[float], *_: Any) -> None:
+        if text.strip():
+            placed.append((text.strip(), cm[4] + tm[4] * cm[0], cm[5] + tm[5] * cm[3]))
+
+    page.extract_text(visitor_text=visit)
+    return placed
 
 
 def test_a_language_without_a_font_is_a_warning(make_site: Callable[..., Path],
@@ -286,10 +306,11 @@ def test_one_environment_renders_several_languages() -> None:
     template = env.from_string("{% trans number = 3 %}Number {{ number }}{% endtrans %} · "
                                "{{ day | date }} · {{ _('Archive') }} · {{ ['<A>', 'B'] | names }}")
     day = dt.date(2006, 8, 1)
-    assert template.render(day=day) == "Numéro 3 · 1 août 2006 · Archives · &lt;A&gt; et B"
+    french = "Numéro 3 · 1 août 2006 · Archives · <bdi>&lt;A&gt;</bdi> et <bdi>B</bdi>"
+    assert template.render(day=day) == french
     japanese = template.render(day=day, **language_globals("ja", None))
-    assert japanese == "第3号 · 2006年8月1日 · アーカイブ · &lt;A&gt;、B"
-    assert template.render(day=day) == "Numéro 3 · 1 août 2006 · Archives · &lt;A&gt; et B"
+    assert japanese == "第3号 · 2006年8月1日 · アーカイブ · <bdi>&lt;A&gt;</bdi>、<bdi>B</bdi>"
+    assert template.render(day=day) == french
 
 
 def test_the_search_index_filters_and_dates_speak_the_language(

@@ -20,7 +20,12 @@ from pypdf.generic import Destination, DictionaryObject
 
 from bulletin_gen.build import BuildOptions, build
 from bulletin_gen.cli import main
-from bulletin_gen.editions.pdf import PdfUnavailable, load_weasyprint, spaces_into_inlines
+from bulletin_gen.editions.pdf import (
+    PdfUnavailable,
+    directed_isolates,
+    load_weasyprint,
+    spaces_into_inlines,
+)
 from bulletin_gen.model import Issue, Site
 from bulletin_gen.pipeline import load_site
 
@@ -428,6 +433,17 @@ def test_spaces_move_into_inline_elements_but_not_into_code() -> None:
     assert moved == ('of the<strong> Civil</strong> in<a href="x"> Pécs</a>,<em>\nnow</em> and '
                      '<code>x</code>')
     assert plain(moved) == plain(html)
+
+
+def test_each_isolate_takes_the_direction_of_its_text() -> None:
+    """WeasyPrint has no dir="auto": an isolate without a direction took its parent's, and an
+    Arabic issue printed its address "/https://example.org/ar" and its tags "rivers#"."""
+    html = ('<p>بقلم <bdi>Ana</bdi> و<bdi>نور</bdi> · <bdi>#rivers</bdi> <bdi>&#1606;x</bdi> '
+            '<bdi>&amp; 2026</bdi> <bdi>2026</bdi> <bdi dir="rtl">x</bdi></p>')
+    assert directed_isolates(html) == (
+        '<p>بقلم <bdi dir="ltr">Ana</bdi> و<bdi dir="rtl">نور</bdi> · <bdi dir="ltr">#rivers</bdi> '
+        '<bdi dir="rtl">&#1606;x</bdi> <bdi>&amp; 2026</bdi> <bdi>2026</bdi> '
+        '<bdi dir="rtl">x</bdi></p>')
 
 
 def test_a_checklist_item_starts_its_lines_at_one_edge(weasyprint: Any,

@@ -76,6 +76,18 @@ def test_a_session_a_translation_takes_from_its_original_is_marked_but_the_defau
     assert session_attributes(item) == expected
 
 
+def test_names_tags_and_addresses_are_isolated_in_html_only() -> None:
+    """In <bdi>, so that a name or tag reads in its own direction whatever the text around it
+    ("Lucía Mamani Quispe و Nurlan Abenov" broke across the Arabic "and")."""
+    env = make_environment(None, "ar")
+    shown = "{{ ['Lucía <Mamani>', 'Nurlan'] | names }} · {{ '#rivers' | isolate }}"
+    assert env.from_string(shown).render() == (
+        "<bdi>Lucía &lt;Mamani&gt;</bdi> و<bdi>Nurlan</bdi> · <bdi>#rivers</bdi>")
+    text = env.from_string("{% autoescape false %}" + shown + "{% endautoescape %}")
+    assert text.render() == "Lucía <Mamani> وNurlan · #rivers"  # the text email
+    assert env.from_string("{{ [] | names }}|{{ ['A'] | names }}").render() == "|<bdi>A</bdi>"
+
+
 def test_url_and_local_filters_follow_the_page(tmp_path: Path) -> None:
     env = make_environment(None)
     template = env.from_string("{{ 'tags/x/' | url }} {{ html | local }}")

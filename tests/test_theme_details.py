@@ -126,13 +126,20 @@ def test_the_header_leaves_the_tagline_to_the_masthead(make_site: Callable[..., 
 
 @pytest.mark.parametrize("sheet", ["style.css", "print.css"])
 def test_the_stylesheets_mirror_by_logical_properties(sheet: str) -> None:
-    """Right-to-left pages need no overrides but for dates: WeasyPrint 70 mirrors the logical
-    properties in the PDF as browsers do on screen."""
+    """Right-to-left pages need no overrides: WeasyPrint 70 mirrors the logical properties in
+    the PDF as browsers do on screen, but for what has sides, not starts: the running header
+    (page boxes) and the briefs' column rule, which it drew on the outer edge. Dates need none:
+    Babel writes them in the page's language, and one forced left to right read "10 2026 مارس"
+    for "10 مارس 2026"."""
     css = (THEME_STATIC / sheet).read_text("utf-8")
     assert ".footnotes-sep" in css and ".footnote-sep" not in css
-    rtl = [line for line in css.splitlines() if '[dir="rtl"]' in line]
-    assert [line.split("  /*")[0] for line in rtl] == [
-        '[dir="rtl"] time { unicode-bidi: isolate; direction: ltr; }']
+    assert not re.search(r"\btime\b[^{}]*\{[^}]*direction", css)
+    rtl = [line.split(" {")[0] for line in css.splitlines() if line.startswith(
+        ('html[dir="rtl"]', '[dir="rtl"]'))]
+    assert rtl == ([] if sheet == "style.css" else ['html[dir="rtl"]', '[dir="rtl"] .briefs'])
+    if sheet == "print.css":
+        briefs = css.split('[dir="rtl"] .briefs {')[1].split("}")[0]
+        assert "column-rule-style: none" in briefs and "var(--rule) 50.05%" in briefs
     body = css.split("@page")[0] + css.split("}\n}")[-1]  # the page boxes have sides, not starts
     assert not re.search(r"(padding|margin|border)-(left|right)\b|\bleft:|text-align: left", body)
 

@@ -24,7 +24,7 @@ from urllib.parse import unquote, urlsplit
 from jinja2 import Environment
 
 from ..errors import BulletinError, Location, Problems, did_you_mean
-from ..i18n import missing_font
+from ..i18n import direction_of, missing_font
 from ..model import Issue, Site
 from ..render import PagePlan, render_page
 from ..templates import THEME_STATIC
@@ -42,6 +42,7 @@ INSTALL_HINT = (
     "edition with --no-pdf or 'pdf: {enabled: false}' in bulletin.yaml"
 )
 _LINK = re.compile(r'<a href="([^"]*)"([^>]*)>([^<]*)</a>')
+_ISOLATE = re.compile(r"<bdi>([^<]*)</bdi>")  # a name, tag or address (templates.isolate)
 # White space just before the start tag of an inline element of running text (not code: a
 # monospace space is wider).
 _SPACE_BEFORE_INLINE = re.compile(
@@ -111,7 +112,7 @@ def _finish_pdf(weasyprint: Any, files: dict[str, Path], site: Site, issue: Issu
     """Lay out the print HTML `page`; each file the PDF had to leave out (an image on another
     site) is a warning."""
     data, left_out = _write_pdf(weasyprint, files, site, issue,
-                                 spaces_into_inlines(mark_bare_links(page)))
+                                 spaces_into_inlines(mark_bare_links(directed_isolates(page))))
     _warn_left_out(issue, left_out, problems)
     return data
 
@@ -175,6 +176,19 @@ def spaces_into_inlines(text: str) -> str:
     only without its last space ("June" alone on a line, then "marks the final month of ..."),
     which in two narrow columns happens to about one paragraph in twenty."""
     return _SPACE_BEFORE_INLINE.sub(r"\2\1", text)
+
+
+def directed_isolates(text: str) -> str:
+    """Give each <bdi> the direction of its text, as browsers do ("#rivers" -> <bdi dir="ltr">):
+    WeasyPrint (70) knows no dir="auto", and lays out an element without a direction of its own
+    in its parent's, so that in an Arabic issue a tag printed "rivers#" and an address
+    "/https://example.org/ar"."""
+
+    def direct(match: re.Match[str]) -> str:
+        direction = direction_of(html.unescape(match.group(1)))
+        return f'<bdi dir="{direction}">{match.group(1)}</bdi>' if direction else match.group(0)
+
+    return _ISOLATE.sub(direct, text)
 
 
 def mark_bare_links(text: str) -> str:
