@@ -98,6 +98,7 @@ def make_environment(site_dir: Path | None, language: str = "en",
         isodate=lambda d: d.isoformat(),
         rfc3339=lambda d: f"{d.isoformat()}T00:00:00Z",
         names=join_names,
+        and_list=and_list,
         isolate=isolate,
         demote=demote_headings,
         direction=text_direction,
@@ -275,14 +276,24 @@ def number_filter(context: Context, value: float) -> str:
 def join_names(context: Context, names: Any) -> str:
     """('A', 'B', 'C') -> 'A, B and C' in the page's language ('A, B et C'); in HTML, each name
     isolated (`isolate`)."""
+    return _listed(context, [isolate(context.eval_ctx, name) for name in names])
+
+
+@pass_context
+def and_list(context: Context, parts: Any) -> str:
+    """`{{ [conclusions, recommendations] | and_list }}`: 'a and b' as the page's language
+    joins a list ('a et b'; in Arabic 'a وb', the 'and' joined to the word after it)."""
+    return _listed(context, list(parts))
+
+
+def _listed(context: Context, parts: list[Any]) -> str:
     lang = context.get("language") or "en"
     if not context.eval_ctx.autoescape:
-        return format_names(list(names), lang)
-    people = [isolate(context.eval_ctx, name) for name in names]
+        return format_names([str(part) for part in parts], lang)
     # The list's own words (' and ', 'و') around placeholders, escaped as any text.
-    words = format_names([_SLOT] * len(people), lang).split(_SLOT)
-    return Markup("").join(escape(part) + person for part, person in zip(
-        words, [*people, Markup("")], strict=True))
+    words = format_names([_SLOT] * len(parts), lang).split(_SLOT)
+    return Markup("").join(escape(word) + escape(part) for word, part in zip(
+        words, [*parts, Markup("")], strict=True))
 
 
 _SLOT = "\x00"  # where a name goes: no text holds it, control characters are refused at load

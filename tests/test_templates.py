@@ -88,6 +88,15 @@ def test_names_tags_and_addresses_are_isolated_in_html_only() -> None:
     assert env.from_string("{{ [] | names }}|{{ ['A'] | names }}").render() == "|<bdi>A</bdi>"
 
 
+def test_a_list_of_counts_is_joined_as_the_language_joins_a_list() -> None:
+    """'استنتاجان و توصيتان' had a space after the Arabic 'and', which joins the word after it."""
+    shown = "{{ ['2 <b>', '1 c'] | and_list }}|{{ ['1 c'] | and_list }}"
+    assert make_environment(None, "ar").from_string(shown).render(language="ar") == \
+        "2 &lt;b&gt; و1 c|1 c"
+    assert make_environment(None, "fr").from_string(shown).render(language="fr") == \
+        "2 &lt;b&gt; et 1 c|1 c"
+
+
 def test_url_and_local_filters_follow_the_page(tmp_path: Path) -> None:
     env = make_environment(None)
     template = env.from_string("{{ 'tags/x/' | url }} {{ html | local }}")
