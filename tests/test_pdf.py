@@ -108,6 +108,7 @@ def test_demo_pdfs_hold_every_title_region_role_and_outcome(demo: tuple[Path, Si
                     assert all(words(name) in text for name in names)
         for _item, outcome in issue.outcomes:
             assert plain(outcome.html) in text
+        assert "\u21a9" not in text  # a footnote's link back up the page: nothing on paper
 
 
 def test_page_two_has_running_header_and_page_numbers(demo: tuple[Path, Site]) -> None:

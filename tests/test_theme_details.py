@@ -124,6 +124,11 @@ def test_the_header_leaves_the_tagline_to_the_masthead(make_site: Callable[..., 
     assert taglines("archive/index.html") == 1
 
 
+def test_a_date_in_a_byline_does_not_wrap() -> None:
+    assert re.search(r"\.byline time \{ white-space: nowrap; \}",
+                     (THEME_STATIC / "style.css").read_text("utf-8"))
+
+
 @pytest.mark.parametrize("sheet", ["style.css", "print.css"])
 def test_the_stylesheets_mirror_by_logical_properties(sheet: str) -> None:
     """Right-to-left pages need no overrides: WeasyPrint 70 mirrors the logical properties in
