@@ -115,10 +115,12 @@ def fetch(repo: Path, branch: Branch) -> None:
     _git(repo, "fetch", "--quiet", branch.remote, f"+{branch.local}:{branch.tracking}")
 
 
-def push(repo: Path, branch: Branch) -> None:
-    """Push the branch, unless the remote has it already (as last fetched)."""
-    if _resolve(repo, branch.tracking) != _resolve(repo, branch.local):
-        _git(repo, "push", branch.remote, f"{branch.local}:{branch.local}")
+def push(repo: Path, branch: Branch) -> bool:
+    """Push the branch, unless the remote has it already (as last fetched); whether it did."""
+    if _resolve(repo, branch.tracking) == _resolve(repo, branch.local):
+        return False
+    _git(repo, "push", branch.remote, f"{branch.local}:{branch.local}")
+    return True
 
 
 def _base(repo: Path, branch: Branch) -> str | None:

@@ -370,12 +370,13 @@ def publish_pages(site_dir: Path, output: Path, target: PublishTarget, dry_run: 
                     f"{len(changes.deleted)} deleted files")
         committed = commit_files(site_dir, branch, published_files(output), extra,
                                  "Publish the bulletin")
-        if push:
-            push_branch(site_dir, branch)
+        pushed = push and push_branch(site_dir, branch)
     except GitError as error:
         raise PublishError(f"GitHub Pages: {error}") from None
     if not committed:
-        return f"{unchanged}: no commit made"
+        # A commit made earlier with --no-push goes out now: say so, or it would go unseen.
+        return f"{unchanged}: no commit made" + (
+            f"; the commit made before was pushed to '{target.remote}'" if pushed else "")
     return f"Published {output} to {where}" + (
         f" (pushed to '{target.remote}')" if push else " (not pushed)")
 

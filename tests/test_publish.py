@@ -464,7 +464,9 @@ def test_github_pages_makes_no_commit_when_nothing_changed(
     assert tip(site, "gh-pages^") == first
     # the unpushed commit is built on and pushed, not made again
     result = publish_pages(site)
-    assert "Nothing changed" in result.output
+    assert result.output.strip() == (
+        f"Nothing changed since the branch 'gh-pages' of the repository {site} was last "
+        "published: no commit made; the commit made before was pushed to 'origin'")
     assert tip(remote) == edited
 
 
