@@ -74,6 +74,9 @@ class Audit:
     external: tuple[LinkStatus, ...] = ()
     issues: int = 0
     pages: int = 0
+    # The content's errors stopped the check before any page was rendered, so the pages
+    # and their links were not looked at.
+    stopped: bool = False
 
     def failed(self, strict: bool = False) -> bool:
         return any(f.severity == "error" or strict for f in self.findings)
@@ -103,7 +106,7 @@ def audit_site(site_dir: Path, external: bool = False, strict: bool = False,
     except ContentError as error:
         findings = [_from_problem(p, "error") for p in error.problems]
         findings += [_from_problem(w, "warning") for w in error.warnings]
-        return Audit(tuple(sorted(findings)))
+        return Audit(tuple(sorted(findings)), stopped=True)
     site = rendered.site
     scans = [scan_page(a.path, a.data.decode("utf-8")) for a in rendered.artifacts
              if a.path.endswith(".html")]
@@ -388,5 +391,8 @@ def check_summary(audit: Audit) -> str:
     if not audit.findings:
         return f"No problems found in {pages}."
     errors = sum(f.severity == "error" for f in audit.findings)
-    return (f"Checked {pages}: {plural(errors, 'error')}, "
-            f"{plural(len(audit.findings) - errors, 'warning')}.")
+    counts = f"{plural(errors, 'error')}, {plural(len(audit.findings) - errors, 'warning')}"
+    if audit.stopped:
+        return (f"Stopped at the content: {counts}. Fix them and check again, to check the "
+                "pages and their links too.")
+    return f"Checked {pages}: {counts}."

@@ -44,6 +44,16 @@ def test_demo_site_passes(demo_site: Path, runner: CliRunner) -> None:
     assert result.exit_code == 0, result.output
 
 
+def test_content_errors_stop_the_check_and_the_summary_says_so(make_site: Callable[..., Path],
+                                                               runner: CliRunner) -> None:
+    site = make_site({ITEM: "---\ntitle: Lead story\nkind: featur\n---\nSee [x](#nowhere).\n"})
+    result = runner.invoke(main, ["check", str(site)])
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"{ITEM}:3: error: kind: unknown value 'featur'")
+    assert result.stdout == ("Stopped at the content: 1 error, 0 warnings. Fix them and check "
+                             "again, to check the pages and their links too.\n")
+
+
 def test_missing_anchor_is_traced_to_its_line(make_site: Callable[..., Path],
                                               runner: CliRunner) -> None:
     site = make_site(lead("Intro.\n\nSee [below](#nowhere) and [the top](#item-lead).\n"))
