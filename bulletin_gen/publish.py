@@ -157,15 +157,22 @@ def plan(files: list[LocalFile], remote: dict[str, str], prefix: str, delete: bo
     return result
 
 
-def headers(file: LocalFile, target: PublishTarget) -> dict[str, Any]:
-    """Content-Type (with charset for text) and Cache-Control by kind, and the SHA-256."""
-    suffix = Path(file.path).suffix
-    kind = TEXT_TYPES.get(suffix) or mimetypes.guess_type(file.path)[0]
-    if file.path.endswith("feed.xml") or file.path == "items.xml":
+def content_type(path: str) -> str:
+    """The Content-Type of a file of the output, with charset=utf-8 for text (a build writes
+    every text in UTF-8): what the store is told, and what `bulletin serve` says."""
+    kind = TEXT_TYPES.get(Path(path).suffix) or mimetypes.guess_type(path)[0]
+    if path.endswith(("feed.xml", "items.xml")):  # every language's, and each topic's
         kind = "application/atom+xml"
     kind = kind or "application/octet-stream"
     if kind.startswith("text/") or kind.endswith(("xml", "json", "javascript")):
         kind += "; charset=utf-8"
+    return kind
+
+
+def headers(file: LocalFile, target: PublishTarget) -> dict[str, Any]:
+    """Content-Type (with charset for text) and Cache-Control by kind, and the SHA-256."""
+    suffix = Path(file.path).suffix
+    kind = content_type(file.path)
     if NAMED_BY_CONTENT.search(file.path):  # new bytes come under a new name: kept for good
         cache = "public, max-age=31536000, immutable"
     elif suffix in (".html", ".xml", ".txt", ".json"):

@@ -20,6 +20,7 @@ import errno
 import html
 import ipaddress
 import math
+import os
 import re
 import shutil
 import signal
@@ -42,6 +43,7 @@ from .build import BuildOptions, BuildReport, build
 from .console import build_summary
 from .errors import BulletinError, ContentError
 from .layout import CONFIG_FILE, INPUT_FOLDERS
+from .publish import content_type
 
 EVENTS_PATH = "/__bulletin/events"
 KEEPALIVE_SECONDS = 15.0  # a comment on the event stream this often notices closed tabs
@@ -204,6 +206,11 @@ class LiveHandler(SimpleHTTPRequestHandler):
     def end_headers(self) -> None:
         self.send_header("Cache-Control", "no-store")  # a reload must fetch the new build
         super().end_headers()
+
+    def guess_type(self, path: str | os.PathLike[str]) -> str:
+        """The type the published file will have: without a charset, a browser read the text
+        email's UTF-8 as Latin-1 ('HÃ©lÃ¨ne')."""
+        return content_type(os.fspath(path))
 
     def log_message(self, format: str, *args: Any) -> None:
         """Quiet: the editor watches the browser, not the request log."""

@@ -71,6 +71,10 @@ class Served:
         except urllib.error.HTTPError as error:
             return error.code, error.read().decode("utf-8")
 
+    def content_type(self, path: str) -> str:
+        with urllib.request.urlopen(self.url + path, timeout=WAIT) as response:
+            return str(response.headers["Content-Type"])
+
     def stop(self, signum: int = signal.SIGINT) -> int:
         if self.process.poll() is None:
             self.process.send_signal(signum)
@@ -127,6 +131,9 @@ def test_serve_rebuilds_reloads_and_shows_errors_until_fixed(served: tuple[Serve
     assert "Lead story" in home and 'new EventSource("/__bulletin/events")' in home
     status, page = server.get(ITEM_PAGE)
     assert "<strong>lead</strong> story text" in page
+    # as the store will serve them: the text email's UTF-8 was read as Latin-1 ('HÃ©lÃ¨ne')
+    assert server.content_type("issues/2026-01-winter/email.txt") == "text/plain; charset=utf-8"
+    assert server.content_type("feed.xml") == "application/atom+xml; charset=utf-8"
 
     events = EventStream(server.url)
     name, first = events.next_event()
