@@ -249,6 +249,13 @@ class Entry:
     item: Item
     brief: Brief | None = None
 
+    @property
+    def published(self) -> dt.date:
+        """When readers got it: with its issue, or on its own date when that is later. An
+        item's date may be its event's (a meeting held before the issue came out), which in
+        a feed would file it among older entries."""
+        return max(self.item.date, self.issue.date)
+
 
 @dataclass(frozen=True)
 class TermIndex:

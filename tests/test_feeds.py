@@ -143,6 +143,18 @@ def test_feeds_are_stable_across_builds_and_take_their_dates_from_content(
         assert dates == {"2026-01-15T00:00:00Z"}
 
 
+def test_an_item_dated_before_its_issue_is_published_with_the_issue(
+        make_site: Callable[..., Path], build_site: Callable[..., Path]) -> None:
+    # A round table's date is its meeting's, a month before the issue that reports it.
+    output = build_site(make_site({"content/issues/2026-01-winter/03-talk.md":
+                                   "---\ntitle: The December talk\nkind: roundtable\n"
+                                   "date: 2025-12-10\ntags: [water]\n---\nText.\n"}))
+    for name in ("items.xml", "tags/water/feed.xml"):
+        talk = entries(feed_of(output / name))["The December talk"]
+        assert talk.findtext(f"{ATOM}published") == talk.findtext(f"{ATOM}updated") == \
+            "2026-01-15T00:00:00Z", name
+
+
 def test_a_feed_keeps_only_the_newest_entries(make_site: Callable[..., Path],
                                               build_site: Callable[..., Path]) -> None:
     briefs = "\n".join(f"  - regions: [Peru]\n    body: Brief number {n}." for n in range(60))
