@@ -14,10 +14,13 @@ import html5lib
 import pytest
 from click.testing import CliRunner
 from conftest import MINIMAL_SITE, TINY_PNG, Built, age, write_files
+from markupsafe import Markup
 
 from bulletin_gen.build import BuildOptions, build
 from bulletin_gen.editions.plaintext import PlainText
 from bulletin_gen.errors import ContentError
+from bulletin_gen.markdown import MarkdownRenderer
+from bulletin_gen.templates import demote_headings
 
 pytest.importorskip("css_inline", reason="the email extra is not installed")
 
@@ -472,6 +475,14 @@ def test_plain_text_lists_quotes_and_tables() -> None:
     ]
     assert text.references() == "[1] https://example.org/issues/b/"
     assert text.references() == ""
+
+
+def test_plain_text_notes_have_one_heading() -> None:
+    """The footnotes' heading for screen readers is not written again under "Notes:"."""
+    html = MarkdownRenderer().render("A claim.[^1]\n\n[^1]: Its source.\n",
+                                     lambda url, kind: url, "lead").html
+    out = PlainText("https://e.org/").html(demote_headings(Markup(html), 1))  # as email.txt
+    assert out.split("\n") == ["A claim. (note 1)", "", "Notes:", "", "1. Its source."]
 
 
 def test_plain_text_table_too_wide_for_columns() -> None:
