@@ -250,6 +250,8 @@ def test_text_edition_holds_every_title_and_link_within_72_columns(
         assert len(line) <= 72 or re.fullmatch(r"(\[\d+\] |[\w ]+: )?\S+://\S+", line), line
     assert "[Image: The new centre's front door]" in text
     assert "Presenter:    Lucía Mamani" in text
+    # No contact of the issue's: the site's is in the footer, as in the HTML.
+    assert "\nContact: Ana Editor <editor@example.org>\n" in text.rpartition("-" * 72)[2]
 
 
 def test_text_edition_lists_links_after_each_item(make_site: Callable[..., Path]) -> None:
@@ -447,6 +449,24 @@ def test_demo_site_email_editions(demo_built: Built) -> None:
         assert "Unsubscribe: *|UNSUB|*" in text
     forum = _text(_parse(output / "issues/2025-11-forum/email.html"))
     assert "Dilnoza Yusupova" in forum and "Recommendations" in forum
+
+
+def test_demo_text_footer_says_what_the_html_footer_says(demo_built: Built) -> None:
+    """The same links in the same order, Subscribe among them; the site's contact, who is
+    the issue's, named once ("About this issue"), as in the HTML."""
+    issue = demo_built.output / "issues/2025-11-forum"
+    text = (issue / "email.txt").read_text(encoding="utf-8")
+    footer = text.rpartition("-" * 72 + "\n")[2]
+    assert footer.count("bulletin@example.org") == 1
+    assert footer.startswith("About this issue: Hélène Marchand <bulletin@example.org>\n")
+    assert "Contact:" not in footer
+    cell = next(cell for cell in _parse(issue / "email.html").iter("td")
+                if "footer" in (cell.get("class") or "").split())
+    links = [(_text(a), a.get("href")) for a in cell.findall("p")[-1].iter("a")]
+    assert [label for label, _ in links] == ["View in your browser", "Past issues", "Subscribe",
+                                             "Unsubscribe"]
+    lines = footer.rstrip("\n").split("\n")
+    assert lines[-len(links):] == [f"{label}: {href}" for label, href in links]
 
 
 # The plain-text writer on its own -----------------------------------------------------------
