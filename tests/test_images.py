@@ -114,6 +114,11 @@ def test_a_picture_in_the_text_is_sized_for_the_email(make_site: Callable[..., P
     assert sized["The garden again"] == (base + "photo.1200w.jpg", "536", "268")
     assert sized["A wide chart"] == (base + "wide.png", "536", "134")  # no copies made of it
     assert sized["a small one"] == (base + "small.png", "300", "200")
+    # As the `image:`'s: a phone's column, not the width attribute, bounds it (images blocked
+    # or not), and it is never drawn wider than itself.
+    styles = {element.get("alt"): element.get("style", "") for element in
+              parse_html(output / "issues/2026-01-winter/email.html").iter("img")}
+    assert "width: 100%;max-width: 300px;height: auto" in styles["a small one"]
     (site / "content/issues/2026-01-winter/images/small.png").write_bytes(_png(200, 300))
     output = build(site, options).output  # the email is made again for the new picture
     small = [element for element in parse_html(output / "issues/2026-01-winter/email.html")

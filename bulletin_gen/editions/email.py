@@ -306,7 +306,12 @@ def sized_images(html: str, sizes: ImageSizes) -> str:
         if sized is None:
             continue
         src, width, height = sized
-        attrs = {**attrs, "src": src, "width": str(width), "height": str(height)}
+        # As the `image:` (email/item.html): Outlook takes the width attribute, the others
+        # the style, which shrinks the picture to a phone's column even when images are
+        # blocked (a width alone held the column at its size, around the alt text).
+        style = f"width: 100%; max-width: {width}px; height: auto"
+        attrs = {**attrs, "src": src, "width": str(width), "height": str(height),
+                 "style": f"{style}; {attrs['style']}" if attrs.get("style") else style}
         start = line_starts[line - 1] + column
         pieces += [html[done:start], "<img " + " ".join(
             name if value is None else f'{name}="{htmllib.escape(value)}"'
