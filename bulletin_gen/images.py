@@ -103,11 +103,6 @@ def _size(source: Path, url: str, owner: str, problems: Problems) -> tuple[int, 
     return width, height
 
 
-def asset_sources(site: Site) -> dict[str, Path]:
-    """The file of each issue asset, by its site path ('issues/x/images/map.png')."""
-    return _sources(site)
-
-
 def text_image(sources: dict[str, Path], url: str) -> Image | None:
     """The site's own picture at `url` (one placed in an item's text) as an `Image` with its
     size, measured as an `image:` is; None for another file, or one that is no picture. Its

@@ -31,7 +31,7 @@ from markupsafe import Markup
 
 from ..config import SiteConfig
 from ..errors import BulletinError, Location, Problem, Problems, did_you_mean
-from ..images import asset_sources, copy_paths, text_image
+from ..images import text_image
 from ..languages import issue_translated, site_in
 from ..layout import CONFIG_FILE
 from ..markdown import (
@@ -103,14 +103,20 @@ def issue_email_plans(site: Site, issue: Issue,
         # Passed through as written: a mailing tool replaces its merge tag (*|UNSUB|*) itself.
         "unsubscribe_url": Markup(config.email.unsubscribe_url),
     }
-    sources = asset_sources(site)
-    sizes = partial(_email_image, config.absolute(""), sources, copy_paths(site))
+    # The pictures its text may show are its own folder's: asked of every issue on every
+    # build, so only an issue with pictures of its own looks through its text for them.
+    sources = {asset.url: asset.source for asset in issue.assets}
+    copies = {image.at(EMAIL_WIDTH) for image in (issue.image, *(i.image for i in issue.items))
+              if image is not None and image.width}
+    sizes = partial(_email_image, config.absolute(""), sources, copies)
     # The sizes of the pictures its text may show (sized_images), in what its fingerprint is
     # made of: one replaced by another of other dimensions makes the email anew.
-    text = "".join(fragment for _, fragment in issue.fragments())
-    pictures = [text_image(sources, url) for url in sorted(sources)
-                if url.rpartition("/")[2] in text]
-    measured = tuple((image.url, image.width, image.height) for image in pictures if image)
+    measured: tuple[tuple[str, int, int], ...] = ()
+    if sources:
+        text = "".join(fragment for _, fragment in issue.fragments())
+        pictures = [text_image(sources, url) for url in sorted(sources)
+                    if url.rpartition("/")[2] in text]
+        measured = tuple((image.url, image.width, image.height) for image in pictures if image)
     return (PagePlan(f"{issue.url}{EMAIL_HTML}", issue.url, EMAIL_HTML,
                      {**context, "text_images": measured},
                      finish=partial(_finish_html, issue, web_url, sizes)),
