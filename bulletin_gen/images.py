@@ -103,6 +103,24 @@ def _size(source: Path, url: str, owner: str, problems: Problems) -> tuple[int, 
     return width, height
 
 
+def text_image(sources: dict[str, Path], url: str) -> Image | None:
+    """The site's own picture at `url` (one placed in an item's text) as an `Image` with its
+    size, measured as an `image:` is; None for another file, or one that is no picture. Its
+    problems are not said again: loading warned of them where the text names it."""
+    source = sources.get(url)
+    if source is None:
+        return None
+    stat = source.stat()
+    width, height = _size_of(source, stat.st_size, stat.st_mtime_ns)
+    return Image(url, "", width, height) if width else None
+
+
+@functools.lru_cache(maxsize=512)
+def _size_of(source: Path, size: int, mtime_ns: int) -> tuple[int, int]:
+    """`_size`, once per version of a file (its size and time are the key)."""
+    return _size(source, "", "", Problems())
+
+
 def _terms(indexes: tuple[TermIndex, ...],
            renewed: dict[int, Issue | Item]) -> tuple[TermIndex, ...]:
     """Tag and region pages whose entries point at the measured issues and items."""

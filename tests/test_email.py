@@ -14,10 +14,13 @@ import html5lib
 import pytest
 from click.testing import CliRunner
 from conftest import MINIMAL_SITE, TINY_PNG, Built, age, write_files
+from markupsafe import Markup
 
 from bulletin_gen.build import BuildOptions, build
 from bulletin_gen.editions.plaintext import PlainText
 from bulletin_gen.errors import ContentError
+from bulletin_gen.markdown import MarkdownRenderer
+from bulletin_gen.templates import demote_headings
 
 pytest.importorskip("css_inline", reason="the email extra is not installed")
 
@@ -247,6 +250,8 @@ def test_text_edition_holds_every_title_and_link_within_72_columns(
         assert len(line) <= 72 or re.fullmatch(r"(\[\d+\] |[\w ]+: )?\S+://\S+", line), line
     assert "[Image: The new centre's front door]" in text
     assert "Presenter:    Lucía Mamani" in text
+    # No contact of the issue's: the site's is in the footer, as in the HTML.
+    assert "\nContact: Ana Editor <editor@example.org>\n" in text.rpartition("-" * 72)[2]
 
 
 def test_text_edition_lists_links_after_each_item(make_site: Callable[..., Path]) -> None:
@@ -446,6 +451,24 @@ def test_demo_site_email_editions(demo_built: Built) -> None:
     assert "Dilnoza Yusupova" in forum and "Recommendations" in forum
 
 
+def test_demo_text_footer_says_what_the_html_footer_says(demo_built: Built) -> None:
+    """The same links in the same order, Subscribe among them; the site's contact, who is
+    the issue's, named once ("About this issue"), as in the HTML."""
+    issue = demo_built.output / "issues/2025-11-forum"
+    text = (issue / "email.txt").read_text(encoding="utf-8")
+    footer = text.rpartition("-" * 72 + "\n")[2]
+    assert footer.count("bulletin@example.org") == 1
+    assert footer.startswith("About this issue: Hélène Marchand <bulletin@example.org>\n")
+    assert "Contact:" not in footer
+    cell = next(cell for cell in _parse(issue / "email.html").iter("td")
+                if "footer" in (cell.get("class") or "").split())
+    links = [(_text(a), a.get("href")) for a in cell.findall("p")[-1].iter("a")]
+    assert [label for label, _ in links] == ["View in your browser", "Past issues", "Subscribe",
+                                             "Unsubscribe"]
+    lines = footer.rstrip("\n").split("\n")
+    assert lines[-len(links):] == [f"{label}: {href}" for label, href in links]
+
+
 # The plain-text writer on its own -----------------------------------------------------------
 
 def test_plain_text_lists_quotes_and_tables() -> None:
@@ -472,6 +495,14 @@ def test_plain_text_lists_quotes_and_tables() -> None:
     ]
     assert text.references() == "[1] https://example.org/issues/b/"
     assert text.references() == ""
+
+
+def test_plain_text_notes_have_one_heading() -> None:
+    """The footnotes' heading for screen readers is not written again under "Notes:"."""
+    html = MarkdownRenderer().render("A claim.[^1]\n\n[^1]: Its source.\n",
+                                     lambda url, kind: url, "lead").html
+    out = PlainText("https://e.org/").html(demote_headings(Markup(html), 1))  # as email.txt
+    assert out.split("\n") == ["A claim. (note 1)", "", "Notes:", "", "1. Its source."]
 
 
 def test_plain_text_table_too_wide_for_columns() -> None:

@@ -87,6 +87,51 @@ def test_a_large_photo_is_published_at_every_width_upright_and_without_its_locat
     assert (email["width"], email["height"]) == ("536", "715")
 
 
+def test_a_picture_in_the_text_is_sized_for_the_email(make_site: Callable[..., Path],
+                                                      tmp_path: Path) -> None:
+    """Outlook ignores max-width: an image of the text gets the column's width (or its own,
+    when narrower) and the height to match; the email's copy when an `image:` made one."""
+    site = make_site({
+        "content/issues/2026-01-winter/images/photo.jpg": photo(2000, 1000, gps=False),
+        "content/issues/2026-01-winter/images/wide.png": _png(2400, 600),
+        "content/issues/2026-01-winter/images/small.png": _png(300, 200),
+        "content/issues/2026-01-winter/01-lead.md": """\
+            ---
+            title: Lead story
+            image: images/photo.jpg
+            image_alt: The new centre's garden
+            ---
+            ![The garden again](images/photo.jpg)
+
+            ![A wide chart](images/wide.png) and ![a small one](images/small.png)
+            """})
+    age(site)
+    options = BuildOptions(jobs=1, pdf=False)
+    output = build(site, options).output
+    base = "https://example.org/news/issues/2026-01-winter/images/"
+    sized = {element.get("alt"): (element.get("src"), element.get("width"), element.get("height"))
+             for element in parse_html(output / "issues/2026-01-winter/email.html").iter("img")}
+    assert sized["The garden again"] == (base + "photo.1200w.jpg", "536", "268")
+    assert sized["A wide chart"] == (base + "wide.png", "536", "134")  # no copies made of it
+    assert sized["a small one"] == (base + "small.png", "300", "200")
+    # As the `image:`'s: a phone's column, not the width attribute, bounds it (images blocked
+    # or not), and it is never drawn wider than itself.
+    styles = {element.get("alt"): element.get("style", "") for element in
+              parse_html(output / "issues/2026-01-winter/email.html").iter("img")}
+    assert "width: 100%;max-width: 300px;height: auto" in styles["a small one"]
+    (site / "content/issues/2026-01-winter/images/small.png").write_bytes(_png(200, 300))
+    output = build(site, options).output  # the email is made again for the new picture
+    small = [element for element in parse_html(output / "issues/2026-01-winter/email.html")
+             .iter("img") if element.get("alt") == "a small one"]
+    assert (small[0].get("width"), small[0].get("height")) == ("200", "300")
+
+
+def _png(width: int, height: int) -> bytes:
+    buffer = io.BytesIO()
+    Pillow.new("RGB", (width, height), (200, 90, 40)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
 def test_the_print_edition_takes_the_print_copy(make_site: Callable[..., Path],
                                                 build_site: Callable[..., Path]) -> None:
     pytest.importorskip("weasyprint")

@@ -31,6 +31,7 @@ from markupsafe import Markup
 
 from ..config import SiteConfig
 from ..errors import BulletinError, Location, Problem, Problems, did_you_mean
+from ..images import text_image
 from ..languages import issue_translated, site_in
 from ..layout import CONFIG_FILE
 from ..markdown import (
@@ -40,10 +41,11 @@ from ..markdown import (
     slugify,
     srcs_without_alt,
 )
-from ..model import Issue, Item, Site
+from ..model import EMAIL_WIDTH, Issue, Item, Site
 from ..render import PagePlan, render_page
 from .plaintext import PlainText, fit_lines
 
+CONTENT_WIDTH = 536  # px: the 600 px column less its padding (email/item.html's image)
 GMAIL_CLIP_BYTES = 102_400  # Gmail shows "[Message clipped]" past about 102 KB of HTML
 TEASER_WORDS = 45
 EMAIL_HTML = "email.html"
@@ -101,8 +103,23 @@ def issue_email_plans(site: Site, issue: Issue,
         # Passed through as written: a mailing tool replaces its merge tag (*|UNSUB|*) itself.
         "unsubscribe_url": Markup(config.email.unsubscribe_url),
     }
-    return (PagePlan(f"{issue.url}{EMAIL_HTML}", issue.url, EMAIL_HTML, context,
-                     finish=partial(_finish_html, issue, web_url)),
+    # The pictures its text may show are its own folder's: asked of every issue on every
+    # build, so only an issue with pictures of its own looks through its text for them.
+    sources = {asset.url: asset.source for asset in issue.assets}
+    copies = {image.at(EMAIL_WIDTH) for image in (issue.image, *(i.image for i in issue.items))
+              if image is not None and image.width}
+    sizes = partial(_email_image, config.absolute(""), sources, copies)
+    # The sizes of the pictures its text may show (sized_images), in what its fingerprint is
+    # made of: one replaced by another of other dimensions makes the email anew.
+    measured: tuple[tuple[str, int, int], ...] = ()
+    if sources:
+        text = "".join(fragment for _, fragment in issue.fragments())
+        pictures = [text_image(sources, url) for url in sorted(sources)
+                    if url.rpartition("/")[2] in text]
+        measured = tuple((image.url, image.width, image.height) for image in pictures if image)
+    return (PagePlan(f"{issue.url}{EMAIL_HTML}", issue.url, EMAIL_HTML,
+                     {**context, "text_images": measured},
+                     finish=partial(_finish_html, issue, web_url, sizes)),
             PagePlan(f"{issue.url}{EMAIL_TEXT}", issue.url, EMAIL_TEXT,
                      {**context, "text": PlainText(web_url, gettext=gettext)}, finish=_finish_text))
 
@@ -111,11 +128,13 @@ def email_subject(site: Site, issue: Issue) -> str:
     return f"{site.config.title}: {issue.title}"
 
 
-def _finish_html(issue: Issue, web_url: str, html: str, problems: Problems) -> bytes:
-    """The email's HTML with every link absolute and every style inlined."""
+def _finish_html(issue: Issue, web_url: str, sizes: ImageSizes, html: str,
+                 problems: Problems) -> bytes:
+    """The email's HTML with every link absolute, the text's images sized and every style
+    inlined."""
     html = _drop_backrefs(html)
     check_email_images(issue, html, problems)  # while the text's images are as written
-    html = inline_css(absolute_links(html, web_url))
+    html = inline_css(sized_images(absolute_links(html, web_url), sizes))
     check_email_html(issue, html, problems)
     return html.encode("utf-8")
 
@@ -242,6 +261,69 @@ def _start_tag(tag: str, attrs: list[tuple[str, str | None]], closed: bool, page
             value = urljoin(page_url, value)
         parts.append(f'{name}="{htmllib.escape(value)}"')
     return "<" + " ".join(parts) + (" />" if closed else ">")
+
+
+# An image's absolute URL -> the URL to show it at, and its width and height in the email.
+ImageSizes = Callable[[str], tuple[str, int, int] | None]
+
+
+def _email_image(base: str, sources: dict[str, Path], copies: set[str],
+                 src: str) -> tuple[str, int, int] | None:
+    """The site's own picture at `src` as the email shows it: its copy for the email when
+    one is made (an `image:`'s, images.py), at most the column's width, its height to match."""
+    if not src.startswith(base):
+        return None
+    image = text_image(sources, src[len(base):])
+    if image is None:
+        return None
+    copy = image.at(EMAIL_WIDTH)
+    width = min(CONTENT_WIDTH, image.width)
+    return (base + copy if copy in copies else src), width, round(
+        image.height * width / image.width)
+
+
+class _ImageTags(HTMLParser):
+    """The <img> start tags, where they are and what they hold (see _RelativeLinkTags)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[tuple[tuple[int, int], str, dict[str, str | None], bool]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "img":
+            self.found.append((self.getpos(), self.get_starttag_text() or "", dict(attrs), False))
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "img":
+            self.found.append((self.getpos(), self.get_starttag_text() or "", dict(attrs), True))
+
+
+def sized_images(html: str, sizes: ImageSizes) -> str:
+    """Give each <img> of the site's own pictures with no width (the ones placed in the text)
+    a width and height, and its copy for the email when there is one: Outlook ignores CSS
+    max-width and draws a picture at its own size, wider than the message."""
+    parser = _ImageTags()
+    parser.feed(html)
+    parser.close()
+    line_starts = [0] + [match.end() for match in re.finditer("\n", html)]
+    pieces, done = [], 0
+    for (line, column), raw, attrs, closed in parser.found:
+        sized = None if "width" in attrs else sizes(attrs.get("src") or "")
+        if sized is None:
+            continue
+        src, width, height = sized
+        # As the `image:` (email/item.html): Outlook takes the width attribute, the others
+        # the style, which shrinks the picture to a phone's column even when images are
+        # blocked (a width alone held the column at its size, around the alt text).
+        style = f"width: 100%; max-width: {width}px; height: auto"
+        attrs = {**attrs, "src": src, "width": str(width), "height": str(height),
+                 "style": f"{style}; {attrs['style']}" if attrs.get("style") else style}
+        start = line_starts[line - 1] + column
+        pieces += [html[done:start], "<img " + " ".join(
+            name if value is None else f'{name}="{htmllib.escape(value)}"'
+            for name, value in attrs.items()) + (" />" if closed else ">")]
+        done = start + len(raw)
+    return "".join([*pieces, html[done:]])
 
 
 def _drop_backrefs(html: str) -> str:
