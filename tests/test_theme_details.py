@@ -129,6 +129,12 @@ def test_a_date_in_a_byline_does_not_wrap() -> None:
                      (THEME_STATIC / "style.css").read_text("utf-8"))
 
 
+def test_a_long_address_in_an_item_wraps() -> None:
+    """Unbroken, a long web address in an item's text widened the page past a phone's screen."""
+    assert ".item, .brief, .masthead-summary { overflow-wrap: anywhere; }" in (
+        THEME_STATIC / "style.css").read_text("utf-8")
+
+
 @pytest.mark.parametrize("sheet", ["style.css", "print.css"])
 def test_the_stylesheets_mirror_by_logical_properties(sheet: str) -> None:
     """Right-to-left pages need no overrides: WeasyPrint 70 mirrors the logical properties in
