@@ -158,6 +158,9 @@ def test_the_stylesheets_mirror_by_logical_properties(sheet: str) -> None:
 def test_the_header_focus_ring_is_visible() -> None:
     css = (THEME_STATIC / "style.css").read_text("utf-8")
     assert ".site-header :focus-visible { outline-color: var(--accent-ink); }" in css
+    # the search box's ring, apart from its white edge
+    assert (".site-search input:focus-visible, .site-search button:focus-visible { outline: 3px "
+            "solid var(--accent-ink); outline-offset: 2px; }") in css
 
 
 def test_titles_summaries_and_tags_get_the_bodys_typography(
