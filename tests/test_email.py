@@ -115,9 +115,9 @@ def test_email_html_is_mail_safe(make_site: Callable[..., Path]) -> None:
     # A long address in the text wraps, in the style attribute of each element of text (it
     # widened the message to 450 px in a 360 px window).
     for path in (".//div[@class='prose']", ".//h2[@class='item-title']"):
-        element = doc.find(path)
-        assert element is not None, path
-        assert "overflow-wrap: anywhere;word-break: break-word" in element.get("style", ""), path
+        holder = doc.find(path)
+        assert holder is not None, path
+        assert "overflow-wrap: anywhere;word-break: break-word" in holder.get("style", ""), path
 
 
 def test_email_html_is_one_column_of_at_most_600_px(make_site: Callable[..., Path]) -> None:
