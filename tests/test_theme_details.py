@@ -129,6 +129,17 @@ def test_a_date_in_a_byline_does_not_wrap() -> None:
                      (THEME_STATIC / "style.css").read_text("utf-8"))
 
 
+def test_printing_a_page_leaves_out_what_paper_cannot_use() -> None:
+    """From the browser: the language menu and a footnote's arrow back up are links paper cannot
+    follow; an address is not printed after a link whose text is that address (class bare)."""
+    css = (THEME_STATIC / "style.css").read_text("utf-8")
+    hidden = re.search(r"@media print \{.*?\n  (\.site-header, [^{]*)\{ display: none; \}", css,
+                       re.DOTALL)
+    assert hidden and {".language-bar", ".footnote-backref"} <= set(re.split(r",\s*",
+                                                                               hidden[1].strip()))
+    assert '.prose a[href^="http"]:not(.bare)::after { content: " <" attr(href) ">";' in css
+
+
 def test_a_long_address_in_an_item_wraps() -> None:
     """Unbroken, a long web address in an item's text widened the page past a phone's screen."""
     assert ".item, .brief, .masthead-summary { overflow-wrap: anywhere; }" in (
