@@ -1,4 +1,9 @@
-"""The `bulletin` command: parses arguments and calls the library. No logic of its own."""
+"""The `bulletin` command: parses arguments and calls the library. No logic of its own.
+
+Each command has a `short_help` for the lists of `bulletin --help` and `bulletin new --help`:
+from a docstring, click cuts a description at the list's width ('as...') or at its first full
+stop, even that of 'e.g.'.
+"""
 
 from __future__ import annotations
 
@@ -23,7 +28,7 @@ def main() -> None:
     """bulletin-gen: build a bulletin's web, print and email editions from Markdown and YAML."""
 
 
-@main.command()
+@main.command(short_help="Build the whole site into its output folder.")
 @SITE
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Output folder "
               "(default: SITE/output).")
@@ -64,7 +69,7 @@ def build(site: Path, output: Path | None, drafts: bool, base_url: str | None,
                                  report.seconds))
 
 
-@main.command()
+@main.command(short_help="Check content, links, anchors and images; write nothing.")
 @SITE
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option("--external", is_flag=True, help="Also check external links over the network.")
@@ -93,7 +98,7 @@ def check(site: Path, strict: bool, external: bool, timeout: float, fmt: str,
         raise click.exceptions.Exit(1)
 
 
-@main.command()
+@main.command(short_help="Create a new site with example content in DIRECTORY.")
 @click.argument("directory", type=click.Path(path_type=Path))
 def init(directory: Path) -> None:
     """Create a new site with example content in DIRECTORY."""
@@ -103,7 +108,7 @@ def init(directory: Path) -> None:
     click.echo(f"Created a new bulletin in {directory}. Next: bulletin build {directory}")
 
 
-@main.command()
+@main.command(short_help="Publish the last build to a destination of bulletin.yaml.")
 @SITE
 @click.option("--to", "name", metavar="NAME", help="The destination of 'publish:' in "
               "bulletin.yaml (needed when there are several).")
@@ -122,7 +127,7 @@ def publish(site: Path, name: str | None, dry_run: bool, delete: bool, no_push: 
     click.echo(summary)
 
 
-@main.command()
+@main.command(short_help="Write the email edition of one ISSUE to an .eml file.")
 @click.argument("issue")
 @SITE
 @click.option("--eml", "eml", required=True, type=click.Path(dir_okay=False, path_type=Path),
@@ -142,7 +147,7 @@ def email(issue: str, site: Path, eml: Path, drafts: bool, base_url: str | None,
                "of HTML)")
 
 
-@main.command()
+@main.command(short_help="Preview with drafts; rebuild and reload the browser on save.")
 @SITE
 @click.option("-p", "--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
               help="Port to serve on; 0 picks any free port.")
@@ -157,12 +162,12 @@ def serve(site: Path, port: int, host: str, pdf: bool) -> None:
     run_serve(site, host, port, BuildOptions(pdf=pdf))
 
 
-@main.group()
+@main.group(short_help="Start a new issue, item or translation from a skeleton.")
 def new() -> None:
     """Start a new issue, item or translation from a commented skeleton."""
 
 
-@new.command("issue")
+@new.command("issue", short_help="Write a new draft issue titled TITLE (its period).")
 @click.argument("title")
 @SITE
 @click.option("--date", type=click.DateTime(["%Y-%m-%d"]), help="The issue's date, "
@@ -178,7 +183,7 @@ def new_issue(title: str, site: Path, date: datetime | None, single_file: bool) 
         click.echo(note, err=True)
 
 
-@new.command("item")
+@new.command("item", short_help="Write a new item titled TITLE into the folder of ISSUE.")
 @click.argument("issue")
 @click.argument("title")
 @SITE
@@ -191,7 +196,7 @@ def new_item(issue: str, title: str, site: Path, kind: str) -> None:
     click.echo(write_item(site, issue, title, kind))
 
 
-@new.command("translation")
+@new.command("translation", short_help="Write the LANGUAGE twins of ISSUE's files, to translate.")
 @click.argument("issue")
 @click.argument("language")
 @SITE
@@ -203,7 +208,7 @@ def new_translation(issue: str, language: str, site: Path) -> None:
         click.echo(path)
 
 
-@main.command()
+@main.command(short_help="Write the print edition (PDF) of one ISSUE.")
 @click.argument("issue")
 @SITE
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),

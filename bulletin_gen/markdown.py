@@ -192,6 +192,7 @@ class MarkdownRenderer:
             _lower_page_titles(tokens)
             broken, unlabelled = _rewrite(tokens, resolve, id_prefix, first_line)
             _mark_checklists(tokens)
+            _mark_bare_links(tokens)
             html = self.md.renderer.render(tokens, self.md.options, env)
         except RecursionError:
             # Parts of the parser recurse; text nested deeper than Python's stack is a
@@ -369,6 +370,25 @@ class _ImagesWithoutAlt(HTMLParser):
         values = {name: value or "" for name, value in attrs}
         if tag == "img" and "alt" not in values and not decorative(values):
             self.found.append((self.getpos()[0] - 1, values.get("src", "")))
+
+
+def shows_its_target(target: str, shown: str) -> bool:
+    """Whether a link's text `shown` is its target written out: the address whole, without its
+    scheme or final slash, or a mail link's address."""
+    address = target.split("://", 1)[-1]
+    return shown in {target, target.removeprefix("mailto:"), address, address.rstrip("/")}
+
+
+def _mark_bare_links(tokens: list[Token]) -> None:
+    """A link whose text is its own address (an autolink, a web address in the text) gets class
+    'bare': printed, from the browser as in the PDF, it is not followed by its address again."""
+    for token in tokens:
+        children = (token.children or []) if token.type == "inline" else []
+        for opening, text, closing in zip(children, children[1:], children[2:], strict=False):
+            if (opening.type, text.type, closing.type) == ("link_open", "text", "link_close") \
+                    and not opening.attrGet("class") \
+                    and shows_its_target(str(opening.attrGet("href") or ""), text.content.strip()):
+                opening.attrSet("class", "bare")
 
 
 def _mark_checklists(tokens: list[Token]) -> None:

@@ -27,6 +27,19 @@ def test_every_command_has_help(runner: CliRunner, command: list[str]) -> None:
     assert out.startswith("Usage: ")
 
 
+@pytest.mark.parametrize("group", [[], ["new"]])
+def test_help_lists_each_commands_description_whole(runner: CliRunner, group: list[str]) -> None:
+    """click cut a description from a docstring mid-sentence ('email  Write the email edition
+    of ISSUE (its folder or file name) as...', 'issue  ... (the period, e.g.')."""
+    _, out, _ = run(runner, *group, "--help")
+    commands = main.commands["new"].commands if group else main.commands  # type: ignore[attr-defined]
+    listed = " ".join(out.split("Commands:")[1].split())
+    assert "..." not in listed
+    for name, command in commands.items():
+        assert command.short_help and command.short_help.endswith("."), name
+        assert f"{name} {command.short_help}" in listed
+
+
 def test_build_help_lists_its_options(runner: CliRunner) -> None:
     _, out, _ = run(runner, "build", "--help")
     for option in ("--output", "--drafts", "--base-url", "--strict"):

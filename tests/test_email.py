@@ -115,6 +115,12 @@ def test_email_html_is_mail_safe(make_site: Callable[..., Path]) -> None:
     # Inlined styles: the class rules are now in style attributes.
     title = doc.find(".//h2[@class='item-title']")
     assert title is not None and "font-size" in title.get("style", "")
+    # A long address in the text wraps, in the style attribute of each element of text (it
+    # widened the message to 450 px in a 360 px window).
+    for path in (".//div[@class='prose']", ".//h2[@class='item-title']"):
+        holder = doc.find(path)
+        assert holder is not None, path
+        assert "overflow-wrap: anywhere;word-break: break-word" in holder.get("style", ""), path
 
 
 def test_email_html_is_one_column_of_at_most_600_px(make_site: Callable[..., Path]) -> None:

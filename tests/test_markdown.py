@@ -33,8 +33,15 @@ def html_of(text: str, id_prefix: str = "") -> str:
      '</table>\n'),
     ("~~old~~ new", "<p><s>old</s> new</p>\n"),
     ('It\'s "quoted" -- (c)...', "<p>It\u2019s \u201cquoted\u201d \u2013 \u00a9\u2026</p>\n"),
+    # A link whose text is its address is 'bare': printed, the address is not repeated after it.
     ("See https://example.org/x.",
-     '<p>See <a href="https://example.org/x">https://example.org/x</a>.</p>\n'),
+     '<p>See <a href="https://example.org/x" class="bare">https://example.org/x</a>.</p>\n'),
+    ("<https://example.org/x/> or www.example.org or a@b.org",
+     '<p><a href="https://example.org/x/" class="bare">https://example.org/x/</a> or '
+     '<a href="http://www.example.org" class="bare">www.example.org</a> or '
+     '<a href="mailto:a@b.org" class="bare">a@b.org</a></p>\n'),
+    ("[the rules](https://example.org/x)",
+     '<p><a href="https://example.org/x">the rules</a></p>\n'),
     ("## Héllo wörld", '<h2 id="hello-world">Héllo wörld</h2>\n'),
     ("# Title", "<h2>Title</h2>\n"),  # the page has its own h1
     ("**bold** and *em*", "<p><strong>bold</strong> and <em>em</em></p>\n"),

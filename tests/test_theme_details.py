@@ -129,6 +129,23 @@ def test_a_date_in_a_byline_does_not_wrap() -> None:
                      (THEME_STATIC / "style.css").read_text("utf-8"))
 
 
+def test_printing_a_page_leaves_out_what_paper_cannot_use() -> None:
+    """From the browser: the language menu and a footnote's arrow back up are links paper cannot
+    follow; an address is not printed after a link whose text is that address (class bare)."""
+    css = (THEME_STATIC / "style.css").read_text("utf-8")
+    hidden = re.search(r"@media print \{.*?\n  (\.site-header, [^{]*)\{ display: none; \}", css,
+                       re.DOTALL)
+    assert hidden and {".language-bar", ".footnote-backref"} <= set(re.split(r",\s*",
+                                                                               hidden[1].strip()))
+    assert '.prose a[href^="http"]:not(.bare)::after { content: " <" attr(href) ">";' in css
+
+
+def test_a_long_address_in_an_item_wraps() -> None:
+    """Unbroken, a long web address in an item's text widened the page past a phone's screen."""
+    assert ".item, .brief, .masthead-summary { overflow-wrap: anywhere; }" in (
+        THEME_STATIC / "style.css").read_text("utf-8")
+
+
 @pytest.mark.parametrize("sheet", ["style.css", "print.css"])
 def test_the_stylesheets_mirror_by_logical_properties(sheet: str) -> None:
     """Right-to-left pages need no overrides: WeasyPrint 70 mirrors the logical properties in
@@ -152,6 +169,9 @@ def test_the_stylesheets_mirror_by_logical_properties(sheet: str) -> None:
 def test_the_header_focus_ring_is_visible() -> None:
     css = (THEME_STATIC / "style.css").read_text("utf-8")
     assert ".site-header :focus-visible { outline-color: var(--accent-ink); }" in css
+    # the search box's ring, apart from its white edge
+    assert (".site-search input:focus-visible, .site-search button:focus-visible { outline: 3px "
+            "solid var(--accent-ink); outline-offset: 2px; }") in css
 
 
 def test_titles_summaries_and_tags_get_the_bodys_typography(

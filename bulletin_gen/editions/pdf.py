@@ -25,6 +25,7 @@ from jinja2 import Environment
 
 from ..errors import BulletinError, Location, Problems, did_you_mean
 from ..i18n import direction_of, missing_font
+from ..markdown import shows_its_target
 from ..model import Issue, Site
 from ..render import PagePlan, render_page
 from ..templates import THEME_STATIC
@@ -193,14 +194,12 @@ def directed_isolates(text: str) -> str:
 
 def mark_bare_links(text: str) -> str:
     """Give class 'bare' to links whose text already shows their target, so print CSS does not
-    print the URL a second time."""
+    print the URL a second time: the templates' (the Markdown's have it already)."""
 
     def mark(match: re.Match[str]) -> str:
         href, rest, label = match.group(1), match.group(2), match.group(3)
         target, shown = html.unescape(href), html.unescape(label).strip()
-        bare = {target, target.removeprefix("mailto:"), target.split("://", 1)[-1],
-                target.split("://", 1)[-1].rstrip("/")}
-        if shown not in bare or "class=" in rest:
+        if not shows_its_target(target, shown) or "class=" in rest:
             return match.group(0)
         return f'<a href="{href}" class="bare"{rest}>{label}</a>'
 

@@ -29,7 +29,8 @@ from ..errors import Location, Problem
 from ..layout import CONFIG_FILE, INPUT_FOLDERS, LOCALES_DIR, THEME_DIR
 from ..write import write_atomic
 
-VERSION = f"bulletin-gen {__version__}, cache 9, python {sys.version_info[0]}.{sys.version_info[1]}"
+VERSION = (f"bulletin-gen {__version__}, cache 10, "
+           f"python {sys.version_info[0]}.{sys.version_info[1]}")
 INPUTS = "inputs.json"
 RECORDS = "pages.pickle"  # of the last build: the files of the output
 SPARE_RECORDS = "spare.pickle"  # of the build before: the files of the spare folder
