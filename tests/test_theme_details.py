@@ -70,6 +70,8 @@ def test_a_shared_contact_is_shown_once_per_page(make_site: Callable[..., Path])
     assert "editor@example.org" not in "".join(footer.itertext())
     email = (output / "issues/2026-01-winter/email.html").read_text("utf-8")
     assert email.count("mailto:editor@example.org") == 1
+    text = (output / "issues/2026-01-winter/email.txt").read_text("utf-8")
+    assert text.count("<editor@example.org>") == 1  # the plain text likewise
 
 
 def test_logo_favicon_subscribe_and_sharing_tags(make_site: Callable[..., Path]) -> None:
