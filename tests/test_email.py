@@ -461,6 +461,8 @@ def test_demo_text_footer_says_what_the_html_footer_says(demo_built: Built) -> N
     """The same links in the same order, Subscribe among them; the site's contact, who is
     the issue's, named once ("About this issue"), as in the HTML."""
     issue = demo_built.output / "issues/2025-11-forum"
+    # a heading the web page hides for screen readers would show in a mail client
+    assert 'class="visually-hidden"' not in (issue / "email.html").read_text("utf-8")
     text = (issue / "email.txt").read_text(encoding="utf-8")
     footer = text.rpartition("-" * 72 + "\n")[2]
     assert footer.count("bulletin@example.org") == 1

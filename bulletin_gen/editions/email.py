@@ -132,7 +132,7 @@ def _finish_html(issue: Issue, web_url: str, sizes: ImageSizes, html: str,
                  problems: Problems) -> bytes:
     """The email's HTML with every link absolute, the text's images sized and every style
     inlined."""
-    html = _drop_backrefs(html)
+    html = _drop_web_only(html)
     check_email_images(issue, html, problems)  # while the text's images are as written
     html = inline_css(sized_images(absolute_links(html, web_url), sizes))
     check_email_html(issue, html, problems)
@@ -326,9 +326,12 @@ def sized_images(html: str, sizes: ImageSizes) -> str:
     return "".join([*pieces, html[done:]])
 
 
-def _drop_backrefs(html: str) -> str:
-    # A footnote's "back to the text" arrow would open the web page: no use in a message.
-    return re.sub(r'\s*<a [^>]*class="footnote-backref"[^>]*>.*?</a>', "", html)
+def _drop_web_only(html: str) -> str:
+    """The email's HTML without what only a web page can use: a footnote's "back to the text"
+    arrow would open the web page, and a heading hidden for screen readers (the footnotes'
+    "Notes") shows in mail clients, which drop the styles that hide it."""
+    html = re.sub(r'\s*<a [^>]*class="footnote-backref"[^>]*>.*?</a>', "", html)
+    return re.sub(r'<(h[1-6]) class="visually-hidden"[^>]*>.*?</\1>\n?', "", html)
 
 
 def inline_css(html: str) -> str:
