@@ -73,6 +73,9 @@ class LanguageSources:
     twins: dict[Path, SourceDoc] = field(default_factory=dict)
     # The translation files whose text is still their original's (`_left_as_written`).
     unfilled: list[SourceDoc] = field(default_factory=list)
+    # By a translation file's `rel`: the shown fields it took from its original (`_merged`
+    # gave them the line INHERITED), which the theme marks with the original's language.
+    left_out: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def prefix(self) -> str:
@@ -84,6 +87,8 @@ class LanguageSources:
         merged = _merged(original, translation)
         if _left_as_written(original, translation, merged):
             self.unfilled.append(merged)
+        self.left_out[merged.rel] = tuple(key for key in SHOWN_TEXT if key in merged.meta
+                                          and merged.meta.line_of(key) == INHERITED)
         return merged
 
     def sources(self) -> Sources:
@@ -457,7 +462,7 @@ def _language_site(original: Site, language: LanguageSources, main: dict[Path, I
     translated = {twin.rel for twin in language.twins.values()}
     problems.extend(_belonging(found, translated))
     originals = {issue.slug: issue for issue in original.issues}
-    marks = _Marks(translated, _inherited(sources, translated),
+    marks = _Marks(translated, language.left_out,
                    _text_languages(original, language.prefix), config.language)
     issues = tuple(_marked_issue(issue, marks, originals) for issue in site.issues)
     pages = tuple(marks.mark(page) for page in site.pages)
@@ -550,15 +555,6 @@ def _text_languages(main: Site, prefix: str) -> dict[str, str]:
         found[prefix + issue.url] = in_issue
         found.update({prefix + item.url: item.lang or in_issue for item in issue.items})
     return found
-
-
-def _inherited(sources: Sources, translated: set[str]) -> dict[str, tuple[str, ...]]:
-    """For each translation file, by its `rel`: the shown fields it took from its original
-    (`_merged` gave them the line INHERITED)."""
-    docs = [doc for issue in sources.issues for doc in (issue.meta, *issue.items)]
-    return {doc.rel: tuple(key for key in SHOWN_TEXT
-                           if key in doc.meta and doc.meta.line_of(key) == INHERITED)
-            for doc in (*docs, *sources.pages) if doc.rel in translated}
 
 
 def language_sites(site: Site) -> tuple[Site, ...]:
