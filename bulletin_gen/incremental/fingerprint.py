@@ -122,7 +122,7 @@ class Fingerprinter:
         # and `site.regions` (validate.py): hashed once for each kind of page.
         known = self.entries[self.without_items].get(id(entry))
         if known is None:
-            issue = self._head(entry.issue) if self.without_items else self.value(entry.issue)
+            issue = self.value(entry.issue)  # its head only, when `without_items` (`value`)
             item = self.value(entry.item)
             # The parts' hashes side by side, not hashed again: an entry is only ever a part
             # of a sequence's hash, and hashing each again would cost more than all the rest.
