@@ -143,6 +143,8 @@ class PlainText:
 
     def _block(self, node: Node, indent: str) -> list[str]:
         tag = node.tag
+        if node.has_class("visually-hidden"):  # for screen readers: the footnotes' heading
+            return []  # would say "Notes" a second time, in the text's language
         if tag == "hr":  # the rule before footnotes is dropped: "Notes:" says as much
             return [] if node.has_class("footnotes-sep") else [indent + "-" * 20]
         if re.fullmatch(r"h[1-6]", tag):
@@ -161,11 +163,8 @@ class PlainText:
             return [self.wrap(self._inline_text(node.children) + ":", indent)]
         if tag == "dd":
             return self._blocks(node, indent + "    ")
-        if node.has_class("footnotes"):  # its heading for screen readers (markdown.py) too
-            # would say "Notes" a second time, and in the text's language, not the reader's
-            notes = Node(tag, node.attrs, [child for child in node.children
-                                           if not _is_hidden_heading(child)])
-            return [indent + self.gettext("Notes:"), *self._blocks(notes, indent)]
+        if node.has_class("footnotes"):
+            return [indent + self.gettext("Notes:"), *self._blocks(node, indent)]
         return self._blocks(node, indent)
 
     def _list(self, node: Node, indent: str, kind: str) -> str:
@@ -251,11 +250,6 @@ class PlainText:
             self._count += 1
             self._numbers[url] = self._count
         return self._numbers[url]
-
-
-def _is_hidden_heading(part: Node | str) -> bool:
-    return isinstance(part, Node) and bool(re.fullmatch(r"h[1-6]", part.tag)) \
-        and part.has_class("visually-hidden")
 
 
 def _text_of(node: Node) -> str:
