@@ -64,10 +64,10 @@ ALLOWED_ATTRIBUTES = {
 _MAY_HOLD_LINK = re.compile(r"[:@]|//|localhost|\.\w", re.IGNORECASE)
 
 Resolver = Callable[[str, str], str | None]
+"""resolve(url, 'link'|'image') -> the rewritten URL, the same URL, or None when missing."""
 # What a build and `bulletin check` say of an image without alt text (`Rendered.unlabelled`);
 # check's JSON gives it a kind of its own (audit.py).
 NO_ALT = "image without alt text"
-"""resolve(url, 'link'|'image') -> the rewritten URL, the same URL, or None when missing."""
 # What to do about an <img> with no alt attribute, wherever it was written (raw HTML, a template).
 ALT_ATTRIBUTE = "give the <img> an alt attribute describing the picture"
 _IMG_TAG = re.compile(r"<img\b", re.IGNORECASE)
