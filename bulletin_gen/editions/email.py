@@ -41,7 +41,7 @@ from ..markdown import (
     slugify,
     srcs_without_alt,
 )
-from ..model import EMAIL_WIDTH, Issue, Item, Site
+from ..model import EMAIL_WIDTH, Image, Issue, Item, Site
 from ..render import PagePlan, render_page
 from .plaintext import PlainText, fit_lines
 
@@ -108,15 +108,16 @@ def issue_email_plans(site: Site, issue: Issue,
     sources = {asset.url: asset.source for asset in issue.assets}
     copies = {image.at(EMAIL_WIDTH) for image in (issue.image, *(i.image for i in issue.items))
               if image is not None and image.width}
-    sizes = partial(_email_image, config.absolute(""), sources, copies)
-    # The sizes of the pictures its text may show (sized_images), in what its fingerprint is
-    # made of: one replaced by another of other dimensions makes the email anew.
-    measured: tuple[tuple[str, int, int], ...] = ()
+    pictures: dict[str, Image] = {}
     if sources:
         text = "".join(fragment for _, fragment in issue.fragments())
-        pictures = [text_image(sources, url) for url in sorted(sources)
-                    if url.rpartition("/")[2] in text]
-        measured = tuple((image.url, image.width, image.height) for image in pictures if image)
+        found = (text_image(sources, url) for url in sorted(sources)
+                 if url.rpartition("/")[2] in text)
+        pictures = {image.url: image for image in found if image}
+    sizes = partial(_email_image, config.absolute(""), pictures, copies)
+    # The sizes of the pictures its text may show (`_sized`), in what its fingerprint is
+    # made of: one replaced by another of other dimensions makes the email anew.
+    measured = tuple((image.url, image.width, image.height) for image in pictures.values())
     return (PagePlan(f"{issue.url}{EMAIL_HTML}", issue.url, EMAIL_HTML,
                      {**context, "text_images": measured},
                      finish=partial(_finish_html, issue, web_url, sizes)),
@@ -134,7 +135,7 @@ def _finish_html(issue: Issue, web_url: str, sizes: ImageSizes, html: str,
     inlined."""
     html = _drop_web_only(html)
     check_email_images(issue, html, problems)  # while the text's images are as written
-    html = inline_css(sized_images(absolute_links(html, web_url), sizes))
+    html = inline_css(rewrite_start_tags(html, partial(_email_tag, web_url, sizes)))
     check_email_html(issue, html, problems)
     return html.encode("utf-8")
 
@@ -208,24 +209,52 @@ def teaser(item: Item, words: int = TEASER_WORDS) -> str:
 _RELATIVE = re.compile(r"[#?./\w]")
 
 
-class _RelativeLinkTags(HTMLParser):
-    """The start tags with a relative href or src, found by a real HTML tokenizer: a regex
-    would also match `href="..."` written in text, and values are escaped, not plain."""
+Attrs = list[tuple[str, str | None]]
+# edit(tag, attrs) -> the tag's attributes as they should be, or None to leave it as written.
+TagEdit = Callable[[str, Attrs], Attrs | None]
 
-    def __init__(self) -> None:
+
+class _EditedStartTags(HTMLParser):
+    """The start tags an edit changes, found by a real HTML tokenizer: a regex would also
+    match `href="..."` written in text, and values are escaped, not plain."""
+
+    def __init__(self, edit: TagEdit) -> None:
         super().__init__(convert_charrefs=True)
-        self.found: list[tuple[tuple[int, int], str, str, list[tuple[str, str | None]], bool]] = []
+        self.edit = edit
+        self.found: list[tuple[tuple[int, int], str, str, Attrs, bool]] = []
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+    def handle_starttag(self, tag: str, attrs: Attrs) -> None:
         self._record(tag, attrs, closed=False)
 
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+    def handle_startendtag(self, tag: str, attrs: Attrs) -> None:
         self._record(tag, attrs, closed=True)
 
-    def _record(self, tag: str, attrs: list[tuple[str, str | None]], closed: bool) -> None:
-        if any(_is_relative(name, value) for name, value in attrs):
-            raw = self.get_starttag_text() or ""
-            self.found.append((self.getpos(), raw, tag, attrs, closed))
+    def _record(self, tag: str, attrs: Attrs, closed: bool) -> None:
+        edited = self.edit(tag, attrs)
+        if edited is not None:
+            self.found.append((self.getpos(), self.get_starttag_text() or "", tag, edited, closed))
+
+
+def rewrite_start_tags(html: str, edit: TagEdit) -> str:
+    """`html` with each start tag that `edit` changes written again with its new attributes,
+    every value escaped, so a value that held `&quot;` stays one attribute (it once came back
+    unescaped: a live `onerror=`)."""
+    parser = _EditedStartTags(edit)
+    parser.feed(html)
+    parser.close()
+    line_starts = [0] + [match.end() for match in re.finditer("\n", html)]
+    pieces, done = [], 0
+    for (line, column), raw, tag, attrs, closed in parser.found:
+        start = line_starts[line - 1] + column
+        pieces += [html[done:start], _start_tag(tag, attrs, closed)]
+        done = start + len(raw)
+    return "".join([*pieces, html[done:]])
+
+
+def _start_tag(tag: str, attrs: Attrs, closed: bool) -> str:
+    parts = [tag] + [name if value is None else f'{name}="{htmllib.escape(value)}"'
+                     for name, value in attrs]
+    return "<" + " ".join(parts) + (" />" if closed else ">")
 
 
 def _is_relative(name: str, value: str | None) -> bool:
@@ -234,46 +263,27 @@ def _is_relative(name: str, value: str | None) -> bool:
 
 
 def absolute_links(html: str, page_url: str) -> str:
-    """Resolve every relative href and src (`#fn-1`, `images/x.png`) against `page_url`.
-
-    Each changed tag is written again with every attribute value escaped, so a value that
-    held `&quot;` stays one attribute (it once came back unescaped: a live `onerror=`).
-    """
-    parser = _RelativeLinkTags()
-    parser.feed(html)
-    parser.close()
-    line_starts = [0] + [match.end() for match in re.finditer("\n", html)]
-    pieces, done = [], 0
-    for (line, column), raw, tag, attrs, closed in parser.found:
-        start = line_starts[line - 1] + column
-        pieces += [html[done:start], _start_tag(tag, attrs, closed, page_url)]
-        done = start + len(raw)
-    return "".join([*pieces, html[done:]])
+    """Resolve every relative href and src (`#fn-1`, `images/x.png`) against `page_url`."""
+    return rewrite_start_tags(html, partial(_absolute, page_url))
 
 
-def _start_tag(tag: str, attrs: list[tuple[str, str | None]], closed: bool, page_url: str) -> str:
-    parts = [tag]
-    for name, value in attrs:
-        if value is None:
-            parts.append(name)
-            continue
-        if _is_relative(name, value):
-            value = urljoin(page_url, value)
-        parts.append(f'{name}="{htmllib.escape(value)}"')
-    return "<" + " ".join(parts) + (" />" if closed else ">")
+def _absolute(page_url: str, tag: str, attrs: Attrs) -> Attrs | None:
+    if not any(_is_relative(name, value) for name, value in attrs):
+        return None
+    return [(name, urljoin(page_url, value) if value and _is_relative(name, value) else value)
+            for name, value in attrs]
 
 
 # An image's absolute URL -> the URL to show it at, and its width and height in the email.
 ImageSizes = Callable[[str], tuple[str, int, int] | None]
 
 
-def _email_image(base: str, sources: dict[str, Path], copies: set[str],
+def _email_image(base: str, pictures: dict[str, Image], copies: set[str],
                  src: str) -> tuple[str, int, int] | None:
-    """The site's own picture at `src` as the email shows it: its copy for the email when
-    one is made (an `image:`'s, images.py), at most the column's width, its height to match."""
-    if not src.startswith(base):
-        return None
-    image = text_image(sources, src[len(base):])
+    """The site's own picture at `src` as the email shows it (`pictures`: those its text
+    shows, measured when its plans were made): its copy for the email when one is made (an
+    `image:`'s, images.py), at most the column's width, its height to match."""
+    image = pictures.get(src[len(base):]) if src.startswith(base) else None
     if image is None:
         return None
     copy = image.at(EMAIL_WIDTH)
@@ -282,48 +292,29 @@ def _email_image(base: str, sources: dict[str, Path], copies: set[str],
         image.height * width / image.width)
 
 
-class _ImageTags(HTMLParser):
-    """The <img> start tags, where they are and what they hold (see _RelativeLinkTags)."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.found: list[tuple[tuple[int, int], str, dict[str, str | None], bool]] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "img":
-            self.found.append((self.getpos(), self.get_starttag_text() or "", dict(attrs), False))
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "img":
-            self.found.append((self.getpos(), self.get_starttag_text() or "", dict(attrs), True))
-
-
-def sized_images(html: str, sizes: ImageSizes) -> str:
-    """Give each <img> of the site's own pictures with no width (the ones placed in the text)
-    a width and height, and its copy for the email when there is one: Outlook ignores CSS
+def _sized(sizes: ImageSizes, tag: str, attrs: Attrs) -> Attrs | None:
+    """An <img> of the site's own pictures with no width (one placed in the text) with a
+    width and height, and its copy for the email when there is one: Outlook ignores CSS
     max-width and draws a picture at its own size, wider than the message."""
-    parser = _ImageTags()
-    parser.feed(html)
-    parser.close()
-    line_starts = [0] + [match.end() for match in re.finditer("\n", html)]
-    pieces, done = [], 0
-    for (line, column), raw, attrs, closed in parser.found:
-        sized = None if "width" in attrs else sizes(attrs.get("src") or "")
-        if sized is None:
-            continue
-        src, width, height = sized
-        # As the `image:` (email/item.html): Outlook takes the width attribute, the others
-        # the style, which shrinks the picture to a phone's column even when images are
-        # blocked (a width alone held the column at its size, around the alt text).
-        style = f"width: 100%; max-width: {width}px; height: auto"
-        attrs = {**attrs, "src": src, "width": str(width), "height": str(height),
-                 "style": f"{style}; {attrs['style']}" if attrs.get("style") else style}
-        start = line_starts[line - 1] + column
-        pieces += [html[done:start], "<img " + " ".join(
-            name if value is None else f'{name}="{htmllib.escape(value)}"'
-            for name, value in attrs.items()) + (" />" if closed else ">")]
-        done = start + len(raw)
-    return "".join([*pieces, html[done:]])
+    values = dict(attrs)
+    sized = None if tag != "img" or "width" in values else sizes(values.get("src") or "")
+    if sized is None:
+        return None
+    src, width, height = sized
+    # As the `image:` (email/item.html): Outlook takes the width attribute, the others the
+    # style, which shrinks the picture to a phone's column even when images are blocked (a
+    # width alone held the column at its size, around the alt text).
+    style = f"width: 100%; max-width: {width}px; height: auto"
+    values.update(src=src, width=str(width), height=str(height),
+                  style=f"{style}; {values['style']}" if values.get("style") else style)
+    return list(values.items())
+
+
+def _email_tag(web_url: str, sizes: ImageSizes, tag: str, attrs: Attrs) -> Attrs | None:
+    """A start tag of the email with its links absolute and, an <img> of the text, sized: one
+    walk over the email's HTML for both."""
+    absolute = _absolute(web_url, tag, attrs)
+    return _sized(sizes, tag, absolute or attrs) or absolute
 
 
 def _drop_web_only(html: str) -> str:
