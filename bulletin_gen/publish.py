@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import ghpages
 from .config import PublishTarget, SiteConfig
 from .errors import BulletinError
 from .layout import BUILD_RECORD, CACHE_DIR
@@ -352,33 +353,24 @@ def publish_pages(site_dir: Path, output: Path, target: PublishTarget, dry_run: 
     (ghpages.py), with a .nojekyll and the CNAME when set, and push it unless asked not to; or,
     in a dry run, say what the commit would change. Returns a summary, which names the
     repository."""
-    from .ghpages import Branch, GitError, commit_files, compare_files, fetch, top_folder
-    from .ghpages import push as push_branch
-
     extra = {".nojekyll": b""}  # GitHub's Jekyll would leave out the files named '_...'
     if target.cname:
         extra["CNAME"] = target.cname.encode("utf-8")
-    branch = Branch(target.branch, target.remote)
+    branch = ghpages.Branch(target.branch, target.remote)
     try:
-        where = f"the branch '{target.branch}' of the repository {top_folder(site_dir)}"
+        where = f"the branch '{target.branch}' of the repository {ghpages.top_folder(site_dir)}"
         unchanged = f"Nothing changed since {where} was last published"
         if push:  # offline with --no-push: the branch as last fetched
-            fetch(site_dir, branch)
+            ghpages.fetch(site_dir, branch)
         if dry_run:
-            changes = compare_files(site_dir, branch, published_files(output), extra)
-            for verb, names in (("add", changes.added), ("replace", changes.changed),
-                                ("delete", changes.deleted)):
-                for name in names:
-                    say(f"would {verb} {name}")
-            if not (changes.added or changes.changed or changes.deleted):
-                return f"{unchanged}: nothing to commit"
-            return (f"Would commit {output} to {where}: "
-                    f"{len(changes.added)} new, {len(changes.changed)} changed and "
-                    f"{len(changes.deleted)} deleted files")
-        committed = commit_files(site_dir, branch, published_files(output), extra,
-                                 "Publish the bulletin")
-        pushed = push and push_branch(site_dir, branch)
-    except GitError as error:
+            changes = ghpages.compare_files(site_dir, branch, published_files(output), extra)
+            counts = _said_changes(changes, say)
+            return (f"Would commit {output} to {where}: {counts}" if counts
+                    else f"{unchanged}: nothing to commit")
+        committed = ghpages.commit_files(site_dir, branch, published_files(output), extra,
+                                         "Publish the bulletin")
+        pushed = push and ghpages.push(site_dir, branch)
+    except ghpages.GitError as error:
         raise PublishError(f"GitHub Pages: {error}") from None
     if not committed:
         # A commit made earlier with --no-push goes out now: say so, or it would go unseen.
@@ -386,6 +378,19 @@ def publish_pages(site_dir: Path, output: Path, target: PublishTarget, dry_run: 
             f"; the commit made before was pushed to '{target.remote}'" if pushed else "")
     return f"Published {output} to {where}" + (
         f" (pushed to '{target.remote}')" if push else " (not pushed)")
+
+
+def _said_changes(changes: ghpages.TreeChanges, say: Callable[[str], None]) -> str:
+    """Say each file a Pages commit would add, replace or delete; how many of each, or ''
+    when it would change nothing."""
+    for verb, names in (("add", changes.added), ("replace", changes.changed),
+                        ("delete", changes.deleted)):
+        for name in names:
+            say(f"would {verb} {name}")
+    if not (changes.added or changes.changed or changes.deleted):
+        return ""
+    return (f"{len(changes.added)} new, {len(changes.changed)} changed and "
+            f"{len(changes.deleted)} deleted files")
 
 
 def read_record(path: Path) -> dict[str, Any] | None:
