@@ -302,12 +302,16 @@ def _rewrite(tokens: list[Token], resolve: Resolver, id_prefix: str, first_line:
     a screen reader says nothing of those, and a mail client that blocks images shows nothing
     in their place."""
     broken: list[tuple[int, str, str]] = []
-    unlabelled = _unlabelled_tags(tokens, first_line)
-    headings = {str(t.attrGet("id")) for t in tokens
-                if t.type == "heading_open" and t.attrGet("id")}
-    for token in tokens:
-        if token.type == "heading_open" and id_prefix and token.attrGet("id"):
-            token.attrSet("id", f"{id_prefix}-{token.attrGet('id')}")
+    unlabelled: list[tuple[int, str, str]] = []
+    headings: set[str] = set()
+    for token in tokens:  # the headings' ids, prefixed, and the blocks of raw HTML's images
+        if token.type == "heading_open" and token.attrGet("id"):
+            headings.add(str(token.attrGet("id")))
+            if id_prefix:
+                token.attrSet("id", f"{id_prefix}-{token.attrGet('id')}")
+        elif token.type == "html_block" and token.map:
+            unlabelled += [(first_line + token.map[0] + offset, src, "html")
+                           for offset, src in images_without_alt(token.content)]
     for line, child in _inline_children(tokens, first_line):
         if child.type == "html_inline":
             unlabelled += [(line + offset, src, "html")
@@ -329,13 +333,6 @@ def _rewrite(tokens: list[Token], resolve: Resolver, id_prefix: str, first_line:
             child.attrSet(attr, target)
     # the blocks' and the paragraphs' images, warned of in the order of the text
     return broken, sorted(unlabelled, key=lambda found: found[0])
-
-
-def _unlabelled_tags(tokens: list[Token], first_line: int) -> list[tuple[int, str, str]]:
-    """The <img> tags without alt text of the text's blocks of raw HTML, with their lines."""
-    return [(first_line + token.map[0] + offset, src, "html")
-            for token in tokens if token.type == "html_block" and token.map
-            for offset, src in images_without_alt(token.content)]
 
 
 def images_without_alt(html: str) -> list[tuple[int, str]]:
