@@ -249,7 +249,7 @@ def read_config(reader: FieldReader) -> SiteConfig:
         title=title,
         tagline=typographic(reader.text("tagline")),
         base_url=_normalise_base_url(base_url),
-        language=_language(reader),
+        language=reader.language("language", "en"),
         organisation=org,
         contact=read_contact(reader),
         nav=reader.names("nav"),
@@ -272,17 +272,6 @@ def read_config(reader: FieldReader) -> SiteConfig:
     config = replace(config, languages=_languages(reader.mapping("languages"), config))
     reader.finish()
     return config
-
-
-def _language(reader: FieldReader) -> str:
-    """`language:`, the main language; 'en' (with an error) for a code that is none, since it
-    is written into every page's lang="..." and picks the theme's words and date formats."""
-    code = reader.line("language", "en")
-    mistake = language_mistake(code)
-    if mistake:
-        reader.error("language", f"language: {mistake[0]}", mistake[1])
-        return "en"
-    return code
 
 
 def _languages(section: FieldReader, config: SiteConfig) -> tuple[Language, ...]:

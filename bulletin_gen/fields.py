@@ -13,6 +13,7 @@ import re
 from typing import Any
 
 from .errors import Location, Problems, did_you_mean
+from .i18n import language_mistake
 from .yamlio import Mapping
 
 
@@ -78,6 +79,17 @@ class FieldReader:
                        "write it on one line ('|', '>-' or \\n in quotes make line breaks)")
             return " ".join(value.split())
         return value
+
+    def language(self, key: str, default: str = "") -> str:
+        """A language code (`language:`, `lang:`), which becomes lang="..." and picks words
+        and date formats; `default`, with an error saying what to write, for one that is none.
+        Left out, `lang:` is no language (''); `language:` is `default`."""
+        code = self.line(key, default)
+        mistake = language_mistake(code) if code or default else None
+        if mistake:
+            self.error(key, f"{key}: {mistake[0]}", mistake[1])
+            return default
+        return code
 
     def integer(self, key: str, default: int | None = None) -> int | None:
         value = self.raw(key)

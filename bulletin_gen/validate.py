@@ -20,7 +20,7 @@ from .config import SiteConfig, read_contact
 from .content import IssueSource, SourceDoc, Sources
 from .errors import Location, Problems, did_you_mean
 from .fields import FieldReader
-from .i18n import DEFAULT_SESSION, language_mistake, section_role
+from .i18n import DEFAULT_SESSION, section_role
 from .links import Identity
 from .markdown import (
     ALT_ATTRIBUTE,
@@ -254,7 +254,7 @@ def _build_issue(source: IssueSource, identities: dict[Path, Identity],
         volume=fields.integer("volume"),
         summary=_summary(fields),
         status=fields.choice("status", ("published", "draft"), "published"),
-        lang=_lang(fields),
+        lang=fields.language("lang"),
         image=image,
         contact=issue_contact,
     )
@@ -342,16 +342,6 @@ def _summary(fields: FieldReader) -> str:
     return typographic(summary)
 
 
-def _lang(fields: FieldReader) -> str:
-    """`lang:` of an issue or item in another language: a code, since it becomes lang="..."."""
-    code = fields.line("lang")
-    mistake = language_mistake(code) if code else None
-    if mistake:
-        fields.error("lang", f"lang: {mistake[0]}", mistake[1])
-        return ""
-    return code
-
-
 def _terms(fields: FieldReader, key: str) -> tuple[Term, ...]:
     # 'Water' and 'water' are one tag with one page: keep the first spelling.
     terms: dict[str, Term] = {}
@@ -409,7 +399,7 @@ def _build_item(doc: SourceDoc, identity: Identity, issue_date: dt.date, resolve
         kind=kind,
         date=fields.date("date", default=issue_date),
         summary=_summary(fields),
-        lang=_lang(fields),
+        lang=fields.language("lang"),
         authors=fields.names("authors"),
         tags=_terms(fields, "tags"),
         regions=_terms(fields, "regions"),
