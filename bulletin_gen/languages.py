@@ -454,9 +454,7 @@ def _language_site(original: Site, language: LanguageSources, main: dict[Path, I
     found = Problems()
     sources = language.sources()
     identities = _identities(sources, language, main, found)
-    code = language.language.code
-    local = _in_language(config, code, language.language.title, language.language.tagline,
-                         language.language.tagline_lang)
+    local = _in_language(config, language.language)
     site = build_site(local, sources, renderer, found, drafts, jobs=jobs, identities=identities)
     site = measure_images(site, found)
     translated = {twin.rel for twin in language.twins.values()}
@@ -569,16 +567,16 @@ def with_main_settings(site: Site) -> Site:
     if not site.translations:
         return site
     return replace(site, translations=tuple(
-        replace(each, config=_in_language(site.config, each.config.language, each.config.title,
-                                          each.config.tagline, each.config.tagline_lang))
+        replace(each, config=_in_language(site.config, Language(
+            each.config.language, each.config.title, each.config.tagline,
+            each.config.tagline_lang)))
         for each in site.translations))
 
 
-def _in_language(config: SiteConfig, code: str, title: str, tagline: str,
-                 tagline_lang: str) -> SiteConfig:
-    """The main settings as one translation's site has them."""
-    return replace(config, language=code, title=title, tagline=tagline,
-                   tagline_lang=tagline_lang)
+def _in_language(config: SiteConfig, local: Language) -> SiteConfig:
+    """The main settings as the site in `local`'s language has them."""
+    return replace(config, language=local.code, title=local.title, tagline=local.tagline,
+                   tagline_lang=local.tagline_lang)
 
 
 def issue_translated(main: Site, translated: Site, slug: str) -> None:
