@@ -140,7 +140,7 @@ def theme_attributes(context: Context, shown: Item | Page) -> Markup:
     item in a language of its own (an untranslated one), which is marked with that language,
     are in the page's: ' lang="ar" dir="rtl"', so that they are read, and laid out, in it.
     Nothing for an item in the page's language."""
-    theme = context.get("language") or "en"
+    theme = _page_language(context)
     return _inside(shown, theme, theme)
 
 
@@ -150,7 +150,7 @@ def label_attributes(context: Context, item: Item) -> Markup:
     its article: a round table's own name for its session, in the language of that text
     (lang_of), or else the theme's word for the item's kind or the default session, in the
     page's; marked where that is not the article's."""
-    theme = context.get("language") or "en"
+    theme = _page_language(context)
     own = lang_of(item, "session") or theme if _own_session(item) else theme
     return _inside(item, own, theme)
 
@@ -203,6 +203,11 @@ def local_filter(context: Context, html: str) -> Markup:
     """`{{ item.html | local }}`: a rendered fragment with its internal links made to fit."""
     base = context.get("link_base", "") or relative_root(context.get("page_url", ""))
     return Markup(relative_html(html, base if base != "./" else ""))
+
+
+def _page_language(context: Context) -> str:
+    """The language of the page being rendered, which its theme's words and numbers speak."""
+    return context.get("language") or "en"
 
 
 def same_contact(contact: Any, other: Any) -> bool:
@@ -263,13 +268,13 @@ def date_filter(context: Context, value: dt.date, style: str = "long") -> str:
     (its context's `language`); `date('short')` abbreviates the month."""
     if not isinstance(value, dt.date):  # Babel would fail on an assertion that says nothing
         raise TypeError(f"the date filter needs a date, not {type(value).__name__} {value!r}")
-    return format_date(value, context.get("language") or "en", style)
+    return format_date(value, _page_language(context), style)
 
 
 @pass_context
 def number_filter(context: Context, value: float) -> str:
     """`{{ count | number }}`: '1,234' in English, '1 234' in French."""
-    return format_number(value, context.get("language") or "en")
+    return format_number(value, _page_language(context))
 
 
 @pass_context
@@ -287,7 +292,7 @@ def and_list(context: Context, parts: Any) -> str:
 
 
 def _listed(context: Context, parts: list[Any]) -> str:
-    lang = context.get("language") or "en"
+    lang = _page_language(context)
     if not context.eval_ctx.autoescape:
         return format_names([str(part) for part in parts], lang)
     # The list's own words (' and ', 'و') around placeholders, escaped as any text.
