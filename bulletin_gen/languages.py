@@ -579,11 +579,17 @@ def _in_language(config: SiteConfig, local: Language) -> SiteConfig:
                    tagline_lang=local.tagline_lang)
 
 
+def asked_slug(name: str) -> str:
+    """The slug of the issue a command names by its folder or file ('2026-03-march',
+    'issues/2026-03-march/', '2006-07-august.md')."""
+    return slugify(name.strip("/").removeprefix("issues/").removesuffix(".md"))
+
+
 def issue_translated(main: Site, translated: Site, slug: str) -> None:
     """Raise, saying how to start one, when the issue `slug` of the main language has no
     translation in `translated`'s language: 'no issue' would send the editor looking for a
     misspelling."""
-    wanted = slugify(slug.strip("/").removeprefix("issues/").removesuffix(".md"))
+    wanted = asked_slug(slug)
     if translated is main or any(issue.slug == wanted for issue in translated.issues):
         return
     if any(issue.slug == wanted for issue in main.issues):

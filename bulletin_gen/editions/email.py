@@ -32,13 +32,12 @@ from markupsafe import Markup
 from ..config import SiteConfig
 from ..errors import BulletinError, Location, Problem, Problems, did_you_mean
 from ..images import text_image
-from ..languages import issue_translated, site_in
+from ..languages import asked_slug, issue_translated, site_in
 from ..layout import CONFIG_FILE
 from ..markdown import (
     ALT_ATTRIBUTE,
     images_without_alt,
     is_external,
-    slugify,
     srcs_without_alt,
 )
 from ..model import EMAIL_WIDTH, Image, Issue, Item, Site
@@ -394,7 +393,7 @@ def export_eml(site_dir: Path, slug: str, target: Path, drafts: bool = False,
 
 def find_issue(site: Site, slug: str, drafts: bool) -> Issue:
     """The issue named `slug` (its folder or file name); a draft only when asked for."""
-    wanted = slugify(slug.strip("/").removeprefix("issues/").removesuffix(".md"))
+    wanted = asked_slug(slug)
     issue = next((issue for issue in site.issues if issue.slug == wanted), None)
     if issue is None:
         known = [issue.slug for issue in site.issues]
