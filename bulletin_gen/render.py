@@ -218,8 +218,10 @@ def _sitemap(site: Site) -> dict[str, Any]:
     dates = {url: date for _, urls in dated for url, date in urls.items() if date}
     if not site.translations:
         return {"all_urls": list(dated[0][1]), "url_dates": dates}
-    pages = [(each, url, url not in shown) for each, urls in dated
-             for shown in [_untranslated_urls(each)] for url in urls]
+    pages: list[tuple[Site, str, bool]] = []
+    for each, urls in dated:
+        shown = _untranslated_urls(each)
+        pages += [(each, url, url not in shown) for url in urls]
     versions = _versions_by_key(sites, pages)
     return {"all_urls": [url for _, url, _ in pages], "url_dates": dates,
             "url_versions": {url: versions[_key(each, url)] for each, url, _ in pages}}
