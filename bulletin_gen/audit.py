@@ -45,6 +45,8 @@ _CONTENT_TAGS = {"img", "table", "hr", "iframe", "video", "audio", "pre", "figur
 # A character that would make an address (or a word) longer, before it or after it: '…/report'
 # is not written in '…/report-2025', nor '#part' in '01-lead.md#part'. Punctuation after it
 # ends a sentence, a Markdown link or a quoted value, unless more of an address follows ('.pdf').
+# The files a link to another item names: its Markdown, or a briefs file's YAML.
+_LINKED_FILE = "|".join(suffix[1:] for suffix in (*MARKDOWN_SUFFIXES, *YAML_SUFFIXES))
 _LONGER_BEFORE = r"(?<![\w/%~=&+@.:#-])"
 _LONGER_AFTER = r"(?![.,:;!?*'$()]*[\w/%~=&+@-])"
 
@@ -178,16 +180,14 @@ class Tracer:
         if not slug or not fragment.startswith(f"{slug}-"):
             return None
         candidate = fragment[len(slug) + 1:]
-        suffixes = "|".join(suffix[1:] for suffix in (*MARKDOWN_SUFFIXES, *YAML_SUFFIXES))
-        pattern = re.compile(r"\(<?([^()\s<>]*\.(?:" + suffixes + "))#" + re.escape(candidate)
-                             + r"[)>\s]")
+        pattern = re.compile(rf"\(<?([^()\s<>]*\.(?:{_LINKED_FILE}))#{re.escape(candidate)}[)>\s]")
         written = [match.group(1) for lines in self.texts.values() for line in lines
                    for match in pattern.finditer(line)]
         # Links to two items with the same wrong anchor: each names the file of its own item.
         mine = [name for name in written if item_slug(Path(name)) == slug]
-        if not (mine or written):
+        name = next(iter(mine or written), None)
+        if name is None:
             return None
-        name = (mine or written)[0]
         return (f"{name}#{candidate}",
                 f"link to a missing anchor #{candidate} in {posixpath.basename(name)}")
 
