@@ -9,6 +9,7 @@ left open. Any other message is left to yamlio.py, which says it as PyYAML does.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -30,8 +31,11 @@ class _Text:
     """The YAML text that failed, its lines, and how to name them as the file does."""
 
     text: str
-    lines: list[str]
     line_offset: int
+
+    @functools.cached_property
+    def lines(self) -> list[str]:
+        return self.text.split("\n")
 
     def number(self, index: int) -> int:
         """The file's line number of the 0-based line `index` of the text."""
@@ -61,7 +65,7 @@ def in_editors_words(error: yaml.MarkedYAMLError, text: str, line_offset: int) -
         return None
     for words, explain in _EXPLAINED:
         if words in (error.problem or ""):
-            return explain(error, mark, _Text(text, text.split("\n"), line_offset))
+            return explain(error, mark, _Text(text, line_offset))
     return None
 
 
