@@ -322,9 +322,11 @@ class Site:
 def lang_of(shown: Issue | Item | Page, field: str) -> str:
     """The language of a field of `shown` ('summary', 'image_alt', 'items'): its original's
     where a translation left it out, else the language `shown` is marked with ('' when none)."""
-    # A scan, not a dict: asked for each field of each item on every page that shows it,
-    # of a tuple of a few pairs.
-    return next((lang for name, lang in shown.inherited if name == field), shown.lang)
+    # Asked for each field of each item on every page that shows it: most have inherited
+    # nothing, and need no dict made.
+    if not shown.inherited:
+        return shown.lang
+    return dict(shown.inherited).get(field, shown.lang)
 
 
 def _plural(label: str) -> str:
