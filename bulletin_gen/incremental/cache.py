@@ -503,29 +503,16 @@ def _read_build(path: Path, output: Path) -> dict[str, Any] | None:
             return None
         if data["output"] != str(output):
             return {}  # built elsewhere: its files are not there to carry
-        pages, aside = _record(data["pages"]), _record(data["aside"])
-        if pages is None or aside is None:
-            return None
-        return {**data, "pages": pages, "aside": aside}
+        return {**data, "pages": _record(data["pages"]), "aside": _record(data["aside"])}
     except Exception:  # a record that cannot be read, in any way, is not believed
         return None
 
 
-def _record(stored: object) -> Record | None:
-    """The page records kept as `StoredRecord`; None when they are not of that shape."""
-    if not isinstance(stored, dict) or not all(
-            type(path) is str and type(page) is tuple and len(page) == 4
-            and type(page[0]) is str and type(page[1]) is int and type(page[2]) is int
-            and _warnings(page[3]) for path, page in stored.items()):
-        return None
+def _record(stored: dict[str, Any]) -> Record:
+    """The page records kept as `StoredRecord`. The records unpickler makes built-in values
+    only, and a record of this cache's version is of this shape: one that is not raises,
+    and the cache is not believed (`_read_build`)."""
     return dict(zip(stored, map(PageRecord._make, stored.values()), strict=True))
-
-
-def _warnings(stored: object) -> bool:
-    """True when `stored` is a tuple of warnings as `StoredWarning`s."""
-    return type(stored) is tuple and all(
-        type(warning) is tuple and len(warning) == 4
-        and tuple(map(type, warning)) == (str, int, str, str) for warning in stored)
 
 
 def _compiled_for(env: Environment) -> str:
