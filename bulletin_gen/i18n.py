@@ -57,7 +57,9 @@ MODEL_WORDS = (N_("Presenter"), N_("Presenters"), N_("Facilitator"), N_("Facilit
                N_("Secretary"), N_("Secretaries"), N_("Feature"), N_("Notice"), N_("Briefs"),
                N_("News"), N_("Roundtable"), N_("feature"), N_("notice"), N_("roundtable"),
                # The plain-text email's own words (editions/plaintext.py).
-               N_("Notes:"), N_("note %(number)s"))
+               N_("Notes:"), N_("note %(number)s"),
+               # The footnotes' heading, for screen readers (markdown.py, templates.local_filter).
+               N_("Notes"))
 
 
 # The headings that mark a round table's parts, in each shipped language (compared as slugs:

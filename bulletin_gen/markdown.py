@@ -126,12 +126,18 @@ def slugify_any(text: str) -> str:
     return "-".join(unicodedata.normalize("NFC", word).lower() for word in words if word)
 
 
+# The footnotes' heading, for screen readers: a section without one is announced as an unnamed
+# region (the Nu Html Checker warns). A fragment is rendered once for every page of every
+# language, so it is written in English here and translated as a page shows it
+# (templates.local_filter).
+FOOTNOTES_HEADING = '<h2 class="visually-hidden">Notes</h2>'
+
+
 def _footnote_block_open(self: object, tokens: object, idx: int, options: object,
                          env: object) -> str:
-    """The footnotes' section, with a heading for screen readers: a section without one is
-    announced as an unnamed region (the Nu Html Checker warns)."""
+    """The footnotes' section, with its heading."""
     return ('<hr class="footnotes-sep">\n<section class="footnotes">\n'
-            '<h2 class="visually-hidden">Notes</h2>\n<ol class="footnotes-list">\n')
+            f'{FOOTNOTES_HEADING}\n<ol class="footnotes-list">\n')
 
 
 # Plain-text fields (titles, summaries, tags) get the body's typography: curly quotes, dashes

@@ -41,7 +41,7 @@ from .i18n import (
     translations_for,
 )
 from .layout import THEME_DIR
-from .markdown import ROOT_MARKER, relative_html
+from .markdown import FOOTNOTES_HEADING, ROOT_MARKER, relative_html
 from .model import EMAIL_WIDTH, PRINT_WIDTH, Issue, Item, Page, lang_of
 
 THEME_TEMPLATES = THEME_DIR / "templates"
@@ -200,9 +200,18 @@ def url_filter(context: Context, target: str) -> str:
 
 @pass_context
 def local_filter(context: Context, html: str) -> Markup:
-    """`{{ item.html | local }}`: a rendered fragment with its internal links made to fit."""
+    """`{{ item.html | local }}`: a rendered fragment with its internal links made to fit, and
+    its footnotes' heading in the page's language."""
     base = context.get("link_base", "") or relative_root(context.get("page_url", ""))
-    return Markup(relative_html(html, base if base != "./" else ""))
+    html = relative_html(html, base if base != "./" else "")
+    language = _page_language(context)
+    translations = context.get("translations")
+    if language != "en" and translations is not None and FOOTNOTES_HEADING in html:
+        # Marked with its language: the fragment may be another's (an item not translated).
+        word = escape(translations.gettext("Notes"))
+        html = html.replace(FOOTNOTES_HEADING, FOOTNOTES_HEADING.replace(
+            ">Notes<", f' lang="{language}">{word}<'))
+    return Markup(html)
 
 
 def _page_language(context: Context) -> str:

@@ -404,6 +404,29 @@ def test_the_themes_words_in_an_untranslated_item_are_marked_with_the_pages_lang
     assert language_of(one(entry, "span")) == english
 
 
+def test_the_footnotes_heading_speaks_the_pages_language(
+        fixture_site: Callable[[str], Path]) -> None:
+    """The heading screen readers announce over an item's footnotes is in the page's language,
+    marked with it: on the Arabic page it sits in an English item not translated yet."""
+    site_dir = fixture_site("multilingual")
+    issue = site_dir / "content/issues/2026-04-april"
+    for name, note in (("03-notice.md", "The first of May."), ("03-notice.es.md", "El primero.")):
+        with (issue / name).open("a", encoding="utf-8") as file:
+            file.write(f"See the note.[^1]\n\n[^1]: {note}\n")
+    output = build(site_dir, BuildOptions(jobs=1, pdf=False, email=False)).output
+
+    def heading(page: str) -> tuple[str | None, str]:
+        notes = by_class(parse_html(output / page), "footnotes")
+        assert len(notes) == 1, page
+        [found] = by_class(notes[0], "visually-hidden")
+        return found.get("lang"), text_of(found)
+
+    assert heading("issues/2026-04-april/notice/index.html") == (None, "Notes")
+    assert heading("es/issues/2026-04-april/notice/index.html") == ("es", "Notas")
+    assert heading("ar/issues/2026-04-april/notice/index.html") == ("ar", "ملاحظات")
+    assert heading("ar/issues/2026-04-april/index.html") == ("ar", "ملاحظات")
+
+
 def test_names_tags_regions_and_addresses_are_set_apart_from_the_text_around_them(
         output: Path, fixture_site: Callable[[str], Path], tmp_path: Path) -> None:
     """In <bdi>, so that in an Arabic page a tag reads "#offices", not "offices#", and names
