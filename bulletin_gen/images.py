@@ -115,6 +115,19 @@ def text_image(sources: dict[str, Path], url: str) -> Image | None:
     return Image(url, "", width, height) if width else None
 
 
+def text_pictures(issue: Issue) -> dict[str, Image]:
+    """The site's own pictures that an issue's texts place (in their Markdown, not as an
+    `image:`), measured, by site path. Asked of every issue on every build, so only an
+    issue with pictures of its own looks through its texts for them."""
+    sources = {asset.url: asset.source for asset in issue.assets}
+    if not sources:
+        return {}
+    text = "".join(fragment for _, fragment in issue.fragments())
+    found = (text_image(sources, url) for url in sorted(sources)
+             if url.rpartition("/")[2] in text)
+    return {image.url: image for image in found if image}
+
+
 @functools.lru_cache(maxsize=512)
 def _size_of(source: Path, size: int, mtime_ns: int) -> tuple[int, int]:
     """`_size`, once per version of a file (its size and time are the key)."""

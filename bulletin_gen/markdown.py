@@ -277,6 +277,54 @@ def relative_html(html: str, root: str) -> str:
     return html.replace(f'="{ROOT_MARKER}', f'="{root}')
 
 
+Attrs = list[tuple[str, str | None]]
+# edit(tag, attrs) -> the tag's attributes as they should be, or None to leave it as written.
+TagEdit = Callable[[str, Attrs], Attrs | None]
+
+
+class _EditedStartTags(HTMLParser):
+    """The start tags an edit changes, found by a real HTML tokenizer: a regex would also
+    match `href="..."` written in text, and values are escaped, not plain."""
+
+    def __init__(self, edit: TagEdit) -> None:
+        super().__init__(convert_charrefs=True)
+        self.edit = edit
+        self.found: list[tuple[tuple[int, int], str, str, Attrs, bool]] = []
+
+    def handle_starttag(self, tag: str, attrs: Attrs) -> None:
+        self._record(tag, attrs, closed=False)
+
+    def handle_startendtag(self, tag: str, attrs: Attrs) -> None:
+        self._record(tag, attrs, closed=True)
+
+    def _record(self, tag: str, attrs: Attrs, closed: bool) -> None:
+        edited = self.edit(tag, attrs)
+        if edited is not None:
+            self.found.append((self.getpos(), self.get_starttag_text() or "", tag, edited, closed))
+
+
+def rewrite_start_tags(html: str, edit: TagEdit) -> str:
+    """`html` with each start tag that `edit` changes written again with its new attributes,
+    every value escaped, so a value that held `&quot;` stays one attribute (it once came back
+    unescaped: a live `onerror=`)."""
+    parser = _EditedStartTags(edit)
+    parser.feed(html)
+    parser.close()
+    line_starts = [0] + [match.end() for match in re.finditer("\n", html)]
+    pieces, done = [], 0
+    for (line, column), raw, tag, attrs, closed in parser.found:
+        start = line_starts[line - 1] + column
+        pieces += [html[done:start], _start_tag(tag, attrs, closed)]
+        done = start + len(raw)
+    return "".join([*pieces, html[done:]])
+
+
+def _start_tag(tag: str, attrs: Attrs, closed: bool) -> str:
+    parts = [tag] + [name if value is None else f'{name}="{htmllib.escape(value)}"'
+                     for name, value in attrs]
+    return "<" + " ".join(parts) + (" />" if closed else ">")
+
+
 def is_external(url: str) -> bool:
     """True for URLs with a scheme (https:, mailto:) or protocol-relative ones."""
     return bool(_SCHEME.match(url))

@@ -17,7 +17,8 @@ from jinja2 import Environment, TemplateError, TemplateNotFound
 
 from .errors import BulletinError, Problem, Problems
 from .i18n import language_name
-from .model import Entry, Issue, Pager, Site, TermIndex
+from .images import text_pictures
+from .model import Entry, Image, Issue, Pager, Site, TermIndex
 from .pool import map_chunks, split_by_weight
 from .search import search_bundles
 from .templates import THEME_TEMPLATES, speech_for
@@ -87,7 +88,8 @@ def _site_plans(main: Site, site: Site) -> list[PagePlan]:
     home = site.prefix
     own = {"site": site} if site is not main else {}
     plans = [
-        PagePlan(f"{home}index.html", home, "index.html", {"issue": site.latest}),
+        PagePlan(f"{home}index.html", home, "index.html",
+                 {"issue": site.latest, **(_pictures(site.latest) if site.latest else {})}),
         PagePlan(f"{home}archive/index.html", f"{home}archive/", "archive.html"),
     ]
     plans.append(PagePlan(f"{home}404.html", f"{home}404.html", "404.html",
@@ -108,8 +110,10 @@ def _site_plans(main: Site, site: Site) -> list[PagePlan]:
         plans.append(PagePlan(f"{home}search/index.html", f"{home}search/", "search.html",
                               {"bundles": search_bundles(site)}))
     for issue in site.issues:
-        plans.append(PagePlan(f"{issue.url}index.html", issue.url, "issue.html", {"issue": issue}))
-        plans.extend(_item_plans(issue))
+        pictures = _pictures(issue)
+        plans.append(PagePlan(f"{issue.url}index.html", issue.url, "issue.html",
+                              {"issue": issue, **pictures}))
+        plans.extend(_item_plans(issue, pictures))
     for kind, terms in (("tags", site.tags), ("regions", site.regions)):
         for index in terms:
             plans.extend(_term_plans(kind, index, site.config.per_page))
@@ -120,14 +124,22 @@ def _site_plans(main: Site, site: Site) -> list[PagePlan]:
     return [replace(plan, context={**own, **plan.context}) for plan in plans] if own else plans
 
 
-def _item_plans(issue: Issue) -> list[PagePlan]:
+def _pictures(issue: Issue) -> dict[str, dict[str, Image]]:
+    """The context that gives the pictures an issue's texts place their size on its pages
+    (templates.local_filter), so that the page does not move as they load; and, being in the
+    fingerprint, makes the pages anew when a picture is replaced by one of other dimensions."""
+    pictures = text_pictures(issue)
+    return {"text_pictures": pictures} if pictures else {}
+
+
+def _item_plans(issue: Issue, pictures: dict[str, dict[str, Image]]) -> list[PagePlan]:
     plans = []
     for position, item in enumerate(issue.items):
         previous = issue.items[position - 1] if position > 0 else None
         following = issue.items[position + 1] if position + 1 < len(issue.items) else None
         plans.append(PagePlan(f"{item.url}index.html", item.url, "item.html",
                               {"issue": issue, "item": item, "previous": previous,
-                               "next": following}))
+                               "next": following, **pictures}))
     return plans
 
 

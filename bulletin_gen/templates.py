@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import posixpath
 import re
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -41,8 +42,8 @@ from .i18n import (
     translations_for,
 )
 from .layout import THEME_DIR
-from .markdown import FOOTNOTES_HEADING, ROOT_MARKER, relative_html
-from .model import EMAIL_WIDTH, PRINT_WIDTH, Issue, Item, Page, lang_of
+from .markdown import FOOTNOTES_HEADING, ROOT_MARKER, Attrs, relative_html, rewrite_start_tags
+from .model import EMAIL_WIDTH, PRINT_WIDTH, Image, Issue, Item, Page, lang_of
 
 THEME_TEMPLATES = THEME_DIR / "templates"
 THEME_STATIC = THEME_DIR / "static"
@@ -203,6 +204,9 @@ def local_filter(context: Context, html: str) -> Markup:
     """`{{ item.html | local }}`: a rendered fragment with its internal links made to fit, and
     its footnotes' heading in the page's language."""
     base = context.get("link_base", "") or relative_root(context.get("page_url", ""))
+    pictures = context.get("text_pictures")
+    if pictures and "<img" in html:
+        html = rewrite_start_tags(html, partial(_sized_picture, pictures))
     html = relative_html(html, base if base != "./" else "")
     language = _page_language(context)
     translations = context.get("translations")
@@ -212,6 +216,18 @@ def local_filter(context: Context, html: str) -> Markup:
         html = html.replace(FOOTNOTES_HEADING, FOOTNOTES_HEADING.replace(
             ">Notes<", f' lang="{language}">{word}<'))
     return Markup(html)
+
+
+def _sized_picture(pictures: dict[str, Image], tag: str, attrs: Attrs) -> Attrs | None:
+    """An <img> of a picture the text places (`src` one of `pictures`, by site path) with
+    its width and height, as an `image:` has them, unless the text gave a width."""
+    values = dict(attrs)
+    src = values.get("src") or ""
+    image = pictures.get(src[len(ROOT_MARKER):]) if src.startswith(ROOT_MARKER) else None
+    if tag != "img" or image is None or "width" in values or "height" in values:
+        return None
+    return [*attrs, ("width", str(image.width)), ("height", str(image.height)),
+            ("decoding", "async")]
 
 
 def _page_language(context: Context) -> str:

@@ -126,6 +126,46 @@ def test_a_picture_in_the_text_is_sized_for_the_email(make_site: Callable[..., P
     assert (small[0].get("width"), small[0].get("height")) == ("200", "300")
 
 
+def test_a_picture_in_the_text_has_its_size_on_the_web_pages(
+        make_site: Callable[..., Path], tmp_path: Path) -> None:
+    """A picture the text places has its width and height on the item's and the issue's
+    page, so that the page does not move as it loads; a width the text gives is kept,
+    and a picture replaced by one of other dimensions resizes the pages of a rebuild."""
+    site = make_site({
+        "content/issues/2026-01-winter/images/chart.png": _png(900, 300),
+        "content/issues/2026-01-winter/01-lead.md": """\
+            ---
+            title: Lead story
+            ---
+            ![A chart](images/chart.png)
+
+            <img src="images/chart.png" alt="The chart, small" width="90">
+
+            ![Elsewhere](https://example.net/chart.png)
+            """})
+    age(site)
+    options = BuildOptions(jobs=1, pdf=False, email=False)
+    pages = ("issues/2026-01-winter/lead/index.html", "issues/2026-01-winter/index.html")
+
+    def sizes(output: Path, page: str) -> dict[str, tuple[str | None, str | None]]:
+        return {element.get("alt", ""): (element.get("width"), element.get("height"))
+                for element in parse_html(output / page).iter("img")
+                if "chart" in element.get("src", "")}
+
+    output = build(site, options).output
+    for page in pages:
+        assert sizes(output, page) == {"A chart": ("900", "300"),
+                                       "The chart, small": ("90", None),
+                                       "Elsewhere": (None, None)}, page
+    (site / "content/issues/2026-01-winter/images/chart.png").write_bytes(_png(300, 600))
+    output = build(site, options).output
+    clean = build(site, BuildOptions(output=tmp_path / "clean", clean=True, jobs=1, pdf=False,
+                                     email=False)).output
+    for page in pages:
+        assert sizes(output, page)["A chart"] == ("300", "600"), page
+        assert (output / page).read_bytes() == (clean / page).read_bytes()
+
+
 def _png(width: int, height: int) -> bytes:
     buffer = io.BytesIO()
     Pillow.new("RGB", (width, height), (200, 90, 40)).save(buffer, "PNG")

@@ -22,7 +22,6 @@ from email.message import EmailMessage
 from email.utils import format_datetime
 from functools import partial
 from gettext import NullTranslations
-from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
@@ -31,13 +30,15 @@ from markupsafe import Markup
 
 from ..config import SiteConfig
 from ..errors import BulletinError, Location, Problem, Problems, did_you_mean
-from ..images import text_image
+from ..images import text_pictures
 from ..languages import asked_slug, issue_translated, site_in
 from ..layout import CONFIG_FILE
 from ..markdown import (
     ALT_ATTRIBUTE,
+    Attrs,
     images_without_alt,
     is_external,
+    rewrite_start_tags,
     srcs_without_alt,
 )
 from ..model import EMAIL_WIDTH, Image, Issue, Item, Site
@@ -102,17 +103,9 @@ def issue_email_plans(site: Site, issue: Issue,
         # Passed through as written: a mailing tool replaces its merge tag (*|UNSUB|*) itself.
         "unsubscribe_url": Markup(config.email.unsubscribe_url),
     }
-    # The pictures its text may show are its own folder's: asked of every issue on every
-    # build, so only an issue with pictures of its own looks through its text for them.
-    sources = {asset.url: asset.source for asset in issue.assets}
     copies = {image.at(EMAIL_WIDTH) for image in (issue.image, *(i.image for i in issue.items))
               if image is not None and image.width}
-    pictures: dict[str, Image] = {}
-    if sources:
-        text = "".join(fragment for _, fragment in issue.fragments())
-        found = (text_image(sources, url) for url in sorted(sources)
-                 if url.rpartition("/")[2] in text)
-        pictures = {image.url: image for image in found if image}
+    pictures = text_pictures(issue)
     sizes = partial(_email_image, config.absolute(""), pictures, copies)
     # The sizes of the pictures its text may show (`_sized`), in what its fingerprint is
     # made of: one replaced by another of other dimensions makes the email anew.
@@ -206,54 +199,6 @@ def teaser(item: Item, words: int = TEASER_WORDS) -> str:
 # Values that start like a path or a fragment; merge tags (*|UNSUB|*, {{ x }}, <%x%>, %%x%%,
 # [x]) start with punctuation and are left alone.
 _RELATIVE = re.compile(r"[#?./\w]")
-
-
-Attrs = list[tuple[str, str | None]]
-# edit(tag, attrs) -> the tag's attributes as they should be, or None to leave it as written.
-TagEdit = Callable[[str, Attrs], Attrs | None]
-
-
-class _EditedStartTags(HTMLParser):
-    """The start tags an edit changes, found by a real HTML tokenizer: a regex would also
-    match `href="..."` written in text, and values are escaped, not plain."""
-
-    def __init__(self, edit: TagEdit) -> None:
-        super().__init__(convert_charrefs=True)
-        self.edit = edit
-        self.found: list[tuple[tuple[int, int], str, str, Attrs, bool]] = []
-
-    def handle_starttag(self, tag: str, attrs: Attrs) -> None:
-        self._record(tag, attrs, closed=False)
-
-    def handle_startendtag(self, tag: str, attrs: Attrs) -> None:
-        self._record(tag, attrs, closed=True)
-
-    def _record(self, tag: str, attrs: Attrs, closed: bool) -> None:
-        edited = self.edit(tag, attrs)
-        if edited is not None:
-            self.found.append((self.getpos(), self.get_starttag_text() or "", tag, edited, closed))
-
-
-def rewrite_start_tags(html: str, edit: TagEdit) -> str:
-    """`html` with each start tag that `edit` changes written again with its new attributes,
-    every value escaped, so a value that held `&quot;` stays one attribute (it once came back
-    unescaped: a live `onerror=`)."""
-    parser = _EditedStartTags(edit)
-    parser.feed(html)
-    parser.close()
-    line_starts = [0] + [match.end() for match in re.finditer("\n", html)]
-    pieces, done = [], 0
-    for (line, column), raw, tag, attrs, closed in parser.found:
-        start = line_starts[line - 1] + column
-        pieces += [html[done:start], _start_tag(tag, attrs, closed)]
-        done = start + len(raw)
-    return "".join([*pieces, html[done:]])
-
-
-def _start_tag(tag: str, attrs: Attrs, closed: bool) -> str:
-    parts = [tag] + [name if value is None else f'{name}="{htmllib.escape(value)}"'
-                     for name, value in attrs]
-    return "<" + " ".join(parts) + (" />" if closed else ">")
 
 
 def _is_relative(name: str, value: str | None) -> bool:
