@@ -465,6 +465,31 @@ def test_a_spanish_word_finds_the_spanish_item_on_the_spanish_search_page(
         "../issues/2026-04-april/office/"]
 
 
+def test_the_search_box_is_mirrored_on_a_page_read_right_to_left(
+        browser: Any, served_languages: str) -> None:
+    """Pagefind draws its box left to right: on the Arabic page the magnifier sits at the right,
+    where the words start, the clear button at the left, and a filter's arrow at the left."""
+    result_links(browser, served_languages + "ar/search/?q=بيشكيك")
+    box = browser.execute_script("""
+        const input = document.querySelector(".pagefind-ui__search-input").getBoundingClientRect();
+        const clear = document.querySelector(".pagefind-ui__search-clear").getBoundingClientRect();
+        const form = document.querySelector(".pagefind-ui__form");
+        const icon = getComputedStyle(form, "::before");
+        const arrow = getComputedStyle(document.querySelector(".pagefind-ui__filter-name"),
+                                       "::after");
+        return {clear: [clear.left - input.left, input.right - clear.right],
+                icon: [icon.left, icon.right], arrow: [arrow.left, arrow.right]};
+    """)
+    def pixels(pair: list[str]) -> list[float]:
+        return [float(value.removesuffix("px")) for value in pair]
+
+    assert box["clear"][0] < 10 < box["clear"][1]
+    icon_left, icon_right = pixels(box["icon"])
+    assert icon_right < 30 < icon_left
+    arrow_left, arrow_right = pixels(box["arrow"])
+    assert arrow_left < arrow_right
+
+
 def test_the_filters_narrow_each_languages_results(browser: Any,
                                                    served_languages: str) -> None:
     def found(term: str, filters: dict[str, str] | None = None,
