@@ -16,7 +16,7 @@ from .errors import ContentError, Location, Problem, Problems
 from .fields import FieldReader
 from .i18n import language_mistake
 from .layout import CONFIG_FILE
-from .markdown import typographic
+from .markdown import slugify, typographic
 from .yamlio import YamlError, load_yaml
 
 
@@ -96,14 +96,26 @@ class LinksConfig:
 
 
 @dataclass(frozen=True)
+class TermName:
+    """A tag's or a region's name in a language: `languages: {es: {tags: {water: agua}}}`."""
+
+    slug: str  # of the name as the originals write it: its page keeps the original's address
+    name: str
+    line: int  # of bulletin.yaml, for a name no item uses
+
+
+@dataclass(frozen=True)
 class Language:
     """One entry of `languages:`: a language the bulletin is translated into, with the site's
-    title and tagline in it (the main language's when not given)."""
+    title and tagline in it (the main language's when not given), and the names of tags and
+    regions in it (the originals' when not given)."""
 
     code: str  # a BCP 47 tag: 'es', 'pt-BR', 'zh-Hant'
     title: str
     tagline: str = ""
     tagline_lang: str = ""  # the main language, when the tagline is its (none of its own)
+    tags: tuple[TermName, ...] = ()
+    regions: tuple[TermName, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -292,10 +304,31 @@ def _languages(section: FieldReader, config: SiteConfig) -> tuple[Language, ...]
             tagline = typographic(fields.text("tagline"))
             found.append(Language(tag, fields.line("title", config.title),
                                   tagline or config.tagline,
-                                  "" if tagline or not config.tagline else config.language))
+                                  "" if tagline or not config.tagline else config.language,
+                                  _term_names(fields.mapping("tags")),
+                                  _term_names(fields.mapping("regions"))))
             # A wrong code is one error: its title and tagline are not unknown fields too.
             fields.finish()
     section.finish(tuple(str(code) for code in section.data))
+    return tuple(found)
+
+
+def _term_names(section: FieldReader) -> tuple[TermName, ...]:
+    """`tags: {water: agua, Peru: Perú}`: each name as the originals write it (any spelling of
+    it: 'Water' is 'water'), with its name in the language."""
+    found = []
+    for key in list(section.data.keys()):
+        if not isinstance(key, str):  # YAML reads `no:` as false, `1:` as a number
+            section.error(key, f"{section.label(str(key))}: a name YAML does not read as text",
+                          f"put it in quotes: '{key}': ...")
+            section.raw(key)
+            continue
+        name = typographic(section.line(key))
+        if not name:
+            section.error(key, f"{section.label(str(key))}: no name given",
+                          f"write the name in this language: '{key}: ...'")
+        else:
+            found.append(TermName(slugify(key), name, section.data.line_of(key)))
     return tuple(found)
 
 

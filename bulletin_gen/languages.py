@@ -37,18 +37,19 @@ from .content import (
     read_body,
     read_text,
 )
-from .errors import BulletinError, Location, Problem, Problems
+from .errors import BulletinError, Location, Problem, Problems, did_you_mean
 from .i18n import language_meant
 from .images import measure_images
 from .layout import CONFIG_FILE
 from .links import Identity
 from .markdown import MarkdownRenderer, slugify
-from .model import Issue, Item, Page, Site
+from .model import Brief, Issue, Item, Page, Site, Term
 from .sitepaths import nfc_path
 from .validate import build_site, term_indexes
 from .yamlio import Mapping
 
 T = TypeVar("T", Item, Page)
+U = TypeVar("U", Item, Brief)
 # Fields a translation never takes from its original: they say what language a text is in.
 NOT_INHERITED = frozenset({"lang"})
 # The line given to a field a translation inherits: a problem with it is its original's, which
@@ -463,6 +464,8 @@ def _language_site(original: Site, language: LanguageSources, main: dict[Path, I
     marks = _Marks(translated, language.left_out,
                    _text_languages(original, language.prefix), config.language)
     issues = tuple(_marked_issue(issue, marks, originals) for issue in site.issues)
+    issues = _named_terms(issues, language.language)
+    _report_unused_names(original, language.language, problems)
     pages = tuple(marks.mark(page) for page in site.pages)
     tags, regions = term_indexes(issues, language.prefix)  # of the items as marked
     return replace(site, issues=issues, pages=pages, prefix=language.prefix, tags=tags,
@@ -476,6 +479,43 @@ def _marked_issue(issue: Issue, marks: _Marks, originals: dict[str, Issue]) -> I
     return replace(issue, inherited=marks.inherited(issue),
                    items=tuple(item if item.source == issue.source else marks.mark(item)
                                for item in _aligned(issue, originals)))
+
+
+def _named_terms(issues: tuple[Issue, ...], language: Language) -> tuple[Issue, ...]:
+    """`issues` with the tags and regions of their items and briefs named in `language` where
+    its settings name them (`languages: {es: {tags: {water: agua}}}`). A term keeps its slug,
+    so its page is at the same address in every language."""
+    names = {"tags": {each.slug: each.name for each in language.tags},
+             "regions": {each.slug: each.name for each in language.regions}}
+    if not names["tags"] and not names["regions"]:
+        return issues
+    named: dict[tuple[str, str], Term] = {}  # one object per term, as the originals have
+
+    def terms(key: str, shown: tuple[Term, ...]) -> tuple[Term, ...]:
+        return tuple(named.setdefault((key, term.slug), Term(term.slug, names[key][term.slug]))
+                     if term.slug in names[key] else term for term in shown)
+
+    def renamed(holder: U) -> U:
+        return replace(holder, tags=terms("tags", holder.tags),
+                       regions=terms("regions", holder.regions))
+
+    return tuple(replace(issue, items=tuple(
+        replace(renamed(item), briefs=tuple(renamed(brief) for brief in item.briefs))
+        for item in issue.items)) for issue in issues)
+
+
+def _report_unused_names(original: Site, language: Language, problems: Problems) -> None:
+    """A warning for each name `languages:` gives a tag or region that no item has: a typo,
+    or a term since renamed, whose name would otherwise never show."""
+    for key, given, used in (("tags", language.tags, original.tags),
+                             ("regions", language.regions, original.regions)):
+        known = sorted(index.term.slug for index in used)
+        for each in given:
+            if each.slug not in known:
+                problems.warn(Location(CONFIG_FILE, each.line),
+                              f"languages.{language.code}.{key}: no item has the {key[:-1]} "
+                              f"'{each.slug}'", did_you_mean(each.slug, known) or
+                              f"name one of the {key} the items give, as they write it")
 
 
 def _aligned(issue: Issue, originals: dict[str, Issue]) -> tuple[Item, ...]:

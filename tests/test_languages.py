@@ -89,6 +89,10 @@ def test_a_site_without_languages_has_none(tmp_path: Path) -> None:
      "(put the code in quotes"),
     ("languages: [es, fr]\n", "bulletin.yaml:2: languages: expected a mapping"),
     ("languages:\n  es: Spanish\n", "bulletin.yaml:3: languages.es: expected a mapping"),
+    ("languages:\n  es:\n    tags: {water: ''}\n",
+     "bulletin.yaml:4: languages.es.tags.water: no name given"),
+    ("languages:\n  es:\n    regions: [Peru]\n",
+     "bulletin.yaml:4: languages.es.regions: expected a mapping"),
     ("untranslated: hide\n", "bulletin.yaml:2: untranslated: unknown value 'hide'"),
 ])
 def test_bad_language_settings_are_errors_at_their_line(tmp_path: Path, text: str,
@@ -179,6 +183,39 @@ def test_a_translation_inherits_what_it_leaves_out_and_keeps_the_slug(
     assert office.image.width == 2  # measured
     water = sites["es"].issues[1].items[0]
     assert [t.name for t in water.tags] == ["agua"]  # its own
+
+
+def test_tags_and_regions_are_named_in_each_language_by_its_settings(
+        fixture_site: Callable[[str], Path]) -> None:
+    """`languages: {es: {tags: {offices: oficinas}}}` names a tag in Spanish wherever the
+    Spanish site shows it (items, briefs, its page, feeds, search filters), at the same
+    address; a name no item has is a warning at its line."""
+    site_dir = fixture_site("multilingual")
+    settings = site_dir / "bulletin.yaml"
+    settings.write_text(settings.read_text("utf-8").replace(
+        "  es: {title: Notas de campo, tagline: Noticias de los centros de la red}\n",
+        "  es:\n    title: Notas de campo\n    tags: {Offices: oficinas, ofices: oficinas}\n"
+        "    regions: {Peru: Perú, central asia: Asia Central}\n"), encoding="utf-8")
+    runner = CliRunner()
+    result = runner.invoke(main, ["build", str(site_dir), "--no-pdf"])
+    assert result.exit_code == 0, result.output
+    assert "bulletin.yaml:11: warning: languages.es.tags: no item has the tag 'ofices' " \
+           "(did you mean offices?)" in result.output
+    output = site_dir / "output"
+    assert text_of(one(parse_html(output / "es/tags/offices/index.html"), ".//h1")) == \
+        "oficinas"
+    assert text_of(one(parse_html(output / "tags/offices/index.html"), ".//h1")) == "offices"
+    office = parse_html(output / "es/issues/2026-04-april/office/index.html")
+    assert [text_of(a) for a in by_class(office, "tag", "a")] == ["#oficinas"]
+    assert [text_of(a) for a in by_class(office, "region", "a")] == ["Asia Central"]
+    feed = ET.parse(output / "es/regions/peru/feed.xml").getroot()
+    assert feed.findtext(f"{ATOM}title") == "Notas de campo: Perú"
+    assert 'label="oficinas"' in (output / "es/items.xml").read_text("utf-8")
+    sites = sites_of(site_dir)
+    brief = sites["es"].issues[0].items[1].briefs[0]
+    assert [(t.slug, t.name) for t in brief.regions] == [("peru", "Perú")]
+    assert [t.term.name for t in sites["es"].regions] == ["Asia Central", "Perú"]
+    assert [t.term.name for t in sites["en"].regions] == ["Central Asia", "Peru"]
 
 
 def test_a_single_file_issue_is_translated_by_its_twin(
