@@ -36,9 +36,10 @@ MadeFolder = Callable[[str, Callable[[Path], None]], Path]
 
 
 def measure_images(site: Site, problems: Problems) -> Site:
-    """The site with the size of every image of its own; warnings for images too large to
-    publish as they are, or that cannot be read. Only the issues, items and tag and region
-    entries that hold a measured image are made anew; the rest stay the objects they were."""
+    """The site with the size of every image of its own, `image:`s and the pictures its texts
+    place (`Issue.pictures`); warnings for images too large to publish as they are, or that
+    cannot be read. Only the issues, items and tag and region entries that hold a measured
+    image are made anew; the rest stay the objects they were."""
     sources = _sources(site)
     sizes: dict[str, tuple[int, int]] = {}
     issues = []
@@ -47,16 +48,37 @@ def measure_images(site: Site, problems: Problems) -> Site:
         items = tuple(_with_image(item, _measured(item.image, item.source, sources, sizes,
                                                   problems), renewed) for item in issue.items)
         image = _measured(issue.image, issue.source, sources, sizes, problems)
-        if image is issue.image and all(new is old for new, old in zip(items, issue.items,
-                                                                        strict=True)):
+        pictures = _text_pictures(issue, sizes)
+        if image is issue.image and not pictures and all(
+                new is old for new, old in zip(items, issue.items, strict=True)):
             issues.append(issue)
             continue
-        renewed[id(issue)] = new_issue = replace(issue, image=image, items=items)
+        renewed[id(issue)] = new_issue = replace(issue, image=image, items=items,
+                                                 pictures=pictures)
         issues.append(new_issue)
     if not renewed:
         return site
     return replace(site, issues=tuple(issues), tags=_terms(site.tags, renewed),
                    regions=_terms(site.regions, renewed))
+
+
+def _text_pictures(issue: Issue, sizes: dict[str, tuple[int, int]]) -> tuple[Image, ...]:
+    """The pictures of the issue's folder that its texts name, measured. Only an issue with
+    files of its own looks through its texts for them. A picture that cannot be read is not
+    warned of here: loading warned of it where the text names it."""
+    if not issue.assets:
+        return ()
+    text = "".join(fragment for _, fragment in issue.fragments())
+    found = []
+    for asset in sorted(issue.assets, key=lambda asset: asset.url):
+        if asset.url.rpartition("/")[2] not in text:
+            continue
+        if asset.url not in sizes:
+            sizes[asset.url] = _size(asset.source, asset.url, issue.source, Problems())
+        width, height = sizes[asset.url]
+        if width:
+            found.append(Image(asset.url, "", width, height))
+    return tuple(found)
 
 
 def _with_image(item: Item, image: Image | None, renewed: dict[int, Issue | Item]) -> Item:
@@ -101,37 +123,6 @@ def _size(source: Path, url: str, owner: str, problems: Problems) -> tuple[int, 
                       "readers get smaller copies, but the original is published too: save "
                       "one under 5 MB")
     return width, height
-
-
-def text_image(sources: dict[str, Path], url: str) -> Image | None:
-    """The site's own picture at `url` (one placed in an item's text) as an `Image` with its
-    size, measured as an `image:` is; None for another file, or one that is no picture. Its
-    problems are not said again: loading warned of them where the text names it."""
-    source = sources.get(url)
-    if source is None:
-        return None
-    stat = source.stat()
-    width, height = _size_of(source, stat.st_size, stat.st_mtime_ns)
-    return Image(url, "", width, height) if width else None
-
-
-def text_pictures(issue: Issue) -> dict[str, Image]:
-    """The site's own pictures that an issue's texts place (in their Markdown, not as an
-    `image:`), measured, by site path. Asked of every issue on every build, so only an
-    issue with pictures of its own looks through its texts for them."""
-    sources = {asset.url: asset.source for asset in issue.assets}
-    if not sources:
-        return {}
-    text = "".join(fragment for _, fragment in issue.fragments())
-    found = (text_image(sources, url) for url in sorted(sources)
-             if url.rpartition("/")[2] in text)
-    return {image.url: image for image in found if image}
-
-
-@functools.lru_cache(maxsize=512)
-def _size_of(source: Path, size: int, mtime_ns: int) -> tuple[int, int]:
-    """`_size`, once per version of a file (its size and time are the key)."""
-    return _size(source, "", "", Problems())
 
 
 def _terms(indexes: tuple[TermIndex, ...],

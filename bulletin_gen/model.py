@@ -195,6 +195,9 @@ class Issue:
     contact: Contact = NO_CONTACT
     items: tuple[Item, ...] = ()
     assets: tuple[Asset, ...] = ()
+    # The pictures of its folder that its texts place (not an `image:`), measured
+    # (images.measure_images): their size goes on every <img> that shows them.
+    pictures: tuple[Image, ...] = ()
 
     @property
     def is_draft(self) -> bool:

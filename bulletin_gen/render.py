@@ -17,7 +17,6 @@ from jinja2 import Environment, TemplateError, TemplateNotFound
 
 from .errors import BulletinError, Problem, Problems
 from .i18n import language_name
-from .images import text_pictures
 from .model import Entry, Image, Issue, Pager, Site, TermIndex
 from .pool import map_chunks, split_by_weight
 from .search import search_bundles
@@ -89,7 +88,7 @@ def _site_plans(main: Site, site: Site) -> list[PagePlan]:
     own = {"site": site} if site is not main else {}
     plans = [
         PagePlan(f"{home}index.html", home, "index.html",
-                 {"issue": site.latest, **(_pictures(site.latest) if site.latest else {})}),
+                 {"issue": site.latest, **_pictures(site.latest)}),
         PagePlan(f"{home}archive/index.html", f"{home}archive/", "archive.html"),
     ]
     plans.append(PagePlan(f"{home}404.html", f"{home}404.html", "404.html",
@@ -110,10 +109,9 @@ def _site_plans(main: Site, site: Site) -> list[PagePlan]:
         plans.append(PagePlan(f"{home}search/index.html", f"{home}search/", "search.html",
                               {"bundles": search_bundles(site)}))
     for issue in site.issues:
-        pictures = _pictures(issue)
         plans.append(PagePlan(f"{issue.url}index.html", issue.url, "issue.html",
-                              {"issue": issue, **pictures}))
-        plans.extend(_item_plans(issue, pictures))
+                              {"issue": issue, **_pictures(issue)}))
+        plans.extend(_item_plans(issue))
     for kind, terms in (("tags", site.tags), ("regions", site.regions)):
         for index in terms:
             plans.extend(_term_plans(kind, index, site.config.per_page))
@@ -124,16 +122,17 @@ def _site_plans(main: Site, site: Site) -> list[PagePlan]:
     return [replace(plan, context={**own, **plan.context}) for plan in plans] if own else plans
 
 
-def _pictures(issue: Issue) -> dict[str, dict[str, Image]]:
-    """The context that gives the pictures an issue's texts place their size on its pages
-    (templates.local_filter), so that the page does not move as they load; and, being in the
-    fingerprint, makes the pages anew when a picture is replaced by one of other dimensions."""
-    pictures = text_pictures(issue)
-    return {"text_pictures": pictures} if pictures else {}
+def _pictures(issue: Issue | None) -> dict[str, dict[str, Image]]:
+    """What a web page of `issue` needs to give the pictures its texts place their size
+    (templates.local_filter), so that it does not move as they load. Only web pages: the
+    email sizes them to its column, and paper to its own."""
+    return {"pictures": {image.url: image for image in issue.pictures}} \
+        if issue and issue.pictures else {}
 
 
-def _item_plans(issue: Issue, pictures: dict[str, dict[str, Image]]) -> list[PagePlan]:
+def _item_plans(issue: Issue) -> list[PagePlan]:
     plans = []
+    pictures = _pictures(issue)
     for position, item in enumerate(issue.items):
         previous = issue.items[position - 1] if position > 0 else None
         following = issue.items[position + 1] if position + 1 < len(issue.items) else None

@@ -204,7 +204,7 @@ def local_filter(context: Context, html: str) -> Markup:
     """`{{ item.html | local }}`: a rendered fragment with its internal links made to fit, and
     its footnotes' heading in the page's language."""
     base = context.get("link_base", "") or relative_root(context.get("page_url", ""))
-    pictures = context.get("text_pictures")
+    pictures = context.get("pictures")  # on a web page (render._pictures)
     if pictures and "<img" in html:
         html = rewrite_start_tags(html, partial(_sized_picture, pictures))
     html = relative_html(html, base if base != "./" else "")

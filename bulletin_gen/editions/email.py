@@ -30,7 +30,6 @@ from markupsafe import Markup
 
 from ..config import SiteConfig
 from ..errors import BulletinError, Location, Problem, Problems, did_you_mean
-from ..images import text_pictures
 from ..languages import asked_slug, issue_translated, site_in
 from ..layout import CONFIG_FILE
 from ..markdown import (
@@ -105,13 +104,11 @@ def issue_email_plans(site: Site, issue: Issue,
     }
     copies = {image.at(EMAIL_WIDTH) for image in (issue.image, *(i.image for i in issue.items))
               if image is not None and image.width}
-    pictures = text_pictures(issue)
+    # The pictures its text places (`_sized`), measured with the issue: one replaced by
+    # another of other dimensions changes the issue, and so makes the email anew.
+    pictures = {image.url: image for image in issue.pictures}
     sizes = partial(_email_image, config.absolute(""), pictures, copies)
-    # The sizes of the pictures its text may show (`_sized`), in what its fingerprint is
-    # made of: one replaced by another of other dimensions makes the email anew.
-    measured = tuple((image.url, image.width, image.height) for image in pictures.values())
-    return (PagePlan(f"{issue.url}{EMAIL_HTML}", issue.url, EMAIL_HTML,
-                     {**context, "text_images": measured},
+    return (PagePlan(f"{issue.url}{EMAIL_HTML}", issue.url, EMAIL_HTML, context,
                      finish=partial(_finish_html, issue, web_url, sizes)),
             PagePlan(f"{issue.url}{EMAIL_TEXT}", issue.url, EMAIL_TEXT,
                      {**context, "text": PlainText(web_url, gettext=gettext)}, finish=_finish_text))
