@@ -130,18 +130,20 @@ def publish(site: Path, name: str | None, dry_run: bool, delete: bool, no_push: 
 @main.command(short_help="Write the email edition of one ISSUE to an .eml file.")
 @click.argument("issue")
 @SITE
-@click.option("--eml", "eml", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="Write the message to this .eml file (multipart: HTML and plain text).")
+@click.option("-o", "--output", "--eml", "output", type=click.Path(dir_okay=False, path_type=Path),
+              help="The .eml file to write, HTML and plain text in one message (default: "
+              "ISSUE.eml in the current folder, ISSUE.CODE.eml with --lang).")
 @click.option("--drafts", is_flag=True, help="Allow an issue with 'status: draft'.")
 @click.option("--base-url", help="Override base_url from bulletin.yaml.")
 @click.option("--lang", metavar="CODE", help="The edition of the issue's translation into "
               "this language (one of 'languages:' in bulletin.yaml).")
-def email(issue: str, site: Path, eml: Path, drafts: bool, base_url: str | None,
+def email(issue: str, site: Path, output: Path | None, drafts: bool, base_url: str | None,
           lang: str | None) -> None:
     """Write the email edition of ISSUE (its folder or file name) as a message to import."""
     from .editions.email import export_eml
 
-    report = export_eml(site, issue, eml, drafts=drafts, base_url=base_url, language=lang)
+    target = output or _edition_file(issue, lang, "eml")
+    report = export_eml(site, issue, target, drafts=drafts, base_url=base_url, language=lang)
     _print_warnings(report.warnings)
     click.echo(f"Wrote {report.path}: \"{report.subject}\" ({report.html_bytes / 1024:.0f} KB "
                "of HTML)")
@@ -220,9 +222,17 @@ def pdf(issue: str, site: Path, output: Path | None, lang: str | None) -> None:
     """Write the print edition (PDF) of one ISSUE, named by its folder or file name."""
     from .pipeline import build_pdf
 
-    target = output or Path(f"{issue}.{lang}.pdf" if lang else f"{issue}.pdf")
+    target = output or _edition_file(issue, lang, "pdf")
     _print_warnings(build_pdf(site, issue, target, lang))
     click.echo(f"Wrote {target}")
+
+
+def _edition_file(issue: str, lang: str | None, suffix: str) -> Path:
+    """ISSUE.pdf, or ISSUE.CODE.pdf with --lang, in the current folder, named by the issue's
+    slug however the issue was named ('issues/2026-03-march/', '2006-07-august.md')."""
+    from .languages import asked_slug
+
+    return Path(".".join([asked_slug(issue), *([lang] if lang else []), suffix]))
 
 
 def _say_waiting(holder: str) -> None:

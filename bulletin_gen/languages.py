@@ -619,6 +619,19 @@ def _in_language(config: SiteConfig, local: Language) -> SiteConfig:
                    tagline_lang=local.tagline_lang)
 
 
+def find_issue(site: Site, name: str) -> Issue:
+    """The issue a command names by its slug, folder or file (`asked_slug`); an error listing
+    the issues there are when there is none."""
+    wanted = asked_slug(name)
+    for issue in site.issues:
+        if issue.slug == wanted:
+            return issue
+    known = ", ".join(issue.slug for issue in site.issues) or "none"
+    hint = did_you_mean(wanted, [issue.slug for issue in site.issues])
+    raise BulletinError(f"no issue '{name}' in this site{' (' + hint + ')' if hint else ''}. "
+                        f"Issues: {known}.")
+
+
 def asked_slug(name: str) -> str:
     """The slug of the issue a command names by its folder or file ('2026-03-march',
     'issues/2026-03-march/', '2006-07-august.md')."""

@@ -19,7 +19,7 @@ from .build import BuildOptions, BuildReport
 from .config import load_config
 from .content import read_sources
 from .editions import edition_plans, switch_editions
-from .editions.pdf import find_issue, issue_pdf
+from .editions.pdf import issue_pdf
 from .errors import Problem, Problems
 from .i18n import catalogue_digest
 from .images import image_files, measure_images
@@ -27,6 +27,7 @@ from .incremental.cache import BuildCache
 from .incremental.uptodate import InputStamp
 from .languages import (
     add_translations,
+    find_issue,
     issue_translated,
     site_in,
     split_sources,

@@ -360,7 +360,8 @@ def test_email_can_be_switched_off(make_site: Callable[..., Path]) -> None:
 
 
 def test_eml_is_a_multipart_alternative_message(make_site: Callable[..., Path],
-                                                runner: CliRunner) -> None:
+                                                runner: CliRunner, tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
     from bulletin_gen.cli import main
 
     output, _ = _build(make_site)
@@ -384,6 +385,13 @@ def test_eml_is_a_multipart_alternative_message(make_site: Callable[..., Path],
     first = eml.read_bytes()
     runner.invoke(main, ["email", "2026-01-winter", str(site), "--eml", str(eml)])
     assert eml.read_bytes() == first  # same issue, same bytes: boundary and Message-ID too
+    # As `bulletin pdf`: -o names the file, and without it the issue's slug does, here.
+    runner.invoke(main, ["email", "2026-01-winter", str(site), "-o", str(site / "o.eml")])
+    assert (site / "o.eml").read_bytes() == first
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(main, ["email", "issues/2026-01-winter/", str(site)])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "2026-01-winter.eml").read_bytes() == first
 
 
 def test_eml_names_an_unsubscribe_link_and_defaults_the_sender(

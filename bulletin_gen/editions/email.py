@@ -28,9 +28,10 @@ from urllib.parse import urljoin, urlsplit
 from jinja2 import Environment
 from markupsafe import Markup
 
+from .. import languages
 from ..config import SiteConfig
-from ..errors import BulletinError, Location, Problem, Problems, did_you_mean
-from ..languages import asked_slug, issue_translated, site_in
+from ..errors import BulletinError, Location, Problem, Problems
+from ..languages import issue_translated, site_in
 from ..layout import CONFIG_FILE
 from ..markdown import (
     ALT_ATTRIBUTE,
@@ -333,14 +334,9 @@ def export_eml(site_dir: Path, slug: str, target: Path, drafts: bool = False,
                      tuple(problems.warnings))
 
 
-def find_issue(site: Site, slug: str, drafts: bool) -> Issue:
-    """The issue named `slug` (its folder or file name); a draft only when asked for."""
-    wanted = asked_slug(slug)
-    issue = next((issue for issue in site.issues if issue.slug == wanted), None)
-    if issue is None:
-        known = [issue.slug for issue in site.issues]
-        hint = did_you_mean(wanted, known) or "the issues are: " + ", ".join(known)
-        raise EmailError(f"no issue '{slug}' ({hint})")
+def find_issue(site: Site, name: str, drafts: bool) -> Issue:
+    """The issue a command names (`languages.find_issue`); a draft only when asked for."""
+    issue = languages.find_issue(site, name)
     if issue.is_draft and not drafts:
         raise EmailError(f"issue '{issue.slug}' is a draft: pass --drafts to send it anyway")
     return issue

@@ -23,7 +23,7 @@ from urllib.parse import unquote, urlsplit
 
 from jinja2 import Environment
 
-from ..errors import BulletinError, Location, Problems, did_you_mean
+from ..errors import BulletinError, Location, Problems
 from ..i18n import direction_of, missing_font
 from ..markdown import shows_its_target
 from ..model import Issue, Site
@@ -234,14 +234,3 @@ def site_fetcher(weasyprint: Any, root: str, files: dict[str, Path], refused: li
                 url, files[site_path].read_bytes(), {"Content-Type": kind})
 
     return SiteFetcher()
-
-
-def find_issue(site: Site, slug: str) -> Issue:
-    """The issue named `slug`; an error listing the issues there are when there is none."""
-    for issue in site.issues:
-        if issue.slug == slug:
-            return issue
-    known = ", ".join(issue.slug for issue in site.issues) or "none"
-    hint = did_you_mean(slug, [issue.slug for issue in site.issues])
-    raise BulletinError(f"no issue '{slug}' in this site{' (' + hint + ')' if hint else ''}. "
-                        f"Issues: {known}.")
