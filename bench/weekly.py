@@ -3,7 +3,7 @@
 `generate(root, issues)` writes root/bulletin/: a bulletin.yaml with the default settings (web,
 email and PDF editions on) and one single-file issue a week, `content/issues/YYYY-MM-DD.md`
 (see docs/content.md), each with an introduction and 15-40 `##` sections: one or two long lists
-of links (20-60 bullets, each a link, a code span and a few words), as a programming weekly
+of links (20-55 bullets, each a link, a code span and a few words), as a programming weekly
 has, and short news (a paragraph with `code spans`, bold names and now and then a link). Each
 issue's email stays under the 100 KB at which the build warns that Gmail clips it: a build
 with warnings repeats its work to repeat them, which a real weekly would not show.
@@ -86,7 +86,7 @@ def _news(rng: random.Random) -> str:
 
 def _links(rng: random.Random) -> str:
     lines = [f"- [{_words(rng, 2, 4).capitalize()}]({_address(rng)}): `{rng.choice(CODE)}` "
-             f"{_words(rng, 1, 4)}" for _ in range(rng.randint(20, 60))]
+             f"{_words(rng, 1, 4)}" for _ in range(rng.randint(20, 55))]
     return _sentence(rng) + "\n\n" + "\n".join(lines)
 
 
