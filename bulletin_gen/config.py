@@ -46,6 +46,20 @@ class Organisation:
 
 
 @dataclass(frozen=True)
+class Colours:
+    """`colours:` the theme's accent (the header, links, rules) and highlight (a link under
+    the pointer, the focus ring, the kind of an item), in every edition: web, print, email."""
+
+    accent: str = "#0b5c7a"
+    highlight: str = "#8a3b12"
+
+    @property
+    def changed(self) -> bool:
+        """True when either is not the theme's own: the pages then say so in a <style>."""
+        return self != Colours()
+
+
+@dataclass(frozen=True)
 class PdfConfig:
     """`pdf:` the print edition."""
 
@@ -146,6 +160,7 @@ class SiteConfig:
     search: SearchConfig = field(default_factory=SearchConfig)
     publish: tuple[PublishTarget, ...] = ()
     links: LinksConfig = field(default_factory=LinksConfig)
+    colours: Colours = field(default_factory=Colours)
     # The other languages, in the order of the language menu; the main one is `language`.
     languages: tuple[Language, ...] = ()
     untranslated: str = "original"  # an issue's untranslated items: 'original' | 'omit'
@@ -257,6 +272,7 @@ def read_config(reader: FieldReader) -> SiteConfig:
     links = reader.mapping("links")
     links_config = LinksConfig(links.choice("missing", ("error", "warning"), "error"))
     links.finish()
+    colours = _colours(reader.mapping("colours"))
     config = SiteConfig(
         title=title,
         tagline=typographic(reader.text("tagline")),
@@ -278,6 +294,7 @@ def read_config(reader: FieldReader) -> SiteConfig:
         search=search_config,
         publish=publish,
         links=links_config,
+        colours=colours,
         untranslated=reader.choice("untranslated", ("original", "omit"), "original"),
         key_lines=dict(reader.data.lines),
     )
@@ -365,6 +382,51 @@ def _publish_targets(section: FieldReader) -> tuple[PublishTarget, ...]:
         targets.append(target)
     section.finish()
     return tuple(targets)
+
+
+HEX_COLOUR = re.compile(r"#(?:[0-9a-fA-F]{3}){1,2}")
+# The contrast with white that readers need (WCAG 2): text, and the focus ring around it.
+TEXT_CONTRAST, RING_CONTRAST = 4.5, 3.0
+
+
+def _colours(section: FieldReader) -> Colours:
+    """`colours: {accent: "#2f5d3a", highlight: "#7a3b12"}`: hex colours, as every mail client
+    reads them. White text sits on the accent and links are drawn in it on white, so one too
+    light to read is a warning."""
+    found = {}
+    for key, least in (("accent", TEXT_CONTRAST), ("highlight", RING_CONTRAST)):
+        written = section.line(key)
+        if not written:
+            continue
+        if not HEX_COLOUR.fullmatch(written):
+            section.error(key, f"colours.{key}: '{written}' is not a colour written as #rrggbb",
+                          f"write it in hex, in quotes: {key}: \"#2f5d3a\"")
+            continue
+        colour = _six_digits(written.lower())
+        ratio = _contrast_with_white(colour)
+        if ratio < least:
+            section.problems.warn(section.at(key), f"colours.{key}: {written} against white "
+                                  f"has a contrast of {ratio:.1f}:1, under the {least:g}:1 "
+                                  "readers need", "choose a darker colour")
+        found[key] = colour
+    section.finish()
+    return Colours(**found)
+
+
+def _six_digits(colour: str) -> str:
+    """'#abc' as '#aabbcc'."""
+    return colour if len(colour) == 7 else "#" + "".join(digit * 2 for digit in colour[1:])
+
+
+def _contrast_with_white(colour: str) -> float:
+    """WCAG 2's contrast ratio of `colour` (#rrggbb) and white."""
+    def linear(channel: int) -> float:
+        value = channel / 255
+        return value / 12.92 if value <= 0.04045 else ((value + 0.055) / 1.055) ** 2.4
+
+    red, green, blue = (linear(int(colour[i:i + 2], 16)) for i in (1, 3, 5))
+    luminance = 0.2126 * red + 0.7152 * green + 0.0722 * blue
+    return 1.05 / (luminance + 0.05)
 
 
 def _http_url(reader: FieldReader, key: str, example: str) -> str:

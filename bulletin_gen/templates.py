@@ -112,6 +112,7 @@ def make_environment(site_dir: Path | None, language: str = "en",
         marked=marked_text,
         number=number_filter,
         session=session_name,
+        tint=tint,
     )
     return env
 
@@ -228,6 +229,13 @@ def _sized_picture(pictures: dict[str, Image], tag: str, attrs: Attrs) -> Attrs 
         return None
     return [*attrs, ("width", str(image.width)), ("height", str(image.height)),
             ("decoding", "async")]
+
+
+def tint(colour: str, whiteness: float) -> str:
+    """`{{ config.colours.accent | tint(0.85) }}`: the colour (#rrggbb) mixed with white, for
+    the pale shades of the email, whose mail clients read no CSS variables."""
+    channels = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    return "#" + "".join(f"{round(value + (255 - value) * whiteness):02x}" for value in channels)
 
 
 def _page_language(context: Context) -> str:

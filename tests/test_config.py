@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from bulletin_gen.config import (
+    Colours,
     Contact,
     EmailConfig,
     Organisation,
@@ -207,3 +208,23 @@ def test_problems_can_be_collected_instead_of_raised(tmp_path: Path) -> None:
     assert config.title == ""
     assert [str(p) for p in problems.errors] == [
         "bulletin.yaml:1: missing required field 'title' (add 'title: ...')"]
+
+
+def test_colours_are_hex_and_dark_enough_for_white_text(tmp_path: Path) -> None:
+    (tmp_path / "bulletin.yaml").write_text(
+        'title: T\ncolours: {accent: "#2F5D3A", highlight: "#a40"}\n', encoding="utf-8")
+    config, problems = load_config(tmp_path, problems=Problems())
+    assert config.colours == Colours("#2f5d3a", "#aa4400") and config.colours.changed
+    assert not problems.errors and not problems.warnings
+    assert not SiteConfig(title="T").colours.changed
+    (tmp_path / "bulletin.yaml").write_text(
+        'title: T\ncolours:\n  accent: "#f0c040"\n  highlight: green\n  link: "#000"\n',
+        encoding="utf-8")
+    _, problems = load_config(tmp_path, problems=Problems())
+    assert [str(p) for p in problems.errors] == [
+        "bulletin.yaml:4: colours.highlight: 'green' is not a colour written as #rrggbb "
+        '(write it in hex, in quotes: highlight: "#2f5d3a")']
+    assert [str(p) for p in problems.warnings] == [
+        "bulletin.yaml:3: colours.accent: #f0c040 against white has a contrast of 1.7:1, "
+        "under the 4.5:1 readers need (choose a darker colour)",
+        "bulletin.yaml:5: unknown field 'colours.link'"]

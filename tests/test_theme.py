@@ -108,3 +108,31 @@ def test_a_long_code_block_scrolls_in_one_box_on_a_phone(make_site: Callable[...
     # The block is one tinted box; the lines inside it are not tinted one by one.
     assert browser.execute_script(style, ".prose pre code", "backgroundColor") == \
         "rgba(0, 0, 0, 0)"
+
+
+def test_the_sites_colours_reach_every_edition(make_site: Callable[..., Path]) -> None:
+    """`colours:` in bulletin.yaml: the web pages and the print edition set the theme's
+    variables; the email, whose clients read no variables, has them (and their pale shades)
+    written into its styles."""
+    from conftest import MINIMAL_SITE, SETTINGS
+
+    from bulletin_gen.editions.pdf import PRINT_TEMPLATE
+    from bulletin_gen.pipeline import load_site, site_environment
+    from bulletin_gen.render import PagePlan, render_page
+
+    site_dir = make_site({"bulletin.yaml": SETTINGS + 'colours: {accent: "#2f5d3a"}\n'})
+    output = build(site_dir, BuildOptions(jobs=1, pdf=False)).output
+    style = ":root { --accent: #2f5d3a; --highlight: #8a3b12; }"
+    for page in ("index.html", "issues/2026-01-winter/lead/index.html"):
+        assert [element.text for element in parse_html(output / page).iter("style")] == [style]
+    site, _ = load_site(site_dir)
+    plan = PagePlan("print.html", site.issues[0].url, PRINT_TEMPLATE, {"issue": site.issues[0]})
+    assert style in render_page(site_environment(site_dir, site), site, plan).data.decode()
+    email = parse_html(output / "issues/2026-01-winter/email.html")
+    masthead = next(element for element in email.iter("td")
+                    if "masthead" in (element.get("class") or "").split())
+    assert "background-color: #2f5d3a" in masthead.get("style", "")
+    assert "#0b5c7a" not in (output / "issues/2026-01-winter/email.html").read_text("utf-8")
+    # The theme's own colours leave the pages without a <style>.
+    plain = build(make_site(MINIMAL_SITE, name="plain"), BuildOptions(jobs=1, pdf=False)).output
+    assert not list(parse_html(plain / "index.html").iter("style"))
