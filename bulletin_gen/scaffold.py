@@ -345,6 +345,7 @@ kind: briefs
 items:
   # One entry per brief; only 'body' is required.
   - headline: ""             # optional
+    # id: pecs-budget        # optional: an anchor that stays when briefs move (links, feeds)
     regions: []              # e.g. [Tajikistan, Uzbekistan]
     tags: []
     body: |

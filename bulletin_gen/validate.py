@@ -434,13 +434,14 @@ def _briefs(fields: FieldReader, doc: SourceDoc, identity: Identity, resolve: Re
                      "write '- body: ...' entries under 'items:'")
         return ()
     briefs = []
+    named: dict[str, int] = {}  # the briefs' own ids (`id:`), by the brief that gave each
     for number, entry in enumerate(raw, start=1):
         reader = FieldReader(entry, doc.rel, problems, what=f"brief {number}")
         body = reader.text("body", required=True)
         if not isinstance(entry, Mapping):
             continue
         line = entry.line_of("body") + (1 if "\n" in str(entry.get("body", "")) else 0)
-        anchor = f"{identity.slug}-{number}"
+        anchor = f"{identity.slug}-{_brief_id(reader, number, named)}"
         briefs.append(Brief(
             headline=typographic(reader.text("headline")),
             html_utf8=_render(renderer, body, doc, resolve, problems, anchor, line).encode(),
@@ -450,6 +451,25 @@ def _briefs(fields: FieldReader, doc: SourceDoc, identity: Identity, resolve: Re
         ))
         reader.finish()
     return tuple(briefs)
+
+
+def _brief_id(reader: FieldReader, number: int, named: dict[str, int]) -> str:
+    """What a brief's anchor ends with: its `id:`, which stays when briefs are added or moved
+    (links to it, its entry in the feeds); else its number in the file."""
+    written = reader.text("id")
+    if not written:
+        return str(number)
+    own = slugify(written)
+    if not own or own.isdigit():
+        reader.error("id", f"id: '{written}' names no brief (a number is a brief's place)",
+                     "write a word or two, e.g. 'id: pecs-budget'")
+        return str(number)
+    if own in named:
+        reader.error("id", f"id: '{own}' is brief {named[own]}'s too",
+                     "give each brief of the file an id of its own")
+        return str(number)
+    named[own] = number
+    return own
 
 
 def _roundtable(fields: FieldReader, doc: SourceDoc, identity: Identity, resolve: Resolver,

@@ -202,6 +202,44 @@ def test_brief_problems_name_the_brief(make_site: Callable[..., Path]) -> None:
                         "(did you mean tags?)"]
 
 
+def test_a_brief_keeps_the_anchor_of_its_id_wherever_it_moves(
+        make_site: Callable[..., Path]) -> None:
+    """A brief's anchor (its links, its entry in the feeds) is its number in the file, or
+    its `id:`, which stays when a brief is added before it."""
+    briefs = """\
+        title: News
+        items:
+          - body: First.
+          - id: Pécs budget
+            body: Budget hearings in Pécs.
+        """
+    item = site_of(make_site, {f"{ISSUE}/02-briefs.yaml": briefs}).issues[0].items[1]
+    assert [brief.anchor for brief in item.briefs] == ["briefs-1", "briefs-pecs-budget"]
+    moved = briefs.replace("  - body: First.", "  - body: New.\n          - body: First.")
+    item = site_of(make_site, {f"{ISSUE}/02-briefs.yaml": moved}).issues[0].items[1]
+    assert [brief.anchor for brief in item.briefs] == [
+        "briefs-1", "briefs-2", "briefs-pecs-budget"]
+
+
+def test_brief_ids_are_words_and_each_its_own(make_site: Callable[..., Path]) -> None:
+    with pytest.raises(ContentError) as caught:
+        load_site(make_site({f"{ISSUE}/02-briefs.yaml": """\
+            title: News
+            items:
+              - id: pecs
+                body: One.
+              - id: Pécs
+                body: Two.
+              - id: 3
+                body: Three.
+            """}))
+    assert [str(problem) for problem in caught.value.problems] == [
+        f"{ISSUE}/02-briefs.yaml:5: id: 'pecs' is brief 1's too (give each brief of the file "
+        "an id of its own)",
+        f"{ISSUE}/02-briefs.yaml:7: id: '3' names no brief (a number is a brief's place) "
+        "(write a word or two, e.g. 'id: pecs-budget')"]
+
+
 def test_single_file_issue_intro_and_items(make_site: Callable[..., Path]) -> None:
     site = site_of(make_site, {"content/issues/2026-03-spring.md": """\
         ---
