@@ -13,7 +13,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import age, parse_html, snapshot, text_of, write_files
+from conftest import (
+    MINIMAL_SITE,
+    age,
+    copy_fixture,
+    parse_html,
+    snapshot,
+    text_of,
+    write_files,
+)
 
 from bulletin_gen import search
 from bulletin_gen.build import BuildOptions, build
@@ -207,9 +215,17 @@ def test_the_newest_issue_is_a_bundle_alone_then_its_quarter_then_each_year(
     assert bundle(clean.output) == before
 
 
-def test_the_search_page_and_the_header_box(make_site: Callable[..., Path],
-                                            build_site: Callable[..., Path]) -> None:
-    output = build_site(make_site(SEARCH_SITE), pdf=False, email=False)
+@pytest.fixture(scope="module")
+def search_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The minimal site with SEARCH_SITE, its web edition built once for the module: only for
+    tests that read its output or query it."""
+    site = write_files(tmp_path_factory.mktemp("search") / "site",
+                       {**MINIMAL_SITE, **SEARCH_SITE})
+    return build(site, BuildOptions(pdf=False, email=False, jobs=1)).output
+
+
+def test_the_search_page_and_the_header_box(search_output: Path) -> None:
+    output = search_output
     page = parse_html(output / "search/index.html")
     scripts = [script.get("src") for script in page.iter("script")]
     assert "../pagefind/pagefind-ui.js" in scripts
@@ -266,10 +282,10 @@ def browser(module_browser: Any) -> Any:
     return module_browser
 
 
-@pytest.fixture
-def served(make_site: Callable[..., Path], build_site: Callable[..., Path]) -> Iterator[str]:
+@pytest.fixture(scope="module")
+def served(search_output: Path) -> Iterator[str]:
     """The search site built and served."""
-    with serving(build_site(make_site(SEARCH_SITE), pdf=False, email=False)) as base:
+    with serving(search_output) as base:
         yield base
 
 
@@ -386,9 +402,18 @@ def languages_site(fixture_site: Callable[[str], Path]) -> Path:
     return write_files(fixture_site("multilingual"), dict(NOVEMBER))
 
 
-@pytest.fixture
-def served_languages(languages_site: Path, build_site: Callable[..., Path]) -> Iterator[str]:
-    with serving(build_site(languages_site, pdf=False, email=False)) as base:
+@pytest.fixture(scope="module")
+def languages_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """languages_site built once for the module (web edition), for the tests that only read
+    its output or query it."""
+    site = write_files(copy_fixture("multilingual", tmp_path_factory.mktemp("languages")),
+                       dict(NOVEMBER))
+    return build(site, BuildOptions(pdf=False, email=False, jobs=1)).output
+
+
+@pytest.fixture(scope="module")
+def served_languages(languages_output: Path) -> Iterator[str]:
+    with serving(languages_output) as base:
         yield base
 
 
@@ -408,9 +433,8 @@ def test_each_language_indexes_its_translations_and_not_its_untranslated_items(
                    if path.startswith(("ar/", "ja/")))
 
 
-def test_every_language_has_its_search_page_bundles_and_404(
-        languages_site: Path, build_site: Callable[..., Path]) -> None:
-    output = build_site(languages_site, pdf=False, email=False)
+def test_every_language_has_its_search_page_bundles_and_404(languages_output: Path) -> None:
+    output = languages_output
     page = parse_html(output / "es/search/index.html")
     assert page.get("lang") == "es"
     assert text_of(page.find(".//h1")) == "Buscar"
