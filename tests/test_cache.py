@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 import os
 import pickle
@@ -48,12 +49,40 @@ def rendered_count(site: Path, **options: object) -> int:
     return seen[0]
 
 
+# clean_tree's outputs in this process, by the digest of the site's files and the options: a
+# clean build's output depends on those alone (test_determinism*.py), and tests that end with
+# the same files (the parameters of one test, most often) need one clean build between them.
+CLEAN_TREES: dict[str, dict[str, bytes]] = {}
+
+
 def clean_tree(site: Path, tmp_path: Path, **options: Any) -> dict[str, bytes]:
     """The output of a clean build of a copy of `site` (with `options`), for comparison."""
+    key = _inputs_digest(site, options)
+    if key is not None and key in CLEAN_TREES:
+        return CLEAN_TREES[key]
     copy = tmp_path / "reference"
     shutil.rmtree(copy, ignore_errors=True)
     shutil.copytree(site, copy, ignore=shutil.ignore_patterns("output", ".output.*", CACHE_DIR))
-    return snapshot(build(copy, BuildOptions(jobs=1, clean=True, **options)).output)
+    tree = snapshot(build(copy, BuildOptions(jobs=1, clean=True, **options)).output)
+    if key is not None:
+        CLEAN_TREES[key] = tree
+    return tree
+
+
+def _inputs_digest(site: Path, options: dict[str, Any]) -> str | None:
+    """A digest of every file clean_tree copies (path and bytes) and of `options`; None when
+    the site holds a symbolic link or anything but files and folders (nothing is kept then)."""
+    digest = hashlib.sha256(repr(sorted(options.items())).encode())
+    for path in sorted(site.rglob("*")):
+        parts = path.relative_to(site).parts
+        if parts[0] in ("output", CACHE_DIR) or parts[0].startswith(".output."):
+            continue
+        if path.is_symlink() or not (path.is_file() or path.is_dir()):
+            return None
+        name = "/".join(parts).encode()
+        data = path.read_bytes() if path.is_file() else b"<folder>"
+        digest.update(b"%d:%s%d:%s" % (len(name), name, len(data), data))
+    return digest.hexdigest()
 
 
 def total_pages(site: Path) -> int:
