@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import fcntl
+import json
 import os
 import posixpath
 import re
@@ -171,34 +173,66 @@ def demo_site(tmp_path: Path) -> Path:
 
 @dataclass(frozen=True)
 class Built:
-    """A site built once for the whole session (once per xdist worker): only for tests that
-    read its output and change neither the site nor the output."""
+    """A site built once for the whole run: only for tests that read its output and change
+    neither the site nor the output."""
 
     site: Path
     output: Path
+    here: bool = True  # built by this process (not by another xdist worker)
+
+
+def built_once(tmp_path_factory: pytest.TempPathFactory, name: str,
+               make: Callable[[Path], Built]) -> Built:
+    """make(folder), once for the whole run: the first xdist worker to ask builds the site into
+    a folder all the workers share; the others wait for it (a lock) and take what it built.
+    A build that fails leaves nothing behind: the next worker to ask tries again."""
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # the run's folder, which holds each worker's own
+    folder, record = root / f"built-{name}", root / f"built-{name}.json"
+    with open(root / f"built-{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file is closed
+        if record.is_file():
+            paths = json.loads(record.read_text("utf-8"))
+            return Built(Path(paths["site"]), Path(paths["output"]), here=False)
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir()
+        built = make(folder)
+        record.write_text(json.dumps({"site": str(built.site), "output": str(built.output)}),
+                          "utf-8")
+        return built
+
+
+def build_demo(folder: Path) -> Built:
+    site = copy_demo(folder / "demo")
+    return Built(site, build(site).output)
 
 
 @pytest.fixture(scope="session")
 def demo_built(tmp_path_factory: pytest.TempPathFactory) -> Built:
     """The demo site built with the default settings (web, email and print editions)."""
-    site = copy_demo(tmp_path_factory.mktemp("shared") / "demo")
-    return Built(site, build(site).output)
+    return built_once(tmp_path_factory, "demo", build_demo)
 
 
 @pytest.fixture(scope="session")
 def demo_built_again(demo_built: Built, tmp_path_factory: pytest.TempPathFactory) -> Built:
     """demo_built's site built a second time in the same process, with the same settings, into
     another folder: with the cache the first build left (and the state that build left in
-    the process). Its output must be demo_built's, byte for byte."""
+    the process). Its output must be demo_built's, byte for byte. When another worker built
+    demo_built, this process builds its own copy of the demo first, then again."""
+    first = demo_built if demo_built.here else build_demo(tmp_path_factory.mktemp("first"))
     output = tmp_path_factory.mktemp("again") / "output"
-    return Built(demo_built.site, build(demo_built.site, BuildOptions(output=output)).output)
+    return Built(first.site, build(first.site, BuildOptions(output=output)).output)
 
 
 @pytest.fixture(scope="session")
 def full_built(tmp_path_factory: pytest.TempPathFactory) -> Built:
     """tests/fixtures/sites/full built with the default settings."""
-    site = copy_fixture("full", tmp_path_factory.mktemp("shared"))
-    return Built(site, build(site).output)
+    def make(folder: Path) -> Built:
+        site = copy_fixture("full", folder)
+        return Built(site, build(site).output)
+
+    return built_once(tmp_path_factory, "full", make)
 
 
 def ctrl_c_reaches_child() -> None:

@@ -20,7 +20,9 @@ from conftest import (
     ATOM,
     SITEMAP,
     SITES,
+    Built,
     age,
+    built_once,
     by_class,
     html_pages,
     internal_refs,
@@ -373,9 +375,12 @@ def test_a_translation_left_as_new_translation_wrote_it_is_a_warning(
 @pytest.fixture(scope="module")
 def output(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The multilingual site built once (PDFs included) for the tests that only read it."""
-    site_dir = tmp_path_factory.mktemp("built") / "multilingual"
-    shutil.copytree(SITES / "multilingual", site_dir)
-    return build(site_dir, BuildOptions(jobs=1)).output
+    def make(folder: Path) -> Built:
+        site_dir = folder / "multilingual"
+        shutil.copytree(SITES / "multilingual", site_dir)
+        return Built(site_dir, build(site_dir, BuildOptions(jobs=1)).output)
+
+    return built_once(tmp_path_factory, "multilingual", make).output
 
 
 LANGUAGE_OF = {"es": ("es", "ltr"), "ar": ("ar", "rtl"), "ja": ("ja", "ltr")}
