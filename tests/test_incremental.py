@@ -19,6 +19,10 @@ from hypothesis import strategies as st
 
 from bulletin_gen.build import BuildOptions, build
 
+# What these tests vary is the content: each template text is compiled once in the
+# module's process, not in every fresh site's build (conftest.compile_once).
+pytestmark = pytest.mark.usefixtures("compile_once")
+
 WORDS = ["water", "council", "Pécs", "budget", "mediation", "**Lima**", "canal", "youth"]
 TAGS = ["water", "youth", "budget", "elections"]
 REGIONS = ["Peru", "Hungary", "Bolivia"]

@@ -12,6 +12,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 from conftest import MINIMAL_SITE, write_files
 from hypothesis import HealthCheck, given, settings
@@ -20,6 +21,10 @@ from test_security import assert_harmless
 
 from bulletin_gen.build import BuildOptions, build
 from bulletin_gen.errors import BulletinError, ContentError
+
+# What these tests vary is the content: each template text is compiled once in the
+# module's process, not in every fresh site's build (conftest.compile_once).
+pytestmark = pytest.mark.usefixtures("compile_once")
 
 ITEM = "content/issues/2026-01-winter/03-fuzz.md"
 BRIEFS = "content/issues/2026-01-winter/02-briefs.yaml"

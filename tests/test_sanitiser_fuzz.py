@@ -25,6 +25,10 @@ from hypothesis import strategies as st
 from bulletin_gen.build import BuildOptions, build
 from bulletin_gen.markdown import ALLOWED_ATTRIBUTES, ALLOWED_TAGS
 
+# What these tests vary is the content: each template text is compiled once in the
+# module's process, not in every fresh site's build (conftest.compile_once).
+pytestmark = pytest.mark.usefixtures("compile_once")
+
 pytest.importorskip("css_inline", reason="the email extra is not installed")
 pytest.importorskip("weasyprint", reason="the pdf extra is not installed")
 pypdf = pytest.importorskip("pypdf")
