@@ -16,8 +16,8 @@ from conftest import MINIMAL_SITE
 from bulletin_gen.build import BuildOptions, build
 from bulletin_gen.cli import main
 
-# What these tests vary is the content: each template text is compiled once in the
-# module's process, not in every fresh site's build (conftest.compile_once).
+# Each template text is compiled once in the module's process, not again in every fresh
+# site's build: these tests are not about how templates are compiled (conftest.compile_once).
 pytestmark = pytest.mark.usefixtures("compile_once")
 
 ISSUE = "content/issues/2026-01-winter/issue.yaml"

@@ -19,8 +19,8 @@ from bulletin_gen.cli import main
 from bulletin_gen.editions.email import absolute_links
 from bulletin_gen.errors import ContentError
 
-# What these tests vary is the content: each template text is compiled once in the
-# module's process, not in every fresh site's build (conftest.compile_once).
+# Each template text is compiled once in the module's process, not again in every fresh
+# site's build: these tests are not about how templates are compiled (conftest.compile_once).
 pytestmark = pytest.mark.usefixtures("compile_once")
 
 pytest.importorskip("css_inline", reason="the email extra is not installed")

@@ -15,6 +15,10 @@ from PIL import Image as Pillow
 from bulletin_gen import images
 from bulletin_gen.build import BuildOptions, build
 
+# Each template text is compiled once in the module's process, not again in every fresh
+# site's build: these tests are not about how templates are compiled (conftest.compile_once).
+pytestmark = pytest.mark.usefixtures("compile_once")
+
 GPS = 0x8825
 ORIENTATION = 0x0112
 

@@ -19,8 +19,8 @@ from hypothesis import strategies as st
 
 from bulletin_gen.build import BuildOptions, build
 
-# What these tests vary is the content: each template text is compiled once in the
-# module's process, not in every fresh site's build (conftest.compile_once).
+# Each template text is compiled once in the module's process, not again in every fresh
+# site's build: these tests are not about how templates are compiled (conftest.compile_once).
 pytestmark = pytest.mark.usefixtures("compile_once")
 
 WORDS = ["water", "council", "Pécs", "budget", "mediation", "**Lima**", "canal", "youth"]

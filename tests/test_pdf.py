@@ -29,6 +29,10 @@ from bulletin_gen.editions.pdf import (
 from bulletin_gen.model import Issue, Site
 from bulletin_gen.pipeline import load_site
 
+# Each template text is compiled once in the module's process, not again in every fresh
+# site's build: these tests are not about how templates are compiled (conftest.compile_once).
+pytestmark = pytest.mark.usefixtures("compile_once")
+
 LINK_ITEM = """\
     ---
     title: Reports and links

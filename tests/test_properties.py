@@ -22,8 +22,8 @@ from test_security import assert_harmless
 from bulletin_gen.build import BuildOptions, build
 from bulletin_gen.errors import BulletinError, ContentError
 
-# What these tests vary is the content: each template text is compiled once in the
-# module's process, not in every fresh site's build (conftest.compile_once).
+# Each template text is compiled once in the module's process, not again in every fresh
+# site's build: these tests are not about how templates are compiled (conftest.compile_once).
 pytestmark = pytest.mark.usefixtures("compile_once")
 
 ITEM = "content/issues/2026-01-winter/03-fuzz.md"

@@ -19,6 +19,10 @@ from conftest import MINIMAL_SITE, age
 from bulletin_gen.build import BuildOptions, build
 from bulletin_gen.cli import main
 
+# Each template text is compiled once in the module's process, not again in every fresh
+# site's build: these tests are not about how templates are compiled (conftest.compile_once).
+pytestmark = pytest.mark.usefixtures("compile_once")
+
 boto3 = pytest.importorskip("boto3")
 moto_server = pytest.importorskip("moto.server")
 

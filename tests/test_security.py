@@ -19,8 +19,8 @@ from bulletin_gen.errors import ContentError
 from bulletin_gen.write import MARKER, OutputError, check_output_dir
 from bulletin_gen.yamlio import YamlError, load_yaml
 
-# What these tests vary is the content: each template text is compiled once in the
-# module's process, not in every fresh site's build (conftest.compile_once).
+# Each template text is compiled once in the module's process, not again in every fresh
+# site's build: these tests are not about how templates are compiled (conftest.compile_once).
 pytestmark = pytest.mark.usefixtures("compile_once")
 
 LEAD = "content/issues/2026-01-winter/01-lead.md"
