@@ -235,9 +235,13 @@ def full_built(tmp_path_factory: pytest.TempPathFactory) -> Built:
     return built_once(tmp_path_factory, "full", make)
 
 
+# compile_once's code, kept for the whole process: the modules that use it share it.
+COMPILED: dict[tuple[object, ...], Any] = {}
+
+
 @pytest.fixture(scope="module")
 def compile_once() -> Iterator[None]:
-    """Jinja compiles each template text once in the module's process, not again in each
+    """Jinja compiles each template text once in the process (COMPILED), not again in each
     build of a fresh site (most of a small site's first build: 0.15 of 0.2 s), for modules
     that build many fresh sites to test their content and not how templates are compiled or
     kept (never the cache's tests). The code kept for a text is what compiling it again would
@@ -248,7 +252,7 @@ def compile_once() -> Iterator[None]:
     from bulletin_gen.incremental.cache import _compiled_for
 
     real = Environment.compile
-    compiled: dict[tuple[object, ...], Any] = {}
+    compiled = COMPILED
 
     def compile_once(env: Environment, source: str, name: str | None = None,
                      filename: str | None = None, raw: bool = False,
