@@ -31,7 +31,10 @@ ITEM_PAGE = "issues/2026-01-winter/lead/"
 class Served:
     """A running `bulletin serve` process, its URL and its output lines."""
 
-    def __init__(self, site: Path, *args: str, temporary: Path | None = None) -> None:
+    def __init__(self, site: Path, *args: str, temporary: Path | None = None,
+                 on_saying: tuple[str, Callable[[], None]] | None = None) -> None:
+        """Start it and return once it serves; `on_saying` (text, action): the action is
+        taken when a line of its output holds the text, before it serves."""
         env = {**os.environ, "PYTHONUNBUFFERED": "1", "NO_COLOR": "1"}
         if temporary:  # where it makes its folder for the built site
             env["TMPDIR"] = str(temporary)
@@ -48,6 +51,8 @@ class Served:
         self.url = ""
         while not self.url:
             line = self.next_line()
+            if on_saying and on_saying[0] in line:
+                on_saying[1]()
             if match := re.search(r"at (http://127\.0\.0\.1:\d+/)", line):
                 self.url = match.group(1)
 

@@ -115,8 +115,8 @@ def test_serve_waits_for_a_build_of_its_site(make_site: Callable[..., Path]) -> 
     pytest.importorskip("watchfiles")
     site = make_site()
     holder = Holder(site)
-    threading.Timer(1.0, holder.release).start()
-    server = Served(site, "--no-pdf")  # returns once it serves, after its first build
+    # Let go once serve says it waits (a timer raced a slow start: serve found the site free).
+    server = Served(site, "--no-pdf", on_saying=("Waiting for another build", holder.release))
     try:
         assert server.get("")[0] == 200
     finally:
