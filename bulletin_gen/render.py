@@ -56,6 +56,21 @@ class Artifact:
 
 
 @dataclass(frozen=True)
+class Neighbour:
+    """The issue before or after the one a page shows, as its link names it: only these, so
+    that an edit of its items leaves the page alone."""
+
+    title: str
+    url: str
+    date: dt.date
+    number: int | None
+
+    @classmethod
+    def of(cls, issue: Issue | None) -> Neighbour | None:
+        return cls(issue.title, issue.url, issue.date, issue.number) if issue else None
+
+
+@dataclass(frozen=True)
 class Version:
     """A page in one language, for its alternate links and the language menu."""
 
@@ -108,9 +123,13 @@ def _site_plans(main: Site, site: Site) -> list[PagePlan]:
     if site.config.search.enabled:
         plans.append(PagePlan(f"{home}search/index.html", f"{home}search/", "search.html",
                               {"bundles": search_bundles(site)}))
-    for issue in site.issues:
+    issues = site.issues  # newest first
+    for position, issue in enumerate(issues):
+        newer = issues[position - 1] if position > 0 else None
+        older = issues[position + 1] if position + 1 < len(issues) else None
         plans.append(PagePlan(f"{issue.url}index.html", issue.url, "issue.html",
-                              {"issue": issue, **_pictures(issue)}))
+                              {"issue": issue, "older": Neighbour.of(older),
+                               "newer": Neighbour.of(newer), **_pictures(issue)}))
         plans.extend(_item_plans(issue))
     for kind, terms in (("tags", site.tags), ("regions", site.regions)):
         for index in terms:

@@ -123,6 +123,20 @@ def test_the_first_and_last_items_lead_back_to_their_issue(output: Path) -> None
         ("prev", f"{issue}briefs/"), (None, issue)]
 
 
+def test_an_issue_leads_to_the_issues_before_and_after_it(output: Path) -> None:
+    """By date, drafts left out: the newest has none after it, the oldest none before."""
+    assert pager_links(output, "issues/2026-02-forum") == [
+        ("prev", "../../issues/2025-10-autumn/"), ("next", "../../issues/2026-04-spring/")]
+    assert pager_links(output, "issues/2026-04-spring") == [
+        ("prev", "../../issues/2026-02-forum/")]
+    assert pager_links(output, "issues/2025-10-autumn") == [
+        ("next", "../../issues/2026-02-forum/")]
+    pager = by_class(page(output, "issues/2026-02-forum"), "pager", "nav")[0]
+    assert pager.get("aria-label") == "Other issues"
+    assert [text_of(a) for a in pager.findall("a")] == [
+        "Previous issue October 2025", "Next issue April 2026"]
+
+
 def test_the_only_item_of_an_issue_leads_back_to_it_once(make_site: Callable[..., Path]) -> None:
     site = make_site({"content/issues/2026-01-winter/02-briefs.yaml": None})
     output = build(site, BuildOptions(pdf=False)).output
