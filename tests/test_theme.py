@@ -20,9 +20,10 @@ HEX = re.compile(r"#[0-9a-fA-F]{6}\b|#[0-9a-fA-F]{3}\b")
 
 
 def resolve(value: str) -> str:
+    """A value with its variables (of the light :root) put in, through variables of variables."""
     value = value.strip()
     match = re.fullmatch(r"var\((--[\w-]+)\)", value)
-    return VARIABLES[match.group(1)].strip() if match else value
+    return resolve(VARIABLES[match.group(1)]) if match else value
 
 
 def luminance(colour: str) -> float:
