@@ -87,7 +87,7 @@ def run_stages(site_dir: Path, output: Path, options: BuildOptions, inputs: Inpu
         notify("pdf", 1, 1)
     env = site_environment(site_dir, site)
     cache.keep_compiled(env)
-    pages = plan_pages(site)
+    pages = _page_plans(site_dir, site)
     editions = edition_plans(site_dir, site, problems)
     copies = _copies(site_dir, site)
     copies += [Copy(source, path) for source, path in image_files(site, cache.made_folder)]
@@ -149,7 +149,7 @@ def render_in_memory(site_dir: Path, drafts: bool = True, strict: bool = False) 
     started = time.perf_counter()
     site, problems = load_site(site_dir, drafts=drafts, strict=strict)
     site = with_main_settings(switch_search(site, problems))
-    plans = plan_pages(site)
+    plans = _page_plans(site_dir, site)
     artifacts = list(render_pages(site_environment(site_dir, site), site, plans))
     return RenderedSite(site, problems, plans, artifacts, _copies(site_dir, site),
                         time.perf_counter() - started)
@@ -180,6 +180,13 @@ def site_environment(site_dir: Path, site: Site) -> ThemeEnvironment:
     """The templates of the site, speaking its language and ready to speak its translations'."""
     return make_environment(site_dir, site.config.language,
                             tuple(each.config.language for each in site.translations))
+
+
+def _page_plans(site_dir: Path, site: Site) -> list[PagePlan]:
+    """The web pages to render, but those the site's static/ gives a file of its own for
+    (its own robots.txt, say): the site's file is copied instead."""
+    own = {copy.path for copy in static_copies(site_dir / "static")}
+    return [plan for plan in plan_pages(site) if plan.path not in own]
 
 
 def _copies(site_dir: Path, site: Site) -> list[Copy]:

@@ -114,6 +114,7 @@ def _site_plans(main: Site, site: Site) -> list[PagePlan]:
     ]
     if site is main:
         plans.append(PagePlan("sitemap.xml", "sitemap.xml", "sitemap.xml", _sitemap(site)))
+        plans.append(PagePlan("robots.txt", "robots.txt", "robots.txt"))
     plans += [
         PagePlan(f"{home}tags/index.html", f"{home}tags/", "terms.html",
                  {"kind": "tags", "terms": site.tags}),

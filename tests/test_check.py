@@ -35,7 +35,7 @@ def test_a_clean_site_passes(make_site: Callable[..., Path], runner: CliRunner) 
     site = make_site()
     result = runner.invoke(main, ["check", str(site)])
     assert result.exit_code == 0, result.output
-    assert result.stdout == "No problems found in 1 issue (23 pages).\n"
+    assert result.stdout == "No problems found in 1 issue (24 pages).\n"
     assert not (site / "output").exists()
 
 
@@ -61,7 +61,7 @@ def test_missing_anchor_is_traced_to_its_line(make_site: Callable[..., Path],
     assert result.exit_code == 1
     assert result.stderr == (f"{ITEM}:7: error: link to a missing anchor #nowhere (an anchor "
                              "is the id of a heading or element on the page it links to)\n")
-    assert result.stdout == "Checked 1 issue (21 pages): 1 error, 0 warnings.\n"
+    assert result.stdout == "Checked 1 issue (22 pages): 1 error, 0 warnings.\n"
 
 
 def test_broken_link_in_a_template_names_page_and_template(make_site: Callable[..., Path],

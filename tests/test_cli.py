@@ -56,7 +56,7 @@ def test_build_writes_the_site_and_says_so(make_site: Callable[..., Path],
     site = make_site()
     code, out, err = run(runner, "build", site)
     assert code == 0, err
-    assert out.startswith("Built 1 issue, 23 pages")
+    assert out.startswith("Built 1 issue, 24 pages")
     assert err == ""
     assert (site / "output/issues/2026-01-winter/index.html").is_file()
 
@@ -125,7 +125,7 @@ def test_check_validates_and_writes_nothing(make_site: Callable[..., Path],
     before = snapshot(site)
     code, out, _ = run(runner, "check", site)
     assert code == 0
-    assert out == "No problems found in 1 issue (23 pages).\n"
+    assert out == "No problems found in 1 issue (24 pages).\n"
     assert snapshot(site) == before
     assert sorted(p.name for p in site.parent.iterdir()) == ["site"]
 

@@ -28,7 +28,7 @@ def many_items(count: int) -> dict[str, str | bytes | None]:
 def test_summary_counts_what_was_written(make_site: Callable[..., Path], runner: CliRunner) -> None:
     result = runner.invoke(main, ["build", str(make_site()), "--no-pdf"])
     assert result.exit_code == 0, result.output
-    assert result.stdout.startswith("Built 1 issue, 23 pages, 1 email in ")
+    assert result.stdout.startswith("Built 1 issue, 24 pages, 1 email in ")
     assert result.stderr == ""
 
 

@@ -23,6 +23,7 @@ from bulletin_gen.templates import THEME_TEMPLATES, make_environment
 
 MINIMAL_PAGES = [
     "index.html", "archive/index.html", "404.html", "feed.xml", "items.xml", "sitemap.xml",
+    "robots.txt",
     "tags/index.html", "regions/index.html", "search/index.html",
     "issues/2026-01-winter/index.html", "issues/2026-01-winter/lead/index.html",
     "issues/2026-01-winter/briefs/index.html",

@@ -450,6 +450,16 @@ def test_sitemap_lists_every_page_with_absolute_urls(subpath_output: Path) -> No
     assert set(locs) == {f"https://example.org/sub/path/{url}" for url in pages}
 
 
+def test_robots_txt_names_the_sitemap_unless_the_site_has_its_own(
+        subpath_output: Path, make_site: Callable[..., Path],
+        build_site: Callable[..., Path]) -> None:
+    output = build_site(make_site(), jobs=1, pdf=False)
+    assert (output / "robots.txt").read_text("utf-8") == (
+        "User-agent: *\nAllow: /\nSitemap: https://example.org/news/sitemap.xml\n")
+    # The full fixture has a static/robots.txt of its own: it is published as it is.
+    assert (subpath_output / "robots.txt").read_text("utf-8") == "User-agent: *\n"
+
+
 # --- Languages and awkward characters -------------------------------------------------------
 
 
