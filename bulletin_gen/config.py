@@ -396,6 +396,10 @@ def _colours(section: FieldReader) -> Colours:
     found = {}
     for key, least in (("accent", TEXT_CONTRAST), ("highlight", RING_CONTRAST)):
         written = section.line(key)
+        if not written and key in section.data:  # `accent: #2f5d3a`: YAML reads a comment
+            section.error(key, f"colours.{key}: no colour given",
+                          f"put it in quotes, as YAML reads a # as a comment: "
+                          f"{key}: \"#2f5d3a\"")
         if not written:
             continue
         if not HEX_COLOUR.fullmatch(written):

@@ -202,21 +202,28 @@ def url_filter(context: Context, target: str) -> str:
 
 @pass_context
 def local_filter(context: Context, html: str) -> Markup:
-    """`{{ item.html | local }}`: a rendered fragment with its internal links made to fit, and
-    its footnotes' heading in the page's language."""
+    """`{{ item.html | local }}`: a rendered fragment as the page shows it: its internal links
+    made to fit, the pictures it places sized (on a web page), and its footnotes' heading in
+    the page's language."""
     base = context.get("link_base", "") or relative_root(context.get("page_url", ""))
     pictures = context.get("pictures")  # on a web page (render._pictures)
     if pictures and "<img" in html:
         html = rewrite_start_tags(html, partial(_sized_picture, pictures))
     html = relative_html(html, base if base != "./" else "")
+    return Markup(_notes_heading(html, context))
+
+
+def _notes_heading(html: str, context: Context) -> str:
+    """The fragment with its footnotes' heading (written in English, markdown.py) in the
+    page's language, marked with it: the fragment may be another language's (an item not
+    translated yet)."""
     language = _page_language(context)
     translations = context.get("translations")
-    if language != "en" and translations is not None and FOOTNOTES_HEADING in html:
-        # Marked with its language: the fragment may be another's (an item not translated).
-        word = escape(translations.gettext("Notes"))
-        html = html.replace(FOOTNOTES_HEADING, FOOTNOTES_HEADING.replace(
-            ">Notes<", f' lang="{language}">{word}<'))
-    return Markup(html)
+    if language == "en" or translations is None or FOOTNOTES_HEADING not in html:
+        return html
+    word = escape(translations.gettext("Notes"))
+    return html.replace(FOOTNOTES_HEADING, FOOTNOTES_HEADING.replace(
+        ">Notes<", f' lang="{language}">{word}<'))
 
 
 def _sized_picture(pictures: dict[str, Image], tag: str, attrs: Attrs) -> Attrs | None:

@@ -228,3 +228,9 @@ def test_colours_are_hex_and_dark_enough_for_white_text(tmp_path: Path) -> None:
         "bulletin.yaml:3: colours.accent: #f0c040 against white has a contrast of 1.7:1, "
         "under the 4.5:1 readers need (choose a darker colour)",
         "bulletin.yaml:5: unknown field 'colours.link'"]
+    (tmp_path / "bulletin.yaml").write_text("title: T\ncolours:\n  accent: #2f5d3a\n",
+                                            encoding="utf-8")
+    _, problems = load_config(tmp_path, problems=Problems())
+    assert [str(p) for p in problems.errors] == [
+        "bulletin.yaml:3: colours.accent: no colour given (put it in quotes, as YAML reads a # "
+        'as a comment: accent: "#2f5d3a")']
