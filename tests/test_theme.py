@@ -125,7 +125,11 @@ def test_the_sites_colours_reach_every_edition(make_site: Callable[..., Path]) -
     output = build(site_dir, BuildOptions(jobs=1, pdf=False)).output
     style = ":root { --accent: #2f5d3a; --highlight: #8a3b12; }"
     for page in ("index.html", "issues/2026-01-winter/lead/index.html"):
-        assert [element.text for element in parse_html(output / page).iter("style")] == [style]
+        root = parse_html(output / page)
+        assert [element.text for element in root.iter("style")] == [style]
+        # A phone's browser draws its own bar in the header's colour.
+        assert [meta.get("content") for meta in root.iter("meta")
+                if meta.get("name") == "theme-color"] == ["#2f5d3a"]
     site, _ = load_site(site_dir)
     plan = PagePlan("print.html", site.issues[0].url, PRINT_TEMPLATE, {"issue": site.issues[0]})
     assert style in render_page(site_environment(site_dir, site), site, plan).data.decode()
