@@ -464,8 +464,8 @@ def _language_site(original: Site, language: LanguageSources, main: dict[Path, I
     marks = _Marks(translated, language.left_out,
                    _text_languages(original, language.prefix), config.language)
     issues = tuple(_marked_issue(issue, marks, originals) for issue in site.issues)
+    _report_unused_names((original.issues, issues), language.language, problems)
     issues = _named_terms(issues, language.language)
-    _report_unused_names(original, language.language, problems)
     pages = tuple(marks.mark(page) for page in site.pages)
     tags, regions = term_indexes(issues, language.prefix)  # of the items as marked
     return replace(site, issues=issues, pages=pages, prefix=language.prefix, tags=tags,
@@ -504,17 +504,19 @@ def _named_terms(issues: tuple[Issue, ...], language: Language) -> tuple[Issue, 
         for item in issue.items)) for issue in issues)
 
 
-def _report_unused_names(original: Site, language: Language, problems: Problems) -> None:
-    """A warning for each name `languages:` gives a tag or region that no item has: a typo,
-    or a term since renamed, whose name would otherwise never show."""
-    for key, given, used in (("tags", language.tags, original.tags),
-                             ("regions", language.regions, original.regions)):
-        known = sorted(index.term.slug for index in used)
-        for each in given:
-            if each.slug not in known:
-                problems.warn(Location(CONFIG_FILE, each.line),
+def _report_unused_names(issues: Iterable[Sequence[Issue]], language: Language,
+                         problems: Problems) -> None:
+    """A warning for each name `languages:` gives a tag or region that no item of `issues` (the
+    originals' and the translations') has: a typo, or a term since renamed, whose name would
+    otherwise never show."""
+    for key, given in (("tags", language.tags), ("regions", language.regions)):
+        known = sorted({term.slug for each in issues for issue in each for item in issue.items
+                        for holder in (item, *item.briefs) for term in getattr(holder, key)})
+        for name in given:
+            if name.slug not in known:
+                problems.warn(Location(CONFIG_FILE, name.line),
                               f"languages.{language.code}.{key}: no item has the {key[:-1]} "
-                              f"'{each.slug}'", did_you_mean(each.slug, known) or
+                              f"'{name.slug}'", did_you_mean(name.slug, known) or
                               f"name one of the {key} the items give, as they write it")
 
 
