@@ -87,9 +87,8 @@ def run_stages(site_dir: Path, output: Path, options: BuildOptions, inputs: Inpu
         notify("pdf", 1, 1)
     env = site_environment(site_dir, site)
     cache.keep_compiled(env)
-    pages = _page_plans(site_dir, site)
+    pages, copies = _pages_and_copies(site_dir, site)
     editions = edition_plans(site_dir, site, problems)
-    copies = _copies(site_dir, site)
     copies += [Copy(source, path) for source, path in image_files(site, cache.made_folder)]
     # A page's words are its language's catalogue's, the theme's or the site's own.
     words = partial(catalogue_digest, site_dir=site_dir)
@@ -149,10 +148,9 @@ def render_in_memory(site_dir: Path, drafts: bool = True, strict: bool = False) 
     started = time.perf_counter()
     site, problems = load_site(site_dir, drafts=drafts, strict=strict)
     site = with_main_settings(switch_search(site, problems))
-    plans = _page_plans(site_dir, site)
+    plans, copies = _pages_and_copies(site_dir, site)
     artifacts = list(render_pages(site_environment(site_dir, site), site, plans))
-    return RenderedSite(site, problems, plans, artifacts, _copies(site_dir, site),
-                        time.perf_counter() - started)
+    return RenderedSite(site, problems, plans, artifacts, copies, time.perf_counter() - started)
 
 
 def check(site_dir: Path, drafts: bool = False, strict: bool = False) -> BuildReport:
@@ -182,17 +180,13 @@ def site_environment(site_dir: Path, site: Site) -> ThemeEnvironment:
                             tuple(each.config.language for each in site.translations))
 
 
-def _page_plans(site_dir: Path, site: Site) -> list[PagePlan]:
-    """The web pages to render, but those the site's static/ gives a file of its own for
-    (its own robots.txt, say): the site's file is copied instead."""
-    own = {copy.path for copy in static_copies(site_dir / "static")}
-    return [plan for plan in plan_pages(site) if plan.path not in own]
-
-
-def _copies(site_dir: Path, site: Site) -> list[Copy]:
-    """The files copied as they are; a later one wins a path, so the site's static/ can
-    replace the theme's assets."""
+def _pages_and_copies(site_dir: Path, site: Site) -> tuple[list[PagePlan], list[Copy]]:
+    """The web pages to render, and the files copied as they are. A later copy wins a path,
+    so the site's static/ can replace the theme's assets; and a page the site's static/ has a
+    file of its own for (its own robots.txt, say) is not rendered: the site's file is copied."""
+    own = static_copies(site_dir / "static")
+    paths = {copy.path for copy in own}
+    pages = [plan for plan in plan_pages(site) if plan.path not in paths]
     copies = static_copies(THEME_STATIC, "assets/")
     copies += [Copy(asset.source, asset.url) for issue in site.issues for asset in issue.assets]
-    copies += static_copies(site_dir / "static")
-    return copies
+    return pages, copies + own
