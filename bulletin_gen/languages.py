@@ -43,7 +43,7 @@ from .images import measure_images
 from .layout import CONFIG_FILE
 from .links import Identity
 from .markdown import MarkdownRenderer, slugify
-from .model import Brief, Issue, Item, Page, Site, Term
+from .model import Brief, Issue, Item, Page, Site, Term, TermIndex
 from .sitepaths import nfc_path
 from .validate import build_site, term_indexes
 from .yamlio import Mapping
@@ -464,10 +464,11 @@ def _language_site(original: Site, language: LanguageSources, main: dict[Path, I
     marks = _Marks(translated, language.left_out,
                    _text_languages(original, language.prefix), config.language)
     issues = tuple(_marked_issue(issue, marks, originals) for issue in site.issues)
-    _report_unused_names((original.issues, issues), language.language, problems)
     issues = _named_terms(issues, language.language)
     pages = tuple(marks.mark(page) for page in site.pages)
     tags, regions = term_indexes(issues, language.prefix)  # of the items as marked
+    _report_unused_names(language.language, (original.tags, tags), (original.regions, regions),
+                         problems)
     return replace(site, issues=issues, pages=pages, prefix=language.prefix, tags=tags,
                    regions=regions)
 
@@ -504,14 +505,14 @@ def _named_terms(issues: tuple[Issue, ...], language: Language) -> tuple[Issue, 
         for item in issue.items)) for issue in issues)
 
 
-def _report_unused_names(issues: Iterable[Sequence[Issue]], language: Language,
-                         problems: Problems) -> None:
-    """A warning for each name `languages:` gives a tag or region that no item of `issues` (the
-    originals' and the translations') has: a typo, or a term since renamed, whose name would
-    otherwise never show."""
-    for key, given in (("tags", language.tags), ("regions", language.regions)):
-        known = sorted({term.slug for each in issues for issue in each for item in issue.items
-                        for holder in (item, *item.briefs) for term in getattr(holder, key)})
+def _report_unused_names(language: Language, tags: Iterable[Sequence[TermIndex]],
+                         regions: Iterable[Sequence[TermIndex]], problems: Problems) -> None:
+    """A warning for each name `languages:` gives a tag or region that no item has, in the
+    originals' indexes or the language's own: a typo, or a term since renamed, whose name
+    would otherwise never show. (A term named in a language keeps its slug.)"""
+    for key, given, indexes in (("tags", language.tags, tags),
+                                ("regions", language.regions, regions)):
+        known = sorted({index.term.slug for each in indexes for index in each})
         for name in given:
             if name.slug not in known:
                 problems.warn(Location(CONFIG_FILE, name.line),
