@@ -556,3 +556,14 @@ def test_a_rebuild_renders_only_the_edited_issues_email_and_warns_again(
     assert third.rewritten == ()
     for report in (first, second, third):
         assert sum("Gmail clips" in str(warning) for warning in report.warnings) == 1
+
+
+def test_an_override_of_email_txt_keeps_the_items_contact_line(
+        make_site: Callable[..., Path]) -> None:
+    """The items' plain text (email/item.txt) takes its contact line from a partial of its own,
+    not from a macro of email.txt, which a site's own email.txt need not define."""
+    output, _ = _build(make_site, {"templates/email.txt": """\
+        {% for item in issue.items %}{% include "email/item.txt" %}{% endfor %}
+        """})
+    text = (output / "issues/2026-01-winter/email.txt").read_text("utf-8")
+    assert "Hélène Bélanger, Director <helene@example.org>" in text
