@@ -160,12 +160,14 @@ class Tracer:
         return next(self._places(needle, only), None)
 
     def _places(self, needle: str, only: str = "") -> Iterator[tuple[str, int]]:
-        written = _written(needle)
+        forms, written = _written(needle)
         for rel, lines in self.texts.items():
             if only and rel != only:
                 continue
             for number, line in enumerate(lines, start=1):
-                if written.search(line):
+                # The pattern only matches a line holding one of its forms: looking for them
+                # first spares the pattern's lookarounds most lines (15x faster on the weekly).
+                if any(form in line for form in forms) and written.search(line):
                     yield rel, number
 
     def written_anchor(self, url: str) -> tuple[str, str] | None:
@@ -217,11 +219,13 @@ class Tracer:
                        f"it comes from {template}")
 
 
-def _written(needle: str) -> re.Pattern[str]:
-    """`needle` as a whole, not as a part of a longer address or word; an address also as
-    its editor spelt it, which Markdown percent-encodes in the page ('año' as 'a%C3%B1o')."""
-    forms = "|".join(re.escape(form) for form in dict.fromkeys((needle, unquote(needle))))
-    return re.compile(f"{_LONGER_BEFORE}(?:{forms}){_LONGER_AFTER}")
+def _written(needle: str) -> tuple[tuple[str, ...], re.Pattern[str]]:
+    """The forms of `needle`, and a pattern of them as a whole, not as a part of a longer
+    address or word: an address also as its editor spelt it, which Markdown percent-encodes
+    in the page ('año' as 'a%C3%B1o')."""
+    forms = tuple(dict.fromkeys((needle, unquote(needle))))
+    pattern = "|".join(re.escape(form) for form in forms)
+    return forms, re.compile(f"{_LONGER_BEFORE}(?:{pattern}){_LONGER_AFTER}")
 
 
 def _link_findings(scans: list[PageScan], rendered: RenderedSite, tracer: Tracer) -> list[Finding]:
