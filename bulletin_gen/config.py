@@ -334,11 +334,10 @@ def _term_names(section: FieldReader) -> tuple[TermName, ...]:
     """`tags: {water: agua, Peru: Perú}`: each name as the originals write it (any spelling of
     it: 'Water' is 'water'), with its name in the language."""
     found = []
-    for key in list(section.data.keys()):
+    for key in section.data:
         if not isinstance(key, str):  # YAML reads `no:` as false, `1:` as a number
             section.error(key, f"{section.label(str(key))}: a name YAML does not read as text",
                           f"put it in quotes: '{key}': ...")
-            section.raw(key)
             continue
         name = typographic(section.line(key))
         if not name:
@@ -397,19 +396,20 @@ def _colours(section: FieldReader) -> Colours:
     for key, least in (("accent", TEXT_CONTRAST), ("highlight", RING_CONTRAST)):
         written = section.line(key)
         if not written and key in section.data:  # `accent: #2f5d3a`: YAML reads a comment
-            section.error(key, f"colours.{key}: no colour given",
+            section.error(key, f"{section.label(key)}: no colour given",
                           f"put it in quotes, as YAML reads a # as a comment: "
                           f"{key}: \"#2f5d3a\"")
         if not written:
             continue
         if not HEX_COLOUR.fullmatch(written):
-            section.error(key, f"colours.{key}: '{written}' is not a colour written as #rrggbb",
+            section.error(key, f"{section.label(key)}: '{written}' is not a colour written as "
+                          "#rrggbb",
                           f"write it in hex, in quotes: {key}: \"#2f5d3a\"")
             continue
         colour = _six_digits(written.lower())
         ratio = _contrast_with_white(colour)
         if ratio < least:
-            section.problems.warn(section.at(key), f"colours.{key}: {written} against white "
+            section.problems.warn(section.at(key), f"{section.label(key)}: {written} against white "
                                   f"has a contrast of {ratio:.1f}:1, under the {least:g}:1 "
                                   "readers need", "choose a darker colour")
         found[key] = colour

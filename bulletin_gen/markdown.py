@@ -310,6 +310,8 @@ def rewrite_start_tags(html: str, edit: TagEdit) -> str:
     parser = _EditedStartTags(edit)
     parser.feed(html)
     parser.close()
+    if not parser.found:
+        return html
     line_starts = [0] + [match.end() for match in re.finditer("\n", html)]
     pieces, done = [], 0
     for (line, column), raw, tag, attrs, closed in parser.found:
@@ -434,9 +436,17 @@ def _mark_bare_links(tokens: list[Token]) -> None:
     """A link whose text is its own address (an autolink, a web address in the text) gets class
     'bare': printed, from the browser as in the PDF, it is not followed by its address again."""
     for token in tokens:
-        children = (token.children or []) if token.type == "inline" else []
-        for opening, text, closing in zip(children, children[1:], children[2:], strict=False):
-            if (opening.type, text.type, closing.type) == ("link_open", "text", "link_close") \
+        children = token.children if token.type == "inline" else None
+        if not children:
+            continue
+        # Indexed, the opening tag tested first: most children are text, and this runs on
+        # every fragment of every build.
+        for index in range(len(children) - 2):
+            opening = children[index]
+            if opening.type != "link_open":
+                continue
+            text = children[index + 1]
+            if text.type == "text" and children[index + 2].type == "link_close" \
                     and not opening.attrGet("class") \
                     and shows_its_target(str(opening.attrGet("href") or ""), text.content.strip()):
                 opening.attrSet("class", "bare")
