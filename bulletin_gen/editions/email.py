@@ -36,7 +36,7 @@ from ..layout import CONFIG_FILE
 from ..markdown import (
     ALT_ATTRIBUTE,
     Attrs,
-    images_without_alt,
+    decorative,
     is_external,
     rewrite_start_tags,
     srcs_without_alt,
@@ -123,11 +123,13 @@ def _finish_html(issue: Issue, web_url: str, sizes: ImageSizes, html: str,
                  problems: Problems) -> bytes:
     """The email's HTML with every link absolute, the text's images sized and every style
     inlined."""
-    html = _drop_web_only(html)
-    check_email_images(issue, html, problems)  # while the text's images are as written
-    html = inline_css(rewrite_start_tags(html, partial(_email_tag, web_url, sizes)))
-    check_email_html(issue, html, problems)
-    return html.encode("utf-8")
+    unlabelled: list[str] = []  # the src of each <img> without alt, found on the same walk
+    html = rewrite_start_tags(_drop_web_only(html),
+                              partial(_email_tag, web_url, sizes, unlabelled))
+    check_email_images(issue, unlabelled, problems)
+    data = inline_css(html).encode("utf-8")
+    check_email_size(issue, len(data), problems)
+    return data
 
 
 def _finish_text(text: str, problems: Problems) -> bytes:
@@ -147,9 +149,8 @@ def missing_requirement(config: SiteConfig) -> tuple[str, str] | None:
     return None
 
 
-def check_email_html(issue: Issue, html: str, problems: Problems) -> None:
-    """Warn when Gmail would clip the message."""
-    size = len(html.encode("utf-8"))
+def check_email_size(issue: Issue, size: int, problems: Problems) -> None:
+    """Warn when Gmail would clip the message of `size` bytes of HTML."""
     if size > GMAIL_CLIP_BYTES:  # Gmail shows the rest only behind a link
         problems.warn(Location(issue.source), f"the email edition of '{issue.slug}' is "
                       f"{size / 1024:.0f} KB of HTML; Gmail clips messages over 100 KB",
@@ -157,13 +158,16 @@ def check_email_html(issue: Issue, html: str, problems: Problems) -> None:
                       "items to another issue")
 
 
-def check_email_images(issue: Issue, html: str, problems: Problems) -> None:
-    """Warn of the templates' images with no alt text, in the email's HTML before its links
-    are made absolute. Many mail clients block images until asked: the alt text is what
-    readers see first. The text's own (Markdown's empty brackets, raw HTML's <img>) were
-    reported at their file and line when it was read; an empty alt="" is a decoration."""
+def check_email_images(issue: Issue, unlabelled: list[str], problems: Problems) -> None:
+    """Warn of the templates' images with no alt text (`unlabelled`: their src, as written
+    before the links were made absolute). Many mail clients block images until asked: the alt
+    text is what readers see first. The text's own (Markdown's empty brackets, raw HTML's
+    <img>) were reported at their file and line when it was read; an empty alt="" is a
+    decoration."""
+    if not unlabelled:
+        return
     written = srcs_without_alt(fragment for _, fragment in issue.fragments())
-    for _, src in images_without_alt(html):
+    for src in unlabelled:
         if src not in written:
             problems.warn(Location(issue.source), "an image of the email edition has no alt "
                           f"text: {src or '<img>'}", ALT_ATTRIBUTE)
@@ -229,17 +233,18 @@ def _email_image(base: str, pictures: dict[str, Image], copies: set[str],
     if image is None:
         return None
     copy = image.at(EMAIL_WIDTH)
-    width = min(CONTENT_WIDTH, image.width)
-    return (base + copy if copy in copies else src), width, round(
-        image.height * width / image.width)
+    return ((base + copy if copy in copies else src), min(CONTENT_WIDTH, image.width),
+            image.height_at(CONTENT_WIDTH))
 
 
 def _sized(sizes: ImageSizes, tag: str, attrs: Attrs) -> Attrs | None:
     """An <img> of the site's own pictures with no width (one placed in the text) with a
     width and height, and its copy for the email when there is one: Outlook ignores CSS
     max-width and draws a picture at its own size, wider than the message."""
+    if tag != "img":
+        return None
     values = dict(attrs)
-    sized = None if tag != "img" or "width" in values else sizes(values.get("src") or "")
+    sized = None if "width" in values else sizes(values.get("src") or "")
     if sized is None:
         return None
     src, width, height = sized
@@ -252,9 +257,15 @@ def _sized(sizes: ImageSizes, tag: str, attrs: Attrs) -> Attrs | None:
     return list(values.items())
 
 
-def _email_tag(web_url: str, sizes: ImageSizes, tag: str, attrs: Attrs) -> Attrs | None:
-    """A start tag of the email with its links absolute and, an <img> of the text, sized: one
-    walk over the email's HTML for both."""
+def _email_tag(web_url: str, sizes: ImageSizes, unlabelled: list[str], tag: str,
+               attrs: Attrs) -> Attrs | None:
+    """A start tag of the email with its links absolute and, an <img> of the text, sized; an
+    <img> without alt text is noted in `unlabelled` as written. One walk over the email's
+    HTML for the three."""
+    if tag == "img":
+        values = {name: value or "" for name, value in attrs}
+        if "alt" not in values and not decorative(values):
+            unlabelled.append(values.get("src", ""))
     absolute = _absolute(web_url, tag, attrs)
     return _sized(sizes, tag, absolute or attrs) or absolute
 
