@@ -24,6 +24,7 @@ from PIL import Image as Pillow
 from PIL import ImageOps
 
 from .errors import Location, Problems
+from .markdown import ROOT_MARKER
 from .model import EMAIL_WIDTH, PRINT_WIDTH, Entry, Image, Issue, Item, Site, TermIndex
 
 # The formats copies are made of, each saved in its own format with these options.
@@ -71,7 +72,7 @@ def _text_pictures(issue: Issue, sizes: dict[str, tuple[int, int]]) -> tuple[Ima
     text = "".join(fragment for _, fragment in issue.fragments())
     found = []
     for asset in sorted(issue.assets, key=lambda asset: asset.url):
-        if asset.url.rpartition("/")[2] not in text:
+        if f'"{ROOT_MARKER}{asset.url}"' not in text:  # as the text's <img src> names it
             continue
         if asset.url not in sizes:
             sizes[asset.url] = _size(asset.source, asset.url, issue.source, Problems())

@@ -486,15 +486,13 @@ def _named_terms(issues: tuple[Issue, ...], language: Language) -> tuple[Issue, 
     """`issues` with the tags and regions of their items and briefs named in `language` where
     its settings name them (`languages: {es: {tags: {water: agua}}}`). A term keeps its slug,
     so its page is at the same address in every language."""
-    names = {"tags": {each.slug: each.name for each in language.tags},
-             "regions": {each.slug: each.name for each in language.regions}}
-    if not names["tags"] and not names["regions"]:
+    named = {key: {each.slug: Term(each.slug, each.name) for each in getattr(language, key)}
+             for key in ("tags", "regions")}  # one object per term, as the originals have
+    if not named["tags"] and not named["regions"]:
         return issues
-    named: dict[tuple[str, str], Term] = {}  # one object per term, as the originals have
 
     def terms(key: str, shown: tuple[Term, ...]) -> tuple[Term, ...]:
-        return tuple(named.setdefault((key, term.slug), Term(term.slug, names[key][term.slug]))
-                     if term.slug in names[key] else term for term in shown)
+        return tuple(named[key].get(term.slug, term) for term in shown)
 
     def renamed(holder: U) -> U:
         return replace(holder, tags=terms("tags", holder.tags),
@@ -512,12 +510,12 @@ def _report_unused_names(language: Language, tags: Iterable[Sequence[TermIndex]]
     would otherwise never show. (A term named in a language keeps its slug.)"""
     for key, given, indexes in (("tags", language.tags, tags),
                                 ("regions", language.regions, regions)):
-        known = sorted({index.term.slug for each in indexes for index in each})
+        known = {index.term.slug for each in indexes for index in each}
         for name in given:
             if name.slug not in known:
                 problems.warn(Location(CONFIG_FILE, name.line),
                               f"languages.{language.code}.{key}: no item has the {key[:-1]} "
-                              f"'{name.slug}'", did_you_mean(name.slug, known) or
+                              f"'{name.slug}'", did_you_mean(name.slug, sorted(known)) or
                               f"name one of the {key} the items give, as they write it")
 
 

@@ -128,10 +128,11 @@ def _site_plans(main: Site, site: Site) -> list[PagePlan]:
     for position, issue in enumerate(issues):
         newer = issues[position - 1] if position > 0 else None
         older = issues[position + 1] if position + 1 < len(issues) else None
+        pictures = _pictures(issue)
         plans.append(PagePlan(f"{issue.url}index.html", issue.url, "issue.html",
                               {"issue": issue, "older": Neighbour.of(older),
-                               "newer": Neighbour.of(newer), **_pictures(issue)}))
-        plans.extend(_item_plans(issue))
+                               "newer": Neighbour.of(newer), **pictures}))
+        plans.extend(_item_plans(issue, pictures))
     for kind, terms in (("tags", site.tags), ("regions", site.regions)):
         for index in terms:
             plans.extend(_term_plans(kind, index, site.config.per_page))
@@ -150,9 +151,8 @@ def _pictures(issue: Issue | None) -> dict[str, dict[str, Image]]:
         if issue and issue.pictures else {}
 
 
-def _item_plans(issue: Issue) -> list[PagePlan]:
+def _item_plans(issue: Issue, pictures: dict[str, dict[str, Image]]) -> list[PagePlan]:
     plans = []
-    pictures = _pictures(issue)
     for position, item in enumerate(issue.items):
         previous = issue.items[position - 1] if position > 0 else None
         following = issue.items[position + 1] if position + 1 < len(issue.items) else None

@@ -207,7 +207,8 @@ def local_filter(context: Context, html: str) -> Markup:
     the page's language."""
     base = context.get("link_base", "") or relative_root(context.get("page_url", ""))
     pictures = context.get("pictures")  # on a web page (render._pictures)
-    if pictures and "<img" in html:
+    # Parsed only when it shows one of them: most fragments of an issue with pictures don't.
+    if pictures and any(f'"{ROOT_MARKER}{url}"' in html for url in pictures):
         html = rewrite_start_tags(html, partial(_sized_picture, pictures))
     html = relative_html(html, base if base != "./" else "")
     return Markup(_notes_heading(html, context))
