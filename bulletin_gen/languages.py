@@ -635,8 +635,12 @@ def find_issue(site: Site, name: str) -> Issue:
 
 def asked_slug(name: str) -> str:
     """The slug of the issue a command names by its folder or file ('2026-03-march',
-    'issues/2026-03-march/', '2006-07-august.md')."""
-    return slugify(name.strip("/").removeprefix("issues/").removesuffix(".md"))
+    'content/issues/2026-03-march/', '2006-07-august.md'), or by a file inside its folder
+    ('content/issues/2026-03-march/01-lead.md')."""
+    parts = [part for part in name.replace("\\", "/").split("/") if part]
+    if "issues" in parts[:-1]:  # the folder or file after the last `issues/`
+        parts = parts[len(parts) - parts[::-1].index("issues"):][:1]
+    return slugify(parts[-1].removesuffix(".md") if parts else name)
 
 
 def issue_translated(main: Site, translated: Site, slug: str) -> None:

@@ -70,7 +70,8 @@ def _write_gitignore(site: Path) -> Path | None:
     output = site / OUTPUT_DIR
     made = [OUTPUT_DIR, *(beside_output(output, role).name for role in BESIDE_OUTPUT),
             CACHE_DIR]
-    lines = [f"/{name}/\n" for name in made] + [f"/{LOCK_FILE}\n"]
+    # `bulletin pdf` and `bulletin email` write ISSUE.pdf and ISSUE.eml where they are run.
+    lines = [f"/{name}/\n" for name in made] + [f"/{LOCK_FILE}\n", "/*.pdf\n", "/*.eml\n"]
     path = site / ".gitignore"
     try:
         with path.open("x", encoding="utf-8") as handle:  # 'x': never replace the editors' own

@@ -174,7 +174,8 @@ def git(*args: str, cwd: Path) -> str:
                           text=True).stdout
 
 
-def test_init_writes_a_gitignore_of_what_builds_make(runner: CliRunner, tmp_path: Path) -> None:
+def test_init_writes_a_gitignore_of_what_builds_make(runner: CliRunner, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     site = tmp_path / "my-bulletin"
     assert run(runner, "init", site)[0] == 0
     started = {path.name for path in site.iterdir()}
@@ -186,8 +187,14 @@ def test_init_writes_a_gitignore_of_what_builds_make(runner: CliRunner, tmp_path
     for leftover in (".output.staging", ".output.old", ".output.mirror"):
         (site / leftover / "index.html").parent.mkdir()
         (site / leftover / "index.html").write_text("<p>half written</p>", encoding="utf-8")
+    # and the editions of one issue, written where the commands are run
+    issue = next((site / "content/issues").iterdir())
+    monkeypatch.chdir(site)
+    assert run(runner, "email", issue.name, ".")[0] == 0
+    (site / f"{issue.stem}.pdf").write_bytes(b"%PDF-1.7")  # as `bulletin pdf` would, slowly
     made = {path.name for path in site.iterdir()} - started
-    assert {"output", ".output.spare", ".bulletin-cache", ".bulletin.lock"} <= made
+    assert {"output", ".output.spare", ".bulletin-cache", ".bulletin.lock",
+            f"{issue.stem}.eml", f"{issue.stem}.pdf"} <= made
     git("init", "-q", cwd=site)
     git("add", "-A", cwd=site)
     added = {name.split("/")[0] for name in git("diff", "--cached", "--name-only",

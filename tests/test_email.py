@@ -396,6 +396,13 @@ def test_eml_is_a_multipart_alternative_message(make_site: Callable[..., Path],
     result = runner.invoke(main, ["email", "issues/2026-01-winter/", str(site)])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "2026-01-winter.eml").read_bytes() == first
+    # The issue named as a shell completes it from the site's folder, or by one of its files.
+    for named in (f"{site.name}/content/issues/2026-01-winter/",
+                  f"{site.name}/content/issues/2026-01-winter/01-lead.md"):
+        (tmp_path / "2026-01-winter.eml").unlink()
+        result = runner.invoke(main, ["email", named, str(site)])
+        assert result.exit_code == 0, result.output
+        assert (tmp_path / "2026-01-winter.eml").read_bytes() == first
 
 
 def test_eml_names_an_unsubscribe_link_and_defaults_the_sender(
