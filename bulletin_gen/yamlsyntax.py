@@ -63,9 +63,50 @@ def in_editors_words(error: yaml.MarkedYAMLError, text: str, line_offset: int) -
     mark = error.problem_mark
     if mark is None:
         return None
+    cut = _cut_by_comment(error, mark, _Text(text, line_offset))
+    if cut:
+        return cut
     for words, explain in _EXPLAINED:
         if words in (error.problem or ""):
             return explain(error, mark, _Text(text, line_offset))
+    return None
+
+
+def _cut_by_comment(error: yaml.MarkedYAMLError, mark: yaml.Mark, text: _Text) -> Said | None:
+    """A '[' or '{' whose entries a comment cuts short: after a space, a # starts a comment to
+    the end of the line, closing bracket included ('colours: {accent: #2f5d3a}'). PyYAML then
+    says the list is not closed or an entry is missing, on this line or the next."""
+    context = error.context_mark.line if error.context_mark else mark.line
+    for index in sorted({context, mark.line - 1, mark.line}):
+        if 0 <= index < len(text.lines):
+            found = _comment_in_brackets(text.lines[index])
+            if found:
+                bracket, value = found
+                what = "list" if bracket == "[" else "mapping"
+                return text.said(index, f"the {what} that '{bracket}' opens here is cut short "
+                                 f"by '{value}': after a space, YAML reads a # as the start of "
+                                 "a comment, to the end of the line",
+                                 f'put it in quotes: "{value}"')
+    return None
+
+
+def _comment_in_brackets(line: str) -> tuple[str, str] | None:
+    """The outermost bracket still open where a comment starts in `line`, and the value the
+    comment starts with ('#2f5d3a'); None when no comment starts inside brackets."""
+    quote, opened = "", []
+    for index, character in enumerate(line):
+        if quote:
+            quote = "" if character == quote else quote
+        elif character in "'\"":
+            quote = character
+        elif character in "[{":
+            opened.append(character)
+        elif character in "]}" and opened:
+            opened.pop()
+        elif character == "#" and index and line[index - 1] in " \t":
+            if not opened:
+                return None
+            return opened[0], re.split(r"[\s,\]}]", line[index:], maxsplit=1)[0]
     return None
 
 

@@ -234,3 +234,13 @@ def test_colours_are_hex_and_dark_enough_for_white_text(tmp_path: Path) -> None:
     assert [str(p) for p in problems.errors] == [
         "bulletin.yaml:3: colours.accent: no colour given (put it in quotes, as YAML reads a # "
         'as a comment: accent: "#2f5d3a")']
+    # On one line, the comment hides the closing brace too: YAML's own error would be "not
+    # closed", which sends the editor looking for the wrong mistake.
+    (tmp_path / "bulletin.yaml").write_text("title: T\ncolours: {accent: #2f5d3a}\n",
+                                            encoding="utf-8")
+    with pytest.raises(ContentError) as raised:
+        load_config(tmp_path, problems=Problems())
+    assert [str(p) for p in raised.value.problems] == [
+        "bulletin.yaml:2: the mapping that '{' opens here is cut short by '#2f5d3a': after a "
+        "space, YAML reads a # as the start of a comment, to the end of the line (put it in "
+        'quotes: "#2f5d3a")']

@@ -105,6 +105,12 @@ CASES: dict[str, tuple[dict[str, str | None], list[str]]] = {
         [f"{LEAD}:3: the list that '[' opens here is not closed (YAML gave up at line 4) (end "
          "it with ']' on this line; an entry with ',' or ':' in it goes in quotes)"],
     ),
+    "a comment inside brackets": (
+        {LEAD: "---\ntitle: Lead\ntags: [water, #energy]\n---\nText.\n"},
+        [f"{LEAD}:3: the list that '[' opens here is cut short by '#energy': after a space, "
+         "YAML reads a # as the start of a comment, to the end of the line (put it in quotes: "
+         '"#energy")'],
+    ),
     "YAML syntax error in a briefs file": (
         {f"{ISSUE}/02-briefs.yaml": "title: News\nitems:\n  - body: one\n   - body: two\n"},
         [f"{ISSUE}/02-briefs.yaml:4: the indentation of this line does not match the lines "
