@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -544,9 +545,16 @@ def _index(listings: list[tuple[Entry, Item | Brief]], key: str,
         for term in getattr(listed, key):
             entries.setdefault(term.slug, []).append(entry)
             names.setdefault(term.slug, set()).add(term.name)
-    return tuple(
-        TermIndex(Term(slug, min(names[slug])), tuple(entries[slug]),
-                  f"{prefix}{key}/{slug}/")
-        for slug in sorted(entries)
-    )
+    terms = [Term(slug, min(names[slug])) for slug in entries]
+    return tuple(TermIndex(term, tuple(entries[term.slug]), f"{prefix}{key}/{term.slug}/")
+                 for term in sorted(terms, key=_alphabetical))
+
+
+def _alphabetical(term: Term) -> tuple[str, str]:
+    """A term's place in its index: by the name readers see, in the language they read
+    ('agua' before 'sociedad civil' on a Spanish site, whatever the slugs), accents and case
+    set aside ('Épinal' among the e's)."""
+    letters = unicodedata.normalize("NFKD", term.name)
+    return "".join(char for char in letters if not unicodedata.combining(char)).casefold(), \
+        term.slug
 

@@ -227,6 +227,22 @@ def test_tags_and_regions_are_named_in_each_language_by_its_settings(
     assert [t.term.name for t in sites["en"].regions] == ["Central Asia", "Peru"]
 
 
+def test_term_pages_are_listed_by_the_names_their_language_shows(
+        fixture_site: Callable[[str], Path]) -> None:
+    """A Spanish site lists its regions by their Spanish names, accents and case set aside,
+    not by the English slugs of their addresses."""
+    site_dir = fixture_site("multilingual")
+    settings = site_dir / "bulletin.yaml"
+    settings.write_text(settings.read_text("utf-8").replace(
+        "  es: {title: Notas de campo, tagline: Noticias de los centros de la red}\n",
+        "  es:\n    title: Notas de campo\n"
+        "    regions: {Peru: Ándes del Perú, central asia: asia central}\n"), encoding="utf-8")
+    sites = sites_of(site_dir)
+    assert [(t.term.name, t.url) for t in sites["es"].regions] == [
+        ("Ándes del Perú", "es/regions/peru/"), ("asia central", "es/regions/central-asia/")]
+    assert [t.term.name for t in sites["en"].regions] == ["Central Asia", "Peru"]
+
+
 def test_a_single_file_issue_is_translated_by_its_twin(
         fixture_site: Callable[[str], Path]) -> None:
     january = sites_of(fixture_site("multilingual"))["es"].issues[2]
