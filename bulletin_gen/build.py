@@ -73,6 +73,7 @@ class BuildReport:
     warnings: tuple[Problem, ...]
     pdfs: int = 0
     emails: int = 0
+    drafts: int = 0  # draft issues left out (`--drafts` builds them)
     # The pages and edition files this build rendered or made and wrote, in path order;
     # empty when the output was already up to date. Copied and carried files are not in it.
     rewritten: tuple[str, ...] = ()
@@ -83,7 +84,7 @@ class BuildReport:
 
 
 # The counts of a report that the cache keeps, so that a rebuild with nothing to do can repeat it.
-REMEMBERED = ("issues", "pages", "files", "pdfs", "emails")
+REMEMBERED = ("issues", "pages", "files", "pdfs", "emails", "drafts")
 
 
 def build(site_dir: Path, options: BuildOptions | None = None) -> BuildReport:
@@ -107,7 +108,7 @@ def build(site_dir: Path, options: BuildOptions | None = None) -> BuildReport:
         inputs = stamp_inputs(site_dir, *options.settings())
         state = output_state(folder, output)
         last = None if options.clean else last_build(state, output, inputs)
-        if last is None:
+        if last is None or len(last.counts) != len(REMEMBERED):  # or of an older version
             report = _run_stages(site_dir, output, options, inputs, started)
             remember(state, inputs, [getattr(report, count) for count in REMEMBERED],
                      report.warnings)
@@ -127,9 +128,9 @@ def _run_stages(site_dir: Path, output: Path, options: BuildOptions, inputs: Inp
 
 def _unchanged(output: Path, last: Remembered, started: float) -> BuildReport:
     """The last build's report again, when nothing changed since that build."""
-    issues, pages, files, pdfs, emails = last.counts  # in the order of REMEMBERED
+    issues, pages, files, pdfs, emails, drafts = last.counts  # in the order of REMEMBERED
     return BuildReport(output, issues, pages, files, time.perf_counter() - started,
-                       last.warnings, pdfs=pdfs, emails=emails)
+                       last.warnings, pdfs=pdfs, emails=emails, drafts=drafts)
 
 
 def _record_build(record: Path, output: Path, options: BuildOptions, inputs: str) -> None:

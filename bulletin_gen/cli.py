@@ -66,7 +66,7 @@ def build(site: Path, output: Path | None, drafts: bool, base_url: str | None,
         click.echo(work_line(report.read, report.rewritten))
     if not quiet:
         click.echo(build_summary(report.issues, report.pages, report.pdfs, report.emails,
-                                 report.seconds))
+                                 report.seconds, report.drafts))
 
 
 @main.command(short_help="Check content, links, anchors and images; write nothing.")

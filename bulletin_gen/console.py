@@ -98,11 +98,15 @@ def work_line(read: tuple[str, ...], rewritten: tuple[str, ...], named: int = 3)
     return f"{line}, rewrote {plural(len(rewritten), 'file')}"
 
 
-def build_summary(issues: int, pages: int, pdfs: int, emails: int, seconds: float) -> str:
-    """'Built 3 issues, 41 pages, 3 PDFs in 1.4 s': what the build wrote, zero parts left out."""
+def build_summary(issues: int, pages: int, pdfs: int, emails: int, seconds: float,
+                  drafts: int = 0) -> str:
+    """'Built 3 issues, 41 pages, 3 PDFs in 1.4 s': what the build wrote, zero parts left out;
+    then the drafts it left out, if any, so that an editor does not look for one in vain."""
     parts = [plural(issues, "issue"), plural(pages, "page")]
     if pdfs:
         parts.append(plural(pdfs, "PDF"))
     if emails:
         parts.append(plural(emails, "email"))
-    return f"Built {', '.join(parts)} in {seconds:.1f} s"
+    left_out = (f"; {plural(drafts, 'draft')} left out (--drafts builds "
+                f"{'it' if drafts == 1 else 'them'})" if drafts else "")
+    return f"Built {', '.join(parts)} in {seconds:.1f} s{left_out}"

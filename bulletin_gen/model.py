@@ -297,6 +297,7 @@ class Site:
     prefix: str = ""  # where its pages are: '' for the main language, 'es/' for another
     # The other languages' sites, in the order of the language menu (the main site's only).
     translations: tuple[Site, ...] = ()
+    drafts_left_out: int = 0  # issues with `status: draft` that this build does not publish
 
     @property
     def language(self) -> str:

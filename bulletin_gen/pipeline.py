@@ -114,6 +114,7 @@ def run_stages(site_dir: Path, output: Path, options: BuildOptions, inputs: Inpu
                        time.perf_counter() - started, tuple(problems.warnings),
                        pdfs=sum(plan.path.endswith(".pdf") for plan in editions),
                        emails=sum(plan.path.endswith("email.html") for plan in editions),
+                       drafts=site.drafts_left_out,
                        rewritten=cache.rewritten(), read=cache.files_read())
 
 

@@ -68,11 +68,19 @@ def test_build_options_output_drafts_and_base_url(make_site: Callable[..., Path]
                                                   "status: draft\n",
         "content/issues/2026-02-next/01-plan.md": "---\ntitle: Plan\n---\nText.\n",
     })
+    # Without --drafts the draft is left out, and the summary says so (again when nothing
+    # changed), so that nobody looks for it in the output in vain.
+    for _ in range(2):
+        code, out, err = run(runner, "build", site, "--no-pdf")
+        assert code == 0, err
+        assert out.splitlines()[-1].endswith("; 1 draft left out (--drafts builds it)")
+    assert not (site / "output/issues/2026-02-next").exists()
     out_dir = tmp_path / "elsewhere"
-    code, _, err = run(runner, "build", site, "-o", out_dir, "--drafts",
-                       "--base-url", "https://example.com/sub/path")
+    code, out, err = run(runner, "build", site, "-o", out_dir, "--drafts",
+                         "--base-url", "https://example.com/sub/path")
     assert code == 0, err
-    assert not (site / "output").exists()
+    assert "left out" not in out
+    assert not (site / "output/issues/2026-02-next").exists()  # -o: not written there
     assert (out_dir / "issues/2026-02-next/plan/index.html").is_file()
     canonical = parse_html(out_dir / "index.html").find(".//link[@rel='canonical']")
     assert canonical is not None and canonical.get("href") == "https://example.com/sub/path/"

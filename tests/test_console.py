@@ -35,6 +35,8 @@ def test_summary_counts_what_was_written(make_site: Callable[..., Path], runner:
 def test_summary_wording() -> None:
     assert build_summary(3, 41, 3, 0, 1.42) == "Built 3 issues, 41 pages, 3 PDFs in 1.4 s"
     assert build_summary(1, 1, 0, 1, 0.04) == "Built 1 issue, 1 page, 1 email in 0.0 s"
+    assert build_summary(2, 9, 0, 0, 0.5, drafts=2) == \
+        "Built 2 issues, 9 pages in 0.5 s; 2 drafts left out (--drafts builds them)"
 
 
 def test_quiet_prints_nothing_but_warnings(make_site: Callable[..., Path],
