@@ -134,3 +134,21 @@ def test_the_demo_title_shows_whole_in_every_language(module_browser: Any, demo_
     for width in WIDTHS:
         found = title_clipping(module_browser, page, width)
         assert text_is_whole(found), (language, width, found)
+
+
+def test_the_issue_contact_and_pager_keep_to_the_text_column(module_browser: Any,
+                                                             demo_output: Path) -> None:
+    """The boxes after an issue's last item (its contact, the previous and next issue) share
+    the edges of the text above them, not those of the wider page."""
+    module_browser.set_window_size(1280, 900)
+    module_browser.get((demo_output / "issues/2025-11-forum/index.html").as_uri())
+    edges = module_browser.execute_script("""
+        const edges = (element) => {
+            const box = element.getBoundingClientRect();
+            return [Math.round(box.left), Math.round(box.right)];
+        };
+        const items = document.querySelectorAll('.item');
+        return {text: edges(items[items.length - 1]),
+                contact: edges(document.querySelector('main > .contact, .issue > .contact')),
+                pager: edges(document.querySelector('.pager'))};""")
+    assert edges["contact"] == edges["text"] == edges["pager"], edges
