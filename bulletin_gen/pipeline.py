@@ -37,7 +37,7 @@ from .layout import OUTPUT_DIR
 from .markdown import MarkdownRenderer
 from .model import Site
 from .render import Artifact, PagePlan, plan_pages, render_pages
-from .search import search_files, switch_search
+from .search import start_search, switch_search
 from .templates import THEME_STATIC, ThemeEnvironment, make_environment
 from .validate import build_site, check_issue_numbers
 from .write import Copy, publish, static_copies, write_file
@@ -92,11 +92,15 @@ def run_stages(site_dir: Path, output: Path, options: BuildOptions, inputs: Inpu
     copies += [Copy(source, path) for source, path in image_files(site, cache.made_folder)]
     # A page's words are its language's catalogue's, the theme's or the site's own.
     words = partial(catalogue_digest, site_dir=site_dir)
-    if site.config.search.enabled:
-        copies += [Copy(source, path)
-                   for source, path in search_files(site, cache.made_folder, options.jobs,
-                                                    site_dir, cache.search_key(env, site, words))]
-    work = cache.sort(env, site, pages + editions, copies, words, keep_aside=pdf_skipped)
+    # Pagefind indexes in processes of its own while this one hashes the pages.
+    search = (start_search(site, cache.made_folder, options.jobs, site_dir,
+                           cache.search_key(env, site, words))
+              if site.config.search.enabled else None)
+    try:
+        fingerprints = cache.fingerprint(env, site, pages + editions, words)
+    finally:
+        copies += [Copy(source, path) for source, path in (search() if search else [])]
+    work = cache.sort(pages + editions, fingerprints, copies, keep_aside=pdf_skipped)
     if options.pdf_later:  # `serve`: the PDFs to make wait for the next build
         later = {plan.path for plan in work.render if plan.path.endswith(".pdf")}
         editions = [plan for plan in editions if plan.path not in later]

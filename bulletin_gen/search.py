@@ -6,7 +6,7 @@ of a briefs file, carrying the filters (year, kind, tag, region) and the result'
 (title, issue, date, link) as Pagefind's data attributes. The documents of the newest issue,
 of the rest of its quarter, and of each year before, are indexed by the Pagefind program as a
 bundle of their own (`SearchShard`), which the search page merges, so that an edit indexes one
-issue, a quarter or a year again; `search_files` lists the bundles' files for the output, made
+issue, a quarter or a year again; `start_search` lists the bundles' files for the output, made
 in folders that the build's cache keeps by the shard's digest.
 
 Every language has bundles of its own under its folder (`es/pagefind/`, `es/pagefind/2025/`)
@@ -229,7 +229,7 @@ class SearchShard:
 
     def digest(self, made_by: str) -> str:
         """What its bundle is made from: the documents, and `made_by` (the Pagefind program's
-        version and how the documents are handed to it, `search_files`)."""
+        version and how the documents are handed to it, `start_search`)."""
         hashed = hashlib.sha256(made_by.encode())
         for document in self.documents():
             hashed.update(f"\0{document.path}\0{document.html}".encode("utf-8", "surrogatepass"))
@@ -288,26 +288,35 @@ ShardKey = Callable[[SearchShard, str], str]
 what they are made of, and `made_by` (the Pagefind that indexes them, and how)."""
 
 
-def search_files(site: Site, made_folder: MadeFolder, jobs: int = 1,
+def start_search(site: Site, made_folder: MadeFolder, jobs: int = 1,
                  site_dir: Path | None = None,
-                 key: ShardKey = SearchShard.digest) -> list[tuple[str, str]]:
-    """The files of every shard's bundle and where each goes in the output. Each bundle is made
-    by `made_folder(key(shard, made_by), make)`: a folder holding what `make(folder)` writes,
+                 key: ShardKey = SearchShard.digest) -> Callable[[], list[tuple[str, str]]]:
+    """Start making the search: the function returned waits for it and gives the files of
+    every shard's bundle and where each goes in the output. Each bundle is made by
+    `made_folder(key(shard, made_by), make)`: a folder holding what `make(folder)` writes,
     which the caller keeps between builds under that key (by default the digest of the
-    shard's documents). Pagefind indexes on one core, so `jobs` bundles are made at a time (a
-    first build makes them all). The site's own catalogues in `site_dir/translations/` name
-    the filters, as they name the theme's words."""
+    shard's documents). The bundles to make are made in threads, `jobs` at a time, each
+    waiting for a Pagefind process, while the caller goes on (Pagefind indexes on one core; a
+    first build makes every bundle). Each shard's key is found before this returns, in the
+    caller's thread: `key` need not be thread-safe. The site's own catalogues in
+    `site_dir/translations/` name the filters, as they name the theme's words."""
     made_by = f"{program_version()}\0{SOURCE_LAYOUT}"
     shards = search_shards(site, site_dir)
-    keys = [key(shard, made_by) for shard in shards]  # here: `key` need not be thread-safe
+    keys = [key(shard, made_by) for shard in shards]
 
     def made(shard: SearchShard, digest: str) -> Path:
         return made_folder(digest, functools.partial(write_bundle, shard))
 
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        folders = list(pool.map(made, shards, keys))
-    return [file for shard, folder in zip(shards, folders, strict=True)
-            for file in bundle_files(shard, folder)]
+    pool = ThreadPoolExecutor(max_workers=max(1, jobs))
+    folders = [pool.submit(made, shard, digest) for shard, digest in zip(shards, keys,
+                                                                         strict=True)]
+    pool.shutdown(wait=False)  # its threads end once the last bundle is made
+
+    def files() -> list[tuple[str, str]]:
+        return [file for shard, folder in zip(shards, folders, strict=True)
+                for file in bundle_files(shard, folder.result())]
+
+    return files
 
 
 def program_version() -> str:

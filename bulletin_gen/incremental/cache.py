@@ -255,23 +255,29 @@ class BuildCache:
 
     def search_key(self, env: ThemeEnvironment, site: Site,
                    words: Callable[[str], str] | None = None) -> ShardKey:
-        """The key of a search shard's bundle (search.search_files) from its issues'
+        """The key of a search shard's bundle (search.start_search) from its issues'
         fingerprints, instead of from its documents."""
         return self.fingerprints(env, site, words).shard
 
-    def sort(self, env: ThemeEnvironment, site: Site, plans: list[PagePlan], copies: list[Copy],
-             words: Callable[[str], str] | None = None, keep_aside: bool = False) -> Work:
-        """Split the pages into those to render, to link from the output and to keep.
-        `keep_aside`: this build skips the PDFs the settings ask for (`--no-pdf`), so those of
-        the last build are set aside for the next (`_set_aside`); else they are let go."""
+    def fingerprint(self, env: ThemeEnvironment, site: Site, plans: list[PagePlan],
+                    words: Callable[[str], str] | None = None) -> dict[str, str]:
+        """The fingerprint of each page and edition file, by its path, for `sort`."""
         printer = self.fingerprints(env, site, words)
         self.printer = None  # its hashes go before the page workers fork: they need none
-        record = {plan.path: PageRecord(printer.page(plan.path, plan.url, plan.template,
-                                                     plan.context, plan.reads), 0, 0)
-                  for plan in plans}
+        printed = {plan.path: printer.page(plan.path, plan.url, plan.template, plan.context,
+                                           plan.reads) for plan in plans}
         analyses_file = _analyses_file(env)
         if analyses_file and printer.analysed != self.analyses:  # only those used: no old ones
             write_atomic(analyses_file, json.dumps(printer.analysed, sort_keys=True))
+        return printed
+
+    def sort(self, plans: list[PagePlan], fingerprints: dict[str, str], copies: list[Copy],
+             keep_aside: bool = False) -> Work:
+        """Split the pages into those to render, to link from the output and to keep, by their
+        `fingerprints`. `keep_aside`: this build skips the PDFs the settings ask for
+        (`--no-pdf`), so those of the last build are set aside for the next (`_set_aside`);
+        else they are let go."""
+        record = {path: PageRecord(fingerprint, 0, 0) for path, fingerprint in fingerprints.items()}
         made = f"{self.folder / MADE}{os.sep}" if self.folder else None
         record.update((copy.path, PageRecord(_stamp(copy.source, made), 0, 0))
                       for copy in copies)
