@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-from .console import plural
+from .console import drafts_left_out, plural
 from .content import MARKDOWN_SUFFIXES, YAML_SUFFIXES, read_text
 from .errors import ContentError, Problem, Problems
 from .images import copy_paths
@@ -76,6 +76,7 @@ class Audit:
     external: tuple[LinkStatus, ...] = ()
     issues: int = 0
     pages: int = 0
+    drafts: int = 0  # draft issues left out (`--drafts` checks them)
     # The content's errors stopped the check before any page was rendered, so the pages
     # and their links were not looked at.
     stopped: bool = False
@@ -89,6 +90,7 @@ class Audit:
             "ok": not self.failed(strict),
             "issues": self.issues,
             "pages": self.pages,
+            "drafts_left_out": self.drafts,
             "errors": sum(f.severity == "error" for f in self.findings),
             "warnings": sum(f.severity == "warning" for f in self.findings),
             "findings": [asdict(f) for f in self.findings],
@@ -128,7 +130,7 @@ def audit_site(site_dir: Path, external: bool = False, strict: bool = False,
                                             "error", f"external link fails ({what}): "
                                             f"{status.url}", "fix or remove the link")
     return Audit(tuple(sorted(set(findings))), tuple(statuses), len(site.issues),
-                 len(rendered.plans))
+                 len(rendered.plans), site.drafts_left_out)
 
 
 def _from_problem(problem: Problem, severity: str) -> Finding:
@@ -392,11 +394,12 @@ def format_external(audit: Audit) -> list[str]:
 def check_summary(audit: Audit) -> str:
     """'No problems found in 3 issues (41 pages).' or the count of errors and warnings."""
     pages = f"{plural(audit.issues, 'issue')} ({plural(audit.pages, 'page')})"
+    left_out = f" {drafts_left_out(audit.drafts, 'checks')}." if audit.drafts else ""
     if not audit.findings:
-        return f"No problems found in {pages}."
+        return f"No problems found in {pages}.{left_out}"
     errors = sum(f.severity == "error" for f in audit.findings)
     counts = f"{plural(errors, 'error')}, {plural(len(audit.findings) - errors, 'warning')}"
     if audit.stopped:
         return (f"Stopped at the content: {counts}. Fix them and check again, to check the "
                 "pages and their links too.")
-    return f"Checked {pages}: {counts}."
+    return f"Checked {pages}: {counts}.{left_out}"

@@ -107,6 +107,10 @@ def build_summary(issues: int, pages: int, pdfs: int, emails: int, seconds: floa
         parts.append(plural(pdfs, "PDF"))
     if emails:
         parts.append(plural(emails, "email"))
-    left_out = (f"; {plural(drafts, 'draft')} left out (--drafts builds "
-                f"{'it' if drafts == 1 else 'them'})" if drafts else "")
+    left_out = f"; {drafts_left_out(drafts, 'builds')}" if drafts else ""
     return f"Built {', '.join(parts)} in {seconds:.1f} s{left_out}"
+
+
+def drafts_left_out(drafts: int, verb: str) -> str:
+    """'1 draft left out (--drafts builds it)', so that nobody looks for a draft in vain."""
+    return f"{plural(drafts, 'draft')} left out (--drafts {verb} {'it' if drafts == 1 else 'them'})"

@@ -301,6 +301,11 @@ def test_check_leaves_drafts_out_like_build_unless_asked(make_site: Callable[...
         "link to a file that is not published: ../2026-02-next/01-plan.md"]
     code, report = check_json(runner, site, "--drafts")
     assert code == 0, report
+    assert (report["issues"], report["drafts_left_out"]) == (2, 0)
+    (site / ITEM).write_text("---\ntitle: Lead\n---\nNo link to the plan yet.\n", "utf-8")
+    result = runner.invoke(main, ["check", str(site)])
+    assert result.stdout.startswith("No problems found in 1 issue (")
+    assert result.stdout.endswith(" pages). 1 draft left out (--drafts checks it).\n")
 
 
 def test_an_absolute_link_under_base_url_to_no_page_says_so(make_site: Callable[..., Path],
