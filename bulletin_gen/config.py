@@ -168,6 +168,11 @@ class SiteConfig:
     key_lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
 
     @property
+    def email_logo(self) -> str:
+        """The logo, when mail clients can show it: Gmail and Outlook show no SVG."""
+        return self.logo if self.logo.lower().endswith((".png", ".jpg", ".jpeg", ".gif")) else ""
+
+    @property
     def base_path(self) -> str:
         """The path part of `base_url` ('/' or '/project/'), for sites under a sub-path."""
         return urlsplit(self.base_url).path or "/" if self.base_url else "/"

@@ -363,6 +363,21 @@ def test_email_can_be_switched_off(make_site: Callable[..., Path]) -> None:
     assert not warnings
 
 
+@pytest.mark.parametrize("logo", ["mark.png", "mark.svg"])
+def test_a_png_logo_tops_the_email_an_svg_one_does_not(make_site: Callable[..., Path],
+                                                       logo: str) -> None:
+    """Gmail and Outlook show no SVG: the email shows the logo only when they can."""
+    yaml = str(EMAIL_FILES["bulletin.yaml"]).replace("        email:\n",
+                                                     f"        logo: {logo}\n        email:\n")
+    output, warnings = _build(make_site, {"bulletin.yaml": yaml, f"static/{logo}": TINY_PNG})
+    masthead = _parse(output / "issues/2026-01-winter/email.html").find(
+        ".//td[@class='pad masthead']")
+    assert masthead is not None
+    sources = [img.get("src") for img in masthead.iter("img")]
+    assert sources == (["https://example.org/news/mark.png"] if logo.endswith(".png") else [])
+    assert not warnings
+
+
 def test_eml_is_a_multipart_alternative_message(make_site: Callable[..., Path],
                                                 runner: CliRunner, tmp_path: Path,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
