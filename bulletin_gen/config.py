@@ -116,6 +116,7 @@ class TermName:
     slug: str  # of the name as the originals write it: its page keeps the original's address
     name: str
     line: int  # of bulletin.yaml, for a name no item uses
+    written: str = ""  # the original's name as bulletin.yaml writes it, for that message
 
 
 @dataclass(frozen=True)
@@ -349,7 +350,7 @@ def _term_names(section: FieldReader) -> tuple[TermName, ...]:
             section.error(key, f"{section.label(str(key))}: no name given",
                           f"write the name in this language: '{key}: ...'")
         else:
-            found.append(TermName(slugify(key), name, section.data.line_of(key)))
+            found.append(TermName(slugify(key), name, section.data.line_of(key), key))
     return tuple(found)
 
 

@@ -510,12 +510,16 @@ def _report_unused_names(language: Language, tags: Iterable[Sequence[TermIndex]]
     would otherwise never show. (A term named in a language keeps its slug.)"""
     for key, given, indexes in (("tags", language.tags, tags),
                                 ("regions", language.regions, regions)):
-        known = {index.term.slug for each in indexes for index in each}
+        known: dict[str, str] = {}  # by slug, the originals' names before the language's own
+        for each in indexes:
+            for index in each:
+                known.setdefault(index.term.slug, index.term.name)
         for name in given:
             if name.slug not in known:
                 problems.warn(Location(CONFIG_FILE, name.line),
                               f"languages.{language.code}.{key}: no item has the {key[:-1]} "
-                              f"'{name.slug}'", did_you_mean(name.slug, sorted(known)) or
+                              f"'{name.written}'",
+                              did_you_mean(name.written, sorted(set(known.values()))) or
                               f"name one of the {key} the items give, as they write it")
 
 
