@@ -100,6 +100,7 @@ class RoundTable:
 WEB_WIDTHS = (480, 800, 1200, 1600)
 EMAIL_WIDTH = 1200
 PRINT_WIDTH = 2400
+EMAIL_COLUMN = 536  # px: the email's 600 px column less its padding, as its pictures show
 
 
 @dataclass(frozen=True)

@@ -43,7 +43,7 @@ from .i18n import (
 )
 from .layout import THEME_DIR
 from .markdown import FOOTNOTES_HEADING, ROOT_MARKER, Attrs, relative_html, rewrite_start_tags
-from .model import EMAIL_WIDTH, PRINT_WIDTH, Image, Issue, Item, Page, lang_of
+from .model import EMAIL_COLUMN, EMAIL_WIDTH, PRINT_WIDTH, Image, Issue, Item, Page, lang_of
 
 THEME_TEMPLATES = THEME_DIR / "templates"
 THEME_STATIC = THEME_DIR / "static"
@@ -90,7 +90,8 @@ def make_environment(site_dir: Path | None, language: str = "en",
     )
     install_language(env, language, site_dir)
     env.globals["speech"] = {lang: language_globals(lang, site_dir) for lang in others}
-    env.globals.update(email_width=EMAIL_WIDTH, print_width=PRINT_WIDTH)
+    env.globals.update(email_width=EMAIL_WIDTH, email_column=EMAIL_COLUMN,
+                       print_width=PRINT_WIDTH)
     env.tests["same_contact"] = same_contact
     env.filters.update(
         url=url_filter,

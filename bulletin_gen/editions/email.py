@@ -41,11 +41,10 @@ from ..markdown import (
     rewrite_start_tags,
     srcs_without_alt,
 )
-from ..model import EMAIL_WIDTH, Image, Issue, Item, Site
+from ..model import EMAIL_COLUMN, EMAIL_WIDTH, Image, Issue, Item, Site
 from ..render import PagePlan, render_page
 from .plaintext import PlainText, fit_lines
 
-CONTENT_WIDTH = 536  # px: the 600 px column less its padding (email/item.html's image)
 GMAIL_CLIP_BYTES = 102_400  # Gmail shows "[Message clipped]" past about 102 KB of HTML
 TEASER_WORDS = 45
 EMAIL_HTML = "email.html"
@@ -233,8 +232,8 @@ def _email_image(base: str, pictures: dict[str, Image], copies: set[str],
     if image is None:
         return None
     copy = image.at(EMAIL_WIDTH)
-    return ((base + copy if copy in copies else src), min(CONTENT_WIDTH, image.width),
-            image.height_at(CONTENT_WIDTH))
+    return ((base + copy if copy in copies else src), min(EMAIL_COLUMN, image.width),
+            image.height_at(EMAIL_COLUMN))
 
 
 def _sized(sizes: ImageSizes, tag: str, attrs: Attrs) -> Attrs | None:
