@@ -177,12 +177,15 @@ class MarkdownRenderer:
         _watch_nesting(self.md)
 
     def render(self, text: str, resolve: Resolver, id_prefix: str = "",
-               first_line: int = 1, doc_id: str = "", points: bool = False) -> Rendered:
+               first_line: int = 1, doc_id: str = "", points: bool = False,
+               anchors: tuple[str, ...] = ()) -> Rendered:
         """Render `text`; lines in `broken` count from `first_line`.
 
-        Heading ids and `#fragment` links get `id_prefix` so that several items can share a
-        page; footnote ids get `doc_id` (default: `id_prefix`), unique per rendered fragment.
-        With `points`, the result also holds the text's key points (`key_points`).
+        Heading ids get `id_prefix` so that several items can share a page, and so do the
+        `#fragment` links to them or to `anchors`, the ids (without the prefix) of the
+        item's parts rendered apart (a round table's sections); footnote ids get `doc_id`
+        (default: `id_prefix`), unique per rendered fragment. With `points`, the result
+        also holds the text's key points (`key_points`).
         """
         if len(text) > MAX_TEXT_CHARS:
             return Rendered("", (), f"this text is {len(text):,} characters, over the limit of "
@@ -196,7 +199,7 @@ class MarkdownRenderer:
             if points:  # before links are resolved: key points keep them as written
                 key_points = self._key_points(tokens, env)
             _lower_page_titles(tokens)
-            broken, unlabelled = _rewrite(tokens, resolve, id_prefix, first_line)
+            broken, unlabelled = _rewrite(tokens, resolve, id_prefix, first_line, anchors)
             _mark_checklists(tokens)
             _mark_bare_links(tokens)
             html = self.md.renderer.render(tokens, self.md.options, env)
@@ -351,7 +354,8 @@ def _inline_children(tokens: list[Token], first_line: int) -> Iterator[tuple[int
             yield line, child
 
 
-def _rewrite(tokens: list[Token], resolve: Resolver, id_prefix: str, first_line: int
+def _rewrite(tokens: list[Token], resolve: Resolver, id_prefix: str, first_line: int,
+             anchors: tuple[str, ...] = ()
              ) -> tuple[list[tuple[int, str, str]], list[tuple[int, str, str]]]:
     """Resolve every link and image, and prefix the heading ids; the links that could not be
     resolved (line, url, kind), and the images with no alt text (line, url as written, kind):
@@ -359,7 +363,7 @@ def _rewrite(tokens: list[Token], resolve: Resolver, id_prefix: str, first_line:
     in their place."""
     broken: list[tuple[int, str, str]] = []
     unlabelled: list[tuple[int, str, str]] = []
-    headings: set[str] = set()
+    headings = set(anchors)
     for token in tokens:  # the headings' ids, prefixed, and the blocks of raw HTML's images
         if token.type == "heading_open" and token.attrGet("id"):
             headings.add(str(token.attrGet("id")))

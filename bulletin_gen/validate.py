@@ -204,9 +204,9 @@ def _render(renderer: MarkdownRenderer, text: str, doc: SourceDoc, resolve: Reso
 
 def _rendered(renderer: MarkdownRenderer, text: str, doc: SourceDoc, resolve: Resolver,
               problems: Problems, id_prefix: str = "", first_line: int = 0, doc_id: str = "",
-              points: bool = False) -> Rendered:
+              points: bool = False, anchors: tuple[str, ...] = ()) -> Rendered:
     rendered = renderer.render(text, resolve, id_prefix, first_line or doc.body_line, doc_id,
-                               points)
+                               points, anchors)
     if rendered.error:
         problems.add(Location(doc.rel, rendered.error_line), rendered.error, rendered.hint)
     for line, url, kind in rendered.broken:
@@ -479,16 +479,20 @@ def _roundtable(fields: FieldReader, doc: SourceDoc, identity: Identity, resolve
     sections: list[Section] = []
     outcomes: list[Outcome] = []
     intro = ""
-    for heading, offset, text in _split_h2(doc.body):
+    parts = _split_h2(doc.body)
+    # A link in one section to another ('#recommendations') names it as its heading does.
+    anchors = tuple(slugify(heading) for heading, _, _ in parts if heading)
+    for heading, offset, text in parts:
         line = doc.body_line + offset + (1 if heading else 0)
         if heading is None:
-            intro = _render(renderer, text, doc, resolve, problems, identity.slug, line)
+            intro = _rendered(renderer, text, doc, resolve, problems, identity.slug, line,
+                              anchors=anchors).html
             continue
         heading_slug = slugify(heading)
         role = section_role(heading_slug)
         anchor = f"{identity.slug}-{heading_slug}"
         rendered = _rendered(renderer, text, doc, resolve, problems, identity.slug, line, anchor,
-                             points=role in OUTCOME_ROLES)
+                             points=role in OUTCOME_ROLES, anchors=anchors)
         sections.append(Section(role, heading, rendered.html.encode(), anchor))
         outcomes.extend(Outcome(role, point) for point in rendered.points or ())
     if not sections:

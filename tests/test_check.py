@@ -11,7 +11,7 @@ from typing import Any, ClassVar
 
 import pytest
 from click.testing import CliRunner
-from conftest import TINY_PNG
+from conftest import TINY_PNG, parse_html
 
 from bulletin_gen.audit import empty_headings
 from bulletin_gen.cli import main
@@ -128,6 +128,24 @@ def test_a_template_image_without_alt_names_page_and_template(make_site: Callabl
     assert (finding["kind"], finding["path"], finding["message"]) == (
         "missing-alt", "pages/about/index.html", "image without alt text: badge.png")
     assert "page.html" in finding["hint"]
+
+
+def test_a_round_table_links_to_its_own_sections_by_their_headings(
+        make_site: Callable[..., Path], runner: CliRunner) -> None:
+    """Its sections are rendered apart, each with ids under the item's slug: a link from one
+    to another written as its heading ('#recommendations') still leads there."""
+    roundtable = ("---\ntitle: Talk\nkind: roundtable\n---\nSee [what we ask](#recommendations)."
+                  "\n\n## Summary\nAs [the conclusions](#conclusions) say, and [no part]"
+                  "(#nowhere).\n\n## Conclusions\n- Agree.\n\n## Recommendations\n- Act.\n")
+    site = make_site({"content/issues/2026-01-winter/03-talk.md": roundtable})
+    code, report = check_json(runner, site)
+    assert code == 1
+    assert [(f["path"], f["line"], f["message"]) for f in report["findings"]] == [
+        ("content/issues/2026-01-winter/03-talk.md", 8, "link to a missing anchor #nowhere")]
+    runner.invoke(main, ["build", str(site), "--no-pdf"])
+    page = parse_html(site / "output/issues/2026-01-winter/talk/index.html")
+    links = [a.get("href") for a in page.iter("a") if (a.get("href") or "").startswith("#t")]
+    assert links == ["#talk-recommendations", "#talk-conclusions"]
 
 
 def test_empty_sections_and_items(make_site: Callable[..., Path], runner: CliRunner) -> None:

@@ -86,8 +86,10 @@ class CachingRenderer(MarkdownRenderer):
         self.store = store
 
     def render(self, text: str, resolve: Resolver, id_prefix: str = "",
-               first_line: int = 1, doc_id: str = "", points: bool = False) -> Rendered:
-        key = text_hash(VERSION, str(self.unsafe_html), id_prefix, doc_id, str(first_line), text)
+               first_line: int = 1, doc_id: str = "", points: bool = False,
+               anchors: tuple[str, ...] = ()) -> Rendered:
+        key = text_hash(VERSION, str(self.unsafe_html), id_prefix, doc_id, str(first_line),
+                        *anchors, text)
         cached = self.store.get(key, resolve)
         if cached is not None and (cached.points is not None or not points):
             return cached
@@ -98,7 +100,8 @@ class CachingRenderer(MarkdownRenderer):
             links.append((url, kind, target))
             return target
 
-        rendered = super().render(text, recording, id_prefix, first_line, doc_id, points)
+        rendered = super().render(text, recording, id_prefix, first_line, doc_id, points,
+                                  anchors)
         self.store.put(key, rendered, links)
         return rendered
 
