@@ -33,7 +33,7 @@ import shutil
 import subprocess
 import tempfile
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -313,6 +313,7 @@ def start_search(site: Site, made_folder: MadeFolder, jobs: int = 1,
     pool.shutdown(wait=False)  # its threads end once the last bundle is made
 
     def files() -> list[tuple[str, str]]:
+        wait(folders)  # all of them, before one's error is raised: none goes on writing
         return [file for shard, folder in zip(shards, folders, strict=True)
                 for file in bundle_files(shard, folder.result())]
 
