@@ -239,6 +239,9 @@ def test_the_search_page_and_the_header_box(search_output: Path) -> None:
     form = parse_html(output / "index.html").find(".//form[@role='search']")
     assert form is not None and form.get("action") == "search/"
     assert form.find(".//input[@name='q']") is not None
+    # The search page's own box is its only one: the header's would be a second just above.
+    assert page.find(".//form[@class='site-search']") is None
+    assert page.find(".//div[@id='search']") is not None
 
 
 def test_search_can_be_switched_off(make_site: Callable[..., Path],
