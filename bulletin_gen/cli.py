@@ -139,7 +139,8 @@ def publish(site: Path, name: str | None, dry_run: bool, delete: bool, no_push: 
               "this language (one of 'languages:' in bulletin.yaml).")
 def email(issue: str, site: Path, output: Path | None, drafts: bool, base_url: str | None,
           lang: str | None) -> None:
-    """Write the email edition of ISSUE (its folder or file name) as a message to import."""
+    """Write the email edition of ISSUE (its slug, or its folder or file, as
+    content/issues/2026-03-march/) as a message to import."""
     from .editions.email import export_eml
 
     target = output or _edition_file(issue, lang, "eml")
@@ -219,7 +220,8 @@ def new_translation(issue: str, language: str, site: Path) -> None:
 @click.option("--lang", metavar="CODE", help="The edition of the issue's translation into "
               "this language (one of 'languages:' in bulletin.yaml).")
 def pdf(issue: str, site: Path, output: Path | None, lang: str | None) -> None:
-    """Write the print edition (PDF) of one ISSUE, named by its folder or file name."""
+    """Write the print edition (PDF) of one ISSUE, named by its slug, or by its folder or
+    file (content/issues/2026-03-march/)."""
     from .pipeline import build_pdf
 
     target = output or _edition_file(issue, lang, "pdf")
