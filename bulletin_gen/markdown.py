@@ -64,6 +64,9 @@ ALLOWED_ATTRIBUTES = {
 _MAY_HOLD_LINK = re.compile(r"[:@]|//|localhost|\.\w", re.IGNORECASE)
 
 Resolver = Callable[[str, str], str | None]
+# (name, id): a part of an item rendered apart, as a `#name` link writes it, and its id on the
+# item's pages ('recommendations', 'water-roundtable-recommendations').
+Anchors = tuple[tuple[str, str], ...]
 """resolve(url, 'link'|'image') -> the rewritten URL, the same URL, or None when missing."""
 # What a build and `bulletin check` say of an image without alt text (`Rendered.unlabelled`);
 # check's JSON gives it a kind of its own (audit.py).
@@ -178,14 +181,14 @@ class MarkdownRenderer:
 
     def render(self, text: str, resolve: Resolver, id_prefix: str = "",
                first_line: int = 1, doc_id: str = "", points: bool = False,
-               anchors: tuple[str, ...] = ()) -> Rendered:
+               anchors: Anchors = ()) -> Rendered:
         """Render `text`; lines in `broken` count from `first_line`.
 
         Heading ids get `id_prefix` so that several items can share a page, and so do the
-        `#fragment` links to them or to `anchors`, the ids (without the prefix) of the
-        item's parts rendered apart (a round table's sections); footnote ids get `doc_id`
-        (default: `id_prefix`), unique per rendered fragment. With `points`, the result
-        also holds the text's key points (`key_points`).
+        `#fragment` links to them; a `#fragment` link to one of `anchors`, the parts of the
+        item rendered apart (a round table's sections, the briefs of a file), gets its id on
+        the page. Footnote ids get `doc_id` (default: `id_prefix`), unique per rendered
+        fragment. With `points`, the result also holds the text's key points (`key_points`).
         """
         if len(text) > MAX_TEXT_CHARS:
             return Rendered("", (), f"this text is {len(text):,} characters, over the limit of "
@@ -355,7 +358,7 @@ def _inline_children(tokens: list[Token], first_line: int) -> Iterator[tuple[int
 
 
 def _rewrite(tokens: list[Token], resolve: Resolver, id_prefix: str, first_line: int,
-             anchors: tuple[str, ...] = ()
+             anchors: Anchors = ()
              ) -> tuple[list[tuple[int, str, str]], list[tuple[int, str, str]]]:
     """Resolve every link and image, and prefix the heading ids; the links that could not be
     resolved (line, url, kind), and the images with no alt text (line, url as written, kind):
@@ -363,10 +366,10 @@ def _rewrite(tokens: list[Token], resolve: Resolver, id_prefix: str, first_line:
     in their place."""
     broken: list[tuple[int, str, str]] = []
     unlabelled: list[tuple[int, str, str]] = []
-    headings = set(anchors)
+    ids = dict(anchors)  # what a `#name` link leads to: a part, or a heading of this text
+    ids.update((name, f"{id_prefix}-{name}" if id_prefix else name) for name in _headings(tokens))
     for token in tokens:  # the headings' ids, prefixed, and the blocks of raw HTML's images
         if token.type == "heading_open" and token.attrGet("id"):
-            headings.add(str(token.attrGet("id")))
             if id_prefix:
                 token.attrSet("id", f"{id_prefix}-{token.attrGet('id')}")
         elif token.type == "html_block" and token.map:
@@ -381,8 +384,8 @@ def _rewrite(tokens: list[Token], resolve: Resolver, id_prefix: str, first_line:
         url = str(child.attrGet(attr) or "") if attr else ""
         if kind == "image" and not child.content.strip():
             unlabelled.append((line, url, "image"))
-        if url.startswith("#") and id_prefix and url[1:] in headings:
-            child.attrSet(attr, f"#{id_prefix}-{url[1:]}")
+        if url.startswith("#") and url[1:] in ids:
+            child.attrSet(attr, f"#{ids[url[1:]]}")
             continue
         if not url or is_external(url) or url.startswith("#"):
             continue
@@ -393,6 +396,12 @@ def _rewrite(tokens: list[Token], resolve: Resolver, id_prefix: str, first_line:
             child.attrSet(attr, target)
     # the blocks' and the paragraphs' images, warned of in the order of the text
     return broken, sorted(unlabelled, key=lambda found: found[0])
+
+
+def _headings(tokens: list[Token]) -> list[str]:
+    """The ids of the text's headings, as the anchors plugin made them."""
+    return [str(token.attrGet("id")) for token in tokens
+            if token.type == "heading_open" and token.attrGet("id")]
 
 
 def images_without_alt(html: str) -> list[tuple[int, str]]:

@@ -27,6 +27,7 @@ from .markdown import (
     ALT_ATTRIBUTE,
     NO_ALT,
     ROOT_MARKER,
+    Anchors,
     MarkdownRenderer,
     Rendered,
     Resolver,
@@ -204,7 +205,7 @@ def _render(renderer: MarkdownRenderer, text: str, doc: SourceDoc, resolve: Reso
 
 def _rendered(renderer: MarkdownRenderer, text: str, doc: SourceDoc, resolve: Resolver,
               problems: Problems, id_prefix: str = "", first_line: int = 0, doc_id: str = "",
-              points: bool = False, anchors: tuple[str, ...] = ()) -> Rendered:
+              points: bool = False, anchors: Anchors = ()) -> Rendered:
     rendered = renderer.render(text, resolve, id_prefix, first_line or doc.body_line, doc_id,
                                points, anchors)
     if rendered.error:
@@ -435,18 +436,22 @@ def _briefs(fields: FieldReader, doc: SourceDoc, identity: Identity, resolve: Re
         fields.error("items", "a briefs file needs 'items:', a list of briefs",
                      "write '- body: ...' entries under 'items:'")
         return ()
-    briefs = []
     named: dict[str, int] = {}  # the briefs' own ids (`id:`), by the brief that gave each
+    read = []
     for number, entry in enumerate(raw, start=1):
         reader = FieldReader(entry, doc.rel, problems, what=f"brief {number}")
         body = reader.text("body", required=True)
-        if not isinstance(entry, Mapping):
-            continue
+        if isinstance(entry, Mapping):
+            read.append((reader, entry, body, _brief_id(reader, number, named)))
+    # Every brief's anchor before any body is rendered: one may link to another ('#3').
+    anchors = tuple((own, f"{identity.slug}-{own}") for _, _, _, own in read)
+    briefs = []
+    for (reader, entry, body, _), (_, anchor) in zip(read, anchors, strict=True):
         line = entry.line_of("body") + (1 if "\n" in str(entry.get("body", "")) else 0)
-        anchor = f"{identity.slug}-{_brief_id(reader, number, named)}"
         briefs.append(Brief(
             headline=typographic(reader.text("headline")),
-            html_utf8=_render(renderer, body, doc, resolve, problems, anchor, line).encode(),
+            html_utf8=_rendered(renderer, body, doc, resolve, problems, anchor, line,
+                                anchors=anchors).html.encode(),
             regions=_terms(reader, "regions"),
             tags=_terms(reader, "tags"),
             anchor=anchor,
@@ -481,7 +486,8 @@ def _roundtable(fields: FieldReader, doc: SourceDoc, identity: Identity, resolve
     intro = ""
     parts = _split_h2(doc.body)
     # A link in one section to another ('#recommendations') names it as its heading does.
-    anchors = tuple(slugify(heading) for heading, _, _ in parts if heading)
+    anchors = tuple((slugify(heading), f"{identity.slug}-{slugify(heading)}")
+                    for heading, _, _ in parts if heading)
     for heading, offset, text in parts:
         line = doc.body_line + offset + (1 if heading else 0)
         if heading is None:

@@ -148,6 +148,23 @@ def test_a_round_table_links_to_its_own_sections_by_their_headings(
     assert links == ["#talk-recommendations", "#talk-conclusions"]
 
 
+def test_a_brief_links_to_another_of_its_file_by_its_id_or_number(
+        make_site: Callable[..., Path], runner: CliRunner) -> None:
+    briefs = ("title: News\nkind: briefs\nitems:\n"
+              "  - body: See [the budget](#pecs-budget), [the third](#3) and [none](#9).\n"
+              "  - id: pecs-budget\n    body: Pécs votes.\n"
+              "  - body: Irbid.\n")
+    site = make_site({"content/issues/2026-01-winter/05-news.yaml": briefs})
+    code, report = check_json(runner, site)
+    assert code == 1
+    assert [(f["path"], f["line"], f["message"]) for f in report["findings"]] == [
+        ("content/issues/2026-01-winter/05-news.yaml", 4, "link to a missing anchor #9")]
+    runner.invoke(main, ["build", str(site), "--no-pdf"])
+    page = parse_html(site / "output/issues/2026-01-winter/news/index.html")
+    assert [a.get("href") for a in page.iter("a") if (a.get("href") or "").startswith("#")
+            and a.get("href") != "#main"] == ["#news-pecs-budget", "#news-3", "#9"]
+
+
 def test_empty_sections_and_items(make_site: Callable[..., Path], runner: CliRunner) -> None:
     roundtable = ("---\ntitle: Talk\nkind: roundtable\n---\n## Summary\nWhat was said.\n\n"
                   "## Discussion\n\n## Conclusions\n- Agree.\n")

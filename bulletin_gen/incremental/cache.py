@@ -47,7 +47,7 @@ from .. import __version__
 from ..content import CONTENT_DIR
 from ..errors import Location, Problem
 from ..layout import CACHE_DIR
-from ..markdown import MarkdownRenderer, Rendered, Resolver
+from ..markdown import Anchors, MarkdownRenderer, Rendered, Resolver
 from ..model import Site
 from ..render import Artifact, PagePlan
 from ..search import ShardKey
@@ -87,9 +87,9 @@ class CachingRenderer(MarkdownRenderer):
 
     def render(self, text: str, resolve: Resolver, id_prefix: str = "",
                first_line: int = 1, doc_id: str = "", points: bool = False,
-               anchors: tuple[str, ...] = ()) -> Rendered:
+               anchors: Anchors = ()) -> Rendered:
         key = text_hash(VERSION, str(self.unsafe_html), id_prefix, doc_id, str(first_line),
-                        *anchors, text)
+                        *(f"{name}={id}" for name, id in anchors), text)
         cached = self.store.get(key, resolve)
         if cached is not None and (cached.points is not None or not points):
             return cached
