@@ -57,6 +57,17 @@ def test_the_header_is_one_line_at_a_desktop_width(module_browser: Any, demo_out
     assert tagline in (None, True)
 
 
+def test_a_longer_menu_keeps_the_search_box_on_its_line(module_browser: Any,
+                                                        demo_output: Path) -> None:
+    """The Spanish menu is longer than the English: the search box gives up room on the line
+    (its input no narrower than 6rem) rather than move to a line of its own."""
+    boxes = header_boxes(module_browser, demo_output / "es/index.html", 1280)
+    assert same_line(boxes["title"], boxes["search"]), boxes
+    width = module_browser.execute_script(
+        "return document.querySelector('.site-search input').getBoundingClientRect().width")
+    assert width >= 6 * 16, width
+
+
 @pytest.mark.parametrize("page", PAGES)
 def test_the_header_stacks_within_a_phone_width(module_browser: Any, demo_output: Path,
                                                 page: str) -> None:
@@ -65,6 +76,8 @@ def test_the_header_stacks_within_a_phone_width(module_browser: Any, demo_output
     assert boxes["title"]["bottom"] <= boxes["nav"]["top"] + 1 < boxes["search"]["top"]
     for name in ("title", "nav", "search"):
         assert boxes[name]["left"] >= 0 and boxes[name]["right"] <= 390, (name, boxes)
+    # the search box spans the screen, less the bar's padding (1.25rem each side)
+    assert boxes["search"]["width"] >= boxes["page"]["width"] - 2 * 20 - 1, boxes
     # the tagline gives way on a phone: the bar is the title, the menu and the search box
     assert boxes["header"]["height"] < 170, boxes
 
