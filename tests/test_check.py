@@ -130,39 +130,34 @@ def test_a_template_image_without_alt_names_page_and_template(make_site: Callabl
     assert "page.html" in finding["hint"]
 
 
-def test_a_round_table_links_to_its_own_sections_by_their_headings(
-        make_site: Callable[..., Path], runner: CliRunner) -> None:
-    """Its sections are rendered apart, each with ids under the item's slug: a link from one
-    to another written as its heading ('#recommendations') still leads there."""
-    roundtable = ("---\ntitle: Talk\nkind: roundtable\n---\nSee [what we ask](#recommendations)."
-                  "\n\n## Summary\nAs [the conclusions](#conclusions) say, and [no part]"
-                  "(#nowhere).\n\n## Conclusions\n- Agree.\n\n## Recommendations\n- Act.\n")
-    site = make_site({"content/issues/2026-01-winter/03-talk.md": roundtable})
+# The parts of an item rendered apart, each with an id under the item's slug: a round table's
+# sections, a briefs file's briefs. A link from one to another is written as the part is named.
+PARTS = {
+    "round table": ("03-talk.md", "---\ntitle: Talk\nkind: roundtable\n---\n"
+                    "See [what we ask](#recommendations).\n\n## Summary\nAs [the conclusions]"
+                    "(#conclusions) say, and [no part](#nowhere).\n\n## Conclusions\n- Agree."
+                    "\n\n## Recommendations\n- Act.\n",
+                    8, "#nowhere", ["#talk-recommendations", "#talk-conclusions", "#nowhere"]),
+    "briefs": ("05-talk.yaml", "title: Talk\nkind: briefs\nitems:\n"
+               "  - body: See [the budget](#pecs-budget), [the third](#3) and [none](#9).\n"
+               "  - id: pecs-budget\n    body: Pécs votes.\n  - body: Irbid.\n",
+               4, "#9", ["#talk-pecs-budget", "#talk-3", "#9"]),
+}
+
+
+@pytest.mark.parametrize("part", PARTS)
+def test_a_part_of_an_item_links_to_another_as_it_is_named(
+        make_site: Callable[..., Path], runner: CliRunner, part: str) -> None:
+    name, text, line, missing, hrefs = PARTS[part]
+    site = make_site({f"content/issues/2026-01-winter/{name}": text})
     code, report = check_json(runner, site)
     assert code == 1
     assert [(f["path"], f["line"], f["message"]) for f in report["findings"]] == [
-        ("content/issues/2026-01-winter/03-talk.md", 8, "link to a missing anchor #nowhere")]
+        (f"content/issues/2026-01-winter/{name}", line, f"link to a missing anchor {missing}")]
     runner.invoke(main, ["build", str(site), "--no-pdf"])
     page = parse_html(site / "output/issues/2026-01-winter/talk/index.html")
-    links = [a.get("href") for a in page.iter("a") if (a.get("href") or "").startswith("#t")]
-    assert links == ["#talk-recommendations", "#talk-conclusions"]
-
-
-def test_a_brief_links_to_another_of_its_file_by_its_id_or_number(
-        make_site: Callable[..., Path], runner: CliRunner) -> None:
-    briefs = ("title: News\nkind: briefs\nitems:\n"
-              "  - body: See [the budget](#pecs-budget), [the third](#3) and [none](#9).\n"
-              "  - id: pecs-budget\n    body: Pécs votes.\n"
-              "  - body: Irbid.\n")
-    site = make_site({"content/issues/2026-01-winter/05-news.yaml": briefs})
-    code, report = check_json(runner, site)
-    assert code == 1
-    assert [(f["path"], f["line"], f["message"]) for f in report["findings"]] == [
-        ("content/issues/2026-01-winter/05-news.yaml", 4, "link to a missing anchor #9")]
-    runner.invoke(main, ["build", str(site), "--no-pdf"])
-    page = parse_html(site / "output/issues/2026-01-winter/news/index.html")
-    assert [a.get("href") for a in page.iter("a") if (a.get("href") or "").startswith("#")
-            and a.get("href") != "#main"] == ["#news-pecs-budget", "#news-3", "#9"]
+    assert [a.get("href") for a in page.iter("a")
+            if (a.get("href") or "").startswith("#") and a.get("href") != "#main"] == hrefs
 
 
 def test_empty_sections_and_items(make_site: Callable[..., Path], runner: CliRunner) -> None:
