@@ -165,3 +165,16 @@ def test_the_issue_contact_and_pager_keep_to_the_text_column(module_browser: Any
                 contact: edges(document.querySelector('main > .contact, .issue > .contact')),
                 pager: edges(document.querySelector('.pager'))};""")
     assert edges["contact"] == edges["text"] == edges["pager"], edges
+
+
+@pytest.mark.parametrize("page", ["tags/mediation/index.html", "archive/index.html",
+                                  "index.html"])
+def test_summaries_in_lists_keep_to_the_measure(module_browser: Any, demo_output: Path,
+                                                page: str) -> None:
+    """Lines of a summary or excerpt as long as the issue's text (42rem), not the page's."""
+    module_browser.set_window_size(1280, 900)
+    module_browser.get((demo_output / page).as_uri())
+    widths = module_browser.execute_script("""
+        return [...document.querySelectorAll('.issue-card > p:not(.byline), .entries .excerpt')]
+            .map((element) => element.getBoundingClientRect().width);""")
+    assert widths and max(widths) <= 42 * 16 + 0.5, widths
