@@ -9,6 +9,7 @@ no source holds comes from a template and names the page instead.
 
 from __future__ import annotations
 
+import os
 import posixpath
 import re
 from collections.abc import Iterator
@@ -38,9 +39,12 @@ from .links import item_slug
 from .markdown import ALT_ATTRIBUTE, NO_ALT, srcs_without_alt
 from .model import Site
 from .pipeline import RenderedSite, render_in_memory
+from .pool import map_chunks, split
+from .render import Artifact
 from .search import UI_FILES
 
 LINK_CACHE = Path(".bulletin-cache") / "links.json"
+SCANNED_AT_ONCE = 64  # pages a worker reads for each round trip
 _CONTENT_TAGS = {"img", "table", "hr", "iframe", "video", "audio", "pre", "figure", "svg"}
 # A character that would make an address (or a word) longer, before it or after it: '…/report'
 # is not written in '…/report-2025', nor '#part' in '01-lead.md#part'. Punctuation after it
@@ -112,8 +116,7 @@ def audit_site(site_dir: Path, external: bool = False, strict: bool = False,
         findings += [_from_problem(w, "warning") for w in error.warnings]
         return Audit(tuple(sorted(findings)), stopped=True)
     site = rendered.site
-    scans = [scan_page(a.path, a.data.decode("utf-8")) for a in rendered.artifacts
-             if a.path.endswith(".html")]
+    scans = _scans(rendered.artifacts)
     tracer = Tracer(site_dir, site, rendered)
     findings = [_from_problem(p, "warning") for p in rendered.problems.warnings]
     findings += _link_findings(scans, rendered, tracer)
@@ -389,6 +392,20 @@ def format_external(audit: Audit) -> list[str]:
         note = f" ({status.error})" if status.error else " (cached)" if status.cached else ""
         lines.append(f"{code:>3} {status.url}{note}")
     return lines
+
+
+def _scans(artifacts: list[Artifact], jobs: int = os.cpu_count() or 1) -> list[PageScan]:
+    """The ids, links and images of every HTML page, read by `jobs` processes: reading the
+    pages was half of a check of a large archive. The workers are forked with the pages, which
+    they do not need sent."""
+    pages = [artifact for artifact in artifacts if artifact.path.endswith(".html")]
+
+    def scan(indices: range) -> list[PageScan]:
+        return [scan_page(pages[index].path, pages[index].data.decode("utf-8"))
+                for index in indices]
+
+    return [found for chunk in map_chunks(scan, split(len(pages), SCANNED_AT_ONCE), jobs)
+            for found in chunk]
 
 
 def check_summary(audit: Audit) -> str:

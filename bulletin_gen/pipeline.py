@@ -148,13 +148,15 @@ class RenderedSite:
     seconds: float
 
 
-def render_in_memory(site_dir: Path, drafts: bool = True, strict: bool = False) -> RenderedSite:
-    """Stages 1-4 without writing: the model, every web page as bytes, and the files to copy."""
+def render_in_memory(site_dir: Path, drafts: bool = True, strict: bool = False,
+                     jobs: int = os.cpu_count() or 1) -> RenderedSite:
+    """Stages 1-4 without writing: the model, every web page as bytes (rendered by `jobs`
+    processes, as a build renders them), and the files to copy."""
     started = time.perf_counter()
-    site, problems = load_site(site_dir, drafts=drafts, strict=strict)
+    site, problems = load_site(site_dir, drafts=drafts, strict=strict, jobs=jobs)
     site = with_main_settings(switch_search(site, problems))
     plans, copies = _pages_and_copies(site_dir, site)
-    artifacts = list(render_pages(site_environment(site_dir, site), site, plans))
+    artifacts = list(render_pages(site_environment(site_dir, site), site, plans, jobs=jobs))
     return RenderedSite(site, problems, plans, artifacts, copies, time.perf_counter() - started)
 
 
