@@ -9,7 +9,6 @@ no source holds comes from a template and names the page instead.
 
 from __future__ import annotations
 
-import os
 import posixpath
 import re
 from collections.abc import Iterator
@@ -39,12 +38,11 @@ from .links import item_slug
 from .markdown import ALT_ATTRIBUTE, NO_ALT, srcs_without_alt
 from .model import Site
 from .pipeline import RenderedSite, render_in_memory
-from .pool import map_chunks, split
 from .render import Artifact
 from .search import UI_FILES
 
 LINK_CACHE = Path(".bulletin-cache") / "links.json"
-SCANNED_AT_ONCE = 64  # pages a worker reads for each round trip
+Read = tuple[str, PageScan | None]  # what a check keeps of a page (`_read_page`)
 _CONTENT_TAGS = {"img", "table", "hr", "iframe", "video", "audio", "pre", "figure", "svg"}
 # A character that would make an address (or a word) longer, before it or after it: '…/report'
 # is not written in '…/report-2025', nor '#part' in '01-lead.md#part'. Punctuation after it
@@ -110,13 +108,13 @@ def audit_site(site_dir: Path, external: bool = False, strict: bool = False,
     a published item into a draft is found here too.
     """
     try:
-        rendered = render_in_memory(site_dir, drafts=drafts, strict=strict)
+        rendered = render_in_memory(site_dir, _read_page, drafts=drafts, strict=strict)
     except ContentError as error:
         findings = [_from_problem(p, "error") for p in error.problems]
         findings += [_from_problem(w, "warning") for w in error.warnings]
         return Audit(tuple(sorted(findings)), stopped=True)
     site = rendered.site
-    scans = _scans(rendered.artifacts)
+    scans = [scan for _, scan in rendered.pages if scan is not None]
     tracer = Tracer(site_dir, site, rendered)
     findings = [_from_problem(p, "warning") for p in rendered.problems.warnings]
     findings += _link_findings(scans, rendered, tracer)
@@ -147,7 +145,7 @@ def _from_problem(problem: Problem, severity: str) -> Finding:
 class Tracer:
     """Finds the source file and line behind something seen in a rendered page."""
 
-    def __init__(self, site_dir: Path, site: Site, rendered: RenderedSite) -> None:
+    def __init__(self, site_dir: Path, site: Site, rendered: RenderedSite[Read]) -> None:
         self.texts: dict[str, list[str]] = {}
         sources: list[str] = []
         for each in language_sites(site):  # a finding in a translation names its file
@@ -233,8 +231,9 @@ def _written(needle: str) -> tuple[tuple[str, ...], re.Pattern[str]]:
     return forms, re.compile(f"{_LONGER_BEFORE}(?:{pattern}){_LONGER_AFTER}")
 
 
-def _link_findings(scans: list[PageScan], rendered: RenderedSite, tracer: Tracer) -> list[Finding]:
-    files = {a.path for a in rendered.artifacts} | {c.path for c in rendered.copies}
+def _link_findings(scans: list[PageScan], rendered: RenderedSite[Read],
+                   tracer: Tracer) -> list[Finding]:
+    files = {path for path, _ in rendered.pages} | {c.path for c in rendered.copies}
     if rendered.site.config.search.enabled:
         files |= set(UI_FILES)
     files |= copy_paths(rendered.site)
@@ -394,18 +393,12 @@ def format_external(audit: Audit) -> list[str]:
     return lines
 
 
-def _scans(artifacts: list[Artifact], jobs: int = os.cpu_count() or 1) -> list[PageScan]:
-    """The ids, links and images of every HTML page, read by `jobs` processes: reading the
-    pages was half of a check of a large archive. The workers are forked with the pages, which
-    they do not need sent."""
-    pages = [artifact for artifact in artifacts if artifact.path.endswith(".html")]
-
-    def scan(indices: range) -> list[PageScan]:
-        return [scan_page(pages[index].path, pages[index].data.decode("utf-8"))
-                for index in indices]
-
-    return [found for chunk in map_chunks(scan, split(len(pages), SCANNED_AT_ONCE), jobs)
-            for found in chunk]
+def _read_page(page: Artifact) -> Read:
+    """What a check keeps of a rendered page: its path, and the ids, links and images of an
+    HTML one (read in the worker that rendered it, the page's bytes left there)."""
+    if not page.path.endswith(".html"):
+        return page.path, None
+    return page.path, scan_page(page.path, page.data.decode("utf-8"))
 
 
 def check_summary(audit: Audit) -> str:

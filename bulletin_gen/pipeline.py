@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from functools import partial
+from operator import attrgetter
 from pathlib import Path
+from typing import Generic, TypeVar
 
 from .build import BuildOptions, BuildReport
 from .config import load_config
@@ -36,11 +38,13 @@ from .languages import (
 from .layout import OUTPUT_DIR
 from .markdown import MarkdownRenderer
 from .model import Site
-from .render import Artifact, PagePlan, plan_pages, render_pages
+from .render import Artifact, PagePlan, plan_pages, read_pages, render_pages
 from .search import start_search, switch_search
 from .templates import THEME_STATIC, ThemeEnvironment, make_environment
 from .validate import build_site, check_issue_numbers
 from .write import Copy, publish, static_copies, write_file
+
+T = TypeVar("T")
 
 
 def load_site(site_dir: Path, drafts: bool = False, base_url: str | None = None,
@@ -137,34 +141,35 @@ def _silent(stage: str, done: int, total: int) -> None:
 
 
 @dataclass(frozen=True)
-class RenderedSite:
+class RenderedSite(Generic[T]):
     """A site rendered in memory: what `check` inspects instead of writing it."""
 
     site: Site
     problems: Problems
     plans: list[PagePlan]
-    artifacts: list[Artifact]
+    pages: list[T]  # what was kept of each web page as it was rendered, in plan order
     copies: list[Copy]
     seconds: float
 
 
-def render_in_memory(site_dir: Path, drafts: bool = True, strict: bool = False,
-                     jobs: int = os.cpu_count() or 1) -> RenderedSite:
-    """Stages 1-4 without writing: the model, every web page as bytes (rendered by `jobs`
-    processes, as a build renders them), and the files to copy."""
+def render_in_memory(site_dir: Path, read: Callable[[Artifact], T], drafts: bool = True,
+                     strict: bool = False, jobs: int = os.cpu_count() or 1) -> RenderedSite[T]:
+    """Stages 1-4 without writing: the model, `read(page)` of every web page (rendered and
+    read by `jobs` processes, so that only what `read` keeps comes back: a large archive's
+    pages held at once took more memory than its build), and the files to copy."""
     started = time.perf_counter()
     site, problems = load_site(site_dir, drafts=drafts, strict=strict, jobs=jobs)
     site = with_main_settings(switch_search(site, problems))
     plans, copies = _pages_and_copies(site_dir, site)
-    artifacts = list(render_pages(site_environment(site_dir, site), site, plans, jobs=jobs))
-    return RenderedSite(site, problems, plans, artifacts, copies, time.perf_counter() - started)
+    pages = list(read_pages(site_environment(site_dir, site), site, plans, read, jobs))
+    return RenderedSite(site, problems, plans, pages, copies, time.perf_counter() - started)
 
 
 def check(site_dir: Path, drafts: bool = False, strict: bool = False) -> BuildReport:
     """Validate everything a build would, and render every page in memory; write nothing."""
-    rendered = render_in_memory(site_dir, drafts, strict)
+    rendered = render_in_memory(site_dir, attrgetter("path"), drafts, strict)
     return BuildReport(site_dir / OUTPUT_DIR, len(rendered.site.issues), len(rendered.plans),
-                       len(rendered.artifacts), rendered.seconds,
+                       len(rendered.pages), rendered.seconds,
                        tuple(rendered.problems.warnings))
 
 
