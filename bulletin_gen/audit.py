@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
+from .build import Progress
 from .console import drafts_left_out, plural
 from .content import MARKDOWN_SUFFIXES, YAML_SUFFIXES, read_text
 from .errors import ContentError, Problem, Problems
@@ -101,14 +102,17 @@ class Audit:
 
 
 def audit_site(site_dir: Path, external: bool = False, strict: bool = False,
-               timeout: float = 10.0, drafts: bool = False) -> Audit:
+               timeout: float = 10.0, drafts: bool = False,
+               progress: Progress | None = None) -> Audit:
     """Check `site_dir` without writing the site; only the external-link cache is written.
+    `progress('render', done, total)` is told of each page rendered and read.
 
     Drafts are left out unless asked for, exactly as `bulletin build` does, so that a link from
     a published item into a draft is found here too.
     """
     try:
-        rendered = render_in_memory(site_dir, _read_page, drafts=drafts, strict=strict)
+        rendered = render_in_memory(site_dir, _read_page, drafts=drafts, strict=strict,
+                                    progress=progress)
     except ContentError as error:
         findings = [_from_problem(p, "error") for p in error.problems]
         findings += [_from_problem(w, "warning") for w in error.warnings]

@@ -84,8 +84,11 @@ def check(site: Path, strict: bool, external: bool, timeout: float, fmt: str,
     import json
 
     from .audit import audit_site, check_summary, format_external, format_text
+    from .console import BuildProgress
 
-    audit = audit_site(site, external=external, strict=strict, timeout=timeout, drafts=drafts)
+    with BuildProgress() as bar:  # on a terminal only, as for `bulletin build`
+        audit = audit_site(site, external=external, strict=strict, timeout=timeout,
+                           drafts=drafts, progress=bar)
     if fmt == "json":
         click.echo(json.dumps(audit.as_json(strict), indent=2, ensure_ascii=False))
     else:

@@ -17,7 +17,7 @@ from operator import attrgetter
 from pathlib import Path
 from typing import Generic, TypeVar
 
-from .build import BuildOptions, BuildReport
+from .build import BuildOptions, BuildReport, Progress
 from .config import load_config
 from .content import read_sources
 from .editions import edition_plans, switch_editions
@@ -153,7 +153,8 @@ class RenderedSite(Generic[T]):
 
 
 def render_in_memory(site_dir: Path, read: Callable[[Artifact], T], drafts: bool = True,
-                     strict: bool = False, jobs: int = os.cpu_count() or 1) -> RenderedSite[T]:
+                     strict: bool = False, jobs: int = os.cpu_count() or 1,
+                     progress: Progress | None = None) -> RenderedSite[T]:
     """Stages 1-4 without writing: the model, `read(page)` of every web page (rendered and
     read by `jobs` processes, so that only what `read` keeps comes back: a large archive's
     pages held at once took more memory than its build), and the files to copy."""
@@ -161,7 +162,8 @@ def render_in_memory(site_dir: Path, read: Callable[[Artifact], T], drafts: bool
     site, problems = load_site(site_dir, drafts=drafts, strict=strict, jobs=jobs)
     site = with_main_settings(switch_search(site, problems))
     plans, copies = _pages_and_copies(site_dir, site)
-    pages = list(read_pages(site_environment(site_dir, site), site, plans, read, jobs))
+    pages = list(read_pages(site_environment(site_dir, site), site, plans, read, jobs,
+                            progress))
     return RenderedSite(site, problems, plans, pages, copies, time.perf_counter() - started)
 
 

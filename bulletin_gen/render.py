@@ -380,23 +380,26 @@ def render_pages(env: Environment, site: Site, plans: list[PagePlan],
     rendered by that many forked worker processes (pool.py), which start with the environment,
     the site and the plans; only page numbers and finished bytes travel after that.
     """
-    for done, artifact in enumerate(read_pages(env, site, plans, _whole, jobs), start=1):
-        yield artifact
-        if progress:
-            progress("render", done, len(plans))
-    if progress and not plans:  # every page was unchanged: still say so
-        progress("render", 0, 0)
+    return read_pages(env, site, plans, _whole, jobs, progress)
 
 
 def read_pages(env: Environment, site: Site, plans: list[PagePlan],
-               read: Callable[[Artifact], T], jobs: int = 1) -> Iterator[T]:
+               read: Callable[[Artifact], T], jobs: int = 1,
+               progress: Callable[[str, int, int], None] | None = None) -> Iterator[T]:
     """`read(artifact)` of every page, in the order of `plans`, each read by the process that
     renders it: what `bulletin check` keeps of a page travels back, not the page."""
     def render_chunk(indices: range) -> list[T]:
         return [read(render_page(env, site, plans[index])) for index in indices]
 
+    done = 0
     for results in map_chunks(render_chunk, chunks(plans), jobs):
-        yield from results
+        for result in results:
+            done += 1
+            yield result
+            if progress:
+                progress("render", done, len(plans))
+    if progress and not plans:  # every page was unchanged: still say so
+        progress("render", 0, 0)
 
 
 def _whole(artifact: Artifact) -> Artifact:

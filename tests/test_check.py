@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import TINY_PNG, parse_html
 
-from bulletin_gen.audit import empty_headings
+from bulletin_gen.audit import audit_site, empty_headings
 from bulletin_gen.cli import main
 from bulletin_gen.linkcheck import check_external, site_path
 
@@ -37,6 +37,16 @@ def test_a_clean_site_passes(make_site: Callable[..., Path], runner: CliRunner) 
     assert result.exit_code == 0, result.output
     assert result.stdout == "No problems found in 1 issue (24 pages).\n"
     assert not (site / "output").exists()
+
+
+def test_check_tells_its_progress_as_pages_are_rendered(make_site: Callable[..., Path]) -> None:
+    """As a build does: `bulletin check` draws the same bar on a terminal."""
+    told: list[tuple[str, int, int]] = []
+    audit = audit_site(make_site(), progress=lambda *said: told.append(said))
+    assert not audit.findings
+    assert [stage for stage, _, _ in told] == ["render"] * audit.pages
+    assert [done for _, done, _ in told] == list(range(1, audit.pages + 1))
+    assert {total for _, _, total in told} == {audit.pages}
 
 
 def test_demo_site_passes(demo_site: Path, runner: CliRunner) -> None:
