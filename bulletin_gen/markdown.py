@@ -64,10 +64,10 @@ ALLOWED_ATTRIBUTES = {
 _MAY_HOLD_LINK = re.compile(r"[:@]|//|localhost|\.\w", re.IGNORECASE)
 
 Resolver = Callable[[str, str], str | None]
+"""resolve(url, 'link'|'image') -> the rewritten URL, the same URL, or None when missing."""
 # (name, id): a part of an item rendered apart, as a `#name` link writes it, and its id on the
 # item's pages ('recommendations', 'water-roundtable-recommendations').
 Anchors = tuple[tuple[str, str], ...]
-"""resolve(url, 'link'|'image') -> the rewritten URL, the same URL, or None when missing."""
 # What a build and `bulletin check` say of an image without alt text (`Rendered.unlabelled`);
 # check's JSON gives it a kind of its own (audit.py).
 NO_ALT = "image without alt text"
@@ -367,11 +367,11 @@ def _rewrite(tokens: list[Token], resolve: Resolver, id_prefix: str, first_line:
     broken: list[tuple[int, str, str]] = []
     unlabelled: list[tuple[int, str, str]] = []
     ids = dict(anchors)  # what a `#name` link leads to: a part, or a heading of this text
-    ids.update((name, f"{id_prefix}-{name}" if id_prefix else name) for name in _headings(tokens))
     for token in tokens:  # the headings' ids, prefixed, and the blocks of raw HTML's images
         if token.type == "heading_open" and token.attrGet("id"):
-            if id_prefix:
-                token.attrSet("id", f"{id_prefix}-{token.attrGet('id')}")
+            name = str(token.attrGet("id"))
+            ids[name] = f"{id_prefix}-{name}" if id_prefix else name
+            token.attrSet("id", ids[name])
         elif token.type == "html_block" and token.map:
             unlabelled += [(first_line + token.map[0] + offset, src, "html")
                            for offset, src in images_without_alt(token.content)]
@@ -396,12 +396,6 @@ def _rewrite(tokens: list[Token], resolve: Resolver, id_prefix: str, first_line:
             child.attrSet(attr, target)
     # the blocks' and the paragraphs' images, warned of in the order of the text
     return broken, sorted(unlabelled, key=lambda found: found[0])
-
-
-def _headings(tokens: list[Token]) -> list[str]:
-    """The ids of the text's headings, as the anchors plugin made them."""
-    return [str(token.attrGet("id")) for token in tokens
-            if token.type == "heading_open" and token.attrGet("id")]
 
 
 def images_without_alt(html: str) -> list[tuple[int, str]]:
