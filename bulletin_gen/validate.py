@@ -199,8 +199,9 @@ def _fields(doc: SourceDoc, problems: Problems) -> FieldReader:
 
 def _render(renderer: MarkdownRenderer, text: str, doc: SourceDoc, resolve: Resolver,
             problems: Problems, id_prefix: str = "", first_line: int = 0,
-            doc_id: str = "") -> str:
-    return _rendered(renderer, text, doc, resolve, problems, id_prefix, first_line, doc_id).html
+            doc_id: str = "", anchors: Anchors = ()) -> str:
+    return _rendered(renderer, text, doc, resolve, problems, id_prefix, first_line, doc_id,
+                     anchors=anchors).html
 
 
 def _rendered(renderer: MarkdownRenderer, text: str, doc: SourceDoc, resolve: Resolver,
@@ -442,16 +443,17 @@ def _briefs(fields: FieldReader, doc: SourceDoc, identity: Identity, resolve: Re
         reader = FieldReader(entry, doc.rel, problems, what=f"brief {number}")
         body = reader.text("body", required=True)
         if isinstance(entry, Mapping):
-            read.append((reader, entry, body, _brief_id(reader, number, named)))
+            own = _brief_id(reader, number, named)
+            read.append((reader, entry, body, (own, f"{identity.slug}-{own}")))
     # Every brief's anchor before any body is rendered: one may link to another ('#3').
-    anchors = tuple((own, f"{identity.slug}-{own}") for _, _, _, own in read)
+    anchors = tuple(named_anchor for *_, named_anchor in read)
     briefs = []
-    for (reader, entry, body, _), (_, anchor) in zip(read, anchors, strict=True):
+    for reader, entry, body, (_, anchor) in read:
         line = entry.line_of("body") + (1 if "\n" in str(entry.get("body", "")) else 0)
         briefs.append(Brief(
             headline=typographic(reader.text("headline")),
-            html_utf8=_rendered(renderer, body, doc, resolve, problems, anchor, line,
-                                anchors=anchors).html.encode(),
+            html_utf8=_render(renderer, body, doc, resolve, problems, anchor, line,
+                              anchors=anchors).encode(),
             regions=_terms(reader, "regions"),
             tags=_terms(reader, "tags"),
             anchor=anchor,
@@ -484,19 +486,18 @@ def _roundtable(fields: FieldReader, doc: SourceDoc, identity: Identity, resolve
     sections: list[Section] = []
     outcomes: list[Outcome] = []
     intro = ""
-    parts = _split_h2(doc.body)
+    parts = [(heading, slugify(heading or ""), offset, text)
+             for heading, offset, text in _split_h2(doc.body)]
     # A link in one section to another ('#recommendations') names it as its heading does.
-    anchors = tuple((slugify(heading), f"{identity.slug}-{slugify(heading)}")
-                    for heading, _, _ in parts if heading)
-    for heading, offset, text in parts:
+    anchors = tuple((slug, f"{identity.slug}-{slug}") for heading, slug, _, _ in parts if heading)
+    for heading, heading_slug, offset, text in parts:
         line = doc.body_line + offset + (1 if heading else 0)
         if heading is None:
-            intro = _rendered(renderer, text, doc, resolve, problems, identity.slug, line,
-                              anchors=anchors).html
+            intro = _render(renderer, text, doc, resolve, problems, identity.slug, line,
+                            anchors=anchors)
             continue
-        heading_slug = slugify(heading)
         role = section_role(heading_slug)
-        anchor = f"{identity.slug}-{heading_slug}"
+        anchor = f"{identity.slug}-{heading_slug}"  # a heading of marks alone has no name
         rendered = _rendered(renderer, text, doc, resolve, problems, identity.slug, line, anchor,
                              points=role in OUTCOME_ROLES, anchors=anchors)
         sections.append(Section(role, heading, rendered.html.encode(), anchor))
