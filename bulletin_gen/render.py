@@ -8,7 +8,7 @@ in parallel, and the result never depends on which.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
@@ -101,9 +101,11 @@ def _site_plans(main: Site, site: Site) -> list[PagePlan]:
     and tagline."""
     home = site.prefix
     own = {"site": site} if site is not main else {}
+    issues = site.issues  # newest first
+    pictures = [_pictures(issue) for issue in issues]
     plans = [
         PagePlan(f"{home}index.html", home, "index.html",
-                 {"issue": site.latest, **_pictures(site.latest)}),
+                 {"issue": site.latest, **(pictures[0] if issues else {})}),
         PagePlan(f"{home}archive/index.html", f"{home}archive/", "archive.html"),
     ]
     plans.append(PagePlan(f"{home}404.html", f"{home}404.html", "404.html",
@@ -124,15 +126,11 @@ def _site_plans(main: Site, site: Site) -> list[PagePlan]:
     if site.config.search.enabled:
         plans.append(PagePlan(f"{home}search/index.html", f"{home}search/", "search.html",
                               {"bundles": search_bundles(site)}))
-    issues = site.issues  # newest first
-    for position, issue in enumerate(issues):
-        newer = issues[position - 1] if position > 0 else None
-        older = issues[position + 1] if position + 1 < len(issues) else None
-        pictures = _pictures(issue)
+    heads = [Neighbour.of(issue) for issue in issues]  # each made once, hashed once
+    for issue, shown, (newer, _, older) in zip(issues, pictures, _around(heads), strict=True):
         plans.append(PagePlan(f"{issue.url}index.html", issue.url, "issue.html",
-                              {"issue": issue, "older": Neighbour.of(older),
-                               "newer": Neighbour.of(newer), **pictures}))
-        plans.extend(_item_plans(issue, pictures))
+                              {"issue": issue, "older": older, "newer": newer, **shown}))
+        plans.extend(_item_plans(issue, shown))
     for kind, terms in (("tags", site.tags), ("regions", site.regions)):
         for index in terms:
             plans.extend(_term_plans(kind, index, site.config.per_page))
@@ -143,19 +141,23 @@ def _site_plans(main: Site, site: Site) -> list[PagePlan]:
     return [replace(plan, context={**own, **plan.context}) for plan in plans] if own else plans
 
 
-def _pictures(issue: Issue | None) -> dict[str, dict[str, Image]]:
+def _pictures(issue: Issue) -> dict[str, dict[str, Image]]:
     """What a web page of `issue` needs to give the pictures its texts place their size
     (templates.local_filter), so that it does not move as they load. Only web pages: the
     email sizes them to its column, and paper to its own."""
-    return {"pictures": {image.url: image for image in issue.pictures}} \
-        if issue and issue.pictures else {}
+    return {"pictures": {image.url: image for image in issue.pictures}} if issue.pictures else {}
+
+
+def _around(sequence: Sequence[T]) -> Iterator[tuple[T | None, T, T | None]]:
+    """Each of `sequence` with the one before it and the one after it (None at the ends)."""
+    for position, each in enumerate(sequence):
+        yield (sequence[position - 1] if position else None, each,
+               sequence[position + 1] if position + 1 < len(sequence) else None)
 
 
 def _item_plans(issue: Issue, pictures: dict[str, dict[str, Image]]) -> list[PagePlan]:
     plans = []
-    for position, item in enumerate(issue.items):
-        previous = issue.items[position - 1] if position > 0 else None
-        following = issue.items[position + 1] if position + 1 < len(issue.items) else None
+    for previous, item, following in _around(issue.items):
         plans.append(PagePlan(f"{item.url}index.html", item.url, "item.html",
                               {"issue": issue, "item": item, "previous": previous,
                                "next": following, **pictures}))
