@@ -43,7 +43,6 @@ from .render import Artifact
 from .search import UI_FILES
 
 LINK_CACHE = Path(".bulletin-cache") / "links.json"
-Read = tuple[str, PageScan | None]  # what a check keeps of a page (`_read_page`)
 _CONTENT_TAGS = {"img", "table", "hr", "iframe", "video", "audio", "pre", "figure", "svg"}
 # A character that would make an address (or a word) longer, before it or after it: '…/report'
 # is not written in '…/report-2025', nor '#part' in '01-lead.md#part'. Punctuation after it
@@ -118,7 +117,7 @@ def audit_site(site_dir: Path, external: bool = False, strict: bool = False,
         findings += [_from_problem(w, "warning") for w in error.warnings]
         return Audit(tuple(sorted(findings)), stopped=True)
     site = rendered.site
-    scans = [scan for _, scan in rendered.pages if scan is not None]
+    scans = [scan for scan in rendered.pages if scan is not None]
     tracer = Tracer(site_dir, site, rendered)
     findings = [_from_problem(p, "warning") for p in rendered.problems.warnings]
     findings += _link_findings(scans, rendered, tracer)
@@ -149,7 +148,7 @@ def _from_problem(problem: Problem, severity: str) -> Finding:
 class Tracer:
     """Finds the source file and line behind something seen in a rendered page."""
 
-    def __init__(self, site_dir: Path, site: Site, rendered: RenderedSite[Read]) -> None:
+    def __init__(self, site_dir: Path, site: Site, rendered: RenderedSite[PageScan | None]) -> None:
         self.texts: dict[str, list[str]] = {}
         sources: list[str] = []
         for each in language_sites(site):  # a finding in a translation names its file
@@ -235,9 +234,9 @@ def _written(needle: str) -> tuple[tuple[str, ...], re.Pattern[str]]:
     return forms, re.compile(f"{_LONGER_BEFORE}(?:{pattern}){_LONGER_AFTER}")
 
 
-def _link_findings(scans: list[PageScan], rendered: RenderedSite[Read],
+def _link_findings(scans: list[PageScan], rendered: RenderedSite[PageScan | None],
                    tracer: Tracer) -> list[Finding]:
-    files = {path for path, _ in rendered.pages} | {c.path for c in rendered.copies}
+    files = {plan.path for plan in rendered.plans} | {c.path for c in rendered.copies}
     if rendered.site.config.search.enabled:
         files |= set(UI_FILES)
     files |= copy_paths(rendered.site)
@@ -397,12 +396,12 @@ def format_external(audit: Audit) -> list[str]:
     return lines
 
 
-def _read_page(page: Artifact) -> Read:
-    """What a check keeps of a rendered page: its path, and the ids, links and images of an
-    HTML one (read in the worker that rendered it, the page's bytes left there)."""
+def _read_page(page: Artifact) -> PageScan | None:
+    """What a check keeps of a rendered page: the ids, links and images of an HTML one (read
+    in the worker that rendered it, the page's bytes left there)."""
     if not page.path.endswith(".html"):
-        return page.path, None
-    return page.path, scan_page(page.path, page.data.decode("utf-8"))
+        return None
+    return scan_page(page.path, page.data.decode("utf-8"))
 
 
 def check_summary(audit: Audit) -> str:
