@@ -56,7 +56,10 @@ class Colours:
     @property
     def changed(self) -> bool:
         """True when either is not the theme's own: the pages then say so in a <style>."""
-        return self != Colours()
+        return self != THEME_COLOURS
+
+
+THEME_COLOURS = Colours()
 
 
 @dataclass(frozen=True)
@@ -401,11 +404,11 @@ def _colours(section: FieldReader) -> Colours:
     found = {}
     for key, least in (("accent", TEXT_CONTRAST), ("highlight", RING_CONTRAST)):
         written = section.line(key)
-        if not written and key in section.data:  # `accent: #2f5d3a`: YAML reads a comment
-            section.error(key, f"{section.label(key)}: no colour given",
-                          f"put it in quotes, as YAML reads a # as a comment: "
-                          f"{key}: \"#2f5d3a\"")
         if not written:
+            if key in section.data:  # `accent: #2f5d3a`: YAML reads a comment
+                section.error(key, f"{section.label(key)}: no colour given",
+                              f"put it in quotes, as YAML reads a # as a comment: "
+                              f"{key}: \"#2f5d3a\"")
             continue
         if not HEX_COLOUR.fullmatch(written):
             section.error(key, f"{section.label(key)}: '{written}' is not a colour written as "
@@ -428,13 +431,18 @@ def _six_digits(colour: str) -> str:
     return colour if len(colour) == 7 else "#" + "".join(digit * 2 for digit in colour[1:])
 
 
+def rgb(colour: str) -> tuple[int, int, int]:
+    """The red, green and blue of `colour` (#rrggbb), 0-255."""
+    return int(colour[1:3], 16), int(colour[3:5], 16), int(colour[5:7], 16)
+
+
 def _contrast_with_white(colour: str) -> float:
     """WCAG 2's contrast ratio of `colour` (#rrggbb) and white."""
     def linear(channel: int) -> float:
         value = channel / 255
         return value / 12.92 if value <= 0.04045 else ((value + 0.055) / 1.055) ** 2.4
 
-    red, green, blue = (linear(int(colour[i:i + 2], 16)) for i in (1, 3, 5))
+    red, green, blue = (linear(channel) for channel in rgb(colour))
     luminance = 0.2126 * red + 0.7152 * green + 0.0722 * blue
     return 1.05 / (luminance + 0.05)
 

@@ -32,6 +32,7 @@ from jinja2.nodes import EvalContext
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
+from .config import rgb
 from .i18n import (
     DEFAULT_SESSION,
     format_date,
@@ -243,8 +244,8 @@ def _sized_picture(pictures: dict[str, Image], tag: str, attrs: Attrs) -> Attrs 
 def tint(colour: str, whiteness: float) -> str:
     """`{{ config.colours.accent | tint(0.85) }}`: the colour (#rrggbb) mixed with white, for
     the pale shades of the email, whose mail clients read no CSS variables."""
-    channels = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
-    return "#" + "".join(f"{round(value + (255 - value) * whiteness):02x}" for value in channels)
+    return "#" + "".join(f"{round(value + (255 - value) * whiteness):02x}"
+                         for value in rgb(colour))
 
 
 def _page_language(context: Context) -> str:
