@@ -119,7 +119,7 @@ class TermName:
     slug: str  # of the name as the originals write it: its page keeps the original's address
     name: str
     line: int  # of bulletin.yaml, for a name no item uses
-    written: str = ""  # the original's name as bulletin.yaml writes it, for that message
+    written: str  # the original's name as bulletin.yaml writes it, for that message
 
 
 @dataclass(frozen=True)

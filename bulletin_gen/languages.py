@@ -467,7 +467,7 @@ def _language_site(original: Site, language: LanguageSources, main: dict[Path, I
     issues = _named_terms(issues, language.language)
     pages = tuple(marks.mark(page) for page in site.pages)
     tags, regions = term_indexes(issues, language.prefix)  # of the items as marked
-    _report_unused_names(language.language, (original.tags, tags), (original.regions, regions),
+    _report_unused_names(language.language, (*original.tags, *tags), (*original.regions, *regions),
                          problems)
     return replace(site, issues=issues, pages=pages, prefix=language.prefix, tags=tags,
                    regions=regions)
@@ -503,17 +503,16 @@ def _named_terms(issues: tuple[Issue, ...], language: Language) -> tuple[Issue, 
         for item in issue.items)) for issue in issues)
 
 
-def _report_unused_names(language: Language, tags: Iterable[Sequence[TermIndex]],
-                         regions: Iterable[Sequence[TermIndex]], problems: Problems) -> None:
+def _report_unused_names(language: Language, tags: Iterable[TermIndex],
+                         regions: Iterable[TermIndex], problems: Problems) -> None:
     """A warning for each name `languages:` gives a tag or region that no item has, in the
     originals' indexes or the language's own: a typo, or a term since renamed, whose name
     would otherwise never show. (A term named in a language keeps its slug.)"""
     for key, given, indexes in (("tags", language.tags, tags),
                                 ("regions", language.regions, regions)):
         known: dict[str, str] = {}  # by slug, the originals' names before the language's own
-        for each in indexes:
-            for index in each:
-                known.setdefault(index.term.slug, index.term.name)
+        for index in indexes:
+            known.setdefault(index.term.slug, index.term.name)
         for name in given:
             if name.slug not in known:
                 problems.warn(Location(CONFIG_FILE, name.line),
@@ -643,7 +642,7 @@ def asked_slug(name: str) -> str:
     ('content/issues/2026-03-march/01-lead.md')."""
     parts = [part for part in name.replace("\\", "/").split("/") if part]
     if "issues" in parts[:-1]:  # the folder or file after the last `issues/`
-        parts = parts[len(parts) - parts[::-1].index("issues"):][:1]
+        parts = [parts[len(parts) - parts[::-1].index("issues")]]
     return slugify(parts[-1].removesuffix(".md") if parts else name)
 
 

@@ -63,12 +63,13 @@ def in_editors_words(error: yaml.MarkedYAMLError, text: str, line_offset: int) -
     mark = error.problem_mark
     if mark is None:
         return None
-    cut = _cut_by_comment(error, mark, _Text(text, line_offset))
+    said = _Text(text, line_offset)
+    cut = _cut_by_comment(error, mark, said)
     if cut:
         return cut
     for words, explain in _EXPLAINED:
         if words in (error.problem or ""):
-            return explain(error, mark, _Text(text, line_offset))
+            return explain(error, mark, said)
     return None
 
 
