@@ -427,9 +427,18 @@ class _ImagesWithoutAlt(HTMLParser):
         self.found: list[tuple[int, str]] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = {name: value or "" for name, value in attrs}
-        if tag == "img" and "alt" not in values and not decorative(values):
-            self.found.append((self.getpos()[0] - 1, values.get("src", "")))
+        src = unlabelled_src(tag, attrs)
+        if src is not None:
+            self.found.append((self.getpos()[0] - 1, src))
+
+
+def unlabelled_src(tag: str, attrs: Attrs) -> str | None:
+    """The src of an <img> with no alt attribute and not marked as decoration (its src as
+    written, '' for none); None for any other tag."""
+    if tag != "img":
+        return None
+    values = {name: value or "" for name, value in attrs}
+    return None if "alt" in values or decorative(values) else values.get("src", "")
 
 
 def shows_its_target(target: str, shown: str) -> bool:

@@ -36,10 +36,10 @@ from ..layout import CONFIG_FILE
 from ..markdown import (
     ALT_ATTRIBUTE,
     Attrs,
-    decorative,
     is_external,
     rewrite_start_tags,
     srcs_without_alt,
+    unlabelled_src,
 )
 from ..model import EMAIL_COLUMN, EMAIL_WIDTH, Image, Issue, Item, Site
 from ..render import PagePlan, render_page
@@ -261,10 +261,9 @@ def _email_tag(web_url: str, sizes: ImageSizes, unlabelled: list[str], tag: str,
     """A start tag of the email with its links absolute and, an <img> of the text, sized; an
     <img> without alt text is noted in `unlabelled` as written. One walk over the email's
     HTML for the three."""
-    if tag == "img":
-        values = {name: value or "" for name, value in attrs}
-        if "alt" not in values and not decorative(values):
-            unlabelled.append(values.get("src", ""))
+    src = unlabelled_src(tag, attrs)
+    if src is not None:
+        unlabelled.append(src)
     absolute = _absolute(web_url, tag, attrs)
     return _sized(sizes, tag, absolute or attrs) or absolute
 
