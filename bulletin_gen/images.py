@@ -74,9 +74,7 @@ def _text_pictures(issue: Issue, sizes: dict[str, tuple[int, int]]) -> tuple[Ima
     for asset in sorted(issue.assets, key=lambda asset: asset.url):
         if f'"{ROOT_MARKER}{asset.url}"' not in text:  # as the text's <img src> names it
             continue
-        if asset.url not in sizes:
-            sizes[asset.url] = _size(asset.source, asset.url, issue.source, Problems())
-        width, height = sizes[asset.url]
+        width, height = _known_size(asset.source, asset.url, issue.source, sizes, Problems())
         if width:
             found.append(Image(asset.url, "", width, height))
     return tuple(found)
@@ -97,10 +95,16 @@ def _measured(image: Image | None, owner: str, sources: dict[str, Path],
               sizes: dict[str, tuple[int, int]], problems: Problems) -> Image | None:
     if image is None or image.url not in sources:
         return image  # none, or on another site
-    if image.url not in sizes:
-        sizes[image.url] = _size(sources[image.url], image.url, owner, problems)
-    width, height = sizes[image.url]
+    width, height = _known_size(sources[image.url], image.url, owner, sizes, problems)
     return replace(image, width=width, height=height) if width else image
+
+
+def _known_size(source: Path, url: str, owner: str, sizes: dict[str, tuple[int, int]],
+                problems: Problems) -> tuple[int, int]:
+    """`_size`, once a build for each file (`sizes`, by URL)."""
+    if url not in sizes:
+        sizes[url] = _size(source, url, owner, problems)
+    return sizes[url]
 
 
 def _size(source: Path, url: str, owner: str, problems: Problems) -> tuple[int, int]:
