@@ -630,8 +630,9 @@ def find_issue(site: Site, name: str) -> Issue:
     for issue in site.issues:
         if issue.slug == wanted:
             return issue
-    known = ", ".join(issue.slug for issue in site.issues) or "none"
-    hint = did_you_mean(wanted, [issue.slug for issue in site.issues])
+    slugs = [issue.slug for issue in site.issues]
+    known = ", ".join(slugs) or "none"
+    hint = did_you_mean(wanted, slugs)
     raise BulletinError(f"no issue '{name}' in this site{' (' + hint + ')' if hint else ''}. "
                         f"Issues: {known}.")
 

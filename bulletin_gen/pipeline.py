@@ -99,11 +99,12 @@ def run_stages(site_dir: Path, output: Path, options: BuildOptions, inputs: Inpu
     search = (start_search(site, cache.made_folder, options.jobs, site_dir,
                            cache.search_key(env, site, words))
               if site.config.search.enabled else None)
+    plans = pages + editions
     try:
-        fingerprints = cache.fingerprint(env, site, pages + editions, words)
+        fingerprints = cache.fingerprint(env, site, plans, words)
     finally:
         copies += [Copy(source, path) for source, path in (search() if search else [])]
-    work = cache.sort(pages + editions, fingerprints, copies, keep_aside=pdf_skipped)
+    work = cache.sort(plans, fingerprints, copies, keep_aside=pdf_skipped)
     if options.pdf_later:  # `serve`: the PDFs to make wait for the next build
         later = {plan.path for plan in work.render if plan.path.endswith(".pdf")}
         editions = [plan for plan in editions if plan.path not in later]
@@ -165,8 +166,8 @@ def render_in_memory(site_dir: Path, read: Callable[[Artifact], T], drafts: bool
     site, problems = load_site(site_dir, drafts=drafts, strict=strict, jobs=jobs)
     site = with_main_settings(switch_search(site, problems))
     plans, copies = _pages_and_copies(site_dir, site)
-    pages = list(read_pages(site_environment(site_dir, site), site, plans, read, jobs,
-                            progress))
+    pages = list(read_pages(site_environment(site_dir, site), site, plans, read, jobs=jobs,
+                            progress=progress))
     return RenderedSite(site, problems, plans, pages, copies, time.perf_counter() - started)
 
 

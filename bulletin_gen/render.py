@@ -382,11 +382,11 @@ def render_pages(env: Environment, site: Site, plans: list[PagePlan],
     rendered by that many forked worker processes (pool.py), which start with the environment,
     the site and the plans; only page numbers and finished bytes travel after that.
     """
-    return read_pages(env, site, plans, _whole, jobs, progress)
+    return read_pages(env, site, plans, _whole, jobs=jobs, progress=progress)
 
 
 def read_pages(env: Environment, site: Site, plans: list[PagePlan],
-               read: Callable[[Artifact], T], jobs: int = 1,
+               read: Callable[[Artifact], T], *, jobs: int = 1,
                progress: Callable[[str, int, int], None] | None = None) -> Iterator[T]:
     """`read(artifact)` of every page, in the order of `plans`, each read by the process that
     renders it: what `bulletin check` keeps of a page travels back, not the page."""
