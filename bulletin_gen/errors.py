@@ -11,6 +11,7 @@ import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 import click
 
@@ -54,19 +55,23 @@ class BulletinError(click.ClickException):
 
 
 class ContentError(BulletinError):
-    """One or more problems in the site's settings, content or templates."""
+    """One or more problems in the site's settings, content or templates.
 
-    def __init__(self, problems: Iterable[Problem], heading: str = "",
-                 warnings: Iterable[Problem] = ()) -> None:
+    Shown as `bulletin check` shows them, a line each ('path:line: error: message (hint)', as
+    compilers say it, so that an editor's problem matcher finds them), then a count."""
+
+    def __init__(self, problems: Iterable[Problem], warnings: Iterable[Problem] = ()) -> None:
         self.problems = tuple(sorted(set(problems)))
         # Warnings found in the same run are shown too, so that one run lists everything.
         self.warnings = tuple(sorted(set(warnings) - set(self.problems)))
-        heading = heading or f"{plural(len(self.problems), 'problem')} found"
-        text = heading + ":\n" + "\n".join(f"  {p}" for p in self.problems)
-        if self.warnings:
-            text += f"\n{plural(len(self.warnings), 'warning')}:\n"
-            text += "\n".join(f"  {p}" for p in self.warnings)
-        super().__init__(text)
+        lines = [problem.said_as("error") for problem in self.problems]
+        lines += [warning.said_as("warning") for warning in self.warnings]
+        also = f" (and {plural(len(self.warnings), 'warning')})" if self.warnings else ""
+        lines.append(f"Error: {plural(len(self.problems), 'error')} found{also}.")
+        super().__init__("\n".join(lines))
+
+    def show(self, file: IO[str] | None = None) -> None:
+        click.echo(self.format_message(), file=file, err=True)
 
 
 @dataclass
@@ -88,10 +93,10 @@ class Problems:
         self.warnings.extend(other.warnings)
 
     def raise_if_any(self, strict: bool = False) -> None:
-        if strict and (self.errors or self.warnings):
+        if strict and (self.errors or self.warnings):  # said as errors, as gcc's -Werror does
             raise ContentError(self.errors + self.warnings)
         if self.errors:
-            raise ContentError(self.errors, warnings=self.warnings)
+            raise ContentError(self.errors, self.warnings)
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:

@@ -334,8 +334,7 @@ def _read(path: Path, shown: str) -> Catalog:
 
 def _unreadable(shown: str, line: int, message: str) -> ContentError:
     return ContentError([Problem(Location(shown, line), message,
-                                 "see the gettext .po format in docs/languages.md")],
-                        heading="A translation catalogue cannot be read")
+                                 "see the gettext .po format in docs/languages.md")])
 
 
 def shipped_catalogue_path(lang: str) -> Path | None:

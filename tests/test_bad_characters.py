@@ -116,5 +116,5 @@ def test_folded_titles_are_one_line_and_still_allowed(make_site: Callable[..., P
 def test_a_tab_in_yaml_is_named_with_its_line(make_site: Callable[..., Path], runner: CliRunner,
                                               files: dict[str, str], where: str) -> None:
     output = _problems(runner, make_site(files), "build")
-    assert f"{where}: YAML syntax (column 1): a tab, where YAML allows only spaces" in output, \
-        output
+    said = f"{where}: error: YAML syntax (column 1): a tab, where YAML allows only spaces"
+    assert said in output, output

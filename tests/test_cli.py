@@ -90,7 +90,7 @@ def test_build_rejects_a_base_url_that_is_not_absolute(make_site: Callable[..., 
                                                       runner: CliRunner) -> None:
     code, _, err = run(runner, "build", make_site(), "--base-url", "example.org")
     assert code == 1
-    assert "--base-url: 'example.org' is not an absolute http(s) URL" in err
+    assert "--base-url: error: 'example.org' is not an absolute http(s) URL" in err
 
 
 def test_build_and_check_refuse_a_language_that_is_no_language_code(
@@ -99,10 +99,11 @@ def test_build_and_check_refuse_a_language_that_is_no_language_code(
     site = make_site({"bulletin.yaml": settings})
     message = "bulletin.yaml:8: language: 'english' is not a language code (did you mean en?)"
     code, _, err = run(runner, "build", site)
-    assert code == 1 and message in err
+    said = message.replace(": language", ": error: language", 1)
+    assert code == 1 and err == f"{said}\nError: 1 error found.\n"
     assert not (site / "output").exists()
     code, _, err = run(runner, "check", site)
-    assert code == 1 and err == f"{message.replace(': language', ': error: language', 1)}\n"
+    assert code == 1 and err == f"{said}\n"  # the same line, the count on stdout
 
 
 def test_build_prints_warnings_and_strict_makes_them_fatal(make_site: Callable[..., Path],
@@ -115,15 +116,15 @@ def test_build_prints_warnings_and_strict_makes_them_fatal(make_site: Callable[.
     before = snapshot(site / "output")
     code, _, err = run(runner, "build", site, "--strict")
     assert code == 1
-    assert err == f"Error: 1 problem found:\n  {warning}\n"
+    assert err == f"{warning.replace(':3: ', ':3: error: ')}\nError: 1 error found.\n"
     assert snapshot(site / "output") == before
 
 
 def test_build_of_a_folder_without_a_site_explains(runner: CliRunner, tmp_path: Path) -> None:
     code, _, err = run(runner, "build", tmp_path)
     assert code == 1
-    assert err == (f"Error: 1 problem found:\n  {tmp_path / 'bulletin.yaml'}: no bulletin.yaml "
-                   "here (run 'bulletin init DIR' to start a site, or pass its folder)\n")
+    assert err == (f"{tmp_path / 'bulletin.yaml'}: error: no bulletin.yaml here (run 'bulletin "
+                   "init DIR' to start a site, or pass its folder)\nError: 1 error found.\n")
     assert not (tmp_path / "output").exists()
 
 

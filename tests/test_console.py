@@ -84,7 +84,7 @@ def test_errors_go_to_stderr(make_site: Callable[..., Path], runner: CliRunner) 
     result = runner.invoke(main, ["build", str(site)])
     assert result.exit_code == 1
     assert result.stdout == ""
-    assert "issue.yaml:1: missing required field 'date'" in result.stderr
+    assert "issue.yaml:1: error: missing required field 'date'" in result.stderr
 
 
 def test_progress_callback_sees_every_page_and_edition(make_site: Callable[..., Path]) -> None:

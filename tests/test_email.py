@@ -459,7 +459,7 @@ def test_bad_email_settings_are_content_errors(make_site: Callable[..., Path]) -
     with pytest.raises(ContentError) as error:
         _build(make_site, {"bulletin.yaml": yaml})
     message = str(error.value)
-    assert "bulletin.yaml:9: email.from: 'Test Bulletin' has no email address" in message
+    assert "bulletin.yaml:9: error: email.from: 'Test Bulletin' has no email address" in message
     assert "email.unsubscribe_url: a URL cannot contain '\"'" in message
 
 

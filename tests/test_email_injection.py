@@ -94,7 +94,7 @@ def test_script_unsubscribe_links_are_refused_at_load(make_site: Callable[..., P
     site = make_site({**EMAIL_FILES, "bulletin.yaml": yaml})
     with pytest.raises(ContentError) as error:
         build(site, BuildOptions(pdf=False))
-    assert "bulletin.yaml:10: email.unsubscribe_url: " in str(error.value)
+    assert "bulletin.yaml:10: error: email.unsubscribe_url: " in str(error.value)
     assert "links are not allowed" in str(error.value)
 
 
@@ -108,7 +108,7 @@ def test_base_url_with_a_quote_is_refused(make_site: Callable[..., Path], runner
         "base_url: x", "base_url: '" + base_url.replace("'", "''") + "'")})
     with pytest.raises(ContentError) as error:
         build(site, BuildOptions(pdf=False))
-    assert "bulletin.yaml:3: base_url: " in str(error.value)
+    assert "bulletin.yaml:3: error: base_url: " in str(error.value)
     assert "which a URL cannot hold" in str(error.value)
     result = runner.invoke(main, ["build", str(site), "--base-url", base_url])
     assert result.exit_code == 1 and "--base-url: " in result.output

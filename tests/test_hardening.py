@@ -542,7 +542,8 @@ def test_content_error_is_a_clear_message_on_the_command_line(make_site: Callabl
     site = make_site({LEAD: b"---\ntitle: Lead\n---\n\xff\xfe broken\n"})
     result = runner.invoke(main, ["build", str(site)])
     assert result.exit_code == 1
-    assert f"{LEAD}:4: not valid UTF-8 text (save the file with UTF-8 encoding)" in result.output
+    said = f"{LEAD}:4: error: not valid UTF-8 text (save the file with UTF-8 encoding)"
+    assert said in result.output
     assert "Traceback" not in result.output
 
 

@@ -263,7 +263,7 @@ def test_pdf_command_refuses_a_static_symlink_leaving_the_site(make_site: Callab
     target = site.parent / "winter.pdf"
     result = runner.invoke(main, ["pdf", "2026-01-winter", str(site), "-o", str(target)])
     assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
-    assert "static/leak.txt: symbolic link to a file outside the folder" in result.output
+    assert "static/leak.txt: error: symbolic link to a file outside the folder" in result.output
     assert not target.exists()
 
 

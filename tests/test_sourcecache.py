@@ -92,7 +92,7 @@ def test_a_renamed_item_moves_and_links_to_it_follow(site: Path, tmp_path: Path)
 
 def test_an_unchanged_item_that_links_to_a_deleted_one_is_refused(site: Path) -> None:
     (site / f"{ISSUE}/04-target.md").unlink()
-    missing = re.escape("03-linking.md:4: link to a missing file: 04-target")
+    missing = re.escape("03-linking.md:4: error: link to a missing file: 04-target")
     with pytest.raises(ContentError, match=missing):
         build(site, BuildOptions(jobs=1))
 
@@ -354,7 +354,8 @@ def test_an_unchanged_issue_follows_a_link_target_in_another_issue(
 def test_an_unchanged_issue_linking_to_a_deleted_item_is_refused(two_issues: Path) -> None:
     (two_issues / f"{ISSUE}/04-target.md").unlink()
     write(two_issues, LINKING, LINKING_TEXT.replace(" and [more](04-target.md)", ""))
-    missing = re.escape("01-follow-up.md:4: link to a missing file: ../2026-01-winter/04-target")
+    missing = re.escape("01-follow-up.md:4: error: link to a missing file: "
+                        "../2026-01-winter/04-target")
     with pytest.raises(ContentError, match=missing):
         build(two_issues, BuildOptions(jobs=1))
 
@@ -392,7 +393,8 @@ def test_whole_issues_follow_drafts_shown_and_hidden(two_issues: Path, tmp_path:
     output = build(two_issues, BuildOptions(jobs=1, drafts=True)).output
     assert (output / "issues/2026-02-spring/follow-up/index.html").is_file()
     assert snapshot(output) == clean_tree(two_issues, tmp_path, drafts=True)
-    with pytest.raises(ContentError, match=re.escape("05-ahead.md:4: link to a file that is not")):
+    refused = re.escape("05-ahead.md:4: error: link to a file that is not")
+    with pytest.raises(ContentError, match=refused):
         build(two_issues, BuildOptions(jobs=1))
     write(two_issues, f"{ISSUE}/05-ahead.md", "---\ntitle: Ahead\n---\nNo link now.\n", 20)
     output = build(two_issues, BuildOptions(jobs=1)).output
