@@ -13,8 +13,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
+from click.core import ParameterSource
 
 from . import __version__
+from .layout import site_holding
 
 if TYPE_CHECKING:
     from .errors import Problem
@@ -147,7 +149,8 @@ def email(issue: str, site: Path, output: Path | None, drafts: bool, base_url: s
     from .editions.email import export_eml
 
     target = output or _edition_file(issue, lang, "eml")
-    report = export_eml(site, issue, target, drafts=drafts, base_url=base_url, language=lang)
+    report = export_eml(_site_of_issue(issue, site), issue, target, drafts=drafts,
+                        base_url=base_url, language=lang)
     _print_warnings(report.warnings)
     click.echo(f"Wrote {report.path}: \"{report.subject}\" ({report.html_bytes / 1024:.0f} KB "
                "of HTML)")
@@ -228,8 +231,16 @@ def pdf(issue: str, site: Path, output: Path | None, lang: str | None) -> None:
     from .pipeline import build_pdf
 
     target = output or _edition_file(issue, lang, "pdf")
-    _print_warnings(build_pdf(site, issue, target, lang))
+    _print_warnings(build_pdf(_site_of_issue(issue, site), issue, target, lang))
     click.echo(f"Wrote {target}")
+
+
+def _site_of_issue(issue: str, site: Path) -> Path:
+    """SITE, or when it was left out and ISSUE is a path, the site that holds ISSUE:
+    `bulletin pdf news/content/issues/2026-03-march/` works from outside the site too."""
+    if click.get_current_context().get_parameter_source("site") is not ParameterSource.DEFAULT:
+        return site
+    return site_holding(issue) or site
 
 
 def _edition_file(issue: str, lang: str | None, suffix: str) -> Path:

@@ -27,3 +27,13 @@ def site_root(site_dir: Path) -> Path:
     resolved. The input stamp names each file by its path, so '.', 'site/', an absolute path
     and a link to the site must all come out alike, or a publish takes the last build for old."""
     return Path(os.path.realpath(site_dir))
+
+
+def site_holding(path: str) -> Path | None:
+    """The site that the file or folder `path` is part of: the nearest folder at or above it
+    that holds bulletin.yaml; None when `path` does not exist or no such folder holds it."""
+    here = Path(os.path.abspath(path))
+    if not here.exists():
+        return None
+    return next((folder for folder in (here, *here.parents)
+                 if (folder / CONFIG_FILE).is_file()), None)

@@ -418,6 +418,13 @@ def test_eml_is_a_multipart_alternative_message(make_site: Callable[..., Path],
         result = runner.invoke(main, ["email", named, str(site)])
         assert result.exit_code == 0, result.output
         assert (tmp_path / "2026-01-winter.eml").read_bytes() == first
+        # Without SITE, the site is the folder above the path that holds bulletin.yaml.
+        (tmp_path / "2026-01-winter.eml").unlink()
+        result = runner.invoke(main, ["email", named])
+        assert result.exit_code == 0, result.output
+        assert (tmp_path / "2026-01-winter.eml").read_bytes() == first
+    result = runner.invoke(main, ["email", "elsewhere/content/issues/2026-01-winter/"])
+    assert result.exit_code == 1 and "no bulletin.yaml here" in result.stderr
 
 
 def test_eml_names_an_unsubscribe_link_and_defaults_the_sender(
