@@ -231,8 +231,11 @@ def pdf(issue: str, site: Path, output: Path | None, lang: str | None) -> None:
     from .pipeline import build_pdf
 
     target = output or _edition_file(issue, lang, "pdf")
-    _print_warnings(build_pdf(_site_of_issue(issue, site), issue, target, lang))
-    click.echo(f"Wrote {target}")
+    report = build_pdf(_site_of_issue(issue, site), issue, target, lang)
+    _print_warnings(report.warnings)
+    draft = ", a draft" if report.draft else ""
+    click.echo(f"Wrote {report.path}: the print edition of \"{report.title}\"{draft} "
+               f"({report.size / 1024:.0f} KB)")
 
 
 def _site_of_issue(issue: str, site: Path) -> Path:

@@ -179,17 +179,30 @@ def check(site_dir: Path, drafts: bool = False, strict: bool = False) -> BuildRe
                        tuple(rendered.problems.warnings))
 
 
+@dataclass(frozen=True)
+class PdfReport:
+    """What `bulletin pdf` wrote."""
+
+    path: Path
+    title: str  # the issue's, which the file is whatever part of it was named
+    size: int  # bytes
+    draft: bool
+    warnings: tuple[Problem, ...]
+
+
 def build_pdf(site_dir: Path, issue_slug: str, target: Path,
-              language: str | None = None) -> tuple[Problem, ...]:
+              language: str | None = None) -> PdfReport:
     """Write the print edition of one issue (drafts included) to `target`, in `language`
-    ('es': its translation) or the main language; returns warnings."""
+    ('es': its translation) or the main language."""
     main, problems = load_site(site_dir, drafts=True)
     site = site_in(main, language)
     issue_translated(main, site, issue_slug)
     issue = find_issue(site, issue_slug)
     env = make_environment(site_dir, language=site.config.language)
-    write_file(target, issue_pdf(site_dir, site, env, issue, problems))
-    return tuple(problems.warnings)
+    data = issue_pdf(site_dir, site, env, issue, problems)
+    write_file(target, data)
+    return PdfReport(target, issue.title, len(data), issue.status == "draft",
+                     tuple(problems.warnings))
 
 
 def site_environment(site_dir: Path, site: Site) -> ThemeEnvironment:

@@ -281,11 +281,20 @@ def test_pdf_command_writes_one_issue(weasyprint: Any, make_site: Callable[..., 
     result = runner.invoke(main, ["pdf", "2026-01-winter", str(site), "-o", str(target)])
     assert result.exit_code == 0, result.output
     assert outline(PdfReader(target))[0].title == "Lead story"
+    size = round(target.stat().st_size / 1024)
+    assert result.stdout == f'Wrote {target}: the print edition of "January 2026" ({size} KB)\n'
     monkeypatch.chdir(tmp_path)
     # Named by its folder as the shell completes it: the file is still named by its slug.
     result = runner.invoke(main, ["pdf", "issues/2026-01-winter/", str(site)])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "2026-01-winter.pdf").read_bytes() == target.read_bytes()
+    # Named by one of its items' files, without SITE: the message says it is the whole issue,
+    # and that it is a draft.
+    issue_yaml = site / "content/issues/2026-01-winter/issue.yaml"
+    issue_yaml.write_text(issue_yaml.read_text() + "status: draft\n")
+    result = runner.invoke(main, ["pdf", f"{site.name}/content/issues/2026-01-winter/01-lead.md"])
+    assert result.exit_code == 0, result.output
+    assert 'the print edition of "January 2026", a draft (' in result.stdout
 
 
 def test_pdf_command_names_unknown_issue(make_site: Callable[..., Path], runner: CliRunner) -> None:
@@ -366,7 +375,7 @@ def test_identical_bytes_when_fonttools_subsets_fonts(weasyprint: Any,
     for clock in (1_000_000_000.0, 2_000_000_000.0):
         monkeypatch.setattr(time_tools.time, "time", lambda clock=clock: clock)
         target = site / f"{clock}.pdf"
-        assert build_pdf(site, "2026-01-winter", target) == ()
+        assert build_pdf(site, "2026-01-winter", target).warnings == ()
         written.append(target.read_bytes())
     assert written[0] == written[1]
     assert "SOURCE_DATE_EPOCH" not in os.environ
