@@ -99,6 +99,17 @@ class Problems:
             raise ContentError(self.errors, self.warnings)
 
 
+def no_such_issue(name: str, wanted: str, where: str, slugs: list[str]) -> BulletinError:
+    """The error for the issue `name` (`wanted`, as a slug) that `where` does not have, with
+    the closest of `slugs` (newest first) and the newest few: an archive has hundreds."""
+    hint = did_you_mean(wanted, slugs)
+    shown = ", ".join(slugs[:5]) + (f" ({len(slugs)} in all)" if len(slugs) > 5 else "")
+    known = (f"The newest: {shown}." if len(slugs) > 5 else f"Issues: {shown}.") if slugs else \
+        "There is none yet: start one with 'bulletin new issue TITLE'."
+    return BulletinError(f"no issue '{name}' in {where}{' (' + hint + ')' if hint else ''}. "
+                         f"{known}")
+
+
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """A hint naming the closest of `choices` to a mistyped `word`, or an empty string."""
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)

@@ -37,7 +37,7 @@ from .content import (
     read_body,
     read_text,
 )
-from .errors import BulletinError, Location, Problem, Problems, did_you_mean
+from .errors import BulletinError, Location, Problem, Problems, did_you_mean, no_such_issue
 from .i18n import language_meant
 from .images import measure_images
 from .layout import CONFIG_FILE
@@ -630,11 +630,7 @@ def find_issue(site: Site, name: str) -> Issue:
     for issue in site.issues:
         if issue.slug == wanted:
             return issue
-    slugs = [issue.slug for issue in site.issues]
-    known = ", ".join(slugs) or "none"
-    hint = did_you_mean(wanted, slugs)
-    raise BulletinError(f"no issue '{name}' in this site{' (' + hint + ')' if hint else ''}. "
-                        f"Issues: {known}.")
+    raise no_such_issue(name, wanted, "this site", [issue.slug for issue in site.issues])
 
 
 def asked_slug(name: str) -> str:

@@ -24,7 +24,7 @@ from .content import (
     read_sources,
     split_front_matter,
 )
-from .errors import BulletinError, Problems, did_you_mean
+from .errors import BulletinError, Problems, no_such_issue
 from .i18n import language_name
 from .languages import listed_language, translated_name, translation_of
 from .layout import CACHE_DIR, OUTPUT_DIR
@@ -261,9 +261,8 @@ def _issue_entry(site_dir: Path, issue: str) -> Path:
         (p for name, p in candidates.items() if slugify(Path(name).stem) == slugify(wanted)),
         None)
     if match is None:
-        hint = did_you_mean(wanted, [Path(n).stem for n in candidates])
-        raise BulletinError(f"no issue '{issue}' in {issues_dir}" + (f"; {hint}" if hint else
-                            "; give the issue's folder name, e.g. 2026-03-spring"))
+        raise no_such_issue(issue, wanted, str(issues_dir),
+                            [Path(name).stem for name in reversed(candidates)])
     return match
 
 

@@ -137,6 +137,18 @@ def test_new_item_needs_a_folder_issue(make_site: Callable[..., Path], runner: C
     assert bad_kind.exit_code == 2 and "essay" in bad_kind.stderr
 
 
+def test_an_unknown_issue_is_answered_with_the_newest_ones(make_site: Callable[..., Path],
+                                                           runner: CliRunner) -> None:
+    months = {f"content/issues/2025-{month:02}-m.md": f"---\ntitle: M{month}\n"
+              f"date: 2025-{month:02}-01\n---\n## News\nText.\n" for month in range(1, 8)}
+    site = make_site(months)
+    for command in (["new", "item", "2024", "T", str(site)], ["pdf", "2024", str(site)]):
+        result = runner.invoke(main, command)
+        assert result.exit_code == 1
+        assert result.stderr.endswith("The newest: 2026-01-winter, 2025-07-m, 2025-06-m, "
+                                      "2025-05-m, 2025-04-m (8 in all).\n"), result.stderr
+
+
 def test_new_issue_is_numbered_by_date_order(make_site: Callable[..., Path],
                                              runner: CliRunner) -> None:
     site = make_site({  # an archive filled in after the newest issues: 2006 after 2026
