@@ -82,6 +82,16 @@ def test_the_header_stacks_within_a_phone_width(module_browser: Any, demo_output
     assert boxes["header"]["height"] < 170, boxes
 
 
+def test_a_short_page_keeps_its_footer_at_the_bottom_of_the_window(module_browser: Any,
+                                                                   demo_output: Path) -> None:
+    module_browser.set_window_size(1280, 1200)
+    module_browser.get((demo_output / "regions/index.html").as_uri())
+    bottom, height = module_browser.execute_script("""
+        return [document.querySelector('.site-footer').getBoundingClientRect().bottom,
+                innerHeight];""")
+    assert abs(bottom - height) <= 1, (bottom, height)
+
+
 # A long title with a logo beside a long menu: the header must find room for the whole title
 # (by moving the menu or the search box to a line of their own, or by wrapping the title).
 LONG_HEADER = {
