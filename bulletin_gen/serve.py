@@ -41,7 +41,7 @@ import click
 
 from .build import BuildOptions, BuildReport, build
 from .console import build_summary
-from .errors import BulletinError, ContentError
+from .errors import BulletinError, ContentError, Problem
 from .layout import CONFIG_FILE, INPUT_FOLDERS
 from .publish import content_type
 
@@ -344,30 +344,36 @@ def open_server(host: str, port: int, root: Path, state: LiveState) -> LiveServe
 
 
 def _built(site_dir: Path, options: BuildOptions, state: LiveState,
-           say: Callable[[str, bool], None]) -> BuildReport | None:
-    """Build once; a failure is published and shown, never raised (None)."""
+           say: Callable[[str, bool], None], said: frozenset[Problem] = frozenset()
+           ) -> BuildReport | None:
+    """Build once; a failure is published and shown, never raised (None). Warnings are said
+    as `bulletin build` says them, but for those in `said` (the same save's first build)."""
     try:
         report = build(site_dir, options)
     except Exception as error:  # the server must outlive any failed build
-        lines = describe_failure(error)
-        state.publish(lines)
-        say("Build failed:\n" + "\n".join(f"  {line}" for line in lines), True)
+        state.publish(describe_failure(error))
+        if isinstance(error, ContentError):  # as `bulletin build` says it
+            say(error.format_message(), True)
+        else:
+            say("Build failed:\n" + "\n".join(f"  {line}" for line in describe_failure(error)),
+                True)
         return None
     for warning in report.warnings:
-        say(warning.said_as("warning"), True)
+        if warning not in said:
+            say(warning.said_as("warning"), True)
     return report
 
 
 def rebuild(site_dir: Path, options: BuildOptions, state: LiveState,
-            say: Callable[[str, bool], None]) -> bool:
-    """Build once and publish the outcome (open pages reload); True when the site built."""
+            say: Callable[[str, bool], None]) -> BuildReport | None:
+    """Build once and publish the outcome (open pages reload); the report when the site built."""
     report = _built(site_dir, options, state, say)
     if report is None:
-        return False
+        return None
     state.publish()
     say(build_summary(report.issues, report.pages, report.pdfs, report.emails, report.seconds),
         False)
-    return True
+    return report
 
 
 def rebuild_after_edit(site_dir: Path, options: BuildOptions, state: LiveState,
@@ -376,10 +382,12 @@ def rebuild_after_edit(site_dir: Path, options: BuildOptions, state: LiveState,
 
     The first build leaves the PDFs out (the pages still link to them), so the browser
     reloads as soon as the pages are written; the second makes the PDFs. Its pages are the
-    same bytes, so it reloads nothing unless it fails."""
-    if not rebuild(site_dir, replace(options, pdf_later=True), state, say) or not options.pdf:
+    same bytes, so it reloads nothing unless it fails; it says only the warnings of its own
+    (of the PDFs)."""
+    first = rebuild(site_dir, replace(options, pdf_later=True), state, say)
+    if first is None or not options.pdf:
         return
-    report = _built(site_dir, options, state, say)
+    report = _built(site_dir, options, state, say, frozenset(first.warnings))
     if report is not None and report.pdfs:
         say(f"PDF edition up to date ({report.seconds:.1f} s)", False)
 

@@ -174,7 +174,9 @@ def test_serve_rebuilds_reloads_and_shows_errors_until_fixed(served: tuple[Serve
 
     assert server.stop() == 0
     assert "Stopped." in "".join(server.output)
-    assert "Build failed" in "".join(server.output)
+    # said as `bulletin build` says it
+    assert f"{ITEM}:4: error: date: expected" in "".join(server.output)
+    assert "Error: 1 error found.\n" in server.output
     assert not (site / "output").exists()  # serve never writes the site's own output
 
 
@@ -336,17 +338,24 @@ def test_an_edit_reloads_the_page_first_and_makes_the_pdf_after(
     assert pdf_bytes(server, pdf).startswith(b"%PDF")
     events = EventStream(server.url)
     _, first = events.next_event()
-    subprocess.run(["sed", "-i", "s/The \\*\\*lead\\*\\* story text./Edited by sed./",
-                    str(site / ITEM)], check=True)
+    subprocess.run(["sed", "-i", "-e", "s/The \\*\\*lead\\*\\* story text./Edited by sed./",
+                    "-e", "s/^kind: feature$/kind: feature\\ntagz: x/", str(site / ITEM)],
+                   check=True)
     assert events.next_event() == ("reload", str(int(first) + 1))
     assert "Edited by sed." in server.get(ITEM_PAGE)[1]
     changed = server.next_line()
     assert re.fullmatch(r"\d\d:\d\d:\d\d changed: 01-lead\.md\n", changed), changed
-    assert re.fullmatch(r"Built 1 issue, \d+ pages, 1 email in \d+\.\d s\n",
-                        server.next_line())
-    assert re.fullmatch(r"PDF edition up to date \(\d+\.\d s\)\n", server.next_line())
+    # stdout's lines in order; the warning (stderr) once, though both builds (the pages',
+    # then the PDFs') find it
+    lines = [server.next_line() for _ in range(3)]
+    warning = f"{ITEM}:4: warning: unknown field 'tagz' (did you mean tags?)\n"
+    assert lines.count(warning) == 1, lines
+    lines.remove(warning)
+    assert re.fullmatch(r"Built 1 issue, \d+ pages, 1 email in \d+\.\d s\n", lines[0])
+    assert re.fullmatch(r"PDF edition up to date \(\d+\.\d s\)\n", lines[1])
     assert pdf_bytes(server, pdf).startswith(b"%PDF")
     events.close()
     assert server.stop() == 0
     assert not any("sed" in line and "changed" in line for line in server.output[:-1]
                    if "01-lead" not in line)
+    assert server.output.count(warning) == 1
