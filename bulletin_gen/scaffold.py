@@ -85,7 +85,10 @@ def _write_gitignore(site: Path) -> Path | None:
 def new_issue(site_dir: Path, title: str, date: dt.date | None = None,
               single_file: bool = False) -> tuple[Path, str]:
     """Write a new draft issue (a folder with issue.yaml, or one .md file); returns its path,
-    and a note when issues dated after it already use its number (`_next_number`)."""
+    and a note: the date it took when none was given (its name begins with it), and whether
+    issues dated after it already use its number (`_next_number`)."""
+    dated = "" if date else (f"note: dated today, {dt.date.today():%Y-%m-%d} (its name begins "
+                             "with the month): for another date, give --date YYYY-MM-DD")
     date = date or dt.date.today()
     slug = _title_slug(title)
     number, volume, later = _next_number(site_dir, date)
@@ -103,7 +106,8 @@ def new_issue(site_dir: Path, title: str, date: dt.date | None = None,
     else:
         path = issues_dir / name / ISSUE_FILE
         _write_new(path, fields)
-    return path, _renumber_note(number, volume, later)
+    return path, "\n".join(note for note in (dated, _renumber_note(number, volume, later))
+                            if note)
 
 
 def _renumber_note(number: int, volume: int | None, later: list[str]) -> str:

@@ -61,6 +61,8 @@ def test_new_issue_defaults_to_today(make_site: Callable[..., Path], runner: Cli
     assert result.exit_code == 0, result.output
     today = dt.date.today()
     assert Path(result.stdout.strip()).parent.name == f"{today:%Y-%m}-next"
+    assert result.stderr == (f"note: dated today, {today:%Y-%m-%d} (its name begins with the "
+                             "month): for another date, give --date YYYY-MM-DD\n")
 
 
 def test_new_issue_refuses_to_overwrite(make_site: Callable[..., Path], runner: CliRunner) -> None:
