@@ -184,7 +184,7 @@ class PdfReport:
     """What `bulletin pdf` wrote."""
 
     path: Path
-    title: str  # the issue's, which the file is whatever part of it was named
+    title: str  # the issue's: the file is the whole issue, whichever of its files named it
     size: int  # bytes
     draft: bool
     warnings: tuple[Problem, ...]

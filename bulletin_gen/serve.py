@@ -351,12 +351,12 @@ def _built(site_dir: Path, options: BuildOptions, state: LiveState,
     try:
         report = build(site_dir, options)
     except Exception as error:  # the server must outlive any failed build
-        state.publish(describe_failure(error))
+        lines = describe_failure(error)
+        state.publish(lines)
         if isinstance(error, ContentError):  # as `bulletin build` says it
             say(error.format_message(), True)
         else:
-            say("Build failed:\n" + "\n".join(f"  {line}" for line in describe_failure(error)),
-                True)
+            say("Build failed:\n" + "\n".join(f"  {line}" for line in lines), True)
         return None
     for warning in report.warnings:
         if warning not in said:
