@@ -101,7 +101,15 @@ def top_folder(repo: Path) -> Path:
     pushed: the site's own, or a larger one with the site in a subfolder (a monorepo, as
     MkDocs' gh-deploy takes it too). The messages name it: a site started inside another
     project's checkout would otherwise publish into that project without a word."""
-    return Path(_git(repo, "rev-parse", "--show-toplevel"))
+    try:  # in English, to tell this one failure from the others, whose message git says best
+        return Path(_git(repo, "rev-parse", "--show-toplevel",
+                         env={**os.environ, "LC_ALL": "C", "LANGUAGE": ""}))
+    except GitError as error:
+        if "not a git repository" not in str(error):
+            raise
+        raise GitError(f"the site is published to a branch of its git repository, and {repo} "
+                       "is in none: run 'git init' in it and add your GitHub repository as "
+                       "its remote (docs/deploying.md)") from None
 
 
 def fetch(repo: Path, branch: Branch) -> None:
