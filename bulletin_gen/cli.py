@@ -7,6 +7,7 @@ stop, even that of 'e.g.'.
 
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -21,7 +22,19 @@ from .layout import site_holding
 if TYPE_CHECKING:
     from .errors import Problem
 
-SITE = click.argument("site", default=".", type=click.Path(file_okay=False, path_type=Path))
+
+def _found_site(context: click.Context, parameter: click.Parameter, site: Path) -> Path:
+    """SITE as given; left out, the current folder, or the nearest one above it that holds
+    bulletin.yaml (as git finds its repository): `bulletin new item` run in content/issues/
+    writes into its site, not into a new content/ folder there."""
+    if context.get_parameter_source(str(parameter.name)) is not ParameterSource.DEFAULT:
+        return site
+    found = site_holding(".")
+    return Path(os.path.relpath(found)) if found else site
+
+
+SITE = click.argument("site", default=".", callback=_found_site,
+                      type=click.Path(file_okay=False, path_type=Path))
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

@@ -120,6 +120,23 @@ def test_build_prints_warnings_and_strict_makes_them_fatal(make_site: Callable[.
     assert snapshot(site / "output") == before
 
 
+def test_a_command_run_inside_a_site_acts_on_that_site(make_site: Callable[..., Path],
+                                                      runner: CliRunner,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without SITE, the site is the current folder or the nearest above it with a
+    bulletin.yaml, as git finds its repository."""
+    site = make_site()
+    monkeypatch.chdir(site / "content/issues")
+    code, out, _ = run(runner, "new", "issue", "Winter", "--date", "2026-11-01")
+    assert code == 0 and out == "../../content/issues/2026-11-winter/issue.yaml\n"
+    code, out, _ = run(runner, "new", "item", "2026-11-winter", "Snow in Almaty")
+    assert code == 0 and out == "../../content/issues/2026-11-winter/01-snow-in-almaty.md\n"
+    assert not (site / "content/issues/content").exists()
+    code, _, _ = run(runner, "build", "--drafts")
+    assert code == 0 and (site / "output/issues/2026-11-winter/snow-in-almaty/index.html").is_file()
+    assert not (site / "content/issues/output").exists()
+
+
 def test_build_of_a_folder_without_a_site_explains(runner: CliRunner, tmp_path: Path) -> None:
     code, _, err = run(runner, "build", tmp_path)
     assert code == 1
