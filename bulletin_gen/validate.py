@@ -172,7 +172,9 @@ def _check_nav(config: SiteConfig, pages: tuple[Page, ...], problems: Problems) 
 def check_issue_numbers(issues: Sequence[Issue], sources: Sources, problems: Problems) -> None:
     """Two issues of one volume (or both without one) with one number would print the same
     masthead, 'Volume 1 · Number 2': an error at the later one's `number:`, naming the first.
-    Only the issues this build publishes count: a draft may be renumbered before it is."""
+    Only the issues this build publishes count. When one of the two is a draft, built with
+    --drafts (`serve`, a proof PDF), it is a warning: the draft may be renumbered before it is
+    published, and meanwhile its preview must not stop."""
     lines = {source.meta.rel: source.meta.meta.line_of("number") for source in sources.issues}
     first: dict[tuple[int | None, int], Issue] = {}
     for issue in sorted(issues, key=lambda issue: (issue.date, issue.slug)):
@@ -182,10 +184,11 @@ def check_issue_numbers(issues: Sequence[Issue], sources: Sources, problems: Pro
         if earlier is issue:
             continue
         volume = "" if issue.volume is None else f" of volume {issue.volume}"
-        problems.add(Location(issue.source, lines.get(issue.source, 0)),
-                     f"number: {issue.number}{volume} is also the number of "
-                     f"{Location(earlier.source, lines.get(earlier.source, 0))}",
-                     "give each issue of a volume its own number: renumber the later issues")
+        say = problems.warn if issue.is_draft or earlier.is_draft else problems.add
+        say(Location(issue.source, lines.get(issue.source, 0)),
+            f"number: {issue.number}{volume} is also the number of "
+            f"{Location(earlier.source, lines.get(earlier.source, 0))}",
+            "give each issue of a volume its own number: renumber the later issues")
 
 
 def _marked_draft(source: IssueSource) -> bool:

@@ -191,6 +191,11 @@ def test_a_new_issue_before_later_ones_takes_the_next_number_and_says_it_is_take
         "content/issues/2026-07-summer/issue.yaml, dated after this issue: renumber the "
         "issues after this one before it is published (two issues of a volume cannot share "
         "a number)\n")
+    # While it is a draft, a build with the drafts (as `serve` makes) warns and goes on.
+    drafts = runner.invoke(main, ["build", str(site), "--drafts", "--no-pdf"])
+    assert drafts.exit_code == 0, drafts.output
+    assert ("content/issues/2026-07-summer/issue.yaml:3: warning: number: 2 of volume 1 is also "
+            "the number of content/issues/2026-03-march-2026.md:4") in drafts.stderr
     # Published as it is, the two would say 'Volume 1 · Number 2': the build refuses.
     path.write_text(path.read_text("utf-8").replace("status: draft", "status: published"),
                     "utf-8")
