@@ -146,6 +146,11 @@ class FieldReader:
         value = self.raw(key)
         if value is None:
             return ()
+        if isinstance(value, str) and "," in value:  # YAML reads `tags: a, b` as one name
+            parts = ", ".join(part.strip() for part in value.split(",") if part.strip())
+            self.problems.warn(self.at(key), f"{self.label(key)}: '{value.strip()}' is one "
+                               "name", f"for several, write a list: [{parts}]; for one name "
+                               f"with a comma in it, a list of one: [\"{value.strip()}\"]")
         items = value if isinstance(value, list) else [value]
         names: list[str] = []
         for item in items:

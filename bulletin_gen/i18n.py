@@ -12,6 +12,7 @@ Everything here is keyed by a language tag as the site writes it ('fr', 'pt-BR',
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import functools
 import gettext
 import hashlib
@@ -125,6 +126,16 @@ def section_role(heading_slug: str) -> str:
         if name in names:
             return role
     return "other"
+
+
+def section_meant(heading: str) -> str:
+    """The round-table section name, in any shipped language, that `heading` is a near miss
+    of ('Summery': 'Summary', 'Recomendations': 'Recommendations'); '' when none is near."""
+    written = {name.casefold(): name for roles in SECTION_HEADINGS.values()
+               for names in roles.values() for name in names}
+    close = difflib.get_close_matches(heading.strip().casefold(), list(written), n=1,
+                                      cutoff=0.8)
+    return written[close[0]] if close else ""
 
 
 def _tag(lang: str) -> str:

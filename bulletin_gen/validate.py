@@ -21,7 +21,7 @@ from .config import SiteConfig, read_contact
 from .content import IssueSource, SourceDoc, Sources
 from .errors import Location, Problems, did_you_mean
 from .fields import FieldReader
-from .i18n import DEFAULT_SESSION, section_role
+from .i18n import DEFAULT_SESSION, section_meant, section_role
 from .links import Identity
 from .markdown import (
     ALT_ATTRIBUTE,
@@ -500,6 +500,10 @@ def _roundtable(fields: FieldReader, doc: SourceDoc, identity: Identity, resolve
                             anchors=anchors)
             continue
         role = section_role(heading_slug)
+        meant = section_meant(heading) if role == "other" else ""
+        if meant:
+            problems.warn(Location(doc.rel, line - 1), f"'## {heading}' is a section of its own, "
+                          "not one of the round table's parts", f"did you mean {meant}?")
         anchor = f"{identity.slug}-{heading_slug}"  # a heading of marks alone has no name
         rendered = _rendered(renderer, text, doc, resolve, problems, identity.slug, line, anchor,
                              points=role in OUTCOME_ROLES, anchors=anchors)

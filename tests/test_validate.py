@@ -178,6 +178,27 @@ def test_roundtable_without_sections_warns(make_site: Callable[..., Path]) -> No
         "'## Conclusions', '## Recommendations')"]
 
 
+def test_a_misspelt_roundtable_heading_warns_with_the_part_meant(
+        make_site: Callable[..., Path]) -> None:
+    text = ("---\ntitle: T\nkind: roundtable\n---\n## Summery\nA.\n\n## Recomendaciones\n"
+            "- B.\n\n## Next steps\nC.\n")
+    assert warnings_of(make_site, {f"{ISSUE}/03-t.md": text}) == [
+        f"{ISSUE}/03-t.md:5: '## Summery' is a section of its own, not one of the round "
+        "table's parts (did you mean Summary?)"]  # Spanish is right; 'Next steps' is no miss
+
+
+@pytest.mark.parametrize("key", ["tags", "regions", "authors"])
+def test_names_written_with_commas_but_not_as_a_list_warn(make_site: Callable[..., Path],
+                                                          key: str) -> None:
+    text = f"---\ntitle: T\n{key}: Hélène Marchand, Pécs\n---\nText.\n"
+    assert warnings_of(make_site, {f"{ISSUE}/03-t.md": text}) == [
+        f"{ISSUE}/03-t.md:3: {key}: 'Hélène Marchand, Pécs' is one name (for several, write a "
+        f"list: [Hélène Marchand, Pécs]; for one name with a comma in it, a list of one: "
+        f"[\"Hélène Marchand, Pécs\"])"]
+    listed = f"---\ntitle: T\n{key}: [\"Marchand, Hélène\"]\n---\nText.\n"
+    assert warnings_of(make_site, {f"{ISSUE}/03-t.md": listed}) == []
+
+
 def test_briefs(make_site: Callable[..., Path]) -> None:
     briefs = site_of(make_site).issues[0].items[1]
     assert briefs.kind == "briefs" and briefs.title == "Other news"
