@@ -203,10 +203,17 @@ def url_filter(context: Context, target: str) -> str:
 
 
 @pass_context
-def local_filter(context: Context, html: str) -> Markup:
+def local_filter(context: Context, html: str, item_page: str = "") -> Markup:
     """`{{ item.html | local }}`: a rendered fragment as the page shows it: its internal links
     made to fit, the pictures it places sized (on a web page), and its footnotes' heading in
-    the page's language."""
+    the page's language.
+
+    `item_page` (or the template's variable of that name): the site path of the item's own
+    page, for a fragment shown away from it (a brief on a tag page, an item in a feed), whose
+    `#part` links (to another brief, to a round table's recommendations) then lead there."""
+    item_page = item_page or context.get("item_page", "")
+    if item_page:
+        html = html.replace('href="#', f'href="{ROOT_MARKER}{item_page}#')
     base = context.get("link_base", "") or relative_root(context.get("page_url", ""))
     pictures = context.get("pictures")  # on a web page (render._pictures)
     # Parsed only when it shows one of them: most fragments of an issue with pictures don't.

@@ -223,6 +223,36 @@ def test_briefs_render_as_a_list_with_linked_regions_and_the_contact_at_the_end(
     assert text_of(last) == "Contact: Mia Chen, News Editor · mia@example.org"
 
 
+def test_a_link_between_briefs_leads_to_the_brief_wherever_it_is_shown(
+        make_site: Callable[..., Path]) -> None:
+    """On the issue's and the item's pages the brief linked to is there: `#its-id`. On a tag
+    page and in the feeds it is not: the link leads to it on the briefs' own page."""
+    site = make_site({"content/issues/2026-01-winter/02-briefs.yaml": """\
+        title: Other news
+        kind: briefs
+        items:
+          - id: pecs-budget
+            body: Budget hearings in Pécs.
+          - body: After [the hearings](#pecs-budget), a vote.
+            tags: [budgets]
+        """})
+    output = build(site, BuildOptions(pdf=False, email=False)).output
+    hrefs = {page: [a.get("href") for a in parse_html(output / page).iter("a")
+                    if text_of(a) == "the hearings"]
+             for page in ("issues/2026-01-winter/index.html",
+                          "issues/2026-01-winter/briefs/index.html", "tags/budgets/index.html")}
+    assert hrefs == {"issues/2026-01-winter/index.html": ["#briefs-pecs-budget"],
+                     "issues/2026-01-winter/briefs/index.html": ["#briefs-pecs-budget"],
+                     "tags/budgets/index.html": [
+                         "../../issues/2026-01-winter/briefs/#briefs-pecs-budget"]}
+    target = output / "issues/2026-01-winter/briefs/index.html"
+    assert parse_html(target).find(".//*[@id='briefs-pecs-budget']") is not None
+    feed = (output / "items.xml").read_text("utf-8")
+    assert ("href=&#34;https://example.org/news/issues/2026-01-winter/briefs/"
+            "#briefs-pecs-budget&#34;") in feed
+    assert "href=&#34;#" not in feed
+
+
 def test_region_page_lists_items_and_briefs_that_name_it(output: Path) -> None:
     root = page(output, "regions/hungary")
     links = [(text_of(a), a.get("href")) for a in root.findall(".//ul[@class='entries']/li/a")]
