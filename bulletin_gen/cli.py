@@ -123,7 +123,9 @@ def init(directory: Path) -> None:
     from .scaffold import init_site
 
     init_site(directory)
-    click.echo(f"Created a new bulletin in {directory}. Next: bulletin build {directory}")
+    here = os.path.abspath(directory) == os.getcwd()
+    click.echo("Created a new bulletin in this folder. Next: bulletin build" if here else
+               f"Created a new bulletin in {directory}. Next: bulletin build {directory}")
 
 
 @main.command(short_help="Publish the last build to a destination of bulletin.yaml.")

@@ -215,6 +215,10 @@ def load_config(site_dir: Path, base_url: str | None = None,
     path = site_dir / CONFIG_FILE
     collect = problems is not None
     problems = problems if problems is not None else Problems()
+    if not site_dir.is_dir():
+        raise ContentError([Problem(Location(str(site_dir)), "no such folder",
+                                    "give the site's folder, or run 'bulletin init DIR' to "
+                                    "start a site")])
     if not path.is_file():
         raise ContentError([Problem(Location(str(path)), "no bulletin.yaml here",
                                     "run 'bulletin init DIR' to start a site, or pass its folder")])

@@ -236,10 +236,21 @@ def test_init_keeps_a_gitignore_it_finds(tmp_path: Path) -> None:
     assert (tmp_path / ".gitignore").read_text(encoding="utf-8") == "notes/\n"
 
 
-def test_init_into_an_empty_existing_folder(runner: CliRunner, tmp_path: Path) -> None:
-    code, _, _ = run(runner, "init", tmp_path)
+def test_init_into_an_empty_existing_folder(runner: CliRunner, tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    code, out, _ = run(runner, "init", tmp_path)
     assert code == 0
     assert (tmp_path / "content/pages/about.md").is_file()
+    assert out == f"Created a new bulletin in {tmp_path}. Next: bulletin build {tmp_path}\n"
+    (tmp_path / "here").mkdir()
+    monkeypatch.chdir(tmp_path / "here")
+    code, out, _ = run(runner, "init", ".")
+    assert code == 0 and out == "Created a new bulletin in this folder. Next: bulletin build\n"
+
+
+def test_build_of_a_folder_that_does_not_exist_says_so(runner: CliRunner, tmp_path: Path) -> None:
+    code, _, err = run(runner, "build", tmp_path / "nosuchdir")
+    assert code == 1 and err.startswith(f"{tmp_path / 'nosuchdir'}: error: no such folder (")
 
 
 def test_init_writes_beside_a_fresh_clone(runner: CliRunner, tmp_path: Path) -> None:
