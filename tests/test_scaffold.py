@@ -150,8 +150,6 @@ def test_an_unknown_issue_is_answered_with_the_newest_ones(make_site: Callable[.
         assert result.stderr.endswith("The newest: 2026-01-winter, 2025-07-m, 2025-06-m, "
                                       "2025-05-m, 2025-04-m (8 in all).\n"), result.stderr
     # the beginning of a slug (its year and month) is a near miss too
-    result = runner.invoke(main, ["pdf", "2025-0", str(site)])  # seven: too many to guess
-    assert result.stderr.startswith("Error: no issue '2025-0' in this site. The newest: ")
     result = runner.invoke(main, ["pdf", "2026", str(site)])
     assert "(did you mean 2026-01-winter?)" in result.stderr, result.stderr
     result = runner.invoke(main, ["new", "item", "2025-07", "T", str(site)])
