@@ -102,10 +102,11 @@ class Problems:
 def no_such_issue(name: str, wanted: str, where: str, slugs: list[str]) -> BulletinError:
     """The error for the issue `name` (`wanted`, as a slug) that `where` does not have, with
     the closest of `slugs` (newest first) and the newest few: an archive has hundreds."""
+    # The beginning of a slug ('2026-03') is a better guess than difflib's closest.
     starting = [slug for slug in slugs if slug.startswith(wanted)] if wanted else []
-    hint = did_you_mean(wanted, slugs) or (
-        f"did you mean {starting[0]}?" if len(starting) == 1 else
-        f"did you mean one of {', '.join(starting)}?" if 1 < len(starting) <= 5 else "")
+    hint = (f"did you mean {starting[0]}?" if len(starting) == 1 else
+            f"did you mean one of {', '.join(starting)}?" if 1 < len(starting) <= 5 else
+            did_you_mean(wanted, slugs))
     shown = ", ".join(slugs[:5]) + (f" ({len(slugs)} in all)" if len(slugs) > 5 else "")
     known = (f"The newest: {shown}." if len(slugs) > 5 else f"Issues: {shown}.") if slugs else \
         "There is none yet: start one with 'bulletin new issue TITLE'."
