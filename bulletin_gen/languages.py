@@ -633,6 +633,17 @@ def find_issue(site: Site, name: str) -> Issue:
     raise no_such_issue(name, wanted, "this site", [issue.slug for issue in site.issues])
 
 
+def issue_warnings(issue: Issue, warnings: Iterable[Problem]) -> tuple[Problem, ...]:
+    """Those of `warnings` at the files of `issue`: its folder's, or its file: what a command
+    that makes one issue's edition (`bulletin pdf`, `email`) says, not every warning of the
+    site (another issue's unknown field, a language with nothing translated yet)."""
+    # An issue of a folder is read from its issue.yaml (issue.es.yaml); of one file, an .md.
+    folder = None if issue.source.endswith(".md") else issue.source.rsplit("/", 1)[0] + "/"
+    own = {issue.source, *(item.source for item in issue.items)}
+    return tuple(warning for warning in warnings if warning.location.path in own
+                 or (folder is not None and warning.location.path.startswith(folder)))
+
+
 def asked_slug(name: str) -> str:
     """The slug of the issue a command names by its folder or file ('2026-03-march',
     'content/issues/2026-03-march/', '2006-07-august.md'), or by a file inside its folder

@@ -30,6 +30,7 @@ from .languages import (
     add_translations,
     find_issue,
     issue_translated,
+    issue_warnings,
     site_in,
     split_sources,
     with_main_settings,
@@ -199,10 +200,12 @@ def build_pdf(site_dir: Path, issue_slug: str, target: Path,
     issue_translated(main, site, issue_slug)
     issue = find_issue(site, issue_slug)
     env = make_environment(site_dir, language=site.config.language)
-    data = issue_pdf(site_dir, site, env, issue, problems)
+    loaded = issue_warnings(issue, problems.warnings)
+    made = Problems()
+    data = issue_pdf(site_dir, site, env, issue, made)
     write_file(target, data)
     return PdfReport(target, issue.title, len(data), issue.status == "draft",
-                     tuple(problems.warnings))
+                     loaded + tuple(made.warnings))
 
 
 def site_environment(site_dir: Path, site: Site) -> ThemeEnvironment:

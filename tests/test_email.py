@@ -596,3 +596,18 @@ def test_an_override_of_email_txt_keeps_the_items_contact_line(
         """})
     text = (output / "issues/2026-01-winter/email.txt").read_text("utf-8")
     assert "Hélène Bélanger, Director <helene@example.org>" in text
+
+
+def test_eml_says_the_warnings_of_its_issue_only(make_site: Callable[..., Path],
+                                                 runner: CliRunner, tmp_path: Path) -> None:
+    """A warning elsewhere in the site (a page's unknown field) is the build's to say."""
+    from bulletin_gen.cli import main
+
+    lead = "content/issues/2026-01-winter/01-lead.md"
+    site = make_site({**EMAIL_FILES,
+                      "content/pages/about.md": "---\ntitle: About\ntitel: x\n---\nText.\n",
+                      lead: "---\ntitle: Lead story\ntagz: [x]\n---\nThe lead.\n"})
+    result = runner.invoke(main, ["email", "2026-01-winter", str(site), "--eml",
+                                  str(tmp_path / "winter.eml")])
+    assert result.exit_code == 0, result.output
+    assert result.stderr == f"{lead}:3: warning: unknown field 'tagz' (did you mean tags?)\n"

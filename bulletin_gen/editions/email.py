@@ -333,14 +333,16 @@ def export_eml(site_dir: Path, slug: str, target: Path, drafts: bool = False,
         raise EmailError(f"cannot make the email edition: {missing[0]} ({missing[1]})")
     issue = find_issue(site, slug, drafts)
     env = make_environment(site_dir, language=site.config.language)
-    edition = render_email(site, env, issue, problems)
+    loaded = languages.issue_warnings(issue, problems.warnings)
+    made = Problems()
+    edition = render_email(site, env, issue, made)
     data = email_message(site.config, edition).as_bytes()
     try:
         target.write_bytes(data)
     except OSError as error:
         raise EmailError(f"cannot write {target}: {error.strerror}") from None
     return EmlReport(target, edition.subject, len(edition.html.encode("utf-8")),
-                     tuple(problems.warnings))
+                     loaded + tuple(made.warnings))
 
 
 def find_issue(site: Site, name: str, drafts: bool) -> Issue:
