@@ -194,14 +194,19 @@ def directed_isolates(text: str) -> str:
 
 def mark_bare_links(text: str) -> str:
     """Give class 'bare' to links whose text already shows their target, so print CSS does not
-    print the URL a second time: the templates' (the Markdown's have it already)."""
+    print the URL a second time: the templates' (the Markdown's have it already). A mail link
+    that does not gets its address (without 'mailto:') in `data-address`, for print CSS."""
 
     def mark(match: re.Match[str]) -> str:
         href, rest, label = match.group(1), match.group(2), match.group(3)
         target, shown = html.unescape(href), html.unescape(label).strip()
-        if not shows_its_target(target, shown) or "class=" in rest:
-            return match.group(0)
-        return f'<a href="{href}" class="bare"{rest}>{label}</a>'
+        shows = shows_its_target(target, shown)
+        if shows and "class=" not in rest:
+            return f'<a href="{href}" class="bare"{rest}>{label}</a>'
+        if not shows and target.startswith("mailto:") and "data-address=" not in rest:
+            address = html.escape(target.removeprefix("mailto:").partition("?")[0])
+            return f'<a href="{href}" data-address="{address}"{rest}>{label}</a>'
+        return match.group(0)
 
     return _LINK.sub(mark, text)
 
