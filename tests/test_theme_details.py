@@ -46,6 +46,21 @@ def test_the_contents_show_each_items_summary(make_site: Callable[..., Path]) ->
         assert summaries == ["One line about the lead."], page
 
 
+def test_a_news_item_in_the_contents_is_labelled_when_others_are(
+        make_site: Callable[..., Path]) -> None:
+    def labels(files: dict[str, str | None]) -> list[str]:
+        site = make_site(files, name=str(len(files)))
+        output = build(site, BuildOptions(jobs=1, pdf=False)).output
+        page = parse_html(output / "issues/2026-01-winter/index.html")
+        return [text_of(span) for span in page.iter("span") if span.get("class") == "kind"]
+
+    news = "---\ntitle: News\nkind: news\n---\nText.\n"
+    # The fixture's lead is a feature and its briefs a briefs file: the news item says so.
+    assert labels({ISSUE + "03-news.md": news}) == ["Feature", "Briefs", "News"]
+    only_news = {ISSUE + "01-lead.md": news, ISSUE + "02-briefs.yaml": None}
+    assert labels(only_news) == []  # every item is news: no label says it
+
+
 def test_key_outcomes_point_to_the_round_table_instead_of_repeating_it(tmp_path: Path) -> None:
     output = build(copy_fixture("full", tmp_path), BuildOptions(jobs=1, pdf=False,
                                                 email=False, drafts=True)).output
