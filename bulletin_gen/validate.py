@@ -399,6 +399,7 @@ def _build_item(doc: SourceDoc, identity: Identity, issue_date: dt.date, resolve
     if is_yaml and kind != "briefs":
         fields.error("kind", f"kind: a YAML item file holds briefs, not '{kind}'",
                      "write 'kind: briefs', or make it a .md file")
+        kind = "briefs"  # read as what it holds: its briefs' own mistakes said in this run
     fields.raw("slug")
     item = Item(
         issue_slug=identity.issue_slug, slug=identity.slug, url=identity.url, source=doc.rel,

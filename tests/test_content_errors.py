@@ -153,10 +153,12 @@ CASES: dict[str, tuple[dict[str, str | None], list[str]]] = {
         ["bulletin.yaml:2: base_url: 'example.org/news' is not an absolute http(s) URL "
          "(write it as https://example.org/bulletin/)"],
     ),
-    "YAML item file that is not briefs": (
-        {f"{ISSUE}/02-briefs.yaml": "title: News\nkind: news\nitems:\n  - body: x\n"},
+    "YAML item file that is not briefs": (  # read as briefs all the same: theirs said too
+        {f"{ISSUE}/02-briefs.yaml": "title: News\nkind: news\nitems:\n  - headline: x\n"},
         [f"{ISSUE}/02-briefs.yaml:2: kind: a YAML item file holds briefs, not 'news' "
-         "(write 'kind: briefs', or make it a .md file)"],
+         "(write 'kind: briefs', or make it a .md file)",
+         f"{ISSUE}/02-briefs.yaml:4: missing required field 'body' in brief 1 "
+         "(add 'body: ...')"],
     ),
 }
 
