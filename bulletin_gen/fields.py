@@ -35,7 +35,7 @@ class FieldReader:
             self.data = Mapping()
             line = data.start_line if isinstance(data, Mapping) else 1
             problems.add(Location(path, line), f"expected a mapping of fields{self._in()}, "
-                         f"got {_describe(data)}", "write one 'key: value' per line")
+                         f"got {describe(data)}", "write one 'key: value' per line")
 
     def _in(self) -> str:
         return f" in {self.what}" if self.what and not self.prefix else ""
@@ -66,7 +66,7 @@ class FieldReader:
                 self._missing(key, "...")
             return default
         if isinstance(value, bool | dict | list):
-            self.error(key, f"{self.label(key)}: expected text, got {_describe(value)}",
+            self.error(key, f"{self.label(key)}: expected text, got {describe(value)}",
                        _quote_hint(value))
             return default
         return str(value).strip()
@@ -96,7 +96,7 @@ class FieldReader:
         if value is None:
             return default
         if isinstance(value, bool) or not isinstance(value, int):
-            self.error(key, f"{self.label(key)}: expected a whole number, got {_describe(value)}")
+            self.error(key, f"{self.label(key)}: expected a whole number, got {describe(value)}")
             return default
         return value
 
@@ -105,7 +105,7 @@ class FieldReader:
         if value is None:
             return default
         if not isinstance(value, bool):
-            self.error(key, f"{self.label(key)}: expected true or false, got {_describe(value)}")
+            self.error(key, f"{self.label(key)}: expected true or false, got {describe(value)}")
             return default
         return value
 
@@ -130,7 +130,7 @@ class FieldReader:
                 self.error(key, f"{self.label(key)}: {value.strip()} is not a real date: "
                            f"{impossible}")
                 return fallback
-        self.error(key, f"{self.label(key)}: expected a date YYYY-MM-DD, got {_describe(value)}")
+        self.error(key, f"{self.label(key)}: expected a date YYYY-MM-DD, got {describe(value)}")
         return fallback
 
     def choice(self, key: str, options: tuple[str, ...], default: str) -> str:
@@ -159,7 +159,7 @@ class FieldReader:
                     names.append(str(item).strip())
             else:
                 self.error(key, f"{self.label(key)}: expected a name or a list of names, "
-                                f"got {_describe(item)}", _quote_hint(item))
+                                f"got {describe(item)}", _quote_hint(item))
         return tuple(dict.fromkeys(names))
 
     def role_names(self, plural: str, singular: str) -> tuple[str, ...]:
@@ -185,7 +185,7 @@ class FieldReader:
             reader.data = value
         else:
             self.error(key, f"{self.label(key)}: expected a mapping (key: value lines), "
-                            f"got {_describe(value)}")
+                            f"got {describe(value)}")
             reader.data = Mapping(start_line=self.data.line_of(key))
         return reader
 
@@ -227,7 +227,7 @@ def impossible_date(text: str) -> str:
     return ""
 
 
-def _describe(value: Any) -> str:
+def describe(value: Any) -> str:
     if isinstance(value, dict):
         return "a mapping"
     if isinstance(value, list):

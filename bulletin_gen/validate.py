@@ -20,7 +20,7 @@ from . import links
 from .config import SiteConfig, read_contact
 from .content import IssueSource, SourceDoc, Sources
 from .errors import Location, Problems, did_you_mean
-from .fields import FieldReader
+from .fields import FieldReader, describe
 from .i18n import DEFAULT_SESSION, section_meant, section_role
 from .links import Identity
 from .markdown import (
@@ -444,11 +444,18 @@ def _briefs(fields: FieldReader, doc: SourceDoc, identity: Identity, resolve: Re
     named: dict[str, int] = {}  # the briefs' own ids (`id:`), by the brief that gave each
     read = []
     for number, entry in enumerate(raw, start=1):
+        if not isinstance(entry, Mapping):  # a line of text, say: one error, at the list
+            text = isinstance(entry, str)
+            problems.add(fields.at("items"), f"brief {number} is "
+                         f"{'text' if text else describe(entry)}, not fields"
+                         f"{': ' + describe(entry) if text else ''}",
+                         f"write it as '- body: {entry}'" if text else
+                         "write each brief as '- body: ...', with its other fields under it")
+            continue
         reader = FieldReader(entry, doc.rel, problems, what=f"brief {number}")
         body = reader.text("body", required=True)
-        if isinstance(entry, Mapping):
-            own = _brief_id(reader, number, named)
-            read.append((reader, entry, body, (own, f"{identity.slug}-{own}")))
+        own = _brief_id(reader, number, named)
+        read.append((reader, entry, body, (own, f"{identity.slug}-{own}")))
     # Every brief's anchor before any body is rendered: one may link to another ('#3').
     anchors = tuple(named_anchor for *_, named_anchor in read)
     briefs = []

@@ -153,6 +153,12 @@ CASES: dict[str, tuple[dict[str, str | None], list[str]]] = {
         ["bulletin.yaml:2: base_url: 'example.org/news' is not an absolute http(s) URL "
          "(write it as https://example.org/bulletin/)"],
     ),
+    "brief written as a line of text": (
+        {f"{ISSUE}/02-briefs.yaml": "title: News\nitems:\n  - body: One.\n"
+                                    "  - Almaty hosts a forum\n"},
+        [f"{ISSUE}/02-briefs.yaml:2: brief 2 is text, not fields: 'Almaty hosts a forum' "
+         "(write it as '- body: Almaty hosts a forum')"],
+    ),
     "YAML item file that is not briefs": (  # read as briefs all the same: theirs said too
         {f"{ISSUE}/02-briefs.yaml": "title: News\nkind: news\nitems:\n  - headline: x\n"},
         [f"{ISSUE}/02-briefs.yaml:2: kind: a YAML item file holds briefs, not 'news' "
