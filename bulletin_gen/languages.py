@@ -552,9 +552,12 @@ def _identities(sources: Sources, language: LanguageSources, main: dict[Path, Id
 
 
 def _belonging(found: Problems, translated: set[str]) -> Problems:
-    """The problems of `found` that are in a translation file, not in an inherited field."""
+    """The problems of `found` that are in a translation file, not in an inherited field. A
+    required field missing from a translation is missing from its original too (or it would
+    be inherited): said once, at the original."""
     def belongs(problem: Problem) -> bool:
-        return problem.location.path in translated and problem.location.line != INHERITED
+        return problem.location.path in translated and problem.location.line != INHERITED \
+            and not problem.message.startswith("missing required field")
     kept = Problems()
     kept.errors.extend(filter(belongs, found.errors))
     kept.warnings.extend(filter(belongs, found.warnings))

@@ -318,6 +318,20 @@ def test_a_mistake_in_an_original_is_reported_once(
         "content/issues/2026-04-april/03-notice.md:4: unknown field 'colour'"]
 
 
+def test_a_required_field_missing_from_an_original_is_reported_once(
+        fixture_site: Callable[[str], Path]) -> None:
+    """Its translations would inherit it: they miss it because the original does."""
+    site_dir = fixture_site("multilingual")
+    issue = site_dir / "content/issues/2026-04-april/issue.yaml"
+    issue.write_text("".join(line for line in issue.read_text("utf-8").splitlines(True)
+                             if not line.startswith("date:")), encoding="utf-8")
+    with pytest.raises(ContentError) as caught:
+        load_site(site_dir)
+    assert [str(p) for p in caught.value.problems] == [
+        "content/issues/2026-04-april/issue.yaml:1: missing required field 'date' "
+        "(add 'date: YYYY-MM-DD')"]
+
+
 def with_languages(site_dir: Path, languages: str) -> Path:
     """`site_dir` (a `make_site` site, whose settings are indented) with `languages:` added to
     its settings, written as in bulletin.yaml ('{es: {}}')."""
