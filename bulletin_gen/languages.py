@@ -467,8 +467,9 @@ def _language_site(original: Site, language: LanguageSources, main: dict[Path, I
     issues = _named_terms(issues, language.language)
     pages = tuple(marks.mark(page) for page in site.pages)
     tags, regions = term_indexes(issues, language.prefix)  # of the items as marked
-    _report_unused_names(language.language, (*original.tags, *tags), (*original.regions, *regions),
-                         problems)
+    if not problems.errors:  # a file that could not be read may be where the names are used
+        _report_unused_names(language.language, (*original.tags, *tags),
+                             (*original.regions, *regions), problems)
     return replace(site, issues=issues, pages=pages, prefix=language.prefix, tags=tags,
                    regions=regions)
 

@@ -318,6 +318,25 @@ def test_a_mistake_in_an_original_is_reported_once(
         "content/issues/2026-04-april/03-notice.md:4: unknown field 'colour'"]
 
 
+def test_a_file_that_cannot_be_read_gives_no_warnings_of_unused_names(
+        fixture_site: Callable[[str], Path]) -> None:
+    """Its tags may be the ones `languages:` names: the error is what to fix."""
+    site_dir = fixture_site("multilingual")
+    settings = site_dir / "bulletin.yaml"
+    settings.write_text(settings.read_text("utf-8").replace(
+        "  es: {title: Notas de campo, tagline: Noticias de los centros de la red}\n",
+        "  es:\n    title: Notas de campo\n    regions: {central asia: Asia Central}\n"),
+        encoding="utf-8")
+    office = site_dir / "content/issues/2026-04-april/01-office.md"
+    office.write_text(office.read_text("utf-8").replace("title: A new", "title: [A new"),
+                      encoding="utf-8")
+    with pytest.raises(ContentError) as caught:
+        load_site(site_dir)
+    assert [str(p.location) for p in caught.value.problems] == [
+        "content/issues/2026-04-april/01-office.md:2"]
+    assert not [w for w in caught.value.warnings if "languages.es" in w.message]
+
+
 def test_a_required_field_missing_from_an_original_is_reported_once(
         fixture_site: Callable[[str], Path]) -> None:
     """Its translations would inherit it: they miss it because the original does."""
