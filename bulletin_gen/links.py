@@ -8,6 +8,7 @@ with one that names nothing the build publishes.
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
 from dataclasses import dataclass
@@ -126,8 +127,32 @@ def broken_link(doc: SourceDoc, url: str, what: str) -> tuple[str, str]:
                 "folder; a draft issue is published only with --drafts")
     if url.lower().startswith("www."):
         return f"{what} to a missing file: {url}", f"did you mean https://{url}?"
+    if "@" in url and "/" not in url:
+        return f"{what} to a missing file: {url}", f"did you mean mailto:{url}?"
+    meant = _meant_file(target, url) if target else ""
     return (f"{what} to a missing file: {url}",
+            f"did you mean {meant}?" if meant else
             "the path is relative to this file; check the name and folder")
+
+
+def _meant_file(target: Path, url: str) -> str:
+    """`url` as it likely meant to be written, '' when nothing near it exists: its .md left
+    off (a page's address written for its file), a name in other capitals ('Map.png' for
+    map.png, which a case-sensitive web server does not serve), or a near spelling."""
+    written, mark, fragment = url.partition("#")
+    folder, _, name = written.rpartition("/")
+    for suffix in (".md", ".yaml"):
+        if target.with_name(target.name + suffix).is_file():
+            return f"{written}{suffix}{mark}{fragment}"
+    try:
+        names = [entry.name for entry in os.scandir(target.parent)]
+    except OSError:
+        return ""
+    by_case = {each.casefold(): each for each in names}
+    near = by_case.get(unquote(name).casefold()) or next(
+        iter(difflib.get_close_matches(unquote(name), names, n=1, cutoff=0.8)), "")
+    return f"{folder}/{near}{mark}{fragment}" if near and folder else \
+        f"{near}{mark}{fragment}" if near else ""
 
 
 _BROKEN_LINKS = ("link to a missing file: ", "link to a file that is not published: ")

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import TINY_PNG
 
 from bulletin_gen.build import BuildOptions, build
 from bulletin_gen.cli import main
@@ -181,6 +182,21 @@ def test_each_content_mistake_is_reported_with_file_line_and_hint(
     files, expected = CASES[case]
     error = problems_of(make_site(files))
     assert [str(problem) for problem in error.problems] == expected
+
+
+@pytest.mark.parametrize(("link", "meant"), [
+    ("02-briefs", "02-briefs.yaml"),  # the file's suffix left off
+    ("01-lead#who", "01-lead.md#who"),
+    ("images/Map.png", "images/map.png"),  # other capitals: a web server would not serve it
+    ("01-laed.md", "01-lead.md"),  # a near spelling
+    ("editor@example.org", "mailto:editor@example.org"),
+])
+def test_a_link_to_a_missing_file_names_the_file_it_likely_meant(
+        make_site: Callable[..., Path], link: str, meant: str) -> None:
+    site = make_site({f"{ISSUE}/images/map.png": TINY_PNG,
+                      f"{ISSUE}/03-links.md": f"---\ntitle: Links\n---\nSee [it]({link}).\n"})
+    assert [str(problem) for problem in problems_of(site).problems] == [
+        f"{ISSUE}/03-links.md:4: link to a missing file: {link} (did you mean {meant}?)"]
 
 
 @pytest.mark.parametrize("case", CASES)
