@@ -9,10 +9,11 @@ no source holds comes from a template and names the page instead.
 
 from __future__ import annotations
 
+import difflib
 import posixpath
 import re
-from collections.abc import Iterator
-from dataclasses import asdict, dataclass
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass, replace
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -256,9 +257,23 @@ def _link_findings(scans: list[PageScan], rendered: RenderedSite[PageScan | None
             written = tracer.written_anchor(url)
             if written:
                 needle, message = written
-                target = needle.partition("#")[0]
-                if target.endswith(YAML_SUFFIXES):  # a briefs file: its briefs are numbered
-                    hint = f"a brief's anchor is its number in the file: {target}#1 for the first"
+                target, _, fragment = needle.partition("#")
+                slug = url.partition("#")[0].rstrip("/").rpartition("/")[2]
+                near = _near_anchor(fragment, problem.ids, slug)
+                if target.endswith(YAML_SUFFIXES) and fragment.isdigit():
+                    hint = f"a brief's number is its place in the file: {target}#1 for the first"
+                elif near:
+                    hint = f"did you mean {target}#{near}?"
+                elif target.endswith(YAML_SUFFIXES):  # a briefs file: its briefs' id or number
+                    hint = (f"a brief's anchor is its id, or its number in the file: "
+                            f"{target}#1 for the first")
+            else:  # '#part' of its own text: the ids there begin with its item's slug
+                for finding in tracer.findings(problem.link, needle, "missing-anchor", "error",
+                                               message, hint):
+                    near = _near_anchor(needle[1:], problem.ids, item_slug(Path(finding.path)))
+                    findings.append(replace(finding, hint=f"did you mean #{near}?") if near
+                                    else finding)
+                continue
         elif base_url and url.startswith(base_url):
             message = f"link to a page the site does not have: {url}"
             hint = f"the address is under base_url ({base_url}); check the page's path"
@@ -266,6 +281,13 @@ def _link_findings(scans: list[PageScan], rendered: RenderedSite[PageScan | None
                                     "missing-anchor" if anchor else "broken-link", "error",
                                     message, hint)
     return findings
+
+
+def _near_anchor(fragment: str, ids: Iterable[str], slug: str) -> str:
+    """The id of `ids` closest to the `fragment` an editor wrote, as written: without the
+    item's `slug`, which the build puts before each id of its text."""
+    written = [each.removeprefix(f"{slug}-") for each in ids]
+    return next(iter(difflib.get_close_matches(unquote(fragment), written, n=1)), "")
 
 
 def _alt_findings(scans: list[PageScan], site: Site, tracer: Tracer) -> list[Finding]:

@@ -67,6 +67,7 @@ class LinkProblem:
 
     link: Link
     message: str
+    ids: frozenset[str] = frozenset()  # of a missing anchor: the ids its page has
 
 
 @dataclass(frozen=True)
@@ -158,7 +159,8 @@ def internal_problems(scans: Iterable[PageScan], files: set[str],
             fragment = urlsplit(link.url).fragment
             if fragment and fragment != "top" and target in ids \
                     and unquote(fragment) not in ids[target]:
-                problems.append(LinkProblem(link, f"link to a missing anchor #{fragment}"))
+                problems.append(LinkProblem(link, f"link to a missing anchor #{fragment}",
+                                            frozenset(ids[target])))
     return problems
 
 

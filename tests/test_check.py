@@ -371,8 +371,27 @@ def test_a_wrong_anchor_in_a_link_to_another_item_is_reported_once_at_its_source
                              "01-lead.md (an anchor is the id of a heading or element on the "
                              "page it links to)\n"
                              f"{other}:7: error: link to a missing anchor #clinic in "
-                             "02-briefs.yaml (a brief's anchor is its number in the file: "
-                             "02-briefs.yaml#1 for the first)\n")
+                             "02-briefs.yaml (a brief's anchor is its id, or its number in the "
+                             "file: 02-briefs.yaml#1 for the first)\n")
+
+
+def test_a_missing_anchor_near_one_the_page_has_is_answered_with_it(
+        make_site: Callable[..., Path], runner: CliRunner) -> None:
+    """Near misses as the editor writes them: without the item's slug that ids begin with."""
+    other = "content/issues/2026-01-winter/03-other.md"
+    site = make_site({
+        "content/issues/2026-01-winter/02-briefs.yaml": "title: News\nkind: briefs\nitems:\n"
+                                                        "  - id: pecs-budget\n    body: One.\n",
+        other: "---\ntitle: Other\n---\n## Background\n\nSee [above](#backgroud), "
+               "[a brief](02-briefs.yaml#pecs-budgt), [two](02-briefs.yaml#7).\n"})
+    result = runner.invoke(main, ["check", str(site)])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"{other}:6: error: link to a missing anchor #7 in 02-briefs.yaml (a brief's number "
+        "is its place in the file: 02-briefs.yaml#1 for the first)",
+        f"{other}:6: error: link to a missing anchor #backgroud (did you mean #background?)",
+        f"{other}:6: error: link to a missing anchor #pecs-budgt in 02-briefs.yaml (did you "
+        "mean 02-briefs.yaml#pecs-budget?)"]
 
 
 def test_every_broken_anchor_of_a_line_is_reported_at_once(make_site: Callable[..., Path],
