@@ -52,6 +52,9 @@ T = TypeVar("T", Item, Page)
 U = TypeVar("U", Item, Brief)
 # Fields a translation never takes from its original: they say what language a text is in.
 NOT_INHERITED = frozenset({"lang"})
+# What an item is in every language, which a translation cannot change (a notice is a notice
+# in Spanish too): a translation that sets it is warned, and has the original's.
+ORIGINAL_ONLY = ("kind",)
 # The line given to a field a translation inherits: a problem with it is its original's, which
 # the main site reports, so one found at this line is dropped; the page marks its text with the
 # original's language (`SHOWN_TEXT`).
@@ -74,6 +77,8 @@ class LanguageSources:
     twins: dict[Path, SourceDoc] = field(default_factory=dict)
     # The translation files whose text is still their original's (`_left_as_written`).
     unfilled: list[SourceDoc] = field(default_factory=list)
+    # (translation file, line, field) of each ORIGINAL_ONLY field a translation sets.
+    overriding: list[tuple[str, int, str]] = field(default_factory=list)
     # By a translation file's `rel`: the shown fields it took from its original (`_merged`
     # gave them the line INHERITED), which the theme marks with the original's language.
     left_out: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -85,6 +90,8 @@ class LanguageSources:
     def translated(self, original: SourceDoc, translation: SourceDoc) -> SourceDoc:
         """`translation` read as `original` (`_merged`), noted as this language's."""
         self.twins[original.path] = translation
+        self.overriding += [(translation.rel, translation.meta.line_of(key), key)
+                            for key in ORIGINAL_ONLY if key in translation.meta]
         merged = _merged(original, translation)
         if _left_as_written(original, translation, merged):
             self.unfilled.append(merged)
@@ -270,8 +277,9 @@ def _merged(original: SourceDoc, translation: SourceDoc) -> SourceDoc:
             meta[key] = value
             meta.lines[key] = INHERITED
     for key, value in translation.meta.items():
-        meta[key] = value
-        meta.lines[key] = translation.meta.line_of(key)
+        if key not in ORIGINAL_ONLY:
+            meta[key] = value
+            meta.lines[key] = translation.meta.line_of(key)
     body, body_line = _body(translation)
     return SourceDoc(original.path, translation.rel, meta, body, body_line,
                      readable=original.readable and translation.readable)
@@ -361,7 +369,11 @@ def _report_strays(translations: Translations, problems: Problems) -> None:
 
 def _report_unfilled(language: LanguageSources, untranslated: str, problems: Problems) -> None:
     """Warn about each translation file whose text is still its original's: its page would
-    say it is in the language, in the original's words."""
+    say it is in the language, in the original's words; and about each field it sets that
+    only the original can (ORIGINAL_ONLY)."""
+    for rel, line, key in language.overriding:
+        problems.warn(Location(rel, line), f"{key}: a translation has its original's {key}, "
+                      "whatever it says", "leave it out")
     issue_files = {issue.meta.rel for issue in language.issues}
     for doc in language.unfilled:
         lines = [doc.meta.line_of(key) for key in SHOWN_TEXT
@@ -470,6 +482,7 @@ def _language_site(original: Site, language: LanguageSources, main: dict[Path, I
     if not problems.errors:  # a file that could not be read may be where the names are used
         _report_unused_names(language.language, (*original.tags, *tags),
                              (*original.regions, *regions), problems)
+    _report_shared_names(language.language, tags, regions, problems)
     return replace(site, issues=issues, pages=pages, prefix=language.prefix, tags=tags,
                    regions=regions)
 
@@ -502,6 +515,27 @@ def _named_terms(issues: tuple[Issue, ...], language: Language) -> tuple[Issue, 
     return tuple(replace(issue, items=tuple(
         replace(renamed(item), briefs=tuple(renamed(brief) for brief in item.briefs))
         for item in issue.items)) for issue in issues)
+
+
+def _report_shared_names(language: Language, tags: Iterable[TermIndex],
+                         regions: Iterable[TermIndex], problems: Problems) -> None:
+    """A warning for each name two tags (or regions) of one language show: one named in
+    `languages:` ('water: agua') and one a translation gives itself ('tags: [agua]'). Each has
+    its page, and the list of tags would show the name twice."""
+    for key, given, indexes in (("tags", language.tags, tags),
+                                ("regions", language.regions, regions)):
+        shown: dict[str, list[Term]] = {}
+        for index in indexes:
+            shown.setdefault(index.term.name.casefold(), []).append(index.term)
+        lines = {name.name.casefold(): name.line for name in given}
+        for name, terms in shown.items():
+            if len(terms) > 1:
+                problems.warn(Location(CONFIG_FILE, lines.get(name, 0)),
+                              f"languages.{language.code}.{key}: two {key} are shown as "
+                              f"'{terms[0].name}' in '{language.code}': "
+                              f"{' and '.join(sorted(term.slug for term in terms))}",
+                              "tag a translation as its original is tagged: the name given "
+                              "here is shown for it")
 
 
 def _report_unused_names(language: Language, tags: Iterable[TermIndex],

@@ -41,7 +41,7 @@ from bulletin_gen.cli import main
 from bulletin_gen.config import Language, load_config
 from bulletin_gen.editions.pdf import PRINT_TEMPLATE
 from bulletin_gen.errors import ContentError, Problems
-from bulletin_gen.languages import translation_of
+from bulletin_gen.languages import site_in, translation_of
 from bulletin_gen.model import Site
 from bulletin_gen.pipeline import load_site, site_environment
 from bulletin_gen.render import PagePlan, render_page
@@ -335,6 +335,39 @@ def test_a_file_that_cannot_be_read_gives_no_warnings_of_unused_names(
     assert [str(p.location) for p in caught.value.problems] == [
         "content/issues/2026-04-april/01-office.md:2"]
     assert not [w for w in caught.value.warnings if "languages.es" in w.message]
+
+
+def test_a_translation_keeps_its_originals_kind_and_says_so(
+        fixture_site: Callable[[str], Path]) -> None:
+    site_dir = fixture_site("multilingual")
+    twin = site_dir / "content/issues/2026-04-april/03-notice.es.md"
+    twin.write_text(twin.read_text("utf-8").replace("---\n", "---\nkind: feature\n", 1),
+                    encoding="utf-8")
+    site, problems = load_site(site_dir)
+    notice = next(item for item in site_in(site, "es").issues[0].items if item.slug == "notice")
+    assert notice.kind == "notice"
+    assert [str(w) for w in problems.warnings if "kind" in w.message] == [
+        "content/issues/2026-04-april/03-notice.es.md:2: kind: a translation has its "
+        "original's kind, whatever it says (leave it out)"]
+
+
+def test_a_name_two_tags_share_in_a_language_is_warned_of(
+        fixture_site: Callable[[str], Path]) -> None:
+    """The Spanish water item tags itself 'agua'; bulletin.yaml names 'water', the office's
+    tag, agua too: the list of Spanish tags would show agua twice, each with a page."""
+    site_dir = fixture_site("multilingual")
+    office = site_dir / "content/issues/2026-04-april/01-office.md"
+    office.write_text(office.read_text("utf-8").replace("tags: [offices]", "tags: [water]"),
+                      encoding="utf-8")
+    settings = site_dir / "bulletin.yaml"
+    settings.write_text(settings.read_text("utf-8").replace(
+        "  es: {title: Notas de campo, tagline: Noticias de los centros de la red}\n",
+        "  es:\n    title: Notas de campo\n    tags: {water: agua}\n"), encoding="utf-8")
+    _, problems = load_site(site_dir)
+    assert [str(w) for w in problems.warnings if "two tags" in w.message] == [
+        "bulletin.yaml:11: languages.es.tags: two tags are shown as 'agua' in 'es': agua and "
+        "water (tag a translation as its original is tagged: the name given here is shown "
+        "for it)"]
 
 
 def test_a_required_field_missing_from_an_original_is_reported_once(
