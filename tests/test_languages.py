@@ -1062,3 +1062,29 @@ def test_an_incremental_build_after_editing_a_translation_equals_a_clean_one(
     assert "Every office closes." in (incremental / "ar/issues/2026-04-april/notice/index.html"
                                       ).read_text(encoding="utf-8")
     assert (incremental / "ja/issues/2026-03-march/index.html").is_file()
+
+
+def test_a_link_to_a_round_tables_part_holds_in_its_translation(
+        make_site: Callable[..., Path], runner: CliRunner) -> None:
+    """'01-lead.md#recommendations', kept in the translation as links are, finds the part
+    under its translated heading ('## Recomendaciones') too: by its role."""
+    site_dir = with_languages(make_site({
+        f"{WINTER}issue.es.yaml": "title: Enero\n",
+        f"{WINTER}03-table.md": "---\ntitle: Water\nkind: roundtable\n---\n"
+                                "## Recommendations\n\n- Meet again.\n",
+        f"{WINTER}03-table.es.md": "---\ntitle: Agua\n---\n## Recomendaciones\n\n"
+                                   "- Reunirse otra vez.\n",
+        f"{WINTER}04-note.md": "---\ntitle: Note\n---\nSee [them](03-table.md#recommendations).\n",
+        f"{WINTER}04-note.es.md": "---\ntitle: Nota\n---\n"
+                                  "Ver [las](03-table.md#recommendations).\n",
+    }), "{es: {}}")
+    result = runner.invoke(main, ["check", str(site_dir)])
+    assert result.exit_code == 0, result.output
+    output = build(site_dir, BuildOptions(jobs=1, pdf=False)).output
+    page = parse_html(output / "es/issues/2026-01-winter/table/index.html")
+    part = next(s for s in page.iter("section") if "part-recommendations" in s.get("class", ""))
+    assert part.get("id") == "table-recommendations"
+    assert one(part, ".//h2").get("id") == "table-recomendaciones"
+    english = parse_html(output / "issues/2026-01-winter/table/index.html")
+    part = next(s for s in english.iter("section") if "part-recommendations" in s.get("class", ""))
+    assert part.get("id") is None  # its heading has that id already
