@@ -19,6 +19,7 @@ out (`omit`). Pages are published under the language's code: 'es/issues/<issue>/
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -30,6 +31,7 @@ from .config import Language, SiteConfig
 from .content import (
     ISSUE_FILE,
     MARKDOWN_SUFFIXES,
+    YAML_SUFFIXES,
     IssueSource,
     SourceDoc,
     Sources,
@@ -77,7 +79,8 @@ class LanguageSources:
     twins: dict[Path, SourceDoc] = field(default_factory=dict)
     # The translation files whose text is still their original's (`_left_as_written`).
     unfilled: list[SourceDoc] = field(default_factory=list)
-    # (translation file, line, field) of each ORIGINAL_ONLY field a translation sets.
+    # (translation file, line, field) of each ORIGINAL_ONLY field a translation sets to
+    # another value than its original's.
     overriding: list[tuple[str, int, str]] = field(default_factory=list)
     # By a translation file's `rel`: the shown fields it took from its original (`_merged`
     # gave them the line INHERITED), which the theme marks with the original's language.
@@ -91,7 +94,8 @@ class LanguageSources:
         """`translation` read as `original` (`_merged`), noted as this language's."""
         self.twins[original.path] = translation
         self.overriding += [(translation.rel, translation.meta.line_of(key), key)
-                            for key in ORIGINAL_ONLY if key in translation.meta]
+                            for key in ORIGINAL_ONLY if _sets_otherwise(original, translation,
+                                                                        key)]
         merged = _merged(original, translation)
         if _left_as_written(original, translation, merged):
             self.unfilled.append(merged)
@@ -285,6 +289,15 @@ def _merged(original: SourceDoc, translation: SourceDoc) -> SourceDoc:
                      readable=original.readable and translation.readable)
 
 
+def _sets_otherwise(original: SourceDoc, translation: SourceDoc, key: str) -> bool:
+    """Whether `translation` gives `key` (of ORIGINAL_ONLY: `kind`) another value than its
+    original's, written or the default (`bulletin new translation` copies a briefs file's
+    `kind: briefs`, which is no change)."""
+    default = "briefs" if original.path.suffix.lower() in YAML_SUFFIXES else "news"
+    return key in translation.meta and \
+        str(translation.meta[key]).strip() != str(original.meta.get(key, default)).strip()
+
+
 def _left_as_written(original: SourceDoc, translation: SourceDoc, merged: SourceDoc) -> bool:
     """Whether the text a translation gives, its shown fields and its body, is its original's
     word for word: as `bulletin new translation` writes it, for the translator to replace."""
@@ -335,6 +348,7 @@ def add_translations(site: Site, translations: Translations, renderer: MarkdownR
     _report_strays(translations, problems)
     for language in translations.languages:
         _report_unfilled(language, site.config.untranslated, problems)
+        _report_overriding(language, problems)
     for language, each in zip(translations.languages, built, strict=True):
         _report_crossings(each, language, main, problems)
         if site.issues and not each.issues:
@@ -367,13 +381,16 @@ def _report_strays(translations: Translations, problems: Problems) -> None:
                       f"issue.{code}.yaml beside issue.yaml")
 
 
-def _report_unfilled(language: LanguageSources, untranslated: str, problems: Problems) -> None:
-    """Warn about each translation file whose text is still its original's: its page would
-    say it is in the language, in the original's words; and about each field it sets that
-    only the original can (ORIGINAL_ONLY)."""
+def _report_overriding(language: LanguageSources, problems: Problems) -> None:
+    """Warn about each field a translation sets that only its original can (ORIGINAL_ONLY)."""
     for rel, line, key in language.overriding:
         problems.warn(Location(rel, line), f"{key}: a translation has its original's {key}, "
                       "whatever it says", "leave it out")
+
+
+def _report_unfilled(language: LanguageSources, untranslated: str, problems: Problems) -> None:
+    """Warn about each translation file whose text is still its original's: its page would
+    say it is in the language, in the original's words."""
     issue_files = {issue.meta.rel for issue in language.issues}
     for doc in language.unfilled:
         lines = [doc.meta.line_of(key) for key in SHOWN_TEXT
@@ -471,7 +488,7 @@ def _language_site(original: Site, language: LanguageSources, main: dict[Path, I
     site = build_site(local, sources, renderer, found, drafts, jobs=jobs, identities=identities)
     site = measure_images(site, found)
     translated = {twin.rel for twin in language.twins.values()}
-    problems.extend(_belonging(found, translated))
+    problems.extend(_belonging(found, language, problems))
     originals = {issue.slug: issue for issue in original.issues}
     marks = _Marks(translated, language.left_out,
                    _text_languages(original, language.prefix), config.language)
@@ -586,13 +603,19 @@ def _identities(sources: Sources, language: LanguageSources, main: dict[Path, Id
     return found
 
 
-def _belonging(found: Problems, translated: set[str]) -> Problems:
-    """The problems of `found` that are in a translation file, not in an inherited field. A
-    required field missing from a translation is missing from its original too (or it would
-    be inherited): said once, at the original."""
+def _belonging(found: Problems, language: LanguageSources, said: Problems) -> Problems:
+    """The problems of `found` that are in a translation file, not in an inherited field nor
+    said already at its original (in `said`, the main site's): a required field a translation
+    misses, its original misses too, or it would be inherited."""
+    originals = {twin.rel: posixpath.join(posixpath.dirname(twin.rel), original.name)
+                 for original, twin in language.twins.items()}
+    at_originals = {(problem.location.path, problem.message, problem.hint)
+                    for problem in (*said.errors, *said.warnings)}
+
     def belongs(problem: Problem) -> bool:
-        return problem.location.path in translated and problem.location.line != INHERITED \
-            and not problem.message.startswith("missing required field")
+        original = originals.get(problem.location.path)
+        return original is not None and problem.location.line != INHERITED and \
+            (original, problem.message, problem.hint) not in at_originals
     kept = Problems()
     kept.errors.extend(filter(belongs, found.errors))
     kept.warnings.extend(filter(belongs, found.warnings))

@@ -349,6 +349,13 @@ def test_a_translation_keeps_its_originals_kind_and_says_so(
     assert [str(w) for w in problems.warnings if "kind" in w.message] == [
         "content/issues/2026-04-april/03-notice.es.md:2: kind: a translation has its "
         "original's kind, whatever it says (leave it out)"]
+    # The original's kind written again (as `bulletin new translation` copies a briefs file's
+    # `kind: briefs`) is no change: no warning.
+    twin.write_text(twin.read_text("utf-8").replace("kind: feature", "kind: notice"),
+                    encoding="utf-8")
+    briefs = site_dir / "content/issues/2026-04-april/02-briefs.es.yaml"
+    briefs.write_text("kind: briefs\n" + briefs.read_text("utf-8"), encoding="utf-8")
+    assert not [w for w in load_site(site_dir)[1].warnings if "kind" in w.message]
 
 
 def test_a_name_two_tags_share_in_a_language_is_warned_of(
@@ -382,6 +389,19 @@ def test_a_required_field_missing_from_an_original_is_reported_once(
     assert [str(p) for p in caught.value.problems] == [
         "content/issues/2026-04-april/issue.yaml:1: missing required field 'date' "
         "(add 'date: YYYY-MM-DD')"]
+
+
+def test_a_field_a_translation_misses_of_its_own_is_reported_there(
+        fixture_site: Callable[[str], Path]) -> None:
+    """A translated briefs file gives its briefs whole: a brief without a body is its own."""
+    site_dir = fixture_site("multilingual")
+    twin = site_dir / "content/issues/2026-04-april/02-briefs.es.yaml"
+    twin.write_text("title: Breves\nitems:\n  - headline: Una clínica\n", encoding="utf-8")
+    with pytest.raises(ContentError) as caught:
+        load_site(site_dir)
+    assert [str(p) for p in caught.value.problems] == [
+        "content/issues/2026-04-april/02-briefs.es.yaml:3: missing required field 'body' in "
+        "brief 1 (add 'body: ...')"]
 
 
 def with_languages(site_dir: Path, languages: str) -> Path:
