@@ -39,7 +39,7 @@ LINK_ITEM = """\
     contact: {name: Ana Editor, email: editor@example.org}
     ---
     Read [the annual report](https://example.org/report/) or https://example.org/plain/.
-    Write to [the desk](mailto:desk@example.org).
+    Write to [the desk](mailto:desk@example.org) or [the **chair**](mailto:chair@example.org).
     """
 
 
@@ -204,6 +204,7 @@ def test_links_contacts_and_briefs_in_print(weasyprint: Any, make_site: Callable
     assert "the annual report (https://example.org/report/)" in text
     assert text.count("https://example.org/plain/") == 1  # shown once, not twice
     assert "the desk <desk@example.org>" in text  # the address, without 'mailto:'
+    assert "the chair <chair@example.org>" in text  # a label with markup too
     assert "Hélène Bélanger, Director · helene@example.org" in text
     assert "TAJIKISTAN · UZBEKISTAN Clinic opens" in text
 

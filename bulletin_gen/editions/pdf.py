@@ -42,7 +42,8 @@ INSTALL_HINT = (
     "https://doc.courtbouillon.org/weasyprint/stable/first_steps.html); or skip the print "
     "edition with --no-pdf or 'pdf: {enabled: false}' in bulletin.yaml"
 )
-_LINK = re.compile(r'<a href="([^"]*)"([^>]*)>([^<]*)</a>')
+_LINK = re.compile(r'<a href="([^"]*)"([^>]*)>(.*?)</a>', re.S)  # links do not nest
+_TAG = re.compile(r"<[^>]*>")
 _ISOLATE = re.compile(r"<bdi>([^<]*)</bdi>")  # a name, tag or address (templates.isolate)
 # White space just before the start tag of an inline element of running text (not code: a
 # monospace space is wider).
@@ -199,7 +200,7 @@ def mark_bare_links(text: str) -> str:
 
     def mark(match: re.Match[str]) -> str:
         href, rest, label = match.group(1), match.group(2), match.group(3)
-        target, shown = html.unescape(href), html.unescape(label).strip()
+        target, shown = html.unescape(href), html.unescape(_TAG.sub("", label)).strip()
         shows = shows_its_target(target, shown)
         if shows and "class=" not in rest:
             return f'<a href="{href}" class="bare"{rest}>{label}</a>'
