@@ -695,14 +695,21 @@ def find_issue(site: Site, name: str) -> Issue:
 
 
 def issue_warnings(issue: Issue, warnings: Iterable[Problem]) -> tuple[Problem, ...]:
-    """Those of `warnings` at the files of `issue`: its folder's, or its file: what a command
-    that makes one issue's edition (`bulletin pdf`, `email`) says, not every warning of the
-    site (another issue's unknown field, a language with nothing translated yet)."""
+    """Those of `warnings` about the edition of `issue` that a command makes (`bulletin pdf`,
+    `email`): at the issue's files (its folder's, or its file), and at the settings, which
+    shape every edition, but for the languages' (whose sites it does not make). Not every
+    warning of the site: another issue's unknown field is the build's to say."""
     # An issue of a folder is read from its issue.yaml (issue.es.yaml); of one file, an .md.
     folder = None if issue.source.endswith(".md") else issue.source.rsplit("/", 1)[0] + "/"
     own = {issue.source, *(item.source for item in issue.items)}
-    return tuple(warning for warning in warnings if warning.location.path in own
-                 or (folder is not None and warning.location.path.startswith(folder)))
+
+    def about(warning: Problem) -> bool:
+        path = warning.location.path
+        if path == CONFIG_FILE:
+            return not warning.message.startswith("languages")
+        return path in own or (folder is not None and path.startswith(folder))
+
+    return tuple(filter(about, warnings))
 
 
 def asked_slug(name: str) -> str:

@@ -600,14 +600,23 @@ def test_an_override_of_email_txt_keeps_the_items_contact_line(
 
 def test_eml_says_the_warnings_of_its_issue_only(make_site: Callable[..., Path],
                                                  runner: CliRunner, tmp_path: Path) -> None:
-    """A warning elsewhere in the site (a page's unknown field) is the build's to say."""
+    """A warning elsewhere in the site (a page's unknown field, a language with nothing
+    translated) is the build's to say; the settings' shape every edition, so they are said."""
     from bulletin_gen.cli import main
 
     lead = "content/issues/2026-01-winter/01-lead.md"
-    site = make_site({**EMAIL_FILES,
+    misspelt = '  unsubscribe_url: "*|UNSUB|*"\n          unsubscribe: x'
+    settings = str(EMAIL_FILES["bulletin.yaml"]).replace('  unsubscribe_url: "*|UNSUB|*"',
+                                                         misspelt).rstrip(" ")
+    site = make_site({**EMAIL_FILES, "bulletin.yaml": settings + "        languages: {fr: {}}\n",
                       "content/pages/about.md": "---\ntitle: About\ntitel: x\n---\nText.\n",
                       lead: "---\ntitle: Lead story\ntagz: [x]\n---\nThe lead.\n"})
     result = runner.invoke(main, ["email", "2026-01-winter", str(site), "--eml",
                                   str(tmp_path / "winter.eml")])
     assert result.exit_code == 0, result.output
-    assert result.stderr == f"{lead}:3: warning: unknown field 'tagz' (did you mean tags?)\n"
+    said = result.stderr.splitlines()
+    assert f"{lead}:3: warning: unknown field 'tagz' (did you mean tags?)" in said
+    assert [line for line in said if line.startswith("bulletin.yaml")] == [
+        "bulletin.yaml:11: warning: unknown field 'email.unsubscribe' (did you mean "
+        "unsubscribe_url?)"]
+    assert len(said) == 2
