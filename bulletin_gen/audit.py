@@ -184,8 +184,8 @@ class Tracer:
         the target item's slug, the last part of its path, before every heading id, so the
         rendered one is found in no source. None for a link to an anchor of its own page, whose
         fragment is as written (another link's anchor may end the same way)."""
-        path, _, fragment = unquote(url).partition("#")
-        slug = path.rstrip("/").rpartition("/")[2]
+        fragment = unquote(url).partition("#")[2]
+        slug = _linked_slug(url)
         if not slug or not fragment.startswith(f"{slug}-"):
             return None
         candidate = fragment[len(slug) + 1:]
@@ -258,8 +258,7 @@ def _link_findings(scans: list[PageScan], rendered: RenderedSite[PageScan | None
             if written:
                 needle, message = written
                 target, _, fragment = needle.partition("#")
-                slug = url.partition("#")[0].rstrip("/").rpartition("/")[2]
-                near = _near_anchor(fragment, problem.ids, slug)
+                near = _near_anchor(fragment, problem.ids, _linked_slug(url))
                 if target.endswith(YAML_SUFFIXES) and fragment.isdigit():
                     hint = f"a brief's number is its place in the file: {target}#1 for the first"
                 elif near:
@@ -270,9 +269,11 @@ def _link_findings(scans: list[PageScan], rendered: RenderedSite[PageScan | None
             else:  # '#part' of its own text: the ids there begin with its item's slug
                 for finding in tracer.findings(problem.link, needle, "missing-anchor", "error",
                                                message, hint):
-                    near = _near_anchor(needle[1:], problem.ids, item_slug(Path(finding.path)))
+                    source = finding.path.endswith((*MARKDOWN_SUFFIXES, *YAML_SUFFIXES))
+                    near = _near_anchor(needle[1:], problem.ids,
+                                        item_slug(Path(finding.path))) if source else ""
                     findings.append(replace(finding, hint=f"did you mean #{near}?") if near
-                                    else finding)
+                                    else finding)  # a template's keeps the template named
                 continue
         elif base_url and url.startswith(base_url):
             message = f"link to a page the site does not have: {url}"
@@ -284,10 +285,16 @@ def _link_findings(scans: list[PageScan], rendered: RenderedSite[PageScan | None
 
 
 def _near_anchor(fragment: str, ids: Iterable[str], slug: str) -> str:
-    """The id of `ids` closest to the `fragment` an editor wrote, as written: without the
-    item's `slug`, which the build puts before each id of its text."""
-    written = [each.removeprefix(f"{slug}-") for each in ids]
+    """The id of the item `slug`'s text closest to the `fragment` an editor wrote, as written:
+    without the slug, which the build puts before each id of an item's text (the theme's ids,
+    another item's, are no answer)."""
+    written = [each.removeprefix(f"{slug}-") for each in ids if each.startswith(f"{slug}-")]
     return next(iter(difflib.get_close_matches(unquote(fragment), written, n=1)), "")
+
+
+def _linked_slug(url: str) -> str:
+    """The slug of the item a rendered link leads to: the last part of its page's path."""
+    return unquote(url).partition("#")[0].rstrip("/").rpartition("/")[2]
 
 
 def _alt_findings(scans: list[PageScan], site: Site, tracer: Tracer) -> list[Finding]:

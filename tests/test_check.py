@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import threading
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -383,15 +384,32 @@ def test_a_missing_anchor_near_one_the_page_has_is_answered_with_it(
         "content/issues/2026-01-winter/02-briefs.yaml": "title: News\nkind: briefs\nitems:\n"
                                                         "  - id: pecs-budget\n    body: One.\n",
         other: "---\ntitle: Other\n---\n## Background\n\nSee [above](#backgroud), "
-               "[a brief](02-briefs.yaml#pecs-budgt), [two](02-briefs.yaml#7).\n"})
+               "[a brief](02-briefs.yaml#pecs-budgt), [two](02-briefs.yaml#7).\n",
+        # the issue page shows both texts: 'lead-background' is no answer for 03-other.md
+        "content/issues/2026-01-winter/01-lead.md": "---\ntitle: Lead\n---\n## Background\n\n"
+                                                    "Text, and [the page's](01-lead.md#main).\n"})
     result = runner.invoke(main, ["check", str(site)])
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
+        f"{ITEM}:6: error: link to a missing anchor #main in 01-lead.md (an anchor is the id of "
+        "a heading or element on the page it links to)",  # the theme's ids are no answer
         f"{other}:6: error: link to a missing anchor #7 in 02-briefs.yaml (a brief's number "
         "is its place in the file: 02-briefs.yaml#1 for the first)",
         f"{other}:6: error: link to a missing anchor #backgroud (did you mean #background?)",
         f"{other}:6: error: link to a missing anchor #pecs-budgt in 02-briefs.yaml (did you "
         "mean 02-briefs.yaml#pecs-budget?)"]
+
+
+def test_a_templates_missing_anchor_keeps_its_template_named(
+        make_site: Callable[..., Path], runner: CliRunner) -> None:
+    site = make_site({"templates/404.html": '{% extends "base.html" %}{% block main %}'
+                                            '<a href="#mian">Back</a>{% endblock %}'})
+    result = runner.invoke(main, ["check", str(site)])
+    assert result.exit_code == 1
+    # no 'did you mean #main?' in place of where it comes from
+    assert re.fullmatch(r"404\.html:\d+: error: link to a missing anchor #mian \(an anchor is "
+                        r"the id of a heading or element on the page it links to; it comes "
+                        r"from 404\.html\)\n", result.stderr), result.stderr
 
 
 def test_every_broken_anchor_of_a_line_is_reported_at_once(make_site: Callable[..., Path],
