@@ -127,9 +127,9 @@ def broken_link(doc: SourceDoc, url: str, what: str) -> tuple[str, str]:
                 "folder; a draft issue is published only with --drafts")
     if url.lower().startswith("www."):
         return f"{what} to a missing file: {url}", f"did you mean https://{url}?"
-    if "@" in url and "/" not in url:
-        return f"{what} to a missing file: {url}", f"did you mean mailto:{url}?"
     meant = _meant_file(target, url) if target else ""
+    if not meant and "@" in url and "/" not in url:  # logo@2x.png is a file, not an address
+        meant = f"mailto:{url}"
     return (f"{what} to a missing file: {url}",
             f"did you mean {meant}?" if meant else
             "the path is relative to this file; check the name and folder")
@@ -151,8 +151,10 @@ def _meant_file(target: Path, url: str) -> str:
     by_case = {each.casefold(): each for each in names}
     near = by_case.get(unquote(name).casefold()) or next(
         iter(difflib.get_close_matches(unquote(name), names, n=1, cutoff=0.8)), "")
-    return f"{folder}/{near}{mark}{fragment}" if near and folder else \
-        f"{near}{mark}{fragment}" if near else ""
+    if not near:
+        return ""
+    near = near.replace(" ", "%20")  # a link's path holds no space
+    return f"{folder}/{near}{mark}{fragment}" if folder else f"{near}{mark}{fragment}"
 
 
 _BROKEN_LINKS = ("link to a missing file: ", "link to a file that is not published: ")

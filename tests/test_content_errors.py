@@ -190,10 +190,13 @@ def test_each_content_mistake_is_reported_with_file_line_and_hint(
     ("images/Map.png", "images/map.png"),  # other capitals: a web server would not serve it
     ("01-laed.md", "01-lead.md"),  # a near spelling
     ("editor@example.org", "mailto:editor@example.org"),
+    ("images/map@2X.png", "images/map@2x.png"),  # a file, not an address
+    ("Report%20final.pdf", "report%20final.pdf"),
 ])
 def test_a_link_to_a_missing_file_names_the_file_it_likely_meant(
         make_site: Callable[..., Path], link: str, meant: str) -> None:
-    site = make_site({f"{ISSUE}/images/map.png": TINY_PNG,
+    site = make_site({f"{ISSUE}/images/map.png": TINY_PNG, f"{ISSUE}/images/map@2x.png": TINY_PNG,
+                      f"{ISSUE}/report final.pdf": "%PDF-1.4\n",
                       f"{ISSUE}/03-links.md": f"---\ntitle: Links\n---\nSee [it]({link}).\n"})
     assert [str(problem) for problem in problems_of(site).problems] == [
         f"{ISSUE}/03-links.md:4: link to a missing file: {link} (did you mean {meant}?)"]
