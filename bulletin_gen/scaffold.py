@@ -265,8 +265,10 @@ def _issue_entry(site_dir: Path, issue: str) -> Path:
         (p for name, p in candidates.items() if slugify(Path(name).stem) == slugify(wanted)),
         None)
     if match is None:
-        raise no_such_issue(issue, wanted, str(issues_dir),
-                            [Path(name).stem for name in reversed(candidates)])
+        # not a translation's file ('2026-03-spring.es.md') nor a hidden one ('.DS_Store')
+        issues = [Path(name).stem for name in reversed(candidates)
+                  if not name.startswith(".") and "." not in Path(name).stem]
+        raise no_such_issue(issue, wanted, str(issues_dir), issues)
     return match
 
 

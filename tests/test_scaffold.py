@@ -154,6 +154,12 @@ def test_an_unknown_issue_is_answered_with_the_newest_ones(make_site: Callable[.
     assert "(did you mean 2026-01-winter?)" in result.stderr, result.stderr
     result = runner.invoke(main, ["new", "item", "2025-07", "T", str(site)])
     assert "(did you mean 2025-07-m?)" in result.stderr, result.stderr
+    # a translation's file and a hidden one are no issues of their own
+    (site / "content/issues/2025-07-m.es.md").write_text("---\ntitle: J\n---\n## N\nT.\n")
+    (site / "content/issues/.DS_Store").write_bytes(b"")
+    result = runner.invoke(main, ["new", "item", "2025-07", "T", str(site)])
+    assert "(did you mean 2025-07-m?)" in result.stderr and ".es" not in result.stderr
+    assert "DS_Store" not in result.stderr
 
 
 def test_new_issue_is_numbered_by_date_order(make_site: Callable[..., Path],
