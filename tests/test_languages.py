@@ -1108,3 +1108,13 @@ def test_a_link_to_a_round_tables_part_holds_in_its_translation(
     english = parse_html(output / "issues/2026-01-winter/table/index.html")
     part = next(s for s in english.iter("section") if "part-recommendations" in s.get("class", ""))
     assert part.get("id") is None  # its heading has that id already
+
+
+def test_two_parts_of_one_role_give_the_role_id_once(make_site: Callable[..., Path]) -> None:
+    site = make_site({f"{WINTER}03-table.md": "---\ntitle: Water\nkind: roundtable\n---\n"
+                                              "## Discussión\n\nOne.\n\n## Debate\n\nTwo.\n"})
+    output = build(site, BuildOptions(jobs=1, pdf=False)).output
+    ids = [element.get("id") for element in parse_html(
+        output / "issues/2026-01-winter/table/index.html").iter() if element.get("id")]
+    assert ids.count("table-discussion") == 1  # the first part's section, not the second's
+    assert {"table-discussion", "table-debate"} <= set(ids)
