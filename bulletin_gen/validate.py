@@ -446,9 +446,9 @@ def _briefs(fields: FieldReader, doc: SourceDoc, identity: Identity, resolve: Re
     for number, entry in enumerate(raw, start=1):
         if not isinstance(entry, Mapping):  # a line of text, say: one error, at the list
             text = isinstance(entry, str)
-            problems.add(fields.at("items"), f"brief {number} is "
-                         f"{'text' if text else describe(entry)}, not fields"
-                         f"{': ' + describe(entry) if text else ''}",
+            what = "empty" if entry is None else f"text, not fields: {describe(entry)}" \
+                if text else f"{describe(entry)}, not fields"
+            problems.add(fields.at("items"), f"brief {number} is {what}",
                          f"write it as '- body: {entry}'" if text else
                          "write each brief as '- body: ...', with its other fields under it")
             continue

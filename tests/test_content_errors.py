@@ -160,6 +160,11 @@ CASES: dict[str, tuple[dict[str, str | None], list[str]]] = {
         [f"{ISSUE}/02-briefs.yaml:2: brief 2 is text, not fields: 'Almaty hosts a forum' "
          "(write it as '- body: Almaty hosts a forum')"],
     ),
+    "brief left empty": (
+        {f"{ISSUE}/02-briefs.yaml": "title: News\nitems:\n  - body: One.\n  -\n"},
+        [f"{ISSUE}/02-briefs.yaml:2: brief 2 is empty (write each brief as '- body: ...', "
+         "with its other fields under it)"],
+    ),
     "YAML item file that is not briefs": (  # read as briefs all the same: theirs said too
         {f"{ISSUE}/02-briefs.yaml": "title: News\nkind: news\nitems:\n  - headline: x\n"},
         [f"{ISSUE}/02-briefs.yaml:2: kind: a YAML item file holds briefs, not 'news' "
