@@ -548,7 +548,7 @@ def _report_shared_names(language: Language, tags: Iterable[TermIndex],
         for name, terms in shown.items():
             if len(terms) > 1:
                 problems.warn(Location(CONFIG_FILE, lines.get(name, 0)),
-                              f"languages.{language.code}.{key}: two {key} are shown as "
+                              f"languages.{language.code}.{key}: {len(terms)} {key} are shown as "
                               f"'{terms[0].name}' in '{language.code}': "
                               f"{' and '.join(sorted(term.slug for term in terms))}",
                               "tag a translation as its original is tagged: the name given "

@@ -204,7 +204,7 @@ def build_pdf(site_dir: Path, issue_slug: str, target: Path,
     made = Problems()
     data = issue_pdf(site_dir, site, env, issue, made)
     write_file(target, data)
-    return PdfReport(target, issue.title, len(data), issue.status == "draft",
+    return PdfReport(target, issue.title, len(data), issue.is_draft,
                      loaded + tuple(made.warnings))
 
 

@@ -371,8 +371,8 @@ def test_a_name_two_tags_share_in_a_language_is_warned_of(
         "  es: {title: Notas de campo, tagline: Noticias de los centros de la red}\n",
         "  es:\n    title: Notas de campo\n    tags: {water: agua}\n"), encoding="utf-8")
     _, problems = load_site(site_dir)
-    assert [str(w) for w in problems.warnings if "two tags" in w.message] == [
-        "bulletin.yaml:11: languages.es.tags: two tags are shown as 'agua' in 'es': agua and "
+    assert [str(w) for w in problems.warnings if "tags are shown as" in w.message] == [
+        "bulletin.yaml:11: languages.es.tags: 2 tags are shown as 'agua' in 'es': agua and "
         "water (tag a translation as its original is tagged: the name given here is shown "
         "for it)"]
 
