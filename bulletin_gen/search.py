@@ -163,7 +163,7 @@ def _document(site: Site, issue: Issue, item: Item, path: str, url: str, title: 
     lang = item.lang or issue.lang or site.config.language
     filters = {"year": [str(issue.date.year)], "kind": [words.kinds.get(item.kind, item.kind)],
                **filters}
-    details = {"issue": f"{site.config.title}: {issue.title}",
+    details = {"issue": f"{site.config.title}, {issue.title}",  # as an item page says it
                "date": format_date(item.date, words.language)}
     marks = [("data-pagefind-meta", f"url:../{url.removeprefix(site.prefix)}"),
              ("data-pagefind-meta", f"title:{title}"),

@@ -79,7 +79,7 @@ def test_every_item_and_every_brief_is_a_document_with_its_filters(
                  'data-pagefind-filter="Region:Hungary"',
                  'data-pagefind-meta="url:../issues/2026-01-winter/briefs/#briefs-2"',
                  'data-pagefind-meta="title:Other news: Hungary"',
-                 'data-pagefind-meta="Issue:Test Bulletin: January 2026"',
+                 'data-pagefind-meta="Issue:Test Bulletin, January 2026"',
                  'data-pagefind-meta="Date:15 January 2026"'):
         assert mark in brief
     lead = documents["issues/2026-01-winter/lead/index.html"]
