@@ -92,6 +92,23 @@ def test_a_short_page_keeps_its_footer_at_the_bottom_of_the_window(module_browse
     assert abs(bottom - height) <= 1, (bottom, height)
 
 
+def test_a_tables_headings_do_not_break_words_on_a_phone(module_browser: Any,
+                                                         demo_output: Path) -> None:
+    module_browser.set_window_size(390, 900)
+    module_browser.get((demo_output / "issues/2025-11-forum/cochabamba-first-months/"
+                        "index.html").as_uri())
+    lines = module_browser.execute_script("""
+        return [...document.querySelectorAll('.prose th')].map(th => {
+          const range = document.createRange(); range.selectNodeContents(th);
+          return [th.textContent.trim(), new Set([...range.getClientRects()].map(
+            rect => Math.round(rect.top))).size];
+        });""")
+    # one word, one line ('Recei / ved' before); two words may take two
+    assert ["Received", 1] in lines, lines
+    assert all(count <= len(text.split()) for text, count in lines), lines
+    assert module_browser.execute_script("return document.documentElement.scrollWidth") <= 390
+
+
 # A long title with a logo beside a long menu: the header must find room for the whole title
 # (by moving the menu or the search box to a line of their own, or by wrapping the title).
 LONG_HEADER = {
