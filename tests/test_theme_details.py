@@ -52,7 +52,11 @@ def test_a_news_item_in_the_contents_is_labelled_when_others_are(
         site = make_site(files, name=str(len(files)))
         output = build(site, BuildOptions(jobs=1, pdf=False)).output
         page = parse_html(output / "issues/2026-01-winter/index.html")
-        return [text_of(span) for span in page.iter("span") if span.get("class") == "kind"]
+        contents = [text_of(span) for span in page.iter("span") if span.get("class") == "kind"]
+        # the items' own labels say the same
+        assert [text_of(p) for p in page.iter("p") if p.get("class") == "kind-label"] == \
+            contents
+        return contents
 
     news = "---\ntitle: News\nkind: news\n---\nText.\n"
     # The fixture's lead is a feature and its briefs a briefs file: the news item says so.
