@@ -277,6 +277,15 @@ def test_home_page_shows_the_latest_issue_and_recent_ones(output: Path) -> None:
     assert text_of(latest.find(".//h2[@class='masthead-period']")) == "April 2026"
     recent = by_class(root, "recent", "section")[0]
     assert titles(recent.findall(".//article/h3")) == ["February 2026", "October 2025"]
+    assert not by_class(latest, "issue-link-pdf", "a")  # this site has no print edition
+
+
+def test_home_page_links_the_latest_issues_pdf(demo_built: Built) -> None:
+    for home in ("index.html", "es/index.html"):
+        links = by_class(parse_html(demo_built.output / home), "issue-link-pdf", "a")
+        assert len(links) == 1, home
+        pdf = resolve_ref(demo_built.output, home, links[0].get("href", ""))
+        assert pdf is not None and pdf.read_bytes().startswith(b"%PDF"), home
 
 
 def test_archive_lists_every_issue_by_year_newest_first(output: Path) -> None:
