@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import replace
-from datetime import datetime
+from datetime import date as Date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -35,6 +35,17 @@ def _found_site(context: click.Context, parameter: click.Parameter, site: Path) 
 
 SITE = click.argument("site", default=".", callback=_found_site,
                       type=click.Path(file_okay=False, path_type=Path))
+
+
+def _issue_date(context: click.Context, parameter: click.Parameter,
+                value: str | None) -> Date | None:
+    """--date as content files write a date, said wrong as they are."""
+    if value is None:
+        return None
+    try:
+        return Date.fromisoformat(value.strip())
+    except ValueError:
+        raise click.BadParameter(f"expected a date YYYY-MM-DD, got '{value}'") from None
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -194,14 +205,14 @@ def new() -> None:
 @new.command("issue", short_help="Write a new draft issue titled TITLE (its period).")
 @click.argument("title")
 @SITE
-@click.option("--date", type=click.DateTime(["%Y-%m-%d"]), help="The issue's date, "
+@click.option("--date", metavar="YYYY-MM-DD", callback=_issue_date, help="The issue's date, "
               "YYYY-MM-DD (default: today).")
 @click.option("--single-file", is_flag=True, help="One Markdown file instead of a folder.")
-def new_issue(title: str, site: Path, date: datetime | None, single_file: bool) -> None:
+def new_issue(title: str, site: Path, date: Date | None, single_file: bool) -> None:
     """Write a new draft issue titled TITLE (the period, e.g. "July/August 2026")."""
     from .scaffold import new_issue as write_issue
 
-    path, note = write_issue(site, title, date.date() if date else None, single_file)
+    path, note = write_issue(site, title, date, single_file)
     click.echo(path)
     if note:
         click.echo(note, err=True)

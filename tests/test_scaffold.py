@@ -65,6 +65,15 @@ def test_new_issue_defaults_to_today(make_site: Callable[..., Path], runner: Cli
                              "month): for another date, give --date YYYY-MM-DD\n")
 
 
+def test_new_issue_says_a_wrong_date_as_content_files_do(make_site: Callable[..., Path],
+                                                         runner: CliRunner) -> None:
+    result = runner.invoke(main, ["new", "issue", "Spring", str(make_site()), "--date",
+                                  "20-03-2026"])
+    assert result.exit_code == 2
+    assert "Invalid value for '--date': expected a date YYYY-MM-DD, got '20-03-2026'" in \
+        result.stderr
+
+
 def test_new_issue_refuses_to_overwrite(make_site: Callable[..., Path], runner: CliRunner) -> None:
     site = make_site()
     args = ["new", "issue", "Spring", str(site), "--date", "2026-03-01"]
