@@ -293,9 +293,14 @@ def with_versions(site: Site, plans: list[PagePlan]) -> list[PagePlan]:
               if plan.template.endswith(".html") and plan.template != "404.html"}
     versions = _versions_by_key(sites, [(owners[id(plan)], plan.url, not _untranslated(plan))
                                         for plan in plans if id(plan) in owners])
+    # A page not found has no version in another language: its menu leads to their homes.
+    homes = tuple(Version(each.language, language_name(each.language), each.prefix, False)
+                  for each in sites) if site.translations else ()
     return [replace(plan, context={**plan.context,
                                    "versions": versions[_key(owners[id(plan)], plan.url)]})
-            if id(plan) in owners else plan for plan in plans]
+            if id(plan) in owners else
+            replace(plan, context={**plan.context, "versions": homes})
+            if plan.template == "404.html" and homes else plan for plan in plans]
 
 
 def _untranslated(plan: PagePlan) -> bool:

@@ -797,6 +797,13 @@ def test_the_menu_names_each_language_in_itself_and_leads_to_the_same_page(
         ("ja", "日本語", "ja/index.html", False)]
 
 
+def test_a_page_not_found_offers_each_languages_home(output: Path) -> None:
+    assert menu(output, "es/404.html") == [
+        ("en", "English", "index.html", False), ("es", "Español", "es/index.html", True),
+        ("ar", "العربية", "ar/index.html", False), ("ja", "日本語", "ja/index.html", False)]
+    assert alternates(output / "es/404.html") == {}  # no page of it in another language
+
+
 def test_every_internal_link_of_every_language_reaches_a_file(output: Path) -> None:
     for page in html_pages(output):
         path = page_path(output, page)
