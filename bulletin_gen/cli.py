@@ -30,7 +30,7 @@ def _found_site(context: click.Context, parameter: click.Parameter, site: Path) 
     if context.get_parameter_source(str(parameter.name)) is not ParameterSource.DEFAULT:
         return site
     found = site_holding(".")
-    return Path(os.path.relpath(found)) if found else site
+    return Path(os.path.relpath(found)) if found else site  # the current folder is in `found`
 
 
 SITE = click.argument("site", default=".", callback=_found_site,
