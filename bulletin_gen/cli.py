@@ -24,13 +24,20 @@ if TYPE_CHECKING:
 
 
 def _found_site(context: click.Context, parameter: click.Parameter, site: Path) -> Path:
-    """SITE as given; left out, the current folder, or the nearest one above it that holds
-    bulletin.yaml (as git finds its repository): `bulletin new item` run in content/issues/
-    writes into its site, not into a new content/ folder there."""
+    """SITE as given. Left out: the site that holds ISSUE when the command names it by its
+    path (`bulletin pdf news/content/issues/2026-03-march/`), else the current folder, or the
+    nearest one above it that holds bulletin.yaml (as git finds its repository), so that
+    `bulletin new item` run in content/issues/ writes into its site."""
     if context.get_parameter_source(str(parameter.name)) is not ParameterSource.DEFAULT:
         return site
-    found = site_holding(".")
-    return Path(os.path.relpath(found)) if found else site  # the current folder is in `found`
+    issue = context.params.get("issue")  # an argument given: read before SITE, left out
+    found = (site_holding(issue) if isinstance(issue, str) else None) or site_holding(".")
+    if found is None:
+        return site
+    try:
+        return Path(os.path.relpath(found))
+    except ValueError:  # on another drive (Windows)
+        return found
 
 
 SITE = click.argument("site", default=".", callback=_found_site,
@@ -175,7 +182,7 @@ def email(issue: str, site: Path, output: Path | None, drafts: bool, base_url: s
     from .editions.email import export_eml
 
     target = output or _edition_file(issue, lang, "eml")
-    report = export_eml(_site_of_issue(issue, site), issue, target, drafts=drafts,
+    report = export_eml(site, issue, target, drafts=drafts,
                         base_url=base_url, language=lang)
     _print_warnings(report.warnings)
     click.echo(f"Wrote {report.path}: \"{report.subject}\" ({report.html_bytes / 1024:.0f} KB "
@@ -257,19 +264,11 @@ def pdf(issue: str, site: Path, output: Path | None, lang: str | None) -> None:
     from .pipeline import build_pdf
 
     target = output or _edition_file(issue, lang, "pdf")
-    report = build_pdf(_site_of_issue(issue, site), issue, target, lang)
+    report = build_pdf(site, issue, target, lang)
     _print_warnings(report.warnings)
     draft = ", a draft" if report.draft else ""
     click.echo(f"Wrote {report.path}: the print edition of \"{report.title}\"{draft} "
                f"({report.size / 1024:.0f} KB)")
-
-
-def _site_of_issue(issue: str, site: Path) -> Path:
-    """SITE, or when it was left out and ISSUE is a path, the site that holds ISSUE:
-    `bulletin pdf news/content/issues/2026-03-march/` works from outside the site too."""
-    if click.get_current_context().get_parameter_source("site") is not ParameterSource.DEFAULT:
-        return site
-    return site_holding(issue) or site
 
 
 def _edition_file(issue: str, lang: str | None, suffix: str) -> Path:
