@@ -31,7 +31,6 @@ from .config import Language, SiteConfig
 from .content import (
     ISSUE_FILE,
     MARKDOWN_SUFFIXES,
-    YAML_SUFFIXES,
     IssueSource,
     SourceDoc,
     Sources,
@@ -47,16 +46,13 @@ from .links import Identity
 from .markdown import MarkdownRenderer, slugify
 from .model import Brief, Issue, Item, Page, Site, Term, TermIndex
 from .sitepaths import nfc_path
-from .validate import build_site, term_indexes
+from .validate import build_site, default_kind, term_indexes
 from .yamlio import Mapping
 
 T = TypeVar("T", Item, Page)
 U = TypeVar("U", Item, Brief)
 # Fields a translation never takes from its original: they say what language a text is in.
 NOT_INHERITED = frozenset({"lang"})
-# What an item is in every language, which a translation cannot change (a notice is a notice
-# in Spanish too): a translation that sets it is warned, and has the original's.
-ORIGINAL_ONLY = ("kind",)
 # The line given to a field a translation inherits: a problem with it is its original's, which
 # the main site reports, so one found at this line is dropped; the page marks its text with the
 # original's language (`SHOWN_TEXT`).
@@ -79,9 +75,9 @@ class LanguageSources:
     twins: dict[Path, SourceDoc] = field(default_factory=dict)
     # The translation files whose text is still their original's (`_left_as_written`).
     unfilled: list[SourceDoc] = field(default_factory=list)
-    # (translation file, line, field) of each ORIGINAL_ONLY field a translation sets to
-    # another value than its original's.
-    overriding: list[tuple[str, int, str]] = field(default_factory=list)
+    # (translation file, line) of each `kind:` a translation gives another than its original's:
+    # what an item is, it is in every language (a notice is a notice in Spanish too).
+    kinds_changed: list[tuple[str, int]] = field(default_factory=list)
     # By a translation file's `rel`: the shown fields it took from its original (`_merged`
     # gave them the line INHERITED), which the theme marks with the original's language.
     left_out: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -93,9 +89,8 @@ class LanguageSources:
     def translated(self, original: SourceDoc, translation: SourceDoc) -> SourceDoc:
         """`translation` read as `original` (`_merged`), noted as this language's."""
         self.twins[original.path] = translation
-        self.overriding += [(translation.rel, translation.meta.line_of(key), key)
-                            for key in ORIGINAL_ONLY if _sets_otherwise(original, translation,
-                                                                        key)]
+        if _changes_kind(original, translation):
+            self.kinds_changed.append((translation.rel, translation.meta.line_of("kind")))
         merged = _merged(original, translation)
         if _left_as_written(original, translation, merged):
             self.unfilled.append(merged)
@@ -281,7 +276,7 @@ def _merged(original: SourceDoc, translation: SourceDoc) -> SourceDoc:
             meta[key] = value
             meta.lines[key] = INHERITED
     for key, value in translation.meta.items():
-        if key not in ORIGINAL_ONLY:
+        if key != "kind":  # the original's, whatever a translation says (`kinds_changed`)
             meta[key] = value
             meta.lines[key] = translation.meta.line_of(key)
     body, body_line = _body(translation)
@@ -289,13 +284,11 @@ def _merged(original: SourceDoc, translation: SourceDoc) -> SourceDoc:
                      readable=original.readable and translation.readable)
 
 
-def _sets_otherwise(original: SourceDoc, translation: SourceDoc, key: str) -> bool:
-    """Whether `translation` gives `key` (of ORIGINAL_ONLY: `kind`) another value than its
-    original's, written or the default (`bulletin new translation` copies a briefs file's
-    `kind: briefs`, which is no change)."""
-    default = "briefs" if original.path.suffix.lower() in YAML_SUFFIXES else "news"
-    return key in translation.meta and \
-        str(translation.meta[key]).strip() != str(original.meta.get(key, default)).strip()
+def _changes_kind(original: SourceDoc, translation: SourceDoc) -> bool:
+    """Whether `translation` gives another `kind:` than its original's, written or the
+    default (`bulletin new translation` copies a briefs file's `kind: briefs`: no change)."""
+    return "kind" in translation.meta and str(translation.meta["kind"]).strip() != \
+        str(original.meta.get("kind", default_kind(original.path))).strip()
 
 
 def _left_as_written(original: SourceDoc, translation: SourceDoc, merged: SourceDoc) -> bool:
@@ -348,7 +341,7 @@ def add_translations(site: Site, translations: Translations, renderer: MarkdownR
     _report_strays(translations, problems)
     for language in translations.languages:
         _report_unfilled(language, site.config.untranslated, problems)
-        _report_overriding(language, problems)
+        _report_kinds_changed(language, problems)
     for language, each in zip(translations.languages, built, strict=True):
         _report_crossings(each, language, main, problems)
         if site.issues and not each.issues:
@@ -381,10 +374,10 @@ def _report_strays(translations: Translations, problems: Problems) -> None:
                       f"issue.{code}.yaml beside issue.yaml")
 
 
-def _report_overriding(language: LanguageSources, problems: Problems) -> None:
-    """Warn about each field a translation sets that only its original can (ORIGINAL_ONLY)."""
-    for rel, line, key in language.overriding:
-        problems.warn(Location(rel, line), f"{key}: a translation has its original's {key}, "
+def _report_kinds_changed(language: LanguageSources, problems: Problems) -> None:
+    """Warn about each `kind:` a translation gives another than its original's."""
+    for rel, line in language.kinds_changed:
+        problems.warn(Location(rel, line), "kind: a translation has its original's kind, "
                       "whatever it says", "leave it out")
 
 

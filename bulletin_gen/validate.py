@@ -18,7 +18,7 @@ from typing import Protocol
 
 from . import links
 from .config import SiteConfig, read_contact
-from .content import IssueSource, SourceDoc, Sources
+from .content import YAML_SUFFIXES, IssueSource, SourceDoc, Sources
 from .errors import Location, Problems, did_you_mean
 from .fields import FieldReader, describe
 from .i18n import DEFAULT_SESSION, section_meant, section_role
@@ -393,9 +393,9 @@ def _item(doc: SourceDoc, identity: Identity, issue_date: dt.date, resolve: Reso
 def _build_item(doc: SourceDoc, identity: Identity, issue_date: dt.date, resolve: Resolver,
                 renderer: MarkdownRenderer, problems: Problems) -> Item:
     fields = _fields(doc, problems)
-    is_yaml = doc.path.suffix.lower() in (".yaml", ".yml")
+    is_yaml = default_kind(doc.path) == "briefs"
     known_kind = _known_kind(fields.data.get("kind"))
-    kind = fields.choice("kind", ITEM_KINDS, "briefs" if is_yaml else "news")
+    kind = fields.choice("kind", ITEM_KINDS, default_kind(doc.path))
     if is_yaml and kind != "briefs":
         fields.error("kind", f"kind: a YAML item file holds briefs, not '{kind}'",
                      "write 'kind: briefs', or make it a .md file")
@@ -426,6 +426,11 @@ def _build_item(doc: SourceDoc, identity: Identity, issue_date: dt.date, resolve
     # A misspelt kind is one error: the fields its right spelling reads are not warned of too.
     fields.finish(() if known_kind else KIND_FIELDS)
     return replace(item, html_utf8=html.encode(), briefs=briefs, roundtable=roundtable)
+
+
+def default_kind(path: Path) -> str:
+    """The kind of an item file that names none: a YAML file holds briefs, Markdown news."""
+    return "briefs" if path.suffix.lower() in YAML_SUFFIXES else "news"
 
 
 def _known_kind(written: object) -> bool:
