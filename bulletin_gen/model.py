@@ -205,6 +205,13 @@ class Issue:
         return self.status == "draft"
 
     @property
+    def labels_news(self) -> bool:
+        """Whether a news item says its kind, as other kinds do (contents, item headers): when
+        the issue has items of other kinds, beside which it would seem to belong to the label
+        above it."""
+        return any(item.kind != "news" for item in self.items)
+
+    @property
     def outcomes(self) -> tuple[tuple[Item, Outcome], ...]:
         """Every round-table conclusion and recommendation of the issue, in order."""
         return tuple((item, outcome) for item in self.items if item.roundtable

@@ -36,7 +36,7 @@ COMPOSITES = (Site, Issue, TermIndex)
 HOLDING_ENTRIES = (Site, TermIndex)
 # The names by which a template reaches an issue's items: the field, and the properties of
 # `Issue` that gather from its items. A template that names none of them cannot read the items.
-ISSUE_ITEMS = frozenset({"items", "outcomes", "regions"})
+ISSUE_ITEMS = frozenset({"items", "outcomes", "regions", "labels_news"})
 # The sections of the settings that switch editions and services on and off: a page depends on
 # one only when its templates read it (`config.pdf.enabled`), so that a build with `--no-pdf`,
 # or a new publishing target, does not render every page again. Elsewhere they are read only to
