@@ -182,8 +182,7 @@ def email(issue: str, site: Path, output: Path | None, drafts: bool, base_url: s
     from .editions.email import export_eml
 
     target = output or _edition_file(issue, lang, "eml")
-    report = export_eml(site, issue, target, drafts=drafts,
-                        base_url=base_url, language=lang)
+    report = export_eml(site, issue, target, drafts=drafts, base_url=base_url, language=lang)
     _print_warnings(report.warnings)
     click.echo(f"Wrote {report.path}: \"{report.subject}\" ({report.html_bytes / 1024:.0f} KB "
                "of HTML)")

@@ -377,6 +377,13 @@ def test_a_name_two_tags_share_in_a_language_is_warned_of(
         "for it)"]
 
 
+def content_errors(site_dir: Path) -> list[str]:
+    """The errors loading `site_dir` stops at, as they are said."""
+    with pytest.raises(ContentError) as caught:
+        load_site(site_dir)
+    return [str(problem) for problem in caught.value.problems]
+
+
 def test_a_required_field_missing_from_an_original_is_reported_once(
         fixture_site: Callable[[str], Path]) -> None:
     """Its translations would inherit it: they miss it because the original does."""
@@ -384,9 +391,7 @@ def test_a_required_field_missing_from_an_original_is_reported_once(
     issue = site_dir / "content/issues/2026-04-april/issue.yaml"
     issue.write_text("".join(line for line in issue.read_text("utf-8").splitlines(True)
                              if not line.startswith("date:")), encoding="utf-8")
-    with pytest.raises(ContentError) as caught:
-        load_site(site_dir)
-    assert [str(p) for p in caught.value.problems] == [
+    assert content_errors(site_dir) == [
         "content/issues/2026-04-april/issue.yaml:1: missing required field 'date' "
         "(add 'date: YYYY-MM-DD')"]
 
@@ -397,9 +402,7 @@ def test_a_field_a_translation_misses_of_its_own_is_reported_there(
     site_dir = fixture_site("multilingual")
     twin = site_dir / "content/issues/2026-04-april/02-briefs.es.yaml"
     twin.write_text("title: Breves\nitems:\n  - headline: Una clínica\n", encoding="utf-8")
-    with pytest.raises(ContentError) as caught:
-        load_site(site_dir)
-    assert [str(p) for p in caught.value.problems] == [
+    assert content_errors(site_dir) == [
         "content/issues/2026-04-april/02-briefs.es.yaml:3: missing required field 'body' in "
         "brief 1 (add 'body: ...')"]
 
