@@ -311,7 +311,8 @@ def query(browser: Any, base: str, term: str, filters: dict[str, str] | None = N
         const [term, filters, done] = arguments;
         const page = document.getElementById("search").dataset;
         const bundle = new URL(page.bundle, window.location.href).pathname;
-        import(bundle + "pagefind.js").then(async (pagefind) => {
+        // A module of its own, apart from the one the page's search box loads and merges into.
+        import(bundle + "pagefind.js?test").then(async (pagefind) => {
           const merged = page.merge.split(" ");
           for (const folder of merged.filter(Boolean)) {
             await pagefind.mergeIndex(new URL(folder, window.location.href).pathname);
