@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TypeVar
@@ -46,7 +46,7 @@ from .links import Identity
 from .markdown import MarkdownRenderer, slugify
 from .model import Brief, Issue, Item, Page, Site, Term, TermIndex
 from .sitepaths import nfc_path
-from .validate import build_site, default_kind, term_indexes
+from .validate import Reuse, build_site, default_kind, term_indexes
 from .yamlio import Mapping
 
 T = TypeVar("T", Item, Page)
@@ -328,15 +328,18 @@ def _body(doc: SourceDoc) -> tuple[str, int]:
 
 
 def add_translations(site: Site, translations: Translations, renderer: MarkdownRenderer,
-                     problems: Problems, drafts: bool = False, jobs: int = 1) -> Site:
+                     problems: Problems, drafts: bool = False, jobs: int = 1,
+                     memo_of: Callable[[str], Reuse] | None = None) -> Site:
     """The main language's `site` with a site for each other language, each built by `jobs`
-    worker processes as the main one is; the problems of the translation files are added to
-    `problems`."""
+    worker processes as the main one is, and from `memo_of(code)` when there is one (what
+    an earlier build made, validate.Reuse); the problems of the translation files are added
+    to `problems`."""
     _report_unlisted(translations.unlisted, site.config, problems)
     if not translations.languages:
         return site
     main = links.identities(translations.main, Problems())
-    built = tuple(_language_site(site, language, main, renderer, problems, drafts, jobs)
+    built = tuple(_language_site(site, language, main, renderer, problems, drafts, jobs,
+                                 memo_of(language.language.code) if memo_of else None)
                   for language in translations.languages)
     _report_strays(translations, problems)
     for language in translations.languages:
@@ -470,7 +473,7 @@ def translated_name(name: str, code: str) -> str:
 
 def _language_site(original: Site, language: LanguageSources, main: dict[Path, Identity],
                    renderer: MarkdownRenderer, problems: Problems, drafts: bool,
-                   jobs: int) -> Site:
+                   jobs: int, memo: Reuse | None) -> Site:
     """One language's site. Its problems that concern a translation file are kept; the
     originals it shows untranslated were checked with the main site."""
     config = original.config
@@ -478,7 +481,7 @@ def _language_site(original: Site, language: LanguageSources, main: dict[Path, I
     sources = language.sources()
     identities = _identities(sources, language, main, found)
     local = _in_language(config, language.language)
-    site = build_site(local, sources, renderer, found, drafts, jobs=jobs, identities=identities)
+    site = build_site(local, sources, renderer, found, drafts, memo, jobs, identities)
     site = measure_images(site, found)
     translated = {twin.rel for twin in language.twins.values()}
     problems.extend(_belonging(found, language, problems))

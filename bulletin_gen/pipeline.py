@@ -59,16 +59,14 @@ def load_site(site_dir: Path, drafts: bool = False, base_url: str | None = None,
             if cache else None)
     # Worker processes read the files when there is nothing to take from an earlier build.
     sources = read_sources(site_dir, problems, memo, jobs if memo is None or memo.is_empty() else 1)
-    renderer = (cache.renderer(config.unsafe_html) if cache
-                else MarkdownRenderer(unsafe_html=config.unsafe_html))
+    renderer = MarkdownRenderer(unsafe_html=config.unsafe_html)
     translations = split_sources(sources, config, reread=memo is not None)
     site = build_site(config, translations.main, renderer, problems, drafts, memo, jobs)
     check_issue_numbers(site.issues, translations.main, problems)  # translations share them
-    site = add_translations(site, translations, renderer, problems, drafts, jobs)
-    if memo:
-        memo.save()
+    site = add_translations(site, translations, renderer, problems, drafts, jobs,
+                            cache.translation_memo if cache else None)
     if cache:  # kept even when the build fails, for the build after the fix
-        cache.markdown.flush()
+        cache.keep_model()
     # Measured on every build, outside the memo: a picture replaced by another of other
     # dimensions leaves its item file as it was.
     site = measure_images(site, problems)

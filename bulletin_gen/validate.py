@@ -117,7 +117,7 @@ def build_site(config: SiteConfig, sources: Sources, renderer: MarkdownRenderer,
         return built
 
     work = [_work(source, memo) for source in sources.issues]
-    pooled = _in_workers(build_issues, work, jobs, learners(memo, renderer))
+    pooled = _in_workers(build_issues, work, jobs, learners(memo))
     issues = []
     for index in range(len(sources.issues)):
         issue, found = pooled[index] if index in pooled else build_issues([index])[0]

@@ -332,6 +332,22 @@ def module_browser():  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
+def rendered_markdown(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every Markdown text rendered from now on, in this process (jobs=1), in order."""
+    from bulletin_gen.markdown import MarkdownRenderer
+
+    texts: list[str] = []
+    render = MarkdownRenderer.render
+
+    def noting(self: MarkdownRenderer, text: str, *args: Any, **kwargs: Any) -> Any:
+        texts.append(text)
+        return render(self, text, *args, **kwargs)
+
+    monkeypatch.setattr(MarkdownRenderer, "render", noting)
+    return texts
+
+
+@pytest.fixture
 def fixture_site(tmp_path: Path) -> Callable[[str], Path]:
     """fixture_site('full') -> a fresh copy of tests/fixtures/sites/full in a temporary folder."""
 

@@ -287,7 +287,6 @@ class Foreign:
     lambda cache: keep_records(cache.parent, {**records(cache.parent, SPARE_RECORDS),
                                               "pages": Foreign()}, SPARE_RECORDS),
     lambda cache: keep_records(cache.parent, {"version": 3}, SPARE_RECORDS),
-    lambda cache: (cache / "markdown.sqlite").write_bytes(b"garbage " * 1000),
     lambda cache: (state(cache.parent) / "inputs.json").write_bytes(b"\xff\xfe"),
 ])
 def test_a_corrupt_or_foreign_cache_is_discarded(make_site: Callable[..., Path], tmp_path: Path,

@@ -1068,6 +1068,9 @@ def test_new_translation_of_briefs_and_single_file_issues(
 
 # Incremental builds -----------------------------------------------------------------------------
 
+WATER = "content/issues/2026-03-march/01-water.md"
+
+
 def test_an_incremental_build_after_editing_a_translation_equals_a_clean_one(
         fixture_site: Callable[[str], Path], tmp_path: Path) -> None:
     site_dir = fixture_site("multilingual")
@@ -1079,9 +1082,18 @@ def test_an_incremental_build_after_editing_a_translation_equals_a_clean_one(
         ("content/issues/2026-04-april/03-notice.md",  # an original shown untranslated
          "---\ntitle: Offices closed on 1 May\nkind: notice\n---\nEvery office closes.\n"),
         ("content/issues/2026-03-march/issue.ja.yaml", "title: 2026年3月号\n"),
+        # A new slug for an original: its translation moves, and a link to it follows.
+        (WATER, (site_dir / WATER).read_text(encoding="utf-8").replace(
+            "kind: feature", "kind: feature\nslug: shared-river")),
+        ("content/issues/2026-04-april/01-office.ja.md", None),  # the original shown instead
+        ("bulletin.yaml", (site_dir / "bulletin.yaml").read_text(encoding="utf-8").replace(
+            "  ja: {}\n", "")),  # a language dropped
     ]
     for number, (path, text) in enumerate(edits):
-        (site_dir / path).write_text(text, encoding="utf-8")
+        if text is None:
+            (site_dir / path).unlink()
+        else:
+            (site_dir / path).write_text(text, encoding="utf-8")
         age(site_dir)
         incremental = build(site_dir, BuildOptions(**options)).output  # type: ignore[arg-type]
         clean = build(site_dir, BuildOptions(output=tmp_path / f"clean{number}", clean=True,
@@ -1091,7 +1103,25 @@ def test_an_incremental_build_after_editing_a_translation_equals_a_clean_one(
                              ).read_text(encoding="utf-8")
     assert "Every office closes." in (incremental / "ar/issues/2026-04-april/notice/index.html"
                                       ).read_text(encoding="utf-8")
-    assert (incremental / "ja/issues/2026-03-march/index.html").is_file()
+    assert (incremental / "es/issues/2026-03-march/shared-river/index.html").is_file()
+    assert not (incremental / "ja").exists()
+
+
+def test_an_edited_translation_is_the_only_one_rendered_again(
+        fixture_site: Callable[[str], Path], rendered_markdown: list[str]) -> None:
+    site_dir = fixture_site("multilingual")
+    build(site_dir, BuildOptions(pdf=False, jobs=1))
+    rendered_markdown.clear()
+    office = site_dir / "content/issues/2026-04-april/01-office.es.md"
+    office.write_text(office.read_text(encoding="utf-8") + "\nOtra línea.\n", encoding="utf-8")
+    age(site_dir)
+    output = build(site_dir, BuildOptions(pdf=False, jobs=1)).output
+    assert "Otra línea." in (output / "es/issues/2026-04-april/office/index.html").read_text(
+        encoding="utf-8")
+    pages = {"Field Notes is the test network's bulletin.\n",  # (the pages are, always)
+             "Notas de campo es el boletín de la red de prueba.\n"}
+    items = [text for text in rendered_markdown if text not in pages]
+    assert len(items) == 1 and "Otra línea." in items[0]  # the others come from the memo
 
 
 def test_a_link_to_a_round_tables_part_holds_in_its_translation(

@@ -212,7 +212,7 @@ def test_bodies_read_by_workers_stay_out_of_the_main_process(
     # file holds then, and not kept, so that the next build reads it again.
     edited.write_text(edited.read_text("utf-8") + "Saved during the build.\n", "utf-8")
     config, problems = load_config(site_dir, problems=Problems())
-    site = validate.build_site(config, sources, cache.renderer(config.unsafe_html), problems,
+    site = validate.build_site(config, sources, MarkdownRenderer(config.unsafe_html), problems,
                                memo=memo, jobs=1)
     built = {item.source: item for issue in site.issues for item in issue.items}
     assert "Saved during the build." in built[str(edited.relative_to(site_dir))].html

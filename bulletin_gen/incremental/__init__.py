@@ -9,6 +9,6 @@ when nothing it was made from has changed:
 - cache.py: the record of every output file (what it was made from, as a fingerprint, and the
   file as written), which decides the pages and editions to render;
 - fingerprint.py: what a page or an edition is made from, hashed;
-- memo.py: the parsed sources and validated items of the last build, by file stamp;
-- fragments.py: rendered Markdown, by its text and settings.
+- memo.py: the parsed sources of the last build, by file stamp, and its items and issues (a
+  memo for each language), by what was read.
 """

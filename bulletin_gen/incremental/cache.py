@@ -1,20 +1,18 @@
 """Incremental builds: what a previous build made, kept in `.bulletin-cache/` beside the site.
 
-Five things are kept, each keyed by its inputs:
+Four things are kept, each keyed by its inputs:
 
-- rendered Markdown, in `markdown.sqlite` (fragments.py), keyed by the text, the renderer's
-  settings and where it sits (id prefix, first line); an entry also lists the links it
-  resolved and their targets, and is used only while every one still resolves the same way;
 - for each output folder, in a folder of its own under `outputs/` (so that a build into
   `bulletin serve`'s private folder leaves the site's output/ as incremental as it was):
   a record (`pages.pickle`) of every file of the last build and one (`spare.pickle`) of the
   build before, whose files are kept as the spare output folder: the fingerprint of what each
   file was built from (fingerprint.py) and the size and time of the file written, with the
   list of every file the folder holds (editions included), so that updating the spare folder
-  needs no walk through it; the PDFs
-  of the last build with the print edition on, while builds skip it (`--no-pdf`); and a stamp
-  of every input file (`inputs.json`, uptodate.py), so that a rebuild with nothing changed
-  does nothing;
+  needs no walk through it; the PDFs of the last build with the print edition on, while
+  builds skip it (`--no-pdf`); and a stamp of every input file (`inputs.json`, uptodate.py),
+  so that a rebuild with nothing changed does nothing;
+- the folders made from the content (search bundles, image renditions) under `made/`, each
+  named by a digest of what it is made from (`made_folder`);
 - the parsed sources and validated items, one file per issue under `model/` (memo.py);
   an item's entry also holds its fingerprint, which `sort` takes instead of hashing it again;
 - the compiled templates under `templates/` (Jinja's bytecode cache, which checks each
@@ -47,15 +45,13 @@ from .. import __version__
 from ..content import CONTENT_DIR
 from ..errors import Location, Problem
 from ..layout import CACHE_DIR
-from ..markdown import Anchors, MarkdownRenderer, Rendered, Resolver
 from ..model import Site
 from ..render import Artifact, PagePlan
 from ..search import ShardKey
 from ..templates import ThemeEnvironment
 from ..write import MARKER, Copy, naming, spare_folder, write_atomic
 from .fingerprint import Analysis, Fingerprinter
-from .fragments import MarkdownCache
-from .memo import ModelMemo
+from .memo import MEMO_DIR, ModelMemo
 from .uptodate import (
     OUTPUTS,
     RECORDS,
@@ -76,40 +72,6 @@ MADE = "made"  # the folders of `made_folder`, by key
 OUTPUT_PATH = "output.txt"
 MADE_USED = "made.json"
 ASIDE = "aside"  # the costly files of an edition skipped (`BuildCache._set_aside`)
-
-
-class CachingRenderer(MarkdownRenderer):
-    """A MarkdownRenderer that looks in the cache first and records what it renders."""
-
-    def __init__(self, unsafe_html: bool, store: MarkdownCache) -> None:
-        super().__init__(unsafe_html=unsafe_html)
-        self.store = store
-
-    def render(self, text: str, resolve: Resolver, id_prefix: str = "",
-               first_line: int = 1, doc_id: str = "", points: bool = False,
-               anchors: Anchors = ()) -> Rendered:
-        key = text_hash(VERSION, str(self.unsafe_html), id_prefix, doc_id, str(first_line),
-                        *(f"{name}={id}" for name, id in anchors), text)
-        cached = self.store.get(key, resolve)
-        if cached is not None and (cached.points is not None or not points):
-            return cached
-        links: list[tuple[str, str, str | None]] = []
-
-        def recording(url: str, kind: str) -> str | None:
-            target = resolve(url, kind)
-            links.append((url, kind, target))
-            return target
-
-        rendered = super().render(text, recording, id_prefix, first_line, doc_id, points,
-                                  anchors)
-        self.store.put(key, rendered, links)
-        return rendered
-
-    def take_learned(self) -> tuple[set[str], dict[str, str]]:
-        return self.store.take_learned()
-
-    def absorb(self, learned: tuple[set[str], dict[str, str]]) -> None:
-        self.store.absorb(learned)
 
 
 StoredWarning = tuple[str, int, str, str]  # a Problem as kept: path, line, message, hint
@@ -176,9 +138,9 @@ class BuildCache:
         self.aside = aside or {}  # the costly files set aside (`_set_aside`), by output path
         # Every file of the output and of the spare folder, editions included, as published.
         self.files = files or Files()
-        self.markdown = MarkdownCache(folder / "markdown.sqlite" if folder else None)
         self.made: set[str] = set()  # the folders of `made_folder` this build used
         self.memo: ModelMemo | None = None
+        self.translated: list[ModelMemo] = []  # `translation_memo`, one for each language
         # The stamp of every file the input stamp looked at, for the model memo: a rebuild
         # would otherwise ask the file system about each content file twice.
         self.stamps = stamps or {}
@@ -210,9 +172,31 @@ class BuildCache:
         what a translation needs of it), so a memo kept under others has nothing to give: the
         worker processes read and build everything, as on a first build."""
         self.memo = ModelMemo(self.folder, repr((str(site_dir), unsafe_html, languages)),
-                              self.markdown.journal, self.markdown.used,
                               site_dir / CONTENT_DIR / "issues", self.stamps)
         return self.memo
+
+    def translation_memo(self, code: str) -> ModelMemo:
+        """The items of the site in the language `code` as the last build built them, from
+        translations read as their originals (languages.py): documents made, not read, each
+        kept by its digest. Without them, every build would render every translation."""
+        assert self.memo is not None
+        memo = ModelMemo(self.folder, repr((self.memo.settings, code)),
+                         Path(self.memo.issues_dir), name=f"{MEMO_DIR}.{code}", adopting=True)
+        self.translated.append(memo)
+        return memo
+
+    def keep_model(self) -> None:
+        """Save the memos of this build (`model_memo`, `translation_memo`); those of the
+        languages the site no longer has go."""
+        memos = [memo for memo in (self.memo, *self.translated) if memo is not None]
+        for memo in memos:
+            memo.save()
+        if self.folder is None or not self.folder.is_dir():
+            return
+        kept = {memo.folder.name for memo in memos if memo.folder}
+        for entry in self.folder.iterdir():
+            if entry.name.startswith(f"{MEMO_DIR}.") and entry.name not in kept:
+                shutil.rmtree(entry, ignore_errors=True)
 
     def made_folder(self, key: str, make: Callable[[Path], None]) -> Path:
         """The folder `make(folder)` fills, made once and kept under `key` (a digest of what
@@ -241,9 +225,6 @@ class BuildCache:
             return
         env.bytecode_cache = FileSystemBytecodeCache(str(folder))
 
-    def renderer(self, unsafe_html: bool) -> MarkdownRenderer:
-        return CachingRenderer(unsafe_html, self.markdown)
-
     def fingerprints(self, env: ThemeEnvironment, site: Site,
                      words: Callable[[str], str] | None = None) -> Fingerprinter:
         """The fingerprints of this build's pages and search shards, one hasher for both, so
@@ -252,8 +233,9 @@ class BuildCache:
         if self.printer is None:
             analyses_file = _analyses_file(env)
             self.analyses = _read_analyses(analyses_file) if analyses_file else {}
-            self.printer = Fingerprinter(env, site, self.memo.digests() if self.memo else None,
-                                         self.analyses, words)
+            known = {key: value for memo in (self.memo, *self.translated) if memo
+                     for key, value in memo.digests().items()}
+            self.printer = Fingerprinter(env, site, known, self.analyses, words)
         return self.printer
 
     def search_key(self, env: ThemeEnvironment, site: Site,
@@ -383,7 +365,7 @@ class BuildCache:
 
     def _save(self, work: Work, files: set[str],
               written: dict[str, tuple[StoredWarning, ...]]) -> None:
-        """Record the pages just published and drop the fragments this build did not use.
+        """Record the pages just published.
 
         A page carried from the output or kept in the spare folder is the file its record
         describes (`sort` checked it); only the files written anew are asked their size and time."""
@@ -435,7 +417,6 @@ class BuildCache:
                     entry.unlink()
         write_atomic(state / OUTPUT_PATH, os.fsencode(self.output))  # any name the system allows
         write_atomic(state / MADE_USED, json.dumps(sorted(self.made)))
-        self.markdown.prune()
         self._prune_made(self._other_outputs())
 
     def _other_outputs(self) -> list[Path]:

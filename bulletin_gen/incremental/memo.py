@@ -1,21 +1,22 @@
-"""The parsed sources and validated items of the last build, kept by file stamp, per issue.
+"""The parsed sources and validated items of the last build, kept per issue.
 
 A rebuild after one edit should not read and validate every unchanged file. `ModelMemo`
 keeps, in `.bulletin-cache/model/`, one pickle per issue (a folder issue, a single-file issue,
 or the folder of the pages), so that an edit rewrites one small file:
 
 - every content file as `content.read_document` parsed it, keyed by the file's path and stamp
-  (size, modification time, inode). An item file whose item is kept is written without its
-  Markdown body and without its fields, all but the slug that the identities read (links.py):
-  a third of the memo's objects, unpickled by every rebuild. Its body alone is left out when
-  worker processes read it for other workers to build (`without_body`). What was left out is
-  read again only by whoever builds the item;
-- every item as `validate` built it, keyed by its file's stamp and everything else it was built
-  from (its issue, slug and URL, the issue's date; the Markdown setting is the memo's own, in
-  every file's header), with the links and images it resolved (an entry is used only while
-  each still resolves the same way), the Markdown fragments it used, and its fingerprint
-  (fingerprint.py), so that an unchanged item is not hashed again;
-- the issue as `validate` built it, with its items, keyed by the stamps of all its files and
+  (size, modification time, inode), with a digest of what was read. An item file whose item
+  is kept is written without its Markdown body and without its fields, all but the slug that
+  the identities read (links.py): a third of the memo's objects, unpickled by every rebuild.
+  Its body alone is left out when worker processes read it for other workers to build
+  (`without_body`). What was left out is read again only by whoever builds the item;
+- every item as `validate` built it, keyed by its file's digest and everything else it was
+  built from (its issue, slug and URL, the issue's date; the Markdown setting is the memo's
+  own, in every file's header), with the links and images it resolved (an entry is used only
+  while each still resolves the same way) and its fingerprint (fingerprint.py), so that an
+  unchanged item is not hashed again. A digest, not a stamp: a file saved again as it was (a
+  checkout, a copy, a cache restored on CI) is read again, but not rendered again;
+- the issue as `validate` built it, with its items, keyed by the digests of all its files and
   where each is published, so that an issue none of whose files changed comes back whole
   (while every link in it resolves the same way) instead of item by item.
 
@@ -58,24 +59,27 @@ from .fingerprint import object_digest
 from .uptodate import VERSION, Stamp, settled, text_hash
 
 MEMO_DIR = "model"
-FORMAT = 15  # of the entries below; another format is discarded
+FORMAT = 16  # of the entries below; another format is discarded
 # What a document was kept without, to be read again if its item must be built.
 WHOLE, NO_BODY, NAME_ONLY = 0, 1, 2  # NAME_ONLY: no body, and no fields but its slug
+ADOPTED: Stamp = (0, 0, 0)  # the stamp of a document made, not read (`ModelMemo.adopting`)
 Link = tuple[str, str, str | None]  # url, kind, what it resolved to
 
 
 class DocEntry(NamedTuple):
-    """A document this build read or took, with the stamp of its file."""
+    """A document this build read or took, with the stamp of its file and the digest of what
+    was read from it."""
 
     stamp: Stamp
+    digest: str
     doc: SourceDoc
     left_out: int  # what it is kept without: WHOLE, NO_BODY or NAME_ONLY
 
 
 # A document as kept on disk, without its path (the reader knows it, and a path is slow to
-# unpickle): stamp, rel, meta, body, body_line, readable, what it was kept without. A plain
-# tuple: there is one for every content file, and each is unpickled by every rebuild.
-StoredDoc = tuple[Stamp, str, Mapping, str, int, bool, int]
+# unpickle): stamp, digest, rel, meta, body, body_line, readable, what it was kept without. A
+# plain tuple: there is one for every content file, and each is unpickled by every rebuild.
+StoredDoc = tuple[Stamp, str, str, Mapping, str, int, bool, int]
 
 
 class ItemEntry(NamedTuple):
@@ -85,7 +89,6 @@ class ItemEntry(NamedTuple):
     links: list[Link]  # every link it resolved, and to what
     item: Item
     warnings: list[Problem]
-    fragments: list[str]  # the Markdown fragments it used (fragments.py)
     digest: str  # its fingerprint (fingerprint.py)
 
 
@@ -96,7 +99,6 @@ class IssueEntry(NamedTuple):
     links: list[Link]  # every link its own file resolved, and to what
     issue: Issue
     warnings: list[Problem]  # its own and its items'
-    fragments: list[str]  # of it and its items
     # The fingerprint of each of its items (fingerprint.py): those of a single-file issue
     # have no ItemEntry, and pickling each again to hash it was a tenth of a weekly's edit.
     digests: list[str]
@@ -133,7 +135,6 @@ class MemoPart:
     group: str
     reused: tuple[str, ...]  # items taken from the memo as they were
     built: dict[str, ItemEntry]  # items built again and worth keeping
-    fragments: tuple[str, ...]  # Markdown fragments the worker used since its last part
     docs: dict[str, DocEntry]  # documents the worker read
     changed: bool  # something of the issue was read or built again
     issue: IssueEntry | None = None  # the issue built again and worth keeping
@@ -205,17 +206,12 @@ def _term_maker(terms: dict[tuple[str, str], Term]) -> Callable[[object, object]
 class ModelMemo:
     """Documents and items of the last build; `save` keeps those this build used."""
 
-    def __init__(self, folder: Path | None, settings: str, journal: list[str] | None = None,
-                 fragments: set[str] | None = None, issues_dir: Path | None = None,
-                 stamps: dict[str, Stamp] | None = None) -> None:
-        self.folder = folder / MEMO_DIR if folder else None
+    def __init__(self, folder: Path | None, settings: str, issues_dir: Path | None = None,
+                 stamps: dict[str, Stamp] | None = None, name: str = MEMO_DIR,
+                 adopting: bool = False) -> None:
+        self.folder = folder / name if folder else None
         self.settings = settings  # what every entry depends on: version, Markdown settings
         self.issues_dir = str(issues_dir)  # a file directly in it is an issue of its own
-        # The Markdown cache's keys in the order used, and the set it keeps: an item taken from
-        # the memo marks its fragments used, so that they stay for when it must be built again.
-        self.journal = journal if journal is not None else []
-        self.fragments = fragments if fragments is not None else set()
-        self.parted = 0  # how much of the journal the parts have handed back
         self.started = time.time_ns()
         self.old: dict[str, Stored] = {}  # the last build's entries, by group, loaded as needed
         self.new: dict[str, Group] = {}  # the entries this build used or made
@@ -226,6 +222,9 @@ class ModelMemo:
         self.read: dict[str, set[str]] = {}
         # Stamps taken just before this build (the input stamp's, uptodate.py), each used once.
         self.stamps = stamps if stamps is not None else {}
+        # A translation's memo: its documents are made, not read (a translation read as its
+        # original, languages.py), and each is taken as it comes (`_entry`).
+        self.adopting = adopting
 
     def group(self, path: Path) -> str:
         """The issue a content file belongs to: its folder, or itself when it is an issue."""
@@ -290,11 +289,11 @@ class ModelMemo:
                     return Stored()
                 data = _ModelUnpickler(file, self.terms).load()
             docs, items, issue = data["docs"], data["items"], data["issue"]
-            if not _well_formed(docs, tuple, (tuple, str, Mapping, str, int, bool, int)) or \
-                    not _well_formed(items, ItemEntry, (str, list, Item, list, list, str)) or \
+            if not _well_formed(docs, tuple, (tuple, str, str, Mapping, str, int, bool, int)) or \
+                    not _well_formed(items, ItemEntry, (str, list, Item, list, str)) or \
                     not (issue is None or
                          _well_formed({"": issue}, IssueEntry,
-                                      (str, list, Issue, list, list, list))):
+                                      (str, list, Issue, list, list))):
                 return Stored()
             return Stored(docs, items, issue)
         except Exception:  # a cache that cannot be read (any way) only makes a slower build
@@ -318,9 +317,9 @@ class ModelMemo:
         stamp = self.stamps.pop(name, None) or file_stamp(name)
         old = self._old(group).docs.get(name)
         if stamp is not None and old is not None and old[0] == stamp:  # a StoredDoc
-            _, rel, meta, body, body_line, readable, left_out = old
+            _, digest, rel, meta, body, body_line, readable, left_out = old
             doc = SourceDoc(path, rel, meta, body, body_line, readable)
-            self._new(group).docs[name] = DocEntry(stamp, doc, left_out)
+            self._new(group).docs[name] = DocEntry(stamp, digest, doc, left_out)
             return doc
         found = Problems()
         doc = read(found)
@@ -331,7 +330,7 @@ class ModelMemo:
         self.fresh.setdefault(group, set())
         if (stamp is not None and not found.errors and not found.warnings
                 and self._settled(stamp) and file_stamp(name) == stamp):
-            new.docs[name] = DocEntry(stamp, doc, WHOLE)
+            new.docs[name] = DocEntry(stamp, _document_digest(doc), doc, WHOLE)
             self.fresh[group].add(name)
         return doc
 
@@ -349,13 +348,12 @@ class ModelMemo:
         if key is not None and kept is not None and kept.key == key and \
                 self._reuse_issue(source, group, kept, resolve, resolver_of):
             problems.warnings.extend(kept.warnings)
-            self.fragments.update(kept.fragments)
             return kept.issue
-        issue, links, found, fragments = self._build_recorded(build, resolve, problems)
+        issue, links, found = self._build_recorded(build, resolve, problems)
         # The key again: a file that changed while this build read it is not kept (`item`).
         if key is not None and not found.errors and self._issue_key(source, group, context) == key:
             self._keep_issue(group, source,
-                             IssueEntry(key, links, issue, list(found.warnings), fragments, []))
+                             IssueEntry(key, links, issue, list(found.warnings), []))
         return issue
 
     def _reuse_issue(self, source: IssueSource, group: str, kept: IssueEntry, resolve: Resolver,
@@ -379,28 +377,25 @@ class ModelMemo:
     def _issue_key(self, source: IssueSource, group: str, context: str) -> str | None:
         """What an issue is built from besides `context`: the stamps of its files, when this
         build took each from the memo or kept it; else None (nothing to keep or reuse)."""
-        docs = self._new(group).docs
-        stamps = []
+        digests = []
         for doc in (source.meta, *source.items):
-            entry = docs.get(str(doc.path))
-            if entry is None or entry.doc is not doc:
+            entry = self._entry(doc)
+            if entry is None:
                 return None
-            stamps.append(entry.stamp)
-        return repr((context, stamps))
+            digests.append(entry.digest)
+        return repr((context, digests))
 
     def _keep_issue(self, group: str, source: IssueSource, entry: IssueEntry) -> None:
         """Keep a built issue when every one of its items is kept too: reusing it whole gives
         the items back to the memo."""
         new = self._new(group)
         items = [new.items.get(str(doc.path)) for doc in source.items]
-        fragments = set(entry.fragments)
         digests = {}
         for item in items:
             if item is None:
                 return
-            fragments.update(item.fragments)
             digests[id(item.item)] = item.digest
-        new.issue = entry._replace(fragments=sorted(fragments), digests=[
+        new.issue = entry._replace(digests=[
             digests.get(id(item)) or object_digest(item) for item in entry.issue.items])
         new.changed = True
 
@@ -411,34 +406,31 @@ class ModelMemo:
         without its body or fields."""
         name, group = self._place(doc.path)
         new = self._new(group)
-        entry = new.docs.get(name)
-        if entry is None or entry.doc is not doc:  # read afresh and not kept: build it
+        entry = self._entry(doc)
+        if entry is None:  # read afresh and not kept: build it
             return _with_shared_terms(build(doc, resolve, problems), self.terms)
-        key = repr((entry.stamp, doc.rel, made_from))
+        key = repr((entry.digest, doc.rel, made_from))
         old = self._old(group).items.get(name)
         if old is not None and old.key == key and _resolve_same(old.links, resolve):
             new.items[name] = old
             problems.warnings.extend(old.warnings)
-            self.fragments.update(old.fragments)
             return old.item
         new.changed = True
         whole, keep = ((doc, True) if entry.left_out == WHOLE
                        else self._read_again(doc, entry.stamp, entry.left_out, problems))
         if not keep:  # changed while this build ran: build what was read, keep nothing
             del new.docs[name]
-        built, links, found, fragments = self._build_recorded(partial(build, whole), resolve,
-                                                              problems)
+        built, links, found = self._build_recorded(partial(build, whole), resolve, problems)
         item = _with_shared_terms(built, self.terms)
         if keep and not found.errors:
-            new.items[name] = ItemEntry(key, links, item, list(found.warnings), fragments,
+            new.items[name] = ItemEntry(key, links, item, list(found.warnings),
                                         object_digest(item))
         return item
 
     def _build_recorded(self, build: Callable[[Resolver, Problems], Built], resolve: Resolver,
-                        problems: Problems) -> tuple[Built, list[Link], Problems, list[str]]:
+                        problems: Problems) -> tuple[Built, list[Link], Problems]:
         """`build(resolve, ...)`, its problems added to `problems`; with what an entry keeps of
-        it: every link it resolved and to what, its own problems, the Markdown fragments it
-        used."""
+        it: every link it resolved and to what, and its own problems."""
         links: list[Link] = []
 
         def recording(url: str, kind: str) -> str | None:
@@ -447,10 +439,9 @@ class ModelMemo:
             return target
 
         found = Problems()
-        start = len(self.journal)
         built = build(recording, found)
         problems.extend(found)
-        return built, links, found, self.journal[start:]
+        return built, links, found
 
     def without_body(self, doc: SourceDoc) -> SourceDoc:
         """`doc` without its Markdown body when the memo keeps it, so the body can be read again
@@ -461,7 +452,7 @@ class ModelMemo:
         if entry is None or entry.doc is not doc or entry.left_out or not doc.body:
             return doc
         slim = dataclasses.replace(doc, body="")
-        docs[name] = DocEntry(entry.stamp, slim, NO_BODY)
+        docs[name] = entry._replace(doc=slim, left_out=NO_BODY)
         return slim
 
     def has_item(self, doc: SourceDoc) -> bool:
@@ -469,11 +460,24 @@ class ModelMemo:
         `doc`: its file is as the last build read it. (`item` and `issue` still check
         everything else it was built from.)"""
         name, group = self._place(doc.path)
-        entry = self._new(group).docs.get(name)
-        if entry is None or entry.doc is not doc:
+        if self._entry(doc) is None:
             return False
         old = self._old(group)
         return name in old.items or (name == group and old.issue is not None)
+
+    def _entry(self, doc: SourceDoc) -> DocEntry | None:
+        """The entry of `doc` when this build read it through the memo or (`adopting`) took
+        it; None when it is not to be kept."""
+        name, group = self._place(doc.path)
+        new = self._new(group)
+        entry = new.docs.get(name)
+        if entry is not None and entry.doc is doc:
+            return entry
+        if not self.adopting:
+            return None
+        entry = new.docs[name] = DocEntry(ADOPTED, _document_digest(doc), doc, WHOLE)
+        self.fresh.setdefault(group, set()).add(name)  # for the main process, from a worker
+        return entry
 
     def take_learned(self) -> list[MemoPart]:
         """What this process read and did with items since the last call, one part for each
@@ -496,18 +500,14 @@ class ModelMemo:
             for name in part.reused:
                 if name in old.items:
                     new.items[name] = old.items[name]
-                    self.fragments.update(old.items[name].fragments)
             new.items.update(part.built)
             new.docs.update(part.docs)
             if part.issue_reused and old.issue is not None:
                 new.issue = old.issue
-                self.fragments.update(old.issue.fragments)
             elif part.issue is not None:
                 new.issue = part.issue
             new.changed = new.changed or part.changed
             self.read.setdefault(part.group, set()).update(part.read)
-            self.fragments.update(part.fragments)
-            self.journal.extend(part.fragments)
 
     def _read_again(self, doc: SourceDoc, stamp: Stamp, left_out: int,
                     problems: Problems) -> tuple[SourceDoc, bool]:
@@ -554,11 +554,9 @@ class ModelMemo:
         old = stored.items
         reused = tuple(name for name, entry in new.items.items() if old.get(name) is entry)
         built = {name: entry for name, entry in new.items.items() if old.get(name) is not entry}
-        fragments = tuple(self.journal[self.parted:])
-        self.parted = len(self.journal)
         docs = {name: new.docs[name] for name in self.fresh.get(group, ())}
         issue_reused = new.issue is not None and new.issue is stored.issue
-        return MemoPart(group, reused, built, fragments, docs, new.changed or bool(built),
+        return MemoPart(group, reused, built, docs, new.changed or bool(built),
                         None if issue_reused else new.issue, issue_reused,
                         tuple(sorted(self.read.get(group, ()))))
 
@@ -600,6 +598,12 @@ class ModelMemo:
                 (self.folder / name).unlink(missing_ok=True)
 
 
+def _document_digest(doc: SourceDoc) -> str:
+    """What a document was read as, hashed: a file saved again as it was (a checkout, a copy)
+    has a new stamp, but its items and issue are taken from the memo all the same."""
+    return object_digest((doc.rel, doc.meta, doc.body, doc.body_line, doc.readable))
+
+
 def _resolve_same(links: list[Link], resolve: Resolver) -> bool:
     """True when every link resolves to what it did."""
     return all(resolve(url, kind) == target for url, kind, target in links)
@@ -623,11 +627,11 @@ def _slim(group: Group) -> dict[str, StoredDoc]:
     the identities read."""
     stored = {}
     bare: dict[int, Mapping] = {}  # `_name_only`'s front matters without a slug
-    for name, (stamp, doc, left_out) in group.docs.items():
+    for name, (stamp, digest, doc, left_out) in group.docs.items():
         if name in group.items:
             left_out = NAME_ONLY
         meta = _name_only(doc.meta, bare) if left_out == NAME_ONLY else doc.meta
-        stored[name] = (stamp, doc.rel, meta, "" if left_out else doc.body, doc.body_line,
+        stored[name] = (stamp, digest, doc.rel, meta, "" if left_out else doc.body, doc.body_line,
                         doc.readable, left_out)
     return stored
 
