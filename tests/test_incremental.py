@@ -53,8 +53,17 @@ def starting_site(pdf: bool = False) -> Site:
     }
 
 
+def translated_site() -> Site:
+    """The starting site with a Spanish edition: the first issue and one item translated."""
+    site = starting_site()
+    site["bulletin.yaml"] += "languages: {es: {}}\n"
+    site["content/issues/i1/issue.es.yaml"] = "title: Número uno\n"
+    site["content/issues/i1/01-a.es.md"] = item_text("A en español", ["agua"], ["agua"], "Peru")
+    return site
+
+
 def items(site: Site) -> list[str]:
-    return sorted(path for path in site if path.endswith(".md"))
+    return sorted(path for path in site if path.endswith(".md") and ".es." not in path)
 
 
 def issues(site: Site) -> list[str]:
@@ -63,7 +72,7 @@ def issues(site: Site) -> list[str]:
 
 OPERATION = st.tuples(
     st.sampled_from(["edit", "retag", "add_item", "rename_item", "delete_item", "add_issue",
-                     "delete_issue", "retitle_issue", "setting"]),
+                     "delete_issue", "retitle_issue", "setting", "translate", "untranslate"]),
     st.integers(0, 20),
     st.lists(st.sampled_from(WORDS), min_size=1, max_size=6),
     st.lists(st.sampled_from(TAGS), min_size=1, max_size=3, unique=True),
@@ -104,6 +113,23 @@ def apply(site: Site, operation: tuple[str, int, list[str], list[str]], step: in
     elif kind == "setting":
         site["bulletin.yaml"] = site["bulletin.yaml"].replace(
             "title: ", f"title: {words[0].strip('*')} ", 1)
+    elif "languages:" in site["bulletin.yaml"]:
+        translate(site, kind, pick, words, step)
+
+
+def translate(site: Site, kind: str, pick: int, words: list[str], step: int) -> None:
+    """Translate an item into Spanish (and its issue, when it has no translation yet), or
+    delete a translation: the original is shown instead."""
+    if kind == "translate" and items(site):
+        path = items(site)[pick % len(items(site))]
+        folder, name = path.rsplit("/", 1)
+        site.setdefault(f"{folder}/issue.es.yaml", f"title: Número {step}\n")
+        site[f"{folder}/{name.removesuffix('.md')}.es.md"] = item_text(
+            f"Traducido {step}", words, ["agua"], REGIONS[pick % len(REGIONS)])
+    elif kind == "untranslate":
+        translations = sorted(path for path in site if path.endswith(".es.md"))
+        if translations:
+            del site[translations[pick % len(translations)]]
 
 
 def sync(folder: Path, site: Site, aged: bool = False) -> None:
@@ -133,6 +159,15 @@ def test_incremental_build_equals_clean_build(operations: list[tuple[str, int, l
                                                                       list[str]]],
                                               jobs: int, aged: bool) -> None:
     check_edits(starting_site(), operations, jobs, aged)
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(OPERATION, min_size=1, max_size=4), st.sampled_from([1, 2]), st.booleans())
+def test_incremental_translated_build_equals_clean_build(
+        operations: list[tuple[str, int, list[str], list[str]]], jobs: int, aged: bool) -> None:
+    """The same with a Spanish edition, whose items the build keeps apart from the originals'
+    and whose translations the edits add and delete."""
+    check_edits(translated_site(), operations, jobs, aged)
 
 
 @settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.too_slow])
