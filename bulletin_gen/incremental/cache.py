@@ -264,7 +264,7 @@ class BuildCache:
         else they are let go."""
         record = {path: PageRecord(fingerprint, 0, 0) for path, fingerprint in fingerprints.items()}
         made = f"{self.folder / MADE}{os.sep}" if self.folder else None
-        record.update((copy.path, PageRecord(_stamp(copy.source, made), 0, 0))
+        record.update((copy.path, PageRecord(_copy_fingerprint(copy.source, made), 0, 0))
                       for copy in copies)
         spare = spare_folder(self.output)
         spare_at = f"{spare}{os.sep}"
@@ -459,7 +459,7 @@ def _same(old: PageRecord | None, new: PageRecord, folder: str, path: str) -> bo
             and same_file(folder + path, old.size, old.mtime_ns))
 
 
-def _stamp(source: str | Path, made: str | None) -> str:
+def _copy_fingerprint(source: str | Path, made: str | None) -> str:
     """A copied file's fingerprint: where it comes from, its size and its time. A file of a
     folder of `made_folder` (whose path is `made`: search bundles, image renditions) is named
     by what it was made from and never changes once made: its path says it all."""

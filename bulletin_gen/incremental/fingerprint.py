@@ -92,7 +92,7 @@ class Fingerprinter:
         self.heads: dict[int, str] = {}  # issues without their items, by identity
         self.by_items: dict[tuple[int, bool], str] = {}  # HOLDING_ENTRIES, by identity and flag
         self.without_items = False  # while hashing the context of such a template
-        self.stamped: dict[int, tuple[tuple[Path, ...], str]] = {}  # `_files`, by identity
+        self.reads_hashed: dict[int, tuple[tuple[Path, ...], str]] = {}  # `_files`, by identity
 
     def page(self, path: str, url: str, template: str, context: dict[str, Any],
              reads: tuple[Path, ...] = ()) -> str:
@@ -109,10 +109,11 @@ class Fingerprinter:
         return text_hash(path, url, known, *keys, *values, self._files(reads))
 
     def _files(self, reads: tuple[Path, ...]) -> str:
-        """The stamps of `reads`: one tuple is shared by every PDF of a build, stamped once."""
-        known = self.stamped.get(id(reads))
+        """The name, size and time of each file of `reads`, hashed: one tuple is shared by every
+        PDF of a build, hashed once."""
+        known = self.reads_hashed.get(id(reads))
         if known is None or known[0] is not reads:
-            known = self.stamped[id(reads)] = (reads, text_hash(*map(_file_entry, reads)))
+            known = self.reads_hashed[id(reads)] = (reads, text_hash(*map(_file_entry, reads)))
         return known[1]
 
     def _entry(self, entry: Entry) -> str:
