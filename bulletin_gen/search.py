@@ -352,7 +352,18 @@ def write_bundle(shard: SearchShard, folder: Path) -> None:
             raise SearchUnavailable(f"Pagefind failed: {(run.stderr or run.stdout).strip()}")
         _make_canonical(target)
         if memory:
-            shutil.copytree(bundle, folder, copy_function=shutil.copyfile, dirs_exist_ok=True)
+            _copy_folder(bundle, folder)
+
+
+def _copy_folder(source: Path, target: Path) -> None:
+    """Copy every file below `source` into the folder `target`. (Not `shutil.copytree`, whose
+    error says neither the reason nor the file: a full disk must say so.)"""
+    for parent, folders, names in os.walk(source):
+        inside = os.path.join(target, os.path.relpath(parent, source))
+        for name in folders:
+            os.mkdir(os.path.join(inside, name))
+        for name in names:
+            shutil.copyfile(os.path.join(parent, name), os.path.join(inside, name))
 
 
 def _make_canonical(folder: Path) -> None:
