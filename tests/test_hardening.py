@@ -124,10 +124,11 @@ def test_full_disk_while_copying_assets_keeps_the_previous_output(
         built: tuple[Path, Path, dict[str, bytes]], monkeypatch: pytest.MonkeyPatch) -> None:
     site, output, before = built
 
-    def copyfile(*_: object, **__: object) -> None:
+    def copy(*_: object, **__: object) -> None:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    monkeypatch.setattr("bulletin_gen.write.shutil.copyfile", copyfile)
+    # The writer's copying only: the search copies its bundles into the cache with shutil too.
+    monkeypatch.setattr("bulletin_gen.write._copy", copy)
     with pytest.raises(OutputError, match="No space left on device"):
         build(site, BuildOptions(**WEB))
     assert_whole(site, output, before)
