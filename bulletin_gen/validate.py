@@ -393,9 +393,10 @@ def _item(doc: SourceDoc, identity: Identity, issue_date: dt.date, resolve: Reso
 def _build_item(doc: SourceDoc, identity: Identity, issue_date: dt.date, resolve: Resolver,
                 renderer: MarkdownRenderer, problems: Problems) -> Item:
     fields = _fields(doc, problems)
-    is_yaml = default_kind(doc.path) == "briefs"
+    default = default_kind(doc.path)
+    is_yaml = default == "briefs"
     known_kind = _known_kind(fields.data.get("kind"))
-    kind = fields.choice("kind", ITEM_KINDS, default_kind(doc.path))
+    kind = fields.choice("kind", ITEM_KINDS, default)
     if is_yaml and kind != "briefs":
         fields.error("kind", f"kind: a YAML item file holds briefs, not '{kind}'",
                      "write 'kind: briefs', or make it a .md file")

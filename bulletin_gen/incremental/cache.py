@@ -42,7 +42,7 @@ import jinja2
 from jinja2 import Environment, FileSystemBytecodeCache
 
 from .. import __version__
-from ..content import CONTENT_DIR
+from ..content import CONTENT_DIR, SourceDoc
 from ..errors import Location, Problem
 from ..layout import CACHE_DIR
 from ..model import Site
@@ -141,6 +141,7 @@ class BuildCache:
         self.made: set[str] = set()  # the folders of `made_folder` this build used
         self.memo: ModelMemo | None = None
         self.translated: list[ModelMemo] = []  # `translation_memo`, one for each language
+        self.adopted: dict[int, tuple[SourceDoc, str]] = {}  # their documents' digests
         # The stamp of every file the input stamp looked at, for the model memo: a rebuild
         # would otherwise ask the file system about each content file twice.
         self.stamps = stamps or {}
@@ -181,7 +182,8 @@ class BuildCache:
         kept by its digest. Without them, every build would render every translation."""
         assert self.memo is not None
         memo = ModelMemo(self.folder, repr((self.memo.settings, code)),
-                         Path(self.memo.issues_dir), name=f"{MEMO_DIR}.{code}", adopting=True)
+                         Path(self.memo.issues_dir), name=f"{MEMO_DIR}.{code}",
+                         adopting=self.adopted)
         self.translated.append(memo)
         return memo
 

@@ -85,7 +85,7 @@ StoredDoc = tuple[Stamp, str, str, Mapping, str, int, bool, int]
 class ItemEntry(NamedTuple):
     """An item as built, with what it was built from."""
 
-    key: str  # its file's stamp, name and `made_from`
+    key: str  # its file's digest, name and `made_from`
     links: list[Link]  # every link it resolved, and to what
     item: Item
     warnings: list[Problem]
@@ -95,7 +95,7 @@ class ItemEntry(NamedTuple):
 class IssueEntry(NamedTuple):
     """An issue as built, with its items, and what it was built from."""
 
-    key: str  # the stamps of its files and `made_from`
+    key: str  # the digests of its files and `made_from`
     links: list[Link]  # every link its own file resolved, and to what
     issue: Issue
     warnings: list[Problem]  # its own and its items'
@@ -208,7 +208,7 @@ class ModelMemo:
 
     def __init__(self, folder: Path | None, settings: str, issues_dir: Path | None = None,
                  stamps: dict[str, Stamp] | None = None, name: str = MEMO_DIR,
-                 adopting: bool = False) -> None:
+                 adopting: dict[int, tuple[SourceDoc, str]] | None = None) -> None:
         self.folder = folder / name if folder else None
         self.settings = settings  # what every entry depends on: version, Markdown settings
         self.issues_dir = str(issues_dir)  # a file directly in it is an issue of its own
@@ -223,7 +223,8 @@ class ModelMemo:
         # Stamps taken just before this build (the input stamp's, uptodate.py), each used once.
         self.stamps = stamps if stamps is not None else {}
         # A translation's memo: its documents are made, not read (a translation read as its
-        # original, languages.py), and each is taken as it comes (`_entry`).
+        # original, languages.py), and each is taken as it comes (`_entry`), with its digest,
+        # by identity, in this dict that every language's memo shares.
         self.adopting = adopting
 
     def group(self, path: Path) -> str:
@@ -375,11 +376,11 @@ class ModelMemo:
         return True
 
     def _issue_key(self, source: IssueSource, group: str, context: str) -> str | None:
-        """What an issue is built from besides `context`: the stamps of its files, when this
+        """What an issue is built from besides `context`: the digests of its files, when this
         build took each from the memo or kept it; else None (nothing to keep or reuse)."""
         digests = []
         for doc in (source.meta, *source.items):
-            entry = self._entry(doc)
+            entry = self._entry(doc, *self._place(doc.path))
             if entry is None:
                 return None
             digests.append(entry.digest)
@@ -406,7 +407,7 @@ class ModelMemo:
         without its body or fields."""
         name, group = self._place(doc.path)
         new = self._new(group)
-        entry = self._entry(doc)
+        entry = self._entry(doc, name, group)
         if entry is None:  # read afresh and not kept: build it
             return _with_shared_terms(build(doc, resolve, problems), self.terms)
         key = repr((entry.digest, doc.rel, made_from))
@@ -460,22 +461,25 @@ class ModelMemo:
         `doc`: its file is as the last build read it. (`item` and `issue` still check
         everything else it was built from.)"""
         name, group = self._place(doc.path)
-        if self._entry(doc) is None:
+        if self._entry(doc, name, group) is None:
             return False
         old = self._old(group)
         return name in old.items or (name == group and old.issue is not None)
 
-    def _entry(self, doc: SourceDoc) -> DocEntry | None:
-        """The entry of `doc` when this build read it through the memo or (`adopting`) took
-        it; None when it is not to be kept."""
-        name, group = self._place(doc.path)
+    def _entry(self, doc: SourceDoc, name: str, group: str) -> DocEntry | None:
+        """The entry of `doc` (whose path is `name`, in `group`) when this build read it
+        through the memo or (`adopting`) took it; None when it is not to be kept."""
         new = self._new(group)
         entry = new.docs.get(name)
         if entry is not None and entry.doc is doc:
             return entry
-        if not self.adopting:
+        if self.adopting is None:
             return None
-        entry = new.docs[name] = DocEntry(ADOPTED, _document_digest(doc), doc, WHOLE)
+        # An original shown untranslated is the same document in every language: hashed once.
+        known = self.adopting.get(id(doc))
+        if known is None or known[0] is not doc:
+            known = self.adopting[id(doc)] = (doc, _document_digest(doc))
+        entry = new.docs[name] = DocEntry(ADOPTED, known[1], doc, WHOLE)
         self.fresh.setdefault(group, set()).add(name)  # for the main process, from a worker
         return entry
 
@@ -590,7 +594,8 @@ class ModelMemo:
             _ModelPickler(buffer, pickle.HIGHEST_PROTOCOL).dump(
                 (VERSION, FORMAT, self.settings, group))
             _ModelPickler(buffer, pickle.HIGHEST_PROTOCOL).dump(
-                {"docs": _slim(entries), "items": entries.items, "issue": entries.issue})
+                {"docs": _slim(entries, self.adopting is not None), "items": entries.items,
+                 "issue": entries.issue})
             write_atomic(self._file(group), buffer.getvalue())
         seen = {self._file(group).name for group in self.new}
         for name in os.listdir(self.folder):
@@ -622,13 +627,14 @@ def _with_shared_terms(item: Item, terms: dict[tuple[str, str], Term]) -> Item:
                                briefs=briefs)
 
 
-def _slim(group: Group) -> dict[str, StoredDoc]:
+def _slim(group: Group, adopted: bool) -> dict[str, StoredDoc]:
     """The documents of a group as kept on disk, those of kept items with nothing but what
-    the identities read."""
+    the identities read; all of them so when they are `adopted` (never read back: they are
+    made again by every build)."""
     stored = {}
     bare: dict[int, Mapping] = {}  # `_name_only`'s front matters without a slug
     for name, (stamp, digest, doc, left_out) in group.docs.items():
-        if name in group.items:
+        if adopted or name in group.items:
             left_out = NAME_ONLY
         meta = _name_only(doc.meta, bare) if left_out == NAME_ONLY else doc.meta
         stored[name] = (stamp, digest, doc.rel, meta, "" if left_out else doc.body, doc.body_line,
