@@ -9,7 +9,6 @@ no source holds comes from a template and names the page instead.
 
 from __future__ import annotations
 
-import difflib
 import posixpath
 import re
 from collections.abc import Iterable, Iterator
@@ -22,7 +21,7 @@ from urllib.parse import unquote
 from .build import Progress
 from .console import drafts_left_out, plural
 from .content import MARKDOWN_SUFFIXES, YAML_SUFFIXES, read_text
-from .errors import ContentError, Problem, Problems
+from .errors import ContentError, Problem, Problems, closest
 from .images import copy_paths
 from .languages import language_sites
 from .layout import CONFIG_FILE
@@ -289,7 +288,7 @@ def _near_anchor(fragment: str, ids: Iterable[str], slug: str) -> str:
     without the slug, which the build puts before each id of an item's text (the theme's ids,
     another item's, are no answer)."""
     written = [each.removeprefix(f"{slug}-") for each in ids if each.startswith(f"{slug}-")]
-    return next(iter(difflib.get_close_matches(unquote(fragment), written, n=1)), "")
+    return closest(unquote(fragment), written)
 
 
 def _linked_slug(url: str) -> str:

@@ -114,10 +114,15 @@ def no_such_issue(name: str, wanted: str, where: str, slugs: list[str]) -> Bulle
                          f"{known}")
 
 
+def closest(word: str, choices: Iterable[str], cutoff: float = 0.6) -> str:
+    """The one of `choices` closest to a mistyped `word`, or an empty string."""
+    return next(iter(difflib.get_close_matches(word, list(choices), n=1, cutoff=cutoff)), "")
+
+
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """A hint naming the closest of `choices` to a mistyped `word`, or an empty string."""
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f"did you mean {close[0]}?" if close else ""
+    close = closest(word, choices)
+    return f"did you mean {close}?" if close else ""
 
 
 def display_path(path: Path, root: Path) -> str:

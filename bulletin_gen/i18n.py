@@ -12,7 +12,6 @@ Everything here is keyed by a language tag as the site writes it ('fr', 'pt-BR',
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import functools
 import gettext
 import hashlib
@@ -34,7 +33,7 @@ from babel.messages.pofile import PoFileError, read_po
 from babel.numbers import format_decimal
 from babel.support import Translations
 
-from .errors import ContentError, Location, Problem
+from .errors import ContentError, Location, Problem, closest
 from .layout import LOCALES_DIR
 
 DOMAIN = "theme"
@@ -133,9 +132,8 @@ def section_meant(heading: str) -> str:
     of ('Summery': 'Summary', 'Recomendations': 'Recommendations'); '' when none is near."""
     written = {name.casefold(): name for roles in SECTION_HEADINGS.values()
                for names in roles.values() for name in names}
-    close = difflib.get_close_matches(heading.strip().casefold(), list(written), n=1,
-                                      cutoff=0.8)
-    return written[close[0]] if close else ""
+    close = closest(heading.strip().casefold(), written, cutoff=0.8)
+    return written[close] if close else ""
 
 
 def _tag(lang: str) -> str:

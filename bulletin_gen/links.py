@@ -8,7 +8,6 @@ with one that names nothing the build publishes.
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 from dataclasses import dataclass
@@ -16,7 +15,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from .content import SourceDoc, Sources
-from .errors import Location, Problems
+from .errors import Location, Problems, closest
 from .markdown import ROOT_MARKER, Resolver, slugify
 from .sitepaths import leaving_site, named_slug, nfc_path, with_nfc_keys
 
@@ -149,8 +148,7 @@ def _meant_file(target: Path, url: str) -> str:
     except OSError:
         return ""
     by_case = {each.casefold(): each for each in names}
-    near = by_case.get(unquote(name).casefold()) or next(
-        iter(difflib.get_close_matches(unquote(name), names, n=1, cutoff=0.8)), "")
+    near = by_case.get(unquote(name).casefold()) or closest(unquote(name), names, cutoff=0.8)
     if not near:
         return ""
     near = near.replace(" ", "%20")  # a link's path holds no space
