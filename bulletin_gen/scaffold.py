@@ -265,9 +265,9 @@ def _issue_entry(site_dir: Path, issue: str) -> Path:
         (p for name, p in candidates.items() if slugify(Path(name).stem) == slugify(wanted)),
         None)
     if match is None:
-        # not a translation's file ('2026-03-spring.es.md') nor a hidden one ('.DS_Store')
-        issues = [Path(name).stem for name in reversed(candidates)
-                  if not name.startswith(".") and "." not in Path(name).stem]
+        # not a translation's file ('2026-03-spring.es.md') nor a hidden one ('.DS_Store'):
+        # a dot left in the stem
+        issues = [stem for name in reversed(candidates) if "." not in (stem := Path(name).stem)]
         raise no_such_issue(issue, wanted, str(issues_dir), issues)
     return match
 
