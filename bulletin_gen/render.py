@@ -279,10 +279,13 @@ def _versions_by_key(sites: tuple[Site, ...], pages: list[tuple[Site, str, bool]
     where: dict[str, dict[str, tuple[str, bool]]] = {}
     for site, url, translated in pages:
         where.setdefault(_key(site, url), {})[site.language] = url, translated
-    return {key: tuple(Version(each.language, language_name(each.language),
-                               *found.get(each.language, (each.prefix, False)))
+    return {key: tuple(_version(each, *found.get(each.language, (each.prefix, False)))
                        for each in sites)
             for key, found in where.items()}
+
+
+def _version(site: Site, url: str, translated: bool) -> Version:
+    return Version(site.language, language_name(site.language), url, translated)
 
 
 def with_versions(site: Site, plans: list[PagePlan]) -> list[PagePlan]:
@@ -294,13 +297,15 @@ def with_versions(site: Site, plans: list[PagePlan]) -> list[PagePlan]:
     versions = _versions_by_key(sites, [(owners[id(plan)], plan.url, not _untranslated(plan))
                                         for plan in plans if id(plan) in owners])
     # A page not found has no version in another language: its menu leads to their homes.
-    homes = tuple(Version(each.language, language_name(each.language), each.prefix, False)
-                  for each in sites) if site.translations else ()
-    return [replace(plan, context={**plan.context,
-                                   "versions": versions[_key(owners[id(plan)], plan.url)]})
-            if id(plan) in owners else
-            replace(plan, context={**plan.context, "versions": homes})
-            if plan.template == "404.html" and homes else plan for plan in plans]
+    homes = tuple(_version(each, each.prefix, False) for each in sites)
+
+    def versions_of(plan: PagePlan) -> tuple[Version, ...] | None:
+        if id(plan) in owners:
+            return versions[_key(owners[id(plan)], plan.url)]
+        return homes if plan.template == "404.html" and site.translations else None
+
+    return [plan if (shown := versions_of(plan)) is None
+            else replace(plan, context={**plan.context, "versions": shown}) for plan in plans]
 
 
 def _untranslated(plan: PagePlan) -> bool:
