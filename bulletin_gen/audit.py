@@ -257,10 +257,9 @@ def _link_findings(scans: list[PageScan], rendered: RenderedSite[PageScan | None
             if written:
                 needle, message = written
                 target, _, fragment = needle.partition("#")
-                near = _near_anchor(fragment, problem.ids, _linked_slug(url))
                 if target.endswith(YAML_SUFFIXES) and fragment.isdigit():
                     hint = f"a brief's number is its place in the file: {target}#1 for the first"
-                elif near:
+                elif near := _near_anchor(fragment, problem.ids, _linked_slug(url)):
                     hint = f"did you mean {target}#{near}?"
                 elif target.endswith(YAML_SUFFIXES):  # a briefs file: its briefs' id or number
                     hint = (f"a brief's anchor is its id, or its number in the file: "
