@@ -620,3 +620,23 @@ def test_eml_says_the_warnings_of_its_issue_only(make_site: Callable[..., Path],
         "bulletin.yaml:11: warning: unknown field 'email.unsubscribe' (did you mean "
         "unsubscribe_url?)"]
     assert len(said) == 2
+
+
+def test_the_text_edition_labels_each_item_as_the_html_edition_does(demo_built: Built) -> None:
+    """News is labelled beside items of other kinds, in both editions; briefs never are."""
+    labels = {}
+    for issue in ("2025-07-summer", "2025-11-forum", "2026-03-spring"):
+        folder = demo_built.output / "issues" / issue
+        labels[issue] = [_text(p).upper() for p in _parse(folder / "email.html").iter("p")
+                         if p.get("class") == "kind"]
+        assert _text_labels(folder / "email.txt") == labels[issue], issue
+    assert "NEWS" in labels["2025-11-forum"]  # beside a round table
+    assert "BRIEFS" not in labels["2025-07-summer"]
+
+
+def _text_labels(path: Path) -> list[str]:
+    """The label over each item of a plain-text edition: a first line that is not a title,
+    that is, one whose next line is not the title's rule."""
+    items = path.read_text("utf-8").split("=" * 72 + "\n\n")[1:]
+    lines = [item.split("\n", 2) for item in items]
+    return [first for first, second, _ in lines if set(second) - {"-"}]
