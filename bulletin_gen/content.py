@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Protocol
 
 from .errors import Location, Problems, display_path
-from .pool import CHUNKS_PER_JOB, learners, map_chunks, split
+from .pool import CHUNKS_PER_JOB, Learner, map_chunks, split
 from .yamlio import Mapping, YamlError, bad_character, load_yaml
 
 CONTENT_DIR = "content"
@@ -55,8 +55,9 @@ class IssueSource:
     folder: Path | None = None  # None for a single-file issue
 
 
-class KeptDocuments(Protocol):
-    """The documents an earlier build read (the incremental layer's model memo)."""
+class KeptDocuments(Learner, Protocol):
+    """The documents an earlier build read (the incremental layer's model memo); in worker
+    processes, it learns what they read."""
 
     def document(self, path: Path, read: Callable[[Problems], SourceDoc],
                  problems: Problems) -> SourceDoc:
@@ -108,7 +109,8 @@ def read_sources(site_dir: Path, problems: Problems, memo: KeptDocuments | None 
 
     chunks = split(len(entries), max(1, -(-len(entries) // (CHUNKS_PER_JOB * jobs))))
     issues: list[IssueSource] = []
-    for part in map_chunks(read_issues, chunks, jobs if parallel else 1, learners(memo)):
+    for part in map_chunks(read_issues, chunks, jobs if parallel else 1,
+                           (memo,) if memo else ()):
         for issue, found in part:
             problems.extend(found)
             if issue:

@@ -25,7 +25,7 @@ from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from itertools import islice
 from types import FrameType
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from .libc import linux_call
 
@@ -47,7 +47,6 @@ _WORKER_TASK: dict[str, Callable[[Any], Any]] = {}
 _WORKER_LEARNERS: list[Learner] = []
 
 
-@runtime_checkable
 class Learner(Protocol):
     """Something a task adds to as it runs (a cache's entries): in a worker, what it learned
     is taken after each chunk and handed to the main process's own copy."""
@@ -57,11 +56,6 @@ class Learner(Protocol):
 
     def absorb(self, learned: Any) -> None:
         """Add what a worker's copy learned."""
-
-
-def learners(*candidates: object) -> list[Learner]:
-    """Those of `candidates` that learn as a task runs (a cache kept in front of a stage)."""
-    return [each for each in candidates if isinstance(each, Learner)]
 
 
 def can_fork() -> bool:

@@ -52,12 +52,12 @@ from .model import (
     Term,
     TermIndex,
 )
-from .pool import CHUNKS_PER_JOB, Learner, learners, map_chunks, split_by_weight
+from .pool import CHUNKS_PER_JOB, Learner, map_chunks, split_by_weight
 from .sitepaths import leaving_site
 from .yamlio import Mapping
 
 
-class Reuse(Protocol):
+class Reuse(Learner, Protocol):
     """What an earlier build made (the incremental layer's model memo). Given what an issue
     or item is made from besides its files, each gives back the one kept when nothing of that
     changed and every link it holds resolves as it did, or else calls `build`."""
@@ -117,7 +117,7 @@ def build_site(config: SiteConfig, sources: Sources, renderer: MarkdownRenderer,
         return built
 
     work = [_work(source, memo) for source in sources.issues]
-    pooled = _in_workers(build_issues, work, jobs, learners(memo))
+    pooled = _in_workers(build_issues, work, jobs, (memo,) if memo else ())
     issues = []
     for index in range(len(sources.issues)):
         issue, found = pooled[index] if index in pooled else build_issues([index])[0]
