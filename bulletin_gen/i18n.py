@@ -308,8 +308,10 @@ def direction_of(text: str) -> str:
     return ""
 
 
+@functools.lru_cache(maxsize=64)
 def language_name(lang: str) -> str:
-    """The language named in itself, for a language menu: 'English', 'Español', '日本語'."""
+    """The language named in itself, for a language menu: 'English', 'Español', '日本語'.
+    (Cached: every page of a site in ten languages names all ten.)"""
     try:
         locale = Locale.parse(_tag(lang), sep="-")
     except (UnknownLocaleError, ValueError):
