@@ -404,12 +404,15 @@ def _kept_scripts(bundle: str) -> frozenset[str] | None:
 
 
 def canonical(files: dict[str, bytes]) -> dict[str, bytes]:
-    """Pagefind's bundle with each language's filters in a fixed order: the filters listed by
-    name in the language's meta file, each filter's values sorted, and every file rewritten
+    """Pagefind's bundle in a fixed order: its languages by code, each language's filters
+    listed by name in its meta file, each filter's values sorted, and every file rewritten
     here named by the hash of its new bytes, as Pagefind names them."""
     files = dict(files)
     entry = json.loads(files["pagefind-entry.json"])
-    for language, details in sorted(entry["languages"].items()):
+    # A bundle of more than one language (an item with a `lang:` of its own) lists them in
+    # the order Pagefind's threads finished them.
+    entry["languages"] = dict(sorted(entry["languages"].items()))
+    for language, details in entry["languages"].items():
         meta_name = f"pagefind.{details['hash']}.pf_meta"
         meta = _decode(files.pop(meta_name))
         listed = []

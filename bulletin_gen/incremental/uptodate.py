@@ -29,7 +29,7 @@ from ..errors import Location, Problem
 from ..layout import CONFIG_FILE, INPUT_FOLDERS, LOCALES_DIR, THEME_DIR
 from ..write import write_atomic
 
-VERSION = (f"bulletin-gen {__version__}, cache 16, "
+VERSION = (f"bulletin-gen {__version__}, cache 17, "
            f"python {sys.version_info[0]}.{sys.version_info[1]}")
 INPUTS = "inputs.json"
 RECORDS = "pages.pickle"  # of the last build: the files of the output
