@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from .yamlsyntax import in_editors_words
+from .yamlsyntax import in_editors_words, quote_across_fields
 
 MAX_ALIASES = 100
 MAX_EXPANDED_NODES = 100_000  # values in the document once aliases are expanded
@@ -73,6 +73,7 @@ class YamlError(ValueError):
 class _LineLoader(yaml.SafeLoader):
     def __init__(self, stream: str, line_offset: int) -> None:
         super().__init__(stream)
+        self.text = stream
         self.line_offset = line_offset
         self.alias_count = 0
         self.alias_chars = 0  # the text that the aliases so far repeat
@@ -108,8 +109,12 @@ class _LineLoader(yaml.SafeLoader):
         # Keys are interned: the model memo keeps ten thousand front matters, and a file of
         # it then writes (and reads back) each key once, not once for each item of the issue.
         for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=True)
-            data.lines[sys.intern(str(key))] = key_node.start_mark.line + 1 + self.line_offset
+            key = sys.intern(str(self.construct_object(key_node, deep=True)))
+            line = key_node.start_mark.line + 1
+            if key in data.lines and key != "<<":  # PyYAML would keep the last one silently
+                raise YamlError(f"{key}: given twice, first on line {data.lines[key]}", line,
+                                "keep one of them")
+            data.lines[key] = line + self.line_offset
         values = self.construct_mapping(node, deep=True)
         data.update({sys.intern(str(k)): v for k, v in values.items()})
 
@@ -124,6 +129,11 @@ class _LineLoader(yaml.SafeLoader):
 
     def construct_yaml_str(self, node: yaml.ScalarNode) -> Any:
         text = self.construct_scalar(node)
+        if node.style in ("'", '"') and node.end_mark.line > node.start_mark.line:
+            said = quote_across_fields(self.text, self.line_offset, node.style,
+                                       node.start_mark, node.end_mark)
+            if said:  # its message names lines of the file; load_yaml shifts its own line
+                raise YamlError(said.message, said.line - self.line_offset, said.hint)
         # Escapes ("\x1b", "\0", "\ud800") reach characters that the reader refuses as typed.
         bad = bad_character(text)
         if bad:
@@ -192,6 +202,7 @@ class _FastLineLoader(yaml.CSafeLoader):
 
     def __init__(self, stream: str, line_offset: int) -> None:
         super().__init__(stream)
+        self.text = stream
         self.line_offset = line_offset
 
     construct_yaml_map = _LineLoader.construct_yaml_map

@@ -135,12 +135,33 @@ def _after_value(error: yaml.MarkedYAMLError, mark: yaml.Mark, text: _Text) -> S
     if start.line == mark.line:
         return text.said(mark.line, f"text after the closing {quote} of a value in quotes",
                          "put the whole value inside the quotes")
-    closing, end = text.lines[quoted.end_mark.line], quoted.end_mark.column
+    return _closed_below(text, quote, start, quoted.end_mark)
+
+
+def quote_across_fields(text: str, line_offset: int, quote: str, start: yaml.Mark,
+                        end: yaml.Mark) -> Said | None:
+    """A value in quotes that the file reads whole, though a field or a comment starts one
+    of its lines: its closing quote is missing, and a quote further down closes it (in a
+    comment's `"#2f5d3a"`, say), so that the fields between became its text."""
+    read = _Text(text, line_offset)
+    opening = _indent(read.lines[start.line])
+    for index in range(start.line + 1, end.line + 1):
+        line = read.lines[index]
+        field = _FIELD.match(line)
+        if _indent(line) <= opening and (line.lstrip().startswith("#") or (
+                field is not None and _FIELD_NAME.fullmatch(field[1]))):
+            return _closed_below(read, quote, start, end)
+    return None
+
+
+def _closed_below(text: _Text, quote: str, start: yaml.Mark, end: yaml.Mark) -> Said:
+    """A quote opened at `start` and closed only on a line below, at `end`."""
+    closing = text.lines[end.line]
     word = next(found[0] for found in re.finditer(r"\S+", closing)
-                if found.start() < end <= found.end())  # the word the closing quote is in
+                if found.start() < end.column <= found.end())  # the word the quote is in
+    shown = f"'{word}'" if '"' in word else f'"{word}"'
     return text.said(start.line, f"the {quote} that opens this value is closed only on line "
-                     f"{text.number(quoted.end_mark.line)}, by the {quote} of \"{word}\"",
-                     _closing_hint(quote))
+                     f"{text.number(end.line)}, by the {quote} of {shown}", _closing_hint(quote))
 
 
 def _quoted_before(text: str, index: int) -> yaml.ScalarToken | None:

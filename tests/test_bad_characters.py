@@ -47,7 +47,8 @@ def _problems(runner: CliRunner, site: Path, command: str) -> str:
      XML_FORBIDDEN),
     ({BRIEFS: 'title: T\nkind: briefs\nitems:\n  - {body: b, tags: ["\\uffff"]}\n'},
      BRIEFS + ":4", "U+FFFF is a control character"),
-    ({"bulletin.yaml": CONFIG + 'tagline: "t\\x1b"\n'}, "bulletin.yaml:8", XML_FORBIDDEN),
+    ({"bulletin.yaml": CONFIG.replace("tagline: News for testing", 'tagline: "t\\x1b"')},
+     "bulletin.yaml:2", XML_FORBIDDEN),
 ])
 @pytest.mark.parametrize("command", ["build", "check"])
 def test_characters_xml_forbids_are_refused_with_file_and_line(make_site: Callable[..., Path],

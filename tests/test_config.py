@@ -148,6 +148,13 @@ def test_a_site_without_base_url_links_from_the_root(tmp_path: Path) -> None:
      ["bulletin.yaml:2: this line is indented further than line 1, so it is read as more of "
       "that line's value, where ': ' cannot start a field (start it at the line's beginning, "
       "as line 1; if it is more of that value, put the whole value in quotes)"]),
+    ("title: T\ntitle: U\n", ["bulletin.yaml:2: title: given twice, first on line 1 (keep one "
+                               "of them)"]),
+    # the starter's settings with the tagline's quote left open: a comment's quote closes it
+    ('title: T\ntagline: "News of the network\nbase_url: https://example.org/\n'
+     '# colours: {accent: "#2f5d3a"}\n',
+     ['bulletin.yaml:2: the " that opens this value is closed only on line 4, by the " of '
+      '\'"#2f5d3a"}\' (end the value with " where it ends; inside it, write a quote as \\")']),
 ])
 def test_config_problems(tmp_path: Path, text: str, expected: list[str]) -> None:
     assert problems_of(tmp_path, text) == expected

@@ -164,6 +164,15 @@ INDENTATION = ("the indentation of this line does not match the lines above it",
     ("title: 'A\nkind: news\nsummary: the city's rivers\n", 2, (
         "the ' that opens this value is closed only on line 4, by the ' of \"city's\"",
         "end the value with ' where it ends; inside it, write an apostrophe as ''")),
+    # (read whole: the quote is closed by a comment's, below the fields it swallowed)
+    ('tagline: "News of the network\nlanguage: en\n# colours: {accent: "#2f5d3a"}\n', 2, (
+        'the " that opens this value is closed only on line 4, by the " of \'"#2f5d3a"}\'',
+        'end the value with " where it ends; inside it, write a quote as \\"')),
+    # (read whole: PyYAML keeps the last of two equal keys)
+    ("title: A\nkind: news\ntitle: B\n", 4, ("title: given twice, first on line 2",
+                                              "keep one of them")),
+    ("contact:\n  name: Ana\n  name: Réka\n", 4, ("name: given twice, first on line 3",
+                                                  "keep one of them")),
     ('title: "A" and B\n', 2, ('text after the closing " of a value in quotes',
                                "put the whole value inside the quotes")),
     # while parsing a flow sequence expected ',' or ']', but got ':'
@@ -180,6 +189,11 @@ def test_yaml_syntax_mistakes_are_said_in_an_editors_words(text: str, line: int,
     with pytest.raises(YamlError) as caught:
         load_yaml(text, line_offset=1)
     assert (caught.value.line, str(caught.value), caught.value.hint) == (line, *said)
+
+
+def test_a_value_in_quotes_may_go_on_over_indented_lines() -> None:
+    assert load_yaml('summary: "Mesa Común opens\n  in Cochabamba"\nkind: news\n') == {
+        "summary": "Mesa Común opens in Cochabamba", "kind": "news"}
 
 
 def test_yaml_dates_are_dates_and_impossible_ones_stay_text() -> None:

@@ -112,11 +112,11 @@ def test_a_tables_headings_do_not_break_words_on_a_phone(module_browser: Any,
 # A long title with a logo beside a long menu: the header must find room for the whole title
 # (by moving the menu or the search box to a line of their own, or by wrapping the title).
 LONG_HEADER = {
-    "bulletin.yaml": MINIMAL_SITE["bulletin.yaml"].rstrip(" ") + """\
-        title: Boletín de la Red Interregional de Mediación Comunitaria
+    "bulletin.yaml": MINIMAL_SITE["bulletin.yaml"].replace(
+        "title: Test Bulletin", "title: Boletín de la Red Interregional de Mediación Comunitaria"
+    ).replace("nav: [about]", "nav: [about, contributors]").rstrip(" ") + """\
         logo: mark.svg
         subscribe_url: https://example.org/subscribe
-        nav: [about, contributors]
         """,
     "static/mark.svg": '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 8 8"/>',
     "content/pages/about.md": "---\ntitle: Quiénes somos y qué hacemos\n---\nAbout.\n",
