@@ -401,6 +401,10 @@ def _build_item(doc: SourceDoc, identity: Identity, issue_date: dt.date, resolve
         fields.error("kind", f"kind: a YAML item file holds briefs, not '{kind}'",
                      "write 'kind: briefs', or make it a .md file")
         kind = "briefs"  # read as what it holds: its briefs' own mistakes said in this run
+    elif kind == "briefs" and doc.body.strip():
+        fields.error("kind", "kind: briefs are read from 'items:' alone, so the text below the "
+                     "front matter would be lost", "move it into a brief's 'body:', or choose "
+                     "another kind")
     fields.raw("slug")
     item = Item(
         issue_slug=identity.issue_slug, slug=identity.slug, url=identity.url, source=doc.rel,

@@ -172,6 +172,13 @@ CASES: dict[str, tuple[dict[str, str | None], list[str]]] = {
          f"{ISSUE}/02-briefs.yaml:4: missing required field 'body' in brief 1 "
          "(add 'body: ...')"],
     ),
+    "Markdown briefs file with text below its front matter": (
+        {f"{ISSUE}/04-more.md": "---\ntitle: News\nkind: briefs\nitems:\n  - body: hi\n"
+                                  "---\nText that no page would show.\n"},
+        [f"{ISSUE}/04-more.md:3: kind: briefs are read from 'items:' alone, so the text below "
+         "the front matter would be lost (move it into a brief's 'body:', or choose another "
+         "kind)"],
+    ),
 }
 
 
