@@ -36,6 +36,9 @@ from .yamlio import load_yaml
 
 STARTER = Path(__file__).parent / "starter"
 _ORDER = re.compile(r"^(\d+)[-_.]")
+# A new file's name takes the title's first words up to this many characters: a whole title
+# of Arabic or Chinese could pass the 255 bytes a file name may hold.
+SLUG_LENGTH = 60
 
 
 def init_site(directory: Path) -> list[Path]:
@@ -207,11 +210,19 @@ def _kept_fields(fields: object) -> str:
 
 
 def _title_slug(title: str) -> str:
-    """The slug a new file is named after; an error when the title has nothing to make it of."""
-    slug = slugify(title)
-    if not slug:
+    """The slug a new file is named after: the title's first words, up to SLUG_LENGTH
+    characters; an error when the title is not one line or has nothing to make it of."""
+    if any(end in title for end in "\n\r\u2028\u2029"):
+        raise BulletinError(f"the title {title!r} holds a line break; a title is one line.")
+    words = slugify(title).split("-")
+    if not words[0]:
         raise BulletinError(f"cannot make a file name from the title {title!r}; "
                             "use letters or digits in it.")
+    slug = words[0][:SLUG_LENGTH]
+    for word in words[1:]:
+        if len(slug) + 1 + len(word) > SLUG_LENGTH:
+            break
+        slug += f"-{word}"
     return slug
 
 
@@ -288,12 +299,14 @@ def _yaml_fields(**fields: object) -> str:
 
 
 def _write_new(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("x", encoding="utf-8") as handle:  # 'x': fail rather than overwrite
             handle.write(text)
     except FileExistsError:
         raise BulletinError(f"{path} already exists; it was left as it is.") from None
+    except OSError as error:
+        raise BulletinError(f"cannot write {path}: {error.strerror or error}") from None
 
 
 SINGLE_FILE_BODY = """\

@@ -125,6 +125,28 @@ def test_new_items_are_numbered_after_the_last(make_site: Callable[..., Path],
     assert [i.slug for i in built.issues[0].items] == ["lead", "briefs", "late", "one", "two"]
 
 
+def test_a_long_title_names_its_file_by_its_first_words(make_site: Callable[..., Path],
+                                                       runner: CliRunner) -> None:
+    """A whole title of Arabic is more than the 255 bytes a file name may hold."""
+    site = make_site()
+    title = " ".join(["الشبكة"] * 20) + " (تقرير)"
+    result = runner.invoke(main, ["new", "item", "2026-01-winter", title, str(site)])
+    assert result.exit_code == 0, result.output
+    path = Path(result.stdout.strip())
+    assert path.name == "03-" + "-".join(["الشبكة"] * 8) + ".md"
+    built, _ = load_site(site)
+    assert built.issues[0].items[-1].title == title
+
+
+def test_a_title_of_two_lines_is_refused(make_site: Callable[..., Path],
+                                        runner: CliRunner) -> None:
+    site = make_site()
+    result = runner.invoke(main, ["new", "issue", "Spring\nnews", str(site)])
+    assert result.exit_code == 1
+    assert "holds a line break; a title is one line" in result.stderr
+    assert sorted(p.name for p in (site / "content/issues").iterdir()) == ["2026-01-winter"]
+
+
 def test_new_item_refuses_a_slug_in_use(make_site: Callable[..., Path], runner: CliRunner) -> None:
     site = make_site()
     result = runner.invoke(main, ["new", "item", "2026-01-winter", "Lead", str(site)])
