@@ -177,23 +177,25 @@ class Tracer:
                     yield rel, number
 
     def written_anchor(self, url: str) -> tuple[str, str] | None:
-        """The anchor of a link to another item as its editor wrote it ('01-lead.md#part',
-        '02-briefs.yaml#3'),
-        and the message naming it, for a rendered `url` ('../lead/#lead-part'): the build puts
-        the target item's slug, the last part of its path, before every heading id, so the
-        rendered one is found in no source. None for a link to an anchor of its own page, whose
-        fragment is as written (another link's anchor may end the same way)."""
+        """The anchor of a link to another item or page as its editor wrote it
+        ('01-lead.md#part', '02-briefs.yaml#3', 'about.md#team'), and the message naming it,
+        for a rendered `url` ('../lead/#lead-part'): the build puts the target item's slug,
+        the last part of its path, before every heading id, so the rendered one is found in no
+        source. None for a link to an anchor of its own page, whose fragment is as written
+        (another link's anchor may end the same way)."""
         fragment = unquote(url).partition("#")[2]
         slug = _linked_slug(url)
-        if not slug or not fragment.startswith(f"{slug}-"):
+        if not slug:
             return None
-        candidate = fragment[len(slug) + 1:]
+        # A page's ids are as written: its anchor is taken only from a link to its own file.
+        of_item = fragment.startswith(f"{slug}-")
+        candidate = fragment[len(slug) + 1:] if of_item else fragment
         pattern = re.compile(rf"\(<?([^()\s<>]*\.(?:{_LINKED_FILE}))#{re.escape(candidate)}[)>\s]")
         written = [match.group(1) for lines in self.texts.values() for line in lines
                    for match in pattern.finditer(line)]
         # Links to two items with the same wrong anchor: each names the file of its own item.
         mine = [name for name in written if item_slug(Path(name)) == slug]
-        name = next(iter(mine or written), None)
+        name = next(iter(mine or (written if of_item else [])), None)
         if name is None:
             return None
         return (f"{name}#{candidate}",

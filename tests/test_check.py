@@ -376,6 +376,23 @@ def test_a_wrong_anchor_in_a_link_to_another_item_is_reported_once_at_its_source
                              "file: 02-briefs.yaml#1 for the first)\n")
 
 
+def test_a_wrong_anchor_in_a_link_to_a_page_is_reported_once_at_its_source(
+        make_site: Callable[..., Path], runner: CliRunner) -> None:
+    """Not at every rendered page that shows the link, as if a template had written it."""
+    other = "content/issues/2026-01-winter/03-other.md"
+    site = make_site({other: "---\ntitle: Other\n---\nIntro.\n\n"
+                             "See [our team](../../pages/about.md#team).\n",
+                      "content/pages/about.md": "---\ntitle: About\n---\nUs, and "
+                                                "[more](about.md#more).\n"})
+    result = runner.invoke(main, ["check", str(site)])
+    assert result.exit_code == 1
+    hint = "(an anchor is the id of a heading or element on the page it links to)"
+    assert result.stderr == (f"{other}:6: error: link to a missing anchor #team in about.md "
+                             f"{hint}\n"
+                             "content/pages/about.md:4: error: link to a missing anchor #more "
+                             f"in about.md {hint}\n")
+
+
 def test_a_missing_anchor_near_one_the_page_has_is_answered_with_it(
         make_site: Callable[..., Path], runner: CliRunner) -> None:
     """Near misses as the editor writes them: without the item's slug that ids begin with."""
