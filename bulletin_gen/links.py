@@ -120,18 +120,28 @@ def broken_link(doc: SourceDoc, url: str, what: str) -> tuple[str, str]:
     if leaving:
         return leaving
     target = _target(doc, url)
+    shown = as_written(url)
     if target and target.exists():
-        return (f"{what} to a file that is not published: {url}",
+        return (f"{what} to a file that is not published: {shown}",
                 "link to an item's or page's .md file or to a file in an issue's "
                 "folder; a draft issue is published only with --drafts")
     if url.lower().startswith("www."):
-        return f"{what} to a missing file: {url}", f"did you mean https://{url}?"
+        return f"{what} to a missing file: {shown}", f"did you mean https://{url}?"
     meant = _meant_file(target, url) if target else ""
     if not meant and "@" in url and "/" not in url:  # logo@2x.png is a file, not an address
         meant = f"mailto:{url}"
-    return (f"{what} to a missing file: {url}",
+    return (f"{what} to a missing file: {shown}",
             f"did you mean {meant}?" if meant else
             "the path is relative to this file; check the name and folder")
+
+
+def as_written(url: str) -> str:
+    """A link's address as its editor wrote it: Markdown percent-encodes each letter beyond
+    ASCII ('Hélène' as 'H%C3%A9l%C3%A8ne'), and keeps the escapes written ('%20')."""
+    return _NON_ASCII_ESCAPES.sub(lambda found: unquote(found[0]), url)
+
+
+_NON_ASCII_ESCAPES = re.compile(r"(?:%[89a-fA-F][0-9a-fA-F])+")
 
 
 def _meant_file(target: Path, url: str) -> str:

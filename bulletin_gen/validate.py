@@ -18,7 +18,7 @@ from typing import Protocol
 
 from . import links
 from .config import SiteConfig, read_contact
-from .content import YAML_SUFFIXES, IssueSource, SourceDoc, Sources
+from .content import YAML_SUFFIXES, IssueSource, SourceDoc, Sources, read_text
 from .errors import Location, Problems, did_you_mean
 from .fields import FieldReader, describe
 from .i18n import DEFAULT_SESSION, section_meant, section_role
@@ -202,23 +202,28 @@ def _fields(doc: SourceDoc, problems: Problems) -> FieldReader:
 
 def _render(renderer: MarkdownRenderer, text: str, doc: SourceDoc, resolve: Resolver,
             problems: Problems, id_prefix: str = "", first_line: int = 0,
-            doc_id: str = "", anchors: Anchors = ()) -> str:
+            doc_id: str = "", anchors: Anchors = (),
+            place: Callable[[int, str], int] | None = None) -> str:
     return _rendered(renderer, text, doc, resolve, problems, id_prefix, first_line, doc_id,
-                     anchors=anchors).html
+                     anchors=anchors, place=place).html
 
 
 def _rendered(renderer: MarkdownRenderer, text: str, doc: SourceDoc, resolve: Resolver,
               problems: Problems, id_prefix: str = "", first_line: int = 0, doc_id: str = "",
-              points: bool = False, anchors: Anchors = ()) -> Rendered:
+              points: bool = False, anchors: Anchors = (),
+              place: Callable[[int, str], int] | None = None) -> Rendered:
+    """`text` rendered, its problems added at their lines: counted from `first_line`, or
+    found by `place(line, url)` (a text YAML joined from several lines)."""
     rendered = renderer.render(text, resolve, id_prefix, first_line or doc.body_line, doc_id,
                                points, anchors)
     if rendered.error:
         problems.add(Location(doc.rel, rendered.error_line), rendered.error, rendered.hint)
     for line, url, kind in rendered.broken:
         what = "image" if kind == "image" else "link"
-        problems.add(Location(doc.rel, line), *links.broken_link(doc, url, what))
+        problems.add(Location(doc.rel, place(line, url) if place else line),
+                     *links.broken_link(doc, url, what))
     for line, url, kind in rendered.unlabelled:
-        problems.warn(Location(doc.rel, line), f"{NO_ALT}: {url}",
+        problems.warn(Location(doc.rel, place(line, url) if place else line), f"{NO_ALT}: {url}",
                       ALT_ATTRIBUTE if kind == "html" else
                       f"describe the picture in the brackets: ![what it shows]({url})")
     return rendered
@@ -474,13 +479,34 @@ def _briefs(fields: FieldReader, doc: SourceDoc, identity: Identity, resolve: Re
         briefs.append(Brief(
             headline=typographic(reader.text("headline")),
             html_utf8=_render(renderer, body, doc, resolve, problems, anchor, line,
-                              anchors=anchors).encode(),
+                              anchors=anchors,
+                              place=_place_in_file(doc, entry.line_of("body"))).encode(),
             regions=_terms(reader, "regions"),
             tags=_terms(reader, "tags"),
             anchor=anchor,
         ))
         reader.finish()
     return tuple(briefs)
+
+
+def _place_in_file(doc: SourceDoc, key_line: int) -> Callable[[int, str], int]:
+    """Where a problem of the value of the key at `key_line` is, by the address it names. A
+    value written as a block (`body: |`) keeps its lines, and is numbered as the file; one
+    folded (`>`), or wrapped over lines, in quotes or not, is joined into one line by YAML,
+    and the address is looked for in the file, from the key on."""
+    def place(line: int, url: str) -> int:
+        text = read_text(doc.path, doc.rel, Problems()) or ""
+        lines = text.split("\n")[key_line - 1:]
+        if not lines or _LITERAL_BLOCK.match(lines[0]):
+            return line
+        shown = links.as_written(url)
+        return next((key_line + number for number, written in enumerate(lines)
+                     if shown in written), line)
+    return place
+
+
+# A key whose value is written as a literal block: 'body: |', '- body: |-'.
+_LITERAL_BLOCK = re.compile(r"\s*(?:-\s+)?[^:#]+:\s*\|")
 
 
 def _brief_id(reader: FieldReader, number: int, named: dict[str, int]) -> str:

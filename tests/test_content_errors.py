@@ -140,6 +140,16 @@ CASES: dict[str, tuple[dict[str, str | None], list[str]]] = {
                                     "      See [this](nowhere.md).\n"},
         [f"{ISSUE}/02-briefs.yaml:5: link to a missing file: nowhere.md ({HINT_MISSING_FILE})"],
     ),
+    # YAML joins the lines of a body folded, wrapped or in quotes: its link is found by name
+    "missing files in briefs of bodies that YAML joins into one line": (
+        {f"{ISSUE}/02-briefs.yaml": "title: News\nitems:\n"
+                                    "  - body: >\n      Folded,\n      see [a](gone-1.md).\n"
+                                    "  - body: Wrapped,\n      see [b](gone-2.md).\n"
+                                    '  - body: "Quoted,\n      see [c](Hélène.md)."\n'},
+        [f"{ISSUE}/02-briefs.yaml:5: link to a missing file: gone-1.md ({HINT_MISSING_FILE})",
+         f"{ISSUE}/02-briefs.yaml:7: link to a missing file: gone-2.md ({HINT_MISSING_FILE})",
+         f"{ISSUE}/02-briefs.yaml:9: link to a missing file: Hélène.md ({HINT_MISSING_FILE})"],
+    ),
     "issue folder without issue.yaml": (
         {"content/issues/2026-02-spring/01-item.md": "---\ntitle: Orphan\n---\nText.\n"},
         ["content/issues/2026-02-spring: issue folder without issue.yaml "
