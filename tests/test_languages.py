@@ -533,6 +533,20 @@ def test_an_untranslated_item_is_marked_with_its_language_and_a_note(output: Pat
                         "untranslated-note")
 
 
+def test_an_untranslated_brief_on_a_term_page_is_marked_with_its_language(output: Path) -> None:
+    """Peru's page in Arabic lists the April briefs, which have no Arabic translation."""
+    page = parse_html(output / "ar/regions/peru/index.html")
+    entry = next(li for li in page.iter("li")
+                 if any("#" in (a.get("href") or "") for a in li.iter("a")))
+    link = next(a for a in entry.iter("a") if "#" in (a.get("href") or ""))
+    assert text_of(link) == "Spring meetings"
+    assert (link.get("lang"), link.get("dir")) == ("en", "ltr")
+    assert [(each.get("lang"), each.get("dir")) for each in by_class(entry, "excerpt")] == [
+        ("en", "ltr")]
+    spanish = parse_html(output / "es/regions/peru/index.html")  # translated: no mark
+    assert all(each.get("lang") is None for each in by_class(spanish, "excerpt"))
+
+
 def test_the_themes_words_in_an_untranslated_item_are_marked_with_the_pages_language(
         output: Path, fixture_site: Callable[[str], Path], tmp_path: Path) -> None:
     arabic, english = ("ar", "rtl"), ("en", "ltr")
