@@ -352,8 +352,9 @@ def test_the_plain_text_emails_own_words_speak_the_language(
                                      "content/issues/2026-01-winter/carte.png": TINY_PNG})
     output = built(site, pdf=False)
     text = (output / "issues" / "2026-01-winter" / "email.txt").read_text(encoding="utf-8")
-    assert "Le texte (note 1)" in text and "Notes :" in text
-    assert "[Image : La carte des centres]" in text
+    # French puts a no-break space before a colon: a line never starts with it
+    assert "Le texte (note 1)" in text and "Notes\u00a0:" in text
+    assert "[Image\u00a0: La carte des centres]" in text
     assert "Notes:" not in text and "[Image: " not in text
 
 

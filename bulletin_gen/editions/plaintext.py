@@ -22,7 +22,8 @@ _BLOCKS = {"p", "div", "section", "article", "figure", "figcaption", "blockquote
            "ol", "li", "table", "thead", "tbody", "tfoot", "tr", "hr", "dl", "dt", "dd", "h1",
            "h2", "h3", "h4", "h5", "h6", "header", "footer", "aside", "details", "summary"}
 _VOID = {"br", "hr", "img", "input", "meta", "link", "source", "wbr"}
-_SPACE = re.compile(r"\s+")
+# Spaces that may end a line; a no-break space ('Notes\u00a0:' in French) stays as it is.
+_SPACE = re.compile(r"[^\S\u00a0\u202f]+")
 _REFERENCE = re.compile(r"\[\d+\] \S+$")  # '[3] https://...': long URLs stay whole
 
 
