@@ -30,10 +30,9 @@ def site_root(site_dir: Path) -> Path:
 
 
 def site_holding(path: str) -> Path | None:
-    """The site that the file or folder `path` is part of: the nearest folder at or above it
-    that holds bulletin.yaml; None when `path` does not exist or no such folder holds it."""
+    """The site that the file or folder `path` is part of, or would be: the nearest folder at
+    or above it that holds bulletin.yaml (a misspelt issue's path still names its site, whose
+    command can then say which issue it meant); None when no such folder holds it."""
     here = Path(os.path.abspath(path))
-    if not here.exists():
-        return None
     return next((folder for folder in (here, *here.parents)
                  if (folder / CONFIG_FILE).is_file()), None)

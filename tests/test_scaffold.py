@@ -193,6 +193,21 @@ def test_an_unknown_issue_is_answered_with_the_newest_ones(make_site: Callable[.
     assert "DS_Store" not in result.stderr
 
 
+def test_a_misspelt_issue_path_from_outside_its_site_is_answered_in_that_site(
+        make_site: Callable[..., Path], runner: CliRunner, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Not with 'no bulletin.yaml here', about the folder the command was run in."""
+    site = make_site()
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    for command in ("pdf", "email"):
+        result = runner.invoke(main, [command, f"{site}/content/issues/2026-01-wintr/"])
+        assert result.exit_code == 1
+        assert "(did you mean 2026-01-winter?)" in result.stderr, result.stderr
+        assert "bulletin.yaml" not in result.stderr
+
+
 def test_new_issue_is_numbered_by_date_order(make_site: Callable[..., Path],
                                              runner: CliRunner) -> None:
     site = make_site({  # an archive filled in after the newest issues: 2006 after 2026
