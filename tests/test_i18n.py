@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 import pytest
 from babel.messages.pofile import read_po
@@ -111,6 +112,19 @@ def test_languages_are_named_in_themselves(lang: str, name: str) -> None:
     assert i18n.language_name(lang) == name
 
 
+def test_a_site_and_page_title_are_joined_as_the_language_writes_them(
+        make_site: Callable[..., Path]) -> None:
+    """French puts a no-break space before the colon; English none."""
+    for lang, joined in (("fr", "Test Bulletin\u00a0: January 2026"),
+                         ("en", "Test Bulletin: January 2026")):
+        output = built(site_in(make_site, lang, name=lang), pdf=False, email=False)
+        assert parse_html(output / "index.html").findtext(".//title") == joined
+        feed = ElementTree.parse(output / "feed.xml").getroot()
+        titles = [entry.findtext("{http://www.w3.org/2005/Atom}title")
+                  for entry in feed.iter("{http://www.w3.org/2005/Atom}entry")]
+        assert titles == [joined], lang
+
+
 def test_every_shipped_catalogue_translates_every_message() -> None:
     template = read_po((LOCALES_DIR / "theme.pot").open("rb"))
     wanted = {message.id for message in template if message.id}
@@ -154,7 +168,7 @@ def test_a_french_site_speaks_french(make_site: Callable[..., Path]) -> None:
     assert headings[-3:] == ["Resumen", "Conclusiones", "Recomendaciones"]
     assert "Archives" in words(parse_html(output / "archive" / "index.html"))
     assert "Page introuvable" in words(parse_html(output / "404.html"))
-    assert "<title>Test Bulletin: actualités</title>" in (output / "items.xml").read_text(
+    assert "<title>Test Bulletin\u00a0: actualités</title>" in (output / "items.xml").read_text(
         encoding="utf-8")
 
 
