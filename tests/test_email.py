@@ -623,15 +623,18 @@ def test_eml_says_the_warnings_of_its_issue_only(make_site: Callable[..., Path],
 
 
 def test_the_text_edition_labels_each_item_as_the_html_edition_does(demo_built: Built) -> None:
-    """News is labelled beside items of other kinds, in both editions; briefs never are."""
+    """News is labelled beside items of other kinds, in both editions, as on the web; briefs
+    always are."""
     labels = {}
-    for issue in ("2025-07-summer", "2025-11-forum", "2026-03-spring"):
-        folder = demo_built.output / "issues" / issue
+    for issue in ("2025-07-summer", "2025-11-forum", "2026-03-spring", "fr/2025-07-summer"):
+        language, _, slug = issue.rpartition("/")
+        folder = demo_built.output / language / "issues" / slug
         labels[issue] = [_text(p).upper() for p in _parse(folder / "email.html").iter("p")
                          if p.get("class") == "kind"]
         assert _text_labels(folder / "email.txt") == labels[issue], issue
     assert "NEWS" in labels["2025-11-forum"]  # beside a round table
-    assert "BRIEFS" not in labels["2025-07-summer"]
+    assert "BRIEFS" in labels["2025-07-summer"]
+    assert labels["fr/2025-07-summer"] == ["DOSSIER", "BRÈVES"]  # in the catalogue's words
 
 
 def _text_labels(path: Path) -> list[str]:
