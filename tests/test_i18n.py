@@ -177,7 +177,9 @@ def test_the_french_email_speaks_french(make_site: Callable[..., Path]) -> None:
     folder = output / "issues" / "2026-01-winter"
     text = (folder / "email.txt").read_text(encoding="utf-8")
     assert "DANS CE NUMÉRO" in text and "Numéro 1 · 15 janvier 2026" in text
-    assert "Intervenants: Lucía Mamani et Nurlan Abenov" in text
+    assert "Intervenants\u00a0: Lucía Mamani et Nurlan Abenov" in text
+    # a label's colon is the language's: French puts a no-break space before it
+    assert "\nNuméros précédents\u00a0: https://example.org/news/archive/\n" in text
     assert "IN THIS ISSUE" not in text and "On the web" not in text
     html = (folder / "email.html").read_text(encoding="utf-8")
     assert "Dans ce numéro" in html and "Voir ce numéro dans votre navigateur" in html

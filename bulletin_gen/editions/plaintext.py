@@ -102,8 +102,9 @@ class PlainText:
         return f"{wrapped}\n{underline * min(longest, self.width)}"
 
     def field(self, label: str, value: str, label_width: int = 14) -> str:
-        """'Label:       value', the value's further lines aligned under its first."""
-        return self.wrap(value, f"{label + ':':<{label_width}}", " " * label_width)
+        """'Label:       value', the value's further lines aligned under its first. `label`
+        comes with its colon, as its language writes it ('Séance\u00a0:')."""
+        return self.wrap(value, f"{label:<{label_width - 1}} ", " " * label_width)
 
     def bullets(self, fragments: list[str], indent: str = "") -> str:
         """HTML fragments (round-table outcomes, say) as a bulleted list."""
