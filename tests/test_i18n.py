@@ -184,6 +184,7 @@ def test_the_french_email_speaks_french(make_site: Callable[..., Path]) -> None:
     html = (folder / "email.html").read_text(encoding="utf-8")
     assert "Dans ce numéro" in html and "Voir ce numéro dans votre navigateur" in html
     assert "Publié par" in html and "Published by" not in html
+    assert "<title>Test Bulletin&nbsp;: January 2026</title>" in html  # the subject
 
 
 def test_spanish_and_french_headings_mark_the_parts(make_site: Callable[..., Path]) -> None:

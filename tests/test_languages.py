@@ -925,7 +925,7 @@ def test_the_pdf_and_email_commands_take_a_language(fixture_site: Callable[[str]
     assert result.exit_code == 0, result.output
     message = email.message_from_bytes((tmp_path / "april.eml").read_bytes(),
                                        policy=email.policy.default)
-    assert message["Subject"] == "Field Notes: 2026年4月号"
+    assert message["Subject"] == "Field Notes\uff1a2026年4月号"  # a full-width colon
     result = runner.invoke(main, ["pdf", "2026-03-march", str(site_dir), "--lang", "de"])
     assert result.exit_code == 1
     assert "no language 'de' in this site: the languages are en, es, ar, ja" in result.output

@@ -93,7 +93,7 @@ def issue_email_plans(site: Site, issue: Issue,
     web_url = config.absolute(issue.url)
     context = {
         "issue": issue,
-        "subject": email_subject(site, issue),
+        "subject": email_subject(site, issue, gettext),
         "web_url": web_url,
         "link_base": config.base_url,  # every link absolute (templates.py)
         "digest": config.email.mode == "digest",
@@ -114,8 +114,9 @@ def issue_email_plans(site: Site, issue: Issue,
                      {**context, "text": PlainText(web_url, gettext=gettext)}, finish=_finish_text))
 
 
-def email_subject(site: Site, issue: Issue) -> str:
-    return f"{site.config.title}: {issue.title}"
+def email_subject(site: Site, issue: Issue, gettext: Callable[[str], str] = str) -> str:
+    """'Site: Issue', joined as the language writes it (the theme's '%(site)s: %(page)s')."""
+    return gettext("%(site)s: %(page)s") % {"site": site.config.title, "page": issue.title}
 
 
 def _finish_html(issue: Issue, web_url: str, sizes: ImageSizes, html: str,
@@ -180,7 +181,7 @@ def render_email(site: Site, env: Environment, issue: Issue,
     html, text = (render_page(env, site, plan) for plan in issue_email_plans(site, issue, words))
     for warning in html.warnings:
         problems.warnings.append(warning)
-    return EmailEdition(issue, email_subject(site, issue), html.data.decode("utf-8"),
+    return EmailEdition(issue, email_subject(site, issue, words), html.data.decode("utf-8"),
                         text.data.decode("utf-8"))
 
 
