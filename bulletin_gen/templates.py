@@ -107,7 +107,6 @@ def make_environment(site_dir: Path | None, language: str = "en",
         direction=text_direction,
         og_locale=og_locale,
         lang_attrs=lang_attributes,
-        briefs_attrs=briefs_attributes,
         lang_dir=language_attributes,
         session_attrs=session_attributes,
         theme_attrs=theme_attributes,
@@ -125,14 +124,6 @@ def lang_attributes(shown: Issue | Item | Page, field: str) -> Markup:
     has a language of its own (an untranslated item's, or its original's where a translation
     left the field out: model.lang_of), so that it is read, and laid out, in that language."""
     return language_attributes(lang_of(shown, field))
-
-
-def briefs_attributes(item: Item) -> Markup:
-    """`<div{{ entry.item | briefs_attrs }}>`: `lang_attrs('items')`, the language of a
-    briefs file's briefs. A filter of its own for the tag and region pages: a template naming
-    'items' is taken to read its issues' items (incremental/fingerprint.py), and its pages
-    to change with each of them."""
-    return lang_attributes(item, "items")
 
 
 def session_attributes(item: Item) -> Markup:

@@ -45,6 +45,9 @@ ISSUE_ITEMS = frozenset({"items", "outcomes", "regions", "labels_news"})
 SWITCHES = frozenset({"pdf", "email", "search", "publish", "links"})
 # Among a template's names (`analyse`), those that say it reads every one of them.
 EVERY_SWITCH = frozenset(f"config.{section}" for section in SWITCHES)
+# The theme's filters whose text argument names a field only to ask its language
+# (`item | lang_attrs('items')`, model.lang_of): it reads no field of that name.
+LANGUAGE_FILTERS = frozenset({"lang_attrs"})
 # What parsing a template found: the fields of `site` it reads, the attribute names and strings
 # it contains, the templates it loads (None: a name computed at run time).
 Analysis = tuple[list[str], list[str], list[str | None]]
@@ -300,8 +303,14 @@ def analyse(tree: nodes.Template) -> Analysis:
     sites: list[nodes.Node] = []  # every use of the name `site`
     settings: list[nodes.Node] = []  # every use of `config` and `site.config`
     followed = set()  # the identities of those followed by an attribute: `site.issues`
-    for node in tree.find_all((nodes.Getattr, nodes.Const, nodes.Name)):  # one walk: it is slow
-        if isinstance(node, nodes.Getattr):
+    asked: set[int] = set()  # the identities of LANGUAGE_FILTERS' arguments (met before them)
+    # One walk, as it is slow; a node is met before the nodes inside it.
+    for node in tree.find_all((nodes.Getattr, nodes.Const, nodes.Name, nodes.Filter)):
+        if isinstance(node, nodes.Filter):
+            if node.name in LANGUAGE_FILTERS:
+                asked.update(id(each) for argument in node.args
+                             for each in _constant_choices(argument))
+        elif isinstance(node, nodes.Getattr):
             names.add(node.attr)
             inner = node.node
             if _is_settings(inner):
@@ -313,7 +322,7 @@ def analyse(tree: nodes.Template) -> Analysis:
                 if node.attr == "config":
                     settings.append(node)
         elif isinstance(node, nodes.Const):
-            if isinstance(node.value, str):
+            if isinstance(node.value, str) and id(node) not in asked:
                 names.add(node.value)
         elif isinstance(node, nodes.Name) and node.name == "site":
             sites.append(node)
@@ -327,6 +336,17 @@ def analyse(tree: nodes.Template) -> Analysis:
     if whole_site or any(id(node) not in followed for node in settings):
         names |= EVERY_SWITCH
     return sorted(reads), sorted(names), list(meta.find_referenced_templates(tree))
+
+
+def _constant_choices(node: nodes.Node) -> list[nodes.Const]:
+    """The constants an argument is one of: 'items', or each branch of `'a' if x else 'b'`;
+    none when it is computed otherwise."""
+    if isinstance(node, nodes.Const):
+        return [node]
+    if isinstance(node, nodes.CondExpr):
+        return _constant_choices(node.expr1) + (
+            _constant_choices(node.expr2) if node.expr2 is not None else [])
+    return []
 
 
 def _is_settings(node: nodes.Node) -> bool:
