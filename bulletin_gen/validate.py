@@ -203,7 +203,7 @@ def _fields(doc: SourceDoc, problems: Problems) -> FieldReader:
 def _render(renderer: MarkdownRenderer, text: str, doc: SourceDoc, resolve: Resolver,
             problems: Problems, id_prefix: str = "", first_line: int = 0,
             doc_id: str = "", anchors: Anchors = (),
-            place: Callable[[int, str], int] | None = None) -> str:
+            place: Callable[[SourceDoc, int, str], int] | None = None) -> str:
     return _rendered(renderer, text, doc, resolve, problems, id_prefix, first_line, doc_id,
                      anchors=anchors, place=place).html
 
@@ -211,19 +211,20 @@ def _render(renderer: MarkdownRenderer, text: str, doc: SourceDoc, resolve: Reso
 def _rendered(renderer: MarkdownRenderer, text: str, doc: SourceDoc, resolve: Resolver,
               problems: Problems, id_prefix: str = "", first_line: int = 0, doc_id: str = "",
               points: bool = False, anchors: Anchors = (),
-              place: Callable[[int, str], int] | None = None) -> Rendered:
+              place: Callable[[SourceDoc, int, str], int] | None = None) -> Rendered:
     """`text` rendered, its problems added at their lines: counted from `first_line`, or
-    found by `place(line, url)` (a text YAML joined from several lines)."""
+    found by `place(doc, line, url)` (a text YAML joined from several lines)."""
+    place = place or _counted
     rendered = renderer.render(text, resolve, id_prefix, first_line or doc.body_line, doc_id,
                                points, anchors)
     if rendered.error:
         problems.add(Location(doc.rel, rendered.error_line), rendered.error, rendered.hint)
     for line, url, kind in rendered.broken:
         what = "image" if kind == "image" else "link"
-        problems.add(Location(doc.rel, place(line, url) if place else line),
+        problems.add(Location(doc.rel, place(doc, line, url)),
                      *links.broken_link(doc, url, what))
     for line, url, kind in rendered.unlabelled:
-        problems.warn(Location(doc.rel, place(line, url) if place else line), f"{NO_ALT}: {url}",
+        problems.warn(Location(doc.rel, place(doc, line, url)), f"{NO_ALT}: {url}",
                       ALT_ATTRIBUTE if kind == "html" else
                       f"describe the picture in the brackets: ![what it shows]({url})")
     return rendered
@@ -479,8 +480,7 @@ def _briefs(fields: FieldReader, doc: SourceDoc, identity: Identity, resolve: Re
         briefs.append(Brief(
             headline=typographic(reader.text("headline")),
             html_utf8=_render(renderer, body, doc, resolve, problems, anchor, line,
-                              anchors=anchors,
-                              place=_place_in_file(doc, entry.line_of("body"))).encode(),
+                              anchors=anchors, place=_written_at).encode(),
             regions=_terms(reader, "regions"),
             tags=_terms(reader, "tags"),
             anchor=anchor,
@@ -489,24 +489,20 @@ def _briefs(fields: FieldReader, doc: SourceDoc, identity: Identity, resolve: Re
     return tuple(briefs)
 
 
-def _place_in_file(doc: SourceDoc, key_line: int) -> Callable[[int, str], int]:
-    """Where a problem of the value of the key at `key_line` is, by the address it names. A
-    value written as a block (`body: |`) keeps its lines, and is numbered as the file; one
-    folded (`>`), or wrapped over lines, in quotes or not, is joined into one line by YAML,
-    and the address is looked for in the file, from the key on."""
-    def place(line: int, url: str) -> int:
-        text = read_text(doc.path, doc.rel, Problems()) or ""
-        lines = text.split("\n")[key_line - 1:]
-        if not lines or _LITERAL_BLOCK.match(lines[0]):
-            return line
-        shown = links.as_written(url)
-        return next((key_line + number for number, written in enumerate(lines)
-                     if shown in written), line)
-    return place
+def _counted(doc: SourceDoc, line: int, url: str) -> int:
+    """The line Markdown counted: the text is laid out as its file."""
+    return line
 
 
-# A key whose value is written as a literal block: 'body: |', '- body: |-'.
-_LITERAL_BLOCK = re.compile(r"\s*(?:-\s+)?[^:#]+:\s*\|")
+def _written_at(doc: SourceDoc, line: int, url: str) -> int:
+    """The line of `doc`'s file that writes `url`, from `line` (its value's, counted by
+    Markdown) on. A brief's body written as a block (`body: |`) keeps its lines, and the
+    address is on `line` itself; one folded (`>`), or wrapped over lines, in quotes or not,
+    is joined into one line by YAML, and the address is further down."""
+    lines = (read_text(doc.path, doc.rel, Problems()) or "").split("\n")
+    shown = links.as_written(url)
+    return next((number for number, written in enumerate(lines[line - 1:], start=line)
+                 if shown in written), line)
 
 
 def _brief_id(reader: FieldReader, number: int, named: dict[str, int]) -> str:
