@@ -111,7 +111,7 @@ class _LineLoader(yaml.SafeLoader):
         for key_node, _ in node.value:
             key = sys.intern(str(self.construct_object(key_node, deep=True)))
             line = key_node.start_mark.line + 1
-            if key in data.lines and key != "<<":  # PyYAML would keep the last one silently
+            if key in data.lines:  # PyYAML would keep the last one silently
                 raise YamlError(f"{key}: given twice, first on line {data.lines[key]}", line,
                                 "keep one of them")
             data.lines[key] = line + self.line_offset
