@@ -109,14 +109,23 @@ class _LineLoader(yaml.SafeLoader):
         # Keys are interned: the model memo keeps ten thousand front matters, and a file of
         # it then writes (and reads back) each key once, not once for each item of the issue.
         for key_node, _ in node.value:
-            key = sys.intern(str(self.construct_object(key_node, deep=True)))
-            line = key_node.start_mark.line + 1
-            if key in data.lines:  # PyYAML would keep the last one silently
-                raise YamlError(f"{key}: given twice, first on line {data.lines[key]}", line,
-                                "keep one of them")
-            data.lines[key] = line + self.line_offset
+            key = self.construct_object(key_node, deep=True)
+            data.lines[sys.intern(str(key))] = key_node.start_mark.line + 1 + self.line_offset
+        if len(data.lines) < len(node.value):  # PyYAML would keep the last one silently
+            raise self._given_twice(node)
         values = self.construct_mapping(node, deep=True)
         data.update({sys.intern(str(k)): v for k, v in values.items()})
+
+    def _given_twice(self, node: yaml.MappingNode) -> YamlError:
+        """The error at the second of two equal keys of `node`, naming the first's line."""
+        first: dict[str, int] = {}
+        for key_node, _ in node.value:
+            key, line = str(self.construct_object(key_node, deep=True)), key_node.start_mark.line
+            if key in first:
+                break
+            first[key] = line
+        return YamlError(f"{key}: given twice, first on line {first[key] + 1 + self.line_offset}",
+                         line + 1, "keep one of them")
 
     def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:
         # An impossible date such as 2026-13-01 stays text, so the field reader can say what
@@ -206,6 +215,7 @@ class _FastLineLoader(yaml.CSafeLoader):
         self.line_offset = line_offset
 
     construct_yaml_map = _LineLoader.construct_yaml_map
+    _given_twice = _LineLoader._given_twice
     construct_yaml_timestamp = _LineLoader.construct_yaml_timestamp
     construct_yaml_str = _LineLoader.construct_yaml_str
 
