@@ -140,6 +140,41 @@ def test_email_html_is_one_column_of_at_most_600_px(make_site: Callable[..., Pat
             (element.tag, element.get("style"))
 
 
+def test_recommendations_are_set_apart_from_conclusions_as_on_the_web(
+        make_site: Callable[..., Path]) -> None:
+    """Conclusions in the accent colour, recommendations in the highlight, as the web and the
+    PDF show them, not both alike."""
+    colours = {"accent": "#2f5d3a", "highlight": "#7a3b12"}
+    output, _ = _build(make_site, {"bulletin.yaml": str(EMAIL_FILES["bulletin.yaml"])
+                                   + f"colours: {colours}\n"})
+    doc = _parse(output / "issues/2026-01-winter/email.html")
+    for role, colour in (("conclusions", colours["accent"]),
+                         ("recommendations", colours["highlight"])):
+        box = doc.find(f".//table[@class='outcomes outcomes-{role}']")
+        assert box is not None, role
+        assert f"border-left: 4px solid {colour}" in box.get("style", ""), role
+        title = box.find(".//*[@class='outcomes-title']")
+        assert title is not None and f"color: {colour}" in title.get("style", ""), role
+
+
+def test_the_lead_image_fills_the_text_column_on_a_phone(
+        make_site: Callable[..., Path], browser: Any) -> None:
+    """Below 620 px the column's margins narrow: the image widens with the text (it stopped at
+    536 px in a 564 px column)."""
+    output, _ = _build(make_site)
+    page = output / "issues/2026-01-winter/email.html"
+    # The images' addresses are on the web: the layout does not need them (width and height
+    # are given), and a test does not fetch them.
+    page.write_text(page.read_text("utf-8").replace(' src="https://', ' data-src="https://'),
+                    "utf-8")
+    browser.set_window_size(600, 1000)
+    browser.get(page.as_uri())
+    image, column = browser.execute_script(
+        "const width = e => document.querySelector(e).getBoundingClientRect().width;"
+        "return [width('.item-image'), width('.item .prose')];")
+    assert image == column and image > 536
+
+
 def test_a_kind_label_in_the_contents_never_starts_a_line_with_its_dot(
         make_site: Callable[..., Path], browser: Any) -> None:
     """'· ROUND TABLE' after a title that fills the line goes to the next line with the title's
