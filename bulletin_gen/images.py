@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import io
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -26,6 +26,7 @@ from PIL import ImageOps
 from .errors import Location, Problems
 from .markdown import ROOT_MARKER
 from .model import EMAIL_WIDTH, PRINT_WIDTH, Entry, Image, Issue, Item, Site, TermIndex
+from .write import MadeFolder
 
 # The formats copies are made of, each saved in its own format with these options.
 FORMATS: dict[str, dict[str, Any]] = {"JPEG": {"quality": 85, "optimize": True},
@@ -33,7 +34,6 @@ FORMATS: dict[str, dict[str, Any]] = {"JPEG": {"quality": 85, "optimize": True},
                                       "WEBP": {"quality": 85, "method": 4}}
 LARGE = 5_000_000  # bytes: an original above this is worth shrinking before it is published
 ROTATED = (5, 6, 7, 8)  # EXIF orientations that swap width and height
-MadeFolder = Callable[[str, Callable[[Path], None]], Path]
 
 
 def measure_images(site: Site, problems: Problems) -> Site:
@@ -150,7 +150,7 @@ def _terms(indexes: tuple[TermIndex, ...],
 
 def image_files(site: Site, made_folder: MadeFolder) -> list[tuple[Path, str]]:
     """The copies of every measured image and where each goes in the output. Each image's are
-    made by `made_folder(digest, make)`, a folder that the caller keeps under `digest`."""
+    made by `made_folder(digest, make, "")`, a folder that the caller keeps under `digest`."""
     sources = _sources(site)
     files = []
     for image in sorted(set(_images(site)), key=lambda image: image.url):
@@ -158,7 +158,7 @@ def image_files(site: Site, made_folder: MadeFolder) -> list[tuple[Path, str]]:
         stat = source.stat()
         digest = hashlib.sha256(f"{source}\0{stat.st_size}\0{stat.st_mtime_ns}\0"
                                 f"{PIL.__version__}\0{image.width}".encode()).hexdigest()[:32]
-        folder = made_folder(digest, functools.partial(write_copies, image, source))
+        folder = made_folder(digest, functools.partial(write_copies, image, source), "")
         files += [(path, f"{image.url.rpartition('/')[0]}/{path.name}")
                   for path in sorted(folder.iterdir())]
     return files
@@ -179,8 +179,9 @@ def _images(site: Site) -> Iterator[Image]:
                 yield image
 
 
-def write_copies(image: Image, source: Path, folder: Path) -> None:
-    """Write into `folder` each copy of `image` (from the file `source`) under its file name."""
+def write_copies(image: Image, source: Path, folder: Path, earlier: Path | None = None) -> None:
+    """Write into `folder` each copy of `image` (from the file `source`) under its file name.
+    (`earlier` is not asked: a changed picture changes every copy.)"""
     with Pillow.open(source) as picture:
         stripped = bool(picture.getexif())
         kind = picture.format or "PNG"

@@ -24,6 +24,13 @@ from .libc import linux_call
 if TYPE_CHECKING:  # at run time only its objects are met: importing it would import Jinja
     from .render import Artifact
 
+# A folder made from the content and kept between builds (a search bundle, an image's copies):
+# `made_folder(key, make, purpose)` gives the folder kept under `key`, made when there is none
+# by `make(folder, earlier)`. `earlier`, when given, is the folder made for the same `purpose`
+# by the last build, whose unchanged files `make` may link instead of writing them again.
+Make = Callable[[Path, "Path | None"], None]
+MadeFolder = Callable[[str, Make, str], Path]
+
 MARKER = ".bulletin-output"
 MARKER_TEXT = b"Written by `bulletin build`; edits here are lost on the next build.\n"
 

@@ -8,6 +8,7 @@ import contextlib
 import functools
 import http.server
 import json
+import os
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -139,6 +140,53 @@ def test_an_edit_indexes_its_year_again_and_equals_a_clean_build(
     assert bundle(clean.output) == after
 
 
+def test_a_bundle_made_again_links_what_it_shares_with_the_one_before(
+        make_site: Callable[..., Path], tmp_path: Path) -> None:
+    """An edit indexes its year again, and most of the year's files come out the same: those
+    are linked from the bundle before instead of written again, and the bytes are those of a
+    bundle made from nothing."""
+    site = make_site(SEARCH_SITE)
+    shard = search.search_shards(load_site(site)[0], site)[0]
+    before, fresh, linked = tmp_path / "before", tmp_path / "fresh", tmp_path / "linked"
+    for folder in (before, fresh, linked):
+        folder.mkdir()
+    search.write_bundle(shard, before)
+    lead = site / "content/issues/2026-01-winter/01-lead.md"
+    lead.write_text(lead.read_text("utf-8") + "\nA new word: zanzibar.\n", "utf-8")
+    shard = search.search_shards(load_site(site)[0], site)[0]
+    search.write_bundle(shard, fresh)
+    search.write_bundle(shard, linked, before)
+    assert snapshot(linked) == snapshot(fresh) != snapshot(before)
+    shared = {name for name, data in snapshot(linked).items()
+              if snapshot(before).get(name) == data}
+    assert shared and len(shared) < len(snapshot(linked))  # the index changed, the script not
+    if os.access(search.MEMORY_FOLDER, os.W_OK):  # else Pagefind writes in place: no links
+        assert {name for name in snapshot(linked) if (before / name).exists()
+                and (linked / name).stat().st_ino == (before / name).stat().st_ino} == shared
+
+
+def test_a_build_makes_a_bundle_again_beside_the_last_builds_for_its_place(
+        make_site: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    site = make_site(SEARCH_SITE)
+    age(site)
+    options = BuildOptions(pdf=False, email=False, jobs=1)
+    before = under(bundle(build(site, options).output), "pagefind/")
+    given: list[tuple[str, dict[str, bytes] | None]] = []
+    write_bundle = search.write_bundle
+
+    def noting(shard: search.SearchShard, folder: Path, earlier: Path | None) -> None:
+        given.append((shard.folder, snapshot(earlier) if earlier else None))
+        write_bundle(shard, folder, earlier)
+
+    monkeypatch.setattr(search, "write_bundle", noting)
+    lead = site / "content/issues/2026-01-winter/01-lead.md"
+    lead.write_text(lead.read_text("utf-8") + "\nA new word: zanzibar.\n", "utf-8")
+    build(site, options)
+    [(folder, earlier)] = given  # the newest issue's bundle alone, from the one before
+    assert folder == "pagefind/" and earlier is not None
+    assert {f"pagefind/{name}": data for name, data in earlier.items()} == before
+
+
 TOPIC_IN_ENGLISH = ('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=utf-8\\n"\n\n'
                     'msgid "Topic"\nmsgstr "Theme"\n')
 
@@ -181,9 +229,9 @@ def indexed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     folders: list[str] = []
     write_bundle = search.write_bundle
 
-    def counting(shard: search.SearchShard, folder: Path) -> None:
+    def counting(shard: search.SearchShard, folder: Path, earlier: Path | None) -> None:
         folders.append(shard.folder)
-        write_bundle(shard, folder)
+        write_bundle(shard, folder, earlier)
 
     monkeypatch.setattr(search, "write_bundle", counting)
     return folders

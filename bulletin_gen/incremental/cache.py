@@ -49,7 +49,7 @@ from ..model import Site
 from ..render import Artifact, PagePlan
 from ..search import ShardKey
 from ..templates import ThemeEnvironment
-from ..write import MARKER, Copy, naming, spare_folder, write_atomic
+from ..write import MARKER, Copy, Make, naming, spare_folder, write_atomic
 from .fingerprint import Analysis, Fingerprinter
 from .memo import MEMO_DIR, ModelMemo
 from .uptodate import (
@@ -138,7 +138,10 @@ class BuildCache:
         self.aside = aside or {}  # the costly files set aside (`_set_aside`), by output path
         # Every file of the output and of the spare folder, editions included, as published.
         self.files = files or Files()
-        self.made: set[str] = set()  # the folders of `made_folder` this build used
+        # The folders of `made_folder` this build used, with what each was made for; and,
+        # by what it was made for, the one the last build into this output used.
+        self.made: dict[str, str] = {}
+        self.made_before: dict[str, str] = {}
         self.memo: ModelMemo | None = None
         self.translated: list[ModelMemo] = []  # `translation_memo`, one for each language
         self.adopted: dict[int, tuple[SourceDoc, str]] = {}  # their documents' digests
@@ -163,7 +166,10 @@ class BuildCache:
         if records is None:  # foreign or corrupt: nothing in it can be trusted
             shutil.rmtree(folder, ignore_errors=True)
             records = ({}, {}, Files(), {})
-        return cls(folder, output, *records, stamps=dict(inputs.stamps))
+        cache = cls(folder, output, *records, stamps=dict(inputs.stamps))
+        cache.made_before = {purpose: key for key, purpose in _made_used(cache.state).items()
+                             if purpose}
+        return cache
 
     def model_memo(self, site_dir: Path, unsafe_html: bool,
                    languages: tuple[str, ...] = ()) -> ModelMemo:
@@ -200,19 +206,22 @@ class BuildCache:
             if entry.name.startswith(f"{MEMO_DIR}.") and entry.name not in kept:
                 shutil.rmtree(entry, ignore_errors=True)
 
-    def made_folder(self, key: str, make: Callable[[Path], None]) -> Path:
-        """The folder `make(folder)` fills, made once and kept under `key` (a digest of what
-        it is made from) while builds use it; a half-made one is never taken for made."""
+    def made_folder(self, key: str, make: Make, purpose: str = "") -> Path:
+        """The folder `make(folder, earlier)` fills, made once and kept under `key` (a digest
+        of what it is made from) while builds use it; a half-made one is never taken for
+        made. `earlier` is the folder the last build used for the same `purpose` (a search
+        bundle's place), if any: most of an edited year's bundle is the same files."""
         assert self.folder is not None
         folder = self.folder / MADE / key
-        self.made.add(key)
+        self.made[key] = purpose
         if folder.is_dir():
             return folder
         scratch = self.folder / MADE / f"{key}.partial"
         shutil.rmtree(scratch, ignore_errors=True)
         scratch.mkdir(parents=True)
+        earlier = self.folder / MADE / self.made_before.get(purpose, "") if purpose else None
         with naming(scratch):
-            make(scratch)
+            make(scratch, earlier if earlier is not None and earlier.is_dir() else None)
         scratch.rename(folder)
         return folder
 
@@ -418,7 +427,7 @@ class BuildCache:
                 if entry.name not in kept:
                     entry.unlink()
         write_atomic(state / OUTPUT_PATH, os.fsencode(self.output))  # any name the system allows
-        write_atomic(state / MADE_USED, json.dumps(sorted(self.made)))
+        write_atomic(state / MADE_USED, json.dumps(self.made, sort_keys=True))
         self._prune_made(self._other_outputs())
 
     def _other_outputs(self) -> list[Path]:
@@ -447,11 +456,22 @@ class BuildCache:
             return
         used = set(self.made)
         for state in others:
-            with contextlib.suppress(OSError, ValueError, TypeError):  # not a list of names
-                used.update(map(str, json.loads((state / MADE_USED).read_text("utf-8"))))
+            used.update(_made_used(state))
         for path in made.iterdir():
             if path.name not in used:
                 shutil.rmtree(path, ignore_errors=True)
+
+
+def _made_used(state: Path | None) -> dict[str, str]:
+    """The made folders the last build into an output used (its cache folder `state`), with
+    what each was made for."""
+    try:
+        used = json.loads((state / MADE_USED).read_text("utf-8")) if state else {}
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(used, dict):
+        return {}
+    return {str(key): str(purpose) for key, purpose in used.items()}
 
 
 def _same(old: PageRecord | None, new: PageRecord, folder: str, path: str) -> bool:
