@@ -286,11 +286,12 @@ def read_config(reader: FieldReader) -> SiteConfig:
     links_config = LinksConfig(links.choice("missing", ("error", "warning"), "error"))
     links.finish()
     colours = _colours(reader.mapping("colours"))
+    language = reader.language("language", "en")
     config = SiteConfig(
         title=title,
-        tagline=typographic(reader.text("tagline")),
+        tagline=typographic(reader.text("tagline"), language),
         base_url=_normalise_base_url(base_url),
-        language=reader.language("language", "en"),
+        language=language,
         organisation=org,
         contact=read_contact(reader),
         nav=reader.names("nav"),
@@ -331,19 +332,19 @@ def _languages(section: FieldReader, config: SiteConfig) -> tuple[Language, ...]
             section.error(code, f"languages: '{tag}' is the main language ('language: "
                           f"{config.language}')", "list only the other languages here")
         else:
-            tagline = typographic(fields.text("tagline"))
+            tagline = typographic(fields.text("tagline"), tag)
             found.append(Language(tag, fields.line("title", config.title),
                                   tagline or config.tagline,
                                   "" if tagline or not config.tagline else config.language,
-                                  _term_names(fields.mapping("tags")),
-                                  _term_names(fields.mapping("regions"))))
+                                  _term_names(fields.mapping("tags"), tag),
+                                  _term_names(fields.mapping("regions"), tag)))
             # A wrong code is one error: its title and tagline are not unknown fields too.
             fields.finish()
     section.finish(tuple(str(code) for code in section.data))
     return tuple(found)
 
 
-def _term_names(section: FieldReader) -> tuple[TermName, ...]:
+def _term_names(section: FieldReader, language: str) -> tuple[TermName, ...]:
     """`tags: {water: agua, Peru: Perú}`: each name as the originals write it (any spelling of
     it: 'Water' is 'water'), with its name in the language."""
     found = []
@@ -352,7 +353,7 @@ def _term_names(section: FieldReader) -> tuple[TermName, ...]:
             section.error(key, f"{section.label(str(key))}: a name YAML does not read as text",
                           f"put it in quotes: '{key}': ...")
             continue
-        name = typographic(section.line(key))
+        name = typographic(section.line(key), language)
         if not name:
             section.error(key, f"{section.label(str(key))}: no name given",
                           f"write the name in this language: '{key}: ...'")

@@ -9,6 +9,7 @@ the fragment, so one rendering serves every page it appears on.
 
 from __future__ import annotations
 
+import functools
 import html as htmllib
 import re
 import unicodedata
@@ -22,6 +23,7 @@ from linkify_it import LinkifyIt
 from markdown_it import MarkdownIt
 from markdown_it.renderer import RendererHTML
 from markdown_it.rules_block import StateBlock
+from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
@@ -143,26 +145,76 @@ def _footnote_block_open(self: object, tokens: object, idx: int, options: object
             f'{FOOTNOTES_HEADING}\n<ol class="footnotes-list">\n')
 
 
-# Plain-text fields (titles, summaries, tags) get the body's typography: curly quotes, dashes
-# and ellipses, and nothing else of Markdown ("zero": no emphasis, links or HTML).
-_TYPOGRAPHER = MarkdownIt("zero", {"typographer": True}).enable(["replacements", "smartquotes"])
+# The quotation marks a language opens and closes a quotation with, then a quotation within
+# it (Unicode CLDR's), for the languages whose marks are not English's “ ” ‘ ’; a language
+# with a region or script ('de-CH', 'zh-Hant') looks for itself, then for its language.
+QUOTES: dict[str, tuple[str, str, str, str]] = {
+    **dict.fromkeys(("fr",), ("«\u00a0", "\u00a0»", "“", "”")),  # spaced (FRENCH_SPACE)
+    **dict.fromkeys(("es", "ca", "it", "el", "ar", "fa"), ("«", "»", "“", "”")),
+    **dict.fromkeys(("ru", "uk", "be", "kk", "ky", "tg"), ("«", "»", "„", "“")),
+    **dict.fromkeys(("de", "cs", "sk", "sl"), ("„", "“", "‚", "‘")),
+    **dict.fromkeys(("pl", "ro"), ("„", "”", "«", "»")),
+    "hu": ("„", "”", "»", "«"),
+    "hy": ("«", "»", "«", "»"),
+    **dict.fromkeys(("nb", "no", "nn"), ("«", "»", "‘", "’")),
+    **dict.fromkeys(("de-CH", "fr-CH"), ("«", "»", "‹", "›")),
+    **dict.fromkeys(("ja", "zh-Hant", "zh-TW", "zh-HK"), ("「", "」", "『", "』")),
+}
+ENGLISH_QUOTES = ("“", "”", "‘", "’")
+# French sets a no-break space before : ; ! ? and inside « »: a space typed there becomes one,
+# so that no line starts with the mark (the theme's French words do the same).
+FRENCH_SPACE = re.compile(r"[ \t]+(?=[:;!?»])|(?<=«)[ \t]+")
 
 
-def typographic(text: str) -> str:
-    """`text` with the typography the Markdown bodies get: curly quotes, dashes, ellipses."""
-    if not any(mark in text for mark in "'\"-.()+"):
-        return text
-    return htmllib.unescape(_TYPOGRAPHER.renderInline(text))
+def quotes_of(language: str) -> tuple[str, str, str, str]:
+    """The quotation marks of `language` (a BCP 47 code, as `lang:` takes)."""
+    return QUOTES.get(language) or QUOTES.get(language.split("-")[0]) or ENGLISH_QUOTES
+
+
+def _is_french(language: str) -> bool:
+    return language.split("-")[0] == "fr"
+
+
+@functools.cache
+def _typographer(quotes: tuple[str, str, str, str]) -> MarkdownIt:
+    """The body's typography for plain-text fields (titles, summaries, tags): quotation
+    marks, dashes and ellipses, and nothing else of Markdown ("zero": no emphasis, links or
+    HTML)."""
+    return MarkdownIt("zero", {"typographer": True, "quotes": list(quotes)}).enable(
+        ["replacements", "smartquotes"])
+
+
+def typographic(text: str, language: str = "en") -> str:
+    """`text` with the typography the Markdown bodies get in `language`: quotation marks,
+    dashes, ellipses; in French, no-break spaces."""
+    if any(mark in text for mark in "'\"-.()+"):
+        text = htmllib.unescape(_typographer(quotes_of(language)).renderInline(text))
+    return FRENCH_SPACE.sub("\u00a0", text) if _is_french(language) else text
+
+
+def _french_spacing(state: StateCore) -> None:
+    """The core rule of `FRENCH_SPACE`, on the text of a French body and its images'
+    descriptions (not its code)."""
+    texts = [token for block in state.tokens for token in block.children or ()]
+    while texts:
+        token = texts.pop()
+        if token.type == "text":
+            token.content = FRENCH_SPACE.sub("\u00a0", token.content)
+        texts += token.children or ()
 
 
 class MarkdownRenderer:
-    """CommonMark + tables, footnotes, strikethrough, anchors, typography and autolinks."""
+    """CommonMark + tables, footnotes, strikethrough, anchors, typography and autolinks, for
+    texts in `language` (its quotation marks; French spacing)."""
 
-    def __init__(self, unsafe_html: bool = False) -> None:
+    def __init__(self, unsafe_html: bool = False, language: str = "en") -> None:
         self.unsafe_html = unsafe_html
+        self.language = language
+        self.others: dict[str, MarkdownRenderer] = {}  # `in_language`
         self.md = (
             MarkdownIt("commonmark", {"typographer": True, "linkify": True, "html": True,
-                                     "maxNesting": MAX_NESTING})
+                                     "maxNesting": MAX_NESTING,
+                                     "quotes": list(quotes_of(language))})
             .enable(["table", "strikethrough", "linkify", "replacements", "smartquotes"])
             .use(footnote_plugin)
             .use(anchors_plugin, min_level=2, max_level=4, slug_func=slugify)
@@ -177,7 +229,21 @@ class MarkdownRenderer:
         )
         self.md.linkify = _QuickLinkify()
         self.md.add_render_rule("footnote_block_open", _footnote_block_open)
+        if _is_french(language):
+            self.md.core.ruler.push("french_spacing", _french_spacing)
         _watch_nesting(self.md)
+
+    def in_language(self, language: str) -> MarkdownRenderer:
+        """This renderer for the texts of `language`; itself for its own or none ('')."""
+        if not language or language == self.language:
+            return self
+        if language not in self.others:
+            self.others[language] = MarkdownRenderer(self.unsafe_html, language)
+        return self.others[language]
+
+    def typographic(self, text: str) -> str:
+        """A plain-text field (a title, a summary) with this language's typography."""
+        return typographic(text, self.language)
 
     def render(self, text: str, resolve: Resolver, id_prefix: str = "",
                first_line: int = 1, doc_id: str = "", points: bool = False,

@@ -55,11 +55,11 @@ def load_site(site_dir: Path, drafts: bool = False, base_url: str | None = None,
     with every problem."""
     config, problems = load_config(site_dir, base_url, problems=Problems())
     memo = (cache.model_memo(site_dir, config.unsafe_html,
-                             tuple(language.code for language in config.languages))
+                             (config.language, *(language.code for language in config.languages)))
             if cache else None)
     # Worker processes read the files when there is nothing to take from an earlier build.
     sources = read_sources(site_dir, problems, memo, jobs if memo is None or memo.is_empty() else 1)
-    renderer = MarkdownRenderer(unsafe_html=config.unsafe_html)
+    renderer = MarkdownRenderer(config.unsafe_html, config.language)
     translations = split_sources(sources, config, reread=memo is not None)
     site = build_site(config, translations.main, renderer, problems, drafts, memo, jobs)
     check_issue_numbers(site.issues, translations.main, problems)  # translations share them

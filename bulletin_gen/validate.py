@@ -33,7 +33,6 @@ from .markdown import (
     Resolver,
     is_external,
     slugify,
-    typographic,
 )
 from .model import (
     ITEM_KINDS,
@@ -97,6 +96,7 @@ def build_site(config: SiteConfig, sources: Sources, renderer: MarkdownRenderer,
     it. With `jobs` > 1, issues are built by that many worker processes (their Markdown is most
     of a cold build's time); the model and the order of the problems do not depend on it.
     `identities` (a translation's, languages.py) replaces where the sources are published."""
+    renderer = renderer.in_language(config.language)
     if identities is None:
         identities = links.identities(sources, problems)
     assets = links.asset_urls(sources, identities)
@@ -256,18 +256,20 @@ def _build_issue(source: IssueSource, identities: dict[Path, Identity],
     date = fields.date("date", required=True)
     issue_contact = read_contact(fields)
     image = _image(fields, resolve, doc)
+    lang = fields.language("lang")
+    renderer = renderer.in_language(lang)  # its items' language too, unless they say theirs
     # Its own fields first, so that their warnings come before its items'; the items after.
     issue = Issue(
         slug=identity.issue_slug,
-        title=typographic(fields.line("title", required=True)),
+        title=renderer.typographic(fields.line("title", required=True)),
         date=date,
         url=identity.url,
         source=doc.rel,
         number=fields.integer("number"),
         volume=fields.integer("volume"),
-        summary=_summary(fields),
+        summary=_summary(fields, renderer),
         status=fields.choice("status", ("published", "draft"), "published"),
-        lang=fields.language("lang"),
+        lang=lang,
         image=image,
         contact=issue_contact,
     )
@@ -303,7 +305,8 @@ def _single_file_items(doc: SourceDoc, identity: Identity, date: dt.date,
         slug = _unique(slugify(heading) or f"item-{len(items) + 1}", taken)
         taken.add(slug)
         items.append(Item(
-            issue_slug=identity.issue_slug, slug=slug, title=heading, kind="news",
+            issue_slug=identity.issue_slug, slug=slug, title=renderer.typographic(heading),
+            kind="news",
             date=date, url=f"{identity.url}{slug}/", source=doc.rel,
             html_utf8=_render(renderer, text, doc, resolve, problems, slug,
                               doc.body_line + offset + 1).encode(),
@@ -343,7 +346,7 @@ _MARKDOWN_IN_TEXT = re.compile(r"\*\*\S[^*]*\*\*|__\S[^_]*__|(?<![\w*])\*\S[^*]*
                                r"|(?<![\w_])_\S[^_]*_(?![\w_])|\[[^\]]+\]\([^)]*\)|`[^`]+`")
 
 
-def _summary(fields: FieldReader) -> str:
+def _summary(fields: FieldReader, renderer: MarkdownRenderer) -> str:
     """`summary:`, plain text: it is also the description of feeds and link previews, which
     show text only. Markdown in it would come out as written: a warning at its line."""
     summary = fields.text("summary")
@@ -352,15 +355,15 @@ def _summary(fields: FieldReader) -> str:
         fields.problems.warn(fields.at("summary"), f"summary: '{markdown.group()}' is Markdown, "
                              "which a summary shows as written",
                              "a summary is plain text: write it without ** _ ` or [](...)")
-    return typographic(summary)
+    return renderer.typographic(summary)
 
 
-def _terms(fields: FieldReader, key: str) -> tuple[Term, ...]:
+def _terms(fields: FieldReader, key: str, renderer: MarkdownRenderer) -> tuple[Term, ...]:
     # 'Water' and 'water' are one tag with one page: keep the first spelling.
     terms: dict[str, Term] = {}
     for name in fields.names(key):
         slug = slugify(name)
-        terms.setdefault(slug, Term(slug, typographic(name)))
+        terms.setdefault(slug, Term(slug, renderer.typographic(name)))
     return tuple(term for slug, term in terms.items() if slug)
 
 
@@ -393,7 +396,8 @@ def _item(doc: SourceDoc, identity: Identity, issue_date: dt.date, resolve: Reso
         return _build_item(whole, identity, issue_date, resolve, renderer, found)
     if memo is None:
         return build(doc, resolve, problems)
-    return memo.item(doc, (identity, issue_date), resolve, problems, build)
+    # The issue's language too: an item that names none is written in it.
+    return memo.item(doc, (identity, issue_date, renderer.language), resolve, problems, build)
 
 
 def _build_item(doc: SourceDoc, identity: Identity, issue_date: dt.date, resolve: Resolver,
@@ -412,16 +416,18 @@ def _build_item(doc: SourceDoc, identity: Identity, issue_date: dt.date, resolve
                      "front matter would be lost", "move it into a brief's 'body:', or choose "
                      "another kind")
     fields.raw("slug")
+    lang = fields.language("lang")
+    renderer = renderer.in_language(lang)
     item = Item(
         issue_slug=identity.issue_slug, slug=identity.slug, url=identity.url, source=doc.rel,
-        title=typographic(fields.line("title", required=True, default=identity.slug)),
+        title=renderer.typographic(fields.line("title", required=True, default=identity.slug)),
         kind=kind,
         date=fields.date("date", default=issue_date),
-        summary=_summary(fields),
-        lang=fields.language("lang"),
+        summary=_summary(fields, renderer),
+        lang=lang,
         authors=fields.names("authors"),
-        tags=_terms(fields, "tags"),
-        regions=_terms(fields, "regions"),
+        tags=_terms(fields, "tags", renderer),
+        regions=_terms(fields, "regions", renderer),
         image=_image(fields, resolve, doc),
         contact=read_contact(fields),
     )
@@ -478,11 +484,11 @@ def _briefs(fields: FieldReader, doc: SourceDoc, identity: Identity, resolve: Re
     for reader, entry, body, (_, anchor) in read:
         line = entry.line_of("body") + (1 if "\n" in str(entry.get("body", "")) else 0)
         briefs.append(Brief(
-            headline=typographic(reader.text("headline")),
+            headline=renderer.typographic(reader.text("headline")),
             html_utf8=_render(renderer, body, doc, resolve, problems, anchor, line,
                               anchors=anchors, place=_written_at).encode(),
-            regions=_terms(reader, "regions"),
-            tags=_terms(reader, "tags"),
+            regions=_terms(reader, "regions", renderer),
+            tags=_terms(reader, "tags", renderer),
             anchor=anchor,
         ))
         reader.finish()
@@ -569,8 +575,8 @@ def _build_page(doc: SourceDoc, identities: dict[Path, Identity], assets: dict[P
     fields.raw("slug")
     page = Page(
         slug=identity.slug,
-        title=typographic(fields.line("title", required=True, default=identity.slug)),
-        summary=_summary(fields),
+        title=renderer.typographic(fields.line("title", required=True, default=identity.slug)),
+        summary=_summary(fields, renderer),
         html_utf8=_render(renderer, doc.body, doc, links.resolver(doc, identities, assets),
                           problems).encode(),
         url=identity.url,

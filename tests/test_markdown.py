@@ -13,6 +13,7 @@ from bulletin_gen.markdown import (
     relative_html,
     slugify,
     slugify_any,
+    typographic,
 )
 
 RENDERER = MarkdownRenderer()
@@ -48,6 +49,34 @@ def html_of(text: str, id_prefix: str = "") -> str:
 ])
 def test_markdown_dialect(text: str, expected: str) -> None:
     assert html_of(text) == expected
+
+
+@pytest.mark.parametrize(("language", "expected"), [
+    ("en", "<p>“yes” and ‘no’</p>\n"),
+    ("de", "<p>„yes“ and ‚no‘</p>\n"),
+    ("de-AT", "<p>„yes“ and ‚no‘</p>\n"),  # a region of a language: the language's marks
+    ("de-CH", "<p>«yes» and ‹no›</p>\n"),  # unless it has its own
+    ("ru", "<p>«yes» and „no“</p>\n"),
+    ("ja", "<p>「yes」 and 『no』</p>\n"),
+    ("fr", "<p>«&nbsp;yes&nbsp;» and “no”</p>\n"),
+])
+def test_quotation_marks_are_the_languages(language: str, expected: str) -> None:
+    renderer = MarkdownRenderer(language=language)
+    assert renderer.render("\"yes\" and 'no'", keep).html == expected
+    assert renderer.typographic("\"yes\" and 'no'") == expected[3:-5].replace("&nbsp;", "\u00a0")
+
+
+def test_french_puts_a_no_break_space_before_its_marks_and_inside_guillemets() -> None:
+    text = ("Contact : Hélène ! « Qui décide ? » ; voir `a : b` et\n\n"
+            "![Carte : la Bolivie](map.png)\n\n    code ; ici\n")
+    html = MarkdownRenderer(language="fr").render(text, keep).html
+    assert html == ("<p>Contact&nbsp;: Hélène&nbsp;! «&nbsp;Qui décide&nbsp;?&nbsp;»&nbsp;; "
+                    "voir <code>a : b</code> et</p>\n"
+                    '<p><img src="map.png" alt="Carte&nbsp;: la Bolivie"></p>\n'
+                    "<pre><code>code ; ici\n</code></pre>\n")
+    assert typographic("Séance : « eau » ?", "fr") == "Séance\u00a0: «\u00a0eau\u00a0»\u00a0?"
+    assert typographic("Note : yes ?", "en") == "Note : yes ?"  # other languages as written
+    assert html_of("Note : yes ?") == "<p>Note : yes ?</p>\n"
 
 
 def test_footnotes_and_heading_ids_carry_the_prefix() -> None:

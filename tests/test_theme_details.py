@@ -198,6 +198,75 @@ def test_the_header_focus_ring_is_visible() -> None:
             "solid var(--accent-ink); outline-offset: 2px; }") in css
 
 
+FRENCH_SITE = {
+    "bulletin.yaml": MINIMAL_SITE["bulletin.yaml"].rstrip(" ") + "        language: fr\n",
+    ISSUE + "issue.yaml": 'title: Janvier "hiver" 2026\ndate: 2026-01-15\n',
+    "content/issues/2025-12-autumn.md": """\
+        ---
+        title: Décembre "automne"
+        date: 2025-12-01
+        ---
+        ## Une "brève"
+        Le texte.
+        """,
+    ISSUE + "01-lead.md": """\
+        ---
+        title: "Cochabamba : un centre ouvre"
+        summary: Qui décide ? Les habitants.
+        tags: ["eau : partage"]
+        ---
+        Il a dit "bienvenue" ; puis : « merci ! »
+        """,
+    ISSUE + "03-english.md": """\
+        ---
+        title: "In English: a note"
+        lang: en
+        ---
+        Written "as is" : here.
+        """,
+}
+
+
+def test_a_french_text_gets_french_typography_and_an_english_one_its_own(
+        make_site: Callable[..., Path]) -> None:
+    """In French, a no-break space before : ; ! ? and inside « », so that no line starts with
+    the mark; an item that says it is in English keeps English quotes and spaces."""
+    output = built(make_site, FRENCH_SITE)
+    lead = parse_html(output / "issues/2026-01-winter/lead/index.html")
+    # text_of would take the no-break spaces for spaces: the text as it is
+    assert "".join(one(lead, ".//h1").itertext()) == "Cochabamba\u00a0: un centre ouvre"
+    body = "".join(one(lead, ".//div[@class='prose']").itertext())
+    assert "Il a dit «\u00a0bienvenue\u00a0»\u00a0; puis\u00a0: «\u00a0merci\u00a0!\u00a0»" in body
+    assert "#eau\u00a0: partage" in "".join(lead.itertext())
+    contents = parse_html(output / "issues/2026-01-winter/index.html")
+    summaries = ["".join(p.itertext()) for p in contents.iter("p")
+                 if p.get("class") == "toc-summary"]
+    assert "Qui décide\u00a0? Les habitants." in summaries
+    english = parse_html(output / "issues/2026-01-winter/english/index.html")
+    assert text_of(english.find(".//h1")) == "In English: a note"
+    assert "Written \u201cas is\u201d : here." in "".join(
+        one(english, ".//div[@class='prose']").itertext())
+
+
+def test_a_site_that_changes_language_renders_its_texts_again(
+        make_site: Callable[..., Path], tmp_path: Path) -> None:
+    """The language is part of what an item is built from: an incremental build after the
+    change is the clean build."""
+    site = make_site(FRENCH_SITE)
+    build(site, BuildOptions(jobs=1, pdf=False))
+    settings = site / "bulletin.yaml"
+    settings.write_text(settings.read_text("utf-8").replace("language: fr", "language: de"),
+                        "utf-8")
+    again = build(site, BuildOptions(jobs=1, pdf=False)).output
+    clean = build(site, BuildOptions(output=tmp_path / "clean", clean=True, jobs=1,
+                                     pdf=False)).output
+    for page in ("issues/2026-01-winter/lead/index.html", "issues/2026-01-winter/index.html",
+                 "issues/2025-12-autumn/index.html"):
+        assert (again / page).read_bytes() == (clean / page).read_bytes(), page
+    assert "„bienvenue“" in (again / "issues/2026-01-winter/lead/index.html").read_text("utf-8")
+    assert "Janvier „hiver“ 2026" in (again / "issues/2026-01-winter/index.html").read_text("utf-8")
+
+
 def test_titles_summaries_and_tags_get_the_bodys_typography(
         make_site: Callable[..., Path]) -> None:
     output = built(make_site, {ISSUE + "01-lead.md": """\

@@ -174,10 +174,11 @@ class BuildCache:
     def model_memo(self, site_dir: Path, unsafe_html: bool,
                    languages: tuple[str, ...] = ()) -> ModelMemo:
         """The parsed sources and validated items of the last build (memo.py). Every
-        item depends on the Markdown setting, and every file on the site's `languages`, which
-        say whether it is an item or a translation (the memo keeps an item's file without
-        what a translation needs of it), so a memo kept under others has nothing to give: the
-        worker processes read and build everything, as on a first build."""
+        item depends on the Markdown setting, and every file on the site's `languages` (the
+        main one first, whose typography its texts get; the others say whether a file is an
+        item or a translation, and the memo keeps an item's file without what a translation
+        needs of it), so a memo kept under others has nothing to give: the worker processes
+        read and build everything, as on a first build."""
         self.memo = ModelMemo(self.folder, repr((str(site_dir), unsafe_html, languages)),
                               site_dir / CONTENT_DIR / "issues", self.stamps)
         return self.memo
