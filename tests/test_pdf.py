@@ -465,6 +465,13 @@ def test_spaces_move_into_inline_elements_but_not_into_code() -> None:
     assert plain(moved) == plain(html)
 
 
+def test_a_space_stays_out_of_what_strikes_underlines_or_quotes_its_text() -> None:
+    """A line through "15 January" began at the space before it (moved inside <s>)."""
+    html = ('<strong>Deadline:</strong> <s>15 January</s> <del>a</del> <u>b</u> <ins>c</ins> '
+            '<mark>d</mark> <abbr title="x">e</abbr> <q>f</q>')
+    assert spaces_into_inlines(html) == html
+
+
 def test_each_isolate_takes_the_direction_of_its_text() -> None:
     """WeasyPrint has no dir="auto": an isolate without a direction took its parent's, and an
     Arabic issue printed its address "/https://example.org/ar" and its tags "rivers#"."""

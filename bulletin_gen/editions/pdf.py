@@ -47,9 +47,11 @@ _TAG = re.compile(r"<[^>]*>")
 _ISOLATE = re.compile(r"<bdi>([^<]*)</bdi>")  # a name, tag or address (templates.isolate)
 # White space just before the start tag of an inline element of running text (not code: a
 # monospace space is wider).
+# Not into an element that draws on its text (a line through <s> and <del>, under <u>, <ins>
+# and <abbr>, a <mark>'s background) or starts with a mark (<q>'s quotation mark): the space
+# would be struck through, underlined or quoted.
 _SPACE_BEFORE_INLINE = re.compile(
-    r"([ \t\n]+)(<(?:a|abbr|b|cite|del|em|i|ins|mark|q|s|small|span|strong|sub|sup|time|u)\b"
-    r"[^>]*>)")
+    r"([ \t\n]+)(<(?:a|b|cite|em|i|small|span|strong|sub|sup|time)\b[^>]*>)")
 
 
 class PdfUnavailable(BulletinError):
