@@ -12,6 +12,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from PIL import Image as Picture
+
 from .errors import ContentError, Location, Problem, Problems
 from .fields import FieldReader
 from .i18n import language_mistake
@@ -156,6 +158,7 @@ class SiteConfig:
     # Files of static/ (as 'logo.svg'), or https:// addresses: shown in the header, the
     # browser's tab, and the preview of a link shared on social media (default: the logo).
     logo: str = ""
+    logo_size: tuple[int, int] | None = None  # its width and height, when it is a file here
     favicon: str = ""
     og_image: str = ""
     subscribe_url: str = ""  # the mailing tool's sign-up page: header, footer and email
@@ -170,6 +173,14 @@ class SiteConfig:
     untranslated: str = "original"  # an issue's untranslated items: 'original' | 'omit'
     # The line of each key in bulletin.yaml, so later stages can point at it (nav: ...).
     key_lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
+
+    def logo_width(self, height: int) -> int | None:
+        """The logo's width when shown `height` pixels high, so that a page keeps its place
+        before the picture arrives (and Outlook, which reads no CSS, draws it in shape)."""
+        if self.logo_size is None:
+            return None
+        width, tall = self.logo_size
+        return max(1, round(height * width / tall))
 
     @property
     def email_logo(self) -> str:
@@ -478,9 +489,48 @@ def _static_files(config: SiteConfig, site_dir: Path, problems: Problems) -> Sit
             return ""
         return value
 
-    return replace(config, logo=checked("logo", config.logo),
+    logo = checked("logo", config.logo)
+    local = logo and not logo.startswith(("https://", "http://"))
+    return replace(config, logo=logo,
+                   logo_size=picture_size(site_dir / "static" / logo) if local else None,
                    favicon=checked("favicon", config.favicon),
                    og_image=checked("og_image", config.og_image))
+
+
+# An SVG's own size, in pixels or without a unit, and its viewBox
+_SVG_TAG = re.compile(r"<svg\b[^>]*>", re.IGNORECASE)
+_SVG_SIZE = re.compile(r"""\s(width|height)\s*=\s*["']\s*([\d.]+)\s*(?:px)?\s*["']""")
+_SVG_VIEW_BOX = re.compile(r"""\sviewBox\s*=\s*["'][^"']*?([\d.]+)[\s,]+([\d.]+)\s*["']""")
+
+
+def picture_size(path: Path) -> tuple[int, int] | None:
+    """A picture's width and height: a raster's pixels, an SVG's own size or else its
+    viewBox's. None when neither can be read."""
+    if path.suffix.lower() == ".svg":
+        return _svg_size(path)
+    try:
+        with Picture.open(path) as picture:
+            width, height = picture.size
+    except (OSError, Picture.DecompressionBombError):
+        return None
+    return (width, height) if width and height else None
+
+
+def _svg_size(path: Path) -> tuple[int, int] | None:
+    try:
+        tag = _SVG_TAG.search(path.read_text("utf-8", errors="replace")[:8192])
+    except OSError:
+        return None
+    if tag is None:
+        return None
+    sizes = dict(_SVG_SIZE.findall(tag.group()))
+    box = _SVG_VIEW_BOX.search(tag.group())
+    size = ((sizes["width"], sizes["height"]) if sizes.keys() == {"width", "height"}
+            else box.groups() if box else None)
+    if size is None:
+        return None
+    width, height = (round(float(number)) for number in size)
+    return (width, height) if width > 0 and height > 0 else None
 
 
 def _count(reader: FieldReader, key: str, default: int, least: int = 0, hint: str = "") -> int:

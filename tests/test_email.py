@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email
+import io
 import re
 from collections.abc import Callable, Mapping
 from email import policy
@@ -11,6 +12,7 @@ from typing import Any
 from xml.etree.ElementTree import Element
 
 import html5lib
+import PIL.Image
 import pytest
 from click.testing import CliRunner
 from conftest import MINIMAL_SITE, TINY_PNG, Built, age, write_files
@@ -404,12 +406,17 @@ def test_a_png_logo_tops_the_email_an_svg_one_does_not(make_site: Callable[..., 
     """Gmail and Outlook show no SVG: the email shows the logo only when they can."""
     yaml = str(EMAIL_FILES["bulletin.yaml"]).replace("        email:\n",
                                                      f"        logo: {logo}\n        email:\n")
-    output, warnings = _build(make_site, {"bulletin.yaml": yaml, f"static/{logo}": TINY_PNG})
+    picture = io.BytesIO()
+    PIL.Image.new("RGB", (30, 10)).save(picture, "PNG")
+    output, warnings = _build(make_site, {"bulletin.yaml": yaml,
+                                          f"static/{logo}": picture.getvalue()})
     masthead = _parse(output / "issues/2026-01-winter/email.html").find(
         ".//td[@class='pad masthead']")
     assert masthead is not None
-    sources = [img.get("src") for img in masthead.iter("img")]
-    assert sources == (["https://example.org/news/mark.png"] if logo.endswith(".png") else [])
+    shown = [(img.get("src"), img.get("width"), img.get("height")) for img in masthead.iter("img")]
+    # Its width too, in proportion: Outlook reads no CSS and would draw it 30 pixels wide
+    assert shown == ([("https://example.org/news/mark.png", "144", "48")]
+                     if logo.endswith(".png") else [])
     assert not warnings
 
 

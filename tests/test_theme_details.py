@@ -29,7 +29,7 @@ BRANDED = {
         favicon: mark.svg
         subscribe_url: https://example.org/subscribe
         """,
-    "static/mark.svg": '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 8 8"/>',
+    "static/mark.svg": '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 8"/>',
 }
 
 
@@ -99,6 +99,8 @@ def test_logo_favicon_subscribe_and_sharing_tags(make_site: Callable[..., Path])
     header = next(h for h in page.iter("header") if h.get("class") == "site-header")
     logo = header.find(".//img[@class='site-logo']")
     assert logo is not None and logo.get("src") == "../../../mark.svg"
+    # Its proportions, from the viewBox: the header keeps its place before the logo arrives.
+    assert (logo.get("width"), logo.get("height")) == ("96", "32")
     assert (output / "mark.svg").is_file()
     links = {link.get("rel"): link.get("href") for link in page.iter("link")}
     assert links["icon"] == "../../../mark.svg"
