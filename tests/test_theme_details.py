@@ -6,9 +6,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
-from conftest import MINIMAL_SITE, copy_fixture, one, parse_html, text_of
+from conftest import MINIMAL_SITE, WITH_PDF, copy_fixture, one, parse_html, text_of
 
 from bulletin_gen.build import BuildOptions, build
 from bulletin_gen.errors import ContentError
@@ -113,6 +114,24 @@ def test_logo_favicon_subscribe_and_sharing_tags(make_site: Callable[..., Path])
     assert metas["twitter:title"] == "Lead story | January 2026 | Test Bulletin"
     email = (output / "issues/2026-01-winter/email.html").read_text("utf-8")
     assert 'href="https://example.org/subscribe"' in email
+
+
+@pytest.mark.parametrize("width", [390, 800])
+def test_the_print_link_beside_the_homes_button_wraps_to_the_same_edge(
+        make_site: Callable[..., Path], browser: Any, width: int) -> None:
+    """On a phone the French "Édition imprimable (PDF)" went under the button, pushed in by the
+    margin that set it apart beside it."""
+    settings = WITH_PDF["bulletin.yaml"].rstrip(" ") + "        language: fr\n"
+    output = build(make_site({"bulletin.yaml": settings}), BuildOptions(jobs=1)).output
+    browser.set_window_size(width, 900)
+    browser.get((output / "index.html").as_uri())
+    button, link = browser.execute_script(
+        "const box = e => document.querySelector(e).getBoundingClientRect();"
+        "return [box('.home-actions .button'), box('.home-actions .issue-link-pdf')];")
+    if width == 800:  # side by side
+        assert link["left"] > button["right"] and link["top"] < button["bottom"]
+    else:  # under it, from its edge
+        assert link["left"] == button["left"] and link["top"] >= button["bottom"]
 
 
 def test_a_page_without_any_image_is_a_summary_card(make_site: Callable[..., Path]) -> None:
