@@ -115,7 +115,7 @@ def audit_site(site_dir: Path, external: bool = False, strict: bool = False,
     except ContentError as error:
         findings = [_from_problem(p, "error") for p in error.problems]
         findings += [_from_problem(w, "warning") for w in error.warnings]
-        return Audit(tuple(sorted(findings)), stopped=True)
+        return Audit(_in_file_order(findings), stopped=True)
     site = rendered.site
     scans = [scan for scan in rendered.pages if scan is not None]
     tracer = Tracer(site_dir, site, rendered)
@@ -133,8 +133,13 @@ def audit_site(site_dir: Path, external: bool = False, strict: bool = False,
                 findings += tracer.findings(used[status.url][0], status.url, "external",
                                             "error", f"external link fails ({what}): "
                                             f"{status.url}", "fix or remove the link")
-    return Audit(tuple(sorted(set(findings))), tuple(statuses), len(site.issues),
+    return Audit(_in_file_order(findings), tuple(statuses), len(site.issues),
                  len(rendered.plans), site.drafts_left_out)
+
+
+def _in_file_order(findings: list[Finding]) -> tuple[Finding, ...]:
+    """Each finding once, by file and line; on one line in the order found, as it reads."""
+    return tuple(sorted(dict.fromkeys(findings), key=lambda found: (found.path, found.line)))
 
 
 def _from_problem(problem: Problem, severity: str) -> Finding:

@@ -61,9 +61,10 @@ class ContentError(BulletinError):
     compilers say it, so that an editor's problem matcher finds them), then a count."""
 
     def __init__(self, problems: Iterable[Problem], warnings: Iterable[Problem] = ()) -> None:
-        self.problems = tuple(sorted(set(problems)))
+        self.problems = in_file_order(problems)
         # Warnings found in the same run are shown too, so that one run lists everything.
-        self.warnings = tuple(sorted(set(warnings) - set(self.problems)))
+        errors = set(self.problems)
+        self.warnings = in_file_order(warning for warning in warnings if warning not in errors)
         lines = [problem.said_as("error") for problem in self.problems]
         lines += [warning.said_as("warning") for warning in self.warnings]
         also = f" (and {plural(len(self.warnings), 'warning')})" if self.warnings else ""
@@ -72,6 +73,12 @@ class ContentError(BulletinError):
 
     def show(self, file: IO[str] | None = None) -> None:
         click.echo(self.format_message(), file=file, err=True)
+
+
+def in_file_order(problems: Iterable[Problem]) -> tuple[Problem, ...]:
+    """`problems` once each, by file and line, and on one line in the order they were found:
+    as the line reads, left to right."""
+    return tuple(sorted(dict.fromkeys(problems), key=lambda problem: problem.location))
 
 
 @dataclass

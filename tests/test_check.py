@@ -65,6 +65,22 @@ def test_content_errors_stop_the_check_and_the_summary_says_so(make_site: Callab
                              "again, to check the pages and their links too.\n")
 
 
+@pytest.mark.parametrize("command", ["build", "check"])
+def test_problems_on_one_line_are_listed_as_the_line_reads(make_site: Callable[..., Path],
+                                                           runner: CliRunner,
+                                                           command: str) -> None:
+    site = make_site(lead("See [z](zeta.md) then [a](alpha.md) and ![](beta.png).\n"))
+    result = runner.invoke(main, [command, str(site)])
+    assert result.exit_code == 1
+    said = [line.split(": ", 2)[1:] for line in result.stderr.splitlines()
+            if line.startswith(f"{ITEM}:5:")]
+    assert [(severity, message.split(" (")[0]) for severity, message in said] == [
+        ("error", "link to a missing file: zeta.md"),
+        ("error", "link to a missing file: alpha.md"),
+        ("error", "image to a missing file: beta.png"),
+        ("warning", "image without alt text: beta.png")]
+
+
 def test_missing_anchor_is_traced_to_its_line(make_site: Callable[..., Path],
                                               runner: CliRunner) -> None:
     site = make_site(lead("Intro.\n\nSee [below](#nowhere) and [the top](#item-lead).\n"))
@@ -410,11 +426,11 @@ def test_a_missing_anchor_near_one_the_page_has_is_answered_with_it(
     assert result.stderr.splitlines() == [
         f"{ITEM}:6: error: link to a missing anchor #main in 01-lead.md (an anchor is the id of "
         "a heading or element on the page it links to)",  # the theme's ids are no answer
-        f"{other}:6: error: link to a missing anchor #7 in 02-briefs.yaml (a brief's number "
-        "is its place in the file: 02-briefs.yaml#1 for the first)",
         f"{other}:6: error: link to a missing anchor #backgroud (did you mean #background?)",
         f"{other}:6: error: link to a missing anchor #pecs-budgt in 02-briefs.yaml (did you "
-        "mean 02-briefs.yaml#pecs-budget?)"]
+        "mean 02-briefs.yaml#pecs-budget?)",
+        f"{other}:6: error: link to a missing anchor #7 in 02-briefs.yaml (a brief's number "
+        "is its place in the file: 02-briefs.yaml#1 for the first)"]  # as the line reads
 
 
 def test_a_templates_missing_anchor_keeps_its_template_named(
@@ -443,8 +459,8 @@ def test_every_broken_anchor_of_a_line_is_reported_at_once(make_site: Callable[.
     assert result.exit_code == 1
     hint = " (an anchor is the id of a heading or element on the page it links to)\n"
     assert result.stderr == (
-        f"{other}:6: error: link to a missing anchor #also-nowhere{hint}"
         f"{other}:6: error: link to a missing anchor #nowhere in 01-lead.md{hint}"
+        f"{other}:6: error: link to a missing anchor #also-nowhere{hint}"
         f"{other}:6: error: link to a missing anchor #nowhere in 04-third.md{hint}")
 
 
