@@ -17,13 +17,14 @@ from typing import Protocol
 
 from .errors import Location, Problems, display_path
 from .pool import CHUNKS_PER_JOB, Learner, map_chunks, split
-from .yamlio import Mapping, YamlError, bad_character, load_yaml
+from .yamlio import Mapping, YamlError, bad_characters, load_yaml
 
 CONTENT_DIR = "content"
 ISSUE_FILE = "issue.yaml"
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 YAML_SUFFIXES = (".yaml", ".yml")
 MAX_FILE_BYTES = 50 * 1024 * 1024
+MAX_LINES_SAID = 10  # of a file's lines holding characters no page can hold, each an error
 # Fewer issues than this are read in the main process: starting workers would cost more.
 PARALLEL_ISSUES = 64
 
@@ -268,11 +269,21 @@ def read_text(path: Path, rel: str, problems: Problems) -> str | None:
                      "save the file with UTF-8 encoding")
         return None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    bad = bad_character(text)
-    if bad:  # typed into the file; a YAML escape of one is refused by the YAML reader
-        problems.add(Location(rel, text[: bad[0]].count("\n") + 1), bad[1])
-        return None
-    return unicodedata.normalize("NFC", text)
+    # Typed into the file (a YAML escape of one is refused by the YAML reader): each line
+    # that holds one, up to a few, so that one fix does not reveal the next.
+    lines: dict[int, str] = {}
+    line, counted = 1, 0
+    for offset, message in bad_characters(text):
+        line, counted = line + text.count("\n", counted, offset), offset
+        lines.setdefault(line, message)
+        if len(lines) > MAX_LINES_SAID:
+            break
+    for line, message in list(lines.items())[:MAX_LINES_SAID]:
+        problems.add(Location(rel, line), message)
+    if len(lines) > MAX_LINES_SAID:
+        problems.add(Location(rel, max(lines)), "more characters that pages and feeds cannot "
+                     "hold, from this line on", "delete them too")
+    return None if lines else unicodedata.normalize("NFC", text)
 
 
 def split_front_matter(text: str) -> tuple[str | None, str, int]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import sys
 import unicodedata
+from collections.abc import Iterator
 from typing import Any
 
 import yaml
@@ -30,13 +31,17 @@ _NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]"
 
 def bad_character(text: str) -> tuple[int, str] | None:
     """(offset, message) of the first character no page, feed or email can hold, or None."""
-    found = _NOT_IN_XML.search(text)
-    if found is None:
-        return None
-    code = ord(found.group())
-    what = ("half of a surrogate pair, not a character" if 0xD800 <= code <= 0xDFFF
-            else "a control character")
-    return found.start(), f"U+{code:04X} is {what}, which pages and feeds cannot hold; delete it"
+    return next(bad_characters(text), None)
+
+
+def bad_characters(text: str) -> Iterator[tuple[int, str]]:
+    """(offset, message) of each character no page, feed or email can hold."""
+    for found in _NOT_IN_XML.finditer(text):
+        code = ord(found.group())
+        what = ("half of a surrogate pair, not a character" if 0xD800 <= code <= 0xDFFF
+                else "a control character")
+        yield (found.start(),
+               f"U+{code:04X} is {what}, which pages and feeds cannot hold; delete it")
 
 
 def xml_safe(text: str) -> str:

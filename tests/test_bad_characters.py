@@ -61,6 +61,18 @@ def test_characters_xml_forbids_are_refused_with_file_and_line(make_site: Callab
     assert not (site / "output").exists()
 
 
+def test_each_line_with_such_a_character_is_named_up_to_ten(make_site: Callable[..., Path],
+                                                            runner: CliRunner) -> None:
+    """One fix, one build: not a build for each line a paste from a terminal left them on."""
+    lines = "".join(f"Line {number} has an \x1b[1mescape\x1b[0m.\n\n" for number in range(12))
+    site = make_site({LEAD: "---\ntitle: Lead\n---\n" + lines})
+    said = [line for line in _problems(runner, site, "build").splitlines()
+            if line.startswith(LEAD)]
+    assert said == [f"{LEAD}:{4 + 2 * number}: error: {XML_FORBIDDEN}" for number in range(10)] + [
+        f"{LEAD}:24: error: more characters that pages and feeds cannot hold, from this line on "
+        "(delete them too)"]
+
+
 def test_character_references_in_raw_html_do_not_reach_the_output(
         make_site: Callable[..., Path]) -> None:
     site = make_site({LEAD: "---\ntitle: Lead\n---\nRaw <b>&#x1b;x&#0;</b> and "
