@@ -36,7 +36,7 @@ from .linkcheck import (
     scan_page,
 )
 from .links import item_slug
-from .markdown import ALT_ATTRIBUTE, NO_ALT, srcs_without_alt
+from .markdown import ALT_ATTRIBUTE, NO_ALT, shown_src, srcs_without_alt
 from .model import Site
 from .pipeline import RenderedSite, render_in_memory
 from .render import Artifact
@@ -312,7 +312,7 @@ def _alt_findings(scans: list[PageScan], site: Site, tracer: Tracer) -> list[Fin
     findings = []
     for scan in scans:
         for image in scan.images:
-            if image.hidden or image.alt is not None or image.src in written:
+            if image.hidden or image.alt is not None or shown_src(image.src) in written:
                 continue
             name = posixpath.basename(image.src.split("?")[0])
             link = Link(image.page, image.src, image.line, "img")

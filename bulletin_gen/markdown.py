@@ -441,10 +441,12 @@ def _rewrite(tokens: list[Token], resolve: Resolver, id_prefix: str, first_line:
         elif token.type == "html_block" and token.map:
             unlabelled += [(first_line + token.map[0] + offset, src, "html")
                            for offset, src in images_without_alt(token.content)]
+            _resolve_raw_html(token, resolve, ids, first_line + token.map[0], broken)
     for line, child in _inline_children(tokens, first_line):
         if child.type == "html_inline":
             unlabelled += [(line + offset, src, "html")
                            for offset, src in images_without_alt(child.content)]
+            _resolve_raw_html(child, resolve, ids, line, broken)
         attr, kind = {"link_open": ("href", "link"), "image": ("src", "image")}.get(
             child.type, ("", ""))
         url = str(child.attrGet(attr) or "") if attr else ""
@@ -464,6 +466,36 @@ def _rewrite(tokens: list[Token], resolve: Resolver, id_prefix: str, first_line:
     return broken, sorted(unlabelled, key=lambda found: found[0])
 
 
+def _resolve_raw_html(token: Token, resolve: Resolver, ids: dict[str, str], line: int,
+                      broken: list[tuple[int, str, str]]) -> None:
+    """The links and pictures of raw HTML (`<a href>`, `<img src>`) resolved as Markdown's
+    are, so that they lead where they should from every page and edition that shows the text;
+    those that lead nowhere are added to `broken`, at their line."""
+    if "<" not in token.content:
+        return
+
+    def edit(tag: str, attrs: Attrs) -> Attrs | None:
+        name, kind = _RAW_LINKS.get(tag, ("", ""))
+        url = dict(attrs).get(name) if name else None
+        if not url or is_external(url) or (url.startswith("#") and url[1:] not in ids) or \
+                _NOT_A_PATH.search(url):  # for the sanitiser to judge ('java\tscript:')
+            return None
+        target = f"#{ids[url[1:]]}" if url.startswith("#") else resolve(url, kind)
+        if target is None:
+            offset = token.content[:max(token.content.find(url), 0)].count("\n")
+            broken.append((line + offset, url, kind))
+            return None
+        return [(key, target if key == name else value) for key, value in attrs]
+
+    token.content = rewrite_start_tags(token.content, edit)
+
+
+_RAW_LINKS = {"a": ("href", "link"), "img": ("src", "image")}
+# What no file's path holds: quotes and brackets (an attribute broken out of), tabs and line
+# ends (which browsers take out of addresses), or a ':' before the first '/' (a scheme).
+_NOT_A_PATH = re.compile(r"[\"'<>`\t\n\r]|^[^/]*:")
+
+
 def images_without_alt(html: str) -> list[tuple[int, str]]:
     """(line, counted from 0, src) of every <img> of `html` with no alt attribute at all,
     save those marked as decoration. An empty alt="" is no omission: it says the picture
@@ -477,9 +509,19 @@ def images_without_alt(html: str) -> list[tuple[int, str]]:
 
 
 def srcs_without_alt(fragments: Iterable[str]) -> set[str]:
-    """The src of every <img> of `fragments` with no alt attribute (`images_without_alt`):
-    reported at their lines when the text was read, not again where they are shown."""
-    return {src for html in fragments for _, src in images_without_alt(html)}
+    """The src of every <img> of `fragments` with no alt attribute (`images_without_alt`),
+    reported at their lines when the text was read, not again where they are shown: as
+    `shown_src` gives the src of an <img> of a page that shows them."""
+    return {shown_src(src) for html in fragments for _, src in images_without_alt(html)}
+
+
+def shown_src(src: str) -> str:
+    """An image's src without the way up to the site's root: a fragment's `@root/issues/x/a.png`
+    is `../../issues/x/a.png` on one page and `../issues/x/a.png` on another."""
+    return _UP_TO_ROOT.sub("", src.removeprefix(ROOT_MARKER))
+
+
+_UP_TO_ROOT = re.compile(r"^(?:\.\./|\./)+")
 
 
 def decorative(attrs: dict[str, str]) -> bool:

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import MINIMAL_SITE
+from conftest import MINIMAL_SITE, TINY_PNG
 
 from bulletin_gen.build import BuildOptions, build
 from bulletin_gen.errors import ContentError
@@ -62,3 +62,25 @@ def test_links_missing_takes_error_or_warning_only(make_site: Callable[..., Path
     line = settings.count("\n") + 1
     assert [str(p) for p in caught.value.problems] == [
         f"bulletin.yaml:{line}: links.missing: unknown value 'warn' (did you mean warning?)"]
+
+
+def test_raw_html_links_and_pictures_lead_where_markdowns_would_from_every_page(
+        make_site: Callable[..., Path]) -> None:
+    """Written as the editor sees the files (`images/map.png`, `02-briefs.yaml`), a raw <img>
+    or <a> led elsewhere from each page that showed it (the issue page, the item's, the
+    email), and one that led nowhere was found by `bulletin check` alone."""
+    body = ('---\ntitle: Lead\n---\n<figure>\n<img src="images/map.png" alt="The map">\n'
+            '</figure>\n\nSee <a href="02-briefs.yaml">the news</a>.\n')
+    site = make_site({LEAD: body, "content/issues/2026-01-winter/images/map.png": TINY_PNG})
+    output = build(site, BuildOptions(**OPTIONS)).output  # type: ignore[arg-type]
+    for page, root in (("issues/2026-01-winter/index.html", "../../"),
+                       ("issues/2026-01-winter/lead/index.html", "../../../")):
+        html = (output / page).read_text("utf-8")
+        assert f'<img src="{root}issues/2026-01-winter/images/map.png" alt="The map"' in html
+        assert f'<a href="{root}issues/2026-01-winter/briefs/">the news</a>' in html
+    (site / LEAD).write_text(body.replace("map.png", "mapp.png").replace("02-", "03-"), "utf-8")
+    with pytest.raises(ContentError) as caught:
+        build(site, BuildOptions(**OPTIONS))  # type: ignore[arg-type]
+    assert [str(p).split(" (")[0] for p in caught.value.problems] == [
+        f"{LEAD}:5: image to a missing file: images/mapp.png",
+        f"{LEAD}:8: link to a missing file: 03-briefs.yaml"]

@@ -133,6 +133,30 @@ def test_links_and_images_go_through_the_resolver_with_their_line() -> None:
     assert '<a href="#top">top</a>' in rendered.html
 
 
+def test_raw_html_links_and_pictures_go_through_the_resolver_as_markdowns_do() -> None:
+    """So that they lead where they should from every page that shows the text, and one that
+    leads nowhere is an error at its line, not a link broken on some pages only."""
+    seen: list[tuple[str, str]] = []
+
+    def resolve(url: str, kind: str) -> str | None:
+        seen.append((url, kind))
+        return None if "missing" in url else f"{ROOT_MARKER}site/{url}"
+
+    text = ('## Background\n\nSee <a href="a.md" title="A">this</a>, <a href="#background">'
+            'above</a> and <a href="https://example.org/">web</a>.\n\n'
+            '<figure>\n<img src="pic.png" alt="A picture">\n'
+            '<img src="missing.png" alt="Lost">\n</figure>\n\n'
+            '<a href="missing.md">lost</a> <a href="x.md&quot; onclick=&quot;y">odd</a>\n')
+    rendered = RENDERER.render(text, resolve, "lead", first_line=10)
+    assert seen == [("pic.png", "image"), ("missing.png", "image"), ("a.md", "link"),
+                    ("missing.md", "link")]  # blocks first, then the paragraphs' inline HTML
+    assert sorted(rendered.broken) == [(16, "missing.png", "image"), (19, "missing.md", "link")]
+    assert '<a href="@root/site/a.md" title="A">this</a>' in rendered.html
+    assert '<a href="#lead-background">above</a>' in rendered.html
+    assert '<img src="@root/site/pic.png" alt="A picture">' in rendered.html
+    assert '<a href="https://example.org/">web</a>' in rendered.html
+
+
 def test_relative_html_points_root_urls_at_the_page() -> None:
     html = f'<a href="{ROOT_MARKER}issues/a/">a</a><img src="{ROOT_MARKER}m.png" alt="">'
     assert relative_html(html, "../../") == '<a href="../../issues/a/">a</a>' \

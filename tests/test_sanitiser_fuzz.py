@@ -43,7 +43,8 @@ SCRIPT_URLS = [f"javascript:{MARK}()", f"JaVaScRiPt:{MARK}()", f"java&#x09;scrip
 # Values that try to leave the attribute; what stays of them is a harmless URL or text.
 BREAKOUTS = ['x.png" onerror="alert(1)', "x.png&quot; onerror=&quot;alert(1)",
              '#"><script>alert(2)</script>', "#&quot;&gt;&lt;img src=x onerror=alert(3)&gt;",
-             "p.html' onmouseover='alert(4)", "images/pic.png", "https://example.org/", "1"]
+             "p.html' onmouseover='alert(4)", "images/pic.png", "https://example.org/", "#1"]
+# (A path to a file that is not there would be refused at load, as a Markdown link to one is.)
 HANDLERS = ["onerror", "onclick", "onload", "onmouseover", "onfocus", "onanimationstart"]
 URL_ATTRIBUTES = ["href", "src", "action", "formaction", "background", "poster", "xlink:href",
                   "srcdoc", "data"]

@@ -38,6 +38,7 @@ from ..markdown import (
     Attrs,
     is_external,
     rewrite_start_tags,
+    shown_src,
     srcs_without_alt,
     unlabelled_src,
 )
@@ -109,7 +110,7 @@ def issue_email_plans(site: Site, issue: Issue,
     pictures = {image.url: image for image in issue.pictures}
     sizes = partial(_email_image, config.absolute(""), pictures, copies)
     return (PagePlan(f"{issue.url}{EMAIL_HTML}", issue.url, EMAIL_HTML, context,
-                     finish=partial(_finish_html, issue, web_url, sizes)),
+                     finish=partial(_finish_html, issue, web_url, config.absolute(""), sizes)),
             PagePlan(f"{issue.url}{EMAIL_TEXT}", issue.url, EMAIL_TEXT,
                      {**context, "text": PlainText(web_url, gettext=gettext)}, finish=_finish_text))
 
@@ -119,14 +120,14 @@ def email_subject(site: Site, issue: Issue, gettext: Callable[[str], str] = str)
     return gettext("%(site)s: %(page)s") % {"site": site.config.title, "page": issue.title}
 
 
-def _finish_html(issue: Issue, web_url: str, sizes: ImageSizes, html: str,
+def _finish_html(issue: Issue, web_url: str, root: str, sizes: ImageSizes, html: str,
                  problems: Problems) -> bytes:
     """The email's HTML with every link absolute, the text's images sized and every style
     inlined."""
     unlabelled: list[str] = []  # the src of each <img> without alt, found on the same walk
     html = rewrite_start_tags(_drop_web_only(html),
                               partial(_email_tag, web_url, sizes, unlabelled))
-    check_email_images(issue, unlabelled, problems)
+    check_email_images(issue, root, unlabelled, problems)
     data = inline_css(html).encode("utf-8")
     check_email_size(issue, len(data), problems)
     return data
@@ -158,17 +159,18 @@ def check_email_size(issue: Issue, size: int, problems: Problems) -> None:
                       "items to another issue")
 
 
-def check_email_images(issue: Issue, unlabelled: list[str], problems: Problems) -> None:
+def check_email_images(issue: Issue, root: str, unlabelled: list[str],
+                       problems: Problems) -> None:
     """Warn of the templates' images with no alt text (`unlabelled`: their src, as written
-    before the links were made absolute). Many mail clients block images until asked: the alt
-    text is what readers see first. The text's own (Markdown's empty brackets, raw HTML's
-    <img>) were reported at their file and line when it was read; an empty alt="" is a
-    decoration."""
+    before the links were made absolute; the text's, from the site's address `root`). Many
+    mail clients block images until asked: the alt text is what readers see first. The text's
+    own (Markdown's empty brackets, raw HTML's <img>) were reported at their file and line
+    when it was read; an empty alt="" is a decoration."""
     if not unlabelled:
         return
     written = srcs_without_alt(fragment for _, fragment in issue.fragments())
-    for src in unlabelled:
-        if src not in written:
+    for src in unlabelled:  # the text's are absolute by now, from the site's address
+        if shown_src(src.removeprefix(root)) not in written:
             problems.warn(Location(issue.source), "an image of the email edition has no alt "
                           f"text: {src or '<img>'}", ALT_ATTRIBUTE)
 
