@@ -471,7 +471,7 @@ def _resolve_raw_html(token: Token, resolve: Resolver, ids: dict[str, str], line
     """The links and pictures of raw HTML (`<a href>`, `<img src>`) resolved as Markdown's
     are, so that they lead where they should from every page and edition that shows the text;
     those that lead nowhere are added to `broken`, at their line."""
-    if "<" not in token.content:
+    if not _RAW_LINK_TAG.search(token.content):  # most raw HTML is a <br> or a </a>
         return
 
     def edit(tag: str, attrs: Attrs) -> Attrs | None:
@@ -491,6 +491,7 @@ def _resolve_raw_html(token: Token, resolve: Resolver, ids: dict[str, str], line
 
 
 _RAW_LINKS = {"a": ("href", "link"), "img": ("src", "image")}
+_RAW_LINK_TAG = re.compile(r"<(?:a|img)\s", re.IGNORECASE)
 # What no file's path holds: quotes and brackets (an attribute broken out of), tabs and line
 # ends (which browsers take out of addresses), or a ':' before the first '/' (a scheme).
 _NOT_A_PATH = re.compile(r"[\"'<>`\t\n\r]|^[^/]*:")
