@@ -481,14 +481,19 @@ def _language_site(original: Site, language: LanguageSources, main: dict[Path, I
     sources = language.sources()
     identities = _identities(sources, language, main, found)
     local = _in_language(config, language.language)
-    site = build_site(local, sources, renderer, found, drafts, memo, jobs, identities)
+    # A translated single-file issue's items take the slugs of its original's, by position
+    # (theirs come from their headings, which are translated): each is the other's translation.
+    item_slugs = {issue.slug: tuple(item.slug for item in issue.items)
+                  for issue in original.issues
+                  if all(item.source == issue.source for item in issue.items)}
+    site = build_site(local, sources, renderer, found, drafts, memo, jobs, identities,
+                      item_slugs)
     site = measure_images(site, found)
     translated = {twin.rel for twin in language.twins.values()}
     problems.extend(_belonging(found, language, problems))
-    originals = {issue.slug: issue for issue in original.issues}
     marks = _Marks(translated, language.left_out,
                    _text_languages(original, language.prefix), config.language)
-    issues = tuple(_marked_issue(issue, marks, originals) for issue in site.issues)
+    issues = tuple(_marked_issue(issue, marks) for issue in site.issues)
     issues = _named_terms(issues, language.language)
     pages = tuple(marks.mark(page) for page in site.pages)
     tags, regions = term_indexes(issues, language.prefix)  # of the items as marked
@@ -500,13 +505,13 @@ def _language_site(original: Site, language: LanguageSources, main: dict[Path, I
                    regions=regions)
 
 
-def _marked_issue(issue: Issue, marks: _Marks, originals: dict[str, Issue]) -> Issue:
+def _marked_issue(issue: Issue, marks: _Marks) -> Issue:
     """`issue` and its items with what each shows of its original said to be (`_Marks`). The
     items of a single-file issue are left as they are: they come from its body, which the
     translation writes whole; what its front matter left out is the issue's, not theirs."""
     return replace(issue, inherited=marks.inherited(issue),
                    items=tuple(item if item.source == issue.source else marks.mark(item)
-                               for item in _aligned(issue, originals)))
+                               for item in issue.items))
 
 
 def _named_terms(issues: tuple[Issue, ...], language: Language) -> tuple[Issue, ...]:
@@ -568,19 +573,6 @@ def _report_unused_names(language: Language, tags: Iterable[TermIndex],
                               f"'{name.written}'",
                               did_you_mean(name.written, sorted(set(known.values()))) or
                               f"name one of the {key} the items give, as they write it")
-
-
-def _aligned(issue: Issue, originals: dict[str, Issue]) -> tuple[Item, ...]:
-    """The items of `issue`; those of a translated single-file issue with the slugs of the
-    original's, by position (their slugs come from their headings, which are translated), so
-    that each is the other's translation. Not when the two have not the same number of items."""
-    original = originals.get(issue.slug)
-    if original is None or original.source == issue.source or \
-            len(original.items) != len(issue.items) or \
-            any(item.source != issue.source for item in issue.items):
-        return issue.items
-    return tuple(replace(item, slug=twin.slug, url=f"{issue.url}{twin.slug}/")
-                 for item, twin in zip(issue.items, original.items, strict=True))
 
 
 def _identities(sources: Sources, language: LanguageSources, main: dict[Path, Identity],

@@ -89,13 +89,16 @@ _H2 = re.compile(r"^##\s+(.+?)\s*#*\s*$")
 
 def build_site(config: SiteConfig, sources: Sources, renderer: MarkdownRenderer,
                problems: Problems, drafts: bool = False, memo: Reuse | None = None,
-               jobs: int = 1, identities: dict[Path, Identity] | None = None) -> Site:
+               jobs: int = 1, identities: dict[Path, Identity] | None = None,
+               item_slugs: dict[str, tuple[str, ...]] | None = None) -> Site:
     """Turn every source into the typed model; problems are recorded, not raised.
 
     With a `memo`, an issue or item that nothing it was built from has changed is taken from
     it. With `jobs` > 1, issues are built by that many worker processes (their Markdown is most
     of a cold build's time); the model and the order of the problems do not depend on it.
-    `identities` (a translation's, languages.py) replaces where the sources are published."""
+    `identities` (a translation's, languages.py) replaces where the sources are published,
+    and `item_slugs` gives the items of a single-file issue, by its slug, those of its
+    original (their headings are translated), when there are as many."""
     renderer = renderer.in_language(config.language)
     if identities is None:
         identities = links.identities(sources, problems)
@@ -113,7 +116,8 @@ def build_site(config: SiteConfig, sources: Sources, renderer: MarkdownRenderer,
             source, found = sources.issues[index], Problems()
             known = ((identities, assets) if identities[source.meta.path].issue_slug in hidden
                      else public)
-            built.append((_issue(source, *known, renderer, found, memo), found))
+            slugs = (item_slugs or {}).get(identities[source.meta.path].issue_slug, ())
+            built.append((_issue(source, *known, renderer, found, memo, slugs), found))
         return built
 
     work = [_work(source, memo) for source in sources.issues]
@@ -231,24 +235,27 @@ def _rendered(renderer: MarkdownRenderer, text: str, doc: SourceDoc, resolve: Re
 
 
 def _issue(source: IssueSource, identities: dict[Path, Identity], assets: dict[Path, str],
-           renderer: MarkdownRenderer, problems: Problems, memo: Reuse | None) -> Issue:
+           renderer: MarkdownRenderer, problems: Problems, memo: Reuse | None,
+           item_slugs: tuple[str, ...] = ()) -> Issue:
     """An issue built, or taken whole from what the last build made (`Reuse`)."""
     resolve = links.resolver(source.meta, identities, assets)
 
     def build(resolve: Resolver, found: Problems) -> Issue:
-        return _build_issue(source, identities, assets, resolve, renderer, found, memo)
+        return _build_issue(source, identities, assets, resolve, renderer, found, memo,
+                            item_slugs)
     if memo is None:
         return build(resolve, problems)
     # Where the issue's files are published (a URL says its issue's slug and its own).
     made_from = ([identities[doc.path].url for doc in (source.meta, *source.items)],
-                 source.assets)
+                 source.assets, item_slugs)
     return memo.issue(source, made_from, resolve,
                       lambda doc: links.resolver(doc, identities, assets), problems, build)
 
 
 def _build_issue(source: IssueSource, identities: dict[Path, Identity],
                  assets: dict[Path, str], resolve: Resolver, renderer: MarkdownRenderer,
-                 problems: Problems, memo: Reuse | None = None) -> Issue:
+                 problems: Problems, memo: Reuse | None = None,
+                 item_slugs: tuple[str, ...] = ()) -> Issue:
     """`resolve` serves the issue's own file; each item gets its own."""
     doc = source.meta
     identity = identities[doc.path]
@@ -275,7 +282,8 @@ def _build_issue(source: IssueSource, identities: dict[Path, Identity],
     )
     fields.finish()
     if source.folder is None:
-        intro, items = _single_file_items(doc, identity, date, resolve, renderer, problems)
+        intro, items = _single_file_items(doc, identity, date, resolve, renderer, problems,
+                                          item_slugs)
     else:
         intro = ""
         items = tuple(_item(item, identities[item.path], date,
@@ -290,19 +298,23 @@ def _build_issue(source: IssueSource, identities: dict[Path, Identity],
 
 
 def _single_file_items(doc: SourceDoc, identity: Identity, date: dt.date,
-                       resolve: Resolver, renderer: MarkdownRenderer,
-                       problems: Problems) -> tuple[str, tuple[Item, ...]]:
-    """A single-file issue: text before the first '## ' is the introduction, each '## ' an item."""
+                       resolve: Resolver, renderer: MarkdownRenderer, problems: Problems,
+                       given: tuple[str, ...] = ()) -> tuple[str, tuple[Item, ...]]:
+    """A single-file issue: text before the first '## ' is the introduction, each '## ' an
+    item, whose slug is made from its heading, or `given` (a translation's: its original's)
+    when that holds one for each."""
     chunks = _split_h2(doc.body)
     intro_text = chunks[0][2] if chunks and chunks[0][0] is None else ""
     intro = _render(renderer, intro_text, doc, resolve, problems, "intro") if intro_text else ""
+    sections = [(heading, offset, text) for heading, offset, text in chunks if heading is not None]
+    if len(given) != len(sections):
+        given = ()
     items: list[Item] = []
     taken: set[str] = set()
-    for heading, offset, text in chunks:
-        if heading is None:
-            continue
+    for number, (heading, offset, text) in enumerate(sections):
         # Two sections with the same heading would write the same page: number the later ones.
-        slug = _unique(slugify(heading) or f"item-{len(items) + 1}", taken)
+        slug = given[number] if given else _unique(slugify(heading) or f"item-{number + 1}",
+                                                   taken)
         taken.add(slug)
         items.append(Item(
             issue_slug=identity.issue_slug, slug=slug, title=renderer.typographic(heading),

@@ -258,6 +258,23 @@ def test_a_single_file_issue_is_translated_by_its_twin(
         ("Fechas de formación", "es/issues/2026-01-january/training-dates/")]
 
 
+def test_a_renamed_section_of_the_original_moves_its_translation_with_it(
+        fixture_site: Callable[[str], Path], tmp_path: Path) -> None:
+    """The translation's file is unchanged, but its items take their slugs from the
+    original's headings: an incremental build moves them too, as a clean build would."""
+    site_dir = fixture_site("multilingual")
+    build(site_dir, BuildOptions(pdf=False, email=False, jobs=1))
+    original = site_dir / "content/issues/2026-01-january.md"
+    original.write_text(original.read_text("utf-8").replace(
+        "## Training dates", "## Training calendar"), "utf-8")
+    output = build(site_dir, BuildOptions(pdf=False, email=False, jobs=1)).output
+    moved = output / "es/issues/2026-01-january/training-calendar/index.html"
+    assert moved.is_file() and not (moved.parent.parent / "training-dates").exists()
+    clean = build(site_dir, BuildOptions(output=tmp_path / "clean", clean=True, pdf=False,
+                                         email=False, jobs=1)).output
+    assert moved.read_bytes() == (clean / moved.relative_to(output)).read_bytes()
+
+
 def test_untranslated_items_are_shown_in_the_original_language_and_marked(
         fixture_site: Callable[[str], Path]) -> None:
     april = sites_of(fixture_site("multilingual"))["ar"].issues[0]
