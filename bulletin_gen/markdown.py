@@ -149,7 +149,7 @@ def _footnote_block_open(self: object, tokens: object, idx: int, options: object
 # it (Unicode CLDR's), for the languages whose marks are not English's “ ” ‘ ’; a language
 # with a region or script ('de-CH', 'zh-Hant') looks for itself, then for its language.
 QUOTES: dict[str, tuple[str, str, str, str]] = {
-    **dict.fromkeys(("fr",), ("«\u00a0", "\u00a0»", "“", "”")),  # spaced (FRENCH_SPACE)
+    "fr": ("«\u00a0", "\u00a0»", "“", "”"),  # set apart by no-break spaces (FRENCH_SPACE)
     **dict.fromkeys(("es", "ca", "it", "el", "ar", "fa"), ("«", "»", "“", "”")),
     **dict.fromkeys(("ru", "uk", "be", "kk", "ky", "tg"), ("«", "»", "„", "“")),
     **dict.fromkeys(("de", "cs", "sk", "sl"), ("„", "“", "‚", "‘")),
@@ -172,7 +172,7 @@ def quotes_of(language: str) -> tuple[str, str, str, str]:
 
 
 def _is_french(language: str) -> bool:
-    return language.split("-")[0] == "fr"
+    return language.split("-")[0].lower() == "fr"
 
 
 @functools.cache

@@ -220,7 +220,8 @@ class BuildCache:
         scratch = self.folder / MADE / f"{key}.partial"
         shutil.rmtree(scratch, ignore_errors=True)
         scratch.mkdir(parents=True)
-        earlier = self.folder / MADE / self.made_before.get(purpose, "") if purpose else None
+        before = self.made_before.get(purpose) if purpose else None
+        earlier = self.folder / MADE / before if before else None
         with naming(scratch):
             make(scratch, earlier if earlier is not None and earlier.is_dir() else None)
         scratch.rename(folder)
