@@ -37,7 +37,7 @@ from .languages import (
 )
 from .layout import OUTPUT_DIR
 from .markdown import MarkdownRenderer
-from .model import Site
+from .model import Issue, Site
 from .render import Artifact, PagePlan, plan_pages, read_pages, render_pages
 from .search import start_search, switch_search
 from .templates import THEME_STATIC, ThemeEnvironment, make_environment
@@ -189,21 +189,40 @@ class PdfReport:
     warnings: tuple[Problem, ...]
 
 
+@dataclass(frozen=True)
+class OneIssue:
+    """One issue loaded to make one of its editions alone (`bulletin pdf`, `bulletin email`):
+    the site of its language, the issue, the templates speaking that language, and the
+    warnings loading gave about the issue's own files."""
+
+    site: Site
+    issue: Issue
+    env: ThemeEnvironment
+    warnings: tuple[Problem, ...]
+
+
+def load_issue(site_dir: Path, issue_slug: str, language: str | None = None,
+               base_url: str | None = None) -> OneIssue:
+    """The issue `issue_slug` (drafts included) in `language` ('es': its translation) or the
+    main language."""
+    main, problems = load_site(site_dir, drafts=True, base_url=base_url)
+    site = site_in(main, language)
+    issue_translated(main, site, issue_slug)
+    issue = find_issue(site, issue_slug)
+    return OneIssue(site, issue, make_environment(site_dir, language=site.config.language),
+                    issue_warnings(issue, problems.warnings))
+
+
 def build_pdf(site_dir: Path, issue_slug: str, target: Path,
               language: str | None = None) -> PdfReport:
     """Write the print edition of one issue (drafts included) to `target`, in `language`
     ('es': its translation) or the main language."""
-    main, problems = load_site(site_dir, drafts=True)
-    site = site_in(main, language)
-    issue_translated(main, site, issue_slug)
-    issue = find_issue(site, issue_slug)
-    env = make_environment(site_dir, language=site.config.language)
-    loaded = issue_warnings(issue, problems.warnings)
+    one = load_issue(site_dir, issue_slug, language)
     made = Problems()
-    data = issue_pdf(site_dir, site, env, issue, made)
+    data = issue_pdf(site_dir, one.site, one.env, one.issue, made)
     write_file(target, data)
-    return PdfReport(target, issue.title, len(data), issue.is_draft,
-                     loaded + tuple(made.warnings))
+    return PdfReport(target, one.issue.title, len(data), one.issue.is_draft,
+                     one.warnings + tuple(made.warnings))
 
 
 def site_environment(site_dir: Path, site: Site) -> ThemeEnvironment:

@@ -28,10 +28,8 @@ from urllib.parse import urljoin, urlsplit
 from jinja2 import Environment
 from markupsafe import Markup
 
-from .. import languages
 from ..config import SiteConfig
 from ..errors import BulletinError, Location, Problem, Problems
-from ..languages import issue_translated, site_in
 from ..layout import CONFIG_FILE
 from ..markdown import (
     ALT_ATTRIBUTE,
@@ -325,32 +323,20 @@ def export_eml(site_dir: Path, slug: str, target: Path, drafts: bool = False,
                base_url: str | None = None, language: str | None = None) -> EmlReport:
     """Write the email edition of the issue `slug` as a .eml file at `target`; in `language`
     ('es': its translation), or the main language."""
-    from ..pipeline import load_site  # the build imports the editions, so not at the top
-    from ..templates import make_environment
+    from ..pipeline import load_issue  # the build imports the editions, so not at the top
 
-    main, problems = load_site(site_dir, drafts=True, base_url=base_url)
-    site = site_in(main, language)
-    issue_translated(main, site, slug)
-    missing = missing_requirement(site.config)
+    one = load_issue(site_dir, slug, language, base_url)
+    missing = missing_requirement(one.site.config)
     if missing:
         raise EmailError(f"cannot make the email edition: {missing[0]} ({missing[1]})")
-    issue = find_issue(site, slug, drafts)
-    env = make_environment(site_dir, language=site.config.language)
-    loaded = languages.issue_warnings(issue, problems.warnings)
+    if one.issue.is_draft and not drafts:
+        raise EmailError(f"issue '{one.issue.slug}' is a draft: pass --drafts to send it anyway")
     made = Problems()
-    edition = render_email(site, env, issue, made)
-    data = email_message(site.config, edition).as_bytes()
+    edition = render_email(one.site, one.env, one.issue, made)
+    data = email_message(one.site.config, edition).as_bytes()
     try:
         target.write_bytes(data)
     except OSError as error:
         raise EmailError(f"cannot write {target}: {error.strerror}") from None
     return EmlReport(target, edition.subject, len(edition.html.encode("utf-8")),
-                     loaded + tuple(made.warnings))
-
-
-def find_issue(site: Site, name: str, drafts: bool) -> Issue:
-    """The issue a command names (`languages.find_issue`); a draft only when asked for."""
-    issue = languages.find_issue(site, name)
-    if issue.is_draft and not drafts:
-        raise EmailError(f"issue '{issue.slug}' is a draft: pass --drafts to send it anyway")
-    return issue
+                     one.warnings + tuple(made.warnings))
