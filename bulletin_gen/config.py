@@ -158,7 +158,8 @@ class SiteConfig:
     # Files of static/ (as 'logo.svg'), or https:// addresses: shown in the header, the
     # browser's tab, and the preview of a link shared on social media (default: the logo).
     logo: str = ""
-    logo_size: tuple[int, int] | None = None  # its width and height, when it is a file here
+    # its width and height (their proportion), when it is a file here
+    logo_size: tuple[float, float] | None = None
     favicon: str = ""
     og_image: str = ""
     subscribe_url: str = ""  # the mailing tool's sign-up page: header, footer and email
@@ -503,20 +504,26 @@ _SVG_SIZE = re.compile(r"""\s(width|height)\s*=\s*["']\s*([\d.]+)\s*(?:px)?\s*["
 _SVG_VIEW_BOX = re.compile(r"""\sviewBox\s*=\s*["'][^"']*?([\d.]+)[\s,]+([\d.]+)\s*["']""")
 
 
-def picture_size(path: Path) -> tuple[int, int] | None:
-    """A picture's width and height: a raster's pixels, an SVG's own size or else its
-    viewBox's. None when neither can be read."""
+def picture_size(path: Path) -> tuple[float, float] | None:
+    """A picture's width and height: a raster's pixels (as shown, turned as its camera says),
+    an SVG's own size or else its viewBox's. None when neither can be read."""
     if path.suffix.lower() == ".svg":
         return _svg_size(path)
     try:
         with Picture.open(path) as picture:
             width, height = picture.size
+            if picture.getexif().get(ORIENTATION) in TURNED:
+                width, height = height, width
     except (OSError, Picture.DecompressionBombError):
         return None
     return (width, height) if width and height else None
 
 
-def _svg_size(path: Path) -> tuple[int, int] | None:
+ORIENTATION = 0x0112  # the EXIF tag
+TURNED = (5, 6, 7, 8)  # orientations shown a quarter turn round: width and height swap
+
+
+def _svg_size(path: Path) -> tuple[float, float] | None:
     try:
         tag = _SVG_TAG.search(path.read_text("utf-8", errors="replace")[:8192])
     except OSError:
@@ -527,10 +534,11 @@ def _svg_size(path: Path) -> tuple[int, int] | None:
     box = _SVG_VIEW_BOX.search(tag.group())
     size = ((sizes["width"], sizes["height"]) if sizes.keys() == {"width", "height"}
             else box.groups() if box else None)
-    if size is None:
+    try:
+        width, height = (float(number) for number in size or ())
+    except ValueError:  # '1.2.3', or nothing
         return None
-    width, height = (round(float(number)) for number in size)
-    return (width, height) if width > 0 and height > 0 else None
+    return (width, height) if 0 < width < 1e9 and 0 < height < 1e9 else None
 
 
 def _count(reader: FieldReader, key: str, default: int, least: int = 0, hint: str = "") -> int:

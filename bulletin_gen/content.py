@@ -275,7 +275,7 @@ def read_text(path: Path, rel: str, problems: Problems) -> str | None:
     line, counted = 1, 0
     for offset, message in bad_characters(text):
         line, counted = line + text.count("\n", counted, offset), offset
-        lines.setdefault(line, message)
+        lines[line] = message
         if len(lines) > MAX_LINES_SAID:
             break
     for line, message in list(lines.items())[:MAX_LINES_SAID]:

@@ -46,7 +46,7 @@ from .links import Identity
 from .markdown import MarkdownRenderer, slugify
 from .model import Brief, Issue, Item, Page, Site, Term, TermIndex
 from .sitepaths import nfc_path
-from .validate import Reuse, build_site, default_kind, term_indexes
+from .validate import Originals, Reuse, build_site, default_kind, term_indexes
 from .yamlio import Mapping
 
 T = TypeVar("T", Item, Page)
@@ -481,15 +481,14 @@ def _language_site(original: Site, language: LanguageSources, main: dict[Path, I
     sources = language.sources()
     identities = _identities(sources, language, main, found)
     local = _in_language(config, language.language)
-    # A translated single-file issue's items take the slugs of its original's, by position
-    # (theirs come from their headings, which are translated): each is the other's translation.
-    item_slugs = {issue.slug: tuple(item.slug for item in issue.items)
-                  for issue in original.issues
-                  if all(item.source == issue.source for item in issue.items)}
-    site = build_site(local, sources, renderer, found, drafts, memo, jobs, identities,
-                      item_slugs)
-    site = measure_images(site, found)
     translated = {twin.rel for twin in language.twins.values()}
+    originals = Originals(
+        {issue.slug: tuple(item.slug for item in issue.items) for issue in original.issues
+         if all(item.source == issue.source for item in issue.items)},
+        {rel: spoken for rel, spoken in _written_in(original).items() if rel not in translated})
+    site = build_site(local, sources, renderer, found, drafts, memo, jobs, identities,
+                      originals)
+    site = measure_images(site, found)
     problems.extend(_belonging(found, language, problems))
     marks = _Marks(translated, language.left_out,
                    _text_languages(original, language.prefix), config.language)
@@ -634,6 +633,18 @@ class _Marks:
         if shown.source in self.translated:
             return replace(shown, inherited=self.inherited(shown))
         return replace(shown, lang=shown.lang or self.language(shown), untranslated=True)
+
+
+def _written_in(main: Site) -> dict[str, str]:
+    """The language each file of the `main` site is written in, by the file: its own `lang:`,
+    else its issue's, else the site's."""
+    found = {page.source: page.lang or main.language for page in main.pages}
+    for issue in main.issues:
+        in_issue = issue.lang or main.language
+        found[issue.source] = in_issue
+        found.update({item.source: item.lang or in_issue for item in issue.items
+                      if item.source != issue.source})  # a single-file issue's are its own
+    return found
 
 
 def _text_languages(main: Site, prefix: str) -> dict[str, str]:

@@ -158,17 +158,25 @@ QUOTES: dict[str, tuple[str, str, str, str]] = {
     "hy": ("«", "»", "«", "»"),
     **dict.fromkeys(("nb", "no", "nn"), ("«", "»", "‘", "’")),
     **dict.fromkeys(("de-CH", "fr-CH"), ("«", "»", "‹", "›")),
-    **dict.fromkeys(("ja", "zh-Hant", "zh-TW", "zh-HK"), ("「", "」", "『", "』")),
+    **dict.fromkeys(("ja", "zh-Hant", "zh-TW", "zh-HK", "zh-MO"), ("「", "」", "『", "』")),
 }
 ENGLISH_QUOTES = ("“", "”", "‘", "’")
+_QUOTES_BY_CODE = {code.lower(): marks for code, marks in QUOTES.items()}
 # French sets a no-break space before : ; ! ? and inside « »: a space typed there becomes one,
 # so that no line starts with the mark (the theme's French words do the same).
 FRENCH_SPACE = re.compile(r"[ \t]+(?=[:;!?»])|(?<=«)[ \t]+")
 
 
 def quotes_of(language: str) -> tuple[str, str, str, str]:
-    """The quotation marks of `language` (a BCP 47 code, as `lang:` takes)."""
-    return QUOTES.get(language) or QUOTES.get(language.split("-")[0]) or ENGLISH_QUOTES
+    """The quotation marks of `language` (a BCP 47 code, as `lang:` takes, in any case): its
+    own, else those of the code without its last part ('zh-Hant-TW', 'zh-Hant', 'zh')."""
+    parts = language.lower().split("-")
+    while parts:
+        found = _QUOTES_BY_CODE.get("-".join(parts))
+        if found:
+            return found
+        parts.pop()
+    return ENGLISH_QUOTES
 
 
 def _is_french(language: str) -> bool:
@@ -358,9 +366,10 @@ class _EditedStartTags(HTMLParser):
     """The start tags an edit changes, found by a real HTML tokenizer: a regex would also
     match `href="..."` written in text, and values are escaped, not plain."""
 
-    def __init__(self, edit: TagEdit) -> None:
+    def __init__(self, edit: TagEdit, lines: list[int] | None = None) -> None:
         super().__init__(convert_charrefs=True)
         self.edit = edit
+        self.lines = lines
         self.found: list[tuple[tuple[int, int], str, str, Attrs, bool]] = []
 
     def handle_starttag(self, tag: str, attrs: Attrs) -> None:
@@ -370,16 +379,19 @@ class _EditedStartTags(HTMLParser):
         self._record(tag, attrs, closed=True)
 
     def _record(self, tag: str, attrs: Attrs, closed: bool) -> None:
+        if self.lines is not None:
+            self.lines.append(self.getpos()[0])
         edited = self.edit(tag, attrs)
         if edited is not None:
             self.found.append((self.getpos(), self.get_starttag_text() or "", tag, edited, closed))
 
 
-def rewrite_start_tags(html: str, edit: TagEdit) -> str:
+def rewrite_start_tags(html: str, edit: TagEdit, lines: list[int] | None = None) -> str:
     """`html` with each start tag that `edit` changes written again with its new attributes,
     every value escaped, so a value that held `&quot;` stays one attribute (it once came back
-    unescaped: a live `onerror=`)."""
-    parser = _EditedStartTags(edit)
+    unescaped: a live `onerror=`). `lines`, when given, gets the line (from 1) of each start
+    tag before `edit` sees it."""
+    parser = _EditedStartTags(edit, lines)
     parser.feed(html)
     parser.close()
     if not parser.found:
@@ -441,6 +453,8 @@ def _rewrite(tokens: list[Token], resolve: Resolver, id_prefix: str, first_line:
         elif token.type == "html_block" and token.map:
             unlabelled += [(first_line + token.map[0] + offset, src, "html")
                            for offset, src in images_without_alt(token.content)]
+    for token in tokens:  # once every heading's id is known: a link may lead further down
+        if token.type == "html_block" and token.map:
             _resolve_raw_html(token, resolve, ids, first_line + token.map[0], broken)
     for line, child in _inline_children(tokens, first_line):
         if child.type == "html_inline":
@@ -474,6 +488,8 @@ def _resolve_raw_html(token: Token, resolve: Resolver, ids: dict[str, str], line
     if not _RAW_LINK_TAG.search(token.content):  # most raw HTML is a <br> or a </a>
         return
 
+    lines: list[int] = []  # of each start tag, from 1, as `edit` sees it
+
     def edit(tag: str, attrs: Attrs) -> Attrs | None:
         name, kind = _RAW_LINKS.get(tag, ("", ""))
         url = dict(attrs).get(name) if name else None
@@ -482,12 +498,11 @@ def _resolve_raw_html(token: Token, resolve: Resolver, ids: dict[str, str], line
             return None
         target = f"#{ids[url[1:]]}" if url.startswith("#") else resolve(url, kind)
         if target is None:
-            offset = token.content[:max(token.content.find(url), 0)].count("\n")
-            broken.append((line + offset, url, kind))
+            broken.append((line + lines[-1] - 1, url, kind))
             return None
         return [(key, target if key == name else value) for key, value in attrs]
 
-    token.content = rewrite_start_tags(token.content, edit)
+    token.content = rewrite_start_tags(token.content, edit, lines)
 
 
 _RAW_LINKS = {"a": ("href", "link"), "img": ("src", "image")}

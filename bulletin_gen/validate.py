@@ -12,7 +12,7 @@ import datetime as dt
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Protocol
 
@@ -87,18 +87,29 @@ KIND_FIELDS = ("items", "session", "venue", *(name for pair in ROLES for name in
 _H2 = re.compile(r"^##\s+(.+?)\s*#*\s*$")
 
 
+@dataclass(frozen=True)
+class Originals:
+    """What a language's site takes from the originals (languages.py): the slugs of the items
+    of each single-file issue it translates, by the issue's slug (its original's, by position:
+    its headings are translated), and the language each original it shows untranslated is
+    written in, by its file, whose typography it keeps."""
+
+    item_slugs: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    written_in: dict[str, str] = field(default_factory=dict)
+
+
 def build_site(config: SiteConfig, sources: Sources, renderer: MarkdownRenderer,
                problems: Problems, drafts: bool = False, memo: Reuse | None = None,
                jobs: int = 1, identities: dict[Path, Identity] | None = None,
-               item_slugs: dict[str, tuple[str, ...]] | None = None) -> Site:
+               originals: Originals | None = None) -> Site:
     """Turn every source into the typed model; problems are recorded, not raised.
 
     With a `memo`, an issue or item that nothing it was built from has changed is taken from
     it. With `jobs` > 1, issues are built by that many worker processes (their Markdown is most
     of a cold build's time); the model and the order of the problems do not depend on it.
     `identities` (a translation's, languages.py) replaces where the sources are published,
-    and `item_slugs` gives the items of a single-file issue, by its slug, those of its
-    original (their headings are translated), when there are as many."""
+    and `originals` says what such a site takes from its originals."""
+    originals = originals or Originals()
     renderer = renderer.in_language(config.language)
     if identities is None:
         identities = links.identities(sources, problems)
@@ -116,8 +127,8 @@ def build_site(config: SiteConfig, sources: Sources, renderer: MarkdownRenderer,
             source, found = sources.issues[index], Problems()
             known = ((identities, assets) if identities[source.meta.path].issue_slug in hidden
                      else public)
-            slugs = (item_slugs or {}).get(identities[source.meta.path].issue_slug, ())
-            built.append((_issue(source, *known, renderer, found, memo, slugs), found))
+            speaking = renderer.in_language(originals.written_in.get(source.meta.rel, ""))
+            built.append((_issue(source, *known, speaking, found, memo, originals), found))
         return built
 
     work = [_work(source, memo) for source in sources.issues]
@@ -129,7 +140,9 @@ def build_site(config: SiteConfig, sources: Sources, renderer: MarkdownRenderer,
         if drafts or not issue.is_draft:
             issues.append(issue)
     issues.sort(key=lambda issue: (issue.date, issue.slug), reverse=True)
-    pages = tuple(_build_page(doc, *public, renderer, problems) for doc in sources.pages)
+    pages = tuple(_build_page(doc, *public,
+                              renderer.in_language(originals.written_in.get(doc.rel, "")),
+                              problems) for doc in sources.pages)
     _check_nav(config, pages, problems)
     if config.links.missing == "warning":
         links.lower_broken_links(problems)
@@ -236,26 +249,26 @@ def _rendered(renderer: MarkdownRenderer, text: str, doc: SourceDoc, resolve: Re
 
 def _issue(source: IssueSource, identities: dict[Path, Identity], assets: dict[Path, str],
            renderer: MarkdownRenderer, problems: Problems, memo: Reuse | None,
-           item_slugs: tuple[str, ...] = ()) -> Issue:
+           originals: Originals) -> Issue:
     """An issue built, or taken whole from what the last build made (`Reuse`)."""
     resolve = links.resolver(source.meta, identities, assets)
 
     def build(resolve: Resolver, found: Problems) -> Issue:
         return _build_issue(source, identities, assets, resolve, renderer, found, memo,
-                            item_slugs)
+                            originals)
     if memo is None:
         return build(resolve, problems)
     # Where the issue's files are published (a URL says its issue's slug and its own).
     made_from = ([identities[doc.path].url for doc in (source.meta, *source.items)],
-                 source.assets, item_slugs)
+                 source.assets, renderer.language,
+                 originals.item_slugs.get(identities[source.meta.path].issue_slug))
     return memo.issue(source, made_from, resolve,
                       lambda doc: links.resolver(doc, identities, assets), problems, build)
 
 
 def _build_issue(source: IssueSource, identities: dict[Path, Identity],
                  assets: dict[Path, str], resolve: Resolver, renderer: MarkdownRenderer,
-                 problems: Problems, memo: Reuse | None = None,
-                 item_slugs: tuple[str, ...] = ()) -> Issue:
+                 problems: Problems, memo: Reuse | None, originals: Originals) -> Issue:
     """`resolve` serves the issue's own file; each item gets its own."""
     doc = source.meta
     identity = identities[doc.path]
@@ -283,11 +296,13 @@ def _build_issue(source: IssueSource, identities: dict[Path, Identity],
     fields.finish()
     if source.folder is None:
         intro, items = _single_file_items(doc, identity, date, resolve, renderer, problems,
-                                          item_slugs)
+                                          originals.item_slugs.get(identity.issue_slug, ()))
     else:
         intro = ""
         items = tuple(_item(item, identities[item.path], date,
-                            links.resolver(item, identities, assets), renderer, problems, memo)
+                            links.resolver(item, identities, assets),
+                            renderer.in_language(originals.written_in.get(item.rel, "")),
+                            problems, memo)
                       for item in source.items)
         if not items:
             problems.warn(Location(doc.rel), "issue has no items",

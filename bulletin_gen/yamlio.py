@@ -35,13 +35,17 @@ def bad_character(text: str) -> tuple[int, str] | None:
 
 
 def bad_characters(text: str) -> Iterator[tuple[int, str]]:
-    """(offset, message) of each character no page, feed or email can hold."""
-    for found in _NOT_IN_XML.finditer(text):
+    """(offset, message) of the first character no page, feed or email can hold on each line
+    that holds one (a file of them is looked through a line at a time, not a character)."""
+    found = _NOT_IN_XML.search(text)
+    while found:
         code = ord(found.group())
         what = ("half of a surrogate pair, not a character" if 0xD800 <= code <= 0xDFFF
                 else "a control character")
         yield (found.start(),
                f"U+{code:04X} is {what}, which pages and feeds cannot hold; delete it")
+        line_end = text.find("\n", found.end())
+        found = _NOT_IN_XML.search(text, line_end + 1) if line_end >= 0 else None
 
 
 def xml_safe(text: str) -> str:

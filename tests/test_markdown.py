@@ -58,6 +58,8 @@ def test_markdown_dialect(text: str, expected: str) -> None:
     ("de-CH", "<p>«yes» and ‹no›</p>\n"),  # unless it has its own
     ("ru", "<p>«yes» and „no“</p>\n"),
     ("ja", "<p>「yes」 and 『no』</p>\n"),
+    ("zh-Hant-TW", "<p>「yes」 and 『no』</p>\n"),  # its script's, without its region's
+    ("FR", "<p>«&nbsp;yes&nbsp;» and “no”</p>\n"),  # in any case
     ("fr", "<p>«&nbsp;yes&nbsp;» and “no”</p>\n"),
 ])
 def test_quotation_marks_are_the_languages(language: str, expected: str) -> None:
@@ -155,6 +157,14 @@ def test_raw_html_links_and_pictures_go_through_the_resolver_as_markdowns_do() -
     assert '<a href="#lead-background">above</a>' in rendered.html
     assert '<img src="@root/site/pic.png" alt="A picture">' in rendered.html
     assert '<a href="https://example.org/">web</a>' in rendered.html
+
+
+def test_a_raw_html_block_links_to_a_heading_below_it_and_is_placed_at_its_own_line() -> None:
+    text = ("Intro.\n\n<div>\n<p>The map, missing.png, is below.</p>\n<a href=\"#later\">x</a>\n"
+            '<img src="missing.png" alt="Map">\n<a href="a&amp;b.md">y</a>\n</div>\n\n## Later\n')
+    rendered = RENDERER.render(text, lambda url, kind: None, "item", first_line=10)
+    assert '<a href="#item-later">x</a>' in rendered.html and 'id="item-later"' in rendered.html
+    assert rendered.broken == ((15, "missing.png", "image"), (16, "a&b.md", "link"))
 
 
 def test_relative_html_points_root_urls_at_the_page() -> None:

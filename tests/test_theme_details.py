@@ -269,6 +269,33 @@ def test_a_french_text_gets_french_typography_and_an_english_one_its_own(
         one(english, ".//div[@class='prose']").itertext())
 
 
+def test_an_original_shown_untranslated_keeps_its_own_languages_typography(
+        make_site: Callable[..., Path], tmp_path: Path) -> None:
+    """On the French site, an English item that has no translation is English: its quotes
+    are English's and its spaces as typed; a translated one gets French typography."""
+    site = make_site({
+        "bulletin.yaml": MINIMAL_SITE["bulletin.yaml"].rstrip(" ")
+        + "        languages: {fr: {}}\n",
+        ISSUE + "issue.fr.yaml": "title: Janvier 2026\n",
+        ISSUE + "01-lead.md": "---\ntitle: Lead\n---\nShe said \"yes\" : true?\n",
+        ISSUE + "03-other.md": "---\ntitle: Other\n---\nHe said \"no\".\n",
+        ISSUE + "03-other.fr.md": "---\ntitle: Autre\n---\nIl a dit \"non\" !\n"})
+    output = build(site, BuildOptions(jobs=1, pdf=False)).output
+
+    def body(page: str) -> str:
+        return "".join(one(parse_html(output / page), ".//div[@class='prose']").itertext())
+
+    assert body("fr/issues/2026-01-winter/lead/index.html").strip() == \
+        "She said \u201cyes\u201d : true?"
+    assert body("fr/issues/2026-01-winter/other/index.html").strip() == \
+        "Il a dit «\u00a0non\u00a0»\u00a0!"
+    # and kept so by an incremental build
+    clean = build(site, BuildOptions(output=tmp_path / "clean", clean=True, jobs=1,
+                                     pdf=False)).output
+    page = "fr/issues/2026-01-winter/lead/index.html"
+    assert (output / page).read_bytes() == (clean / page).read_bytes()
+
+
 def test_a_site_that_changes_language_renders_its_texts_again(
         make_site: Callable[..., Path], tmp_path: Path) -> None:
     """The language is part of what an item is built from: an incremental build after the
