@@ -258,9 +258,11 @@ def _issue(source: IssueSource, identities: dict[Path, Identity], assets: dict[P
                             originals)
     if memo is None:
         return build(resolve, problems)
-    # Where the issue's files are published (a URL says its issue's slug and its own).
+    # Where the issue's files are published (a URL says its issue's slug and its own), and
+    # what it takes from its originals: an original item's language is its issue's.
     made_from = ([identities[doc.path].url for doc in (source.meta, *source.items)],
                  source.assets, renderer.language,
+                 [originals.written_in.get(doc.rel) for doc in source.items],
                  originals.item_slugs.get(identities[source.meta.path].issue_slug))
     return memo.issue(source, made_from, resolve,
                       lambda doc: links.resolver(doc, identities, assets), problems, build)

@@ -275,6 +275,26 @@ def test_a_renamed_section_of_the_original_moves_its_translation_with_it(
     assert moved.read_bytes() == (clean / moved.relative_to(output)).read_bytes()
 
 
+def test_an_originals_new_language_reaches_its_items_shown_untranslated(
+        fixture_site: Callable[[str], Path], tmp_path: Path) -> None:
+    """The Arabic April shows the English notice untranslated, in the typography of the
+    language it is written in: its issue's. When that issue says it is in German, an
+    incremental build sets the notice's quotes as German, as a clean build does."""
+    site_dir = fixture_site("multilingual")
+    notice = site_dir / "content/issues/2026-04-april/03-notice.md"
+    notice.write_text(notice.read_text("utf-8") + '\nThey said "closed".\n', "utf-8")
+    options = BuildOptions(pdf=False, email=False, jobs=1)
+    page = "ar/issues/2026-04-april/notice/index.html"
+    assert "\u201cclosed\u201d" in (build(site_dir, options).output / page).read_text("utf-8")
+    issue = site_dir / "content/issues/2026-04-april/issue.yaml"
+    issue.write_text(issue.read_text("utf-8") + "lang: de\n", "utf-8")
+    output = build(site_dir, options).output
+    clean = build(site_dir, BuildOptions(output=tmp_path / "clean", clean=True, pdf=False,
+                                         email=False, jobs=1)).output
+    assert "\u201eclosed\u201c" in (output / page).read_text("utf-8")
+    assert (output / page).read_bytes() == (clean / page).read_bytes()
+
+
 def test_untranslated_items_are_shown_in_the_original_language_and_marked(
         fixture_site: Callable[[str], Path]) -> None:
     april = sites_of(fixture_site("multilingual"))["ar"].issues[0]
