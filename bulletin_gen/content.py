@@ -25,6 +25,9 @@ MARKDOWN_SUFFIXES = (".md", ".markdown")
 YAML_SUFFIXES = (".yaml", ".yml")
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_LINES_SAID = 10  # of a file's lines holding characters no page can hold, each an error
+# The line of a field that a translation takes from its original (languages.py): a problem
+# with it is its original's, and its text is in the original's language.
+INHERITED = -1
 # Fewer issues than this are read in the main process: starting workers would cost more.
 PARALLEL_ISSUES = 64
 

@@ -29,6 +29,7 @@ from typing import TypeVar
 from . import links
 from .config import Language, SiteConfig
 from .content import (
+    INHERITED,
     ISSUE_FILE,
     MARKDOWN_SUFFIXES,
     IssueSource,
@@ -53,10 +54,9 @@ T = TypeVar("T", Item, Page)
 U = TypeVar("U", Item, Brief)
 # Fields a translation never takes from its original: they say what language a text is in.
 NOT_INHERITED = frozenset({"lang"})
-# The line given to a field a translation inherits: a problem with it is its original's, which
-# the main site reports, so one found at this line is dropped; the page marks its text with the
-# original's language (`SHOWN_TEXT`).
-INHERITED = -1
+# A field a translation inherits has the line INHERITED (content.py): a problem with it is its
+# original's, which the main site reports, so one found at this line is dropped; the page marks
+# its text with the original's language (`SHOWN_TEXT`).
 # The inherited fields whose text a reader sees, which the theme marks with their language
 # (model.lang_of): a briefs file's `items` are its briefs; of a `contact`, its role (a name is
 # no language's, as a round table's presenters are not).
@@ -81,6 +81,7 @@ class LanguageSources:
     # By a translation file's `rel`: the shown fields it took from its original (`_merged`
     # gave them the line INHERITED), which the theme marks with the original's language.
     left_out: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    original_rels: dict[str, str] = field(default_factory=dict)  # by a translation's `rel`
 
     @property
     def prefix(self) -> str:
@@ -89,6 +90,7 @@ class LanguageSources:
     def translated(self, original: SourceDoc, translation: SourceDoc) -> SourceDoc:
         """`translation` read as `original` (`_merged`), noted as this language's."""
         self.twins[original.path] = translation
+        self.original_rels[translation.rel] = original.rel
         if _changes_kind(original, translation):
             self.kinds_changed.append((translation.rel, translation.meta.line_of("kind")))
         merged = _merged(original, translation)
@@ -482,10 +484,13 @@ def _language_site(original: Site, language: LanguageSources, main: dict[Path, I
     identities = _identities(sources, language, main, found)
     local = _in_language(config, language.language)
     translated = {twin.rel for twin in language.twins.values()}
+    written_in = _written_in(original)
     originals = Originals(
         {issue.slug: tuple(item.slug for item in issue.items) for issue in original.issues
          if all(item.source == issue.source for item in issue.items)},
-        {rel: spoken for rel, spoken in _written_in(original).items() if rel not in translated})
+        {rel: spoken for rel, spoken in written_in.items() if rel not in translated},
+        {rel: written_in.get(original_rel, "")
+         for rel, original_rel in language.original_rels.items()})
     site = build_site(local, sources, renderer, found, drafts, memo, jobs, identities,
                       originals)
     site = measure_images(site, found)

@@ -18,7 +18,7 @@ from typing import Protocol
 
 from . import links
 from .config import SiteConfig, read_contact
-from .content import YAML_SUFFIXES, IssueSource, SourceDoc, Sources, read_text
+from .content import INHERITED, YAML_SUFFIXES, IssueSource, SourceDoc, Sources, read_text
 from .errors import Location, Problems, did_you_mean
 from .fields import FieldReader, describe
 from .i18n import DEFAULT_SESSION, section_meant, section_role
@@ -91,11 +91,20 @@ _H2 = re.compile(r"^##\s+(.+?)\s*#*\s*$")
 class Originals:
     """What a language's site takes from the originals (languages.py): the slugs of the items
     of each single-file issue it translates, by the issue's slug (its original's, by position:
-    its headings are translated), and the language each original it shows untranslated is
-    written in, by its file, whose typography it keeps."""
+    its headings are translated); the language each original it shows untranslated is
+    written in, by its file, whose typography it keeps; and by each translation's file, the
+    language of its original, for the fields it takes from it (at the line INHERITED)."""
 
     item_slugs: dict[str, tuple[str, ...]] = field(default_factory=dict)
     written_in: dict[str, str] = field(default_factory=dict)
+    translated_from: dict[str, str] = field(default_factory=dict)
+
+    def speaking(self, doc: SourceDoc, key: str, renderer: MarkdownRenderer) -> MarkdownRenderer:
+        """The renderer for the field `key` of `doc`: in its original's language where a
+        translation took the field from its original, else `renderer`."""
+        if doc.meta.line_of(key) != INHERITED:
+            return renderer
+        return renderer.in_language(self.translated_from.get(doc.rel, ""))
 
 
 def build_site(config: SiteConfig, sources: Sources, renderer: MarkdownRenderer,
@@ -142,7 +151,7 @@ def build_site(config: SiteConfig, sources: Sources, renderer: MarkdownRenderer,
     issues.sort(key=lambda issue: (issue.date, issue.slug), reverse=True)
     pages = tuple(_build_page(doc, *public,
                               renderer.in_language(originals.written_in.get(doc.rel, "")),
-                              problems) for doc in sources.pages)
+                              problems, originals) for doc in sources.pages)
     _check_nav(config, pages, problems)
     if config.links.missing == "warning":
         links.lower_broken_links(problems)
@@ -283,13 +292,14 @@ def _build_issue(source: IssueSource, identities: dict[Path, Identity],
     # Its own fields first, so that their warnings come before its items'; the items after.
     issue = Issue(
         slug=identity.issue_slug,
-        title=renderer.typographic(fields.line("title", required=True)),
+        title=originals.speaking(doc, "title", renderer).typographic(
+            fields.line("title", required=True)),
         date=date,
         url=identity.url,
         source=doc.rel,
         number=fields.integer("number"),
         volume=fields.integer("volume"),
-        summary=_summary(fields, renderer),
+        summary=_summary(fields, originals.speaking(doc, "summary", renderer)),
         status=fields.choice("status", ("published", "draft"), "published"),
         lang=lang,
         image=image,
@@ -304,7 +314,7 @@ def _build_issue(source: IssueSource, identities: dict[Path, Identity],
         items = tuple(_item(item, identities[item.path], date,
                             links.resolver(item, identities, assets),
                             renderer.in_language(originals.written_in.get(item.rel, "")),
-                            problems, memo)
+                            problems, memo, originals)
                       for item in source.items)
         if not items:
             problems.warn(Location(doc.rel), "issue has no items",
@@ -419,18 +429,21 @@ def _image(fields: FieldReader, resolve: Resolver, doc: SourceDoc) -> Image | No
 
 
 def _item(doc: SourceDoc, identity: Identity, issue_date: dt.date, resolve: Resolver,
-          renderer: MarkdownRenderer, problems: Problems, memo: Reuse | None) -> Item:
+          renderer: MarkdownRenderer, problems: Problems, memo: Reuse | None,
+          originals: Originals) -> Item:
     """An item built, or taken from what the last build made (`Reuse`)."""
     def build(whole: SourceDoc, resolve: Resolver, found: Problems) -> Item:
-        return _build_item(whole, identity, issue_date, resolve, renderer, found)
+        return _build_item(whole, identity, issue_date, resolve, renderer, found, originals)
     if memo is None:
         return build(doc, resolve, problems)
-    # The issue's language too: an item that names none is written in it.
-    return memo.item(doc, (identity, issue_date, renderer.language), resolve, problems, build)
+    # The issue's language too (an item that names none is written in it), and its
+    # original's, for what a translation takes from it.
+    return memo.item(doc, (identity, issue_date, renderer.language,
+                           originals.translated_from.get(doc.rel)), resolve, problems, build)
 
 
 def _build_item(doc: SourceDoc, identity: Identity, issue_date: dt.date, resolve: Resolver,
-                renderer: MarkdownRenderer, problems: Problems) -> Item:
+                renderer: MarkdownRenderer, problems: Problems, originals: Originals) -> Item:
     fields = _fields(doc, problems)
     default = default_kind(doc.path)
     is_yaml = default == "briefs"
@@ -449,10 +462,11 @@ def _build_item(doc: SourceDoc, identity: Identity, issue_date: dt.date, resolve
     renderer = renderer.in_language(lang)
     item = Item(
         issue_slug=identity.issue_slug, slug=identity.slug, url=identity.url, source=doc.rel,
-        title=renderer.typographic(fields.line("title", required=True, default=identity.slug)),
+        title=originals.speaking(doc, "title", renderer).typographic(
+            fields.line("title", required=True, default=identity.slug)),
         kind=kind,
         date=fields.date("date", default=issue_date),
-        summary=_summary(fields, renderer),
+        summary=_summary(fields, originals.speaking(doc, "summary", renderer)),
         lang=lang,
         authors=fields.names("authors"),
         tags=_terms(fields, "tags", renderer),
@@ -464,7 +478,8 @@ def _build_item(doc: SourceDoc, identity: Identity, issue_date: dt.date, resolve
     roundtable = None
     html = ""
     if kind == "briefs":
-        briefs = _briefs(fields, doc, identity, resolve, renderer, problems)
+        briefs = _briefs(fields, doc, identity, resolve, originals.speaking(doc, "items", renderer),
+                         problems)
     elif kind == "roundtable":
         roundtable, html = _roundtable(fields, doc, identity, resolve, renderer, problems)
     else:
@@ -598,14 +613,15 @@ def _roundtable(fields: FieldReader, doc: SourceDoc, identity: Identity, resolve
 
 
 def _build_page(doc: SourceDoc, identities: dict[Path, Identity], assets: dict[Path, str],
-                renderer: MarkdownRenderer, problems: Problems) -> Page:
+                renderer: MarkdownRenderer, problems: Problems, originals: Originals) -> Page:
     fields = _fields(doc, problems)
     identity = identities[doc.path]
     fields.raw("slug")
     page = Page(
         slug=identity.slug,
-        title=renderer.typographic(fields.line("title", required=True, default=identity.slug)),
-        summary=_summary(fields, renderer),
+        title=originals.speaking(doc, "title", renderer).typographic(
+            fields.line("title", required=True, default=identity.slug)),
+        summary=_summary(fields, originals.speaking(doc, "summary", renderer)),
         html_utf8=_render(renderer, doc.body, doc, links.resolver(doc, identities, assets),
                           problems).encode(),
         url=identity.url,

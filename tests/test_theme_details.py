@@ -278,8 +278,10 @@ def test_an_original_shown_untranslated_keeps_its_own_languages_typography(
         + "        languages: {fr: {}}\n",
         ISSUE + "issue.fr.yaml": "title: Janvier 2026\n",
         ISSUE + "01-lead.md": "---\ntitle: Lead\n---\nShe said \"yes\" : true?\n",
-        ISSUE + "03-other.md": "---\ntitle: Other\n---\nHe said \"no\".\n",
-        ISSUE + "03-other.fr.md": "---\ntitle: Autre\n---\nIl a dit \"non\" !\n"})
+        ISSUE + "03-other.md": "---\ntitle: Other\nsummary: A \"short\" note?\n---\n"
+                               "He said \"no\".\n",
+        # its summary left untranslated: shown in English, set as English
+        ISSUE + "03-other.fr.md": "---\ntitle: '\"Autre\" ?'\n---\nIl a dit \"non\" !\n"})
     output = build(site, BuildOptions(jobs=1, pdf=False)).output
 
     def body(page: str) -> str:
@@ -289,6 +291,12 @@ def test_an_original_shown_untranslated_keeps_its_own_languages_typography(
         "She said \u201cyes\u201d : true?"
     assert body("fr/issues/2026-01-winter/other/index.html").strip() == \
         "Il a dit «\u00a0non\u00a0»\u00a0!"
+    contents = parse_html(output / "fr/issues/2026-01-winter/index.html")
+    summaries = ["".join(p.itertext()) for p in contents.iter("p")
+                 if p.get("class") == "toc-summary"]
+    assert "A \u201cshort\u201d note?" in summaries
+    other = parse_html(output / "fr/issues/2026-01-winter/other/index.html")
+    assert "".join(one(other, ".//h1").itertext()) == "«\u00a0Autre\u00a0»\u00a0?"
     # and kept so by an incremental build
     clean = build(site, BuildOptions(output=tmp_path / "clean", clean=True, jobs=1,
                                      pdf=False)).output
