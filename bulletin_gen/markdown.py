@@ -152,7 +152,12 @@ QUOTES: dict[str, tuple[str, str, str, str]] = {
     "fr": ("«\u00a0", "\u00a0»", "“", "”"),  # set apart by no-break spaces (FRENCH_SPACE)
     **dict.fromkeys(("es", "ca", "it", "el", "ar", "fa"), ("«", "»", "“", "”")),
     **dict.fromkeys(("ru", "uk", "be", "kk", "ky", "tg"), ("«", "»", "„", "“")),
-    **dict.fromkeys(("de", "cs", "sk", "sl"), ("„", "“", "‚", "‘")),
+    **dict.fromkeys(("de", "cs", "sk", "sl", "hr"), ("„", "“", "‚", "‘")),
+    "bg": ("„", "“", "„", "“"),
+    "sr": ("„", "“", "‘", "’"),
+    "ka": ("„", "“", "«", "»"),
+    "pt-PT": ("«", "»", "“", "”"),
+    **dict.fromkeys(("sv", "fi"), ("”", "”", "’", "’")),
     **dict.fromkeys(("pl", "ro"), ("„", "”", "«", "»")),
     "hu": ("„", "”", "»", "«"),
     "hy": ("«", "»", "«", "»"),

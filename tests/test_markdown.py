@@ -60,6 +60,8 @@ def test_markdown_dialect(text: str, expected: str) -> None:
     ("ja", "<p>「yes」 and 『no』</p>\n"),
     ("zh-Hant-TW", "<p>「yes」 and 『no』</p>\n"),  # its script's, without its region's
     ("FR", "<p>«&nbsp;yes&nbsp;» and “no”</p>\n"),  # in any case
+    ("pt-PT", "<p>«yes» and “no”</p>\n"),
+    ("pt-BR", "<p>“yes” and ‘no’</p>\n"),  # Brazil's are English's
     ("fr", "<p>«&nbsp;yes&nbsp;» and “no”</p>\n"),
 ])
 def test_quotation_marks_are_the_languages(language: str, expected: str) -> None:
