@@ -484,11 +484,12 @@ def _language_site(original: Site, language: LanguageSources, main: dict[Path, I
     identities = _identities(sources, language, main, found)
     local = _in_language(config, language.language)
     translated = {twin.rel for twin in language.twins.values()}
-    written_in = _written_in(original)
+    spoken = _text_languages(original)
+    written_in = {shown.source: code for shown, code in spoken}
     originals = Originals(
         {issue.slug: tuple(item.slug for item in issue.items) for issue in original.issues
          if all(item.source == issue.source for item in issue.items)},
-        {rel: spoken for rel, spoken in written_in.items() if rel not in translated},
+        {rel: code for rel, code in written_in.items() if rel not in translated},
         {rel: written_in.get(original_rel, "")
          for rel, original_rel in language.original_rels.items()})
     site = build_site(local, sources, renderer, found, drafts, memo, jobs, identities,
@@ -496,7 +497,7 @@ def _language_site(original: Site, language: LanguageSources, main: dict[Path, I
     site = measure_images(site, found)
     problems.extend(_belonging(found, language, problems))
     marks = _Marks(translated, language.left_out,
-                   _text_languages(original, language.prefix), config.language)
+                   {language.prefix + shown.url: code for shown, code in spoken}, config.language)
     issues = tuple(_marked_issue(issue, marks) for issue in site.issues)
     issues = _named_terms(issues, language.language)
     pages = tuple(marks.mark(page) for page in site.pages)
@@ -640,27 +641,16 @@ class _Marks:
         return replace(shown, lang=shown.lang or self.language(shown), untranslated=True)
 
 
-def _written_in(main: Site) -> dict[str, str]:
-    """The language each file of the `main` site is written in, by the file: its own `lang:`,
-    else its issue's, else the site's."""
-    found = {page.source: page.lang or main.language for page in main.pages}
+def _text_languages(main: Site) -> list[tuple[Issue | Item | Page, str]]:
+    """Each issue, item and page of the `main` site with the language its text is written in:
+    its own `lang:`, else its issue's, else the site's. A translation file drops `lang:`
+    (NOT_INHERITED), so only the original says it."""
+    found: list[tuple[Issue | Item | Page, str]] = [(page, page.lang or main.language)
+                                                      for page in main.pages]
     for issue in main.issues:
         in_issue = issue.lang or main.language
-        found[issue.source] = in_issue
-        found.update({item.source: item.lang or in_issue for item in issue.items
-                      if item.source != issue.source})  # a single-file issue's are its own
-    return found
-
-
-def _text_languages(main: Site, prefix: str) -> dict[str, str]:
-    """The language of the text of each issue, item and page of the `main` site, by the URL
-    of its translation under `prefix`: its own `lang:`, else its issue's, else the site's. A
-    translation file drops `lang:` (NOT_INHERITED), so only the original says it."""
-    found = {prefix + page.url: page.lang or main.language for page in main.pages}
-    for issue in main.issues:
-        in_issue = issue.lang or main.language
-        found[prefix + issue.url] = in_issue
-        found.update({prefix + item.url: item.lang or in_issue for item in issue.items})
+        found.append((issue, in_issue))
+        found += [(item, item.lang or in_issue) for item in issue.items]
     return found
 
 
