@@ -450,22 +450,17 @@ def _rewrite(tokens: list[Token], resolve: Resolver, id_prefix: str, first_line:
     broken: list[tuple[int, str, str]] = []
     unlabelled: list[tuple[int, str, str]] = []
     ids = dict(anchors)  # what a `#name` link leads to: a part, or a heading of this text
-    for token in tokens:  # the headings' ids, prefixed, and the blocks of raw HTML's images
+    for token in tokens:  # the headings' ids, prefixed
         if token.type == "heading_open" and token.attrGet("id"):
             name = str(token.attrGet("id"))
             ids[name] = f"{id_prefix}-{name}" if id_prefix else name
             token.attrSet("id", ids[name])
-        elif token.type == "html_block" and token.map:
-            unlabelled += [(first_line + token.map[0] + offset, src, "html")
-                           for offset, src in images_without_alt(token.content)]
     for token in tokens:  # once every heading's id is known: a link may lead further down
         if token.type == "html_block" and token.map:
-            _resolve_raw_html(token, resolve, ids, first_line + token.map[0], broken)
+            _raw_html(token, resolve, ids, first_line + token.map[0], broken, unlabelled)
     for line, child in _inline_children(tokens, first_line):
         if child.type == "html_inline":
-            unlabelled += [(line + offset, src, "html")
-                           for offset, src in images_without_alt(child.content)]
-            _resolve_raw_html(child, resolve, ids, line, broken)
+            _raw_html(child, resolve, ids, line, broken, unlabelled)
         attr, kind = {"link_open": ("href", "link"), "image": ("src", "image")}.get(
             child.type, ("", ""))
         url = str(child.attrGet(attr) or "") if attr else ""
@@ -485,17 +480,21 @@ def _rewrite(tokens: list[Token], resolve: Resolver, id_prefix: str, first_line:
     return broken, sorted(unlabelled, key=lambda found: found[0])
 
 
-def _resolve_raw_html(token: Token, resolve: Resolver, ids: dict[str, str], line: int,
-                      broken: list[tuple[int, str, str]]) -> None:
+def _raw_html(token: Token, resolve: Resolver, ids: dict[str, str], line: int,
+              broken: list[tuple[int, str, str]], unlabelled: list[tuple[int, str, str]]) -> None:
     """The links and pictures of raw HTML (`<a href>`, `<img src>`) resolved as Markdown's
     are, so that they lead where they should from every page and edition that shows the text;
-    those that lead nowhere are added to `broken`, at their line."""
+    those that lead nowhere are added to `broken`, and pictures without alt text to
+    `unlabelled` (with their src as written), at their line. One parse for both."""
     if not _RAW_LINK_TAG.search(token.content):  # most raw HTML is a <br> or a </a>
         return
 
     lines: list[int] = []  # of each start tag, from 1, as `edit` sees it
 
     def edit(tag: str, attrs: Attrs) -> Attrs | None:
+        src = unlabelled_src(tag, attrs)
+        if src is not None:
+            unlabelled.append((line + lines[-1] - 1, src, "html"))
         name, kind = _RAW_LINKS.get(tag, ("", ""))
         url = dict(attrs).get(name) if name else None
         if not url or is_external(url) or (url.startswith("#") and url[1:] not in ids) or \
@@ -511,7 +510,7 @@ def _resolve_raw_html(token: Token, resolve: Resolver, ids: dict[str, str], line
 
 
 _RAW_LINKS = {"a": ("href", "link"), "img": ("src", "image")}
-_RAW_LINK_TAG = re.compile(r"<(?:a|img)\s", re.IGNORECASE)
+_RAW_LINK_TAG = re.compile(r"<(?:a|img)\b", re.IGNORECASE)
 # What no file's path holds: quotes and brackets (an attribute broken out of), tabs and line
 # ends (which browsers take out of addresses), or a ':' before the first '/' (a scheme).
 _NOT_A_PATH = re.compile(r"[\"'<>`\t\n\r]|^[^/]*:")
