@@ -12,13 +12,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from PIL import Image as Picture
-
 from .errors import ContentError, Location, Problem, Problems
 from .fields import FieldReader
 from .i18n import language_mistake
 from .layout import CONFIG_FILE
 from .markdown import slugify, typographic
+from .pictures import picture_size
 from .yamlio import YamlError, load_yaml
 
 
@@ -496,49 +495,6 @@ def _static_files(config: SiteConfig, site_dir: Path, problems: Problems) -> Sit
                    logo_size=picture_size(site_dir / "static" / logo) if local else None,
                    favicon=checked("favicon", config.favicon),
                    og_image=checked("og_image", config.og_image))
-
-
-# An SVG's own size, in pixels or without a unit, and its viewBox
-_SVG_TAG = re.compile(r"<svg\b[^>]*>", re.IGNORECASE)
-_SVG_SIZE = re.compile(r"""\s(width|height)\s*=\s*["']\s*([\d.]+)\s*(?:px)?\s*["']""")
-_SVG_VIEW_BOX = re.compile(r"""\sviewBox\s*=\s*["'][^"']*?([\d.]+)[\s,]+([\d.]+)\s*["']""")
-
-
-def picture_size(path: Path) -> tuple[float, float] | None:
-    """A picture's width and height: a raster's pixels (as shown, turned as its camera says),
-    an SVG's own size or else its viewBox's. None when neither can be read."""
-    if path.suffix.lower() == ".svg":
-        return _svg_size(path)
-    try:
-        with Picture.open(path) as picture:
-            width, height = picture.size
-            if picture.getexif().get(ORIENTATION) in TURNED:
-                width, height = height, width
-    except (OSError, Picture.DecompressionBombError):
-        return None
-    return (width, height) if width and height else None
-
-
-ORIENTATION = 0x0112  # the EXIF tag
-TURNED = (5, 6, 7, 8)  # orientations shown a quarter turn round: width and height swap
-
-
-def _svg_size(path: Path) -> tuple[float, float] | None:
-    try:
-        tag = _SVG_TAG.search(path.read_text("utf-8", errors="replace")[:8192])
-    except OSError:
-        return None
-    if tag is None:
-        return None
-    sizes = dict(_SVG_SIZE.findall(tag.group()))
-    box = _SVG_VIEW_BOX.search(tag.group())
-    size = ((sizes["width"], sizes["height"]) if sizes.keys() == {"width", "height"}
-            else box.groups() if box else None)
-    try:
-        width, height = (float(number) for number in size or ())
-    except ValueError:  # '1.2.3', or nothing
-        return None
-    return (width, height) if 0 < width < 1e9 and 0 < height < 1e9 else None
 
 
 def _count(reader: FieldReader, key: str, default: int, least: int = 0, hint: str = "") -> int:

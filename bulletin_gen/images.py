@@ -26,6 +26,7 @@ from PIL import ImageOps
 from .errors import Location, Problems
 from .markdown import ROOT_MARKER
 from .model import EMAIL_WIDTH, PRINT_WIDTH, Entry, Image, Issue, Item, Site, TermIndex
+from .pictures import upright_size
 from .write import MadeFolder
 
 # The formats copies are made of, each saved in its own format with these options.
@@ -33,7 +34,6 @@ FORMATS: dict[str, dict[str, Any]] = {"JPEG": {"quality": 85, "optimize": True},
                                       "PNG": {"optimize": True},
                                       "WEBP": {"quality": 85, "method": 4}}
 LARGE = 5_000_000  # bytes: an original above this is worth shrinking before it is published
-ROTATED = (5, 6, 7, 8)  # EXIF orientations that swap width and height
 
 
 def measure_images(site: Site, problems: Problems) -> Site:
@@ -114,9 +114,7 @@ def _size(source: Path, url: str, owner: str, problems: Problems) -> tuple[int, 
         with Pillow.open(source) as picture:
             if picture.format not in FORMATS or getattr(picture, "is_animated", False):
                 return 0, 0
-            width, height = picture.size
-            if picture.getexif().get(0x0112) in ROTATED:
-                width, height = height, width
+            width, height = upright_size(picture)
     except (OSError, ValueError, Pillow.DecompressionBombError):
         problems.warn(where, f"image: '{url.rpartition('/')[2]}' cannot be read as a picture",
                       "save it as a JPEG, PNG or WebP file")
