@@ -99,6 +99,11 @@ class Originals:
     written_in: dict[str, str] = field(default_factory=dict)
     translated_from: dict[str, str] = field(default_factory=dict)
 
+    def written(self, doc: SourceDoc, renderer: MarkdownRenderer) -> MarkdownRenderer:
+        """The renderer for `doc`: in its language where the site shows it untranslated (an
+        original), else `renderer`."""
+        return renderer.in_language(self.written_in.get(doc.rel, ""))
+
     def speaking(self, doc: SourceDoc, key: str, renderer: MarkdownRenderer) -> MarkdownRenderer:
         """The renderer for the field `key` of `doc`: in its original's language where a
         translation took the field from its original, else `renderer`."""
@@ -136,8 +141,8 @@ def build_site(config: SiteConfig, sources: Sources, renderer: MarkdownRenderer,
             source, found = sources.issues[index], Problems()
             known = ((identities, assets) if identities[source.meta.path].issue_slug in hidden
                      else public)
-            speaking = renderer.in_language(originals.written_in.get(source.meta.rel, ""))
-            built.append((_issue(source, *known, speaking, found, memo, originals), found))
+            built.append((_issue(source, *known, originals.written(source.meta, renderer), found,
+                                 memo, originals), found))
         return built
 
     work = [_work(source, memo) for source in sources.issues]
@@ -149,9 +154,8 @@ def build_site(config: SiteConfig, sources: Sources, renderer: MarkdownRenderer,
         if drafts or not issue.is_draft:
             issues.append(issue)
     issues.sort(key=lambda issue: (issue.date, issue.slug), reverse=True)
-    pages = tuple(_build_page(doc, *public,
-                              renderer.in_language(originals.written_in.get(doc.rel, "")),
-                              problems, originals) for doc in sources.pages)
+    pages = tuple(_build_page(doc, *public, originals.written(doc, renderer), problems, originals)
+                  for doc in sources.pages)
     _check_nav(config, pages, problems)
     if config.links.missing == "warning":
         links.lower_broken_links(problems)
@@ -313,8 +317,7 @@ def _build_issue(source: IssueSource, identities: dict[Path, Identity],
         intro = ""
         items = tuple(_item(item, identities[item.path], date,
                             links.resolver(item, identities, assets),
-                            renderer.in_language(originals.written_in.get(item.rel, "")),
-                            problems, memo, originals)
+                            originals.written(item, renderer), problems, memo, originals)
                       for item in source.items)
         if not items:
             problems.warn(Location(doc.rel), "issue has no items",
