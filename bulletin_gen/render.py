@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -42,6 +42,12 @@ class PagePlan:
     finish: Finish | None = None
     reads: tuple[Path, ...] = ()  # files the finished file is made from besides the model
     weight: int = 1  # its cost in pages, so that a PDF is not sent to a worker with 31 others
+
+    def with_context(self, added: dict[str, Any]) -> PagePlan:
+        """This plan with `added` in its context. Not `dataclasses.replace`, which costs three
+        times as much: a site in ten languages plans 35,000 pages."""
+        return PagePlan(self.path, self.url, self.template, {**self.context, **added},
+                        self.finish, self.reads, self.weight)
 
 
 @dataclass(frozen=True)
@@ -138,7 +144,7 @@ def _site_plans(main: Site, site: Site) -> list[PagePlan]:
                                        f"{site.config.title}: {index.term.name}", index.entries))
     plans.extend(PagePlan(f"{page.url}index.html", page.url, "page.html", {"page": page})
                  for page in site.pages)
-    return [replace(plan, context={**own, **plan.context}) for plan in plans] if own else plans
+    return [plan.with_context(own) for plan in plans] if own else plans
 
 
 def _pictures(issue: Issue) -> dict[str, dict[str, Image]]:
@@ -305,7 +311,7 @@ def with_versions(site: Site, plans: list[PagePlan]) -> list[PagePlan]:
         return homes if plan.template == "404.html" and site.translations else None
 
     return [plan if (shown := versions_of(plan)) is None
-            else replace(plan, context={**plan.context, "versions": shown}) for plan in plans]
+            else plan.with_context({"versions": shown}) for plan in plans]
 
 
 def _untranslated(plan: PagePlan) -> bool:

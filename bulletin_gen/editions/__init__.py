@@ -51,7 +51,7 @@ def edition_plans(site_dir: Path, site: Site, problems: Problems) -> list[PagePl
             own += email_plans(each, problems,
                                translations_for(each.config.language, site_dir).gettext)
         # A translation's editions are rendered with its own site, as its pages are.
-        plans += own if each is site else [replace(plan, context={"site": each, **plan.context})
+        plans += own if each is site else [plan.with_context({"site": each})
                                            for plan in own]
     return plans
 

@@ -96,6 +96,7 @@ class Fingerprinter:
         self.by_items: dict[tuple[int, bool], str] = {}  # HOLDING_ENTRIES, by identity and flag
         self.without_items = False  # while hashing the context of such a template
         self.reads_hashed: dict[int, tuple[tuple[Path, ...], str]] = {}  # `_files`, by identity
+        self.sequences: dict[tuple[int, bool], tuple[tuple[Any, ...], str]] = {}  # `_sequence`
 
     def page(self, path: str, url: str, template: str, context: dict[str, Any],
              reads: tuple[Path, ...] = ()) -> str:
@@ -170,11 +171,7 @@ class Fingerprinter:
         if kind is str or value is None:
             return f"{kind.__name__}:{value!r}"
         if isinstance(value, (tuple, list)):  # before the dataclass questions: the commonest
-            # A part already hashed is found without a call: most are entries of tag and
-            # region pages, 100,000 at 10,000 items, each hashed once but listed twice.
-            entries = self.entries[self.without_items]
-            return text_hash("seq", *[entries.get(id(part)) or self.value(part)
-                                      for part in value])
+            return self._sequence(value)
         fields = self.shapes.get(kind, ())
         if fields == ():
             fields = self.shapes[kind] = (tuple(field.name for field in dataclasses.fields(kind))
@@ -199,6 +196,22 @@ class Fingerprinter:
         if hasattr(value, "__dict__"):  # a helper object: its class and what it holds
             return text_hash(kind.__qualname__, self.value(vars(value)))
         return f"{kind.__name__}:{value!r}"
+
+    def _sequence(self, value: tuple[Any, ...] | list[Any]) -> str:
+        """A tuple or list's hash. A tuple is hashed once however many pages show it (a
+        page's `versions` in every language are one tuple, shown by each of them), and kept
+        alive with its hash, so that no other tuple can take its identity."""
+        key = (id(value), self.without_items)
+        known = self.sequences.get(key) if type(value) is tuple else None
+        if known is not None:
+            return known[1]
+        # A part already hashed is found without a call: most are entries of tag and region
+        # pages, 100,000 at 10,000 items, each hashed once but listed twice.
+        entries = self.entries[self.without_items]
+        digest = text_hash("seq", *[entries.get(id(part)) or self.value(part) for part in value])
+        if type(value) is tuple:
+            self.sequences[key] = (value, digest)
+        return digest
 
     def _template(self, name: str, site: Site) -> str:
         """The hash of a template, every template it loads, and the parts of the site and of
