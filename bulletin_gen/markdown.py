@@ -359,7 +359,12 @@ def relative_html(html: str, root: str) -> str:
     """Point the `@root/` URLs of a fragment at `root` ('../../' on a page, base_url in email)."""
     if ROOT_MARKER not in html:
         return html
+    if 'srcset="' in html:  # raw HTML's: each of its candidates has an address
+        html = _SRCSET.sub(lambda found: found[0].replace(ROOT_MARKER, root), html)
     return html.replace(f'="{ROOT_MARKER}', f'="{root}')
+
+
+_SRCSET = re.compile(r'\bsrcset="[^"]*"')
 
 
 Attrs = list[tuple[str, str | None]]
@@ -482,35 +487,58 @@ def _rewrite(tokens: list[Token], resolve: Resolver, id_prefix: str, first_line:
 
 def _raw_html(token: Token, resolve: Resolver, ids: dict[str, str], line: int,
               broken: list[tuple[int, str, str]], unlabelled: list[tuple[int, str, str]]) -> None:
-    """The links and pictures of raw HTML (`<a href>`, `<img src>`) resolved as Markdown's
-    are, so that they lead where they should from every page and edition that shows the text;
-    those that lead nowhere are added to `broken`, and pictures without alt text to
-    `unlabelled` (with their src as written), at their line. One parse for both."""
+    """The addresses of raw HTML (`<a href>`, `<img src srcset>`, a `<picture>`'s or video's
+    `<source>`) resolved as Markdown's links are, so that they lead where they should from
+    every page and edition that shows the text; those that lead nowhere are added to
+    `broken`, and pictures without alt text to `unlabelled` (with their src as written), at
+    their line. One parse for both."""
     if not _RAW_LINK_TAG.search(token.content):  # most raw HTML is a <br> or a </a>
         return
 
     lines: list[int] = []  # of each start tag, from 1, as `edit` sees it
 
+    def address(url: str, kind: str) -> str:
+        if not url or is_external(url) or (url.startswith("#") and url[1:] not in ids) or \
+                _NOT_A_PATH.search(url):  # for the sanitiser to judge ('java\tscript:')
+            return url
+        target = f"#{ids[url[1:]]}" if url.startswith("#") else resolve(url, kind)
+        if target is None:
+            broken.append((line + lines[-1] - 1, url, kind))
+        return target or url
+
     def edit(tag: str, attrs: Attrs) -> Attrs | None:
         src = unlabelled_src(tag, attrs)
         if src is not None:
             unlabelled.append((line + lines[-1] - 1, src, "html"))
-        name, kind = _RAW_LINKS.get(tag, ("", ""))
-        url = dict(attrs).get(name) if name else None
-        if not url or is_external(url) or (url.startswith("#") and url[1:] not in ids) or \
-                _NOT_A_PATH.search(url):  # for the sanitiser to judge ('java\tscript:')
-            return None
-        target = f"#{ids[url[1:]]}" if url.startswith("#") else resolve(url, kind)
-        if target is None:
-            broken.append((line + lines[-1] - 1, url, kind))
-            return None
-        return [(key, target if key == name else value) for key, value in attrs]
+        kinds = _RAW_ADDRESSES.get(tag, {})
+        edited = [(key, value if not value or key not in kinds else
+                   _srcset(value, kinds[key], address) if key == "srcset" else
+                   address(value, kinds[key])) for key, value in attrs]
+        return edited if edited != attrs else None
 
     token.content = rewrite_start_tags(token.content, edit, lines)
 
 
-_RAW_LINKS = {"a": ("href", "link"), "img": ("src", "image")}
-_RAW_LINK_TAG = re.compile(r"<(?:a|img)\b", re.IGNORECASE)
+def _srcset(candidates: str, kind: str, address: Callable[[str, str], str]) -> str:
+    """A `srcset` with the address of each of its candidates ('map.png 2x') resolved."""
+    resolved = []
+    for candidate in candidates.split(","):
+        parts = candidate.split(None, 1)  # none: a comma at the end
+        if parts:
+            resolved.append(" ".join([address(parts[0], kind), *parts[1:]]))
+    return ", ".join(resolved)
+
+
+# The attributes of raw HTML that hold an address, and what each leads to: a page or a file
+# ('link'), a picture, or a video's or sound's file ('media'), which no page can be.
+_RAW_ADDRESSES = {
+    "a": {"href": "link"},
+    "img": {"src": "image", "srcset": "image"},
+    "source": {"src": "media", "srcset": "image"},
+    "video": {"src": "media", "poster": "image"},
+    "audio": {"src": "media"},
+}
+_RAW_LINK_TAG = re.compile(r"<(?:a|img|source|video|audio)\b", re.IGNORECASE)
 # What no file's path holds: quotes and brackets (an attribute broken out of), tabs and line
 # ends (which browsers take out of addresses), or a ':' before the first '/' (a scheme).
 _NOT_A_PATH = re.compile(r"[\"'<>`\t\n\r]|^[^/]*:")

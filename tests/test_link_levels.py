@@ -84,3 +84,33 @@ def test_raw_html_links_and_pictures_lead_where_markdowns_would_from_every_page(
     assert [str(p).split(" (")[0] for p in caught.value.problems] == [
         f"{LEAD}:5: image to a missing file: images/mapp.png",
         f"{LEAD}:8: link to a missing file: 03-briefs.yaml"]
+
+
+def test_raw_html_sources_of_pictures_and_videos_lead_where_their_files_are(
+        make_site: Callable[..., Path]) -> None:
+    """With `unsafe_html`, a picture's `srcset` (each of its candidates), a `<source>` and a
+    video's `src` and `poster` are addresses too: left as written, the item's page, a level
+    deeper than the issue's, showed a broken picture on a screen that took the 2x file."""
+    settings = textwrap.dedent(MINIMAL_SITE["bulletin.yaml"]) + "unsafe_html: true\n"
+    body = ('---\ntitle: Lead\n---\n<picture>\n<source srcset="images/map@2x.png 2x,\n'
+            '  images/map.png 1x" type="image/png">\n'
+            '<img src="images/map.png" srcset="images/map@2x.png 2x" alt="The map">\n'
+            '</picture>\n\n<video src="images/clip.mp4" poster="images/map.png"></video>\n')
+    folder = "content/issues/2026-01-winter/images/"
+    site = make_site({"bulletin.yaml": settings, LEAD: body, f"{folder}map.png": TINY_PNG,
+                      f"{folder}map@2x.png": TINY_PNG, f"{folder}clip.mp4": "not a film"})
+    output = build(site, BuildOptions(**OPTIONS)).output  # type: ignore[arg-type]
+    for page, root in (("issues/2026-01-winter/index.html", "../../"),
+                       ("issues/2026-01-winter/lead/index.html", "../../../")):
+        html = (output / page).read_text("utf-8")
+        files = f"{root}issues/2026-01-winter/images/"
+        assert f'<source srcset="{files}map@2x.png 2x, {files}map.png 1x"' in html
+        assert f'srcset="{files}map@2x.png 2x"' in html
+        assert f'<video src="{files}clip.mp4" poster="{files}map.png">' in html
+    (site / LEAD).write_text(body.replace("map.png 1x", "mapp.png 1x")
+                             .replace("clip.mp4", "clips.mp4"), "utf-8")
+    with pytest.raises(ContentError) as caught:
+        build(site, BuildOptions(**OPTIONS))  # type: ignore[arg-type]
+    assert [str(p).split(" (")[0] for p in caught.value.problems] == [
+        f"{LEAD}:5: image to a missing file: images/mapp.png",
+        f"{LEAD}:10: link to a missing file: images/clips.mp4"]

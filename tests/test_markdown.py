@@ -236,3 +236,10 @@ def test_raw_html_images_without_alt_attribute_are_listed_with_their_line() -> N
         rendered = renderer.render(text, keep, first_line=10)
         assert rendered.unlabelled == ((10, "a.png", "html"), (15, "c.png", "html"),
                                        (19, "e.png", "image"), (20, "f.png", "html"))
+
+
+def test_relative_html_points_each_candidate_of_a_srcset_at_the_page() -> None:
+    html = (f'<img src="{ROOT_MARKER}a.png" srcset="{ROOT_MARKER}a2.png 2x, {ROOT_MARKER}a.png'
+            f' 1x" alt="">')
+    assert relative_html(html, "../") == ('<img src="../a.png" srcset="../a2.png 2x, '
+                                          '../a.png 1x" alt="">')
