@@ -35,7 +35,9 @@ class _Text:
 
     @functools.cached_property
     def lines(self) -> list[str]:
-        return self.text.split("\n")
+        """The lines as YAML counts them (its marks' `line`): it also ends one at a '\\r', a
+        NEL (U+0085) and the Unicode line and paragraph separators."""
+        return _YAML_LINE_BREAK.split(self.text)
 
     def number(self, index: int) -> int:
         """The file's line number of the 0-based line `index` of the text."""
@@ -45,6 +47,7 @@ class _Text:
         return Said(self.number(index), message, hint)
 
 
+_YAML_LINE_BREAK = re.compile("\r\n|[\n\r\x85\u2028\u2029]")
 # 'title: ...' or '- title: ...': a field's name, then ':' and a space or the line's end.
 _FIELD = re.compile(r"\s*(?:-\s+)?([^\s#:][^:#]*?)\s*:(?:\s|$)")
 # What a field's name looks like, as opposed to the first words of a title: 'name', 'image_alt'.

@@ -367,3 +367,13 @@ def test_files_that_are_not_utf8_are_reported_with_their_line(
     (site / LEAD).write_bytes(content)
     assert [str(p) for p in problems_of(site).problems] == [
         f"{LEAD}:{line}: not valid UTF-8 text (save the file with UTF-8 encoding)"]
+
+
+@pytest.mark.parametrize("separator", ["\x85", "\u2028", "\u2029", "\r"])
+def test_a_value_in_quotes_holding_a_line_break_of_yamls_own_is_read_without_a_crash(
+        make_site: Callable[..., Path], separator: str) -> None:
+    """YAML also ends a line at a NEL and at the Unicode line and paragraph separators, which
+    the explanation of a quoted value once counted differently from YAML: an IndexError."""
+    site = make_site({LEAD: f"---\ntitle: '{separator}  '\n---\nText.\n"})
+    report = check(site)
+    assert report.pages > 0
