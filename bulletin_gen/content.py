@@ -28,6 +28,10 @@ MAX_LINES_SAID = 10  # of a file's lines holding characters no page can hold, ea
 # The line of a field that a translation takes from its original (languages.py): a problem
 # with it is its original's, and its text is in the original's language.
 INHERITED = -1
+# The inherited fields whose text a reader sees, which the theme marks with their language
+# (model.lang_of): a briefs file's `items` are its briefs; of a `contact`, its role (a name is
+# no language's, as a round table's presenters are not).
+SHOWN_TEXT = ("title", "summary", "image_alt", "items", "session", "venue", "contact")
 # Fewer issues than this are read in the main process: starting workers would cost more.
 PARALLEL_ISSUES = 64
 

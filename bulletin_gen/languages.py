@@ -32,6 +32,7 @@ from .content import (
     INHERITED,
     ISSUE_FILE,
     MARKDOWN_SUFFIXES,
+    SHOWN_TEXT,
     IssueSource,
     SourceDoc,
     Sources,
@@ -50,17 +51,12 @@ from .sitepaths import nfc_path
 from .validate import Originals, Reuse, build_site, default_kind, term_indexes
 from .yamlio import Mapping
 
-T = TypeVar("T", Item, Page)
 U = TypeVar("U", Item, Brief)
 # Fields a translation never takes from its original: they say what language a text is in.
 NOT_INHERITED = frozenset({"lang"})
 # A field a translation inherits has the line INHERITED (content.py): a problem with it is its
 # original's, which the main site reports, so one found at this line is dropped; the page marks
-# its text with the original's language (`SHOWN_TEXT`).
-# The inherited fields whose text a reader sees, which the theme marks with their language
-# (model.lang_of): a briefs file's `items` are its briefs; of a `contact`, its role (a name is
-# no language's, as a round table's presenters are not).
-SHOWN_TEXT = ("title", "summary", "image_alt", "items", "session", "venue", "contact")
+# its text with the original's language (content.SHOWN_TEXT).
 
 
 @dataclass
@@ -78,9 +74,6 @@ class LanguageSources:
     # (translation file, line) of each `kind:` a translation gives another than its original's:
     # what an item is, it is in every language (a notice is a notice in Spanish too).
     kinds_changed: list[tuple[str, int]] = field(default_factory=list)
-    # By a translation file's `rel`: the shown fields it took from its original (`_merged`
-    # gave them the line INHERITED), which the theme marks with the original's language.
-    left_out: dict[str, tuple[str, ...]] = field(default_factory=dict)
     original_rels: dict[str, str] = field(default_factory=dict)  # by a translation's `rel`
 
     @property
@@ -96,8 +89,6 @@ class LanguageSources:
         merged = _merged(original, translation)
         if _left_as_written(original, translation, merged):
             self.unfilled.append(merged)
-        self.left_out[merged.rel] = tuple(key for key in SHOWN_TEXT if key in merged.meta
-                                          and merged.meta.line_of(key) == INHERITED)
         return merged
 
     def sources(self) -> Sources:
@@ -491,16 +482,13 @@ def _language_site(original: Site, language: LanguageSources, main: dict[Path, I
          if all(item.source == issue.source for item in issue.items)},
         {rel: code for rel, code in written_in.items() if rel not in translated},
         {rel: written_in.get(original_rel, "")
-         for rel, original_rel in language.original_rels.items()})
+         for rel, original_rel in language.original_rels.items()}, config.language)
     site = build_site(local, sources, renderer, found, drafts, memo, jobs, identities,
                       originals)
     site = measure_images(site, found)
     problems.extend(_belonging(found, language, problems))
-    marks = _Marks(translated, language.left_out,
-                   {language.prefix + shown.url: code for shown, code in spoken}, config.language)
-    issues = tuple(_marked_issue(issue, marks) for issue in site.issues)
-    issues = _named_terms(issues, language.language)
-    pages = tuple(marks.mark(page) for page in site.pages)
+    issues = _named_terms(site.issues, language.language)
+    pages = site.pages
     tags, regions = term_indexes(issues, language.prefix)  # of the items as marked
     if not problems.errors:  # a file that could not be read may be where the names are used
         _report_unused_names(language.language, (*original.tags, *tags),
@@ -508,15 +496,6 @@ def _language_site(original: Site, language: LanguageSources, main: dict[Path, I
     _report_shared_names(language.language, tags, regions, problems)
     return replace(site, issues=issues, pages=pages, prefix=language.prefix, tags=tags,
                    regions=regions)
-
-
-def _marked_issue(issue: Issue, marks: _Marks) -> Issue:
-    """`issue` and its items with what each shows of its original said to be (`_Marks`). The
-    items of a single-file issue are left as they are: they come from its body, which the
-    translation writes whole; what its front matter left out is the issue's, not theirs."""
-    return replace(issue, inherited=marks.inherited(issue),
-                   items=tuple(item if item.source == issue.source else marks.mark(item)
-                               for item in issue.items))
 
 
 def _named_terms(issues: tuple[Issue, ...], language: Language) -> tuple[Issue, ...]:
@@ -613,32 +592,6 @@ def _belonging(found: Problems, language: LanguageSources, said: Problems) -> Pr
     kept.errors.extend(filter(belongs, found.errors))
     kept.warnings.extend(filter(belongs, found.warnings))
     return kept
-
-
-@dataclass(frozen=True)
-class _Marks:
-    """What a translated site says of the language of what it shows from the originals."""
-
-    translated: set[str]  # the `rel`s of the translation files
-    left_out: dict[str, tuple[str, ...]]  # by `rel`: the shown fields it took from its original
-    languages: dict[str, str]  # the language of each original's text, by its translation's URL
-    main: str  # the site's main language, for what the main site does not show
-
-    def language(self, shown: Issue | Item | Page) -> str:
-        """The language the original of `shown` is written in."""
-        return self.languages.get(shown.url, self.main)
-
-    def inherited(self, shown: Issue | Item | Page) -> tuple[tuple[str, str], ...]:
-        """(field, language) for each shown field `shown` took from its original."""
-        language = self.language(shown)
-        return tuple((key, language) for key in self.left_out.get(shown.source, ()))
-
-    def mark(self, shown: T) -> T:
-        """An item or page shown untranslated: in the original language, and said to be. A
-        translated one has its inherited fields marked with the original's language instead."""
-        if shown.source in self.translated:
-            return replace(shown, inherited=self.inherited(shown))
-        return replace(shown, lang=shown.lang or self.language(shown), untranslated=True)
 
 
 def _text_languages(main: Site) -> list[tuple[Issue | Item | Page, str]]:

@@ -18,7 +18,15 @@ from typing import Protocol
 
 from . import links
 from .config import SiteConfig, read_contact
-from .content import INHERITED, YAML_SUFFIXES, IssueSource, SourceDoc, Sources, read_text
+from .content import (
+    INHERITED,
+    SHOWN_TEXT,
+    YAML_SUFFIXES,
+    IssueSource,
+    SourceDoc,
+    Sources,
+    read_text,
+)
 from .errors import Location, Problems, did_you_mean
 from .fields import FieldReader, describe
 from .i18n import DEFAULT_SESSION, section_meant, section_role
@@ -98,6 +106,21 @@ class Originals:
     item_slugs: dict[str, tuple[str, ...]] = field(default_factory=dict)
     written_in: dict[str, str] = field(default_factory=dict)
     translated_from: dict[str, str] = field(default_factory=dict)
+    main: str = ""  # the main site's language, of an original that site leaves out
+
+    def inherited(self, doc: SourceDoc) -> tuple[tuple[str, str], ...]:
+        """(field, language) for each shown field (SHOWN_TEXT) the translation `doc` took
+        from its original, which the theme marks with the original's language."""
+        if doc.rel not in self.translated_from:
+            return ()
+        language = self.translated_from[doc.rel] or self.main
+        return tuple((key, language) for key in SHOWN_TEXT
+                     if key in doc.meta and doc.meta.line_of(key) == INHERITED)
+
+    def shown_untranslated(self, doc: SourceDoc) -> str:
+        """The language `doc` is written in when the site shows it untranslated (an
+        original); '' when it is the site's own text or a translation."""
+        return self.written_in.get(doc.rel, "")
 
     def written(self, doc: SourceDoc, renderer: MarkdownRenderer) -> MarkdownRenderer:
         """The renderer for `doc`: in its language where the site shows it untranslated (an
@@ -275,7 +298,8 @@ def _issue(source: IssueSource, identities: dict[Path, Identity], assets: dict[P
     # what it takes from its originals: an original item's language is its issue's.
     made_from = ([identities[doc.path].url for doc in (source.meta, *source.items)],
                  source.assets, renderer.language,
-                 [originals.written_in.get(doc.rel) for doc in source.items],
+                 [(originals.written_in.get(doc.rel), originals.translated_from.get(doc.rel))
+                  for doc in (source.meta, *source.items)],
                  originals.item_slugs.get(identities[source.meta.path].issue_slug))
     return memo.issue(source, made_from, resolve,
                       lambda doc: links.resolver(doc, identities, assets), problems, build)
@@ -306,6 +330,7 @@ def _build_issue(source: IssueSource, identities: dict[Path, Identity],
         summary=_summary(fields, originals.speaking(doc, "summary", renderer)),
         status=fields.choice("status", ("published", "draft"), "published"),
         lang=lang,
+        inherited=originals.inherited(doc),
         image=image,
         contact=issue_contact,
     )
@@ -463,6 +488,7 @@ def _build_item(doc: SourceDoc, identity: Identity, issue_date: dt.date, resolve
     fields.raw("slug")
     lang = fields.language("lang")
     renderer = renderer.in_language(lang)
+    shown_in = originals.shown_untranslated(doc)
     item = Item(
         issue_slug=identity.issue_slug, slug=identity.slug, url=identity.url, source=doc.rel,
         title=originals.speaking(doc, "title", renderer).typographic(
@@ -470,7 +496,9 @@ def _build_item(doc: SourceDoc, identity: Identity, issue_date: dt.date, resolve
         kind=kind,
         date=fields.date("date", default=issue_date),
         summary=_summary(fields, originals.speaking(doc, "summary", renderer)),
-        lang=lang,
+        lang=lang or shown_in,
+        untranslated=bool(shown_in),
+        inherited=originals.inherited(doc),
         authors=fields.names("authors"),
         tags=_terms(fields, "tags", renderer),
         regions=_terms(fields, "regions", renderer),
@@ -629,6 +657,9 @@ def _build_page(doc: SourceDoc, identities: dict[Path, Identity], assets: dict[P
                           problems).encode(),
         url=identity.url,
         source=doc.rel,
+        lang=originals.shown_untranslated(doc),
+        untranslated=bool(originals.shown_untranslated(doc)),
+        inherited=originals.inherited(doc),
     )
     fields.finish()
     return page

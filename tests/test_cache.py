@@ -27,6 +27,7 @@ from bulletin_gen.incremental.uptodate import (
     OUTPUTS,
     RECORDS,
     SPARE_RECORDS,
+    code_digest,
     output_state,
     stamp_inputs,
 )
@@ -726,3 +727,20 @@ def test_pdfs_switched_off_in_the_settings_are_not_kept(
     settings.write_text(settings.read_text("utf-8") + "pdf: {enabled: false}\n", "utf-8")
     build(site, BuildOptions(jobs=1))
     assert not list(state(site).glob("aside/*"))
+
+
+def test_the_cache_belongs_to_the_code_that_wrote_it(tmp_path: Path) -> None:
+    """An upgrade, or an edit of bulletin-gen, that leaves its version number as it was made
+    the memo give back items rendered by the code before (typography, links): the cache's
+    version names the code's bytes, not their files' times."""
+    package = tmp_path / "bulletin_gen"
+    shutil.copytree(Path(__file__).parent.parent / "bulletin_gen", package,
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    first = code_digest(str(package))
+    os.utime(package / "markdown.py", ns=(0, 0))  # a checkout: the same bytes, a new time
+    (package / "__pycache__").mkdir(exist_ok=True)
+    (package / "__pycache__" / "x.py").write_text("# byte-code's folder: not the code\n")
+    assert code_digest(str(package)) == first
+    with (package / "editions" / "email.py").open("a") as module:
+        module.write("# changed\n")
+    assert code_digest(str(package)) != first

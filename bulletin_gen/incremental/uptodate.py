@@ -29,8 +29,28 @@ from ..errors import Location, Problem
 from ..layout import CONFIG_FILE, INPUT_FOLDERS, LOCALES_DIR, THEME_DIR
 from ..write import write_atomic
 
+
+def code_digest(package: str) -> str:
+    """A digest of the Python code of the `package` folder. What an earlier build kept
+    (items, pages, fingerprints) was made by the code of that build: one made by other code,
+    after an upgrade or an edit of bulletin-gen, is not taken, though no version number says
+    so. By the files' bytes, not their times: a checkout that leaves them as they were costs
+    no build from nothing (1-2 ms for the package's 44 modules)."""
+    digest = hashlib.blake2b(digest_size=16)
+    for folder, folders, names in os.walk(package):
+        folders[:] = sorted(name for name in folders if name != "__pycache__")
+        for name in sorted(names):
+            if name.endswith(".py"):
+                path = os.path.join(folder, name)
+                digest.update(os.path.relpath(path, package).encode() + b"\0")
+                with open(path, "rb") as code:
+                    digest.update(code.read())
+    return digest.hexdigest()
+
+
 VERSION = (f"bulletin-gen {__version__}, cache 17, "
-           f"python {sys.version_info[0]}.{sys.version_info[1]}")
+           f"python {sys.version_info[0]}.{sys.version_info[1]}, "
+           f"code {code_digest(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))}")
 INPUTS = "inputs.json"
 RECORDS = "pages.pickle"  # of the last build: the files of the output
 SPARE_RECORDS = "spare.pickle"  # of the build before: the files of the spare folder
