@@ -270,11 +270,25 @@ def _merged(original: SourceDoc, translation: SourceDoc) -> SourceDoc:
             meta.lines[key] = INHERITED
     for key, value in translation.meta.items():
         if key != "kind":  # the original's, whatever a translation says (`kinds_changed`)
-            meta[key] = value
+            meta[key] = _within(original.meta.get(key), value)
             meta.lines[key] = translation.meta.line_of(key)
     body, body_line = _body(translation)
     return SourceDoc(original.path, translation.rel, meta, body, body_line,
                      readable=original.readable and translation.readable)
+
+
+def _within(original: object, given: object) -> object:
+    """A translation's value of a field: the fields of a mapping it gives over its original's
+    (a contact whose role alone it translates keeps its original's name and email); else what
+    it gives. What comes from the original is at the line INHERITED: its problems are the
+    original's."""
+    if not isinstance(original, Mapping) or not isinstance(given, Mapping):
+        return given
+    merged = Mapping(original, start_line=given.start_line)
+    merged.lines.update(dict.fromkeys(original, INHERITED))
+    merged.update(given)
+    merged.lines.update((key, given.line_of(key)) for key in given)
+    return merged
 
 
 def _changes_kind(original: SourceDoc, translation: SourceDoc) -> bool:

@@ -362,7 +362,13 @@ def _single_file_items(doc: SourceDoc, identity: Identity, date: dt.date,
     intro_text = chunks[0][2] if chunks and chunks[0][0] is None else ""
     intro = _render(renderer, intro_text, doc, resolve, problems, "intro") if intro_text else ""
     sections = [(heading, offset, text) for heading, offset, text in chunks if heading is not None]
-    if len(given) != len(sections):
+    if given and len(given) != len(sections):
+        problems.warn(Location(doc.rel, doc.body_line + (sections[0][1] if sections else 0)),
+                      f"'## ' sections: {len(sections)} here, {len(given)} in the original: "
+                      "they are matched by their order, so none can be, and their pages "
+                      "take addresses of their own, not linked to the original's",
+                      "give every section of the original, in its order; one not yet "
+                      "translated can stay in the original's words")
         given = ()
     items: list[Item] = []
     taken: set[str] = set()

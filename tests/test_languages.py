@@ -191,6 +191,24 @@ def test_a_translation_inherits_what_it_leaves_out_and_keeps_the_slug(
     assert [t.name for t in water.tags] == ["agua"]  # its own
 
 
+def test_a_contact_whose_role_alone_is_translated_keeps_its_name_and_email(
+        fixture_site: Callable[[str], Path]) -> None:
+    """docs/content.md says a translation gives a contact's role: given alone, it replaced
+    the whole contact, and the Spanish issue showed none, on the web, in print and by email."""
+    site_dir = fixture_site("multilingual")
+    issue = site_dir / "content/issues/2026-04-april"
+    (issue / "issue.yaml").write_text((issue / "issue.yaml").read_text().replace(
+        "contact: {name: Ana Editor,", "contact: {name: Ana Editor, role: Editor,"))
+    with (issue / "issue.es.yaml").open("a") as translation:
+        translation.write("contact: {role: Editora}\n")
+    sites = sites_of(site_dir)
+    original, translated = sites["en"].issues[0].contact, sites["es"].issues[0].contact
+    assert (original.name, original.role, original.email) == (
+        "Ana Editor", "Editor", "editor@example.org")
+    assert (translated.name, translated.role, translated.email) == (
+        "Ana Editor", "Editora", "editor@example.org")
+
+
 def test_tags_and_regions_are_named_in_each_language_by_its_settings(
         fixture_site: Callable[[str], Path]) -> None:
     """`languages: {es: {tags: {offices: oficinas}}}` names a tag in Spanish wherever the
@@ -256,6 +274,24 @@ def test_a_single_file_issue_is_translated_by_its_twin(
     assert [(item.title, item.url) for item in january.items] == [
         ("Abre un centro en Lima", "es/issues/2026-01-january/centre-opens-in-lima/"),
         ("Fechas de formación", "es/issues/2026-01-january/training-dates/")]
+
+
+def test_a_translation_missing_a_section_of_its_original_is_warned_of(
+        fixture_site: Callable[[str], Path]) -> None:
+    """Its sections are matched with the original's by their order: with one left out, none
+    can be, and the pages it has lost their link to the original's without a word."""
+    site_dir = fixture_site("multilingual")
+    translation = site_dir / "content/issues/2026-01-january.es.md"
+    text = translation.read_text("utf-8")
+    translation.write_text(text[:text.index("\n## ", text.index("## ") + 1)] + "\n", "utf-8")
+    _, problems = load_site(site_dir)
+    said = [str(warning) for warning in problems.warnings if "sections" in warning.message]
+    line = text[:text.index("## ")].count("\n") + 1
+    assert said == [
+        f"content/issues/2026-01-january.es.md:{line}: '## ' sections: 1 here, 2 in the "
+        "original: they are matched by their order, so none can be, and their pages take "
+        "addresses of their own, not linked to the original's (give every section of the "
+        "original, in its order; one not yet translated can stay in the original's words)"]
 
 
 def test_a_renamed_section_of_the_original_moves_its_translation_with_it(
