@@ -139,6 +139,19 @@ def test_every_shipped_catalogue_translates_every_message() -> None:
         assert translations.gettext("In this issue") != "In this issue", lang
 
 
+def test_the_french_catalogue_keeps_its_marks_with_their_words() -> None:
+    """French sets a no-break space before : ; ! ? and inside « »: a plain one let a line
+    start with '»' (the key outcomes' "de « ... »", on the web and in print)."""
+    path = i18n.shipped_catalogue_path("fr")
+    assert path is not None
+    strings = [text for message in read_po(path.open("rb")) if message.id
+               for text in (message.string if isinstance(message.string, tuple)
+                            else [message.string])]
+    loose = [text for text in strings if re.search(r" [:;!?»]|« ", text)]
+    assert loose == []
+    assert any("\u00a0:" in text for text in strings)
+
+
 @pytest.mark.parametrize(("heading", "role"), [
     ("conclusiones", "conclusions"), ("recommandations", "recommendations"), ("synthese",
     "summary"), ("結論", "conclusions"), ("التوصيات", "recommendations"), ("выводы",

@@ -836,6 +836,21 @@ def test_round_table_parts_a_translation_leaves_out_are_marked_with_their_langua
     assert marks(email, "Market hall") == english
 
 
+def test_the_title_an_untranslated_round_table_gives_its_outcomes_is_set_apart(
+        make_site: Callable[..., Path]) -> None:
+    """The key outcomes' line, "of «Who decides on water?»", took an English title into an
+    Arabic sentence unmarked: a right-to-left paragraph showed it as «?Who decides on water»."""
+    site_dir = with_languages(make_site({
+        f"{WINTER}issue.ar.yaml": "title: يناير\n",
+        f"{WINTER}03-table.md": "---\ntitle: Who decides on water?\nkind: roundtable\n---\n"
+                                "## Recommendations\n\n- Share the data.\n",
+    }), "{ar: {}}")
+    output = build(site_dir, BuildOptions(jobs=1, pdf=False, email=False)).output
+    page = parse_html(output / "ar/issues/2026-01-winter/index.html")
+    pointer = by_class(page, "outcomes-pointer")[0]
+    assert marks(pointer, "Who decides on water?") == [("en", "ltr")]
+
+
 def alternates(page: Path) -> dict[str, str]:
     return {link.get("hreflang", ""): link.get("href", "") for link in parse_html(page).iter("link")
             if link.get("rel") == "alternate" and link.get("hreflang")}
