@@ -170,7 +170,7 @@ def publish(site: Path, name: str | None, dry_run: bool, delete: bool, no_push: 
 @SITE
 @click.option("-o", "--output", "--eml", "output", type=click.Path(dir_okay=False, path_type=Path),
               help="The .eml file to write, HTML and plain text in one message (default: "
-              "ISSUE.eml in the current folder, ISSUE.CODE.eml with --lang).")
+              "ISSUE.eml in the current folder, ISSUE.CODE.eml in a translation's language).")
 @click.option("--drafts", is_flag=True, help="Allow an issue with 'status: draft'.")
 @click.option("--base-url", help="Override base_url from bulletin.yaml.")
 @click.option("--lang", metavar="CODE", help="The edition of the issue's translation into "
@@ -178,11 +178,11 @@ def publish(site: Path, name: str | None, dry_run: bool, delete: bool, no_push: 
 def email(issue: str, site: Path, output: Path | None, drafts: bool, base_url: str | None,
           lang: str | None) -> None:
     """Write the email edition of ISSUE (its slug, or its folder or file, as
-    content/issues/2026-03-march/) as a message to import."""
+    content/issues/2026-03-march/; a translation's file names that language's edition) as a
+    message to import."""
     from .editions.email import export_eml
 
-    target = output or _edition_file(issue, lang, "eml")
-    report = export_eml(site, issue, target, drafts=drafts, base_url=base_url, language=lang)
+    report = export_eml(site, issue, output, drafts=drafts, base_url=base_url, language=lang)
     _print_warnings(report.warnings)
     click.echo(f"Wrote {report.path}: \"{report.subject}\" ({report.html_bytes / 1024:.0f} KB "
                "of HTML)")
@@ -254,28 +254,20 @@ def new_translation(issue: str, language: str, site: Path) -> None:
 @SITE
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="The PDF file to write (default: ISSUE.pdf in the current folder, "
-              "ISSUE.CODE.pdf with --lang).")
+              "ISSUE.CODE.pdf in a translation's language).")
 @click.option("--lang", metavar="CODE", help="The edition of the issue's translation into "
               "this language (one of 'languages:' in bulletin.yaml).")
 def pdf(issue: str, site: Path, output: Path | None, lang: str | None) -> None:
     """Write the print edition (PDF) of one ISSUE, named by its slug, or by its folder or
-    file (content/issues/2026-03-march/)."""
+    file (content/issues/2026-03-march/); a translation's file (issue.fr.yaml) names that
+    language's edition."""
     from .pipeline import build_pdf
 
-    target = output or _edition_file(issue, lang, "pdf")
-    report = build_pdf(site, issue, target, lang)
+    report = build_pdf(site, issue, output, lang)
     _print_warnings(report.warnings)
     draft = ", a draft" if report.draft else ""
     click.echo(f"Wrote {report.path}: the print edition of \"{report.title}\"{draft} "
                f"({report.size / 1024:.0f} KB)")
-
-
-def _edition_file(issue: str, lang: str | None, suffix: str) -> Path:
-    """ISSUE.pdf, or ISSUE.CODE.pdf with --lang, in the current folder, named by the issue's
-    slug however the issue was named ('issues/2026-03-march/', '2006-07-august.md')."""
-    from .languages import asked_slug
-
-    return Path(".".join([asked_slug(issue), *([lang] if lang else []), suffix]))
 
 
 def _say_waiting(holder: str) -> None:

@@ -673,6 +673,17 @@ def issue_warnings(issue: Issue, warnings: Iterable[Problem]) -> tuple[Problem, 
     return tuple(filter(about, warnings))
 
 
+def asked_issue(name: str, codes: Iterable[str]) -> tuple[str, str | None]:
+    """The slug of the issue a command names (`asked_slug`), and the language of `codes`
+    that the file it names is a translation into ('issue.fr.yaml', '2026-05-may.fr.md',
+    '01-lead.fr.md'), or None."""
+    folder, _, file = name.replace("\\", "/").rstrip("/").rpartition("/")
+    twin = translation_of(file, codes)
+    if twin is None:
+        return asked_slug(name), None
+    return asked_slug(f"{folder}/{twin[0]}" if folder else twin[0]), twin[1]
+
+
 def asked_slug(name: str) -> str:
     """The slug of the issue a command names by its folder or file ('2026-03-march',
     'content/issues/2026-03-march/', '2006-07-august.md'), or by a file inside its folder
@@ -696,13 +707,20 @@ def issue_translated(main: Site, translated: Site, slug: str) -> None:
 
 
 def site_in(site: Site, language: str | None) -> Site:
-    """The site of `language` ('es'); the main one for None or the main language."""
-    if language in (None, site.language):
+    """The site of `language` ('es', in any case); the main one for None or the main
+    language."""
+    if language is None:
         return site
-    found = next((each for each in site.translations if each.language == language), None)
+    found = next((each for each in language_sites(site)
+                  if each.language.lower() == language.lower()), None)
     if found is None:
-        known = ", ".join(each.language for each in language_sites(site))
-        raise BulletinError(f"no language '{language}' in this site: the languages are {known} "
-                            "(see 'languages:' in bulletin.yaml)")
+        codes = [each.language for each in language_sites(site)]
+        # 'fr-FR' for 'fr': a region the site's language does not name.
+        meant = next((code for code in codes if language.lower().startswith(f"{code.lower()}-")),
+                     "")
+        hint = f"did you mean {meant}?" if meant else did_you_mean(language, codes)
+        raise BulletinError(f"no language '{language}' in this site: the languages are "
+                            f"{', '.join(codes)} (see 'languages:' in bulletin.yaml)"
+                            + (f"; {hint}" if hint else ""))
     return found
 

@@ -21,13 +21,14 @@ from .config import load_config
 from .content import read_sources
 from .editions import edition_plans, switch_editions
 from .editions.pdf import issue_pdf
-from .errors import Problem, Problems
+from .errors import BulletinError, Problem, Problems
 from .i18n import catalogue_digest
 from .images import image_files, measure_images
 from .incremental.cache import BuildCache
 from .incremental.uptodate import InputStamp
 from .languages import (
     add_translations,
+    asked_issue,
     find_issue,
     issue_translated,
     issue_warnings,
@@ -200,24 +201,37 @@ class OneIssue:
     env: ThemeEnvironment
     warnings: tuple[Problem, ...]
 
+    def file_name(self, suffix: str) -> Path:
+        """ISSUE.pdf, or ISSUE.CODE.pdf in a translation's language, in the current folder."""
+        code = [self.site.language] if self.site.prefix else []  # a translation's site
+        return Path(".".join([self.issue.slug, *code, suffix]))
 
-def load_issue(site_dir: Path, issue_slug: str, language: str | None = None,
+
+def load_issue(site_dir: Path, name: str, language: str | None = None,
                base_url: str | None = None) -> OneIssue:
-    """The issue `issue_slug` (drafts included) in `language` ('es': its translation) or the
-    main language."""
+    """The issue `name` (its slug, folder or file; drafts included) in `language` ('es': its
+    translation), else in the language of the translation file it names, else the main
+    language."""
     main, problems = load_site(site_dir, drafts=True, base_url=base_url)
-    site = site_in(main, language)
+    issue_slug, named = asked_issue(name, [each.language for each in main.translations])
+    if named and language and named.lower() != language.lower():
+        raise BulletinError(f"{name} is the issue's '{named}' translation, and --lang asks "
+                            f"for '{language}' (leave out --lang, or name the issue by its "
+                            f"slug: {issue_slug})")
+    site = site_in(main, language or named)
     issue_translated(main, site, issue_slug)
     issue = find_issue(site, issue_slug)
     return OneIssue(site, issue, make_environment(site_dir, language=site.config.language),
                     issue_warnings(issue, problems.warnings))
 
 
-def build_pdf(site_dir: Path, issue_slug: str, target: Path,
+def build_pdf(site_dir: Path, name: str, target: Path | None = None,
               language: str | None = None) -> PdfReport:
-    """Write the print edition of one issue (drafts included) to `target`, in `language`
-    ('es': its translation) or the main language."""
-    one = load_issue(site_dir, issue_slug, language)
+    """Write the print edition of one issue (drafts included) to `target` (by default
+    `OneIssue.file_name`), in `language` ('es': its translation) or that of the translation
+    file `name` names, else the main language."""
+    one = load_issue(site_dir, name, language)
+    target = target or one.file_name("pdf")
     made = Problems()
     data = issue_pdf(site_dir, one.site, one.env, one.issue, made)
     write_file(target, data)

@@ -144,7 +144,7 @@ def test_the_french_catalogue_keeps_its_marks_with_their_words() -> None:
     start with '»' (the key outcomes' "de « ... »", on the web and in print)."""
     path = i18n.shipped_catalogue_path("fr")
     assert path is not None
-    strings = [text for message in read_po(path.open("rb")) if message.id
+    strings = [str(text) for message in read_po(path.open("rb")) if message.id
                for text in (message.string if isinstance(message.string, tuple)
                             else [message.string])]
     loose = [text for text in strings if re.search(r" [:;!?»]|« ", text)]

@@ -1019,6 +1019,33 @@ def test_the_pdf_and_email_commands_take_a_language(fixture_site: Callable[[str]
     assert "no language 'de' in this site: the languages are en, es, ar, ja" in result.output
 
 
+def test_a_translations_file_names_its_languages_edition(
+        fixture_site: Callable[[str], Path], runner: CliRunner, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """`bulletin email content/issues/2026-04-april/issue.ja.yaml` made the English edition
+    (and a single-file translation's file, no edition at all): the file names the language."""
+    site_dir = fixture_site("multilingual")
+    issues = site_dir / "content/issues"
+    monkeypatch.chdir(tmp_path)  # where the edition is written, by default
+    result = runner.invoke(main, ["email", str(issues / "2026-04-april/issue.ja.yaml"),
+                                  str(site_dir)])
+    assert result.exit_code == 0, result.output
+    message = email.message_from_bytes((tmp_path / "2026-04-april.ja.eml").read_bytes(),
+                                       policy=email.policy.default)
+    assert message["Subject"] == "Field Notes\uff1a2026年4月号"
+    result = runner.invoke(main, ["email", str(issues / "2026-01-january.es.md"),
+                                  str(site_dir), "--lang", "ES"])  # in any case
+    assert result.exit_code == 0, result.output
+    assert "Enero de 2026" in result.output
+    assert (tmp_path / "2026-01-january.es.eml").is_file()
+    result = runner.invoke(main, ["email", str(issues / "2026-01-january.es.md"),
+                                  str(site_dir), "--lang", "ja"])
+    assert result.exit_code == 1 and "is the issue's 'es' translation, and --lang asks for " \
+        "'ja' (leave out --lang, or name the issue by its slug: 2026-01-january)" in result.stderr
+    result = runner.invoke(main, ["email", "2026-01-january", str(site_dir), "--lang", "es-MX"])
+    assert result.exit_code == 1 and result.stderr.endswith("; did you mean es?\n")
+
+
 def test_an_issue_without_the_translation_asked_for_says_how_to_start_one(
         fixture_site: Callable[[str], Path], runner: CliRunner, tmp_path: Path) -> None:
     site_dir = fixture_site("multilingual")  # March is in English and Spanish only

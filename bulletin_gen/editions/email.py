@@ -319,13 +319,16 @@ def sender(config: SiteConfig) -> str | Address:
                      "<news@example.org>\"}' or 'contact: {email: ...}' to bulletin.yaml")
 
 
-def export_eml(site_dir: Path, slug: str, target: Path, drafts: bool = False,
+def export_eml(site_dir: Path, name: str, target: Path | None = None, drafts: bool = False,
                base_url: str | None = None, language: str | None = None) -> EmlReport:
-    """Write the email edition of the issue `slug` as a .eml file at `target`; in `language`
-    ('es': its translation), or the main language."""
+    """Write the email edition of the issue `name` (its slug, folder or file) as a .eml file
+    at `target` (by default ISSUE.eml, ISSUE.CODE.eml in a translation's language); in
+    `language` ('es': its translation), or that of the translation file `name` names, else
+    the main language."""
     from ..pipeline import load_issue  # the build imports the editions, so not at the top
 
-    one = load_issue(site_dir, slug, language, base_url)
+    one = load_issue(site_dir, name, language, base_url)
+    target = target or one.file_name("eml")
     missing = missing_requirement(one.site.config)
     if missing:
         raise EmailError(f"cannot make the email edition: {missing[0]} ({missing[1]})")
