@@ -192,9 +192,13 @@ class FieldReader:
     def finish(self, extra_known: tuple[str, ...] = ()) -> None:
         """Warn about every key that was never read: most are typos."""
         known = self.seen | set(extra_known)
+        # A field the mapping gives already is not the one meant: 'languagse' beside
+        # 'language' is 'languages'.
+        unwritten = sorted(known - set(self.data))
         for key in self.data:
             if key not in known:
                 self.problems.warn(self.at(key), f"unknown field '{self.label(key)}'{self._in()}",
+                                   did_you_mean(key, unwritten) or
                                    did_you_mean(key, sorted(known)))
 
 

@@ -19,6 +19,7 @@ out (`omit`). Pages are published under the language's code: 'es/issues/<issue>/
 
 from __future__ import annotations
 
+import os
 import posixpath
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -40,7 +41,15 @@ from .content import (
     read_body,
     read_text,
 )
-from .errors import BulletinError, Location, Problem, Problems, did_you_mean, no_such_issue
+from .errors import (
+    BulletinError,
+    Location,
+    Problem,
+    Problems,
+    closest,
+    did_you_mean,
+    no_such_issue,
+)
 from .i18n import language_meant
 from .images import measure_images
 from .layout import CONFIG_FILE
@@ -374,14 +383,26 @@ def _report_strays(translations: Translations, problems: Problems) -> None:
     codes = [language.language.code for language in translations.languages]
     for doc in translations.orphans:
         original, code = translation_of(doc.path.name, codes) or (doc.path.name, "")
+        meant = closest(original, _originals_beside(doc.path, codes))
         problems.warn(Location(doc.rel), f"translation ({code}) of a file that does not "
-                      f"exist: {original}", "name it after its original, with the language "
-                      "code before the extension, or remove it")
+                      f"exist: {original}",
+                      f"did you mean {translated_name(meant, code)}?" if meant else
+                      "name it after its original, with the language code before the "
+                      "extension, or remove it")
     for doc in translations.unpublished:
         code = (translation_of(doc.path.name, codes) or ("", ""))[1]
         problems.warn(Location(doc.rel), f"translated item of an issue that has no '{code}' "
                       "translation: it is not published", f"translate the issue too: add "
                       f"issue.{code}.yaml beside issue.yaml")
+
+
+def _originals_beside(path: Path, codes: list[str]) -> list[str]:
+    """The names of the files and folders beside `path` that are no translation."""
+    try:
+        names = sorted(os.listdir(path.parent))
+    except OSError:
+        return []
+    return [name for name in names if translation_of(name, codes) is None]
 
 
 def _report_kinds_changed(language: LanguageSources, problems: Problems) -> None:

@@ -159,6 +159,10 @@ def new_translation(site_dir: Path, issue: str, language: str) -> list[Path]:
     theirs the same way."""
     config, _ = load_config(site_dir)
     codes = [each.code for each in config.languages]
+    if language.lower() == config.language.lower():
+        raise BulletinError(f"'{language}' is the site's main language ('language:' in "
+                            "bulletin.yaml): its files are the originals, which the "
+                            "translations translate")
     if language not in codes:
         meant = listed_language(language, codes)
         advice = (f"did you mean {meant}?" if meant else

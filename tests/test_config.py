@@ -198,6 +198,16 @@ def test_unknown_keys_are_warnings_with_a_suggestion(tmp_path: Path) -> None:
         "bulletin.yaml:2: unknown field 'tagilne' (did you mean tagline?)"]
 
 
+def test_an_unknown_key_is_not_told_to_be_one_the_file_gives_already(tmp_path: Path) -> None:
+    """'languagse' is nearest 'language', which the file gives: following that hint made the
+    error 'language: given twice'. The field meant is one the file does not give."""
+    (tmp_path / "bulletin.yaml").write_text("title: T\nlanguage: en\nlanguagse:\n  fr: {}\n",
+                                            encoding="utf-8")
+    _, problems = load_config(tmp_path)
+    assert [str(w) for w in problems.warnings] == [
+        "bulletin.yaml:3: unknown field 'languagse' (did you mean languages?)"]
+
+
 def test_a_language_named_instead_of_coded_is_one_error_without_its_fields(
         tmp_path: Path) -> None:
     (tmp_path / "bulletin.yaml").write_text(

@@ -1091,6 +1091,8 @@ def test_check_reports_strays_and_links_across_languages(
                                                          encoding="utf-8")
     (site_dir / "content/pages/contact.es.md").write_text("---\ntitle: Contacto\n---\nX.\n",
                                                           encoding="utf-8")
+    (issues / "2026-04-april/03-notise.es.md").write_text("---\ntitle: Aviso\n---\nX.\n",
+                                                          encoding="utf-8")  # misspelt
     result = runner.invoke(main, ["check", str(site_dir)])
     assert result.exit_code == 0, result.output
     lines = [line for line in result.output.splitlines() if ": warning: " in line]
@@ -1107,11 +1109,13 @@ def test_check_reports_strays_and_links_across_languages(
         "content/issues/2026-04-april/01-office.ja.md:5: warning: link to 01-water.md, which "
         "has no 'ja' translation: it leads to the original (issues/2026-03-march/water/) "
         "(translate it too, as 01-water.ja.md, or link elsewhere)",
+        "content/issues/2026-04-april/03-notise.es.md: warning: translation (es) of a file "
+        "that does not exist: 03-notise.md (did you mean 03-notice.es.md?)",
         "content/pages/contact.es.md: warning: translation (es) of a file that does not exist: "
         "contact.md (name it after its original, with the language code before the "
         "extension, or remove it)",
     ]
-    assert "0 errors, 5 warnings" in result.output
+    assert "0 errors, 6 warnings" in result.output
 
 
 def test_check_finds_a_broken_link_in_a_translation(fixture_site: Callable[[str], Path],

@@ -278,3 +278,14 @@ def test_new_translation_into_a_language_not_listed_says_which_was_meant(
     assert result.exit_code == 1
     assert result.output == (f"Error: '{language}' is not one of the site's languages "
                              f"(fr, ar); {advice}\n")
+
+
+def test_new_translation_into_the_main_language_says_its_files_are_the_originals(
+        make_site: Callable[..., Path], runner: CliRunner) -> None:
+    """'add it under languages: first' sent the editor to an error: the main language may not
+    be listed there."""
+    site = make_site({"bulletin.yaml": SETTINGS + "languages: {fr: {}}\n"})
+    result = runner.invoke(main, ["new", "translation", "2026-01-winter", "en", str(site)])
+    assert (result.exit_code, result.output) == (
+        1, "Error: 'en' is the site's main language ('language:' in bulletin.yaml): its files "
+           "are the originals, which the translations translate\n")
