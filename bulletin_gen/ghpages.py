@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import subprocess
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
@@ -107,15 +108,21 @@ def top_folder(repo: Path) -> Path:
     except GitError as error:
         if "not a git repository" not in str(error):
             raise
-        raise GitError(f"the site is published to a branch of its git repository, and {repo} "
-                       "is in none: run 'git init' in it and add your GitHub repository as "
-                       "its remote (docs/deploying.md)") from None
+        raise GitError(f"the site is published to a branch of its git repository, and "
+                       f"{repo.resolve()} is in none: run 'git init' in it and add your GitHub "
+                       "repository as its remote (docs/deploying.md)") from None
 
 
 def fetch(repo: Path, branch: Branch) -> None:
     """Bring the remote's branch up to date, when the remote has one: a clone made for CI
     fetches only the branch it builds, and a commit made on nothing could not be pushed."""
     _git(repo, "rev-parse", "--git-dir")  # not a repository: git's own message says so
+    # A remote named, not an address: git's own words for a missing one speak of access rights.
+    if not re.search(r"[:/\\]", branch.remote) and \
+            branch.remote not in _git(repo, "remote").split():
+        raise GitError(f"the repository {top_folder(repo)} has no remote '{branch.remote}': add "
+                       f"it (git remote add {branch.remote} URL), name another with 'remote:' "
+                       "in the destination's settings, or publish with --no-push")
     try:
         _git(repo, "ls-remote", "--exit-code", "--heads", branch.remote, branch.local)
     except NotThere:

@@ -115,8 +115,9 @@ def check_built(record: dict[str, Any] | None, changed: bool) -> None:
         raise PublishError("the output was built with --drafts: run 'bulletin build' "
                            "without it before publishing")
     if changed:
-        raise PublishError("the content changed since the last build: run 'bulletin build' "
-                           "first, so that what you publish is what you wrote")
+        raise PublishError("the site changed since the last build (its content, templates or "
+                           "bulletin.yaml, 'publish:' too): run 'bulletin build' first, so that "
+                           "what you publish is what you wrote")
 
 
 def published_files(output: Path) -> Iterator[tuple[str, Path]]:

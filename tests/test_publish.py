@@ -280,7 +280,7 @@ def test_wrong_credentials_and_a_missing_bucket_are_one_clear_line(
 
 @pytest.mark.parametrize(("how", "message"), [
     ("drafts", "the output was built with --drafts"),
-    ("stale", "the content changed since the last build"),
+    ("stale", "the site changed since the last build"),
     ("failed", "the site's last build did not finish"),
 ])
 def test_publish_refuses_a_draft_stale_or_failed_build(
@@ -533,6 +533,20 @@ def test_github_pages_outside_a_repository_is_one_clear_line(
     assert result.output == (f"Error: GitHub Pages: the site is published to a branch of its "
                              f"git repository, and {site} is in none: run 'git init' in it and "
                              "add your GitHub repository as its remote (docs/deploying.md)\n")
+
+
+def test_github_pages_without_the_remote_named_says_how_to_add_it(
+        make_site: Callable[..., Path], tmp_path: Path) -> None:
+    """git's own words for a missing remote speak of a repository and access rights."""
+    site, _ = pages_site(make_site, tmp_path)
+    git("remote", "rename", "origin", "upstream", cwd=site)
+    build(site, BuildOptions(jobs=1, pdf=False))
+    result = publish_pages(site)
+    assert (result.exit_code, result.output) == (
+        1, f"Error: GitHub Pages: the repository {site} has no remote 'origin': add it (git "
+           "remote add origin URL), name another with 'remote:' in the destination's settings, "
+           "or publish with --no-push\n")
+    assert publish_pages(site, "--no-push").exit_code == 0  # committed, for a later push
 
 
 def test_init_writes_a_ci_workflow_that_builds_and_publishes(tmp_path: Path) -> None:
