@@ -18,7 +18,7 @@ from .i18n import language_mistake
 from .layout import CONFIG_FILE
 from .markdown import slugify, typographic
 from .pictures import picture_size
-from .yamlio import YamlError, load_yaml
+from .yamlio import Mapping, YamlError, load_yaml
 
 
 @dataclass(frozen=True)
@@ -324,8 +324,33 @@ def read_config(reader: FieldReader) -> SiteConfig:
         key_lines=dict(reader.data.lines),
     )
     config = replace(config, languages=_languages(reader.mapping("languages"), config))
+    if not _report_stray_languages(reader) and "languages" in reader.data and \
+            not reader.data["languages"]:
+        reader.problems.warn(reader.at("languages"), "languages: lists no language",
+                             "list each other language indented below it, as '  fr: {}', or "
+                             "leave 'languages:' out")
     reader.finish()
     return config
+
+
+def _report_stray_languages(reader: FieldReader) -> bool:
+    """A warning for each language written at the top of bulletin.yaml (`fr: {}`), which
+    belongs under `languages:` (the warning for an unknown field would say nothing of it);
+    whether there was one."""
+    found = False
+    for key in reader.data:
+        code = str(key)
+        if key in reader.seen or not _LANGUAGE_CODE.fullmatch(code) or language_mistake(code):
+            continue
+        if isinstance(reader.raw(key), (Mapping, type(None))):
+            reader.problems.warn(reader.at(key), f"unknown field '{code}': a language of the "
+                                 "site is listed under 'languages:'",
+                                 f"indent it there: 'languages:' on a line, then '  {code}: {{}}'")
+            found = True
+    return found
+
+
+_LANGUAGE_CODE = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
 
 
 def _languages(section: FieldReader, config: SiteConfig) -> tuple[Language, ...]:

@@ -261,3 +261,20 @@ def test_colours_are_hex_and_dark_enough_for_white_text(tmp_path: Path) -> None:
         "bulletin.yaml:2: the mapping that '{' opens here is cut short by '#2f5d3a': after a "
         "space, YAML reads a # as the start of a comment, to the end of the line (put it in "
         'quotes: "#2f5d3a")']
+
+
+@pytest.mark.parametrize(("text", "said"), [
+    ("title: T\nlanguages:\nfr: {}\n",
+     ["bulletin.yaml:3: unknown field 'fr': a language of the site is listed under "
+      "'languages:' (indent it there: 'languages:' on a line, then '  fr: {}')"]),
+    ("title: T\nlanguages:\n",
+     ["bulletin.yaml:2: languages: lists no language (list each other language indented below "
+      "it, as '  fr: {}', or leave 'languages:' out)"]),
+    ("title: T\nlanguages:\n  fr: {}\n", []),
+])
+def test_a_language_not_under_languages_is_said_to_belong_there(
+        tmp_path: Path, text: str, said: list[str]) -> None:
+    """An unindented `fr: {}` was only an unknown field, and an empty `languages:` nothing."""
+    (tmp_path / "bulletin.yaml").write_text(text, encoding="utf-8")
+    _, problems = load_config(tmp_path)
+    assert [str(w) for w in problems.warnings] == said
