@@ -76,6 +76,11 @@ class KeptDocuments(Learner, Protocol):
         """`doc` without its Markdown body, when it can be read again from the file later."""
         ...
 
+    def whole(self, doc: SourceDoc) -> SourceDoc:
+        """`doc` with every field and its body, as its file holds them: what the memo kept
+        it without is read again."""
+        ...
+
 
 @dataclass(frozen=True)
 class Sources:

@@ -35,9 +35,9 @@ from .content import (
     MARKDOWN_SUFFIXES,
     SHOWN_TEXT,
     IssueSource,
+    KeptDocuments,
     SourceDoc,
     Sources,
-    parse_file,
     read_body,
     read_text,
 )
@@ -133,18 +133,19 @@ def translation_of(name: str, codes: Iterable[str]) -> tuple[str, str] | None:
     return None
 
 
-def split_sources(sources: Sources, config: SiteConfig, reread: bool = False) -> Translations:
+def split_sources(sources: Sources, config: SiteConfig,
+                  kept: KeptDocuments | None = None) -> Translations:
     """The originals, and for each language of `config.languages` what its site shows.
 
-    `reread`: the sources came through the model memo, which gives the documents of the items
-    it keeps with little more than their slug; the originals a translation shows are then read
-    again from their files (once each, whatever the number of languages)."""
+    `kept`: the sources came through the model memo, which may give the documents of the
+    items it keeps without their fields or body; it gives those a translation shows whole
+    (once each, whatever the number of languages)."""
     codes = [language.code for language in config.languages]
     sources, unlisted = _without_unlisted(sources, codes, config.language)
     if not codes:
         return Translations(sources, [], unlisted=unlisted)
     omit = config.untranslated == "omit"
-    whole = _Originals(reread)
+    whole = _Originals(kept)
     by_code = {language.code: LanguageSources(language) for language in config.languages}
     result = Translations(sources, list(by_code.values()), unlisted=unlisted)
     single = {issue.name: issue for issue in sources.issues
@@ -321,8 +322,8 @@ class _Originals:
     """The originals as a translated site needs them: whole, with every field and the body,
     which the model memo may have left out (content.py, incremental/memo.py)."""
 
-    def __init__(self, reread: bool) -> None:
-        self.reread = reread
+    def __init__(self, kept: KeptDocuments | None) -> None:
+        self.kept = kept
         self.read: dict[Path, SourceDoc] = {}
 
     def __call__(self, doc: SourceDoc) -> SourceDoc:
@@ -331,8 +332,8 @@ class _Originals:
         return self.read[doc.path]
 
     def _whole(self, doc: SourceDoc) -> SourceDoc:
-        if self.reread and doc.readable:
-            return parse_file(doc.path, doc.rel, Problems())  # its problems are the main site's
+        if self.kept is not None and doc.readable:
+            return self.kept.whole(doc)
         body, body_line = _body(doc)
         return doc if body is doc.body else replace(doc, body=body, body_line=body_line)
 

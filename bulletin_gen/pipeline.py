@@ -61,7 +61,7 @@ def load_site(site_dir: Path, drafts: bool = False, base_url: str | None = None,
     # Worker processes read the files when there is nothing to take from an earlier build.
     sources = read_sources(site_dir, problems, memo, jobs if memo is None or memo.is_empty() else 1)
     renderer = MarkdownRenderer(config.unsafe_html, config.language)
-    translations = split_sources(sources, config, reread=memo is not None)
+    translations = split_sources(sources, config, memo)
     site = build_site(config, translations.main, renderer, problems, drafts, memo, jobs)
     check_issue_numbers(site.issues, translations.main, problems)  # translations share them
     site = add_translations(site, translations, renderer, problems, drafts, jobs,

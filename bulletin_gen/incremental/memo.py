@@ -117,6 +117,10 @@ class Group:
     items: dict[str, ItemEntry] = dataclasses.field(default_factory=dict)
     issue: IssueEntry | None = None
     changed: bool = False  # something in it was read or built again: write its file
+    # The fields of the documents a translation needs whole (`ModelMemo.whole`), by path:
+    # kept with them, though their items are kept too, so that the next build reads only
+    # their bodies again.
+    fields: dict[str, Mapping] = dataclasses.field(default_factory=dict)
 
 
 @dataclasses.dataclass
@@ -417,6 +421,8 @@ class ModelMemo:
             problems.warnings.extend(old.warnings)
             return old.item
         new.changed = True
+        if entry.left_out != WHOLE:
+            self.read.setdefault(group, set()).add(doc.rel)
         whole, keep = ((doc, True) if entry.left_out == WHOLE
                        else self._read_again(doc, entry.stamp, entry.left_out, problems))
         if not keep:  # changed while this build ran: build what was read, keep nothing
@@ -455,6 +461,22 @@ class ModelMemo:
         slim = dataclasses.replace(doc, body="")
         docs[name] = entry._replace(doc=slim, left_out=NO_BODY)
         return slim
+
+    def whole(self, doc: SourceDoc) -> SourceDoc:
+        """`doc` with what the memo gave it without (its fields, its body), read again from
+        its file: a translation is read as its original, whose every field and text it needs.
+        Its fields are kept with it from now on, so that a later build reads only its body.
+        The problems of its file are the main site's, which read it."""
+        name, group = self._place(doc.path)
+        new = self._new(group)
+        entry = new.docs.get(name)
+        if entry is None or entry.doc is not doc or entry.left_out == WHOLE:
+            return doc
+        whole, same = self._read_again(doc, entry.stamp, entry.left_out, Problems())
+        if same:
+            new.fields[name] = whole.meta
+            new.changed = new.changed or entry.left_out == NAME_ONLY
+        return whole
 
     def has_item(self, doc: SourceDoc) -> bool:
         """True when the memo may hold `doc`'s item, or the issue of a single-file issue's
@@ -519,7 +541,6 @@ class ModelMemo:
         is still what it was when the memo kept it. Kept without its body alone, its front
         matter is not parsed again: as everywhere in the memo, an unchanged stamp says the
         file is unchanged. The problems of a file that changed since are this build's."""
-        self.read.setdefault(self.group(doc.path), set()).add(doc.rel)
         if left_out == NAME_ONLY:
             found = Problems()
             again = parse_file(doc.path, doc.rel, found)
@@ -634,9 +655,12 @@ def _slim(group: Group, adopted: bool) -> dict[str, StoredDoc]:
     stored = {}
     bare: dict[int, Mapping] = {}  # `_name_only`'s front matters without a slug
     for name, (stamp, digest, doc, left_out) in group.docs.items():
-        if adopted or name in group.items:
+        meta = group.fields.get(name, doc.meta)
+        if name in group.fields:
+            left_out = NO_BODY
+        elif adopted or name in group.items:
             left_out = NAME_ONLY
-        meta = _name_only(doc.meta, bare) if left_out == NAME_ONLY else doc.meta
+        meta = _name_only(meta, bare) if left_out == NAME_ONLY else meta
         stored[name] = (stamp, digest, doc.rel, meta, "" if left_out else doc.body, doc.body_line,
                         doc.readable, left_out)
     return stored
