@@ -342,7 +342,8 @@ def _report_stray_languages(reader: FieldReader) -> bool:
         code = str(key)
         if key in reader.seen or not _LANGUAGE_CODE.fullmatch(code) or language_mistake(code):
             continue
-        if isinstance(reader.raw(key), (Mapping, type(None))):
+        if isinstance(reader.data[key], (Mapping, type(None))):
+            reader.raw(key)  # said here: not an unknown field too
             reader.problems.warn(reader.at(key), f"unknown field '{code}': a language of the "
                                  "site is listed under 'languages:'",
                                  f"indent it there: 'languages:' on a line, then '  {code}: {{}}'")

@@ -117,8 +117,9 @@ def fetch(repo: Path, branch: Branch) -> None:
     """Bring the remote's branch up to date, when the remote has one: a clone made for CI
     fetches only the branch it builds, and a commit made on nothing could not be pushed."""
     _git(repo, "rev-parse", "--git-dir")  # not a repository: git's own message says so
-    # A remote named, not an address: git's own words for a missing one speak of access rights.
-    if not re.search(r"[:/\\]", branch.remote) and \
+    # A remote named, not an address or a folder: git's own words for a missing one speak of
+    # access rights.
+    if not re.search(r"[:/\\]", branch.remote) and not (repo / branch.remote).exists() and \
             branch.remote not in _git(repo, "remote").split():
         raise GitError(f"the repository {top_folder(repo)} has no remote '{branch.remote}': add "
                        f"it (git remote add {branch.remote} URL), name another with 'remote:' "

@@ -384,7 +384,7 @@ def _report_strays(translations: Translations, problems: Problems) -> None:
     codes = [language.language.code for language in translations.languages]
     for doc in translations.orphans:
         original, code = translation_of(doc.path.name, codes) or (doc.path.name, "")
-        meant = closest(original, _originals_beside(doc.path, codes))
+        meant = closest(original, _originals_beside(doc.path, code, codes))
         problems.warn(Location(doc.rel), f"translation ({code}) of a file that does not "
                       f"exist: {original}",
                       f"did you mean {translated_name(meant, code)}?" if meant else
@@ -397,13 +397,15 @@ def _report_strays(translations: Translations, problems: Problems) -> None:
                       f"issue.{code}.yaml beside issue.yaml")
 
 
-def _originals_beside(path: Path, codes: list[str]) -> list[str]:
-    """The names of the files and folders beside `path` that are no translation."""
+def _originals_beside(path: Path, code: str, codes: list[str]) -> list[str]:
+    """The names of the files and folders beside `path` that are no translation and have
+    none into `code` yet."""
     try:
-        names = sorted(os.listdir(path.parent))
+        names = set(os.listdir(path.parent))
     except OSError:
         return []
-    return [name for name in names if translation_of(name, codes) is None]
+    return sorted(name for name in names if translation_of(name, codes) is None
+                  and translated_name(name, code) not in names)
 
 
 def _report_kinds_changed(language: LanguageSources, problems: Problems) -> None:

@@ -281,7 +281,8 @@ class MarkdownRenderer:
             if points:  # before links are resolved: key points keep them as written
                 key_points = self._key_points(tokens, env)
             _lower_page_titles(tokens)
-            broken, unlabelled = _rewrite(tokens, resolve, id_prefix, first_line, anchors)
+            broken, unlabelled = _rewrite(tokens, resolve, id_prefix, first_line, anchors,
+                                          self.unsafe_html)
             _mark_checklists(tokens)
             _mark_bare_links(tokens)
             html = self.md.renderer.render(tokens, self.md.options, env)
@@ -446,12 +447,13 @@ def _inline_children(tokens: list[Token], first_line: int) -> Iterator[tuple[int
 
 
 def _rewrite(tokens: list[Token], resolve: Resolver, id_prefix: str, first_line: int,
-             anchors: Anchors = ()
+             anchors: Anchors = (), unsafe_html: bool = False
              ) -> tuple[list[tuple[int, str, str]], list[tuple[int, str, str]]]:
     """Resolve every link and image, and prefix the heading ids; the links that could not be
     resolved (line, url, kind), and the images with no alt text (line, url as written, kind):
     a screen reader says nothing of those, and a mail client that blocks images shows nothing
-    in their place."""
+    in their place. Raw HTML's addresses are those the sanitiser keeps (`_raw_addresses`)."""
+    addresses = _RAW_ADDRESSES if unsafe_html else _SANITISED_ADDRESSES
     broken: list[tuple[int, str, str]] = []
     unlabelled: list[tuple[int, str, str]] = []
     ids = dict(anchors)  # what a `#name` link leads to: a part, or a heading of this text
@@ -462,10 +464,11 @@ def _rewrite(tokens: list[Token], resolve: Resolver, id_prefix: str, first_line:
             token.attrSet("id", ids[name])
     for token in tokens:  # once every heading's id is known: a link may lead further down
         if token.type == "html_block" and token.map:
-            _raw_html(token, resolve, ids, first_line + token.map[0], broken, unlabelled)
+            _raw_html(token, resolve, ids, first_line + token.map[0], broken, unlabelled,
+                      addresses)
     for line, child in _inline_children(tokens, first_line):
         if child.type == "html_inline":
-            _raw_html(child, resolve, ids, line, broken, unlabelled)
+            _raw_html(child, resolve, ids, line, broken, unlabelled, addresses)
         attr, kind = {"link_open": ("href", "link"), "image": ("src", "image")}.get(
             child.type, ("", ""))
         url = str(child.attrGet(attr) or "") if attr else ""
@@ -486,7 +489,8 @@ def _rewrite(tokens: list[Token], resolve: Resolver, id_prefix: str, first_line:
 
 
 def _raw_html(token: Token, resolve: Resolver, ids: dict[str, str], line: int,
-              broken: list[tuple[int, str, str]], unlabelled: list[tuple[int, str, str]]) -> None:
+              broken: list[tuple[int, str, str]], unlabelled: list[tuple[int, str, str]],
+              addresses: dict[str, dict[str, str]]) -> None:
     """The addresses of raw HTML (`<a href>`, `<img src srcset>`, a `<picture>`'s or video's
     `<source>`) resolved as Markdown's links are, so that they lead where they should from
     every page and edition that shows the text; those that lead nowhere are added to
@@ -510,7 +514,7 @@ def _raw_html(token: Token, resolve: Resolver, ids: dict[str, str], line: int,
         src = unlabelled_src(tag, attrs)
         if src is not None:
             unlabelled.append((line + lines[-1] - 1, src, "html"))
-        kinds = _RAW_ADDRESSES.get(tag, {})
+        kinds = addresses.get(tag, {})
         edited = [(key, value if not value or key not in kinds else
                    _srcset(value, kinds[key], address) if key == "srcset" else
                    address(value, kinds[key])) for key, value in attrs]
@@ -520,17 +524,29 @@ def _raw_html(token: Token, resolve: Resolver, ids: dict[str, str], line: int,
 
 
 def _srcset(candidates: str, kind: str, address: Callable[[str, str], str]) -> str:
-    """A `srcset` with the address of each of its candidates ('map.png 2x') resolved."""
+    """A `srcset` with the address of each of its candidates ('map.png 2x') resolved. Read as
+    browsers read it: an address runs to a space (a `data:` address holds commas), and its
+    descriptors to the next comma."""
     resolved = []
-    for candidate in candidates.split(","):
-        parts = candidate.split(None, 1)  # none: a comma at the end
-        if parts:
-            resolved.append(" ".join([address(parts[0], kind), *parts[1:]]))
+    rest = candidates.lstrip(_SRCSET_GAP)
+    while rest:
+        url = rest.split(maxsplit=1)[0]
+        rest = rest[len(url):]
+        descriptors = ""
+        if url.endswith(","):  # no descriptors: the comma after the address ends it
+            url = url.rstrip(",")
+        else:
+            descriptors, _, rest = rest.partition(",")
+        resolved.append(" ".join([address(url, kind), *descriptors.split()]))
+        rest = rest.lstrip(_SRCSET_GAP)
     return ", ".join(resolved)
 
 
+_SRCSET_GAP = " \t\n\r\f,"  # what comes between a srcset's candidates
 # The attributes of raw HTML that hold an address, and what each leads to: a page or a file
-# ('link'), a picture, or a video's or sound's file ('media'), which no page can be.
+# ('link'), a picture, or a video's or sound's file ('media'), which no page can be. Those that
+# the sanitiser keeps, without `unsafe_html`, are only a link's and a picture's `src`.
+_SANITISED_ADDRESSES = {"a": {"href": "link"}, "img": {"src": "image"}}
 _RAW_ADDRESSES = {
     "a": {"href": "link"},
     "img": {"src": "image", "srcset": "image"},

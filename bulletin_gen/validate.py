@@ -114,18 +114,20 @@ class Originals:
         if doc.rel not in self.translated_from:
             return ()
         language = self.translated_from[doc.rel] or self.main
-        return tuple((key, language) for key in SHOWN_TEXT
-                     if key in doc.meta and doc.meta.line_of(key) == INHERITED)
+        return tuple((key, language) for key in SHOWN_TEXT if _inherited(doc.meta, key))
 
     def shown_untranslated(self, doc: SourceDoc) -> str:
-        """The language `doc` is written in when the site shows it untranslated (an
-        original); '' when it is the site's own text or a translation."""
-        return self.written_in.get(doc.rel, "")
+        """The language `doc` is written in when a translated site shows it untranslated
+        (an original: the main site gives its language, or, when it leaves the original out,
+        a draft, the site's main language); '' on the main site and for a translation."""
+        if not self.main or doc.rel in self.translated_from:
+            return ""
+        return self.written_in.get(doc.rel) or self.main
 
     def written(self, doc: SourceDoc, renderer: MarkdownRenderer) -> MarkdownRenderer:
         """The renderer for `doc`: in its language where the site shows it untranslated (an
         original), else `renderer`."""
-        return renderer.in_language(self.written_in.get(doc.rel, ""))
+        return renderer.in_language(self.shown_untranslated(doc))
 
     def speaking(self, doc: SourceDoc, key: str, renderer: MarkdownRenderer) -> MarkdownRenderer:
         """The renderer for the field `key` of `doc`: in its original's language where a
@@ -133,6 +135,17 @@ class Originals:
         if doc.meta.line_of(key) != INHERITED:
             return renderer
         return renderer.in_language(self.translated_from.get(doc.rel, ""))
+
+
+def _inherited(meta: Mapping, key: str) -> bool:
+    """Whether a translation's field `key` (SHOWN_TEXT) shows its original's text: the field
+    taken whole, or a contact's role, when the contact it gives has none of its own."""
+    if key not in meta:
+        return False
+    value = meta[key]
+    return meta.line_of(key) == INHERITED or (
+        key == "contact" and isinstance(value, Mapping) and "role" in value
+        and value.line_of("role") == INHERITED)
 
 
 def build_site(config: SiteConfig, sources: Sources, renderer: MarkdownRenderer,
@@ -654,6 +667,7 @@ def _build_page(doc: SourceDoc, identities: dict[Path, Identity], assets: dict[P
     fields = _fields(doc, problems)
     identity = identities[doc.path]
     fields.raw("slug")
+    shown_in = originals.shown_untranslated(doc)
     page = Page(
         slug=identity.slug,
         title=originals.speaking(doc, "title", renderer).typographic(
@@ -663,8 +677,8 @@ def _build_page(doc: SourceDoc, identities: dict[Path, Identity], assets: dict[P
                           problems).encode(),
         url=identity.url,
         source=doc.rel,
-        lang=originals.shown_untranslated(doc),
-        untranslated=bool(originals.shown_untranslated(doc)),
+        lang=shown_in,
+        untranslated=bool(shown_in),
         inherited=originals.inherited(doc),
     )
     fields.finish()

@@ -271,6 +271,8 @@ def test_colours_are_hex_and_dark_enough_for_white_text(tmp_path: Path) -> None:
      ["bulletin.yaml:2: languages: lists no language (list each other language indented below "
       "it, as '  fr: {}', or leave 'languages:' out)"]),
     ("title: T\nlanguages:\n  fr: {}\n", []),
+    ("title: T\nnv: [about]\n",  # shaped as a code, but no language's value
+     ["bulletin.yaml:2: unknown field 'nv' (did you mean nav?)"]),
 ])
 def test_a_language_not_under_languages_is_said_to_belong_there(
         tmp_path: Path, text: str, said: list[str]) -> None:

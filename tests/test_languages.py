@@ -209,6 +209,32 @@ def test_a_contact_whose_role_alone_is_translated_keeps_its_name_and_email(
         "Ana Editor", "Editora", "editor@example.org")
 
 
+def test_a_contact_role_a_translation_takes_from_its_original_is_marked_with_its_language(
+        fixture_site: Callable[[str], Path]) -> None:
+    """A contact given in part (its email) keeps its original's role, in its language."""
+    site_dir = fixture_site("multilingual")
+    issue = site_dir / "content/issues/2026-04-april"
+    (issue / "issue.yaml").write_text((issue / "issue.yaml").read_text().replace(
+        "contact: {name: Ana Editor,", "contact: {name: Ana Editor, role: Editor,"))
+    with (issue / "issue.es.yaml").open("a") as translation:
+        translation.write("contact: {email: ana@example.org}\n")
+    translated = sites_of(site_dir)["es"].issues[0]
+    assert (translated.contact.role, translated.contact.email) == ("Editor", "ana@example.org")
+    assert dict(translated.inherited).get("contact") == "en"
+
+
+def test_an_untranslated_item_of_an_issue_whose_original_is_a_draft_is_marked(
+        make_site: Callable[..., Path]) -> None:
+    """The main site leaves a draft original out, and with it the language its items are
+    written in: they are the site's main language's, shown untranslated."""
+    site_dir = with_languages(make_site({
+        f"{WINTER}issue.yaml": "title: January\ndate: 2026-01-15\nstatus: draft\n",
+        f"{WINTER}issue.fr.yaml": "title: Janvier\nstatus: published\n",
+    }), "{fr: {}}")
+    lead = sites_of(site_dir)["fr"].issues[0].items[0]
+    assert (lead.untranslated, lead.lang) == (True, "en")
+
+
 def test_tags_and_regions_are_named_in_each_language_by_its_settings(
         fixture_site: Callable[[str], Path]) -> None:
     """`languages: {es: {tags: {offices: oficinas}}}` names a tag in Spanish wherever the
@@ -1091,8 +1117,9 @@ def test_check_reports_strays_and_links_across_languages(
                                                          encoding="utf-8")
     (site_dir / "content/pages/contact.es.md").write_text("---\ntitle: Contacto\n---\nX.\n",
                                                           encoding="utf-8")
-    (issues / "2026-04-april/03-notise.es.md").write_text("---\ntitle: Aviso\n---\nX.\n",
-                                                          encoding="utf-8")  # misspelt
+    # Misspelt: the hint names the original's twin that is not there yet (not 03-notice.es.md)
+    (issues / "2026-04-april/03-notise.ja.md").write_text("---\ntitle: お知らせ\n---\nX.\n",
+                                                          encoding="utf-8")
     result = runner.invoke(main, ["check", str(site_dir)])
     assert result.exit_code == 0, result.output
     lines = [line for line in result.output.splitlines() if ": warning: " in line]
@@ -1109,8 +1136,8 @@ def test_check_reports_strays_and_links_across_languages(
         "content/issues/2026-04-april/01-office.ja.md:5: warning: link to 01-water.md, which "
         "has no 'ja' translation: it leads to the original (issues/2026-03-march/water/) "
         "(translate it too, as 01-water.ja.md, or link elsewhere)",
-        "content/issues/2026-04-april/03-notise.es.md: warning: translation (es) of a file "
-        "that does not exist: 03-notise.md (did you mean 03-notice.es.md?)",
+        "content/issues/2026-04-april/03-notise.ja.md: warning: translation (ja) of a file "
+        "that does not exist: 03-notise.md (did you mean 03-notice.ja.md?)",
         "content/pages/contact.es.md: warning: translation (es) of a file that does not exist: "
         "contact.md (name it after its original, with the language code before the "
         "extension, or remove it)",

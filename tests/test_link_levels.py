@@ -114,3 +114,15 @@ def test_raw_html_sources_of_pictures_and_videos_lead_where_their_files_are(
     assert [str(p).split(" (")[0] for p in caught.value.problems] == [
         f"{LEAD}:5: image to a missing file: images/mapp.png",
         f"{LEAD}:10: link to a missing file: images/clips.mp4"]
+
+
+def test_without_unsafe_html_only_the_addresses_the_sanitiser_keeps_are_followed(
+        make_site: Callable[..., Path]) -> None:
+    """A srcset, a video and its poster are taken out of the page by the sanitiser: a file
+    they name that is missing is no error."""
+    body = ('---\ntitle: Lead\n---\n<img src="images/map.png" srcset="images/gone@2x.png 2x" '
+            'alt="Map">\n\n<video src="gone.mp4" poster="gone.jpg"></video>\n')
+    site = make_site({LEAD: body, "content/issues/2026-01-winter/images/map.png": TINY_PNG})
+    output = build(site, BuildOptions(**OPTIONS)).output  # type: ignore[arg-type]
+    html = (output / "issues/2026-01-winter/lead/index.html").read_text("utf-8")
+    assert "gone" not in html and 'images/map.png"' in html

@@ -243,3 +243,19 @@ def test_relative_html_points_each_candidate_of_a_srcset_at_the_page() -> None:
             f' 1x" alt="">')
     assert relative_html(html, "../") == ('<img src="../a.png" srcset="../a2.png 2x, '
                                           '../a.png 1x" alt="">')
+
+
+@pytest.mark.parametrize(("srcset", "resolved"), [
+    ("a.png 2x", "@root/a.png 2x"),
+    ("data:image/png;base64,iVBO= 1x, a.png 2x", "data:image/png;base64,iVBO= 1x, @root/a.png 2x"),
+    ("a,b.png 2x", "@root/a,b.png 2x"),  # an address runs to a space, commas and all
+    ("a.png,b.png", "@root/a.png,b.png"),
+    ("a.png, b.png 2x", "@root/a.png, @root/b.png 2x"),
+    ("a.png   1x ,\n  b.png 2x,", "@root/a.png 1x, @root/b.png 2x"),
+    (" , ", ""),
+])
+def test_a_srcset_is_read_as_browsers_read_it(srcset: str, resolved: str) -> None:
+    renderer = MarkdownRenderer(unsafe_html=True)
+    html = renderer.render(f'<img src="a.png" srcset="{srcset}" alt="A">',
+                           lambda url, kind: f"{ROOT_MARKER}{url}").html
+    assert f'srcset="{resolved}"' in html

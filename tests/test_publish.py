@@ -549,6 +549,21 @@ def test_github_pages_without_the_remote_named_says_how_to_add_it(
     assert publish_pages(site, "--no-push").exit_code == 0  # committed, for a later push
 
 
+def test_github_pages_to_a_remote_given_as_a_folder_of_the_repository(
+        make_site: Callable[..., Path], tmp_path: Path) -> None:
+    """`remote:` may be a repository's path, as git allows: 'pages.git' is no remote's name."""
+    site, _ = pages_site(make_site, tmp_path)
+    git("init", "--bare", "-q", "pages.git", cwd=site)
+    settings = site / "bulletin.yaml"
+    settings.write_text(settings.read_text().replace("branch: gh-pages,",
+                                                     "branch: gh-pages, remote: pages.git,"))
+    age(site)
+    build(site, BuildOptions(jobs=1, pdf=False))
+    result = publish_pages(site)
+    assert result.exit_code == 0, result.output
+    assert tip(site / "pages.git") == tip(site)
+
+
 def test_init_writes_a_ci_workflow_that_builds_and_publishes(tmp_path: Path) -> None:
     yaml = pytest.importorskip("yaml")
     result = CliRunner().invoke(main, ["init", str(tmp_path / "site")])
