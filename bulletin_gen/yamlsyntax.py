@@ -284,6 +284,20 @@ def _unknown_escape(error: yaml.MarkedYAMLError, mark: yaml.Mark, text: _Text) -
                      "write a backslash as \\\\, or put the value in single quotes")
 
 
+def _second_merge(error: yaml.MarkedYAMLError, mark: yaml.Mark, text: _Text) -> Said | None:
+    """A second `<<` in one mapping: YAML merges one anchor, or a list of them, once. PyYAML
+    points at the mapping's first: the second is the one to say."""
+    merges = [index for index in range(mark.line, len(text.lines))
+              if _MERGE.match(text.lines[index])]
+    second = next((index for index in merges[1:]
+                   if _indent(text.lines[index]) == _indent(text.lines[merges[0]])), mark.line)
+    return text.said(second, "a second '<<' in one mapping: YAML merges once in a mapping",
+                     "merge them all in one, as a list: <<: [*first, *second]")
+
+
+_MERGE = re.compile(r"\s*(?:-\s+)?<<\s*:")
+
+
 def _closing_hint(quote: str) -> str:
     inside = "an apostrophe as ''" if quote == "'" else 'a quote as \\"'
     return f"end the value with {quote} where it ends; inside it, write {inside}"
@@ -332,4 +346,5 @@ _EXPLAINED: tuple[tuple[str, _Explainer], ...] = (
     ("expected ',' or ']'", _unclosed_bracket),
     ("expected ',' or '}'", _unclosed_bracket),
     ("found unknown escape character", _unknown_escape),
+    ("for the tag 'tag:yaml.org,2002:merge'", _second_merge),
 )

@@ -280,3 +280,14 @@ def test_a_language_not_under_languages_is_said_to_belong_there(
     (tmp_path / "bulletin.yaml").write_text(text, encoding="utf-8")
     _, problems = load_config(tmp_path)
     assert [str(w) for w in problems.warnings] == said
+
+
+def test_a_second_merge_in_one_mapping_is_said_at_its_line_with_the_way_to_merge_both(
+        tmp_path: Path) -> None:
+    """PyYAML's words were 'could not determine a constructor for the tag
+    tag:yaml.org,2002:merge', at the first '<<'."""
+    text = ("title: T\nbase: &base {recent_issues: 4}\nmore: &more {per_page: 20}\n"
+            "pdf:\n  <<: *base\n  <<: *more\n")
+    assert problems_of(tmp_path, text) == [
+        "bulletin.yaml:6: a second '<<' in one mapping: YAML merges once in a mapping (merge "
+        "them all in one, as a list: <<: [*first, *second])"]
