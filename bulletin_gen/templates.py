@@ -104,6 +104,7 @@ def make_environment(site_dir: Path | None, language: str = "en",
         and_list=and_list,
         isolate=isolate,
         demote=demote_headings,
+        plain=plain_text,
         direction=text_direction,
         og_locale=og_locale,
         lang_attrs=lang_attributes,
@@ -267,6 +268,18 @@ def same_contact(contact: Any, other: Any) -> bool:
         other.name, other.email)
 
 
+def plain_text(html: str) -> str:
+    """`{{ self.title() | plain }}`: the text of an HTML fragment, for a meta tag. As Jinja's
+    `striptags`, but a no-break space stays one: French sets one before '?', which `striptags`
+    folds into a plain space with the line breaks."""
+    text = _HTML_COMMENT.sub("", str(html))
+    text = _HTML_TAG.sub("", text)
+    return Markup(_LAYOUT_SPACE.sub(" ", text).strip()).unescape()
+
+
+_HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_HTML_TAG = re.compile(r"<[^>]*>")
+_LAYOUT_SPACE = re.compile(r"[ \t\n\r\f\v]+")
 _HEADING_TAG = re.compile(r"<(/?)h([1-6])\b")
 
 

@@ -263,6 +263,10 @@ def test_a_french_text_gets_french_typography_and_an_english_one_its_own(
     summaries = ["".join(p.itertext()) for p in contents.iter("p")
                  if p.get("class") == "toc-summary"]
     assert "Qui décide\u00a0? Les habitants." in summaries
+    # The link previews keep the no-break space too (Jinja's striptags made it a plain one).
+    meta = {tag.get("property") or tag.get("name"): tag.get("content") for tag in lead.iter("meta")}
+    assert meta["og:title"].startswith("Cochabamba\u00a0: un centre ouvre")
+    assert meta["twitter:title"] == meta["og:title"]
     english = parse_html(output / "issues/2026-01-winter/english/index.html")
     assert text_of(english.find(".//h1")) == "In English: a note"
     assert "Written \u201cas is\u201d : here." in "".join(
