@@ -177,6 +177,28 @@ def test_the_lead_image_fills_the_text_column_on_a_phone(
     assert image == column and image > 536
 
 
+def test_a_long_code_line_and_a_wide_table_stay_inside_the_message(
+        make_site: Callable[..., Path], browser: Any) -> None:
+    """A 130-character command made the whole message 1,210 px wide, and a table of five
+    columns 483 px on a 375 px phone: every paragraph ran past the screen's edge."""
+    command = "curl -X POST https://api.example.org/v1/bulletins/common-ground/issues/" \
+              "2026-09-stress/subscribe --data 'email=someone@example.org'"
+    rows = "".join(f"| District {n} | Canal cooperative | {n} | {n * 2} | Neighbourhood "
+                   "mediation agreement cooperative municipal |\n" for n in range(6))
+    output, _ = _build(make_site, {ISSUE + "01-lead.md": (
+        "---\ntitle: Lead story\n---\nText.\n\n```\n" + command + "\n```\n\n"
+        "| District | Canal | Cases | Agreements | Notes |\n|---|---|---|---|---|\n" + rows)})
+    page = output / "issues/2026-01-winter/email.html"
+    page.write_text(page.read_text("utf-8").replace(' src="https://', ' data-src="https://'),
+                    "utf-8")  # the layout does not need the pictures (see above)
+    for width in (600, 375):
+        browser.set_window_size(width, 900)
+        browser.get(page.as_uri())
+        inner, whole = browser.execute_script(
+            "return [window.innerWidth, document.documentElement.scrollWidth];")
+        assert whole <= inner, width
+
+
 def test_a_kind_label_in_the_contents_never_starts_a_line_with_its_dot(
         make_site: Callable[..., Path], browser: Any) -> None:
     """'· ROUND TABLE' after a title that fills the line goes to the next line with the title's

@@ -601,6 +601,15 @@ def output(tmp_path_factory: pytest.TempPathFactory) -> Path:
 LANGUAGE_OF = {"es": ("es", "ltr"), "ar": ("ar", "rtl"), "ja": ("ja", "ltr")}
 
 
+def test_the_main_menu_is_named_in_the_pages_language(output: Path) -> None:
+    """Its name, which a screen reader says, was 'Site' in every language."""
+    names = {code: [nav.get("aria-label") for nav in parse_html(
+        output / f"{code}index.html").iter("nav") if nav.get("class") == "site-nav"]
+        for code in ("", "es/", "ar/", "ja/")}
+    assert names == {"": ["Main menu"], "es/": ["Menú principal"],
+                     "ar/": ["القائمة الرئيسية"], "ja/": ["メインメニュー"]}
+
+
 def test_every_page_says_its_language_and_direction(output: Path) -> None:
     for page in html_pages(output):
         path = page_path(output, page)

@@ -27,7 +27,7 @@ from bulletin_gen.editions.pdf import (
     spaces_into_inlines,
 )
 from bulletin_gen.model import Issue, Site
-from bulletin_gen.pipeline import load_site
+from bulletin_gen.pipeline import build_pdf, load_site
 
 # Each template text is compiled once in the module's process, not again in every fresh
 # site's build: these tests are not about how templates are compiled (conftest.compile_once).
@@ -219,6 +219,25 @@ def test_a_long_line_of_code_wraps_on_paper(weasyprint: Any, make_site: Callable
     shown = subprocess.run([require_tool("pdftotext"), str(pdf), "-"], capture_output=True,
                            text=True, check=True).stdout
     assert "LASTWORD" in shown
+
+
+def test_a_table_longer_than_a_page_starts_under_its_heading_and_keeps_its_rows_whole(
+        weasyprint: Any, make_site: Callable[..., Path]) -> None:
+    """Kept whole, a table longer than a page left its heading alone on a page, the table on
+    the next; and a row that ran over a page break had its cells on two pages."""
+    notes = " ".join(["mediation agreement cooperative municipal neighbourhood"] * 5)
+    rows = "".join(f"| START{n} | Canal | {n} | {notes} END{n} |\n" for n in range(40))
+    site = make_site({"content/issues/2026-01-winter/03-table.md": (
+        "---\ntitle: Cases\n---\n## Case table\n\n| District | Canal | Cases | Notes |\n"
+        "|---|---|---|---|\n" + rows)})
+    target = site / "winter.pdf"
+    build_pdf(site, "2026-01-winter", target)
+    texts = [words(page.extract_text()) for page in PdfReader(target).pages]
+    pages = [text.split() for text in texts]
+    heading = next(number for number, text in enumerate(texts) if "Case table" in text)
+    assert "START0" in pages[heading]
+    for n in range(40):  # each row on one page, its first cell and the end of its last
+        assert any(f"START{n}" in text and f"END{n}" in text for text in pages), n
 
 
 def test_letter_paper_and_local_images(weasyprint: Any, make_site: Callable[..., Path],

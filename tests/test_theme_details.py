@@ -264,7 +264,8 @@ def test_a_french_text_gets_french_typography_and_an_english_one_its_own(
                  if p.get("class") == "toc-summary"]
     assert "Qui décide\u00a0? Les habitants." in summaries
     # The link previews keep the no-break space too (Jinja's striptags made it a plain one).
-    meta = {tag.get("property") or tag.get("name"): tag.get("content") for tag in lead.iter("meta")}
+    meta = {tag.get("property") or tag.get("name"): tag.get("content", "")
+            for tag in lead.iter("meta")}
     assert meta["og:title"].startswith("Cochabamba\u00a0: un centre ouvre")
     assert meta["twitter:title"] == meta["og:title"]
     english = parse_html(output / "issues/2026-01-winter/english/index.html")
