@@ -199,6 +199,17 @@ def test_a_long_code_line_and_a_wide_table_stay_inside_the_message(
         assert whole <= inner, width
 
 
+def test_the_plain_text_keeps_a_line_of_code_whole(make_site: Callable[..., Path]) -> None:
+    """Rewrapped at 72 columns, a command copied from the plain-text email broke in three."""
+    command = "curl -X POST https://api.example.org/v1/bulletins/common-ground/issues/" \
+              "2026-09-stress/subscribe --data 'email=someone@example.org'"
+    output, _ = _build(make_site, {ISSUE + "01-lead.md": (
+        "---\ntitle: Lead story\n---\nText.\n\n```\n" + command + "\n```\n\n> ```\n> "
+        + command + "\n> ```\n")})
+    lines = (output / "issues/2026-01-winter/email.txt").read_text("utf-8").splitlines()
+    assert "    " + command in lines and ">     " + command in lines
+
+
 def test_a_kind_label_in_the_contents_never_starts_a_line_with_its_dot(
         make_site: Callable[..., Path], browser: Any) -> None:
     """'· ROUND TABLE' after a title that fills the line goes to the next line with the title's

@@ -25,6 +25,9 @@ _VOID = {"br", "hr", "img", "input", "meta", "link", "source", "wbr"}
 # Spaces that may end a line; a no-break space ('Notes\u00a0:' in French) stays as it is.
 _SPACE = re.compile(r"[^\S\u00a0\u202f]+")
 _REFERENCE = re.compile(r"\[\d+\] \S+$")  # '[3] https://...': long URLs stay whole
+# A line of a code block (`pre`, indented four spaces, in a quote or not): rewrapped, a command
+# copied from it would break. The text's other lines are wrapped already.
+_CODE_LINE = re.compile(r"(?:> )*    ")
 
 
 @dataclass
@@ -276,7 +279,8 @@ def fit_lines(text: str, width: int = WIDTH) -> str:
     lines = []
     for line in text.split("\n"):
         line = line.rstrip()
-        if len(line) > width and " " in line.strip() and not _REFERENCE.match(line):
+        if len(line) > width and " " in line.strip() and not _REFERENCE.match(line) \
+                and not _CODE_LINE.match(line):
             indent = line[:len(line) - len(line.lstrip())]
             line = "\n".join(textwrap.wrap(line, width, subsequent_indent=indent,
                                            break_long_words=False, break_on_hyphens=False))
