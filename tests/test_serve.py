@@ -21,7 +21,8 @@ import pytest
 from click.testing import CliRunner
 from conftest import WITH_PDF, ctrl_c_reaches_child
 
-from bulletin_gen.serve import error_page, inject
+from bulletin_gen.build import BuildOptions
+from bulletin_gen.serve import LiveState, _built, error_page, inject
 
 WAIT = 60  # seconds before a test that hangs is failed; never a measure of speed
 ITEM = "content/issues/2026-01-winter/01-lead.md"
@@ -359,3 +360,17 @@ def test_an_edit_reloads_the_page_first_and_makes_the_pdf_after(
     assert not any("sed" in line and "changed" in line for line in server.output[:-1]
                    if "01-lead" not in line)
     assert server.output.count(warning) == 1
+
+
+def test_a_template_error_is_said_in_the_terminal_as_build_says_it(
+        make_site: Callable[..., Path]) -> None:
+    """'Build failed:' and an indented line, with no 'error', escaped an editor's problem
+    matcher, which reads the file and line of `bulletin build`'s 'Error: ...'."""
+    site = make_site({"templates/issue.html": '{% extends "base.html" %}\n{% if %}\n'})
+    said: list[str] = []
+    state = LiveState()
+    assert _built(site, BuildOptions(pdf=False, jobs=1), state,
+                  lambda text, _: said.append(text)) is None
+    assert said == ["Error: templates/issue.html:2: Expected an expression, got 'end of "
+                    "statement block' (while rendering issues/2026-01-winter/index.html)"]
+    assert state.errors == (said[0].removeprefix("Error: "),)  # the browser's page too
