@@ -40,6 +40,7 @@ LINK_ITEM = """\
     ---
     Read [the annual report](https://example.org/report/) or https://example.org/plain/.
     Write to [the desk](mailto:desk@example.org) or [the **chair**](mailto:chair@example.org).
+    As [our lead said](01-lead.md).
     """
 
 
@@ -206,6 +207,10 @@ def test_links_contacts_and_briefs_in_print(weasyprint: Any, make_site: Callable
     assert "the desk <desk@example.org>" in text  # the address, without 'mailto:'
     assert "the chair <chair@example.org>" in text  # a label with markup too
     assert "Hélène Bélanger, Director · helene@example.org" in text
+    # A link to a page of the site is printed whole, as paper cannot follow it; a tag's or a
+    # region's is not, its name saying where it leads.
+    assert "our lead said (https://example.org/news/issues/2026-01-winter/lead/)" in \
+        text.replace("/ ", "/")  # the address may break at a slash
     assert "TAJIKISTAN · UZBEKISTAN Clinic opens" in text
 
 

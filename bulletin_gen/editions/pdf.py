@@ -94,8 +94,11 @@ def pdf_plans(site_dir: Path, site: Site, problems: Problems) -> list[PagePlan]:
 def pdf_plan(weasyprint: Any, files: dict[str, Path], reads: tuple[Path, ...], site: Site,
              issue: Issue) -> PagePlan:
     """The print HTML of `issue`, laid out by WeasyPrint, which may load any of `files`."""
+    # Paper cannot follow a link: one to a page of the site is written whole (base_url), so
+    # that print.css can print its address, as it does an outside link's.
     return PagePlan(pdf_path(issue), issue.url, PRINT_TEMPLATE,
-                    {"issue": issue, "weasyprint": weasyprint.__version__},
+                    {"issue": issue, "weasyprint": weasyprint.__version__,
+                     "link_base": site.config.base_url},
                     finish=partial(_finish_pdf, weasyprint, files, site, issue), reads=reads,
                     weight=PDF_WEIGHT)
 
