@@ -211,6 +211,7 @@ def test_links_contacts_and_briefs_in_print(weasyprint: Any, make_site: Callable
     # region's is not, its name saying where it leads.
     assert "our lead said (https://example.org/news/issues/2026-01-winter/lead/)" in \
         text.replace("/ ", "/")  # the address may break at a slash
+    assert "Reports and links (" not in text  # the item's title links to its page
     assert "TAJIKISTAN · UZBEKISTAN Clinic opens" in text
 
 
