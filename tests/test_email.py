@@ -177,20 +177,32 @@ def test_the_lead_image_fills_the_text_column_on_a_phone(
     assert image == column and image > 536
 
 
-def test_a_long_code_line_and_a_wide_table_stay_inside_the_message(
-        make_site: Callable[..., Path], browser: Any) -> None:
-    """A 130-character command made the whole message 1,210 px wide, and a table of five
-    columns 483 px on a 375 px phone: every paragraph ran past the screen's edge."""
-    command = "curl -X POST https://api.example.org/v1/bulletins/common-ground/issues/" \
-              "2026-09-stress/subscribe --data 'email=someone@example.org'"
+COMMAND = ("curl -X POST https://api.example.org/v1/bulletins/common-ground/issues/"
+           "2026-09-stress/subscribe --data 'email=someone@example.org'")
+
+
+@pytest.fixture(scope="module")
+def pasted(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The output of a site whose lead holds what an editor pastes: a long command in a code
+    block (in a quote too) and a table of five columns. Built once for the tests below."""
     rows = "".join(f"| District {n} | Canal cooperative | {n} | {n * 2} | Neighbourhood "
                    "mediation agreement cooperative municipal |\n" for n in range(6))
-    output, _ = _build(make_site, {ISSUE + "01-lead.md": (
-        "---\ntitle: Lead story\n---\nText.\n\n```\n" + command + "\n```\n\n"
-        "| District | Canal | Cases | Agreements | Notes |\n|---|---|---|---|---|\n" + rows)})
-    page = output / "issues/2026-01-winter/email.html"
-    page.write_text(page.read_text("utf-8").replace(' src="https://', ' data-src="https://'),
-                    "utf-8")  # the layout does not need the pictures (see above)
+    files = {**MINIMAL_SITE, **EMAIL_FILES, ISSUE + "01-lead.md": (
+        "---\ntitle: Lead story\n---\nText.\n\n```\n" + COMMAND + "\n```\n\n> ```\n> "
+        + COMMAND + "\n> ```\n\n| District | Canal | Cases | Agreements | Notes |\n"
+        "|---|---|---|---|---|\n" + rows)}
+    site = write_files(tmp_path_factory.mktemp("pasted") / "site",
+                       {name: text for name, text in files.items() if text is not None})
+    return build(site, BuildOptions(pdf=False)).output
+
+
+def test_a_long_code_line_and_a_wide_table_stay_inside_the_message(
+        pasted: Path, browser: Any, tmp_path: Path) -> None:
+    """A 130-character command made the whole message 1,210 px wide, and a table of five
+    columns 483 px on a 375 px phone: every paragraph ran past the screen's edge."""
+    page = tmp_path / "email.html"
+    page.write_text((pasted / "issues/2026-01-winter/email.html").read_text("utf-8").replace(
+        ' src="https://', ' data-src="https://'), "utf-8")  # no picture is needed (see above)
     for width in (600, 375):
         browser.set_window_size(width, 900)
         browser.get(page.as_uri())
@@ -199,15 +211,10 @@ def test_a_long_code_line_and_a_wide_table_stay_inside_the_message(
         assert whole <= inner, width
 
 
-def test_the_plain_text_keeps_a_line_of_code_whole(make_site: Callable[..., Path]) -> None:
+def test_the_plain_text_keeps_a_line_of_code_whole(pasted: Path) -> None:
     """Rewrapped at 72 columns, a command copied from the plain-text email broke in three."""
-    command = "curl -X POST https://api.example.org/v1/bulletins/common-ground/issues/" \
-              "2026-09-stress/subscribe --data 'email=someone@example.org'"
-    output, _ = _build(make_site, {ISSUE + "01-lead.md": (
-        "---\ntitle: Lead story\n---\nText.\n\n```\n" + command + "\n```\n\n> ```\n> "
-        + command + "\n> ```\n")})
-    lines = (output / "issues/2026-01-winter/email.txt").read_text("utf-8").splitlines()
-    assert "    " + command in lines and ">     " + command in lines
+    lines = (pasted / "issues/2026-01-winter/email.txt").read_text("utf-8").splitlines()
+    assert "    " + COMMAND in lines and ">     " + COMMAND in lines
 
 
 def test_a_kind_label_in_the_contents_never_starts_a_line_with_its_dot(
