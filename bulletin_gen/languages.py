@@ -55,7 +55,7 @@ from .images import measure_images
 from .layout import CONFIG_FILE
 from .links import Identity
 from .markdown import MarkdownRenderer, slugify
-from .model import Brief, Issue, Item, Page, Site, Term, TermIndex
+from .model import Brief, Issue, Item, Site, Term, TermIndex
 from .sitepaths import nfc_path
 from .validate import Originals, Reuse, build_site, default_kind, term_indexes
 from .yamlio import Mapping
@@ -512,13 +512,11 @@ def _language_site(original: Site, language: LanguageSources, main: dict[Path, I
     sources = language.sources()
     identities = _identities(sources, language, main, found)
     local = _in_language(config, language.language)
-    translated = {twin.rel for twin in language.twins.values()}
-    spoken = _text_languages(original)
-    written_in = {shown.source: code for shown, code in spoken}
+    written_in = _text_languages(original)
     originals = Originals(
         {issue.slug: tuple(item.slug for item in issue.items) for issue in original.issues
          if all(item.source == issue.source for item in issue.items)},
-        {rel: code for rel, code in written_in.items() if rel not in translated},
+        written_in,
         {rel: written_in.get(original_rel, "")
          for rel, original_rel in language.original_rels.items()}, config.language)
     site = build_site(local, sources, renderer, found, drafts, memo, jobs, identities,
@@ -526,13 +524,12 @@ def _language_site(original: Site, language: LanguageSources, main: dict[Path, I
     site = measure_images(site, found)
     problems.extend(_belonging(found, language, problems))
     issues = _named_terms(site.issues, language.language)
-    pages = site.pages
     tags, regions = term_indexes(issues, language.prefix)  # of the items as marked
     if not problems.errors:  # a file that could not be read may be where the names are used
         _report_unused_names(language.language, (*original.tags, *tags),
                              (*original.regions, *regions), problems)
     _report_shared_names(language.language, tags, regions, problems)
-    return replace(site, issues=issues, pages=pages, prefix=language.prefix, tags=tags,
+    return replace(site, issues=issues, prefix=language.prefix, tags=tags,
                    regions=regions)
 
 
@@ -632,16 +629,16 @@ def _belonging(found: Problems, language: LanguageSources, said: Problems) -> Pr
     return kept
 
 
-def _text_languages(main: Site) -> list[tuple[Issue | Item | Page, str]]:
-    """Each issue, item and page of the `main` site with the language its text is written in:
-    its own `lang:`, else its issue's, else the site's. A translation file drops `lang:`
-    (NOT_INHERITED), so only the original says it."""
-    found: list[tuple[Issue | Item | Page, str]] = [(page, page.lang or main.language)
-                                                      for page in main.pages]
+def _text_languages(main: Site) -> dict[str, str]:
+    """The language the text of each file of the `main` site is written in, by the file: its
+    own `lang:`, else its issue's, else the site's. A translation file drops `lang:`
+    (NOT_INHERITED), so only the original says it. (A single-file issue's items are written
+    in its own.)"""
+    found = {page.source: page.lang or main.language for page in main.pages}
     for issue in main.issues:
         in_issue = issue.lang or main.language
-        found.append((issue, in_issue))
-        found += [(item, item.lang or in_issue) for item in issue.items]
+        found.update({item.source: item.lang or in_issue for item in issue.items})
+        found[issue.source] = in_issue
     return found
 
 

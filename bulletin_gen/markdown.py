@@ -452,7 +452,8 @@ def _rewrite(tokens: list[Token], resolve: Resolver, id_prefix: str, first_line:
     """Resolve every link and image, and prefix the heading ids; the links that could not be
     resolved (line, url, kind), and the images with no alt text (line, url as written, kind):
     a screen reader says nothing of those, and a mail client that blocks images shows nothing
-    in their place. Raw HTML's addresses are those the sanitiser keeps (`_raw_addresses`)."""
+    in their place. Raw HTML's addresses are those the sanitiser keeps (`_SANITISED_ADDRESSES`)
+    unless `unsafe_html` keeps it as written."""
     addresses = _RAW_ADDRESSES if unsafe_html else _SANITISED_ADDRESSES
     broken: list[tuple[int, str, str]] = []
     unlabelled: list[tuple[int, str, str]] = []

@@ -99,8 +99,8 @@ _H2 = re.compile(r"^##\s+(.+?)\s*#*\s*$")
 class Originals:
     """What a language's site takes from the originals (languages.py): the slugs of the items
     of each single-file issue it translates, by the issue's slug (its original's, by position:
-    its headings are translated); the language each original it shows untranslated is
-    written in, by its file, whose typography it keeps; and by each translation's file, the
+    its headings are translated); the language each original is written in, by its file,
+    whose typography one shown untranslated keeps; and by each translation's file, the
     language of its original, for the fields it takes from it (at the line INHERITED)."""
 
     item_slugs: dict[str, tuple[str, ...]] = field(default_factory=dict)

@@ -191,17 +191,22 @@ def test_a_translation_inherits_what_it_leaves_out_and_keeps_the_slug(
     assert [t.name for t in water.tags] == ["agua"]  # its own
 
 
-def test_a_contact_whose_role_alone_is_translated_keeps_its_name_and_email(
-        fixture_site: Callable[[str], Path]) -> None:
-    """docs/content.md says a translation gives a contact's role: given alone, it replaced
-    the whole contact, and the Spanish issue showed none, on the web, in print and by email."""
-    site_dir = fixture_site("multilingual")
+def with_translated_contact(site_dir: Path, given: str) -> dict[str, Site]:
+    """The sites of `site_dir` (the multilingual fixture) once its April issue's contact has a
+    role, Editor, and the Spanish translation gives `contact: GIVEN`."""
     issue = site_dir / "content/issues/2026-04-april"
     (issue / "issue.yaml").write_text((issue / "issue.yaml").read_text().replace(
         "contact: {name: Ana Editor,", "contact: {name: Ana Editor, role: Editor,"))
     with (issue / "issue.es.yaml").open("a") as translation:
-        translation.write("contact: {role: Editora}\n")
-    sites = sites_of(site_dir)
+        translation.write(f"contact: {given}\n")
+    return sites_of(site_dir)
+
+
+def test_a_contact_whose_role_alone_is_translated_keeps_its_name_and_email(
+        fixture_site: Callable[[str], Path]) -> None:
+    """docs/content.md says a translation gives a contact's role: given alone, it replaced
+    the whole contact, and the Spanish issue showed none, on the web, in print and by email."""
+    sites = with_translated_contact(fixture_site("multilingual"), "{role: Editora}")
     original, translated = sites["en"].issues[0].contact, sites["es"].issues[0].contact
     assert (original.name, original.role, original.email) == (
         "Ana Editor", "Editor", "editor@example.org")
@@ -212,13 +217,8 @@ def test_a_contact_whose_role_alone_is_translated_keeps_its_name_and_email(
 def test_a_contact_role_a_translation_takes_from_its_original_is_marked_with_its_language(
         fixture_site: Callable[[str], Path]) -> None:
     """A contact given in part (its email) keeps its original's role, in its language."""
-    site_dir = fixture_site("multilingual")
-    issue = site_dir / "content/issues/2026-04-april"
-    (issue / "issue.yaml").write_text((issue / "issue.yaml").read_text().replace(
-        "contact: {name: Ana Editor,", "contact: {name: Ana Editor, role: Editor,"))
-    with (issue / "issue.es.yaml").open("a") as translation:
-        translation.write("contact: {email: ana@example.org}\n")
-    translated = sites_of(site_dir)["es"].issues[0]
+    translated = with_translated_contact(fixture_site("multilingual"),
+                                         "{email: ana@example.org}")["es"].issues[0]
     assert (translated.contact.role, translated.contact.email) == ("Editor", "ana@example.org")
     assert dict(translated.inherited).get("contact") == "en"
 

@@ -64,6 +64,13 @@ def test_links_missing_takes_error_or_warning_only(make_site: Callable[..., Path
         f"bulletin.yaml:{line}: links.missing: unknown value 'warn' (did you mean warning?)"]
 
 
+def problems_without_hints(site: Path) -> list[str]:
+    """The problems that fail a build of `site`, each without its hint."""
+    with pytest.raises(ContentError) as caught:
+        build(site, BuildOptions(**OPTIONS))  # type: ignore[arg-type]
+    return [str(problem).split(" (")[0] for problem in caught.value.problems]
+
+
 def test_raw_html_links_and_pictures_lead_where_markdowns_would_from_every_page(
         make_site: Callable[..., Path]) -> None:
     """Written as the editor sees the files (`images/map.png`, `02-briefs.yaml`), a raw <img>
@@ -79,9 +86,7 @@ def test_raw_html_links_and_pictures_lead_where_markdowns_would_from_every_page(
         assert f'<img src="{root}issues/2026-01-winter/images/map.png" alt="The map"' in html
         assert f'<a href="{root}issues/2026-01-winter/briefs/">the news</a>' in html
     (site / LEAD).write_text(body.replace("map.png", "mapp.png").replace("02-", "03-"), "utf-8")
-    with pytest.raises(ContentError) as caught:
-        build(site, BuildOptions(**OPTIONS))  # type: ignore[arg-type]
-    assert [str(p).split(" (")[0] for p in caught.value.problems] == [
+    assert problems_without_hints(site) == [
         f"{LEAD}:5: image to a missing file: images/mapp.png",
         f"{LEAD}:8: link to a missing file: 03-briefs.yaml"]
 
@@ -109,9 +114,7 @@ def test_raw_html_sources_of_pictures_and_videos_lead_where_their_files_are(
         assert f'<video src="{files}clip.mp4" poster="{files}map.png">' in html
     (site / LEAD).write_text(body.replace("map.png 1x", "mapp.png 1x")
                              .replace("clip.mp4", "clips.mp4"), "utf-8")
-    with pytest.raises(ContentError) as caught:
-        build(site, BuildOptions(**OPTIONS))  # type: ignore[arg-type]
-    assert [str(p).split(" (")[0] for p in caught.value.problems] == [
+    assert problems_without_hints(site) == [
         f"{LEAD}:5: image to a missing file: images/mapp.png",
         f"{LEAD}:10: link to a missing file: images/clips.mp4"]
 
