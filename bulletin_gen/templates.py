@@ -215,6 +215,9 @@ def local_filter(context: Context, html: str, item_page: str = "") -> Markup:
     item_page = item_page or context.get("item_page", "")
     if item_page:
         html = html.replace('href="#', f'href="{ROOT_MARKER}{item_page}#')
+    held = context.get("items_held")  # the print edition: the issue's items, by their pages
+    if held and ROOT_MARKER in html:
+        html = rewrite_start_tags(html, partial(_link_within, held))
     base = context.get("link_base", "") or relative_root(context.get("page_url", ""))
     pictures = context.get("pictures")  # on a web page (render._pictures)
     # Parsed only when it shows one of them: most fragments of an issue with pictures don't.
@@ -235,6 +238,21 @@ def _notes_heading(html: str, context: Context) -> str:
     word = escape(translations.gettext("Notes"))
     return html.replace(FOOTNOTES_HEADING, FOOTNOTES_HEADING.replace(
         ">Notes<", f' lang="{language}">{word}<'))
+
+
+def _link_within(items_held: dict[str, str], tag: str, attrs: Attrs) -> Attrs | None:
+    """A link (<a href>) to the page of an item the document holds (`items_held`: each such
+    page's site path, with the id of the item in the document), or to a part of one, made to
+    lead there within the document, and marked (`data-page-ref`) for print.css to print the
+    page it is on: paper cannot follow a web address to what the reader holds."""
+    href = dict(attrs).get("href") or ""
+    path, _, fragment = href.removeprefix(ROOT_MARKER).partition("#")
+    if tag != "a" or not href.startswith(ROOT_MARKER) or path not in items_held:
+        return None
+    # A part's id is the same in the document as on the item's page (its item's slug first).
+    target = "#" + (fragment or items_held[path])
+    return [*((name, target if name == "href" else value) for name, value in attrs),
+            ("data-page-ref", None)]
 
 
 def _sized_picture(pictures: dict[str, Image], tag: str, attrs: Attrs) -> Attrs | None:

@@ -40,7 +40,8 @@ LINK_ITEM = """\
     ---
     Read [the annual report](https://example.org/report/) or https://example.org/plain/.
     Write to [the desk](mailto:desk@example.org) or [the **chair**](mailto:chair@example.org).
-    As [our lead said](01-lead.md).
+    As [our lead said](01-lead.md), and [the clinic](02-briefs.yaml#1) too.
+    See [who we are](../../pages/about.md).
     """
 
 
@@ -207,10 +208,11 @@ def test_links_contacts_and_briefs_in_print(weasyprint: Any, make_site: Callable
     assert "the desk <desk@example.org>" in text  # the address, without 'mailto:'
     assert "the chair <chair@example.org>" in text  # a label with markup too
     assert "Hélène Bélanger, Director · helene@example.org" in text
-    # A link to a page of the site is printed whole, as paper cannot follow it; a tag's or a
-    # region's is not, its name saying where it leads.
-    assert "our lead said (https://example.org/news/issues/2026-01-winter/lead/)" in \
-        text.replace("/ ", "/")  # the address may break at a slash
+    # A link to an item of the issue, or to a part of one, gives the page it is on; a tag's or
+    # a region's gives nothing, its name saying where it leads.
+    assert "As our lead said (page 1), and the clinic (page 1) too." in text
+    # Another page of the site is printed whole, as paper cannot follow a link.
+    assert "who we are (https://example.org/news/pages/about/)" in text.replace("/ ", "/")
     assert "Reports and links (" not in text  # the item's title links to its page
     assert "TAJIKISTAN · UZBEKISTAN Clinic opens" in text
 

@@ -95,10 +95,12 @@ def pdf_plan(weasyprint: Any, files: dict[str, Path], reads: tuple[Path, ...], s
              issue: Issue) -> PagePlan:
     """The print HTML of `issue`, laid out by WeasyPrint, which may load any of `files`."""
     # Paper cannot follow a link: one to a page of the site is written whole (base_url), so
-    # that print.css can print its address, as it does an outside link's.
+    # that print.css can print its address, as it does an outside link's; one to an item of
+    # this issue leads to it in the document, and prints its page (templates.local_filter).
     return PagePlan(pdf_path(issue), issue.url, PRINT_TEMPLATE,
                     {"issue": issue, "weasyprint": weasyprint.__version__,
-                     "link_base": site.config.base_url},
+                     "link_base": site.config.base_url,
+                     "items_held": {item.url: item.anchor for item in issue.items}},
                     finish=partial(_finish_pdf, weasyprint, files, site, issue), reads=reads,
                     weight=PDF_WEIGHT)
 
