@@ -72,6 +72,7 @@ class BuildReport:
     seconds: float
     warnings: tuple[Problem, ...]
     pdfs: int = 0
+    pdfs_later: int = 0  # PDFs left for the next build (`serve`'s `pdf_later`), not in `pdfs`
     emails: int = 0
     drafts: int = 0  # draft issues left out (`--drafts` builds them)
     # The pages and edition files this build rendered or made and wrote, in path order;

@@ -105,6 +105,7 @@ def run_stages(site_dir: Path, output: Path, options: BuildOptions, inputs: Inpu
     finally:
         copies += [Copy(source, path) for source, path in (search() if search else [])]
     work = cache.sort(plans, fingerprints, copies, keep_aside=pdf_skipped)
+    later: set[str] = set()
     if options.pdf_later:  # `serve`: the PDFs to make wait for the next build
         later = {plan.path for plan in work.render if plan.path.endswith(".pdf")}
         editions = [plan for plan in editions if plan.path not in later]
@@ -121,6 +122,7 @@ def run_stages(site_dir: Path, output: Path, options: BuildOptions, inputs: Inpu
     return BuildReport(output, len(site.issues), len(pages), files,
                        time.perf_counter() - started, tuple(problems.warnings),
                        pdfs=sum(plan.path.endswith(".pdf") for plan in editions),
+                       pdfs_later=len(later),
                        emails=sum(plan.path.endswith("email.html") for plan in editions),
                        drafts=site.drafts_left_out,
                        rewritten=cache.rewritten(), read=cache.files_read())

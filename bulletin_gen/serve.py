@@ -40,7 +40,7 @@ from urllib.parse import urlsplit
 import click
 
 from .build import BuildOptions, BuildReport, build
-from .console import build_summary
+from .console import build_summary, plural
 from .errors import BulletinError, ContentError, Problem
 from .layout import CONFIG_FILE, INPUT_FOLDERS
 from .publish import content_type
@@ -373,8 +373,10 @@ def rebuild(site_dir: Path, options: BuildOptions, state: LiveState,
     if report is None:
         return None
     state.publish()
-    say(build_summary(report.issues, report.pages, report.pdfs, report.emails, report.seconds),
-        False)
+    summary = build_summary(report.issues, report.pages, report.pdfs, report.emails,
+                            report.seconds)
+    later = f"; {plural(report.pdfs_later, 'PDF')} to come" if report.pdfs_later else ""
+    say(summary + later, False)
     return report
 
 
@@ -387,10 +389,10 @@ def rebuild_after_edit(site_dir: Path, options: BuildOptions, state: LiveState,
     same bytes, so it reloads nothing unless it fails; it says only the warnings of its own
     (of the PDFs)."""
     first = rebuild(site_dir, replace(options, pdf_later=True), state, say)
-    if first is None or not options.pdf:
+    if first is None or not first.pdfs_later:
         return
     report = _built(site_dir, options, state, say, frozenset(first.warnings))
-    if report is not None and report.pdfs:
+    if report is not None:
         say(f"PDF edition up to date ({report.seconds:.1f} s)", False)
 
 

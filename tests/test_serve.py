@@ -352,14 +352,24 @@ def test_an_edit_reloads_the_page_first_and_makes_the_pdf_after(
     warning = f"{ITEM}:4: warning: unknown field 'tagz' (did you mean tags?)\n"
     assert lines.count(warning) == 1, lines
     lines.remove(warning)
-    assert re.fullmatch(r"Built 1 issue, \d+ pages, 1 email in \d+\.\d s\n", lines[0])
+    assert re.fullmatch(r"Built 1 issue, \d+ pages, 1 email in \d+\.\d s; 1 PDF to come\n",
+                        lines[0])
     assert re.fullmatch(r"PDF edition up to date \(\d+\.\d s\)\n", lines[1])
     assert pdf_bytes(server, pdf).startswith(b"%PDF")
+    # An edit that no PDF shows makes none, and says nothing of them.
+    for number, text in enumerate(("About us.", "About the network."), start=2):
+        (site / "content/pages/about.md").write_text(f"---\ntitle: About\n---\n{text}\n")
+        assert events.next_event() == ("reload", str(int(first) + number))
+        said = [server.next_line() for _ in range(3)]  # the warning (stderr) in any place
+        said.remove(warning)
+        assert said[0].endswith(" changed: about.md\n")
+        assert re.fullmatch(r"Built 1 issue, \d+ pages, 1 PDF, 1 email in \d+\.\d s\n",
+                            said[1])
     events.close()
     assert server.stop() == 0
     assert not any("sed" in line and "changed" in line for line in server.output[:-1]
                    if "01-lead" not in line)
-    assert server.output.count(warning) == 1
+    assert server.output.count(warning) == 3  # once a save
 
 
 def test_a_template_error_is_said_in_the_terminal_as_build_says_it(
