@@ -24,7 +24,7 @@ from .content import MARKDOWN_SUFFIXES, YAML_SUFFIXES, read_text
 from .errors import ContentError, Problem, Problems, closest
 from .images import copy_paths
 from .languages import language_sites
-from .layout import CONFIG_FILE
+from .layout import CONFIG_FILE, edition_files
 from .linkcheck import (
     Link,
     LinkStatus,
@@ -249,8 +249,7 @@ def _link_findings(scans: list[PageScan], rendered: RenderedSite[PageScan | None
     files |= copy_paths(rendered.site)
     # The editions are not rendered by check (PDFs are slow); PRODUCT.md fixes their names.
     for issue in (issue for each in language_sites(rendered.site) for issue in each.issues):
-        files |= {f"{issue.url}{issue.slug}.pdf", f"{issue.url}email.html",
-                  f"{issue.url}email.txt"}
+        files |= set(edition_files(issue.url, issue.slug))
     findings = []
     base_url = rendered.site.config.base_url
     for problem in internal_problems(scans, files, base_url):

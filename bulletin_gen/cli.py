@@ -168,9 +168,10 @@ def publish(site: Path, name: str | None, dry_run: bool, delete: bool, no_push: 
 @main.command(short_help="Write the email edition of one ISSUE to an .eml file.")
 @click.argument("issue")
 @SITE
-@click.option("-o", "--output", "--eml", "output", type=click.Path(dir_okay=False, path_type=Path),
-              help="The .eml file to write, HTML and plain text in one message (default: "
-              "ISSUE.eml in the current folder, ISSUE.CODE.eml in a translation's language).")
+@click.option("-o", "--output", "--eml", "output", type=click.Path(path_type=Path),
+              help="The .eml file to write, HTML and plain text in one message, or the folder "
+              "to write it in (default: ISSUE.eml in the current folder, ISSUE.CODE.eml in a "
+              "translation's language). Never a file of the site's own.")
 @click.option("--drafts", is_flag=True, help="Allow an issue with 'status: draft'.")
 @click.option("--base-url", help="Override base_url from bulletin.yaml.")
 @click.option("--lang", metavar="CODE", help="The edition of the issue's translation into "
@@ -252,9 +253,10 @@ def new_translation(issue: str, language: str, site: Path) -> None:
 @main.command(short_help="Write the print edition (PDF) of one ISSUE.")
 @click.argument("issue")
 @SITE
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="The PDF file to write (default: ISSUE.pdf in the current folder, "
-              "ISSUE.CODE.pdf in a translation's language).")
+@click.option("-o", "--output", type=click.Path(path_type=Path),
+              help="The PDF file to write, or the folder to write it in (default: ISSUE.pdf "
+              "in the current folder, ISSUE.CODE.pdf in a translation's language). Never a "
+              "file of the site's own.")
 @click.option("--lang", metavar="CODE", help="The edition of the issue's translation into "
               "this language (one of 'languages:' in bulletin.yaml).")
 def pdf(issue: str, site: Path, output: Path | None, lang: str | None) -> None:

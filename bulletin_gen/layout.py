@@ -17,6 +17,14 @@ BUILD_RECORD = "last-build.json"  # in the cache folder: the last build that fin
 # With bulletin.yaml, the folders of the site that a build reads (and `serve` watches).
 INPUT_FOLDERS = ("content", "templates", "static", "translations")
 
+
+
+def edition_files(issue_url: str, issue_slug: str) -> tuple[str, str, str]:
+    """The site paths of an issue's editions, as PRODUCT.md names them: its PDF, and its
+    email's HTML and text."""
+    return f"{issue_url}{issue_slug}.pdf", f"{issue_url}email.html", f"{issue_url}email.txt"
+
+
 PACKAGE_DIR = Path(__file__).parent
 THEME_DIR = PACKAGE_DIR / "theme"  # the built-in theme: templates/ and static/
 LOCALES_DIR = PACKAGE_DIR / "locales"  # the theme's words in each language

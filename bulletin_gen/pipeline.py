@@ -43,7 +43,7 @@ from .render import Artifact, PagePlan, plan_pages, read_pages, render_pages
 from .search import start_search, switch_search
 from .templates import THEME_STATIC, ThemeEnvironment, make_environment
 from .validate import build_site, check_issue_numbers
-from .write import Copy, publish, static_copies, write_file
+from .write import Copy, check_file_target, publish, static_copies, write_file
 
 T = TypeVar("T")
 
@@ -203,10 +203,15 @@ class OneIssue:
     env: ThemeEnvironment
     warnings: tuple[Problem, ...]
 
-    def file_name(self, suffix: str) -> Path:
-        """ISSUE.pdf, or ISSUE.CODE.pdf in a translation's language, in the current folder."""
+    def target(self, given: Path | None, suffix: str) -> Path:
+        """Where to write the edition of `suffix` ('pdf'): the file `given`, or in the folder
+        `given` or else the current folder, ISSUE.pdf (ISSUE.CODE.pdf in a translation's
+        language)."""
         code = [self.site.language] if self.site.prefix else []  # a translation's site
-        return Path(".".join([self.issue.slug, *code, suffix]))
+        name = ".".join([self.issue.slug, *code, suffix])
+        if given is None:
+            return Path(name)
+        return given / name if given.is_dir() else given
 
 
 def load_issue(site_dir: Path, name: str, language: str | None = None,
@@ -233,7 +238,8 @@ def build_pdf(site_dir: Path, name: str, target: Path | None = None,
     `OneIssue.file_name`), in `language` ('es': its translation) or that of the translation
     file `name` names, else the main language."""
     one = load_issue(site_dir, name, language)
-    target = target or one.file_name("pdf")
+    target = one.target(target, "pdf")
+    check_file_target(target, site_dir, "PDF", lambda start: start.startswith(b"%PDF-"))
     made = Problems()
     data = issue_pdf(site_dir, one.site, one.env, one.issue, made)
     write_file(target, data)

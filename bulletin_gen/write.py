@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 from .errors import BulletinError, ContentError, Location, Problem
-from .layout import CACHE_DIR
+from .layout import CACHE_DIR, CONFIG_FILE, INPUT_FOLDERS
 from .libc import linux_call
 
 if TYPE_CHECKING:  # at run time only its objects are met: importing it would import Jinja
@@ -334,12 +334,49 @@ def _copy(copy: Copy, target: Path) -> None:
     shutil.copyfile(copy.source, target)
 
 
+def check_file_target(target: Path, site_dir: Path, kind: str,
+                      same_kind: Callable[[bytes], bool]) -> None:
+    """Refuse a place to write one file of `kind` (`bulletin pdf`'s 'PDF', `bulletin email`'s)
+    where it would destroy something: among the site's sources (the build would publish it,
+    or read it as content), over what is no file, or over a file that `same_kind` (given its
+    first bytes) says is not one of `kind` (a mistyped `-o`)."""
+    _refuse_sources(target, site_dir, kind)
+    if target.exists() or target.is_symlink():
+        if not target.is_file():
+            raise OutputError(f"refusing to write the {kind} to {target}: it is not a file."
+                              " Give the name of a file to write (-o).")
+        try:
+            with open(target, "rb") as file:
+                start = file.read(4096)
+        except OSError as error:
+            raise OutputError(f"cannot write {target}: {error.strerror}") from None
+        if not same_kind(start):
+            raise OutputError(f"refusing to replace {target}: it is not a {kind}. Give the "
+                              "name of a new file, or of one this command wrote (-o).")
+
+
 def write_file(target: Path, data: bytes) -> None:
-    """Write one file (such as `bulletin pdf`'s) whole or not at all."""
-    if target.is_dir():
-        raise OutputError(f"{target} is a folder. Give the name of the file to write.")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(target, data)
+    """Write one file (`bulletin pdf`'s, once `check_file_target` let it) whole or not at all."""
+    if not target.parent.is_dir():
+        raise OutputError(f"cannot write {target}: there is no folder {target.parent}")
+    try:
+        write_atomic(target, data)
+    except OSError as error:
+        raise OutputError(f"cannot write {target}: {error.strerror}") from None
+
+
+def _refuse_sources(target: Path, site_dir: Path, kind: str) -> None:
+    """Refuse a file of the site's own: bulletin.yaml, or one inside its content, templates,
+    static files, catalogues or cache."""
+    target, site = target.resolve(), site_dir.resolve()
+    if target == site / CONFIG_FILE:
+        raise OutputError(f"refusing to write the {kind} over the site's {CONFIG_FILE}."
+                          " Give another file (-o).")
+    for folder in (*INPUT_FOLDERS, CACHE_DIR):
+        if (site / folder) in target.parents:
+            raise OutputError(f"refusing to write the {kind} to {target}: it is inside the "
+                              f"site's {folder}/ folder, which the build reads. Write it "
+                              "elsewhere (-o), or run the command outside that folder.")
 
 
 def write_atomic(path: Path, data: bytes | str | Callable[[IO[bytes]], object]) -> None:

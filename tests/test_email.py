@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email
 import io
+import os
 import re
 from collections.abc import Callable, Mapping
 from email import policy
@@ -539,6 +540,40 @@ def test_email_command_errors(make_site: Callable[..., Path], runner: CliRunner)
     result = runner.invoke(main, ["email", "2026-01-winter", str(site), "--drafts", "--eml",
                                   str(site / "missing" / "x.eml")])
     assert result.exit_code == 1 and "cannot write" in result.output
+
+
+def test_the_eml_is_never_written_over_a_file_of_the_site_or_of_another_kind(
+        make_site: Callable[..., Path], runner: CliRunner, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A mistyped -o once replaced bulletin.yaml or an item with the message; run in an issue's
+    folder, the command left ISSUE.eml among the content, which the build then published."""
+    from bulletin_gen.cli import main
+
+    site = make_site(EMAIL_FILES)
+    before = {path: path.read_bytes() for path in site.rglob("*") if path.is_file()}
+    notes = tmp_path / "notes.txt"
+    notes.write_text("Subject: not a message\nto keep\n", encoding="utf-8")
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    for target, said in [(site / "bulletin.yaml", "over the site's bulletin.yaml"),
+                         (site / ISSUE / "01-lead.md", "inside the site's content/ folder"),
+                         (site / "templates/new.eml", "inside the site's templates/ folder"),
+                         (notes, f"refusing to replace {notes}: it is not a email message"),
+                         (fifo, "it is not a file")]:
+        result = runner.invoke(main, ["email", "2026-01-winter", str(site), "-o", str(target)])
+        assert result.exit_code == 1 and said in result.output, result.output
+    monkeypatch.chdir(site / ISSUE)
+    result = runner.invoke(main, ["email", "2026-01-winter"])
+    assert result.exit_code == 1, result.output
+    assert "inside the site's content/ folder" in result.output
+    assert "run the command outside that folder" in result.output
+    assert {path: path.read_bytes() for path in site.rglob("*") if path.is_file()} == before
+    assert notes.read_text(encoding="utf-8") == "Subject: not a message\nto keep\n"
+    # A folder takes the message under its default name; the message may be written again.
+    for _ in range(2):
+        result = runner.invoke(main, ["email", "2026-01-winter", str(site), "-o", str(tmp_path)])
+        assert result.exit_code == 0, result.output
+    assert (tmp_path / "2026-01-winter.eml").read_bytes().startswith(b"Subject: ")
 
 
 def test_bad_email_settings_are_content_errors(make_site: Callable[..., Path]) -> None:

@@ -307,6 +307,9 @@ def test_pdf_command_writes_one_issue(weasyprint: Any, make_site: Callable[..., 
     site = make_site()
     target = tmp_path / "print/winter.pdf"
     result = runner.invoke(main, ["pdf", "2026-01-winter", str(site), "-o", str(target)])
+    assert result.exit_code == 1 and f"there is no folder {target.parent}" in result.output
+    target.parent.mkdir()
+    result = runner.invoke(main, ["pdf", "2026-01-winter", str(site), "-o", str(target)])
     assert result.exit_code == 0, result.output
     assert outline(PdfReader(target))[0].title == "Lead story"
     size = round(target.stat().st_size / 1024)
@@ -323,6 +326,23 @@ def test_pdf_command_writes_one_issue(weasyprint: Any, make_site: Callable[..., 
     result = runner.invoke(main, ["pdf", f"{site.name}/content/issues/2026-01-winter/01-lead.md"])
     assert result.exit_code == 0, result.output
     assert 'the print edition of "January 2026", a draft (' in result.stdout
+
+
+def test_the_pdf_is_never_written_over_a_file_of_the_site_or_of_another_kind(
+        make_site: Callable[..., Path], runner: CliRunner, tmp_path: Path) -> None:
+    """`-o` once replaced whatever it named: an item, bulletin.yaml, /dev/null. Refused
+    before the PDF is made (the email's command has the same rules, test_email.py)."""
+    site = make_site()
+    notes = tmp_path / "notes.txt"
+    notes.write_text("my notes", encoding="utf-8")
+    for target, said in [(site / "content/issues/2026-01-winter/01-lead.md",
+                          "inside the site's content/ folder"),
+                         (notes, f"refusing to replace {notes}: it is not a PDF")]:
+        result = runner.invoke(main, ["pdf", "2026-01-winter", str(site), "-o", str(target)])
+        assert result.exit_code == 1 and said in result.output, result.output
+    assert notes.read_text(encoding="utf-8") == "my notes"
+    assert "The **lead** story text." in (
+        site / "content/issues/2026-01-winter/01-lead.md").read_text(encoding="utf-8")
 
 
 def test_pdf_command_names_unknown_issue(make_site: Callable[..., Path], runner: CliRunner) -> None:

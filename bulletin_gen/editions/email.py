@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from email import policy
 from email.headerregistry import Address
 from email.message import EmailMessage
+from email.parser import BytesHeaderParser
 from email.utils import format_datetime
 from functools import partial
 from gettext import NullTranslations
@@ -42,6 +43,7 @@ from ..markdown import (
 )
 from ..model import EMAIL_COLUMN, EMAIL_WIDTH, Image, Issue, Item, Site
 from ..render import PagePlan, render_page
+from ..write import check_file_target, write_file
 from .plaintext import PlainText, fit_lines
 
 GMAIL_CLIP_BYTES = 102_400  # Gmail shows "[Message clipped]" past about 102 KB of HTML
@@ -319,6 +321,11 @@ def sender(config: SiteConfig) -> str | Address:
                      "<news@example.org>\"}' or 'contact: {email: ...}' to bulletin.yaml")
 
 
+def _is_message(start: bytes) -> bool:
+    """Whether a file beginning with `start` is an email message (MIME), as .eml files are."""
+    return "MIME-Version" in BytesHeaderParser().parsebytes(start)
+
+
 def export_eml(site_dir: Path, name: str, target: Path | None = None, drafts: bool = False,
                base_url: str | None = None, language: str | None = None) -> EmlReport:
     """Write the email edition of the issue `name` (its slug, folder or file) as a .eml file
@@ -328,7 +335,8 @@ def export_eml(site_dir: Path, name: str, target: Path | None = None, drafts: bo
     from ..pipeline import load_issue  # the build imports the editions, so not at the top
 
     one = load_issue(site_dir, name, language, base_url)
-    target = target or one.file_name("eml")
+    target = one.target(target, "eml")
+    check_file_target(target, site_dir, "email message", _is_message)
     missing = missing_requirement(one.site.config)
     if missing:
         raise EmailError(f"cannot make the email edition: {missing[0]} ({missing[1]})")
@@ -337,9 +345,6 @@ def export_eml(site_dir: Path, name: str, target: Path | None = None, drafts: bo
     made = Problems()
     edition = render_email(one.site, one.env, one.issue, made)
     data = email_message(one.site.config, edition).as_bytes()
-    try:
-        target.write_bytes(data)
-    except OSError as error:
-        raise EmailError(f"cannot write {target}: {error.strerror}") from None
+    write_file(target, data)
     return EmlReport(target, edition.subject, len(edition.html.encode("utf-8")),
                      one.warnings + tuple(made.warnings))
