@@ -106,18 +106,34 @@ def target_of(config: SiteConfig, name: str | None) -> PublishTarget:
     raise PublishError(f"no destination '{name}' in bulletin.yaml (there is: {names})")
 
 
-def check_built(record: dict[str, Any] | None, changed: bool) -> None:
-    """Refuse an output that is not a finished, draft-free build of the content as it is."""
+def check_built(record: dict[str, Any] | None, changed: bool, config: SiteConfig) -> None:
+    """Refuse an output that is not a finished build of the content as it is, made as
+    bulletin.yaml says (`config`): without drafts, with its editions, for its base_url."""
     if record is None:
         raise PublishError("the site's last build did not finish (or there was none): run "
                            "'bulletin build' and publish once it succeeds")
-    if record.get("drafts"):
-        raise PublishError("the output was built with --drafts: run 'bulletin build' "
-                           "without it before publishing")
+    previews = _previews(record, config)
+    if previews:
+        raise PublishError(f"the output was built with {' and '.join(previews)}: run "
+                           "'bulletin build' without it before publishing")
     if changed:
         raise PublishError("the site changed since the last build (its content, templates or "
                            "bulletin.yaml, 'publish:' too): run 'bulletin build' first, so that "
                            "what you publish is what you wrote")
+
+
+def _previews(record: dict[str, Any], config: SiteConfig) -> list[str]:
+    """The options of the recorded build that made a preview, not the site bulletin.yaml
+    describes: drafts shown; the PDFs left out (publishing would delete the live ones); links
+    to another address than base_url's."""
+    previews = ["--drafts"] if record.get("drafts") else []
+    if config.pdf.enabled and record.get("pdf") is False:
+        previews.append("--no-pdf (its PDFs left out)")
+    base_url = record.get("base_url")
+    if base_url and str(base_url).rstrip("/") != (config.base_url or "").rstrip("/"):
+        previews.append(f"--base-url {base_url} (its links lead there, not to bulletin.yaml's "
+                        f"base_url)")
+    return previews
 
 
 def published_files(output: Path) -> Iterator[tuple[str, Path]]:
@@ -414,7 +430,7 @@ def publish_site(site_dir: Path, name: str | None = None, dry_run: bool = False,
     config, _ = load_config(site_dir)
     target = target_of(config, name)
     record = read_record(site_dir / CACHE_DIR / BUILD_RECORD)
-    check_built(record, changed=record is not None and content_changed(site_dir, record))
+    check_built(record, record is not None and content_changed(site_dir, record), config)
     assert record is not None
     output = Path(str(record["output"]))
     if target.type == "github-pages":

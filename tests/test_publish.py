@@ -282,12 +282,21 @@ def test_wrong_credentials_and_a_missing_bucket_are_one_clear_line(
     ("drafts", "the output was built with --drafts"),
     ("stale", "the site changed since the last build"),
     ("failed", "the site's last build did not finish"),
+    # Previews: the live PDFs would be deleted, or every link lead to the editor's machine.
+    ("no-pdf", "the output was built with --no-pdf (its PDFs left out)"),
+    ("base-url", "the output was built with --base-url http://localhost:8080/ (its links lead "
+                 "there, not to bulletin.yaml's base_url)"),
 ])
-def test_publish_refuses_a_draft_stale_or_failed_build(
+def test_publish_refuses_a_draft_stale_failed_or_preview_build(
         make_site: Callable[..., Path], endpoint: str, store: Any, how: str,
         message: str) -> None:
     site = s3_site(make_site, endpoint)
-    build(site, BuildOptions(jobs=1, pdf=False, drafts=how == "drafts"))
+    if how == "no-pdf":  # bulletin.yaml's print edition on, as by default
+        settings = site / "bulletin.yaml"
+        settings.write_text(settings.read_text("utf-8").replace("pdf: {enabled: false}", ""),
+                            "utf-8")
+    build(site, BuildOptions(jobs=1, pdf=False, drafts=how == "drafts",
+                             base_url="http://localhost:8080/" if how == "base-url" else None))
     if how == "stale":
         lead = site / "content/issues/2026-01-winter/01-lead.md"
         lead.write_text(lead.read_text("utf-8") + "\nMore.\n", "utf-8")
