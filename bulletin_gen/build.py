@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import BulletinError, Problem
+from .errors import BulletinError, ContentError, Location, Problem
 from .incremental.uptodate import (
     InputStamp,
     Remembered,
@@ -26,7 +26,7 @@ from .incremental.uptodate import (
     remember,
     stamp_inputs,
 )
-from .layout import BUILD_RECORD, CACHE_DIR, OUTPUT_DIR, site_root
+from .layout import BUILD_RECORD, CACHE_DIR, OUTPUT_DIR, missing_site, site_root
 from .sitelock import site_lock
 from .write import check_output_dir, write_atomic
 
@@ -96,6 +96,9 @@ def build(site_dir: Path, options: BuildOptions | None = None) -> BuildReport:
     # One form from here on (layout.site_root), so that what the cache keeps by path (every
     # source, the output) is found again whichever folder the next build is started from.
     site_dir = site_root(site_dir)
+    missing = missing_site(site_dir)
+    if missing:  # before the site's lock is made: a folder that is no site gets nothing
+        raise ContentError([Problem(Location(missing[0]), *missing[1:])])
     output = Path(os.path.abspath(options.output or site_dir / OUTPUT_DIR))
     check_output_dir(output, site_dir)  # a folder refused is refused before anything is made
     check_cache_dir(site_dir)

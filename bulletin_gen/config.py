@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from .errors import ContentError, Location, Problem, Problems
 from .fields import FieldReader
 from .i18n import language_mistake
-from .layout import CONFIG_FILE
+from .layout import CONFIG_FILE, missing_site
 from .markdown import slugify, typographic
 from .pictures import picture_size
 from .yamlio import Mapping, YamlError, load_yaml
@@ -226,13 +226,9 @@ def load_config(site_dir: Path, base_url: str | None = None,
     path = site_dir / CONFIG_FILE
     collect = problems is not None
     problems = problems if problems is not None else Problems()
-    if not site_dir.is_dir():
-        raise ContentError([Problem(Location(str(site_dir)), "no such folder",
-                                    "give the site's folder, or run 'bulletin init DIR' to "
-                                    "start a site")])
-    if not path.is_file():
-        raise ContentError([Problem(Location(str(path)), "no bulletin.yaml here",
-                                    "run 'bulletin init DIR' to start a site, or pass its folder")])
+    missing = missing_site(site_dir)
+    if missing:
+        raise ContentError([Problem(Location(missing[0]), *missing[1:])])
     raw = path.read_bytes()
     try:
         data = load_yaml(raw.decode("utf-8-sig"))

@@ -37,6 +37,18 @@ def site_root(site_dir: Path) -> Path:
     return Path(os.path.realpath(site_dir))
 
 
+def missing_site(site_dir: Path) -> tuple[str, str, str] | None:
+    """What keeps `site_dir` from being a site's folder, as (where, what, hint); None when it
+    holds a bulletin.yaml. Asked before anything is read or written there."""
+    if not site_dir.is_dir():
+        return (str(site_dir), "no such folder",
+                "give the site's folder, or run 'bulletin init DIR' to start a site")
+    if not (site_dir / CONFIG_FILE).is_file():
+        return (str(site_dir / CONFIG_FILE), "no bulletin.yaml here",
+                "run 'bulletin init DIR' to start a site, or pass its folder")
+    return None
+
+
 def site_holding(path: str) -> Path | None:
     """The site that the file or folder `path` is part of, or would be: the nearest folder at
     or above it that holds bulletin.yaml (a misspelt issue's path still names its site, whose

@@ -137,12 +137,14 @@ def test_a_command_run_inside_a_site_acts_on_that_site(make_site: Callable[..., 
     assert not (site / "content/issues/output").exists()
 
 
-def test_build_of_a_folder_without_a_site_explains(runner: CliRunner, tmp_path: Path) -> None:
+def test_build_of_a_folder_without_a_site_explains_and_writes_nothing(
+        runner: CliRunner, tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("mine", encoding="utf-8")
     code, _, err = run(runner, "build", tmp_path)
     assert code == 1
     assert err == (f"{tmp_path / 'bulletin.yaml'}: error: no bulletin.yaml here (run 'bulletin "
                    "init DIR' to start a site, or pass its folder)\nError: 1 error found.\n")
-    assert not (tmp_path / "output").exists()
+    assert [path.name for path in tmp_path.iterdir()] == ["a.txt"]  # not even the site's lock
 
 
 def test_check_validates_and_writes_nothing(make_site: Callable[..., Path],
