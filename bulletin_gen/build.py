@@ -96,9 +96,7 @@ def build(site_dir: Path, options: BuildOptions | None = None) -> BuildReport:
     # One form from here on (layout.site_root), so that what the cache keeps by path (every
     # source, the output) is found again whichever folder the next build is started from.
     site_dir = site_root(site_dir)
-    missing = missing_site(site_dir)
-    if missing:  # before the site's lock is made: a folder that is no site gets nothing
-        raise ContentError([Problem(Location(missing[0]), *missing[1:])])
+    check_site_dir(site_dir)
     output = Path(os.path.abspath(options.output or site_dir / OUTPUT_DIR))
     check_output_dir(output, site_dir)  # a folder refused is refused before anything is made
     check_cache_dir(site_dir)
@@ -122,6 +120,13 @@ def build(site_dir: Path, options: BuildOptions | None = None) -> BuildReport:
         if record:
             _record_build(record, output, options, inputs.digest)
         return report
+
+
+def check_site_dir(site_dir: Path) -> None:
+    """Refuse a folder that holds no site before anything is written there (the site's lock)."""
+    missing = missing_site(site_dir)
+    if missing:
+        raise ContentError([Problem(Location(missing[0]), *missing[1:])])
 
 
 def _run_stages(site_dir: Path, output: Path, options: BuildOptions, inputs: InputStamp,

@@ -39,7 +39,7 @@ from urllib.parse import urlsplit
 
 import click
 
-from .build import BuildOptions, BuildReport, build
+from .build import BuildOptions, BuildReport, build, check_site_dir
 from .console import build_summary, plural
 from .errors import BulletinError, ContentError, Problem
 from .layout import CONFIG_FILE, INPUT_FOLDERS
@@ -437,8 +437,7 @@ def serve(site_dir: Path, host: str = "127.0.0.1", port: int = 8000,
     except ImportError:
         raise BulletinError("bulletin serve needs watchfiles: "
                             "pip install 'bulletin-gen[serve]'") from None
-    if not site_dir.is_dir():
-        raise BulletinError(f"{site_dir} is not a folder; give the site's folder.")
+    check_site_dir(site_dir)
     workdir = Path(tempfile.mkdtemp(prefix="bulletin-serve-"))
     # Made by the first build, not here: a build into a folder that does not exist yet also
     # lays out the spare folder, so that the first rebuild after a save is as quick as the rest.

@@ -244,6 +244,17 @@ def test_serve_reports_a_port_in_use(make_site: Callable[..., Path], runner: Cli
     assert "Traceback" not in result.output
 
 
+def test_serve_refuses_a_folder_that_holds_no_site(tmp_path: Path, runner: CliRunner) -> None:
+    """It served an empty folder, and its build's error scrolled by under 'Serving'."""
+    pytest.importorskip("watchfiles")
+    from bulletin_gen.cli import main
+
+    result = runner.invoke(main, ["serve", str(tmp_path), "--port", "0"])
+    assert result.exit_code == 1
+    assert f"{tmp_path / 'bulletin.yaml'}: error: no bulletin.yaml here" in result.output
+    assert "Serving" not in result.output and not list(tmp_path.iterdir())
+
+
 def test_reload_script_goes_before_the_closing_body() -> None:
     page = inject("<html><body><p>x</p></body></html>", 7)
     assert page.index("EventSource") < page.index("</body>")
