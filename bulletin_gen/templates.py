@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import posixpath
 import re
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,7 @@ from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
 from .config import rgb
+from .errors import BulletinError
 from .i18n import (
     DEFAULT_SESSION,
     format_date,
@@ -72,12 +74,29 @@ class ThemeEnvironment(Environment):
         return super()._parse(source, name, filename) if tree is None else tree
 
 
+class SiteTemplates(FileSystemLoader):
+    """The site's own templates (`templates/`): one that is not UTF-8 text is an editor's
+    error at its line, not a traceback from Jinja's loader."""
+
+    def __init__(self, site_dir: Path) -> None:
+        super().__init__(site_dir / "templates")
+
+    def get_source(self, environment: Environment,
+                   template: str) -> tuple[str, str, Callable[[], bool]]:
+        try:
+            return super().get_source(environment, template)
+        except UnicodeDecodeError as error:
+            line = error.object[:error.start].count(b"\n") + 1
+            raise BulletinError(f"templates/{template}:{line}: not valid UTF-8 text (save the "
+                                "file with UTF-8 encoding)") from None
+
+
 def make_environment(site_dir: Path | None, language: str = "en",
                      others: tuple[str, ...] = ()) -> ThemeEnvironment:
     """A Jinja environment searching `site_dir/templates`, then the built-in theme, speaking
     `language` (see `install_language`), and ready to speak the `others` (`speech_for`)."""
     theme = FileSystemLoader(THEME_TEMPLATES)
-    loaders = [FileSystemLoader(site_dir / "templates")] if site_dir else []
+    loaders = [SiteTemplates(site_dir)] if site_dir else []
     env = ThemeEnvironment(
         loader=ChoiceLoader([*loaders, theme, PrefixLoader({"theme": theme})]),
         autoescape=select_autoescape(disabled_extensions=("txt",), default=True,

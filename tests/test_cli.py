@@ -178,6 +178,18 @@ def test_check_reports_template_errors(make_site: Callable[..., Path],
                    "attribute 'nope' (while rendering pages/about/index.html)\n")
 
 
+def test_a_template_that_is_not_utf8_is_an_error_at_its_line(make_site: Callable[..., Path],
+                                                             runner: CliRunner) -> None:
+    """Jinja's loader failed with a traceback, and check named the theme's template."""
+    site = make_site({"templates/base.html": "{% extends 'theme/base.html' %}\n"})
+    (site / "templates/base.html").write_bytes(b"{% extends 'theme/base.html' %}\n{# caf\xe9 #}\n")
+    for command in ("build", "check"):
+        code, _, err = run(runner, command, site)
+        assert code == 1
+        assert err == ("Error: templates/base.html:2: not valid UTF-8 text (save the file with "
+                       "UTF-8 encoding)\n"), command
+
+
 def test_init_creates_a_site_that_builds_as_it_is(runner: CliRunner, tmp_path: Path) -> None:
     target = tmp_path / "my-bulletin"
     code, out, _ = run(runner, "init", target)
