@@ -416,7 +416,8 @@ def _publish_targets(section: FieldReader) -> tuple[PublishTarget, ...]:
         target = PublishTarget(
             name=name, type=kind, bucket=fields.text("bucket"),
             prefix=prefix + "/" if prefix else "", region=fields.text("region"),
-            endpoint_url=fields.text("endpoint_url"),
+            endpoint_url=_http_url(fields, "endpoint_url", "http://127.0.0.1:9000",
+                                   f"publish.{name}."),
             cache_pages=fields.text("cache_pages", PublishTarget.cache_pages),
             cache_assets=fields.text("cache_assets", PublishTarget.cache_assets),
             branch=fields.text("branch", "gh-pages"), remote=fields.text("remote", "origin"),
@@ -485,11 +486,13 @@ def _contrast_with_white(colour: str) -> float:
     return 1.05 / (luminance + 0.05)
 
 
-def _http_url(reader: FieldReader, key: str, example: str) -> str:
-    """An http(s) address, or '' (with an error) for anything else."""
+def _http_url(reader: FieldReader, key: str, example: str, section: str = "") -> str:
+    """An http(s) address, or '' (with an error) for anything else; `section` ('publish.x.')
+    is the path to the field, for the message."""
     url = reader.text(key)
     if url and not (urlsplit(url).scheme in ("http", "https") and urlsplit(url).netloc):
-        reader.error(key, f"{key}: '{url}' is not an http(s) URL", f"write it as {example}")
+        reader.error(key, f"{section}{key}: '{url}' is not an http(s) URL",
+                     f"write it as {example}")
         return ""
     return url
 
