@@ -104,14 +104,23 @@ def audit_site(site_dir: Path, external: bool = False, strict: bool = False,
                timeout: float = 10.0, drafts: bool = False,
                progress: Progress | None = None) -> Audit:
     """Check `site_dir` without writing the site; only the external-link cache is written.
-    `progress('render', done, total)` is told of each page rendered and read.
+    `progress('render', done, total)` is told of each page rendered and read. `strict` says
+    every warning as an error; it stops the check no sooner, so that it finds as much.
 
     Drafts are left out unless asked for, exactly as `bulletin build` does, so that a link from
     a published item into a draft is found here too.
     """
+    audit = _audit(site_dir, external, timeout, drafts, progress)
+    if not strict:
+        return audit
+    return replace(audit, findings=tuple(replace(finding, severity="error")
+                                         for finding in audit.findings))
+
+
+def _audit(site_dir: Path, external: bool, timeout: float, drafts: bool,
+           progress: Progress | None) -> Audit:
     try:
-        rendered = render_in_memory(site_dir, _read_page, drafts=drafts, strict=strict,
-                                    progress=progress)
+        rendered = render_in_memory(site_dir, _read_page, drafts=drafts, progress=progress)
     except ContentError as error:
         findings = [_from_problem(p, "error") for p in error.problems]
         findings += [_from_problem(w, "warning") for w in error.warnings]

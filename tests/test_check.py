@@ -219,6 +219,19 @@ def test_content_errors_come_as_findings_in_json(make_site: Callable[..., Path],
     assert "did you mean tags?" in report["findings"][1]["hint"]
 
 
+def test_strict_finds_what_a_plain_check_finds(make_site: Callable[..., Path],
+                                               runner: CliRunner) -> None:
+    """A warning of the content stopped a strict check before the pages were rendered, so
+    it hid the broken links that a plain check found."""
+    site = make_site({ITEM: "---\ntitle: Lead\ntagz: [x]\n---\nSee [x](#nowhere).\n"})
+    plain, strict = check_json(runner, site), check_json(runner, site, "--strict")
+    assert [(f["line"], f["kind"], f["severity"]) for f in plain[1]["findings"]] == [
+        (3, "content", "warning"), (5, "missing-anchor", "error")]
+    assert [(f["line"], f["kind"], f["severity"]) for f in strict[1]["findings"]] == [
+        (3, "content", "error"), (5, "missing-anchor", "error")]
+    assert plain[0] == strict[0] == 1
+
+
 def test_empty_headings_follow_the_outline() -> None:
     html = ("<h2>A</h2><h3>B</h3><p>x</p><h2>C</h2><h3>D</h3><h2>E</h2>"
             "<p><img src='x.png' alt='x'></p><h2>F</h2>")
