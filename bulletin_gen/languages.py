@@ -513,12 +513,15 @@ def _language_site(original: Site, language: LanguageSources, main: dict[Path, I
     identities = _identities(sources, language, main, found)
     local = _in_language(config, language.language)
     written_in = _text_languages(original)
+    headings = _heading_names(original)
     originals = Originals(
         {issue.slug: tuple(item.slug for item in issue.items) for issue in original.issues
          if all(item.source == issue.source for item in issue.items)},
         written_in,
         {rel: written_in.get(original_rel, "")
-         for rel, original_rel in language.original_rels.items()}, config.language)
+         for rel, original_rel in language.original_rels.items()}, config.language,
+        {rel: headings[original_rel] for rel, original_rel in language.original_rels.items()
+         if headings.get(original_rel)})
     site = build_site(local, sources, renderer, found, drafts, memo, jobs, identities,
                       originals)
     site = measure_images(site, found)
@@ -640,6 +643,22 @@ def _text_languages(main: Site) -> dict[str, str]:
         found.update({item.source: item.lang or in_issue for item in issue.items})
         found[issue.source] = in_issue
     return found
+
+
+def _heading_names(main: Site) -> dict[str, tuple[str, ...]]:
+    """The ids of the headings of each item and page of the `main` site, by its file, without
+    the item's slug before them, in order: a translation's headings take them (`Originals`).
+    Read from the HTML the renderer wrote, whose headings alone carry the slug's prefix."""
+    found = {page.source: _HEADING_ID.findall(page.html_utf8.decode()) for page in main.pages}
+    for issue in main.issues:
+        for item in issue.items:
+            if item.source != issue.source:  # a single-file issue's sections are matched apart
+                prefix = re.compile(rf'<h[2-4] id="{re.escape(item.slug)}-([^"]+)"')
+                found[item.source] = prefix.findall(item.html_utf8.decode())
+    return {source: tuple(names) for source, names in found.items() if names}
+
+
+_HEADING_ID = re.compile(r'<h[2-4] id="([^"]+)"')
 
 
 def language_sites(site: Site) -> tuple[Site, ...]:

@@ -260,14 +260,16 @@ class MarkdownRenderer:
 
     def render(self, text: str, resolve: Resolver, id_prefix: str = "",
                first_line: int = 1, doc_id: str = "", points: bool = False,
-               anchors: Anchors = ()) -> Rendered:
+               anchors: Anchors = (), heading_names: tuple[str, ...] = ()) -> Rendered:
         """Render `text`; lines in `broken` count from `first_line`.
 
         Heading ids get `id_prefix` so that several items can share a page, and so do the
         `#fragment` links to them; a `#fragment` link to one of `anchors`, the parts of the
         item rendered apart (a round table's sections, the briefs of a file), gets its id on
-        the page. Footnote ids get `doc_id` (default: `id_prefix`), unique per rendered
-        fragment. With `points`, the result also holds the text's key points (`key_points`).
+        the page. `heading_names` (a translation's: its original's heading ids, in order)
+        name the headings instead of their own words when there are as many. Footnote ids
+        get `doc_id` (default: `id_prefix`), unique per rendered fragment. With `points`, the
+        result also holds the text's key points (`key_points`).
         """
         if len(text) > MAX_TEXT_CHARS:
             return Rendered("", (), f"this text is {len(text):,} characters, over the limit of "
@@ -281,6 +283,7 @@ class MarkdownRenderer:
             if points:  # before links are resolved: key points keep them as written
                 key_points = self._key_points(tokens, env)
             _lower_page_titles(tokens)
+            _name_headings(tokens, heading_names)
             broken, unlabelled = _rewrite(tokens, resolve, id_prefix, first_line, anchors,
                                           self.unsafe_html)
             _mark_checklists(tokens)
@@ -446,6 +449,22 @@ def _inline_children(tokens: list[Token], first_line: int) -> Iterator[tuple[int
             yield line, child
 
 
+def _name_headings(tokens: list[Token], names: tuple[str, ...]) -> None:
+    """Give a translation's headings its original's ids (`names`, in order), so that a link
+    to a heading, kept as written in the translation or made from a text shown untranslated,
+    leads there in every language: `01-lead.md#background` to `## Contexte` in French. With
+    another count of headings, the headings cannot be matched, and keep their own ids.
+    A `#fragment` written in the translation's own words still leads to its heading
+    (`_rewrite` gets both names)."""
+    headings = [token for token in tokens
+                if token.type == "heading_open" and token.attrGet("id")]
+    if not names or len(names) != len(headings):
+        return
+    for token, name in zip(headings, names, strict=True):
+        token.meta["own_id"] = token.attrGet("id")
+        token.attrSet("id", name)
+
+
 def _rewrite(tokens: list[Token], resolve: Resolver, id_prefix: str, first_line: int,
              anchors: Anchors = (), unsafe_html: bool = False
              ) -> tuple[list[tuple[int, str, str]], list[tuple[int, str, str]]]:
@@ -462,6 +481,8 @@ def _rewrite(tokens: list[Token], resolve: Resolver, id_prefix: str, first_line:
         if token.type == "heading_open" and token.attrGet("id"):
             name = str(token.attrGet("id"))
             ids[name] = f"{id_prefix}-{name}" if id_prefix else name
+            if "own_id" in token.meta:  # its translated words name it too (_name_headings)
+                ids.setdefault(str(token.meta["own_id"]), ids[name])
             token.attrSet("id", ids[name])
     for token in tokens:  # once every heading's id is known: a link may lead further down
         if token.type == "html_block" and token.map:

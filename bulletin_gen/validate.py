@@ -109,6 +109,8 @@ class Originals:
     written_in: dict[str, str] = field(default_factory=dict)
     translated_from: dict[str, str] = field(default_factory=dict)
     main: str = ""  # the main site's language, of an original that site leaves out
+    # By a translation's file, its original's heading ids, which its headings take.
+    heading_names: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def inherited(self, doc: SourceDoc) -> tuple[tuple[str, str], ...]:
         """(field, language) for each shown field (SHOWN_TEXT) the translation `doc` took
@@ -271,20 +273,22 @@ def _fields(doc: SourceDoc, problems: Problems) -> FieldReader:
 def _render(renderer: MarkdownRenderer, text: str, doc: SourceDoc, resolve: Resolver,
             problems: Problems, id_prefix: str = "", first_line: int = 0,
             doc_id: str = "", anchors: Anchors = (),
-            place: Callable[[SourceDoc, int, str], int] | None = None) -> str:
+            place: Callable[[SourceDoc, int, str], int] | None = None,
+            heading_names: tuple[str, ...] = ()) -> str:
     return _rendered(renderer, text, doc, resolve, problems, id_prefix, first_line, doc_id,
-                     anchors=anchors, place=place).html
+                     anchors=anchors, place=place, heading_names=heading_names).html
 
 
 def _rendered(renderer: MarkdownRenderer, text: str, doc: SourceDoc, resolve: Resolver,
               problems: Problems, id_prefix: str = "", first_line: int = 0, doc_id: str = "",
               points: bool = False, anchors: Anchors = (),
-              place: Callable[[SourceDoc, int, str], int] | None = None) -> Rendered:
+              place: Callable[[SourceDoc, int, str], int] | None = None,
+              heading_names: tuple[str, ...] = ()) -> Rendered:
     """`text` rendered, its problems added at their lines: counted from `first_line`, or
     found by `place(doc, line, url)` (a text YAML joined from several lines)."""
     place = place or _counted
     rendered = renderer.render(text, resolve, id_prefix, first_line or doc.body_line, doc_id,
-                               points, anchors)
+                               points, anchors, heading_names)
     if rendered.error:
         problems.add(Location(doc.rel, rendered.error_line), rendered.error, rendered.hint)
     for line, url, kind in rendered.broken:
@@ -313,7 +317,8 @@ def _issue(source: IssueSource, identities: dict[Path, Identity], assets: dict[P
     # what it takes from its originals: an original item's language is its issue's.
     made_from = ([identities[doc.path].url for doc in (source.meta, *source.items)],
                  source.assets, renderer.language,
-                 [(originals.written_in.get(doc.rel), originals.translated_from.get(doc.rel))
+                 [(originals.written_in.get(doc.rel), originals.translated_from.get(doc.rel),
+                   originals.heading_names.get(doc.rel))
                   for doc in (source.meta, *source.items)],
                  originals.item_slugs.get(identities[source.meta.path].issue_slug))
     return memo.issue(source, made_from, resolve,
@@ -509,7 +514,8 @@ def _item(doc: SourceDoc, identity: Identity, issue_date: dt.date, resolve: Reso
     # The issue's language too (an item that names none is written in it), and its
     # original's, for what a translation takes from it.
     return memo.item(doc, (identity, issue_date, renderer.language,
-                           originals.translated_from.get(doc.rel)), resolve, problems, build)
+                           originals.translated_from.get(doc.rel),
+                           originals.heading_names.get(doc.rel)), resolve, problems, build)
 
 
 def _build_item(doc: SourceDoc, identity: Identity, issue_date: dt.date, resolve: Resolver,
@@ -556,7 +562,8 @@ def _build_item(doc: SourceDoc, identity: Identity, issue_date: dt.date, resolve
     elif kind == "roundtable":
         roundtable, html = _roundtable(fields, doc, identity, resolve, renderer, problems)
     else:
-        html = _render(renderer, doc.body, doc, resolve, problems, identity.slug)
+        html = _render(renderer, doc.body, doc, resolve, problems, identity.slug,
+                       heading_names=originals.heading_names.get(doc.rel, ()))
     # A misspelt kind is one error: the fields its right spelling reads are not warned of too.
     fields.finish(() if known_kind else KIND_FIELDS)
     return replace(item, html_utf8=html.encode(), briefs=briefs, roundtable=roundtable)
@@ -697,7 +704,8 @@ def _build_page(doc: SourceDoc, identities: dict[Path, Identity], assets: dict[P
             fields.line("title", required=True, default=identity.slug)),
         summary=_summary(fields, originals.speaking(doc, "summary", renderer)),
         html_utf8=_render(renderer, doc.body, doc, links.resolver(doc, identities, assets),
-                          problems).encode(),
+                          problems, heading_names=originals.heading_names.get(doc.rel, ())
+                          ).encode(),
         url=identity.url,
         source=doc.rel,
         lang=shown_in,

@@ -395,6 +395,28 @@ def test_a_link_leads_to_the_same_language_where_it_can(
     assert 'href="@root/issues/2026-03-march/water/"' in sites["en"].issues[0].items[0].html
 
 
+def test_a_translations_headings_keep_their_originals_ids(
+        fixture_site: Callable[[str], Path]) -> None:
+    """'## Antecedentes' took the id water-antecedentes: a link to 01-water.md#background,
+    kept as written or in a text shown untranslated, led nowhere on the Spanish pages."""
+    site_dir = fixture_site("multilingual")
+    twin = site_dir / "content/issues/2026-03-march/01-water.es.md"
+    twin.write_text(twin.read_text("utf-8") + "Ver [antecedentes](#antecedentes).\n", "utf-8")
+    (site_dir / "content/issues/2026-03-march/02-more.md").write_text(
+        "---\ntitle: More\n---\nSee [the background](01-water.md#background).\n", "utf-8")
+    march = next(issue for issue in sites_of(site_dir)["es"].issues
+                 if issue.slug == "2026-03-march")
+    water, more = march.items
+    assert '<h2 id="water-background">Antecedentes</h2>' in water.html
+    assert 'href="#water-background"' in water.html  # its own words lead there too
+    assert 'href="@root/es/issues/2026-03-march/water/#water-background"' in more.html
+    # With another count of headings, they cannot be matched: each keeps its own words.
+    twin.write_text(twin.read_text("utf-8") + "\n## Hoy\n\nAhora.\n", "utf-8")
+    water = next(issue for issue in sites_of(site_dir)["es"].issues
+                 if issue.slug == "2026-03-march").items[0]
+    assert '<h2 id="water-antecedentes">' in water.html and '<h2 id="water-hoy">' in water.html
+
+
 def test_a_mistake_in_a_translation_names_the_translation_file_and_line(
         fixture_site: Callable[[str], Path]) -> None:
     site_dir = fixture_site("multilingual")
