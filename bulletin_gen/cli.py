@@ -8,6 +8,7 @@ stop, even that of 'e.g.'.
 from __future__ import annotations
 
 import os
+import shlex
 from dataclasses import replace
 from datetime import date as Date
 from pathlib import Path
@@ -52,7 +53,11 @@ def _issue_date(context: click.Context, parameter: click.Parameter,
     try:
         return Date.fromisoformat(value.strip())
     except ValueError:
-        raise click.BadParameter(f"expected a date YYYY-MM-DD, got '{value}'") from None
+        from .fields import impossible_date
+
+        impossible = impossible_date(value.strip())
+        raise click.BadParameter(f"{value.strip()} is not a real date: {impossible}" if impossible
+                                 else f"expected a date YYYY-MM-DD, got '{value}'") from None
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -143,7 +148,8 @@ def init(directory: Path) -> None:
     init_site(directory)
     here = os.path.abspath(directory) == os.getcwd()
     click.echo("Created a new bulletin in this folder. Next: bulletin build" if here else
-               f"Created a new bulletin in {directory}. Next: bulletin build {directory}")
+               f"Created a new bulletin in {directory}. Next: bulletin build "
+               f"{shlex.quote(str(directory))}")  # a command to paste, spaces and all
 
 
 @main.command(short_help="Publish the last build to a destination of bulletin.yaml.")
@@ -194,8 +200,8 @@ def email(issue: str, site: Path, output: Path | None, drafts: bool, base_url: s
 @click.option("-p", "--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
               help="Port to serve on; 0 picks any free port.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to serve on.")
-@click.option("--pdf/--no-pdf", default=True, help="Rebuild the PDFs on every save "
-              "(--no-pdf makes previews faster).")
+@click.option("--pdf/--no-pdf", default=True, show_default=True,
+              help="Rebuild the PDFs on every save (--no-pdf makes previews faster).")
 def serve(site: Path, port: int, host: str, pdf: bool) -> None:
     """Preview with drafts; rebuild and reload the browser on save."""
     from .build import BuildOptions

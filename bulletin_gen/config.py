@@ -422,7 +422,8 @@ def _publish_targets(section: FieldReader) -> tuple[PublishTarget, ...]:
             cache_assets=fields.text("cache_assets", PublishTarget.cache_assets),
             branch=fields.text("branch", "gh-pages"), remote=fields.text("remote", "origin"),
             cname=fields.text("cname"))
-        if kind == "s3" and not target.bucket:
+        # An unknown type is its own error: it is not also said to lack an s3 bucket.
+        if fields.data.get("type", "s3") == "s3" and not target.bucket:
             fields.error("type", f"publish.{name}: an s3 destination needs 'bucket:'",
                          "write e.g. 'bucket: my-bulletin'")
         fields.finish()

@@ -256,6 +256,9 @@ def test_init_into_an_empty_existing_folder(runner: CliRunner, tmp_path: Path,
     assert code == 0
     assert (tmp_path / "content/pages/about.md").is_file()
     assert out == f"Created a new bulletin in {tmp_path}. Next: bulletin build {tmp_path}\n"
+    spaced = tmp_path / "Mon Bulletin é"
+    code, out, _ = run(runner, "init", spaced)
+    assert code == 0 and out.endswith(f"Next: bulletin build '{spaced}'\n")  # to paste
     (tmp_path / "here").mkdir()
     monkeypatch.chdir(tmp_path / "here")
     code, out, _ = run(runner, "init", ".")

@@ -126,6 +126,8 @@ def test_a_site_without_base_url_links_from_the_root(tmp_path: Path) -> None:
     ("title: T\nbase_url: /bulletin/\n",
      ["bulletin.yaml:2: base_url: '/bulletin/' is not an absolute http(s) URL "
       "(write it as https://example.org/bulletin/)"]),
+    ("title: T\npublish: {x: {type: ftp}}\n",
+     ["bulletin.yaml:2: publish.x.type: unknown value 'ftp' (one of: s3, github-pages)"]),
     # boto3 failed with a traceback when it was first used, by `bulletin publish`
     ('title: T\npublish: {production: {bucket: b, endpoint_url: "127.0.0.1:45123"}}\n',
      ["bulletin.yaml:2: publish.production.endpoint_url: '127.0.0.1:45123' is not an http(s) "

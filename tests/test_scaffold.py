@@ -72,6 +72,11 @@ def test_new_issue_says_a_wrong_date_as_content_files_do(make_site: Callable[...
     assert result.exit_code == 2
     assert "Invalid value for '--date': expected a date YYYY-MM-DD, got '20-03-2026'" in \
         result.stderr
+    result = runner.invoke(main, ["new", "issue", "Spring", str(make_site()), "--date",
+                                  "2026-02-30"])
+    assert result.exit_code == 2
+    assert ("Invalid value for '--date': 2026-02-30 is not a real date: February has 28 "
+            "days in 2026") in result.stderr
 
 
 def test_new_issue_refuses_to_overwrite(make_site: Callable[..., Path], runner: CliRunner) -> None:
