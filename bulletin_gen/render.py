@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 from jinja2 import Environment, TemplateError, TemplateNotFound
 
-from .errors import BulletinError, Problem, Problems
+from .errors import ContentError, Location, Problem, Problems
 from .i18n import language_name
 from .model import Entry, Image, Issue, Pager, Site, TermIndex
 from .pool import map_chunks, split_by_weight
@@ -86,8 +86,16 @@ class Version:
     exists: bool  # whether the page exists in that language, translated
 
 
-class TemplateProblem(BulletinError):
-    """A template failed while rendering a page: names the template, its line, and the page."""
+class TemplateProblem(ContentError):
+    """A template failed while rendering a page: said as a problem of the template, at its
+    line, with the page ('templates/item.html:12: error: ... (while rendering ...)')."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__([problem])
+        self.problem = problem
+
+    def __reduce__(self) -> tuple[type[TemplateProblem], tuple[Problem]]:
+        return TemplateProblem, (self.problem,)  # raised in a worker, given to the build
 
 
 def plan_pages(site: Site) -> list[PagePlan]:
@@ -334,7 +342,7 @@ def render_page(env: Environment, site: Site, plan: PagePlan) -> Artifact:
         # that is a template mistake too. Outside any template frame it is a bug: re-raise.
         if not isinstance(error, TemplateError) and _template_frame(error) is None:
             raise
-        raise TemplateProblem(describe_template_error(error, plan.path)) from None
+        raise TemplateProblem(template_problem(error, plan.path)) from None
     if plan.finish is None:
         return Artifact(plan.path, text.encode("utf-8"))
     found = Problems()
@@ -348,20 +356,20 @@ def chunks(plans: list[PagePlan]) -> list[range]:
     return split_by_weight(weights, -(-sum(weights) // CHUNK))
 
 
-def describe_template_error(error: Exception, page: str) -> str:
+def template_problem(error: Exception, page: str) -> Problem:
     """'templates/item.html:12: 'x' is undefined (while rendering issues/a/b/index.html)'."""
     where = getattr(error, "filename", None) or getattr(error, "name", None)
     line = getattr(error, "lineno", None)
     if not line:  # runtime errors (undefined names) carry the template frame in the traceback
         where, line = _template_frame(error) or (where, None)
-    location = f"{template_display(where)}:{line}" if where and line else template_display(where)
+    location = Location(template_display(where), line if where and line else 0)
     if isinstance(error, TemplateNotFound):
         message = f"template '{error.name}' not found"
     elif isinstance(error, TemplateError):
         message = error.message or str(error)
     else:
         message = f"{type(error).__name__}: {error}"
-    return f"{location}: {message} (while rendering {page})"
+    return Problem(location, message, f"while rendering {page}")
 
 
 def _template_frame(error: BaseException) -> tuple[str, int] | None:

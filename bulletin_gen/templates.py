@@ -34,7 +34,7 @@ from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
 from .config import rgb
-from .errors import BulletinError
+from .errors import ContentError, Location, Problem
 from .i18n import (
     DEFAULT_SESSION,
     format_date,
@@ -87,8 +87,9 @@ class SiteTemplates(FileSystemLoader):
             return super().get_source(environment, template)
         except UnicodeDecodeError as error:
             line = error.object[:error.start].count(b"\n") + 1
-            raise BulletinError(f"templates/{template}:{line}: not valid UTF-8 text (save the "
-                                "file with UTF-8 encoding)") from None
+            raise ContentError([Problem(Location(f"templates/{template}", line),
+                                        "not valid UTF-8 text",
+                                        "save the file with UTF-8 encoding")]) from None
 
 
 def make_environment(site_dir: Path | None, language: str = "en",

@@ -174,7 +174,8 @@ def test_check_reports_template_errors(make_site: Callable[..., Path],
                                              "{% block main %}{{ page.nope }}{% endblock %}\n"})
     code, _, err = run(runner, "check", site)
     assert code == 1
-    assert err == ("Error: templates/page.html:2: 'bulletin_gen.model.Page object' has no "
+    # as a content error is said, so that an editor's problem matcher finds it
+    assert err == ("templates/page.html:2: error: 'bulletin_gen.model.Page object' has no "
                    "attribute 'nope' (while rendering pages/about/index.html)\n")
 
 
@@ -186,8 +187,8 @@ def test_a_template_that_is_not_utf8_is_an_error_at_its_line(make_site: Callable
     for command in ("build", "check"):
         code, _, err = run(runner, command, site)
         assert code == 1
-        assert err == ("Error: templates/base.html:2: not valid UTF-8 text (save the file with "
-                       "UTF-8 encoding)\n"), command
+        assert err.startswith("templates/base.html:2: error: not valid UTF-8 text (save the "
+                              "file with UTF-8 encoding)\n"), command
 
 
 def test_init_creates_a_site_that_builds_as_it_is(runner: CliRunner, tmp_path: Path) -> None:
@@ -312,8 +313,9 @@ def test_a_broken_template_fails_the_build_and_keeps_the_previous_output(
         encoding="utf-8")
     code, _, err = run(runner, "build", site)
     assert code == 1
-    assert err.startswith("Error: templates/item.html:3: Expected an expression, got 'end of "
+    assert err.startswith("templates/item.html:3: error: Expected an expression, got 'end of "
                           "statement block' (while rendering issues/2026-01-winter/")
+    assert err.endswith(")\nError: 1 error found.\n")
     assert "Traceback" not in err
     assert snapshot(site / "output") == before
     assert sorted(p.name for p in site.iterdir()) == [

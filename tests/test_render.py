@@ -96,7 +96,7 @@ def test_a_template_error_names_the_template_its_line_and_the_page(
     plan = next(p for p in plan_pages(site) if p.template == "page.html")
     with pytest.raises(TemplateProblem) as caught:
         render_page(make_environment(site_dir), site, plan)
-    assert caught.value.message == f"{message} (while rendering pages/about/index.html)"
+    assert str(caught.value.problem) == f"{message} (while rendering pages/about/index.html)"
 
 
 def test_an_error_in_an_overridden_partial_names_the_partial(
@@ -106,7 +106,7 @@ def test_an_error_in_an_overridden_partial_names_the_partial(
     plan = next(p for p in plan_pages(site) if p.path == "issues/2026-01-winter/index.html")
     with pytest.raises(TemplateProblem) as caught:
         render_page(make_environment(site_dir), site, plan)
-    assert caught.value.message == (
+    assert str(caught.value.problem) == (
         "templates/partials/contact.html:2: 'bulletin_gen.config.Contact object' has no "
         "attribute 'phone' (while rendering issues/2026-01-winter/index.html)")
 

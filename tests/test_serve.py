@@ -386,12 +386,13 @@ def test_an_edit_reloads_the_page_first_and_makes_the_pdf_after(
 def test_a_template_error_is_said_in_the_terminal_as_build_says_it(
         make_site: Callable[..., Path]) -> None:
     """'Build failed:' and an indented line, with no 'error', escaped an editor's problem
-    matcher, which reads the file and line of `bulletin build`'s 'Error: ...'."""
+    matcher, which reads the file and line of `bulletin build`'s 'path:line: error: ...'."""
     site = make_site({"templates/issue.html": '{% extends "base.html" %}\n{% if %}\n'})
     said: list[str] = []
     state = LiveState()
     assert _built(site, BuildOptions(pdf=False, jobs=1), state,
                   lambda text, _: said.append(text)) is None
-    assert said == ["Error: templates/issue.html:2: Expected an expression, got 'end of "
-                    "statement block' (while rendering issues/2026-01-winter/index.html)"]
-    assert state.errors == (said[0].removeprefix("Error: "),)  # the browser's page too
+    problem = ("templates/issue.html:2: Expected an expression, got 'end of statement block' "
+               "(while rendering issues/2026-01-winter/index.html)")
+    assert said == [problem.replace(": ", ": error: ", 1) + "\nError: 1 error found."]
+    assert state.errors == (problem,)  # the browser's page too
