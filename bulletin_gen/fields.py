@@ -27,14 +27,15 @@ class FieldReader:
         self.what = what  # 'brief 2': said after a message ("... in brief 2")
         self.prefix = prefix  # 'contact.': put before the keys of a nested mapping
         self.seen: set[str] = set()
+        # Something else than fields is one mistake: its fields are not also said missing.
+        self.not_fields = not isinstance(data, Mapping) and data is not None
         if isinstance(data, Mapping):
             self.data: Mapping = data
         elif data is None:
             self.data = Mapping()
         else:
             self.data = Mapping()
-            line = data.start_line if isinstance(data, Mapping) else 1
-            problems.add(Location(path, line), f"expected a mapping of fields{self._in()}, "
+            problems.add(Location(path, 1), f"expected a mapping of fields{self._in()}, "
                          f"got {describe(data)}", "write one 'key: value' per line")
 
     def _in(self) -> str:
@@ -51,6 +52,8 @@ class FieldReader:
         self.problems.add(self.at(key), message, hint)
 
     def _missing(self, key: str, example: str) -> None:
+        if self.not_fields:
+            return
         self.problems.add(Location(self.path, self.data.start_line or 1),
                           f"missing required field '{self.label(key)}'{self._in()}",
                           f"add '{key}: {example}'")

@@ -137,8 +137,19 @@ def _after_value(error: yaml.MarkedYAMLError, mark: yaml.Mark, text: _Text) -> S
     quote, start = quoted.style, quoted.start_mark
     if start.line == mark.line:
         return text.said(mark.line, f"text after the closing {quote} of a value in quotes",
-                         "put the whole value inside the quotes")
+                         _apostrophe_hint(text.text, quoted.end_mark.index, quote)
+                         or "put the whole value inside the quotes")
     return _closed_below(text, quote, start, quoted.end_mark)
+
+
+def _apostrophe_hint(text: str, end: int, quote: str) -> str:
+    """The fix when the quote that closed a value in single quotes, ending at `end`, is an
+    apostrophe between letters ('It's broken'), as an editor typed it."""
+    inside_word = 2 <= end < len(text) and text[end - 2].isalnum() and text[end].isalnum()
+    if quote != "'" or not inside_word:
+        return ""
+    return ("inside single quotes an apostrophe is written twice, as in 'It''s', or put the "
+            'value in double quotes: "It\'s"')
 
 
 def quote_across_fields(text: str, line_offset: int, quote: str, start: yaml.Mark,

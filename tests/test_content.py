@@ -175,6 +175,10 @@ INDENTATION = ("the indentation of this line does not match the lines above it",
                                                   "keep one of them")),
     ('title: "A" and B\n', 2, ('text after the closing " of a value in quotes',
                                "put the whole value inside the quotes")),
+    # (an apostrophe typed inside single quotes closes them)
+    ("title: 'It's broken'\n", 2, ("text after the closing ' of a value in quotes",
+                                   "inside single quotes an apostrophe is written twice, as in "
+                                   "'It''s', or put the value in double quotes: \"It's\"")),
     # while parsing a flow sequence expected ',' or ']', but got ':'
     ("tags: [a, b\nkind: news\n", 2, (
         "the list that '[' opens here is not closed (YAML gave up at line 3)",
