@@ -74,6 +74,12 @@ def check_output_dir(output: Path, site_dir: Path) -> None:
     if output in site.parents:
         raise OutputError(f"refusing to write the site into {output}: it contains the site."
                           " Choose a folder inside or beside the site, such as output/.")
+    if _beside_an_output(output.name):
+        raise OutputError(f"refusing to write the site into {output}: it is a folder a build "
+                          "keeps beside its output. Choose a folder such as output/.")
+    if ".git" in output.parts:
+        raise OutputError(f"refusing to write the site into {output}: it is inside a git "
+                          "repository's own .git folder. Choose a folder such as output/.")
     if output.is_file():
         raise OutputError(f"{output} is a file, not a folder. Choose another output path.")
     if output.is_dir() and any(output.iterdir()) and not (output / MARKER).is_file():
@@ -85,6 +91,11 @@ def check_output_dir(output: Path, site_dir: Path) -> None:
 # kept so that the next build can update it) stays; the others last only while a build runs
 # (or are left by a build that was killed, and removed by the next).
 BESIDE_OUTPUT = ("spare", "staging", "old", "mirror")
+
+
+def _beside_an_output(name: str) -> bool:
+    """Whether `name` is that of a folder a build keeps beside its output (`.output.spare`)."""
+    return name.startswith(".") and name.rpartition(".")[2] in BESIDE_OUTPUT
 
 
 def beside_output(output: Path, role: str) -> Path:

@@ -127,6 +127,21 @@ def test_output_may_not_contain_the_site(tmp_path: Path) -> None:
         check_output_dir(tmp_path / "a", site)
 
 
+@pytest.mark.parametrize(("name", "said"), [
+    (".output.spare", "it is a folder a build keeps beside its output"),
+    (".out.staging", "it is a folder a build keeps beside its output"),
+    (".git/out", "inside a git repository's own .git folder"),
+])
+def test_output_may_not_be_a_builds_own_folder_or_in_git(tmp_path: Path, name: str,
+                                                         said: str) -> None:
+    """`-o .output.spare` made ..output.spare.spare beside it; `-o .git/x` wrote into git."""
+    site = tmp_path / "site"
+    site.mkdir()
+    with pytest.raises(OutputError, match=said):
+        check_output_dir(site / name, site)
+    check_output_dir(site / "git-output", site)  # as a name, fine
+
+
 def test_output_may_not_be_a_file(tmp_path: Path) -> None:
     target = tmp_path / "out"
     target.write_text("x", encoding="utf-8")
