@@ -41,7 +41,7 @@ from .markdown import MarkdownRenderer
 from .model import Issue, Site
 from .render import Artifact, PagePlan, plan_pages, read_pages, render_pages
 from .search import start_search, switch_search
-from .templates import THEME_STATIC, ThemeEnvironment, make_environment
+from .templates import THEME_STATIC, ThemeEnvironment, blocks_never_shown, make_environment
 from .validate import build_site, check_issue_numbers
 from .write import Copy, check_file_target, publish, static_copies, write_file
 
@@ -89,6 +89,7 @@ def run_stages(site_dir: Path, output: Path, options: BuildOptions, inputs: Inpu
     if site.config.pdf.enabled:  # WeasyPrint was imported: half a second, a stage of its own
         notify("pdf", 1, 1)
     env = site_environment(site_dir, site)
+    problems.warnings.extend(blocks_never_shown(env, site_dir))
     cache.keep_compiled(env)
     pages, copies = _pages_and_copies(site_dir, site)
     editions = edition_plans(site_dir, site, problems)
@@ -168,8 +169,9 @@ def render_in_memory(site_dir: Path, read: Callable[[Artifact], T], drafts: bool
     site, problems = load_site(site_dir, drafts=drafts, strict=strict, jobs=jobs)
     site = with_main_settings(switch_search(site, problems))
     plans, copies = _pages_and_copies(site_dir, site)
-    pages = list(read_pages(site_environment(site_dir, site), site, plans, read, jobs=jobs,
-                            progress=progress))
+    env = site_environment(site_dir, site)
+    problems.warnings.extend(blocks_never_shown(env, site_dir))
+    pages = list(read_pages(env, site, plans, read, jobs=jobs, progress=progress))
     return RenderedSite(site, problems, plans, pages, copies, time.perf_counter() - started)
 
 

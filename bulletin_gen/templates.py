@@ -24,6 +24,7 @@ from jinja2 import (
     FileSystemLoader,
     PrefixLoader,
     StrictUndefined,
+    TemplateError,
     nodes,
     pass_context,
     pass_eval_context,
@@ -421,3 +422,55 @@ def session_name(context: Context, session: str) -> str:
     if session != DEFAULT_SESSION:
         return session
     return str(context.call(context["gettext"], session))
+
+
+def blocks_never_shown(env: Environment, site_dir: Path) -> list[Problem]:
+    """The blocks of the site's templates that no template they extend has: Jinja leaves them
+    out without a word, so an override written there (`{% block content %}` where the theme
+    says `main`) would change nothing. One problem each, at the block's line."""
+    folder = site_dir / "templates"
+    if not folder.is_dir():
+        return []
+    found = []
+    for path in sorted(folder.rglob("*")):
+        name = path.relative_to(folder).as_posix()
+        tree = _parsed_template(env, name) if path.is_file() else None
+        parent = _extended(tree) if tree else None
+        known = _chain_blocks(env, parent) if tree and parent else None
+        if tree is None or parent is None or known is None:
+            continue  # not extending, or not readable: its own error is said when rendered
+        inner = {block.name for outer in tree.find_all(nodes.Block)
+                 for block in outer.find_all(nodes.Block)}
+        found += [Problem(Location(f"templates/{name}", block.lineno),
+                          f"block '{block.name}' is in no template this one extends "
+                          f"({parent}): it is never shown",
+                          f"write it as one of their blocks: {', '.join(sorted(known))}")
+                  for block in tree.find_all(nodes.Block)
+                  if block.name not in inner and block.name not in known]
+    return found
+
+
+def _parsed_template(env: Environment, name: str) -> nodes.Template | None:
+    try:
+        source = env.loader.get_source(env, name)[0] if env.loader else None
+        return env.parse(source) if source is not None else None
+    except (TemplateError, ContentError):
+        return None
+
+
+def _extended(tree: nodes.Template) -> str | None:
+    """The template `tree` extends, when it names one in words ({% extends "base.html" %})."""
+    extends = tree.find(nodes.Extends)
+    template = extends.template if extends else None
+    return template.value if isinstance(template, nodes.Const) else None
+
+
+def _chain_blocks(env: Environment, name: str, depth: int = 0) -> set[str] | None:
+    """Every block of the template `name` and of those it extends; None if one is unreadable."""
+    tree = _parsed_template(env, name)
+    if tree is None or depth > 20:  # a loop of extends is Jinja's to report
+        return None
+    blocks = {block.name for block in tree.find_all(nodes.Block)}
+    parent = _extended(tree)
+    above = _chain_blocks(env, parent, depth + 1) if parent else set()
+    return None if above is None else blocks | above

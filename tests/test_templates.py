@@ -139,6 +139,28 @@ def test_an_override_can_extend_the_theme_template_it_replaces(
         assert root.find(".//main") is not None  # the rest of the theme's base is kept
 
 
+def test_a_block_no_extended_template_has_is_warned_of(make_site: Callable[..., Path],
+                                                       tmp_path: Path) -> None:
+    """Jinja leaves out such a block without a word: the override changed nothing, and the
+    editor was not told why."""
+    site = make_site({"templates/item.html": """\
+        {% extends "theme/item.html" %}
+        {% block content %}Never shown{% endblock %}
+        {% block main %}{{ super() }}{% block inner %}Shown{% endblock %}{% endblock %}
+        """, "templates/page.html": '{% extends "base.html" %}\n{% block mian %}{% endblock %}\n'})
+    report = build(site, BuildOptions(output=tmp_path / "out"))
+    said = [str(warning) for warning in report.warnings if "block" in warning.message]
+    assert said == [
+        "templates/item.html:2: block 'content' is in no template this one extends "
+        "(theme/item.html): it is never shown (write it as one of their blocks: description, "
+        "head, main, og_type, title)",
+        "templates/page.html:2: block 'mian' is in no template this one extends (base.html): "
+        "it is never shown (write it as one of their blocks: description, head, main, "
+        "og_type, title)"]
+    page = (tmp_path / "out/issues/2026-01-winter/lead/index.html").read_text(encoding="utf-8")
+    assert "Shown" in page and "Never shown" not in page
+
+
 def test_overriding_one_partial_changes_every_page_that_uses_it(
         make_site: Callable[..., Path]) -> None:
     site = make_site({"templates/partials/contact.html": """\
