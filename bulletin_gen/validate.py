@@ -60,6 +60,7 @@ from .model import (
     Site,
     Term,
     TermIndex,
+    recency,
 )
 from .pool import CHUNKS_PER_JOB, Learner, map_chunks, split_by_weight
 from .sitepaths import leaving_site
@@ -192,7 +193,7 @@ def build_site(config: SiteConfig, sources: Sources, renderer: MarkdownRenderer,
         problems.extend(found)
         if drafts or not issue.is_draft:
             issues.append(issue)
-    issues.sort(key=lambda issue: (issue.date, issue.slug), reverse=True)
+    issues.sort(key=recency, reverse=True)
     pages = tuple(_build_page(doc, *public, originals.written(doc, renderer), problems, originals)
                   for doc in sources.pages)
     _check_nav(config, pages, problems)
@@ -246,7 +247,7 @@ def check_issue_numbers(issues: Sequence[Issue], sources: Sources, problems: Pro
     published, and meanwhile its preview must not stop."""
     lines = {source.meta.rel: source.meta.meta.line_of("number") for source in sources.issues}
     first: dict[tuple[int | None, int], Issue] = {}
-    for issue in sorted(issues, key=lambda issue: (issue.date, issue.slug)):
+    for issue in sorted(issues, key=recency):
         if issue.number is None:
             continue
         earlier = first.setdefault((issue.volume, issue.number), issue)
