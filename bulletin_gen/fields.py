@@ -154,6 +154,8 @@ class FieldReader:
             self.problems.warn(self.at(key), f"{self.label(key)}: '{value.strip()}' is one "
                                "name", f"for several, write a list: [{parts}]; for one name "
                                f"with a comma in it, a list of one: [\"{value.strip()}\"]")
+        for joined in self.data.joined_entries(key):
+            self._warn_joined(key, joined)
         items = value if isinstance(value, list) else [value]
         names: list[str] = []
         for item in items:
@@ -164,6 +166,17 @@ class FieldReader:
                 self.error(key, f"{self.label(key)}: expected a name or a list of names, "
                                 f"got {describe(item)}", _quote_hint(item))
         return tuple(dict.fromkeys(names))
+
+    def _warn_joined(self, key: str, joined: str) -> None:
+        """A name YAML joined from an entry and the '- ' line under it, indented too far
+        (`Mapping.joined_entries`): a warning at the field, which names the entries meant."""
+        parts = [part.strip() for part in joined.split(" - ") if part.strip()]
+        if len(parts) < 2:  # '- ' only began a line of the text: no ' - ' joins two names
+            return
+        self.problems.warn(self.at(key), f"{self.label(key)}: '{joined}' is one name: "
+                           f"'- {parts[1]}' looks like a list entry indented too far",
+                           f"for a list, line up each '- ' with the first entry's: "
+                           f"[{', '.join(parts)}]; for one name, write it on one line")
 
     def role_names(self, plural: str, singular: str) -> tuple[str, ...]:
         """`names(plural)`, or `names(singular)`: an editor who read 'Presenter:' on a page

@@ -235,6 +235,15 @@ class Issue:
             yield from ((item.source, section.html) for section in sections)
 
 
+def recency(issue: Issue) -> tuple[dt.date, int, int, str]:
+    """An issue's place in time, the key of every list of issues (`Site.issues` is sorted by
+    it, newest first): its date; on one date, its volume and then its number, the higher the
+    newer (an issue without one is the older); the slug last, only so that the order never
+    depends on the order the files were found in, never as a clue to which is newer."""
+    return (issue.date, issue.volume or 0, -1 if issue.number is None else issue.number,
+            issue.slug)
+
+
 @dataclass(frozen=True)
 class Page(EncodedHtml):
     """A standalone page such as About."""

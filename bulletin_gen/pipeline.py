@@ -42,6 +42,7 @@ from .model import Issue, Site
 from .render import Artifact, PagePlan, plan_pages, read_pages, render_pages
 from .search import start_search, switch_search
 from .templates import THEME_STATIC, ThemeEnvironment, blocks_never_shown, make_environment
+from .terms import check_term_names
 from .validate import build_site, check_issue_numbers
 from .write import Copy, check_file_target, publish, static_copies, write_file
 
@@ -64,6 +65,7 @@ def load_site(site_dir: Path, drafts: bool = False, base_url: str | None = None,
     translations = split_sources(sources, config, memo)
     site = build_site(config, translations.main, renderer, problems, drafts, memo, jobs)
     check_issue_numbers(site.issues, translations.main, problems)  # translations share them
+    check_term_names(site.issues, translations.main, problems)  # and take their terms
     site = add_translations(site, translations, renderer, problems, drafts, jobs,
                             cache.translation_memo if cache else None)
     if cache:  # kept even when the build fails, for the build after the fix

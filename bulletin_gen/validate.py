@@ -60,9 +60,11 @@ from .model import (
     Site,
     Term,
     TermIndex,
+    recency,
 )
 from .pool import CHUNKS_PER_JOB, Learner, map_chunks, split_by_weight
 from .sitepaths import leaving_site
+from .terms import read_terms
 from .yamlio import Mapping
 
 
@@ -193,7 +195,7 @@ def build_site(config: SiteConfig, sources: Sources, renderer: MarkdownRenderer,
         problems.extend(found)
         if drafts or not issue.is_draft:
             issues.append(issue)
-    issues.sort(key=lambda issue: (issue.date, issue.slug), reverse=True)
+    issues.sort(key=recency, reverse=True)
     pages = tuple(_build_page(doc, *public, originals.written(doc, renderer), problems, originals)
                   for doc in sources.pages)
     _check_nav(config, pages, problems)
@@ -247,7 +249,7 @@ def check_issue_numbers(issues: Sequence[Issue], sources: Sources, problems: Pro
     published, and meanwhile its preview must not stop."""
     lines = {source.meta.rel: source.meta.meta.line_of("number") for source in sources.issues}
     first: dict[tuple[int | None, int], Issue] = {}
-    for issue in sorted(issues, key=lambda issue: (issue.date, issue.slug)):
+    for issue in sorted(issues, key=recency):
         if issue.number is None:
             continue
         earlier = first.setdefault((issue.volume, issue.number), issue)
@@ -472,15 +474,6 @@ def _summary(fields: FieldReader, renderer: MarkdownRenderer) -> str:
     return renderer.typographic(summary)
 
 
-def _terms(fields: FieldReader, key: str, renderer: MarkdownRenderer) -> tuple[Term, ...]:
-    # 'Water' and 'water' are one tag with one page: keep the first spelling.
-    terms: dict[str, Term] = {}
-    for name in fields.names(key):
-        slug = slugify(name)
-        terms.setdefault(slug, Term(slug, renderer.typographic(name)))
-    return tuple(term for slug, term in terms.items() if slug)
-
-
 def _image(fields: FieldReader, resolve: Resolver, doc: SourceDoc) -> Image | None:
     """`image:` (a file relative to `doc`, or an http(s) URL) with its `image_alt:`."""
     src = fields.text("image")
@@ -548,8 +541,8 @@ def _build_item(doc: SourceDoc, identity: Identity, issue_date: dt.date, resolve
         untranslated=bool(shown_in),
         inherited=originals.inherited(doc),
         authors=fields.names("authors"),
-        tags=_terms(fields, "tags", renderer),
-        regions=_terms(fields, "regions", renderer),
+        tags=read_terms(fields, "tags", renderer),
+        regions=read_terms(fields, "regions", renderer),
         image=_image(fields, resolve, doc),
         contact=read_contact(fields),
     )
@@ -611,8 +604,8 @@ def _briefs(fields: FieldReader, doc: SourceDoc, identity: Identity, resolve: Re
             headline=renderer.typographic(reader.text("headline")),
             html_utf8=_render(renderer, body, doc, resolve, problems, anchor, line,
                               anchors=anchors, place=_written_at).encode(),
-            regions=_terms(reader, "regions", renderer),
-            tags=_terms(reader, "tags", renderer),
+            regions=read_terms(reader, "regions", renderer),
+            tags=read_terms(reader, "tags", renderer),
             anchor=anchor,
         ))
         reader.finish()

@@ -54,7 +54,12 @@ def xml_safe(text: str) -> str:
 
 
 class Mapping(dict[str, Any]):
-    """A YAML mapping that knows the 1-based line of each key."""
+    """A YAML mapping that knows the 1-based line of each key, and which of its texts YAML
+    joined from lines that look like list entries (`joined_entries`)."""
+
+    # (key, text) for each such text: set on the few mappings that have one, so that the
+    # many kept by the model memo carry nothing more.
+    joined: tuple[tuple[str, str], ...] = ()
 
     def __init__(self, *args: Any, start_line: int = 0, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -63,6 +68,13 @@ class Mapping(dict[str, Any]):
 
     def line_of(self, key: str) -> int:
         return self.lines.get(key, self.start_line)
+
+    def joined_entries(self, key: str) -> tuple[str, ...]:
+        """The texts of `key` (its value, or entries of its list) that YAML read as one plain
+        text from several lines, a later one starting with '- ': a list entry indented further
+        than the one above it continues that one ('- water' then '   - mediation' is the one
+        text 'water - mediation'), with no error to say so."""
+        return tuple(text for each, text in self.joined if each == key)
 
 
 class YamlError(ValueError):
@@ -124,6 +136,11 @@ class _LineLoader(yaml.SafeLoader):
             raise self._given_twice(node)
         values = self.construct_mapping(node, deep=True)
         data.update({sys.intern(str(k)): v for k, v in values.items()})
+        joined = tuple((str(self.construct_object(key_node, deep=True)), text)
+                       for key_node, value_node in node.value
+                       for text in _joined_entries(value_node, self.text))
+        if joined:
+            data.joined = joined
 
     def _given_twice(self, node: yaml.MappingNode) -> YamlError:
         """The error at the second of two equal keys of `node`, naming the first's line."""
@@ -158,6 +175,21 @@ class _LineLoader(yaml.SafeLoader):
             raise YamlError(bad[1], node.start_mark.line + 1)
         # NFC, so that "Hélène" typed with a combining accent is the same name.
         return unicodedata.normalize("NFC", text)
+
+
+def _joined_entries(node: yaml.Node, text: str) -> list[str]:
+    """The plain texts of `node` (a text, or the texts of a list) that run over several lines
+    of `text`, one after the first starting with '- ' (Mapping.joined_entries), as loaded."""
+    found = []
+    for each in node.value if isinstance(node, yaml.SequenceNode) else [node]:
+        # A plain text (style None, or '' from libyaml) on more than one line: rare, so the
+        # lines are only split for one.
+        if isinstance(each, yaml.ScalarNode) and not each.style and \
+                each.end_mark.line > each.start_mark.line:
+            later = text.split("\n")[each.start_mark.line + 1:each.end_mark.line + 1]
+            if any(line.lstrip().startswith("- ") for line in later):
+                found.append(unicodedata.normalize("NFC", each.value))
+    return found
 
 
 _LineLoader.add_constructor("tag:yaml.org,2002:map", _LineLoader.construct_yaml_map)

@@ -92,8 +92,10 @@ def test_issues_are_newest_first_and_drafts_only_on_request(
         "content/issues/a-same-day.md": "---\ntitle: Same\ndate: 2026-01-15\n---\n",
     }
     published = site_of(make_site, files)
-    assert [i.slug for i in published.issues] == ["a-same-day", "2026-01-winter", "2025-12-old"]
-    assert published.latest is not None and published.latest.slug == "a-same-day"
+    # On one date, the numbered issue (the minimal site's No. 1) is the newer, whatever the
+    # folder names: an issue without a number counts as the older.
+    assert [i.slug for i in published.issues] == ["2026-01-winter", "a-same-day", "2025-12-old"]
+    assert published.latest is not None and published.latest.slug == "2026-01-winter"
     everything = load_site(make_site(files, name="again"), drafts=True)[0]
     assert everything.issues[0].slug == "2026-02-next"
     assert everything.issues[0].is_draft
@@ -197,6 +199,40 @@ def test_names_written_with_commas_but_not_as_a_list_warn(make_site: Callable[..
         f"[\"Hélène Marchand, Pécs\"])"]
     listed = f"---\ntitle: T\n{key}: [\"Marchand, Hélène\"]\n---\nText.\n"
     assert warnings_of(make_site, {f"{ISSUE}/03-t.md": listed}) == []
+
+
+def test_list_entries_indented_too_far_warn_where_yaml_joins_them(
+        make_site: Callable[..., Path]) -> None:
+    """YAML reads a '- ' line indented further than the entry above as more of that entry's
+    text: one name 'water - mediation', with a page of its own, and no error."""
+    text = ("---\ntitle: T\ntags:\n  - water\n   - mediation\nregions:\n- Peru\n  - Chile\n"
+            "  - Bolivia\nauthors: Ana\n  - Luis\n---\nText.\n")
+    briefs = ("title: B\nitems:\n  - body: One.\n    tags:\n      - budgets\n"
+              "        - Pécs\n")
+    assert warnings_of(make_site, {f"{ISSUE}/03-t.md": text, f"{ISSUE}/04-b.yaml": briefs}) == [
+        f"{ISSUE}/03-t.md:10: authors: 'Ana - Luis' is one name: '- Luis' looks like a list "
+        "entry indented too far (for a list, line up each '- ' with the first entry's: "
+        "[Ana, Luis]; for one name, write it on one line)",
+        f"{ISSUE}/03-t.md:3: tags: 'water - mediation' is one name: '- mediation' looks like a "
+        "list entry indented too far (for a list, line up each '- ' with the first entry's: "
+        "[water, mediation]; for one name, write it on one line)",
+        f"{ISSUE}/03-t.md:6: regions: 'Peru - Chile - Bolivia' is one name: '- Chile' looks "
+        "like a list entry indented too far (for a list, line up each '- ' with the first "
+        "entry's: [Peru, Chile, Bolivia]; for one name, write it on one line)",
+        f"{ISSUE}/04-b.yaml:4: tags: 'budgets - Pécs' is one name: '- Pécs' looks like a list "
+        "entry indented too far (for a list, line up each '- ' with the first entry's: "
+        "[budgets, Pécs]; for one name, write it on one line)",
+    ]
+
+
+def test_a_name_written_with_a_dash_on_one_line_is_no_list(
+        make_site: Callable[..., Path]) -> None:
+    text = ("---\ntitle: T\ntags:\n  - water - mediation\n  - 'long\n    - name'\n"
+            "regions: [Peru - Chile]\n---\nText.\n")
+    site = site_of(make_site, {f"{ISSUE}/03-t.md": text})
+    assert warnings_of(make_site, {f"{ISSUE}/03-t.md": text}) == []
+    item = site.issues[0].items[2]
+    assert [term.slug for term in item.tags] == ["water-mediation", "long-name"]
 
 
 def test_briefs(make_site: Callable[..., Path]) -> None:
