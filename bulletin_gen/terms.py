@@ -94,6 +94,8 @@ def check_term_names(issues: Sequence[Issue], sources: Sources, problems: Proble
         said: set[tuple[str, str]] = set()
         for term, place in _written_terms(issues, key):
             name, where = first.setdefault(term.slug, (term.name, place))
+            if term.name == name:  # as most are: no spelling to compare
+                continue
             written = (term.slug, spelling(term.name))
             if spelling(name) == written[1] or written in said:
                 continue
