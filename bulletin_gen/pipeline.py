@@ -91,7 +91,6 @@ def run_stages(site_dir: Path, output: Path, options: BuildOptions, inputs: Inpu
     if site.config.pdf.enabled:  # WeasyPrint was imported: half a second, a stage of its own
         notify("pdf", 1, 1)
     env = site_environment(site_dir, site)
-    problems.warnings.extend(blocks_never_shown(env, site_dir))
     cache.keep_compiled(env)
     pages, copies = _pages_and_copies(site_dir, site)
     editions = edition_plans(site_dir, site, problems)
@@ -107,6 +106,8 @@ def run_stages(site_dir: Path, output: Path, options: BuildOptions, inputs: Inpu
         fingerprints = cache.fingerprint(env, site, plans, words)
     finally:
         copies += [Copy(source, path) for source, path in (search() if search else [])]
+    # After the fingerprints, which parse a changed template for its compiling too.
+    problems.warnings.extend(blocks_never_shown(env, site_dir))
     work = cache.sort(plans, fingerprints, copies, keep_aside=pdf_skipped)
     later: set[str] = set()
     if options.pdf_later:  # `serve`: the PDFs to make wait for the next build

@@ -427,50 +427,59 @@ def session_name(context: Context, session: str) -> str:
 def blocks_never_shown(env: Environment, site_dir: Path) -> list[Problem]:
     """The blocks of the site's templates that no template they extend has: Jinja leaves them
     out without a word, so an override written there (`{% block content %}` where the theme
-    says `main`) would change nothing. One problem each, at the block's line."""
+    says `main`) would change nothing. One problem each, at the block's line. Read from the
+    templates' tokens and the compiled templates they extend, not parsed again: the
+    incremental layer parses a template only when its text changes."""
     folder = site_dir / "templates"
     if not folder.is_dir():
         return []
     found = []
     for path in sorted(folder.rglob("*")):
         name = path.relative_to(folder).as_posix()
-        tree = _parsed_template(env, name) if path.is_file() else None
-        parent = _extended(tree) if tree else None
-        known = _chain_blocks(env, parent) if tree and parent else None
-        if tree is None or parent is None or known is None:
+        opened, parent = _outer_blocks(env, name) if path.is_file() else ([], None)
+        known = _chain_blocks(env, parent) if parent else None
+        if known is None:
             continue  # not extending, or not readable: its own error is said when rendered
-        inner = {block.name for outer in tree.find_all(nodes.Block)
-                 for block in outer.find_all(nodes.Block)}
-        found += [Problem(Location(f"templates/{name}", block.lineno),
-                          f"block '{block.name}' is in no template this one extends "
-                          f"({parent}): it is never shown",
+        found += [Problem(Location(f"templates/{name}", line),
+                          f"block '{block}' is in no template this one extends ({parent}): "
+                          "it is never shown",
                           f"write it as one of their blocks: {', '.join(sorted(known))}")
-                  for block in tree.find_all(nodes.Block)
-                  if block.name not in inner and block.name not in known]
+                  for block, line in opened if block not in known]
     return found
 
 
-def _parsed_template(env: Environment, name: str) -> nodes.Template | None:
+def _outer_blocks(env: Environment, name: str) -> tuple[list[tuple[str, int]], str | None]:
+    """The blocks the template `name` opens outside any other block (name, line), and the
+    template it extends, when it names one in words ({% extends "base.html" %})."""
     try:
-        source = env.loader.get_source(env, name)[0] if env.loader else None
-        return env.parse(source) if source is not None else None
+        source = env.loader.get_source(env, name)[0] if env.loader else ""
+        tokens = list(env.lexer.tokenize(source, name))
     except (TemplateError, ContentError):
-        return None
-
-
-def _extended(tree: nodes.Template) -> str | None:
-    """The template `tree` extends, when it names one in words ({% extends "base.html" %})."""
-    extends = tree.find(nodes.Extends)
-    template = extends.template if extends else None
-    return template.value if isinstance(template, nodes.Const) else None
+        return [], None
+    opened: list[tuple[str, int]] = []
+    parent, depth = None, 0
+    for before, token, after in zip(tokens, tokens[1:], tokens[2:], strict=False):
+        if before.type != "block_begin" or token.type != "name":
+            continue
+        if token.value == "block":
+            if depth == 0 and after.type == "name":
+                opened.append((after.value, token.lineno))
+            depth += 1
+        elif token.value == "endblock":
+            depth -= 1
+        elif token.value == "extends" and after.type == "string" and parent is None:
+            parent = after.value
+    return opened, parent
 
 
 def _chain_blocks(env: Environment, name: str, depth: int = 0) -> set[str] | None:
     """Every block of the template `name` and of those it extends; None if one is unreadable."""
-    tree = _parsed_template(env, name)
-    if tree is None or depth > 20:  # a loop of extends is Jinja's to report
+    try:
+        blocks = set(env.get_template(name).blocks)
+    except (TemplateError, ContentError):
         return None
-    blocks = {block.name for block in tree.find_all(nodes.Block)}
-    parent = _extended(tree)
-    above = _chain_blocks(env, parent, depth + 1) if parent else set()
+    parent = _outer_blocks(env, name)[1]
+    if parent is None or depth > 20:  # a loop of extends is Jinja's to report
+        return blocks
+    above = _chain_blocks(env, parent, depth + 1)
     return None if above is None else blocks | above
