@@ -205,3 +205,71 @@ def test_summaries_in_lists_keep_to_the_measure(module_browser: Any, demo_output
         return [...document.querySelectorAll('.issue-card > p:not(.byline), .entries .excerpt')]
             .map((element) => element.getBoundingClientRect().width);""")
     assert widths and max(widths) <= 42 * 16 + 0.5, widths
+
+
+# Words and addresses longer than a phone's line, in every part of the theme that shows a title,
+# a tag, a summary or an item's text: the contents, the lists of entries and of tags, the
+# pagers. One entry a page, so that a tag's list has pages and its pagination shows. The last
+# titles' word is wider than a phone in any font, so that the item pages' pager is tried
+# whatever the font.
+LONG_WORDS_ITEM = """\
+    ---
+    title: {title}
+    tags: [{tag}]
+    summary: Read it at https://example.org/reports/AnnualReport_MeridianNetwork_2025_EN_final.pdf
+    ---
+    The report: https://example.org/reports/AnnualReport_MeridianNetwork_2025_EN_final.pdf
+    """
+LONG_WORDS = {
+    "bulletin.yaml": MINIMAL_SITE["bulletin.yaml"] + "        per_page: 1\n",
+    "content/issues/2026-01-winter/03-budget.md": LONG_WORDS_ITEM.format(
+        title="Das Bürgerhaushaltsbeteiligungsverfahren in Pécs",
+        tag="Bürgerhaushaltsbeteiligungsverfahren"),
+    "content/issues/2026-01-winter/04-land.md": LONG_WORDS_ITEM.format(
+        title="Die Grundstücksverkehrsgenehmigungszuständigkeitsübertragungsverordnung",
+        tag="Bürgerhaushaltsbeteiligungsverfahren"),
+    "content/issues/2026-01-winter/05-more.md": LONG_WORDS_ITEM.format(
+        title="Grundstücksverkehrsgenehmigungszuständigkeitsübertragungsverordnungen",
+        tag="Grundstücksverkehrsgenehmigungszuständigkeitsübertragungsverordnung"),
+}
+
+
+def text_beyond_the_screen(browser: Any, page: Path, width: int) -> dict[str, Any]:
+    """The page's scroll and client widths at `width` px, and every text seen on it (not the
+    skip link, which waits off screen) that reaches past the screen's edges."""
+    browser.set_window_size(width, 900)
+    browser.get(page.as_uri())
+    return dict(browser.execute_script("""
+        const width = document.documentElement.clientWidth;
+        const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+        const beyond = [];
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+            const element = node.parentElement;
+            if (!node.textContent.trim() || element.closest('.skip-link, .visually-hidden'))
+                continue;
+            const range = document.createRange();
+            range.selectNodeContents(node);
+            const rects = [...range.getClientRects()].filter((rect) => rect.width > 0);
+            if (rects.some((rect) => rect.left < -0.5 || rect.right > width + 0.5))
+                beyond.push(element.tagName + '.' + element.className + ': ' + node.textContent);
+        }
+        return {scroll: document.documentElement.scrollWidth, client: width, beyond: beyond};
+    """))
+
+
+def test_long_words_and_addresses_wrap_on_a_phone(module_browser: Any,
+                                                  make_site: Callable[..., Path]) -> None:
+    """No page scrolls sideways at 375 px, nor shows a word cut off at the screen's edge."""
+    output = build(make_site(LONG_WORDS), BuildOptions(pdf=False, email=False, jobs=1)).output
+    pages = [path for path in sorted(output.rglob("*.html")) if "pagefind" not in path.parts]
+    tag_pages = "tags/burgerhaushaltsbeteiligungsverfahren/"
+    for shown in ("index.html", "issues/2026-01-winter/index.html", "tags/index.html",
+                  tag_pages + "index.html", tag_pages + "page/2/index.html",
+                  "issues/2026-01-winter/budget/index.html"):
+        assert output / shown in pages, shown
+    wide = {}
+    for page in pages:
+        found = text_beyond_the_screen(module_browser, page, 375)
+        if found["scroll"] > found["client"] or found["beyond"]:
+            wide[page.relative_to(output).as_posix()] = found
+    assert not wide, wide
