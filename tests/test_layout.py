@@ -3,12 +3,15 @@ at a desktop and a phone width."""
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from conftest import MINIMAL_SITE, Built
+from PIL import Image
+from test_pagination import PAGED_SITE
 
 from bulletin_gen.build import BuildOptions, build
 
@@ -273,3 +276,74 @@ def test_long_words_and_addresses_wrap_on_a_phone(module_browser: Any,
         if found["scroll"] > found["client"] or found["beyond"]:
             wide[page.relative_to(output).as_posix()] = found
     assert not wide, wide
+
+
+def arrows_seen(browser: Any, page: Path) -> dict[str, tuple[str, str]]:
+    """Each pagination link's arrow, by the link's class: on which side of the link it stands
+    and which way it points, each 'left' or 'right', as the browser draws it (an arrow
+    character may be drawn mirrored in a right-to-left text, so its shape is looked at)."""
+    browser.set_window_size(1280, 900)
+    browser.get(page.as_uri())
+    boxes = browser.execute_script("""
+        const pagination = document.querySelector('.pagination');
+        pagination.style.fontSize = '64px';  // shapes big enough to tell apart
+        pagination.scrollIntoView();  // into the screenshot
+        return [...document.querySelectorAll('.pagination a')].map((link) => {
+            const walker = document.createTreeWalker(link, NodeFilter.SHOW_TEXT);
+            for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+                const at = node.textContent.search(/[\\u00ab\\u00bb\\u2039\\u203a]/);
+                if (at < 0) continue;
+                const range = document.createRange();
+                range.setStart(node, at);
+                range.setEnd(node, at + 1);
+                return [link.className, range.getBoundingClientRect().toJSON(),
+                        link.getBoundingClientRect().toJSON()];
+            }
+            return [link.className, null, null];
+        });""")
+    shot = Image.open(io.BytesIO(browser.get_screenshot_as_png())).convert("L")
+    seen = {}
+    for name, arrow, link in boxes:
+        assert arrow is not None, f"{name} has no arrow"
+        side = "right" if arrow["left"] + arrow["right"] > link["left"] + link["right"] else "left"
+        glyph = shot.crop((round(arrow["left"]), round(arrow["top"]), round(arrow["right"]),
+                           round(arrow["bottom"])))
+        seen[name] = (side, pointing(glyph))
+    return seen
+
+
+def pointing(glyph: Image.Image) -> str:
+    """'right' for a chevron drawn as > or », 'left' for < or «: its ink at mid-height lies
+    further that way than its ink at the top of the strokes."""
+    ink = [(x, y) for y in range(glyph.height) for x in range(glyph.width)
+           if glyph.getpixel((x, y)) < 160]  # type: ignore[operator]  # "L": one int a pixel
+    assert ink, "no arrow drawn"
+    top, bottom = min(y for _, y in ink), max(y for _, y in ink)
+    third = (bottom - top + 1) / 3
+
+    def mean_x(rows: Callable[[int], bool]) -> float:
+        xs = [x for x, y in ink if rows(y)]
+        return sum(xs) / len(xs)
+
+    upper = mean_x(lambda y: y < top + third)
+    middle = mean_x(lambda y: top + third <= y < top + 2 * third)
+    return "right" if middle > upper else "left"
+
+
+# English, Arabic, and Hebrew, a language written right to left whose words the theme has in
+# English only: the arrows stand in text of the other direction.
+@pytest.mark.parametrize(("language", "start", "end"), [
+    ("en", "left", "right"), ("ar", "right", "left"), ("he", "right", "left")])
+def test_the_pagination_arrows_point_outward(module_browser: Any, make_site: Callable[..., Path],
+                                             language: str, start: str, end: str) -> None:
+    """The first and the previous page's arrows stand at the start of their words and point to
+    the page's start, the next and the last page's to its end: in Arabic, to the right and to
+    the left. The template writes the left-to-right arrows in every language: they are mirrored
+    characters, which a browser draws mirrored in right-to-left text. Arrows chosen for the
+    page's direction (» for the first page in Arabic) were mirrored back, and pointed inwards."""
+    config = PAGED_SITE["bulletin.yaml"].replace("per_page: 3", "per_page: 1")
+    site = make_site({"bulletin.yaml": config + f"language: {language}\n"}, base=PAGED_SITE)
+    output = build(site, BuildOptions(jobs=1)).output
+    seen = arrows_seen(module_browser, output / "tags/water/page/4/index.html")
+    assert seen == {"pagination-first": (start, start), "pagination-previous": (start, start),
+                    "pagination-next": (end, end), "pagination-last": (end, end)}, seen
