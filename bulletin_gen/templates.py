@@ -94,6 +94,7 @@ def make_environment(site_dir: Path | None, language: str = "en",
     env.globals.update(email_width=EMAIL_WIDTH, email_column=EMAIL_COLUMN,
                        print_width=PRINT_WIDTH)
     env.tests["same_contact"] = same_contact
+    env.tests["ends_sentence"] = ends_sentence
     env.filters.update(
         url=url_filter,
         local=local_filter,
@@ -284,6 +285,22 @@ def same_contact(contact: Any, other: Any) -> bool:
     address), whatever role each gives, so that a page shows one contact once."""
     return bool(contact) and bool(other) and (contact.name, contact.email) == (
         other.name, other.email)
+
+
+# What ends a sentence, in the scripts of the shipped languages: full stops, question and
+# exclamation marks, and the ellipsis.
+_SENTENCE_ENDS = frozenset(".!?\u2026\u3002\uff01\uff1f\u061f")
+# What may close a quotation after its last word: quotation marks of every shipped language
+# (German closes with “, Danish with «) and the space French sets inside « ».
+_CLOSING_QUOTES = "\"'\u2018\u2019\u201c\u201d\u00ab\u00bb\u2039\u203a\u300d\u300f \u00a0\u202f"
+
+
+def ends_sentence(html: str) -> bool:
+    """`{% if said is ends_sentence %}`: the text (HTML or plain) ends with what ends a
+    sentence, perhaps inside closing quotation marks, as 'of “Who decides on water?”' does:
+    a full stop after it would be one mark too many. A closing bracket is the text's own end:
+    a title in brackets (as Chinese and Japanese give it) takes its full stop after them."""
+    return plain_text(html).rstrip(_CLOSING_QUOTES)[-1:] in _SENTENCE_ENDS
 
 
 def plain_text(html: str) -> str:
