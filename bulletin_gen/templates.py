@@ -35,6 +35,7 @@ from markupsafe import Markup, escape
 from .config import rgb
 from .i18n import (
     DEFAULT_SESSION,
+    comma,
     format_date,
     format_names,
     format_number,
@@ -347,16 +348,17 @@ def speech_for(env: Environment, lang: str) -> dict[str, Any]:
 
 def language_globals(lang: str, site_dir: Path | None) -> dict[str, Any]:
     """What a template rendered in `lang` reads: `language` (for the date, names and number
-    filters), `translations` (for Python code: the plain-text email) and the gettext
-    callables of Jinja's i18n extension, new style (`%(name)s` placeholders filled in, the
-    translation trusted as markup, its values escaped)."""
+    filters), `comma` (between a name and a role: ', ', in Arabic '، '), `translations` (for
+    Python code: the plain-text email) and the gettext callables of Jinja's i18n extension,
+    new style (`%(name)s` placeholders filled in, the translation trusted as markup, its
+    values escaped)."""
     translations = translations_for(lang, site_dir)
     # Jinja wraps the callables itself when it installs them: one environment of its own
     # per language gives them, through its public API, without becoming any page's.
     wrapping = Environment(extensions=["jinja2.ext.i18n"])
     wrapping.install_gettext_translations(  # type: ignore[attr-defined]  # jinja2.ext.i18n
         translations, newstyle=True)
-    return {"language": lang, "translations": translations,
+    return {"language": lang, "translations": translations, "comma": comma(lang),
             **{name: wrapping.globals[name] for name in GETTEXT_CALLABLES}}
 
 

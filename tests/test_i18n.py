@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import textwrap
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -242,6 +243,34 @@ def test_the_french_email_speaks_french(make_site: Callable[..., Path]) -> None:
     assert "Dans ce numéro" in html and "Voir ce numéro dans votre navigateur" in html
     assert "Publié par" in html and "Published by" not in html
     assert "<title>Test Bulletin&nbsp;: January 2026</title>" in html  # the subject
+
+
+# The lead story with a second region, so that the email lists its regions.
+LEAD_IN_TWO_REGIONS = {"content/issues/2026-01-winter/01-lead.md": textwrap.dedent(
+    MINIMAL_SITE["content/issues/2026-01-winter/01-lead.md"]).replace(
+        "regions: [Peru]", "regions: [Peru, Bolivia]")}
+
+
+@pytest.mark.parametrize(("lang", "comma"), [("ar", "\u060c "), ("en", ", ")])
+def test_names_and_roles_are_set_apart_by_the_languages_comma(
+        make_site: Callable[..., Path], lang: str, comma: str) -> None:
+    """An Arabic page wrote 'Hélène Bélanger, Director' with a Latin comma: Arabic writes '،'.
+    So in the contacts of the web, of the email and of its text, in an item page's breadcrumb
+    (the bulletin, then the issue) and in the email's list of an item's regions."""
+    output = built(site_in(make_site, lang, LEAD_IN_TWO_REGIONS), pdf=False)
+    folder = output / "issues" / "2026-01-winter"
+    contact = f"Hélène Bélanger{comma}Director \u00b7 helene@example.org"
+    boxes = [text_of(box) for box in issue_page(output).iter("aside")
+             if box.get("class") == "contact"]
+    assert any(box.endswith(contact) for box in boxes), boxes
+    email = parse_html(folder / "email.html")
+    assert text_of(email.find(".//p[@class='contact']")).endswith(contact)
+    assert f"Peru{comma}Bolivia" in text_of(email.find(".//p[@class='byline']"))
+    text = (folder / "email.txt").read_text(encoding="utf-8")
+    assert f"Hélène Bélanger{comma}Director <helene@example.org>" in text
+    assert f"Peru{comma}Bolivia" in text
+    crumb = parse_html(folder / "lead" / "index.html").find(".//nav[@class='breadcrumb']/a")
+    assert text_of(crumb) == f"Test Bulletin{comma}January 2026"
 
 
 def test_spanish_and_french_headings_mark_the_parts(make_site: Callable[..., Path]) -> None:
