@@ -287,6 +287,25 @@ def format_names(names: list[str], lang: str = "en") -> str:
     return format_list(names, locale=locale_for(lang)) if names else ""
 
 
+@functools.lru_cache(maxsize=64)
+def comma(lang: str) -> str:
+    """The comma and its space that set apart a name and a role, or a list's names, where the
+    theme writes them itself: the Arabic '، ' in a language written in the Arabic script ('ar',
+    'fa', 'ur', 'pa-Arab'), ', ' in the others. (Babel's lists join with the word for 'and':
+    Unicode's locale data has no comma for this.)"""
+    return "\u060c " if _script(lang) == "Arab" else ", "
+
+
+def _script(lang: str) -> str:
+    """The script a language tag names or, when it names none, its language is written in most
+    ('ar' -> 'Arab', 'sr-Latn' -> 'Latn'); '' for a language Babel does not know."""
+    locale = locale_for(lang)
+    if locale.script:
+        return str(locale.script)
+    likely = get_global("likely_subtags").get(locale.language, "").split("_")
+    return likely[1] if len(likely) > 2 else ""
+
+
 def format_number(value: float, lang: str = "en") -> str:
     """A number as the language writes it: '1,234.5' in English, '1 234,5' in French."""
     return format_decimal(value, locale=locale_for(lang))

@@ -38,6 +38,7 @@ from .config import rgb
 from .errors import ContentError, Location, Problem
 from .i18n import (
     DEFAULT_SESSION,
+    comma,
     format_date,
     format_names,
     format_number,
@@ -115,6 +116,7 @@ def make_environment(site_dir: Path | None, language: str = "en",
     env.globals.update(email_width=EMAIL_WIDTH, email_column=EMAIL_COLUMN,
                        print_width=PRINT_WIDTH)
     env.tests["same_contact"] = same_contact
+    env.tests["ends_sentence"] = ends_sentence
     env.filters.update(
         url=url_filter,
         local=local_filter,
@@ -307,6 +309,22 @@ def same_contact(contact: Any, other: Any) -> bool:
         other.name, other.email)
 
 
+# What ends a sentence, in the scripts of the shipped languages: full stops, question and
+# exclamation marks, and the ellipsis.
+_SENTENCE_ENDS = frozenset(".!?\u2026\u3002\uff01\uff1f\u061f")
+# What may close a quotation after its last word: quotation marks of every shipped language
+# (German closes with “, Danish with «) and the space French sets inside « ».
+_CLOSING_QUOTES = "\"'\u2018\u2019\u201c\u201d\u00ab\u00bb\u2039\u203a\u300d\u300f \u00a0\u202f"
+
+
+def ends_sentence(html: str) -> bool:
+    """`{% if said is ends_sentence %}`: the text (HTML or plain) ends with what ends a
+    sentence, perhaps inside closing quotation marks, as 'of “Who decides on water?”' does:
+    a full stop after it would be one mark too many. A closing bracket is the text's own end:
+    a title in brackets (as Chinese and Japanese give it) takes its full stop after them."""
+    return plain_text(html).rstrip(_CLOSING_QUOTES)[-1:] in _SENTENCE_ENDS
+
+
 def plain_text(html: str) -> str:
     """`{{ self.title() | plain }}`: the text of an HTML fragment, for a meta tag. As Jinja's
     `striptags`, but a no-break space stays one: French sets one before '?', which `striptags`
@@ -351,16 +369,17 @@ def speech_for(env: Environment, lang: str) -> dict[str, Any]:
 
 def language_globals(lang: str, site_dir: Path | None) -> dict[str, Any]:
     """What a template rendered in `lang` reads: `language` (for the date, names and number
-    filters), `translations` (for Python code: the plain-text email) and the gettext
-    callables of Jinja's i18n extension, new style (`%(name)s` placeholders filled in, the
-    translation trusted as markup, its values escaped)."""
+    filters), `comma` (between a name and a role: ', ', in Arabic '، '), `translations` (for
+    Python code: the plain-text email) and the gettext callables of Jinja's i18n extension,
+    new style (`%(name)s` placeholders filled in, the translation trusted as markup, its
+    values escaped)."""
     translations = translations_for(lang, site_dir)
     # Jinja wraps the callables itself when it installs them: one environment of its own
     # per language gives them, through its public API, without becoming any page's.
     wrapping = Environment(extensions=["jinja2.ext.i18n"])
     wrapping.install_gettext_translations(  # type: ignore[attr-defined]  # jinja2.ext.i18n
         translations, newstyle=True)
-    return {"language": lang, "translations": translations,
+    return {"language": lang, "translations": translations, "comma": comma(lang),
             **{name: wrapping.globals[name] for name in GETTEXT_CALLABLES}}
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import textwrap
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -139,6 +140,50 @@ def test_every_shipped_catalogue_translates_every_message() -> None:
         assert translations.gettext("In this issue") != "In this issue", lang
 
 
+def outcomes_line(make_site: Callable[..., Path], lang: str, title: str,
+                  files: dict[str, Any] | None = None) -> str:
+    """The key outcomes' line of an issue in `lang` whose (last) round table is `title`."""
+    table = {"content/issues/2026-01-winter/03-mesa.md": ROUNDTABLE.replace(
+        "title: Mesa sobre el agua", f"title: {title}")}
+    output = built(site_in(make_site, lang, {**table, **(files or {})}), pdf=False, email=False)
+    return text_of(issue_page(output).find(".//p[@class='outcomes-pointer']"))
+
+
+# A question in each shipped language's own script where it has its own question mark.
+QUESTIONS = {"ar": "من يقرر شأن الماء\u061f", "ja": "水は誰が決める\uff1f",
+             "zh": "水由谁决定\uff1f"}
+
+
+@pytest.mark.parametrize("lang", i18n.SHIPPED_LANGUAGES)
+def test_the_key_outcomes_end_once_after_a_title_that_ends_a_sentence(
+        make_site: Callable[..., Path], lang: str) -> None:
+    """'… of “Who decides on water?”.': a title that ends with ? (or ! or .) takes no full stop
+    after its closing quotation mark. Where a language puts the title in brackets (Chinese,
+    Japanese, Korean), the full stop comes after them, as after any title."""
+    title = QUESTIONS.get(lang, "Who decides on water?")
+    quoted = i18n.translations_for(lang).gettext("of \u201c%(title)s\u201d") % {"title": title}
+    ending = " ".join(quoted.split()) + ("." if lang in ("zh", "ja", "ko") else "")
+    line = outcomes_line(make_site, lang, title)
+    assert line.endswith(ending), (line, ending)
+
+
+@pytest.mark.parametrize(("title", "ending"), [
+    ("Water for all!", "of \u201cWater for all!\u201d"),
+    ("Water is life.", "of \u201cWater is life.\u201d"),
+    ("Water, and so on...", "of \u201cWater, and so on\u2026\u201d"),  # typeset as one mark
+    ("Mesa sobre el agua", "of \u201cMesa sobre el agua\u201d."),
+])
+def test_the_key_outcomes_end_with_one_full_stop(make_site: Callable[..., Path], title: str,
+                                                 ending: str) -> None:
+    """A title's own mark is the line's end; after any other, a full stop. The round tables
+    before the last are followed by a semicolon, whatever their titles end with."""
+    first = ROUNDTABLE.replace("title: Mesa sobre el agua", "title: Who decides?")
+    line = outcomes_line(make_site, "en", title,
+                         {"content/issues/2026-01-winter/02-first.md": first})
+    assert "of \u201cWho decides?\u201d; " in line, line
+    assert line.endswith(ending), (line, ending)
+
+
 def test_the_french_catalogue_keeps_its_marks_with_their_words() -> None:
     """French sets a no-break space before : ; ! ? and inside « »: a plain one let a line
     start with '»' (the key outcomes' "de « ... »", on the web and in print)."""
@@ -198,6 +243,34 @@ def test_the_french_email_speaks_french(make_site: Callable[..., Path]) -> None:
     assert "Dans ce numéro" in html and "Voir ce numéro dans votre navigateur" in html
     assert "Publié par" in html and "Published by" not in html
     assert "<title>Test Bulletin&nbsp;: January 2026</title>" in html  # the subject
+
+
+# The lead story with a second region, so that the email lists its regions.
+LEAD_IN_TWO_REGIONS = {"content/issues/2026-01-winter/01-lead.md": textwrap.dedent(
+    MINIMAL_SITE["content/issues/2026-01-winter/01-lead.md"]).replace(
+        "regions: [Peru]", "regions: [Peru, Bolivia]")}
+
+
+@pytest.mark.parametrize(("lang", "comma"), [("ar", "\u060c "), ("en", ", ")])
+def test_names_and_roles_are_set_apart_by_the_languages_comma(
+        make_site: Callable[..., Path], lang: str, comma: str) -> None:
+    """An Arabic page wrote 'Hélène Bélanger, Director' with a Latin comma: Arabic writes '،'.
+    So in the contacts of the web, of the email and of its text, in an item page's breadcrumb
+    (the bulletin, then the issue) and in the email's list of an item's regions."""
+    output = built(site_in(make_site, lang, LEAD_IN_TWO_REGIONS), pdf=False)
+    folder = output / "issues" / "2026-01-winter"
+    contact = f"Hélène Bélanger{comma}Director \u00b7 helene@example.org"
+    boxes = [text_of(box) for box in issue_page(output).iter("aside")
+             if box.get("class") == "contact"]
+    assert any(box.endswith(contact) for box in boxes), boxes
+    email = parse_html(folder / "email.html")
+    assert text_of(email.find(".//p[@class='contact']")).endswith(contact)
+    assert f"Peru{comma}Bolivia" in text_of(email.find(".//p[@class='byline']"))
+    text = (folder / "email.txt").read_text(encoding="utf-8")
+    assert f"Hélène Bélanger{comma}Director <helene@example.org>" in text
+    assert f"Peru{comma}Bolivia" in text
+    crumb = parse_html(folder / "lead" / "index.html").find(".//nav[@class='breadcrumb']/a")
+    assert text_of(crumb) == f"Test Bulletin{comma}January 2026"
 
 
 def test_spanish_and_french_headings_mark_the_parts(make_site: Callable[..., Path]) -> None:

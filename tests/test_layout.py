@@ -3,12 +3,15 @@ at a desktop and a phone width."""
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from conftest import MINIMAL_SITE, Built
+from PIL import Image
+from test_pagination import PAGED_SITE
 
 from bulletin_gen.build import BuildOptions, build
 
@@ -205,3 +208,142 @@ def test_summaries_in_lists_keep_to_the_measure(module_browser: Any, demo_output
         return [...document.querySelectorAll('.issue-card > p:not(.byline), .entries .excerpt')]
             .map((element) => element.getBoundingClientRect().width);""")
     assert widths and max(widths) <= 42 * 16 + 0.5, widths
+
+
+# Words and addresses longer than a phone's line, in every part of the theme that shows a title,
+# a tag, a summary or an item's text: the contents, the lists of entries and of tags, the
+# pagers. One entry a page, so that a tag's list has pages and its pagination shows. The last
+# titles' word is wider than a phone in any font, so that the item pages' pager is tried
+# whatever the font.
+LONG_WORDS_ITEM = """\
+    ---
+    title: {title}
+    tags: [{tag}]
+    summary: Read it at https://example.org/reports/AnnualReport_MeridianNetwork_2025_EN_final.pdf
+    ---
+    The report: https://example.org/reports/AnnualReport_MeridianNetwork_2025_EN_final.pdf
+    """
+LONG_WORDS = {
+    "bulletin.yaml": MINIMAL_SITE["bulletin.yaml"] + "        per_page: 1\n",
+    "content/issues/2026-01-winter/03-budget.md": LONG_WORDS_ITEM.format(
+        title="Das Bürgerhaushaltsbeteiligungsverfahren in Pécs",
+        tag="Bürgerhaushaltsbeteiligungsverfahren"),
+    "content/issues/2026-01-winter/04-land.md": LONG_WORDS_ITEM.format(
+        title="Die Grundstücksverkehrsgenehmigungszuständigkeitsübertragungsverordnung",
+        tag="Bürgerhaushaltsbeteiligungsverfahren"),
+    "content/issues/2026-01-winter/05-more.md": LONG_WORDS_ITEM.format(
+        title="Grundstücksverkehrsgenehmigungszuständigkeitsübertragungsverordnungen",
+        tag="Grundstücksverkehrsgenehmigungszuständigkeitsübertragungsverordnung"),
+}
+
+
+def text_beyond_the_screen(browser: Any, page: Path, width: int) -> dict[str, Any]:
+    """The page's scroll and client widths at `width` px, and every text seen on it (not the
+    skip link, which waits off screen) that reaches past the screen's edges."""
+    browser.set_window_size(width, 900)
+    browser.get(page.as_uri())
+    return dict(browser.execute_script("""
+        const width = document.documentElement.clientWidth;
+        const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+        const beyond = [];
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+            const element = node.parentElement;
+            if (!node.textContent.trim() || element.closest('.skip-link, .visually-hidden'))
+                continue;
+            const range = document.createRange();
+            range.selectNodeContents(node);
+            const rects = [...range.getClientRects()].filter((rect) => rect.width > 0);
+            if (rects.some((rect) => rect.left < -0.5 || rect.right > width + 0.5))
+                beyond.push(element.tagName + '.' + element.className + ': ' + node.textContent);
+        }
+        return {scroll: document.documentElement.scrollWidth, client: width, beyond: beyond};
+    """))
+
+
+def test_long_words_and_addresses_wrap_on_a_phone(module_browser: Any,
+                                                  make_site: Callable[..., Path]) -> None:
+    """No page scrolls sideways at 375 px, nor shows a word cut off at the screen's edge."""
+    output = build(make_site(LONG_WORDS), BuildOptions(pdf=False, email=False, jobs=1)).output
+    pages = [path for path in sorted(output.rglob("*.html")) if "pagefind" not in path.parts]
+    tag_pages = "tags/burgerhaushaltsbeteiligungsverfahren/"
+    for shown in ("index.html", "issues/2026-01-winter/index.html", "tags/index.html",
+                  tag_pages + "index.html", tag_pages + "page/2/index.html",
+                  "issues/2026-01-winter/budget/index.html"):
+        assert output / shown in pages, shown
+    wide = {}
+    for page in pages:
+        found = text_beyond_the_screen(module_browser, page, 375)
+        if found["scroll"] > found["client"] or found["beyond"]:
+            wide[page.relative_to(output).as_posix()] = found
+    assert not wide, wide
+
+
+def arrows_seen(browser: Any, page: Path) -> dict[str, tuple[str, str]]:
+    """Each pagination link's arrow, by the link's class: on which side of the link it stands
+    and which way it points, each 'left' or 'right', as the browser draws it (an arrow
+    character may be drawn mirrored in a right-to-left text, so its shape is looked at)."""
+    browser.set_window_size(1280, 900)
+    browser.get(page.as_uri())
+    boxes = browser.execute_script("""
+        const pagination = document.querySelector('.pagination');
+        pagination.style.fontSize = '64px';  // shapes big enough to tell apart
+        pagination.scrollIntoView();  // into the screenshot
+        return [...document.querySelectorAll('.pagination a')].map((link) => {
+            const walker = document.createTreeWalker(link, NodeFilter.SHOW_TEXT);
+            for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+                const at = node.textContent.search(/[\\u00ab\\u00bb\\u2039\\u203a]/);
+                if (at < 0) continue;
+                const range = document.createRange();
+                range.setStart(node, at);
+                range.setEnd(node, at + 1);
+                return [link.className, range.getBoundingClientRect().toJSON(),
+                        link.getBoundingClientRect().toJSON()];
+            }
+            return [link.className, null, null];
+        });""")
+    shot = Image.open(io.BytesIO(browser.get_screenshot_as_png())).convert("L")
+    seen = {}
+    for name, arrow, link in boxes:
+        assert arrow is not None, f"{name} has no arrow"
+        side = "right" if arrow["left"] + arrow["right"] > link["left"] + link["right"] else "left"
+        glyph = shot.crop((round(arrow["left"]), round(arrow["top"]), round(arrow["right"]),
+                           round(arrow["bottom"])))
+        seen[name] = (side, pointing(glyph))
+    return seen
+
+
+def pointing(glyph: Image.Image) -> str:
+    """'right' for a chevron drawn as > or », 'left' for < or «: its ink at mid-height lies
+    further that way than its ink at the top of the strokes."""
+    ink = [(x, y) for y in range(glyph.height) for x in range(glyph.width)
+           if glyph.getpixel((x, y)) < 160]  # type: ignore[operator]  # "L": one int a pixel
+    assert ink, "no arrow drawn"
+    top, bottom = min(y for _, y in ink), max(y for _, y in ink)
+    third = (bottom - top + 1) / 3
+
+    def mean_x(rows: Callable[[int], bool]) -> float:
+        xs = [x for x, y in ink if rows(y)]
+        return sum(xs) / len(xs)
+
+    upper = mean_x(lambda y: y < top + third)
+    middle = mean_x(lambda y: top + third <= y < top + 2 * third)
+    return "right" if middle > upper else "left"
+
+
+# English, Arabic, and Hebrew, a language written right to left whose words the theme has in
+# English only: the arrows stand in text of the other direction.
+@pytest.mark.parametrize(("language", "start", "end"), [
+    ("en", "left", "right"), ("ar", "right", "left"), ("he", "right", "left")])
+def test_the_pagination_arrows_point_outward(module_browser: Any, make_site: Callable[..., Path],
+                                             language: str, start: str, end: str) -> None:
+    """The first and the previous page's arrows stand at the start of their words and point to
+    the page's start, the next and the last page's to its end: in Arabic, to the right and to
+    the left. The template writes the left-to-right arrows in every language: they are mirrored
+    characters, which a browser draws mirrored in right-to-left text. Arrows chosen for the
+    page's direction (» for the first page in Arabic) were mirrored back, and pointed inwards."""
+    config = PAGED_SITE["bulletin.yaml"].replace("per_page: 3", "per_page: 1")
+    site = make_site({"bulletin.yaml": config + f"language: {language}\n"}, base=PAGED_SITE)
+    output = build(site, BuildOptions(jobs=1)).output
+    seen = arrows_seen(module_browser, output / "tags/water/page/4/index.html")
+    assert seen == {"pagination-first": (start, start), "pagination-previous": (start, start),
+                    "pagination-next": (end, end), "pagination-last": (end, end)}, seen

@@ -11,6 +11,7 @@ from conftest import SITEMAP, by_class, html_pages, page_path, parse_html, resol
 from test_site_build import broken_links
 
 from bulletin_gen.build import BuildOptions, build
+from bulletin_gen.i18n import SHIPPED_LANGUAGES
 from bulletin_gen.pipeline import load_site
 from bulletin_gen.render import plan_pages, site_urls
 
@@ -97,6 +98,36 @@ def test_each_page_says_where_it_is_and_links_to_its_neighbours(paged: Path) -> 
         assert links.get("pagination-next") == following
     assert text_of(by_class(last, "pagination", "nav")[0].find(".//ul")) == "« Newest \u2039 Newer"
     assert text_of(by_class(first, "pagination", "nav")[0].find(".//ul")) == "Older \u203a Oldest »"
+
+
+# The arrows around the links' words, and the space that sets them apart.
+ARROWS = "\u00ab\u2039\u203a\u00bb "
+PAGINATION_LINKS = ["pagination-first", "pagination-last", "pagination-next",
+                    "pagination-previous"]
+
+
+def pagination_names(output: Path, url: str) -> dict[str, set[str]]:
+    """The names of the pagination's links on every page of the term at `url`, by the link's
+    class: the label a screen reader says, else the words the link shows, less its arrows."""
+    names: dict[str, set[str]] = {}
+    for page in sorted((output / url).rglob("index.html")):
+        for link in by_class(parse_html(page), "pagination", "nav")[0].iter("a"):
+            name = link.get("aria-label") or text_of(link).strip(ARROWS)
+            names.setdefault(link.get("class") or "", set()).add(name)
+    return names
+
+
+@pytest.mark.parametrize("language", SHIPPED_LANGUAGES)
+def test_the_four_pagination_links_have_four_names(make_site: Callable[..., Path],
+                                                   language: str) -> None:
+    """Two links of one name led to different pages: in French '\u00ab Plus récents' to the
+    first page, '\u2039 Plus récents' to the one before. Seven pages: one of them has all four."""
+    config = PAGED_SITE["bulletin.yaml"].replace("per_page: 3", "per_page: 1")
+    site = make_site({"bulletin.yaml": config + f"language: {language}\n"}, base=PAGED_SITE)
+    names = pagination_names(build(site, BuildOptions(jobs=1)).output, "tags/water/")
+    assert sorted(names) == PAGINATION_LINKS
+    assert all(len(each) == 1 for each in names.values()), names
+    assert len(set().union(*names.values())) == 4, names
 
 
 def test_one_page_terms_have_no_pagination(paged: Path) -> None:
