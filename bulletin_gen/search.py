@@ -41,7 +41,7 @@ from typing import Any
 import cbor2
 
 from .errors import Location, Problems
-from .i18n import N_, format_date, translations_for
+from .i18n import N_, comma, format_date, translations_for
 from .model import Brief, Issue, Item, Site
 from .write import MadeFolder
 
@@ -164,7 +164,8 @@ def _document(site: Site, issue: Issue, item: Item, path: str, url: str, title: 
     lang = item.lang or issue.lang or site.config.language
     filters = {"year": [str(issue.date.year)], "kind": [words.kinds.get(item.kind, item.kind)],
                **filters}
-    details = {"issue": f"{site.config.title}, {issue.title}",  # as an item page says it
+    # The issue as an item page says it (its breadcrumb).
+    details = {"issue": f"{site.config.title}{comma(words.language)}{issue.title}",
                "date": format_date(item.date, words.language)}
     marks = [("data-pagefind-meta", f"url:../{url.removeprefix(site.prefix)}"),
              ("data-pagefind-meta", f"title:{title}"),

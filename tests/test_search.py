@@ -9,6 +9,7 @@ import functools
 import http.server
 import json
 import os
+import re
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -497,6 +498,8 @@ def test_each_language_indexes_its_translations_and_not_its_untranslated_items(
     # in English, once.
     arabic = sorted(path for path in documents if path.startswith("ar/"))
     assert arabic == ["ar/issues/2026-04-april/office/index.html"]
+    # its result's issue as the Arabic item page says it, with the Arabic comma
+    assert re.search(r'data-pagefind-meta="[^":]+:[^"]+، [^"]+"', documents[arabic[0]])
     assert "issues/2026-04-april/notice/index.html" in documents
     assert not any(path.endswith("notice/index.html") for path in documents
                    if path.startswith(("ar/", "ja/")))
