@@ -109,8 +109,9 @@ def test_logo_favicon_subscribe_and_sharing_tags(make_site: Callable[..., Path])
     assert hrefs.count("https://example.org/subscribe") == 2  # header and footer
     metas = {meta.get("property") or meta.get("name"): meta.get("content")
              for meta in page.iter("meta")}
-    assert metas["og:image"] == "https://example.org/news/mark.svg"
-    assert metas["twitter:card"] == "summary_large_image"
+    # An SVG logo is no link preview (no social network shows one): a card without a picture.
+    assert "og:image" not in metas and "twitter:image" not in metas
+    assert metas["twitter:card"] == "summary"
     assert metas["twitter:title"] == "Lead story | January 2026 | Test Bulletin"
     email = (output / "issues/2026-01-winter/email.html").read_text("utf-8")
     assert 'href="https://example.org/subscribe"' in email
