@@ -128,8 +128,15 @@ def test_the_four_pagination_links_have_four_names(make_site: Callable[..., Path
         assert len(words) == 4, (language, words)
     config = PAGED_SITE["bulletin.yaml"].replace("per_page: 3", "per_page: 1")
     site = make_site({"bulletin.yaml": config + "language: fr\n"}, base=PAGED_SITE)
-    names = pagination_names(build(site, BuildOptions(jobs=1)).output, "tags/water/")
+    output = build(site, BuildOptions(jobs=1)).output
+    names = pagination_names(output, "tags/water/")
     assert sorted(names) == PAGINATION_LINKS
+    # The arrows of the links without a label are not read out ("single left-pointing angle
+    # quotation mark, Plus récents").
+    nav = by_class(parse_html(output / "tags/water/page/3/index.html"), "pagination", "nav")[0]
+    for link in nav.iter("a"):
+        if not link.get("aria-label"):
+            assert [span.get("aria-hidden") for span in link.iter("span")] == ["true"], link
     assert all(len(each) == 1 for each in names.values()), names
     assert len(set().union(*names.values())) == 4, names
 
