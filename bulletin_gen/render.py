@@ -270,8 +270,12 @@ def _sitemap(site: Site) -> dict[str, Any]:
         shown = _untranslated_urls(each)
         pages += [(each, url, url not in shown) for url in urls]
     versions = _versions_by_key(sites, pages)
-    return {"all_urls": [url for _, url, _ in pages], "url_dates": dates,
-            "url_versions": {url: versions[_key(each, url)] for each, url, _ in pages}}
+    # A page that shows its original untranslated names the original's page as canonical
+    # (base.html): the sitemap lists that one, unless the main site leaves it out (a draft).
+    listed = [(each, url) for each, url, own in pages
+              if own or not versions[_key(each, url)][0].exists]
+    return {"all_urls": [url for _, url in listed], "url_dates": dates,
+            "url_versions": {url: versions[_key(each, url)] for each, url in listed}}
 
 
 def _untranslated_urls(site: Site) -> set[str]:

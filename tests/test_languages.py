@@ -999,16 +999,22 @@ def test_the_sitemap_lists_every_language_with_its_alternates(output: Path) -> N
         "en": f"{base}issues/2026-04-april/", "es": f"{base}es/issues/2026-04-april/",
         "ar": f"{base}ar/issues/2026-04-april/", "ja": f"{base}ja/issues/2026-04-april/"}
     assert set(urls[f"{base}issues/2026-01-january/"]) == {"en", "es"}
-    assert f"{base}ja/pages/about/" in urls
-    # The notice has a Spanish translation only: the Arabic issue shows it in English, a page
-    # that is no Arabic alternate, in the sitemap as in the page's head.
+    # The notice has a Spanish translation only: the Arabic issue shows it in English, a copy
+    # of the original's page, which it names as canonical; the sitemap lists the original,
+    # and the copy is no Arabic alternate (nor is Japanese's copy of the about page).
     notice = {"en": f"{base}issues/2026-04-april/notice/",
               "es": f"{base}es/issues/2026-04-april/notice/"}
-    assert urls[f"{base}ar/issues/2026-04-april/notice/"] == notice
     assert urls[f"{base}issues/2026-04-april/notice/"] == notice
+    assert f"{base}ar/issues/2026-04-april/notice/" not in urls
+    assert f"{base}ja/pages/about/" not in urls and f"{base}pages/about/" in urls
     head = parse_html(output / "ar/issues/2026-04-april/notice/index.html")
     assert {link.get("hreflang") for link in head.iter("link") if link.get("hreflang")} == {
         "en", "es", "x-default"}
+    canonical = {link.get("rel"): link.get("href") for link in head.iter("link")}["canonical"]
+    assert canonical == notice["en"]
+    own = parse_html(output / "es/issues/2026-04-april/notice/index.html")  # translated
+    assert {link.get("rel"): link.get("href") for link in own.iter("link")}["canonical"] == \
+        notice["es"]
 
 
 def test_each_language_has_its_feeds(output: Path) -> None:
