@@ -13,7 +13,7 @@ brief's `id:` without a letter.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from .content import Sources, parse_file
@@ -61,7 +61,7 @@ def read_terms(fields: FieldReader, key: str, renderer: MarkdownRenderer) -> tup
                          f"name the {key[:-1]} with a word, or leave it out")
             continue
         first = written.setdefault(slug, name)
-        if spelling(first) != spelling(name):
+        if first != name and spelling(first) != spelling(name):
             fields.problems.warn(fields.at(key), *shared_address(
                 fields.label(key), f"'{name}' and '{first}' are different names with one "
                 f"address, {key}/{slug}/: only '{first}' is shown", key))
@@ -105,16 +105,15 @@ def check_term_names(issues: Sequence[Issue], sources: Sources, problems: Proble
                 f"with one address, {key}/{term.slug}/, whose page lists both", key))
 
 
-def _written_terms(issues: Sequence[Issue], key: str) -> list[tuple[Term, Place]]:
+def _written_terms(issues: Sequence[Issue], key: str) -> Iterator[tuple[Term, Place]]:
     """Every tag (or region) of `issues`, oldest issue first (they come newest first), in the
-    order of the items and of their briefs."""
-    found: list[tuple[Term, Place]] = []
+    order of the items and of their briefs; one at a time, as a build of 10,000 items keeps
+    to its memory."""
     for issue in reversed(issues):
         for item in issue.items:
-            found.extend((term, (item, None)) for term in getattr(item, key))
+            yield from ((term, (item, None)) for term in getattr(item, key))
             for number, brief in enumerate(item.briefs):
-                found.extend((term, (item, number)) for term in getattr(brief, key))
-    return found
+                yield from ((term, (item, number)) for term in getattr(brief, key))
 
 
 def _locator(paths: dict[str, Path]) -> Callable[[Place, str], Location]:
