@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
 from jinja2 import Environment, TemplateError, TemplateNotFound
 
+from .console import plural
 from .errors import ContentError, Location, Problem, Problems
 from .i18n import language_name
 from .model import Entry, Image, Issue, Pager, Site, TermIndex
@@ -88,14 +89,15 @@ class Version:
 
 class TemplateProblem(ContentError):
     """A template failed while rendering a page: said as a problem of the template, at its
-    line, with the page ('templates/item.html:12: error: ... (while rendering ...)')."""
+    line, with the page ('templates/item.html:12: error: ... (while rendering ...)').
+    `read_pages` raises one with every template's problem, each once."""
 
-    def __init__(self, problem: Problem) -> None:
-        super().__init__([problem])
+    def __init__(self, problem: Problem, *more: Problem) -> None:
+        super().__init__([problem, *more])
         self.problem = problem
 
-    def __reduce__(self) -> tuple[type[TemplateProblem], tuple[Problem]]:
-        return TemplateProblem, (self.problem,)  # raised in a worker, given to the build
+    def __reduce__(self) -> tuple[type[TemplateProblem], tuple[Problem, ...]]:
+        return TemplateProblem, self.problems  # raised in a worker, given to the build
 
 
 def plan_pages(site: Site) -> list[PagePlan]:
@@ -418,18 +420,41 @@ def read_pages(env: Environment, site: Site, plans: list[PagePlan],
                progress: Callable[[str, int, int], None] | None = None) -> Iterator[T]:
     """`read(artifact)` of every page, in the order of `plans`, each read by the process that
     renders it: what `bulletin check` keeps of a page travels back, not the page."""
-    def render_chunk(indices: range) -> list[T]:
-        return [read(render_page(env, site, plans[index])) for index in indices]
+    def render_chunk(indices: range) -> list[T | Problem]:
+        return [_read_or_problem(env, site, plans[index], read) for index in indices]
 
     done = 0
+    failed: dict[tuple[Location, str], list[Problem]] = {}
     for results in map_chunks(render_chunk, chunks(plans), jobs):
         for result in results:
             done += 1
-            yield result
+            if isinstance(result, Problem):
+                failed.setdefault((result.location, result.message), []).append(result)
+            else:
+                yield result
             if progress:
                 progress("render", done, len(plans))
+    if failed:  # every template's mistake, once, and not only the first page's
+        raise TemplateProblem(*(_said_once(same) for same in failed.values()))
     if progress and not plans:  # every page was unchanged: still say so
         progress("render", 0, 0)
+
+
+def _read_or_problem(env: Environment, site: Site, plan: PagePlan,
+                     read: Callable[[Artifact], T]) -> T | Problem:
+    """`read` of the rendered page, or the problem of the template that failed to render it:
+    the other pages are rendered still, so that every template's mistake is found."""
+    try:
+        return read(render_page(env, site, plan))
+    except TemplateProblem as error:
+        return error.problem
+
+
+def _said_once(same: list[Problem]) -> Problem:
+    """One template's problem found on several pages, said once: at the first page."""
+    first = same[0]
+    return first if len(same) == 1 else replace(
+        first, hint=f"{first.hint}, and {plural(len(same) - 1, 'other page')}")
 
 
 def _whole(artifact: Artifact) -> Artifact:

@@ -183,6 +183,25 @@ def test_check_reports_template_errors(make_site: Callable[..., Path],
                    "attribute 'nope' (while rendering pages/about/index.html)\n")
 
 
+def test_every_templates_error_is_said_once(make_site: Callable[..., Path],
+                                            runner: CliRunner) -> None:
+    """The first page's error alone was said: an editor fixed one template, built again, and
+    met the next. One template failing on many pages is said once."""
+    site = make_site({
+        "templates/page.html": "{% extends 'theme/base.html' %}\n"
+                               "{% block main %}{{ page.nope }}{% endblock %}\n",
+        "templates/issue.html": "{% extends 'theme/base.html' %}\n{% if %}\n",
+        "templates/partials/contact.html": "<aside>\n{{ contact.phone }}\n"})
+    code, _, err = run(runner, "build", site)
+    assert code == 1
+    lines = err.splitlines()
+    assert lines[-1] == "Error: 3 errors found."
+    assert [line.split(": error: ")[0] for line in lines[:-1]] == [
+        "templates/issue.html:2", "templates/page.html:2", "templates/partials/contact.html:2"]
+    assert lines[2].endswith("(while rendering issues/2026-01-winter/lead/index.html, and 1 "
+                             "other page)")  # the lead's page and the briefs'
+
+
 def test_a_template_that_is_not_utf8_is_an_error_at_its_line(make_site: Callable[..., Path],
                                                              runner: CliRunner) -> None:
     """Jinja's loader failed with a traceback, and check named the theme's template."""
