@@ -268,7 +268,13 @@ def _marked_draft(source: IssueSource) -> bool:
 
 
 def _fields(doc: SourceDoc, problems: Problems) -> FieldReader:
-    """A reader of `doc`'s fields; an unreadable file's (already reported) say nothing more."""
+    """A reader of `doc`'s fields; an unreadable file's (already reported) say nothing more,
+    nor do an empty file's: that is one mistake, not its title missing too. (A translation
+    is never empty here: it holds its original's fields.)"""
+    if doc.readable and not doc.meta and not doc.body.strip():
+        problems.add(Location(doc.rel, 1), "the file has no fields and no text",
+                     "write them, or remove the file")
+        return FieldReader(doc.meta, doc.rel, Problems())
     return FieldReader(doc.meta, doc.rel, problems if doc.readable else Problems())
 
 

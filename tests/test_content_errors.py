@@ -31,6 +31,12 @@ CASES: dict[str, tuple[dict[str, str | None], list[str]]] = {
         {LEAD: "---\nkind: feature\n---\nText.\n"},
         [f"{LEAD}:2: missing required field 'title' (add 'title: ...')"],
     ),
+    "empty files": (  # one mistake each: not their title missing too
+        {LEAD: "\n  \n", f"{ISSUE}/02-briefs.yaml": ""},
+        [f"{LEAD}:1: the file has no fields and no text (write them, or remove the file)",
+         f"{ISSUE}/02-briefs.yaml:1: the file has no fields and no text (write them, or "
+         "remove the file)"],
+    ),
     "missing required issue date": (
         {f"{ISSUE}/issue.yaml": "title: January 2026\nnumber: 1\n"},
         [f"{ISSUE}/issue.yaml:1: missing required field 'date' (add 'date: YYYY-MM-DD')"],
