@@ -296,6 +296,18 @@ def comma(lang: str) -> str:
     return "\u060c " if _script(lang) == "Arab" else ", "
 
 
+@functools.lru_cache(maxsize=64)
+def sentence_marks(lang: str) -> tuple[str, str]:
+    """The full stop and the semicolon that end and join sentences the theme writes itself
+    (the key outcomes' line): the ideographic full stop and the full-width semicolon in
+    Chinese and Japanese, the Arabic semicolon in a language written in the Arabic script,
+    '.' and ';' in the others."""
+    script = _script(lang)
+    if script in ("Hans", "Hant", "Jpan"):
+        return "\u3002", "\uff1b"
+    return ".", "\u061b" if script == "Arab" else ";"
+
+
 def _script(lang: str) -> str:
     """The script a language tag names or, when it names none, its language is written in most
     ('ar' -> 'Arab', 'sr-Latn' -> 'Latn'); '' for a language Babel does not know."""

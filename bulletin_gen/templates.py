@@ -43,6 +43,7 @@ from .i18n import (
     format_names,
     format_number,
     og_locale,
+    sentence_marks,
     text_direction,
     translations_for,
 )
@@ -369,7 +370,8 @@ def speech_for(env: Environment, lang: str) -> dict[str, Any]:
 
 def language_globals(lang: str, site_dir: Path | None) -> dict[str, Any]:
     """What a template rendered in `lang` reads: `language` (for the date, names and number
-    filters), `comma` (between a name and a role: ', ', in Arabic '، '), `translations` (for
+    filters), `comma` (between a name and a role: ', ', in Arabic '، '), `full_stop` and
+    `semicolon` (of a sentence the theme writes, in its language), `translations` (for
     Python code: the plain-text email) and the gettext callables of Jinja's i18n extension,
     new style (`%(name)s` placeholders filled in, the translation trusted as markup, its
     values escaped)."""
@@ -379,7 +381,9 @@ def language_globals(lang: str, site_dir: Path | None) -> dict[str, Any]:
     wrapping = Environment(extensions=["jinja2.ext.i18n"])
     wrapping.install_gettext_translations(  # type: ignore[attr-defined]  # jinja2.ext.i18n
         translations, newstyle=True)
+    full_stop, semicolon = sentence_marks(lang)
     return {"language": lang, "translations": translations, "comma": comma(lang),
+            "full_stop": full_stop, "semicolon": semicolon,
             **{name: wrapping.globals[name] for name in GETTEXT_CALLABLES}}
 
 

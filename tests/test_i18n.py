@@ -159,10 +159,12 @@ def test_the_key_outcomes_end_once_after_a_title_that_ends_a_sentence(
         make_site: Callable[..., Path], lang: str) -> None:
     """'… of “Who decides on water?”.': a title that ends with ? (or ! or .) takes no full stop
     after its closing quotation mark. Where a language puts the title in brackets (Chinese,
-    Japanese, Korean), the full stop comes after them, as after any title."""
+    Japanese, Korean), the full stop comes after them, as after any title, in the language's
+    own mark."""
     title = QUESTIONS.get(lang, "Who decides on water?")
     quoted = i18n.translations_for(lang).gettext("of \u201c%(title)s\u201d") % {"title": title}
-    ending = " ".join(quoted.split()) + ("." if lang in ("zh", "ja", "ko") else "")
+    # Chinese and Japanese end it with their own full stop, an ideograph ('。').
+    ending = " ".join(quoted.split()) + {"zh": "\u3002", "ja": "\u3002", "ko": "."}.get(lang, "")
     line = outcomes_line(make_site, lang, title)
     assert line.endswith(ending), (line, ending)
 
