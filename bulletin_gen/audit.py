@@ -454,7 +454,10 @@ def check_summary(audit: Audit) -> str:
         return f"No problems found in {pages}.{left_out}"
     errors = sum(f.severity == "error" for f in audit.findings)
     counts = f"{plural(errors, 'error')}, {plural(len(audit.findings) - errors, 'warning')}"
-    if audit.stopped:
-        return (f"Stopped at the content: {counts}. Fix them and check again, to check the "
+    if audit.stopped:  # at the content, or at a template that could not render a page
+        where = ("the templates" if all(f.path.startswith(("templates/", "theme/"))
+                                        for f in audit.findings if f.severity == "error")
+                 else "the content")
+        return (f"Stopped at {where}: {counts}. Fix them and check again, to check the "
                 "pages and their links too.")
     return f"Checked {pages}: {counts}.{left_out}"

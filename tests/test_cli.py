@@ -176,11 +176,12 @@ def test_check_reports_template_errors(make_site: Callable[..., Path],
                                        runner: CliRunner) -> None:
     site = make_site({"templates/page.html": "{% extends 'theme/base.html' %}\n"
                                              "{% block main %}{{ page.nope }}{% endblock %}\n"})
-    code, _, err = run(runner, "check", site)
+    code, out, err = run(runner, "check", site)
     assert code == 1
     # as a content error is said, so that an editor's problem matcher finds it
     assert err == ("templates/page.html:2: error: 'bulletin_gen.model.Page object' has no "
                    "attribute 'nope' (while rendering pages/about/index.html)\n")
+    assert out.startswith("Stopped at the templates: 1 error, 0 warnings.")
 
 
 def test_every_templates_error_is_said_once(make_site: Callable[..., Path],
