@@ -125,12 +125,12 @@ def check_built(record: dict[str, Any] | None, changed: bool, config: SiteConfig
 def _previews(record: dict[str, Any], config: SiteConfig) -> list[str]:
     """The options of the recorded build that made a preview, not the site bulletin.yaml
     describes: drafts shown; the PDFs left out (publishing would delete the live ones); links
-    to another address than base_url's."""
+    to another address than bulletin.yaml's base_url."""
     previews = ["--drafts"] if record.get("drafts") else []
     if config.pdf.enabled and record.get("pdf") is False:
         previews.append("--no-pdf (its PDFs left out)")
-    base_url = record.get("base_url")
-    if base_url and str(base_url).rstrip("/") != (config.base_url or "").rstrip("/"):
+    base_url = record.get("base_url")  # where bulletin.yaml gives none, it is the site's
+    if base_url and config.base_url and str(base_url).rstrip("/") != config.base_url.rstrip("/"):
         previews.append(f"--base-url {base_url} (its links lead there, not to bulletin.yaml's "
                         f"base_url)")
     return previews

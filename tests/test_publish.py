@@ -310,6 +310,23 @@ def test_publish_refuses_a_draft_stale_failed_or_preview_build(
     assert keys(store) == {"other/keep.txt": keys(store)["other/keep.txt"]}
 
 
+def test_a_base_url_given_to_the_build_is_the_sites_where_bulletin_yaml_gives_none(
+        make_site: Callable[..., Path], endpoint: str, store: Any) -> None:
+    """errors.md tells an editor without base_url to pass --base-url: publish takes that build,
+    and the same address written with or without its last slash."""
+    site = s3_site(make_site, endpoint)
+    settings = site / "bulletin.yaml"
+    settings.write_text(settings.read_text("utf-8").replace(
+        "base_url: https://example.org/news/\n", ""), "utf-8")
+    build(site, BuildOptions(jobs=1, pdf=False, base_url="https://example.org/news/"))
+    result = publish(site, "--dry-run")
+    assert result.exit_code == 0, result.output
+    settings.write_text(settings.read_text("utf-8") + "base_url: https://example.org/news\n",
+                        "utf-8")
+    build(site, BuildOptions(jobs=1, pdf=False, base_url="https://example.org/news/"))
+    assert publish(site, "--dry-run").exit_code == 0
+
+
 PAGES_SETTINGS = MINIMAL_SITE["bulletin.yaml"].rstrip(" ") + """\
         publish:
           pages: {type: github-pages, branch: gh-pages}
