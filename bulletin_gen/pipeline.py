@@ -21,7 +21,7 @@ from .config import load_config
 from .content import read_sources
 from .editions import edition_plans, switch_editions
 from .editions.pdf import issue_pdf
-from .errors import BulletinError, Problem, Problems
+from .errors import BulletinError, Location, Problem, Problems, display_path
 from .i18n import catalogue_digest
 from .images import image_files, measure_images
 from .incremental.cache import BuildCache
@@ -36,7 +36,7 @@ from .languages import (
     split_sources,
     with_main_settings,
 )
-from .layout import OUTPUT_DIR
+from .layout import OUTPUT_DIR, edition_files
 from .markdown import MarkdownRenderer
 from .model import Issue, Site
 from .render import Artifact, PagePlan, plan_pages, read_pages, render_pages
@@ -92,7 +92,8 @@ def run_stages(site_dir: Path, output: Path, options: BuildOptions, inputs: Inpu
         notify("pdf", 1, 1)
     env = site_environment(site_dir, site)
     cache.keep_compiled(env)
-    pages, copies = _pages_and_copies(site_dir, site)
+    pages, copies = _pages_and_copies(site_dir, site, problems,
+                                      pdf=site.config.pdf.enabled or pdf_skipped)
     editions = edition_plans(site_dir, site, problems)
     copies += [Copy(source, path) for source, path in image_files(site, cache.made_folder)]
     # A page's words are its language's catalogue's, the theme's or the site's own.
@@ -171,7 +172,7 @@ def render_in_memory(site_dir: Path, read: Callable[[Artifact], T], drafts: bool
     started = time.perf_counter()
     site, problems = load_site(site_dir, drafts=drafts, strict=strict, jobs=jobs)
     site = with_main_settings(switch_search(site, problems))
-    plans, copies = _pages_and_copies(site_dir, site)
+    plans, copies = _pages_and_copies(site_dir, site, problems, site.config.pdf.enabled)
     env = site_environment(site_dir, site)
     problems.warnings.extend(blocks_never_shown(env, site_dir))
     pages = list(read_pages(env, site, plans, read, jobs=jobs, progress=progress))
@@ -258,13 +259,35 @@ def site_environment(site_dir: Path, site: Site) -> ThemeEnvironment:
                             tuple(each.config.language for each in site.translations))
 
 
-def _pages_and_copies(site_dir: Path, site: Site) -> tuple[list[PagePlan], list[Copy]]:
+def _pages_and_copies(site_dir: Path, site: Site, problems: Problems, pdf: bool
+                      ) -> tuple[list[PagePlan], list[Copy]]:
     """The web pages to render, and the files copied as they are. A later copy wins a path,
     so the site's static/ can replace the theme's assets; and a page the site's static/ has a
-    file of its own for (its own robots.txt, say) is not rendered: the site's file is copied."""
+    file of its own for (its own robots.txt, say) is not rendered: the site's file is copied.
+    `pdf`: the output holds the PDFs (made, or kept from the last build)."""
     own = static_copies(site_dir / "static")
     paths = {copy.path for copy in own}
     pages = [plan for plan in plan_pages(site) if plan.path not in paths]
     copies = static_copies(THEME_STATIC, "assets/")
-    copies += [Copy(asset.source, asset.url) for issue in site.issues for asset in issue.assets]
+    copies += _issue_files(site_dir, site, {plan.path for plan in pages}, problems, pdf)
     return pages, copies + own
+
+
+def _issue_files(site_dir: Path, site: Site, pages: set[str], problems: Problems,
+                 pdf: bool) -> list[Copy]:
+    """The files of the issues' folders, copied beside their pages; but for one at the address
+    of a page or an edition the build writes (a PDF that `bulletin pdf` left in the folder),
+    which would take its place: warned of and left out."""
+    copies = []
+    for issue in site.issues:
+        pdf_file, *email_files = edition_files(issue.url, issue.slug)
+        written = pages | ({pdf_file} if pdf else set()) | (
+            set(email_files) if site.config.email.enabled else set())
+        for asset in issue.assets:
+            if asset.url in written:
+                problems.warn(Location(display_path(asset.source, site_dir)),
+                              f"left out: the build writes {asset.url} itself",
+                              "rename the file, or remove it if a command left it there")
+            else:
+                copies.append(Copy(asset.source, asset.url))
+    return copies

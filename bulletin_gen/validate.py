@@ -9,7 +9,6 @@ rendered here, once, because link targets are only known when every source has a
 from __future__ import annotations
 
 import datetime as dt
-import posixpath
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
@@ -31,7 +30,6 @@ from .content import (
 from .errors import Location, Problems, did_you_mean
 from .fields import FieldReader, describe
 from .i18n import DEFAULT_SESSION, section_meant, section_role
-from .layout import edition_files
 from .links import Identity
 from .markdown import (
     ALT_ATTRIBUTE,
@@ -375,30 +373,9 @@ def _build_issue(source: IssueSource, identities: dict[Path, Identity],
         if not items:
             problems.warn(Location(doc.rel), "issue has no items",
                           "add a Markdown or YAML item file beside issue.yaml")
-    issue_assets = _copied_assets(source, assets, issue, items, problems)
+    issue_assets = tuple(Asset(source.folder / rel, assets[source.folder / rel])
+                         for rel in source.assets) if source.folder else ()
     return replace(issue, intro_html=intro, items=items, assets=issue_assets)
-
-
-def _copied_assets(source: IssueSource, assets: dict[Path, str], issue: Issue,
-                   items: tuple[Item, ...], problems: Problems) -> tuple[Asset, ...]:
-    """The files of an issue's folder, to be copied beside its pages; but for one at the
-    address of a file the build writes there (a PDF that `bulletin pdf` left in the folder),
-    which would take that file's place: warned of and left out."""
-    if source.folder is None:
-        return ()
-    written = {issue.url + "index.html", *edition_files(issue.url, issue.slug),
-               *(item.url + "index.html" for item in items)}
-    copied = []
-    for relative in source.assets:
-        url = assets[source.folder / relative]
-        if url in written:
-            problems.warn(Location(posixpath.join(posixpath.dirname(source.meta.rel),
-                                                  relative.as_posix())),
-                          f"left out: the build writes {url} itself",
-                          "rename the file, or remove it if a command left it there")
-        else:
-            copied.append(Asset(source.folder / relative, url))
-    return tuple(copied)
 
 
 def _single_file_items(doc: SourceDoc, identity: Identity, date: dt.date,

@@ -352,20 +352,28 @@ def test_assets_and_static_files_are_copied_as_they_are(output: Path) -> None:
 def test_a_file_at_the_address_of_one_the_build_writes_is_left_out_and_warned_of(
         make_site: Callable[..., Path], tmp_path: Path) -> None:
     """`bulletin pdf` run in an issue's folder once left ISSUE.pdf there, and each build then
-    published that old PDF in place of the print edition."""
+    published that old PDF in place of the print edition. A site that makes no PDFs publishes
+    its own, by that name or another."""
     issue = "content/issues/2026-01-winter/"
     site = make_site({issue + "2026-01-winter.pdf": "%PDF-1.7 an old one",
                       issue + "email.txt": "an old email", issue + "lead/index.html": "<p>old",
                       issue + "notes.txt": "kept"})
-    report = build(site, BuildOptions(output=tmp_path / "out"))
+    report = build(site, BuildOptions(output=tmp_path / "out", pdf=False))
     said = sorted(str(warning) for warning in report.warnings)
     assert said == [f"{issue}{name}: left out: the build writes issues/2026-01-winter/{name}"
                     " itself (rename the file, or remove it if a command left it there)"
-                    for name in ("2026-01-winter.pdf", "email.txt", "lead/index.html")]
+                    for name in ("email.txt", "lead/index.html")]
     written = tmp_path / "out/issues/2026-01-winter"
     assert "an old email" not in (written / "email.txt").read_text(encoding="utf-8")
     assert "<p>old" not in (written / "lead/index.html").read_text(encoding="utf-8")
     assert (written / "notes.txt").read_text(encoding="utf-8") == "kept"
+    # the print edition off in bulletin.yaml: the PDF is the site's own
+    assert (written / "2026-01-winter.pdf").read_text(encoding="utf-8") == "%PDF-1.7 an old one"
+    settings = site / "bulletin.yaml"  # on, as by default: the build's PDF's address
+    settings.write_text(settings.read_text("utf-8").replace("pdf: {enabled: false}", ""),
+                        "utf-8")
+    report = build(site, BuildOptions(output=tmp_path / "out", pdf=False))  # kept, skipped
+    assert f"{issue}2026-01-winter.pdf: left out" in "".join(map(str, report.warnings))
 
 
 # --- Drafts ---------------------------------------------------------------------------------
