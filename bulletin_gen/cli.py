@@ -60,6 +60,17 @@ def _issue_date(context: click.Context, parameter: click.Parameter,
                                  else f"expected a date YYYY-MM-DD, got '{value}'") from None
 
 
+def _edition_file(context: click.Context, parameter: click.Parameter,
+                  value: str | None) -> Path | None:
+    """-o of `pdf` and `email`: a file, or a folder to write in; one written as a folder
+    ('newdir/') must be one, not the name of a file to make."""
+    if value is None:
+        return None
+    if value.endswith(("/", os.sep)) and not os.path.isdir(value):
+        raise click.BadParameter(f"there is no folder {value}")
+    return Path(value)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="bulletin")
 def main() -> None:
@@ -174,7 +185,7 @@ def publish(site: Path, name: str | None, dry_run: bool, delete: bool, no_push: 
 @main.command(short_help="Write the email edition of one ISSUE to an .eml file.")
 @click.argument("issue")
 @SITE
-@click.option("-o", "--output", "--eml", "output", type=click.Path(path_type=Path),
+@click.option("-o", "--output", "--eml", "output", type=click.Path(), callback=_edition_file,
               help="The .eml file to write, HTML and plain text in one message, or the folder "
               "to write it in (default: ISSUE.eml in the current folder, ISSUE.CODE.eml in a "
               "translation's language). Never a file of the site's own.")
@@ -259,7 +270,7 @@ def new_translation(issue: str, language: str, site: Path) -> None:
 @main.command(short_help="Write the print edition (PDF) of one ISSUE.")
 @click.argument("issue")
 @SITE
-@click.option("-o", "--output", type=click.Path(path_type=Path),
+@click.option("-o", "--output", type=click.Path(), callback=_edition_file,
               help="The PDF file to write, or the folder to write it in (default: ISSUE.pdf "
               "in the current folder, ISSUE.CODE.pdf in a translation's language). Never a "
               "file of the site's own.")

@@ -361,9 +361,10 @@ def check_file_target(target: Path, site_dir: Path, kind: str,
                 start = file.read(4096)
         except OSError as error:
             raise OutputError(f"cannot write {target}: {error.strerror}") from None
-        if not same_kind(start):
-            raise OutputError(f"refusing to replace {target}: it is not a {kind}. Give the "
-                              "name of a new file, or of one this command wrote (-o).")
+        if start and not same_kind(start):  # an empty file (mktemp's) is as good as new
+            article = "an" if kind[0].lower() in "aeiou" else "a"
+            raise OutputError(f"refusing to replace {target}: it is not {article} {kind}. Give "
+                              "the name of a new file, or of one this command wrote (-o).")
 
 
 def write_file(target: Path, data: bytes) -> None:

@@ -558,10 +558,13 @@ def test_the_eml_is_never_written_over_a_file_of_the_site_or_of_another_kind(
     for target, said in [(site / "bulletin.yaml", "over the site's bulletin.yaml"),
                          (site / ISSUE / "01-lead.md", "inside the site's content/ folder"),
                          (site / "templates/new.eml", "inside the site's templates/ folder"),
-                         (notes, f"refusing to replace {notes}: it is not a email message"),
+                         (notes, f"refusing to replace {notes}: it is not an email message"),
                          (fifo, "it is not a file")]:
         result = runner.invoke(main, ["email", "2026-01-winter", str(site), "-o", str(target)])
         assert result.exit_code == 1 and said in result.output, result.output
+    result = runner.invoke(main, ["email", "2026-01-winter", str(site), "-o",
+                                  f"{tmp_path}/missing/"])  # not made a file 'missing'
+    assert result.exit_code == 2 and "there is no folder" in result.output, result.output
     monkeypatch.chdir(site / ISSUE)
     result = runner.invoke(main, ["email", "2026-01-winter"])
     assert result.exit_code == 1, result.output
@@ -569,11 +572,16 @@ def test_the_eml_is_never_written_over_a_file_of_the_site_or_of_another_kind(
     assert "run the command outside that folder" in result.output
     assert {path: path.read_bytes() for path in site.rglob("*") if path.is_file()} == before
     assert notes.read_text(encoding="utf-8") == "Subject: not a message\nto keep\n"
-    # A folder takes the message under its default name; the message may be written again.
+    # A folder takes the message under its default name; the message may be written again,
+    # and an empty file (as mktemp makes) taken.
     for _ in range(2):
         result = runner.invoke(main, ["email", "2026-01-winter", str(site), "-o", str(tmp_path)])
         assert result.exit_code == 0, result.output
     assert (tmp_path / "2026-01-winter.eml").read_bytes().startswith(b"Subject: ")
+    empty = tmp_path / "tmp.XXXX"
+    empty.write_bytes(b"")
+    result = runner.invoke(main, ["email", "2026-01-winter", str(site), "-o", str(empty)])
+    assert result.exit_code == 0 and empty.read_bytes().startswith(b"Subject: "), result.output
 
 
 def test_bad_email_settings_are_content_errors(make_site: Callable[..., Path]) -> None:
