@@ -151,7 +151,11 @@ def test_a_block_no_extended_template_has_is_warned_of(make_site: Callable[..., 
         {% extends "theme/item.html" %}
         {% block content %}Never shown{% endblock %}
         {% block main %}{{ super() }}{% block inner %}Shown{% endblock %}{% endblock %}
-        """, "templates/page.html": '{% extends "base.html" %}\n{% block mian %}{% endblock %}\n'})
+        """, "templates/page.html": '{% extends "base.html" %}\n{% block mian %}{% endblock %}\n',
+        # a block of its own that it shows itself: no warning
+        "templates/term.html": '{% extends "theme/term.html" %}\n{% block head %}<meta '
+                               'name="x" content="{{ self.note() }}">{% endblock %}\n'
+                               '{% block note %}Side note{% endblock %}\n'})
     report = build(site, BuildOptions(output=tmp_path / "out"))
     said = [str(warning) for warning in report.warnings if "block" in warning.message]
     assert said == [
