@@ -421,19 +421,27 @@ def read_pages(env: Environment, site: Site, plans: list[PagePlan],
     """`read(artifact)` of every page, in the order of `plans`, each read by the process that
     renders it: what `bulletin check` keeps of a page travels back, not the page."""
     def render_chunk(indices: range) -> list[T | Problem]:
-        return [_read_or_problem(env, site, plans[index], read) for index in indices]
+        results: list[T | Problem] = []
+        for index in indices:
+            if plans[index].weight > 1 and any(isinstance(each, Problem) for each in results):
+                break  # a PDF, for a build that fails: see below
+            results.append(_read_or_problem(env, site, plans[index], read))
+        return results
 
     done = 0
-    failed: dict[tuple[Location, str], list[Problem]] = {}
+    # The failures by the template's line, not by message: a message may name its page.
+    failed: dict[Location, list[Problem]] = {}
     for results in map_chunks(render_chunk, chunks(plans), jobs):
         for result in results:
             done += 1
             if isinstance(result, Problem):
-                failed.setdefault((result.location, result.message), []).append(result)
+                failed.setdefault(result.location, []).append(result)
             else:
                 yield result
             if progress:
                 progress("render", done, len(plans))
+        if failed and done < len(plans) and plans[done].weight > 1:
+            break  # PDFs next, seconds each: the build fails, so its mistakes are said now
     if failed:  # every template's mistake, once, and not only the first page's
         raise TemplateProblem(*(_said_once(same) for same in failed.values()))
     if progress and not plans:  # every page was unchanged: still say so

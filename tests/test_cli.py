@@ -201,6 +201,17 @@ def test_every_templates_error_is_said_once(make_site: Callable[..., Path],
         "templates/issue.html:2", "templates/page.html:2", "templates/partials/contact.html:2"]
     assert lines[2].endswith("(while rendering issues/2026-01-winter/lead/index.html, and 1 "
                              "other page)")  # the lead's page and the briefs'
+    # A message that names its page is still one mistake, at one line of one template.
+    (site / "templates/issue.html").unlink()
+    (site / "templates/partials/contact.html").unlink()
+    (site / "templates/page.html").write_text(
+        "{% extends 'theme/base.html' %}\n{% block main %}{{ config.nav[page_url] }}"
+        "{% endblock %}\n", encoding="utf-8")
+    (site / "templates/term.html").write_text(
+        (site / "templates/page.html").read_text(encoding="utf-8"), encoding="utf-8")
+    code, _, err = run(runner, "build", site)
+    lines = err.splitlines()
+    assert code == 1 and lines[-1] == "Error: 2 errors found.", lines
 
 
 def test_a_template_that_is_not_utf8_is_an_error_at_its_line(make_site: Callable[..., Path],

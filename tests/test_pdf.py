@@ -26,6 +26,7 @@ from bulletin_gen.editions.pdf import (
     load_weasyprint,
     spaces_into_inlines,
 )
+from bulletin_gen.errors import ContentError
 from bulletin_gen.model import Issue, Site
 from bulletin_gen.pipeline import build_pdf, load_site
 
@@ -343,6 +344,27 @@ def test_the_pdf_is_never_written_over_a_file_of_the_site_or_of_another_kind(
     assert notes.read_text(encoding="utf-8") == "my notes"
     assert "The **lead** story text." in (
         site / "content/issues/2026-01-winter/01-lead.md").read_text(encoding="utf-8")
+
+
+def test_a_build_that_fails_at_a_template_makes_no_pdf(
+        weasyprint: Any, make_site: Callable[..., Path],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The pages go on rendering after a template fails, so that every template's mistake is
+    said; the PDFs after them, seconds each, are not made for a build that fails."""
+    import bulletin_gen.editions.pdf as pdf
+
+    made: list[str] = []
+    real = pdf._write_pdf
+
+    def counted(*args: Any) -> Any:
+        made.append("pdf")
+        return real(*args)
+
+    monkeypatch.setattr(pdf, "_write_pdf", counted)
+    site = make_site({"templates/item.html": "{% extends 'theme/base.html' %}\n{% if %}\n"})
+    with pytest.raises(ContentError, match=r"templates/item\.html:2"):
+        build(site, BuildOptions(jobs=1))
+    assert made == []
 
 
 def test_pdf_command_names_unknown_issue(make_site: Callable[..., Path], runner: CliRunner) -> None:
