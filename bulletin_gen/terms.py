@@ -24,16 +24,19 @@ from .model import Issue, Item, Term
 from .yamlio import Mapping
 
 TERM_KEYS = ("tags", "regions")
-# Quotation marks are typography: one name is “quoted” in English and « quoted » in French.
-_QUOTES = dict.fromkeys(map(ord, "\"'\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u201f"
-                                  "\u00ab\u00bb\u2039\u203a"))
+# Quotation marks, apostrophes and hyphens are typography: one name is “quoted” in English
+# and « quoted » in French, and 'Post-conflict' is 'post conflict' written another way (as
+# 'Côte d'Ivoire' is 'Cote d Ivoire'): each is read as a space.
+_MARKS = dict.fromkeys(map(ord, "\"'\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u201f"
+                                 "\u00ab\u00bb\u2039\u203a-\u2010\u2011\u2012\u2013\u2014"),
+                       " ")
 
 
 def spelling(name: str) -> str:
     """`name` with what only changes how it is written set aside: compatibility forms and
     width (NFKC: 'Water' in full-width letters is 'Water'), case, the accents of Latin
-    letters (as slugify drops them), quotation marks and runs of spaces. Two names with one
-    spelling are one name."""
+    letters (as slugify drops them), quotation marks, apostrophes and hyphens, and runs of
+    spaces. Two names with one spelling are one name."""
     kept: list[str] = []
     latin = False
     for char in unicodedata.normalize("NFD", unicodedata.normalize("NFKC", name)):
@@ -43,7 +46,7 @@ def spelling(name: str) -> str:
             continue
         latin = "LATIN" in unicodedata.name(char, "")
         kept.append(char)
-    text = unicodedata.normalize("NFC", "".join(kept)).translate(_QUOTES).casefold()
+    text = unicodedata.normalize("NFC", "".join(kept)).translate(_MARKS).casefold()
     return " ".join(text.split())
 
 

@@ -88,7 +88,10 @@ def test_a_name_written_with_other_case_accents_or_width_is_the_same_name(
     """Documented in docs/content.md: these make one tag, and say nothing."""
     site = make_site({
         f"{ISSUE}/03-t.md": item("tags", "[Water, water, Pécs]"),
-        **later_issue({"01-w.md": item("tags", "[\uff37ater, PECS, \"Water\"]")}),
+        **later_issue({"01-w.md": item("tags", "[\uff37ater, PECS, \"Water\"]"),
+                       # hyphens and apostrophes as spaces, as an address has them
+                       "02-h.md": item("regions", "[Post-conflict, \"Côte d'Ivoire\"]"),
+                       "03-k.md": item("regions", "[post conflict, Cote d Ivoire]")}),
     })
     loaded, problems = load_site(site)
     assert problems.warnings == []
