@@ -92,6 +92,10 @@ class Rendered:
     points: tuple[str, ...] | None = None
     hint: str = "simplify the Markdown: fewer nested quotes, lists or tags"  # of the error
     unlabelled: tuple[tuple[int, str, str], ...] = ()  # (line, url, 'image' | 'html')
+    # A translation's headings that could not take its original's ids: (its count, the
+    # original's), and the line of its first heading; None when they took them, or were not
+    # asked to (`heading_names`).
+    unmatched_headings: tuple[int, int, int] | None = None
 
 
 def slugify(text: str) -> str:
@@ -283,7 +287,7 @@ class MarkdownRenderer:
             if points:  # before links are resolved: key points keep them as written
                 key_points = self._key_points(tokens, env)
             _lower_page_titles(tokens)
-            _name_headings(tokens, heading_names)
+            unmatched = _name_headings(tokens, heading_names)
             broken, unlabelled = _rewrite(tokens, resolve, id_prefix, first_line, anchors,
                                           self.unsafe_html)
             _mark_checklists(tokens)
@@ -298,7 +302,8 @@ class MarkdownRenderer:
                             " from this line on would be lost", first_line + env["nesting_cut"])
         if not self.unsafe_html:
             html = self.clean(html)
-        return Rendered(html, tuple(broken), points=key_points, unlabelled=tuple(unlabelled))
+        return Rendered(html, tuple(broken), points=key_points, unlabelled=tuple(unlabelled),
+                        unmatched_headings=unmatched)
 
     def _key_points(self, tokens: list[Token], env: dict[str, Any]) -> tuple[str, ...]:
         """The key points of a section: its list items, or else its paragraphs, as inline HTML,
@@ -449,20 +454,25 @@ def _inline_children(tokens: list[Token], first_line: int) -> Iterator[tuple[int
             yield line, child
 
 
-def _name_headings(tokens: list[Token], names: tuple[str, ...]) -> None:
+def _name_headings(tokens: list[Token], names: tuple[str, ...]) -> tuple[int, int, int] | None:
     """Give a translation's headings its original's ids (`names`, in order), so that a link
     to a heading, kept as written in the translation or made from a text shown untranslated,
     leads there in every language: `01-lead.md#background` to `## Contexte` in French. With
     another count of headings, the headings cannot be matched, and keep their own ids.
     A `#fragment` written in the translation's own words still leads to its heading
-    (`_rewrite` gets both names)."""
+    (`_rewrite` gets both names). Returns `Rendered.unmatched_headings`, the line counted
+    from the text's first."""
     headings = [token for token in tokens
                 if token.type == "heading_open" and token.attrGet("id")]
-    if not names or len(names) != len(headings):
-        return
+    if not names:
+        return None
+    if len(names) != len(headings):
+        first = headings[0].map[0] if headings and headings[0].map else 0
+        return len(headings), len(names), first
     for token, name in zip(headings, names, strict=True):
         token.meta["own_id"] = token.attrGet("id")
         token.attrSet("id", name)
+    return None
 
 
 def _rewrite(tokens: list[Token], resolve: Resolver, id_prefix: str, first_line: int,

@@ -18,6 +18,7 @@ from typing import Protocol
 
 from . import links
 from .config import SiteConfig, read_contact
+from .console import plural
 from .content import (
     INHERITED,
     SHOWN_TEXT,
@@ -301,6 +302,14 @@ def _rendered(renderer: MarkdownRenderer, text: str, doc: SourceDoc, resolve: Re
         what = "image" if kind == "image" else "link"
         problems.add(Location(doc.rel, place(doc, line, url)),
                      *links.broken_link(doc, url, what))
+    if rendered.unmatched_headings:
+        own, original, line = rendered.unmatched_headings
+        problems.warn(Location(doc.rel, (first_line or doc.body_line) + line),
+                      f"{plural(own, 'heading')} where its original has {original}: they keep "
+                      "ids of their own words, so a link to one of the original's headings "
+                      "leads nowhere here",
+                      "give it the original's headings, in their order; one not yet "
+                      "translated may stay in the original's words")
     for line, url, kind in rendered.unlabelled:
         problems.warn(Location(doc.rel, place(doc, line, url)), f"{NO_ALT}: {url}",
                       ALT_ATTRIBUTE if kind == "html" else
