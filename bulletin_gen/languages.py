@@ -355,7 +355,12 @@ def add_translations(site: Site, translations: Translations, renderer: MarkdownR
     if not translations.languages:
         return site
     main = links.identities(translations.main, Problems())
-    built = tuple(_language_site(site, language, main, renderer, problems, drafts, jobs,
+    # What every language takes from the originals, found once for them all.
+    written_in = _text_languages(site)
+    headings = _heading_names(site, {rel for language in translations.languages
+                                     for rel in language.original_rels.values()})
+    built = tuple(_language_site(site, language, main, written_in, headings, renderer,
+                                 problems, drafts, jobs,
                                  memo_of(language.language.code) if memo_of else None)
                   for language in translations.languages)
     _report_strays(translations, problems)
@@ -503,17 +508,17 @@ def translated_name(name: str, code: str) -> str:
 
 
 def _language_site(original: Site, language: LanguageSources, main: dict[Path, Identity],
+                   written_in: dict[str, str], headings: dict[str, tuple[str, ...]],
                    renderer: MarkdownRenderer, problems: Problems, drafts: bool,
                    jobs: int, memo: Reuse | None) -> Site:
     """One language's site. Its problems that concern a translation file are kept; the
-    originals it shows untranslated were checked with the main site."""
+    originals it shows untranslated were checked with the main site. `written_in` and
+    `headings`: what the originals' files say (`_text_languages`, `_heading_names`)."""
     config = original.config
     found = Problems()
     sources = language.sources()
     identities = _identities(sources, language, main, found)
     local = _in_language(config, language.language)
-    written_in = _text_languages(original)
-    headings = _heading_names(original)
     originals = Originals(
         {issue.slug: tuple(item.slug for item in issue.items) for issue in original.issues
          if all(item.source == issue.source for item in issue.items)},
@@ -645,17 +650,21 @@ def _text_languages(main: Site) -> dict[str, str]:
     return found
 
 
-def _heading_names(main: Site) -> dict[str, tuple[str, ...]]:
-    """The ids of the headings of each item and page of the `main` site, by its file, without
-    the item's slug before them, in order: a translation's headings take them (`Originals`).
-    Read from the HTML the renderer wrote, whose headings alone carry the slug's prefix."""
-    found = {page.source: _HEADING_ID.findall(page.html_utf8.decode()) for page in main.pages}
+def _heading_names(main: Site, translated: set[str]) -> dict[str, tuple[str, ...]]:
+    """The ids of the headings of each item and page of the `main` site that a translation
+    has (`translated`, their files), by its file, without the item's slug before them, in
+    order: the translation's headings take them (`Originals`). Read from the HTML the
+    renderer wrote, whose headings alone carry the slug's prefix."""
+    texts = {page.source: (page.html_utf8, "") for page in main.pages
+             if page.source in translated}
     for issue in main.issues:
-        for item in issue.items:
-            if item.source != issue.source:  # a single-file issue's sections are matched apart
-                prefix = re.compile(rf'<h[2-4] id="{re.escape(item.slug)}-([^"]+)"')
-                found[item.source] = prefix.findall(item.html_utf8.decode())
-    return {source: tuple(names) for source, names in found.items() if names}
+        texts.update((item.source, (item.html_utf8, f"{item.slug}-")) for item in issue.items
+                     # a single-file issue's sections are matched apart
+                     if item.source in translated and item.source != issue.source)
+    found = {source: tuple(name[len(prefix):] for name in _HEADING_ID.findall(html.decode())
+                           if name.startswith(prefix))
+             for source, (html, prefix) in texts.items()}
+    return {source: names for source, names in found.items() if names}
 
 
 _HEADING_ID = re.compile(r'<h[2-4] id="([^"]+)"')
