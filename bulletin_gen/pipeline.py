@@ -281,10 +281,10 @@ def _issue_files(site_dir: Path, site: Site, pages: set[str], problems: Problems
     copies = []
     for issue in site.issues:
         pdf_file, *email_files = edition_files(issue.url, issue.slug)
-        written = pages | ({pdf_file} if pdf else set()) | (
-            set(email_files) if site.config.email.enabled else set())
+        editions = ([pdf_file] if pdf else []) + (email_files if site.config.email.enabled
+                                                   else [])
         for asset in issue.assets:
-            if asset.url in written:
+            if asset.url in pages or asset.url in editions:
                 problems.warn(Location(display_path(asset.source, site_dir)),
                               f"left out: the build writes {asset.url} itself",
                               "rename the file, or remove it if a command left it there")
