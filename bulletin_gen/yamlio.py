@@ -138,6 +138,8 @@ class _LineLoader(yaml.SafeLoader):
         data.update({sys.intern(str(k)): v for k, v in values.items()})
         joined = tuple((str(self.construct_object(key_node, deep=True)), text)
                        for key_node, value_node in node.value
+                       # a value on one line joins nothing
+                       if value_node.end_mark.line > value_node.start_mark.line
                        for text in _joined_entries(value_node, self.text))
         if joined:
             data.joined = joined
@@ -182,11 +184,11 @@ def _joined_entries(node: yaml.Node, text: str) -> list[str]:
     of `text`, one after the first starting with '- ' (Mapping.joined_entries), as loaded."""
     found = []
     for each in node.value if isinstance(node, yaml.SequenceNode) else [node]:
-        # A plain text (style None, or '' from libyaml) on more than one line: rare, so the
-        # lines are only split for one.
+        # A plain text (style None, or '' from libyaml) on more than one line: its own lines
+        # are read, not the document's (a briefs file wraps thousands of them).
         if isinstance(each, yaml.ScalarNode) and not each.style and \
                 each.end_mark.line > each.start_mark.line:
-            later = text.split("\n")[each.start_mark.line + 1:each.end_mark.line + 1]
+            later = text[each.start_mark.index:each.end_mark.index].split("\n")[1:]
             if any(line.lstrip().startswith("- ") for line in later):
                 found.append(unicodedata.normalize("NFC", each.value))
     return found
