@@ -21,6 +21,7 @@ import shutil
 import subprocess
 import unicodedata
 from pathlib import Path
+from typing import NamedTuple
 
 from babel import Locale, UnknownLocaleError
 from babel.core import get_global
@@ -287,25 +288,26 @@ def format_names(names: list[str], lang: str = "en") -> str:
     return format_list(names, locale=locale_for(lang)) if names else ""
 
 
-@functools.lru_cache(maxsize=64)
-def comma(lang: str) -> str:
-    """The comma and its space that set apart a name and a role, or a list's names, where the
-    theme writes them itself: the Arabic '، ' in a language written in the Arabic script ('ar',
-    'fa', 'ur', 'pa-Arab'), ', ' in the others. (Babel's lists join with the word for 'and':
-    Unicode's locale data has no comma for this.)"""
-    return "\u060c " if _script(lang) == "Arab" else ", "
+class Punctuation(NamedTuple):
+    """The marks the theme writes itself between its words, in one language."""
+
+    comma: str  # and its space: between a name and a role, or a list's names
+    full_stop: str  # ending a sentence (the key outcomes' line)
+    semicolon: str  # joining its parts
 
 
 @functools.lru_cache(maxsize=64)
-def sentence_marks(lang: str) -> tuple[str, str]:
-    """The full stop and the semicolon that end and join sentences the theme writes itself
-    (the key outcomes' line): the ideographic full stop and the full-width semicolon in
-    Chinese and Japanese, the Arabic semicolon in a language written in the Arabic script,
-    '.' and ';' in the others."""
+def punctuation(lang: str) -> Punctuation:
+    """The theme's marks in `lang`: in a language written in the Arabic script ('ar', 'fa',
+    'ur', 'pa-Arab') the Arabic comma and semicolon; in Chinese and Japanese the ideographic
+    full stop and the full-width semicolon; else ', ', '.' and ';'. (Babel's lists join with
+    the word for 'and': Unicode's locale data has no comma for this.)"""
     script = _script(lang)
+    if script == "Arab":
+        return Punctuation("\u060c ", ".", "\u061b")
     if script in ("Hans", "Hant", "Jpan"):
-        return "\u3002", "\uff1b"
-    return ".", "\u061b" if script == "Arab" else ";"
+        return Punctuation(", ", "\u3002", "\uff1b")
+    return Punctuation(", ", ".", ";")
 
 
 def _script(lang: str) -> str:

@@ -18,7 +18,6 @@ BUILD_RECORD = "last-build.json"  # in the cache folder: the last build that fin
 INPUT_FOLDERS = ("content", "templates", "static", "translations")
 
 
-
 def edition_files(issue_url: str, issue_slug: str) -> tuple[str, str, str]:
     """The site paths of an issue's editions, as PRODUCT.md names them: its PDF, and its
     email's HTML and text."""

@@ -41,7 +41,7 @@ from typing import Any
 import cbor2
 
 from .errors import Location, Problems
-from .i18n import N_, comma, format_date, translations_for
+from .i18n import N_, format_date, punctuation, translations_for
 from .model import Brief, Issue, Item, Site
 from .write import MadeFolder
 
@@ -165,7 +165,7 @@ def _document(site: Site, issue: Issue, item: Item, path: str, url: str, title: 
     filters = {"year": [str(issue.date.year)], "kind": [words.kinds.get(item.kind, item.kind)],
                **filters}
     # The issue as an item page says it (its breadcrumb).
-    details = {"issue": f"{site.config.title}{comma(words.language)}{issue.title}",
+    details = {"issue": f"{site.config.title}{punctuation(words.language).comma}{issue.title}",
                "date": format_date(item.date, words.language)}
     marks = [("data-pagefind-meta", f"url:../{url.removeprefix(site.prefix)}"),
              ("data-pagefind-meta", f"title:{title}"),

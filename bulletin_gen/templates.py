@@ -39,12 +39,11 @@ from .config import rgb
 from .errors import ContentError, Location, Problem
 from .i18n import (
     DEFAULT_SESSION,
-    comma,
     format_date,
     format_names,
     format_number,
     og_locale,
-    sentence_marks,
+    punctuation,
     text_direction,
     translations_for,
 )
@@ -382,9 +381,9 @@ def language_globals(lang: str, site_dir: Path | None) -> dict[str, Any]:
     wrapping = Environment(extensions=["jinja2.ext.i18n"])
     wrapping.install_gettext_translations(  # type: ignore[attr-defined]  # jinja2.ext.i18n
         translations, newstyle=True)
-    full_stop, semicolon = sentence_marks(lang)
-    return {"language": lang, "translations": translations, "comma": comma(lang),
-            "full_stop": full_stop, "semicolon": semicolon,
+    marks = punctuation(lang)
+    return {"language": lang, "translations": translations, "comma": marks.comma,
+            "full_stop": marks.full_stop, "semicolon": marks.semicolon,
             **{name: wrapping.globals[name] for name in GETTEXT_CALLABLES}}
 
 

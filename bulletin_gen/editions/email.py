@@ -31,7 +31,7 @@ from markupsafe import Markup
 
 from ..config import SiteConfig
 from ..errors import BulletinError, Location, Problem, Problems
-from ..layout import CONFIG_FILE
+from ..layout import CONFIG_FILE, edition_files
 from ..markdown import (
     ALT_ATTRIBUTE,
     Attrs,
@@ -48,6 +48,7 @@ from .plaintext import PlainText, fit_lines
 
 GMAIL_CLIP_BYTES = 102_400  # Gmail shows "[Message clipped]" past about 102 KB of HTML
 TEASER_WORDS = 45
+# The edition's templates; its files in the output are named in layout.edition_files.
 EMAIL_HTML = "email.html"
 EMAIL_TEXT = "email.txt"
 
@@ -109,9 +110,10 @@ def issue_email_plans(site: Site, issue: Issue,
     # another of other dimensions changes the issue, and so makes the email anew.
     pictures = {image.url: image for image in issue.pictures}
     sizes = partial(_email_image, config.absolute(""), pictures, copies)
-    return (PagePlan(f"{issue.url}{EMAIL_HTML}", issue.url, EMAIL_HTML, context,
+    _, html_path, text_path = edition_files(issue.url, issue.slug)
+    return (PagePlan(html_path, issue.url, EMAIL_HTML, context,
                      finish=partial(_finish_html, issue, web_url, config.absolute(""), sizes)),
-            PagePlan(f"{issue.url}{EMAIL_TEXT}", issue.url, EMAIL_TEXT,
+            PagePlan(text_path, issue.url, EMAIL_TEXT,
                      {**context, "text": PlainText(web_url, gettext=gettext)}, finish=_finish_text))
 
 

@@ -25,6 +25,7 @@ from jinja2 import Environment
 
 from ..errors import BulletinError, Location, Problems
 from ..i18n import direction_of, missing_font
+from ..layout import edition_files
 from ..markdown import shows_its_target
 from ..model import Issue, Site
 from ..render import PagePlan, render_page
@@ -78,7 +79,7 @@ def load_weasyprint() -> Any:
 
 def pdf_path(issue: Issue) -> str:
     """Where an issue's PDF goes in the output: 'issues/<issue>/<issue>.pdf'."""
-    return f"{issue.url}{issue.slug}.pdf"
+    return edition_files(issue.url, issue.slug)[0]
 
 
 def pdf_plans(site_dir: Path, site: Site, problems: Problems) -> list[PagePlan]:
