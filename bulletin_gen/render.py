@@ -94,7 +94,11 @@ class TemplateProblem(ContentError):
 
     def __init__(self, problem: Problem, *more: Problem) -> None:
         super().__init__([problem, *more])
-        self.problem = problem
+
+    @property
+    def problem(self) -> Problem:
+        """The first page's problem (the one page's, as `render_page` raises it)."""
+        return self.problems[0]
 
     def __reduce__(self) -> tuple[type[TemplateProblem], tuple[Problem, ...]]:
         return TemplateProblem, self.problems  # raised in a worker, given to the build
@@ -422,10 +426,12 @@ def read_pages(env: Environment, site: Site, plans: list[PagePlan],
     renders it: what `bulletin check` keeps of a page travels back, not the page."""
     def render_chunk(indices: range) -> list[T | Problem]:
         results: list[T | Problem] = []
+        failed = False
         for index in indices:
-            if plans[index].weight > 1 and any(isinstance(each, Problem) for each in results):
+            if failed and plans[index].weight > 1:
                 break  # a PDF, for a build that fails: see below
             results.append(_read_or_problem(env, site, plans[index], read))
+            failed = failed or isinstance(results[-1], Problem)
         return results
 
     done = 0

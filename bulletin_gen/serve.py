@@ -355,7 +355,7 @@ def _built(site_dir: Path, options: BuildOptions, state: LiveState,
         state.publish(lines)
         if isinstance(error, ContentError):  # as `bulletin build` says it
             say(error.format_message(), True)
-        elif isinstance(error, BulletinError):  # a template's error, say: as `build` says it
+        elif isinstance(error, BulletinError):  # the output folder's, say: as `build` says it
             say(f"Error: {error.format_message()}", True)
         else:
             say("Build failed:\n" + "\n".join(f"  {line}" for line in lines), True)
