@@ -90,8 +90,7 @@ def check_term_names(issues: Sequence[Issue], sources: Sources, problems: Proble
     at the first place that writes it, naming the first name the site gives and where. One
     item's own names were checked as it was read (`read_terms`). The issues this build
     publishes, oldest first, so that the name written first stays unwarned."""
-    paths = {doc.rel: doc.path for issue in sources.issues for doc in issue.items}
-    locate = _locator(paths)
+    locate = _locator(sources)
     for key in TERM_KEYS:
         first: dict[str, tuple[str, Place]] = {}
         said: set[tuple[str, str]] = set()
@@ -119,13 +118,17 @@ def _written_terms(issues: Sequence[Issue], key: str) -> Iterator[tuple[Term, Pl
                 yield from ((term, (item, number)) for term in getattr(brief, key))
 
 
-def _locator(paths: dict[str, Path]) -> Callable[[Place, str], Location]:
+def _locator(sources: Sources) -> Callable[[Place, str], Location]:
     """Where a place writes its tags (or regions): the line of the field in its file, which
-    is read again, as the model keeps no lines (and a rebuild may have kept only the item)."""
+    is read again, as the model keeps no lines (and a rebuild may have kept only the item).
+    The files are looked up only once one is asked for: most builds say nothing."""
     read: dict[str, Mapping] = {}
+    paths: dict[str, Path] = {}
 
     def locate(place: Place, key: str) -> Location:
         item, brief = place
+        if not paths:
+            paths.update((doc.rel, doc.path) for issue in sources.issues for doc in issue.items)
         path = paths.get(item.source)
         if path is None:
             return Location(item.source)
