@@ -8,7 +8,7 @@ bulletin-gen and keeps its traceback.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -98,6 +98,12 @@ class Problems:
         """Take over the problems and warnings gathered apart (e.g. for one cached item)."""
         self.errors.extend(other.errors)
         self.warnings.extend(other.warnings)
+
+    def forget(self, located: Callable[[str], bool]) -> None:
+        """Drop the problems and warnings in the files that `located(path)` accepts."""
+        self.errors = [problem for problem in self.errors if not located(problem.location.path)]
+        self.warnings = [problem for problem in self.warnings
+                         if not located(problem.location.path)]
 
     def raise_if_any(self, strict: bool = False) -> None:
         if strict and (self.errors or self.warnings):  # said as errors, as gcc's -Werror does

@@ -43,7 +43,7 @@ from .render import Artifact, PagePlan, plan_pages, read_pages, render_pages
 from .search import start_search, switch_search
 from .templates import THEME_STATIC, ThemeEnvironment, blocks_never_shown, make_environment
 from .terms import check_term_names
-from .validate import build_site, check_issue_numbers
+from .validate import build_site, check_issue_numbers, in_drafts
 from .write import Copy, check_file_target, publish, static_copies, write_file
 
 T = TypeVar("T")
@@ -70,6 +70,8 @@ def load_site(site_dir: Path, drafts: bool = False, base_url: str | None = None,
                             cache.translation_memo if cache else None)
     if cache:  # kept even when the build fails, for the build after the fix
         cache.keep_model()
+    if not drafts:  # a draft may be half written: its problems wait for builds that show it
+        problems.forget(in_drafts(translations.main))
     # Measured on every build, outside the memo: a picture replaced by another of other
     # dimensions leaves its item file as it was.
     site = measure_images(site, problems)

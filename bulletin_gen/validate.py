@@ -262,6 +262,26 @@ def check_issue_numbers(issues: Sequence[Issue], sources: Sources, problems: Pro
             "give each issue of a volume its own number: renumber the later issues")
 
 
+def in_drafts(sources: Sources) -> Callable[[str], bool]:
+    """Whether a file (its path as the editor knows it) belongs to an issue marked as a draft:
+    its folder, or its file and that file's translations (`ISSUE.es.md`)."""
+    folders, files = [], set()
+    for source in sources.issues:
+        if _marked_draft(source):
+            if source.folder is None:
+                files.add(source.meta.rel.removesuffix(".md"))
+            else:
+                folders.append(source.meta.rel.rpartition("/")[0] + "/")
+    starts = tuple(folders)
+
+    def inside(path: str) -> bool:
+        stem = path.removesuffix(".md")
+        return path.startswith(starts) or (stem != path and (
+            stem in files or stem.rpartition(".")[0] in files))
+
+    return inside
+
+
 def _marked_draft(source: IssueSource) -> bool:
     return str(source.meta.meta.get("status", "")).strip() == "draft"
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import TINY_PNG
+from conftest import MINIMAL_SITE, SETTINGS, TINY_PNG
 
 from bulletin_gen.build import BuildOptions, build
 from bulletin_gen.cli import main
@@ -202,9 +202,9 @@ CASES: dict[str, tuple[dict[str, str | None], list[str]]] = {
 }
 
 
-def problems_of(site: Path, strict: bool = False) -> ContentError:
+def problems_of(site: Path, strict: bool = False, drafts: bool = False) -> ContentError:
     with pytest.raises(ContentError) as caught:
-        check(site, strict=strict)
+        check(site, drafts=drafts, strict=strict)
     return caught.value
 
 
@@ -256,6 +256,37 @@ def test_a_link_into_a_draft_issue_fails_unless_drafts_are_built(
         "a draft issue is published only with --drafts)"]
     output = build(site, BuildOptions(drafts=True)).output
     assert (output / "issues/2026-02-next/plan/index.html").is_file()
+
+
+def test_a_draft_left_out_holds_up_no_build_with_its_mistakes(
+        make_site: Callable[..., Path]) -> None:
+    """A draft may be half written: its problems are said by the builds that show it
+    (--drafts, as `serve` builds), not by those that leave it out."""
+    bad = "---\ntitle: Plan\ndate: 2026-13-01\n---\nSee [x](gone.md).\n"
+    site = make_site({
+        "bulletin.yaml": SETTINGS + "pdf: {enabled: false}\n"
+                         "        languages: {es: {title: Boletín}}\n",
+        "content/issues/2026-02-next/issue.yaml": "title: Feb\ndate: 2026-02-01\nstatus: draft\n",
+        "content/issues/2026-02-next/01-plan.md": bad,
+        "content/issues/2026-03-march.md": "---\ntitle: March\ndate: 2026-03-01\n"
+                                           "status: draft\n---\n## One\n[x](gone.md)\n",
+        "content/issues/2026-03-march.es.md": "---\ntitle: Marzo\nsumary: x\n---\n## Uno\n",
+        f"{ISSUE}/issue.es.yaml": "title: Enero\n",
+    })
+    report = build(site, BuildOptions(strict=True))
+    assert (report.drafts, report.warnings) == (2, ())
+    assert not (report.output / "issues/2026-02-next").exists()
+    assert check(site, strict=True).warnings == ()
+    shown = [str(problem) for problem in problems_of(site, drafts=True).problems]
+    assert [line.split(": error:")[0].split(":")[0] for line in shown] == [
+        "content/issues/2026-02-next/01-plan.md", "content/issues/2026-02-next/01-plan.md",
+        "content/issues/2026-03-march.md"]
+    # A published issue's link into the draft is still the published file's mistake.
+    site = make_site({LEAD: "---\ntitle: Lead\n---\n[Plan](../2026-02-next/01-plan.md)\n"
+                      }, base={**MINIMAL_SITE, "content/issues/2026-02-next/issue.yaml":
+                               "title: Feb\ndate: 2026-02-01\nstatus: draft\n",
+                               "content/issues/2026-02-next/01-plan.md": bad}, name="linked")
+    assert [problem.location.path for problem in problems_of(site).problems] == [LEAD]
 
 
 def test_unknown_key_is_a_warning_that_suggests_the_near_key(
