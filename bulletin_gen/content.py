@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Protocol
 
 from .errors import Location, Problems, display_path
+from .layout import editor_temporary
 from .pool import CHUNKS_PER_JOB, Learner, map_chunks, split
 from .yamlio import Mapping, YamlError, bad_characters, load_yaml
 
@@ -181,7 +182,8 @@ def _read_folder_issue(site_dir: Path, folder: Path, folder_inside: bool, proble
 
 def _files_below(folder: Path) -> list[tuple[str, bool]]:
     """Every file below `folder` (its path relative to it with '/', in path order) and whether
-    it is a symbolic link; hidden files and folders, and linked folders, are left out. One
+    it is a symbolic link; hidden files and folders, editors' temporary files and backups
+    (layout.editor_temporary), and linked folders, are left out. One
     directory read per folder and no stat of a plain file: an archive has thousands of them."""
     found: list[tuple[str, bool]] = []
     waiting = [(str(folder), "")]
@@ -193,6 +195,8 @@ def _files_below(folder: Path) -> list[tuple[str, bool]]:
                     continue
                 if entry.is_dir(follow_symlinks=False):
                     waiting.append((entry.path, f"{base}{entry.name}/"))
+                    continue
+                if editor_temporary(entry.name):
                     continue
                 is_link = entry.is_symlink()
                 if not is_link or entry.is_file():  # a link to a folder or to nothing: no file

@@ -8,6 +8,7 @@ Standard library only, like everything the check that a build has nothing to do 
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 CONFIG_FILE = "bulletin.yaml"
@@ -22,6 +23,20 @@ def edition_files(issue_url: str, issue_slug: str) -> tuple[str, str, str]:
     """The site paths of an issue's editions, as PRODUCT.md names them: its PDF, and its
     email's HTML and text."""
     return f"{issue_url}{issue_slug}.pdf", f"{issue_url}email.html", f"{issue_url}email.txt"
+
+
+# Files editors write beside the one being saved, and delete or rename a moment later: sed -i's
+# sedXXXXXX, vim's swap files and its 4913 write test, emacs' #autosave# and .#lock; and the
+# backups they and patch leave (~, .bak, .orig, .rej). None is the editor's text: no build
+# publishes one, and `serve` does not rebuild for one.
+_EDITOR_FILES = re.compile(
+    r"sed[A-Za-z0-9]{6}|4913|.*\.sw[a-p]|.*~|#.*#|\.#.*|.*\.(?:bak|orig|rej)")
+
+
+def editor_temporary(name: str) -> bool:
+    """Whether a file name is an editor's temporary file or backup, not something the editor
+    wrote."""
+    return _EDITOR_FILES.fullmatch(name) is not None
 
 
 PACKAGE_DIR = Path(__file__).parent

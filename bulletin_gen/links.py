@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 from .content import SourceDoc, Sources
 from .errors import Location, Problems, closest
 from .markdown import ROOT_MARKER, Resolver, slugify
+from .model import Site
 from .sitepaths import leaving_site, named_slug, nfc_path, with_nfc_keys
 
 _ORDER_PREFIX = re.compile(r"^\d+[-_.]")
@@ -85,6 +87,40 @@ def asset_urls(sources: Sources, found: dict[Path, Identity]) -> dict[Path, str]
             for relative in issue.assets:
                 urls[issue.folder / relative] = f"issues/{slug}/{relative.as_posix()}"
     return with_nfc_keys(urls)
+
+
+def linked_files(sites: Iterable[Site], files: Iterable[str]) -> set[str]:
+    """Those of `files` (site paths of files of issues' folders) that the sites' texts link or
+    show, or that are an issue's or item's `image:`: the files a reader can reach."""
+    by_issue: dict[str, list[tuple[str, str]]] = {}  # 'issues/SLUG/', each file as written
+    for url in files:
+        by_issue.setdefault(_issue_part(url), []).extend((url, written) for written in
+                                                         {url, quote(url)})
+    linked: set[str] = set()
+    for site in sites:
+        for issue in site.issues:
+            linked.update(image.url for image in (issue.image, *(item.image for item in
+                                                                  issue.items)) if image)
+        for _, html in site.fragments():
+            at = html.find(_ISSUES_MARK)
+            while at >= 0:
+                start = at + len(ROOT_MARKER)
+                linked.update(url for url, written in by_issue.get(_issue_part(html[start:]), ())
+                              if html.startswith(written, start)
+                              and html[start + len(written):][:1] in _AFTER_ADDRESS)
+                at = html.find(_ISSUES_MARK, start)
+    return linked
+
+
+def _issue_part(path: str) -> str:
+    """'issues/SLUG/' of a site path in an issue's folder."""
+    return "".join(path.partition("/")[:2] + path.partition("/")[2].partition("/")[:2])
+
+
+_ISSUES_MARK = f"{ROOT_MARKER}issues/"
+# What may follow a file's address in a text: its attribute's closing quote, its fragment or
+# query, or (in a `srcset`) the space before its width or the comma before the next address.
+_AFTER_ADDRESS = ("", '"', "'", "#", "?", " ", ",", "\n", "\t")
 
 
 def resolver(doc: SourceDoc, found: dict[Path, Identity], assets: dict[Path, str]) -> Resolver:

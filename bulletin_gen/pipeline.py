@@ -37,6 +37,7 @@ from .languages import (
     with_main_settings,
 )
 from .layout import OUTPUT_DIR, edition_files
+from .links import linked_files
 from .markdown import MarkdownRenderer
 from .model import Issue, Site
 from .render import Artifact, PagePlan, plan_pages, read_pages, render_pages
@@ -277,19 +278,26 @@ def _pages_and_copies(site_dir: Path, site: Site, problems: Problems, pdf: bool
 
 def _issue_files(site_dir: Path, site: Site, pages: set[str], problems: Problems,
                  pdf: bool) -> list[Copy]:
-    """The files of the issues' folders, copied beside their pages; but for one at the address
-    of a page or an edition the build writes (a PDF that `bulletin pdf` left in the folder),
-    which would take its place: warned of and left out."""
+    """The files of the issues' folders that a text links or shows, copied beside their pages.
+    Warned of and left out: a file nothing links to (notes, a draft of an attachment), which
+    would be published without anyone knowing; and one at the address of a page or an edition
+    the build writes (a PDF that `bulletin pdf` left in the folder), which would take its place."""
     copies = []
+    linked = linked_files([site, *site.translations],
+                          [asset.url for issue in site.issues for asset in issue.assets])
     for issue in site.issues:
         pdf_file, *email_files = edition_files(issue.url, issue.slug)
         editions = ([pdf_file] if pdf else []) + (email_files if site.config.email.enabled
                                                    else [])
         for asset in issue.assets:
+            where = Location(display_path(asset.source, site_dir))
             if asset.url in pages or asset.url in editions:
-                problems.warn(Location(display_path(asset.source, site_dir)),
-                              f"left out: the build writes {asset.url} itself",
+                problems.warn(where, f"left out: the build writes {asset.url} itself",
                               "rename the file, or remove it if a command left it there")
+            elif asset.url not in linked:
+                problems.warn(where, "left out: no text links to it or shows it",
+                              "link to it from a text to publish it; else move it out of "
+                              "content/, or into static/ to publish it as it is")
             else:
                 copies.append(Copy(asset.source, asset.url))
     return copies

@@ -21,7 +21,6 @@ import html
 import ipaddress
 import math
 import os
-import re
 import shutil
 import signal
 import sys
@@ -42,7 +41,7 @@ import click
 from .build import BuildOptions, BuildReport, build, check_site_dir
 from .console import build_summary, plural
 from .errors import BulletinError, ContentError, Problem
-from .layout import CONFIG_FILE, INPUT_FOLDERS
+from .layout import CONFIG_FILE, INPUT_FOLDERS, editor_temporary
 from .publish import content_type
 
 EVENTS_PATH = "/__bulletin/events"
@@ -394,17 +393,6 @@ def rebuild_after_edit(site_dir: Path, options: BuildOptions, state: LiveState,
     report = _built(site_dir, options, state, say, frozenset(first.warnings))
     if report is not None:
         say(f"PDF edition up to date ({report.seconds:.1f} s)", False)
-
-
-# Files editors write beside the one being saved, and delete or rename a moment later: sed -i's
-# sedXXXXXX, vim's swap files and its 4913 write test, backups ending in ~, emacs' #autosave#
-# and .#lock. Each would trigger a rebuild of its own and be listed as a change.
-_EDITOR_TEMPORARY = re.compile(r"sed[A-Za-z0-9]{6}|4913|.*\.sw[a-p]|.*~|#.*#|\.#.*")
-
-
-def editor_temporary(name: str) -> bool:
-    """Whether a file name is an editor's temporary file, not something the editor wrote."""
-    return _EDITOR_TEMPORARY.fullmatch(name) is not None
 
 
 def watch_filter(site_dir: Path) -> Callable[[Any, str], bool]:

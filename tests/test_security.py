@@ -269,7 +269,9 @@ def test_pdf_command_refuses_a_static_symlink_leaving_the_site(make_site: Callab
 
 def test_symlink_inside_the_site_is_allowed(make_site: Callable[..., Path],
                                             build_site: Callable[..., Path]) -> None:
-    site = make_site({"content/issues/2026-01-winter/images/map.png": b"\x89PNG"})
+    site = make_site({"content/issues/2026-01-winter/images/map.png": b"\x89PNG",
+                      "content/issues/2026-01-winter/01-lead.md":
+                          "---\ntitle: Lead\n---\nThe [map](images/same.png).\n"})
     (site / "content/issues/2026-01-winter/images/same.png").symlink_to("map.png")
     output = build_site(site, pdf=False)
     assert (output / "issues/2026-01-winter/images/same.png").read_bytes() == b"\x89PNG"

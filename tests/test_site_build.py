@@ -12,6 +12,7 @@ from conftest import (
     ATOM,
     SITEMAP,
     SITES,
+    TINY_PNG,
     Built,
     age,
     by_class,
@@ -357,16 +358,21 @@ def test_a_file_at_the_address_of_one_the_build_writes_is_left_out_and_warned_of
     issue = "content/issues/2026-01-winter/"
     site = make_site({issue + "2026-01-winter.pdf": "%PDF-1.7 an old one",
                       issue + "email.txt": "an old email", issue + "lead/index.html": "<p>old",
-                      issue + "notes.txt": "kept"})
+                      issue + "notes.txt": "kept", issue + "plan.txt": "unlinked",
+                      issue + "01-lead.md": "---\ntitle: Lead\n---\n[Notes](notes.txt), "
+                                            "[print](2026-01-winter.pdf)\n"})
     report = build(site, BuildOptions(output=tmp_path / "out", pdf=False))
     said = sorted(str(warning) for warning in report.warnings)
     assert said == [f"{issue}{name}: left out: the build writes issues/2026-01-winter/{name}"
                     " itself (rename the file, or remove it if a command left it there)"
-                    for name in ("email.txt", "lead/index.html")]
+                    for name in ("email.txt", "lead/index.html")] + [
+        f"{issue}plan.txt: left out: no text links to it or shows it (link to it from a text "
+        "to publish it; else move it out of content/, or into static/ to publish it as it is)"]
     written = tmp_path / "out/issues/2026-01-winter"
     assert "an old email" not in (written / "email.txt").read_text(encoding="utf-8")
     assert "<p>old" not in (written / "lead/index.html").read_text(encoding="utf-8")
     assert (written / "notes.txt").read_text(encoding="utf-8") == "kept"
+    assert not (written / "plan.txt").exists()
     # the print edition off in bulletin.yaml: the PDF is the site's own
     assert (written / "2026-01-winter.pdf").read_text(encoding="utf-8") == "%PDF-1.7 an old one"
     settings = site / "bulletin.yaml"  # on, as by default: the build's PDF's address
@@ -374,6 +380,31 @@ def test_a_file_at_the_address_of_one_the_build_writes_is_left_out_and_warned_of
                         "utf-8")
     report = build(site, BuildOptions(output=tmp_path / "out", pdf=False))  # kept, skipped
     assert f"{issue}2026-01-winter.pdf: left out" in "".join(map(str, report.warnings))
+
+
+def test_only_the_files_a_text_links_to_are_published_from_an_issues_folder(
+        make_site: Callable[..., Path], tmp_path: Path) -> None:
+    """Notes and backups left in an issue's folder were published without a word."""
+    issue = "content/issues/2026-01-winter/"
+    site = make_site({
+        issue + "01-lead.md": "---\ntitle: Lead\nimage: shown.png\nimage_alt: A map\n---\n"
+                              "The [annex](annex%20été.pdf#page=2).\n",
+        issue + "02-briefs.yaml": "title: Briefs\nkind: briefs\nitems:\n"
+                                  "  - {headline: One, body: '![Plan](plans/plan.png)'}\n",
+        issue + "annex été.pdf": "%PDF-", issue + "shown.png": TINY_PNG,
+        issue + "plans/plan.png": TINY_PNG, issue + "plans/old.png": TINY_PNG,
+        issue + "notes.txt": "private", issue + "01-lead.md~": "a backup",
+        issue + "#01-lead.md#": "autosave", issue + "issue.yaml.orig": "a patch's backup",
+        "content/pages/about.md": "---\ntitle: About\n---\n[Old plan]"
+                                  "(../issues/2026-01-winter/plans/old.png)\n"})
+    report = build(site, BuildOptions(output=tmp_path / "out", pdf=False))
+    assert [warning.location.path for warning in report.warnings
+            if "no text links to it" in warning.message] == [issue + "notes.txt"]
+    written = tmp_path / "out/issues/2026-01-winter"
+    assert sorted(path.relative_to(written).as_posix() for path in written.rglob("*")
+                  if path.is_file() and path.parent.name != "lead"
+                  and not path.name.endswith((".html", ".txt"))) == [
+        "annex été.pdf", "plans/old.png", "plans/plan.png", "shown.png"]
 
 
 # --- Drafts ---------------------------------------------------------------------------------

@@ -355,12 +355,18 @@ def test_an_unchanged_issue_linking_to_a_deleted_item_is_refused(two_issues: Pat
         build(two_issues, BuildOptions(jobs=1))
 
 
-def test_a_file_added_beside_an_unchanged_issue_is_published(
+def test_a_file_added_beside_an_unchanged_issue_is_published_once_a_text_links_to_it(
         two_issues: Path, tmp_path: Path) -> None:
     (two_issues / SPRING / "map.txt").write_text("A map.\n", "utf-8")
     report = build(two_issues, BuildOptions(jobs=1))
-    output = report.output
     assert report.read == ()
+    assert [warning.location.path for warning in report.warnings
+            if "no text links to it" in warning.message] == [f"{SPRING}/map.txt"]
+    assert not (report.output / "issues/2026-02-spring/map.txt").exists()
+    # linked from the other issue, which changed: the unchanged one's file is published
+    write(two_issues, f"{ISSUE}/04-target.md",
+          TARGET_TEXT + "\n[A map](../2026-02-spring/map.txt)\n")
+    output = build(two_issues, BuildOptions(jobs=1)).output
     assert (output / "issues/2026-02-spring/map.txt").read_text("utf-8") == "A map.\n"
     assert snapshot(output) == clean_tree(two_issues, tmp_path)
 
