@@ -62,6 +62,9 @@ MEMORY_FOLDER = "/dev/shm"
 # How `write_bundle` lays out the documents for Pagefind, which shapes the bundle's bytes.
 SOURCE_LAYOUT = "numbered files in one folder"
 IMAGE = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+# What a page hides from screen readers is no text either: a checklist's ticks (✓ ☐) in a
+# result's excerpt read as noise.
+HIDDEN = re.compile(r'<span\b[^>]*\baria-hidden="true"[^>]*>[^<]*</span> ?')
 # A typographic apostrophe (U+2019) within a word: l'eau, dell'acqua, network's as the Markdown
 # typographer writes them. Pagefind 1.5 indexes a word with an ASCII apostrophe as itself and
 # as what follows it (`eau` finds "l'eau"), but not one with U+2019: `eau` found nothing in a
@@ -175,7 +178,7 @@ def _document(site: Site, issue: Issue, item: Item, path: str, url: str, title: 
               for name, values in filters.items() for value in values]
     attributes = "".join(f'<span {name}="{html.escape(value)}"></span>' for name, value in marks)
     # Images are left out: their addresses are the pages' own, and the results show none.
-    text = APOSTROPHE.sub("'", IMAGE.sub("", body))
+    text = APOSTROPHE.sub("'", HIDDEN.sub("", IMAGE.sub("", body)))
     heading = html.escape(APOSTROPHE.sub("'", title))  # the result's title is the meta's
     return SearchDocument(path, f'<!DOCTYPE html><html lang="{html.escape(lang)}"><head>'
                                 f'<meta charset="utf-8"><title>{html.escape(title)}</title>'

@@ -91,6 +91,17 @@ def test_every_item_and_every_brief_is_a_document_with_its_filters(
     assert '<html lang="en">' in lead
 
 
+def test_a_checklists_ticks_are_not_words_of_its_document(
+        make_site: Callable[..., Path]) -> None:
+    """Hidden from screen readers on the page, the ticks were a result's excerpt's noise."""
+    documents = site_documents(make_site({
+        **SEARCH_SITE, "content/issues/2026-01-winter/01-lead.md":
+            "---\ntitle: Lead\n---\nPlans:\n\n- [x] train mediators\n- [ ] open a clinic\n"}))
+    lead = documents["issues/2026-01-winter/lead/index.html"]
+    assert "train mediators" in lead and "open a clinic" in lead
+    assert "✓" not in lead and "☐" not in lead and "aria-hidden" not in lead
+
+
 def test_the_index_is_the_same_bytes_every_build(make_site: Callable[..., Path],
                                                  tmp_path: Path,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
