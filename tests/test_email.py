@@ -281,7 +281,8 @@ def arabic(tmp_path_factory: pytest.TempPathFactory) -> Path:
         **MINIMAL_SITE, **{name: text for name, text in EMAIL_FILES.items() if text is not None},
         "bulletin.yaml": str(EMAIL_FILES["bulletin.yaml"]) + "languages: {ar: {}}\n",
         ISSUE + "issue.ar.yaml": "title: يناير 2026\n",
-        ISSUE + "03-roundtable.ar.md": "---\ntitle: من يقرر بشأن المياه؟\n---\n## الملخص\nنص.\n"})
+        ISSUE + "03-roundtable.ar.md": "---\ntitle: من يقرر بشأن المياه؟\n---\n## الملخص\nنص.\n\n"
+                                       "- [x] تدريب\n- [ ] نشر\n"})
     return build(site, BuildOptions(pdf=False, jobs=1)).output
 
 
@@ -310,6 +311,21 @@ def test_an_untranslated_item_is_laid_out_in_its_language_with_a_note(arabic: Pa
     assert table.find(".//p[@class='untranslated-note']") is None
     text = (arabic / "ar/issues/2026-01-winter/email.txt").read_text(encoding="utf-8")
     assert text.count(note) == 2  # the lead story and the briefs
+
+
+def test_a_checklist_of_a_message_read_right_to_left_has_its_ticks_on_the_right(
+        arabic: Path) -> None:
+    """Inlined for clients that know no `inline-start`: the ticks were set into the left
+    margin, off the column's right edge."""
+    doc = _parse(arabic / "ar/issues/2026-01-winter/email.html")
+    checks = [item for item in doc.iter("li") if "check" in (item.get("class") or "")]
+    assert len(checks) == 2
+    for check in checks:
+        style = check.get("style", "").replace(" ", "")
+        assert "margin-right:-24px" in style and "padding-right:28px" in style, style
+        assert "margin-left:0" in style and "padding-left:0" in style, style
+    lists = [each for each in doc.iter("ul") if any(check in list(each) for check in checks)]
+    assert len(lists) == 1 and "padding: 0 24px 0 0" in lists[0].get("style", "")
 
 
 def test_unsubscribe_merge_tags_pass_through_unescaped(make_site: Callable[..., Path]) -> None:
