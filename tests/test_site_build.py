@@ -104,6 +104,11 @@ def test_item_page_has_its_issue_context_and_previous_and_next_links(output: Pat
     root = page(output, "issues/2025-10-autumn/briefs")
     breadcrumb = by_class(root, "breadcrumb", "nav")[0].find("a")
     assert breadcrumb is not None and breadcrumb.get("href") == "../../../issues/2025-10-autumn/"
+    # the number never wraps away from its label ('No.' at a line's end, '7' below it)
+    assert "".join(by_class(root, "breadcrumb", "nav")[0].itertext()).rstrip().endswith(
+        " · No.\xa01")
+    archive = "".join(by_class(page(output, "archive"), "byline")[0].itertext())
+    assert "No.\xa0" in archive and "No. " not in archive
     pager = by_class(root, "pager", "nav")[0]
     rels = {a.get("rel"): a.get("href") for a in pager.findall("a")}
     assert rels == {"prev": "../../../issues/2025-10-autumn/arequipa/",
