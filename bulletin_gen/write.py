@@ -57,9 +57,7 @@ def check_output_dir(output: Path, site_dir: Path) -> None:
     output, site = output.resolve(), site_dir.resolve()
     forbidden = {
         site: "the site folder itself",
-        site / "content": "the content folder",
-        site / "templates": "the templates folder",
-        site / "static": "the static folder",
+        **{site / folder: f"the {folder} folder" for folder in INPUT_FOLDERS},
         site / CACHE_DIR: "the build cache, which `build --clean` deletes",
         Path.home().resolve(): "your home folder",
         Path(output.anchor): "the root of the file system",
@@ -67,10 +65,15 @@ def check_output_dir(output: Path, site_dir: Path) -> None:
     if output in forbidden:
         raise OutputError(f"refusing to write the site into {output} ({forbidden[output]})."
                           " Choose an empty or new folder such as output/.")
-    for folder in ("content", "templates", "static", CACHE_DIR):
+    for folder in (*INPUT_FOLDERS, CACHE_DIR):
         if (site / folder) in output.parents:
             raise OutputError(f"refusing to write the site into {output}: it is inside the"
                               f" site's {folder}/ folder. Choose a folder such as output/.")
+    holder = _inside_an_output(output)
+    if holder:
+        raise OutputError(f"refusing to write the site into {output}: it is inside {holder},"
+                          " another build's output, which would publish it. Choose a folder"
+                          " beside it.")
     if output in site.parents:
         raise OutputError(f"refusing to write the site into {output}: it contains the site."
                           " Choose a folder inside or beside the site, such as output/.")
@@ -389,6 +392,15 @@ def _refuse_sources(target: Path, site_dir: Path, kind: str) -> None:
             raise OutputError(f"refusing to write the {kind} to {target}: it is inside the "
                               f"site's {folder}/ folder, which the build reads. Write it "
                               "elsewhere (-o), or run the command outside that folder.")
+    holder = _inside_an_output(target)
+    if holder:
+        raise OutputError(f"refusing to write the {kind} to {target}: it is inside {holder}, "
+                          "a build's output, which would publish it. Write it elsewhere (-o).")
+
+
+def _inside_an_output(path: Path) -> Path | None:
+    """The build output (a folder holding the MARKER) that `path` lies inside, if any."""
+    return next((folder for folder in path.parents if (folder / MARKER).is_file()), None)
 
 
 def write_atomic(path: Path, data: bytes | str | Callable[[IO[bytes]], object]) -> None:

@@ -18,6 +18,7 @@ from bulletin_gen.write import (
     MARKER_TEXT,
     Copy,
     OutputError,
+    check_file_target,
     check_output_dir,
     publish,
     static_copies,
@@ -110,6 +111,7 @@ def test_leftovers_of_an_interrupted_build_are_cleared(tmp_path: Path) -> None:
     ("content", "the content folder"),
     ("templates", "the templates folder"),
     ("static", "the static folder"),
+    ("translations", "the translations folder"),
 ])
 def test_output_may_not_be_a_folder_of_the_site(tmp_path: Path, name: str, reason: str) -> None:
     site = tmp_path / "site"
@@ -118,6 +120,18 @@ def test_output_may_not_be_a_folder_of_the_site(tmp_path: Path, name: str, reaso
         check_output_dir(site / name, site)
     assert caught.value.message == (f"refusing to write the site into {(site / name).resolve()}"
                                     f" ({reason}). Choose an empty or new folder such as output/.")
+
+
+def test_output_may_not_be_inside_another_builds_output(tmp_path: Path) -> None:
+    """Nothing removed it: every later build of the outer output published it too."""
+    site = tmp_path / "site"
+    (site / "output").mkdir(parents=True)
+    (site / "output" / MARKER).write_text("", "utf-8")
+    with pytest.raises(OutputError, match=r"it is inside .*output, another build's output"):
+        check_output_dir(site / "output/sub", site)
+    with pytest.raises(OutputError, match=r"it is inside .*output, a build's output"):
+        check_file_target(site / "output/x.pdf", site, "PDF", lambda start: True)
+    check_output_dir(site / "preview", site)  # beside it
 
 
 def test_output_may_not_contain_the_site(tmp_path: Path) -> None:
