@@ -535,6 +535,21 @@ def test_a_field_a_translation_misses_of_its_own_is_reported_there(
         "brief 1 (add 'body: ...')"]
 
 
+def test_a_broken_link_of_a_translations_text_is_reported_with_its_originals(
+        fixture_site: Callable[[str], Path]) -> None:
+    """The same mistake in both texts (an item renamed) was said at the original alone, and
+    at the translation only once the original was fixed: a round of fixes for each language."""
+    site_dir = fixture_site("multilingual")
+    folder = site_dir / "content/issues/2026-04-april"
+    lead, twin = folder / "01-office.md", folder / "01-office.es.md"
+    for doc in (lead, twin):
+        with doc.open("a", encoding="utf-8") as text:
+            text.write("\n[More](02-brifs.yaml)\n")
+    said = [line.partition(": link to a missing file")[0].rpartition(":")[0]
+            for line in content_errors(site_dir)]
+    assert said == sorted([f"content/issues/2026-04-april/{doc.name}" for doc in (lead, twin)])
+
+
 def with_languages(site_dir: Path, languages: str) -> Path:
     """`site_dir` (a `make_site` site, whose settings are indented) with `languages:` added to
     its settings, written as in bulletin.yaml ('{es: {}}')."""
