@@ -229,6 +229,8 @@ def load_issue(site_dir: Path, name: str, language: str | None = None,
     translation), else in the language of the translation file it names, else the main
     language."""
     main, problems = load_site(site_dir, drafts=True, base_url=base_url)
+    if os.path.exists(name):  # '.' or 'issue.es.yaml' in an issue's folder: where it is
+        name = os.path.abspath(name)
     issue_slug, named = asked_issue(name, [each.language for each in main.translations])
     if named and language and named.lower() != language.lower():
         raise BulletinError(f"{name} is the issue's '{named}' translation, and --lang asks "

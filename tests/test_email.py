@@ -313,6 +313,23 @@ def test_an_untranslated_item_is_laid_out_in_its_language_with_a_note(arabic: Pa
     assert text.count(note) == 2  # the lead story and the briefs
 
 
+def test_an_issue_is_named_by_its_folder_or_a_file_as_the_shell_gives_them(
+        make_site: Callable[..., Path], runner: CliRunner, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Inside an issue's folder, '.' was "no issue ''" and 'issue.es.yaml' "no issue
+    'issue-yaml'"."""
+    from bulletin_gen.cli import main
+
+    site = make_site({**EMAIL_FILES, "bulletin.yaml": str(EMAIL_FILES["bulletin.yaml"])
+                      + "languages: {es: {}}\n", ISSUE + "issue.es.yaml": "title: Enero\n"})
+    monkeypatch.chdir(site / ISSUE)
+    for named, written in ((".", "2026-01-winter.eml"), ("./", "2026-01-winter.eml"),
+                           ("issue.es.yaml", "2026-01-winter.es.eml")):
+        result = runner.invoke(main, ["email", named, "-o", str(tmp_path)])
+        assert result.exit_code == 0, result.output
+        assert (tmp_path / written).is_file()
+
+
 def test_a_checklist_of_a_message_read_right_to_left_has_its_ticks_on_the_right(
         arabic: Path) -> None:
     """Inlined for clients that know no `inline-start`: the ticks were set into the left
