@@ -205,8 +205,10 @@ class FieldReader:
             reader.data = Mapping(start_line=self.data.line_of(key))
         return reader
 
-    def finish(self, extra_known: tuple[str, ...] = ()) -> None:
-        """Warn about every key that was never read: most are typos."""
+    def finish(self, extra_known: tuple[str, ...] = (),
+               elsewhere: dict[str, str] | None = None) -> None:
+        """Warn about every key that was never read: most are typos. `elsewhere` gives the hint
+        for a field that belongs to another file ('status' is an issue's, not an item's)."""
         known = self.seen | set(extra_known)
         # A field the mapping gives already is not the one meant: 'languagse' beside
         # 'language' is 'languages'.
@@ -214,8 +216,8 @@ class FieldReader:
         for key in self.data:
             if key not in known:
                 self.problems.warn(self.at(key), f"unknown field '{self.label(key)}'{self._in()}",
-                                   did_you_mean(key, unwritten) or
-                                   did_you_mean(key, sorted(known)))
+                                   (elsewhere or {}).get(key) or did_you_mean(key, unwritten)
+                                   or did_you_mean(key, sorted(known)))
 
 
 def _quote_hint(value: Any) -> str:

@@ -282,6 +282,12 @@ def in_drafts(sources: Sources) -> Callable[[str], bool]:
     return inside
 
 
+# What an item's editor may mean by a field only an issue has.
+_DRAFT_HINT = ("only a whole issue can be a draft: put 'status: draft' in its issue.yaml, or "
+               "in a single-file issue's fields")
+ISSUE_ONLY = {"status": _DRAFT_HINT, "draft": _DRAFT_HINT}
+
+
 def _marked_draft(source: IssueSource) -> bool:
     return str(source.meta.meta.get("status", "")).strip() == "draft"
 
@@ -570,7 +576,7 @@ def _build_item(doc: SourceDoc, identity: Identity, issue_date: dt.date, resolve
         html = _render(renderer, doc.body, doc, resolve, problems, identity.slug,
                        heading_names=originals.heading_names.get(doc.rel, ()))
     # A misspelt kind is one error: the fields its right spelling reads are not warned of too.
-    fields.finish(() if known_kind else KIND_FIELDS)
+    fields.finish(() if known_kind else KIND_FIELDS, ISSUE_ONLY)
     return replace(item, html_utf8=html.encode(), briefs=briefs, roundtable=roundtable)
 
 

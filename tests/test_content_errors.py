@@ -323,6 +323,16 @@ def test_a_singular_region_is_not_read_but_named_with_its_plural(
         f"{ISSUE}/02-briefs.yaml:3: unknown field 'region' in brief 1 (did you mean regions?)"]
 
 
+def test_an_item_marked_as_a_draft_is_told_that_only_an_issue_can_be(
+        make_site: Callable[..., Path]) -> None:
+    """'status' was 'did you mean tags?', and the item was published all the same."""
+    site = make_site({LEAD: "---\ntitle: Lead\nstatus: draft\ndraft: true\n---\nText.\n"})
+    hint = ("only a whole issue can be a draft: put 'status: draft' in its issue.yaml, or in a "
+            "single-file issue's fields")
+    assert [str(w) for w in check(site).warnings] == [
+        f"{LEAD}:3: unknown field 'status' ({hint})", f"{LEAD}:4: unknown field 'draft' ({hint})"]
+
+
 def test_unknown_nested_key_names_its_mapping(make_site: Callable[..., Path]) -> None:
     site = make_site({"bulletin.yaml": "title: T\ncontact:\n  name: A\n  emial: a@example.org\n"})
     assert [str(w) for w in check(site).warnings] == [
