@@ -319,7 +319,7 @@ def read_config(reader: FieldReader) -> SiteConfig:
         untranslated=reader.choice("untranslated", ("original", "omit"), "original"),
         key_lines=dict(reader.data.lines),
     )
-    config = replace(config, languages=_languages(reader.mapping("languages"), config))
+    config = replace(config, languages=_languages(_languages_section(reader), config))
     if not _report_stray_languages(reader) and "languages" in reader.data and \
             not reader.data["languages"]:
         reader.problems.warn(reader.at("languages"), "languages: lists no language",
@@ -327,6 +327,23 @@ def read_config(reader: FieldReader) -> SiteConfig:
                              "leave 'languages:' out")
     reader.finish()
     return config
+
+
+def _languages_section(reader: FieldReader) -> FieldReader:
+    """`languages:`; a list of codes (`[es, fr]`) is an error with the mapping to write, and
+    is read as that mapping, so that its translations are not also said to be unlisted."""
+    listed = reader.data.get("languages")
+    if not (isinstance(listed, list) and listed and all(isinstance(code, str) and
+                                                       _LANGUAGE_CODE.fullmatch(code)
+                                                       for code in listed)):
+        return reader.mapping("languages")
+    reader.raw("languages")  # said here, not also an unknown field
+    reader.error("languages", "languages: expected a mapping, got a list: each language is a "
+                 "key, with its settings under it",
+                 f"write 'languages: {{{', '.join(f'{code}: {{}}' for code in listed)}}}'")
+    section = FieldReader(None, reader.path, Problems(), what="languages", prefix="languages.")
+    section.data = Mapping(dict.fromkeys(listed), start_line=reader.data.line_of("languages"))
+    return section
 
 
 def _report_stray_languages(reader: FieldReader) -> bool:

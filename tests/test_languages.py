@@ -93,7 +93,9 @@ def test_a_site_without_languages_has_none(tmp_path: Path) -> None:
      "bulletin.yaml:3: languages: 'en' is the main language ('language: en')"),
     ("languages:\n  no: {}\n", "bulletin.yaml:3: languages: 'False' is not a language code "
      "(put the code in quotes"),
-    ("languages: [es, fr]\n", "bulletin.yaml:2: languages: expected a mapping"),
+    ("languages: [es, fr]\n", "bulletin.yaml:2: languages: expected a mapping, got a list: "
+     "each language is a key, with its settings under it (write 'languages: {es: {}, fr: {}}')"),
+    ("languages: [Spanish]\n", "bulletin.yaml:2: languages: expected a mapping (key: value"),
     ("languages:\n  es: Spanish\n", "bulletin.yaml:3: languages.es: expected a mapping"),
     ("languages:\n  es:\n    tags: {water: ''}\n",
      "bulletin.yaml:4: languages.es.tags.water: no name given"),
@@ -105,6 +107,19 @@ def test_bad_language_settings_are_errors_at_their_line(tmp_path: Path, text: st
                                                         expected: str) -> None:
     problems = config_problems(tmp_path, "title: Notes\n" + text)
     assert any(problem.startswith(expected) for problem in problems), problems
+
+
+def test_languages_listed_are_one_error_not_a_warning_for_each_translation_too(
+        make_site: Callable[..., Path]) -> None:
+    site_dir = with_languages(make_site({
+        "content/issues/2026-01-winter/issue.es.yaml": "title: Enero\n"}), "[es]")
+    assert content_errors(site_dir) == [
+        f"bulletin.yaml:{(site_dir / 'bulletin.yaml').read_text('utf-8').count(chr(10))}: "
+        "languages: expected a mapping, got a list: each language is a key, with its settings "
+        "under it (write 'languages: {es: {}}')"]
+    with pytest.raises(ContentError) as caught:
+        load_site(site_dir)
+    assert caught.value.warnings == ()
 
 
 def test_an_unknown_key_of_a_language_is_a_warning_at_its_line(tmp_path: Path) -> None:
