@@ -163,11 +163,16 @@ def broken_link(doc: SourceDoc, url: str, what: str) -> tuple[str, str]:
                 "folder; a draft issue is published only with --drafts")
     if url.lower().startswith("www."):
         return f"{what} to a missing file: {shown}", f"did you mean https://{url}?"
+    return f"{what} to a missing file: {shown}", missing_file_hint(doc, url)
+
+
+def missing_file_hint(doc: SourceDoc, url: str) -> str:
+    """What to do about a path of `doc` that names no file: the file it likely meant."""
+    target = _target(doc, url)
     meant = _meant_file(target, url) if target else ""
     if not meant and "@" in url and "/" not in url:  # logo@2x.png is a file, not an address
         meant = f"mailto:{url}"
-    return (f"{what} to a missing file: {shown}",
-            f"did you mean {meant}?" if meant else
+    return (f"did you mean {meant}?" if meant else
             "the path is relative to this file; check the name and folder")
 
 

@@ -505,7 +505,7 @@ def _image(fields: FieldReader, resolve: Resolver, doc: SourceDoc) -> Image | No
     target = src if is_external(src) else resolve(src, "image")
     if target is None:
         fields.error("image", *leaving_site(doc, src, "image:") or (
-            f"image: no file '{src}'", "the path is relative to this file"))
+            f"image: no file '{src}'", links.missing_file_hint(doc, src)))
         return None
     target = target.removeprefix(ROOT_MARKER)  # Image.url is a site path, like every model URL
     if not alt:

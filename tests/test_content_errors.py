@@ -26,7 +26,7 @@ ISSUE = "content/issues/2026-01-winter"
 LEAD = f"{ISSUE}/01-lead.md"
 HINT_MISSING_FILE = "the path is relative to this file; check the name and folder"
 
-CASES: dict[str, tuple[dict[str, str | None], list[str]]] = {
+CASES: dict[str, tuple[dict[str, str | bytes | None], list[str]]] = {
     "missing required field": (
         {LEAD: "---\nkind: feature\n---\nText.\n"},
         [f"{LEAD}:2: missing required field 'title' (add 'title: ...')"],
@@ -143,7 +143,12 @@ CASES: dict[str, tuple[dict[str, str | None], list[str]]] = {
     ),
     "missing image in front matter": (
         {LEAD: "---\ntitle: Lead\nimage: images/map.png\nimage_alt: A map\n---\nText.\n"},
-        [f"{LEAD}:3: image: no file 'images/map.png' (the path is relative to this file)"],
+        [f"{LEAD}:3: image: no file 'images/map.png' ({HINT_MISSING_FILE})"],
+    ),
+    "image in front matter in other capitals": (
+        {LEAD: "---\ntitle: Lead\nimage: images/Map.PNG\nimage_alt: A map\n---\nText.\n",
+         f"{ISSUE}/images/map.png": TINY_PNG},
+        [f"{LEAD}:3: image: no file 'images/Map.PNG' (did you mean images/map.png?)"],
     ),
     "missing file in a brief": (
         {f"{ISSUE}/02-briefs.yaml": "title: News\nitems:\n  - body: |\n      Line one.\n"
