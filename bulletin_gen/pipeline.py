@@ -67,15 +67,16 @@ def load_site(site_dir: Path, drafts: bool = False, base_url: str | None = None,
     site = build_site(config, translations.main, renderer, problems, drafts, memo, jobs)
     check_issue_numbers(site.issues, translations.main, problems)  # translations share them
     check_term_names(site.issues, translations.main, problems)  # and take their terms
+    # Measured on every build, outside the memo: a picture replaced by another of other
+    # dimensions leaves its item file as it was. Before the translations, which show the
+    # same pictures: a picture's problem is said at the original, not again at each of them.
+    site = measure_images(site, problems)
     site = add_translations(site, translations, renderer, problems, drafts, jobs,
                             cache.translation_memo if cache else None)
     if cache:  # kept even when the build fails, for the build after the fix
         cache.keep_model()
     if not drafts:  # a draft may be half written: its problems wait for builds that show it
         problems.forget(in_drafts(translations.main))
-    # Measured on every build, outside the memo: a picture replaced by another of other
-    # dimensions leaves its item file as it was.
-    site = measure_images(site, problems)
     problems.raise_if_any(strict=strict)
     return site, problems
 

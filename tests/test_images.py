@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import WITH_PDF, age, parse_html
+from conftest import SETTINGS, WITH_PDF, age, parse_html
 from PIL import Image as Pillow
 
 from bulletin_gen import images
 from bulletin_gen.build import BuildOptions, build
+from bulletin_gen.pipeline import load_site
 
 # Each template text is compiled once in the module's process, not again in every fresh
 # site's build: these tests are not about how templates are compiled (conftest.compile_once).
@@ -226,6 +227,19 @@ def test_a_replaced_picture_of_other_dimensions_resizes_the_page(
         assert (output / page).read_bytes() == (clean / page).read_bytes()
     assert sorted(path.name for path in (output / "issues/2026-01-winter/images").iterdir()) \
         == ["photo.480w.jpg", "photo.800w.jpg", "photo.jpg"]  # the old wider copies gone
+
+
+def test_a_picture_that_cannot_be_read_is_said_once_at_the_item_that_names_it(
+        make_site: Callable[..., Path]) -> None:
+    """Not again at a translation that shows it without naming it."""
+    site = site_with(make_site, b"not a picture", name="broken.png", settings={
+        "bulletin.yaml": SETTINGS + "pdf: {enabled: false}\n        languages: {es: {}}\n",
+        "content/issues/2026-01-winter/issue.es.yaml": "title: Enero\n",
+        "content/issues/2026-01-winter/01-lead.es.md": "---\ntitle: Portada\n---\nTexto.\n"})
+    _, problems = load_site(site)
+    assert [warning.location.path for warning in problems.warnings
+            if "cannot be read as a picture" in warning.message] == [
+        "content/issues/2026-01-winter/01-lead.md"]
 
 
 def test_check_warns_about_a_large_image_and_one_that_is_no_picture(
