@@ -165,9 +165,17 @@ class Tracer:
     def __init__(self, site_dir: Path, site: Site, rendered: RenderedSite[PageScan | None]) -> None:
         self.texts: dict[str, list[str]] = {}
         sources: list[str] = []
+        # The files whose texts each page shows: a link seen on a translation's page is
+        # looked for in the translation first, not in the original that says the same.
+        self.shown: dict[str, list[str]] = {}
         for each in language_sites(site):  # a finding in a translation names its file
-            sources += [issue.source for issue in each.issues]
-            sources += [item.source for issue in each.issues for item in issue.items]
+            for issue in each.issues:
+                items = [item.source for item in issue.items]
+                self.shown[f"{issue.url}index.html"] = [issue.source, *items]
+                self.shown.update((f"{item.url}index.html", [item.source])
+                                  for item in issue.items)
+                sources += [issue.source, *items]
+            self.shown.update((f"{page.url}index.html", [page.source]) for page in each.pages)
             sources += [page.source for page in each.pages]
         sources.append(CONFIG_FILE)  # organisation.url and the like are on every page
         for rel in dict.fromkeys(sources):
@@ -226,7 +234,8 @@ class Tracer:
         if names_server(needle):
             places = list(self._places(needle))
         else:
-            found = self.locate(needle) if needle else None
+            shown = (self.locate(needle, only=rel) for rel in self.shown.get(link.page, ()))
+            found = (next(filter(None, shown), None) or self.locate(needle)) if needle else None
             places = [found] if found else []
         if not places:
             return [self.on_page(link, kind, severity, message, hint)]

@@ -12,7 +12,7 @@ from typing import Any, ClassVar
 
 import pytest
 from click.testing import CliRunner
-from conftest import TINY_PNG, parse_html
+from conftest import SETTINGS, TINY_PNG, parse_html
 
 from bulletin_gen.audit import audit_site, empty_headings
 from bulletin_gen.cli import main
@@ -407,6 +407,26 @@ def test_a_wrong_anchor_in_a_link_to_another_item_is_reported_once_at_its_source
                              f"{other}:7: error: link to a missing anchor #clinic in "
                              "02-briefs.yaml (a brief's anchor is its id, or its number in the "
                              "file: 02-briefs.yaml#1 for the first)\n")
+
+
+def test_a_wrong_anchor_of_a_translation_is_reported_at_the_translation(
+        make_site: Callable[..., Path], runner: CliRunner) -> None:
+    """The original's same link leads where it should; the French heading has no such id
+    (it has more headings than its original, so they keep their own)."""
+    folder = "content/issues/2026-01-winter/"
+    site = make_site({
+        "bulletin.yaml": SETTINGS + "pdf: {enabled: false}\n        languages: {fr: {}}\n",
+        folder + "issue.fr.yaml": "title: Janvier\n",
+        folder + "01-lead.md": "---\ntitle: Lead\n---\nIntro.\n\n## Background\n\nText.\n",
+        folder + "01-lead.fr.md": "---\ntitle: Tête\n---\nIntro.\n\n## Contexte\n\nTexte.\n\n"
+                                  "## Suite\n\nPlus.\n",
+        folder + "03-other.md": "---\ntitle: Other\n---\nSee [it](01-lead.md#background).\n",
+        folder + "03-other.fr.md": "---\ntitle: Autre\n---\nVoir [le](01-lead.md#background).\n"})
+    result = runner.invoke(main, ["check", str(site)])
+    assert result.exit_code == 1
+    assert [line for line in result.stderr.splitlines() if "error" in line] == [
+        f"{folder}03-other.fr.md:4: error: link to a missing anchor #background in 01-lead.md "
+        "(an anchor is the id of a heading or element on the page it links to)"]
 
 
 def test_a_wrong_anchor_in_a_link_to_a_page_is_reported_once_at_its_source(
