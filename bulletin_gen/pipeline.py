@@ -76,7 +76,8 @@ def load_site(site_dir: Path, drafts: bool = False, base_url: str | None = None,
     if cache:  # kept even when the build fails, for the build after the fix
         cache.keep_model()
     if not drafts:  # a draft may be half written: its problems wait for builds that show it
-        problems.forget(in_drafts(translations.main))
+        problems.forget(in_drafts(translations.main,
+                                  [language.code for language in config.languages]))
     problems.raise_if_any(strict=strict)
     return site, problems
 
@@ -298,7 +299,7 @@ def _issue_files(site_dir: Path, site: Site, pages: set[str], problems: Problems
                 problems.warn(where, f"left out: the build writes {asset.url} itself",
                               "rename the file, or remove it if a command left it there")
             elif asset.url not in linked:
-                problems.warn(where, "left out: no text links to it or shows it",
+                problems.warn(where, "left out: no published text links to it or shows it",
                               "link to it from a text to publish it; else move it out of "
                               "content/, or into static/ to publish it as it is")
             else:

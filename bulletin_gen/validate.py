@@ -21,6 +21,7 @@ from .config import SiteConfig, read_contact
 from .console import plural
 from .content import (
     INHERITED,
+    MARKDOWN_SUFFIXES,
     SHOWN_TEXT,
     YAML_SUFFIXES,
     IssueSource,
@@ -262,24 +263,23 @@ def check_issue_numbers(issues: Sequence[Issue], sources: Sources, problems: Pro
             "give each issue of a volume its own number: renumber the later issues")
 
 
-def in_drafts(sources: Sources) -> Callable[[str], bool]:
+def in_drafts(sources: Sources, codes: Sequence[str]) -> Callable[[str], bool]:
     """Whether a file (its path as the editor knows it) belongs to an issue marked as a draft:
-    its folder, or its file and that file's translations (`ISSUE.es.md`)."""
+    its folder, or its file and that file's translations into the languages `codes`
+    (`ISSUE.es.md`)."""
     folders, files = [], set()
     for source in sources.issues:
-        if _marked_draft(source):
-            if source.folder is None:
-                files.add(source.meta.rel.removesuffix(".md"))
-            else:
-                folders.append(source.meta.rel.rpartition("/")[0] + "/")
+        if not _marked_draft(source):
+            continue
+        rel = source.meta.rel
+        if source.folder is None:
+            stem = rel[:-len(source.meta.path.suffix)]
+            files |= {rel, *(f"{stem}.{code}{suffix}" for code in codes
+                             for suffix in MARKDOWN_SUFFIXES)}
+        else:
+            folders.append(rel.rpartition("/")[0] + "/")
     starts = tuple(folders)
-
-    def inside(path: str) -> bool:
-        stem = path.removesuffix(".md")
-        return path.startswith(starts) or (stem != path and (
-            stem in files or stem.rpartition(".")[0] in files))
-
-    return inside
+    return lambda path: path in files or path.startswith(starts)
 
 
 # What an item's editor may mean by a field only an issue has.

@@ -276,16 +276,23 @@ def test_a_draft_left_out_holds_up_no_build_with_its_mistakes(
         "content/issues/2026-03-march.md": "---\ntitle: March\ndate: 2026-03-01\n"
                                            "status: draft\n---\n## One\n[x](gone.md)\n",
         "content/issues/2026-03-march.es.md": "---\ntitle: Marzo\nsumary: x\n---\n## Uno\n",
+        "content/issues/2026-04-april.markdown": "---\ntitle: April\ndate: 2026-04-01\n"
+                                                 "status: draft\n---\n## One\n[x](gone.md)\n",
         f"{ISSUE}/issue.es.yaml": "title: Enero\n",
     })
     report = build(site, BuildOptions(strict=True))
-    assert (report.drafts, report.warnings) == (2, ())
+    assert (report.drafts, report.warnings) == (3, ())
     assert not (report.output / "issues/2026-02-next").exists()
     assert check(site, strict=True).warnings == ()
     shown = [str(problem) for problem in problems_of(site, drafts=True).problems]
     assert [line.split(": error:")[0].split(":")[0] for line in shown] == [
         "content/issues/2026-02-next/01-plan.md", "content/issues/2026-02-next/01-plan.md",
-        "content/issues/2026-03-march.md"]
+        "content/issues/2026-03-march.md", "content/issues/2026-04-april.markdown"]
+    # A published issue whose name only begins as a draft's does is no translation of it.
+    (site / "content/issues/2026-03-march.v2.md").write_text(
+        "---\ntitle: March again\ndate: 2026-03-02\n---\n## One\n[x](gone.md)\n", "utf-8")
+    assert [problem.location.path for problem in problems_of(site).problems] == [
+        "content/issues/2026-03-march.v2.md"]
     # A published issue's link into the draft is still the published file's mistake.
     site = make_site({LEAD: "---\ntitle: Lead\n---\n[Plan](../2026-02-next/01-plan.md)\n"
                       }, base={**MINIMAL_SITE, "content/issues/2026-02-next/issue.yaml":
