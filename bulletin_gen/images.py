@@ -24,7 +24,7 @@ from PIL import Image as Pillow
 from PIL import ImageOps
 
 from .errors import Location, Problems
-from .markdown import ROOT_MARKER
+from .links import files_named
 from .model import EMAIL_WIDTH, PRINT_WIDTH, Entry, Image, Issue, Item, Site, TermIndex
 from .pictures import upright_size
 from .write import MadeFolder
@@ -69,10 +69,10 @@ def _text_pictures(issue: Issue, sizes: dict[str, tuple[int, int]]) -> tuple[Ima
     warned of here: loading warned of it where the text names it."""
     if not issue.assets:
         return ()
-    text = "".join(fragment for _, fragment in issue.fragments())
+    named = {url for _, fragment in issue.fragments() for url in files_named(fragment)}
     found = []
     for asset in sorted(issue.assets, key=lambda asset: asset.url):
-        if f'"{ROOT_MARKER}{asset.url}"' not in text:  # as the text's <img src> names it
+        if asset.url not in named:
             continue
         width, height = _known_size(asset.source, asset.url, issue.source, sizes, Problems())
         if width:

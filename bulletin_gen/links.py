@@ -12,8 +12,9 @@ import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from html import unescape
 from pathlib import Path
-from urllib.parse import quote, unquote
+from urllib.parse import unquote
 
 from .content import SourceDoc, Sources
 from .errors import Location, Problems, closest
@@ -92,35 +93,37 @@ def asset_urls(sources: Sources, found: dict[Path, Identity]) -> dict[Path, str]
 def linked_files(sites: Iterable[Site], files: Iterable[str]) -> set[str]:
     """Those of `files` (site paths of files of issues' folders) that the sites' texts link or
     show, or that are an issue's or item's `image:`: the files a reader can reach."""
-    by_issue: dict[str, list[tuple[str, str]]] = {}  # 'issues/SLUG/', each file as written
-    for url in files:
-        by_issue.setdefault(_issue_part(url), []).extend((url, written) for written in
-                                                         {url, quote(url)})
-    linked: set[str] = set()
+    files = set(files)
+    if not files:
+        return set()
+    named: set[str] = set()
     for site in sites:
         for issue in site.issues:
-            linked.update(image.url for image in (issue.image, *(item.image for item in
-                                                                  issue.items)) if image)
+            named.update(image.url for image in (issue.image, *(item.image for item in
+                                                                 issue.items)) if image)
         for _, html in site.fragments():
-            at = html.find(_ISSUES_MARK)
-            while at >= 0:
-                start = at + len(ROOT_MARKER)
-                linked.update(url for url, written in by_issue.get(_issue_part(html[start:]), ())
-                              if html.startswith(written, start)
-                              and html[start + len(written):][:1] in _AFTER_ADDRESS)
-                at = html.find(_ISSUES_MARK, start)
-    return linked
+            named |= files_named(html)
+    return files & named
 
 
-def _issue_part(path: str) -> str:
-    """'issues/SLUG/' of a site path in an issue's folder."""
-    return "".join(path.partition("/")[:2] + path.partition("/")[2].partition("/")[:2])
+def files_named(html: str) -> set[str]:
+    """The site paths of the files of issues' folders that a rendered text links to or shows
+    (as the links stage writes them: `@root/issues/...`, escaped for HTML)."""
+    if _ISSUES_MARK not in html:
+        return set()
+    named = set()
+    for address in _FILE_ADDRESS.findall(html):
+        address = unescape(address).strip()
+        named.add(unquote(address))
+        # In a `srcset`, each address is followed by its width, and the next one by a comma.
+        named.update(unquote(part.split()[0].removeprefix(ROOT_MARKER))
+                     for part in address.split(",") if part.strip())
+    return named
 
 
 _ISSUES_MARK = f"{ROOT_MARKER}issues/"
-# What may follow a file's address in a text: its attribute's closing quote, its fragment or
-# query, or (in a `srcset`) the space before its width or the comma before the next address.
-_AFTER_ADDRESS = ("", '"', "'", "#", "?", " ", ",", "\n", "\t")
+# An address up to the end of its attribute, or to its fragment or query.
+_FILE_ADDRESS = re.compile(re.escape(ROOT_MARKER) + r"""(issues/[^"'#?<>]+)""")
 
 
 def resolver(doc: SourceDoc, found: dict[Path, Identity], assets: dict[Path, str]) -> Resolver:
@@ -133,7 +136,9 @@ def resolver(doc: SourceDoc, found: dict[Path, Identity], assets: dict[Path, str
             return url
         target = nfc_path(target)  # links are NFC text; file names may not be
         if target in assets:
-            return ROOT_MARKER + assets[target]
+            # A link keeps its query and fragment ('annex.pdf#page=2'); a picture is its file.
+            tail = url[len(url.partition("#")[0].split("?")[0]):] if kind == "link" else ""
+            return ROOT_MARKER + assets[target] + tail
         identity = found.get(target)
         if identity and kind == "link":
             if fragment and identity.slug and identity.issue_slug:

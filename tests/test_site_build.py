@@ -371,8 +371,9 @@ def test_a_file_at_the_address_of_one_the_build_writes_is_left_out_and_warned_of
     assert said == [f"{issue}{name}: left out: the build writes issues/2026-01-winter/{name}"
                     " itself (rename the file, or remove it if a command left it there)"
                     for name in ("email.txt", "lead/index.html")] + [
-        f"{issue}plan.txt: left out: no text links to it or shows it (link to it from a text "
-        "to publish it; else move it out of content/, or into static/ to publish it as it is)"]
+        f"{issue}plan.txt: left out: no published text links to it or shows it (link to it "
+        "from a text to publish it; else move it out of content/, or into static/ to publish "
+        "it as it is)"]
     written = tmp_path / "out/issues/2026-01-winter"
     assert "an old email" not in (written / "email.txt").read_text(encoding="utf-8")
     assert "<p>old" not in (written / "lead/index.html").read_text(encoding="utf-8")
@@ -393,10 +394,10 @@ def test_only_the_files_a_text_links_to_are_published_from_an_issues_folder(
     issue = "content/issues/2026-01-winter/"
     site = make_site({
         issue + "01-lead.md": "---\ntitle: Lead\nimage: shown.png\nimage_alt: A map\n---\n"
-                              "The [annex](annex%20été.pdf#page=2).\n",
+                              "The [annex](annex%20été.pdf#page=2), [Q&A](Q&A.csv).\n",
         issue + "02-briefs.yaml": "title: Briefs\nkind: briefs\nitems:\n"
                                   "  - {headline: One, body: '![Plan](plans/plan.png)'}\n",
-        issue + "annex été.pdf": "%PDF-", issue + "shown.png": TINY_PNG,
+        issue + "annex été.pdf": "%PDF-", issue + "Q&A.csv": "?", issue + "shown.png": TINY_PNG,
         issue + "plans/plan.png": TINY_PNG, issue + "plans/old.png": TINY_PNG,
         issue + "notes.txt": "private", issue + "01-lead.md~": "a backup",
         issue + "#01-lead.md#": "autosave", issue + "issue.yaml.orig": "a patch's backup",
@@ -404,12 +405,14 @@ def test_only_the_files_a_text_links_to_are_published_from_an_issues_folder(
                                   "(../issues/2026-01-winter/plans/old.png)\n"})
     report = build(site, BuildOptions(output=tmp_path / "out", pdf=False))
     assert [warning.location.path for warning in report.warnings
-            if "no text links to it" in warning.message] == [issue + "notes.txt"]
+            if "no published text links to it" in warning.message] == [issue + "notes.txt"]
     written = tmp_path / "out/issues/2026-01-winter"
     assert sorted(path.relative_to(written).as_posix() for path in written.rglob("*")
                   if path.is_file() and path.parent.name != "lead"
                   and not path.name.endswith((".html", ".txt"))) == [
-        "annex été.pdf", "plans/old.png", "plans/plan.png", "shown.png"]
+        "Q&A.csv", "annex été.pdf", "plans/old.png", "plans/plan.png", "shown.png"]
+    links = [a.get("href") for a in parse_html(written / "lead/index.html").iter("a")]
+    assert "../../../issues/2026-01-winter/annex été.pdf#page=2" in links  # as written
 
 
 # --- Drafts ---------------------------------------------------------------------------------

@@ -361,7 +361,7 @@ def test_a_file_added_beside_an_unchanged_issue_is_published_once_a_text_links_t
     report = build(two_issues, BuildOptions(jobs=1))
     assert report.read == ()
     assert [warning.location.path for warning in report.warnings
-            if "no text links to it" in warning.message] == [f"{SPRING}/map.txt"]
+            if "no published text links to it" in warning.message] == [f"{SPRING}/map.txt"]
     assert not (report.output / "issues/2026-02-spring/map.txt").exists()
     # linked from the other issue, which changed: the unchanged one's file is published
     write(two_issues, f"{ISSUE}/04-target.md",
