@@ -167,16 +167,20 @@ class Tracer:
         sources: list[str] = []
         # The files whose texts each page shows: a link seen on a translation's page is
         # looked for in the translation first, not in the original that says the same.
+        # Any other page of a language (a tag's, which shows briefs) shows that language's.
         self.shown: dict[str, list[str]] = {}
+        self.in_language: dict[str, list[str]] = {}  # by the language's prefix ('es/')
         for each in language_sites(site):  # a finding in a translation names its file
+            own = self.in_language[each.prefix] = []
             for issue in each.issues:
                 items = [item.source for item in issue.items]
                 self.shown[f"{issue.url}index.html"] = [issue.source, *items]
                 self.shown.update((f"{item.url}index.html", [item.source])
                                   for item in issue.items)
-                sources += [issue.source, *items]
+                own += [issue.source, *items]
             self.shown.update((f"{page.url}index.html", [page.source]) for page in each.pages)
-            sources += [page.source for page in each.pages]
+            own += [page.source for page in each.pages]
+            sources += own
         sources.append(CONFIG_FILE)  # organisation.url and the like are on every page
         for rel in dict.fromkeys(sources):
             text = read_text(site_dir / rel, rel, Problems())
@@ -234,12 +238,19 @@ class Tracer:
         if names_server(needle):
             places = list(self._places(needle))
         else:
-            shown = (self.locate(needle, only=rel) for rel in self.shown.get(link.page, ()))
+            shown = (self.locate(needle, only=rel) for rel in self._shown_on(link.page))
             found = (next(filter(None, shown), None) or self.locate(needle)) if needle else None
             places = [found] if found else []
         if not places:
             return [self.on_page(link, kind, severity, message, hint)]
         return [Finding(path, line, kind, severity, message, hint) for path, line in places]
+
+    def _shown_on(self, page: str) -> list[str]:
+        """The source files whose texts the page at `page` may show, the likeliest first."""
+        if page in self.shown:
+            return self.shown[page]
+        prefix = page.partition("/")[0] + "/"
+        return self.in_language.get(prefix) or self.in_language.get("", [])
 
     def on_page(self, link: Link, kind: str, severity: str, message: str,
                 hint: str = "") -> Finding:

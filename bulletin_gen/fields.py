@@ -16,6 +16,8 @@ from .errors import Location, Problems, did_you_mean
 from .i18n import language_mistake
 from .yamlio import Mapping
 
+MISSING_FIELD = "missing required field"
+
 
 class FieldReader:
     """Reads the fields of one mapping, collecting problems against `path`."""
@@ -55,7 +57,7 @@ class FieldReader:
         if self.not_fields:
             return
         self.problems.add(Location(self.path, self.data.start_line or 1),
-                          f"missing required field '{self.label(key)}'{self._in()}",
+                          f"{MISSING_FIELD} '{self.label(key)}'{self._in()}",
                           f"add '{key}: {example}'")
 
     def raw(self, key: str) -> Any:

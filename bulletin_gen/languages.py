@@ -19,7 +19,6 @@ out (`omit`). Pages are published under the language's code: 'es/issues/<issue>/
 
 from __future__ import annotations
 
-import math
 import os
 import posixpath
 import re
@@ -51,6 +50,7 @@ from .errors import (
     did_you_mean,
     no_such_issue,
 )
+from .fields import MISSING_FIELD
 from .i18n import language_meant
 from .images import measure_images
 from .layout import CONFIG_FILE
@@ -621,29 +621,27 @@ def _identities(sources: Sources, language: LanguageSources, main: dict[Path, Id
 
 def _belonging(found: Problems, language: LanguageSources, said: Problems) -> Problems:
     """The problems of `found` that are in a translation file, not in an inherited field nor
-    (for one of its fields) said already at its original (in `said`, the main site's): a
-    required field a translation misses, its original misses too, or it would be inherited.
-    A problem of the translation's own text is its own, whatever the original's."""
-    originals = {twin.rel: (posixpath.join(posixpath.dirname(twin.rel), original.name),
-                            _text_line(twin)) for original, twin in language.twins.items()}
+    said already at its original (in `said`, the main site's) when they may be the original's:
+    a required field a translation misses because its original misses it too, or a problem of
+    the whole file (a picture it shows). One at a line of the translation is its own writing,
+    whatever the original's."""
+    originals = {twin.rel: posixpath.join(posixpath.dirname(twin.rel), original.name)
+                 for original, twin in language.twins.items()}
     at_originals = {(problem.location.path, problem.message, problem.hint)
                     for problem in (*said.errors, *said.warnings)}
 
     def belongs(problem: Problem) -> bool:
-        original, body_line = originals.get(problem.location.path, (None, 0))
-        return original is not None and problem.location.line != INHERITED and (
-            problem.location.line >= body_line
-            or (original, problem.message, problem.hint) not in at_originals)
+        original = originals.get(problem.location.path)
+        if original is None or problem.location.line == INHERITED:
+            return False
+        maybe_the_originals = (problem.location.line == 0
+                               or problem.message.startswith(MISSING_FIELD))
+        return not maybe_the_originals or \
+            (original, problem.message, problem.hint) not in at_originals
     kept = Problems()
     kept.errors.extend(filter(belongs, found.errors))
     kept.warnings.extend(filter(belongs, found.warnings))
     return kept
-
-
-def _text_line(doc: SourceDoc) -> float:
-    """The first line of a file's own Markdown text: after its front matter; none in a YAML
-    file, all fields."""
-    return doc.body_line if doc.path.suffix.lower() in MARKDOWN_SUFFIXES else math.inf
 
 
 def _text_languages(main: Site) -> dict[str, str]:

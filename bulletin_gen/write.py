@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 from .errors import BulletinError, ContentError, Location, Problem
-from .layout import CACHE_DIR, CONFIG_FILE, INPUT_FOLDERS
+from .layout import CACHE_DIR, CONFIG_FILE, INPUT_FOLDERS, editor_temporary
 from .libc import linux_call
 
 if TYPE_CHECKING:  # at run time only its objects are met: importing it would import Jinja
@@ -72,7 +72,7 @@ def check_output_dir(output: Path, site_dir: Path) -> None:
     holder = _inside_an_output(output)
     if holder:
         raise OutputError(f"refusing to write the site into {output}: it is inside {holder},"
-                          " another build's output, which would publish it. Choose a folder"
+                          " the output of a build, which would publish it. Choose a folder"
                           " beside it.")
     if output in site.parents:
         raise OutputError(f"refusing to write the site into {output}: it contains the site."
@@ -395,7 +395,8 @@ def _refuse_sources(target: Path, site_dir: Path, kind: str) -> None:
     holder = _inside_an_output(target)
     if holder:
         raise OutputError(f"refusing to write the {kind} to {target}: it is inside {holder}, "
-                          "a build's output, which would publish it. Write it elsewhere (-o).")
+                          "the output of a build, which would publish it. Write it elsewhere "
+                          "(-o).")
 
 
 def _inside_an_output(path: Path) -> Path | None:
@@ -435,7 +436,8 @@ def naming(path: Path) -> Iterator[None]:
 
 
 def static_copies(folder: Path, prefix: str = "") -> list[Copy]:
-    """Every file below `folder`, to be copied to `prefix` + its relative path.
+    """Every file below `folder`, to be copied to `prefix` + its relative path; but hidden
+    files, and editors' temporary files and backups (layout.editor_temporary).
 
     A symbolic link that leads out of `folder` is refused: it would publish a file from
     elsewhere on the machine.
@@ -444,7 +446,8 @@ def static_copies(folder: Path, prefix: str = "") -> list[Copy]:
         return []
     root = folder.resolve()
     files = [path for path in sorted(folder.rglob("*"))
-             if path.is_file() and not path.name.startswith(".")]
+             if path.is_file() and not path.name.startswith(".")
+             and not editor_temporary(path.name)]
     leaving = [path for path in files if not path.resolve().is_relative_to(root)]
     if leaving:
         raise ContentError(Problem(Location(f"{folder.name}/{path.relative_to(folder).as_posix()}"),

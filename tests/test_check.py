@@ -421,12 +421,21 @@ def test_a_wrong_anchor_of_a_translation_is_reported_at_the_translation(
         folder + "01-lead.fr.md": "---\ntitle: Tête\n---\nIntro.\n\n## Contexte\n\nTexte.\n\n"
                                   "## Suite\n\nPlus.\n",
         folder + "03-other.md": "---\ntitle: Other\n---\nSee [it](01-lead.md#background).\n",
-        folder + "03-other.fr.md": "---\ntitle: Autre\n---\nVoir [le](01-lead.md#background).\n"})
+        folder + "03-other.fr.md": "---\ntitle: Autre\n---\nVoir [le](01-lead.md#background).\n",
+        # on the French tag page, which shows the briefs: the original's same words lead
+        # to the lead story's own heading, on its page
+        folder + "04-next.md": "---\ntitle: Next\n---\n## Next steps\n\nSee [them](#next-steps).\n",
+        folder + "02-briefs.fr.yaml": "title: Brèves\nitems:\n  - headline: Clinique\n"
+                                      "    body: '[Plus haut](#next-steps).'\n"
+                                      "    tags: [mediation]\n    regions: [Tajikistan]\n"
+                                      "  - body: Texte.\n    regions: [Hungary]\n"})
     result = runner.invoke(main, ["check", str(site)])
     assert result.exit_code == 1
+    hint = "(an anchor is the id of a heading or element on the page it links to)"
     assert [line for line in result.stderr.splitlines() if "error" in line] == [
+        f"{folder}02-briefs.fr.yaml:4: error: link to a missing anchor #next-steps {hint}",
         f"{folder}03-other.fr.md:4: error: link to a missing anchor #background in 01-lead.md "
-        "(an anchor is the id of a heading or element on the page it links to)"]
+        f"{hint}"]
 
 
 def test_a_wrong_anchor_in_a_link_to_a_page_is_reported_once_at_its_source(

@@ -556,13 +556,13 @@ def test_a_broken_link_of_a_translations_text_is_reported_with_its_originals(
     at the translation only once the original was fixed: a round of fixes for each language."""
     site_dir = fixture_site("multilingual")
     folder = site_dir / "content/issues/2026-04-april"
-    lead, twin = folder / "01-office.md", folder / "01-office.es.md"
-    for doc in (lead, twin):
-        with doc.open("a", encoding="utf-8") as text:
-            text.write("\n[More](02-brifs.yaml)\n")
+    docs = [folder / name for name in ("01-office.md", "01-office.es.md", "02-briefs.yaml",
+                                       "02-briefs.es.yaml")]
+    for doc in docs:  # at the end of the text, or of the last brief's body
+        doc.write_text(doc.read_text("utf-8").rstrip("\n") + " [More](03-notise.md)\n", "utf-8")
     said = [line.partition(": link to a missing file")[0].rpartition(":")[0]
             for line in content_errors(site_dir)]
-    assert said == sorted([f"content/issues/2026-04-april/{doc.name}" for doc in (lead, twin)])
+    assert said == sorted(f"content/issues/2026-04-april/{doc.name}" for doc in docs)
 
 
 def with_languages(site_dir: Path, languages: str) -> Path:

@@ -127,9 +127,9 @@ def test_output_may_not_be_inside_another_builds_output(tmp_path: Path) -> None:
     site = tmp_path / "site"
     (site / "output").mkdir(parents=True)
     (site / "output" / MARKER).write_text("", "utf-8")
-    with pytest.raises(OutputError, match=r"it is inside .*output, another build's output"):
+    with pytest.raises(OutputError, match=r"it is inside .*output, the output of a build"):
         check_output_dir(site / "output/sub", site)
-    with pytest.raises(OutputError, match=r"it is inside .*output, a build's output"):
+    with pytest.raises(OutputError, match=r"it is inside .*output, the output of a build"):
         check_file_target(site / "output/x.pdf", site, "PDF", lambda start: True)
     check_output_dir(site / "preview", site)  # beside it
 
@@ -186,10 +186,12 @@ def test_an_output_folder_written_by_a_build_can_be_rebuilt(make_site: Callable[
     assert (output / MARKER).is_file()
 
 
-def test_static_copies_skip_hidden_files(tmp_path: Path) -> None:
+def test_static_copies_skip_hidden_files_and_backups(tmp_path: Path) -> None:
     (tmp_path / "css").mkdir()
     (tmp_path / "css/site.css").write_text("a{}", encoding="utf-8")
     (tmp_path / ".DS_Store").write_bytes(b"")
+    for backup in ("site.css~", "#site.css#", "site.css.bak", "site.css.orig"):
+        (tmp_path / "css" / backup).write_text("a{}", encoding="utf-8")
     assert static_copies(tmp_path, "assets/") == [Copy(tmp_path / "css/site.css",
                                                        "assets/css/site.css")]
     assert static_copies(tmp_path / "missing") == []
