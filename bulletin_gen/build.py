@@ -144,13 +144,24 @@ def _unchanged(output: Path, last: Remembered, started: float) -> BuildReport:
 
 
 def _record_build(record: Path, output: Path, options: BuildOptions, inputs: str) -> None:
-    """Note a finished build for `bulletin publish`: where it wrote, with which settings, and
-    the stamp of the content it read, so that a later change to the content shows."""
+    """Note a finished build for `bulletin publish`: where it wrote (and which folder it left
+    there), with which settings, and the stamp of the content it read, so that a later change
+    to the content shows."""
     record.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(record, json.dumps({
-        "output": str(output), "inputs": inputs, "drafts": options.drafts,
+        "output": str(output), "folder": output_folder_id(output), "inputs": inputs,
+        "drafts": options.drafts,
         "base_url": options.base_url, "strict": options.strict, "pdf": options.pdf,
         "email": options.email}, sort_keys=True).encode("utf-8"))
+
+
+def output_folder_id(output: Path) -> int | None:
+    """What tells the folder a build wrote from one put in its place: each build writes its
+    output anew and moves it there (write.publish), so the folder's inode is its own."""
+    try:
+        return output.stat().st_ino
+    except OSError:
+        return None
 
 
 def content_changed(site_dir: Path, record: dict[str, object]) -> bool:

@@ -424,7 +424,7 @@ def publish_site(site_dir: Path, name: str | None = None, dry_run: bool = False,
                  say: Callable[[str], None] = print,
                  progress: Callable[[str, int, int], None] | None = None) -> str:
     """Publish the last build of `site_dir` to the destination `name`; returns a summary."""
-    from .build import content_changed
+    from .build import content_changed, output_folder_id
     from .config import load_config
 
     config, _ = load_config(site_dir)
@@ -433,6 +433,10 @@ def publish_site(site_dir: Path, name: str | None = None, dry_run: bool = False,
     check_built(record, record is not None and content_changed(site_dir, record), config)
     assert record is not None
     output = Path(str(record["output"]))
+    if not (output / MARKER).is_file() or output_folder_id(output) != record.get("folder"):
+        raise PublishError(f"{output} is not the folder the last build wrote (it was moved, "
+                           "emptied or replaced since): run 'bulletin build' before publishing, "
+                           "which would otherwise delete the site from the destination")
     if target.type == "github-pages":
         return publish_pages(site_dir, output, target, dry_run, push, say)
     work = publish_s3(output, target, dry_run, delete, say, progress,

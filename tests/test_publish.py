@@ -4,6 +4,7 @@ of a local bare git repository. No network."""
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -19,6 +20,7 @@ from conftest import MINIMAL_SITE, age
 
 from bulletin_gen.build import BuildOptions, build
 from bulletin_gen.cli import main
+from bulletin_gen.write import MARKER
 
 # Each template text is compiled once in the module's process, not again in every fresh
 # site's build: these tests are not about how templates are compiled (conftest.compile_once).
@@ -393,6 +395,31 @@ def test_the_ci_workflow_of_bulletin_init_checks_builds_and_publishes(
     run(steps[1])
     assert "Uploaded" in run(steps[2])
     assert "index.html" in keys(store) and "feed.xml" in keys(store)
+
+
+def test_an_output_moved_emptied_or_replaced_since_the_build_is_not_published(
+        make_site: Callable[..., Path], endpoint: str, store: Any, tmp_path: Path) -> None:
+    """Taken as the build, a missing output had --delete empty the destination."""
+    site = s3_site(make_site, endpoint)
+    build(site, BuildOptions(jobs=1, pdf=False))
+    output = site / "output"
+    output.rename(tmp_path / "away")
+    for damaged in ("moved", "replaced", "emptied"):
+        if damaged == "replaced":
+            output.mkdir()
+            (output / MARKER).write_text("", "utf-8")
+        if damaged == "emptied":
+            shutil.rmtree(output)
+            (tmp_path / "away").rename(output)
+            (output / MARKER).unlink()
+        result = publish(site, "--delete", "--dry-run")
+        assert result.exit_code == 1, (damaged, result.output)
+        assert "is not the folder the last build wrote" in result.output, result.output
+    shutil.rmtree(output)  # no longer a build's (no marker): the build would not replace it
+    build(site, BuildOptions(jobs=1, pdf=False))
+    result = publish(site, "--delete")
+    assert result.exit_code == 0, result.output
+    assert "news/index.html" in keys(store)
 
 
 def test_a_preview_build_leaves_the_last_build_to_publish(
