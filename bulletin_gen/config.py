@@ -437,8 +437,8 @@ def _publish_targets(section: FieldReader) -> tuple[PublishTarget, ...]:
                                    f"publish.{name}."),
             cache_pages=fields.text("cache_pages", PublishTarget.cache_pages),
             cache_assets=fields.text("cache_assets", PublishTarget.cache_assets),
-            branch=fields.text("branch", "gh-pages"), remote=fields.text("remote", "origin"),
-            cname=fields.text("cname"))
+            branch=_branch(fields, name), remote=fields.text("remote", "origin"),
+            cname=_cname(fields, name))
         # An unknown type is its own error: it is not also said to lack an s3 bucket.
         if fields.data.get("type", "s3") == "s3" and not target.bucket:
             fields.error("type", f"publish.{name}: an s3 destination needs 'bucket:'",
@@ -447,6 +447,31 @@ def _publish_targets(section: FieldReader) -> tuple[PublishTarget, ...]:
         targets.append(target)
     section.finish()
     return tuple(targets)
+
+
+def _branch(fields: FieldReader, name: str) -> str:
+    """A Pages destination's `branch:`, as git allows a branch to be named (git
+    check-ref-format), so that the error comes here and not from git at the end of a publish."""
+    branch = fields.text("branch", "gh-pages")
+    if _BAD_BRANCH.search(branch) or branch.startswith(("-", "/")) or \
+            branch.endswith(("/", ".", ".lock")):
+        fields.error("branch", f"publish.{name}.branch: '{branch}' is not a name git allows "
+                     "for a branch", "write e.g. 'branch: gh-pages' (no spaces, '..', ':', '~', "
+                     "'^', '?', '*', '[' or '\\')")
+    return branch
+
+
+_BAD_BRANCH = re.compile(r"[\s~^:?*\[\\\x00-\x1f\x7f]|\.\.|@\{|//|/\.")
+
+
+def _cname(fields: FieldReader, name: str) -> str:
+    """A Pages destination's `cname:`, the domain alone, as GitHub reads its CNAME file."""
+    cname = fields.text("cname").strip()
+    host = re.sub(r"^[a-z]+://", "", cname).split("/")[0]
+    if cname and host != cname:
+        fields.error("cname", f"publish.{name}.cname: '{cname}' is an address, and GitHub "
+                     "Pages wants the domain alone", f"write 'cname: {host}'")
+    return cname
 
 
 HEX_COLOUR = re.compile(r"#(?:[0-9a-fA-F]{3}){1,2}")

@@ -113,6 +113,20 @@ def top_folder(repo: Path) -> Path:
                        "repository as its remote (docs/deploying.md)") from None
 
 
+def check_not_checked_out(repo: Path, branch: Branch) -> None:
+    """Refuse the branch checked out where the site is: its commit would replace the site's
+    sources with the built site, and leave the working tree at odds with its branch."""
+    try:
+        current = _git(repo, "symbolic-ref", "--quiet", "HEAD")
+    except GitError:  # a detached HEAD: no branch is checked out
+        return
+    if current == branch.local:
+        raise GitError(f"the branch '{branch.name}' is the one checked out in "
+                       f"{top_folder(repo)}, which holds the site's sources: publishing there "
+                       "would replace them with the built site. Name another branch with "
+                       "'branch:' in the destination's settings, such as gh-pages")
+
+
 def fetch(repo: Path, branch: Branch) -> None:
     """Bring the remote's branch up to date, when the remote has one: a clone made for CI
     fetches only the branch it builds, and a commit made on nothing could not be pushed."""
@@ -129,6 +143,12 @@ def fetch(repo: Path, branch: Branch) -> None:
     except NotThere:
         return  # the first publish: the branch starts here
     _git(repo, "fetch", "--quiet", branch.remote, f"+{branch.local}:{branch.tracking}")
+
+
+def unpushed(repo: Path, branch: Branch) -> bool:
+    """Whether the local branch holds a commit the remote's (as last fetched) has not."""
+    local = _resolve(repo, branch.local)
+    return local is not None and local != _resolve(repo, branch.tracking)
 
 
 def push(repo: Path, branch: Branch) -> bool:

@@ -377,18 +377,26 @@ def publish_pages(site_dir: Path, output: Path, target: PublishTarget, dry_run: 
     try:
         where = f"the branch '{target.branch}' of the repository {ghpages.top_folder(site_dir)}"
         unchanged = f"Nothing changed since {where} was last published"
+        ghpages.check_not_checked_out(site_dir, branch)
         if push:  # offline with --no-push: the branch as last fetched
             ghpages.fetch(site_dir, branch)
+        waiting = (f"; a commit made before waits to be pushed to '{target.remote}'"
+                   if push and ghpages.unpushed(site_dir, branch) else "")
         if dry_run:
             changes = ghpages.compare_files(site_dir, branch, published_files(output), extra)
             counts = _said_changes(changes, say)
-            return (f"Would commit {output} to {where}: {counts}" if counts
-                    else f"{unchanged}: nothing to commit")
+            return (f"Would commit {output} to {where}: {counts}{waiting}" if counts
+                    else f"{unchanged}: nothing to commit{waiting}")
         committed = ghpages.commit_files(site_dir, branch, published_files(output), extra,
                                          "Publish the bulletin")
-        pushed = push and ghpages.push(site_dir, branch)
     except ghpages.GitError as error:
         raise PublishError(f"GitHub Pages: {error}") from None
+    try:
+        pushed = push and ghpages.push(site_dir, branch)
+    except ghpages.GitError as error:
+        raise PublishError(f"GitHub Pages: the push to '{target.remote}' failed: {error}. The "
+                           f"commit is kept in the branch '{target.branch}' here, and the next "
+                           "'bulletin publish' pushes it") from None
     if not committed:
         # A commit made earlier with --no-push goes out now: say so, or it would go unseen.
         return f"{unchanged}: no commit made" + (

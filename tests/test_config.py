@@ -132,6 +132,13 @@ def test_a_site_without_base_url_links_from_the_root(tmp_path: Path) -> None:
     ('title: T\npublish: {production: {bucket: b, endpoint_url: "127.0.0.1:45123"}}\n',
      ["bulletin.yaml:2: publish.production.endpoint_url: '127.0.0.1:45123' is not an http(s) "
       "URL (write it as http://127.0.0.1:9000)"]),
+    # git and GitHub refused them only at the end of a publish
+    ('title: T\npublish: {p: {type: github-pages, branch: "gh pages..x"}}\n',
+     ["bulletin.yaml:2: publish.p.branch: 'gh pages..x' is not a name git allows for a branch "
+      "(write e.g. 'branch: gh-pages' (no spaces, '..', ':', '~', '^', '?', '*', '[' or '\\'))"]),
+    ('title: T\npublish: {p: {type: github-pages, cname: "https://news.example.org/"}}\n',
+     ["bulletin.yaml:2: publish.p.cname: 'https://news.example.org/' is an address, and GitHub "
+      "Pages wants the domain alone (write 'cname: news.example.org')"]),
     ("title: T\nbase_url: https://\n",
      ["bulletin.yaml:2: base_url: 'https://' is not an absolute http(s) URL "
       "(write it as https://example.org/bulletin/)"]),

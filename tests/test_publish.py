@@ -589,6 +589,42 @@ def test_github_pages_from_a_fresh_clone_builds_on_the_published_branch(
     assert tip(remote) == published
 
 
+def test_github_pages_refuses_the_branch_that_holds_the_sites_sources(
+        make_site: Callable[..., Path], tmp_path: Path) -> None:
+    """`branch: main`, checked out, had the sources' branch replaced by the built site."""
+    site, _ = pages_site(make_site, tmp_path)
+    current = git("symbolic-ref", "--short", "HEAD", cwd=site).strip()
+    before = tip(site, current)
+    settings = site / "bulletin.yaml"
+    settings.write_text(settings.read_text("utf-8").replace("branch: gh-pages",
+                                                            f"branch: {current}"), "utf-8")
+    build(site, BuildOptions(jobs=1, pdf=False))
+    for args in ((), ("--dry-run",)):
+        result = publish_pages(site, *args)
+        assert result.exit_code == 1, result.output
+        assert f"the branch '{current}' is the one checked out in {site}" in result.output
+    assert tip(site, current) == before
+
+
+def test_a_dry_run_says_a_commit_waits_to_be_pushed(
+        make_site: Callable[..., Path], tmp_path: Path) -> None:
+    site, remote, first = published_once(make_site, tmp_path)
+    lead = site / "content/issues/2026-01-winter/01-lead.md"
+    lead.write_text(lead.read_text("utf-8").replace("story text", "story, edited"), "utf-8")
+    build(site, BuildOptions(jobs=1, pdf=False))
+    assert publish_pages(site, "--no-push").exit_code == 0
+    result = publish_pages(site, "--dry-run")
+    assert result.output.strip().endswith(
+        "nothing to commit; a commit made before waits to be pushed to 'origin'"), result.output
+    (remote / "hooks/pre-receive").write_text("#!/bin/sh\necho closed >&2\nexit 1\n", "utf-8")
+    (remote / "hooks/pre-receive").chmod(0o755)
+    result = publish_pages(site)
+    assert result.exit_code == 1
+    assert "the push to 'origin' failed" in result.output
+    assert "The commit is kept in the branch 'gh-pages' here" in result.output
+    assert tip(remote) == first
+
+
 def test_github_pages_outside_a_repository_is_one_clear_line(
         make_site: Callable[..., Path]) -> None:
     site = make_site({"bulletin.yaml": PAGES_SETTINGS})
