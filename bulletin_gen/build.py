@@ -19,6 +19,7 @@ from pathlib import Path
 
 from .errors import BulletinError, ContentError, Location, Problem
 from .incremental.uptodate import (
+    VERSION,
     InputStamp,
     Remembered,
     last_build,
@@ -150,6 +151,7 @@ def _record_build(record: Path, output: Path, options: BuildOptions, inputs: str
     record.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(record, json.dumps({
         "output": str(output), "folder": output_folder_id(output), "inputs": inputs,
+        "code": VERSION,
         "drafts": options.drafts,
         "base_url": options.base_url, "strict": options.strict, "pdf": options.pdf,
         "email": options.email}, sort_keys=True).encode("utf-8"))
@@ -164,9 +166,17 @@ def output_folder_id(output: Path) -> int | None:
         return None
 
 
+def what_changed(site_dir: Path, record: dict[str, object]) -> str:
+    """What changed since the recorded build: 'bulletin-gen' (upgraded, or its code edited),
+    'site' (its files, stamped from the same form of the site's path as `build` stamps
+    them, however `site_dir` is written), or nothing ('')."""
+    if record.get("code") != VERSION:
+        return "bulletin-gen"
+    return "site" if content_changed(site_dir, record) else ""
+
+
 def content_changed(site_dir: Path, record: dict[str, object]) -> bool:
-    """Whether the site's files differ from what the recorded build read (stamped from the
-    same form of the site's path as `build` stamps it, however `site_dir` is written)."""
+    """Whether the site's files differ from what the recorded build read."""
     base_url = record.get("base_url")
     options = BuildOptions(drafts=bool(record.get("drafts")), strict=bool(record.get("strict")),
                            pdf=bool(record.get("pdf", True)), email=bool(record.get("email", True)),

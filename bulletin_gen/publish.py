@@ -106,9 +106,10 @@ def target_of(config: SiteConfig, name: str | None) -> PublishTarget:
     raise PublishError(f"no destination '{name}' in bulletin.yaml (there is: {names})")
 
 
-def check_built(record: dict[str, Any] | None, changed: bool, config: SiteConfig) -> None:
+def check_built(record: dict[str, Any] | None, changed: str, config: SiteConfig) -> None:
     """Refuse an output that is not a finished build of the content as it is, made as
-    bulletin.yaml says (`config`): without drafts, with its editions, for its base_url."""
+    bulletin.yaml says (`config`): without drafts, with its editions, for its base_url.
+    `changed`: what changed since (build.what_changed)."""
     if record is None:
         raise PublishError("the site's last build did not finish (or there was none): run "
                            "'bulletin build' and publish once it succeeds")
@@ -116,6 +117,10 @@ def check_built(record: dict[str, Any] | None, changed: bool, config: SiteConfig
     if previews:
         raise PublishError(f"the output was built with {' and '.join(previews)}: run "
                            "'bulletin build' without it before publishing")
+    if changed == "bulletin-gen":
+        raise PublishError("bulletin-gen itself changed since the last build (upgraded, or its "
+                           "code edited): run 'bulletin build' first, so that what you publish "
+                           "is what this version makes")
     if changed:
         raise PublishError("the site changed since the last build (its content, templates or "
                            "bulletin.yaml, 'publish:' too): run 'bulletin build' first, so that "
@@ -432,13 +437,13 @@ def publish_site(site_dir: Path, name: str | None = None, dry_run: bool = False,
                  say: Callable[[str], None] = print,
                  progress: Callable[[str, int, int], None] | None = None) -> str:
     """Publish the last build of `site_dir` to the destination `name`; returns a summary."""
-    from .build import content_changed, output_folder_id
+    from .build import output_folder_id, what_changed
     from .config import load_config
 
     config, _ = load_config(site_dir)
     target = target_of(config, name)
     record = read_record(site_dir / CACHE_DIR / BUILD_RECORD)
-    check_built(record, record is not None and content_changed(site_dir, record), config)
+    check_built(record, what_changed(site_dir, record) if record is not None else "", config)
     assert record is not None
     output = Path(str(record["output"]))
     if not (output / MARKER).is_file() or output_folder_id(output) != record.get("folder"):

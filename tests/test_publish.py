@@ -284,6 +284,8 @@ def test_wrong_credentials_and_a_missing_bucket_are_one_clear_line(
 @pytest.mark.parametrize(("how", "message"), [
     ("drafts", "the output was built with --drafts"),
     ("stale", "the site changed since the last build"),
+    ("upgraded", "bulletin-gen itself changed since the last build (upgraded, or its code "
+                 "edited)"),
     ("failed", "the site's last build did not finish"),
     # Previews: the live PDFs would be deleted, or every link lead to the editor's machine.
     ("no-pdf", "the output was built with --no-pdf (its PDFs left out)"),
@@ -303,6 +305,10 @@ def test_publish_refuses_a_draft_stale_failed_or_preview_build(
     if how == "stale":
         lead = site / "content/issues/2026-01-winter/01-lead.md"
         lead.write_text(lead.read_text("utf-8") + "\nMore.\n", "utf-8")
+    if how == "upgraded":  # as the record of a build by an earlier version reads
+        record = site / ".bulletin-cache/last-build.json"
+        record.write_text(record.read_text("utf-8").replace('"code": "', '"code": "old '),
+                          "utf-8")
     if how == "failed":
         (site / "content/issues/2026-01-winter/01-lead.md").write_text("---\n---\nx\n", "utf-8")
         with pytest.raises(Exception):  # noqa: B017 - any content error
