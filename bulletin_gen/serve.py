@@ -442,7 +442,7 @@ def serve(site_dir: Path, host: str = "127.0.0.1", port: int = 8000,
         click.echo(text, err=error)
 
     def waiting(holder: str) -> None:
-        say(f"Waiting for another build of {site_dir} ({holder}) to end...", False)
+        say(f"Waiting for another build of this site ({holder}) to end...", False)
 
     # A rebuild waits for a `bulletin build` of the site as long as that takes (sitelock.py).
     options = replace(options or BuildOptions(), output=root, drafts=True, base_url=url,

@@ -121,7 +121,7 @@ def test_serve_waits_for_a_build_of_its_site(make_site: Callable[..., Path]) -> 
         assert server.get("")[0] == 200
     finally:
         assert server.stop() == 0
-    assert (f"Waiting for another build of {site} (pid {holder.process.pid}) to end...\n"
+    assert (f"Waiting for another build of this site (pid {holder.process.pid}) to end...\n"
             in server.output)
 
 
