@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Generic, TypeVar
@@ -119,7 +119,7 @@ def run_stages(site_dir: Path, output: Path, options: BuildOptions, inputs: Inpu
     if options.pdf_later:  # `serve`: the PDFs to make wait for the next build
         later = {plan.path for plan in work.render if plan.path.endswith(".pdf")}
         editions = [plan for plan in editions if plan.path not in later]
-        work = replace(work, render=[plan for plan in work.render if plan.path not in later])
+        work = cache.postpone(work, later)
     problems.warnings.extend(work.warnings)
     problems.raise_if_any(strict=options.strict)
     files = len(work.record)

@@ -494,6 +494,24 @@ def test_a_rebuild_writes_only_the_pdfs_whose_issue_changed(weasyprint: Any,
             (clean / "issues" / pdf_file).read_bytes()
 
 
+def test_a_pdf_left_for_the_next_build_is_the_last_ones_meanwhile(
+        weasyprint: Any, make_site: Callable[..., Path], tmp_path: Path) -> None:
+    """`serve` shows an edit before it makes the PDFs; the PDF was missing meanwhile (404)."""
+    site = make_site(TWO_ISSUES)
+    output = build(site, BuildOptions(jobs=1)).output
+    pdf = output / "issues/2026-02-second/2026-02-second.pdf"
+    before = pdf.read_bytes()
+    story = site / "content/issues/2026-02-second/01-story.md"
+    story.write_text(story.read_text("utf-8") + "\nMore text.\n", "utf-8")
+    report = build(site, BuildOptions(jobs=1, pdf_later=True))
+    assert report.pdfs_later == 1 and pdf.read_bytes() == before
+    report = build(site, BuildOptions(jobs=1))
+    assert "issues/2026-02-second/2026-02-second.pdf" in report.rewritten
+    clean = build(site, BuildOptions(jobs=1, clean=True, output=tmp_path / "clean")).output
+    assert pdf.read_bytes() == (clean / "issues/2026-02-second/2026-02-second.pdf").read_bytes()
+    assert pdf.read_bytes() != before
+
+
 def test_a_changed_static_file_writes_every_pdf_again(weasyprint: Any,
                                                       make_site: Callable[..., Path],
                                                       monkeypatch: pytest.MonkeyPatch) -> None:

@@ -318,6 +318,18 @@ class BuildCache:
         return Work(render, links, frozenset(keep), record, untouched, warnings, aside,
                     frozenset(taken))
 
+    def postpone(self, work: Work, later: set[str]) -> Work:
+        """`work` without rendering the files `later` (`serve`'s PDFs, which its next build
+        makes). Meanwhile the last build's files stand in for them, under their own records,
+        so that the pages' links to them hold and the next build still makes them."""
+        output = f"{self.output}{os.sep}"
+        stale = {path: self.live[path] for path in sorted(later) if path in self.live
+                 and same_file(output + path, self.live[path].size, self.live[path].mtime_ns)}
+        return dataclasses.replace(
+            work, render=[plan for plan in work.render if plan.path not in later],
+            links=work.links + [Copy(output + path, path, link=True) for path in stale],
+            record={**work.record, **stale})
+
     def _set_aside(self, record: Record) -> Record:
         """The costly files of the last build (its PDFs) that this one, which makes none,
         leaves out: the edition skipped (`--no-pdf`). They are kept, by hard link, until
