@@ -179,9 +179,16 @@ class LiveHandler(SimpleHTTPRequestHandler):
         return False
 
     def do_GET(self) -> None:
+        self._answer(head=False)
+
+    def do_HEAD(self) -> None:
+        """As GET answers, without the body: a link checker asks with HEAD."""
+        self._answer(head=True)
+
+    def _answer(self, head: bool) -> None:
         path = urlsplit(self.path).path
         if path == EVENTS_PATH:
-            self._events()
+            self._events(head)
             return
         target = Path(self.translate_path(self.path))
         try:
@@ -194,11 +201,14 @@ class LiveHandler(SimpleHTTPRequestHandler):
         state = self.server.state
         not_found = not_found_page(self.server.root, path)
         if state.errors and wants_html:
-            self._send_html(500, error_page(state.errors, state.generation).encode("utf-8"))
+            self._send_html(500, error_page(state.errors, state.generation).encode("utf-8"),
+                            head)
         elif target.suffix == ".html" and is_file:
-            self._send_html(200, inject(target.read_bytes(), state.generation))
+            self._send_html(200, inject(target.read_bytes(), state.generation), head)
         elif wants_html and not exists and not_found.is_file():
-            self._send_html(404, inject(not_found.read_bytes(), state.generation))
+            self._send_html(404, inject(not_found.read_bytes(), state.generation), head)
+        elif head:
+            super().do_HEAD()
         else:
             super().do_GET()
 
@@ -214,7 +224,7 @@ class LiveHandler(SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         """Quiet: the editor watches the browser, not the request log."""
 
-    def _send_html(self, status: int, data: bytes) -> None:
+    def _send_html(self, status: int, data: bytes, head: bool = False) -> None:
         """Send a page as it is; one not in UTF-8 (a file of static/) goes without a charset,
         for the browser to take it from the page's own <meta charset>."""
         try:
@@ -226,14 +236,17 @@ class LiveHandler(SimpleHTTPRequestHandler):
         self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
-        self.wfile.write(data)
+        if not head:
+            self.wfile.write(data)
 
-    def _events(self) -> None:
+    def _events(self, head: bool = False) -> None:
         """A server-sent-events stream: 'hello' with the current generation, then 'reload'."""
         self.close_connection = True
         self.send_response(200)
         self.send_header("Content-Type", "text/event-stream")
         self.end_headers()
+        if head:
+            return
         state = self.server.state
         seen = state.generation
         try:

@@ -77,6 +77,16 @@ class Served:
         except urllib.error.HTTPError as error:
             return error.code, error.read().decode("utf-8")
 
+    def head(self, path: str) -> tuple[int, int | None, bytes]:
+        """A HEAD request's status, Content-Length and body (which must be none)."""
+        request = urllib.request.Request(self.url + path, method="HEAD")
+        try:
+            with urllib.request.urlopen(request, timeout=WAIT) as response:
+                length = response.headers["Content-Length"]
+                return response.status, int(length) if length else None, response.read()
+        except urllib.error.HTTPError as error:
+            return error.code, None, error.read()
+
     def content_type(self, path: str) -> str:
         with urllib.request.urlopen(self.url + path, timeout=WAIT) as response:
             return str(response.headers["Content-Type"])
@@ -137,6 +147,10 @@ def test_serve_rebuilds_reloads_and_shows_errors_until_fixed(served: tuple[Serve
     assert "Lead story" in home and 'new EventSource("/__bulletin/events")' in home
     status, page = server.get(ITEM_PAGE)
     assert "<strong>lead</strong> story text" in page
+    # HEAD as GET answers (a link checker's): the page with its reload script, and no
+    # listing of a folder that GET does not serve
+    assert server.head("") == (200, len(home.encode("utf-8")), b"")
+    assert server.head("issues/")[0] == server.get("issues/")[0] == 404
     # as the store will serve them: the text email's UTF-8 was read as Latin-1 ('HÃ©lÃ¨ne')
     assert server.content_type("issues/2026-01-winter/email.txt") == "text/plain; charset=utf-8"
     assert server.content_type("feed.xml") == "application/atom+xml; charset=utf-8"
