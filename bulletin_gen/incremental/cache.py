@@ -483,8 +483,6 @@ def _made_used(state: Path | None) -> dict[str, str]:
         used = json.loads((state / MADE_USED).read_text("utf-8")) if state else {}
     except (OSError, ValueError):
         return {}
-    if isinstance(used, list):  # of a version before their purposes were kept
-        return dict.fromkeys(map(str, used), "")
     if not isinstance(used, dict):
         return {}
     return {str(key): str(purpose) for key, purpose in used.items()}
