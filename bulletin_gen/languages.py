@@ -81,9 +81,9 @@ class LanguageSources:
     twins: dict[Path, SourceDoc] = field(default_factory=dict)
     # The translation files whose text is still their original's (`_left_as_written`).
     unfilled: list[SourceDoc] = field(default_factory=list)
-    # (translation file, line) of each `kind:` a translation gives another than its original's:
-    # what an item is, it is in every language (a notice is a notice in Spanish too).
-    kinds_changed: list[tuple[str, int]] = field(default_factory=list)
+    # (translation file, line, field) of each field of ORIGINALS_OWN that a translation gives
+    # another value than its original's.
+    changed: list[tuple[str, int, str]] = field(default_factory=list)
     original_rels: dict[str, str] = field(default_factory=dict)  # by a translation's `rel`
 
     @property
@@ -94,8 +94,8 @@ class LanguageSources:
         """`translation` read as `original` (`_merged`), noted as this language's."""
         self.twins[original.path] = translation
         self.original_rels[translation.rel] = original.rel
-        if _changes_kind(original, translation):
-            self.kinds_changed.append((translation.rel, translation.meta.line_of("kind")))
+        self.changed += [(translation.rel, translation.meta.line_of(key), key)
+                         for key in _changed_fields(original, translation)]
         merged = _merged(original, translation)
         if _left_as_written(original, translation, merged):
             self.unfilled.append(merged)
@@ -280,7 +280,7 @@ def _merged(original: SourceDoc, translation: SourceDoc) -> SourceDoc:
             meta[key] = value
             meta.lines[key] = INHERITED
     for key, value in translation.meta.items():
-        if key != "kind":  # the original's, whatever a translation says (`kinds_changed`)
+        if key not in ORIGINALS_OWN:  # whatever a translation says (`changed`)
             meta[key] = _within(original.meta.get(key), value)
             meta.lines[key] = translation.meta.line_of(key)
     body, body_line = _body(translation)
@@ -302,11 +302,19 @@ def _within(original: object, given: object) -> object:
     return merged
 
 
-def _changes_kind(original: SourceDoc, translation: SourceDoc) -> bool:
-    """Whether `translation` gives another `kind:` than its original's, written or the
-    default (`bulletin new translation` copies a briefs file's `kind: briefs`: no change)."""
-    return "kind" in translation.meta and str(translation.meta["kind"]).strip() != \
-        str(original.meta.get("kind", default_kind(original.path))).strip()
+# What an issue or item is in every language, whatever a translation says: its kind (a notice
+# is a notice in Spanish too), and an issue's number and volume (its masthead's).
+ORIGINALS_OWN = ("kind", "number", "volume")
+
+
+def _changed_fields(original: SourceDoc, translation: SourceDoc) -> list[str]:
+    """The fields of ORIGINALS_OWN that `translation` gives another value than its original,
+    written or the default (`bulletin new translation` copies a briefs file's `kind: briefs`:
+    no change)."""
+    defaults = {"kind": default_kind(original.path)}
+    return [key for key in ORIGINALS_OWN if key in translation.meta and
+            str(translation.meta[key]).strip() !=
+            str(original.meta.get(key, defaults.get(key, ""))).strip()]
 
 
 def _left_as_written(original: SourceDoc, translation: SourceDoc, merged: SourceDoc) -> bool:
@@ -367,7 +375,7 @@ def add_translations(site: Site, translations: Translations, renderer: MarkdownR
     _report_strays(translations, problems)
     for language in translations.languages:
         _report_unfilled(language, site.config.untranslated, problems)
-        _report_kinds_changed(language, problems)
+        _report_changed(language, problems)
     for language, each in zip(translations.languages, built, strict=True):
         _report_crossings(each, language, main, problems)
         if site.issues and not each.issues:
@@ -414,10 +422,11 @@ def _originals_beside(path: Path, code: str, codes: list[str]) -> list[str]:
                   and translated_name(name, code) not in names)
 
 
-def _report_kinds_changed(language: LanguageSources, problems: Problems) -> None:
-    """Warn about each `kind:` a translation gives another than its original's."""
-    for rel, line in language.kinds_changed:
-        problems.warn(Location(rel, line), "kind: a translation has its original's kind, "
+def _report_changed(language: LanguageSources, problems: Problems) -> None:
+    """Warn about each field of ORIGINALS_OWN a translation gives another value than its
+    original's."""
+    for rel, line, key in language.changed:
+        problems.warn(Location(rel, line), f"{key}: a translation has its original's {key}, "
                       "whatever it says", "leave it out")
 
 

@@ -492,6 +492,14 @@ def test_a_translation_keeps_its_originals_kind_and_says_so(
     assert [str(w) for w in problems.warnings if "kind" in w.message] == [
         "content/issues/2026-04-april/03-notice.es.md:2: kind: a translation has its "
         "original's kind, whatever it says (leave it out)"]
+    # An issue's number and volume likewise: the masthead is the issue's, in every language.
+    issue = site_dir / "content/issues/2026-04-april/issue.es.yaml"
+    issue.write_text(issue.read_text("utf-8") + "number: 99\n", encoding="utf-8")
+    site, problems = load_site(site_dir)
+    assert site_in(site, "es").issues[0].number == site.issues[0].number != 99
+    assert [str(w) for w in problems.warnings if "number" in w.message] == [
+        "content/issues/2026-04-april/issue.es.yaml:3: number: a translation has its "
+        "original's number, whatever it says (leave it out)"]
     # The original's kind written again (as `bulletin new translation` copies a briefs file's
     # `kind: briefs`) is no change: no warning.
     twin.write_text(twin.read_text("utf-8").replace("kind: feature", "kind: notice"),
