@@ -291,6 +291,7 @@ class MarkdownRenderer:
             broken, unlabelled = _rewrite(tokens, resolve, id_prefix, first_line, anchors,
                                           self.unsafe_html)
             _mark_checklists(tokens)
+            _mark_wide_tables(tokens)
             _mark_bare_links(tokens)
             html = self.md.renderer.render(tokens, self.md.options, env)
         except RecursionError:
@@ -670,6 +671,26 @@ def _mark_bare_links(tokens: list[Token]) -> None:
                     and not opening.attrGet("class") \
                     and shows_its_target(str(opening.attrGet("href") or ""), text.content.strip()):
                 opening.attrSet("class", "bare")
+
+
+# A table of more columns than this is marked `wide`: paper and an email's column cannot scroll
+# it, and give each of its columns an equal part of their width instead (print.css,
+# email/style.css); a web page scrolls it.
+WIDE_TABLE_COLUMNS = 6
+
+
+def _mark_wide_tables(tokens: list[Token]) -> None:
+    """Mark each table of more than WIDE_TABLE_COLUMNS columns with the class `wide`."""
+    for index, token in enumerate(tokens):
+        if token.type != "table_open":
+            continue
+        columns = 0
+        for cell in tokens[index + 1:]:
+            if cell.type == "tr_close":
+                break
+            columns += cell.type == "th_open"
+        if columns > WIDE_TABLE_COLUMNS:
+            token.attrSet("class", "wide")
 
 
 def _mark_checklists(tokens: list[Token]) -> None:

@@ -345,6 +345,20 @@ def test_a_checklist_of_a_message_read_right_to_left_has_its_ticks_on_the_right(
     assert len(lists) == 1 and "padding: 0 24px 0 0" in lists[0].get("style", "")
 
 
+def test_a_table_of_many_columns_shares_the_column_and_never_widens_the_message(
+        make_site: Callable[..., Path]) -> None:
+    """It pushed every paragraph of the message past a phone's edge (815 px in 375)."""
+    head = "| Centre |" + " Month |" * 12 + " Total |\n" + "|---" * 14 + "|\n"
+    output, _ = _build(make_site, {ISSUE + "03-table.md": "---\ntitle: Cases\n---\n" + head
+                                   + "| Pécs |" + " 12 |" * 12 + " 137 |\n"})
+    doc = _parse(output / "issues/2026-01-winter/email.html")
+    wide = [table for table in doc.iter("table") if table.get("class") == "wide"]
+    assert len(wide) == 1
+    assert "table-layout: fixed" in wide[0].get("style", "")
+    assert all("overflow-wrap: anywhere" in cell.get("style", "")
+               for cell in wide[0].iter() if cell.tag in ("th", "td"))
+
+
 def test_unsubscribe_merge_tags_pass_through_unescaped(make_site: Callable[..., Path]) -> None:
     for tag in ("*|UNSUB|*", "{{ UnsubscribeURL }}", "<%asm_group_unsubscribe_raw_url%>"):
         yaml = EMAIL_FILES["bulletin.yaml"].replace('"*|UNSUB|*"', f"'{tag}'")  # type: ignore

@@ -259,3 +259,11 @@ def test_a_srcset_is_read_as_browsers_read_it(srcset: str, resolved: str) -> Non
     html = renderer.render(f'<img src="a.png" srcset="{srcset}" alt="A">',
                            lambda url, kind: f"{ROOT_MARKER}{url}").html
     assert f'srcset="{resolved}"' in html
+
+
+def test_a_table_of_many_columns_is_marked_wide() -> None:
+    """For paper and the email's column, which cannot scroll it (print.css, email/style.css)."""
+    def table(columns: int) -> str:
+        return "|" + " h |" * columns + "\n" + "|---" * columns + "|\n" + "|" + " 1 |" * columns
+    assert '<table class="wide">' in html_of(table(7))
+    assert "<table>" in html_of(table(6))

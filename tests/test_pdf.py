@@ -230,6 +230,21 @@ def test_a_long_line_of_code_wraps_on_paper(weasyprint: Any, make_site: Callable
     assert "LASTWORD" in shown
 
 
+def test_a_table_of_many_columns_prints_every_column(
+        weasyprint: Any, make_site: Callable[..., Path], build_site: Callable[..., Path]) -> None:
+    """Its last columns ran off the paper's edge, and were lost without a word."""
+    months = ["January", "February", "March", "April", "May", "June", "July", "August",
+              "September", "October", "November", "December"]
+    head = "| Centre | " + " | ".join(months) + " | Total | Avg |\n"
+    site = make_site({"content/issues/2026-01-winter/03-table.md":
+                      "---\ntitle: Cases\n---\n" + head + "|---" * 15 + "|\n"
+                      "| Pécs |" + " 12 |" * 12 + " 137 | Q7 |\n"})
+    pdf = build_site(site) / "issues/2026-01-winter/2026-01-winter.pdf"
+    shown = subprocess.run([require_tool("pdftotext"), str(pdf), "-"], capture_output=True,
+                           text=True, check=True).stdout
+    assert "Q7" in shown and "137" in shown
+
+
 def test_a_table_longer_than_a_page_starts_under_its_heading_and_keeps_its_rows_whole(
         weasyprint: Any, make_site: Callable[..., Path]) -> None:
     """Kept whole, a table longer than a page left its heading alone on a page, the table on
