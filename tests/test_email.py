@@ -718,6 +718,14 @@ def test_plain_text_lists_quotes_and_tables() -> None:
     assert text.references() == ""
 
 
+def test_plain_text_leaves_out_style_sheets_and_scripts() -> None:
+    """Raw HTML's (`unsafe_html: true`): their code was written out as text."""
+    html = ("<style>.box{border:1px solid red}</style><div class=\"box\">Boxed text.</div>"
+            "<p>Before <script>alert(2)</script>after.</p>")
+    assert PlainText("https://example.org/").html(html).split("\n") == [
+        "Boxed text.", "", "Before after."]
+
+
 def test_plain_text_notes_have_one_heading() -> None:
     """The footnotes' heading for screen readers is not written again under "Notes:"."""
     html = MarkdownRenderer().render("A claim.[^1]\n\n[^1]: Its source.\n",

@@ -42,6 +42,10 @@ class Node:
         return name in self.attrs.get("class", "").split()
 
 
+# What raw HTML (`unsafe_html: true`) may hold that is no text: a style sheet, a script.
+_NOT_TEXT = {"style", "script", "template", "noscript"}
+
+
 class _TreeBuilder(HTMLParser):
     """Just enough of an HTML tree for the sanitised fragments markdown.py produces."""
 
@@ -52,7 +56,8 @@ class _TreeBuilder(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         node = Node(tag, {key: value or "" for key, value in attrs})
-        self.stack[-1].children.append(node)
+        if tag not in _NOT_TEXT:  # built apart, and so left out with what it holds
+            self.stack[-1].children.append(node)
         if tag not in _VOID:
             self.stack.append(node)
 
