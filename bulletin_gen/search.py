@@ -164,7 +164,10 @@ def _document(site: Site, issue: Issue, item: Item, path: str, url: str, title: 
     (`search/`, `es/search/`), so it holds under any sub-path. The filters are named in the
     site's language, as are the details shown with a result: the search page shows their
     names."""
-    lang = item.lang or issue.lang or site.config.language
+    # In the site's language whatever the item's own (`lang:`): Pagefind keeps an index per
+    # language, and the search page reads only its own language's, so an item of another
+    # language was found by no page. Its words are matched as written, without their stemming.
+    lang = site.config.language
     filters = {"year": [str(issue.date.year)], "kind": [words.kinds.get(item.kind, item.kind)],
                **filters}
     # The issue as an item page says it (its breadcrumb).
