@@ -58,7 +58,14 @@ from .links import Identity
 from .markdown import MarkdownRenderer, slugify
 from .model import Brief, Issue, Item, Site, Term, TermIndex
 from .sitepaths import nfc_path
-from .validate import Originals, Reuse, build_site, default_kind, term_indexes
+from .validate import (
+    Originals,
+    Reuse,
+    build_site,
+    default_kind,
+    term_indexes,
+    without_drafts,
+)
 from .yamlio import Mapping
 
 U = TypeVar("U", Item, Brief)
@@ -527,6 +534,8 @@ def _language_site(original: Site, language: LanguageSources, main: dict[Path, I
     config = original.config
     found = Problems()
     sources = language.sources()
+    if not drafts:  # a draft translation is one not made yet: links lead to the original's
+        sources = without_drafts(sources)
     identities = _identities(sources, language, main, found)
     local = _in_language(config, language.language)
     originals = Originals(

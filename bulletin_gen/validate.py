@@ -288,6 +288,12 @@ _DRAFT_HINT = ("only a whole issue can be a draft: put 'status: draft' in its is
 ISSUE_ONLY = {"status": _DRAFT_HINT, "draft": _DRAFT_HINT}
 
 
+def without_drafts(sources: Sources) -> Sources:
+    """`sources` without the issues marked as drafts."""
+    return Sources(tuple(issue for issue in sources.issues if not _marked_draft(issue)),
+                   sources.pages)
+
+
 def _marked_draft(source: IssueSource) -> bool:
     return str(source.meta.meta.get("status", "")).strip() == "draft"
 

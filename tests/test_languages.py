@@ -1400,3 +1400,23 @@ def test_two_parts_of_one_role_give_the_role_id_once(make_site: Callable[..., Pa
         output / "issues/2026-01-winter/table/index.html").iter() if element.get("id")]
     assert ids.count("table-discussion") == 1  # the first part's section, not the second's
     assert {"table-discussion", "table-debate"} <= set(ids)
+
+
+def test_a_translation_marked_as_a_draft_is_as_yet_untranslated_where_drafts_are_left_out(
+        make_site: Callable[..., Path]) -> None:
+    """A link to its item from a text the language shows led to its '.md' file, with no
+    word: the draft was left out, and the link had nowhere to go."""
+    spring = "content/issues/2026-03-spring/"
+    site_dir = with_languages(make_site({
+        f"{WINTER}issue.es.yaml": "title: Enero\nstatus: draft\n",
+        f"{spring}issue.yaml": "title: March\ndate: 2026-03-01\nnumber: 2\n",
+        f"{spring}issue.es.yaml": "title: Marzo\n",
+        f"{spring}01-update.md": "---\ntitle: Update\n---\nSee [the lead](../2026-01-winter/"
+                                 "01-lead.md).\n"}), "{es: {}}")
+    spanish = sites_of(site_dir)["es"]
+    assert [issue.slug for issue in spanish.issues] == ["2026-03-spring"]
+    update = spanish.issues[0].items[0]
+    assert update.untranslated and 'href="@root/issues/2026-01-winter/lead/"' in update.html
+    with_drafts, _ = load_site(site_dir, drafts=True)
+    assert [issue.slug for issue in site_in(with_drafts, "es").issues] == [
+        "2026-03-spring", "2026-01-winter"]
