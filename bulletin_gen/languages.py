@@ -370,6 +370,8 @@ def add_translations(site: Site, translations: Translations, renderer: MarkdownR
     _report_unlisted(translations.unlisted, site.config, problems)
     if not translations.languages:
         return site
+    _report_lookalikes(translations.main, [each.language.code for each in
+                                           translations.languages], problems)
     main = links.identities(translations.main, Problems())
     # What every language takes from the originals, found once for them all.
     written_in = _text_languages(site)
@@ -458,6 +460,26 @@ def _unfilled_hint(issue_file: bool, untranslated: str) -> str:
     if untranslated == "omit":
         return "translate it, or delete the file to leave it out of this language"
     return "translate it, or delete the file to show the original marked as untranslated"
+
+
+def _report_lookalikes(sources: Sources, codes: list[str], problems: Problems) -> None:
+    """Warn about each item or page named as a translation of the file beside it into a code
+    of two or three letters that names no language ('01-x.sp.md' beside '01-x.md'): it is an
+    item of its own, in every language, and likely a misspelt translation."""
+    groups = [list(sources.pages)] + [list(issue.items) for issue in sources.issues]
+    for docs in groups:
+        beside = {doc.path.name for doc in docs}
+        for doc in docs:
+            original, code = _named_as(doc.path.name)
+            if original in beside and _CODE_LIKE.fullmatch(code):
+                meant = closest(code, codes, cutoff=0.0) or codes[0]
+                problems.warn(Location(doc.rel), f"named as a translation of {original} into "
+                              f"'{code}', which names no language: it is published as an "
+                              "item of its own", f"did you mean {meant}? If so, rename it "
+                              f"{translated_name(original, meant)}")
+
+
+_CODE_LIKE = re.compile(r"[a-z]{2,3}")
 
 
 def _report_unlisted(unlisted: list[tuple[SourceDoc, str]], config: SiteConfig,

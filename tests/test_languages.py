@@ -582,6 +582,20 @@ def with_languages(site_dir: Path, languages: str) -> Path:
     return site_dir
 
 
+def test_a_file_named_as_a_translation_into_no_language_is_warned_of(
+        make_site: Callable[..., Path]) -> None:
+    """'01-lead.sp.md' was published as an item of its own, in every language, without a word."""
+    site_dir = with_languages(make_site({
+        f"{WINTER}issue.es.yaml": "title: Enero\n",
+        f"{WINTER}01-lead.sp.md": "---\ntitle: Portada\n---\nTexto.\n",
+        f"{WINTER}03-plan.v2.md": "---\ntitle: Plan\n---\nText.\n"}), "{es: {}, fr: {}}")
+    _, problems = load_site(site_dir)
+    assert [str(w) for w in problems.warnings if "names no language" in w.message] == [
+        f"{WINTER}01-lead.sp.md: named as a translation of 01-lead.md into 'sp', which names no "
+        "language: it is published as an item of its own (did you mean es? If so, rename it "
+        "01-lead.es.md)"]
+
+
 def test_files_of_languages_not_configured_are_items_of_their_own(
         make_site: Callable[..., Path]) -> None:
     report = "---\ntitle: Rapport\n---\nTexte.\n"
