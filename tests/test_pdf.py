@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins
+import io
 import os
 import re
 import subprocess
@@ -15,6 +16,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 from conftest import REPO, WITH_PDF, Built, require_tool
+from PIL import Image as Pillow
 from pypdf import DocumentInformation, PdfReader
 from pypdf.generic import Destination, DictionaryObject
 
@@ -228,6 +230,35 @@ def test_a_long_line_of_code_wraps_on_paper(weasyprint: Any, make_site: Callable
     shown = subprocess.run([require_tool("pdftotext"), str(pdf), "-"], capture_output=True,
                            text=True, check=True).stdout
     assert "LASTWORD" in shown
+
+
+def test_a_width_written_on_a_picture_is_kept_on_paper(
+        weasyprint: Any, make_site: Callable[..., Path], build_site: Callable[..., Path],
+        tmp_path: Path) -> None:
+    """`<img width="90">` is kept on the web and in the email; paper drew it full width."""
+    picture = io.BytesIO()
+    Pillow.new("RGB", (640, 400), (255, 0, 0)).save(picture, "PNG")
+    site = make_site({"content/issues/2026-01-winter/chart.png": picture.getvalue(),
+                      "content/issues/2026-01-winter/03-small.md": "---\ntitle: Small\n---\n"
+                      'A thumbnail: <img src="chart.png" alt="A chart" width="90">\n'})
+    pdf = build_site(site) / "issues/2026-01-winter/2026-01-winter.pdf"
+    subprocess.run([require_tool("pdftoppm"), "-png", "-r", "72", str(pdf),
+                    str(tmp_path / "page")], check=True)
+    widths = []
+    for page in sorted(tmp_path.glob("page*.png")):
+        with Pillow.open(page) as image:
+            pixels = image.convert("RGB").load()
+            assert pixels is not None
+            columns = {x for x in range(image.width) for y in range(0, image.height, 4)
+                       if _reddish(pixels[x, y])}
+        if columns:
+            widths.append(max(columns) - min(columns) + 1)
+    assert widths and 60 <= widths[0] <= 75, widths  # 90 CSS pixels: 67.5 at 72 dpi
+
+
+def _reddish(pixel: Any) -> bool:
+    red, green, blue = pixel
+    return bool(red > 200 and green < 80 and blue < 80)
 
 
 def test_a_table_of_many_columns_prints_every_column(

@@ -135,8 +135,10 @@ def _write_pdf(weasyprint: Any, files: dict[str, Path], site: Site, issue: Issue
     fetcher = site_fetcher(weasyprint, root, files, refused)
     document = weasyprint.HTML(string=page, base_url=root + issue.url, url_fetcher=fetcher)
     with source_date(issue.date):
-        # Tagged for screen readers; no file identifier, which would be random otherwise.
-        data: bytes = document.write_pdf(pdf_tags=True, pdf_identifier=False)
+        # Tagged for screen readers; no file identifier, which would be random otherwise; and
+        # the size an editor gives a picture (`<img width="90">`) kept, as on the web.
+        data: bytes = document.write_pdf(pdf_tags=True, pdf_identifier=False,
+                                         presentational_hints=True)
     return data, sorted(set(refused))
 
 
