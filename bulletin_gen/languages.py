@@ -310,8 +310,9 @@ def _within(original: object, given: object) -> object:
 
 
 # What an issue or item is in every language, whatever a translation says: its kind (a notice
-# is a notice in Spanish too), and an issue's number and volume (its masthead's).
-ORIGINALS_OWN = ("kind", "number", "volume")
+# is a notice in Spanish too), an issue's number and volume (its masthead's), and an item's
+# slug, by which the language menu and the alternate links find its page in each language.
+ORIGINALS_OWN = ("kind", "number", "volume", "slug")
 
 
 def _changed_fields(original: SourceDoc, translation: SourceDoc) -> list[str]:

@@ -492,6 +492,16 @@ def test_a_translation_keeps_its_originals_kind_and_says_so(
     assert [str(w) for w in problems.warnings if "kind" in w.message] == [
         "content/issues/2026-04-april/03-notice.es.md:2: kind: a translation has its "
         "original's kind, whatever it says (leave it out)"]
+    # An item's slug likewise: the language menu finds its page in each language by it.
+    office = site_dir / "content/issues/2026-04-april/01-office.es.md"
+    office.write_text(office.read_text("utf-8").replace("---\n", "---\nslug: oficina\n", 1),
+                      encoding="utf-8")
+    site, problems = load_site(site_dir)
+    assert "office" in [item.slug for item in site_in(site, "es").issues[0].items]
+    assert [str(w) for w in problems.warnings if "slug" in w.message] == [
+        "content/issues/2026-04-april/01-office.es.md:2: slug: a translation has its "
+        "original's slug, whatever it says (leave it out)"]
+    office.write_text(office.read_text("utf-8").replace("slug: oficina\n", ""), "utf-8")
     # An issue's number and volume likewise: the masthead is the issue's, in every language.
     issue = site_dir / "content/issues/2026-04-april/issue.es.yaml"
     issue.write_text(issue.read_text("utf-8") + "number: 99\n", encoding="utf-8")
