@@ -8,6 +8,7 @@ the file system's listing order.
 
 from __future__ import annotations
 
+import itertools
 import os
 import unicodedata
 from collections.abc import Callable
@@ -320,6 +321,14 @@ def _front_matter_sound(text: str, front: str | None, rel: str, problems: Proble
     'missing required field', and an unclosed front matter fails at some line of the body."""
     if front is None:
         lines = text.split("\n")
+        opened = _late_front_matter(lines)
+        if opened:
+            problems.add(Location(rel, opened),
+                         "front matter must open on the file's first line: from here on its "
+                         "fields are read as text, and the lines above it too",
+                         "move what is above the '---' line below the front matter, or "
+                         "delete it")
+            return False
         for number, line in enumerate(lines, 1):
             if not line.strip() and number > 1:
                 break  # only the first paragraph: a body may well say 'title:' further down
@@ -335,6 +344,18 @@ def _front_matter_sound(text: str, front: str | None, rel: str, problems: Proble
                      "add a line '---' after the last field, before the text")
         return False
     return True
+
+
+def _late_front_matter(lines: list[str]) -> int:
+    """The line of a '---' that opens fields (a `title:` follows, then another '---') after a
+    few lines of something else (a translator's note above the front matter), or 0."""
+    for number, line in enumerate(lines[1:6], 2):
+        if line.strip() != "---":
+            continue
+        fields = list(itertools.takewhile(lambda each: each.strip() != "---", lines[number:]))
+        closed = len(fields) < len(lines) - number
+        return number if closed and any(each.startswith("title:") for each in fields) else 0
+    return 0
 
 
 def _parse_mapping(text: str, rel: str, line_offset: int, problems: Problems) -> Mapping | None:

@@ -37,6 +37,12 @@ CASES: dict[str, tuple[dict[str, str | bytes | None], list[str]]] = {
          f"{ISSUE}/02-briefs.yaml:1: the file has no fields and no text (write them, or "
          "remove the file)"],
     ),
+    "a line above the front matter": (  # its fields were published as headings
+        {LEAD: "Translated by Ana.\n\n---\ntitle: Lead\nsummary: S.\n---\nText.\n"},
+        [f"{LEAD}:3: front matter must open on the file's first line: from here on its fields "
+         "are read as text, and the lines above it too (move what is above the '---' line below "
+         "the front matter, or delete it)"],
+    ),
     "missing required issue date": (
         {f"{ISSUE}/issue.yaml": "title: January 2026\nnumber: 1\n"},
         [f"{ISSUE}/issue.yaml:1: missing required field 'date' (add 'date: YYYY-MM-DD')"],
