@@ -121,6 +121,8 @@ def files_named(html: str) -> set[str]:
     return named
 
 
+_TRANSLATION_NAME = re.compile(r".+\.[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*\.(?:md|markdown|yaml|yml)",
+                               re.IGNORECASE)
 _ISSUES_MARK = f"{ROOT_MARKER}issues/"
 # An address up to the end of its attribute, or to its fragment or query.
 _FILE_ADDRESS = re.compile(re.escape(ROOT_MARKER) + r"""(issues/[^"'#?<>]+)""")
@@ -200,7 +202,9 @@ def _meant_file(target: Path, url: str) -> str:
         if target.with_name(target.name + suffix).is_file():
             return f"{written}{suffix}{mark}{fragment}"
     try:
-        names = [entry.name for entry in os.scandir(target.parent)]
+        # Links are written to originals: a translation's file ('01-x.fr.md') is never meant.
+        names = [entry.name for entry in os.scandir(target.parent)
+                 if not _TRANSLATION_NAME.fullmatch(entry.name)]
     except OSError:
         return ""
     by_case = {each.casefold(): each for each in names}

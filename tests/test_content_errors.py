@@ -37,6 +37,11 @@ CASES: dict[str, tuple[dict[str, str | bytes | None], list[str]]] = {
          f"{ISSUE}/02-briefs.yaml:1: the file has no fields and no text (write them, or "
          "remove the file)"],
     ),
+    "a link to a renamed original, whose translation is left": (  # never the translation
+        {LEAD: "---\ntitle: Lead\n---\nSee [it](03-centre.md).\n",
+         f"{ISSUE}/03-centre.fr.md": "---\ntitle: Centre\n---\nTexte.\n"},
+        [f"{LEAD}:4: link to a missing file: 03-centre.md ({HINT_MISSING_FILE})"],
+    ),
     "a line above the front matter": (  # its fields were published as headings
         {LEAD: "Translated by Ana.\n\n---\ntitle: Lead\nsummary: S.\n---\nText.\n"},
         [f"{LEAD}:3: front matter must open on the file's first line: from here on its fields "
