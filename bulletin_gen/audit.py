@@ -245,6 +245,13 @@ class Tracer:
             return [self.on_page(link, kind, severity, message, hint)]
         return [Finding(path, line, kind, severity, message, hint) for path, line in places]
 
+    def language_of(self, page: str) -> str:
+        """' on the 'es' pages' for a page of a translation, whose texts (a translated briefs
+        file of fewer briefs) may lack what the original's have; '' for the main language's."""
+        prefix = page.partition("/")[0] + "/"
+        return f" on the '{prefix[:-1]}' pages" if prefix in self.in_language and \
+            prefix != "/" else ""
+
     def _shown_on(self, page: str) -> list[str]:
         """The source files whose texts the page at `page` may show, the likeliest first."""
         if page in self.shown:
@@ -291,6 +298,7 @@ def _link_findings(scans: list[PageScan], rendered: RenderedSite[PageScan | None
             written = tracer.written_anchor(url)
             if written:
                 needle, message = written
+                message += tracer.language_of(problem.link.page)
                 target, _, fragment = needle.partition("#")
                 if target.endswith(YAML_SUFFIXES) and fragment.isdigit():
                     hint = f"a brief's number is its place in the file: {target}#1 for the first"

@@ -435,7 +435,24 @@ def test_a_wrong_anchor_of_a_translation_is_reported_at_the_translation(
     assert [line for line in result.stderr.splitlines() if "error" in line] == [
         f"{folder}02-briefs.fr.yaml:4: error: link to a missing anchor #next-steps {hint}",
         f"{folder}03-other.fr.md:4: error: link to a missing anchor #background in 01-lead.md "
-        f"{hint}"]
+        f"on the 'fr' pages {hint}"]
+
+
+def test_an_anchor_missing_from_a_translation_only_is_said_to_be_that_languages(
+        make_site: Callable[..., Path], runner: CliRunner) -> None:
+    """The lead, shown untranslated in Spanish, links the second brief, which the Spanish
+    briefs file leaves out: the original, which has it, was blamed as if it were wrong."""
+    folder = "content/issues/2026-01-winter/"
+    site = make_site({
+        "bulletin.yaml": SETTINGS + "pdf: {enabled: false}\n        languages: {es: {}}\n",
+        folder + "issue.es.yaml": "title: Enero\n",
+        folder + "01-lead.md": "---\ntitle: Lead\n---\nSee [Pécs](02-briefs.yaml#2).\n",
+        folder + "02-briefs.es.yaml": "title: Breves\nitems:\n  - headline: Clínica\n"
+                                      "    body: Una clínica.\n"})
+    result = runner.invoke(main, ["check", str(site)])
+    assert [line for line in result.stderr.splitlines() if "error" in line] == [
+        f"{folder}01-lead.md:4: error: link to a missing anchor #2 in 02-briefs.yaml on the 'es' "
+        "pages (a brief's number is its place in the file: 02-briefs.yaml#1 for the first)"]
 
 
 def test_a_wrong_anchor_in_a_link_to_a_page_is_reported_once_at_its_source(
