@@ -132,6 +132,7 @@ def make_environment(site_dir: Path | None, language: str = "en",
         direction=text_direction,
         og_locale=og_locale,
         lang_attrs=lang_attributes,
+        field_lang=lang_of,  # a field's own language, for a feed's xml:lang
         lang_dir=language_attributes,
         session_attrs=session_attributes,
         theme_attrs=theme_attributes,

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import html5lib
 import pytest
-from conftest import ATOM, one, parse_html
+from conftest import ATOM, SETTINGS, one, parse_html
 
 from bulletin_gen.build import BuildOptions, build
 
@@ -169,3 +169,21 @@ def test_a_feed_keeps_only_the_newest_entries(make_site: Callable[..., Path],
     feed = feed_of(output / "regions/peru/feed.xml")
     assert len(feed.findall(f"{ATOM}entry")) == 50
     assert_valid_atom(feed)
+
+
+def test_an_issue_summary_a_translation_leaves_out_is_marked_with_its_language_in_the_feed(
+        make_site: Callable[..., Path]) -> None:
+    """As the pages and the email mark it: the Spanish feed said the English summary was
+    Spanish."""
+    site = make_site({
+        "bulletin.yaml": SETTINGS + "pdf: {enabled: false}\n        languages: {es: {}}\n",
+        "content/issues/2026-01-winter/issue.es.yaml": "title: Enero\n"})
+    output = build(site, BuildOptions(jobs=1)).output
+    entry = ET.parse(output / "es/feed.xml").getroot().find(f"{ATOM}entry")
+    assert entry is not None
+    summary = entry.find(f"{ATOM}summary")
+    assert summary is not None and summary.text == "The first test issue."
+    assert summary.get("{http://www.w3.org/XML/1998/namespace}lang") == "en"
+    english = ET.parse(output / "feed.xml").getroot().find(f"{ATOM}entry/{ATOM}summary")
+    assert english is not None and english.get("{http://www.w3.org/XML/1998/namespace}lang") \
+        is None
