@@ -105,7 +105,7 @@ class LanguageSources:
                          for key in _changed_fields(original, translation)]
         merged = _merged(original, translation)
         if _left_as_written(original, translation, merged):
-            self.unfilled.append(merged)
+            self.unfilled.append(translation)
         return merged
 
     def sources(self) -> Sources:
@@ -289,7 +289,10 @@ def _merged(original: SourceDoc, translation: SourceDoc) -> SourceDoc:
     for key, value in translation.meta.items():
         if key not in ORIGINALS_OWN:  # whatever a translation says (`changed`)
             meta[key] = _within(original.meta.get(key), value)
-            meta.lines[key] = translation.meta.line_of(key)
+            # A shown text left word for word as the original's is the original's, and is
+            # marked with its language (`Originals.inherited`), as one left out is.
+            copied = key in SHOWN_TEXT and value == original.meta.get(key)
+            meta.lines[key] = INHERITED if copied else translation.meta.line_of(key)
     body, body_line = _body(translation)
     return SourceDoc(original.path, translation.rel, meta, body, body_line,
                      readable=original.readable and translation.readable)
@@ -305,7 +308,9 @@ def _within(original: object, given: object) -> object:
     merged = Mapping(original, start_line=given.start_line)
     merged.lines.update(dict.fromkeys(original, INHERITED))
     merged.update(given)
-    merged.lines.update((key, given.line_of(key)) for key in given)
+    # What it gives as its original says it (a name, an address) is the original's too.
+    merged.lines.update((key, given.line_of(key)) for key in given
+                        if given[key] != original.get(key))
     return merged
 
 

@@ -42,7 +42,7 @@ from bulletin_gen.config import Language, load_config
 from bulletin_gen.editions.pdf import PRINT_TEMPLATE
 from bulletin_gen.errors import ContentError, Problems
 from bulletin_gen.languages import site_in, translation_of
-from bulletin_gen.model import Site
+from bulletin_gen.model import Site, lang_of
 from bulletin_gen.pipeline import load_site, site_environment
 from bulletin_gen.render import PagePlan, render_page
 
@@ -1444,3 +1444,19 @@ def test_a_translation_marked_as_a_draft_is_as_yet_untranslated_where_drafts_are
     with_drafts, _ = load_site(site_dir, drafts=True)
     assert [issue.slug for issue in site_in(with_drafts, "es").issues] == [
         "2026-03-spring", "2026-01-winter"]
+
+
+def test_a_text_a_translation_copies_word_for_word_is_marked_with_the_originals_language(
+        make_site: Callable[..., Path]) -> None:
+    """A twin whose title alone is translated: its summary and the contact's role, still the
+    English of `bulletin new translation`, were marked Arabic, read right to left."""
+    site_dir = with_languages(make_site({
+        f"{WINTER}issue.ar.yaml": "title: يناير\n",
+        f"{WINTER}01-lead.md": "---\ntitle: Lead\nsummary: The lead's summary.\n"
+                               "contact: {name: Ana, role: Director}\n---\nText.\n",
+        f"{WINTER}01-lead.ar.md": "---\ntitle: الافتتاحية\nsummary: The lead's summary.\n"
+                                  "contact: {name: Ana, role: Director}\n---\nنص.\n"}),
+        "{ar: {}}")
+    lead = sites_of(site_dir)["ar"].issues[0].items[0]
+    assert lang_of(lead, "title") == "" and lang_of(lead, "summary") == "en"
+    assert lang_of(lead, "contact") == "en"
