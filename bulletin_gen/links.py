@@ -121,8 +121,6 @@ def files_named(html: str) -> set[str]:
     return named
 
 
-_TRANSLATION_NAME = re.compile(r".+\.[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*\.(?:md|markdown|yaml|yml)",
-                               re.IGNORECASE)
 _ISSUES_MARK = f"{ROOT_MARKER}issues/"
 # An address up to the end of its attribute, or to its fragment or query.
 _FILE_ADDRESS = re.compile(re.escape(ROOT_MARKER) + r"""(issues/[^"'#?<>]+)""")
@@ -190,6 +188,11 @@ def as_written(url: str) -> str:
 
 
 _NON_ASCII_ESCAPES = re.compile(r"(?:%[89a-fA-F][0-9a-fA-F])+")
+
+
+# A translation's file name ('01-x.fr.md', 'issue.pt-BR.yaml'), which no link names.
+_TRANSLATION_NAME = re.compile(r".+\.[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*\.(?:md|markdown|yaml|yml)",
+                               re.IGNORECASE)
 
 
 def _meant_file(target: Path, url: str) -> str:
