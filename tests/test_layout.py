@@ -89,6 +89,18 @@ def test_the_header_stacks_within_a_phone_width(module_browser: Any, demo_output
     assert boxes["header"]["height"] < 170, boxes
 
 
+def test_an_issues_introduction_keeps_the_reading_width_of_its_items(module_browser: Any,
+                                                                     demo_output: Path) -> None:
+    """It ran 888 px wide at 1280, some 110 characters a line, beside 672 px items."""
+    module_browser.set_window_size(1280, 900)
+    module_browser.get((demo_output / "issues/2026-03-spring/index.html").as_uri())
+    intro, item = module_browser.execute_script("""
+        const box = selector => document.querySelector(selector).getBoundingClientRect();
+        const [a, b] = [box('.intro'), box('.item')];
+        return [[a.left, a.width], [b.left, b.width]];""")
+    assert intro == item, (intro, item)
+
+
 def test_a_short_page_keeps_its_footer_at_the_bottom_of_the_window(module_browser: Any,
                                                                    demo_output: Path) -> None:
     module_browser.set_window_size(1280, 1200)
