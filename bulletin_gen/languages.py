@@ -616,18 +616,23 @@ def _report_shared_names(language: Language, tags: Iterable[TermIndex],
     its page, and the list of tags would show the name twice."""
     for key, given, indexes in (("tags", language.tags, tags),
                                 ("regions", language.regions, regions)):
-        shown: dict[str, list[Term]] = {}
+        shown: dict[str, list[TermIndex]] = {}
         for index in indexes:
-            shown.setdefault(index.term.name.casefold(), []).append(index.term)
+            shown.setdefault(index.term.name.casefold(), []).append(index)
         lines = {name.name.casefold(): name.line for name in given}
-        for name, terms in shown.items():
-            if len(terms) > 1:
+        named = {name.slug for name in given}
+        for name, same in shown.items():
+            if len(same) > 1:
+                # The files that give the name themselves, which the editor is to change.
+                own = sorted({entry.item.source for index in same if index.term.slug not in named
+                              for entry in index.entries})
                 problems.warn(Location(CONFIG_FILE, lines.get(name, 0)),
-                              f"languages.{language.code}.{key}: {len(terms)} {key} are shown as "
-                              f"'{terms[0].name}' in '{language.code}': "
-                              f"{' and '.join(sorted(term.slug for term in terms))}",
+                              f"languages.{language.code}.{key}: {len(same)} {key} are shown as "
+                              f"'{same[0].term.name}' in '{language.code}': "
+                              f"{' and '.join(sorted(index.term.slug for index in same))}",
                               "tag a translation as its original is tagged: the name given "
-                              "here is shown for it")
+                              "here is shown for it" + (f"; given as a tag of its own by "
+                                                        f"{', '.join(own)}" if own else ""))
 
 
 def _report_unused_names(language: Language, tags: Iterable[TermIndex],

@@ -535,7 +535,7 @@ def test_a_name_two_tags_share_in_a_language_is_warned_of(
     assert [str(w) for w in problems.warnings if "tags are shown as" in w.message] == [
         "bulletin.yaml:11: languages.es.tags: 2 tags are shown as 'agua' in 'es': agua and "
         "water (tag a translation as its original is tagged: the name given here is shown "
-        "for it)"]
+        "for it; given as a tag of its own by content/issues/2026-03-march/01-water.es.md)"]
 
 
 def content_errors(site_dir: Path) -> list[str]:
