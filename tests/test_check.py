@@ -409,13 +409,23 @@ def test_a_wrong_anchor_in_a_link_to_another_item_is_reported_once_at_its_source
                              "file: 02-briefs.yaml#1 for the first)\n")
 
 
+def translated_check_errors(make_site: Callable[..., Path], runner: CliRunner, code: str,
+                            files: dict[str, str]) -> list[str]:
+    """The error lines `bulletin check` says of the test site in its language and `code`'s,
+    with `files`; it must fail."""
+    site = make_site({"bulletin.yaml": SETTINGS + "pdf: {enabled: false}\n"
+                                       f"        languages: {{{code}: {{}}}}\n", **files})
+    result = runner.invoke(main, ["check", str(site)])
+    assert result.exit_code == 1, result.output
+    return [line for line in result.stderr.splitlines() if "error" in line]
+
+
 def test_a_wrong_anchor_of_a_translation_is_reported_at_the_translation(
         make_site: Callable[..., Path], runner: CliRunner) -> None:
     """The original's same link leads where it should; the French heading has no such id
     (it has more headings than its original, so they keep their own)."""
     folder = "content/issues/2026-01-winter/"
-    site = make_site({
-        "bulletin.yaml": SETTINGS + "pdf: {enabled: false}\n        languages: {fr: {}}\n",
+    said = translated_check_errors(make_site, runner, "fr", {
         folder + "issue.fr.yaml": "title: Janvier\n",
         folder + "01-lead.md": "---\ntitle: Lead\n---\nIntro.\n\n## Background\n\nText.\n",
         folder + "01-lead.fr.md": "---\ntitle: Tête\n---\nIntro.\n\n## Contexte\n\nTexte.\n\n"
@@ -429,10 +439,8 @@ def test_a_wrong_anchor_of_a_translation_is_reported_at_the_translation(
                                       "    body: '[Plus haut](#next-steps).'\n"
                                       "    tags: [mediation]\n    regions: [Tajikistan]\n"
                                       "  - body: Texte.\n    regions: [Hungary]\n"})
-    result = runner.invoke(main, ["check", str(site)])
-    assert result.exit_code == 1
     hint = "(an anchor is the id of a heading or element on the page it links to)"
-    assert [line for line in result.stderr.splitlines() if "error" in line] == [
+    assert said == [
         f"{folder}02-briefs.fr.yaml:4: error: link to a missing anchor #next-steps {hint}",
         f"{folder}03-other.fr.md:4: error: link to a missing anchor #background in 01-lead.md "
         f"on the 'fr' pages {hint}"]
@@ -443,14 +451,12 @@ def test_an_anchor_missing_from_a_translation_only_is_said_to_be_that_languages(
     """The lead, shown untranslated in Spanish, links the second brief, which the Spanish
     briefs file leaves out: the original, which has it, was blamed as if it were wrong."""
     folder = "content/issues/2026-01-winter/"
-    site = make_site({
-        "bulletin.yaml": SETTINGS + "pdf: {enabled: false}\n        languages: {es: {}}\n",
+    said = translated_check_errors(make_site, runner, "es", {
         folder + "issue.es.yaml": "title: Enero\n",
         folder + "01-lead.md": "---\ntitle: Lead\n---\nSee [Pécs](02-briefs.yaml#2).\n",
         folder + "02-briefs.es.yaml": "title: Breves\nitems:\n  - headline: Clínica\n"
                                       "    body: Una clínica.\n"})
-    result = runner.invoke(main, ["check", str(site)])
-    assert [line for line in result.stderr.splitlines() if "error" in line] == [
+    assert said == [
         f"{folder}01-lead.md:4: error: link to a missing anchor #2 in 02-briefs.yaml on the 'es' "
         "pages (a brief's number is its place in the file: 02-briefs.yaml#1 for the first)"]
 
