@@ -248,16 +248,17 @@ class Tracer:
     def language_of(self, page: str) -> str:
         """' on the 'es' pages' for a page of a translation, whose texts (a translated briefs
         file of fewer briefs) may lack what the original's have; '' for the main language's."""
-        prefix = page.partition("/")[0] + "/"
-        return f" on the '{prefix[:-1]}' pages" if prefix in self.in_language and \
-            prefix != "/" else ""
+        prefix = self._prefix(page)
+        return f" on the '{prefix[:-1]}' pages" if prefix else ""
 
     def _shown_on(self, page: str) -> list[str]:
         """The source files whose texts the page at `page` may show, the likeliest first."""
-        if page in self.shown:
-            return self.shown[page]
+        return self.shown.get(page) or self.in_language.get(self._prefix(page), [])
+
+    def _prefix(self, page: str) -> str:
+        """The folder of the translation a page is of ('es/'); '' for the main language's."""
         prefix = page.partition("/")[0] + "/"
-        return self.in_language.get(prefix) or self.in_language.get("", [])
+        return prefix if prefix in self.in_language else ""
 
     def on_page(self, link: Link, kind: str, severity: str, message: str,
                 hint: str = "") -> Finding:
