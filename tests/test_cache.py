@@ -21,6 +21,7 @@ from jinja2 import Environment
 
 from bulletin_gen.build import BuildOptions, build
 from bulletin_gen.errors import ContentError
+from bulletin_gen.incremental import cache as cache_module
 from bulletin_gen.incremental.cache import ANALYSES, BuildCache
 from bulletin_gen.incremental.fingerprint import ISSUE_ITEMS
 from bulletin_gen.incremental.uptodate import (
@@ -476,11 +477,9 @@ def test_the_input_stamp_follows_linked_folders_once_and_sees_every_change(tmp_p
     assert stamp() != third
 
 
-def test_templates_are_parsed_again_only_when_their_text_changes(
-        make_site: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    site = make_site()
-    rendered_count(site)
-    parsed: list[str] = []  # by Jinja's parser, for compiling and for the fingerprints
+def count_parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The sources Jinja's parser reads from now on, for compiling and for the fingerprints."""
+    parsed: list[str] = []
     parse = Environment._parse
 
     def counting(self: Environment, source: str, *args: object) -> object:
@@ -488,6 +487,21 @@ def test_templates_are_parsed_again_only_when_their_text_changes(
         return parse(self, source, *args)  # type: ignore[arg-type]
 
     monkeypatch.setattr(Environment, "_parse", counting)
+    return parsed
+
+
+def forget_compiled(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As in a new process: nothing compiled or analysed by this one's earlier builds."""
+    monkeypatch.setattr(cache_module, "COMPILED", {})
+    monkeypatch.setattr(cache_module, "ANALYSED", {})
+
+
+def test_templates_are_parsed_again_only_when_their_text_changes(
+        make_site: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    site = make_site()
+    rendered_count(site)
+    forget_compiled(monkeypatch)  # the next builds are as a new process's
+    parsed = count_parses(monkeypatch)
     edit_lead(site, "More.")
     rendered_count(site)
     assert parsed == []
@@ -502,17 +516,27 @@ def test_templates_are_parsed_again_only_when_their_text_changes(
 def test_a_first_build_parses_each_template_once(
         make_site: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
     """The fingerprints read what a template loads from the tree that compiling it takes."""
-    parsed: list[str] = []
-    parse = Environment._parse
-
-    def counting(self: Environment, source: str, *args: object) -> object:
-        parsed.append(source)
-        return parse(self, source, *args)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(Environment, "_parse", counting)
+    parsed = count_parses(monkeypatch)
+    forget_compiled(monkeypatch)
     rendered_count(make_site())
     assert len(parsed) > 10
     assert len(set(parsed)) == len(parsed)
+
+
+def test_a_second_site_built_in_one_process_parses_only_its_own_templates(
+        make_site: Callable[..., Path], monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The theme's templates compiled for one site serve the next (the tests, a program that
+    builds several sites), whose cache is empty."""
+    rendered_count(make_site(name="first"))
+    parsed = count_parses(monkeypatch)
+    override = "{% extends 'theme/item.html' %}{% block title %}{{ item.title }}?{% endblock %}"
+    second = make_site({"templates/item.html": override}, name="second")
+    rendered_count(second)
+    assert parsed == [override]
+    monkeypatch.undo()
+    assert snapshot(second / "output") == clean_tree(second, tmp_path)
+    lead = (second / "output/issues/2026-01-winter/lead/index.html").read_text("utf-8")
+    assert "<title>Lead story?</title>" in lead
 
 
 def test_unreadable_template_analyses_are_parsed_again(

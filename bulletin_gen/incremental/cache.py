@@ -36,10 +36,12 @@ import shutil
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import CodeType
 from typing import Any, NamedTuple
 
 import jinja2
-from jinja2 import Environment, FileSystemBytecodeCache
+from jinja2 import BytecodeCache, Environment, FileSystemBytecodeCache
+from jinja2.bccache import Bucket
 
 from .. import __version__
 from ..content import CONTENT_DIR, SourceDoc
@@ -72,6 +74,14 @@ MADE = "made"  # the folders of `made_folder`, by key
 OUTPUT_PATH = "output.txt"
 MADE_USED = "made.json"
 ASIDE = "aside"  # the costly files of an edition skipped (`BuildCache._set_aside`)
+
+
+# What this process compiled and analysed of templates, for every site it builds: compiling
+# the theme is most of a small site's build, and one process may build many sites (the
+# tests, a program that builds several). Keyed as on disk; a few hundred entries at most.
+COMPILED: dict[tuple[str, str, str], CodeType] = {}  # by settings, template and source digest
+ANALYSED: dict[str, Analysis] = {}  # by `Fingerprinter._parts`' key
+KEPT_IN_MEMORY = 500
 
 
 StoredWarning = tuple[str, int, str, str]  # a Problem as kept: path, line, message, hint
@@ -228,15 +238,16 @@ class BuildCache:
         return folder
 
     def keep_compiled(self, env: Environment) -> None:
-        """Let `env` take the templates an earlier build compiled from the cache."""
-        if self.folder is None:
-            return
-        folder = self.folder / "templates" / _compiled_for(env)
+        """Let `env` take the templates an earlier build compiled, in this process or kept in
+        the cache."""
+        settings = _compiled_for(env)
+        folder = self.folder / "templates" / settings if self.folder else None
         try:
-            folder.mkdir(parents=True, exist_ok=True)
+            if folder:
+                folder.mkdir(parents=True, exist_ok=True)
         except OSError:  # a folder that cannot be written only makes a slower build
-            return
-        env.bytecode_cache = FileSystemBytecodeCache(str(folder))
+            folder = None
+        env.bytecode_cache = CompiledTemplates(settings, folder)
 
     def fingerprints(self, env: ThemeEnvironment, site: Site,
                      words: Callable[[str], str] | None = None) -> Fingerprinter:
@@ -248,7 +259,7 @@ class BuildCache:
             self.analyses = _read_analyses(analyses_file) if analyses_file else {}
             known = {key: value for memo in (self.memo, *self.translated) if memo
                      for key, value in memo.digests().items()}
-            self.printer = Fingerprinter(env, site, known, self.analyses, words)
+            self.printer = Fingerprinter(env, site, known, {**ANALYSED, **self.analyses}, words)
         return self.printer
 
     def search_key(self, env: ThemeEnvironment, site: Site,
@@ -264,6 +275,7 @@ class BuildCache:
         self.printer = None  # its hashes go before the page workers fork: they need none
         printed = {plan.path: printer.page(plan.path, plan.url, plan.template, plan.context,
                                            plan.reads) for plan in plans}
+        _keep_in_memory(ANALYSED, printer.analysed)
         analyses_file = _analyses_file(env)
         if analyses_file and printer.analysed != self.analyses:  # only those used: no old ones
             write_atomic(analyses_file, json.dumps(printer.analysed, sort_keys=True))
@@ -476,6 +488,40 @@ class BuildCache:
                 shutil.rmtree(path, ignore_errors=True)
 
 
+class CompiledTemplates(BytecodeCache):
+    """Jinja's bytecode cache: the templates kept in `folder`, if any, then those compiled in
+    this process (`COMPILED`), which are written into the folder for the next process."""
+
+    def __init__(self, settings: str, folder: Path | None) -> None:
+        self.settings = settings  # `_compiled_for`: how the environment compiles
+        self.folder = folder
+        self.on_disk = FileSystemBytecodeCache(str(folder)) if folder else None
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        if self.on_disk:
+            self.on_disk.load_bytecode(bucket)
+        key = (self.settings, bucket.key, bucket.checksum)
+        if bucket.code is not None:
+            _keep_in_memory(COMPILED, {key: bucket.code})
+        elif key in COMPILED:
+            bucket.code = COMPILED[key]
+            if self.on_disk:
+                self.on_disk.dump_bytecode(bucket)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        assert bucket.code is not None
+        _keep_in_memory(COMPILED, {(self.settings, bucket.key, bucket.checksum): bucket.code})
+        if self.on_disk:
+            self.on_disk.dump_bytecode(bucket)
+
+
+def _keep_in_memory(kept: dict[Any, Any], new: dict[Any, Any]) -> None:
+    """Add `new` to `kept`, dropping the oldest beyond `KEPT_IN_MEMORY`."""
+    kept.update(new)
+    for key in list(kept)[:max(0, len(kept) - KEPT_IN_MEMORY)]:
+        del kept[key]
+
+
 def _made_used(state: Path | None) -> dict[str, str]:
     """The made folders the last build into an output used (its cache folder `state`), with
     what each was made for."""
@@ -558,8 +604,8 @@ def _compiled_for(env: Environment) -> str:
 def _analyses_file(env: Environment) -> Path | None:
     """Where the template analyses are kept: beside the compiled templates, in the folder named
     by everything that shapes how a template parses (templates.py); None without one."""
-    directory = getattr(env.bytecode_cache, "directory", None)
-    return Path(directory) / ANALYSES if isinstance(directory, str) else None
+    folder = getattr(env.bytecode_cache, "folder", None)
+    return folder / ANALYSES if isinstance(folder, Path) else None
 
 
 def _read_analyses(path: Path) -> dict[str, Analysis]:
