@@ -31,6 +31,7 @@ from .layout import CACHE_DIR, OUTPUT_DIR
 from .markdown import slugify
 from .model import ITEM_KINDS
 from .sitelock import LOCK_FILE
+from .validate import BRIEF_PLACEHOLDER
 from .write import BESIDE_OUTPUT, beside_output
 from .yamlio import load_yaml
 
@@ -372,5 +373,4 @@ items:
     regions: []              # e.g. [Tajikistan, Uzbekistan]
     tags: []
     body: |
-      Write the brief here in Markdown, with **bold** place names.
-"""
+      """ + BRIEF_PLACEHOLDER + "\n"

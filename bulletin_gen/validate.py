@@ -97,6 +97,9 @@ ROLES = (("presenters", "presenter"), ("facilitators", "facilitator"),
 # The fields that only some kinds of item read: with a misspelt kind, they are no typos.
 KIND_FIELDS = ("items", "session", "venue", *(name for pair in ROLES for name in pair))
 _H2 = re.compile(r"^##\s+(.+?)\s*#*\s*$")
+_COMMENT = re.compile(r"<!--.*?(-->|$)", re.DOTALL)
+# A brief's body as `bulletin new` writes it (scaffold.py), for an editor to replace.
+BRIEF_PLACEHOLDER = "Write the brief here in Markdown, with **bold** place names."
 
 
 @dataclass(frozen=True)
@@ -444,6 +447,9 @@ def _single_file_items(doc: SourceDoc, identity: Identity, date: dt.date,
         slug = given[number] if given else _unique(slugify(heading) or f"item-{number + 1}",
                                                    taken)
         taken.add(slug)
+        if _unwritten(text):
+            _warn_unwritten(Location(doc.rel, doc.body_line + offset), f"'## {heading}'",
+                            "write the item under its heading, or remove the section", problems)
         items.append(Item(
             issue_slug=identity.issue_slug, slug=slug, title=renderer.typographic(heading),
             kind="news",
@@ -478,6 +484,18 @@ def _split_h2(body: str) -> list[tuple[str | None, int, str]]:
             chunks[-1][2].append(line)
     result = [(heading, offset, "\n".join(lines)) for heading, offset, lines in chunks]
     return [chunk for chunk in result if chunk[0] is not None or chunk[2].strip()]
+
+
+def _unwritten(text: str) -> bool:
+    """Whether `text` holds comments and nothing else, as `bulletin new`'s skeletons leave it:
+    its page and the email would show a heading alone."""
+    return "<!--" in text and not _COMMENT.sub("", text).strip()
+
+
+def _warn_unwritten(where: Location, what: str, hint: str, problems: Problems,
+                    verb: str = "has") -> None:
+    problems.warn(where, f"{what} {verb} no text yet: only <!-- comments -->, which are not "
+                  "shown", hint)
 
 
 # Markdown an editor may expect in a summary: **bold**, __bold__, *emphasis*, _emphasis_,
@@ -579,6 +597,9 @@ def _build_item(doc: SourceDoc, identity: Identity, issue_date: dt.date, resolve
     elif kind == "roundtable":
         roundtable, html = _roundtable(fields, doc, identity, resolve, renderer, problems)
     else:
+        if _unwritten(doc.body):
+            _warn_unwritten(Location(doc.rel, doc.body_line), "the item",
+                            "write its text below the front matter", problems)
         html = _render(renderer, doc.body, doc, resolve, problems, identity.slug,
                        heading_names=originals.heading_names.get(doc.rel, ()))
     # A misspelt kind is one error: the fields its right spelling reads are not warned of too.
@@ -617,6 +638,9 @@ def _briefs(fields: FieldReader, doc: SourceDoc, identity: Identity, resolve: Re
             continue
         reader = FieldReader(entry, doc.rel, problems, what=f"brief {number}")
         body = reader.text("body", required=True)
+        if body.strip() == BRIEF_PLACEHOLDER:
+            problems.warn(reader.at("body"), f"brief {number}'s body is still the placeholder that "
+                          "`bulletin new` wrote", "write the brief, or remove it")
         own = _brief_id(reader, number, named)
         read.append((reader, entry, body, (own, f"{identity.slug}-{own}")))
     # Every brief's anchor before any body is rendered: one may link to another ('#3').
@@ -675,6 +699,7 @@ def _roundtable(fields: FieldReader, doc: SourceDoc, identity: Identity, resolve
                 renderer: MarkdownRenderer, problems: Problems) -> tuple[RoundTable, str]:
     sections: list[Section] = []
     outcomes: list[Outcome] = []
+    unwritten: list[tuple[int, str]] = []  # the sections of comments alone: line, heading
     intro = ""
     parts = [(heading, slugify(heading or ""), offset, text)
              for heading, offset, text in _split_h2(doc.body)]
@@ -691,11 +716,18 @@ def _roundtable(fields: FieldReader, doc: SourceDoc, identity: Identity, resolve
         if meant:
             problems.warn(Location(doc.rel, line - 1), f"'## {heading}' is a section of its own, "
                           "not one of the round table's parts", f"did you mean {meant}?")
+        if _unwritten(text):
+            unwritten.append((line - 1, f"'## {heading}'"))
         anchor = f"{identity.slug}-{heading_slug}"  # a heading of marks alone has no name
         rendered = _rendered(renderer, text, doc, resolve, problems, identity.slug, line, anchor,
                              points=role in OUTCOME_ROLES, anchors=anchors)
         sections.append(Section(role, heading, rendered.html.encode(), anchor))
         outcomes.extend(Outcome(role, point) for point in rendered.points or ())
+    if unwritten:  # one warning for the skeleton's four parts
+        _warn_unwritten(Location(doc.rel, unwritten[0][0]),
+                        ", ".join(heading for _, heading in unwritten),
+                        "write each under its heading, or remove it", problems,
+                        "has" if len(unwritten) == 1 else "have")
     if not sections:
         problems.warn(Location(doc.rel, doc.body_line), "round table without sections",
                       "add '## Summary', '## Discussion', '## Conclusions', '## Recommendations'")

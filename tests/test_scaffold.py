@@ -109,7 +109,10 @@ def test_new_item_of_each_kind_builds(make_site: Callable[..., Path], runner: Cl
     path = site / ISSUE / f"03-agua-para-todos{suffix}"
     assert result.stdout.strip() == str(path)
     built, problems = load_site(site)
-    assert not problems.warnings
+    # Added to a published issue, the skeleton is warned of until it is written.
+    [warning] = problems.warnings
+    assert warning.location.path == f"{ISSUE}/03-agua-para-todos{suffix}"
+    assert ("placeholder" if kind == "briefs" else "no text yet") in warning.message
     item = built.issues[0].items[-1]
     assert (item.slug, item.title, item.kind) == ("agua-para-todos", "Água para todos", kind)
     if kind == "roundtable":
@@ -121,6 +124,50 @@ def test_new_item_of_each_kind_builds(make_site: Callable[..., Path], runner: Cl
                 "session"} <= set(fields)
     if kind == "briefs":
         assert len(item.briefs) == 1
+
+
+def test_what_is_still_the_skeleton_is_warned_of_at_its_line_until_written(
+        make_site: Callable[..., Path], runner: CliRunner) -> None:
+    site = make_site()
+    for title, kind in (("Talks", "news"), ("Forum", "roundtable"), ("More", "briefs")):
+        assert runner.invoke(main, ["new", "item", "2026-01-winter", title, str(site),
+                                    "--kind", kind]).exit_code == 0
+    single = site / "content/issues/2026-02-single.md"
+    assert runner.invoke(main, ["new", "issue", "Single", str(site), "--single-file",
+                                "--date", "2026-02-01"]).exit_code == 0
+    single.write_text(single.read_text("utf-8").replace("status: draft", "status: published")
+                      + "\n## Second\n\nWritten.\n", "utf-8")
+    # Left empty on purpose, with no comment: not the skeleton's.
+    (site / ISSUE / "06-empty.md").write_text("---\ntitle: Empty\n---\n", "utf-8")
+
+    def warned() -> list[str]:
+        result = runner.invoke(main, ["build", str(site)])
+        assert result.exit_code == 0, result.output
+        return [line.split(" (")[0] for line in result.stderr.splitlines() if "warning" in line]
+
+    assert warned() == [
+        f"{ISSUE}/03-talks.md:12: warning: the item has no text yet: only <!-- comments -->, "
+        "which are not shown",
+        f"{ISSUE}/04-forum.md:14: warning: '## Summary', '## Discussion', "
+        "'## Conclusions', '## Recommendations' have no text yet: only <!-- comments -->, "
+        "which are not shown",
+        f"{ISSUE}/05-more.yaml:10: warning: brief 1's body is still the placeholder that "
+        "`bulletin new` wrote",
+        "content/issues/2026-02-single.md:10: warning: '## First item title' has no text yet: "
+        "only <!-- comments -->, which are not shown"]
+    news, roundtable = site / ISSUE / "03-talks.md", site / ISSUE / "04-forum.md"
+    news.write_text(news.read_text("utf-8") + "The talks began.\n", "utf-8")
+    text = roundtable.read_text("utf-8").replace("## Summary\n", "## Summary\n\nHeld in Pécs.\n")
+    roundtable.write_text(text.replace("## Discussion\n", "## Discussion\n\nLong.\n"), "utf-8")
+    briefs = site / ISSUE / "05-more.yaml"
+    briefs.write_text(briefs.read_text("utf-8").replace(
+        "Write the brief here in Markdown, with **bold** place names.", "A clinic opened."),
+        "utf-8")
+    single.write_text(single.read_text("utf-8").replace("## First item title\n",
+                                                        "## First item title\n\nDone.\n"))
+    assert warned() == [
+        f"{ISSUE}/04-forum.md:26: warning: '## Conclusions', '## Recommendations' have "
+        "no text yet: only <!-- comments -->, which are not shown"]
 
 
 def test_new_items_are_numbered_after_the_last(make_site: Callable[..., Path],
