@@ -52,6 +52,9 @@ class Brief(EncodedHtml):
     regions: tuple[Term, ...]
     tags: tuple[Term, ...]
     anchor: str  # the id of the brief on its pages
+    # Of a brief with an `id:`, the id its place in the file gives too ('briefs-3'): a link by
+    # its number (`02-briefs.yaml#3`, as a brief without an id is linked) still reaches it.
+    number_anchor: str = ""
 
 
 @dataclass(frozen=True)

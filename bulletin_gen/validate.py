@@ -642,11 +642,13 @@ def _briefs(fields: FieldReader, doc: SourceDoc, identity: Identity, resolve: Re
             problems.warn(reader.at("body"), f"brief {number}'s body is still the placeholder that "
                           "`bulletin new` wrote", "write the brief, or remove it")
         own = _brief_id(reader, number, named)
-        read.append((reader, entry, body, (own, f"{identity.slug}-{own}")))
+        by_number = ((str(number), f"{identity.slug}-{number}") if own != str(number)
+                     else None)  # a brief with an id is reached by its number too
+        read.append((reader, entry, body, (own, f"{identity.slug}-{own}"), by_number))
     # Every brief's anchor before any body is rendered: one may link to another ('#3').
-    anchors = tuple(named_anchor for *_, named_anchor in read)
+    anchors = (*(named for *_, named, _ in read), *(number for *_, number in read if number))
     briefs = []
-    for reader, entry, body, (_, anchor) in read:
+    for reader, entry, body, (_, anchor), by_number in read:
         line = entry.line_of("body") + (1 if "\n" in str(entry.get("body", "")) else 0)
         briefs.append(Brief(
             headline=renderer.typographic(reader.text("headline")),
@@ -655,6 +657,7 @@ def _briefs(fields: FieldReader, doc: SourceDoc, identity: Identity, resolve: Re
             regions=read_terms(reader, "regions", renderer),
             tags=read_terms(reader, "tags", renderer),
             anchor=anchor,
+            number_anchor=by_number[1] if by_number else "",
         ))
         reader.finish()
     return tuple(briefs)

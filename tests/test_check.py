@@ -556,3 +556,26 @@ def test_an_organisation_url_to_no_page_of_the_site_is_blamed_on_bulletin_yaml(
         "bulletin.yaml:4: error: link to a page the site does not have: "
         "https://example.org/news/network/ (the address is under base_url "
         "(https://example.org/news/); check the page's path)\n")
+
+
+def test_a_brief_with_an_id_is_reached_by_its_number_too(
+        make_site: Callable[..., Path], runner: CliRunner) -> None:
+    """docs/content.md: `02-briefs.yaml#2` is the second brief, whether or not it has an id."""
+    site = make_site({**lead("See [the second](02-briefs.yaml#2)."),
+                      "content/issues/2026-01-winter/02-briefs.yaml": """\
+title: Other news
+items:
+  - body: Before [the next one](#2).
+  - id: second
+    body: Budget hearings in Pécs.
+"""})
+    result = runner.invoke(main, ["check", str(site)])
+    assert result.exit_code == 0, result.output
+    assert runner.invoke(main, ["build", str(site)]).exit_code == 0
+    issue = site / "output/issues/2026-01-winter"
+    page = parse_html(issue / "briefs/index.html")
+    [brief] = page.findall(".//li[@id='briefs-second']")
+    assert [span.get("id") for span in brief.iter("span")][:1] == ["briefs-2"]
+    assert page.find(".//li[@id='briefs-1']//a").get("href") == "#briefs-2"
+    links = [a.get("href") for a in parse_html(issue / "lead/index.html").iter("a")]
+    assert "../../../issues/2026-01-winter/briefs/#briefs-2" in links
