@@ -42,7 +42,7 @@ import cbor2
 
 from .errors import Location, Problems
 from .i18n import N_, format_date, punctuation, translations_for
-from .model import Brief, Issue, Item, Site
+from .model import Brief, Issue, Item, Site, Term
 from .write import MadeFolder
 
 INSTALL_HINT = "install it with: pip install 'bulletin-gen[search]'"
@@ -119,6 +119,13 @@ class Words:
         self.filters = {key: speech.gettext(name) for key, name in FILTER_NAMES.items()}
         self.details = {key: speech.gettext(name) for key, name in DETAIL_NAMES.items()}
         self.kinds = {key: speech.gettext(name) for key, name in KIND_NAMES.items()}
+        # A tag or region is filtered by its page's name, however an item spells it ('pécs').
+        self.terms = {"tag": {index.term.slug: index.term.name for index in site.tags},
+                      "region": {index.term.slug: index.term.name for index in site.regions}}
+
+    def term_names(self, key: str, terms: tuple[Term, ...]) -> list[str]:
+        """The names of `terms`, tags or regions (`key`), as their pages give them."""
+        return [self.terms[key].get(term.slug, term.name) for term in terms]
 
 
 def issue_documents(site: Site, issue: Issue, words: Words) -> list[SearchDocument]:
@@ -143,16 +150,17 @@ def _item_document(site: Site, issue: Issue, item: Item, words: Words) -> Search
         names = table.presenters + table.facilitators + table.secretaries + table.participants
         parts.append(f"<p>{html.escape(', '.join(names))}</p>")
         parts += [f"<h2>{html.escape(part.title)}</h2>{part.html}" for part in table.sections]
-    filters = {"tag": [t.name for t in item.tags], "region": [t.name for t in item.regions]}
+    filters = {"tag": words.term_names("tag", item.tags),
+               "region": words.term_names("region", item.regions)}
     return _document(site, issue, item, f"{item.url}index.html", item.url, item.title,
                      "".join(parts), filters, words)
 
 
 def _brief_document(site: Site, issue: Issue, item: Item, brief: Brief,
                     words: Words) -> SearchDocument:
-    regions = [term.name for term in brief.regions]
+    regions = words.term_names("region", brief.regions)
     title = brief.headline or (f"{item.title}: {', '.join(regions)}" if regions else item.title)
-    filters = {"tag": [t.name for t in brief.tags], "region": regions}
+    filters = {"tag": words.term_names("tag", brief.tags), "region": regions}
     return _document(site, issue, item, f"{item.url}{brief.anchor}/index.html",
                      f"{item.url}#{brief.anchor}", title, brief.html, filters, words)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -787,12 +788,16 @@ def _index(listings: list[tuple[Entry, Item | Brief]], key: str,
            prefix: str) -> tuple[TermIndex, ...]:
     """Tag or region pages: every item and brief that names a term, newest issue first."""
     entries: dict[str, list[Entry]] = {}
-    names: dict[str, set[str]] = {}
+    names: dict[str, Counter[str]] = {}
     for entry, listed in listings:
         for term in getattr(listed, key):
             entries.setdefault(term.slug, []).append(entry)
-            names.setdefault(term.slug, set()).add(term.name)
-    terms = [Term(slug, min(names[slug])) for slug in entries]
+    # Its name: the spelling written most, and of those the first written (`listings` are
+    # newest first), as terms.check_term_names takes the first name for the page's own.
+    for _, listed in reversed(listings):
+        for term in getattr(listed, key):
+            names.setdefault(term.slug, Counter())[term.name] += 1
+    terms = [Term(slug, names[slug].most_common(1)[0][0]) for slug in entries]
     return tuple(TermIndex(term, tuple(entries[term.slug]), f"{prefix}{key}/{term.slug}/")
                  for term in sorted(terms, key=_alphabetical))
 

@@ -576,6 +576,7 @@ items:
     page = parse_html(issue / "briefs/index.html")
     [brief] = page.findall(".//li[@id='briefs-second']")
     assert [span.get("id") for span in brief.iter("span")][:1] == ["briefs-2"]
-    assert page.find(".//li[@id='briefs-1']//a").get("href") == "#briefs-2"
+    link = page.find(".//li[@id='briefs-1']//a")
+    assert link is not None and link.get("href") == "#briefs-2"
     links = [a.get("href") for a in parse_html(issue / "lead/index.html").iter("a")]
     assert "../../../issues/2026-01-winter/briefs/#briefs-2" in links

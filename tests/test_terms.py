@@ -14,6 +14,7 @@ from bulletin_gen.build import BuildOptions, build
 from bulletin_gen.cli import main
 from bulletin_gen.errors import ContentError
 from bulletin_gen.pipeline import load_site
+from bulletin_gen.search import search_documents
 
 # Each template text is compiled once in the module's process, not again in every fresh
 # site's build: these tests are not about how templates are compiled (conftest.compile_once).
@@ -97,6 +98,23 @@ def test_a_name_written_with_other_case_accents_or_width_is_the_same_name(
     assert problems.warnings == []
     assert [(index.term.slug, len(index.entries)) for index in loaded.tags] == [
         ("mediation", 2), ("pecs", 2), ("water", 2)]
+
+
+@pytest.mark.parametrize(("spellings", "named"), [
+    (("[pécs]", "[PÉCS]", "[Pécs, Hungary]", "[Pécs]"), "Pécs"),  # the one written most
+    (("[pécs]", "[PÉCS]", "[Pécs, Hungary]"), "pécs"),  # of as many, the first written
+])
+def test_a_term_page_takes_the_spelling_written_most_and_search_filters_by_it(
+        make_site: Callable[..., Path], spellings: tuple[str, ...], named: str) -> None:
+    first, *later = spellings
+    site, _ = load_site(make_site({
+        f"{ISSUE}/03-t.md": item("regions", first),
+        **later_issue({f"0{number}-t{number}.md": item("regions", names, f"T{number}")
+                       for number, names in enumerate(later, start=1)})}))
+    assert {index.term.slug: index.term.name for index in site.regions}["pecs"] == named
+    filtered = re.findall(r'data-pagefind-filter="Region:([^"]*)"',
+                          "".join(document.html for document in search_documents(site)))
+    assert sorted(set(filtered)) == sorted({"Hungary", "Peru", "Tajikistan", "Uzbekistan", named})
 
 
 def test_items_keep_their_own_spelling_of_a_shared_address(make_site: Callable[..., Path]) -> None:

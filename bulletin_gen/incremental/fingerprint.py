@@ -76,6 +76,7 @@ class Fingerprinter:
         self.site = site
         self.words = words  # the digest of the catalogue of a language (i18n.catalogue_digest)
         self.spoken: dict[str, str] = {}  # `words`, by language
+        self.term_names: dict[str, str] = {}  # `_term_names`, by language prefix
         self.known = known or {}
         self.memo: dict[int, str] = {key: digest for key, (_, digest) in self.known.items()}
         self.templates: dict[tuple[str, int], str] = {}  # by name and the site's identity
@@ -248,8 +249,16 @@ class Fingerprinter:
         self.without_items = False  # a bundle indexes every item
         return text_hash("search", VERSION, made_by, site.prefix,
                          self._settings(site, {"config.search"}),
-                         self._spoken(site.config.language),
+                         self._spoken(site.config.language), self._term_names(site),
                          *[self.value(issue) for issue in shard.issues])
+
+    def _term_names(self, site: Site) -> str:
+        """The hash of the names of `site`'s tag and region pages, which every bundle's
+        filters take (search.Words), whichever issues' items spell them."""
+        if site.prefix not in self.term_names:
+            self.term_names[site.prefix] = text_hash(*[
+                f"{index.term.slug}={index.term.name}" for index in site.tags + site.regions])
+        return self.term_names[site.prefix]
 
     def _closure(self, name: str) -> tuple[set[str], set[str], set[str]]:
         """The templates `name` loads, the fields of `site` they read, and every attribute
