@@ -173,15 +173,45 @@ def render_in_memory(site_dir: Path, read: Callable[[Artifact], T], drafts: bool
                      progress: Progress | None = None) -> RenderedSite[T]:
     """Stages 1-4 without writing: the model, `read(page)` of every web page (rendered and
     read by `jobs` processes, so that only what `read` keeps comes back: a large archive's
-    pages held at once took more memory than its build), and the files to copy."""
+    pages held at once took more memory than its build), and the files to copy. The editions
+    are rendered too, for their templates' and their own problems, and let go: the print
+    edition's HTML, not laid out as a PDF."""
     started = time.perf_counter()
     site, problems = load_site(site_dir, drafts=drafts, strict=strict, jobs=jobs)
     site = with_main_settings(switch_search(site, problems))
     plans, copies = _pages_and_copies(site_dir, site, problems, site.config.pdf.enabled)
+    editions = edition_plans(site_dir, site, problems, lay_out=False)
     env = site_environment(site_dir, site)
     problems.warnings.extend(blocks_never_shown(env, site_dir))
-    pages = list(read_pages(env, site, plans, read, jobs=jobs, progress=progress))
+    # In one run, so that a mistake of the web templates and one of the editions' are found
+    # together.
+    let_go = {plan.path for plan in editions}
+
+    def of_pages(stage: str, done: int, total: int) -> None:  # the editions come after them
+        if progress and done <= len(plans):
+            progress(stage, done, len(plans))
+
+    results = list(read_pages(env, site, plans + editions, partial(_read_web, read, let_go),
+                              jobs=jobs, progress=of_pages))
+    pages: list[T] = []
+    for result in results:
+        if isinstance(result, EditionRead):
+            problems.warnings.extend(result.warnings)
+        else:
+            pages.append(result)
     return RenderedSite(site, problems, plans, pages, copies, time.perf_counter() - started)
+
+
+@dataclass(frozen=True)
+class EditionRead:
+    """What `render_in_memory` keeps of an edition's file: its warnings."""
+
+    warnings: tuple[Problem, ...]
+
+
+def _read_web(read: Callable[[Artifact], T], editions: set[str],
+              page: Artifact) -> T | EditionRead:
+    return EditionRead(page.warnings) if page.path in editions else read(page)
 
 
 def check(site_dir: Path, drafts: bool = False, strict: bool = False) -> BuildReport:

@@ -12,7 +12,7 @@ from typing import Any, ClassVar
 
 import pytest
 from click.testing import CliRunner
-from conftest import SETTINGS, TINY_PNG, parse_html
+from conftest import SETTINGS, TINY_PNG, WITH_PDF, parse_html
 
 from bulletin_gen.audit import audit_site, empty_headings
 from bulletin_gen.cli import main
@@ -580,3 +580,21 @@ items:
     assert link is not None and link.get("href") == "#briefs-2"
     links = [a.get("href") for a in parse_html(issue / "lead/index.html").iter("a")]
     assert "../../../issues/2026-01-winter/briefs/#briefs-2" in links
+
+
+def test_check_renders_the_print_and_email_templates_as_a_build_does(
+        make_site: Callable[..., Path], runner: CliRunner) -> None:
+    """Their mistakes stopped the build after check had found none; the PDF is not laid out."""
+    site = make_site({**WITH_PDF,
+                      "templates/print.html": "{% extends 'theme/print.html' %}"
+                                              "{% block head %}{{ issue.editer }}{% endblock %}",
+                      "templates/email/footer.html": "<p>\n{% if true %}\n"})
+    result = runner.invoke(main, ["check", str(site)])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "templates/email/footer.html:2: error: Unexpected end of template. Jinja was looking for "
+        "the following tags: 'elif' or 'else' or 'endif'. The innermost block that needs to be "
+        "closed is 'if'. (while rendering issues/2026-01-winter/email.html)",
+        "templates/print.html:1: error: 'bulletin_gen.model.Issue object' has no attribute "
+        "'editer' (while rendering issues/2026-01-winter/2026-01-winter.pdf)"]
+    assert not (site / "output").exists()

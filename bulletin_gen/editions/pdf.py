@@ -82,9 +82,14 @@ def pdf_path(issue: Issue) -> str:
     return edition_files(issue.url, issue.slug)[0]
 
 
-def pdf_plans(site_dir: Path, site: Site, problems: Problems) -> list[PagePlan]:
+def pdf_plans(site_dir: Path, site: Site, problems: Problems,
+              lay_out: bool = True) -> list[PagePlan]:
     """The plan of every issue's PDF; raises `PdfUnavailable` when WeasyPrint cannot be
-    loaded. A language no installed font can print is a warning."""
+    loaded. A language no installed font can print is a warning. Without `lay_out`, the plan
+    of its print HTML alone (`bulletin check`, which renders every template and writes
+    nothing, and need not wait seconds an issue for WeasyPrint)."""
+    if not lay_out:
+        return [print_plan(site, issue) for issue in site.issues]
     weasyprint = load_weasyprint()
     files = site_files(site_dir, site)  # the same for every issue: listed once
     warn_missing_fonts(site, site.issues, problems)
@@ -98,12 +103,19 @@ def pdf_plan(weasyprint: Any, files: dict[str, Path], reads: tuple[Path, ...], s
     # Paper cannot follow a link: one to a page of the site is written whole (base_url), so
     # that print.css can print its address, as it does an outside link's; one to an item of
     # this issue leads to it in the document, and prints its page (templates.local_filter).
-    return PagePlan(pdf_path(issue), issue.url, PRINT_TEMPLATE,
-                    {"issue": issue, "weasyprint": weasyprint.__version__,
-                     "link_base": site.config.base_url,
-                     "items_held": {item.url: item.anchor for item in issue.items}},
+    plan = print_plan(site, issue, weasyprint.__version__)
+    return PagePlan(plan.path, plan.url, plan.template, plan.context,
                     finish=partial(_finish_pdf, weasyprint, files, site, issue), reads=reads,
                     weight=PDF_WEIGHT)
+
+
+def print_plan(site: Site, issue: Issue, weasyprint_version: str = "") -> PagePlan:
+    """The print HTML of `issue`, before WeasyPrint lays it out (whose version its context
+    names: a PDF is made again by another)."""
+    return PagePlan(pdf_path(issue), issue.url, PRINT_TEMPLATE,
+                    {"issue": issue, "weasyprint": weasyprint_version,
+                     "link_base": site.config.base_url,
+                     "items_held": {item.url: item.anchor for item in issue.items}})
 
 
 def issue_pdf(site_dir: Path, site: Site, env: Environment, issue: Issue,
