@@ -9,9 +9,10 @@ the rendered pages, in memory, and writes nothing.
 from __future__ import annotations
 
 import os
+import tempfile
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 from typing import Generic, TypeVar
@@ -45,7 +46,7 @@ from .search import start_search, switch_search
 from .templates import THEME_STATIC, ThemeEnvironment, blocks_never_shown, make_environment
 from .terms import check_term_names
 from .validate import build_site, check_issue_numbers, in_drafts
-from .write import Copy, check_file_target, publish, static_copies, write_file
+from .write import Copy, check_file_target, made_in, publish, static_copies, write_file
 
 T = TypeVar("T")
 
@@ -99,8 +100,10 @@ def run_stages(site_dir: Path, output: Path, options: BuildOptions, inputs: Inpu
     cache.keep_compiled(env)
     pages, copies = _pages_and_copies(site_dir, site, problems,
                                       pdf=site.config.pdf.enabled or pdf_skipped)
-    editions = edition_plans(site_dir, site, problems)
-    copies += [Copy(source, path) for source, path in image_files(site, cache.made_folder)]
+    pictures = image_files(site, cache.made_folder)
+    copies += [Copy(source, path) for source, path in pictures]
+    editions = edition_plans(site_dir, site, problems,
+                             pictures={path: source for source, path in pictures})
     # A page's words are its language's catalogue's, the theme's or the site's own.
     words = partial(catalogue_digest, site_dir=site_dir)
     # Pagefind indexes in processes of its own while this one hashes the pages.
@@ -284,7 +287,12 @@ def build_pdf(site_dir: Path, name: str, target: Path | None = None,
     target = one.target(target, "pdf")
     check_file_target(target, site_dir, "PDF", lambda start: start.startswith(b"%PDF-"))
     made = Problems()
-    data = issue_pdf(site_dir, one.site, one.env, one.issue, made)
+    with tempfile.TemporaryDirectory(prefix="bulletin-pictures-") as scratch:
+        # The copies of its pictures, made for it: with no build, there are none to take.
+        pictures = image_files(replace(one.site, issues=(one.issue,), translations=()),
+                               made_in(Path(scratch)))
+        data = issue_pdf(site_dir, one.site, one.env, one.issue, made,
+                         {path: source for source, path in pictures})
     write_file(target, data)
     return PdfReport(target, one.issue.title, len(data), one.issue.is_draft,
                      one.warnings + tuple(made.warnings))

@@ -31,6 +31,23 @@ if TYPE_CHECKING:  # at run time only its objects are met: importing it would im
 Make = Callable[[Path, "Path | None"], None]
 MadeFolder = Callable[[str, Make, str], Path]
 
+
+
+def made_in(folder: Path) -> MadeFolder:
+    """A `MadeFolder` that makes each folder anew under `folder`, for a command that keeps
+    nothing between runs (`bulletin pdf`)."""
+
+    def made(key: str, make: Make, purpose: str = "") -> Path:
+        target = folder / key
+        if not target.is_dir():
+            target.mkdir(parents=True)
+            with naming(target):
+                make(target, None)
+        return target
+
+    return made
+
+
 MARKER = ".bulletin-output"
 MARKER_TEXT = b"Written by `bulletin build`; edits here are lost on the next build.\n"
 

@@ -4,16 +4,19 @@ once and the same every build; the email and the print edition take their own co
 from __future__ import annotations
 
 import io
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import SETTINGS, WITH_PDF, age, parse_html
+from conftest import SETTINGS, WITH_PDF, age, parse_html, require_tool
 from PIL import Image as Pillow
 
 from bulletin_gen import images
 from bulletin_gen.build import BuildOptions, build
+from bulletin_gen.cli import main
+from bulletin_gen.model import PRINT_WIDTH
 from bulletin_gen.pipeline import load_site
 
 # Each template text is compiled once in the module's process, not again in every fresh
@@ -177,15 +180,36 @@ def _png(width: int, height: int) -> bytes:
     return buffer.getvalue()
 
 
+def pdf_pictures(pdf: Path, folder: Path) -> list[tuple[int, int, bool]]:
+    """The pictures a PDF holds: width, height, and whether it carries a GPS location."""
+    folder.mkdir()
+    subprocess.run([require_tool("pdfimages"), "-all", str(pdf), str(folder / "p")], check=True)
+    found = []
+    for path in sorted(folder.iterdir()):
+        with Pillow.open(path) as picture:
+            found.append((picture.width, picture.height, GPS in picture.getexif()))
+    return found
+
+
+@pytest.mark.parametrize("width", [4000, 1600])
 def test_the_print_edition_takes_the_print_copy(make_site: Callable[..., Path],
-                                                build_site: Callable[..., Path]) -> None:
+                                                runner: CliRunner, tmp_path: Path,
+                                                width: int) -> None:
+    """A photo wider than the print copy's 2,400 pixels was left out of the PDF, with a
+    warning to put it in the issue's folder, where it was; and `bulletin pdf` embedded a
+    narrower one with its camera's location."""
     pytest.importorskip("weasyprint")
-    original = photo(4000, 3000)
-    output = build_site(site_with(make_site, original, settings=WITH_PDF), jobs=1)
-    pdf = output / "issues/2026-01-winter/2026-01-winter.pdf"
-    print_copy = output / "issues/2026-01-winter/images/photo.2400w.jpg"
-    assert pdf.stat().st_size < print_copy.stat().st_size + 200_000
-    assert print_copy.stat().st_size < len(original)
+    original = photo(width, width * 3 // 4)
+    site = site_with(make_site, original, settings=WITH_PDF)
+    result = runner.invoke(main, ["build", str(site), "-j", "1"])
+    assert result.exit_code == 0 and "leaves out" not in result.output, result.output
+    pdf = site / "output/issues/2026-01-winter/2026-01-winter.pdf"
+    printed = min(width, PRINT_WIDTH)
+    assert pdf_pictures(pdf, tmp_path / "built") == [(printed, printed * 3 // 4, False)]
+    alone = tmp_path / "alone.pdf"
+    result = runner.invoke(main, ["pdf", "2026-01-winter", str(site), "-o", str(alone)])
+    assert result.exit_code == 0 and "leaves out" not in result.output, result.output
+    assert alone.read_bytes() == pdf.read_bytes()
 
 
 def test_a_small_image_keeps_its_size_and_gets_no_larger_copies(

@@ -7,6 +7,7 @@ by build options.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 
@@ -31,19 +32,20 @@ def switch_editions(site: Site, pdf: bool, email: bool, problems: Problems) -> S
     return with_main_settings(switch_search(site, problems))
 
 
-def edition_plans(site_dir: Path, site: Site, problems: Problems,
-                  lay_out: bool = True) -> list[PagePlan]:
+def edition_plans(site_dir: Path, site: Site, problems: Problems, lay_out: bool = True,
+                  pictures: Mapping[str, Path] | None = None) -> list[PagePlan]:
     """Every edition file of every issue, in a fixed order, for the editions the site's
     settings (as `switch_editions` left them) switch on, in every language, planned like the
     web pages, each with the step that finishes it after its template; warnings go to
-    `problems`. Without `lay_out`, a PDF's plan is of its print HTML alone (pdf.pdf_plans)."""
+    `problems`. Without `lay_out`, a PDF's plan is of its print HTML alone; `pictures`, the
+    copies of the images, which it shows (pdf.pdf_plans)."""
     plans: list[PagePlan] = []
     for each in language_sites(site):  # each language's issues, under its own folder
         own: list[PagePlan] = []
         if each.config.pdf.enabled:
             from .pdf import pdf_plans
 
-            own += pdf_plans(site_dir, each, problems, lay_out)
+            own += pdf_plans(site_dir, each, problems, lay_out, pictures)
         if each.config.email.enabled:
             # Imported here, like the PDF edition: a build without emails (or with nothing
             # to build) need not load the email packages.

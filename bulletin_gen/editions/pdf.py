@@ -14,7 +14,7 @@ import html
 import mimetypes
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
@@ -82,16 +82,17 @@ def pdf_path(issue: Issue) -> str:
     return edition_files(issue.url, issue.slug)[0]
 
 
-def pdf_plans(site_dir: Path, site: Site, problems: Problems,
-              lay_out: bool = True) -> list[PagePlan]:
+def pdf_plans(site_dir: Path, site: Site, problems: Problems, lay_out: bool = True,
+              pictures: Mapping[str, Path] | None = None) -> list[PagePlan]:
     """The plan of every issue's PDF; raises `PdfUnavailable` when WeasyPrint cannot be
     loaded. A language no installed font can print is a warning. Without `lay_out`, the plan
     of its print HTML alone (`bulletin check`, which renders every template and writes
-    nothing, and need not wait seconds an issue for WeasyPrint)."""
+    nothing, and need not wait seconds an issue for WeasyPrint). `pictures`: the copies of
+    the site's images (images.image_files), by site path, which the print HTML shows."""
     if not lay_out:
         return [print_plan(site, issue) for issue in site.issues]
     weasyprint = load_weasyprint()
-    files = site_files(site_dir, site)  # the same for every issue: listed once
+    files = site_files(site_dir, site, pictures)  # the same for every issue: listed once
     warn_missing_fonts(site, site.issues, problems)
     reads = tuple(sorted(set(files.values())))
     return [pdf_plan(weasyprint, files, reads, site, issue) for issue in site.issues]
@@ -119,10 +120,11 @@ def print_plan(site: Site, issue: Issue, weasyprint_version: str = "") -> PagePl
 
 
 def issue_pdf(site_dir: Path, site: Site, env: Environment, issue: Issue,
-              problems: Problems) -> bytes:
-    """One issue's PDF; raises `PdfUnavailable` when WeasyPrint cannot be loaded."""
+              problems: Problems, pictures: Mapping[str, Path] | None = None) -> bytes:
+    """One issue's PDF; raises `PdfUnavailable` when WeasyPrint cannot be loaded.
+    `pictures`: as for `pdf_plans`."""
     warn_missing_fonts(site, (issue,), problems)
-    files = site_files(site_dir, site)
+    files = site_files(site_dir, site, pictures)
     plan = pdf_plan(load_weasyprint(), files, (), site, issue)
     made = render_page(env, site, plan)
     problems.warnings.extend(made.warnings)
@@ -234,14 +236,17 @@ def mark_bare_links(text: str) -> str:
     return _LINK.sub(mark, text)
 
 
-def site_files(site_dir: Path, site: Site) -> dict[str, Path]:
+def site_files(site_dir: Path, site: Site,
+               pictures: Mapping[str, Path] | None = None) -> dict[str, Path]:
     """Site path -> file, for every file the print HTML may load: theme assets, site static
-    files and issue assets (the later ones win, as in the output folder)."""
+    files, issue assets and the copies of their pictures (the later ones win, as in the
+    output folder: a photo's copy without its camera's metadata stands in its place)."""
     # The lists the build copies, so that a symbolic link leading out of static/ is refused
     # here as there (`bulletin pdf` once embedded the file it led to).
     copies = static_copies(THEME_STATIC, "assets/") + static_copies(site_dir / "static")
     files = {copy.path: Path(copy.source) for copy in copies}
     files.update({asset.url: asset.source for issue in site.issues for asset in issue.assets})
+    files.update(pictures or {})
     return files
 
 
