@@ -136,6 +136,14 @@ class Image:
         width = min(width, self.width)
         return round(self.height * width / self.width) if self.width else 0
 
+    def fitted(self, width: int, height: int) -> tuple[int, int]:
+        """Its size shown within `width` x `height`, never larger than it is (a small picture
+        blown up is blurred) and in its proportions; the box itself when it is not measured."""
+        if not (self.width and self.height):
+            return width, height
+        scale = min(1, width / self.width, height / self.height)
+        return max(1, round(self.width * scale)), max(1, round(self.height * scale))
+
 
 @dataclass(frozen=True)
 class Item(EncodedHtml):

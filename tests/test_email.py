@@ -164,7 +164,7 @@ def test_the_lead_image_fills_the_text_column_on_a_phone(
         make_site: Callable[..., Path], browser: Any) -> None:
     """Below 620 px the column's margins narrow: the image widens with the text (it stopped at
     536 px in a 564 px column)."""
-    output, _ = _build(make_site)
+    output, _ = _build(make_site, {ISSUE + "images/pic.png": png(1600, 1000)})
     page = output / "issues/2026-01-winter/email.html"
     # The images' addresses are on the web: the layout does not need them (width and height
     # are given), and a test does not fetch them.
@@ -740,6 +740,10 @@ def test_plain_text_table_too_wide_for_columns() -> None:
     out = PlainText("https://e.org/").html(f"<table><tr>{heads}</tr><tr>{cells}</tr></table>")
     assert out.startswith("Heading 0: word word word word word word 0; Heading 1:")
     assert all(len(line) <= 72 for line in out.split("\n"))
+    total = "<tr><td>Total</td><td></td><td> </td><td>1,096</td></tr>"
+    out = PlainText("https://e.org/").html(
+        f"<table><tr>{heads}</tr><tr>{cells}</tr>{total}</table>")
+    assert out.split("\n")[-1] == "Heading 0: Total; Heading 3: 1,096"  # no empty cells
 
 
 def test_a_rebuild_renders_only_the_edited_issues_email_and_warns_again(
@@ -823,3 +827,27 @@ def _text_labels(path: Path) -> list[str]:
     items = path.read_text("utf-8").split("=" * 72 + "\n\n")[1:]
     lines = [item.split("\n", 2) for item in items]
     return [first for first, second, _ in lines if set(second) - {"-"}]
+
+
+@pytest.mark.parametrize(("size", "shown"), [((3000, 2000), (536, 357)), ((400, 300), (400, 300)),
+                                             ((400, 1600), (134, 536))])
+def test_the_lead_image_is_never_blown_up_nor_taller_than_a_column(
+        make_site: Callable[..., Path], size: tuple[int, int], shown: tuple[int, int]) -> None:
+    """A 400-pixel picture was given width="536" (blurred), and a tall one was 2,144 px tall
+    in a client that ignores CSS."""
+    output, _ = _build(make_site, {
+        "content/issues/2026-01-winter/01-lead.md":
+            "---\ntitle: Lead story\nimage: photo.png\nimage_alt: A photo\n---\nText.\n",
+        "content/issues/2026-01-winter/photo.png": png(*size)})
+    image = _parse(output / "issues/2026-01-winter/email.html").find(
+        ".//img[@alt='A photo']")
+    assert image is not None
+    assert (int(image.get("width", "0")), int(image.get("height", "0"))) == shown
+    assert ("item-image-full" in image.get("class", "")) == (shown[0] == 536)
+    assert not re.search(r"(^|[;\s])width:", image.get("style", ""))  # the attributes hold
+
+
+def png(width: int, height: int) -> bytes:
+    buffer = io.BytesIO()
+    PIL.Image.new("RGB", (width, height), (200, 90, 40)).save(buffer, "PNG")
+    return buffer.getvalue()

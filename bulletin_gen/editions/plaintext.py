@@ -202,11 +202,13 @@ class PlainText:
         widths = [max((len(row[i][0]) for row in rows if i < len(row)), default=0)
                   for i in range(columns)]
         if len(indent) + sum(widths) + 2 * (columns - 1) > self.width:
-            # Too wide for columns: one line per row, its cells after their header.
+            # Too wide for columns: one line per row, its cells after their header; an empty
+            # cell is left out ('District: ;' said nothing).
             header = [text for text, _ in rows[0]]
             return "\n".join(self.wrap("; ".join(
                 f"{header[i]}: {text}" if i < len(header) and header[i] else text
-                for i, (text, _) in enumerate(row)), indent, indent + "  ") for row in rows[1:])
+                for i, (text, _) in enumerate(row) if text), indent, indent + "  ")
+                for row in rows[1:])
         lines = []
         for position, row in enumerate(rows):
             cells = [text.rjust(widths[i]) if right else text.ljust(widths[i])
