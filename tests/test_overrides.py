@@ -54,3 +54,46 @@ def test_a_template_that_loads_a_missing_one_is_said_by_build_check_and_serve(
     code, said = run(runner, "check", site)
     assert code == 1 and MISSING in said.splitlines()
     assert served(site) == [MISSING + "\nError: 1 error found."]
+
+
+def test_a_template_that_extends_or_includes_itself_is_an_error_at_its_line(
+        make_site: Callable[..., Path], runner: CliRunner) -> None:
+    """The natural first try at extending the theme's base, `{% extends "base.html" %}` in
+    templates/base.html, was a RecursionError of 95 lines in build, check and serve."""
+    site = make_site({
+        "templates/base.html": '{% extends "base.html" %}{% block head %}{{ super() }}'
+                               '<meta name=x>{% endblock %}\n',
+        "templates/item.html": '{# the item page #}\n{% extends "item.html" %}\n',
+        "templates/partials/toc.html": '<b>\n{% include "partials/toc.html" %}\n',
+        # a tree of replies: a template may include itself under a condition
+        "templates/partials/reply.html": '{% if reply %}{% include "partials/reply.html" %}'
+                                         '{% endif %}\n',
+        "templates/partials/mine.html": '{% extends "partials/mine.html" %}\n'})
+    errors = [
+        "templates/base.html:1: error: template 'base.html' extends itself (to extend the "
+        'built-in one, write {% extends "theme/base.html" %})',
+        "templates/item.html:2: error: template 'item.html' extends itself (to extend the "
+        'built-in one, write {% extends "theme/item.html" %})',
+        "templates/partials/mine.html:1: error: template 'partials/mine.html' extends itself "
+        "(extend another template: this one would extend itself without end)",
+        "templates/partials/toc.html:2: error: template 'partials/toc.html' includes itself "
+        '(to include the built-in one, write {% include "theme/partials/toc.html" %})']
+    code, said = run(runner, "build", site)
+    assert code == 1 and said == "\n".join([*errors, "Error: 4 errors found.\n"])
+    assert not (site / "output").exists()
+    code, said = run(runner, "check", site)
+    assert code == 1 and said.splitlines()[-4:] == errors
+    assert served(site) == ["\n".join([*errors, "Error: 4 errors found."])]
+
+
+def test_templates_that_extend_each_other_in_a_circle_are_one_error(
+        make_site: Callable[..., Path], runner: CliRunner) -> None:
+    site = make_site({"templates/page.html": '{% extends "layout.html" %}\n',
+                      "templates/layout.html": '<p>\n{% extends "page.html" %}\n'})
+    said = ("templates/page.html:1: error: templates/page.html and templates/layout.html "
+            "extend or include each other in a circle, which never ends: make one of them "
+            "extend or include another template, such as the theme's own: theme/page.html "
+            "(while rendering pages/about/index.html)")
+    assert run(runner, "build", site) == (1, said + "\nError: 1 error found.\n")
+    code, checked = run(runner, "check", site)
+    assert code == 1 and said in checked.splitlines()

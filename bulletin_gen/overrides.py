@@ -1,0 +1,185 @@
+"""What the site's own templates (`templates/`) get wrong about the theme they override, found
+by reading them before any page is rendered.
+
+Jinja says nothing of some mistakes (a block no extended template has is never shown) and
+never finishes others (a template that extends itself). Each is said here at its line. The
+templates are read from their tokens, and the templates they extend from their compiled
+form, not parsed again: the incremental layer parses a template only when its text changes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from jinja2 import Environment, TemplateError
+from jinja2.lexer import Token
+
+from .errors import ContentError, Location, Problem, Problems
+from .templates import THEME_TEMPLATES
+
+# The tags that load another template by name.
+LOADING = frozenset({"extends", "include", "import", "from"})
+# Tags with an end tag (`{% set %}` only in its block form, `{% set x %}...{% endset %}`).
+PAIRED = frozenset({"block", "for", "if", "macro", "call", "filter", "with", "autoescape",
+                    "trans", "set"})
+# Those whose inside runs only sometimes, or not where it is written: a template may include
+# itself there (a tree of comments, each including the template for its replies).
+GUARDS = frozenset({"if", "for", "macro", "call"})
+# What a name after a loading tag's constant may be for the name to be the whole argument:
+# `{% include "a.html" ignore missing %}`, `{% import "a.html" as m %}`.
+AFTER_NAME = frozenset({"ignore", "with", "without", "as", "import"})
+
+
+@dataclass(frozen=True)
+class _Load:
+    """A tag that loads a template: its keyword, the name it gives in words (None for a name
+    computed at run time), its line, and whether it is inside one of the GUARDS."""
+
+    keyword: str
+    name: str | None
+    line: int
+    guarded: bool
+
+
+@dataclass
+class _Outline:
+    """What the checks read of a template: the blocks it opens outside any other (name,
+    line), those it shows itself (`{{ self.sidebar() }}`), the templates it loads, and the
+    template it extends, when it names one in words ({% extends "base.html" %})."""
+
+    opened: list[tuple[str, int]] = field(default_factory=list)
+    called: set[str] = field(default_factory=set)
+    loads: list[_Load] = field(default_factory=list)
+    parent: str | None = None
+
+
+def check_overrides(env: Environment, site_dir: Path) -> Problems:
+    """The errors and warnings of the site's templates that rendering would not say, or not
+    say well: a template loading itself, a block no extended template has."""
+    found = Problems()
+    for name in site_templates(site_dir):
+        outline = _outline(env, name)
+        if outline is None:
+            continue  # not readable: its own error is said when rendered
+        found.errors += _loading_itself(name, outline)
+        found.warnings += _blocks_never_shown(env, name, outline)
+    return found
+
+
+def site_templates(site_dir: Path) -> list[str]:
+    """The names of the site's templates, as Jinja knows them ('partials/masthead.html')."""
+    folder = site_dir / "templates"
+    if not folder.is_dir():
+        return []
+    return [path.relative_to(folder).as_posix() for path in sorted(folder.rglob("*"))
+            if path.is_file()]
+
+
+def _loading_itself(name: str, outline: _Outline) -> list[Problem]:
+    """A template that extends itself, or includes or imports itself where that always runs:
+    rendering it would never end (Python's RecursionError, 95 lines of traceback). Its
+    commonest cause is an override of a theme template that means the theme's."""
+    found = []
+    for load in outline.loads:
+        if load.name != name or (load.guarded and load.keyword != "extends"):
+            continue
+        verb = {"extends": "extend", "include": "include"}.get(load.keyword, "import")
+        if (THEME_TEMPLATES / name).is_file():
+            tag = (f'{{% {load.keyword} "theme/{name}" %}}'
+                   if load.keyword in ("extends", "include") else f'"theme/{name}"')
+            hint = f"to {verb} the built-in one, write {tag}"
+        else:
+            hint = f"{verb} another template: this one would {verb} itself without end"
+        found.append(Problem(Location(f"templates/{name}", load.line),
+                             f"template '{name}' {verb}s itself", hint))
+    return found
+
+
+def _blocks_never_shown(env: Environment, name: str, outline: _Outline) -> list[Problem]:
+    """The blocks of a site template that no template it extends has: Jinja leaves them out
+    without a word, so an override written there (`{% block content %}` where the theme says
+    `main`) would change nothing. One problem each, at the block's line."""
+    known = _chain_blocks(env, outline.parent) if outline.parent else None
+    if known is None:
+        return []  # not extending, or not readable: its own error is said when rendered
+    return [Problem(Location(f"templates/{name}", line),
+                    f"block '{block}' is in no template this one extends "
+                    f"({outline.parent}): it is never shown",
+                    f"write it as one of their blocks: {', '.join(sorted(known))}")
+            for block, line in outline.opened
+            if block not in known and block not in outline.called]
+
+
+def _outline(env: Environment, name: str) -> _Outline | None:
+    """What the checks read of the template `name`, from its tokens; None if unreadable."""
+    try:
+        source = env.loader.get_source(env, name)[0] if env.loader else ""
+        tokens = list(env.lexer.tokenize(source, name))
+    except (TemplateError, ContentError):
+        return None
+    outline = _Outline()
+    open_tags: list[str] = []  # the PAIRED tags the current token is inside, outermost first
+    for index, token in enumerate(tokens):
+        after = tokens[index + 1] if index + 1 < len(tokens) else None
+        if token.type == "name" and token.value == "self" and after and after.type == "dot":
+            following = tokens[index + 2] if index + 2 < len(tokens) else None
+            if following and following.type == "name":
+                outline.called.add(following.value)
+        if token.type != "block_begin" or after is None or after.type != "name":
+            continue
+        _read_tag(outline, open_tags, after, tokens[index + 2:])
+    return outline
+
+
+def _read_tag(outline: _Outline, open_tags: list[str], tag: Token, rest: list[Token]) -> None:
+    """Take in one tag (`tag` its keyword, `rest` the tokens after it), and keep `open_tags`
+    as the tags then open."""
+    keyword = tag.value
+    if keyword == "block" and "block" not in open_tags and rest and rest[0].type == "name":
+        outline.opened.append((rest[0].value, tag.lineno))
+    if keyword in LOADING:
+        loaded = _constant_name(rest)
+        outline.loads.append(_Load(keyword, loaded, tag.lineno,
+                                   any(open_tag in GUARDS for open_tag in open_tags)))
+        if keyword == "extends" and loaded is not None and outline.parent is None:
+            outline.parent = loaded
+    if keyword in PAIRED and (keyword != "set" or _set_block(rest)):
+        open_tags.append(keyword)
+    elif keyword.startswith("end") and keyword[3:] in PAIRED and open_tags:
+        open_tags.pop()
+
+
+def _constant_name(rest: list[Token]) -> str | None:
+    """The template a loading tag names in words (`"partials/toc.html"`), or None when the
+    name is computed at run time (a variable, a list, a concatenation)."""
+    if len(rest) < 2 or rest[0].type != "string":
+        return None
+    after = rest[1]
+    if after.type == "block_end" or (after.type == "name" and after.value in AFTER_NAME):
+        return str(rest[0].value)
+    return None
+
+
+def _set_block(rest: list[Token]) -> bool:
+    """Whether a `{% set %}` is the block form (`{% set x %}...{% endset %}`): no `=`."""
+    for token in rest:
+        if token.type == "block_end":
+            return True
+        if token.type == "assign":
+            return False
+    return True
+
+
+def _chain_blocks(env: Environment, name: str, depth: int = 0) -> set[str] | None:
+    """Every block of the template `name` and of those it extends; None if one is unreadable."""
+    try:
+        blocks = set(env.get_template(name).blocks)
+    except (TemplateError, ContentError):
+        return None
+    outline = _outline(env, name)
+    parent = outline.parent if outline else None
+    if parent is None or parent == name or depth > 20:  # a circle is said by its own error
+        return blocks
+    above = _chain_blocks(env, parent, depth + 1)
+    return None if above is None else blocks | above
