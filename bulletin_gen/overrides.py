@@ -103,10 +103,15 @@ def _blocks_never_shown(env: Environment, name: str, outline: _Outline) -> list[
     known = _chain_blocks(env, outline.parent) if outline.parent else None
     if known is None:
         return []  # not extending, or not readable: its own error is said when rendered
+    if known:
+        said = f"({outline.parent}): it is never shown"
+        hint = f"write it as one of their blocks: {', '.join(sorted(known))}"
+    else:  # a partial, most often: it is included, and has no blocks to fill
+        said = f"({outline.parent}), which has no blocks: it is never shown"
+        hint = (f'include that template instead, with your own markup around it: {{% include '
+                f'"{outline.parent}" %}}; or copy its text here and change it')
     return [Problem(Location(f"templates/{name}", line),
-                    f"block '{block}' is in no template this one extends "
-                    f"({outline.parent}): it is never shown",
-                    f"write it as one of their blocks: {', '.join(sorted(known))}")
+                    f"block '{block}' is in no template this one extends {said}", hint)
             for block, line in outline.opened
             if block not in known and block not in outline.called]
 

@@ -97,3 +97,27 @@ def test_templates_that_extend_each_other_in_a_circle_are_one_error(
     assert run(runner, "build", site) == (1, said + "\nError: 1 error found.\n")
     code, checked = run(runner, "check", site)
     assert code == 1 and said in checked.splitlines()
+
+
+def test_a_block_in_an_extended_partial_is_said_to_have_no_blocks_to_fill(
+        make_site: Callable[..., Path], runner: CliRunner) -> None:
+    """The theme's partials have no blocks: the warning's list of blocks to write was empty."""
+    site = make_site({"templates/partials/masthead.html": """\
+        {% extends "theme/partials/masthead.html" %}
+        {% block ribbon %}<p class="ribbon">Special</p>{% endblock %}
+        """})
+    code, said = run(runner, "build", site)
+    assert code == 0
+    assert said.splitlines()[1:] == [
+        "templates/partials/masthead.html:2: warning: block 'ribbon' is in no template this "
+        "one extends (theme/partials/masthead.html), which has no blocks: it is never shown "
+        "(include that template instead, with your own markup around it: "
+        '{% include "theme/partials/masthead.html" %}; or copy its text here and change it)']
+    # What the warning says to write shows the ribbon, and the theme's masthead under it.
+    (site / "templates/partials/masthead.html").write_text(
+        '<p class="ribbon">Special</p>\n{% include "theme/partials/masthead.html" %}\n',
+        encoding="utf-8")
+    code, said = run(runner, "build", site)
+    assert code == 0 and "warning" not in said
+    page = (site / "output/index.html").read_text(encoding="utf-8")
+    assert page.index('class="ribbon"') < page.index('class="masthead"')
