@@ -26,6 +26,9 @@ PAIRED = frozenset({"block", "for", "if", "macro", "call", "filter", "with", "au
 # Those whose inside runs only sometimes, or not where it is written: a template may include
 # itself there (a tree of comments, each including the template for its replies).
 GUARDS = frozenset({"if", "for", "macro", "call"})
+# Those whose inside a template that extends another keeps: any other text it has outside its
+# blocks is left out of the page (a macro's and a `{% set x %}`'s are used where called).
+KEPT = frozenset({"block", "macro", "call", "set"})
 # What a name after a loading tag's constant may be for the name to be the whole argument:
 # `{% include "a.html" ignore missing %}`, `{% import "a.html" as m %}`.
 AFTER_NAME = frozenset({"ignore", "with", "without", "as", "import"})
@@ -46,12 +49,14 @@ class _Load:
 class _Outline:
     """What the checks read of a template: the blocks it opens outside any other (name,
     line), those it shows itself (`{{ self.sidebar() }}`), the templates it loads, and the
-    template it extends, when it names one in words ({% extends "base.html" %})."""
+    template it extends, when it names one in words ({% extends "base.html" %}), with the
+    lines where text outside its blocks (never shown) begins after that."""
 
     opened: list[tuple[str, int]] = field(default_factory=list)
     called: set[str] = field(default_factory=set)
     loads: list[_Load] = field(default_factory=list)
     parent: str | None = None
+    dropped: list[int] = field(default_factory=list)
 
 
 def check_overrides(env: Environment, site_dir: Path) -> Problems:
@@ -63,7 +68,10 @@ def check_overrides(env: Environment, site_dir: Path) -> Problems:
         if outline is None:
             continue  # not readable: its own error is said when rendered
         found.errors += _loading_itself(name, outline)
-        found.warnings += _blocks_never_shown(env, name, outline)
+        known = _chain_blocks(env, outline.parent) if outline.parent else None
+        if known is not None:  # else not extending, or its parent's error is said when rendered
+            found.warnings += _blocks_never_shown(name, outline, known)
+            found.warnings += _text_never_shown(name, outline, known)
     return found
 
 
@@ -96,24 +104,38 @@ def _loading_itself(name: str, outline: _Outline) -> list[Problem]:
     return found
 
 
-def _blocks_never_shown(env: Environment, name: str, outline: _Outline) -> list[Problem]:
-    """The blocks of a site template that no template it extends has: Jinja leaves them out
-    without a word, so an override written there (`{% block content %}` where the theme says
-    `main`) would change nothing. One problem each, at the block's line."""
-    known = _chain_blocks(env, outline.parent) if outline.parent else None
-    if known is None:
-        return []  # not extending, or not readable: its own error is said when rendered
-    if known:
-        said = f"({outline.parent}): it is never shown"
-        hint = f"write it as one of their blocks: {', '.join(sorted(known))}"
-    else:  # a partial, most often: it is included, and has no blocks to fill
-        said = f"({outline.parent}), which has no blocks: it is never shown"
-        hint = (f'include that template instead, with your own markup around it: {{% include '
-                f'"{outline.parent}" %}}; or copy its text here and change it')
+def _blocks_never_shown(name: str, outline: _Outline, known: set[str]) -> list[Problem]:
+    """The blocks of a site template that no template it extends has (`known` their blocks):
+    Jinja leaves them out without a word, so an override written there (`{% block content %}`
+    where the theme says `main`) would change nothing. One problem each, at the block's line."""
+    has = "" if known else ", which has no blocks"
     return [Problem(Location(f"templates/{name}", line),
-                    f"block '{block}' is in no template this one extends {said}", hint)
+                    f"block '{block}' is in no template this one extends "
+                    f"({outline.parent}){has}: it is never shown",
+                    _where_to_write(outline, known, "write it as one of their blocks"))
             for block, line in outline.opened
             if block not in known and block not in outline.called]
+
+
+def _text_never_shown(name: str, outline: _Outline, known: set[str]) -> list[Problem]:
+    """The text a site template that extends another has outside its blocks, after the
+    `{% extends %}`: Jinja leaves it out of the page without a word. One problem at the first
+    line of each stretch of it."""
+    return [Problem(Location(f"templates/{name}", line),
+                    f"text outside the blocks is never shown: a template that extends another "
+                    f"({outline.parent}) shows only its blocks",
+                    _where_to_write(outline, known, "put it inside one of the blocks"))
+            for line in outline.dropped]
+
+
+def _where_to_write(outline: _Outline, known: set[str], advice: str) -> str:
+    """The hint of what a template that extends another should write instead: `advice` and
+    the blocks of those it extends, `known`; or, when they have none (a partial, most often,
+    which is included, not extended), to include it."""
+    if known:
+        return f"{advice}: {', '.join(sorted(known))}"
+    return (f'include that template instead, with your own markup around it: {{% include '
+            f'"{outline.parent}" %}}; or copy its text here and change it')
 
 
 def _outline(env: Environment, name: str) -> _Outline | None:
@@ -125,16 +147,35 @@ def _outline(env: Environment, name: str) -> _Outline | None:
         return None
     outline = _Outline()
     open_tags: list[str] = []  # the PAIRED tags the current token is inside, outermost first
+    extended = stretch = False  # after a {% extends %} of the template; in text never shown
     for index, token in enumerate(tokens):
         after = tokens[index + 1] if index + 1 < len(tokens) else None
+        if extended and _shown(token) and KEPT.isdisjoint(open_tags):
+            if not stretch:
+                outline.dropped.append(_first_line(token))
+            stretch = True
         if token.type == "name" and token.value == "self" and after and after.type == "dot":
             following = tokens[index + 2] if index + 2 < len(tokens) else None
             if following and following.type == "name":
                 outline.called.add(following.value)
         if token.type != "block_begin" or after is None or after.type != "name":
             continue
+        extended = extended or (after.value == "extends" and not open_tags)
+        stretch = stretch and after.value != "block"
         _read_tag(outline, open_tags, after, tokens[index + 2:])
     return outline
+
+
+def _shown(token: Token) -> bool:
+    """Whether the token begins what a template outputs: text other than spaces, or a
+    `{{ value }}`."""
+    return token.type == "variable_begin" or (token.type == "data" and not token.value.isspace())
+
+
+def _first_line(token: Token) -> int:
+    """The line of a token's first character that is not a space."""
+    text = str(token.value)
+    return token.lineno + text[:len(text) - len(text.lstrip())].count("\n")
 
 
 def _read_tag(outline: _Outline, open_tags: list[str], tag: Token, rest: list[Token]) -> None:

@@ -121,3 +121,32 @@ def test_a_block_in_an_extended_partial_is_said_to_have_no_blocks_to_fill(
     assert code == 0 and "warning" not in said
     page = (site / "output/index.html").read_text(encoding="utf-8")
     assert page.index('class="ribbon"') < page.index('class="masthead"')
+
+
+def test_text_outside_the_blocks_of_an_extending_template_is_warned_of(
+        make_site: Callable[..., Path], runner: CliRunner) -> None:
+    """Jinja leaves it out of the page without a word. Text before the {% extends %} is
+    shown, as are a macro's and a {% set %} block's where they are used."""
+    site = make_site({"templates/issue.html": """\
+        <!-- shown: before the extends -->
+        {% extends "theme/issue.html" %}
+        <div>promo</div>
+        {% if issue.summary %}
+          {{ issue.summary }}
+        {% endif %}
+        {% macro flag() %}<b>flag</b>{% endmacro %}
+        {% set note %}<i>note</i>{% endset %}
+        {% block title %}Issue: {{ issue.title }} {{ note }}{% endblock %}
+
+        {{ flag() }}
+        """})
+    code, said = run(runner, "build", site)
+    assert code == 0
+    hint = ("(put it inside one of the blocks: description, head, issue_links, main, og_type, "
+            "title)")
+    assert said.splitlines()[1:] == [
+        f"templates/issue.html:{line}: warning: text outside the blocks is never shown: a "
+        f"template that extends another (theme/issue.html) shows only its blocks {hint}"
+        for line in (3, 11)]
+    page = (site / "output/issues/2026-01-winter/index.html").read_text(encoding="utf-8")
+    assert "promo" not in page and "flag" not in page and "shown: before" in page
