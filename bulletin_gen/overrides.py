@@ -10,12 +10,13 @@ form, not parsed again: the incremental layer parses a template only when its te
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
+from functools import cache
+from pathlib import Path, PurePosixPath
 
-from jinja2 import Environment, TemplateError
+from jinja2 import Environment, FileSystemLoader, TemplateError
 from jinja2.lexer import Token
 
-from .errors import ContentError, Location, Problem, Problems
+from .errors import ContentError, Location, Problem, Problems, closest
 from .templates import THEME_TEMPLATES
 
 # The tags that load another template by name.
@@ -63,8 +64,9 @@ def check_overrides(env: Environment, site_dir: Path) -> Problems:
     """The errors and warnings of the site's templates that rendering would not say, or not
     say well: a template loading itself, a block no extended template has."""
     found = Problems()
-    for name in site_templates(site_dir):
-        outline = _outline(env, name)
+    outlines = {name: _outline(env, name) for name in site_templates(site_dir)}
+    found.warnings += _never_used(outlines)
+    for name, outline in outlines.items():
         if outline is None:
             continue  # not readable: its own error is said when rendered
         found.errors += _loading_itself(name, outline)
@@ -82,6 +84,68 @@ def site_templates(site_dir: Path) -> list[str]:
         return []
     return [path.relative_to(folder).as_posix() for path in sorted(folder.rglob("*"))
             if path.is_file()]
+
+
+def theme_templates() -> list[str]:
+    """The names of the theme's templates ('partials/masthead.html')."""
+    return [path.relative_to(THEME_TEMPLATES).as_posix()
+            for path in sorted(THEME_TEMPLATES.rglob("*")) if path.is_file()]
+
+
+@cache
+def _theme_loads() -> frozenset[str | None]:
+    """The names the theme's templates load (None for a name computed at run time): read
+    once a process, as the theme does not change."""
+    env = Environment(loader=FileSystemLoader(THEME_TEMPLATES))
+    outlines = [_outline(env, name) for name in theme_templates()]
+    return frozenset(load.name for outline in outlines if outline for load in outline.loads)
+
+
+def _never_used(outlines: dict[str, _Outline | None]) -> list[Problem]:
+    """The site's templates that no page uses: not named as one of the theme's, which an
+    override replaces, and loaded by no other template. Most are an override under a name the
+    theme does not have (templates/partials/header.html for partials/site_header.html), which
+    Jinja never reads. None when a template loads a name computed at run time, or cannot be
+    read: it might load any."""
+    theme = theme_templates()
+    loaded = set(_theme_loads())
+    for name, outline in outlines.items():
+        if outline is None:
+            return []
+        loaded.update(load.name for load in outline.loads if load.name != name)
+    if None in loaded:
+        return []
+    suffixes = {PurePosixPath(each).suffix for each in theme}
+    return [Problem(Location(f"templates/{name}"),
+                    "no page uses this template: the theme has no template of this name, and "
+                    "no template includes, imports or extends it", _rename_hint(name, theme))
+            for name in outlines
+            if name not in theme and name not in loaded and PurePosixPath(name).suffix in suffixes
+            and not PurePosixPath(name).name.startswith(".")]
+
+
+def _rename_hint(name: str, theme: list[str]) -> str:
+    """What an unused template's name may have meant among the theme's: one of the same file
+    name in another folder (brief.html for partials/brief.html), else the closest in its
+    folder (partials/header.html for partials/site_header.html), else anywhere."""
+    path = PurePosixPath(name)
+    same = [each for each in theme if PurePosixPath(each).name == path.name]
+    meant = (closest(name, same, cutoff=0) if same else
+             _closest_file(path, [each for each in theme
+                                  if PurePosixPath(each).parent == path.parent])
+             or _closest_file(path, theme))
+    rule = "an override takes the name of the theme's template it replaces"
+    if meant:
+        return f"did you mean templates/{meant}? {rule}"
+    return f"{rule}, in bulletin_gen/theme/templates/; or include this one from another"
+
+
+def _closest_file(path: PurePosixPath, names: list[str]) -> str:
+    """The one of `names` whose file name is closest to `path`'s, compared without folder
+    and suffix, which would make any two names look alike ('zzz.html' and '404.html')."""
+    stems = {PurePosixPath(each).stem: each for each in names
+             if PurePosixPath(each).suffix == path.suffix}
+    return stems.get(closest(path.stem, stems, cutoff=0.7), "")
 
 
 def _loading_itself(name: str, outline: _Outline) -> list[Problem]:

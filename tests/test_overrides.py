@@ -79,11 +79,14 @@ def test_a_template_that_extends_or_includes_itself_is_an_error_at_its_line(
         "templates/partials/toc.html:2: error: template 'partials/toc.html' includes itself "
         '(to include the built-in one, write {% include "theme/partials/toc.html" %})']
     code, said = run(runner, "build", site)
-    assert code == 1 and said == "\n".join([*errors, "Error: 4 errors found.\n"])
+    # (and warnings that partials/reply.html and mine.html are used by no other template)
+    assert code == 1 and [line for line in said.splitlines() if ": error: " in line] == errors
+    assert said.endswith("Error: 4 errors found (and 2 warnings).\n")
     assert not (site / "output").exists()
     code, said = run(runner, "check", site)
-    assert code == 1 and said.splitlines()[-4:] == errors
-    assert served(site) == ["\n".join([*errors, "Error: 4 errors found."])]
+    assert code == 1 and [line for line in said.splitlines() if ": error: " in line] == errors
+    [terminal] = served(site)
+    assert [line for line in terminal.splitlines() if ": error: " in line] == errors
 
 
 def test_templates_that_extend_each_other_in_a_circle_are_one_error(
@@ -150,3 +153,42 @@ def test_text_outside_the_blocks_of_an_extending_template_is_warned_of(
         for line in (3, 11)]
     page = (site / "output/issues/2026-01-winter/index.html").read_text(encoding="utf-8")
     assert "promo" not in page and "flag" not in page and "shown: before" in page
+
+
+UNUSED = ("templates/{}: warning: no page uses this template: the theme has no template of "
+          "this name, and no template includes, imports or extends it ({})")
+RULE = "an override takes the name of the theme's template it replaces"
+
+
+def test_a_template_no_page_uses_is_warned_of_with_the_theme_name_it_may_mean(
+        make_site: Callable[..., Path], runner: CliRunner) -> None:
+    """An override under a name the theme does not have was ignored without a word."""
+    site = make_site({
+        "templates/partials/header.html": "<header>Mine</header>\n",
+        "templates/brief.html": "<p>{{ brief.body }}</p>\n",
+        "templates/extra.html": "<p>Nothing like it in the theme</p>\n",
+        # a template of the site's own, used by an override: no warning
+        "templates/partials/ribbon.html": "<p>Ribbon</p>\n",
+        "templates/partials/masthead.html": '{% include "partials/ribbon.html" %}\n'
+                                            '{% include "theme/partials/masthead.html" %}\n',
+        "templates/README.md": "Notes on these templates.\n"})
+    code, said = run(runner, "build", site)
+    assert code == 0
+    assert said.splitlines()[1:] == [
+        UNUSED.format("brief.html", f"did you mean templates/partials/brief.html? {RULE}"),
+        UNUSED.format("extra.html", f"{RULE}, in bulletin_gen/theme/templates/; or include "
+                                    "this one from another"),
+        UNUSED.format("partials/header.html",
+                      f"did you mean templates/partials/site_header.html? {RULE}")]
+    assert "Ribbon" in (site / "output/index.html").read_text(encoding="utf-8")
+
+
+def test_a_template_a_computed_name_may_load_is_not_warned_of(
+        make_site: Callable[..., Path], runner: CliRunner) -> None:
+    site = make_site({"templates/partials/promo_winter.html": "<p>Winter</p>\n",
+                      "templates/partials/masthead.html":
+                          '{% include "partials/promo_" ~ issue.slug[8:] ~ ".html" '
+                          'ignore missing %}\n{% include "theme/partials/masthead.html" %}\n'})
+    code, said = run(runner, "build", site)
+    assert code == 0 and "warning" not in said
+    assert "Winter" in (site / "output/index.html").read_text(encoding="utf-8")
