@@ -77,7 +77,8 @@ class ThemeEnvironment(Environment):
 
 class SiteTemplates(FileSystemLoader):
     """The site's own templates (`templates/`): one that is not UTF-8 text is an editor's
-    error at its line, not a traceback from Jinja's loader."""
+    error at its line, not a traceback from Jinja's loader; the byte order mark some editors
+    write first (U+FEFF) is left out, as content files' is, or it would begin every page."""
 
     def __init__(self, site_dir: Path) -> None:
         super().__init__(site_dir / "templates")
@@ -85,12 +86,13 @@ class SiteTemplates(FileSystemLoader):
     def get_source(self, environment: Environment,
                    template: str) -> tuple[str, str, Callable[[], bool]]:
         try:
-            return super().get_source(environment, template)
+            source, filename, uptodate = super().get_source(environment, template)
         except UnicodeDecodeError as error:
             line = error.object[:error.start].count(b"\n") + 1
             raise ContentError([Problem(Location(f"templates/{template}", line),
                                         "not valid UTF-8 text",
                                         "save the file with UTF-8 encoding")]) from None
+        return source.removeprefix("\ufeff"), filename, uptodate
 
 
 def make_environment(site_dir: Path | None, language: str = "en",

@@ -192,3 +192,21 @@ def test_a_template_a_computed_name_may_load_is_not_warned_of(
     code, said = run(runner, "build", site)
     assert code == 0 and "warning" not in said
     assert "Winter" in (site / "output/index.html").read_text(encoding="utf-8")
+
+
+def test_a_byte_order_mark_in_a_template_is_not_in_the_pages(
+        make_site: Callable[..., Path], runner: CliRunner) -> None:
+    """Some editors on Windows begin a UTF-8 file with U+FEFF: it began every page."""
+    bom = "\ufeff".encode()
+    site = make_site({
+        "templates/base.html": bom + b'{% extends "theme/base.html" %}\n'
+                                     b'{% block head %}<meta name="x-test">{% endblock %}\n',
+        "templates/partials/ribbon.html": bom + b'<p class="ribbon">Ribbon</p>\n',
+        "templates/partials/masthead.html": b'{% include "partials/ribbon.html" %}'
+                                            b'{% include "theme/partials/masthead.html" %}\n'})
+    code, said = run(runner, "build", site)
+    assert code == 0 and "warning" not in said
+    for page in (site / "output").rglob("*.html"):
+        assert "\ufeff" not in page.read_text(encoding="utf-8"), page
+    index = (site / "output/index.html").read_text(encoding="utf-8")
+    assert index.startswith("<!DOCTYPE html>") and '<p class="ribbon">Ribbon</p>' in index
