@@ -1,5 +1,5 @@
-"""Mistakes a designer makes overriding the theme's templates, said as `path:line: message
-(hint)` by `bulletin build`, `check` and `serve`, never as a traceback."""
+"""Mistakes a designer makes overriding the theme (its templates, its colours), said as
+`path:line: message (hint)` by `bulletin build`, `check` and `serve`, never as a traceback."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import SETTINGS
 
 from bulletin_gen.build import BuildOptions
 from bulletin_gen.cli import main
@@ -210,3 +211,19 @@ def test_a_byte_order_mark_in_a_template_is_not_in_the_pages(
         assert "\ufeff" not in page.read_text(encoding="utf-8"), page
     index = (site / "output/index.html").read_text(encoding="utf-8")
     assert index.startswith("<!DOCTYPE html>") and '<p class="ribbon">Ribbon</p>' in index
+
+
+def test_a_colour_colours_does_not_take_is_said_with_those_it_takes(
+        make_site: Callable[..., Path], runner: CliRunner) -> None:
+    """`colours: {paper: ...}` was an unknown field, without a word of what is known."""
+    settings = (SETTINGS + 'pdf: {enabled: false}\n        colours: {paper: "#fffaf0", '
+                'accnet: "#2f5d3a"}\n')
+    site = make_site({"bulletin.yaml": settings})
+    code, said = run(runner, "build", site)
+    assert code == 0
+    assert said.splitlines()[1:] == [
+        "bulletin.yaml:8: warning: unknown field 'colours.paper' (colours: takes accent and "
+        "highlight; the theme's other colours, such as --paper and --ink, are CSS custom "
+        "properties: set them for the web pages in a <style> in the head block of "
+        "templates/base.html, as docs/templates.md shows)",
+        "bulletin.yaml:8: warning: unknown field 'colours.accnet' (did you mean accent?)"]
