@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .errors import ContentError, Location, Problem, Problems
+from .errors import ContentError, Location, Problem, Problems, did_you_mean
 from .fields import FieldReader
 from .i18n import language_mistake
 from .layout import CONFIG_FILE, missing_site
@@ -61,6 +61,10 @@ class Colours:
 
 
 THEME_COLOURS = Colours()
+COLOUR_KEYS = tuple(each.name for each in fields(Colours))
+OTHER_COLOURS = ("colours: takes accent and highlight; the theme's other colours, such as "
+                 "--paper and --ink, are CSS custom properties: set them for the web pages in a "
+                 "<style> in the head block of templates/base.html, as docs/templates.md shows")
 
 
 @dataclass(frozen=True)
@@ -504,7 +508,10 @@ def _colours(section: FieldReader) -> Colours:
                                   f"has a contrast of {ratio:.1f}:1, under the {least:g}:1 "
                                   "readers need", "choose a darker colour")
         found[key] = colour
-    section.finish()
+    # A colour of the theme's other than these two (paper, ink) is set in CSS: say so, and
+    # which keys there are, where the key is no typo of one of them.
+    section.finish(elsewhere={key: did_you_mean(key, COLOUR_KEYS) or OTHER_COLOURS
+                              for key in section.data if key not in COLOUR_KEYS})
     return Colours(**found)
 
 

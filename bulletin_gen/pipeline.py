@@ -41,9 +41,10 @@ from .layout import OUTPUT_DIR, edition_files
 from .links import linked_files
 from .markdown import MarkdownRenderer
 from .model import Issue, Site
+from .overrides import check_overrides
 from .render import Artifact, PagePlan, plan_pages, read_pages, render_pages
 from .search import start_search, switch_search
-from .templates import THEME_STATIC, ThemeEnvironment, blocks_never_shown, make_environment
+from .templates import THEME_STATIC, ThemeEnvironment, make_environment
 from .terms import check_term_names
 from .validate import build_site, check_issue_numbers, in_drafts
 from .write import Copy, check_file_target, made_in, publish, static_copies, write_file
@@ -116,7 +117,7 @@ def run_stages(site_dir: Path, output: Path, options: BuildOptions, inputs: Inpu
     finally:
         copies += [Copy(source, path) for source, path in (search() if search else [])]
     # After the fingerprints, which parse a changed template for its compiling too.
-    problems.warnings.extend(blocks_never_shown(env, site_dir))
+    problems.extend(check_overrides(env, site_dir))
     work = cache.sort(plans, fingerprints, copies, keep_aside=pdf_skipped)
     later: set[str] = set()
     if options.pdf_later:  # `serve`: the PDFs to make wait for the next build
@@ -185,7 +186,8 @@ def render_in_memory(site_dir: Path, read: Callable[[Artifact], T], drafts: bool
     plans, copies = _pages_and_copies(site_dir, site, problems, site.config.pdf.enabled)
     editions = edition_plans(site_dir, site, problems, lay_out=False)
     env = site_environment(site_dir, site)
-    problems.warnings.extend(blocks_never_shown(env, site_dir))
+    problems.extend(check_overrides(env, site_dir))
+    problems.raise_if_any()  # a template that loads itself would never finish rendering
     # In one run, so that a mistake of the web templates and one of the editions' are found
     # together.
     let_go = {plan.path for plan in editions}

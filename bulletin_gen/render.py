@@ -17,7 +17,7 @@ from jinja2 import Environment, TemplateError, TemplateNotFound
 
 from .console import plural
 from .errors import ContentError, Location, Problem, Problems
-from .i18n import language_name
+from .i18n import format_names, language_name
 from .model import Entry, Image, Issue, Pager, Site, TermIndex
 from .pool import map_chunks, split_by_weight
 from .search import search_bundles
@@ -26,6 +26,9 @@ from .templates import THEME_TEMPLATES, speech_for
 CHUNK = 32  # pages per task sent to a worker: enough to hide the cost of the round trip
 FEED_ENTRIES = 50  # the newest items and briefs in each feed of items (Pelican's and Hugo's order)
 TEMPLATE_SUFFIXES = (".html", ".xml", ".txt")
+# The template frames a RecursionError's traceback ends with that are read as a circle of
+# templates: far fewer than the hundreds a circle goes round, more than one page's nesting.
+CIRCLE_FRAMES = 50
 T = TypeVar("T")
 Finish = Callable[[str, Problems], bytes]
 
@@ -347,6 +350,11 @@ def render_page(env: Environment, site: Site, plan: PagePlan) -> Artifact:
                "home": own.prefix, "versions": (), **speech, **plan.context}
     try:
         text = env.get_template(plan.template).render(context)
+    except RecursionError as error:  # templates that extend or include each other in a circle
+        problem = circle_problem(error, plan.path)
+        if problem is None:
+            raise
+        raise TemplateProblem(problem) from None
     except (TemplateError, TypeError, AttributeError, ValueError) as error:
         # A filter given the wrong value fails with a plain Python error inside a template:
         # that is a template mistake too. Outside any template frame it is a bug: re-raise.
@@ -382,15 +390,45 @@ def template_problem(error: Exception, page: str) -> Problem:
     return Problem(location, message, f"while rendering {page}")
 
 
-def _template_frame(error: BaseException) -> tuple[str, int] | None:
-    """The file and line of the innermost template frame in the error's traceback."""
-    found = None
+def circle_problem(error: RecursionError, page: str) -> Problem | None:
+    """The problem of templates that load each other in a circle (a.html extends b.html,
+    which extends a.html), said at the first of them, at the line that loads the next; None
+    when the error's traceback does not end in template frames (not a template's error)."""
+    frames = _template_frames(error)
+    if len(frames) < CIRCLE_FRAMES:
+        return None
+    # The innermost frames are the circle's alone: it went round hundreds of times.
+    inner = {filename for filename, _ in frames[-CIRCLE_FRAMES:]}
+    circle = [filename for filename in dict.fromkeys(name for name, _ in frames)
+              if filename in inner]
+    first = next(frame for frame in frames if frame[0] in circle)
+    names = [template_display(filename) for filename in circle]
+    what = (f"{names[0]} extends or includes itself" if len(names) == 1 else
+            f"{format_names(names)} extend or include each other in a circle")
+    own = [name.removeprefix("templates/") for name in names if name.startswith("templates/")]
+    theme = [name for name in own if (THEME_TEMPLATES / name).is_file()]
+    instead = f", such as the theme's own: theme/{theme[0]}" if theme else ""
+    fix = (f"make one of them extend or include another template{instead}" if len(names) > 1
+           else "load it again only under a condition that comes to be false")
+    return Problem(Location(template_display(first[0]), first[1]),
+                   f"{what}, which never ends: {fix}", f"while rendering {page}")
+
+
+def _template_frames(error: BaseException) -> list[tuple[str, int]]:
+    """The file and line of each template frame in the error's traceback, outermost first."""
+    frames = []
     tb = error.__traceback__
     while tb is not None:
         if tb.tb_frame.f_code.co_filename.endswith(TEMPLATE_SUFFIXES):
-            found = tb.tb_frame.f_code.co_filename, tb.tb_lineno
+            frames.append((tb.tb_frame.f_code.co_filename, tb.tb_lineno))
         tb = tb.tb_next
-    return found
+    return frames
+
+
+def _template_frame(error: BaseException) -> tuple[str, int] | None:
+    """The file and line of the innermost template frame in the error's traceback."""
+    frames = _template_frames(error)
+    return frames[-1] if frames else None
 
 
 def template_display(filename: str | None) -> str:

@@ -14,7 +14,6 @@ import datetime as dt
 import posixpath
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -25,7 +24,6 @@ from jinja2 import (
     FileSystemLoader,
     PrefixLoader,
     StrictUndefined,
-    TemplateError,
     nodes,
     pass_context,
     pass_eval_context,
@@ -79,7 +77,8 @@ class ThemeEnvironment(Environment):
 
 class SiteTemplates(FileSystemLoader):
     """The site's own templates (`templates/`): one that is not UTF-8 text is an editor's
-    error at its line, not a traceback from Jinja's loader."""
+    error at its line, not a traceback from Jinja's loader; the byte order mark some editors
+    write first (U+FEFF) is left out, as content files' is, or it would begin every page."""
 
     def __init__(self, site_dir: Path) -> None:
         super().__init__(site_dir / "templates")
@@ -87,12 +86,13 @@ class SiteTemplates(FileSystemLoader):
     def get_source(self, environment: Environment,
                    template: str) -> tuple[str, str, Callable[[], bool]]:
         try:
-            return super().get_source(environment, template)
+            source, filename, uptodate = super().get_source(environment, template)
         except UnicodeDecodeError as error:
             line = error.object[:error.start].count(b"\n") + 1
             raise ContentError([Problem(Location(f"templates/{template}", line),
                                         "not valid UTF-8 text",
                                         "save the file with UTF-8 encoding")]) from None
+        return source.removeprefix("\ufeff"), filename, uptodate
 
 
 def make_environment(site_dir: Path | None, language: str = "en",
@@ -447,75 +447,3 @@ def session_name(context: Context, session: str) -> str:
         return session
     return str(context.call(context["gettext"], session))
 
-
-def blocks_never_shown(env: Environment, site_dir: Path) -> list[Problem]:
-    """The blocks of the site's templates that no template they extend has: Jinja leaves them
-    out without a word, so an override written there (`{% block content %}` where the theme
-    says `main`) would change nothing. One problem each, at the block's line. Read from the
-    templates' tokens and the compiled templates they extend, not parsed again: the
-    incremental layer parses a template only when its text changes."""
-    folder = site_dir / "templates"
-    if not folder.is_dir():
-        return []
-    found = []
-    for path in sorted(folder.rglob("*")):
-        name = path.relative_to(folder).as_posix()
-        outline = _outline(env, name) if path.is_file() else None
-        known = _chain_blocks(env, outline.parent) if outline and outline.parent else None
-        if outline is None or known is None:
-            continue  # not extending, or not readable: its own error is said when rendered
-        found += [Problem(Location(f"templates/{name}", line),
-                          f"block '{block}' is in no template this one extends "
-                          f"({outline.parent}): it is never shown",
-                          f"write it as one of their blocks: {', '.join(sorted(known))}")
-                  for block, line in outline.opened
-                  if block not in known and block not in outline.called]
-    return found
-
-
-@dataclass
-class _Outline:
-    """What `blocks_never_shown` reads of a template: the blocks it opens outside any other
-    (name, line), those it shows itself (`{{ self.sidebar() }}`), and the template it
-    extends, when it names one in words ({% extends "base.html" %})."""
-
-    opened: list[tuple[str, int]] = field(default_factory=list)
-    called: set[str] = field(default_factory=set)
-    parent: str | None = None
-
-
-def _outline(env: Environment, name: str) -> _Outline | None:
-    try:
-        source = env.loader.get_source(env, name)[0] if env.loader else ""
-        tokens = list(env.lexer.tokenize(source, name))
-    except (TemplateError, ContentError):
-        return None
-    outline, depth = _Outline(), 0
-    for before, token, after in zip(tokens, tokens[1:], tokens[2:], strict=False):
-        if token.type == "dot" and before.value == "self" and after.type == "name":
-            outline.called.add(after.value)
-        if before.type != "block_begin" or token.type != "name":
-            continue
-        if token.value == "block":
-            if depth == 0 and after.type == "name":
-                outline.opened.append((after.value, token.lineno))
-            depth += 1
-        elif token.value == "endblock":
-            depth -= 1
-        elif token.value == "extends" and after.type == "string" and outline.parent is None:
-            outline.parent = after.value
-    return outline
-
-
-def _chain_blocks(env: Environment, name: str, depth: int = 0) -> set[str] | None:
-    """Every block of the template `name` and of those it extends; None if one is unreadable."""
-    try:
-        blocks = set(env.get_template(name).blocks)
-    except (TemplateError, ContentError):
-        return None
-    outline = _outline(env, name)
-    parent = outline.parent if outline else None
-    if parent is None or depth > 20:  # a loop of extends is Jinja's to report
-        return blocks
-    above = _chain_blocks(env, parent, depth + 1)
-    return None if above is None else blocks | above

@@ -257,7 +257,10 @@ def test_colours_are_hex_and_dark_enough_for_white_text(tmp_path: Path) -> None:
     assert [str(p) for p in problems.warnings] == [
         "bulletin.yaml:3: colours.accent: #f0c040 against white has a contrast of 1.7:1, "
         "under the 4.5:1 readers need (choose a darker colour)",
-        "bulletin.yaml:5: unknown field 'colours.link'"]
+        "bulletin.yaml:5: unknown field 'colours.link' (colours: takes accent and highlight; "
+        "the theme's other colours, such as --paper and --ink, are CSS custom properties: set "
+        "them for the web pages in a <style> in the head block of templates/base.html, as "
+        "docs/templates.md shows)"]
     (tmp_path / "bulletin.yaml").write_text("title: T\ncolours:\n  accent: #2f5d3a\n",
                                             encoding="utf-8")
     _, problems = load_config(tmp_path, problems=Problems())

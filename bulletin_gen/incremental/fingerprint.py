@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from jinja2 import TemplateError, meta, nodes
+from jinja2 import TemplateError, TemplateNotFound, meta, nodes
 
 from ..model import Entry, Issue, Site, TermIndex
 from ..search import SearchShard
@@ -286,9 +286,14 @@ class Fingerprinter:
 
     def _parts(self, name: str) -> tuple[set[str], set[str], list[str | None]] | None:
         """What one template reads of `site`, the names it contains and the templates it
-        loads; None when it cannot be parsed. Parsed once, however many templates load it."""
+        loads; None when it cannot be found or parsed. Parsed once, however many templates
+        load it."""
         if name not in self.parsed:
-            source = self._source(name)
+            try:
+                source = self._source(name)
+            except TemplateNotFound:  # loaded by a template, but not there: as unparsable
+                self.parsed[name] = None
+                return None
             key = text_hash(VERSION, source)  # an analysis of another version is not taken
             found = self.analyses.get(key)
             if found is None:
