@@ -353,3 +353,75 @@ def test_titles_summaries_and_tags_get_the_bodys_typography(
     assert (output / "tags/women-s-rights/index.html").is_file()
     assert "#women\u2019s rights" in (output / "issues/2026-01-winter/lead/index.html").read_text(
         "utf-8")
+
+
+def descriptions(output: Path, page: str) -> set[str | None]:
+    """The page's description as search engines and each kind of link preview read it."""
+    metas = {meta.get("property") or meta.get("name"): meta.get("content")
+             for meta in parse_html(output / page).iter("meta")}
+    return {metas["description"], metas["og:description"], metas["twitter:description"]}
+
+
+LONG_PARAGRAPH = ("Water & <b>sanitation</b> in **Lima**[^1] are &lt;improving&gt;: the council "
+                  "will fund new pipes in every district of the city before the rains, and it "
+                  "said so at length, in a sentence that goes well past what a preview shows.")
+
+
+def test_an_item_without_a_summary_is_described_by_its_first_paragraph(
+        make_site: Callable[..., Path]) -> None:
+    output = built(make_site, {
+        "content/issues/2026-02-single.md": f"""\
+            ---
+            title: February 2026
+            date: 2026-02-01
+            summary: The issue's own summary.
+            ---
+            The issue's introduction.
+
+            ## Pipes
+
+            ![A trench](https://example.org/trench.png)
+
+            {LONG_PARAGRAPH}
+
+            [^1]: The capital.
+
+            ## Short
+
+            One line & done.
+            """,
+        ISSUE + "03-forum.md": """\
+            ---
+            title: Forum
+            kind: roundtable
+            ---
+            ## Summary
+
+            The forum met in *Osh*.
+            """,
+    })
+    single = "issues/2026-02-single/"
+    # The picture's paragraph has no text; the next one is cut at a word, with an ellipsis,
+    # its footnote's number left out, its entities decoded once (and escaped once).
+    long = descriptions(output, single + "pipes/index.html")
+    assert long == {"Water & sanitation in Lima are <improving>: the council will fund new "
+                    "pipes in every district of the city before the rains, and it said so at "
+                    "length, in a…"}
+    assert len(long.pop() or "") <= 160
+    raw = (output / single / "pipes/index.html").read_text("utf-8")
+    assert 'content="Water &amp; sanitation in Lima are &lt;improving&gt;:' in raw
+    assert descriptions(output, single + "short/index.html") == {"One line & done."}
+    assert descriptions(output, single + "index.html") == {"The issue\u2019s own summary."}
+    winter = "issues/2026-01-winter/"
+    assert descriptions(output, winter + "lead/index.html") == {"The lead story text."}
+    assert descriptions(output, winter + "briefs/index.html") == {
+        "A clinic opened in Khujand."}  # the first brief's
+    assert descriptions(output, winter + "forum/index.html") == {"The forum met in Osh."}
+    assert descriptions(output, winter + "index.html") == {"The first test issue."}
+
+
+def test_an_items_summary_is_its_description(make_site: Callable[..., Path]) -> None:
+    output = built(make_site, {ISSUE + "01-lead.md": "---\ntitle: Lead\nsummary: One line "
+                               "about the lead.\n---\nText.\n"})
+    assert descriptions(output, "issues/2026-01-winter/lead/index.html") == {
+        "One line about the lead."}
