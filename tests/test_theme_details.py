@@ -425,3 +425,22 @@ def test_an_items_summary_is_its_description(make_site: Callable[..., Path]) -> 
                                "about the lead.\n---\nText.\n"})
     assert descriptions(output, "issues/2026-01-winter/lead/index.html") == {
         "One line about the lead."}
+
+
+def test_every_languages_404_page_is_noindex_with_no_address_of_its_own(
+        make_site: Callable[..., Path]) -> None:
+    """It named itself (…/404.html) as canonical and as og:url, and let search engines in."""
+    output = built(make_site, {
+        "bulletin.yaml": MINIMAL_SITE["bulletin.yaml"].rstrip(" ")
+        + "        languages: {es: {}}\n",
+        ISSUE + "issue.es.yaml": "title: Enero\n"})
+    for page in ("404.html", "es/404.html"):
+        head = one(parse_html(output / page), "head")
+        robots = [meta.get("content") for meta in head.iter("meta") if meta.get("name") == "robots"]
+        assert robots == ["noindex"], page
+        assert head.find("link[@rel='canonical']") is None, page
+        assert not [meta for meta in head.iter("meta") if meta.get("property") == "og:url"], page
+    for page in ("index.html", "es/index.html", "issues/2026-01-winter/lead/index.html"):
+        head = one(parse_html(output / page), "head")
+        assert not [meta for meta in head.iter("meta") if meta.get("name") == "robots"], page
+        assert head.find("link[@rel='canonical']") is not None, page
