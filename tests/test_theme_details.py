@@ -4,12 +4,12 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import MINIMAL_SITE, WITH_PDF, copy_fixture, one, parse_html, text_of
+from conftest import MINIMAL_SITE, TINY_PNG, WITH_PDF, copy_fixture, one, parse_html, text_of
 
 from bulletin_gen.build import BuildOptions, build
 from bulletin_gen.errors import ContentError
@@ -38,7 +38,7 @@ BRANDED = {
 }
 
 
-def built(make_site: Callable[..., Path], files: dict[str, str]) -> Path:
+def built(make_site: Callable[..., Path], files: Mapping[str, str | bytes]) -> Path:
     return build(make_site(files), BuildOptions(jobs=1, pdf=False)).output
 
 
@@ -444,3 +444,25 @@ def test_every_languages_404_page_is_noindex_with_no_address_of_its_own(
         head = one(parse_html(output / page), "head")
         assert not [meta for meta in head.iter("meta") if meta.get("name") == "robots"], page
         assert head.find("link[@rel='canonical']") is not None, page
+
+
+def test_a_shared_pictures_alt_text_goes_with_it(make_site: Callable[..., Path]) -> None:
+    output = built(make_site, {
+        "bulletin.yaml": MINIMAL_SITE["bulletin.yaml"].rstrip(" ")
+        + "        og_image: share.png\n",
+        "static/share.png": TINY_PNG,
+        ISSUE + "team.png": TINY_PNG,
+        ISSUE + "01-lead.md": "---\ntitle: Lead\nimage: team.png\nimage_alt: 'The team & "
+                              "\"friends\" in Pécs'\n---\nText.\n"})
+
+    def metas(page: str) -> dict[str | None, str | None]:
+        return {meta.get("property") or meta.get("name"): meta.get("content")
+                for meta in parse_html(output / page).iter("meta")}
+
+    lead = metas("issues/2026-01-winter/lead/index.html")
+    assert lead["og:image"] == "https://example.org/news/issues/2026-01-winter/team.png"
+    assert lead["og:image:alt"] == lead["twitter:image:alt"] == 'The team & "friends" in Pécs'
+    # The site's og_image, shared for a page without a picture of its own, has no alt text.
+    issue = metas("issues/2026-01-winter/index.html")
+    assert issue["og:image"] == "https://example.org/news/share.png"
+    assert "og:image:alt" not in issue and "twitter:image:alt" not in issue
