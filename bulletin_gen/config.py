@@ -246,9 +246,9 @@ def load_config(site_dir: Path, base_url: str | None = None,
     config = _static_files(read_config(FieldReader(data, CONFIG_FILE, problems)), site_dir,
                            problems)
     if base_url is not None:
-        mistake = _base_url_mistake(base_url)
+        mistake, hint = _base_url_mistake(base_url)
         if mistake:
-            problems.add(Location("--base-url"), mistake, "write it as https://example.org/bulletin/")
+            problems.add(Location("--base-url"), mistake, hint)
         config = replace(config, base_url=_normalise_base_url(base_url))
     if not collect:
         problems.raise_if_any()
@@ -259,9 +259,9 @@ def read_config(reader: FieldReader) -> SiteConfig:
     """Turn the mapping of `bulletin.yaml` into a `SiteConfig`, recording problems."""
     title = reader.line("title", required=True)
     base_url = reader.text("base_url")
-    mistake = _base_url_mistake(base_url) if base_url else ""
+    mistake, hint = _base_url_mistake(base_url) if base_url else ("", "")
     if mistake:
-        reader.error("base_url", f"base_url: {mistake}", "write it as https://example.org/bulletin/")
+        reader.error("base_url", f"base_url: {mistake}", hint)
     organisation = reader.mapping("organisation")
     org = Organisation(organisation.text("name"), organisation.text("url"))
     if org.url and not org.url.startswith(("https://", "http://")):
@@ -585,14 +585,31 @@ def _count(reader: FieldReader, key: str, default: int, least: int = 0, hint: st
 _NOT_IN_URLS = re.compile(r'[\x00-\x20"<>\\^`{|}\x7f]')
 
 
-def _base_url_mistake(url: str) -> str:
+_BASE_URL_EXAMPLE = "write it as https://example.org/bulletin/"
+
+
+def _base_url_mistake(url: str) -> tuple[str, str]:
+    """Why `url` cannot be `base_url`, and what to write instead; ('', '') when it can."""
     bad = _NOT_IN_URLS.search(url)
     if bad:
-        return f"'{url}' contains {bad.group()!r}, which a URL cannot hold (percent-encode it)"
+        return (f"'{url}' contains {bad.group()!r}, which a URL cannot hold (percent-encode it)",
+                _BASE_URL_EXAMPLE)
     parts = urlsplit(url)
-    if parts.scheme in ("http", "https") and parts.netloc:
-        return ""
-    return f"'{url}' is not an absolute http(s) URL"
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return f"'{url}' is not an absolute http(s) URL", _BASE_URL_EXAMPLE
+    # Every address of the site is base_url and a path after it: after a query or a fragment,
+    # the path would be part of them ('?x=1/feed.xml'), and every page the site's home.
+    for mark, what in (("?", "a query"), ("#", "a fragment")):
+        if mark in url:
+            start = url.index(mark)
+            return (f"'{url}' has {what} ('{url[start:]}'): a page's path cannot follow it",
+                    f"write it as {_before_query(url)}")
+    return "", ""
+
+
+def _before_query(url: str) -> str:
+    """`url` without its query and fragment, ending in '/' as base_url does."""
+    return _normalise_base_url(re.split(r"[?#]", url, maxsplit=1)[0])
 
 
 def _unsubscribe_mistake(url: str) -> str:

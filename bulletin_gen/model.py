@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .config import NO_CONTACT, Contact, SiteConfig
+from .excerpt import describe
 
 ITEM_KINDS = ("feature", "news", "roundtable", "notice", "briefs")
 SECTION_ROLES = ("summary", "discussion", "conclusions", "recommendations")
@@ -175,6 +176,22 @@ class Item(EncodedHtml):
     def anchor(self) -> str:
         """The id of the item on its issue's page."""
         return f"item-{self.slug}"
+
+    @property
+    def description(self) -> str:
+        """What a link preview or a search engine shows of the item (its page's meta
+        description): its `summary:`, else the plain text of its first paragraph, or of its
+        first brief's or round-table section's, shortened at a word (excerpt.py). Not its
+        issue's summary, which says nothing of this item in particular."""
+        return self.summary or describe(self._texts())
+
+    def _texts(self) -> Iterator[str]:
+        """Its rendered fragments in reading order, each decoded only when asked for: the
+        first paragraph is most often in the first."""
+        yield self.html
+        yield from (brief.html for brief in self.briefs)
+        if self.roundtable:
+            yield from (section.html for section in self.roundtable.sections)
 
 
 @dataclass(frozen=True)

@@ -37,7 +37,7 @@ from .languages import (
     split_sources,
     with_main_settings,
 )
-from .layout import OUTPUT_DIR, edition_files
+from .layout import CONFIG_FILE, OUTPUT_DIR, edition_files
 from .links import linked_files
 from .markdown import MarkdownRenderer
 from .model import Issue, Site
@@ -94,6 +94,7 @@ def run_stages(site_dir: Path, output: Path, options: BuildOptions, inputs: Inpu
                                cache, options.jobs)
     notify("load", len(site.issues), len(site.issues))
     pdf_skipped = site.config.pdf.enabled and not options.pdf  # `--no-pdf`, for this build
+    site = without_base_url(site, options.email, problems)
     site = switch_editions(site, options.pdf, options.email, problems)
     if site.config.pdf.enabled:  # WeasyPrint was imported: half a second, a stage of its own
         notify("pdf", 1, 1)
@@ -142,6 +143,30 @@ def run_stages(site_dir: Path, output: Path, options: BuildOptions, inputs: Inpu
                        rewritten=cache.rewritten(), read=cache.files_read())
 
 
+def without_base_url(site: Site, email: bool, problems: Problems) -> Site:
+    """`site` as it is when it has a `base_url`; else with the email edition off, and one
+    warning naming everything the build leaves out for want of it (render.py, base.html):
+    said once for the build, not once for each language or edition. `email`: whether the
+    build was asked for the email edition (not `--no-email`)."""
+    if site.config.base_url:
+        return site
+    left_out = ["the feeds", "the sitemap", "the canonical links"]
+    if site.translations:
+        left_out.append("the hreflang links between languages")
+    left_out.append("the pictures of link previews")
+    wants_email = site.config.email.enabled and email
+    if wants_email:
+        left_out.append("the email edition")
+    problems.warn(Location(CONFIG_FILE), "base_url is not set, and every address read away "
+                  f"from the site must be absolute: left out {', '.join(left_out[:-1])} and "
+                  f"{left_out[-1]}", "add 'base_url: https://example.org/bulletin/' to "
+                  "bulletin.yaml or pass --base-url")
+    if not wants_email:
+        return site
+    return replace(site, config=replace(site.config,
+                                        email=replace(site.config.email, enabled=False)))
+
+
 def _noting_warnings(artifacts: Iterator[Artifact], problems: Problems,
                      strict: bool) -> Iterator[Artifact]:
     """The rendered files, their warnings (an edition's) added to `problems`; those fail a
@@ -182,7 +207,7 @@ def render_in_memory(site_dir: Path, read: Callable[[Artifact], T], drafts: bool
     edition's HTML, not laid out as a PDF."""
     started = time.perf_counter()
     site, problems = load_site(site_dir, drafts=drafts, strict=strict, jobs=jobs)
-    site = with_main_settings(switch_search(site, problems))
+    site = with_main_settings(switch_search(without_base_url(site, True, problems), problems))
     plans, copies = _pages_and_copies(site_dir, site, problems, site.config.pdf.enabled)
     editions = edition_plans(site_dir, site, problems, lay_out=False)
     env = site_environment(site_dir, site)

@@ -133,12 +133,18 @@ def _site_plans(main: Site, site: Site) -> list[PagePlan]:
     ]
     plans.append(PagePlan(f"{home}404.html", f"{home}404.html", "404.html",
                           {"link_base": site.config.base_path}))
-    plans += [
-        PagePlan(f"{home}feed.xml", f"{home}feed.xml", "feed.xml"),
-        _entries_feed(site, f"{home}items.xml", home, "", site_entries(site)),  # the theme names it
-    ]
+    # Feeds and the sitemap are read away from the site, where only absolute addresses lead
+    # back to it: without base_url they would be invalid (`<id>/</id>`), so they are left out.
+    absolute = bool(site.config.base_url)
+    if absolute:
+        plans += [
+            PagePlan(f"{home}feed.xml", f"{home}feed.xml", "feed.xml"),
+            # Its title is left to the theme ('').
+            _entries_feed(site, f"{home}items.xml", home, "", site_entries(site)),
+        ]
     if site is main:
-        plans.append(PagePlan("sitemap.xml", "sitemap.xml", "sitemap.xml", _sitemap(site)))
+        if absolute:
+            plans.append(PagePlan("sitemap.xml", "sitemap.xml", "sitemap.xml", _sitemap(site)))
         plans.append(PagePlan("robots.txt", "robots.txt", "robots.txt"))
     plans += [
         PagePlan(f"{home}tags/index.html", f"{home}tags/", "terms.html",
@@ -157,8 +163,10 @@ def _site_plans(main: Site, site: Site) -> list[PagePlan]:
     for kind, terms in (("tags", site.tags), ("regions", site.regions)):
         for index in terms:
             plans.extend(_term_plans(kind, index, site.config.per_page))
-            plans.append(_entries_feed(site, f"{index.url}feed.xml", index.url,
-                                       f"{site.config.title}: {index.term.name}", index.entries))
+            if absolute:
+                plans.append(_entries_feed(site, f"{index.url}feed.xml", index.url,
+                                           f"{site.config.title}: {index.term.name}",
+                                           index.entries))
     plans.extend(PagePlan(f"{page.url}index.html", page.url, "page.html", {"page": page})
                  for page in site.pages)
     return [plan.with_context(own) for plan in plans] if own else plans

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from bulletin_gen.cli import main
 from bulletin_gen.config import (
     Colours,
     Contact,
@@ -142,6 +145,16 @@ def test_a_site_without_base_url_links_from_the_root(tmp_path: Path) -> None:
     ("title: T\nbase_url: https://\n",
      ["bulletin.yaml:2: base_url: 'https://' is not an absolute http(s) URL "
       "(write it as https://example.org/bulletin/)"]),
+    # the canonical link was 'https://example.org/news/?x=1/', every page's the home's
+    ("title: T\nbase_url: https://example.org/news/?x=1\n",
+     ["bulletin.yaml:2: base_url: 'https://example.org/news/?x=1' has a query ('?x=1'): a "
+      "page's path cannot follow it (write it as https://example.org/news/)"]),
+    ("title: T\nbase_url: 'https://example.org/news#top'\n",
+     ["bulletin.yaml:2: base_url: 'https://example.org/news#top' has a fragment ('#top'): a "
+      "page's path cannot follow it (write it as https://example.org/news/)"]),
+    ("title: T\nbase_url: https://example.org/?\n",  # an empty query is one too
+     ["bulletin.yaml:2: base_url: 'https://example.org/?' has a query ('?'): a page's path "
+      "cannot follow it (write it as https://example.org/)"]),
     ("title: T\nlanguage: english\n",
      ["bulletin.yaml:2: language: 'english' is not a language code (did you mean en?)"]),
     ("title: T\nlanguage: Español\n",
@@ -307,3 +320,14 @@ def test_a_second_merge_in_one_mapping_is_said_at_its_line_with_the_way_to_merge
     assert problems_of(tmp_path, text) == [
         "bulletin.yaml:6: a second '<<' in one mapping: YAML merges once in a mapping (merge "
         "them all in one, as a list: <<: [*first, *second])"]
+
+
+def test_a_base_url_option_with_a_query_stops_the_build(
+        make_site: Callable[..., Path], runner: CliRunner) -> None:
+    site = make_site()
+    result = runner.invoke(main, ["build", str(site), "--base-url",
+                                  "https://example.org/news/?x=1"])
+    assert result.exit_code == 1
+    assert "--base-url: error: 'https://example.org/news/?x=1' has a query ('?x=1'): a page's " \
+        "path cannot follow it (write it as https://example.org/news/)" in result.output
+    assert not (site / "output").exists()

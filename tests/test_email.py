@@ -441,7 +441,11 @@ def test_without_base_url_the_edition_is_skipped_with_a_warning(make_site: Calla
     output, warnings = _build(make_site, {"bulletin.yaml": yaml})
     assert not (output / "issues/2026-01-winter/email.html").exists()
     assert (output / "issues/2026-01-winter/index.html").exists()
-    assert any("email edition skipped: base_url is not set" in str(w) for w in warnings)
+    assert [str(w) for w in warnings if "base_url" in str(w)] == [
+        "bulletin.yaml: base_url is not set, and every address read away from the site must be "
+        "absolute: left out the feeds, the sitemap, the canonical links, the pictures of link "
+        "previews and the email edition (add 'base_url: https://example.org/bulletin/' to "
+        "bulletin.yaml or pass --base-url)"]
     from bulletin_gen.cli import main
 
     site = output.parent

@@ -10,9 +10,11 @@ from pathlib import Path
 
 import html5lib
 import pytest
+from click.testing import CliRunner
 from conftest import ATOM, SETTINGS, one, parse_html
 
 from bulletin_gen.build import BuildOptions, build
+from bulletin_gen.cli import main
 
 # Each template text is compiled once in the module's process, not again in every fresh
 # site's build: these tests are not about how templates are compiled (conftest.compile_once).
@@ -187,3 +189,41 @@ def test_an_issue_summary_a_translation_leaves_out_is_marked_with_its_language_i
     english = ET.parse(output / "feed.xml").getroot().find(f"{ATOM}entry/{ATOM}summary")
     assert english is not None and english.get("{http://www.w3.org/XML/1998/namespace}lang") \
         is None
+
+
+def test_without_base_url_what_needs_it_is_left_out_and_said_once(
+        make_site: Callable[..., Path], runner: CliRunner) -> None:
+    """The feeds said `<id>/</id>` and the sitemap `<loc>/</loc>`, which feed readers and
+    search engines reject; the only warning was of the email edition, once per language."""
+    settings = SETTINGS.replace("        base_url: https://example.org/news/\n", "")
+    site = make_site({
+        "bulletin.yaml": settings + "pdf: {enabled: false}\n        languages: {es: {}}\n",
+        "content/issues/2026-01-winter/issue.es.yaml": "title: Enero\n"})
+    result = runner.invoke(main, ["build", str(site)])
+    assert result.exit_code == 0, result.output
+    warnings = [line for line in result.output.splitlines() if "warning:" in line]
+    assert warnings == [
+        "bulletin.yaml: warning: base_url is not set, and every address read away from the site "
+        "must be absolute: left out the feeds, the sitemap, the canonical links, the hreflang "
+        "links between languages, the pictures of link previews and the email edition (add "
+        "'base_url: https://example.org/bulletin/' to bulletin.yaml or pass --base-url)"]
+    output = site / "output"
+    assert not list(output.rglob("*.xml"))  # no feed, in either language, and no sitemap
+    assert not list(output.rglob("email.*"))
+    assert "Sitemap" not in (output / "robots.txt").read_text("utf-8")
+    for page in ("index.html", "es/index.html", "regions/hungary/index.html",
+                 "es/issues/2026-01-winter/lead/index.html"):
+        root = parse_html(output / page)
+        links = [(link.get("rel"), link.get("href")) for link in root.iter("link")]
+        assert not [link for link in root.iter("link") if link.get("hreflang")
+                    or link.get("rel") in ("canonical", "alternate")], (page, links)
+        assert not [meta for meta in root.iter("meta")
+                    if meta.get("property") in ("og:url", "og:image")], page
+        hrefs = [a.get("href", "") for a in root.iter("a")]
+        assert not [href for href in hrefs if href.endswith(".xml")], page  # no link to a feed
+    # With base_url, all of it is made.
+    assert runner.invoke(main, ["build", str(site), "--base-url",
+                                "https://example.org/news/"]).exit_code == 0
+    for made in ("feed.xml", "items.xml", "es/feed.xml", "sitemap.xml",
+                 "regions/hungary/feed.xml", "issues/2026-01-winter/email.html"):
+        assert (output / made).is_file(), made

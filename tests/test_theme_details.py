@@ -4,12 +4,12 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import MINIMAL_SITE, WITH_PDF, copy_fixture, one, parse_html, text_of
+from conftest import MINIMAL_SITE, TINY_PNG, WITH_PDF, copy_fixture, one, parse_html, text_of
 
 from bulletin_gen.build import BuildOptions, build
 from bulletin_gen.errors import ContentError
@@ -38,7 +38,7 @@ BRANDED = {
 }
 
 
-def built(make_site: Callable[..., Path], files: dict[str, str]) -> Path:
+def built(make_site: Callable[..., Path], files: Mapping[str, str | bytes]) -> Path:
     return build(make_site(files), BuildOptions(jobs=1, pdf=False)).output
 
 
@@ -353,3 +353,116 @@ def test_titles_summaries_and_tags_get_the_bodys_typography(
     assert (output / "tags/women-s-rights/index.html").is_file()
     assert "#women\u2019s rights" in (output / "issues/2026-01-winter/lead/index.html").read_text(
         "utf-8")
+
+
+def descriptions(output: Path, page: str) -> set[str | None]:
+    """The page's description as search engines and each kind of link preview read it."""
+    metas = {meta.get("property") or meta.get("name"): meta.get("content")
+             for meta in parse_html(output / page).iter("meta")}
+    return {metas["description"], metas["og:description"], metas["twitter:description"]}
+
+
+LONG_PARAGRAPH = ("Water & <b>sanitation</b> in **Lima**[^1] are &lt;improving&gt;: the council "
+                  "will fund new pipes in every district of the city before the rains, and it "
+                  "said so at length, in a sentence that goes well past what a preview shows.")
+
+
+def test_an_item_without_a_summary_is_described_by_its_first_paragraph(
+        make_site: Callable[..., Path]) -> None:
+    output = built(make_site, {
+        "content/issues/2026-02-single.md": f"""\
+            ---
+            title: February 2026
+            date: 2026-02-01
+            summary: The issue's own summary.
+            ---
+            The issue's introduction.
+
+            ## Pipes
+
+            ![A trench](https://example.org/trench.png)
+
+            {LONG_PARAGRAPH}
+
+            [^1]: The capital.
+
+            ## Short
+
+            One line & done.
+            """,
+        ISSUE + "03-forum.md": """\
+            ---
+            title: Forum
+            kind: roundtable
+            ---
+            ## Summary
+
+            The forum met in *Osh*.
+            """,
+    })
+    single = "issues/2026-02-single/"
+    # The picture's paragraph has no text; the next one is cut at a word, with an ellipsis,
+    # its footnote's number left out, its entities decoded once (and escaped once).
+    long = descriptions(output, single + "pipes/index.html")
+    assert long == {"Water & sanitation in Lima are <improving>: the council will fund new "
+                    "pipes in every district of the city before the rains, and it said so at "
+                    "length, in a…"}
+    assert len(long.pop() or "") <= 160
+    raw = (output / single / "pipes/index.html").read_text("utf-8")
+    assert 'content="Water &amp; sanitation in Lima are &lt;improving&gt;:' in raw
+    assert descriptions(output, single + "short/index.html") == {"One line & done."}
+    assert descriptions(output, single + "index.html") == {"The issue\u2019s own summary."}
+    winter = "issues/2026-01-winter/"
+    assert descriptions(output, winter + "lead/index.html") == {"The lead story text."}
+    assert descriptions(output, winter + "briefs/index.html") == {
+        "A clinic opened in Khujand."}  # the first brief's
+    assert descriptions(output, winter + "forum/index.html") == {"The forum met in Osh."}
+    assert descriptions(output, winter + "index.html") == {"The first test issue."}
+
+
+def test_an_items_summary_is_its_description(make_site: Callable[..., Path]) -> None:
+    output = built(make_site, {ISSUE + "01-lead.md": "---\ntitle: Lead\nsummary: One line "
+                               "about the lead.\n---\nText.\n"})
+    assert descriptions(output, "issues/2026-01-winter/lead/index.html") == {
+        "One line about the lead."}
+
+
+def test_every_languages_404_page_is_noindex_with_no_address_of_its_own(
+        make_site: Callable[..., Path]) -> None:
+    """It named itself (…/404.html) as canonical and as og:url, and let search engines in."""
+    output = built(make_site, {
+        "bulletin.yaml": MINIMAL_SITE["bulletin.yaml"].rstrip(" ")
+        + "        languages: {es: {}}\n",
+        ISSUE + "issue.es.yaml": "title: Enero\n"})
+    for page in ("404.html", "es/404.html"):
+        head = one(parse_html(output / page), "head")
+        robots = [meta.get("content") for meta in head.iter("meta") if meta.get("name") == "robots"]
+        assert robots == ["noindex"], page
+        assert head.find("link[@rel='canonical']") is None, page
+        assert not [meta for meta in head.iter("meta") if meta.get("property") == "og:url"], page
+    for page in ("index.html", "es/index.html", "issues/2026-01-winter/lead/index.html"):
+        head = one(parse_html(output / page), "head")
+        assert not [meta for meta in head.iter("meta") if meta.get("name") == "robots"], page
+        assert head.find("link[@rel='canonical']") is not None, page
+
+
+def test_a_shared_pictures_alt_text_goes_with_it(make_site: Callable[..., Path]) -> None:
+    output = built(make_site, {
+        "bulletin.yaml": MINIMAL_SITE["bulletin.yaml"].rstrip(" ")
+        + "        og_image: share.png\n",
+        "static/share.png": TINY_PNG,
+        ISSUE + "team.png": TINY_PNG,
+        ISSUE + "01-lead.md": "---\ntitle: Lead\nimage: team.png\nimage_alt: 'The team & "
+                              "\"friends\" in Pécs'\n---\nText.\n"})
+
+    def metas(page: str) -> dict[str | None, str | None]:
+        return {meta.get("property") or meta.get("name"): meta.get("content")
+                for meta in parse_html(output / page).iter("meta")}
+
+    lead = metas("issues/2026-01-winter/lead/index.html")
+    assert lead["og:image"] == "https://example.org/news/issues/2026-01-winter/team.png"
+    assert lead["og:image:alt"] == lead["twitter:image:alt"] == 'The team & "friends" in Pécs'
+    # The site's og_image, shared for a page without a picture of its own, has no alt text.
+    issue = metas("issues/2026-01-winter/index.html")
+    assert issue["og:image"] == "https://example.org/news/share.png"
+    assert "og:image:alt" not in issue and "twitter:image:alt" not in issue
