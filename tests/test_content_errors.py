@@ -357,9 +357,10 @@ def test_an_item_marked_as_a_draft_is_told_that_only_an_issue_can_be(
 
 
 def test_unknown_nested_key_names_its_mapping(make_site: Callable[..., Path]) -> None:
-    site = make_site({"bulletin.yaml": "title: T\ncontact:\n  name: A\n  emial: a@example.org\n"})
+    site = make_site({"bulletin.yaml": "title: T\nbase_url: https://example.org/\ncontact:\n"
+                                       "  name: A\n  emial: a@example.org\n"})
     assert [str(w) for w in check(site).warnings] == [
-        "bulletin.yaml:4: unknown field 'contact.emial' (did you mean email?)"]
+        "bulletin.yaml:5: unknown field 'contact.emial' (did you mean email?)"]
 
 
 def test_a_yaml_error_is_not_followed_by_complaints_about_the_same_file(

@@ -834,7 +834,7 @@ def _text_labels(path: Path) -> list[str]:
 
 
 @pytest.mark.parametrize(("size", "shown"), [((3000, 2000), (536, 357)), ((400, 300), (400, 300)),
-                                             ((400, 1600), (134, 536))])
+                                             ((400, 1600), (201, 804))])
 def test_the_lead_image_is_never_blown_up_nor_taller_than_a_column(
         make_site: Callable[..., Path], size: tuple[int, int], shown: tuple[int, int]) -> None:
     """A 400-pixel picture was given width="536" (blurred), and a tall one was 2,144 px tall
