@@ -16,7 +16,7 @@ from .errors import ContentError, Location, Problem, Problems, did_you_mean
 from .fields import FieldReader
 from .i18n import language_mistake
 from .layout import CONFIG_FILE, missing_site
-from .markdown import slugify, typographic
+from .markdown import address, slugify, typographic
 from .pictures import picture_size
 from .yamlio import Mapping, YamlError, load_yaml
 
@@ -200,7 +200,7 @@ class SiteConfig:
         """The public URL of a site path such as 'issues/x/'; a full URL stays as it is."""
         if "://" in path:
             return path
-        return (self.base_url or "/") + path.lstrip("/")
+        return (self.base_url or "/") + address(path.lstrip("/"))
 
 
 def read_contact(reader: FieldReader, key: str = "contact") -> Contact:

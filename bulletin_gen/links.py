@@ -18,7 +18,7 @@ from urllib.parse import unquote
 
 from .content import SourceDoc, Sources
 from .errors import Location, Problems, closest
-from .markdown import ROOT_MARKER, Resolver, slugify
+from .markdown import ROOT_MARKER, Resolver, address, slugify
 from .model import Site
 from .sitepaths import leaving_site, named_slug, nfc_path, with_nfc_keys
 
@@ -112,12 +112,12 @@ def files_named(html: str) -> set[str]:
     if _ISSUES_MARK not in html:
         return set()
     named = set()
-    for address in _FILE_ADDRESS.findall(html):
-        address = unescape(address).strip()
-        named.add(unquote(address))
+    for written in _FILE_ADDRESS.findall(html):
+        written = unescape(written).strip()
+        named.add(unquote(written))
         # In a `srcset`, each address is followed by its width, and the next one by a comma.
         named.update(unquote(part.split()[0].removeprefix(ROOT_MARKER))
-                     for part in address.split(",") if part.strip())
+                     for part in written.split(",") if part.strip())
     return named
 
 
@@ -138,7 +138,7 @@ def resolver(doc: SourceDoc, found: dict[Path, Identity], assets: dict[Path, str
         if target in assets:
             # A link keeps its query and fragment ('annex.pdf#page=2'); a picture is its file.
             tail = url[len(url.partition("#")[0].split("?")[0]):] if kind == "link" else ""
-            return ROOT_MARKER + assets[target] + tail
+            return ROOT_MARKER + address(assets[target], file_name=True) + tail
         identity = found.get(target)
         if identity and kind == "link":
             if fragment and identity.slug and identity.issue_slug:

@@ -365,6 +365,21 @@ def _watch_nesting(md: MarkdownIt) -> None:
     md.block.tokenize = watched  # type: ignore[method-assign,assignment]
 
 
+# What an address cannot hold as written: white space and controls (a plain-text email's link
+# ended at a space; an attribute with one is not valid HTML) and the marks that HTML or a URL
+# parser reads as their own. A file's name may hold '%', '#' and '?' too, which an address
+# would read as an escape, a fragment or a query.
+_NOT_IN_ADDRESS = re.compile(r'[\x00-\x20"<>\\^`{|}\x7f]')
+_NOT_IN_FILE_ADDRESS = re.compile(r'[\x00-\x20"#%<>?\\^`{|}\x7f]')
+
+
+def address(path: str, file_name: bool = False) -> str:
+    """`path` as an address: what it cannot hold as written percent-encoded; letters of every
+    script stay, as browsers show them. `file_name`: `path` names a file as it is on disk."""
+    unsafe = _NOT_IN_FILE_ADDRESS if file_name else _NOT_IN_ADDRESS
+    return unsafe.sub(lambda found: "".join(f"%{byte:02X}" for byte in found[0].encode()), path)
+
+
 def relative_html(html: str, root: str) -> str:
     """Point the `@root/` URLs of a fragment at `root` ('../../' on a page, base_url in email)."""
     if ROOT_MARKER not in html:

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from jinja2 import (
     ChoiceLoader,
@@ -46,7 +47,14 @@ from .i18n import (
     translations_for,
 )
 from .layout import THEME_DIR
-from .markdown import FOOTNOTES_HEADING, ROOT_MARKER, Attrs, relative_html, rewrite_start_tags
+from .markdown import (
+    FOOTNOTES_HEADING,
+    ROOT_MARKER,
+    Attrs,
+    address,
+    relative_html,
+    rewrite_start_tags,
+)
 from .model import EMAIL_COLUMN, EMAIL_WIDTH, PRINT_WIDTH, Image, Issue, Item, Page, lang_of
 
 THEME_TEMPLATES = THEME_DIR / "templates"
@@ -216,10 +224,11 @@ def link(target: str, page_url: str, link_base: str = "") -> str:
     target = target.removeprefix(ROOT_MARKER)
     if "://" in target or target.startswith(("mailto:", "#")):
         return target
+    target = address(target.lstrip("/"))
     if link_base:
-        return link_base + target.lstrip("/")
+        return link_base + target
     root = relative_root(page_url)
-    return (root if root != "./" else "") + target.lstrip("/") or "./"
+    return (root if root != "./" else "") + target or "./"
 
 
 @pass_context
@@ -246,7 +255,8 @@ def local_filter(context: Context, html: str, item_page: str = "") -> Markup:
     base = context.get("link_base", "") or relative_root(context.get("page_url", ""))
     pictures = context.get("pictures")  # on a web page (render._pictures)
     # Parsed only when it shows one of them: most fragments of an issue with pictures don't.
-    if pictures and any(f'"{ROOT_MARKER}{url}"' in html for url in pictures):
+    if pictures and any(f'"{ROOT_MARKER}{address(url, file_name=True)}"' in html
+                        for url in pictures):
         html = rewrite_start_tags(html, partial(_sized_picture, pictures))
     html = relative_html(html, base if base != "./" else "")
     return Markup(_notes_heading(html, context))
@@ -285,7 +295,8 @@ def _sized_picture(pictures: dict[str, Image], tag: str, attrs: Attrs) -> Attrs 
     its width and height, as an `image:` has them, unless the text gave a width."""
     values = dict(attrs)
     src = values.get("src") or ""
-    image = pictures.get(src[len(ROOT_MARKER):]) if src.startswith(ROOT_MARKER) else None
+    image = pictures.get(unquote(src[len(ROOT_MARKER):])) if src.startswith(ROOT_MARKER) \
+        else None
     if tag != "img" or image is None or "width" in values or "height" in values:
         return None
     return [*attrs, ("width", str(image.width)), ("height", str(image.height)),

@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Protocol
+from urllib.parse import unquote
 
 from . import links
 from .config import SiteConfig, read_contact
@@ -532,7 +533,8 @@ def _image(fields: FieldReader, resolve: Resolver, doc: SourceDoc) -> Image | No
         fields.error("image", *leaving_site(doc, src, "image:") or (
             f"image: no file '{src}'", links.missing_file_hint(doc, src)))
         return None
-    target = target.removeprefix(ROOT_MARKER)  # Image.url is a site path, like every model URL
+    # Image.url is a site path, like every model URL: the file's name as it is, not encoded.
+    target = unquote(target.removeprefix(ROOT_MARKER))
     if not alt:
         fields.problems.warn(fields.at("image"), NO_ALT,
                              "add 'image_alt:' describing the picture")

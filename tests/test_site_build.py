@@ -412,7 +412,33 @@ def test_only_the_files_a_text_links_to_are_published_from_an_issues_folder(
                   and not path.name.endswith((".html", ".txt"))) == [
         "Q&A.csv", "annex été.pdf", "plans/old.png", "plans/plan.png", "shown.png"]
     links = [a.get("href") for a in parse_html(written / "lead/index.html").iter("a")]
-    assert "../../../issues/2026-01-winter/annex été.pdf#page=2" in links  # as written
+    # Its fragment as written; the space percent-encoded, and the letters of any script kept.
+    assert "../../../issues/2026-01-winter/annex%20été.pdf#page=2" in links
+
+
+def test_a_file_whose_name_has_spaces_or_marks_is_linked_by_a_valid_address(
+        make_site: Callable[..., Path], tmp_path: Path) -> None:
+    """'Annual report.pdf' was linked with its space: not a valid address in HTML, and a
+    plain-text email's link ended at it. A '%' in a name is the file's, not an escape."""
+    issue = "content/issues/2026-01-winter/"
+    site = make_site({
+        issue + "01-lead.md": "---\ntitle: Lead\nimage: Pécs map.png\nimage_alt: A map\n---\n"
+                              "The [report](<Annual report.pdf>), [plan](<Plan 100%.pdf>).\n",
+        issue + "Annual report.pdf": "%PDF-", issue + "Plan 100%.pdf": "%PDF-",
+        issue + "Pécs map.png": TINY_PNG})
+    report = build(site, BuildOptions(output=tmp_path / "out", pdf=False))
+    written = tmp_path / "out/issues/2026-01-winter"
+    page = parse_html(written / "lead/index.html")
+    links = [a.get("href") for a in page.iter("a")]
+    assert "../../../issues/2026-01-winter/Annual%20report.pdf" in links
+    assert "../../../issues/2026-01-winter/Plan%20100%25.pdf" in links
+    assert {img.get("src") for img in page.iter("img")} == {
+        "../../../issues/2026-01-winter/Pécs%20map.png"}
+    for name in ("Annual report.pdf", "Plan 100%.pdf", "Pécs map.png"):
+        assert (written / name).is_file(), name
+    text = (written / "email.txt").read_text("utf-8")
+    assert "https://example.org/news/issues/2026-01-winter/Annual%20report.pdf\n" in text
+    assert not report.warnings
 
 
 # --- Drafts ---------------------------------------------------------------------------------
