@@ -8,6 +8,7 @@ the rendered pages, in memory, and writes nothing.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import tempfile
 import time
@@ -46,7 +47,7 @@ from .render import Artifact, PagePlan, plan_pages, read_pages, render_pages
 from .search import start_search, switch_search
 from .templates import THEME_STATIC, ThemeEnvironment, make_environment
 from .terms import check_term_names
-from .validate import build_site, check_issue_numbers, in_drafts
+from .validate import build_site, check_future_dates, check_issue_numbers, in_drafts
 from .write import Copy, check_file_target, made_in, publish, static_copies, write_file
 
 T = TypeVar("T")
@@ -68,6 +69,7 @@ def load_site(site_dir: Path, drafts: bool = False, base_url: str | None = None,
     translations = split_sources(sources, config, memo)
     site = build_site(config, translations.main, renderer, problems, drafts, memo, jobs)
     check_issue_numbers(site.issues, translations.main, problems)  # translations share them
+    check_future_dates(site.issues, translations.main, problems, dt.date.today())
     check_term_names(site.issues, translations.main, problems)  # and take their terms
     # Measured on every build, outside the memo: a picture replaced by another of other
     # dimensions leaves its item file as it was. Before the translations, which show the

@@ -268,6 +268,21 @@ def check_issue_numbers(issues: Sequence[Issue], sources: Sources, problems: Pro
             "give each issue of a volume its own number: renumber the later issues")
 
 
+def check_future_dates(issues: Sequence[Issue], sources: Sources, problems: Problems,
+                       today: dt.date) -> None:
+    """A warning at the `date:` of each published issue dated after `today`: it is published
+    now, at the top of the home page and the feeds (a year mistyped, '2062', would keep it
+    there). Said on every build, not kept with the issue: tomorrow it may be right."""
+    lines = {source.meta.rel: source.meta.meta.line_of("date") for source in sources.issues}
+    for issue in issues:
+        if issue.date > today and not issue.is_draft:
+            problems.warn(Location(issue.source, lines.get(issue.source, 0)),
+                          f"date: {issue.date.isoformat()} is after today, yet the issue is "
+                          "published now, as the newest",
+                          "check the year; to publish it on that day, keep it 'status: draft' "
+                          "until then")
+
+
 def in_drafts(sources: Sources, codes: Sequence[str]) -> Callable[[str], bool]:
     """Whether a file (its path as the editor knows it) belongs to an issue marked as a draft:
     its folder, or its file and that file's translations into the languages `codes`

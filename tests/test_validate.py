@@ -449,3 +449,17 @@ def test_markdown_in_a_summary_is_a_warning_at_its_line(make_site: Callable[...,
         f"summary shows as written {hint}",
         f"content/pages/team.md:3: summary: '[us](about.md)' is Markdown, which a summary shows "
         f"as written {hint}"]
+
+
+def test_a_published_issue_dated_after_today_is_warned_of_at_its_date(
+        make_site: Callable[..., Path]) -> None:
+    """It is published at once, as the newest issue; a draft is not warned of."""
+    warnings = warnings_of(make_site, {
+        "content/issues/2062-01-typo/issue.yaml": "title: Typo\ndate: 2062-01-15\nnumber: 2\n",
+        "content/issues/2062-01-typo/01-a.md": "---\ntitle: A\n---\nText.\n",
+        "content/issues/2063-01-later.md": "---\ntitle: Later\ndate: 2063-01-15\nnumber: 3\n"
+                                           "status: draft\n---\n## A\n\nText.\n"})
+    assert warnings == [
+        "content/issues/2062-01-typo/issue.yaml:2: date: 2062-01-15 is after today, yet the "
+        "issue is published now, as the newest (check the year; to publish it on that day, "
+        "keep it 'status: draft' until then)"]
