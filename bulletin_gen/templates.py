@@ -38,6 +38,7 @@ from .config import rgb
 from .errors import ContentError, Location, Problem
 from .i18n import (
     DEFAULT_SESSION,
+    direction_of,
     format_date,
     format_names,
     format_number,
@@ -137,6 +138,7 @@ def make_environment(site_dir: Path | None, language: str = "en",
         isolate=isolate,
         demote=demote_headings,
         plain=plain_text,
+        own_dir=own_direction,
         direction=text_direction,
         og_locale=og_locale,
         lang_attrs=lang_attributes,
@@ -345,6 +347,19 @@ def plain_text(html: str) -> str:
     text = _HTML_COMMENT.sub("", str(html))
     text = _HTML_TAG.sub("", text)
     return Markup(_LAYOUT_SPACE.sub(" ", text).strip()).unescape()
+
+
+@pass_context
+def own_direction(context: Context, *texts: str) -> Markup:
+    """`<li{{ brief.headline | own_dir(brief.html) }}>`: ` dir="rtl"` for texts (HTML) that
+    begin right to left on a page read left to right, or the other way round; '' when they go
+    the page's way. As dir="auto" gives it: WeasyPrint knows no dir="auto", and a brief in
+    Arabic among English ones, which has no `lang:` of its own, printed its words out of
+    order; mail clients read it in a style attribute (email/style.css)."""
+    direction = direction_of(" ".join(plain_text(text) for text in texts))
+    if not direction or direction == text_direction(_page_language(context)):
+        return Markup("")
+    return Markup(f' dir="{direction}"')
 
 
 _HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 
+import html5lib
 import pytest
 from babel.messages.pofile import read_po
 from conftest import MINIMAL_SITE, SETTINGS, TINY_PNG, parse_html, text_of
@@ -339,6 +340,28 @@ def test_an_arabic_site_is_right_to_left(make_site: Callable[..., Path]) -> None
     assert "في هذا العدد" in words(page)
     html = (output / "issues" / "2026-01-winter" / "email.html").read_text(encoding="utf-8")
     assert 'dir="rtl"' in html and "في هذا العدد" in html
+
+
+def test_a_brief_written_right_to_left_among_others_reads_right_to_left(
+        make_site: Callable[..., Path]) -> None:
+    """A brief has no `lang:`; one in Arabic in an English briefs file takes its direction
+    from its text, as dir="auto" would: the PDF (WeasyPrint knows no "auto") printed its words
+    out of order."""
+    output = built(make_site({"content/issues/2026-01-winter/02-briefs.yaml": """\
+        title: Other news
+        items:
+          - regions: [Jordan]
+            body: أطلقت أمانة **عمّان** الكبرى برنامجاً جديداً.
+          - headline: Budget hearings
+            body: In **Pécs**, من الأحياء.
+        """}), pdf=False)
+    issue = output / "issues/2026-01-winter"
+    briefs = parse_html(issue / "briefs/index.html").findall(".//li[@class='brief']")
+    assert [brief.get("dir") for brief in briefs] == ["rtl", None]
+    email = html5lib.parse((issue / "email.html").read_text("utf-8"),
+                           namespaceHTMLElements=False)
+    cells = [cell for cell in email.iter("td") if "brief-cell" in cell.get("class", "")]
+    assert [cell.get("dir") for cell in cells] == ["rtl", None]
 
 
 @pytest.mark.parametrize(("lang", "wanted"), [("ja", "今号の内容"), ("ar", "في هذا العدد")])
