@@ -288,6 +288,12 @@ class Page(EncodedHtml):
     # (languages.py): shown in the original's language, and marked with it (`lang_of`).
     inherited: tuple[tuple[str, str], ...] = ()
 
+    @property
+    def description(self) -> str:
+        """Its page's meta description: its `summary:`, else its first paragraph's text, as
+        an item's (`Item.description`), not the site's tagline on every page."""
+        return self.summary or describe((self.html,))
+
 
 @dataclass(frozen=True)
 class Entry:

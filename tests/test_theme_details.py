@@ -418,6 +418,8 @@ def test_an_item_without_a_summary_is_described_by_its_first_paragraph(
         "A clinic opened in Khujand."}  # the first brief's
     assert descriptions(output, winter + "forum/index.html") == {"The forum met in Osh."}
     assert descriptions(output, winter + "index.html") == {"The first test issue."}
+    # A page likewise, not the site's tagline (MINIMAL_SITE's about page has no summary).
+    assert descriptions(output, "pages/about/index.html") == {"About the test network."}
 
 
 def test_an_items_summary_is_its_description(make_site: Callable[..., Path]) -> None:
