@@ -175,13 +175,12 @@ def _own_session(item: Item) -> bool:
 
 
 @pass_context
-def theme_attributes(context: Context, shown: Item | Page) -> Markup:
+def theme_attributes(context: Context, shown: Issue | Item | Page) -> Markup:
     """`<p class="byline"{{ item | theme_attrs }}>`: the theme's words inside the article of an
     item in a language of its own (an untranslated one), which is marked with that language,
     are in the page's: ' lang="ar" dir="rtl"', so that they are read, and laid out, in it.
     Nothing for an item in the page's language."""
-    theme = _page_language(context)
-    return _inside(shown, theme, theme)
+    return _inside(shown, _page_language(context), _document_language(context))
 
 
 @pass_context
@@ -192,10 +191,10 @@ def label_attributes(context: Context, item: Item) -> Markup:
     page's; marked where that is not the article's."""
     theme = _page_language(context)
     own = lang_of(item, "session") or theme if _own_session(item) else theme
-    return _inside(item, own, theme)
+    return _inside(item, own, _document_language(context))
 
 
-def _inside(shown: Item | Page, lang: str, page_lang: str) -> Markup:
+def _inside(shown: Issue | Item | Page, lang: str, page_lang: str) -> Markup:
     """The attributes of a text in `lang` inside the article of `shown`, which is in its own
     language where it has one (partials/item.html, page.html), else in the page's."""
     return language_attributes(lang) if lang != (shown.lang or page_lang) else Markup("")
@@ -315,6 +314,16 @@ def tint(colour: str, whiteness: float) -> str:
 def _page_language(context: Context) -> str:
     """The language of the page being rendered, which its theme's words and numbers speak."""
     return context.get("language") or "en"
+
+
+def _document_language(context: Context) -> str:
+    """The language the page is marked with (its <html lang>): an issue's own (`lang:`, an
+    issue in Arabic on an English site), else the theme's. The theme's words inside such a
+    page are marked with theirs (`theme_attrs`): in a page read right to left, '10 July
+    2026' came out as 'July 2026 10'."""
+    issue = context.get("issue")
+    return (context.get("page_lang") or getattr(issue, "lang", "")
+            or _page_language(context))
 
 
 def same_contact(contact: Any, other: Any) -> bool:

@@ -364,6 +364,41 @@ def test_a_brief_written_right_to_left_among_others_reads_right_to_left(
     assert [cell.get("dir") for cell in cells] == ["rtl", None]
 
 
+def test_the_theme_words_of_an_issue_in_another_direction_keep_their_own(
+        make_site: Callable[..., Path]) -> None:
+    """An issue in Arabic on an English site reads right to left, and the theme's English
+    inside it is marked as such: '10 July 2026' printed as 'July 2026 10', 'Volume 2 ·
+    Number 9' backwards, and the colophon from its end."""
+    output = built(make_site({"content/issues/2026-07-amman.md": """\
+        ---
+        title: نشرة عمّان
+        date: 2026-07-10
+        number: 9
+        volume: 2
+        lang: ar
+        ---
+        ## مجالس الأحياء
+
+        أطلقت أمانة **عمّان** برنامجاً [جديداً](https://example.org/ar).
+        """}), pdf=False)
+    issue = output / "issues/2026-07-amman"
+    english = {"lang": "en", "dir": "ltr"}
+    for page in (issue / "index.html", issue / "مجالس-الأحياء/index.html"):
+        html = parse_html(page)
+        assert html.get("dir") == "rtl"
+        marked = [{"lang": p.get("lang"), "dir": p.get("dir")} for p in html.iter("p")
+                  if p.get("class") in ("masthead-meta", "byline")]
+        assert marked and all(each == english for each in marked), page
+    email = html5lib.parse((issue / "email.html").read_text("utf-8"),
+                           namespaceHTMLElements=False)
+    bylines = [p for p in email.iter("p") if "byline" in p.get("class", "")]
+    assert bylines and all(p.get("dir") == "ltr" for p in bylines)
+    # In a site whose theme speaks the issue's language, nothing is marked.
+    arabic = built(site_in(make_site, "ar"), pdf=False)
+    meta = [p for p in issue_page(arabic).iter("p") if p.get("class") == "masthead-meta"]
+    assert meta and meta[0].get("lang") is None
+
+
 @pytest.mark.parametrize(("lang", "wanted"), [("ja", "今号の内容"), ("ar", "في هذا العدد")])
 def test_the_pdf_prints_japanese_and_arabic(make_site: Callable[..., Path], weasyprint: Any,
                                            lang: str, wanted: str) -> None:
