@@ -41,6 +41,7 @@ from .model import Site
 from .pipeline import RenderedSite, render_in_memory
 from .render import Artifact
 from .search import UI_FILES
+from .validate import UNWRITTEN
 
 LINK_CACHE = Path(".bulletin-cache") / "links.json"
 _CONTENT_TAGS = {"img", "table", "hr", "iframe", "video", "audio", "pre", "figure", "svg"}
@@ -131,7 +132,11 @@ def _audit(site_dir: Path, external: bool, timeout: float, drafts: bool,
     findings = [_from_problem(p, "warning") for p in rendered.problems.warnings]
     findings += _link_findings(scans, rendered, tracer)
     findings += _alt_findings(scans, site, tracer)
-    findings += _empty_findings(site, tracer)
+    # A file still the skeleton of `bulletin new` was warned of as it was read: once is enough.
+    unwritten = {problem.location.path for problem in rendered.problems.warnings
+                 if problem.message.endswith(UNWRITTEN)}
+    findings += [finding for finding in _empty_findings(site, tracer)
+                 if not (finding.path in unwritten and finding.message.endswith("has no text"))]
     statuses: list[LinkStatus] = []
     if external:
         used = external_urls(scans, site.config.base_url)

@@ -366,10 +366,10 @@ def _watch_nesting(md: MarkdownIt) -> None:
 
 
 # What an address cannot hold as written: white space and controls (a plain-text email's link
-# ended at a space; an attribute with one is not valid HTML) and the marks that HTML or a URL
-# parser reads as their own. A file's name may hold '%', '#' and '?' too, which an address
-# would read as an escape, a fragment or a query.
-_NOT_IN_ADDRESS = re.compile(r'[\x00-\x20"<>\\^`{|}\x7f]')
+# ended at a space; an attribute with one is not valid HTML), the marks that HTML or a URL
+# parser reads as their own, and a '%' that begins no escape. A file's name may hold '%', '#'
+# and '?' too, which an address would read as an escape, a fragment or a query.
+_NOT_IN_ADDRESS = re.compile(r'[\x00-\x20"<>\\^`{|}\x7f]|%(?![0-9A-Fa-f]{2})')
 _NOT_IN_FILE_ADDRESS = re.compile(r'[\x00-\x20"#%<>?\\^`{|}\x7f]')
 
 

@@ -409,15 +409,19 @@ def circle_problem(error: RecursionError, page: str) -> Problem | None:
     inner = {filename for filename, _ in frames[-CIRCLE_FRAMES:]}
     circle = [filename for filename in dict.fromkeys(name for name, _ in frames)
               if filename in inner]
-    first = next(frame for frame in frames if frame[0] in circle)
     names = [template_display(filename) for filename in circle]
-    what = (f"{names[0]} extends or includes itself" if len(names) == 1 else
-            f"{format_names(names)} extend or include each other in a circle")
+    if len(names) == 1:  # a template loading itself is found before rendering (overrides.py)
+        innermost = frames[-1]
+        return Problem(Location(template_display(innermost[0]), innermost[1]),
+                       "a macro or a template calls itself here without end",
+                       f"make it stop under a condition that comes to be false, while "
+                       f"rendering {page}")
+    first = next(frame for frame in frames if frame[0] in circle)
+    what = f"{format_names(names)} extend or include each other in a circle"
     own = [name.removeprefix("templates/") for name in names if name.startswith("templates/")]
     theme = [name for name in own if (THEME_TEMPLATES / name).is_file()]
     instead = f", such as the theme's own: theme/{theme[0]}" if theme else ""
-    fix = (f"make one of them extend or include another template{instead}" if len(names) > 1
-           else "load it again only under a condition that comes to be false")
+    fix = f"make one of them extend or include another template{instead}"
     return Problem(Location(template_display(first[0]), first[1]),
                    f"{what}, which never ends: {fix}", f"while rendering {page}")
 

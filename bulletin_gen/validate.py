@@ -509,10 +509,12 @@ def _unwritten(text: str) -> bool:
     return "<!--" in text and not _COMMENT.sub("", text).strip()
 
 
+UNWRITTEN = "no text yet: only <!-- comments -->, which are not shown"
+
+
 def _warn_unwritten(where: Location, what: str, hint: str, problems: Problems,
                     verb: str = "has") -> None:
-    problems.warn(where, f"{what} {verb} no text yet: only <!-- comments -->, which are not "
-                  "shown", hint)
+    problems.warn(where, f"{what} {verb} {UNWRITTEN}", hint)
 
 
 # Markdown an editor may expect in a summary: **bold**, __bold__, *emphasis*, _emphasis_,
@@ -809,9 +811,10 @@ def _index(listings: list[tuple[Entry, Item | Brief]], key: str,
     for entry, listed in listings:
         for term in getattr(listed, key):
             entries.setdefault(term.slug, []).append(entry)
-    # Its name: the spelling written most, and of those the first written (`listings` are
-    # newest first), as terms.check_term_names takes the first name for the page's own.
-    for _, listed in reversed(listings):
+    # Its name: the spelling written most, and of those the first written, as
+    # terms.check_term_names takes the first name for the page's own: the oldest issue first
+    # (`listings` are newest first), its items and briefs in their order.
+    for _, listed in sorted(listings, key=lambda listing: recency(listing[0].issue)):
         for term in getattr(listed, key):
             names.setdefault(term.slug, Counter())[term.name] += 1
     terms = [Term(slug, names[slug].most_common(1)[0][0]) for slug in entries]

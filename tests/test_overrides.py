@@ -103,6 +103,21 @@ def test_templates_that_extend_each_other_in_a_circle_are_one_error(
     assert code == 1 and said in checked.splitlines()
 
 
+def test_a_macro_that_calls_itself_without_end_is_said_at_its_call(
+        make_site: Callable[..., Path], runner: CliRunner) -> None:
+    """Not as a template that extends itself, at its `extends` line."""
+    site = make_site({"templates/page.html":
+                      "{% macro down(n) %}\n{{ down(n + 1) }}\n{% endmacro %}\n"
+                      '{% extends "theme/page.html" %}\n'
+                      "{% block main %}{{ down(1) }}{% endblock %}\n"})
+    code, said = run(runner, "build", site)
+    assert code == 1
+    assert said.splitlines()[0] == (
+        "templates/page.html:2: error: a macro or a template calls itself here without end "
+        "(make it stop under a condition that comes to be false, while rendering "
+        "pages/about/index.html)")
+
+
 def test_a_block_in_an_extended_partial_is_said_to_have_no_blocks_to_fill(
         make_site: Callable[..., Path], runner: CliRunner) -> None:
     """The theme's partials have no blocks: the warning's list of blocks to write was empty."""

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from conftest import REPO, WITH_PDF, Built, require_tool
+from conftest import REPO, TINY_PNG, WITH_PDF, Built, require_tool
 from PIL import Image as Pillow
 from pypdf import DocumentInformation, PdfReader
 from pypdf.generic import Destination, DictionaryObject
@@ -537,6 +537,17 @@ def test_a_rebuild_writes_only_the_pdfs_whose_issue_changed(weasyprint: Any,
     assert written == ["2026-01-winter"]
     assert sum("leaves out https://example.invalid/remote.png" in str(warning)
                for warning in report.warnings) == 1
+    # A picture added to one issue's folder and shown there makes that issue's PDF alone
+    # (every PDF read every issue's files); replaced, it makes that PDF again.
+    picture = site / "content/issues/2026-02-second/map.png"
+    picture.write_bytes(TINY_PNG)
+    story.write_text(story.read_text("utf-8") + "\n![A map](map.png)\n", "utf-8")
+    assert made_pdfs(monkeypatch, site)[0] == ["2026-02-second"]
+    other = io.BytesIO()
+    Pillow.new("RGB", (3, 3), (200, 30, 30)).save(other, "PNG")
+    picture.write_bytes(other.getvalue())
+    written, report = made_pdfs(monkeypatch, site)
+    assert written == ["2026-02-second"]
     clean = build(site, BuildOptions(jobs=1, clean=True, output=tmp_path / "clean")).output
     for pdf_file in ("2026-01-winter/2026-01-winter.pdf", "2026-02-second/2026-02-second.pdf"):
         assert (report.output / "issues" / pdf_file).read_bytes() == \

@@ -141,9 +141,14 @@ def test_what_is_still_the_skeleton_is_warned_of_at_its_line_until_written(
     (site / ISSUE / "06-empty.md").write_text("---\ntitle: Empty\n---\n", "utf-8")
 
     def warned() -> list[str]:
+        """What build says, and check the same once (it warns of any text left empty too)."""
         result = runner.invoke(main, ["build", str(site)])
         assert result.exit_code == 0, result.output
-        return [line.split(" (")[0] for line in result.stderr.splitlines() if "warning" in line]
+        said = [line.split(" (")[0] for line in result.stderr.splitlines() if "warning" in line]
+        checked = runner.invoke(main, ["check", str(site)])
+        assert [line.split(" (")[0] for line in checked.stderr.splitlines()
+                if "warning" in line and "06-empty.md" not in line] == said
+        return said
 
     assert warned() == [
         f"{ISSUE}/03-talks.md:12: warning: the item has no text yet: only <!-- comments -->, "

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import gc
+import io
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from pathlib import Path
 
+import PIL.Image
 import pytest
 from conftest import (
     ATOM,
@@ -422,23 +424,42 @@ def test_a_file_whose_name_has_spaces_or_marks_is_linked_by_a_valid_address(
     plain-text email's link ended at it. A '%' in a name is the file's, not an escape."""
     issue = "content/issues/2026-01-winter/"
     site = make_site({
-        issue + "01-lead.md": "---\ntitle: Lead\nimage: Pécs map.png\nimage_alt: A map\n---\n"
-                              "The [report](<Annual report.pdf>), [plan](<Plan 100%.pdf>).\n",
+        issue + "01-lead.md": "---\ntitle: Lead\nimage: Pécs map 100%.png\nimage_alt: A map\n"
+                              "---\nThe [report](<Annual report.pdf>), [plan](<Plan 100%.pdf>)."
+                              "\n\n![A plan](<plan 2.png>)\n",
         issue + "Annual report.pdf": "%PDF-", issue + "Plan 100%.pdf": "%PDF-",
-        issue + "Pécs map.png": TINY_PNG})
+        issue + "Pécs map 100%.png": picture(900, 600), issue + "plan 2.png": picture(900, 600)})
     report = build(site, BuildOptions(output=tmp_path / "out", pdf=False))
+    assert not report.warnings
     written = tmp_path / "out/issues/2026-01-winter"
     page = parse_html(written / "lead/index.html")
+    here = "../../../issues/2026-01-winter/"
     links = [a.get("href") for a in page.iter("a")]
-    assert "../../../issues/2026-01-winter/Annual%20report.pdf" in links
-    assert "../../../issues/2026-01-winter/Plan%20100%25.pdf" in links
-    assert {img.get("src") for img in page.iter("img")} == {
-        "../../../issues/2026-01-winter/Pécs%20map.png"}
-    for name in ("Annual report.pdf", "Plan 100%.pdf", "Pécs map.png"):
+    assert f"{here}Annual%20report.pdf" in links and f"{here}Plan%20100%25.pdf" in links
+    shown = {img.get("alt"): img for img in page.iter("img")}
+    assert shown["A map"].get("src") == f"{here}Pécs%20map%20100%25.800w.png"
+    assert shown["A map"].get("srcset", "").split(", ")[0] == \
+        f"{here}Pécs%20map%20100%25.480w.png 480w"
+    assert (shown["A plan"].get("src"), shown["A plan"].get("width")) == (
+        f"{here}plan%202.png", "900")
+    for name in ("Annual report.pdf", "Plan 100%.pdf", "Pécs map 100%.png", "plan 2.png",
+                 "Pécs map 100%.800w.png"):
         assert (written / name).is_file(), name
+    online = "https://example.org/news/issues/2026-01-winter/"
+    previews = [meta.get("content") for meta in page.iter("meta")
+                if meta.get("property") == "og:image"]
+    assert previews == [f"{online}Pécs%20map%20100%25.png"]
     text = (written / "email.txt").read_text("utf-8")
-    assert "https://example.org/news/issues/2026-01-winter/Annual%20report.pdf\n" in text
-    assert not report.warnings
+    assert f"{online}Annual%20report.pdf\n" in text
+    email = {img.get("alt"): img for img in parse_html(written / "email.html").iter("img")}
+    assert (email["A plan"].get("src"), email["A plan"].get("width")) == (
+        f"{online}plan%202.png", "536")  # sized for Outlook, which ignores CSS
+
+
+def picture(width: int, height: int) -> bytes:
+    buffer = io.BytesIO()
+    PIL.Image.new("RGB", (width, height), (40, 120, 60)).save(buffer, "PNG")
+    return buffer.getvalue()
 
 
 # --- Drafts ---------------------------------------------------------------------------------

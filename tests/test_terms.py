@@ -103,6 +103,7 @@ def test_a_name_written_with_other_case_accents_or_width_is_the_same_name(
 @pytest.mark.parametrize(("spellings", "named"), [
     (("[pécs]", "[PÉCS]", "[Pécs, Hungary]", "[Pécs]"), "Pécs"),  # the one written most
     (("[pécs]", "[PÉCS]", "[Pécs, Hungary]"), "pécs"),  # of as many, the first written
+    (("[Hungary]", "[PÉCS]", "[Pécs]"), "PÉCS"),  # of one issue, in the order of its items
 ])
 def test_a_term_page_takes_the_spelling_written_most_and_search_filters_by_it(
         make_site: Callable[..., Path], spellings: tuple[str, ...], named: str) -> None:

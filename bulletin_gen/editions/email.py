@@ -24,7 +24,7 @@ from email.utils import format_datetime
 from functools import partial
 from gettext import NullTranslations
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 from jinja2 import Environment
 from markupsafe import Markup
@@ -35,6 +35,7 @@ from ..layout import CONFIG_FILE, edition_files
 from ..markdown import (
     ALT_ATTRIBUTE,
     Attrs,
+    address,
     is_external,
     rewrite_start_tags,
     shown_src,
@@ -234,12 +235,13 @@ def _email_image(base: str, pictures: dict[str, Image], copies: set[str],
     """The site's own picture at `src` as the email shows it (`pictures`: those its text
     shows, measured when its plans were made): its copy for the email when one is made (an
     `image:`'s, images.py), at most the column's width, its height to match."""
-    image = pictures.get(src[len(base):]) if src.startswith(base) else None
+    # `pictures` by their site paths; `src` an address, percent-encoded (markdown.address).
+    image = pictures.get(unquote(src[len(base):])) if src.startswith(base) else None
     if image is None:
         return None
     copy = image.at(EMAIL_WIDTH)
-    return ((base + copy if copy in copies else src), min(EMAIL_COLUMN, image.width),
-            image.height_at(EMAIL_COLUMN))
+    return ((base + address(copy, file_name=True) if copy in copies else src),
+            min(EMAIL_COLUMN, image.width), image.height_at(EMAIL_COLUMN))
 
 
 def _sized(sizes: ImageSizes, tag: str, attrs: Attrs) -> Attrs | None:

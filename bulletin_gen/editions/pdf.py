@@ -26,6 +26,7 @@ from jinja2 import Environment
 from ..errors import BulletinError, Location, Problems
 from ..i18n import direction_of, missing_font
 from ..layout import edition_files
+from ..links import files_named
 from ..markdown import shows_its_target
 from ..model import Issue, Site
 from ..render import PagePlan, render_page
@@ -94,8 +95,21 @@ def pdf_plans(site_dir: Path, site: Site, problems: Problems, lay_out: bool = Tr
     weasyprint = load_weasyprint()
     files = site_files(site_dir, site, pictures)  # the same for every issue: listed once
     warn_missing_fonts(site, site.issues, problems)
-    reads = tuple(sorted(set(files.values())))
-    return [pdf_plan(weasyprint, files, reads, site, issue) for issue in site.issues]
+    return [pdf_plan(weasyprint, files, issue_reads(files, issue), site, issue)
+            for issue in site.issues]
+
+
+def issue_reads(files: Mapping[str, Path], issue: Issue) -> tuple[Path, ...]:
+    """The files of `files` that the PDF of `issue` may load: the theme's and the site's own
+    (stylesheets, fonts, a logo), and of the issues' folders only those it shows or links to,
+    with their copies. Not every issue's: a picture added to one issue made every PDF again."""
+    named = {url for _, fragment in issue.fragments() for url in files_named(fragment)}
+    named |= {image.url for image in (issue.image, *(item.image for item in issue.items))
+              if image}
+    stems = tuple(f"{url.rpartition('.')[0]}." for url in named)  # and copies: 'map.800w.png'
+    return tuple(sorted({file for path, file in files.items()
+                         if not path.startswith("issues/") or path.startswith(issue.url)
+                         or path in named or path.startswith(stems)}))
 
 
 def pdf_plan(weasyprint: Any, files: dict[str, Path], reads: tuple[Path, ...], site: Site,
