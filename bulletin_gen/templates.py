@@ -11,14 +11,18 @@ URLs instead; a template says which by setting `link_base` in its context.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import posixpath
 import re
+import sys
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
+from types import CodeType
 from typing import Any
 from urllib.parse import unquote
 
+import jinja2
 from jinja2 import (
     ChoiceLoader,
     Environment,
@@ -34,6 +38,7 @@ from jinja2.nodes import EvalContext
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
+from . import __version__
 from .config import rgb
 from .errors import ContentError, Location, Problem
 from .i18n import (
@@ -64,14 +69,37 @@ THEME_STATIC = THEME_DIR / "static"
 GETTEXT_CALLABLES = ("gettext", "ngettext", "pgettext", "npgettext")
 
 
+# The code of each template this process compiled, by its text, name, file and the settings
+# that shape it (`compile_settings`), for every environment it makes: compiling the theme is
+# most of a small site's build, and one process may build many sites or editions (`serve`,
+# the tests, a program that builds several). Jinja's own cache is an environment's.
+COMPILED: dict[tuple[str, str | None, str | None, bool, str], CodeType] = {}
+KEPT_COMPILED = 500
+
+
 class ThemeEnvironment(Environment):
     """Jinja's environment, able to compile a template from a tree parsed for another reader
     (the incremental layer reads what each template loads): parsing is most of a template's
-    compile, and a fresh site would otherwise parse every template twice."""
+    compile, and a fresh site would otherwise parse every template twice. A template this
+    process compiled already is not compiled again (`COMPILED`)."""
 
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
         self.parsed: dict[str, nodes.Template] = {}  # by source text, until compiled
+        self.settings = ""  # `compile_settings`, once the environment is set up
+
+    def compile(self, source: str | nodes.Template, name: str | None = None,  # type: ignore[override]
+                filename: str | None = None, raw: bool = False,
+                defer_init: bool = False) -> CodeType | str:
+        if raw or not isinstance(source, str):
+            return super().compile(source, name, filename, raw, defer_init)  # type: ignore[call-overload, no-any-return]
+        self.settings = self.settings or compile_settings(self)
+        key = (source, name, filename, defer_init, self.settings)
+        if key not in COMPILED:
+            COMPILED[key] = super().compile(source, name, filename, False, defer_init)
+            for old in list(COMPILED)[:max(0, len(COMPILED) - KEPT_COMPILED)]:
+                del COMPILED[old]
+        return COMPILED[key]
 
     def parse_to_compile(self, source: str, name: str | None = None) -> nodes.Template:
         """Parse `source`; compiling a template of this text takes this tree. The caller
@@ -82,6 +110,20 @@ class ThemeEnvironment(Environment):
     def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
         tree = self.parsed.pop(source, None)
         return super()._parse(source, name, filename) if tree is None else tree
+
+
+def compile_settings(env: Environment) -> str:
+    """A name for the settings that shape a template's compiled code: Jinja checks each
+    template's source itself, but not how the environment that compiled it was set up."""
+    settings = (__version__, jinja2.__version__, sys.version_info[:2], env.block_start_string,
+                env.block_end_string, env.variable_start_string, env.variable_end_string,
+                env.comment_start_string, env.comment_end_string, env.line_statement_prefix,
+                env.line_comment_prefix, env.trim_blocks, env.lstrip_blocks,
+                env.newline_sequence, env.keep_trailing_newline, env.optimized,
+                sorted(env.extensions), sorted(env.filters), sorted(env.tests),
+                [env.autoescape(name) if callable(env.autoescape) else env.autoescape
+                 for name in ("a.html", "a.xml", "a.txt", None)])
+    return hashlib.sha256(repr(settings).encode()).hexdigest()[:32]
 
 
 class SiteTemplates(FileSystemLoader):

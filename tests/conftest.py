@@ -235,40 +235,6 @@ def full_built(tmp_path_factory: pytest.TempPathFactory) -> Built:
     return built_once(tmp_path_factory, "full", make)
 
 
-# compile_once's code, kept for the whole process: the modules that use it share it.
-COMPILED: dict[tuple[object, ...], Any] = {}
-
-
-@pytest.fixture(scope="module")
-def compile_once() -> Iterator[None]:
-    """Jinja compiles each template text once in the process (COMPILED), not again in each
-    build of a fresh site (most of a small site's first build: 0.15 of 0.2 s), for modules
-    that build many fresh sites to test their content and not how templates are compiled or
-    kept (never the cache's tests). The code kept for a text is what compiling it again would
-    give: it is kept by the text, the template's name and everything of the environment that
-    shapes the code (what the build's own cache of compiled templates names its folder by)."""
-    from jinja2 import Environment
-
-    from bulletin_gen.incremental.cache import _compiled_for
-
-    real = Environment.compile
-    compiled = COMPILED
-
-    def compile_once(env: Environment, source: str, name: str | None = None,
-                     filename: str | None = None, raw: bool = False,
-                     defer_init: bool = False) -> Any:
-        key = (source, name, filename, raw, defer_init, type(env), _compiled_for(env),
-               env.is_async, env.finalize, getattr(env, "newstyle_gettext", None))
-        if key not in compiled:
-            compiled[key] = real(env, source, name, filename, raw,  # type: ignore[call-overload]
-                                 defer_init)
-        return compiled[key]
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(Environment, "compile", compile_once)
-        yield
-
-
 def ctrl_c_reaches_child() -> None:
     """preexec_fn for a subprocess a test stops with SIGINT: undo an inherited SIG_IGN.
 

@@ -16,10 +16,6 @@ from conftest import MINIMAL_SITE
 from bulletin_gen.build import BuildOptions, build
 from bulletin_gen.cli import main
 
-# Each template text is compiled once in the module's process, not again in every fresh
-# site's build: these tests are not about how templates are compiled (conftest.compile_once).
-pytestmark = pytest.mark.usefixtures("compile_once")
-
 ISSUE = "content/issues/2026-01-winter/issue.yaml"
 LEAD = "content/issues/2026-01-winter/01-lead.md"
 BRIEFS = "content/issues/2026-01-winter/02-briefs.yaml"

@@ -19,6 +19,7 @@ from click.testing import CliRunner
 from conftest import WITH_PDF, age, snapshot
 from jinja2 import Environment
 
+from bulletin_gen import templates
 from bulletin_gen.build import BuildOptions, build
 from bulletin_gen.errors import ContentError
 from bulletin_gen.incremental import cache as cache_module
@@ -205,13 +206,12 @@ def test_compiled_templates_are_kept_and_an_edited_one_is_compiled_again(
 
 def test_compiled_templates_are_kept_apart_by_the_settings_that_compiled_them(
         tmp_path: Path) -> None:
-    from bulletin_gen.incremental.cache import _compiled_for
-    from bulletin_gen.templates import make_environment
+    from bulletin_gen.templates import compile_settings, make_environment
 
     env, same, other = (make_environment(None) for _ in range(3))
     other.trim_blocks = False
-    assert _compiled_for(env) == _compiled_for(same)
-    assert _compiled_for(env) != _compiled_for(other)
+    assert compile_settings(env) == compile_settings(same)
+    assert compile_settings(env) != compile_settings(other)
 
 
 def test_a_changed_setting_renders_every_page(
@@ -492,7 +492,7 @@ def count_parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 def forget_compiled(monkeypatch: pytest.MonkeyPatch) -> None:
     """As in a new process: nothing compiled or analysed by this one's earlier builds."""
-    monkeypatch.setattr(cache_module, "COMPILED", {})
+    monkeypatch.setattr(templates, "COMPILED", {})
     monkeypatch.setattr(cache_module, "ANALYSED", {})
 
 

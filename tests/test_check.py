@@ -18,10 +18,6 @@ from bulletin_gen.audit import audit_site, empty_headings
 from bulletin_gen.cli import main
 from bulletin_gen.linkcheck import check_external, site_path
 
-# Each template text is compiled once in the module's process, not again in every fresh
-# site's build: these tests are not about how templates are compiled (conftest.compile_once).
-pytestmark = pytest.mark.usefixtures("compile_once")
-
 ITEM = "content/issues/2026-01-winter/01-lead.md"
 PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
                     "1f15c4890000000d49444154789c6360000002000100e221bc330000000049454e44ae426082")

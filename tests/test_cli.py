@@ -12,10 +12,6 @@ from conftest import MINIMAL_SITE, html_pages, parse_html, snapshot, text_of
 
 from bulletin_gen.cli import main
 
-# Each template text is compiled once in the module's process, not again in every fresh
-# site's build: these tests are not about how templates are compiled (conftest.compile_once).
-pytestmark = pytest.mark.usefixtures("compile_once")
-
 
 def run(runner: CliRunner, *args: str | Path) -> tuple[int, str, str]:
     result = runner.invoke(main, [str(arg) for arg in args])

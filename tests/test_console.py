@@ -19,10 +19,6 @@ from bulletin_gen.build import BuildOptions, build
 from bulletin_gen.cli import main
 from bulletin_gen.console import build_summary, fancy_output
 
-# Each template text is compiled once in the module's process, not again in every fresh
-# site's build: these tests are not about how templates are compiled (conftest.compile_once).
-pytestmark = pytest.mark.usefixtures("compile_once")
-
 
 def many_items(count: int) -> dict[str, str | bytes | None]:
     return {f"content/issues/2026-01-winter/{n + 10:02d}-note-{n}.md":

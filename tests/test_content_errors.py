@@ -18,10 +18,6 @@ from bulletin_gen.cli import main
 from bulletin_gen.errors import ContentError
 from bulletin_gen.pipeline import check
 
-# Each template text is compiled once in the module's process, not again in every fresh
-# site's build: these tests are not about how templates are compiled (conftest.compile_once).
-pytestmark = pytest.mark.usefixtures("compile_once")
-
 ISSUE = "content/issues/2026-01-winter"
 LEAD = f"{ISSUE}/01-lead.md"
 HINT_MISSING_FILE = "the path is relative to this file; check the name and folder"

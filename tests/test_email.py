@@ -25,10 +25,6 @@ from bulletin_gen.errors import ContentError
 from bulletin_gen.markdown import MarkdownRenderer
 from bulletin_gen.templates import demote_headings
 
-# Each template text is compiled once in the module's process, not again in every fresh
-# site's build: these tests are not about how templates are compiled (conftest.compile_once).
-pytestmark = pytest.mark.usefixtures("compile_once")
-
 pytest.importorskip("css_inline", reason="the email extra is not installed")
 
 ISSUE = "content/issues/2026-01-winter/"

@@ -19,10 +19,6 @@ from bulletin_gen.cli import main
 from bulletin_gen.editions.email import absolute_links
 from bulletin_gen.errors import ContentError
 
-# Each template text is compiled once in the module's process, not again in every fresh
-# site's build: these tests are not about how templates are compiled (conftest.compile_once).
-pytestmark = pytest.mark.usefixtures("compile_once")
-
 pytest.importorskip("css_inline", reason="the email extra is not installed")
 
 HOSTILE = """\

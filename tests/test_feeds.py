@@ -9,16 +9,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import html5lib
-import pytest
 from click.testing import CliRunner
 from conftest import ATOM, SETTINGS, one, parse_html
 
 from bulletin_gen.build import BuildOptions, build
 from bulletin_gen.cli import main
-
-# Each template text is compiled once in the module's process, not again in every fresh
-# site's build: these tests are not about how templates are compiled (conftest.compile_once).
-pytestmark = pytest.mark.usefixtures("compile_once")
 
 RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(Z|[+-]\d{2}:\d{2})$")
 

@@ -28,10 +28,6 @@ from bulletin_gen.markdown import MAX_TEXT_CHARS, MarkdownRenderer, slugify
 from bulletin_gen.render import TemplateProblem
 from bulletin_gen.write import MARKER, OutputError
 
-# Each template text is compiled once in the module's process, not again in every fresh
-# site's build: these tests are not about how templates are compiled (conftest.compile_once).
-pytestmark = pytest.mark.usefixtures("compile_once")
-
 LEAD = "content/issues/2026-01-winter/01-lead.md"
 # clean: every build here really writes (a rebuild with nothing changed would not)
 WEB: dict[str, Any] = {"pdf": False, "email": False, "clean": True}

@@ -27,10 +27,6 @@ from bulletin_gen.pipeline import load_site
 from bulletin_gen.search import search_documents
 from bulletin_gen.templates import language_globals, make_environment
 
-# Each template text is compiled once in the module's process, not again in every fresh
-# site's build: these tests are not about how templates are compiled (conftest.compile_once).
-pytestmark = pytest.mark.usefixtures("compile_once")
-
 ROUNDTABLE = """\
     ---
     title: Mesa sobre el agua

@@ -19,10 +19,6 @@ from bulletin_gen.cli import main
 from bulletin_gen.model import PRINT_WIDTH
 from bulletin_gen.pipeline import load_site
 
-# Each template text is compiled once in the module's process, not again in every fresh
-# site's build: these tests are not about how templates are compiled (conftest.compile_once).
-pytestmark = pytest.mark.usefixtures("compile_once")
-
 GPS = 0x8825
 ORIENTATION = 0x0112
 

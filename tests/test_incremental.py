@@ -19,10 +19,6 @@ from hypothesis import strategies as st
 
 from bulletin_gen.build import BuildOptions, build
 
-# Each template text is compiled once in the module's process, not again in every fresh
-# site's build: these tests are not about how templates are compiled (conftest.compile_once).
-pytestmark = pytest.mark.usefixtures("compile_once")
-
 WORDS = ["water", "council", "Pécs", "budget", "mediation", "**Lima**", "canal", "youth"]
 TAGS = ["water", "youth", "budget", "elections"]
 REGIONS = ["Peru", "Hungary", "Bolivia"]

@@ -14,8 +14,6 @@ from bulletin_gen.build import BuildOptions, build
 from bulletin_gen.pipeline import load_site
 from bulletin_gen.search import search_bundles
 
-pytestmark = pytest.mark.usefixtures("compile_once")
-
 # Both April issues came out on one day: No. 23, a special issue, after No. 22.
 SPECIAL, REGULAR = "Special issue", "April 2026"
 

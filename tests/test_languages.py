@@ -46,10 +46,6 @@ from bulletin_gen.model import Site, lang_of
 from bulletin_gen.pipeline import load_site, site_environment
 from bulletin_gen.render import PagePlan, render_page
 
-# Each template text is compiled once in the module's process, not again in every fresh
-# site's build: these tests are not about how templates are compiled (conftest.compile_once).
-pytestmark = pytest.mark.usefixtures("compile_once")
-
 
 def sites_of(site_dir: Path) -> dict[str, Site]:
     site, _ = load_site(site_dir)

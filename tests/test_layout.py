@@ -15,10 +15,6 @@ from test_pagination import PAGED_SITE
 
 from bulletin_gen.build import BuildOptions, build
 
-# Each template text is compiled once in the module's process, not again in every fresh
-# site's build: these tests are not about how templates are compiled (conftest.compile_once).
-pytestmark = pytest.mark.usefixtures("compile_once")
-
 # A page with the tagline in its header (an item's) and one that leaves it to the masthead.
 PAGES = ["issues/2025-11-forum/cochabamba-first-months/index.html", "index.html"]
 

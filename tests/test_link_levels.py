@@ -13,10 +13,6 @@ from conftest import MINIMAL_SITE, TINY_PNG
 from bulletin_gen.build import BuildOptions, build
 from bulletin_gen.errors import ContentError
 
-# Each template text is compiled once in the module's process, not again in every fresh
-# site's build: these tests are not about how templates are compiled (conftest.compile_once).
-pytestmark = pytest.mark.usefixtures("compile_once")
-
 LEAD = "content/issues/2026-01-winter/01-lead.md"
 ARCHIVE_LEAD = ("---\ntitle: Lead\n---\nFirst line.\n\nSee [the thread](REDDIT_LINK_HERE) "
                 "and [our partner](www.example.net/report).\n")

@@ -6,16 +6,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
 from conftest import SETTINGS
 
 from bulletin_gen.build import BuildOptions
 from bulletin_gen.cli import main
 from bulletin_gen.serve import LiveState, _built
-
-# Each template text is compiled once in the module's process (conftest.compile_once).
-pytestmark = pytest.mark.usefixtures("compile_once")
 
 
 def run(runner: CliRunner, *args: str | Path) -> tuple[int, str]:

@@ -15,10 +15,6 @@ from bulletin_gen.i18n import SHIPPED_LANGUAGES, translations_for
 from bulletin_gen.pipeline import load_site
 from bulletin_gen.render import plan_pages, site_urls
 
-# Each template text is compiled once in the module's process, not again in every fresh
-# site's build: these tests are not about how templates are compiled (conftest.compile_once).
-pytestmark = pytest.mark.usefixtures("compile_once")
-
 
 def item(title: str, region: str = "Peru") -> str:
     return f"---\ntitle: {title}\ntags: [water]\nregions: [{region}]\n---\n{title} text.\n"

@@ -32,10 +32,6 @@ from bulletin_gen.errors import ContentError
 from bulletin_gen.model import Issue, Site
 from bulletin_gen.pipeline import build_pdf, load_site
 
-# Each template text is compiled once in the module's process, not again in every fresh
-# site's build: these tests are not about how templates are compiled (conftest.compile_once).
-pytestmark = pytest.mark.usefixtures("compile_once")
-
 LINK_ITEM = """\
     ---
     title: Reports and links

@@ -9,10 +9,6 @@ import pytest
 
 from bulletin_gen.pictures import picture_size
 
-# Each template text is compiled once in the module's process, not again in every fresh
-# site's build: these tests are not about how templates are compiled (conftest.compile_once).
-pytestmark = pytest.mark.usefixtures("compile_once")
-
 
 @pytest.mark.parametrize(("text", "size"), [
     ('<svg xmlns="http://www.w3.org/2000/svg" width="120" height="40">', (120, 40)),

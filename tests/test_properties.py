@@ -12,7 +12,6 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-import pytest
 import yaml
 from conftest import MINIMAL_SITE, write_files
 from hypothesis import HealthCheck, given, settings
@@ -21,10 +20,6 @@ from test_security import assert_harmless
 
 from bulletin_gen.build import BuildOptions, build
 from bulletin_gen.errors import BulletinError, ContentError
-
-# Each template text is compiled once in the module's process, not again in every fresh
-# site's build: these tests are not about how templates are compiled (conftest.compile_once).
-pytestmark = pytest.mark.usefixtures("compile_once")
 
 ITEM = "content/issues/2026-01-winter/03-fuzz.md"
 BRIEFS = "content/issues/2026-01-winter/02-briefs.yaml"

@@ -22,10 +22,6 @@ from bulletin_gen.build import BuildOptions, build
 from bulletin_gen.cli import main
 from bulletin_gen.write import MARKER
 
-# Each template text is compiled once in the module's process, not again in every fresh
-# site's build: these tests are not about how templates are compiled (conftest.compile_once).
-pytestmark = pytest.mark.usefixtures("compile_once")
-
 boto3 = pytest.importorskip("boto3")
 moto_server = pytest.importorskip("moto.server")
 

@@ -21,10 +21,6 @@ from bulletin_gen.render import (
 )
 from bulletin_gen.templates import THEME_TEMPLATES, make_environment
 
-# Each template text is compiled once in the module's process, not again in every fresh
-# site's build: these tests are not about how templates are compiled (conftest.compile_once).
-pytestmark = pytest.mark.usefixtures("compile_once")
-
 MINIMAL_PAGES = [
     "index.html", "archive/index.html", "404.html", "feed.xml", "items.xml", "sitemap.xml",
     "robots.txt",

@@ -25,10 +25,6 @@ from hypothesis import strategies as st
 from bulletin_gen.build import BuildOptions, build
 from bulletin_gen.markdown import ALLOWED_ATTRIBUTES, ALLOWED_TAGS
 
-# Each template text is compiled once in the module's process, not again in every fresh
-# site's build: these tests are not about how templates are compiled (conftest.compile_once).
-pytestmark = pytest.mark.usefixtures("compile_once")
-
 pytest.importorskip("css_inline", reason="the email extra is not installed")
 pytest.importorskip("weasyprint", reason="the pdf extra is not installed")
 pypdf = pytest.importorskip("pypdf")

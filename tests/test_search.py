@@ -31,10 +31,6 @@ from bulletin_gen.pipeline import load_site
 from bulletin_gen.search import search_documents
 from bulletin_gen.serve import not_found_page
 
-# Each template text is compiled once in the module's process, not again in every fresh
-# site's build: these tests are not about how templates are compiled (conftest.compile_once).
-pytestmark = pytest.mark.usefixtures("compile_once")
-
 SEARCH_SITE = {
     "content/issues/2026-01-winter/02-briefs.yaml": """\
         title: Other news

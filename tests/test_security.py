@@ -19,10 +19,6 @@ from bulletin_gen.errors import ContentError
 from bulletin_gen.write import MARKER, OutputError, check_output_dir
 from bulletin_gen.yamlio import YamlError, load_yaml
 
-# Each template text is compiled once in the module's process, not again in every fresh
-# site's build: these tests are not about how templates are compiled (conftest.compile_once).
-pytestmark = pytest.mark.usefixtures("compile_once")
-
 LEAD = "content/issues/2026-01-winter/01-lead.md"
 BRIEFS = "content/issues/2026-01-winter/02-briefs.yaml"
 

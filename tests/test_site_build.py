@@ -31,10 +31,6 @@ from conftest import (
 from bulletin_gen.build import BuildOptions, build
 from bulletin_gen.errors import BulletinError
 
-# Each template text is compiled once in the module's process, not again in every fresh
-# site's build: these tests are not about how templates are compiled (conftest.compile_once).
-pytestmark = pytest.mark.usefixtures("compile_once")
-
 PUBLISHED = ["issues/2026-04-spring/", "issues/2026-02-forum/", "issues/2025-10-autumn/"]
 
 

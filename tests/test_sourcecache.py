@@ -24,10 +24,6 @@ from bulletin_gen.incremental.memo import FORMAT, MEMO_DIR, ModelMemo
 from bulletin_gen.incremental.uptodate import VERSION, InputStamp, stamp_inputs
 from bulletin_gen.layout import CACHE_DIR
 
-# Each template text is compiled once in the module's process, not again in every fresh
-# site's build: these tests are not about how templates are compiled (conftest.compile_once).
-pytestmark = pytest.mark.usefixtures("compile_once")
-
 ISSUE = "content/issues/2026-01-winter"
 LINKING = f"{ISSUE}/03-linking.md"
 LINKING_TEXT = "---\ntitle: Linking\n---\nSee [the lead](01-lead.md) and [more](04-target.md).\n"

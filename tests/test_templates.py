@@ -22,10 +22,6 @@ from bulletin_gen.templates import (
     session_attributes,
 )
 
-# Each template text is compiled once in the module's process, not again in every fresh
-# site's build: these tests are not about how templates are compiled (conftest.compile_once).
-pytestmark = pytest.mark.usefixtures("compile_once")
-
 
 @pytest.mark.parametrize(("page_url", "root"), [
     ("", "./"),

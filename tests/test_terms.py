@@ -16,10 +16,6 @@ from bulletin_gen.errors import ContentError
 from bulletin_gen.pipeline import load_site
 from bulletin_gen.search import search_documents
 
-# Each template text is compiled once in the module's process, not again in every fresh
-# site's build: these tests are not about how templates are compiled (conftest.compile_once).
-pytestmark = pytest.mark.usefixtures("compile_once")
-
 ISSUE = "content/issues/2026-01-winter"
 LATER = "content/issues/2026-02-spring"
 

@@ -13,10 +13,6 @@ from conftest import Built, html_pages, parse_html
 from bulletin_gen.build import BuildOptions, build
 from bulletin_gen.templates import THEME_STATIC
 
-# Each template text is compiled once in the module's process, not again in every fresh
-# site's build: these tests are not about how templates are compiled (conftest.compile_once).
-pytestmark = pytest.mark.usefixtures("compile_once")
-
 CSS = (THEME_STATIC / "style.css").read_text(encoding="utf-8")
 SCREEN_CSS = CSS.split("@media print")[0]
 VARIABLES = dict(re.findall(r"(--[\w-]+):\s*([^;]+);", CSS.split("}")[0]))

@@ -15,10 +15,6 @@ from bulletin_gen.build import BuildOptions, build
 from bulletin_gen.errors import ContentError
 from bulletin_gen.templates import THEME_STATIC
 
-# Each template text is compiled once in the module's process, not again in every fresh
-# site's build: these tests are not about how templates are compiled (conftest.compile_once).
-pytestmark = pytest.mark.usefixtures("compile_once")
-
 ISSUE = "content/issues/2026-01-winter/"
 SAME_CONTACT = {
     # The issue, its briefs file and the site share one contact: Ana Editor.

@@ -15,10 +15,6 @@ from bulletin_gen.links import item_slug
 from bulletin_gen.model import Image, Site, Term
 from bulletin_gen.pipeline import load_site
 
-# Each template text is compiled once in the module's process, not again in every fresh
-# site's build: these tests are not about how templates are compiled (conftest.compile_once).
-pytestmark = pytest.mark.usefixtures("compile_once")
-
 ISSUE = "content/issues/2026-01-winter"
 
 

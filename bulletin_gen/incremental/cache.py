@@ -33,24 +33,19 @@ import json
 import os
 import pickle
 import shutil
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from types import CodeType
 from typing import Any, NamedTuple
 
-import jinja2
-from jinja2 import BytecodeCache, Environment, FileSystemBytecodeCache
-from jinja2.bccache import Bucket
+from jinja2 import Environment, FileSystemBytecodeCache
 
-from .. import __version__
 from ..content import CONTENT_DIR, SourceDoc
 from ..errors import Location, Problem
 from ..layout import CACHE_DIR
 from ..model import Site
 from ..render import Artifact, PagePlan
 from ..search import ShardKey
-from ..templates import ThemeEnvironment
+from ..templates import ThemeEnvironment, compile_settings
 from ..write import MARKER, Copy, Make, naming, spare_folder, write_atomic
 from .fingerprint import Analysis, Fingerprinter
 from .memo import MEMO_DIR, ModelMemo
@@ -76,12 +71,10 @@ MADE_USED = "made.json"
 ASIDE = "aside"  # the costly files of an edition skipped (`BuildCache._set_aside`)
 
 
-# What this process compiled and analysed of templates, for every site it builds: compiling
-# the theme is most of a small site's build, and one process may build many sites (the
-# tests, a program that builds several). Keyed as on disk; a few hundred entries at most.
-COMPILED: dict[tuple[str, str, str], CodeType] = {}  # by settings, template and source digest
-ANALYSED: dict[str, Analysis] = {}  # by `Fingerprinter._parts`' key
-KEPT_IN_MEMORY = 500
+# What this process analysed of templates (`fingerprint.analyse`), for every site it builds,
+# as templates.COMPILED keeps their code; by `Fingerprinter._parts`' key, a few hundred.
+ANALYSED: dict[str, Analysis] = {}
+KEPT_ANALYSED = 500
 
 
 StoredWarning = tuple[str, int, str, str]  # a Problem as kept: path, line, message, hint
@@ -240,14 +233,14 @@ class BuildCache:
     def keep_compiled(self, env: Environment) -> None:
         """Let `env` take the templates an earlier build compiled, in this process or kept in
         the cache."""
-        settings = _compiled_for(env)
-        folder = self.folder / "templates" / settings if self.folder else None
+        if self.folder is None:
+            return
+        folder = self.folder / "templates" / compile_settings(env)
         try:
-            if folder:
-                folder.mkdir(parents=True, exist_ok=True)
+            folder.mkdir(parents=True, exist_ok=True)
         except OSError:  # a folder that cannot be written only makes a slower build
-            folder = None
-        env.bytecode_cache = CompiledTemplates(settings, folder)
+            return
+        env.bytecode_cache = FileSystemBytecodeCache(str(folder))
 
     def fingerprints(self, env: ThemeEnvironment, site: Site,
                      words: Callable[[str], str] | None = None) -> Fingerprinter:
@@ -488,37 +481,10 @@ class BuildCache:
                 shutil.rmtree(path, ignore_errors=True)
 
 
-class CompiledTemplates(BytecodeCache):
-    """Jinja's bytecode cache: the templates kept in `folder`, if any, then those compiled in
-    this process (`COMPILED`), which are written into the folder for the next process."""
-
-    def __init__(self, settings: str, folder: Path | None) -> None:
-        self.settings = settings  # `_compiled_for`: how the environment compiles
-        self.folder = folder
-        self.on_disk = FileSystemBytecodeCache(str(folder)) if folder else None
-
-    def load_bytecode(self, bucket: Bucket) -> None:
-        if self.on_disk:
-            self.on_disk.load_bytecode(bucket)
-        key = (self.settings, bucket.key, bucket.checksum)
-        if bucket.code is not None:
-            _keep_in_memory(COMPILED, {key: bucket.code})
-        elif key in COMPILED:
-            bucket.code = COMPILED[key]
-            if self.on_disk:
-                self.on_disk.dump_bytecode(bucket)
-
-    def dump_bytecode(self, bucket: Bucket) -> None:
-        assert bucket.code is not None
-        _keep_in_memory(COMPILED, {(self.settings, bucket.key, bucket.checksum): bucket.code})
-        if self.on_disk:
-            self.on_disk.dump_bytecode(bucket)
-
-
 def _keep_in_memory(kept: dict[Any, Any], new: dict[Any, Any]) -> None:
-    """Add `new` to `kept`, dropping the oldest beyond `KEPT_IN_MEMORY`."""
+    """Add `new` to `kept`, dropping the oldest beyond `KEPT_ANALYSED`."""
     kept.update(new)
-    for key in list(kept)[:max(0, len(kept) - KEPT_IN_MEMORY)]:
+    for key in list(kept)[:max(0, len(kept) - KEPT_ANALYSED)]:
         del kept[key]
 
 
@@ -587,25 +553,11 @@ def _record(stored: dict[str, Any]) -> Record:
     return dict(zip(stored, map(PageRecord._make, stored.values()), strict=True))
 
 
-def _compiled_for(env: Environment) -> str:
-    """A name for the settings that shape a template's compiled code: Jinja checks each
-    template's source itself, but not how the environment that compiled it was set up."""
-    settings = (__version__, jinja2.__version__, sys.version_info[:2], env.block_start_string,
-                env.block_end_string, env.variable_start_string, env.variable_end_string,
-                env.comment_start_string, env.comment_end_string, env.line_statement_prefix,
-                env.line_comment_prefix, env.trim_blocks, env.lstrip_blocks,
-                env.newline_sequence, env.keep_trailing_newline, env.optimized,
-                sorted(env.extensions), sorted(env.filters), sorted(env.tests),
-                [env.autoescape(name) if callable(env.autoescape) else env.autoescape
-                 for name in ("a.html", "a.xml", "a.txt", None)])
-    return text_hash(repr(settings))
-
-
 def _analyses_file(env: Environment) -> Path | None:
     """Where the template analyses are kept: beside the compiled templates, in the folder named
     by everything that shapes how a template parses (templates.py); None without one."""
-    folder = getattr(env.bytecode_cache, "folder", None)
-    return folder / ANALYSES if isinstance(folder, Path) else None
+    directory = getattr(env.bytecode_cache, "directory", None)
+    return Path(directory) / ANALYSES if isinstance(directory, str) else None
 
 
 def _read_analyses(path: Path) -> dict[str, Analysis]:
