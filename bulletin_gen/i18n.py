@@ -20,6 +20,7 @@ import re
 import shutil
 import subprocess
 import unicodedata
+from collections.abc import Iterable
 from pathlib import Path
 from typing import NamedTuple
 
@@ -34,8 +35,8 @@ from babel.messages.pofile import PoFileError, read_po
 from babel.numbers import format_decimal
 from babel.support import Translations
 
-from .errors import ContentError, Location, Problem, closest
-from .layout import LOCALES_DIR
+from .errors import ContentError, Location, Problem, Problems, closest
+from .layout import CONFIG_FILE, LOCALES_DIR
 
 DOMAIN = "theme"
 # The languages whose catalogues ship with the theme, English (the msgids) first.
@@ -440,6 +441,22 @@ def translations_for(lang: str, site_dir: Path | None = None) -> gettext.NullTra
         stamp = (stat.st_mtime_ns, stat.st_size)
         shown = own.relative_to(site_dir).as_posix() if site_dir else str(own)
     return _translations(shipped_catalogue_path(lang), own, shown, stamp)
+
+
+def check_theme_words(languages: Iterable[str], site_dir: Path | None, line: int,
+                      problems: Problems) -> None:
+    """A warning for each language the theme has no words in, neither shipped nor the site's
+    own: its pages, PDF and email say 'In this issue', 'Volume 2' in English, which in a
+    language read right to left also comes out of order."""
+    for lang in languages:
+        if _tag(lang).split("-")[0] == "en" or shipped_catalogue_path(lang) or \
+                site_catalogue_path(lang, site_dir):
+            continue
+        problems.warn(Location(CONFIG_FILE, line),
+                      f"the theme has no words in '{lang}' ({language_name(lang)}): its pages, "
+                      "PDF and email say 'In this issue', 'Volume' and the like in English",
+                      f"translate them in translations/{lang}.po (docs/languages.md, "
+                      "'Changing or adding a language')")
 
 
 def catalogue_digest(lang: str, site_dir: Path | None = None) -> str:

@@ -24,7 +24,7 @@ from .content import read_sources
 from .editions import edition_plans, switch_editions
 from .editions.pdf import issue_pdf
 from .errors import BulletinError, Location, Problem, Problems, display_path
-from .i18n import catalogue_digest
+from .i18n import catalogue_digest, check_theme_words
 from .images import image_files, measure_images
 from .incremental.cache import BuildCache
 from .incremental.uptodate import InputStamp
@@ -60,6 +60,9 @@ def load_site(site_dir: Path, drafts: bool = False, base_url: str | None = None,
     core: `bulletin pdf`, `email` and `check` load the whole site too). Raises `ContentError`
     with every problem."""
     config, problems = load_config(site_dir, base_url, problems=Problems())
+    check_theme_words([config.language, *(language.code for language in config.languages)],
+                      site_dir, config.key_lines.get("languages", 0) if config.languages
+                      else config.key_lines.get("language", 0), problems)
     memo = (cache.model_memo(site_dir, config.unsafe_html,
                              (config.language, *(language.code for language in config.languages)))
             if cache else None)

@@ -308,6 +308,21 @@ def test_a_site_catalogue_adds_a_language(make_site: Callable[..., Path]) -> Non
     assert "Katika toleo hili" in text and "Archive" in text  # the rest in English
 
 
+def test_a_language_the_theme_has_no_words_in_is_warned_of(
+        make_site: Callable[..., Path]) -> None:
+    """Its pages would say 'In this issue', 'Volume' in English, unmarked, which in Persian,
+    read right to left, also comes out of order."""
+    def said(files: dict[str, str | bytes | None]) -> list[str]:
+        return [str(warning) for warning in load_site(site_in(make_site, "fa", files))[1].warnings
+                if "no words" in warning.message]
+
+    assert said({}) == [
+        "bulletin.yaml:8: the theme has no words in 'fa' (فارسی): its pages, PDF and email say "
+        "'In this issue', 'Volume' and the like in English (translate them in "
+        "translations/fa.po (docs/languages.md, 'Changing or adding a language'))"]
+    assert said({"translations/fa.po": in_this_issue("در این شماره")}) == []
+
+
 @pytest.mark.parametrize(("po", "line"), [
     ('msgid ""\nmsgstr ""\n\nmsgid "In this issue"\nmsgstr "Au sommaire\n', 5),
     ('msgid ""\nmsgstr ""\n\nmsgid "In this issue"\nmsgstr "Au sommaire"\nmsgtxt "x"\n', 6),

@@ -46,6 +46,9 @@ def html_of(text: str, id_prefix: str = "") -> str:
     ("## Héllo wörld", '<h2 id="hello-world">Héllo wörld</h2>\n'),
     ("# Title", "<h2>Title</h2>\n"),  # the page has its own h1
     ("**bold** and *em*", "<p><strong>bold</strong> and <em>em</em></p>\n"),
+    # a phrase set apart in a sentence of the other direction, as content.md says
+    ('في <bdi>10 July</bdi> و<span dir="ltr">11 July</span>',
+     '<p>في <bdi>10 July</bdi> و<span dir="ltr">11 July</span></p>\n'),
 ])
 def test_markdown_dialect(text: str, expected: str) -> None:
     assert html_of(text) == expected
