@@ -351,6 +351,11 @@ def test_an_arabic_site_is_right_to_left(make_site: Callable[..., Path]) -> None
     assert "في هذا العدد" in words(page)
     html = (output / "issues" / "2026-01-winter" / "email.html").read_text(encoding="utf-8")
     assert 'dir="rtl"' in html and "في هذا العدد" in html
+    # Mirrored in style attributes, which mail clients read: the contents' bar on the right.
+    email = html5lib.parse(html, namespaceHTMLElements=False)
+    [contents] = [table for table in email.iter("table") if table.get("class") == "toc"]
+    assert "border-right: 4px solid" in contents.get("style", "")
+    assert "border-left: 0" in contents.get("style", "")
 
 
 def test_a_brief_written_right_to_left_among_others_reads_right_to_left(
