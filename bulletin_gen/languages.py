@@ -573,7 +573,7 @@ def _language_site(original: Site, language: LanguageSources, main: dict[Path, I
         {rel: written_in.get(original_rel, "")
          for rel, original_rel in language.original_rels.items()}, config.language,
         {rel: headings[original_rel] for rel, original_rel in language.original_rels.items()
-         if headings.get(original_rel)})
+         if headings.get(original_rel)}, language.language.code)
     site = build_site(local, sources, renderer, found, drafts, memo, jobs, identities,
                       originals)
     site = measure_images(site, found)

@@ -33,7 +33,7 @@ from .model import ITEM_KINDS
 from .sitelock import LOCK_FILE
 from .validate import BRIEF_PLACEHOLDER
 from .write import BESIDE_OUTPUT, beside_output
-from .yamlio import load_yaml
+from .yamlio import YamlError, load_yaml
 
 STARTER = Path(__file__).parent / "starter"
 _ORDER = re.compile(r"^(\d+)[-_.]")
@@ -177,6 +177,8 @@ def new_translation(site_dir: Path, issue: str, language: str) -> list[Path]:
         originals = [path for path in sorted(found.iterdir())
                      if path.is_file() and path.suffix in MARKDOWN_SUFFIXES + YAML_SUFFIXES
                      and not translation_of(path.name, codes)]
+    # An item written in the language already (`lang: ar`) is shown as it is: no twin.
+    originals = [path for path in originals if not _written_in(path, language)]
     twins = {path: path.with_name(translated_name(path.name, language)) for path in originals}
     missing = {path: twin for path, twin in twins.items() if not twin.exists()}
     if not missing:
@@ -185,6 +187,18 @@ def new_translation(site_dir: Path, issue: str, language: str) -> list[Path]:
     for original, twin in missing.items():
         _write_new(twin, _twin_text(original, language))
     return list(missing.values())
+
+
+def _written_in(path: Path, language: str) -> bool:
+    """Whether the item file `path` says it is written in `language` (its `lang:`)."""
+    text = path.read_text("utf-8-sig", errors="replace")
+    front = split_front_matter(text)[0] if path.suffix in MARKDOWN_SUFFIXES else text
+    try:
+        fields = load_yaml(front) if front else None
+    except YamlError:  # a file that cannot be read is the build's to report
+        return False
+    lang = fields.get("lang") if isinstance(fields, dict) else None
+    return isinstance(lang, str) and lang.strip().lower() == language.lower()
 
 
 def _twin_text(original: Path, language: str) -> str:

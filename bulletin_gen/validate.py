@@ -118,6 +118,7 @@ class Originals:
     main: str = ""  # the main site's language, of an original that site leaves out
     # By a translation's file, its original's heading ids, which its headings take.
     heading_names: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    language: str = ""  # the translated site's: an original written in it needs no translation
 
     def inherited(self, doc: SourceDoc) -> tuple[tuple[str, str], ...]:
         """(field, language) for each shown field (SHOWN_TEXT) the translation `doc` took
@@ -130,10 +131,12 @@ class Originals:
     def shown_untranslated(self, doc: SourceDoc) -> str:
         """The language `doc` is written in when a translated site shows it untranslated
         (an original: the main site gives its language, or, when it leaves the original out,
-        a draft, the site's main language); '' on the main site and for a translation."""
+        a draft, the site's main language); '' on the main site, for a translation, and for
+        an original written in the site's language (`lang: ar`, on the Arabic pages)."""
         if not self.main or doc.rel in self.translated_from:
             return ""
-        return self.written_in.get(doc.rel) or self.main
+        written = self.written_in.get(doc.rel) or self.main
+        return "" if written.lower() == self.language.lower() else written
 
     def written(self, doc: SourceDoc, renderer: MarkdownRenderer) -> MarkdownRenderer:
         """The renderer for `doc`: in its language where the site shows it untranslated (an

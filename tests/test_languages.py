@@ -18,6 +18,7 @@ import pytest
 from click.testing import CliRunner, Result
 from conftest import (
     ATOM,
+    MINIMAL_SITE,
     SITEMAP,
     SITES,
     Built,
@@ -707,6 +708,27 @@ def test_every_page_says_its_language_and_direction(output: Path) -> None:
         shown = root.get("lang"), root.get("dir")
         # An untranslated item's own page is in its language: the article says so.
         assert shown == expected, path
+
+
+def test_an_item_written_in_a_language_is_that_languages_own_not_untranslated(
+        make_site: Callable[..., Path], runner: CliRunner) -> None:
+    """An item with `lang: ar` was given an '.ar' twin to translate, and shown on the Arabic
+    pages as 'not translated yet'."""
+    issue = "content/issues/2026-01-winter/"
+    site = make_site({"bulletin.yaml": MINIMAL_SITE["bulletin.yaml"].rstrip(" ")
+                      + "        languages: {ar: {}}\n",
+                      issue + "03-notice.md": "---\ntitle: إعلان\nlang: ar\n---\nورشة عمل.\n"})
+    result = runner.invoke(main, ["new", "translation", "2026-01-winter", "ar", str(site)])
+    assert result.exit_code == 0, result.output
+    assert not (site / issue / "03-notice.ar.md").exists()
+    assert (site / issue / "01-lead.ar.md").exists()
+    output = build(site, BuildOptions(pdf=False, email=False)).output
+    page = parse_html(output / "ar/issues/2026-01-winter/index.html")
+    notice = {a.get("id"): a for a in page.iter("article")}["item-notice"]
+    assert notice.get("dir") in (None, "rtl") and not by_class(notice, "untranslated-note")
+    english = parse_html(output / "issues/2026-01-winter/index.html")
+    notice = {a.get("id"): a for a in english.iter("article")}["item-notice"]
+    assert (notice.get("lang"), notice.get("dir")) == ("ar", "rtl")
 
 
 def test_an_untranslated_item_is_marked_with_its_language_and_a_note(output: Path) -> None:
