@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -810,17 +809,24 @@ def _index(listings: list[tuple[Entry, Item | Brief]], key: str,
            prefix: str) -> tuple[TermIndex, ...]:
     """Tag or region pages: every item and brief that names a term, newest issue first."""
     entries: dict[str, list[Entry]] = {}
-    names: dict[str, Counter[str]] = {}
-    for entry, listed in listings:
+    # Its name: the spelling written most, and of those the first written, as
+    # terms.check_term_names takes the first name for the page's own. `listings` are newest
+    # issue first, each issue's items and briefs in their order: of one spelling, the place
+    # written first is in the latest issue met, at the first place met in it.
+    spellings: dict[str, dict[str, list[int]]] = {}  # count, issue number, -place
+    issue_number, last = -1, None
+    for place, (entry, listed) in enumerate(listings):
+        if entry.issue is not last:
+            issue_number, last = issue_number + 1, entry.issue
         for term in getattr(listed, key):
             entries.setdefault(term.slug, []).append(entry)
-    # Its name: the spelling written most, and of those the first written, as
-    # terms.check_term_names takes the first name for the page's own: the oldest issue first
-    # (`listings` are newest first), its items and briefs in their order.
-    for _, listed in sorted(listings, key=lambda listing: recency(listing[0].issue)):
-        for term in getattr(listed, key):
-            names.setdefault(term.slug, Counter())[term.name] += 1
-    terms = [Term(slug, names[slug].most_common(1)[0][0]) for slug in entries]
+            seen = spellings.setdefault(term.slug, {}).setdefault(
+                term.name, [0, issue_number, -place])
+            seen[0] += 1
+            if issue_number > seen[1]:
+                seen[1:] = [issue_number, -place]
+    terms = [Term(slug, max(spellings[slug].items(), key=lambda name: name[1])[0])
+             for slug in entries]
     return tuple(TermIndex(term, tuple(entries[term.slug]), f"{prefix}{key}/{term.slug}/")
                  for term in sorted(terms, key=_alphabetical))
 
