@@ -7,7 +7,9 @@ in parallel, and the result never depends on which.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -15,8 +17,9 @@ from typing import Any, TypeVar
 
 from jinja2 import Environment, TemplateError, TemplateNotFound
 
+from . import model
 from .console import plural
-from .errors import ContentError, Location, Problem, Problems
+from .errors import ContentError, Location, Problem, Problems, did_you_mean
 from .i18n import format_names, language_name
 from .model import Entry, Image, Issue, Pager, Site, TermIndex
 from .pool import map_chunks, split_by_weight
@@ -368,7 +371,7 @@ def render_page(env: Environment, site: Site, plan: PagePlan) -> Artifact:
         # that is a template mistake too. Outside any template frame it is a bug: re-raise.
         if not isinstance(error, TemplateError) and _template_frame(error) is None:
             raise
-        raise TemplateProblem(template_problem(error, plan.path)) from None
+        raise TemplateProblem(template_problem(error, plan.path, env)) from None
     if plan.finish is None:
         return Artifact(plan.path, text.encode("utf-8"))
     found = Problems()
@@ -382,8 +385,9 @@ def chunks(plans: list[PagePlan]) -> list[range]:
     return split_by_weight(weights, -(-sum(weights) // CHUNK))
 
 
-def template_problem(error: Exception, page: str) -> Problem:
-    """'templates/item.html:12: 'x' is undefined (while rendering issues/a/b/index.html)'."""
+def template_problem(error: Exception, page: str, env: Environment | None = None) -> Problem:
+    """'templates/item.html:12: 'x' is undefined (while rendering issues/a/b/index.html)'.
+    A misspelt filter, test or field of the model gets the name it was likely meant for."""
     where = getattr(error, "filename", None) or getattr(error, "name", None)
     line = getattr(error, "lineno", None)
     if not line:  # runtime errors (undefined names) carry the template frame in the traceback
@@ -392,10 +396,33 @@ def template_problem(error: Exception, page: str) -> Problem:
     if isinstance(error, TemplateNotFound):
         message = f"template '{error.name}' not found"
     elif isinstance(error, TemplateError):
-        message = error.message or str(error)
+        message = _meant(error.message or str(error), env)
     else:
         message = f"{type(error).__name__}: {error}"
     return Problem(location, message, f"while rendering {page}")
+
+
+_NO_SUCH = re.compile(r"^No (filter|test) named '([^']+)'")
+_NO_FIELD = re.compile(r"^'bulletin_gen\.model\.(\w+) object' has no attribute '([^']+)'")
+
+
+def _meant(message: str, env: Environment | None) -> str:
+    """Jinja's `message` of a name no filter, test or model field has, in a designer's words,
+    with the closest name that is one ('uppper': 'did you mean upper?')."""
+    if (found := _NO_SUCH.match(message)) and env is not None:
+        names = env.filters if found[1] == "filter" else env.tests
+        return f"no {found[1]} named '{found[2]}'; {did_you_mean(found[2], names) or _NONE}"
+    if (found := _NO_FIELD.match(message)) and isinstance(kind := getattr(model, found[1], None),
+                                                           type):
+        own = {field.name for field in dataclasses.fields(kind)} \
+            if dataclasses.is_dataclass(kind) else set()
+        fields = sorted(own | {name for name in dir(kind) if not name.startswith("_")})
+        return (f"{found[1]} has no field '{found[2]}'; "
+                f"{did_you_mean(found[2], fields) or 'its fields: ' + ', '.join(fields)}")
+    return message
+
+
+_NONE = "see docs/templates.md for the theme's filters and tests"
 
 
 def circle_problem(error: RecursionError, page: str) -> Problem | None:

@@ -591,6 +591,6 @@ def test_check_renders_the_print_and_email_templates_as_a_build_does(
         "templates/email/footer.html:2: error: Unexpected end of template. Jinja was looking for "
         "the following tags: 'elif' or 'else' or 'endif'. The innermost block that needs to be "
         "closed is 'if'. (while rendering issues/2026-01-winter/email.html)",
-        "templates/print.html:1: error: 'bulletin_gen.model.Issue object' has no attribute "
-        "'editer' (while rendering issues/2026-01-winter/2026-01-winter.pdf)"]
+        "templates/print.html:1: error: Issue has no field 'editer'; did you mean date? "
+        "(while rendering issues/2026-01-winter/2026-01-winter.pdf)"]
     assert not (site / "output").exists()

@@ -81,7 +81,15 @@ def test_rendering_is_pure_and_order_free(make_site: Callable[..., Path]) -> Non
 
 @pytest.mark.parametrize(("template", "message"), [
     ("{% extends 'theme/base.html' %}\n{% block main %}\n{{ page.nope }}\n{% endblock %}\n",
-     "templates/page.html:3: 'bulletin_gen.model.Page object' has no attribute 'nope'"),
+     "templates/page.html:3: Page has no field 'nope'; its fields: description, html, "
+     "html_utf8, inherited, lang, slug, source, summary, title, untranslated, url"),
+    # a misspelt field, filter or test: the name it was likely meant for
+    ("{% extends 'theme/base.html' %}\n{% block main %}\n{{ page.tilte }}\n{% endblock %}\n",
+     "templates/page.html:3: Page has no field 'tilte'; did you mean title?"),
+    ("<p>\n{{ page.title | uppper }}\n",
+     "templates/page.html:2: no filter named 'uppper'; did you mean upper?"),
+    ("<p>\n{% if page is same_contat(page) %}{% endif %}\n",
+     "templates/page.html:2: no test named 'same_contat'; did you mean same_contact?"),
     ("{% extends 'theme/base.html' %}\n{% block main %}\n{% for %}\n{% endblock %}\n",
      "templates/page.html:3: Expected an expression, got 'end of statement block'"),
     ("<p>\n{% include 'partials/nothing.html' %}\n",
