@@ -31,6 +31,7 @@ from markupsafe import Markup
 
 from ..config import SiteConfig
 from ..errors import BulletinError, Location, Problem, Problems
+from ..i18n import text_direction
 from ..layout import CONFIG_FILE, edition_files
 from ..markdown import (
     ALT_ATTRIBUTE,
@@ -115,7 +116,9 @@ def issue_email_plans(site: Site, issue: Issue,
     return (PagePlan(html_path, issue.url, EMAIL_HTML, context,
                      finish=partial(_finish_html, issue, web_url, config.absolute(""), sizes)),
             PagePlan(text_path, issue.url, EMAIL_TEXT,
-                     {**context, "text": PlainText(web_url, gettext=gettext)}, finish=_finish_text))
+                     {**context, "text": PlainText(web_url, gettext=gettext)},
+                     finish=partial(_finish_text, text_direction(issue.lang or config.language)
+                                    == "rtl")))
 
 
 def email_subject(site: Site, issue: Issue, gettext: Callable[[str], str] = str) -> str:
@@ -136,8 +139,18 @@ def _finish_html(issue: Issue, web_url: str, root: str, sizes: ImageSizes, html:
     return data
 
 
-def _finish_text(text: str, problems: Problems) -> bytes:
-    return fit_lines(text).encode("utf-8")
+def _finish_text(right_to_left: bool, text: str, problems: Problems) -> bytes:
+    """The plain text, its lines fitted; in a language read right to left, each begins with a
+    right-to-left mark: a mail client sets each line as a paragraph of its own, in the
+    direction of its first letter, and a line that began with a Latin name or an address
+    ran left to right, out of order."""
+    text = fit_lines(text)
+    if right_to_left:
+        text = "\n".join(f"{RLM}{line}" if line.strip() else line for line in text.split("\n"))
+    return text.encode("utf-8")
+
+
+RLM = "\u200f"  # RIGHT-TO-LEFT MARK
 
 
 def missing_requirement(config: SiteConfig) -> tuple[str, str] | None:
