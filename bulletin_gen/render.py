@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
-from jinja2 import Environment, TemplateError, TemplateNotFound
+from jinja2 import Environment, TemplateError, TemplateNotFound, TemplateSyntaxError
 
 from . import model
 from .console import plural
@@ -395,11 +395,47 @@ def template_problem(error: Exception, page: str, env: Environment | None = None
     location = Location(template_display(where), line if where and line else 0)
     if isinstance(error, TemplateNotFound):
         message = f"template '{error.name}' not found"
+    elif isinstance(error, TemplateSyntaxError) and env is not None and error.source and \
+            "innermost block that needs to be closed" in (error.message or "") and \
+            (unclosed := _innermost_unclosed(env, error.source)):
+        # Jinja says it where it noticed: the end of the template, or the next block's end.
+        name, opened = unclosed
+        message = (f"'{{% {name} %}}' is never closed: write its '{{% end{name} %}}' (Jinja "
+                   f"noticed at line {location.line})")
+        location = replace(location, line=opened)
     elif isinstance(error, TemplateError):
         message = _meant(error.message or str(error), env)
     else:
         message = f"{type(error).__name__}: {error}"
     return Problem(location, message, f"while rendering {page}")
+
+
+# The tags that open a block, closed by 'end' and their name ('set' too, but only without '=').
+_BLOCK_TAGS = {"if", "for", "block", "macro", "call", "filter", "with", "trans", "autoescape"}
+
+
+def _innermost_unclosed(env: Environment, source: str) -> tuple[str, int] | None:
+    """The innermost block tag of `source` left open at its end, and its line."""
+    try:
+        tokens = list(env.lex(source))
+    except TemplateSyntaxError:
+        return None
+    opened: list[tuple[str, int]] = []
+    after_begin = False
+    for line, kind, value in tokens:
+        if kind == "block_begin":
+            after_begin = True
+            continue
+        if kind == "whitespace" or not after_begin:
+            continue
+        after_begin = False
+        if kind != "name":
+            continue
+        if value in _BLOCK_TAGS:
+            opened.append((value, line))
+        elif value.startswith("end") and opened and opened[-1][0] == value[3:]:
+            opened.pop()
+    return opened[-1] if opened else None
 
 
 _NO_SUCH = re.compile(r"^No (filter|test) named '([^']+)'")

@@ -588,9 +588,9 @@ def test_check_renders_the_print_and_email_templates_as_a_build_does(
     result = runner.invoke(main, ["check", str(site)])
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
-        "templates/email/footer.html:2: error: Unexpected end of template. Jinja was looking for "
-        "the following tags: 'elif' or 'else' or 'endif'. The innermost block that needs to be "
-        "closed is 'if'. (while rendering issues/2026-01-winter/email.html)",
+        "templates/email/footer.html:2: error: '{% if %}' is never closed: write its "
+        "'{% endif %}' (Jinja noticed at line 2) (while rendering "
+        "issues/2026-01-winter/email.html)",
         "templates/print.html:1: error: Issue has no field 'editer'; did you mean date? "
         "(while rendering issues/2026-01-winter/2026-01-winter.pdf)"]
     assert not (site / "output").exists()

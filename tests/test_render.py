@@ -86,6 +86,10 @@ def test_rendering_is_pure_and_order_free(make_site: Callable[..., Path]) -> Non
     # a misspelt field, filter or test: the name it was likely meant for
     ("{% extends 'theme/base.html' %}\n{% block main %}\n{{ page.tilte }}\n{% endblock %}\n",
      "templates/page.html:3: Page has no field 'tilte'; did you mean title?"),
+    # an unclosed block: at its own line, not where Jinja ran out of template
+    ("<p>\n{% if page %}\n<b>\n{% for x in [1] %}{% endfor %}\n\n",
+     "templates/page.html:2: '{% if %}' is never closed: write its '{% endif %}' (Jinja "
+     "noticed at line 5)"),
     ("<p>\n{{ page.title | uppper }}\n",
      "templates/page.html:2: no filter named 'uppper'; did you mean upper?"),
     ("<p>\n{% if page is same_contat(page) %}{% endif %}\n",
