@@ -175,8 +175,9 @@ def test_check_reports_template_errors(make_site: Callable[..., Path],
     code, out, err = run(runner, "check", site)
     assert code == 1
     # as a content error is said, so that an editor's problem matcher finds it
-    assert err == ("templates/page.html:2: error: 'bulletin_gen.model.Page object' has no "
-                   "attribute 'nope' (while rendering pages/about/index.html)\n")
+    assert err == ("templates/page.html:2: error: Page has no field 'nope'; its fields: "
+                   "description, html, html_utf8, inherited, lang, slug, source, summary, "
+                   "title, untranslated, url (while rendering pages/about/index.html)\n")
     assert out.startswith("Stopped at the templates: 1 error, 0 warnings.")
 
 
