@@ -452,7 +452,9 @@ def _meant(message: str, env: Environment | None) -> str:
                                                            type):
         own = {field.name for field in dataclasses.fields(kind)} \
             if dataclasses.is_dataclass(kind) else set()
-        fields = sorted(own | {name for name in dir(kind) if not name.startswith("_")})
+        # Not the bytes a text is kept in (`html_utf8`): a template reads it as `html`.
+        fields = sorted(name for name in own | set(dir(kind))
+                        if not name.startswith("_") and not name.endswith("_utf8"))
         return (f"{found[1]} has no field '{found[2]}'; "
                 f"{did_you_mean(found[2], fields) or 'its fields: ' + ', '.join(fields)}")
     return message

@@ -176,7 +176,7 @@ def test_check_reports_template_errors(make_site: Callable[..., Path],
     assert code == 1
     # as a content error is said, so that an editor's problem matcher finds it
     assert err == ("templates/page.html:2: error: Page has no field 'nope'; its fields: "
-                   "description, html, html_utf8, inherited, lang, slug, source, summary, "
+                   "description, html, inherited, lang, slug, source, summary, "
                    "title, untranslated, url (while rendering pages/about/index.html)\n")
     assert out.startswith("Stopped at the templates: 1 error, 0 warnings.")
 

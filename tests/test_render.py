@@ -82,7 +82,7 @@ def test_rendering_is_pure_and_order_free(make_site: Callable[..., Path]) -> Non
 @pytest.mark.parametrize(("template", "message"), [
     ("{% extends 'theme/base.html' %}\n{% block main %}\n{{ page.nope }}\n{% endblock %}\n",
      "templates/page.html:3: Page has no field 'nope'; its fields: description, html, "
-     "html_utf8, inherited, lang, slug, source, summary, title, untranslated, url"),
+     "inherited, lang, slug, source, summary, title, untranslated, url"),
     # a misspelt field, filter or test: the name it was likely meant for
     ("{% extends 'theme/base.html' %}\n{% block main %}\n{{ page.tilte }}\n{% endblock %}\n",
      "templates/page.html:3: Page has no field 'tilte'; did you mean title?"),
