@@ -303,7 +303,7 @@ def test_letter_paper_and_local_images(weasyprint: Any, make_site: Callable[...,
     })
     report = build(site, BuildOptions())
     assert [str(w) for w in report.warnings if "print edition" in str(w)] == [
-        "content/issues/2026-01-winter/01-lead.md: the print edition leaves out "
+        "content/issues/2026-01-winter/01-lead.md:8: the print edition leaves out "
         "https://example.invalid/remote.png: a PDF loads only the site's own files, never from "
         "the network (save the file in the issue's folder and link to it by its path)"]
     reader = PdfReader(report.output / "issues/2026-01-winter/2026-01-winter.pdf")

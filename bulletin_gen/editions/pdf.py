@@ -95,7 +95,7 @@ def pdf_plans(site_dir: Path, site: Site, problems: Problems, lay_out: bool = Tr
     weasyprint = load_weasyprint()
     files = site_files(site_dir, site, pictures)  # the same for every issue: listed once
     warn_missing_fonts(site, site.issues, problems)
-    return [pdf_plan(weasyprint, files, issue_reads(files, issue), site, issue)
+    return [pdf_plan(weasyprint, files, issue_reads(files, issue), site, issue, site_dir)
             for issue in site.issues]
 
 
@@ -113,14 +113,16 @@ def issue_reads(files: Mapping[str, Path], issue: Issue) -> tuple[Path, ...]:
 
 
 def pdf_plan(weasyprint: Any, files: dict[str, Path], reads: tuple[Path, ...], site: Site,
-             issue: Issue) -> PagePlan:
-    """The print HTML of `issue`, laid out by WeasyPrint, which may load any of `files`."""
+             issue: Issue, site_dir: Path | None = None) -> PagePlan:
+    """The print HTML of `issue`, laid out by WeasyPrint, which may load any of `files`
+    (`site_dir`: where its sources are, whose lines a warning names)."""
     # Paper cannot follow a link: one to a page of the site is written whole (base_url), so
     # that print.css can print its address, as it does an outside link's; one to an item of
     # this issue leads to it in the document, and prints its page (templates.local_filter).
     plan = print_plan(site, issue, weasyprint.__version__)
     return PagePlan(plan.path, plan.url, plan.template, plan.context,
-                    finish=partial(_finish_pdf, weasyprint, files, site, issue), reads=reads,
+                    finish=partial(_finish_pdf, weasyprint, files, site, issue, site_dir),
+                    reads=reads,
                     weight=PDF_WEIGHT)
 
 
@@ -139,19 +141,19 @@ def issue_pdf(site_dir: Path, site: Site, env: Environment, issue: Issue,
     `pictures`: as for `pdf_plans`."""
     warn_missing_fonts(site, (issue,), problems)
     files = site_files(site_dir, site, pictures)
-    plan = pdf_plan(load_weasyprint(), files, (), site, issue)
+    plan = pdf_plan(load_weasyprint(), files, (), site, issue, site_dir)
     made = render_page(env, site, plan)
     problems.warnings.extend(made.warnings)
     return made.data
 
 
-def _finish_pdf(weasyprint: Any, files: dict[str, Path], site: Site, issue: Issue, page: str,
-                problems: Problems) -> bytes:
+def _finish_pdf(weasyprint: Any, files: dict[str, Path], site: Site, issue: Issue,
+                site_dir: Path | None, page: str, problems: Problems) -> bytes:
     """Lay out the print HTML `page`; each file the PDF had to leave out (an image on another
     site) is a warning."""
     data, left_out = _write_pdf(weasyprint, files, site, issue,
                                  spaces_into_inlines(mark_bare_links(directed_isolates(page))))
-    _warn_left_out(issue, left_out, problems)
+    _warn_left_out(issue, left_out, problems, site_dir)
     return data
 
 
@@ -184,13 +186,26 @@ def warn_missing_fonts(site: Site, issues: Iterable[Issue], problems: Problems) 
                     problems.warn(Location(source), message)
 
 
-def _warn_left_out(issue: Issue, left_out: list[str], problems: Problems) -> None:
+def _warn_left_out(issue: Issue, left_out: list[str], problems: Problems,
+                   site_dir: Path | None = None) -> None:
+    """A warning for each address the PDF left out, at the item that shows it and the line
+    that writes it (a single-file issue's items share one file)."""
     for url in left_out:
         source = next((item.source for item in issue.items if html.escape(url) in item.html),
                       issue.source)
-        problems.warn(Location(source), f"the print edition leaves out {url}: a PDF "
+        problems.warn(Location(source, _line_of(site_dir / source, url) if site_dir else 0),
+                      f"the print edition leaves out {url}: a PDF "
                       "loads only the site's own files, never from the network",
                       "save the file in the issue's folder and link to it by its path")
+
+
+def _line_of(path: Path, text: str) -> int:
+    """The first line of the file at `path` that holds `text`; 0 when none does."""
+    try:
+        lines = path.read_text("utf-8", errors="replace").split("\n")
+    except OSError:
+        return 0
+    return next((number for number, line in enumerate(lines, start=1) if text in line), 0)
 
 
 @contextmanager
