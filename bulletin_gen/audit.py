@@ -130,7 +130,7 @@ def _audit(site_dir: Path, external: bool, timeout: float, drafts: bool,
     scans = [scan for scan in rendered.pages if scan is not None]
     tracer = Tracer(site_dir, site, rendered)
     findings = [_from_problem(p, "warning") for p in rendered.problems.warnings]
-    findings += _link_findings(scans, rendered, tracer)
+    findings += _said_once(_link_findings(scans, rendered, tracer))
     findings += _alt_findings(scans, site, tracer)
     # A file still the skeleton of `bulletin new` was warned of as it was read: once is enough.
     unwritten = {problem.location.path for problem in rendered.problems.warnings
@@ -272,6 +272,34 @@ class Tracer:
         return Finding(link.page, link.line, kind, severity, message,
                        f"{hint}; it comes from {template}" if hint else
                        f"it comes from {template}")
+
+
+def _said_once(findings: list[Finding]) -> list[Finding]:
+    """`findings` with one a template wrote on many pages said once, at the first, with the
+    count of the others (a stylesheet missing from base.html was an error on every page); its
+    address is the same but for the way up to the site's root ('../../style.css')."""
+    kept: dict[tuple[str, str, str], list[Finding]] = {}
+    said: list[Finding] = []
+    for finding in findings:
+        if "it comes from" not in finding.hint:
+            said.append(finding)
+            continue
+        key = (finding.kind, finding.severity, _UP.sub("", finding.message))
+        if key not in kept:
+            kept[key] = []
+            said.append(finding)
+        kept[key].append(finding)
+    return [_with_others(finding, kept) for finding in said]
+
+
+def _with_others(finding: Finding, kept: dict[tuple[str, str, str], list[Finding]]) -> Finding:
+    same = kept.get((finding.kind, finding.severity, _UP.sub("", finding.message)), [finding])
+    if len(same) < 2 or same[0] is not finding:
+        return finding
+    return replace(finding, hint=f"{finding.hint}, and on {plural(len(same) - 1, 'other page')}")
+
+
+_UP = re.compile(r"(?<![\w.])(\.\./)+")
 
 
 def _written(needle: str) -> tuple[tuple[str, ...], re.Pattern[str]]:

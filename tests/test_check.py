@@ -594,3 +594,16 @@ def test_check_renders_the_print_and_email_templates_as_a_build_does(
         "templates/print.html:1: error: Issue has no field 'editer'; did you mean date? "
         "(while rendering issues/2026-01-winter/2026-01-winter.pdf)"]
     assert not (site / "output").exists()
+
+
+def test_a_link_a_template_writes_on_every_page_is_said_once(
+        make_site: Callable[..., Path], runner: CliRunner) -> None:
+    """A stylesheet missing from base.html was an error on each of the site's pages."""
+    site = make_site({"templates/base.html":
+                      '{% extends "theme/base.html" %}{% block head %}{{ super() }}'
+                      '<link rel="stylesheet" href="{{ "brand.css" | url }}">{% endblock %}\n'})
+    result = runner.invoke(main, ["check", str(site)])
+    assert result.exit_code == 1
+    said = [line for line in result.stderr.splitlines() if "brand.css" in line]
+    relative = [line for line in said if not line.startswith("404.html")]  # /news/brand.css
+    assert len(relative) == 1 and "other pages)" in relative[0], said
