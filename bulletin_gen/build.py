@@ -175,6 +175,16 @@ def what_changed(site_dir: Path, record: dict[str, object]) -> str:
     return "site" if content_changed(site_dir, record) else ""
 
 
+def saved_since(site_dir: Path, built_at_ns: int, most: int = 5) -> list[str]:
+    """The site's input files saved after `built_at_ns` (the recorded build's end), by their
+    path in the site, at most `most`: what a publish refused for a change names. A file
+    deleted or renamed since leaves no trace here."""
+    root = site_root(site_dir)
+    newer = sorted(path for path, (_, mtime_ns, _) in stamp_inputs(root).stamps.items()
+                   if mtime_ns > built_at_ns and Path(path).is_relative_to(root))
+    return [Path(path).relative_to(root).as_posix() for path in newer[:most]]
+
+
 def content_changed(site_dir: Path, record: dict[str, object]) -> bool:
     """Whether the site's files differ from what the recorded build read."""
     base_url = record.get("base_url")

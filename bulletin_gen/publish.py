@@ -23,7 +23,7 @@ import email.utils
 import hashlib
 import json
 import mimetypes
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -106,10 +106,12 @@ def target_of(config: SiteConfig, name: str | None) -> PublishTarget:
     raise PublishError(f"no destination '{name}' in bulletin.yaml (there is: {names})")
 
 
-def check_built(record: dict[str, Any] | None, changed: str, config: SiteConfig) -> None:
+def check_built(record: dict[str, Any] | None, changed: str, config: SiteConfig,
+                saved_files: Sequence[str] = ()) -> None:
     """Refuse an output that is not a finished build of the content as it is, made as
     bulletin.yaml says (`config`): without drafts, with its editions, for its base_url.
-    `changed`: what changed since (build.what_changed)."""
+    `changed`: what changed since (build.what_changed); `saved_files`, the files saved since
+    (build.saved_since)."""
     if record is None:
         raise PublishError("the site's last build did not finish (or there was none): run "
                            "'bulletin build' and publish once it succeeds")
@@ -122,9 +124,10 @@ def check_built(record: dict[str, Any] | None, changed: str, config: SiteConfig)
                            "code edited): run 'bulletin build' first, so that what you publish "
                            "is what this version makes")
     if changed:
-        raise PublishError("the site changed since the last build (its content, templates or "
-                           "bulletin.yaml, 'publish:' too): run 'bulletin build' first, so that "
-                           "what you publish is what you wrote")
+        saved = f" ({', '.join(saved_files)} saved since)" if saved_files else ""
+        raise PublishError(f"the site changed since the last build{saved} (its content, "
+                           "templates or bulletin.yaml, 'publish:' too): run 'bulletin build' "
+                           "first, so that what you publish is what you wrote")
 
 
 def _previews(record: dict[str, Any], config: SiteConfig) -> list[str]:
@@ -437,13 +440,16 @@ def publish_site(site_dir: Path, name: str | None = None, dry_run: bool = False,
                  say: Callable[[str], None] = print,
                  progress: Callable[[str, int, int], None] | None = None) -> str:
     """Publish the last build of `site_dir` to the destination `name`; returns a summary."""
-    from .build import output_folder_id, what_changed
+    from .build import output_folder_id, saved_since, what_changed
     from .config import load_config
 
     config, _ = load_config(site_dir)
     target = target_of(config, name)
-    record = read_record(site_dir / CACHE_DIR / BUILD_RECORD)
-    check_built(record, what_changed(site_dir, record) if record is not None else "", config)
+    record_file = site_dir / CACHE_DIR / BUILD_RECORD
+    record = read_record(record_file)
+    changed = what_changed(site_dir, record) if record is not None else ""
+    saved = saved_since(site_dir, record_file.stat().st_mtime_ns) if changed == "site" else []
+    check_built(record, changed, config, saved)
     assert record is not None
     output = Path(str(record["output"]))
     if not (output / MARKER).is_file() or output_folder_id(output) != record.get("folder"):

@@ -279,7 +279,8 @@ def test_wrong_credentials_and_a_missing_bucket_are_one_clear_line(
 
 @pytest.mark.parametrize(("how", "message"), [
     ("drafts", "the output was built with --drafts"),
-    ("stale", "the site changed since the last build"),
+    ("stale", "the site changed since the last build (content/issues/2026-01-winter/"
+              "01-lead.md saved since)"),
     ("upgraded", "bulletin-gen itself changed since the last build (upgraded, or its code "
                  "edited)"),
     ("failed", "the site's last build did not finish"),
