@@ -285,8 +285,15 @@ def format_date(value: dt.date, lang: str = "en", style: str = "long") -> str:
 
 
 def format_names(names: list[str], lang: str = "en") -> str:
-    """('A', 'B', 'C') -> 'A, B and C', 'A, B et C', 'A、B、C'."""
-    return format_list(names, locale=locale_for(lang)) if names else ""
+    """('A', 'B', 'C') -> 'A, B and C', 'A, B et C', 'A、B、C'. In the Arabic script, whose
+    'and' (و) joins the word after it, a name in a script written left to right is set one
+    space apart from it ('Layla و Nurlan', not 'وNurlan')."""
+    if not names:
+        return ""
+    if _script(lang) != "Arab":
+        return format_list(names, locale=locale_for(lang))
+    spaced = [f" {name}" if direction_of(name) == "ltr" else name for name in names]
+    return re.sub(r"(?<=\s) ", "", format_list(spaced, locale=locale_for(lang))).strip()
 
 
 class Punctuation(NamedTuple):
@@ -455,8 +462,8 @@ def check_theme_words(languages: Iterable[str], site_dir: Path | None, line: int
         problems.warn(Location(CONFIG_FILE, line),
                       f"the theme has no words in '{lang}' ({language_name(lang)}): its pages, "
                       "PDF and email say 'In this issue', 'Volume' and the like in English",
-                      f"translate them in translations/{lang}.po (docs/languages.md, "
-                      "'Changing or adding a language')")
+                      f"translate them in translations/{lang}.po: see 'Changing or adding a "
+                      "language' in docs/languages.md")
 
 
 def catalogue_digest(lang: str, site_dir: Path | None = None) -> str:

@@ -319,7 +319,7 @@ def test_a_language_the_theme_has_no_words_in_is_warned_of(
     assert said({}) == [
         "bulletin.yaml:8: the theme has no words in 'fa' (فارسی): its pages, PDF and email say "
         "'In this issue', 'Volume' and the like in English (translate them in "
-        "translations/fa.po (docs/languages.md, 'Changing or adding a language'))"]
+        "translations/fa.po: see 'Changing or adding a language' in docs/languages.md)"]
     assert said({"translations/fa.po": in_this_issue("در این شماره")}) == []
 
 
@@ -553,3 +553,13 @@ def test_og_locale_is_a_language_and_a_territory(tag: str, locale: str) -> None:
     from bulletin_gen.i18n import og_locale
 
     assert og_locale(tag) == locale
+
+
+@pytest.mark.parametrize(("names", "joined"), [
+    (["Layla Haddad", "Nurlan Abenov"], "Layla Haddad و Nurlan Abenov"),  # not 'وNurlan'
+    (["ليلى حداد", "نورلان"], "ليلى حداد ونورلان"),  # 'and' joins an Arabic word, as written
+    (["ليلى", "Nurlan", "Ana"], "ليلى و Nurlan و Ana"),
+])
+def test_arabic_and_stands_apart_from_a_latin_name(names: list[str], joined: str) -> None:
+    assert i18n.format_names(names, "ar") == joined
+    assert i18n.format_names(names[:1], "ar") == names[0]
