@@ -326,7 +326,9 @@ def _link_findings(scans: list[PageScan], rendered: RenderedSite[PageScan | None
         url = problem.link.url
         anchor = "#" in url and "anchor" in problem.message
         needle = "#" + url.split("#", 1)[1] if anchor else url
-        message, hint = problem.message, "the address is relative to the page; check the name"
+        message, hint = problem.message, ("the address starts at the server's root; check the name"
+                                          if url.startswith("/") else
+                                          "the address is relative to the page; check the name")
         if anchor:
             hint = "an anchor is the id of a heading or element on the page it links to"
             written = tracer.written_anchor(url)

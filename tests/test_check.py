@@ -607,3 +607,6 @@ def test_a_link_a_template_writes_on_every_page_is_said_once(
     said = [line for line in result.stderr.splitlines() if "brand.css" in line]
     relative = [line for line in said if not line.startswith("404.html")]  # /news/brand.css
     assert len(relative) == 1 and "other pages)" in relative[0], said
+    assert "relative to the page" in relative[0]
+    [rooted] = [line for line in said if line.startswith("404.html")]
+    assert "/news/brand.css (the address starts at the server's root" in rooted
