@@ -498,13 +498,17 @@ def _listed(context: Context, parts: list[Any]) -> str:
     lang = _page_language(context)
     if not context.eval_ctx.autoescape:
         return format_names([str(part) for part in parts], lang)
-    # The list's own words (' and ', 'و') around placeholders, escaped as any text.
-    words = format_names([_SLOT] * len(parts), lang).split(_SLOT)
+    # The list's own words (' and ', 'و') around placeholders, escaped as any text; one that
+    # stands for a name in Latin letters is one too, which an Arabic 'and' stands apart from.
+    slots = [_SLOT_LTR if direction_of(plain_text(part)) == "ltr" else _SLOT for part in parts]
+    words = _SLOTS.split(format_names(slots, lang))
     return Markup("").join(escape(word) + escape(part) for word, part in zip(
         words, [*parts, Markup("")], strict=True))
 
 
 _SLOT = "\x00"  # where a name goes: no text holds it, control characters are refused at load
+_SLOT_LTR = "\x00L\x00"  # where a name in a script written left to right goes
+_SLOTS = re.compile("\x00L\x00|\x00")
 
 
 @pass_eval_context
