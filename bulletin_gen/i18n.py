@@ -287,13 +287,14 @@ def format_date(value: dt.date, lang: str = "en", style: str = "long") -> str:
 def format_names(names: list[str], lang: str = "en") -> str:
     """('A', 'B', 'C') -> 'A, B and C', 'A, B et C', 'A、B、C'. In the Arabic script, whose
     'and' (و) joins the word after it, a name in a script written left to right is set one
-    space apart from it ('Layla و Nurlan', not 'وNurlan')."""
+    (no-break) space apart from it ('Layla و Nurlan', not 'وNurlan')."""
     if not names:
         return ""
     if _script(lang) != "Arab":
         return format_list(names, locale=locale_for(lang))
-    spaced = [f" {name}" if direction_of(name) == "ltr" else name for name in names]
-    return re.sub(r"(?<=\s) ", "", format_list(spaced, locale=locale_for(lang))).strip()
+    # A no-break space: 'و' left at a line's end, its name on the next line, reads as nothing.
+    spaced = [f"\u00a0{name}" if direction_of(name) == "ltr" else name for name in names]
+    return re.sub(r"(?<= )\u00a0", "", format_list(spaced, locale=locale_for(lang))).strip()
 
 
 class Punctuation(NamedTuple):

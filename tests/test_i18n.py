@@ -556,9 +556,9 @@ def test_og_locale_is_a_language_and_a_territory(tag: str, locale: str) -> None:
 
 
 @pytest.mark.parametrize(("names", "joined"), [
-    (["Layla Haddad", "Nurlan Abenov"], "Layla Haddad و Nurlan Abenov"),  # not 'وNurlan'
+    (["Layla Haddad", "Nurlan Abenov"], "Layla Haddad و\u00a0Nurlan Abenov"),  # not 'وNurlan'
     (["ليلى حداد", "نورلان"], "ليلى حداد ونورلان"),  # 'and' joins an Arabic word, as written
-    (["ليلى", "Nurlan", "Ana"], "ليلى و Nurlan و Ana"),
+    (["ليلى", "Nurlan", "Ana"], "ليلى و\u00a0Nurlan و\u00a0Ana"),
 ])
 def test_arabic_and_stands_apart_from_a_latin_name(names: list[str], joined: str) -> None:
     assert i18n.format_names(names, "ar") == joined
