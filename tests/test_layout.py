@@ -359,3 +359,26 @@ def test_the_pagination_arrows_point_outward(module_browser: Any, make_site: Cal
     seen = arrows_seen(module_browser, output / "tags/water/page/4/index.html")
     assert seen == {"pagination-first": (start, start), "pagination-previous": (start, start),
                     "pagination-next": (end, end), "pagination-last": (end, end)}, seen
+
+
+@pytest.mark.parametrize("marked", ["item", "issue"])
+def test_the_theme_words_of_an_arabic_item_stand_at_its_side(
+        module_browser: Any, make_site: Callable[..., Path], marked: str) -> None:
+    """Marked left to right, its kind label and date stood at the left, its title at the right."""
+    issue = "content/issues/2026-01-winter/"
+    lang = "lang: ar\n"
+    site = make_site({
+        issue + "01-lead.md": f"---\ntitle: إعلان\nkind: notice\n{lang if marked == 'item' else ''}"
+                              "---\nورشة عمل في عمّان.\n",
+        **({issue + "issue.yaml": MINIMAL_SITE[issue + "issue.yaml"].rstrip(" ") + "        " + lang}
+           if marked == "issue" else {})})
+    output = build(site, BuildOptions(pdf=False, email=False)).output
+    module_browser.set_window_size(1280, 900)
+    module_browser.get((output / "issues/2026-01-winter/lead/index.html").as_uri())
+    label, title, date = module_browser.execute_script("""
+        const right = selector => document.querySelector(selector).getBoundingClientRect().right;
+        const text = selector => { const range = document.createRange();
+            range.selectNodeContents(document.querySelector(selector));
+            return range.getBoundingClientRect().right; };
+        return [text('.kind-label'), right('h1'), text('.byline')];""")
+    assert abs(label - title) < 2 and abs(date - title) < 2, (label, title, date)
