@@ -367,11 +367,11 @@ def test_the_theme_words_of_an_arabic_item_stand_at_its_side(
     """Marked left to right, its kind label and date stood at the left, its title at the right."""
     issue = "content/issues/2026-01-winter/"
     lang = "lang: ar\n"
+    fields = MINIMAL_SITE[issue + "issue.yaml"].rstrip(" ") + "        " + lang
     site = make_site({
-        issue + "01-lead.md": f"---\ntitle: إعلان\nkind: notice\n{lang if marked == 'item' else ''}"
-                              "---\nورشة عمل في عمّان.\n",
-        **({issue + "issue.yaml": MINIMAL_SITE[issue + "issue.yaml"].rstrip(" ") + "        " + lang}
-           if marked == "issue" else {})})
+        issue + "01-lead.md": "---\ntitle: إعلان\nkind: notice\n"
+                              f"{lang if marked == 'item' else ''}---\nورشة عمل في عمّان.\n",
+        **({issue + "issue.yaml": fields} if marked == "issue" else {})})
     output = build(site, BuildOptions(pdf=False, email=False)).output
     module_browser.set_window_size(1280, 900)
     module_browser.get((output / "issues/2026-01-winter/lead/index.html").as_uri())
