@@ -200,9 +200,12 @@ def test_the_stylesheets_mirror_by_logical_properties(sheet: str) -> None:
     assert ".footnotes-sep" in css and ".footnote-sep" not in css
     assert not re.search(r"\btime\b[^{}]*\{[^}]*direction", css)
     # Pagefind's own stylesheet is drawn left to right, with sides: its parts are mirrored.
+    # And the theme's words in an item of the other direction stand at the item's side, which
+    # no logical property says (theirs is their own direction's start).
     pagefind = 'html[dir="rtl"] .pagefind-ui '
     rtl = [line.split(" {")[0] for line in css.splitlines() if line.startswith(
-        ('html[dir="rtl"]', '[dir="rtl"]')) and not line.startswith(pagefind)]
+        ('html[dir="rtl"]', '[dir="rtl"]')) and not line.startswith(pagefind)
+        and ".item:not([dir])" not in line]
     assert rtl == ([] if sheet == "style.css" else ['html[dir="rtl"]', '[dir="rtl"] .briefs'])
     css = "\n".join(line for line in css.splitlines() if not line.startswith(pagefind))
     if sheet == "print.css":
