@@ -200,8 +200,8 @@ def test_the_stylesheets_mirror_by_logical_properties(sheet: str) -> None:
     assert ".footnotes-sep" in css and ".footnote-sep" not in css
     assert not re.search(r"\btime\b[^{}]*\{[^}]*direction", css)
     # Pagefind's own stylesheet is drawn left to right, with sides: its parts are mirrored.
-    # And the theme's words in an item of the other direction stand at the item's side, which
-    # no logical property says (theirs is their own direction's start).
+    # (The theme's words in an item of the other direction stand at their own end: a selector
+    # by directions, but no side.)
     pagefind = 'html[dir="rtl"] .pagefind-ui '
     rtl = [line.split(" {")[0] for line in css.splitlines() if line.startswith(
         ('html[dir="rtl"]', '[dir="rtl"]')) and not line.startswith(pagefind)
