@@ -95,21 +95,43 @@ def pdf_plans(site_dir: Path, site: Site, problems: Problems, lay_out: bool = Tr
     weasyprint = load_weasyprint()
     files = site_files(site_dir, site, pictures)  # the same for every issue: listed once
     warn_missing_fonts(site, site.issues, problems)
-    return [pdf_plan(weasyprint, files, issue_reads(files, issue), site, issue, site_dir)
+    folders = by_folder(files)
+    return [pdf_plan(weasyprint, files, issue_reads(folders, issue), site, issue, site_dir)
             for issue in site.issues]
 
 
-def issue_reads(files: Mapping[str, Path], issue: Issue) -> tuple[Path, ...]:
-    """The files of `files` that the PDF of `issue` may load: the theme's and the site's own
-    (stylesheets, fonts, a logo), and of the issues' folders only those it shows or links to,
-    with their copies. Not every issue's: a picture added to one issue made every PDF again."""
+FilesByFolder = dict[str, list[tuple[str, Path]]]
+
+
+def by_folder(files: Mapping[str, Path]) -> FilesByFolder:
+    """`files` (site path -> file) by the issue's folder they are in ('issues/x/'), the
+    theme's and the site's own under ''; made once for all the issues' `issue_reads`."""
+    folders: FilesByFolder = {}
+    for path, file in files.items():
+        folders.setdefault(_issue_folder(path), []).append((path, file))
+    return folders
+
+
+def _issue_folder(path: str) -> str:
+    first, _, rest = path.partition("/")
+    return f"issues/{rest.partition('/')[0]}/" if first == "issues" and "/" in rest else ""
+
+
+def issue_reads(folders: FilesByFolder, issue: Issue) -> tuple[Path, ...]:
+    """The files (`by_folder`) that the PDF of `issue` may load: the theme's and the site's
+    own (stylesheets, fonts, a logo), and of the issues' folders its own and those it shows or
+    links to, with their copies. Not every issue's: a picture added to one issue made every
+    PDF again. Only the folders it names are looked through: every file for every issue
+    took 1.8 s at 600 issues of 20 files each."""
     named = {url for _, fragment in issue.fragments() for url in files_named(fragment)}
     named |= {image.url for image in (issue.image, *(item.image for item in issue.items))
               if image}
     stems = tuple(f"{url.rpartition('.')[0]}." for url in named)  # and copies: 'map.800w.png'
-    return tuple(sorted({file for path, file in files.items()
-                         if not path.startswith("issues/") or path.startswith(issue.url)
-                         or path in named or path.startswith(stems)}))
+    chosen = {file for _, file in (*folders.get("", ()), *folders.get(issue.url, ()))}
+    for folder in {_issue_folder(url) for url in named} - {"", issue.url}:
+        chosen.update(file for path, file in folders.get(folder, ())
+                      if path in named or path.startswith(stems))
+    return tuple(sorted(chosen))
 
 
 def pdf_plan(weasyprint: Any, files: dict[str, Path], reads: tuple[Path, ...], site: Site,
