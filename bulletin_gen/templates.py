@@ -96,9 +96,8 @@ class ThemeEnvironment(Environment):
         self.settings = self.settings or compile_settings(self)
         key = (source, name, filename, defer_init, self.settings)
         if key not in COMPILED:
-            COMPILED[key] = super().compile(source, name, filename, False, defer_init)
-            for old in list(COMPILED)[:max(0, len(COMPILED) - KEPT_COMPILED)]:
-                del COMPILED[old]
+            kept = super().compile(source, name, filename, False, defer_init)
+            keep_latest(COMPILED, {key: kept}, KEPT_COMPILED)
         return COMPILED[key]
 
     def parse_to_compile(self, source: str, name: str | None = None) -> nodes.Template:
@@ -110,6 +109,14 @@ class ThemeEnvironment(Environment):
     def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
         tree = self.parsed.pop(source, None)
         return super()._parse(source, name, filename) if tree is None else tree
+
+
+def keep_latest(kept: dict[Any, Any], new: dict[Any, Any], most: int) -> None:
+    """Add `new` to `kept`, a process's memory of what it made, and drop the oldest beyond
+    `most`."""
+    kept.update(new)
+    for key in list(kept)[:max(0, len(kept) - most)]:
+        del kept[key]
 
 
 def compile_settings(env: Environment) -> str:

@@ -45,7 +45,7 @@ from ..layout import CACHE_DIR
 from ..model import Site
 from ..render import Artifact, PagePlan
 from ..search import ShardKey
-from ..templates import ThemeEnvironment, compile_settings
+from ..templates import ThemeEnvironment, compile_settings, keep_latest
 from ..write import MARKER, Copy, Make, naming, spare_folder, write_atomic
 from .fingerprint import Analysis, Fingerprinter
 from .memo import MEMO_DIR, ModelMemo
@@ -268,7 +268,7 @@ class BuildCache:
         self.printer = None  # its hashes go before the page workers fork: they need none
         printed = {plan.path: printer.page(plan.path, plan.url, plan.template, plan.context,
                                            plan.reads) for plan in plans}
-        _keep_in_memory(ANALYSED, printer.analysed)
+        keep_latest(ANALYSED, printer.analysed, KEPT_ANALYSED)
         analyses_file = _analyses_file(env)
         if analyses_file and printer.analysed != self.analyses:  # only those used: no old ones
             write_atomic(analyses_file, json.dumps(printer.analysed, sort_keys=True))
@@ -479,13 +479,6 @@ class BuildCache:
         for path in made.iterdir():
             if path.name not in used:
                 shutil.rmtree(path, ignore_errors=True)
-
-
-def _keep_in_memory(kept: dict[Any, Any], new: dict[Any, Any]) -> None:
-    """Add `new` to `kept`, dropping the oldest beyond `KEPT_ANALYSED`."""
-    kept.update(new)
-    for key in list(kept)[:max(0, len(kept) - KEPT_ANALYSED)]:
-        del kept[key]
 
 
 def _made_used(state: Path | None) -> dict[str, str]:
