@@ -108,6 +108,12 @@ def _never_used(outlines: dict[str, _Outline | None]) -> list[Problem]:
     Jinja never reads. None when a template loads a name computed at run time, or cannot be
     read: it might load any."""
     theme = theme_templates()
+    suffixes = {PurePosixPath(each).suffix for each in theme}
+    own = [name for name in outlines if name not in theme
+           and PurePosixPath(name).suffix in suffixes
+           and not PurePosixPath(name).name.startswith(".")]
+    if not own:  # overrides of the theme's names only, as most sites have: no theme to parse
+        return []
     loaded = set(_theme_loads())
     for name, outline in outlines.items():
         if outline is None:
@@ -115,13 +121,10 @@ def _never_used(outlines: dict[str, _Outline | None]) -> list[Problem]:
         loaded.update(load.name for load in outline.loads if load.name != name)
     if None in loaded:
         return []
-    suffixes = {PurePosixPath(each).suffix for each in theme}
     return [Problem(Location(f"templates/{name}"),
                     "no page uses this template: the theme has no template of this name, and "
                     "no template includes, imports or extends it", _rename_hint(name, theme))
-            for name in outlines
-            if name not in theme and name not in loaded and PurePosixPath(name).suffix in suffixes
-            and not PurePosixPath(name).name.startswith(".")]
+            for name in own if name not in loaded]
 
 
 def _rename_hint(name: str, theme: list[str]) -> str:
