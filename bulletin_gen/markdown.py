@@ -9,6 +9,7 @@ the fragment, so one rendering serves every page it appears on.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import html as htmllib
 import re
@@ -378,6 +379,24 @@ def address(path: str, file_name: bool = False) -> str:
     script stay, as browsers show them. `file_name`: `path` names a file as it is on disk."""
     unsafe = _NOT_IN_FILE_ADDRESS if file_name else _NOT_IN_ADDRESS
     return unsafe.sub(lambda found: "".join(f"%{byte:02X}" for byte in found[0].encode()), path)
+
+
+_NOT_ASCII = re.compile(r"[^\x00-\x7f]+")
+
+
+def as_uri(iri: str) -> str:
+    """An address written with letters of any script (an IRI) in ASCII alone, as a sitemap
+    must give it: the host in its IDNA form, every other letter percent-encoded."""
+    if _NOT_ASCII.search(iri) is None:
+        return iri
+    scheme, found, rest = iri.partition("://")
+    if found:
+        host, slash, path = rest.partition("/")
+        with contextlib.suppress(UnicodeError):  # a host IDNA cannot write stays encoded
+            host = host.encode("idna").decode("ascii")
+        iri = f"{scheme}://{host}{slash}{path}"
+    return _NOT_ASCII.sub(lambda found: "".join(f"%{byte:02X}" for byte in found[0].encode()),
+                          iri)
 
 
 def relative_html(html: str, root: str) -> str:

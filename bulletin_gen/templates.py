@@ -58,6 +58,7 @@ from .markdown import (
     ROOT_MARKER,
     Attrs,
     address,
+    as_uri,
     relative_html,
     rewrite_start_tags,
 )
@@ -200,6 +201,7 @@ def make_environment(site_dir: Path | None, language: str = "en",
         number=number_filter,
         session=session_name,
         tint=tint,
+        uri=as_uri,
     )
     return env
 

@@ -605,6 +605,27 @@ def test_sitemap_lists_every_page_with_absolute_urls(subpath_output: Path) -> No
     assert set(locs) == {f"https://example.org/sub/path/{url}" for url in pages}
 
 
+def test_sitemap_writes_every_address_in_ascii(make_site: Callable[..., Path],
+                                                build_site: Callable[..., Path]) -> None:
+    # A sitemap's addresses must be escaped (sitemaps.org), though pages link by IRI.
+    site = make_site({
+        "bulletin.yaml": "title: Boletín\nbase_url: https://bülten.example/boletín/\n",
+        "content/issues/2026-01-алматы/issue.yaml": "title: Enero\ndate: 2026-01-15\n",
+        "content/issues/2026-01-алматы/01-lead.md": "---\ntitle: Lead\ntags: [Łódź]\n---\nText.\n",
+    })
+    output = build_site(site, pdf=False)
+    sitemap = ET.parse(output / "sitemap.xml").getroot()
+    locs = [url.findtext(f"{SITEMAP}loc") or "" for url in sitemap.findall(f"{SITEMAP}url")]
+    base = "https://xn--blten-kva.example/bolet%C3%ADn/"
+    assert f"{base}issues/2026-01-%D0%B0%D0%BB%D0%BC%D0%B0%D1%82%D1%8B/lead/" in locs
+    assert f"{base}tags/%C5%82odz/" in locs
+    assert all(loc.isascii() and loc.startswith(base) for loc in locs)
+    assert f"Sitemap: {base}sitemap.xml" in (output / "robots.txt").read_text("utf-8")
+    # The pages themselves keep the letters readers see.
+    assert (output / "issues" / "2026-01-алматы" / "lead" / "index.html").is_file()
+    assert (output / "tags" / "łodz" / "index.html").is_file()
+
+
 def test_robots_txt_names_the_sitemap_unless_the_site_has_its_own(
         subpath_output: Path, make_site: Callable[..., Path],
         build_site: Callable[..., Path]) -> None:
