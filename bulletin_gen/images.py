@@ -26,13 +26,14 @@ from PIL import ImageOps
 from .errors import Location, Problems
 from .links import files_named
 from .model import EMAIL_WIDTH, PRINT_WIDTH, Entry, Image, Issue, Item, Site, TermIndex
-from .pictures import upright_size
+from .pictures import svg_size, upright_size
 from .write import MadeFolder
 
 # The formats copies are made of, each saved in its own format with these options.
 FORMATS: dict[str, dict[str, Any]] = {"JPEG": {"quality": 85, "optimize": True},
                                       "PNG": {"optimize": True},
                                       "WEBP": {"quality": 85, "method": 4}}
+Size = tuple[int, int, bool]  # width, height, and whether copies are made (`Image.scaled`)
 LARGE = 5_000_000  # bytes: an original above this is worth shrinking before it is published
 
 
@@ -42,7 +43,7 @@ def measure_images(site: Site, problems: Problems) -> Site:
     cannot be read. Only the issues, items and tag and region entries that hold a measured
     image are made anew; the rest stay the objects they were."""
     sources = _sources(site)
-    sizes: dict[str, tuple[int, int]] = {}
+    sizes: dict[str, Size] = {}
     issues = []
     renewed: dict[int, Issue | Item] = {}  # by the identity of the object it replaces
     for issue in site.issues:
@@ -63,7 +64,7 @@ def measure_images(site: Site, problems: Problems) -> Site:
                    regions=_terms(site.regions, renewed))
 
 
-def _text_pictures(issue: Issue, sizes: dict[str, tuple[int, int]]) -> tuple[Image, ...]:
+def _text_pictures(issue: Issue, sizes: dict[str, Size]) -> tuple[Image, ...]:
     """The pictures of the issue's folder that its texts name, measured. Only an issue with
     files of its own looks through its texts for them. A picture that cannot be read is not
     warned of here: loading warned of it where the text names it."""
@@ -74,9 +75,10 @@ def _text_pictures(issue: Issue, sizes: dict[str, tuple[int, int]]) -> tuple[Ima
     for asset in sorted(issue.assets, key=lambda asset: asset.url):
         if asset.url not in named:
             continue
-        width, height = _known_size(asset.source, asset.url, issue.source, sizes, Problems())
+        width, height, scaled = _known_size(asset.source, asset.url, issue.source, sizes,
+                                            Problems())
         if width:
-            found.append(Image(asset.url, "", width, height))
+            found.append(Image(asset.url, "", width, height, scaled))
     return tuple(found)
 
 
@@ -92,40 +94,44 @@ def _sources(site: Site) -> dict[str, Path]:
 
 
 def _measured(image: Image | None, owner: str, sources: dict[str, Path],
-              sizes: dict[str, tuple[int, int]], problems: Problems) -> Image | None:
+              sizes: dict[str, Size], problems: Problems) -> Image | None:
     if image is None or image.url not in sources:
         return image  # none, or on another site
-    width, height = _known_size(sources[image.url], image.url, owner, sizes, problems)
-    return replace(image, width=width, height=height) if width else image
+    width, height, scaled = _known_size(sources[image.url], image.url, owner, sizes, problems)
+    return replace(image, width=width, height=height, scaled=scaled) if width else image
 
 
-def _known_size(source: Path, url: str, owner: str, sizes: dict[str, tuple[int, int]],
-                problems: Problems) -> tuple[int, int]:
+def _known_size(source: Path, url: str, owner: str, sizes: dict[str, Size],
+                problems: Problems) -> Size:
     """`_size`, once a build for each file (`sizes`, by URL)."""
     if url not in sizes:
         sizes[url] = _size(source, url, owner, problems)
     return sizes[url]
 
 
-def _size(source: Path, url: str, owner: str, problems: Problems) -> tuple[int, int]:
-    """Width and height upright; (0, 0) for a file no copies are made of."""
+def _size(source: Path, url: str, owner: str, problems: Problems) -> Size:
+    """Width and height upright, and whether copies are made of it; (0, 0, False) for a file
+    that cannot be measured."""
     where = Location(owner)
+    if source.suffix.lower() == ".svg":  # sized only when it says its size: else it fills
+        size = svg_size(source, view_box=False)
+        return (round(size[0]), round(size[1]), False) if size else (0, 0, False)
     try:
         with Pillow.open(source) as picture:
-            if picture.format not in FORMATS or getattr(picture, "is_animated", False):
-                return 0, 0
             width, height = upright_size(picture)
+            if picture.format not in FORMATS or getattr(picture, "is_animated", False):
+                return width, height, False
     except (OSError, ValueError, Pillow.DecompressionBombError):
         problems.warn(where, f"image: '{url.rpartition('/')[2]}' cannot be read as a picture",
                       "save it as a JPEG, PNG or WebP file")
-        return 0, 0
+        return 0, 0, False
     size = source.stat().st_size
     if size > LARGE:
         problems.warn(where, f"image: '{url.rpartition('/')[2]}' is {size / 1e6:.1f} MB "
                       f"({width} x {height} pixels)",
                       "readers get smaller copies, but the original is published too: save "
                       "one under 5 MB")
-    return width, height
+    return width, height, True
 
 
 def _terms(indexes: tuple[TermIndex, ...],
@@ -173,7 +179,7 @@ def _images(site: Site) -> Iterator[Image]:
     """Every image of every language's issues (a translation may show its own)."""
     for issue in (issue for each in (site, *site.translations) for issue in each.issues):
         for image in (issue.image, *(item.image for item in issue.items)):
-            if image is not None and image.width:
+            if image is not None and image.width and image.scaled:
                 yield image
 
 

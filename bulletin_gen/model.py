@@ -116,18 +116,21 @@ class Image:
     alt: str
     width: int = 0
     height: int = 0
+    # Copies of it are made at smaller widths: a still JPEG, PNG or WebP. A GIF, an animation
+    # or an SVG is published as it is, at its own size.
+    scaled: bool = True
 
     def widths(self) -> tuple[int, ...]:
         """The widths it is published at, for `srcset`: the web widths it is wider than, and
         its own width when that is not above the largest."""
-        if not self.width:
+        if not (self.width and self.scaled):
             return ()
         smaller = tuple(width for width in WEB_WIDTHS if width < self.width)
         return smaller + ((self.width,) if self.width <= WEB_WIDTHS[-1] else ())
 
     def at(self, width: int) -> str:
         """The site path of its copy `width` pixels wide; itself when it is not wider."""
-        if not self.width or width >= self.width:
+        if not (self.width and self.scaled) or width >= self.width:
             return self.url
         stem, dot, suffix = self.url.rpartition(".")
         return f"{stem}.{width}w.{suffix}" if dot else f"{self.url}.{width}w"

@@ -21,7 +21,7 @@ def picture_size(path: Path) -> tuple[float, float] | None:
     """A picture's width and height: a raster's pixels (as shown, turned as its camera says),
     an SVG's own size or else its viewBox's. None when neither can be read."""
     if path.suffix.lower() == ".svg":
-        return _svg_size(path)
+        return svg_size(path)
     try:
         with Pillow.open(path) as picture:
             width, height = upright_size(picture)
@@ -36,7 +36,9 @@ def upright_size(picture: Pillow.Image) -> tuple[int, int]:
     return (height, width) if picture.getexif().get(ORIENTATION) in TURNED else (width, height)
 
 
-def _svg_size(path: Path) -> tuple[float, float] | None:
+def svg_size(path: Path, view_box: bool = True) -> tuple[float, float] | None:
+    """An SVG's own width and height, or else (`view_box`) its viewBox's; None when it says
+    neither."""
     try:
         tag = _SVG_TAG.search(path.read_text("utf-8", errors="replace")[:8192])
     except OSError:
@@ -46,7 +48,7 @@ def _svg_size(path: Path) -> tuple[float, float] | None:
     sizes = dict(_SVG_SIZE.findall(tag.group()))
     box = _SVG_VIEW_BOX.search(tag.group())
     size = ((sizes["width"], sizes["height"]) if sizes.keys() == {"width", "height"}
-            else box.groups() if box else None)
+            else box.groups() if box and view_box else None)
     try:
         width, height = (float(number) for number in size or ())
     except ValueError:  # '1.2.3', or nothing

@@ -218,6 +218,44 @@ def test_a_small_image_keeps_its_size_and_gets_no_larger_copies(
     assert (item["width"], item["height"]) == ("600", "400")
 
 
+def gif(width: int, height: int, frames: int = 1) -> bytes:
+    pictures = [Pillow.new("P", (width, height), shade) for shade in range(frames)]
+    buffer = io.BytesIO()
+    pictures[0].save(buffer, "GIF", save_all=True, append_images=pictures[1:])
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(("name", "data", "size", "in_email"), [
+    ("photo.gif", gif(1000, 500), ("800", "400"), "536"),
+    ("photo.gif", gif(300, 120, frames=3), ("300", "120"), "300"),  # an animation
+    ("photo.svg", b'<svg xmlns="http://www.w3.org/2000/svg" width="240" height="80"/>',
+     ("240", "80"), "240"),
+])
+def test_a_picture_without_copies_is_published_as_it_is_with_its_size(
+        make_site: Callable[..., Path], build_site: Callable[..., Path], name: str, data: bytes,
+        size: tuple[str, str], in_email: str) -> None:
+    output = build_site(site_with(make_site, data, name=name), jobs=1, pdf=False)
+    assert [path.name for path in (output / "issues/2026-01-winter/images").iterdir()] == [name]
+    item = img(output / "issues/2026-01-winter/lead/index.html")
+    assert item["src"] == f"../../../issues/2026-01-winter/images/{name}"
+    assert "srcset" not in item
+    assert (item["width"], item["height"]) == size
+    # The email shows it at its own size within the column: a small one is not blown up.
+    email = [element for element in parse_html(output / "issues/2026-01-winter/email.html")
+             .iter("img") if name in element.get("src", "")]
+    assert [(e.get("width"), e.get("src")) for e in email] == [
+        (in_email, f"https://example.org/news/issues/2026-01-winter/images/{name}")]
+
+
+def test_an_svg_with_a_view_box_alone_fills_the_column(
+        make_site: Callable[..., Path], build_site: Callable[..., Path]) -> None:
+    svg = b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 240 80"/>'
+    site = site_with(make_site, svg, name="photo.svg")
+    assert not [warning for warning in load_site(site)[1].warnings if "photo" in warning.message]
+    item = img(build_site(site, jobs=1, pdf=False) / "issues/2026-01-winter/lead/index.html")
+    assert "width" not in item and "height" not in item
+
+
 def test_the_copies_are_the_same_bytes_every_build(make_site: Callable[..., Path],
                                                    tmp_path: Path) -> None:
     site = site_with(make_site, photo(2000, 1500, orientation=3))

@@ -59,7 +59,7 @@ from .fingerprint import object_digest
 from .uptodate import VERSION, Stamp, settled, text_hash
 
 MEMO_DIR = "model"
-FORMAT = 16  # of the entries below; another format is discarded
+FORMAT = 17  # of the entries below; another format is discarded
 # What a document was kept without, to be read again if its item must be built.
 WHOLE, NO_BODY, NAME_ONLY = 0, 1, 2  # NAME_ONLY: no body, and no fields but its slug
 ADOPTED: Stamp = (0, 0, 0)  # the stamp of a document made, not read (`ModelMemo.adopting`)
