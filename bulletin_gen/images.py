@@ -114,8 +114,8 @@ def _size(source: Path, url: str, owner: str, problems: Problems) -> Size:
     that cannot be measured."""
     where = Location(owner)
     if source.suffix.lower() == ".svg":  # sized only when it says its size: else it fills
-        size = svg_size(source, view_box=False)
-        return (round(size[0]), round(size[1]), False) if size else (0, 0, False)
+        own = svg_size(source, view_box=False)
+        return (round(own[0]), round(own[1]), False) if own else (0, 0, False)
     try:
         with Pillow.open(source) as picture:
             width, height = upright_size(picture)
