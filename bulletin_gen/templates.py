@@ -175,6 +175,7 @@ def make_environment(site_dir: Path | None, language: str = "en",
     env.globals["speech"] = {lang: language_globals(lang, site_dir) for lang in others}
     env.globals.update(email_width=EMAIL_WIDTH, email_column=EMAIL_COLUMN,
                        print_width=PRINT_WIDTH)
+    env.globals["frame_attrs"] = frame_attributes
     env.tests["same_contact"] = same_contact
     env.tests["ends_sentence"] = ends_sentence
     env.filters.update(
@@ -232,6 +233,15 @@ def theme_attributes(context: Context, shown: Issue | Item | Page) -> Markup:
     are in the page's: ' lang="ar" dir="rtl"', so that they are read, and laid out, in it.
     Nothing for an item in the page's language."""
     return _inside(shown, _page_language(context), _document_language(context))
+
+
+@pass_context
+def frame_attributes(context: Context) -> Markup:
+    """`<header class="site-header"{{ frame_attrs() }}>`: the site's header and footer, in the
+    theme's language, on a page marked with another (an issue in Arabic on an English site):
+    ' lang="en" dir="ltr"', so that they are not mirrored with it. Nothing on the others."""
+    theme = _page_language(context)
+    return language_attributes(theme) if _document_language(context) != theme else Markup("")
 
 
 @pass_context

@@ -398,6 +398,12 @@ def test_right_to_left_issue_and_item(make_site: Callable[..., Path],
     english = (output / "issues/2025-12-english/index.html").read_text(encoding="utf-8")
     assert 'id="item-persian" aria-labelledby="item-persian-title" lang="fa" dir="rtl"' in english
     assert _html_tag(output / "archive/index.html") == '<html lang="en" dir="ltr">'
+    # The site's header and footer stay in its language, unmirrored, around an Arabic issue.
+    for page, marks in (("issues/2026-01-winter/lead/index.html", ' lang="en" dir="ltr"'),
+                        ("issues/2025-12-english/index.html", "")):
+        text = (output / page).read_text("utf-8")
+        assert f'<header class="site-header"{marks}>' in text, page
+        assert f'<footer class="site-footer"{marks}>' in text, page
 
 
 def test_right_to_left_site_language(make_site: Callable[..., Path],

@@ -757,9 +757,10 @@ def test_an_untranslated_brief_on_a_term_page_is_marked_with_its_language(output
                  if any("#" in (a.get("href") or "") for a in li.iter("a")))
     link = next(a for a in entry.iter("a") if "#" in (a.get("href") or ""))
     assert text_of(link) == "Spring meetings"
-    assert (link.get("lang"), link.get("dir")) == ("en", "ltr")
-    assert [(each.get("lang"), each.get("dir")) for each in by_class(entry, "excerpt")] == [
-        ("en", "ltr")]
+    # The whole entry, which stands at its own side; its issue's title in the page's language.
+    assert (entry.get("lang"), entry.get("dir")) == ("en", "ltr")
+    assert [(each.get("lang"), each.get("dir")) for each in by_class(entry, "byline")] == [
+        ("ar", "rtl")]
     spanish = parse_html(output / "es/regions/peru/index.html")  # translated: no mark
     assert all(each.get("lang") is None for each in by_class(spanish, "excerpt"))
 

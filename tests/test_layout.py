@@ -382,3 +382,50 @@ def test_the_theme_words_of_an_arabic_item_stand_at_its_side(
             return range.getBoundingClientRect().right; };
         return [text('.kind-label'), right('h1'), text('.byline')];""")
     assert abs(label - title) < 2 and abs(date - title) < 2, (label, title, date)
+
+
+def test_an_arabic_item_on_an_english_site_keeps_the_frame_and_lists_in_order(
+        module_browser: Any, make_site: Callable[..., Path]) -> None:
+    """The site's header stayed mirrored with an Arabic item's page; a list's Arabic title
+    stood at the far side from its bullet, and a tag page's Arabic brief read left to right."""
+    issue = "content/issues/2026-01-winter/"
+    site = make_site({
+        issue + "03-irbid.md": "---\ntitle: الوسطاء في إربد\nlang: ar\ntags: [water]\n"
+                               "summary: عام على تخرج الدفعة الأولى.\n---\nنص.\n",
+        "content/issues/2026-02-spring/issue.yaml": "title: February\ndate: 2026-02-15\n",
+        "content/issues/2026-02-spring/01-briefs.yaml":
+            "title: Briefs\nkind: briefs\nitems:\n  - tags: [water]\n"
+            "    body: اجتمع ممثلو البلدية والمزارعون في إربد لمناقشة توزيع المياه.\n"})
+    output = build(site, BuildOptions(pdf=False, email=False)).output
+    module_browser.set_window_size(1280, 900)
+
+    def boxes(page: str, script: str) -> Any:
+        module_browser.get((output / page).as_uri())
+        return module_browser.execute_script("""
+            const text = element => { const range = document.createRange();
+                range.selectNodeContents(element); return range.getBoundingClientRect(); };
+            const find = selector => document.querySelector(selector);
+            """ + script)
+
+    header, footer = boxes("issues/2026-01-winter/irbid/index.html", """
+        return [getComputedStyle(find('.site-header')).direction,
+                getComputedStyle(find('.site-footer')).direction];""")
+    assert (header, footer) == ("ltr", "ltr")
+    # The home page lists the earlier issue's items by their bullets; the issue's contents
+    # give the summary under its title, at the entry's side.
+    card = boxes("index.html", """
+        const link = [...document.querySelectorAll('.card-items a')].find(
+            a => a.textContent.includes('إربد'));
+        return text(link).left - link.closest('ul').getBoundingClientRect().left;""")
+    title, summary = boxes("issues/2026-01-winter/index.html", """
+        const entry = [...document.querySelectorAll('.toc li')].find(
+            li => li.textContent.includes('إربد'));
+        return [text(entry.querySelector('a')).left,
+                text(entry.querySelector('.toc-summary')).left];""")
+    assert card < 40 and abs(title - summary) < 2, (card, title, summary)
+    direction, byline, excerpt = boxes("tags/water/index.html", """
+        const entry = [...document.querySelectorAll('.entries li')].find(
+            li => li.textContent.includes('المزارعون'));
+        return [getComputedStyle(entry).direction, text(entry.querySelector('.byline')).right,
+                text(entry.querySelector('.excerpt')).right];""")
+    assert direction == "rtl" and abs(byline - excerpt) < 2, (direction, byline, excerpt)
