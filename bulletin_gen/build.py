@@ -180,7 +180,7 @@ def saved_since(site_dir: Path, built_at_ns: int, most: int = 5) -> list[str]:
     path in the site, at most `most`: what a publish refused for a change names. A file
     deleted or renamed since leaves no trace here."""
     root = site_root(site_dir)
-    newer = sorted(path for path, (_, mtime_ns, _) in stamp_inputs(root).stamps.items()
+    newer = sorted(path for path, (_, mtime_ns, *_) in stamp_inputs(root).stamps.items()
                    if mtime_ns > built_at_ns and Path(path).is_relative_to(root))
     return [Path(path).relative_to(root).as_posix() for path in newer[:most]]
 

@@ -24,6 +24,7 @@ from PIL import Image as Pillow
 from PIL import ImageOps
 
 from .errors import Location, Problems
+from .filestamp import file_version
 from .links import files_named
 from .model import EMAIL_WIDTH, PRINT_WIDTH, Entry, Image, Issue, Item, Site, TermIndex
 from .pictures import svg_size, upright_size
@@ -159,9 +160,8 @@ def image_files(site: Site, made_folder: MadeFolder) -> list[tuple[Path, str]]:
     files = []
     for image in sorted(set(_images(site)), key=lambda image: image.url):
         source = sources[image.url]
-        stat = source.stat()
-        digest = hashlib.sha256(f"{source}\0{stat.st_size}\0{stat.st_mtime_ns}\0"
-                                f"{PIL.__version__}\0{image.width}".encode()).hexdigest()[:32]
+        digest = hashlib.sha256(f"{source}\0{file_version(source)}\0{PIL.__version__}\0"
+                                f"{image.width}".encode()).hexdigest()[:32]
         folder = made_folder(digest, functools.partial(write_copies, image, source), "")
         files += [(path, f"{image.url.rpartition('/')[0]}/{path.name}")
                   for path in sorted(folder.iterdir())]

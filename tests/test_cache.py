@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import io
 import json
 import os
 import pickle
@@ -18,6 +19,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import WITH_PDF, age, snapshot
 from jinja2 import Environment
+from PIL import Image as Pillow
 
 from bulletin_gen import templates
 from bulletin_gen.build import BuildOptions, build
@@ -437,6 +439,47 @@ def test_a_file_saved_within_the_clock_tick_before_a_build_is_looked_at_again(
     rendered_count(site)
     page = (site / "output/issues/2026-01-winter/lead/index.html").read_text("utf-8")
     assert "<strong>Lead</strong>" in page
+    assert snapshot(site / "output") == clean_tree(site, tmp_path)
+
+
+def png(colour: tuple[int, int, int], size: tuple[int, int] = (300, 200)) -> bytes:
+    buffer = io.BytesIO()
+    Pillow.new("RGB", size, colour).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def rewrite(path: Path, data: bytes, how: str) -> None:
+    """Save `data` at `path` as a tool that keeps the file's stamp would: in place with the time
+    set back (`cp -p` onto it), as a new file with the old time (`exiftool -P`), or again
+    within the same second of a clock in whole seconds."""
+    before = path.stat()
+    if how == "new file, time kept":
+        path.with_name("new").write_bytes(data)
+        os.replace(path.with_name("new"), path)
+    else:
+        path.write_bytes(data)
+    assert how != "same second" or before.st_mtime_ns % 10**9 == 0
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+
+
+@pytest.mark.parametrize("how", ["in place, time kept", "new file, time kept", "same second"])
+@pytest.mark.parametrize("name", ["static/logo.png", "content/issues/2026-01-winter/map.png"])
+def test_a_copied_file_saved_again_with_the_same_stamp_is_copied_again(
+        make_site: Callable[..., Path], tmp_path: Path, how: str, name: str) -> None:
+    """A picture (resized) or a file of static/ saved again with the same size and time: each
+    of its copies is the new one's."""
+    lead = "content/issues/2026-01-winter/01-lead.md"
+    site = make_site({name: png((255, 0, 0)), **({lead: "---\ntitle: Lead\nimage: map.png\n"
+                      "image_alt: A map\n---\nText.\n"} if "content" in name else {})})
+    path = site / name
+    if how == "same second":  # just saved, on a file system that keeps whole seconds
+        second = os.stat(path).st_mtime_ns // 10**9 * 10**9
+        os.utime(path, ns=(second, second))
+    else:
+        age(site)
+    build(site, BuildOptions(jobs=1, pdf=False))
+    rewrite(path, png((0, 128, 0)), how)  # as many bytes as the red one
+    build(site, BuildOptions(jobs=1, pdf=False))
     assert snapshot(site / "output") == clean_tree(site, tmp_path)
 
 

@@ -15,10 +15,9 @@ import pytest
 from conftest import age, snapshot
 from test_cache import clean_tree
 
-from bulletin_gen import content, validate
+from bulletin_gen import content, filestamp, validate
 from bulletin_gen.build import BuildOptions, build
 from bulletin_gen.errors import ContentError, Problems
-from bulletin_gen.incremental import uptodate
 from bulletin_gen.incremental.cache import BuildCache
 from bulletin_gen.incremental.memo import FORMAT, MEMO_DIR, ModelMemo
 from bulletin_gen.incremental.uptodate import VERSION, InputStamp, stamp_inputs
@@ -236,10 +235,10 @@ def test_a_file_changed_just_before_the_build_is_not_kept(tmp_path: Path) -> Non
 
 def test_a_file_keeping_whole_seconds_is_given_the_longer_window() -> None:
     now = 1_800_000_000 * 10**9 + 700_000_000
-    assert uptodate.settled(now - 500_000_001, now)  # a fine time, half a second old
-    assert not uptodate.settled(now - 50_000_001, now)  # within a Linux clock tick or so
-    assert not uptodate.settled(now - 1_700_000_000, now)  # whole seconds: maybe FAT's
-    assert uptodate.settled(now - 3_700_000_000, now)
+    assert filestamp.settled(now - 500_000_001, now)  # a fine time, half a second old
+    assert not filestamp.settled(now - 50_000_001, now)  # within a Linux clock tick or so
+    assert not filestamp.settled(now - 1_700_000_000, now)  # whole seconds: maybe FAT's
+    assert filestamp.settled(now - 3_700_000_000, now)
 
 
 def test_a_file_a_moment_old_is_kept(tmp_path: Path) -> None:

@@ -41,6 +41,7 @@ from jinja2 import Environment, FileSystemBytecodeCache
 
 from ..content import CONTENT_DIR, SourceDoc
 from ..errors import Location, Problem
+from ..filestamp import file_version
 from ..layout import CACHE_DIR
 from ..model import Site
 from ..render import Artifact, PagePlan
@@ -501,14 +502,13 @@ def _same(old: PageRecord | None, new: PageRecord, folder: str, path: str) -> bo
 
 
 def _copy_fingerprint(source: str | Path, made: str | None) -> str:
-    """A copied file's fingerprint: where it comes from, its size and its time. A file of a
+    """A copied file's fingerprint: where it comes from, and which version it is. A file of a
     folder of `made_folder` (whose path is `made`: search bundles, image renditions) is named
     by what it was made from and never changes once made: its path says it all."""
     source = str(source)
     if made and source.startswith(made):
         return source
-    stat = os.stat(source)
-    return text_hash(source, str(stat.st_size), str(stat.st_mtime_ns))
+    return text_hash(source, file_version(source))
 
 
 def _read_records(state: Path, output: Path) -> tuple[Record, Record, Files, Record] | None:

@@ -19,6 +19,7 @@ from typing import Any
 
 from jinja2 import TemplateError, TemplateNotFound, meta, nodes
 
+from ..filestamp import file_version
 from ..model import Entry, Issue, Site, TermIndex
 from ..search import SearchShard
 from ..templates import ThemeEnvironment
@@ -316,10 +317,9 @@ class Fingerprinter:
 
 def _file_entry(path: Path) -> str:
     try:
-        info = path.stat()
+        return f"{path}:{file_version(path)}"
     except OSError:
         return f"{path}:missing"
-    return f"{path}:{info.st_size}:{info.st_mtime_ns}"
 
 
 def analyse(tree: nodes.Template) -> Analysis:

@@ -51,18 +51,19 @@ from typing import IO, Any, NamedTuple, TypeVar
 
 from ..content import IssueSource, SourceDoc, parse_file, read_body
 from ..errors import Problem, Problems
+from ..filestamp import settled
 from ..markdown import Resolver
 from ..model import Issue, Item, Term
 from ..write import write_atomic
 from ..yamlio import Mapping
 from .fingerprint import object_digest
-from .uptodate import VERSION, Stamp, settled, text_hash
+from .uptodate import VERSION, Stamp, text_hash
 
 MEMO_DIR = "model"
 FORMAT = 17  # of the entries below; another format is discarded
 # What a document was kept without, to be read again if its item must be built.
 WHOLE, NO_BODY, NAME_ONLY = 0, 1, 2  # NAME_ONLY: no body, and no fields but its slug
-ADOPTED: Stamp = (0, 0, 0)  # the stamp of a document made, not read (`ModelMemo.adopting`)
+ADOPTED: Stamp = (0, 0, 0, 0)  # the stamp of a document made, not read (`ModelMemo.adopting`)
 Link = tuple[str, str, str | None]  # url, kind, what it resolved to
 
 
@@ -147,14 +148,14 @@ class MemoPart:
 
 
 def file_stamp(path: str | Path) -> Stamp | None:
-    """Size, modification time and inode of a regular file; None for anything else."""
+    """A regular file's `Stamp`; None for anything else."""
     try:
         info = os.stat(path)
     except OSError:
         return None
     if not stat.S_ISREG(info.st_mode):
         return None
-    return info.st_size, info.st_mtime_ns, info.st_ino
+    return info.st_size, info.st_mtime_ns, info.st_ino, info.st_ctime_ns
 
 
 def shared_term(slug: str, name: str) -> Term:

@@ -26,6 +26,7 @@ from typing import Any, NamedTuple
 
 from .. import __version__
 from ..errors import Location, Problem
+from ..filestamp import settled
 from ..layout import CONFIG_FILE, INPUT_FOLDERS, LOCALES_DIR, THEME_DIR
 from ..write import write_atomic
 
@@ -55,14 +56,10 @@ INPUTS = "inputs.json"
 RECORDS = "pages.pickle"  # of the last build: the files of the output
 SPARE_RECORDS = "spare.pickle"  # of the build before: the files of the spare folder
 OUTPUTS = "outputs"  # in the cache folder: the records of each output folder, apart
-Stamp = tuple[int, int, int]  # size, mtime_ns, inode
-# How long after its modification a file could still change without its time changing: a file
-# system that keeps whole seconds (FAT's are two seconds), and one that keeps finer times (a
-# Linux clock tick is at most 10 ms).
-RACY_NS = 2_000_000_000
-FINE_RACY_NS = 100_000_000
-
-
+# size, mtime_ns, inode, ctime_ns: as git does, the inode and the time of the last change of
+# any kind, which no tool sets back (a file rewritten with its time kept: `exiftool -P`,
+# `cp -p` onto it)
+Stamp = tuple[int, int, int, int]
 def bytes_digest(data: bytes) -> str:
     """The hash every part of the cache uses."""
     return hashlib.blake2b(data, digest_size=20).hexdigest()
@@ -71,15 +68,6 @@ def bytes_digest(data: bytes) -> str:
 def text_hash(*parts: str) -> str:
     """A hash of several strings, each ended by a NUL, so that each is kept apart from the next."""
     return bytes_digest(("\0".join(parts) + "\0").encode("utf-8", "surrogatepass"))
-
-
-def settled(mtime_ns: int, now_ns: int) -> bool:
-    """False when a file modified at `mtime_ns` could have changed again by `now_ns` without its
-    modification time changing (git's "racy" rule). A time in whole seconds may come from a
-    file system that keeps no finer ones (or from a copy that kept whole seconds): it gets the
-    longer window."""
-    window = RACY_NS if mtime_ns % 1_000_000_000 == 0 else FINE_RACY_NS
-    return mtime_ns < now_ns - window
 
 
 @dataclass(frozen=True)
@@ -149,8 +137,8 @@ def _stat_entry(path: str, stamps: dict[str, Stamp]) -> str:
     except OSError:
         return f"{path}:missing"
     if S_ISREG(info.st_mode):
-        stamps[path] = (info.st_size, info.st_mtime_ns, info.st_ino)
-    return f"{path}:{info.st_size}:{info.st_mtime_ns}"
+        stamps[path] = (info.st_size, info.st_mtime_ns, info.st_ino, info.st_ctime_ns)
+    return f"{path}:{info.st_size}:{info.st_mtime_ns}:{info.st_ino}:{info.st_ctime_ns}"
 
 
 def output_state(cache: Path, output: Path) -> Path:
