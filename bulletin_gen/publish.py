@@ -76,6 +76,8 @@ class Plan:
     changed: list[LocalFile] = field(default_factory=list)
     unchanged: int = 0
     deleted: list[str] = field(default_factory=list)
+    # The keys of files no longer in the site, which a publish without --delete leaves
+    stale: list[str] = field(default_factory=list)
 
     @property
     def uploads(self) -> list[LocalFile]:
@@ -176,10 +178,12 @@ def plan(files: list[LocalFile], remote: dict[str, str], prefix: str, delete: bo
             result.changed.append(file)
         else:
             result.unchanged += 1
+    kept = {prefix + file.path for file in files}
+    gone = sorted(key for key in remote if key not in kept and key.startswith(prefix))
     if delete:
-        kept = {prefix + file.path for file in files}
-        result.deleted = sorted(key for key in remote if key not in kept
-                                and key.startswith(prefix))
+        result.deleted = gone
+    else:
+        result.stale = gone
     return result
 
 
@@ -215,8 +219,8 @@ def publish_s3(output: Path, target: PublishTarget, dry_run: bool, delete: bool,
     """Bring the bucket up to date with `output`; returns what was (or would be) done.
     `record` keeps what the objects were after this publish, to spare the next one its HEAD
     requests."""
-    client = _client(target)
     with _store_errors(target):
+        client = _client(target)
         listed = _listing(client, target)
         remote = {key: etag for key, (etag, _) in listed.objects.items()}
         files = local_files(output)
@@ -227,7 +231,7 @@ def publish_s3(output: Path, target: PublishTarget, dry_run: bool, delete: bool,
             for file in work.uploads:
                 say(f"would {'upload' if file in work.new else 'replace'} {file.path}")
             for key in work.deleted:
-                say(f"would delete {key}")
+                say(f"would delete {key.removeprefix(target.prefix)}")
             return work
 
         def upload(file: LocalFile) -> None:
@@ -318,8 +322,10 @@ def _client(target: PublishTarget) -> Any:
     except ImportError:
         raise PublishError("publishing to S3 needs boto3: pip install "
                            "'bulletin-gen[publish]'") from None
-    # Throttled or failed requests are retried with backoff, as the store asks.
-    config = Config(retries={"max_attempts": 10, "mode": "adaptive"})
+    # Throttled or failed requests are retried with backoff, as the store asks; a store that
+    # stops answering is given up on within a few minutes, not botocore's quarter of an hour.
+    config = Config(retries={"max_attempts": 5, "mode": "adaptive"}, connect_timeout=10,
+                    read_timeout=30)
     # A session of its own: boto3's default one would keep credentials between calls.
     return boto3.session.Session().client("s3", region_name=target.region or None,
                                           endpoint_url=target.endpoint_url or None,
@@ -350,7 +356,13 @@ def _answered_at(page: dict[str, Any]) -> dt.datetime | None:
 @contextlib.contextmanager
 def _store_errors(target: PublishTarget) -> Iterator[None]:
     """The store's refusals as one clear line each, not a traceback."""
-    from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
+    from botocore.exceptions import (
+        BotoCoreError,
+        ClientError,
+        NoCredentialsError,
+        PartialCredentialsError,
+        ProfileNotFound,
+    )
 
     try:
         yield
@@ -358,6 +370,12 @@ def _store_errors(target: PublishTarget) -> Iterator[None]:
         raise PublishError("no credentials for the store: set AWS_ACCESS_KEY_ID and "
                            "AWS_SECRET_ACCESS_KEY, or AWS_PROFILE (credentials never go "
                            "into bulletin.yaml)") from None
+    except PartialCredentialsError as error:
+        raise PublishError(f"the credentials for the store are incomplete: {error} (set both "
+                           "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)") from None
+    except ProfileNotFound as error:
+        raise PublishError(f"{error} (AWS_PROFILE names a profile of ~/.aws/config or "
+                           "~/.aws/credentials)") from None
     except ClientError as error:
         code = error.response.get("Error", {}).get("Code", "")
         if code == "NoSuchBucket":
@@ -462,5 +480,11 @@ def publish_site(site_dir: Path, name: str | None = None, dry_run: bool = False,
                       site_dir / CACHE_DIR / PUBLISHED.format(name=target.name))
     where = f"s3://{target.bucket}/{target.prefix}"
     verb = "Would upload" if dry_run else "Uploaded"
+    # A file no longer in the site (a page of a deleted brief's tag) is still read there.
+    count = len(work.stale)
+    left = (f"; {count} file{'s' if count > 1 else ''} no longer in the site "
+            f"{'are' if count > 1 else 'is'} left there (--delete removes "
+            f"{'them' if count > 1 else 'it'})" if count else "")
     return (f"{verb} {len(work.new)} new and {len(work.changed)} changed files to {where}, "
-            f"{work.unchanged} unchanged" + (f", {len(work.deleted)} deleted" if delete else ""))
+            f"{work.unchanged} unchanged" + (f", {len(work.deleted)} deleted" if delete else "")
+            + left)

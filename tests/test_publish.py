@@ -219,8 +219,12 @@ def test_delete_removes_a_deleted_page_and_nothing_outside_the_prefix(
     (site / "bulletin.yaml").write_text((site / "bulletin.yaml").read_text("utf-8").replace(
         "nav: [about]", "nav: []"), "utf-8")
     build(site, BuildOptions(jobs=1, pdf=False))
+    # Without --delete, the page still read there is said.
+    kept = publish(site, "--dry-run")
+    assert kept.output.strip().endswith(
+        "; 1 file no longer in the site is left there (--delete removes it)"), kept.output
     dry = publish(site, "--delete", "--dry-run")
-    assert "would delete news/pages/about/index.html" in dry.output
+    assert "would delete pages/about/index.html" in dry.output
     assert "news/pages/about/index.html" in keys(store)  # a dry run changes nothing
     result = publish(site, "--delete")
     assert result.exit_code == 0, result.output
@@ -274,6 +278,26 @@ def test_wrong_credentials_and_a_missing_bucket_are_one_clear_line(
     result = publish(site)
     assert result.exit_code == 1
     assert "Error: no credentials for the store" in result.output
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(("environment", "message"), [
+    ({"AWS_SECRET_ACCESS_KEY": ""}, "Error: the credentials for the store are incomplete: "),
+    ({"AWS_PROFILE": "newsroom"}, "Error: The config profile (newsroom) could not be found "
+                                  "(AWS_PROFILE names a profile of ~/.aws/config"),
+])
+def test_credentials_set_up_wrong_are_one_clear_line(
+        make_site: Callable[..., Path], endpoint: str, store: Any,
+        monkeypatch: pytest.MonkeyPatch, environment: dict[str, str], message: str) -> None:
+    """What CI passes when one of its secrets is missing, and a profile misspelt."""
+    site = s3_site(make_site, endpoint)
+    build(site, BuildOptions(jobs=1, pdf=False))
+    monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent")
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    result = publish(site, "--dry-run")
+    assert result.exit_code == 1
+    assert result.output.startswith(message), result.output
     assert "Traceback" not in result.output
 
 
