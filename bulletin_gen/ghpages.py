@@ -56,7 +56,8 @@ def commit_files(repo: Path, branch: Branch, files: Iterable[tuple[str, Path]],
     if base and tree == _git(repo, "rev-parse", f"{base}^{{tree}}"):
         commit = base
     else:
-        commit = _git(repo, "commit-tree", tree, *(["-p", base] if base else []), "-m", message)
+        commit = _git(repo, "commit-tree", tree, *(["-p", base] if base else []), "-m", message,
+                      env=_identity(repo))
     local = _resolve(repo, branch.local)
     if commit != local:  # the local branch follows, e.g. a clone's first publish to a branch
         _git(repo, "update-ref", "-m", message, branch.local, commit, local or "")
@@ -202,6 +203,26 @@ def _listing(repo: Path, commit: str) -> dict[str, tuple[bytes, str]]:
 def _mode(source: Path) -> bytes:
     # Executable files stay so, as ghp-import kept them: the same output makes the same tree.
     return b"100755" if os.access(source, os.X_OK) else b"100644"
+
+
+# Who commits on GitHub's runners, which have no git identity of their own: the Actions bot,
+# as GitHub's own actions commit.
+ACTIONS_BOT = ("github-actions[bot]", "41898282+github-actions[bot]@users.noreply.github.com")
+
+
+def _identity(repo: Path) -> dict[str, str] | None:
+    """The environment a commit is made in: git's own, or on a GitHub Actions runner where git
+    knows no one (as `bulletin init`'s workflow runs) the Actions bot's; elsewhere git's
+    message says how to set one."""
+    if os.environ.get("GITHUB_ACTIONS") != "true":
+        return None
+    try:
+        _git(repo, "var", "GIT_COMMITTER_IDENT")
+        return None
+    except GitError:
+        name, email = ACTIONS_BOT
+        return {**os.environ, "GIT_AUTHOR_NAME": name, "GIT_AUTHOR_EMAIL": email,
+                "GIT_COMMITTER_NAME": name, "GIT_COMMITTER_EMAIL": email}
 
 
 def _resolve(repo: Path, ref: str) -> str | None:

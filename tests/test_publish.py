@@ -546,6 +546,26 @@ def test_github_pages_commits_the_output_with_nojekyll_and_cname(
     assert git("ls-files", cwd=site).split() == ["bulletin.yaml", *sources]
 
 
+@pytest.mark.parametrize("on_actions", [True, False])
+def test_github_pages_on_a_runner_that_knows_no_one_commits_as_the_actions_bot(
+        make_site: Callable[..., Path], tmp_path: Path, on_actions: bool) -> None:
+    """GitHub's runners have no git identity, and `bulletin init`'s workflow sets none."""
+    site, remote = pages_site(make_site, tmp_path)
+    build(site, BuildOptions(jobs=1, pdf=False))
+    nobody = {"HOME": str(tmp_path), "GIT_CONFIG_GLOBAL": str(tmp_path / "none"),
+              "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_COUNT": "1",  # and no guessing
+              "GIT_CONFIG_KEY_0": "user.useConfigOnly", "GIT_CONFIG_VALUE_0": "true",
+              **{name: None for name in IDENTITY}, "EMAIL": None,
+              "GITHUB_ACTIONS": "true" if on_actions else None}
+    result = CliRunner(env=nobody).invoke(main, ["publish", str(site)])
+    if on_actions:
+        assert result.exit_code == 0, result.output
+        assert git("log", "-1", "--format=%an <%ae>", "gh-pages", cwd=remote).strip() == \
+            "github-actions[bot] <41898282+github-actions[bot]@users.noreply.github.com>"
+    else:  # on an editor's machine, git says how to set one
+        assert result.exit_code == 1 and "user.email" in result.output, result.output
+
+
 def test_github_pages_makes_no_commit_when_nothing_changed(
         make_site: Callable[..., Path], tmp_path: Path) -> None:
     site, remote, first = published_once(make_site, tmp_path)
