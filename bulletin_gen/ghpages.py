@@ -128,6 +128,19 @@ def check_not_checked_out(repo: Path, branch: Branch) -> None:
                        "'branch:' in the destination's settings, such as gh-pages")
 
 
+def check_not_sources(repo: Path, branch: Branch) -> None:
+    """Refuse a branch that holds the site's sources (its bulletin.yaml), here or on the remote
+    as last fetched, though another is checked out: its commit would replace them with the
+    built site, and the push would carry that to the remote."""
+    settings = (repo.resolve() / "bulletin.yaml").relative_to(top_folder(repo)).as_posix()
+    for ref in (branch.local, branch.tracking):
+        if _resolve(repo, ref) and _git_ok(repo, "cat-file", "-e", f"{ref}:{settings}"):
+            raise GitError(f"the branch '{branch.name}' holds the site's sources ({settings}): "
+                           "publishing there would replace them with the built site. Name "
+                           "another branch with 'branch:' in the destination's settings, such "
+                           "as gh-pages")
+
+
 def fetch(repo: Path, branch: Branch) -> None:
     """Bring the remote's branch up to date, when the remote has one: a clone made for CI
     fetches only the branch it builds, and a commit made on nothing could not be pushed."""
@@ -233,8 +246,13 @@ def _resolve(repo: Path, ref: str) -> str | None:
 
 
 def _is_ancestor(repo: Path, older: str, newer: str) -> bool:
-    return subprocess.run(["git", "merge-base", "--is-ancestor", older, newer], cwd=repo,
-                          capture_output=True, check=False).returncode == 0
+    return _git_ok(repo, "merge-base", "--is-ancestor", older, newer)
+
+
+def _git_ok(repo: Path, *args: str) -> bool:
+    """Whether git says yes: its exit status, for the commands that answer by it alone."""
+    return subprocess.run(["git", *args], cwd=repo, capture_output=True,
+                          check=False).returncode == 0
 
 
 def _git(repo: Path, *args: str, stdin: bytes | None = None,

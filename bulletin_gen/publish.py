@@ -406,6 +406,7 @@ def publish_pages(site_dir: Path, output: Path, target: PublishTarget, dry_run: 
         ghpages.check_not_checked_out(site_dir, branch)
         if push:  # offline with --no-push: the branch as last fetched
             ghpages.fetch(site_dir, branch)
+        ghpages.check_not_sources(site_dir, branch)
         waiting = (f"; a commit made before waits to be pushed to '{target.remote}'"
                    if push and ghpages.unpushed(site_dir, branch) else "")
         if dry_run:

@@ -653,6 +653,26 @@ def test_github_pages_refuses_the_branch_that_holds_the_sites_sources(
     assert tip(site, current) == before
 
 
+def test_github_pages_refuses_a_branch_of_the_sources_not_checked_out(
+        make_site: Callable[..., Path], tmp_path: Path) -> None:
+    """On a branch of their own, `branch: main` would have fast-forwarded the sources' branch
+    to the built site."""
+    site, remote = pages_site(make_site, tmp_path)
+    current = git("symbolic-ref", "--short", "HEAD", cwd=site).strip()
+    git("push", "-q", "origin", current, cwd=site)
+    git("switch", "-q", "-c", "edits", cwd=site)
+    settings = site / "bulletin.yaml"
+    settings.write_text(settings.read_text("utf-8").replace("branch: gh-pages",
+                                                            f"branch: {current}"), "utf-8")
+    build(site, BuildOptions(jobs=1, pdf=False))
+    before = tip(remote, current)
+    for args in ((), ("--dry-run",), ("--no-push",)):
+        result = publish_pages(site, *args)
+        assert result.exit_code == 1, result.output
+        assert f"the branch '{current}' holds the site's sources (bulletin.yaml)" in result.output
+    assert tip(remote, current) == before == tip(site, current)
+
+
 def test_a_dry_run_says_a_commit_waits_to_be_pushed(
         make_site: Callable[..., Path], tmp_path: Path) -> None:
     site, remote, first = published_once(make_site, tmp_path)
