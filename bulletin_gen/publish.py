@@ -23,11 +23,13 @@ import email.utils
 import hashlib
 import json
 import mimetypes
+import re
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from . import ghpages
 from .config import PublishTarget, SiteConfig
@@ -106,6 +108,27 @@ def target_of(config: SiteConfig, name: str | None) -> PublishTarget:
             return target
     names = ", ".join(target.name for target in config.publish)
     raise PublishError(f"no destination '{name}' in bulletin.yaml (there is: {names})")
+
+
+# The domains kept for examples (RFC 2606), as the starter's bulletin.yaml writes base_url.
+_EXAMPLE_HOST = re.compile(r"(^|\.)example(\.(org|com|net))?$|(^|\.)(test|invalid|localhost)$")
+
+
+def address_warnings(config: SiteConfig, target: PublishTarget) -> list[str]:
+    """What the addresses the site gives itself say against where it is published: base_url
+    left at an example's (the starter's), or a Pages domain (`cname:`) that it does not name.
+    Every address read away from the site (feeds, sitemap, email, link previews) would lead
+    elsewhere."""
+    host = urlsplit(config.base_url).hostname or ""
+    if host and _EXAMPLE_HOST.search(host):
+        return [f"base_url is an example's address ({config.base_url}): the feeds, sitemap, "
+                "email and link previews published lead there (write the address readers "
+                "find the site at)"]
+    if target.cname and host and host != target.cname.lower():
+        return [f"publish.{target.name}.cname serves the site at {target.cname}, and base_url "
+                f"names {host} ({config.base_url}): the feeds, sitemap, email and link "
+                f"previews lead there (write base_url: https://{target.cname}/)"]
+    return []
 
 
 def check_built(record: dict[str, Any] | None, changed: str, config: SiteConfig,
@@ -475,6 +498,8 @@ def publish_site(site_dir: Path, name: str | None = None, dry_run: bool = False,
         raise PublishError(f"{output} is not the folder the last build wrote (it was moved, "
                            "emptied or replaced since): run 'bulletin build' before publishing, "
                            "which would otherwise delete the site from the destination")
+    for warning in address_warnings(config, target):
+        say(f"bulletin.yaml: warning: {warning}")
     if target.type == "github-pages":
         return publish_pages(site_dir, output, target, dry_run, push, say)
     work = publish_s3(output, target, dry_run, delete, say, progress,

@@ -63,6 +63,10 @@ def store(endpoint: str, monkeypatch: pytest.MonkeyPatch) -> Any:
     return client
 
 
+# Where the sites published here are read: not an example's address, which publish warns of.
+SITE_SETTINGS = MINIMAL_SITE["bulletin.yaml"].rstrip(" ").replace(
+    "https://example.org/news/", "https://news.meridian-network.org/")
+
 # A French translation of the issue and an issue of 2025: search bundles below `fr/pagefind/`
 # and `pagefind/2025/` besides the newest issue's `pagefind/`.
 MORE_BUNDLES: dict[str, str | bytes | None] = {
@@ -76,7 +80,7 @@ MORE_BUNDLES: dict[str, str | bytes | None] = {
 def s3_site(make_site: Callable[..., Path], endpoint: str, settings: str = "",
             files: dict[str, str | bytes | None] | None = None) -> Path:
     """The minimal site (with `settings` and `files` added) publishing to the bucket."""
-    site = make_site({"bulletin.yaml": MINIMAL_SITE["bulletin.yaml"].rstrip(" ")
+    site = make_site({"bulletin.yaml": SITE_SETTINGS
                       + textwrap.indent(settings, " " * 8) + f"""\
         publish:
           production: {{type: s3, bucket: {BUCKET}, prefix: news/, endpoint_url: "{endpoint}"}}
@@ -347,17 +351,17 @@ def test_a_base_url_given_to_the_build_is_the_sites_where_bulletin_yaml_gives_no
     site = s3_site(make_site, endpoint)
     settings = site / "bulletin.yaml"
     settings.write_text(settings.read_text("utf-8").replace(
-        "base_url: https://example.org/news/\n", ""), "utf-8")
-    build(site, BuildOptions(jobs=1, pdf=False, base_url="https://example.org/news/"))
+        "base_url: https://news.meridian-network.org/\n", ""), "utf-8")
+    build(site, BuildOptions(jobs=1, pdf=False, base_url="https://news.meridian-network.org/"))
     result = publish(site, "--dry-run")
     assert result.exit_code == 0, result.output
-    settings.write_text(settings.read_text("utf-8") + "base_url: https://example.org/news\n",
+    settings.write_text(settings.read_text("utf-8") + "base_url: https://news.meridian-network.org\n",
                         "utf-8")
-    build(site, BuildOptions(jobs=1, pdf=False, base_url="https://example.org/news/"))
+    build(site, BuildOptions(jobs=1, pdf=False, base_url="https://news.meridian-network.org/"))
     assert publish(site, "--dry-run").exit_code == 0
 
 
-PAGES_SETTINGS = MINIMAL_SITE["bulletin.yaml"].rstrip(" ") + """\
+PAGES_SETTINGS = SITE_SETTINGS + """\
         publish:
           pages: {type: github-pages, branch: gh-pages}
         """
@@ -462,7 +466,7 @@ def test_a_preview_build_leaves_the_last_build_to_publish(
 
 
 def test_credentials_in_bulletin_yaml_are_refused(make_site: Callable[..., Path]) -> None:
-    site = make_site({"bulletin.yaml": MINIMAL_SITE["bulletin.yaml"].rstrip(" ") + """\
+    site = make_site({"bulletin.yaml": SITE_SETTINGS + """\
         publish:
           production: {type: s3, bucket: b, aws_secret_access_key: abc}
         """})
@@ -487,9 +491,9 @@ def pages_site(make_site: Callable[..., Path], tmp_path: Path,
     site is the repository's top folder, or in a subfolder of it (`folder` 'repo/site')."""
     remote = tmp_path / "remote.git"
     git("init", "--bare", "-q", str(remote), cwd=tmp_path)
-    site = make_site({"bulletin.yaml": MINIMAL_SITE["bulletin.yaml"].rstrip(" ") + """\
+    site = make_site({"bulletin.yaml": SITE_SETTINGS + """\
         publish:
-          pages: {type: github-pages, branch: gh-pages, cname: news.example.org}
+          pages: {type: github-pages, branch: gh-pages, cname: news.meridian-network.org}
         """}, name=folder)
     git("init", "-q", cwd=tmp_path / Path(folder).parts[0])
     git("add", "bulletin.yaml", "content", cwd=site)
@@ -536,7 +540,7 @@ def test_github_pages_commits_the_output_with_nojekyll_and_cname(
     listed = set(git("ls-tree", "-r", "--name-only", "gh-pages", cwd=remote).split())
     files = {p.relative_to(output).as_posix() for p in output.rglob("*") if p.is_file()}
     assert listed == files - {".bulletin-output"} | {".nojekyll", "CNAME"}
-    assert git("show", "gh-pages:CNAME", cwd=remote).strip() == "news.example.org"
+    assert git("show", "gh-pages:CNAME", cwd=remote).strip() == "news.meridian-network.org"
     index = git("show", "gh-pages:index.html", cwd=remote)
     assert index == (output / "index.html").read_text("utf-8")
     # the editors' index and checkout are left alone: the commit is made beside them
@@ -564,6 +568,27 @@ def test_github_pages_on_a_runner_that_knows_no_one_commits_as_the_actions_bot(
             "github-actions[bot] <41898282+github-actions[bot]@users.noreply.github.com>"
     else:  # on an editor's machine, git says how to set one
         assert result.exit_code == 1 and "user.email" in result.output, result.output
+
+
+@pytest.mark.parametrize(("base_url", "warning"), [
+    ("https://example.org/bulletin/", "base_url is an example's address "
+                                      "(https://example.org/bulletin/): the feeds, sitemap"),
+    ("https://meridian-network.org/news/", "publish.pages.cname serves the site at "
+                                           "news.meridian-network.org, and base_url names "
+                                           "meridian-network.org"),
+])
+def test_publish_warns_of_a_base_url_readers_will_not_find(
+        make_site: Callable[..., Path], tmp_path: Path, base_url: str, warning: str) -> None:
+    """The starter's base_url left as it is, or one that the Pages domain does not serve:
+    every address read away from the site would lead elsewhere."""
+    site, _ = pages_site(make_site, tmp_path)
+    settings = site / "bulletin.yaml"
+    settings.write_text(settings.read_text("utf-8").replace(
+        "https://news.meridian-network.org/", base_url), "utf-8")
+    build(site, BuildOptions(jobs=1, pdf=False))
+    result = publish_pages(site, "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(f"bulletin.yaml: warning: {warning}"), result.output
 
 
 def test_github_pages_makes_no_commit_when_nothing_changed(
@@ -603,8 +628,8 @@ def test_a_github_pages_dry_run_lists_what_the_commit_would_change_and_writes_no
     lead.write_text(lead.read_text("utf-8").replace("story text", "story, edited"), "utf-8")
     (site / "content/pages/contact.md").write_text("---\ntitle: Contact\n---\nWrite.\n", "utf-8")
     settings = site / "bulletin.yaml"
-    settings.write_text(settings.read_text("utf-8").replace(", cname: news.example.org", ""),
-                        "utf-8")
+    settings.write_text(settings.read_text("utf-8").replace(
+        ", cname: news.meridian-network.org", ""), "utf-8")
     output = build(site, BuildOptions(jobs=1, pdf=False)).output
     dry = publish_pages(site, "--dry-run")
     assert dry.exit_code == 0, dry.output
