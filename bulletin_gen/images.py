@@ -6,7 +6,8 @@ other dimensions leaves its item file as it was. `image_files` makes the copies:
 `Image.widths` for screens, the email's and the print edition's (model.py). Each copy is
 upright and carries no metadata (no camera, no place), and the same picture gives the same
 bytes. An original that carries metadata is published the same way, in its place, so that a
-photo's location never reaches the site.
+photo's location never reaches the site; so is a picture the texts place, of which no other
+copies are made.
 """
 
 from __future__ import annotations
@@ -154,15 +155,18 @@ def _terms(indexes: tuple[TermIndex, ...],
 
 
 def image_files(site: Site, made_folder: MadeFolder) -> list[tuple[Path, str]]:
-    """The copies of every measured image and where each goes in the output. Each image's are
-    made by `made_folder(digest, make, "")`, a folder that the caller keeps under `digest`."""
+    """The copies of every measured image and where each goes in the output: an `image:`'s at
+    its widths, and of a picture its texts place, the original without its camera's metadata
+    when it has any. Each image's are made by `made_folder(digest, make, "")`, a folder that
+    the caller keeps under `digest`."""
     sources = _sources(site)
     files = []
-    for image in sorted(set(_images(site)), key=lambda image: image.url):
+    for image, resized in _published(site):
         source = sources[image.url]
         digest = hashlib.sha256(f"{source}\0{file_version(source)}\0{PIL.__version__}\0"
-                                f"{image.width}".encode()).hexdigest()[:32]
-        folder = made_folder(digest, functools.partial(write_copies, image, source), "")
+                                f"{image.width}\0{resized}".encode()).hexdigest()[:32]
+        folder = made_folder(digest, functools.partial(write_copies, image, source,
+                                                       resized=resized), "")
         files += [(path, f"{image.url.rpartition('/')[0]}/{path.name}")
                   for path in sorted(folder.iterdir())]
     return files
@@ -175,6 +179,16 @@ def copy_paths(site: Site) -> set[str]:
             for width in (*image.widths(), EMAIL_WIDTH, PRINT_WIDTH)}
 
 
+def _published(site: Site) -> list[tuple[Image, bool]]:
+    """The images `image_files` makes copies of, each with whether it is resized: the
+    `image:`s, and the still pictures the texts place (which are published as they are, but
+    for what their camera wrote), by site path."""
+    resized = {image.url: (image, True) for image in _images(site)}
+    placed = {image.url: (image, False) for each in (site, *site.translations)
+              for issue in each.issues for image in issue.pictures if image.scaled}
+    return [found for _, found in sorted({**placed, **resized}.items())]
+
+
 def _images(site: Site) -> Iterator[Image]:
     """Every image of every language's issues (a translation may show its own)."""
     for issue in (issue for each in (site, *site.translations) for issue in each.issues):
@@ -183,15 +197,18 @@ def _images(site: Site) -> Iterator[Image]:
                 yield image
 
 
-def write_copies(image: Image, source: Path, folder: Path, earlier: Path | None = None) -> None:
-    """Write into `folder` each copy of `image` (from the file `source`) under its file name.
-    (`earlier` is not asked: a changed picture changes every copy.)"""
+def write_copies(image: Image, source: Path, folder: Path, earlier: Path | None = None,
+                 resized: bool = True) -> None:
+    """Write into `folder` each copy of `image` (from the file `source`) under its file name:
+    unless not `resized`, one for each of its widths; and the original without what its camera
+    wrote, when it wrote anything. (`earlier` is not asked: a changed picture changes every
+    copy.)"""
     with Pillow.open(source) as picture:
         stripped = bool(picture.getexif())
         kind = picture.format or "PNG"
         profile = picture.info.get("icc_profile")  # colours, kept; EXIF and XMP are not
         upright = ImageOps.exif_transpose(picture)
-    widths = {*image.widths(), EMAIL_WIDTH, PRINT_WIDTH}
+    widths = {*image.widths(), EMAIL_WIDTH, PRINT_WIDTH} if resized else set()
     for width in sorted(width for width in widths if width < image.width):
         copy = upright.resize((width, image.height_at(width)), Pillow.Resampling.LANCZOS)
         (folder / image.at(width).rpartition("/")[2]).write_bytes(

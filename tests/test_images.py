@@ -91,6 +91,22 @@ def test_a_large_photo_is_published_at_every_width_upright_and_without_its_locat
     assert (email["width"], email["height"]) == ("536", "715")
 
 
+def test_a_photo_in_the_text_is_published_as_it_is_without_its_location(
+        make_site: Callable[..., Path], build_site: Callable[..., Path]) -> None:
+    """Only an `image:` lost what its camera wrote: a photo placed in the text published the
+    place it was taken."""
+    site = make_site({
+        "content/issues/2026-01-winter/images/photo.jpg": photo(1000, 750),
+        "content/issues/2026-01-winter/images/plain.jpg": photo(300, 200, gps=False),
+        "content/issues/2026-01-winter/01-lead.md":
+            "---\ntitle: Lead\n---\n![The hall](images/photo.jpg) ![A chart](images/plain.jpg)\n"})
+    output = build_site(site, jobs=1, pdf=False)
+    files = published(output)
+    assert sorted(files) == ["photo.jpg", "plain.jpg"]  # no copies at other widths
+    assert files["photo.jpg"].size == (1000, 750)
+    assert all(GPS not in picture.getexif() for picture in files.values())
+
+
 def test_a_picture_in_the_text_is_sized_for_the_email(make_site: Callable[..., Path],
                                                       tmp_path: Path) -> None:
     """Outlook ignores max-width: an image of the text gets the column's width (or its own,
