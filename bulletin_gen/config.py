@@ -104,7 +104,8 @@ class PublishTarget:
     region: str = ""
     endpoint_url: str = ""  # any S3-compatible store: MinIO, R2, Ceph...
     cache_pages: str = "public, max-age=300"
-    cache_assets: str = "public, max-age=86400"
+    # An hour: the stylesheet, a PDF or a picture keeps its name when it is corrected.
+    cache_assets: str = "public, max-age=3600"
     branch: str = "gh-pages"
     remote: str = "origin"
     cname: str = ""

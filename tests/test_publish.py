@@ -121,7 +121,7 @@ def test_a_first_publish_uploads_everything_with_types_and_headers(
     feed = store.head_object(Bucket=BUCKET, Key="news/feed.xml")
     assert feed["ContentType"] == "application/atom+xml; charset=utf-8"
     css = store.head_object(Bucket=BUCKET, Key="news/assets/style.css")
-    assert css["CacheControl"] == "public, max-age=86400"
+    assert css["CacheControl"] == "public, max-age=3600"
     # Kept for good: only the search index's files that Pagefind names by a hash of their
     # bytes, in every bundle; its scripts, wasm and entry keep their names as they change.
     search = {key: store.head_object(Bucket=BUCKET, Key=key)["CacheControl"]
