@@ -444,6 +444,12 @@ def _publish_targets(section: FieldReader) -> tuple[PublishTarget, ...]:
             cache_assets=fields.text("cache_assets", PublishTarget.cache_assets),
             branch=_branch(fields, name), remote=fields.text("remote", "origin"),
             cname=_cname(fields, name))
+        if "/" in target.bucket:  # an address: s3://news-site/bulletin/
+            name_alone, _, folder = re.sub(r"^[a-z0-9]+://", "", target.bucket).partition("/")
+            fields.error("bucket", f"publish.{name}.bucket: '{target.bucket}' is an address, "
+                         "and the bucket is named alone",
+                         f"write 'bucket: {name_alone}'"
+                         + (f" and 'prefix: {folder.strip('/')}/'" if folder.strip("/") else ""))
         # An unknown type is its own error: it is not also said to lack an s3 bucket.
         if fields.data.get("type", "s3") == "s3" and not target.bucket:
             fields.error("type", f"publish.{name}: an s3 destination needs 'bucket:'",

@@ -485,8 +485,14 @@ def publish_site(site_dir: Path, name: str | None = None, dry_run: bool = False,
     from .build import output_folder_id, saved_since, what_changed
     from .config import load_config
 
-    config, _ = load_config(site_dir)
+    config, problems = load_config(site_dir)
     target = target_of(config, name)
+    # A misspelt setting of the destination (endpiont_url) would send the site elsewhere.
+    for typo in problems.warnings:
+        if typo.message.startswith(f"unknown field 'publish.{target.name}."):
+            raise PublishError(f"{typo.location}: {typo.message}"
+                               + (f" ({typo.hint})" if typo.hint else "")
+                               + ": the site would not go where bulletin.yaml means")
     record_file = site_dir / CACHE_DIR / BUILD_RECORD
     record = read_record(record_file)
     changed = what_changed(site_dir, record) if record is not None else ""

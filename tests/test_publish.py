@@ -476,6 +476,36 @@ def test_credentials_in_bulletin_yaml_are_refused(make_site: Callable[..., Path]
            "bulletin.yaml" in result.output
 
 
+def test_a_bucket_given_as_an_address_is_refused_with_its_name(
+        make_site: Callable[..., Path]) -> None:
+    site = make_site({"bulletin.yaml": SITE_SETTINGS + """\
+        publish:
+          production: {type: s3, bucket: "s3://news-site/bulletin/"}
+        """})
+    result = CliRunner().invoke(main, ["build", str(site)])
+    assert result.exit_code == 1
+    assert "publish.production.bucket: 's3://news-site/bulletin/' is an address, and the " \
+           "bucket is named alone (write 'bucket: news-site' and 'prefix: bulletin/')" \
+           in result.output
+
+
+def test_a_misspelt_setting_of_the_destination_stops_the_publish(
+        make_site: Callable[..., Path], endpoint: str, store: Any) -> None:
+    """`endpiont_url` was a warning, and the site went to AWS instead of the store meant."""
+    site = s3_site(make_site, endpoint)
+    settings = site / "bulletin.yaml"
+    settings.write_text(settings.read_text("utf-8").replace("endpoint_url:", "endpiont_url:"),
+                        "utf-8")
+    build(site, BuildOptions(jobs=1, pdf=False))
+    result = publish(site, "--dry-run")
+    assert result.exit_code == 1
+    line = next(number for number, text in enumerate(settings.read_text("utf-8").splitlines(), 1)
+                if "endpiont_url" in text)
+    assert result.output.strip() == (
+        f"Error: bulletin.yaml:{line}: unknown field 'publish.production.endpiont_url' (did you "
+        "mean endpoint_url?): the site would not go where bulletin.yaml means")
+
+
 def git(*args: str, cwd: Path) -> str:
     return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True,
                           text=True).stdout
