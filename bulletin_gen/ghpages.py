@@ -161,8 +161,9 @@ def fetch(repo: Path, branch: Branch) -> None:
 
 def unpushed(repo: Path, branch: Branch) -> bool:
     """Whether the local branch holds a commit the remote's (as last fetched) has not."""
-    local = _resolve(repo, branch.local)
-    return local is not None and local != _resolve(repo, branch.tracking)
+    local, tracking = _resolve(repo, branch.local), _resolve(repo, branch.tracking)
+    # Behind the remote's (another publisher's commit since) is not ahead of it.
+    return local is not None and (tracking is None or not _is_ancestor(repo, local, tracking))
 
 
 def push(repo: Path, branch: Branch) -> bool:

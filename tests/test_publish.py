@@ -747,6 +747,23 @@ def test_a_dry_run_says_a_commit_waits_to_be_pushed(
     assert tip(remote) == first
 
 
+def test_a_dry_run_behind_another_publisher_says_no_commit_waits(
+        make_site: Callable[..., Path], tmp_path: Path) -> None:
+    """Someone else published since: the local branch is behind the remote's, not ahead."""
+    site, remote, _ = published_once(make_site, tmp_path)
+    other = tmp_path / "other"
+    git("clone", "-q", "--branch", "gh-pages", str(remote), str(other), cwd=tmp_path)
+    (other / "index.html").write_text("published elsewhere", "utf-8")
+    git("-c", "user.name=T", "-c", "user.email=t@example.org", "commit", "-q", "-am", "other",
+        cwd=other)
+    git("push", "-q", "origin", "gh-pages", cwd=other)
+    result = publish_pages(site, "--dry-run")
+    assert result.exit_code == 0, result.output
+    # The commit would put the site back over the other publisher's, and says no more.
+    assert result.output.splitlines()[0] == "would replace index.html"
+    assert result.output.strip().endswith(": 0 new, 1 changed and 0 deleted files")
+
+
 def test_github_pages_outside_a_repository_is_one_clear_line(
         make_site: Callable[..., Path]) -> None:
     site = make_site({"bulletin.yaml": PAGES_SETTINGS})
