@@ -177,8 +177,13 @@ def publish(site: Path, name: str | None, dry_run: bool, delete: bool, no_push: 
     from .console import BuildProgress
     from .publish import publish_site
 
-    with BuildProgress() as progress:
-        summary = publish_site(site, name, dry_run, delete, not no_push, click.echo, progress)
+    try:
+        with BuildProgress() as progress:
+            summary = publish_site(site, name, dry_run, delete, not no_push, click.echo,
+                                   progress)
+    except KeyboardInterrupt:
+        raise click.ClickException("interrupted: what was sent stays, and running "
+                                   "'bulletin publish' again finishes the job") from None
     click.echo(summary)
 
 

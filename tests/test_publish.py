@@ -764,6 +764,20 @@ def test_a_dry_run_behind_another_publisher_says_no_commit_waits(
     assert result.output.strip().endswith(": 0 new, 1 changed and 0 deleted files")
 
 
+def test_an_interrupted_publish_says_that_running_it_again_finishes(
+        make_site: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    import bulletin_gen.publish
+
+    def stopped(*args: Any, **kwargs: Any) -> str:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(bulletin_gen.publish, "publish_site", stopped)
+    result = publish(make_site())
+    assert result.exit_code == 1
+    assert result.output.strip() == ("Error: interrupted: what was sent stays, and running "
+                                     "'bulletin publish' again finishes the job")
+
+
 def test_github_pages_outside_a_repository_is_one_clear_line(
         make_site: Callable[..., Path]) -> None:
     site = make_site({"bulletin.yaml": PAGES_SETTINGS})
