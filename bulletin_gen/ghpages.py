@@ -141,6 +141,12 @@ def check_not_sources(repo: Path, branch: Branch) -> None:
                            "as gh-pages")
 
 
+def sources_commit(repo: Path) -> str | None:
+    """The commit of the sources checked out (abbreviated), which a publish's message names so
+    that the branch says what each commit was built from; None before the first commit."""
+    return _resolve(repo, "HEAD") and _git(repo, "rev-parse", "--short", "HEAD")
+
+
 def fetch(repo: Path, branch: Branch) -> None:
     """Bring the remote's branch up to date, when the remote has one: a clone made for CI
     fetches only the branch it builds, and a commit made on nothing could not be pushed."""

@@ -437,8 +437,10 @@ def publish_pages(site_dir: Path, output: Path, target: PublishTarget, dry_run: 
             counts = _said_changes(changes, say)
             return (f"Would commit {output} to {where}: {counts}{waiting}" if counts
                     else f"{unchanged}: nothing to commit{waiting}")
-        committed = ghpages.commit_files(site_dir, branch, published_files(output), extra,
-                                         "Publish the bulletin")
+        built_from = ghpages.sources_commit(site_dir)
+        committed = ghpages.commit_files(
+            site_dir, branch, published_files(output), extra,
+            "Publish the bulletin" + (f", built from {built_from}" if built_from else ""))
     except ghpages.GitError as error:
         raise PublishError(f"GitHub Pages: {error}") from None
     try:

@@ -571,6 +571,9 @@ def test_github_pages_commits_the_output_with_nojekyll_and_cname(
     files = {p.relative_to(output).as_posix() for p in output.rglob("*") if p.is_file()}
     assert listed == files - {".bulletin-output"} | {".nojekyll", "CNAME"}
     assert git("show", "gh-pages:CNAME", cwd=remote).strip() == "news.meridian-network.org"
+    built_from = git("rev-parse", "--short", "HEAD", cwd=site).strip()
+    assert git("log", "-1", "--format=%s", "gh-pages", cwd=remote).strip() == \
+        f"Publish the bulletin, built from {built_from}"
     index = git("show", "gh-pages:index.html", cwd=remote)
     assert index == (output / "index.html").read_text("utf-8")
     # the editors' index and checkout are left alone: the commit is made beside them
