@@ -45,17 +45,29 @@ from .layout import CONFIG_FILE, INPUT_FOLDERS, editor_temporary
 from .publish import content_type
 
 EVENTS_PATH = "/__bulletin/events"
+PDF_QUIET_MS = 1000  # after an edit, how long without a save before its PDFs are made
 KEEPALIVE_SECONDS = 15.0  # a comment on the event stream this often notices closed tabs
 LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "[::1]"})
 WILDCARDS = frozenset({"0.0.0.0", "::"})
 
+# A tab out of sight lets go of its stream: a browser opens six connections at most to one
+# host, and with six tabs listening a seventh page never loaded. Shown again, the tab listens
+# again, and the stream's greeting says whether the site was rebuilt meanwhile.
 RELOAD_SCRIPT = """<script>/* bulletin serve: reload when the site is rebuilt */
 (function () {
-  var built = "%s";
-  var events = new EventSource("%s");
-  function check(event) { if (event.data !== built) { events.close(); location.reload(); } }
-  events.addEventListener("hello", check);
-  events.addEventListener("reload", check);
+  var built = "%s", events = null;
+  function stop() { if (events) { events.close(); events = null; } }
+  function check(event) { if (event.data !== built) { stop(); location.reload(); } }
+  function listen() {
+    if (events || document.hidden) return;
+    events = new EventSource("%s");
+    events.addEventListener("hello", check);
+    events.addEventListener("reload", check);
+  }
+  document.addEventListener("visibilitychange", function () {
+    if (document.hidden) stop(); else listen();
+  });
+  listen();
 })();
 </script>
 """
@@ -392,17 +404,19 @@ def rebuild(site_dir: Path, options: BuildOptions, state: LiveState,
     return report
 
 
-def rebuild_after_edit(site_dir: Path, options: BuildOptions, state: LiveState,
-                       say: Callable[[str, bool], None]) -> None:
-    """Reload the page first, then bring the PDF edition up to date.
+def rebuild_pages(site_dir: Path, options: BuildOptions, state: LiveState,
+                  say: Callable[[str, bool], None]) -> BuildReport | None:
+    """After an edit, the build that leaves the PDFs out (the pages still link to them), so
+    that the browser reloads as soon as the pages are written; its report, which says how
+    many PDFs are left for `make_pdfs`, when the site built."""
+    return rebuild(site_dir, replace(options, pdf_later=True), state, say)
 
-    The first build leaves the PDFs out (the pages still link to them), so the browser
-    reloads as soon as the pages are written; the second makes the PDFs. Its pages are the
-    same bytes, so it reloads nothing unless it fails; it says only the warnings of its own
-    (of the PDFs)."""
-    first = rebuild(site_dir, replace(options, pdf_later=True), state, say)
-    if first is None or not first.pdfs_later:
-        return
+
+def make_pdfs(site_dir: Path, options: BuildOptions, state: LiveState,
+              say: Callable[[str, bool], None], first: BuildReport) -> None:
+    """The build that brings the PDF edition up to date after `rebuild_pages` (`first`). Its
+    pages are the same bytes, so it reloads nothing unless it fails; it says only the
+    warnings of its own (of the PDFs)."""
     report = _built(site_dir, options, state, say, frozenset(first.warnings))
     if report is not None:
         say(f"PDF edition up to date ({report.seconds:.1f} s)", False)
@@ -470,13 +484,23 @@ def serve(site_dir: Path, host: str = "127.0.0.1", port: int = 8000,
         thread.start()
         say(f"Serving {site_dir.resolve()} at {url} (drafts included). Watching content/, "
             f"templates/, static/ and {CONFIG_FILE}; press Ctrl-C to stop.", False)
+        # The PDFs an edit changed are made once no save has come for PDF_QUIET seconds: a
+        # save while they were made waited for them (3-5 s on the demo site).
+        waiting_pdfs: tuple[BuildReport, float] | None = None
         for changes in watch(site_dir, watch_filter=watch_filter(site_dir), debounce=300,
-                             step=50, raise_interrupt=True):
-            started = time.strftime("%H:%M:%S")
-            names = sorted({Path(path).name for _, path in changes})
-            say(f"{started} changed: {', '.join(names[:5])}{' ...' if len(names) > 5 else ''}",
-                False)
-            rebuild_after_edit(site_dir, options, state, say)
+                             step=50, raise_interrupt=True, yield_on_timeout=True,
+                             rust_timeout=PDF_QUIET_MS // 4):
+            if changes:
+                started = time.strftime("%H:%M:%S")
+                names = sorted({Path(path).name for _, path in changes})
+                say(f"{started} changed: {', '.join(names[:5])}"
+                    f"{' ...' if len(names) > 5 else ''}", False)
+                first = rebuild_pages(site_dir, options, state, say)
+                waiting_pdfs = ((first, time.monotonic() + PDF_QUIET_MS / 1000)
+                                if first is not None and first.pdfs_later else None)
+            elif waiting_pdfs is not None and time.monotonic() >= waiting_pdfs[1]:
+                make_pdfs(site_dir, options, state, say, waiting_pdfs[0])
+                waiting_pdfs = None
     except KeyboardInterrupt:
         pass
     finally:

@@ -19,7 +19,7 @@ from typing import IO, Any
 
 import pytest
 from click.testing import CliRunner
-from conftest import WITH_PDF, ctrl_c_reaches_child
+from conftest import WITH_PDF, ctrl_c_reaches_child, require_tool
 
 from bulletin_gen.build import BuildOptions
 from bulletin_gen.serve import LiveState, _built, error_page, inject
@@ -315,6 +315,33 @@ def test_open_page_reloads_itself_after_an_edit(make_site: Callable[..., Path],
         assert server.stop() == 0
 
 
+def test_pages_open_in_many_tabs_all_load_and_the_one_in_sight_reloads(
+        make_site: Callable[..., Path], browser: Any) -> None:
+    """Each open tab held one of the six connections a browser opens to a host: a seventh
+    page never loaded. A tab out of sight now lets go of it, and reloads once shown if the
+    site was rebuilt meanwhile."""
+    pytest.importorskip("watchfiles")
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    site: Path = make_site()
+    server = Served(site)
+    try:
+        browser.set_page_load_timeout(WAIT)
+        browser.get(server.url + ITEM_PAGE)
+        first = browser.current_window_handle
+        for _ in range(8):
+            browser.switch_to.new_window("tab")
+            browser.get(server.url)  # times out while six streams hold every connection
+            assert browser.find_element("css selector", "h1").text
+        browser.switch_to.window(first)
+        item = site / ITEM
+        item.write_text(item.read_text().replace("The **lead** story text.", "Seen later."))
+        WebDriverWait(browser, WAIT).until(
+            lambda b: "Seen later." in b.find_element("tag name", "main").text)
+    finally:
+        assert server.stop() == 0
+
+
 def test_watch_filter_sees_the_inputs_only(tmp_path: Path) -> None:
     pytest.importorskip("watchfiles")
     from watchfiles import Change
@@ -335,6 +362,12 @@ def test_watch_filter_sees_the_inputs_only(tmp_path: Path) -> None:
 def pdf_bytes(server: Served, path: str) -> bytes:
     with urllib.request.urlopen(server.url + path, timeout=WAIT) as response:
         return bytes(response.read())
+
+
+def pdf_text(server: Served, path: str) -> str:
+    """The text of a PDF the server serves, as pdftotext reads it."""
+    return subprocess.run([require_tool("pdftotext"), "-", "-"], input=pdf_bytes(server, path),
+                          capture_output=True, check=True).stdout.decode("utf-8")
 
 
 @pytest.mark.parametrize(("name", "temporary"), [
@@ -395,6 +428,30 @@ def test_an_edit_reloads_the_page_first_and_makes_the_pdf_after(
     assert not any("sed" in line and "changed" in line for line in server.output[:-1]
                    if "01-lead" not in line)
     assert server.output.count(warning) == 3  # once a save
+
+
+def test_a_save_soon_after_another_is_shown_before_the_pdfs_are_made(
+        served: tuple[Served, Path]) -> None:
+    """A save while the last save's PDFs were made waited for them (3-5 s on the demo site):
+    the PDFs wait for a pause in the saves instead, and are made once."""
+    server, site = served
+    events = EventStream(server.url)
+    _, first = events.next_event()
+    item = site / ITEM
+    original = item.read_text()
+    item.write_text(original.replace("The **lead** story text.", "First save."))
+    assert events.next_event() == ("reload", str(int(first) + 1))
+    item.write_text(original.replace("The **lead** story text.", "Second save."))
+    assert events.next_event() == ("reload", str(int(first) + 2))
+    assert "Second save." in server.get(ITEM_PAGE)[1]
+    said = [server.next_line() for _ in range(5)]
+    assert [re.sub(r"\d+(\.\d+)?", "N", line.split(" changed: ")[-1]) for line in said] == [
+        "N-lead.md\n", "Built N issue, N pages, N email in N s; N PDF to come\n",
+        "N-lead.md\n", "Built N issue, N pages, N email in N s; N PDF to come\n",
+        "PDF edition up to date (N s)\n"], said
+    assert "Second save." in pdf_text(server, "issues/2026-01-winter/2026-01-winter.pdf")
+    events.close()
+    assert server.stop() == 0
 
 
 def test_a_template_error_is_said_in_the_terminal_as_build_says_it(
