@@ -58,9 +58,21 @@ def missing_site(site_dir: Path) -> tuple[str, str, str] | None:
         return (str(site_dir), "no such folder",
                 "give the site's folder, or run 'bulletin init DIR' to start a site")
     if not (site_dir / CONFIG_FILE).is_file():
+        holding = site_holding(str(site_dir))  # a folder inside a site: content/, say
+        if holding is not None:
+            return (str(site_dir), "not a site's folder, but one inside the site at "
+                    f"{holding}", f"give the site's folder: {_shown(holding)}")
         return (str(site_dir / CONFIG_FILE), "no bulletin.yaml here",
                 "run 'bulletin init DIR' to start a site, or pass its folder")
     return None
+
+
+def _shown(folder: Path) -> str:
+    """`folder` as the user would type it: relative to the current folder when inside it."""
+    try:
+        return os.path.relpath(folder) if folder.is_relative_to(Path.cwd()) else str(folder)
+    except ValueError:  # on another drive (Windows)
+        return str(folder)
 
 
 def site_holding(path: str) -> Path | None:

@@ -22,6 +22,7 @@ from click.testing import CliRunner
 from conftest import WITH_PDF, ctrl_c_reaches_child, require_tool
 
 from bulletin_gen.build import BuildOptions
+from bulletin_gen.layout import CACHE_DIR
 from bulletin_gen.serve import LiveState, _built, error_page, inject
 
 WAIT = 60  # seconds before a test that hangs is failed; never a measure of speed
@@ -267,6 +268,23 @@ def test_serve_refuses_a_folder_that_holds_no_site(tmp_path: Path, runner: CliRu
     assert result.exit_code == 1
     assert f"{tmp_path / 'bulletin.yaml'}: error: no bulletin.yaml here" in result.output
     assert "Serving" not in result.output and not list(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize("command", ["serve", "build"])
+def test_a_folder_inside_a_site_is_refused_naming_the_site(
+        make_site: Callable[..., Path], runner: CliRunner, command: str,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """`bulletin serve site/content` said that site/content/bulletin.yaml was missing."""
+    from bulletin_gen.cli import main
+
+    site = make_site()
+    monkeypatch.chdir(site.parent)
+    result = runner.invoke(main, [command, str(site / "content"), "--port", "0"][
+        :4 if command == "serve" else 2])
+    assert result.exit_code == 1
+    assert f"{site / 'content'}: error: not a site's folder, but one inside the site at " \
+           f"{site} (give the site's folder: {site.name})" in result.output
+    assert not (site / "content" / CACHE_DIR).exists()
 
 
 def test_reload_script_goes_before_the_closing_body() -> None:
