@@ -164,9 +164,23 @@ class FieldReader:
             if isinstance(item, str | int | float) and not isinstance(item, bool):
                 if str(item).strip():
                     names.append(str(item).strip())
+                elif isinstance(value, list):
+                    self.problems.warn(self.at(key), f"{self.label(key)}: an empty name in "
+                                       "the list, left out", "write the name, or remove "
+                                       "the entry")
+            elif item is None and isinstance(value, list):  # a '-' with nothing after it
+                self.error(key, f"{self.label(key)}: an entry without a name",
+                           "write the name after the '-', or remove the line")
             else:
-                self.error(key, f"{self.label(key)}: expected a name or a list of names, "
-                                f"got {describe(item)}", _quote_hint(item))
+                where = (Location(self.path, item.start_line)
+                         if isinstance(item, Mapping) and item.start_line else self.at(key))
+                self.problems.add(where, f"{self.label(key)}: expected a name or a list of "
+                                  f"names, got {describe(item)}",
+                                  _quote_hint(item) or _NAME_HINT if isinstance(item, dict)
+                                  else _quote_hint(item))
+        for name in {name for name in names if names.count(name) > 1}:
+            self.problems.warn(self.at(key), f"{self.label(key)}: '{name}' is given twice",
+                               "give each name once")
         return tuple(dict.fromkeys(names))
 
     def _warn_joined(self, key: str, joined: str) -> None:
@@ -220,6 +234,11 @@ class FieldReader:
                 self.problems.warn(self.at(key), f"unknown field '{self.label(key)}'{self._in()}",
                                    (elsewhere or {}).get(key) or did_you_mean(key, unwritten)
                                    or did_you_mean(key, sorted(known)))
+
+
+# What to write for a name given as a mapping ({name: ..., organisation: ...}).
+_NAME_HINT = ("write the name as text; what says who they are goes after it: "
+              "'Hélène Duchâteau (Centre for Mediation, trainer)'")
 
 
 def _quote_hint(value: Any) -> str:

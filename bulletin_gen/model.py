@@ -90,6 +90,12 @@ class RoundTable:
     outcomes: tuple[Outcome, ...]
 
     @property
+    def written(self) -> tuple[Section, ...]:
+        """Its sections with text, as the editions show them: a heading with nothing under it
+        is warned of (`bulletin check`), not drawn as an empty box."""
+        return tuple(section for section in self.sections if section.html_utf8.strip())
+
+    @property
     def roles(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
         """(label, names) for each role that has names, singular or plural as fits."""
         pairs = [("Presenter", self.presenters), ("Facilitator", self.facilitators),

@@ -308,6 +308,21 @@ def in_drafts(sources: Sources, codes: Sequence[str]) -> Callable[[str], bool]:
 _DRAFT_HINT = ("only a whole issue can be a draft: put 'status: draft' in its issue.yaml, or "
                "in a single-file issue's fields")
 ISSUE_ONLY = {"status": _DRAFT_HINT, "draft": _DRAFT_HINT}
+# The names of a meeting's roles and parts that a round table calls otherwise.
+_LEADS = "a round table's roles are presenters, facilitators, secretaries and participants"
+_PARTS = ("a round table's {0} are a section of its text: '## {1}', with a '- ' line for "
+          "each")
+NAMED_OTHERWISE = {
+    **{name: f"{_LEADS}: write the {name} under facilitators:"
+       for name in ("moderator", "moderators", "chair", "chairs", "host", "hosts")},
+    **{name: f"{_LEADS}: write the {name} under secretaries:"
+       for name in ("rapporteur", "rapporteurs", "minutes", "note_taker", "notetaker")},
+    **{name: f"{_LEADS}: write them under presenters:" for name in ("speaker", "speakers")},
+    **{name: f"{_LEADS}: write them under participants:"
+       for name in ("attendees", "attendee", "members", "panelists", "panellists")},
+    "conclusions": _PARTS.format("conclusions", "Conclusions"),
+    "recommendations": _PARTS.format("recommendations", "Recommendations"),
+}
 
 
 def without_drafts(sources: Sources) -> Sources:
@@ -625,7 +640,7 @@ def _build_item(doc: SourceDoc, identity: Identity, issue_date: dt.date, resolve
         html = _render(renderer, doc.body, doc, resolve, problems, identity.slug,
                        heading_names=originals.heading_names.get(doc.rel, ()))
     # A misspelt kind is one error: the fields its right spelling reads are not warned of too.
-    fields.finish(() if known_kind else KIND_FIELDS, ISSUE_ONLY)
+    fields.finish(() if known_kind else KIND_FIELDS, {**NAMED_OTHERWISE, **ISSUE_ONLY})
     return replace(item, html_utf8=html.encode(), briefs=briefs, roundtable=roundtable)
 
 

@@ -54,7 +54,9 @@ CASES: dict[str, tuple[dict[str, str | bytes | None], list[str]]] = {
     ),
     "mistyped list": (
         {LEAD: "---\ntitle: Lead\nauthors: {name: Ana}\n---\nText.\n"},
-        [f"{LEAD}:3: authors: expected a name or a list of names, got a mapping"],
+        [f"{LEAD}:3: authors: expected a name or a list of names, got a mapping (write the "
+         "name as text; what says who they are goes after it: 'Hélène Duchâteau (Centre for "
+         "Mediation, trainer)')"],
     ),
     "yes or no read as true or false": (
         {LEAD: "---\ntitle: Lead\nregions: [Sweden, NO]\n---\nText.\n"},
@@ -350,6 +352,39 @@ def test_an_item_marked_as_a_draft_is_told_that_only_an_issue_can_be(
             "single-file issue's fields")
     assert [str(w) for w in check(site).warnings] == [
         f"{LEAD}:3: unknown field 'status' ({hint})", f"{LEAD}:4: unknown field 'draft' ({hint})"]
+
+
+def test_a_meetings_roles_and_parts_named_otherwise_say_what_to_write(
+        make_site: Callable[..., Path]) -> None:
+    """'moderator:' and 'conclusions:' were unknown fields, and the names vanished."""
+    site = make_site({LEAD: "---\ntitle: Board\nkind: roundtable\nmoderator: Ana\n"
+                            "rapporteur: Luis\nconclusions: [Agreed]\n---\n## Summary\nText.\n"})
+    leads = "a round table's roles are presenters, facilitators, secretaries and participants"
+    assert [str(w) for w in check(site).warnings] == [
+        f"{LEAD}:4: unknown field 'moderator' ({leads}: write the moderator under "
+        "facilitators:)",
+        f"{LEAD}:5: unknown field 'rapporteur' ({leads}: write the rapporteur under "
+        "secretaries:)",
+        f"{LEAD}:6: unknown field 'conclusions' (a round table's conclusions are a section of "
+        "its text: '## Conclusions', with a '- ' line for each)"]
+
+
+def test_names_given_empty_twice_or_as_mappings_are_said_where_they_are(
+        make_site: Callable[..., Path]) -> None:
+    """An empty '-' was 'got None', Python's word; a participant given with an organisation
+    was said at 'participants:'; a name given twice was merged without a word."""
+    site = make_site({LEAD: "---\ntitle: Talk\nkind: roundtable\nparticipants:\n"
+                            "  - Ana\n  -\n  - name: Luis\n    organisation: Centre\n"
+                            "secretaries: [Mia, Mia]\n---\n## Summary\nText.\n"})
+    error = problems_of(site)
+    assert [str(problem) for problem in error.problems] == [
+        f"{LEAD}:4: participants: an entry without a name (write the name after the '-', or "
+        "remove the line)",
+        f"{LEAD}:7: participants: expected a name or a list of names, got a mapping (write the "
+        "name as text; what says who they are goes after it: 'Hélène Duchâteau (Centre for "
+        "Mediation, trainer)')"]
+    assert [str(warning) for warning in error.warnings] == [
+        f"{LEAD}:9: secretaries: 'Mia' is given twice (give each name once)"]
 
 
 def test_unknown_nested_key_names_its_mapping(make_site: Callable[..., Path]) -> None:

@@ -956,23 +956,23 @@ def test_round_table_parts_a_translation_leaves_out_are_marked_with_their_langua
     output = build(site_dir, BuildOptions(jobs=1)).output
     english = [("en", "ltr")]
     french, unmarked = ("fr", "ltr"), (None, None)
-    # The session in the contents, above the title and among the roles; the venue; the role
-    # of the item's contact and of the issue's.
+    # The session in the contents and above the title (not again among the roles); the venue;
+    # the role of the item's contact and of the issue's.
     for page in (parse_html(output / "fr/issues/2026-01-winter/index.html"),
                  print_html(site_dir, "fr", tmp_path)):
-        assert marks(page, "Plenary") == english * 3
+        assert marks(page, "Plenary") == english * 2
         assert marks(page, "Town hall") + marks(page, "Coordinator") == english * 2
         assert marks(page, "Managing editor") == english
-        # An untranslated round table, in English: the default session (in the contents, above
-        # its title, among its roles) and the roles' labels are the theme's, in French; its
-        # venue is its own.
+        # An untranslated round table, in English: the default session (in the contents and
+        # above its title) and the roles' labels are the theme's, in French; its venue is its
+        # own.
         meeting = next(a for a in page.iter("article") if a.get("id") == "item-meeting")
         assert language_of(meeting) == ("en", "ltr")
-        assert marks(page, "Table ronde") == [unmarked, french, unmarked]
+        assert marks(page, "Table ronde") == [unmarked, french]
         assert language_of(by_class(meeting, "roles")[0]) == french
         assert marks(meeting, "Market hall") == english
     email = parse_html(output / "fr/issues/2026-01-winter/email.html")
-    assert marks(email, "· Plenary") + marks(email, "Plenary") == english * 3
+    assert marks(email, "· Plenary") + marks(email, "Plenary") == english * 2  # no roles row
     assert marks(email, "Town hall") + marks(email, "Coordinator") == english * 2
     assert marks(email, "Managing editor") == english
     # The untranslated round table in the email: English, but for the theme's roles.

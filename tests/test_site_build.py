@@ -158,14 +158,33 @@ def roles_of(article: ET.Element) -> dict[str, str]:
 def test_roundtable_shows_session_and_roles_as_a_block(output: Path) -> None:
     article = page(output, "issues/2026-02-forum").find(".//article[@id='item-water']")
     assert article is not None
+    # The session is the label above the title: the block does not say it again.
+    assert [text_of(label) for label in by_class(article, "kind-label")] == ["Round Table"]
     assert roles_of(article) == {
-        "Session": "Round Table",
         "Presenters": "Rosa Quispe and Dilnoza Yusupova",
         "Facilitator": "Ana Editor",
         "Secretary": "Mia Chen",
         "Venue": "Pécs",
         "Participants": "Luis Ortega and Réka Szőke",
     }
+
+
+def test_a_round_table_shows_no_empty_part_and_no_empty_roles(
+        make_site: Callable[..., Path], build_site: Callable[..., Path]) -> None:
+    """An empty '## Discussion' was drawn as an empty box (a bare heading in the plain text),
+    and the roles' block always held at least the session."""
+    site = make_site({"content/issues/2026-01-winter/03-talk.md":
+                      "---\ntitle: Talk\nkind: roundtable\n---\n## Summary\n\nWhat was said."
+                      "\n\n## Discussion\n\n## Conclusions\n\n- Agree.\n"})
+    output = build_site(site, pdf=False)
+    article = page(output, "issues/2026-01-winter/talk").find(".//article")
+    assert article is not None
+    assert [text_of(h) for h in article.iter("h2")] == ["Summary", "Conclusions"]
+    assert not by_class(article, "roles", "dl")
+    text = (output / "issues/2026-01-winter/email.txt").read_text("utf-8")
+    assert "SUMMARY" in text and "DISCUSSION" not in text
+    email = (output / "issues/2026-01-winter/email.html").read_text("utf-8")
+    assert "Discussion" not in email and 'class="roles"' not in email
 
 
 @pytest.mark.parametrize(("anchor", "headings"), [
