@@ -23,7 +23,7 @@ from .console import drafts_left_out, plural
 from .content import MARKDOWN_SUFFIXES, YAML_SUFFIXES, read_text
 from .errors import ContentError, Problem, Problems, closest
 from .images import copy_paths
-from .languages import language_sites
+from .languages import TEXTLESS, language_sites
 from .layout import CONFIG_FILE, edition_files
 from .linkcheck import (
     Link,
@@ -132,9 +132,10 @@ def _audit(site_dir: Path, external: bool, timeout: float, drafts: bool,
     findings = [_from_problem(p, "warning") for p in rendered.problems.warnings]
     findings += _said_once(_link_findings(scans, rendered, tracer))
     findings += _alt_findings(scans, site, tracer)
-    # A file still the skeleton of `bulletin new` was warned of as it was read: once is enough.
+    # A file still the skeleton of `bulletin new`, or a translation that gives no text, was
+    # warned of as it was read: once is enough.
     unwritten = {problem.location.path for problem in rendered.problems.warnings
-                 if problem.message.endswith(UNWRITTEN)}
+                 if problem.message.endswith((UNWRITTEN, TEXTLESS))}
     findings += [finding for finding in _empty_findings(site, tracer)
                  if not (finding.path in unwritten and finding.message.endswith("has no text"))]
     statuses: list[LinkStatus] = []

@@ -88,6 +88,8 @@ class LanguageSources:
     twins: dict[Path, SourceDoc] = field(default_factory=dict)
     # The translation files whose text is still their original's (`_left_as_written`).
     unfilled: list[SourceDoc] = field(default_factory=list)
+    # The translation files that give no text where their original has some (a title alone).
+    textless: list[SourceDoc] = field(default_factory=list)
     # (translation file, line, field) of each field of ORIGINALS_OWN that a translation gives
     # another value than its original's.
     changed: list[tuple[str, int, str]] = field(default_factory=list)
@@ -106,6 +108,8 @@ class LanguageSources:
         merged = _merged(original, translation)
         if _left_as_written(original, translation, merged):
             self.unfilled.append(translation)
+        elif original.body.strip() and not merged.body.strip():
+            self.textless.append(translation)
         return merged
 
     def sources(self) -> Sources:
@@ -390,6 +394,7 @@ def add_translations(site: Site, translations: Translations, renderer: MarkdownR
     _report_strays(translations, problems)
     for language in translations.languages:
         _report_unfilled(language, site.config.untranslated, problems)
+        _report_textless(language, problems)
         _report_changed(language, problems)
     for language, each in zip(translations.languages, built, strict=True):
         _report_crossings(each, language, main, problems)
@@ -455,6 +460,20 @@ def _report_unfilled(language: LanguageSources, untranslated: str, problems: Pro
         problems.warn(Location(doc.rel, min(lines, default=doc.body_line)),
                       "not translated yet: its text is the original's",
                       _unfilled_hint(doc.rel in issue_files, untranslated))
+
+
+TEXTLESS = "shows its title and nothing under it"  # the end of `_report_textless`'s warning
+
+
+def _report_textless(language: LanguageSources, problems: Problems) -> None:
+    """Warn about each translation that gives no text where its original has some (its title
+    alone): its page would show the title, and nothing under it."""
+    for doc in language.textless:
+        problems.warn(Location(doc.rel, doc.body_line),
+                      f"the translation gives no text: its page in '{language.language.code}' "
+                      f"{TEXTLESS}",
+                      "translate the text under the front matter, or delete the file to show "
+                      "the original marked as untranslated")
 
 
 def _unfilled_hint(issue_file: bool, untranslated: str) -> str:

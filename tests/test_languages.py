@@ -1479,3 +1479,21 @@ def test_a_text_a_translation_copies_word_for_word_is_marked_with_the_originals_
     lead = sites_of(site_dir)["ar"].issues[0].items[0]
     assert lang_of(lead, "title") == "" and lang_of(lead, "summary") == "en"
     assert lang_of(lead, "contact") == "en"
+
+
+def test_a_translation_that_gives_a_title_alone_is_warned_of_by_build_and_check(
+        make_site: Callable[..., Path]) -> None:
+    """Its page showed the title and nothing under it, and only `check` said so."""
+    site_dir = with_languages(make_site({
+        f"{WINTER}issue.es.yaml": "title: Enero\n",
+        f"{WINTER}01-lead.es.md": "---\ntitle: Portada\n---\n",
+        f"{WINTER}02-briefs.es.yaml": "title: Breves\n",  # briefs: their text is items:
+    }), "{es: {}}")
+    warning = (f"{WINTER}01-lead.es.md:4: the translation gives no text: its page in 'es' "
+               "shows its title and nothing under it (translate the text under the front "
+               "matter, or delete the file to show the original marked as untranslated)")
+    report = build(site_dir, BuildOptions(jobs=1, pdf=False))
+    assert [str(w) for w in report.warnings if "gives no text" in str(w)] == [warning]
+    said = CliRunner().invoke(main, ["check", str(site_dir)]).output
+    assert [line for line in said.splitlines() if "01-lead.es.md" in line] == [
+        warning.replace(":4: ", ":4: warning: ")]  # not also 'has no text'
