@@ -90,6 +90,8 @@ class LanguageSources:
     unfilled: list[SourceDoc] = field(default_factory=list)
     # The translation files that give no text where their original has some (a title alone).
     textless: list[SourceDoc] = field(default_factory=list)
+    # (translation file, line, code) of each `lang:` a translation gives of another language.
+    foreign: list[tuple[str, int, str]] = field(default_factory=list)
     # (translation file, line, field) of each field of ORIGINALS_OWN that a translation gives
     # another value than its original's.
     changed: list[tuple[str, int, str]] = field(default_factory=list)
@@ -105,6 +107,9 @@ class LanguageSources:
         self.original_rels[translation.rel] = original.rel
         self.changed += [(translation.rel, translation.meta.line_of(key), key)
                          for key in _changed_fields(original, translation)]
+        said = str(translation.meta.get("lang") or "").strip()
+        if said and said.split("-")[0].lower() != self.language.code.split("-")[0].lower():
+            self.foreign.append((translation.rel, translation.meta.line_of("lang"), said))
         merged = _merged(original, translation)
         if _left_as_written(original, translation, merged):
             self.unfilled.append(translation)
@@ -395,6 +400,10 @@ def add_translations(site: Site, translations: Translations, renderer: MarkdownR
     for language in translations.languages:
         _report_unfilled(language, site.config.untranslated, problems)
         _report_textless(language, problems)
+        for rel, line, said in language.foreign:
+            problems.warn(Location(rel, line), f"lang: '{said}' in a translation into "
+                          f"'{language.language.code}': its pages would say they are in "
+                          f"'{said}'", "leave 'lang:' out: a translation is in its language")
         _report_changed(language, problems)
     for language, each in zip(translations.languages, built, strict=True):
         _report_crossings(each, language, main, problems)

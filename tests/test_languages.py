@@ -1497,3 +1497,16 @@ def test_a_translation_that_gives_a_title_alone_is_warned_of_by_build_and_check(
     said = CliRunner().invoke(main, ["check", str(site_dir)]).output
     assert [line for line in said.splitlines() if "01-lead.es.md" in line] == [
         warning.replace(":4: ", ":4: warning: ")]  # not also 'has no text'
+
+
+def test_a_translation_that_says_it_is_in_another_language_is_warned_of(
+        make_site: Callable[..., Path]) -> None:
+    """`lang: es` in a Russian translation made its page <html lang="es">, its hreflang 'ru'."""
+    site_dir = with_languages(make_site({
+        f"{WINTER}issue.ru.yaml": "title: Январь\nlang: ru-RU\n",  # its own language: fine
+        f"{WINTER}01-lead.ru.md": "---\ntitle: Главное\nlang: es\n---\nНовости.\n",  # noqa: RUF001
+    }), "{ru: {}}")
+    report = build(site_dir, BuildOptions(jobs=1, pdf=False))
+    assert [str(w) for w in report.warnings if "lang:" in str(w)] == [
+        f"{WINTER}01-lead.ru.md:3: lang: 'es' in a translation into 'ru': its pages would say "
+        "they are in 'es' (leave 'lang:' out: a translation is in its language)"]
