@@ -563,3 +563,20 @@ def test_og_locale_is_a_language_and_a_territory(tag: str, locale: str) -> None:
 def test_arabic_and_stands_apart_from_a_latin_name(names: list[str], joined: str) -> None:
     assert i18n.format_names(names, "ar") == joined
     assert i18n.format_names(names[:1], "ar") == names[0]
+
+
+def test_a_russian_byline_says_author_of_one_and_authors_of_several(
+        make_site: Callable[..., Path], build_site: Callable[..., Path]) -> None:
+    """'Автор: A и B' took the singular for two authors: the byline is a plural message."""
+    site = make_site({
+        "bulletin.yaml": MINIMAL_SITE["bulletin.yaml"].rstrip(" ") + "        language: ru\n",
+        "content/issues/2026-01-winter/01-lead.md":
+            "---\ntitle: Lead\nauthors: [Anna, Ivan]\n---\nText.\n",
+        "content/issues/2026-01-winter/03-more.md": "---\ntitle: More\nauthors: Anna\n---\nText.\n",
+    })
+    output = build_site(site)
+    bylines = [text_of(span) for span in parse_html(output / "issues/2026-01-winter/index.html")
+               .iter("span") if text_of(span).startswith("Автор")]
+    assert bylines == ["Авторы: Anna и Ivan", "Автор: Anna"]
+    text = (output / "issues/2026-01-winter/email.txt").read_text("utf-8")
+    assert "Авторы: Anna и Ivan" in text and "Автор: Anna ·" in text
