@@ -21,6 +21,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from .layout import CONFIG_FILE, INPUT_FOLDERS
+
 
 class GitError(Exception):
     """A git command failed; the message is git's own."""
@@ -129,10 +131,17 @@ def check_not_checked_out(repo: Path, branch: Branch) -> None:
 
 
 def check_not_sources(repo: Path, branch: Branch) -> None:
-    """Refuse a branch that holds the site's sources (its bulletin.yaml), here or on the remote
+    """Refuse the branch of the site's sources (the one the checkout follows, the remote's
+    default, main or master) when it holds them (their bulletin.yaml), here or on the remote
     as last fetched, though another is checked out: its commit would replace them with the
-    built site, and the push would carry that to the remote."""
-    settings = (repo.resolve() / "bulletin.yaml").relative_to(top_folder(repo)).as_posix()
+    built site, and the push would carry that to the remote. A gh-pages branch made from main
+    holds them too, and is the built site's to replace."""
+    if branch.name not in _sources_branches(repo, branch.remote):
+        return
+    try:
+        settings = (repo.resolve() / "bulletin.yaml").relative_to(top_folder(repo)).as_posix()
+    except ValueError:  # a work tree git was pointed at elsewhere (GIT_WORK_TREE)
+        return
     for ref in (branch.local, branch.tracking):
         if _resolve(repo, ref) and _git_ok(repo, "cat-file", "-e", f"{ref}:{settings}"):
             raise GitError(f"the branch '{branch.name}' holds the site's sources ({settings}): "
@@ -143,8 +152,26 @@ def check_not_sources(repo: Path, branch: Branch) -> None:
 
 def sources_commit(repo: Path) -> str | None:
     """The commit of the sources checked out (abbreviated), which a publish's message names so
-    that the branch says what each commit was built from; None before the first commit."""
-    return _resolve(repo, "HEAD") and _git(repo, "rev-parse", "--short", "HEAD")
+    that the branch says what each commit was built from, and whether the site's files (those
+    a build reads) hold changes not committed; None before the first commit."""
+    if not _resolve(repo, "HEAD"):
+        return None
+    changed = _git(repo, "status", "--porcelain", "--", CONFIG_FILE, *INPUT_FOLDERS)
+    return _git(repo, "rev-parse", "--short", "HEAD") + (
+        " with changes not committed" if changed else "")
+
+
+def _sources_branches(repo: Path, remote: str) -> set[str]:
+    """The names the sources' branch goes by: main and master, the branch the checkout follows
+    upstream, and the remote's default branch."""
+    names = {"main", "master"}
+    for ref in ("@{upstream}", f"refs/remotes/{remote}/HEAD"):
+        try:
+            full = _git(repo, "rev-parse", "--symbolic-full-name", ref)
+        except GitError:  # none: a branch that follows nothing, a remote without a default
+            continue
+        names.add(full.removeprefix(f"refs/remotes/{remote}/").removeprefix("refs/heads/"))
+    return names
 
 
 def fetch(repo: Path, branch: Branch) -> None:

@@ -14,6 +14,9 @@ from pathlib import Path
 CONFIG_FILE = "bulletin.yaml"
 OUTPUT_DIR = "output"  # in the site: where a build writes unless told otherwise (-o)
 CACHE_DIR = ".bulletin-cache"  # in the site: what earlier builds left for the next
+# In the cache folder: the folders made from the content (search bundles, picture copies),
+# each named by a digest of what it is made from and never changed once made.
+MADE_DIR = "made"
 BUILD_RECORD = "last-build.json"  # in the cache folder: the last build that finished
 # With bulletin.yaml, the folders of the site that a build reads (and `serve` watches).
 INPUT_FOLDERS = ("content", "templates", "static", "translations")

@@ -386,17 +386,26 @@ _NOT_ASCII = re.compile(r"[^\x00-\x7f]+")
 
 def as_uri(iri: str) -> str:
     """An address written with letters of any script (an IRI) in ASCII alone, as a sitemap
-    must give it: the host in its IDNA form, every other letter percent-encoded."""
+    must give it: the host in its IDNA form (unless IDNA 2003 would name another domain: then
+    as written), every other letter percent-encoded."""
     if _NOT_ASCII.search(iri) is None:
         return iri
     scheme, found, rest = iri.partition("://")
-    if found:
-        host, slash, path = rest.partition("/")
-        with contextlib.suppress(UnicodeError):  # a host IDNA cannot write stays encoded
-            host = host.encode("idna").decode("ascii")
-        iri = f"{scheme}://{host}{slash}{path}"
+    if not found:
+        return _percent_encoded(iri)
+    host, slash, path = rest.partition("/")
+    with contextlib.suppress(UnicodeError):  # a host IDNA cannot write stays as it is
+        ascii_host = host.encode("idna").decode("ascii")
+        # Python's IDNA is 2003's, which writes some letters as others ('faß.de' as
+        # 'fass.de', another domain): such a host is left as written.
+        if ascii_host.encode("ascii").decode("idna") == host.lower():
+            host = ascii_host
+    return f"{scheme}://{host}{slash}{_percent_encoded(path)}"
+
+
+def _percent_encoded(text: str) -> str:
     return _NOT_ASCII.sub(lambda found: "".join(f"%{byte:02X}" for byte in found[0].encode()),
-                          iri)
+                          text)
 
 
 def relative_html(html: str, root: str) -> str:

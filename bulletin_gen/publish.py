@@ -338,13 +338,15 @@ def _stages(uploads: list[LocalFile]) -> Iterator[list[LocalFile]]:
         yield groups[key]
 
 
+NEEDS_BOTO3 = "publishing to S3 needs boto3: pip install 'bulletin-gen[publish]'"
+
+
 def _client(target: PublishTarget) -> Any:
     try:
         import boto3
         from botocore.config import Config
     except ImportError:
-        raise PublishError("publishing to S3 needs boto3: pip install "
-                           "'bulletin-gen[publish]'") from None
+        raise PublishError(NEEDS_BOTO3) from None
     # Throttled or failed requests are retried with backoff, as the store asks; a store that
     # stops answering is given up on within a few minutes, not botocore's quarter of an hour.
     config = Config(retries={"max_attempts": 5, "mode": "adaptive"}, connect_timeout=10,
@@ -379,13 +381,16 @@ def _answered_at(page: dict[str, Any]) -> dt.datetime | None:
 @contextlib.contextmanager
 def _store_errors(target: PublishTarget) -> Iterator[None]:
     """The store's refusals as one clear line each, not a traceback."""
-    from botocore.exceptions import (
-        BotoCoreError,
-        ClientError,
-        NoCredentialsError,
-        PartialCredentialsError,
-        ProfileNotFound,
-    )
+    try:
+        from botocore.exceptions import (
+            BotoCoreError,
+            ClientError,
+            NoCredentialsError,
+            PartialCredentialsError,
+            ProfileNotFound,
+        )
+    except ImportError:
+        raise PublishError(NEEDS_BOTO3) from None
 
     try:
         yield

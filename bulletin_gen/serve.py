@@ -496,8 +496,13 @@ def serve(site_dir: Path, host: str = "127.0.0.1", port: int = 8000,
                 say(f"{started} changed: {', '.join(names[:5])}"
                     f"{' ...' if len(names) > 5 else ''}", False)
                 first = rebuild_pages(site_dir, options, state, say)
-                waiting_pdfs = ((first, time.monotonic() + PDF_QUIET_MS / 1000)
-                                if first is not None and first.pdfs_later else None)
+                due = time.monotonic() + PDF_QUIET_MS / 1000
+                if first is None:  # a failed build: the next that succeeds says what is left
+                    waiting_pdfs = None
+                elif first.pdfs_later:
+                    waiting_pdfs = (first, due)
+                elif waiting_pdfs is not None:  # found nothing changed: those left still wait
+                    waiting_pdfs = (waiting_pdfs[0], due)
             elif waiting_pdfs is not None and time.monotonic() >= waiting_pdfs[1]:
                 make_pdfs(site_dir, options, state, say, waiting_pdfs[0])
                 waiting_pdfs = None

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from bulletin_gen.markdown import (
     ROOT_MARKER,
     MarkdownRenderer,
+    as_uri,
     is_external,
     relative_html,
     slugify,
@@ -270,3 +271,14 @@ def test_a_table_of_many_columns_is_marked_wide() -> None:
         return "|" + " h |" * columns + "\n" + "|---" * columns + "|\n" + "|" + " 1 |" * columns
     assert '<table class="wide">' in html_of(table(7))
     assert "<table>" in html_of(table(6))
+
+
+@pytest.mark.parametrize(("iri", "uri"), [
+    ("https://bülten.example/boletín/", "https://xn--blten-kva.example/bolet%C3%ADn/"),
+    # IDNA 2003 writes 'faß' as 'fass', another domain: the host is left as written.
+    ("https://faß.de/news/ü", "https://faß.de/news/%C3%BC"),
+    ("https://example.org/tags/pécs/", "https://example.org/tags/p%C3%A9cs/"),
+    ("https://example.org/a%20b/", "https://example.org/a%20b/"),
+])
+def test_an_address_is_written_in_ascii_for_the_sitemap(iri: str, uri: str) -> None:
+    assert as_uri(iri) == uri

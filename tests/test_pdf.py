@@ -571,13 +571,16 @@ def test_a_pdf_left_for_the_next_build_is_the_last_ones_meanwhile(
 def test_a_changed_static_file_writes_every_pdf_again(weasyprint: Any,
                                                       make_site: Callable[..., Path],
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    """A stylesheet, font or picture of static/ may be loaded by any print layout; a file no
-    layout loads makes no PDF again (in `serve`, one made every PDF again)."""
+    """A stylesheet, font or picture of static/, of any format, may be loaded by any print
+    layout; a text no layout loads makes no PDF again (in `serve`, one made every PDF
+    again)."""
     site = make_site(TWO_ISSUES)
     made_pdfs(monkeypatch, site)
     (site / "static").mkdir()
     (site / "static/hello.txt").write_text("hi\n", "utf-8")
     assert made_pdfs(monkeypatch, site)[0] == []
+    (site / "static/paper.bmp").write_bytes(b"BM")  # a print stylesheet may name it
+    assert sorted(made_pdfs(monkeypatch, site)[0]) == ["2026-01-winter", "2026-02-second"]
     (site / "static/extra.css").write_text("p { color: black; }\n", "utf-8")
     assert sorted(made_pdfs(monkeypatch, site)[0]) == ["2026-01-winter", "2026-02-second"]
 

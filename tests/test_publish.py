@@ -574,6 +574,12 @@ def test_github_pages_commits_the_output_with_nojekyll_and_cname(
     built_from = git("rev-parse", "--short", "HEAD", cwd=site).strip()
     assert git("log", "-1", "--format=%s", "gh-pages", cwd=remote).strip() == \
         f"Publish the bulletin, built from {built_from}"
+    # A build of changes not committed says so.
+    (site / "content/pages/about.md").write_text("---\ntitle: About\n---\nNew.\n", "utf-8")
+    build(site, BuildOptions(jobs=1, pdf=False))
+    assert publish_pages(site).exit_code == 0
+    assert git("log", "-1", "--format=%s", "gh-pages", cwd=remote).strip() == \
+        f"Publish the bulletin, built from {built_from} with changes not committed"
     index = git("show", "gh-pages:index.html", cwd=remote)
     assert index == (output / "index.html").read_text("utf-8")
     # the editors' index and checkout are left alone: the commit is made beside them
@@ -731,6 +737,21 @@ def test_github_pages_refuses_a_branch_of_the_sources_not_checked_out(
     assert tip(remote, current) == before == tip(site, current)
 
 
+def test_github_pages_takes_a_gh_pages_branch_made_from_the_sources(
+        make_site: Callable[..., Path], tmp_path: Path) -> None:
+    """GitHub's 'create branch' makes gh-pages from main, sources and all: it is the built
+    site's branch all the same, and the sources' branch is left as it was."""
+    site, remote = pages_site(make_site, tmp_path)
+    current = git("symbolic-ref", "--short", "HEAD", cwd=site).strip()
+    git("push", "-q", "origin", f"{current}:{current}", f"{current}:gh-pages", cwd=site)
+    before = tip(remote, current)
+    build(site, BuildOptions(jobs=1, pdf=False))
+    result = publish_pages(site)
+    assert result.exit_code == 0, result.output
+    assert "bulletin.yaml" not in git("ls-tree", "--name-only", "gh-pages", cwd=remote).split()
+    assert tip(remote, current) == before
+
+
 def test_a_dry_run_says_a_commit_waits_to_be_pushed(
         make_site: Callable[..., Path], tmp_path: Path) -> None:
     site, remote, first = published_once(make_site, tmp_path)
@@ -845,6 +866,18 @@ def test_uploads_report_their_progress(make_site: Callable[..., Path], endpoint:
     total = calls[-1][2]
     assert total > 10 and [done for _, done, _ in calls] == list(range(1, total + 1))
     assert {stage for stage, _, _ in calls} == {"upload"}
+
+
+def test_publishing_to_a_bucket_without_boto3_says_what_to_install(
+        make_site: Callable[..., Path], endpoint: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    site = s3_site(make_site, endpoint)
+    build(site, BuildOptions(jobs=1, pdf=False))
+    for module in ("boto3", "botocore", "botocore.config", "botocore.exceptions"):
+        monkeypatch.setitem(sys.modules, module, None)  # importing it fails
+    result = publish(site, "--dry-run")
+    assert result.exit_code == 1
+    assert result.output.strip() == ("Error: publishing to S3 needs boto3: pip install "
+                                     "'bulletin-gen[publish]'")
 
 
 def test_credentials_the_store_does_not_know_are_one_clear_line(

@@ -117,26 +117,29 @@ def _issue_folder(path: str) -> str:
     return f"issues/{rest.partition('/')[0]}/" if first == "issues" and "/" in rest else ""
 
 
-# What a print layout can load of the theme's and the site's own files (a template may name
-# any of them): stylesheets, fonts and pictures. A text file or an annex cannot change a PDF.
-PRINTABLE = frozenset((".css", ".woff", ".woff2", ".ttf", ".otf", ".png", ".jpg", ".jpeg",
-                       ".gif", ".svg", ".webp"))
+# What no print layout loads (WeasyPrint is served any file of the site, and a stylesheet may
+# name a picture or font of any format): texts, data, documents and media. A file of these
+# added to static/ or beside an issue's texts made its PDFs again.
+NOT_PRINTED = frozenset((".txt", ".md", ".markdown", ".yaml", ".yml", ".json", ".csv", ".xml",
+                         ".html", ".htm", ".pdf", ".doc", ".docx", ".odt", ".xls", ".xlsx",
+                         ".ods", ".ppt", ".pptx", ".odp", ".rtf", ".zip", ".gz", ".tar",
+                         ".7z", ".mp3", ".mp4", ".m4a", ".mov", ".webm", ".ogg", ".wav",
+                         ".epub", ".ics", ".vcf", ".po", ".mo"))
 
 
 def issue_reads(folders: FilesByFolder, issue: Issue) -> tuple[Path, ...]:
     """The files (`by_folder`) that the PDF of `issue` may load: the theme's and the site's
-    own (`PRINTABLE`: stylesheets, fonts, a logo), and of the issues' folders (its own
-    included) those it shows or links to, with their copies. Not every file: a picture added
-    to one issue, or a text file added to static/, made every PDF again. Only the folders it
-    names are looked through: every file for every issue took 1.8 s at 600 issues of 20
-    files each."""
+    own and those of its issue's folder, but those no print layout loads (`NOT_PRINTED`), and
+    of the other issues' folders those it shows or links to, with their copies. Not every
+    file: a picture added to one issue made every PDF again. Only the folders it names are
+    looked through: every file for every issue took 1.8 s at 600 issues of 20 files each."""
     named = {url for _, fragment in issue.fragments() for url in files_named(fragment)}
     named |= {image.url for image in (issue.image, *(item.image for item in issue.items))
               if image}
     stems = tuple(f"{url.rpartition('.')[0]}." for url in named)  # and copies: 'map.800w.png'
-    chosen = {file for path, file in folders.get("", ())
-              if os.path.splitext(path)[1].lower() in PRINTABLE}
-    for folder in {_issue_folder(url) for url in named} - {""}:
+    chosen = {file for path, file in (*folders.get("", ()), *folders.get(issue.url, ()))
+              if os.path.splitext(path)[1].lower() not in NOT_PRINTED}
+    for folder in {_issue_folder(url) for url in named} - {"", issue.url}:
         chosen.update(file for path, file in folders.get(folder, ())
                       if path in named or path.startswith(stems))
     return tuple(sorted(chosen))

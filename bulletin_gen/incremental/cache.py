@@ -42,7 +42,7 @@ from jinja2 import Environment, FileSystemBytecodeCache
 from ..content import CONTENT_DIR, SourceDoc
 from ..errors import Location, Problem
 from ..filestamp import file_version
-from ..layout import CACHE_DIR
+from ..layout import CACHE_DIR, MADE_DIR
 from ..model import Site
 from ..render import Artifact, PagePlan
 from ..search import ShardKey
@@ -65,7 +65,7 @@ from .uptodate import (
 )
 
 ANALYSES = "analyses.json"
-MADE = "made"  # the folders of `made_folder`, by key
+MADE = MADE_DIR  # the folders of `made_folder`, by key
 # In an output's own folder of the cache: the output's path, and the made folders it uses.
 OUTPUT_PATH = "output.txt"
 MADE_USED = "made.json"

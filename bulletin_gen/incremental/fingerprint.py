@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import os
 import pickle
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -20,6 +21,7 @@ from typing import Any
 from jinja2 import TemplateError, TemplateNotFound, meta, nodes
 
 from ..filestamp import file_version
+from ..layout import CACHE_DIR, MADE_DIR
 from ..model import Entry, Issue, Site, TermIndex
 from ..search import SearchShard
 from ..templates import ThemeEnvironment
@@ -315,11 +317,20 @@ class Fingerprinter:
         return self.sources[name]
 
 
+# A file of a made folder (layout.MADE_DIR) never changes: its path says it all. Its stamp
+# would not: made just before, it is keyed by its bytes, and settled by the next build, by
+# its stamp, which made its PDF again.
+_MADE = f"{os.sep}{CACHE_DIR}{os.sep}{MADE_DIR}{os.sep}"
+
+
 def _file_entry(path: Path) -> str:
+    name = str(path)
+    if _MADE in name:
+        return name
     try:
-        return f"{path}:{file_version(path)}"
+        return f"{name}:{file_version(path)}"
     except OSError:
-        return f"{path}:missing"
+        return f"{name}:missing"
 
 
 def analyse(tree: nodes.Template) -> Analysis:
