@@ -223,6 +223,19 @@ def language_meant(word: str, in_itself: bool = True) -> str | None:
     return word if _is_language_tag(word) else _named(word, in_itself)
 
 
+# Countries' codes written for their languages' (a country's is what a flag or a domain shows).
+COUNTRY_LANGUAGES = {"kz": "kk", "ua": "uk", "gr": "el", "dk": "da", "se": "sv", "jp": "ja",
+                     "cn": "zh", "cz": "cs", "ee": "et", "si": "sl", "rs": "sr", "al": "sq",
+                     "am": "hy", "ge": "ka", "by": "be", "il": "he", "ir": "fa", "kr": "ko",
+                     "vn": "vi", "tj": "tg", "kg": "ky", "at": "de", "br": "pt", "mx": "es"}
+
+
+def country_meant(code: str) -> str | None:
+    """The language whose code `code` was likely written for, when it is a country's: 'kk' for
+    'kz' (Kazakhstan's). None for any other."""
+    return COUNTRY_LANGUAGES.get(code.strip().lower())
+
+
 def language_mistake(code: str) -> tuple[str, str] | None:
     """Why `code` is not a language tag that browsers, Babel and search engines know, and what
     to write instead; None for a good one ('en', 'pt-BR', 'zh-Hant', 'sr-Latn').
@@ -235,7 +248,7 @@ def language_mistake(code: str) -> tuple[str, str] | None:
     dashed = code.strip().replace("_", "-")
     if dashed != code and language_mistake(dashed) is None:
         return what, f"did you mean {dashed}? (a tag is written with '-')"
-    named = _named(code)
+    named = _named(code) or country_meant(code)
     if named:
         return what, f"did you mean {named}?"
     return what, "write a BCP 47 code such as 'en', 'es', 'fr' or 'pt-BR'"

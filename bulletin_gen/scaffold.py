@@ -25,7 +25,7 @@ from .content import (
     split_front_matter,
 )
 from .errors import BulletinError, Problems, no_such_issue
-from .i18n import language_name
+from .i18n import country_meant, language_name
 from .languages import listed_language, translated_name, translation_of
 from .layout import CACHE_DIR, OUTPUT_DIR
 from .markdown import slugify
@@ -165,7 +165,8 @@ def new_translation(site_dir: Path, issue: str, language: str) -> list[Path]:
                             "bulletin.yaml): its files are the originals, which the "
                             "translations translate")
     if language not in codes:
-        meant = listed_language(language, codes)
+        meant = listed_language(language, codes) or (
+            country_meant(language) if country_meant(language) in codes else None)
         advice = (f"did you mean {meant}?" if meant else
                   "add it under 'languages:' in bulletin.yaml first")
         raise BulletinError(f"'{language}' is not one of the site's languages "

@@ -164,6 +164,8 @@ def test_a_site_without_base_url_links_from_the_root(tmp_path: Path) -> None:
     ("title: T\nlanguage: pt_BR\n",
      ["bulletin.yaml:2: language: 'pt_BR' is not a language code (did you mean pt-BR? (a tag "
       "is written with '-'))"]),
+    ("title: T\nlanguage: kz\n",  # Kazakhstan's country code, not Kazakh's
+     ["bulletin.yaml:2: language: 'kz' is not a language code (did you mean kk?)"]),
     ("title: T\nlanguage: xx\n",
      ["bulletin.yaml:2: language: 'xx' is not a language code (write a BCP 47 code such as "
       "'en', 'es', 'fr' or 'pt-BR')"]),

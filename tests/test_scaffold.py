@@ -327,6 +327,7 @@ def test_a_new_issue_before_later_ones_takes_the_next_number_and_says_it_is_take
     ("arabic", "did you mean ar?"),
     ("fra", "did you mean fr?"),  # the three-letter code
     ("de", "add it under 'languages:' in bulletin.yaml first"),
+    ("gr", "add it under 'languages:' in bulletin.yaml first"),  # Greek (el) is not listed
 ])
 def test_new_translation_into_a_language_not_listed_says_which_was_meant(
         make_site: Callable[..., Path], runner: CliRunner, language: str, advice: str) -> None:
@@ -335,6 +336,16 @@ def test_new_translation_into_a_language_not_listed_says_which_was_meant(
     assert result.exit_code == 1
     assert result.output == (f"Error: '{language}' is not one of the site's languages "
                              f"(fr, ar); {advice}\n")
+
+
+def test_new_translation_into_a_countrys_code_names_its_language(
+        make_site: Callable[..., Path], runner: CliRunner) -> None:
+    site = make_site({"bulletin.yaml": SETTINGS + "languages: {kk: {}, uk: {}}\n"})
+    for typed, meant in (("kz", "kk"), ("ua", "uk")):
+        result = runner.invoke(main, ["new", "translation", "2026-01-winter", typed, str(site)])
+        assert result.exit_code == 1
+        assert result.output == (f"Error: '{typed}' is not one of the site's languages "
+                                 f"(kk, uk); did you mean {meant}?\n")
 
 
 def test_new_translation_into_the_main_language_says_its_files_are_the_originals(
