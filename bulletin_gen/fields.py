@@ -174,10 +174,10 @@ class FieldReader:
             else:
                 where = (Location(self.path, item.start_line)
                          if isinstance(item, Mapping) and item.start_line else self.at(key))
+                people = isinstance(item, dict) and key in _PEOPLE
                 self.problems.add(where, f"{self.label(key)}: expected a name or a list of "
                                   f"names, got {describe(item)}",
-                                  _quote_hint(item) or _NAME_HINT if isinstance(item, dict)
-                                  else _quote_hint(item))
+                                  _NAME_HINT if people else _quote_hint(item))
         for name in {name for name in names if names.count(name) > 1}:
             self.problems.warn(self.at(key), f"{self.label(key)}: '{name}' is given twice",
                                "give each name once")
@@ -236,7 +236,10 @@ class FieldReader:
                                    or did_you_mean(key, sorted(known)))
 
 
-# What to write for a name given as a mapping ({name: ..., organisation: ...}).
+# The fields of people's names, and what to write for a person given as a mapping
+# ({name: ..., organisation: ...}).
+_PEOPLE = frozenset(("authors", "author", "presenters", "presenter", "facilitators",
+                     "facilitator", "secretaries", "secretary", "participants", "participant"))
 _NAME_HINT = ("write the name as text; what says who they are goes after it: "
               "'Hélène Duchâteau (Centre for Mediation, trainer)'")
 

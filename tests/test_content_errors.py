@@ -58,6 +58,10 @@ CASES: dict[str, tuple[dict[str, str | bytes | None], list[str]]] = {
          "name as text; what says who they are goes after it: 'Hélène Duchâteau (Centre for "
          "Mediation, trainer)')"],
     ),
+    "a tag given as a mapping": (  # no advice about people
+        {LEAD: "---\ntitle: Lead\ntags:\n  - name: water\n---\nText.\n"},
+        [f"{LEAD}:4: tags: expected a name or a list of names, got a mapping"],
+    ),
     "yes or no read as true or false": (
         {LEAD: "---\ntitle: Lead\nregions: [Sweden, NO]\n---\nText.\n"},
         [f"{LEAD}:3: regions: expected a name or a list of names, got 'false' "
