@@ -483,6 +483,27 @@ def test_a_copied_file_saved_again_with_the_same_stamp_is_copied_again(
     assert snapshot(site / "output") == clean_tree(site, tmp_path)
 
 
+def test_a_file_no_text_names_renders_nothing_but_for_a_template_listing_the_files(
+        make_site: Callable[..., Path], tmp_path: Path) -> None:
+    """A note left beside an issue's texts made its pages again; a template that lists an
+    issue's files (`issue.assets`) shows it, and is rendered again."""
+    site = make_site()
+    age(site)
+    build(site, BuildOptions(jobs=1, pdf=False))
+    (site / "content/issues/2026-01-winter/notes.txt").write_text("to do\n", "utf-8")
+    assert build(site, BuildOptions(jobs=1, pdf=False)).rewritten == ()
+    (site / "templates/partials").mkdir(parents=True)
+    (site / "templates/partials/masthead.html").write_text(
+        '{% include "theme/partials/masthead.html" %}\n<p class="files">'
+        '{{ issue.assets | map(attribute="url") | join(" ") }}</p>\n', "utf-8")
+    build(site, BuildOptions(jobs=1, pdf=False))
+    (site / "content/issues/2026-01-winter/more.txt").write_text("later\n", "utf-8")
+    report = build(site, BuildOptions(jobs=1, pdf=False))
+    assert "issues/2026-01-winter/index.html" in report.rewritten
+    assert "more.txt" in (report.output / "issues/2026-01-winter/index.html").read_text("utf-8")
+    assert snapshot(report.output) == clean_tree(site, tmp_path)
+
+
 def test_every_property_of_an_issue_that_reads_its_items_is_known_to_the_fingerprints(
         make_site: Callable[..., Path]) -> None:
     site = make_site({"content/issues/2026-01-winter/03-talk.md":

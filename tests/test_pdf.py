@@ -572,12 +572,13 @@ def test_a_changed_static_file_writes_every_pdf_again(weasyprint: Any,
                                                       make_site: Callable[..., Path],
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     """A stylesheet, font or picture of static/, of any format, may be loaded by any print
-    layout; a text no layout loads makes no PDF again (in `serve`, one made every PDF
-    again)."""
+    layout; a text no layout loads, in static/ or beside an issue's texts (which none of
+    them names), makes no PDF again (in `serve`, each made PDFs again)."""
     site = make_site(TWO_ISSUES)
     made_pdfs(monkeypatch, site)
     (site / "static").mkdir()
     (site / "static/hello.txt").write_text("hi\n", "utf-8")
+    (site / "content/issues/2026-02-second/notes.txt").write_text("to do\n", "utf-8")
     assert made_pdfs(monkeypatch, site)[0] == []
     (site / "static/paper.bmp").write_bytes(b"BM")  # a print stylesheet may name it
     assert sorted(made_pdfs(monkeypatch, site)[0]) == ["2026-01-winter", "2026-02-second"]

@@ -34,6 +34,7 @@ SITE_FIELDS = tuple(field.name for field in dataclasses.fields(Site))
 # item is hashed once however many pages show it. Any other object is hashed by its pickle,
 # which is equal only for equal values (a difference at worst renders a page for nothing).
 COMPOSITES = (Site, Issue, TermIndex)
+ISSUE_FIELDS = tuple(field.name for field in dataclasses.fields(Issue) if field.name != "assets")
 # Those that hold tag and region entries, whose hash depends on whether the page's templates
 # can read the entries' issues' items (`Fingerprinter._entry`).
 HOLDING_ENTRIES = (Site, TermIndex)
@@ -89,7 +90,10 @@ class Fingerprinter:
         # the time a template takes here); `analysed` gets those this build used.
         self.analyses = analyses or {}
         self.analysed: dict[str, Analysis] = {}
-        self.shapes: dict[type, tuple[str, ...] | None] = {}  # field names of each dataclass
+        # The field names of each dataclass; an issue's without its files (`Issue.assets`),
+        # which only a template naming them reads (`_template`): a note beside its texts,
+        # published by none, made its pages and PDF again.
+        self.shapes: dict[type, tuple[str, ...] | None] = {Issue: ISSUE_FIELDS}
         # Templates that never name an issue's items (ISSUE_ITEMS): the issues they show, their
         # entries' too, are hashed without their items, so that the archive and a tag page
         # change only with what they show.
@@ -156,8 +160,7 @@ class Fingerprinter:
         known = self.heads.get(id(issue))
         if known is None:
             known = self.heads[id(issue)] = text_hash("Issue", *[
-                self.value(getattr(issue, field.name)) for field in dataclasses.fields(issue)
-                if field.name != "items"])
+                self.value(getattr(issue, name)) for name in ISSUE_FIELDS if name != "items"])
         return known
 
     def value(self, value: Any) -> str:
@@ -227,6 +230,9 @@ class Fingerprinter:
         # the templates read.
         site_parts = [f"{part}={self.value(getattr(site, part))}" for part in sorted(reads)
                       if part != "config"]
+        if "assets" in names:  # it may list an issue's files: every issue's are its input
+            site_parts.append(text_hash(*[f"{asset.url}:{asset.source}" for issue in site.issues
+                                          for asset in issue.assets]))
         return text_hash(VERSION, *sources, self._settings(site, names), *site_parts,
                          self._spoken(site.config.language))
 
