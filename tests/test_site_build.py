@@ -169,6 +169,27 @@ def test_roundtable_shows_session_and_roles_as_a_block(output: Path) -> None:
     }
 
 
+def test_many_participants_are_a_list_a_name_a_line(
+        make_site: Callable[..., Path], build_site: Callable[..., Path]) -> None:
+    """Fourteen participants, each with who they are, were one sentence joined by 'and'."""
+    people = ["Zoltán Kovács (City of Pécs, planning)", "Aigerim Nurlanovna (Almaty)",
+              "José María Quispe", "Rania Haddad (Irbid)"]
+    site = make_site({"content/issues/2026-01-winter/03-talk.md":
+                      "---\ntitle: Talk\nkind: roundtable\nparticipants:\n"
+                      + "".join(f"  - {name}\n" for name in people)
+                      + "---\n## Summary\n\nWhat was said.\n"})
+    output = build_site(site, pdf=False)
+    article = page(output, "issues/2026-01-winter/talk").find(".//article")
+    assert article is not None
+    listed = by_class(article, "names", "ul")
+    assert [text_of(li) for li in listed[0].iter("li")] == people
+    text = (output / "issues/2026-01-winter/email.txt").read_text("utf-8")
+    assert "Participants: Zoltán Kovács (City of Pécs, planning)\n" \
+           "              Aigerim Nurlanovna (Almaty)\n" in text
+    email = (output / "issues/2026-01-winter/email.html").read_text("utf-8")
+    assert "<bdi>José María Quispe</bdi><br><bdi>Rania Haddad (Irbid)</bdi>" in email
+
+
 def test_a_round_table_shows_no_empty_part_and_no_empty_roles(
         make_site: Callable[..., Path], build_site: Callable[..., Path]) -> None:
     """An empty '## Discussion' was drawn as an empty box (a bare heading in the plain text),
