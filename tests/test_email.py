@@ -389,14 +389,17 @@ def test_text_edition_lists_links_after_each_item(make_site: Callable[..., Path]
     output, _ = _build(make_site)
     text = (output / "issues/2026-01-winter/email.txt").read_text(encoding="utf-8")
     items = text.split("=" * 72)[1:]
+    # The contents' key outcomes link to the round table's first: [1], listed under them.
+    assert "[1] https://example.org/news/issues/2026-01-winter/roundtable/#" in text.split(
+        "=" * 72)[0]
     lead = items[0]
-    assert "the report [1]" in lead
-    assert "[1] https://example.org/report.pdf" in lead
-    assert "[2] https://example.org/news/issues/2026-01-winter/lead/" in lead
+    assert "the report [2]" in lead
+    assert "[2] https://example.org/report.pdf" in lead
+    assert "[3] https://example.org/news/issues/2026-01-winter/lead/" in lead
     roundtable = items[2]
-    assert "following the lead [4]" in roundtable  # numbers run on through the message
-    assert "[4] https://example.org/news/issues/2026-01-winter/lead/" in roundtable
-    assert lead.index("[1] https://") > lead.index("LEADBODYMARKER")
+    assert "following the lead [5]" in roundtable  # numbers run on through the message
+    assert "[5] https://example.org/news/issues/2026-01-winter/lead/" in roundtable
+    assert lead.index("[2] https://") > lead.index("LEADBODYMARKER")
 
 
 def test_digest_mode_sends_summaries_and_read_more_links(make_site: Callable[..., Path]) -> None:

@@ -190,6 +190,25 @@ def test_many_participants_are_a_list_a_name_a_line(
     assert "<bdi>José María Quispe</bdi><br><bdi>Rania Haddad (Irbid)</bdi>" in email
 
 
+def test_the_email_lists_the_key_outcomes_as_the_pages_do(
+        make_site: Callable[..., Path], build_site: Callable[..., Path]) -> None:
+    """The web issue page and the PDF listed them; the email did not."""
+    site = make_site({"content/issues/2026-01-winter/03-talk.md":
+                      "---\ntitle: Talk\nkind: roundtable\n---\n## Conclusions\n\n- Agree."
+                      "\n- Share.\n\n## Recommendations\n\n- Meet again.\n"})
+    output = build_site(site, pdf=False)
+    email = parse_html(output / "issues/2026-01-winter/email.html")
+    pointer = [p for p in email.iter("p") if p.get("class") == "outcomes-pointer"]
+    assert len(pointer) == 1
+    assert text_of(pointer[0]) == ("Key outcomes: 2 conclusions and 1 recommendation of "
+                                   "\u201cTalk\u201d.")
+    assert [a.get("href") for a in pointer[0].iter("a")] == [
+        "https://example.org/news/issues/2026-01-winter/talk/#talk-conclusions"]
+    text = (output / "issues/2026-01-winter/email.txt").read_text("utf-8")
+    assert "Key outcomes: 2 conclusions and 1 recommendation [1] of \u201cTalk\u201d.\n\n" \
+           "[1] https://example.org/news/issues/2026-01-winter/talk/#talk-conclusions\n" in text
+
+
 def test_a_round_table_shows_no_empty_part_and_no_empty_roles(
         make_site: Callable[..., Path], build_site: Callable[..., Path]) -> None:
     """An empty '## Discussion' was drawn as an empty box (a bare heading in the plain text),
