@@ -38,7 +38,7 @@ from .languages import (
     split_sources,
     with_main_settings,
 )
-from .layout import CONFIG_FILE, OUTPUT_DIR, edition_files
+from .layout import CACHE_DIR, CONFIG_FILE, MADE_DIR, OUTPUT_DIR, edition_files
 from .links import linked_files
 from .markdown import MarkdownRenderer
 from .model import Issue, Site
@@ -320,9 +320,9 @@ def build_pdf(site_dir: Path, name: str, target: Path | None = None,
     check_file_target(target, site_dir, "PDF", lambda start: start.startswith(b"%PDF-"))
     made = Problems()
     with tempfile.TemporaryDirectory(prefix="bulletin-pictures-") as scratch:
-        # The copies of its pictures, made for it: with no build, there are none to take.
+        # The copies of its pictures: those a build made, from the cache, else made here.
         pictures = image_files(replace(one.site, issues=(one.issue,), translations=()),
-                               made_in(Path(scratch)))
+                               made_in(Path(scratch), site_dir / CACHE_DIR / MADE_DIR))
         data = issue_pdf(site_dir, one.site, one.env, one.issue, made,
                          {path: source for source, path in pictures})
     write_file(target, data)

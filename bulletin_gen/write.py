@@ -33,11 +33,14 @@ MadeFolder = Callable[[str, Make, str], Path]
 
 
 
-def made_in(folder: Path) -> MadeFolder:
+def made_in(folder: Path, kept: Path | None = None) -> MadeFolder:
     """A `MadeFolder` that makes each folder anew under `folder`, for a command that keeps
-    nothing between runs (`bulletin pdf`)."""
+    nothing between runs (`bulletin pdf`); one that the builds made already under `kept` (the
+    cache's made folders, named by the same keys) is taken as it is, and never written to."""
 
     def made(key: str, make: Make, purpose: str = "") -> Path:
+        if kept is not None and (kept / key).is_dir():
+            return kept / key
         target = folder / key
         if not target.is_dir():
             target.mkdir(parents=True)

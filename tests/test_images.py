@@ -4,6 +4,7 @@ once and the same every build; the email and the print edition take their own co
 from __future__ import annotations
 
 import io
+import shutil
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
@@ -222,6 +223,27 @@ def test_the_print_edition_takes_the_print_copy(make_site: Callable[..., Path],
     result = runner.invoke(main, ["pdf", "2026-01-winter", str(site), "-o", str(alone)])
     assert result.exit_code == 0 and "leaves out" not in result.output, result.output
     assert alone.read_bytes() == pdf.read_bytes()
+
+
+def test_bulletin_pdf_takes_the_picture_copies_a_build_made(
+        make_site: Callable[..., Path], runner: CliRunner, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """`bulletin pdf` made its issue's copies again on every run (seconds for a few photos);
+    without a build it still makes them."""
+    pytest.importorskip("weasyprint")
+    site = site_with(make_site, photo(3000, 2000), settings=WITH_PDF)
+    age(site)  # its stamp, not its bytes, names its copies (filestamp.py): as a build left them
+    assert runner.invoke(main, ["build", str(site), "-j", "1", "--no-pdf"]).exit_code == 0
+    made = []
+    monkeypatch.setattr(images, "write_copies", lambda *args, **kwargs: made.append(args))
+    alone = tmp_path / "alone.pdf"
+    result = runner.invoke(main, ["pdf", "2026-01-winter", str(site), "-o", str(alone)])
+    assert result.exit_code == 0 and "leaves out" not in result.output, result.output
+    assert made == []
+    assert pdf_pictures(alone, tmp_path / "alone") == [(2400, 1600, False)]
+    shutil.rmtree(site / ".bulletin-cache")
+    runner.invoke(main, ["pdf", "2026-01-winter", str(site), "-o", str(tmp_path / "again.pdf")])
+    assert len(made) == 1
 
 
 def test_a_small_image_keeps_its_size_and_gets_no_larger_copies(
