@@ -790,11 +790,13 @@ def find_issue(site: Site, name: str) -> Issue:
     raise no_such_issue(name, wanted, "this site", [issue.slug for issue in site.issues])
 
 
-def issue_warnings(issue: Issue, warnings: Iterable[Problem]) -> tuple[Problem, ...]:
+def issue_warnings(issue: Issue, warnings: Iterable[Problem],
+                   others: Sequence[str] = ()) -> tuple[Problem, ...]:
     """Those of `warnings` about the edition of `issue` that a command makes (`bulletin pdf`,
-    `email`): at the issue's files (its folder's, or its file), and at the settings, which
-    shape every edition, but for the languages' (whose sites it does not make). Not every
-    warning of the site: another issue's unknown field is the build's to say."""
+    `email`): at the issue's files (its folder's, or its file), but its translations into
+    the `others` languages, and at the settings, which shape every edition, but for the
+    languages' (whose sites it does not make). Not every warning of the site: another issue's
+    unknown field is the build's to say, and a Russian file's is not the Spanish edition's."""
     # An issue of a folder is read from its issue.yaml (issue.es.yaml); of one file, an .md.
     folder = None if issue.source.endswith(".md") else issue.source.rsplit("/", 1)[0] + "/"
     own = {issue.source, *(item.source for item in issue.items)}
@@ -803,7 +805,8 @@ def issue_warnings(issue: Issue, warnings: Iterable[Problem]) -> tuple[Problem, 
         path = warning.location.path
         if path == CONFIG_FILE:
             return not warning.message.startswith("languages")
-        return path in own or (folder is not None and path.startswith(folder))
+        return path in own or (folder is not None and path.startswith(folder)
+                               and not translation_of(path.rpartition("/")[2], others))
 
     return tuple(filter(about, warnings))
 

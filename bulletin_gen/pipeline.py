@@ -306,8 +306,9 @@ def load_issue(site_dir: Path, name: str, language: str | None = None,
     site = site_in(main, language or named)
     issue_translated(main, site, issue_slug)
     issue = find_issue(site, issue_slug)
+    others = [each.language for each in (main, *main.translations) if each is not site]
     return OneIssue(site, issue, make_environment(site_dir, language=site.config.language),
-                    issue_warnings(issue, problems.warnings))
+                    issue_warnings(issue, problems.warnings, others))
 
 
 def build_pdf(site_dir: Path, name: str, target: Path | None = None,

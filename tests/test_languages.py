@@ -1510,3 +1510,17 @@ def test_a_translation_that_says_it_is_in_another_language_is_warned_of(
     assert [str(w) for w in report.warnings if "lang:" in str(w)] == [
         f"{WINTER}01-lead.ru.md:3: lang: 'es' in a translation into 'ru': its pages would say "
         "they are in 'es' (leave 'lang:' out: a translation is in its language)"]
+
+
+def test_an_editions_command_says_the_warnings_of_its_language_alone(
+        fixture_site: Callable[[str], Path], runner: CliRunner, tmp_path: Path) -> None:
+    """`bulletin email --lang ja` also said the Arabic translation's warnings."""
+    site_dir = fixture_site("multilingual")
+    april = site_dir / "content/issues/2026-04-april"
+    for code in ("ar", "ja"):
+        text = (april / f"issue.{code}.yaml").read_text("utf-8")
+        (april / f"issue.{code}.yaml").write_text(text + f"tagz{code}: [x]\n", "utf-8")
+    result = runner.invoke(main, ["email", "2026-04-april", str(site_dir), "--lang", "ja",
+                                  "--eml", str(tmp_path / "april.eml")])
+    assert result.exit_code == 0, result.output
+    assert "tagzja" in result.stderr and "tagzar" not in result.stderr
