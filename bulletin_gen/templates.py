@@ -41,6 +41,7 @@ from markupsafe import Markup, escape
 from . import __version__
 from .config import rgb
 from .errors import ContentError, Location, Problem
+from .excerpt import plain
 from .i18n import (
     DEFAULT_SESSION,
     direction_of,
@@ -414,9 +415,7 @@ def plain_text(html: str) -> str:
     """`{{ self.title() | plain }}`: the text of an HTML fragment, for a meta tag. As Jinja's
     `striptags`, but a no-break space stays one: French sets one before '?', which `striptags`
     folds into a plain space with the line breaks."""
-    text = _HTML_COMMENT.sub("", str(html))
-    text = _HTML_TAG.sub("", text)
-    return Markup(_LAYOUT_SPACE.sub(" ", text).strip()).unescape()
+    return plain(str(html))
 
 
 @pass_context
@@ -426,15 +425,15 @@ def own_direction(context: Context, *texts: str) -> Markup:
     the page's way. As dir="auto" gives it: WeasyPrint knows no dir="auto", and a brief in
     Arabic among English ones, which has no `lang:` of its own, printed its words out of
     order; mail clients read it in a style attribute (email/style.css)."""
-    direction = direction_of(" ".join(plain_text(text) for text in texts))
+    # The first text with a letter says it (a headline, most often): the brief's text is not
+    # stripped of its tags for nothing, on every tag and region page that lists it.
+    direction = next((found for found in (direction_of(plain_text(text)) for text in texts)
+                      if found), "")
     if not direction or direction == text_direction(_page_language(context)):
         return Markup("")
     return Markup(f' dir="{direction}"')
 
 
-_HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
-_HTML_TAG = re.compile(r"<[^>]*>")
-_LAYOUT_SPACE = re.compile(r"[ \t\n\r\f\v]+")
 _HEADING_TAG = re.compile(r"<(/?)h([1-6])\b")
 
 
