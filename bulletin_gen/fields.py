@@ -178,7 +178,7 @@ class FieldReader:
                 self.problems.add(where, f"{self.label(key)}: expected a name or a list of "
                                   f"names, got {describe(item)}",
                                   _NAME_HINT if people else _quote_hint(item))
-        for name in {name for name in names if names.count(name) > 1}:
+        for name in dict.fromkeys(name for name in names if names.count(name) > 1):
             self.problems.warn(self.at(key), f"{self.label(key)}: '{name}' is given twice",
                                "give each name once")
         return tuple(dict.fromkeys(names))
