@@ -46,9 +46,10 @@ class BuildOptions:
     strict: bool = False  # warnings fail the build
     pdf: bool = True  # the print edition, when bulletin.yaml does not switch it off
     email: bool = True  # the email edition, likewise
-    # Pages link to the PDFs, but this build leaves them out: `bulletin serve` shows an edit
-    # first and makes the PDFs (seconds each) in a second build.
-    pdf_later: bool = False
+    # What takes seconds waits for a second build: this one leaves out the PDFs it would make
+    # (the pages still link to them) and keeps the last search bundles it would index again,
+    # so that `bulletin serve` shows an edit first.
+    finish_later: bool = False
     # A private preview (`bulletin serve`): not the build `bulletin publish` takes.
     preview: bool = False
     progress: Progress | None = None  # told how the build advances (progress bar, --verbose)
@@ -59,7 +60,7 @@ class BuildOptions:
 
     def settings(self) -> tuple[object, ...]:
         """The options that change what a build writes, for the input stamp."""
-        return (self.drafts, self.base_url, self.strict, self.pdf, self.email, self.pdf_later)
+        return (self.drafts, self.base_url, self.strict, self.pdf, self.email, self.finish_later)
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,8 @@ class BuildReport:
     seconds: float
     warnings: tuple[Problem, ...]
     pdfs: int = 0
-    pdfs_later: int = 0  # PDFs left for the next build (`serve`'s `pdf_later`), not in `pdfs`
+    pdfs_later: int = 0  # PDFs left for the next build (`finish_later`), not in `pdfs`
+    search_later: int = 0  # search bundles left stale for the next build (`finish_later`)
     emails: int = 0
     drafts: int = 0  # draft issues left out (`--drafts` builds them)
     # The pages and edition files this build rendered or made and wrote, in path order;

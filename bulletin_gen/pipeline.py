@@ -114,7 +114,8 @@ def run_stages(site_dir: Path, output: Path, options: BuildOptions, inputs: Inpu
     # A page's words are its language's catalogue's, the theme's or the site's own.
     words = partial(catalogue_digest, site_dir=site_dir)
     # Pagefind indexes in processes of its own while this one hashes the pages.
-    search = (start_search(site, cache.made_folder, options.jobs, site_dir,
+    made_folder = cache.made_earlier if options.finish_later else cache.made_folder
+    search = (start_search(site, made_folder, options.jobs, site_dir,
                            cache.search_key(env, site, words))
               if site.config.search.enabled else None)
     plans = pages + editions
@@ -126,7 +127,7 @@ def run_stages(site_dir: Path, output: Path, options: BuildOptions, inputs: Inpu
     problems.extend(check_overrides(env, site_dir))
     work = cache.sort(plans, fingerprints, copies, keep_aside=pdf_skipped)
     later: set[str] = set()
-    if options.pdf_later:  # `serve`: the PDFs to make wait for the next build
+    if options.finish_later:  # `serve`: the PDFs to make wait for the next build
         later = {plan.path for plan in work.render if plan.path.endswith(".pdf")}
         editions = [plan for plan in editions if plan.path not in later]
         work = cache.postpone(work, later)
@@ -142,7 +143,7 @@ def run_stages(site_dir: Path, output: Path, options: BuildOptions, inputs: Inpu
     return BuildReport(output, len(site.issues), len(pages), files,
                        time.perf_counter() - started, tuple(problems.warnings),
                        pdfs=sum(plan.path.endswith(".pdf") for plan in editions),
-                       pdfs_later=len(later),
+                       pdfs_later=len(later), search_later=len(cache.postponed),
                        emails=sum(plan.path.endswith("email.html") for plan in editions),
                        drafts=site.drafts_left_out,
                        rewritten=cache.rewritten(), read=cache.files_read())

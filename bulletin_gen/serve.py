@@ -45,7 +45,7 @@ from .layout import CONFIG_FILE, INPUT_FOLDERS, editor_temporary
 from .publish import content_type
 
 EVENTS_PATH = "/__bulletin/events"
-PDF_QUIET_MS = 1000  # after an edit, how long without a save before its PDFs are made
+QUIET_MS = 1000  # after an edit, how long without a save before its PDFs and search are made
 KEEPALIVE_SECONDS = 15.0  # a comment on the event stream this often notices closed tabs
 LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "[::1]"})
 WILDCARDS = frozenset({"0.0.0.0", "::"})
@@ -399,27 +399,37 @@ def rebuild(site_dir: Path, options: BuildOptions, state: LiveState,
     state.publish()
     summary = build_summary(report.issues, report.pages, report.pdfs, report.emails,
                             report.seconds)
-    later = f"; {plural(report.pdfs_later, 'PDF')} to come" if report.pdfs_later else ""
-    say(summary + later, False)
+    later = _left_for_later(report)
+    say(summary + (f"; {later} to come" if later else ""), False)
     return report
+
+
+def _left_for_later(report: BuildReport) -> str:
+    """What a `finish_later` build left for the next: '1 PDF and the search index', ''."""
+    parts = [plural(report.pdfs_later, "PDF")] if report.pdfs_later else []
+    if report.search_later:
+        parts.append("the search index")
+    return " and ".join(parts)
 
 
 def rebuild_pages(site_dir: Path, options: BuildOptions, state: LiveState,
                   say: Callable[[str, bool], None]) -> BuildReport | None:
-    """After an edit, the build that leaves the PDFs out (the pages still link to them), so
-    that the browser reloads as soon as the pages are written; its report, which says how
-    many PDFs are left for `make_pdfs`, when the site built."""
-    return rebuild(site_dir, replace(options, pdf_later=True), state, say)
+    """After an edit, the build that leaves out the PDFs (the pages still link to them) and
+    keeps the last search index, so that the browser reloads as soon as the pages are
+    written; its report, which says what is left for `finish`, when the site built."""
+    return rebuild(site_dir, replace(options, finish_later=True), state, say)
 
 
-def make_pdfs(site_dir: Path, options: BuildOptions, state: LiveState,
-              say: Callable[[str, bool], None], first: BuildReport) -> None:
-    """The build that brings the PDF edition up to date after `rebuild_pages` (`first`). Its
-    pages are the same bytes, so it reloads nothing unless it fails; it says only the
-    warnings of its own (of the PDFs)."""
+def finish(site_dir: Path, options: BuildOptions, state: LiveState,
+           say: Callable[[str, bool], None], first: BuildReport) -> None:
+    """The build that makes what `rebuild_pages` (`first`) left for later. Its pages are the
+    same bytes, so it reloads nothing unless it fails; it says only the warnings of its own
+    (of the PDFs)."""
     report = _built(site_dir, options, state, say, frozenset(first.warnings))
     if report is not None:
-        say(f"PDF edition up to date ({report.seconds:.1f} s)", False)
+        done = ("PDF edition and search index" if first.pdfs_later and first.search_later
+                else "PDF edition" if first.pdfs_later else "Search index")
+        say(f"{done} up to date ({report.seconds:.1f} s)", False)
 
 
 def watch_filter(site_dir: Path) -> Callable[[Any, str], bool]:
@@ -484,28 +494,28 @@ def serve(site_dir: Path, host: str = "127.0.0.1", port: int = 8000,
         thread.start()
         say(f"Serving {site_dir.resolve()} at {url} (drafts included). Watching content/, "
             f"templates/, static/ and {CONFIG_FILE}; press Ctrl-C to stop.", False)
-        # The PDFs an edit changed are made once no save has come for PDF_QUIET seconds: a
-        # save while they were made waited for them (3-5 s on the demo site).
-        waiting_pdfs: tuple[BuildReport, float] | None = None
+        # The PDFs and search bundles an edit changed are made once no save has come for
+        # QUIET_MS: a save while they were made waited for them (3-5 s on the demo site).
+        unfinished: tuple[BuildReport, float] | None = None
         for changes in watch(site_dir, watch_filter=watch_filter(site_dir), debounce=300,
                              step=50, raise_interrupt=True, yield_on_timeout=True,
-                             rust_timeout=PDF_QUIET_MS // 4):
+                             rust_timeout=QUIET_MS // 4):
             if changes:
                 started = time.strftime("%H:%M:%S")
                 names = sorted({Path(path).name for _, path in changes})
                 say(f"{started} changed: {', '.join(names[:5])}"
                     f"{' ...' if len(names) > 5 else ''}", False)
                 first = rebuild_pages(site_dir, options, state, say)
-                due = time.monotonic() + PDF_QUIET_MS / 1000
+                due = time.monotonic() + QUIET_MS / 1000
                 if first is None:  # a failed build: the next that succeeds says what is left
-                    waiting_pdfs = None
-                elif first.pdfs_later:
-                    waiting_pdfs = (first, due)
-                elif waiting_pdfs is not None:  # found nothing changed: those left still wait
-                    waiting_pdfs = (waiting_pdfs[0], due)
-            elif waiting_pdfs is not None and time.monotonic() >= waiting_pdfs[1]:
-                make_pdfs(site_dir, options, state, say, waiting_pdfs[0])
-                waiting_pdfs = None
+                    unfinished = None
+                elif first.pdfs_later or first.search_later:
+                    unfinished = (first, due)
+                elif unfinished is not None:  # found nothing changed: what is left still waits
+                    unfinished = (unfinished[0], due)
+            elif unfinished is not None and time.monotonic() >= unfinished[1]:
+                finish(site_dir, options, state, say, unfinished[0])
+                unfinished = None
     except KeyboardInterrupt:
         pass
     finally:

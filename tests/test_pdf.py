@@ -559,7 +559,7 @@ def test_a_pdf_left_for_the_next_build_is_the_last_ones_meanwhile(
     before = pdf.read_bytes()
     story = site / "content/issues/2026-02-second/01-story.md"
     story.write_text(story.read_text("utf-8") + "\nMore text.\n", "utf-8")
-    report = build(site, BuildOptions(jobs=1, pdf_later=True))
+    report = build(site, BuildOptions(jobs=1, finish_later=True))
     assert report.pdfs_later == 1 and pdf.read_bytes() == before
     report = build(site, BuildOptions(jobs=1))
     assert "issues/2026-02-second/2026-02-second.pdf" in report.rewritten

@@ -5,6 +5,7 @@ for every language of tests/fixtures/sites/multilingual."""
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import http.server
 import os
@@ -146,6 +147,27 @@ def test_an_edit_indexes_its_year_again_and_equals_a_clean_build(
     clean = build(site, BuildOptions(output=tmp_path / "clean", clean=True, pdf=False,
                                      email=False, jobs=1))
     assert bundle(clean.output) == after
+
+
+def test_serves_first_build_after_an_edit_keeps_the_last_index_for_the_next(
+        make_site: Callable[..., Path], tmp_path: Path) -> None:
+    """`serve` shows an edit before Pagefind indexes it again (most of a second for a year of
+    a weekly): the last bundle stands in until the next build, which makes the new one."""
+    site = make_site(SEARCH_SITE)
+    age(site)
+    options = BuildOptions(pdf=False, email=False, jobs=1)
+    before = bundle(build(site, options).output)
+    lead = site / "content/issues/2026-01-winter/01-lead.md"
+    lead.write_text(lead.read_text("utf-8") + "\nA new word: zanzibar.\n", "utf-8")
+    first = build(site, dataclasses.replace(options, finish_later=True))
+    assert first.search_later == 1 and bundle(first.output) == before
+    assert "zanzibar" in (first.output / "issues/2026-01-winter/lead/index.html").read_text()
+    second = build(site, options)
+    assert second.search_later == 0 and bundle(second.output) != before
+    clean = build(site, BuildOptions(output=tmp_path / "clean", clean=True, pdf=False,
+                                     email=False, jobs=1))
+    assert bundle(clean.output) == bundle(second.output)
+    assert build(site, options).search_later == 0  # nothing changed: nothing left either
 
 
 def test_a_bundle_made_again_links_what_it_shares_with_the_one_before(

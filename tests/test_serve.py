@@ -168,7 +168,7 @@ def test_serve_rebuilds_reloads_and_shows_errors_until_fixed(served: tuple[Serve
     assert status == 200 and "A <em>rewritten</em> lead." in page
     # The page reloads before the PDF is made; the next edit waits for it, or that build
     # could read the file half written and show a passing error.
-    while not server.next_line().startswith("PDF edition up to date"):
+    while not server.next_line().startswith("PDF edition and search index up to date"):
         pass
 
     item.write_text(original.replace("kind: feature", "kind: feature\ndate: 5 May"))
@@ -428,9 +428,9 @@ def test_an_edit_reloads_the_page_first_and_makes_the_pdf_after(
     warning = f"{ITEM}:4: warning: unknown field 'tagz' (did you mean tags?)\n"
     assert lines.count(warning) == 1, lines
     lines.remove(warning)
-    assert re.fullmatch(r"Built 1 issue, \d+ pages, 1 email in \d+\.\d s; 1 PDF to come\n",
-                        lines[0])
-    assert re.fullmatch(r"PDF edition up to date \(\d+\.\d s\)\n", lines[1])
+    assert re.fullmatch(r"Built 1 issue, \d+ pages, 1 email in \d+\.\d s; 1 PDF and the "
+                        r"search index to come\n", lines[0])
+    assert re.fullmatch(r"PDF edition and search index up to date \(\d+\.\d s\)\n", lines[1])
     assert pdf_bytes(server, pdf).startswith(b"%PDF")
     # An edit that no PDF shows makes none, and says nothing of them.
     for number, text in enumerate(("About us.", "About the network."), start=2):
@@ -463,10 +463,11 @@ def test_a_save_soon_after_another_is_shown_before_the_pdfs_are_made(
     assert events.next_event() == ("reload", str(int(first) + 2))
     assert "Second save." in server.get(ITEM_PAGE)[1]
     said = [server.next_line() for _ in range(5)]
+    later = "N PDF and the search index"
     assert [re.sub(r"\d+(\.\d+)?", "N", line.split(" changed: ")[-1]) for line in said] == [
-        "N-lead.md\n", "Built N issue, N pages, N email in N s; N PDF to come\n",
-        "N-lead.md\n", "Built N issue, N pages, N email in N s; N PDF to come\n",
-        "PDF edition up to date (N s)\n"], said
+        "N-lead.md\n", f"Built N issue, N pages, N email in N s; {later} to come\n",
+        "N-lead.md\n", f"Built N issue, N pages, N email in N s; {later} to come\n",
+        "PDF edition and search index up to date (N s)\n"], said
     assert "Second save." in pdf_text(server, "issues/2026-01-winter/2026-01-winter.pdf")
     events.close()
     assert server.stop() == 0

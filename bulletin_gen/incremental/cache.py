@@ -146,6 +146,7 @@ class BuildCache:
         # by what it was made for, the one the last build into this output used.
         self.made: dict[str, str] = {}
         self.made_before: dict[str, str] = {}
+        self.postponed: list[str] = []  # the purposes `made_earlier` left stale
         self.memo: ModelMemo | None = None
         self.translated: list[ModelMemo] = []  # `translation_memo`, one for each language
         self.adopted: dict[int, tuple[SourceDoc, str]] = {}  # their documents' digests
@@ -230,6 +231,19 @@ class BuildCache:
             make(scratch, earlier if earlier is not None and earlier.is_dir() else None)
         scratch.rename(folder)
         return folder
+
+    def made_earlier(self, key: str, make: Make, purpose: str = "") -> Path:
+        """`made_folder`'s folder, or while it is still to be made, the one the last build
+        used for `purpose`, left stale (`postponed`): what `serve` shows until its next build
+        makes the new one (a year's search bundle takes Pagefind most of a second)."""
+        assert self.folder is not None
+        before = self.made_before.get(purpose) if purpose else None
+        if before and not (self.folder / MADE / key).is_dir() \
+                and (self.folder / MADE / before).is_dir():
+            self.made[before] = purpose
+            self.postponed.append(purpose)
+            return self.folder / MADE / before
+        return self.made_folder(key, make, purpose)
 
     def keep_compiled(self, env: Environment) -> None:
         """Let `env` take the templates an earlier build compiled, in this process or kept in
