@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from html import unescape
 from pathlib import Path
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 from .content import SourceDoc, Sources
 from .errors import Location, Problems, closest
@@ -173,12 +173,20 @@ def broken_link(doc: SourceDoc, url: str, what: str) -> tuple[str, str]:
 
 def missing_file_hint(doc: SourceDoc, url: str) -> str:
     """What to do about a path of `doc` that names no file: the file it likely meant."""
+    if named_as_address(doc, url):
+        return (f"the file's name holds '#' or '?', which an address reads as its fragment or "
+                f"query: rename the file, or write {quote(unquote(url))}")
     target = _target(doc, url)
     meant = _meant_file(target, url) if target else ""
     if not meant and "@" in url and "/" not in url:  # logo@2x.png is a file, not an address
         meant = f"mailto:{url}"
     return (f"did you mean {meant}?" if meant else
             "the path is relative to this file; check the name and folder")
+
+
+def named_as_address(doc: SourceDoc, url: str) -> bool:
+    """Whether `url` is the name of a file beside `doc` that holds a '#' or '?'."""
+    return ("#" in url or "?" in url) and (doc.path.parent / unquote(url)).is_file()
 
 
 def as_written(url: str) -> str:

@@ -563,6 +563,12 @@ def _image(fields: FieldReader, resolve: Resolver, doc: SourceDoc) -> Image | No
                      "write a path relative to this file, or an https:// address")
         return None
     target = src if is_external(src) else resolve(src, "image")
+    named = "" if is_external(src) else unquote(target or "")
+    # The theme's `url` filter writes a file's '#' and '?' as they are, which breaks its address.
+    if "#" in named or "?" in named or links.named_as_address(doc, src):
+        fields.error("image", f"image: the file's name holds '#' or '?', which an address "
+                     f"reads as its fragment or query: {src}", "rename the file")
+        return None
     if target is None:
         fields.error("image", *leaving_site(doc, src, "image:") or (
             f"image: no file '{src}'", links.missing_file_hint(doc, src)))

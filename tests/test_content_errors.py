@@ -163,6 +163,21 @@ CASES: dict[str, tuple[dict[str, str | bytes | None], list[str]]] = {
          f"{ISSUE}/images/map.png": TINY_PNG},
         [f"{LEAD}:3: image: no file 'images/Map.PNG' (did you mean images/map.png?)"],
     ),
+    # An address reads '#' and '?' as the start of its fragment and query
+    "image whose file's name holds a '#', written as it is or escaped": (
+        {LEAD: "---\ntitle: Lead\nimage: 'images/map #2.png'\nimage_alt: A map\n---\n"
+               "![A map](<images/map #2.png>)\n",
+         f"{ISSUE}/issue.yaml": "title: Spring\ndate: 2026-02-01\n"
+                                "image: images/map%20%232.png\nimage_alt: A map\n",
+         f"{ISSUE}/images/map #2.png": TINY_PNG},
+        [f"{LEAD}:3: image: the file's name holds '#' or '?', which an address reads as its "
+         "fragment or query: images/map #2.png (rename the file)",
+         f"{LEAD}:6: image to a missing file: images/map%20#2.png (the file's name holds '#' "
+         "or '?', which an address reads as its fragment or query: rename the file, or write "
+         "images/map%20%232.png)",
+         f"{ISSUE}/issue.yaml:3: image: the file's name holds '#' or '?', which an address "
+         "reads as its fragment or query: images/map%20%232.png (rename the file)"],
+    ),
     "missing file in a brief": (
         {f"{ISSUE}/02-briefs.yaml": "title: News\nitems:\n  - body: |\n      Line one.\n"
                                     "      See [this](nowhere.md).\n"},
