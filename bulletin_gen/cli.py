@@ -198,14 +198,18 @@ def publish(site: Path, name: str | None, dry_run: bool, delete: bool, no_push: 
 @click.option("--base-url", help="Override base_url from bulletin.yaml.")
 @click.option("--lang", metavar="CODE", help="The edition of the issue's translation into "
               "this language (one of 'languages:' in bulletin.yaml).")
+@click.option("--to", "to", multiple=True, metavar="ADDRESS",
+              help="An address for the To: header, as 'Name <user@example.org>' (repeat for "
+              "more); needed by `sendmail -t`.")
 def email(issue: str, site: Path, output: Path | None, drafts: bool, base_url: str | None,
-          lang: str | None) -> None:
+          lang: str | None, to: tuple[str, ...]) -> None:
     """Write the email edition of ISSUE (its slug, or its folder or file, as
     content/issues/2026-03-march/; a translation's file names that language's edition) as a
     message to import."""
     from .editions.email import export_eml
 
-    report = export_eml(site, issue, output, drafts=drafts, base_url=base_url, language=lang)
+    report = export_eml(site, issue, output, drafts=drafts, base_url=base_url, language=lang,
+                        to=to)
     _print_warnings(report.warnings)
     click.echo(f"Wrote {report.path}: \"{report.subject}\" ({report.html_bytes / 1024:.0f} KB "
                "of HTML)")

@@ -309,6 +309,40 @@ def test_an_untranslated_item_is_laid_out_in_its_language_with_a_note(arabic: Pa
     assert text.count(note) == 2  # the lead story and the briefs
 
 
+def test_a_message_read_right_to_left_keeps_its_direction_and_its_latin_lines_theirs(
+        arabic: Path) -> None:
+    """Webmail drops <html>'s attributes, and the whole message went left to right; in the
+    text, a right-to-left mark before an address or an English sentence moved its last slash
+    or full stop to its start."""
+    page = (arabic / "ar/issues/2026-01-winter/email.html").read_text(encoding="utf-8")
+    outer = next(table for table in _parse(arabic / "ar/issues/2026-01-winter/email.html")
+                 .iter("table") if table.get("class") == "outer")
+    assert (outer.get("lang"), outer.get("dir")) == ("ar", "rtl")
+    assert page.encode("utf-8").find(b'<meta charset="utf-8">') < 1024 - 30
+    lines = (arabic / "ar/issues/2026-01-winter/email.txt").read_text("utf-8").splitlines()
+    arabic_lines = [line for line in lines if re.search("[\u0600-\u06ff]", line)]
+    latin_lines = [line for line in lines if line.strip() and line not in arabic_lines]
+    assert arabic_lines and all(line.startswith("\u200f") for line in arabic_lines)
+    assert any(line.startswith("https://") for line in latin_lines)
+    assert latin_lines and not any("\u200f" in line for line in latin_lines)
+
+
+def test_the_messages_links_and_pictures_are_written_in_ascii(
+        make_site: Callable[..., Path]) -> None:
+    """Some mailing tools' click tracking rejects a link with a letter beyond ASCII."""
+    output, _ = _build(make_site, {
+        ISSUE + "02-pecs.md": "---\ntitle: Pécs\n---\nSee [the lead](01-lead.md) "
+                              "and [Łódź](https://łódź.example.pl/miasto/).\n\n"
+                              "![Map](<images/mapa ł.png>)\n",
+        ISSUE + "images/mapa ł.png": TINY_PNG})
+    doc = _parse(output / "issues/2026-01-winter/email.html")
+    addresses = [value for element in doc.iter() for name, value in element.attrib.items()
+                 if name in ("href", "src")]
+    assert "https://xn--d-uga0v4h.example.pl/miasto/" in addresses
+    assert "https://example.org/news/issues/2026-01-winter/images/mapa%20%C5%82.png" in addresses
+    assert all(value.isascii() for value in addresses)
+
+
 def test_an_issue_is_named_by_its_folder_or_a_file_as_the_shell_gives_them(
         make_site: Callable[..., Path], runner: CliRunner, tmp_path: Path,
         monkeypatch: pytest.MonkeyPatch) -> None:
@@ -525,7 +559,10 @@ def test_eml_is_a_multipart_alternative_message(make_site: Callable[..., Path],
     assert message.get_content_type() == "multipart/alternative"
     assert message["Subject"] == "Test Bulletin: January 2026"
     assert message["From"].addresses[0].addr_spec == "news@example.org"
-    assert message["Date"].datetime.date().isoformat() == "2026-01-15"
+    # Noon UTC: the issue's date from Hawaii to New Zealand (midnight was the day before in
+    # the Americas); no Message-ID, which the sending server gives each message
+    assert message["Date"] == "Thu, 15 Jan 2026 12:00:00 +0000"
+    assert message["Message-ID"] is None and message["To"] is None
     assert message["List-Unsubscribe"] is None  # a merge tag is not a URL
     parts = [part.get_content_type() for part in message.iter_parts()]
     assert parts == ["text/plain", "text/html"]
@@ -536,7 +573,7 @@ def test_eml_is_a_multipart_alternative_message(make_site: Callable[..., Path],
         assert got == built.rstrip("\n")
     first = eml.read_bytes()
     runner.invoke(main, ["email", "2026-01-winter", str(site), "--eml", str(eml)])
-    assert eml.read_bytes() == first  # same issue, same bytes: boundary and Message-ID too
+    assert eml.read_bytes() == first  # same issue, same bytes: the boundary too
     # As `bulletin pdf`: -o names the file, and without it the issue's slug does, here.
     runner.invoke(main, ["email", "2026-01-winter", str(site), "-o", str(site / "o.eml")])
     assert (site / "o.eml").read_bytes() == first
@@ -572,6 +609,40 @@ def test_eml_names_an_unsubscribe_link_and_defaults_the_sender(
     message = email.message_from_bytes(report.path.read_bytes(), policy=policy.default)
     assert message["List-Unsubscribe"] == "<https://lists.example.org/unsubscribe?list=news&id=7>"
     assert str(message["From"]) == "Test Bulletin <editor@example.org>"
+
+
+def test_eml_sender_and_recipients_as_editors_write_them(make_site: Callable[..., Path],
+                                                         runner: CliRunner) -> None:
+    """A comma in the sender's name made two From addresses, one of them without a domain;
+    `sendmail -t` needs a To:; a message with no way to unsubscribe is warned of."""
+    from bulletin_gen.cli import main
+
+    yaml = str(EMAIL_FILES["bulletin.yaml"]).replace(
+        "from: Test Bulletin <news@example.org>",
+        'from: "Hélène Marchand, Common Ground <bulletin@örnek.com.tr>"').replace(
+        '  unsubscribe_url: "*|UNSUB|*"\n', "")
+    site = make_site({**EMAIL_FILES, "bulletin.yaml": yaml})
+    eml = site / "w.eml"
+    result = runner.invoke(main, ["email", "2026-01-winter", str(site), "-o", str(eml), "--to",
+                                  "Zeynep Kaya <zeynep@example.org>", "--to", "list@example.org"])
+    assert result.exit_code == 0, result.output
+    assert ("bulletin.yaml: warning: the message has no unsubscribe link" in result.stderr)
+    message = email.message_from_bytes(eml.read_bytes(), policy=policy.default)
+    [sender] = message["From"].addresses
+    assert (sender.display_name, sender.addr_spec) == (
+        "Hélène Marchand, Common Ground", "bulletin@xn--rnek-4qa.com.tr")
+    assert [address.addr_spec for address in message["To"].addresses] == [
+        "zeynep@example.org", "list@example.org"]
+    result = runner.invoke(main, ["email", "2026-01-winter", str(site), "-o", str(eml),
+                                  "--to", "Zeynep Kaya"])
+    assert result.exit_code == 1 and "--to: 'Zeynep Kaya' has no email address" in result.output
+    for written, name, spec in (("news@example.org (Common Ground)", "Common Ground",
+                                 "news@example.org"), ("news@example.org", "", "news@example.org")):
+        result = runner.invoke(main, ["email", "2026-01-winter", str(site), "-o", str(eml),
+                                      "--to", written])
+        [address] = email.message_from_bytes(eml.read_bytes(), policy=policy.default)[
+            "To"].addresses
+        assert (address.display_name, address.addr_spec) == (name, spec)
 
 
 def test_email_command_errors(make_site: Callable[..., Path], runner: CliRunner) -> None:

@@ -10,6 +10,7 @@ mail tools import. Everything is deterministic: the same issue gives the same by
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import html as htmllib
@@ -24,7 +25,7 @@ from email.utils import format_datetime
 from functools import partial
 from gettext import NullTranslations
 from pathlib import Path
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import unquote, urljoin
 
 from jinja2 import Environment
 from markupsafe import Markup
@@ -37,6 +38,7 @@ from ..markdown import (
     ALT_ATTRIBUTE,
     Attrs,
     address,
+    as_uri,
     is_external,
     rewrite_start_tags,
     shown_src,
@@ -134,23 +136,29 @@ def _finish_html(issue: Issue, web_url: str, root: str, sizes: ImageSizes, html:
     html = rewrite_start_tags(_drop_web_only(html),
                               partial(_email_tag, web_url, sizes, unlabelled))
     check_email_images(issue, root, unlabelled, problems)
-    data = inline_css(html).encode("utf-8")
+    data = _charset_first(inline_css(html)).encode("utf-8")
     check_email_size(issue, len(data), problems)
     return data
 
 
 def _finish_text(right_to_left: bool, text: str, problems: Problems) -> bytes:
-    """The plain text, its lines fitted; in a language read right to left, each begins with a
-    right-to-left mark: a mail client sets each line as a paragraph of its own, in the
-    direction of its first letter, and a line that began with a Latin name or an address
-    ran left to right, out of order."""
+    """The plain text, its lines fitted; in a language read right to left, each line that
+    holds a letter of such a script begins with a right-to-left mark: a mail client sets each
+    line as a paragraph of its own, in the direction of its first letter, and a line that
+    began with a Latin name or a number ran left to right, out of order. A line without one
+    (an address, an English sentence) is left to go left to right: set right to left, its
+    full stop and an address's last slash went to its start."""
     text = fit_lines(text)
     if right_to_left:
-        text = "\n".join(f"{RLM}{line}" if line.strip() else line for line in text.split("\n"))
+        text = "\n".join(f"{RLM}{line}" if _RIGHT_TO_LEFT.search(line) else line
+                         for line in text.split("\n"))
     return text.encode("utf-8")
 
 
 RLM = "\u200f"  # RIGHT-TO-LEFT MARK
+# A letter of a script written right to left: Hebrew, Arabic, Syriac, Thaana, N'Ko... and
+# their presentation forms.
+_RIGHT_TO_LEFT = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
 
 
 def missing_requirement(config: SiteConfig) -> tuple[str, str] | None:
@@ -286,7 +294,18 @@ def _email_tag(web_url: str, sizes: ImageSizes, unlabelled: list[str], tag: str,
     if src is not None:
         unlabelled.append(src)
     absolute = _absolute(web_url, tag, attrs)
-    return _sized(sizes, tag, absolute or attrs) or absolute
+    attrs = _sized(sizes, tag, absolute or attrs) or absolute or attrs
+    return _in_ascii(attrs) or (attrs if absolute or attrs is not None else None)
+
+
+def _in_ascii(attrs: Attrs) -> Attrs | None:
+    """`attrs` with the addresses of their links and pictures in ASCII (`as_uri`), when one
+    has a letter beyond it ('.../pécs/'): some mailing tools' click tracking rejects
+    such a link. None when none has."""
+    if all(value is None or value.isascii() for name, value in attrs if name in ("href", "src")):
+        return None
+    return [(name, as_uri(value) if name in ("href", "src") and value else value)
+            for name, value in attrs]
 
 
 def _drop_web_only(html: str) -> str:
@@ -295,6 +314,15 @@ def _drop_web_only(html: str) -> str:
     "Notes") shows in mail clients, which drop the styles that hide it."""
     html = re.sub(r'\s*<a [^>]*class="footnote-backref"[^>]*>.*?</a>', "", html)
     return re.sub(r'<(h[1-6]) class="visually-hidden"[^>]*>.*?</\1>\n?', "", html)
+
+
+def _charset_first(html: str) -> str:
+    """The inlined HTML with its `<meta charset>` first in `<head>`, where it must be within
+    the first 1,024 bytes: css-inline puts the small-screen `<style>` before it."""
+    meta = '<meta charset="utf-8">'
+    if meta not in html or html.find(meta) < html.find("<style"):
+        return html
+    return html.replace(f"{meta}\n", "", 1).replace("<head>", f"<head>{meta}", 1)
 
 
 def inline_css(html: str) -> str:
@@ -309,15 +337,23 @@ def inline_css(html: str) -> str:
 # The .eml message -----------------------------------------------------------------------
 
 
-def email_message(config: SiteConfig, edition: EmailEdition) -> EmailMessage:
-    """A multipart/alternative message (text, then HTML) with fixed headers and boundary."""
+def email_message(config: SiteConfig, edition: EmailEdition,
+                  to: tuple[str, ...] = ()) -> EmailMessage:
+    """A multipart/alternative message (text, then HTML) with fixed headers and boundary, to
+    the addresses `to` (none: the mail program or the mailing tool says whom).
+
+    It is dated noon UTC of the issue's date, which is that date from Hawaii to New Zealand
+    (midnight was the evening before in the Americas). It has no Message-ID: the server that
+    sends it gives each message one of its own, so that a test sent to oneself first is not
+    taken for the mailing (Gmail shows one message of each ID)."""
     digest = hashlib.sha256((edition.html + edition.text).encode("utf-8")).hexdigest()
     message = EmailMessage(policy=policy.SMTP)
     message["Subject"] = edition.subject
     message["From"] = sender(config)
-    message["Date"] = format_datetime(dt.datetime.combine(edition.issue.date, dt.time(),
+    if to:
+        message["To"] = [mailbox(address) for address in to]
+    message["Date"] = format_datetime(dt.datetime.combine(edition.issue.date, dt.time(12),
                                                           tzinfo=dt.UTC))
-    message["Message-ID"] = f"<{digest[:32]}@{urlsplit(config.base_url).hostname or 'bulletin'}>"
     unsubscribe = config.email.unsubscribe_url
     if unsubscribe.startswith(("https://", "http://", "mailto:")):
         message["List-Unsubscribe"] = f"<{unsubscribe}>"
@@ -328,15 +364,32 @@ def email_message(config: SiteConfig, edition: EmailEdition) -> EmailMessage:
     return message
 
 
-def sender(config: SiteConfig) -> str | Address:
-    """`email.from` as written, or the bulletin's title with its contact address."""
+def sender(config: SiteConfig) -> Address:
+    """`email.from`, or the bulletin's title with its contact address."""
     if config.email.from_address:
-        return config.email.from_address
+        return mailbox(config.email.from_address)
     if config.contact.email:
-        user, _, domain = config.contact.email.partition("@")
-        return Address(config.title, user, domain)
+        return mailbox(config.contact.email, config.title)
     raise EmailError("the email needs a sender: add 'email: {from: \"Bulletin "
                      "<news@example.org>\"}' or 'contact: {email: ...}' to bulletin.yaml")
+
+
+def mailbox(written: str, name: str = "") -> Address:
+    """One address as an editor writes it: 'Name <user@example.org>', 'user@example.org
+    (Name)' or 'user@example.org'. The name is all before the last '<', whatever it holds: a
+    header reads a comma in it ('Hélène Marchand, Common Ground <...>') as a second address,
+    which servers refuse, so the name is written quoted. A domain beyond ASCII is written in
+    its IDNA form ('örnek.com.tr': 'xn--rnek-1oa.com.tr')."""
+    before, bracket, after = written.rpartition("<")
+    if bracket:
+        name, spec = before.strip().strip('"').strip() or name, after.partition(">")[0]
+    else:
+        spec, _, comment = written.partition("(")
+        name = comment.rpartition(")")[0].strip() or name
+    user, _, domain = spec.strip().rpartition("@")
+    with contextlib.suppress(UnicodeError):  # as written: the server will say what is wrong
+        domain = domain.encode("idna").decode("ascii")
+    return Address(name, user, domain)
 
 
 def _is_message(start: bytes) -> bool:
@@ -345,13 +398,18 @@ def _is_message(start: bytes) -> bool:
 
 
 def export_eml(site_dir: Path, name: str, target: Path | None = None, drafts: bool = False,
-               base_url: str | None = None, language: str | None = None) -> EmlReport:
+               base_url: str | None = None, language: str | None = None,
+               to: tuple[str, ...] = ()) -> EmlReport:
     """Write the email edition of the issue `name` (its slug, folder or file) as a .eml file
-    at `target` (by default ISSUE.eml, ISSUE.CODE.eml in a translation's language); in
-    `language` ('es': its translation), or that of the translation file `name` names, else
-    the main language."""
+    at `target` (by default ISSUE.eml, ISSUE.CODE.eml in a translation's language), to the
+    addresses `to`; in `language` ('es': its translation), or that of the translation file
+    `name` names, else the main language."""
     from ..pipeline import load_issue  # the build imports the editions, so not at the top
 
+    for written in to:
+        if "@" not in written:
+            raise EmailError(f"--to: '{written}' has no email address (write it as "
+                             "'Name <user@example.org>')")
     one = load_issue(site_dir, name, language, base_url)
     target = one.target(target, "eml")
     check_file_target(target, site_dir, "email message", _is_message)
@@ -362,7 +420,11 @@ def export_eml(site_dir: Path, name: str, target: Path | None = None, drafts: bo
         raise EmailError(f"issue '{one.issue.slug}' is a draft: pass --drafts to send it anyway")
     made = Problems()
     edition = render_email(one.site, one.env, one.issue, made)
-    data = email_message(one.site.config, edition).as_bytes()
+    if not one.site.config.email.unsubscribe_url:
+        made.warn(Location(CONFIG_FILE), "the message has no unsubscribe link: a mailing tool "
+                  "adds its own, but one sent as it is must have one",
+                  "set email.unsubscribe_url to a link, or to your mailing tool's merge tag")
+    data = email_message(one.site.config, edition, to).as_bytes()
     write_file(target, data)
     return EmlReport(target, edition.subject, len(edition.html.encode("utf-8")),
                      one.warnings + tuple(made.warnings))
