@@ -228,6 +228,43 @@ def test_a_long_line_of_code_wraps_on_paper(weasyprint: Any, make_site: Callable
     assert "LASTWORD" in shown
 
 
+def test_every_participant_and_every_long_word_is_on_the_paper(
+        weasyprint: Any, make_site: Callable[..., Path], build_site: Callable[..., Path]) -> None:
+    """The roles of a round table were one box kept whole, the participants a line box that
+    cannot break: past about 80 names, those beyond the page's end were lost. A word longer
+    than its line ran off the paper."""
+    names = "".join(f"  - Person{number} Kowalska-Yilmaz (Civic Lab of Town {number}, Romania)\n"
+                    for number in range(1, 101))
+    word = "Bürgerbeteiligungsverfahrensordnungsentwurfsbegutachtungskommissionssitzung"
+    site = make_site({
+        "content/issues/2026-01-winter/03-table.md": (
+            f"---\ntitle: The square {word}\nkind: roundtable\nfacilitators: Ana Editor\n"
+            f"participants:\n{names}---\n## Summary\nWe met.\n"),
+        "content/issues/2026-01-winter/04-more.yaml": (
+            f"title: In brief\nkind: briefs\nitems:\n  - body: Its {word}{word[:20]} ends.\n")})
+    pdf = build_site(site) / "issues/2026-01-winter/2026-01-winter.pdf"
+    # pdftotext reads what lies on the page: text run off the paper's edge is not there.
+    shown = subprocess.run([require_tool("pdftotext"), str(pdf), "-"], capture_output=True,
+                           text=True, check=True).stdout
+    assert sorted(set(re.findall(r"Person(\d+) ", shown)), key=int) == [
+        str(number) for number in range(1, 101)]
+    joined = re.sub(r"\s+", "", shown)
+    assert f"Thesquare{word}" in joined and f"Its{word}{word[:20]}ends." in joined
+
+
+def test_a_round_table_that_fits_begins_under_the_contents(
+        weasyprint: Any, fixture_site: Callable[[str], Path], tmp_path: Path) -> None:
+    """Its roles, inline-blocks beside a block of participants, found no room on a page half
+    empty: the round table began on page 2."""
+    site = fixture_site("full")
+    pdf = tmp_path / "forum.pdf"
+    result = CliRunner().invoke(main, ["pdf", "2026-02-forum", str(site), "-o", str(pdf)])
+    assert result.exit_code == 0, result.output
+    first = subprocess.run([require_tool("pdftotext"), "-l", "1", str(pdf), "-"],
+                           capture_output=True, text=True, check=True).stdout
+    assert "Rosa Quispe" in first and "Disputes start with missing information." in first
+
+
 def test_a_width_written_on_a_picture_is_kept_on_paper(
         weasyprint: Any, make_site: Callable[..., Path], build_site: Callable[..., Path],
         tmp_path: Path) -> None:
