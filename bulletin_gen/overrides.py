@@ -64,7 +64,16 @@ def check_overrides(env: Environment, site_dir: Path) -> Problems:
     """The errors and warnings of the site's templates that rendering would not say, or not
     say well: a template loading itself, a block no extended template has."""
     found = Problems()
-    outlines = {name: _outline(env, name) for name in site_templates(site_dir)}
+    names = site_templates(site_dir)
+    # `theme/...` names the built-in theme's templates (templates.make_environment): a copy of
+    # them kept there for reference is never read, as an override or otherwise.
+    if any(name.startswith(THEME_PREFIX) for name in names):
+        found.warn(Location(f"templates/{THEME_PREFIX}"), "this folder is never read: "
+                   "'theme/...' names the built-in theme's templates, which an override "
+                   "includes or extends", "to override a template, put it under its own name "
+                   "in templates/, as templates/partials/masthead.html; keep a copy of the "
+                   "theme for reference outside templates/")
+    outlines = {name: _outline(env, name) for name in names if not name.startswith(THEME_PREFIX)}
     found.warnings += _never_used(outlines)
     for name, outline in outlines.items():
         if outline is None:
@@ -75,6 +84,9 @@ def check_overrides(env: Environment, site_dir: Path) -> Problems:
             found.warnings += _blocks_never_shown(name, outline, known)
             found.warnings += _text_never_shown(name, outline, known)
     return found
+
+
+THEME_PREFIX = "theme/"
 
 
 def site_templates(site_dir: Path) -> list[str]:

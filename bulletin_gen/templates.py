@@ -162,7 +162,8 @@ def make_environment(site_dir: Path | None, language: str = "en",
     theme = FileSystemLoader(THEME_TEMPLATES)
     loaders = [SiteTemplates(site_dir)] if site_dir else []
     env = ThemeEnvironment(
-        loader=ChoiceLoader([*loaders, theme, PrefixLoader({"theme": theme})]),
+        # `theme/...` is always the built-in theme, even beside a copy in templates/theme/.
+        loader=ChoiceLoader([PrefixLoader({"theme": theme}), *loaders, theme]),
         autoescape=select_autoescape(disabled_extensions=("txt",), default=True,
                                      default_for_string=True),  # plain text is never escaped
         undefined=StrictUndefined,

@@ -195,6 +195,29 @@ def test_a_template_no_page_uses_is_warned_of_with_the_theme_name_it_may_mean(
     assert "Ribbon" in (site / "output/index.html").read_text(encoding="utf-8")
 
 
+def test_a_copy_of_the_theme_in_templates_theme_is_never_read_and_said_so(
+        make_site: Callable[..., Path], runner: CliRunner) -> None:
+    """A designer's reference copy of the theme in templates/theme/ took the place of the
+    built-in templates that overrides include as 'theme/...', stale, without a word."""
+    site = make_site({
+        "templates/theme/partials/masthead.html": "<p>STALE REFERENCE COPY</p>\n",
+        "templates/theme/404.html": "<p>Old</p>\n",
+        "templates/partials/masthead.html": '<div class="ribbon">Special</div>\n'
+                                            '{% include "theme/partials/masthead.html" %}\n'})
+    for command in ("build", "check"):
+        code, said = run(runner, command, site)
+        assert code == 0
+        warnings = [line for line in said.splitlines() if ": warning: " in line]
+        assert warnings == [
+            "templates/theme/: warning: this folder is never read: 'theme/...' names the "
+            "built-in theme's templates, which an override includes or extends (to override a "
+            "template, put it under its own name in templates/, as "
+            "templates/partials/masthead.html; keep a copy of the theme for reference outside "
+            "templates/)"], said
+    page = (site / "output/index.html").read_text(encoding="utf-8")
+    assert "Special" in page and "STALE" not in page and 'class="masthead' in page
+
+
 def test_a_template_a_computed_name_may_load_is_not_warned_of(
         make_site: Callable[..., Path], runner: CliRunner) -> None:
     site = make_site({"templates/partials/promo_winter.html": "<p>Winter</p>\n",
