@@ -2,12 +2,12 @@
 
 `measure_images` gives each item's and issue's image its size, read from its file with the EXIF
 orientation applied. It runs on every build, after loading: a picture replaced by another of
-other dimensions leaves its item file as it was. `image_files` makes the copies: the widths of
-`Image.widths` for screens, the email's and the print edition's (model.py). Each copy is
-upright and carries no metadata (no camera, no place), and the same picture gives the same
-bytes. An original that carries metadata is published the same way, in its place, so that a
-photo's location never reaches the site; so is a picture the texts place, of which no other
-copies are made.
+other dimensions leaves its item file as it was. `image_files` makes the copies, of the
+`image:`s and of the pictures the texts place alike: the widths of `Image.widths` for screens,
+the email's and the print edition's (model.py). Each copy is upright and carries no metadata
+(no camera, no place), and the same picture gives the same bytes. An original that carries
+metadata is published the same way, in its place, so that a photo's location never reaches
+the site.
 """
 
 from __future__ import annotations
@@ -155,18 +155,16 @@ def _terms(indexes: tuple[TermIndex, ...],
 
 
 def image_files(site: Site, made_folder: MadeFolder) -> list[tuple[Path, str]]:
-    """The copies of every measured image and where each goes in the output: an `image:`'s at
-    its widths, and of a picture its texts place, the original without its camera's metadata
-    when it has any. Each image's are made by `made_folder(digest, make, "")`, a folder that
-    the caller keeps under `digest`."""
+    """The copies of every measured image and where each goes in the output, at its widths,
+    and the original without its camera's metadata when it has any. Each image's are made by
+    `made_folder(digest, make, "")`, a folder that the caller keeps under `digest`."""
     sources = _sources(site)
     files = []
-    for image, resized in _published(site):
+    for image in _published(site):
         source = sources[image.url]
         digest = hashlib.sha256(f"{source}\0{file_version(source)}\0{PIL.__version__}\0"
-                                f"{image.width}\0{resized}".encode()).hexdigest()[:32]
-        folder = made_folder(digest, functools.partial(write_copies, image, source,
-                                                       resized=resized), "")
+                                f"{image.width}".encode()).hexdigest()[:32]
+        folder = made_folder(digest, functools.partial(write_copies, image, source), "")
         files += [(path, f"{image.url.rpartition('/')[0]}/{path.name}")
                   for path in sorted(folder.iterdir())]
     return files
@@ -175,18 +173,18 @@ def image_files(site: Site, made_folder: MadeFolder) -> list[tuple[Path, str]]:
 def copy_paths(site: Site) -> set[str]:
     """The site paths of every copy `image_files` makes, from the model alone (`bulletin
     check`, which makes none, counts them as written)."""
-    return {image.at(width) for image in _images(site)
+    return {image.at(width) for image in _published(site)
             for width in (*image.widths(), EMAIL_WIDTH, PRINT_WIDTH)}
 
 
-def _published(site: Site) -> list[tuple[Image, bool]]:
-    """The images `image_files` makes copies of, each with whether it is resized: the
-    `image:`s, and the still pictures the texts place (which are published as they are, but
-    for what their camera wrote), by site path."""
-    resized = {image.url: (image, True) for image in _images(site)}
-    placed = {image.url: (image, False) for each in (site, *site.translations)
+def _published(site: Site) -> list[Image]:
+    """The images `image_files` makes copies of, by site path: the `image:`s, and the still
+    pictures the texts place (a phone's photo of 6000 pixels made a PDF of 19 MB, and every
+    reader of the page downloaded it whole)."""
+    placed = {image.url: image for each in (site, *site.translations)
               for issue in each.issues for image in issue.pictures if image.scaled}
-    return [found for _, found in sorted({**placed, **resized}.items())]
+    return [image for _, image in sorted({**placed, **{image.url: image
+                                                      for image in _images(site)}}.items())]
 
 
 def _images(site: Site) -> Iterator[Image]:
@@ -197,18 +195,16 @@ def _images(site: Site) -> Iterator[Image]:
                 yield image
 
 
-def write_copies(image: Image, source: Path, folder: Path, earlier: Path | None = None,
-                 resized: bool = True) -> None:
+def write_copies(image: Image, source: Path, folder: Path, earlier: Path | None = None) -> None:
     """Write into `folder` each copy of `image` (from the file `source`) under its file name:
-    unless not `resized`, one for each of its widths; and the original without what its camera
-    wrote, when it wrote anything. (`earlier` is not asked: a changed picture changes every
-    copy.)"""
+    one for each of its widths, and the original without what its camera wrote, when it wrote
+    anything. (`earlier` is not asked: a changed picture changes every copy.)"""
     with Pillow.open(source) as picture:
         stripped = bool(picture.getexif())
         kind = picture.format or "PNG"
         profile = picture.info.get("icc_profile")  # colours, kept; EXIF and XMP are not
         upright = ImageOps.exif_transpose(picture)
-    widths = {*image.widths(), EMAIL_WIDTH, PRINT_WIDTH} if resized else set()
+    widths = {*image.widths(), EMAIL_WIDTH, PRINT_WIDTH}
     for width in sorted(width for width in widths if width < image.width):
         copy = upright.resize((width, image.height_at(width)), Pillow.Resampling.LANCZOS)
         (folder / image.at(width).rpartition("/")[2]).write_bytes(

@@ -354,17 +354,35 @@ def _link_within(items_held: dict[str, str], tag: str, attrs: Attrs) -> Attrs | 
             ("data-page-ref", None)]
 
 
+# How a web page shows a picture: its copy this wide, and the sizes it takes on the screen
+# (`srcset`), as partials/picture.html shows an `image:`.
+SHOWN_WIDTH = 800
+SHOWN_SIZES = "(max-width: 44rem) 100vw, 42rem"
+
+
 def _sized_picture(pictures: dict[str, Image], tag: str, attrs: Attrs) -> Attrs | None:
-    """An <img> of a picture the text places (`src` one of `pictures`, by site path) with
-    its width and height, as an `image:` has them, unless the text gave a width."""
+    """An <img> of a picture the text places (`src` one of `pictures`, by site path) as an
+    `image:` is shown: its copy for the screen, the others in `srcset`, with its width and
+    height; unless the text gave a width."""
     values = dict(attrs)
     src = values.get("src") or ""
     image = pictures.get(unquote(src[len(ROOT_MARKER):])) if src.startswith(ROOT_MARKER) \
         else None
     if tag != "img" or image is None or "width" in values or "height" in values:
         return None
-    return [*attrs, ("width", str(image.width)), ("height", str(image.height)),
-            ("decoding", "async")]
+    values.update(src=_site_address(image.at(SHOWN_WIDTH)),
+                  width=str(min(image.width, SHOWN_WIDTH)),
+                  height=str(image.height_at(SHOWN_WIDTH)), decoding="async")
+    widths = image.widths()
+    if len(widths) > 1:
+        values.update(srcset=", ".join(f"{_site_address(image.at(width))} {width}w"
+                                       for width in widths), sizes=SHOWN_SIZES)
+    return list(values.items())
+
+
+def _site_address(path: str) -> str:
+    """A file's site path as a fragment's link holds it, for `relative_html` to fit."""
+    return ROOT_MARKER + address(path, file_name=True)
 
 
 def tint(colour: str, whiteness: float) -> str:

@@ -92,10 +92,11 @@ def test_a_large_photo_is_published_at_every_width_upright_and_without_its_locat
     assert (email["width"], email["height"]) == ("536", "715")
 
 
-def test_a_photo_in_the_text_is_published_as_it_is_without_its_location(
+def test_a_photo_in_the_text_is_published_without_its_location_at_an_images_widths(
         make_site: Callable[..., Path], build_site: Callable[..., Path]) -> None:
     """Only an `image:` lost what its camera wrote: a photo placed in the text published the
-    place it was taken."""
+    place it was taken. Its copies are an `image:`'s: a phone's photo of 6000 pixels was
+    every reader's download, and made a PDF of 19 MB."""
     site = make_site({
         "content/issues/2026-01-winter/images/photo.jpg": photo(1000, 750),
         "content/issues/2026-01-winter/images/plain.jpg": photo(300, 200, gps=False),
@@ -103,8 +104,9 @@ def test_a_photo_in_the_text_is_published_as_it_is_without_its_location(
             "---\ntitle: Lead\n---\n![The hall](images/photo.jpg) ![A chart](images/plain.jpg)\n"})
     output = build_site(site, jobs=1, pdf=False)
     files = published(output)
-    assert sorted(files) == ["photo.jpg", "plain.jpg"]  # no copies at other widths
+    assert sorted(files) == ["photo.480w.jpg", "photo.800w.jpg", "photo.jpg", "plain.jpg"]
     assert files["photo.jpg"].size == (1000, 750)
+    assert files["photo.800w.jpg"].size == (800, 600)
     assert all(GPS not in picture.getexif() for picture in files.values())
 
 
@@ -133,7 +135,7 @@ def test_a_picture_in_the_text_is_sized_for_the_email(make_site: Callable[..., P
     sized = {element.get("alt"): (element.get("src"), element.get("width"), element.get("height"))
              for element in parse_html(output / "issues/2026-01-winter/email.html").iter("img")}
     assert sized["The garden again"] == (base + "photo.1200w.jpg", "536", "268")
-    assert sized["A wide chart"] == (base + "wide.png", "536", "134")  # no copies made of it
+    assert sized["A wide chart"] == (base + "wide.1200w.png", "536", "134")
     assert sized["a small one"] == (base + "small.png", "300", "200")
     # As the `image:`'s: a phone's column, not the width attribute, bounds it (images blocked
     # or not), and it is never drawn wider than itself.
@@ -175,7 +177,7 @@ def test_a_picture_in_the_text_has_its_size_on_the_web_pages(
 
     output = build(site, options).output
     for page in pages:
-        assert sizes(output, page) == {"A chart": ("900", "300"),
+        assert sizes(output, page) == {"A chart": ("800", "267"),  # its copy 800 wide
                                        "The chart, small": ("90", None),
                                        "Elsewhere": (None, None)}, page
     (site / "content/issues/2026-01-winter/images/chart.png").write_bytes(_png(300, 600))
@@ -223,6 +225,27 @@ def test_the_print_edition_takes_the_print_copy(make_site: Callable[..., Path],
     result = runner.invoke(main, ["pdf", "2026-01-winter", str(site), "-o", str(alone)])
     assert result.exit_code == 0 and "leaves out" not in result.output, result.output
     assert alone.read_bytes() == pdf.read_bytes()
+
+
+def test_a_picture_the_text_places_is_printed_and_shown_from_its_copies(
+        make_site: Callable[..., Path], runner: CliRunner, tmp_path: Path) -> None:
+    """A phone's photo placed in the text went into the PDF whole (19 MB for one of 6000
+    pixels), and every reader of the page downloaded it."""
+    pytest.importorskip("weasyprint")
+    site = make_site({**WITH_PDF,
+                      "content/issues/2026-01-winter/images/photo.jpg": photo(3200, 2400),
+                      "content/issues/2026-01-winter/01-lead.md":
+                          "---\ntitle: Lead\n---\n![The hall](images/photo.jpg)\n"})
+    result = runner.invoke(main, ["build", str(site), "-j", "1"])
+    assert result.exit_code == 0, result.output
+    issue = site / "output/issues/2026-01-winter"
+    assert pdf_pictures(issue / "2026-01-winter.pdf", tmp_path / "built") == [
+        (2400, 1800, False)]
+    shown = img(issue / "lead/index.html")
+    assert (shown["src"], shown["width"], shown["height"]) == (
+        "../../../issues/2026-01-winter/images/photo.800w.jpg", "800", "600")
+    assert shown["srcset"].split(", ")[-1] == (
+        "../../../issues/2026-01-winter/images/photo.1600w.jpg 1600w")
 
 
 def test_bulletin_pdf_takes_the_picture_copies_a_build_made(

@@ -496,7 +496,7 @@ def test_a_file_whose_name_has_spaces_or_marks_is_linked_by_a_valid_address(
     assert shown["A map"].get("srcset", "").split(", ")[0] == \
         f"{here}Pécs%20map%20100%25.480w.png 480w"
     assert (shown["A plan"].get("src"), shown["A plan"].get("width")) == (
-        f"{here}plan%202.png", "900")
+        f"{here}plan%202.800w.png", "800")
     for name in ("Annual report.pdf", "Plan 100%.pdf", "Pécs map 100%.png", "plan 2.png",
                  "Pécs map 100%.800w.png"):
         assert (written / name).is_file(), name

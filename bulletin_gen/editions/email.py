@@ -108,11 +108,12 @@ def issue_email_plans(site: Site, issue: Issue,
         # Passed through as written: a mailing tool replaces its merge tag (*|UNSUB|*) itself.
         "unsubscribe_url": Markup(config.email.unsubscribe_url),
     }
-    copies = {image.at(EMAIL_WIDTH) for image in (issue.image, *(i.image for i in issue.items))
-              if image is not None and image.width}
     # The pictures its text places (`_sized`), measured with the issue: one replaced by
     # another of other dimensions changes the issue, and so makes the email anew.
     pictures = {image.url: image for image in issue.pictures}
+    copies = {image.at(EMAIL_WIDTH) for image in (issue.image, *(i.image for i in issue.items),
+                                                  *issue.pictures)
+              if image is not None and image.width}
     sizes = partial(_email_image, config.absolute(""), pictures, copies)
     _, html_path, text_path = edition_files(issue.url, issue.slug)
     return (PagePlan(html_path, issue.url, EMAIL_HTML, context,
