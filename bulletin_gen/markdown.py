@@ -221,9 +221,30 @@ def _french_spacing(state: StateCore) -> None:
         texts += token.children or ()
 
 
+# Letters of the scripts written without spaces between words (Chinese, Japanese: Han, kana,
+# their punctuation and full-width forms): a line break of the source between two of them is
+# no space. CSS says so (its "segment break transformation"), but Chromium and WeasyPrint
+# draw one: "川の 合意" for a line broken after の.
+_UNSPACED = re.compile("[\u2e80-\u2fdf\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff"
+                       "\uf900-\ufaff\uff00-\uffef]")
+
+
+def _unspaced_breaks(state: StateCore) -> None:
+    """The core rule that drops a soft line break between two such letters."""
+    if not _UNSPACED.search(state.src):
+        return
+    for block in state.tokens:
+        children = block.children or []
+        for before, token, after in zip(children, children[1:], children[2:], strict=False):
+            if token.type == "softbreak" and before.type == after.type == "text" \
+                    and _UNSPACED.match(before.content[-1:]) and _UNSPACED.match(after.content[:1]):
+                token.type, token.content = "text", ""
+
+
 class MarkdownRenderer:
     """CommonMark + tables, footnotes, strikethrough, anchors, typography and autolinks, for
-    texts in `language` (its quotation marks; French spacing)."""
+    texts in `language` (its quotation marks; French spacing; no space for a line break
+    between Chinese or Japanese letters)."""
 
     def __init__(self, unsafe_html: bool = False, language: str = "en") -> None:
         self.unsafe_html = unsafe_html
@@ -249,6 +270,7 @@ class MarkdownRenderer:
         self.md.add_render_rule("footnote_block_open", _footnote_block_open)
         if _is_french(language):
             self.md.core.ruler.push("french_spacing", _french_spacing)
+        self.md.core.ruler.push("unspaced_breaks", _unspaced_breaks)
         _watch_nesting(self.md)
 
     def in_language(self, language: str) -> MarkdownRenderer:

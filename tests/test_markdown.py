@@ -87,6 +87,14 @@ def test_french_puts_a_no_break_space_before_its_marks_and_inside_guillemets() -
     assert html_of("Note : yes ?") == "<p>Note : yes ?</p>\n"
 
 
+def test_a_line_break_between_chinese_or_japanese_letters_is_no_space() -> None:
+    """Chromium and WeasyPrint drew a space for it: "川の 合意". Between words of scripts
+    written with spaces (Korean's too), and beside a Latin letter, it stays one."""
+    text = "三月に結ばれた\n川の合意。\n新しい\nOffice\n开放\n了。\n서울\n시청\n"
+    html = MarkdownRenderer(language="en").render(text, keep).html
+    assert html == "<p>三月に結ばれた川の合意。新しい\nOffice\n开放了。\n서울\n시청</p>\n"
+
+
 def test_footnotes_and_heading_ids_carry_the_prefix() -> None:
     html = html_of("## Part\n\nText[^1].\n\n[^1]: Note.\n", "item")
     assert '<h2 id="item-part">Part</h2>' in html
