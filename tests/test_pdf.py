@@ -406,6 +406,11 @@ def test_pdf_command_writes_one_issue(weasyprint: Any, make_site: Callable[..., 
     result = runner.invoke(main, ["pdf", f"{site.name}/content/issues/2026-01-winter/01-lead.md"])
     assert result.exit_code == 0, result.output
     assert 'the print edition of "January 2026", a draft (' in result.stdout
+    # Every page of a draft's PDF says it is one (sent to partners for review); not a
+    # published issue's.
+    pages = [page.extract_text() for page in PdfReader(tmp_path / "2026-01-winter.pdf").pages]
+    assert all("DRAFT" in page for page in pages), pages
+    assert not any("DRAFT" in page.extract_text() for page in PdfReader(target).pages)
 
 
 def test_the_pdf_is_never_written_over_a_file_of_the_site_or_of_another_kind(
