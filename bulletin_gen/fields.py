@@ -14,9 +14,18 @@ from typing import Any
 
 from .errors import Location, Problems, did_you_mean
 from .i18n import language_mistake
-from .yamlio import Mapping
+from .yamlio import Extra, Mapping
 
 MISSING_FIELD = "missing required field"
+
+
+def _plain(value: Any) -> Any:
+    """A YAML value as plain Python values: mappings as dicts, their keys as text."""
+    if isinstance(value, dict):
+        return {str(key): _plain(each) for key, each in value.items()}
+    if isinstance(value, list):
+        return [_plain(each) for each in value]
+    return value
 
 
 class FieldReader:
@@ -205,6 +214,18 @@ class FieldReader:
             self.seen.add(singular)
             return self.names(plural)
         return self.names(singular)
+
+    def extra(self, key: str = "extra") -> Extra:
+        """`extra:`, a mapping of the site's own values for its templates (`Extra`)."""
+        value = self.raw(key)
+        if value is None:
+            return Extra()
+        if not isinstance(value, dict):
+            self.error(key, f"{self.label(key)}: expected a mapping (key: value lines) of values "
+                            f"for your templates, got {describe(value)}",
+                       "write one 'name: value' per line under it, indented")
+            return Extra()
+        return Extra(_plain(value))
 
     def mapping(self, key: str) -> FieldReader:
         """A nested mapping, read with the same problem list."""

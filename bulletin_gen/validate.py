@@ -437,6 +437,7 @@ def _build_issue(source: IssueSource, identities: dict[Path, Identity],
         inherited=originals.inherited(doc),
         image=image,
         contact=issue_contact,
+        extra=fields.extra(),
     )
     fields.finish()
     if source.folder is None:
@@ -630,6 +631,7 @@ def _build_item(doc: SourceDoc, identity: Identity, issue_date: dt.date, resolve
         regions=read_terms(fields, "regions", renderer),
         image=_image(fields, resolve, doc),
         contact=read_contact(fields),
+        extra=fields.extra(),
     )
     briefs: tuple[Brief, ...] = ()
     roundtable = None

@@ -1,13 +1,14 @@
 """Safe YAML that remembers the line of every mapping key, so errors can name it.
 
 Mappings load as `Mapping` (a dict with a `line_of(key)` method); every other value loads as
-PyYAML's safe loader makes it. Aliases are counted so that a "billion laughs" document is
+PyYAML's safe loader makes it. An `extra:` field's values reach the templates as an `Extra`. Aliases are counted so that a "billion laughs" document is
 refused instead of expanding without bound: the number of aliases, the text they repeat, and
 the number of values once every alias is expanded are limited, as is the length of the text.
 """
 
 from __future__ import annotations
 
+import collections.abc
 import re
 import sys
 import unicodedata
@@ -51,6 +52,31 @@ def bad_characters(text: str) -> Iterator[tuple[int, str]]:
 def xml_safe(text: str) -> str:
     """`text` with each character XML cannot hold replaced by U+FFFD, as HTML parsers do."""
     return _NOT_IN_XML.sub("\ufffd", text)
+
+
+class Extra(collections.abc.Mapping[str, Any]):
+    """What an `extra:` field holds: values of the site's own (a social profile, a banner's
+    name) that no stage reads and its templates may (`config.extra.instagram`,
+    `item.extra.banner`), as YAML gave them. Read-only, and equal, hashed and fingerprinted by
+    what it holds, as the model's other values."""
+
+    def __init__(self, data: collections.abc.Mapping[str, Any] | None = None) -> None:
+        self._data = dict(data or {})
+
+    def __getitem__(self, key: str) -> Any:
+        return self._data[key]
+
+    def __iter__(self) -> collections.abc.Iterator[str]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __hash__(self) -> int:
+        return hash(repr(self._data))
+
+    def __repr__(self) -> str:
+        return f"Extra({self._data!r})"
 
 
 class Mapping(dict[str, Any]):

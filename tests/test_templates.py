@@ -7,11 +7,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import parse_html, text_of
+from conftest import MINIMAL_SITE, parse_html, text_of
 from jinja2 import UndefinedError
 from markupsafe import Markup
 
 from bulletin_gen.build import BuildOptions, build
+from bulletin_gen.errors import ContentError
 from bulletin_gen.i18n import DEFAULT_SESSION, format_date, format_names
 from bulletin_gen.model import Item, RoundTable
 from bulletin_gen.templates import (
@@ -179,3 +180,56 @@ def test_overriding_one_partial_changes_every_page_that_uses_it(
 def test_theme_templates_are_reachable_with_the_theme_prefix() -> None:
     env = make_environment(None)
     assert env.get_template("theme/page.html").filename == env.get_template("page.html").filename
+
+
+EXTRA_SITE = {
+    "bulletin.yaml": MINIMAL_SITE["bulletin.yaml"] + "        extra: {instagram: fieldnotes, "
+                                                     "partners: [Pécs office, Almaty office]}\n",
+    "content/issues/2026-01-winter/issue.yaml": str(MINIMAL_SITE[
+        "content/issues/2026-01-winter/issue.yaml"]) + "extra: {theme: winter}\n",
+    "content/issues/2026-01-winter/01-lead.md": "---\ntitle: Lead story\nextra:\n  banner: sunrise"
+                                                "\n  order: 2\n---\nThe lead.\n",
+    "templates/partials/site_footer.html": '{% include "theme/partials/site_footer.html" %}\n'
+        '<p class="social">{{ config.extra.instagram }}: {{ config.extra.partners | join(", ") '
+        '}}</p>\n',
+    "templates/partials/item.html": '<p class="banner">{{ item.extra.banner | default("none") '
+        '}} {{ issue.extra.theme }}</p>\n{% include "theme/partials/item.html" %}\n',
+}
+
+
+def test_extra_gives_the_templates_values_of_the_sites_own(
+        make_site: Callable[..., Path], tmp_path: Path) -> None:
+    """A designer's social profile or an item's banner had no field: 'unknown field', and
+    lost. `extra:` of bulletin.yaml, an issue and an item reach the templates, and a change
+    to them reaches the pages of a rebuild."""
+    site = make_site(EXTRA_SITE)
+    report = build(site, BuildOptions(pdf=False, jobs=1))
+    assert not report.warnings
+    page = parse_html(report.output / "issues/2026-01-winter/index.html")
+    shown = {element.get("class"): text_of(element) for element in page.iter("p")
+             if element.get("class") in ("social", "banner")}
+    assert shown == {"social": "fieldnotes: Pécs office, Almaty office",
+                     "banner": "none winter"}  # the briefs' item has no banner
+    banners = [text_of(element) for element in page.iter("p")
+               if element.get("class") == "banner"]
+    assert banners == ["sunrise winter", "none winter"]
+    settings = site / "bulletin.yaml"
+    settings.write_text(settings.read_text("utf-8").replace("fieldnotes", "notes.field"), "utf-8")
+    output = build(site, BuildOptions(pdf=False, jobs=1)).output
+    clean = build(site, BuildOptions(pdf=False, jobs=1, clean=True,
+                                     output=tmp_path / "clean")).output
+    for path in ("index.html", "issues/2026-01-winter/lead/index.html"):
+        assert "notes.field:" in (output / path).read_text("utf-8")
+        assert (output / path).read_bytes() == (clean / path).read_bytes()
+
+
+def test_extra_that_is_not_a_mapping_is_an_error_at_its_line(
+        make_site: Callable[..., Path]) -> None:
+    site = make_site({"content/issues/2026-01-winter/01-lead.md":
+                      "---\ntitle: Lead story\nextra: [banner]\n---\nThe lead.\n"})
+    with pytest.raises(ContentError) as caught:
+        build(site, BuildOptions(pdf=False, jobs=1))
+    assert [str(problem) for problem in caught.value.problems] == [
+        "content/issues/2026-01-winter/01-lead.md:3: extra: expected a mapping (key: value "
+        "lines) of values for your templates, got a list (write one 'name: value' per line "
+        "under it, indented)"]
