@@ -140,8 +140,10 @@ def run_stages(site_dir: Path, output: Path, options: BuildOptions, inputs: Inpu
                         copies + work.links, work.keep, cache.spare_files(), mirror=True)
         cache.save(work, copies)
     notify("write", files, files)
+    # Each said once: every PDF that loads a template's misspelt file finds it missing.
+    warnings = tuple(dict.fromkeys(problems.warnings))
     return BuildReport(output, len(site.issues), len(pages), files,
-                       time.perf_counter() - started, tuple(problems.warnings),
+                       time.perf_counter() - started, warnings,
                        pdfs=sum(plan.path.endswith(".pdf") for plan in editions),
                        pdfs_later=len(later), search_later=len(cache.postponed),
                        emails=sum(plan.path.endswith("email.html") for plan in editions),

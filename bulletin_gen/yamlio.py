@@ -1,9 +1,10 @@
 """Safe YAML that remembers the line of every mapping key, so errors can name it.
 
 Mappings load as `Mapping` (a dict with a `line_of(key)` method); every other value loads as
-PyYAML's safe loader makes it. An `extra:` field's values reach the templates as an `Extra`. Aliases are counted so that a "billion laughs" document is
-refused instead of expanding without bound: the number of aliases, the text they repeat, and
-the number of values once every alias is expanded are limited, as is the length of the text.
+PyYAML's safe loader makes it. An `extra:` field's values reach the templates as an `Extra`.
+Aliases are counted so that a "billion laughs" document is refused instead of expanding
+without bound: the number of aliases, the text they repeat, and the number of values once
+every alias is expanded are limited, as is the length of the text.
 """
 
 from __future__ import annotations

@@ -328,6 +328,24 @@ def test_a_table_longer_than_a_page_starts_under_its_heading_and_keeps_its_rows_
         assert any(f"START{n}" in text and f"END{n}" in text for text in pages), n
 
 
+def test_a_misspelt_file_a_template_names_is_said_once_as_the_templates(
+        weasyprint: Any, make_site: Callable[..., Path]) -> None:
+    """It was said for every PDF, at the issue's file, as a file "from the network" to save
+    in the issue's folder."""
+    site = make_site({
+        "content/issues/2026-02-spring/issue.yaml": "title: February 2026\ndate: 2026-02-15\n",
+        "content/issues/2026-02-spring/01-news.md": "---\ntitle: News\n---\nText.\n",
+        "templates/print.html": '{% extends "theme/print.html" %}\n{% block head %}'
+                                "<link rel=\"stylesheet\" href=\"{{ 'brand.cs' | url }}\">"
+                                "{% endblock %}\n"})
+    report = build(site, BuildOptions(jobs=1))
+    assert report.pdfs == 2
+    assert [str(warning) for warning in report.warnings if "print edition" in str(warning)] == [
+        "templates/: the print edition found no file at brand.cs, which a template names (check "
+        "the name against the files of static/, which a template links as "
+        "{{ 'brand.css' | url }}, and the theme's assets/)"]
+
+
 def test_letter_paper_and_local_images(weasyprint: Any, make_site: Callable[..., Path],
                                        build_site: Callable[..., Path]) -> None:
     png = (REPO / "content/issues/2025-07-summer/images/map.png").read_bytes()

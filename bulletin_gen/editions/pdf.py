@@ -186,7 +186,7 @@ def _finish_pdf(weasyprint: Any, files: dict[str, Path], site: Site, issue: Issu
     site) is a warning."""
     data, left_out = _write_pdf(weasyprint, files, site, issue,
                                  spaces_into_inlines(mark_bare_links(directed_isolates(page))))
-    _warn_left_out(issue, left_out, problems, site_dir)
+    _warn_left_out(issue, left_out, problems, site_dir, site.config.base_url or LOCAL_ROOT)
     return data
 
 
@@ -220,12 +220,20 @@ def warn_missing_fonts(site: Site, issues: Iterable[Issue], problems: Problems) 
 
 
 def _warn_left_out(issue: Issue, left_out: list[str], problems: Problems,
-                   site_dir: Path | None = None) -> None:
+                   site_dir: Path | None = None, root: str = LOCAL_ROOT) -> None:
     """A warning for each address the PDF left out, at the item that shows it and the line
-    that writes it (a single-file issue's items share one file)."""
+    that writes it (a single-file issue's items share one file). One of the site's own that
+    no text shows is a template's, misspelt: a file of static/ it names, say."""
     for url in left_out:
         source = next((item.source for item in issue.items if html.escape(url) in item.html),
-                      issue.source)
+                      None)
+        if source is None and url.startswith(root):
+            problems.warn(Location("templates/"), f"the print edition found no file at "
+                          f"{url.removeprefix(root)}, which a template names",
+                          "check the name against the files of static/, which a template "
+                          "links as {{ 'brand.css' | url }}, and the theme's assets/")
+            continue
+        source = source or issue.source
         problems.warn(Location(source, _line_of(site_dir / source, url) if site_dir else 0),
                       f"the print edition leaves out {url}: a PDF "
                       "loads only the site's own files, never from the network",
