@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass, field, fields, replace
+from email.headerregistry import Address
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -16,7 +17,7 @@ from .errors import ContentError, Location, Problem, Problems, did_you_mean
 from .fields import FieldReader
 from .i18n import language_mistake
 from .layout import CONFIG_FILE, missing_site
-from .markdown import address, slugify, typographic
+from .markdown import address, ascii_host, slugify, typographic
 from .pictures import picture_size
 from .yamlio import Extra, Mapping, YamlError, load_yaml
 
@@ -282,9 +283,10 @@ def read_config(reader: FieldReader) -> SiteConfig:
         from_address=email.line("from"),
         unsubscribe_url=email.text("unsubscribe_url"),
     )
-    if email_config.from_address and "@" not in email_config.from_address:
-        email.error("from", f"email.from: '{email_config.from_address}' has no email address",
-                    "write it as 'Bulletin <news@example.org>'")
+    mistake = mailbox_mistake(email_config.from_address) if email_config.from_address else ""
+    if mistake:
+        email.error("from", f"email.from: '{email_config.from_address}' {mistake}",
+                    "write one address: 'Bulletin <news@example.org>'")
     mistake = _unsubscribe_mistake(email_config.unsubscribe_url)
     if mistake:  # it is written into href="..." as it is, for the merge tags' sake
         email.error("unsubscribe_url", f"email.unsubscribe_url: {mistake}",
@@ -619,6 +621,55 @@ def _base_url_mistake(url: str) -> tuple[str, str]:
 def _before_query(url: str) -> str:
     """`url` without its query and fragment, ending in '/' as base_url does."""
     return _normalise_base_url(re.split(r"[?#]", url, maxsplit=1)[0])
+
+
+def mailbox(written: str, name: str = "") -> Address:
+    """One address as an editor writes it (`mailbox_mistake` says none is wrong): 'Name
+    <user@example.org>', 'user@example.org (Name)', '(Name) user@example.org' or
+    'user@example.org'; `name` when it gives none. The name is all before the '<', a comma
+    included ('Hélène Marchand, Common Ground <...>'), which a header reads as a second
+    address: it is written quoted. A domain beyond ASCII is written in its IDNA form."""
+    name_part, spec = _mailbox_parts(written)
+    user, _, domain = spec.rpartition("@")
+    return Address(name_part or name, user, ascii_host(domain))
+
+
+def mailbox_mistake(written: str) -> str:
+    """Why `written` is not one address `mailbox` reads ('has no email address'); ''."""
+    if "\n" in written or "\r" in written:
+        return "is on more than one line"
+    name, spec = _mailbox_parts(written)
+    user, at, domain = spec.rpartition("@")
+    if not at or not user or not domain:
+        return "has no email address"
+    if any(mark in spec for mark in ' <>(),;"') or "@" in user:
+        return "is not one email address"
+    if "@" in name or "<" in name or ">" in name:
+        return "holds more than one address"
+    if not user.isascii():
+        return "has letters beyond ASCII before its '@', which most mail servers refuse"
+    if not ascii_host(domain).isascii():
+        return f"names a domain, {domain}, that cannot be written in ASCII here: write its " \
+               "IDNA form (xn--...)"
+    return ""
+
+
+def _mailbox_parts(written: str) -> tuple[str, str]:
+    """(name, address) of one written address; the name without its quotes or brackets."""
+    text = written.strip()
+    if "<" in text:
+        name, _, rest = text.rpartition("<")
+        spec, _, after = rest.partition(">")
+        name = name.strip()
+        if after.strip():  # 'Name <a@b> more': not one address
+            spec += after
+    else:
+        comment = re.search(r"\(([^()]*)\)", text)
+        name = comment.group(1).strip() if comment else ""
+        spec = (text[:comment.start()] + text[comment.end():]).strip() if comment else text
+    if len(name) > 1 and name[0] == name[-1] == '"':
+        name = name[1:-1]
+    return name.strip(), spec.strip()
 
 
 def _unsubscribe_mistake(url: str) -> str:

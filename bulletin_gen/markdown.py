@@ -416,13 +416,20 @@ def as_uri(iri: str) -> str:
     if not found:
         return _percent_encoded(iri)
     host, slash, path = rest.partition("/")
-    with contextlib.suppress(UnicodeError):  # a host IDNA cannot write stays as it is
-        ascii_host = host.encode("idna").decode("ascii")
-        # Python's IDNA is 2003's, which writes some letters as others ('faß.de' as
-        # 'fass.de', another domain): such a host is left as written.
-        if ascii_host.encode("ascii").decode("idna") == host.lower():
-            host = ascii_host
-    return f"{scheme}://{host}{slash}{_percent_encoded(path)}"
+    return f"{scheme}://{ascii_host(host)}{slash}{_percent_encoded(path)}"
+
+
+def ascii_host(host: str) -> str:
+    """A domain name in its IDNA form ('łódź.pl': 'xn--d-uga0v4h.pl'); as written when IDNA
+    cannot write it, or when Python's IDNA, 2003's, would name another domain ('faß.de' as
+    'fass.de')."""
+    if host.isascii():
+        return host
+    with contextlib.suppress(UnicodeError):
+        written = host.encode("idna").decode("ascii")
+        if written.encode("ascii").decode("idna") == host.lower():
+            return written
+    return host
 
 
 def _percent_encoded(text: str) -> str:

@@ -633,11 +633,22 @@ def test_eml_sender_and_recipients_as_editors_write_them(make_site: Callable[...
         "Hélène Marchand, Common Ground", "bulletin@xn--rnek-4qa.com.tr")
     assert [address.addr_spec for address in message["To"].addresses] == [
         "zeynep@example.org", "list@example.org"]
-    result = runner.invoke(main, ["email", "2026-01-winter", str(site), "-o", str(eml),
-                                  "--to", "Zeynep Kaya"])
-    assert result.exit_code == 1 and "--to: 'Zeynep Kaya' has no email address" in result.output
+    for written, said in (
+            ("Zeynep Kaya", "has no email address"),
+            ("Ana <ana@example.org>, Bob <bob@example.org>", "holds more than one address"),
+            ("Field Notes news@example.org", "is not one email address"),
+            ("news@faß.de", "names a domain, faß.de, that cannot be written in ASCII here: "
+                            "write its IDNA form (xn--...)"),
+            ("Ana\nBcc: all@example.org", "is on more than one line")):
+        result = runner.invoke(main, ["email", "2026-01-winter", str(site), "-o", str(eml),
+                                      "--to", written])
+        assert result.exit_code == 1, result.output
+        assert f"--to: '{written}' {said} (write one address: 'Name <user@example.org>')" in \
+            result.output
     for written, name, spec in (("news@example.org (Common Ground)", "Common Ground",
-                                 "news@example.org"), ("news@example.org", "", "news@example.org")):
+                                 "news@example.org"), ("news@example.org", "", "news@example.org"),
+                                ("(Carl) carl@example.org", "Carl", "carl@example.org"),
+                                ('Dan "D" <dan@example.org>', 'Dan "D"', "dan@example.org")):
         result = runner.invoke(main, ["email", "2026-01-winter", str(site), "-o", str(eml),
                                       "--to", written])
         [address] = email.message_from_bytes(eml.read_bytes(), policy=policy.default)[
@@ -712,8 +723,15 @@ def test_bad_email_settings_are_content_errors(make_site: Callable[..., Path]) -
     with pytest.raises(ContentError) as error:
         _build(make_site, {"bulletin.yaml": yaml})
     message = str(error.value)
-    assert "bulletin.yaml:9: error: email.from: 'Test Bulletin' has no email address" in message
+    assert "bulletin.yaml:9: error: email.from: 'Test Bulletin' has no email address (write " \
+        "one address: 'Bulletin <news@example.org>')" in message
     assert "email.unsubscribe_url: a URL cannot contain '\"'" in message
+    # The brackets left out: the name became part of the address ("Test Bulletin news"@...)
+    yaml = yaml.replace("from: Test Bulletin", "from: Test Bulletin news@example.org")
+    with pytest.raises(ContentError) as error:
+        _build(make_site, {"bulletin.yaml": yaml})
+    assert "email.from: 'Test Bulletin news@example.org' is not one email address" in \
+        str(error.value)
 
 
 def test_email_templates_are_overridable_by_name(make_site: Callable[..., Path]) -> None:

@@ -10,7 +10,6 @@ mail tools import. Everything is deterministic: the same issue gives the same by
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import hashlib
 import html as htmllib
@@ -30,7 +29,7 @@ from urllib.parse import unquote, urljoin
 from jinja2 import Environment
 from markupsafe import Markup
 
-from ..config import SiteConfig
+from ..config import SiteConfig, mailbox, mailbox_mistake
 from ..errors import BulletinError, Location, Problem, Problems
 from ..i18n import text_direction
 from ..layout import CONFIG_FILE, edition_files
@@ -295,8 +294,8 @@ def _email_tag(web_url: str, sizes: ImageSizes, unlabelled: list[str], tag: str,
     if src is not None:
         unlabelled.append(src)
     absolute = _absolute(web_url, tag, attrs)
-    attrs = _sized(sizes, tag, absolute or attrs) or absolute or attrs
-    return _in_ascii(attrs) or (attrs if absolute or attrs is not None else None)
+    changed = _sized(sizes, tag, absolute or attrs) or absolute
+    return _in_ascii(changed or attrs) or changed
 
 
 def _in_ascii(attrs: Attrs) -> Attrs | None:
@@ -375,24 +374,6 @@ def sender(config: SiteConfig) -> Address:
                      "<news@example.org>\"}' or 'contact: {email: ...}' to bulletin.yaml")
 
 
-def mailbox(written: str, name: str = "") -> Address:
-    """One address as an editor writes it: 'Name <user@example.org>', 'user@example.org
-    (Name)' or 'user@example.org'. The name is all before the last '<', whatever it holds: a
-    header reads a comma in it ('Hélène Marchand, Common Ground <...>') as a second address,
-    which servers refuse, so the name is written quoted. A domain beyond ASCII is written in
-    its IDNA form ('örnek.com.tr': 'xn--rnek-1oa.com.tr')."""
-    before, bracket, after = written.rpartition("<")
-    if bracket:
-        name, spec = before.strip().strip('"').strip() or name, after.partition(">")[0]
-    else:
-        spec, _, comment = written.partition("(")
-        name = comment.rpartition(")")[0].strip() or name
-    user, _, domain = spec.strip().rpartition("@")
-    with contextlib.suppress(UnicodeError):  # as written: the server will say what is wrong
-        domain = domain.encode("idna").decode("ascii")
-    return Address(name, user, domain)
-
-
 def _is_message(start: bytes) -> bool:
     """Whether a file beginning with `start` is an email message (MIME), as .eml files are."""
     return "MIME-Version" in BytesHeaderParser().parsebytes(start)
@@ -408,8 +389,9 @@ def export_eml(site_dir: Path, name: str, target: Path | None = None, drafts: bo
     from ..pipeline import load_issue  # the build imports the editions, so not at the top
 
     for written in to:
-        if "@" not in written:
-            raise EmailError(f"--to: '{written}' has no email address (write it as "
+        mistake = mailbox_mistake(written)
+        if mistake:
+            raise EmailError(f"--to: '{written}' {mistake} (write one address: "
                              "'Name <user@example.org>')")
     one = load_issue(site_dir, name, language, base_url)
     target = one.target(target, "eml")
