@@ -52,7 +52,7 @@ def measure_images(site: Site, problems: Problems) -> Site:
         items = tuple(_with_image(item, _measured(item.image, item.source, sources, sizes,
                                                   problems), renewed) for item in issue.items)
         image = _measured(issue.image, issue.source, sources, sizes, problems)
-        pictures = _text_pictures(issue, sizes)
+        pictures = _text_pictures(issue, sizes, sources)
         if image is issue.image and not pictures and all(
                 new is old for new, old in zip(items, issue.items, strict=True)):
             issues.append(issue)
@@ -66,21 +66,20 @@ def measure_images(site: Site, problems: Problems) -> Site:
                    regions=_terms(site.regions, renewed))
 
 
-def _text_pictures(issue: Issue, sizes: dict[str, Size]) -> tuple[Image, ...]:
-    """The pictures of the issue's folder that its texts name, measured. Only an issue with
-    files of its own looks through its texts for them. A picture that cannot be read is not
-    warned of here: loading warned of it where the text names it."""
-    if not issue.assets:
+def _text_pictures(issue: Issue, sizes: dict[str, Size],
+                   sources: dict[str, Path]) -> tuple[Image, ...]:
+    """The pictures of the site's issues' folders (`sources`) that the issue's texts name,
+    measured: its own, and another issue's. A picture that cannot be read is not warned of
+    here: loading warned of it where the text names it."""
+    if not sources:  # a site without files of its issues' own reads no text for them
         return ()
-    named = {url for _, fragment in issue.fragments() for url in files_named(fragment)}
+    named = sorted({url for _, fragment in issue.fragments() for url in files_named(fragment)
+                    if url in sources})
     found = []
-    for asset in sorted(issue.assets, key=lambda asset: asset.url):
-        if asset.url not in named:
-            continue
-        width, height, scaled = _known_size(asset.source, asset.url, issue.source, sizes,
-                                            Problems())
+    for url in named:
+        width, height, scaled = _known_size(sources[url], url, issue.source, sizes, Problems())
         if width:
-            found.append(Image(asset.url, "", width, height, scaled))
+            found.append(Image(url, "", width, height, scaled))
     return tuple(found)
 
 

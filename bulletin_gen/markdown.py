@@ -230,15 +230,38 @@ _UNSPACED = re.compile("[\u2e80-\u2fdf\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff"
 
 
 def _unspaced_breaks(state: StateCore) -> None:
-    """The core rule that drops a soft line break between two such letters."""
+    """The core rule that marks a soft line break between two such letters, through the
+    markup around them ('結ばれた⏎[川の合意](…)'), to be written as nothing (`_softbreak`).
+    It stays a line break, by which the lines of links and pictures are counted."""
     if not _UNSPACED.search(state.src):
         return
     for block in state.tokens:
         children = block.children or []
-        for before, token, after in zip(children, children[1:], children[2:], strict=False):
-            if token.type == "softbreak" and before.type == after.type == "text" \
-                    and _UNSPACED.match(before.content[-1:]) and _UNSPACED.match(after.content[:1]):
-                token.type, token.content = "text", ""
+        for index, token in enumerate(children):
+            if token.type == "softbreak" and _UNSPACED.match(_letter(children, index, -1)) \
+                    and _UNSPACED.match(_letter(children, index, 1)):
+                token.meta["unspaced"] = True
+
+
+def _letter(children: list[Token], index: int, step: int) -> str:
+    """The letter written nearest the token at `index`, before it (`step` -1) or after it
+    (1), through markup that writes none (a link's or emphasis' start and end); '' when
+    another break, a picture or the end comes first."""
+    index += step
+    while 0 <= index < len(children):
+        token = children[index]
+        if token.type in ("text", "code_inline"):
+            return token.content[-1:] if step < 0 else token.content[:1]
+        if not token.type.endswith(("_open", "_close")):
+            return ""
+        index += step
+    return ""
+
+
+def _softbreak(self: object, tokens: list[Token], index: int, options: object,
+               env: object) -> str:
+    """A soft line break: nothing between two letters of a script written without spaces."""
+    return "" if tokens[index].meta.get("unspaced") else "\n"
 
 
 class MarkdownRenderer:
@@ -271,6 +294,7 @@ class MarkdownRenderer:
         if _is_french(language):
             self.md.core.ruler.push("french_spacing", _french_spacing)
         self.md.core.ruler.push("unspaced_breaks", _unspaced_breaks)
+        self.md.add_render_rule("softbreak", _softbreak)
         _watch_nesting(self.md)
 
     def in_language(self, language: str) -> MarkdownRenderer:

@@ -110,6 +110,27 @@ def test_a_photo_in_the_text_is_published_without_its_location_at_an_images_widt
     assert all(GPS not in picture.getexif() for picture in files.values())
 
 
+def test_a_photo_of_another_issues_folder_placed_in_a_text_gets_its_copies_too(
+        make_site: Callable[..., Path], build_site: Callable[..., Path]) -> None:
+    """Only the pictures of an issue's own folder were found in its texts: one of another
+    issue's was published with its camera's location, and shown whole."""
+    site = make_site({
+        "content/issues/2025-12-autumn/issue.yaml": "title: Autumn\ndate: 2025-12-01\n",
+        "content/issues/2025-12-autumn/01-hall.md": "---\ntitle: Hall\n---\nThe hall.\n",
+        "content/issues/2025-12-autumn/hall.jpg": photo(1000, 750),
+        "content/issues/2026-01-winter/01-lead.md":
+            "---\ntitle: Lead\n---\n![The hall again](../2025-12-autumn/hall.jpg)\n"})
+    output = build_site(site, jobs=1, pdf=False)
+    folder = output / "issues/2025-12-autumn"
+    assert sorted(path.name for path in folder.glob("hall.*")) == [
+        "hall.480w.jpg", "hall.800w.jpg", "hall.jpg"]
+    assert all(GPS not in Pillow.open(path).getexif() for path in folder.glob("hall.*"))
+    shown = [element for element in parse_html(output / "issues/2026-01-winter/lead/index.html")
+             .iter("img") if element.get("alt") == "The hall again"]
+    assert [(element.get("src"), element.get("width")) for element in shown] == [
+        ("../../../issues/2025-12-autumn/hall.800w.jpg", "800")]
+
+
 def test_a_picture_in_the_text_is_sized_for_the_email(make_site: Callable[..., Path],
                                                       tmp_path: Path) -> None:
     """Outlook ignores max-width: an image of the text gets the column's width (or its own,

@@ -89,10 +89,15 @@ def test_french_puts_a_no_break_space_before_its_marks_and_inside_guillemets() -
 
 def test_a_line_break_between_chinese_or_japanese_letters_is_no_space() -> None:
     """Chromium and WeasyPrint drew a space for it: "川の 合意". Between words of scripts
-    written with spaces (Korean's too), and beside a Latin letter, it stays one."""
+    written with spaces (Korean's too), and beside a Latin letter, it stays one. Through a
+    link or emphasis; and the lines of what follows are still counted right."""
     text = "三月に結ばれた\n川の合意。\n新しい\nOffice\n开放\n了。\n서울\n시청\n"
     html = MarkdownRenderer(language="en").render(text, keep).html
     assert html == "<p>三月に結ばれた川の合意。新しい\nOffice\n开放了。\n서울\n시청</p>\n"
+    text = "結ばれた\n[川の合意](a.md)\n*に*\n基づく\n![図](missing.png)\n"
+    rendered = MarkdownRenderer(language="ja").render(text, lambda url, kind: None)
+    assert rendered.html.startswith('<p>結ばれた<a href="a.md">川の合意</a><em>に</em>基づく\n')
+    assert [(line, url) for line, url, _ in rendered.broken] == [(2, "a.md"), (5, "missing.png")]
 
 
 def test_footnotes_and_heading_ids_carry_the_prefix() -> None:
