@@ -144,8 +144,11 @@ def _rename_hint(name: str, theme: list[str]) -> str:
     name in another folder (brief.html for partials/brief.html), else the closest in its
     folder (partials/header.html for partials/site_header.html), else anywhere."""
     path = PurePosixPath(name)
-    same = [each for each in theme if PurePosixPath(each).name == path.name]
-    meant = (closest(name, same, cutoff=0) if same else
+    # Of another case first: 'Item.html' is item.html (which a disk that ignores case, as
+    # macOS's, would even use), not the closer 'term.html'.
+    same = [each for each in theme if PurePosixPath(each).name == path.name] or [
+        each for each in theme if PurePosixPath(each).name.lower() == path.name.lower()]
+    meant = (closest(name.lower(), same, cutoff=0) if same else
              _closest_file(path, [each for each in theme
                                   if PurePosixPath(each).parent == path.parent])
              or _closest_file(path, theme))

@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 
 from jinja2 import Environment, TemplateError, TemplateNotFound, TemplateSyntaxError
 
-from . import model
+from . import config, model
 from .console import plural
 from .errors import ContentError, Location, Problem, Problems, did_you_mean
 from .i18n import format_names, language_name
@@ -439,7 +439,10 @@ def _innermost_unclosed(env: Environment, source: str) -> tuple[str, int] | None
 
 
 _NO_SUCH = re.compile(r"^No (filter|test) named '([^']+)'")
-_NO_FIELD = re.compile(r"^'bulletin_gen\.model\.(\w+) object' has no attribute '([^']+)'")
+_NO_FIELD = re.compile(r"^'bulletin_gen\.(model|config)\.(\w+) object' has no attribute "
+                       r"'([^']+)'")
+# The modules of the objects templates receive: the content model and the settings (`config`).
+_TYPES = {"model": model, "config": config}
 
 
 def _meant(message: str, env: Environment | None) -> str:
@@ -448,15 +451,15 @@ def _meant(message: str, env: Environment | None) -> str:
     if (found := _NO_SUCH.match(message)) and env is not None:
         names = env.filters if found[1] == "filter" else env.tests
         return f"no {found[1]} named '{found[2]}'; {did_you_mean(found[2], names) or _NONE}"
-    if (found := _NO_FIELD.match(message)) and isinstance(kind := getattr(model, found[1], None),
-                                                           type):
+    if (found := _NO_FIELD.match(message)) and isinstance(
+            kind := getattr(_TYPES[found[1]], found[2], None), type):
         own = {field.name for field in dataclasses.fields(kind)} \
             if dataclasses.is_dataclass(kind) else set()
         # Not the bytes a text is kept in (`html_utf8`): a template reads it as `html`.
         fields = sorted(name for name in own | set(dir(kind))
                         if not name.startswith("_") and not name.endswith("_utf8"))
-        return (f"{found[1]} has no field '{found[2]}'; "
-                f"{did_you_mean(found[2], fields) or 'its fields: ' + ', '.join(fields)}")
+        return (f"{found[2]} has no field '{found[3]}'; "
+                f"{did_you_mean(found[3], fields) or 'its fields: ' + ', '.join(fields)}")
     return message
 
 

@@ -179,6 +179,13 @@ def test_check_reports_template_errors(make_site: Callable[..., Path],
                    "description, html, inherited, lang, slug, source, summary, "
                    "title, untranslated, url (while rendering pages/about/index.html)\n")
     assert out.startswith("Stopped at the templates: 1 error, 0 warnings.")
+    # The settings' objects too: an American spelling was a Python repr without a hint.
+    site = make_site({"templates/page.html": "{% extends 'theme/base.html' %}\n"
+                                             "{% block main %}{{ config.organization.name }}"
+                                             "{{ config.organisation.nam }}{% endblock %}\n"})
+    code, out, err = run(runner, "check", site)
+    assert err == ("templates/page.html:2: error: SiteConfig has no field 'organization'; did "
+                   "you mean organisation? (while rendering pages/about/index.html)\n")
 
 
 def test_every_templates_error_is_said_once(make_site: Callable[..., Path],

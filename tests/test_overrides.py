@@ -179,6 +179,7 @@ def test_a_template_no_page_uses_is_warned_of_with_the_theme_name_it_may_mean(
         "templates/partials/header.html": "<header>Mine</header>\n",
         "templates/brief.html": "<p>{{ brief.body }}</p>\n",
         "templates/extra.html": "<p>Nothing like it in the theme</p>\n",
+        "templates/Item.html": "<p>{{ item.title }}</p>\n",  # not term.html, which is closer
         # a template of the site's own, used by an override: no warning
         "templates/partials/ribbon.html": "<p>Ribbon</p>\n",
         "templates/partials/masthead.html": '{% include "partials/ribbon.html" %}\n'
@@ -187,6 +188,7 @@ def test_a_template_no_page_uses_is_warned_of_with_the_theme_name_it_may_mean(
     code, said = run(runner, "build", site)
     assert code == 0
     assert said.splitlines()[1:] == [
+        UNUSED.format("Item.html", f"did you mean templates/item.html? {RULE}"),
         UNUSED.format("brief.html", f"did you mean templates/partials/brief.html? {RULE}"),
         UNUSED.format("extra.html", f"{RULE}, in bulletin_gen/theme/templates/; or include "
                                     "this one from another"),
