@@ -233,10 +233,9 @@ def render_in_memory(site_dir: Path, read: Callable[[Artifact], T], drafts: bool
                               jobs=jobs, progress=of_pages))
     pages: list[T] = []
     for result in results:
-        if isinstance(result, EditionRead):
-            problems.warnings.extend(result.warnings)
-        else:
-            pages.append(result)
+        problems.warnings.extend(result.warnings)
+        if isinstance(result, PageRead):
+            pages.append(result.kept)
     return RenderedSite(site, problems, plans, pages, copies, time.perf_counter() - started)
 
 
@@ -247,9 +246,19 @@ class EditionRead:
     warnings: tuple[Problem, ...]
 
 
+@dataclass(frozen=True)
+class PageRead(Generic[T]):
+    """What `render_in_memory` keeps of a web page: `read(page)`, and its warnings."""
+
+    kept: T
+    warnings: tuple[Problem, ...]
+
+
 def _read_web(read: Callable[[Artifact], T], editions: set[str],
-              page: Artifact) -> T | EditionRead:
-    return EditionRead(page.warnings) if page.path in editions else read(page)
+              page: Artifact) -> PageRead[T] | EditionRead:
+    if page.path in editions:
+        return EditionRead(page.warnings)
+    return PageRead(read(page), page.warnings)
 
 
 def check(site_dir: Path, drafts: bool = False, strict: bool = False) -> BuildReport:
@@ -257,7 +266,7 @@ def check(site_dir: Path, drafts: bool = False, strict: bool = False) -> BuildRe
     rendered = render_in_memory(site_dir, _nothing, drafts, strict)
     return BuildReport(site_dir / OUTPUT_DIR, len(rendered.site.issues), len(rendered.plans),
                        len(rendered.plans), rendered.seconds,
-                       tuple(rendered.problems.warnings))
+                       tuple(dict.fromkeys(rendered.problems.warnings)))
 
 
 @dataclass(frozen=True)

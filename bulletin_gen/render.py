@@ -16,12 +16,13 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from jinja2 import Environment, TemplateError, TemplateNotFound, TemplateSyntaxError
+from markupsafe import escape
 
 from . import config, model
 from .console import plural
 from .errors import ContentError, Location, Problem, Problems, did_you_mean
 from .i18n import format_names, language_name
-from .model import Entry, Image, Issue, Pager, Site, TermIndex
+from .model import EncodedHtml, Entry, Image, Issue, Pager, Site, TermIndex
 from .pool import map_chunks, split_by_weight
 from .search import search_bundles
 from .templates import THEME_TEMPLATES, speech_for
@@ -372,11 +373,28 @@ def render_page(env: Environment, site: Site, plan: PagePlan) -> Artifact:
         if not isinstance(error, TemplateError) and _template_frame(error) is None:
             raise
         raise TemplateProblem(template_problem(error, plan.path, env)) from None
-    if plan.finish is None:
-        return Artifact(plan.path, text.encode("utf-8"))
     found = Problems()
-    data = plan.finish(text, found)
+    found.warnings += _shown_as_source(text, plan.context)
+    data = plan.finish(text, found) if plan.finish else text.encode("utf-8")
     return Artifact(plan.path, data, warnings=tuple(found.warnings))
+
+
+def _shown_as_source(text: str, context: dict[str, Any]) -> list[Problem]:
+    """A warning when the page shows a text's HTML as text, its tags escaped: a template wrote
+    `{{ item.html }}` for `{{ item.html | local }}` (which fits the text's links to the page,
+    and marks it as HTML), and every item read '<p>The <strong>...'."""
+    issue = context.get("issue")
+    shown = [context.get("item"), context.get("page"), *(issue.items if issue else ())]
+    for each in shown:
+        if not isinstance(each, EncodedHtml) or not each.html_utf8.startswith(b"<"):
+            continue
+        start = each.html_utf8[:40].decode("utf-8", "ignore")
+        if str(escape(start)) in text:
+            return [Problem(Location("templates/"), "a page shows the HTML of a text as "
+                            "text, its tags and all ('<p>...'): a template writes a text's "
+                            "html without the `local` filter",
+                            "write {{ item.html | local }}, as the theme does")]
+    return []
 
 
 def chunks(plans: list[PagePlan]) -> list[range]:

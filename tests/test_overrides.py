@@ -12,6 +12,7 @@ from conftest import SETTINGS
 from bulletin_gen.build import BuildOptions
 from bulletin_gen.cli import main
 from bulletin_gen.serve import LiveState, _built
+from bulletin_gen.templates import THEME_TEMPLATES as THEME
 
 
 def run(runner: CliRunner, *args: str | Path) -> tuple[int, str]:
@@ -218,6 +219,24 @@ def test_a_copy_of_the_theme_in_templates_theme_is_never_read_and_said_so(
             "templates/)"], said
     page = (site / "output/index.html").read_text(encoding="utf-8")
     assert "Special" in page and "STALE" not in page and 'class="masthead' in page
+
+
+def test_a_text_shown_without_local_is_warned_of_once(
+        make_site: Callable[..., Path], runner: CliRunner) -> None:
+    """`{{ item.html }}` showed every item as its HTML source, '<p>The <strong>...', on the
+    web and on paper, and neither build nor check said a word."""
+    theme = (THEME / "partials/item.html").read_text("utf-8")
+    site = make_site({"templates/partials/item.html": theme.replace(
+        "{{ item.html | local | demote(level - 1) }}", "{{ item.html }}")})
+    warning = ("templates/: warning: a page shows the HTML of a text as text, its tags and all "
+               "('<p>...'): a template writes a text's html without the `local` filter (write "
+               "{{ item.html | local }}, as the theme does)")
+    for command in ("build", "check"):
+        code, said = run(runner, command, site)
+        assert code == 0 and [line for line in said.splitlines() if ": warning: " in line] == [
+            warning], said
+    code, said = run(runner, "build", make_site(name="right"))
+    assert code == 0 and "warning" not in said
 
 
 def test_a_template_a_computed_name_may_load_is_not_warned_of(

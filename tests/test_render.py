@@ -119,8 +119,8 @@ def test_an_error_in_an_overridden_partial_names_the_partial(
     with pytest.raises(TemplateProblem) as caught:
         render_page(make_environment(site_dir), site, plan)
     assert str(caught.value.problem) == (
-        "templates/partials/contact.html:2: 'bulletin_gen.config.Contact object' has no "
-        "attribute 'phone' (while rendering issues/2026-01-winter/index.html)")
+        "templates/partials/contact.html:2: Contact has no field 'phone'; its fields: email, "
+        "name, role (while rendering issues/2026-01-winter/index.html)")
 
 
 def test_errors_outside_templates_are_bugs_and_keep_their_type(
