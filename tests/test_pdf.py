@@ -30,7 +30,7 @@ from bulletin_gen.editions.pdf import (
 )
 from bulletin_gen.errors import ContentError
 from bulletin_gen.model import Issue, Site
-from bulletin_gen.pipeline import build_pdf, load_site
+from bulletin_gen.pipeline import build_pdf, check, load_site
 
 LINK_ITEM = """\
     ---
@@ -366,6 +366,19 @@ def test_letter_paper_and_local_images(weasyprint: Any, make_site: Callable[...,
     assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (612, 792)
     assert len(page.images) == 1  # the site's own image; the remote one is never fetched
     assert metadata(reader).author == "Letter Bulletin"
+    # `check`, which lays out no PDF, says so too; and an `image:` on another site is said at
+    # its own item and line (it was said at issue.yaml, without a line).
+    (site / "content/issues/2026-01-winter/02-far.md").write_text(
+        "---\ntitle: Far\nimage: https://example.invalid/far.png\nimage_alt: Far away\n---\n"
+        "Text.\n", "utf-8")
+    far = ("content/issues/2026-01-winter/02-far.md:3: the print edition leaves out "
+           "https://example.invalid/far.png: a PDF loads only the site's own files, never from "
+           "the network (save the file in the issue's folder and link to it by its path)")
+    for report in (build(site, BuildOptions()), check(site)):
+        assert [str(w) for w in report.warnings if "print edition" in str(w)] == [
+            far, "content/issues/2026-01-winter/01-lead.md:8: the print edition leaves out "
+            "https://example.invalid/remote.png: a PDF loads only the site's own files, never "
+            "from the network (save the file in the issue's folder and link to it by its path)"]
 
 
 def test_issue_page_links_to_its_pdf(weasyprint: Any, make_site: Callable[..., Path],

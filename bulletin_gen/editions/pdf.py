@@ -90,7 +90,9 @@ def pdf_plans(site_dir: Path, site: Site, problems: Problems, lay_out: bool = Tr
     of its print HTML alone (`bulletin check`, which renders every template and writes
     nothing, and need not wait seconds an issue for WeasyPrint). `pictures`: the copies of
     the site's images (images.image_files), by site path, which the print HTML shows."""
-    if not lay_out:
+    if not lay_out:  # `check`: what a PDF would leave out, found in the model instead
+        for issue in site.issues:
+            _warn_left_out(issue, _remote_pictures(issue), problems, site_dir)
         return [print_plan(site, issue) for issue in site.issues]
     weasyprint = load_weasyprint()
     files = site_files(site_dir, site, pictures)  # the same for every issue: listed once
@@ -225,8 +227,8 @@ def _warn_left_out(issue: Issue, left_out: list[str], problems: Problems,
     that writes it (a single-file issue's items share one file). One of the site's own that
     no text shows is a template's, misspelt: a file of static/ it names, say."""
     for url in left_out:
-        source = next((item.source for item in issue.items if html.escape(url) in item.html),
-                      None)
+        source = next((item.source for item in issue.items if html.escape(url) in item.html
+                       or (item.image and item.image.url == url)), None)
         if source is None and url.startswith(root):
             problems.warn(Location("templates/"), f"the print edition found no file at "
                           f"{url.removeprefix(root)}, which a template names",
@@ -238,6 +240,19 @@ def _warn_left_out(issue: Issue, left_out: list[str], problems: Problems,
                       f"the print edition leaves out {url}: a PDF "
                       "loads only the site's own files, never from the network",
                       "save the file in the issue's folder and link to it by its path")
+
+
+def _remote_pictures(issue: Issue) -> list[str]:
+    """The pictures on other sites that the issue's PDF would show, which it leaves out: its
+    items' `image:`s and those their texts place."""
+    found = {item.image.url for item in issue.items
+             if item.image and item.image.url.startswith(("https://", "http://"))}
+    found.update(html.unescape(src) for _, fragment in issue.fragments()
+                 for src in _REMOTE_IMG.findall(fragment))
+    return sorted(found)
+
+
+_REMOTE_IMG = re.compile(r'<img\b[^>]*?\bsrc="(https?://[^"]+)"')
 
 
 def _line_of(path: Path, text: str) -> int:
