@@ -69,8 +69,10 @@ from .validate import (
 from .yamlio import Mapping
 
 U = TypeVar("U", Item, Brief)
-# Fields a translation never takes from its original: they say what language a text is in.
-NOT_INHERITED = frozenset({"lang"})
+# Fields a translation never takes from its original: they say what language a text is in;
+# a subject in the original's language would head a translation's email (its own default is
+# in its language).
+NOT_INHERITED = frozenset({"lang", "email_subject"})
 # A field a translation inherits has the line INHERITED (content.py): a problem with it is its
 # original's, which the main site reports, so one found at this line is dropped; the page marks
 # its text with the original's language (content.SHOWN_TEXT).

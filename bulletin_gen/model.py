@@ -226,6 +226,7 @@ class Issue:
     volume: int | None = None
     summary: str = ""
     status: str = "published"
+    email_subject: str = ""  # the email edition's subject; '' for the site's and the issue's
     lang: str = ""
     # (field, language) for each front-matter field a translation took from its original
     # (languages.py): shown in the original's language, and marked with it (`lang_of`).

@@ -656,6 +656,26 @@ def test_eml_sender_and_recipients_as_editors_write_them(make_site: Callable[...
         assert (address.display_name, address.addr_spec) == (name, spec)
 
 
+def test_an_issue_names_its_own_subject_which_a_translation_does_not_take(
+        make_site: Callable[..., Path]) -> None:
+    """The subject was always 'Site: Issue'; a mailing's subject names its news."""
+    from bulletin_gen.editions.email import export_eml
+
+    site = make_site({**EMAIL_FILES,
+                      "bulletin.yaml": str(EMAIL_FILES["bulletin.yaml"]) + "languages: {es: {}}\n",
+                      ISSUE + "issue.yaml": "title: January 2026\ndate: 2026-01-15\nemail_"
+                                            "subject: \"Pécs opens its budget -- and more\"\n",
+                      ISSUE + "issue.es.yaml": "title: Enero de 2026\n"})
+    subjects = {}
+    for language in ("en", "es"):
+        report = export_eml(site, "2026-01-winter", site / f"{language}.eml",
+                            language=None if language == "en" else language)
+        message = email.message_from_bytes(report.path.read_bytes(), policy=policy.default)
+        subjects[language] = message["Subject"]
+    assert subjects == {"en": "Pécs opens its budget \u2013 and more",  # the typographer's dash
+                        "es": "Test Bulletin: Enero de 2026"}
+
+
 def test_email_command_errors(make_site: Callable[..., Path], runner: CliRunner) -> None:
     from bulletin_gen.cli import main
 

@@ -124,7 +124,10 @@ def issue_email_plans(site: Site, issue: Issue,
 
 
 def email_subject(site: Site, issue: Issue, gettext: Callable[[str], str] = str) -> str:
-    """'Site: Issue', joined as the language writes it (the theme's '%(site)s: %(page)s')."""
+    """The issue's `email_subject:`, else 'Site: Issue', joined as the language writes it
+    (the theme's '%(site)s: %(page)s')."""
+    if issue.email_subject:
+        return issue.email_subject
     return gettext("%(site)s: %(page)s") % {"site": site.config.title, "page": issue.title}
 
 
