@@ -20,7 +20,7 @@ from conftest import MINIMAL_SITE, TINY_PNG, Built, age, write_files
 from markupsafe import Markup
 
 from bulletin_gen.build import BuildOptions, build
-from bulletin_gen.editions.plaintext import PlainText
+from bulletin_gen.editions.plaintext import PlainText, columns, fit_lines
 from bulletin_gen.errors import ContentError
 from bulletin_gen.markdown import MarkdownRenderer
 from bulletin_gen.templates import demote_headings
@@ -836,6 +836,21 @@ def test_plain_text_leaves_out_style_sheets_and_scripts() -> None:
             "<p>Before <script>alert(2)</script>after.</p>")
     assert PlainText("https://example.org/").html(html).split("\n") == [
         "Boxed text.", "", "Before after."]
+
+
+def test_plain_text_in_chinese_or_japanese_is_wrapped_between_letters() -> None:
+    """Such a text has no spaces to wrap at: its lines ran 248 columns wide, and its headings
+    were underlined for half their width (a letter takes two columns)."""
+    sentence = ("ネットワークはビシュケクに新しい事務所を開設しました。"
+                "連絡先は editor@example.org です。")
+    text = PlainText("https://e.org/")
+    lines = text.html(f"<p>{sentence * 3}</p>").split("\n")
+    assert len(lines) > 3 and all(columns(line) <= 72 for line in lines)
+    assert "".join(lines).replace(" ", "") == (sentence * 3).replace(" ", "")
+    assert "editor@example.org" in "\n".join(lines)  # an address is never broken
+    assert not any(line.startswith(("。", "、")) for line in lines)
+    assert text.heading("お知らせ").split("\n")[1] == "-" * 8
+    assert fit_lines(sentence * 3).split("\n")[0] == text.wrap(sentence * 3).split("\n")[0]
 
 
 def test_plain_text_notes_have_one_heading() -> None:

@@ -96,17 +96,15 @@ class PlainText:
         """`text` wrapped to the width; `hang` indents the lines after the first."""
         lines = []
         for line in text.split("\n"):
-            wrapped = textwrap.wrap(_SPACE.sub(" ", line).strip(), self.width,
-                                    initial_indent=indent,
-                                    subsequent_indent=indent if hang is None else hang,
-                                    break_long_words=False, break_on_hyphens=False)
+            wrapped = wrapped_line(_SPACE.sub(" ", line).strip(), self.width, indent,
+                                   indent if hang is None else hang)
             lines.extend(wrapped or [""])
         return "\n".join(lines)
 
     def heading(self, text: str, underline: str = "-") -> str:
         """A heading over a rule as long as its longest line."""
         wrapped = self.wrap(text)
-        longest = max(len(line) for line in wrapped.split("\n"))
+        longest = max(columns(line) for line in wrapped.split("\n"))
         return f"{wrapped}\n{underline * min(longest, self.width)}"
 
     def field(self, label: str, value: str, label_width: int = 14) -> str:
@@ -286,10 +284,51 @@ def fit_lines(text: str, width: int = WIDTH) -> str:
     lines = []
     for line in text.split("\n"):
         line = line.rstrip()
-        if len(line) > width and " " in line.strip() and not _REFERENCE.match(line) \
-                and not _CODE_LINE.match(line):
+        if columns(line) > width and (" " in line.strip() or _WIDE.search(line)) \
+                and not _REFERENCE.match(line) and not _CODE_LINE.match(line):
             indent = line[:len(line) - len(line.lstrip())]
-            line = "\n".join(textwrap.wrap(line, width, subsequent_indent=indent,
-                                           break_long_words=False, break_on_hyphens=False))
+            line = "\n".join(wrapped_line(line.lstrip(), width, indent, indent))
         lines.append(line)
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n") + "\n"
+
+
+# Letters a terminal gives two columns (Chinese, Japanese and Korean, full-width forms), which
+# a line may end after, as those scripts break lines between letters, not at spaces.
+_WIDE = re.compile("[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff"
+                   "\ua960-\ua97f\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60"
+                   "\uffe0-\uffe6]")
+# What never begins a line in Japanese (kinsoku): closing marks and commas, small kana,
+# the long vowel mark, the ellipses.
+_NO_LINE_START = frozenset("\u3001\u3002\uff0c\uff0e\u30fb\uff1a\uff1b\uff1f\uff01\uff09\u300d"
+                           "\u300f\u3011\u3015\u3009\u300b\u30fc\u3041\u3043\u3045\u3047\u3049"
+                           "\u3063\u3083\u3085\u3087\u308e\u30a1\u30a3\u30a5\u30a7\u30a9\u30c3"
+                           "\u30e3\u30e5\u30e7\u30ee\u30f5\u30f6\u2026\u2025")
+_UNITS = re.compile(f" +|{_WIDE.pattern}|[^ {_WIDE.pattern[1:-1]}]+")
+
+
+def columns(text: str) -> int:
+    """How many columns `text` takes in a fixed-width font: two for each wide letter."""
+    return len(text) + len(_WIDE.findall(text))
+
+
+def wrapped_line(text: str, width: int, indent: str, hang: str) -> list[str]:
+    """`text` in lines of at most `width` columns, the first after `indent`, the rest after
+    `hang`: broken at spaces, and between wide letters (but before a mark that closes), never
+    inside a word or an address."""
+    if not _WIDE.search(text):
+        return textwrap.wrap(text, width, initial_indent=indent, subsequent_indent=hang,
+                             break_long_words=False, break_on_hyphens=False)
+    lines: list[str] = []
+    line = indent
+    for unit in _UNITS.findall(text):
+        if unit.startswith(" "):
+            line += " " if line.strip() else ""
+        elif columns(line.rstrip()) + columns(unit) > width and line.strip() \
+                and unit[0] not in _NO_LINE_START:
+            lines.append(line.rstrip())
+            line = hang + unit
+        else:
+            line += unit
+    if line.strip():
+        lines.append(line.rstrip())
+    return lines
