@@ -51,7 +51,7 @@ from .errors import (
     no_such_issue,
 )
 from .fields import MISSING_FIELD
-from .i18n import language_meant
+from .i18n import country_meant, language_meant
 from .images import measure_images
 from .layout import CONFIG_FILE
 from .links import Identity
@@ -858,6 +858,9 @@ def site_in(site: Site, language: str | None) -> Site:
         # 'fr-FR' for 'fr': a region the site's language does not name.
         meant = next((code for code in codes if language.lower().startswith(f"{code.lower()}-")),
                      "")
+        # 'arabic' or 'ara' (or 'kz', Kazakhstan's) for 'ar': a language's name or other code.
+        named = language_meant(language) or country_meant(language)
+        meant = meant or (named if named in codes else "")
         hint = f"did you mean {meant}?" if meant else did_you_mean(language, codes)
         raise BulletinError(f"no language '{language}' in this site: the languages are "
                             f"{', '.join(codes)} (see 'languages:' in bulletin.yaml)"

@@ -1168,6 +1168,10 @@ def test_the_pdf_and_email_commands_take_a_language(fixture_site: Callable[[str]
     result = runner.invoke(main, ["pdf", "2026-03-march", str(site_dir), "--lang", "de"])
     assert result.exit_code == 1
     assert "no language 'de' in this site: the languages are en, es, ar, ja" in result.output
+    # A language's name, or a country's code, for its code: the one meant is said.
+    for written, meant in (("arabic", "ar"), ("Español", "es"), ("jp", "ja")):
+        result = runner.invoke(main, ["pdf", "2026-03-march", str(site_dir), "--lang", written])
+        assert result.exit_code == 1 and f"; did you mean {meant}?" in result.output
 
 
 def test_a_translations_file_names_its_languages_edition(
