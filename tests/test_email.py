@@ -656,6 +656,17 @@ def test_eml_sender_and_recipients_as_editors_write_them(make_site: Callable[...
         assert (address.display_name, address.addr_spec) == (name, spec)
 
 
+def test_an_issue_without_a_summary_shows_its_titles_in_the_inbox(
+        make_site: Callable[..., Path]) -> None:
+    """Beside the subject, the preheader; of briefs alone it said 'Other news'."""
+    output, _ = _build(make_site, {ISSUE + "issue.yaml": "title: January 2026\ndate: 2026-01-15\n",
+                                   ISSUE + "01-lead.md": None, ISSUE + "03-roundtable.md": None})
+    preheader = _parse(output / "issues/2026-01-winter/email.html").find(
+        ".//div[@class='preheader']")
+    assert preheader is not None and _text(preheader).startswith(
+        "Clinic opens · Budget hearings in Pécs.")
+
+
 def test_an_issue_names_its_own_subject_which_a_translation_does_not_take(
         make_site: Callable[..., Path]) -> None:
     """The subject was always 'Site: Issue'; a mailing's subject names its news."""

@@ -31,6 +31,7 @@ from markupsafe import Markup
 
 from ..config import SiteConfig, mailbox, mailbox_mistake
 from ..errors import BulletinError, Location, Problem, Problems
+from ..excerpt import plain, shorten
 from ..i18n import text_direction
 from ..layout import CONFIG_FILE, edition_files
 from ..markdown import (
@@ -103,7 +104,7 @@ def issue_email_plans(site: Site, issue: Issue,
         "link_base": config.base_url,  # every link absolute (templates.py)
         "digest": config.email.mode == "digest",
         "teaser": teaser,
-        "preheader": issue.summary or " · ".join(item.title for item in issue.items),
+        "preheader": issue.summary or _contents_line(issue),
         # Passed through as written: a mailing tool replaces its merge tag (*|UNSUB|*) itself.
         "unsubscribe_url": Markup(config.email.unsubscribe_url),
     }
@@ -121,6 +122,17 @@ def issue_email_plans(site: Site, issue: Issue,
                      {**context, "text": PlainText(web_url, gettext=gettext)},
                      finish=partial(_finish_text, text_direction(issue.lang or config.language)
                                     == "rtl")))
+
+
+def _contents_line(issue: Issue) -> str:
+    """What an issue without a summary shows beside its subject in the inbox: its items'
+    titles, a briefs file's briefs for its title ('News in brief' said nothing of an issue of
+    briefs alone), each by its headline or its first words."""
+    titles = []
+    for item in issue.items:
+        titles += [brief.headline or shorten(plain(brief.html), 50) for brief in item.briefs] \
+            or [item.title]
+    return " · ".join(titles)
 
 
 def email_subject(site: Site, issue: Issue, gettext: Callable[[str], str] = str) -> str:
