@@ -174,15 +174,20 @@ def test_many_participants_are_a_list_a_name_a_line(
     """Fourteen participants, each with who they are, were one sentence joined by 'and'."""
     people = ["Zoltán Kovács (City of Pécs, planning)", "Aigerim Nurlanovna (Almaty)",
               "José María Quispe", "Rania Haddad (Irbid)"]
+    # Two presenters said who they are were one bold run, joined by 'and': a name a line too.
+    presenters = ["Ewa Łęcka (City of Łódź)", "Mehmet Ali Kaya (Gaziantep)"]
     site = make_site({"content/issues/2026-01-winter/03-talk.md":
                       "---\ntitle: Talk\nkind: roundtable\nparticipants:\n"
-                      + "".join(f"  - {name}\n" for name in people)
+                      + "".join(f"  - {name}\n" for name in people) + "presenters:\n"
+                      + "".join(f"  - {name}\n" for name in presenters)
+                      + "facilitators: [Ana Editor, Mia Chen]\n"
                       + "---\n## Summary\n\nWhat was said.\n"})
     output = build_site(site, pdf=False)
     article = page(output, "issues/2026-01-winter/talk").find(".//article")
     assert article is not None
     listed = by_class(article, "names", "ul")
-    assert [text_of(li) for li in listed[0].iter("li")] == people
+    assert [[text_of(li) for li in each.iter("li")] for each in listed] == [presenters, people]
+    assert "Ana Editor and Mia Chen" in text_of(article)  # names alone read well as a sentence
     text = (output / "issues/2026-01-winter/email.txt").read_text("utf-8")
     assert "Participants: Zoltán Kovács (City of Pécs, planning)\n" \
            "              Aigerim Nurlanovna (Almaty)\n" in text
