@@ -303,7 +303,7 @@ def read_config(reader: FieldReader) -> SiteConfig:
     colours = _colours(reader.mapping("colours"))
     language = reader.language("language", "en")
     config = SiteConfig(
-        title=title,
+        title=typographic(title, language),  # its apostrophe curled, as the tagline's
         tagline=typographic(reader.text("tagline"), language),
         base_url=_normalise_base_url(base_url),
         language=language,
@@ -392,7 +392,7 @@ def _languages(section: FieldReader, config: SiteConfig) -> tuple[Language, ...]
                           f"{config.language}')", "list only the other languages here")
         else:
             tagline = typographic(fields.text("tagline"), tag)
-            found.append(Language(tag, fields.line("title", config.title),
+            found.append(Language(tag, typographic(fields.line("title"), tag) or config.title,
                                   tagline or config.tagline,
                                   "" if tagline or not config.tagline else config.language,
                                   _term_names(fields.mapping("tags"), tag),

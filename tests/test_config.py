@@ -333,3 +333,13 @@ def test_a_base_url_option_with_a_query_stops_the_build(
     assert "--base-url: error: 'https://example.org/news/?x=1' has a query ('?x=1'): a page's " \
         "path cannot follow it (write it as https://example.org/news/)" in result.output
     assert not (site / "output").exists()
+
+
+def test_the_title_is_set_as_the_tagline_is(tmp_path: Path) -> None:
+    """"Partners' Dispatch" kept its straight apostrophe in the masthead, the running header
+    and the PDF's title, while the tagline had a curly one."""
+    config = config_of(tmp_path, "title: Partners' Dispatch\ntagline: Our partners' news\n"
+                                 "languages: {fr: {title: \"L'Écho : partenaires\"}, es: {}}\n")
+    assert (config.title, config.tagline) == ("Partners\u2019 Dispatch", "Our partners\u2019 news")
+    assert [(language.code, language.title) for language in config.languages] == [
+        ("fr", "L\u2019Écho\u00a0: partenaires"), ("es", "Partners\u2019 Dispatch")]
