@@ -360,6 +360,10 @@ def test_archive_lists_every_issue_by_year_newest_first(output: Path) -> None:
     years = page(output, "archive").findall(".//section[@class='year']")
     assert [(text_of(y.find("h2")), titles(y.findall(".//article/h3"))) for y in years] == [
         ("2026", ["April 2026", "February 2026"]), ("2025", ["October 2025"])]
+    # A weekly's twelve years were 95,000 pixels to scroll on a phone: each is a link above.
+    links = one(page(output, "archive"), ".//nav[@class='years']").findall(".//a")
+    assert [(text_of(a), a.get("href")) for a in links] == [("2026", "#year-2026"),
+                                                          ("2025", "#year-2025")]
 
 
 def test_standalone_pages_and_nav(output: Path) -> None:
