@@ -259,6 +259,10 @@ def test_email_html_holds_the_whole_issue(make_site: Callable[..., Path]) -> Non
     # Preheader, view in browser, footer.
     preheader = doc.find(".//div[@class='preheader']")
     assert preheader is not None and "display:none" in preheader.get("style", "")
+    # Published for mailing tools beside the issue's page, of which it is a copy to search
+    # engines: not indexed.
+    assert [meta.get("content") for meta in doc.iter("meta") if meta.get("name") == "robots"
+            ] == ["noindex"]
     assert _text(preheader).startswith("The first test issue.")
     hrefs = {_text(a): a.get("href") for a in doc.iter("a")}
     assert hrefs["View this issue in your browser"] == \
