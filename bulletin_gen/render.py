@@ -28,6 +28,10 @@ from .search import search_bundles
 from .templates import THEME_TEMPLATES, speech_for
 
 CHUNK = 32  # pages per task sent to a worker: enough to hide the cost of the round trip
+# What one sitemap may hold (sitemaps.org), the bytes with room to spare: more go to files of
+# their own, listed by a sitemap index.
+SITEMAP_URLS = 50_000
+SITEMAP_BYTES = 45_000_000
 FEED_ENTRIES = 50  # the newest items and briefs in each feed of items (Pelican's and Hugo's order)
 TEMPLATE_SUFFIXES = (".html", ".xml", ".txt")
 # The template frames a RecursionError's traceback ends with that are read as a circle of
@@ -148,7 +152,7 @@ def _site_plans(main: Site, site: Site) -> list[PagePlan]:
         ]
     if site is main:
         if absolute:
-            plans.append(PagePlan("sitemap.xml", "sitemap.xml", "sitemap.xml", _sitemap(site)))
+            plans += _sitemap_plans(_sitemap(site))
         plans.append(PagePlan("robots.txt", "robots.txt", "robots.txt"))
     plans += [
         PagePlan(f"{home}tags/index.html", f"{home}tags/", "terms.html",
@@ -297,6 +301,28 @@ def _sitemap(site: Site) -> dict[str, Any]:
               if own or not versions[_key(each, url)][0].exists]
     return {"all_urls": [url for _, url in listed], "url_dates": dates,
             "url_versions": {url: versions[_key(each, url)] for each, url in listed}}
+
+
+def _sitemap_plans(context: dict[str, Any]) -> list[PagePlan]:
+    """sitemap.xml; past what one sitemap may hold (50,000 addresses or 50 MB), files of
+    them, sitemap-1.xml ..., which sitemap.xml then lists (a sitemap index): search engines
+    refuse a larger one. A page's versions in every language make its entry longer."""
+    urls = context["all_urls"]
+    languages = max((len(each) for each in context.get("url_versions", {}).values()), default=1)
+    per_file = min(SITEMAP_URLS, SITEMAP_BYTES // (300 + 150 * languages))
+    if len(urls) <= per_file:
+        return [PagePlan("sitemap.xml", "sitemap.xml", "sitemap.xml", context)]
+    plans, listed = [], []
+    for number, start in enumerate(range(0, len(urls), per_file), start=1):
+        part = urls[start:start + per_file]
+        name = f"sitemap-{number}.xml"
+        dates, versions = context["url_dates"], context.get("url_versions")
+        plans.append(PagePlan(name, name, "sitemap.xml", {
+            "all_urls": part, "url_dates": {url: dates[url] for url in part if url in dates},
+            **({"url_versions": {url: versions[url] for url in part}} if versions else {})}))
+        listed.append((name, max((dates[url] for url in part if url in dates), default=None)))
+    return [PagePlan("sitemap.xml", "sitemap.xml", "sitemap_index.xml", {"sitemaps": listed}),
+            *plans]
 
 
 def _untranslated_urls(site: Site) -> set[str]:

@@ -28,6 +28,7 @@ from conftest import (
     text_of,
 )
 
+from bulletin_gen import render
 from bulletin_gen.build import BuildOptions, build
 from bulletin_gen.errors import BulletinError
 
@@ -671,6 +672,30 @@ def test_sitemap_lists_every_page_with_absolute_urls(subpath_output: Path) -> No
     pages = {page_path(subpath_output, p).removesuffix("index.html")
              for p in html_pages(subpath_output)} - {"404.html"}
     assert set(locs) == {f"https://example.org/sub/path/{url}" for url in pages}
+
+
+def test_a_sitemap_past_its_limit_is_split_and_indexed(
+        make_site: Callable[..., Path], monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """A weekly of 1,850 issues wrote 52,441 addresses in one sitemap.xml, past the 50,000 a
+    sitemap may hold: search engines refuse it. Here the limit is 10."""
+    monkeypatch.setattr(render, "SITEMAP_URLS", 10)
+    output = build(make_site(), BuildOptions(pdf=False, jobs=1)).output
+    index = ET.parse(output / "sitemap.xml").getroot()
+    assert index.tag == f"{SITEMAP}sitemapindex"
+    parts = [entry.findtext(f"{SITEMAP}loc") or "" for entry in index.iter(f"{SITEMAP}sitemap")]
+    base = "https://example.org/news/"
+    assert parts == [f"{base}sitemap-{number}.xml" for number in range(1, len(parts) + 1)]
+    assert len(parts) > 1 and all(entry.findtext(f"{SITEMAP}lastmod") == "2026-01-15"
+                                  for entry in index.iter(f"{SITEMAP}sitemap"))
+    locs = [url.findtext(f"{SITEMAP}loc") for part in parts
+            for url in ET.parse(output / part.removeprefix(base)).getroot().iter(f"{SITEMAP}url")]
+    monkeypatch.setattr(render, "SITEMAP_URLS", 50_000)
+    whole = build(make_site(name="whole"), BuildOptions(pdf=False, jobs=1,
+                                                        output=tmp_path / "out")).output
+    one = ET.parse(whole / "sitemap.xml").getroot()
+    assert locs == [url.findtext(f"{SITEMAP}loc") for url in one.iter(f"{SITEMAP}url")]
+    assert all(len(list(ET.parse(output / part.removeprefix(base)).getroot())) <= 10
+               for part in parts)
 
 
 def test_sitemap_writes_every_address_in_ascii(make_site: Callable[..., Path],
