@@ -159,6 +159,7 @@ class SiteConfig:
     nav: tuple[str, ...] = ()  # page slugs linked from the header
     recent_issues: int = 6  # how many earlier issues the home page lists
     per_page: int = 50  # entries on each page of a tag or region; later ones go to page/2/ ...
+    feed_entries: int = 50  # the newest items and briefs in each feed of items
     unsafe_html: bool = False  # true keeps raw HTML in Markdown as written (no sanitising)
     # Files of static/ (as 'logo.svg'), or https:// addresses: shown in the header, the
     # browser's tab, and the preview of a link shared on social media (default: the logo).
@@ -313,6 +314,9 @@ def read_config(reader: FieldReader) -> SiteConfig:
         recent_issues=_count(reader, "recent_issues", 6),
         per_page=_count(reader, "per_page", 50, least=1,
                         hint="the entries on each page of a tag or region, e.g. 'per_page: 50'"),
+        feed_entries=_count(reader, "feed_entries", 50, least=1,
+                            hint="the newest items and briefs each feed of items holds, e.g. "
+                                 "'feed_entries: 100'"),
         unsafe_html=reader.boolean("unsafe_html", False),
         logo=reader.text("logo"),
         favicon=reader.text("favicon"),

@@ -32,7 +32,6 @@ CHUNK = 32  # pages per task sent to a worker: enough to hide the cost of the ro
 # their own, listed by a sitemap index.
 SITEMAP_URLS = 50_000
 SITEMAP_BYTES = 45_000_000
-FEED_ENTRIES = 50  # the newest items and briefs in each feed of items (Pelican's and Hugo's order)
 TEMPLATE_SUFFIXES = (".html", ".xml", ".txt")
 # The template frames a RecursionError's traceback ends with that are read as a circle of
 # templates: far fewer than the hundreds a circle goes round, more than one page's nesting.
@@ -215,13 +214,14 @@ def _entries_feed(site: Site, path: str, html_url: str, title: str,
                   entries: tuple[Entry, ...]) -> PagePlan:
     """An Atom feed of the newest `entries` in full, with every link absolute."""
     return PagePlan(path, path, "entries_feed.xml",
-                    {"entries": entries[:FEED_ENTRIES], "feed_title": title, "feed_url": path,
+                    {"entries": entries[:site.config.feed_entries], "feed_title": title,
+                     "feed_url": path,
                      "html_url": html_url, "link_base": site.config.base_url or "/"})
 
 
 def site_entries(site: Site) -> tuple[Entry, ...]:
     """The site's news, newest issue first: each item, and each brief of a briefs file, in
-    the order of its issue, up to the length of a feed."""
+    the order of its issue, up to the length of a feed (`feed_entries`)."""
     entries: list[Entry] = []
     for issue in site.issues:
         for item in issue.items:
@@ -229,9 +229,9 @@ def site_entries(site: Site) -> tuple[Entry, ...]:
                 entries.extend(Entry(issue, item, brief) for brief in item.briefs)
             else:
                 entries.append(Entry(issue, item))
-        if len(entries) >= FEED_ENTRIES:
+        if len(entries) >= site.config.feed_entries:
             break
-    return tuple(entries[:FEED_ENTRIES])
+    return tuple(entries[:site.config.feed_entries])
 
 
 def page_urls(url: str, total: int, per_page: int) -> list[str]:

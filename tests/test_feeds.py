@@ -166,6 +166,14 @@ def test_a_feed_keeps_only_the_newest_entries(make_site: Callable[..., Path],
     feed = feed_of(output / "regions/peru/feed.xml")
     assert len(feed.findall(f"{ATOM}entry")) == 50
     assert_valid_atom(feed)
+    # A weekly of forty items kept hardly more than its last issue: a reader away for two
+    # weeks lost items. `feed_entries` sets how many.
+    site = make_site({"bulletin.yaml": SETTINGS + "feed_entries: 55\n"}, name="longer")
+    (site / "content/issues/2026-01-winter/02-briefs.yaml").write_text(
+        "title: Other news\nkind: briefs\nitems:\n" + briefs + "\n", "utf-8")
+    output = build_site(site)
+    for path in ("regions/peru/feed.xml", "items.xml"):
+        assert len(feed_of(output / path).findall(f"{ATOM}entry")) == 55
 
 
 def test_an_issue_summary_a_translation_leaves_out_is_marked_with_its_language_in_the_feed(
