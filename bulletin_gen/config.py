@@ -19,7 +19,7 @@ from .i18n import language_mistake
 from .layout import CONFIG_FILE, missing_site
 from .markdown import address, ascii_host, slugify, typographic
 from .pictures import picture_size
-from .yamlio import Extra, Mapping, YamlError, load_yaml
+from .yamlio import NO_EXTRA, Extra, Mapping, YamlError, load_yaml
 
 
 @dataclass(frozen=True)
@@ -178,7 +178,7 @@ class SiteConfig:
     # The other languages, in the order of the language menu; the main one is `language`.
     languages: tuple[Language, ...] = ()
     untranslated: str = "original"  # an issue's untranslated items: 'original' | 'omit'
-    extra: Extra = field(default_factory=Extra)  # `extra:`, for the site's own templates
+    extra: Extra = NO_EXTRA  # `extra:`, for the site's own templates
     # The line of each key in bulletin.yaml, so later stages can point at it (nav: ...).
     key_lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
 

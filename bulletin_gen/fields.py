@@ -14,7 +14,7 @@ from typing import Any
 
 from .errors import Location, Problems, did_you_mean
 from .i18n import language_mistake
-from .yamlio import Extra, Mapping
+from .yamlio import NO_EXTRA, Extra, Mapping
 
 MISSING_FIELD = "missing required field"
 
@@ -219,12 +219,12 @@ class FieldReader:
         """`extra:`, a mapping of the site's own values for its templates (`Extra`)."""
         value = self.raw(key)
         if value is None:
-            return Extra()
+            return NO_EXTRA
         if not isinstance(value, dict):
             self.error(key, f"{self.label(key)}: expected a mapping (key: value lines) of values "
                             f"for your templates, got {describe(value)}",
                        "write one 'name: value' per line under it, indented")
-            return Extra()
+            return NO_EXTRA
         return Extra(_plain(value))
 
     def mapping(self, key: str) -> FieldReader:

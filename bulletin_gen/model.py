@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from .config import NO_CONTACT, Contact, SiteConfig
 from .excerpt import describe
-from .yamlio import Extra
+from .yamlio import NO_EXTRA, Extra
 
 ITEM_KINDS = ("feature", "news", "roundtable", "notice", "briefs")
 SECTION_ROLES = ("summary", "discussion", "conclusions", "recommendations")
@@ -179,7 +179,7 @@ class Item(EncodedHtml):
     regions: tuple[Term, ...] = ()
     image: Image | None = None
     contact: Contact = NO_CONTACT
-    extra: Extra = field(default_factory=Extra)  # `extra:`, for the site's own templates
+    extra: Extra = NO_EXTRA  # `extra:`, for the site's own templates
     briefs: tuple[Brief, ...] = ()
     roundtable: RoundTable | None = None
 
@@ -234,7 +234,7 @@ class Issue:
     intro_html: str = ""
     image: Image | None = None
     contact: Contact = NO_CONTACT
-    extra: Extra = field(default_factory=Extra)  # `extra:`, for the site's own templates
+    extra: Extra = NO_EXTRA  # `extra:`, for the site's own templates
     items: tuple[Item, ...] = ()
     assets: tuple[Asset, ...] = ()
     # The pictures of its folder that its texts place (not an `image:`), measured

@@ -80,6 +80,10 @@ class Extra(collections.abc.Mapping[str, Any]):
         return f"Extra({self._data!r})"
 
 
+# What the items without an `extra:`, nearly all, share: one object, not one each.
+NO_EXTRA = Extra()
+
+
 class Mapping(dict[str, Any]):
     """A YAML mapping that knows the 1-based line of each key, and which of its texts YAML
     joined from lines that look like list entries (`joined_entries`)."""
