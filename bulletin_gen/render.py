@@ -409,6 +409,8 @@ def _shown_as_source(text: str, context: dict[str, Any]) -> list[Problem]:
     """A warning when the page shows a text's HTML as text, its tags escaped: a template wrote
     `{{ item.html }}` for `{{ item.html | local }}` (which fits the text's links to the page,
     and marks it as HTML), and every item read '<p>The <strong>...'."""
+    if "&lt;" not in text:  # no tag written as text at all: most pages
+        return []
     issue = context.get("issue")
     shown = [context.get("item"), context.get("page"), *(issue.items if issue else ())]
     for each in shown:
