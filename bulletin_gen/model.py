@@ -359,6 +359,10 @@ class Site:
     tags: tuple[TermIndex, ...]
     regions: tuple[TermIndex, ...]
     prefix: str = ""  # where its pages are: '' for the main language, 'es/' for another
+    # Whether any item has a tag, a region: a template asking reads these, not the lists,
+    # whose every change would make each page that asks again (incremental/fingerprint.py).
+    has_tags: bool = True
+    has_regions: bool = True
     # The other languages' sites, in the order of the language menu (the main site's only).
     translations: tuple[Site, ...] = ()
     drafts_left_out: int = 0  # issues with `status: draft` that this build does not publish

@@ -374,6 +374,27 @@ def test_standalone_pages_and_nav(output: Path) -> None:
     assert titles(nav.findall(".//a")) == ["Archive", "Topics", "Regions", "About", "Contact us"]
 
 
+def test_the_menu_names_topics_and_regions_only_when_some_item_has_them(
+        make_site: Callable[..., Path], tmp_path: Path) -> None:
+    """A weekly of 600 issues without a tag led readers to two pages saying 'None yet.'"""
+    lead = "content/issues/2026-01-winter/01-lead.md"
+    site = make_site({lead: "---\ntitle: Lead story\n---\nText.\n",
+                      "content/issues/2026-01-winter/02-briefs.yaml": None})
+    age(site)
+    options = BuildOptions(pdf=False, jobs=1)
+
+    def menu(output: Path) -> list[str]:
+        return titles(one(page(output, "pages/about"), ".//nav[@class='site-nav']").findall(
+            ".//a"))
+
+    assert menu(build(site, options).output) == ["Archive", "About"]
+    (site / lead).write_text("---\ntitle: Lead story\nregions: [Peru]\n---\nText.\n")
+    output = build(site, options).output  # every page names Regions now, as a clean build
+    assert menu(output) == ["Archive", "Regions", "About"]
+    clean = build(site, BuildOptions(pdf=False, jobs=1, clean=True, output=tmp_path / "c")).output
+    assert (output / "index.html").read_bytes() == (clean / "index.html").read_bytes()
+
+
 def test_not_found_page_exists_with_absolute_links(output: Path) -> None:
     root = parse_html(output / "404.html")
     assert text_of(root.find(".//h1")) == "Page not found"
