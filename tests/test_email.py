@@ -866,6 +866,20 @@ def test_plain_text_in_chinese_or_japanese_is_wrapped_between_letters() -> None:
     assert not any(line.startswith(("。", "、")) for line in lines)
     assert text.heading("お知らせ").split("\n")[1] == "-" * 8
     assert fit_lines(sentence * 3).split("\n")[0] == text.wrap(sentence * 3).split("\n")[0]
+    # The review: a table measured by letters looked narrow enough for columns, then its rows
+    # were rewrapped; a long address left its quote's '>' alone on a line, and one with
+    # Japanese letters in it was broken.
+    table = text.html("<table><tr><th>地域</th><th>説明</th></tr><tr><td>中央</td>"
+                      "<td>春です</td></tr></table>")
+    assert fit_lines(table) == "地域  説明\n----  ------\n中央  春です\n"
+    wide = text.html("<table><tr><th>地域</th><th>事務所</th></tr><tr><td>" + "中央" * 10
+                     + "</td><td>" + "事務所" * 8 + "</td></tr></table>")
+    assert wide.startswith("地域: " + "中央" * 10 + "; 事務所:")  # a line a row, as it is too wide
+    long = "https://example.org/" + "a/very/long/path/" * 4
+    assert text.html(f"<blockquote><p>{long} 東京の記事です。</p></blockquote>").split(
+        "\n")[0] == f"> {long}"
+    address = "https://ja.wikipedia.org/wiki/ビシュケク市の新しい事務所と春の会合について"
+    assert address in fit_lines(f"詳しくは {address} をご覧ください。" * 2).split("\n")
 
 
 def test_plain_text_notes_have_one_heading() -> None:

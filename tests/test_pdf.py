@@ -381,6 +381,22 @@ def test_letter_paper_and_local_images(weasyprint: Any, make_site: Callable[...,
             "from the network (save the file in the issue's folder and link to it by its path)"]
 
 
+def test_check_says_only_the_pictures_the_pdf_would_load(
+        make_site: Callable[..., Path]) -> None:
+    """A lazy-loading `data-src` of raw HTML is no picture the PDF loads (the review)."""
+    png = (REPO / "content/issues/2025-07-summer/images/map.png").read_bytes()
+    site = make_site({
+        "bulletin.yaml": "title: Raw\nunsafe_html: true\n",
+        "content/issues/2026-01-winter/map.png": png,
+        "content/issues/2026-01-winter/01-lead.md": (
+            '---\ntitle: Lead story\n---\n<img data-src="https://cdn.example.com/lazy.png" '
+            'src="map.png" alt="A map">\n\n![Far](https://example.invalid/far.png)\n')})
+    assert [str(w) for w in check(site).warnings if "print edition" in str(w)] == [
+        "content/issues/2026-01-winter/01-lead.md:6: the print edition leaves out "
+        "https://example.invalid/far.png: a PDF loads only the site's own files, never from "
+        "the network (save the file in the issue's folder and link to it by its path)"]
+
+
 def test_issue_page_links_to_its_pdf(weasyprint: Any, make_site: Callable[..., Path],
                                      build_site: Callable[..., Path]) -> None:
     # without the briefs, whose two columns are most of the PDF's time

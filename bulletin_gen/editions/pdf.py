@@ -252,7 +252,7 @@ def _remote_pictures(issue: Issue) -> list[str]:
     return sorted(found)
 
 
-_REMOTE_IMG = re.compile(r'<img\b[^>]*?\bsrc="(https?://[^"]+)"')
+_REMOTE_IMG = re.compile(r'<img\b[^>]*?(?<![-\w])src="(https?://[^"]+)"')  # not data-src
 
 
 def _line_of(path: Path, text: str) -> int:

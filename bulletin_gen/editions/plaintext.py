@@ -196,10 +196,11 @@ class PlainText:
                 for row in _rows(node)]
         if not rows:
             return ""
-        columns = max(len(row) for row in rows)
-        widths = [max((len(row[i][0]) for row in rows if i < len(row)), default=0)
-                  for i in range(columns)]
-        if len(indent) + sum(widths) + 2 * (columns - 1) > self.width:
+        count = max(len(row) for row in rows)
+        # By the columns each cell takes: a Chinese letter takes two.
+        widths = [max((columns(row[i][0]) for row in rows if i < len(row)), default=0)
+                  for i in range(count)]
+        if len(indent) + sum(widths) + 2 * (count - 1) > self.width:
             # Too wide for columns: one line per row, its cells after their header; an empty
             # cell is left out ('District: ;' said nothing).
             header = [text for text, _ in rows[0]]
@@ -209,8 +210,9 @@ class PlainText:
                 for row in rows[1:])
         lines = []
         for position, row in enumerate(rows):
-            cells = [text.rjust(widths[i]) if right else text.ljust(widths[i])
-                     for i, (text, right) in enumerate(row)]
+            pads = [" " * (widths[i] - columns(text)) for i, (text, _) in enumerate(row)]
+            cells = [pad + text if right else text + pad
+                     for pad, (text, right) in zip(pads, row, strict=True)]
             lines.append((indent + "  ".join(cells)).rstrip())
             if position == 0:
                 lines.append(indent + "  ".join("-" * width for width in widths))
@@ -303,7 +305,8 @@ _NO_LINE_START = frozenset("\u3001\u3002\uff0c\uff0e\u30fb\uff1a\uff1b\uff1f\uff
                            "\u300f\u3011\u3015\u3009\u300b\u30fc\u3041\u3043\u3045\u3047\u3049"
                            "\u3063\u3083\u3085\u3087\u308e\u30a1\u30a3\u30a5\u30a7\u30a9\u30c3"
                            "\u30e3\u30e5\u30e7\u30ee\u30f5\u30f6\u2026\u2025")
-_UNITS = re.compile(f" +|{_WIDE.pattern}|[^ {_WIDE.pattern[1:-1]}]+")
+# An address, whatever letters it holds, then a space, a wide letter, or a word of others.
+_UNITS = re.compile(f"https?://[^ ]+| +|{_WIDE.pattern}|[^ {_WIDE.pattern[1:-1]}]+")
 
 
 def columns(text: str) -> int:
@@ -319,16 +322,18 @@ def wrapped_line(text: str, width: int, indent: str, hang: str) -> list[str]:
         return textwrap.wrap(text, width, initial_indent=indent, subsequent_indent=hang,
                              break_long_words=False, break_on_hyphens=False)
     lines: list[str] = []
-    line = indent
+    line, margin = indent, indent  # what the line holds, and what it began with
     for unit in _UNITS.findall(text):
         if unit.startswith(" "):
-            line += " " if line.strip() else ""
-        elif columns(line.rstrip()) + columns(unit) > width and line.strip() \
-                and unit[0] not in _NO_LINE_START:
+            line += " " if line != margin else ""
+            continue
+        wide = columns(line.rstrip()) + columns(unit)
+        # A closing mark hangs past the width rather than begin a line, by two columns at most.
+        hangs = unit[0] in _NO_LINE_START and wide <= width + 2
+        if wide > width and line != margin and not hangs:
             lines.append(line.rstrip())
-            line = hang + unit
-        else:
-            line += unit
-    if line.strip():
+            line = margin = hang
+        line += unit
+    if line != margin:
         lines.append(line.rstrip())
     return lines
