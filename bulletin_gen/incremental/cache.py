@@ -41,14 +41,13 @@ from jinja2 import Environment, FileSystemBytecodeCache
 
 from ..content import CONTENT_DIR, SourceDoc
 from ..errors import Location, Problem
-from ..filestamp import file_version
 from ..layout import CACHE_DIR, MADE_DIR
 from ..model import Site
 from ..render import Artifact, PagePlan
 from ..search import ShardKey
 from ..templates import ThemeEnvironment, compile_settings, keep_latest
 from ..write import MARKER, Copy, Make, naming, spare_folder, write_atomic
-from .fingerprint import Analysis, Fingerprinter
+from .fingerprint import Analysis, Fingerprinter, file_entry
 from .memo import MEMO_DIR, ModelMemo
 from .uptodate import (
     OUTPUTS,
@@ -296,9 +295,7 @@ class BuildCache:
         (`--no-pdf`), so those of the last build are set aside for the next (`_set_aside`);
         else they are let go."""
         record = {path: PageRecord(fingerprint, 0, 0) for path, fingerprint in fingerprints.items()}
-        made = f"{self.folder / MADE}{os.sep}" if self.folder else None
-        record.update((copy.path, PageRecord(_copy_fingerprint(copy.source, made), 0, 0))
-                      for copy in copies)
+        record.update((copy.path, PageRecord(file_entry(copy.source), 0, 0)) for copy in copies)
         spare = spare_folder(self.output)
         spare_at = f"{spare}{os.sep}"
         keep = ({path for path, page in record.items()
@@ -513,16 +510,6 @@ def _same(old: PageRecord | None, new: PageRecord, folder: str, path: str) -> bo
     the same inputs and is as it was written."""
     return (old is not None and old.fingerprint == new.fingerprint
             and same_file(folder + path, old.size, old.mtime_ns))
-
-
-def _copy_fingerprint(source: str | Path, made: str | None) -> str:
-    """A copied file's fingerprint: where it comes from, and which version it is. A file of a
-    folder of `made_folder` (whose path is `made`: search bundles, image renditions) is named
-    by what it was made from and never changes once made: its path says it all."""
-    source = str(source)
-    if made and source.startswith(made):
-        return source
-    return text_hash(source, file_version(source))
 
 
 def _read_records(state: Path, output: Path) -> tuple[Record, Record, Files, Record] | None:

@@ -125,7 +125,7 @@ class Fingerprinter:
         PDF of a build, hashed once."""
         known = self.reads_hashed.get(id(reads))
         if known is None or known[0] is not reads:
-            known = self.reads_hashed[id(reads)] = (reads, text_hash(*map(_file_entry, reads)))
+            known = self.reads_hashed[id(reads)] = (reads, text_hash(*map(file_entry, reads)))
         return known[1]
 
     def _entry(self, entry: Entry) -> str:
@@ -329,7 +329,9 @@ class Fingerprinter:
 _MADE = f"{os.sep}{CACHE_DIR}{os.sep}{MADE_DIR}{os.sep}"
 
 
-def _file_entry(path: Path) -> str:
+def file_entry(path: str | Path) -> str:
+    """What a file read or copied is to a fingerprint: its path and its version
+    (`file_version`), or 'missing'; a file of a made folder, its path alone (`_MADE`)."""
     name = str(path)
     if _MADE in name:
         return name
