@@ -10,6 +10,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+from collections import Counter
 from typing import Any
 
 from .errors import Location, Problems, did_you_mean
@@ -187,7 +188,7 @@ class FieldReader:
                 self.problems.add(where, f"{self.label(key)}: expected a name or a list of "
                                   f"names, got {describe(item)}",
                                   _NAME_HINT if people else _quote_hint(item))
-        for name in dict.fromkeys(name for name in names if names.count(name) > 1):
+        for name in (name for name, count in Counter(names).items() if count > 1):
             self.problems.warn(self.at(key), f"{self.label(key)}: '{name}' is given twice",
                                "give each name once")
         return tuple(dict.fromkeys(names))

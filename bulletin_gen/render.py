@@ -312,11 +312,11 @@ def _sitemap_plans(context: dict[str, Any]) -> list[PagePlan]:
     per_file = min(SITEMAP_URLS, SITEMAP_BYTES // (300 + 150 * languages))
     if len(urls) <= per_file:
         return [PagePlan("sitemap.xml", "sitemap.xml", "sitemap.xml", context)]
+    dates, versions = context["url_dates"], context.get("url_versions")
     plans, listed = [], []
     for number, start in enumerate(range(0, len(urls), per_file), start=1):
         part = urls[start:start + per_file]
         name = f"sitemap-{number}.xml"
-        dates, versions = context["url_dates"], context.get("url_versions")
         plans.append(PagePlan(name, name, "sitemap.xml", {
             "all_urls": part, "url_dates": {url: dates[url] for url in part if url in dates},
             **({"url_versions": {url: versions[url] for url in part}} if versions else {})}))
@@ -399,9 +399,12 @@ def render_page(env: Environment, site: Site, plan: PagePlan) -> Artifact:
         if not isinstance(error, TemplateError) and _template_frame(error) is None:
             raise
         raise TemplateProblem(template_problem(error, plan.path, env)) from None
+    shown = _shown_as_source(text, plan.context)
+    if plan.finish is None:  # a web page: no problems' lists made for each of thousands
+        return Artifact(plan.path, text.encode("utf-8"), warnings=tuple(shown))
     found = Problems()
-    found.warnings += _shown_as_source(text, plan.context)
-    data = plan.finish(text, found) if plan.finish else text.encode("utf-8")
+    found.warnings += shown
+    data = plan.finish(text, found)
     return Artifact(plan.path, data, warnings=tuple(found.warnings))
 
 

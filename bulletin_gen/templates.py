@@ -319,7 +319,7 @@ def local_filter(context: Context, html: str, item_page: str = "") -> Markup:
     base = context.get("link_base", "") or relative_root(context.get("page_url", ""))
     pictures = context.get("pictures")  # on a web page (render._pictures)
     # Parsed only when it shows one of them: most fragments of an issue with pictures don't.
-    if pictures and any(f'"{ROOT_MARKER}{escape(address(url, file_name=True))}"' in html
+    if pictures and any(f'"{escape(_site_address(url))}"' in html
                         for url in pictures):
         html = rewrite_start_tags(html, partial(_sized_picture, pictures))
     html = relative_html(html, base if base != "./" else "")
