@@ -105,6 +105,11 @@ class Problems:
         self.warnings = [problem for problem in self.warnings
                          if not located(problem.location.path)]
 
+    def warnings_once(self) -> tuple[Problem, ...]:
+        """The warnings, each said once, in the order first said: every PDF that loads a
+        template's misspelt file finds it missing."""
+        return tuple(dict.fromkeys(self.warnings))
+
     def raise_if_any(self, strict: bool = False) -> None:
         if strict and (self.errors or self.warnings):  # said as errors, as gcc's -Werror does
             raise ContentError(self.errors + self.warnings)

@@ -140,10 +140,8 @@ def run_stages(site_dir: Path, output: Path, options: BuildOptions, inputs: Inpu
                         copies + work.links, work.keep, cache.spare_files(), mirror=True)
         cache.save(work, copies)
     notify("write", files, files)
-    # Each said once: every PDF that loads a template's misspelt file finds it missing.
-    warnings = tuple(dict.fromkeys(problems.warnings))
     return BuildReport(output, len(site.issues), len(pages), files,
-                       time.perf_counter() - started, warnings,
+                       time.perf_counter() - started, problems.warnings_once(),
                        pdfs=sum(plan.path.endswith(".pdf") for plan in editions),
                        pdfs_later=len(later), search_later=len(cache.postponed),
                        emails=sum(plan.path.endswith("email.html") for plan in editions),
@@ -266,7 +264,7 @@ def check(site_dir: Path, drafts: bool = False, strict: bool = False) -> BuildRe
     rendered = render_in_memory(site_dir, _nothing, drafts, strict)
     return BuildReport(site_dir / OUTPUT_DIR, len(rendered.site.issues), len(rendered.plans),
                        len(rendered.plans), rendered.seconds,
-                       tuple(dict.fromkeys(rendered.problems.warnings)))
+                       rendered.problems.warnings_once())
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ from ..errors import BulletinError, Location, Problems
 from ..i18n import direction_of, missing_font
 from ..layout import edition_files
 from ..links import files_named
-from ..markdown import shows_its_target
+from ..markdown import Attrs, rewrite_start_tags, shows_its_target
 from ..model import PRINT_WIDTH, Issue, Site
 from ..render import PagePlan, render_page
 from ..templates import THEME_STATIC
@@ -247,12 +247,16 @@ def _remote_pictures(issue: Issue) -> list[str]:
     items' `image:`s and those their texts place."""
     found = {item.image.url for item in issue.items
              if item.image and item.image.url.startswith(("https://", "http://"))}
-    found.update(html.unescape(src) for _, fragment in issue.fragments()
-                 for src in _REMOTE_IMG.findall(fragment))
+
+    def note(tag: str, attrs: Attrs) -> None:  # reads the tags, changes none
+        src = dict(attrs).get("src") or "" if tag == "img" else ""
+        if src.startswith(("https://", "http://")):
+            found.add(src)
+
+    for _, fragment in issue.fragments():
+        if "<img" in fragment:
+            rewrite_start_tags(fragment, note)
     return sorted(found)
-
-
-_REMOTE_IMG = re.compile(r'<img\b[^>]*?(?<![-\w])src="(https?://[^"]+)"')  # not data-src
 
 
 def _line_of(path: Path, text: str) -> int:
