@@ -15,7 +15,7 @@ import hashlib
 import posixpath
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import partial
 from pathlib import Path
 from types import CodeType
@@ -180,6 +180,7 @@ def make_environment(site_dir: Path | None, language: str = "en",
     env.globals["frame_attrs"] = frame_attributes
     env.tests["same_contact"] = same_contact
     env.tests["ends_sentence"] = ends_sentence
+    env.tests["one_a_line"] = one_a_line
     env.filters.update(
         url=url_filter,
         local=local_filter,
@@ -428,6 +429,12 @@ def ends_sentence(html: str) -> bool:
     a full stop after it would be one mark too many. A closing bracket is the text's own end:
     a title in brackets (as Chinese and Japanese give it) takes its full stop after them."""
     return plain_text(html).rstrip(_CLOSING_QUOTES)[-1:] in _SENTENCE_ENDS
+
+
+def one_a_line(names: Sequence[str]) -> bool:
+    """`{% if people is one_a_line %}`: two names or more, one of which says who the person
+    is (in brackets): joined by "and" in a sentence, they ran together."""
+    return len(names) > 1 and any("(" in name for name in names)
 
 
 def plain_text(html: str) -> str:
