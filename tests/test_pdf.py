@@ -346,6 +346,13 @@ def test_a_misspelt_file_a_template_names_is_said_once_as_the_templates(
         "{{ 'brand.css' | url }}, and the theme's assets/)"]
 
 
+def left_out(where: str, url: str) -> str:
+    """The warning for a picture on another site, at `where` in the winter issue's folder."""
+    return (f"content/issues/2026-01-winter/{where}: the print edition leaves out {url}: a "
+            "PDF loads only the site's own files, never from the network (save the file in "
+            "the issue's folder and link to it by its path)")
+
+
 def test_letter_paper_and_local_images(weasyprint: Any, make_site: Callable[..., Path],
                                        build_site: Callable[..., Path]) -> None:
     png = (REPO / "content/issues/2025-07-summer/images/map.png").read_bytes()
@@ -357,10 +364,8 @@ def test_letter_paper_and_local_images(weasyprint: Any, make_site: Callable[...,
             "Text.\n\n![Not fetched](https://example.invalid/remote.png)\n"),
     })
     report = build(site, BuildOptions())
-    assert [str(w) for w in report.warnings if "print edition" in str(w)] == [
-        "content/issues/2026-01-winter/01-lead.md:8: the print edition leaves out "
-        "https://example.invalid/remote.png: a PDF loads only the site's own files, never from "
-        "the network (save the file in the issue's folder and link to it by its path)"]
+    remote = left_out("01-lead.md:8", "https://example.invalid/remote.png")
+    assert [str(w) for w in report.warnings if "print edition" in str(w)] == [remote]
     reader = PdfReader(report.output / "issues/2026-01-winter/2026-01-winter.pdf")
     page = reader.pages[0]
     assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (612, 792)
@@ -371,14 +376,9 @@ def test_letter_paper_and_local_images(weasyprint: Any, make_site: Callable[...,
     (site / "content/issues/2026-01-winter/02-far.md").write_text(
         "---\ntitle: Far\nimage: https://example.invalid/far.png\nimage_alt: Far away\n---\n"
         "Text.\n", "utf-8")
-    far = ("content/issues/2026-01-winter/02-far.md:3: the print edition leaves out "
-           "https://example.invalid/far.png: a PDF loads only the site's own files, never from "
-           "the network (save the file in the issue's folder and link to it by its path)")
+    far = left_out("02-far.md:3", "https://example.invalid/far.png")
     for report in (build(site, BuildOptions()), check(site)):
-        assert [str(w) for w in report.warnings if "print edition" in str(w)] == [
-            far, "content/issues/2026-01-winter/01-lead.md:8: the print edition leaves out "
-            "https://example.invalid/remote.png: a PDF loads only the site's own files, never "
-            "from the network (save the file in the issue's folder and link to it by its path)"]
+        assert [str(w) for w in report.warnings if "print edition" in str(w)] == [far, remote]
 
 
 def test_check_says_only_the_pictures_the_pdf_would_load(
@@ -392,9 +392,7 @@ def test_check_says_only_the_pictures_the_pdf_would_load(
             '---\ntitle: Lead story\n---\n<img data-src="https://cdn.example.com/lazy.png" '
             'src="map.png" alt="A map">\n\n![Far](https://example.invalid/far.png)\n')})
     assert [str(w) for w in check(site).warnings if "print edition" in str(w)] == [
-        "content/issues/2026-01-winter/01-lead.md:6: the print edition leaves out "
-        "https://example.invalid/far.png: a PDF loads only the site's own files, never from "
-        "the network (save the file in the issue's folder and link to it by its path)"]
+        left_out("01-lead.md:6", "https://example.invalid/far.png")]
 
 
 def test_issue_page_links_to_its_pdf(weasyprint: Any, make_site: Callable[..., Path],
