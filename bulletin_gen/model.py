@@ -359,10 +359,6 @@ class Site:
     tags: tuple[TermIndex, ...]
     regions: tuple[TermIndex, ...]
     prefix: str = ""  # where its pages are: '' for the main language, 'es/' for another
-    # Whether any item has a tag, a region: a template asking reads these, not the lists,
-    # whose every change would make each page that asks again (incremental/fingerprint.py).
-    has_tags: bool = True
-    has_regions: bool = True
     # The other languages' sites, in the order of the language menu (the main site's only).
     translations: tuple[Site, ...] = ()
     drafts_left_out: int = 0  # issues with `status: draft` that this build does not publish
@@ -370,6 +366,17 @@ class Site:
     @property
     def language(self) -> str:
         return self.config.language
+
+    @property
+    def has_tags(self) -> bool:
+        """Whether any item has a tag: a template asking this depends on the answer alone,
+        not on the tags (incremental/fingerprint.py, SITE_VALUES)."""
+        return bool(self.tags)
+
+    @property
+    def has_regions(self) -> bool:
+        """Whether any item has a region (as `has_tags`)."""
+        return bool(self.regions)
 
     @property
     def latest(self) -> Issue | None:

@@ -208,9 +208,8 @@ def build_site(config: SiteConfig, sources: Sources, renderer: MarkdownRenderer,
     _check_nav(config, pages, problems)
     if config.links.missing == "warning":
         links.lower_broken_links(problems)
-    tags, regions = term_indexes(issues)
-    return Site(config, tuple(issues), pages, tags, regions, has_tags=bool(tags),
-                has_regions=bool(regions), drafts_left_out=len(sources.issues) - len(issues))
+    return Site(config, tuple(issues), pages, *term_indexes(issues),
+                drafts_left_out=len(sources.issues) - len(issues))
 
 
 def _in_workers(build_issues: Callable[[Sequence[int]], list[tuple[Issue, Problems]]],

@@ -29,6 +29,9 @@ from .uptodate import VERSION, bytes_digest, text_hash
 
 # Methods and properties of Site, and the field each one reads.
 SITE_READS = {"page": "pages", "issues_by_year": "issues", "latest": "issues"}
+# Properties of Site hashed by their value: a template asking whether there are tags depends
+# on the answer, not on every tag (the menu of every page asks).
+SITE_VALUES = ("has_tags", "has_regions")
 SITE_FIELDS = tuple(field.name for field in dataclasses.fields(Site))
 # Model objects that hold others shared across pages: hashed field by field, so that each
 # item is hashed once however many pages show it. Any other object is hashed by its pickle,
@@ -377,7 +380,7 @@ def analyse(tree: nodes.Template) -> Analysis:
     # A template using `site` as a whole, or a field it does not have, may read any field; one
     # using the settings as a whole may read any section of them.
     whole_site = any(id(node) not in followed for node in sites)
-    if whole_site or not reads <= set(SITE_FIELDS):
+    if whole_site or not reads <= {*SITE_FIELDS, *SITE_VALUES}:
         reads = set(SITE_FIELDS)
     if whole_site or any(id(node) not in followed for node in settings):
         names |= EVERY_SWITCH
